@@ -1,0 +1,43 @@
+import type { CheckId, RawFinding } from './finding.js';
+import type { RuleDefinition } from './rules.js';
+import type { FileTree } from './tree.js';
+import type { Policy } from '../policy/types.js';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export interface CheckContext {
+  /** The files to check. For a base run, the base revision's files. */
+  tree: FileTree;
+  /** True when this run only collects fingerprints from the base revision: skip anything not file-based. */
+  isBase: boolean;
+  /** Paths changed between base and head, when a base is known. */
+  changedPaths?: ReadonlySet<string>;
+  policy: Policy;
+  /** Image references given on the command line or as action input, on top of the policy's targets. */
+  images: string[];
+  /** Environment of the CI job (never the process's own for tests). */
+  env: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface CheckOutput {
+  findings: RawFinding[];
+  /** Problems that stopped part of the check: they make the check `error` (fail closed). */
+  errors?: string[];
+  notes?: string[];
+}
+
+/** A check plugs into the runner with an id, the rules it can report, and a run function. */
+export interface Check {
+  id: CheckId;
+  title: string;
+  /** When true, the runner also runs it on the base revision to tell new findings from existing ones. */
+  fileBased: boolean;
+  rules: RuleDefinition[];
+  run(context: CheckContext): Promise<CheckOutput>;
+}

@@ -1,0 +1,110 @@
+import type { CheckId } from '../core/finding.js';
+import type { Threshold } from '../core/severity.js';
+
+/**
+ * The resolved policy: presets and `extends:` merged, defaults filled in, inputs applied.
+ * Keys keep the spelling of `.containersec.yml`; schema/containersec.schema.json is the truth.
+ */
+export type OnError = 'fail' | 'warn';
+export type Mode = 'enforce' | 'audit';
+export type Switch = 'fail' | 'warn' | 'off';
+
+export interface CheckPolicyBase {
+  enabled: boolean;
+  'fail-on': Threshold;
+  'on-error'?: OnError;
+  /** minimatch globs, repository-relative. */
+  paths: string[];
+  /** Seconds before the runner gives up on the check. */
+  timeout: number;
+}
+
+export interface HardeningPolicy extends CheckPolicyBase {
+  /** Action owners or `owner/repo` globs that may be referenced by tag instead of a commit SHA. */
+  'allowed-unpinned': string[];
+  'runner-probe': boolean;
+}
+
+export interface PodSecurityPolicy {
+  level: 'privileged' | 'baseline' | 'restricted';
+  version: string;
+}
+
+export interface ManifestsPolicy extends CheckPolicyBase {
+  'pod-security': PodSecurityPolicy;
+  /** Workloads (`Kind/name` or `namespace/Kind/name` globs) that must run in a sandboxed runtimeClass. */
+  untrusted: string[];
+}
+
+export interface VulnerabilityPolicy {
+  'fail-on': Threshold;
+  'ignore-unfixed': boolean;
+  source: string;
+  'on-unreachable': OnError;
+  /** Paths of OpenVEX documents in the repository. */
+  vex: string[];
+}
+
+export interface ImagesPolicy extends CheckPolicyBase {
+  targets: string[];
+  platform: string;
+  vulnerabilities: VulnerabilityPolicy;
+  eol: Switch;
+  secrets: Switch;
+  'insecure-registries': string[];
+  limits: { 'max-layer-bytes': number; 'max-image-bytes': number };
+}
+
+export interface KeylessIdentity {
+  issuer?: string;
+  'issuer-regexp'?: string;
+  subject?: string;
+  'subject-regexp'?: string;
+  extensions?: Record<string, string>;
+}
+
+export interface SignatureRequirement {
+  images: string;
+  keyless?: KeylessIdentity;
+  key?: string;
+  attestations?: { type: string; policy?: string }[];
+}
+
+export interface SignaturesPolicy extends CheckPolicyBase {
+  require: SignatureRequirement[];
+  'pinned-digests': Switch;
+  'trusted-root'?: string;
+}
+
+export interface PolicyException {
+  rule: string;
+  paths?: string[];
+  images?: string[];
+  packages?: string[];
+  objects?: string[];
+  reason: string;
+  expires?: string;
+  owner?: string;
+  /** Where the exception is written, for "stale exception" messages. */
+  source?: { file: string; line: number; column: number };
+}
+
+export interface Policy {
+  version: 1;
+  /** The file it came from, or undefined for the built-in default. */
+  file?: string;
+  extends: string[];
+  mode: Mode;
+  'on-error': OnError;
+  gate: { 'new-only': boolean };
+  checks: {
+    hardening: HardeningPolicy;
+    manifests: ManifestsPolicy;
+    images: ImagesPolicy;
+    signatures: SignaturesPolicy;
+  };
+  exceptions: PolicyException[];
+  report: { comment: 'update' | 'new' | 'off'; template?: string };
+}
+
+export type CheckPolicy = Policy['checks'][CheckId];
