@@ -1,0 +1,26 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. Deterministic: CI rebuilds
+// and fails when dist/ differs from what is committed.
+import { build } from 'esbuild';
+import { chmod, rm } from 'node:fs/promises';
+
+await rm('dist', { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // CommonJS dependencies (handlebars, ajv) call require() for Node built-ins; give the ESM bundle one.
+  banner: { js: "import { createRequire as __containersecCreateRequire } from 'node:module';\nconst require = __containersecCreateRequire(import.meta.url);" },
+};
+
+await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/index.ts' },
+  outdir: 'dist',
+  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+});
+await chmod('dist/cli.js', 0o755);

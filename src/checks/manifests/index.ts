@@ -1,0 +1,13 @@
+import { fileCheck } from '../file-check.js';
+import { commonFileRules } from '../common-rules.js';
+import type { FileLinter } from '../linter.js';
+
+/** Kubernetes, Dockerfile and compose linters plug in here. */
+export const manifestLinters: FileLinter[] = [];
+
+export const manifestsCheck = fileCheck({
+  id: 'manifests',
+  title: 'Manifest linting',
+  linters: manifestLinters,
+  commonRules: commonFileRules('manifests', 'Kubernetes YAML/JSON, Dockerfiles, compose files'),
+});

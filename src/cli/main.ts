@@ -1,0 +1,217 @@
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ruleRegistry } from '../checks/index.js';
+import type { Logger } from '../core/check.js';
+import { ConfigurationError, ContainersecError, EXIT, errorMessage } from '../core/errors.js';
+import type { Verdict } from '../core/finding.js';
+import { didYouMeanSentence } from '../core/did-you-mean.js';
+import { ruleMarkdown } from '../docs/rule-doc.js';
+import { runGate } from '../engine.js';
+import type { GateOutcome } from '../engine.js';
+import { todayUtc } from '../policy/exceptions.js';
+import { STARTER_POLICY } from '../policy/starter.js';
+import { renderJson } from '../report/json.js';
+import { GITHUB_COMMENT_MAX_CHARS, readCustomTemplate, renderMarkdown } from '../report/markdown.js';
+import { buildReportModel } from '../report/model.js';
+import { renderSarif } from '../report/sarif.js';
+import { PLAIN, chooseStyle, renderText } from '../report/text.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+const FORMATS = ['text', 'json', 'sarif', 'markdown', 'gitlab', 'codequality'] as const;
+type Format = (typeof FORMATS)[number];
+const AVAILABLE_FORMATS: Format[] = ['text', 'json', 'sarif', 'markdown'];
+
+const USAGE = `Usage:
+  containersec check [DIR]          run the gate on a checkout (default: .)
+      --policy FILE                 policy file (default DIR/.containersec.yml, else the built-in recommended policy)
+      --only LIST                   comma list of: hardening,images,manifests,signatures
+      --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
+                                    dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...]
+      --vuln-db SRC                 osv-api | osv-api:URL | PATH
+      --base REF                    git revision to compare with, for "new in this change"
+      --format FORMAT               text | json | sarif | markdown (default text)
+      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
+      --debug                       print stack traces for internal errors
+  containersec sbom REF --format cyclonedx|spdx|json
+  containersec init [DIR] [--force] write a commented starter .containersec.yml
+  containersec explain RULE_ID      what a rule checks, why, how to fix, how to except it
+  containersec explain --list       every rule id
+
+Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.`;
+
+function exitFor(verdict: Verdict): number {
+  return verdict === 'fail' ? EXIT.blocked : verdict === 'error' ? EXIT.internal : EXIT.pass;
+}
+
+function usageError(message: string): ConfigurationError {
+  return new ConfigurationError('USAGE', `${message}\n\n${USAGE}`);
+}
+
+function parseFormat(value: string, flag: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw usageError(`${flag}: unknown format "${value}"; expected one of: ${AVAILABLE_FORMATS.join(', ')}.${didYouMeanSentence(value, FORMATS)}`);
+  }
+  if (!AVAILABLE_FORMATS.includes(value as Format)) {
+    throw new ConfigurationError('USAGE', `${flag}: the ${value} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(', ')}.`);
+  }
+  return value as Format;
+}
+
+function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boolean): string {
+  const today = todayUtc();
+  const model = () => buildReportModel(outcome, { today });
+  switch (format) {
+    case 'json':
+      return renderJson(outcome);
+    case 'sarif':
+      return renderSarif(outcome);
+    case 'markdown': {
+      const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : undefined;
+      return renderMarkdown(model(), { maxChars: GITHUB_COMMENT_MAX_CHARS, template });
+    }
+    default:
+      return renderText(model(), toTerminal ? chooseStyle(io.stdout, io.env) : PLAIN);
+  }
+}
+
+function makeLogger(io: CliIo, debug: boolean): Logger {
+  return {
+    info: (m) => io.stderr.write(`${m}\n`),
+    warn: (m) => io.stderr.write(`warning: ${m}\n`),
+    debug: (m) => (debug ? io.stderr.write(`debug: ${m}\n`) : undefined),
+  };
+}
+
+async function check(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      policy: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      image: { type: 'string', multiple: true },
+      'vuln-db': { type: 'string' },
+      base: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      output: { type: 'string', multiple: true },
+      debug: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 1) throw usageError(`check takes one directory, got: ${positionals.join(' ')}`);
+  const format = parseFormat(values.format, '--format');
+  const outputs: { format: Format; file: string }[] = [];
+  for (const output of values.output ?? []) {
+    const match = /^([a-z]+)=(.+)$/.exec(output);
+    if (match && (FORMATS as readonly string[]).includes(match[1]!)) outputs.push({ format: parseFormat(match[1]!, '--output'), file: match[2]! });
+    else outputs.push({ format, file: output });
+  }
+  const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  const outcome = await runGate({
+    dir,
+    policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
+    only: values.only,
+    images: values.image,
+    vulnDb: values['vuln-db'],
+    base: values.base,
+    env: io.env,
+    log: makeLogger(io, values.debug),
+  });
+  for (const output of outputs) {
+    const file = path.resolve(io.cwd, output.file);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, render(output.format, outcome, io, false));
+  }
+  if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
+    io.stdout.write(render(format, outcome, io, true));
+  } else {
+    io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}\n`);
+  }
+  return exitFor(outcome.result.verdict);
+}
+
+async function init(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  const file = path.join(path.resolve(io.cwd, positionals[0] ?? '.'), '.containersec.yml');
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !values.force) throw new ConfigurationError('USAGE', `${file} already exists; pass --force to overwrite it.`);
+  await writeFile(file, STARTER_POLICY);
+  io.stdout.write(`Wrote ${file}. Edit it, then run \`containersec check\`.\n`);
+  return EXIT.pass;
+}
+
+function explain(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { list: { type: 'boolean', default: false } } });
+  const rules = ruleRegistry();
+  if (values.list) {
+    for (const rule of rules.all()) io.stdout.write(`${rule.id.padEnd(44)} ${rule.severity.padEnd(9)} ${rule.title}\n`);
+    return EXIT.pass;
+  }
+  const id = positionals[0];
+  if (!id) throw usageError('explain needs a rule id, e.g. `containersec explain manifests/parse-error`, or --list.');
+  const rule = rules.get(id);
+  if (!rule) {
+    throw new ConfigurationError('UNKNOWN_RULE', `unknown rule id "${id}".${didYouMeanSentence(id, rules.all().map((r) => r.id))} \`containersec explain --list\` prints every rule.`);
+  }
+  io.stdout.write(ruleMarkdown(rule));
+  return EXIT.pass;
+}
+
+/** The CLI: returns the exit code; never throws. User errors get a message, internal errors a stack only with --debug. */
+export async function cli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const debug = rest.includes('--debug');
+  try {
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'init':
+        return await init(rest, io);
+      case 'explain':
+        return explain(rest, io);
+      case 'sbom':
+        throw new ConfigurationError('USAGE', 'sbom: image cataloguing is not available in this build of containersec.');
+      case '--version':
+      case '-v':
+        io.stdout.write(`${TOOL_VERSION}\n`);
+        return EXIT.pass;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(`${USAGE}\n`);
+        return command === undefined ? EXIT.usage : EXIT.pass;
+      default:
+        throw usageError(`unknown command "${command}".${didYouMeanSentence(command, ['check', 'init', 'explain', 'sbom'])}`);
+    }
+  } catch (error) {
+    return reportError(error, io, debug);
+  }
+}
+
+function reportError(error: unknown, io: CliIo, debug: boolean): number {
+  if (error instanceof ContainersecError && error.kind !== 'internal') {
+    io.stderr.write(`${TOOL_NAME}: ${error.message}\n`);
+    return error.kind === 'configuration' ? EXIT.usage : EXIT.internal;
+  }
+  const code = (error as { code?: string }).code;
+  if (code?.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`${TOOL_NAME}: ${errorMessage(error)}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  io.stderr.write(`${TOOL_NAME}: internal error: ${errorMessage(error)}\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  else io.stderr.write('Run again with --debug for details, and please report it.\n');
+  return EXIT.internal;
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { CHECKS, UNAVAILABLE_CHECKS } from './checks/index.js';
+import type { Check, Logger } from './core/check.js';
+import { ConfigurationError } from './core/errors.js';
+import type { CheckId } from './core/finding.js';
+import { CHECK_IDS } from './core/finding.js';
+import { applyGate } from './core/gate.js';
+import type { CheckRun, GateResult } from './core/gate.js';
+import { RuleRegistry } from './core/rules.js';
+import { runChecks } from './core/run.js';
+import { didYouMeanSentence } from './core/did-you-mean.js';
+import { FsTree } from './platform/fs-tree.js';
+import { GitTree, changedPaths, resolveCommit } from './platform/git.js';
+import { loadPolicy } from './policy/load.js';
+import { todayUtc } from './policy/exceptions.js';
+import type { Policy } from './policy/types.js';
+
+export interface GateOptions {
+  /** The checkout to check. */
+  dir: string;
+  policyFile?: string;
+  only?: string[];
+  images?: string[];
+  vulnDb?: string;
+  /** A git revision to compare against for "new in this change". */
+  base?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  now?: Date;
+  onCheckStart?: (id: CheckId) => void;
+  /** The checks to run; defaults to every check this build ships (tests inject their own). */
+  checks?: Check[];
+}
+
+export interface GateOutcome {
+  result: GateResult;
+  policy: Policy;
+  rules: RuleRegistry;
+  notices: string[];
+  /** The base commit compared against, when one was found. */
+  baseCommit?: string;
+  root: string;
+}
+
+export function parseOnly(values: string[] | undefined): Set<CheckId> | undefined {
+  if (!values || values.length === 0) return undefined;
+  const selected = new Set<CheckId>();
+  for (const value of values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)) {
+    if (!(CHECK_IDS as readonly string[]).includes(value)) {
+      throw new ConfigurationError('USAGE', `--only: unknown check "${value}"; expected a comma list of: ${CHECK_IDS.join(', ')}.${didYouMeanSentence(value, CHECK_IDS)}`);
+    }
+    selected.add(value as CheckId);
+  }
+  return selected;
+}
+
+async function assertDirectory(dir: string): Promise<string> {
+  const root = path.resolve(dir);
+  try {
+    if ((await stat(root)).isDirectory()) return root;
+  } catch {
+    // reported below
+  }
+  throw new ConfigurationError('USAGE', `${dir}: no such directory. Give the path of a checkout: \`containersec check path/to/repo\`.`);
+}
+
+/** Runs for checks this build does not ship: skipped, or an error when the policy asks for them. */
+function unavailableRuns(policy: Policy, only: Set<CheckId> | undefined, images: string[]): CheckRun[] {
+  return (Object.entries(UNAVAILABLE_CHECKS) as [CheckId, string][]).map(([id, message]) => {
+    const empty = { id, findings: [], fingerprints: [], notes: [] };
+    const selected = (!only || only.has(id)) && policy.checks[id].enabled;
+    const asked =
+      (id === 'images' && (images.length > 0 || policy.checks.images.targets.length > 0)) ||
+      (id === 'signatures' && policy.checks.signatures.require.length > 0);
+    if (selected && asked) return { ...empty, ran: true, errors: [`${message} The policy or the command line asks for it, so the gate cannot vouch for it.`] };
+    return { ...empty, ran: false, errors: [], skipReason: message };
+  });
+}
+
+async function baseTree(root: string, base: string | undefined, log: Logger): Promise<{ tree?: GitTree; commit?: string; changed?: Set<string>; notice?: string }> {
+  if (!base) return {};
+  const commit = await resolveCommit(root, base);
+  if (!commit) {
+    return {
+      notice: `Base revision ${base} is not in this clone, so every finding counts as new. Fetch it (actions/checkout with fetch-depth: 0, or GIT_DEPTH: 0 on GitLab).`,
+    };
+  }
+  log.debug(`comparing with base ${commit}`);
+  return { tree: new GitTree(root, commit), commit, changed: await changedPaths(root, commit) };
+}
+
+/** The whole gate: policy, checks (head and base), exceptions, verdict. */
+export async function runGate(options: GateOptions): Promise<GateOutcome> {
+  const root = await assertDirectory(options.dir);
+  const only = parseOnly(options.only);
+  const checks = options.checks ?? CHECKS;
+  const rules = new RuleRegistry(checks.flatMap((check) => check.rules));
+  const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules });
+  if (options.vulnDb) policy.checks.images.vulnerabilities.source = options.vulnDb;
+  const images = options.images ?? [];
+  const base = await baseTree(root, options.base, options.log);
+  if (base.notice) notices.push(base.notice);
+  try {
+    const runs = await runChecks({
+      checks,
+      head: new FsTree(root),
+      base: base.tree,
+      only,
+      onStart: options.onCheckStart,
+      context: { policy, images, env: options.env, log: options.log, changedPaths: base.changed },
+    });
+    const shipped = new Set(checks.map((c) => c.id));
+    runs.push(...unavailableRuns(policy, only, images).filter((r) => !shipped.has(r.id)));
+    const order = (id: CheckId) => CHECK_IDS.indexOf(id);
+    runs.sort((a, b) => order(a.id) - order(b.id));
+    const result = applyGate({ runs, policy, rules, today: todayUtc(options.now) });
+    return { result, policy, rules, notices, root, ...(base.commit ? { baseCommit: base.commit } : {}) };
+  } finally {
+    base.tree?.close();
+  }
+}

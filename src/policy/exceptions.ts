@@ -1,0 +1,37 @@
+import { minimatch } from 'minimatch';
+import type { RawFinding } from '../core/finding.js';
+import { isFileLocation } from '../core/finding.js';
+import type { PolicyException } from './types.js';
+import { ruleMatches } from './rule-ids.js';
+
+const GLOB = { dot: true, nocomment: true } as const;
+
+function anyMatch(patterns: string[] | undefined, values: (string | undefined)[]): boolean {
+  if (!patterns || patterns.length === 0) return true;
+  const present = values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB)));
+}
+
+/** True when every scope the exception names covers the finding (an absent scope covers everything). */
+export function exceptionCovers(exception: PolicyException, finding: RawFinding): boolean {
+  if (!ruleMatches(exception.rule, finding.ruleId)) return false;
+  const location = finding.location;
+  const file = isFileLocation(location) ? location : undefined;
+  const image = isFileLocation(location) ? undefined : location;
+  const pkg = finding.package;
+  return (
+    anyMatch(exception.paths, [file?.path, image?.path?.replace(/^\//, '')]) &&
+    anyMatch(exception.images, [image?.image]) &&
+    anyMatch(exception.packages, [pkg?.name, pkg?.purl, pkg ? `${pkg.ecosystem}/${pkg.name}` : undefined]) &&
+    anyMatch(exception.objects, [file?.object])
+  );
+}
+
+/** An exception's `expires` date has passed: it applies through that whole day (UTC). */
+export function isExpired(exception: PolicyException, today: string): boolean {
+  return exception.expires !== undefined && exception.expires < today;
+}
+
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

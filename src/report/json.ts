@@ -1,0 +1,27 @@
+import type { GateOutcome } from '../engine.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+/** The JSON report, schemaVersion 1 (schema/report.schema.json). Other tools parse it: change with care. */
+export function renderJson(outcome: GateOutcome): string {
+  const { result } = outcome;
+  const report = {
+    schemaVersion: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    verdict: result.verdict,
+    policy: outcome.policy.file ?? null,
+    base: outcome.baseCommit ?? null,
+    checks: result.checks.map((check) => ({
+      id: check.id,
+      status: check.status,
+      errors: check.errors,
+      notes: check.notes,
+      findings: check.findings,
+    })),
+    exceptions: {
+      expired: result.expiredExceptions,
+      stale: result.staleExceptions.map((s) => s.exception),
+    },
+    notices: outcome.notices,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

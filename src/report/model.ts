@@ -1,0 +1,166 @@
+import type { CheckId, CheckResult, CheckStatus, Finding, Verdict } from '../core/finding.js';
+import { CHECK_IDS, isFileLocation } from '../core/finding.js';
+import type { GateOutcome } from '../engine.js';
+import { SEVERITIES } from '../core/severity.js';
+import type { Severity } from '../core/severity.js';
+import type { PolicyException } from '../policy/types.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+/** Days before expiry when an exception is highlighted in the report. */
+export const EXPIRY_WARNING_DAYS = 14;
+
+export const CHECK_TITLES: Record<CheckId, string> = {
+  hardening: 'Build environment',
+  images: 'Images',
+  manifests: 'Manifests',
+  signatures: 'Signatures',
+};
+
+export interface FindingView {
+  check: CheckId;
+  finding: Finding;
+  /** `deploy/web.yaml:12:7` or `ghcr.io/acme/web@sha256:… /usr/lib/…`. */
+  locationText: string;
+  /** Link to the exact line at the head revision, when the platform gave us a way to build one. */
+  url?: string;
+  expiresSoon: boolean;
+}
+
+export interface CheckSummary {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  blocking: number;
+  newCount: number;
+  total: number;
+  bySeverity: Record<Severity, number>;
+  errors: string[];
+  notes: string[];
+}
+
+export interface ReportModel {
+  verdict: Verdict;
+  headline: string;
+  checks: CheckSummary[];
+  blocking: FindingView[];
+  /** Not blocking, not excepted, introduced by this change. */
+  newFindings: FindingView[];
+  /** Not blocking, not excepted, already present before this change. */
+  existing: { check: CheckId; title: string; findings: FindingView[] }[];
+  excepted: FindingView[];
+  expiredExceptions: PolicyException[];
+  staleExceptions: PolicyException[];
+  notices: string[];
+  counts: { total: number; blocking: number; new: number; excepted: number; bySeverity: Record<Severity, number> };
+  footer: { tool: string; version: string; policy: string; base?: string; runUrl?: string };
+  /** Hidden marker that identifies our comment; keyed by tool and job. */
+  marker: string;
+}
+
+export interface ModelOptions {
+  /** Builds a link to a file line at the head revision. */
+  fileUrl?: (path: string, line?: number) => string | undefined;
+  runUrl?: string;
+  /** Distinguishes comments of parallel jobs (workflow/job/matrix). */
+  commentKey?: string;
+  today: string;
+}
+
+function zeroCounts(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+export function locationText(finding: Finding): string {
+  const location = finding.location;
+  if (isFileLocation(location)) {
+    const line = location.startLine ? `:${location.startLine}${location.startColumn ? `:${location.startColumn}` : ''}` : '';
+    return `${location.path}${line}`;
+  }
+  return [location.image, location.path].filter(Boolean).join(' ');
+}
+
+function daysUntil(date: string, today: string): number {
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+function view(check: CheckId, finding: Finding, options: ModelOptions): FindingView {
+  const location = finding.location;
+  const url = isFileLocation(location) ? options.fileUrl?.(location.path, location.startLine) : undefined;
+  const expires = finding.exception?.expires;
+  const soon = !!expires && !finding.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
+  return { check, finding, locationText: locationText(finding), ...(url ? { url } : {}), expiresSoon: soon };
+}
+
+function summarize(check: CheckResult): CheckSummary {
+  const bySeverity = zeroCounts();
+  for (const finding of check.findings) if (!finding.exception || finding.exception.expired) bySeverity[finding.severity]++;
+  return {
+    id: check.id,
+    title: CHECK_TITLES[check.id],
+    status: check.status,
+    blocking: check.findings.filter((f) => f.blocking).length,
+    newCount: check.findings.filter((f) => f.new && (!f.exception || f.exception.expired)).length,
+    total: check.findings.length,
+    bySeverity,
+    errors: check.errors,
+    notes: check.notes,
+  };
+}
+
+function headline(verdict: Verdict, blocking: number, checks: CheckSummary[]): string {
+  switch (verdict) {
+    case 'fail':
+      return `Blocked: ${blocking} finding${blocking === 1 ? '' : 's'} must be fixed or excepted before merging.`;
+    case 'error': {
+      const failed = checks.filter((c) => c.status === 'error').map((c) => c.title.toLowerCase());
+      return `Blocked: the ${failed.join(' and ')} check${failed.length === 1 ? '' : 's'} could not finish, and the gate fails closed.`;
+    }
+    case 'warn':
+      return 'Passed with warnings: nothing blocks this merge, but there are findings to look at.';
+    case 'pass':
+      return 'Passed: no findings.';
+  }
+}
+
+/** The one render model every format (markdown, text, job summary) is rendered from. */
+export function buildReportModel(outcome: GateOutcome, options: ModelOptions): ReportModel {
+  const { result } = outcome;
+  const views = result.checks.flatMap((check) => check.findings.map((f) => view(check.id, f, options)));
+  const active = (v: FindingView) => !v.finding.exception || v.finding.exception.expired === true;
+  const blocking = views.filter((v) => v.finding.blocking);
+  const open = views.filter((v) => active(v) && !v.finding.blocking);
+  const checks = result.checks.map(summarize);
+  const bySeverity = zeroCounts();
+  for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
+  return {
+    verdict: result.verdict,
+    headline: headline(result.verdict, blocking.length, checks),
+    checks,
+    blocking,
+    newFindings: open.filter((v) => v.finding.new),
+    existing: CHECK_IDS.map((id) => ({
+      check: id,
+      title: CHECK_TITLES[id],
+      findings: open.filter((v) => v.check === id && !v.finding.new),
+    })).filter((group) => group.findings.length > 0),
+    excepted: views.filter((v) => !active(v)),
+    expiredExceptions: result.expiredExceptions,
+    staleExceptions: result.staleExceptions.map((s) => s.exception),
+    notices: outcome.notices,
+    counts: {
+      total: views.length,
+      blocking: blocking.length,
+      new: views.filter((v) => v.finding.new && active(v)).length,
+      excepted: views.filter((v) => !active(v)).length,
+      bySeverity,
+    },
+    footer: {
+      tool: TOOL_NAME,
+      version: TOOL_VERSION,
+      policy: outcome.policy.file ?? 'built-in recommended policy',
+      ...(outcome.baseCommit ? { base: outcome.baseCommit } : {}),
+      ...(options.runUrl ? { runUrl: options.runUrl } : {}),
+    },
+    marker: `<!-- containersec:comment key=${(options.commentKey ?? 'default').replace(/[^\w./:-]/g, '_')} -->`,
+  };
+}

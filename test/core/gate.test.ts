@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { applyGate } from '../../src/core/gate.js';
+import type { CheckRun } from '../../src/core/gate.js';
+import type { RawFinding } from '../../src/core/finding.js';
+import { fingerprintAll } from '../../src/core/fingerprint.js';
+import { RuleRegistry } from '../../src/core/rules.js';
+import { defaultPolicy } from '../../src/policy/presets.js';
+import { mergePolicy } from '../../src/policy/merge.js';
+import type { Policy } from '../../src/policy/types.js';
+import { testLowRule, testRule } from '../support/test-check.js';
+
+const rules = new RuleRegistry([
+  testRule,
+  testLowRule,
+  { id: 'vuln/*', check: 'images', title: 'Vulnerability', severity: 'high', description: '', rationale: '', fix: '' },
+]);
+const TODAY = '2026-11-28';
+
+function finding(overrides: Partial<RawFinding> = {}): RawFinding {
+  return {
+    ruleId: testRule.id,
+    severity: 'high',
+    title: 'Privileged container',
+    message: 'privileged',
+    location: { path: 'deploy/web.yaml', startLine: 3, startColumn: 5, object: 'Deployment/web' },
+    ...overrides,
+  };
+}
+
+function run(findings: RawFinding[], extra: Partial<CheckRun> = {}): CheckRun {
+  return { id: 'manifests', ran: true, findings, fingerprints: fingerprintAll(findings), errors: [], notes: [], ...extra };
+}
+
+function policy(fragment: Record<string, unknown> = {}): Policy {
+  return mergePolicy(defaultPolicy(), fragment);
+}
+
+function gate(runs: CheckRun[], p: Policy = policy()) {
+  return applyGate({ runs, policy: p, rules, today: TODAY });
+}
+
+describe('applyGate', () => {
+  it('blocks at or above fail-on and warns below it', () => {
+    const result = gate([run([finding(), finding({ ruleId: testLowRule.id, severity: 'low' })])]);
+    expect(result.verdict).toBe('fail');
+    expect(result.checks[0]!.findings.map((f) => [f.severity, f.blocking])).toEqual([
+      ['high', true],
+      ['low', false],
+    ]);
+    const relaxed = gate([run([finding()])], policy({ checks: { manifests: { 'fail-on': 'critical' } } }));
+    expect(relaxed.verdict).toBe('warn');
+    expect(relaxed.checks[0]!.status).toBe('warn');
+    expect(gate([run([finding()])], policy({ checks: { manifests: { 'fail-on': 'none' } } })).verdict).toBe('warn');
+  });
+
+  it('passes with no findings and skips checks that did not run', () => {
+    const result = gate([run([]), { ...run([]), id: 'images', ran: false, skipReason: 'disabled' }]);
+    expect(result.verdict).toBe('pass');
+    expect(result.checks.map((c) => c.status)).toEqual(['pass', 'skipped']);
+    expect(result.checks[1]!.notes).toEqual(['disabled']);
+  });
+
+  it('applies exceptions by rule and scope, and the excepted finding does not block', () => {
+    const p = policy({
+      exceptions: [{ rule: testRule.id, paths: ['deploy/**'], objects: ['Deployment/web'], reason: 'accepted', owner: '@team', expires: '2027-01-31' }],
+    });
+    const result = gate([run([finding(), finding({ location: { path: 'other/x.yaml', startLine: 1 } })])], p);
+    const [covered, uncovered] = [result.checks[0]!.findings.find((f) => f.exception), result.checks[0]!.findings.find((f) => !f.exception)];
+    expect(covered?.blocking).toBe(false);
+    expect(covered?.exception).toEqual({ reason: 'accepted', owner: '@team', expires: '2027-01-31', source: 'policy' });
+    expect(uncovered?.blocking).toBe(true);
+    expect(result.staleExceptions).toEqual([]);
+  });
+
+  it('an expired exception stops applying and is reported as expired', () => {
+    const p = policy({ exceptions: [{ rule: testRule.id, reason: 'was fine', expires: '2026-11-27' }] });
+    const result = gate([run([finding()])], p);
+    expect(result.verdict).toBe('fail');
+    expect(result.checks[0]!.findings[0]!.exception).toMatchObject({ expired: true, expires: '2026-11-27' });
+    expect(result.expiredExceptions.map((e) => e.reason)).toEqual(['was fine']);
+    // The expiry day itself still counts.
+    const lastDay = gate([run([finding()])], policy({ exceptions: [{ rule: testRule.id, reason: 'x', expires: TODAY }] }));
+    expect(lastDay.verdict).toBe('pass');
+  });
+
+  it('reports an exception that matches nothing as stale (a warning), but only when its check ran cleanly', () => {
+    const p = policy({ exceptions: [{ rule: testLowRule.id, reason: 'old' }] });
+    const clean = gate([run([])], p);
+    expect(clean.staleExceptions.map((s) => s.exception.rule)).toEqual([testLowRule.id]);
+    expect(clean.verdict).toBe('warn');
+    const errored = gate([run([], { errors: ['boom'] })], policy({ 'on-error': 'warn', exceptions: [{ rule: testLowRule.id, reason: 'old' }] }));
+    expect(errored.staleExceptions).toEqual([]);
+    const imageRule = gate([run([])], policy({ exceptions: [{ rule: 'vuln/CVE-2024-1', reason: 'x' }] }));
+    expect(imageRule.staleExceptions).toEqual([]);
+  });
+
+  it('honours inline suppressions as exceptions with their reason', () => {
+    const result = gate([run([finding({ suppressed: { reason: 'needs host networking' } })])]);
+    expect(result.verdict).toBe('pass');
+    expect(result.checks[0]!.findings[0]!.exception).toEqual({ reason: 'needs host networking', source: 'inline' });
+  });
+
+  it('fails closed on check errors unless on-error: warn', () => {
+    expect(gate([run([], { errors: ['registry unreachable'] })]).verdict).toBe('error');
+    expect(gate([run([], { errors: ['x'] })], policy({ 'on-error': 'warn' })).verdict).toBe('warn');
+    expect(gate([run([], { errors: ['x'] })], policy({ checks: { manifests: { 'on-error': 'warn' } } })).verdict).toBe('warn');
+    expect(gate([run([finding()], { errors: ['x'] })], policy({ 'on-error': 'warn' })).verdict).toBe('fail');
+  });
+
+  it('audit mode never blocks and never errors', () => {
+    const result = gate([run([finding()], { errors: ['x'] })], policy({ mode: 'audit' }));
+    expect(result.verdict).toBe('warn');
+    expect(result.checks[0]!.findings[0]!.blocking).toBe(false);
+  });
+
+  it('new-only blocks only findings missing from the base revision', () => {
+    const existing = finding();
+    const introduced = finding({ location: { path: 'deploy/new.yaml', startLine: 1 } });
+    const base = new Set(fingerprintAll([existing]));
+    const result = gate([run([existing, introduced], { baseFingerprints: base })]);
+    const byPath = Object.fromEntries(result.checks[0]!.findings.map((f) => ['path' in f.location ? f.location.path : '', f]));
+    expect(byPath['deploy/web.yaml']).toMatchObject({ new: false, blocking: false });
+    expect(byPath['deploy/new.yaml']).toMatchObject({ new: true, blocking: true });
+    const strict = gate([run([existing, introduced], { baseFingerprints: base })], policy({ gate: { 'new-only': false } }));
+    expect(strict.checks[0]!.findings.every((f) => f.blocking)).toBe(true);
+  });
+
+  it('uses the vulnerability threshold for vuln/ findings', () => {
+    const vuln = finding({ ruleId: 'vuln/CVE-2024-1', severity: 'high', location: { image: 'ghcr.io/acme/web:1' } });
+    const images = { ...run([vuln]), id: 'images' as const };
+    expect(gate([images]).verdict).toBe('warn');
+    expect(gate([images], policy({ checks: { images: { vulnerabilities: { 'fail-on': 'high' } } } })).verdict).toBe('fail');
+  });
+});
+
+describe('fingerprints', () => {
+  it('stay the same when lines move and differ per object, container and key', () => {
+    const a = finding();
+    const moved = finding({ location: { path: 'deploy/web.yaml', startLine: 40, startColumn: 9, object: 'Deployment/web' } });
+    expect(fingerprintAll([a])).toEqual(fingerprintAll([moved]));
+    const other = finding({ location: { path: 'deploy/web.yaml', startLine: 3, object: 'Deployment/api' } });
+    expect(fingerprintAll([other])).not.toEqual(fingerprintAll([a]));
+    expect(fingerprintAll([finding({ key: 'A' })])).not.toEqual(fingerprintAll([finding({ key: 'B' })]));
+  });
+
+  it('numbers identical findings so both survive', () => {
+    const prints = fingerprintAll([finding(), finding()]);
+    expect(new Set(prints).size).toBe(2);
+  });
+});

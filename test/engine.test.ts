@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { runGate } from '../src/engine.js';
+import type { GateOptions } from '../src/engine.js';
+import type { Check } from '../src/core/check.js';
+import { testCheck } from './support/test-check.js';
+import { commitAll, runGit, tempRepo, writeFiles } from './support/tmp.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+
+function gateOptions(dir: string, extra: Partial<GateOptions> = {}): GateOptions {
+  return { dir, env: {}, log: quiet, checks: [testCheck], now: new Date('2026-11-28T12:00:00Z'), ...extra };
+}
+
+const POLICY = 'version: 1\nchecks:\n  manifests:\n    paths: ["deploy/**"]\n';
+
+describe('runGate against a real git base revision', () => {
+  it('classifies findings as new or existing by fingerprint, even when lines move', async () => {
+    const dir = tempRepo({
+      '.containersec.yml': POLICY,
+      'deploy/web.yaml': 'kind: Deployment # object: Deployment/web\nprivileged: true # object: Deployment/web\n',
+    });
+    const base = commitAll(dir, 'base');
+    // Head: unrelated lines inserted above the old finding, and a new finding in a new object.
+    writeFiles(dir, {
+      'deploy/web.yaml': '# a comment\n# another\nkind: Deployment # object: Deployment/web\nprivileged: true # object: Deployment/web\n',
+      'deploy/api.yaml': 'kind: Deployment # object: Deployment/api\nprivileged: true # object: Deployment/api\n',
+    });
+    commitAll(dir, 'head');
+
+    const outcome = await runGate(gateOptions(dir, { base }));
+    expect(outcome.baseCommit).toBe(base);
+    const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
+    const summary = findings.map((f) => ['path' in f.location ? `${f.location.path}:${f.location.startLine}` : '', f.new, f.blocking]);
+    expect(summary).toEqual([
+      ['deploy/api.yaml:2', true, true],
+      ['deploy/web.yaml:4', false, false],
+    ]);
+    expect(outcome.result.verdict).toBe('fail');
+  });
+
+  it('reads the base through git only: uncommitted head changes count, the working tree is untouched', async () => {
+    const dir = tempRepo({ '.containersec.yml': POLICY, 'deploy/a.yaml': 'privileged: true\n' });
+    const base = commitAll(dir, 'base');
+    writeFiles(dir, { 'deploy/a.yaml': 'privileged: false\n', 'deploy/b.yaml': 'privileged: true\n' });
+    const outcome = await runGate(gateOptions(dir, { base }));
+    const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
+    expect(findings.map((f) => [('path' in f.location && f.location.path) || '', f.new])).toEqual([['deploy/b.yaml', true]]);
+    expect(runGit(dir, 'status', '--porcelain')).toContain('deploy/b.yaml');
+  });
+
+  it('treats everything as new, and says why, when the base revision is missing', async () => {
+    const dir = tempRepo({ '.containersec.yml': POLICY, 'deploy/a.yaml': 'privileged: true\n' });
+    commitAll(dir, 'only');
+    const outcome = await runGate(gateOptions(dir, { base: '0123456789abcdef0123456789abcdef01234567' }));
+    expect(outcome.notices.join(' ')).toContain('is not in this clone, so every finding counts as new');
+    expect(outcome.result.checks.find((c) => c.id === 'manifests')!.findings[0]!.new).toBe(true);
+  });
+
+  it('keeps the verdict when a check crashes: that check errors, the others still report', async () => {
+    const crashing: Check = { id: 'hardening', title: 'boom', fileBased: false, rules: [], run: () => Promise.reject(new Error('kaboom')) };
+    const dir = tempRepo({ '.containersec.yml': POLICY, 'deploy/a.yaml': 'privileged: true\n' });
+    const outcome = await runGate(gateOptions(dir, { checks: [testCheck, crashing] }));
+    const byId = Object.fromEntries(outcome.result.checks.map((c) => [c.id, c]));
+    expect(byId.hardening!.status).toBe('error');
+    expect(byId.hardening!.errors[0]).toContain('kaboom');
+    expect(byId.manifests!.findings).toHaveLength(1);
+    expect(outcome.result.verdict).toBe('error');
+  });
+
+  it('stops a check at its timeout', async () => {
+    const slow: Check = { id: 'hardening', title: 'slow', fileBased: false, rules: [], run: () => new Promise(() => undefined) };
+    const dir = tempRepo({ '.containersec.yml': 'version: 1\non-error: warn\nchecks: {hardening: {timeout: 1}}\n' });
+    const outcome = await runGate(gateOptions(dir, { checks: [slow] }));
+    expect(outcome.result.checks.find((c) => c.id === 'hardening')!.errors[0]).toContain('did not finish within 1s');
+    expect(outcome.result.verdict).toBe('warn');
+  });
+
+  it('applies inline ignores with a reason and reports those without one', async () => {
+    const dir = tempRepo({
+      '.containersec.yml': POLICY,
+      'deploy/a.yaml': '# containersec:ignore testk8s/privileged needed for the CNI daemon\nprivileged: true\nx: 1 # containersec:ignore testk8s/latest\nimage: nginx:latest\n',
+    });
+    const outcome = await runGate(gateOptions(dir));
+    const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
+    expect(findings.map((f) => [f.ruleId, f.exception?.reason ?? null])).toEqual([
+      ['testk8s/privileged', 'needed for the CNI daemon'],
+      ['manifests/ignore-without-reason', null],
+      ['testk8s/latest', null],
+    ]);
+  });
+
+  it('flags binary and oversized files instead of crashing', async () => {
+    const dir = tempRepo({ '.containersec.yml': POLICY, 'deploy/bin.yaml': 'a\u0000b' });
+    const outcome = await runGate(gateOptions(dir));
+    const finding = outcome.result.checks.find((c) => c.id === 'manifests')!.findings[0]!;
+    expect(finding.ruleId).toBe('manifests/parse-error');
+    expect(finding.message).toContain('binary file');
+  });
+
+  it('errors when image scanning is asked for but not available, and skips it otherwise', async () => {
+    const dir = tempRepo({});
+    const asked = await runGate(gateOptions(dir, { images: ['oci:./image'] }));
+    expect(asked.result.checks.find((c) => c.id === 'images')!.status).toBe('error');
+    const notAsked = await runGate(gateOptions(dir));
+    expect(notAsked.result.checks.find((c) => c.id === 'images')!.status).toBe('skipped');
+  });
+});
