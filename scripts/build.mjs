@@ -13,7 +13,9 @@ const common = {
   legalComments: 'linked',
   logLevel: 'warning',
   // CommonJS dependencies (handlebars, ajv) call require() for Node built-ins; give the ESM bundle one.
-  banner: { js: "import { createRequire as __containersecCreateRequire } from 'node:module';\nconst require = __containersecCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __containersecCreateRequire } from 'node:module';\nconst require = __containersecCreateRequire(import.meta.url);",
+  },
 };
 
 await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { ruleRegistry } from '../src/checks/index.js';
 import { ruleDocPath, ruleMarkdown, rulesIndex } from '../src/docs/rule-doc.js';
 import { actionInputsTable, replaceBetweenMarkers } from '../src/docs/action-doc.js';
+import { policyReference } from '../src/docs/policy-doc.js';
+import { VALIDATOR_FILE, validatorSource } from './generate-validator.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,6 +18,8 @@ export async function expectedDocs(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const rule of rules) files.set(ruleDocPath(rule.id), ruleMarkdown(rule));
   files.set('docs/rules/README.md', rulesIndex(rules));
+  files.set('docs/policy.md', policyReference());
+  files.set(VALIDATOR_FILE, validatorSource());
   const readme = await readFile(path.join(root, 'README.md'), 'utf8');
   const actionYml = await readFile(path.join(root, 'action.yml'), 'utf8');
   files.set('README.md', replaceBetweenMarkers(readme, 'action-inputs', actionInputsTable(actionYml)));

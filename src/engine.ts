@@ -19,6 +19,8 @@ import type { Policy } from './policy/types.js';
 export interface GateOptions {
   /** The checkout to check. */
   dir: string;
+  /** How the user wrote `dir`, for messages. */
+  dirLabel?: string;
   policyFile?: string;
   only?: string[];
   images?: string[];
@@ -46,23 +48,32 @@ export interface GateOutcome {
 export function parseOnly(values: string[] | undefined): Set<CheckId> | undefined {
   if (!values || values.length === 0) return undefined;
   const selected = new Set<CheckId>();
-  for (const value of values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)) {
+  for (const value of values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean)) {
     if (!(CHECK_IDS as readonly string[]).includes(value)) {
-      throw new ConfigurationError('USAGE', `--only: unknown check "${value}"; expected a comma list of: ${CHECK_IDS.join(', ')}.${didYouMeanSentence(value, CHECK_IDS)}`);
+      throw new ConfigurationError(
+        'USAGE',
+        `--only: unknown check "${value}"; expected a comma list of: ${CHECK_IDS.join(', ')}.${didYouMeanSentence(value, CHECK_IDS)}`,
+      );
     }
     selected.add(value as CheckId);
   }
   return selected;
 }
 
-async function assertDirectory(dir: string): Promise<string> {
+async function assertDirectory(dir: string, label = dir): Promise<string> {
   const root = path.resolve(dir);
   try {
     if ((await stat(root)).isDirectory()) return root;
   } catch {
     // reported below
   }
-  throw new ConfigurationError('USAGE', `${dir}: no such directory. Give the path of a checkout: \`containersec check path/to/repo\`.`);
+  throw new ConfigurationError(
+    'USAGE',
+    `${label}: no such directory. Give the path of a checkout: \`containersec check path/to/repo\`.`,
+  );
 }
 
 /** Runs for checks this build does not ship: skipped, or an error when the policy asks for them. */
@@ -73,12 +84,21 @@ function unavailableRuns(policy: Policy, only: Set<CheckId> | undefined, images:
     const asked =
       (id === 'images' && (images.length > 0 || policy.checks.images.targets.length > 0)) ||
       (id === 'signatures' && policy.checks.signatures.require.length > 0);
-    if (selected && asked) return { ...empty, ran: true, errors: [`${message} The policy or the command line asks for it, so the gate cannot vouch for it.`] };
+    if (selected && asked)
+      return {
+        ...empty,
+        ran: true,
+        errors: [`${message} The policy or the command line asks for it, so the gate cannot vouch for it.`],
+      };
     return { ...empty, ran: false, errors: [], skipReason: message };
   });
 }
 
-async function baseTree(root: string, base: string | undefined, log: Logger): Promise<{ tree?: GitTree; commit?: string; changed?: Set<string>; notice?: string }> {
+async function baseTree(
+  root: string,
+  base: string | undefined,
+  log: Logger,
+): Promise<{ tree?: GitTree; commit?: string; changed?: Set<string>; notice?: string }> {
   if (!base) return {};
   const commit = await resolveCommit(root, base);
   if (!commit) {
@@ -92,7 +112,7 @@ async function baseTree(root: string, base: string | undefined, log: Logger): Pr
 
 /** The whole gate: policy, checks (head and base), exceptions, verdict. */
 export async function runGate(options: GateOptions): Promise<GateOutcome> {
-  const root = await assertDirectory(options.dir);
+  const root = await assertDirectory(options.dir, options.dirLabel);
   const only = parseOnly(options.only);
   const checks = options.checks ?? CHECKS;
   const rules = new RuleRegistry(checks.flatMap((check) => check.rules));

@@ -7,6 +7,7 @@ import type { CheckId } from './core/finding.js';
 import { runGate } from './engine.js';
 import { git, resolveCommit } from './platform/git.js';
 import { baseRevision, headSha, readEvent } from './platform/github/event.js';
+import { fileUrlBuilder } from './platform/github/links.js';
 import { todayUtc } from './policy/exceptions.js';
 import { renderJson } from './report/json.js';
 import { GITHUB_STEP_SUMMARY_MAX_BYTES, readCustomTemplate, renderMarkdown } from './report/markdown.js';
@@ -26,13 +27,6 @@ async function ensureBase(root: string, sha: string | undefined): Promise<void> 
   if (!sha || (await resolveCommit(root, sha))) return;
   const fetched = await git(root, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha]);
   if (fetched.code !== 0) core.info(`Could not fetch base commit ${sha}: ${fetched.stderr.trim()}`);
-}
-
-function fileUrlBuilder(env: NodeJS.ProcessEnv, sha: string | undefined) {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const repo = env.GITHUB_REPOSITORY;
-  if (!repo || !sha) return undefined;
-  return (file: string, line?: number) => `${server}/${repo}/blob/${sha}/${file.split('/').map(encodeURIComponent).join('/')}${line ? `#L${line}` : ''}`;
 }
 
 /** The GitHub Action: run the gate, write reports and the job summary, set outputs, fail the step when blocked. */
@@ -60,19 +54,27 @@ export async function run(): Promise<void> {
       },
     });
     const sha = headSha(event, env);
-    const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const runUrl = env.GITHUB_RUN_ID
+      ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
     const model = buildReportModel(outcome, {
       today: todayUtc(),
       fileUrl: fileUrlBuilder(env, sha),
       runUrl,
       commentKey: core.getInput('comment-key') || `${env.GITHUB_WORKFLOW ?? ''}/${env.GITHUB_JOB ?? ''}`,
     });
-    const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : undefined;
+    const template = outcome.policy.report.template
+      ? readCustomTemplate(outcome.root, outcome.policy.report.template)
+      : undefined;
     const markdown = renderMarkdown(model, { maxChars: GITHUB_STEP_SUMMARY_MAX_BYTES / 4, template });
 
     const outDir = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'containersec');
     await mkdir(outDir, { recursive: true });
-    const files = { json: path.join(outDir, 'containersec.json'), sarif: path.join(outDir, 'containersec.sarif'), markdown: path.join(outDir, 'containersec.md') };
+    const files = {
+      json: path.join(outDir, 'containersec.json'),
+      sarif: path.join(outDir, 'containersec.sarif'),
+      markdown: path.join(outDir, 'containersec.md'),
+    };
     await writeFile(files.json, renderJson(outcome));
     await writeFile(files.sarif, renderSarif(outcome));
     await writeFile(files.markdown, markdown);
@@ -86,10 +88,12 @@ export async function run(): Promise<void> {
     core.setOutput('findings', model.counts.total);
     core.setOutput('blocking', model.counts.blocking);
     core.setOutput('new', model.counts.new);
-    for (const severity of ['critical', 'high', 'medium', 'low'] as const) core.setOutput(severity, model.counts.bySeverity[severity]);
+    for (const severity of ['critical', 'high', 'medium', 'low'] as const)
+      core.setOutput(severity, model.counts.bySeverity[severity]);
 
     if (outcome.result.verdict === 'fail') core.setFailed(model.headline);
-    else if (outcome.result.verdict === 'error') core.setFailed(`${model.headline} Set \`on-error: warn\` in the policy to only warn.`);
+    else if (outcome.result.verdict === 'error')
+      core.setFailed(`${model.headline} Set \`on-error: warn\` in the policy to only warn.`);
   } catch (error) {
     if (error instanceof ContainersecError && error.kind !== 'internal') core.setFailed(error.message);
     else {

@@ -3,6 +3,7 @@ import { runGate } from '../src/engine.js';
 import type { GateOptions } from '../src/engine.js';
 import type { Check } from '../src/core/check.js';
 import { testCheck } from './support/test-check.js';
+import { isFileLocation } from '../src/core/finding.js';
 import { commitAll, runGit, tempRepo, writeFiles } from './support/tmp.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
@@ -22,7 +23,8 @@ describe('runGate against a real git base revision', () => {
     const base = commitAll(dir, 'base');
     // Head: unrelated lines inserted above the old finding, and a new finding in a new object.
     writeFiles(dir, {
-      'deploy/web.yaml': '# a comment\n# another\nkind: Deployment # object: Deployment/web\nprivileged: true # object: Deployment/web\n',
+      'deploy/web.yaml':
+        '# a comment\n# another\nkind: Deployment # object: Deployment/web\nprivileged: true # object: Deployment/web\n',
       'deploy/api.yaml': 'kind: Deployment # object: Deployment/api\nprivileged: true # object: Deployment/api\n',
     });
     commitAll(dir, 'head');
@@ -30,7 +32,11 @@ describe('runGate against a real git base revision', () => {
     const outcome = await runGate(gateOptions(dir, { base }));
     expect(outcome.baseCommit).toBe(base);
     const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
-    const summary = findings.map((f) => ['path' in f.location ? `${f.location.path}:${f.location.startLine}` : '', f.new, f.blocking]);
+    const summary = findings.map((f) => [
+      isFileLocation(f.location) ? `${f.location.path}:${f.location.startLine}` : '',
+      f.new,
+      f.blocking,
+    ]);
     expect(summary).toEqual([
       ['deploy/api.yaml:2', true, true],
       ['deploy/web.yaml:4', false, false],
@@ -44,7 +50,9 @@ describe('runGate against a real git base revision', () => {
     writeFiles(dir, { 'deploy/a.yaml': 'privileged: false\n', 'deploy/b.yaml': 'privileged: true\n' });
     const outcome = await runGate(gateOptions(dir, { base }));
     const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
-    expect(findings.map((f) => [('path' in f.location && f.location.path) || '', f.new])).toEqual([['deploy/b.yaml', true]]);
+    expect(findings.map((f) => [('path' in f.location && f.location.path) || '', f.new])).toEqual([
+      ['deploy/b.yaml', true],
+    ]);
     expect(runGit(dir, 'status', '--porcelain')).toContain('deploy/b.yaml');
   });
 
@@ -57,7 +65,13 @@ describe('runGate against a real git base revision', () => {
   });
 
   it('keeps the verdict when a check crashes: that check errors, the others still report', async () => {
-    const crashing: Check = { id: 'hardening', title: 'boom', fileBased: false, rules: [], run: () => Promise.reject(new Error('kaboom')) };
+    const crashing: Check = {
+      id: 'hardening',
+      title: 'boom',
+      fileBased: false,
+      rules: [],
+      run: () => Promise.reject(new Error('kaboom')),
+    };
     const dir = tempRepo({ '.containersec.yml': POLICY, 'deploy/a.yaml': 'privileged: true\n' });
     const outcome = await runGate(gateOptions(dir, { checks: [testCheck, crashing] }));
     const byId = Object.fromEntries(outcome.result.checks.map((c) => [c.id, c]));
@@ -68,7 +82,13 @@ describe('runGate against a real git base revision', () => {
   });
 
   it('stops a check at its timeout', async () => {
-    const slow: Check = { id: 'hardening', title: 'slow', fileBased: false, rules: [], run: () => new Promise(() => undefined) };
+    const slow: Check = {
+      id: 'hardening',
+      title: 'slow',
+      fileBased: false,
+      rules: [],
+      run: () => new Promise(() => undefined),
+    };
     const dir = tempRepo({ '.containersec.yml': 'version: 1\non-error: warn\nchecks: {hardening: {timeout: 1}}\n' });
     const outcome = await runGate(gateOptions(dir, { checks: [slow] }));
     expect(outcome.result.checks.find((c) => c.id === 'hardening')!.errors[0]).toContain('did not finish within 1s');
@@ -78,7 +98,8 @@ describe('runGate against a real git base revision', () => {
   it('applies inline ignores with a reason and reports those without one', async () => {
     const dir = tempRepo({
       '.containersec.yml': POLICY,
-      'deploy/a.yaml': '# containersec:ignore testk8s/privileged needed for the CNI daemon\nprivileged: true\nx: 1 # containersec:ignore testk8s/latest\nimage: nginx:latest\n',
+      'deploy/a.yaml':
+        '# containersec:ignore testk8s/privileged needed for the CNI daemon\nprivileged: true\nx: 1 # containersec:ignore testk8s/latest\nimage: nginx:latest\n',
     });
     const outcome = await runGate(gateOptions(dir));
     const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;

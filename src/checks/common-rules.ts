@@ -12,7 +12,10 @@ export function commonFileRules(check: CheckId, files: string): RuleDefinition[]
       description: `A file selected by \`checks.${check}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
       rationale:
         'A file the gate cannot read is a file it cannot vouch for. Reporting it, rather than skipping it silently, keeps an attacker from hiding a dangerous setting behind a syntax trick that the real consumer (kubectl, Docker, the CI runner) would still accept.',
-      fix: 'Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  ' + check + ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
+      fix:
+        'Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  ' +
+        check +
+        ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
       references: ['https://yaml.org/spec/1.2.2/'],
     },
     {

@@ -42,13 +42,19 @@ function unreadable(check: CheckId, path: string, why: string): RawFinding {
   };
 }
 
-async function readSources(context: CheckContext, paths: string[], check: CheckId): Promise<{ files: SourceFile[]; findings: RawFinding[] }> {
+async function readSources(
+  context: CheckContext,
+  paths: string[],
+  check: CheckId,
+): Promise<{ files: SourceFile[]; findings: RawFinding[] }> {
   const files: SourceFile[] = [];
   const findings: RawFinding[] = [];
   for (const path of paths) {
     const size = await context.tree.size(path);
     if (size !== undefined && size > MAX_FILE_BYTES) {
-      findings.push(unreadable(check, path, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`));
+      findings.push(
+        unreadable(check, path, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`),
+      );
       continue;
     }
     const buffer = await context.tree.read(path);
@@ -84,7 +90,14 @@ export function fileCheck(spec: FileCheckSpec): Check {
         const mine = files.filter((f) => linter.matches(f.path));
         if (mine.length === 0) continue;
         try {
-          raw.push(...(await linter.lint(mine, { policy: context.policy, tree: context.tree, isBase: context.isBase, env: context.env })));
+          raw.push(
+            ...(await linter.lint(mine, {
+              policy: context.policy,
+              tree: context.tree,
+              isBase: context.isBase,
+              env: context.env,
+            })),
+          );
           notes.push(`${linter.id}: ${mine.length} file${mine.length === 1 ? '' : 's'} checked`);
         } catch (error) {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);

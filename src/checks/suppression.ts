@@ -40,14 +40,17 @@ export function parseInlineIgnores(text: string): InlineIgnore[] {
 }
 
 /** The ignore comment that covers `ruleId` at `line`, if any. */
-export function findInlineIgnore(ignores: InlineIgnore[], ruleId: string, line: number | undefined): InlineIgnore | undefined {
+export function findInlineIgnore(
+  ignores: InlineIgnore[],
+  ruleId: string,
+  line: number | undefined,
+): InlineIgnore | undefined {
   if (line === undefined) return undefined;
   return ignores.find(
     (ignore) =>
       (ignore.line === line || (ignore.standalone && ignore.line === line - 1)) && ignore.rules.includes(ruleId),
   );
 }
-
 
 /**
  * Marks findings covered by an ignore comment as suppressed, and reports every ignore comment that has

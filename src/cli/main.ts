@@ -57,10 +57,15 @@ function usageError(message: string): ConfigurationError {
 
 function parseFormat(value: string, flag: string): Format {
   if (!(FORMATS as readonly string[]).includes(value)) {
-    throw usageError(`${flag}: unknown format "${value}"; expected one of: ${AVAILABLE_FORMATS.join(', ')}.${didYouMeanSentence(value, FORMATS)}`);
+    throw usageError(
+      `${flag}: unknown format "${value}"; expected one of: ${AVAILABLE_FORMATS.join(', ')}.${didYouMeanSentence(value, FORMATS)}`,
+    );
   }
   if (!AVAILABLE_FORMATS.includes(value as Format)) {
-    throw new ConfigurationError('USAGE', `${flag}: the ${value} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(', ')}.`);
+    throw new ConfigurationError(
+      'USAGE',
+      `${flag}: the ${value} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(', ')}.`,
+    );
   }
   return value as Format;
 }
@@ -74,7 +79,9 @@ function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boo
     case 'sarif':
       return renderSarif(outcome);
     case 'markdown': {
-      const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : undefined;
+      const template = outcome.policy.report.template
+        ? readCustomTemplate(outcome.root, outcome.policy.report.template)
+        : undefined;
       return renderMarkdown(model(), { maxChars: GITHUB_COMMENT_MAX_CHARS, template });
     }
     default:
@@ -111,12 +118,14 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const outputs: { format: Format; file: string }[] = [];
   for (const output of values.output ?? []) {
     const match = /^([a-z]+)=(.+)$/.exec(output);
-    if (match && (FORMATS as readonly string[]).includes(match[1]!)) outputs.push({ format: parseFormat(match[1]!, '--output'), file: match[2]! });
+    if (match && (FORMATS as readonly string[]).includes(match[1]!))
+      outputs.push({ format: parseFormat(match[1]!, '--output'), file: match[2]! });
     else outputs.push({ format, file: output });
   }
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const outcome = await runGate({
     dir,
+    dirLabel: positionals[0] ?? '.',
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
     only: values.only,
     images: values.image,
@@ -139,20 +148,29 @@ async function check(args: string[], io: CliIo): Promise<number> {
 }
 
 async function init(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { force: { type: 'boolean', default: false } },
+  });
   const file = path.join(path.resolve(io.cwd, positionals[0] ?? '.'), '.containersec.yml');
   const exists = await access(file).then(
     () => true,
     () => false,
   );
-  if (exists && !values.force) throw new ConfigurationError('USAGE', `${file} already exists; pass --force to overwrite it.`);
+  if (exists && !values.force)
+    throw new ConfigurationError('USAGE', `${file} already exists; pass --force to overwrite it.`);
   await writeFile(file, STARTER_POLICY);
   io.stdout.write(`Wrote ${file}. Edit it, then run \`containersec check\`.\n`);
   return EXIT.pass;
 }
 
 function explain(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { list: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { list: { type: 'boolean', default: false } },
+  });
   const rules = ruleRegistry();
   if (values.list) {
     for (const rule of rules.all()) io.stdout.write(`${rule.id.padEnd(44)} ${rule.severity.padEnd(9)} ${rule.title}\n`);
@@ -162,7 +180,13 @@ function explain(args: string[], io: CliIo): number {
   if (!id) throw usageError('explain needs a rule id, e.g. `containersec explain manifests/parse-error`, or --list.');
   const rule = rules.get(id);
   if (!rule) {
-    throw new ConfigurationError('UNKNOWN_RULE', `unknown rule id "${id}".${didYouMeanSentence(id, rules.all().map((r) => r.id))} \`containersec explain --list\` prints every rule.`);
+    throw new ConfigurationError(
+      'UNKNOWN_RULE',
+      `unknown rule id "${id}".${didYouMeanSentence(
+        id,
+        rules.all().map((r) => r.id),
+      )} \`containersec explain --list\` prints every rule.`,
+    );
   }
   io.stdout.write(ruleMarkdown(rule));
   return EXIT.pass;
@@ -181,7 +205,10 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       case 'explain':
         return explain(rest, io);
       case 'sbom':
-        throw new ConfigurationError('USAGE', 'sbom: image cataloguing is not available in this build of containersec.');
+        throw new ConfigurationError(
+          'USAGE',
+          'sbom: image cataloguing is not available in this build of containersec.',
+        );
       case '--version':
       case '-v':
         io.stdout.write(`${TOOL_VERSION}\n`);
@@ -193,7 +220,9 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? EXIT.usage : EXIT.pass;
       default:
-        throw usageError(`unknown command "${command}".${didYouMeanSentence(command, ['check', 'init', 'explain', 'sbom'])}`);
+        throw usageError(
+          `unknown command "${command}".${didYouMeanSentence(command, ['check', 'init', 'explain', 'sbom'])}`,
+        );
     }
   } catch (error) {
     return reportError(error, io, debug);

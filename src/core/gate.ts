@@ -123,7 +123,12 @@ export function overallVerdict(statuses: CheckStatus[], hasStale: boolean): Verd
   return hasStale ? 'warn' : 'pass';
 }
 
-function isStale(exception: PolicyException, used: Set<PolicyException>, cleanChecks: Set<CheckId>, rules: RuleRegistry): boolean {
+function isStale(
+  exception: PolicyException,
+  used: Set<PolicyException>,
+  cleanChecks: Set<CheckId>,
+  rules: RuleRegistry,
+): boolean {
   if (used.has(exception)) return false;
   const rule = rules.get(exception.rule);
   const checks = rule

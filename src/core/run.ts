@@ -20,12 +20,21 @@ export interface RunOptions {
 
 class CheckTimeout extends Error {}
 
-async function withTimeout(check: Check, context: CheckContext, seconds: number, controller: AbortController): Promise<CheckOutput> {
+async function withTimeout(
+  check: Check,
+  context: CheckContext,
+  seconds: number,
+  controller: AbortController,
+): Promise<CheckOutput> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new CheckTimeout(`the ${check.id} check did not finish within ${seconds}s (checks.${check.id}.timeout) and was stopped`));
+      reject(
+        new CheckTimeout(
+          `the ${check.id} check did not finish within ${seconds}s (checks.${check.id}.timeout) and was stopped`,
+        ),
+      );
     }, seconds * 1000);
     timer.unref();
   });
@@ -40,17 +49,24 @@ async function runOne(check: Check, options: RunOptions): Promise<CheckRun> {
   const policy = options.context.policy.checks[check.id];
   const empty = { id: check.id, findings: [], fingerprints: [], errors: [], notes: [] };
   if (options.only && !options.only.has(check.id)) return { ...empty, ran: false, skipReason: 'not selected (--only)' };
-  if (!policy.enabled) return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check.id}.enabled: false)` };
+  if (!policy.enabled)
+    return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check.id}.enabled: false)` };
 
   options.onStart?.(check.id);
   const started = performance.now();
   const controller = new AbortController();
-  const headContext: CheckContext = { ...options.context, tree: options.head, isBase: false, signal: controller.signal };
+  const headContext: CheckContext = {
+    ...options.context,
+    tree: options.head,
+    isBase: false,
+    signal: controller.signal,
+  };
   let output: CheckOutput;
   try {
     output = await withTimeout(check, headContext, policy.timeout, controller);
   } catch (error) {
-    const message = error instanceof CheckTimeout ? error.message : `the ${check.id} check crashed: ${errorMessage(error)}`;
+    const message =
+      error instanceof CheckTimeout ? error.message : `the ${check.id} check crashed: ${errorMessage(error)}`;
     return { ...empty, ran: true, errors: [message], durationMs: performance.now() - started };
   }
   const run: CheckRun = {
@@ -62,7 +78,12 @@ async function runOne(check: Check, options: RunOptions): Promise<CheckRun> {
     notes: output.notes ?? [],
   };
   if (options.base && check.fileBased) {
-    const baseContext: CheckContext = { ...options.context, tree: options.base, isBase: true, signal: controller.signal };
+    const baseContext: CheckContext = {
+      ...options.context,
+      tree: options.base,
+      isBase: true,
+      signal: controller.signal,
+    };
     try {
       const baseOutput = await withTimeout(check, baseContext, policy.timeout, controller);
       run.baseFingerprints = new Set(fingerprintAll(baseOutput.findings));

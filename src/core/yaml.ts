@@ -35,7 +35,10 @@ export function parseYaml(text: string): ParsedYaml {
 }
 
 /** The first syntax error of a document, with its position, or undefined. */
-export function firstYamlError(parsed: ParsedYaml, doc: Document.Parsed): { message: string; position: Position } | undefined {
+export function firstYamlError(
+  parsed: ParsedYaml,
+  doc: Document.Parsed,
+): { message: string; position: Position } | undefined {
   const error = doc.errors[0];
   if (!error) return undefined;
   const message = error.message.split('\n', 1)[0] ?? error.message;

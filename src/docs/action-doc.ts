@@ -7,17 +7,28 @@ interface ActionInput {
 }
 
 function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 }
 
 /** The README's inputs and outputs tables, generated from action.yml so they cannot drift. */
 export function actionInputsTable(actionYml: string): string {
-  const action = parse(actionYml) as { inputs?: Record<string, ActionInput>; outputs?: Record<string, { description?: string }> };
+  const action = parse(actionYml) as {
+    inputs?: Record<string, ActionInput>;
+    outputs?: Record<string, { description?: string }>;
+  };
   const inputs = Object.entries(action.inputs ?? {}).map(([name, input]) => {
-    const def = input.default === undefined || input.default === '' ? '' : `\`${cell(String(input.default))}\``;
+    const def =
+      input.default === undefined || input.default === ''
+        ? ''
+        : `\`${cell(typeof input.default === 'string' ? input.default : JSON.stringify(input.default))}\``;
     return `| \`${name}\` | ${cell(input.description ?? '')} | ${def} |`;
   });
-  const outputs = Object.entries(action.outputs ?? {}).map(([name, output]) => `| \`${name}\` | ${cell(output.description ?? '')} |`);
+  const outputs = Object.entries(action.outputs ?? {}).map(
+    ([name, output]) => `| \`${name}\` | ${cell(output.description ?? '')} |`,
+  );
   return [
     '| Input | Description | Default |',
     '| :-- | :-- | :-- |',

@@ -10,7 +10,11 @@ export function ruleDocPath(id: string): string {
 function exceptionExample(rule: RuleDefinition): string {
   const id = rule.id.endsWith('/*') ? `${family(rule.id)}/<id>` : rule.id;
   const fileBased = rule.check === 'manifests' || rule.check === 'hardening';
-  const scope = fileBased ? '    paths: ["deploy/legacy/**"]\n' : rule.check === 'images' ? '    images: ["ghcr.io/acme/web*"]\n' : '';
+  const scope = fileBased
+    ? '    paths: ["deploy/legacy/**"]\n'
+    : rule.check === 'images'
+      ? '    images: ["ghcr.io/acme/web*"]\n'
+      : '';
   const policy = `In \`.containersec.yml\` (a reason is mandatory; \`expires\` makes the finding block again after that date):\n\n\`\`\`yaml\nexceptions:\n  - rule: ${id}\n${scope}    reason: "why this is acceptable here"\n    owner: "@team-platform"\n    expires: 2027-01-31\n\`\`\``;
   const inline = fileBased
     ? `\n\nOr inline, on the line of the finding or the line above it:\n\n\`\`\`yaml\n# containersec:ignore ${id} why this is acceptable here\n\`\`\``
@@ -44,6 +48,9 @@ ${refs}`;
 }
 
 export function rulesIndex(rules: RuleDefinition[]): string {
-  const rows = rules.map((r) => `| [${r.id}](${ruleDocPath(r.id).replace(/^docs\/rules\//, '')}) | ${r.check} | ${r.severity} | ${r.title} |`);
+  const rows = rules.map(
+    (r) =>
+      `| [${r.id}](${ruleDocPath(r.id).replace(/^docs\/rules\//, '')}) | ${r.check} | ${r.severity} | ${r.title} |`,
+  );
   return `# Rules\n\nGenerated from the rule registry by \`npm run docs\`; do not edit by hand.\n\n| Rule | Check | Default severity | Title |\n| :-- | :-- | :-- | :-- |\n${rows.join('\n')}\n`;
 }

@@ -16,7 +16,11 @@ export interface GitResult {
 
 export function git(root: string, args: string[], maxBytes = 256 * 1024 * 1024): Promise<GitResult> {
   return new Promise((resolve) => {
-    const child = spawn('git', gitArgs(root, args), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    const child = spawn('git', gitArgs(root, args), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = '';
@@ -105,7 +109,10 @@ export class GitTree implements FileTree {
 
   private startBatch(): ChildProcessWithoutNullStreams {
     if (this.batch) return this.batch;
-    const child = spawn('git', gitArgs(this.root, ['cat-file', '--batch']), { cwd: this.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', gitArgs(this.root, ['cat-file', '--batch']), {
+      cwd: this.root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk]);
       this.waiter?.();

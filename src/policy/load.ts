@@ -65,14 +65,20 @@ async function parsePolicyFile(file: string, root: string): Promise<ParsedPolicy
   }
   if (!info.isFile()) throw new ConfigurationError('POLICY_NOT_FOUND', `${display}: not a regular file.`);
   if (info.size > MAX_POLICY_BYTES) {
-    throw new ConfigurationError('POLICY_TOO_LARGE', `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`);
+    throw new ConfigurationError(
+      'POLICY_TOO_LARGE',
+      `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`,
+    );
   }
   const text = await readFile(file, 'utf8');
   const parsed = parseYaml(text);
   const doc = parsed.documents[0];
   if (parsed.documents.length > 1) {
     const position = parsed.nodePosition(parsed.documents[1]?.contents) ?? { line: 1, column: 1 };
-    throw new ConfigurationError('POLICY_INVALID', `${display}:${position.line}:${position.column}: a policy file holds one YAML document; found a second one (remove the \`---\`).`);
+    throw new ConfigurationError(
+      'POLICY_INVALID',
+      `${display}:${position.line}:${position.column}: a policy file holds one YAML document; found a second one (remove the \`---\`).`,
+    );
   }
   if (!doc || doc.contents === null) {
     throw new ConfigurationError(
@@ -82,17 +88,29 @@ async function parsePolicyFile(file: string, root: string): Promise<ParsedPolicy
   }
   const syntax = firstYamlError(parsed, doc);
   if (syntax) {
-    throw new ConfigurationError('POLICY_SYNTAX', `${display}:${syntax.position.line}:${syntax.position.column}: YAML syntax error: ${syntax.message}`);
+    throw new ConfigurationError(
+      'POLICY_SYNTAX',
+      `${display}:${syntax.position.line}:${syntax.position.column}: YAML syntax error: ${syntax.message}`,
+    );
   }
   let data: unknown;
   try {
     data = documentToJS(doc);
   } catch (error) {
-    throw new ConfigurationError('POLICY_SYNTAX', `${display}:1:1: ${(error as Error).message} (YAML aliases expand too much).`);
+    throw new ConfigurationError(
+      'POLICY_SYNTAX',
+      `${display}:1:1: ${(error as Error).message} (YAML aliases expand too much).`,
+    );
   }
   const holder: ParsedPolicyFile = { file, display, parsed, doc, data: {} };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    fail(holder, [{ path: [], atKey: false, message: 'the policy must be a mapping of keys such as `version`, `checks` and `exceptions`.' }]);
+    fail(holder, [
+      {
+        path: [],
+        atKey: false,
+        message: 'the policy must be a mapping of keys such as `version`, `checks` and `exceptions`.',
+      },
+    ]);
   }
   holder.data = data as Record<string, unknown>;
   return holder;
@@ -109,7 +127,11 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
   const exceptions = Array.isArray(data.exceptions) ? (data.exceptions as Record<string, unknown>[]) : [];
   exceptions.forEach((exception, index) => {
     if (typeof exception.expires === 'string' && !isRealDate(exception.expires)) {
-      issues.push({ path: ['exceptions', index, 'expires'], atKey: false, message: `"${exception.expires}" is not a real date; expected YYYY-MM-DD, e.g. 2027-01-31.` });
+      issues.push({
+        path: ['exceptions', index, 'expires'],
+        atKey: false,
+        message: `"${exception.expires}" is not a real date; expected YYYY-MM-DD, e.g. 2027-01-31.`,
+      });
     }
     if (typeof exception.rule === 'string' && !ruleExists(rules, exception.rule)) {
       const known = rules.all().map((r) => r.id);
@@ -121,7 +143,9 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
     }
   });
   const checks = (data.checks ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  const requirements = Array.isArray(checks.signatures?.require) ? (checks.signatures.require as Record<string, unknown>[]) : [];
+  const requirements = Array.isArray(checks.signatures?.require)
+    ? (checks.signatures.require as Record<string, unknown>[])
+    : [];
   requirements.forEach((requirement, index) => {
     const keyless = (requirement.keyless ?? {}) as Record<string, unknown>;
     for (const key of ['issuer-regexp', 'subject-regexp']) {
@@ -129,7 +153,11 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
       try {
         new RegExp(keyless[key]);
       } catch (error) {
-        issues.push({ path: ['checks', 'signatures', 'require', index, 'keyless', key], atKey: false, message: `not a valid regular expression: ${(error as Error).message}` });
+        issues.push({
+          path: ['checks', 'signatures', 'require', index, 'keyless', key],
+          atKey: false,
+          message: `not a valid regular expression: ${(error as Error).message}`,
+        });
       }
     }
   });
@@ -143,7 +171,11 @@ function extendsList(data: Record<string, unknown>): string[] {
 }
 
 /** Resolves one file and everything it extends into a fragment, checking each file on the way. */
-async function resolveFile(file: string, options: LoadPolicyOptions, chain: string[]): Promise<{ fragment: Record<string, unknown>; top: ParsedPolicyFile }> {
+async function resolveFile(
+  file: string,
+  options: LoadPolicyOptions,
+  chain: string[],
+): Promise<{ fragment: Record<string, unknown>; top: ParsedPolicyFile }> {
   const parsedFile = await parsePolicyFile(file, options.root);
   const issues = [...validatePolicyData(parsedFile.data), ...semanticIssues(parsedFile.data, options.rules)];
   if (issues.length > 0) fail(parsedFile, issues);
@@ -158,15 +190,33 @@ async function resolveFile(file: string, options: LoadPolicyOptions, chain: stri
     }
     const looksLikePath = /[/\\.]/.test(entry);
     if (!looksLikePath) {
-      fail(parsedFile, [{ path: where, atKey: false, message: `unknown preset "${entry}"; expected one of: ${PRESET_NAMES.join(', ')}, or a path to a policy file.${didYouMeanSentence(entry, PRESET_NAMES)}` }]);
+      fail(parsedFile, [
+        {
+          path: where,
+          atKey: false,
+          message: `unknown preset "${entry}"; expected one of: ${PRESET_NAMES.join(', ')}, or a path to a policy file.${didYouMeanSentence(entry, PRESET_NAMES)}`,
+        },
+      ]);
     }
     const target = path.resolve(path.dirname(file), entry);
     const relative = path.relative(options.root, target);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      fail(parsedFile, [{ path: where, atKey: false, message: `"${entry}" is outside the repository; \`extends:\` may only name files inside it.` }]);
+      fail(parsedFile, [
+        {
+          path: where,
+          atKey: false,
+          message: `"${entry}" is outside the repository; \`extends:\` may only name files inside it.`,
+        },
+      ]);
     }
     if (chain.includes(target) || chain.length >= MAX_EXTENDS_DEPTH) {
-      fail(parsedFile, [{ path: where, atKey: false, message: `\`extends:\` cycle or chain deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, target].map((f) => path.relative(options.root, f)).join(' -> ')}` }]);
+      fail(parsedFile, [
+        {
+          path: where,
+          atKey: false,
+          message: `\`extends:\` cycle or chain deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, target].map((f) => path.relative(options.root, f)).join(' -> ')}`,
+        },
+      ]);
     }
     const inner = await resolveFile(target, options, [...chain, target]);
     fragment = mergePolicy(fragment, inner.fragment);
@@ -178,7 +228,10 @@ async function resolveFile(file: string, options: LoadPolicyOptions, chain: stri
   const inherited = (fragment.exceptions ?? []) as PolicyException[];
   const ownExceptions = ((own.exceptions ?? []) as PolicyException[]).map((exception, index) => ({
     ...exception,
-    source: { file: parsedFile.display, ...keyPosition(parsedFile.parsed, parsedFile.doc, ['exceptions', index], 'rule') },
+    source: {
+      file: parsedFile.display,
+      ...keyPosition(parsedFile.parsed, parsedFile.doc, ['exceptions', index], 'rule'),
+    },
   }));
   fragment = mergePolicy(fragment, own);
   fragment.exceptions = [...inherited, ...ownExceptions];
@@ -203,7 +256,9 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
   if (!file) {
     return {
       policy: defaultPolicy(),
-      notices: [`No .containersec.yml in ${options.root}; using the built-in "recommended" policy. Run \`containersec init\` to write one.`],
+      notices: [
+        `No .containersec.yml in ${options.root}; using the built-in "recommended" policy. Run \`containersec init\` to write one.`,
+      ],
     };
   }
   const { fragment, top } = await resolveFile(file, options, [file]);

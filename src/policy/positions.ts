@@ -14,7 +14,9 @@ function locate(doc: Document.Parsed, path: PolicyPath): Located {
   for (const segment of path) {
     const node = current.value;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) return current;
       current = { value: pair.value as Node | null, pair };
     } else if (isSeq(node) && typeof segment === 'number') {
@@ -43,5 +45,7 @@ export function keyPosition(parsed: ParsedYaml, doc: Document.Parsed, path: Poli
 
 export function formatPath(path: PolicyPath): string {
   if (path.length === 0) return 'the top level';
-  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i ? '.' : ''}${segment}`)).join('');
+  return path
+    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i ? '.' : ''}${segment}`))
+    .join('');
 }

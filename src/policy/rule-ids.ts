@@ -6,7 +6,9 @@ import { family } from '../core/rules.js';
 export function ruleExists(rules: RuleRegistry, pattern: string): boolean {
   if (rules.get(pattern)) return true;
   if (/[*?[\]{}]/.test(pattern)) {
-    return rules.all().some((rule) => minimatch(rule.id, pattern) || (rule.id.endsWith('/*') && family(rule.id) === family(pattern)));
+    return rules
+      .all()
+      .some((rule) => minimatch(rule.id, pattern) || (rule.id.endsWith('/*') && family(rule.id) === family(pattern)));
   }
   return false;
 }

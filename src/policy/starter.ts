@@ -1,5 +1,6 @@
 /** What `containersec init` writes: the recommended policy, every key commented. */
-export const SCHEMA_URL = 'https://raw.githubusercontent.com/containersec/containersec/main/schema/containersec.schema.json';
+export const SCHEMA_URL =
+  'https://raw.githubusercontent.com/containersec/containersec/main/schema/containersec.schema.json';
 
 export const STARTER_POLICY = `# yaml-language-server: $schema=${SCHEMA_URL}
 # containersec policy. Reference: docs/policy.md. Rule docs: \`containersec explain <rule-id>\`.

@@ -1,9 +1,11 @@
-import { Ajv } from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../schema/containersec.schema.json' with { type: 'json' };
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import type { PolicyPath } from './positions.js';
 import { formatPath } from './positions.js';
+// Precompiled from the schema by scripts/generate-validator.ts: compiling it at every start would cost the
+// action most of its cold-start budget.
+import { validate as generatedValidate } from './validate-schema.generated.js';
 
 /** One problem in a policy file, before it is given a file:line:column. */
 export interface PolicyIssue {
@@ -13,12 +15,7 @@ export interface PolicyIssue {
   message: string;
 }
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
-  return compiled;
-}
+const validator = () => generatedValidate;
 
 type SchemaNode = { properties?: Record<string, unknown>; $ref?: string; enum?: unknown[]; description?: string };
 
@@ -61,7 +58,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value.length > 60 ? value.slice(0, 57) + '...' : value}"`;
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${JSON.stringify(value) ?? 'undefined'}`;
 }
 
 function valueAt(data: unknown, path: PolicyPath): unknown {
@@ -121,12 +118,20 @@ function issueFor(error: ErrorObject, data: unknown): PolicyIssue {
     }
     case 'pattern': {
       const description = schemaAt(path)?.description;
-      return { path, atKey: false, message: `${where} is ${actual}; expected ${description ?? `text matching ${(error.params as { pattern: string }).pattern}`}` };
+      return {
+        path,
+        atKey: false,
+        message: `${where} is ${actual}; expected ${description ?? `text matching ${(error.params as { pattern: string }).pattern}`}`,
+      };
     }
     case 'minLength':
       return { path, atKey: false, message: `${where} must not be empty.` };
     case 'minimum':
-      return { path, atKey: false, message: `${where} is ${actual}; expected at least ${(error.params as { limit: number }).limit}.` };
+      return {
+        path,
+        atKey: false,
+        message: `${where} is ${actual}; expected at least ${(error.params as { limit: number }).limit}.`,
+      };
     default:
       return { path, atKey: false, message: `${where} is ${actual}: ${error.message ?? 'invalid'}.` };
   }
@@ -142,7 +147,10 @@ export function validatePolicyData(data: unknown): PolicyIssue[] {
   const errors = validate.errors ?? [];
   const byPath = new Map<string, ErrorObject[]>();
   for (const error of errors) {
-    const key = error.keyword === 'additionalProperties' ? `${error.instancePath}#${String((error.params as { additionalProperty: string }).additionalProperty)}` : error.instancePath;
+    const key =
+      error.keyword === 'additionalProperties'
+        ? `${error.instancePath}#${String((error.params as { additionalProperty: string }).additionalProperty)}`
+        : error.instancePath;
     byPath.set(key, [...(byPath.get(key) ?? []), error]);
   }
   const issues: PolicyIssue[] = [];
@@ -153,7 +161,8 @@ export function validatePolicyData(data: unknown): PolicyIssue[] {
       issues.push(issueFor({ ...types[0]!, params: { type: merged } }, data));
       continue;
     }
-    const meaningful = group.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ?? group[0]!;
+    const meaningful =
+      group.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ?? group[0]!;
     issues.push(issueFor(meaningful, data));
   }
   return issues;

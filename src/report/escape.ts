@@ -18,26 +18,31 @@ const ENTITIES: Record<string, string> = {
   ']': '&#93;',
   '(': '&#40;',
   ')': '&#41;',
-  '#': '&#35;',
-  '@': '&#64;',
+  // A zero-width space after @ and # keeps GitHub's mention and issue-reference filters, which run on the
+  // rendered text, from pinging people or linking issues.
+  '#': '&#35;&#8203;',
+  '@': '&#64;&#8203;',
   '!': '&#33;',
   '~': '&#126;',
-  '$': '&#36;',
+  $: '&#36;',
   '{': '&#123;',
   '}': '&#125;',
-  ':': '&#58;',
 };
 
-const PATTERN = /[&<>"'`|\\*_[\]()#@!~${}:]/g;
+const PATTERN = /[&<>"'`|\\*_[\]()#@!~${}]/g;
 
 /** Inline text: one line, every markup character neutralised, length capped. */
 export function escapeMarkdown(text: string, maxLength = 2000): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, '');
+  const flat = text
+    .replace(/[\r\n\t]+/g, ' ')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, '');
   const capped = flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
   // Lines starting with these would become headings, quotes or lists even when escaped inline.
   return capped
     .replace(PATTERN, (c) => ENTITIES[c] ?? c)
     .replace(/\b(www)\./gi, '$1&#46;')
+    .replace(/:\/\//g, '&#58;//')
     .replace(/^([-+=>]|\d+\.)/, (m) => `&#${m.charCodeAt(0)};${m.slice(1)}`);
 }
 
@@ -55,7 +60,9 @@ export function safeUrl(url: string): string | undefined {
   try {
     const parsed = new URL(url);
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-    return parsed.toString().replace(/[()<>\s"'`|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    return parsed
+      .toString()
+      .replace(/[()<>\s"'`|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   } catch {
     return undefined;
   }

@@ -24,7 +24,8 @@ const RAW_KEYS = new Set(['marker', 'url', 'runUrl']);
 
 /** Every string from the model is escaped before any template sees it, so a custom template cannot forget. */
 function escapeDeep(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') return RAW_KEYS.has(key) ? (key === 'marker' ? value : (safeUrl(value) ?? '')) : escapeMarkdown(value);
+  if (typeof value === 'string')
+    return RAW_KEYS.has(key) ? (key === 'marker' ? value : (safeUrl(value) ?? '')) : escapeMarkdown(value);
   if (Array.isArray(value)) return value.map((item) => escapeDeep(item));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDeep(v, k)]));
@@ -110,6 +111,9 @@ export function readCustomTemplate(root: string, relative: string): string {
   try {
     return readFileSync(absolute, 'utf8');
   } catch {
-    throw new ConfigurationError('TEMPLATE', `report.template: cannot read ${relative}; give a repository-relative path to a Handlebars file.`);
+    throw new ConfigurationError(
+      'TEMPLATE',
+      `report.template: cannot read ${relative}; give a repository-relative path to a Handlebars file.`,
+    );
   }
 }

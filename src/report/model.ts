@@ -73,7 +73,9 @@ function zeroCounts(): Record<Severity, number> {
 export function locationText(finding: Finding): string {
   const location = finding.location;
   if (isFileLocation(location)) {
-    const line = location.startLine ? `:${location.startLine}${location.startColumn ? `:${location.startColumn}` : ''}` : '';
+    const line = location.startLine
+      ? `:${location.startLine}${location.startColumn ? `:${location.startColumn}` : ''}`
+      : '';
     return `${location.path}${line}`;
   }
   return [location.image, location.path].filter(Boolean).join(' ');
@@ -93,7 +95,8 @@ function view(check: CheckId, finding: Finding, options: ModelOptions): FindingV
 
 function summarize(check: CheckResult): CheckSummary {
   const bySeverity = zeroCounts();
-  for (const finding of check.findings) if (!finding.exception || finding.exception.expired) bySeverity[finding.severity]++;
+  for (const finding of check.findings)
+    if (!finding.exception || finding.exception.expired) bySeverity[finding.severity]++;
   return {
     id: check.id,
     title: CHECK_TITLES[check.id],

@@ -14,7 +14,13 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 };
 
 /** GitHub code scanning reads `security-severity` (0-10) to show critical/high/medium/low. */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
 
 function ruleDescriptor(id: string, rule: RuleDefinition | undefined, finding: Finding) {
   const title = rule?.title ?? finding.title;
@@ -54,9 +60,14 @@ function location(finding: Finding) {
             },
           }
         : {};
-    const logical = loc.object ? { logicalLocations: [{ fullyQualifiedName: loc.container ? `${loc.object}/${loc.container}` : loc.object }] } : {};
+    const logical = loc.object
+      ? { logicalLocations: [{ fullyQualifiedName: loc.container ? `${loc.object}/${loc.container}` : loc.object }] }
+      : {};
     return {
-      physicalLocation: { artifactLocation: { uri: loc.path.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, ...region },
+      physicalLocation: {
+        artifactLocation: { uri: loc.path.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' },
+        ...region,
+      },
       ...logical,
     };
   }
@@ -69,11 +80,20 @@ function location(finding: Finding) {
 function run(check: CheckResult, rules: RuleRegistry) {
   const descriptors = new Map<string, ReturnType<typeof ruleDescriptor>>();
   for (const finding of check.findings) {
-    if (!descriptors.has(finding.ruleId)) descriptors.set(finding.ruleId, ruleDescriptor(finding.ruleId, rules.get(finding.ruleId), finding));
+    if (!descriptors.has(finding.ruleId))
+      descriptors.set(finding.ruleId, ruleDescriptor(finding.ruleId, rules.get(finding.ruleId), finding));
   }
   const ruleIds = [...descriptors.keys()];
   return {
-    tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, informationUri: TOOL_URI, rules: [...descriptors.values()] } },
+    tool: {
+      driver: {
+        name: TOOL_NAME,
+        version: TOOL_VERSION,
+        semanticVersion: TOOL_VERSION,
+        informationUri: TOOL_URI,
+        rules: [...descriptors.values()],
+      },
+    },
     automationDetails: { id: `${TOOL_NAME}/${check.id}/` },
     invocations: [
       {
@@ -85,11 +105,22 @@ function run(check: CheckResult, rules: RuleRegistry) {
       ruleId: finding.ruleId,
       ruleIndex: ruleIds.indexOf(finding.ruleId),
       level: LEVEL[finding.severity],
-      message: { text: finding.fix ? `${finding.title}: ${finding.message} Fix: ${finding.fix}` : `${finding.title}: ${finding.message}` },
+      message: {
+        text: finding.fix
+          ? `${finding.title}: ${finding.message} Fix: ${finding.fix}`
+          : `${finding.title}: ${finding.message}`,
+      },
       locations: [location(finding)],
       partialFingerprints: { 'containersec/v1': finding.fingerprint },
       ...(finding.exception && !finding.exception.expired
-        ? { suppressions: [{ kind: finding.exception.source === 'inline' ? 'inSource' : 'external', justification: finding.exception.reason }] }
+        ? {
+            suppressions: [
+              {
+                kind: finding.exception.source === 'inline' ? 'inSource' : 'external',
+                justification: finding.exception.reason,
+              },
+            ],
+          }
         : {}),
       properties: { severity: finding.severity, new: finding.new, blocking: finding.blocking },
     })),

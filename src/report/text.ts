@@ -13,8 +13,22 @@ export interface Style {
 }
 
 const wrap = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
-export const COLOR: Style = { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), cyan: wrap(36, 39) };
-export const PLAIN: Style = { bold: (t) => t, dim: (t) => t, red: (t) => t, yellow: (t) => t, green: (t) => t, cyan: (t) => t };
+export const COLOR: Style = {
+  bold: wrap(1, 22),
+  dim: wrap(2, 22),
+  red: wrap(31, 39),
+  yellow: wrap(33, 39),
+  green: wrap(32, 39),
+  cyan: wrap(36, 39),
+};
+export const PLAIN: Style = {
+  bold: (t) => t,
+  dim: (t) => t,
+  red: (t) => t,
+  yellow: (t) => t,
+  green: (t) => t,
+  cyan: (t) => t,
+};
 
 /** Colour when writing to a terminal, unless NO_COLOR is set (https://no-color.org) or TERM=dumb; FORCE_COLOR forces it. */
 export function chooseStyle(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): Style {
@@ -25,6 +39,7 @@ export function chooseStyle(stream: { isTTY?: boolean }, env: Readonly<Record<st
 
 /** Control characters from scanned data must not reach the terminal (they could rewrite the verdict line). */
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
@@ -45,14 +60,22 @@ function statusLabel(status: CheckStatus | Verdict, style: Style): string {
 
 function findingLines(view: FindingView, style: Style): string[] {
   const f = view.finding;
-  const where = [view.locationText, f.location && 'object' in f.location ? f.location.object : undefined, 'container' in f.location && f.location.container ? `container ${f.location.container}` : undefined]
+  const where = [
+    view.locationText,
+    f.location && 'object' in f.location ? f.location.object : undefined,
+    'container' in f.location && f.location.container ? `container ${f.location.container}` : undefined,
+  ]
     .filter(Boolean)
     .join('  ');
-  const lines = [`  ${severityLabel(f.severity, style)} ${style.bold(clean(f.ruleId))}  ${style.cyan(clean(where))}${f.new ? '' : style.dim('  (existing)')}`];
+  const lines = [
+    `  ${severityLabel(f.severity, style)} ${style.bold(clean(f.ruleId))}  ${style.cyan(clean(where))}${f.new ? '' : style.dim('  (existing)')}`,
+  ];
   lines.push(`           ${clean(f.title)}: ${clean(f.message)}`);
   if (f.fix) lines.push(`           ${style.green('fix:')} ${clean(f.fix)}`);
   if (f.exception) {
-    const state = f.exception.expired ? style.red(`exception expired ${f.exception.expires}`) : `excepted${f.exception.expires ? ` until ${f.exception.expires}` : ''}`;
+    const state = f.exception.expired
+      ? style.red(`exception expired ${f.exception.expires}`)
+      : `excepted${f.exception.expires ? ` until ${f.exception.expires}` : ''}`;
     lines.push(`           ${state}: ${clean(f.exception.reason)}`);
   }
   return lines;
@@ -66,12 +89,19 @@ function section(title: string, views: FindingView[], style: Style): string[] {
 /** The terminal report: the verdict, one line per check, then findings grouped by what they mean for the merge. */
 export function renderText(model: ReportModel, style: Style): string {
   const lines: string[] = [];
-  lines.push(`${style.bold('containersec')} ${model.footer.version}  policy: ${model.footer.policy}${model.footer.base ? `  base: ${model.footer.base.slice(0, 12)}` : ''}`);
+  lines.push(
+    `${style.bold('containersec')} ${model.footer.version}  policy: ${model.footer.policy}${model.footer.base ? `  base: ${model.footer.base.slice(0, 12)}` : ''}`,
+  );
   for (const notice of model.notices) lines.push(style.dim(`note: ${clean(notice)}`));
   lines.push('');
   for (const check of model.checks) {
-    const counts = check.status === 'skipped' ? style.dim(check.notes[0] ?? 'skipped') : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
-    lines.push(`  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`);
+    const counts =
+      check.status === 'skipped'
+        ? style.dim(check.notes[0] ?? 'skipped')
+        : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
+    lines.push(
+      `  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`,
+    );
     for (const error of check.errors) lines.push(`    ${style.red('error:')} ${clean(error)}`);
   }
   lines.push(...section('Blocking', model.blocking, style));
@@ -80,7 +110,10 @@ export function renderText(model: ReportModel, style: Style): string {
   lines.push(...section('Excepted', model.excepted, style));
   if (model.staleExceptions.length > 0) {
     lines.push('', style.bold('Stale exceptions (match nothing; remove them)'));
-    for (const e of model.staleExceptions) lines.push(`  ${clean(e.rule)}${e.source ? `  ${e.source.file}:${e.source.line}:${e.source.column}` : ''}: ${clean(e.reason)}`);
+    for (const e of model.staleExceptions)
+      lines.push(
+        `  ${clean(e.rule)}${e.source ? `  ${e.source.file}:${e.source.line}:${e.source.column}` : ''}: ${clean(e.reason)}`,
+      );
   }
   const c = model.counts;
   lines.push('', `${statusLabel(model.verdict, style)}  ${model.headline}`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyGate } from '../../src/core/gate.js';
 import type { CheckRun } from '../../src/core/gate.js';
-import type { RawFinding } from '../../src/core/finding.js';
+import type { Finding, RawFinding } from '../../src/core/finding.js';
+import { isFileLocation } from '../../src/core/finding.js';
 import { fingerprintAll } from '../../src/core/fingerprint.js';
 import { RuleRegistry } from '../../src/core/rules.js';
 import { defaultPolicy } from '../../src/policy/presets.js';
@@ -28,7 +29,15 @@ function finding(overrides: Partial<RawFinding> = {}): RawFinding {
 }
 
 function run(findings: RawFinding[], extra: Partial<CheckRun> = {}): CheckRun {
-  return { id: 'manifests', ran: true, findings, fingerprints: fingerprintAll(findings), errors: [], notes: [], ...extra };
+  return {
+    id: 'manifests',
+    ran: true,
+    findings,
+    fingerprints: fingerprintAll(findings),
+    errors: [],
+    notes: [],
+    ...extra,
+  };
 }
 
 function policy(fragment: Record<string, unknown> = {}): Policy {
@@ -62,10 +71,22 @@ describe('applyGate', () => {
 
   it('applies exceptions by rule and scope, and the excepted finding does not block', () => {
     const p = policy({
-      exceptions: [{ rule: testRule.id, paths: ['deploy/**'], objects: ['Deployment/web'], reason: 'accepted', owner: '@team', expires: '2027-01-31' }],
+      exceptions: [
+        {
+          rule: testRule.id,
+          paths: ['deploy/**'],
+          objects: ['Deployment/web'],
+          reason: 'accepted',
+          owner: '@team',
+          expires: '2027-01-31',
+        },
+      ],
     });
     const result = gate([run([finding(), finding({ location: { path: 'other/x.yaml', startLine: 1 } })])], p);
-    const [covered, uncovered] = [result.checks[0]!.findings.find((f) => f.exception), result.checks[0]!.findings.find((f) => !f.exception)];
+    const [covered, uncovered] = [
+      result.checks[0]!.findings.find((f) => f.exception),
+      result.checks[0]!.findings.find((f) => !f.exception),
+    ];
     expect(covered?.blocking).toBe(false);
     expect(covered?.exception).toEqual({ reason: 'accepted', owner: '@team', expires: '2027-01-31', source: 'policy' });
     expect(uncovered?.blocking).toBe(true);
@@ -79,7 +100,10 @@ describe('applyGate', () => {
     expect(result.checks[0]!.findings[0]!.exception).toMatchObject({ expired: true, expires: '2026-11-27' });
     expect(result.expiredExceptions.map((e) => e.reason)).toEqual(['was fine']);
     // The expiry day itself still counts.
-    const lastDay = gate([run([finding()])], policy({ exceptions: [{ rule: testRule.id, reason: 'x', expires: TODAY }] }));
+    const lastDay = gate(
+      [run([finding()])],
+      policy({ exceptions: [{ rule: testRule.id, reason: 'x', expires: TODAY }] }),
+    );
     expect(lastDay.verdict).toBe('pass');
   });
 
@@ -88,7 +112,10 @@ describe('applyGate', () => {
     const clean = gate([run([])], p);
     expect(clean.staleExceptions.map((s) => s.exception.rule)).toEqual([testLowRule.id]);
     expect(clean.verdict).toBe('warn');
-    const errored = gate([run([], { errors: ['boom'] })], policy({ 'on-error': 'warn', exceptions: [{ rule: testLowRule.id, reason: 'old' }] }));
+    const errored = gate(
+      [run([], { errors: ['boom'] })],
+      policy({ 'on-error': 'warn', exceptions: [{ rule: testLowRule.id, reason: 'old' }] }),
+    );
     expect(errored.staleExceptions).toEqual([]);
     const imageRule = gate([run([])], policy({ exceptions: [{ rule: 'vuln/CVE-2024-1', reason: 'x' }] }));
     expect(imageRule.staleExceptions).toEqual([]);
@@ -103,7 +130,9 @@ describe('applyGate', () => {
   it('fails closed on check errors unless on-error: warn', () => {
     expect(gate([run([], { errors: ['registry unreachable'] })]).verdict).toBe('error');
     expect(gate([run([], { errors: ['x'] })], policy({ 'on-error': 'warn' })).verdict).toBe('warn');
-    expect(gate([run([], { errors: ['x'] })], policy({ checks: { manifests: { 'on-error': 'warn' } } })).verdict).toBe('warn');
+    expect(gate([run([], { errors: ['x'] })], policy({ checks: { manifests: { 'on-error': 'warn' } } })).verdict).toBe(
+      'warn',
+    );
     expect(gate([run([finding()], { errors: ['x'] })], policy({ 'on-error': 'warn' })).verdict).toBe('fail');
   });
 
@@ -118,10 +147,15 @@ describe('applyGate', () => {
     const introduced = finding({ location: { path: 'deploy/new.yaml', startLine: 1 } });
     const base = new Set(fingerprintAll([existing]));
     const result = gate([run([existing, introduced], { baseFingerprints: base })]);
-    const byPath = Object.fromEntries(result.checks[0]!.findings.map((f) => ['path' in f.location ? f.location.path : '', f]));
+    const byPath: Record<string, Finding> = Object.fromEntries(
+      result.checks[0]!.findings.map((f) => [isFileLocation(f.location) ? f.location.path : '', f]),
+    );
     expect(byPath['deploy/web.yaml']).toMatchObject({ new: false, blocking: false });
     expect(byPath['deploy/new.yaml']).toMatchObject({ new: true, blocking: true });
-    const strict = gate([run([existing, introduced], { baseFingerprints: base })], policy({ gate: { 'new-only': false } }));
+    const strict = gate(
+      [run([existing, introduced], { baseFingerprints: base })],
+      policy({ gate: { 'new-only': false } }),
+    );
     expect(strict.checks[0]!.findings.every((f) => f.blocking)).toBe(true);
   });
 
@@ -129,14 +163,18 @@ describe('applyGate', () => {
     const vuln = finding({ ruleId: 'vuln/CVE-2024-1', severity: 'high', location: { image: 'ghcr.io/acme/web:1' } });
     const images = { ...run([vuln]), id: 'images' as const };
     expect(gate([images]).verdict).toBe('warn');
-    expect(gate([images], policy({ checks: { images: { vulnerabilities: { 'fail-on': 'high' } } } })).verdict).toBe('fail');
+    expect(gate([images], policy({ checks: { images: { vulnerabilities: { 'fail-on': 'high' } } } })).verdict).toBe(
+      'fail',
+    );
   });
 });
 
 describe('fingerprints', () => {
   it('stay the same when lines move and differ per object, container and key', () => {
     const a = finding();
-    const moved = finding({ location: { path: 'deploy/web.yaml', startLine: 40, startColumn: 9, object: 'Deployment/web' } });
+    const moved = finding({
+      location: { path: 'deploy/web.yaml', startLine: 40, startColumn: 9, object: 'Deployment/web' },
+    });
     expect(fingerprintAll([a])).toEqual(fingerprintAll([moved]));
     const other = finding({ location: { path: 'deploy/web.yaml', startLine: 3, object: 'Deployment/api' } });
     expect(fingerprintAll([other])).not.toEqual(fingerprintAll([a]));

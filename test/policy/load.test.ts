@@ -35,7 +35,9 @@ describe('loadPolicy', () => {
 
   it('rejects an explicit --policy file that does not exist', async () => {
     const root = tempRepo({});
-    await expect(loadPolicy({ root, rules, file: path.join(root, 'nope.yml') })).rejects.toThrow('nope.yml: policy file not found.');
+    await expect(loadPolicy({ root, rules, file: path.join(root, 'nope.yml') })).rejects.toThrow(
+      'nope.yml: policy file not found.',
+    );
   });
 
   it('rejects an empty file with a pointer to init', async () => {
@@ -81,13 +83,21 @@ describe('loadPolicy', () => {
     expect(lines).toContain(
       '.containersec.yml:12:14: "2027-02-30" is not a real date; expected YYYY-MM-DD, e.g. 2027-01-31.',
     );
-    expect(lines.find((l) => l.startsWith('.containersec.yml:10:11:'))).toContain('unknown rule id "manifests/parse-eror"');
-    expect(lines.find((l) => l.startsWith('.containersec.yml:10:11:'))).toContain('Did you mean "manifests/parse-error"?');
+    expect(lines.find((l) => l.startsWith('.containersec.yml:10:11:'))).toContain(
+      'unknown rule id "manifests/parse-eror"',
+    );
+    expect(lines.find((l) => l.startsWith('.containersec.yml:10:11:'))).toContain(
+      'Did you mean "manifests/parse-error"?',
+    );
   });
 
   it('requires version: 1', async () => {
-    expect((await errorOf('checks: {}\n')).message).toContain('.containersec.yml:1:1: the top level is missing the required key "version".');
-    expect((await errorOf('version: 2\n')).message).toContain('.containersec.yml:1:10: version is number 2; expected 1.');
+    expect((await errorOf('checks: {}\n')).message).toContain(
+      '.containersec.yml:1:1: the top level is missing the required key "version".',
+    );
+    expect((await errorOf('version: 2\n')).message).toContain(
+      '.containersec.yml:1:10: version is number 2; expected 1.',
+    );
   });
 
   it('rejects a wrong type with what was expected', async () => {
@@ -97,14 +107,19 @@ describe('loadPolicy', () => {
   });
 
   it('requires a reason on every exception and validates the pod-security version', async () => {
-    const error = await errorOf('version: 1\nchecks:\n  manifests:\n    pod-security: {version: 1.30}\nexceptions:\n  - rule: manifests/parse-error\n');
-    expect(error.message).toContain('.containersec.yml:4:29: checks.manifests.pod-security.version is number 1.3; expected a string.');
+    const error = await errorOf(
+      'version: 1\nchecks:\n  manifests:\n    pod-security: {version: 1.30}\nexceptions:\n  - rule: manifests/parse-error\n',
+    );
+    expect(error.message).toContain(
+      '.containersec.yml:4:29: checks.manifests.pod-security.version is number 1.3; expected a string.',
+    );
     expect(error.message).toContain('.containersec.yml:6:5: exceptions[0] is missing the required key "reason".');
   });
 
   it('accepts rule globs and run-time rule families in exceptions', async () => {
     const root = tempRepo({
-      '.containersec.yml': 'version: 1\nexceptions:\n  - {rule: "manifests/*", reason: a}\n  - {rule: vuln/CVE-2024-1234, reason: b}\n',
+      '.containersec.yml':
+        'version: 1\nexceptions:\n  - {rule: "manifests/*", reason: a}\n  - {rule: vuln/CVE-2024-1234, reason: b}\n',
     });
     const { policy } = await loadPolicy({ root, rules });
     expect(policy.exceptions.map((e) => [e.rule, e.source?.line, e.source?.column])).toEqual([
@@ -115,8 +130,10 @@ describe('loadPolicy', () => {
 
   it('merges presets, extends files and the file itself, and adds up exceptions along the chain', async () => {
     const root = tempRepo({
-      'policies/base.yml': 'version: 1\nextends: strict\nchecks: {manifests: {fail-on: low}}\nexceptions: [{rule: manifests/parse-error, reason: base}]\n',
-      '.containersec.yml': 'version: 1\nextends: [policies/base.yml]\ngate: {new-only: true}\nexceptions: [{rule: hardening/parse-error, reason: own}]\n',
+      'policies/base.yml':
+        'version: 1\nextends: strict\nchecks: {manifests: {fail-on: low}}\nexceptions: [{rule: manifests/parse-error, reason: base}]\n',
+      '.containersec.yml':
+        'version: 1\nextends: [policies/base.yml]\ngate: {new-only: true}\nexceptions: [{rule: hardening/parse-error, reason: own}]\n',
     });
     const { policy } = await loadPolicy({ root, rules });
     expect(policy.checks.manifests['fail-on']).toBe('low');
@@ -137,13 +154,22 @@ describe('loadPolicy', () => {
     expect((await errorOf('version: 1\nextends: recomended\n')).message).toContain(
       '.containersec.yml:2:10: unknown preset "recomended"; expected one of: recommended, strict, audit, or a path to a policy file. Did you mean "recommended"?',
     );
-    expect((await errorOf('version: 1\nextends: ../../etc/policy.yml\n')).message).toContain('is outside the repository');
-    const cycle = await errorOf('version: 1\nextends: a.yml\n', { 'a.yml': 'version: 1\nextends: .containersec.yml\n' });
+    expect((await errorOf('version: 1\nextends: ../../etc/policy.yml\n')).message).toContain(
+      'is outside the repository',
+    );
+    const cycle = await errorOf('version: 1\nextends: a.yml\n', {
+      'a.yml': 'version: 1\nextends: .containersec.yml\n',
+    });
     expect(cycle.message).toContain('cycle');
   });
 
   it('caps YAML alias expansion', async () => {
-    const bomb = ['version: 1', 'a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), ''].join('\n');
+    const bomb = [
+      'version: 1',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+      '',
+    ].join('\n');
     const error = await errorOf(bomb);
     expect(error.message).toMatch(/alias/i);
   });

@@ -27,10 +27,14 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
 }
 
 export function runGit(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-  }).trim();
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  ).trim();
 }
 
 /** `git init` + commit of everything in `dir`; returns the commit id. */

@@ -22,7 +22,8 @@ const ZERO_SHA = /^0+$/;
 
 /** The revision "new in this change" compares with, for each event the action runs on. */
 export function baseRevision(event: GithubEvent, eventName: string | undefined): string | undefined {
-  const sha = event.pull_request?.base?.sha ?? event.merge_group?.base_sha ?? (eventName === 'push' ? event.before : undefined);
+  const sha =
+    event.pull_request?.base?.sha ?? event.merge_group?.base_sha ?? (eventName === 'push' ? event.before : undefined);
   return sha && !ZERO_SHA.test(sha) ? sha : undefined;
 }
 

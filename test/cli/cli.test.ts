@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../src/cli/main.js';
+import { captureIo } from '../support/io.js';
+import { tempRepo } from '../support/tmp.js';
+
+describe('containersec CLI', () => {
+  it('check: exit 0 and a readable report on a clean repository, no colour when piped', async () => {
+    const dir = tempRepo({ 'README.md': 'hi' });
+    const io = captureIo(dir, { NO_COLOR: undefined });
+    expect(await cli(['check'], io)).toBe(0);
+    expect(io.out()).toContain('PASS  Passed: no findings.');
+    expect(io.out()).not.toContain('\u001b[');
+    expect(io.out()).toContain('using the built-in "recommended" policy');
+  });
+
+  it('check: exit 2 with a one-paragraph message for a missing directory, a bad --only and a bad format', async () => {
+    const dir = tempRepo({});
+    const missing = captureIo(dir);
+    expect(await cli(['check', 'does-not-exist'], missing)).toBe(2);
+    expect(missing.err()).toBe(
+      'containersec: does-not-exist: no such directory. Give the path of a checkout: `containersec check path/to/repo`.\n',
+    );
+    const only = captureIo(dir);
+    expect(await cli(['check', '--only', 'manifest'], only)).toBe(2);
+    expect(only.err()).toContain(
+      '--only: unknown check "manifest"; expected a comma list of: hardening, images, manifests, signatures. Did you mean "manifests"?',
+    );
+    const format = captureIo(dir);
+    expect(await cli(['check', '--format', 'jsn'], format)).toBe(2);
+    expect(format.err()).toContain('Did you mean "json"?');
+    const flag = captureIo(dir);
+    expect(await cli(['check', '--polcy', 'x'], flag)).toBe(2);
+    expect(flag.err()).toContain("Unknown option '--polcy'");
+  });
+
+  it('check: exit 2 and no stack trace for a policy error', async () => {
+    const dir = tempRepo({ '.containersec.yml': 'version: 1\nmode: strict\n' });
+    const io = captureIo(dir);
+    expect(await cli(['check'], io)).toBe(2);
+    expect(io.err()).toContain('.containersec.yml:2:7: mode is "strict"; expected one of: enforce, audit.');
+    expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it('check: writes json, sarif and markdown with --output FORMAT=FILE, and --format json to stdout', async () => {
+    const dir = tempRepo({});
+    const io = captureIo(dir);
+    expect(
+      await cli(['check', '--format', 'json', '--output', 'sarif=out/r.sarif', '--output', 'markdown=out/r.md'], io),
+    ).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ schemaVersion: 1, verdict: 'pass' });
+    expect(JSON.parse(readFileSync(path.join(dir, 'out/r.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
+    expect(readFileSync(path.join(dir, 'out/r.md'), 'utf8')).toContain('containersec: Passed');
+    const file = captureIo(dir);
+    expect(await cli(['check', '--format', 'json', '--output', 'report.json'], file)).toBe(0);
+    expect(file.out()).toBe('');
+    expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'))).toMatchObject({ verdict: 'pass' });
+  });
+
+  it('check: exit 3 (fail closed) when images are asked for but cannot be scanned', async () => {
+    const dir = tempRepo({});
+    const io = captureIo(dir);
+    expect(await cli(['check', '--image', 'oci:./img'], io)).toBe(3);
+    expect(io.out()).toContain('ERROR');
+  });
+
+  it('init writes a valid starter policy and refuses to overwrite it', async () => {
+    const dir = tempRepo({});
+    expect(await cli(['init'], captureIo(dir))).toBe(0);
+    const written = readFileSync(path.join(dir, '.containersec.yml'), 'utf8');
+    expect(written.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=https:\/\/.+containersec\.schema\.json$/);
+    const again = captureIo(dir);
+    expect(await cli(['init'], again)).toBe(2);
+    expect(again.err()).toContain('already exists; pass --force');
+    expect(await cli(['check'], captureIo(dir))).toBe(0);
+  });
+
+  it('explain prints the rule page, --list prints every rule, an unknown id is exit 2 with a hint', async () => {
+    const dir = tempRepo({});
+    const io = captureIo(dir);
+    expect(await cli(['explain', 'manifests/parse-error'], io)).toBe(0);
+    expect(io.out()).toContain('# manifests/parse-error: File could not be checked');
+    expect(io.out()).toContain('## How to except it');
+    const list = captureIo(dir);
+    expect(await cli(['explain', '--list'], list)).toBe(0);
+    expect(list.out()).toContain('hardening/ignore-without-reason');
+    const unknown = captureIo(dir);
+    expect(await cli(['explain', 'manifests/parse-eror'], unknown)).toBe(2);
+    expect(unknown.err()).toContain('Did you mean "manifests/parse-error"?');
+  });
+
+  it('prints usage and the version', async () => {
+    const io = captureIo('/');
+    expect(await cli(['--help'], io)).toBe(0);
+    expect(io.out()).toContain('Exit codes: 0 passed');
+    expect(await cli([], captureIo('/'))).toBe(2);
+    expect(await cli(['chekc'], captureIo('/'))).toBe(2);
+  });
+});

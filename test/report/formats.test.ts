@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import AjvDraft04Module from 'ajv-draft-04';
+import { describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/report/json.js';
+import { renderSarif } from '../../src/report/sarif.js';
+import { buildReportModel } from '../../src/report/model.js';
+import { renderText, PLAIN, COLOR, chooseStyle } from '../../src/report/text.js';
+import { HOSTILE, sampleOutcome } from '../support/fixtures.js';
+
+function validator(schemaPath: string) {
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+}
+
+describe('JSON report', () => {
+  it('is valid against schema/report.schema.json and follows the contract', () => {
+    const validate = validator('schema/report.schema.json');
+    const report = JSON.parse(renderJson(sampleOutcome())) as {
+      verdict: string;
+      checks: { id: string; findings: { blocking: boolean }[] }[];
+      exceptions: { stale: unknown[] };
+    };
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.verdict).toBe('fail');
+    expect(report.checks.map((c) => c.id)).toEqual(['hardening', 'images', 'manifests', 'signatures']);
+    expect(report.exceptions.stale).toHaveLength(1);
+  });
+
+  it('rejects a report that breaks the contract (the schema can fail)', () => {
+    const validate = validator('schema/report.schema.json');
+    const report = JSON.parse(renderJson(sampleOutcome())) as { checks: { findings: Record<string, unknown>[] }[] };
+    delete report.checks[1]!.findings[0]!.fingerprint;
+    expect(validate(report)).toBe(false);
+  });
+});
+
+describe('SARIF report', () => {
+  // The OASIS 2.1.0 schema (errata01), vendored with its provenance in test/schemas/README.md. It is draft-04.
+  const schema = JSON.parse(readFileSync('test/schemas/sarif-schema-2.1.0.json', 'utf8')) as object;
+  const sarifValidator = () =>
+    new AjvDraft04Module.default({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+
+  it('is valid SARIF 2.1.0 with one run per check, rules with help, line/column and partialFingerprints', () => {
+    const validate = sarifValidator();
+    const sarif = JSON.parse(
+      renderSarif(
+        sampleOutcome([
+          {
+            ruleId: 'testk8s/latest',
+            severity: 'low',
+            title: HOSTILE,
+            message: HOSTILE,
+            location: { path: 'deploy/we ird(1).yaml', startLine: 1 },
+          },
+        ]),
+      ),
+    ) as {
+      runs: {
+        automationDetails: { id: string };
+        tool: { driver: { rules: { id: string; help: { text: string } }[] } };
+        results: {
+          ruleIndex: number;
+          ruleId: string;
+          locations: {
+            physicalLocation: {
+              artifactLocation: { uri: string };
+              region?: { startLine: number; startColumn?: number };
+            };
+          }[];
+          partialFingerprints: Record<string, string>;
+          suppressions?: unknown[];
+        }[];
+      }[];
+    };
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(sarif.runs.map((r) => r.automationDetails.id)).toEqual([
+      'containersec/hardening/',
+      'containersec/images/',
+      'containersec/manifests/',
+    ]);
+    const manifests = sarif.runs[2]!;
+    for (const result of manifests.results)
+      expect(manifests.tool.driver.rules[result.ruleIndex]!.id).toBe(result.ruleId);
+    const first = manifests.results[0]!;
+    expect(first.locations[0]!.physicalLocation.region).toEqual({ startLine: 12, startColumn: 7 });
+    expect(first.partialFingerprints['containersec/v1']).toMatch(/^[0-9a-f]{32}$/);
+    expect(manifests.tool.driver.rules[0]!.help.text).toContain('Privileged containers can escape');
+    expect(manifests.results.filter((r) => r.suppressions)).toHaveLength(1);
+    expect(sarif.runs[1]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
+      'ghcr.io/acme/web%3A1.0/var/lib/dpkg/status',
+    );
+    const uris = manifests.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).toContain('deploy/we%20ird(1).yaml');
+  });
+});
+
+describe('terminal report', () => {
+  it('shows the verdict, each check, and findings by what they mean for the merge', () => {
+    const text = renderText(buildReportModel(sampleOutcome(), { today: '2026-11-28' }), PLAIN);
+    expect(text).toContain('FAIL  Blocked: 2 findings must be fixed or excepted before merging.');
+    expect(text).toMatch(/Manifests\s+FAIL/);
+    expect(text).toContain('deploy/web.yaml:12:7  Deployment/web  container app');
+    expect(text).toContain('Stale exceptions');
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('strips control characters from scanned data so they cannot rewrite the terminal', () => {
+    const text = renderText(
+      buildReportModel(
+        sampleOutcome([
+          { ruleId: 'testk8s/latest', severity: 'low', title: HOSTILE, message: 'x', location: { path: 'a.yaml' } },
+        ]),
+        { today: '2026-11-28' },
+      ),
+      COLOR,
+    );
+    expect(text).not.toContain('\u001b[31mred');
+  });
+
+  it('colours only a TTY without NO_COLOR', () => {
+    expect(chooseStyle({ isTTY: true }, {})).toBe(COLOR);
+    expect(chooseStyle({ isTTY: false }, {})).toBe(PLAIN);
+    expect(chooseStyle({ isTTY: true }, { NO_COLOR: '1' })).toBe(PLAIN);
+    expect(chooseStyle({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(COLOR);
+  });
+});
