@@ -65,7 +65,10 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
   parsed.documents.forEach((doc, docIndex) => {
     const syntax = firstYamlError(parsed, doc);
     if (syntax) {
-      fail(`YAML syntax error: ${syntax.message}`, syntax.position, `doc${docIndex}:syntax`);
+      const hint = text.includes('{{')
+        ? ' The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths.'
+        : '';
+      fail(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `doc${docIndex}:syntax`);
       return;
     }
     try {

@@ -144,6 +144,13 @@ describe('bad input', () => {
     expect(errors[0]?.message).toMatch(/^YAML syntax error: /);
     expect(findings.map(where)).toContain('pss/hostNamespaces@10:3');
   });
+  it('a Go/Helm template that is not YAML gets a parse-error that says so', () => {
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- include "x" . | nindent 4 }}\n';
+    const errors = lint(text, {}, 'chart/templates/deploy.yaml');
+    expect(errors.map((f) => f.ruleId)).toEqual(['manifests/parse-error']);
+    expect(errors[0]?.message).toMatch(/looks like a template/);
+  });
   it('an alias bomb is refused with a parse-error, not expanded', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 10; i++)
