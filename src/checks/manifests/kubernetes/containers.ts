@@ -98,9 +98,11 @@ function limitsFinding(pod: PodTemplate, container: PodTemplate['containers'][nu
 
 export function containerHardeningFindings(pod: PodTemplate): RawFinding[] {
   const out: RawFinding[] = [];
+  // The API rejects readOnlyRootFilesystem on Windows pods, so it cannot be asked of them.
+  const windows = pod.spec.path('os', 'name')?.string() === 'windows';
   for (const container of pod.containers) {
     const readOnly = container.view.path('securityContext', 'readOnlyRootFilesystem');
-    if (readOnly?.bool() !== true) {
+    if (!windows && readOnly?.bool() !== true) {
       out.push(
         objectFinding(
           readOnlyRootFilesystemRule,

@@ -68,14 +68,14 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
       const hint = text.includes('{{')
         ? ' The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths.'
         : '';
-      fail(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `doc${docIndex}:syntax`);
+      fail(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
       return;
     }
     try {
       documentToJS(doc);
     } catch (error) {
       const position = parsed.nodePosition(doc.contents) ?? { line: 1, column: 1 };
-      fail(`The document could not be loaded: ${errorMessage(error)}`, position, `doc${docIndex}:load`);
+      fail(`The document could not be loaded: ${errorMessage(error)}`, position, `load:${errorMessage(error)}`);
       return;
     }
     const root = View.root(doc, (offset) => parsed.position(offset));
@@ -111,7 +111,7 @@ function collectListItems(
     fail(
       `The List has ${list.length} items; only the first ${MAX_LIST_ITEMS} were checked.`,
       items.position,
-      `doc${docIndex}:items`,
+      'list-items',
     );
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kubernetesLinter } from '../../../../src/checks/manifests/kubernetes/index.js';
-import { MAX_NESTING_DEPTH } from '../../../../src/checks/manifests/kubernetes/documents.js';
+import { MAX_LIST_ITEMS, MAX_NESTING_DEPTH } from '../../../../src/checks/manifests/kubernetes/documents.js';
 import { lint, where } from './helpers.js';
 
 const PRIV_CONTAINER = `      containers:
@@ -161,6 +161,17 @@ describe('bad input', () => {
       'manifests/parse-error@1:1',
     ]);
     expect(findings.map(where)).toContain('pss/hostNamespaces@23:3');
+  });
+  it('a huge List is checked up to its cap and says so', () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n${'  - {}\n'.repeat(MAX_LIST_ITEMS + 1)}`;
+    const findings = lint(text);
+    expect(findings.map(where)).toEqual(['manifests/parse-error@3:1']);
+    expect(findings[0]?.message).toMatch(/only the first 10000 were checked/);
+  });
+  it('parse-error keys do not depend on the document position', () => {
+    const broken = 'apiVersion: v1\nkind: Pod\nmetadata: {name: [\n';
+    const key = (text: string): string | undefined => lint(text).find((f) => f.ruleId === 'manifests/parse-error')?.key;
+    expect(key(`${good}---\n${broken}`)).toBe(key(broken));
   });
   it('a binary file with a .yaml name', () => {
     expect(lint('\u0000\u0001ELF\u0000binary', {}, 'deploy/x.yaml').map(where)).toEqual(['manifests/parse-error@1:1']);
