@@ -193,6 +193,11 @@ ${sc}${resources}`;
     expect(of('k8s/readonly-root-filesystem', text)).toEqual(['k8s/readonly-root-filesystem@10:9[app]']);
     expect(of('k8s/resource-limits', text)).toEqual(['k8s/resource-limits@12:9[app]']);
   });
+  it('not asked of Windows pods (the API rejects the field there)', () => {
+    expect(
+      of('k8s/readonly-root-filesystem', pod('', '').replace('spec:\n', 'spec:\n  os: { name: windows }\n')),
+    ).toEqual([]);
+  });
   it('compliant', () => {
     const text = pod(
       '      securityContext:\n        readOnlyRootFilesystem: true\n',
