@@ -48,12 +48,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -74,7 +74,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -83,14 +83,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode2;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -395,13 +395,13 @@ var require_directives = __commonJS({
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
-      toString(doc) {
+      toString(doc2) {
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc2 && tagEntries.length > 0 && identity.isNode(doc2.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit.visit(doc2.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -411,7 +411,7 @@ var require_directives = __commonJS({
         for (const [handle, prefix2] of tagEntries) {
           if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix2)))
+          if (!doc2 || tagNames.some((tn) => tn.startsWith(prefix2)))
             lines.push(`%TAG ${handle} ${prefix2}`);
         }
         return lines.join("\n");
@@ -454,14 +454,14 @@ var require_anchors = __commonJS({
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix2) {
+    function createNodeAnchors(doc2, prefix2) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
         onAnchor: (source) => {
           aliasObjects.push(source);
-          prevAnchors ?? (prevAnchors = anchorNames(doc));
+          prevAnchors ?? (prevAnchors = anchorNames(doc2));
           const anchor = findNewAnchor(prefix2, prevAnchors);
           prevAnchors.add(anchor);
           return anchor;
@@ -592,12 +592,12 @@ var require_Node = __commonJS({
         return copy;
       }
       /** A plain JavaScript representation of this node. */
-      toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+      toJS(doc2, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc2))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
-          doc,
+          doc: doc2,
           keep: true,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
@@ -637,7 +637,7 @@ var require_Alias = __commonJS({
        * Resolve the value of this alias within `doc`, finding the last
        * instance of the `source` anchor before this node.
        */
-      resolve(doc, ctx) {
+      resolve(doc2, ctx) {
         if (ctx?.maxAliasCount === 0)
           throw new ReferenceError("Alias resolution is disabled");
         let nodes;
@@ -645,7 +645,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit.visit(doc2, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -662,7 +662,7 @@ var require_Alias = __commonJS({
             found = node;
         }
         if (found && ctx) {
-          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
+          const { anchors: anchors2, doc: doc3, maxAliasCount } = ctx;
           let data = anchors2.get(found);
           if (!data) {
             toJS.toJS(found, null, ctx);
@@ -675,7 +675,7 @@ var require_Alias = __commonJS({
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
+              data.aliasCount = getAliasCount(doc3, found, anchors2);
             if (data.count * data.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
@@ -708,22 +708,22 @@ var require_Alias = __commonJS({
         return src;
       }
     };
-    function getAliasCount(doc, node, anchors2) {
+    function getAliasCount(doc2, node, anchors2) {
       if (identity.isAlias(node)) {
-        const source = node.resolve(doc);
+        const source = node.resolve(doc2);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
-          const c = getAliasCount(doc, item, anchors2);
+          const c = getAliasCount(doc2, item, anchors2);
           if (c > count)
             count = c;
         }
         return count;
       } else if (identity.isPair(node)) {
-        const kc = getAliasCount(doc, node.key, anchors2);
-        const vc = getAliasCount(doc, node.value, anchors2);
+        const kc = getAliasCount(doc2, node.key, anchors2);
+        const vc = getAliasCount(doc2, node.value, anchors2);
         return Math.max(kc, vc);
       }
       return 1;
@@ -1424,7 +1424,7 @@ var require_stringify = __commonJS({
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
-    function createStringifyContext(doc, options) {
+    function createStringifyContext(doc2, options) {
       const opt = Object.assign({
         blockQuote: true,
         commentString: stringifyComment.stringifyComment,
@@ -1444,7 +1444,7 @@ var require_stringify = __commonJS({
         trailingComma: false,
         trueStr: "true",
         verifyAliasOrder: true
-      }, doc.schema.toStringOptions, options);
+      }, doc2.schema.toStringOptions, options);
       let inFlow;
       switch (opt.collectionStyle) {
         case "block":
@@ -1458,7 +1458,7 @@ var require_stringify = __commonJS({
       }
       return {
         anchors: /* @__PURE__ */ new Set(),
-        doc,
+        doc: doc2,
         flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
         indent: "",
         indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
@@ -1493,8 +1493,8 @@ var require_stringify = __commonJS({
       }
       return tagObj;
     }
-    function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
-      if (!doc.directives)
+    function stringifyProps(node, tagObj, { anchors: anchors$1, doc: doc2 }) {
+      if (!doc2.directives)
         return "";
       const props = [];
       const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
@@ -1504,7 +1504,7 @@ var require_stringify = __commonJS({
       }
       const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
       if (tag)
-        props.push(doc.directives.tagString(tag));
+        props.push(doc2.directives.tagString(tag));
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
@@ -1549,7 +1549,7 @@ var require_stringifyPair = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc: doc2, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -1610,7 +1610,7 @@ ${indent}:`;
         vcb = null;
         valueComment = null;
         if (value && typeof value === "object")
-          value = doc.createNode(value);
+          value = doc2.createNode(value);
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
@@ -2020,7 +2020,7 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair2(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
@@ -2081,7 +2081,7 @@ var require_YAMLMap = __commonJS({
           _pair = new Pair.Pair(pair2, pair2?.value);
         } else
           _pair = new Pair.Pair(pair2.key, pair2.value);
-        const prev = findPair(this.items, _pair.key);
+        const prev = findPair2(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
@@ -2101,19 +2101,19 @@ var require_YAMLMap = __commonJS({
         }
       }
       delete(key) {
-        const it = findPair(this.items, key);
+        const it = findPair2(this.items, key);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
       get(key, keepScalar) {
-        const it = findPair(this.items, key);
+        const it = findPair2(this.items, key);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
-        return !!findPair(this.items, key);
+        return !!findPair2(this.items, key);
       }
       set(key, value) {
         this.add(new Pair.Pair(key, value), true);
@@ -2150,7 +2150,7 @@ var require_YAMLMap = __commonJS({
       }
     };
     exports.YAMLMap = YAMLMap;
-    exports.findPair = findPair;
+    exports.findPair = findPair2;
   }
 });
 
@@ -3324,42 +3324,42 @@ var require_stringifyDocument = __commonJS({
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyDocument(doc, options) {
+    function stringifyDocument(doc2, options) {
       const lines = [];
       let hasDirectives = options.directives === true;
-      if (options.directives !== false && doc.directives) {
-        const dir = doc.directives.toString(doc);
+      if (options.directives !== false && doc2.directives) {
+        const dir = doc2.directives.toString(doc2);
         if (dir) {
           lines.push(dir);
           hasDirectives = true;
-        } else if (doc.directives.docStart)
+        } else if (doc2.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify.createStringifyContext(doc2, options);
       const { commentString } = ctx.options;
-      if (doc.commentBefore) {
+      if (doc2.commentBefore) {
         if (lines.length !== 1)
           lines.unshift("");
-        const cs = commentString(doc.commentBefore);
+        const cs = commentString(doc2.commentBefore);
         lines.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
-      if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
-          if (doc.contents.spaceBefore && hasDirectives)
+      if (doc2.contents) {
+        if (identity.isNode(doc2.contents)) {
+          if (doc2.contents.spaceBefore && hasDirectives)
             lines.push("");
-          if (doc.contents.commentBefore) {
-            const cs = commentString(doc.contents.commentBefore);
+          if (doc2.contents.commentBefore) {
+            const cs = commentString(doc2.contents.commentBefore);
             lines.push(stringifyComment.indentComment(cs, ""));
           }
-          ctx.forceBlockIndent = !!doc.comment;
-          contentComment = doc.contents.comment;
+          ctx.forceBlockIndent = !!doc2.comment;
+          contentComment = doc2.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify.stringify(doc2.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -3367,11 +3367,11 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify.stringify(doc2.contents, ctx));
       }
-      if (doc.directives?.docEnd) {
-        if (doc.comment) {
-          const cs = commentString(doc.comment);
+      if (doc2.directives?.docEnd) {
+        if (doc2.comment) {
+          const cs = commentString(doc2.comment);
           if (cs.includes("\n")) {
             lines.push("...");
             lines.push(stringifyComment.indentComment(cs, ""));
@@ -3382,7 +3382,7 @@ var require_stringifyDocument = __commonJS({
           lines.push("...");
         }
       } else {
-        let dc = doc.comment;
+        let dc = doc2.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
@@ -4198,9 +4198,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4236,7 +4236,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4276,7 +4276,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
+        if (!isMap3 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4299,7 +4299,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -4331,7 +4331,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4347,7 +4347,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -5073,13 +5073,13 @@ var require_compose_doc = __commonJS({
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc2 = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
-        directives: doc.directives,
-        options: doc.options,
-        schema: doc.schema
+        directives: doc2.directives,
+        options: doc2.options,
+        schema: doc2.schema
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
@@ -5090,17 +5090,17 @@ var require_compose_doc = __commonJS({
         startOnNewline: true
       });
       if (props.found) {
-        doc.directives.docStart = true;
+        doc2.directives.docStart = true;
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
-      const contentEnd = doc.contents.range[2];
+      doc2.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      const contentEnd = doc2.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
-        doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
-      return doc;
+        doc2.comment = re.comment;
+      doc2.range = [offset, contentEnd, re.offset];
+      return doc2;
     }
     exports.composeDoc = composeDoc;
   }
@@ -5167,15 +5167,15 @@ var require_composer = __commonJS({
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
       }
-      decorate(doc, afterDoc) {
+      decorate(doc2, afterDoc) {
         const { comment, afterEmptyLine } = parsePrelude(this.prelude);
         if (comment) {
-          const dc = doc.contents;
+          const dc = doc2.contents;
           if (afterDoc) {
-            doc.comment = doc.comment ? `${doc.comment}
+            doc2.comment = doc2.comment ? `${doc2.comment}
 ${comment}` : comment;
-          } else if (afterEmptyLine || doc.directives.docStart || !dc) {
-            doc.commentBefore = comment;
+          } else if (afterEmptyLine || doc2.directives.docStart || !dc) {
+            doc2.commentBefore = comment;
           } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
             if (identity.isPair(it))
@@ -5191,12 +5191,12 @@ ${cb}` : comment;
         }
         if (afterDoc) {
           for (let i = 0; i < this.errors.length; ++i)
-            doc.errors.push(this.errors[i]);
+            doc2.errors.push(this.errors[i]);
           for (let i = 0; i < this.warnings.length; ++i)
-            doc.warnings.push(this.warnings[i]);
+            doc2.warnings.push(this.warnings[i]);
         } else {
-          doc.errors = this.errors;
-          doc.warnings = this.warnings;
+          doc2.errors = this.errors;
+          doc2.warnings = this.warnings;
         }
         this.prelude = [];
         this.errors = [];
@@ -5241,13 +5241,13 @@ ${cb}` : comment;
             this.atDirectives = true;
             break;
           case "document": {
-            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
-            if (this.atDirectives && !doc.directives.docStart)
+            const doc2 = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            if (this.atDirectives && !doc2.directives.docStart)
               this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
-            this.decorate(doc, false);
+            this.decorate(doc2, false);
             if (this.doc)
               yield this.doc;
-            this.doc = doc;
+            this.doc = doc2;
             this.atDirectives = false;
             break;
           }
@@ -5301,12 +5301,12 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc2 = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
-          doc.range = [0, endOffset, endOffset];
-          this.decorate(doc, false);
-          yield doc;
+          doc2.range = [0, endOffset, endOffset];
+          this.decorate(doc2, false);
+          yield doc2;
         }
       }
     };
@@ -5634,7 +5634,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5718,7 +5718,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6042,9 +6042,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -6663,14 +6663,14 @@ var require_parser = __commonJS({
             return;
           case "doc-mode":
           case "doc-start": {
-            const doc = {
+            const doc2 = {
               type: "document",
               offset: this.offset,
               start: []
             };
             if (this.type === "doc-start")
-              doc.start.push(this.sourceToken);
-            this.stack.push(doc);
+              doc2.start.push(this.sourceToken);
+            this.stack.push(doc2);
             return;
           }
         }
@@ -6681,16 +6681,16 @@ var require_parser = __commonJS({
           source: this.source
         };
       }
-      *document(doc) {
-        if (doc.value)
-          return yield* this.lineEnd(doc);
+      *document(doc2) {
+        if (doc2.value)
+          return yield* this.lineEnd(doc2);
         switch (this.type) {
           case "doc-start": {
-            if (findNonEmptyIndex(doc.start) !== -1) {
+            if (findNonEmptyIndex(doc2.start) !== -1) {
               yield* this.pop();
               yield* this.step();
             } else
-              doc.start.push(this.sourceToken);
+              doc2.start.push(this.sourceToken);
             return;
           }
           case "anchor":
@@ -6698,10 +6698,10 @@ var require_parser = __commonJS({
           case "space":
           case "comment":
           case "newline":
-            doc.start.push(this.sourceToken);
+            doc2.start.push(this.sourceToken);
             return;
         }
-        const bv = this.startBlockValue(doc);
+        const bv = this.startBlockValue(doc2);
         if (bv)
           this.stack.push(bv);
         else {
@@ -7240,9 +7240,9 @@ var require_public_api = __commonJS({
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
-        for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        for (const doc2 of docs) {
+          doc2.errors.forEach(errors.prettifyError(source, lineCounter2));
+          doc2.warnings.forEach(errors.prettifyError(source, lineCounter2));
         }
       if (docs.length > 0)
         return docs;
@@ -7252,20 +7252,20 @@ var require_public_api = __commonJS({
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
-      let doc = null;
+      let doc2 = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
-        if (!doc)
-          doc = _doc;
-        else if (doc.options.logLevel !== "silent") {
-          doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+        if (!doc2)
+          doc2 = _doc;
+        else if (doc2.options.logLevel !== "silent") {
+          doc2.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
           break;
         }
       }
       if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        doc2.errors.forEach(errors.prettifyError(source, lineCounter2));
+        doc2.warnings.forEach(errors.prettifyError(source, lineCounter2));
       }
-      return doc;
+      return doc2;
     }
     function parse(src, reviver, options) {
       let _reviver = void 0;
@@ -7274,17 +7274,17 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
-      if (!doc)
+      const doc2 = parseDocument(src, options);
+      if (!doc2)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
-      if (doc.errors.length > 0) {
-        if (doc.options.logLevel !== "silent")
-          throw doc.errors[0];
+      doc2.warnings.forEach((warning) => log.warn(doc2.options.logLevel, warning));
+      if (doc2.errors.length > 0) {
+        if (doc2.options.logLevel !== "silent")
+          throw doc2.errors[0];
         else
-          doc.errors = [];
+          doc2.errors = [];
       }
-      return doc.toJS(Object.assign({ reviver: _reviver }, options));
+      return doc2.toJS(Object.assign({ reviver: _reviver }, options));
     }
     function stringify(value, replacer, options) {
       let _replacer = null;
@@ -8826,7 +8826,7 @@ var require_parser2 = __commonJS({
         },
         table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
         defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str, hash2) {
+        parseError: function parseError2(str, hash2) {
           throw new Error(str);
         },
         parse: function parse(input) {
@@ -8932,7 +8932,7 @@ var require_parser2 = __commonJS({
       var lexer = (function() {
         var lexer2 = {
           EOF: 1,
-          parseError: function parseError(str, hash2) {
+          parseError: function parseError2(str, hash2) {
             if (this.yy.parser) {
               this.yy.parser.parseError(str, hash2);
             } else {
@@ -16085,7 +16085,7 @@ function looksBinary(buffer) {
 function unreadable(check2, path8, why) {
   return {
     ruleId: `${check2}/parse-error`,
-    severity: "medium",
+    severity: "high",
     title: "File could not be checked",
     message: `${path8} was not checked: ${why}`,
     location: { path: path8, startLine: 1, startColumn: 1 }
@@ -16178,7 +16178,9 @@ function commonFileRules(check2, files) {
       id: `${check2}/parse-error`,
       check: check2,
       title: "File could not be checked",
-      severity: "medium",
+      // High, so an unreadable file fails closed: our parser and the real consumer (kubectl, Docker, the
+      // runner) can disagree, and a file we cannot read could hide a privileged pod.
+      severity: "high",
       description: `A file selected by \`checks.${check2}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
       rationale: "A file the gate cannot read is a file it cannot vouch for. Reporting it, rather than skipping it silently, keeps an attacker from hiding a dangerous setting behind a syntax trick that the real consumer (kubectl, Docker, the CI runner) would still accept.",
       fix: "Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  " + check2 + ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
@@ -16205,8 +16207,2217 @@ var hardeningCheck = fileCheck({
   commonRules: commonFileRules("hardening", "GitHub workflows, composite actions, GitLab CI files")
 });
 
+// src/core/yaml.ts
+var import_yaml = __toESM(require_dist(), 1);
+var MAX_YAML_ALIAS_COUNT = 1e3;
+function parseYaml(text) {
+  const lineCounter = new import_yaml.LineCounter();
+  const documents = (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const docs = Array.isArray(documents) ? documents : [];
+  const position = (offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  return {
+    documents: docs,
+    lineCounter,
+    position,
+    nodePosition: (node) => (0, import_yaml.isNode)(node) && node.range ? position(node.range[0]) : void 0
+  };
+}
+function firstYamlError(parsed, doc2) {
+  const error = doc2.errors[0];
+  if (!error) return void 0;
+  const message = error.message.split("\n", 1)[0] ?? error.message;
+  return { message, position: parsed.position(error.pos[0]) };
+}
+function documentToJS(doc2) {
+  return doc2.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+}
+
+// src/checks/manifests/kubernetes/yaml-view.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var YAML11_TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
+var YAML11_FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+var MAX_ALIAS_HOPS = 32;
+var MAX_MERGE_DEPTH = 8;
+var View = class _View {
+  constructor(doc2, node, positionOf2, keyNode) {
+    this.doc = doc2;
+    this.node = node;
+    this.positionOf = positionOf2;
+    this.keyNode = keyNode;
+  }
+  doc;
+  node;
+  positionOf;
+  keyNode;
+  static root(doc2, positionOf2) {
+    const node = resolveNode(doc2, doc2.contents);
+    return node ? new _View(doc2, node, positionOf2) : void 0;
+  }
+  /** Position of the key this value was reached by, else of the value itself. */
+  get position() {
+    const anchor = this.keyNode ?? this.node;
+    return this.positionOf(anchor.range?.[0] ?? 0);
+  }
+  /** Position of the value (not the key). */
+  get valuePosition() {
+    return this.positionOf(this.node.range?.[0] ?? 0);
+  }
+  isMap() {
+    return (0, import_yaml2.isMap)(this.node);
+  }
+  isSeq() {
+    return (0, import_yaml2.isSeq)(this.node);
+  }
+  /** The value under `key` (null values count as absent, like Go's nil pointers). */
+  get(key) {
+    if (!(0, import_yaml2.isMap)(this.node)) return void 0;
+    const pair2 = findPair(this.doc, this.node.items, key, 0);
+    if (!pair2) return void 0;
+    const value = resolveNode(this.doc, pair2.value);
+    if (!value || isNullScalar(value)) return void 0;
+    return new _View(this.doc, value, this.positionOf, isNodeLike(pair2.key) ? pair2.key : void 0);
+  }
+  /** Navigates a chain of keys. */
+  path(...keys) {
+    return keys.reduce((current, key) => current?.get(key), this);
+  }
+  /** Sequence items (null items included as views of the null scalar are skipped). */
+  items() {
+    if (!(0, import_yaml2.isSeq)(this.node)) return [];
+    const out = [];
+    for (const item of this.node.items) {
+      const node = resolveNode(this.doc, item);
+      if (node && !isNullScalar(node)) out.push(new _View(this.doc, node, this.positionOf));
+    }
+    return out;
+  }
+  /** Mapping entries with string keys, merge keys expanded, later keys winning. */
+  entries() {
+    if (!(0, import_yaml2.isMap)(this.node)) return [];
+    const seen = /* @__PURE__ */ new Map();
+    collectEntries(this.doc, this.node.items, 0, (key, pair2) => {
+      if (seen.has(key)) return;
+      const value = resolveNode(this.doc, pair2.value);
+      if (!value) return;
+      seen.set(key, new _View(this.doc, value, this.positionOf, isNodeLike(pair2.key) ? pair2.key : void 0));
+    });
+    return [...seen.entries()];
+  }
+  /** Scalar value as a string (numbers and booleans are stringified), or undefined. */
+  string() {
+    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    const value = this.node.value;
+    if (value === null || value === void 0) return void 0;
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    return void 0;
+  }
+  /** Boolean with YAML 1.1 plain-scalar semantics; undefined when it is not a boolean. */
+  bool() {
+    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    const value = this.node.value;
+    if (typeof value === "boolean") return value;
+    if (typeof value === "string" && (this.node.type === "PLAIN" || this.node.type === void 0)) {
+      const source = this.node.source ?? value;
+      if (YAML11_TRUE.has(source)) return true;
+      if (YAML11_FALSE.has(source)) return false;
+    }
+    return void 0;
+  }
+  number() {
+    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    const value = this.node.value;
+    if (typeof value === "number") return value;
+    if (typeof value === "bigint") return Number(value);
+    return void 0;
+  }
+};
+function isNodeLike(value) {
+  return (0, import_yaml2.isScalar)(value) || (0, import_yaml2.isMap)(value) || (0, import_yaml2.isSeq)(value) || (0, import_yaml2.isAlias)(value);
+}
+function isNullScalar(node) {
+  return (0, import_yaml2.isScalar)(node) && (node.value === null || node.value === void 0);
+}
+function resolveNode(doc2, value) {
+  let current = value;
+  for (let hops = 0; hops < MAX_ALIAS_HOPS; hops++) {
+    if ((0, import_yaml2.isAlias)(current)) {
+      try {
+        current = current.resolve(doc2);
+      } catch {
+        return void 0;
+      }
+      continue;
+    }
+    return (0, import_yaml2.isScalar)(current) || (0, import_yaml2.isMap)(current) || (0, import_yaml2.isSeq)(current) ? current : void 0;
+  }
+  return void 0;
+}
+function keyString(key) {
+  if ((0, import_yaml2.isScalar)(key)) {
+    const value = key.value;
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return void 0;
+  }
+  return void 0;
+}
+function findPair(doc2, items, key, depth) {
+  let found;
+  for (const pair2 of items) {
+    if ((0, import_yaml2.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
+  }
+  if (found || depth >= MAX_MERGE_DEPTH) return found;
+  for (const source of mergeSources(doc2, items)) {
+    const merged = findPair(doc2, source.items, key, depth + 1);
+    if (merged) return merged;
+  }
+  return void 0;
+}
+function collectEntries(doc2, items, depth, visit) {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const pair2 = items[i];
+    if (!(0, import_yaml2.isPair)(pair2)) continue;
+    const key = keyString(pair2.key);
+    if (key !== void 0 && key !== "<<") visit(key, pair2);
+  }
+  if (depth >= MAX_MERGE_DEPTH) return;
+  for (const source of mergeSources(doc2, items)) collectEntries(doc2, source.items, depth + 1, visit);
+}
+function mergeSources(doc2, items) {
+  const sources = [];
+  for (const pair2 of items) {
+    if (!(0, import_yaml2.isPair)(pair2) || !(0, import_yaml2.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
+    if ((0, import_yaml2.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
+    const value = resolveNode(doc2, pair2.value);
+    if ((0, import_yaml2.isMap)(value)) sources.push(value);
+    else if ((0, import_yaml2.isSeq)(value)) {
+      for (const item of value.items) {
+        const resolved = resolveNode(doc2, item);
+        if ((0, import_yaml2.isMap)(resolved)) sources.push(resolved);
+      }
+    }
+  }
+  return sources;
+}
+
+// src/checks/manifests/kubernetes/documents.ts
+var MAX_NESTING_DEPTH = 256;
+var MAX_LIST_ITEMS = 1e4;
+function parseManifestFile(path8, text) {
+  const objects = [];
+  const errors = [];
+  const fail2 = (message, position, key) => {
+    errors.push(parseError(path8, message, position, key));
+  };
+  if (looksBinary2(text)) {
+    fail2(
+      "The file is not text (it contains NUL bytes or invalid UTF-8), so it cannot be checked.",
+      { line: 1, column: 1 },
+      "binary"
+    );
+    return { objects, errors };
+  }
+  const deep = excessiveNesting(text);
+  if (deep) {
+    fail2(
+      `Collections are nested more than ${MAX_NESTING_DEPTH} levels deep; the file was not parsed.`,
+      deep,
+      "nesting"
+    );
+    return { objects, errors };
+  }
+  let parsed;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    fail2(`The file could not be parsed: ${errorMessage(error)}`, { line: 1, column: 1 }, "parser");
+    return { objects, errors };
+  }
+  parsed.documents.forEach((doc2, docIndex) => {
+    const syntax = firstYamlError(parsed, doc2);
+    if (syntax) {
+      const hint = text.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
+      fail2(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
+      return;
+    }
+    try {
+      documentToJS(doc2);
+    } catch (error) {
+      const position = parsed.nodePosition(doc2.contents) ?? { line: 1, column: 1 };
+      fail2(`The document could not be loaded: ${errorMessage(error)}`, position, `load:${errorMessage(error)}`);
+      return;
+    }
+    const root = View.root(doc2, (offset) => parsed.position(offset));
+    if (!root) return;
+    const object = toObject(path8, root, docIndex, -1);
+    if (!object) return;
+    if (object.kind === "List" || object.kind.endsWith("List")) {
+      const items = root.get("items");
+      if (object.kind === "List" || items?.isSeq()) {
+        collectListItems(path8, items, docIndex, objects, fail2);
+        return;
+      }
+    }
+    objects.push(object);
+  });
+  return { objects, errors };
+}
+function collectListItems(path8, items, docIndex, objects, fail2) {
+  if (!items) return;
+  const list = items.items();
+  list.slice(0, MAX_LIST_ITEMS).forEach((item, itemIndex) => {
+    const object = toObject(path8, item, docIndex, itemIndex);
+    if (object) objects.push(object);
+  });
+  if (list.length > MAX_LIST_ITEMS) {
+    fail2(
+      `The List has ${list.length} items; only the first ${MAX_LIST_ITEMS} were checked.`,
+      items.position,
+      "list-items"
+    );
+  }
+}
+function toObject(path8, view2, docIndex, itemIndex) {
+  if (!view2.isMap()) return void 0;
+  const apiVersion = view2.get("apiVersion")?.string();
+  const kind = view2.get("kind")?.string();
+  if (!apiVersion || !kind || !/^[A-Za-z][A-Za-z0-9]*$/.test(kind)) return void 0;
+  const metadata = view2.get("metadata");
+  const name = metadata?.get("name")?.string() ?? (metadata?.get("generateName")?.string() ?? "") + "*";
+  const namespace = metadata?.get("namespace")?.string() || void 0;
+  return {
+    path: path8,
+    docIndex,
+    itemIndex,
+    apiVersion,
+    kind,
+    name: name === "*" ? "(unnamed)" : name,
+    namespace,
+    view: view2,
+    metadata
+  };
+}
+function objectRef(object) {
+  return `${object.kind}/${object.name}`;
+}
+function objectKey(object) {
+  return `${object.namespace ?? ""}/${object.kind}/${object.name}`;
+}
+function parseError(path8, message, position, key) {
+  return {
+    ruleId: "manifests/parse-error",
+    severity: "high",
+    title: "Manifest could not be parsed",
+    message,
+    location: { path: path8, startLine: position.line, startColumn: position.column },
+    key
+  };
+}
+function looksBinary2(text) {
+  if (text.includes("\0")) return true;
+  let replacements = 0;
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  for (const char of sample) if (char === "\uFFFD" && ++replacements > 8) return true;
+  return false;
+}
+function excessiveNesting(text) {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  let quote2;
+  let comment = false;
+  let dashes = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    column++;
+    if (char === "\n") {
+      line++;
+      column = 0;
+      comment = false;
+      dashes = 0;
+      lineStart = true;
+      continue;
+    }
+    if (comment) continue;
+    if (quote2) {
+      if (char === "\\" && quote2 === '"') {
+        i++;
+        column++;
+      } else if (char === quote2) quote2 = void 0;
+      continue;
+    }
+    if (lineStart) {
+      if (char === "-" && (text[i + 1] === " " || text[i + 1] === "	")) {
+        if (++dashes > MAX_NESTING_DEPTH) return { line, column };
+        continue;
+      }
+      if (char !== " " && char !== "	") lineStart = false;
+    }
+    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text[i - 1] ?? " ")) quote2 = char;
+    else if (char === "#" && (i === 0 || /\s/.test(text[i - 1] ?? " "))) comment = true;
+    else if (char === "[" || char === "{") {
+      if (++depth > MAX_NESTING_DEPTH) return { line, column };
+    } else if ((char === "]" || char === "}") && depth > 0) depth--;
+  }
+  return void 0;
+}
+
+// src/checks/manifests/kubernetes/annotations.ts
+var IGNORE_ANNOTATION = "containersec.io/ignore";
+var ENTRY_RE = /^([a-z0-9-]+\/[A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?$/;
+function parseIgnoreAnnotation(value) {
+  const colon = value.indexOf(":");
+  const head = colon < 0 ? value : value.slice(0, colon);
+  const reason = colon < 0 ? "" : value.slice(colon + 1).trim();
+  const entries = head.split(",").map((e) => e.trim()).filter(Boolean);
+  const parsed = entries.map((entry) => ENTRY_RE.exec(entry));
+  if (entries.length === 0 || parsed.some((m) => !m)) {
+    return { ignores: [], problem: 'names no valid rule id (expected "<family>/<rule>[container],...: <reason>")' };
+  }
+  if (!reason) return { ignores: [], problem: "has no reason after the rule ids" };
+  return {
+    ignores: parsed.map((m) => ({ rule: m[1], ...m[2] ? { container: m[2].trim() } : {}, reason }))
+  };
+}
+function objectIgnores(object, templateMetadata) {
+  const ignores = [];
+  const findings = [];
+  const sources = [object.metadata, templateMetadata === object.metadata ? void 0 : templateMetadata];
+  sources.forEach((metadata, index) => {
+    const view2 = metadata?.path("annotations", IGNORE_ANNOTATION);
+    if (!view2) return;
+    const value = view2.string() ?? "";
+    const parsed = parseIgnoreAnnotation(value);
+    ignores.push(...parsed.ignores);
+    if (parsed.problem) {
+      findings.push({
+        ruleId: "manifests/ignore-without-reason",
+        severity: "medium",
+        title: "Ignore without a reason",
+        message: `The ${IGNORE_ANNOTATION} annotation of ${objectRef(object)} ${parsed.problem}, so it suppresses nothing.`,
+        location: {
+          path: object.path,
+          startLine: view2.position.line,
+          startColumn: view2.position.column,
+          object: objectRef(object)
+        },
+        key: `${objectKey(object)}:${index === 0 ? "metadata" : "template"}.annotations[${IGNORE_ANNOTATION}]`,
+        fix: `${IGNORE_ANNOTATION}: "<rule-id>[,<rule-id>]: <why this is acceptable>"`
+      });
+    }
+  });
+  return { ignores, findings };
+}
+function applyIgnores2(findings, ignores) {
+  if (ignores.length === 0) return findings;
+  return findings.map((finding) => {
+    const container = isFileLocation(finding.location) ? finding.location.container : void 0;
+    const match2 = ignores.find(
+      (ignore) => ignore.rule === finding.ruleId && (ignore.container === void 0 || ignore.container === container)
+    );
+    return match2 ? { ...finding, suppressed: { reason: match2.reason } } : finding;
+  });
+}
+
+// src/checks/manifests/kubernetes/findings.ts
+function objectFinding(rule, object, at, message, key, extra = {}) {
+  return {
+    ruleId: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    message,
+    location: {
+      path: object.path,
+      startLine: at.position.line,
+      startColumn: at.position.column,
+      object: objectRef(object),
+      ...extra.container !== void 0 ? { container: extra.container } : {}
+    },
+    key: `${objectKey(object)}:${key}`,
+    ...extra.fix ? { fix: extra.fix } : {}
+  };
+}
+
+// src/checks/manifests/kubernetes/workload.ts
+var CONTAINER_KINDS = ["initContainers", "containers", "ephemeralContainers"];
+var TEMPLATE_PATHS = {
+  Pod: { groups: [""], path: [] },
+  PodTemplate: { groups: [""], path: ["template"] },
+  ReplicationController: { groups: [""], path: ["spec", "template"] },
+  Deployment: { groups: ["apps", "extensions"], path: ["spec", "template"] },
+  ReplicaSet: { groups: ["apps", "extensions"], path: ["spec", "template"] },
+  StatefulSet: { groups: ["apps"], path: ["spec", "template"] },
+  DaemonSet: { groups: ["apps", "extensions"], path: ["spec", "template"] },
+  Job: { groups: ["batch"], path: ["spec", "template"] },
+  CronJob: { groups: ["batch"], path: ["spec", "jobTemplate", "spec", "template"] }
+};
+var WELL_KNOWN_TEMPLATE_PATHS = [
+  ["spec", "template"],
+  ["spec", "jobTemplate", "spec", "template"]
+];
+function apiGroup(apiVersion) {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+function podTemplate(object) {
+  const entry = TEMPLATE_PATHS[object.kind];
+  if (entry && entry.groups.includes(apiGroup(object.apiVersion))) {
+    if (entry.path.length === 0) {
+      const spec2 = object.view.get("spec");
+      return spec2 ? build2(object, object.metadata, void 0, spec2) : void 0;
+    }
+    const template = object.view.path(...entry.path);
+    const spec = template?.get("spec");
+    if (!template || !spec) return void 0;
+    const metadata = template.get("metadata");
+    return build2(object, metadata, metadata, spec);
+  }
+  for (const path8 of WELL_KNOWN_TEMPLATE_PATHS) {
+    const template = object.view.path(...path8);
+    const spec = template?.get("spec");
+    if (template && spec?.get("containers")?.isSeq()) {
+      const metadata = template.get("metadata");
+      return build2(object, metadata, metadata, spec);
+    }
+  }
+  return void 0;
+}
+function build2(object, metadata, templateMetadata, spec) {
+  if (!spec.isMap()) return void 0;
+  const containers = [];
+  for (const kind of CONTAINER_KINDS) {
+    spec.get(kind)?.items().forEach((view2, index) => {
+      if (view2.isMap()) containers.push({ kind, index, name: view2.get("name")?.string() ?? "", view: view2 });
+    });
+  }
+  return { object, metadata, templateMetadata, spec, containers };
+}
+function containerKey(container) {
+  return `${container.kind}[${container.name || container.index}]`;
+}
+
+// src/checks/manifests/kubernetes/containers.ts
+var readOnlyRootFilesystemRule = {
+  id: "k8s/readonly-root-filesystem",
+  check: "manifests",
+  title: "Root filesystem is writable",
+  severity: "low",
+  description: "A container (init, regular or ephemeral) does not set `securityContext.readOnlyRootFilesystem: true`.",
+  rationale: "A writable root filesystem lets an attacker who gets code execution drop tools, replace binaries or scripts the application later runs, and persist across process restarts inside the container.",
+  fix: "Make the root filesystem read-only and mount `emptyDir` volumes where the app must write:\n\n```yaml\nsecurityContext:\n  readOnlyRootFilesystem: true\nvolumeMounts:\n  - name: tmp\n    mountPath: /tmp\n```",
+  references: ["https://kubernetes.io/docs/tasks/configure-pod-container/security-context/"]
+};
+var resourceLimitsRule = {
+  id: "k8s/resource-limits",
+  check: "manifests",
+  title: "No CPU or memory limit",
+  severity: "low",
+  description: "A container (init or regular) does not set `resources.limits.memory` or `resources.limits.cpu`.",
+  rationale: "Without limits one compromised or buggy pod can exhaust a node (crypto-mining, memory leaks, fork bombs), starving or evicting every other workload on it: a cheap denial of service.",
+  fix: "```yaml\nresources:\n  requests: { cpu: 100m, memory: 128Mi }\n  limits: { cpu: 500m, memory: 256Mi }\n```",
+  references: ["https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"]
+};
+var envSecretRule = {
+  id: "k8s/env-secret-literal",
+  check: "manifests",
+  title: "Secret written as a literal environment value",
+  severity: "high",
+  description: "An environment variable has a literal `value` that is a credential: its name looks like a secret (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*CREDENTIAL*`...) or its value has the shape of a known key format (AWS access key, GitHub/GitLab/Slack token, private key block, JWT). The value itself is never shown in the report.",
+  rationale: "A secret in a manifest is in git history forever, readable by anyone with repository read access and by anyone who can `get` the workload in the cluster (pod specs are not encrypted like Secrets and show up in audit logs and dashboards).",
+  fix: "Rotate the credential, then reference it from a Secret:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n```",
+  references: ["https://kubernetes.io/docs/concepts/configuration/secret/"]
+};
+var SECRET_NAME_RE = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|CLIENT_?SECRET|CONN(ECTION)?_?STRING|DSN)$|^(PASS(WORD)?|SECRET|TOKEN)|_(PASSWORD|SECRET|TOKEN)_/i;
+var NON_SECRET_NAME_RE = /(_FILE|_PATH|_DIR|_URL_PATH|_NAME|_USER(NAME)?|_HEADER|_TTL|_EXPIRY|_LENGTH|_ENABLED)$/i;
+var SECRET_VALUE_RES = [
+  { re: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, label: "an AWS access key id" },
+  { re: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, label: "a GitHub token" },
+  { re: /\bgithub_pat_[A-Za-z0-9_]{40,}\b/, label: "a GitHub token" },
+  { re: /\bglpat-[A-Za-z0-9_-]{20,}\b/, label: "a GitLab token" },
+  { re: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/, label: "a Slack token" },
+  { re: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, label: "a private key" },
+  { re: /\b(sk|rk)_live_[A-Za-z0-9]{16,}\b/, label: "a Stripe key" },
+  { re: /\bAIza[0-9A-Za-z_-]{35}\b/, label: "a Google API key" },
+  { re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, label: "a JSON Web Token" },
+  { re: /:\/\/[^/\s:@]+:[^/\s@]{3,}@/, label: "a URL with an embedded password" }
+];
+function isPlaceholder(value) {
+  const v = value.trim();
+  return v.length < 4 || /^\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?$/.test(v) || /^\{\{.*\}\}$/.test(v) || /^<.*>$/.test(v) || /^(true|false|yes|no|none|null|changeme|change-me|placeholder|example|dummy|redacted|xxx+|\*+)$/i.test(v) || v.startsWith("/");
+}
+function secretReason(name, value) {
+  for (const { re, label } of SECRET_VALUE_RES) if (re.test(value)) return `its value looks like ${label}`;
+  if (SECRET_NAME_RE.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value))
+    return "its name says it holds a secret";
+  return void 0;
+}
+function limitsFinding(pod, container) {
+  const resources = container.view.get("resources");
+  const limits = resources?.get("limits");
+  const missing = ["cpu", "memory"].filter((r) => !limits?.get(r));
+  if (missing.length === 0) return void 0;
+  const at = limits ?? resources ?? container.view;
+  return objectFinding(
+    resourceLimitsRule,
+    pod.object,
+    at,
+    `Container "${container.name}" has no ${missing.join(" or ")} limit (resources.limits.${missing.join(", resources.limits.")}).`,
+    `${containerKey(container)}.resources.limits`,
+    { container: container.name }
+  );
+}
+function containerHardeningFindings(pod) {
+  const out = [];
+  const windows = pod.spec.path("os", "name")?.string() === "windows";
+  for (const container of pod.containers) {
+    const readOnly = container.view.path("securityContext", "readOnlyRootFilesystem");
+    if (!windows && readOnly?.bool() !== true) {
+      out.push(
+        objectFinding(
+          readOnlyRootFilesystemRule,
+          pod.object,
+          readOnly ?? container.view.get("securityContext") ?? container.view,
+          `Container "${container.name}" does not set securityContext.readOnlyRootFilesystem: true.`,
+          `${containerKey(container)}.securityContext.readOnlyRootFilesystem`,
+          { container: container.name }
+        )
+      );
+    }
+    if (container.kind !== "ephemeralContainers") {
+      const limits = limitsFinding(pod, container);
+      if (limits) out.push(limits);
+    }
+    for (const env of container.view.get("env")?.items() ?? []) {
+      const name = env.get("name")?.string() ?? "";
+      const valueView = env.get("value");
+      const value = valueView?.string();
+      if (!valueView || value === void 0 || value === "") continue;
+      const reason = secretReason(name, value);
+      if (!reason) continue;
+      out.push(
+        objectFinding(
+          envSecretRule,
+          pod.object,
+          valueView,
+          `Container "${container.name}" sets environment variable "${name}" to a literal value, and ${reason} (value redacted).`,
+          `${containerKey(container)}.env[${name}]`,
+          {
+            container: container.name,
+            fix: `valueFrom: { secretKeyRef: { name: <secret>, key: ${name.toLowerCase()} } }`
+          }
+        )
+      );
+    }
+  }
+  return out;
+}
+
+// src/checks/manifests/kubernetes/host-paths.ts
+import { posix } from "node:path";
+var runtimeSocketRule = {
+  id: "k8s/container-runtime-socket",
+  check: "manifests",
+  title: "Container runtime socket mounted",
+  severity: "critical",
+  description: "A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...).",
+  rationale: "The runtime socket is an unauthenticated root API for the node: with it a container can start a privileged container that mounts the host filesystem, read every other container's secrets and environment, and take over the node.",
+  fix: "Remove the volume. Build images with a rootless builder (BuildKit rootless, kaniko, buildah) and use the Kubernetes API instead of the runtime for introspection.",
+  references: ["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"]
+};
+var sensitiveHostPathRule = {
+  id: "k8s/sensitive-host-path",
+  check: "manifests",
+  title: "Sensitive host path mounted",
+  severity: "high",
+  description: "A `hostPath` volume mounts a sensitive node path: system directories (`/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/home`, `/usr`, `/lib`...), kubelet or etcd state (`/var/lib/kubelet`, `/etc/kubernetes`, `/var/lib/etcd`), runtime storage (`/var/lib/docker`, `/var/lib/containerd`), or a parent of one of them.",
+  rationale: "These paths hold node credentials (kubelet client certificates, service account tokens of every pod on the node), kernel interfaces and binaries. Reading them leaks cluster credentials; writing them is node compromise.",
+  fix: "Mount only what the workload needs, read-only, or use a projected/configMap volume instead:\n\n```yaml\nvolumes:\n  - name: config\n    configMap:\n      name: app-config\n```",
+  references: ["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"]
+};
+var RUNTIME_SOCKETS = [
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run/containerd/containerd.sock",
+  "/run/containerd/containerd.sock",
+  "/var/run/crio/crio.sock",
+  "/run/crio/crio.sock",
+  "/var/run/cri-dockerd.sock",
+  "/run/cri-dockerd.sock",
+  "/var/run/dockershim.sock",
+  "/run/podman/podman.sock",
+  "/var/run/podman/podman.sock",
+  "/run/k3s/containerd/containerd.sock"
+];
+var SENSITIVE_PATHS = [
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/boot",
+  "/root",
+  "/home",
+  "/usr",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib64",
+  "/var/lib/kubelet",
+  "/var/lib/etcd",
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/var/lib/containers",
+  "/var/lib/cri-o",
+  "/var/log",
+  "/etc/kubernetes"
+];
+function normalizeHostPath(path8) {
+  const normalized = posix.normalize(`/${path8.trim()}`);
+  return normalized.length > 1 && normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
+}
+function within(path8, dir) {
+  return dir === "/" || path8 === dir || path8.startsWith(`${dir}/`);
+}
+function classifyHostPath(raw) {
+  const path8 = normalizeHostPath(raw);
+  if (RUNTIME_SOCKETS.some((socket) => within(socket, path8))) return "socket";
+  if (SENSITIVE_PATHS.some((dir) => within(path8, dir) || within(dir, path8))) return "sensitive";
+  return void 0;
+}
+function hostPathFindings(pod) {
+  return (pod.spec.get("volumes")?.items() ?? []).flatMap((volume) => {
+    const pathView = volume.path("hostPath", "path");
+    const path8 = pathView?.string();
+    if (!pathView || path8 === void 0) return [];
+    const kind = classifyHostPath(path8);
+    if (!kind) return [];
+    const name = volume.get("name")?.string() ?? "";
+    const rule = kind === "socket" ? runtimeSocketRule : sensitiveHostPathRule;
+    const what = kind === "socket" ? "the container runtime socket (or a directory containing it)" : "a sensitive host path";
+    return [
+      objectFinding(
+        rule,
+        pod.object,
+        pathView,
+        `Volume "${name}" mounts ${what}: hostPath "${path8}".`,
+        `volumes[${name}].hostPath`
+      )
+    ];
+  });
+}
+
+// src/checks/manifests/kubernetes/images.ts
+var imageLatestRule = {
+  id: "k8s/image-latest",
+  check: "manifests",
+  title: "Image without a tag or with :latest",
+  severity: "medium",
+  description: "A container image reference has no tag and no digest (which means `:latest`), or uses the `:latest` tag.",
+  rationale: "`latest` changes under you: two nodes can run different code for the same manifest, a rollback does not roll back, and whoever can push to the repository (or compromise it) ships straight to production at the next pod restart.",
+  fix: "Pin the image by digest (best) or at least an immutable version tag:\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<digest>\n```",
+  references: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"]
+};
+var imageUnpinnedRule = {
+  id: "k8s/image-unpinned",
+  check: "manifests",
+  title: "Image not pinned by digest",
+  severity: "low",
+  description: "A container image is referenced by tag only (`name:tag`), without an `@sha256:` digest.",
+  rationale: "Tags are mutable. A registry compromise, a mistaken re-push or a malicious maintainer can change what a tag points to; a digest pins the exact bytes that were reviewed and scanned.",
+  fix: "Append the digest of the image you tested (tools like `crane digest` or Renovate/Dependabot keep it current):\n\n```yaml\nimage: nginx:1.27.2@sha256:<digest>\n```",
+  references: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"]
+};
+function parseImageRef(image) {
+  let rest = image.trim();
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
+  return { name: rest, digest };
+}
+var DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+function imageFindings(pod) {
+  const out = [];
+  for (const container of pod.containers) {
+    const view2 = container.view.get("image");
+    const image = view2?.string();
+    if (!view2 || !image) continue;
+    const ref = parseImageRef(image);
+    if (ref.digest && DIGEST_RE.test(ref.digest)) continue;
+    const key = `${containerKey(container)}.image`;
+    if (!ref.tag || ref.tag === "latest") {
+      out.push(
+        objectFinding(
+          imageLatestRule,
+          pod.object,
+          view2,
+          `Container "${container.name}" uses image "${image}" ${ref.tag ? "with the mutable :latest tag" : "without a tag (implicitly :latest)"}.`,
+          key,
+          { container: container.name, fix: `image: ${ref.name}:<version>@sha256:<digest>` }
+        )
+      );
+    } else {
+      out.push(
+        objectFinding(
+          imageUnpinnedRule,
+          pod.object,
+          view2,
+          `Container "${container.name}" uses image "${image}", which is not pinned by digest.`,
+          key,
+          {
+            container: container.name,
+            fix: `image: ${ref.name}:${ref.tag}@sha256:<digest>`
+          }
+        )
+      );
+    }
+  }
+  return out;
+}
+
+// src/checks/manifests/kubernetes/network.ts
+var hostPortRule = {
+  id: "k8s/host-port",
+  check: "manifests",
+  title: "Container port bound on the node (hostPort)",
+  severity: "medium",
+  description: "A container port sets `hostPort`, which opens the port on the node's own network interfaces.",
+  rationale: "hostPorts bypass Services and NetworkPolicies, expose the pod on every node address (often reachable from outside the cluster) and pin scheduling; a workload can also grab a port other node services rely on.",
+  fix: "Remove `hostPort` and expose the port with a ClusterIP Service (plus an Ingress/Gateway when it must be public).",
+  references: ["https://kubernetes.io/docs/concepts/configuration/overview/#services"]
+};
+var serviceExposedRule = {
+  id: "k8s/service-exposed",
+  check: "manifests",
+  title: "Service exposed on nodes or a load balancer",
+  severity: "medium",
+  description: "A Service has `type: NodePort` or `type: LoadBalancer`, which opens it on every node or on an external load balancer.",
+  rationale: "NodePort and LoadBalancer Services are reachable from outside the cluster network unless firewalled, often without TLS or authentication, and skip the central controls (WAF, auth, rate limits) of the ingress layer.",
+  fix: 'Use `type: ClusterIP` behind an Ingress or Gateway; if a load balancer is required, restrict it:\n\n```yaml\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: ["10.0.0.0/8"]\n```',
+  references: ["https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types"]
+};
+var missingNetworkPolicyRule = {
+  id: "k8s/missing-network-policy",
+  check: "manifests",
+  title: "Namespace without a NetworkPolicy",
+  severity: "medium",
+  description: "The change defines namespaced objects in a namespace (or without a namespace, i.e. the namespace chosen at deploy time) but no NetworkPolicy for that namespace.",
+  rationale: "Without a NetworkPolicy every pod accepts traffic from every other pod in the cluster: one compromised workload can reach databases, admin ports and internal APIs anywhere (lateral movement).",
+  fix: "Add a default-deny policy next to the workloads, then allow the flows you need:\n\n```yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: my-app\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n```",
+  references: ["https://kubernetes.io/docs/concepts/services-networking/network-policies/"]
+};
+var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "StorageClass",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "PriorityClass",
+  "RuntimeClass",
+  "IngressClass",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "APIService",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
+  "CertificateSigningRequest",
+  "ClusterIssuer",
+  "GatewayClass",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "ComponentStatus"
+]);
+function hostPortFindings(pod) {
+  return pod.containers.flatMap(
+    (container) => (container.view.get("ports")?.items() ?? []).flatMap((port) => {
+      const view2 = port.get("hostPort");
+      const value = view2?.number();
+      if (!view2 || value === void 0 || value === 0) return [];
+      return [
+        objectFinding(
+          hostPortRule,
+          pod.object,
+          view2,
+          `Container "${container.name}" binds hostPort ${value} on the node.`,
+          `${containerKey(container)}.ports.hostPort[${value}]`,
+          {
+            container: container.name
+          }
+        )
+      ];
+    })
+  );
+}
+function serviceFindings(object) {
+  if (object.kind !== "Service" || object.apiVersion !== "v1") return [];
+  const type = object.view.path("spec", "type");
+  const value = type?.string();
+  if (!type || value !== "NodePort" && value !== "LoadBalancer") return [];
+  const ranges = object.view.path("spec", "loadBalancerSourceRanges")?.items().length ?? 0;
+  if (value === "LoadBalancer" && ranges > 0) return [];
+  return [
+    objectFinding(
+      serviceExposedRule,
+      object,
+      type,
+      value === "NodePort" ? "The Service has type NodePort: it is opened on a port of every node." : "The Service has type LoadBalancer without loadBalancerSourceRanges: it gets an externally reachable load balancer.",
+      "spec.type"
+    )
+  ];
+}
+function isNamespaced(object) {
+  if (CLUSTER_SCOPED_KINDS.has(object.kind) || object.kind === "List") return false;
+  return object.namespace !== void 0 || KNOWN_NAMESPACED.has(object.kind);
+}
+var KNOWN_NAMESPACED = /* @__PURE__ */ new Set([
+  "Pod",
+  "PodTemplate",
+  "ReplicationController",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "Job",
+  "CronJob",
+  "Service",
+  "ConfigMap",
+  "Secret",
+  "ServiceAccount",
+  "Role",
+  "RoleBinding",
+  "Ingress",
+  "PersistentVolumeClaim",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+  "Endpoints",
+  "EndpointSlice",
+  "LimitRange",
+  "ResourceQuota"
+]);
+function networkPolicyFindings(objects) {
+  const covered = /* @__PURE__ */ new Set();
+  for (const object of objects) {
+    if (object.kind === "NetworkPolicy" && apiGroup(object.apiVersion) === "networking.k8s.io")
+      covered.add(object.namespace ?? "");
+  }
+  const first = /* @__PURE__ */ new Map();
+  for (const object of objects) {
+    if (object.kind === "Namespace" && object.apiVersion === "v1") {
+      first.set(object.name, object);
+      continue;
+    }
+    if (!isNamespaced(object) || object.kind === "NetworkPolicy") continue;
+    const namespace = object.namespace ?? "";
+    const current = first.get(namespace);
+    if (!current) first.set(namespace, object);
+  }
+  const out = [];
+  for (const [namespace, object] of first) {
+    if (covered.has(namespace)) continue;
+    const label = namespace ? `namespace "${namespace}"` : "objects without metadata.namespace (deployed to the namespace chosen at deploy time)";
+    const finding = objectFinding(
+      missingNetworkPolicyRule,
+      object,
+      object.metadata ?? object.view,
+      `The change defines objects in ${label} but no NetworkPolicy for it, so pods there accept traffic from anywhere in the cluster.`,
+      "networkpolicy"
+    );
+    out.push({ object, finding: { ...finding, key: `namespace:${namespace}` } });
+  }
+  return out;
+}
+
+// src/checks/manifests/kubernetes/pod-security/helpers.ts
+var PSS_DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+function quote(value) {
+  return JSON.stringify(value);
+}
+function containerLabel(container) {
+  return `container ${quote(container.name)}`;
+}
+function nearest(start, ...keys) {
+  let current = start;
+  for (const key of keys) {
+    const next = current.get(key);
+    if (!next) return current;
+    current = next;
+  }
+  return current;
+}
+function containerViolation(container, at, field, detail) {
+  return { at, container, detail, key: `${containerKey(container)}.${field}` };
+}
+function podViolation(at, field, detail) {
+  return { at, detail, key: `spec.${field}` };
+}
+function isWindowsPod(pod) {
+  return pod.spec.path("os", "name")?.string() === "windows";
+}
+function inUserNamespace(pod) {
+  return pod.spec.get("hostUsers")?.bool() === false;
+}
+function podSecurityContext(pod) {
+  return pod.spec.get("securityContext");
+}
+function securityContext(container) {
+  return container.view.get("securityContext");
+}
+function stringItems(view2) {
+  return (view2?.items() ?? []).flatMap((item) => {
+    const value = item.string();
+    return value === void 0 ? [] : [{ value, view: item }];
+  });
+}
+
+// src/checks/manifests/kubernetes/pod-security/privilege-escalation.ts
+function allowPrivilegeEscalationV1Dot8(pod) {
+  return pod.containers.flatMap((container) => {
+    const field = container.view.path("securityContext", "allowPrivilegeEscalation");
+    if (field?.bool() === false) return [];
+    return [
+      containerViolation(
+        container,
+        field ?? nearest(container.view, "securityContext"),
+        "securityContext.allowPrivilegeEscalation",
+        `${containerLabel(container)} must set securityContext.allowPrivilegeEscalation=false`
+      )
+    ];
+  });
+}
+function allowPrivilegeEscalationV1Dot25(pod) {
+  return isWindowsPod(pod) ? [] : allowPrivilegeEscalationV1Dot8(pod);
+}
+var allowPrivilegeEscalation = {
+  id: "allowPrivilegeEscalation",
+  level: "restricted",
+  reason: "allowPrivilegeEscalation != false",
+  allowed: "false",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 8, checkPod: allowPrivilegeEscalationV1Dot8 },
+    { minimumVersion: 25, checkPod: allowPrivilegeEscalationV1Dot25 }
+  ],
+  doc: {
+    title: "Privilege escalation allowed",
+    description: "Under the Restricted level every container must set `securityContext.allowPrivilegeEscalation: false` (it defaults to true). From policy 1.25 pods with `spec.os.name: windows` are exempt.",
+    rationale: "Without `no_new_privs`, a process can gain privileges through set-user-ID/set-group-ID binaries or file capabilities in the image, turning an unprivileged foothold into root inside the container.",
+    fix: "```yaml\nsecurityContext:\n  allowPrivilegeEscalation: false\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/app-armor.ts
+var APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+function allowedAnnotationValue(value) {
+  return value === "" || value === "runtime/default" || value.startsWith("localhost/");
+}
+function allowedProfileType(type) {
+  return type === "RuntimeDefault" || type === "Localhost";
+}
+function appArmorProfileV1Dot0(pod) {
+  const out = [];
+  const podProfile = podSecurityContext(pod)?.get("appArmorProfile");
+  if (podProfile) {
+    const type = podProfile.get("type")?.string();
+    if (!allowedProfileType(type)) {
+      out.push(
+        podViolation(
+          nearest(podProfile, "type"),
+          "securityContext.appArmorProfile.type",
+          `pod must not set AppArmor profile type to ${quote(type ?? "")}`
+        )
+      );
+    }
+  }
+  for (const container of pod.containers) {
+    const profile = securityContext(container)?.get("appArmorProfile");
+    if (!profile) continue;
+    const type = profile.get("type")?.string();
+    if (!allowedProfileType(type)) {
+      out.push(
+        containerViolation(
+          container,
+          nearest(profile, "type"),
+          "securityContext.appArmorProfile.type",
+          `${containerLabel(container)} must not set AppArmor profile type to ${quote(type ?? "")}`
+        )
+      );
+    }
+  }
+  for (const [key, view2] of pod.metadata?.get("annotations")?.entries() ?? []) {
+    if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
+    const value = view2.string() ?? "";
+    if (!allowedAnnotationValue(value)) {
+      out.push({
+        at: view2,
+        detail: `annotation must not set AppArmor profile to ${key}=${quote(value)}`,
+        key: `annotations[${key}]`
+      });
+    }
+  }
+  return out;
+}
+var appArmorProfile = {
+  id: "appArmorProfile",
+  level: "baseline",
+  reason: "forbidden AppArmor profile",
+  allowed: "securityContext.appArmorProfile.type: RuntimeDefault, Localhost or undefined; annotation container.apparmor.security.beta.kubernetes.io/*: runtime/default, localhost/*, empty or undefined",
+  severity: "medium",
+  versions: [{ minimumVersion: 0, checkPod: appArmorProfileV1Dot0 }],
+  doc: {
+    title: "AppArmor disabled or overridden",
+    description: "The pod or a container sets an AppArmor profile other than `RuntimeDefault` or `Localhost` (that is, `Unconfined`), through `securityContext.appArmorProfile.type` or the deprecated `container.apparmor.security.beta.kubernetes.io/<container>` annotation.",
+    rationale: "The runtime default AppArmor profile blocks mounts, raw access to `/proc` and `/sys` files and other operations used in container escapes. `Unconfined` removes that layer.",
+    fix: "```yaml\nsecurityContext:\n  appArmorProfile:\n    type: RuntimeDefault\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/capabilities.ts
+var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT"
+]);
+function capabilitiesBaselineV1Dot0(pod) {
+  return pod.containers.flatMap(
+    (container) => stringItems(securityContext(container)?.path("capabilities", "add")).filter((cap) => !BASELINE_CAPABILITIES.has(cap.value)).map(
+      (cap) => containerViolation(
+        container,
+        cap.view,
+        `securityContext.capabilities.add[${cap.value}]`,
+        `${containerLabel(container)} must not include ${quote(cap.value)} in securityContext.capabilities.add`
+      )
+    )
+  );
+}
+function capabilitiesRestrictedV1Dot22(pod) {
+  const out = [];
+  for (const container of pod.containers) {
+    const capabilities = securityContext(container)?.get("capabilities");
+    const drop = capabilities?.get("drop");
+    if (!stringItems(drop).some((cap) => cap.value === "ALL")) {
+      out.push(
+        containerViolation(
+          container,
+          drop ?? nearest(container.view, "securityContext", "capabilities"),
+          "securityContext.capabilities.drop",
+          `${containerLabel(container)} must set securityContext.capabilities.drop=["ALL"]`
+        )
+      );
+    }
+    if (!capabilities) continue;
+    for (const cap of stringItems(capabilities.get("add"))) {
+      if (cap.value === "NET_BIND_SERVICE") continue;
+      out.push(
+        containerViolation(
+          container,
+          cap.view,
+          `securityContext.capabilities.add[${cap.value}]`,
+          `${containerLabel(container)} must not include ${quote(cap.value)} in securityContext.capabilities.add`
+        )
+      );
+    }
+  }
+  return out;
+}
+function capabilitiesRestrictedV1Dot25(pod) {
+  return isWindowsPod(pod) ? [] : capabilitiesRestrictedV1Dot22(pod);
+}
+var capabilitiesBaseline = {
+  id: "capabilities_baseline",
+  level: "baseline",
+  reason: "non-default capabilities",
+  allowed: `undefined/empty, or only capabilities from the default set: ${[...BASELINE_CAPABILITIES].join(", ")}`,
+  severity: "high",
+  versions: [{ minimumVersion: 0, checkPod: capabilitiesBaselineV1Dot0 }],
+  doc: {
+    title: "Capability added beyond the default set",
+    description: "A container adds a Linux capability (`securityContext.capabilities.add`) that is not in the container runtime default set. `NET_RAW` and names with a `CAP_` prefix are not in the set.",
+    rationale: "Capabilities such as `SYS_ADMIN`, `SYS_PTRACE`, `NET_ADMIN`, `SYS_MODULE` or `DAC_READ_SEARCH` are each enough to break out of the container or attack the node (mounting filesystems, reading other processes, rewriting host networking). `NET_RAW` allows ARP/DNS spoofing against other pods.",
+    fix: 'Remove the capability, or replace it with one from the default set:\n\n```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]\n```',
+    references: [PSS_DOCS]
+  }
+};
+var capabilitiesRestricted = {
+  id: "capabilities_restricted",
+  level: "restricted",
+  reason: "unrestricted capabilities",
+  allowed: 'drop must include "ALL"; add may only contain "NET_BIND_SERVICE"',
+  severity: "medium",
+  versions: [
+    { minimumVersion: 22, checkPod: capabilitiesRestrictedV1Dot22, overrideCheckIds: ["capabilities_baseline"] },
+    { minimumVersion: 25, checkPod: capabilitiesRestrictedV1Dot25, overrideCheckIds: ["capabilities_baseline"] }
+  ],
+  doc: {
+    title: "Capabilities not dropped",
+    description: "Under the Restricted level (policy 1.22+) every container must drop `ALL` capabilities and may add back only `NET_BIND_SERVICE`. From policy 1.25, pods with `spec.os.name: windows` are exempt.",
+    rationale: "The runtime default set still includes capabilities (`CHOWN`, `DAC_OVERRIDE`, `SETUID`, `FOWNER`...) that turn a foothold into file tampering or privilege changes inside the container, and widen the kernel attack surface for escapes.",
+    fix: '```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if it binds a port below 1024\n```',
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/host-namespaces.ts
+function hostNamespacesV1Dot0(pod) {
+  return ["hostNetwork", "hostPID", "hostIPC"].flatMap((field) => {
+    const view2 = pod.spec.get(field);
+    return view2?.bool() === true ? [podViolation(view2, field, `${field}=true`)] : [];
+  });
+}
+var hostNamespaces = {
+  id: "hostNamespaces",
+  level: "baseline",
+  reason: "host namespaces",
+  allowed: "false, undefined/null",
+  severity: "high",
+  versions: [{ minimumVersion: 0, checkPod: hostNamespacesV1Dot0 }],
+  doc: {
+    title: "Host namespaces shared with the pod",
+    description: "The pod sets `hostNetwork`, `hostPID` or `hostIPC` to `true`, which the Baseline level forbids.",
+    rationale: "With `hostPID` a container sees and can signal or ptrace every process on the node; with `hostNetwork` it can sniff node traffic, reach services bound to localhost (kubelet, cloud metadata) and bypass NetworkPolicies; with `hostIPC` it can read shared memory of host processes.",
+    fix: "Remove the fields (they default to false):\n\n```yaml\nspec:\n  hostNetwork: false\n  hostPID: false\n  hostIPC: false\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/host-ports.ts
+function hostPortsV1Dot0(pod) {
+  return pod.containers.flatMap(
+    (container) => (container.view.get("ports")?.items() ?? []).flatMap((port) => {
+      const hostPort = port.get("hostPort");
+      const value = hostPort?.number();
+      if (!hostPort || value === void 0 || value === 0) return [];
+      return [
+        containerViolation(
+          container,
+          hostPort,
+          `ports.hostPort[${value}]`,
+          `${containerLabel(container)} uses hostPort ${value}`
+        )
+      ];
+    })
+  );
+}
+var hostPorts = {
+  id: "hostPorts",
+  level: "baseline",
+  reason: "hostPort",
+  allowed: "undefined/0",
+  severity: "medium",
+  versions: [{ minimumVersion: 0, checkPod: hostPortsV1Dot0 }],
+  doc: {
+    title: "hostPort used",
+    description: "A container port sets `hostPort`, which binds the port on the node itself. The Baseline level forbids any non-zero hostPort.",
+    rationale: "A hostPort exposes the pod on every node address, bypassing Services and NetworkPolicies, and lets a workload squat a port other node services expect (or intercept traffic meant for them).",
+    fix: "Remove `hostPort` and expose the port through a Service:\n\n```yaml\nports:\n  - containerPort: 8080\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/host-probes.ts
+var HANDLER_PATHS = [
+  ["livenessProbe"],
+  ["readinessProbe"],
+  ["startupProbe"],
+  ["lifecycle", "postStart"],
+  ["lifecycle", "preStop"]
+];
+function hostProbesAndHostLifecycleV1Dot34(pod) {
+  const out = [];
+  for (const container of pod.containers) {
+    for (const path8 of HANDLER_PATHS) {
+      const handler = container.view.path(...path8);
+      if (!handler) continue;
+      for (const action of ["httpGet", "tcpSocket"]) {
+        const host = handler.path(action, "host");
+        const value = host?.string() ?? "";
+        if (host && value !== "") {
+          out.push(
+            containerViolation(
+              container,
+              host,
+              `${path8.join(".")}.${action}.host`,
+              `${containerLabel(container)} uses probe or lifecycle host ${quote(value)}`
+            )
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+var hostProbesAndHostLifecycle = {
+  id: "hostProbesAndHostLifecycle",
+  level: "baseline",
+  reason: "probe or lifecycle host",
+  allowed: '"" or undefined',
+  severity: "medium",
+  versions: [{ minimumVersion: 34, checkPod: hostProbesAndHostLifecycleV1Dot34 }],
+  doc: {
+    title: "Probe or lifecycle hook with a host",
+    description: "A liveness, readiness or startup probe, or a `postStart`/`preStop` hook, sets `httpGet.host` or `tcpSocket.host`. From policy 1.34 the Baseline level forbids any non-empty host (even `127.0.0.1`).",
+    rationale: "Probes and hooks are executed by the kubelet from the node. A `host` turns them into a server-side request forgery primitive: the kubelet connects to any address the pod author chooses, including node-local and control-plane endpoints.",
+    fix: "Remove `host` so the kubelet probes the pod IP:\n\n```yaml\nlivenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/privileged.ts
+function privilegedV1Dot0(pod) {
+  return pod.containers.flatMap((container) => {
+    const field = securityContext(container)?.get("privileged");
+    return field?.bool() === true ? [
+      containerViolation(
+        container,
+        field,
+        "securityContext.privileged",
+        `${containerLabel(container)} must not set securityContext.privileged=true`
+      )
+    ] : [];
+  });
+}
+var privileged = {
+  id: "privileged",
+  level: "baseline",
+  reason: "privileged",
+  allowed: "false, undefined/null",
+  severity: "critical",
+  versions: [{ minimumVersion: 0, checkPod: privilegedV1Dot0 }],
+  doc: {
+    title: "Privileged container",
+    description: "A container (including init and ephemeral containers) sets `securityContext.privileged: true`. The Pod Security Standards forbid this from the Baseline level on.",
+    rationale: "A privileged container gets every capability, all host devices and no seccomp/AppArmor confinement. Anyone who can run code in it (a compromised dependency, an RCE in the app) can mount the host disk, load kernel modules and take over the node and every pod on it.",
+    fix: 'Remove `privileged: true`. Grant only the specific capability the workload needs, if any:\n\n```yaml\nsecurityContext:\n  privileged: false\n  capabilities:\n    drop: ["ALL"]\n```',
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/proc-mount.ts
+function procMountV1Dot0(pod) {
+  return pod.containers.flatMap((container) => {
+    const field = securityContext(container)?.get("procMount");
+    if (!field) return [];
+    const value = field.string() ?? "";
+    return value === "Default" ? [] : [
+      containerViolation(
+        container,
+        field,
+        "securityContext.procMount",
+        `${containerLabel(container)} must not set securityContext.procMount to ${quote(value)}`
+      )
+    ];
+  });
+}
+function procMountV1Dot35Baseline(pod) {
+  return inUserNamespace(pod) ? [] : procMountV1Dot0(pod);
+}
+var doc = {
+  description: "A container sets `securityContext.procMount` to something other than `Default` (i.e. `Unmasked`). From policy 1.35 the Baseline level allows it for pods with `hostUsers: false`; the Restricted level (`procMount_restricted`) still forbids it.",
+  rationale: "The default proc mount masks and makes read-only sensitive paths under `/proc` (`/proc/kcore`, `/proc/sys`, `/proc/sysrq-trigger`...). Unmasking them gives a process in the container kernel memory and node-wide tunables.",
+  fix: "Remove `procMount` (it defaults to `Default`):\n\n```yaml\nsecurityContext:\n  procMount: Default\n```",
+  references: [PSS_DOCS]
+};
+var procMount = {
+  id: "procMount",
+  level: "baseline",
+  reason: "procMount",
+  allowed: 'undefined/null, "Default" (from policy 1.35, any value when hostUsers is false)',
+  severity: "high",
+  versions: [
+    { minimumVersion: 0, checkPod: procMountV1Dot0 },
+    { minimumVersion: 35, checkPod: procMountV1Dot35Baseline }
+  ],
+  doc: { title: "Unmasked /proc mount", ...doc }
+};
+var procMountRestricted = {
+  id: "procMount_restricted",
+  level: "restricted",
+  reason: "procMount",
+  allowed: 'undefined/null, "Default"',
+  severity: "high",
+  versions: [{ minimumVersion: 35, checkPod: procMountV1Dot0, overrideCheckIds: ["procMount"] }],
+  doc: { title: "Unmasked /proc mount (Restricted)", ...doc }
+};
+
+// src/checks/manifests/kubernetes/pod-security/run-as.ts
+function runAsNonRootV1Dot0(pod) {
+  const explicit = [];
+  const podField = podSecurityContext(pod)?.get("runAsNonRoot");
+  const podValue = podField?.bool();
+  if (podField && podValue === false) {
+    explicit.push(
+      podViolation(podField, "securityContext.runAsNonRoot", "pod must not set securityContext.runAsNonRoot=false")
+    );
+  }
+  const podRunAsNonRoot = podValue === true;
+  const implicit = [];
+  for (const container of pod.containers) {
+    const field = securityContext(container)?.get("runAsNonRoot");
+    if (field) {
+      if (field.bool() !== true) {
+        explicit.push(
+          containerViolation(
+            container,
+            field,
+            "securityContext.runAsNonRoot",
+            `${containerLabel(container)} must not set securityContext.runAsNonRoot=false`
+          )
+        );
+      }
+    } else if (!podRunAsNonRoot) {
+      implicit.push(
+        containerViolation(
+          container,
+          nearest(container.view, "securityContext"),
+          "securityContext.runAsNonRoot",
+          `pod or ${containerLabel(container)} must set securityContext.runAsNonRoot=true`
+        )
+      );
+    }
+  }
+  return explicit.length > 0 ? explicit : implicit;
+}
+function runAsNonRootV1Dot35(pod) {
+  return inUserNamespace(pod) ? [] : runAsNonRootV1Dot0(pod);
+}
+function runAsUserV1Dot23(pod) {
+  const out = [];
+  const podField = podSecurityContext(pod)?.get("runAsUser");
+  if (podField?.number() === 0)
+    out.push(podViolation(podField, "securityContext.runAsUser", "pod must not set runAsUser=0"));
+  for (const container of pod.containers) {
+    const field = securityContext(container)?.get("runAsUser");
+    if (field?.number() === 0)
+      out.push(
+        containerViolation(
+          container,
+          field,
+          "securityContext.runAsUser",
+          `${containerLabel(container)} must not set runAsUser=0`
+        )
+      );
+  }
+  return out;
+}
+function runAsUserV1Dot35(pod) {
+  return inUserNamespace(pod) ? [] : runAsUserV1Dot23(pod);
+}
+var runAsNonRoot = {
+  id: "runAsNonRoot",
+  level: "restricted",
+  reason: "runAsNonRoot != true",
+  allowed: "true (undefined at container level when the pod sets true)",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 0, checkPod: runAsNonRootV1Dot0 },
+    { minimumVersion: 35, checkPod: runAsNonRootV1Dot35 }
+  ],
+  doc: {
+    title: "Container may run as root",
+    description: "Under the Restricted level `runAsNonRoot: true` must be set on the pod (and not overridden with `false`), or on every container. From policy 1.35 pods with `hostUsers: false` (user namespaces) are exempt.",
+    rationale: "Root in a container is root on the node as far as the kernel is concerned (without user namespaces): any escape, writable hostPath or kernel bug becomes a node compromise.",
+    fix: "```yaml\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n```\nMake sure the image has a numeric non-root `USER`.",
+    references: [PSS_DOCS]
+  }
+};
+var runAsUser = {
+  id: "runAsUser",
+  level: "restricted",
+  reason: "runAsUser=0",
+  allowed: "non-zero values, undefined/null",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 23, checkPod: runAsUserV1Dot23 },
+    { minimumVersion: 35, checkPod: runAsUserV1Dot35 }
+  ],
+  doc: {
+    title: "runAsUser set to root (0)",
+    description: "Under the Restricted level (policy 1.23+) neither the pod nor a container may set `runAsUser: 0`. From policy 1.35 pods with `hostUsers: false` are exempt.",
+    rationale: "UID 0 is root; explicitly running as root defeats `runAsNonRoot` and gives a compromised process root privileges over everything the container can reach.",
+    fix: "```yaml\nsecurityContext:\n  runAsUser: 10001\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/seccomp.ts
+var SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
+var SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+function validSeccompType(type) {
+  return type === "RuntimeDefault" || type === "Localhost";
+}
+function validAnnotationValue(value) {
+  return value === "runtime/default" || value === "docker/default" || value.startsWith("localhost/");
+}
+function seccompProfileBaselineV1Dot0(pod) {
+  const annotations = pod.metadata?.get("annotations");
+  if (!annotations) return [];
+  const entries = new Map(annotations.entries());
+  const out = [];
+  const check2 = (key, container) => {
+    const view2 = entries.get(key);
+    if (!view2) return;
+    const value = view2.string() ?? "";
+    if (!validAnnotationValue(value))
+      out.push({
+        at: view2,
+        container,
+        detail: `forbidden annotation ${key}=${quote(value)}`,
+        key: `annotations[${key}]`
+      });
+  };
+  check2(SECCOMP_POD_ANNOTATION);
+  for (const container of pod.containers) check2(SECCOMP_CONTAINER_ANNOTATION_PREFIX + container.name, container);
+  return out;
+}
+function explicitlyBad(pod) {
+  const out = [];
+  const podProfile = podSecurityContext(pod)?.get("seccompProfile");
+  if (podProfile) {
+    const type = podProfile.get("type")?.string();
+    if (!validSeccompType(type)) {
+      out.push(
+        podViolation(
+          nearest(podProfile, "type"),
+          "securityContext.seccompProfile.type",
+          `pod must not set securityContext.seccompProfile.type to ${quote(type ?? "")}`
+        )
+      );
+    }
+  }
+  for (const container of pod.containers) {
+    const profile = securityContext(container)?.get("seccompProfile");
+    if (!profile) continue;
+    const type = profile.get("type")?.string();
+    if (!validSeccompType(type)) {
+      out.push(
+        containerViolation(
+          container,
+          nearest(profile, "type"),
+          "securityContext.seccompProfile.type",
+          `${containerLabel(container)} must not set securityContext.seccompProfile.type to ${quote(type ?? "")}`
+        )
+      );
+    }
+  }
+  return out;
+}
+function seccompProfileBaselineV1Dot19(pod) {
+  return explicitlyBad(pod);
+}
+function seccompProfileRestrictedV1Dot19(pod) {
+  const explicit = explicitlyBad(pod);
+  if (explicit.length > 0) return explicit;
+  const podSet = podSecurityContext(pod)?.get("seccompProfile") !== void 0;
+  if (podSet) return [];
+  return pod.containers.filter((container) => !securityContext(container)?.get("seccompProfile")).map(
+    (container) => containerViolation(
+      container,
+      nearest(container.view, "securityContext"),
+      "securityContext.seccompProfile.type",
+      `pod or ${containerLabel(container)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`
+    )
+  );
+}
+function seccompProfileRestrictedV1Dot25(pod) {
+  return isWindowsPod(pod) ? [] : seccompProfileRestrictedV1Dot19(pod);
+}
+var seccompProfileBaseline = {
+  id: "seccompProfile_baseline",
+  level: "baseline",
+  reason: "seccompProfile",
+  allowed: "policy 1.19+: securityContext.seccompProfile.type RuntimeDefault, Localhost or undefined; before 1.19: seccomp annotations runtime/default, docker/default, localhost/* or undefined",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 0, checkPod: seccompProfileBaselineV1Dot0 },
+    { minimumVersion: 19, checkPod: seccompProfileBaselineV1Dot19 }
+  ],
+  doc: {
+    title: "Seccomp disabled",
+    description: "The pod or a container sets a seccomp profile other than `RuntimeDefault` or `Localhost` (that is, `Unconfined`). Policy versions before 1.19 check the alpha annotations `seccomp.security.alpha.kubernetes.io/pod` and `container.seccomp.security.alpha.kubernetes.io/<container>` instead of the fields.",
+    rationale: "Seccomp filters the system calls a container can make. `Unconfined` re-opens syscalls (keyctl, unshare, bpf, ptrace...) behind many kernel exploits and container escapes.",
+    fix: "```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```",
+    references: [PSS_DOCS]
+  }
+};
+var seccompProfileRestricted = {
+  id: "seccompProfile_restricted",
+  level: "restricted",
+  reason: "seccompProfile",
+  allowed: "RuntimeDefault or Localhost, set on the pod or on every container",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 19, checkPod: seccompProfileRestrictedV1Dot19, overrideCheckIds: ["seccompProfile_baseline"] },
+    { minimumVersion: 25, checkPod: seccompProfileRestrictedV1Dot25, overrideCheckIds: ["seccompProfile_baseline"] }
+  ],
+  doc: {
+    title: "Seccomp profile not set",
+    description: "Under the Restricted level (policy 1.19+) the pod, or every container, must set `seccompProfile.type` to `RuntimeDefault` or `Localhost`. From policy 1.25 pods with `spec.os.name: windows` are exempt.",
+    rationale: "Without an explicit profile many runtimes run containers `Unconfined`, leaving the full syscall surface reachable from a compromised process.",
+    fix: "```yaml\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/selinux.ts
+var SELINUX_TYPES_V1_0 = /* @__PURE__ */ new Set(["", "container_t", "container_init_t", "container_kvm_t"]);
+var SELINUX_TYPES_V1_31 = /* @__PURE__ */ new Set([...SELINUX_TYPES_V1_0, "container_engine_t"]);
+function checkOptions(options, setter, keyPrefix, allowedTypes, container) {
+  const out = [];
+  const typeView = options.get("type");
+  const type = typeView?.string() ?? "";
+  if (!allowedTypes.has(type)) {
+    out.push({
+      at: typeView ?? options,
+      container,
+      detail: `${setter} set forbidden securityContext.seLinuxOptions: type ${quote(type)}`,
+      key: `${keyPrefix}.type`
+    });
+  }
+  for (const field of ["user", "role"]) {
+    const view2 = options.get(field);
+    if (view2 && (view2.string() ?? "") !== "") {
+      out.push({
+        at: view2,
+        container,
+        detail: `${setter} set forbidden securityContext.seLinuxOptions: ${field} may not be set`,
+        key: `${keyPrefix}.${field}`
+      });
+    }
+  }
+  return out;
+}
+function seLinuxOptions(allowedTypes) {
+  return (pod) => {
+    const out = [];
+    const podOptions = podSecurityContext(pod)?.get("seLinuxOptions");
+    if (podOptions) out.push(...checkOptions(podOptions, "pod", "spec.securityContext.seLinuxOptions", allowedTypes));
+    for (const container of pod.containers) {
+      const options = securityContext(container)?.get("seLinuxOptions");
+      if (options) {
+        out.push(
+          ...checkOptions(
+            options,
+            containerLabel(container),
+            `${containerKey(container)}.securityContext.seLinuxOptions`,
+            allowedTypes,
+            container
+          )
+        );
+      }
+    }
+    return out;
+  };
+}
+var seLinuxOptionsControl = {
+  id: "seLinuxOptions",
+  level: "baseline",
+  reason: "seLinuxOptions",
+  allowed: "type: undefined/empty, container_t, container_init_t, container_kvm_t (and container_engine_t from policy 1.31); user and role: undefined/empty",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 0, checkPod: seLinuxOptions(SELINUX_TYPES_V1_0) },
+    { minimumVersion: 31, checkPod: seLinuxOptions(SELINUX_TYPES_V1_31) }
+  ],
+  doc: {
+    title: "Custom SELinux type, user or role",
+    description: "The pod or a container sets `seLinuxOptions` with a type outside the container types (`container_t`, `container_init_t`, `container_kvm_t`, and `container_engine_t` from policy 1.31), or sets a custom SELinux `user` or `role`.",
+    rationale: "Types such as `spc_t` (super-privileged container) or `unconfined_t` disable SELinux confinement, removing the protection that stops a container process from touching host files.",
+    fix: 'Remove `seLinuxOptions`, or keep only an allowed type and MCS level:\n\n```yaml\nsecurityContext:\n  seLinuxOptions:\n    level: "s0:c123,c456"\n```',
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/sysctls.ts
+var SYSCTLS_V1_0 = /* @__PURE__ */ new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_unprivileged_port_start"
+]);
+var SYSCTLS_V1_27 = /* @__PURE__ */ new Set([...SYSCTLS_V1_0, "net.ipv4.ip_local_reserved_ports"]);
+var SYSCTLS_V1_29 = /* @__PURE__ */ new Set([
+  ...SYSCTLS_V1_27,
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes"
+]);
+var SYSCTLS_V1_32 = /* @__PURE__ */ new Set([...SYSCTLS_V1_29, "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"]);
+var SYSCTLS_V1_37 = /* @__PURE__ */ new Set([
+  ...SYSCTLS_V1_32,
+  "net.ipv4.tcp_slow_start_after_idle",
+  "net.ipv4.tcp_notsent_lowat"
+]);
+function sysctlsCheck(allowed) {
+  return (pod) => (podSecurityContext(pod)?.get("sysctls")?.items() ?? []).flatMap((sysctl) => {
+    const nameView = sysctl.get("name");
+    const name = nameView?.string() ?? "";
+    return allowed.has(name) ? [] : [{ at: nameView ?? sysctl, detail: quote(name), key: `spec.securityContext.sysctls[${name}]` }];
+  });
+}
+var sysctls = {
+  id: "sysctls",
+  level: "baseline",
+  reason: "forbidden sysctls",
+  allowed: "undefined/empty, or only the safe sysctls of the policy version",
+  severity: "medium",
+  versions: [
+    { minimumVersion: 0, checkPod: sysctlsCheck(SYSCTLS_V1_0) },
+    { minimumVersion: 27, checkPod: sysctlsCheck(SYSCTLS_V1_27) },
+    { minimumVersion: 29, checkPod: sysctlsCheck(SYSCTLS_V1_29) },
+    { minimumVersion: 32, checkPod: sysctlsCheck(SYSCTLS_V1_32) },
+    { minimumVersion: 37, checkPod: sysctlsCheck(SYSCTLS_V1_37) }
+  ],
+  doc: {
+    title: "Unsafe sysctl",
+    description: "The pod sets a sysctl (`spec.securityContext.sysctls`) outside the safe, namespaced set. Safe: `kernel.shm_rmid_forced`, `net.ipv4.ip_local_port_range`, `net.ipv4.tcp_syncookies`, `net.ipv4.ping_group_range`, `net.ipv4.ip_unprivileged_port_start`; from policy 1.27 `net.ipv4.ip_local_reserved_ports`; from 1.29 `net.ipv4.tcp_keepalive_time`, `net.ipv4.tcp_fin_timeout`, `net.ipv4.tcp_keepalive_intvl`, `net.ipv4.tcp_keepalive_probes`; from 1.32 `net.ipv4.tcp_rmem`, `net.ipv4.tcp_wmem`; from 1.37 `net.ipv4.tcp_slow_start_after_idle`, `net.ipv4.tcp_notsent_lowat`.",
+    rationale: "Other sysctls are not isolated per pod: they change kernel behaviour for the whole node (other tenants included) or disable security mechanisms.",
+    fix: 'Remove the sysctl, or configure it on the nodes through your node provisioning:\n\n```yaml\nspec:\n  securityContext:\n    sysctls:\n      - name: net.ipv4.ip_local_port_range\n        value: "1024 65000"\n```',
+    references: [PSS_DOCS, "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/"]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/volumes.ts
+function volumes(pod) {
+  return (pod.spec.get("volumes")?.items() ?? []).map((view2) => ({ name: view2.get("name")?.string() ?? "", view: view2 }));
+}
+function hostPathVolumesV1Dot0(pod) {
+  return volumes(pod).flatMap(({ name, view: view2 }) => {
+    const hostPath = view2.get("hostPath");
+    return hostPath ? [{ at: hostPath, detail: `volume ${quote(name)}`, key: `volumes[${name}].hostPath` }] : [];
+  });
+}
+var ALLOWED_VOLUME_SOURCES = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "image",
+  "persistentVolumeClaim",
+  "projected",
+  "secret"
+];
+var RESTRICTED_VOLUME_SOURCES = [
+  "hostPath",
+  "gcePersistentDisk",
+  "awsElasticBlockStore",
+  "gitRepo",
+  "nfs",
+  "iscsi",
+  "glusterfs",
+  "rbd",
+  "flexVolume",
+  "cinder",
+  "cephfs",
+  "flocker",
+  "fc",
+  "azureFile",
+  "vsphereVolume",
+  "quobyte",
+  "azureDisk",
+  "photonPersistentDisk",
+  "portworxVolume",
+  "scaleIO",
+  "storageos"
+];
+function restrictedVolumesV1Dot0(pod) {
+  return volumes(pod).flatMap(({ name, view: view2 }) => {
+    if (ALLOWED_VOLUME_SOURCES.some((source) => view2.get(source))) return [];
+    const type = RESTRICTED_VOLUME_SOURCES.find((source) => view2.get(source));
+    return [
+      {
+        at: type ? view2.get(type) ?? view2 : view2,
+        detail: `volume ${quote(name)} uses restricted volume type ${quote(type ?? "unknown")}`,
+        key: `volumes[${name}]`
+      }
+    ];
+  });
+}
+var hostPathVolumes = {
+  id: "hostPathVolumes",
+  level: "baseline",
+  reason: "hostPath volumes",
+  allowed: "undefined/null",
+  severity: "high",
+  versions: [{ minimumVersion: 0, checkPod: hostPathVolumesV1Dot0 }],
+  doc: {
+    title: "hostPath volume",
+    description: "The pod mounts a `hostPath` volume, which the Baseline level forbids.",
+    rationale: "A hostPath volume gives the container direct access to the node filesystem: mounting `/`, `/etc`, the kubelet directory or a container runtime socket is a full node takeover, and even a harmless-looking directory can be used with symlinks to reach other files.",
+    fix: "Use an `emptyDir`, `configMap`, `secret`, `projected` or a PersistentVolumeClaim instead:\n\n```yaml\nvolumes:\n  - name: cache\n    emptyDir: {}\n```",
+    references: [PSS_DOCS]
+  }
+};
+var restrictedVolumes = {
+  id: "restrictedVolumes",
+  level: "restricted",
+  reason: "restricted volume types",
+  allowed: `only ${ALLOWED_VOLUME_SOURCES.join(", ")} volumes`,
+  severity: "medium",
+  versions: [{ minimumVersion: 0, checkPod: restrictedVolumesV1Dot0, overrideCheckIds: ["hostPathVolumes"] }],
+  doc: {
+    title: "Volume type not allowed by the Restricted level",
+    description: "Under the Restricted level a pod may only use `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` and `secret` volumes. Any other inline volume source (hostPath, nfs, gitRepo, iscsi, cephfs...) is denied.",
+    rationale: "Inline volume sources bypass the PersistentVolume model the cluster admin controls: they let a workload author attach arbitrary network storage, node paths or (gitRepo) run git on the node with attacker-controlled input.",
+    fix: "Provision the storage as a PersistentVolume and claim it:\n\n```yaml\nvolumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/windows-host-process.ts
+function windowsHostProcessV1Dot0(pod) {
+  const out = [];
+  const podField = podSecurityContext(pod)?.path("windowsOptions", "hostProcess");
+  if (podField?.bool() === true) {
+    out.push(
+      podViolation(
+        podField,
+        "securityContext.windowsOptions.hostProcess",
+        "pod must not set securityContext.windowsOptions.hostProcess=true"
+      )
+    );
+  }
+  for (const container of pod.containers) {
+    const field = securityContext(container)?.path("windowsOptions", "hostProcess");
+    if (field?.bool() === true) {
+      out.push(
+        containerViolation(
+          container,
+          field,
+          "securityContext.windowsOptions.hostProcess",
+          `${containerLabel(container)} must not set securityContext.windowsOptions.hostProcess=true`
+        )
+      );
+    }
+  }
+  return out;
+}
+var windowsHostProcess = {
+  id: "windowsHostProcess",
+  level: "baseline",
+  reason: "hostProcess",
+  allowed: "undefined/false",
+  severity: "critical",
+  versions: [{ minimumVersion: 0, checkPod: windowsHostProcessV1Dot0 }],
+  doc: {
+    title: "Windows HostProcess container",
+    description: "The pod or a container sets `securityContext.windowsOptions.hostProcess: true`.",
+    rationale: "A Windows HostProcess container runs directly on the host as a host process with the privileges of a node administrator: it is the Windows equivalent of a privileged container.",
+    fix: "Remove `hostProcess: true`; run node-level tooling through a dedicated, separately governed node management path.\n\n```yaml\nsecurityContext:\n  windowsOptions:\n    hostProcess: false\n```",
+    references: [PSS_DOCS]
+  }
+};
+
+// src/checks/manifests/kubernetes/pod-security/levels.ts
+var PSS_CONTROLS = [
+  // Baseline
+  privileged,
+  hostNamespaces,
+  capabilitiesBaseline,
+  hostPathVolumes,
+  hostPorts,
+  appArmorProfile,
+  seLinuxOptionsControl,
+  procMount,
+  seccompProfileBaseline,
+  sysctls,
+  windowsHostProcess,
+  hostProbesAndHostLifecycle,
+  // Restricted
+  restrictedVolumes,
+  allowPrivilegeEscalation,
+  runAsNonRoot,
+  runAsUser,
+  seccompProfileRestricted,
+  capabilitiesRestricted,
+  procMountRestricted
+];
+var LATEST_MINOR = Math.max(...PSS_CONTROLS.flatMap((c) => c.versions.map((v) => v.minimumVersion)));
+function parsePolicyVersion(version) {
+  if (version === void 0 || version === "" || version === "latest") return LATEST_MINOR;
+  const match2 = /^v?1\.(\d{1,4})$/.exec(version.trim());
+  if (!match2) return void 0;
+  return Math.min(Number(match2[1]), LATEST_MINOR);
+}
+function revisionAt(control, minor) {
+  let chosen;
+  for (const revision of control.versions) if (revision.minimumVersion <= minor) chosen = revision;
+  return chosen;
+}
+function checksFor(level, minor) {
+  if (level === "privileged") return [];
+  const active = PSS_CONTROLS.flatMap((control) => {
+    const revision = revisionAt(control, minor);
+    return revision ? [{ control, revision }] : [];
+  });
+  const baseline = active.filter((c) => c.control.level === "baseline");
+  if (level === "baseline") return baseline;
+  const restricted = active.filter((c) => c.control.level === "restricted");
+  const overridden = new Set(restricted.flatMap((c) => c.revision.overrideCheckIds ?? []));
+  return [...baseline.filter((c) => !overridden.has(c.control.id)), ...restricted];
+}
+function evaluatePod(pod, level, minor) {
+  return checksFor(level, minor).flatMap(({ control, revision }) => {
+    const violations = revision.checkPod(pod);
+    return violations.length > 0 ? [{ control, violations }] : [];
+  });
+}
+
+// src/checks/manifests/kubernetes/pod-security/index.ts
+function pssRuleId(control) {
+  return `pss/${control.id}`;
+}
+var podSecurityRules = PSS_CONTROLS.map((control) => ({
+  id: pssRuleId(control),
+  check: "manifests",
+  severity: control.severity,
+  ...control.doc,
+  description: `${control.doc.description}
+
+Level: **${control.level}** (upstream check \`${control.id}\`, applies from policy version ${control.versions.map((v) => `1.${v.minimumVersion}`).join(", ")}). Allowed values: ${control.allowed}.`,
+  exceptions: 'Prefer fixing the pod spec. When the workload genuinely needs it (a CNI agent, a node exporter), scope an exception to that one object with `containersec.io/ignore: "' + pssRuleId(control) + ': <reason>"` on its metadata, and run it in a namespace whose admission level allows it.'
+}));
+function podSecurityFindings(pod, policy) {
+  const minor = parsePolicyVersion(policy.version) ?? LATEST_MINOR;
+  const version = `1.${minor}`;
+  const object = pod.object;
+  return evaluatePod(pod, policy.level, minor).flatMap(
+    ({ control, violations }) => violations.map((violation) => ({
+      ruleId: pssRuleId(control),
+      severity: control.severity,
+      title: control.doc.title,
+      message: `${objectRef(object)} is denied by Pod Security "${policy.level}" (version ${version}): ${control.reason} (${violation.detail}). Allowed values: ${control.allowed}.`,
+      location: {
+        path: object.path,
+        startLine: violation.at.position.line,
+        startColumn: violation.at.position.column,
+        object: objectRef(object),
+        ...violation.container ? { container: violation.container.name } : {}
+      },
+      key: `${objectKey(object)}:${violation.key}`
+    }))
+  );
+}
+
+// src/checks/manifests/kubernetes/rbac.ts
+var RBAC_GROUP = "rbac.authorization.k8s.io";
+var RBAC_DOCS = "https://kubernetes.io/docs/concepts/security/rbac-good-practices/";
+var rbacWildcardRule = {
+  id: "k8s/rbac-wildcard",
+  check: "manifests",
+  title: "RBAC rule with wildcard verbs or resources",
+  severity: "high",
+  description: "A Role or ClusterRole rule grants `*` in `verbs` or `resources`.",
+  rationale: "Wildcards grant every current and future verb or resource, including ones added later by CRDs (and subresources like `pods/exec`): a role meant for one job silently becomes near-admin.",
+  fix: 'List the exact resources and verbs the subject needs:\n\n```yaml\nrules:\n  - apiGroups: ["apps"]\n    resources: ["deployments"]\n    verbs: ["get", "list", "watch"]\n```',
+  references: [RBAC_DOCS]
+};
+var rbacEscalationRule = {
+  id: "k8s/rbac-escalation-verbs",
+  check: "manifests",
+  title: "RBAC rule grants escalate, bind or impersonate",
+  severity: "high",
+  description: "A Role or ClusterRole rule grants the `escalate`, `bind` or `impersonate` verb.",
+  rationale: "`escalate` lets the subject create roles with more rights than it has, `bind` lets it bind any role (cluster-admin included) to itself, and `impersonate` lets it act as any user, group or service account: each is a direct path to cluster-admin.",
+  fix: "Remove the verb. If a controller really manages RBAC, restrict it with `resourceNames` to the exact roles it may bind.",
+  references: [
+    RBAC_DOCS,
+    "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping"
+  ]
+};
+var rbacSecretsRule = {
+  id: "k8s/rbac-secrets-access",
+  check: "manifests",
+  title: "RBAC rule can read Secrets",
+  severity: "medium",
+  description: "A Role or ClusterRole rule grants `get`, `list`, `watch` or `*` on `secrets`.",
+  rationale: "Reading Secrets exposes every credential in scope, including service account tokens of more privileged accounts. `list` and `watch` return secret contents too, not just names.",
+  fix: 'Mount the specific Secret into the pod instead of reading it through the API, or restrict the rule with `resourceNames`:\n\n```yaml\n- apiGroups: [""]\n  resources: ["secrets"]\n  resourceNames: ["my-app-tls"]\n  verbs: ["get"]\n```',
+  references: [RBAC_DOCS]
+};
+var clusterAdminBindingRule = {
+  id: "k8s/cluster-admin-binding",
+  check: "manifests",
+  title: "Binding to cluster-admin",
+  severity: "high",
+  description: "A ClusterRoleBinding or RoleBinding grants the `cluster-admin` ClusterRole.",
+  rationale: "cluster-admin is full control of the cluster. Any subject bound to it (often a service account of a workload) turns a compromise of that workload into a compromise of everything.",
+  fix: "Create a dedicated role with only the permissions needed and bind that instead.",
+  references: [RBAC_DOCS]
+};
+function strings(view2) {
+  return (view2?.items() ?? []).flatMap((item) => {
+    const value = item.string();
+    return value === void 0 ? [] : [{ value, view: item }];
+  });
+}
+function rbacFindings(object) {
+  if (!object.apiVersion.startsWith(`${RBAC_GROUP}/`)) return [];
+  if (object.kind === "ClusterRoleBinding" || object.kind === "RoleBinding") return bindingFindings(object);
+  if (object.kind !== "Role" && object.kind !== "ClusterRole") return [];
+  const out = [];
+  (object.view.get("rules")?.items() ?? []).forEach((rule, index) => {
+    const verbs = strings(rule.get("verbs"));
+    const resources = strings(rule.get("resources"));
+    const groups = strings(rule.get("apiGroups")).map((g) => g.value);
+    const wildVerb = verbs.find((v) => v.value === "*");
+    const wildResource = resources.find((r) => r.value === "*");
+    for (const wild of [wildVerb, wildResource]) {
+      if (!wild) continue;
+      const field = wild === wildVerb ? "verbs" : "resources";
+      out.push(
+        objectFinding(
+          rbacWildcardRule,
+          object,
+          wild.view,
+          `Rule ${index + 1} of ${object.kind} "${object.name}" grants "*" in ${field}.`,
+          `rules[${index}].${field}`
+        )
+      );
+    }
+    for (const verb of verbs) {
+      if (verb.value === "escalate" || verb.value === "bind" || verb.value === "impersonate") {
+        out.push(
+          objectFinding(
+            rbacEscalationRule,
+            object,
+            verb.view,
+            `Rule ${index + 1} of ${object.kind} "${object.name}" grants the "${verb.value}" verb.`,
+            `rules[${index}].verbs[${verb.value}]`
+          )
+        );
+      }
+    }
+    const coreGroup = groups.includes("") || groups.includes("*");
+    const secrets = resources.find((r) => r.value === "secrets");
+    const readVerb = verbs.find((v) => ["get", "list", "watch", "*"].includes(v.value));
+    if (coreGroup && secrets && readVerb) {
+      out.push(
+        objectFinding(
+          rbacSecretsRule,
+          object,
+          secrets.view,
+          `Rule ${index + 1} of ${object.kind} "${object.name}" grants "${readVerb.value}" on secrets.`,
+          `rules[${index}].secrets`
+        )
+      );
+    }
+  });
+  return out;
+}
+function bindingFindings(object) {
+  const roleRef = object.view.get("roleRef");
+  const name = roleRef?.get("name");
+  if (!name || name.string() !== "cluster-admin" || roleRef?.get("kind")?.string() !== "ClusterRole") return [];
+  const subjects = (object.view.get("subjects")?.items() ?? []).map(
+    (s) => `${s.get("kind")?.string() ?? "?"} ${s.get("namespace")?.string() ? `${s.get("namespace")?.string()}/` : ""}${s.get("name")?.string() ?? "?"}`
+  ).join(", ");
+  return [
+    objectFinding(
+      clusterAdminBindingRule,
+      object,
+      name,
+      `${object.kind} "${object.name}" grants cluster-admin${subjects ? ` to ${subjects}` : ""}${object.kind === "RoleBinding" ? " (within its namespace)" : ""}.`,
+      "roleRef"
+    )
+  ];
+}
+
+// src/checks/manifests/kubernetes/runtime-class.ts
+var runtimeClassRule = {
+  id: "k8s/untrusted-without-runtime-class",
+  check: "manifests",
+  title: "Untrusted workload without a sandbox runtimeClass",
+  severity: "high",
+  description: "The workload matches a `checks.manifests.untrusted` pattern of the policy (matched against `Kind/name` and `namespace/Kind/name`) but does not set `spec.runtimeClassName`, so it runs in the node's default, shared-kernel runtime.",
+  rationale: "Workloads that run untrusted code (user builds, plugins, customer jobs) should be isolated by a sandboxed runtime (gVisor, Kata Containers): a kernel exploit from a normal container owns the node, from a sandbox it only reaches the sandbox kernel.",
+  fix: "Set the sandbox runtime class your cluster provides:\n\n```yaml\nspec:\n  template:\n    spec:\n      runtimeClassName: gvisor\n```",
+  references: ["https://kubernetes.io/docs/concepts/containers/runtime-class/"],
+  exceptions: "Remove the workload from `checks.manifests.untrusted` when it no longer runs untrusted code."
+};
+function matchesUntrusted(pod, patterns) {
+  const ref = objectRef(pod.object);
+  const names = [ref, `${pod.object.namespace ?? ""}/${ref}`];
+  return patterns.find(
+    (pattern) => names.some((name) => minimatch(name, pattern, { dot: true, nocomment: true, nonegate: true }))
+  );
+}
+function runtimeClassFindings(pod, patterns) {
+  if (patterns.length === 0) return [];
+  const pattern = matchesUntrusted(pod, patterns);
+  if (!pattern) return [];
+  const field = pod.spec.get("runtimeClassName");
+  if (field?.string()) return [];
+  return [
+    objectFinding(
+      runtimeClassRule,
+      pod.object,
+      field ?? pod.spec,
+      `${objectRef(pod.object)} matches the untrusted pattern "${pattern}" but sets no runtimeClassName, so it runs without a sandbox.`,
+      "spec.runtimeClassName",
+      { fix: "runtimeClassName: <sandbox runtime class, e.g. gvisor>" }
+    )
+  ];
+}
+
+// src/checks/manifests/kubernetes/service-account.ts
+var automountTokenRule = {
+  id: "k8s/automount-service-account-token",
+  check: "manifests",
+  title: "Service account token mounted automatically",
+  severity: "medium",
+  description: "The pod does not set `automountServiceAccountToken: false`, and its service account (when defined in the same change) does not either, so a Kubernetes API token is mounted into every container.",
+  rationale: "Most applications never call the Kubernetes API. A mounted token turns any file-read or RCE bug into authenticated API access with the service account's RBAC rights, often enough to read Secrets or create pods.",
+  fix: "Disable the mount on the pod (or on its ServiceAccount), and mount a projected token only where the API is really used:\n\n```yaml\nspec:\n  automountServiceAccountToken: false\n```",
+  references: [
+    "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
+  ]
+};
+function serviceAccountsWithoutToken(objects) {
+  const out = /* @__PURE__ */ new Set();
+  for (const object of objects) {
+    if (object.kind === "ServiceAccount" && object.apiVersion === "v1" && object.view.get("automountServiceAccountToken")?.bool() === false) {
+      out.add(`${object.namespace ?? ""}/${object.name}`);
+    }
+  }
+  return out;
+}
+function automountTokenFindings(pod, accountsWithoutToken) {
+  const field = pod.spec.get("automountServiceAccountToken");
+  const value = field?.bool();
+  if (value === false) return [];
+  const account = pod.spec.get("serviceAccountName")?.string() || pod.spec.get("serviceAccount")?.string() || "default";
+  if (value === void 0 && accountsWithoutToken.has(`${pod.object.namespace ?? ""}/${account}`)) return [];
+  return [
+    objectFinding(
+      automountTokenRule,
+      pod.object,
+      field ?? pod.spec,
+      value === true ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.` : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
+      "spec.automountServiceAccountToken",
+      { fix: "automountServiceAccountToken: false" }
+    )
+  ];
+}
+
+// src/checks/manifests/kubernetes/rules.ts
+var k8sRules = [
+  imageLatestRule,
+  imageUnpinnedRule,
+  automountTokenRule,
+  envSecretRule,
+  readOnlyRootFilesystemRule,
+  resourceLimitsRule,
+  runtimeSocketRule,
+  sensitiveHostPathRule,
+  hostPortRule,
+  serviceExposedRule,
+  missingNetworkPolicyRule,
+  rbacWildcardRule,
+  rbacEscalationRule,
+  rbacSecretsRule,
+  clusterAdminBindingRule,
+  runtimeClassRule
+];
+var kubernetesRules = [...podSecurityRules, ...k8sRules];
+
+// src/checks/manifests/kubernetes/index.ts
+var MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+var NOT_KUBERNETES = [
+  /(^|\/)\.github\/workflows\//,
+  /(^|\/)action\.ya?ml$/,
+  /(^|\/)\.gitlab-ci\.ya?ml$/,
+  /(^|\/)(docker-)?compose(\.[^/]*)?\.ya?ml$/,
+  /(^|\/)\.containersec\.ya?ml$/,
+  /(^|\/)(package(-lock)?|tsconfig|composer|renovate)\.json$/
+];
+var kubernetesLinter = {
+  id: "kubernetes",
+  rules: kubernetesRules,
+  matches(path8) {
+    return MANIFEST_EXTENSIONS.test(path8) && !NOT_KUBERNETES.some((re) => re.test(path8));
+  },
+  lint(files, context) {
+    const policy = context.policy.checks.manifests;
+    const objects = [];
+    const findings = [];
+    for (const file of files) {
+      const parsed = parseManifestFile(file.path, file.text);
+      findings.push(...parsed.errors);
+      objects.push(...parsed.objects);
+    }
+    const accountsWithoutToken = serviceAccountsWithoutToken(objects);
+    const networkByObject = groupByObject(networkPolicyFindings(objects));
+    for (const object of objects) {
+      const pod = podTemplate(object);
+      const own = [
+        ...serviceFindings(object),
+        ...rbacFindings(object),
+        ...networkByObject.get(object) ?? []
+      ];
+      if (pod) {
+        own.push(
+          ...podSecurityFindings(pod, policy["pod-security"]),
+          ...imageFindings(pod),
+          ...containerHardeningFindings(pod),
+          ...automountTokenFindings(pod, accountsWithoutToken),
+          ...hostPathFindings(pod),
+          ...hostPortFindings(pod),
+          ...runtimeClassFindings(pod, policy.untrusted ?? [])
+        );
+      }
+      const { ignores, findings: ignoreProblems } = objectIgnores(object, pod?.templateMetadata);
+      findings.push(...dedupe(applyIgnores2(own, ignores)), ...ignoreProblems);
+    }
+    return findings;
+  }
+};
+function groupByObject(entries) {
+  const out = /* @__PURE__ */ new Map();
+  for (const { object, finding } of entries) out.set(object, [...out.get(object) ?? [], finding]);
+  return out;
+}
+function dedupe(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((f) => {
+    const id = `${f.ruleId}\0${f.key ?? ""}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 // src/checks/manifests/index.ts
-var manifestLinters = [];
+var manifestLinters = [kubernetesLinter];
 var manifestsCheck = fileCheck({
   id: "manifests",
   title: "Manifest linting",
@@ -16780,34 +18991,6 @@ var GitTree = class {
 import { readFile, stat } from "node:fs/promises";
 import path3 from "node:path";
 
-// src/core/yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
-var MAX_YAML_ALIAS_COUNT = 1e3;
-function parseYaml(text) {
-  const lineCounter = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const docs = Array.isArray(documents) ? documents : [];
-  const position = (offset) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  return {
-    documents: docs,
-    lineCounter,
-    position,
-    nodePosition: (node) => (0, import_yaml.isNode)(node) && node.range ? position(node.range[0]) : void 0
-  };
-}
-function firstYamlError(parsed, doc) {
-  const error = doc.errors[0];
-  if (!error) return void 0;
-  const message = error.message.split("\n", 1)[0] ?? error.message;
-  return { message, position: parsed.position(error.pos[0]) };
-}
-function documentToJS(doc) {
-  return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
-}
-
 // src/policy/merge.ts
 function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -16822,18 +19005,18 @@ function mergePolicy(base, override) {
 }
 
 // src/policy/positions.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function locate(doc, path8) {
-  let current = { value: doc.contents };
+var import_yaml4 = __toESM(require_dist(), 1);
+function locate(doc2, path8) {
+  let current = { value: doc2.contents };
   for (const segment of path8) {
     const node = current.value;
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml4.isMap)(node)) {
       const pair2 = node.items.find(
-        (item) => (0, import_yaml2.isPair)(item) && (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === String(segment)
+        (item) => (0, import_yaml4.isPair)(item) && (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment)
       );
       if (!pair2) return current;
       current = { value: pair2.value, pair: pair2 };
-    } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return current;
       current = { value: item };
@@ -16843,14 +19026,14 @@ function locate(doc, path8) {
   }
   return current;
 }
-function positionOf(parsed, doc, path8, key = false) {
-  const located = locate(doc, path8);
+function positionOf(parsed, doc2, path8, key = false) {
+  const located = locate(doc2, path8);
   const keyNode = located.pair?.key;
-  const node = key && keyNode ? keyNode : located.value ?? keyNode ?? doc.contents;
+  const node = key && keyNode ? keyNode : located.value ?? keyNode ?? doc2.contents;
   return parsed.nodePosition(node) ?? { line: 1, column: 1 };
 }
-function keyPosition(parsed, doc, path8, name) {
-  return positionOf(parsed, doc, [...path8, name], true);
+function keyPosition(parsed, doc2, path8, name) {
+  return positionOf(parsed, doc2, [...path8, name], true);
 }
 function formatPath(path8) {
   if (path8.length === 0) return "the top level";
@@ -19345,7 +21528,7 @@ async function parsePolicyFile(file, root) {
   }
   const text = await readFile(file, "utf8");
   const parsed = parseYaml(text);
-  const doc = parsed.documents[0];
+  const doc2 = parsed.documents[0];
   if (parsed.documents.length > 1) {
     const position = parsed.nodePosition(parsed.documents[1]?.contents) ?? { line: 1, column: 1 };
     throw new ConfigurationError(
@@ -19353,13 +21536,13 @@ async function parsePolicyFile(file, root) {
       `${display}:${position.line}:${position.column}: a policy file holds one YAML document; found a second one (remove the \`---\`).`
     );
   }
-  if (!doc || doc.contents === null) {
+  if (!doc2 || doc2.contents === null) {
     throw new ConfigurationError(
       "POLICY_EMPTY",
       `${display}:1:1: the policy file is empty; expected a mapping with at least \`version: 1\`. Run \`containersec init\` to write a commented starter file.`
     );
   }
-  const syntax = firstYamlError(parsed, doc);
+  const syntax = firstYamlError(parsed, doc2);
   if (syntax) {
     throw new ConfigurationError(
       "POLICY_SYNTAX",
@@ -19368,14 +21551,14 @@ async function parsePolicyFile(file, root) {
   }
   let data;
   try {
-    data = documentToJS(doc);
+    data = documentToJS(doc2);
   } catch (error) {
     throw new ConfigurationError(
       "POLICY_SYNTAX",
       `${display}:1:1: ${error.message} (YAML aliases expand too much).`
     );
   }
-  const holder = { file, display, parsed, doc, data: {} };
+  const holder = { file, display, parsed, doc: doc2, data: {} };
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     fail(holder, [
       {
@@ -19709,6 +21892,7 @@ var package_default = {
     tsx: "^4.23.15",
     typescript: "^5.9.3",
     "typescript-eslint": "^8.74.0",
+    vite: "^7.3.8",
     vitest: "^4.1.12"
   }
 };

@@ -8,7 +8,9 @@ export function commonFileRules(check: CheckId, files: string): RuleDefinition[]
       id: `${check}/parse-error`,
       check,
       title: 'File could not be checked',
-      severity: 'medium',
+      // High, so an unreadable file fails closed: our parser and the real consumer (kubectl, Docker, the
+      // runner) can disagree, and a file we cannot read could hide a privileged pod.
+      severity: 'high',
       description: `A file selected by \`checks.${check}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
       rationale:
         'A file the gate cannot read is a file it cannot vouch for. Reporting it, rather than skipping it silently, keeps an attacker from hiding a dangerous setting behind a syntax trick that the real consumer (kubectl, Docker, the CI runner) would still accept.',

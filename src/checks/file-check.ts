@@ -35,7 +35,7 @@ export interface FileCheckSpec {
 function unreadable(check: CheckId, path: string, why: string): RawFinding {
   return {
     ruleId: `${check}/parse-error`,
-    severity: 'medium',
+    severity: 'high',
     title: 'File could not be checked',
     message: `${path} was not checked: ${why}`,
     location: { path, startLine: 1, startColumn: 1 },

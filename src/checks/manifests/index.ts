@@ -1,9 +1,10 @@
 import { fileCheck } from '../file-check.js';
 import { commonFileRules } from '../common-rules.js';
 import type { FileLinter } from '../linter.js';
+import { kubernetesLinter } from './kubernetes/index.js';
 
 /** Kubernetes, Dockerfile and compose linters plug in here. */
-export const manifestLinters: FileLinter[] = [];
+export const manifestLinters: FileLinter[] = [kubernetesLinter];
 
 export const manifestsCheck = fileCheck({
   id: 'manifests',

@@ -28,5 +28,5 @@ export const k8sRules: RuleDefinition[] = [
   runtimeClassRule,
 ];
 
-/** Every rule the Kubernetes linter reports, except the shared `manifests/…` ones (common-rules.ts). */
+/** Every rule the Kubernetes linter reports, except the shared `manifests/…` ones (src/checks/common-rules.ts). */
 export const kubernetesRules: RuleDefinition[] = [...podSecurityRules, ...k8sRules];

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RuleRegistry } from '../../../../src/core/rules.js';
-import { manifestsCommonRules } from '../../../../src/checks/manifests/common-rules.js';
+import { commonFileRules } from '../../../../src/checks/common-rules.js';
 import { kubernetesLinter } from '../../../../src/checks/manifests/kubernetes/index.js';
 import { lint } from './helpers.js';
 
 describe('rule registry', () => {
-  const registry = new RuleRegistry([...kubernetesLinter.rules, ...manifestsCommonRules]);
+  const registry = new RuleRegistry([...kubernetesLinter.rules, ...commonFileRules('manifests', 'x')]);
 
   it('registers every rule once with a valid id and real documentation', () => {
     for (const rule of registry.all()) {
