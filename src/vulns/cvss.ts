@@ -59,7 +59,9 @@ export function cvss3BaseScore(vector: string): number | undefined {
   const impact = scope === 'U' ? 6.42 * iss : 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15);
   const exploitability = 8.22 * av * ac * pr * ui;
   if (impact <= 0) return 0;
-  return scope === 'U' ? roundUp(Math.min(impact + exploitability, 10)) : roundUp(Math.min(1.08 * (impact + exploitability), 10));
+  return scope === 'U'
+    ? roundUp(Math.min(impact + exploitability, 10))
+    : roundUp(Math.min(1.08 * (impact + exploitability), 10));
 }
 
 const V2 = {

@@ -19,7 +19,13 @@ export interface SeverityAssessment {
   score?: number;
 }
 
-const RATING: Record<CvssRating, Severity> = { none: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+const RATING: Record<CvssRating, Severity> = {
+  none: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 
 /** Textual levels used across OSV databases, lower-cased. */
 const TEXT_LEVELS: Record<string, Severity> = {
@@ -41,12 +47,14 @@ export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): 
   for (const s of vectors) {
     if (s.type !== 'CVSS_V3') continue;
     const score = cvss3BaseScore(s.score);
-    if (score !== undefined) return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
+    if (score !== undefined)
+      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     if (s.type !== 'CVSS_V2') continue;
     const score = cvss2BaseScore(s.score);
-    if (score !== undefined) return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
+    if (score !== undefined)
+      return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     const level = s.type === 'Ubuntu' ? TEXT_LEVELS[s.score.trim().toLowerCase()] : undefined;

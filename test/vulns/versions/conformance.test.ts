@@ -125,7 +125,7 @@ describe.skipIf(!present)('osv-scalibr version vectors (both directions)', () =>
           total++;
           const forward = compareVersions(ecosystem, a, b);
           const backward = compareVersions(ecosystem, b, a);
-          if (forward === want && backward === -(want)) {
+          if (forward === want && backward === -want) {
             passed++;
             continue;
           }
