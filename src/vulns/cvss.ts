@@ -2,8 +2,7 @@
  * CVSS base scores from vector strings, computed with the formulas of the FIRST specifications:
  * v3.1 §7.1 (also used for v3.0 vectors; 3.1 only made "Roundup" floating-point safe) and v2 §3.2.1.
  * Returns undefined for a malformed vector (missing or unknown base metric), never throws.
- * CVSS v4.0 scoring needs the specification's MacroVector lookup tables, which are not implemented here:
- * v4 vectors yield undefined and callers fall back to other severity sources (see ./severity.ts).
+ * CVSS v4.0 scoring lives in ./cvss4.ts.
  */
 export type CvssRating = 'none' | 'low' | 'medium' | 'high' | 'critical';
 

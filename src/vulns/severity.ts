@@ -1,16 +1,18 @@
 import type { Severity } from '../core/severity.js';
 import { cvss2BaseScore, cvss3BaseScore, ratingFromScore, ratingFromV2Score, type CvssRating } from './cvss.js';
+import { cvss4Score } from './cvss4.js';
 import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
 
 /**
  * The severity of a vulnerability for the report and the `fail-on` gate, from the best source available:
  *  1. `MAL-` records (malicious packages, OpenSSF malicious-packages) are always critical.
- *  2. CVSS v3.x vectors, scored with the FIRST base formula (`affected[].severity` of the matched entries
- *     first, then the record's `severity`); then CVSS v2 vectors (v2 has no critical band).
+ *  2. CVSS vectors scored with the FIRST specifications (`affected[].severity` of the matched entries
+ *     first, then the record's `severity`): v3.x first (the most widely populated), then v4.0 (MacroVector
+ *     lookup, ./cvss4.ts), then v2 (which has no critical band).
  *  3. Textual severities: the `Ubuntu` severity type (priority), `database_specific.severity` (GHSA
  *     CRITICAL/HIGH/MODERATE/LOW, Debian urgency, Alpine/Chainguard/AlmaLinux levels) of the entries, then
  *     of the record, and `ecosystem_specific.severity`.
- *  4. Nothing usable (e.g. only a CVSS v4 vector, which is not scored here): `medium`, source `unscored`.
+ *  4. Nothing usable: `medium`, source `unscored` (callers may look the aliases up elsewhere).
  */
 export interface SeverityAssessment {
   severity: Severity;
@@ -49,6 +51,12 @@ export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): 
     const score = cvss3BaseScore(s.score);
     if (score !== undefined)
       return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
+  }
+  for (const s of vectors) {
+    if (s.type !== 'CVSS_V4') continue;
+    const score = cvss4Score(s.score);
+    if (score !== undefined)
+      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V4 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     if (s.type !== 'CVSS_V2') continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cvss2BaseScore, cvss3BaseScore, ratingFromScore, roundUp } from '../../src/vulns/cvss.js';
+import { cvss4Score } from '../../src/vulns/cvss4.js';
 import type { OsvRecord } from '../../src/vulns/osv.js';
 import { assessSeverity } from '../../src/vulns/severity.js';
 
@@ -98,5 +99,30 @@ describe('assessSeverity', () => {
       severity: 'medium',
       source: 'unscored',
     });
+  });
+});
+
+describe('CVSS v4.0 score (MacroVector lookup and severity distance)', () => {
+  it.each([
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 9.3],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H', 10],
+    ['CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', 8.5],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:A/VC:N/VI:N/VA:N/SC:L/SI:L/SA:N', 5.1],
+    ['CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N', 0],
+  ])('%s = %d', (vector, score) => {
+    expect(cvss4Score(vector)).toBe(score);
+  });
+  it('rejects malformed vectors', () => {
+    expect(cvss4Score('CVSS:4.0/AV:N/AC:L')).toBeUndefined();
+    expect(cvss4Score('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H')).toBeUndefined();
+    expect(cvss4Score('CVSS:4.0/AV:Q/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N')).toBeUndefined();
+  });
+  it('is used when a record has only a v4 vector', () => {
+    const record: OsvRecord = {
+      ...base,
+      severity: [{ type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N' }],
+      database_specific: { severity: 'LOW' },
+    };
+    expect(assessSeverity(record)).toEqual({ severity: 'critical', source: 'CVSS_V4 9.3', score: 9.3 });
   });
 });
