@@ -233,3 +233,48 @@ describe('readOsvRecord', () => {
     ]);
   });
 });
+
+describe('ecosystem-specific version handling in ranges', () => {
+  it('matches Go modules with a v prefix and the stdlib with go1.x versions against SEMVER ranges', () => {
+    const r = record([
+      entry(
+        'Go',
+        'stdlib',
+        [{ introduced: '0' }, { fixed: '1.20.12' }, { introduced: '1.21.0-0' }, { fixed: '1.21.5' }],
+        'SEMVER',
+      ),
+      entry('Go', 'golang.org/x/net', [{ introduced: '0' }, { fixed: '0.17.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(r, { ecosystem: 'Go', name: 'stdlib', version: 'go1.21.3' })).toMatchObject({
+      affected: true,
+      fixed: ['1.21.5'],
+    });
+    expect(affectedBy(r, { ecosystem: 'Go', name: 'stdlib', version: 'go1.21rc2' })).toMatchObject({
+      affected: true,
+      fixed: ['1.21.5'],
+    });
+    expect(affectedBy(r, { ecosystem: 'Go', name: 'stdlib', version: 'go1.20.12' }).affected).toBe(false);
+    expect(
+      affectedBy(r, { ecosystem: 'Go', name: 'golang.org/x/net', version: 'v0.0.0-20220722155237-a158d28d115b' }),
+    ).toMatchObject({
+      affected: true,
+      fixed: ['0.17.0'],
+    });
+    expect(affectedBy(r, { ecosystem: 'Go', name: 'golang.org/x/net', version: 'v0.17.0' }).affected).toBe(false);
+  });
+  it('uses apk order for Alpine:v3.x records', () => {
+    const r = record([entry('Alpine:v3.20', 'openssl', [{ introduced: '0' }, { fixed: '3.3.2-r0' }])]);
+    const q = (version: string): PackageQuery => ({ ecosystem: 'Alpine:v3.20', name: 'openssl', version });
+    expect(affectedBy(r, q('3.3.1-r3'))).toMatchObject({ affected: true, fixed: ['3.3.2-r0'] });
+    expect(affectedBy(r, q('3.3.2_rc1-r0')).affected).toBe(true);
+    expect(affectedBy(r, q('3.3.2-r0')).affected).toBe(false);
+    expect(affectedBy(r, q('3.3.2-r1')).affected).toBe(false);
+  });
+  it('uses rpm order with epochs for AlmaLinux records', () => {
+    const r = record([entry('AlmaLinux:9', 'openssl', [{ introduced: '0' }, { fixed: '1:3.0.7-25.el9_3' }])]);
+    const q = (version: string): PackageQuery => ({ ecosystem: 'AlmaLinux:9', name: 'openssl', version });
+    expect(affectedBy(r, q('1:3.0.7-24.el9')).affected).toBe(true);
+    expect(affectedBy(r, q('3.0.7-27.el9')).affected).toBe(true);
+    expect(affectedBy(r, q('1:3.0.7-25.el9_3')).affected).toBe(false);
+  });
+});

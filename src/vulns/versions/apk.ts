@@ -185,6 +185,30 @@ export function compareApk(a: string, b: string): number {
   return compareApkFuzzy(a, b, false);
 }
 
+const TOKEN_NAMES = [
+  'digit',
+  'digit',
+  'letter',
+  'suffix',
+  'suffix-number',
+  'commit-hash',
+  'revision',
+  'end',
+  'invalid',
+];
+
+/** The token stream apk-tools 3 reads from a version, ending with `end` (valid) or `invalid`. */
+export function parseApk(version: string): { kind: string; value: string }[] {
+  const r = new Reader(version.slice(0, MAX_VERSION_LENGTH));
+  const t = first(r);
+  const tokens: { kind: string; value: string }[] = [];
+  for (;;) {
+    tokens.push({ kind: TOKEN_NAMES[t.token] as string, value: t.token < Token.End ? t.value : '' });
+    if (t.token >= Token.End) return tokens;
+    next(t, r);
+  }
+}
+
 /** apk_version_validate. */
 export function isValidApk(version: string): boolean {
   if (version.length > MAX_VERSION_LENGTH) return false;

@@ -7,7 +7,8 @@ import { MAX_VERSION_LENGTH, compareDigits, isDigit, isAlnum, type VersionScheme
  * part: numbers numerically; words by their special form dev < alpha = a < beta = b < RC = rc < number <
  * pl = p (matched by prefix; unknown words sort before dev).
  */
-function canonicalize(version: string): string {
+/** php_canonicalize_version: the dotted form version_compare works on (`1.0rc1` → `1.0.rc.1`). */
+export function canonicalize(version: string): string {
   if (version.length === 0) return '';
   let out = version[0] as string;
   let lp = version[0] as string;

@@ -7,6 +7,9 @@ import { MAX_VERSION_LENGTH, compareDigits, compareStrings, isAllDigits, type Ve
  * (numeric segments above alphanumeric ones, longer above its prefix). Strings that are not PEP 440 are
  * ordered as packaging's historical `LegacyVersion` (setuptools rules, always before every PEP 440
  * version) and reported invalid.
+ *
+ * Written here rather than taken from @renovatebot/pep440: that port has no LegacyVersion ordering, and
+ * the matcher needs a total order that never throws on the non-PEP 440 strings real advisories contain.
  */
 const PEP440_RE = new RegExp(
   '^\\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)' +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareApk, isValidApk } from '../../../src/vulns/versions/apk.js';
+import { compareApk, isValidApk, parseApk } from '../../../src/vulns/versions/apk.js';
 import { compareApk2, isValidApk2 } from '../../../src/vulns/versions/apk2.js';
-import { compareDpkg, isValidDpkg } from '../../../src/vulns/versions/dpkg.js';
+import { compareDpkg, isValidDpkg, parseDpkg } from '../../../src/vulns/versions/dpkg.js';
 import {
   compareVersions,
   isValidVersion,
@@ -10,10 +10,10 @@ import {
 } from '../../../src/vulns/versions/index.js';
 import { compareMaven } from '../../../src/vulns/versions/maven.js';
 import { compareNuGet, isValidNuGet } from '../../../src/vulns/versions/nuget.js';
-import { comparePackagist } from '../../../src/vulns/versions/packagist.js';
-import { comparePep440, isValidPep440 } from '../../../src/vulns/versions/pep440.js';
+import { canonicalize, comparePackagist } from '../../../src/vulns/versions/packagist.js';
+import { comparePep440, isValidPep440, parsePep440 } from '../../../src/vulns/versions/pep440.js';
 import { comparePub } from '../../../src/vulns/versions/pub.js';
-import { compareRpm, isValidRpm } from '../../../src/vulns/versions/rpm.js';
+import { compareRpm, isValidRpm, parseRpm } from '../../../src/vulns/versions/rpm.js';
 import { compareRubyGems, isValidRubyGems } from '../../../src/vulns/versions/rubygems.js';
 import {
   compareGo,
@@ -338,5 +338,34 @@ describe('ecosystem dispatch and unknown input', () => {
       expect(() => compareVersions(eco, hostile, '1.0')).not.toThrow();
       expect(isValidVersion(eco, hostile)).toBe(false);
     }
+  });
+});
+
+describe('parsers', () => {
+  it('exposes the apk token stream', () => {
+    expect(parseApk('1.2a_rc3~ab-r4')).toEqual([
+      { kind: 'digit', value: '1' },
+      { kind: 'digit', value: '2' },
+      { kind: 'letter', value: 'a' },
+      { kind: 'suffix', value: 'rc' },
+      { kind: 'suffix-number', value: '3' },
+      { kind: 'commit-hash', value: 'ab' },
+      { kind: 'revision', value: '4' },
+      { kind: 'end', value: '' },
+    ]);
+    expect(parseApk('1.0bc').at(-1)).toEqual({ kind: 'invalid', value: '' });
+  });
+  it('splits dpkg, rpm and PEP 440 versions into their parts', () => {
+    expect(parseDpkg('1:2.3-4-5')).toEqual({ epoch: '1', upstream: '2.3-4', revision: '5' });
+    expect(parseRpm('2:1.0-3.el9')).toEqual({ epoch: '2', version: '1.0', release: '3.el9' });
+    expect(parsePep440('1!2.0rc1.post2.dev3+ubuntu.1')).toEqual({
+      epoch: '1',
+      release: ['2', '0'],
+      pre: { letter: 'rc', number: '1' },
+      post: '2',
+      dev: '3',
+      local: ['ubuntu', '1'],
+    });
+    expect(canonicalize('1.0rc1-dev')).toBe('1.0.rc.1.dev');
   });
 });
