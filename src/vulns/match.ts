@@ -1,0 +1,288 @@
+import type { OsvAffected, OsvEvent, OsvPackage, OsvRange, OsvRecord } from './osv.js';
+import { schemeForEcosystem, splitEcosystem, type VersionScheme } from './versions/index.js';
+import { go, semver } from './versions/semver.js';
+
+/**
+ * Is a package version affected by an OSV record? Implements the schema's evaluation algorithm
+ * (https://ossf.github.io/osv-schema/#evaluation): a version is affected when an `affected[]` entry for
+ * its package lists it in `versions` or one of the entry's ECOSYSTEM/SEMVER ranges contains it. GIT
+ * ranges describe commits, not package versions, and are ignored. Withdrawn records never match.
+ *
+ * When a range cannot be evaluated — the ecosystem has no known version order, or the package version is
+ * not valid for it — the range is NOT silently treated as "not affected": the result carries
+ * `indeterminate: true` and a reason ("could not compare…"), and only the explicit `versions` list (exact
+ * match) decided `affected`. Callers must surface indeterminate results.
+ */
+export interface PackageQuery {
+  /** OSV ecosystem spelling, with release when known: `Debian:12`, `Alpine:v3.20`, `npm`. */
+  ecosystem: string;
+  name: string;
+  version: string;
+  purl?: string;
+}
+
+export interface MatchResult {
+  affected: boolean;
+  /** Fixed versions of the range(s) that contain the version, lowest first: "upgrade to X". */
+  fixed: string[];
+  /** Why the record does or does not match, or what could not be evaluated. */
+  reason?: string;
+  /** True when part of the record could not be evaluated for this version (see above). */
+  indeterminate?: boolean;
+}
+
+export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
+  if (record.withdrawn)
+    return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
+  const entries = (record.affected ?? []).filter((a) => a.package !== undefined && packageMatches(a.package, pkg));
+  if (entries.length === 0)
+    return { affected: false, fixed: [], reason: `${record.id} has no affected entry for this package` };
+
+  const fixed: string[] = [];
+  const problems: string[] = [];
+  let affected = false;
+  let how = '';
+  for (const entry of entries) {
+    const outcome = evaluateEntry(entry, pkg);
+    problems.push(...outcome.problems);
+    for (const f of outcome.fixed) if (!fixed.includes(f)) fixed.push(f);
+    if (outcome.affected && !affected) {
+      affected = true;
+      how = outcome.how;
+    }
+  }
+  const scheme = schemeForEcosystem(pkg.ecosystem);
+  if (scheme) fixed.sort((a, b) => scheme.compare(a, b));
+  const result: MatchResult = { affected, fixed };
+  if (affected) result.reason = how;
+  else if (problems.length > 0) {
+    result.indeterminate = true;
+    result.reason = `could not compare: ${problems.join('; ')}`;
+  } else result.reason = `${pkg.version} is outside every affected range and version list`;
+  return result;
+}
+
+interface EntryOutcome {
+  affected: boolean;
+  how: string;
+  fixed: string[];
+  problems: string[];
+}
+
+function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
+  const out: EntryOutcome = { affected: false, how: '', fixed: [], problems: [] };
+  const ecosystemScheme =
+    schemeForEcosystem(entry.package?.ecosystem ?? pkg.ecosystem) ?? schemeForEcosystem(pkg.ecosystem);
+
+  if (inVersionsList(entry.versions ?? [], pkg.version, ecosystemScheme)) {
+    out.affected = true;
+    out.how = `${pkg.version} is listed in the affected versions`;
+  }
+
+  const fixedAbove: string[] = [];
+  for (const range of entry.ranges ?? []) {
+    if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
+    const scheme = range.type === 'SEMVER' ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
+    if (!scheme) {
+      out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
+      continue;
+    }
+    if (!scheme.isValid(pkg.version)) {
+      out.problems.push(`"${clip(pkg.version)}" is not a valid ${scheme.id} version`);
+      continue;
+    }
+    const r = evaluateRange(range, pkg.version, scheme);
+    if (r.invalidEvents.length > 0 && !r.vulnerable) {
+      out.problems.push(
+        `range event(s) ${r.invalidEvents.map((e) => `"${clip(e)}"`).join(', ')} are not valid ${scheme.id} versions`,
+      );
+    }
+    if (r.vulnerable) {
+      if (!out.affected) out.how = `${pkg.version} is within ${describeRange(range)}`;
+      out.affected = true;
+      if (r.nextFixed !== undefined && !out.fixed.includes(r.nextFixed)) out.fixed.push(r.nextFixed);
+    }
+    fixedAbove.push(...r.fixedAbove);
+  }
+  // Listed in `versions` but in no range of ours: offer the nearest fix above the version, if any.
+  if (out.affected && out.fixed.length === 0 && fixedAbove.length > 0 && ecosystemScheme) {
+    const nearest = [...fixedAbove].sort((a, b) => ecosystemScheme.compare(a, b))[0] as string;
+    out.fixed.push(nearest);
+  }
+  return out;
+}
+
+function semverSchemeFor(ecosystem: string): VersionScheme {
+  return splitEcosystem(ecosystem).base.toLowerCase() === 'go' ? go : semver;
+}
+
+/** `versions` is matched by exact string, as the schema's pseudocode does, or by equal precedence. */
+function inVersionsList(versions: string[], version: string, scheme: VersionScheme | undefined): boolean {
+  if (versions.includes(version)) return true;
+  if (!scheme || !scheme.isValid(version)) return false;
+  return versions.some((v) => scheme.isValid(v) && scheme.compare(v, version) === 0);
+}
+
+interface RangeOutcome {
+  vulnerable: boolean;
+  /** The first `fixed` event after the version, when the version is vulnerable in this range. */
+  nextFixed?: string;
+  /** Every `fixed` event above the version. */
+  fixedAbove: string[];
+  invalidEvents: string[];
+}
+
+type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+const KIND_ORDER: Record<Kind, number> = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
+
+function eventOf(e: OsvEvent): { kind: Kind; value: string } | undefined {
+  for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
+    const value = e[kind];
+    if (value !== undefined) return { kind, value };
+  }
+  return undefined;
+}
+
+/** `introduced: "0"` sorts before everything; a `limit` containing `*` after everything. */
+function isMinimum(e: { kind: Kind; value: string }): boolean {
+  return e.kind === 'introduced' && e.value === '0';
+}
+function isInfinity(e: { kind: Kind; value: string }): boolean {
+  return e.kind === 'limit' && e.value.includes('*');
+}
+
+export function evaluateRange(range: OsvRange, version: string, scheme: VersionScheme): RangeOutcome {
+  const events = range.events.map(eventOf).filter((e): e is { kind: Kind; value: string } => e !== undefined);
+  const invalidEvents = events
+    .filter((e) => !isMinimum(e) && !isInfinity(e) && !scheme.isValid(e.value))
+    .map((e) => e.value);
+  // cmp(v, event value) with the two special values honoured.
+  const cmp = (e: { kind: Kind; value: string }): number =>
+    isMinimum(e) ? 1 : isInfinity(e) ? -1 : scheme.compare(version, e.value);
+
+  const limits = events.filter((e) => e.kind === 'limit');
+  const beforeLimits = limits.length === 0 || limits.some((e) => cmp(e) < 0);
+
+  const sorted = [...events].sort((a, b) => {
+    const byVersion =
+      isMinimum(a) || isInfinity(b) ? -1 : isMinimum(b) || isInfinity(a) ? 1 : scheme.compare(a.value, b.value);
+    return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  });
+  let vulnerable = false;
+  let nextFixed: string | undefined;
+  const fixedAbove: string[] = [];
+  for (const e of sorted) {
+    const c = cmp(e);
+    if (e.kind === 'introduced' && c >= 0) vulnerable = true;
+    else if (e.kind === 'fixed' && c >= 0) vulnerable = false;
+    else if (e.kind === 'last_affected' && c > 0) vulnerable = false;
+  }
+  for (const e of sorted) {
+    if (e.kind === 'fixed' && cmp(e) < 0) {
+      fixedAbove.push(e.value);
+      nextFixed ??= e.value;
+    }
+  }
+  const out: RangeOutcome = { vulnerable: beforeLimits && vulnerable, fixedAbove, invalidEvents };
+  if (out.vulnerable && nextFixed !== undefined) out.nextFixed = nextFixed;
+  return out;
+}
+
+function describeRange(range: OsvRange): string {
+  const parts = range.events
+    .map(eventOf)
+    .filter((e) => e !== undefined)
+    .map((e) => `${e.kind} ${e.value}`);
+  return `the ${range.type} range [${parts.join(', ')}]`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Package identity
+
+/** Ecosystems whose `:suffix` is a package repository URL, absent meaning the default repository. */
+const DEFAULT_REPOSITORIES: Record<string, string> = {
+  maven: 'https://repo.maven.apache.org/maven2',
+  packagist: 'https://packagist.org',
+  vscode: 'https://marketplace.visualstudio.com/vscode',
+};
+
+/** Ecosystems whose package names are case-insensitive. */
+const CASE_INSENSITIVE_NAMES = new Set(['nuget', 'packagist', 'pypi', 'hex', 'pub', 'swifturl']);
+
+export function packageMatches(recordPackage: OsvPackage, pkg: PackageQuery): boolean {
+  if (!ecosystemMatches(recordPackage.ecosystem, pkg.ecosystem)) return false;
+  const base = splitEcosystem(pkg.ecosystem).base.toLowerCase();
+  if (normalizeName(base, recordPackage.name) === normalizeName(base, pkg.name)) return true;
+  return (
+    recordPackage.purl !== undefined &&
+    pkg.purl !== undefined &&
+    purlIdentity(recordPackage.purl) === purlIdentity(pkg.purl)
+  );
+}
+
+function normalizeName(base: string, name: string): string {
+  if (base === 'pypi') return name.toLowerCase().replace(/[-_.]+/g, '-'); // PEP 503
+  return CASE_INSENSITIVE_NAMES.has(base) ? name.toLowerCase() : name;
+}
+
+/** `pkg:type/namespace/name@version?qualifiers#subpath` → `type/namespace/name` (type lower-cased). */
+export function purlIdentity(purl: string): string {
+  let s = purl.trim().replace(/^pkg:\/*/i, '');
+  s = s.split('#')[0] as string;
+  s = s.split('?')[0] as string;
+  const at = s.lastIndexOf('@');
+  if (at > 0) s = s.slice(0, at);
+  const slash = s.indexOf('/');
+  return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
+}
+
+/**
+ * Ecosystem identity with OSV's `:suffix` rules. Bases compare case-insensitively. A record without a
+ * suffix covers every release of its ecosystem. With both suffixes present they must denote the same
+ * release (`Alpine:v3.20` = `Alpine:3.20.3`, `Debian:12` = `Debian:12.5`, `AlmaLinux:9` = `AlmaLinux:9.4`,
+ * `Ubuntu:22.04:LTS` = `Ubuntu:22.04`, while `Ubuntu:Pro:…` only matches Pro). A package whose release is
+ * unknown matches records of any release of a distribution; for repository-scoped ecosystems (Maven,
+ * Packagist, VSCode) no suffix means the default repository.
+ */
+export function ecosystemMatches(recordEcosystem: string, packageEcosystem: string): boolean {
+  const r = splitEcosystem(recordEcosystem);
+  const p = splitEcosystem(packageEcosystem);
+  const base = r.base.toLowerCase();
+  if (base !== p.base.toLowerCase()) return false;
+  const repository = DEFAULT_REPOSITORIES[base];
+  if (repository !== undefined) return normalizeUrl(r.suffix || repository) === normalizeUrl(p.suffix || repository);
+  if (r.suffix === '' || p.suffix === '') return true;
+  return normalizeRelease(base, r.suffix) === normalizeRelease(base, p.suffix);
+}
+
+function normalizeUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+function normalizeRelease(base: string, suffix: string): string {
+  const s = suffix.trim().toLowerCase();
+  switch (base) {
+    case 'alpine': {
+      const m = /^v?(\d+)\.(\d+)/.exec(s);
+      return m ? `${m[1]}.${m[2]}` : s.replace(/^v/, '');
+    }
+    case 'debian':
+    case 'almalinux':
+    case 'rocky linux':
+    case 'oracle linux':
+    case 'mageia': {
+      const m = /^(\d+)(?:\.\d+)*$/.exec(s);
+      return m ? (m[1] as string) : s;
+    }
+    case 'ubuntu': {
+      const parts = s.split(':').filter((x) => x !== 'lts');
+      return parts.join(':');
+    }
+    default:
+      return s;
+  }
+}
+
+function clip(s: string): string {
+  return s.length > 64 ? `${s.slice(0, 61)}...` : s;
+}

@@ -1,0 +1,82 @@
+import type { Severity } from '../core/severity.js';
+import { cvss2BaseScore, cvss3BaseScore, ratingFromScore, ratingFromV2Score, type CvssRating } from './cvss.js';
+import { cvss4Score } from './cvss4.js';
+import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
+
+/**
+ * The severity of a vulnerability for the report and the `fail-on` gate, from the best source available:
+ *  1. `MAL-` records (malicious packages, OpenSSF malicious-packages) are always critical.
+ *  2. CVSS vectors scored with the FIRST specifications (`affected[].severity` of the matched entries
+ *     first, then the record's `severity`): v3.x first (the most widely populated), then v4.0 (MacroVector
+ *     lookup, ./cvss4.ts), then v2 (which has no critical band).
+ *  3. Textual severities: the `Ubuntu` severity type (priority), `database_specific.severity` (GHSA
+ *     CRITICAL/HIGH/MODERATE/LOW, Debian urgency, Alpine/Chainguard/AlmaLinux levels) of the entries, then
+ *     of the record, and `ecosystem_specific.severity`.
+ *  4. Nothing usable: `medium`, source `unscored` (callers may look the aliases up elsewhere).
+ */
+export interface SeverityAssessment {
+  severity: Severity;
+  /** e.g. `CVSS_V3 9.8`, `database_specific HIGH`, `MAL`, `unscored`. */
+  source: string;
+  score?: number;
+}
+
+const RATING: Record<CvssRating, Severity> = {
+  none: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
+
+/** Textual levels used across OSV databases, lower-cased. */
+const TEXT_LEVELS: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  important: 'high',
+  moderate: 'medium',
+  medium: 'medium',
+  low: 'low',
+  negligible: 'info',
+  unimportant: 'info',
+  none: 'info',
+};
+
+export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): SeverityAssessment {
+  if (record.id.startsWith('MAL-')) return { severity: 'critical', source: 'MAL (malicious package)' };
+  const vectors: OsvSeverity[] = [...matched.flatMap((a) => a.severity ?? []), ...(record.severity ?? [])];
+
+  for (const s of vectors) {
+    if (s.type !== 'CVSS_V3') continue;
+    const score = cvss3BaseScore(s.score);
+    if (score !== undefined)
+      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
+  }
+  for (const s of vectors) {
+    if (s.type !== 'CVSS_V4') continue;
+    const score = cvss4Score(s.score);
+    if (score !== undefined)
+      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V4 ${score.toFixed(1)}`, score };
+  }
+  for (const s of vectors) {
+    if (s.type !== 'CVSS_V2') continue;
+    const score = cvss2BaseScore(s.score);
+    if (score !== undefined)
+      return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
+  }
+  for (const s of vectors) {
+    const level = s.type === 'Ubuntu' ? TEXT_LEVELS[s.score.trim().toLowerCase()] : undefined;
+    if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
+  }
+  const textual = [
+    ...matched.map((a) => a.database_specific?.severity),
+    record.database_specific?.severity,
+    ...matched.map((a) => a.ecosystem_specific?.severity),
+  ];
+  for (const value of textual) {
+    if (typeof value !== 'string') continue;
+    const level = TEXT_LEVELS[value.trim().toLowerCase()];
+    if (level) return { severity: level, source: `database_specific ${value}` };
+  }
+  return { severity: 'medium', source: 'unscored' };
+}
