@@ -42,7 +42,10 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
         }
         i++;
       } else {
-        value = token();
+        // Lenient: some servers leave URLs unquoted, which RFC 7235's token grammar would not allow.
+        const start = i;
+        while (i < header.length && !/[\s,]/.test(header[i] as string)) i++;
+        value = header.slice(start, i);
       }
       current.params[name.toLowerCase()] = value;
       continue;
