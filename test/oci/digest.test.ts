@@ -39,7 +39,9 @@ describe('VerifyingStream', () => {
   });
 
   it('fails with SIZE_MISMATCH when fewer bytes arrive', async () => {
-    expect(await codeOf(readVerified(chunks(data.subarray(0, 5)), { digest, size: data.length }))).toBe('SIZE_MISMATCH');
+    expect(await codeOf(readVerified(chunks(data.subarray(0, 5)), { digest, size: data.length }))).toBe(
+      'SIZE_MISMATCH',
+    );
   });
 
   it('fails as soon as more bytes than the descriptor size arrive, without reading the rest', async () => {

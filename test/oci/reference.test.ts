@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isOciError } from '../../src/oci/errors.js';
-import { formatImageReference, parseImageReference, parseImageSource, registryApiHost } from '../../src/oci/reference.js';
+import {
+  formatImageReference,
+  parseImageReference,
+  parseImageSource,
+  registryApiHost,
+} from '../../src/oci/reference.js';
 
 const HEX = 'a'.repeat(64);
 

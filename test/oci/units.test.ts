@@ -15,17 +15,25 @@ const D = (c: string): string => `sha256:${c.repeat(64)}`;
 describe('parseWwwAuthenticate', () => {
   it('reads a distribution Bearer challenge', () => {
     expect(
-      parseWwwAuthenticate('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"'),
+      parseWwwAuthenticate(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
+      ),
     ).toEqual([
       {
         scheme: 'bearer',
-        params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull' },
+        params: {
+          realm: 'https://auth.docker.io/token',
+          service: 'registry.docker.io',
+          scope: 'repository:library/alpine:pull',
+        },
       },
     ]);
   });
 
   it('reads several challenges, quoted commas, escapes and unquoted values', () => {
-    expect(parseWwwAuthenticate('Basic realm="a, b", Bearer realm=https://x/t,service="s\\"q", error="invalid_token"')).toEqual([
+    expect(
+      parseWwwAuthenticate('Basic realm="a, b", Bearer realm=https://x/t,service="s\\"q", error="invalid_token"'),
+    ).toEqual([
       { scheme: 'basic', params: { realm: 'a, b' } },
       { scheme: 'bearer', params: { realm: 'https://x/t', service: 's"q', error: 'invalid_token' } },
     ]);
@@ -55,13 +63,19 @@ describe('credentials', () => {
 
   it('uses GITHUB_TOKEN for ghcr.io only', () => {
     const env = { GITHUB_TOKEN: 'ghs_x', GITHUB_ACTOR: 'octo', HOME: '/nonexistent' };
-    expect(resolveCredentials('ghcr.io', env)).toEqual({ credential: { username: 'octo', password: 'ghs_x' }, source: 'GITHUB_TOKEN' });
+    expect(resolveCredentials('ghcr.io', env)).toEqual({
+      credential: { username: 'octo', password: 'ghs_x' },
+      source: 'GITHUB_TOKEN',
+    });
     expect(resolveCredentials('docker.io', env)).toEqual({});
   });
 
   it('uses GitLab CI variables for CI_REGISTRY', () => {
     const base = { HOME: '/nonexistent', CI_REGISTRY: 'registry.gitlab.com' };
-    expect(resolveCredentials('registry.gitlab.com', { ...base, CI_REGISTRY_USER: 'u', CI_REGISTRY_PASSWORD: 'p' }).credential).toEqual({
+    expect(
+      resolveCredentials('registry.gitlab.com', { ...base, CI_REGISTRY_USER: 'u', CI_REGISTRY_PASSWORD: 'p' })
+        .credential,
+    ).toEqual({
       username: 'u',
       password: 'p',
     });
@@ -83,8 +97,14 @@ describe('credentials', () => {
   it('reads $HOME/.docker/config.json when DOCKER_CONFIG is unset', async () => {
     const home = await mkdtemp(join(tmpdir(), 'home-'));
     await mkdir(join(home, '.docker'));
-    await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: b64('a:b') } } }));
-    expect(resolveCredentials('ghcr.io', { HOME: home, GITHUB_TOKEN: 'env' }).credential).toEqual({ username: 'a', password: 'b' });
+    await writeFile(
+      join(home, '.docker', 'config.json'),
+      JSON.stringify({ auths: { 'ghcr.io': { auth: b64('a:b') } } }),
+    );
+    expect(resolveCredentials('ghcr.io', { HOME: home, GITHUB_TOKEN: 'env' }).credential).toEqual({
+      username: 'a',
+      password: 'b',
+    });
   });
 
   it('says clearly that credential helpers are not supported', async () => {
@@ -115,14 +135,31 @@ describe('platforms', () => {
   const index: ImageIndex = {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [entry('linux', 'amd64', undefined, '1'), entry('linux', 'arm64', 'v8', '2'), entry('linux', 'arm', 'v7', '3'), entry('unknown', 'unknown', undefined, '4')],
+    manifests: [
+      entry('linux', 'amd64', undefined, '1'),
+      entry('linux', 'arm64', 'v8', '2'),
+      entry('linux', 'arm', 'v7', '3'),
+      entry('unknown', 'unknown', undefined, '4'),
+    ],
   };
 
   it('normalizes aliases and default variants like containerd', () => {
-    expect(normalizePlatform(parsePlatform('linux/aarch64'))).toEqual({ os: 'linux', architecture: 'arm64', variant: '' });
-    expect(normalizePlatform(parsePlatform('linux/arm64/v8'))).toEqual({ os: 'linux', architecture: 'arm64', variant: '' });
+    expect(normalizePlatform(parsePlatform('linux/aarch64'))).toEqual({
+      os: 'linux',
+      architecture: 'arm64',
+      variant: '',
+    });
+    expect(normalizePlatform(parsePlatform('linux/arm64/v8'))).toEqual({
+      os: 'linux',
+      architecture: 'arm64',
+      variant: '',
+    });
     expect(normalizePlatform(parsePlatform('linux/arm'))).toEqual({ os: 'linux', architecture: 'arm', variant: 'v7' });
-    expect(normalizePlatform(parsePlatform('linux/x86_64'))).toEqual({ os: 'linux', architecture: 'amd64', variant: '' });
+    expect(normalizePlatform(parsePlatform('linux/x86_64'))).toEqual({
+      os: 'linux',
+      architecture: 'amd64',
+      variant: '',
+    });
   });
 
   it('selects by platform, arm64 with or without v8', () => {
@@ -175,19 +212,29 @@ describe('parseManifest', () => {
   });
 
   it('rejects schema 1 with a clear error', () => {
-    expect(() => parseManifest(bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'm')).toThrow(/schema 1, which is deprecated/);
-    expect(code(() => parseManifest(bytes(manifest), 'm', 'application/vnd.docker.distribution.manifest.v1+prettyjws'))).toBe(
-      'UNSUPPORTED_MEDIA_TYPE',
+    expect(() => parseManifest(bytes({ schemaVersion: 1, name: 'x', fsLayers: [] }), 'm')).toThrow(
+      /schema 1, which is deprecated/,
     );
+    expect(
+      code(() => parseManifest(bytes(manifest), 'm', 'application/vnd.docker.distribution.manifest.v1+prettyjws')),
+    ).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('rejects unknown media types, conflicts and broken descriptors', () => {
-    expect(code(() => parseManifest(bytes({ ...manifest, mediaType: 'application/x-evil' }), 'm'))).toBe('UNSUPPORTED_MEDIA_TYPE');
-    expect(code(() => parseManifest(bytes(manifest), 'm', 'application/vnd.oci.image.index.v1+json'))).toBe('INVALID_MANIFEST');
-    expect(code(() => parseManifest(bytes({ ...manifest, config: { ...manifest.config, digest: 'sha256:../../etc' } }), 'm'))).toBe(
+    expect(code(() => parseManifest(bytes({ ...manifest, mediaType: 'application/x-evil' }), 'm'))).toBe(
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expect(code(() => parseManifest(bytes(manifest), 'm', 'application/vnd.oci.image.index.v1+json'))).toBe(
       'INVALID_MANIFEST',
     );
-    expect(code(() => parseManifest(bytes({ ...manifest, layers: [{ ...manifest.layers[0], size: -5 }] }), 'm'))).toBe('INVALID_MANIFEST');
+    expect(
+      code(() =>
+        parseManifest(bytes({ ...manifest, config: { ...manifest.config, digest: 'sha256:../../etc' } }), 'm'),
+      ),
+    ).toBe('INVALID_MANIFEST');
+    expect(code(() => parseManifest(bytes({ ...manifest, layers: [{ ...manifest.layers[0], size: -5 }] }), 'm'))).toBe(
+      'INVALID_MANIFEST',
+    );
     expect(code(() => parseManifest(Buffer.from('{'), 'm'))).toBe('INVALID_MANIFEST');
     expect(code(() => parseManifest(bytes([1, 2]), 'm'))).toBe('INVALID_MANIFEST');
   });
@@ -197,7 +244,13 @@ describe('parseManifest', () => {
       bytes({
         os: 'linux',
         architecture: 'amd64',
-        config: { User: 0, Env: ['A=1', 2], Labels: { a: 'b', c: 3 }, ExposedPorts: { '80/tcp': {} }, Healthcheck: { Test: ['CMD', 'true'], Retries: 'x' } },
+        config: {
+          User: 0,
+          Env: ['A=1', 2],
+          Labels: { a: 'b', c: 3 },
+          ExposedPorts: { '80/tcp': {} },
+          Healthcheck: { Test: ['CMD', 'true'], Retries: 'x' },
+        },
         rootfs: { type: 'layers', diff_ids: [D('c')] },
         history: [{ created_by: 'RUN x', empty_layer: true }, 'junk'],
       }),
@@ -217,15 +270,22 @@ describe('parseManifest', () => {
 describe('transport policy', () => {
   it('knows loopback hosts', () => {
     for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopbackHost(host)).toBe(true);
-    for (const host of ['10.0.0.1', 'example.com', '127.0.0.1.nip.io', 'localhost.evil.com']) expect(isLoopbackHost(host)).toBe(false);
+    for (const host of ['10.0.0.1', 'example.com', '127.0.0.1.nip.io', 'localhost.evil.com'])
+      expect(isLoopbackHost(host)).toBe(false);
   });
 
   it('allows http only to loopback and listed insecure registries', () => {
     expect(() => assertTransportAllowed(new URL('https://ghcr.io/v2/'), [], 'x')).not.toThrow();
     expect(() => assertTransportAllowed(new URL('http://127.0.0.1:5000/v2/'), [], 'x')).not.toThrow();
-    expect(() => assertTransportAllowed(new URL('http://reg.internal:5000/v2/'), ['reg.internal:5000'], 'x')).not.toThrow();
-    expect(() => assertTransportAllowed(new URL('http://reg.internal:5001/v2/'), ['reg.internal:5000'], 'x')).toThrow(/refusing plain http/);
-    expect(() => assertTransportAllowed(new URL('http://registry.example/v2/'), [], 'x')).toThrow(/refusing plain http to registry\.example/);
+    expect(() =>
+      assertTransportAllowed(new URL('http://reg.internal:5000/v2/'), ['reg.internal:5000'], 'x'),
+    ).not.toThrow();
+    expect(() => assertTransportAllowed(new URL('http://reg.internal:5001/v2/'), ['reg.internal:5000'], 'x')).toThrow(
+      /refusing plain http/,
+    );
+    expect(() => assertTransportAllowed(new URL('http://registry.example/v2/'), [], 'x')).toThrow(
+      /refusing plain http to registry\.example/,
+    );
     expect(() => assertTransportAllowed(new URL('file:///etc/passwd'), [], 'x')).toThrow(/refusing file:/);
   });
 });

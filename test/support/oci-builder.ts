@@ -106,27 +106,42 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
       ? 'application/vnd.oci.image.layer.v1.tar+gzip'
       : 'application/vnd.oci.image.layer.v1.tar';
   const layers = layerTars.map((bytes) => blob(layerType, compress ? gzipSync(bytes) : bytes));
-  const config = jsonBlob(docker ? 'application/vnd.docker.container.image.v1+json' : 'application/vnd.oci.image.config.v1+json', {
-    architecture: platform.architecture,
-    os: platform.os,
-    ...(platform.variant ? { variant: platform.variant } : {}),
-    created: '2024-01-01T00:00:00Z',
-    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ...spec.config },
-    rootfs: { type: 'layers', diff_ids: diffIds },
-    history: layerTars.map((_, i) => ({ created: '2024-01-01T00:00:00Z', created_by: `layer ${i}` })),
-  });
-  const manifest = jsonBlob(docker ? 'application/vnd.docker.distribution.manifest.v2+json' : 'application/vnd.oci.image.manifest.v1+json', {
-    schemaVersion: 2,
-    mediaType: docker ? 'application/vnd.docker.distribution.manifest.v2+json' : 'application/vnd.oci.image.manifest.v1+json',
-    config: descriptor(config),
-    layers: layers.map((layer) => descriptor(layer)),
-    ...(spec.annotations ? { annotations: spec.annotations } : {}),
-  });
+  const config = jsonBlob(
+    docker ? 'application/vnd.docker.container.image.v1+json' : 'application/vnd.oci.image.config.v1+json',
+    {
+      architecture: platform.architecture,
+      os: platform.os,
+      ...(platform.variant ? { variant: platform.variant } : {}),
+      created: '2024-01-01T00:00:00Z',
+      config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ...spec.config },
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: layerTars.map((_, i) => ({ created: '2024-01-01T00:00:00Z', created_by: `layer ${i}` })),
+    },
+  );
+  const manifest = jsonBlob(
+    docker ? 'application/vnd.docker.distribution.manifest.v2+json' : 'application/vnd.oci.image.manifest.v1+json',
+    {
+      schemaVersion: 2,
+      mediaType: docker
+        ? 'application/vnd.docker.distribution.manifest.v2+json'
+        : 'application/vnd.oci.image.manifest.v1+json',
+      config: descriptor(config),
+      layers: layers.map((layer) => descriptor(layer)),
+      ...(spec.annotations ? { annotations: spec.annotations } : {}),
+    },
+  );
   return { manifest, config, layers, layerTars, diffIds, platform };
 }
 
-export function buildIndex(images: BuiltImage[], extra: Record<string, unknown>[] = [], flavor: 'oci' | 'docker' = 'oci'): Blob {
-  const mediaType = flavor === 'docker' ? 'application/vnd.docker.distribution.manifest.list.v2+json' : 'application/vnd.oci.image.index.v1+json';
+export function buildIndex(
+  images: BuiltImage[],
+  extra: Record<string, unknown>[] = [],
+  flavor: 'oci' | 'docker' = 'oci',
+): Blob {
+  const mediaType =
+    flavor === 'docker'
+      ? 'application/vnd.docker.distribution.manifest.list.v2+json'
+      : 'application/vnd.oci.image.index.v1+json';
   return jsonBlob(mediaType, {
     schemaVersion: 2,
     mediaType,
@@ -160,14 +175,20 @@ export function layoutFiles(entries: LayoutEntry[], blobs: Blob[]): Map<string, 
           descriptor(entry.target, {
             ...(entry.platform ? { platform: entry.platform } : {}),
             ...(entry.refName || entry.annotations
-              ? { annotations: { ...entry.annotations, ...(entry.refName ? { 'org.opencontainers.image.ref.name': entry.refName } : {}) } }
+              ? {
+                  annotations: {
+                    ...entry.annotations,
+                    ...(entry.refName ? { 'org.opencontainers.image.ref.name': entry.refName } : {}),
+                  },
+                }
               : {}),
           }),
         ),
       }),
     ),
   );
-  for (const b of [...blobs, ...entries.map((entry) => entry.target)]) files.set(`blobs/sha256/${b.digest.slice(7)}`, b.bytes);
+  for (const b of [...blobs, ...entries.map((entry) => entry.target)])
+    files.set(`blobs/sha256/${b.digest.slice(7)}`, b.bytes);
   return files;
 }
 
@@ -221,7 +242,10 @@ export function ociDockerArchiveFiles(images: { image: BuiltImage; repoTags: str
       'org.opencontainers.image.ref.name': (repoTags[0] ?? 'latest').split(':')[1] ?? 'latest',
     },
   }));
-  const files = layoutFiles(entries, images.flatMap(({ image }) => imageBlobs(image)));
+  const files = layoutFiles(
+    entries,
+    images.flatMap(({ image }) => imageBlobs(image)),
+  );
   files.set(
     'manifest.json',
     Buffer.from(

@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -121,7 +123,11 @@ export async function startRegistry(options: { storage: string; auth?: RegistryA
 }
 
 /** skopeo copy from an OCI layout (optionally one ref name in it) to the registry. */
-export async function pushLayout(layoutDir: string, destination: string, options: { refName?: string; all?: boolean } = {}): Promise<void> {
+export async function pushLayout(
+  layoutDir: string,
+  destination: string,
+  options: { refName?: string; all?: boolean } = {},
+): Promise<void> {
   const source = `oci:${layoutDir}${options.refName ? `:${options.refName}` : ''}`;
   const args = ['copy', '--quiet', '--preserve-digests', '--dest-tls-verify=false', ...(options.all ? ['--all'] : [])];
   await run('skopeo', [...args, source, `docker://${destination}`], { timeout: 60_000 });
