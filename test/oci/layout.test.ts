@@ -129,7 +129,7 @@ describe('oci: layout directories', () => {
     const files = layoutFiles([{ target: amd.manifest }], imageBlobs(amd));
     const layerPath = `blobs/sha256/${amd.layers[0]!.digest.slice(7)}`;
     const corrupted = Buffer.from(files.get(layerPath)!);
-    corrupted[20] ^= 1;
+    corrupted.writeUInt8(corrupted.readUInt8(20) ^ 1, 20);
     files.set(layerPath, corrupted);
     await writeFiles(path, files);
     const image = await openImage(`oci:${path}`);
@@ -208,7 +208,7 @@ describe('oci-archive', () => {
     const files = layoutFiles([{ target: amd.manifest }], imageBlobs(amd));
     const key = `blobs/sha256/${amd.layers[1]!.digest.slice(7)}`;
     const bad = Buffer.from(files.get(key)!);
-    bad[bad.length - 1] ^= 1;
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 1, bad.length - 1);
     files.set(key, bad);
     const path = join(work, 'tampered.oci.tar.gz');
     await writeFile(path, gzipSync(await tarOfFiles(files)));
@@ -268,7 +268,7 @@ describe('docker-archive', () => {
     const { files } = legacyDockerArchiveFiles([{ image: amd, repoTags: ['acme/app:1'] }]);
     const layer = files.find((f) => f.path.endsWith('layer.tar') && f.content);
     const bytes = Buffer.from(layer!.content as Buffer);
-    bytes[600] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(600) ^ 1, 600);
     layer!.content = bytes;
     const path = join(work, 'legacy-bad.tar');
     await writeFile(path, await tarOf(files));

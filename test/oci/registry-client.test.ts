@@ -88,7 +88,7 @@ describe('hostile registries', () => {
   it('rejects a tampered layer while streaming (DIGEST_MISMATCH)', async () => {
     const layer = image.layers[1]!;
     const tampered = Buffer.from(layer.bytes);
-    tampered[tampered.length - 5] ^= 0xff;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 5) ^ 0xff, tampered.length - 5);
     registry.blobs.set(layer.digest, tampered);
     const opened = await openImage(`${registry.host}/team/app:v1`, options());
     const { code, message } = await failure(readAll(await opened.layers[1]!.open()));
@@ -350,7 +350,7 @@ describe('hostile registries', () => {
   it('refuses a redirect to plain http on a non-loopback host, before connecting', async () => {
     const seen: string[] = [];
     const recording: typeof fetch = (input, init) => {
-      seen.push(String(input));
+      seen.push(input instanceof URL ? input.href : typeof input === 'string' ? input : input.url);
       return fetch(input, init);
     };
     registry.hooks.push((req, res) => {
@@ -381,7 +381,7 @@ describe('hostile registries', () => {
   it('uses https for a non-loopback registry unless it is listed as insecure', async () => {
     const seen: string[] = [];
     const recording: typeof fetch = (input) => {
-      seen.push(String(input));
+      seen.push(input instanceof URL ? input.href : typeof input === 'string' ? input : input.url);
       return Promise.reject(new TypeError('no network in tests'));
     };
     const client = new RegistryClient('registry.example.com:5000', {

@@ -132,3 +132,19 @@ export async function pushLayout(
   const args = ['copy', '--quiet', '--preserve-digests', '--dest-tls-verify=false', ...(options.all ? ['--all'] : [])];
   await run('skopeo', [...args, source, `docker://${destination}`], { timeout: 60_000 });
 }
+
+/** PUT one manifest (whose blobs and children are already in the registry), as `oras`/cosign would. */
+export async function putManifest(
+  host: string,
+  repository: string,
+  tag: string,
+  manifest: { mediaType: string; bytes: Buffer },
+): Promise<void> {
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': manifest.mediaType },
+    body: manifest.bytes,
+  });
+  if (response.status !== 201)
+    throw new Error(`PUT manifest ${repository}:${tag}: HTTP ${response.status} ${await response.text()}`);
+}
