@@ -145,17 +145,15 @@ export async function openLayoutImage(store: FileStore, options: LayoutOpenOptio
                   m.annotations?.[CONTAINERD_NAME_ANNOTATION] === options.tag,
               ),
             };
-      top = { digest: 'index.json', parsed: { kind: 'index', index: { ...filtered, mediaType: MEDIA_TYPE.ociIndex } } };
+      top = { parsed: { kind: 'index', index: { ...filtered, mediaType: MEDIA_TYPE.ociIndex } } };
     } else {
       top = await provider.readManifest(entry);
     }
-    const image = await resolveImage(provider, top, {
+    return await resolveImage(provider, top, {
       reference: options.reference,
       ...(options.platform !== undefined ? { platform: options.platform } : {}),
       close: () => store.close(),
     });
-    if (image.indexDigest === 'index.json') delete image.indexDigest;
-    return image;
   } catch (error) {
     await store.close();
     throw error;

@@ -352,7 +352,8 @@ export class RegistryClient {
       try {
         response = await this.#followRedirects(options.method ?? 'GET', url, headers, options.what);
       } catch (error) {
-        if (isOciError(error) || this.#options.signal?.aborted) throw error;
+        if (isOciError(error)) throw error;
+        this.#throwIfAborted(options.what, error);
         const wait = this.#backoff(attempt);
         if (attempt >= this.#retry.maxAttempts || waited + wait > this.#retry.maxTotalDelayMs) {
           throw ociError(
@@ -362,7 +363,7 @@ export class RegistryClient {
           );
         }
         waited += wait;
-        await this.#sleep(wait, this.#options.signal);
+        await this.#wait(wait, options.what);
         continue;
       }
       if (response.status === 401 && options.repository !== undefined && !challenged) {
@@ -379,11 +380,24 @@ export class RegistryClient {
         if (waited + wait <= this.#retry.maxTotalDelayMs) {
           await discard(response);
           waited += wait;
-          await this.#sleep(wait, this.#options.signal);
+          await this.#wait(wait, options.what);
           continue;
         }
       }
       return response;
+    }
+  }
+
+  #throwIfAborted(what: string, cause?: unknown): void {
+    if (this.#options.signal?.aborted) throw ociError('ABORTED', `${what}: cancelled`, cause);
+  }
+
+  async #wait(ms: number, what: string): Promise<void> {
+    try {
+      await this.#sleep(ms, this.#options.signal);
+    } catch (error) {
+      this.#throwIfAborted(what, error);
+      throw error;
     }
   }
 

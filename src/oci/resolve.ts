@@ -33,7 +33,8 @@ export interface OpenedImage {
 }
 
 export interface FetchedContent {
-  digest: string;
+  /** Absent only for an OCI layout's index.json, which is not itself a blob. */
+  digest?: string;
   parsed: ParsedManifest;
 }
 
@@ -82,13 +83,17 @@ export async function resolveImage(
     if (depth >= MAX_INDEX_DEPTH) {
       throw ociError('INVALID_MANIFEST', `${options.reference}: indexes nest more than ${MAX_INDEX_DEPTH} levels deep`);
     }
-    indexDigest ??= current.digest;
-    const chosen = selectPlatform(current.parsed.index, wanted, `${options.reference} (index ${current.digest})`);
+    if (current.digest !== undefined) indexDigest ??= current.digest;
+    const chosen = selectPlatform(
+      current.parsed.index,
+      wanted,
+      `${options.reference} (index ${current.digest ?? 'index.json'})`,
+    );
     if (chosen.platform) platform = formatPlatform(chosen.platform);
     current = await provider.readManifest(chosen);
   }
   const manifest = current.parsed.manifest;
-  const what = `${options.reference} (manifest ${current.digest})`;
+  const what = `${options.reference} (manifest ${current.digest ?? 'unknown'})`;
   assertImageManifest(manifest, what);
   const configBytes = await readAll(await provider.openBlob(manifest.config, MAX_CONFIG_BYTES));
   const config = parseImageConfig(configBytes, `config ${manifest.config.digest} of ${options.reference}`);
@@ -118,7 +123,7 @@ export async function resolveImage(
   const resolvedPlatform = platform ?? fromConfig;
   return {
     reference: options.reference,
-    digest: current.digest,
+    ...(current.digest !== undefined ? { digest: current.digest } : {}),
     ...(indexDigest !== undefined ? { indexDigest } : {}),
     manifest,
     config,

@@ -118,7 +118,8 @@ describe('oci: layout directories', () => {
         [...imageBlobs(amd), ...imageBlobs(arm)],
       ),
     );
-    expect((await openImage(`oci:${flat}`)).digest).toBe(amd.manifest.digest);
+    const top = await openImage(`oci:${flat}`);
+    expect([top.digest, top.indexDigest, top.platform]).toEqual([amd.manifest.digest, undefined, 'linux/amd64']);
     const none = await failure(openImage(`oci:${flat}`, { platform: 'windows/amd64' }));
     expect(none.code).toBe('NO_MATCHING_PLATFORM');
     expect(none.message).toContain('available: linux/amd64, linux/arm64/v8');
@@ -158,6 +159,15 @@ describe('oci: layout directories', () => {
     await writeFiles(grown, big);
     const image = await openImage(`oci:${grown}`);
     expect((await failure(image.layers[0]!.open())).code).toBe('SIZE_MISMATCH');
+  });
+
+  it('refuses a manifest blob over the 4 MiB cap without reading it', async () => {
+    const path = await dir('huge');
+    const huge = { ...amd.manifest, bytes: Buffer.alloc(5 * 1024 * 1024, 0x20) };
+    await writeFiles(path, layoutFiles([{ target: { ...huge, size: huge.bytes.length } }], []));
+    const { code, message } = await failure(openImage(`oci:${path}`));
+    expect(code).toBe('MANIFEST_TOO_LARGE');
+    expect(message).toContain('over the limit of 4194304 bytes');
   });
 
   it('will not follow a blob symlink out of the layout', async () => {
@@ -297,6 +307,19 @@ describe('docker-archive', () => {
     const gz = await openImage(`docker-archive:${path}:acme/gz:2`);
     expect(gz.digest).toBe(amd.manifest.digest);
     expect((await readAll(await gz.layers[1]!.open())).equals(amd.layers[1]!.bytes)).toBe(true);
+  });
+
+  it('ignores layer paths that climb out of the archive', async () => {
+    const { files } = legacyDockerArchiveFiles([{ image: amd, repoTags: ['acme/app:1'] }]);
+    const manifest = files.find((f) => f.path === 'manifest.json')!;
+    const entries = JSON.parse(String(manifest.content)) as { Layers: string[] }[];
+    entries[0]!.Layers[0] = '../../../../etc/passwd';
+    manifest.content = JSON.stringify(entries);
+    const path = join(work, 'climb.tar');
+    await writeFile(path, await tarOf(files));
+    const { code, message } = await failure(openImage(`docker-archive:${path}`));
+    expect(code).toBe('INVALID_ARCHIVE');
+    expect(message).toContain('layer ../../../../etc/passwd is missing');
   });
 
   it('rejects an archive without manifest.json and a config it cannot verify', async () => {

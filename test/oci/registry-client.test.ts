@@ -412,6 +412,28 @@ describe('hostile registries', () => {
     expect((await failure(openImage(`${registry.host}/team/app:v1`, options()))).code).toBe('TOO_MANY_REDIRECTS');
   });
 
+  it('stops with ABORTED when the signal fires, also while waiting to retry', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(
+      (await failure(openImage(`${registry.host}/team/app:v1`, options({ signal: controller.signal })))).code,
+    ).toBe('ABORTED');
+    const later = new AbortController();
+    registry.hooks.push((_req, res) => {
+      res.statusCode = 503;
+      res.end();
+      return true;
+    });
+    const sleepThenAbort = (): Promise<void> => {
+      later.abort();
+      return Promise.reject(new DOMException('aborted', 'AbortError'));
+    };
+    const { code } = await failure(
+      openImage(`${registry.host}/team/app:v1`, options({ signal: later.signal, registry: { sleep: sleepThenAbort } })),
+    );
+    expect(code).toBe('ABORTED');
+  });
+
   it('reports NOT_FOUND with the registry message', async () => {
     const { code, message } = await failure(openImage(`${registry.host}/team/app:nope`, options()));
     expect([code, message]).toEqual([
