@@ -13,6 +13,7 @@ import { openImage, type OpenImageOptions } from '../../src/oci/image.js';
 import { RegistryClient } from '../../src/oci/registry.js';
 import { readAll } from '../../src/oci/resolve.js';
 import { startHttpServer, type HttpServer } from '../support/fake-registry.js';
+import { makeSigningCert, startTokenServer, type TokenServer } from '../support/token-server.js';
 import {
   buildImage,
   buildIndex,
@@ -26,6 +27,7 @@ import {
 import {
   SKIP_MESSAGE,
   haveHtpasswd,
+  haveOpenssl,
   haveRegistryTools,
   pushLayout,
   putManifest,
@@ -50,6 +52,8 @@ describe.skipIf(!haveRegistryTools)('real distribution registry', () => {
   let open: RunningRegistry;
   let silly: RunningRegistry;
   let basic: RunningRegistry | undefined;
+  let jwt: RunningRegistry | undefined;
+  let jwtTokens: TokenServer | undefined;
   let tokenServer: HttpServer;
   const tokenRequests: URL[] = [];
   let app: BuiltImage;
@@ -131,9 +135,34 @@ describe.skipIf(!haveRegistryTools)('real distribution registry', () => {
       });
     else console.warn('SKIPPED: htpasswd registry tests need apache2-utils (apt-get install apache2-utils)');
 
+    if (haveOpenssl) {
+      const cert = await makeSigningCert(work);
+      jwtTokens = await startTokenServer({
+        cert,
+        issuer: 'containersec-test-issuer',
+        service: 'containersec-jwt',
+        users: { alice: 'secret' },
+        // Anonymous users may pull team/app only; alice may pull everything.
+        grant: (user, name, requested) =>
+          requested.filter((action) => action === 'pull' && (user === 'alice' || name === 'team/app')),
+      });
+      jwt = await startRegistry({
+        storage,
+        auth: {
+          kind: 'token',
+          realm: `${jwtTokens.origin}/token`,
+          service: 'containersec-jwt',
+          issuer: 'containersec-test-issuer',
+          rootCertBundle: cert.certPath,
+        },
+      });
+    } else {
+      console.warn('SKIPPED: token-auth registry tests need openssl (apt-get install openssl)');
+    }
+
     dockerConfig = join(work, 'docker');
     const auths: Record<string, { auth: string }> = {};
-    for (const registry of [silly, basic])
+    for (const registry of [silly, basic, jwt])
       if (registry) auths[registry.host] = { auth: Buffer.from('alice:secret').toString('base64') };
     await writeFiles(dockerConfig, new Map([['config.json', Buffer.from(JSON.stringify({ auths }))]]));
   }, 120_000);
@@ -142,6 +171,8 @@ describe.skipIf(!haveRegistryTools)('real distribution registry', () => {
     await open?.stop();
     await silly?.stop();
     await basic?.stop();
+    await jwt?.stop();
+    await jwtTokens?.close();
     await tokenServer?.close();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -240,6 +271,38 @@ describe.skipIf(!haveRegistryTools)('real distribution registry', () => {
       expect(wrong.code).toBe('AUTH_REQUIRED');
       expect(wrong.message).toContain(`the credentials from ${join(wrongConfig, 'config.json')} were refused`);
       expect((await failure(openImage(`${host}/team/app:v1`, env()))).code).toBe('AUTH_REQUIRED');
+    },
+  );
+
+  it.skipIf(!haveOpenssl)(
+    'token auth: the registry verifies our JWT; anonymous pull works where the token server grants it',
+    async () => {
+      jwtTokens!.tokenRequests.length = 0;
+      const image = await openImage(`${jwt!.host}/team/app:v1`, env());
+      expect(image.digest).toBe(app.manifest.digest);
+      expect((await readAll(await image.layers[1]!.open())).equals(app.layers[1]!.bytes)).toBe(true);
+      expect(jwtTokens!.tokenRequests[0]).toEqual({
+        scopes: ['repository:team/app:pull'],
+        service: 'containersec-jwt',
+        user: undefined,
+      });
+    },
+  );
+
+  it.skipIf(!haveOpenssl)(
+    'token auth: a token without the scope is refused by the registry (AUTH_REQUIRED), credentials fix it',
+    async () => {
+      const anonymous = await failure(openImage(`${jwt!.host}/team/victim:v1`, env()));
+      expect(anonymous.code).toBe('AUTH_REQUIRED');
+      expect(anonymous.message).toContain('HTTP 401');
+      jwtTokens!.tokenRequests.length = 0;
+      const image = await openImage(`${jwt!.host}/team/victim:v1`, env({ DOCKER_CONFIG: dockerConfig }));
+      expect(image.digest).toBe(victim.manifest.digest);
+      expect(jwtTokens!.tokenRequests[0]).toEqual({
+        scopes: ['repository:team/victim:pull'],
+        service: 'containersec-jwt',
+        user: 'alice',
+      });
     },
   );
 });

@@ -19,6 +19,7 @@ function onPath(command: string): boolean {
 
 export const haveRegistryTools = onPath('docker-registry') && onPath('skopeo');
 export const haveHtpasswd = onPath('htpasswd');
+export const haveOpenssl = onPath('openssl');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,7 +37,8 @@ export async function freePort(): Promise<number> {
 export type RegistryAuth =
   | { kind: 'none' }
   | { kind: 'silly'; realm: string; service: string }
-  | { kind: 'htpasswd'; users: { username: string; password: string }[] };
+  | { kind: 'htpasswd'; users: { username: string; password: string }[] }
+  | { kind: 'token'; realm: string; service: string; issuer: string; rootCertBundle: string };
 
 export interface RunningRegistry {
   /** "127.0.0.1:PORT" */
@@ -55,6 +57,8 @@ function authConfig(auth: RegistryAuth, htpasswdPath: string): string {
       return `auth:\n  silly:\n    realm: ${JSON.stringify(auth.realm)}\n    service: ${JSON.stringify(auth.service)}\n`;
     case 'htpasswd':
       return `auth:\n  htpasswd:\n    realm: test-realm\n    path: ${JSON.stringify(htpasswdPath)}\n`;
+    case 'token':
+      return `auth:\n  token:\n    realm: ${JSON.stringify(auth.realm)}\n    service: ${JSON.stringify(auth.service)}\n    issuer: ${JSON.stringify(auth.issuer)}\n    rootcertbundle: ${JSON.stringify(auth.rootCertBundle)}\n`;
   }
 }
 
