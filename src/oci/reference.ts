@@ -73,6 +73,19 @@ export function isValidDigest(digest: unknown): digest is string {
   return (algorithm === 'sha256' || algorithm === 'sha512') && DIGEST_ALGORITHMS[algorithm].test(encoded);
 }
 
+/** A repository path as the distribution API accepts it: "library/alpine", "acme/web". */
+export function isValidRepository(repository: string): boolean {
+  return (
+    repository.length > 0 &&
+    repository.length <= NAME_TOTAL_LENGTH_MAX &&
+    repository.split('/').every((c) => PATH_COMPONENT.test(c))
+  );
+}
+
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag);
+}
+
 function splitDomain(name: string): [string, string] {
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);

@@ -7,7 +7,7 @@ import { MAX_MANIFEST_BYTES, digestOf, verifyStream, type VerifyingStream } from
 import { isOciError, ociError, type OciErrorCode } from './errors.js';
 import { parseManifest, type Descriptor, type ParsedManifest } from './manifest.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPE } from './media-types.js';
-import { isValidDigest, registryApiHost, validateDigest } from './reference.js';
+import { isValidDigest, isValidRepository, isValidTag, registryApiHost, validateDigest } from './reference.js';
 import { assertTransportAllowed, registryScheme } from './transport.js';
 
 export interface RetryPolicy {
@@ -157,16 +157,21 @@ export class RegistryClient {
     return this.#credentials;
   }
 
-  #url(path: string): URL {
-    return new URL(path, this.#base);
+  /** Builds an API URL; names are validated first so that no caller can smuggle in "../" or a query. */
+  #url(repository: string, path: string): URL {
+    if (!isValidRepository(repository)) {
+      throw ociError('INVALID_REFERENCE', `invalid repository name "${repository.slice(0, 300)}"`);
+    }
+    return new URL(`/v2/${repository}/${path}`, this.#base);
   }
 
   /** GET a manifest or index by tag or digest, verified against the digest it was asked for or announced. */
   async getManifest(repository: string, reference: string, maxBytes = MAX_MANIFEST_BYTES): Promise<FetchedManifest> {
     const byDigest = reference.includes(':');
     if (byDigest) validateDigest(reference);
+    else if (!isValidTag(reference)) throw ociError('INVALID_REFERENCE', `invalid tag "${reference.slice(0, 300)}"`);
     const what = `manifest ${this.registry}/${repository}${byDigest ? '@' : ':'}${reference}`;
-    const response = await this.#request(this.#url(`/v2/${repository}/manifests/${reference}`), {
+    const response = await this.#request(this.#url(repository, `manifests/${reference}`), {
       accept: MANIFEST_ACCEPT,
       repository,
       what,
@@ -200,8 +205,11 @@ export class RegistryClient {
     repository: string,
     reference: string,
   ): Promise<{ digest?: string; mediaType?: string; size?: number } | undefined> {
+    if (reference.includes(':') ? !isValidDigest(reference) : !isValidTag(reference)) {
+      throw ociError('INVALID_REFERENCE', `invalid tag or digest "${reference.slice(0, 300)}"`);
+    }
     const what = `manifest ${this.registry}/${repository}:${reference}`;
-    const response = await this.#request(this.#url(`/v2/${repository}/manifests/${reference}`), {
+    const response = await this.#request(this.#url(repository, `manifests/${reference}`), {
       method: 'HEAD',
       accept: MANIFEST_ACCEPT,
       repository,
@@ -231,7 +239,7 @@ export class RegistryClient {
     if (descriptor.size > maxBytes) {
       throw ociError('BLOB_TOO_LARGE', `${what} is ${descriptor.size} bytes, over the limit of ${maxBytes} bytes`);
     }
-    const response = await this.#request(this.#url(`/v2/${repository}/blobs/${descriptor.digest}`), {
+    const response = await this.#request(this.#url(repository, `blobs/${descriptor.digest}`), {
       repository,
       what,
     });
@@ -255,7 +263,7 @@ export class RegistryClient {
   async listReferrers(repository: string, digest: string, artifactType?: string): Promise<Descriptor[]> {
     validateDigest(digest);
     const what = `referrers of ${this.registry}/${repository}@${digest}`;
-    const url = this.#url(`/v2/${repository}/referrers/${digest}`);
+    const url = this.#url(repository, `referrers/${digest}`);
     if (artifactType !== undefined) url.searchParams.set('artifactType', artifactType);
     const response = await this.#request(url, { accept: MEDIA_TYPE.ociIndex, repository, what });
     let entries: Descriptor[];
@@ -299,7 +307,7 @@ export class RegistryClient {
   /** All tags of a repository, following Link pagination (bounded). */
   async listTags(repository: string): Promise<string[]> {
     const tags: string[] = [];
-    let url: URL | undefined = this.#url(`/v2/${repository}/tags/list?n=1000`);
+    let url: URL | undefined = this.#url(repository, 'tags/list?n=1000');
     for (let page = 0; url !== undefined && page < MAX_TAG_PAGES && tags.length < MAX_TAGS; page++) {
       const what = `tag list of ${this.registry}/${repository}`;
       const response = await this.#request(url, { accept: 'application/json', repository, what });

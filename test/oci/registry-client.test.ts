@@ -578,6 +578,16 @@ describe('referrers and tags', () => {
     expect(await new RegistryClient(registry.host).listTags('team/app')).toEqual(['a', 'b', 'c']);
   });
 
+  it('refuses repository and tag names that are not valid, before any request', async () => {
+    const client = new RegistryClient(registry.host);
+    const before = registry.requests.length;
+    expect((await failure(client.getManifest('team/../../x', 'v1'))).code).toBe('INVALID_REFERENCE');
+    expect((await failure(client.getManifest('team/app', 'v1?x=1'))).code).toBe('INVALID_REFERENCE');
+    expect((await failure(client.headManifest('team/app', '../v1'))).code).toBe('INVALID_REFERENCE');
+    expect((await failure(client.listTags('Team/App'))).code).toBe('INVALID_REFERENCE');
+    expect(registry.requests.length).toBe(before);
+  });
+
   it('HEADs a manifest', async () => {
     const client = new RegistryClient(registry.host);
     expect(await client.headManifest('team/app', 'v1')).toEqual({
