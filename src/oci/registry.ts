@@ -239,9 +239,11 @@ export class RegistryClient {
     if (descriptor.size > maxBytes) {
       throw ociError('BLOB_TOO_LARGE', `${what} is ${descriptor.size} bytes, over the limit of ${maxBytes} bytes`);
     }
+    // fetch transparently decodes a Content-Encoding; the digest covers the stored bytes, so ask for those.
     const response = await this.#request(this.#url(repository, `blobs/${descriptor.digest}`), {
       repository,
       what,
+      headers: { 'accept-encoding': 'identity' },
     });
     if (!response.ok) throw await this.#httpError(response, what);
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);

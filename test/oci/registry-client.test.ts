@@ -321,6 +321,7 @@ describe('hostile registries', () => {
     expect(bytes.equals(image.layers[0]!.bytes)).toBe(true);
     expect(storage.requests).toHaveLength(1);
     expect(storage.requests[0]!.headers.authorization).toBeUndefined();
+    expect(storage.requests[0]!.headers['accept-encoding']).toBe('identity');
   });
 
   it('keeps Authorization on a same-origin redirect', async () => {
