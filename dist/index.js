@@ -41404,6 +41404,7 @@ var package_default = {
     ajv: "^8.20.0",
     handlebars: "^4.7.10",
     minimatch: "^11.0.9",
+    "tar-stream": "^3.2.2",
     yaml: "^2.9.1"
   },
   devDependencies: {
