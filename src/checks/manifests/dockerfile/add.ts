@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { DockerfileModel } from './parse.js';
-import { joinContinuations, offsetOf, parseJsonArray } from './parse.js';
+import { joinContinuations, offsetOf, parseJsonArray, positionAt } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, code } from './report.js';
 
@@ -36,12 +36,18 @@ function addInstructions(model: DockerfileModel): AddInstruction[] {
         model.escape,
       );
       const json = parseJsonArray(joined);
-      const args: AddSource[] = json
+      let args: AddSource[] = json
         ? json.map((word) => ({ value: word.text, offset: word.start }))
         : instruction.getArguments().map((argument) => ({
             value: argument.getValue(),
             offset: offsetOf(model, argument.getRange().start),
           }));
+      // With a heredoc source, the lines after the `<<EOF` line are the inline file, not arguments.
+      const heredoc = args.find((arg) => arg.value.startsWith('<<'));
+      if (heredoc) {
+        const line = positionAt(model, heredoc.offset).line;
+        args = args.filter((arg) => positionAt(model, arg.offset).line <= line);
+      }
       // The last argument is the destination; heredoc sources (`ADD <<EOF /x`) are inline files.
       const sources = args.slice(0, -1).filter((source) => !source.value.startsWith('<<'));
       result.push({ stage, checksum, sources });

@@ -345,8 +345,8 @@ export function splitCommands(tokens: Token[], depth: number, counter: PipelineC
   const finish = (): void => {
     const assignments: Word[] = [];
     let k = 0;
-    while (k < words.length && isAssignment(words[k]!)) assignments.push(words[k++]!);
     while (k < words.length && RESERVED_PREFIXES.has(words[k]!.text)) k++;
+    while (k < words.length && isAssignment(words[k]!)) assignments.push(words[k++]!);
     const argv = words.slice(k);
     const head = argv[0]?.text;
     if ((argv.length > 0 || assignments.length > 0) && !(head !== undefined && COMPOUND_HEADS.has(head))) {
