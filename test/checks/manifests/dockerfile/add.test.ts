@@ -19,7 +19,9 @@ describe('dockerfile/add-remote-url', () => {
   });
 
   it('accepts --checksum', () => {
-    expect(locations(dockerfile(PINNED_FROM, 'ADD --checksum=sha256:abc https://example.com/x /x'), REMOTE)).toEqual([]);
+    expect(locations(dockerfile(PINNED_FROM, 'ADD --checksum=sha256:abc https://example.com/x /x'), REMOTE)).toEqual(
+      [],
+    );
   });
 });
 

@@ -7,7 +7,9 @@ const NO_DIGEST = 'dockerfile/base-image-no-digest';
 describe('dockerfile/base-image-latest', () => {
   it('reports latest and untagged images at the image token', () => {
     expect(locations(dockerfile('FROM ubuntu'), LATEST)).toEqual(['1:6']);
-    expect(locations(dockerfile('FROM --platform=$BUILDPLATFORM docker.io/library/ubuntu:latest AS b'), LATEST)).toEqual(['1:32']);
+    expect(
+      locations(dockerfile('FROM --platform=$BUILDPLATFORM docker.io/library/ubuntu:latest AS b'), LATEST),
+    ).toEqual(['1:32']);
     expect(locations(dockerfile('FROM localhost:5000/team/app'), LATEST)).toEqual(['1:6']);
     expect(ofRule(dockerfile('FROM ubuntu'), LATEST)[0]).toMatchObject({ severity: 'medium', key: 'ubuntu' });
   });
@@ -31,7 +33,10 @@ describe('dockerfile/base-image-no-digest', () => {
   it('reports a tag without digest in every stage', () => {
     const text = dockerfile('FROM golang:1.23 AS build', 'RUN go build', 'FROM gcr.io/distroless/static:nonroot');
     expect(locations(text, NO_DIGEST)).toEqual(['1:6', '3:6']);
-    expect(ofRule(text, NO_DIGEST).map((finding) => finding.location)).toMatchObject([{ object: 'stage/build' }, { object: 'stage/1' }]);
+    expect(ofRule(text, NO_DIGEST).map((finding) => finding.location)).toMatchObject([
+      { object: 'stage/build' },
+      { object: 'stage/1' },
+    ]);
     expect(ofRule(text, NO_DIGEST)[0]!.severity).toBe('low');
   });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DockerfileParseError, parseDockerfile, substituteArgs } from '../../../../src/checks/manifests/dockerfile/parse.js';
+import {
+  DockerfileParseError,
+  parseDockerfile,
+  substituteArgs,
+} from '../../../../src/checks/manifests/dockerfile/parse.js';
 import { dockerfile, lint } from './helpers.js';
 
 describe('substituteArgs', () => {
@@ -28,7 +32,14 @@ describe('parseDockerfile', () => {
   it('builds stages, resolves global ARG defaults in FROM and links stage references', () => {
     const model = parseDockerfile(
       'Dockerfile',
-      dockerfile('ARG REGISTRY=ghcr.io', 'ARG TAG=1.2', 'FROM ${REGISTRY}/acme/base:${TAG} AS Build', 'RUN make', 'FROM build', 'USER app'),
+      dockerfile(
+        'ARG REGISTRY=ghcr.io',
+        'ARG TAG=1.2',
+        'FROM ${REGISTRY}/acme/base:${TAG} AS Build',
+        'RUN make',
+        'FROM build',
+        'USER app',
+      ),
     );
     expect(model.stages).toHaveLength(2);
     expect(model.stages[0]!.image).toBe('ghcr.io/acme/base:1.2');
@@ -70,7 +81,11 @@ describe('parseDockerfile', () => {
   it('skips shell analysis of shell-form RUN after a non-POSIX SHELL', () => {
     const model = parseDockerfile(
       'Dockerfile',
-      dockerfile('FROM mcr.microsoft.com/windows/servercore:ltsc2022', 'SHELL ["powershell", "-Command"]', 'RUN curl -k x | sh'),
+      dockerfile(
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+        'SHELL ["powershell", "-Command"]',
+        'RUN curl -k x | sh',
+      ),
     );
     expect(model.runs[0]!.commands).toEqual([]);
   });
@@ -87,7 +102,10 @@ describe('lintDockerfile on bad input', () => {
   it('reports a located parse error instead of throwing', () => {
     const findings = lint(dockerfile('', 'RUN ls', 'FROM alpine'));
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'manifests/parse-error', location: { path: 'Dockerfile', startLine: 2, startColumn: 1 } });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'manifests/parse-error',
+      location: { path: 'Dockerfile', startLine: 2, startColumn: 1 },
+    });
   });
 
   it('ignores unknown instructions without a parse error', () => {

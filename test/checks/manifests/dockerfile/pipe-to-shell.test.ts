@@ -5,13 +5,23 @@ const RULE = 'dockerfile/curl-pipe-shell';
 
 describe('dockerfile/curl-pipe-shell', () => {
   it('reports curl|sh and wget|sudo bash at the download command', () => {
-    const text = dockerfile(PINNED_FROM, 'RUN curl -fsSL https://x.sh | sh', 'RUN apt-get update && wget -qO- https://y | sudo -E bash -s -- -v');
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN curl -fsSL https://x.sh | sh',
+      'RUN apt-get update && wget -qO- https://y | sudo -E bash -s -- -v',
+    );
     expect(locations(text, RULE)).toEqual(['2:5', '3:23']);
     expect(ofRule(text, RULE)[0]).toMatchObject({ severity: 'high', key: 'curl|sh' });
   });
 
   it('points at the real line of a multi-line RUN', () => {
-    const text = dockerfile(PINNED_FROM, 'RUN set -e; \\', '    apk add --no-cache bash=5.2 && \\', '    curl -sSL https://x \\', '      | bash');
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN set -e; \\',
+      '    apk add --no-cache bash=5.2 && \\',
+      '    curl -sSL https://x \\',
+      '      | bash',
+    );
     expect(locations(text, RULE)).toEqual(['4:5']);
   });
 

@@ -17,7 +17,13 @@ describe('dockerfile/root-user', () => {
   });
 
   it('only looks at the final stage', () => {
-    const text = dockerfile(`FROM golang:1.23@sha256:${'b'.repeat(64)} AS build`, 'USER app', 'RUN go build', PINNED_FROM, 'COPY --from=build /out /app');
+    const text = dockerfile(
+      `FROM golang:1.23@sha256:${'b'.repeat(64)} AS build`,
+      'USER app',
+      'RUN go build',
+      PINNED_FROM,
+      'COPY --from=build /out /app',
+    );
     expect(locations(text, RULE)).toEqual(['4:1']);
     expect(ofRule(text, RULE)[0]!.location).toMatchObject({ object: 'stage/1' });
   });
@@ -28,7 +34,9 @@ describe('dockerfile/root-user', () => {
   });
 
   it('trusts nonroot base images', () => {
-    expect(locations(dockerfile(`FROM gcr.io/distroless/static-debian12:nonroot@sha256:${'c'.repeat(64)}`), RULE)).toEqual([]);
+    expect(
+      locations(dockerfile(`FROM gcr.io/distroless/static-debian12:nonroot@sha256:${'c'.repeat(64)}`), RULE),
+    ).toEqual([]);
   });
 
   it('resolves USER variables and skips unknown ones', () => {

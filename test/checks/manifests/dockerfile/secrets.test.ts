@@ -7,7 +7,13 @@ const AWS_KEY = 'AKIA' + 'ABCDEFGHIJKLMNOP';
 
 describe('dockerfile/secret-in-build', () => {
   it('reports ENV and ARG with secret-looking names at the name, without the value', () => {
-    const text = dockerfile('ARG NPM_TOKEN', PINNED_FROM, 'ENV DB_PASSWORD=hunter2 APP_NAME=x', 'ENV AWS_SECRET_ACCESS_KEY wJalrXUtnFEMI', 'ARG api_key=abc');
+    const text = dockerfile(
+      'ARG NPM_TOKEN',
+      PINNED_FROM,
+      'ENV DB_PASSWORD=hunter2 APP_NAME=x',
+      'ENV AWS_SECRET_ACCESS_KEY wJalrXUtnFEMI',
+      'ARG api_key=abc',
+    );
     expect(locations(text, RULE)).toEqual(['1:5', '3:5', '4:5', '5:5']);
     const findings = ofRule(text, RULE);
     expect(findings[1]).toMatchObject({ severity: 'high', key: 'ENV DB_PASSWORD' });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { joinContinuations, parseJsonArray } from '../../../../src/checks/manifests/dockerfile/parse.js';
 import type { SimpleCommand } from '../../../../src/checks/manifests/dockerfile/shell.js';
-import { identityMapped, inlineScript, invocation, parseShell } from '../../../../src/checks/manifests/dockerfile/shell.js';
+import {
+  identityMapped,
+  inlineScript,
+  invocation,
+  parseShell,
+} from '../../../../src/checks/manifests/dockerfile/shell.js';
 
 const opts = { escape: '\\' };
 
@@ -26,7 +31,11 @@ describe('shell reader', () => {
     const quoted = command!.words[1]!;
     expect(quoted.start).toBe(105);
     expect(quoted.offsets[0]).toBe(106);
-    expect(command!.words[3]!.offsets).toEqual([100 + text.indexOf('e\\'), 100 + text.indexOf(' f') + 1 - 1, 100 + text.length - 1]);
+    expect(command!.words[3]!.offsets).toEqual([
+      100 + text.indexOf('e\\'),
+      100 + text.indexOf(' f') + 1 - 1,
+      100 + text.length - 1,
+    ]);
   });
 
   it('separates leading assignments, redirections and reserved words from argv', () => {
