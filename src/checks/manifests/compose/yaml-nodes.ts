@@ -2,8 +2,12 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { ParsedYaml } from '../../../core/yaml.js';
 
-/** Caps alias dereferences and merge depth so hostile anchors cannot make the walk explode. */
-const MAX_ALIAS_RESOLUTIONS = 10_000;
+/**
+ * Caps alias dereferences and merge depth so hostile anchors cannot make the walk explode. Exponential
+ * alias expansion is already refused by `documentToJS` before the walk; this is the backstop. Exceeding
+ * it throws, so the caller reports an error instead of silently missing findings.
+ */
+const MAX_ALIAS_RESOLUTIONS = 2_000_000;
 const MAX_MERGE_DEPTH = 16;
 
 export interface Entry {
@@ -28,7 +32,8 @@ export class YamlView {
   deref(node: unknown): Node | undefined {
     let current = node;
     for (let hops = 0; isAlias(current); hops++) {
-      if (hops > 32 || ++this.resolutions > MAX_ALIAS_RESOLUTIONS) return undefined;
+      if (hops > 32) return undefined;
+      if (++this.resolutions > MAX_ALIAS_RESOLUTIONS) throw new Error('too many YAML alias dereferences');
       current = current.resolve(this.doc);
     }
     return isScalar(current) || isMap(current) || isSeq(current) ? current : undefined;

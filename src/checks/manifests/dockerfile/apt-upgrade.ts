@@ -1,7 +1,7 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import { dropOptionValues, operands, runInvocations } from './commands.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 
 const UPGRADES = new Set(['upgrade', 'dist-upgrade', 'full-upgrade', 'safe-upgrade']);
 
@@ -28,6 +28,7 @@ const rule: RuleDefinition = {
     'https://docs.docker.com/build/building/best-practices/#apt-get',
     'https://github.com/hadolint/hadolint/wiki/DL3005',
   ],
+  exceptions: RUN_LOCATION_NOTE,
 };
 
 export const aptUpgrade: DockerfileRule = {

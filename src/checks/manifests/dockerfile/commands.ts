@@ -13,8 +13,12 @@ export interface RunInvocation {
   args: Word[];
 }
 
-/** Every command of every RUN, wrappers (`sudo`, `env`...) resolved. */
+const cache = new WeakMap<DockerfileModel, RunInvocation[]>();
+
+/** Every command of every RUN, wrappers (`sudo`, `env`...) resolved. Computed once per model. */
 export function runInvocations(model: DockerfileModel): RunInvocation[] {
+  const cached = cache.get(model);
+  if (cached) return cached;
   const result: RunInvocation[] = [];
   for (const run of model.runs) {
     for (const command of run.commands) {
@@ -22,6 +26,7 @@ export function runInvocations(model: DockerfileModel): RunInvocation[] {
       result.push({ run, command, inv, program: basename(inv.argv[0]), args: inv.argv.slice(1) });
     }
   }
+  cache.set(model, result);
   return result;
 }
 

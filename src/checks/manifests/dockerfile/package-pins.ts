@@ -2,7 +2,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { RunInvocation } from './commands.js';
 import { dropOptionValues, operands, runInvocations } from './commands.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 import type { Word } from './shell.js';
 
 /**
@@ -173,7 +173,8 @@ const rule: RuleDefinition = {
   ],
   exceptions:
     'Distribution packages from a repository pinned by snapshot (snapshot.debian.org, a dated mirror) are effectively ' +
-    'pinned; except them with a policy exception on the path, naming the snapshot in the reason.',
+    'pinned; except them with a policy exception on the path, naming the snapshot in the reason. ' +
+    RUN_LOCATION_NOTE,
 };
 
 export const unpinnedPackage: DockerfileRule = {

@@ -2,7 +2,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { RunInvocation } from './commands.js';
 import { runInvocations } from './commands.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 import type { Word } from './shell.js';
 import { SHELLS, inlineScript } from './shell.js';
 
@@ -30,6 +30,7 @@ const rule: RuleDefinition = {
     ' && echo "3f2a…e9  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\n' +
     'Better still, install a versioned package or `COPY --from=` a pinned image that contains the tool.',
   references: ['https://docs.docker.com/build/building/best-practices/#run'],
+  exceptions: RUN_LOCATION_NOTE,
 };
 
 function downloaderIn(word: Word): { offset: number; tool: string } | undefined {
@@ -52,11 +53,14 @@ export const curlPipeShell: DockerfileRule = {
   check(model) {
     const reporter = new Reporter(model, rule);
     const entries = runInvocations(model);
+    const runIndex = new Map(model.runs.map((run, index) => [run, index]));
     const byPipeline = new Map<string, RunInvocation[]>();
-    entries.forEach((entry) => {
-      const id = `${model.runs.indexOf(entry.run)}:${entry.command.pipeline}`;
-      byPipeline.set(id, [...(byPipeline.get(id) ?? []), entry]);
-    });
+    for (const entry of entries) {
+      const id = `${runIndex.get(entry.run)}:${entry.command.pipeline}`;
+      const pipeline = byPipeline.get(id);
+      if (pipeline) pipeline.push(entry);
+      else byPipeline.set(id, [entry]);
+    }
 
     for (const pipeline of byPipeline.values()) {
       const sorted = [...pipeline].sort((a, b) => a.command.index - b.command.index);

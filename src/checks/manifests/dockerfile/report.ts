@@ -71,3 +71,14 @@ export function code(text: string, max = 80): string {
   const clean = text.replace(/[`\r\n]+/g, ' ');
   return '`' + (clean.length > max ? `${clean.slice(0, max - 1)}…` : clean) + '`';
 }
+
+/**
+ * Where findings of RUN-based rules point, and so where an inline ignore must go. Exported for the rule
+ * docs: every rule that reports shell tokens carries it in `exceptions`.
+ */
+export const RUN_LOCATION_NOTE =
+  'Findings point at the offending token on its real line. For a token on the first line of an instruction, put ' +
+  '`# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a ' +
+  'multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on ' +
+  'the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed ' +
+  'before the shell runs.';

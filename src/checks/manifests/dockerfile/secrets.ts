@@ -4,7 +4,7 @@ import { runInvocations } from './commands.js';
 import type { Stage } from './parse.js';
 import { offsetOf } from './parse.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 import { inlineScript } from './shell.js';
 
 interface PropertyLike {
@@ -40,6 +40,7 @@ const rule: RuleDefinition = {
     'https://docs.docker.com/build/building/secrets/',
     'https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/',
   ],
+  exceptions: RUN_LOCATION_NOTE,
 };
 
 export const secretInBuild: DockerfileRule = {

@@ -1,7 +1,7 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import { runInvocations } from './commands.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 import { basename } from './shell.js';
 
 const rule: RuleDefinition = {
@@ -21,6 +21,7 @@ const rule: RuleDefinition = {
     '```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\nUSER 10001\n```\n\n' +
     'If the entrypoint must drop privileges itself, use `gosu` or `su-exec` instead of `sudo`.',
   references: ['https://docs.docker.com/build/building/best-practices/#user'],
+  exceptions: RUN_LOCATION_NOTE,
 };
 
 export const sudo: DockerfileRule = {

@@ -4,7 +4,7 @@ import { runInvocations } from './commands.js';
 import type { DockerfileModel, Stage } from './parse.js';
 import { offsetOf } from './parse.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter, code } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE, code } from './report.js';
 import type { Word } from './shell.js';
 import { inlineScript, isAssignment } from './shell.js';
 
@@ -172,6 +172,7 @@ const rule: RuleDefinition = {
     'https://wiki.debian.org/SecureApt',
     'https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue',
   ],
+  exceptions: RUN_LOCATION_NOTE,
 };
 
 function propertyHits(model: DockerfileModel): { offset: number; length: number; stage?: Stage; what: string }[] {

@@ -1,7 +1,7 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import { operands, runInvocations } from './commands.js';
 import type { DockerfileRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 
 /** True when a chmod mode gives write permission to "others" (and is not a sticky-bit directory mode). */
 export function grantsWorldWrite(mode: string): boolean {
@@ -39,6 +39,7 @@ const rule: RuleDefinition = {
     'Give ownership to the user that needs to write, and keep the mode tight:\n\n' +
     '```dockerfile\nCOPY --chown=10001:10001 ./data /app/data\nRUN chmod -R u=rwX,g=rX,o= /app/data\nUSER 10001\n```',
   references: ['https://docs.docker.com/reference/dockerfile/#copy---chown---chmod'],
+  exceptions: RUN_LOCATION_NOTE,
 };
 
 export const worldWritable: DockerfileRule = {
