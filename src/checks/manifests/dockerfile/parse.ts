@@ -339,6 +339,13 @@ export function parseDockerfile(path: string, text: string): DockerfileModel {
         shellIsPosix = shell !== undefined && SHELLS.has(basename(shell[0]));
       } else if (keyword === 'RUN') {
         runs.push({ instruction, stage, ...runCommands(base, instruction, shellIsPosix) });
+      } else if (keyword === 'ONBUILD') {
+        // `ONBUILD RUN …` runs in every image built FROM this one: check it like a RUN.
+        const trigger = (
+          instruction as unknown as { getTriggerInstruction(): Instruction | null }
+        ).getTriggerInstruction();
+        if (trigger?.getKeyword() === 'RUN')
+          runs.push({ instruction: trigger, stage, ...runCommands(base, trigger, shellIsPosix) });
       }
     }
   }

@@ -98,6 +98,31 @@ describe('parseDockerfile', () => {
   });
 });
 
+describe('lintDockerfile positions', () => {
+  it('keeps exact columns with CRLF line endings, continuations and heredocs', () => {
+    const text = [
+      'FROM alpine:3.20',
+      'RUN apt-get update && \\',
+      '    curl -k https://x | sh',
+      'RUN <<EOF',
+      'sudo ls',
+      'EOF',
+      'USER root',
+      '',
+    ].join('\r\n');
+    const at = (ruleId: string) =>
+      lint(text)
+        .filter((finding) => finding.ruleId === ruleId)
+        .map((finding) =>
+          'startLine' in finding.location ? `${finding.location.startLine}:${finding.location.startColumn}` : '',
+        );
+    expect(at('dockerfile/curl-pipe-shell')).toEqual(['3:5']);
+    expect(at('dockerfile/tls-verification-disabled')).toEqual(['3:10']);
+    expect(at('dockerfile/sudo')).toEqual(['5:1']);
+    expect(at('dockerfile/root-user')).toEqual(['7:6']);
+  });
+});
+
 describe('lintDockerfile on bad input', () => {
   it('reports a located parse error instead of throwing', () => {
     const findings = lint(dockerfile('', 'RUN ls', 'FROM alpine'));

@@ -38,6 +38,11 @@ describe('dockerfile/curl-pipe-shell', () => {
     expect(locations(text, RULE)).toEqual(['2:24', '5:3', '7:14']);
   });
 
+  it('checks ONBUILD RUN triggers like RUN', () => {
+    const text = dockerfile(PINNED_FROM, 'ONBUILD RUN wget -qO- https://x \\', '  | sh');
+    expect(locations(text, RULE)).toEqual(['2:13']);
+  });
+
   it('finds sh -c "$(curl …)", bash <(curl …) and source <(wget …)', () => {
     const text = dockerfile(
       PINNED_FROM,
