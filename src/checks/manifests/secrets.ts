@@ -12,9 +12,11 @@ const SECRET_NAME_RE =
   /(?:^|_)(?:apikey|api_key|auth|credential|credentials|key|password|pword|passwd|pass|secret|token|accesskey|privatekey|secretkey)(?:_|$)/i;
 /**
  * Tokens that mark a name as not secret despite the above: BuildKit allows `public`; `*_FILE` / `*_PATH` name
- * where a secret is mounted (the Docker secrets convention); `GPG_KEY` in official images is a public key id.
+ * where a secret is mounted (the Docker secrets convention); `GPG_KEY` in official images is a public key id;
+ * `AUTH_URL`, `TOKEN_ENDPOINT`, `KEY_TYPE`... describe how to authenticate, not the credential.
  */
-const NOT_SECRET_NAME_RE = /(?:^|_)(?:public|file|path|dir|gpg|pgp|length|size|ttl|timeout|expiry)(?:_|$)/i;
+const NOT_SECRET_NAME_RE =
+  /(?:^|_)(?:public|file|path|dir|gpg|pgp|length|size|ttl|timeout|expiry|url|uri|endpoint|host|type|method|mode|enabled|disabled|header|algorithm)(?:_|$)/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME_RE.test(name) && !NOT_SECRET_NAME_RE.test(name);
@@ -64,18 +66,7 @@ export function findTokenPattern(value: string): TokenPattern | undefined {
   return TOKEN_PATTERNS.find((pattern) => pattern.re.test(value));
 }
 
-/** True when the value is only references to other variables (`${TOKEN}`, `$TOKEN`), nothing literal. */
-export function isOnlyInterpolation(value: string): boolean {
-  const stripped = value.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
-  return stripped.trim() === '' && stripped.length < value.length;
-}
-
 /** True when the value contains a `${VAR}` / `$VAR` reference (`$$` is an escaped dollar in compose). */
 export function hasInterpolation(value: string): boolean {
   return /(?<!\$)\$(?:\{|[A-Za-z_])/.test(value.replace(/\$\$/g, ''));
-}
-
-/** A placeholder that says how long the value is without showing any of it. */
-export function redact(value: string): string {
-  return `<redacted ${value.length} chars>`;
 }

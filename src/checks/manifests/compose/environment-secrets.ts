@@ -39,7 +39,7 @@ const rule: RuleDefinition = {
   description:
     'A compose service sets, in `environment:` (map or list syntax, merges included), a literal value for a variable ' +
     'whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, ' +
-    '`APIKEY`, `AUTH`, `CREDENTIALS`...; `*_FILE` and `*_PATH` names are exempt), or any value that matches a ' +
+    '`APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a ' +
     'well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in ' +
     'URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`) and variables without a value are not ' +
     'reported. The value is never shown.',

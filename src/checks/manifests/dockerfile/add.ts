@@ -17,7 +17,10 @@ interface AddInstruction {
 
 const REMOTE_RE = /^(?:https?|ftp):\/\//i;
 const GIT_RE = /^(?:git@|ssh:\/\/|git:\/\/)|\.git(?:#.*)?$/i;
-/** Local archives ADD extracts (gzip, bzip2, xz; zstd since BuildKit 0.13) — hadolint DL3020's list, widened. */
+/**
+ * Local archives ADD may extract: hadolint DL3020's list (tar, gzip, bzip2, xz) widened with zstd and lz4
+ * names, so a builder that extracts those is not told to use COPY.
+ */
 const ARCHIVE_RE = /\.(?:tar|tgz|tbz2?|txz|tzst|gz|bz2|xz|zst|lz4)$/i;
 
 function addInstructions(model: DockerfileModel): AddInstruction[] {
@@ -84,8 +87,9 @@ const copyRule: RuleDefinition = {
   severity: 'low',
   description:
     'An `ADD` instruction copies a local file or directory that is not a tar archive. `ADD` is only needed for its ' +
-    'extras (remote URLs, Git repositories, auto-extraction of local `.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, ' +
-    '`.tar.zst` archives); sources that use a variable are not judged.',
+    'extras (remote URLs, Git repositories, auto-extraction of local tar archives, plain or compressed: `.tar`, ' +
+    '`.tar.gz`/`.tgz`, `.tar.bz2`, `.tar.xz`; `.zst` and `.lz4` names are accepted too); sources that use a variable ' +
+    'are not judged.',
   rationale:
     '`ADD` silently unpacks anything that looks like an archive. A file that is a tarball today (or is replaced by ' +
     'one in a later change, perhaps by a dependency) ends up extracted into the image, possibly overwriting system ' +

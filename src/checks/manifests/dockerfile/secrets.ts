@@ -22,7 +22,7 @@ const rule: RuleDefinition = {
   description:
     'An `ENV` or `ARG` whose name says it holds a secret (a `_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, ' +
     "`TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`... — the same logic as BuildKit's `SecretsUsedInArgOrEnv` " +
-    'check; names with `PUBLIC`, `FILE`, `PATH`, `GPG` are exempt), or an `ENV`/`ARG` value or `RUN` word that ' +
+    'check; names that also contain `PUBLIC`, `FILE`, `PATH`, `DIR`, `GPG`, `URL`, `ENDPOINT`, `HOST`, `TYPE`, `METHOD`, `MODE` are exempt), or an `ENV`/`ARG` value or `RUN` word that ' +
     'matches a well-known credential format (AWS access key id, GitHub/GitLab/npm/PyPI/Slack/Stripe/Docker Hub ' +
     'tokens, Google API keys, private keys, passwords inside URLs). The secret is never shown in the finding.\n\n' +
     '`RUN --mount=type=secret` is the correct way to use a secret and is not reported.',

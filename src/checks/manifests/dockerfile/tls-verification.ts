@@ -49,10 +49,8 @@ const INSECURE_ENV: Record<string, (value: string) => boolean> = {
   NODE_TLS_REJECT_UNAUTHORIZED: (value) => value === '0',
   PYTHONHTTPSVERIFY: (value) => value === '0',
   NPM_CONFIG_STRICT_SSL: (value) => FALSE_RE.test(value),
-  YARN_STRICT_SSL: (value) => FALSE_RE.test(value),
+  YARN_ENABLE_STRICT_SSL: (value) => FALSE_RE.test(value),
   PIP_TRUSTED_HOST: (value) => value !== '',
-  GIT_SSL_VERIFY: (value) => FALSE_RE.test(value),
-  CURL_INSECURE: (value) => value !== '' && !FALSE_RE.test(value),
 };
 
 export function insecureEnv(name: string, value: string): boolean {

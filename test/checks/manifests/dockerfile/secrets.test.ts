@@ -42,7 +42,7 @@ describe('dockerfile/secret-in-build', () => {
       PINNED_FROM,
       'RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci',
       'ENV PUBLIC_KEY_URL=https://x GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D',
-      'ENV PASSWORD_FILE=/run/secrets/db KEYBOARD=us MONKEY=1',
+      'ENV PASSWORD_FILE=/run/secrets/db KEYBOARD=us MONKEY=1 AUTH_URL=https://id.example TOKEN_ENDPOINT=/oauth/token',
       'RUN git clone https://github.com/acme/app.git',
       'RUN curl -H "Authorization: Bearer $TOKEN" https://x',
     );
