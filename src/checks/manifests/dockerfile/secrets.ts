@@ -24,7 +24,9 @@ const rule: RuleDefinition = {
     "`TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`... — the same logic as BuildKit's `SecretsUsedInArgOrEnv` " +
     'check; names that also contain `PUBLIC`, `FILE`, `PATH`, `DIR`, `GPG`, `URL`, `ENDPOINT`, `HOST`, `TYPE`, `METHOD`, `MODE` are exempt), or an `ENV`/`ARG` value or `RUN` word that ' +
     'matches a well-known credential format (AWS access key id, GitHub/GitLab/npm/PyPI/Slack/Stripe/Docker Hub ' +
-    'tokens, Google API keys, private keys, passwords inside URLs). The secret is never shown in the finding.\n\n' +
+    'tokens, Google API keys, private keys, passwords inside URLs). In `RUN`, literal values assigned to such names ' +
+    '(`PASSWORD=x ./configure`, `export API_TOKEN=x`) are reported too; values built from `$VAR` or `$(cat …)` are ' +
+    'not. The secret is never shown in the finding.\n\n' +
     '`RUN --mount=type=secret` is the correct way to use a secret and is not reported.',
   rationale:
     '`ENV` values are stored in the image configuration and visible to anyone who can pull the image ' +
@@ -86,6 +88,21 @@ export const secretInBuild: DockerfileRule = {
     }
 
     for (const entry of runInvocations(model)) {
+      // `PASSWORD=hunter2 ./configure` or `export API_TOKEN=abc`: a literal secret in the RUN line.
+      const exported = ['export', 'declare', 'typeset', 'env'].includes(entry.program) ? entry.args : [];
+      for (const word of [...entry.inv.assignments, ...exported]) {
+        const eq = word.text.indexOf('=');
+        if (eq <= 0) continue;
+        const name = word.text.slice(0, eq).replace(/\+$/, '');
+        const value = word.text.slice(eq + 1);
+        if (!isSecretName(name) || value === '' || value.includes('$') || findTokenPattern(value)) continue;
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `RUN ${name}`,
+          message: `\`RUN\` sets \`${name}\` to a literal value (redacted); the command line is stored in the image history.`,
+          fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`,
+        });
+      }
       const script = inlineScript(entry.inv);
       for (const word of [...entry.command.assignments, ...entry.command.words]) {
         // `sh -c '…'` scripts and `$(…)` bodies are parsed as commands of their own and checked there.

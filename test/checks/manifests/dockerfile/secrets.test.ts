@@ -37,6 +37,19 @@ describe('dockerfile/secret-in-build', () => {
     expect(serialized).not.toContain(AWS_KEY);
   });
 
+  it('reports literal secret assignments in RUN, but not values read from a secret mount', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN DB_PASSWORD=hunter2 ./configure && export API_TOKEN="abc def"',
+      'RUN --mount=type=secret,id=t API_TOKEN=$(cat /run/secrets/t) npm publish',
+      'RUN export NPM_TOKEN=$NPM_TOKEN LOG_LEVEL=debug',
+    );
+    expect(locations(text, RULE)).toEqual(['2:5', '2:47']);
+    const serialized = JSON.stringify(ofRule(text, RULE));
+    expect(serialized).not.toContain('hunter2');
+    expect(serialized).not.toContain('abc def');
+  });
+
   it('does not report secret mounts, public or file-path names, or harmless values', () => {
     const text = dockerfile(
       PINNED_FROM,
