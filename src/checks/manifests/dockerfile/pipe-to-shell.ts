@@ -1,0 +1,100 @@
+import type { RuleDefinition } from '../../../core/rules.js';
+import type { RunInvocation } from './commands.js';
+import { runInvocations } from './commands.js';
+import type { DockerfileRule } from './report.js';
+import { Reporter, RUN_LOCATION_NOTE } from './report.js';
+import type { Word } from './shell.js';
+import { SHELLS, inlineScript } from './shell.js';
+
+const DOWNLOADERS = new Set(['curl', 'wget', 'fetch']);
+/** `$(curl …)`, `` `wget …` ``, `<(curl …)` at the start of a substitution body. */
+const DOWNLOAD_SUBSTITUTION_RE = /^\s*(?:\S*\/)?(curl|wget|fetch)\b/;
+
+const rule: RuleDefinition = {
+  id: 'dockerfile/curl-pipe-shell',
+  check: 'manifests',
+  title: 'Remote script piped into a shell',
+  severity: 'high',
+  description:
+    'A `RUN` instruction downloads a script and executes it unseen: `curl … | sh`, `wget -O- … | sudo bash`, ' +
+    '`sh -c "$(curl …)"`, `bash <(curl …)`, `source <(wget …)` — in shell form, exec form, heredoc scripts and ' +
+    'nested `sh -c` strings.',
+  rationale:
+    "Whatever the server returns at build time runs with the build's privileges (usually root), with no review and " +
+    'no integrity check. A compromised download host, a hijacked domain or a TLS-intercepting proxy becomes code ' +
+    'execution in your image; servers can even detect `curl | sh` and serve a different script than a browser sees. ' +
+    'A partial download can also execute a truncated script.',
+  fix:
+    'Download to a file, verify a pinned checksum (or signature), then run it:\n\n' +
+    '```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.4.2.sh \\\n' +
+    ' && echo "3f2a…e9  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\n' +
+    'Better still, install a versioned package or `COPY --from=` a pinned image that contains the tool.',
+  references: ['https://docs.docker.com/build/building/best-practices/#run'],
+  exceptions: RUN_LOCATION_NOTE,
+};
+
+function downloaderIn(word: Word): { offset: number; tool: string } | undefined {
+  for (const sub of word.substitutions) {
+    const match = DOWNLOAD_SUBSTITUTION_RE.exec(sub.text);
+    if (match) {
+      const index = sub.text.indexOf(match[1]!, match.index);
+      return { offset: sub.offsets[index] ?? word.start, tool: match[1]! };
+    }
+  }
+  return undefined;
+}
+
+function isShellReadingScript(entry: RunInvocation): boolean {
+  return SHELLS.has(entry.program) && !inlineScript(entry.inv);
+}
+
+export const curlPipeShell: DockerfileRule = {
+  rule,
+  check(model) {
+    const reporter = new Reporter(model, rule);
+    const entries = runInvocations(model);
+    const runIndex = new Map(model.runs.map((run, index) => [run, index]));
+    const byPipeline = new Map<string, RunInvocation[]>();
+    for (const entry of entries) {
+      const id = `${runIndex.get(entry.run)}:${entry.command.pipeline}`;
+      const pipeline = byPipeline.get(id);
+      if (pipeline) pipeline.push(entry);
+      else byPipeline.set(id, [entry]);
+    }
+
+    for (const pipeline of byPipeline.values()) {
+      const sorted = [...pipeline].sort((a, b) => a.command.index - b.command.index);
+      const download = sorted.find((entry) => DOWNLOADERS.has(entry.program));
+      if (!download) continue;
+      const shell = sorted.find((entry) => entry.command.index > download.command.index && isShellReadingScript(entry));
+      if (!shell) continue;
+      reporter.reportWord(download.inv.argv[0]!, {
+        stage: download.run.stage,
+        key: `${download.program}|${shell.program}`,
+        message: `\`${download.program} … | ${shell.program}\` runs a downloaded script without verifying it.`,
+      });
+    }
+
+    // sh -c "$(curl …)", bash <(curl …), source <(curl …), eval "$(curl …)"
+    for (const entry of entries) {
+      const script = inlineScript(entry.inv);
+      const candidates: Word[] = script
+        ? [script]
+        : SHELLS.has(entry.program) || ['source', '.', 'eval'].includes(entry.program)
+          ? entry.args
+          : [];
+      for (const word of candidates) {
+        const found = downloaderIn(word);
+        if (!found) continue;
+        reporter.report({
+          offset: found.offset,
+          length: found.tool.length,
+          stage: entry.run.stage,
+          key: `${found.tool}>${entry.program}`,
+          message: `\`${entry.program}\` executes the output of \`${found.tool}\` without verifying it.`,
+        });
+      }
+    }
+    return reporter.findings;
+  },
+};

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { PINNED_FROM, dockerfile, locations, ofRule } from './helpers.js';
+
+const RULE = 'dockerfile/tls-verification-disabled';
+
+describe('dockerfile/tls-verification-disabled', () => {
+  it('reports curl -k/--insecure (also inside combined flags) and wget --no-check-certificate', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN curl -k https://x -o /x',
+      'RUN curl -fsSLk https://x -o /x && curl --insecure https://y',
+      'RUN wget --no-check-certificate https://z',
+    );
+    expect(locations(text, RULE)).toEqual(['2:10', '3:10', '3:41', '4:10']);
+    expect(ofRule(text, RULE)[0]).toMatchObject({ severity: 'high', key: 'curl -k' });
+  });
+
+  it('does not mistake a value letter for -k', () => {
+    // In -ok, "k" is the file name given to -o.
+    expect(locations(dockerfile(PINNED_FROM, 'RUN curl -ok https://x', 'RUN curl -fsSL https://x'), RULE)).toEqual([]);
+  });
+
+  it('reports apt, rpm-family, apk and repository settings that skip signatures', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN apt-get install -y --allow-unauthenticated x=1',
+      'RUN apt-get -o Acquire::https::Verify-Peer=false update',
+      'RUN apt-get update --allow-insecure-repositories',
+      'RUN dnf install -y --nogpgcheck x-1.0 && yum --setopt=sslverify=false install y',
+      'RUN apk add --allow-untrusted /tmp/x.apk',
+      'RUN echo "deb [trusted=yes] http://repo.example/ ./" > /etc/apt/sources.list.d/x.list',
+    );
+    expect(locations(text, RULE)).toEqual(['2:24', '3:16', '4:20', '5:20', '5:46', '6:13', '7:10']);
+  });
+
+  it('reports pip --trusted-host, npm strict-ssl false and git sslVerify false', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN pip install --trusted-host pypi.example -r req.txt',
+      'RUN npm config set strict-ssl false',
+      'RUN git -c http.sslVerify=false clone https://x && git config --global http.sslverify false',
+      'RUN python3 -m pip install --trusted-host=x -r r.txt',
+    );
+    expect(locations(text, RULE)).toEqual(['2:17', '3:20', '4:12', '4:72', '5:28']);
+  });
+
+  it('reports insecure variables in ENV, ARG, export and command prefixes', () => {
+    const text = dockerfile(
+      'ARG NODE_TLS_REJECT_UNAUTHORIZED=0',
+      PINNED_FROM,
+      'ENV GIT_SSL_NO_VERIFY=true PYTHONHTTPSVERIFY=0',
+      'RUN export NPM_CONFIG_STRICT_SSL=false && GIT_SSL_NO_VERIFY=1 git clone https://x',
+    );
+    expect(locations(text, RULE)).toEqual(['1:5', '3:5', '3:28', '4:12', '4:43']);
+  });
+
+  it('accepts verification that stays on', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'ENV NODE_TLS_REJECT_UNAUTHORIZED=1 PYTHONHTTPSVERIFY=1',
+      'RUN curl --cacert /etc/ssl/corp.pem https://x && npm config set strict-ssl true',
+      'RUN git config --global http.sslVerify true && dnf install -y x-1.0',
+      'RUN echo insecure-mode > /tmp/notes',
+    );
+    expect(locations(text, RULE)).toEqual([]);
+  });
+});
