@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
+
+export interface RpmSpec {
+  name: string;
+  version: string;
+  release: string;
+  epoch?: number;
+  arch: 'noarch' | 'x86_64';
+  files: string[];
+}
+
+function hasTool(tool: string): boolean {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A real rpmdb.sqlite written by rpm itself: each spec is built with rpmbuild (files created empty in the
+ * buildroot) and registered with `rpm -i --justdb` in a fresh SQLite database. Undefined when rpm is missing.
+ */
+export function buildRealRpmdb(specs: readonly RpmSpec[]): Buffer | undefined {
+  if (!hasTool('rpmbuild') || !hasTool('rpm')) return undefined;
+  const work = mkdtempSync(join(tmpdir(), 'containersec-rpmdb-'));
+  try {
+    const db = join(work, 'db');
+    const top = join(work, 'top');
+    const rpmArgs = ['--dbpath', db, '--define', '_db_backend sqlite'];
+    execFileSync('rpm', [...rpmArgs, '--initdb'], { stdio: 'ignore' });
+    for (const spec of specs) {
+      const install = spec.files
+        .map((file) => `mkdir -p "%{buildroot}$(dirname '${file}')" && touch "%{buildroot}${file}"`)
+        .join('\n');
+      const text = [
+        `Name: ${spec.name}`,
+        `Version: ${spec.version}`,
+        `Release: ${spec.release}`,
+        ...(spec.epoch !== undefined ? [`Epoch: ${spec.epoch}`] : []),
+        'Summary: containersec test package',
+        'License: MIT',
+        `BuildArch: ${spec.arch}`,
+        '%description',
+        'test package',
+        '%install',
+        install,
+        '%files',
+        ...spec.files,
+        '',
+      ].join('\n');
+      const specPath = join(work, `${spec.name}.spec`);
+      writeFileSync(specPath, text);
+      execFileSync(
+        'rpmbuild',
+        ['--define', `_topdir ${top}`, '--define', 'debug_package %{nil}', '--target', spec.arch, '-bb', specPath],
+        { stdio: 'ignore' },
+      );
+    }
+    const rpms: string[] = [];
+    for (const arch of readdirSync(join(top, 'RPMS'))) {
+      for (const rpm of readdirSync(join(top, 'RPMS', arch))) rpms.push(join(top, 'RPMS', arch, rpm));
+    }
+    execFileSync('rpm', [...rpmArgs, '-i', '--justdb', '--nodeps', '--ignorearch', '--ignoreos', ...rpms], {
+      stdio: 'ignore',
+    });
+    return readFileSync(join(db, 'rpmdb.sqlite'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const TYPE = { INT32: 4, STRING: 6, STRING_ARRAY: 8 } as const;
+export type HeaderTag = { tag: number; type: keyof typeof TYPE; value: string | string[] | number[] };
+
+/** Encodes an rpm header blob exactly as rpmdb stores it (il, dl, index entries, data). */
+export function encodeRpmHeader(tags: readonly HeaderTag[]): Buffer {
+  const data: Buffer[] = [];
+  let length = 0;
+  const index = Buffer.alloc(tags.length * 16);
+  tags.forEach((entry, i) => {
+    let bytes: Buffer;
+    let count: number;
+    if (entry.type === 'INT32') {
+      const values = entry.value as number[];
+      const pad = (4 - (length % 4)) % 4;
+      if (pad) {
+        data.push(Buffer.alloc(pad));
+        length += pad;
+      }
+      bytes = Buffer.alloc(values.length * 4);
+      values.forEach((v, j) => bytes.writeUInt32BE(v, j * 4));
+      count = values.length;
+    } else {
+      const values = typeof entry.value === 'string' ? [entry.value] : (entry.value as string[]);
+      bytes = Buffer.concat(values.map((v) => Buffer.from(`${v}\0`)));
+      count = values.length;
+    }
+    index.writeInt32BE(entry.tag, i * 16);
+    index.writeUInt32BE(TYPE[entry.type], i * 16 + 4);
+    index.writeInt32BE(length, i * 16 + 8);
+    index.writeUInt32BE(count, i * 16 + 12);
+    data.push(bytes);
+    length += bytes.length;
+  });
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(tags.length, 0);
+  head.writeUInt32BE(length, 4);
+  return Buffer.concat([head, index, ...data]);
+}
+
+/** An rpmdb.sqlite with rpm's Packages table holding the given blobs, written by SQLite (sql.js). */
+export async function sqliteRpmdb(blobs: readonly Uint8Array[]): Promise<Buffer> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run('CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)');
+  for (const blob of blobs) db.run('INSERT INTO Packages (blob) VALUES (?)', [blob]);
+  const bytes = Buffer.from(db.export());
+  db.close();
+  return bytes;
+}
