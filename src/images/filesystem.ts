@@ -480,14 +480,14 @@ export interface FileRequest {
   /** Exact paths, symlinks followed (e.g. `etc/os-release`). */
   paths?: string[];
   /** Final-visible regular files to read. */
-  wants?(file: FileMeta): boolean;
+  wants?: (file: FileMeta) => boolean;
   /** Deleted or overwritten files to read. */
-  wantsDeleted?(file: DeletedFile): boolean;
+  wantsDeleted?: (file: DeletedFile) => boolean;
   /** Per-file cap; longer files are handed over truncated. */
   maxFileBytes: number;
   /** Cap on the sum of wanted file sizes; files beyond it are skipped with a note. */
   maxTotalBytes?: number;
-  onFile(file: FileContent): void | Promise<void>;
+  onFile: (file: FileContent) => void | Promise<void>;
 }
 
 interface Delivery {

@@ -69,12 +69,12 @@ export class RpmHeader {
   strings(tag: number): string[] {
     const value = this.values.get(tag);
     if (typeof value === 'string') return [value];
-    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : [];
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : [];
   }
 
   numbers(tag: number): number[] {
     const value = this.values.get(tag);
-    return Array.isArray(value) && value.every((v) => typeof v === 'number') ? (value as number[]) : [];
+    return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : [];
   }
 }
 

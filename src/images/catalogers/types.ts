@@ -63,7 +63,7 @@ export interface Cataloger {
   /** `os` catalogers run first (identity, then package databases) so language catalogers can skip owned files. */
   stage: 'identity' | 'os' | 'language';
   paths?: string[];
-  wants?(file: FileMeta): boolean;
+  wants?: (file: FileMeta) => boolean;
   maxFileBytes: number;
   maxTotalBytes?: number;
   catalog(files: readonly FileContent[], context: CatalogContext): CatalogResult | Promise<CatalogResult>;
