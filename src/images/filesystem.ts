@@ -53,9 +53,13 @@ interface Node {
   gid: number;
   linkname?: string;
   layer: number;
+  /** Last layer that wrote this node or anything below it: an opaque whiteout must keep such directories. */
+  touched?: number;
   content?: ContentRef;
   children?: Map<string, Node>;
 }
+
+const lastTouched = (node: Node) => Math.max(node.layer, node.touched ?? -1);
 
 /** A regular file that a later layer removed (whiteout) or replaced. Its bytes are still in the image. */
 export interface DeletedFile {
@@ -232,6 +236,7 @@ export class ImageIndex {
         const target = this.lookup(joinPath(path, name));
         if (target.node?.type === 'dir') {
           node = target.node;
+          node.touched = layer;
           path = target.path ?? '';
           continue;
         }
@@ -245,6 +250,7 @@ export class ImageIndex {
         child = newDir(layer);
         this.addNode(node, name, child);
       }
+      child.touched = layer;
       node = child;
       path = joinPath(path, name);
     }
@@ -304,9 +310,13 @@ export class ImageIndex {
    * re-declared stay but lose their lower-layer content (OCI image spec, "Opaque Whiteout").
    */
   private hideLower(node: Node, path: string, layer: number): void {
-    for (const [name, child] of [...(node.children ?? [])]) {
-      if (child.layer < layer) this.removeChild(node, path, name, layer);
-      else if (child.type === 'dir') this.hideLower(child, joinPath(path, name), layer);
+    const stack: [Node, string][] = [[node, path]];
+    while (stack.length > 0) {
+      const [dir, dirPath] = stack.pop() as [Node, string];
+      for (const [name, child] of [...(dir.children ?? [])]) {
+        if (lastTouched(child) < layer) this.removeChild(dir, dirPath, name, layer);
+        else if (child.type === 'dir') stack.push([child, joinPath(dirPath, name)]);
+      }
     }
   }
 
@@ -336,7 +346,7 @@ export class ImageIndex {
       const hidden = name.slice(WHITEOUT_PREFIX.length);
       const target = parent.node.children?.get(hidden);
       if (!target) return;
-      if (target.layer < layer) this.removeChild(parent.node, parent.path, hidden, layer);
+      if (lastTouched(target) < layer) this.removeChild(parent.node, parent.path, hidden, layer);
       else if (target.type === 'dir') this.hideLower(target, joinPath(parent.path, hidden), layer);
       return;
     }

@@ -12,8 +12,14 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * Normalizes a tar entry name. A leading `/` or `./` is dropped (common in real layers). A `..` that would
  * climb above the root rejects the entry: it could never be written inside the root by a safe extractor.
  */
+/** Linux PATH_MAX. Longer names cannot be created by an extractor; they also bound directory depth. */
+export const MAX_PATH_BYTES = 4096;
+
 export function normalizeEntryPath(name: string): EntryPathResult {
   if (name.includes('\u0000')) return { ok: false, reason: 'the name contains a NUL byte' };
+  if (Buffer.byteLength(name) > MAX_PATH_BYTES) {
+    return { ok: false, reason: `the name is longer than ${MAX_PATH_BYTES} bytes` };
+  }
   const absolute = name.startsWith('/');
   const parts: string[] = [];
   let dotdot = false;

@@ -283,3 +283,23 @@ describe('readImageFiles (pass 2)', () => {
     expect(index.deleted.map((d) => d.path)).toEqual(['dup']);
   });
 });
+
+describe('indexImage: whiteout corner cases', () => {
+  it('keeps upper-layer files under a lower directory that an opaque marker, coming later, hides', async () => {
+    const base = await tarLayer([dir('d'), dir('d/inner'), file('d/inner/old', 'x'), file('d/gone', 'g')]);
+    const upper = await tarLayer([file('d/inner/new', 'y'), opaque('d')]);
+    const index = await indexImage([base, upper]);
+    expect(paths(index)).toEqual(['d:dir', 'd/inner:dir', 'd/inner/new:file']);
+  });
+
+  it('rejects names longer than PATH_MAX and survives very deep trees', async () => {
+    const deep = Array.from({ length: 1500 }, () => 'a').join('/');
+    const index = await indexImage([
+      await tarLayer([file(`${'x'.repeat(5000)}`, 'long'), file(`${deep}/f`, 'deep')]),
+      await tarLayer([opaque('a')]),
+    ]);
+    expect(index.errors).toEqual([]);
+    expect(index.stat(`${deep}/f`)).toBeUndefined();
+    expect(index.notes.list().join('\n')).toMatch(/skipped: the name is longer than 4096 bytes/);
+  });
+});
