@@ -433,6 +433,7 @@ export async function walkLayer(
   } catch (error) {
     throw layerError(layer.digest, error);
   } finally {
+    opened.close();
     input.unpipe(extract);
     input.destroy();
     extract.destroy();

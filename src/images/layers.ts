@@ -105,8 +105,12 @@ export class ByteBudget {
 }
 
 async function* chunksOf(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    }
+  } finally {
+    (stream as { destroy?: () => void }).destroy?.();
   }
 }
 
@@ -129,8 +133,13 @@ async function peek(
   }
   const head = Buffer.concat(parts);
   async function* replay(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    if (!done) yield* source;
+    try {
+      if (head.length > 0) yield head;
+      if (!done) yield* source;
+    } finally {
+      // Stopping early must close the layer's stream (a file or an HTTP response), not leave it open.
+      await source.return(undefined);
+    }
   }
   return { head, rest: replay() };
 }
@@ -140,7 +149,12 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const input = Readable.from(source);
   input.on('error', (error) => inflater.destroy(error));
   input.pipe(inflater);
-  for await (const chunk of inflater as AsyncIterable<Buffer>) yield chunk;
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) yield chunk;
+  } finally {
+    input.destroy();
+    inflater.destroy();
+  }
 }
 
 async function* counted(
@@ -176,6 +190,8 @@ export interface OpenedLayer {
   note?: string;
   /** The decompressed tar bytes, counted against the limits. */
   tar: AsyncGenerator<Buffer>;
+  /** Closes the layer's stream: stopping early must not leave a file or an HTTP response open. */
+  close(): void;
 }
 
 /** Opens a layer, detects its compression and returns its decompressed tar bytes as a stream. */
@@ -201,7 +217,8 @@ export async function openLayerTar(layer: LayerSource, limits: ImageLimits, budg
       : compression === 'zstd'
         ? zstdDecompress(rest, { maxWindowBytes: limits.maxZstdWindowBytes })
         : rest;
-  return { compression, ...(note ? { note } : {}), tar: counted(decompressed, layer.digest, limits, budget) };
+  const close = () => (raw as { destroy?: () => void }).destroy?.();
+  return { compression, ...(note ? { note } : {}), tar: counted(decompressed, layer.digest, limits, budget), close };
 }
 
 function message(error: unknown): string {

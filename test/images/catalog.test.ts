@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { catalogImage } from '../../src/images/catalog.js';
 import type { FileContent } from '../../src/images/filesystem.js';
 import { MEDIA, buildTar, file, gzip, layerSource, symlink, tarLayer, whiteout } from '../support/layer-builder.js';
@@ -71,10 +72,15 @@ describe('catalogImage', () => {
     expect(summary(catalog.packages)).toEqual(['Alpine:v3.20 musl@1.2.5-r0']);
   });
 
-  it('does not read a layer again when no cataloger wants anything from it', async () => {
-    const base = await tarLayer([file('etc/os-release', 'ID=alpine\nVERSION_ID=3.20.0\n')]);
+  it('does not read a layer again when no cataloger wants anything from it, and closes every stream', async () => {
+    const base = await tarLayer([
+      file('etc/os-release', 'ID=alpine\nVERSION_ID=3.20.0\n'),
+      file('srv/after.bin', randomBytes(4 * 1024 * 1024)),
+    ]);
     const data = await tarLayer([file('srv/data.bin', Buffer.alloc(10_000))]);
     await catalogImage([base, data]);
+    await new Promise((resolve) => setImmediate(resolve));
     expect([base.opens, data.opens]).toEqual([2, 1]);
+    expect([base.closed, data.closed]).toEqual([2, 1]);
   });
 });

@@ -117,12 +117,18 @@ export function sha256(data: Buffer): string {
 }
 
 /** A LayerSource over bytes in memory, handed out in small odd-sized chunks to exercise chunk boundaries. */
-export function layerSource(bytes: Buffer, mediaType: string, chunkSize = 4093): LayerSource & { opens: number } {
+export function layerSource(
+  bytes: Buffer,
+  mediaType: string,
+  chunkSize = 4093,
+): LayerSource & { opens: number; closed: number } {
   const source = {
     digest: sha256(bytes),
     mediaType,
     size: bytes.length,
     opens: 0,
+    /** Streams that ended or were destroyed: equals `opens` when nothing leaked. */
+    closed: 0,
     open(): Promise<NodeJS.ReadableStream> {
       source.opens++;
       function* chunks() {
@@ -130,7 +136,9 @@ export function layerSource(bytes: Buffer, mediaType: string, chunkSize = 4093):
           yield bytes.subarray(offset, offset + chunkSize);
         }
       }
-      return Promise.resolve(Readable.from(chunks()));
+      const stream = Readable.from(chunks());
+      stream.once('close', () => source.closed++);
+      return Promise.resolve(stream);
     },
   };
   return source;

@@ -124,3 +124,49 @@ export async function sqliteRpmdb(blobs: readonly Uint8Array[]): Promise<Buffer>
   db.close();
   return bytes;
 }
+
+/** The blobs of an rpmdb.sqlite's Packages table, in hnum order. */
+export async function rpmdbBlobs(sqlite: Uint8Array): Promise<Uint8Array[]> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(sqlite);
+  const rows = db.exec('SELECT blob FROM Packages ORDER BY hnum')[0]?.values ?? [];
+  db.close();
+  return rows.map((row) => row[0] as Uint8Array);
+}
+
+/**
+ * A Berkeley DB hash database written by Berkeley DB itself (`db_load` from db-util), keyed like rpm's
+ * Packages (little-endian header numbers). Undefined when db_load is missing.
+ */
+export function buildBerkeleyRpmdb(blobs: readonly Uint8Array[], pageSize = 4096): Buffer | undefined {
+  if (!hasTool('db_load') && !hasToolVersion('db_load')) return undefined;
+  const work = mkdtempSync(join(tmpdir(), 'containersec-bdb-'));
+  try {
+    const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+    const lines = blobs.flatMap((blob, i) => {
+      const key = Buffer.alloc(4);
+      key.writeUInt32LE(i + 1);
+      return [hex(key), hex(blob)];
+    });
+    writeFileSync(join(work, 'dump.txt'), `${lines.join('\n')}\n`);
+    execFileSync(
+      'db_load',
+      ['-T', '-t', 'hash', '-c', `db_pagesize=${pageSize}`, '-f', join(work, 'dump.txt'), join(work, 'Packages')],
+      {
+        stdio: 'ignore',
+      },
+    );
+    return readFileSync(join(work, 'Packages'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function hasToolVersion(tool: string): boolean {
+  try {
+    execFileSync(tool, ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,6 +2,7 @@ import initSqlJs from 'sql.js/dist/sql-wasm-inline.js';
 import type { SqlJsStatic } from 'sql.js';
 import type { FileContent } from '../filesystem.js';
 import { RPMTAG, RpmHeader, parseSourceRpm } from './rpm-header.js';
+import { readBerkeleyHashValues } from './rpm-bdb.js';
 import { cleanValue, purl, type Cataloger, type CatalogContext, type ImagePackage } from './types.js';
 import { dedupe } from './dpkg.js';
 
@@ -11,11 +12,14 @@ import { dedupe } from './dpkg.js';
  * the inline-WASM build bundles into dist/ as plain JavaScript.
  */
 export const RPMDB_SQLITE = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
-/** Older formats we recognise but do not read. */
-const RPMDB_BERKELEY = ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages'];
+/** The Berkeley DB hash database of older releases (RHEL/CentOS <= 8, Amazon Linux 2). */
+export const RPMDB_BERKELEY = ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages'];
+/** rpm's NDB format (SUSE): recognised, not read. */
 const RPMDB_NDB = ['var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages.db'];
 
 const MAX_RPMDB_BYTES = 256 * 1024 * 1024;
+/** rpm's HEADER_DATA_MAX plus index: no header blob is larger. */
+const MAX_HEADER_BYTES = 256 * 1024 * 1024;
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const WANTED_TAGS = new Set<number>(Object.values(RPMTAG));
 
@@ -61,34 +65,46 @@ export function recordFromHeader(header: RpmHeader): RpmRecord | undefined {
   };
 }
 
+function recordsFromBlobs(blobs: Iterable<unknown>): { records: RpmRecord[]; bad: number } {
+  const records: RpmRecord[] = [];
+  let bad = 0;
+  for (const blob of blobs) {
+    if (!(blob instanceof Uint8Array)) {
+      bad++;
+      continue;
+    }
+    try {
+      const record = recordFromHeader(RpmHeader.parse(blob, WANTED_TAGS));
+      if (record) records.push(record);
+      else bad++;
+    } catch {
+      bad++;
+    }
+  }
+  return { records, bad };
+}
+
+/** Reads every header of a Berkeley DB `Packages` file. Throws on a file that is not one. */
+export function readRpmdbBerkeley(bytes: Uint8Array): { records: RpmRecord[]; bad: number } {
+  const { values, bad } = readBerkeleyHashValues(bytes, MAX_HEADER_BYTES);
+  const parsed = recordsFromBlobs(values);
+  return { records: parsed.records, bad: parsed.bad + bad };
+}
+
 /** Reads every header of an rpmdb.sqlite file. Throws on a file that is not a readable rpm database. */
 export async function readRpmdbSqlite(bytes: Uint8Array): Promise<{ records: RpmRecord[]; bad: number }> {
   if (!Buffer.from(bytes.subarray(0, 16)).equals(SQLITE_MAGIC)) throw new Error('not an SQLite database');
   const SQL = await loadSqlite();
   const db = new SQL.Database(bytes);
   try {
-    const records: RpmRecord[] = [];
-    let bad = 0;
+    const blobs: unknown[] = [];
     const statement = db.prepare('SELECT blob FROM Packages');
     try {
-      while (statement.step()) {
-        const blob = statement.get()[0];
-        if (!(blob instanceof Uint8Array)) {
-          bad++;
-          continue;
-        }
-        try {
-          const record = recordFromHeader(RpmHeader.parse(blob, WANTED_TAGS));
-          if (record) records.push(record);
-          else bad++;
-        } catch {
-          bad++;
-        }
-      }
+      while (statement.step()) blobs.push(statement.get()[0]);
     } finally {
       statement.free();
     }
-    return { records, bad };
+    return recordsFromBlobs(blobs);
   } finally {
     db.close();
   }
@@ -130,28 +146,35 @@ function packagesOf(records: readonly RpmRecord[], file: FileContent, context: C
 export const rpmCataloger: Cataloger = {
   name: 'rpm',
   stage: 'os',
-  paths: RPMDB_SQLITE,
+  paths: [...RPMDB_SQLITE, ...RPMDB_BERKELEY],
   maxFileBytes: MAX_RPMDB_BYTES,
   async catalog(files, context) {
     const packages: ImagePackage[] = [];
     const owned: string[] = [];
     const seen = new Set<string>();
+    // rpm reads one backend; when a SQLite database exists, a leftover Berkeley DB is stale.
+    const hasSqlite = files.some((file) => file.path.endsWith('rpmdb.sqlite'));
     for (const file of files) {
       const key = `${file.layerDigest}:${file.resolvedPath ?? file.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      const sqliteFile = file.path.endsWith('rpmdb.sqlite');
+      if (!sqliteFile && hasSqlite) {
+        context.note(`rpm: /${file.path} (Berkeley DB) ignored: the image also has an rpmdb.sqlite, which rpm uses`);
+        continue;
+      }
       if (file.truncated) {
         context.note(`rpm: /${file.path} is larger than ${MAX_RPMDB_BYTES} bytes; rpm packages not catalogued`);
         continue;
       }
-      const wal = context.stat(`${file.path}-wal`);
+      const wal = sqliteFile ? context.stat(`${file.path}-wal`) : undefined;
       if (wal && wal.size > 0) {
         context.note(
           `rpm: /${file.path}-wal is not empty; changes not yet checkpointed into the database are not read`,
         );
       }
       try {
-        const { records, bad } = await readRpmdbSqlite(file.data);
+        const { records, bad } = sqliteFile ? await readRpmdbSqlite(file.data) : readRpmdbBerkeley(file.data);
         if (bad > 0) context.note(`rpm: ${bad} unreadable package headers in /${file.path} skipped`);
         for (const record of records) owned.push(...record.files);
         packages.push(...packagesOf(records, file, context));
@@ -160,11 +183,10 @@ export const rpmCataloger: Cataloger = {
         context.note(`rpm: /${file.path} is not a readable rpm database (${reason}); rpm packages not catalogued`);
       }
     }
-    for (const path of [...RPMDB_BERKELEY, ...RPMDB_NDB]) {
+    for (const path of RPMDB_NDB) {
       if (context.stat(path)?.type === 'file') {
-        const format = path.endsWith('.db') ? 'NDB' : 'BerkeleyDB';
         context.note(
-          `rpm: /${path} is an rpm database in ${format} format, which is not supported; rpm packages it lists are not catalogued`,
+          `rpm: /${path} is an rpm database in NDB format, which is not supported; rpm packages it lists are not catalogued`,
         );
       }
     }

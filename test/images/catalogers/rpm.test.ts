@@ -3,7 +3,14 @@ import { RPMTAG, RpmHeader, parseSourceRpm } from '../../../src/images/cataloger
 import { readRpmdbSqlite } from '../../../src/images/catalogers/rpm.js';
 import { file } from '../../support/layer-builder.js';
 import { catalogLayers, summary } from '../../support/image.js';
-import { buildRealRpmdb, encodeRpmHeader, sqliteRpmdb, type HeaderTag } from '../../support/rpmdb.js';
+import {
+  buildBerkeleyRpmdb,
+  buildRealRpmdb,
+  encodeRpmHeader,
+  rpmdbBlobs,
+  sqliteRpmdb,
+  type HeaderTag,
+} from '../../support/rpmdb.js';
 
 const ROCKY_9 = file('etc/os-release', 'ID="rocky"\nVERSION_ID="9.3"\nPRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"\n');
 
@@ -161,7 +168,7 @@ describe('rpm cataloger', () => {
     ]);
   });
 
-  it('notes an rpmdb that is not SQLite, and unsupported BerkeleyDB/NDB databases, and keeps cataloguing', async () => {
+  it('notes an rpmdb that is not SQLite, a stale Berkeley DB beside it, and unsupported NDB, and keeps cataloguing', async () => {
     const { catalog } = await catalogLayers([
       [
         ROCKY_9,
@@ -176,8 +183,47 @@ describe('rpm cataloger', () => {
     expect(notes).toMatch(
       /rpm: \/var\/lib\/rpm\/rpmdb.sqlite is not a readable rpm database \(not an SQLite database\)/,
     );
-    expect(notes).toMatch(/\/var\/lib\/rpm\/Packages is an rpm database in BerkeleyDB format, which is not supported/);
-    expect(notes).toMatch(/\/usr\/lib\/sysimage\/rpm\/Packages.db is an rpm database in NDB format/);
+    expect(notes).toMatch(/\/var\/lib\/rpm\/Packages \(Berkeley DB\) ignored: the image also has an rpmdb.sqlite/);
+    expect(notes).toMatch(
+      /\/usr\/lib\/sysimage\/rpm\/Packages.db is an rpm database in NDB format, which is not supported/,
+    );
+  });
+
+  it('notes a Berkeley DB Packages file that is garbage', async () => {
+    const { catalog } = await catalogLayers([[ROCKY_9, file('var/lib/rpm/Packages', Buffer.alloc(8192, 7))]]);
+    expect(catalog.packages).toEqual([]);
+    expect(catalog.notes.join('\n')).toMatch(
+      /\/var\/lib\/rpm\/Packages is not a readable rpm database \(not a Berkeley DB hash database\)/,
+    );
+  });
+
+  it.each([4096, 512])('reads a Berkeley DB Packages file written by Berkeley DB (page size %i)', async (pageSize) => {
+    const blobs: Uint8Array[] = [
+      header('bash', '4.4.20', '4.el8_6', [
+        { tag: RPMTAG.ARCH, type: 'STRING', value: 'x86_64' },
+        { tag: RPMTAG.SOURCERPM, type: 'STRING', value: 'bash-4.4.20-4.el8_6.src.rpm' },
+        { tag: RPMTAG.VENDOR, type: 'STRING', value: 'x'.repeat(3000) },
+      ]),
+      header('tzdata', '2024a', '1.el8', [{ tag: RPMTAG.ARCH, type: 'STRING', value: 'noarch' }]),
+    ];
+    const real = buildRealRpmdb([
+      { name: 'hello-tool', version: '1.2.3', release: '4.el8', arch: 'noarch', files: ['/usr/share/hello/README'] },
+    ]);
+    if (real) blobs.push(...(await rpmdbBlobs(real)));
+    const bdb = buildBerkeleyRpmdb(blobs, pageSize);
+    if (!bdb) {
+      console.warn('db_load not installed (apt-get install db-util): Berkeley DB rpmdb test used nothing');
+      return;
+    }
+    const { catalog } = await catalogLayers([
+      [file('etc/os-release', 'ID="almalinux"\nVERSION_ID="8.9"\n'), file('var/lib/rpm/Packages', bdb)],
+    ]);
+    expect(summary(catalog.packages)).toEqual([
+      'AlmaLinux:8 bash@4.4.20-4.el8_6',
+      ...(real ? ['AlmaLinux:8 hello-tool@1.2.3-4.el8'] : []),
+      'AlmaLinux:8 tzdata@2024a-1.el8',
+    ]);
+    expect(catalog.notes.filter((n) => n.startsWith('rpm:'))).toEqual([]);
   });
 
   it('notes a corrupt SQLite file', async () => {
