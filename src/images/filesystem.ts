@@ -88,6 +88,7 @@ export class Notes {
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_WHITEOUT = '.wh..wh..opq';
+const AUFS_META_PREFIX = '.wh..wh.';
 
 export interface IndexOptions {
   limits?: Partial<ImageLimits>;
@@ -139,6 +140,7 @@ export class ImageIndex {
   readonly errors: LayerError[] = [];
   nodeCount = 0;
   private deletedDropped = 0;
+  private absoluteNames = 0;
 
   constructor(
     readonly layers: readonly LayerSource[],
@@ -225,6 +227,16 @@ export class ImageIndex {
   }
 
   // ---- building (pass 1) ----
+
+  /** Called after each layer: one note for all its absolute entry names rather than one per entry. */
+  endLayer(layer: number): void {
+    if (this.absoluteNames > 0) {
+      this.notes.add(
+        `layer ${this.digest(layer)}: ${this.absoluteNames} entries have absolute names; read relative to the image root`,
+      );
+    }
+    this.absoluteNames = 0;
+  }
 
   /** Resolves the directory an entry goes into, creating missing directories as an extractor would. */
   private parentDir(parts: string[], layer: number): { node: Node; path: string } | undefined {
@@ -328,12 +340,22 @@ export class ImageIndex {
       this.notes.add(`layer ${digest}: entry ${displayPath(header.name)} skipped: ${normalized.reason}`);
       return;
     }
-    if (normalized.note && normalized.note.includes('..')) {
+    if (normalized.note?.includes('..')) {
       this.notes.add(`layer ${digest}: entry ${displayPath(header.name)}: ${normalized.note}`);
+    } else if (normalized.note) {
+      this.absoluteNames++;
     }
     const path = normalized.path;
     if (path === '') return; // the root directory entry itself
     const parts = segments(path);
+    // AUFS metadata (`.wh..wh.plnk/…`, `.wh..wh.aufs`) is not content; containerd skips it too.
+    if (
+      parts.some(
+        (part, i) => part.startsWith(AUFS_META_PREFIX) && !(i === parts.length - 1 && part === OPAQUE_WHITEOUT),
+      )
+    ) {
+      return;
+    }
     const name = parts.pop() as string;
     const parent = this.parentDir(parts, layer);
     if (!parent) return;
@@ -415,8 +437,9 @@ export async function walkLayer(
   limits: ImageLimits,
   budget: ByteBudget,
   visit: (header: Header, entry: EntryStream, ordinal: number) => Promise<boolean> | boolean,
+  verifyDiffId = false,
 ): Promise<{ note?: string }> {
-  const opened = await openLayerTar(layer, limits, budget).catch((error: unknown) => {
+  const opened = await openLayerTar(layer, limits, budget, verifyDiffId).catch((error: unknown) => {
     throw layerError(layer.digest, error);
   });
   const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
@@ -455,11 +478,18 @@ export async function indexImage(layers: readonly LayerSource[], options: IndexO
   const budget = new ByteBudget(limits.maxImageBytes);
   for (const [position, layer] of layers.entries()) {
     try {
-      const { note } = await walkLayer(layer, limits, budget, (header, _entry, ordinal) => {
-        index.apply(header, position, ordinal);
-        return false;
-      });
+      const { note } = await walkLayer(
+        layer,
+        limits,
+        budget,
+        (header, _entry, ordinal) => {
+          index.apply(header, position, ordinal);
+          return false;
+        },
+        true,
+      );
       if (note) index.notes.add(`layer ${layer.digest}: ${note}`);
+      index.endLayer(position);
     } catch (error) {
       index.errors.push(layerError(layer.digest, error));
       break;

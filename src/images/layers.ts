@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { zstdDecompress } from './zstd.js';
@@ -46,7 +47,8 @@ export type LayerErrorCode =
   | 'LAYER_TOO_LARGE'
   | 'IMAGE_TOO_LARGE'
   | 'TOO_MANY_ENTRIES'
-  | 'LAYER_OPEN_FAILED';
+  | 'LAYER_OPEN_FAILED'
+  | 'LAYER_DIFF_ID_MISMATCH';
 
 /** A layer could not be read to the end. The message names the layer digest and what went wrong. */
 export class LayerError extends Error {
@@ -159,29 +161,44 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
 
 async function* counted(
   source: AsyncIterable<Buffer>,
-  layer: string,
+  layer: LayerSource,
   limits: ImageLimits,
   budget: ByteBudget,
+  verifyDiffId: boolean,
 ): AsyncGenerator<Buffer> {
   let layerBytes = 0;
+  const [algorithm, expected] = (layer.diffId ?? '').split(':');
+  const hash =
+    verifyDiffId && expected && (algorithm === 'sha256' || algorithm === 'sha512') ? createHash(algorithm) : undefined;
   for await (const chunk of source) {
     layerBytes += chunk.length;
     budget.used += chunk.length;
     if (layerBytes > limits.maxLayerBytes) {
       throw new LayerError(
         'LAYER_TOO_LARGE',
-        layer,
-        `layer ${layer} decompresses to more than ${limits.maxLayerBytes} bytes (limit); a decompression bomb or an oversized layer, not scanned further`,
+        layer.digest,
+        `layer ${layer.digest} decompresses to more than ${limits.maxLayerBytes} bytes (limit); a decompression bomb or an oversized layer, not scanned further`,
       );
     }
     if (budget.used > budget.limit) {
       throw new LayerError(
         'IMAGE_TOO_LARGE',
-        layer,
-        `image layers decompress to more than ${budget.limit} bytes in total (limit), reached in layer ${layer}`,
+        layer.digest,
+        `image layers decompress to more than ${budget.limit} bytes in total (limit), reached in layer ${layer.digest}`,
       );
     }
+    hash?.update(chunk);
     yield chunk;
+  }
+  if (hash) {
+    const actual = hash.digest('hex');
+    if (actual !== expected?.toLowerCase()) {
+      throw new LayerError(
+        'LAYER_DIFF_ID_MISMATCH',
+        layer.digest,
+        `layer ${layer.digest} decompresses to ${algorithm}:${actual}, not to the diff_id ${layer.diffId} the image config names`,
+      );
+    }
   }
 }
 
@@ -194,8 +211,16 @@ export interface OpenedLayer {
   close(): void;
 }
 
-/** Opens a layer, detects its compression and returns its decompressed tar bytes as a stream. */
-export async function openLayerTar(layer: LayerSource, limits: ImageLimits, budget: ByteBudget): Promise<OpenedLayer> {
+/**
+ * Opens a layer, detects its compression and returns its decompressed tar bytes as a stream. With
+ * `verifyDiffId`, reading to the end checks the bytes against the layer's diff_id (when it has one).
+ */
+export async function openLayerTar(
+  layer: LayerSource,
+  limits: ImageLimits,
+  budget: ByteBudget,
+  verifyDiffId = false,
+): Promise<OpenedLayer> {
   let raw: NodeJS.ReadableStream;
   try {
     raw = await layer.open();
@@ -218,7 +243,12 @@ export async function openLayerTar(layer: LayerSource, limits: ImageLimits, budg
         ? zstdDecompress(rest, { maxWindowBytes: limits.maxZstdWindowBytes })
         : rest;
   const close = () => (raw as { destroy?: () => void }).destroy?.();
-  return { compression, ...(note ? { note } : {}), tar: counted(decompressed, layer.digest, limits, budget), close };
+  return {
+    compression,
+    ...(note ? { note } : {}),
+    tar: counted(decompressed, layer, limits, budget, verifyDiffId),
+    close,
+  };
 }
 
 function message(error: unknown): string {

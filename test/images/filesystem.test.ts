@@ -9,6 +9,7 @@ import {
   hardlink,
   layerSource,
   opaque,
+  sha256,
   symlink,
   tarFileHeader,
   tarLayer,
@@ -301,5 +302,32 @@ describe('indexImage: whiteout corner cases', () => {
     expect(index.errors).toEqual([]);
     expect(index.stat(`${deep}/f`)).toBeUndefined();
     expect(index.notes.list().join('\n')).toMatch(/skipped: the name is longer than 4096 bytes/);
+  });
+});
+
+describe('indexImage: integrity and metadata', () => {
+  it("checks the decompressed bytes against the layer's diff_id", async () => {
+    const data = await buildTar([file('a', 'a')]);
+    const good = { ...layerSource(gzipSync(data), MEDIA.gzip), diffId: sha256(data) };
+    const bad = { ...layerSource(gzipSync(data), MEDIA.gzip), diffId: sha256(Buffer.from('other')) };
+    expect((await indexImage([good])).errors).toEqual([]);
+    const index = await indexImage([bad]);
+    expect(index.errors.map((e) => [e.code, e.layer])).toEqual([['LAYER_DIFF_ID_MISMATCH', bad.digest]]);
+    expect(index.errors[0]?.message).toContain(`not to the diff_id ${bad.diffId}`);
+  });
+
+  it('skips AUFS metadata and sums up absolute names in one note per layer', async () => {
+    const layer = await tarLayer([
+      dir('.wh..wh.plnk'),
+      file('.wh..wh.plnk/123.456', 'x'),
+      file('.wh..wh.aufs', ''),
+      file('/etc/a', 'a'),
+      file('/etc/b', 'b'),
+    ]);
+    const index = await indexImage([layer]);
+    expect(paths(index)).toEqual(['etc:dir', 'etc/a:file', 'etc/b:file']);
+    expect(index.notes.list()).toEqual([
+      `layer ${layer.digest}: 2 entries have absolute names; read relative to the image root`,
+    ]);
   });
 });
