@@ -170,3 +170,40 @@ function hasToolVersion(tool: string): boolean {
     return false;
   }
 }
+
+/**
+ * An NDB Packages.db laid out as rpm's rpmpkgWriteBlob/rpmpkgWriteslot write it (lib/backend/ndb/rpmpkg.c):
+ * one slot page, blobs from block 256 on, Adler-32 over head, blob and padding. rpm here lacks the NDB
+ * backend, so this writer follows the C source.
+ */
+export function encodeNdb(blobs: readonly Uint8Array[], adler32: (bytes: Uint8Array) => number): Buffer {
+  const page = Buffer.alloc(4096);
+  page.write('RpmP', 0, 'latin1');
+  page.writeUInt32LE(0, 4);
+  page.writeUInt32LE(blobs.length + 1, 8);
+  page.writeUInt32LE(1, 12);
+  page.writeUInt32LE(blobs.length + 1, 16);
+  for (let at = 32; at < 4096; at += 16) page.write('Slot', at, 'latin1');
+  const frames: Buffer[] = [];
+  let block = 4096 / 16;
+  blobs.forEach((blob, i) => {
+    const blocks = Math.ceil((16 + blob.length + 12) / 16);
+    const frame = Buffer.alloc(blocks * 16);
+    frame.write('BlbS', 0, 'latin1');
+    frame.writeUInt32LE(i + 1, 4);
+    frame.writeUInt32LE(1_700_000_000, 8);
+    frame.writeUInt32LE(blob.length, 12);
+    frame.set(blob, 16);
+    const tail = frame.length - 12;
+    frame.writeUInt32LE(adler32(frame.subarray(0, tail)), tail);
+    frame.writeUInt32LE(blob.length, tail + 4);
+    frame.write('BlbE', tail + 8, 'latin1');
+    const slot = 32 + i * 16;
+    page.writeUInt32LE(i + 1, slot + 4);
+    page.writeUInt32LE(block, slot + 8);
+    page.writeUInt32LE(blocks, slot + 12);
+    frames.push(frame);
+    block += blocks;
+  });
+  return Buffer.concat([page, ...frames]);
+}

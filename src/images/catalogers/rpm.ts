@@ -3,6 +3,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { FileContent } from '../filesystem.js';
 import { RPMTAG, RpmHeader, parseSourceRpm } from './rpm-header.js';
 import { readBerkeleyHashValues } from './rpm-bdb.js';
+import { readNdbValues } from './rpm-ndb.js';
 import { cleanValue, purl, type Cataloger, type CatalogContext, type ImagePackage } from './types.js';
 import { dedupe } from './dpkg.js';
 
@@ -14,8 +15,8 @@ import { dedupe } from './dpkg.js';
 export const RPMDB_SQLITE = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite'];
 /** The Berkeley DB hash database of older releases (RHEL/CentOS <= 8, Amazon Linux 2). */
 export const RPMDB_BERKELEY = ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages'];
-/** rpm's NDB format (SUSE): recognised, not read. */
-const RPMDB_NDB = ['var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages.db'];
+/** rpm's NDB format (SUSE). */
+export const RPMDB_NDB = ['var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages.db'];
 
 const MAX_RPMDB_BYTES = 256 * 1024 * 1024;
 /** rpm's HEADER_DATA_MAX plus index: no header blob is larger. */
@@ -84,6 +85,13 @@ function recordsFromBlobs(blobs: Iterable<unknown>): { records: RpmRecord[]; bad
   return { records, bad };
 }
 
+/** Reads every header of an NDB `Packages.db` file. Throws on a file that is not one. */
+export function readRpmdbNdb(bytes: Uint8Array): { records: RpmRecord[]; bad: number } {
+  const { values, bad } = readNdbValues(bytes, MAX_HEADER_BYTES);
+  const parsed = recordsFromBlobs(values);
+  return { records: parsed.records, bad: parsed.bad + bad };
+}
+
 /** Reads every header of a Berkeley DB `Packages` file. Throws on a file that is not one. */
 export function readRpmdbBerkeley(bytes: Uint8Array): { records: RpmRecord[]; bad: number } {
   const { values, bad } = readBerkeleyHashValues(bytes, MAX_HEADER_BYTES);
@@ -146,21 +154,24 @@ function packagesOf(records: readonly RpmRecord[], file: FileContent, context: C
 export const rpmCataloger: Cataloger = {
   name: 'rpm',
   stage: 'os',
-  paths: [...RPMDB_SQLITE, ...RPMDB_BERKELEY],
+  paths: [...RPMDB_SQLITE, ...RPMDB_NDB, ...RPMDB_BERKELEY],
   maxFileBytes: MAX_RPMDB_BYTES,
   async catalog(files, context) {
     const packages: ImagePackage[] = [];
     const owned: string[] = [];
     const seen = new Set<string>();
-    // rpm reads one backend; when a SQLite database exists, a leftover Berkeley DB is stale.
-    const hasSqlite = files.some((file) => file.path.endsWith('rpmdb.sqlite'));
+    // rpm reads one backend: SQLite, else NDB, else Berkeley DB. Others beside it are stale leftovers.
+    const kind = (path: string) => (path.endsWith('rpmdb.sqlite') ? 'sqlite' : path.endsWith('.db') ? 'ndb' : 'bdb');
+    const rank = { sqlite: 0, ndb: 1, bdb: 2 } as const;
+    const best = Math.min(...files.map((file) => rank[kind(file.path)]));
     for (const file of files) {
       const key = `${file.layerDigest}:${file.resolvedPath ?? file.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const sqliteFile = file.path.endsWith('rpmdb.sqlite');
-      if (!sqliteFile && hasSqlite) {
-        context.note(`rpm: /${file.path} (Berkeley DB) ignored: the image also has an rpmdb.sqlite, which rpm uses`);
+      const format = kind(file.path);
+      const sqliteFile = format === 'sqlite';
+      if (rank[format] > best) {
+        context.note(`rpm: /${file.path} ignored: the image also has a newer-format rpm database, which rpm uses`);
         continue;
       }
       if (file.truncated) {
@@ -174,20 +185,17 @@ export const rpmCataloger: Cataloger = {
         );
       }
       try {
-        const { records, bad } = sqliteFile ? await readRpmdbSqlite(file.data) : readRpmdbBerkeley(file.data);
+        const { records, bad } = sqliteFile
+          ? await readRpmdbSqlite(file.data)
+          : format === 'ndb'
+            ? readRpmdbNdb(file.data)
+            : readRpmdbBerkeley(file.data);
         if (bad > 0) context.note(`rpm: ${bad} unreadable package headers in /${file.path} skipped`);
         for (const record of records) owned.push(...record.files);
         packages.push(...packagesOf(records, file, context));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         context.note(`rpm: /${file.path} is not a readable rpm database (${reason}); rpm packages not catalogued`);
-      }
-    }
-    for (const path of RPMDB_NDB) {
-      if (context.stat(path)?.type === 'file') {
-        context.note(
-          `rpm: /${path} is an rpm database in NDB format, which is not supported; rpm packages it lists are not catalogued`,
-        );
       }
     }
     return { packages: dedupe(packages), ownedFiles: owned };

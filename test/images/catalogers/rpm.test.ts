@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RPMTAG, RpmHeader, parseSourceRpm } from '../../../src/images/catalogers/rpm-header.js';
 import { readRpmdbSqlite } from '../../../src/images/catalogers/rpm.js';
+import { adler32 } from '../../../src/images/catalogers/rpm-ndb.js';
 import { file } from '../../support/layer-builder.js';
 import { catalogLayers, summary } from '../../support/image.js';
 import {
   buildBerkeleyRpmdb,
   buildRealRpmdb,
+  encodeNdb,
   encodeRpmHeader,
   rpmdbBlobs,
   sqliteRpmdb,
@@ -168,7 +170,7 @@ describe('rpm cataloger', () => {
     ]);
   });
 
-  it('notes an rpmdb that is not SQLite, a stale Berkeley DB beside it, and unsupported NDB, and keeps cataloguing', async () => {
+  it('notes an rpmdb that is not SQLite and stale older databases beside it, and keeps cataloguing', async () => {
     const { catalog } = await catalogLayers([
       [
         ROCKY_9,
@@ -183,10 +185,8 @@ describe('rpm cataloger', () => {
     expect(notes).toMatch(
       /rpm: \/var\/lib\/rpm\/rpmdb.sqlite is not a readable rpm database \(not an SQLite database\)/,
     );
-    expect(notes).toMatch(/\/var\/lib\/rpm\/Packages \(Berkeley DB\) ignored: the image also has an rpmdb.sqlite/);
-    expect(notes).toMatch(
-      /\/usr\/lib\/sysimage\/rpm\/Packages.db is an rpm database in NDB format, which is not supported/,
-    );
+    expect(notes).toMatch(/\/var\/lib\/rpm\/Packages ignored: the image also has a newer-format rpm database/);
+    expect(notes).toMatch(/\/usr\/lib\/sysimage\/rpm\/Packages.db ignored: the image also has a newer-format/);
   });
 
   it('notes a Berkeley DB Packages file that is garbage', async () => {
@@ -232,5 +232,39 @@ describe('rpm cataloger', () => {
     const { catalog } = await catalogLayers([[ROCKY_9, file('var/lib/rpm/rpmdb.sqlite', db)]]);
     expect(catalog.packages).toEqual([]);
     expect(catalog.notes.join('\n')).toMatch(/rpmdb.sqlite is not a readable rpm database/);
+  });
+
+  it('reads an NDB Packages.db and rejects blobs whose checksum or framing is wrong', async () => {
+    const blobs: Uint8Array[] = [
+      header('zypper', '1.14.73', '150600.10.6.1', [{ tag: RPMTAG.ARCH, type: 'STRING', value: 'x86_64' }]),
+      header('libzypp', '17.35.16', '150600.3.33.1', [{ tag: RPMTAG.ARCH, type: 'STRING', value: 'x86_64' }]),
+      header('corrupted', '1', '1'),
+    ];
+    const real = buildRealRpmdb([
+      { name: 'hello-tool', version: '1.2.3', release: '1.1', arch: 'noarch', files: ['/usr/share/hello/README'] },
+    ]);
+    if (real) blobs.splice(2, 0, ...(await rpmdbBlobs(real)));
+    const db = encodeNdb(blobs, adler32);
+    const last = db.lastIndexOf(Buffer.from('corrupted'));
+    db[last] = 0x43; // flip one byte of the last blob: its Adler-32 no longer matches
+    const { catalog } = await catalogLayers([
+      [
+        file('etc/os-release', 'ID="sles"\nVERSION_ID="15.6"\nPRETTY_NAME="SUSE Linux Enterprise Server 15 SP6"\n'),
+        file('usr/lib/sysimage/rpm/Packages.db', db),
+      ],
+    ]);
+    expect(summary(catalog.packages)).toEqual([
+      ...(real ? ['SUSE:Linux Enterprise Server 15 SP6 hello-tool@1.2.3-1.1'] : []),
+      'SUSE:Linux Enterprise Server 15 SP6 libzypp@17.35.16-150600.3.33.1',
+      'SUSE:Linux Enterprise Server 15 SP6 zypper@1.14.73-150600.10.6.1',
+    ]);
+    expect(catalog.notes.join('\n')).toMatch(
+      /rpm: 1 unreadable package headers in \/usr\/lib\/sysimage\/rpm\/Packages.db/,
+    );
+  });
+
+  it('computes Adler-32 as RFC 1950 does', () => {
+    expect(adler32(Buffer.from('Wikipedia'))).toBe(0x11e60398);
+    expect(adler32(Buffer.alloc(100_000, 0xff))).toBe(0x149a302c);
   });
 });
