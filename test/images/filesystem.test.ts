@@ -331,3 +331,40 @@ describe('indexImage: integrity and metadata', () => {
     ]);
   });
 });
+
+describe('indexImage: stream framing', () => {
+  const entries = [dir('etc'), file('etc/hostname', 'box\n'), file('etc/motd', 'x'.repeat(5000))];
+
+  it('reads multi-frame zstd with a skippable frame (zstd:chunked appends one) and multi-member gzip', async () => {
+    const data = await buildTar(entries);
+    const cut = 1500;
+    const skippable = Buffer.concat([
+      Buffer.from([0x50, 0x2a, 0x4d, 0x18]),
+      Buffer.from([5, 0, 0, 0]),
+      Buffer.from('hello'),
+    ]);
+    const zstd = Buffer.concat([zstdStored(data.subarray(0, cut)), skippable, zstdStored(data.subarray(cut))]);
+    const gz = Buffer.concat([gzipSync(data.subarray(0, cut)), gzipSync(data.subarray(cut))]);
+    for (const layer of [layerSource(zstd, MEDIA.zstd, 7), layerSource(gz, MEDIA.gzip, 7)]) {
+      const index = await indexImage([layer]);
+      expect(index.errors).toEqual([]);
+      expect(paths(index)).toEqual(['etc:dir', 'etc/hostname:file', 'etc/motd:file']);
+    }
+  });
+
+  it('accepts an empty blob and the canonical empty layer (gzip of 1024 zero bytes)', async () => {
+    const index = await indexImage([
+      layerSource(Buffer.alloc(0), MEDIA.tar),
+      layerSource(gzipSync(Buffer.alloc(1024)), MEDIA.gzip),
+    ]);
+    expect(index.errors).toEqual([]);
+    expect(paths(index)).toEqual([]);
+  });
+
+  it('reports garbage that is neither compressed nor a tar', async () => {
+    const layer = layerSource(Buffer.from('<html>502 Bad Gateway</html>'.repeat(40)), MEDIA.gzip);
+    const index = await indexImage([layer]);
+    expect(index.errors.map((e) => e.code)).toEqual(['LAYER_CORRUPT']);
+    expect(index.errors[0]?.message).toMatch(new RegExp(`layer ${layer.digest} is not a readable tar stream`));
+  });
+});
