@@ -22,7 +22,7 @@ export interface ImageLimits {
   maxLayerBytes: number;
   /** Decompressed tar bytes of all layers together, summed over both passes' first pass. */
   maxImageBytes: number;
-  /** Tar entries kept in the in-memory index (all layers). */
+  /** Paths kept in the in-memory index (all layers); about 500 bytes of heap each. */
   maxEntries: number;
   /** Largest zstd window (bytes) we allocate for one frame. zstd's own decoder default limit is 128 MiB. */
   maxZstdWindowBytes: number;
@@ -35,7 +35,7 @@ export interface ImageLimits {
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
   maxLayerBytes: 4 * GiB,
   maxImageBytes: 16 * GiB,
-  maxEntries: 2_000_000,
+  maxEntries: 1_000_000,
   maxZstdWindowBytes: 128 * MiB,
   maxDeletedFiles: 200_000,
   maxSymlinkHops: 40,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname as dirnameOf, join } from 'node:path';
 import { indexImage, readImageFiles, type FileContent, type FileRequest } from '../../src/images/filesystem.js';
 import {
   MEDIA,
@@ -366,5 +370,38 @@ describe('indexImage: stream framing', () => {
     const index = await indexImage([layer]);
     expect(index.errors.map((e) => e.code)).toEqual(['LAYER_CORRUPT']);
     expect(index.errors[0]?.message).toMatch(new RegExp(`layer ${layer.digest} is not a readable tar stream`));
+  });
+});
+
+describe('indexImage: layers written by GNU tar', () => {
+  it.each(['gnu', 'posix'])('reads --format=%s with long names, hardlinks and symlinks', async (format) => {
+    const work = mkdtempSync(join(tmpdir(), 'containersec-tar-'));
+    try {
+      const long = `opt/${'very-long-directory-name-'.repeat(6)}/package.json`;
+      mkdirSync(join(work, 'root', dirnameOf(long)), { recursive: true });
+      writeFileSync(join(work, 'root', long), '{"name":"x","version":"1.0.0"}');
+      linkSync(join(work, 'root', long), join(work, 'root', 'opt/hard.json'));
+      symlinkSync(long.slice('opt/'.length), join(work, 'root', 'opt/soft.json'));
+      let data: Buffer;
+      try {
+        execFileSync('tar', [`--format=${format}`, '-C', join(work, 'root'), '-cf', join(work, 'layer.tar'), '.']);
+        data = readFileSync(join(work, 'layer.tar'));
+      } catch {
+        console.warn('GNU tar not available: GNU-format layer test has nothing to read');
+        return;
+      }
+      const index = await indexImage([layerSource(data, MEDIA.tar)]);
+      expect(index.errors).toEqual([]);
+      expect(index.stat(long)?.size).toBe(30);
+      expect(index.stat('opt/soft.json')?.path).toBe(long);
+      const { request, files } = collect({ paths: ['opt/hard.json', 'opt/soft.json'], maxFileBytes: 100 });
+      await readImageFiles(index, [request]);
+      expect(files.map((f) => f.data.toString())).toEqual([
+        '{"name":"x","version":"1.0.0"}',
+        '{"name":"x","version":"1.0.0"}',
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
