@@ -25,6 +25,8 @@ export interface CatalogOptions {
   catalogers?: readonly Cataloger[];
   /** More pass-2 readers (e.g. the secret scanner) served by the same streaming pass. */
   extraRequests?: readonly FileRequest[];
+  /** The check's abort signal: stops between tar entries and throws its reason. */
+  signal?: AbortSignal;
 }
 
 export interface ImageCatalog {
@@ -49,7 +51,10 @@ export async function catalogImage(
   options: CatalogOptions = {},
 ): Promise<ImageCatalog> {
   const catalogers = options.catalogers ?? DEFAULT_CATALOGERS;
-  const index = await indexImage(layers, options.limits ? { limits: options.limits } : {});
+  const index = await indexImage(layers, {
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 
   const received = new Map<Cataloger, FileContent[]>();
   const requests: FileRequest[] = catalogers.map((cataloger) => {
@@ -64,9 +69,7 @@ export async function catalogImage(
       onFile: (file) => void files.push(file),
     };
   });
-  if (index.errors.length === 0 || index.nodeCount > 0) {
-    await readImageFiles(index, [...requests, ...(options.extraRequests ?? [])]);
-  }
+  await readImageFiles(index, [...requests, ...(options.extraRequests ?? [])], options.signal);
 
   const owned = new Set<string>();
   const canonical = (path: string) => {

@@ -92,6 +92,8 @@ const AUFS_META_PREFIX = '.wh..wh.';
 
 export interface IndexOptions {
   limits?: Partial<ImageLimits>;
+  /** Stops the walk between tar entries; the abort reason is thrown, not recorded as a layer error. */
+  signal?: AbortSignal;
 }
 
 function newDir(layer: number): Node {
@@ -483,6 +485,7 @@ export async function indexImage(layers: readonly LayerSource[], options: IndexO
         limits,
         budget,
         (header, _entry, ordinal) => {
+          options.signal?.throwIfAborted();
           index.apply(header, position, ordinal);
           return false;
         },
@@ -491,6 +494,7 @@ export async function indexImage(layers: readonly LayerSource[], options: IndexO
       if (note) index.notes.add(`layer ${layer.digest}: ${note}`);
       index.endLayer(position);
     } catch (error) {
+      options.signal?.throwIfAborted();
       index.errors.push(layerError(layer.digest, error));
       break;
     }
@@ -633,7 +637,11 @@ function readCapped(entry: EntryStream, max: number): Promise<{ data: Buffer; tr
  * Pass 2. Streams only the layers that hold wanted bytes, stops each layer after its last wanted entry, and
  * calls `onFile` for every delivery. A layer that fails here is recorded in `index.errors`.
  */
-export async function readImageFiles(index: ImageIndex, requests: readonly FileRequest[]): Promise<void> {
+export async function readImageFiles(
+  index: ImageIndex,
+  requests: readonly FileRequest[],
+  signal?: AbortSignal,
+): Promise<void> {
   const plan = planDeliveries(index, requests);
   const budget = new ByteBudget(index.limits.maxImageBytes);
   for (const [layerNumber, wanted] of [...plan.entries()].sort((a, b) => a[0] - b[0])) {
@@ -642,6 +650,7 @@ export async function readImageFiles(index: ImageIndex, requests: readonly FileR
     let remaining = wanted.size;
     try {
       await walkLayer(layer, index.limits, budget, async (header, entry, ordinal) => {
+        signal?.throwIfAborted();
         const deliveries = wanted.get(ordinal);
         if (!deliveries) return false;
         const max = Math.max(...deliveries.map((d) => d.request.maxFileBytes));
@@ -665,6 +674,7 @@ export async function readImageFiles(index: ImageIndex, requests: readonly FileR
         return --remaining === 0;
       });
     } catch (error) {
+      signal?.throwIfAborted();
       const failure = layerError(layer.digest, error);
       if (!index.errors.some((e) => e.layer === failure.layer)) index.errors.push(failure);
     }

@@ -84,3 +84,12 @@ describe('catalogImage', () => {
     expect([base.closed, data.closed]).toEqual([2, 1]);
   });
 });
+
+describe('catalogImage: abort', () => {
+  it('stops when the check is aborted and throws the reason instead of reporting a layer error', async () => {
+    const layer = await tarLayer(Array.from({ length: 200 }, (_, i) => file(`f${i}`, 'x')));
+    const controller = new AbortController();
+    controller.abort(new Error('check timed out'));
+    await expect(catalogImage([layer], { signal: controller.signal })).rejects.toThrow('check timed out');
+  });
+});
