@@ -77,8 +77,9 @@ export class Notes {
   readonly items: string[] = [];
   private dropped = 0;
   constructor(private readonly max = 200) {}
+  /** Control characters from hostile names are escaped and each note is bounded; markdown is the renderer's job. */
   add(note: string): void {
-    if (this.items.length < this.max) this.items.push(note);
+    if (this.items.length < this.max) this.items.push(displayPath(note, 1000));
     else this.dropped++;
   }
   list(): string[] {
@@ -250,8 +251,8 @@ export class ImageIndex {
         const target = this.lookup(joinPath(path, name));
         if (target.node?.type === 'dir') {
           node = target.node;
-          node.touched = layer;
           path = target.path ?? '';
+          this.touchPath(path, layer);
           continue;
         }
         this.removeChild(node, path, name, layer);
@@ -269,6 +270,15 @@ export class ImageIndex {
       path = joinPath(path, name);
     }
     return { node, path };
+  }
+
+  /** Marks a directory and its ancestors as written by `layer` (entries reached through a symlink). */
+  private touchPath(path: string, layer: number): void {
+    let node: Node | undefined = this.root;
+    for (const name of segments(path)) {
+      node = node?.children?.get(name);
+      if (node) node.touched = layer;
+    }
   }
 
   private addNode(parent: Node, name: string, node: Node): void {

@@ -405,3 +405,26 @@ describe('indexImage: layers written by GNU tar', () => {
     }
   });
 });
+
+describe('indexImage: opaque root', () => {
+  it('keeps what an upper layer wrote through a symlinked directory when it also marks the root opaque', async () => {
+    const base = await tarLayer([
+      dir('usr/lib'),
+      file('usr/lib/old', 'o'),
+      symlink('lib', 'usr/lib'),
+      file('etc/x', 'x'),
+    ]);
+    const upper = await tarLayer([file('lib/new', 'n'), { path: '.wh..wh..opq', content: '' }]);
+    const index = await indexImage([base, upper]);
+    expect(paths(index)).toEqual(['usr:dir', 'usr/lib:dir', 'usr/lib/new:file']);
+  });
+});
+
+describe('notes', () => {
+  it('escapes control characters from hostile entry names', async () => {
+    const index = await indexImage([await tarLayer([file('../\u001b[31mred\nline', 'x')])]);
+    const note = index.notes.list()[0] ?? '';
+    expect(note).toContain('../\\x1b[31mred\\x0aline skipped');
+    expect([...note].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
+  });
+});
