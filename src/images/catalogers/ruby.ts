@@ -8,9 +8,12 @@ import {
   type ImagePackage,
 } from './types.js';
 
-/** Installed gem specifications: `<gem home>/specifications/<name>-<version>.gemspec`. */
+/**
+ * Installed gem specifications: `<gem home>/specifications/<name>-<version>.gemspec`, and Ruby's default
+ * gems (`specifications/default/`), which ship with the interpreter and get security releases too.
+ */
 export function isGemspec(path: string): boolean {
-  return /(?:^|\/)specifications\/[^/]+\.gemspec$/.test(path);
+  return /(?:^|\/)specifications\/(?:default\/)?[^/]+\.gemspec$/.test(path);
 }
 
 const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`;

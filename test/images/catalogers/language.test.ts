@@ -199,6 +199,10 @@ end
     const { catalog } = await catalogLayers([
       [
         file('usr/local/bundle/specifications/rake-13.0.6.gemspec', RAKE),
+        file(
+          'usr/local/lib/ruby/3.3.0/specifications/default/uri-0.13.1.gemspec',
+          '# stub: uri 0.13.1 ruby lib\n\nGem::Specification.new do |s|\n  s.name = "uri".freeze\n  s.version = "0.13.1".freeze\nend\n',
+        ),
         file('usr/local/bundle/gems/rake-13.0.6/rake.gemspec', RAKE.replace('13.0.6"', '99"')),
         file(
           'usr/local/bundle/specifications/dynamic.gemspec',
@@ -208,6 +212,7 @@ end
     ]);
     expect(catalog.packages.map((p) => [p.ecosystem, p.name, p.version, p.purl])).toEqual([
       ['RubyGems', 'rake', '13.0.6', 'pkg:gem/rake@13.0.6'],
+      ['RubyGems', 'uri', '0.13.1', 'pkg:gem/uri@0.13.1'],
     ]);
     expect(catalog.notes.join('\n')).toMatch(/dynamic.gemspec has no static name and version/);
   });
