@@ -38,7 +38,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   const doc = workflow.doc;
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
-  const checkEnv = (env: YAMLMap | undefined, where: string, job: JobModel | undefined): void => {
+  const checkEnv = (env: YAMLMap | undefined, where: string, key: string, job: JobModel | undefined): void => {
     for (const e of entries(env, doc)) {
       if (e.key !== NAME) continue;
       const value = scalarText(e.value, doc)?.trim().toLowerCase() ?? '';
@@ -48,17 +48,17 @@ export function run(workflow: WorkflowModel): RawFinding[] {
           message: `${where} sets ${NAME}, re-enabling the set-env and add-path workflow commands.`,
           span: nodeSpan(workflow, e.keyNode),
           ...(job ? { job } : {}),
-          key: keys.next(where),
+          key: keys.next(`${key}:env`),
           fix: `Remove ${NAME} and write to $GITHUB_ENV / $GITHUB_PATH instead.`,
         }),
       );
     }
   };
-  checkEnv(workflow.env, 'The workflow env', undefined);
+  checkEnv(workflow.env, 'The workflow env', 'workflow', undefined);
   for (const job of workflow.jobs) {
-    checkEnv(job.env, `Job ${job.id}`, job);
+    checkEnv(job.env, `Job ${job.id}`, job.id, job);
     for (const step of job.steps) {
-      checkEnv(step.env, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`, job);
+      checkEnv(step.env, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`, stepKey(job, step), job);
       if (!step.run?.value.includes(NAME)) continue;
       for (const line of logicalLines(step.run.value)) {
         const m = new RegExp(String.raw`\b${NAME}\s*=\s*["']?(\w*)`).exec(line.text);

@@ -29,7 +29,7 @@ export const rule: RuleDefinition = {
 function overprovisions(expr: Expr): string | undefined {
   for (const call of calls(expr)) {
     if (call.args.some((a) => a.kind === 'context' && a.parts.length === 1 && a.parts[0] === 'secrets'))
-      return `${call.name}(secrets)`;
+      return `${call.name === 'tojson' ? 'toJSON' : call.name}(secrets)`;
   }
   return containsComputedSecret(expr) ? 'secrets[<computed>]' : undefined;
 }

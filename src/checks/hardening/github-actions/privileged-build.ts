@@ -40,7 +40,7 @@ export const rule: RuleDefinition = {
 
 const SOCK = String.raw`(?:/var)?/run/docker\.sock`;
 const FLAGS: { pattern: RegExp; severity: Severity; what: string }[] = [
-  { pattern: /(?:^|\s)(--privileged)(?:=true)?(?=\s|$|["'])/, severity: 'high', what: 'a privileged container' },
+  { pattern: /(?:^|\s)(--privileged)(?:=true)?(?=\s|$|["'])/, severity: 'high', what: 'privileged mode' },
   {
     pattern: new RegExp(String.raw`(?:^|\s)(-v|--volume)(?:\s+|=)["']?${SOCK}(?::|["'\s]|$)`),
     severity: 'high',
@@ -99,13 +99,17 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   };
   for (const job of workflow.jobs) {
     const optionHolders = [
-      { where: `The container of job ${job.id}`, map: asMap(job.container?.value, doc) },
-      ...entries(job.services, doc).map((s) => ({ where: `Service ${s.key} of job ${job.id}`, map: asMap(s.value, doc) })),
+      { where: `The container of job ${job.id}`, key: `${job.id}:container`, map: asMap(job.container?.value, doc) },
+      ...entries(job.services, doc).map((s) => ({
+        where: `Service ${s.key} of job ${job.id}`,
+        key: `${job.id}:service:${s.key}`,
+        map: asMap(s.value, doc),
+      })),
     ];
     for (const holder of optionHolders) {
       const options = stringValue(get(holder.map, 'options', doc)?.value, doc);
       if (!options) continue;
-      for (const hit of privilegedFlags(options.value)) report(job, options, hit.index, hit, holder.where, `${job.id}:${holder.where}`);
+      for (const hit of privilegedFlags(options.value)) report(job, options, hit.index, hit, holder.where, holder.key);
     }
     for (const step of job.steps) {
       if (!step.run) continue;
