@@ -16,12 +16,12 @@ export const rule: RuleDefinition = {
     'Reports `actions/checkout` steps without `persist-credentials: false` in workflows that upload artifacts ' +
     '(`actions/upload-artifact`, `actions/upload-pages-artifact`; medium) or that run with a privileged ' +
     'trigger, `pull_request_target` or `workflow_run` (high). An expression as the value is taken as the ' +
-    'author\'s deliberate choice and not reported.',
+    "author's deliberate choice and not reported.",
   rationale:
-    '`actions/checkout` writes the job\'s `GITHUB_TOKEN` into `.git/config` by default so later `git` commands ' +
+    "`actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` by default so later `git` commands " +
     'can push. Any step that uploads the workspace (a build directory containing `.git`, a tarball of the ' +
     'checkout) publishes the token in a downloadable artifact ("ArtiPACKED"), and any code that runs later in ' +
-    'the job, including the pull request\'s code in privileged workflows, can read it from disk.',
+    "the job, including the pull request's code in privileged workflows, can read it from disk.",
   fix:
     'Do not persist the credentials; pass a token explicitly to the one step that pushes, if any:\n\n' +
     '```yaml\n- uses: actions/checkout@<sha>\n  with:\n    persist-credentials: false\n```',
@@ -57,7 +57,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
           span: nodeSpan(workflow, persist?.value ?? step.uses.node),
           job,
           key: stepKey(job, step),
-          fix: 'Add `persist-credentials: false` under the checkout step\'s `with:`.',
+          fix: "Add `persist-credentials: false` under the checkout step's `with:`.",
         }),
       );
     }

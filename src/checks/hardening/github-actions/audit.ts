@@ -37,7 +37,13 @@ export function nodeSpan(workflow: WorkflowModel, node: Node | undefined): Span 
  * occurrence of the text in the value is the k-th occurrence in the scalar's source. When the counts differ
  * (escapes, a header comment, text split over lines) the span falls back to the start of the scalar.
  */
-export function spanInScalar(workflow: WorkflowModel, scalar: Scalar, value: string, offset: number, length: number): Span {
+export function spanInScalar(
+  workflow: WorkflowModel,
+  scalar: Scalar,
+  value: string,
+  offset: number,
+  length: number,
+): Span {
   const range = scalar.range;
   const needle = value.slice(offset, offset + length);
   if (!range || needle.length === 0 || needle.includes('\n')) return nodeSpan(workflow, scalar);
@@ -60,7 +66,8 @@ function occurrences(text: string, needle: string, limit: number): number {
 
 function occurrenceOffsets(text: string, needle: string, max: number): number[] {
   const out: number[] = [];
-  for (let i = text.indexOf(needle); i >= 0 && out.length < max; i = text.indexOf(needle, i + needle.length)) out.push(i);
+  for (let i = text.indexOf(needle); i >= 0 && out.length < max; i = text.indexOf(needle, i + needle.length))
+    out.push(i);
   return out;
 }
 
@@ -105,5 +112,4 @@ export class KeyCounter {
 
 export const ZIZMOR_AUDITS = 'https://docs.zizmor.sh/audits/';
 export const SCORECARD_CHECKS = 'https://github.com/ossf/scorecard/blob/main/docs/checks.md';
-export const GITHUB_HARDENING =
-  'https://docs.github.com/en/actions/reference/security/secure-use';
+export const GITHUB_HARDENING = 'https://docs.github.com/en/actions/reference/security/secure-use';

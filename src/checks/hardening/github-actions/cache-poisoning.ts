@@ -93,9 +93,7 @@ function restoresCache(step: StepModel, workflow: WorkflowModel): Node | undefin
 export function run(workflow: WorkflowModel): RawFinding[] {
   if (workflow.kind !== 'workflow') return [];
   const trigger = releaseTrigger(workflow);
-  const publisher = trigger
-    ? undefined
-    : workflow.jobs.flatMap((j) => j.steps).find((s) => publishes(s, workflow));
+  const publisher = trigger ? undefined : workflow.jobs.flatMap((j) => j.steps).find((s) => publishes(s, workflow));
   if (!trigger && !publisher) return [];
   const why = trigger ? `runs on ${trigger}` : `publishes (step ${publisher!.label})`;
   const findings: RawFinding[] = [];

@@ -17,7 +17,7 @@ export const rule: RuleDefinition = {
     'and PowerShell `iex (iwr …)` / `Invoke-Expression (…DownloadString(…))`. Comments are ignored; ' +
     'backslash-continued lines are read as one command.',
   rationale:
-    'Whatever the server returns at that moment runs with the job\'s token and secrets. A compromised ' +
+    "Whatever the server returns at that moment runs with the job's token and secrets. A compromised " +
     'download host, a hijacked domain, a CDN incident or a malicious maintainer changes every build at once, ' +
     'and nothing in the repository shows it (the Codecov bash uploader compromise of 2021 exfiltrated CI ' +
     'secrets this way for two months). OpenSSF Scorecard counts these as unpinned dependencies.',

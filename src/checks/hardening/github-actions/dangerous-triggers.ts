@@ -1,7 +1,15 @@
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
-import { GITHUB_HARDENING, SCORECARD_CHECKS, ZIZMOR_AUDITS, makeFinding, nodeSpan, spanInScalar, stepKey } from './audit.js';
+import {
+  GITHUB_HARDENING,
+  SCORECARD_CHECKS,
+  ZIZMOR_AUDITS,
+  makeFinding,
+  nodeSpan,
+  spanInScalar,
+  stepKey,
+} from './audit.js';
 import type { JobModel, StepModel, StringValue, WorkflowModel } from './model.js';
 import { stringValue, usesAction } from './model.js';
 import { logicalLines, scriptOffset } from './script.js';
@@ -14,13 +22,13 @@ export const rule: RuleDefinition = {
   severity: 'medium',
   description:
     'Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity ' +
-    'every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request\'s code ' +
+    "every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code " +
     '(`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, ' +
     '`github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch … pull/<n>/head`) and ' +
     'then runs anything after it.',
   rationale:
     'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token ' +
-    'that can be read-write, and access to the default branch\'s caches, even when a fork opened the pull ' +
+    "that can be read-write, and access to the default branch's caches, even when a fork opened the pull " +
     'request. That is only safe while the workflow never executes code from the pull request. Checking out the ' +
     'head and then running a build, a test, `npm install` (lifecycle scripts) or a local action hands all of ' +
     'that to the author of the pull request: this "pwn request" pattern has compromised many popular projects.',
@@ -52,7 +60,10 @@ const PR_HEAD_PATTERNS = [
   /github\.event\.pull_request\.head\.repo\.full_name\b/i,
 ];
 
-const SHELL_CHECKOUT = [/\bgh\s+pr\s+checkout\b/, /\bgit\s+(fetch|pull|checkout)\b[^\n]*\bpull\/[^\s/]+\/(head|merge)\b/];
+const SHELL_CHECKOUT = [
+  /\bgh\s+pr\s+checkout\b/,
+  /\bgit\s+(fetch|pull|checkout)\b[^\n]*\bpull\/[^\s/]+\/(head|merge)\b/,
+];
 
 interface HeadCheckout {
   step: StepModel;
@@ -104,11 +115,11 @@ export function run(workflow: WorkflowModel): RawFinding[] {
       makeFinding(workflow, rule, {
         message:
           trigger.name === 'pull_request_target'
-            ? 'The workflow runs on `pull_request_target`: with the base repository\'s secrets and token for pull requests from forks.'
-            : 'The workflow runs on `workflow_run`: with the repository\'s secrets and token after workflows that forks can trigger.',
+            ? "The workflow runs on `pull_request_target`: with the base repository's secrets and token for pull requests from forks."
+            : "The workflow runs on `workflow_run`: with the repository's secrets and token after workflows that forks can trigger.",
         span: nodeSpan(workflow, trigger.node),
         key: `trigger:${trigger.name}`,
-        fix: 'Prefer `pull_request`; if this trigger is needed, never check out or run the pull request\'s code here.',
+        fix: "Prefer `pull_request`; if this trigger is needed, never check out or run the pull request's code here.",
       }),
     );
   }

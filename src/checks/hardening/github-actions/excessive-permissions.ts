@@ -15,7 +15,7 @@ export const rule: RuleDefinition = {
   title: 'Workflow token has more permissions than needed',
   severity: 'medium',
   description:
-    'Checks the `GITHUB_TOKEN` permissions of workflows, following OpenSSF Scorecard\'s Token-Permissions check: ' +
+    "Checks the `GITHUB_TOKEN` permissions of workflows, following OpenSSF Scorecard's Token-Permissions check: " +
     'read-only at the top, writes granted per job.\n\n' +
     '- no top-level `permissions:` while some job has none either (medium): the token then gets the ' +
     'repository or organisation default, which is read-write on older repositories;\n' +
@@ -28,7 +28,7 @@ export const rule: RuleDefinition = {
     '`git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged.',
   rationale:
     'Every step of a job, including third-party actions and the dependencies the build downloads, can read the ' +
-    'job\'s token. A compromised dependency or an injection bug with a write token can push commits, move tags, ' +
+    "job's token. A compromised dependency or an injection bug with a write token can push commits, move tags, " +
     'publish releases or approve pull requests; with a read-only token the same bug is contained.',
   fix:
     'Set the workflow default to read-only (or nothing) and grant writes only to the job that needs them:\n\n' +
@@ -52,11 +52,16 @@ const TOKEN_FREE_ACTIONS = [
   'actions/download-artifact',
 ];
 
-const TOKEN_USE = /GITHUB_TOKEN|github\.token|\bgh\s|\bgit\s+push\b|\bgit\s+tag\b|api\.github\.com|ACTIONS_ID_TOKEN_REQUEST/i;
+const TOKEN_USE =
+  /GITHUB_TOKEN|github\.token|\bgh\s|\bgit\s+push\b|\bgit\s+tag\b|api\.github\.com|ACTIONS_ID_TOKEN_REQUEST/i;
 
 function jobMayUseToken(job: JobModel, workflow: WorkflowModel): boolean {
   for (const step of job.steps) {
-    if (step.uses && !usesAction(step, ...TOKEN_FREE_ACTIONS) && !/^actions\/setup-[a-z0-9-]+(@|$)/i.test(step.uses.value))
+    if (
+      step.uses &&
+      !usesAction(step, ...TOKEN_FREE_ACTIONS) &&
+      !/^actions\/setup-[a-z0-9-]+(@|$)/i.test(step.uses.value)
+    )
       return true;
   }
   let mentions = false;

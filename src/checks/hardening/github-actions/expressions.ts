@@ -302,7 +302,9 @@ export function flowingContexts(expr: Expr): PathPart[][] {
     case 'not':
       return [];
     case 'binary':
-      return expr.op === '&&' || expr.op === '||' ? [...flowingContexts(expr.left), ...flowingContexts(expr.right)] : [];
+      return expr.op === '&&' || expr.op === '||'
+        ? [...flowingContexts(expr.left), ...flowingContexts(expr.right)]
+        : [];
     case 'call':
       return NON_FLOWING_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flowingContexts);
     case 'access':
@@ -352,5 +354,7 @@ export function pathText(parts: readonly PathPart[]): string {
 export function isWholeExpression(text: string): boolean {
   const found = findExpressions(text);
   const first = found[0];
-  return found.length === 1 && first !== undefined && first.closed && text.trim() === text.slice(first.start, first.end);
+  return (
+    found.length === 1 && first !== undefined && first.closed && text.trim() === text.slice(first.start, first.end)
+  );
 }

@@ -21,7 +21,7 @@ export const rule: RuleDefinition = {
     'Lines appended to `GITHUB_ENV` become environment variables of every later step of the job, and ' +
     '`GITHUB_PATH` entries come first in their `PATH`. Whoever controls the written value can set ' +
     '`LD_PRELOAD`, `NODE_OPTIONS=--require …`, `BASH_ENV`, or inject a newline and a variable of their own, ' +
-    'and so run code in the following steps with the job\'s secrets and token.',
+    "and so run code in the following steps with the job's secrets and token.",
   fix:
     'Do not derive environment variables from untrusted input in privileged workflows. Where a value must be ' +
     'passed on, use a step output and an intermediate `env:` variable, and validate it first:\n\n' +

@@ -18,7 +18,7 @@ export const rule: RuleDefinition = {
   rationale:
     'The variable re-enables the `::set-env::` and `::add-path::` workflow commands that GitHub disabled in ' +
     '2020 (CVE-2020-15228): any process that prints to the job log, for example a test printing a pull ' +
-    'request title or a dependency\'s output, can then set environment variables such as `NODE_OPTIONS` or ' +
+    "request title or a dependency's output, can then set environment variables such as `NODE_OPTIONS` or " +
     '`LD_PRELOAD` and prepend to `PATH`, taking over the following steps.',
   fix:
     'Remove the variable and use environment files instead of the old commands:\n\n' +
@@ -58,7 +58,12 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   for (const job of workflow.jobs) {
     checkEnv(job.env, `Job ${job.id}`, job.id, job);
     for (const step of job.steps) {
-      checkEnv(step.env, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`, stepKey(job, step), job);
+      checkEnv(
+        step.env,
+        `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`,
+        stepKey(job, step),
+        job,
+      );
       if (!step.run?.value.includes(NAME)) continue;
       for (const line of logicalLines(step.run.value)) {
         const m = new RegExp(String.raw`\b${NAME}\s*=\s*["']?(\w*)`).exec(line.text);

@@ -100,10 +100,18 @@ export function loadWorkflow(path: string, text: string): LoadResult {
   if (error) return { kind: 'error', message: `invalid YAML: ${error.message}`, position: error.position };
   const root = asMap(doc.contents, doc);
   if (!root) return { kind: 'skip' };
-  return isWorkflowPath(path) ? loadWorkflowFile(path, text, parsed, doc, root) : loadActionFile(path, text, parsed, doc, root);
+  return isWorkflowPath(path)
+    ? loadWorkflowFile(path, text, parsed, doc, root)
+    : loadActionFile(path, text, parsed, doc, root);
 }
 
-function loadWorkflowFile(path: string, text: string, parsed: ParsedYaml, doc: Document.Parsed, root: YAMLMap): LoadResult {
+function loadWorkflowFile(
+  path: string,
+  text: string,
+  parsed: ParsedYaml,
+  doc: Document.Parsed,
+  root: YAMLMap,
+): LoadResult {
   const jobsEntry = get(root, 'jobs', doc);
   const jobsMap = asMap(jobsEntry?.value, doc);
   if (!jobsMap) return { kind: 'skip' };
@@ -137,7 +145,13 @@ function isBooleanKey(node: Node): boolean {
   return isScalar(node) && typeof node.value === 'boolean';
 }
 
-function loadActionFile(path: string, text: string, parsed: ParsedYaml, doc: Document.Parsed, root: YAMLMap): LoadResult {
+function loadActionFile(
+  path: string,
+  text: string,
+  parsed: ParsedYaml,
+  doc: Document.Parsed,
+  root: YAMLMap,
+): LoadResult {
   const runs = asMap(get(root, 'runs', doc)?.value, doc);
   if (!runs) return { kind: 'skip' };
   const using = scalarText(get(runs, 'using', doc)?.value, doc);
@@ -191,7 +205,8 @@ function readWorkflowInputs(triggers: Trigger[], doc: Document.Parsed): Map<stri
       const type: InputType =
         declared === undefined
           ? 'string'
-          : (['string', 'boolean', 'number', 'choice', 'environment'] as const).find((t) => t === declared) ?? 'unknown';
+          : ((['string', 'boolean', 'number', 'choice', 'environment'] as const).find((t) => t === declared) ??
+            'unknown');
       const name = e.key.toLowerCase();
       const previous = inputs.get(name);
       // Declared by both triggers with different types: keep the one that can carry the most text.

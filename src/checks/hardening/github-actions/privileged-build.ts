@@ -22,7 +22,7 @@ export const rule: RuleDefinition = {
     '`--security-opt seccomp=unconfined` / `apparmor=unconfined` / `label=disable` (medium).',
   rationale:
     'Each of these removes the isolation between the container and the runner. Code in a privileged ' +
-    'container or with the Docker socket is root on the host: it can read other jobs\' workspaces and ' +
+    "container or with the Docker socket is root on the host: it can read other jobs' workspaces and " +
     'credentials, persist on a self-hosted runner, and tamper with images built later. Build and test steps ' +
     'run dependencies and, on pull requests, contributed code, so they should never get that power.',
   fix:
@@ -51,14 +51,23 @@ const FLAGS: { pattern: RegExp; severity: Severity; what: string }[] = [
     severity: 'high',
     what: 'the Docker socket mounted',
   },
-  { pattern: /(?:^|\s)(--cap-add)(?:\s+|=)["']?(?:CAP_)?(?:ALL|SYS_ADMIN)\b/i, severity: 'high', what: 'all or SYS_ADMIN capabilities' },
   {
-    pattern: /(?:^|\s)(--security-opt)(?:\s+|=)["']?(?:(?:seccomp|apparmor|systempaths)[=:]unconfined|label[=:]disable)\b/,
+    pattern: /(?:^|\s)(--cap-add)(?:\s+|=)["']?(?:CAP_)?(?:ALL|SYS_ADMIN)\b/i,
+    severity: 'high',
+    what: 'all or SYS_ADMIN capabilities',
+  },
+  {
+    pattern:
+      /(?:^|\s)(--security-opt)(?:\s+|=)["']?(?:(?:seccomp|apparmor|systempaths)[=:]unconfined|label[=:]disable)\b/,
     severity: 'medium',
     what: 'a security profile disabled',
   },
   { pattern: /(?:^|\s)(--pid)(?:\s+|=)["']?host\b/, severity: 'medium', what: "the host's process namespace" },
-  { pattern: /(?:^|\s)(--net|--network)(?:\s+|=)["']?host\b/, severity: 'medium', what: "the host's network namespace" },
+  {
+    pattern: /(?:^|\s)(--net|--network)(?:\s+|=)["']?host\b/,
+    severity: 'medium',
+    what: "the host's network namespace",
+  },
   { pattern: /(?:^|\s)(--ipc)(?:\s+|=)["']?host\b/, severity: 'medium', what: "the host's IPC namespace" },
   { pattern: /(?:^|\s)(--userns)(?:\s+|=)["']?host\b/, severity: 'medium', what: "the host's user namespace" },
 ];

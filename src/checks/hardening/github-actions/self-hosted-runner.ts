@@ -22,7 +22,7 @@ export const rule: RuleDefinition = {
     'are not reported, because GitHub-hosted larger runners use groups too.',
   rationale:
     'Self-hosted runners are not wiped between jobs. A fork pull request that runs on one executes the ' +
-    'contributor\'s code on your machine: it can install a persistent backdoor, read credentials left by ' +
+    "contributor's code on your machine: it can install a persistent backdoor, read credentials left by " +
     'other jobs (cloud metadata, Docker credentials, caches), and tamper with later release builds that run ' +
     'on the same runner. GitHub advises never to use self-hosted runners with public repositories.',
   fix:
@@ -43,12 +43,19 @@ const HIGH = new Set(['pull_request', 'pull_request_target', 'pull_request_revie
 function selfHostedLabel(job: JobModel, workflow: WorkflowModel): Node | undefined {
   const doc = workflow.doc;
   const value = job.runsOn?.value;
-  const labels = asMap(value, doc) ? stringList(get(asMap(value, doc), 'labels', doc)?.value, doc) : stringList(value, doc);
+  const labels = asMap(value, doc)
+    ? stringList(get(asMap(value, doc), 'labels', doc)?.value, doc)
+    : stringList(value, doc);
   for (const label of labels) {
     if (label.text.trim().toLowerCase() === 'self-hosted') return label.node;
     const fenced = findExpressions(label.text);
     const parsed = fenced.length === 1 && fenced[0]!.closed ? parseExpression(fenced[0]!.body) : undefined;
-    if (!parsed?.ok || parsed.expr.kind !== 'context' || parsed.expr.parts[0] !== 'matrix' || parsed.expr.parts.length !== 2)
+    if (
+      !parsed?.ok ||
+      parsed.expr.kind !== 'context' ||
+      parsed.expr.parts[0] !== 'matrix' ||
+      parsed.expr.parts.length !== 2
+    )
       continue;
     const values = matrixValues(job, parsed.expr.parts[1]!, doc) ?? [];
     const hit = values.find((v) => v.value.trim().toLowerCase() === 'self-hosted');
@@ -59,7 +66,9 @@ function selfHostedLabel(job: JobModel, workflow: WorkflowModel): Node | undefin
 
 export function run(workflow: WorkflowModel): RawFinding[] {
   if (workflow.kind !== 'workflow') return [];
-  const triggers = workflow.triggers.filter((t) => (PUBLIC_TRIGGERS as readonly string[]).includes(t.name)).map((t) => t.name);
+  const triggers = workflow.triggers
+    .filter((t) => (PUBLIC_TRIGGERS as readonly string[]).includes(t.name))
+    .map((t) => t.name);
   if (triggers.length === 0) return [];
   const severity = triggers.some((t) => HIGH.has(t)) ? 'high' : 'medium';
   const findings: RawFinding[] = [];

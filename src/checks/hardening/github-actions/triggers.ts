@@ -26,7 +26,9 @@ export function hasTrigger(workflow: WorkflowModel, ...names: readonly string[])
 }
 
 export function privilegedTriggers(workflow: WorkflowModel): string[] {
-  return workflow.triggers.filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name)).map((t) => t.name);
+  return workflow.triggers
+    .filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name))
+    .map((t) => t.name);
 }
 
 /** Runs on `release` or on pushed tags: the workflow most likely builds something that ships. */

@@ -19,7 +19,7 @@ export const rule: RuleDefinition = {
     'image with no tag or `:latest`, medium for a tag. An image given as `${{ matrix.<key> }}` is checked ' +
     'for every literal value of that matrix key; other expressions cannot be resolved and are not reported.',
   rationale:
-    'The job runs its steps inside the container image, with the job\'s token and secrets. A tag can be ' +
+    "The job runs its steps inside the container image, with the job's token and secrets. A tag can be " +
     're-pushed by whoever controls the image repository (or its registry credentials), silently changing ' +
     'the environment every build runs in. A digest names exactly one image.',
   fix:
@@ -36,7 +36,10 @@ export function judgeImage(image: string): { severity: Severity; message: string
   if (value === '' || /@sha256:[0-9a-f]{64}$/i.test(value)) return undefined;
   const tag = /:([^/:@]+)$/.exec(value)?.[1];
   if (tag === undefined || tag === 'latest')
-    return { severity: 'high', message: `\`${value}\` is ${tag ? 'the mutable `latest` tag' : 'unpinned (implicitly :latest)'}` };
+    return {
+      severity: 'high',
+      message: `\`${value}\` is ${tag ? 'the mutable `latest` tag' : 'unpinned (implicitly :latest)'}`,
+    };
   return { severity: 'medium', message: `\`${value}\` is pinned by tag, not by digest` };
 }
 
@@ -69,7 +72,9 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   for (const job of workflow.jobs) {
     const images: { where: string; node: Node | undefined }[] = [];
     if (job.container?.value) {
-      const node = asScalar(job.container.value, doc) ? job.container.value : get(asMap(job.container.value, doc), 'image', doc)?.value;
+      const node = asScalar(job.container.value, doc)
+        ? job.container.value
+        : get(asMap(job.container.value, doc), 'image', doc)?.value;
       images.push({ where: 'container', node });
     }
     for (const service of entries(job.services, doc)) {

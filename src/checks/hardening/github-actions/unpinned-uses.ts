@@ -19,7 +19,7 @@ export const rule: RuleDefinition = {
     'matching `checks.hardening.allowed-unpinned` in the policy (globs such as `actions/*` or ' +
     '`github/codeql-action`) may use tags.',
   rationale:
-    'Tags and branches are mutable: whoever controls the action\'s repository (its maintainer, or an attacker ' +
+    "Tags and branches are mutable: whoever controls the action's repository (its maintainer, or an attacker " +
     'who stole their credentials) can point `v4` at new code, and every workflow using it runs that code on ' +
     'its next run, with its secrets. This happened to `tj-actions/changed-files` in March 2025, when every tag ' +
     'was moved to a commit that dumped CI secrets into public logs. A commit SHA cannot be moved.',
@@ -106,7 +106,8 @@ export function run(workflow: WorkflowModel, options: AuditOptions): RawFinding[
   for (const job of workflow.jobs) {
     if (job.uses) check(job.uses, job, `Job ${job.id} calls a reusable workflow`);
     for (const step of job.steps) {
-      if (step.uses) check(step.uses, job, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`);
+      if (step.uses)
+        check(step.uses, job, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`);
     }
   }
   return findings;

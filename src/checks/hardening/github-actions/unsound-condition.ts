@@ -15,7 +15,7 @@ export const rule: RuleDefinition = {
   description:
     'Reports job and step `if:` conditions that contain `${{ … }}` together with any other text, including ' +
     'the trailing newline of a `|` or `>` block scalar or a second expression: `if: |` followed by ' +
-    '`${{ github.actor == \'dependabot[bot]\' }}`, or `if: ${{ a }} && ${{ b }}`.',
+    "`${{ github.actor == 'dependabot[bot]' }}`, or `if: ${{ a }} && ${{ b }}`.",
   rationale:
     'When an `if:` contains text outside the fence, GitHub evaluates the whole value as a string template: ' +
     'the result is the text `false\\n` or `true && false`, a non-empty string, which is truthy. The job or ' +
@@ -24,7 +24,7 @@ export const rule: RuleDefinition = {
   fix:
     'Write the condition as one bare expression, without a block scalar or with the strip indicator `|-`:\n\n' +
     '```yaml\n# Always true (the value is "…\\n")\nif: |\n  ${{ github.event_name == \'push\' }}\n\n' +
-    '# Correct\nif: github.event_name == \'push\'\n# or\nif: |-\n  ${{ github.event_name == \'push\' }}\n```',
+    "# Correct\nif: github.event_name == 'push'\n# or\nif: |-\n  ${{ github.event_name == 'push' }}\n```",
   references: [
     `${ZIZMOR_AUDITS}#unsound-condition`,
     'https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#example-expression-in-an-if-conditional',
@@ -52,7 +52,9 @@ export function run(workflow: WorkflowModel): RawFinding[] {
         span: nodeSpan(workflow, scalar),
         job,
         key: keys.next(key),
-        fix: block ? 'Use `|-` (or `>-`) or a plain `if:` with a bare expression.' : 'Write the condition as one bare expression without `${{ }}` fences.',
+        fix: block
+          ? 'Use `|-` (or `>-`) or a plain `if:` with a bare expression.'
+          : 'Write the condition as one bare expression without `${{ }}` fences.',
       }),
     );
   };

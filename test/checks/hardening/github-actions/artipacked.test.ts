@@ -29,14 +29,29 @@ describe('gha/artipacked', () => {
 
   it('is high in privileged-trigger workflows even without uploads', () => {
     const findings = lint(
-      yaml('on: workflow_run', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: actions/checkout@${SHA}`),
+      yaml(
+        'on: workflow_run',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/checkout@${SHA}`,
+      ),
     );
     expect(atSev(findings, RULE)).toEqual(['6:15 high']);
   });
 
   it('does not report workflows that neither upload nor run privileged', () => {
     const findings = lint(
-      yaml('on: pull_request', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: actions/checkout@${SHA}`, '      - run: make'),
+      yaml(
+        'on: pull_request',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/checkout@${SHA}`,
+        '      - run: make',
+      ),
     );
     expect(only(findings, RULE)).toEqual([]);
   });

@@ -23,8 +23,26 @@ const STEPS = [
 
 describe('gha/cache-poisoning', () => {
   it('reports cache restores in tag-triggered release workflows', () => {
-    const findings = lint(yaml('on:', '  push:', '    tags: ["v*"]', 'jobs:', '  release:', '    runs-on: ubuntu-latest', '    steps:', ...STEPS));
-    expect(atSev(findings, RULE)).toEqual(['8:15 high', '12:18 high', '14:15 high', '17:15 high', '18:15 high', '21:23 high']);
+    const findings = lint(
+      yaml(
+        'on:',
+        '  push:',
+        '    tags: ["v*"]',
+        'jobs:',
+        '  release:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        ...STEPS,
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual([
+      '8:15 high',
+      '12:18 high',
+      '14:15 high',
+      '17:15 high',
+      '18:15 high',
+      '21:23 high',
+    ]);
   });
 
   it('reports workflows that publish, even without a release trigger', () => {
@@ -47,13 +65,32 @@ describe('gha/cache-poisoning', () => {
 
   it('reports release: triggers', () => {
     const findings = lint(
-      yaml('on:', '  release:', '    types: [published]', 'jobs:', '  a:', '    runs-on: x', '    steps:', `      - uses: actions/cache/restore@${SHA}`),
+      yaml(
+        'on:',
+        '  release:',
+        '    types: [published]',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        `      - uses: actions/cache/restore@${SHA}`,
+      ),
     );
     expect(atSev(findings, RULE)).toEqual(['8:15 high']);
   });
 
   it('does not report caches in ordinary CI workflows', () => {
-    const findings = lint(yaml('on: [push, pull_request]', 'jobs:', '  test:', '    runs-on: ubuntu-latest', '    steps:', ...STEPS, '      - run: npm test'));
+    const findings = lint(
+      yaml(
+        'on: [push, pull_request]',
+        'jobs:',
+        '  test:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        ...STEPS,
+        '      - run: npm test',
+      ),
+    );
     expect(only(findings, RULE)).toEqual([]);
   });
 });

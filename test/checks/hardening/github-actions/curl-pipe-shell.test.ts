@@ -53,7 +53,10 @@ describe('gha/curl-pipe-shell', () => {
   });
 
   it('checks composite actions', () => {
-    const findings = lint(yaml('runs:', '  using: composite', '  steps:', '    - run: curl -s https://x | bash', '      shell: bash'), 'action.yml');
+    const findings = lint(
+      yaml('runs:', '  using: composite', '  steps:', '    - run: curl -s https://x | bash', '      shell: bash'),
+      'action.yml',
+    );
     expect(only(findings, RULE)).toHaveLength(1);
   });
 });

@@ -6,12 +6,17 @@ const SHA = '08eba0b27e820071cde6df949e0beb9ba4906955';
 
 describe('gha/dangerous-triggers', () => {
   it('reports pull_request_target and workflow_run in every on: form', () => {
-    expect(atSev(lint(yaml('on: pull_request_target', 'jobs: { a: { runs-on: x, steps: [] } }')), RULE)).toEqual(['1:5 medium']);
+    expect(atSev(lint(yaml('on: pull_request_target', 'jobs: { a: { runs-on: x, steps: [] } }')), RULE)).toEqual([
+      '1:5 medium',
+    ]);
     expect(atSev(lint(yaml('on: [push, workflow_run]', 'jobs: { a: { runs-on: x, steps: [] } }')), RULE)).toEqual([
       '1:12 medium',
     ]);
     expect(
-      atSev(lint(yaml('on:', '  workflow_run:', '    workflows: [ci]', 'jobs: { a: { runs-on: x, steps: [] } }')), RULE),
+      atSev(
+        lint(yaml('on:', '  workflow_run:', '    workflows: [ci]', 'jobs: { a: { runs-on: x, steps: [] } }')),
+        RULE,
+      ),
     ).toEqual(['2:3 medium']);
   });
 

@@ -6,13 +6,24 @@ const SHA = '08eba0b27e820071cde6df949e0beb9ba4906955';
 
 describe('gha/excessive-permissions', () => {
   it('reports a missing top-level block at the first key when a job has none either', () => {
-    const findings = lint(yaml('name: ci', 'on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: make'));
+    const findings = lint(
+      yaml('name: ci', 'on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: make'),
+    );
     expect(atSev(findings, RULE)).toEqual(['1:1 medium']);
   });
 
   it('accepts a missing top-level block when every job sets its own permissions', () => {
     const findings = lint(
-      yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    permissions: { contents: read }', '    steps: [{ run: make }]', '  b:', '    uses: ./.github/workflows/x.yml'),
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    permissions: { contents: read }',
+        '    steps: [{ run: make }]',
+        '  b:',
+        '    uses: ./.github/workflows/x.yml',
+      ),
     );
     expect(only(findings, RULE)).toEqual([]);
   });
@@ -20,10 +31,27 @@ describe('gha/excessive-permissions', () => {
   it('reports write-all (high at the top, medium on a job) and top-level write scopes', () => {
     const top = lint(yaml('on: push', 'permissions: write-all', 'jobs: { a: { runs-on: x, steps: [] } }'));
     expect(atSev(top, RULE)).toEqual(['2:14 high']);
-    const job = lint(yaml('on: push', 'permissions: {}', 'jobs:', '  a:', '    runs-on: x', '    permissions: write-all', '    steps: []'));
+    const job = lint(
+      yaml(
+        'on: push',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    permissions: write-all',
+        '    steps: []',
+      ),
+    );
     expect(atSev(job, RULE)).toEqual(['6:18 medium']);
     const scopes = lint(
-      yaml('on: push', 'permissions:', '  contents: write', '  id-token: write', '  issues: read', 'jobs: { a: { runs-on: x, steps: [] } }'),
+      yaml(
+        'on: push',
+        'permissions:',
+        '  contents: write',
+        '  id-token: write',
+        '  issues: read',
+        'jobs: { a: { runs-on: x, steps: [] } }',
+      ),
     );
     expect(atSev(scopes, RULE)).toEqual(['3:13 medium', '4:13 medium']);
   });

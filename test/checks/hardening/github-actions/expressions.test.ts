@@ -38,19 +38,37 @@ describe('findExpressions', () => {
   });
 
   it('is bounded', () => {
-    expect(findExpressions('${{ a }}'.repeat(MAX_EXPRESSIONS_PER_STRING + 50))).toHaveLength(MAX_EXPRESSIONS_PER_STRING);
+    expect(findExpressions('${{ a }}'.repeat(MAX_EXPRESSIONS_PER_STRING + 50))).toHaveLength(
+      MAX_EXPRESSIONS_PER_STRING,
+    );
   });
 });
 
 describe('tokenize and parse', () => {
   it('reads numbers, strings with escaped quotes, operators and hyphenated names', () => {
     const kinds = tokenize("steps.my-step.outputs.x != 'it''s' && -1.5 <= 0x1F").map((t) => t.text);
-    expect(kinds).toEqual(['steps', '.', 'my-step', '.', 'outputs', '.', 'x', '!=', "it's", '&&', '-1.5', '<=', '0x1F']);
+    expect(kinds).toEqual([
+      'steps',
+      '.',
+      'my-step',
+      '.',
+      'outputs',
+      '.',
+      'x',
+      '!=',
+      "it's",
+      '&&',
+      '-1.5',
+      '<=',
+      '0x1F',
+    ]);
   });
 
   it('normalizes index access and case in context paths', () => {
     const parsed = parseExpression("GitHub.Event['pull_request'].commits[0].Message");
-    expect(parsed.ok && allContexts(parsed.expr).map(pathText)).toEqual(['github.event.pull_request.commits.*.message']);
+    expect(parsed.ok && allContexts(parsed.expr).map(pathText)).toEqual([
+      'github.event.pull_request.commits.*.message',
+    ]);
   });
 
   it('rejects malformed expressions without throwing', () => {

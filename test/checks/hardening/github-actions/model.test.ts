@@ -93,13 +93,22 @@ describe('structure', () => {
 
   it('reads composite actions and skips other action kinds', () => {
     const composite = model(
-      yaml('name: x', 'inputs:', '  who: {}', 'runs:', '  using: composite', '  steps:', '    - run: echo hi', '      shell: bash'),
+      yaml(
+        'name: x',
+        'inputs:',
+        '  who: {}',
+        'runs:',
+        '  using: composite',
+        '  steps:',
+        '    - run: echo hi',
+        '      shell: bash',
+      ),
       'action.yml',
     );
     expect(composite.kind).toBe('action');
     expect(composite.jobs[0]?.steps[0]?.run?.value).toBe('echo hi');
     expect(composite.inputs.get('who')).toBe('string');
-    expect(loadWorkflow('action.yml', yaml('runs:', "  using: node20", '  main: index.js')).kind).toBe('skip');
+    expect(loadWorkflow('action.yml', yaml('runs:', '  using: node20', '  main: index.js')).kind).toBe('skip');
     expect(loadWorkflow('action.yml', yaml('runs:', '  using: docker', '  image: Dockerfile')).kind).toBe('skip');
   });
 
@@ -132,12 +141,25 @@ describe('bad input', () => {
   });
 
   it('reports an expression that does not parse at its ${{', () => {
-    const findings = lint(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: |', '          echo ok', '          echo ${{ foo( }}'));
+    const findings = lint(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: |',
+        '          echo ok',
+        '          echo ${{ foo( }}',
+      ),
+    );
     expect(at(findings, 'hardening/parse-error')).toEqual(['8:16']);
   });
 
   it('reports an unterminated expression', () => {
-    const findings = lint(yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo ${{ github.sha'));
+    const findings = lint(
+      yaml('on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo ${{ github.sha'),
+    );
     expect(at(findings, 'hardening/parse-error')).toEqual(['6:19']);
   });
 

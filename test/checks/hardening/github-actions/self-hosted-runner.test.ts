@@ -43,7 +43,9 @@ describe('gha/self-hosted-runner', () => {
   });
 
   it('does not report workflows only maintainers can trigger', () => {
-    const findings = lint(yaml('on: [push, workflow_dispatch, schedule]', 'jobs:', '  a:', '    runs-on: self-hosted', '    steps: []'));
+    const findings = lint(
+      yaml('on: [push, workflow_dispatch, schedule]', 'jobs:', '  a:', '    runs-on: self-hosted', '    steps: []'),
+    );
     expect(only(findings, RULE)).toEqual([]);
   });
 });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { at, atSev, lint, only, yaml } from './helpers.js';
 
 const RULE = 'gha/template-injection';
-const HEAD = ['on: pull_request_target', 'permissions: {}', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:'];
+const HEAD = [
+  'on: pull_request_target',
+  'permissions: {}',
+  'jobs:',
+  '  a:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+];
 
 describe('gha/template-injection', () => {
   it('points inside a run: | block at the ${{ on its real line', () => {
@@ -170,7 +177,15 @@ describe('gha/template-injection', () => {
 
   it('numbers repeated occurrences in the key, without line numbers', () => {
     const findings = only(
-      lint(yaml(...HEAD, '      - id: s', '        run: |', '          a ${{ github.head_ref }}', '          b ${{ github.head_ref }}')),
+      lint(
+        yaml(
+          ...HEAD,
+          '      - id: s',
+          '        run: |',
+          '          a ${{ github.head_ref }}',
+          '          b ${{ github.head_ref }}',
+        ),
+      ),
       RULE,
     );
     expect(findings.map((f) => f.key)).toEqual(['a/s/run/github.head_ref', 'a/s/run/github.head_ref#2']);
@@ -178,7 +193,11 @@ describe('gha/template-injection', () => {
 
   it('is not fooled by ${{ inside a run: header comment', () => {
     const findings = lint(
-      yaml(...HEAD, '      - run: | # ${{ github.head_ref }} in a comment is not part of the value', '          echo ${{ github.head_ref }}'),
+      yaml(
+        ...HEAD,
+        '      - run: | # ${{ github.head_ref }} in a comment is not part of the value',
+        '          echo ${{ github.head_ref }}',
+      ),
     );
     // The comment makes the occurrence count differ, so the finding falls back to the scalar start.
     expect(at(findings, RULE)).toEqual(['7:14']);

@@ -43,11 +43,19 @@ describe('gha/unpinned-uses', () => {
 
   it('lets the policy allow tags for trusted owners and repositories', () => {
     const findings = lint(WF, '.github/workflows/ci.yml', ['actions/*', 'github/codeql-action']);
-    expect(atSev(findings, RULE)).toEqual(['9:15 medium', '11:15 medium', '12:15 high', '15:15 medium', '17:11 medium']);
+    expect(atSev(findings, RULE)).toEqual([
+      '9:15 medium',
+      '11:15 medium',
+      '12:15 high',
+      '15:15 medium',
+      '17:11 medium',
+    ]);
   });
 
   it('reports a uses: with no ref at all as high', () => {
-    const findings = lint(yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: some/action'));
+    const findings = lint(
+      yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps:', '      - uses: some/action'),
+    );
     expect(atSev(findings, RULE)).toEqual(['6:15 high']);
   });
 
