@@ -10,7 +10,9 @@ export const rule: RuleDefinition = {
   check: 'hardening',
   title: 'Reusable workflow receives every secret',
   severity: 'medium',
-  description: 'Reports reusable workflow calls (`jobs.<id>.uses`) with `secrets: inherit`.',
+  description:
+    'Reports reusable workflow calls (`jobs.<id>.uses`, local or in another repository) that pass ' +
+    '`secrets: inherit` instead of naming the secrets the called workflow declares.',
   rationale:
     '`secrets: inherit` hands the called workflow every secret the caller can see: repository, environment ' +
     'and organisation secrets, including ones it never needs. If the called workflow is compromised, moved to ' +
