@@ -53,7 +53,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
         const match = WRITES.map((re) => re.exec(line.text)).find((m) => m !== null);
         if (!match) continue;
         const file = /PATH/i.test(match[1]!) ? 'GITHUB_PATH' : 'GITHUB_ENV';
-        const tainted = taintedExpressions(line.text, workflow, job);
+        const tainted = taintedExpressions(line.text, workflow, job, step);
         if (privileged.length === 0 && tainted.length === 0) continue;
         const fileIndex = match.index + match[0].lastIndexOf(match[1]!) + match[1]!.indexOf('GITHUB_');
         const reason =

@@ -3,7 +3,8 @@ import { severityRank } from '../../../core/severity.js';
 import { githubContextCapability, legacyDispatchInput } from './contexts.js';
 import { findExpressions, flowingContexts, parseExpression, pathText } from './expressions.js';
 import type { FencedExpression, PathPart } from './expressions.js';
-import type { JobModel, WorkflowModel } from './model.js';
+import type { JobModel, StepModel, WorkflowModel } from './model.js';
+import { entries, scalarText } from './yaml-nodes.js';
 import { matrixIsStatic } from './matrix.js';
 
 export interface TaintedContext {
@@ -20,6 +21,8 @@ export function classifyContext(
   parts: readonly PathPart[],
   workflow: WorkflowModel,
   job: JobModel | undefined,
+  step?: StepModel,
+  depth = 0,
 ): TaintedContext | undefined {
   const context = pathText(parts);
   const head = parts[0];
@@ -43,10 +46,50 @@ export function classifyContext(
   if (head === 'inputs' && parts.length >= 2) return classifyInput(context, parts[1]!, workflow);
   if ((head === 'steps' || head === 'needs') && parts[2] === 'outputs')
     return { context, severity: 'low', why: 'is the output of another step or job, which may carry untrusted data' };
+  if (head === 'env' && parts.length === 2 && parts[1] !== '*')
+    return classifyEnv(context, parts[1]!, workflow, job, step, depth);
   if (head === 'matrix' && job && !matrixIsStatic(job, parts, workflow.doc))
     return { context, severity: 'low', why: 'comes from a matrix built at run time' };
   return undefined;
 }
+
+/**
+ * `${{ env.NAME }}` re-expands the variable's value into the code, so it is as dangerous as what the
+ * nearest `env:` (step, then job, then workflow) put into it. A name defined nowhere was probably written to
+ * `$GITHUB_ENV` at run time, which may carry untrusted data: low.
+ */
+function classifyEnv(
+  context: string,
+  name: string,
+  workflow: WorkflowModel,
+  job: JobModel | undefined,
+  step: StepModel | undefined,
+  depth: number,
+): TaintedContext | undefined {
+  const doc = workflow.doc;
+  const entry = [step?.env, job?.env, workflow.env]
+    .map((env) => entries(env, doc).find((e) => e.key.toLowerCase() === name))
+    .find((e) => e !== undefined);
+  if (!entry)
+    return {
+      context,
+      severity: 'low',
+      why: 'is not defined in the workflow, so it may be set at run time from untrusted data',
+    };
+  const value = scalarText(entry.value, doc);
+  if (value === undefined || depth >= MAX_ENV_DEPTH) return undefined;
+  const inner = taintedExpressions(value, workflow, job, step, depth + 1)[0];
+  return inner
+    ? {
+        context,
+        severity: inner.severity,
+        why: `is set from ${inner.contexts[0]!.context}, which ${inner.contexts[0]!.why}`,
+      }
+    : undefined;
+}
+
+/** env values that reference other env values are followed this many times. */
+const MAX_ENV_DEPTH = 4;
 
 function classifyInput(context: string, name: string, workflow: WorkflowModel): TaintedContext | undefined {
   if (name === '*') return { context, severity: 'medium', why: 'includes every input' };
@@ -76,6 +119,8 @@ export function taintedExpressions(
   text: string,
   workflow: WorkflowModel,
   job: JobModel | undefined,
+  step?: StepModel,
+  depth = 0,
 ): TaintedExpression[] {
   const out: TaintedExpression[] = [];
   for (const expression of findExpressions(text)) {
@@ -85,7 +130,7 @@ export function taintedExpressions(
     const seen = new Set<string>();
     const contexts: TaintedContext[] = [];
     for (const parts of flowingContexts(parsed.expr)) {
-      const tainted = classifyContext(parts, workflow, job);
+      const tainted = classifyContext(parts, workflow, job, step, depth);
       if (!tainted || seen.has(tainted.context)) continue;
       seen.add(tainted.context);
       contexts.push(tainted);

@@ -78,7 +78,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   for (const job of workflow.jobs) {
     for (const step of job.steps) {
       for (const sink of sinks(step, workflow)) {
-        for (const tainted of taintedExpressions(sink.value.value, workflow, job)) {
+        for (const tainted of taintedExpressions(sink.value.value, workflow, job, step)) {
           const { expression, contexts } = tainted;
           const worst = contexts[0]!;
           const list = contexts.map((c) => `\`${c.context}\` ${c.why}`).join('; ');

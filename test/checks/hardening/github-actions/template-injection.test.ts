@@ -202,4 +202,31 @@ describe('gha/template-injection', () => {
     // The comment makes the occurrence count differ, so the finding falls back to the scalar start.
     expect(at(findings, RULE)).toEqual(['7:14']);
   });
+
+  it('follows ${{ env.X }} back to the env: that set it', () => {
+    const findings = lint(
+      yaml(
+        'on: issues',
+        'permissions: {}',
+        'env:',
+        '  TITLE: ${{ github.event.issue.title }}',
+        '  STATIC: hello',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    env:',
+        '      REF: ${{ github.ref_name }}',
+        '    steps:',
+        '      - env:',
+        '          STATIC: ${{ github.event.issue.body }}',
+        '        run: |',
+        '          echo "${{ env.TITLE }}"',
+        '          echo "${{ env.REF }}" "${{ env.STATIC }}"',
+        '          echo "$TITLE"',
+        '      - run: echo "${{ env.STATIC }}" "${{ env.FROM_GITHUB_ENV }}"',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['15:17 high', '16:17 medium', '16:34 high', '18:40 low']);
+    expect(only(findings, RULE)[0]!.message).toContain('is set from github.event.issue.title');
+  });
 });
