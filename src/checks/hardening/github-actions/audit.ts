@@ -47,27 +47,44 @@ export function spanInScalar(
   const range = scalar.range;
   const needle = value.slice(offset, offset + length);
   if (!range || needle.length === 0 || needle.includes('\n')) return nodeSpan(workflow, scalar);
-  const source = workflow.text.slice(range[0], range[1]);
-  const before = occurrences(value, needle, offset);
-  const valueTotal = occurrences(value, needle, value.length);
-  const sourceOffsets = occurrenceOffsets(source, needle, valueTotal + 1);
-  const at = sourceOffsets[before];
-  if (sourceOffsets.length !== valueTotal || at === undefined) return nodeSpan(workflow, scalar);
+  const { valueOffsets, sourceOffsets } = occurrenceTable(workflow, scalar, value, needle);
+  const k = valueOffsets.indexOf(offset);
+  const at = sourceOffsets[k];
+  if (k < 0 || sourceOffsets.length !== valueOffsets.length || at === undefined) return nodeSpan(workflow, scalar);
   const start = workflow.parsed.position(range[0] + at);
   const end = workflow.parsed.position(range[0] + at + needle.length);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 
-function occurrences(text: string, needle: string, limit: number): number {
-  let count = 0;
-  for (let i = text.indexOf(needle); i >= 0 && i < limit; i = text.indexOf(needle, i + needle.length)) count++;
-  return count;
+interface OccurrenceTable {
+  valueOffsets: number[];
+  sourceOffsets: number[];
 }
 
-function occurrenceOffsets(text: string, needle: string, max: number): number[] {
+/** Occurrences of a needle in a scalar's value and source, computed once per scalar and needle. */
+const occurrenceCache = new WeakMap<Scalar, Map<string, OccurrenceTable>>();
+
+function occurrenceTable(workflow: WorkflowModel, scalar: Scalar, value: string, needle: string): OccurrenceTable {
+  let perScalar = occurrenceCache.get(scalar);
+  if (!perScalar) {
+    perScalar = new Map();
+    occurrenceCache.set(scalar, perScalar);
+  }
+  let table = perScalar.get(needle);
+  if (!table) {
+    const range = scalar.range!;
+    table = {
+      valueOffsets: occurrenceOffsets(value, needle),
+      sourceOffsets: occurrenceOffsets(workflow.text.slice(range[0], range[1]), needle),
+    };
+    perScalar.set(needle, table);
+  }
+  return table;
+}
+
+function occurrenceOffsets(text: string, needle: string): number[] {
   const out: number[] = [];
-  for (let i = text.indexOf(needle); i >= 0 && out.length < max; i = text.indexOf(needle, i + needle.length))
-    out.push(i);
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) out.push(i);
   return out;
 }
 

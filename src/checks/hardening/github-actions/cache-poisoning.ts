@@ -5,6 +5,7 @@ import type { Audit } from './audit.js';
 import { GITHUB_HARDENING, ZIZMOR_AUDITS, makeFinding, nodeSpan, stepKey } from './audit.js';
 import type { StepModel, WorkflowModel } from './model.js';
 import { usesAction, withText } from './model.js';
+import { logicalLines } from './script.js';
 import { releaseTrigger } from './triggers.js';
 
 export const rule: RuleDefinition = {
@@ -51,13 +52,26 @@ const PUBLISH_ACTIONS = [
 ];
 
 const PUBLISH_COMMANDS =
-  /\b(?:(?:npm|yarn|pnpm|poetry|uv|flit|hatch|cargo)\s+publish|twine\s+upload|(?:docker|podman)\s+(?:image\s+)?push|gem\s+push|dotnet\s+nuget\s+push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|crane\s+push|mvn\b[^\n]*\bdeploy\b|gradlew?\b[^\n]*\bpublish)/;
+  /\b(?:(?:npm|yarn|pnpm|poetry|uv|flit|hatch|cargo)\s+publish|twine\s+upload|(?:docker|podman)\s+(?:image\s+)?push|gem\s+push|dotnet\s+nuget\s+push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|crane\s+push)\b/;
+/** Build tools whose publishing is a goal somewhere on the command line: tool and goal tested separately. */
+const PUBLISH_GOALS: [RegExp, RegExp][] = [
+  [/\bmvnw?\b/, /\bdeploy\b/],
+  [/\bgradlew?\b/, /\bpublish\w*/],
+];
+
+function publishingScript(script: string): boolean {
+  return logicalLines(script).some(
+    (line) =>
+      PUBLISH_COMMANDS.test(line.text) ||
+      PUBLISH_GOALS.some(([tool, goal]) => tool.test(line.text) && goal.test(line.text)),
+  );
+}
 
 function publishes(step: StepModel, workflow: WorkflowModel): boolean {
   if (usesAction(step, ...PUBLISH_ACTIONS)) return true;
   if (usesAction(step, 'docker/build-push-action', 'docker/bake-action'))
     return withText(step, 'push', workflow.doc)?.trim().toLowerCase() === 'true';
-  return step.run !== undefined && PUBLISH_COMMANDS.test(step.run.value);
+  return step.run !== undefined && publishingScript(step.run.value);
 }
 
 const FALSY = new Set(['false', '', '0']);

@@ -36,17 +36,27 @@ export const rule: RuleDefinition = {
 const DOWNLOADER = /\b(curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/i;
 const INTERPRETER =
   /^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/\S*\/)?(?:ba|z|k|da|fi|c|tc)?sh\b|^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression)\b/i;
-const SUBSTITUTION = [
-  /\b(?:(?:ba|z|k|da)?sh|source|eval)\b[^|;&\n]*?(?:<\(|\$\()\s*(curl|wget)\b/i,
-  /(?:^|[\s;&|])\.\s+<\(\s*(curl|wget)\b/i,
-  /\b(?:iex|Invoke-Expression)\b[^\n]*?\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i,
-];
+/** `<(curl …)` / `$(curl …)`: executed when the command around it is a shell, `source`, `.` or `eval`. */
+const SUBSTITUTED_DOWNLOAD = /(?:<\(|\$\()\s*(curl|wget)\b/gi;
+const SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)\s/i;
+const POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
+const POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
 
 /** Index in `text` of the downloader whose output is executed, or -1. */
 export function pipedDownload(text: string): { index: number; tool: string } | undefined {
-  for (const pattern of SUBSTITUTION) {
-    const m = pattern.exec(text);
-    if (m) return { index: m.index + m[0].lastIndexOf(m[1]!), tool: m[1]! };
+  // Each search below is a single linear regex pass; the command prefix is checked separately.
+  for (const m of text.matchAll(SUBSTITUTED_DOWNLOAD)) {
+    const prefix = text.slice(0, m.index);
+    const command = prefix.slice(
+      Math.max(prefix.lastIndexOf(';'), prefix.lastIndexOf('&&'), prefix.lastIndexOf('||')) + 1,
+    );
+    if (SUBSTITUTION_RUNNER.test(` ${command}`)) return { index: m.index + m[0].length - m[1]!.length, tool: m[1]! };
+  }
+  const evaluation = POWERSHELL_EVAL.exec(text);
+  if (evaluation) {
+    const rest = text.slice(evaluation.index);
+    const download = POWERSHELL_DOWNLOAD.exec(rest);
+    if (download) return { index: evaluation.index + download.index, tool: download[1]! };
   }
   // Pipelines are separated by ;, && and ||; within one, a downloader feeding a later interpreter stage.
   let offset = 0;

@@ -60,10 +60,18 @@ const PR_HEAD_PATTERNS = [
   /github\.event\.pull_request\.head\.repo\.full_name\b/i,
 ];
 
-const SHELL_CHECKOUT = [
-  /\bgh\s+pr\s+checkout\b/,
-  /\bgit\s+(fetch|pull|checkout)\b[^\n]*\bpull\/[^\s/]+\/(head|merge)\b/,
-];
+const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+const GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
+const PULL_REF = /\bpull\/(?:\$\{\{[^}]{0,200}\}\}|[^\s/]+)\/(?:head|merge)\b/;
+
+/** `gh pr checkout`, or a git fetch/pull/checkout of `pull/<n>/head|merge` (two linear passes). */
+function shellCheckout(text: string): { index: number; text: string } | undefined {
+  const gh = GH_PR_CHECKOUT.exec(text);
+  if (gh) return { index: gh.index, text: gh[0] };
+  const git = GIT_FETCH.exec(text);
+  if (git && PULL_REF.test(text.slice(git.index))) return { index: git.index, text: git[0] };
+  return undefined;
+}
 
 interface HeadCheckout {
   step: StepModel;
@@ -90,12 +98,8 @@ function headCheckout(step: StepModel, workflow: WorkflowModel): HeadCheckout | 
   }
   if (step.run) {
     for (const line of logicalLines(step.run.value)) {
-      for (const pattern of SHELL_CHECKOUT) {
-        const m = pattern.exec(line.text);
-        if (m) {
-          return { step, value: step.run, offset: scriptOffset(line, m.index), length: 2, text: m[0] };
-        }
-      }
+      const hit = shellCheckout(line.text);
+      if (hit) return { step, value: step.run, offset: scriptOffset(line, hit.index), length: 2, text: hit.text };
     }
   }
   return undefined;

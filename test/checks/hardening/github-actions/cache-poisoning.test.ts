@@ -93,4 +93,21 @@ describe('gha/cache-poisoning', () => {
     );
     expect(only(findings, RULE)).toEqual([]);
   });
+
+  it('detects Maven and Gradle publishing goals anywhere on the command line', () => {
+    const wf = (cmd: string): string =>
+      yaml(
+        'on: workflow_dispatch',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        `      - uses: actions/cache@${SHA}`,
+        `      - run: ${cmd}`,
+      );
+    expect(atSev(lint(wf('./mvnw -B -DskipTests clean deploy')), RULE)).toEqual(['6:15 high']);
+    expect(atSev(lint(wf('./gradlew build publishToSonatype')), RULE)).toEqual(['6:15 high']);
+    expect(only(lint(wf('./gradlew build test')), RULE)).toEqual([]);
+    expect(only(lint(wf('echo deploy later')), RULE)).toEqual([]);
+  });
 });

@@ -59,4 +59,11 @@ describe('gha/curl-pipe-shell', () => {
     );
     expect(only(findings, RULE)).toHaveLength(1);
   });
+
+  it('stays linear on adversarial script lines', () => {
+    for (const line of ['sh '.repeat(5000), 'iex '.repeat(5000), '$( '.repeat(5000), 'curl | '.repeat(3000)]) {
+      expect(() => pipedDownload(line)).not.toThrow();
+    }
+    expect(pipedDownload('curl | '.repeat(3000))).toBeUndefined();
+  });
 });

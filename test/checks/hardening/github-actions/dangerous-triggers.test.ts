@@ -128,4 +128,22 @@ describe('gha/dangerous-triggers', () => {
     );
     expect(only(findings, RULE)).toEqual([]);
   });
+
+  it('recognizes git fetch of a pull ref in a script', () => {
+    const findings = lint(
+      yaml(
+        'on: pull_request_target',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: |',
+        '          git fetch origin pull/${{ github.event.number }}/head:pr && git checkout pr',
+        '      - run: make',
+        '      - run: git fetch origin main',
+        '      - run: make',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['1:5 medium', '7:11 critical']);
+  });
 });
