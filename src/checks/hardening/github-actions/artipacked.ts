@@ -28,7 +28,7 @@ export const rule: RuleDefinition = {
   references: [
     `${ZIZMOR_AUDITS}#artipacked`,
     'https://unit42.paloaltonetworks.com/github-repo-artifacts-leak-tokens/',
-    `${GITHUB_HARDENING}#using-secrets`,
+    GITHUB_HARDENING,
   ],
 };
 

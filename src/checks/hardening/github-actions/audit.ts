@@ -129,4 +129,6 @@ export class KeyCounter {
 
 export const ZIZMOR_AUDITS = 'https://docs.zizmor.sh/audits/';
 export const SCORECARD_CHECKS = 'https://github.com/ossf/scorecard/blob/main/docs/checks.md';
+/** GitHub's "Secure use reference" and "Script injections" pages for Actions. */
 export const GITHUB_HARDENING = 'https://docs.github.com/en/actions/reference/security/secure-use';
+export const GITHUB_SCRIPT_INJECTIONS = 'https://docs.github.com/en/actions/concepts/security/script-injections';

@@ -37,7 +37,7 @@ export const rule: RuleDefinition = {
   references: [
     `${ZIZMOR_AUDITS}#cache-poisoning`,
     'https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/',
-    `${GITHUB_HARDENING}#using-third-party-actions`,
+    GITHUB_HARDENING,
   ],
 };
 

@@ -26,11 +26,7 @@ export const rule: RuleDefinition = {
     '```yaml\n- run: |\n    curl -fsSLo install.sh https://example.com/install-1.2.3.sh\n' +
     '    echo "<sha256>  install.sh" | sha256sum --check --strict\n    bash install.sh\n```\n\n' +
     'Better still, use a pinned action or a package from a package manager with a lock file.',
-  references: [
-    `${SCORECARD_CHECKS}#pinned-dependencies`,
-    'https://about.codecov.io/security-update/',
-    'https://docs.zizmor.sh/audits/',
-  ],
+  references: [`${SCORECARD_CHECKS}#pinned-dependencies`, 'https://about.codecov.io/security-update/'],
 };
 
 const DOWNLOADER = /\b(curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/i;

@@ -45,7 +45,7 @@ export const rule: RuleDefinition = {
     `${ZIZMOR_AUDITS}#dangerous-triggers`,
     `${SCORECARD_CHECKS}#dangerous-workflow`,
     'https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/',
-    `${GITHUB_HARDENING}#mitigating-the-risks-of-untrusted-code-checkout`,
+    GITHUB_HARDENING,
   ],
 };
 

@@ -41,7 +41,7 @@ export const rule: RuleDefinition = {
     `${ZIZMOR_AUDITS}#excessive-permissions`,
     `${SCORECARD_CHECKS}#token-permissions`,
     'https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#permissions',
-    `${GITHUB_HARDENING}#using-secrets`,
+    GITHUB_HARDENING,
   ],
 };
 

@@ -1,7 +1,15 @@
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
-import { GITHUB_HARDENING, KeyCounter, ZIZMOR_AUDITS, makeFinding, spanInScalar, stepKey } from './audit.js';
+import {
+  GITHUB_HARDENING,
+  GITHUB_SCRIPT_INJECTIONS,
+  KeyCounter,
+  ZIZMOR_AUDITS,
+  makeFinding,
+  spanInScalar,
+  stepKey,
+} from './audit.js';
 import type { WorkflowModel } from './model.js';
 import { logicalLines, scriptOffset } from './script.js';
 import { taintedExpressions } from './taint.js';
@@ -31,7 +39,8 @@ export const rule: RuleDefinition = {
   references: [
     `${ZIZMOR_AUDITS}#github-env`,
     'https://securitylab.github.com/resources/github-actions-untrusted-input/',
-    `${GITHUB_HARDENING}#understanding-the-risk-of-script-injections`,
+    GITHUB_SCRIPT_INJECTIONS,
+    GITHUB_HARDENING,
   ],
 };
 

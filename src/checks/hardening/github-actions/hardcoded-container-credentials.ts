@@ -26,7 +26,7 @@ export const rule: RuleDefinition = {
   references: [
     `${ZIZMOR_AUDITS}#hardcoded-container-credentials`,
     'https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idcontainercredentials',
-    `${GITHUB_HARDENING}#using-secrets`,
+    GITHUB_HARDENING,
   ],
 };
 

@@ -23,7 +23,7 @@ export const rule: RuleDefinition = {
     'Name each secret the step needs:\n\n' +
     '```yaml\n# Instead of\n- run: ./deploy.sh\n  env:\n    ALL_SECRETS: ${{ toJSON(secrets) }}\n\n' +
     '# write\n- run: ./deploy.sh\n  env:\n    DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n```',
-  references: [`${ZIZMOR_AUDITS}#overprovisioned-secrets`, `${GITHUB_HARDENING}#using-secrets`],
+  references: [`${ZIZMOR_AUDITS}#overprovisioned-secrets`, GITHUB_HARDENING],
 };
 
 function overprovisions(expr: Expr): string | undefined {

@@ -34,7 +34,6 @@ export const rule: RuleDefinition = {
     'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities',
     'https://docs.docker.com/engine/security/protect-access/',
     'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
-    'https://docs.zizmor.sh/audits/',
   ],
 };
 

@@ -24,7 +24,7 @@ export const rule: RuleDefinition = {
   references: [
     `${ZIZMOR_AUDITS}#secrets-inherit`,
     'https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idsecretsinherit',
-    `${GITHUB_HARDENING}#using-secrets`,
+    GITHUB_HARDENING,
   ],
 };
 

@@ -32,7 +32,7 @@ export const rule: RuleDefinition = {
     'Also require approval for workflows from outside collaborators in the repository settings.',
   references: [
     `${ZIZMOR_AUDITS}#self-hosted-runner`,
-    `${GITHUB_HARDENING}#hardening-for-self-hosted-runners`,
+    GITHUB_HARDENING,
     'https://docs.github.com/en/actions/how-tos/manage-runners/self-hosted-runners/add-runners',
   ],
 };

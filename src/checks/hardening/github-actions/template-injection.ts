@@ -3,6 +3,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
 import {
   GITHUB_HARDENING,
+  GITHUB_SCRIPT_INJECTIONS,
   KeyCounter,
   SCORECARD_CHECKS,
   ZIZMOR_AUDITS,
@@ -47,7 +48,8 @@ export const rule: RuleDefinition = {
     `${ZIZMOR_AUDITS}#template-injection`,
     `${SCORECARD_CHECKS}#dangerous-workflow`,
     'https://securitylab.github.com/resources/github-actions-untrusted-input/',
-    `${GITHUB_HARDENING}#understanding-the-risk-of-script-injections`,
+    GITHUB_SCRIPT_INJECTIONS,
+    GITHUB_HARDENING,
   ],
 };
 

@@ -29,11 +29,7 @@ export const rule: RuleDefinition = {
     '- uses: docker://alpine@sha256:<digest>   # alpine:3.20\n```\n\n' +
     'To accept tags for owners you trust, list them in `.containersec.yml`:\n\n' +
     '```yaml\nchecks:\n  hardening:\n    allowed-unpinned: ["actions/*", "github/codeql-action"]\n```',
-  references: [
-    `${ZIZMOR_AUDITS}#unpinned-uses`,
-    `${SCORECARD_CHECKS}#pinned-dependencies`,
-    `${GITHUB_HARDENING}#using-third-party-actions`,
-  ],
+  references: [`${ZIZMOR_AUDITS}#unpinned-uses`, `${SCORECARD_CHECKS}#pinned-dependencies`, GITHUB_HARDENING],
 };
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
