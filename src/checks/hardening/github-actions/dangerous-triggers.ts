@@ -25,7 +25,9 @@ export const rule: RuleDefinition = {
     "every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code " +
     '(`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, ' +
     '`github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch … pull/<n>/head`) and ' +
-    'then runs anything after it.',
+    "then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts " +
+    '(`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, ' +
+    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.',
   rationale:
     'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token ' +
     "that can be read-write, and access to the default branch's caches, even when a fork opened the pull " +
@@ -146,6 +148,43 @@ export function run(workflow: WorkflowModel): RawFinding[] {
           job,
           key: `checkout:${stepKey(job, step)}`,
           fix: 'Move the build/test of the pull request to a `pull_request` workflow; keep this one to trusted base-branch code.',
+        }),
+      );
+    });
+  }
+  if (workflow.triggers.some((t) => t.name === 'workflow_run')) findings.push(...artifactExecution(workflow));
+  return findings;
+}
+
+const ARTIFACT_DOWNLOADERS = ['actions/download-artifact', 'dawidd6/action-download-artifact'];
+
+/**
+ * In `workflow_run`, artifacts of the triggering run were produced by the pull request's code. Downloading
+ * them and then running anything (a script from the artifact, a build that reads it) is the same pwn request
+ * one hop removed. Reported at high: the artifact may be pure data, which is the safe pattern.
+ */
+function artifactExecution(workflow: WorkflowModel): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const job of workflow.jobs) {
+    job.steps.forEach((step, index) => {
+      if (!step.uses || !usesAction(step, ...ARTIFACT_DOWNLOADERS)) return;
+      const fromRun = [...step.with.values()].some((e) => {
+        const text = stringValue(e.value, workflow.doc)?.value ?? '';
+        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text);
+      });
+      if (!fromRun && !usesAction(step, 'dawidd6/action-download-artifact')) return;
+      const later = job.steps
+        .slice(index + 1)
+        .find((s) => s.run !== undefined || (s.uses?.value.startsWith('./') ?? false));
+      if (!later) return;
+      findings.push(
+        makeFinding(workflow, rule, {
+          severity: 'high',
+          message: `Job ${job.id} downloads artifacts of the triggering run in step ${step.label} and then runs step ${later.label}: those artifacts were produced by code the pull request controls.`,
+          span: nodeSpan(workflow, step.uses.node),
+          job,
+          key: `artifact:${stepKey(job, step)}`,
+          fix: 'Treat the artifact as untrusted data: extract it outside the workspace, validate its contents, and never execute or source it.',
         }),
       );
     });

@@ -146,4 +146,37 @@ describe('gha/dangerous-triggers', () => {
     );
     expect(atSev(findings, RULE)).toEqual(['1:5 medium', '7:11 critical']);
   });
+
+  it("reports workflow_run jobs that run something after downloading the triggering run's artifacts", () => {
+    const findings = lint(
+      yaml(
+        'on:',
+        '  workflow_run:',
+        '    workflows: [ci]',
+        '    types: [completed]',
+        'jobs:',
+        '  report:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/download-artifact@${SHA}`,
+        '        with:',
+        '          run-id: ${{ github.event.workflow_run.id }}',
+        '          github-token: ${{ github.token }}',
+        '      - run: bash ./results/post.sh',
+        '  data-only:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/download-artifact@${SHA}`,
+        '        with:',
+        '          run-id: ${{ github.event.workflow_run.id }}',
+        `      - uses: actions/github-script@${SHA}`,
+        '  own-artifacts:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/download-artifact@${SHA}`,
+        '      - run: make',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['2:3 medium', '9:15 high']);
+  });
 });
