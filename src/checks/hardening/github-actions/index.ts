@@ -3,11 +3,11 @@ import { errorMessage } from '../../../core/errors.js';
 import type { FileLinter, LintContext, SourceFile } from '../../linter.js';
 import { hardeningCommonRules } from '../common-rules.js';
 import type { Audit, AuditOptions } from './audit.js';
-import { makeFinding, spanInScalar } from './audit.js';
+import { makeFinding, nodeSpan, spanInScalar } from './audit.js';
 import { findExpressions, parseExpression } from './expressions.js';
 import { isActionPath, isWorkflowPath, loadWorkflow } from './model.js';
 import type { WorkflowModel } from './model.js';
-import { walkScalars } from './yaml-nodes.js';
+import { duplicateKeys, walkScalars } from './yaml-nodes.js';
 import { artipacked } from './artipacked.js';
 import { cachePoisoning } from './cache-poisoning.js';
 import { curlPipeShell } from './curl-pipe-shell.js';
@@ -77,7 +77,7 @@ export function lintFile(file: SourceFile, options: AuditOptions): RawFinding[] 
     ];
   }
   const workflow = loaded.model;
-  const findings = expressionErrors(workflow);
+  const findings = [...duplicateKeyErrors(workflow), ...expressionErrors(workflow)];
   for (const audit of githubActionsAudits) {
     try {
       findings.push(...audit.run(workflow, options));
@@ -94,6 +94,16 @@ export function lintFile(file: SourceFile, options: AuditOptions): RawFinding[] 
     }
   }
   return findings;
+}
+
+function duplicateKeyErrors(workflow: WorkflowModel): RawFinding[] {
+  return duplicateKeys(workflow.root, workflow.doc).map((d) =>
+    makeFinding(workflow, PARSE_ERROR, {
+      message: `\`${d.key}\` is defined twice in ${d.path.join('.') || 'the document root'}. GitHub rejects this ${workflow.kind}; only the first value was checked.`,
+      span: nodeSpan(workflow, d.keyNode),
+      key: `duplicate:${[...d.path, d.key].join('.')}`,
+    }),
+  );
 }
 
 /** `${{` that is never closed or whose body is not a valid expression: GitHub rejects the workflow. */

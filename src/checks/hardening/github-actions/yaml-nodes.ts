@@ -137,3 +137,34 @@ export function walkScalars(
     }
   }
 }
+
+/**
+ * Keys written twice in one mapping, in document order (the second occurrence). The shared parser accepts
+ * them, but GitHub rejects such a workflow ("'run' is already defined"), and a scanner reading the first
+ * value while another consumer reads the last would be a place to hide code.
+ */
+export function duplicateKeys(node: unknown, doc: Document.Parsed): { key: string; keyNode: Node; path: string[] }[] {
+  const out: { key: string; keyNode: Node; path: string[] }[] = [];
+  const seen = new Set<Node>();
+  const stack: { node: unknown; path: string[] }[] = [{ node, path: [] }];
+  let budget = MAX_WALK_NODES;
+  while (stack.length > 0 && budget-- > 0) {
+    const { node: raw, path } = stack.pop()!;
+    const n = deref(raw, doc);
+    if (!n || seen.has(n)) continue;
+    seen.add(n);
+    if (isMap(n)) {
+      const keys = new Set<string>();
+      for (const e of entries(n, doc)) {
+        if (keys.has(e.key)) out.push({ key: e.key, keyNode: e.keyNode, path });
+        keys.add(e.key);
+        stack.push({ node: e.value, path: [...path, e.key] });
+      }
+    } else if (isSeq(n)) {
+      n.items
+        .slice(0, MAX_COLLECTION_ITEMS)
+        .forEach((item, i) => stack.push({ node: item, path: [...path, String(i)] }));
+    }
+  }
+  return out.sort((a, b) => (a.keyNode.range?.[0] ?? 0) - (b.keyNode.range?.[0] ?? 0));
+}

