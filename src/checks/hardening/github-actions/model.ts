@@ -1,8 +1,8 @@
-import { isMap, isScalar } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap } from 'yaml';
 import { firstYamlError, parseYaml } from '../../../core/yaml.js';
 import type { ParsedYaml, Position } from '../../../core/yaml.js';
-import { asMap, asScalar, asSeq, entries, get, getIgnoreCase, items, scalarText } from './yaml-nodes.js';
+import { asMap, asScalar, asSeq, entries, get, items, scalarText } from './yaml-nodes.js';
 import type { Entry } from './yaml-nodes.js';
 
 /** Workflows and actions larger than this are reported instead of parsed; real ones are a few KiB. */
@@ -276,8 +276,6 @@ export function withText(step: StepModel, name: string, doc: Document.Parsed): s
   return scalarText(step.with.get(name)?.value, doc);
 }
 
-export { getIgnoreCase };
-
 /** The action a `uses:` names, lower-cased, without the `@ref` (e.g. `actions/checkout`). */
 export function usesTarget(uses: string): string {
   const at = uses.indexOf('@');
@@ -289,8 +287,4 @@ export function usesAction(step: StepModel, ...names: string[]): boolean {
   if (!step.uses) return false;
   const target = usesTarget(step.uses.value);
   return names.some((name) => target === name || target.startsWith(`${name}/`));
-}
-
-export function isMapNode(node: unknown): node is YAMLMap {
-  return isMap(node);
 }

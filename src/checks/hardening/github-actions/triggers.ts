@@ -21,10 +21,6 @@ export const PUBLIC_TRIGGERS = [
   'watch',
 ] as const;
 
-export function hasTrigger(workflow: WorkflowModel, ...names: readonly string[]): boolean {
-  return workflow.triggers.some((t) => names.includes(t.name));
-}
-
 export function privilegedTriggers(workflow: WorkflowModel): string[] {
   return workflow.triggers
     .filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name))

@@ -10,8 +10,6 @@ const MAX_ALIAS_HOPS = 16;
 /** Upper bound on entries read from one mapping or sequence: real workflows are far below it. */
 export const MAX_COLLECTION_ITEMS = 5000;
 
-export type YNode = Node;
-
 export function deref(node: unknown, doc: Document.Parsed): Node | undefined {
   let current: unknown = node;
   for (let hop = 0; hop < MAX_ALIAS_HOPS && isAlias(current); hop++) current = current.resolve(doc);
@@ -68,12 +66,6 @@ export function entries(map: YAMLMap | undefined, doc: Document.Parsed): Entry[]
 /** First entry with this key (duplicate keys are a YAML error GitHub rejects; the first one is read). */
 export function get(map: YAMLMap | undefined, key: string, doc: Document.Parsed): Entry | undefined {
   return entries(map, doc).find((e) => e.key === key);
-}
-
-/** Case-insensitive lookup, for keys GitHub treats case-insensitively (step inputs, env names). */
-export function getIgnoreCase(map: YAMLMap | undefined, key: string, doc: Document.Parsed): Entry | undefined {
-  const lower = key.toLowerCase();
-  return entries(map, doc).find((e) => e.key.toLowerCase() === lower);
 }
 
 export function items(seq: YAMLSeq | undefined, doc: Document.Parsed): Node[] {
