@@ -12,7 +12,9 @@ import type { PathPart } from './expressions.js';
  * Deliberate differences: commit hashes (`*.sha`, `head_sha`, `before`, `after`, `head_commit.id`,
  * `tree_id`) and GitHub-set timestamps (`*_at`) are fixed here, since they are hex or ISO dates whatever
  * the webhook schema's type says; `github.actor` and `github.triggering_actor` are fixed because GitHub
- * logins are limited to letters, digits and `-` (plus `[bot]`).
+ * logins are limited to letters, digits and `-` (plus `[bot]`); `github.ref`, `github.ref_name` and
+ * `github.base_ref` are structured (medium) rather than arbitrary: they are `refs/pull/<n>/merge` in pull
+ * request events and are only free text for pushes and tags, which need write access.
  */
 export type Capability = 'arbitrary' | 'structured' | 'fixed';
 

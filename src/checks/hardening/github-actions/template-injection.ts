@@ -28,7 +28,9 @@ export const rule: RuleDefinition = {
     "`github.event.*` field that is free text (the list follows zizmor's context capabilities). " +
     'String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at ' +
     'medium severity, and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, ' +
-    'because they often carry such data one hop removed. Contexts that only feed a comparison or a boolean ' +
+    'because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that ' +
+    'sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to ' +
+    '`$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean ' +
     "function (`contains(github.event.issue.title, 'x')`) are not reported.",
   rationale:
     'GitHub substitutes `${{ }}` into the script text before the shell or JavaScript runtime sees it. A pull ' +
