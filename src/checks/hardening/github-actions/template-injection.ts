@@ -41,9 +41,9 @@ export const rule: RuleDefinition = {
   fix:
     'Never expand untrusted data into code. Pass it through an environment variable and quote the variable, ' +
     'so the shell treats it as data:\n\n' +
-    '```yaml\n# Vulnerable\n- run: echo "Title: ${{ github.event.pull_request.title }}"\n\n' +
+    '```yaml\n# Vulnerable\n- run: echo "${{ github.event.pull_request.title }}"\n\n' +
     '# Fixed\n- env:\n    PR_TITLE: ${{ github.event.pull_request.title }}\n' +
-    '  run: echo "Title: $PR_TITLE"\n```\n\n' +
+    '  run: echo "$PR_TITLE"\n```\n\n' +
     'For `actions/github-script`, read the value from `context` (`context.payload.pull_request.title`) or ' +
     'from `process.env` instead of expanding it into the script.',
   references: [

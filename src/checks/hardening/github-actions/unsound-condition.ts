@@ -23,8 +23,10 @@ export const rule: RuleDefinition = {
     'silently protects nothing, and privileged steps run for everyone.',
   fix:
     'Write the condition as one bare expression, without a block scalar or with the strip indicator `|-`:\n\n' +
-    '```yaml\n# Always true (the value is "…\\n")\nif: |\n  ${{ github.event_name == \'push\' }}\n\n' +
-    "# Correct\nif: github.event_name == 'push'\n# or\nif: |-\n  ${{ github.event_name == 'push' }}\n```",
+    "```yaml\n# Always true: the value is the expression's result plus a newline\n" +
+    "- if: |\n    ${{ github.event_name == 'push' }}\n  run: ./deploy.sh\n\n" +
+    "# Correct\n- if: github.event_name == 'push'\n  run: ./deploy.sh\n" +
+    "- if: |-\n    ${{ github.event_name == 'push' }}\n  run: ./deploy.sh\n```",
   references: [
     `${ZIZMOR_AUDITS}#unsound-condition`,
     'https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#example-expression-in-an-if-conditional',

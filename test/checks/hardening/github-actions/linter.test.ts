@@ -5,6 +5,7 @@ import type { LintContext } from '../../../../src/checks/linter.js';
 import type { FileTree } from '../../../../src/core/tree.js';
 import { githubActionsLinter } from '../../../../src/checks/hardening/github-actions/index.js';
 import { hardeningCommonRules } from '../../../../src/checks/hardening/common-rules.js';
+import { parseAllDocuments } from 'yaml';
 import { at, yaml } from './helpers.js';
 
 const AUDITS = [
@@ -134,5 +135,19 @@ describe('githubActionsLinter', () => {
     );
     expect(after.map((f) => f.key)).toEqual(before.map((f) => f.key));
     expect(at(after, 'gha/template-injection')).toEqual(['9:20']);
+  });
+
+  it('has YAML examples in every fix text that are themselves valid YAML', () => {
+    for (const rule of githubActionsLinter.rules) {
+      const blocks = [...rule.fix.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(blocks.length, rule.id).toBeGreaterThan(0);
+      for (const block of blocks) {
+        const errors = parseAllDocuments(block).flatMap((d) => ('errors' in d ? d.errors : []));
+        expect(
+          errors.map((e) => e.message),
+          `${rule.id}:\n${block}`,
+        ).toEqual([]);
+      }
+    }
   });
 });
