@@ -229,4 +229,10 @@ describe('gha/template-injection', () => {
     expect(atSev(findings, RULE)).toEqual(['15:17 high', '16:17 medium', '16:34 high', '18:40 low']);
     expect(only(findings, RULE)[0]!.message).toContain('is set from github.event.issue.title');
   });
+
+  it('keeps exact positions with CRLF line endings and a byte-order mark', () => {
+    const lines = [...HEAD, '      - run: |', '          echo hi', '          echo "${{ github.event.issue.title }}"'];
+    expect(at(lint(`${lines.join('\r\n')}\r\n`), RULE)).toEqual(['9:17']);
+    expect(at(lint(`\uFEFF${lines.join('\n')}\n`), RULE)).toEqual(['9:17']);
+  });
 });
