@@ -312,6 +312,38 @@ export function flowingContexts(expr: Expr): PathPart[][] {
   }
 }
 
+/**
+ * The literal strings and contexts the expression's value can be, e.g. `cond && 'alpine:3' || 'debian'`
+ * gives the two literals. Booleans from comparisons and `!` are left out (they cannot be an image or a
+ * label); anything else (a call) makes the result unknown and is returned as undefined.
+ */
+export function valueLeaves(expr: Expr): Expr[] | undefined {
+  switch (expr.kind) {
+    case 'literal':
+    case 'context':
+      return [expr];
+    case 'not':
+      return [];
+    case 'binary': {
+      if (expr.op !== '&&' && expr.op !== '||') return [];
+      const right = valueLeaves(expr.right);
+      // `a && b` is `a` only when `a` is falsy; `a || b` is `a` when it is truthy.
+      const left = expr.op === '&&' && isBooleanish(expr.left) ? [] : valueLeaves(expr.left);
+      return left && right ? [...left, ...right] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isBooleanish(expr: Expr): boolean {
+  return (
+    expr.kind === 'not' ||
+    (expr.kind === 'binary' && !['&&', '||'].includes(expr.op)) ||
+    (expr.kind === 'call' && NON_FLOWING_FUNCTIONS.has(expr.name))
+  );
+}
+
 /** Every context mentioned anywhere in the expression, flowing or not. */
 export function allContexts(expr: Expr): PathPart[][] {
   switch (expr.kind) {

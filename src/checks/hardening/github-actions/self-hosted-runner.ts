@@ -3,7 +3,7 @@ import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
 import { GITHUB_HARDENING, KeyCounter, ZIZMOR_AUDITS, makeFinding, nodeSpan } from './audit.js';
-import { findExpressions, parseExpression } from './expressions.js';
+import { findExpressions, parseExpression, valueLeaves } from './expressions.js';
 import { matrixValues } from './matrix.js';
 import type { JobModel, WorkflowModel } from './model.js';
 import { PUBLIC_TRIGGERS } from './triggers.js';
@@ -16,7 +16,7 @@ export const rule: RuleDefinition = {
   severity: 'high',
   description:
     'Reports jobs whose `runs-on` includes the `self-hosted` label (as a string, in a list, under ' +
-    '`labels:`, or through a literal `matrix` value) in workflows that people outside the repository can ' +
+    '`labels:`, or through a `matrix` value or a literal inside an expression) in workflows that people outside the repository can ' +
     'trigger: `pull_request`, `pull_request_target`, `pull_request_review(_comment)` (high), `issue_comment`, ' +
     '`issues`, `discussion(_comment)`, `fork`, `watch` (medium). Runner groups without the `self-hosted` label ' +
     'are not reported, because GitHub-hosted larger runners use groups too.',
@@ -50,16 +50,18 @@ function selfHostedLabel(job: JobModel, workflow: WorkflowModel): Node | undefin
     if (label.text.trim().toLowerCase() === 'self-hosted') return label.node;
     const fenced = findExpressions(label.text);
     const parsed = fenced.length === 1 && fenced[0]!.closed ? parseExpression(fenced[0]!.body) : undefined;
-    if (
-      !parsed?.ok ||
-      parsed.expr.kind !== 'context' ||
-      parsed.expr.parts[0] !== 'matrix' ||
-      parsed.expr.parts.length !== 2
-    )
-      continue;
-    const values = matrixValues(job, parsed.expr.parts[1]!, doc) ?? [];
-    const hit = values.find((v) => v.value.trim().toLowerCase() === 'self-hosted');
-    if (hit) return hit.node;
+    for (const leaf of (parsed?.ok ? valueLeaves(parsed.expr) : undefined) ?? []) {
+      if (
+        leaf.kind === 'literal' &&
+        typeof leaf.value === 'string' &&
+        leaf.value.trim().toLowerCase() === 'self-hosted'
+      )
+        return label.node;
+      if (leaf.kind !== 'context' || leaf.parts[0] !== 'matrix' || leaf.parts.length !== 2) continue;
+      const values = matrixValues(job, leaf.parts[1]!, doc) ?? [];
+      const hit = values.find((v) => v.value.trim().toLowerCase() === 'self-hosted');
+      if (hit) return hit.node;
+    }
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { Severity } from '../../../core/severity.js';
 import type { Audit } from './audit.js';
 import { KeyCounter, SCORECARD_CHECKS, ZIZMOR_AUDITS, makeFinding, nodeSpan } from './audit.js';
-import { findExpressions, parseExpression } from './expressions.js';
+import { findExpressions, parseExpression, valueLeaves } from './expressions.js';
 import { matrixValues } from './matrix.js';
 import type { JobModel, WorkflowModel } from './model.js';
 import { asMap, asScalar, entries, get, scalarText } from './yaml-nodes.js';
@@ -17,7 +17,8 @@ export const rule: RuleDefinition = {
   description:
     'Reports job `container:` images and `services.<id>.image` without an `@sha256:` digest: high for an ' +
     'image with no tag or `:latest`, medium for a tag. An image given as `${{ matrix.<key> }}` is checked ' +
-    'for every literal value of that matrix key; other expressions cannot be resolved and are not reported.',
+    "for every literal value of that matrix key, and `${{ cond && 'image:a' || 'image:b' }}` for each literal; " +
+    'other expressions cannot be resolved and are not reported.',
   rationale:
     "The job runs its steps inside the container image, with the job's token and secrets. A tag can be " +
     're-pushed by whoever controls the image repository (or its registry credentials), silently changing ' +
@@ -58,11 +59,18 @@ function candidates(node: Node | undefined, job: JobModel, workflow: WorkflowMod
   const only = fenced[0];
   if (fenced.length !== 1 || !only || text.trim() !== text.slice(only.start, only.end)) return [];
   const parsed = parseExpression(only.body);
-  if (!parsed.ok || parsed.expr.kind !== 'context') return [];
-  const parts = parsed.expr.parts;
-  if (parts[0] !== 'matrix' || parts.length !== 2) return [];
-  const values = matrixValues(job, parts[1]!, workflow.doc) ?? [];
-  return values.map((v) => ({ image: v.value, node: v.node, via: `matrix.${parts[1]}` }));
+  const leaves = parsed.ok ? valueLeaves(parsed.expr) : undefined;
+  return (leaves ?? []).flatMap((leaf): Candidate[] => {
+    if (leaf.kind === 'literal')
+      return typeof leaf.value === 'string' ? [{ image: leaf.value, node, via: 'expression' }] : [];
+    if (leaf.kind !== 'context' || leaf.parts[0] !== 'matrix' || leaf.parts.length !== 2) return [];
+    const key = leaf.parts[1]!;
+    return (matrixValues(job, key, workflow.doc) ?? []).map((v) => ({
+      image: v.value,
+      node: v.node,
+      via: `matrix.${key}`,
+    }));
+  });
 }
 
 export function run(workflow: WorkflowModel): RawFinding[] {

@@ -8,6 +8,7 @@ import {
   parseExpression,
   pathText,
   tokenize,
+  valueLeaves,
 } from '../../../../src/checks/hardening/github-actions/expressions.js';
 
 function flows(body: string): string[] {
@@ -117,5 +118,21 @@ describe('isWholeExpression', () => {
     expect(isWholeExpression('  ${{ secrets.X }} ')).toBe(true);
     expect(isWholeExpression('pw-${{ secrets.X }}')).toBe(false);
     expect(isWholeExpression('plain')).toBe(false);
+  });
+});
+
+describe('valueLeaves', () => {
+  const leaves = (body: string): unknown => {
+    const parsed = parseExpression(body);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return valueLeaves(parsed.expr)?.map((e) =>
+      e.kind === 'literal' ? e.value : e.kind === 'context' ? pathText(e.parts) : e.kind,
+    );
+  };
+  it('lists the literals and contexts a conditional expression can produce', () => {
+    expect(leaves("github.event_name == 'push' && 'alpine:3' || 'debian'")).toEqual(['alpine:3', 'debian']);
+    expect(leaves('matrix.image || inputs.image')).toEqual(['matrix.image', 'inputs.image']);
+    expect(leaves("inputs.image && 'x'")).toEqual(['inputs.image', 'x']);
+    expect(leaves("fromJSON('[1]')")).toBeUndefined();
   });
 });

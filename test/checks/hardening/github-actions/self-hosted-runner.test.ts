@@ -32,9 +32,12 @@ describe('gha/self-hosted-runner', () => {
         '  f:',
         '    runs-on: { group: larger-runners }',
         '    steps: []',
+        '  g:',
+        "    runs-on: ${{ github.repository == 'acme/x' && 'self-hosted' || 'ubuntu-latest' }}",
+        '    steps: []',
       ),
     );
-    expect(atSev(findings, RULE)).toEqual(['4:14 high', '7:15 high', '12:23 high', '17:33 high']);
+    expect(atSev(findings, RULE)).toEqual(['4:14 high', '7:15 high', '12:23 high', '17:33 high', '27:14 high']);
   });
 
   it('rates comment and issue triggers medium', () => {

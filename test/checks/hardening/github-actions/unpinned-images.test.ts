@@ -36,7 +36,7 @@ describe('gha/unpinned-images', () => {
     expect(atSev(findings, RULE)).toEqual(['5:16 medium', '8:16 high', '10:16 high', '17:14 medium']);
   });
 
-  it('expands ${{ matrix.<key> }} images to their literal values (bounded, not the full product)', () => {
+  it('expands matrix images to their literal values (bounded, not the full product) and literal expression leaves', () => {
     const findings = lint(
       yaml(
         'on: push',
@@ -68,7 +68,7 @@ describe('gha/unpinned-images', () => {
         '    steps: []',
       ),
     );
-    expect(atSev(findings, RULE)).toEqual(['7:17 medium', '11:20 high']);
+    expect(atSev(findings, RULE)).toEqual(['7:17 medium', '11:20 high', '22:16 medium']);
     expect(only(findings, RULE)[0]!.message).toContain('matrix.image');
   });
 });
