@@ -5,6 +5,14 @@ import type { ParsedYaml, Position } from '../../../core/yaml.js';
 import { asMap, asScalar, asSeq, entries, get, items, scalarText } from './yaml-nodes.js';
 import type { Entry } from './yaml-nodes.js';
 
+/*
+ * Workflows are read straight from the `yaml` node tree rather than with GitHub's own
+ * `@actions/workflow-parser`: that parser rewrites a script containing `${{ }}` into one `format(...)`
+ * token located at the start of the scalar, so it cannot point at an expression on its real line inside a
+ * `run: |` block; it also adds ~570 KB to the bundle and does not load unbundled on Node 20 (JSON import
+ * without an import attribute).
+ */
+
 /** Workflows and actions larger than this are reported instead of parsed; real ones are a few KiB. */
 export const MAX_WORKFLOW_BYTES = 2 * 1024 * 1024;
 
