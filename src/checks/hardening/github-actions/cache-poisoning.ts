@@ -1,0 +1,132 @@
+import type { Node } from 'yaml';
+import type { RawFinding } from '../../../core/finding.js';
+import type { RuleDefinition } from '../../../core/rules.js';
+import type { Audit } from './audit.js';
+import { GITHUB_HARDENING, ZIZMOR_AUDITS, makeFinding, nodeSpan, stepKey } from './audit.js';
+import type { StepModel, WorkflowModel } from './model.js';
+import { usesAction, withText } from './model.js';
+import { logicalLines } from './script.js';
+import { releaseTrigger } from './triggers.js';
+
+export const rule: RuleDefinition = {
+  id: 'gha/cache-poisoning',
+  check: 'hardening',
+  title: 'Release workflow restores a cache',
+  severity: 'high',
+  description:
+    'Reports steps that restore a GitHub Actions cache in workflows that ship something: triggered by ' +
+    '`release` or by a push of tags, or that publish (known publishing actions such as ' +
+    '`pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, `goreleaser/goreleaser-action`, ' +
+    '`docker/build-push-action` with `push: true`, or scripts running `npm publish`, `twine upload`, ' +
+    '`cargo publish`, `docker push`, `gh release create`…).\n\nCache restorers: `actions/cache` (and ' +
+    '`actions/cache/restore`), `actions/setup-node|python|java|dotnet` with `cache:`, `actions/setup-go` (v4+ ' +
+    'caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, `Swatinem/rust-cache`, ' +
+    '`gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with `bundler-cache: true`, ' +
+    'and `docker/build-push-action` with `cache-from: type=gha`.',
+  rationale:
+    'Caches are shared between workflows of the repository: a cache entry written by a pull request workflow ' +
+    '(or by any code that ran with the cache token, e.g. through an injection bug) can later be restored by the ' +
+    'release workflow. Poisoned dependencies or build outputs in that cache end up in the published package or ' +
+    'image, signed and attested as if they were built from the tagged source.',
+  fix:
+    'Build releases from a clean state: drop the cache from release jobs, or disable it explicitly:\n\n' +
+    '```yaml\non:\n  push:\n    tags: ["v*"]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n' +
+    '      - uses: actions/checkout@<sha>\n        with:\n          persist-credentials: false\n' +
+    '      - uses: actions/setup-go@<sha>\n        with:\n          go-version-file: go.mod\n' +
+    '          cache: false          # no cache in the release build\n```',
+  references: [
+    `${ZIZMOR_AUDITS}#cache-poisoning`,
+    'https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/',
+    GITHUB_HARDENING,
+  ],
+};
+
+const PUBLISH_ACTIONS = [
+  'pypa/gh-action-pypi-publish',
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'goreleaser/goreleaser-action',
+  'js-devtools/npm-publish',
+  'actions/create-release',
+  'rubygems/release-gem',
+];
+
+const PUBLISH_COMMANDS =
+  /\b(?:(?:npm|yarn|pnpm|poetry|uv|flit|hatch|cargo)\s+publish|twine\s+upload|(?:docker|podman)\s+(?:image\s+)?push|gem\s+push|dotnet\s+nuget\s+push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|crane\s+push)\b/;
+/** Build tools whose publishing is a goal somewhere on the command line: tool and goal tested separately. */
+const PUBLISH_GOALS: [RegExp, RegExp][] = [
+  [/\bmvnw?\b/, /\bdeploy\b/],
+  [/\bgradlew?\b/, /\bpublish\w*/],
+];
+
+function publishingScript(script: string): boolean {
+  return logicalLines(script).some(
+    (line) =>
+      PUBLISH_COMMANDS.test(line.text) ||
+      PUBLISH_GOALS.some(([tool, goal]) => tool.test(line.text) && goal.test(line.text)),
+  );
+}
+
+function publishes(step: StepModel, workflow: WorkflowModel): boolean {
+  if (usesAction(step, ...PUBLISH_ACTIONS)) return true;
+  if (usesAction(step, 'docker/build-push-action', 'docker/bake-action'))
+    return withText(step, 'push', workflow.doc)?.trim().toLowerCase() === 'true';
+  return step.run !== undefined && publishingScript(step.run.value);
+}
+
+const FALSY = new Set(['false', '', '0']);
+
+/** The node to report when the step restores a cache, or undefined. */
+function restoresCache(step: StepModel, workflow: WorkflowModel): Node | undefined {
+  if (!step.uses) return undefined;
+  const doc = workflow.doc;
+  const input = (name: string): string | undefined => withText(step, name, doc)?.trim().toLowerCase();
+  const at = (name: string): Node => step.with.get(name)?.value ?? step.uses!.node;
+  if (usesAction(step, 'actions/cache', 'swatinem/rust-cache', 'mozilla-actions/sccache-action')) return step.uses.node;
+  if (usesAction(step, 'actions/setup-node', 'actions/setup-python', 'actions/setup-java', 'actions/setup-dotnet')) {
+    const cache = input('cache');
+    return cache !== undefined && !FALSY.has(cache) ? at('cache') : undefined;
+  }
+  if (usesAction(step, 'actions/setup-go')) {
+    const cache = input('cache');
+    const major = /@v(\d+)/i.exec(step.uses.value)?.[1];
+    if (cache !== undefined) return FALSY.has(cache) ? undefined : at('cache');
+    return major !== undefined && Number(major) < 4 ? undefined : step.uses.node;
+  }
+  if (usesAction(step, 'astral-sh/setup-uv')) return input('enable-cache') === 'false' ? undefined : step.uses.node;
+  if (usesAction(step, 'gradle/actions', 'gradle/gradle-build-action'))
+    return /setup-gradle|gradle-build-action/i.test(step.uses.value) && input('cache-disabled') !== 'true'
+      ? step.uses.node
+      : undefined;
+  if (usesAction(step, 'ruby/setup-ruby')) return input('bundler-cache') === 'true' ? at('bundler-cache') : undefined;
+  if (usesAction(step, 'docker/build-push-action', 'docker/bake-action'))
+    return /type=gha/.test(input('cache-from') ?? '') ? at('cache-from') : undefined;
+  return undefined;
+}
+
+export function run(workflow: WorkflowModel): RawFinding[] {
+  if (workflow.kind !== 'workflow') return [];
+  const trigger = releaseTrigger(workflow);
+  const publisher = trigger ? undefined : workflow.jobs.flatMap((j) => j.steps).find((s) => publishes(s, workflow));
+  if (!trigger && !publisher) return [];
+  const why = trigger ? `runs on ${trigger}` : `publishes (step ${publisher!.label})`;
+  const findings: RawFinding[] = [];
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      const node = restoresCache(step, workflow);
+      if (!node) continue;
+      findings.push(
+        makeFinding(workflow, rule, {
+          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}: a poisoned cache entry would end up in the release.`,
+          span: nodeSpan(workflow, node),
+          job,
+          key: stepKey(job, step),
+          fix: 'Remove the cache from this workflow or disable it for the release build (e.g. `cache: false`).',
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
+export const cachePoisoning: Audit = { rule, run };

@@ -1,0 +1,195 @@
+import type { RawFinding } from '../../../core/finding.js';
+import type { RuleDefinition } from '../../../core/rules.js';
+import type { Audit } from './audit.js';
+import {
+  GITHUB_HARDENING,
+  SCORECARD_CHECKS,
+  ZIZMOR_AUDITS,
+  makeFinding,
+  nodeSpan,
+  spanInScalar,
+  stepKey,
+} from './audit.js';
+import type { JobModel, StepModel, StringValue, WorkflowModel } from './model.js';
+import { stringValue, usesAction } from './model.js';
+import { logicalLines, scriptOffset } from './script.js';
+import { PRIVILEGED_TRIGGERS } from './triggers.js';
+
+export const rule: RuleDefinition = {
+  id: 'gha/dangerous-triggers',
+  check: 'hardening',
+  title: 'Workflow uses a privileged trigger',
+  severity: 'medium',
+  description:
+    'Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity ' +
+    "every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code " +
+    '(`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, ' +
+    '`github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch … pull/<n>/head`) and ' +
+    "then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts " +
+    '(`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, ' +
+    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.',
+  rationale:
+    'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token ' +
+    "that can be read-write, and access to the default branch's caches, even when a fork opened the pull " +
+    'request. That is only safe while the workflow never executes code from the pull request. Checking out the ' +
+    'head and then running a build, a test, `npm install` (lifecycle scripts) or a local action hands all of ' +
+    'that to the author of the pull request: this "pwn request" pattern has compromised many popular projects.',
+  fix:
+    'Use `pull_request` for anything that builds or tests the contribution; it runs without secrets and with a ' +
+    'read-only token for forks. When a privileged follow-up is needed (commenting, labelling), split the work: ' +
+    'an unprivileged `pull_request` workflow uploads results as an artifact, and a `workflow_run` workflow ' +
+    'consumes them as data without checking out or executing the pull request:\n\n' +
+    '```yaml\non: pull_request            # not pull_request_target\npermissions:\n  contents: read\n' +
+    'jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n' +
+    '        with:\n          persist-credentials: false\n      - run: make test\n```\n\n' +
+    'If `pull_request_target` is unavoidable (labelers, triage), never check out `github.event.pull_request.head.*`.',
+  references: [
+    `${ZIZMOR_AUDITS}#dangerous-triggers`,
+    `${SCORECARD_CHECKS}#dangerous-workflow`,
+    'https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/',
+    GITHUB_HARDENING,
+  ],
+};
+
+/** Expressions and refs that name the pull request's (or the triggering run's) head, not the base. */
+const PR_HEAD_PATTERNS = [
+  /github\.event\.pull_request\.head\.(sha|ref)\b/i,
+  /github\.head_ref\b/i,
+  /github\.event\.pull_request\.merge_commit_sha\b/i,
+  /github\.event\.workflow_run\.head_(sha|branch)\b/i,
+  /github\.event\.workflow_run\.pull_requests\[\d+\]\.head\./i,
+  /refs\/pull\//i,
+  /github\.event\.pull_request\.head\.repo\.full_name\b/i,
+];
+
+const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+const GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
+const PULL_REF = /\bpull\/(?:\$\{\{[^}]{0,200}\}\}|[^\s/]+)\/(?:head|merge)\b/;
+
+/** `gh pr checkout`, or a git fetch/pull/checkout of `pull/<n>/head|merge` (two linear passes). */
+function shellCheckout(text: string): { index: number; text: string } | undefined {
+  const gh = GH_PR_CHECKOUT.exec(text);
+  if (gh) return { index: gh.index, text: gh[0] };
+  const git = GIT_FETCH.exec(text);
+  if (git && PULL_REF.test(text.slice(git.index))) return { index: git.index, text: git[0] };
+  return undefined;
+}
+
+interface HeadCheckout {
+  step: StepModel;
+  value: StringValue;
+  offset: number;
+  length: number;
+  text: string;
+}
+
+function headCheckout(step: StepModel, workflow: WorkflowModel): HeadCheckout | undefined {
+  if (usesAction(step, 'actions/checkout')) {
+    for (const input of ['ref', 'repository']) {
+      const value = stringValue(step.with.get(input)?.value, workflow.doc);
+      if (!value) continue;
+      for (const pattern of PR_HEAD_PATTERNS) {
+        const m = pattern.exec(value.value);
+        if (m) {
+          const fence = value.value.lastIndexOf('${{', m.index);
+          const offset = fence >= 0 ? fence : m.index;
+          return { step, value, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
+        }
+      }
+    }
+  }
+  if (step.run) {
+    for (const line of logicalLines(step.run.value)) {
+      const hit = shellCheckout(line.text);
+      if (hit) return { step, value: step.run, offset: scriptOffset(line, hit.index), length: 2, text: hit.text };
+    }
+  }
+  return undefined;
+}
+
+/** A later step that executes something: any `run:`, or any action (it runs in the checked-out workspace). */
+function executesAfter(job: JobModel, index: number): StepModel | undefined {
+  return job.steps.slice(index + 1).find((s) => s.run !== undefined || s.uses !== undefined);
+}
+
+export function run(workflow: WorkflowModel): RawFinding[] {
+  if (workflow.kind !== 'workflow') return [];
+  const findings: RawFinding[] = [];
+  const privileged = workflow.triggers.filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name));
+  for (const trigger of privileged) {
+    findings.push(
+      makeFinding(workflow, rule, {
+        message:
+          trigger.name === 'pull_request_target'
+            ? "The workflow runs on `pull_request_target`: with the base repository's secrets and token for pull requests from forks."
+            : "The workflow runs on `workflow_run`: with the repository's secrets and token after workflows that forks can trigger.",
+        span: nodeSpan(workflow, trigger.node),
+        key: `trigger:${trigger.name}`,
+        fix: "Prefer `pull_request`; if this trigger is needed, never check out or run the pull request's code here.",
+      }),
+    );
+  }
+  const checkoutTriggers = workflow.triggers.filter((t) =>
+    ['pull_request_target', 'workflow_run', 'issue_comment'].includes(t.name),
+  );
+  if (checkoutTriggers.length === 0) return findings;
+  const names = checkoutTriggers.map((t) => `\`${t.name}\``).join(', ');
+  for (const job of workflow.jobs) {
+    job.steps.forEach((step, index) => {
+      const checkout = headCheckout(step, workflow);
+      if (!checkout) return;
+      const later = executesAfter(job, index);
+      if (!later) return;
+      findings.push(
+        makeFinding(workflow, rule, {
+          severity: 'critical',
+          message: `Job ${job.id} of a ${names} workflow checks out the pull request's code (\`${checkout.text}\`) in step ${step.label} and then runs step ${later.label}: the pull request's author can run code with this workflow's secrets and token.`,
+          span: spanInScalar(workflow, checkout.value.node, checkout.value.value, checkout.offset, checkout.length),
+          job,
+          key: `checkout:${stepKey(job, step)}`,
+          fix: 'Move the build/test of the pull request to a `pull_request` workflow; keep this one to trusted base-branch code.',
+        }),
+      );
+    });
+  }
+  if (workflow.triggers.some((t) => t.name === 'workflow_run')) findings.push(...artifactExecution(workflow));
+  return findings;
+}
+
+const ARTIFACT_DOWNLOADERS = ['actions/download-artifact', 'dawidd6/action-download-artifact'];
+
+/**
+ * In `workflow_run`, artifacts of the triggering run were produced by the pull request's code. Downloading
+ * them and then running anything (a script from the artifact, a build that reads it) is the same pwn request
+ * one hop removed. Reported at high: the artifact may be pure data, which is the safe pattern.
+ */
+function artifactExecution(workflow: WorkflowModel): RawFinding[] {
+  const findings: RawFinding[] = [];
+  for (const job of workflow.jobs) {
+    job.steps.forEach((step, index) => {
+      if (!step.uses || !usesAction(step, ...ARTIFACT_DOWNLOADERS)) return;
+      const fromRun = [...step.with.values()].some((e) => {
+        const text = stringValue(e.value, workflow.doc)?.value ?? '';
+        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text);
+      });
+      if (!fromRun && !usesAction(step, 'dawidd6/action-download-artifact')) return;
+      const later = job.steps
+        .slice(index + 1)
+        .find((s) => s.run !== undefined || (s.uses?.value.startsWith('./') ?? false));
+      if (!later) return;
+      findings.push(
+        makeFinding(workflow, rule, {
+          severity: 'high',
+          message: `Job ${job.id} downloads artifacts of the triggering run in step ${step.label} and then runs step ${later.label}: those artifacts were produced by code the pull request controls.`,
+          span: nodeSpan(workflow, step.uses.node),
+          job,
+          key: `artifact:${stepKey(job, step)}`,
+          fix: 'Treat the artifact as untrusted data: extract it outside the workspace, validate its contents, and never execute or source it.',
+        }),
+      );
+    });
+  }
+  return findings;
+}
+
+export const dangerousTriggers: Audit = { rule, run };

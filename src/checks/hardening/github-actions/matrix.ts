@@ -1,0 +1,85 @@
+import type { Document, Scalar } from 'yaml';
+import type { PathPart } from './expressions.js';
+import { findExpressions, parseExpression } from './expressions.js';
+import type { JobModel } from './model.js';
+import { asMap, asScalar, asSeq, entries, items, scalarText, walkScalars } from './yaml-nodes.js';
+
+/**
+ * Matrix values are read, never expanded: a matrix of 10 axes with 10 values each would be 10^10 jobs,
+ * but the values one `matrix.<key>` can take are just that key's list plus its `include` entries.
+ */
+export const MAX_MATRIX_VALUES = 256;
+
+export interface MatrixValue {
+  value: string;
+  node: Scalar;
+}
+
+/**
+ * The literal values `matrix.<key>` can take, or undefined when any comes from an expression (a matrix
+ * built with `fromJSON(...)`), when the key holds objects, or when there are more than MAX_MATRIX_VALUES.
+ */
+export function matrixValues(job: JobModel, key: string, doc: Document.Parsed): MatrixValue[] | undefined {
+  const matrix = asMap(job.matrix?.value, doc);
+  if (!matrix) return undefined;
+  const out: MatrixValue[] = [];
+  const lower = key.toLowerCase();
+  const add = (node: unknown): boolean => {
+    const scalar = asScalar(node, doc);
+    const text = scalar ? scalarText(scalar, doc) : undefined;
+    if (!scalar || text === undefined || text.includes('${{') || out.length >= MAX_MATRIX_VALUES) return false;
+    out.push({ value: text, node: scalar });
+    return true;
+  };
+  for (const e of entries(matrix, doc)) {
+    if (e.key === 'include') {
+      const list = asSeq(e.value, doc);
+      if (!list) return undefined;
+      for (const item of items(list, doc)) {
+        const included = entries(asMap(item, doc), doc).find((x) => x.key.toLowerCase() === lower);
+        if (included && !add(included.value)) return undefined;
+      }
+    } else if (e.key.toLowerCase() === lower) {
+      const list = asSeq(e.value, doc);
+      if (!list) return undefined;
+      for (const item of items(list, doc)) if (!add(item)) return undefined;
+    } else if (e.key !== 'exclude' && asScalar(e.value, doc) && scalarText(e.value, doc)?.includes('${{')) {
+      // An axis written as an expression may be an object that also supplies this key.
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/** True when every value `matrix.<key>...` can take is written literally in the workflow. */
+export function matrixIsStatic(job: JobModel, parts: readonly PathPart[], doc: Document.Parsed): boolean {
+  const matrix = job.matrix?.value;
+  if (!matrix) return true;
+  if (!asMap(matrix, doc)) return false;
+  const key = parts[1];
+  if (key === undefined || key === '*') {
+    let dynamic = false;
+    walkScalars(matrix, doc, (_s, value) => {
+      if (value.includes('${{')) dynamic = true;
+    });
+    return !dynamic;
+  }
+  let dynamic = false;
+  for (const e of entries(asMap(matrix, doc), doc)) {
+    if (e.key === 'exclude') continue;
+    const relevant = e.key === 'include' || e.key.toLowerCase() === key || asScalar(e.value, doc) !== undefined;
+    if (!relevant) continue;
+    walkScalars(e.value, doc, (_s, value) => {
+      if (value.includes('${{') && referencesData(value)) dynamic = true;
+    });
+  }
+  return !dynamic;
+}
+
+/** An expression that is more than a literal (literals such as `${{ 'a' }}` are static). */
+function referencesData(value: string): boolean {
+  return findExpressions(value).some((f) => {
+    const parsed = parseExpression(f.body);
+    return !parsed.ok || parsed.expr.kind !== 'literal';
+  });
+}

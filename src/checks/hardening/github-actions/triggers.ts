@@ -1,0 +1,40 @@
+import type { WorkflowModel } from './model.js';
+import { asSeq, get } from './yaml-nodes.js';
+
+/** Triggers that run with the base repository's secrets and a write token while reacting to outsiders. */
+export const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'] as const;
+
+/**
+ * Triggers that anyone who can open a pull request, issue, comment or discussion on a public repository can
+ * fire. `pull_request` from a fork runs the fork's code.
+ */
+export const PUBLIC_TRIGGERS = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'fork',
+  'watch',
+] as const;
+
+export function privilegedTriggers(workflow: WorkflowModel): string[] {
+  return workflow.triggers
+    .filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name))
+    .map((t) => t.name);
+}
+
+/** Runs on `release` or on pushed tags: the workflow most likely builds something that ships. */
+export function releaseTrigger(workflow: WorkflowModel): string | undefined {
+  for (const t of workflow.triggers) {
+    if (t.name === 'release') return 'release';
+    if (t.name === 'push' && t.config) {
+      const tags = get(t.config, 'tags', workflow.doc);
+      if (tags && (asSeq(tags.value, workflow.doc) || tags.value)) return 'push of tags';
+    }
+  }
+  return undefined;
+}
