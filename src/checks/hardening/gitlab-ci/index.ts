@@ -1,0 +1,142 @@
+import type { RawFinding } from '../../../core/finding.js';
+import type { RuleDefinition } from '../../../core/rules.js';
+import type { FileLinter, LintContext, SourceFile } from '../../linter.js';
+import { hardeningCommonRules } from '../common-rules.js';
+import type { AuditFamily, Hit } from './audit.js';
+import type { Problem } from './config.js';
+import { UNRESOLVED_RULE, buildModel } from './config.js';
+import { debugLogging } from './debug-logging.js';
+import { dockerInDocker } from './docker-in-docker.js';
+import { imagePinning } from './image-pinning.js';
+import { includePinning } from './includes.js';
+import { mergeRequestPipelines } from './merge-request-pipelines.js';
+import { plaintextSecrets } from './plaintext-secrets.js';
+import { remoteScripts } from './remote-script.js';
+import { scriptInjection } from './script-injection.js';
+
+export const GITLAB_CI_PATH = '.gitlab-ci.yml';
+
+const unresolvableConfigRule: RuleDefinition = {
+  id: UNRESOLVED_RULE,
+  check: 'hardening',
+  title: 'GitLab CI configuration could not be fully resolved',
+  severity: 'medium',
+  description:
+    'Part of the pipeline could not be assembled the way GitLab assembles it: a local include is missing, ' +
+    'points outside the repository, uses a variable, or forms a cycle; there are more than 150 includes; an ' +
+    '`extends` names an unknown job, loops, or nests deeper than 11 levels; or a `!reference` tag points at ' +
+    'nothing, loops, or nests deeper than 10 levels. The jobs that depend on the missing part were checked ' +
+    'without it.',
+  rationale:
+    'GitLab rejects most of these configurations, but a scanner that silently skips what it cannot resolve ' +
+    'would report a clean pipeline it never saw. Jobs inherited from an unresolved template may hold exactly ' +
+    'the settings the other rules look for.',
+  fix:
+    'Fix the reference at the reported location. Validate the merged configuration in GitLab with **Build > ' +
+    'Pipeline editor > Full configuration**, or through the API:\n\n```sh\ncurl --header "PRIVATE-TOKEN: $TOKEN" ' +
+    '"$CI_API_V4_URL/projects/$CI_PROJECT_ID/ci/lint?dry_run=true"\n```',
+  references: ['https://docs.gitlab.com/ci/yaml/includes/', 'https://docs.gitlab.com/ci/yaml/yaml_optimization/'],
+};
+
+const FAMILIES: AuditFamily[] = [
+  dockerInDocker,
+  imagePinning,
+  includePinning,
+  debugLogging,
+  plaintextSecrets,
+  remoteScripts,
+  mergeRequestPipelines,
+  scriptInjection,
+];
+
+export const gitlabCiRules: RuleDefinition[] = [unresolvableConfigRule, ...FAMILIES.flatMap((family) => family.rules)];
+
+function problemFinding(problem: Problem, titles: Map<string, RuleDefinition>): RawFinding {
+  const rule = titles.get(problem.ruleId);
+  return {
+    ruleId: problem.ruleId,
+    severity: problem.severity ?? rule?.severity ?? 'medium',
+    title: rule?.title ?? problem.ruleId,
+    message: problem.message,
+    location: {
+      path: problem.position.path,
+      startLine: problem.position.line,
+      startColumn: problem.position.column,
+      ...(problem.object ? { object: problem.object } : {}),
+    },
+    key: problem.key,
+  };
+}
+
+/**
+ * One finding per written value: hits from several jobs on the same value are merged, `object` names the
+ * section the value is written in, and the message lists the jobs it reaches when that is not the section.
+ */
+function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFinding[] {
+  const groups = new Map<string, { hit: Hit; jobs: Set<string> }>();
+  for (const hit of hits) {
+    const id = [hit.ruleId, hit.position.path, hit.position.line, hit.position.column, hit.key].join('\u0000');
+    const group = groups.get(id);
+    if (group) {
+      if (hit.job) group.jobs.add(hit.job);
+    } else {
+      groups.set(id, { hit, jobs: new Set(hit.job ? [hit.job] : []) });
+    }
+  }
+  const findings: RawFinding[] = [];
+  for (const { hit, jobs } of groups.values()) {
+    const rule = rules.get(hit.ruleId);
+    const object = hit.owner || hit.job;
+    const reached = [...jobs].filter((job) => job !== object).sort();
+    const suffix =
+      reached.length > 0 ? ` Jobs affected: ${reached.slice(0, 10).join(', ')}${reached.length > 10 ? ', …' : ''}.` : '';
+    findings.push({
+      ruleId: hit.ruleId,
+      severity: hit.severity ?? rule?.severity ?? 'medium',
+      title: rule?.title ?? hit.ruleId,
+      message: hit.message + suffix,
+      location: {
+        path: hit.position.path,
+        startLine: hit.position.line,
+        startColumn: hit.position.column,
+        ...(object ? { object } : {}),
+      },
+      key: hit.key,
+      ...(hit.fix ? { fix: hit.fix } : {}),
+    });
+  }
+  return findings;
+}
+
+async function lintFile(file: SourceFile, context: LintContext, rules: Map<string, RuleDefinition>): Promise<RawFinding[]> {
+  const model = await buildModel(file.path, file.text, context.tree);
+  const hits = FAMILIES.flatMap((family) => family.audit(model));
+  const seen = new Set<string>();
+  const problems = model.problems.filter((problem) => {
+    const id = [problem.ruleId, problem.position.path, problem.position.line, problem.position.column, problem.key].join('\u0000');
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return [...problems.map((problem) => problemFinding(problem, rules)), ...hitFindings(hits, rules)];
+}
+
+/**
+ * GitLab CI/CD: `.gitlab-ci.yml` at the repository root, with its local includes (read through the tree),
+ * `extends`, `!reference` tags and `default:` resolved as GitLab does. Remote, project, template and
+ * component includes are listed, not fetched.
+ */
+export const gitlabCiLinter: FileLinter = {
+  id: 'gitlab-ci',
+  rules: [...hardeningCommonRules, ...gitlabCiRules],
+  matches: (path) => path === GITLAB_CI_PATH,
+  async lint(files, context) {
+    const rules = new Map(gitlabCiLinter.rules.map((rule) => [rule.id, rule]));
+    const findings: RawFinding[] = [];
+    for (const file of files) {
+      if (!gitlabCiLinter.matches(file.path)) continue;
+      findings.push(...(await lintFile(file, context, rules)));
+    }
+    return findings;
+  },
+};
