@@ -66,10 +66,13 @@ const NOT_A_SECRET_NAME =
   /(?:_(?:FILE|PATH|DIR|URL|HOST|PORT|NAME|USER|USERNAME|ID|IDS|ENABLED|DISABLED|TTL|EXPIRY|EXPIRES|TYPE|HEADER|LENGTH|FORMAT|VERSION|REGION|ENV|VAR|SCOPE|SCOPES)$|^CACHE_KEY$|KEY_ID$|^TOKEN_TYPE$)/i;
 const PLACEHOLDER = /^(?:true|false|yes|no|on|off|none|null|changeme|change-me|xxx+|\*+|<[^>]*>|\.\.\.)$/i;
 
-/** A value safe to print: a few leading characters and the length, never the secret itself. */
+/**
+ * A description safe to print: the token's public prefix (`glpat-`, `ghp_`, `AKIA`) when it has one, and
+ * the length; never any secret characters.
+ */
 export function redact(value: string): string {
-  const shown = value.slice(0, Math.min(4, Math.floor(value.length / 4)));
-  return `${shown}… (${value.length} characters)`;
+  const prefix = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? '';
+  return `${prefix ? `${prefix}…, ` : ''}${value.length} characters, redacted`;
 }
 
 function tokenFormat(text: string): { label: string; index: number; match: string } | undefined {
@@ -103,7 +106,7 @@ function auditVariable(job: CiJob, variable: VariableDef): Hit | undefined {
     ruleId: SECRET,
     severity: 'medium',
     ...common,
-    message: `\`${variable.name}\` is set to a literal value (${redact(trimmed)}) in the pipeline file; a secret there is readable by everyone with repository access.`,
+    message: `\`${variable.name}\` is set to a literal value (${trimmed.length} characters, redacted) in the pipeline file; a secret there is readable by everyone with repository access.`,
     position: positionOf(value),
     fix,
   };
