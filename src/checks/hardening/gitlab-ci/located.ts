@@ -248,8 +248,12 @@ class Converter {
     const start = node.range?.[0] ?? 0;
     const end = node.range?.[1] ?? start;
     if (node.tag === '!reference') {
+      // Point at the tag itself rather than at the `[` after it.
+      const tagAt = this.src.text.lastIndexOf('!reference', start);
+      const lineStart = this.src.text.lastIndexOf('\n', start - 1);
+      const refStart = tagAt > lineStart ? tagAt : start;
       const path = items.map((item) => (item.kind === 'scalar' && item.value !== null ? String(item.value) : ''));
-      return { kind: 'ref', src: this.src, start, end, owner, path, valid: path.length > 0 && path.every(Boolean) };
+      return { kind: 'ref', src: this.src, start: refStart, end, owner, path, valid: path.length > 0 && path.every(Boolean) };
     }
     return { kind: 'seq', src: this.src, start, end, owner, items };
   }
