@@ -111,12 +111,13 @@ export function isReparsed(before: string): boolean {
 
 /** Unquoted places where the shell does not split words or expand globs. */
 export function isSplitSafe(before: string): boolean {
-  const trimmed = before.trimStart();
-  return trimmed.startsWith('[[') || /^case\s+$/.test(trimmed) || /(?:^|\s)[A-Za-z_][A-Za-z0-9_]*=$/.test(before);
+  const insideDoubleBrackets = /\[\[(?:(?!\]\]).)*$/s.test(before);
+  return insideDoubleBrackets || /^\s*case\s+$/.test(before) || /(?:^|\s)[A-Za-z_][A-Za-z0-9_]*=$/.test(before);
 }
 
+/** `curl`/`wget` in command position: line start, after a separator, `(`, a backtick, or `sudo`. */
 const FETCH_THEN_PIPE =
-  /\b(curl|wget)\b[^;&\n]*?\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/usr)?(?:\/bin\/)?(?:(?:ba|z|da|k|a|fi)?sh\b|(?:python[0-9.]*|perl|ruby|node|php)\s*-?\s*(?:$|[;&|)\n]))/g;
+  /(?<=(?:^|[\n;&|(`])\s*(?:sudo\s+(?:-\S+\s+)*)?)(curl|wget)\b[^;&\n]*?\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/usr)?(?:\/bin\/)?(?:(?:ba|z|da|k|a|fi)?sh\b|(?:python[0-9.]*|perl|ruby|node|php)\s*-?\s*(?:$|[;&|)\n]))/g;
 const SUBSTITUTED_FETCH =
   /(?:\beval|\b(?:ba|z|da|k|a)?sh\s+(?:-\S+\s+)*-c)\s+["']?(?:\$\(|`)\s*(curl|wget)\b/g;
 const PROCESS_SUBSTITUTION = /(?:\bsource|(?:^|[\s;&|])\.|\b(?:ba|z|da|k|a)?sh)\s+<\(\s*(curl|wget)\b/g;
