@@ -32,7 +32,7 @@ describe('gitlab-ci/merge-request-job-with-secrets', () => {
     );
     expect(places(findings, RULE)).toEqual([
       `${RULE} .gitlab-ci.yml:12:11 vault`,
-      `${RULE} .gitlab-ci.yml:19:13 token`,
+      `${RULE} .gitlab-ci.yml:19:12 token`,
       `${RULE} .gitlab-ci.yml:3:11 deploy-review`,
       `${RULE} .gitlab-ci.yml:8:10 publish`,
     ]);
