@@ -133,7 +133,12 @@ async function loadFile(path: string, text: string, stack: string[], state: Load
   const parsed = parseCiFile(path, text);
   if (parsed.error) {
     state.problems.push(
-      problem(PARSE_ERROR_RULE, `${path} is not valid GitLab CI YAML: ${parsed.error.message}`, parsed.error.position, 'yaml'),
+      problem(
+        PARSE_ERROR_RULE,
+        `${path} is not valid GitLab CI YAML: ${parsed.error.message}`,
+        parsed.error.position,
+        'yaml',
+      ),
     );
     return undefined;
   }
@@ -158,32 +163,61 @@ async function loadFile(path: string, text: string, stack: string[], state: Load
   return deepMerge(merged, withoutKeys(root, ['include']));
 }
 
-async function loadIncluded(include: IncludeRef, target: string, stack: string[], state: LoadState): Promise<LMap | undefined> {
+async function loadIncluded(
+  include: IncludeRef,
+  target: string,
+  stack: string[],
+  state: LoadState,
+): Promise<LMap | undefined> {
   const at = positionOf(include.location);
   if (stack.includes(target)) {
     const chain = [...stack, target].join(' → ');
     state.problems.push(
-      problem(UNRESOLVED_RULE, `Include cycle: ${chain}. GitLab rejects this pipeline.`, at, `cycle:${target}`, 'include'),
+      problem(
+        UNRESOLVED_RULE,
+        `Include cycle: ${chain}. GitLab rejects this pipeline.`,
+        at,
+        `cycle:${target}`,
+        'include',
+      ),
     );
     return undefined;
   }
   if (state.loaded >= MAX_INCLUDES) {
     state.problems.push(
-      problem(UNRESOLVED_RULE, `More than ${MAX_INCLUDES} included files; ${target} and later includes were not read.`, at, 'too-many', 'include'),
+      problem(
+        UNRESOLVED_RULE,
+        `More than ${MAX_INCLUDES} included files; ${target} and later includes were not read.`,
+        at,
+        'too-many',
+        'include',
+      ),
     );
     return undefined;
   }
   const size = await state.tree.size(target);
   if (size !== undefined && state.bytes + size > MAX_INCLUDED_BYTES) {
     state.problems.push(
-      problem(UNRESOLVED_RULE, `Included files exceed ${MAX_INCLUDED_BYTES} bytes; ${target} was not read.`, at, `size:${target}`, 'include'),
+      problem(
+        UNRESOLVED_RULE,
+        `Included files exceed ${MAX_INCLUDED_BYTES} bytes; ${target} was not read.`,
+        at,
+        `size:${target}`,
+        'include',
+      ),
     );
     return undefined;
   }
   const bytes = await state.tree.read(target, MAX_FILE_BYTES);
   if (!bytes) {
     state.problems.push(
-      problem(UNRESOLVED_RULE, `Included file ${target} does not exist or is not a readable regular file.`, at, `missing:${target}`, 'include'),
+      problem(
+        UNRESOLVED_RULE,
+        `Included file ${target} does not exist or is not a readable regular file.`,
+        at,
+        `missing:${target}`,
+        'include',
+      ),
     );
     return undefined;
   }
@@ -198,13 +232,27 @@ async function localTargets(include: IncludeRef, state: LoadState): Promise<stri
   const at = positionOf(include.location);
   if (raw.includes('$')) {
     state.problems.push(
-      problem(UNRESOLVED_RULE, `Local include \`${raw}\` uses a CI/CD variable; it cannot be resolved statically and was not checked.`, at, `variable:${raw}`, 'include'),
+      problem(
+        UNRESOLVED_RULE,
+        `Local include \`${raw}\` uses a CI/CD variable; it cannot be resolved statically and was not checked.`,
+        at,
+        `variable:${raw}`,
+        'include',
+      ),
     );
     return [];
   }
   const normalized = posix.normalize(raw.replace(/^\/+/, ''));
   if (normalized.startsWith('../') || normalized === '..' || normalized === '.' || posix.isAbsolute(normalized)) {
-    state.problems.push(problem(UNRESOLVED_RULE, `Local include \`${raw}\` points outside the repository.`, at, `outside:${raw}`, 'include'));
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `Local include \`${raw}\` points outside the repository.`,
+        at,
+        `outside:${raw}`,
+        'include',
+      ),
+    );
     return [];
   }
   if (!normalized.includes('*')) return [normalized];
@@ -216,7 +264,9 @@ async function localTargets(include: IncludeRef, state: LoadState): Promise<stri
     .join('/');
   const matches = state.list.filter((file) => /\.ya?ml$/.test(file) && minimatch(file, pattern, { dot: true }));
   if (matches.length === 0) {
-    state.problems.push(problem(UNRESOLVED_RULE, `Local include pattern \`${raw}\` matches no file.`, at, `empty:${raw}`, 'include'));
+    state.problems.push(
+      problem(UNRESOLVED_RULE, `Local include pattern \`${raw}\` matches no file.`, at, `empty:${raw}`, 'include'),
+    );
   }
   return matches;
 }
@@ -240,7 +290,13 @@ export function includeRefs(value: LValue | undefined, problems: Problem[]): Inc
       }
     }
     problems.push(
-      problem(UNRESOLVED_RULE, 'This `include` entry is not a form GitLab accepts (local, remote, project, template, component).', positionOf(item), 'include-shape', 'include'),
+      problem(
+        UNRESOLVED_RULE,
+        'This `include` entry is not a form GitLab accepts (local, remote, project, template, component).',
+        positionOf(item),
+        'include-shape',
+        'include',
+      ),
     );
   }
   return refs;
@@ -318,7 +374,8 @@ function jobVariables(job: LMap, resolvedGlobals: LValue | undefined): Map<strin
   }
   const own = get(job, 'variables');
   if (own?.kind === 'map') {
-    for (const [name, entry] of own.entries) variables.set(name, { name, value: variableValue(entry.value), scope: 'job' });
+    for (const [name, entry] of own.entries)
+      variables.set(name, { name, value: variableValue(entry.value), scope: 'job' });
   }
   return variables;
 }
@@ -361,19 +418,37 @@ function extendedJob(name: string, ctx: ResolveContext, depth = 0, stack: string
     if (!parent) continue;
     if (stack.includes(parent)) {
       ctx.problems.push(
-        problem(UNRESOLVED_RULE, `\`extends\` cycle: ${[...stack, parent].join(' → ')}. GitLab rejects this pipeline.`, at, `extends-cycle:${parent}`, name),
+        problem(
+          UNRESOLVED_RULE,
+          `\`extends\` cycle: ${[...stack, parent].join(' → ')}. GitLab rejects this pipeline.`,
+          at,
+          `extends-cycle:${parent}`,
+          name,
+        ),
       );
       continue;
     }
     if (depth + 1 > MAX_EXTENDS_DEPTH) {
       ctx.problems.push(
-        problem(UNRESOLVED_RULE, `\`extends\` nests deeper than ${MAX_EXTENDS_DEPTH} levels at \`${parent}\`; GitLab rejects this pipeline.`, at, `extends-depth:${parent}`, name),
+        problem(
+          UNRESOLVED_RULE,
+          `\`extends\` nests deeper than ${MAX_EXTENDS_DEPTH} levels at \`${parent}\`; GitLab rejects this pipeline.`,
+          at,
+          `extends-depth:${parent}`,
+          name,
+        ),
       );
       continue;
     }
     if (get(ctx.root, parent)?.kind !== 'map') {
       ctx.problems.push(
-        problem(UNRESOLVED_RULE, `\`extends: ${parent}\` names no job or template in this configuration (remote includes are not fetched).`, at, `extends-unknown:${parent}`, name),
+        problem(
+          UNRESOLVED_RULE,
+          `\`extends: ${parent}\` names no job or template in this configuration (remote includes are not fetched).`,
+          at,
+          `extends-unknown:${parent}`,
+          name,
+        ),
       );
       continue;
     }
@@ -392,7 +467,12 @@ function resolveReferences(value: LValue, ctx: ResolveContext, depth: number, st
   if (++ctx.steps > MAX_RESOLVE_STEPS) {
     ctx.exhausted = true;
     ctx.problems.push(
-      problem(UNRESOLVED_RULE, `The configuration expands to more than ${MAX_RESOLVE_STEPS} values; the rest was not resolved.`, positionOf(value), 'too-large'),
+      problem(
+        UNRESOLVED_RULE,
+        `The configuration expands to more than ${MAX_RESOLVE_STEPS} values; the rest was not resolved.`,
+        positionOf(value),
+        'too-large',
+      ),
     );
     return value;
   }
@@ -428,7 +508,14 @@ function resolveReferences(value: LValue, ctx: ResolveContext, depth: number, st
 function resolveReference(ref: LValue & { kind: 'ref' }, ctx: ResolveContext, depth: number, stack: string[]): LValue {
   const at = positionOf(ref);
   const label = `!reference [${ref.path.join(', ')}]`;
-  const nullValue: LScalar = { kind: 'scalar', src: ref.src, start: ref.start, end: ref.start, owner: ref.owner, value: null };
+  const nullValue: LScalar = {
+    kind: 'scalar',
+    src: ref.src,
+    start: ref.start,
+    end: ref.start,
+    owner: ref.owner,
+    value: null,
+  };
   const fail = (message: string, key: string): LValue => {
     ctx.problems.push(problem(UNRESOLVED_RULE, message, at, key, ref.owner || undefined));
     return nullValue;
@@ -443,7 +530,10 @@ function resolveReference(ref: LValue & { kind: 'ref' }, ctx: ResolveContext, de
   let target: LValue | undefined = top ? (extendedJob(top, ctx) ?? get(ctx.root, top)) : undefined;
   for (const key of keys) target = get(target, key);
   if (!target) {
-    return fail(`${label} points at nothing in this configuration (remote includes are not fetched).`, `reference-unknown:${ref.path.join('.')}`);
+    return fail(
+      `${label} points at nothing in this configuration (remote includes are not fetched).`,
+      `reference-unknown:${ref.path.join('.')}`,
+    );
   }
   return resolveReferences(target, ctx, depth + 1, [...stack, id]);
 }

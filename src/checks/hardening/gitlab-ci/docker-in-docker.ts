@@ -22,7 +22,7 @@ const rules: RuleDefinition[] = [
       'A privileged container has every Linux capability, no seccomp or AppArmor profile and access to host ' +
       'devices: container isolation is off. Any code the job runs (a dependency install script, a test, a ' +
       'merge request from a contributor) can mount the host disk, load kernel modules or reach the runner host, ' +
-      'read other jobs\' files and tokens, and persist on a shared runner. The privileged flag applies to every ' +
+      "read other jobs' files and tokens, and persist on a shared runner. The privileged flag applies to every " +
       'job that runner picks up, not only to the one that asked for Docker.',
     fix:
       'Build images without a Docker daemon, for example with BuildKit rootless or kaniko-style builders, or ' +
@@ -52,7 +52,7 @@ const rules: RuleDefinition[] = [
       'or the dind service is started with `--tls=false`.',
     rationale:
       'Port 2375 is the Docker API with no authentication. Anything that can reach the service network (other ' +
-      'services of the job, other containers on the runner host\'s bridge network when the runner uses the ' +
+      "services of the job, other containers on the runner host's bridge network when the runner uses the " +
       'default network mode) can start privileged containers on that daemon, which runs privileged itself: it ' +
       'is root on the runner host. TLS with client certificates (the `docker:dind` default since 19.03) limits ' +
       'the API to the job that holds the certificates.',
@@ -60,7 +60,7 @@ const rules: RuleDefinition[] = [
       'Keep the image\'s TLS default: remove `DOCKER_TLS_CERTDIR: ""`, and point the client at port 2376:\n\n' +
       '```yaml\nvariables:\n  DOCKER_HOST: tcp://docker:2376\n  DOCKER_TLS_CERTDIR: "/certs"\n' +
       '  DOCKER_TLS_VERIFY: 1\n  DOCKER_CERT_PATH: "$DOCKER_TLS_CERTDIR/client"\n```\n\n' +
-      'and mount `/certs/client` in the runner\'s `volumes`.',
+      "and mount `/certs/client` in the runner's `volumes`.",
     references: [
       'https://docs.gitlab.com/ci/docker/using_docker_build/#docker-in-docker-with-tls-enabled-in-the-docker-executor',
       'https://docs.docker.com/engine/security/protect-access/',

@@ -13,7 +13,7 @@ const rules: RuleDefinition[] = [
     title: 'Job image or service not pinned by digest',
     severity: 'medium',
     description:
-      'A job\'s `image:` or one of its `services:` (string or `name:` form, set in the job, a template it ' +
+      "A job's `image:` or one of its `services:` (string or `name:` form, set in the job, a template it " +
       'extends, or `default:`) names a tag such as `node:20` or no tag at all, instead of a digest ' +
       '(`node:20@sha256:…`). References whose name or tag comes from a CI/CD variable the file does not set are ' +
       'not reported, since their value is unknown.',

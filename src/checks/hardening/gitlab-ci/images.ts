@@ -46,11 +46,14 @@ export function imageUses(job: CiJob): ImageUse[] {
 export function expandVariables(text: string, job: CiJob): string {
   let current = text;
   for (let round = 0; round < 5 && current.includes('$'); round++) {
-    const next = current.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced, bare) => {
-      const name = String(braced ?? bare);
-      const def = job.variables.get(name);
-      return def?.value.kind === 'scalar' && def.value.value !== null ? String(def.value.value) : whole;
-    });
+    const next = current.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (whole, braced, bare) => {
+        const name = String(braced ?? bare);
+        const def = job.variables.get(name);
+        return def?.value.kind === 'scalar' && def.value.value !== null ? String(def.value.value) : whole;
+      },
+    );
     if (next === current) break;
     current = next;
   }

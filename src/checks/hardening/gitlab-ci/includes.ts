@@ -18,7 +18,7 @@ const rules: RuleDefinition[] = [
       'An `include: remote:` entry (or a bare `include:` URL) fetches pipeline configuration over HTTP(S) with no ' +
       '`integrity:` hash, so GitLab runs whatever that URL serves when the pipeline is created.',
     rationale:
-      'Included configuration defines jobs that run with this project\'s CI/CD variables, job token and runners. ' +
+      "Included configuration defines jobs that run with this project's CI/CD variables, job token and runners. " +
       'Whoever controls the URL (its owner, a compromised account, a hijacked domain) can add a job that ' +
       'exfiltrates secrets or pushes to your registry, and no pipeline or notification fires when the remote file ' +
       'changes. `integrity:` makes GitLab refuse content whose SHA-256 differs from the reviewed one.',
@@ -35,12 +35,12 @@ const rules: RuleDefinition[] = [
     title: 'Project include not pinned to a commit',
     severity: 'medium',
     description:
-      'An `include: project:` entry has no `ref:` (it follows the other project\'s default branch) or a `ref:` ' +
+      "An `include: project:` entry has no `ref:` (it follows the other project's default branch) or a `ref:` " +
       'that is a branch or tag name instead of a full 40-character commit SHA.',
     rationale:
-      'The included file defines jobs that run with this project\'s secrets. Anyone who can push to the other ' +
-      'project\'s branch, or move its tag, changes your pipeline without a change or a review in your repository, ' +
-      'and no pipeline is triggered to tell you. GitLab\'s own documentation recommends the full SHA as the most ' +
+      "The included file defines jobs that run with this project's secrets. Anyone who can push to the other " +
+      "project's branch, or move its tag, changes your pipeline without a change or a review in your repository, " +
+      "and no pipeline is triggered to tell you. GitLab's own documentation recommends the full SHA as the most " +
       'stable option.',
     fix:
       'Pin the full commit SHA and keep the version as a comment for readers and update bots:\n\n```yaml\n' +
@@ -63,7 +63,10 @@ const rules: RuleDefinition[] = [
     fix:
       'Pin a commit SHA, or at least an exact released version:\n\n```yaml\ninclude:\n' +
       '  - component: $CI_SERVER_FQDN/my-org/security-components/secret-detection@1.4.2\n```',
-    references: ['https://docs.gitlab.com/ci/components/#component-versions', 'https://docs.gitlab.com/ci/yaml/#includecomponent'],
+    references: [
+      'https://docs.gitlab.com/ci/components/#component-versions',
+      'https://docs.gitlab.com/ci/yaml/#includecomponent',
+    ],
   },
   {
     id: EXTERNAL,

@@ -89,7 +89,9 @@ function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFindin
     const object = hit.owner || hit.job;
     const reached = [...jobs].filter((job) => job !== object).sort();
     const suffix =
-      reached.length > 0 ? ` Jobs affected: ${reached.slice(0, 10).join(', ')}${reached.length > 10 ? ', …' : ''}.` : '';
+      reached.length > 0
+        ? ` Jobs affected: ${reached.slice(0, 10).join(', ')}${reached.length > 10 ? ', …' : ''}.`
+        : '';
     findings.push({
       ruleId: hit.ruleId,
       severity: hit.severity ?? rule?.severity ?? 'medium',
@@ -108,12 +110,22 @@ function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFindin
   return findings;
 }
 
-async function lintFile(file: SourceFile, context: LintContext, rules: Map<string, RuleDefinition>): Promise<RawFinding[]> {
+async function lintFile(
+  file: SourceFile,
+  context: LintContext,
+  rules: Map<string, RuleDefinition>,
+): Promise<RawFinding[]> {
   const model = await buildModel(file.path, file.text, context.tree);
   const hits = FAMILIES.flatMap((family) => family.audit(model));
   const seen = new Set<string>();
   const problems = model.problems.filter((problem) => {
-    const id = [problem.ruleId, problem.position.path, problem.position.line, problem.position.column, problem.key].join('\u0000');
+    const id = [
+      problem.ruleId,
+      problem.position.path,
+      problem.position.line,
+      problem.position.column,
+      problem.key,
+    ].join('\u0000');
     if (seen.has(id)) return false;
     seen.add(id);
     return true;

@@ -197,6 +197,13 @@ export function parseCiFile(path: string, text: string): ParsedCiFile {
   }
 }
 
+/** A scalar's value as text when it is a plain value (string, number, boolean, bigint). */
+function plainString(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return raw.toString();
+  return undefined;
+}
+
 class Converter {
   private readonly memo = new Map<YamlNode, LValue>();
   private aliases = 0;
@@ -230,10 +237,19 @@ class Converter {
     if (isMap(node)) value = this.mapNode(node, owner, false);
     else if (isSeq(node)) value = this.seqNode(node, owner);
     else if (isScalar(node)) {
-      const raw = node.value;
+      const raw: unknown = node.value;
       const scalarValue =
-        typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : raw == null ? null : String(raw);
-      value = { kind: 'scalar', src: this.src, start: node.range?.[0] ?? 0, end: node.range?.[1] ?? 0, owner, value: scalarValue };
+        typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
+          ? raw
+          : (plainString(raw) ?? null);
+      value = {
+        kind: 'scalar',
+        src: this.src,
+        start: node.range?.[0] ?? 0,
+        end: node.range?.[1] ?? 0,
+        owner,
+        value: scalarValue,
+      };
     } else value = this.nullAt(0, owner);
     this.memo.set(node as YamlNode, value);
     return value;
@@ -253,7 +269,15 @@ class Converter {
       const lineStart = this.src.text.lastIndexOf('\n', start - 1);
       const refStart = tagAt > lineStart ? tagAt : start;
       const path = items.map((item) => (item.kind === 'scalar' && item.value !== null ? String(item.value) : ''));
-      return { kind: 'ref', src: this.src, start: refStart, end, owner, path, valid: path.length > 0 && path.every(Boolean) };
+      return {
+        kind: 'ref',
+        src: this.src,
+        start: refStart,
+        end,
+        owner,
+        path,
+        valid: path.length > 0 && path.every(Boolean),
+      };
     }
     return { kind: 'seq', src: this.src, start, end, owner, items };
   }
@@ -265,7 +289,7 @@ class Converter {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key;
-      const key = isScalar(keyNode) && keyNode.value !== null ? String(keyNode.value) : undefined;
+      const key = isScalar(keyNode) ? plainString(keyNode.value) : undefined;
       if (key === undefined) continue;
       const keyStart = isScalar(keyNode) ? (keyNode.range?.[0] ?? 0) : 0;
       const childOwner = topLevel ? key : owner;

@@ -23,7 +23,7 @@ const rules: RuleDefinition[] = [
     rationale:
       'A merge request pipeline runs the code of the merge request, including its changes to the scripts the ' +
       'job calls. For merge requests from forks, a maintainer who runs the pipeline in the parent project hands ' +
-      'the contributor\'s code the parent\'s unprotected CI/CD variables, its runners and its deployment ' +
+      "the contributor's code the parent's unprotected CI/CD variables, its runners and its deployment " +
       'environments. Even without forks, any developer can open a merge request whose pipeline deploys or ' +
       'prints secrets before review.',
     fix:
@@ -90,7 +90,13 @@ function sensitiveUses(job: CiJob): string[] {
       names.add(use.name);
     }
   }
-  if (names.size > 0) reasons.push(`uses ${[...names].slice(0, 5).map((n) => `\`$${n}\``).join(', ')}`);
+  if (names.size > 0)
+    reasons.push(
+      `uses ${[...names]
+        .slice(0, 5)
+        .map((n) => `\`$${n}\``)
+        .join(', ')}`,
+    );
   return reasons;
 }
 

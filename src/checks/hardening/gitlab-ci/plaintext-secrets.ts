@@ -47,7 +47,10 @@ interface TokenFormat {
 
 /** Formats with distinctive prefixes; false positives are rare, so they are reported wherever they appear. */
 const TOKEN_FORMATS: TokenFormat[] = [
-  { label: 'GitLab token', pattern: /\b(?:glpat|gldt|glrt|glptt|glcbt|glft|glimt|glagent|gloas|glsoat|glffct)-[0-9A-Za-z_-]{20,}/ },
+  {
+    label: 'GitLab token',
+    pattern: /\b(?:glpat|gldt|glrt|glptt|glcbt|glft|glimt|glagent|gloas|glsoat|glffct)-[0-9A-Za-z_-]{20,}/,
+  },
   { label: 'GitLab runner registration token', pattern: /\bGR1348941[0-9A-Za-z_-]{20,}/ },
   { label: 'GitHub token', pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36,}/ },
   { label: 'GitHub fine-grained token', pattern: /\bgithub_pat_[0-9A-Za-z_]{60,}/ },
@@ -60,7 +63,8 @@ const TOKEN_FORMATS: TokenFormat[] = [
   { label: 'private key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ },
 ];
 
-const SECRET_NAME = /(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|(?:^|_)KEY(?:$|_)|(?:^|_)PWD(?:$|_))/i;
+const SECRET_NAME =
+  /(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|(?:^|_)KEY(?:$|_)|(?:^|_)PWD(?:$|_))/i;
 /** Names that say "secret" but hold something else: where the secret is, or a setting about it. */
 const NOT_A_SECRET_NAME =
   /(?:_(?:FILE|PATH|DIR|URL|HOST|PORT|NAME|USER|USERNAME|ID|IDS|ENABLED|DISABLED|TTL|EXPIRY|EXPIRES|TYPE|HEADER|LENGTH|FORMAT|VERSION|REGION|ENV|VAR|SCOPE|SCOPES)$|^CACHE_KEY$|KEY_ID$|^TOKEN_TYPE$)/i;
@@ -71,7 +75,8 @@ const PLACEHOLDER = /^(?:true|false|yes|no|on|off|none|null|changeme|change-me|x
  * the length; never any secret characters.
  */
 export function redact(value: string): string {
-  const prefix = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? '';
+  const prefix =
+    /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? '';
   return `${prefix ? `${prefix}…, ` : ''}${value.length} characters, redacted`;
 }
 
@@ -101,7 +106,8 @@ function auditVariable(job: CiJob, variable: VariableDef): Hit | undefined {
   }
   const trimmed = text.trim();
   if (!SECRET_NAME.test(variable.name) || NOT_A_SECRET_NAME.test(variable.name)) return undefined;
-  if (trimmed.length < 6 || trimmed.includes('$') || PLACEHOLDER.test(trimmed) || /^\d+$/.test(trimmed)) return undefined;
+  if (trimmed.length < 6 || trimmed.includes('$') || PLACEHOLDER.test(trimmed) || /^\d+$/.test(trimmed))
+    return undefined;
   return {
     ruleId: SECRET,
     severity: 'medium',

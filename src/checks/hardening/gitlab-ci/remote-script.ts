@@ -17,7 +17,7 @@ const rules: RuleDefinition[] = [
       'output into a shell or interpreter (`curl … | sh`, `wget -qO- … | sudo bash`, `… | python3`), or runs ' +
       'it through `sh -c "$(curl …)"`, `eval "$(curl …)"` or `source <(curl …)`.',
     rationale:
-      'The job runs whatever the server returns at that moment, with the job\'s CI/CD variables and token in ' +
+      "The job runs whatever the server returns at that moment, with the job's CI/CD variables and token in " +
       'its environment. A compromised download host, a hijacked domain or a changed script (the Codecov ' +
       'uploader breach in 2021 worked exactly this way) turns every pipeline into a credential leak. Nothing in ' +
       'the repository changes, so review never sees it.',

@@ -80,7 +80,10 @@ const rules: RuleDefinition[] = [
       'list or match files, or change which arguments a deploy tool sees. Quoting makes the value one literal ' +
       'argument.',
     fix: 'Quote it, and end options before it where the command supports `--`:\n\n```yaml\nscript:\n  - git log -1 -- "$CI_COMMIT_REF_NAME"\n```',
-    references: ['https://www.shellcheck.net/wiki/SC2086', 'https://docs.gitlab.com/ci/variables/predefined_variables/'],
+    references: [
+      'https://www.shellcheck.net/wiki/SC2086',
+      'https://docs.gitlab.com/ci/variables/predefined_variables/',
+    ],
   },
 ];
 
@@ -90,7 +93,9 @@ const INPUT = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*(?:\|[^\]]*)?\]\]/g;
 function inputIsConstrained(model: CiModel, path: string, name: string): boolean {
   const spec = get(get(get(model.headers.get(path), 'spec'), 'inputs'), name);
   const type = stringValue(get(spec, 'type'));
-  return type === 'boolean' || type === 'number' || get(spec, 'options') !== undefined || get(spec, 'regex') !== undefined;
+  return (
+    type === 'boolean' || type === 'number' || get(spec, 'options') !== undefined || get(spec, 'regex') !== undefined
+  );
 }
 
 function auditJob(model: CiModel, job: CiJob): Hit[] {

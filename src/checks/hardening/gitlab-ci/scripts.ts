@@ -118,8 +118,7 @@ export function isSplitSafe(before: string): boolean {
 /** `curl`/`wget` in command position: line start, after a separator, `(`, a backtick, or `sudo`. */
 const FETCH_THEN_PIPE =
   /(?<=(?:^|[\n;&|(`])\s*(?:sudo\s+(?:-\S+\s+)*)?)(curl|wget)\b[^;&\n]*?\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/usr)?(?:\/bin\/)?(?:(?:ba|z|da|k|a|fi)?sh\b|(?:python[0-9.]*|perl|ruby|node|php)\s*-?\s*(?:$|[;&|)\n]))/g;
-const SUBSTITUTED_FETCH =
-  /(?:\beval|\b(?:ba|z|da|k|a)?sh\s+(?:-\S+\s+)*-c)\s+["']?(?:\$\(|`)\s*(curl|wget)\b/g;
+const SUBSTITUTED_FETCH = /(?:\beval|\b(?:ba|z|da|k|a)?sh\s+(?:-\S+\s+)*-c)\s+["']?(?:\$\(|`)\s*(curl|wget)\b/g;
 const PROCESS_SUBSTITUTION = /(?:\bsource|(?:^|[\s;&|])\.|\b(?:ba|z|da|k|a)?sh)\s+<\(\s*(curl|wget)\b/g;
 
 export interface RemoteExecution {

@@ -1,7 +1,13 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import type { RawFinding } from '../../../core/finding.js';
 import type { Severity } from '../../../core/severity.js';
-import { ESCAPE_CAPABILITIES, MIN_LAST_CAP, capabilityNames, hasAllCapabilities, parseCapabilityMask } from './capabilities.js';
+import {
+  ESCAPE_CAPABILITIES,
+  MIN_LAST_CAP,
+  capabilityNames,
+  hasAllCapabilities,
+  parseCapabilityMask,
+} from './capabilities.js';
 import type { ProcStatus } from './proc-status.js';
 import { parseIdFile, parseProcStatus } from './proc-status.js';
 import { RUNNER_RULE, runnerRules } from './rules.js';
@@ -42,7 +48,14 @@ interface Probe {
 
 const TITLES = new Map(runnerRules.map((rule) => [rule.id, rule]));
 
-function report(probe: Probe, ruleId: string, evidence: string, message: string, key: string, severity?: Severity): void {
+function report(
+  probe: Probe,
+  ruleId: string,
+  evidence: string,
+  message: string,
+  key: string,
+  severity?: Severity,
+): void {
   const rule = TITLES.get(ruleId);
   probe.findings.push({
     ruleId,
@@ -62,7 +75,10 @@ export function probeRunner(input: RunnerProbeInput): RunnerProbeResult {
   const platform: Platform =
     env.GITHUB_ACTIONS === 'true' ? 'github-actions' : env.GITLAB_CI === 'true' ? 'gitlab-ci' : 'ci';
   if (!(env.CI === 'true' || env.GITHUB_ACTIONS === 'true' || env.GITLAB_CI === 'true')) {
-    return { findings: [], notes: ['Runner probe skipped: not running in CI (CI, GITHUB_ACTIONS and GITLAB_CI are not set).'] };
+    return {
+      findings: [],
+      notes: ['Runner probe skipped: not running in CI (CI, GITHUB_ACTIONS and GITLAB_CI are not set).'],
+    };
   }
   const probe: Probe = { input, platform, findings: [], notes: [] };
   probeForkOnSelfHosted(probe);
@@ -109,7 +125,9 @@ function probeForkOnSelfHosted(probe: Probe): void {
   if (probe.platform === 'gitlab-ci') {
     const selfHosted = gitlabSelfHosted(env);
     if (selfHosted === undefined) {
-      probe.notes.push('Could not tell whether the GitLab runner is self-hosted (no CI_SERVER_HOST, runner description or tags).');
+      probe.notes.push(
+        'Could not tell whether the GitLab runner is self-hosted (no CI_SERVER_HOST, runner description or tags).',
+      );
       return;
     }
     const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
@@ -126,7 +144,10 @@ function probeForkOnSelfHosted(probe: Probe): void {
         `This self-hosted runner is running merge request code from project ${source}, a fork of project ${target}.`,
         'gitlab',
       );
-    } else probe.notes.push(`${selfHosted ? 'Self-hosted' : 'GitLab-hosted'} runner; merge request from ${source === target ? 'the same project' : 'a fork'}.`);
+    } else
+      probe.notes.push(
+        `${selfHosted ? 'Self-hosted' : 'GitLab-hosted'} runner; merge request from ${source === target ? 'the same project' : 'a fork'}.`,
+      );
   }
 }
 
@@ -134,7 +155,9 @@ function githubForkPullRequest(probe: Probe): { isFork: boolean; head: string; b
   const path = probe.input.env.GITHUB_EVENT_PATH;
   const text = path ? probe.input.readFile(path) : undefined;
   if (!path || text === undefined) {
-    probe.notes.push('Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked.');
+    probe.notes.push(
+      'Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked.',
+    );
     return undefined;
   }
   if (text.length > MAX_PROBE_FILE_BYTES) {
@@ -148,8 +171,11 @@ function githubForkPullRequest(probe: Probe): { isFork: boolean; head: string; b
     probe.notes.push('The GitHub event payload is not valid JSON: fork pull requests were not checked.');
     return undefined;
   }
-  const pr = (event as { pull_request?: { head?: { repo?: { full_name?: unknown } | null }; base?: { repo?: { full_name?: unknown } } } })
-    .pull_request;
+  const pr = (
+    event as {
+      pull_request?: { head?: { repo?: { full_name?: unknown } | null }; base?: { repo?: { full_name?: unknown } } };
+    }
+  ).pull_request;
   if (!pr) {
     probe.notes.push('Self-hosted runner; the event is not a pull request.');
     return undefined;
@@ -183,13 +209,19 @@ export function gitlabSelfHosted(env: Readonly<Record<string, string | undefined
   return !hosted;
 }
 
-const ENGINE_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock', '/run/podman/podman.sock', '/run/containerd/containerd.sock'];
+const ENGINE_SOCKETS = [
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/podman/podman.sock',
+  '/run/containerd/containerd.sock',
+];
 
 function probeEngineSockets(probe: Probe): void {
   const candidates = [...ENGINE_SOCKETS];
   const dockerHost = probe.input.env.DOCKER_HOST;
   if (dockerHost?.startsWith('unix://')) candidates.unshift(dockerHost.slice('unix://'.length));
-  else if (dockerHost) probe.notes.push(`DOCKER_HOST is ${dockerHost.replace(/\/\/[^@/]*@/, '//…@')}; a remote daemon was not contacted.`);
+  else if (dockerHost)
+    probe.notes.push(`DOCKER_HOST is ${dockerHost.replace(/\/\/[^@/]*@/, '//…@')}; a remote daemon was not contacted.`);
   const reported = new Set<string>();
   for (const path of candidates) {
     if (!probe.input.statSocket(path)) continue;
@@ -209,11 +241,13 @@ function probeEngineSockets(probe: Probe): void {
 
 /** Signs that the job runs inside a container; none found means "not known", not "not a container". */
 function containerEvidence(probe: Probe): string | undefined {
-  const { readFile, env } = probe.input;
+  const env = probe.input.env;
+  const readFile = (path: string): string | undefined => probe.input.readFile(path);
   if (readFile('/.dockerenv') !== undefined) return '/.dockerenv exists';
   if (readFile('/run/.containerenv') !== undefined) return '/run/.containerenv exists';
   const cgroup = readFile('/proc/1/cgroup');
-  if (cgroup && /docker|kubepods|containerd|libpod|lxc|crio/.test(cgroup)) return '/proc/1/cgroup names a container runtime';
+  if (cgroup && /docker|kubepods|containerd|libpod|lxc|crio/.test(cgroup))
+    return '/proc/1/cgroup names a container runtime';
   if (env.KUBERNETES_SERVICE_HOST) return 'KUBERNETES_SERVICE_HOST is set';
   const mountinfo = readFile('/proc/self/mountinfo');
   if (mountinfo && mountinfo.split('\n').some((line) => / \/ \/ .* - overlay /.test(line))) {
@@ -236,12 +270,15 @@ function probeCapabilities(probe: Probe, status: ProcStatus, container: string |
   probe.notes.push(
     `Effective capabilities: ${names.length === 0 ? 'none' : full ? `all ${lastCap + 1}` : names.join(', ')}` +
       `${bounding !== undefined ? `; bounding set ${bounding.toString(16).padStart(16, '0')}` : ''}` +
-      `; seccomp ${status.seccomp === undefined ? 'unknown' : ['disabled', 'strict', 'filter'][status.seccomp] ?? status.seccomp}` +
+      `; seccomp ${status.seccomp === undefined ? 'unknown' : (['disabled', 'strict', 'filter'][status.seccomp] ?? status.seccomp)}` +
       `; no_new_privs ${status.noNewPrivs === undefined ? 'unknown' : status.noNewPrivs === 1 ? 'on' : 'off'}` +
       `; container: ${container ?? 'no evidence found'}.`,
   );
   if (!container) {
-    if (full) probe.notes.push('Full capability set but no sign of a container: root on a host or VM, not a privileged container.');
+    if (full)
+      probe.notes.push(
+        'Full capability set but no sign of a container: root on a host or VM, not a privileged container.',
+      );
     return;
   }
   if (full) {
@@ -265,7 +302,13 @@ function probeCapabilities(probe: Probe, status: ProcStatus, container: string |
     }
   }
   if (status.seccomp === 0) {
-    report(probe, RUNNER_RULE.seccomp, '/proc/self/status', `Seccomp is disabled for the job container (${container}).`, 'Seccomp');
+    report(
+      probe,
+      RUNNER_RULE.seccomp,
+      '/proc/self/status',
+      `Seccomp is disabled for the job container (${container}).`,
+      'Seccomp',
+    );
   }
 }
 

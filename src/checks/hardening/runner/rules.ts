@@ -23,7 +23,7 @@ export const runnerRules: RuleDefinition[] = [
       '`base.repo.full_name`; GitLab: `CI_MERGE_REQUEST_SOURCE_PROJECT_ID` differs from ' +
       '`CI_MERGE_REQUEST_PROJECT_ID`).',
     rationale:
-      'A fork\'s author, who can be anyone, now runs code on your machine. Unlike hosted runners, a self-hosted ' +
+      "A fork's author, who can be anyone, now runs code on your machine. Unlike hosted runners, a self-hosted " +
       'runner is usually not wiped after the job: the attacker can leave a process or a modified toolchain behind ' +
       'that steals the secrets of the next, trusted job, read credentials stored on the host, and reach your ' +
       'internal network.',
@@ -31,7 +31,7 @@ export const runnerRules: RuleDefinition[] = [
       'Run fork pull requests on hosted, ephemeral runners only, and keep self-hosted runners for trusted ' +
       'branches. On GitHub, require approval for all outside contributors (**Settings > Actions > Fork pull ' +
       'request workflows**) and select runners by a label forks cannot use:\n\n```yaml\njobs:\n  build:\n' +
-      '    runs-on: ${{ github.event.pull_request.head.repo.fork && \'ubuntu-latest\' || \'self-hosted\' }}\n```\n\n' +
+      "    runs-on: ${{ github.event.pull_request.head.repo.fork && 'ubuntu-latest' || 'self-hosted' }}\n```\n\n" +
       'On GitLab, make self-hosted runners protected (they then only run jobs on protected branches) and run ' +
       'fork merge requests on GitLab-hosted runners.',
     references: [
@@ -47,14 +47,14 @@ export const runnerRules: RuleDefinition[] = [
     severity: 'high',
     description:
       'A Docker, Podman or containerd API socket (`/var/run/docker.sock`, `/run/docker.sock`, the socket in a ' +
-      '`unix://` `DOCKER_HOST`, `/run/podman/podman.sock`, `/run/containerd/containerd.sock`) exists in the job\'s ' +
+      "`unix://` `DOCKER_HOST`, `/run/podman/podman.sock`, `/run/containerd/containerd.sock`) exists in the job's " +
       'filesystem. The probe only checks that the socket is there; it never connects to it.',
     rationale:
       'Access to the engine socket is root on the host: `docker run --privileged -v /:/host` needs nothing else. ' +
       'Any code the job runs (dependencies, tests, a merge request) can take over the runner host, read other ' +
-      'jobs\' workspaces and secrets, and persist between jobs.',
+      "jobs' workspaces and secrets, and persist between jobs.",
     fix:
-      'Do not mount the host\'s socket into job containers (remove `/var/run/docker.sock` from the runner\'s ' +
+      "Do not mount the host's socket into job containers (remove `/var/run/docker.sock` from the runner's " +
       '`volumes`). Build images with a daemonless builder (Buildah, BuildKit rootless) or on a dedicated ' +
       'ephemeral VM per job.',
     references: [
@@ -73,7 +73,7 @@ export const runnerRules: RuleDefinition[] = [
       '`/proc/self/status`) contains every capability the kernel knows: the container was started with ' +
       '`--privileged` (GitLab runner `privileged = true`, Kubernetes `privileged: true`).',
     rationale:
-      'A privileged container is not isolated: it can mount the host\'s disks, load kernel modules, use every ' +
+      "A privileged container is not isolated: it can mount the host's disks, load kernel modules, use every " +
       'device and escape to the host in one command. Whatever the job runs owns the runner host and every job ' +
       'that shares it.',
     fix:
@@ -99,20 +99,27 @@ export const runnerRules: RuleDefinition[] = [
       'to container escapes; `CAP_SYS_MODULE` loads kernel code; `CAP_DAC_READ_SEARCH` reads host files by ' +
       'handle (the "shocker" escape); `CAP_SYS_PTRACE` attaches to other processes.',
     fix: 'Drop the capability from the runner configuration (`cap_add` in `[runners.docker]`, `securityContext.capabilities.add` in Kubernetes).',
-    references: ['https://man7.org/linux/man-pages/man7/capabilities.7.html', 'https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section'],
+    references: [
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+      'https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section',
+    ],
   },
   {
     id: RUNNER_RULE.seccomp,
     check: 'hardening',
     title: 'Seccomp is off in the job container',
     severity: 'medium',
-    description: 'The job runs in a container and `/proc/self/status` reports `Seccomp: 0`: no system call filter applies.',
+    description:
+      'The job runs in a container and `/proc/self/status` reports `Seccomp: 0`: no system call filter applies.',
     rationale:
       'The default seccomp profile of Docker and containerd blocks system calls used in kernel exploits and ' +
       'container escapes (`keyctl`, `unshare`, `bpf`, `userfaultfd`, `mount`…). Without it, a kernel bug reachable ' +
       'from any system call is reachable from the job.',
-    fix: 'Remove `seccomp=unconfined` from the runner\'s `security_opt`, or set `seccompProfile: { type: RuntimeDefault }` on the pod.',
-    references: ['https://docs.docker.com/engine/security/seccomp/', 'https://kubernetes.io/docs/tutorials/security/seccomp/'],
+    fix: "Remove `seccomp=unconfined` from the runner's `security_opt`, or set `seccompProfile: { type: RuntimeDefault }` on the pod.",
+    references: [
+      'https://docs.docker.com/engine/security/seccomp/',
+      'https://kubernetes.io/docs/tutorials/security/seccomp/',
+    ],
   },
   {
     id: RUNNER_RULE.root,
@@ -120,7 +127,7 @@ export const runnerRules: RuleDefinition[] = [
     title: 'Job runs as root or with passwordless sudo',
     severity: 'medium',
     description:
-      'The job\'s effective UID is 0, or a readable sudoers file lets the job\'s user run every command without a ' +
+      "The job's effective UID is 0, or a readable sudoers file lets the job's user run every command without a " +
       'password (`NOPASSWD: ALL`, `!authenticate`). Reported as low on GitHub-hosted runners, which are ' +
       'single-use virtual machines.',
     rationale:
@@ -141,7 +148,7 @@ export const runnerRules: RuleDefinition[] = [
       '`CI_DEBUG_TRACE` is reported as high), `RUNNER_DEBUG=1`, `ACTIONS_STEP_DEBUG` or `ACTIONS_RUNNER_DEBUG` ' +
       'true (GitHub).',
     rationale:
-      'GitLab\'s debug trace prints every variable, masked secrets included, into the job log. GitHub\'s debug ' +
+      "GitLab's debug trace prints every variable, masked secrets included, into the job log. GitHub's debug " +
       'logs add the expanded inputs and environment of every step, which often include tokens passed through ' +
       'files or outputs that masking does not catch.',
     fix: 'Turn debug logging off (unset the variable or the repository secret) and delete the logs of the runs that had it.',

@@ -110,7 +110,11 @@ export function findPasswordlessSudo(reader: SudoersReader, identity: SudoIdenti
   let authenticate = true;
   for (const { text } of lines) {
     const alias = /^User_Alias\s+([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(text);
-    if (alias?.[1] && alias[2]) aliases.set(alias[1], alias[2].split(',').map((s) => s.trim()));
+    if (alias?.[1] && alias[2])
+      aliases.set(
+        alias[1],
+        alias[2].split(',').map((s) => s.trim()),
+      );
     const defaults = /^Defaults(?::(\S+))?\s+(.*)$/.exec(text);
     if (defaults && /(^|[\s,])!authenticate\b/.test(defaults[2] ?? '')) {
       if (!defaults[1] || matchesWho(defaults[1], identity, aliases)) authenticate = false;

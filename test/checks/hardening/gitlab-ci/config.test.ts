@@ -201,7 +201,17 @@ describe('parse errors', () => {
 
   it('parses `!reference` tags and a `spec:` header document', async () => {
     const findings = await lint(
-      yaml('spec:', '  inputs:', '    stage:', '      default: test', '---', '.s:', '  script: [echo]', 'j:', '  script: !reference [.s, script]'),
+      yaml(
+        'spec:',
+        '  inputs:',
+        '    stage:',
+        '      default: test',
+        '---',
+        '.s:',
+        '  script: [echo]',
+        'j:',
+        '  script: !reference [.s, script]',
+      ),
     );
     expect(findings).toEqual([]);
   });
@@ -356,7 +366,14 @@ describe('!reference', () => {
 
   it('resolves against the extended template', async () => {
     const m = await model(
-      yaml('.base:', '  script: [from-base]', '.child:', '  extends: .base', 'j:', '  script: !reference [.child, script]'),
+      yaml(
+        '.base:',
+        '  script: [from-base]',
+        '.child:',
+        '  extends: .base',
+        'j:',
+        '  script: !reference [.child, script]',
+      ),
     );
     expect(scriptTexts(get(job(m, 'j'), 'script'))).toEqual(['from-base']);
   });
@@ -458,7 +475,15 @@ describe('anchors, merge keys, hidden jobs and defaults', () => {
 
   it('treats hidden jobs and global keywords as non-jobs', async () => {
     const m = await model(
-      yaml('stages: [build]', 'workflow:', '  rules: [{when: always}]', '.hidden:', '  script: [x]', 'real:', '  script: [x]'),
+      yaml(
+        'stages: [build]',
+        'workflow:',
+        '  rules: [{when: always}]',
+        '.hidden:',
+        '  script: [x]',
+        'real:',
+        '  script: [x]',
+      ),
     );
     expect(m.jobs.map((j) => j.name)).toEqual(['real']);
   });

@@ -37,7 +37,16 @@ describe('gitlab-ci/docker-in-docker', () => {
   it('reports a dind service inherited through extends at the template line', async () => {
     const findings = await lint(
       yaml('include: ci/docker.yml', 'build:', '  extends: .docker', '  script: [docker build .]'),
-      { 'ci/docker.yml': yaml('.base:', '  tags: [docker]', '.docker:', '  extends: .base', '  services:', '    - name: docker:26-dind') },
+      {
+        'ci/docker.yml': yaml(
+          '.base:',
+          '  tags: [docker]',
+          '.docker:',
+          '  extends: .base',
+          '  services:',
+          '    - name: docker:26-dind',
+        ),
+      },
     );
     expect(places(findings, DIND)).toEqual([`${DIND} ci/docker.yml:6:13 .docker`]);
   });

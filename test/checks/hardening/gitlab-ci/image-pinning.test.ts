@@ -72,7 +72,9 @@ describe('gitlab-ci/unpinned-image', () => {
   });
 
   it('reports a job overriding a pinned default with a tag, and not the unused default', async () => {
-    const findings = await lint(yaml('default:', `  image: ruby@${DIGEST}`, 'a:', '  image: ruby:3.3', '  script: [x]'));
+    const findings = await lint(
+      yaml('default:', `  image: ruby@${DIGEST}`, 'a:', '  image: ruby:3.3', '  script: [x]'),
+    );
     expect(places(findings, RULE)).toEqual([`${RULE} .gitlab-ci.yml:4:10 a`]);
   });
 });

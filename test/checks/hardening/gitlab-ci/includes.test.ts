@@ -63,7 +63,9 @@ describe('gitlab-ci/unpinned-project-include', () => {
   });
 
   it('accepts a full 40-character SHA', async () => {
-    const findings = await lint(yaml('include:', '  - project: my-group/templates', `    ref: ${SHA}`, '    file: /build.yml'));
+    const findings = await lint(
+      yaml('include:', '  - project: my-group/templates', `    ref: ${SHA}`, '    file: /build.yml'),
+    );
     expect(of(findings, PROJECT)).toEqual([]);
   });
 });

@@ -111,7 +111,10 @@ describe('gitlab-ci/script-injection and gitlab-ci/unquoted-untrusted-variable',
       `${INJECTION} .gitlab-ci.yml:3:18 job`,
       `${INJECTION} .gitlab-ci.yml:4:27 job`,
     ]);
-    expect(places(findings, UNQUOTED)).toEqual([`${UNQUOTED} .gitlab-ci.yml:5:12 job`, `${UNQUOTED} .gitlab-ci.yml:8:16 job`]);
+    expect(places(findings, UNQUOTED)).toEqual([
+      `${UNQUOTED} .gitlab-ci.yml:5:12 job`,
+      `${UNQUOTED} .gitlab-ci.yml:8:16 job`,
+    ]);
   });
 
   it('does not report quoted, single-quoted, assigned, [[ ]] or trusted uses', async () => {
@@ -158,9 +161,12 @@ describe('gitlab-ci/script-injection and gitlab-ci/unquoted-untrusted-variable',
   });
 
   it('reports an input used in a template of an included file, at that file', async () => {
-    const findings = await lint(yaml('include:', '  - local: ci/t.yml', '    inputs:', '      name: x', 'job:', '  extends: .t'), {
-      'ci/t.yml': yaml('spec:', '  inputs:', '    name:', '---', '.t:', '  script:', '    - echo $[[ inputs.name ]]'),
-    });
+    const findings = await lint(
+      yaml('include:', '  - local: ci/t.yml', '    inputs:', '      name: x', 'job:', '  extends: .t'),
+      {
+        'ci/t.yml': yaml('spec:', '  inputs:', '    name:', '---', '.t:', '  script:', '    - echo $[[ inputs.name ]]'),
+      },
+    );
     expect(places(findings, INJECTION)).toEqual([`${INJECTION} ci/t.yml:7:12 .t`]);
     expect(of(findings, INJECTION)[0]?.message).toContain('Jobs affected: job.');
   });

@@ -99,7 +99,10 @@ describe('gitlab-ci/plaintext-secret', () => {
         '  script: [x]',
       ),
     );
-    expect(places(findings, SECRET)).toEqual([`${SECRET} .gitlab-ci.yml:2:16 variables`, `${SECRET} .gitlab-ci.yml:9:21 variables`]);
+    expect(places(findings, SECRET)).toEqual([
+      `${SECRET} .gitlab-ci.yml:2:16 variables`,
+      `${SECRET} .gitlab-ci.yml:9:21 variables`,
+    ]);
     const [password, key] = of(findings, SECRET);
     expect(password?.severity).toBe('medium');
     expect(password?.message).not.toContain('s3cr3t');

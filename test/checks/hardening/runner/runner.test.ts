@@ -4,12 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { RunnerProbeInput } from '../../../../src/checks/hardening/runner/index.js';
-import { gitlabSelfHosted, probeRunner, runnerRules, systemRunnerProbeInput } from '../../../../src/checks/hardening/runner/index.js';
+import {
+  gitlabSelfHosted,
+  probeRunner,
+  runnerRules,
+  systemRunnerProbeInput,
+} from '../../../../src/checks/hardening/runner/index.js';
 import { capabilityNames, parseCapabilityMask } from '../../../../src/checks/hardening/runner/capabilities.js';
 import { findPasswordlessSudo } from '../../../../src/checks/hardening/runner/sudoers.js';
 
 /** A /proc/self/status as a Linux 6.x kernel writes it, with the fields the probe reads filled in. */
-function procStatus(o: { uid?: number; capEff: string; capBnd?: string; seccomp?: number; noNewPrivs?: number; groups?: string }): string {
+function procStatus(o: {
+  uid?: number;
+  capEff: string;
+  capBnd?: string;
+  seccomp?: number;
+  noNewPrivs?: number;
+  groups?: string;
+}): string {
   const uid = o.uid ?? 0;
   return [
     'Name:\tnode',
@@ -144,7 +156,9 @@ describe('probeRunner: capabilities', () => {
   });
 
   it('reports a privileged container on an older 38-capability kernel (cap_last_cap 37)', () => {
-    const files = inDocker(procStatus({ capEff: PRIVILEGED_38, seccomp: 0 }), { '/proc/sys/kernel/cap_last_cap': '37' });
+    const files = inDocker(procStatus({ capEff: PRIVILEGED_38, seccomp: 0 }), {
+      '/proc/sys/kernel/cap_last_cap': '37',
+    });
     expect(ids(probeRunner(input({ files })))).toContain('runner/privileged-container critical');
   });
 
@@ -165,7 +179,10 @@ describe('probeRunner: capabilities', () => {
     const result = probeRunner(
       input({
         env: { GITHUB_ACTIONS: 'true', GITLAB_CI: '', RUNNER_ENVIRONMENT: 'github-hosted' },
-        files: { '/proc/self/status': procStatus({ capEff: PRIVILEGED_41, seccomp: 0 }), '/proc/1/cgroup': '0::/init.scope\n' },
+        files: {
+          '/proc/self/status': procStatus({ capEff: PRIVILEGED_41, seccomp: 0 }),
+          '/proc/1/cgroup': '0::/init.scope\n',
+        },
       }),
     );
     expect(ids(result)).toEqual(['runner/root-equivalent-user low']);
@@ -181,7 +198,8 @@ describe('probeRunner: capabilities', () => {
       {
         files: {
           '/proc/self/status': status,
-          '/proc/self/mountinfo': '612 520 0:52 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/X\n',
+          '/proc/self/mountinfo':
+            '612 520 0:52 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/X\n',
         },
       },
     ];
@@ -240,7 +258,12 @@ describe('probeRunner: fork pull requests on self-hosted runners', () => {
   it('reports a GitHub fork PR on a self-hosted runner', () => {
     const result = probeRunner(
       input({
-        env: { GITHUB_ACTIONS: 'true', GITLAB_CI: '', RUNNER_ENVIRONMENT: 'self-hosted', GITHUB_EVENT_PATH: '/tmp/event.json' },
+        env: {
+          GITHUB_ACTIONS: 'true',
+          GITLAB_CI: '',
+          RUNNER_ENVIRONMENT: 'self-hosted',
+          GITHUB_EVENT_PATH: '/tmp/event.json',
+        },
         files: { '/tmp/event.json': event('mallory/app', 'acme/app') },
       }),
     );
@@ -252,11 +275,15 @@ describe('probeRunner: fork pull requests on self-hosted runners', () => {
     const github = (env: Record<string, string>, files: Record<string, string> = {}) =>
       probeRunner(input({ env: { GITHUB_ACTIONS: 'true', GITLAB_CI: '', GITHUB_EVENT_PATH: '/e', ...env }, files }));
     expect(github({ RUNNER_ENVIRONMENT: 'self-hosted' }, { '/e': event('acme/app', 'acme/app') }).findings).toEqual([]);
-    expect(github({ RUNNER_ENVIRONMENT: 'github-hosted' }, { '/e': event('mallory/app', 'acme/app') }).findings).toEqual([]);
+    expect(
+      github({ RUNNER_ENVIRONMENT: 'github-hosted' }, { '/e': event('mallory/app', 'acme/app') }).findings,
+    ).toEqual([]);
     const unreadable = github({ RUNNER_ENVIRONMENT: 'self-hosted' });
     expect(unreadable.findings).toEqual([]);
     expect(unreadable.notes.join('\n')).toContain('Could not read the GitHub event payload');
-    expect(github({ RUNNER_ENVIRONMENT: 'self-hosted' }, { '/e': '{not json' }).notes.join('\n')).toContain('not valid JSON');
+    expect(github({ RUNNER_ENVIRONMENT: 'self-hosted' }, { '/e': '{not json' }).notes.join('\n')).toContain(
+      'not valid JSON',
+    );
   });
 
   it('reports a GitLab fork MR on a self-managed instance runner, and not on GitLab.com hosted runners', () => {
@@ -273,7 +300,13 @@ describe('probeRunner: fork pull requests on self-hosted runners', () => {
   });
 
   it('tells GitLab.com project runners from hosted ones, and says when it cannot tell', () => {
-    expect(gitlabSelfHosted({ CI_SERVER_HOST: 'gitlab.com', CI_RUNNER_DESCRIPTION: 'my-build-box', CI_RUNNER_TAGS: 'linux,docker' })).toBe(true);
+    expect(
+      gitlabSelfHosted({
+        CI_SERVER_HOST: 'gitlab.com',
+        CI_RUNNER_DESCRIPTION: 'my-build-box',
+        CI_RUNNER_TAGS: 'linux,docker',
+      }),
+    ).toBe(true);
     expect(gitlabSelfHosted({ CI_SERVER_HOST: 'gitlab.com', CI_RUNNER_TAGS: 'saas-linux-medium-amd64' })).toBe(false);
     expect(gitlabSelfHosted({ CI_SERVER_HOST: 'gitlab.com' })).toBeUndefined();
     expect(gitlabSelfHosted({})).toBeUndefined();
@@ -288,7 +321,10 @@ describe('probeRunner: engine sockets and debug logging', () => {
         env: { DOCKER_HOST: 'unix:///custom/podman.sock' },
       }),
     );
-    expect(result.findings.map((f) => (f.location as { path: string }).path)).toEqual(['/custom/podman.sock', '/var/run/docker.sock']);
+    expect(result.findings.map((f) => (f.location as { path: string }).path)).toEqual([
+      '/custom/podman.sock',
+      '/var/run/docker.sock',
+    ]);
   });
 
   it('notes a TCP DOCKER_HOST without contacting or reporting it', () => {
@@ -299,7 +335,9 @@ describe('probeRunner: engine sockets and debug logging', () => {
 
   it('reports debug logging flags, CI_DEBUG_TRACE as high', () => {
     const result = probeRunner(
-      input({ env: { CI_DEBUG_TRACE: 'true', CI_DEBUG_SERVICES: 'false', RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' } }),
+      input({
+        env: { CI_DEBUG_TRACE: 'true', CI_DEBUG_SERVICES: 'false', RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' },
+      }),
     );
     expect(result.findings.map((f) => `${(f.location as { path: string }).path} ${f.severity}`)).toEqual([
       'env:CI_DEBUG_TRACE high',
