@@ -130,6 +130,46 @@ export function positionInScalar(scalar: LScalar, text: string, index: number, n
 
 export class YamlLimitError extends Error {}
 
+/** Deeper nesting than this is refused before parsing: the parser recurses per level (stack exhaustion). */
+export const MAX_FLOW_DEPTH = 128;
+export const MAX_INDENT_COLUMNS = 256;
+
+/**
+ * A cheap pre-parse guard against hostile nesting. It over-counts brackets inside strings, which only
+ * matters for files far beyond any real pipeline.
+ */
+export function nestingProblem(text: string): { message: string; offset: number } | undefined {
+  let depth = 0;
+  let lineStart = 0;
+  let indent = 0;
+  let counting = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = i + 1;
+      indent = 0;
+      counting = true;
+      continue;
+    }
+    if (counting) {
+      // `- - - x` nests sequences without indenting: indicators count as indentation.
+      const indicator = (c === 45 || c === 63 || c === 58) && text.charCodeAt(i + 1) === 32;
+      if (c === 32 || indicator) {
+        if (++indent > MAX_INDENT_COLUMNS) {
+          return { message: `a line is indented more than ${MAX_INDENT_COLUMNS} columns`, offset: lineStart };
+        }
+        continue;
+      }
+      counting = false;
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_FLOW_DEPTH)
+        return { message: `flow collections nest deeper than ${MAX_FLOW_DEPTH} levels`, offset: i };
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 export interface ParsedCiFile {
   src: SourceText;
   /** The `spec:` header document, when the file has one (`spec:` then `---` then the configuration). */
@@ -149,6 +189,13 @@ const referenceTag = {
 export function parseCiFile(path: string, text: string): ParsedCiFile {
   const lineCounter = new LineCounter();
   const src: SourceText = { path, text, lineCounter };
+  const nesting = nestingProblem(text);
+  if (nesting) {
+    const before = text.slice(0, nesting.offset);
+    const line = before.split('\n').length;
+    const column = nesting.offset - before.lastIndexOf('\n');
+    return { src, error: { message: `refused to parse: ${nesting.message}`, position: { path, line, column } } };
+  }
   let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(text, {

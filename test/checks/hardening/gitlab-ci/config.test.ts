@@ -199,6 +199,26 @@ describe('parse errors', () => {
     expect(findings[0]?.message).toContain('aliases');
   });
 
+  it('refuses hostile nesting before the parser recurses, at the offending place', async () => {
+    const flow = await lint('a: ' + '['.repeat(100_000));
+    expect(flow.map(where)).toEqual(['hardening/parse-error .gitlab-ci.yml:1:132']);
+    expect(flow[0]?.message).toContain('flow collections nest deeper than 128 levels');
+    const indented = 'x:\n' + Array.from({ length: 300 }, (_, i) => ' '.repeat(i + 1) + 'k:').join('\n');
+    expect((await lint(indented)).map(where)).toEqual(['hardening/parse-error .gitlab-ci.yml:258:1']);
+    const compact = await lint('a:\n' + '- '.repeat(20_000) + 'x');
+    expect(compact.map(where)).toEqual(['hardening/parse-error .gitlab-ci.yml:2:1']);
+  });
+
+  it('still parses the deepest nesting it allows', async () => {
+    const deep =
+      'x:\n' +
+      Array.from({ length: 250 }, (_, i) => ' '.repeat(i + 1) + 'k:').join('\n') +
+      ' ' +
+      '['.repeat(120) +
+      ']'.repeat(120);
+    expect(await lint(deep)).toEqual([]);
+  });
+
   it('parses `!reference` tags and a `spec:` header document', async () => {
     const findings = await lint(
       yaml(
