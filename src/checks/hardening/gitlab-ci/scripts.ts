@@ -109,10 +109,14 @@ export function isReparsed(before: string): boolean {
   return REPARSING_COMMANDS.some((pattern) => pattern.test(before));
 }
 
+/** `NAME=` at the start of a command (after other assignments or a declaration builtin), not `--opt name=`. */
+const ASSIGNMENT =
+  /^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)*[A-Za-z_][A-Za-z0-9_]*=$/;
+
 /** Unquoted places where the shell does not split words or expand globs. */
 export function isSplitSafe(before: string): boolean {
   const insideDoubleBrackets = /\[\[(?:(?!\]\]).)*$/s.test(before);
-  return insideDoubleBrackets || /^\s*case\s+$/.test(before) || /(?:^|\s)[A-Za-z_][A-Za-z0-9_]*=$/.test(before);
+  return insideDoubleBrackets || /^\s*case\s+$/.test(before) || ASSIGNMENT.test(before);
 }
 
 /** `curl`/`wget` in command position: line start, after a separator, `(`, a backtick, or `sudo`. */
