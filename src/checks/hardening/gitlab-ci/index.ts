@@ -68,35 +68,36 @@ function problemFinding(problem: Problem, titles: Map<string, RuleDefinition>): 
   };
 }
 
+/** Where an inherited value comes from, for the message. */
+function origin(owner: string, path: string): string {
+  if (owner === 'default') return `\`default:\` in ${path}`;
+  if (owner === 'variables') return `the global \`variables:\` in ${path}`;
+  return `\`${owner}\` in ${path}`;
+}
+
 /**
- * One finding per written value: hits from several jobs on the same value are merged, `object` names the
- * section the value is written in, and the message lists the jobs it reaches when that is not the section.
+ * One finding per job and written value: `object` is the job, the location is where the value is written
+ * (a template, `default:`, an included file), and the message says where the job inherits it from. A new
+ * job that inherits a risky template is therefore a new finding. Hits without a job (includes) keep their
+ * section as `object`.
  */
 function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFinding[] {
-  const groups = new Map<string, { hit: Hit; jobs: Set<string> }>();
-  for (const hit of hits) {
-    const id = [hit.ruleId, hit.position.path, hit.position.line, hit.position.column, hit.key].join('\u0000');
-    const group = groups.get(id);
-    if (group) {
-      if (hit.job) group.jobs.add(hit.job);
-    } else {
-      groups.set(id, { hit, jobs: new Set(hit.job ? [hit.job] : []) });
-    }
-  }
+  const seen = new Set<string>();
   const findings: RawFinding[] = [];
-  for (const { hit, jobs } of groups.values()) {
+  for (const hit of hits) {
+    const object = hit.job ?? hit.owner;
+    const id = [hit.ruleId, object, hit.position.path, hit.position.line, hit.position.column, hit.key].join('\u0000');
+    if (seen.has(id)) continue;
+    seen.add(id);
     const rule = rules.get(hit.ruleId);
-    const object = hit.owner || hit.job;
-    const reached = [...jobs].filter((job) => job !== object).sort();
-    const suffix =
-      reached.length > 0
-        ? ` Jobs affected: ${reached.slice(0, 10).join(', ')}${reached.length > 10 ? ', …' : ''}.`
-        : '';
+    const inherited = hit.job !== undefined && hit.owner !== '' && hit.owner !== hit.job;
     findings.push({
       ruleId: hit.ruleId,
       severity: hit.severity ?? rule?.severity ?? 'medium',
       title: rule?.title ?? hit.ruleId,
-      message: hit.message + suffix,
+      message: inherited
+        ? `${hit.message} (Job \`${hit.job}\` inherits it from ${origin(hit.owner, hit.position.path)}.)`
+        : hit.message,
       location: {
         path: hit.position.path,
         startLine: hit.position.line,

@@ -26,12 +26,12 @@ describe('gitlab-ci/docker-in-docker', () => {
     expect(of(findings, DIND)[0]?.severity).toBe('high');
   });
 
-  it('reports a dind service set in default: once, at its line, naming the jobs it reaches', async () => {
+  it('reports a dind service set in default: for each job, at its line, saying where it comes from', async () => {
     const findings = await lint(
       yaml('default:', '  services:', '    - docker:dind', 'a:', '  script: [x]', 'b:', '  script: [y]'),
     );
-    expect(places(findings, DIND)).toEqual([`${DIND} .gitlab-ci.yml:3:7 default`]);
-    expect(of(findings, DIND)[0]?.message).toContain('Jobs affected: a, b.');
+    expect(places(findings, DIND)).toEqual([`${DIND} .gitlab-ci.yml:3:7 a`, `${DIND} .gitlab-ci.yml:3:7 b`]);
+    expect(of(findings, DIND)[0]?.message).toContain('(Job `a` inherits it from `default:` in .gitlab-ci.yml.)');
   });
 
   it('reports a dind service inherited through extends at the template line', async () => {
@@ -48,7 +48,8 @@ describe('gitlab-ci/docker-in-docker', () => {
         ),
       },
     );
-    expect(places(findings, DIND)).toEqual([`${DIND} ci/docker.yml:6:13 .docker`]);
+    expect(places(findings, DIND)).toEqual([`${DIND} ci/docker.yml:6:13 build`]);
+    expect(of(findings, DIND)[0]?.message).toContain('inherits it from `.docker` in ci/docker.yml');
   });
 
   it('does not report docker client images, non-docker services, or unused templates', async () => {
@@ -83,7 +84,7 @@ describe('gitlab-ci/docker-daemon-without-tls', () => {
       ),
     );
     expect(places(findings, NO_TLS)).toEqual([
-      `${NO_TLS} .gitlab-ci.yml:2:16 variables`,
+      `${NO_TLS} .gitlab-ci.yml:2:16 build`,
       `${NO_TLS} .gitlab-ci.yml:6:25 build`,
     ]);
   });

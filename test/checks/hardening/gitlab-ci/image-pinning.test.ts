@@ -24,14 +24,16 @@ describe('gitlab-ci/unpinned-image', () => {
       ),
     );
     expect(places(findings, RULE)).toEqual([
-      `${RULE} .gitlab-ci.yml:2:10 default`,
+      `${RULE} .gitlab-ci.yml:2:10 build`,
       `${RULE} .gitlab-ci.yml:5:11 test`,
       `${RULE} .gitlab-ci.yml:8:7 test`,
       `${RULE} .gitlab-ci.yml:9:13 test`,
     ]);
     const linter = of(findings, RULE).find((f) => f.message.includes('linter'));
     expect(linter?.message).toContain('implicit `latest`');
-    expect(of(findings, RULE).find((f) => f.message.includes('ruby'))?.message).toContain('Jobs affected: build.');
+    expect(of(findings, RULE).find((f) => f.message.includes('ruby'))?.message).toContain(
+      'inherits it from `default:` in .gitlab-ci.yml',
+    );
   });
 
   it('does not report digest-pinned references, with or without a tag', async () => {

@@ -54,7 +54,7 @@ describe('gitlab-ci/merge-request-job-with-secrets', () => {
         '  script: [./deploy]',
       ),
     );
-    expect(places(findings, RULE)).toEqual([`${RULE} .gitlab-ci.yml:3:11 .mr`]);
+    expect(places(findings, RULE)).toEqual([`${RULE} .gitlab-ci.yml:3:11 deploy`]);
   });
 
   it('does not report MR jobs without secrets, never-rules, negations, fork-excluding rules, or branch jobs', async () => {

@@ -92,20 +92,24 @@ describe('a realistic pipeline', () => {
     expect(findings.map(where).sort()).toEqual(
       [
         'gitlab-ci/external-include-not-checked .gitlab-ci.yml:3:15 include',
-        'gitlab-ci/docker-in-docker .gitlab/ci/docker.yml:4:13 .docker-build',
-        'gitlab-ci/unpinned-image .gitlab/ci/docker.yml:2:10 .docker-build',
-        'gitlab-ci/unpinned-image .gitlab/ci/docker.yml:4:13 .docker-build',
-        'gitlab-ci/unpinned-image .gitlab/ci/deploy.yml:7:10 .deploy',
-        'gitlab-ci/curl-pipe-shell .gitlab/ci/deploy.yml:3:7 .kube-login',
-        'gitlab-ci/plaintext-secret .gitlab/ci/deploy.yml:9:29 .deploy',
+        'gitlab-ci/docker-in-docker .gitlab/ci/docker.yml:4:13 build-image',
+        'gitlab-ci/unpinned-image .gitlab/ci/docker.yml:2:10 build-image',
+        'gitlab-ci/unpinned-image .gitlab/ci/docker.yml:4:13 build-image',
+        'gitlab-ci/unpinned-image .gitlab/ci/deploy.yml:7:10 review-app',
+        'gitlab-ci/unpinned-image .gitlab/ci/deploy.yml:7:10 production',
+        'gitlab-ci/curl-pipe-shell .gitlab/ci/deploy.yml:3:7 review-app',
+        'gitlab-ci/plaintext-secret .gitlab/ci/deploy.yml:9:29 review-app',
+        'gitlab-ci/plaintext-secret .gitlab/ci/deploy.yml:9:29 production',
         'gitlab-ci/merge-request-job-with-secrets .gitlab-ci.yml:37:11 review-app',
         'gitlab-ci/unquoted-untrusted-variable .gitlab-ci.yml:42:78 review-app',
       ].sort(),
     );
     const dind = findings.find((f) => f.ruleId === 'gitlab-ci/docker-in-docker');
-    expect(dind?.message).toContain('Jobs affected: build-image.');
-    const secret = findings.find((f) => f.ruleId === 'gitlab-ci/plaintext-secret');
-    expect(secret?.message).toContain('Jobs affected: production, review-app.');
-    expect(secret?.message).not.toContain('hunter2');
+    expect(dind?.message).toContain('(Job `build-image` inherits it from `.docker-build` in .gitlab/ci/docker.yml.)');
+    const curl = findings.find((f) => f.ruleId === 'gitlab-ci/curl-pipe-shell');
+    expect(curl?.message).toContain('inherits it from `.kube-login` in .gitlab/ci/deploy.yml');
+    for (const secret of findings.filter((f) => f.ruleId === 'gitlab-ci/plaintext-secret')) {
+      expect(secret.message).not.toContain('hunter2');
+    }
   });
 });

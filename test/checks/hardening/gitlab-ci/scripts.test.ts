@@ -74,7 +74,7 @@ describe('gitlab-ci/curl-pipe-shell', () => {
     expect(places(findings, CURL)).toEqual([
       `${CURL} .gitlab-ci.yml:11:7 job`,
       `${CURL} .gitlab-ci.yml:14:28 job`,
-      `${CURL} .gitlab-ci.yml:3:7 default`,
+      `${CURL} .gitlab-ci.yml:3:7 job`,
       `${CURL} .gitlab-ci.yml:7:9 job`,
     ]);
   });
@@ -168,7 +168,7 @@ describe('gitlab-ci/script-injection and gitlab-ci/unquoted-untrusted-variable',
         'ci/t.yml': yaml('spec:', '  inputs:', '    name:', '---', '.t:', '  script:', '    - echo $[[ inputs.name ]]'),
       },
     );
-    expect(places(findings, INJECTION)).toEqual([`${INJECTION} ci/t.yml:7:12 .t`]);
-    expect(of(findings, INJECTION)[0]?.message).toContain('Jobs affected: job.');
+    expect(places(findings, INJECTION)).toEqual([`${INJECTION} ci/t.yml:7:12 job`]);
+    expect(of(findings, INJECTION)[0]?.message).toContain('(Job `job` inherits it from `.t` in ci/t.yml.)');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../../../src/checks/hardening/gitlab-ci/plaintext-secrets.js';
-import { lint, of, places, yaml } from './helpers.js';
+import { lint, of, places, where, yaml } from './helpers.js';
 
 const DEBUG = 'gitlab-ci/debug-trace';
 const SECRET = 'gitlab-ci/plaintext-secret';
@@ -28,12 +28,16 @@ describe('gitlab-ci/debug-trace', () => {
         '  script: [x]',
       ),
     );
-    expect(places(findings, DEBUG)).toEqual([
-      `${DEBUG} .gitlab-ci.yml:11:25 b`,
-      `${DEBUG} .gitlab-ci.yml:2:19 variables`,
-      `${DEBUG} .gitlab-ci.yml:5:24 a`,
+    expect(
+      of(findings, DEBUG)
+        .map((f) => `${where(f)} ${f.severity}`)
+        .sort(),
+    ).toEqual([
+      `${DEBUG} .gitlab-ci.yml:11:25 b high`,
+      `${DEBUG} .gitlab-ci.yml:2:19 a high`,
+      `${DEBUG} .gitlab-ci.yml:2:19 b high`,
+      `${DEBUG} .gitlab-ci.yml:5:24 a medium`,
     ]);
-    expect(of(findings, DEBUG).map((f) => f.severity)).toEqual(['high', 'medium', 'high']);
   });
 
   it('does not report false values or a job that does not inherit the global', async () => {
@@ -69,7 +73,7 @@ describe('gitlab-ci/plaintext-secret', () => {
       ),
     );
     expect(places(findings, SECRET)).toEqual([
-      `${SECRET} .gitlab-ci.yml:2:15 variables`,
+      `${SECRET} .gitlab-ci.yml:2:15 deploy`,
       `${SECRET} .gitlab-ci.yml:5:10 deploy`,
       `${SECRET} .gitlab-ci.yml:7:14 deploy`,
       `${SECRET} .gitlab-ci.yml:9:32 deploy`,
@@ -100,8 +104,8 @@ describe('gitlab-ci/plaintext-secret', () => {
       ),
     );
     expect(places(findings, SECRET)).toEqual([
-      `${SECRET} .gitlab-ci.yml:2:16 variables`,
-      `${SECRET} .gitlab-ci.yml:9:21 variables`,
+      `${SECRET} .gitlab-ci.yml:2:16 job`,
+      `${SECRET} .gitlab-ci.yml:9:21 job`,
     ]);
     const [password, key] = of(findings, SECRET);
     expect(password?.severity).toBe('medium');
