@@ -4,9 +4,9 @@ import type { CiModel } from './config.js';
 import type { Position } from './located.js';
 
 /**
- * One occurrence found by an audit. The linter turns hits into findings, one per written value: a value
- * in a template or `default:` that many jobs inherit is reported once, at the place it is written, with
- * `object` naming the section it is written in and the message naming the jobs it reaches.
+ * One occurrence found by an audit. The linter turns hits into findings, one per job and written value:
+ * the location is where the value is written (maybe a template, `default:` or an included file) and
+ * `object` is the job; hits without a job (includes) use their section as `object`.
  */
 export interface Hit {
   ruleId: string;

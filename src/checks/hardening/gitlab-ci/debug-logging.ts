@@ -52,7 +52,7 @@ function auditJob(job: CiJob): Hit[] {
       position: positionOf(variable.value),
       owner: variable.value.owner,
       job: job.name,
-      key: variable.name,
+      key: `${variable.scope}:${variable.name}`,
       fix: `Remove \`${variable.name}\` from the file; set it only for a single manual pipeline when you need it.`,
     });
   }

@@ -108,7 +108,7 @@ function auditJob(job: CiJob): Hit[] {
     }
     const serviceVariables = get(use.entry, 'variables');
     const certDir = get(serviceVariables, 'DOCKER_TLS_CERTDIR');
-    if (certDir && scalarText(certDir) === '') hits.push(emptyCertDir(job, certDir));
+    if (certDir && scalarText(certDir) === '') hits.push(emptyCertDir(job, certDir, `service:${use.written}`));
   }
   for (const variable of job.variables.values()) {
     const text = scalarText(variable.value);
@@ -120,23 +120,24 @@ function auditJob(job: CiJob): Hit[] {
         position: positionOf(variable.value),
         owner: variable.value.owner,
         job: job.name,
-        key: 'DOCKER_HOST',
+        key: `${variable.scope}:DOCKER_HOST`,
         fix: 'Use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: "/certs"` and `DOCKER_TLS_VERIFY: 1`.',
       });
     }
-    if (variable.name === 'DOCKER_TLS_CERTDIR' && text === '') hits.push(emptyCertDir(job, variable.value));
+    if (variable.name === 'DOCKER_TLS_CERTDIR' && text === '')
+      hits.push(emptyCertDir(job, variable.value, variable.scope));
   }
   return hits;
 }
 
-function emptyCertDir(job: CiJob, value: LValue): Hit {
+function emptyCertDir(job: CiJob, value: LValue, scope: string): Hit {
   return {
     ruleId: NO_TLS,
     message: '`DOCKER_TLS_CERTDIR` is empty: the `docker:dind` service starts its daemon on port 2375 without TLS.',
     position: positionOf(value),
     owner: value.owner,
     job: job.name,
-    key: 'DOCKER_TLS_CERTDIR',
+    key: `${scope}:DOCKER_TLS_CERTDIR`,
     fix: 'Set `DOCKER_TLS_CERTDIR: "/certs"` (the image default) and connect to `tcp://docker:2376`.',
   };
 }

@@ -93,7 +93,7 @@ function auditVariable(job: CiJob, variable: VariableDef): Hit | undefined {
   if (value.kind !== 'scalar' || value.value === null || typeof value.value === 'boolean') return undefined;
   const text = String(value.value);
   const format = tokenFormat(text);
-  const common = { owner: value.owner, job: job.name, key: `variable:${variable.name}` };
+  const common = { owner: value.owner, job: job.name, key: `${variable.scope}:${variable.name}` };
   const fix = `Rotate the credential, delete it from the file, and set \`${variable.name}\` as a masked, protected variable in Settings > CI/CD > Variables.`;
   if (format) {
     return {

@@ -2,7 +2,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { AuditFamily, Hit } from './audit.js';
 import type { CiJob, CiModel } from './config.js';
 import { get, positionInScalar, stringValue } from './located.js';
-import { isReparsed, isSplitSafe, jobScripts, variableUses } from './scripts.js';
+import { commandAt, isReparsed, isSplitSafe, jobScripts, variableUses } from './scripts.js';
 
 const INJECTION = 'gitlab-ci/script-injection';
 const UNQUOTED = 'gitlab-ci/unquoted-untrusted-variable';
@@ -110,7 +110,7 @@ function auditJob(model: CiModel, job: CiJob): Hit[] {
         position: positionInScalar(line.scalar, line.text, match.index ?? 0, match[0]),
         owner: line.scalar.owner,
         job: job.name,
-        key: `input:${name}:${line.key}`,
+        key: `input:${name}:${line.key}:${commandAt(line.text, match.index ?? 0)}`,
         fix: `Constrain \`inputs.${name}\` with \`options:\` or \`regex:\`, or pass it through a variable and use \`"$VAR"\`.`,
       });
     }
@@ -123,7 +123,7 @@ function auditJob(model: CiModel, job: CiJob): Hit[] {
           ruleId: INJECTION,
           ...common,
           message: `\`$${use.name}\` is expanded into code that is parsed again (\`eval\`, \`sh -c\`…): its author can run commands in this job.`,
-          key: `reparsed:${use.name}:${line.key}`,
+          key: `reparsed:${use.name}:${line.key}:${commandAt(line.text, use.index)}`,
           fix: `Do not build code from \`$${use.name}\`; pass it as a quoted argument (\`"$${use.name}"\`) to a script instead.`,
         });
       } else if (use.quote === 'none' && !isSplitSafe(use.before)) {
@@ -131,7 +131,7 @@ function auditJob(model: CiModel, job: CiJob): Hit[] {
           ruleId: UNQUOTED,
           ...common,
           message: `\`$${use.name}\` is used unquoted: its author controls word splitting and glob expansion of this command.`,
-          key: `unquoted:${use.name}:${line.key}`,
+          key: `unquoted:${use.name}:${line.key}:${commandAt(line.text, use.index)}`,
           fix: `Write \`"$${use.name}"\`.`,
         });
       }

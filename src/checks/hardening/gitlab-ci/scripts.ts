@@ -34,6 +34,17 @@ function flatten(value: LValue, key: string, out: ScriptLine[], depth: number): 
   }
 }
 
+/** The script line holding `index`, trimmed and shortened: a content-based key that survives moves. */
+export function commandAt(script: string, index: number): string {
+  const start = script.lastIndexOf('\n', index - 1) + 1;
+  const end = script.indexOf('\n', index);
+  return script
+    .slice(start, end < 0 ? undefined : end)
+    .trim()
+    .replace(/\s+/g, ' ')
+    .slice(0, 100);
+}
+
 export type QuoteState = 'none' | 'single' | 'double';
 
 export interface VariableUse {
