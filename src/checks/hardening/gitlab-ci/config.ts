@@ -124,7 +124,8 @@ export async function buildModel(mainPath: string, mainText: string, tree: FileT
     headers: state.headers,
     files: state.files,
   };
-  if (root) model.jobs = resolveJobs(root, state.problems);
+  const external = state.includes.filter((include) => include.kind !== 'local');
+  if (root) model.jobs = resolveJobs(root, state.problems, external);
   return model;
 }
 
@@ -308,10 +309,28 @@ interface ResolveContext {
   extended: Map<string, LMap>;
   steps: number;
   exhausted: boolean;
+  /** Includes that were not fetched: names missing locally are probably defined there. */
+  external: IncludeRef[];
 }
 
-function resolveJobs(root: LMap, problems: Problem[]): CiJob[] {
-  const ctx: ResolveContext = { root, problems, extended: new Map(), steps: 0, exhausted: false };
+/** A name that may live in an include that was not fetched is reported as info, not as a problem. */
+function unknownName(ctx: ResolveContext, message: string, at: Position, key: string, object?: string): Problem {
+  if (ctx.external.length === 0) return problem(UNRESOLVED_RULE, `${message}.`, at, key, object);
+  const sources = ctx.external.map((include) => `${include.kind}: ${String(include.location.value)}`);
+  return {
+    ...problem(
+      UNRESOLVED_RULE,
+      `${message}; it is probably defined in an include that was not fetched (${sources.slice(0, 3).join(', ')}${sources.length > 3 ? ', …' : ''}), so what it brings in was not checked.`,
+      at,
+      key,
+      object,
+    ),
+    severity: 'info',
+  };
+}
+
+function resolveJobs(root: LMap, problems: Problem[], external: IncludeRef[]): CiJob[] {
+  const ctx: ResolveContext = { root, problems, extended: new Map(), steps: 0, exhausted: false, external };
   const defaults = defaultSettings(root, ctx);
   const globals = get(root, 'variables');
   const globalVariables = globals ? resolveReferences(globals, ctx, 0, []) : undefined;
@@ -442,9 +461,9 @@ function extendedJob(name: string, ctx: ResolveContext, depth = 0, stack: string
     }
     if (get(ctx.root, parent)?.kind !== 'map') {
       ctx.problems.push(
-        problem(
-          UNRESOLVED_RULE,
-          `\`extends: ${parent}\` names no job or template in this configuration (remote includes are not fetched).`,
+        unknownName(
+          ctx,
+          `\`extends: ${parent}\` names no job or template in this repository`,
           at,
           `extends-unknown:${parent}`,
           name,
@@ -530,10 +549,11 @@ function resolveReference(ref: LValue & { kind: 'ref' }, ctx: ResolveContext, de
   let target: LValue | undefined = top ? (extendedJob(top, ctx) ?? get(ctx.root, top)) : undefined;
   for (const key of keys) target = get(target, key);
   if (!target) {
-    return fail(
-      `${label} points at nothing in this configuration (remote includes are not fetched).`,
-      `reference-unknown:${ref.path.join('.')}`,
+    const key = `reference-unknown:${ref.path.join('.')}`;
+    ctx.problems.push(
+      unknownName(ctx, `${label} points at nothing in this repository`, at, key, ref.owner || undefined),
     );
+    return nullValue;
   }
   return resolveReferences(target, ctx, depth + 1, [...stack, id]);
 }

@@ -306,6 +306,22 @@ describe('extends', () => {
     expect(at(get(job(m, 'use'), 'script'))).toBe('ci/t.yml:3:5');
   });
 
+  it('reports an unknown parent as info when an unfetched include may define it', async () => {
+    const findings = await lint(
+      yaml(
+        'include:',
+        '  - template: Auto-DevOps.gitlab-ci.yml',
+        'review:',
+        '  extends: .auto-deploy',
+        '  script: [x]',
+      ),
+    );
+    const unknown = findings.filter((f) => f.ruleId === 'gitlab-ci/unresolvable-config');
+    expect(unknown.map(where)).toEqual(['gitlab-ci/unresolvable-config .gitlab-ci.yml:4:12 review']);
+    expect(unknown[0]?.severity).toBe('info');
+    expect(unknown[0]?.message).toContain('template: Auto-DevOps.gitlab-ci.yml');
+  });
+
   it('reports unknown parents, cycles and chains deeper than 11 levels', async () => {
     const deep = ['.l0:', '  script: [x]'];
     for (let i = 1; i <= 12; i++) deep.push(`.l${i}:`, `  extends: .l${i - 1}`);
