@@ -346,6 +346,7 @@ describe('extends', () => {
       'gitlab-ci/unresolvable-config .gitlab-ci.yml:2:12 unknown',
       'gitlab-ci/unresolvable-config .gitlab-ci.yml:7:12 .b',
     ]);
+    expect(findings.every((f) => f.severity === 'medium')).toBe(true);
   });
 });
 

@@ -112,4 +112,21 @@ describe('a realistic pipeline', () => {
       expect(secret.message).not.toContain('hunter2');
     }
   });
+
+  it('gives every finding an identity (rule, path, object, key) that survives unrelated edits', async () => {
+    const identity = (findings: Awaited<ReturnType<typeof lint>>) =>
+      findings.map((f) => {
+        const location = f.location as { path: string; object?: string };
+        return `${f.ruleId}|${location.path}|${location.object ?? ''}|${f.key ?? ''}`;
+      });
+    const before = identity(await lint(MAIN, { '.gitlab/ci/docker.yml': DOCKER, '.gitlab/ci/deploy.yml': DEPLOY }));
+    expect(new Set(before).size).toBe(before.length);
+    const moved = identity(
+      await lint('# build pipeline\n\n' + MAIN.replace('stages:', 'workflow:\n  name: demo\nstages:'), {
+        '.gitlab/ci/docker.yml': '# docker\n' + DOCKER,
+        '.gitlab/ci/deploy.yml': DEPLOY.replace('.deploy:', '.unused:\n  script: [x]\n.deploy:'),
+      }),
+    );
+    expect(moved.sort()).toEqual([...before].sort());
+  });
 });
