@@ -3,7 +3,7 @@ import { minimatch } from 'minimatch';
 import type { Severity } from '../../../core/severity.js';
 import type { FileTree } from '../../../core/tree.js';
 import { MAX_FILE_BYTES } from '../../../core/tree.js';
-import type { LMap, LScalar, LValue, Position, SourceText } from './located.js';
+import type { LMap, LScalar, LValue, Position } from './located.js';
 import { deepMerge, emptyMap, get, parseCiFile, positionOf, stringValue, withoutKeys } from './located.js';
 
 /** GitLab's default limit of included files per pipeline, nested ones included. */
@@ -558,4 +558,3 @@ function resolveReference(ref: LValue & { kind: 'ref' }, ctx: ResolveContext, de
   return resolveReferences(target, ctx, depth + 1, [...stack, id]);
 }
 
-export type { SourceText };

@@ -415,6 +415,17 @@ describe('!reference', () => {
     expect(scriptTexts(get(job(m, 'j'), 'script'))).toEqual(['from-base']);
   });
 
+  it('stops resolving a reference fan-out bomb and says so', async () => {
+    const lines = ['.s:', '  l0: [x]'];
+    for (let i = 1; i <= 9; i++) {
+      lines.push(`  l${i}: [${Array.from({ length: 12 }, () => `!reference [.s, l${i - 1}]`).join(', ')}]`);
+    }
+    lines.push('j:', '  script: !reference [.s, l9]');
+    const findings = await lint(yaml(...lines));
+    const tooLarge = findings.filter((f) => f.message.includes('expands to more than 200000 values'));
+    expect(tooLarge).toHaveLength(1);
+  });
+
   it('reports references to nothing and reference cycles', async () => {
     const findings = await lint(
       yaml(
