@@ -14,8 +14,8 @@ export const MAX_INCLUDED_BYTES = 20 * 1024 * 1024;
 export const MAX_EXTENDS_DEPTH = 11;
 /** `!reference` tags nest up to 10 levels. */
 export const MAX_REFERENCE_DEPTH = 10;
-/** Values visited while resolving `!reference` tags, against alias-shaped blow-ups. */
-export const MAX_RESOLVE_STEPS = 200_000;
+/** Values visited while resolving jobs and `!reference` tags (all jobs together), against alias- and reference-shaped blow-ups; far above real pipelines. */
+export const MAX_RESOLVE_STEPS = 1_000_000;
 
 export const UNRESOLVED_RULE = 'gitlab-ci/unresolvable-config';
 export const PARSE_ERROR_RULE = 'hardening/parse-error';
@@ -557,4 +557,3 @@ function resolveReference(ref: LValue & { kind: 'ref' }, ctx: ResolveContext, de
   }
   return resolveReferences(target, ctx, depth + 1, [...stack, id]);
 }
-
