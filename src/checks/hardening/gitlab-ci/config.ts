@@ -4,7 +4,7 @@ import type { Severity } from '../../../core/severity.js';
 import type { FileTree } from '../../../core/tree.js';
 import { MAX_FILE_BYTES } from '../../../core/tree.js';
 import type { LMap, LScalar, LValue, Position } from './located.js';
-import { deepMerge, emptyMap, get, parseCiFile, positionOf, stringValue, withoutKeys } from './located.js';
+import { deepMerge, emptyMap, get, listItems, parseCiFile, positionOf, stringValue, withoutKeys } from './located.js';
 
 /** GitLab's default limit of included files per pipeline, nested ones included. */
 export const MAX_INCLUDES = 150;
@@ -409,7 +409,7 @@ export function ruleVariables(job: LMap): VariableDef[] {
   const rules = get(job, 'rules');
   if (rules?.kind !== 'seq') return [];
   const out: VariableDef[] = [];
-  for (const rule of rules.items) {
+  for (const rule of listItems(rules)) {
     const vars = get(rule, 'variables');
     if (vars?.kind !== 'map') continue;
     for (const [name, entry] of vars.entries) out.push({ name, value: variableValue(entry.value), scope: 'rule' });

@@ -1,6 +1,6 @@
 import type { CiJob } from './config.js';
 import type { LMap, LScalar, LValue } from './located.js';
-import { get } from './located.js';
+import { get, listItems } from './located.js';
 
 export interface ImageUse {
   kind: 'image' | 'service';
@@ -38,7 +38,7 @@ export function imageUses(job: CiJob): ImageUse[] {
   const image = get(job.config, 'image');
   if (image) add('image', image);
   const services = get(job.config, 'services');
-  if (services?.kind === 'seq') for (const service of services.items) add('service', service);
+  if (services?.kind === 'seq') for (const service of listItems(services)) add('service', service);
   return uses;
 }
 

@@ -76,6 +76,17 @@ export function stringValue(value: LValue | undefined): string | undefined {
   return String(value.value);
 }
 
+/**
+ * The items of a list with nested lists spliced in, as GitLab does for lists built with `!reference`
+ * (`rules: [!reference [.rules, rules], ...]`). A scalar or map counts as a one-item list.
+ */
+export function listItems(value: LValue | undefined, depth = 0): LValue[] {
+  if (!value) return [];
+  if (value.kind !== 'seq') return [value];
+  if (depth > 10) return [];
+  return value.items.flatMap((item) => (item.kind === 'seq' ? listItems(item, depth + 1) : [item]));
+}
+
 /** A copy of `map` without some keys (the copy keeps the map's own location). */
 export function withoutKeys(map: LMap, keys: string[]): LMap {
   const entries = new Map(map.entries);

@@ -2,7 +2,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { AuditFamily, Hit } from './audit.js';
 import type { CiJob } from './config.js';
 import type { LValue } from './located.js';
-import { get, positionOf, stringValue } from './located.js';
+import { get, listItems, positionOf, stringValue } from './located.js';
 import { jobScripts, variableUses } from './scripts.js';
 
 const MR_SECRETS = 'gitlab-ci/merge-request-job-with-secrets';
@@ -53,7 +53,7 @@ const SECRET_NAME = /(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCES
 export function mergeRequestTrigger(job: CiJob): LValue | undefined {
   const rules = get(job.config, 'rules');
   if (rules?.kind === 'seq') {
-    for (const rule of rules.items) {
+    for (const rule of listItems(rules)) {
       const condition = get(rule, 'if');
       const text = stringValue(condition);
       if (!condition || !text || NEGATED_MR.test(text) || !MR_CONDITION.test(text)) continue;
@@ -65,8 +65,7 @@ export function mergeRequestTrigger(job: CiJob): LValue | undefined {
   }
   const only = get(job.config, 'only');
   const refs = only?.kind === 'map' ? get(only, 'refs') : only;
-  const list = refs?.kind === 'seq' ? refs.items : refs ? [refs] : [];
-  return list.find((item) => stringValue(item) === 'merge_requests');
+  return listItems(refs).find((item) => stringValue(item) === 'merge_requests');
 }
 
 function sensitiveUses(job: CiJob): string[] {

@@ -57,6 +57,22 @@ describe('gitlab-ci/merge-request-job-with-secrets', () => {
     expect(places(findings, RULE)).toEqual([`${RULE} .gitlab-ci.yml:3:11 deploy`]);
   });
 
+  it('follows rules and services built from !reference lists', async () => {
+    const findings = await lint(
+      yaml(
+        '.mr-rules:',
+        '  rules:',
+        '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+        'deploy:',
+        '  rules:',
+        '    - !reference [.mr-rules, rules]',
+        '  environment: staging',
+        '  script: [./deploy]',
+      ),
+    );
+    expect(places(findings, RULE)).toEqual([`${RULE} .gitlab-ci.yml:3:11 deploy`]);
+  });
+
   it('does not report MR jobs without secrets, never-rules, negations, fork-excluding rules, or branch jobs', async () => {
     const findings = await lint(
       yaml(
