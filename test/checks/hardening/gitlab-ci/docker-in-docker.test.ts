@@ -52,6 +52,22 @@ describe('gitlab-ci/docker-in-docker', () => {
     expect(of(findings, DIND)[0]?.message).toContain('inherits it from `.docker` in ci/docker.yml');
   });
 
+  it('reports a dind service spliced in from a !reference list', async () => {
+    const findings = await lint(
+      yaml(
+        '.svc:',
+        '  services:',
+        '    - docker:dind',
+        'build:',
+        '  services:',
+        '    - !reference [.svc, services]',
+        '    - postgres:17',
+        '  script: [x]',
+      ),
+    );
+    expect(places(findings, DIND)).toEqual([`${DIND} .gitlab-ci.yml:3:7 build`]);
+  });
+
   it('does not report docker client images, non-docker services, or unused templates', async () => {
     const findings = await lint(
       yaml(
