@@ -95,6 +95,15 @@ export interface CiModel {
   headers: Map<string, LMap>;
   /** Every file read, main file first. */
   files: string[];
+  /** Local configuration files of child pipelines (`trigger: include:`), linted as pipelines of their own. */
+  childPipelines: ChildPipeline[];
+}
+
+export interface ChildPipeline {
+  path: string;
+  /** Where the trigger names it. */
+  location: LScalar;
+  job: string;
 }
 
 interface LoadState {
@@ -123,10 +132,45 @@ export async function buildModel(mainPath: string, mainText: string, tree: FileT
     problems: state.problems,
     headers: state.headers,
     files: state.files,
+    childPipelines: [],
   };
   const external = state.includes.filter((include) => include.kind !== 'local');
   if (root) model.jobs = resolveJobs(root, state.problems, external);
+  for (const job of model.jobs) collectTriggerIncludes(job, model);
   return model;
+}
+
+/**
+ * `trigger: include:` of a child pipeline: local files become child pipelines to lint; other forms are
+ * audited like includes; `artifact:` (generated configuration) cannot be read before the pipeline runs.
+ */
+function collectTriggerIncludes(job: CiJob, model: CiModel): void {
+  const trigger = get(job.config, 'trigger');
+  if (trigger?.kind !== 'map') return;
+  const items = listItems(get(trigger, 'include')).filter(
+    (item) => !(item.kind === 'map' && item.entries.has('artifact')),
+  );
+  for (const include of includeItems(items, model.problems)) {
+    if (include.kind !== 'local') {
+      model.includes.push(include);
+      continue;
+    }
+    const raw = String(include.location.value ?? '').trim();
+    const path = posix.normalize(raw.replace(/^\/+/, ''));
+    if (raw.includes('$') || raw.includes('*') || path.startsWith('../')) {
+      model.problems.push(
+        problem(
+          UNRESOLVED_RULE,
+          `Child pipeline configuration \`${raw}\` cannot be resolved statically and was not checked.`,
+          positionOf(include.location),
+          `child:${raw}`,
+          job.name,
+        ),
+      );
+      continue;
+    }
+    model.childPipelines.push({ path, location: include.location, job: job.name });
+  }
 }
 
 async function loadFile(path: string, text: string, stack: string[], state: LoadState): Promise<LMap | undefined> {
@@ -275,7 +319,10 @@ async function localTargets(include: IncludeRef, state: LoadState): Promise<stri
 /** The include entries of one file, in order: string, list, or map forms. `rules:` are ignored (all included). */
 export function includeRefs(value: LValue | undefined, problems: Problem[]): IncludeRef[] {
   if (!value || (value.kind === 'scalar' && value.value === null)) return [];
-  const items = value.kind === 'seq' ? value.items : [value];
+  return includeItems(value.kind === 'seq' ? value.items : [value], problems);
+}
+
+function includeItems(items: LValue[], problems: Problem[]): IncludeRef[] {
   const refs: IncludeRef[] = [];
   for (const item of items) {
     if (item.kind === 'scalar' && typeof item.value === 'string') {

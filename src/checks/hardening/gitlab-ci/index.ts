@@ -5,6 +5,8 @@ import { hardeningCommonRules } from '../common-rules.js';
 import type { AuditFamily, Hit } from './audit.js';
 import type { Problem } from './config.js';
 import { UNRESOLVED_RULE, buildModel } from './config.js';
+import { positionOf } from './located.js';
+import { MAX_FILE_BYTES } from '../../../core/tree.js';
 import { debugLogging } from './debug-logging.js';
 import { dockerInDocker } from './docker-in-docker.js';
 import { imagePinning } from './image-pinning.js';
@@ -111,32 +113,59 @@ function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFindin
   return findings;
 }
 
+/** Child pipelines followed from one root configuration, against trigger chains. */
+export const MAX_CHILD_PIPELINES = 20;
+
+function problemKey(problem: Problem): string {
+  const { ruleId, position, key } = problem;
+  return [ruleId, position.path, position.line, position.column, key].join('\u0000');
+}
+
 async function lintFile(
   file: SourceFile,
   context: LintContext,
   rules: Map<string, RuleDefinition>,
 ): Promise<RawFinding[]> {
-  const model = await buildModel(file.path, file.text, context.tree);
-  const hits = FAMILIES.flatMap((family) => family.audit(model));
-  const seen = new Set<string>();
-  const problems = model.problems.filter((problem) => {
-    const id = [
-      problem.ruleId,
-      problem.position.path,
-      problem.position.line,
-      problem.position.column,
-      problem.key,
-    ].join('\u0000');
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-  return [...problems.map((problem) => problemFinding(problem, rules)), ...hitFindings(hits, rules)];
+  const problems = new Map<string, Problem>();
+  const hits: Hit[] = [];
+  const visited = new Set<string>([file.path]);
+  const queue: { path: string; text: string }[] = [{ path: file.path, text: file.text }];
+  while (queue.length > 0) {
+    const pipeline = queue.shift() as { path: string; text: string };
+    const model = await buildModel(pipeline.path, pipeline.text, context.tree);
+    hits.push(...FAMILIES.flatMap((family) => family.audit(model)));
+    for (const problem of model.problems) problems.set(problemKey(problem), problem);
+    for (const child of model.childPipelines) {
+      if (visited.has(child.path)) continue;
+      visited.add(child.path);
+      const at = positionOf(child.location);
+      const bytes =
+        visited.size > MAX_CHILD_PIPELINES + 1 ? undefined : await context.tree.read(child.path, MAX_FILE_BYTES);
+      if (!bytes) {
+        const message =
+          visited.size > MAX_CHILD_PIPELINES + 1
+            ? `More than ${MAX_CHILD_PIPELINES} child pipelines; ${child.path} was not checked.`
+            : `Child pipeline configuration ${child.path} does not exist or is not a readable regular file.`;
+        const missing: Problem = {
+          ruleId: UNRESOLVED_RULE,
+          message,
+          position: at,
+          key: `child:${child.path}`,
+          object: child.job,
+        };
+        problems.set(problemKey(missing), missing);
+        continue;
+      }
+      queue.push({ path: child.path, text: bytes.toString('utf8') });
+    }
+  }
+  return [...[...problems.values()].map((problem) => problemFinding(problem, rules)), ...hitFindings(hits, rules)];
 }
 
 /**
  * GitLab CI/CD: `.gitlab-ci.yml` at the repository root, with its local includes (read through the tree),
- * `extends`, `!reference` tags and `default:` resolved as GitLab does. Remote, project, template and
+ * `extends`, `!reference` tags and `default:` resolved as GitLab does, and the local configuration files
+ * of child pipelines (`trigger: include:`) linted as pipelines of their own. Remote, project, template and
  * component includes are listed, not fetched.
  */
 export const gitlabCiLinter: FileLinter = {
