@@ -256,29 +256,39 @@ function containerEvidence(probe: Probe): string | undefined {
   return undefined;
 }
 
+/**
+ * The bounding set (`CapBnd`) is what the container allows any process in it to hold, so it decides
+ * "privileged" even for a non-root job user (which can regain capabilities through setuid binaries);
+ * `CapEff` is what the job holds now. Without `CapBnd`, `CapEff` is judged.
+ */
 function probeCapabilities(probe: Probe, status: ProcStatus, container: string | undefined): void {
   const effective = parseCapabilityMask(status.capEff);
-  if (effective === undefined) {
-    probe.notes.push('No readable CapEff line in /proc/self/status: capabilities were not checked.');
+  const bounding = parseCapabilityMask(status.capBnd);
+  const judged = bounding ?? effective;
+  if (judged === undefined) {
+    probe.notes.push('No readable CapBnd or CapEff line in /proc/self/status: capabilities were not checked.');
     return;
   }
+  const field = bounding !== undefined ? 'CapBnd' : 'CapEff';
   const lastCapText = probe.input.readFile('/proc/sys/kernel/cap_last_cap')?.trim();
   const lastCap = lastCapText && /^\d+$/.test(lastCapText) ? Number(lastCapText) : MIN_LAST_CAP;
-  const names = capabilityNames(effective);
-  const full = hasAllCapabilities(effective, lastCap);
-  const bounding = parseCapabilityMask(status.capBnd);
+  const describe = (mask: bigint | undefined): string => {
+    if (mask === undefined) return 'unknown';
+    const names = capabilityNames(mask);
+    return names.length === 0 ? 'none' : hasAllCapabilities(mask, lastCap) ? `all ${lastCap + 1}` : names.join(', ');
+  };
+  const full = hasAllCapabilities(judged, lastCap);
   probe.notes.push(
-    `Effective capabilities: ${names.length === 0 ? 'none' : full ? `all ${lastCap + 1}` : names.join(', ')}` +
-      `${bounding !== undefined ? `; bounding set ${bounding.toString(16).padStart(16, '0')}` : ''}` +
+    `Capabilities: effective ${describe(effective)}; bounding ${describe(bounding)}` +
       `; seccomp ${status.seccomp === undefined ? 'unknown' : (['disabled', 'strict', 'filter'][status.seccomp] ?? status.seccomp)}` +
       `; no_new_privs ${status.noNewPrivs === undefined ? 'unknown' : status.noNewPrivs === 1 ? 'on' : 'off'}` +
-      `; container: ${container ?? 'no evidence found'}.`,
+      `; container: ${container ?? 'no evidence found'}` +
+      `${lastCapText ? '' : '; /proc/sys/kernel/cap_last_cap unreadable, assumed 37'}.`,
   );
   if (!container) {
-    if (full)
-      probe.notes.push(
-        'Full capability set but no sign of a container: root on a host or VM, not a privileged container.',
-      );
+    if (full) {
+      probe.notes.push('Full capability set but no sign of a container: a host or VM, not a privileged container.');
+    }
     return;
   }
   if (full) {
@@ -286,17 +296,17 @@ function probeCapabilities(probe: Probe, status: ProcStatus, container: string |
       probe,
       RUNNER_RULE.privileged,
       '/proc/self/status',
-      `The job runs in a privileged container (${container}; CapEff ${status.capEff ?? ''} holds every capability): container isolation is off.`,
-      'CapEff',
+      `The job runs in a privileged container (${container}; ${field} ${field === 'CapBnd' ? status.capBnd : status.capEff} holds every capability): container isolation is off.`,
+      'privileged',
     );
   } else {
-    const dangerous = names.filter((name) => ESCAPE_CAPABILITIES.has(name));
+    const dangerous = capabilityNames(judged).filter((name) => ESCAPE_CAPABILITIES.has(name));
     if (dangerous.length > 0) {
       report(
         probe,
         RUNNER_RULE.capabilities,
         '/proc/self/status',
-        `The job container holds ${dangerous.join(', ')} (${container}), enough to break out of the container.`,
+        `The job container allows ${dangerous.join(', ')} (${field}; ${container}), enough to break out of the container.`,
         dangerous.join(','),
       );
     }
@@ -359,6 +369,8 @@ function probeDebug(probe: Probe): void {
     ['ACTIONS_STEP_DEBUG', isTrue(env.ACTIONS_STEP_DEBUG), undefined],
     ['ACTIONS_RUNNER_DEBUG', isTrue(env.ACTIONS_RUNNER_DEBUG), undefined],
   ];
+  if (!flags.some(([, on]) => on))
+    probe.notes.push(`Debug logging: none of ${flags.map(([name]) => name).join(', ')} is on.`);
   for (const [name, on, severity] of flags) {
     if (!on) continue;
     report(probe, RUNNER_RULE.debug, `env:${name}`, `Debug logging is on for this job (${name}).`, name, severity);

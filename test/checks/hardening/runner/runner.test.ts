@@ -142,6 +142,7 @@ describe('probeRunner: capabilities', () => {
     const result = probeRunner(input({ files: inDocker(procStatus({ capEff: DOCKER_DEFAULT })) }));
     expect(ids(result)).toEqual(['runner/root-equivalent-user medium']);
     expect(result.notes.join('\n')).toContain('CAP_NET_RAW');
+    expect(result.notes.join('\n')).toContain('Debug logging: none of');
   });
 
   it('reports a privileged container on a 41-capability kernel', () => {
@@ -166,6 +167,21 @@ describe('probeRunner: capabilities', () => {
     const result = probeRunner(input({ files: inDocker(procStatus({ capEff: PRIVILEGED_38 })) }));
     expect(ids(result)).not.toContain('runner/privileged-container critical');
     expect(ids(result)).toContain('runner/dangerous-capabilities high');
+  });
+
+  it('judges the bounding set: a non-root user in a privileged container is still privileged', () => {
+    const files = inDocker(procStatus({ uid: 1000, capEff: '0000000000000000', capBnd: PRIVILEGED_41 }));
+    expect(ids(probeRunner(input({ files })))).toEqual(['runner/privileged-container critical']);
+  });
+
+  it('falls back to CapEff when CapBnd is missing', () => {
+    const status = procStatus({ uid: 1000, capEff: PRIVILEGED_41 })
+      .split('\n')
+      .filter((line) => !line.startsWith('CapBnd'))
+      .join('\n');
+    const result = probeRunner(input({ files: inDocker(status) }));
+    expect(ids(result)).toEqual(['runner/privileged-container critical']);
+    expect(result.findings[0]?.message).toContain('CapEff 000001ffffffffff');
   });
 
   it('reports CAP_SYS_ADMIN added to a default container as high', () => {
