@@ -11,28 +11,34 @@ const UNQUOTED = 'gitlab-ci/unquoted-untrusted-variable';
  * Predefined variables whose text is chosen by whoever pushes a branch or commit, opens a merge request,
  * creates a tag or release, or sets their profile name (GitLab's predefined variables reference).
  * Slugs (`*_SLUG`), SHAs and IDs are sanitised by GitLab and are not listed.
+ *
+ * Free text can hold spaces and glob characters, so it is also unsafe unquoted. Git ref names cannot
+ * (git-check-ref-format forbids spaces, `*`, `?`, `[`), but they can hold `$( ) ; | &` and backticks,
+ * so they are only reported where the shell parses them again.
  */
-export const UNTRUSTED_VARIABLES = new Set([
+export const UNTRUSTED_TEXT_VARIABLES = new Set([
   'CI_COMMIT_AUTHOR',
-  'CI_COMMIT_BRANCH',
   'CI_COMMIT_DESCRIPTION',
   'CI_COMMIT_MESSAGE',
-  'CI_COMMIT_REF_NAME',
-  'CI_COMMIT_TAG',
   'CI_COMMIT_TAG_MESSAGE',
   'CI_COMMIT_TITLE',
   'CI_MERGE_REQUEST_TITLE',
   'CI_MERGE_REQUEST_DESCRIPTION',
-  'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME',
-  'CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
   'CI_MERGE_REQUEST_LABELS',
   'CI_MERGE_REQUEST_MILESTONE',
-  'CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME',
-  'CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME',
   'CI_RELEASE_DESCRIPTION',
   'CI_PIPELINE_NAME',
   'GITLAB_USER_NAME',
   'CHAT_INPUT',
+]);
+export const UNTRUSTED_REF_VARIABLES = new Set([
+  'CI_COMMIT_BRANCH',
+  'CI_COMMIT_REF_NAME',
+  'CI_COMMIT_TAG',
+  'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME',
+  'CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
+  'CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME',
+  'CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME',
 ]);
 
 const rules: RuleDefinition[] = [
@@ -72,11 +78,14 @@ const rules: RuleDefinition[] = [
     title: 'User-controlled variable used unquoted',
     severity: 'medium',
     description:
-      'A script line uses a user-controlled predefined variable (commit message, branch or tag name, merge request ' +
-      'title or description…) without double quotes, outside `[[ ]]`, `case` and assignments.',
+      'A script line uses a user-controlled free-text predefined variable (`CI_COMMIT_MESSAGE`, `CI_COMMIT_TITLE`, ' +
+      '`CI_COMMIT_DESCRIPTION`, `CI_COMMIT_TAG_MESSAGE`, `CI_COMMIT_AUTHOR`, `CI_MERGE_REQUEST_TITLE`, ' +
+      '`CI_MERGE_REQUEST_DESCRIPTION`, `CI_MERGE_REQUEST_LABELS`, `CI_RELEASE_DESCRIPTION`, `GITLAB_USER_NAME`…) ' +
+      'without double quotes, outside `[[ ]]`, `case` and assignments. Branch and tag names are not reported ' +
+      'here: git forbids spaces and glob characters in them.',
     rationale:
       'The shell splits an unquoted value into words and expands glob characters in it. A commit message or ' +
-      'branch name chosen by an attacker can then add options to the command (`--upload-pack=…`, `-o /path`), ' +
+      'merge request title chosen by an attacker can then add options to the command (`--upload-pack=…`, `-o /path`), ' +
       'list or match files, or change which arguments a deploy tool sees. Quoting makes the value one literal ' +
       'argument.',
     fix: 'Quote it, and end options before it where the command supports `--`:\n\n```yaml\nscript:\n  - git log -1 -- "$CI_COMMIT_REF_NAME"\n```',
@@ -115,7 +124,8 @@ function auditJob(model: CiModel, job: CiJob): Hit[] {
       });
     }
     for (const use of variableUses(line.text)) {
-      if (!UNTRUSTED_VARIABLES.has(use.name) || use.quote === 'single') continue;
+      const freeText = UNTRUSTED_TEXT_VARIABLES.has(use.name);
+      if ((!freeText && !UNTRUSTED_REF_VARIABLES.has(use.name)) || use.quote === 'single') continue;
       const position = positionInScalar(line.scalar, line.text, use.index, use.token);
       const common = { owner: line.scalar.owner, job: job.name, position };
       if (isReparsed(use.before)) {
@@ -126,7 +136,7 @@ function auditJob(model: CiModel, job: CiJob): Hit[] {
           key: `reparsed:${use.name}:${line.key}:${commandAt(line.text, use.index)}`,
           fix: `Do not build code from \`$${use.name}\`; pass it as a quoted argument (\`"$${use.name}"\`) to a script instead.`,
         });
-      } else if (use.quote === 'none' && !isSplitSafe(use.before)) {
+      } else if (freeText && use.quote === 'none' && !isSplitSafe(use.before)) {
         hits.push({
           ruleId: UNQUOTED,
           ...common,

@@ -129,6 +129,7 @@ describe('gitlab-ci/script-injection and gitlab-ci/unquoted-untrusted-variable',
         '    - if [[ $CI_COMMIT_BRANCH == main ]]; then echo ok; fi',
         '    - echo $CI_COMMIT_SHA $CI_COMMIT_REF_SLUG',
         '    - echo \\$CI_COMMIT_TITLE',
+        '    - git checkout $CI_COMMIT_BRANCH && git tag $CI_COMMIT_TAG',
       ),
     );
     expect(of(findings, INJECTION)).toEqual([]);
