@@ -61,15 +61,59 @@ export interface VariableUse {
 const BRACED = /^\$\{([A-Za-z_][A-Za-z0-9_]*)[^}\n]*\}/;
 const BARE = /^\$([A-Za-z_][A-Za-z0-9_]*)/;
 
+const HEREDOC = /^<<(-?)[ \t]*(['"]?)([A-Za-z0-9_.-]+)\2/;
+
+interface Heredoc {
+  delimiter: string;
+  /** A quoted delimiter turns expansion off in the body. */
+  quoted: boolean;
+  stripTabs: boolean;
+  command: string;
+}
+
+function matchVariable(script: string, i: number): RegExpExecArray | null {
+  const rest = script.slice(i, i + 300);
+  return BRACED.exec(rest) ?? BARE.exec(rest);
+}
+
+/** Reads here-document bodies after a newline; returns the index of the last newline consumed. */
+function readHeredocs(script: string, newline: number, heredocs: Heredoc[], uses: VariableUse[]): number {
+  let position = newline;
+  for (const heredoc of heredocs) {
+    while (position < script.length) {
+      const lineStart = position + 1;
+      const lineEnd = script.indexOf('\n', lineStart) < 0 ? script.length : script.indexOf('\n', lineStart);
+      const line = script.slice(lineStart, lineEnd);
+      position = lineEnd;
+      if ((heredoc.stripTabs ? line.replace(/^\t+/, '') : line) === heredoc.delimiter) break;
+      if (heredoc.quoted) continue;
+      for (let j = lineStart; j < lineEnd; j++) {
+        if (script[j] === '\\') {
+          j++;
+          continue;
+        }
+        if (script[j] !== '$') continue;
+        const match = matchVariable(script, j);
+        if (!match?.[1]) continue;
+        // Expanded, but neither split nor globbed: like a double-quoted string.
+        uses.push({ name: match[1], index: j, token: match[0], quote: 'double', before: heredoc.command });
+        j += match[0].length - 1;
+      }
+    }
+  }
+  return position;
+}
+
 /**
  * Finds `$NAME` / `${NAME}` references in a shell script with their quoting, tracking single and double
- * quotes, backslash escapes, comments and command separators. It is a scanner, not a shell parser:
- * command substitutions and here-documents are read as plain text.
+ * quotes, backslash escapes, comments, command separators and here-documents. It is a scanner, not a
+ * shell parser: command substitutions are read as plain text.
  */
 export function variableUses(script: string): VariableUse[] {
   const uses: VariableUse[] = [];
   let quote: QuoteState = 'none';
   let commandStart = 0;
+  let heredocs: Heredoc[] = [];
   for (let i = 0; i < script.length; i++) {
     const c = script[i];
     if (quote === 'single') {
@@ -81,8 +125,7 @@ export function variableUses(script: string): VariableUse[] {
       continue;
     }
     if (c === '$') {
-      const rest = script.slice(i, i + 300);
-      const match = BRACED.exec(rest) ?? BARE.exec(rest);
+      const match = matchVariable(script, i);
       if (match?.[1]) {
         uses.push({ name: match[1], index: i, token: match[0], quote, before: script.slice(commandStart, i) });
         i += match[0].length - 1;
@@ -95,11 +138,25 @@ export function variableUses(script: string): VariableUse[] {
     }
     if (c === "'") quote = 'single';
     else if (c === '"') quote = 'double';
-    else if (c === '#' && (i === 0 || /\s/.test(script[i - 1] ?? ''))) {
+    else if (c === '<' && script[i + 1] === '<' && script[i + 2] !== '<') {
+      const match = HEREDOC.exec(script.slice(i, i + 200));
+      if (match?.[3]) {
+        heredocs.push({
+          delimiter: match[3],
+          quoted: match[2] !== '',
+          stripTabs: match[1] === '-',
+          command: script.slice(commandStart, i),
+        });
+        i += match[0].length - 1;
+      }
+    } else if (c === '#' && (i === 0 || /\s/.test(script[i - 1] ?? ''))) {
       const newline = script.indexOf('\n', i);
       if (newline < 0) break;
-      i = newline;
-      commandStart = newline + 1;
+      i = newline - 1;
+    } else if (c === '\n' && heredocs.length > 0) {
+      i = readHeredocs(script, i, heredocs, uses);
+      heredocs = [];
+      commandStart = i + 1;
     } else if (c === ';' || c === '\n' || c === '|' || c === '&') {
       commandStart = i + 1;
     }

@@ -40,6 +40,19 @@ describe('variableUses', () => {
     expect(uses.map((u) => `${u.name}:${u.quote}`)).toEqual(['A:none', 'B:double', 'E:none', 'G:double']);
   });
 
+  it('reads here-documents as expanded but unsplit, or not expanded when the delimiter is quoted', () => {
+    const script = [
+      'cat <<EOF > notes.md # $COMMENTED',
+      'Title: $A',
+      'EOF',
+      "cat <<-'RAW'",
+      '\t$B',
+      '\tRAW',
+      'echo $C',
+    ].join('\n');
+    expect(variableUses(script).map((u) => `${u.name}:${u.quote}`)).toEqual(['A:double', 'C:none']);
+  });
+
   it('knows which commands parse their argument again', () => {
     expect(isReparsed('eval "echo ')).toBe(true);
     expect(isReparsed('bash -c "echo ')).toBe(true);
