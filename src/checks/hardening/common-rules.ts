@@ -6,7 +6,8 @@ export const hardeningCommonRules: RuleDefinition[] = [
     id: 'hardening/parse-error',
     check: 'hardening',
     title: 'CI definition could not be parsed',
-    severity: 'medium',
+    // High, so an unreadable CI file fails closed: GitLab or GitHub may read it differently from us.
+    severity: 'high',
     description:
       'A CI definition (a GitHub Actions workflow or action, `.gitlab-ci.yml` or a file it includes) is not valid ' +
       'YAML, is not the expected shape, or is too large or too deeply aliased to check. The finding points at the ' +

@@ -170,10 +170,11 @@ async function lintFile(
  */
 export const gitlabCiLinter: FileLinter = {
   id: 'gitlab-ci',
-  rules: [...hardeningCommonRules, ...gitlabCiRules],
+  // `hardening/parse-error` and `hardening/ignore-without-reason` are the check's common rules, not ours.
+  rules: gitlabCiRules,
   matches: (path) => path === GITLAB_CI_PATH,
   async lint(files, context) {
-    const rules = new Map(gitlabCiLinter.rules.map((rule) => [rule.id, rule]));
+    const rules = new Map([...hardeningCommonRules, ...gitlabCiRules].map((rule) => [rule.id, rule]));
     const findings: RawFinding[] = [];
     for (const file of files) {
       if (!gitlabCiLinter.matches(file.path)) continue;

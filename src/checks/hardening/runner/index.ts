@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import type { CheckContext, CheckOutput } from '../../../core/check.js';
 import type { RawFinding } from '../../../core/finding.js';
 import type { Severity } from '../../../core/severity.js';
 import {
@@ -405,4 +406,16 @@ export function systemRunnerProbeInput(env: Readonly<Record<string, string | und
       }
     },
   };
+}
+
+/**
+ * The probe as a check's extra step (`fileCheck({ extra })`): skipped on base runs and when the policy
+ * turns `checks.hardening.runner-probe` off; otherwise it inspects the real machine.
+ */
+export function runRunnerProbe(context: CheckContext): Promise<CheckOutput> {
+  if (context.isBase) return Promise.resolve({ findings: [] });
+  if (context.policy.checks.hardening['runner-probe'] === false) {
+    return Promise.resolve({ findings: [], notes: ['Runner probe off (checks.hardening.runner-probe: false).'] });
+  }
+  return Promise.resolve(probeRunner(systemRunnerProbeInput(context.env)));
 }

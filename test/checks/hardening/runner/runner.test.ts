@@ -7,9 +7,11 @@ import type { RunnerProbeInput } from '../../../../src/checks/hardening/runner/i
 import {
   gitlabSelfHosted,
   probeRunner,
+  runRunnerProbe,
   runnerRules,
   systemRunnerProbeInput,
 } from '../../../../src/checks/hardening/runner/index.js';
+import type { CheckContext } from '../../../../src/core/check.js';
 import { capabilityNames, parseCapabilityMask } from '../../../../src/checks/hardening/runner/capabilities.js';
 import { findPasswordlessSudo } from '../../../../src/checks/hardening/runner/sudoers.js';
 
@@ -386,5 +388,24 @@ describe('systemRunnerProbeInput', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('runRunnerProbe', () => {
+  const context = (probe: boolean, isBase: boolean, env: Record<string, string>) =>
+    ({ isBase, env, policy: { checks: { hardening: { 'runner-probe': probe } } } }) as unknown as CheckContext;
+
+  it('skips base runs and a policy that turns it off', async () => {
+    expect(await runRunnerProbe(context(true, true, { CI: 'true' }))).toEqual({ findings: [] });
+    const off = await runRunnerProbe(context(false, false, { CI: 'true' }));
+    expect(off.findings).toEqual([]);
+    expect(off.notes?.[0]).toContain('runner-probe: false');
+  });
+
+  it('probes with the job environment, not the process environment', async () => {
+    const outside = await runRunnerProbe(context(true, false, {}));
+    expect(outside.notes?.[0]).toContain('not running in CI');
+    const debug = await runRunnerProbe(context(true, false, { CI: 'true', CI_DEBUG_TRACE: 'true' }));
+    expect(debug.findings.map((f) => f.ruleId)).toContain('runner/debug-logging');
   });
 });
