@@ -1,6 +1,8 @@
 import { minimatch } from 'minimatch';
 import type { Check, CheckContext, CheckOutput } from '../core/check.js';
 import type { CheckId, RawFinding } from '../core/finding.js';
+import { isFileLocation } from '../core/finding.js';
+import type { FileTree } from '../core/tree.js';
 import { errorMessage } from '../core/errors.js';
 import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
@@ -103,7 +105,7 @@ export function fileCheck(spec: FileCheckSpec): Check {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);
         }
       }
-      const findings = applyIgnores(raw, files, spec.id);
+      const findings = await applyIgnores(raw, files, spec.id, context.tree);
       if (spec.extra && !context.isBase) {
         const extra = await spec.extra(context);
         findings.push(...extra.findings);
@@ -115,20 +117,31 @@ export function fileCheck(spec: FileCheckSpec): Check {
   };
 }
 
-function applyIgnores(findings: RawFinding[], files: SourceFile[], check: CheckId): RawFinding[] {
+/**
+ * Applies inline ignore comments to every finding with a file location. Files a linter read by itself
+ * (GitLab `include: local:` files, child pipelines) are read here too, so their comments count as well.
+ */
+async function applyIgnores(findings: RawFinding[], files: SourceFile[], check: CheckId, tree: FileTree): Promise<RawFinding[]> {
   const byPath = new Map<string, RawFinding[]>();
   const other: RawFinding[] = [];
   for (const finding of findings) {
-    const path = 'path' in finding.location && !('image' in finding.location) ? finding.location.path : undefined;
+    const path = isFileLocation(finding.location) ? finding.location.path : undefined;
     if (path === undefined) other.push(finding);
     else byPath.set(path, [...(byPath.get(path) ?? []), finding]);
   }
   const out = [...other];
-  for (const file of files) {
-    const ignores = parseInlineIgnores(file.text);
-    out.push(...applyInlineIgnores(byPath.get(file.path) ?? [], ignores, file.path, `${check}/ignore-without-reason`));
-    byPath.delete(file.path);
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  for (const [path, pathFindings] of byPath) {
+    let text = texts.get(path);
+    if (text === undefined) {
+      const buffer = await tree.read(path, MAX_FILE_BYTES);
+      text = buffer && !looksBinary(buffer) ? buffer.toString('utf8') : undefined;
+    }
+    out.push(...(text === undefined ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path, `${check}/ignore-without-reason`)));
   }
-  for (const rest of byPath.values()) out.push(...rest);
+  // Ignore comments without a reason in selected files that have no finding are reported too.
+  for (const file of files) {
+    if (!byPath.has(file.path)) out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check}/ignore-without-reason`));
+  }
   return out;
 }

@@ -1,13 +1,17 @@
 import { fileCheck } from '../file-check.js';
-import { commonFileRules } from '../common-rules.js';
 import type { FileLinter } from '../linter.js';
+import { hardeningCommonRules } from './common-rules.js';
+import { githubActionsLinter } from './github-actions/index.js';
+import { gitlabCiLinter } from './gitlab-ci/index.js';
+import { runnerRules, runRunnerProbe } from './runner/index.js';
 
-/** GitHub Actions and GitLab CI linters plug in here; the runner probe runs once per job. */
-export const hardeningLinters: FileLinter[] = [];
+/** GitHub Actions and GitLab CI linters; the runner probe runs once per job, on the head only. */
+export const hardeningLinters: FileLinter[] = [githubActionsLinter, gitlabCiLinter];
 
 export const hardeningCheck = fileCheck({
   id: 'hardening',
   title: 'Build-environment hardening',
   linters: hardeningLinters,
-  commonRules: commonFileRules('hardening', 'GitHub workflows, composite actions, GitLab CI files'),
+  commonRules: [...hardeningCommonRules, ...runnerRules],
+  extra: runRunnerProbe,
 });

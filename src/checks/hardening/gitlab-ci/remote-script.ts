@@ -1,0 +1,54 @@
+import type { RuleDefinition } from '../../../core/rules.js';
+import type { AuditFamily, Hit } from './audit.js';
+import type { CiJob } from './config.js';
+import { positionInScalar } from './located.js';
+import { jobScripts, remoteExecutions } from './scripts.js';
+
+const CURL_PIPE = 'gitlab-ci/curl-pipe-shell';
+
+const rules: RuleDefinition[] = [
+  {
+    id: CURL_PIPE,
+    check: 'hardening',
+    title: 'Script downloaded and executed unverified',
+    severity: 'medium',
+    description:
+      'A `script`, `before_script`, `after_script` or `hooks:pre_get_sources_script` line pipes `curl` or `wget` ' +
+      'output into a shell or interpreter (`curl … | sh`, `wget -qO- … | sudo bash`, `… | python3`), or runs ' +
+      'it through `sh -c "$(curl …)"`, `eval "$(curl …)"` or `source <(curl …)`.',
+    rationale:
+      "The job runs whatever the server returns at that moment, with the job's CI/CD variables and token in " +
+      'its environment. A compromised download host, a hijacked domain or a changed script (the Codecov ' +
+      'uploader breach in 2021 worked exactly this way) turns every pipeline into a credential leak. Nothing in ' +
+      'the repository changes, so review never sees it.',
+    fix:
+      'Download to a file, verify a checksum or signature you pinned in the repository, then run it; better, ' +
+      'install from a package manager or bake the tool into a digest-pinned image:\n\n```yaml\nscript:\n' +
+      '  - curl -fsSLo install.sh https://example.com/install-1.4.2.sh\n' +
+      '  - echo "3b0c7e…  install.sh" | sha256sum -c -\n  - sh install.sh\n```',
+    references: ['https://about.codecov.io/security-update/', 'https://docs.gitlab.com/ci/yaml/script/'],
+  },
+];
+
+function auditJob(job: CiJob): Hit[] {
+  const hits: Hit[] = [];
+  for (const line of jobScripts(job.config)) {
+    for (const found of remoteExecutions(line.text)) {
+      hits.push({
+        ruleId: CURL_PIPE,
+        message: `\`${found.snippet}\` runs a downloaded script without verifying it.`,
+        position: positionInScalar(line.scalar, line.text, found.index, found.tool),
+        owner: line.scalar.owner,
+        job: job.name,
+        key: `${line.key}:${found.snippet.replace(/\s+/g, ' ')}`,
+        fix: 'Download to a file, check a pinned SHA-256 (`sha256sum -c`), then execute it.',
+      });
+    }
+  }
+  return hits;
+}
+
+export const remoteScripts: AuditFamily = {
+  rules,
+  audit: (model) => model.jobs.flatMap(auditJob),
+};

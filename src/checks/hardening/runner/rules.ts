@@ -1,0 +1,160 @@
+import type { RuleDefinition } from '../../../core/rules.js';
+
+export const RUNNER_RULE = {
+  selfHostedFork: 'runner/self-hosted-fork-pr',
+  dockerSocket: 'runner/container-engine-socket',
+  privileged: 'runner/privileged-container',
+  capabilities: 'runner/dangerous-capabilities',
+  seccomp: 'runner/seccomp-disabled',
+  root: 'runner/root-equivalent-user',
+  debug: 'runner/debug-logging',
+} as const;
+
+export const runnerRules: RuleDefinition[] = [
+  {
+    id: RUNNER_RULE.selfHostedFork,
+    check: 'hardening',
+    title: 'Self-hosted runner runs a pull request from a fork',
+    severity: 'critical',
+    description:
+      'The job runs on a self-hosted runner (GitHub: `RUNNER_ENVIRONMENT=self-hosted`; GitLab: a runner on a ' +
+      'self-managed instance, or a project or group runner on GitLab.com) for a pull or merge request whose ' +
+      'source is another repository (GitHub event payload: `pull_request.head.repo.full_name` differs from ' +
+      '`base.repo.full_name`; GitLab: `CI_MERGE_REQUEST_SOURCE_PROJECT_ID` differs from ' +
+      '`CI_MERGE_REQUEST_PROJECT_ID`).',
+    rationale:
+      "A fork's author, who can be anyone, now runs code on your machine. Unlike hosted runners, a self-hosted " +
+      'runner is usually not wiped after the job: the attacker can leave a process or a modified toolchain behind ' +
+      'that steals the secrets of the next, trusted job, read credentials stored on the host, and reach your ' +
+      'internal network.',
+    fix:
+      'Run fork pull requests on hosted, ephemeral runners only, and keep self-hosted runners for trusted ' +
+      'branches. On GitHub, require approval for all outside contributors (**Settings > Actions > Fork pull ' +
+      'request workflows**) and select runners by a label forks cannot use:\n\n```yaml\njobs:\n  build:\n' +
+      "    runs-on: ${{ github.event.pull_request.head.repo.fork && 'ubuntu-latest' || 'self-hosted' }}\n```\n\n" +
+      'On GitLab, make self-hosted runners protected (they then only run jobs on protected branches) and run ' +
+      'fork merge requests on GitLab-hosted runners.',
+    references: [
+      'https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#self-hosted-runner-security',
+      'https://docs.gitlab.com/ci/runners/configure_runners/#prevent-runners-from-revealing-sensitive-information',
+      'https://docs.gitlab.com/ci/pipelines/merge_request_pipelines/#run-pipelines-in-the-parent-project',
+    ],
+  },
+  {
+    id: RUNNER_RULE.dockerSocket,
+    check: 'hardening',
+    title: 'Container engine socket reachable from the job',
+    severity: 'high',
+    description:
+      'A Docker, Podman or containerd API socket (`/var/run/docker.sock`, `/run/docker.sock`, the socket in a ' +
+      "`unix://` `DOCKER_HOST`, `/run/podman/podman.sock`, `/run/containerd/containerd.sock`) exists in the job's " +
+      'filesystem. The probe only checks that the socket is there; it never connects to it.',
+    rationale:
+      'Access to the engine socket is root on the host: `docker run --privileged -v /:/host` needs nothing else. ' +
+      'Any code the job runs (dependencies, tests, a merge request) can take over the runner host, read other ' +
+      "jobs' workspaces and secrets, and persist between jobs.",
+    fix:
+      "Do not mount the host's socket into job containers (remove `/var/run/docker.sock` from the runner's " +
+      '`volumes`). Build images with a daemonless builder (Buildah, BuildKit rootless) or on a dedicated ' +
+      'ephemeral VM per job.',
+    references: [
+      'https://docs.docker.com/engine/security/#docker-daemon-attack-surface',
+      'https://docs.gitlab.com/ci/docker/using_docker_build/#use-the-docker-executor-with-docker-socket-binding',
+    ],
+  },
+  {
+    id: RUNNER_RULE.privileged,
+    check: 'hardening',
+    title: 'Job runs in a privileged container',
+    severity: 'critical',
+    description:
+      'The job runs in a container (`/.dockerenv`, `/run/.containerenv`, container cgroups, a Kubernetes ' +
+      'service environment, or an overlay root filesystem) and its effective capability set (`CapEff` in ' +
+      '`/proc/self/status`) contains every capability the kernel knows: the container was started with ' +
+      '`--privileged` (GitLab runner `privileged = true`, Kubernetes `privileged: true`).',
+    rationale:
+      "A privileged container is not isolated: it can mount the host's disks, load kernel modules, use every " +
+      'device and escape to the host in one command. Whatever the job runs owns the runner host and every job ' +
+      'that shares it.',
+    fix:
+      'Turn privileged mode off on the runner (`[runners.docker] privileged = false`, or remove `privileged: ' +
+      'true` from the pod spec) and move jobs that need Docker to a daemonless builder or an ephemeral VM.',
+    references: [
+      'https://docs.gitlab.com/runner/security/#usage-of-docker-executor',
+      'https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities',
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+    ],
+  },
+  {
+    id: RUNNER_RULE.capabilities,
+    check: 'hardening',
+    title: 'Job container has capabilities that break isolation',
+    severity: 'high',
+    description:
+      'The job runs in a container whose effective capabilities include one that breaks container isolation on ' +
+      'its own: `CAP_SYS_ADMIN`, `CAP_SYS_MODULE`, `CAP_SYS_RAWIO`, `CAP_SYS_PTRACE`, `CAP_DAC_READ_SEARCH`, ' +
+      '`CAP_BPF`, `CAP_MAC_ADMIN`, `CAP_MAC_OVERRIDE` or `CAP_SYS_BOOT`, without the full privileged set.',
+    rationale:
+      '`CAP_SYS_ADMIN` alone allows mounts, cgroup release agents and namespace tricks that have repeatedly led ' +
+      'to container escapes; `CAP_SYS_MODULE` loads kernel code; `CAP_DAC_READ_SEARCH` reads host files by ' +
+      'handle (the "shocker" escape); `CAP_SYS_PTRACE` attaches to other processes.',
+    fix: 'Drop the capability from the runner configuration (`cap_add` in `[runners.docker]`, `securityContext.capabilities.add` in Kubernetes).',
+    references: [
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+      'https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section',
+    ],
+  },
+  {
+    id: RUNNER_RULE.seccomp,
+    check: 'hardening',
+    title: 'Seccomp is off in the job container',
+    severity: 'medium',
+    description:
+      'The job runs in a container and `/proc/self/status` reports `Seccomp: 0`: no system call filter applies.',
+    rationale:
+      'The default seccomp profile of Docker and containerd blocks system calls used in kernel exploits and ' +
+      'container escapes (`keyctl`, `unshare`, `bpf`, `userfaultfd`, `mount`…). Without it, a kernel bug reachable ' +
+      'from any system call is reachable from the job.',
+    fix: "Remove `seccomp=unconfined` from the runner's `security_opt`, or set `seccompProfile: { type: RuntimeDefault }` on the pod.",
+    references: [
+      'https://docs.docker.com/engine/security/seccomp/',
+      'https://kubernetes.io/docs/tutorials/security/seccomp/',
+    ],
+  },
+  {
+    id: RUNNER_RULE.root,
+    check: 'hardening',
+    title: 'Job runs as root or with passwordless sudo',
+    severity: 'medium',
+    description:
+      "The job's effective UID is 0, or a readable sudoers file lets the job's user run every command without a " +
+      'password (`NOPASSWD: ALL`, `!authenticate`). Reported as low on GitHub-hosted runners, which are ' +
+      'single-use virtual machines.',
+    rationale:
+      'Root inside the job is one kernel or runtime bug away from root on the host, and on a persistent runner ' +
+      'it can change the toolchain the next job uses. Passwordless sudo is root with an extra word.',
+    fix:
+      'Run jobs as an unprivileged user (`USER` in the job image, `image:docker:user` in GitLab, ' +
+      '`runAsNonRoot: true` in Kubernetes) and remove the `NOPASSWD` rule on persistent runners.',
+    references: ['https://docs.gitlab.com/ci/yaml/#imagedocker', 'https://www.sudo.ws/docs/man/sudoers.man/'],
+  },
+  {
+    id: RUNNER_RULE.debug,
+    check: 'hardening',
+    title: 'Debug logging is on for this job',
+    severity: 'medium',
+    description:
+      'The job environment shows debug logging: `CI_DEBUG_TRACE` or `CI_DEBUG_SERVICES` true (GitLab; ' +
+      '`CI_DEBUG_TRACE` is reported as high), `RUNNER_DEBUG=1`, `ACTIONS_STEP_DEBUG` or `ACTIONS_RUNNER_DEBUG` ' +
+      'true (GitHub).',
+    rationale:
+      "GitLab's debug trace prints every variable, masked secrets included, into the job log. GitHub's debug " +
+      'logs add the expanded inputs and environment of every step, which often include tokens passed through ' +
+      'files or outputs that masking does not catch.',
+    fix: 'Turn debug logging off (unset the variable or the repository secret) and delete the logs of the runs that had it.',
+    references: [
+      'https://docs.gitlab.com/ci/variables/variables_troubleshooting/#enable-debug-logging',
+      'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
+    ],
+  },
+];
