@@ -548,26 +548,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i) => toJS(v, String(i), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports.toJS = toJS;
   }
@@ -739,11 +739,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -770,7 +770,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match2 = tags.filter((t) => t.tag === tagName);
         const tagObj = match2.find((t) => !t.format) ?? match2[0];
@@ -778,53 +778,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
-        value = value.contents;
-      if (identity.isNode(value))
-        return value;
-      if (identity.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity.isDocument(value2))
+        value2 = value2.contents;
+      if (identity.isNode(value2))
+        return value2;
+      if (identity.isPair(value2)) {
         const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
+        map.items.push(value2);
         return map;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref = sourceObjects.get(value2);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
+          ref.anchor ?? (ref.anchor = onAnchor(value2));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          sourceObjects.set(value2, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node2 = new Scalar.Scalar(value2);
           if (ref)
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -844,8 +844,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
-      let v = value;
+    function collectionFromPath(schema, path8, value2) {
+      let v = value2;
       for (let i = path8.length - 1; i >= 0; --i) {
         const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -896,16 +896,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
+      addIn(path8, value2) {
         if (isEmptyPath(path8))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path8;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest, value);
+            node.addIn(rest, value2);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -959,16 +959,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
+      setIn(path8, value2) {
         const [key, ...rest] = path8;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest, value);
+            node.setIn(rest, value2);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -1163,13 +1163,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -1243,22 +1243,22 @@ var require_stringifyString = __commonJS({
       str = start ? str + json.slice(start) : json;
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -1266,7 +1266,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -1274,27 +1274,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -1302,7 +1302,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -1310,8 +1310,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -1319,9 +1319,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -1332,7 +1332,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -1345,37 +1345,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -1548,7 +1548,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -1560,7 +1560,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1575,12 +1575,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str = `? ${str}`;
         if (keyComment && !keyCommentDone) {
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
@@ -1601,26 +1601,26 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1636,11 +1636,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -1703,7 +1703,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -1713,8 +1713,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
@@ -1724,20 +1724,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map instanceof Map) {
           if (!map.has(key))
-            map.set(key, value2);
+            map.set(key, value3);
         } else if (map instanceof Set) {
           map.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
           Object.defineProperty(map, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -1746,8 +1746,8 @@ var require_merge = __commonJS({
       }
       return map;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -1764,20 +1764,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
+    function addPairToJSMap(ctx, map, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
+        key.addToJSMap(ctx, map, value2);
       else if (merge.isMergeKey(ctx, key))
-        merge.addMergeToJSMap(ctx, map, value);
+        merge.addMergeToJSMap(ctx, map, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -1827,24 +1827,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2047,17 +2047,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -2115,8 +2115,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2194,8 +2194,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -2236,15 +2236,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -2320,7 +2320,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
@@ -2339,7 +2339,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -2357,18 +2357,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports.boolTag = boolTag;
@@ -2379,13 +2379,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -2409,7 +2409,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -2417,7 +2417,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -2429,7 +2429,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -2453,16 +2453,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
     function intStringify(node, radix, prefix2) {
-      const { value } = node;
-      if (intIdentify(value) && value >= 0)
-        return prefix2 + value.toString(radix);
+      const { value: value2 } = node;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix2 + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -2479,7 +2479,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -2528,20 +2528,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str) => str,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -2550,7 +2550,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -2563,10 +2563,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -2596,7 +2596,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -2622,10 +2622,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str;
         if (typeof node_buffer.Buffer === "function") {
           str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -2697,25 +2697,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -2762,16 +2762,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair2 of this.items) {
-          let key, value;
+          let key, value2;
           if (identity.isPair(pair2)) {
             key = toJS.toJS(pair2.key, "", ctx);
-            value = toJS.toJS(pair2.value, key, ctx);
+            value2 = toJS.toJS(pair2.value, key, ctx);
           } else {
             key = toJS.toJS(pair2, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key, value2);
         }
         return map;
       }
@@ -2785,7 +2785,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -2815,14 +2815,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -2830,7 +2830,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -2849,7 +2849,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -2857,7 +2857,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -2869,7 +2869,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -2896,7 +2896,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str, offset, radix, { intAsBigInt }) {
       const sign = str[0];
       if (sign === "-" || sign === "+")
@@ -2921,10 +2921,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix2) {
-      const { value } = node;
-      if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
+      const { value: value2 } = node;
+      if (intIdentify(value2)) {
+        const str = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -3002,13 +3002,13 @@ var require_set = __commonJS({
         const pair2 = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -3027,10 +3027,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set2 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set2.items.push(Pair.createPair(value2, null, ctx));
           }
         return set2;
       }
@@ -3038,7 +3038,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -3072,33 +3072,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
-      let { value } = node;
+      let { value: value2 } = node;
       let num = (n) => n;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num(-1);
+        value2 *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -3107,7 +3107,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -3116,7 +3116,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -3139,7 +3139,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
@@ -3413,7 +3413,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -3445,7 +3445,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version });
         this.setSchema(version, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -3470,14 +3470,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path8, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path8, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3496,10 +3496,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -3526,7 +3526,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag, ctx);
+        const node = createNode.createNode(value2, tag, ctx);
         if (flow && identity.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -3536,9 +3536,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -3597,24 +3597,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
+      setIn(path8, value2) {
         if (Collection.isEmptyPath(path8)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path8, value2);
         }
       }
       /**
@@ -4000,7 +4000,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep2, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep2?.[0],
@@ -4043,7 +4043,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -4052,14 +4052,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -4105,18 +4105,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -4127,9 +4127,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node.range[2];
         seq.items.push(node);
       }
@@ -4211,7 +4211,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep2, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -4222,7 +4222,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4277,10 +4277,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -4292,7 +4292,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -4312,15 +4312,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -4463,11 +4463,11 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -4497,11 +4497,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value2 += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
@@ -4515,23 +4515,23 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
+          value2 += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep2 === " ")
             sep2 = "\n";
           else if (!prevMoreIndented && sep2 === "\n")
             sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
+          value2 += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep2 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep2 = "\n";
         } else {
-          value += sep2 + content;
+          value2 += sep2 + content;
           sep2 = " ";
           prevMoreIndented = false;
         }
@@ -4541,15 +4541,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
       const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -4634,20 +4634,20 @@ var require_resolve_flow_scalar = __commonJS({
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -4662,7 +4662,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -4855,28 +4855,28 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range2;
-      scalar.source = value;
+      scalar.source = value2;
       if (type)
         scalar.type = type;
       if (tagName)
@@ -4887,7 +4887,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
       const matchWithTest = [];
@@ -4900,7 +4900,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -4910,10 +4910,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -5071,7 +5071,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -5083,7 +5083,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -5091,10 +5091,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -5342,9 +5342,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
+    function createScalarToken(value2, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5374,7 +5374,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token, value2, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -5397,7 +5397,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5543,7 +5543,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep2, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -5552,8 +5552,8 @@ var require_cst_stringify = __commonJS({
       if (sep2)
         for (const st of sep2)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports.stringify = stringify;
@@ -7286,7 +7286,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7299,14 +7299,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -7405,22 +7405,22 @@ var require_utils = __commonJS({
     }
     var toString = Object.prototype.toString;
     exports.toString = toString;
-    var isFunction = function isFunction2(value) {
-      return typeof value === "function";
+    var isFunction = function isFunction2(value2) {
+      return typeof value2 === "function";
     };
     if (isFunction(/x/)) {
-      exports.isFunction = isFunction = function(value) {
-        return typeof value === "function" && toString.call(value) === "[object Function]";
+      exports.isFunction = isFunction = function(value2) {
+        return typeof value2 === "function" && toString.call(value2) === "[object Function]";
       };
     }
     exports.isFunction = isFunction;
-    var isArray = Array.isArray || function(value) {
-      return value && typeof value === "object" ? toString.call(value) === "[object Array]" : false;
+    var isArray = Array.isArray || function(value2) {
+      return value2 && typeof value2 === "object" ? toString.call(value2) === "[object Array]" : false;
     };
     exports.isArray = isArray;
-    function indexOf(array, value) {
+    function indexOf(array, value2) {
       for (var i = 0, len = array.length; i < len; i++) {
-        if (array[i] === value) {
+        if (array[i] === value2) {
           return i;
         }
       }
@@ -7442,10 +7442,10 @@ var require_utils = __commonJS({
       }
       return string.replace(badChars, escapeChar);
     }
-    function isEmpty(value) {
-      if (!value && value !== 0) {
+    function isEmpty(value2) {
+      if (!value2 && value2 !== 0) {
         return true;
-      } else if (isArray(value) && value.length === 0) {
+      } else if (isArray(value2) && value2.length === 0) {
         return true;
       } else {
         return false;
@@ -7588,7 +7588,7 @@ var require_each = __commonJS({
         if (options.data) {
           data = _utils.createFrame(options.data);
         }
-        function execIteration(field, index, last, value) {
+        function execIteration(field, index, last, value2) {
           if (data) {
             data.key = field;
             data.index = index;
@@ -7598,9 +7598,9 @@ var require_each = __commonJS({
               data.contextPath = contextPath + field;
             }
           }
-          ret = ret + fn(value, {
+          ret = ret + fn(value2, {
             data,
-            blockParams: _utils.blockParams([value, field], [contextPath + field, null])
+            blockParams: _utils.blockParams([value2, field], [contextPath + field, null])
           });
         }
         if (context && typeof context === "object") {
@@ -8280,11 +8280,11 @@ var require_runtime = __commonJS({
           }
           return programWrapper;
         },
-        data: function data(value, depth) {
-          while (value && depth--) {
-            value = value._parent;
+        data: function data(value2, depth) {
+          while (value2 && depth--) {
+            value2 = value2._parent;
           }
-          return value;
+          return value2;
         },
         mergeIfNeeded: function mergeIfNeeded(param, common) {
           var obj = param || common;
@@ -9309,12 +9309,12 @@ var require_visitor = __commonJS({
       mutating: false,
       // Visits a given value. If mutating, will replace the value if necessary.
       acceptKey: function acceptKey(node, name) {
-        var value = this.accept(node[name]);
+        var value2 = this.accept(node[name]);
         if (this.mutating) {
-          if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name + " on " + node.type);
+          if (value2 && !isDispatchable(this, value2.type)) {
+            throw new _exception2["default"]('Unexpected node type "' + value2.type + '" found when accepting ' + name + " on " + node.type);
           }
-          node[name] = value;
+          node[name] = value2;
         }
       },
       // Performs an accept operation with added sanity check to ensure
@@ -10113,20 +10113,20 @@ var require_compiler = __commonJS({
       },
       pushParam: function pushParam(val) {
         validateLiteral(val);
-        var value = val.value != null ? val.value : val.original || "";
+        var value2 = val.value != null ? val.value : val.original || "";
         var depth = validateDepth(val);
         if (this.stringParams) {
-          if (typeof value !== "number" && typeof value !== "boolean") {
-            value = String(value);
+          if (typeof value2 !== "number" && typeof value2 !== "boolean") {
+            value2 = String(value2);
           }
-          if (value.replace) {
-            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
+          if (value2.replace) {
+            value2 = value2.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
           }
           if (depth) {
             this.addDepth(depth);
           }
           this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value, val.type);
+          this.opcode("pushStringParam", value2, val.type);
           if (val.type === "SubExpression") {
             this.accept(val);
           }
@@ -10140,11 +10140,11 @@ var require_compiler = __commonJS({
               var blockParamChild = val.parts.slice(1).join(".");
               this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
             } else {
-              value = val.original || value;
-              if (value.replace) {
-                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
+              value2 = val.original || value2;
+              if (value2.replace) {
+                value2 = value2.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
               }
-              this.opcode("pushId", val.type, value);
+              this.opcode("pushId", val.type, value2);
             }
           }
           this.accept(val);
@@ -10236,25 +10236,25 @@ var require_compiler = __commonJS({
       return depth;
     }
     function validateLiteral(node) {
-      var value = node.value;
-      if (node.type === "StringLiteral" && typeof value !== "string") {
+      var value2 = node.value;
+      if (node.type === "StringLiteral" && typeof value2 !== "string") {
         throw invalidAst(node, "value must be a string");
-      } else if (node.type === "NumberLiteral" && typeof value !== "number") {
+      } else if (node.type === "NumberLiteral" && typeof value2 !== "number") {
         throw invalidAst(node, "value must be a number");
-      } else if (node.type === "BooleanLiteral" && typeof value !== "boolean") {
+      } else if (node.type === "BooleanLiteral" && typeof value2 !== "boolean") {
         throw invalidAst(node, "value must be a boolean");
       }
     }
-    function validateStringArray(node, value, name) {
-      if (!_utils.isArray(value)) {
+    function validateStringArray(node, value2, name) {
+      if (!_utils.isArray(value2)) {
         throw invalidAst(node, name + " must be an array");
       }
-      for (var i = 0; i < value.length; i++) {
-        if (typeof value[i] !== "string") {
+      for (var i = 0; i < value2.length; i++) {
+        if (typeof value2[i] !== "string") {
           throw invalidAst(node, name + " must only contain strings");
         }
       }
-      return value;
+      return value2;
     }
     function validateParts(path8) {
       return validateStringArray(path8, path8.parts, "parts");
@@ -11405,7 +11405,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str, segment, end, value;
+      var mapping, str, segment, end, value2;
       while (index < length) {
         if (aStr.charAt(index) === ";") {
           generatedLine++;
@@ -11429,9 +11429,9 @@ var require_source_map_consumer = __commonJS({
             segment = [];
             while (index < end) {
               base64VLQ.decode(aStr, index, temp);
-              value = temp.value;
+              value2 = temp.value;
               index = temp.rest;
-              segment.push(value);
+              segment.push(value2);
             }
             if (segment.length === 2) {
               throw new Error("Found a source, but no line and column");
@@ -12055,8 +12055,8 @@ var require_code_gen = __commonJS({
     function escapeSurrogate(surrogate2) {
       return "\\u" + surrogate2.charCodeAt(0).toString(16);
     }
-    function safeJsonLiteral(value) {
-      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
+    function safeJsonLiteral(value2) {
+      return escapeScriptDelimiters(JSON.stringify(value2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
     }
     var SourceNode = void 0;
     try {
@@ -12160,9 +12160,9 @@ var require_code_gen = __commonJS({
         var _this = this;
         var pairs = [];
         Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
-          if (value !== "undefined") {
-            pairs.push([_this.quotedString(key), ":", value]);
+          var value2 = castChunk(obj[key], _this);
+          if (value2 !== "undefined") {
+            pairs.push([_this.quotedString(key), ":", value2]);
           }
         });
         var ret = this.generateList(pairs);
@@ -12205,8 +12205,8 @@ var require_javascript_compiler = __commonJS({
     var _utils = require_utils();
     var _codeGen = require_code_gen();
     var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value) {
-      this.value = value;
+    function Literal(value2) {
+      this.value = value2;
     }
     function JavaScriptCompiler() {
     }
@@ -12670,8 +12670,8 @@ var require_javascript_compiler = __commonJS({
       // Pushes a value onto the stack. This operation prevents
       // the compiler from creating a temporary variable to hold
       // it.
-      pushLiteral: function pushLiteral(value) {
-        this.pushStackLiteral(value);
+      pushLiteral: function pushLiteral(value2) {
+        this.pushStackLiteral(value2);
       },
       // [pushProgram]
       //
@@ -12806,7 +12806,7 @@ var require_javascript_compiler = __commonJS({
       //
       // Pops a value off the stack and assigns it to the current hash
       assignToHash: function assignToHash(key) {
-        var value = this.popStack(), context = void 0, type = void 0, id = void 0;
+        var value2 = this.popStack(), context = void 0, type = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
         }
@@ -12824,7 +12824,7 @@ var require_javascript_compiler = __commonJS({
         if (id) {
           hash2.ids[key] = id;
         }
-        hash2.values[key] = value;
+        hash2.values[key] = value2;
       },
       pushId: function pushId(type, name, child) {
         if (type === "BlockParam") {
@@ -13513,8 +13513,8 @@ function parseCommaParts(str, budget) {
     str = post;
   }
 }
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
+function bound(value2, fallback) {
+  return value2 === void 0 || isNaN(value2) ? fallback : value2;
 }
 function expand(str, options = {}) {
   if (!str) {
@@ -16009,6 +16009,11 @@ var ConfigurationError = class extends ContainersecError {
     super("configuration", code, message, options);
   }
 };
+var PlatformError = class extends ContainersecError {
+  constructor(code, message, options) {
+    super("platform", code, message, options);
+  }
+};
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
@@ -16342,7 +16347,7 @@ var GLOB2 = { dot: true, nocomment: true };
 function anyMatch(patterns, values) {
   if (!patterns || patterns.length === 0) return true;
   const present = values.filter((v) => typeof v === "string" && v.length > 0);
-  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB2)));
+  return present.some((value2) => patterns.some((pattern) => value2 === pattern || minimatch(value2, pattern, GLOB2)));
 }
 function exceptionCovers(exception, finding) {
   if (!ruleMatches(exception.rule, finding.ruleId)) return false;
@@ -16360,8 +16365,8 @@ function todayUtc(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/policy/thresholds.ts
-function fromSwitch(value) {
-  return value === "fail" ? "info" : "none";
+function fromSwitch(value2) {
+  return value2 === "fail" ? "info" : "none";
 }
 function thresholdFor(policy, check2, ruleId) {
   if (check2 === "images") {
@@ -16809,14 +16814,14 @@ function documentToJS(doc) {
 }
 
 // src/policy/merge.ts
-function isPlainObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+function isPlainObject(value2) {
+  return value2 !== null && typeof value2 === "object" && !Array.isArray(value2);
 }
 function mergePolicy(base, override) {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === void 0 ? base : override;
   const result = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    result[key] = key in result ? mergePolicy(result[key], value) : value;
+  for (const [key, value2] of Object.entries(override)) {
+    result[key] = key in result ? mergePolicy(result[key], value2) : value2;
   }
   return result;
 }
@@ -19212,12 +19217,12 @@ function parsePointer(pointer) {
   if (!pointer) return [];
   return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
 }
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `"${value.length > 60 ? value.slice(0, 57) + "..." : value}"`;
-  return `${typeof value} ${JSON.stringify(value) ?? "undefined"}`;
+function describe(value2) {
+  if (value2 === null) return "null";
+  if (Array.isArray(value2)) return "a list";
+  if (typeof value2 === "object") return "a mapping";
+  if (typeof value2 === "string") return `"${value2.length > 60 ? value2.slice(0, 57) + "..." : value2}"`;
+  return `${typeof value2} ${JSON.stringify(value2) ?? "undefined"}`;
 }
 function valueAt(data, path8) {
   let current = data;
@@ -19255,8 +19260,8 @@ function issueFor(error, data) {
     }
     case "enum": {
       const allowed = error.params.allowedValues.map(String);
-      const value = valueAt(data, path8);
-      const hint = typeof value === "string" ? didYouMeanSentence(value, allowed) : "";
+      const value2 = valueAt(data, path8);
+      const hint = typeof value2 === "string" ? didYouMeanSentence(value2, allowed) : "";
       return { path: path8, atKey: false, message: `${where} is ${actual}; expected one of: ${allowed.join(", ")}.${hint}` };
     }
     case "const":
@@ -19321,7 +19326,7 @@ function locationText(file, issuePath, atKey) {
   return `${file.display}:${position.line}:${position.column}`;
 }
 function fail(file, issues) {
-  const lines = issues.map((issue) => `${locationText(file, issue.path, issue.atKey)}: ${issue.message}`);
+  const lines = issues.map((issue2) => `${locationText(file, issue2.path, issue2.atKey)}: ${issue2.message}`);
   throw new ConfigurationError(
     "POLICY_INVALID",
     `${lines.join("\n")}
@@ -19432,9 +19437,9 @@ function semanticIssues(data, rules) {
   return issues;
 }
 function extendsList(data) {
-  const value = data.extends;
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
+  const value2 = data.extends;
+  if (value2 === void 0) return [];
+  return Array.isArray(value2) ? value2 : [value2];
 }
 async function resolveFile(file, options, chain) {
   const parsedFile = await parsePolicyFile(file, options.root);
@@ -19527,14 +19532,14 @@ async function loadPolicy(options) {
 function parseOnly(values) {
   if (!values || values.length === 0) return void 0;
   const selected = /* @__PURE__ */ new Set();
-  for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean)) {
-    if (!CHECK_IDS.includes(value)) {
+  for (const value2 of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean)) {
+    if (!CHECK_IDS.includes(value2)) {
       throw new ConfigurationError(
         "USAGE",
-        `--only: unknown check "${value}"; expected a comma list of: ${CHECK_IDS.join(", ")}.${didYouMeanSentence(value, CHECK_IDS)}`
+        `--only: unknown check "${value2}"; expected a comma list of: ${CHECK_IDS.join(", ")}.${didYouMeanSentence(value2, CHECK_IDS)}`
       );
     }
-    selected.add(value);
+    selected.add(value2);
   }
   return selected;
 }
@@ -19581,6 +19586,10 @@ async function runGate(options) {
   const rules = new RuleRegistry(checks.flatMap((check2) => check2.rules));
   const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules });
   if (options.vulnDb) policy.checks.images.vulnerabilities.source = options.vulnDb;
+  if (options.onError) {
+    policy["on-error"] = options.onError;
+    for (const id of CHECK_IDS) policy.checks[id]["on-error"] = options.onError;
+  }
   const images = options.images ?? [];
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);
@@ -19604,144 +19613,69 @@ async function runGate(options) {
   }
 }
 
-// src/policy/starter.ts
-var SCHEMA_URL = "https://raw.githubusercontent.com/containersec/containersec/main/schema/containersec.schema.json";
-var STARTER_POLICY = `# yaml-language-server: $schema=${SCHEMA_URL}
-# containersec policy. Reference: docs/policy.md. Rule docs: \`containersec explain <rule-id>\`.
-version: 1
-
-# Start from a built-in preset: recommended | strict | audit (report only, never blocks).
-extends: recommended
-
-# A check that cannot finish fails the gate (fail closed). Use "warn" to only report it.
-on-error: fail
-
-gate:
-  # Block only on findings this pull/merge request introduces; existing ones are listed, not blocking.
-  new-only: true
-
-checks:
-  # CI definitions (.github/workflows, composite actions, .gitlab-ci.yml) and the runner itself.
-  hardening:
-    fail-on: high
-    # Action owners that may be referenced by tag instead of a full commit SHA.
-    allowed-unpinned: ["actions/*", "github/*"]
-
-  # Kubernetes YAML, Dockerfiles and compose files.
-  manifests:
-    fail-on: high
-    pod-security: { level: restricted, version: latest }
-    # paths: ["deploy/**", "**/Dockerfile*", "**/*compose*.y*ml"]
-
-  # Container images: vulnerabilities, end of life, secrets, configuration.
-  images:
-    # targets: ["ghcr.io/acme/web:\${GITHUB_SHA}"]
-    vulnerabilities: { fail-on: critical, ignore-unfixed: true }
-    eol: fail
-    secrets: fail
-
-  # Signatures and digest pinning.
-  signatures:
-    pinned-digests: warn
-    # require:
-    #   - images: "ghcr.io/acme/**"
-    #     keyless:
-    #       issuer: https://token.actions.githubusercontent.com
-    #       subject-regexp: "^https://github.com/acme/.+/.github/workflows/release.yml@refs/heads/main$"
-
-# Accepted findings. A reason is mandatory; after \`expires\` the finding blocks again.
-exceptions: []
-#  - rule: k8s/image-unpinned
-#    paths: ["deploy/legacy/**"]
-#    reason: "legacy chart, replaced in Q1"
-#    owner: "@acme/platform"
-#    expires: 2027-01-31
-
-report:
-  comment: update   # update | new | off
-`;
-
-// package.json
-var package_default = {
-  name: "containersec",
-  version: "0.1.0",
-  description: "Container-security gate for CI/CD: build-environment hardening, image scanning, manifest linting and signature verification in one required check with one PR/MR comment.",
-  license: "Apache-2.0",
-  type: "module",
-  bin: {
-    containersec: "dist/cli.js"
-  },
-  files: [
-    "dist/",
-    "templates/",
-    "schema/",
-    "docs/rules/"
-  ],
-  engines: {
-    node: ">=20.19"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    typecheck: "tsc --noEmit",
-    lint: "eslint --max-warnings 0 . && prettier --check .",
-    format: "prettier --write .",
-    test: "vitest run",
-    docs: "node --import tsx scripts/generate-docs.ts",
-    demo: "node scripts/demo.mjs",
-    bench: "node --import tsx bench/run.ts"
-  },
-  dependencies: {
-    "@actions/core": "^3.0.1",
-    ajv: "^8.20.0",
-    handlebars: "^4.7.10",
-    minimatch: "^11.0.9",
-    yaml: "^2.9.1"
-  },
-  devDependencies: {
-    "@eslint/js": "^9.39.5",
-    "@types/node": "^20.19.43",
-    "ajv-draft-04": "^1.0.0",
-    esbuild: "^0.28.2",
-    eslint: "^9.39.5",
-    globals: "^17.14.0",
-    marked: "^18.2.1",
-    prettier: "^3.10.1",
-    tsx: "^4.23.15",
-    typescript: "^5.9.3",
-    "typescript-eslint": "^8.74.0",
-    vitest: "^4.1.12"
-  }
-};
-
-// src/version.ts
-var TOOL_NAME = "containersec";
-var TOOL_VERSION = package_default.version;
-var TOOL_URI = "https://github.com/containersec/containersec";
-
-// src/report/json.ts
-function renderJson(outcome) {
-  const { result } = outcome;
-  const report = {
-    schemaVersion: 1,
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    verdict: result.verdict,
-    policy: outcome.policy.file ?? null,
-    base: outcome.baseCommit ?? null,
-    checks: result.checks.map((check2) => ({
-      id: check2.id,
-      status: check2.status,
-      errors: check2.errors,
-      notes: check2.notes,
-      findings: check2.findings
-    })),
-    exceptions: {
-      expired: result.expiredExceptions,
-      stale: result.staleExceptions.map((s) => s.exception)
-    },
-    notices: outcome.notices
+// src/platform/gitlab/env.ts
+var TOKEN_VARIABLE_SETTING = "CONTAINERSEC_GITLAB_TOKEN_VARIABLE";
+var DEFAULT_TOKEN_VARIABLE = "CONTAINERSEC_GITLAB_TOKEN";
+var COMMENT_KEY_VARIABLE = "CONTAINERSEC_COMMENT_KEY";
+var STATUS_NAME_VARIABLE = "CONTAINERSEC_STATUS_NAME";
+var DEFAULT_STATUS_NAME = "containersec";
+var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+var ZERO_SHA = /^0+$/;
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function sha(env, name) {
+  const v = value(env, name);
+  return v && SHA.test(v) && !ZERO_SHA.test(v) ? v : void 0;
+}
+function isGitlabCi(env) {
+  return env.GITLAB_CI === "true";
+}
+function readGitlabContext(env) {
+  const named = value(env, TOKEN_VARIABLE_SETTING) ?? DEFAULT_TOKEN_VARIABLE;
+  const valid = /^[A-Za-z_][A-Za-z0-9_]*$/.test(named);
+  const tokenVariable = valid ? named : DEFAULT_TOKEN_VARIABLE;
+  const iid = value(env, "CI_MERGE_REQUEST_IID");
+  const pipelineId = value(env, "CI_PIPELINE_ID");
+  const context = {
+    apiUrl: value(env, "CI_API_V4_URL"),
+    projectId: value(env, "CI_PROJECT_ID"),
+    projectUrl: value(env, "CI_PROJECT_URL"),
+    mergeRequestIid: iid && /^\d+$/.test(iid) ? iid : void 0,
+    sha: sha(env, "CI_COMMIT_SHA"),
+    diffBaseSha: sha(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA"),
+    beforeSha: sha(env, "CI_COMMIT_BEFORE_SHA"),
+    pipelineId: pipelineId && /^\d+$/.test(pipelineId) ? pipelineId : void 0,
+    jobUrl: value(env, "CI_JOB_URL"),
+    jobName: value(env, "CI_JOB_NAME"),
+    tokenVariable,
+    token: value(env, tokenVariable)
   };
-  return `${JSON.stringify(report, null, 2)}
-`;
+  if (!valid) {
+    context.tokenVariableProblem = `${TOKEN_VARIABLE_SETTING} is "${named.slice(0, 80)}", which is not a variable name; using ${DEFAULT_TOKEN_VARIABLE}.`;
+  }
+  return context;
+}
+function gitlabCommentKey(env) {
+  return value(env, COMMENT_KEY_VARIABLE) ?? value(env, "CI_JOB_NAME") ?? "gitlab";
+}
+function missingTokenAdvice(context) {
+  const where = context.projectUrl ? ` (${context.projectUrl}/-/settings/access_tokens)` : "";
+  const variables = context.projectUrl ? ` (${context.projectUrl}/-/settings/ci_cd, Variables)` : "";
+  return [
+    `No GitLab token in $${context.tokenVariable}, so the merge-request note and the commit status were not posted`,
+    `(CI_JOB_TOKEN cannot write merge-request notes). The reports were still written as artifacts and the summary is in this job log.`,
+    `To publish: create a project access token${where} (or a group access token) with the "api" scope and the Developer role`,
+    `(Reporter is enough for the note alone; the commit status needs Developer), then add it as a CI/CD variable${variables}`,
+    `named ${context.tokenVariable}, with "Mask variable" on. Leave "Protect variable" off if merge requests come from`,
+    `unprotected branches: protected variables only reach pipelines of protected branches and tags.`
+  ].join(" ");
+}
+function gitlabFileUrlBuilder(context) {
+  const { projectUrl, sha: commit } = context;
+  if (!projectUrl || !commit || !/^https?:\/\//.test(projectUrl)) return void 0;
+  return (file, line) => `${projectUrl.replace(/\/+$/, "")}/-/blob/${commit}/${file.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`;
 }
 
 // src/report/markdown.ts
@@ -19808,18 +19742,19 @@ function templatesDir() {
 // src/report/markdown.ts
 var GITHUB_COMMENT_MAX_CHARS = 65536;
 var GITHUB_STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
+var GITLAB_NOTE_MAX_CHARS = 1e6;
 var VERDICT_ICONS = { fail: "\u274C", error: "\u{1F6D1}", warn: "\u26A0\uFE0F", pass: "\u2705" };
 var STATUS_ICONS = { fail: "\u274C", error: "\u{1F6D1}", warn: "\u26A0\uFE0F", pass: "\u2705", skipped: "\u23ED\uFE0F" };
 var SEVERITY_ICONS = { critical: "\u{1F7E5}", high: "\u{1F7E7}", medium: "\u{1F7E8}", low: "\u{1F7E6}", info: "\u2B1C" };
 var RAW_KEYS = /* @__PURE__ */ new Set(["marker", "url", "runUrl"]);
-function escapeDeep(value, key = "") {
-  if (typeof value === "string")
-    return RAW_KEYS.has(key) ? key === "marker" ? value : safeUrl(value) ?? "" : escapeMarkdown(value);
-  if (Array.isArray(value)) return value.map((item) => escapeDeep(item));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDeep(v, k)]));
+function escapeDeep(value2, key = "") {
+  if (typeof value2 === "string")
+    return RAW_KEYS.has(key) ? key === "marker" ? value2 : safeUrl(value2) ?? "" : escapeMarkdown(value2);
+  if (Array.isArray(value2)) return value2.map((item) => escapeDeep(item));
+  if (value2 !== null && typeof value2 === "object") {
+    return Object.fromEntries(Object.entries(value2).map(([k, v]) => [k, escapeDeep(v, k)]));
   }
-  return value;
+  return value2;
 }
 function environment() {
   const hb = import_handlebars.default.create();
@@ -19890,6 +19825,63 @@ function readCustomTemplate(root, relative) {
     );
   }
 }
+
+// package.json
+var package_default = {
+  name: "containersec",
+  version: "0.1.0",
+  description: "Container-security gate for CI/CD: build-environment hardening, image scanning, manifest linting and signature verification in one required check with one PR/MR comment.",
+  license: "Apache-2.0",
+  type: "module",
+  bin: {
+    containersec: "dist/cli.js"
+  },
+  files: [
+    "dist/",
+    "templates/",
+    "schema/",
+    "docs/rules/"
+  ],
+  engines: {
+    node: ">=20.19"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    typecheck: "tsc --noEmit",
+    lint: "eslint --max-warnings 0 . && prettier --check .",
+    format: "prettier --write .",
+    test: "vitest run",
+    docs: "node --import tsx scripts/generate-docs.ts",
+    demo: "node scripts/demo.mjs",
+    bench: "node --import tsx bench/run.ts"
+  },
+  dependencies: {
+    "@actions/core": "^3.0.1",
+    ajv: "^8.20.0",
+    handlebars: "^4.7.10",
+    minimatch: "^11.0.9",
+    yaml: "^2.9.1"
+  },
+  devDependencies: {
+    "@eslint/js": "^9.39.5",
+    "@types/node": "^20.19.43",
+    "ajv-draft-04": "^1.0.0",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    globals: "^17.14.0",
+    marked: "^18.2.1",
+    prettier: "^3.10.1",
+    tsx: "^4.23.15",
+    typescript: "^5.9.3",
+    "typescript-eslint": "^8.74.0",
+    vitest: "^4.1.12"
+  }
+};
+
+// src/version.ts
+var TOOL_NAME = "containersec";
+var TOOL_VERSION = package_default.version;
+var TOOL_URI = "https://github.com/containersec/containersec";
 
 // src/report/model.ts
 var EXPIRY_WARNING_DAYS = 14;
@@ -19990,6 +19982,574 @@ function buildReportModel(outcome, options) {
     },
     marker: `<!-- containersec:comment key=${(options.commentKey ?? "default").replace(/[^\w./:-]/g, "_")} -->`
   };
+}
+
+// src/platform/gitlab/client.ts
+var GITLAB_MAX_PER_PAGE = 100;
+var GITLAB_MAX_PAGES = 50;
+var GITLAB_MAX_ATTEMPTS = 4;
+var GITLAB_MAX_RETRY_AFTER_SECONDS = 60;
+var GITLAB_REQUEST_TIMEOUT_MS = 3e4;
+var GITLAB_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+var GitlabApiError = class extends PlatformError {
+  constructor(code, message, status2, advice) {
+    super(code, message);
+    this.status = status2;
+    this.advice = advice;
+  }
+  status;
+  advice;
+};
+var defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function retryAfterSeconds(value2, now = Date.now()) {
+  if (!value2) return 1;
+  const trimmed = value2.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - now) / 1e3));
+}
+function serverMessage(text) {
+  let message = text;
+  try {
+    const parsed = JSON.parse(text);
+    message = parsed.message ?? parsed.error_description ?? parsed.error ?? text;
+  } catch {
+  }
+  const flat = (typeof message === "string" ? message : JSON.stringify(message)).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}\u2026` : flat;
+}
+var GitlabClient = class {
+  constructor(options) {
+    this.options = options;
+    this.base = options.apiUrl.replace(/\/+$/, "");
+    this.fetchImpl = options.fetch ?? ((url, init2) => fetch(url, init2));
+    this.sleep = options.sleep ?? defaultSleep;
+    this.maxAttempts = options.maxAttempts ?? GITLAB_MAX_ATTEMPTS;
+  }
+  options;
+  base;
+  fetchImpl;
+  sleep;
+  maxAttempts;
+  /** Removes the token from any text before it is shown. */
+  redact(text) {
+    return this.options.token ? text.split(this.options.token).join("[token]") : text;
+  }
+  async request(method, path8, body, what = path8) {
+    const url = `${this.base}${path8}`;
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.fetchImpl(url, {
+          method,
+          headers: {
+            "PRIVATE-TOKEN": this.options.token,
+            Accept: "application/json",
+            "User-Agent": `${TOOL_NAME}/${TOOL_VERSION}`,
+            ...body === void 0 ? {} : { "Content-Type": "application/json" }
+          },
+          ...body === void 0 ? {} : { body: JSON.stringify(body) },
+          redirect: "error",
+          signal: AbortSignal.timeout(GITLAB_REQUEST_TIMEOUT_MS)
+        });
+      } catch (error) {
+        if (attempt < this.maxAttempts) {
+          await this.sleep(1e3 * 2 ** (attempt - 1));
+          continue;
+        }
+        const reason = error instanceof Error ? error.cause instanceof Error ? error.cause.message : error.message : "";
+        throw new GitlabApiError(
+          "GITLAB_UNREACHABLE",
+          this.redact(`Could not reach GitLab at ${this.base} for ${what} after ${attempt} attempts: ${reason}.`),
+          void 0,
+          "Check CI_API_V4_URL and that the runner can reach the GitLab API."
+        );
+      }
+      const text = await this.readBody(response);
+      if (response.ok) {
+        return { status: response.status, headers: response.headers, data: text ? JSON.parse(text) : null };
+      }
+      if (response.status === 429 && attempt < this.maxAttempts) {
+        const wait = retryAfterSeconds(response.headers.get("retry-after"));
+        if (wait <= GITLAB_MAX_RETRY_AFTER_SECONDS) {
+          await this.sleep(wait * 1e3);
+          continue;
+        }
+      }
+      if (response.status >= 500 && attempt < this.maxAttempts) {
+        await this.sleep(1e3 * 2 ** (attempt - 1));
+        continue;
+      }
+      throw this.failure(response, text, what, attempt);
+    }
+  }
+  /** Every item of a list endpoint, following `x-next-page` (GitLab's offset pagination), bounded. */
+  async list(path8, query, what = path8) {
+    const items = [];
+    let page = 1;
+    for (let read = 0; read < GITLAB_MAX_PAGES; read++) {
+      const params = new URLSearchParams({ ...query, per_page: String(GITLAB_MAX_PER_PAGE), page: String(page) });
+      const response = await this.request("GET", `${path8}?${params.toString()}`, void 0, what);
+      if (!Array.isArray(response.data)) {
+        throw new GitlabApiError(
+          "GITLAB_UNEXPECTED",
+          `GitLab answered ${what} with something other than a list.`,
+          response.status,
+          "Check that CI_API_V4_URL points at the GitLab API (it ends in /api/v4)."
+        );
+      }
+      items.push(...response.data);
+      const next = Number(response.headers.get("x-next-page") ?? "");
+      if (!Number.isInteger(next) || next <= page) return items;
+      page = next;
+    }
+    return items;
+  }
+  async readBody(response) {
+    const declared = Number(response.headers.get("content-length") ?? "0");
+    if (declared > GITLAB_MAX_RESPONSE_BYTES) {
+      await response.body?.cancel();
+      throw new GitlabApiError(
+        "GITLAB_RESPONSE_TOO_LARGE",
+        `GitLab sent a ${declared}-byte response; the limit is ${GITLAB_MAX_RESPONSE_BYTES}.`,
+        response.status,
+        "Check that CI_API_V4_URL points at the GitLab API."
+      );
+    }
+    return response.text();
+  }
+  failure(response, text, what, attempts) {
+    const status2 = response.status;
+    const variable = this.options.tokenVariable;
+    const said = serverMessage(text);
+    const detail = said ? ` GitLab said: ${said}` : "";
+    const make = (code, message, advice) => new GitlabApiError(code, this.redact(`${message}${detail}`), status2, advice);
+    switch (status2) {
+      case 401:
+        return make(
+          "GITLAB_UNAUTHORIZED",
+          `GitLab rejected the token in ${variable} for ${what} (401 Unauthorized): it is wrong, expired or revoked.`,
+          `Create a new project or group access token with the api scope and put it in the masked CI/CD variable ${variable}.`
+        );
+      case 403:
+        return make(
+          "GITLAB_FORBIDDEN",
+          `GitLab refused ${what} (403 Forbidden) for the token in ${variable}.`,
+          `Give the token the api scope (read_api cannot write) and at least the Developer role (Reporter is enough for the merge-request note, the commit status needs Developer).`
+        );
+      case 404:
+        return make(
+          "GITLAB_NOT_FOUND",
+          `GitLab answered 404 Not Found for ${what}.`,
+          `The token in ${variable} cannot see this project or merge request (a token of another project or group?), or CI_API_V4_URL (${this.base}) is not this instance's API.`
+        );
+      case 429:
+        return make(
+          "GITLAB_RATE_LIMITED",
+          `GitLab rate-limited ${what} (429 Too Many Requests) after ${attempts} attempt(s), asking to wait ${retryAfterSeconds(response.headers.get("retry-after"))} s.`,
+          "Run fewer parallel containersec jobs against this instance, or ask its administrator about the API rate limits."
+        );
+      default:
+        if (status2 >= 500) {
+          return make(
+            "GITLAB_SERVER_ERROR",
+            `GitLab failed ${what} with ${status2} after ${attempts} attempts.`,
+            "GitLab itself had a problem; retry the job. The reports were written as artifacts either way."
+          );
+        }
+        return make(
+          "GITLAB_REJECTED",
+          `GitLab rejected ${what} with ${status2}.`,
+          "This is likely a containersec bug or an unsupported GitLab version; please report it with this message."
+        );
+    }
+  }
+};
+
+// src/platform/gitlab/platform.ts
+var GITLAB_STATUS_DESCRIPTION_MAX_CHARS = 255;
+var GITLAB_STATUS_NAME_MAX_CHARS = 255;
+function gitlabState(verdict, audit) {
+  if (audit) return "success";
+  return verdict === "fail" || verdict === "error" ? "failed" : "success";
+}
+function cut(text, max) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+function failure(error, what) {
+  if (error instanceof GitlabApiError) return { ok: false, reason: error.message, advice: error.advice };
+  return {
+    ok: false,
+    reason: `Could not ${what}: ${errorMessage(error)}`,
+    advice: "This is likely a containersec bug; please report it with this message."
+  };
+}
+var GitlabPlatform = class {
+  constructor(client, target) {
+    this.client = client;
+    this.target = target;
+    this.hasReviewThread = !!target.mergeRequestIid;
+    this.project = `/projects/${encodeURIComponent(target.projectId)}`;
+  }
+  client;
+  target;
+  name = "gitlab";
+  commentLimit = GITLAB_NOTE_MAX_CHARS;
+  hasReviewThread;
+  project;
+  async postComment(request) {
+    const iid = this.target.mergeRequestIid;
+    if (!iid) {
+      return { ok: false, reason: "This pipeline has no merge request to comment on.", advice: "Nothing to do." };
+    }
+    const notes = `${this.project}/merge_requests/${iid}/notes`;
+    try {
+      if (request.mode === "update") {
+        const existing = await this.findOurNote(notes, request.marker, iid);
+        if (existing) {
+          await this.client.request("PUT", `${notes}/${existing.id}`, { body: request.body }, `updating note ${existing.id} on !${iid}`);
+          return { ok: true, detail: `updated note ${existing.id} on merge request !${iid}` };
+        }
+      }
+      const created = await this.client.request("POST", notes, { body: request.body }, `adding a note to !${iid}`);
+      return { ok: true, detail: `added note ${created.data?.id ?? "?"} to merge request !${iid}` };
+    } catch (error) {
+      return failure(error, `comment on merge request !${iid}`);
+    }
+  }
+  async setStatus(request) {
+    const sha2 = this.target.sha;
+    if (!sha2) {
+      return { ok: false, reason: "CI_COMMIT_SHA is not set, so there is no commit to set a status on.", advice: "Run in GitLab CI." };
+    }
+    const body = {
+      state: gitlabState(request.verdict, request.audit),
+      name: cut(request.name, GITLAB_STATUS_NAME_MAX_CHARS),
+      description: cut(request.description, GITLAB_STATUS_DESCRIPTION_MAX_CHARS),
+      ...request.targetUrl && /^https?:\/\//.test(request.targetUrl) ? { target_url: request.targetUrl } : {},
+      ...this.target.pipelineId ? { pipeline_id: Number(this.target.pipelineId) } : {}
+    };
+    try {
+      await this.client.request("POST", `${this.project}/statuses/${sha2}`, body, `setting the ${body.name} status on ${sha2.slice(0, 12)}`);
+      return { ok: true, detail: `commit status ${body.name}: ${body.state} on ${sha2.slice(0, 12)}` };
+    } catch (error) {
+      return failure(error, "set the commit status");
+    }
+  }
+  /** Our note: not a system note, starting with our marker, written by the token's user when GitLab tells us who that is. */
+  async findOurNote(path8, marker, iid) {
+    const me = await this.currentUserId();
+    const notes = await this.client.list(
+      path8,
+      { sort: "asc", order_by: "created_at" },
+      `listing the notes of !${iid}`
+    );
+    return notes.find(
+      (note) => !note.system && typeof note.body === "string" && note.body.startsWith(marker) && (me === void 0 || note.author?.id === me)
+    );
+  }
+  async currentUserId() {
+    try {
+      const user = await this.client.request("GET", "/user", void 0, "reading the token user");
+      return typeof user.data?.id === "number" ? user.data.id : void 0;
+    } catch (error) {
+      if (error instanceof GitlabApiError && error.status === 401) throw error;
+      return void 0;
+    }
+  }
+};
+
+// src/platform/gitlab/publish.ts
+function report(log, what, outcome) {
+  if (outcome.ok) log.info(`GitLab: ${outcome.detail ?? what}.`);
+  else log.warn(`GitLab: ${outcome.reason} ${outcome.advice}`);
+}
+async function publishToGitlab(options) {
+  const { outcome, env, log } = options;
+  try {
+    const context = readGitlabContext(env);
+    if (context.tokenVariableProblem) log.warn(context.tokenVariableProblem);
+    if (!context.apiUrl || !context.projectId) {
+      log.warn(
+        "GitLab: CI_API_V4_URL or CI_PROJECT_ID is not set, so nothing was published. Publishing runs inside GitLab CI (or set both)."
+      );
+      return;
+    }
+    if (!context.token) {
+      log.warn(`GitLab: ${missingTokenAdvice(context)}`);
+      return;
+    }
+    const client = new GitlabClient({
+      apiUrl: context.apiUrl,
+      token: context.token,
+      tokenVariable: context.tokenVariable,
+      ...options.fetch ? { fetch: options.fetch } : {},
+      ...options.sleep ? { sleep: options.sleep } : {}
+    });
+    const platform = new GitlabPlatform(client, {
+      projectId: context.projectId,
+      ...context.mergeRequestIid ? { mergeRequestIid: context.mergeRequestIid } : {},
+      ...context.sha ? { sha: context.sha } : {},
+      ...context.pipelineId ? { pipelineId: context.pipelineId } : {}
+    });
+    const model = buildReportModel(outcome, {
+      today: todayUtc(),
+      fileUrl: gitlabFileUrlBuilder(context),
+      ...context.jobUrl ? { runUrl: context.jobUrl } : {},
+      commentKey: gitlabCommentKey(env)
+    });
+    const mode = options.comment ?? outcome.policy.report.comment;
+    if (mode === "off") log.info("GitLab: report.comment is off, so no merge-request note.");
+    else if (!platform.hasReviewThread) log.info("GitLab: not a merge-request pipeline, so no merge-request note.");
+    else {
+      const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;
+      const body = renderMarkdown(model, { maxChars: platform.commentLimit, template });
+      report(log, "note posted", await platform.postComment({ marker: model.marker, body, mode }));
+    }
+    const name = options.statusName ?? env[STATUS_NAME_VARIABLE]?.trim() ?? DEFAULT_STATUS_NAME;
+    report(
+      log,
+      "status set",
+      await platform.setStatus({
+        name: name || DEFAULT_STATUS_NAME,
+        verdict: outcome.result.verdict,
+        audit: outcome.policy.mode === "audit",
+        description: model.headline,
+        ...context.jobUrl ? { targetUrl: context.jobUrl } : {}
+      })
+    );
+  } catch (error) {
+    log.warn(`GitLab: publishing failed: ${errorMessage(error)}. The verdict and the reports are unaffected.`);
+  }
+}
+async function ensureGitlabBase(root, sha2, log) {
+  if (await resolveCommit(root, sha2)) return true;
+  const fetched = await git(root, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha2]);
+  if (fetched.code !== 0) {
+    const reason = (fetched.stderr.trim().split("\n")[0] ?? "").replace(/\/\/[^/@\s]+@/g, "//");
+    log.info(`Could not fetch the merge-request base ${sha2}: ${reason}`);
+    return false;
+  }
+  return true;
+}
+
+// src/policy/starter.ts
+var SCHEMA_URL = "https://raw.githubusercontent.com/containersec/containersec/main/schema/containersec.schema.json";
+var STARTER_POLICY = `# yaml-language-server: $schema=${SCHEMA_URL}
+# containersec policy. Reference: docs/policy.md. Rule docs: \`containersec explain <rule-id>\`.
+version: 1
+
+# Start from a built-in preset: recommended | strict | audit (report only, never blocks).
+extends: recommended
+
+# A check that cannot finish fails the gate (fail closed). Use "warn" to only report it.
+on-error: fail
+
+gate:
+  # Block only on findings this pull/merge request introduces; existing ones are listed, not blocking.
+  new-only: true
+
+checks:
+  # CI definitions (.github/workflows, composite actions, .gitlab-ci.yml) and the runner itself.
+  hardening:
+    fail-on: high
+    # Action owners that may be referenced by tag instead of a full commit SHA.
+    allowed-unpinned: ["actions/*", "github/*"]
+
+  # Kubernetes YAML, Dockerfiles and compose files.
+  manifests:
+    fail-on: high
+    pod-security: { level: restricted, version: latest }
+    # paths: ["deploy/**", "**/Dockerfile*", "**/*compose*.y*ml"]
+
+  # Container images: vulnerabilities, end of life, secrets, configuration.
+  images:
+    # targets: ["ghcr.io/acme/web:\${GITHUB_SHA}"]
+    vulnerabilities: { fail-on: critical, ignore-unfixed: true }
+    eol: fail
+    secrets: fail
+
+  # Signatures and digest pinning.
+  signatures:
+    pinned-digests: warn
+    # require:
+    #   - images: "ghcr.io/acme/**"
+    #     keyless:
+    #       issuer: https://token.actions.githubusercontent.com
+    #       subject-regexp: "^https://github.com/acme/.+/.github/workflows/release.yml@refs/heads/main$"
+
+# Accepted findings. A reason is mandatory; after \`expires\` the finding blocks again.
+exceptions: []
+#  - rule: k8s/image-unpinned
+#    paths: ["deploy/legacy/**"]
+#    reason: "legacy chart, replaced in Q1"
+#    owner: "@acme/platform"
+#    expires: 2027-01-31
+
+report:
+  comment: update   # update | new | off
+`;
+
+// src/report/codequality.ts
+var SEVERITY = {
+  critical: "blocker",
+  high: "critical",
+  medium: "major",
+  low: "minor",
+  info: "info"
+};
+var DESCRIPTION_MAX_CHARS = 2e3;
+function plain(text) {
+  const flat = text.replace(/[\r\n\t]+/g, " ").replace(/[\u0000-\u001f\u007f]/g, "");
+  return flat.length > DESCRIPTION_MAX_CHARS ? `${flat.slice(0, DESCRIPTION_MAX_CHARS - 1)}\u2026` : flat;
+}
+function issue(finding) {
+  const where = [finding.location.object, finding.location.container && `container ${finding.location.container}`].filter(Boolean).join(", ");
+  return {
+    description: plain(`${finding.title}: ${finding.message}${where ? ` (${where})` : ""}`),
+    check_name: finding.ruleId,
+    fingerprint: finding.fingerprint,
+    severity: SEVERITY[finding.severity],
+    location: {
+      path: finding.location.path,
+      lines: { begin: finding.location.startLine && finding.location.startLine > 0 ? finding.location.startLine : 1 }
+    }
+  };
+}
+function reportable(finding) {
+  const excepted = !!finding.exception && !finding.exception.expired;
+  return isFileLocation(finding.location) && finding.location.path !== "" && !excepted;
+}
+function renderCodeQuality(outcome) {
+  const issues = outcome.result.checks.flatMap((check2) => check2.findings.filter(reportable).map(issue));
+  return `${JSON.stringify(issues, null, 2)}
+`;
+}
+
+// src/report/gitlab-container-scanning.ts
+var CONTAINER_SCANNING_SCHEMA_VERSION = "15.0.7";
+var NAME_MAX_CHARS = 255;
+var DESCRIPTION_MAX_CHARS2 = 1048576;
+var SOLUTION_MAX_CHARS = 7e3;
+var SEVERITY2 = {
+  critical: "Critical",
+  high: "High",
+  medium: "Medium",
+  low: "Low",
+  info: "Info"
+};
+var OS_ECOSYSTEMS = /^(AlmaLinux|Alpine|Amazon Linux|Azure Linux|Bitnami|Chainguard|Debian|Mageia|Mariner|openEuler|openSUSE|Photon OS|Red Hat|Rocky Linux|SUSE|Ubuntu|Wolfi)(?::|$)/i;
+function schemaTime(date) {
+  return date.toISOString().slice(0, 19);
+}
+function plain2(text, max) {
+  const flat = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+function uuidFrom(fingerprint) {
+  const hex = fingerprint.replace(/[^0-9a-f]/gi, "").toLowerCase().padEnd(32, "0").slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+function operatingSystem(ecosystem) {
+  return OS_ECOSYSTEMS.test(ecosystem) ? ecosystem.replace(":", " ") : "Unknown";
+}
+function identifier(id) {
+  const clean2 = plain2(id, 200);
+  const encoded = encodeURIComponent(clean2);
+  if (/^CVE-\d{4}-\d+$/i.test(clean2))
+    return { type: "cve", name: clean2, value: clean2, url: `https://nvd.nist.gov/vuln/detail/${encoded}` };
+  if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i.test(clean2))
+    return { type: "ghsa", name: clean2, value: clean2, url: `https://github.com/advisories/${encoded}` };
+  const prefix2 = /^([A-Za-z]+)-/.exec(clean2)?.[1]?.toLowerCase() ?? "osv";
+  return { type: prefix2, name: clean2, value: clean2, url: `https://osv.dev/vulnerability/${encoded}` };
+}
+function status(finding) {
+  const parts = [finding.blocking ? "blocking" : "not blocking", finding.new ? "new in this change" : "existing"];
+  if (finding.exception) {
+    parts.push(
+      finding.exception.expired ? `exception expired ${finding.exception.expires ?? ""}`.trim() : `excepted${finding.exception.expires ? ` until ${finding.exception.expires}` : ""}: ${finding.exception.reason}`
+    );
+  }
+  return plain2(parts.join("; "), 2e3);
+}
+function vulnerability(finding) {
+  const pkg = finding.package;
+  const advisory = finding.vulnerability;
+  const ids = [advisory?.id ?? finding.ruleId.replace(/^vuln\//, ""), ...advisory?.aliases ?? []].filter(
+    (id, index, all) => id.trim() !== "" && all.indexOf(id) === index
+  );
+  const fixed2 = advisory?.fixed.filter(Boolean) ?? [];
+  const solution = finding.fix ?? (fixed2.length > 0 ? `Upgrade ${pkg.name} to ${fixed2.join(" or ")}.` : void 0);
+  return {
+    id: uuidFrom(finding.fingerprint),
+    name: plain2(finding.title, NAME_MAX_CHARS),
+    description: plain2(finding.message, DESCRIPTION_MAX_CHARS2),
+    severity: SEVERITY2[finding.severity],
+    ...solution ? { solution: plain2(solution, SOLUTION_MAX_CHARS) } : {},
+    identifiers: ids.map(identifier),
+    location: {
+      dependency: { package: { name: plain2(pkg.name, 1e3) }, version: plain2(pkg.version, 1e3) },
+      operating_system: operatingSystem(pkg.ecosystem),
+      image: plain2(finding.location.image, 1e3) || "unknown"
+    },
+    details: {
+      containersec: { name: TOOL_NAME, type: "text", value: status(finding) }
+    }
+  };
+}
+function reportable2(finding) {
+  return finding.ruleId.startsWith("vuln/") && !isFileLocation(finding.location) && !!finding.package;
+}
+function renderGitlabContainerScanning(outcome, window) {
+  const images = outcome.result.checks.find((c) => c.id === "images");
+  const failed = images?.status === "error";
+  const messages = [
+    ...(images?.errors ?? []).map((e) => ({ level: failed ? "fatal" : "warn", value: plain2(e, 2e3) || "error" })),
+    ...!images || images.status === "skipped" ? [{ level: "info", value: "Image scanning did not run in this pipeline." }] : []
+  ];
+  const analyzer = { id: TOOL_NAME, name: TOOL_NAME, url: TOOL_URI, vendor: { name: TOOL_NAME }, version: TOOL_VERSION };
+  const report2 = {
+    version: CONTAINER_SCANNING_SCHEMA_VERSION,
+    scan: {
+      analyzer,
+      scanner: analyzer,
+      type: "container_scanning",
+      status: failed ? "failure" : "success",
+      start_time: schemaTime(window.start),
+      end_time: schemaTime(window.end),
+      ...messages.length > 0 ? { messages } : {}
+    },
+    vulnerabilities: (images?.findings ?? []).filter(reportable2).map(vulnerability)
+  };
+  return `${JSON.stringify(report2, null, 2)}
+`;
+}
+
+// src/report/json.ts
+function renderJson(outcome) {
+  const { result } = outcome;
+  const report2 = {
+    schemaVersion: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    verdict: result.verdict,
+    policy: outcome.policy.file ?? null,
+    base: outcome.baseCommit ?? null,
+    checks: result.checks.map((check2) => ({
+      id: check2.id,
+      status: check2.status,
+      errors: check2.errors,
+      notes: check2.notes,
+      findings: check2.findings
+    })),
+    exceptions: {
+      expired: result.expiredExceptions,
+      stale: result.staleExceptions.map((s) => s.exception)
+    },
+    notices: outcome.notices
+  };
+  return `${JSON.stringify(report2, null, 2)}
+`;
 }
 
 // src/report/sarif.ts
@@ -20141,11 +20701,11 @@ function severityLabel(severity, style) {
   if (severity === "medium") return style.yellow(label);
   return style.dim(label);
 }
-function statusLabel(status, style) {
-  const label = status.toUpperCase();
-  if (status === "fail" || status === "error") return style.red(style.bold(label));
-  if (status === "warn") return style.yellow(label);
-  if (status === "pass") return style.green(label);
+function statusLabel(status2, style) {
+  const label = status2.toUpperCase();
+  if (status2 === "fail" || status2 === "error") return style.red(style.bold(label));
+  if (status2 === "warn") return style.yellow(label);
+  if (status2 === "pass") return style.green(label);
   return style.dim(label);
 }
 function findingLines(view2, style) {
@@ -20204,7 +20764,10 @@ function renderText(model, style) {
 
 // src/cli/main.ts
 var FORMATS = ["text", "json", "sarif", "markdown", "gitlab", "codequality"];
-var AVAILABLE_FORMATS = ["text", "json", "sarif", "markdown"];
+var AVAILABLE_FORMATS = [...FORMATS];
+var PUBLISH_TARGETS = ["gitlab", "none"];
+var COMMENT_MODES = ["update", "new", "off"];
+var ON_ERROR = ["fail", "warn"];
 var USAGE = `Usage:
   containersec check [DIR]          run the gate on a checkout (default: .)
       --policy FILE                 policy file (default DIR/.containersec.yml, else the built-in recommended policy)
@@ -20212,9 +20775,15 @@ var USAGE = `Usage:
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
                                     dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...]
       --vuln-db SRC                 osv-api | osv-api:URL | PATH
+      --image-list LIST             images as a JSON array or a comma/newline list (for CI inputs)
       --base REF                    git revision to compare with, for "new in this change"
-      --format FORMAT               text | json | sarif | markdown (default text)
+                                    (default in a GitLab merge-request pipeline: CI_MERGE_REQUEST_DIFF_BASE_SHA)
+      --on-error fail|warn          override the policy's on-error for every check
+      --format FORMAT               text | json | sarif | markdown | gitlab | codequality (default text)
       --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
+      --publish gitlab|none         post the MR note and commit status (default: gitlab when GITLAB_CI=true)
+      --comment update|new|off      override the policy's report.comment
+      --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
       --debug                       print stack traces for internal errors
   containersec sbom REF --format cyclonedx|spdx|json
   containersec init [DIR] [--force] write a commented starter .containersec.yml
@@ -20230,21 +20799,46 @@ function usageError(message) {
 
 ${USAGE}`);
 }
-function parseFormat(value, flag) {
-  if (!FORMATS.includes(value)) {
+function parseFormat(value2, flag) {
+  if (!FORMATS.includes(value2)) {
     throw usageError(
-      `${flag}: unknown format "${value}"; expected one of: ${AVAILABLE_FORMATS.join(", ")}.${didYouMeanSentence(value, FORMATS)}`
+      `${flag}: unknown format "${value2}"; expected one of: ${AVAILABLE_FORMATS.join(", ")}.${didYouMeanSentence(value2, FORMATS)}`
     );
   }
-  if (!AVAILABLE_FORMATS.includes(value)) {
+  if (!AVAILABLE_FORMATS.includes(value2)) {
     throw new ConfigurationError(
       "USAGE",
-      `${flag}: the ${value} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(", ")}.`
+      `${flag}: the ${value2} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(", ")}.`
     );
   }
-  return value;
+  return value2;
 }
-function render2(format, outcome, io, toTerminal) {
+function oneOf(value2, allowed, flag) {
+  if (value2 === void 0) return void 0;
+  if (!allowed.includes(value2)) {
+    throw usageError(
+      `${flag}: "${value2}" is not one of: ${allowed.join(", ")}.${didYouMeanSentence(value2, [...allowed])}`
+    );
+  }
+  return value2;
+}
+function parseImageList(value2) {
+  const trimmed = value2.trim();
+  if (trimmed === "") return [];
+  if (trimmed.startsWith("[")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw usageError(`--image-list: "${trimmed.slice(0, 100)}" is not a JSON array of image references.`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === "string"))
+      throw usageError('--image-list: expected a JSON array of strings, e.g. ["registry.example.com/app:1.0"].');
+    return parsed.map((item) => item.trim()).filter(Boolean);
+  }
+  return trimmed.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
+}
+function render2(format, outcome, io, toTerminal, window) {
   const today = todayUtc();
   const model = () => buildReportModel(outcome, { today });
   switch (format) {
@@ -20252,6 +20846,10 @@ function render2(format, outcome, io, toTerminal) {
       return renderJson(outcome);
     case "sarif":
       return renderSarif(outcome);
+    case "gitlab":
+      return renderGitlabContainerScanning(outcome, window);
+    case "codequality":
+      return renderCodeQuality(outcome);
     case "markdown": {
       const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;
       return renderMarkdown(model(), { maxChars: GITHUB_COMMENT_MAX_CHARS, template });
@@ -20279,10 +20877,15 @@ async function check(args, io) {
       policy: { type: "string" },
       only: { type: "string", multiple: true },
       image: { type: "string", multiple: true },
+      "image-list": { type: "string" },
       "vuln-db": { type: "string" },
       base: { type: "string" },
+      "on-error": { type: "string" },
       format: { type: "string", default: "text" },
       output: { type: "string", multiple: true },
+      publish: { type: "string" },
+      comment: { type: "string" },
+      "status-name": { type: "string" },
       debug: { type: "boolean", default: false }
     }
   });
@@ -20295,28 +20898,54 @@ async function check(args, io) {
       outputs.push({ format: parseFormat(match2[1], "--output"), file: match2[2] });
     else outputs.push({ format, file: output });
   }
+  const publish = oneOf(values.publish, PUBLISH_TARGETS, "--publish") ?? (isGitlabCi(io.env) ? "gitlab" : "none");
+  const comment = oneOf(values.comment, COMMENT_MODES, "--comment");
+  const onError = oneOf(values["on-error"], ON_ERROR, "--on-error");
+  const images = [...values.image ?? [], ...parseImageList(values["image-list"] ?? "")];
   const dir = path7.resolve(io.cwd, positionals[0] ?? ".");
+  const log = makeLogger(io, values.debug);
+  let base = values.base;
+  const gitlab = isGitlabCi(io.env) ? readGitlabContext(io.env) : void 0;
+  const diffBase = gitlab?.diffBaseSha ?? gitlab?.beforeSha;
+  if (base === void 0 && diffBase) {
+    base = diffBase;
+    await ensureGitlabBase(dir, diffBase, log);
+  }
+  const window = { start: /* @__PURE__ */ new Date(), end: /* @__PURE__ */ new Date() };
   const outcome = await runGate({
     dir,
     dirLabel: positionals[0] ?? ".",
     policyFile: values.policy ? path7.resolve(io.cwd, values.policy) : void 0,
     only: values.only,
-    images: values.image,
+    images,
     vulnDb: values["vuln-db"],
-    base: values.base,
+    base,
+    onError,
     env: io.env,
-    log: makeLogger(io, values.debug)
+    log
   });
+  window.end = /* @__PURE__ */ new Date();
   for (const output of outputs) {
     const file = path7.resolve(io.cwd, output.file);
     await mkdir(path7.dirname(file), { recursive: true });
-    await writeFile(file, render2(output.format, outcome, io, false));
+    await writeFile(file, render2(output.format, outcome, io, false, window));
   }
   if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
-    io.stdout.write(render2(format, outcome, io, true));
+    io.stdout.write(render2(format, outcome, io, true, window));
   } else {
     io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}
 `);
+  }
+  if (publish === "gitlab") {
+    await publishToGitlab({
+      outcome,
+      env: io.env,
+      log: { info: log.info, warn: log.warn },
+      ...comment ? { comment } : {},
+      ...values["status-name"] ? { statusName: values["status-name"] } : {},
+      ...io.fetch ? { fetch: io.fetch } : {},
+      ...io.sleep ? { sleep: io.sleep } : {}
+    });
   }
   return exitFor(outcome.result.verdict);
 }

@@ -39136,6 +39136,10 @@ async function runGate(options) {
   const rules = new RuleRegistry(checks.flatMap((check) => check.rules));
   const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules });
   if (options.vulnDb) policy.checks.images.vulnerabilities.source = options.vulnDb;
+  if (options.onError) {
+    policy["on-error"] = options.onError;
+    for (const id of CHECK_IDS) policy.checks[id]["on-error"] = options.onError;
+  }
   const images = options.images ?? [];
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);

@@ -225,7 +225,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     await publishToGitlab({
       outcome,
       env: io.env,
-      log: { info: log.info, warn: log.warn },
+      log,
       ...(comment ? { comment } : {}),
       ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),

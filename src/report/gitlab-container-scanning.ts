@@ -41,7 +41,11 @@ function plain(text: string, max: number): string {
 
 /** A stable UUID-shaped id from the finding's fingerprint (the schema recommends a UUID). */
 function uuidFrom(fingerprint: string): string {
-  const hex = fingerprint.replace(/[^0-9a-f]/gi, '').toLowerCase().padEnd(32, '0').slice(0, 32);
+  const hex = fingerprint
+    .replace(/[^0-9a-f]/gi, '')
+    .toLowerCase()
+    .padEnd(32, '0')
+    .slice(0, 32);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -118,7 +122,13 @@ export function renderGitlabContainerScanning(outcome: GateOutcome, window: Scan
       ? [{ level: 'info', value: 'Image scanning did not run in this pipeline.' }]
       : []),
   ];
-  const analyzer = { id: TOOL_NAME, name: TOOL_NAME, url: TOOL_URI, vendor: { name: TOOL_NAME }, version: TOOL_VERSION };
+  const analyzer = {
+    id: TOOL_NAME,
+    name: TOOL_NAME,
+    url: TOOL_URI,
+    vendor: { name: TOOL_NAME },
+    version: TOOL_VERSION,
+  };
   const report = {
     version: CONTAINER_SCANNING_SCHEMA_VERSION,
     scan: {

@@ -97,7 +97,12 @@ export class GitlabClient {
     return this.options.token ? text.split(this.options.token).join('[token]') : text;
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, what = path): Promise<GitlabResponse<T>> {
+  async request<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    what = path,
+  ): Promise<GitlabResponse<T>> {
     const url = `${this.base}${path}`;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
@@ -119,7 +124,8 @@ export class GitlabClient {
           await this.sleep(1000 * 2 ** (attempt - 1));
           continue;
         }
-        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+        const reason =
+          error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
         throw new GitlabApiError(
           'GITLAB_UNREACHABLE',
           this.redact(`Could not reach GitLab at ${this.base} for ${what} after ${attempt} attempts: ${reason}.`),

@@ -75,11 +75,21 @@ export class GitlabPlatform implements Platform {
       if (request.mode === 'update') {
         const existing = await this.findOurNote(notes, request.marker, iid);
         if (existing) {
-          await this.client.request('PUT', `${notes}/${existing.id}`, { body: request.body }, `updating note ${existing.id} on !${iid}`);
+          await this.client.request(
+            'PUT',
+            `${notes}/${existing.id}`,
+            { body: request.body },
+            `updating note ${existing.id} on !${iid}`,
+          );
           return { ok: true, detail: `updated note ${existing.id} on merge request !${iid}` };
         }
       }
-      const created = await this.client.request<Note>('POST', notes, { body: request.body }, `adding a note to !${iid}`);
+      const created = await this.client.request<Note>(
+        'POST',
+        notes,
+        { body: request.body },
+        `adding a note to !${iid}`,
+      );
       return { ok: true, detail: `added note ${created.data?.id ?? '?'} to merge request !${iid}` };
     } catch (error) {
       return failure(error, `comment on merge request !${iid}`);
@@ -89,7 +99,11 @@ export class GitlabPlatform implements Platform {
   async setStatus(request: StatusRequest): Promise<PublishOutcome> {
     const sha = this.target.sha;
     if (!sha) {
-      return { ok: false, reason: 'CI_COMMIT_SHA is not set, so there is no commit to set a status on.', advice: 'Run in GitLab CI.' };
+      return {
+        ok: false,
+        reason: 'CI_COMMIT_SHA is not set, so there is no commit to set a status on.',
+        advice: 'Run in GitLab CI.',
+      };
     }
     const body = {
       state: gitlabState(request.verdict, request.audit),
@@ -99,7 +113,12 @@ export class GitlabPlatform implements Platform {
       ...(this.target.pipelineId ? { pipeline_id: Number(this.target.pipelineId) } : {}),
     };
     try {
-      await this.client.request('POST', `${this.project}/statuses/${sha}`, body, `setting the ${body.name} status on ${sha.slice(0, 12)}`);
+      await this.client.request(
+        'POST',
+        `${this.project}/statuses/${sha}`,
+        body,
+        `setting the ${body.name} status on ${sha.slice(0, 12)}`,
+      );
       return { ok: true, detail: `commit status ${body.name}: ${body.state} on ${sha.slice(0, 12)}` };
     } catch (error) {
       return failure(error, 'set the commit status');
