@@ -142,9 +142,7 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
 
   it('its script passes the inputs to the CLI as intended (run in sh with a stand-in npx)', () => {
     const run = (values: Record<string, unknown>) => {
-      const job = (parse(render({ ...defaults(), ...values })) as Record<string, Job>)[
-        String(values['job-name'] ?? 'containersec')
-      ]!;
+      const job = (parse(render({ ...defaults(), ...values })) as Record<string, Job>)['containersec']!;
       const bin = tempRepo({});
       const npx = path.join(bin, 'npx');
       writeFileSync(npx, '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
