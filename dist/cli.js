@@ -20208,11 +20208,21 @@ var GitlabPlatform = class {
       if (request.mode === "update") {
         const existing = await this.findOurNote(notes, request.marker, iid);
         if (existing) {
-          await this.client.request("PUT", `${notes}/${existing.id}`, { body: request.body }, `updating note ${existing.id} on !${iid}`);
+          await this.client.request(
+            "PUT",
+            `${notes}/${existing.id}`,
+            { body: request.body },
+            `updating note ${existing.id} on !${iid}`
+          );
           return { ok: true, detail: `updated note ${existing.id} on merge request !${iid}` };
         }
       }
-      const created = await this.client.request("POST", notes, { body: request.body }, `adding a note to !${iid}`);
+      const created = await this.client.request(
+        "POST",
+        notes,
+        { body: request.body },
+        `adding a note to !${iid}`
+      );
       return { ok: true, detail: `added note ${created.data?.id ?? "?"} to merge request !${iid}` };
     } catch (error) {
       return failure(error, `comment on merge request !${iid}`);
@@ -20221,7 +20231,11 @@ var GitlabPlatform = class {
   async setStatus(request) {
     const sha2 = this.target.sha;
     if (!sha2) {
-      return { ok: false, reason: "CI_COMMIT_SHA is not set, so there is no commit to set a status on.", advice: "Run in GitLab CI." };
+      return {
+        ok: false,
+        reason: "CI_COMMIT_SHA is not set, so there is no commit to set a status on.",
+        advice: "Run in GitLab CI."
+      };
     }
     const body = {
       state: gitlabState(request.verdict, request.audit),
@@ -20231,7 +20245,12 @@ var GitlabPlatform = class {
       ...this.target.pipelineId ? { pipeline_id: Number(this.target.pipelineId) } : {}
     };
     try {
-      await this.client.request("POST", `${this.project}/statuses/${sha2}`, body, `setting the ${body.name} status on ${sha2.slice(0, 12)}`);
+      await this.client.request(
+        "POST",
+        `${this.project}/statuses/${sha2}`,
+        body,
+        `setting the ${body.name} status on ${sha2.slice(0, 12)}`
+      );
       return { ok: true, detail: `commit status ${body.name}: ${body.state} on ${sha2.slice(0, 12)}` };
     } catch (error) {
       return failure(error, "set the commit status");
@@ -20508,7 +20527,13 @@ function renderGitlabContainerScanning(outcome, window) {
     ...(images?.errors ?? []).map((e) => ({ level: failed ? "fatal" : "warn", value: plain2(e, 2e3) || "error" })),
     ...!images || images.status === "skipped" ? [{ level: "info", value: "Image scanning did not run in this pipeline." }] : []
   ];
-  const analyzer = { id: TOOL_NAME, name: TOOL_NAME, url: TOOL_URI, vendor: { name: TOOL_NAME }, version: TOOL_VERSION };
+  const analyzer = {
+    id: TOOL_NAME,
+    name: TOOL_NAME,
+    url: TOOL_URI,
+    vendor: { name: TOOL_NAME },
+    version: TOOL_VERSION
+  };
   const report2 = {
     version: CONTAINER_SCANNING_SCHEMA_VERSION,
     scan: {
@@ -20940,7 +20965,7 @@ async function check(args, io) {
     await publishToGitlab({
       outcome,
       env: io.env,
-      log: { info: log.info, warn: log.warn },
+      log,
       ...comment ? { comment } : {},
       ...values["status-name"] ? { statusName: values["status-name"] } : {},
       ...io.fetch ? { fetch: io.fetch } : {},
