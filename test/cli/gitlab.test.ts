@@ -7,7 +7,7 @@ import { cli } from '../../src/cli/main.js';
 import { FAKE_TOKEN, startFakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import type { FakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import { captureIo } from '../support/io.js';
-import { commitAll, tempRepo, writeFiles } from '../support/tmp.js';
+import { commitAll, runGit, tempRepo, writeFiles } from '../support/tmp.js';
 
 /**
  * End to end: the CLI as the component runs it, with GitLab CI's predefined variables, against a loopback
@@ -223,6 +223,21 @@ describe('containersec check in GitLab CI, against a loopback GitLab', () => {
     expect(server.statuses).toHaveLength(1);
     expect(io.err()).toContain('not a merge-request pipeline');
     expect(JSON.parse(readFileSync(path.join(repo, 'r.json'), 'utf8'))).toMatchObject({ base });
+  });
+
+  it('fetches the merge-request base into a shallow clone (GitLab clones with GIT_DEPTH) and compares with it', async () => {
+    server = await startFakeGitlab();
+    const { repo: origin, base, head } = mergeRequest();
+    runGit(origin, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+    const parent = tempRepo({});
+    runGit(parent, 'clone', '-q', '--depth', '1', `file://${origin}`, 'clone');
+    const clone = path.join(parent, 'clone');
+    expect(() => runGit(clone, 'cat-file', '-e', `${base}^{commit}`)).toThrow();
+    const io = { ...captureIo(clone, gitlabEnv(server, base, head)), sleep: noSleep };
+    expect(await cli(['check', '.', '--output', 'json=r.json'], io)).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(clone, 'r.json'), 'utf8')) as { base: string; notices: string[] };
+    expect(report.base).toBe(base);
+    expect(report.notices.join(' ')).not.toContain('is not in this clone');
   });
 
   it('--image-list takes a JSON array (a GitLab array input) or a comma list', async () => {
