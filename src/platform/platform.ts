@@ -1,7 +1,8 @@
 import type { Verdict } from '../core/finding.js';
 
 /** The result of talking to a platform. Publishing never throws: a failure says what to change. */
-export type PublishOutcome = { ok: true; url?: string; detail?: string } | { ok: false; reason: string; advice: string };
+export type PublishOutcome =
+  { ok: true; url?: string; detail?: string } | { ok: false; reason: string; advice: string };
 
 export interface CommentRequest {
   /** Hidden marker (an HTML comment) that identifies our comment for this job; the body starts with it. */
@@ -51,7 +52,8 @@ export class FakePlatform implements Platform {
   ) {}
 
   postComment(request: CommentRequest): Promise<PublishOutcome> {
-    const existing = request.mode === 'update' ? this.comments.find((c) => c.body.startsWith(request.marker)) : undefined;
+    const existing =
+      request.mode === 'update' ? this.comments.find((c) => c.body.startsWith(request.marker)) : undefined;
     if (existing) existing.body = request.body;
     else this.comments.push({ id: this.nextId++, body: request.body });
     return Promise.resolve({ ok: true });
