@@ -20208,13 +20208,17 @@ var GitlabPlatform = class {
       if (request.mode === "update") {
         const existing = await this.findOurNote(notes, request.marker, iid);
         if (existing) {
-          await this.client.request(
-            "PUT",
-            `${notes}/${existing.id}`,
-            { body: request.body },
-            `updating note ${existing.id} on !${iid}`
-          );
-          return { ok: true, detail: `updated note ${existing.id} on merge request !${iid}` };
+          try {
+            await this.client.request(
+              "PUT",
+              `${notes}/${existing.id}`,
+              { body: request.body },
+              `updating note ${existing.id} on !${iid}`
+            );
+            return { ok: true, detail: `updated note ${existing.id} on merge request !${iid}` };
+          } catch (error) {
+            if (!(error instanceof GitlabApiError && error.status === 404)) throw error;
+          }
         }
       }
       const created = await this.client.request(

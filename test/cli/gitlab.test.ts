@@ -200,6 +200,18 @@ describe('containersec check in GitLab CI, against a loopback GitLab', () => {
     expect(await cli(['check', '.', '--comment', 'update'], { ...captureIo(repo, env), sleep: noSleep })).toBe(0);
     expect(server.notes.get('7/3')).toHaveLength(1);
 
+    const named = { ...captureIo(repo, { ...env, CONTAINERSEC_STATUS_NAME: 'security/containersec' }), sleep: noSleep };
+    expect(await cli(['check', '.'], named)).toBe(0);
+    expect(await cli(['check', '.', '--status-name', 'gate-arm64'], { ...captureIo(repo, env), sleep: noSleep })).toBe(
+      0,
+    );
+    expect(server.statuses.map((s) => s.body.name)).toEqual([
+      'containersec',
+      'containersec',
+      'security/containersec',
+      'gate-arm64',
+    ]);
+
     const before = server.requests.length;
     expect(await cli(['check', '.', '--publish', 'none'], captureIo(repo, env))).toBe(0);
     expect(server.requests.length).toBe(before);

@@ -60,6 +60,18 @@ describe('GitLab platform against a loopback GitLab', () => {
     expect(server.problems).toEqual([]);
   });
 
+  it('adds a new note when ours was deleted between listing and editing (404 on PUT)', async () => {
+    server = await startFakeGitlab();
+    server.notes.set('7/3', [{ id: 5, body: `${MARKER}\nold`, system: false, author: BOT_USER }]);
+    server.overrides.push({ match: (r) => r.method === 'PUT', status: 404, body: { message: '404 Not found' } });
+    const { platform } = setup(server);
+    expect(await platform.postComment({ marker: MARKER, body: `${MARKER}\nnew`, mode: 'update' })).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('added note') as string,
+    });
+    expect(server.requests.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['PUT', 'POST']);
+  });
+
   it('keeps separate notes per comment key (parallel jobs) and always adds one in "new" mode', async () => {
     server = await startFakeGitlab();
     const { platform } = setup(server);
