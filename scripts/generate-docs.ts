@@ -1,5 +1,6 @@
 /**
- * Regenerates docs/rules/ from the rule registry and the README inputs table from action.yml.
+ * Regenerates docs/rules/ from the rule registry and the README inputs tables from action.yml and the GitLab
+ * component (templates/containersec.yml).
  * `npm run docs` writes; `npm run docs -- --check` fails when anything is out of date (CI runs it through the tests).
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ruleRegistry } from '../src/checks/index.js';
 import { ruleDocPath, ruleMarkdown, rulesIndex } from '../src/docs/rule-doc.js';
 import { actionInputsTable, replaceBetweenMarkers } from '../src/docs/action-doc.js';
+import { componentInputsTable } from '../src/docs/component-doc.js';
 import { policyReference } from '../src/docs/policy-doc.js';
 import { VALIDATOR_FILE, validatorSource } from './generate-validator.js';
 
@@ -22,7 +24,9 @@ export async function expectedDocs(): Promise<Map<string, string>> {
   files.set(VALIDATOR_FILE, validatorSource());
   const readme = await readFile(path.join(root, 'README.md'), 'utf8');
   const actionYml = await readFile(path.join(root, 'action.yml'), 'utf8');
-  files.set('README.md', replaceBetweenMarkers(readme, 'action-inputs', actionInputsTable(actionYml)));
+  const componentYml = await readFile(path.join(root, 'templates/containersec.yml'), 'utf8');
+  const withAction = replaceBetweenMarkers(readme, 'action-inputs', actionInputsTable(actionYml));
+  files.set('README.md', replaceBetweenMarkers(withAction, 'component-inputs', componentInputsTable(componentYml)));
   return files;
 }
 

@@ -14,7 +14,7 @@ import { FsTree } from './platform/fs-tree.js';
 import { GitTree, changedPaths, resolveCommit } from './platform/git.js';
 import { loadPolicy } from './policy/load.js';
 import { todayUtc } from './policy/exceptions.js';
-import type { Policy } from './policy/types.js';
+import type { OnError, Policy } from './policy/types.js';
 
 export interface GateOptions {
   /** The checkout to check. */
@@ -25,6 +25,8 @@ export interface GateOptions {
   only?: string[];
   images?: string[];
   vulnDb?: string;
+  /** Overrides `on-error` (globally and per check), as an input of the CI job does. */
+  onError?: OnError;
   /** A git revision to compare against for "new in this change". */
   base?: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -118,6 +120,10 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const rules = new RuleRegistry(checks.flatMap((check) => check.rules));
   const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules });
   if (options.vulnDb) policy.checks.images.vulnerabilities.source = options.vulnDb;
+  if (options.onError) {
+    policy['on-error'] = options.onError;
+    for (const id of CHECK_IDS) policy.checks[id]['on-error'] = options.onError;
+  }
   const images = options.images ?? [];
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);

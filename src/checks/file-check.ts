@@ -121,7 +121,12 @@ export function fileCheck(spec: FileCheckSpec): Check {
  * Applies inline ignore comments to every finding with a file location. Files a linter read by itself
  * (GitLab `include: local:` files, child pipelines) are read here too, so their comments count as well.
  */
-async function applyIgnores(findings: RawFinding[], files: SourceFile[], check: CheckId, tree: FileTree): Promise<RawFinding[]> {
+async function applyIgnores(
+  findings: RawFinding[],
+  files: SourceFile[],
+  check: CheckId,
+  tree: FileTree,
+): Promise<RawFinding[]> {
   const byPath = new Map<string, RawFinding[]>();
   const other: RawFinding[] = [];
   for (const finding of findings) {
@@ -137,11 +142,16 @@ async function applyIgnores(findings: RawFinding[], files: SourceFile[], check: 
       const buffer = await tree.read(path, MAX_FILE_BYTES);
       text = buffer && !looksBinary(buffer) ? buffer.toString('utf8') : undefined;
     }
-    out.push(...(text === undefined ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path, `${check}/ignore-without-reason`)));
+    out.push(
+      ...(text === undefined
+        ? pathFindings
+        : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path, `${check}/ignore-without-reason`)),
+    );
   }
   // Ignore comments without a reason in selected files that have no finding are reported too.
   for (const file of files) {
-    if (!byPath.has(file.path)) out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check}/ignore-without-reason`));
+    if (!byPath.has(file.path))
+      out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check}/ignore-without-reason`));
   }
   return out;
 }

@@ -9,8 +9,14 @@ import { didYouMeanSentence } from '../core/did-you-mean.js';
 import { ruleMarkdown } from '../docs/rule-doc.js';
 import { runGate } from '../engine.js';
 import type { GateOutcome } from '../engine.js';
+import { isGitlabCi, readGitlabContext } from '../platform/gitlab/env.js';
+import { ensureGitlabBase, publishToGitlab } from '../platform/gitlab/publish.js';
+import type { FetchLike } from '../platform/gitlab/client.js';
 import { todayUtc } from '../policy/exceptions.js';
 import { STARTER_POLICY } from '../policy/starter.js';
+import { renderCodeQuality } from '../report/codequality.js';
+import { renderGitlabContainerScanning } from '../report/gitlab-container-scanning.js';
+import type { ScanWindow } from '../report/gitlab-container-scanning.js';
 import { renderJson } from '../report/json.js';
 import { GITHUB_COMMENT_MAX_CHARS, readCustomTemplate, renderMarkdown } from '../report/markdown.js';
 import { buildReportModel } from '../report/model.js';
@@ -23,11 +29,18 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The HTTP client for publishing (tests may swap it); Node's fetch by default. */
+  fetch?: FetchLike;
+  /** Waits between API retries (tests pass one that does not sleep). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'gitlab', 'codequality'] as const;
 type Format = (typeof FORMATS)[number];
-const AVAILABLE_FORMATS: Format[] = ['text', 'json', 'sarif', 'markdown'];
+const AVAILABLE_FORMATS: Format[] = [...FORMATS];
+const PUBLISH_TARGETS = ['gitlab', 'none'] as const;
+const COMMENT_MODES = ['update', 'new', 'off'] as const;
+const ON_ERROR = ['fail', 'warn'] as const;
 
 const USAGE = `Usage:
   containersec check [DIR]          run the gate on a checkout (default: .)
@@ -36,9 +49,15 @@ const USAGE = `Usage:
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
                                     dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...]
       --vuln-db SRC                 osv-api | osv-api:URL | PATH
+      --image-list LIST             images as a JSON array or a comma/newline list (for CI inputs)
       --base REF                    git revision to compare with, for "new in this change"
-      --format FORMAT               text | json | sarif | markdown (default text)
+                                    (default in a GitLab merge-request pipeline: CI_MERGE_REQUEST_DIFF_BASE_SHA)
+      --on-error fail|warn          override the policy's on-error for every check
+      --format FORMAT               text | json | sarif | markdown | gitlab | codequality (default text)
       --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
+      --publish gitlab|none         post the MR note and commit status (default: gitlab when GITLAB_CI=true)
+      --comment update|new|off      override the policy's report.comment
+      --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
       --debug                       print stack traces for internal errors
   containersec sbom REF --format cyclonedx|spdx|json
   containersec init [DIR] [--force] write a commented starter .containersec.yml
@@ -70,7 +89,38 @@ function parseFormat(value: string, flag: string): Format {
   return value as Format;
 }
 
-function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boolean): string {
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw usageError(
+      `${flag}: "${value}" is not one of: ${allowed.join(', ')}.${didYouMeanSentence(value, [...allowed])}`,
+    );
+  }
+  return value as T;
+}
+
+/** `--image-list`: a JSON array of strings (a GitLab `type: array` input renders as one), or a comma/newline list. */
+export function parseImageList(value: string): string[] {
+  const trimmed = value.trim();
+  if (trimmed === '') return [];
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw usageError(`--image-list: "${trimmed.slice(0, 100)}" is not a JSON array of image references.`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string'))
+      throw usageError('--image-list: expected a JSON array of strings, e.g. ["registry.example.com/app:1.0"].');
+    return parsed.map((item) => item.trim()).filter(Boolean);
+  }
+  return trimmed
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boolean, window: ScanWindow): string {
   const today = todayUtc();
   const model = () => buildReportModel(outcome, { today });
   switch (format) {
@@ -78,6 +128,10 @@ function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boo
       return renderJson(outcome);
     case 'sarif':
       return renderSarif(outcome);
+    case 'gitlab':
+      return renderGitlabContainerScanning(outcome, window);
+    case 'codequality':
+      return renderCodeQuality(outcome);
     case 'markdown': {
       const template = outcome.policy.report.template
         ? readCustomTemplate(outcome.root, outcome.policy.report.template)
@@ -106,10 +160,15 @@ async function check(args: string[], io: CliIo): Promise<number> {
       policy: { type: 'string' },
       only: { type: 'string', multiple: true },
       image: { type: 'string', multiple: true },
+      'image-list': { type: 'string' },
       'vuln-db': { type: 'string' },
       base: { type: 'string' },
+      'on-error': { type: 'string' },
       format: { type: 'string', default: 'text' },
       output: { type: 'string', multiple: true },
+      publish: { type: 'string' },
+      comment: { type: 'string' },
+      'status-name': { type: 'string' },
       debug: { type: 'boolean', default: false },
     },
   });
@@ -122,27 +181,56 @@ async function check(args: string[], io: CliIo): Promise<number> {
       outputs.push({ format: parseFormat(match[1]!, '--output'), file: match[2]! });
     else outputs.push({ format, file: output });
   }
+  const publish = oneOf(values.publish, PUBLISH_TARGETS, '--publish') ?? (isGitlabCi(io.env) ? 'gitlab' : 'none');
+  const comment = oneOf(values.comment, COMMENT_MODES, '--comment');
+  const onError = oneOf(values['on-error'], ON_ERROR, '--on-error');
+  const images = [...(values.image ?? []), ...parseImageList(values['image-list'] ?? '')];
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
+  const log = makeLogger(io, values.debug);
+  // In GitLab CI, "new in this MR" compares with the merge base GitLab computed for the merge request
+  // (in a branch pipeline: the branch's previous tip), as the action does with the pull request's base.
+  let base = values.base;
+  const gitlab = isGitlabCi(io.env) ? readGitlabContext(io.env) : undefined;
+  const diffBase = gitlab?.diffBaseSha ?? gitlab?.beforeSha;
+  if (base === undefined && diffBase) {
+    base = diffBase;
+    await ensureGitlabBase(dir, diffBase, log);
+  }
+  const window: ScanWindow = { start: new Date(), end: new Date() };
   const outcome = await runGate({
     dir,
     dirLabel: positionals[0] ?? '.',
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
     only: values.only,
-    images: values.image,
+    images,
     vulnDb: values['vuln-db'],
-    base: values.base,
+    base,
+    onError,
     env: io.env,
-    log: makeLogger(io, values.debug),
+    log,
   });
+  window.end = new Date();
   for (const output of outputs) {
     const file = path.resolve(io.cwd, output.file);
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, render(output.format, outcome, io, false));
+    await writeFile(file, render(output.format, outcome, io, false, window));
   }
   if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
-    io.stdout.write(render(format, outcome, io, true));
+    io.stdout.write(render(format, outcome, io, true, window));
   } else {
     io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}\n`);
+  }
+  // Publishing comes last, after every artifact is on disk, and never changes the exit code.
+  if (publish === 'gitlab') {
+    await publishToGitlab({
+      outcome,
+      env: io.env,
+      log,
+      ...(comment ? { comment } : {}),
+      ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+      ...(io.sleep ? { sleep: io.sleep } : {}),
+    });
   }
   return exitFor(outcome.result.verdict);
 }

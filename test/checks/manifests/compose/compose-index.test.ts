@@ -135,7 +135,11 @@ describe('composeLinter', () => {
   });
 
   it('declares complete rule definitions that fit one registry with the other manifests rules', () => {
-    const registry = new RuleRegistry([...composeLinter.rules, ...dockerfileLinter.rules, ...commonFileRules('manifests', 'x')]);
+    const registry = new RuleRegistry([
+      ...composeLinter.rules,
+      ...dockerfileLinter.rules,
+      ...commonFileRules('manifests', 'x'),
+    ]);
     expect(registry.families()).toEqual(['compose', 'dockerfile', 'manifests']);
     for (const rule of composeLinter.rules) {
       expect(rule.check).toBe('manifests');
