@@ -22003,10 +22003,13 @@ async function applyIgnores(findings, files, check3, tree) {
       const buffer = await tree.read(path8, MAX_FILE_BYTES);
       text = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
     }
-    out.push(...text === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path8, `${check3}/ignore-without-reason`));
+    out.push(
+      ...text === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path8, `${check3}/ignore-without-reason`)
+    );
   }
   for (const file of files) {
-    if (!byPath.has(file.path)) out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check3}/ignore-without-reason`));
+    if (!byPath.has(file.path))
+      out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check3}/ignore-without-reason`));
   }
   return out;
 }
@@ -22039,7 +22042,10 @@ function commonFileRules(check3, files) {
 }
 
 // src/checks/hardening/common-rules.ts
-var hardeningCommonRules = commonFileRules("hardening", "GitHub workflows, composite actions, GitLab CI files");
+var hardeningCommonRules = commonFileRules(
+  "hardening",
+  "GitHub workflows, composite actions, GitLab CI files"
+);
 
 // src/checks/hardening/github-actions/audit.ts
 function nodeSpan(workflow, node) {

@@ -41613,10 +41613,13 @@ async function applyIgnores(findings, files, check2, tree) {
       const buffer = await tree.read(path8, MAX_FILE_BYTES);
       text = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
     }
-    out.push(...text === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path8, `${check2}/ignore-without-reason`));
+    out.push(
+      ...text === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path8, `${check2}/ignore-without-reason`)
+    );
   }
   for (const file of files) {
-    if (!byPath.has(file.path)) out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check2}/ignore-without-reason`));
+    if (!byPath.has(file.path))
+      out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check2}/ignore-without-reason`));
   }
   return out;
 }
@@ -41649,7 +41652,10 @@ function commonFileRules(check2, files) {
 }
 
 // src/checks/hardening/common-rules.ts
-var hardeningCommonRules = commonFileRules("hardening", "GitHub workflows, composite actions, GitLab CI files");
+var hardeningCommonRules = commonFileRules(
+  "hardening",
+  "GitHub workflows, composite actions, GitLab CI files"
+);
 
 // src/checks/hardening/github-actions/audit.ts
 function nodeSpan(workflow, node) {
