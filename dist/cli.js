@@ -34980,6 +34980,9 @@ var package_default = {
   },
   dependencies: {
     "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
     ajv: "^8.20.0",
     "dockerfile-ast": "^0.7.1",
     fzstd: "^0.1.1",
@@ -34992,6 +34995,8 @@ var package_default = {
   },
   devDependencies: {
     "@eslint/js": "^9.39.5",
+    "@octokit/openapi": "^23.0.2",
+    "@octokit/webhooks-examples": "^7.6.1",
     "@types/node": "^20.19.43",
     "@types/sql.js": "^1.4.11",
     "ajv-draft-04": "^1.0.0",

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 
 /** The parts of a webhook payload ($GITHUB_EVENT_PATH) the gate reads. */
 export interface GithubEvent {
-  pull_request?: { number?: number; base?: { sha?: string }; head?: { sha?: string; repo?: { full_name?: string } } };
+  pull_request?: {
+    number?: number;
+    base?: { sha?: string; repo?: { full_name?: string } };
+    head?: { sha?: string; repo?: { full_name?: string } };
+  };
+  workflow_run?: { head_sha?: string; pull_requests?: { number: number }[] };
   merge_group?: { base_sha?: string; head_sha?: string };
   before?: string;
   repository?: { full_name?: string };
@@ -25,9 +30,4 @@ export function baseRevision(event: GithubEvent, eventName: string | undefined):
   const sha =
     event.pull_request?.base?.sha ?? event.merge_group?.base_sha ?? (eventName === 'push' ? event.before : undefined);
   return sha && !ZERO_SHA.test(sha) ? sha : undefined;
-}
-
-/** The commit findings link to: the PR head, or the commit being built. */
-export function headSha(event: GithubEvent, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  return event.pull_request?.head?.sha ?? event.merge_group?.head_sha ?? env.GITHUB_SHA;
 }

@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { githubClient } from '../../../src/platform/github/client.js';
+import { findPullRequestByHead, GithubPlatform } from '../../../src/platform/github/github-platform.js';
+import type { Annotation } from '../../../src/platform/github/annotations.js';
+import { FakeGithub } from '../../support/github-server.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+const SHA = 'a'.repeat(40);
+let github: FakeGithub;
+
+/** `pullNumber: null` is a run without a pull request (a push). */
+function platform(pullNumber: number | null = 7): GithubPlatform {
+  const client = githubClient('test-token', { GITHUB_API_URL: github.url }, quiet);
+  return new GithubPlatform(
+    client,
+    { owner: 'acme', repo: 'web', pullNumber: pullNumber ?? undefined, headSha: SHA },
+    quiet,
+  );
+}
+
+function annotations(count: number): Annotation[] {
+  return Array.from({ length: count }, (_, i) => ({
+    path: `f${i}.yaml`,
+    start_line: 1,
+    end_line: 1,
+    annotation_level: 'failure',
+    title: 't',
+    message: 'm',
+  }));
+}
+
+beforeEach(async () => {
+  github = new FakeGithub();
+  await github.start();
+});
+
+afterEach(async () => {
+  expect(github.violations).toEqual([]);
+  await github.stop();
+});
+
+describe('GithubPlatform against a loopback GitHub checked with the OpenAPI description', () => {
+  it('keeps one comment per marker, updated in place; another job key gets its own', async () => {
+    const gh = platform();
+    expect(await gh.postComment({ marker: '<!-- m1 -->', body: '<!-- m1 -->\nfirst', mode: 'update' })).toMatchObject({
+      ok: true,
+      detail: 'created',
+    });
+    expect(await gh.postComment({ marker: '<!-- m1 -->', body: '<!-- m1 -->\nsecond', mode: 'update' })).toMatchObject({
+      ok: true,
+      detail: 'updated',
+    });
+    await gh.postComment({ marker: '<!-- m2 -->', body: '<!-- m2 -->\nmatrix leg', mode: 'update' });
+    expect(github.comments.map((c) => c.body)).toEqual(['<!-- m1 -->\nsecond', '<!-- m2 -->\nmatrix leg']);
+    await gh.postComment({ marker: '<!-- m1 -->', body: '<!-- m1 -->\nthird', mode: 'new' });
+    expect(github.comments).toHaveLength(3);
+  });
+
+  it('finds its comment past the first page (more than 100 comments on the PR)', async () => {
+    github.seedComments(7, 230);
+    const gh = platform();
+    await gh.postComment({ marker: '<!-- m -->', body: '<!-- m -->\nv1', mode: 'update' });
+    github.seedComments(7, 20);
+    await gh.postComment({ marker: '<!-- m -->', body: '<!-- m -->\nv2', mode: 'update' });
+    expect(github.comments.filter((c) => c.body.startsWith('<!-- m -->')).map((c) => c.body)).toEqual([
+      '<!-- m -->\nv2',
+    ]);
+    const listCalls = github.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/7/comments'));
+    expect(listCalls.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('never edits a comment someone else wrote with our marker in it', async () => {
+    github.seedComments(7, 1, () => '<!-- m -->\nspoofed');
+    const gh = platform();
+    expect(await gh.postComment({ marker: '<!-- m -->', body: '<!-- m -->\nreal', mode: 'update' })).toMatchObject({
+      ok: true,
+      detail: 'created',
+    });
+    expect(github.comments.map((c) => c.body)).toEqual(['<!-- m -->\nspoofed', '<!-- m -->\nreal']);
+  });
+
+  it('says which permission to add when commenting is refused', async () => {
+    github.inject.set('post /repos/{owner}/{repo}/issues/{issue_number}/comments', { status: 403 });
+    const outcome = await platform().postComment({ marker: '<!-- m -->', body: '<!-- m -->', mode: 'update' });
+    expect(outcome).toMatchObject({ ok: false, reason: expect.stringContaining('HTTP 403') as string });
+    expect(outcome.ok ? '' : outcome.advice).toContain('permissions: { pull-requests: write }');
+  });
+
+  it('creates the check run in progress, completes it, and sends annotations 50 per request', async () => {
+    const gh = platform();
+    expect((await gh.startCheck('containersec', 'https://ci.example/run/1')).ok).toBe(true);
+    expect(github.checkRuns[0]).toMatchObject({ name: 'containersec', head_sha: SHA, status: 'in_progress' });
+    const outcome = await gh.setStatus(
+      { name: 'containersec', verdict: 'fail', audit: false, description: 'Blocked', summary: 'x'.repeat(70_000) },
+      annotations(120),
+    );
+    expect(outcome.ok).toBe(true);
+    const run = github.checkRuns[0]!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.annotations).toHaveLength(120);
+    expect(run.output?.summary?.length).toBe(65_535);
+    const updates = github.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/check-runs/'));
+    expect(updates).toHaveLength(3);
+  });
+
+  it('concludes neutral in audit mode and success on warnings', async () => {
+    const gh = platform();
+    await gh.setStatus({ name: 'containersec', verdict: 'fail', audit: true, description: 'audit' });
+    await platform().setStatus({ name: 'c2', verdict: 'warn', audit: false, description: 'warnings' });
+    expect(github.checkRuns.map((r) => r.conclusion)).toEqual(['neutral', 'success']);
+  });
+
+  it('falls back to a commit status (description within 140 characters) when checks cannot be written', async () => {
+    github.inject.set('post /repos/{owner}/{repo}/check-runs', { status: 403, times: 2 });
+    const gh = platform();
+    expect((await gh.startCheck('containersec')).ok).toBe(false);
+    const outcome = await gh.setStatus({
+      name: 'containersec',
+      verdict: 'fail',
+      audit: false,
+      description: 'Blocked: '.repeat(40),
+    });
+    expect(outcome).toMatchObject({ ok: true, detail: 'commit status' });
+    expect(github.statuses[0]!.body).toMatchObject({ state: 'failure', context: 'containersec' });
+    expect(String(github.statuses[0]!.body.description).length).toBeLessThanOrEqual(140);
+  });
+
+  it('explains missing permissions when neither checks nor statuses can be written', async () => {
+    github.inject.set('post /repos/{owner}/{repo}/check-runs', { status: 403 });
+    github.inject.set('post /repos/{owner}/{repo}/statuses/{sha}', { status: 403 });
+    const outcome = await platform().setStatus({
+      name: 'containersec',
+      verdict: 'pass',
+      audit: false,
+      description: 'ok',
+    });
+    expect(outcome.ok ? '' : outcome.advice).toContain('permissions: { statuses: write }');
+  });
+
+  it('retries after a secondary rate limit with retry-after, and after a 5xx', async () => {
+    github.inject.set('post /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' },
+    });
+    const outcome = await platform().postComment({ marker: '<!-- m -->', body: '<!-- m -->', mode: 'new' });
+    expect(outcome.ok).toBe(true);
+    expect(github.requests.filter((r) => r.method === 'POST').length).toBe(2);
+    github.inject.set('post /repos/{owner}/{repo}/check-runs', { status: 502 });
+    expect((await platform().startCheck('containersec')).ok).toBe(true);
+  });
+
+  it('finds the pull request of a workflow_run by head SHA, also for forks', async () => {
+    const client = githubClient('t', { GITHUB_API_URL: github.url }, quiet);
+    github.pulls.push({ number: 12, state: 'open', head: { sha: 'b'.repeat(40) } });
+    expect(await findPullRequestByHead(client, 'acme', 'web', 'b'.repeat(40))).toBe(12);
+    expect(await findPullRequestByHead(client, 'acme', 'web', 'c'.repeat(40))).toBeUndefined();
+  });
+
+  it('posts nothing without a pull request', async () => {
+    expect(await platform(null).postComment({ marker: 'm', body: 'm', mode: 'update' })).toMatchObject({ ok: true });
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+});
