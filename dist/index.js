@@ -56406,7 +56406,9 @@ function level(finding) {
   return finding.severity === "low" || finding.severity === "info" ? "notice" : "warning";
 }
 function annotationsFor(checks) {
-  const findings = checks.flatMap((check2) => check2.findings).filter((f) => isFileLocation(f.location) && f.location.startLine !== void 0 && (!f.exception || f.exception.expired)).sort((a, b) => Number(b.blocking) - Number(a.blocking));
+  const findings = checks.flatMap((check2) => check2.findings).filter(
+    (f) => isFileLocation(f.location) && f.location.startLine !== void 0 && (!f.exception || f.exception.expired)
+  ).sort((a, b) => Number(b.blocking) - Number(a.blocking));
   return findings.slice(0, MAX_ANNOTATIONS).map((finding) => {
     const location2 = finding.location;
     const endLine = location2.endLine ?? location2.startLine;
@@ -60901,7 +60903,12 @@ function githubClient(token, env, log2) {
     {
       baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
       userAgent: "containersec",
-      log: { debug: () => void 0, info: () => void 0, warn: (m) => log2.debug(m), error: (m) => log2.debug(m) },
+      log: {
+        debug: () => void 0,
+        info: () => void 0,
+        warn: (m) => log2.debug(m),
+        error: (m) => log2.debug(m)
+      },
       throttle: {
         onRateLimit: (retryAfter, options, _octokit, retryCount) => {
           log2.warn(`GitHub rate limit on ${options.method} ${options.url}; retrying after ${retryAfter}s.`);
@@ -60936,8 +60943,18 @@ function failure(error2, scope) {
   const advice = status === 403 || status === 404 ? permissionAdvice(scope) : status === 429 ? "GitHub kept rate-limiting the request; re-run the job later." : "GitHub did not accept the request; the report is still in the job summary and the SARIF/JSON files.";
   return { ok: false, reason: describe2(error2), advice };
 }
-var CONCLUSION = { pass: "success", warn: "success", fail: "failure", error: "failure" };
-var STATUS_STATE = { pass: "success", warn: "success", fail: "failure", error: "error" };
+var CONCLUSION = {
+  pass: "success",
+  warn: "success",
+  fail: "failure",
+  error: "failure"
+};
+var STATUS_STATE = {
+  pass: "success",
+  warn: "success",
+  fail: "failure",
+  error: "error"
+};
 var GithubPlatform = class {
   constructor(client, target, log2) {
     this.client = client;
@@ -60956,7 +60973,12 @@ var GithubPlatform = class {
   }
   async findComment(marker) {
     const { owner, repo, pullNumber } = this.target;
-    const iterator2 = this.client.paginate.iterator(this.client.rest.issues.listComments, { owner, repo, issue_number: pullNumber, per_page: 100 });
+    const iterator2 = this.client.paginate.iterator(this.client.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: pullNumber,
+      per_page: 100
+    });
     let found;
     for await (const page of iterator2) {
       for (const comment of page.data) {
@@ -60972,14 +60994,24 @@ var GithubPlatform = class {
       const existing = request2.mode === "update" ? await this.findComment(request2.marker) : void 0;
       if (existing !== void 0) {
         try {
-          const { data: data2 } = await this.client.rest.issues.updateComment({ owner, repo, comment_id: existing, body: request2.body });
+          const { data: data2 } = await this.client.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: existing,
+            body: request2.body
+          });
           return { ok: true, url: data2.html_url, detail: "updated" };
         } catch (error2) {
           if (httpStatus(error2) !== 403 && httpStatus(error2) !== 404) throw error2;
           this.log.debug(`could not update comment ${existing} (${describe2(error2)}); creating a new one`);
         }
       }
-      const { data } = await this.client.rest.issues.createComment({ owner, repo, issue_number: pullNumber, body: request2.body });
+      const { data } = await this.client.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: pullNumber,
+        body: request2.body
+      });
       return { ok: true, url: data.html_url, detail: "created" };
     } catch (error2) {
       return failure(error2, "pull-requests");
@@ -61009,7 +61041,9 @@ var GithubPlatform = class {
     if (!this.checksRefused) {
       const outcome = await this.completeCheck(request2, annotations);
       if (outcome.ok) return outcome;
-      this.log.warn(`Could not write the check run (${outcome.reason}); falling back to a commit status. ${outcome.advice}`);
+      this.log.warn(
+        `Could not write the check run (${outcome.reason}); falling back to a commit status. ${outcome.advice}`
+      );
     }
     return this.commitStatus(request2);
   }
@@ -61022,7 +61056,8 @@ var GithubPlatform = class {
       ...batch.length > 0 ? { annotations: batch } : {}
     });
     const batches = [];
-    for (let i = 0; i < annotations.length; i += GITHUB_LIMITS.annotationsPerRequest) batches.push(annotations.slice(i, i + GITHUB_LIMITS.annotationsPerRequest));
+    for (let i = 0; i < annotations.length; i += GITHUB_LIMITS.annotationsPerRequest)
+      batches.push(annotations.slice(i, i + GITHUB_LIMITS.annotationsPerRequest));
     try {
       let id = this.checkRunId;
       const first = batches.shift() ?? [];
@@ -61040,9 +61075,18 @@ var GithubPlatform = class {
         });
         id = data.id;
       } else {
-        await this.client.rest.checks.update({ owner, repo, check_run_id: id, status: "completed", conclusion, completed_at: (/* @__PURE__ */ new Date()).toISOString(), output: output(first) });
+        await this.client.rest.checks.update({
+          owner,
+          repo,
+          check_run_id: id,
+          status: "completed",
+          conclusion,
+          completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+          output: output(first)
+        });
       }
-      for (const batch of batches) await this.client.rest.checks.update({ owner, repo, check_run_id: id, output: output(batch) });
+      for (const batch of batches)
+        await this.client.rest.checks.update({ owner, repo, check_run_id: id, output: output(batch) });
       return { ok: true, detail: `check run ${id}: ${conclusion}` };
     } catch (error2) {
       return failure(error2, "checks");
@@ -61068,12 +61112,22 @@ var GithubPlatform = class {
 };
 async function findPullRequestByHead(client, owner, repo, sha) {
   try {
-    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 });
+    const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+      owner,
+      repo,
+      commit_sha: sha,
+      per_page: 100
+    });
     const open3 = data.find((pr) => pr.state === "open" && pr.head.sha === sha);
     if (open3) return open3.number;
   } catch {
   }
-  for await (const page of client.paginate.iterator(client.rest.pulls.list, { owner, repo, state: "open", per_page: 100 })) {
+  for await (const page of client.paginate.iterator(client.rest.pulls.list, {
+    owner,
+    repo,
+    state: "open",
+    per_page: 100
+  })) {
     const match2 = page.data.find((pr) => pr.head.sha === sha);
     if (match2) return match2.number;
   }
@@ -61096,7 +61150,14 @@ async function githubRunContext(env, event, client, log2) {
     pullNumber = event.workflow_run?.pull_requests?.[0]?.number ?? await findPullRequestByHead(client, owner, repo, headSha).catch(() => void 0);
     log2.debug(`workflow_run: pull request ${pullNumber ?? "not found"} for ${headSha}`);
   }
-  return { owner, repo, eventName, headSha, pullNumber, fork: eventName === "pull_request" && isForkPullRequest(event) };
+  return {
+    owner,
+    repo,
+    eventName,
+    headSha,
+    pullNumber,
+    fork: eventName === "pull_request" && isForkPullRequest(event)
+  };
 }
 var FORK_ADVICE = [
   "This pull request comes from a fork, so the token is read-only: containersec wrote the job summary and the",
@@ -61709,7 +61770,8 @@ function setOutputs(model, files) {
   setOutput("findings", model.counts.total);
   setOutput("blocking", model.counts.blocking);
   setOutput("new", model.counts.new);
-  for (const severity of ["critical", "high", "medium", "low"]) setOutput(severity, model.counts.bySeverity[severity]);
+  for (const severity of ["critical", "high", "medium", "low"])
+    setOutput(severity, model.counts.bySeverity[severity]);
 }
 async function publish(platform2, outcome, model, template, checkName, runUrl) {
   const mode = outcome.policy.report.comment;
@@ -61721,7 +61783,14 @@ async function publish(platform2, outcome, model, template, checkName, runUrl) {
   }
   const summary2 = renderMarkdown(model, { maxChars: GITHUB_LIMITS.checkSummaryChars, template });
   const status = await platform2.setStatus(
-    { name: checkName, verdict: model.verdict, audit: outcome.policy.mode === "audit", description: model.headline, summary: summary2, ...runUrl ? { targetUrl: runUrl } : {} },
+    {
+      name: checkName,
+      verdict: model.verdict,
+      audit: outcome.policy.mode === "audit",
+      description: model.headline,
+      summary: summary2,
+      ...runUrl ? { targetUrl: runUrl } : {}
+    },
     annotationsFor(outcome.result.checks)
   );
   if (status.ok) info(`Status ${checkName}: ${status.detail ?? model.verdict}`);
@@ -61740,9 +61809,16 @@ async function run18() {
     const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
     if (context3?.fork) warning(FORK_ADVICE);
     else if (client && context3?.headSha) {
-      platform2 = new GithubPlatform(client, { owner: context3.owner, repo: context3.repo, pullNumber: context3.pullNumber, headSha: context3.headSha }, log);
+      platform2 = new GithubPlatform(
+        client,
+        { owner: context3.owner, repo: context3.repo, pullNumber: context3.pullNumber, headSha: context3.headSha },
+        log
+      );
       const started = await platform2.startCheck(checkName, runUrl);
-      if (!started.ok) info(`Could not create the ${checkName} check run (${started.reason}); a commit status will be used. ${started.advice}`);
+      if (!started.ok)
+        info(
+          `Could not create the ${checkName} check run (${started.reason}); a commit status will be used. ${started.advice}`
+        );
     }
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const dir = path7.resolve(workspace, getInput("working-directory") || ".");
@@ -61777,10 +61853,18 @@ async function run18() {
     setOutputs(model, files);
     if (platform2) await publish(platform2, outcome, model, template, checkName, runUrl);
     if (outcome.result.verdict === "fail") setFailed(model.headline);
-    else if (outcome.result.verdict === "error") setFailed(`${model.headline} Set \`on-error: warn\` in the policy to only warn.`);
+    else if (outcome.result.verdict === "error")
+      setFailed(`${model.headline} Set \`on-error: warn\` in the policy to only warn.`);
   } catch (error2) {
     const message = error2 instanceof ContainersecError && error2.kind !== "internal" ? error2.message : `containersec internal error: ${errorMessage(error2)}`;
-    if (platform2) await platform2.setStatus({ name: checkName, verdict: "error", audit: false, description: message.split("\n", 1)[0] ?? message, summary: message });
+    if (platform2)
+      await platform2.setStatus({
+        name: checkName,
+        verdict: "error",
+        audit: false,
+        description: message.split("\n", 1)[0] ?? message,
+        summary: message
+      });
     setFailed(message);
     if (!(error2 instanceof ContainersecError) && error2 instanceof Error && error2.stack) debug(error2.stack);
   }
