@@ -56360,6 +56360,11 @@ async function runGate(options) {
   const images = options.images ?? [];
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);
+  if (policy.file && base.changed?.has(policy.file)) {
+    notices.unshift(
+      `This change edits ${policy.file}, the policy that decides what blocks merges; the gate ran with the edited policy. Review that diff (protect the file with CODEOWNERS).`
+    );
+  }
   try {
     const runs = await runChecks({
       checks,

@@ -127,6 +127,12 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   const images = options.images ?? [];
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);
+  if (policy.file && base.changed?.has(policy.file)) {
+    // The policy decides what blocks the merge, and this change edits it: reviewers must see that first.
+    notices.unshift(
+      `This change edits ${policy.file}, the policy that decides what blocks merges; the gate ran with the edited policy. Review that diff (protect the file with CODEOWNERS).`,
+    );
+  }
   try {
     const runs = await runChecks({
       checks,

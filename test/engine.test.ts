@@ -126,3 +126,15 @@ describe('runGate against a real git base revision', () => {
     expect(notAsked.result.checks.find((c) => c.id === 'images')!.status).toBe('skipped');
   });
 });
+
+describe('policy edits', () => {
+  it('says so first when the change edits the policy file', async () => {
+    const dir = tempRepo({ '.containersec.yml': POLICY });
+    const base = commitAll(dir, 'base');
+    writeFiles(dir, { '.containersec.yml': `${POLICY}mode: audit\n` });
+    const outcome = await runGate(gateOptions(dir, { base }));
+    expect(outcome.notices[0]).toContain('This change edits .containersec.yml');
+    const unchanged = await runGate(gateOptions(tempRepo({ '.containersec.yml': POLICY })));
+    expect(unchanged.notices.join(' ')).not.toContain('This change edits');
+  });
+});

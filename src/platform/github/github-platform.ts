@@ -15,9 +15,7 @@ export interface GithubTarget {
 }
 
 function httpStatus(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error
-    ? Number((error).status)
-    : undefined;
+  return typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : undefined;
 }
 
 function describe(error: unknown): string {
