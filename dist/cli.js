@@ -34889,7 +34889,7 @@ function environment() {
   hb.registerHelper("verdictIcon", (v) => VERDICT_ICONS[v] ?? "");
   hb.registerHelper("statusIcon", (s) => STATUS_ICONS[s] ?? "");
   hb.registerHelper("severityIcon", (s) => SEVERITY_ICONS[s] ?? "");
-  hb.registerPartial("finding", readFileSync2(path6.join(templatesDir(), "finding.md.hbs"), "utf8").trimEnd());
+  hb.registerPartial("finding", readFileSync2(path6.join(templatesDir(), "finding.md.hbs"), "utf8"));
   return hb;
 }
 var cachedDefault;
@@ -35086,8 +35086,9 @@ function buildReportModel(outcome, options) {
   const { result } = outcome;
   const views = result.checks.flatMap((check3) => check3.findings.map((f) => view(check3.id, f, options)));
   const active = (v) => !v.finding.exception || v.finding.exception.expired === true;
-  const blocking = views.filter((v) => v.finding.blocking);
-  const open2 = views.filter((v) => active(v) && !v.finding.blocking);
+  const bySeverityFirst = (a, b) => compareSeverity(a.finding.severity, b.finding.severity);
+  const blocking = views.filter((v) => v.finding.blocking).sort(bySeverityFirst);
+  const open2 = views.filter((v) => active(v) && !v.finding.blocking).sort(bySeverityFirst);
   const checks = result.checks.map(summarize);
   const bySeverity = zeroCounts();
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;

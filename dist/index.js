@@ -61373,7 +61373,7 @@ function environment() {
   hb.registerHelper("verdictIcon", (v) => VERDICT_ICONS[v] ?? "");
   hb.registerHelper("statusIcon", (s) => STATUS_ICONS[s] ?? "");
   hb.registerHelper("severityIcon", (s) => SEVERITY_ICONS[s] ?? "");
-  hb.registerPartial("finding", readFileSync4(path6.join(templatesDir(), "finding.md.hbs"), "utf8").trimEnd());
+  hb.registerPartial("finding", readFileSync4(path6.join(templatesDir(), "finding.md.hbs"), "utf8"));
   return hb;
 }
 var cachedDefault;
@@ -61501,8 +61501,9 @@ function buildReportModel(outcome, options) {
   const { result } = outcome;
   const views = result.checks.flatMap((check2) => check2.findings.map((f) => view(check2.id, f, options)));
   const active = (v) => !v.finding.exception || v.finding.exception.expired === true;
-  const blocking = views.filter((v) => v.finding.blocking);
-  const open3 = views.filter((v) => active(v) && !v.finding.blocking);
+  const bySeverityFirst = (a, b) => compareSeverity(a.finding.severity, b.finding.severity);
+  const blocking = views.filter((v) => v.finding.blocking).sort(bySeverityFirst);
+  const open3 = views.filter((v) => active(v) && !v.finding.blocking).sort(bySeverityFirst);
   const checks = result.checks.map(summarize);
   const bySeverity = zeroCounts();
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;

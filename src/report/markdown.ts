@@ -38,7 +38,7 @@ function environment(): typeof Handlebars {
   hb.registerHelper('verdictIcon', (v: Verdict) => VERDICT_ICONS[v] ?? '');
   hb.registerHelper('statusIcon', (s: CheckStatus) => STATUS_ICONS[s] ?? '');
   hb.registerHelper('severityIcon', (s: Severity) => SEVERITY_ICONS[s] ?? '');
-  hb.registerPartial('finding', readFileSync(path.join(templatesDir(), 'finding.md.hbs'), 'utf8').trimEnd());
+  hb.registerPartial('finding', readFileSync(path.join(templatesDir(), 'finding.md.hbs'), 'utf8'));
   return hb;
 }
 

@@ -1,7 +1,7 @@
 import type { CheckId, CheckResult, CheckStatus, Finding, Verdict } from '../core/finding.js';
 import { CHECK_IDS, isFileLocation } from '../core/finding.js';
 import type { GateOutcome } from '../engine.js';
-import { SEVERITIES } from '../core/severity.js';
+import { compareSeverity, SEVERITIES } from '../core/severity.js';
 import type { Severity } from '../core/severity.js';
 import type { PolicyException } from '../policy/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -130,8 +130,10 @@ export function buildReportModel(outcome: GateOutcome, options: ModelOptions): R
   const { result } = outcome;
   const views = result.checks.flatMap((check) => check.findings.map((f) => view(check.id, f, options)));
   const active = (v: FindingView) => !v.finding.exception || v.finding.exception.expired === true;
-  const blocking = views.filter((v) => v.finding.blocking);
-  const open = views.filter((v) => active(v) && !v.finding.blocking);
+  // Across checks, the most severe first: a reviewer reads the top of the list.
+  const bySeverityFirst = (a: FindingView, b: FindingView) => compareSeverity(a.finding.severity, b.finding.severity);
+  const blocking = views.filter((v) => v.finding.blocking).sort(bySeverityFirst);
+  const open = views.filter((v) => active(v) && !v.finding.blocking).sort(bySeverityFirst);
   const checks = result.checks.map(summarize);
   const bySeverity = zeroCounts();
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
