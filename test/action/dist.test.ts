@@ -11,7 +11,7 @@ describe('dist/index.js as the runner runs it', () => {
   it('runs the gate on a checkout, writes the job summary and outputs, and passes', async () => {
     const repo = tempRepo({ '.containersec.yml': NO_PROBE, 'README.md': 'x' });
     commitAll(repo, 'init');
-    const result = await runAction(repo, { 'working-directory': '.', policy: '', 'github-token': 'x' });
+    const result = await runAction(repo, { 'working-directory': '.', policy: '' });
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.outputs.verdict).toBe('pass');
     expect(result.summary).toContain('<!-- containersec:comment key=ci/gate -->');

@@ -7,6 +7,13 @@ export type GithubClient = ReturnType<typeof getOctokit>;
 
 /** Retries after a rate limit at most this many times before giving up on that request. */
 export const RATE_LIMIT_RETRIES = 2;
+/** One API request may take this long before it is abandoned (publishing must not hang the job). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+function fetchWithTimeout(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  return fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+}
 
 /**
  * Octokit for the action: GITHUB_API_URL (GitHub Enterprise Server), retries on 5xx, and the throttling
@@ -22,6 +29,7 @@ export function githubClient(
     {
       baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
       userAgent: 'containersec',
+      request: { fetch: fetchWithTimeout },
       log: {
         debug: () => undefined,
         info: () => undefined,
