@@ -48618,17 +48618,25 @@ var hostNamespace = {
 
 // src/checks/manifests/compose/host-mounts.ts
 import { posix as posix2 } from "node:path";
-var RUNTIME_SOCKETS = /* @__PURE__ */ new Set([
+
+// src/checks/manifests/runtime-sockets.ts
+var CONTAINER_RUNTIME_SOCKETS = [
   "/var/run/docker.sock",
   "/run/docker.sock",
   "/var/run/containerd/containerd.sock",
   "/run/containerd/containerd.sock",
   "/var/run/crio/crio.sock",
   "/run/crio/crio.sock",
-  "/var/run/podman/podman.sock",
+  "/var/run/cri-dockerd.sock",
+  "/run/cri-dockerd.sock",
+  "/var/run/dockershim.sock",
   "/run/podman/podman.sock",
-  "/var/run/cri-dockerd.sock"
-]);
+  "/var/run/podman/podman.sock",
+  "/run/k3s/containerd/containerd.sock"
+];
+
+// src/checks/manifests/compose/host-mounts.ts
+var RUNTIME_SOCKETS = new Set(CONTAINER_RUNTIME_SOCKETS);
 var SENSITIVE_DIRS = /* @__PURE__ */ new Set([
   "/",
   "/etc",
@@ -51498,20 +51506,6 @@ var sensitiveHostPathRule = {
   fix: "Mount only what the workload needs, read-only, or use a projected/configMap volume instead:\n\n```yaml\nvolumes:\n  - name: config\n    configMap:\n      name: app-config\n```",
   references: ["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"]
 };
-var RUNTIME_SOCKETS2 = [
-  "/var/run/docker.sock",
-  "/run/docker.sock",
-  "/var/run/containerd/containerd.sock",
-  "/run/containerd/containerd.sock",
-  "/var/run/crio/crio.sock",
-  "/run/crio/crio.sock",
-  "/var/run/cri-dockerd.sock",
-  "/run/cri-dockerd.sock",
-  "/var/run/dockershim.sock",
-  "/run/podman/podman.sock",
-  "/var/run/podman/podman.sock",
-  "/run/k3s/containerd/containerd.sock"
-];
 var SENSITIVE_PATHS = [
   "/etc",
   "/proc",
@@ -51543,7 +51537,7 @@ function within(path8, dir) {
 }
 function classifyHostPath(raw) {
   const path8 = normalizeHostPath(raw);
-  if (RUNTIME_SOCKETS2.some((socket) => within(socket, path8))) return "socket";
+  if (CONTAINER_RUNTIME_SOCKETS.some((socket) => within(socket, path8))) return "socket";
   if (SENSITIVE_PATHS.some((dir) => within(path8, dir) || within(dir, path8))) return "sensitive";
   return void 0;
 }

@@ -2,18 +2,9 @@ import { posix } from 'node:path';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { ComposeRule } from './report.js';
 import { Reporter, code, withDefaults } from './report.js';
+import { CONTAINER_RUNTIME_SOCKETS } from '../runtime-sockets.js';
 
-const RUNTIME_SOCKETS = new Set([
-  '/var/run/docker.sock',
-  '/run/docker.sock',
-  '/var/run/containerd/containerd.sock',
-  '/run/containerd/containerd.sock',
-  '/var/run/crio/crio.sock',
-  '/run/crio/crio.sock',
-  '/var/run/podman/podman.sock',
-  '/run/podman/podman.sock',
-  '/var/run/cri-dockerd.sock',
-]);
+const RUNTIME_SOCKETS = new Set(CONTAINER_RUNTIME_SOCKETS);
 /** Host directories whose bind mount exposes the host itself. Only the directory itself, not files inside. */
 const SENSITIVE_DIRS = new Set([
   '/',

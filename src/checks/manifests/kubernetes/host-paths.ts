@@ -3,6 +3,7 @@ import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import { objectFinding } from './findings.js';
 import type { PodTemplate } from './workload.js';
+import { CONTAINER_RUNTIME_SOCKETS } from '../runtime-sockets.js';
 
 export const runtimeSocketRule: RuleDefinition = {
   id: 'k8s/container-runtime-socket',
@@ -29,21 +30,6 @@ export const sensitiveHostPathRule: RuleDefinition = {
   fix: 'Mount only what the workload needs, read-only, or use a projected/configMap volume instead:\n\n```yaml\nvolumes:\n  - name: config\n    configMap:\n      name: app-config\n```',
   references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
 };
-
-const RUNTIME_SOCKETS = [
-  '/var/run/docker.sock',
-  '/run/docker.sock',
-  '/var/run/containerd/containerd.sock',
-  '/run/containerd/containerd.sock',
-  '/var/run/crio/crio.sock',
-  '/run/crio/crio.sock',
-  '/var/run/cri-dockerd.sock',
-  '/run/cri-dockerd.sock',
-  '/var/run/dockershim.sock',
-  '/run/podman/podman.sock',
-  '/var/run/podman/podman.sock',
-  '/run/k3s/containerd/containerd.sock',
-];
 
 const SENSITIVE_PATHS = [
   '/etc',
@@ -80,7 +66,7 @@ function within(path: string, dir: string): boolean {
 
 export function classifyHostPath(raw: string): 'socket' | 'sensitive' | undefined {
   const path = normalizeHostPath(raw);
-  if (RUNTIME_SOCKETS.some((socket) => within(socket, path))) return 'socket';
+  if (CONTAINER_RUNTIME_SOCKETS.some((socket) => within(socket, path))) return 'socket';
   if (SENSITIVE_PATHS.some((dir) => within(path, dir) || within(dir, path))) return 'sensitive';
   return undefined;
 }
