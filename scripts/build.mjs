@@ -1,28 +1,29 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. Deterministic: CI rebuilds
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild, with code splitting so that
+// what a run may not need (the GitHub client, rendering) is loaded on demand. Deterministic: CI rebuilds
 // and fails when dist/ differs from what is committed.
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 
 await rm('dist', { recursive: true, force: true });
 
-const common = {
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli/index.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   legalComments: 'linked',
   logLevel: 'warning',
-  // CommonJS dependencies (handlebars, ajv) call require() for Node built-ins; give the ESM bundle one.
+  // CommonJS dependencies (handlebars, ajv, yaml's CJS paths) call require() for Node built-ins; give every
+  // ESM output file one.
   banner: {
     js: "import { createRequire as __containersecCreateRequire } from 'node:module';\nconst require = __containersecCreateRequire(import.meta.url);",
   },
-};
-
-await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist' });
-await build({
-  ...common,
-  entryPoints: { cli: 'src/cli/index.ts' },
-  outdir: 'dist',
-  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
 });
+
+const cli = await readFile('dist/cli.js', 'utf8');
+await writeFile('dist/cli.js', `#!/usr/bin/env node\n${cli}`);
 await chmod('dist/cli.js', 0o755);

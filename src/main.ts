@@ -8,20 +8,14 @@ import type { CheckId } from './core/finding.js';
 import { runGate } from './engine.js';
 import type { GateOutcome } from './engine.js';
 import { git, resolveCommit } from './platform/git.js';
-import { annotationsFor } from './platform/github/annotations.js';
-import { githubClient } from './platform/github/client.js';
 import { FORK_ADVICE, githubRunContext } from './platform/github/context.js';
 import { baseRevision, readEvent } from './platform/github/event.js';
 import { GithubPlatform } from './platform/github/github-platform.js';
 import { GITHUB_LIMITS } from './platform/github/limits.js';
 import { fileUrlBuilder } from './platform/github/links.js';
 import { todayUtc } from './policy/exceptions.js';
-import { renderJson } from './report/json.js';
-import { readCustomTemplate, renderMarkdown } from './report/markdown.js';
 import { buildReportModel } from './report/model.js';
 import type { ReportModel } from './report/model.js';
-import { renderSarif } from './report/sarif.js';
-import { COLOR, renderText } from './report/text.js';
 
 const log: Logger = { info: core.info, warn: core.warning, debug: core.debug };
 
@@ -40,6 +34,10 @@ async function ensureBase(root: string, sha: string | undefined): Promise<void> 
 }
 
 async function writeReports(outcome: GateOutcome, summaryMarkdown: string, env: NodeJS.ProcessEnv) {
+  const [{ renderJson }, { renderSarif }] = await Promise.all([
+    import('./report/json.js'),
+    import('./report/sarif.js'),
+  ]);
   const outDir = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'containersec');
   await mkdir(outDir, { recursive: true });
   const files = {
@@ -74,6 +72,10 @@ async function publish(
   checkName: string,
   runUrl?: string,
 ) {
+  const [{ renderMarkdown }, { annotationsFor }] = await Promise.all([
+    import('./report/markdown.js'),
+    import('./platform/github/annotations.js'),
+  ]);
   const mode = outcome.policy.report.comment;
   if (mode !== 'off' && platform.hasReviewThread) {
     const body = renderMarkdown(model, { maxChars: platform.commentLimit, template });
@@ -106,7 +108,8 @@ export async function run(): Promise<void> {
     const token = core.getInput('github-token');
     if (token) core.setSecret(token);
     const event = readEvent(env);
-    const client = token ? githubClient(token, env, log) : undefined;
+    // Loaded on demand: the GitHub client is most of the bundle, and a run without a token never needs it.
+    const client = token ? (await import('./platform/github/client.js')).githubClient(token, env, log) : undefined;
     const context = await githubRunContext(env, event, client, log);
     const runUrl = env.GITHUB_RUN_ID
       ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
@@ -150,6 +153,10 @@ export async function run(): Promise<void> {
       runUrl,
       commentKey: core.getInput('comment-key') || `${env.GITHUB_WORKFLOW ?? ''}/${env.GITHUB_JOB ?? ''}`,
     });
+    const [{ readCustomTemplate, renderMarkdown }, { COLOR, renderText }] = await Promise.all([
+      import('./report/markdown.js'),
+      import('./report/text.js'),
+    ]);
     const template = outcome.policy.report.template
       ? readCustomTemplate(outcome.root, outcome.policy.report.template)
       : undefined;

@@ -1,0 +1,102 @@
+import { createRequire as __containersecCreateRequire } from 'node:module';
+const require = __containersecCreateRequire(import.meta.url);
+
+// src/report/text.ts
+var wrap = (open, close) => (text) => `\x1B[${open}m${text}\x1B[${close}m`;
+var COLOR = {
+  bold: wrap(1, 22),
+  dim: wrap(2, 22),
+  red: wrap(31, 39),
+  yellow: wrap(33, 39),
+  green: wrap(32, 39),
+  cyan: wrap(36, 39)
+};
+var PLAIN = {
+  bold: (t) => t,
+  dim: (t) => t,
+  red: (t) => t,
+  yellow: (t) => t,
+  green: (t) => t,
+  cyan: (t) => t
+};
+function chooseStyle(stream, env) {
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return COLOR;
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return PLAIN;
+  return stream.isTTY && env.TERM !== "dumb" ? COLOR : PLAIN;
+}
+function clean(text) {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+}
+function severityLabel(severity, style) {
+  const label = severity.toUpperCase().padEnd(8);
+  if (severity === "critical" || severity === "high") return style.red(label);
+  if (severity === "medium") return style.yellow(label);
+  return style.dim(label);
+}
+function statusLabel(status, style) {
+  const label = status.toUpperCase();
+  if (status === "fail" || status === "error") return style.red(style.bold(label));
+  if (status === "warn") return style.yellow(label);
+  if (status === "pass") return style.green(label);
+  return style.dim(label);
+}
+function findingLines(view, style) {
+  const f = view.finding;
+  const where = [
+    view.locationText,
+    f.location && "object" in f.location ? f.location.object : void 0,
+    "container" in f.location && f.location.container ? `container ${f.location.container}` : void 0
+  ].filter(Boolean).join("  ");
+  const lines = [
+    `  ${severityLabel(f.severity, style)} ${style.bold(clean(f.ruleId))}  ${style.cyan(clean(where))}${f.new ? "" : style.dim("  (existing)")}`
+  ];
+  lines.push(`           ${clean(f.title)}: ${clean(f.message)}`);
+  if (f.fix) lines.push(`           ${style.green("fix:")} ${clean(f.fix)}`);
+  if (f.exception) {
+    const state = f.exception.expired ? style.red(`exception expired ${f.exception.expires}`) : `excepted${f.exception.expires ? ` until ${f.exception.expires}` : ""}`;
+    lines.push(`           ${state}: ${clean(f.exception.reason)}`);
+  }
+  return lines;
+}
+function section(title, views, style) {
+  if (views.length === 0) return [];
+  return ["", style.bold(title), ...views.flatMap((v) => findingLines(v, style))];
+}
+function renderText(model, style) {
+  const lines = [];
+  lines.push(
+    `${style.bold("containersec")} ${model.footer.version}  policy: ${model.footer.policy}${model.footer.base ? `  base: ${model.footer.base.slice(0, 12)}` : ""}`
+  );
+  for (const notice of model.notices) lines.push(style.dim(`note: ${clean(notice)}`));
+  lines.push("");
+  for (const check of model.checks) {
+    const counts = check.status === "skipped" ? style.dim(check.notes[0] ?? "skipped") : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
+    lines.push(
+      `  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`
+    );
+    for (const error of check.errors) lines.push(`    ${style.red("error:")} ${clean(error)}`);
+  }
+  lines.push(...section("Blocking", model.blocking, style));
+  lines.push(...section("New (not blocking)", model.newFindings, style));
+  for (const group of model.existing) lines.push(...section(`Existing: ${group.title}`, group.findings, style));
+  lines.push(...section("Excepted", model.excepted, style));
+  if (model.staleExceptions.length > 0) {
+    lines.push("", style.bold("Stale exceptions (match nothing; remove them)"));
+    for (const e of model.staleExceptions)
+      lines.push(
+        `  ${clean(e.rule)}${e.source ? `  ${e.source.file}:${e.source.line}:${e.source.column}` : ""}: ${clean(e.reason)}`
+      );
+  }
+  const c = model.counts;
+  lines.push("", `${statusLabel(model.verdict, style)}  ${model.headline}`);
+  lines.push(style.dim(`${c.total} finding(s): ${c.blocking} blocking, ${c.new} new, ${c.excepted} excepted.`));
+  return `${lines.join("\n")}
+`;
+}
+
+export {
+  COLOR,
+  PLAIN,
+  chooseStyle,
+  renderText
+};
