@@ -76,7 +76,7 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
     expect(inputs.version!.default).toBe(pkg.version);
     expect(inputs['token-variable']!.default).toBe('CONTAINERSEC_GITLAB_TOKEN');
     // Pinned by digest, or the clearly named placeholder until a verified digest is filled in.
-    expect(inputs['node-image']!.default).toMatch(/^node:24-slim@sha256:(?:[0-9a-f]{64}|PLACEHOLDER-[\w-]+)$/);
+    expect(inputs['node-image']!.default).toMatch(/^node:24-slim@sha256:[0-9a-f]{64}$/);
   });
 
   it('references only declared inputs, and uses every one of them', () => {
