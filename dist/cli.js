@@ -13,12 +13,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -36,6 +48,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -48,12 +61,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -74,7 +87,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -83,14 +96,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap5;
     exports.isNode = isNode2;
-    exports.isPair = isPair3;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isPair = isPair4;
+    exports.isScalar = isScalar5;
+    exports.isSeq = isSeq5;
   }
 });
 
@@ -1004,14 +1017,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1028,14 +1041,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1052,12 +1065,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1069,12 +1082,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1089,39 +1102,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -1184,8 +1197,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code3 = json.substr(i + 2, 4);
+                switch (code3) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -1211,8 +1224,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code3.substr(0, 2) === "00")
+                      str += "\\x" + code3.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -3711,22 +3724,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code3, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code3;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code3, message) {
+        super("YAMLParseError", pos, code3, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code3, message) {
+        super("YAMLWarning", pos, code3, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4000,10 +4013,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4017,7 +4030,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4041,7 +4054,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4057,7 +4070,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4148,7 +4161,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4162,13 +4175,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4198,9 +4211,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4211,18 +4224,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4236,7 +4249,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4276,8 +4289,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap5 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4289,7 +4302,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4299,9 +4312,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4318,7 +4331,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4331,7 +4344,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap3) {
+          if (isMap5) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4347,7 +4360,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4498,7 +4511,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4515,24 +4528,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4635,7 +4648,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -4715,25 +4728,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match2[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match2 = line.exec(source)) {
         const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match2 = last.exec(source);
-      return res + sep2 + (match2?.[1] ?? "");
+      return res + sep3 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4833,9 +4846,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code3 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code3);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -4855,7 +4868,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range3 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4875,7 +4888,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
+      scalar.range = range3;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -5157,12 +5170,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code3, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code3, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code3, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5324,12 +5337,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code3, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code3, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code3, message);
         };
         switch (token.type) {
           case "scalar":
@@ -5543,14 +5556,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5577,8 +5590,8 @@ var require_cst_visit = __commonJS({
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path8) {
-        const tok = item?.[field];
+      for (const [field2, index] of path8) {
+        const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index];
         } else
@@ -5588,8 +5601,8 @@ var require_cst_visit = __commonJS({
     };
     visit.parentCollection = (cst, path8) => {
       const parent = visit.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
-      const coll = parent?.[field];
+      const field2 = path8[path8.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -5598,11 +5611,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field of ["key", "value"]) {
-        const token = item[field];
+      for (const field2 of ["key", "value"]) {
+        const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5612,7 +5625,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item, path8);
         }
       }
@@ -5634,7 +5647,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5718,7 +5731,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar5;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6717,18 +6730,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6881,15 +6894,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -6918,14 +6931,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs, sep: [] });
+                map.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs);
+                this.stack.push(fs2);
               } else {
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7053,13 +7066,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs, sep: [] });
+                fc.items.push({ start: [], key: fs2, sep: [] });
               else if (it.sep)
-                this.stack.push(fs);
+                this.stack.push(fs2);
               else
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7083,13 +7096,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7367,6 +7380,10711 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/dockerfile-ast/lib/argument.js
+var require_argument = __commonJS({
+  "node_modules/dockerfile-ast/lib/argument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Argument = void 0;
+    var Argument = class {
+      constructor(value, range3) {
+        this.value = value;
+        this.range = range3;
+      }
+      toString() {
+        return this.value;
+      }
+      getRange() {
+        return this.range;
+      }
+      getValue() {
+        return this.value;
+      }
+      isAfter(position) {
+        if (this.range.end.line < position.line) {
+          return false;
+        }
+        return this.range.start.line > position.line ? true : this.range.start.character > position.character;
+      }
+      isBefore(position) {
+        if (this.range.start.line < position.line) {
+          return true;
+        }
+        return this.range.end.line > position.line ? false : this.range.end.character < position.character;
+      }
+    };
+    exports.Argument = Argument;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/jsonArgument.js
+var require_jsonArgument = __commonJS({
+  "node_modules/dockerfile-ast/lib/jsonArgument.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONArgument = void 0;
+    var argument_1 = require_argument();
+    var JSONArgument = class extends argument_1.Argument {
+      constructor(value, range3, jsonRange) {
+        super(value, range3);
+        this.jsonRange = jsonRange;
+      }
+      getJSONRange() {
+        return this.jsonRange;
+      }
+      getJSONValue() {
+        let value = super.getValue();
+        value = value.substring(1, value.length - 1);
+        return value;
+      }
+    };
+    exports.JSONArgument = JSONArgument;
+  }
+});
+
+// node_modules/vscode-languageserver-types/lib/esm/main.js
+var main_exports = {};
+__export(main_exports, {
+  AnnotatedTextEdit: () => AnnotatedTextEdit,
+  ApplyKind: () => ApplyKind,
+  ChangeAnnotation: () => ChangeAnnotation,
+  ChangeAnnotationIdentifier: () => ChangeAnnotationIdentifier,
+  CodeAction: () => CodeAction,
+  CodeActionContext: () => CodeActionContext,
+  CodeActionKind: () => CodeActionKind,
+  CodeActionTag: () => CodeActionTag,
+  CodeActionTriggerKind: () => CodeActionTriggerKind,
+  CodeDescription: () => CodeDescription,
+  CodeLens: () => CodeLens,
+  Color: () => Color,
+  ColorInformation: () => ColorInformation,
+  ColorPresentation: () => ColorPresentation,
+  Command: () => Command,
+  CompletionItem: () => CompletionItem,
+  CompletionItemKind: () => CompletionItemKind,
+  CompletionItemLabelDetails: () => CompletionItemLabelDetails,
+  CompletionItemTag: () => CompletionItemTag,
+  CompletionList: () => CompletionList,
+  CreateFile: () => CreateFile,
+  DeleteFile: () => DeleteFile,
+  Diagnostic: () => Diagnostic,
+  DiagnosticRelatedInformation: () => DiagnosticRelatedInformation,
+  DiagnosticSeverity: () => DiagnosticSeverity,
+  DiagnosticTag: () => DiagnosticTag,
+  DocumentHighlight: () => DocumentHighlight,
+  DocumentHighlightKind: () => DocumentHighlightKind,
+  DocumentLink: () => DocumentLink,
+  DocumentSymbol: () => DocumentSymbol,
+  DocumentUri: () => DocumentUri,
+  EOL: () => EOL,
+  FoldingRange: () => FoldingRange,
+  FoldingRangeKind: () => FoldingRangeKind,
+  FormattingOptions: () => FormattingOptions,
+  Hover: () => Hover,
+  InlayHint: () => InlayHint,
+  InlayHintKind: () => InlayHintKind,
+  InlayHintLabelPart: () => InlayHintLabelPart,
+  InlineCompletionContext: () => InlineCompletionContext,
+  InlineCompletionItem: () => InlineCompletionItem,
+  InlineCompletionList: () => InlineCompletionList,
+  InlineCompletionTriggerKind: () => InlineCompletionTriggerKind,
+  InlineValueContext: () => InlineValueContext,
+  InlineValueEvaluatableExpression: () => InlineValueEvaluatableExpression,
+  InlineValueText: () => InlineValueText,
+  InlineValueVariableLookup: () => InlineValueVariableLookup,
+  InsertReplaceEdit: () => InsertReplaceEdit,
+  InsertTextFormat: () => InsertTextFormat,
+  InsertTextMode: () => InsertTextMode,
+  LanguageKind: () => LanguageKind,
+  Location: () => Location,
+  LocationLink: () => LocationLink,
+  MarkedString: () => MarkedString,
+  MarkupContent: () => MarkupContent,
+  MarkupKind: () => MarkupKind,
+  OptionalVersionedTextDocumentIdentifier: () => OptionalVersionedTextDocumentIdentifier,
+  ParameterInformation: () => ParameterInformation,
+  Position: () => Position,
+  Range: () => Range,
+  RenameFile: () => RenameFile,
+  SelectedCompletionInfo: () => SelectedCompletionInfo,
+  SelectionRange: () => SelectionRange,
+  SemanticTokenModifiers: () => SemanticTokenModifiers,
+  SemanticTokenTypes: () => SemanticTokenTypes,
+  SemanticTokens: () => SemanticTokens,
+  SignatureInformation: () => SignatureInformation,
+  SnippetTextEdit: () => SnippetTextEdit,
+  StringValue: () => StringValue,
+  SymbolInformation: () => SymbolInformation,
+  SymbolKind: () => SymbolKind,
+  SymbolTag: () => SymbolTag,
+  TextDocument: () => TextDocument,
+  TextDocumentEdit: () => TextDocumentEdit,
+  TextDocumentIdentifier: () => TextDocumentIdentifier,
+  TextDocumentItem: () => TextDocumentItem,
+  TextEdit: () => TextEdit,
+  URI: () => URI,
+  VersionedTextDocumentIdentifier: () => VersionedTextDocumentIdentifier,
+  WorkspaceChange: () => WorkspaceChange,
+  WorkspaceEdit: () => WorkspaceEdit,
+  WorkspaceFolder: () => WorkspaceFolder,
+  WorkspaceSymbol: () => WorkspaceSymbol,
+  integer: () => integer,
+  uinteger: () => uinteger
+});
+var DocumentUri, URI, integer, uinteger, Position, Range, Location, LocationLink, Color, ColorInformation, ColorPresentation, FoldingRangeKind, FoldingRange, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, CodeDescription, Diagnostic, Command, TextEdit, ChangeAnnotation, ChangeAnnotationIdentifier, AnnotatedTextEdit, TextDocumentEdit, CreateFile, RenameFile, DeleteFile, WorkspaceEdit, TextEditChangeImpl, SnippetTextEdit, ChangeAnnotations, WorkspaceChange, TextDocumentIdentifier, VersionedTextDocumentIdentifier, OptionalVersionedTextDocumentIdentifier, LanguageKind, TextDocumentItem, MarkupKind, MarkupContent, CompletionItemKind, InsertTextFormat, CompletionItemTag, InsertReplaceEdit, InsertTextMode, ApplyKind, CompletionItemLabelDetails, CompletionItem, CompletionList, MarkedString, Hover, ParameterInformation, SignatureInformation, DocumentHighlightKind, DocumentHighlight, SymbolKind, SymbolTag, SymbolInformation, WorkspaceSymbol, DocumentSymbol, CodeActionKind, CodeActionTriggerKind, CodeActionContext, CodeActionTag, CodeAction, CodeLens, FormattingOptions, DocumentLink, SelectionRange, SemanticTokenTypes, SemanticTokenModifiers, SemanticTokens, InlineValueText, InlineValueVariableLookup, InlineValueEvaluatableExpression, InlineValueContext, InlayHintKind, InlayHintLabelPart, InlayHint, StringValue, InlineCompletionItem, InlineCompletionList, InlineCompletionTriggerKind, SelectedCompletionInfo, InlineCompletionContext, WorkspaceFolder, EOL, TextDocument, FullTextDocument, Is;
+var init_main = __esm({
+  "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
+    "use strict";
+    (function(DocumentUri2) {
+      function is(value) {
+        return typeof value === "string";
+      }
+      DocumentUri2.is = is;
+    })(DocumentUri || (DocumentUri = {}));
+    (function(URI2) {
+      function is(value) {
+        return typeof value === "string";
+      }
+      URI2.is = is;
+    })(URI || (URI = {}));
+    (function(integer2) {
+      integer2.MIN_VALUE = -2147483648;
+      integer2.MAX_VALUE = 2147483647;
+      function is(value) {
+        return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
+      }
+      integer2.is = is;
+    })(integer || (integer = {}));
+    (function(uinteger2) {
+      uinteger2.MIN_VALUE = 0;
+      uinteger2.MAX_VALUE = 2147483647;
+      function is(value) {
+        return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
+      }
+      uinteger2.is = is;
+    })(uinteger || (uinteger = {}));
+    (function(Position2) {
+      function create(line, character) {
+        if (line === Number.MAX_VALUE) {
+          line = uinteger.MAX_VALUE;
+        }
+        if (character === Number.MAX_VALUE) {
+          character = uinteger.MAX_VALUE;
+        }
+        return { line, character };
+      }
+      Position2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
+      }
+      Position2.is = is;
+    })(Position || (Position = {}));
+    (function(Range2) {
+      function create(one, two, three, four) {
+        if (Is.uinteger(one) && Is.uinteger(two) && Is.uinteger(three) && Is.uinteger(four)) {
+          return { start: Position.create(one, two), end: Position.create(three, four) };
+        } else if (Position.is(one) && Position.is(two)) {
+          return { start: one, end: two };
+        } else {
+          throw new Error(`Range#create called with invalid arguments[${one}, ${two}, ${three}, ${four}]`);
+        }
+      }
+      Range2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
+      }
+      Range2.is = is;
+    })(Range || (Range = {}));
+    (function(Location2) {
+      function create(uri, range3) {
+        return { uri, range: range3 };
+      }
+      Location2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
+      }
+      Location2.is = is;
+    })(Location || (Location = {}));
+    (function(LocationLink2) {
+      function create(targetUri, targetRange, targetSelectionRange, originSelectionRange) {
+        return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
+      }
+      LocationLink2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
+      }
+      LocationLink2.is = is;
+    })(LocationLink || (LocationLink = {}));
+    (function(Color2) {
+      function create(red, green, blue, alpha) {
+        return {
+          red,
+          green,
+          blue,
+          alpha
+        };
+      }
+      Color2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
+      }
+      Color2.is = is;
+    })(Color || (Color = {}));
+    (function(ColorInformation2) {
+      function create(range3, color) {
+        return {
+          range: range3,
+          color
+        };
+      }
+      ColorInformation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
+      }
+      ColorInformation2.is = is;
+    })(ColorInformation || (ColorInformation = {}));
+    (function(ColorPresentation2) {
+      function create(label, textEdit, additionalTextEdits) {
+        return {
+          label,
+          textEdit,
+          additionalTextEdits
+        };
+      }
+      ColorPresentation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
+      }
+      ColorPresentation2.is = is;
+    })(ColorPresentation || (ColorPresentation = {}));
+    (function(FoldingRangeKind2) {
+      FoldingRangeKind2.Comment = "comment";
+      FoldingRangeKind2.Imports = "imports";
+      FoldingRangeKind2.Region = "region";
+    })(FoldingRangeKind || (FoldingRangeKind = {}));
+    (function(FoldingRange2) {
+      function create(startLine, endLine, startCharacter, endCharacter, kind, collapsedText) {
+        const result = {
+          startLine,
+          endLine
+        };
+        if (Is.defined(startCharacter)) {
+          result.startCharacter = startCharacter;
+        }
+        if (Is.defined(endCharacter)) {
+          result.endCharacter = endCharacter;
+        }
+        if (Is.defined(kind)) {
+          result.kind = kind;
+        }
+        if (Is.defined(collapsedText)) {
+          result.collapsedText = collapsedText;
+        }
+        return result;
+      }
+      FoldingRange2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
+      }
+      FoldingRange2.is = is;
+    })(FoldingRange || (FoldingRange = {}));
+    (function(DiagnosticRelatedInformation2) {
+      function create(location2, message) {
+        return {
+          location: location2,
+          message
+        };
+      }
+      DiagnosticRelatedInformation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
+      }
+      DiagnosticRelatedInformation2.is = is;
+    })(DiagnosticRelatedInformation || (DiagnosticRelatedInformation = {}));
+    (function(DiagnosticSeverity2) {
+      DiagnosticSeverity2.Error = 1;
+      DiagnosticSeverity2.Warning = 2;
+      DiagnosticSeverity2.Information = 3;
+      DiagnosticSeverity2.Hint = 4;
+    })(DiagnosticSeverity || (DiagnosticSeverity = {}));
+    (function(DiagnosticTag2) {
+      DiagnosticTag2.Unnecessary = 1;
+      DiagnosticTag2.Deprecated = 2;
+    })(DiagnosticTag || (DiagnosticTag = {}));
+    (function(CodeDescription2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.href);
+      }
+      CodeDescription2.is = is;
+    })(CodeDescription || (CodeDescription = {}));
+    (function(Diagnostic2) {
+      function create(range3, message, severity, code3, source, relatedInformation) {
+        const result = { range: range3, message };
+        if (Is.defined(severity)) {
+          result.severity = severity;
+        }
+        if (Is.defined(code3)) {
+          result.code = code3;
+        }
+        if (Is.defined(source)) {
+          result.source = source;
+        }
+        if (Is.defined(relatedInformation)) {
+          result.relatedInformation = relatedInformation;
+        }
+        return result;
+      }
+      Diagnostic2.create = create;
+      function is(value) {
+        var _a;
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
+      }
+      Diagnostic2.is = is;
+      function is3_17(value) {
+        return Is.string(value.message);
+      }
+      Diagnostic2.is3_17 = is3_17;
+      function getMessageString(diagnostic) {
+        if (Is.string(diagnostic.message)) {
+          return diagnostic.message;
+        } else if (MarkupContent.is(diagnostic.message)) {
+          return diagnostic.message.value;
+        } else {
+          throw new Error(`Unknown message type ${typeof diagnostic.message}`);
+        }
+      }
+      Diagnostic2.getMessageString = getMessageString;
+    })(Diagnostic || (Diagnostic = {}));
+    (function(Command2) {
+      function create(title, command, ...args) {
+        const result = { title, command };
+        if (Is.defined(args) && args.length > 0) {
+          result.arguments = args;
+        }
+        return result;
+      }
+      Command2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
+      }
+      Command2.is = is;
+    })(Command || (Command = {}));
+    (function(TextEdit2) {
+      function replace(range3, newText) {
+        return { range: range3, newText };
+      }
+      TextEdit2.replace = replace;
+      function insert(position, newText) {
+        return { range: { start: position, end: position }, newText };
+      }
+      TextEdit2.insert = insert;
+      function del(range3) {
+        return { range: range3, newText: "" };
+      }
+      TextEdit2.del = del;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
+      }
+      TextEdit2.is = is;
+    })(TextEdit || (TextEdit = {}));
+    (function(ChangeAnnotation2) {
+      function create(label, needsConfirmation, description) {
+        const result = { label };
+        if (needsConfirmation !== void 0) {
+          result.needsConfirmation = needsConfirmation;
+        }
+        if (description !== void 0) {
+          result.description = description;
+        }
+        return result;
+      }
+      ChangeAnnotation2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+      }
+      ChangeAnnotation2.is = is;
+    })(ChangeAnnotation || (ChangeAnnotation = {}));
+    (function(ChangeAnnotationIdentifier2) {
+      function is(value) {
+        const candidate = value;
+        return Is.string(candidate);
+      }
+      ChangeAnnotationIdentifier2.is = is;
+    })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
+    (function(AnnotatedTextEdit2) {
+      function replace(range3, newText, annotation) {
+        return { range: range3, newText, annotationId: annotation };
+      }
+      AnnotatedTextEdit2.replace = replace;
+      function insert(position, newText, annotation) {
+        return { range: { start: position, end: position }, newText, annotationId: annotation };
+      }
+      AnnotatedTextEdit2.insert = insert;
+      function del(range3, annotation) {
+        return { range: range3, newText: "", annotationId: annotation };
+      }
+      AnnotatedTextEdit2.del = del;
+      function is(value) {
+        const candidate = value;
+        return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      AnnotatedTextEdit2.is = is;
+    })(AnnotatedTextEdit || (AnnotatedTextEdit = {}));
+    (function(TextDocumentEdit2) {
+      function create(textDocument, edits) {
+        return { textDocument, edits };
+      }
+      TextDocumentEdit2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
+      }
+      TextDocumentEdit2.is = is;
+    })(TextDocumentEdit || (TextDocumentEdit = {}));
+    (function(CreateFile2) {
+      function create(uri, options, annotation) {
+        const result = {
+          kind: "create",
+          uri
+        };
+        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      CreateFile2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      CreateFile2.is = is;
+    })(CreateFile || (CreateFile = {}));
+    (function(RenameFile2) {
+      function create(oldUri, newUri, options, annotation) {
+        const result = {
+          kind: "rename",
+          oldUri,
+          newUri
+        };
+        if (options !== void 0 && (options.overwrite !== void 0 || options.ignoreIfExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      RenameFile2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      RenameFile2.is = is;
+    })(RenameFile || (RenameFile = {}));
+    (function(DeleteFile2) {
+      function create(uri, options, annotation) {
+        const result = {
+          kind: "delete",
+          uri
+        };
+        if (options !== void 0 && (options.recursive !== void 0 || options.ignoreIfNotExists !== void 0)) {
+          result.options = options;
+        }
+        if (annotation !== void 0) {
+          result.annotationId = annotation;
+        }
+        return result;
+      }
+      DeleteFile2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
+      }
+      DeleteFile2.is = is;
+    })(DeleteFile || (DeleteFile = {}));
+    (function(WorkspaceEdit2) {
+      function is(value) {
+        const candidate = value;
+        return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
+          if (Is.string(change.kind)) {
+            return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
+          } else {
+            return TextDocumentEdit.is(change);
+          }
+        }));
+      }
+      WorkspaceEdit2.is = is;
+    })(WorkspaceEdit || (WorkspaceEdit = {}));
+    TextEditChangeImpl = class {
+      constructor(edits, changeAnnotations) {
+        this.edits = edits;
+        this.changeAnnotations = changeAnnotations;
+      }
+      insert(position, newText, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.insert(position, newText);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.insert(position, newText, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.insert(position, newText, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      replace(range3, newText, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.replace(range3, newText);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.replace(range3, newText, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.replace(range3, newText, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      delete(range3, annotation) {
+        let edit;
+        let id;
+        if (annotation === void 0) {
+          edit = TextEdit.del(range3);
+        } else if (ChangeAnnotationIdentifier.is(annotation)) {
+          id = annotation;
+          edit = AnnotatedTextEdit.del(range3, annotation);
+        } else {
+          this.assertChangeAnnotations(this.changeAnnotations);
+          id = this.changeAnnotations.manage(annotation);
+          edit = AnnotatedTextEdit.del(range3, id);
+        }
+        this.edits.push(edit);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      add(edit) {
+        this.edits.push(edit);
+      }
+      all() {
+        return this.edits;
+      }
+      clear() {
+        this.edits.splice(0, this.edits.length);
+      }
+      assertChangeAnnotations(value) {
+        if (value === void 0) {
+          throw new Error(`Text edit change is not configured to manage change annotations.`);
+        }
+      }
+    };
+    (function(SnippetTextEdit2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
+      }
+      SnippetTextEdit2.is = is;
+    })(SnippetTextEdit || (SnippetTextEdit = {}));
+    ChangeAnnotations = class {
+      constructor(annotations) {
+        this._annotations = annotations === void 0 ? /* @__PURE__ */ Object.create(null) : annotations;
+        this._counter = 0;
+        this._size = 0;
+      }
+      all() {
+        return this._annotations;
+      }
+      get size() {
+        return this._size;
+      }
+      manage(idOrAnnotation, annotation) {
+        let id;
+        if (ChangeAnnotationIdentifier.is(idOrAnnotation)) {
+          id = idOrAnnotation;
+        } else {
+          id = this.nextId();
+          annotation = idOrAnnotation;
+        }
+        if (this._annotations[id] !== void 0) {
+          throw new Error(`Id ${id} is already in use.`);
+        }
+        if (annotation === void 0) {
+          throw new Error(`No annotation provided for id ${id}`);
+        }
+        this._annotations[id] = annotation;
+        this._size++;
+        return id;
+      }
+      nextId() {
+        this._counter++;
+        return this._counter.toString();
+      }
+    };
+    WorkspaceChange = class {
+      constructor(workspaceEdit) {
+        this._textEditChanges = /* @__PURE__ */ Object.create(null);
+        if (workspaceEdit !== void 0) {
+          this._workspaceEdit = workspaceEdit;
+          if (workspaceEdit.documentChanges) {
+            this._changeAnnotations = new ChangeAnnotations(workspaceEdit.changeAnnotations);
+            workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+            workspaceEdit.documentChanges.forEach((change) => {
+              if (TextDocumentEdit.is(change)) {
+                const textEditChange = new TextEditChangeImpl(change.edits, this._changeAnnotations);
+                this._textEditChanges[change.textDocument.uri] = textEditChange;
+              }
+            });
+          } else if (workspaceEdit.changes) {
+            Object.keys(workspaceEdit.changes).forEach((key) => {
+              const textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
+              this._textEditChanges[key] = textEditChange;
+            });
+          }
+        } else {
+          this._workspaceEdit = {};
+        }
+      }
+      /**
+       * Returns the underlying {@link WorkspaceEdit} literal
+       * use to be returned from a workspace edit operation like rename.
+       */
+      get edit() {
+        this.initDocumentChanges();
+        if (this._changeAnnotations !== void 0) {
+          if (this._changeAnnotations.size === 0) {
+            this._workspaceEdit.changeAnnotations = void 0;
+          } else {
+            this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+          }
+        }
+        return this._workspaceEdit;
+      }
+      getTextEditChange(key) {
+        if (OptionalVersionedTextDocumentIdentifier.is(key)) {
+          this.initDocumentChanges();
+          if (this._workspaceEdit.documentChanges === void 0) {
+            throw new Error("Workspace edit is not configured for document changes.");
+          }
+          const textDocument = { uri: key.uri, version: key.version };
+          let result = this._textEditChanges[textDocument.uri];
+          if (!result) {
+            const edits = [];
+            const textDocumentEdit = {
+              textDocument,
+              edits
+            };
+            this._workspaceEdit.documentChanges.push(textDocumentEdit);
+            result = new TextEditChangeImpl(edits, this._changeAnnotations);
+            this._textEditChanges[textDocument.uri] = result;
+          }
+          return result;
+        } else {
+          this.initChanges();
+          if (this._workspaceEdit.changes === void 0) {
+            throw new Error("Workspace edit is not configured for normal text edit changes.");
+          }
+          let result = this._textEditChanges[key];
+          if (!result) {
+            const edits = [];
+            this._workspaceEdit.changes[key] = edits;
+            result = new TextEditChangeImpl(edits);
+            this._textEditChanges[key] = result;
+          }
+          return result;
+        }
+      }
+      initDocumentChanges() {
+        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+          this._changeAnnotations = new ChangeAnnotations();
+          this._workspaceEdit.documentChanges = [];
+          this._workspaceEdit.changeAnnotations = this._changeAnnotations.all();
+        }
+      }
+      initChanges() {
+        if (this._workspaceEdit.documentChanges === void 0 && this._workspaceEdit.changes === void 0) {
+          this._workspaceEdit.changes = /* @__PURE__ */ Object.create(null);
+        }
+      }
+      createFile(uri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = CreateFile.create(uri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = CreateFile.create(uri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      renameFile(oldUri, newUri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = RenameFile.create(oldUri, newUri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = RenameFile.create(oldUri, newUri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+      deleteFile(uri, optionsOrAnnotation, options) {
+        this.initDocumentChanges();
+        if (this._workspaceEdit.documentChanges === void 0) {
+          throw new Error("Workspace edit is not configured for document changes.");
+        }
+        let annotation;
+        if (ChangeAnnotation.is(optionsOrAnnotation) || ChangeAnnotationIdentifier.is(optionsOrAnnotation)) {
+          annotation = optionsOrAnnotation;
+        } else {
+          options = optionsOrAnnotation;
+        }
+        let operation;
+        let id;
+        if (annotation === void 0) {
+          operation = DeleteFile.create(uri, options);
+        } else {
+          id = ChangeAnnotationIdentifier.is(annotation) ? annotation : this._changeAnnotations.manage(annotation);
+          operation = DeleteFile.create(uri, options, id);
+        }
+        this._workspaceEdit.documentChanges.push(operation);
+        if (id !== void 0) {
+          return id;
+        }
+      }
+    };
+    (function(TextDocumentIdentifier2) {
+      function create(uri) {
+        return { uri };
+      }
+      TextDocumentIdentifier2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri);
+      }
+      TextDocumentIdentifier2.is = is;
+    })(TextDocumentIdentifier || (TextDocumentIdentifier = {}));
+    (function(VersionedTextDocumentIdentifier2) {
+      function create(uri, version) {
+        return { uri, version };
+      }
+      VersionedTextDocumentIdentifier2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
+      }
+      VersionedTextDocumentIdentifier2.is = is;
+    })(VersionedTextDocumentIdentifier || (VersionedTextDocumentIdentifier = {}));
+    (function(OptionalVersionedTextDocumentIdentifier2) {
+      function create(uri, version) {
+        return { uri, version };
+      }
+      OptionalVersionedTextDocumentIdentifier2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
+      }
+      OptionalVersionedTextDocumentIdentifier2.is = is;
+    })(OptionalVersionedTextDocumentIdentifier || (OptionalVersionedTextDocumentIdentifier = {}));
+    (function(LanguageKind2) {
+      LanguageKind2.ABAP = "abap";
+      LanguageKind2.WindowsBat = "bat";
+      LanguageKind2.BibTeX = "bibtex";
+      LanguageKind2.Clojure = "clojure";
+      LanguageKind2.Coffeescript = "coffeescript";
+      LanguageKind2.C = "c";
+      LanguageKind2.CPP = "cpp";
+      LanguageKind2.CSharp = "csharp";
+      LanguageKind2.CSS = "css";
+      LanguageKind2.D = "d";
+      LanguageKind2.Delphi = "pascal";
+      LanguageKind2.Diff = "diff";
+      LanguageKind2.Dart = "dart";
+      LanguageKind2.Dockerfile = "dockerfile";
+      LanguageKind2.Elixir = "elixir";
+      LanguageKind2.Erlang = "erlang";
+      LanguageKind2.FSharp = "fsharp";
+      LanguageKind2.GitCommit = "git-commit";
+      LanguageKind2.GitRebase = "git-rebase";
+      LanguageKind2.Go = "go";
+      LanguageKind2.Groovy = "groovy";
+      LanguageKind2.Handlebars = "handlebars";
+      LanguageKind2.Haskell = "haskell";
+      LanguageKind2.HTML = "html";
+      LanguageKind2.Ini = "ini";
+      LanguageKind2.Java = "java";
+      LanguageKind2.JavaScript = "javascript";
+      LanguageKind2.JavaScriptReact = "javascriptreact";
+      LanguageKind2.JSON = "json";
+      LanguageKind2.LaTeX = "latex";
+      LanguageKind2.Less = "less";
+      LanguageKind2.Lua = "lua";
+      LanguageKind2.Makefile = "makefile";
+      LanguageKind2.Markdown = "markdown";
+      LanguageKind2.ObjectiveC = "objective-c";
+      LanguageKind2.ObjectiveCPP = "objective-cpp";
+      LanguageKind2.Pascal = "pascal";
+      LanguageKind2.Perl = "perl";
+      LanguageKind2.Perl6 = "perl6";
+      LanguageKind2.PHP = "php";
+      LanguageKind2.Plaintext = "plaintext";
+      LanguageKind2.Powershell = "powershell";
+      LanguageKind2.Pug = "jade";
+      LanguageKind2.Python = "python";
+      LanguageKind2.R = "r";
+      LanguageKind2.Razor = "razor";
+      LanguageKind2.Ruby = "ruby";
+      LanguageKind2.Rust = "rust";
+      LanguageKind2.SCSS = "scss";
+      LanguageKind2.SASS = "sass";
+      LanguageKind2.Scala = "scala";
+      LanguageKind2.ShaderLab = "shaderlab";
+      LanguageKind2.ShellScript = "shellscript";
+      LanguageKind2.SQL = "sql";
+      LanguageKind2.Swift = "swift";
+      LanguageKind2.TypeScript = "typescript";
+      LanguageKind2.TypeScriptReact = "typescriptreact";
+      LanguageKind2.TeX = "tex";
+      LanguageKind2.VisualBasic = "vb";
+      LanguageKind2.XML = "xml";
+      LanguageKind2.XSL = "xsl";
+      LanguageKind2.YAML = "yaml";
+    })(LanguageKind || (LanguageKind = {}));
+    (function(TextDocumentItem2) {
+      function create(uri, languageId, version, text2) {
+        return { uri, languageId, version, text: text2 };
+      }
+      TextDocumentItem2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
+      }
+      TextDocumentItem2.is = is;
+    })(TextDocumentItem || (TextDocumentItem = {}));
+    (function(MarkupKind2) {
+      MarkupKind2.PlainText = "plaintext";
+      MarkupKind2.Markdown = "markdown";
+      function is(value) {
+        const candidate = value;
+        return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
+      }
+      MarkupKind2.is = is;
+    })(MarkupKind || (MarkupKind = {}));
+    (function(MarkupContent2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+      }
+      MarkupContent2.is = is;
+    })(MarkupContent || (MarkupContent = {}));
+    (function(CompletionItemKind2) {
+      CompletionItemKind2.Text = 1;
+      CompletionItemKind2.Method = 2;
+      CompletionItemKind2.Function = 3;
+      CompletionItemKind2.Constructor = 4;
+      CompletionItemKind2.Field = 5;
+      CompletionItemKind2.Variable = 6;
+      CompletionItemKind2.Class = 7;
+      CompletionItemKind2.Interface = 8;
+      CompletionItemKind2.Module = 9;
+      CompletionItemKind2.Property = 10;
+      CompletionItemKind2.Unit = 11;
+      CompletionItemKind2.Value = 12;
+      CompletionItemKind2.Enum = 13;
+      CompletionItemKind2.Keyword = 14;
+      CompletionItemKind2.Snippet = 15;
+      CompletionItemKind2.Color = 16;
+      CompletionItemKind2.File = 17;
+      CompletionItemKind2.Reference = 18;
+      CompletionItemKind2.Folder = 19;
+      CompletionItemKind2.EnumMember = 20;
+      CompletionItemKind2.Constant = 21;
+      CompletionItemKind2.Struct = 22;
+      CompletionItemKind2.Event = 23;
+      CompletionItemKind2.Operator = 24;
+      CompletionItemKind2.TypeParameter = 25;
+    })(CompletionItemKind || (CompletionItemKind = {}));
+    (function(InsertTextFormat2) {
+      InsertTextFormat2.PlainText = 1;
+      InsertTextFormat2.Snippet = 2;
+    })(InsertTextFormat || (InsertTextFormat = {}));
+    (function(CompletionItemTag2) {
+      CompletionItemTag2.Deprecated = 1;
+    })(CompletionItemTag || (CompletionItemTag = {}));
+    (function(InsertReplaceEdit2) {
+      function create(newText, insert, replace) {
+        return { newText, insert, replace };
+      }
+      InsertReplaceEdit2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
+      }
+      InsertReplaceEdit2.is = is;
+    })(InsertReplaceEdit || (InsertReplaceEdit = {}));
+    (function(InsertTextMode2) {
+      InsertTextMode2.asIs = 1;
+      InsertTextMode2.adjustIndentation = 2;
+    })(InsertTextMode || (InsertTextMode = {}));
+    (function(ApplyKind2) {
+      ApplyKind2.Replace = 1;
+      ApplyKind2.Merge = 2;
+    })(ApplyKind || (ApplyKind = {}));
+    (function(CompletionItemLabelDetails2) {
+      function is(value) {
+        const candidate = value;
+        return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
+      }
+      CompletionItemLabelDetails2.is = is;
+    })(CompletionItemLabelDetails || (CompletionItemLabelDetails = {}));
+    (function(CompletionItem2) {
+      function create(label) {
+        return { label };
+      }
+      CompletionItem2.create = create;
+    })(CompletionItem || (CompletionItem = {}));
+    (function(CompletionList2) {
+      function create(items, isIncomplete) {
+        return { items: items ? items : [], isIncomplete: !!isIncomplete };
+      }
+      CompletionList2.create = create;
+    })(CompletionList || (CompletionList = {}));
+    (function(MarkedString2) {
+      function fromPlainText(plainText) {
+        return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
+      }
+      MarkedString2.fromPlainText = fromPlainText;
+      function is(value) {
+        const candidate = value;
+        return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
+      }
+      MarkedString2.is = is;
+    })(MarkedString || (MarkedString = {}));
+    (function(Hover2) {
+      function is(value) {
+        const candidate = value;
+        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
+      }
+      Hover2.is = is;
+    })(Hover || (Hover = {}));
+    (function(ParameterInformation2) {
+      function create(label, documentation) {
+        return documentation ? { label, documentation } : { label };
+      }
+      ParameterInformation2.create = create;
+    })(ParameterInformation || (ParameterInformation = {}));
+    (function(SignatureInformation2) {
+      function create(label, documentation, ...parameters) {
+        const result = { label };
+        if (Is.defined(documentation)) {
+          result.documentation = documentation;
+        }
+        if (Is.defined(parameters)) {
+          result.parameters = parameters;
+        } else {
+          result.parameters = [];
+        }
+        return result;
+      }
+      SignatureInformation2.create = create;
+    })(SignatureInformation || (SignatureInformation = {}));
+    (function(DocumentHighlightKind2) {
+      DocumentHighlightKind2.Text = 1;
+      DocumentHighlightKind2.Read = 2;
+      DocumentHighlightKind2.Write = 3;
+    })(DocumentHighlightKind || (DocumentHighlightKind = {}));
+    (function(DocumentHighlight2) {
+      function create(range3, kind) {
+        const result = { range: range3 };
+        if (Is.number(kind)) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      DocumentHighlight2.create = create;
+    })(DocumentHighlight || (DocumentHighlight = {}));
+    (function(SymbolKind2) {
+      SymbolKind2.File = 1;
+      SymbolKind2.Module = 2;
+      SymbolKind2.Namespace = 3;
+      SymbolKind2.Package = 4;
+      SymbolKind2.Class = 5;
+      SymbolKind2.Method = 6;
+      SymbolKind2.Property = 7;
+      SymbolKind2.Field = 8;
+      SymbolKind2.Constructor = 9;
+      SymbolKind2.Enum = 10;
+      SymbolKind2.Interface = 11;
+      SymbolKind2.Function = 12;
+      SymbolKind2.Variable = 13;
+      SymbolKind2.Constant = 14;
+      SymbolKind2.String = 15;
+      SymbolKind2.Number = 16;
+      SymbolKind2.Boolean = 17;
+      SymbolKind2.Array = 18;
+      SymbolKind2.Object = 19;
+      SymbolKind2.Key = 20;
+      SymbolKind2.Null = 21;
+      SymbolKind2.EnumMember = 22;
+      SymbolKind2.Struct = 23;
+      SymbolKind2.Event = 24;
+      SymbolKind2.Operator = 25;
+      SymbolKind2.TypeParameter = 26;
+    })(SymbolKind || (SymbolKind = {}));
+    (function(SymbolTag2) {
+      SymbolTag2.Deprecated = 1;
+    })(SymbolTag || (SymbolTag = {}));
+    (function(SymbolInformation2) {
+      function create(name, kind, range3, uri, containerName) {
+        const result = {
+          name,
+          kind,
+          location: { uri, range: range3 }
+        };
+        if (containerName) {
+          result.containerName = containerName;
+        }
+        return result;
+      }
+      SymbolInformation2.create = create;
+    })(SymbolInformation || (SymbolInformation = {}));
+    (function(WorkspaceSymbol2) {
+      function create(name, kind, uri, range3) {
+        return range3 !== void 0 ? { name, kind, location: { uri, range: range3 } } : { name, kind, location: { uri } };
+      }
+      WorkspaceSymbol2.create = create;
+    })(WorkspaceSymbol || (WorkspaceSymbol = {}));
+    (function(DocumentSymbol2) {
+      function create(name, detail, kind, range3, selectionRange, children) {
+        const result = {
+          name,
+          detail,
+          kind,
+          range: range3,
+          selectionRange
+        };
+        if (children !== void 0) {
+          result.children = children;
+        }
+        return result;
+      }
+      DocumentSymbol2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
+      }
+      DocumentSymbol2.is = is;
+    })(DocumentSymbol || (DocumentSymbol = {}));
+    (function(CodeActionKind2) {
+      CodeActionKind2.Empty = "";
+      CodeActionKind2.QuickFix = "quickfix";
+      CodeActionKind2.Refactor = "refactor";
+      CodeActionKind2.RefactorExtract = "refactor.extract";
+      CodeActionKind2.RefactorInline = "refactor.inline";
+      CodeActionKind2.RefactorMove = "refactor.move";
+      CodeActionKind2.RefactorRewrite = "refactor.rewrite";
+      CodeActionKind2.Source = "source";
+      CodeActionKind2.SourceOrganizeImports = "source.organizeImports";
+      CodeActionKind2.SourceFixAll = "source.fixAll";
+      CodeActionKind2.Notebook = "notebook";
+    })(CodeActionKind || (CodeActionKind = {}));
+    (function(CodeActionTriggerKind2) {
+      CodeActionTriggerKind2.Invoked = 1;
+      CodeActionTriggerKind2.Automatic = 2;
+    })(CodeActionTriggerKind || (CodeActionTriggerKind = {}));
+    (function(CodeActionContext2) {
+      function create(diagnostics, only, triggerKind) {
+        const result = { diagnostics };
+        if (only !== void 0 && only !== null) {
+          result.only = only;
+        }
+        if (triggerKind !== void 0 && triggerKind !== null) {
+          result.triggerKind = triggerKind;
+        }
+        return result;
+      }
+      CodeActionContext2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
+      }
+      CodeActionContext2.is = is;
+    })(CodeActionContext || (CodeActionContext = {}));
+    (function(CodeActionTag2) {
+      CodeActionTag2.LLMGenerated = 1;
+      function is(value) {
+        return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
+      }
+      CodeActionTag2.is = is;
+    })(CodeActionTag || (CodeActionTag = {}));
+    (function(CodeAction2) {
+      function create(title, kindOrCommandOrEdit, kind) {
+        const result = { title };
+        let checkKind = true;
+        if (typeof kindOrCommandOrEdit === "string") {
+          checkKind = false;
+          result.kind = kindOrCommandOrEdit;
+        } else if (Command.is(kindOrCommandOrEdit)) {
+          result.command = kindOrCommandOrEdit;
+        } else {
+          result.edit = kindOrCommandOrEdit;
+        }
+        if (checkKind && kind !== void 0) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      CodeAction2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
+      }
+      CodeAction2.is = is;
+    })(CodeAction || (CodeAction = {}));
+    (function(CodeLens2) {
+      function create(range3, data) {
+        const result = { range: range3 };
+        if (Is.defined(data)) {
+          result.data = data;
+        }
+        return result;
+      }
+      CodeLens2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command.is(candidate.command));
+      }
+      CodeLens2.is = is;
+    })(CodeLens || (CodeLens = {}));
+    (function(FormattingOptions2) {
+      function create(tabSize, insertSpaces) {
+        return { tabSize, insertSpaces };
+      }
+      FormattingOptions2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
+      }
+      FormattingOptions2.is = is;
+    })(FormattingOptions || (FormattingOptions = {}));
+    (function(DocumentLink2) {
+      function create(range3, target, data) {
+        return { range: range3, target, data };
+      }
+      DocumentLink2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
+      }
+      DocumentLink2.is = is;
+    })(DocumentLink || (DocumentLink = {}));
+    (function(SelectionRange2) {
+      function create(range3, parent) {
+        return { range: range3, parent };
+      }
+      SelectionRange2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
+      }
+      SelectionRange2.is = is;
+    })(SelectionRange || (SelectionRange = {}));
+    (function(SemanticTokenTypes2) {
+      SemanticTokenTypes2["namespace"] = "namespace";
+      SemanticTokenTypes2["type"] = "type";
+      SemanticTokenTypes2["class"] = "class";
+      SemanticTokenTypes2["enum"] = "enum";
+      SemanticTokenTypes2["interface"] = "interface";
+      SemanticTokenTypes2["struct"] = "struct";
+      SemanticTokenTypes2["typeParameter"] = "typeParameter";
+      SemanticTokenTypes2["parameter"] = "parameter";
+      SemanticTokenTypes2["variable"] = "variable";
+      SemanticTokenTypes2["property"] = "property";
+      SemanticTokenTypes2["enumMember"] = "enumMember";
+      SemanticTokenTypes2["event"] = "event";
+      SemanticTokenTypes2["function"] = "function";
+      SemanticTokenTypes2["method"] = "method";
+      SemanticTokenTypes2["macro"] = "macro";
+      SemanticTokenTypes2["keyword"] = "keyword";
+      SemanticTokenTypes2["modifier"] = "modifier";
+      SemanticTokenTypes2["comment"] = "comment";
+      SemanticTokenTypes2["string"] = "string";
+      SemanticTokenTypes2["number"] = "number";
+      SemanticTokenTypes2["regexp"] = "regexp";
+      SemanticTokenTypes2["operator"] = "operator";
+      SemanticTokenTypes2["decorator"] = "decorator";
+      SemanticTokenTypes2["label"] = "label";
+    })(SemanticTokenTypes || (SemanticTokenTypes = {}));
+    (function(SemanticTokenModifiers2) {
+      SemanticTokenModifiers2["declaration"] = "declaration";
+      SemanticTokenModifiers2["definition"] = "definition";
+      SemanticTokenModifiers2["readonly"] = "readonly";
+      SemanticTokenModifiers2["static"] = "static";
+      SemanticTokenModifiers2["deprecated"] = "deprecated";
+      SemanticTokenModifiers2["abstract"] = "abstract";
+      SemanticTokenModifiers2["async"] = "async";
+      SemanticTokenModifiers2["modification"] = "modification";
+      SemanticTokenModifiers2["documentation"] = "documentation";
+      SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
+    })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
+    (function(SemanticTokens2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
+      }
+      SemanticTokens2.is = is;
+    })(SemanticTokens || (SemanticTokens = {}));
+    (function(InlineValueText2) {
+      function create(range3, text2) {
+        return { range: range3, text: text2 };
+      }
+      InlineValueText2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
+      }
+      InlineValueText2.is = is;
+    })(InlineValueText || (InlineValueText = {}));
+    (function(InlineValueVariableLookup2) {
+      function create(range3, variableName, caseSensitiveLookup) {
+        return { range: range3, variableName, caseSensitiveLookup };
+      }
+      InlineValueVariableLookup2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
+      }
+      InlineValueVariableLookup2.is = is;
+    })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
+    (function(InlineValueEvaluatableExpression2) {
+      function create(range3, expression) {
+        return { range: range3, expression };
+      }
+      InlineValueEvaluatableExpression2.create = create;
+      function is(value) {
+        const candidate = value;
+        return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
+      }
+      InlineValueEvaluatableExpression2.is = is;
+    })(InlineValueEvaluatableExpression || (InlineValueEvaluatableExpression = {}));
+    (function(InlineValueContext2) {
+      function create(frameId, stoppedLocation) {
+        return { frameId, stoppedLocation };
+      }
+      InlineValueContext2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Range.is(value.stoppedLocation);
+      }
+      InlineValueContext2.is = is;
+    })(InlineValueContext || (InlineValueContext = {}));
+    (function(InlayHintKind2) {
+      InlayHintKind2.Type = 1;
+      InlayHintKind2.Parameter = 2;
+      function is(value) {
+        return value === 1 || value === 2;
+      }
+      InlayHintKind2.is = is;
+    })(InlayHintKind || (InlayHintKind = {}));
+    (function(InlayHintLabelPart2) {
+      function create(value) {
+        return { value };
+      }
+      InlayHintLabelPart2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command.is(candidate.command));
+      }
+      InlayHintLabelPart2.is = is;
+    })(InlayHintLabelPart || (InlayHintLabelPart = {}));
+    (function(InlayHint2) {
+      function create(position, label, kind) {
+        const result = { position, label };
+        if (kind !== void 0) {
+          result.kind = kind;
+        }
+        return result;
+      }
+      InlayHint2.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
+      }
+      InlayHint2.is = is;
+    })(InlayHint || (InlayHint = {}));
+    (function(StringValue2) {
+      function createSnippet(value) {
+        return { kind: "snippet", value };
+      }
+      StringValue2.createSnippet = createSnippet;
+      function isSnippet(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
+      }
+      StringValue2.isSnippet = isSnippet;
+    })(StringValue || (StringValue = {}));
+    (function(InlineCompletionItem2) {
+      function create(insertText, filterText, range3, command) {
+        return { insertText, filterText, range: range3, command };
+      }
+      InlineCompletionItem2.create = create;
+    })(InlineCompletionItem || (InlineCompletionItem = {}));
+    (function(InlineCompletionList2) {
+      function create(items) {
+        return { items };
+      }
+      InlineCompletionList2.create = create;
+    })(InlineCompletionList || (InlineCompletionList = {}));
+    (function(InlineCompletionTriggerKind2) {
+      InlineCompletionTriggerKind2.Invoked = 1;
+      InlineCompletionTriggerKind2.Automatic = 2;
+    })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
+    (function(SelectedCompletionInfo2) {
+      function create(range3, text2) {
+        return { range: range3, text: text2 };
+      }
+      SelectedCompletionInfo2.create = create;
+    })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
+    (function(InlineCompletionContext2) {
+      function create(triggerKind, selectedCompletionInfo) {
+        return { triggerKind, selectedCompletionInfo };
+      }
+      InlineCompletionContext2.create = create;
+    })(InlineCompletionContext || (InlineCompletionContext = {}));
+    (function(WorkspaceFolder2) {
+      function is(value) {
+        const candidate = value;
+        return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
+      }
+      WorkspaceFolder2.is = is;
+    })(WorkspaceFolder || (WorkspaceFolder = {}));
+    EOL = ["\n", "\r\n", "\r"];
+    (function(TextDocument3) {
+      function create(uri, languageId, version, content) {
+        return new FullTextDocument(uri, languageId, version, content);
+      }
+      TextDocument3.create = create;
+      function is(value) {
+        const candidate = value;
+        return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
+      }
+      TextDocument3.is = is;
+      function applyEdits(document, edits) {
+        let text2 = document.getText();
+        const sortedEdits = mergeSort2(edits, (a, b) => {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
+            return a.range.start.character - b.range.start.character;
+          }
+          return diff;
+        });
+        let lastModifiedOffset = text2.length;
+        for (let i = sortedEdits.length - 1; i >= 0; i--) {
+          const e = sortedEdits[i];
+          const startOffset = document.offsetAt(e.range.start);
+          const endOffset = document.offsetAt(e.range.end);
+          if (endOffset <= lastModifiedOffset) {
+            text2 = text2.substring(0, startOffset) + e.newText + text2.substring(endOffset, text2.length);
+          } else {
+            throw new Error("Overlapping edit");
+          }
+          lastModifiedOffset = startOffset;
+        }
+        return text2;
+      }
+      TextDocument3.applyEdits = applyEdits;
+      function mergeSort2(data, compare) {
+        if (data.length <= 1) {
+          return data;
+        }
+        const p = data.length / 2 | 0;
+        const left = data.slice(0, p);
+        const right = data.slice(p);
+        mergeSort2(left, compare);
+        mergeSort2(right, compare);
+        let leftIdx = 0;
+        let rightIdx = 0;
+        let i = 0;
+        while (leftIdx < left.length && rightIdx < right.length) {
+          const ret = compare(left[leftIdx], right[rightIdx]);
+          if (ret <= 0) {
+            data[i++] = left[leftIdx++];
+          } else {
+            data[i++] = right[rightIdx++];
+          }
+        }
+        while (leftIdx < left.length) {
+          data[i++] = left[leftIdx++];
+        }
+        while (rightIdx < right.length) {
+          data[i++] = right[rightIdx++];
+        }
+        return data;
+      }
+    })(TextDocument || (TextDocument = {}));
+    FullTextDocument = class {
+      constructor(uri, languageId, version, content) {
+        this._uri = uri;
+        this._languageId = languageId;
+        this._version = version;
+        this._content = content;
+        this._lineOffsets = void 0;
+      }
+      get uri() {
+        return this._uri;
+      }
+      get languageId() {
+        return this._languageId;
+      }
+      get version() {
+        return this._version;
+      }
+      getText(range3) {
+        if (range3) {
+          const start = this.offsetAt(range3.start);
+          const end = this.offsetAt(range3.end);
+          return this._content.substring(start, end);
+        }
+        return this._content;
+      }
+      update(event, version) {
+        this._content = event.text;
+        this._version = version;
+        this._lineOffsets = void 0;
+      }
+      getLineOffsets() {
+        if (this._lineOffsets === void 0) {
+          const lineOffsets = [];
+          const text2 = this._content;
+          let isLineStart = true;
+          for (let i = 0; i < text2.length; i++) {
+            if (isLineStart) {
+              lineOffsets.push(i);
+              isLineStart = false;
+            }
+            const ch = text2.charAt(i);
+            isLineStart = ch === "\r" || ch === "\n";
+            if (ch === "\r" && i + 1 < text2.length && text2.charAt(i + 1) === "\n") {
+              i++;
+            }
+          }
+          if (isLineStart && text2.length > 0) {
+            lineOffsets.push(text2.length);
+          }
+          this._lineOffsets = lineOffsets;
+        }
+        return this._lineOffsets;
+      }
+      positionAt(offset) {
+        offset = Math.max(Math.min(offset, this._content.length), 0);
+        const lineOffsets = this.getLineOffsets();
+        let low = 0, high = lineOffsets.length;
+        if (high === 0) {
+          return Position.create(0, offset);
+        }
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) {
+            high = mid;
+          } else {
+            low = mid + 1;
+          }
+        }
+        const line = low - 1;
+        return Position.create(line, offset - lineOffsets[line]);
+      }
+      offsetAt(position) {
+        const lineOffsets = this.getLineOffsets();
+        if (position.line >= lineOffsets.length) {
+          return this._content.length;
+        } else if (position.line < 0) {
+          return 0;
+        }
+        const lineOffset = lineOffsets[position.line];
+        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+        return Math.max(Math.min(lineOffset + position.character, nextLineOffset), lineOffset);
+      }
+      get lineCount() {
+        return this.getLineOffsets().length;
+      }
+    };
+    (function(Is2) {
+      const toString = Object.prototype.toString;
+      function defined(value) {
+        return typeof value !== "undefined";
+      }
+      Is2.defined = defined;
+      function undefined2(value) {
+        return typeof value === "undefined";
+      }
+      Is2.undefined = undefined2;
+      function boolean(value) {
+        return value === true || value === false;
+      }
+      Is2.boolean = boolean;
+      function string(value) {
+        return toString.call(value) === "[object String]";
+      }
+      Is2.string = string;
+      function number(value) {
+        return toString.call(value) === "[object Number]";
+      }
+      Is2.number = number;
+      function numberRange(value, min, max) {
+        return toString.call(value) === "[object Number]" && min <= value && value <= max;
+      }
+      Is2.numberRange = numberRange;
+      function integer2(value) {
+        return toString.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+      }
+      Is2.integer = integer2;
+      function uinteger2(value) {
+        return toString.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+      }
+      Is2.uinteger = uinteger2;
+      function func(value) {
+        return toString.call(value) === "[object Function]";
+      }
+      Is2.func = func;
+      function objectLiteral(value) {
+        return value !== null && typeof value === "object";
+      }
+      Is2.objectLiteral = objectLiteral;
+      function typedArray(value, check3) {
+        return Array.isArray(value) && value.every(check3);
+      }
+      Is2.typedArray = typedArray;
+    })(Is || (Is = {}));
+  }
+});
+
+// node_modules/dockerfile-ast/lib/line.js
+var require_line = __commonJS({
+  "node_modules/dockerfile-ast/lib/line.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Line = void 0;
+    var Line = class {
+      constructor(document, range3) {
+        this.document = document;
+        this.range = range3;
+      }
+      getRange() {
+        return this.range;
+      }
+      getTextContent() {
+        return this.document.getText().substring(this.document.offsetAt(this.range.start), this.document.offsetAt(this.range.end));
+      }
+      isAfter(line) {
+        return this.range.start.line > line.range.start.line;
+      }
+      isBefore(line) {
+        return this.range.start.line < line;
+      }
+    };
+    exports.Line = Line;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/util.js
+var require_util = __commonJS({
+  "node_modules/dockerfile-ast/lib/util.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Util = void 0;
+    var Util = class _Util {
+      static isUTF8BOM(char) {
+        const uintArray = Uint8Array.from(Buffer.from(char, "UTF-8"));
+        return uintArray[0] === 239 && uintArray[1] == 187 && uintArray[2] == 191;
+      }
+      static isWhitespace(char) {
+        return char === " " || char === "	" || _Util.isNewline(char);
+      }
+      static isNewline(char) {
+        return char === "\r" || char === "\n";
+      }
+      static findLeadingNonWhitespace(content, escapeChar) {
+        whitespaceCheck: for (let i = 0; i < content.length; i++) {
+          switch (content.charAt(i)) {
+            case " ":
+            case "	":
+              continue;
+            case escapeChar:
+              escapeCheck: for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    i = j + 1;
+                    continue whitespaceCheck;
+                  case "\n":
+                    i = j;
+                    continue whitespaceCheck;
+                  default:
+                    break escapeCheck;
+                }
+              }
+              return -1;
+            default:
+              return i;
+          }
+        }
+        return -1;
+      }
+      /**
+       * Determines if the given position is contained within the given range.
+       *
+       * @param position the position to check
+       * @param range the range to see if the position is inside of
+       */
+      static isInsideRange(position, range3) {
+        if (range3.start.line === range3.end.line) {
+          return range3.start.line === position.line && range3.start.character <= position.character && position.character <= range3.end.character;
+        } else if (range3.start.line === position.line) {
+          return range3.start.character <= position.character;
+        } else if (range3.end.line === position.line) {
+          return position.character <= range3.end.character;
+        }
+        return range3.start.line < position.line && position.line < range3.end.line;
+      }
+      static parseHeredocName(value) {
+        value = value.substring(2);
+        if (value.charAt(0) === "-") {
+          value = value.substring(1);
+        }
+        if (value.charAt(0) === '"') {
+          if (value.charAt(value.length - 1) !== '"') {
+            return null;
+          }
+          value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "'") {
+          if (value.charAt(value.length - 1) !== "'") {
+            return null;
+          }
+          value = value.substring(1, value.length - 1);
+        }
+        if (value.charAt(0) === "<") {
+          return null;
+        }
+        return value;
+      }
+    };
+    exports.Util = Util;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/comment.js
+var require_comment = __commonJS({
+  "node_modules/dockerfile-ast/lib/comment.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Comment = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var line_1 = require_line();
+    var util_1 = require_util();
+    var Comment = class extends line_1.Line {
+      constructor(document, range3) {
+        super(document, range3);
+      }
+      toString() {
+        const content = this.getContent();
+        if (content) {
+          return "# " + content;
+        }
+        return "#";
+      }
+      /**
+       * Returns the content of this comment. This excludes leading and
+       * trailing whitespace as well as the # symbol. If the comment only
+       * consists of whitespace, the empty string will be returned.
+       */
+      getContent() {
+        let range3 = this.getContentRange();
+        if (range3 === null) {
+          return "";
+        }
+        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+      }
+      /**
+       * Returns a range that includes the content of the comment
+       * excluding any leading and trailing whitespace as well as the #
+       * symbol. May return null if the comment only consists of whitespace
+       * characters.
+       */
+      getContentRange() {
+        let range3 = this.getRange();
+        const startOffset = this.document.offsetAt(range3.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range3.end));
+        let start = -1;
+        let end = -1;
+        for (let i = 1; i < raw.length; i++) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+            start = i;
+            break;
+          }
+        }
+        if (start === -1) {
+          return null;
+        }
+        for (let i = raw.length - 1; i >= 1; i--) {
+          if (!util_1.Util.isWhitespace(raw.charAt(i))) {
+            end = i + 1;
+            break;
+          }
+        }
+        return vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + start), this.document.positionAt(startOffset + end));
+      }
+    };
+    exports.Comment = Comment;
+  }
+});
+
+// node_modules/vscode-languageserver-textdocument/lib/esm/main.js
+var main_exports2 = {};
+__export(main_exports2, {
+  TextDocument: () => TextDocument2
+});
+function mergeSort(data, compare) {
+  if (data.length <= 1) {
+    return data;
+  }
+  const p = data.length / 2 | 0;
+  const left = data.slice(0, p);
+  const right = data.slice(p);
+  mergeSort(left, compare);
+  mergeSort(right, compare);
+  let leftIdx = 0;
+  let rightIdx = 0;
+  let i = 0;
+  while (leftIdx < left.length && rightIdx < right.length) {
+    const ret = compare(left[leftIdx], right[rightIdx]);
+    if (ret <= 0) {
+      data[i++] = left[leftIdx++];
+    } else {
+      data[i++] = right[rightIdx++];
+    }
+  }
+  while (leftIdx < left.length) {
+    data[i++] = left[leftIdx++];
+  }
+  while (rightIdx < right.length) {
+    data[i++] = right[rightIdx++];
+  }
+  return data;
+}
+function computeLineOffsets(text2, isAtLineStart, textOffset = 0) {
+  const result = isAtLineStart ? [textOffset] : [];
+  for (let i = 0; i < text2.length; i++) {
+    const ch = text2.charCodeAt(i);
+    if (isEOL(ch)) {
+      if (ch === 13 && i + 1 < text2.length && text2.charCodeAt(i + 1) === 10) {
+        i++;
+      }
+      result.push(textOffset + i + 1);
+    }
+  }
+  return result;
+}
+function isEOL(char) {
+  return char === 13 || char === 10;
+}
+function getWellformedRange(range3) {
+  const start = range3.start;
+  const end = range3.end;
+  if (start.line > end.line || start.line === end.line && start.character > end.character) {
+    return { start: end, end: start };
+  }
+  return range3;
+}
+function getWellformedEdit(textEdit) {
+  const range3 = getWellformedRange(textEdit.range);
+  if (range3 !== textEdit.range) {
+    return { newText: textEdit.newText, range: range3 };
+  }
+  return textEdit;
+}
+var FullTextDocument2, TextDocument2;
+var init_main2 = __esm({
+  "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
+    "use strict";
+    FullTextDocument2 = class _FullTextDocument {
+      constructor(uri, languageId, version, content) {
+        this._uri = uri;
+        this._languageId = languageId;
+        this._version = version;
+        this._content = content;
+        this._lineOffsets = void 0;
+      }
+      get uri() {
+        return this._uri;
+      }
+      get languageId() {
+        return this._languageId;
+      }
+      get version() {
+        return this._version;
+      }
+      getText(range3) {
+        if (range3) {
+          const start = this.offsetAt(range3.start);
+          const end = this.offsetAt(range3.end);
+          return this._content.substring(start, end);
+        }
+        return this._content;
+      }
+      update(changes, version) {
+        for (const change of changes) {
+          if (_FullTextDocument.isIncremental(change)) {
+            const range3 = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range3.start);
+            const endOffset = this.offsetAt(range3.end);
+            this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
+            const insertedEndOffset = startOffset + change.text.length;
+            const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
+            const crlfAtEnd = this._content.charCodeAt(insertedEndOffset - 1) === 13 && this._content.charCodeAt(insertedEndOffset) === 10;
+            if (crlfAtStart || crlfAtEnd) {
+              this._lineOffsets = void 0;
+              continue;
+            }
+            const startLine = Math.max(range3.start.line, 0);
+            const endLine = Math.max(range3.end.line, 0);
+            let lineOffsets = this._lineOffsets;
+            const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
+            if (endLine - startLine === addedLineOffsets.length) {
+              for (let i = 0, len = addedLineOffsets.length; i < len; i++) {
+                lineOffsets[i + startLine + 1] = addedLineOffsets[i];
+              }
+            } else {
+              if (addedLineOffsets.length < 1e4) {
+                lineOffsets.splice(startLine + 1, endLine - startLine, ...addedLineOffsets);
+              } else {
+                this._lineOffsets = lineOffsets = lineOffsets.slice(0, startLine + 1).concat(addedLineOffsets, lineOffsets.slice(endLine + 1));
+              }
+            }
+            const diff = change.text.length - (endOffset - startOffset);
+            if (diff !== 0) {
+              for (let i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
+                lineOffsets[i] = lineOffsets[i] + diff;
+              }
+            }
+          } else if (_FullTextDocument.isFull(change)) {
+            this._content = change.text;
+            this._lineOffsets = void 0;
+          } else {
+            throw new Error("Unknown change event received");
+          }
+        }
+        this._version = version;
+      }
+      getLineOffsets() {
+        if (this._lineOffsets === void 0) {
+          this._lineOffsets = computeLineOffsets(this._content, true);
+        }
+        return this._lineOffsets;
+      }
+      positionAt(offset) {
+        offset = Math.max(Math.min(offset, this._content.length), 0);
+        const lineOffsets = this.getLineOffsets();
+        let low = 0, high = lineOffsets.length;
+        if (high === 0) {
+          return { line: 0, character: offset };
+        }
+        while (low < high) {
+          const mid = Math.floor((low + high) / 2);
+          if (lineOffsets[mid] > offset) {
+            high = mid;
+          } else {
+            low = mid + 1;
+          }
+        }
+        const line = low - 1;
+        offset = this.ensureBeforeEOL(offset, lineOffsets[line]);
+        return { line, character: offset - lineOffsets[line] };
+      }
+      offsetAt(position) {
+        const lineOffsets = this.getLineOffsets();
+        if (position.line >= lineOffsets.length) {
+          return this._content.length;
+        } else if (position.line < 0) {
+          return 0;
+        }
+        const lineOffset = lineOffsets[position.line];
+        if (position.character <= 0) {
+          return lineOffset;
+        }
+        const nextLineOffset = position.line + 1 < lineOffsets.length ? lineOffsets[position.line + 1] : this._content.length;
+        const offset = Math.min(lineOffset + position.character, nextLineOffset);
+        return this.ensureBeforeEOL(offset, lineOffset);
+      }
+      getLineRange(line) {
+        const lineOffsets = this.getLineOffsets();
+        if (line >= lineOffsets.length) {
+          const lastLine = lineOffsets.length - 1;
+          return { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: this._content.length - lineOffsets[lastLine] } };
+        } else if (line < 0) {
+          return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        }
+        const startOffset = lineOffsets[line];
+        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+        const endOffset = this.ensureBeforeEOL(nextLineOffset, startOffset);
+        return { start: { line, character: 0 }, end: { line, character: endOffset - startOffset } };
+      }
+      getEOLCharacters(line) {
+        const lineOffsets = this.getLineOffsets();
+        if (line >= lineOffsets.length) {
+          return "";
+        } else if (line < 0) {
+          return "";
+        }
+        const nextLineOffset = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this._content.length;
+        const eolOffset = this.ensureBeforeEOL(nextLineOffset, lineOffsets[line]);
+        return this._content.substring(eolOffset, nextLineOffset);
+      }
+      ensureBeforeEOL(offset, lineOffset) {
+        while (offset > lineOffset && isEOL(this._content.charCodeAt(offset - 1))) {
+          offset--;
+        }
+        return offset;
+      }
+      get lineCount() {
+        return this.getLineOffsets().length;
+      }
+      static isIncremental(event) {
+        const candidate = event;
+        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
+      }
+      static isFull(event) {
+        const candidate = event;
+        return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
+      }
+    };
+    (function(TextDocument3) {
+      function create(uri, languageId, version, content) {
+        return new FullTextDocument2(uri, languageId, version, content);
+      }
+      TextDocument3.create = create;
+      function update(document, changes, version) {
+        if (document instanceof FullTextDocument2) {
+          document.update(changes, version);
+          return document;
+        } else {
+          throw new Error("TextDocument.update: document must be created by TextDocument.create");
+        }
+      }
+      TextDocument3.update = update;
+      function applyEdits(document, edits) {
+        const text2 = document.getText();
+        const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
+          const diff = a.range.start.line - b.range.start.line;
+          if (diff === 0) {
+            return a.range.start.character - b.range.start.character;
+          }
+          return diff;
+        });
+        let lastModifiedOffset = 0;
+        const spans = [];
+        for (const e of sortedEdits) {
+          const startOffset = document.offsetAt(e.range.start);
+          if (startOffset < lastModifiedOffset) {
+            throw new Error("Overlapping edit");
+          } else if (startOffset > lastModifiedOffset) {
+            spans.push(text2.substring(lastModifiedOffset, startOffset));
+          }
+          if (e.newText.length) {
+            spans.push(e.newText);
+          }
+          lastModifiedOffset = document.offsetAt(e.range.end);
+        }
+        spans.push(text2.substr(lastModifiedOffset));
+        return spans.join("");
+      }
+      TextDocument3.applyEdits = applyEdits;
+    })(TextDocument2 || (TextDocument2 = {}));
+  }
+});
+
+// node_modules/dockerfile-ast/lib/parserDirective.js
+var require_parserDirective = __commonJS({
+  "node_modules/dockerfile-ast/lib/parserDirective.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ParserDirective = void 0;
+    var main_1 = require_main();
+    var line_1 = require_line();
+    var ParserDirective = class extends line_1.Line {
+      constructor(document, range3, nameRange, valueRange) {
+        super(document, range3);
+        this.nameRange = nameRange;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        return "# " + this.getName() + "=" + this.getValue();
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      getName() {
+        return this.document.getText().substring(this.document.offsetAt(this.nameRange.start), this.document.offsetAt(this.nameRange.end));
+      }
+      getValue() {
+        return this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+      }
+      getDirective() {
+        const directive = main_1.Directive[this.getName().toLowerCase()];
+        return directive === void 0 ? null : directive;
+      }
+    };
+    exports.ParserDirective = ParserDirective;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/heredoc.js
+var require_heredoc = __commonJS({
+  "node_modules/dockerfile-ast/lib/heredoc.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Heredoc = void 0;
+    var Heredoc = class {
+      constructor(startRange, name, nameRange, contentRange, endRange) {
+        this.startRange = startRange;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.contentRange = contentRange;
+        this.endRange = endRange;
+      }
+      /**
+       * Returns the name of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range of the start operator and the name. If the
+       * here-document is initialized with <<EOT then the start range would
+       * encompass all five characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getStartRange() {
+        return this.startRange;
+      }
+      /**
+       * Returns the range of this here-document's name that is declared at
+       * the beginning of the here-document with the operator. If the
+       * here-document is initialized with <<EOT then the name range would
+       * encompass the latter three "EOT" characters.
+       *
+       * This API is experimental and subject to change.
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the content of this here-document. This may
+       * be null if the here-document has no content because:
+       * - the start range is the only thing that was declared
+       * - the end range was declared immediately and there is no content
+       *
+       * This API is experimental and subject to change.
+       */
+      getContentRange() {
+        return this.contentRange;
+      }
+      /**
+       * Returns the range of the here-document's name on a line that
+       * represents the end of the here-document.
+       *
+       * This API is experimental and subject to change.
+       */
+      getDelimiterRange() {
+        return this.endRange;
+      }
+    };
+    exports.Heredoc = Heredoc;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/variable.js
+var require_variable = __commonJS({
+  "node_modules/dockerfile-ast/lib/variable.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Variable = void 0;
+    var Variable = class {
+      constructor(name, nameRange, range3, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+        this.name = name;
+        this.nameRange = nameRange;
+        this.range = range3;
+        this.modifier = modifier;
+        this.modifierRange = modifierRange;
+        this.substitutionParameter = substitutionParameter;
+        this.substitutionRange = substitutionRange;
+        this.defined = defined;
+        this.buildVariable = buildVariable;
+        this.stringValue = stringValue;
+      }
+      toString() {
+        return this.stringValue;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the range of the entire variable. This includes the symbols for
+       * the declaration of the variable such as the $, {, and } symbols.
+       *
+       * @return the range in the document that this variable encompasses in its
+       *         entirety
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the modifier character that has been set for
+       * specifying how this variable should be expanded and resolved.
+       * If this variable is ${variable:+value} then the modifier
+       * character is '+'. Will be the empty string if the variable is
+       * declared as ${variable:}. Otherwise, will be null if this
+       * variable will not use variable substitution at all (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's modifier character, or the empty
+       *         string if it does not have one, or null if this
+       *         variable will not use variable substitution
+       */
+      getModifier() {
+        return this.modifier;
+      }
+      getModifierRange() {
+        return this.modifierRange;
+      }
+      /**
+       * Returns the parameter that will be used for substitution if
+       * this variable uses modifiers to define how its value should be
+       * resolved. If this variable is ${variable:+value} then the
+       * substitution value will be 'value'. Will be the empty string
+       * if the variable is declared as ${variable:+} or some other
+       * variant where the only thing that follows the modifier
+       * character (excluding considerations of escape characters and
+       * so on) is the variable's closing bracket. May be null if this
+       * variable does not have a modifier character defined (such as
+       * ${variable} or $variable).
+       *
+       * @return this variable's substitution parameter, or the empty
+       *         string if it does not have one, or null if there is
+       *         not one defined
+       */
+      getSubstitutionParameter() {
+        return this.substitutionParameter;
+      }
+      getSubstitutionRange() {
+        return this.substitutionRange;
+      }
+      /**
+       * Returns whether this variable has been defined or not.
+       *
+       * @return true if this variable has been defined, false otherwise
+       */
+      isDefined() {
+        return this.defined;
+      }
+      isBuildVariable() {
+        return this.buildVariable === true;
+      }
+      isEnvironmentVariable() {
+        return this.buildVariable === false;
+      }
+    };
+    exports.Variable = Variable;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instruction.js
+var require_instruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/instruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Instruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var util_1 = require_util();
+    var line_1 = require_line();
+    var argument_1 = require_argument();
+    var heredoc_1 = require_heredoc();
+    var variable_1 = require_variable();
+    var main_1 = require_main();
+    var Instruction = class extends line_1.Line {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3);
+        this.dockerfile = dockerfile;
+        this.escapeChar = escapeChar;
+        this.instruction = instruction;
+        this.instructionRange = instructionRange;
+      }
+      toString() {
+        let value = this.getKeyword();
+        for (let arg of this.getRawArguments()) {
+          value += " ";
+          value += arg.getValue();
+        }
+        return value;
+      }
+      getRangeContent(range3) {
+        if (range3 === null) {
+          return null;
+        }
+        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+      }
+      getInstructionRange() {
+        return this.instructionRange;
+      }
+      getInstruction() {
+        return this.instruction;
+      }
+      getKeyword() {
+        return this.getInstruction().toUpperCase();
+      }
+      getArgumentsRange() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end);
+      }
+      getArgumentsRanges() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        if (args[0].getRange().start.line === args[args.length - 1].getRange().end.line) {
+          return [vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end)];
+        }
+        let ranges = [];
+        let end = -1;
+        let startPosition = args[0].getRange().start;
+        let range3 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range3.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range3.start));
+        let offset = this.document.offsetAt(range3.start) + extra;
+        let start = false;
+        let comment = false;
+        for (let i = 0; i < fullArgs.length; i++) {
+          let char = fullArgs.charAt(i);
+          if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                switch (fullArgs.charAt(j)) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    if (startPosition !== null) {
+                      ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                    }
+                    startPosition = null;
+                    start = true;
+                    comment = false;
+                    i = j;
+                    break whitespaceCheck;
+                  default:
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+                startPosition = null;
+              }
+              start = true;
+              comment = false;
+              i += 2;
+            } else if (next === "\n") {
+              if (startPosition !== null) {
+                ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+              }
+              startPosition = null;
+              start = true;
+              comment = false;
+              i++;
+            } else {
+              i++;
+            }
+          } else if (util_1.Util.isNewline(char)) {
+            if (comment) {
+              startPosition = null;
+              start = true;
+              comment = false;
+            }
+          } else {
+            if (!comment) {
+              if (startPosition === null) {
+                if (char === "#") {
+                  comment = true;
+                  continue;
+                }
+                let position = this.document.positionAt(offset + i);
+                if (position.character !== 0) {
+                  startPosition = vscode_languageserver_types_1.Position.create(position.line, 0);
+                }
+              }
+              end = i;
+            }
+          }
+        }
+        if (startPosition === null) {
+          ranges.push(vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + end), this.document.positionAt(offset + end + 1)));
+        } else {
+          ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
+        }
+        return ranges;
+      }
+      getRawArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        return this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, args[args.length - 1].getRange().end));
+      }
+      getArgumentsContent() {
+        let args = this.getArguments();
+        if (args.length === 0) {
+          return null;
+        }
+        let content = "";
+        let ranges = this.getArgumentsRanges();
+        let documentText = this.document.getText();
+        for (let range3 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+        }
+        return content;
+      }
+      getArguments() {
+        return this.getRawArguments();
+      }
+      getRawArguments() {
+        let args = [];
+        let range3 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range3.end) - this.document.offsetAt(range3.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let offset = this.document.offsetAt(range3.start) + extra;
+        let start = false;
+        let comment = false;
+        let found = -1;
+        let escapedWhitespaceDetected = false;
+        let escaping = false;
+        let escapeMarker = -1;
+        let escapedArg = "";
+        for (let i = 0; i < fullArgs.length; i++) {
+          let char = fullArgs.charAt(i);
+          if (util_1.Util.isWhitespace(char)) {
+            if (escaping) {
+              escapedWhitespaceDetected = true;
+              if (util_1.Util.isNewline(char)) {
+                escapedWhitespaceDetected = false;
+                if (comment) {
+                  comment = false;
+                  start = true;
+                }
+              }
+              continue;
+            } else if (found !== -1) {
+              if (escapeMarker === -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + i))));
+              } else {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+              }
+              escapeMarker = -1;
+              escapedArg = "";
+              found = -1;
+            }
+          } else if (char === this.escapeChar) {
+            let next = fullArgs.charAt(i + 1);
+            if (next === " " || next === "	") {
+              whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
+                let newlineCheck = fullArgs.charAt(j);
+                switch (newlineCheck) {
+                  case " ":
+                  case "	":
+                    continue;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    comment = false;
+                    escaping = true;
+                    start = true;
+                    if (found !== -1) {
+                      escapeMarker = i;
+                    }
+                    i = j;
+                    break whitespaceCheck;
+                  default:
+                    escapeMarker = i;
+                    if (found === -1) {
+                      i = j - 1;
+                    }
+                    break whitespaceCheck;
+                }
+              }
+            } else if (next === "\r") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i;
+              }
+              i += 2;
+            } else if (next === "\n") {
+              comment = false;
+              escaping = true;
+              start = true;
+              if (found !== -1 && escapeMarker === -1) {
+                escapeMarker = i;
+              }
+              i++;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapeMarker = -1;
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              if (next === "$") {
+                escapedArg = escapedArg + char + next;
+              } else if (next === "") {
+                break;
+              } else {
+                escapedArg = escapedArg + next;
+              }
+              if (found === -1) {
+                found = i;
+              }
+              i++;
+            }
+          } else if (!comment) {
+            if (start && char === "#") {
+              comment = true;
+            } else {
+              if (escapedWhitespaceDetected && escapeMarker !== -1) {
+                args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+                escapedArg = "";
+                found = -1;
+              }
+              escapedWhitespaceDetected = false;
+              escaping = false;
+              escapeMarker = -1;
+              escapedArg = escapedArg + char;
+              if (found === -1) {
+                found = i;
+              }
+            }
+            start = false;
+          }
+        }
+        if (found !== -1) {
+          if (escapeMarker === -1) {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + fullArgs.length))));
+          } else {
+            args.push(new argument_1.Argument(escapedArg, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + found), this.document.positionAt(offset + escapeMarker))));
+          }
+        }
+        return args;
+      }
+      getExpandedArguments() {
+        let args = this.getArguments();
+        for (let i = 0; i < args.length; i++) {
+          const argRange = args[i].getRange();
+          let offset = this.document.offsetAt(argRange.start);
+          const variables = this.parseVariables(offset, args[i].getValue());
+          const swaps = [];
+          let requiresExpansion = false;
+          for (let variable of variables) {
+            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value);
+            requiresExpansion = requiresExpansion || value !== void 0;
+          }
+          if (requiresExpansion) {
+            let expanded = "";
+            for (let j = 0; j < swaps.length; j++) {
+              const variableRange = variables[j].getRange();
+              const start = this.document.offsetAt(variableRange.start);
+              const end = this.document.offsetAt(variableRange.end);
+              if (swaps[j]) {
+                expanded += this.document.getText().substring(offset, start);
+                expanded += swaps[j];
+                offset = end;
+              } else {
+                expanded += this.document.getText().substring(offset, end);
+                offset = end;
+              }
+            }
+            const argEnd = this.document.offsetAt(argRange.end);
+            if (argEnd !== offset) {
+              expanded += this.document.getText().substring(offset, argEnd);
+            }
+            args[i] = new argument_1.Argument(expanded, argRange);
+          }
+        }
+        return args;
+      }
+      getVariables() {
+        const variables = [];
+        const args = this.getRawArguments();
+        for (const arg of args) {
+          let range3 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+          const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
+          for (const parsedVariable of parsedVariables) {
+            variables.push(parsedVariable);
+          }
+        }
+        return variables;
+      }
+      parseVariables(offset, arg) {
+        let variables = [];
+        variableLoop: for (let i = 0; i < arg.length; i++) {
+          switch (arg.charAt(i)) {
+            case this.escapeChar:
+              if (arg.charAt(i + 1) === "$") {
+                i++;
+              }
+              break;
+            case "$":
+              if (arg.charAt(i + 1) === "{") {
+                let escapedString = "${";
+                let escapedName = "";
+                let nameEnd = -1;
+                let escapedSubstitutionParameter = "";
+                let substitutionStart = -1;
+                let substitutionEnd = -1;
+                let modifierRead = -1;
+                nameLoop: for (let j = i + 2; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      break;
+                    case "}":
+                      escapedString += "}";
+                      let modifier = null;
+                      let modifierRange = null;
+                      let substitutionParameter = modifierRead !== -1 ? escapedSubstitutionParameter : null;
+                      let substitutionRange = null;
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (nameEnd + 1 === j) {
+                        modifier = "";
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + nameEnd + 1), this.document.positionAt(offset + nameEnd + 1));
+                      } else {
+                        if (substitutionStart === -1) {
+                          substitutionStart = modifierRead + 1;
+                          substitutionEnd = modifierRead + 1;
+                        } else {
+                          substitutionEnd = substitutionEnd + 1;
+                        }
+                        modifier = arg.substring(modifierRead, modifierRead + 1);
+                        modifierRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + modifierRead), this.document.positionAt(offset + modifierRead + 1));
+                        substitutionRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + substitutionStart), this.document.positionAt(offset + substitutionEnd));
+                      }
+                      let start = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 2), this.document.positionAt(offset + nameEnd)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + j + 1)), modifier, modifierRange, substitutionParameter, substitutionRange, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), escapedString));
+                      i = j;
+                      continue variableLoop;
+                    case ":":
+                      if (nameEnd === -1) {
+                        nameEnd = j;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += ":";
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += ":";
+                      break;
+                    case "\n":
+                    case "\r":
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      if (nameEnd === -1) {
+                        escapedName += char;
+                      } else if (modifierRead !== -1) {
+                        if (substitutionStart === -1) {
+                          substitutionStart = j;
+                          substitutionEnd = j;
+                        } else {
+                          substitutionEnd = j;
+                        }
+                        escapedSubstitutionParameter += char;
+                      } else {
+                        modifierRead = j;
+                      }
+                      escapedString += char;
+                      break;
+                  }
+                }
+                break variableLoop;
+              } else if (util_1.Util.isWhitespace(arg.charAt(i + 1)) || i === arg.length - 1) {
+                continue;
+              } else {
+                let escapedName = "";
+                nameLoop: for (let j = i + 1; j < arg.length; j++) {
+                  let char = arg.charAt(j);
+                  switch (char) {
+                    case "\r":
+                    case "\n":
+                    case " ":
+                    case "	":
+                      continue;
+                    case "$":
+                    case "'":
+                    case '"':
+                      let varStart = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                      i = j - 1;
+                      continue variableLoop;
+                    case this.escapeChar:
+                      for (let k = j + 1; k < arg.length; k++) {
+                        switch (arg.charAt(k)) {
+                          case " ":
+                          case "	":
+                          case "\r":
+                            continue;
+                          case "\n":
+                            j = k;
+                            continue nameLoop;
+                        }
+                      }
+                      let start2 = this.document.positionAt(offset + i);
+                      variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(start2, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start2.line) !== void 0, this.isBuildVariable(escapedName, start2.line), "$" + escapedName));
+                      break variableLoop;
+                  }
+                  if (char.match(/^[a-z0-9_]+$/i) === null) {
+                    let varStart = this.document.positionAt(offset + i);
+                    variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + j)), vscode_languageserver_types_1.Range.create(varStart, this.document.positionAt(offset + j)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, varStart.line) !== void 0, this.isBuildVariable(escapedName, varStart.line), "$" + escapedName));
+                    i = j - 1;
+                    continue variableLoop;
+                  }
+                  escapedName += char;
+                }
+                let start = this.document.positionAt(offset + i);
+                variables.push(new variable_1.Variable(escapedName, vscode_languageserver_types_1.Range.create(this.document.positionAt(offset + i + 1), this.document.positionAt(offset + arg.length)), vscode_languageserver_types_1.Range.create(start, this.document.positionAt(offset + arg.length)), null, null, null, null, this.dockerfile.resolveVariable(escapedName, start.line) !== void 0, this.isBuildVariable(escapedName, start.line), "$" + escapedName));
+              }
+              break variableLoop;
+          }
+        }
+        return variables;
+      }
+      isBuildVariable(variable, line) {
+        if (this.getKeyword() === main_1.Keyword.FROM) {
+          for (const initialArg of this.dockerfile.getInitialARGs()) {
+            const arg = initialArg;
+            const property = arg.getProperty();
+            if (property && variable === property.getName()) {
+              return true;
+            }
+          }
+          return void 0;
+        }
+        let image = this.dockerfile.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        let envs = image.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+          if (envs[i].isBefore(line)) {
+            for (let property of envs[i].getProperties()) {
+              if (property.getName() === variable) {
+                return false;
+              }
+            }
+          }
+        }
+        let args = image.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+          if (args[i].isBefore(line)) {
+            let property = args[i].getProperty();
+            if (property && property.getName() === variable) {
+              return true;
+            }
+          }
+        }
+        return void 0;
+      }
+      createSingleLineHeredocs(args) {
+        const heredocs = [];
+        for (const arg of args) {
+          const value = arg.getValue();
+          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+            const startRange = arg.getRange();
+            const nameRange = this.getNameRange(startRange);
+            const name = this.getName(nameRange);
+            heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, null, null));
+          }
+        }
+        return heredocs;
+      }
+      getName(nameRange) {
+        const content = this.document.getText(nameRange);
+        let escaping = false;
+        let name = "";
+        nameLoop: for (let i = 0; i < content.length; i++) {
+          const ch = content.charAt(i);
+          switch (ch) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    i = j + 1;
+                    continue nameLoop;
+                  case "\n":
+                    i = j;
+                    continue nameLoop;
+                  default:
+                    name += content.charAt(j);
+                    i = j;
+                    continue nameLoop;
+                }
+              }
+              break;
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue nameLoop;
+                  }
+                }
+              }
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              if (escaping) {
+                break;
+              }
+            default:
+              name += ch;
+              break;
+          }
+        }
+        return name;
+      }
+      getNameRange(startRange) {
+        const content = this.document.getText(startRange);
+        let endFound = false;
+        let searchHyphen = false;
+        let start = -1;
+        let end = -1;
+        let escaping = false;
+        let quote2 = null;
+        contentLoop: for (let i = 0; i < content.length; i++) {
+          const ch = content.charAt(i);
+          switch (ch) {
+            case '"':
+            case "'":
+              if (quote2 === ch) {
+                break contentLoop;
+              }
+              quote2 = ch;
+              continue;
+            case this.escapeChar:
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case "\n":
+                    escaping = true;
+                    j = i;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "<":
+              if (endFound) {
+                searchHyphen = true;
+              } else {
+                endFound = true;
+              }
+              break;
+            case "-":
+              if (searchHyphen) {
+                searchHyphen = false;
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (start === -1) {
+                start = i;
+              }
+              if (quote2 !== null) {
+                end = i + 1;
+                break;
+              }
+              break contentLoop;
+          }
+        }
+        if (start === -1) {
+          return vscode_languageserver_types_1.Range.create(startRange.end, startRange.end);
+        }
+        const nameStart = this.document.positionAt(this.document.offsetAt(startRange.start) + start);
+        const nameEnd = quote2 !== null ? this.document.positionAt(this.document.offsetAt(startRange.start) + end) : startRange.end;
+        return vscode_languageserver_types_1.Range.create(nameStart, nameEnd);
+      }
+      getHeredocs() {
+        const args = this.getArguments();
+        if (args.length === 0) {
+          return [];
+        }
+        const heredocs = [];
+        const range3 = this.getRange();
+        if (range3.start.line === range3.end.line) {
+          return this.createSingleLineHeredocs(args);
+        }
+        const heredocDefinitions = [];
+        let heredocsProcessed = false;
+        let escaping = false;
+        let contentStart = -1;
+        let contentEnd = -1;
+        let lineStart = -1;
+        let currentHeredoc = 0;
+        const startOffset = this.document.offsetAt(args[0].getRange().start);
+        const content = this.getRangeContent(vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end));
+        contentLoop: for (let i = 0; i < content.length; i++) {
+          switch (content.charAt(i)) {
+            case this.escapeChar:
+              escaping = true;
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                    break;
+                  case "\r":
+                    j++;
+                  case "\n":
+                    i = j;
+                    continue contentLoop;
+                  default:
+                    i = j;
+                    continue contentLoop;
+                }
+              }
+              break;
+            case "\r":
+              break;
+            case "\n":
+              if (escaping) {
+                break;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i;
+                }
+                contentEnd = i;
+                const arg = heredocDefinitions[currentHeredoc];
+                const startRange = arg.getRange();
+                const nameRange = this.getNameRange(startRange);
+                const name = this.getName(nameRange);
+                const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), this.document.positionAt(startOffset + i)));
+                if (delimiterRange !== null) {
+                  const contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + lineStart - 1));
+                  heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+                  contentStart = -1;
+                  currentHeredoc++;
+                }
+                lineStart = -1;
+              } else {
+                const offsetLimit = startOffset + i;
+                for (const arg of args) {
+                  if (this.document.offsetAt(arg.getRange().start) < offsetLimit) {
+                    if (arg.getValue().startsWith("<<")) {
+                      heredocDefinitions.push(arg);
+                    }
+                  } else {
+                    break;
+                  }
+                }
+                heredocsProcessed = true;
+                lineStart = -1;
+                continue contentLoop;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaping) {
+                break;
+              }
+            case "#":
+              if (escaping) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\n":
+                      i = j;
+                      continue contentLoop;
+                  }
+                }
+              }
+            default:
+              if (escaping) {
+                escaping = false;
+              }
+              if (heredocsProcessed) {
+                if (contentStart === -1) {
+                  contentStart = i;
+                }
+                if (lineStart === -1) {
+                  lineStart = i;
+                }
+              }
+              break;
+          }
+        }
+        if (heredocsProcessed) {
+          const arg = heredocDefinitions[currentHeredoc];
+          const startRange = arg.getRange();
+          const nameRange = this.getNameRange(startRange);
+          const name = this.getName(nameRange);
+          let contentRange = null;
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range3.end));
+          if (delimiterRange === null) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range3.end);
+          } else if (contentEnd !== -1) {
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
+          }
+          heredocs.push(new heredoc_1.Heredoc(startRange, name, nameRange, contentRange, delimiterRange));
+          currentHeredoc++;
+          for (let i = currentHeredoc; i < heredocDefinitions.length; i++) {
+            const arg2 = heredocDefinitions[currentHeredoc];
+            const startRange2 = arg2.getRange();
+            const nameRange2 = this.getNameRange(startRange2);
+            const name2 = this.getName(nameRange2);
+            heredocs.push(new heredoc_1.Heredoc(startRange2, name2, nameRange2, null, null));
+            currentHeredoc++;
+          }
+        } else {
+          return this.createSingleLineHeredocs(args);
+        }
+        return heredocs;
+      }
+      getDelimiterRange(startArg, name, candidateRange) {
+        const text2 = this.document.getText(candidateRange);
+        if (startArg.getValue().startsWith("<<-")) {
+          let index = 0;
+          while (text2.charAt(index) === "	") {
+            index++;
+          }
+          if (text2.substring(index) === name) {
+            return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
+          }
+          return null;
+        }
+        return text2 === name ? candidateRange : null;
+      }
+    };
+    exports.Instruction = Instruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/flagOption.js
+var require_flagOption = __commonJS({
+  "node_modules/dockerfile-ast/lib/flagOption.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.FlagOption = void 0;
+    var FlagOption = class {
+      constructor(range3, name, nameRange, value, valueRange) {
+        this.range = range3;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+      }
+      toString() {
+        if (this.valueRange !== null) {
+          return this.name + "=" + this.value;
+        }
+        return this.name;
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+    };
+    exports.FlagOption = FlagOption;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/flag.js
+var require_flag = __commonJS({
+  "node_modules/dockerfile-ast/lib/flag.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Flag = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var flagOption_1 = require_flagOption();
+    var Flag = class {
+      constructor(document, range3, name, nameRange, value, valueRange) {
+        this.options = [];
+        this.range = range3;
+        this.name = name;
+        this.nameRange = nameRange;
+        this.value = value;
+        this.valueRange = valueRange;
+        if (this.value !== null) {
+          let offset = document.offsetAt(valueRange.start);
+          let nameStart = -1;
+          let valueStart = -1;
+          let hasOptions = false;
+          for (let i = 0; i < value.length; i++) {
+            switch (value.charAt(i)) {
+              case "=":
+                hasOptions = true;
+                if (valueStart === -1) {
+                  valueStart = i + 1;
+                  break;
+                }
+                break;
+              case ",":
+                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i));
+                nameStart = -1;
+                valueStart = -1;
+                break;
+              default:
+                if (nameStart === -1) {
+                  nameStart = i;
+                }
+                break;
+            }
+          }
+          if (hasOptions && nameStart !== -1) {
+            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+          }
+        }
+      }
+      createFlagOption(document, content, documentOffset, nameStart, valueStart, valueEnd) {
+        const optionRange = vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueEnd));
+        if (valueStart === -1) {
+          return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueEnd), optionRange, null, null);
+        }
+        return new flagOption_1.FlagOption(optionRange, content.substring(nameStart, valueStart - 1), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + nameStart), document.positionAt(documentOffset + valueStart - 1)), content.substring(valueStart, valueEnd), vscode_languageserver_types_1.Range.create(document.positionAt(documentOffset + valueStart), document.positionAt(documentOffset + valueEnd)));
+      }
+      toString() {
+        if (this.valueRange) {
+          return "--" + this.name + "=" + this.value;
+        }
+        return "--" + this.name;
+      }
+      /**
+       * Returns the range that encompasses this entire flag. This includes the
+       * -- prefix in the beginning to the last character of the flag's value (if
+       * it has been defined).
+       *
+       * @return the entire range of this flag
+       */
+      getRange() {
+        return this.range;
+      }
+      /**
+       * Returns the name of this flag. The name does not include the -- prefix.
+       * Thus, for HEALTHCHECK's --interval flag, interval is the flag's name and
+       * not --interval.
+       *
+       * @return this flag's name
+       */
+      getName() {
+        return this.name;
+      }
+      /**
+       * Returns the range that encompasses the flag's name
+       *
+       * @return the range containing the flag's name
+       */
+      getNameRange() {
+        return this.nameRange;
+      }
+      /**
+       * Returns the value that has been set to this flag. May be null if the
+       * flag is invalid and has no value set like a --start-period. If the flag
+       * is instead a --start-period= with an equals sign then the flag's value
+       * is the empty string.
+       *
+       * @return this flag's value if it has been defined, null otherwise
+       */
+      getValue() {
+        return this.value;
+      }
+      /**
+       * Returns the range that encompasses this flag's value. If no value has
+       * been set then null will be returned.
+       *
+       * @return the range containing this flag's value, or null if the flag
+       *         has no value defined
+       */
+      getValueRange() {
+        return this.valueRange;
+      }
+      getOption(name) {
+        for (const option of this.options) {
+          if (option.getName() === name) {
+            return option;
+          }
+        }
+        return null;
+      }
+      getOptions() {
+        return this.options;
+      }
+      hasOptions() {
+        return this.options.length > 0;
+      }
+    };
+    exports.Flag = Flag;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/modifiableInstruction.js
+var require_modifiableInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/modifiableInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ModifiableInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var flag_1 = require_flag();
+    var instruction_1 = require_instruction();
+    var ModifiableInstruction = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getFlags() {
+        if (!this.flags) {
+          this.flags = [];
+          for (let arg of this.getArguments()) {
+            let value = arg.getValue();
+            if (this.stopSearchingForFlags(value)) {
+              return this.flags;
+            } else if (value.indexOf("--") === 0) {
+              let range3 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+              let nameIndex = value.indexOf("=");
+              let index = rawValue.indexOf("=");
+              let firstMatch = false;
+              let secondMatch = false;
+              let startIndex = -1;
+              nameSearchLoop: for (let i = 0; i < rawValue.length; i++) {
+                switch (rawValue.charAt(i)) {
+                  case "\\":
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                    break;
+                  case "-":
+                    if (secondMatch) {
+                      startIndex = i;
+                      break nameSearchLoop;
+                    } else if (firstMatch) {
+                      secondMatch = true;
+                    } else {
+                      firstMatch = true;
+                    }
+                    break;
+                  default:
+                    startIndex = i;
+                    break nameSearchLoop;
+                }
+              }
+              let nameStart = this.document.positionAt(this.document.offsetAt(range3.start) + startIndex);
+              if (index === -1) {
+                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range3.end), null, null));
+              } else if (index === value.length - 1) {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range3.end, range3.end)));
+              } else {
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range3.start) + index + 1), range3.end)));
+              }
+            }
+          }
+        }
+        return this.flags;
+      }
+      getArguments() {
+        const args = super.getArguments();
+        const flags = this.getFlags();
+        if (flags.length === 0) {
+          return args;
+        }
+        for (let i = 0; i < flags.length; i++) {
+          args.shift();
+        }
+        return args;
+      }
+    };
+    exports.ModifiableInstruction = ModifiableInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/jsonInstruction.js
+var require_jsonInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/jsonInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.JSONInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var argument_1 = require_argument();
+    var jsonArgument_1 = require_jsonArgument();
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+        this.openingBracket = null;
+        this.closingBracket = null;
+        this.jsonStrings = [];
+        const argsContent = this.getRawArgumentsContent();
+        if (argsContent === null) {
+          return;
+        }
+        const args = this.getArguments();
+        if (args.length === 1 && args[0].getValue() === "[]") {
+          let argRange = args[0].getRange();
+          this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character, argRange.start.line, argRange.start.character + 1));
+          this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(argRange.start.line, argRange.start.character + 1, argRange.end.line, argRange.end.character));
+          return;
+        } else if (args.length === 2 && args[0].getValue() === "[" && args[1].getValue() === "]") {
+          this.openingBracket = args[0];
+          this.closingBracket = args[1];
+          return;
+        }
+        const argsOffset = document.offsetAt(this.getArgumentsRange().start);
+        let start = -1;
+        let last = "";
+        let quoted = false;
+        let escapedArg = "";
+        argsCheck: for (let i = 0; i < argsContent.length; i++) {
+          let char = argsContent.charAt(i);
+          switch (char) {
+            case "[":
+              if (last === "") {
+                this.openingBracket = new argument_1.Argument("[", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                last = "[";
+              } else if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                break argsCheck;
+              }
+              break;
+            case '"':
+              if (last === "[" || last === ",") {
+                start = i;
+                quoted = true;
+                last = '"';
+                escapedArg = escapedArg + char;
+                continue;
+              } else if (last === '"') {
+                if (quoted) {
+                  escapedArg = escapedArg + char;
+                  quoted = false;
+                  this.jsonStrings.push(new jsonArgument_1.JSONArgument(escapedArg, vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start), document.positionAt(argsOffset + i + 1)), vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + start + 1), document.positionAt(argsOffset + i))));
+                  escapedArg = "";
+                } else {
+                  break argsCheck;
+                }
+              } else {
+                break argsCheck;
+              }
+              break;
+            case ",":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else {
+                if (last === '"') {
+                  last = ",";
+                } else {
+                  break argsCheck;
+                }
+              }
+              break;
+            case "]":
+              if (quoted) {
+                escapedArg = escapedArg + char;
+              } else if (last !== "") {
+                this.closingBracket = new argument_1.Argument("]", vscode_languageserver_types_1.Range.create(document.positionAt(argsOffset + i), document.positionAt(argsOffset + i + 1)));
+                break argsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            case "\\":
+              if (quoted) {
+                switch (argsContent.charAt(i + 1)) {
+                  case '"':
+                  case "\\":
+                    escapedArg = escapedArg + argsContent.charAt(i + 1);
+                    i++;
+                    continue;
+                  case " ":
+                  case "	":
+                    escapeCheck: for (let j = i + 2; j < argsContent.length; j++) {
+                      switch (argsContent.charAt(j)) {
+                        case "\r":
+                          j++;
+                        case "\n":
+                          i = j;
+                          continue argsCheck;
+                        case " ":
+                        case "	":
+                          break;
+                        default:
+                          break escapeCheck;
+                      }
+                    }
+                    break;
+                  case "\r":
+                    i++;
+                  default:
+                    i++;
+                    continue;
+                }
+              } else {
+                escapeCheck: for (let j = i + 1; j < argsContent.length; j++) {
+                  switch (argsContent.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      continue argsCheck;
+                    case " ":
+                    case "	":
+                      break;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+              }
+              break argsCheck;
+            default:
+              if (!quoted) {
+                break argsCheck;
+              }
+              escapedArg = escapedArg + char;
+              break;
+          }
+        }
+      }
+      stopSearchingForFlags(_value) {
+        return true;
+      }
+      getOpeningBracket() {
+        return this.openingBracket;
+      }
+      getJSONStrings() {
+        return this.jsonStrings;
+      }
+      getClosingBracket() {
+        return this.closingBracket;
+      }
+    };
+    exports.JSONInstruction = JSONInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/add.js
+var require_add = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/add.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Add = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Add = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+    };
+    exports.Add = Add;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/property.js
+var require_property = __commonJS({
+  "node_modules/dockerfile-ast/lib/property.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Property = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var util_1 = require_util();
+    var Property = class _Property {
+      constructor(document, escapeChar, arg, arg2) {
+        this.assignmentOperatorRange = null;
+        this.assignmentOperator = null;
+        this.valueRange = null;
+        this.value = null;
+        this.document = document;
+        this.escapeChar = escapeChar;
+        this.nameRange = _Property.getNameRange(document, arg);
+        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value, escapeChar);
+        if (arg2) {
+          this.valueRange = arg2.getRange();
+          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value, escapeChar);
+          this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
+        } else {
+          let argRange = arg.getRange();
+          if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
+          } else {
+            this.valueRange = _Property.getValueRange(document, arg);
+            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value, escapeChar);
+            this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
+            this.assignmentOperator = "=";
+          }
+          this.range = argRange;
+        }
+      }
+      getRange() {
+        return this.range;
+      }
+      getName() {
+        return this.name;
+      }
+      getNameRange() {
+        return this.nameRange;
+      }
+      getValue() {
+        return this.value;
+      }
+      getValueRange() {
+        return this.valueRange;
+      }
+      /**
+       * Retrieves the operator used for delimiting between the name and
+       * value of this property. This will either be the "=" character
+       * or null if a character was not used or if this property has no
+       * value defined.
+       */
+      getAssignmentOperator() {
+        return this.assignmentOperator;
+      }
+      getAssignmentOperatorRange() {
+        return this.assignmentOperatorRange;
+      }
+      /**
+       * Returns the value of this property including any enclosing
+       * single or double quotes and relevant escape characters.
+       * Escaped newlines and its associated contiguous whitespace
+       * characters however will not be returned as they are deemed to
+       * be uninteresting to clients trying to return a Dockerfile.
+       *
+       * @return the unescaped value of this property or null if this
+       *         property has no associated value
+       */
+      getUnescapedValue() {
+        if (this.valueRange === null) {
+          return null;
+        }
+        let escaped = false;
+        let rawValue = "";
+        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i = 0; i < value.length; i++) {
+          let char = value.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              for (let j = i + 1; j < value.length; j++) {
+                switch (value.charAt(j)) {
+                  case "\r":
+                    j++;
+                  case "\n":
+                    escaped = true;
+                    i = j;
+                    continue rawLoop;
+                  case " ":
+                  case "	":
+                    break;
+                  default:
+                    rawValue = rawValue + char;
+                    continue rawLoop;
+                }
+              }
+              rawValue = rawValue + char;
+              break;
+            case "\r":
+            case "\n":
+              break;
+            case " ":
+            case "	":
+              if (!escaped) {
+                rawValue = rawValue + char;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i + 1; j < value.length; j++) {
+                  switch (value.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      continue rawLoop;
+                  }
+                }
+              } else {
+                rawValue = rawValue + char;
+              }
+              break;
+            default:
+              rawValue = rawValue + char;
+              escaped = false;
+              break;
+          }
+        }
+        return rawValue;
+      }
+      static getNameRange(document, arg) {
+        let value = arg.getValue();
+        let index = value.indexOf("=");
+        if (index !== -1) {
+          let initial = value.charAt(0);
+          let before = value.charAt(index - 1);
+          if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
+            return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
+          }
+        }
+        return arg.getRange();
+      }
+      static getValueRange(document, arg) {
+        return vscode_languageserver_types_1.Range.create(document.positionAt(document.offsetAt(arg.getRange().start) + arg.getValue().indexOf("=") + 1), document.positionAt(document.offsetAt(arg.getRange().end)));
+      }
+      /**
+       * Returns the actual value of this key-value pair. The value will
+       * have its escape characters removed if applicable. If the value
+       * spans multiple lines and there are comments nested within the
+       * lines, they too will be removed.
+       *
+       * @return the value that this key-value pair will actually be, may
+       *         be null if no value is defined, may be the empty string
+       *         if the value only consists of whitespace
+       */
+      static getValue(value, escapeChar) {
+        let escaped = false;
+        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
+        if (skip !== 0 && value.charAt(skip) === "#") {
+          escaped = true;
+        }
+        value = value.substring(skip);
+        let first = value.charAt(0);
+        let last = value.charAt(value.length - 1);
+        let literal2 = first === "'" || first === '"';
+        let inSingle = first === "'" && last === "'";
+        let inDouble = false;
+        if (first === '"') {
+          for (let i = 1; i < value.length; i++) {
+            if (value.charAt(i) === escapeChar) {
+              i++;
+            } else if (value.charAt(i) === '"' && i === value.length - 1) {
+              inDouble = true;
+            }
+          }
+        }
+        if (inSingle || inDouble) {
+          value = value.substring(1, value.length - 1);
+        }
+        let commentCheck = -1;
+        let escapedValue = "";
+        let start = 0;
+        parseValue: for (let i = 0; i < value.length; i++) {
+          let char = value.charAt(i);
+          switch (char) {
+            case escapeChar:
+              if (i + 1 === value.length) {
+                escapedValue = escapedValue + escapeChar;
+                break parseValue;
+              }
+              char = value.charAt(i + 1);
+              if (char === " " || char === "	") {
+                whitespaceCheck: for (let j = i + 2; j < value.length; j++) {
+                  let char2 = value.charAt(j);
+                  switch (char2) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                      j++;
+                    case "\n":
+                      escaped = true;
+                      i = j;
+                      continue parseValue;
+                    default:
+                      if (!inDouble && !inSingle && !literal2) {
+                        if (char2 === escapeChar) {
+                          escapedValue = escapedValue + char;
+                          i = i + 1;
+                        } else {
+                          escapedValue = escapedValue + char + char2;
+                          i = j;
+                        }
+                        continue parseValue;
+                      }
+                      break whitespaceCheck;
+                  }
+                }
+              }
+              if (inDouble) {
+                if (char === "\r") {
+                  escaped = true;
+                  i = i + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i++;
+                } else if (char !== '"') {
+                  if (char === escapeChar) {
+                    i++;
+                  }
+                  escapedValue = escapedValue + escapeChar;
+                }
+                continue parseValue;
+              } else if (inSingle || literal2) {
+                if (char === "\r") {
+                  escaped = true;
+                  i = i + 2;
+                } else if (char === "\n") {
+                  escaped = true;
+                  i++;
+                } else {
+                  escapedValue = escapedValue + escapeChar;
+                }
+                continue parseValue;
+              } else if (char === escapeChar) {
+                escapedValue = escapedValue + escapeChar;
+                i++;
+              } else if (char === "\r") {
+                escaped = true;
+                i = i + 2;
+              } else if (char === "\n") {
+                escaped = true;
+                i++;
+                start = i;
+              } else {
+                escapedValue = escapedValue + char;
+                i++;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escaped && commentCheck === -1) {
+                commentCheck = i;
+              }
+              escapedValue = escapedValue + char;
+              break;
+            case "\r":
+              i++;
+            case "\n":
+              if (escaped && commentCheck !== -1) {
+                escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck - 1));
+                commentCheck = -1;
+              }
+              break;
+            case "#":
+              if (escaped) {
+                if (commentCheck !== -1) {
+                  escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck));
+                  commentCheck = -1;
+                }
+                newlineCheck: for (let j = i + 1; j < value.length; j++) {
+                  switch (value.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      break newlineCheck;
+                  }
+                }
+                continue parseValue;
+              }
+            default:
+              if (escaped) {
+                escaped = false;
+                commentCheck = -1;
+              }
+              escapedValue = escapedValue + char;
+              break;
+          }
+        }
+        return escapedValue;
+      }
+    };
+    exports.Property = Property;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/propertyInstruction.js
+var require_propertyInstruction = __commonJS({
+  "node_modules/dockerfile-ast/lib/propertyInstruction.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.PropertyInstruction = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var instruction_1 = require_instruction();
+    var property_1 = require_property();
+    var argument_1 = require_argument();
+    var util_1 = require_util();
+    var PropertyInstruction = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+        this.properties = void 0;
+      }
+      getProperties() {
+        if (this.properties === void 0) {
+          let args = this.getPropertyArguments();
+          if (args.length === 0) {
+            this.properties = [];
+          } else if (args.length === 1) {
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0])];
+          } else if (args.length === 2) {
+            if (args[0].getValue().indexOf("=") === -1) {
+              this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], args[1])];
+            } else {
+              this.properties = [
+                new property_1.Property(this.document, this.escapeChar, args[0]),
+                new property_1.Property(this.document, this.escapeChar, args[1])
+              ];
+            }
+          } else if (args[0].getValue().indexOf("=") === -1) {
+            let text2 = this.document.getText();
+            let start = args[1].getRange().start;
+            let end = args[args.length - 1].getRange().end;
+            text2 = text2.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text2, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+          } else {
+            this.properties = [];
+            for (let i = 0; i < args.length; i++) {
+              this.properties.push(new property_1.Property(this.document, this.escapeChar, args[i]));
+            }
+          }
+        }
+        return this.properties;
+      }
+      /**
+       * Goes from the back of the string and returns the first
+       * non-whitespace character that is found. If an escape character
+       * is found with newline characters, the escape character will
+       * not be considered a non-whitespace character and its index in
+       * the string will not be returned.
+       *
+       * @param content the string to search through
+       * @return the index in the string for the first non-whitespace
+       *         character when searching from the end of the string
+       */
+      findTrailingNonWhitespace(content) {
+        let index = content.length;
+        whitespaceCheck: for (let i = content.length - 1; i >= 0; i--) {
+          switch (content.charAt(i)) {
+            case " ":
+            case "	":
+              continue;
+            case "\n":
+              if (content.charAt(i - 1) === "\r") {
+                i = i - 1;
+              }
+            case "\r":
+              newlineCheck: for (let j = i - 1; j >= 0; j--) {
+                switch (content.charAt(j)) {
+                  case " ":
+                  case "	":
+                  case "\r":
+                  case "\n":
+                  case this.escapeChar:
+                    continue;
+                  default:
+                    index = j;
+                    break newlineCheck;
+                }
+              }
+              break whitespaceCheck;
+            default:
+              index = i;
+              break whitespaceCheck;
+          }
+        }
+        return index;
+      }
+      getPropertyArguments() {
+        const args = [];
+        let range3 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range3.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range3.start);
+        let content = this.getTextContent();
+        let fullArgs = content.substring(extra);
+        let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
+        if (start === -1) {
+          return [];
+        }
+        const startPosition = this.document.positionAt(instructionNameEndOffset + start);
+        let escaped = range3.start.line !== startPosition.line;
+        let endingEscape = false;
+        let mark = -1;
+        let end = this.findTrailingNonWhitespace(fullArgs);
+        content = fullArgs.substring(start, end + 1);
+        let argStart = escaped ? -1 : 0;
+        let spaced = false;
+        argumentLoop: for (let i = 0; i < content.length; i++) {
+          let char = content.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              if (i + 1 === content.length) {
+                endingEscape = true;
+                break argumentLoop;
+              }
+              if (!escaped) {
+                mark = i;
+              }
+              switch (content.charAt(i + 1)) {
+                case " ":
+                case "	":
+                  if (!util_1.Util.isWhitespace(content.charAt(i + 2))) {
+                    i = i + 1;
+                    continue argumentLoop;
+                  }
+                  whitespaceCheck: for (let j = i + 2; j < content.length; j++) {
+                    switch (content.charAt(j)) {
+                      case "\r":
+                        j++;
+                      case "\n":
+                        escaped = true;
+                        i = j;
+                        continue argumentLoop;
+                      case " ":
+                      case "	":
+                        break;
+                      default:
+                        args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i + 2))));
+                        argStart = j;
+                        break whitespaceCheck;
+                    }
+                  }
+                  i = argStart - 1;
+                  continue argumentLoop;
+                case "\r":
+                  i++;
+                case "\n":
+                  escaped = true;
+                  i = i + 1;
+                  continue argumentLoop;
+                case this.escapeChar:
+                  if (argStart === -1) {
+                    argStart = i;
+                  }
+                  i = i + 1;
+                  continue argumentLoop;
+                default:
+                  if (argStart === -1) {
+                    argStart = i;
+                  }
+                  continue argumentLoop;
+              }
+            case "'":
+            case '"':
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i;
+                spaced = false;
+              }
+              if (argStart === -1) {
+                argStart = i;
+              }
+              for (let j = i + 1; j < content.length; j++) {
+                switch (content.charAt(j)) {
+                  case char:
+                    if (content.charAt(j + 1) !== " " && content.charAt(j + 1) !== "") {
+                      i = j;
+                      continue argumentLoop;
+                    }
+                    args.push(new argument_1.Argument(content.substring(argStart, j + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + j + 1))));
+                    i = j;
+                    argStart = -1;
+                    continue argumentLoop;
+                  case this.escapeChar:
+                    j++;
+                    break;
+                }
+              }
+              break argumentLoop;
+            case " ":
+            case "	":
+              if (escaped) {
+                if (argStart !== -1) {
+                  spaced = true;
+                }
+              } else if (argStart !== -1) {
+                args.push(new argument_1.Argument(content.substring(argStart, i), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + i))));
+                argStart = -1;
+              }
+              break;
+            case "\r":
+              i++;
+            case "\n":
+              spaced = false;
+              break;
+            case "#":
+              if (escaped) {
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case "\r":
+                      j++;
+                    case "\n":
+                      i = j;
+                      spaced = false;
+                      continue argumentLoop;
+                  }
+                }
+                if (argStart !== -1) {
+                  let value = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  argStart = -1;
+                }
+                break argumentLoop;
+              } else if (argStart === -1) {
+                argStart = i;
+              }
+              break;
+            default:
+              if (spaced) {
+                this.createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start);
+                argStart = i;
+                spaced = false;
+              }
+              escaped = false;
+              if (argStart === -1) {
+                argStart = i;
+              }
+              if (char === "$" && content.charAt(i + 1) === "{") {
+                let singleQuotes = false;
+                let doubleQuotes = false;
+                let escaped2 = false;
+                for (let j = i + 1; j < content.length; j++) {
+                  switch (content.charAt(j)) {
+                    case this.escapeChar:
+                      escaped2 = true;
+                      break;
+                    case "\r":
+                    case "\n":
+                      break;
+                    case "'":
+                      singleQuotes = !singleQuotes;
+                      escaped2 = false;
+                      break;
+                    case '"':
+                      doubleQuotes = !doubleQuotes;
+                      escaped2 = false;
+                      break;
+                    case " ":
+                    case "	":
+                      if (escaped2 || singleQuotes || doubleQuotes) {
+                        break;
+                      }
+                      i = j - 1;
+                      continue argumentLoop;
+                    case "}":
+                      i = j;
+                      continue argumentLoop;
+                    default:
+                      escaped2 = false;
+                      break;
+                  }
+                }
+                break argumentLoop;
+              }
+              break;
+          }
+        }
+        if (argStart !== -1 && argStart !== content.length) {
+          let end2 = endingEscape ? content.length - 1 : content.length;
+          let value = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+        }
+        return args;
+      }
+      createSpacedArgument(argStart, args, content, mark, instructionNameEndOffset, start) {
+        if (argStart !== -1) {
+          args.push(new argument_1.Argument(content.substring(argStart, mark), vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+        }
+      }
+    };
+    exports.PropertyInstruction = PropertyInstruction;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/arg.js
+var require_arg = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/arg.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Arg = void 0;
+    var property_1 = require_property();
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Arg = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+        this.property = null;
+        const args = this.getPropertyArguments();
+        if (args.length === 1) {
+          this.property = new property_1.Property(this.document, this.escapeChar, args[0]);
+        } else {
+          this.property = null;
+        }
+      }
+      /**
+       * Returns the variable defined by this ARG. This may be null if
+       * this ARG instruction is malformed and has no variable
+       * declaration.
+       */
+      getProperty() {
+        return this.property;
+      }
+    };
+    exports.Arg = Arg;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/cmd.js
+var require_cmd = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/cmd.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Cmd = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Cmd = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Cmd = Cmd;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/copy.js
+var require_copy = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/copy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Copy = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Copy = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getFromFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "from" ? flags[0] : null;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Copy = Copy;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/env.js
+var require_env = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/env.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Env = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var Env = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Env = Env;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/entrypoint.js
+var require_entrypoint = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/entrypoint.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Entrypoint = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Entrypoint = Entrypoint;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/from.js
+var require_from = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/from.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.From = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var From = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      getImage() {
+        const args = this.getArguments();
+        return args.length > 0 ? args[0].getValue() : null;
+      }
+      /**
+       * Returns the name of the image that will be used as the base image.
+       *
+       * @return the base image's name, or null if unspecified
+       */
+      getImageName() {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
+          return null;
+        }
+        let commented = false;
+        let escaped = false;
+        let name = "";
+        for (let i = 0; i < imageName.length; i++) {
+          const ch = imageName.charAt(i);
+          switch (ch) {
+            case this.escapeChar:
+              escaped = true;
+              break;
+            case "\r":
+              continue;
+            case "\n":
+              commented = false;
+              break;
+            case " ":
+            case "	":
+              break;
+            case "#":
+              if (escaped) {
+                commented = true;
+              } else {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+            default:
+              if (!commented) {
+                name = name + ch;
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return name;
+      }
+      /**
+       * Returns the range that covers the name of the image used by
+       * this instruction.
+       *
+       * @return the range of the name of this instruction's argument,
+       *         or null if no image has been specified
+       */
+      getImageNameRange() {
+        let range3 = this.getImageRange();
+        if (range3) {
+          let registryRange = this.getRegistryRange();
+          if (registryRange) {
+            range3.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+          }
+          let tagRange = this.getImageTagRange();
+          let digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          return range3;
+        }
+        return null;
+      }
+      /**
+       * Returns the range that covers the image argument of this
+       * instruction. This includes the tag or digest of the image if
+       * it has been specified by the instruction.
+       *
+       * @return the range of the image argument, or null if no image
+       *         has been specified
+       */
+      getImageRange() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0].getRange() : null;
+      }
+      getImageTag() {
+        return this.getRangeContent(this.getImageTagRange());
+      }
+      /**
+       * Returns the range in the document that the tag of the base
+       * image encompasses.
+       *
+       * @return the base image's tag's range in the document, or null
+       *         if no tag has been specified
+       */
+      getImageTagRange() {
+        const range3 = this.getImageRange();
+        if (range3) {
+          const rangeStartOffset = this.document.offsetAt(range3.start);
+          const content = this.getRangeContent(range3);
+          const atIndex = this.indexOf(rangeStartOffset, content, "@");
+          const slashIndex = content.indexOf("/");
+          if (atIndex === -1) {
+            const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
+            if (colonIndex > slashIndex) {
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range3.end);
+            }
+          }
+          const subcontent = content.substring(0, atIndex);
+          const subcolonIndex = subcontent.indexOf(":");
+          if (subcolonIndex === -1) {
+            return null;
+          }
+          if (slashIndex === -1) {
+            return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + atIndex));
+          }
+          if (subcolonIndex < slashIndex) {
+            return null;
+          }
+          return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + subcolonIndex + 1), this.document.positionAt(rangeStartOffset + subcontent.length));
+        }
+        return null;
+      }
+      getImageDigest() {
+        return this.getRangeContent(this.getImageDigestRange());
+      }
+      /**
+       * Returns the range in the document that the digest of the base
+       * image encompasses.
+       *
+       * @return the base image's digest's range in the document, or null
+       *         if no digest has been specified
+       */
+      getImageDigestRange() {
+        let range3 = this.getImageRange();
+        if (range3) {
+          let content = this.getRangeContent(range3);
+          let index = this.lastIndexOf(this.document.offsetAt(range3.start), content, "@");
+          if (index !== -1) {
+            return vscode_languageserver_types_1.Range.create(range3.start.line, range3.start.character + index + 1, range3.end.line, range3.end.character);
+          }
+        }
+        return null;
+      }
+      indexOf(documentOffset, content, searchString) {
+        let index = content.indexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            const offset = this.document.offsetAt(variableRange.end) - documentOffset;
+            const substring = content.substring(offset);
+            const subIndex = substring.indexOf(searchString);
+            if (subIndex === -1) {
+              return -1;
+            }
+            index = subIndex + offset;
+            i = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      lastIndexOf(documentOffset, content, searchString) {
+        let index = content.lastIndexOf(searchString);
+        const variables = this.getVariables();
+        for (let i = 0; i < variables.length; i++) {
+          const position = documentOffset + index;
+          const variableRange = variables[i].getRange();
+          if (this.document.offsetAt(variableRange.start) < position && position < this.document.offsetAt(variableRange.end)) {
+            index = content.substring(0, index).lastIndexOf(searchString);
+            if (index === -1) {
+              return -1;
+            }
+            i = -1;
+            continue;
+          }
+        }
+        return index;
+      }
+      getRegistry() {
+        return this.getRangeContent(this.getRegistryRange());
+      }
+      getRegistryRange() {
+        const range3 = this.getImageRange();
+        if (range3) {
+          const tagRange = this.getImageTagRange();
+          const digestRange = this.getImageDigestRange();
+          if (tagRange === null) {
+            if (digestRange !== null) {
+              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+            }
+          } else {
+            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+          }
+          const content = this.getRangeContent(range3);
+          const rangeStart = this.document.offsetAt(range3.start);
+          const startingSlashIndex = this.indexOf(rangeStart, content, "/");
+          if (startingSlashIndex === -1) {
+            return null;
+          }
+          const portIndex = this.indexOf(rangeStart, content, ":");
+          const dotIndex = this.indexOf(rangeStart, content, ".");
+          if (portIndex !== -1 || dotIndex !== -1) {
+            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+          const registry = content.substring(0, startingSlashIndex);
+          if (registry === "localhost") {
+            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
+          }
+        }
+        return null;
+      }
+      getBuildStage() {
+        let range3 = this.getBuildStageRange();
+        return range3 === null ? null : this.getRangeContent(range3);
+      }
+      getBuildStageRange() {
+        let args = this.getArguments();
+        if (args.length > 2 && args[1].getValue().toUpperCase() === "AS") {
+          return args[2].getRange();
+        }
+        return null;
+      }
+      getPlatformFlag() {
+        let flags = super.getFlags();
+        return flags.length === 1 && flags[0].getName() === "platform" ? flags[0] : null;
+      }
+    };
+    exports.From = From;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/healthcheck.js
+var require_healthcheck = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/healthcheck.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Healthcheck = void 0;
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        argument = argument.toUpperCase();
+        return argument === "CMD" || argument === "NONE";
+      }
+      getSubcommand() {
+        let args = this.getArguments();
+        return args.length !== 0 ? args[0] : null;
+      }
+    };
+    exports.Healthcheck = Healthcheck;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/label.js
+var require_label = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/label.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Label = void 0;
+    var propertyInstruction_1 = require_propertyInstruction();
+    var util_1 = require_util();
+    var Label = class extends propertyInstruction_1.PropertyInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getVariables() {
+        const variables = super.getVariables();
+        const properties = this.getProperties();
+        for (const property of properties) {
+          const value = property.getUnescapedValue();
+          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
+            const range3 = property.getValueRange();
+            for (let i = 0; i < variables.length; i++) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range3)) {
+                variables.splice(i, 1);
+                i--;
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      getProperties() {
+        return super.getProperties();
+      }
+    };
+    exports.Label = Label;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/onbuild.js
+var require_onbuild = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/onbuild.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Onbuild = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var parser_1 = require_parser2();
+    var instruction_1 = require_instruction();
+    var Onbuild = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getTrigger() {
+        let trigger = this.getTriggerWord();
+        return trigger === null ? null : trigger.toUpperCase();
+      }
+      getTriggerWord() {
+        return this.getRangeContent(this.getTriggerRange());
+      }
+      getTriggerRange() {
+        let args = this.getArguments();
+        return args.length > 0 ? args[0].getRange() : null;
+      }
+      getTriggerInstruction() {
+        let triggerRange = this.getTriggerRange();
+        if (triggerRange === null) {
+          return null;
+        }
+        let args = this.getArguments();
+        return parser_1.Parser.createInstruction(this.document, this.dockerfile, this.escapeChar, vscode_languageserver_types_1.Range.create(args[0].getRange().start, this.getRange().end), this.getTriggerWord(), triggerRange);
+      }
+    };
+    exports.Onbuild = Onbuild;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/run.js
+var require_run = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/run.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Run = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Run = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      stopSearchingForFlags(argument) {
+        return argument.indexOf("--") === -1;
+      }
+      /**
+       * Returns there here-documents that are defined in this RUN
+       * instruction.
+       *
+       * This API is experimental and subject to change.
+       */
+      getHeredocs() {
+        return super.getHeredocs();
+      }
+    };
+    exports.Run = Run;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/shell.js
+var require_shell = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/shell.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Shell = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Shell = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Shell = Shell;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/stopsignal.js
+var require_stopsignal = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/stopsignal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Stopsignal = void 0;
+    var instruction_1 = require_instruction();
+    var Stopsignal = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Stopsignal = Stopsignal;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/workdir.js
+var require_workdir = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/workdir.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Workdir = void 0;
+    var instruction_1 = require_instruction();
+    var Workdir = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      /**
+       * Returns the path that has been defined. Note that this path may
+       * be absolute or relative depending on what was written in the
+       * instruction.
+       *
+       * @return the working directory's path, or null if this
+       *         instruction has no arguments
+       */
+      getPath() {
+        return this.getArgumentsContent();
+      }
+      /**
+       * Returns the absolute path that this instruction resolves to. The
+       * function will inspect prior WORKDIR instructions in the current
+       * image or another build stage in the Dockerfile to try to
+       * determine this.
+       *
+       * @return the absolute path of the working directory, or null if
+       *         this instruction has no arguments, or undefined if it
+       *         cannot be determined because only relative paths could be
+       *         found
+       */
+      getAbsolutePath() {
+        const path8 = this.getPath();
+        if (path8 === null || path8.startsWith("/")) {
+          return path8;
+        }
+        const startLine = this.getRange().start.line;
+        const hierarchy = this.dockerfile.getStageHierarchy(startLine);
+        for (let i = hierarchy.length - 1; i >= 0; i--) {
+          const workdirs = hierarchy[i].getWORKDIRs();
+          for (let j = workdirs.length - 1; j >= 0; j--) {
+            if (workdirs[j].getRange().start.line < startLine) {
+              const parent = workdirs[j].getAbsolutePath();
+              if (parent === void 0 || parent === null) {
+                return void 0;
+              }
+              return parent.endsWith("/") ? parent + path8 : parent + "/" + path8;
+            }
+          }
+        }
+        return void 0;
+      }
+    };
+    exports.Workdir = Workdir;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/user.js
+var require_user = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/user.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.User = void 0;
+    var instruction_1 = require_instruction();
+    var User = class extends instruction_1.Instruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.User = User;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/instructions/volume.js
+var require_volume = __commonJS({
+  "node_modules/dockerfile-ast/lib/instructions/volume.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Volume = void 0;
+    var jsonInstruction_1 = require_jsonInstruction();
+    var Volume = class extends jsonInstruction_1.JSONInstruction {
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      }
+    };
+    exports.Volume = Volume;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/imageTemplate.js
+var require_imageTemplate = __commonJS({
+  "node_modules/dockerfile-ast/lib/imageTemplate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ImageTemplate = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var onbuild_1 = require_onbuild();
+    var util_1 = require_util();
+    var workdir_1 = require_workdir();
+    var ImageTemplate = class {
+      constructor() {
+        this.comments = [];
+        this.instructions = [];
+      }
+      addComment(comment) {
+        this.comments.push(comment);
+      }
+      getComments() {
+        return this.comments;
+      }
+      addInstruction(instruction) {
+        this.instructions.push(instruction);
+      }
+      getInstructions() {
+        return this.instructions;
+      }
+      getInstructionAt(line) {
+        for (let instruction of this.instructions) {
+          if (util_1.Util.isInsideRange(vscode_languageserver_types_1.Position.create(line, 0), instruction.getRange())) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the ARG instructions that are defined in this image.
+       */
+      getARGs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof arg_1.Arg) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      /**
+       * Gets all the CMD instructions that are defined in this image.
+       */
+      getCMDs() {
+        let cmds = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof cmd_1.Cmd) {
+            cmds.push(instruction);
+          }
+        }
+        return cmds;
+      }
+      /**
+       * Gets all the COPY instructions that are defined in this image.
+       */
+      getCOPYs() {
+        let copies = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof copy_1.Copy) {
+            copies.push(instruction);
+          }
+        }
+        return copies;
+      }
+      /**
+       * Gets all the ENTRYPOINT instructions that are defined in this image.
+       */
+      getENTRYPOINTs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof entrypoint_1.Entrypoint) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the ENV instructions that are defined in this image.
+       */
+      getENVs() {
+        let args = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof env_1.Env) {
+            args.push(instruction);
+          }
+        }
+        return args;
+      }
+      getFROM() {
+        for (const instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            return instruction;
+          }
+        }
+        return null;
+      }
+      /**
+       * Gets all the FROM instructions that are defined in this image.
+       */
+      getFROMs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof from_1.From) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      /**
+       * Gets all the HEALTHCHECK instructions that are defined in this image.
+       */
+      getHEALTHCHECKs() {
+        let froms = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof healthcheck_1.Healthcheck) {
+            froms.push(instruction);
+          }
+        }
+        return froms;
+      }
+      getWORKDIRs() {
+        const workdirs = [];
+        for (const instruction of this.instructions) {
+          if (instruction instanceof workdir_1.Workdir) {
+            workdirs.push(instruction);
+          }
+        }
+        return workdirs;
+      }
+      getOnbuildTriggers() {
+        let triggers = [];
+        for (let instruction of this.instructions) {
+          if (instruction instanceof onbuild_1.Onbuild) {
+            let trigger = instruction.getTriggerInstruction();
+            if (trigger) {
+              triggers.push(trigger);
+            }
+          }
+        }
+        return triggers;
+      }
+      getAvailableVariables(currentLine) {
+        const variables = [];
+        for (const arg of this.getARGs()) {
+          if (arg.isBefore(currentLine)) {
+            const property = arg.getProperty();
+            if (property) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        for (const env of this.getENVs()) {
+          if (env.isBefore(currentLine)) {
+            for (const property of env.getProperties()) {
+              const variable = property.getName();
+              if (variables.indexOf(variable) === -1) {
+                variables.push(variable);
+              }
+            }
+          }
+        }
+        return variables;
+      }
+      /**
+       * Resolves a variable with the given name at the specified line
+       * to its value. If null is returned, then the variable has been
+       * defined but no value was given. If undefined is returned, then
+       * a variable with the given name has not been defined yet as of
+       * the given line.
+       *
+       * @param variable the name of the variable to resolve
+       * @param line the line number that the variable is on, zero-based
+       * @return the value of the variable as defined by an ARG or ENV
+       *         instruction, or null if no value has been specified, or
+       *         undefined if a variable with the given name has not
+       *         been defined
+       */
+      resolveVariable(variable, line) {
+        let envs = this.getENVs();
+        for (let i = envs.length - 1; i >= 0; i--) {
+          if (envs[i].isBefore(line)) {
+            for (let property of envs[i].getProperties()) {
+              if (property.getName() === variable) {
+                return property.getValue();
+              }
+            }
+          }
+        }
+        let args = this.getARGs();
+        for (let i = args.length - 1; i >= 0; i--) {
+          if (args[i].isBefore(line)) {
+            let property = args[i].getProperty();
+            if (property && property.getName() === variable) {
+              return property.getValue();
+            }
+          }
+        }
+        return void 0;
+      }
+      getRange() {
+        const instructions = this.getInstructions();
+        if (instructions.length === 0) {
+          return vscode_languageserver_types_1.Range.create(0, 0, 0, 0);
+        }
+        const instructionStart = instructions[0].getRange().start;
+        const instructionEnd = instructions[instructions.length - 1].getRange().end;
+        return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+      }
+      contains(position) {
+        const range3 = this.getRange();
+        if (range3 === null) {
+          return false;
+        }
+        return util_1.Util.isInsideRange(position, range3);
+      }
+    };
+    exports.ImageTemplate = ImageTemplate;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/dockerfile.js
+var require_dockerfile = __commonJS({
+  "node_modules/dockerfile-ast/lib/dockerfile.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Dockerfile = void 0;
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var ast = require_main();
+    var imageTemplate_1 = require_imageTemplate();
+    var from_1 = require_from();
+    var util_1 = require_util();
+    var main_1 = require_main();
+    var Dockerfile = class extends imageTemplate_1.ImageTemplate {
+      constructor(document) {
+        super();
+        this.initialInstructions = new imageTemplate_1.ImageTemplate();
+        this.buildStages = [];
+        this.directives = [];
+        this.foundFrom = false;
+        this.document = document;
+      }
+      getEscapeCharacter() {
+        for (const directive of this.directives) {
+          if (directive.getDirective() === ast.Directive.escape) {
+            const value = directive.getValue();
+            if (value === "\\" || value === "`") {
+              return value;
+            }
+          }
+        }
+        return "\\";
+      }
+      getInitialARGs() {
+        return this.initialInstructions.getARGs();
+      }
+      getContainingImage(position) {
+        let range3 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range3)) {
+          return null;
+        }
+        if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
+          if (util_1.Util.isInsideRange(position, this.initialInstructions.getRange())) {
+            return this.initialInstructions;
+          }
+        }
+        for (const buildStage of this.buildStages) {
+          if (util_1.Util.isInsideRange(position, buildStage.getRange())) {
+            return buildStage;
+          }
+        }
+        return this;
+      }
+      addInstruction(instruction) {
+        if (instruction.getKeyword() === main_1.Keyword.FROM) {
+          this.currentBuildStage = new imageTemplate_1.ImageTemplate();
+          this.buildStages.push(this.currentBuildStage);
+          this.foundFrom = true;
+        } else if (!this.foundFrom) {
+          this.initialInstructions.addInstruction(instruction);
+        }
+        if (this.foundFrom) {
+          this.currentBuildStage.addInstruction(instruction);
+        }
+        super.addInstruction(instruction);
+      }
+      setDirectives(directives) {
+        this.directives = directives;
+      }
+      getDirective() {
+        return this.directives.length === 0 ? null : this.directives[0];
+      }
+      getDirectives() {
+        return this.directives;
+      }
+      resolveVariable(variable, line) {
+        for (let from of this.getFROMs()) {
+          let range3 = from.getRange();
+          if (range3.start.line <= line && line <= range3.end.line) {
+            let initialARGs = new imageTemplate_1.ImageTemplate();
+            for (let instruction of this.initialInstructions.getARGs()) {
+              initialARGs.addInstruction(instruction);
+            }
+            return initialARGs.resolveVariable(variable, line);
+          }
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return void 0;
+        }
+        let resolvedVariable = image.resolveVariable(variable, line);
+        if (resolvedVariable === null) {
+          let initialARGs = new imageTemplate_1.ImageTemplate();
+          for (let instruction of this.initialInstructions.getARGs()) {
+            initialARGs.addInstruction(instruction);
+          }
+          return initialARGs.resolveVariable(variable, line);
+        }
+        return resolvedVariable;
+      }
+      getAvailableVariables(currentLine) {
+        if (this.getInstructionAt(currentLine) instanceof from_1.From) {
+          let variables = [];
+          for (let arg of this.getInitialARGs()) {
+            let property = arg.getProperty();
+            if (property) {
+              variables.push(property.getName());
+            }
+          }
+          return variables;
+        }
+        let image = this.getContainingImage(vscode_languageserver_types_1.Position.create(currentLine, 0));
+        return image ? image.getAvailableVariables(currentLine) : [];
+      }
+      getParentStage(image) {
+        const templateFrom = image.getFROM();
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
+          return null;
+        }
+        for (const from of this.getFROMs()) {
+          if (from.getBuildStage() === imageName) {
+            const range3 = from.getRange();
+            if (range3.start.line === templateFrom.getRange().start.line) {
+              return null;
+            }
+            return this.getContainingImage(range3.start);
+          }
+        }
+        return null;
+      }
+      getStageHierarchy(line) {
+        const image = this.getContainingImage(vscode_languageserver_types_1.Position.create(line, 0));
+        if (image === null) {
+          return [];
+        }
+        const stages = [image];
+        let stage = this.getParentStage(image);
+        while (stage !== null) {
+          stages.splice(0, 0, stage);
+          stage = this.getParentStage(stage);
+        }
+        return stages;
+      }
+      getAvailableWorkingDirectories(line) {
+        const availableDirectories = /* @__PURE__ */ new Set();
+        for (const image of this.getStageHierarchy(line)) {
+          for (const workdir of image.getWORKDIRs()) {
+            if (workdir.getRange().end.line < line) {
+              let directory = workdir.getAbsolutePath();
+              if (directory !== void 0 && directory !== null) {
+                if (!directory.endsWith("/")) {
+                  directory += "/";
+                }
+                availableDirectories.add(directory);
+              }
+            }
+          }
+        }
+        return Array.from(availableDirectories);
+      }
+      /**
+       * Internally reorganize the comments in the Dockerfile and allocate
+       * them to the relevant build stages that they belong to.
+       */
+      organizeComments() {
+        const comments = this.getComments();
+        for (let i = 0; i < comments.length; i++) {
+          if (util_1.Util.isInsideRange(comments[i].getRange().end, this.initialInstructions.getRange())) {
+            this.initialInstructions.addComment(comments[i]);
+          } else {
+            for (const buildStage of this.buildStages) {
+              if (util_1.Util.isInsideRange(comments[i].getRange().start, buildStage.getRange())) {
+                buildStage.addComment(comments[i]);
+              }
+            }
+          }
+        }
+      }
+      getRange() {
+        const comments = this.getComments();
+        const instructions = this.getInstructions();
+        let range3 = null;
+        if (comments.length === 0) {
+          if (instructions.length > 0) {
+            range3 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+          }
+        } else if (instructions.length === 0) {
+          range3 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+        } else {
+          const commentStart = comments[0].getRange().start;
+          const commentEnd = comments[comments.length - 1].getRange().end;
+          const instructionStart = instructions[0].getRange().start;
+          const instructionEnd = instructions[instructions.length - 1].getRange().end;
+          if (commentStart.line < instructionStart.line) {
+            if (commentEnd.line < instructionEnd.line) {
+              range3 = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+            }
+            range3 = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+          } else if (commentEnd.line < instructionEnd.line) {
+            range3 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+          } else {
+            range3 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+          }
+        }
+        if (range3 === null) {
+          if (this.directives.length === 0) {
+            return null;
+          }
+          return this.directives[0].getRange();
+        } else if (this.directives.length === 0) {
+          return range3;
+        }
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range3.end);
+      }
+    };
+    exports.Dockerfile = Dockerfile;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/dockerfile-ast/lib/parser.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Parser = void 0;
+    var vscode_languageserver_textdocument_1 = (init_main2(), __toCommonJS(main_exports2));
+    var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
+    var comment_1 = require_comment();
+    var parserDirective_1 = require_parserDirective();
+    var instruction_1 = require_instruction();
+    var add_1 = require_add();
+    var arg_1 = require_arg();
+    var cmd_1 = require_cmd();
+    var copy_1 = require_copy();
+    var env_1 = require_env();
+    var entrypoint_1 = require_entrypoint();
+    var from_1 = require_from();
+    var healthcheck_1 = require_healthcheck();
+    var label_1 = require_label();
+    var onbuild_1 = require_onbuild();
+    var run_1 = require_run();
+    var shell_1 = require_shell();
+    var stopsignal_1 = require_stopsignal();
+    var workdir_1 = require_workdir();
+    var user_1 = require_user();
+    var volume_1 = require_volume();
+    var dockerfile_1 = require_dockerfile();
+    var util_1 = require_util();
+    var main_1 = require_main();
+    var Parser = class _Parser {
+      constructor() {
+        this.escapeChar = null;
+      }
+      static createInstruction(document, dockerfile, escapeChar, lineRange, instruction, instructionRange) {
+        switch (instruction.toUpperCase()) {
+          case "ADD":
+            return new add_1.Add(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ARG":
+            return new arg_1.Arg(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "CMD":
+            return new cmd_1.Cmd(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "COPY":
+            return new copy_1.Copy(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ENTRYPOINT":
+            return new entrypoint_1.Entrypoint(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ENV":
+            return new env_1.Env(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "FROM":
+            return new from_1.From(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "HEALTHCHECK":
+            return new healthcheck_1.Healthcheck(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "LABEL":
+            return new label_1.Label(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "ONBUILD":
+            return new onbuild_1.Onbuild(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "RUN":
+            return new run_1.Run(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "SHELL":
+            return new shell_1.Shell(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "STOPSIGNAL":
+            return new stopsignal_1.Stopsignal(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "WORKDIR":
+            return new workdir_1.Workdir(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "USER":
+            return new user_1.User(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+          case "VOLUME":
+            return new volume_1.Volume(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+        }
+        return new instruction_1.Instruction(document, lineRange, dockerfile, escapeChar, instruction, instructionRange);
+      }
+      getParserDirectives(document, buffer) {
+        const directives = [];
+        this.escapeChar = "";
+        const offset = util_1.Util.isUTF8BOM(buffer.substring(0, 1)) ? 1 : 0;
+        directiveCheck: for (let i = offset; i < buffer.length; i++) {
+          switch (buffer.charAt(i)) {
+            case " ":
+            case "	":
+              break;
+            case "\r":
+            case "\n":
+              break directiveCheck;
+            case "#":
+              let directiveStart = -1;
+              let directiveEnd = -1;
+              for (let j = i + 1; j < buffer.length; j++) {
+                let char = buffer.charAt(j);
+                switch (char) {
+                  case " ":
+                  case "	":
+                    if (directiveStart !== -1 && directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    break;
+                  case "\r":
+                  case "\n":
+                    break directiveCheck;
+                  case "=":
+                    let valueStart = -1;
+                    let valueEnd = -1;
+                    if (directiveEnd === -1) {
+                      directiveEnd = j;
+                    }
+                    let lineEnd = buffer.length;
+                    directiveValue: for (let k = j + 1; k < buffer.length; k++) {
+                      char = buffer.charAt(k);
+                      switch (char) {
+                        case "\r":
+                        case "\n":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          lineEnd = k;
+                          break directiveValue;
+                        case "	":
+                        case " ":
+                          if (valueStart !== -1 && valueEnd === -1) {
+                            valueEnd = k;
+                          }
+                          continue;
+                        default:
+                          if (valueStart === -1) {
+                            valueStart = k;
+                          }
+                          break;
+                      }
+                    }
+                    if (directiveStart === -1) {
+                      break directiveCheck;
+                    }
+                    if (valueStart === -1) {
+                      valueStart = j + 1;
+                      valueEnd = lineEnd;
+                    } else if (valueEnd === -1) {
+                      valueEnd = buffer.length;
+                    }
+                    const lineRange = vscode_languageserver_types_1.Range.create(document.positionAt(i), document.positionAt(lineEnd));
+                    const nameRange = vscode_languageserver_types_1.Range.create(document.positionAt(directiveStart), document.positionAt(directiveEnd));
+                    const valueRange = vscode_languageserver_types_1.Range.create(document.positionAt(valueStart), document.positionAt(valueEnd));
+                    directives.push(new parserDirective_1.ParserDirective(document, lineRange, nameRange, valueRange));
+                    directiveStart = -1;
+                    if (buffer.charAt(valueEnd) === "\r") {
+                      i = valueEnd + 1;
+                    } else {
+                      i = valueEnd;
+                    }
+                    continue directiveCheck;
+                  default:
+                    if (directiveStart === -1) {
+                      directiveStart = j;
+                    }
+                    break;
+                }
+              }
+              break;
+            default:
+              break directiveCheck;
+          }
+        }
+        return directives;
+      }
+      parse(buffer) {
+        this.document = vscode_languageserver_textdocument_1.TextDocument.create("", "", 0, buffer);
+        this.buffer = buffer;
+        let dockerfile = new dockerfile_1.Dockerfile(this.document);
+        let directives = this.getParserDirectives(this.document, this.buffer);
+        let offset = 0;
+        this.escapeChar = "\\";
+        if (directives.length > 0) {
+          dockerfile.setDirectives(directives);
+          this.escapeChar = dockerfile.getEscapeCharacter();
+          offset = this.document.offsetAt(vscode_languageserver_types_1.Position.create(directives.length, 0));
+        } else if (util_1.Util.isUTF8BOM(buffer.substring(0, 1))) {
+          offset = 1;
+        }
+        for (let i = offset; i < this.buffer.length; i++) {
+          const char = this.buffer.charAt(i);
+          switch (char) {
+            case " ":
+            case "	":
+            case "\r":
+            case "\n":
+              break;
+            case "#":
+              i = this.processComment(dockerfile, i);
+              break;
+            default:
+              i = this.processInstruction(dockerfile, char, i);
+              break;
+          }
+        }
+        dockerfile.organizeComments();
+        return dockerfile;
+      }
+      processInstruction(dockerfile, char, start) {
+        let instruction = char;
+        let instructionEnd = -1;
+        let escapedInstruction = false;
+        instructionCheck: for (let i = start + 1; i < this.buffer.length; i++) {
+          char = this.buffer.charAt(i);
+          switch (char) {
+            case this.escapeChar:
+              escapedInstruction = true;
+              char = this.buffer.charAt(i + 1);
+              if (char === "\r" || char === "\n") {
+                if (instructionEnd === -1) {
+                  instructionEnd = i;
+                }
+                i++;
+              } else if (char === " " || char === "	") {
+                for (let j = i + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i = j;
+                      continue instructionCheck;
+                    default:
+                      instructionEnd = i + 1;
+                      instruction = instruction + this.escapeChar;
+                      i = j - 2;
+                      continue instructionCheck;
+                  }
+                }
+                instructionEnd = i + 1;
+                instruction = instruction + this.escapeChar;
+                break instructionCheck;
+              } else {
+                instructionEnd = i + 1;
+                instruction = instruction + this.escapeChar;
+                escapedInstruction = false;
+              }
+              break;
+            case " ":
+            case "	":
+              if (escapedInstruction) {
+                escapeCheck: for (let j = i + 1; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      i = j;
+                      continue instructionCheck;
+                    default:
+                      break escapeCheck;
+                  }
+                }
+                escapedInstruction = false;
+              }
+              if (instructionEnd === -1) {
+                instructionEnd = i;
+              }
+              i = this.processArguments(dockerfile, instruction, instructionEnd, start, i);
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, i));
+              return i;
+            case "\r":
+            case "\n":
+              if (escapedInstruction) {
+                continue;
+              }
+              if (instructionEnd === -1) {
+                instructionEnd = i;
+              }
+              dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, i, i));
+              return i;
+            case "#":
+              if (escapedInstruction) {
+                continue;
+              }
+            default:
+              instructionEnd = i + 1;
+              instruction = instruction + char;
+              escapedInstruction = false;
+              break;
+          }
+        }
+        if (instructionEnd === -1) {
+          instructionEnd = this.buffer.length;
+        }
+        dockerfile.addInstruction(this.createInstruction(dockerfile, instruction, start, instructionEnd, this.buffer.length));
+        return this.buffer.length;
+      }
+      processHeredocs(instruction, offset) {
+        let keyword = instruction.getKeyword();
+        if (keyword === main_1.Keyword.ONBUILD) {
+          instruction = instruction.getTriggerInstruction();
+          if (instruction === null) {
+            return offset;
+          }
+          keyword = instruction.getKeyword();
+        }
+        if (keyword !== main_1.Keyword.ADD && keyword !== main_1.Keyword.COPY && keyword !== main_1.Keyword.RUN) {
+          return offset;
+        }
+        const heredocs = [];
+        let tabbed = false;
+        for (const arg of instruction.getArguments()) {
+          const value = arg.getValue();
+          if (value.startsWith("<<") && value.length > 2) {
+            if (value.startsWith("<<-")) {
+              tabbed = true;
+            }
+            const name = util_1.Util.parseHeredocName(value);
+            if (name !== null) {
+              heredocs.push(name);
+            }
+          }
+        }
+        if (heredocs.length > 0) {
+          for (const heredoc of heredocs) {
+            offset = this.parseHeredoc(heredoc, offset, tabbed);
+          }
+        }
+        return offset;
+      }
+      processArguments(dockerfile, instruction, instructionEnd, start, offset) {
+        let escaped = false;
+        argumentsCheck: for (let i = offset + 1; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case "\r":
+            case "\n":
+              if (escaped) {
+                continue;
+              }
+              return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
+            case this.escapeChar:
+              const next = this.buffer.charAt(i + 1);
+              if (next === "\n" || next === "\r") {
+                escaped = true;
+                i++;
+              } else if (next === " " || next === "	") {
+                for (let j = i + 2; j < this.buffer.length; j++) {
+                  switch (this.buffer.charAt(j)) {
+                    case " ":
+                    case "	":
+                      break;
+                    case "\r":
+                    case "\n":
+                      escaped = true;
+                    default:
+                      i = j;
+                      continue argumentsCheck;
+                  }
+                }
+                return this.buffer.length;
+              }
+              continue;
+            case "#":
+              if (escaped) {
+                i = this.processComment(dockerfile, i);
+                continue argumentsCheck;
+              }
+              break;
+            case " ":
+            case "	":
+              break;
+            default:
+              if (escaped) {
+                escaped = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      processComment(dockerfile, start) {
+        let end = this.buffer.length;
+        commentLoop: for (let i = start + 1; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case "\r":
+            case "\n":
+              end = i;
+              break commentLoop;
+          }
+        }
+        const range3 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range3));
+        return end;
+      }
+      parseHeredoc(heredocName, offset, tabbed) {
+        let startWord = -1;
+        let lineStart = true;
+        for (let i = offset; i < this.buffer.length; i++) {
+          switch (this.buffer.charAt(i)) {
+            case " ":
+              lineStart = false;
+              break;
+            case "	":
+              if (!tabbed) {
+                lineStart = false;
+              }
+              break;
+            case "\r":
+            case "\n":
+              if (startWord !== -1 && heredocName === this.buffer.substring(startWord, i)) {
+                return i;
+              }
+              startWord = -1;
+              lineStart = true;
+              break;
+            default:
+              if (lineStart) {
+                startWord = i;
+                lineStart = false;
+              }
+              break;
+          }
+        }
+        return this.buffer.length;
+      }
+      createInstruction(dockerfile, instruction, start, instructionEnd, end) {
+        const startPosition = this.document.positionAt(start);
+        const instructionRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(instructionEnd));
+        const lineRange = vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(end));
+        return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
+      }
+    };
+    exports.Parser = Parser;
+  }
+});
+
+// node_modules/dockerfile-ast/lib/main.js
+var require_main = __commonJS({
+  "node_modules/dockerfile-ast/lib/main.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
+    var argument_1 = require_argument();
+    Object.defineProperty(exports, "Argument", { enumerable: true, get: function() {
+      return argument_1.Argument;
+    } });
+    var jsonArgument_1 = require_jsonArgument();
+    Object.defineProperty(exports, "JSONArgument", { enumerable: true, get: function() {
+      return jsonArgument_1.JSONArgument;
+    } });
+    var comment_1 = require_comment();
+    Object.defineProperty(exports, "Comment", { enumerable: true, get: function() {
+      return comment_1.Comment;
+    } });
+    var parser_1 = require_parser2();
+    var flag_1 = require_flag();
+    Object.defineProperty(exports, "Flag", { enumerable: true, get: function() {
+      return flag_1.Flag;
+    } });
+    var instruction_1 = require_instruction();
+    Object.defineProperty(exports, "Instruction", { enumerable: true, get: function() {
+      return instruction_1.Instruction;
+    } });
+    var line_1 = require_line();
+    Object.defineProperty(exports, "Line", { enumerable: true, get: function() {
+      return line_1.Line;
+    } });
+    var parserDirective_1 = require_parserDirective();
+    Object.defineProperty(exports, "ParserDirective", { enumerable: true, get: function() {
+      return parserDirective_1.ParserDirective;
+    } });
+    var property_1 = require_property();
+    Object.defineProperty(exports, "Property", { enumerable: true, get: function() {
+      return property_1.Property;
+    } });
+    var variable_1 = require_variable();
+    Object.defineProperty(exports, "Variable", { enumerable: true, get: function() {
+      return variable_1.Variable;
+    } });
+    var add_1 = require_add();
+    Object.defineProperty(exports, "Add", { enumerable: true, get: function() {
+      return add_1.Add;
+    } });
+    var arg_1 = require_arg();
+    Object.defineProperty(exports, "Arg", { enumerable: true, get: function() {
+      return arg_1.Arg;
+    } });
+    var cmd_1 = require_cmd();
+    Object.defineProperty(exports, "Cmd", { enumerable: true, get: function() {
+      return cmd_1.Cmd;
+    } });
+    var copy_1 = require_copy();
+    Object.defineProperty(exports, "Copy", { enumerable: true, get: function() {
+      return copy_1.Copy;
+    } });
+    var entrypoint_1 = require_entrypoint();
+    Object.defineProperty(exports, "Entrypoint", { enumerable: true, get: function() {
+      return entrypoint_1.Entrypoint;
+    } });
+    var env_1 = require_env();
+    Object.defineProperty(exports, "Env", { enumerable: true, get: function() {
+      return env_1.Env;
+    } });
+    var from_1 = require_from();
+    Object.defineProperty(exports, "From", { enumerable: true, get: function() {
+      return from_1.From;
+    } });
+    var healthcheck_1 = require_healthcheck();
+    Object.defineProperty(exports, "Healthcheck", { enumerable: true, get: function() {
+      return healthcheck_1.Healthcheck;
+    } });
+    var heredoc_1 = require_heredoc();
+    Object.defineProperty(exports, "Heredoc", { enumerable: true, get: function() {
+      return heredoc_1.Heredoc;
+    } });
+    var jsonInstruction_1 = require_jsonInstruction();
+    Object.defineProperty(exports, "JSONInstruction", { enumerable: true, get: function() {
+      return jsonInstruction_1.JSONInstruction;
+    } });
+    var label_1 = require_label();
+    Object.defineProperty(exports, "Label", { enumerable: true, get: function() {
+      return label_1.Label;
+    } });
+    var modifiableInstruction_1 = require_modifiableInstruction();
+    Object.defineProperty(exports, "ModifiableInstruction", { enumerable: true, get: function() {
+      return modifiableInstruction_1.ModifiableInstruction;
+    } });
+    var onbuild_1 = require_onbuild();
+    Object.defineProperty(exports, "Onbuild", { enumerable: true, get: function() {
+      return onbuild_1.Onbuild;
+    } });
+    var propertyInstruction_1 = require_propertyInstruction();
+    Object.defineProperty(exports, "PropertyInstruction", { enumerable: true, get: function() {
+      return propertyInstruction_1.PropertyInstruction;
+    } });
+    var run_1 = require_run();
+    Object.defineProperty(exports, "Run", { enumerable: true, get: function() {
+      return run_1.Run;
+    } });
+    var shell_1 = require_shell();
+    Object.defineProperty(exports, "Shell", { enumerable: true, get: function() {
+      return shell_1.Shell;
+    } });
+    var stopsignal_1 = require_stopsignal();
+    Object.defineProperty(exports, "Stopsignal", { enumerable: true, get: function() {
+      return stopsignal_1.Stopsignal;
+    } });
+    var user_1 = require_user();
+    Object.defineProperty(exports, "User", { enumerable: true, get: function() {
+      return user_1.User;
+    } });
+    var volume_1 = require_volume();
+    Object.defineProperty(exports, "Volume", { enumerable: true, get: function() {
+      return volume_1.Volume;
+    } });
+    var workdir_1 = require_workdir();
+    Object.defineProperty(exports, "Workdir", { enumerable: true, get: function() {
+      return workdir_1.Workdir;
+    } });
+    var Keyword;
+    (function(Keyword2) {
+      Keyword2["ADD"] = "ADD";
+      Keyword2["ARG"] = "ARG";
+      Keyword2["CMD"] = "CMD";
+      Keyword2["COPY"] = "COPY";
+      Keyword2["ENTRYPOINT"] = "ENTRYPOINT";
+      Keyword2["ENV"] = "ENV";
+      Keyword2["EXPOSE"] = "EXPOSE";
+      Keyword2["FROM"] = "FROM";
+      Keyword2["HEALTHCHECK"] = "HEALTHCHECK";
+      Keyword2["LABEL"] = "LABEL";
+      Keyword2["MAINTAINER"] = "MAINTAINER";
+      Keyword2["ONBUILD"] = "ONBUILD";
+      Keyword2["RUN"] = "RUN";
+      Keyword2["SHELL"] = "SHELL";
+      Keyword2["STOPSIGNAL"] = "STOPSIGNAL";
+      Keyword2["USER"] = "USER";
+      Keyword2["VOLUME"] = "VOLUME";
+      Keyword2["WORKDIR"] = "WORKDIR";
+    })(Keyword || (exports.Keyword = Keyword = {}));
+    var Directive;
+    (function(Directive2) {
+      Directive2["escape"] = "escape";
+      Directive2["syntax"] = "syntax";
+    })(Directive || (exports.Directive = Directive = {}));
+    exports.DefaultVariables = [
+      "ALL_PROXY",
+      "all_proxy",
+      "FTP_PROXY",
+      "ftp_proxy",
+      "HTTP_PROXY",
+      "http_proxy",
+      "HTTPS_PROXY",
+      "https_proxy",
+      "NO_PROXY",
+      "no_proxy"
+    ];
+    var DockerfileParser2;
+    (function(DockerfileParser3) {
+      function parse(content) {
+        let parser = new parser_1.Parser();
+        return parser.parse(content);
+      }
+      DockerfileParser3.parse = parse;
+    })(DockerfileParser2 || (exports.DockerfileParser = DockerfileParser2 = {}));
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
+var require_envelope = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Signature = exports.Envelope = void 0;
+    exports.Envelope = {
+      fromJSON(object) {
+        return {
+          payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+          payloadType: isSet(object.payloadType) ? globalThis.String(object.payloadType) : "",
+          signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => exports.Signature.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.payload.length !== 0) {
+          obj.payload = base64FromBytes(message.payload);
+        }
+        if (message.payloadType !== "") {
+          obj.payloadType = message.payloadType;
+        }
+        if (message.signatures?.length) {
+          obj.signatures = message.signatures.map((e) => exports.Signature.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.Signature = {
+      fromJSON(object) {
+        return {
+          sig: isSet(object.sig) ? Buffer.from(bytesFromBase64(object.sig)) : Buffer.alloc(0),
+          keyid: isSet(object.keyid) ? globalThis.String(object.keyid) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.sig.length !== 0) {
+          obj.sig = base64FromBytes(message.sig);
+        }
+        if (message.keyid !== "") {
+          obj.keyid = message.keyid;
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js
+var require_timestamp2 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Timestamp = void 0;
+    exports.Timestamp = {
+      fromJSON(object) {
+        return {
+          seconds: isSet(object.seconds) ? globalThis.String(object.seconds) : "0",
+          nanos: isSet(object.nanos) ? globalThis.Number(object.nanos) : 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.seconds !== "0") {
+          obj.seconds = message.seconds;
+        }
+        if (message.nanos !== 0) {
+          obj.nanos = Math.round(message.nanos);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js
+var require_sigstore_common = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TimeRange = exports.X509CertificateChain = exports.SubjectAlternativeName = exports.X509Certificate = exports.DistinguishedName = exports.ObjectIdentifierValuePair = exports.ObjectIdentifier = exports.PublicKeyIdentifier = exports.PublicKey = exports.RFC3161SignedTimestamp = exports.LogId = exports.MessageSignature = exports.HashOutput = exports.SubjectAlternativeNameType = exports.PublicKeyDetails = exports.HashAlgorithm = void 0;
+    exports.hashAlgorithmFromJSON = hashAlgorithmFromJSON;
+    exports.hashAlgorithmToJSON = hashAlgorithmToJSON;
+    exports.publicKeyDetailsFromJSON = publicKeyDetailsFromJSON;
+    exports.publicKeyDetailsToJSON = publicKeyDetailsToJSON;
+    exports.subjectAlternativeNameTypeFromJSON = subjectAlternativeNameTypeFromJSON;
+    exports.subjectAlternativeNameTypeToJSON = subjectAlternativeNameTypeToJSON;
+    var timestamp_1 = require_timestamp2();
+    var HashAlgorithm;
+    (function(HashAlgorithm2) {
+      HashAlgorithm2[HashAlgorithm2["HASH_ALGORITHM_UNSPECIFIED"] = 0] = "HASH_ALGORITHM_UNSPECIFIED";
+      HashAlgorithm2[HashAlgorithm2["SHA2_256"] = 1] = "SHA2_256";
+      HashAlgorithm2[HashAlgorithm2["SHA2_384"] = 2] = "SHA2_384";
+      HashAlgorithm2[HashAlgorithm2["SHA2_512"] = 3] = "SHA2_512";
+      HashAlgorithm2[HashAlgorithm2["SHA3_256"] = 4] = "SHA3_256";
+      HashAlgorithm2[HashAlgorithm2["SHA3_384"] = 5] = "SHA3_384";
+    })(HashAlgorithm || (exports.HashAlgorithm = HashAlgorithm = {}));
+    function hashAlgorithmFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "HASH_ALGORITHM_UNSPECIFIED":
+          return HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED;
+        case 1:
+        case "SHA2_256":
+          return HashAlgorithm.SHA2_256;
+        case 2:
+        case "SHA2_384":
+          return HashAlgorithm.SHA2_384;
+        case 3:
+        case "SHA2_512":
+          return HashAlgorithm.SHA2_512;
+        case 4:
+        case "SHA3_256":
+          return HashAlgorithm.SHA3_256;
+        case 5:
+        case "SHA3_384":
+          return HashAlgorithm.SHA3_384;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+      }
+    }
+    function hashAlgorithmToJSON(object) {
+      switch (object) {
+        case HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED:
+          return "HASH_ALGORITHM_UNSPECIFIED";
+        case HashAlgorithm.SHA2_256:
+          return "SHA2_256";
+        case HashAlgorithm.SHA2_384:
+          return "SHA2_384";
+        case HashAlgorithm.SHA2_512:
+          return "SHA2_512";
+        case HashAlgorithm.SHA3_256:
+          return "SHA3_256";
+        case HashAlgorithm.SHA3_384:
+          return "SHA3_384";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+      }
+    }
+    var PublicKeyDetails;
+    (function(PublicKeyDetails2) {
+      PublicKeyDetails2[PublicKeyDetails2["PUBLIC_KEY_DETAILS_UNSPECIFIED"] = 0] = "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+      PublicKeyDetails2[PublicKeyDetails2["PKCS1_RSA_PKCS1V5"] = 1] = "PKCS1_RSA_PKCS1V5";
+      PublicKeyDetails2[PublicKeyDetails2["PKCS1_RSA_PSS"] = 2] = "PKCS1_RSA_PSS";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V5"] = 3] = "PKIX_RSA_PKCS1V5";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS"] = 4] = "PKIX_RSA_PSS";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V15_2048_SHA256"] = 9] = "PKIX_RSA_PKCS1V15_2048_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V15_3072_SHA256"] = 10] = "PKIX_RSA_PKCS1V15_3072_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V15_4096_SHA256"] = 11] = "PKIX_RSA_PKCS1V15_4096_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS_2048_SHA256"] = 16] = "PKIX_RSA_PSS_2048_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS_3072_SHA256"] = 17] = "PKIX_RSA_PSS_3072_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS_4096_SHA256"] = 18] = "PKIX_RSA_PSS_4096_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P256_HMAC_SHA_256"] = 6] = "PKIX_ECDSA_P256_HMAC_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P256_SHA_256"] = 5] = "PKIX_ECDSA_P256_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P384_SHA_384"] = 12] = "PKIX_ECDSA_P384_SHA_384";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P521_SHA_512"] = 13] = "PKIX_ECDSA_P521_SHA_512";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ED25519"] = 7] = "PKIX_ED25519";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ED25519_PH"] = 8] = "PKIX_ED25519_PH";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P384_SHA_256"] = 19] = "PKIX_ECDSA_P384_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P521_SHA_256"] = 20] = "PKIX_ECDSA_P521_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["LMS_SHA256"] = 14] = "LMS_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["LMOTS_SHA256"] = 15] = "LMOTS_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["ML_DSA_44"] = 23] = "ML_DSA_44";
+      PublicKeyDetails2[PublicKeyDetails2["ML_DSA_65"] = 21] = "ML_DSA_65";
+      PublicKeyDetails2[PublicKeyDetails2["ML_DSA_87"] = 22] = "ML_DSA_87";
+    })(PublicKeyDetails || (exports.PublicKeyDetails = PublicKeyDetails = {}));
+    function publicKeyDetailsFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "PUBLIC_KEY_DETAILS_UNSPECIFIED":
+          return PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED;
+        case 1:
+        case "PKCS1_RSA_PKCS1V5":
+          return PublicKeyDetails.PKCS1_RSA_PKCS1V5;
+        case 2:
+        case "PKCS1_RSA_PSS":
+          return PublicKeyDetails.PKCS1_RSA_PSS;
+        case 3:
+        case "PKIX_RSA_PKCS1V5":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V5;
+        case 4:
+        case "PKIX_RSA_PSS":
+          return PublicKeyDetails.PKIX_RSA_PSS;
+        case 9:
+        case "PKIX_RSA_PKCS1V15_2048_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256;
+        case 10:
+        case "PKIX_RSA_PKCS1V15_3072_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256;
+        case 11:
+        case "PKIX_RSA_PKCS1V15_4096_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256;
+        case 16:
+        case "PKIX_RSA_PSS_2048_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256;
+        case 17:
+        case "PKIX_RSA_PSS_3072_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256;
+        case 18:
+        case "PKIX_RSA_PSS_4096_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256;
+        case 6:
+        case "PKIX_ECDSA_P256_HMAC_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256;
+        case 5:
+        case "PKIX_ECDSA_P256_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P256_SHA_256;
+        case 12:
+        case "PKIX_ECDSA_P384_SHA_384":
+          return PublicKeyDetails.PKIX_ECDSA_P384_SHA_384;
+        case 13:
+        case "PKIX_ECDSA_P521_SHA_512":
+          return PublicKeyDetails.PKIX_ECDSA_P521_SHA_512;
+        case 7:
+        case "PKIX_ED25519":
+          return PublicKeyDetails.PKIX_ED25519;
+        case 8:
+        case "PKIX_ED25519_PH":
+          return PublicKeyDetails.PKIX_ED25519_PH;
+        case 19:
+        case "PKIX_ECDSA_P384_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P384_SHA_256;
+        case 20:
+        case "PKIX_ECDSA_P521_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P521_SHA_256;
+        case 14:
+        case "LMS_SHA256":
+          return PublicKeyDetails.LMS_SHA256;
+        case 15:
+        case "LMOTS_SHA256":
+          return PublicKeyDetails.LMOTS_SHA256;
+        case 23:
+        case "ML_DSA_44":
+          return PublicKeyDetails.ML_DSA_44;
+        case 21:
+        case "ML_DSA_65":
+          return PublicKeyDetails.ML_DSA_65;
+        case 22:
+        case "ML_DSA_87":
+          return PublicKeyDetails.ML_DSA_87;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+      }
+    }
+    function publicKeyDetailsToJSON(object) {
+      switch (object) {
+        case PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED:
+          return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+        case PublicKeyDetails.PKCS1_RSA_PKCS1V5:
+          return "PKCS1_RSA_PKCS1V5";
+        case PublicKeyDetails.PKCS1_RSA_PSS:
+          return "PKCS1_RSA_PSS";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V5:
+          return "PKIX_RSA_PKCS1V5";
+        case PublicKeyDetails.PKIX_RSA_PSS:
+          return "PKIX_RSA_PSS";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256:
+          return "PKIX_RSA_PKCS1V15_2048_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256:
+          return "PKIX_RSA_PKCS1V15_3072_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256:
+          return "PKIX_RSA_PKCS1V15_4096_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256:
+          return "PKIX_RSA_PSS_2048_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256:
+          return "PKIX_RSA_PSS_3072_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256:
+          return "PKIX_RSA_PSS_4096_SHA256";
+        case PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256:
+          return "PKIX_ECDSA_P256_HMAC_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P256_SHA_256:
+          return "PKIX_ECDSA_P256_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_384:
+          return "PKIX_ECDSA_P384_SHA_384";
+        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_512:
+          return "PKIX_ECDSA_P521_SHA_512";
+        case PublicKeyDetails.PKIX_ED25519:
+          return "PKIX_ED25519";
+        case PublicKeyDetails.PKIX_ED25519_PH:
+          return "PKIX_ED25519_PH";
+        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_256:
+          return "PKIX_ECDSA_P384_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_256:
+          return "PKIX_ECDSA_P521_SHA_256";
+        case PublicKeyDetails.LMS_SHA256:
+          return "LMS_SHA256";
+        case PublicKeyDetails.LMOTS_SHA256:
+          return "LMOTS_SHA256";
+        case PublicKeyDetails.ML_DSA_44:
+          return "ML_DSA_44";
+        case PublicKeyDetails.ML_DSA_65:
+          return "ML_DSA_65";
+        case PublicKeyDetails.ML_DSA_87:
+          return "ML_DSA_87";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+      }
+    }
+    var SubjectAlternativeNameType;
+    (function(SubjectAlternativeNameType2) {
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED"] = 0] = "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["EMAIL"] = 1] = "EMAIL";
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["URI"] = 2] = "URI";
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["OTHER_NAME"] = 3] = "OTHER_NAME";
+    })(SubjectAlternativeNameType || (exports.SubjectAlternativeNameType = SubjectAlternativeNameType = {}));
+    function subjectAlternativeNameTypeFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED":
+          return SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED;
+        case 1:
+        case "EMAIL":
+          return SubjectAlternativeNameType.EMAIL;
+        case 2:
+        case "URI":
+          return SubjectAlternativeNameType.URI;
+        case 3:
+        case "OTHER_NAME":
+          return SubjectAlternativeNameType.OTHER_NAME;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+      }
+    }
+    function subjectAlternativeNameTypeToJSON(object) {
+      switch (object) {
+        case SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED:
+          return "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+        case SubjectAlternativeNameType.EMAIL:
+          return "EMAIL";
+        case SubjectAlternativeNameType.URI:
+          return "URI";
+        case SubjectAlternativeNameType.OTHER_NAME:
+          return "OTHER_NAME";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+      }
+    }
+    exports.HashOutput = {
+      fromJSON(object) {
+        return {
+          algorithm: isSet(object.algorithm) ? hashAlgorithmFromJSON(object.algorithm) : 0,
+          digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.algorithm !== 0) {
+          obj.algorithm = hashAlgorithmToJSON(message.algorithm);
+        }
+        if (message.digest.length !== 0) {
+          obj.digest = base64FromBytes(message.digest);
+        }
+        return obj;
+      }
+    };
+    exports.MessageSignature = {
+      fromJSON(object) {
+        return {
+          messageDigest: isSet(object.messageDigest) ? exports.HashOutput.fromJSON(object.messageDigest) : void 0,
+          signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.messageDigest !== void 0) {
+          obj.messageDigest = exports.HashOutput.toJSON(message.messageDigest);
+        }
+        if (message.signature.length !== 0) {
+          obj.signature = base64FromBytes(message.signature);
+        }
+        return obj;
+      }
+    };
+    exports.LogId = {
+      fromJSON(object) {
+        return { keyId: isSet(object.keyId) ? Buffer.from(bytesFromBase64(object.keyId)) : Buffer.alloc(0) };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.keyId.length !== 0) {
+          obj.keyId = base64FromBytes(message.keyId);
+        }
+        return obj;
+      }
+    };
+    exports.RFC3161SignedTimestamp = {
+      fromJSON(object) {
+        return {
+          signedTimestamp: isSet(object.signedTimestamp) ? Buffer.from(bytesFromBase64(object.signedTimestamp)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.signedTimestamp.length !== 0) {
+          obj.signedTimestamp = base64FromBytes(message.signedTimestamp);
+        }
+        return obj;
+      }
+    };
+    exports.PublicKey = {
+      fromJSON(object) {
+        return {
+          rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : void 0,
+          keyDetails: isSet(object.keyDetails) ? publicKeyDetailsFromJSON(object.keyDetails) : 0,
+          validFor: isSet(object.validFor) ? exports.TimeRange.fromJSON(object.validFor) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rawBytes !== void 0) {
+          obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        if (message.keyDetails !== 0) {
+          obj.keyDetails = publicKeyDetailsToJSON(message.keyDetails);
+        }
+        if (message.validFor !== void 0) {
+          obj.validFor = exports.TimeRange.toJSON(message.validFor);
+        }
+        return obj;
+      }
+    };
+    exports.PublicKeyIdentifier = {
+      fromJSON(object) {
+        return { hint: isSet(object.hint) ? globalThis.String(object.hint) : "" };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.hint !== "") {
+          obj.hint = message.hint;
+        }
+        return obj;
+      }
+    };
+    exports.ObjectIdentifier = {
+      fromJSON(object) {
+        return { id: globalThis.Array.isArray(object?.id) ? object.id.map((e) => globalThis.Number(e)) : [] };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.id?.length) {
+          obj.id = message.id.map((e) => Math.round(e));
+        }
+        return obj;
+      }
+    };
+    exports.ObjectIdentifierValuePair = {
+      fromJSON(object) {
+        return {
+          oid: isSet(object.oid) ? exports.ObjectIdentifier.fromJSON(object.oid) : void 0,
+          value: isSet(object.value) ? Buffer.from(bytesFromBase64(object.value)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.oid !== void 0) {
+          obj.oid = exports.ObjectIdentifier.toJSON(message.oid);
+        }
+        if (message.value.length !== 0) {
+          obj.value = base64FromBytes(message.value);
+        }
+        return obj;
+      }
+    };
+    exports.DistinguishedName = {
+      fromJSON(object) {
+        return {
+          organization: isSet(object.organization) ? globalThis.String(object.organization) : "",
+          commonName: isSet(object.commonName) ? globalThis.String(object.commonName) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.organization !== "") {
+          obj.organization = message.organization;
+        }
+        if (message.commonName !== "") {
+          obj.commonName = message.commonName;
+        }
+        return obj;
+      }
+    };
+    exports.X509Certificate = {
+      fromJSON(object) {
+        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rawBytes.length !== 0) {
+          obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        return obj;
+      }
+    };
+    exports.SubjectAlternativeName = {
+      fromJSON(object) {
+        return {
+          type: isSet(object.type) ? subjectAlternativeNameTypeFromJSON(object.type) : 0,
+          identity: isSet(object.regexp) ? { $case: "regexp", regexp: globalThis.String(object.regexp) } : isSet(object.value) ? { $case: "value", value: globalThis.String(object.value) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.type !== 0) {
+          obj.type = subjectAlternativeNameTypeToJSON(message.type);
+        }
+        if (message.identity?.$case === "regexp") {
+          obj.regexp = message.identity.regexp;
+        } else if (message.identity?.$case === "value") {
+          obj.value = message.identity.value;
+        }
+        return obj;
+      }
+    };
+    exports.X509CertificateChain = {
+      fromJSON(object) {
+        return {
+          certificates: globalThis.Array.isArray(object?.certificates) ? object.certificates.map((e) => exports.X509Certificate.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.certificates?.length) {
+          obj.certificates = message.certificates.map((e) => exports.X509Certificate.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.TimeRange = {
+      fromJSON(object) {
+        return {
+          start: isSet(object.start) ? fromJsonTimestamp(object.start) : void 0,
+          end: isSet(object.end) ? fromJsonTimestamp(object.end) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.start !== void 0) {
+          obj.start = message.start.toISOString();
+        }
+        if (message.end !== void 0) {
+          obj.end = message.end.toISOString();
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function fromTimestamp(t) {
+      let millis = (globalThis.Number(t.seconds) || 0) * 1e3;
+      millis += (t.nanos || 0) / 1e6;
+      return new globalThis.Date(millis);
+    }
+    function fromJsonTimestamp(o) {
+      if (o instanceof globalThis.Date) {
+        return o;
+      } else if (typeof o === "string") {
+        return new globalThis.Date(o);
+      } else {
+        return fromTimestamp(timestamp_1.Timestamp.fromJSON(o));
+      }
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js
+var require_sigstore_rekor = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
+    var sigstore_common_1 = require_sigstore_common();
+    exports.KindVersion = {
+      fromJSON(object) {
+        return {
+          kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+          version: isSet(object.version) ? globalThis.String(object.version) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.kind !== "") {
+          obj.kind = message.kind;
+        }
+        if (message.version !== "") {
+          obj.version = message.version;
+        }
+        return obj;
+      }
+    };
+    exports.Checkpoint = {
+      fromJSON(object) {
+        return { envelope: isSet(object.envelope) ? globalThis.String(object.envelope) : "" };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.envelope !== "") {
+          obj.envelope = message.envelope;
+        }
+        return obj;
+      }
+    };
+    exports.InclusionProof = {
+      fromJSON(object) {
+        return {
+          logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+          rootHash: isSet(object.rootHash) ? Buffer.from(bytesFromBase64(object.rootHash)) : Buffer.alloc(0),
+          treeSize: isSet(object.treeSize) ? globalThis.String(object.treeSize) : "0",
+          hashes: globalThis.Array.isArray(object?.hashes) ? object.hashes.map((e) => Buffer.from(bytesFromBase64(e))) : [],
+          checkpoint: isSet(object.checkpoint) ? exports.Checkpoint.fromJSON(object.checkpoint) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.logIndex !== "0") {
+          obj.logIndex = message.logIndex;
+        }
+        if (message.rootHash.length !== 0) {
+          obj.rootHash = base64FromBytes(message.rootHash);
+        }
+        if (message.treeSize !== "0") {
+          obj.treeSize = message.treeSize;
+        }
+        if (message.hashes?.length) {
+          obj.hashes = message.hashes.map((e) => base64FromBytes(e));
+        }
+        if (message.checkpoint !== void 0) {
+          obj.checkpoint = exports.Checkpoint.toJSON(message.checkpoint);
+        }
+        return obj;
+      }
+    };
+    exports.InclusionPromise = {
+      fromJSON(object) {
+        return {
+          signedEntryTimestamp: isSet(object.signedEntryTimestamp) ? Buffer.from(bytesFromBase64(object.signedEntryTimestamp)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.signedEntryTimestamp.length !== 0) {
+          obj.signedEntryTimestamp = base64FromBytes(message.signedEntryTimestamp);
+        }
+        return obj;
+      }
+    };
+    exports.TransparencyLogEntry = {
+      fromJSON(object) {
+        return {
+          logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+          logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : void 0,
+          kindVersion: isSet(object.kindVersion) ? exports.KindVersion.fromJSON(object.kindVersion) : void 0,
+          integratedTime: isSet(object.integratedTime) ? globalThis.String(object.integratedTime) : "0",
+          inclusionPromise: isSet(object.inclusionPromise) ? exports.InclusionPromise.fromJSON(object.inclusionPromise) : void 0,
+          inclusionProof: isSet(object.inclusionProof) ? exports.InclusionProof.fromJSON(object.inclusionProof) : void 0,
+          canonicalizedBody: isSet(object.canonicalizedBody) ? Buffer.from(bytesFromBase64(object.canonicalizedBody)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.logIndex !== "0") {
+          obj.logIndex = message.logIndex;
+        }
+        if (message.logId !== void 0) {
+          obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+        }
+        if (message.kindVersion !== void 0) {
+          obj.kindVersion = exports.KindVersion.toJSON(message.kindVersion);
+        }
+        if (message.integratedTime !== "0") {
+          obj.integratedTime = message.integratedTime;
+        }
+        if (message.inclusionPromise !== void 0) {
+          obj.inclusionPromise = exports.InclusionPromise.toJSON(message.inclusionPromise);
+        }
+        if (message.inclusionProof !== void 0) {
+          obj.inclusionProof = exports.InclusionProof.toJSON(message.inclusionProof);
+        }
+        if (message.canonicalizedBody.length !== 0) {
+          obj.canonicalizedBody = base64FromBytes(message.canonicalizedBody);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js
+var require_sigstore_bundle = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
+    var envelope_1 = require_envelope();
+    var sigstore_common_1 = require_sigstore_common();
+    var sigstore_rekor_1 = require_sigstore_rekor();
+    exports.TimestampVerificationData = {
+      fromJSON(object) {
+        return {
+          rfc3161Timestamps: globalThis.Array.isArray(object?.rfc3161Timestamps) ? object.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rfc3161Timestamps?.length) {
+          obj.rfc3161Timestamps = message.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.VerificationMaterial = {
+      fromJSON(object) {
+        return {
+          content: isSet(object.publicKey) ? { $case: "publicKey", publicKey: sigstore_common_1.PublicKeyIdentifier.fromJSON(object.publicKey) } : isSet(object.x509CertificateChain) ? {
+            $case: "x509CertificateChain",
+            x509CertificateChain: sigstore_common_1.X509CertificateChain.fromJSON(object.x509CertificateChain)
+          } : isSet(object.certificate) ? { $case: "certificate", certificate: sigstore_common_1.X509Certificate.fromJSON(object.certificate) } : void 0,
+          tlogEntries: globalThis.Array.isArray(object?.tlogEntries) ? object.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.fromJSON(e)) : [],
+          timestampVerificationData: isSet(object.timestampVerificationData) ? exports.TimestampVerificationData.fromJSON(object.timestampVerificationData) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.content?.$case === "publicKey") {
+          obj.publicKey = sigstore_common_1.PublicKeyIdentifier.toJSON(message.content.publicKey);
+        } else if (message.content?.$case === "x509CertificateChain") {
+          obj.x509CertificateChain = sigstore_common_1.X509CertificateChain.toJSON(message.content.x509CertificateChain);
+        } else if (message.content?.$case === "certificate") {
+          obj.certificate = sigstore_common_1.X509Certificate.toJSON(message.content.certificate);
+        }
+        if (message.tlogEntries?.length) {
+          obj.tlogEntries = message.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.toJSON(e));
+        }
+        if (message.timestampVerificationData !== void 0) {
+          obj.timestampVerificationData = exports.TimestampVerificationData.toJSON(message.timestampVerificationData);
+        }
+        return obj;
+      }
+    };
+    exports.Bundle = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          verificationMaterial: isSet(object.verificationMaterial) ? exports.VerificationMaterial.fromJSON(object.verificationMaterial) : void 0,
+          content: isSet(object.messageSignature) ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object.messageSignature) } : isSet(object.dsseEnvelope) ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object.dsseEnvelope) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.verificationMaterial !== void 0) {
+          obj.verificationMaterial = exports.VerificationMaterial.toJSON(message.verificationMaterial);
+        }
+        if (message.content?.$case === "messageSignature") {
+          obj.messageSignature = sigstore_common_1.MessageSignature.toJSON(message.content.messageSignature);
+        } else if (message.content?.$case === "dsseEnvelope") {
+          obj.dsseEnvelope = envelope_1.Envelope.toJSON(message.content.dsseEnvelope);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js
+var require_sigstore_trustroot = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exports.SigningConfig = exports.TrustedRoot = exports.CertificateAuthority = exports.TransparencyLogInstance = exports.ServiceSelector = void 0;
+    exports.serviceSelectorFromJSON = serviceSelectorFromJSON;
+    exports.serviceSelectorToJSON = serviceSelectorToJSON;
+    var sigstore_common_1 = require_sigstore_common();
+    var ServiceSelector;
+    (function(ServiceSelector2) {
+      ServiceSelector2[ServiceSelector2["SERVICE_SELECTOR_UNDEFINED"] = 0] = "SERVICE_SELECTOR_UNDEFINED";
+      ServiceSelector2[ServiceSelector2["ALL"] = 1] = "ALL";
+      ServiceSelector2[ServiceSelector2["ANY"] = 2] = "ANY";
+      ServiceSelector2[ServiceSelector2["EXACT"] = 3] = "EXACT";
+    })(ServiceSelector || (exports.ServiceSelector = ServiceSelector = {}));
+    function serviceSelectorFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "SERVICE_SELECTOR_UNDEFINED":
+          return ServiceSelector.SERVICE_SELECTOR_UNDEFINED;
+        case 1:
+        case "ALL":
+          return ServiceSelector.ALL;
+        case 2:
+        case "ANY":
+          return ServiceSelector.ANY;
+        case 3:
+        case "EXACT":
+          return ServiceSelector.EXACT;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+      }
+    }
+    function serviceSelectorToJSON(object) {
+      switch (object) {
+        case ServiceSelector.SERVICE_SELECTOR_UNDEFINED:
+          return "SERVICE_SELECTOR_UNDEFINED";
+        case ServiceSelector.ALL:
+          return "ALL";
+        case ServiceSelector.ANY:
+          return "ANY";
+        case ServiceSelector.EXACT:
+          return "EXACT";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+      }
+    }
+    exports.TransparencyLogInstance = {
+      fromJSON(object) {
+        return {
+          baseUrl: isSet(object.baseUrl) ? globalThis.String(object.baseUrl) : "",
+          hashAlgorithm: isSet(object.hashAlgorithm) ? (0, sigstore_common_1.hashAlgorithmFromJSON)(object.hashAlgorithm) : 0,
+          publicKey: isSet(object.publicKey) ? sigstore_common_1.PublicKey.fromJSON(object.publicKey) : void 0,
+          logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : void 0,
+          checkpointKeyId: isSet(object.checkpointKeyId) ? sigstore_common_1.LogId.fromJSON(object.checkpointKeyId) : void 0,
+          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.baseUrl !== "") {
+          obj.baseUrl = message.baseUrl;
+        }
+        if (message.hashAlgorithm !== 0) {
+          obj.hashAlgorithm = (0, sigstore_common_1.hashAlgorithmToJSON)(message.hashAlgorithm);
+        }
+        if (message.publicKey !== void 0) {
+          obj.publicKey = sigstore_common_1.PublicKey.toJSON(message.publicKey);
+        }
+        if (message.logId !== void 0) {
+          obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+        }
+        if (message.checkpointKeyId !== void 0) {
+          obj.checkpointKeyId = sigstore_common_1.LogId.toJSON(message.checkpointKeyId);
+        }
+        if (message.operator !== "") {
+          obj.operator = message.operator;
+        }
+        return obj;
+      }
+    };
+    exports.CertificateAuthority = {
+      fromJSON(object) {
+        return {
+          subject: isSet(object.subject) ? sigstore_common_1.DistinguishedName.fromJSON(object.subject) : void 0,
+          uri: isSet(object.uri) ? globalThis.String(object.uri) : "",
+          certChain: isSet(object.certChain) ? sigstore_common_1.X509CertificateChain.fromJSON(object.certChain) : void 0,
+          validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : void 0,
+          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.subject !== void 0) {
+          obj.subject = sigstore_common_1.DistinguishedName.toJSON(message.subject);
+        }
+        if (message.uri !== "") {
+          obj.uri = message.uri;
+        }
+        if (message.certChain !== void 0) {
+          obj.certChain = sigstore_common_1.X509CertificateChain.toJSON(message.certChain);
+        }
+        if (message.validFor !== void 0) {
+          obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+        }
+        if (message.operator !== "") {
+          obj.operator = message.operator;
+        }
+        return obj;
+      }
+    };
+    exports.TrustedRoot = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          tlogs: globalThis.Array.isArray(object?.tlogs) ? object.tlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
+          certificateAuthorities: globalThis.Array.isArray(object?.certificateAuthorities) ? object.certificateAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : [],
+          ctlogs: globalThis.Array.isArray(object?.ctlogs) ? object.ctlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
+          timestampAuthorities: globalThis.Array.isArray(object?.timestampAuthorities) ? object.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.tlogs?.length) {
+          obj.tlogs = message.tlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        }
+        if (message.certificateAuthorities?.length) {
+          obj.certificateAuthorities = message.certificateAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        }
+        if (message.ctlogs?.length) {
+          obj.ctlogs = message.ctlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        }
+        if (message.timestampAuthorities?.length) {
+          obj.timestampAuthorities = message.timestampAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.SigningConfig = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          caUrls: globalThis.Array.isArray(object?.caUrls) ? object.caUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          oidcUrls: globalThis.Array.isArray(object?.oidcUrls) ? object.oidcUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          rekorTlogUrls: globalThis.Array.isArray(object?.rekorTlogUrls) ? object.rekorTlogUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          rekorTlogConfig: isSet(object.rekorTlogConfig) ? exports.ServiceConfiguration.fromJSON(object.rekorTlogConfig) : void 0,
+          tsaUrls: globalThis.Array.isArray(object?.tsaUrls) ? object.tsaUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          tsaConfig: isSet(object.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object.tsaConfig) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.caUrls?.length) {
+          obj.caUrls = message.caUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.oidcUrls?.length) {
+          obj.oidcUrls = message.oidcUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.rekorTlogUrls?.length) {
+          obj.rekorTlogUrls = message.rekorTlogUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.rekorTlogConfig !== void 0) {
+          obj.rekorTlogConfig = exports.ServiceConfiguration.toJSON(message.rekorTlogConfig);
+        }
+        if (message.tsaUrls?.length) {
+          obj.tsaUrls = message.tsaUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.tsaConfig !== void 0) {
+          obj.tsaConfig = exports.ServiceConfiguration.toJSON(message.tsaConfig);
+        }
+        return obj;
+      }
+    };
+    exports.Service = {
+      fromJSON(object) {
+        return {
+          url: isSet(object.url) ? globalThis.String(object.url) : "",
+          majorApiVersion: isSet(object.majorApiVersion) ? globalThis.Number(object.majorApiVersion) : 0,
+          validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : void 0,
+          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.url !== "") {
+          obj.url = message.url;
+        }
+        if (message.majorApiVersion !== 0) {
+          obj.majorApiVersion = Math.round(message.majorApiVersion);
+        }
+        if (message.validFor !== void 0) {
+          obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+        }
+        if (message.operator !== "") {
+          obj.operator = message.operator;
+        }
+        return obj;
+      }
+    };
+    exports.ServiceConfiguration = {
+      fromJSON(object) {
+        return {
+          selector: isSet(object.selector) ? serviceSelectorFromJSON(object.selector) : 0,
+          count: isSet(object.count) ? globalThis.Number(object.count) : 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.selector !== 0) {
+          obj.selector = serviceSelectorToJSON(message.selector);
+        }
+        if (message.count !== 0) {
+          obj.count = Math.round(message.count);
+        }
+        return obj;
+      }
+    };
+    exports.ClientTrustConfig = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          trustedRoot: isSet(object.trustedRoot) ? exports.TrustedRoot.fromJSON(object.trustedRoot) : void 0,
+          signingConfig: isSet(object.signingConfig) ? exports.SigningConfig.fromJSON(object.signingConfig) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.trustedRoot !== void 0) {
+          obj.trustedRoot = exports.TrustedRoot.toJSON(message.trustedRoot);
+        }
+        if (message.signingConfig !== void 0) {
+          obj.signingConfig = exports.SigningConfig.toJSON(message.signingConfig);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js
+var require_sigstore_verification = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
+    var sigstore_bundle_1 = require_sigstore_bundle();
+    var sigstore_common_1 = require_sigstore_common();
+    var sigstore_trustroot_1 = require_sigstore_trustroot();
+    exports.CertificateIdentity = {
+      fromJSON(object) {
+        return {
+          issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+          san: isSet(object.san) ? sigstore_common_1.SubjectAlternativeName.fromJSON(object.san) : void 0,
+          oids: globalThis.Array.isArray(object?.oids) ? object.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.issuer !== "") {
+          obj.issuer = message.issuer;
+        }
+        if (message.san !== void 0) {
+          obj.san = sigstore_common_1.SubjectAlternativeName.toJSON(message.san);
+        }
+        if (message.oids?.length) {
+          obj.oids = message.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.CertificateIdentities = {
+      fromJSON(object) {
+        return {
+          identities: globalThis.Array.isArray(object?.identities) ? object.identities.map((e) => exports.CertificateIdentity.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.identities?.length) {
+          obj.identities = message.identities.map((e) => exports.CertificateIdentity.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.PublicKeyIdentities = {
+      fromJSON(object) {
+        return {
+          publicKeys: globalThis.Array.isArray(object?.publicKeys) ? object.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.publicKeys?.length) {
+          obj.publicKeys = message.publicKeys.map((e) => sigstore_common_1.PublicKey.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions = {
+      fromJSON(object) {
+        return {
+          signers: isSet(object.certificateIdentities) ? {
+            $case: "certificateIdentities",
+            certificateIdentities: exports.CertificateIdentities.fromJSON(object.certificateIdentities)
+          } : isSet(object.publicKeys) ? { $case: "publicKeys", publicKeys: exports.PublicKeyIdentities.fromJSON(object.publicKeys) } : void 0,
+          tlogOptions: isSet(object.tlogOptions) ? exports.ArtifactVerificationOptions_TlogOptions.fromJSON(object.tlogOptions) : void 0,
+          ctlogOptions: isSet(object.ctlogOptions) ? exports.ArtifactVerificationOptions_CtlogOptions.fromJSON(object.ctlogOptions) : void 0,
+          tsaOptions: isSet(object.tsaOptions) ? exports.ArtifactVerificationOptions_TimestampAuthorityOptions.fromJSON(object.tsaOptions) : void 0,
+          integratedTsOptions: isSet(object.integratedTsOptions) ? exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.fromJSON(object.integratedTsOptions) : void 0,
+          observerOptions: isSet(object.observerOptions) ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object.observerOptions) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.signers?.$case === "certificateIdentities") {
+          obj.certificateIdentities = exports.CertificateIdentities.toJSON(message.signers.certificateIdentities);
+        } else if (message.signers?.$case === "publicKeys") {
+          obj.publicKeys = exports.PublicKeyIdentities.toJSON(message.signers.publicKeys);
+        }
+        if (message.tlogOptions !== void 0) {
+          obj.tlogOptions = exports.ArtifactVerificationOptions_TlogOptions.toJSON(message.tlogOptions);
+        }
+        if (message.ctlogOptions !== void 0) {
+          obj.ctlogOptions = exports.ArtifactVerificationOptions_CtlogOptions.toJSON(message.ctlogOptions);
+        }
+        if (message.tsaOptions !== void 0) {
+          obj.tsaOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions.toJSON(message.tsaOptions);
+        }
+        if (message.integratedTsOptions !== void 0) {
+          obj.integratedTsOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.toJSON(message.integratedTsOptions);
+        }
+        if (message.observerOptions !== void 0) {
+          obj.observerOptions = exports.ArtifactVerificationOptions_ObserverTimestampOptions.toJSON(message.observerOptions);
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_TlogOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          performOnlineVerification: isSet(object.performOnlineVerification) ? globalThis.Boolean(object.performOnlineVerification) : false,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.performOnlineVerification !== false) {
+          obj.performOnlineVerification = message.performOnlineVerification;
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_CtlogOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_TimestampAuthorityOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_ObserverTimestampOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.Artifact = {
+      fromJSON(object) {
+        return {
+          data: isSet(object.artifactUri) ? { $case: "artifactUri", artifactUri: globalThis.String(object.artifactUri) } : isSet(object.artifact) ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object.artifact)) } : isSet(object.artifactDigest) ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object.artifactDigest) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.data?.$case === "artifactUri") {
+          obj.artifactUri = message.data.artifactUri;
+        } else if (message.data?.$case === "artifact") {
+          obj.artifact = base64FromBytes(message.data.artifact);
+        } else if (message.data?.$case === "artifactDigest") {
+          obj.artifactDigest = sigstore_common_1.HashOutput.toJSON(message.data.artifactDigest);
+        }
+        return obj;
+      }
+    };
+    exports.Input = {
+      fromJSON(object) {
+        return {
+          artifactTrustRoot: isSet(object.artifactTrustRoot) ? sigstore_trustroot_1.TrustedRoot.fromJSON(object.artifactTrustRoot) : void 0,
+          artifactVerificationOptions: isSet(object.artifactVerificationOptions) ? exports.ArtifactVerificationOptions.fromJSON(object.artifactVerificationOptions) : void 0,
+          bundle: isSet(object.bundle) ? sigstore_bundle_1.Bundle.fromJSON(object.bundle) : void 0,
+          artifact: isSet(object.artifact) ? exports.Artifact.fromJSON(object.artifact) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.artifactTrustRoot !== void 0) {
+          obj.artifactTrustRoot = sigstore_trustroot_1.TrustedRoot.toJSON(message.artifactTrustRoot);
+        }
+        if (message.artifactVerificationOptions !== void 0) {
+          obj.artifactVerificationOptions = exports.ArtifactVerificationOptions.toJSON(message.artifactVerificationOptions);
+        }
+        if (message.bundle !== void 0) {
+          obj.bundle = sigstore_bundle_1.Bundle.toJSON(message.bundle);
+        }
+        if (message.artifact !== void 0) {
+          obj.artifact = exports.Artifact.toJSON(message.artifact);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __exportStar(require_envelope(), exports);
+    __exportStar(require_sigstore_bundle(), exports);
+    __exportStar(require_sigstore_common(), exports);
+    __exportStar(require_sigstore_rekor(), exports);
+    __exportStar(require_sigstore_trustroot(), exports);
+    __exportStar(require_sigstore_verification(), exports);
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/bundle.js
+var require_bundle = __commonJS({
+  "node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
+    exports.isBundleWithCertificateChain = isBundleWithCertificateChain;
+    exports.isBundleWithPublicKey = isBundleWithPublicKey;
+    exports.isBundleWithMessageSignature = isBundleWithMessageSignature;
+    exports.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
+    exports.BUNDLE_V01_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+    exports.BUNDLE_V02_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.2";
+    exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.3";
+    exports.BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    function isBundleWithCertificateChain(b) {
+      return b.verificationMaterial.content.$case === "x509CertificateChain";
+    }
+    function isBundleWithPublicKey(b) {
+      return b.verificationMaterial.content.$case === "publicKey";
+    }
+    function isBundleWithMessageSignature(b) {
+      return b.content.$case === "messageSignature";
+    }
+    function isBundleWithDsseEnvelope(b) {
+      return b.content.$case === "dsseEnvelope";
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/build.js
+var require_build = __commonJS({
+  "node_modules/@sigstore/bundle/dist/build.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toMessageSignatureBundle = toMessageSignatureBundle;
+    exports.toDSSEBundle = toDSSEBundle;
+    var protobuf_specs_1 = require_dist2();
+    var bundle_1 = require_bundle();
+    function toMessageSignatureBundle(options) {
+      return {
+        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+          $case: "messageSignature",
+          messageSignature: {
+            messageDigest: {
+              algorithm: protobuf_specs_1.HashAlgorithm.SHA2_256,
+              digest: options.digest
+            },
+            signature: options.signature
+          }
+        },
+        verificationMaterial: toVerificationMaterial(options)
+      };
+    }
+    function toDSSEBundle(options) {
+      return {
+        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+          $case: "dsseEnvelope",
+          dsseEnvelope: toEnvelope(options)
+        },
+        verificationMaterial: toVerificationMaterial(options)
+      };
+    }
+    function toEnvelope(options) {
+      return {
+        payloadType: options.artifactType,
+        payload: options.artifact,
+        signatures: [toSignature(options)]
+      };
+    }
+    function toSignature(options) {
+      return {
+        keyid: options.keyHint || "",
+        sig: options.signature
+      };
+    }
+    function toVerificationMaterial(options) {
+      return {
+        content: toKeyContent(options),
+        tlogEntries: [],
+        timestampVerificationData: { rfc3161Timestamps: [] }
+      };
+    }
+    function toKeyContent(options) {
+      if (options.certificate) {
+        if (options.certificateChain) {
+          return {
+            $case: "x509CertificateChain",
+            x509CertificateChain: {
+              certificates: [{ rawBytes: options.certificate }]
+            }
+          };
+        } else {
+          return {
+            $case: "certificate",
+            certificate: { rawBytes: options.certificate }
+          };
+        }
+      } else {
+        return {
+          $case: "publicKey",
+          publicKey: {
+            hint: options.keyHint || ""
+          }
+        };
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/error.js
+var require_error = __commonJS({
+  "node_modules/@sigstore/bundle/dist/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ValidationError = void 0;
+    var ValidationError = class extends Error {
+      constructor(message, fields) {
+        super(message);
+        this.fields = fields;
+      }
+    };
+    exports.ValidationError = ValidationError;
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/validate.js
+var require_validate = __commonJS({
+  "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.assertBundle = assertBundle;
+    exports.assertBundleV01 = assertBundleV01;
+    exports.isBundleV01 = isBundleV01;
+    exports.assertBundleV02 = assertBundleV02;
+    exports.assertBundleLatest = assertBundleLatest;
+    var error_1 = require_error();
+    function assertBundle(b) {
+      const invalidValues = validateBundleBase(b);
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid bundle", invalidValues);
+      }
+    }
+    function assertBundleV01(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionPromise(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid v0.1 bundle", invalidValues);
+      }
+    }
+    function isBundleV01(b) {
+      try {
+        assertBundleV01(b);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    function assertBundleV02(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionProof(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid v0.2 bundle", invalidValues);
+      }
+    }
+    function assertBundleLatest(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionProof(b));
+      invalidValues.push(...validateNoCertificateChain(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid bundle", invalidValues);
+      }
+    }
+    function validateBundleBase(b) {
+      const invalidValues = [];
+      if (b.mediaType === void 0 || !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\+json;version=\d\.\d/) && !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\.v\d\.\d\+json/)) {
+        invalidValues.push("mediaType");
+      }
+      if (b.content === void 0) {
+        invalidValues.push("content");
+      } else {
+        switch (b.content.$case) {
+          case "messageSignature":
+            if (b.content.messageSignature.messageDigest === void 0) {
+              invalidValues.push("content.messageSignature.messageDigest");
+            } else {
+              if (b.content.messageSignature.messageDigest.digest.length === 0) {
+                invalidValues.push("content.messageSignature.messageDigest.digest");
+              }
+            }
+            if (b.content.messageSignature.signature.length === 0) {
+              invalidValues.push("content.messageSignature.signature");
+            }
+            break;
+          case "dsseEnvelope":
+            if (b.content.dsseEnvelope.payload.length === 0) {
+              invalidValues.push("content.dsseEnvelope.payload");
+            }
+            if (b.content.dsseEnvelope.signatures.length !== 1) {
+              invalidValues.push("content.dsseEnvelope.signatures");
+            } else {
+              if (b.content.dsseEnvelope.signatures[0].sig.length === 0) {
+                invalidValues.push("content.dsseEnvelope.signatures[0].sig");
+              }
+            }
+            break;
+        }
+      }
+      if (b.verificationMaterial === void 0) {
+        invalidValues.push("verificationMaterial");
+      } else {
+        if (b.verificationMaterial.content === void 0) {
+          invalidValues.push("verificationMaterial.content");
+        } else {
+          switch (b.verificationMaterial.content.$case) {
+            case "x509CertificateChain":
+              if (b.verificationMaterial.content.x509CertificateChain.certificates.length === 0) {
+                invalidValues.push("verificationMaterial.content.x509CertificateChain.certificates");
+              }
+              b.verificationMaterial.content.x509CertificateChain.certificates.forEach((cert, i) => {
+                if (cert.rawBytes.length === 0) {
+                  invalidValues.push(`verificationMaterial.content.x509CertificateChain.certificates[${i}].rawBytes`);
+                }
+              });
+              break;
+            case "certificate":
+              if (b.verificationMaterial.content.certificate.rawBytes.length === 0) {
+                invalidValues.push("verificationMaterial.content.certificate.rawBytes");
+              }
+              break;
+          }
+        }
+        if (b.verificationMaterial.tlogEntries === void 0) {
+          invalidValues.push("verificationMaterial.tlogEntries");
+        } else {
+          if (b.verificationMaterial.tlogEntries.length > 0) {
+            b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+              if (entry.logId === void 0) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i}].logId`);
+              }
+              if (entry.kindVersion === void 0) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i}].kindVersion`);
+              }
+            });
+          }
+        }
+      }
+      return invalidValues;
+    }
+    function validateInclusionPromise(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+          if (entry.inclusionPromise === void 0) {
+            invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionPromise`);
+          }
+        });
+      }
+      return invalidValues;
+    }
+    function validateInclusionProof(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+          if (entry.inclusionProof === void 0) {
+            invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof`);
+          } else {
+            if (entry.inclusionProof.checkpoint === void 0) {
+              invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof.checkpoint`);
+            }
+          }
+        });
+      }
+      return invalidValues;
+    }
+    function validateNoCertificateChain(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial?.content?.$case === "x509CertificateChain") {
+        invalidValues.push("verificationMaterial.content.$case");
+      }
+      return invalidValues;
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/serialized.js
+var require_serialized = __commonJS({
+  "node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
+    var protobuf_specs_1 = require_dist2();
+    var bundle_1 = require_bundle();
+    var validate_1 = require_validate();
+    var bundleFromJSON2 = (obj) => {
+      const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
+      switch (bundle.mediaType) {
+        case bundle_1.BUNDLE_V01_MEDIA_TYPE:
+          (0, validate_1.assertBundleV01)(bundle);
+          break;
+        case bundle_1.BUNDLE_V02_MEDIA_TYPE:
+          (0, validate_1.assertBundleV02)(bundle);
+          break;
+        default:
+          (0, validate_1.assertBundleLatest)(bundle);
+          break;
+      }
+      return bundle;
+    };
+    exports.bundleFromJSON = bundleFromJSON2;
+    var bundleToJSON = (bundle) => {
+      return protobuf_specs_1.Bundle.toJSON(bundle);
+    };
+    exports.bundleToJSON = bundleToJSON;
+    var envelopeFromJSON = (obj) => {
+      return protobuf_specs_1.Envelope.fromJSON(obj);
+    };
+    exports.envelopeFromJSON = envelopeFromJSON;
+    var envelopeToJSON = (envelope) => {
+      return protobuf_specs_1.Envelope.toJSON(envelope);
+    };
+    exports.envelopeToJSON = envelopeToJSON;
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/index.js
+var require_dist3 = __commonJS({
+  "node_modules/@sigstore/bundle/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
+    var build_1 = require_build();
+    Object.defineProperty(exports, "toDSSEBundle", { enumerable: true, get: function() {
+      return build_1.toDSSEBundle;
+    } });
+    Object.defineProperty(exports, "toMessageSignatureBundle", { enumerable: true, get: function() {
+      return build_1.toMessageSignatureBundle;
+    } });
+    var bundle_1 = require_bundle();
+    Object.defineProperty(exports, "BUNDLE_V01_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V01_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V02_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V02_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V03_LEGACY_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V03_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V03_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "isBundleWithCertificateChain", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithCertificateChain;
+    } });
+    Object.defineProperty(exports, "isBundleWithDsseEnvelope", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithDsseEnvelope;
+    } });
+    Object.defineProperty(exports, "isBundleWithMessageSignature", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithMessageSignature;
+    } });
+    Object.defineProperty(exports, "isBundleWithPublicKey", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithPublicKey;
+    } });
+    var error_1 = require_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return error_1.ValidationError;
+    } });
+    var serialized_1 = require_serialized();
+    Object.defineProperty(exports, "bundleFromJSON", { enumerable: true, get: function() {
+      return serialized_1.bundleFromJSON;
+    } });
+    Object.defineProperty(exports, "bundleToJSON", { enumerable: true, get: function() {
+      return serialized_1.bundleToJSON;
+    } });
+    Object.defineProperty(exports, "envelopeFromJSON", { enumerable: true, get: function() {
+      return serialized_1.envelopeFromJSON;
+    } });
+    Object.defineProperty(exports, "envelopeToJSON", { enumerable: true, get: function() {
+      return serialized_1.envelopeToJSON;
+    } });
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "assertBundle", { enumerable: true, get: function() {
+      return validate_1.assertBundle;
+    } });
+    Object.defineProperty(exports, "assertBundleLatest", { enumerable: true, get: function() {
+      return validate_1.assertBundleLatest;
+    } });
+    Object.defineProperty(exports, "assertBundleV01", { enumerable: true, get: function() {
+      return validate_1.assertBundleV01;
+    } });
+    Object.defineProperty(exports, "assertBundleV02", { enumerable: true, get: function() {
+      return validate_1.assertBundleV02;
+    } });
+    Object.defineProperty(exports, "isBundleV01", { enumerable: true, get: function() {
+      return validate_1.isBundleV01;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/stream.js
+var require_stream = __commonJS({
+  "node_modules/@sigstore/core/dist/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ByteStream = void 0;
+    var StreamError = class extends Error {
+    };
+    var ByteStream = class _ByteStream {
+      static BLOCK_SIZE = 1024;
+      buf;
+      view;
+      start = 0;
+      constructor(buffer) {
+        if (buffer) {
+          this.buf = buffer;
+          this.view = Buffer.from(buffer);
+        } else {
+          this.buf = Buffer.alloc(0);
+          this.view = Buffer.from(this.buf);
+        }
+      }
+      get buffer() {
+        return this.view.subarray(0, this.start);
+      }
+      get length() {
+        return this.view.byteLength;
+      }
+      get position() {
+        return this.start;
+      }
+      seek(position) {
+        this.start = position;
+      }
+      // Returns a Buffer containing the specified number of bytes starting at the
+      // given start position.
+      slice(start, len) {
+        const end = start + len;
+        if (end > this.length) {
+          throw new StreamError("request past end of buffer");
+        }
+        return this.view.subarray(start, end);
+      }
+      appendChar(char) {
+        this.ensureCapacity(1);
+        this.view[this.start] = char;
+        this.start += 1;
+      }
+      appendUint16(num) {
+        this.ensureCapacity(2);
+        const value = new Uint16Array([num]);
+        const view2 = new Uint8Array(value.buffer);
+        this.view[this.start] = view2[1];
+        this.view[this.start + 1] = view2[0];
+        this.start += 2;
+      }
+      appendUint24(num) {
+        this.ensureCapacity(3);
+        const value = new Uint32Array([num]);
+        const view2 = new Uint8Array(value.buffer);
+        this.view[this.start] = view2[2];
+        this.view[this.start + 1] = view2[1];
+        this.view[this.start + 2] = view2[0];
+        this.start += 3;
+      }
+      appendView(view2) {
+        this.ensureCapacity(view2.length);
+        this.view.set(view2, this.start);
+        this.start += view2.length;
+      }
+      getBlock(size) {
+        if (size <= 0) {
+          return Buffer.alloc(0);
+        }
+        if (this.start + size > this.view.length) {
+          throw new Error("request past end of buffer");
+        }
+        const result = this.view.subarray(this.start, this.start + size);
+        this.start += size;
+        return result;
+      }
+      getUint8() {
+        return this.getBlock(1)[0];
+      }
+      getUint16() {
+        const block = this.getBlock(2);
+        return block[0] << 8 | block[1];
+      }
+      ensureCapacity(size) {
+        if (this.start + size > this.view.byteLength) {
+          const blockSize = _ByteStream.BLOCK_SIZE + (size > _ByteStream.BLOCK_SIZE ? size : 0);
+          this.realloc(this.view.byteLength + blockSize);
+        }
+      }
+      realloc(size) {
+        const newArray = Buffer.alloc(size);
+        const newView = Buffer.from(newArray);
+        newView.set(this.view);
+        this.buf = newArray;
+        this.view = newView;
+      }
+    };
+    exports.ByteStream = ByteStream;
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/error.js
+var require_error2 = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1TypeError = exports.ASN1ParseError = void 0;
+    var ASN1ParseError = class extends Error {
+    };
+    exports.ASN1ParseError = ASN1ParseError;
+    var ASN1TypeError = class extends Error {
+    };
+    exports.ASN1TypeError = ASN1TypeError;
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/length.js
+var require_length = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.decodeLength = decodeLength;
+    exports.encodeLength = encodeLength;
+    var error_1 = require_error2();
+    function decodeLength(stream) {
+      const buf = stream.getUint8();
+      if ((buf & 128) === 0) {
+        return buf;
+      }
+      const byteCount = buf & 127;
+      if (byteCount > 6) {
+        throw new error_1.ASN1ParseError("length exceeds 6 byte limit");
+      }
+      let len = 0;
+      for (let i = 0; i < byteCount; i++) {
+        len = len * 256 + stream.getUint8();
+      }
+      if (len === 0) {
+        throw new error_1.ASN1ParseError("indefinite length encoding not supported");
+      }
+      return len;
+    }
+    function encodeLength(len) {
+      if (len < 128) {
+        return Buffer.from([len]);
+      }
+      let val = BigInt(len);
+      const bytes = [];
+      while (val > 0n) {
+        bytes.unshift(Number(val & 255n));
+        val = val >> 8n;
+      }
+      return Buffer.from([128 | bytes.length, ...bytes]);
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/parse.js
+var require_parse = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/parse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.parseInteger = parseInteger;
+    exports.parseStringASCII = parseStringASCII;
+    exports.parseTime = parseTime;
+    exports.parseOID = parseOID;
+    exports.parseBoolean = parseBoolean;
+    exports.parseBitString = parseBitString;
+    var RE_TIME_SHORT_YEAR = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+    var RE_TIME_LONG_YEAR = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+    function parseInteger(buf) {
+      let pos = 0;
+      const end = buf.length;
+      let val = buf[pos];
+      const neg = val > 127;
+      const pad = neg ? 255 : 0;
+      while (val == pad && ++pos < end) {
+        val = buf[pos];
+      }
+      const len = end - pos;
+      if (len === 0)
+        return BigInt(neg ? -1 : 0);
+      val = neg ? val - 256 : val;
+      let n = BigInt(val);
+      for (let i = pos + 1; i < end; ++i) {
+        n = n * BigInt(256) + BigInt(buf[i]);
+      }
+      return n;
+    }
+    function parseStringASCII(buf) {
+      return buf.toString("ascii");
+    }
+    function parseTime(buf, shortYear) {
+      const timeStr = parseStringASCII(buf);
+      const m = shortYear ? RE_TIME_SHORT_YEAR.exec(timeStr) : RE_TIME_LONG_YEAR.exec(timeStr);
+      if (!m) {
+        throw new Error("invalid time");
+      }
+      if (shortYear) {
+        let year = Number(m[1]);
+        year += year >= 50 ? 1900 : 2e3;
+        m[1] = year.toString();
+      }
+      return /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+    }
+    function parseOID(buf) {
+      let pos = 0;
+      const end = buf.length;
+      let n = buf[pos++];
+      const first = Math.floor(n / 40);
+      const second = n % 40;
+      let oid = `${first}.${second}`;
+      let val = 0;
+      for (; pos < end; ++pos) {
+        n = buf[pos];
+        val = (val << 7) + (n & 127);
+        if ((n & 128) === 0) {
+          oid += `.${val}`;
+          val = 0;
+        }
+      }
+      return oid;
+    }
+    function parseBoolean(buf) {
+      return buf[0] !== 0;
+    }
+    function parseBitString(buf) {
+      const unused = buf[0];
+      const start = 1;
+      const end = buf.length;
+      const bits = [];
+      for (let i = start; i < end; ++i) {
+        const byte = buf[i];
+        const skip = i === end - 1 ? unused : 0;
+        for (let j = 7; j >= skip; --j) {
+          bits.push(byte >> j & 1);
+        }
+      }
+      return bits;
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/tag.js
+var require_tag = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/tag.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1Tag = void 0;
+    var error_1 = require_error2();
+    var UNIVERSAL_TAG = {
+      BOOLEAN: 1,
+      INTEGER: 2,
+      BIT_STRING: 3,
+      OCTET_STRING: 4,
+      OBJECT_IDENTIFIER: 6,
+      SEQUENCE: 16,
+      SET: 17,
+      PRINTABLE_STRING: 19,
+      UTC_TIME: 23,
+      GENERALIZED_TIME: 24
+    };
+    var TAG_CLASS = {
+      UNIVERSAL: 0,
+      APPLICATION: 1,
+      CONTEXT_SPECIFIC: 2,
+      PRIVATE: 3
+    };
+    var ASN1Tag = class {
+      number;
+      constructed;
+      class;
+      constructor(enc) {
+        this.number = enc & 31;
+        this.constructed = (enc & 32) === 32;
+        this.class = enc >> 6;
+        if (this.number === 31) {
+          throw new error_1.ASN1ParseError("long form tags not supported");
+        }
+        if (this.class === TAG_CLASS.UNIVERSAL && this.number === 0) {
+          throw new error_1.ASN1ParseError("unsupported tag 0x00");
+        }
+      }
+      isUniversal() {
+        return this.class === TAG_CLASS.UNIVERSAL;
+      }
+      isContextSpecific(num) {
+        const res = this.class === TAG_CLASS.CONTEXT_SPECIFIC;
+        return num !== void 0 ? res && this.number === num : res;
+      }
+      isBoolean() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.BOOLEAN;
+      }
+      isInteger() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.INTEGER;
+      }
+      isBitString() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.BIT_STRING;
+      }
+      isOctetString() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.OCTET_STRING;
+      }
+      isOID() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.OBJECT_IDENTIFIER;
+      }
+      isUTCTime() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.UTC_TIME;
+      }
+      isGeneralizedTime() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.GENERALIZED_TIME;
+      }
+      toDER() {
+        return this.number | (this.constructed ? 32 : 0) | this.class << 6;
+      }
+    };
+    exports.ASN1Tag = ASN1Tag;
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/obj.js
+var require_obj = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/obj.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1Obj = void 0;
+    var stream_1 = require_stream();
+    var error_1 = require_error2();
+    var length_1 = require_length();
+    var parse_1 = require_parse();
+    var tag_1 = require_tag();
+    var ASN1Obj2 = class {
+      tag;
+      subs;
+      value;
+      constructor(tag, value, subs) {
+        this.tag = tag;
+        this.value = value;
+        this.subs = subs;
+      }
+      // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
+      static parseBuffer(buf) {
+        return parseStream(new stream_1.ByteStream(buf));
+      }
+      toDER() {
+        const valueStream = new stream_1.ByteStream();
+        if (this.subs.length > 0) {
+          for (const sub of this.subs) {
+            valueStream.appendView(sub.toDER());
+          }
+        } else {
+          valueStream.appendView(this.value);
+        }
+        const value = valueStream.buffer;
+        const obj = new stream_1.ByteStream();
+        obj.appendChar(this.tag.toDER());
+        obj.appendView((0, length_1.encodeLength)(value.length));
+        obj.appendView(value);
+        return obj.buffer;
+      }
+      /////////////////////////////////////////////////////////////////////////////
+      // Convenience methods for parsing ASN.1 primitives into JS types
+      // Returns the ASN.1 object's value as a boolean. Throws an error if the
+      // object is not a boolean.
+      toBoolean() {
+        if (!this.tag.isBoolean()) {
+          throw new error_1.ASN1TypeError("not a boolean");
+        }
+        return (0, parse_1.parseBoolean)(this.value);
+      }
+      // Returns the ASN.1 object's value as a BigInt. Throws an error if the
+      // object is not an integer.
+      toInteger() {
+        if (!this.tag.isInteger()) {
+          throw new error_1.ASN1TypeError("not an integer");
+        }
+        return (0, parse_1.parseInteger)(this.value);
+      }
+      // Returns the ASN.1 object's value as an OID string. Throws an error if the
+      // object is not an OID.
+      toOID() {
+        if (!this.tag.isOID()) {
+          throw new error_1.ASN1TypeError("not an OID");
+        }
+        return (0, parse_1.parseOID)(this.value);
+      }
+      // Returns the ASN.1 object's value as a Date. Throws an error if the object
+      // is not either a UTCTime or a GeneralizedTime.
+      toDate() {
+        switch (true) {
+          case this.tag.isUTCTime():
+            return (0, parse_1.parseTime)(this.value, true);
+          case this.tag.isGeneralizedTime():
+            return (0, parse_1.parseTime)(this.value, false);
+          default:
+            throw new error_1.ASN1TypeError("not a date");
+        }
+      }
+      // Returns the ASN.1 object's value as a number[] where each number is the
+      // value of a bit in the bit string. Throws an error if the object is not a
+      // bit string.
+      toBitString() {
+        if (!this.tag.isBitString()) {
+          throw new error_1.ASN1TypeError("not a bit string");
+        }
+        return (0, parse_1.parseBitString)(this.value);
+      }
+    };
+    exports.ASN1Obj = ASN1Obj2;
+    function parseStream(stream) {
+      const tag = new tag_1.ASN1Tag(stream.getUint8());
+      const len = (0, length_1.decodeLength)(stream);
+      const value = stream.slice(stream.position, len);
+      const start = stream.position;
+      let subs = [];
+      if (tag.constructed) {
+        subs = collectSubs(stream, len);
+      } else if (tag.isOctetString()) {
+        try {
+          subs = collectSubs(stream, len);
+        } catch (e) {
+        }
+      }
+      if (subs.length === 0) {
+        stream.seek(start + len);
+      }
+      return new ASN1Obj2(tag, value, subs);
+    }
+    function collectSubs(stream, len) {
+      const end = stream.position + len;
+      if (end > stream.length) {
+        throw new error_1.ASN1ParseError("invalid length");
+      }
+      const subs = [];
+      while (stream.position < end) {
+        subs.push(parseStream(stream));
+      }
+      if (stream.position !== end) {
+        throw new error_1.ASN1ParseError("invalid length");
+      }
+      return subs;
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/index.js
+var require_asn1 = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1Obj = void 0;
+    var obj_1 = require_obj();
+    Object.defineProperty(exports, "ASN1Obj", { enumerable: true, get: function() {
+      return obj_1.ASN1Obj;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/crypto.js
+var require_crypto = __commonJS({
+  "node_modules/@sigstore/core/dist/crypto.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createPublicKey = createPublicKey2;
+    exports.digest = digest;
+    exports.verify = verify;
+    exports.bufferEqual = bufferEqual;
+    var crypto_1 = __importDefault(__require("crypto"));
+    function createPublicKey2(key, type = "spki") {
+      if (typeof key === "string") {
+        if (key.startsWith("-----")) {
+          return crypto_1.default.createPublicKey(key);
+        } else {
+          return crypto_1.default.createPublicKey({
+            key: Buffer.from(key, "base64"),
+            format: "der",
+            type
+          });
+        }
+      } else {
+        return crypto_1.default.createPublicKey({ key, format: "der", type });
+      }
+    }
+    function digest(algorithm, ...data) {
+      const hash2 = crypto_1.default.createHash(algorithm);
+      for (const d of data) {
+        hash2.update(d);
+      }
+      return hash2.digest();
+    }
+    function verify(data, key, signature, algorithm) {
+      try {
+        return crypto_1.default.verify(algorithm, data, key, signature);
+      } catch (e) {
+        return false;
+      }
+    }
+    function bufferEqual(a, b) {
+      try {
+        return crypto_1.default.timingSafeEqual(a, b);
+      } catch {
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/dsse.js
+var require_dsse = __commonJS({
+  "node_modules/@sigstore/core/dist/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.preAuthEncoding = preAuthEncoding;
+    var PAE_PREFIX = "DSSEv1";
+    function preAuthEncoding(payloadType, payload) {
+      const typeBytes = Buffer.from(payloadType, "utf-8");
+      return Buffer.concat([
+        Buffer.from(`${PAE_PREFIX} ${typeBytes.length} `, "ascii"),
+        typeBytes,
+        Buffer.from(` ${payload.length} `, "ascii"),
+        payload
+      ]);
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/encoding.js
+var require_encoding = __commonJS({
+  "node_modules/@sigstore/core/dist/encoding.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.base64Encode = base64Encode;
+    exports.base64Decode = base64Decode;
+    var BASE64_ENCODING = "base64";
+    var UTF8_ENCODING = "utf-8";
+    function base64Encode(str) {
+      return Buffer.from(str, UTF8_ENCODING).toString(BASE64_ENCODING);
+    }
+    function base64Decode(str) {
+      return Buffer.from(str, BASE64_ENCODING).toString(UTF8_ENCODING);
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/json.js
+var require_json = __commonJS({
+  "node_modules/@sigstore/core/dist/json.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.canonicalize = canonicalize;
+    function canonicalize(object) {
+      let buffer = "";
+      if (object === null || typeof object !== "object" || object.toJSON != null) {
+        buffer += JSON.stringify(object);
+      } else if (Array.isArray(object)) {
+        buffer += "[";
+        let first = true;
+        object.forEach((element) => {
+          if (!first) {
+            buffer += ",";
+          }
+          first = false;
+          buffer += canonicalize(element);
+        });
+        buffer += "]";
+      } else {
+        buffer += "{";
+        let first = true;
+        Object.keys(object).sort().forEach((property) => {
+          if (!first) {
+            buffer += ",";
+          }
+          first = false;
+          buffer += JSON.stringify(property);
+          buffer += ":";
+          buffer += canonicalize(object[property]);
+        });
+        buffer += "}";
+      }
+      return buffer;
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/pem.js
+var require_pem = __commonJS({
+  "node_modules/@sigstore/core/dist/pem.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toDER = toDER;
+    exports.fromDER = fromDER;
+    var PEM_HEADER = /-----BEGIN (.*)-----/;
+    var PEM_FOOTER = /-----END (.*)-----/;
+    function toDER(certificate) {
+      let der = "";
+      certificate.split("\n").forEach((line) => {
+        if (line.match(PEM_HEADER) || line.match(PEM_FOOTER)) {
+          return;
+        }
+        der += line;
+      });
+      return Buffer.from(der, "base64");
+    }
+    function fromDER(certificate, type = "CERTIFICATE") {
+      const der = certificate.toString("base64");
+      const lines = der.match(/.{1,64}/g) || "";
+      return [`-----BEGIN ${type}-----`, ...lines, `-----END ${type}-----`].join("\n").concat("\n");
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/oid.js
+var require_oid = __commonJS({
+  "node_modules/@sigstore/core/dist/oid.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SHA2_HASH_ALGOS = exports.RSA_SIGNATURE_ALGOS = exports.ECDSA_SIGNATURE_ALGOS = void 0;
+    exports.ECDSA_SIGNATURE_ALGOS = {
+      "1.2.840.10045.4.3.1": "sha224",
+      "1.2.840.10045.4.3.2": "sha256",
+      "1.2.840.10045.4.3.3": "sha384",
+      "1.2.840.10045.4.3.4": "sha512"
+    };
+    exports.RSA_SIGNATURE_ALGOS = {
+      "1.2.840.113549.1.1.14": "sha224",
+      "1.2.840.113549.1.1.11": "sha256",
+      "1.2.840.113549.1.1.12": "sha384",
+      "1.2.840.113549.1.1.13": "sha512"
+    };
+    exports.SHA2_HASH_ALGOS = {
+      "2.16.840.1.101.3.4.2.1": "sha256",
+      "2.16.840.1.101.3.4.2.2": "sha384",
+      "2.16.840.1.101.3.4.2.3": "sha512"
+    };
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/error.js
+var require_error3 = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.RFC3161TimestampVerificationError = void 0;
+    var RFC3161TimestampVerificationError = class extends Error {
+    };
+    exports.RFC3161TimestampVerificationError = RFC3161TimestampVerificationError;
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/tstinfo.js
+var require_tstinfo = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/tstinfo.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TSTInfo = void 0;
+    var crypto = __importStar(require_crypto());
+    var oid_1 = require_oid();
+    var error_1 = require_error3();
+    var TSTInfo = class {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      get version() {
+        return this.root.subs[0].toInteger();
+      }
+      get genTime() {
+        return this.root.subs[4].toDate();
+      }
+      get messageImprintHashAlgorithm() {
+        const oid = this.messageImprintObj.subs[0].subs[0].toOID();
+        return oid_1.SHA2_HASH_ALGOS[oid];
+      }
+      get messageImprintHashedMessage() {
+        return this.messageImprintObj.subs[1].value;
+      }
+      get raw() {
+        return this.root.toDER();
+      }
+      verify(data) {
+        const digest = crypto.digest(this.messageImprintHashAlgorithm, data);
+        if (!crypto.bufferEqual(digest, this.messageImprintHashedMessage)) {
+          throw new error_1.RFC3161TimestampVerificationError("message imprint does not match artifact");
+        }
+      }
+      // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+      get messageImprintObj() {
+        return this.root.subs[2];
+      }
+    };
+    exports.TSTInfo = TSTInfo;
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/timestamp.js
+var require_timestamp3 = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/timestamp.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.RFC3161Timestamp = void 0;
+    var asn1_1 = require_asn1();
+    var crypto = __importStar(require_crypto());
+    var oid_1 = require_oid();
+    var error_1 = require_error3();
+    var tstinfo_1 = require_tstinfo();
+    var OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = "1.2.840.113549.1.7.2";
+    var OID_PKCS9_CONTENT_TYPE_TSTINFO = "1.2.840.113549.1.9.16.1.4";
+    var OID_PKCS9_MESSAGE_DIGEST_KEY = "1.2.840.113549.1.9.4";
+    var RFC3161Timestamp = class _RFC3161Timestamp {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      static parse(der) {
+        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+        return new _RFC3161Timestamp(asn1);
+      }
+      get status() {
+        return this.pkiStatusInfoObj.subs[0].toInteger();
+      }
+      get contentType() {
+        return this.contentTypeObj.toOID();
+      }
+      get eContentType() {
+        return this.eContentTypeObj.toOID();
+      }
+      get signingTime() {
+        return this.tstInfo.genTime;
+      }
+      get signerIssuer() {
+        return this.signerSidObj.subs[0].value;
+      }
+      get signerSerialNumber() {
+        return this.signerSidObj.subs[1].value;
+      }
+      get signerDigestAlgorithm() {
+        const oid = this.signerDigestAlgorithmObj.subs[0].toOID();
+        return oid_1.SHA2_HASH_ALGOS[oid];
+      }
+      get signatureAlgorithm() {
+        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+      }
+      get signatureValue() {
+        return this.signatureValueObj.value;
+      }
+      get tstInfo() {
+        return new tstinfo_1.TSTInfo(this.eContentObj.subs[0].subs[0]);
+      }
+      verify(data, publicKey) {
+        if (!this.timeStampTokenObj) {
+          throw new error_1.RFC3161TimestampVerificationError("timeStampToken is missing");
+        }
+        if (this.contentType !== OID_PKCS9_CONTENT_TYPE_SIGNED_DATA) {
+          throw new error_1.RFC3161TimestampVerificationError(`incorrect content type: ${this.contentType}`);
+        }
+        if (this.eContentType !== OID_PKCS9_CONTENT_TYPE_TSTINFO) {
+          throw new error_1.RFC3161TimestampVerificationError(`incorrect encapsulated content type: ${this.eContentType}`);
+        }
+        this.tstInfo.verify(data);
+        this.verifyMessageDigest();
+        this.verifySignature(publicKey);
+      }
+      verifyMessageDigest() {
+        const tstInfoDigest = crypto.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
+        const expectedDigest = this.messageDigestAttributeObj.subs[1].subs[0].value;
+        if (!crypto.bufferEqual(tstInfoDigest, expectedDigest)) {
+          throw new error_1.RFC3161TimestampVerificationError("signed data does not match tstInfo");
+        }
+      }
+      verifySignature(key) {
+        const signedAttrs = this.signedAttrsObj.toDER();
+        signedAttrs[0] = 49;
+        const verified = crypto.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+        if (!verified) {
+          throw new error_1.RFC3161TimestampVerificationError("signature verification failed");
+        }
+      }
+      // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+      get pkiStatusInfoObj() {
+        return this.root.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+      get timeStampTokenObj() {
+        return this.root.subs[1];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-3
+      get contentTypeObj() {
+        return this.timeStampTokenObj.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5652#section-3
+      get signedDataObj() {
+        const obj = this.timeStampTokenObj.subs.find((sub) => sub.tag.isContextSpecific(0));
+        return obj.subs[0];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+      get encapContentInfoObj() {
+        return this.signedDataObj.subs[2];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+      get signerInfosObj() {
+        const sd = this.signedDataObj;
+        return sd.subs[sd.subs.length - 1];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5652#section-5.1
+      get signerInfoObj() {
+        return this.signerInfosObj.subs[0];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+      get eContentTypeObj() {
+        return this.encapContentInfoObj.subs[0];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+      get eContentObj() {
+        return this.encapContentInfoObj.subs[1];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signedAttrsObj() {
+        const signedAttrs = this.signerInfoObj.subs.find((sub) => sub.tag.isContextSpecific(0));
+        return signedAttrs;
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get messageDigestAttributeObj() {
+        const messageDigest = this.signedAttrsObj.subs.find((sub) => sub.subs[0].tag.isOID() && sub.subs[0].toOID() === OID_PKCS9_MESSAGE_DIGEST_KEY);
+        return messageDigest;
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signerSidObj() {
+        return this.signerInfoObj.subs[1];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signerDigestAlgorithmObj() {
+        return this.signerInfoObj.subs[2];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signatureAlgorithmObj() {
+        return this.signerInfoObj.subs[4];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signatureValueObj() {
+        return this.signerInfoObj.subs[5];
+      }
+    };
+    exports.RFC3161Timestamp = RFC3161Timestamp;
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/index.js
+var require_rfc3161 = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.RFC3161Timestamp = void 0;
+    var timestamp_1 = require_timestamp3();
+    Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: function() {
+      return timestamp_1.RFC3161Timestamp;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/sct.js
+var require_sct = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/sct.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SignedCertificateTimestamp = void 0;
+    var crypto = __importStar(require_crypto());
+    var stream_1 = require_stream();
+    var SignedCertificateTimestamp = class _SignedCertificateTimestamp {
+      version;
+      logID;
+      timestamp;
+      extensions;
+      hashAlgorithm;
+      signatureAlgorithm;
+      signature;
+      constructor(options) {
+        this.version = options.version;
+        this.logID = options.logID;
+        this.timestamp = options.timestamp;
+        this.extensions = options.extensions;
+        this.hashAlgorithm = options.hashAlgorithm;
+        this.signatureAlgorithm = options.signatureAlgorithm;
+        this.signature = options.signature;
+      }
+      get datetime() {
+        return new Date(Number(this.timestamp.readBigInt64BE()));
+      }
+      // Returns the hash algorithm used to generate the SCT's signature.
+      // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+      get algorithm() {
+        switch (this.hashAlgorithm) {
+          /* istanbul ignore next */
+          case 0:
+            return "none";
+          /* istanbul ignore next */
+          case 1:
+            return "md5";
+          /* istanbul ignore next */
+          case 2:
+            return "sha1";
+          /* istanbul ignore next */
+          case 3:
+            return "sha224";
+          case 4:
+            return "sha256";
+          /* istanbul ignore next */
+          case 5:
+            return "sha384";
+          /* istanbul ignore next */
+          case 6:
+            return "sha512";
+          /* istanbul ignore next */
+          default:
+            return "unknown";
+        }
+      }
+      verify(preCert, key) {
+        const stream = new stream_1.ByteStream();
+        stream.appendChar(this.version);
+        stream.appendChar(0);
+        stream.appendView(this.timestamp);
+        stream.appendUint16(1);
+        stream.appendView(preCert);
+        stream.appendUint16(this.extensions.byteLength);
+        if (this.extensions.byteLength > 0) {
+          stream.appendView(this.extensions);
+        }
+        return crypto.verify(stream.buffer, key, this.signature, this.algorithm);
+      }
+      // Parses a SignedCertificateTimestamp from a buffer. SCTs are encoded using
+      // TLS encoding which means the fields and lengths of most fields are
+      // specified as part of the SCT and TLS specs.
+      // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+      // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+      static parse(buf) {
+        const stream = new stream_1.ByteStream(buf);
+        const version = stream.getUint8();
+        const logID = stream.getBlock(32);
+        const timestamp = stream.getBlock(8);
+        const extenstionLength = stream.getUint16();
+        const extensions = stream.getBlock(extenstionLength);
+        const hashAlgorithm = stream.getUint8();
+        const signatureAlgorithm = stream.getUint8();
+        const sigLength = stream.getUint16();
+        const signature = stream.getBlock(sigLength);
+        if (stream.position !== buf.length) {
+          throw new Error("SCT buffer length mismatch");
+        }
+        return new _SignedCertificateTimestamp({
+          version,
+          logID,
+          timestamp,
+          extensions,
+          hashAlgorithm,
+          signatureAlgorithm,
+          signature
+        });
+      }
+    };
+    exports.SignedCertificateTimestamp = SignedCertificateTimestamp;
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/ext.js
+var require_ext = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/ext.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
+    var stream_1 = require_stream();
+    var sct_1 = require_sct();
+    var X509Extension = class {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      get oid() {
+        return this.root.subs[0].toOID();
+      }
+      get critical() {
+        return this.root.subs.length === 3 ? this.root.subs[1].toBoolean() : false;
+      }
+      get value() {
+        return this.extnValueObj.value;
+      }
+      get valueObj() {
+        return this.extnValueObj;
+      }
+      get extnValueObj() {
+        return this.root.subs[this.root.subs.length - 1];
+      }
+    };
+    exports.X509Extension = X509Extension;
+    var X509BasicConstraintsExtension = class extends X509Extension {
+      get isCA() {
+        return this.sequence.subs[0]?.toBoolean() ?? false;
+      }
+      get pathLenConstraint() {
+        return this.sequence.subs.length > 1 ? this.sequence.subs[1].toInteger() : void 0;
+      }
+      // The extnValue field contains a single sequence wrapping the isCA and
+      // pathLenConstraint.
+      get sequence() {
+        return this.extnValueObj.subs[0];
+      }
+    };
+    exports.X509BasicConstraintsExtension = X509BasicConstraintsExtension;
+    var X509KeyUsageExtension = class extends X509Extension {
+      get digitalSignature() {
+        return this.bitString[0] === 1;
+      }
+      get keyCertSign() {
+        return this.bitString[5] === 1;
+      }
+      get crlSign() {
+        return this.bitString[6] === 1;
+      }
+      // The extnValue field contains a single bit string which is a bit mask
+      // indicating which key usages are enabled.
+      get bitString() {
+        return this.extnValueObj.subs[0].toBitString();
+      }
+    };
+    exports.X509KeyUsageExtension = X509KeyUsageExtension;
+    var X509SubjectAlternativeNameExtension = class extends X509Extension {
+      get rfc822Name() {
+        return this.findGeneralName(1)?.value.toString("ascii");
+      }
+      get uri() {
+        return this.findGeneralName(6)?.value.toString("ascii");
+      }
+      // Retrieve the value of an otherName with the given OID.
+      otherName(oid) {
+        const otherName = this.findGeneralName(0);
+        if (otherName === void 0) {
+          return void 0;
+        }
+        const otherNameOID = otherName.subs[0].toOID();
+        if (otherNameOID !== oid) {
+          return void 0;
+        }
+        const otherNameValue = otherName.subs[1];
+        return otherNameValue.subs[0].value.toString("ascii");
+      }
+      findGeneralName(tag) {
+        return this.generalNames.find((gn) => gn.tag.isContextSpecific(tag));
+      }
+      // The extnValue field contains a sequence of GeneralNames.
+      get generalNames() {
+        return this.extnValueObj.subs[0].subs;
+      }
+    };
+    exports.X509SubjectAlternativeNameExtension = X509SubjectAlternativeNameExtension;
+    var X509AuthorityKeyIDExtension = class extends X509Extension {
+      get keyIdentifier() {
+        return this.findSequenceMember(0)?.value;
+      }
+      findSequenceMember(tag) {
+        return this.sequence.subs.find((el) => el.tag.isContextSpecific(tag));
+      }
+      // The extnValue field contains a single sequence wrapping the keyIdentifier
+      get sequence() {
+        return this.extnValueObj.subs[0];
+      }
+    };
+    exports.X509AuthorityKeyIDExtension = X509AuthorityKeyIDExtension;
+    var X509SubjectKeyIDExtension = class extends X509Extension {
+      get keyIdentifier() {
+        return this.extnValueObj.subs[0].value;
+      }
+    };
+    exports.X509SubjectKeyIDExtension = X509SubjectKeyIDExtension;
+    var X509SCTExtension = class extends X509Extension {
+      constructor(asn1) {
+        super(asn1);
+      }
+      get signedCertificateTimestamps() {
+        const buf = this.extnValueObj.subs[0].value;
+        const stream = new stream_1.ByteStream(buf);
+        const end = stream.getUint16() + 2;
+        const sctList = [];
+        while (stream.position < end) {
+          const sctLength = stream.getUint16();
+          const sct = stream.getBlock(sctLength);
+          sctList.push(sct_1.SignedCertificateTimestamp.parse(sct));
+        }
+        if (stream.position !== end) {
+          throw new Error("SCT list length does not match actual length");
+        }
+        return sctList;
+      }
+    };
+    exports.X509SCTExtension = X509SCTExtension;
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/cert.js
+var require_cert = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/cert.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+    var asn1_1 = require_asn1();
+    var crypto = __importStar(require_crypto());
+    var oid_1 = require_oid();
+    var pem = __importStar(require_pem());
+    var ext_1 = require_ext();
+    var EXTENSION_OID_SUBJECT_KEY_ID = "2.5.29.14";
+    var EXTENSION_OID_KEY_USAGE = "2.5.29.15";
+    var EXTENSION_OID_SUBJECT_ALT_NAME = "2.5.29.17";
+    var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
+    var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
+    exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
+    var X509Certificate2 = class _X509Certificate {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      static parse(cert) {
+        const der = typeof cert === "string" ? pem.toDER(cert) : cert;
+        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+        return new _X509Certificate(asn1);
+      }
+      get tbsCertificate() {
+        return this.tbsCertificateObj;
+      }
+      get version() {
+        const ver = this.versionObj.subs[0].toInteger();
+        return `v${(ver + BigInt(1)).toString()}`;
+      }
+      get serialNumber() {
+        return this.serialNumberObj.value;
+      }
+      get notBefore() {
+        return this.validityObj.subs[0].toDate();
+      }
+      get notAfter() {
+        return this.validityObj.subs[1].toDate();
+      }
+      get issuer() {
+        return this.issuerObj.value;
+      }
+      get subject() {
+        return this.subjectObj.value;
+      }
+      get publicKey() {
+        return this.subjectPublicKeyInfoObj.toDER();
+      }
+      get signatureAlgorithm() {
+        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+        if (oid_1.RSA_SIGNATURE_ALGOS[oid]) {
+          return oid_1.RSA_SIGNATURE_ALGOS[oid];
+        }
+        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+      }
+      get signatureValue() {
+        return this.signatureValueObj.value.subarray(1);
+      }
+      get subjectAltName() {
+        const ext2 = this.extSubjectAltName;
+        return ext2?.uri || /* istanbul ignore next */
+        ext2?.rfc822Name;
+      }
+      get extensions() {
+        const extSeq = this.extensionsObj?.subs[0];
+        return extSeq?.subs || [];
+      }
+      get extKeyUsage() {
+        const ext2 = this.findExtension(EXTENSION_OID_KEY_USAGE);
+        return ext2 ? new ext_1.X509KeyUsageExtension(ext2) : void 0;
+      }
+      get extBasicConstraints() {
+        const ext2 = this.findExtension(EXTENSION_OID_BASIC_CONSTRAINTS);
+        return ext2 ? new ext_1.X509BasicConstraintsExtension(ext2) : void 0;
+      }
+      get extSubjectAltName() {
+        const ext2 = this.findExtension(EXTENSION_OID_SUBJECT_ALT_NAME);
+        return ext2 ? new ext_1.X509SubjectAlternativeNameExtension(ext2) : void 0;
+      }
+      get extAuthorityKeyID() {
+        const ext2 = this.findExtension(EXTENSION_OID_AUTHORITY_KEY_ID);
+        return ext2 ? new ext_1.X509AuthorityKeyIDExtension(ext2) : void 0;
+      }
+      get extSubjectKeyID() {
+        const ext2 = this.findExtension(EXTENSION_OID_SUBJECT_KEY_ID);
+        return ext2 ? new ext_1.X509SubjectKeyIDExtension(ext2) : (
+          /* istanbul ignore next */
+          void 0
+        );
+      }
+      get extSCT() {
+        const ext2 = this.findExtension(exports.EXTENSION_OID_SCT);
+        return ext2 ? new ext_1.X509SCTExtension(ext2) : void 0;
+      }
+      get isCA() {
+        const ca = this.extBasicConstraints?.isCA || false;
+        if (this.extKeyUsage) {
+          return ca && this.extKeyUsage.keyCertSign;
+        }
+        return ca;
+      }
+      extension(oid) {
+        const ext2 = this.findExtension(oid);
+        return ext2 ? new ext_1.X509Extension(ext2) : void 0;
+      }
+      verify(issuerCertificate) {
+        const publicKey = issuerCertificate?.publicKey || this.publicKey;
+        const key = crypto.createPublicKey(publicKey);
+        return crypto.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
+      }
+      validForDate(date) {
+        return this.notBefore <= date && date <= this.notAfter;
+      }
+      equals(other) {
+        return this.root.toDER().equals(other.root.toDER());
+      }
+      // Creates a copy of the certificate with a new buffer
+      clone() {
+        const der = this.root.toDER();
+        const clone = Buffer.alloc(der.length);
+        der.copy(clone);
+        return _X509Certificate.parse(clone);
+      }
+      findExtension(oid) {
+        return this.extensions.find((ext2) => ext2.subs[0].toOID() === oid);
+      }
+      /////////////////////////////////////////////////////////////////////////////
+      // The following properties use the documented x509 structure to locate the
+      // desired ASN.1 object
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.1
+      get tbsCertificateObj() {
+        return this.root.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.2
+      get signatureAlgorithmObj() {
+        return this.root.subs[1];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.3
+      get signatureValueObj() {
+        return this.root.subs[2];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.1
+      get versionObj() {
+        return this.tbsCertificateObj.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
+      get serialNumberObj() {
+        return this.tbsCertificateObj.subs[1];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
+      get issuerObj() {
+        return this.tbsCertificateObj.subs[3];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+      get validityObj() {
+        return this.tbsCertificateObj.subs[4];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
+      get subjectObj() {
+        return this.tbsCertificateObj.subs[5];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
+      get subjectPublicKeyInfoObj() {
+        return this.tbsCertificateObj.subs[6];
+      }
+      // Extensions can't be located by index because their position varies. Instead,
+      // we need to find the extensions context specific tag
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+      get extensionsObj() {
+        return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
+      }
+    };
+    exports.X509Certificate = X509Certificate2;
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/index.js
+var require_x509 = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+    var cert_1 = require_cert();
+    Object.defineProperty(exports, "EXTENSION_OID_SCT", { enumerable: true, get: function() {
+      return cert_1.EXTENSION_OID_SCT;
+    } });
+    Object.defineProperty(exports, "X509Certificate", { enumerable: true, get: function() {
+      return cert_1.X509Certificate;
+    } });
+    var ext_1 = require_ext();
+    Object.defineProperty(exports, "X509SCTExtension", { enumerable: true, get: function() {
+      return ext_1.X509SCTExtension;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/index.js
+var require_dist4 = __commonJS({
+  "node_modules/@sigstore/core/dist/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = exports.ByteStream = exports.RFC3161Timestamp = exports.pem = exports.json = exports.encoding = exports.dsse = exports.crypto = exports.ASN1Obj = void 0;
+    var asn1_1 = require_asn1();
+    Object.defineProperty(exports, "ASN1Obj", { enumerable: true, get: function() {
+      return asn1_1.ASN1Obj;
+    } });
+    exports.crypto = __importStar(require_crypto());
+    exports.dsse = __importStar(require_dsse());
+    exports.encoding = __importStar(require_encoding());
+    exports.json = __importStar(require_json());
+    exports.pem = __importStar(require_pem());
+    var rfc3161_1 = require_rfc3161();
+    Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: function() {
+      return rfc3161_1.RFC3161Timestamp;
+    } });
+    var stream_1 = require_stream();
+    Object.defineProperty(exports, "ByteStream", { enumerable: true, get: function() {
+      return stream_1.ByteStream;
+    } });
+    var x509_1 = require_x509();
+    Object.defineProperty(exports, "EXTENSION_OID_SCT", { enumerable: true, get: function() {
+      return x509_1.EXTENSION_OID_SCT;
+    } });
+    Object.defineProperty(exports, "X509Certificate", { enumerable: true, get: function() {
+      return x509_1.X509Certificate;
+    } });
+    Object.defineProperty(exports, "X509SCTExtension", { enumerable: true, get: function() {
+      return x509_1.X509SCTExtension;
+    } });
+  }
+});
+
+// node_modules/@sigstore/verify/dist/bundle/dsse.js
+var require_dsse2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/bundle/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DSSESignatureContent = void 0;
+    var core_1 = require_dist4();
+    var DSSESignatureContent = class {
+      env;
+      constructor(env) {
+        this.env = env;
+      }
+      compareDigest(digest) {
+        return core_1.crypto.bufferEqual(digest, core_1.crypto.digest("sha256", this.env.payload));
+      }
+      compareSignature(signature) {
+        return core_1.crypto.bufferEqual(signature, this.signature);
+      }
+      verifySignature(key) {
+        return core_1.crypto.verify(this.preAuthEncoding, key, this.signature);
+      }
+      get signature() {
+        return this.env.signatures.length > 0 ? this.env.signatures[0].sig : Buffer.from("");
+      }
+      // DSSE Pre-Authentication Encoding
+      get preAuthEncoding() {
+        return core_1.dsse.preAuthEncoding(this.env.payloadType, this.env.payload);
+      }
+    };
+    exports.DSSESignatureContent = DSSESignatureContent;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/bundle/message.js
+var require_message = __commonJS({
+  "node_modules/@sigstore/verify/dist/bundle/message.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MessageSignatureContent = void 0;
+    var core_1 = require_dist4();
+    var protobuf_specs_1 = require_dist2();
+    var HASH_ALGORITHM_MAP = {
+      [protobuf_specs_1.HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: "sha256",
+      [protobuf_specs_1.HashAlgorithm.SHA2_256]: "sha256",
+      [protobuf_specs_1.HashAlgorithm.SHA2_384]: "sha384",
+      [protobuf_specs_1.HashAlgorithm.SHA2_512]: "sha512",
+      [protobuf_specs_1.HashAlgorithm.SHA3_256]: "sha3-256",
+      [protobuf_specs_1.HashAlgorithm.SHA3_384]: "sha3-384"
+    };
+    var MessageSignatureContent = class {
+      signature;
+      messageDigest;
+      artifact;
+      hashAlgorithm;
+      constructor(messageSignature, artifact) {
+        this.signature = messageSignature.signature;
+        this.messageDigest = messageSignature.messageDigest.digest;
+        this.artifact = artifact;
+        this.hashAlgorithm = HASH_ALGORITHM_MAP[messageSignature.messageDigest.algorithm] ?? /* istanbul ignore next */
+        "sha256";
+      }
+      compareSignature(signature) {
+        return core_1.crypto.bufferEqual(signature, this.signature);
+      }
+      compareDigest(digest) {
+        return core_1.crypto.bufferEqual(digest, this.messageDigest);
+      }
+      verifySignature(key) {
+        return core_1.crypto.verify(this.artifact, key, this.signature, this.hashAlgorithm);
+      }
+    };
+    exports.MessageSignatureContent = MessageSignatureContent;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/bundle/index.js
+var require_bundle2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toSignedEntity = toSignedEntity2;
+    exports.signatureContent = signatureContent;
+    var core_1 = require_dist4();
+    var dsse_1 = require_dsse2();
+    var message_1 = require_message();
+    function toSignedEntity2(bundle, artifact) {
+      const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
+      const timestamps = [];
+      for (const entry of tlogEntries) {
+        if (entry.integratedTime && entry.integratedTime !== "0") {
+          timestamps.push({
+            $case: "transparency-log",
+            tlogEntry: entry
+          });
+        }
+      }
+      for (const ts of timestampVerificationData?.rfc3161Timestamps ?? []) {
+        timestamps.push({
+          $case: "timestamp-authority",
+          timestamp: core_1.RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp))
+        });
+      }
+      return {
+        signature: signatureContent(bundle, artifact),
+        key: key(bundle),
+        tlogEntries,
+        timestamps
+      };
+    }
+    function signatureContent(bundle, artifact) {
+      switch (bundle.content.$case) {
+        case "dsseEnvelope":
+          return new dsse_1.DSSESignatureContent(bundle.content.dsseEnvelope);
+        case "messageSignature":
+          return new message_1.MessageSignatureContent(bundle.content.messageSignature, artifact);
+      }
+    }
+    function key(bundle) {
+      switch (bundle.verificationMaterial.content.$case) {
+        case "publicKey":
+          return {
+            $case: "public-key",
+            hint: bundle.verificationMaterial.content.publicKey.hint
+          };
+        case "x509CertificateChain":
+          return {
+            $case: "certificate",
+            certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.x509CertificateChain.certificates[0].rawBytes))
+          };
+        case "certificate":
+          return {
+            $case: "certificate",
+            certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.certificate.rawBytes))
+          };
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/error.js
+var require_error4 = __commonJS({
+  "node_modules/@sigstore/verify/dist/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.PolicyError = exports.VerificationError = void 0;
+    var BaseError = class extends Error {
+      code;
+      cause;
+      /* eslint-disable-line @typescript-eslint/no-explicit-any */
+      constructor({ code: code3, message, cause }) {
+        super(message);
+        this.code = code3;
+        this.cause = cause;
+        this.name = this.constructor.name;
+      }
+    };
+    var VerificationError2 = class extends BaseError {
+    };
+    exports.VerificationError = VerificationError2;
+    var PolicyError2 = class extends BaseError {
+    };
+    exports.PolicyError = PolicyError2;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/trust/filter.js
+var require_filter = __commonJS({
+  "node_modules/@sigstore/verify/dist/trust/filter.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.filterCertAuthorities = filterCertAuthorities;
+    exports.filterTLogAuthorities = filterTLogAuthorities;
+    function filterCertAuthorities(certAuthorities, timestamp) {
+      return certAuthorities.filter((ca) => {
+        return ca.validFor.start <= timestamp && ca.validFor.end >= timestamp;
+      });
+    }
+    function filterTLogAuthorities(tlogAuthorities, criteria) {
+      return tlogAuthorities.filter((tlog) => {
+        if (criteria.logID && !tlog.logID.equals(criteria.logID)) {
+          return false;
+        }
+        return tlog.validFor.start <= criteria.targetDate && criteria.targetDate <= tlog.validFor.end;
+      });
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/trust/index.js
+var require_trust = __commonJS({
+  "node_modules/@sigstore/verify/dist/trust/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
+    exports.toTrustMaterial = toTrustMaterial2;
+    var core_1 = require_dist4();
+    var protobuf_specs_1 = require_dist2();
+    var error_1 = require_error4();
+    var BEGINNING_OF_TIME = /* @__PURE__ */ new Date(0);
+    var END_OF_TIME = /* @__PURE__ */ new Date(864e13);
+    var filter_1 = require_filter();
+    Object.defineProperty(exports, "filterCertAuthorities", { enumerable: true, get: function() {
+      return filter_1.filterCertAuthorities;
+    } });
+    Object.defineProperty(exports, "filterTLogAuthorities", { enumerable: true, get: function() {
+      return filter_1.filterTLogAuthorities;
+    } });
+    function toTrustMaterial2(root, keys) {
+      const keyFinder = typeof keys === "function" ? keys : keyLocator(keys);
+      return {
+        certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
+        timestampAuthorities: root.timestampAuthorities.map(createCertAuthority),
+        tlogs: root.tlogs.map(createTLogAuthority),
+        ctlogs: root.ctlogs.map(createTLogAuthority),
+        publicKey: keyFinder
+      };
+    }
+    function createTLogAuthority(tlogInstance) {
+      const keyDetails = tlogInstance.publicKey.keyDetails;
+      const keyType = keyDetails === protobuf_specs_1.PublicKeyDetails.PKCS1_RSA_PKCS1V5 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V5 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256 ? "pkcs1" : "spki";
+      return {
+        baseURL: tlogInstance.baseUrl,
+        logID: tlogInstance.checkpointKeyId ? tlogInstance.checkpointKeyId.keyId : tlogInstance.logId.keyId,
+        publicKey: core_1.crypto.createPublicKey(tlogInstance.publicKey.rawBytes, keyType),
+        validFor: {
+          start: tlogInstance.publicKey.validFor?.start || BEGINNING_OF_TIME,
+          end: tlogInstance.publicKey.validFor?.end || END_OF_TIME
+        }
+      };
+    }
+    function createCertAuthority(ca) {
+      return {
+        certChain: ca.certChain.certificates.map((cert) => {
+          return core_1.X509Certificate.parse(Buffer.from(cert.rawBytes));
+        }),
+        validFor: {
+          start: ca.validFor?.start || BEGINNING_OF_TIME,
+          end: ca.validFor?.end || END_OF_TIME
+        }
+      };
+    }
+    function keyLocator(keys) {
+      return (hint) => {
+        const key = (keys || {})[hint];
+        if (!key) {
+          throw new error_1.VerificationError({
+            code: "PUBLIC_KEY_ERROR",
+            message: `key not found: ${hint}`
+          });
+        }
+        return {
+          publicKey: core_1.crypto.createPublicKey(key.rawBytes),
+          validFor: (date) => {
+            return (key.validFor?.start || BEGINNING_OF_TIME) <= date && (key.validFor?.end || END_OF_TIME) >= date;
+          }
+        };
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/key/certificate.js
+var require_certificate = __commonJS({
+  "node_modules/@sigstore/verify/dist/key/certificate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CertificateChainVerifier = void 0;
+    exports.verifyCertificateChain = verifyCertificateChain;
+    var error_1 = require_error4();
+    var trust_1 = require_trust();
+    function verifyCertificateChain(timestamp, leaf, certificateAuthorities) {
+      const cas = (0, trust_1.filterCertAuthorities)(certificateAuthorities, timestamp);
+      let error;
+      for (const ca of cas) {
+        try {
+          const verifier = new CertificateChainVerifier({
+            trustedCerts: ca.certChain,
+            untrustedCert: leaf,
+            timestamp
+          });
+          return verifier.verify();
+        } catch (err) {
+          error = err;
+        }
+      }
+      throw new error_1.VerificationError({
+        code: "CERTIFICATE_ERROR",
+        message: "Failed to verify certificate chain",
+        cause: error
+      });
+    }
+    var CertificateChainVerifier = class {
+      untrustedCert;
+      trustedCerts;
+      localCerts;
+      timestamp;
+      constructor(opts) {
+        this.untrustedCert = opts.untrustedCert;
+        this.trustedCerts = opts.trustedCerts;
+        this.localCerts = dedupeCertificates([
+          ...opts.trustedCerts,
+          opts.untrustedCert
+        ]);
+        this.timestamp = opts.timestamp;
+      }
+      verify() {
+        const certificatePath = this.sort();
+        this.checkPath(certificatePath);
+        const validForDate = certificatePath.every((cert) => cert.validForDate(this.timestamp));
+        if (!validForDate) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "certificate is not valid or expired at the specified date"
+          });
+        }
+        return certificatePath;
+      }
+      sort() {
+        const leafCert = this.untrustedCert;
+        let paths = this.buildPaths(leafCert);
+        paths = paths.filter((path9) => path9.some((cert) => this.trustedCerts.includes(cert)));
+        if (paths.length === 0) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "no trusted certificate path found"
+          });
+        }
+        const path8 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path8].slice(0, -1);
+      }
+      // Recursively build all possible paths from the leaf to the root
+      buildPaths(certificate) {
+        const paths = [];
+        const issuers = this.findIssuer(certificate);
+        if (issuers.length === 0) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "no valid certificate path found"
+          });
+        }
+        for (let i = 0; i < issuers.length; i++) {
+          const issuer = issuers[i];
+          if (issuer.equals(certificate)) {
+            paths.push([certificate]);
+            continue;
+          }
+          const subPaths = this.buildPaths(issuer);
+          for (let j = 0; j < subPaths.length; j++) {
+            paths.push([issuer, ...subPaths[j]]);
+          }
+        }
+        return paths;
+      }
+      // Return all possible issuers for the given certificate
+      findIssuer(certificate) {
+        let issuers = [];
+        let keyIdentifier;
+        if (certificate.subject.equals(certificate.issuer)) {
+          if (certificate.verify()) {
+            return [certificate];
+          }
+        }
+        if (certificate.extAuthorityKeyID) {
+          keyIdentifier = certificate.extAuthorityKeyID.keyIdentifier;
+        }
+        this.localCerts.forEach((possibleIssuer) => {
+          if (keyIdentifier) {
+            if (possibleIssuer.extSubjectKeyID) {
+              if (possibleIssuer.extSubjectKeyID.keyIdentifier.equals(keyIdentifier)) {
+                issuers.push(possibleIssuer);
+              }
+              return;
+            }
+          }
+          if (possibleIssuer.subject.equals(certificate.issuer)) {
+            issuers.push(possibleIssuer);
+          }
+        });
+        issuers = issuers.filter((issuer) => {
+          try {
+            return certificate.verify(issuer);
+          } catch (ex) {
+            return false;
+          }
+        });
+        return issuers;
+      }
+      checkPath(path8) {
+        if (path8.length < 1) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "certificate chain must contain at least one certificate"
+          });
+        }
+        const validCAs = path8.slice(1).every((cert) => cert.isCA);
+        if (!validCAs) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "intermediate certificate is not a CA"
+          });
+        }
+        for (let i = path8.length - 2; i >= 0; i--) {
+          if (!path8[i].issuer.equals(path8[i + 1].subject)) {
+            throw new error_1.VerificationError({
+              code: "CERTIFICATE_ERROR",
+              message: "incorrect certificate name chaining"
+            });
+          }
+        }
+        for (let i = 0; i < path8.length; i++) {
+          const cert = path8[i];
+          if (cert.extBasicConstraints?.isCA) {
+            const pathLength = cert.extBasicConstraints.pathLenConstraint;
+            if (pathLength !== void 0 && pathLength < i - 1) {
+              throw new error_1.VerificationError({
+                code: "CERTIFICATE_ERROR",
+                message: "path length constraint exceeded"
+              });
+            }
+          }
+        }
+      }
+    };
+    exports.CertificateChainVerifier = CertificateChainVerifier;
+    function dedupeCertificates(certs) {
+      for (let i = 0; i < certs.length; i++) {
+        for (let j = i + 1; j < certs.length; j++) {
+          if (certs[i].equals(certs[j])) {
+            certs.splice(j, 1);
+            j--;
+          }
+        }
+      }
+      return certs;
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/key/sct.js
+var require_sct2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/key/sct.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifySCTs = verifySCTs;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var trust_1 = require_trust();
+    function verifySCTs(cert, issuer, ctlogs) {
+      let extSCT;
+      const clone = cert.clone();
+      for (let i = 0; i < clone.extensions.length; i++) {
+        const ext2 = clone.extensions[i];
+        if (ext2.subs[0].toOID() === core_1.EXTENSION_OID_SCT) {
+          extSCT = new core_1.X509SCTExtension(ext2);
+          clone.extensions.splice(i, 1);
+          break;
+        }
+      }
+      if (!extSCT) {
+        return [];
+      }
+      if (extSCT.signedCertificateTimestamps.length === 0) {
+        return [];
+      }
+      const preCert = new core_1.ByteStream();
+      const issuerId = core_1.crypto.digest("sha256", issuer.publicKey);
+      preCert.appendView(issuerId);
+      const tbs = clone.tbsCertificate.toDER();
+      preCert.appendUint24(tbs.length);
+      preCert.appendView(tbs);
+      return extSCT.signedCertificateTimestamps.map((sct) => {
+        const validCTLogs = (0, trust_1.filterTLogAuthorities)(ctlogs, {
+          logID: sct.logID,
+          targetDate: sct.datetime
+        });
+        const verified = validCTLogs.some((log) => sct.verify(preCert.buffer, log.publicKey));
+        if (!verified) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "SCT verification failed"
+          });
+        }
+        return sct.logID;
+      });
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/key/index.js
+var require_key = __commonJS({
+  "node_modules/@sigstore/verify/dist/key/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyPublicKey = verifyPublicKey;
+    exports.verifyCertificate = verifyCertificate;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var certificate_1 = require_certificate();
+    var sct_1 = require_sct2();
+    var OID_FULCIO_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
+    var OID_FULCIO_ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
+    function verifyPublicKey(hint, timestamps, trustMaterial) {
+      const key = trustMaterial.publicKey(hint);
+      timestamps.forEach((timestamp) => {
+        if (!key.validFor(timestamp)) {
+          throw new error_1.VerificationError({
+            code: "PUBLIC_KEY_ERROR",
+            message: `Public key is not valid for timestamp: ${timestamp.toISOString()}`
+          });
+        }
+      });
+      return { key: key.publicKey };
+    }
+    function verifyCertificate(leaf, timestamps, trustMaterial) {
+      let path8 = [];
+      timestamps.forEach((timestamp) => {
+        path8 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+      });
+      return {
+        scts: (0, sct_1.verifySCTs)(path8[0], path8[1], trustMaterial.ctlogs),
+        signer: getSigner(path8[0])
+      };
+    }
+    function getSigner(cert) {
+      let issuer;
+      const issuerExtension = cert.extension(OID_FULCIO_ISSUER_V2);
+      if (issuerExtension) {
+        issuer = issuerExtension.valueObj.subs?.[0]?.value.toString("ascii");
+      } else {
+        issuer = cert.extension(OID_FULCIO_ISSUER_V1)?.value.toString("ascii");
+      }
+      const oids = cert.extensions.map((ext2) => {
+        const oid = ext2.subs[0].toOID();
+        return {
+          oid: { id: oid.split(".").map(Number) },
+          value: ext2.subs[ext2.subs.length - 1].value
+        };
+      });
+      const identity = {
+        extensions: { issuer },
+        subjectAlternativeName: cert.subjectAltName,
+        oids
+      };
+      return {
+        key: core_1.crypto.createPublicKey(cert.publicKey),
+        identity
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/policy.js
+var require_policy = __commonJS({
+  "node_modules/@sigstore/verify/dist/policy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
+    exports.verifyExtensions = verifyExtensions;
+    exports.verifyOIDs = verifyOIDs;
+    var error_1 = require_error4();
+    function verifySubjectAlternativeName(policyIdentity, signerIdentity) {
+      if (signerIdentity === void 0 || !signerIdentity.match(policyIdentity)) {
+        throw new error_1.PolicyError({
+          code: "UNTRUSTED_SIGNER_ERROR",
+          message: `certificate identity error - expected ${policyIdentity}, got ${signerIdentity}`
+        });
+      }
+    }
+    function verifyExtensions(policyExtensions, signerExtensions = {}) {
+      let key;
+      for (key in policyExtensions) {
+        if (signerExtensions[key] !== policyExtensions[key]) {
+          throw new error_1.PolicyError({
+            code: "UNTRUSTED_SIGNER_ERROR",
+            message: `invalid certificate extension - expected ${key}=${policyExtensions[key]}, got ${key}=${signerExtensions[key]}`
+          });
+        }
+      }
+    }
+    function verifyOIDs(policyOIDs, signerOIDs = []) {
+      for (const policyOID of policyOIDs) {
+        const match2 = signerOIDs.find((signerOID) => oidEquals(policyOID.oid?.id, signerOID.oid?.id) && policyOID.value.equals(signerOID.value));
+        if (!match2) {
+          const oid = policyOID.oid?.id.join(".") ?? "<unknown>";
+          throw new error_1.PolicyError({
+            code: "UNTRUSTED_SIGNER_ERROR",
+            message: `invalid certificate extension - missing OID ${oid}`
+          });
+        }
+      }
+    }
+    function oidEquals(a, b) {
+      if (a === void 0 || b === void 0) {
+        return false;
+      }
+      return a.length === b.length && a.every((v, i) => v === b[i]);
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/timestamp/tsa.js
+var require_tsa = __commonJS({
+  "node_modules/@sigstore/verify/dist/timestamp/tsa.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var certificate_1 = require_certificate();
+    var trust_1 = require_trust();
+    function verifyRFC3161Timestamp(timestamp, data, timestampAuthorities) {
+      const signingTime = timestamp.signingTime;
+      timestampAuthorities = (0, trust_1.filterCertAuthorities)(timestampAuthorities, signingTime);
+      timestampAuthorities = filterCAsBySerialAndIssuer(timestampAuthorities, {
+        serialNumber: timestamp.signerSerialNumber,
+        issuer: timestamp.signerIssuer
+      });
+      const verified = timestampAuthorities.some((ca) => {
+        try {
+          verifyTimestampForCA(timestamp, data, ca);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      });
+      if (!verified) {
+        throw new error_1.VerificationError({
+          code: "TIMESTAMP_ERROR",
+          message: "timestamp could not be verified"
+        });
+      }
+    }
+    function verifyTimestampForCA(timestamp, data, ca) {
+      const [leaf, ...cas] = ca.certChain;
+      const signingKey = core_1.crypto.createPublicKey(leaf.publicKey);
+      const signingTime = timestamp.signingTime;
+      try {
+        new certificate_1.CertificateChainVerifier({
+          untrustedCert: leaf,
+          trustedCerts: cas,
+          timestamp: signingTime
+        }).verify();
+      } catch (e) {
+        throw new error_1.VerificationError({
+          code: "TIMESTAMP_ERROR",
+          message: "invalid certificate chain"
+        });
+      }
+      timestamp.verify(data, signingKey);
+    }
+    function filterCAsBySerialAndIssuer(timestampAuthorities, criteria) {
+      return timestampAuthorities.filter((ca) => ca.certChain.length > 0 && core_1.crypto.bufferEqual(ca.certChain[0].serialNumber, criteria.serialNumber) && core_1.crypto.bufferEqual(ca.certChain[0].issuer, criteria.issuer));
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/timestamp/index.js
+var require_timestamp4 = __commonJS({
+  "node_modules/@sigstore/verify/dist/timestamp/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getTSATimestamp = getTSATimestamp;
+    exports.getTLogTimestamp = getTLogTimestamp;
+    var tsa_1 = require_tsa();
+    function getTSATimestamp(timestamp, data, timestampAuthorities) {
+      (0, tsa_1.verifyRFC3161Timestamp)(timestamp, data, timestampAuthorities);
+      return {
+        type: "timestamp-authority",
+        logID: timestamp.signerSerialNumber,
+        timestamp: timestamp.signingTime
+      };
+    }
+    function getTLogTimestamp(entry) {
+      if (!entry.inclusionPromise) {
+        return void 0;
+      }
+      return {
+        type: "transparency-log",
+        logID: entry.logId.keyId,
+        timestamp: new Date(Number(entry.integratedTime) * 1e3)
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js
+var require_verifier = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Signature = exports.Verifier = exports.PublicKey = void 0;
+    var sigstore_common_1 = require_sigstore_common();
+    exports.PublicKey = {
+      fromJSON(object) {
+        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rawBytes.length !== 0) {
+          obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        return obj;
+      }
+    };
+    exports.Verifier = {
+      fromJSON(object) {
+        return {
+          verifier: isSet(object.publicKey) ? { $case: "publicKey", publicKey: exports.PublicKey.fromJSON(object.publicKey) } : isSet(object.x509Certificate) ? { $case: "x509Certificate", x509Certificate: sigstore_common_1.X509Certificate.fromJSON(object.x509Certificate) } : void 0,
+          keyDetails: isSet(object.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object.keyDetails) : 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.verifier?.$case === "publicKey") {
+          obj.publicKey = exports.PublicKey.toJSON(message.verifier.publicKey);
+        } else if (message.verifier?.$case === "x509Certificate") {
+          obj.x509Certificate = sigstore_common_1.X509Certificate.toJSON(message.verifier.x509Certificate);
+        }
+        if (message.keyDetails !== 0) {
+          obj.keyDetails = (0, sigstore_common_1.publicKeyDetailsToJSON)(message.keyDetails);
+        }
+        return obj;
+      }
+    };
+    exports.Signature = {
+      fromJSON(object) {
+        return {
+          content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+          verifier: isSet(object.verifier) ? exports.Verifier.fromJSON(object.verifier) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.content.length !== 0) {
+          obj.content = base64FromBytes(message.content);
+        }
+        if (message.verifier !== void 0) {
+          obj.verifier = exports.Verifier.toJSON(message.verifier);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js
+var require_dsse3 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
+    var envelope_1 = require_envelope();
+    var sigstore_common_1 = require_sigstore_common();
+    var verifier_1 = require_verifier();
+    exports.DSSERequestV002 = {
+      fromJSON(object) {
+        return {
+          envelope: isSet(object.envelope) ? envelope_1.Envelope.fromJSON(object.envelope) : void 0,
+          verifiers: globalThis.Array.isArray(object?.verifiers) ? object.verifiers.map((e) => verifier_1.Verifier.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.envelope !== void 0) {
+          obj.envelope = envelope_1.Envelope.toJSON(message.envelope);
+        }
+        if (message.verifiers?.length) {
+          obj.verifiers = message.verifiers.map((e) => verifier_1.Verifier.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.DSSELogEntryV002 = {
+      fromJSON(object) {
+        return {
+          payloadHash: isSet(object.payloadHash) ? sigstore_common_1.HashOutput.fromJSON(object.payloadHash) : void 0,
+          signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => verifier_1.Signature.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.payloadHash !== void 0) {
+          obj.payloadHash = sigstore_common_1.HashOutput.toJSON(message.payloadHash);
+        }
+        if (message.signatures?.length) {
+          obj.signatures = message.signatures.map((e) => verifier_1.Signature.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js
+var require_hashedrekord = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.HashedRekordLogEntryV002 = exports.HashedRekordRequestV002 = void 0;
+    var sigstore_common_1 = require_sigstore_common();
+    var verifier_1 = require_verifier();
+    exports.HashedRekordRequestV002 = {
+      fromJSON(object) {
+        return {
+          digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
+          signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.digest.length !== 0) {
+          obj.digest = base64FromBytes(message.digest);
+        }
+        if (message.signature !== void 0) {
+          obj.signature = verifier_1.Signature.toJSON(message.signature);
+        }
+        return obj;
+      }
+    };
+    exports.HashedRekordLogEntryV002 = {
+      fromJSON(object) {
+        return {
+          data: isSet(object.data) ? sigstore_common_1.HashOutput.fromJSON(object.data) : void 0,
+          signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.data !== void 0) {
+          obj.data = sigstore_common_1.HashOutput.toJSON(message.data);
+        }
+        if (message.signature !== void 0) {
+          obj.signature = verifier_1.Signature.toJSON(message.signature);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js
+var require_entry = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CreateEntryRequest = exports.Spec = exports.Entry = void 0;
+    var dsse_1 = require_dsse3();
+    var hashedrekord_1 = require_hashedrekord();
+    exports.Entry = {
+      fromJSON(object) {
+        return {
+          kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+          apiVersion: isSet(object.apiVersion) ? globalThis.String(object.apiVersion) : "",
+          spec: isSet(object.spec) ? exports.Spec.fromJSON(object.spec) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.kind !== "") {
+          obj.kind = message.kind;
+        }
+        if (message.apiVersion !== "") {
+          obj.apiVersion = message.apiVersion;
+        }
+        if (message.spec !== void 0) {
+          obj.spec = exports.Spec.toJSON(message.spec);
+        }
+        return obj;
+      }
+    };
+    exports.Spec = {
+      fromJSON(object) {
+        return {
+          spec: isSet(object.hashedRekordV002) ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object.hashedRekordV002) } : isSet(object.dsseV002) ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object.dsseV002) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.spec?.$case === "hashedRekordV002") {
+          obj.hashedRekordV002 = hashedrekord_1.HashedRekordLogEntryV002.toJSON(message.spec.hashedRekordV002);
+        } else if (message.spec?.$case === "dsseV002") {
+          obj.dsseV002 = dsse_1.DSSELogEntryV002.toJSON(message.spec.dsseV002);
+        }
+        return obj;
+      }
+    };
+    exports.CreateEntryRequest = {
+      fromJSON(object) {
+        return {
+          spec: isSet(object.hashedRekordRequestV002) ? {
+            $case: "hashedRekordRequestV002",
+            hashedRekordRequestV002: hashedrekord_1.HashedRekordRequestV002.fromJSON(object.hashedRekordRequestV002)
+          } : isSet(object.dsseRequestV002) ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object.dsseRequestV002) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.spec?.$case === "hashedRekordRequestV002") {
+          obj.hashedRekordRequestV002 = hashedrekord_1.HashedRekordRequestV002.toJSON(message.spec.hashedRekordRequestV002);
+        } else if (message.spec?.$case === "dsseRequestV002") {
+          obj.dsseRequestV002 = dsse_1.DSSERequestV002.toJSON(message.spec.dsseRequestV002);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js
+var require_v2 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __exportStar(require_dsse3(), exports);
+    __exportStar(require_entry(), exports);
+    __exportStar(require_hashedrekord(), exports);
+    __exportStar(require_verifier(), exports);
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/dsse.js
+var require_dsse4 = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DSSE_API_VERSION_V1 = void 0;
+    exports.verifyDSSETLogBody = verifyDSSETLogBody;
+    exports.verifyDSSETLogBodyV2 = verifyDSSETLogBodyV2;
+    var error_1 = require_error4();
+    exports.DSSE_API_VERSION_V1 = "0.0.1";
+    function verifyDSSETLogBody(tlogEntry, content) {
+      switch (tlogEntry.apiVersion) {
+        case exports.DSSE_API_VERSION_V1:
+          return verifyDSSE001TLogBody(tlogEntry, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported dsse version: ${tlogEntry.apiVersion}`
+          });
+      }
+    }
+    function verifyDSSETLogBodyV2(tlogEntry, content) {
+      const spec = tlogEntry.spec?.spec;
+      if (!spec) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: `missing dsse spec`
+        });
+      }
+      switch (spec.$case) {
+        case "dsseV002":
+          return verifyDSSE002TLogBody(spec.dsseV002, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported version: ${spec.$case}`
+          });
+      }
+    }
+    function verifyDSSE001TLogBody(tlogEntry, content) {
+      if (tlogEntry.spec.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature count mismatch"
+        });
+      }
+      const tlogSig = tlogEntry.spec.signatures[0].signature;
+      if (!content.compareSignature(Buffer.from(tlogSig, "base64")))
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "tlog entry signature mismatch"
+        });
+      const tlogHash = tlogEntry.spec.payloadHash?.value || "";
+      if (!content.compareDigest(Buffer.from(tlogHash, "hex"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "DSSE payload hash mismatch"
+        });
+      }
+    }
+    function verifyDSSE002TLogBody(spec, content) {
+      if (spec.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature count mismatch"
+        });
+      }
+      const tlogSig = spec.signatures[0].content;
+      if (!content.compareSignature(tlogSig))
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "tlog entry signature mismatch"
+        });
+      const tlogHash = spec.payloadHash?.digest || Buffer.from("");
+      if (!content.compareDigest(tlogHash)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "DSSE payload hash mismatch"
+        });
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/hashedrekord.js
+var require_hashedrekord2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/hashedrekord.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.HASHEDREKORD_API_VERSION_V1 = void 0;
+    exports.verifyHashedRekordTLogBody = verifyHashedRekordTLogBody;
+    exports.verifyHashedRekordTLogBodyV2 = verifyHashedRekordTLogBodyV2;
+    var error_1 = require_error4();
+    exports.HASHEDREKORD_API_VERSION_V1 = "0.0.1";
+    function verifyHashedRekordTLogBody(tlogEntry, content) {
+      switch (tlogEntry.apiVersion) {
+        case exports.HASHEDREKORD_API_VERSION_V1:
+          return verifyHashedrekord001TLogBody(tlogEntry, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported hashedrekord version: ${tlogEntry.apiVersion}`
+          });
+      }
+    }
+    function verifyHashedRekordTLogBodyV2(tlogEntry, content) {
+      const spec = tlogEntry.spec?.spec;
+      if (!spec) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: `missing dsse spec`
+        });
+      }
+      switch (spec.$case) {
+        case "hashedRekordV002":
+          return verifyHashedrekord002TLogBody(spec.hashedRekordV002, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported version: ${spec.$case}`
+          });
+      }
+    }
+    function verifyHashedrekord001TLogBody(tlogEntry, content) {
+      const tlogSig = tlogEntry.spec.signature.content || "";
+      if (!content.compareSignature(Buffer.from(tlogSig, "base64"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature mismatch"
+        });
+      }
+      const tlogDigest = tlogEntry.spec.data.hash?.value || "";
+      if (!content.compareDigest(Buffer.from(tlogDigest, "hex"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "digest mismatch"
+        });
+      }
+    }
+    function verifyHashedrekord002TLogBody(spec, content) {
+      const tlogSig = spec.signature?.content || Buffer.from("");
+      if (!content.compareSignature(tlogSig)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature mismatch"
+        });
+      }
+      const tlogHash = spec.data?.digest || Buffer.from("");
+      if (!content.compareDigest(tlogHash)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "digest mismatch"
+        });
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/intoto.js
+var require_intoto = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/intoto.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyIntotoTLogBody = verifyIntotoTLogBody;
+    var error_1 = require_error4();
+    function verifyIntotoTLogBody(tlogEntry, content) {
+      switch (tlogEntry.apiVersion) {
+        case "0.0.2":
+          return verifyIntoto002TLogBody(tlogEntry, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported intoto version: ${tlogEntry.apiVersion}`
+          });
+      }
+    }
+    function verifyIntoto002TLogBody(tlogEntry, content) {
+      if (tlogEntry.spec.content.envelope.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature count mismatch"
+        });
+      }
+      const tlogSig = base64Decode(tlogEntry.spec.content.envelope.signatures[0].sig);
+      if (!content.compareSignature(Buffer.from(tlogSig, "base64"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "tlog entry signature mismatch"
+        });
+      }
+      const tlogHash = tlogEntry.spec.content.payloadHash?.value || "";
+      if (!content.compareDigest(Buffer.from(tlogHash, "hex"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "DSSE payload hash mismatch"
+        });
+      }
+    }
+    function base64Decode(str) {
+      return Buffer.from(str, "base64").toString("utf-8");
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/checkpoint.js
+var require_checkpoint = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/checkpoint.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.LogCheckpoint = void 0;
+    exports.verifyCheckpoint = verifyCheckpoint;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var CHECKPOINT_SEPARATOR = "\n\n";
+    var SIGNATURE_REGEX = /\u2014 (\S+) (\S+)\n/g;
+    function verifyCheckpoint(entry, tlogs) {
+      const inclusionProof = entry.inclusionProof;
+      const signedNote = SignedNote.fromString(inclusionProof.checkpoint.envelope);
+      const checkpoint = LogCheckpoint.fromString(signedNote.note);
+      if (!verifySignedNote(signedNote, tlogs)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: "invalid checkpoint signature"
+        });
+      }
+      return checkpoint;
+    }
+    function verifySignedNote(signedNote, tlogs) {
+      const data = Buffer.from(signedNote.note, "utf-8");
+      return signedNote.signatures.some((signature) => {
+        const tlog = tlogs.find(
+          (tlog2) => core_1.crypto.bufferEqual(tlog2.logID.subarray(0, 4), signature.keyHint) && tlog2.baseURL.match(signature.name)
+          // Match the name to the base URL of the tlog
+        );
+        if (!tlog) {
+          return false;
+        }
+        return core_1.crypto.verify(data, tlog.publicKey, signature.signature);
+      });
+    }
+    var SignedNote = class _SignedNote {
+      note;
+      signatures;
+      constructor(note, signatures) {
+        this.note = note;
+        this.signatures = signatures;
+      }
+      // Deserialize a SignedNote from a string
+      static fromString(envelope) {
+        if (!envelope.includes(CHECKPOINT_SEPARATOR)) {
+          throw new error_1.VerificationError({
+            code: "TLOG_INCLUSION_PROOF_ERROR",
+            message: "missing checkpoint separator"
+          });
+        }
+        const split = envelope.indexOf(CHECKPOINT_SEPARATOR);
+        const header = envelope.slice(0, split + 1);
+        const data = envelope.slice(split + CHECKPOINT_SEPARATOR.length);
+        const matches = data.matchAll(SIGNATURE_REGEX);
+        const signatures = Array.from(matches, (match2) => {
+          const [, name, signature] = match2;
+          const sigBytes = Buffer.from(signature, "base64");
+          if (sigBytes.length < 5) {
+            throw new error_1.VerificationError({
+              code: "TLOG_INCLUSION_PROOF_ERROR",
+              message: "malformed checkpoint signature"
+            });
+          }
+          return {
+            name,
+            keyHint: sigBytes.subarray(0, 4),
+            signature: sigBytes.subarray(4)
+          };
+        });
+        if (signatures.length === 0) {
+          throw new error_1.VerificationError({
+            code: "TLOG_INCLUSION_PROOF_ERROR",
+            message: "no signatures found in checkpoint"
+          });
+        }
+        return new _SignedNote(header, signatures);
+      }
+    };
+    var LogCheckpoint = class _LogCheckpoint {
+      origin;
+      logSize;
+      logHash;
+      rest;
+      constructor(origin, logSize, logHash, rest) {
+        this.origin = origin;
+        this.logSize = logSize;
+        this.logHash = logHash;
+        this.rest = rest;
+      }
+      static fromString(note) {
+        const lines = note.trimEnd().split("\n");
+        if (lines.length < 3) {
+          throw new error_1.VerificationError({
+            code: "TLOG_INCLUSION_PROOF_ERROR",
+            message: "too few lines in checkpoint header"
+          });
+        }
+        const origin = lines[0];
+        const logSize = BigInt(lines[1]);
+        const rootHash = Buffer.from(lines[2], "base64");
+        const rest = lines.slice(3);
+        return new _LogCheckpoint(origin, logSize, rootHash, rest);
+      }
+    };
+    exports.LogCheckpoint = LogCheckpoint;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/merkle.js
+var require_merkle = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/merkle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyMerkleInclusion = verifyMerkleInclusion;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var RFC6962_LEAF_HASH_PREFIX = Buffer.from([0]);
+    var RFC6962_NODE_HASH_PREFIX = Buffer.from([1]);
+    function verifyMerkleInclusion(entry, checkpoint) {
+      const inclusionProof = entry.inclusionProof;
+      const logIndex = BigInt(inclusionProof.logIndex);
+      const treeSize = BigInt(checkpoint.logSize);
+      if (logIndex < 0n || logIndex >= treeSize) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: `invalid index: ${logIndex}`
+        });
+      }
+      const { inner, border } = decompInclProof(logIndex, treeSize);
+      if (inclusionProof.hashes.length !== inner + border) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: "invalid hash count"
+        });
+      }
+      const innerHashes = inclusionProof.hashes.slice(0, inner);
+      const borderHashes = inclusionProof.hashes.slice(inner);
+      const leafHash = hashLeaf(entry.canonicalizedBody);
+      const calculatedHash = chainBorderRight(chainInner(leafHash, innerHashes, logIndex), borderHashes);
+      if (!core_1.crypto.bufferEqual(calculatedHash, checkpoint.logHash)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: "calculated root hash does not match inclusion proof"
+        });
+      }
+    }
+    function decompInclProof(index, size) {
+      const inner = innerProofSize(index, size);
+      const border = onesCount(index >> BigInt(inner));
+      return { inner, border };
+    }
+    function chainInner(seed, hashes, index) {
+      return hashes.reduce((acc, h, i) => {
+        if (index >> BigInt(i) & BigInt(1)) {
+          return hashChildren(h, acc);
+        } else {
+          return hashChildren(acc, h);
+        }
+      }, seed);
+    }
+    function chainBorderRight(seed, hashes) {
+      return hashes.reduce((acc, h) => hashChildren(h, acc), seed);
+    }
+    function innerProofSize(index, size) {
+      return bitLength(index ^ size - BigInt(1));
+    }
+    function onesCount(num) {
+      return num.toString(2).split("1").length - 1;
+    }
+    function bitLength(n) {
+      if (n === 0n) {
+        return 0;
+      }
+      return n.toString(2).length;
+    }
+    function hashChildren(left, right) {
+      return core_1.crypto.digest("sha256", RFC6962_NODE_HASH_PREFIX, left, right);
+    }
+    function hashLeaf(leaf) {
+      return core_1.crypto.digest("sha256", RFC6962_LEAF_HASH_PREFIX, leaf);
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/set.js
+var require_set2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/set.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyTLogSET = verifyTLogSET;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var trust_1 = require_trust();
+    function verifyTLogSET(entry, tlogs) {
+      const validTLogs = (0, trust_1.filterTLogAuthorities)(tlogs, {
+        logID: entry.logId.keyId,
+        targetDate: new Date(Number(entry.integratedTime) * 1e3)
+      });
+      const verified = validTLogs.some((tlog) => {
+        const payload = toVerificationPayload(entry);
+        const data = Buffer.from(core_1.json.canonicalize(payload), "utf8");
+        const signature = entry.inclusionPromise.signedEntryTimestamp;
+        return core_1.crypto.verify(data, tlog.publicKey, signature);
+      });
+      if (!verified) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROMISE_ERROR",
+          message: "inclusion promise could not be verified"
+        });
+      }
+    }
+    function toVerificationPayload(entry) {
+      const { integratedTime: integratedTime2, logIndex, logId, canonicalizedBody } = entry;
+      return {
+        body: canonicalizedBody.toString("base64"),
+        integratedTime: Number(integratedTime2),
+        logIndex: Number(logIndex),
+        logID: logId.keyId.toString("hex")
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/index.js
+var require_tlog = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyTLogBody = verifyTLogBody;
+    exports.verifyTLogInclusion = verifyTLogInclusion;
+    var v2_1 = require_v2();
+    var error_1 = require_error4();
+    var dsse_1 = require_dsse4();
+    var hashedrekord_1 = require_hashedrekord2();
+    var intoto_1 = require_intoto();
+    var checkpoint_1 = require_checkpoint();
+    var merkle_1 = require_merkle();
+    var set_1 = require_set2();
+    function verifyTLogBody(entry, sigContent) {
+      const { kind, version } = entry.kindVersion;
+      const body = JSON.parse(entry.canonicalizedBody.toString("utf8"));
+      if (kind !== body.kind || version !== body.apiVersion) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body.kind}/${body.apiVersion}`
+        });
+      }
+      switch (kind) {
+        case "dsse":
+          if (version == dsse_1.DSSE_API_VERSION_V1) {
+            return (0, dsse_1.verifyDSSETLogBody)(body, sigContent);
+          } else {
+            const entryRekorV2 = v2_1.Entry.fromJSON(body);
+            return (0, dsse_1.verifyDSSETLogBodyV2)(entryRekorV2, sigContent);
+          }
+        case "intoto":
+          return (0, intoto_1.verifyIntotoTLogBody)(body, sigContent);
+        case "hashedrekord":
+          if (version == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
+            return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body, sigContent);
+          } else {
+            const entryRekorV2 = v2_1.Entry.fromJSON(body);
+            return (0, hashedrekord_1.verifyHashedRekordTLogBodyV2)(entryRekorV2, sigContent);
+          }
+        /* istanbul ignore next */
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported kind: ${kind}`
+          });
+      }
+    }
+    function verifyTLogInclusion(entry, tlogAuthorities) {
+      let inclusionVerified = false;
+      if (isTLogEntryWithInclusionPromise(entry)) {
+        (0, set_1.verifyTLogSET)(entry, tlogAuthorities);
+        inclusionVerified = true;
+      }
+      if (isTLogEntryWithInclusionProof(entry)) {
+        const checkpoint = (0, checkpoint_1.verifyCheckpoint)(entry, tlogAuthorities);
+        (0, merkle_1.verifyMerkleInclusion)(entry, checkpoint);
+        inclusionVerified = true;
+      }
+      if (!inclusionVerified) {
+        throw new error_1.VerificationError({
+          code: "TLOG_MISSING_INCLUSION_ERROR",
+          message: "inclusion could not be verified"
+        });
+      }
+      return;
+    }
+    function isTLogEntryWithInclusionPromise(entry) {
+      return entry.inclusionPromise !== void 0;
+    }
+    function isTLogEntryWithInclusionProof(entry) {
+      return entry.inclusionProof !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/verifier.js
+var require_verifier2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/verifier.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Verifier = void 0;
+    var util_1 = __require("util");
+    var error_1 = require_error4();
+    var key_1 = require_key();
+    var policy_1 = require_policy();
+    var timestamp_1 = require_timestamp4();
+    var tlog_1 = require_tlog();
+    var Verifier2 = class {
+      trustMaterial;
+      options;
+      constructor(trustMaterial, options = {}) {
+        this.trustMaterial = trustMaterial;
+        this.options = {
+          ctlogThreshold: options.ctlogThreshold ?? 1,
+          tlogThreshold: options.tlogThreshold ?? 1,
+          timestampThreshold: options.timestampThreshold ?? options.tsaThreshold ?? 1,
+          tsaThreshold: 0
+        };
+      }
+      verify(entity, policy) {
+        const timestamps = this.verifyTimestamps(entity);
+        const signer = this.verifySigningKey(entity, timestamps);
+        this.verifyTLogs(entity);
+        this.verifySignature(entity, signer);
+        if (policy) {
+          this.verifyPolicy(policy, signer.identity || {});
+        }
+        return signer;
+      }
+      // Checks that all of the timestamps in the entity are valid and returns them
+      verifyTimestamps(entity) {
+        const timestamps = [];
+        for (const timestamp of entity.timestamps) {
+          switch (timestamp.$case) {
+            case "timestamp-authority":
+              timestamps.push((0, timestamp_1.getTSATimestamp)(timestamp.timestamp, entity.signature.signature, this.trustMaterial.timestampAuthorities));
+              break;
+            case "transparency-log": {
+              const result = (0, timestamp_1.getTLogTimestamp)(timestamp.tlogEntry);
+              if (result) {
+                timestamps.push(result);
+              }
+              break;
+            }
+          }
+        }
+        if (containsDupes(timestamps)) {
+          throw new error_1.VerificationError({
+            code: "TIMESTAMP_ERROR",
+            message: "duplicate timestamp"
+          });
+        }
+        if (timestamps.length < this.options.timestampThreshold) {
+          throw new error_1.VerificationError({
+            code: "TIMESTAMP_ERROR",
+            message: `expected ${this.options.timestampThreshold} timestamps, got ${timestamps.length}`
+          });
+        }
+        return timestamps.map((t) => t.timestamp);
+      }
+      // Checks that the signing key is valid for all of the the supplied timestamps
+      // and returns the signer.
+      verifySigningKey({ key }, timestamps) {
+        switch (key.$case) {
+          case "public-key": {
+            return (0, key_1.verifyPublicKey)(key.hint, timestamps, this.trustMaterial);
+          }
+          case "certificate": {
+            const result = (0, key_1.verifyCertificate)(key.certificate, timestamps, this.trustMaterial);
+            if (containsDupes(result.scts)) {
+              throw new error_1.VerificationError({
+                code: "CERTIFICATE_ERROR",
+                message: "duplicate SCT"
+              });
+            }
+            if (result.scts.length < this.options.ctlogThreshold) {
+              throw new error_1.VerificationError({
+                code: "CERTIFICATE_ERROR",
+                message: `expected ${this.options.ctlogThreshold} SCTs, got ${result.scts.length}`
+              });
+            }
+            return result.signer;
+          }
+        }
+      }
+      // Checks that the tlog entries are valid for the supplied content
+      verifyTLogs({ signature: content, tlogEntries }) {
+        let tlogCount = 0;
+        tlogEntries.forEach((entry) => {
+          tlogCount++;
+          (0, tlog_1.verifyTLogInclusion)(entry, this.trustMaterial.tlogs);
+          (0, tlog_1.verifyTLogBody)(entry, content);
+        });
+        if (tlogCount < this.options.tlogThreshold) {
+          throw new error_1.VerificationError({
+            code: "TLOG_ERROR",
+            message: `expected ${this.options.tlogThreshold} tlog entries, got ${tlogCount}`
+          });
+        }
+      }
+      // Checks that the signature is valid for the supplied content
+      verifySignature(entity, signer) {
+        if (!entity.signature.verifySignature(signer.key)) {
+          throw new error_1.VerificationError({
+            code: "SIGNATURE_ERROR",
+            message: "signature verification failed"
+          });
+        }
+      }
+      verifyPolicy(policy, identity) {
+        if (policy.subjectAlternativeName) {
+          (0, policy_1.verifySubjectAlternativeName)(policy.subjectAlternativeName, identity.subjectAlternativeName);
+        }
+        if (policy.extensions) {
+          (0, policy_1.verifyExtensions)(policy.extensions, identity.extensions);
+        }
+        if (policy.oids) {
+          (0, policy_1.verifyOIDs)(policy.oids, identity.oids);
+        }
+      }
+    };
+    exports.Verifier = Verifier2;
+    function containsDupes(arr) {
+      for (let i = 0; i < arr.length; i++) {
+        for (let j = i + 1; j < arr.length; j++) {
+          if ((0, util_1.isDeepStrictEqual)(arr[i], arr[j])) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/index.js
+var require_dist5 = __commonJS({
+  "node_modules/@sigstore/verify/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Verifier = exports.toTrustMaterial = exports.VerificationError = exports.PolicyError = exports.toSignedEntity = void 0;
+    var bundle_1 = require_bundle2();
+    Object.defineProperty(exports, "toSignedEntity", { enumerable: true, get: function() {
+      return bundle_1.toSignedEntity;
+    } });
+    var error_1 = require_error4();
+    Object.defineProperty(exports, "PolicyError", { enumerable: true, get: function() {
+      return error_1.PolicyError;
+    } });
+    Object.defineProperty(exports, "VerificationError", { enumerable: true, get: function() {
+      return error_1.VerificationError;
+    } });
+    var trust_1 = require_trust();
+    Object.defineProperty(exports, "toTrustMaterial", { enumerable: true, get: function() {
+      return trust_1.toTrustMaterial;
+    } });
+    var verifier_1 = require_verifier2();
+    Object.defineProperty(exports, "Verifier", { enumerable: true, get: function() {
+      return verifier_1.Verifier;
+    } });
+  }
+});
+
 // node_modules/handlebars/dist/cjs/handlebars/utils.js
 var require_utils = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports) {
@@ -7588,19 +18306,19 @@ var require_each = __commonJS({
         if (options.data) {
           data = _utils.createFrame(options.data);
         }
-        function execIteration(field, index, last, value) {
+        function execIteration(field2, index, last, value) {
           if (data) {
-            data.key = field;
+            data.key = field2;
             data.index = index;
             data.first = index === 0;
             data.last = !!last;
             if (contextPath) {
-              data.contextPath = contextPath + field;
+              data.contextPath = contextPath + field2;
             }
           }
           ret = ret + fn(value, {
             data,
-            blockParams: _utils.blockParams([value, field], [contextPath + field, null])
+            blockParams: _utils.blockParams([value, field2], [contextPath + field2, null])
           });
         }
         if (context && typeof context === "object") {
@@ -7746,11 +18464,11 @@ var require_lookup = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports["default"] = function(instance) {
-      instance.registerHelper("lookup", function(obj, field, options) {
+      instance.registerHelper("lookup", function(obj, field2, options) {
         if (!obj) {
           return obj;
         }
-        return options.lookupProperty(obj, field);
+        return options.lookupProperty(obj, field2);
       });
     };
     module.exports = exports["default"];
@@ -8567,7 +19285,7 @@ var require_ast = __commonJS({
 });
 
 // node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
-var require_parser2 = __commonJS({
+var require_parser3 = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
@@ -8826,7 +19544,7 @@ var require_parser2 = __commonJS({
         },
         table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
         defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError2(str, hash2) {
+        parseError: function parseError3(str, hash2) {
           throw new Error(str);
         },
         parse: function parse(input) {
@@ -8932,7 +19650,7 @@ var require_parser2 = __commonJS({
       var lexer = (function() {
         var lexer2 = {
           EOF: 1,
-          parseError: function parseError2(str, hash2) {
+          parseError: function parseError3(str, hash2) {
             if (this.yy.parser) {
               this.yy.parser.parseError(str, hash2);
             } else {
@@ -9775,7 +20493,7 @@ var require_base2 = __commonJS({
     function _interopRequireDefault(obj) {
       return obj && obj.__esModule ? obj : { "default": obj };
     }
-    var _parser = require_parser2();
+    var _parser = require_parser3();
     var _parser2 = _interopRequireDefault(_parser);
     var _whitespaceControl = require_whitespace_control();
     var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
@@ -10337,7 +21055,7 @@ var require_base64 = __commonJS({
 // node_modules/source-map/lib/base64-vlq.js
 var require_base64_vlq = __commonJS({
   "node_modules/source-map/lib/base64-vlq.js"(exports) {
-    var base64 = require_base64();
+    var base642 = require_base64();
     var VLQ_BASE_SHIFT = 5;
     var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
     var VLQ_BASE_MASK = VLQ_BASE - 1;
@@ -10360,7 +21078,7 @@ var require_base64_vlq = __commonJS({
         if (vlq > 0) {
           digit2 |= VLQ_CONTINUATION_BIT;
         }
-        encoded += base64.encode(digit2);
+        encoded += base642.encode(digit2);
       } while (vlq > 0);
       return encoded;
     };
@@ -10373,7 +21091,7 @@ var require_base64_vlq = __commonJS({
         if (aIndex >= strLen) {
           throw new Error("Expected more digits in base 64 VLQ value.");
         }
-        digit2 = base64.decode(aStr.charCodeAt(aIndex++));
+        digit2 = base642.decode(aStr.charCodeAt(aIndex++));
         if (digit2 === -1) {
           throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
         }
@@ -10389,7 +21107,7 @@ var require_base64_vlq = __commonJS({
 });
 
 // node_modules/source-map/lib/util.js
-var require_util = __commonJS({
+var require_util2 = __commonJS({
   "node_modules/source-map/lib/util.js"(exports) {
     function getArg(aArgs, aName, aDefaultValue) {
       if (aName in aArgs) {
@@ -10447,7 +21165,7 @@ var require_util = __commonJS({
         }
         path8 = url.path;
       }
-      var isAbsolute = exports.isAbsolute(path8);
+      var isAbsolute3 = exports.isAbsolute(path8);
       var parts = path8.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
@@ -10467,7 +21185,7 @@ var require_util = __commonJS({
       }
       path8 = parts.join("/");
       if (path8 === "") {
-        path8 = isAbsolute ? "/" : ".";
+        path8 = isAbsolute3 ? "/" : ".";
       }
       if (url) {
         url.path = path8;
@@ -10476,7 +21194,7 @@ var require_util = __commonJS({
       return path8;
     }
     exports.normalize = normalize2;
-    function join(aRoot, aPath) {
+    function join3(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -10508,11 +21226,11 @@ var require_util = __commonJS({
       }
       return joined;
     }
-    exports.join = join;
+    exports.join = join3;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative(aRoot, aPath) {
+    function relative2(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -10531,7 +21249,7 @@ var require_util = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative;
+    exports.relative = relative2;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -10681,7 +21399,7 @@ var require_util = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join(urlGenerate(parsed), sourceURL);
+        sourceURL = join3(urlGenerate(parsed), sourceURL);
       }
       return normalize2(sourceURL);
     }
@@ -10692,7 +21410,7 @@ var require_util = __commonJS({
 // node_modules/source-map/lib/array-set.js
 var require_array_set = __commonJS({
   "node_modules/source-map/lib/array-set.js"(exports) {
-    var util = require_util();
+    var util = require_util2();
     var has = Object.prototype.hasOwnProperty;
     var hasNativeMap = typeof Map !== "undefined";
     function ArraySet() {
@@ -10762,7 +21480,7 @@ var require_array_set = __commonJS({
 // node_modules/source-map/lib/mapping-list.js
 var require_mapping_list = __commonJS({
   "node_modules/source-map/lib/mapping-list.js"(exports) {
-    var util = require_util();
+    var util = require_util2();
     function generatedPositionAfter(mappingA, mappingB) {
       var lineA = mappingA.generatedLine;
       var lineB = mappingB.generatedLine;
@@ -10802,7 +21520,7 @@ var require_mapping_list = __commonJS({
 var require_source_map_generator = __commonJS({
   "node_modules/source-map/lib/source-map-generator.js"(exports) {
     var base64VLQ = require_base64_vlq();
-    var util = require_util();
+    var util = require_util2();
     var ArraySet = require_array_set().ArraySet;
     var MappingList = require_mapping_list().MappingList;
     function SourceMapGenerator(aArgs) {
@@ -11168,7 +21886,7 @@ var require_quick_sort = __commonJS({
 // node_modules/source-map/lib/source-map-consumer.js
 var require_source_map_consumer = __commonJS({
   "node_modules/source-map/lib/source-map-consumer.js"(exports) {
-    var util = require_util();
+    var util = require_util2();
     var binarySearch = require_binary_search();
     var ArraySet = require_array_set().ArraySet;
     var base64VLQ = require_base64_vlq();
@@ -11770,7 +22488,7 @@ var require_source_map_consumer = __commonJS({
 var require_source_node = __commonJS({
   "node_modules/source-map/lib/source-node.js"(exports) {
     var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    var util = require_util();
+    var util = require_util2();
     var REGEX_NEWLINE = /(\r?\n)/;
     var NEWLINE_CODE = 10;
     var isSourceNode = "$$$isSourceNode$$$";
@@ -11806,10 +22524,10 @@ var require_source_node = __commonJS({
             lastGeneratedColumn = 0;
           } else {
             var nextLine = remainingLines[remainingLinesIndex] || "";
-            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
+            var code3 = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
             remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
             lastGeneratedColumn = mapping.generatedColumn;
-            addMappingWithCode(lastMapping, code);
+            addMappingWithCode(lastMapping, code3);
             lastMapping = mapping;
             return;
           }
@@ -11842,16 +22560,16 @@ var require_source_node = __commonJS({
         }
       });
       return node;
-      function addMappingWithCode(mapping, code) {
+      function addMappingWithCode(mapping, code3) {
         if (mapping === null || mapping.source === void 0) {
-          node.add(code);
+          node.add(code3);
         } else {
           var source = aRelativePath ? util.join(aRelativePath, mapping.source) : mapping.source;
           node.add(new SourceNode(
             mapping.originalLine,
             mapping.originalColumn,
             source,
-            code,
+            code3,
             mapping.name
           ));
         }
@@ -12049,8 +22767,8 @@ var require_code_gen = __commonJS({
     var _utils = require_utils();
     var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
     var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
-    function escapeScriptDelimiters(code) {
-      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
+    function escapeScriptDelimiters(code3) {
+      return code3.replace(SCRIPT_DELIMITERS, "\\u003C");
     }
     function escapeSurrogate(surrogate2) {
       return "\\u" + surrogate2.charCodeAt(0).toString(16);
@@ -13315,8 +24033,8 @@ var require_lib = __commonJS({
     handlebars.print = printer.print;
     module.exports = handlebars;
     function extension(module2, filename) {
-      var fs = __require("fs");
-      var templateString = fs.readFileSync(filename, "utf8");
+      var fs2 = __require("fs");
+      var templateString = fs2.readFileSync(filename, "utf8");
       module2.exports = handlebars.compile(templateString);
     }
     if (typeof __require !== "undefined" && __require.extensions) {
@@ -13335,12 +24053,12 @@ import { parseArgs } from "node:util";
 var RuleRegistry = class {
   rules = /* @__PURE__ */ new Map();
   constructor(rules = []) {
-    for (const rule of rules) this.add(rule);
+    for (const rule19 of rules) this.add(rule19);
   }
-  add(rule) {
-    if (!/^[a-z0-9-]+\/([A-Za-z0-9_.-]+|\*)$/.test(rule.id)) throw new Error(`bad rule id ${rule.id}`);
-    if (this.rules.has(rule.id)) throw new Error(`duplicate rule id ${rule.id}`);
-    this.rules.set(rule.id, rule);
+  add(rule19) {
+    if (!/^[a-z0-9-]+\/([A-Za-z0-9_.-]+|\*)$/.test(rule19.id)) throw new Error(`bad rule id ${rule19.id}`);
+    if (this.rules.has(rule19.id)) throw new Error(`duplicate rule id ${rule19.id}`);
+    this.rules.set(rule19.id, rule19);
   }
   /** The definition for an id, falling back to its family's `family/*` definition. */
   get(id) {
@@ -13916,12 +24634,12 @@ var litMatch = (l, c) => {
     return true;
   if (!l.re)
     return false;
-  const code = c.charCodeAt(0);
-  if (code >= 128)
+  const code3 = c.charCodeAt(0);
+  if (code3 >= 128)
     return l.re.test(c);
   const ascii = l.ascii ??= new Uint8Array(128);
-  ascii[code] ||= l.re.test(c) ? 1 : 2;
-  return ascii[code] === 1;
+  ascii[code3] ||= l.re.test(c) ? 1 : 2;
+  return ascii[code3] === 1;
 };
 var tokenize = (p, nocase, noext, form, mark) => {
   const toks = [];
@@ -14298,17 +25016,17 @@ var Dfa = class {
   }
   // the next state, after a miss in `d.ascii`
   next(d, c) {
-    const code = c.charCodeAt(0);
-    const found = code < 128 ? void 0 : d.next.get(c);
+    const code3 = c.charCodeAt(0);
+    const found = code3 < 128 ? void 0 : d.next.get(c);
     if (found)
       return found;
     const n = d === this.#dotStart ? this.#intern(this.#dotSim.step(d.state, c, 0, true)) : this.#intern(this.#sim.step(d.state, c, 1, true));
-    if (code < 128) {
+    if (code3 < 128) {
       if (!d.ascii) {
         d.ascii = new Array(128);
         this.#size += 128;
       }
-      d.ascii[code] = n;
+      d.ascii[code3] = n;
     } else {
       d.next.set(c, n);
     }
@@ -14557,8 +25275,8 @@ var Matcher = class {
     for (let i = 0; i < chars.length; i++) {
       if (d.dead)
         return false;
-      const code = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
-      d = d.ascii?.[code] ?? dfa.next(d, chars[i]);
+      const code3 = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
+      d = d.ascii?.[code3] ?? dfa.next(d, chars[i]);
     }
     return d.match;
   }
@@ -14921,33 +25639,33 @@ var uncHost = (p) => {
   return h !== -1 && host !== void 0 && host !== "" && host !== GLOBSTAR && share !== void 0 && share !== "" && share !== GLOBSTAR ? h : -1;
 };
 var walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith("."));
-var dotPortion = (f, start, end, dot, sep2) => {
+var dotPortion = (f, start, end, dot, sep3) => {
   for (let k = start; k < end; ) {
     if (f.charCodeAt(k) === 46) {
       if (!dot)
         return true;
       const n = f.charCodeAt(k + 1) === 46 ? k + 2 : k + 1;
-      if (n >= end || isSep(f.charCodeAt(n), sep2))
+      if (n >= end || isSep(f.charCodeAt(n), sep3))
         return true;
     }
-    const s = nextSep(f, k, sep2);
+    const s = nextSep(f, k, sep3);
     if (s === -1)
       return false;
     k = s + 1;
-    while (k < end && isSep(f.charCodeAt(k), sep2))
+    while (k < end && isSep(f.charCodeAt(k), sep3))
       k++;
   }
   return false;
 };
-var isSep = (c, sep2) => sep2 === "/" ? c === 47 : sep2 === "\\" ? c === 92 : c === 47 || c === 92;
-var nextSep = (f, from, sep2) => {
-  if (sep2 !== "both")
-    return f.indexOf(sep2, from);
+var isSep = (c, sep3) => sep3 === "/" ? c === 47 : sep3 === "\\" ? c === 92 : c === 47 || c === 92;
+var nextSep = (f, from, sep3) => {
+  if (sep3 !== "both")
+    return f.indexOf(sep3, from);
   const s = f.indexOf("/", from);
   const b = f.indexOf("\\", from);
   return s === -1 ? b : b === -1 ? s : Math.min(s, b);
 };
-var lastSep = (f, from, sep2) => sep2 !== "both" ? f.lastIndexOf(sep2, from) : Math.max(f.lastIndexOf("/", from), f.lastIndexOf("\\", from));
+var lastSep = (f, from, sep3) => sep3 !== "both" ? f.lastIndexOf(sep3, from) : Math.max(f.lastIndexOf("/", from), f.lastIndexOf("\\", from));
 var PENDING = {};
 var Minimatch = class {
   options;
@@ -15325,7 +26043,7 @@ var Minimatch = class {
   // level 2, this is only known if none of them are `.` or `..`, so
   // that the path does not change when it is resolved.
   #canMatch(f) {
-    const sep2 = !this.isWindows || !f.includes("\\") ? "/" : f.includes("/") ? "both" : "\\";
+    const sep3 = !this.isWindows || !f.includes("\\") ? "/" : f.includes("/") ? "both" : "\\";
     let ends = this.#endCheck ? 0 : -1;
     let last = "";
     let lastStart = 0;
@@ -15337,14 +26055,14 @@ var Minimatch = class {
       const p = row[row.length - 1];
       let end = ends !== -1 && this.#endRows[r] && p !== GLOBSTAR;
       if (end && ends === 0) {
-        const i = lastSep(f, f.length, sep2);
+        const i = lastSep(f, f.length, sep3);
         lastStart = i + 1;
         last = f.slice(lastStart);
         if (last === "" && i >= 0) {
           let j = i;
-          while (j > 0 && isSep(f.charCodeAt(j - 1), sep2))
+          while (j > 0 && isSep(f.charCodeAt(j - 1), sep3))
             j--;
-          prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep2) + 1;
+          prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep3) + 1;
           prev = f.slice(prevStart, j);
         }
         const resolves = this.#level2 && (isDots(last) || last === "" && prev !== void 0 && isDots(prev));
@@ -15372,15 +26090,15 @@ var Minimatch = class {
       if (shape === "base" && end)
         return "yes";
       if (shape === "tail" && end) {
-        if (this.#level2 && dotPortion(f, 0, tailStart, true, sep2)) {
+        if (this.#level2 && dotPortion(f, 0, tailStart, true, sep3)) {
           return "maybe";
         }
-        if (!dotPortion(f, 0, tailStart, dot, sep2))
+        if (!dotPortion(f, 0, tailStart, dot, sep3))
           return "yes";
         continue;
       }
       if (shape === "mid" || shape === "head") {
-        const m = this.#walk(f, row, shape === "head", dot, sep2);
+        const m = this.#walk(f, row, shape === "head", dot, sep3);
         if (m !== "no")
           return m;
         continue;
@@ -15436,19 +26154,19 @@ var Minimatch = class {
   // it must be able to walk the portions before that one, and there
   // must be a portion after it, which the ** after it can walk. At
   // level 2, this is only known if no portion is `.` or `..`.
-  #walk(f, row, head, dot, sep2) {
-    if (this.#level2 && dotPortion(f, 0, f.length, true, sep2))
+  #walk(f, row, head, dot, sep3) {
+    if (this.#level2 && dotPortion(f, 0, f.length, true, sep3))
       return "maybe";
     const x = row[head ? 0 : 1];
     let s = 0;
-    for (let e = nextSep(f, s, sep2); e !== -1; e = nextSep(f, s, sep2)) {
+    for (let e = nextSep(f, s, sep3); e !== -1; e = nextSep(f, s, sep3)) {
       let next = e + 1;
-      while (next < f.length && isSep(f.charCodeAt(next), sep2))
+      while (next < f.length && isSep(f.charCodeAt(next), sep3))
         next++;
       const hit = typeof x === "string" ? e - s === x.length && f.startsWith(x, s) : e > s && x.testUnchecked(f.slice(s, e));
-      if (hit && !dotPortion(f, next, f.length, dot, sep2))
+      if (hit && !dotPortion(f, next, f.length, dot, sep3))
         return "yes";
-      if (head || dotPortion(f, s, next, dot, sep2))
+      if (head || dotPortion(f, s, next, dot, sep3))
         return "no";
       s = next;
     }
@@ -15865,12 +26583,12 @@ var Minimatch = class {
     const { pattern } = this;
     if (this.options.nobrace)
       return this.braceExpand();
-    let code = 57344;
-    while (pattern.includes(String.fromCharCode(code))) {
-      if (++code > 63743)
+    let code3 = 57344;
+    while (pattern.includes(String.fromCharCode(code3))) {
+      if (++code3 > 63743)
         return this.braceExpand();
     }
-    const mark = String.fromCharCode(code);
+    const mark = String.fromCharCode(code3);
     let found = false;
     const marked = pattern.replace(rangeRe, (m, lo, hi) => {
       const a = Number(lo);
@@ -15995,18 +26713,23 @@ minimatch.unescape = unescape;
 
 // src/core/errors.ts
 var ContainersecError = class extends Error {
-  constructor(kind, code, message, options) {
+  constructor(kind, code3, message, options) {
     super(message, options);
     this.kind = kind;
-    this.code = code;
+    this.code = code3;
     this.name = new.target.name;
   }
   kind;
   code;
 };
 var ConfigurationError = class extends ContainersecError {
-  constructor(code, message, options) {
-    super("configuration", code, message, options);
+  constructor(code3, message, options) {
+    super("configuration", code3, message, options);
+  }
+};
+var PlatformError = class extends ContainersecError {
+  constructor(code3, message, options) {
+    super("platform", code3, message, options);
   }
 };
 function errorMessage(error) {
@@ -16025,9 +26748,9 @@ function isFileLocation(location2) {
 
 // src/checks/suppression.ts
 var IGNORE_RE = /#\s*containersec:ignore\b[ \t]*([^\s]*)[ \t]*(.*)$/;
-function parseInlineIgnores(text) {
+function parseInlineIgnores(text2) {
   const ignores = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text2.split(/\r?\n/);
   lines.forEach((lineText, index) => {
     const match2 = IGNORE_RE.exec(lineText);
     if (!match2) return;
@@ -16050,10 +26773,10 @@ function findInlineIgnore(ignores, ruleId, line) {
 }
 function applyInlineIgnores(findings, ignores, path8, missingReasonRule) {
   const out = [];
-  for (const finding of findings) {
-    const line = isFileLocation(finding.location) ? finding.location.startLine : void 0;
-    const ignore = findInlineIgnore(ignores, finding.ruleId, line);
-    out.push(ignore && ignore.reason ? { ...finding, suppressed: { reason: ignore.reason } } : finding);
+  for (const finding2 of findings) {
+    const line = isFileLocation(finding2.location) ? finding2.location.startLine : void 0;
+    const ignore = findInlineIgnore(ignores, finding2.ruleId, line);
+    out.push(ignore && ignore.reason ? { ...finding2, suppressed: { reason: ignore.reason } } : finding2);
   }
   for (const ignore of ignores) {
     if (ignore.reason && ignore.rules.length > 0) continue;
@@ -16082,30 +26805,30 @@ function selectPaths(all, globs) {
 function looksBinary(buffer) {
   return buffer.subarray(0, 8e3).includes(0);
 }
-function unreadable(check2, path8, why) {
+function unreadable(check3, path8, why) {
   return {
-    ruleId: `${check2}/parse-error`,
+    ruleId: `${check3}/parse-error`,
     severity: "high",
     title: "File could not be checked",
     message: `${path8} was not checked: ${why}`,
     location: { path: path8, startLine: 1, startColumn: 1 }
   };
 }
-async function readSources(context, paths, check2) {
+async function readSources(context, paths, check3) {
   const files = [];
   const findings = [];
   for (const path8 of paths) {
     const size = await context.tree.size(path8);
     if (size !== void 0 && size > MAX_FILE_BYTES) {
       findings.push(
-        unreadable(check2, path8, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`)
+        unreadable(check3, path8, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`)
       );
       continue;
     }
     const buffer = await context.tree.read(path8);
     if (!buffer) continue;
     if (looksBinary(buffer)) {
-      findings.push(unreadable(check2, path8, "it is a binary file, not text."));
+      findings.push(unreadable(check3, path8, "it is a binary file, not text."));
       continue;
     }
     files.push({ path: path8, text: buffer.toString("utf8") });
@@ -16153,18 +26876,18 @@ function fileCheck(spec) {
     }
   };
 }
-function applyIgnores(findings, files, check2) {
+function applyIgnores(findings, files, check3) {
   const byPath = /* @__PURE__ */ new Map();
   const other = [];
-  for (const finding of findings) {
-    const path8 = "path" in finding.location && !("image" in finding.location) ? finding.location.path : void 0;
-    if (path8 === void 0) other.push(finding);
-    else byPath.set(path8, [...byPath.get(path8) ?? [], finding]);
+  for (const finding2 of findings) {
+    const path8 = "path" in finding2.location && !("image" in finding2.location) ? finding2.location.path : void 0;
+    if (path8 === void 0) other.push(finding2);
+    else byPath.set(path8, [...byPath.get(path8) ?? [], finding2]);
   }
   const out = [...other];
   for (const file of files) {
     const ignores = parseInlineIgnores(file.text);
-    out.push(...applyInlineIgnores(byPath.get(file.path) ?? [], ignores, file.path, `${check2}/ignore-without-reason`));
+    out.push(...applyInlineIgnores(byPath.get(file.path) ?? [], ignores, file.path, `${check3}/ignore-without-reason`));
     byPath.delete(file.path);
   }
   for (const rest of byPath.values()) out.push(...rest);
@@ -16172,23 +26895,23 @@ function applyIgnores(findings, files, check2) {
 }
 
 // src/checks/common-rules.ts
-function commonFileRules(check2, files) {
+function commonFileRules(check3, files) {
   return [
     {
-      id: `${check2}/parse-error`,
-      check: check2,
+      id: `${check3}/parse-error`,
+      check: check3,
       title: "File could not be checked",
       // High, so an unreadable file fails closed: our parser and the real consumer (kubectl, Docker, the
       // runner) can disagree, and a file we cannot read could hide a privileged pod.
       severity: "high",
-      description: `A file selected by \`checks.${check2}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
+      description: `A file selected by \`checks.${check3}.paths\` (${files}) could not be parsed or read: a syntax error, a YAML alias bomb, a binary file with a text extension, or a file over the size limit. The rest of the check goes on; this file is simply not checked.`,
       rationale: "A file the gate cannot read is a file it cannot vouch for. Reporting it, rather than skipping it silently, keeps an attacker from hiding a dangerous setting behind a syntax trick that the real consumer (kubectl, Docker, the CI runner) would still accept.",
-      fix: "Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  " + check2 + ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
+      fix: "Fix the syntax error at the reported line and column. If the file is not meant to be checked, exclude it from `paths`:\n\n```yaml\nchecks:\n  " + check3 + ':\n    paths: ["deploy/**", "!deploy/generated/**"]\n```',
       references: ["https://yaml.org/spec/1.2.2/"]
     },
     {
-      id: `${check2}/ignore-without-reason`,
-      check: check2,
+      id: `${check3}/ignore-without-reason`,
+      check: check3,
       title: "Inline ignore without a reason",
       severity: "medium",
       description: "A `# containersec:ignore <rule-id> <reason>` comment (or a `containersec.io/ignore` annotation) names no rule or gives no reason. It suppresses nothing.",
@@ -16210,9 +26933,9 @@ var hardeningCheck = fileCheck({
 // src/core/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
-function parseYaml(text) {
+function parseYaml(text2) {
   const lineCounter = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const documents = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const docs = Array.isArray(documents) ? documents : [];
   const position = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -16235,12 +26958,2540 @@ function documentToJS(doc2) {
   return doc2.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
 }
 
-// src/checks/manifests/kubernetes/yaml-view.ts
+// src/checks/manifests/compose/report.ts
+var Reporter = class {
+  constructor(file, rule19) {
+    this.file = file;
+    this.rule = rule19;
+  }
+  file;
+  rule;
+  findings = [];
+  seen = /* @__PURE__ */ new Map();
+  report(service, node, input) {
+    const { line, column } = this.file.view.position(node ?? service.key);
+    const scope = `${service.name}\0${input.key}`;
+    const count = (this.seen.get(scope) ?? 0) + 1;
+    this.seen.set(scope, count);
+    this.findings.push({
+      ruleId: this.rule.id,
+      severity: this.rule.severity,
+      title: this.rule.title,
+      message: input.message,
+      location: { path: this.file.path, startLine: line, startColumn: column, object: `service/${service.name}` },
+      key: count === 1 ? input.key : `${input.key}#${count}`,
+      ...input.fix ? { fix: input.fix } : {}
+    });
+  }
+};
+function code(text2, max = 80) {
+  const clean2 = text2.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
+}
+function withDefaults(value) {
+  let unknown = false;
+  const result = value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?(?::?[?+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match2, _name, fallback) => {
+      if (match2 === "$$") return "$";
+      if (fallback !== void 0) return fallback;
+      unknown = true;
+      return "";
+    }
+  );
+  return unknown ? void 0 : result;
+}
+
+// src/checks/manifests/compose/capabilities.ts
+var DANGEROUS_CAPABILITIES = {
+  ALL: "every capability, equivalent to privileged",
+  SYS_ADMIN: "mount filesystems, cgroups escapes, most of root",
+  NET_ADMIN: "reconfigure networking, sniff and redirect traffic",
+  SYS_PTRACE: "trace and inject code into other processes",
+  SYS_MODULE: "load kernel modules",
+  DAC_READ_SEARCH: "read any file (open_by_handle_at escape)",
+  DAC_OVERRIDE: "bypass file permission checks",
+  SYS_RAWIO: "raw I/O on devices and memory",
+  SYS_BOOT: "reboot the host",
+  SYS_TIME: "change the host clock",
+  SYSLOG: "read kernel logs and addresses",
+  BPF: "load eBPF programs into the kernel",
+  PERFMON: "kernel performance monitoring",
+  MAC_ADMIN: "change AppArmor/SELinux policy",
+  MAC_OVERRIDE: "bypass AppArmor/SELinux policy",
+  NET_RAW: "craft raw packets (ARP/DNS spoofing)",
+  SETFCAP: "grant file capabilities",
+  LINUX_IMMUTABLE: "change immutable files",
+  SYS_RESOURCE: "override resource limits",
+  WAKE_ALARM: "interfere with host power management",
+  BLOCK_SUSPEND: "block host suspend"
+};
+var rule = {
+  id: "compose/dangerous-capability",
+  check: "manifests",
+  title: "Dangerous Linux capability added",
+  severity: "high",
+  description: "A compose service adds, in `cap_add`, `ALL` or a capability that allows breaking out of the container or interfering with the host: `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `DAC_READ_SEARCH`, `DAC_OVERRIDE`, `SYS_RAWIO`, `SYS_BOOT`, `SYS_TIME`, `SYSLOG`, `BPF`, `PERFMON`, `MAC_ADMIN`, `MAC_OVERRIDE`, `NET_RAW`, `SETFCAP`, `LINUX_IMMUTABLE`, `SYS_RESOURCE`, `WAKE_ALARM`, `BLOCK_SUSPEND` (with or without the `CAP_` prefix, any case).",
+  rationale: "Capabilities split root's powers; these are the ones known to lead to host compromise. `SYS_ADMIN` alone enables several published container escapes (cgroup `release_agent`, mounting host filesystems), `DAC_READ_SEARCH` enabled the \"shocker\" escape, `SYS_MODULE` loads arbitrary kernel code, `SYS_PTRACE` with a shared PID namespace reads other processes' secrets.",
+  fix: "Drop everything and add back only narrow capabilities the service really needs:\n\n```yaml\nservices:\n  app:\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n```\n\nFor tools that need more (VPN, monitoring agents), run them outside the application stack.",
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#cap_add",
+    "https://man7.org/linux/man-pages/man7/capabilities.7.html"
+  ]
+};
+var dangerousCapability = {
+  rule,
+  check(file) {
+    const reporter = new Reporter(file, rule);
+    for (const service of file.services) {
+      const entry = file.view.get(service.node, "cap_add");
+      if (!entry) continue;
+      for (const item of file.view.items(entry.value)) {
+        const raw = file.view.scalar(item);
+        if (raw === void 0) continue;
+        const capability = raw.trim().toUpperCase().replace(/^CAP_/, "");
+        const why = DANGEROUS_CAPABILITIES[capability];
+        if (!why) continue;
+        reporter.report(service, item, {
+          key: capability,
+          message: `Service \`${service.name}\` adds \`${capability}\` (${why}).`,
+          fix: "cap_drop: [ALL] and add back only narrow capabilities."
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/secrets.ts
+var SECRET_NAME_RE = /(?:^|_)(?:apikey|api_key|auth|credential|credentials|key|password|pword|passwd|pass|secret|token|accesskey|privatekey|secretkey)(?:_|$)/i;
+var NOT_SECRET_NAME_RE = /(?:^|_)(?:public|file|path|dir|gpg|pgp|length|size|ttl|timeout|expiry|url|uri|endpoint|host|type|method|mode|enabled|disabled|header|algorithm)(?:_|$)/i;
+function isSecretName(name) {
+  return SECRET_NAME_RE.test(name) && !NOT_SECRET_NAME_RE.test(name);
+}
+var TOKEN_PATTERNS = [
+  {
+    id: "aws-access-key-id",
+    description: "AWS access key id",
+    re: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/
+  },
+  { id: "github-token", description: "GitHub token", re: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/ },
+  { id: "github-fine-grained-pat", description: "GitHub fine-grained token", re: /\bgithub_pat_[A-Za-z0-9_]{82}\b/ },
+  {
+    id: "gitlab-token",
+    description: "GitLab token",
+    re: /\bgl(?:pat|dt|rt|cbt|ptt|ft|imt|agent|soat)-[A-Za-z0-9_-]{20,}/
+  },
+  { id: "slack-token", description: "Slack token", re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { id: "stripe-secret-key", description: "Stripe secret key", re: /\b[rs]k_live_[A-Za-z0-9]{20,}\b/ },
+  { id: "google-api-key", description: "Google API key", re: /\bAIza[A-Za-z0-9_-]{35}\b/ },
+  { id: "npm-token", description: "npm access token", re: /\bnpm_[A-Za-z0-9]{36}\b/ },
+  { id: "pypi-token", description: "PyPI upload token", re: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/ },
+  { id: "docker-hub-pat", description: "Docker Hub access token", re: /\bdckr_pat_[A-Za-z0-9_-]{27,}/ },
+  {
+    id: "openai-key",
+    description: "OpenAI API key",
+    re: /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/
+  },
+  { id: "private-key", description: "private key", re: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY( BLOCK)?-----/ },
+  {
+    id: "url-credentials",
+    description: "password in a URL",
+    // scheme://user:password@host, where the password is literal (not `${VAR}` / `$VAR`).
+    re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?!\$)[^\s@/]+@[^\s/]+/i
+  }
+];
+function findTokenPattern(value) {
+  return TOKEN_PATTERNS.find((pattern) => pattern.re.test(value));
+}
+function hasInterpolation(value) {
+  return /(?<!\$)\$(?:\{|[A-Za-z_])/.test(value.replace(/\$\$/g, ""));
+}
+
+// src/checks/manifests/compose/environment-secrets.ts
+function environmentVariables(file, service) {
+  const { view: view2 } = file;
+  const entry = view2.get(service.node, "environment");
+  if (!entry) return [];
+  if (view2.asMap(entry.value)) {
+    return view2.entries(entry.value).map((item) => ({
+      name: view2.scalar(item.key) ?? "",
+      value: view2.scalar(item.value),
+      node: item.value ?? item.key
+    }));
+  }
+  return view2.items(entry.value).flatMap((item) => {
+    const text2 = view2.scalar(item);
+    if (text2 === void 0) return [];
+    const eq = text2.indexOf("=");
+    return [{ name: eq < 0 ? text2 : text2.slice(0, eq), value: eq < 0 ? void 0 : text2.slice(eq + 1), node: item }];
+  });
+}
+var rule2 = {
+  id: "compose/secret-in-environment",
+  check: "manifests",
+  title: "Plaintext secret in `environment`",
+  severity: "high",
+  description: "A compose service sets, in `environment:` (map or list syntax, merges included), a literal value for a variable whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`) and variables without a value are not reported. The value is never shown.",
+  rationale: "A committed secret is readable by everyone with access to the repository and its history, forks and CI logs, and stays valid until rotated. Environment variables are also visible through `docker inspect` and to every process and crash reporter in the container.",
+  fix: "Take the value from the deployment environment or, better, use compose secrets mounted as files:\n\n```yaml\nservices:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    secrets: [db_password]\nsecrets:\n  db_password:\n    environment: DB_PASSWORD\n```\n\nRotate any credential that was committed.",
+  references: [
+    "https://docs.docker.com/compose/how-tos/use-secrets/",
+    "https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/"
+  ]
+};
+var secretInEnvironment = {
+  rule: rule2,
+  check(file) {
+    const reporter = new Reporter(file, rule2);
+    for (const service of file.services) {
+      for (const variable of environmentVariables(file, service)) {
+        const value = variable.value;
+        if (value === void 0 || value === "") continue;
+        const pattern = findTokenPattern(value);
+        if (pattern) {
+          reporter.report(service, variable.node, {
+            key: `${variable.name}:${pattern.id}`,
+            message: `\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
+            fix: `${variable.name}: \${${variable.name}}`
+          });
+        } else if (isSecretName(variable.name) && !hasInterpolation(value)) {
+          reporter.report(service, variable.node, {
+            key: variable.name,
+            message: `\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
+            fix: `${variable.name}: \${${variable.name}}`
+          });
+        }
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/host-namespaces.ts
+var NAMESPACE_KEYS = {
+  network_mode: "network",
+  pid: "process (PID)",
+  ipc: "IPC",
+  userns_mode: "user",
+  uts: "UTS (hostname)"
+};
+var rule3 = {
+  id: "compose/host-namespace",
+  check: "manifests",
+  title: "Service shares a host namespace",
+  severity: "high",
+  description: "A compose service joins a namespace of the host: `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` (opts out of daemon-wide user-namespace remapping) or `uts: host`.",
+  rationale: "Namespaces are what isolates a container. With the host network it can reach services bound to localhost (cloud metadata proxies, the Docker API, databases) and sniff or spoof traffic; with the host PID namespace it can see and signal, and with `SYS_PTRACE` inspect, every host process and read their environment; host IPC exposes shared memory of host processes; `userns_mode: host` maps root in the container back to real root.",
+  fix: 'Remove the setting and publish only the ports you need:\n\n```yaml\nservices:\n  app:\n    ports: ["127.0.0.1:8080:8080"]\n```',
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#network_mode",
+    "https://docs.docker.com/reference/compose-file/services/#pid"
+  ]
+};
+var hostNamespace = {
+  rule: rule3,
+  check(file) {
+    const reporter = new Reporter(file, rule3);
+    for (const service of file.services) {
+      for (const [key, namespace] of Object.entries(NAMESPACE_KEYS)) {
+        const entry = file.view.get(service.node, key);
+        if (!entry || file.view.scalar(entry.value)?.trim().toLowerCase() !== "host") continue;
+        reporter.report(service, entry.value, {
+          key,
+          message: `Service \`${service.name}\` uses the host's ${namespace} namespace (\`${key}: host\`).`,
+          fix: `Remove ${key}: host.`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/host-mounts.ts
+import { posix } from "node:path";
+var RUNTIME_SOCKETS = /* @__PURE__ */ new Set([
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+  "/var/run/containerd/containerd.sock",
+  "/run/containerd/containerd.sock",
+  "/var/run/crio/crio.sock",
+  "/run/crio/crio.sock",
+  "/var/run/podman/podman.sock",
+  "/run/podman/podman.sock",
+  "/var/run/cri-dockerd.sock"
+]);
+var SENSITIVE_DIRS = /* @__PURE__ */ new Set([
+  "/",
+  "/etc",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/boot",
+  "/root",
+  "/run",
+  "/var/run",
+  "/lib/modules",
+  "/usr",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/home"
+]);
+var SENSITIVE_TREES = [
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/var/lib/kubelet",
+  "/etc/kubernetes",
+  "/proc/sys",
+  "/sys/kernel"
+];
+function sensitiveHostPath(path8) {
+  if (!path8.startsWith("/")) return void 0;
+  const normalized = posix.normalize(path8).replace(/(.)\/+$/, "$1");
+  if (RUNTIME_SOCKETS.has(normalized)) return "the container runtime socket (root on the host)";
+  if (SENSITIVE_DIRS.has(normalized))
+    return normalized === "/" ? "the whole host filesystem" : `the host's ${normalized}`;
+  const tree = SENSITIVE_TREES.find((root) => normalized === root || normalized.startsWith(`${root}/`));
+  return tree ? `the host's ${tree}` : void 0;
+}
+function shortVolumeSource(spec) {
+  if (/^[A-Za-z]:[\\/]/.test(spec)) return void 0;
+  const parts = spec.split(":");
+  if (parts.length < 2) return void 0;
+  const source = parts[0];
+  return /^(?:\/|\.|~)/.test(source) ? source : void 0;
+}
+var rule4 = {
+  id: "compose/sensitive-host-mount",
+  check: "manifests",
+  title: "Sensitive host path mounted",
+  severity: "high",
+  description: "A compose service bind-mounts the Docker (or containerd, CRI-O, Podman) socket, the host root `/`, or a sensitive host directory: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run`, `/usr`, `/home`, `/lib/modules`, or anything under `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, `/etc/kubernetes`. Both the short `src:dst[:mode]` syntax and the long `type: bind` / `source:` syntax are checked; `${VAR:-default}` sources use their default. Single files such as `/etc/localtime` are not reported. Read-only mounts are reported too: a read-only socket still accepts API calls, and `/etc` or `/proc` read-only still leak host secrets.",
+  rationale: "Access to the runtime socket is root on the host: the container can start a privileged container that mounts the host filesystem. Mounting `/`, `/etc`, `/root` or `/var/lib/docker` exposes host credentials, SSH keys and every other container's data, and write access lets the container plant cron jobs or binaries on the host. `/proc` and `/sys` expose kernel knobs and other processes.",
+  fix: "Mount only the data the service needs, read-only when possible. For tools that need the Docker API, put a filtering proxy in front of it:\n\n```yaml\nservices:\n  app:\n    volumes:\n      - ./config:/etc/app:ro\n  docker-proxy:\n    image: tecnativa/docker-socket-proxy:0.3.0\n    environment: { CONTAINERS: 1, POST: 0 }\n```",
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#volumes",
+    "https://docs.docker.com/engine/security/#docker-daemon-attack-surface"
+  ]
+};
+var sensitiveHostMount = {
+  rule: rule4,
+  check(file) {
+    const reporter = new Reporter(file, rule4);
+    const { view: view2 } = file;
+    for (const service of file.services) {
+      const entry = view2.get(service.node, "volumes");
+      if (!entry) continue;
+      for (const item of view2.items(entry.value)) {
+        let source;
+        const spec = view2.scalar(item);
+        if (spec !== void 0) {
+          const resolved = withDefaults(spec);
+          source = resolved === void 0 ? void 0 : shortVolumeSource(resolved);
+        } else if (view2.asMap(item)) {
+          const type = view2.scalar(view2.get(item, "type")?.value);
+          const raw = view2.scalar(view2.get(item, "source")?.value);
+          source = type === "bind" && raw !== void 0 ? withDefaults(raw) : void 0;
+        }
+        if (source === void 0) continue;
+        const why = sensitiveHostPath(source);
+        if (!why) continue;
+        reporter.report(service, item, {
+          key: posix.normalize(source),
+          message: `Service \`${service.name}\` mounts ${code(source)}, ${why}.`,
+          fix: "Mount only the files the service needs; use a socket proxy for the Docker API."
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/image-reference.ts
+function parseImageReference(reference) {
+  const at = reference.indexOf("@");
+  const digest = at >= 0 ? reference.slice(at + 1) : void 0;
+  const withoutDigest = at >= 0 ? reference.slice(0, at) : reference;
+  const colon = withoutDigest.lastIndexOf(":");
+  const hasTag = colon > withoutDigest.lastIndexOf("/");
+  return {
+    name: hasTag ? withoutDigest.slice(0, colon) : withoutDigest,
+    ...hasTag ? { tag: withoutDigest.slice(colon + 1) } : {},
+    ...digest ? { digest } : {}
+  };
+}
+var DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+function pinningOf(reference) {
+  const parsed = parseImageReference(reference);
+  if (parsed.digest !== void 0 && DIGEST_RE.test(parsed.digest)) return "digest";
+  if (parsed.tag === void 0 || parsed.tag === "") return "untagged";
+  return parsed.tag === "latest" ? "latest" : "tag";
+}
+
+// src/checks/manifests/compose/images.ts
+var latestRule = {
+  id: "compose/image-latest",
+  check: "manifests",
+  title: "Service image is `latest` or untagged",
+  severity: "medium",
+  description: "A compose service runs an `image:` with the `latest` tag or no tag (which means `latest`) and no digest. Services that also have `build:` (the image is the name of what they build) are not reported. `${VAR:-default}` uses the default; an image that is only a variable without default is not judged.",
+  rationale: "`latest` changes whenever the publisher pushes: each `docker compose pull` may run different code, a reviewed change says nothing about what runs, and a compromised upstream push is deployed without any change on your side.",
+  fix: "Pin a version, ideally with its digest:\n\n```yaml\nservices:\n  cache:\n    image: redis:7.4.1-alpine@sha256:<digest>\n```",
+  references: ["https://docs.docker.com/reference/compose-file/services/#image"]
+};
+var digestRule = {
+  id: "compose/image-no-digest",
+  check: "manifests",
+  title: "Service image is not pinned by digest",
+  severity: "low",
+  description: "A compose service runs an `image:` by version tag but without `@sha256:` digest. Services with `build:` are not reported; `latest` and untagged images are reported by `compose/image-latest`.",
+  rationale: "Tags are mutable: whoever controls the repository (or compromises it) can point `redis:7.4` at different content. A digest pins the exact bytes that were reviewed and scanned.",
+  fix: "Append the digest and let Renovate or Dependabot maintain it:\n\n```yaml\nservices:\n  cache:\n    image: redis:7.4.1-alpine@sha256:<digest>\n```",
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#image",
+    "https://docs.renovatebot.com/docker/#digest-pinning"
+  ]
+};
+function check(file, rule19, wanted) {
+  const reporter = new Reporter(file, rule19);
+  const { view: view2 } = file;
+  for (const service of file.services) {
+    if (view2.get(service.node, "build")) continue;
+    const entry = view2.get(service.node, "image");
+    const raw = view2.scalar(entry?.value);
+    if (raw === void 0) continue;
+    const image = withDefaults(raw.trim());
+    if (image === void 0 || image === "") continue;
+    const pinning = pinningOf(image);
+    if (!wanted.includes(pinning)) continue;
+    const name = parseImageReference(image).name;
+    reporter.report(service, entry?.value, {
+      key: name,
+      message: pinning === "tag" ? `Service \`${service.name}\` runs ${code(image)}, pinned by tag only.` : `Service \`${service.name}\` runs ${code(image)}, ${pinning === "latest" ? "the moving `latest` tag" : "which has no tag and means `latest`"}.`,
+      fix: `image: ${name}:<version>@sha256:<digest>`
+    });
+  }
+  return reporter;
+}
+var imageLatest = {
+  rule: latestRule,
+  check: (file) => check(file, latestRule, ["latest", "untagged"]).findings
+};
+var imageNoDigest = {
+  rule: digestRule,
+  check: (file) => check(file, digestRule, ["tag"]).findings
+};
+
+// src/checks/manifests/compose/ports.ts
+var SENSITIVE_PORTS = {
+  22: "SSH",
+  23: "Telnet",
+  1433: "SQL Server",
+  1521: "Oracle",
+  2181: "ZooKeeper",
+  2375: "Docker API (plain)",
+  2376: "Docker API (TLS)",
+  2379: "etcd",
+  2380: "etcd peer",
+  3306: "MySQL/MariaDB",
+  3389: "RDP",
+  5432: "PostgreSQL",
+  5672: "RabbitMQ",
+  5900: "VNC",
+  5984: "CouchDB",
+  6379: "Redis",
+  6443: "Kubernetes API",
+  7e3: "Cassandra",
+  7001: "Cassandra (TLS)",
+  8086: "InfluxDB",
+  8500: "Consul",
+  9042: "Cassandra CQL",
+  9092: "Kafka",
+  9200: "Elasticsearch",
+  9300: "Elasticsearch transport",
+  10250: "kubelet",
+  11211: "memcached",
+  15672: "RabbitMQ management",
+  26257: "CockroachDB",
+  27017: "MongoDB",
+  27018: "MongoDB"
+};
+function range2(text2) {
+  const match2 = /^(\d+)(?:-(\d+))?$/.exec(text2.trim());
+  if (!match2) return void 0;
+  const low = Number(match2[1]);
+  return { low, high: match2[2] === void 0 ? low : Number(match2[2]) };
+}
+function parseShortPort(spec) {
+  const withoutProtocol = spec.trim().replace(/\/(?:tcp|udp|sctp)$/i, "");
+  let hostIp = "";
+  let rest = withoutProtocol;
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(withoutProtocol);
+  if (bracketed) {
+    hostIp = bracketed[1];
+    rest = bracketed[2];
+  }
+  const parts = rest.split(":");
+  if (!bracketed && parts.length > 2) {
+    hostIp = parts.slice(0, -2).join(":");
+  }
+  const container = range2(parts[parts.length - 1]);
+  return container ? { hostIp, ...container } : void 0;
+}
+function isAllInterfaces(hostIp) {
+  const ip = hostIp.trim().replace(/^\[|\]$/g, "");
+  return ip === "" || ip === "0.0.0.0" || ip === "::" || /^0+(?::0+)*::?$/.test(ip);
+}
+var rule5 = {
+  id: "compose/exposed-sensitive-port",
+  check: "manifests",
+  title: "Database or admin port published on all interfaces",
+  severity: "medium",
+  description: 'A compose service publishes a database or administration port on every host interface. Covered ports: SSH 22, Telnet 23, SQL Server 1433, Oracle 1521, ZooKeeper 2181, Docker API 2375/2376, etcd 2379/2380, MySQL 3306, RDP 3389, PostgreSQL 5432, RabbitMQ 5672/15672, VNC 5900, CouchDB 5984, Redis 6379, Kubernetes API 6443, Cassandra 7000/7001/9042, InfluxDB 8086, Consul 8500, Kafka 9092, Elasticsearch 9200/9300, kubelet 10250, memcached 11211, CockroachDB 26257, MongoDB 27017/27018 \u2014 matched on the container port. Short syntax (`"5432"`, `"5432:5432"`, `"0.0.0.0:5432:5432"`, `"[::]:5432:5432"`, ranges) and long syntax (`target:`, `host_ip:`) are checked; a binding to `127.0.0.1`, `::1` or another specific address is fine.',
+  rationale: "Docker publishes ports by writing its own firewall rules, which bypass host firewalls such as ufw. A database or admin API bound to `0.0.0.0` is therefore reachable from the network \u2014 often the internet \u2014 where default or weak credentials (or none, for Redis, memcached, Elasticsearch, the Docker API) are found by scanners within hours.",
+  fix: 'Publish only to loopback, or not at all and let other services use the compose network:\n\n```yaml\nservices:\n  db:\n    image: postgres:16.4\n    ports:\n      - "127.0.0.1:5432:5432"\n```',
+  references: [
+    "https://docs.docker.com/reference/compose-file/services/#ports",
+    "https://docs.docker.com/engine/network/packet-filtering-firewalls/"
+  ]
+};
+var exposedSensitivePort = {
+  rule: rule5,
+  check(file) {
+    const reporter = new Reporter(file, rule5);
+    const { view: view2 } = file;
+    for (const service of file.services) {
+      if (view2.scalar(view2.get(service.node, "network_mode")?.value)?.trim() === "host") continue;
+      const entry = view2.get(service.node, "ports");
+      if (!entry) continue;
+      for (const item of view2.items(entry.value)) {
+        let binding;
+        const short = view2.scalar(item);
+        if (short !== void 0) {
+          const resolved = withDefaults(short);
+          binding = resolved === void 0 ? void 0 : parseShortPort(resolved);
+        } else if (view2.asMap(item)) {
+          const target = range2(view2.scalar(view2.get(item, "target")?.value) ?? "");
+          const hostIp = withDefaults(view2.scalar(view2.get(item, "host_ip")?.value) ?? "");
+          binding = target && hostIp !== void 0 ? { hostIp, ...target } : void 0;
+        }
+        if (!binding || !isAllInterfaces(binding.hostIp)) continue;
+        for (const [port, name] of Object.entries(SENSITIVE_PORTS)) {
+          const number = Number(port);
+          if (number < binding.low || number > binding.high) continue;
+          reporter.report(service, item, {
+            key: `port:${port}`,
+            message: `Service \`${service.name}\` publishes ${name} (container port ${port}) on all host interfaces.`,
+            fix: `"127.0.0.1:${port}:${port}"`
+          });
+        }
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/privileged.ts
+var rule6 = {
+  id: "compose/privileged",
+  check: "manifests",
+  title: "Privileged container",
+  severity: "critical",
+  description: "A compose service sets `privileged: true` (directly or through a `<<:` merge of an anchored block).",
+  rationale: "A privileged container gets every capability, all host devices, no seccomp or AppArmor profile and a writable `/sys`. Escaping to the host is trivial (mount the host disk from `/dev`, load a kernel module), so anyone who compromises the service \u2014 or who can change its image \u2014 owns the machine.",
+  fix: 'Remove `privileged` and grant only what the service needs:\n\n```yaml\nservices:\n  app:\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n    devices: ["/dev/fuse:/dev/fuse"]\n```',
+  references: ["https://docs.docker.com/reference/compose-file/services/#privileged"]
+};
+var privileged = {
+  rule: rule6,
+  check(file) {
+    const reporter = new Reporter(file, rule6);
+    for (const service of file.services) {
+      const entry = file.view.get(service.node, "privileged");
+      if (!entry || file.view.scalar(entry.value)?.toLowerCase() !== "true") continue;
+      reporter.report(service, entry.value, {
+        key: "privileged",
+        message: `Service \`${service.name}\` runs privileged: it has full access to the host.`,
+        fix: "Remove privileged: true; add only the capabilities and devices the service needs."
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/security-opt.ts
+function weakening(option) {
+  const normalized = option.trim().toLowerCase().replace(/\s+/g, "");
+  const [name, ...rest] = normalized.split(/[:=]/);
+  const value = rest.join(":");
+  if (name === "seccomp" && value === "unconfined") return "the seccomp system-call filter";
+  if (name === "apparmor" && value === "unconfined") return "the AppArmor profile";
+  if (name === "label" && (value === "disable" || value === "type:spc_t")) return "SELinux labelling";
+  if (name === "no-new-privileges" && value === "false") return "the no-new-privileges flag";
+  if (name === "systempaths" && value === "unconfined") return "the masking of sensitive /proc and /sys paths";
+  return void 0;
+}
+var rule7 = {
+  id: "compose/unconfined-security-opt",
+  check: "manifests",
+  title: "Kernel security profile disabled",
+  severity: "high",
+  description: "A compose service sets a `security_opt` entry that disables a kernel protection: `seccomp:unconfined` / `seccomp=unconfined`, `apparmor:unconfined`, `label:disable` or `label:type:spc_t` (SELinux), `no-new-privileges:false`, `systempaths=unconfined`.",
+  rationale: "The default seccomp profile blocks about 50 rarely needed system calls that are the entry point of many kernel exploits (`keyctl`, `unshare`, `bpf`...); AppArmor and SELinux confine what even root in the container may touch; `no-new-privileges` stops setuid binaries from raising privileges. Turning them off makes a container escape one kernel bug away.",
+  fix: "Remove the option. If a specific system call is needed, ship a custom profile that allows only it:\n\n```yaml\nservices:\n  app:\n    security_opt:\n      - no-new-privileges:true\n      - seccomp:./seccomp-app.json\n```",
+  references: [
+    "https://docs.docker.com/engine/security/seccomp/",
+    "https://docs.docker.com/reference/compose-file/services/#security_opt"
+  ]
+};
+var unconfinedSecurityOpt = {
+  rule: rule7,
+  check(file) {
+    const reporter = new Reporter(file, rule7);
+    for (const service of file.services) {
+      const entry = file.view.get(service.node, "security_opt");
+      if (!entry) continue;
+      for (const item of file.view.items(entry.value)) {
+        const option = file.view.scalar(item);
+        const what = option === void 0 ? void 0 : weakening(option);
+        if (!what || option === void 0) continue;
+        reporter.report(service, item, {
+          key: option.trim().toLowerCase().replace("=", ":"),
+          message: `Service \`${service.name}\` disables ${what} (\`${option.trim()}\`).`,
+          fix: "Remove it, or use a custom profile that allows only what is needed."
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/user.ts
+var ROOT_RE = /^(?:root|0)(?::.*)?$/;
+var rule8 = {
+  id: "compose/root-user",
+  check: "manifests",
+  title: "Service runs as root",
+  severity: "medium",
+  description: "A compose service that runs a pulled `image:` sets no `user:`, so it runs as the image's default user (root for most images), or sets `user:` to `root`, `0`, `root:<group>` or `0:<group>`. Services built from a local `build:` without `user:` are left to the Dockerfile rule `dockerfile/root-user`. A `user:` that is only a variable without default cannot be judged and is not reported.",
+  rationale: "Root in a container is root on the host kernel unless user namespaces are enabled. Any escape \u2014 a kernel bug, a mounted socket, a writable host path, an added capability \u2014 then yields root on the host. Running as an unprivileged UID also stops a compromised process from modifying its own image files.",
+  fix: 'Run as an unprivileged UID (the image must allow it; most official images document one):\n\n```yaml\nservices:\n  web:\n    image: nginxinc/nginx-unprivileged:1.27\n    user: "101:101"\n```',
+  references: ["https://docs.docker.com/reference/compose-file/services/#user"],
+  exceptions: "Official database images (postgres, mysql, redis) start as root only to fix volume ownership and then drop to their own user; except them with a reason saying so, or set `user:` and pre-create the volume ownership."
+};
+var rootUser = {
+  rule: rule8,
+  check(file) {
+    const reporter = new Reporter(file, rule8);
+    const { view: view2 } = file;
+    for (const service of file.services) {
+      const entry = view2.get(service.node, "user");
+      const raw = view2.scalar(entry?.value);
+      if (raw === void 0) {
+        if (view2.get(service.node, "build") || !view2.get(service.node, "image")) continue;
+        reporter.report(service, service.key, {
+          key: "no-user",
+          message: `Service \`${service.name}\` sets no \`user:\`, so it runs as the image's default user, root for most images.`,
+          fix: 'user: "10001:10001"'
+        });
+        continue;
+      }
+      const user = withDefaults(raw.trim());
+      if (user === void 0 || !ROOT_RE.test(user)) continue;
+      reporter.report(service, entry?.value, {
+        key: "user-root",
+        message: `Service \`${service.name}\` runs as root (\`user: ${raw.trim()}\`).`,
+        fix: 'user: "10001:10001"'
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/compose/yaml-nodes.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+var MAX_ALIAS_RESOLUTIONS = 2e6;
+var MAX_MERGE_DEPTH = 16;
+var YamlView = class {
+  constructor(parsed, doc2) {
+    this.parsed = parsed;
+    this.doc = doc2;
+  }
+  parsed;
+  doc;
+  resolutions = 0;
+  /** The node an alias points to (or the node itself). */
+  deref(node) {
+    let current = node;
+    for (let hops = 0; (0, import_yaml2.isAlias)(current); hops++) {
+      if (hops > 32) return void 0;
+      if (++this.resolutions > MAX_ALIAS_RESOLUTIONS) throw new Error("too many YAML alias dereferences");
+      current = current.resolve(this.doc);
+    }
+    return (0, import_yaml2.isScalar)(current) || (0, import_yaml2.isMap)(current) || (0, import_yaml2.isSeq)(current) ? current : void 0;
+  }
+  asMap(node) {
+    const resolved = this.deref(node);
+    return (0, import_yaml2.isMap)(resolved) ? resolved : void 0;
+  }
+  asSeq(node) {
+    const resolved = this.deref(node);
+    return (0, import_yaml2.isSeq)(resolved) ? resolved : void 0;
+  }
+  /** A scalar as a string (`true`, `0`, `"x"`), or undefined for maps, sequences and null. */
+  scalar(node) {
+    const resolved = this.deref(node);
+    if (!(0, import_yaml2.isScalar)(resolved)) return void 0;
+    const value = resolved.value;
+    if (value === null || value === void 0) return void 0;
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    return void 0;
+  }
+  /** Entries of a mapping with merges applied, in source order (own keys first). */
+  entries(node, depth = 0) {
+    const map = this.asMap(node);
+    if (!map || depth > MAX_MERGE_DEPTH) return [];
+    const own = /* @__PURE__ */ new Map();
+    const merged = [];
+    for (const pair2 of map.items) {
+      const keyNode = this.deref(pair2.key);
+      const key = this.scalar(keyNode);
+      if (key === void 0 || !keyNode) continue;
+      if (key === "<<" && !((0, import_yaml2.isScalar)(pair2.key) && pair2.key.type !== "PLAIN")) {
+        const sources = this.asSeq(pair2.value)?.items ?? [pair2.value];
+        for (const source of sources) merged.push(...this.entries(source, depth + 1));
+        continue;
+      }
+      own.set(key, { key: keyNode, value: this.deref(pair2.value) });
+    }
+    const result = [...own.values()];
+    const seen = new Set(own.keys());
+    for (const entry of merged) {
+      const key = this.scalar(entry.key);
+      if (key === void 0 || seen.has(key)) continue;
+      seen.add(key);
+      result.push(entry);
+    }
+    return result;
+  }
+  get(node, key) {
+    return this.entries(node).find((entry) => this.scalar(entry.key) === key);
+  }
+  items(node) {
+    const seq = this.asSeq(node);
+    if (!seq) return [];
+    return seq.items.map((item) => this.deref(item)).filter((item) => item !== void 0);
+  }
+  position(node) {
+    return this.parsed.nodePosition(node) ?? { line: 1, column: 1 };
+  }
+};
+
+// src/checks/manifests/compose/index.ts
+var COMPOSE_RULES = [
+  privileged,
+  hostNamespace,
+  dangerousCapability,
+  sensitiveHostMount,
+  unconfinedSecurityOpt,
+  rootUser,
+  secretInEnvironment,
+  exposedSensitivePort,
+  imageLatest,
+  imageNoDigest
+];
+function isComposePath(path8) {
+  const name = path8.slice(path8.lastIndexOf("/") + 1);
+  return /^(?:docker-)?compose.*\.y[^/]*ml$/.test(name);
+}
+function parseError(path8, message, line = 1, column = 1) {
+  return {
+    ruleId: "manifests/parse-error",
+    severity: "high",
+    title: "Compose file could not be parsed",
+    message: `This compose file could not be checked: ${message}`,
+    location: { path: path8, startLine: line, startColumn: column },
+    key: "compose-parse",
+    fix: "Fix the file so that `docker compose config --quiet` accepts it."
+  };
+}
+function lintCompose(file) {
+  let parsed;
+  try {
+    parsed = parseYaml(file.text);
+  } catch (error) {
+    return [parseError(file.path, `the YAML parser failed (${errorMessage(error).slice(0, 200)}).`)];
+  }
+  const findings = [];
+  for (const doc2 of parsed.documents) {
+    const error = firstYamlError(parsed, doc2);
+    if (error) {
+      findings.push(parseError(file.path, `${error.message}.`, error.position.line, error.position.column));
+      continue;
+    }
+    try {
+      documentToJS(doc2);
+    } catch (cause) {
+      findings.push(parseError(file.path, `${errorMessage(cause).slice(0, 200)}.`));
+      continue;
+    }
+    const view2 = new YamlView(parsed, doc2);
+    const servicesEntry = view2.get(doc2.contents, "services");
+    if (!servicesEntry || !view2.asMap(servicesEntry.value)) continue;
+    const services = view2.entries(servicesEntry.value).filter((entry) => view2.asMap(entry.value) !== void 0).map((entry) => ({ name: view2.scalar(entry.key) ?? "", key: entry.key, node: entry.value }));
+    const composeFile = { path: file.path, view: view2, services };
+    for (const { rule: rule19, check: check3 } of COMPOSE_RULES) {
+      try {
+        findings.push(...check3(composeFile));
+      } catch (cause) {
+        findings.push({
+          ...parseError(file.path, `rule ${rule19.id} failed (${errorMessage(cause).slice(0, 200)}).`),
+          key: `compose-rule-error:${rule19.id}`
+        });
+      }
+    }
+  }
+  return findings;
+}
+var composeLinter = {
+  id: "compose",
+  rules: COMPOSE_RULES.map(({ rule: rule19 }) => rule19),
+  matches: isComposePath,
+  lint(files) {
+    return files.flatMap((file) => lintCompose(file));
+  }
+};
+
+// src/checks/manifests/dockerfile/parse.ts
+var import_dockerfile_ast = __toESM(require_main(), 1);
+
+// src/checks/manifests/dockerfile/shell.ts
+var MAX_NESTING = 4;
+var OPERATORS = [
+  "&&",
+  "||",
+  ";;",
+  "|&",
+  "&>>",
+  "&>",
+  ">>",
+  "<<<",
+  "<<-",
+  "<<",
+  ">&",
+  "<&",
+  ">|",
+  "<>",
+  "|",
+  "&",
+  ";",
+  "(",
+  ")",
+  "<",
+  ">"
+];
+var REDIRECTIONS = /* @__PURE__ */ new Set(["&>>", "&>", ">>", "<<<", "<<-", "<<", ">&", "<&", ">|", "<>", "<", ">"]);
+var RESERVED_PREFIXES = /* @__PURE__ */ new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "fi",
+  "do",
+  "done",
+  "while",
+  "until",
+  "!",
+  "{",
+  "}",
+  "esac"
+]);
+var COMPOUND_HEADS = /* @__PURE__ */ new Set(["for", "case", "select", "function", "in"]);
+function identityMapped(text2, base) {
+  const offsets = new Array(text2.length);
+  for (let i = 0; i < text2.length; i++) offsets[i] = base + i;
+  return { text: text2, offsets };
+}
+var Tokenizer = class {
+  constructor(src, escape2) {
+    this.src = src;
+    this.escape = escape2;
+  }
+  src;
+  escape;
+  i = 0;
+  tokens = [];
+  pendingHeredocs = [];
+  run() {
+    const { text: text2 } = this.src;
+    while (this.i < text2.length) {
+      const c = text2[this.i];
+      if (c === " " || c === "	" || c === "\r") {
+        this.i++;
+      } else if (c === "\n") {
+        this.tokens.push({ kind: "newline" });
+        this.i++;
+        this.skipHeredocBodies();
+      } else if (c === "#") {
+        while (this.i < text2.length && text2[this.i] !== "\n") this.i++;
+      } else if (this.escape !== null && c === this.escape && this.isLineContinuation(this.i)) {
+        this.i = text2.indexOf("\n", this.i) + 1;
+      } else if ((c === "<" || c === ">") && text2[this.i + 1] === "(") {
+        this.tokens.push({ kind: "word", word: this.readWord() });
+      } else {
+        const op = OPERATORS.find((candidate) => text2.startsWith(candidate, this.i));
+        if (op) {
+          this.i += op.length;
+          this.tokens.push({ kind: "op", op });
+          if (op === "<<" || op === "<<-") this.readHeredocDelimiter(op === "<<-");
+        } else {
+          const word = this.readWord();
+          const next = text2[this.i];
+          if (/^\d+$/.test(word.text) && (next === "<" || next === ">")) continue;
+          this.tokens.push({ kind: "word", word });
+        }
+      }
+    }
+    return this.tokens;
+  }
+  isLineContinuation(at) {
+    const { text: text2 } = this.src;
+    let j = at + 1;
+    while (j < text2.length && (text2[j] === " " || text2[j] === "	" || text2[j] === "\r")) j++;
+    return text2[j] === "\n";
+  }
+  readHeredocDelimiter(stripTabs) {
+    const { text: text2 } = this.src;
+    while (this.i < text2.length && (text2[this.i] === " " || text2[this.i] === "	")) this.i++;
+    if (this.i >= text2.length || text2[this.i] === "\n") return;
+    const word = this.readWord();
+    this.tokens.push({ kind: "word", word });
+    if (word.text) this.pendingHeredocs.push({ delimiter: word.text, stripTabs });
+  }
+  /** Heredoc bodies are data for the command, not shell code: skip them. */
+  skipHeredocBodies() {
+    const { text: text2 } = this.src;
+    while (this.pendingHeredocs.length > 0) {
+      const { delimiter, stripTabs } = this.pendingHeredocs.shift();
+      while (this.i < text2.length) {
+        let end = text2.indexOf("\n", this.i);
+        if (end < 0) end = text2.length;
+        let line = text2.slice(this.i, end).replace(/\r$/, "");
+        if (stripTabs) line = line.replace(/^\t+/, "");
+        this.i = Math.min(end + 1, text2.length);
+        if (line === delimiter) break;
+      }
+    }
+  }
+  readWord() {
+    const { text: text2, offsets } = this.src;
+    const out = [];
+    const outOffsets = [];
+    const substitutions = [];
+    const start = offsets[this.i] ?? 0;
+    const add = (from, to) => {
+      for (let k = from; k < to; k++) {
+        out.push(text2[k]);
+        outOffsets.push(offsets[k]);
+      }
+    };
+    const addSubstitution = (bodyFrom, bodyTo) => {
+      substitutions.push({ text: text2.slice(bodyFrom, bodyTo), offsets: offsets.slice(bodyFrom, bodyTo) });
+    };
+    while (this.i < text2.length) {
+      const c = text2[this.i];
+      if ((c === "<" || c === ">") && text2[this.i + 1] === "(" && out.length === 0) {
+        const end = this.scanBalanced(this.i + 1, "(", ")");
+        addSubstitution(this.i + 2, Math.max(this.i + 2, end - 1));
+        add(this.i, end);
+        this.i = end;
+        continue;
+      }
+      if (c === " " || c === "	" || c === "\r" || c === "\n" || "|&;()<>".includes(c)) break;
+      if (this.escape !== null && c === this.escape) {
+        if (this.isLineContinuation(this.i)) {
+          this.i = text2.indexOf("\n", this.i) + 1;
+          continue;
+        }
+        if (this.i + 1 < text2.length) add(this.i + 1, this.i + 2);
+        this.i += 2;
+        continue;
+      }
+      if (c === "'") {
+        const end = text2.indexOf("'", this.i + 1);
+        const stop = end < 0 ? text2.length : end;
+        add(this.i + 1, stop);
+        this.i = stop + 1;
+        continue;
+      }
+      if (c === "$" && text2[this.i + 1] === "'") {
+        let j = this.i + 2;
+        while (j < text2.length && text2[j] !== "'") j += text2[j] === "\\" ? 2 : 1;
+        add(this.i + 2, Math.min(j, text2.length));
+        this.i = j + 1;
+        continue;
+      }
+      if (c === '"') {
+        this.i = this.readDoubleQuoted(this.i + 1, add, addSubstitution);
+        continue;
+      }
+      if (c === "$" || c === "`") {
+        this.i = this.readExpansion(this.i, add, addSubstitution);
+        continue;
+      }
+      add(this.i, this.i + 1);
+      this.i++;
+    }
+    return { text: out.join(""), offsets: outOffsets, start, substitutions };
+  }
+  /** Reads `"…"` starting after the opening quote; returns the index after the closing quote. */
+  readDoubleQuoted(from, add, addSubstitution) {
+    const { text: text2 } = this.src;
+    let j = from;
+    while (j < text2.length && text2[j] !== '"') {
+      const c = text2[j];
+      if (c === "\\" && this.escape !== null) {
+        const next = text2[j + 1];
+        if (next === "\n") {
+          j += 2;
+        } else if (next !== void 0 && '$`"\\'.includes(next)) {
+          add(j + 1, j + 2);
+          j += 2;
+        } else {
+          add(j, j + 1);
+          j++;
+        }
+      } else if (c === "$" || c === "`") {
+        j = this.readExpansion(j, add, addSubstitution);
+      } else {
+        add(j, j + 1);
+        j++;
+      }
+    }
+    return j + 1;
+  }
+  /** Reads `$(…)`, `$((…))`, `${…}`, `` `…` `` or a plain `$`; appends it verbatim. */
+  readExpansion(at, add, addSubstitution) {
+    const { text: text2 } = this.src;
+    if (text2[at] === "`") {
+      let j = at + 1;
+      while (j < text2.length && text2[j] !== "`") j += text2[j] === "\\" ? 2 : 1;
+      const end = Math.min(j + 1, text2.length);
+      addSubstitution(at + 1, Math.min(j, text2.length));
+      add(at, end);
+      return end;
+    }
+    const next = text2[at + 1];
+    if (next === "(") {
+      const end = this.scanBalanced(at + 1, "(", ")");
+      if (text2[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
+      add(at, end);
+      return end;
+    }
+    if (next === "{") {
+      const end = this.scanBalanced(at + 1, "{", "}");
+      add(at, end);
+      return end;
+    }
+    add(at, at + 1);
+    return at + 1;
+  }
+  /** Index after the bracket that closes the one at `at`, skipping quoted text; the text end if none. */
+  scanBalanced(at, open2, close) {
+    const { text: text2 } = this.src;
+    let depth = 0;
+    let j = at;
+    while (j < text2.length) {
+      const c = text2[j];
+      if (c === "\\") {
+        j += 2;
+        continue;
+      }
+      if (c === "'") {
+        const end = text2.indexOf("'", j + 1);
+        j = end < 0 ? text2.length : end + 1;
+        continue;
+      }
+      if (c === '"') {
+        j++;
+        while (j < text2.length && text2[j] !== '"') j += text2[j] === "\\" ? 2 : 1;
+        j++;
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close && --depth === 0) return j + 1;
+      j++;
+    }
+    return text2.length;
+  }
+};
+function tokenize2(src, options) {
+  return new Tokenizer(src, options.escape).run();
+}
+var ASSIGNMENT_RE = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
+function isAssignment(word) {
+  return ASSIGNMENT_RE.test(word.text);
+}
+function splitCommands(tokens, depth, counter) {
+  const commands = [];
+  let words = [];
+  let pipeline = counter.next++;
+  let index = 0;
+  let redirectTarget = false;
+  const finish = () => {
+    const assignments = [];
+    let k = 0;
+    while (k < words.length && RESERVED_PREFIXES.has(words[k].text)) k++;
+    while (k < words.length && isAssignment(words[k])) assignments.push(words[k++]);
+    const argv = words.slice(k);
+    const head = argv[0]?.text;
+    if ((argv.length > 0 || assignments.length > 0) && !(head !== void 0 && COMPOUND_HEADS.has(head))) {
+      commands.push({ words: argv, assignments, pipeline, index, depth });
+    }
+    words = [];
+  };
+  for (const token of tokens) {
+    if (token.kind === "word") {
+      if (redirectTarget) redirectTarget = false;
+      else words.push(token.word);
+    } else if (token.kind === "op" && REDIRECTIONS.has(token.op)) {
+      redirectTarget = true;
+    } else if (token.kind === "op" && (token.op === "|" || token.op === "|&")) {
+      finish();
+      index++;
+    } else {
+      finish();
+      pipeline = counter.next++;
+      index = 0;
+      redirectTarget = false;
+    }
+  }
+  finish();
+  return commands;
+}
+function basename(word) {
+  if (!word) return "";
+  const slash = word.text.lastIndexOf("/");
+  return slash >= 0 ? word.text.slice(slash + 1) : word.text;
+}
+var SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+var WRAPPERS = {
+  sudo: { valueOptions: "ugCDhprtUT", maxPositional: 0 },
+  doas: { valueOptions: "uC", maxPositional: 0 },
+  env: { valueOptions: "uCS", maxPositional: 0 },
+  exec: { valueOptions: "a", maxPositional: 0 },
+  command: { valueOptions: "", maxPositional: 0 },
+  builtin: { valueOptions: "", maxPositional: 0 },
+  nohup: { valueOptions: "", maxPositional: 0 },
+  time: { valueOptions: "fo", maxPositional: 0 },
+  nice: { valueOptions: "n", maxPositional: 0 },
+  ionice: { valueOptions: "cnp", maxPositional: 0 },
+  stdbuf: { valueOptions: "ioe", maxPositional: 0 },
+  timeout: { valueOptions: "ks", maxPositional: 1 },
+  gosu: { valueOptions: "", maxPositional: 1 },
+  "su-exec": { valueOptions: "", maxPositional: 1 },
+  chpst: { valueOptions: "uUe", maxPositional: 0 },
+  tini: { valueOptions: "", maxPositional: 0 },
+  "dumb-init": { valueOptions: "", maxPositional: 0 }
+};
+function invocation(command) {
+  let argv = command.words;
+  const wrappers = [];
+  const assignments = [...command.assignments];
+  for (let guard = 0; guard < 8 && argv.length > 0; guard++) {
+    const name = basename(argv[0]);
+    const spec = WRAPPERS[name];
+    if (!spec) break;
+    wrappers.push(argv[0]);
+    let k = 1;
+    let positional = 0;
+    while (k < argv.length) {
+      const text2 = argv[k].text;
+      if (text2 === "--") {
+        k++;
+        break;
+      }
+      if (text2.startsWith("-") && text2.length > 1) {
+        const letter = text2.startsWith("--") ? "" : text2.slice(-1);
+        const needsValue = letter !== "" && text2.length === 2 && spec.valueOptions.includes(letter);
+        k += needsValue ? 2 : 1;
+        continue;
+      }
+      if ((name === "env" || name === "sudo") && isAssignment(argv[k])) {
+        assignments.push(argv[k]);
+        k++;
+        continue;
+      }
+      if (positional < spec.maxPositional) {
+        positional++;
+        k++;
+        continue;
+      }
+      break;
+    }
+    argv = argv.slice(k);
+  }
+  return { argv, wrappers, assignments };
+}
+function inlineScript(inv) {
+  const name = basename(inv.argv[0]);
+  if (!SHELLS.has(name) && name !== "su") return void 0;
+  const args = name === "busybox" && basename(inv.argv[1]) === "sh" ? inv.argv.slice(2) : inv.argv.slice(1);
+  let sawC = false;
+  for (let k = 0; k < args.length; k++) {
+    const text2 = args[k].text;
+    if (sawC && !text2.startsWith("-")) return args[k];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text2) || text2 === "--command") sawC = true;
+    else if (text2 === "-o" || text2 === "+o") k++;
+    else if (!text2.startsWith("-") && !text2.startsWith("+") && name !== "su") return void 0;
+  }
+  return void 0;
+}
+function parseShell(src, options, depth = 0, counter = { next: 0 }) {
+  return expandNested(splitCommands(tokenize2(src, options), depth, counter), options, depth, counter);
+}
+function expandNested(commands, options, depth, counter) {
+  if (depth >= MAX_NESTING) return commands;
+  const all = [];
+  for (const command of commands) {
+    all.push(command);
+    const script = inlineScript(invocation(command));
+    for (const word of [...command.assignments, ...command.words]) {
+      if (word === script) continue;
+      for (const sub of word.substitutions) all.push(...parseShell(sub, options, depth + 1, counter));
+    }
+    if (script) all.push(...parseShell({ text: script.text, offsets: script.offsets }, options, depth + 1, counter));
+  }
+  return all;
+}
+
+// src/checks/manifests/dockerfile/parse.ts
+var DockerfileParseError = class extends Error {
+  constructor(message, line = 1, column = 1) {
+    super(message);
+    this.line = line;
+    this.column = column;
+  }
+  line;
+  column;
+};
+function computeLineStarts(text2) {
+  const starts = [0];
+  for (let i = text2.indexOf("\n"); i >= 0; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function offsetOf(model, position) {
+  const lineStart = model.lineStarts[position.line] ?? model.text.length;
+  return Math.min(lineStart + position.character, model.text.length);
+}
+function positionAt(model, offset) {
+  const starts = model.lineStarts;
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = low + high + 1 >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - starts[low] + 1 };
+}
+function substituteArgs(value, args) {
+  let unresolved = false;
+  const result = value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_match, braced, operator, word, bare) => {
+      const name = braced ?? bare;
+      const current = args.get(name);
+      const isSet = current !== void 0;
+      const isNonEmpty = current !== void 0 && current !== "";
+      switch (operator) {
+        case ":-":
+          return current !== void 0 && current !== "" ? current : word ?? "";
+        case "-":
+          return current ?? word ?? "";
+        case ":+":
+          return isNonEmpty ? word ?? "" : "";
+        case "+":
+          return isSet ? word ?? "" : "";
+        default:
+          if (!isSet) unresolved = true;
+          return current ?? "";
+      }
+    }
+  );
+  return unresolved ? void 0 : result;
+}
+function joinContinuations(text2, start, end, escape2) {
+  const chars = [];
+  const offsets = [];
+  let i = start;
+  while (i < end) {
+    const c = text2[i];
+    if (c === escape2) {
+      let j = i + 1;
+      while (j < end && (text2[j] === " " || text2[j] === "	" || text2[j] === "\r")) j++;
+      if (j >= end || text2[j] === "\n") {
+        i = j + 1;
+        while (i < end) {
+          let lineEnd = text2.indexOf("\n", i);
+          if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+          if (!/^[ \t\r]*(#.*)?$/.test(text2.slice(i, lineEnd))) break;
+          i = lineEnd + 1;
+        }
+        continue;
+      }
+    }
+    chars.push(c);
+    offsets.push(i);
+    i++;
+  }
+  return { text: chars.join(""), offsets };
+}
+function parseJsonArray(src) {
+  const { text: text2, offsets } = src;
+  let i = 0;
+  const skipSpace = () => {
+    while (i < text2.length && /\s/.test(text2[i])) i++;
+  };
+  skipSpace();
+  if (text2[i] !== "[") return void 0;
+  i++;
+  const words = [];
+  skipSpace();
+  if (text2[i] === "]") {
+    i++;
+    skipSpace();
+    return i === text2.length ? words : void 0;
+  }
+  for (; ; ) {
+    skipSpace();
+    if (text2[i] !== '"') return void 0;
+    const start = offsets[i];
+    i++;
+    const chars = [];
+    const charOffsets = [];
+    while (i < text2.length && text2[i] !== '"') {
+      if (text2[i] === "\\") {
+        const next = text2[i + 1];
+        const simple = {
+          '"': '"',
+          "\\": "\\",
+          "/": "/",
+          b: "\b",
+          f: "\f",
+          n: "\n",
+          r: "\r",
+          t: "	"
+        };
+        if (next !== void 0 && next in simple) {
+          chars.push(simple[next]);
+          charOffsets.push(offsets[i]);
+          i += 2;
+        } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text2.slice(i + 2, i + 6))) {
+          chars.push(String.fromCharCode(parseInt(text2.slice(i + 2, i + 6), 16)));
+          charOffsets.push(offsets[i]);
+          i += 6;
+        } else {
+          return void 0;
+        }
+      } else {
+        chars.push(text2[i]);
+        charOffsets.push(offsets[i]);
+        i++;
+      }
+    }
+    if (i >= text2.length) return void 0;
+    i++;
+    words.push({ text: chars.join(""), offsets: charOffsets, start, substitutions: [] });
+    skipSpace();
+    if (text2[i] === ",") {
+      i++;
+      continue;
+    }
+    if (text2[i] !== "]") return void 0;
+    i++;
+    skipSpace();
+    return i === text2.length ? words : void 0;
+  }
+}
+function isRun(instruction) {
+  return instruction.getKeyword() === "RUN";
+}
+function hasForeignShebang(body) {
+  const match2 = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(body);
+  if (!match2) return false;
+  const interpreter = match2[1].split("/").pop();
+  const program = interpreter === "env" ? match2[2] ?? "" : interpreter;
+  return !SHELLS.has(program);
+}
+function runCommands(model, run2, shellIsPosix) {
+  const argsRange = run2.getArgumentsRange();
+  if (!argsRange) return { commands: [], execForm: false };
+  const options = { escape: model.escape === "`" ? null : "\\" };
+  const counter = { next: 0 };
+  const start = offsetOf(model, argsRange.start);
+  const end = offsetOf(model, run2.getRange().end);
+  const heredocs = isRun(run2) ? run2.getHeredocs() : [];
+  if (heredocs.length === 0) {
+    const joined = joinContinuations(model.text, start, end, model.escape);
+    const exec = parseJsonArray(joined);
+    if (exec) {
+      const command = { words: exec, assignments: [], pipeline: counter.next++, index: 0, depth: 0 };
+      return { commands: expandNested([command], options, 0, counter), execForm: true };
+    }
+    return { commands: shellIsPosix ? parseShell(joined, options, 0, counter) : [], execForm: false };
+  }
+  if (!shellIsPosix) return { commands: [], execForm: false };
+  const lastStartLine = Math.max(...heredocs.map((heredoc) => heredoc.getStartRange().end.line));
+  const commandEnd = Math.min(end, (model.lineStarts[lastStartLine + 1] ?? model.text.length + 1) - 1);
+  const commandLine = parseShell(joinContinuations(model.text, start, commandEnd, model.escape), options, 0, counter);
+  const main = commandLine.find((command) => command.depth === 0 && command.words.length > 0);
+  const mainInvocation = main ? invocation(main) : void 0;
+  const bodyIsScript = !main || mainInvocation !== void 0 && SHELLS.has(basename(mainInvocation.argv[0])) && !inlineScript(mainInvocation);
+  const commands = [...commandLine];
+  if (bodyIsScript) {
+    for (const heredoc of heredocs) {
+      const range3 = heredoc.getContentRange();
+      if (!range3) continue;
+      const bodyStart = offsetOf(model, range3.start);
+      const body = model.text.slice(bodyStart, offsetOf(model, range3.end));
+      if (hasForeignShebang(body)) continue;
+      commands.push(...parseShell(identityMapped(body, bodyStart), options, 0, counter));
+    }
+  }
+  return { commands, execForm: false };
+}
+function parseDockerfile(path8, text2) {
+  const ast = import_dockerfile_ast.DockerfileParser.parse(text2);
+  const lineStarts = computeLineStarts(text2);
+  const escape2 = ast.getEscapeCharacter() === "`" ? "`" : "\\";
+  const instructions = ast.getInstructions();
+  if (instructions.length === 0) throw new DockerfileParseError("the Dockerfile has no instructions");
+  const globalArgs = /* @__PURE__ */ new Map();
+  const stages = [];
+  let current;
+  for (const instruction of instructions) {
+    const keyword = instruction.getKeyword();
+    if (keyword === "FROM") {
+      const from = instruction;
+      const name = from.getBuildStage()?.toLowerCase() ?? void 0;
+      const rawImage = from.getImage();
+      const image = rawImage === null ? void 0 : substituteArgs(rawImage, globalArgs);
+      const parent = image === void 0 ? void 0 : stages.find((stage) => stage.name !== void 0 && stage.name === image.toLowerCase());
+      current = { index: stages.length, from, name, image, instructions: [], parent };
+      stages.push(current);
+    } else if (current) {
+      current.instructions.push(instruction);
+    } else if (keyword === "ARG") {
+      for (const property of instruction.getProperties()) {
+        const value = property.getValue();
+        globalArgs.set(property.getName(), value === null ? void 0 : substituteArgs(value, globalArgs));
+      }
+    } else {
+      const start = instruction.getRange().start;
+      throw new DockerfileParseError(
+        `${keyword} before the first FROM: only ARG may come before FROM`,
+        start.line + 1,
+        start.character + 1
+      );
+    }
+  }
+  if (stages.length === 0) throw new DockerfileParseError("the Dockerfile has no FROM instruction");
+  const base = { path: path8, text: text2, ast, escape: escape2, globalArgs, stages, lineStarts };
+  const runs = [];
+  for (const stage of stages) {
+    let shellIsPosix = true;
+    for (const instruction of stage.instructions) {
+      const keyword = instruction.getKeyword();
+      if (keyword === "SHELL") {
+        const shell = parseJsonArray(
+          joinContinuations(
+            text2,
+            offsetOf(base, instruction.getArgumentsRange()?.start ?? instruction.getRange().end),
+            offsetOf(base, instruction.getRange().end),
+            escape2
+          )
+        );
+        shellIsPosix = shell !== void 0 && SHELLS.has(basename(shell[0]));
+      } else if (keyword === "RUN") {
+        runs.push({ instruction, stage, ...runCommands(base, instruction, shellIsPosix) });
+      } else if (keyword === "ONBUILD") {
+        const trigger = instruction.getTriggerInstruction();
+        if (trigger?.getKeyword() === "RUN")
+          runs.push({ instruction: trigger, stage, ...runCommands(base, trigger, shellIsPosix) });
+      }
+    }
+  }
+  return { ...base, runs };
+}
+function stageLabel(stage) {
+  return `stage/${stage.name ?? String(stage.index)}`;
+}
+
+// src/checks/manifests/dockerfile/report.ts
+var Reporter2 = class {
+  constructor(model, rule19) {
+    this.model = model;
+    this.rule = rule19;
+  }
+  model;
+  rule;
+  findings = [];
+  seen = /* @__PURE__ */ new Map();
+  report(input) {
+    const start = positionAt(this.model, input.offset);
+    const end = positionAt(this.model, input.offset + Math.max(0, input.length ?? 0));
+    const object = input.stage ? stageLabel(input.stage) : void 0;
+    const scope = `${object ?? ""}\0${input.key}`;
+    const count = (this.seen.get(scope) ?? 0) + 1;
+    this.seen.set(scope, count);
+    this.findings.push({
+      ruleId: this.rule.id,
+      severity: this.rule.severity,
+      title: input.title ?? this.rule.title,
+      message: input.message,
+      location: {
+        path: this.model.path,
+        startLine: start.line,
+        startColumn: start.column,
+        ...input.length ? { endLine: end.line, endColumn: end.column } : {},
+        ...object ? { object } : {}
+      },
+      key: count === 1 ? input.key : `${input.key}#${count}`,
+      ...input.fix ? { fix: input.fix } : {}
+    });
+  }
+  /** Reports at a shell word. The length covers the word when it sits on one line. */
+  reportWord(word, input) {
+    const last = word.offsets[word.offsets.length - 1];
+    const length = last !== void 0 && last >= word.start ? last + 1 - word.start : void 0;
+    const sameLine = length !== void 0 && !this.model.text.slice(word.start, word.start + length).includes("\n");
+    this.report({ ...input, offset: word.start, ...sameLine ? { length } : {} });
+  }
+};
+function code2(text2, max = 80) {
+  const clean2 = text2.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
+}
+var RUN_LOCATION_NOTE = "Findings point at the offending token on its real line. For a token on the first line of an instruction, put `# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed before the shell runs.";
+
+// src/checks/manifests/dockerfile/add.ts
+var REMOTE_RE = /^(?:https?|ftp):\/\//i;
+var GIT_RE = /^(?:git@|ssh:\/\/|git:\/\/)|\.git(?:#.*)?$/i;
+var ARCHIVE_RE = /\.(?:tar|tgz|tbz2?|txz|tzst|gz|bz2|xz|zst|lz4)$/i;
+function addInstructions(model) {
+  const result = [];
+  for (const stage of model.stages) {
+    for (const instruction of stage.instructions) {
+      if (instruction.getKeyword() !== "ADD") continue;
+      const flags = instruction.getFlags();
+      const checksum = flags.some((flag) => flag.getName().toLowerCase() === "checksum");
+      const range3 = instruction.getArgumentsRange();
+      if (!range3) continue;
+      const joined = joinContinuations(
+        model.text,
+        offsetOf(model, range3.start),
+        offsetOf(model, instruction.getRange().end),
+        model.escape
+      );
+      const json = parseJsonArray(joined);
+      let args = json ? json.map((word) => ({ value: word.text, offset: word.start })) : instruction.getArguments().map((argument) => ({
+        value: argument.getValue(),
+        offset: offsetOf(model, argument.getRange().start)
+      }));
+      const heredoc = args.find((arg) => arg.value.startsWith("<<"));
+      if (heredoc) {
+        const line = positionAt(model, heredoc.offset).line;
+        args = args.filter((arg) => positionAt(model, arg.offset).line <= line);
+      }
+      const sources = args.slice(0, -1).filter((source) => !source.value.startsWith("<<"));
+      result.push({ stage, checksum, sources });
+    }
+  }
+  return result;
+}
+var remoteRule = {
+  id: "dockerfile/add-remote-url",
+  check: "manifests",
+  title: "`ADD` downloads a remote file without a checksum",
+  severity: "medium",
+  description: "An `ADD` instruction fetches an `http(s)://`/`ftp://` URL or a Git repository and has no `--checksum=` flag, so nothing verifies what was downloaded.",
+  rationale: "Whoever controls the URL (the publisher, a compromised account, a hijacked domain, a proxy for `http://`) controls what goes into the image, and the build cache hides when the content changes. `ADD` with `--checksum=sha256:\u2026` (Dockerfile syntax 1.6+) fails the build when the content does not match; for Git sources the checksum is the commit hash.",
+  fix: "Pin the expected digest:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nADD --checksum=sha256:24454f830cdd571e2c2d3ec10e0b7b6ecd5a1c3bd0a61da4c1eb5b5cd0a5a30e \\\n    https://example.com/tool-1.2.3.tar.gz /tmp/\n```\n\nor download in a `RUN` step and verify with `sha256sum -c` before use.",
+  references: ["https://docs.docker.com/reference/dockerfile/#add---checksum"]
+};
+var copyRule = {
+  id: "dockerfile/add-instead-of-copy",
+  check: "manifests",
+  title: "`ADD` used where `COPY` would do",
+  severity: "low",
+  description: "An `ADD` instruction copies a local file or directory that is not a tar archive. `ADD` is only needed for its extras (remote URLs, Git repositories, auto-extraction of local tar archives, plain or compressed: `.tar`, `.tar.gz`/`.tgz`, `.tar.bz2`, `.tar.xz`; `.zst` and `.lz4` names are accepted too); sources that use a variable are not judged.",
+  rationale: "`ADD` silently unpacks anything that looks like an archive. A file that is a tarball today (or is replaced by one in a later change, perhaps by a dependency) ends up extracted into the image, possibly overwriting system files, instead of copied. `COPY` does exactly one thing, which makes the Dockerfile easier to review.",
+  fix: "Use `COPY` for local files:\n\n```dockerfile\nCOPY ./config/app.yaml /etc/app/app.yaml\n```",
+  references: ["https://docs.docker.com/build/building/best-practices/#add-or-copy"]
+};
+var addRemoteUrl = {
+  rule: remoteRule,
+  check(model) {
+    const reporter = new Reporter2(model, remoteRule);
+    for (const add of addInstructions(model)) {
+      if (add.checksum) continue;
+      for (const source of add.sources) {
+        if (!REMOTE_RE.test(source.value) && !GIT_RE.test(source.value)) continue;
+        reporter.report({
+          offset: source.offset,
+          length: source.value.length,
+          stage: add.stage,
+          key: source.value,
+          message: `\`ADD ${code2(source.value).slice(1)} is downloaded without \`--checksum\`, so its content is not verified.`,
+          fix: `ADD --checksum=sha256:<digest> ${source.value} <dest>`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+var addInsteadOfCopy = {
+  rule: copyRule,
+  check(model) {
+    const reporter = new Reporter2(model, copyRule);
+    for (const add of addInstructions(model)) {
+      for (const source of add.sources) {
+        const value = source.value;
+        if (REMOTE_RE.test(value) || GIT_RE.test(value) || value.includes("$") || ARCHIVE_RE.test(value)) continue;
+        reporter.report({
+          offset: source.offset,
+          length: value.length,
+          stage: add.stage,
+          key: value,
+          message: `${code2(value)} is a local file that is not an archive; \`ADD\` adds nothing over \`COPY\` here.`,
+          fix: "COPY"
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/commands.ts
+var cache2 = /* @__PURE__ */ new WeakMap();
+function runInvocations(model) {
+  const cached = cache2.get(model);
+  if (cached) return cached;
+  const result = [];
+  for (const run2 of model.runs) {
+    for (const command of run2.commands) {
+      const inv = invocation(command);
+      result.push({ run: run2, command, inv, program: basename(inv.argv[0]), args: inv.argv.slice(1) });
+    }
+  }
+  cache2.set(model, result);
+  return result;
+}
+function operands(args) {
+  return args.filter((word) => !word.text.startsWith("-"));
+}
+function dropOptionValues(args, names) {
+  const out = [];
+  for (let k = 0; k < args.length; k++) {
+    const text2 = args[k].text;
+    out.push(args[k]);
+    const name = text2.replace(/^--?/, "");
+    if (text2.startsWith("-") && !text2.includes("=") && names.includes(name)) {
+      k++;
+    }
+  }
+  return out;
+}
+
+// src/checks/manifests/dockerfile/apt-upgrade.ts
+var UPGRADES = /* @__PURE__ */ new Set(["upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"]);
+var rule9 = {
+  id: "dockerfile/apt-upgrade",
+  check: "manifests",
+  title: "`apt-get upgrade` in a build step",
+  severity: "low",
+  description: "A `RUN` calls `apt-get upgrade`, `apt-get dist-upgrade`, `apt upgrade`/`full-upgrade` or `aptitude safe-upgrade`/`full-upgrade`, which upgrades every installed package of the base image to whatever the mirror has that day.",
+  rationale: "Upgrading inside the Dockerfile makes the image content depend on the build date instead of the reviewed Dockerfile, defeats base-image pinning, and can pull in packages (or maintainer scripts) that were never tested with the base image. Unprivileged containers also cannot complete some upgrades, leaving half-configured packages. Security fixes belong in a newer, pinned base image.",
+  fix: "Bump the base image to a patched release (by digest) instead, and install only the packages you need, pinned:\n\n```dockerfile\nFROM debian:12.8-slim@sha256:<digest>\nRUN apt-get update && apt-get install -y --no-install-recommends openssl=3.0.15-1~deb12u1 && rm -rf /var/lib/apt/lists/*\n```\n\nIf a single package needs a security fix before the base image has it, upgrade just that package with `apt-get install --only-upgrade <pkg>=<version>`.",
+  references: [
+    "https://docs.docker.com/build/building/best-practices/#apt-get",
+    "https://github.com/hadolint/hadolint/wiki/DL3005"
+  ],
+  exceptions: RUN_LOCATION_NOTE
+};
+var aptUpgrade = {
+  rule: rule9,
+  check(model) {
+    const reporter = new Reporter2(model, rule9);
+    for (const entry of runInvocations(model)) {
+      if (!["apt-get", "apt", "aptitude"].includes(entry.program)) continue;
+      const subcommand = operands(
+        dropOptionValues(entry.args, ["o", "option", "c", "config-file", "t", "target-release"])
+      )[0];
+      if (!subcommand || !UPGRADES.has(subcommand.text)) continue;
+      reporter.reportWord(subcommand, {
+        stage: entry.run.stage,
+        key: `${entry.program} ${subcommand.text}`,
+        message: `\`${entry.program} ${subcommand.text}\` upgrades every package to whatever the mirror serves at build time.`,
+        fix: "Use a newer pinned base image instead."
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/base-image.ts
+function externalBase(stage) {
+  if (stage.parent || stage.image === void 0) return void 0;
+  if (stage.image.toLowerCase() === "scratch") return void 0;
+  return stage.image;
+}
+function imageOffset(model, stage) {
+  const range3 = stage.from.getImageRange();
+  if (!range3) return { offset: offsetOf(model, stage.from.getRange().start), length: 4 };
+  const offset = offsetOf(model, range3.start);
+  return { offset, length: offsetOf(model, range3.end) - offset };
+}
+var mutableRule = {
+  id: "dockerfile/base-image-latest",
+  check: "manifests",
+  title: "Base image is `latest` or untagged",
+  severity: "medium",
+  description: "A `FROM` line names an image with the `latest` tag or with no tag at all (which means `latest`), and without a digest. Default values of `ARG`s declared before the first `FROM` are substituted first (`${VAR:-default}` forms included). `scratch`, and `FROM` lines that name an earlier build stage, are not images and are fine. A `FROM` whose image depends on a build argument without a default cannot be judged and is not reported.",
+  rationale: "`latest` moves whenever the publisher pushes. Builds are not reproducible, a review of the Dockerfile says nothing about what is actually shipped, and a compromised or typo-squatted upstream push lands in your next build without any change on your side. It also silently pulls in major-version upgrades.",
+  fix: "Pin a specific version, ideally with its digest (see `dockerfile/base-image-no-digest`):\n\n```dockerfile\nFROM python:3.12.7-slim-bookworm@sha256:<digest>\n```\n\nGet the digest with `docker buildx imagetools inspect python:3.12.7-slim-bookworm` and let Renovate or Dependabot keep it current.",
+  references: ["https://docs.docker.com/build/building/best-practices/#pin-base-image-versions"]
+};
+var digestRule2 = {
+  id: "dockerfile/base-image-no-digest",
+  check: "manifests",
+  title: "Base image is not pinned by digest",
+  severity: "low",
+  description: "A `FROM` line names an image by a version tag (`node:20.11-alpine`) but not by digest (`@sha256:\u2026`). Tags can be moved to other content by whoever controls the repository; digests cannot. Stages, `scratch` and images that depend on a build argument without a default are not reported; `latest` and untagged images are reported by `dockerfile/base-image-latest` instead.",
+  rationale: "A tag is a mutable pointer. If the upstream registry account or a mirror is compromised, the attacker can re-point `node:20.11-alpine` at a backdoored image and every build picks it up. A digest makes the build content-addressed: the registry cannot serve anything else, and bumps become visible, reviewable diffs.",
+  fix: "Append the digest to the tag (the tag stays for humans, the digest is what is pulled):\n\n```dockerfile\nFROM node:20.11-alpine@sha256:<digest>\n```\n\nRenovate (`pinDigests: true`) and Dependabot update both together.",
+  references: [
+    "https://docs.docker.com/reference/dockerfile/#from",
+    "https://docs.renovatebot.com/docker/#digest-pinning"
+  ]
+};
+function checkStages(model, rule19, wanted) {
+  const reporter = new Reporter2(model, rule19);
+  for (const stage of model.stages) {
+    const image = externalBase(stage);
+    if (image === void 0) continue;
+    const pinning = pinningOf(image);
+    if (!wanted.includes(pinning)) continue;
+    const { offset, length } = imageOffset(model, stage);
+    const shown = stage.from.getImage() === image ? code2(image) : `${code2(stage.from.getImage() ?? "")} (${code2(image)})`;
+    const name = parseImageReference(image).name;
+    reporter.report({
+      offset,
+      length,
+      stage,
+      key: name,
+      message: pinning === "tag" ? `Base image ${shown} is pinned by tag only; the tag can be moved to different content.` : `Base image ${shown} ${pinning === "latest" ? "uses the `latest` tag" : "has no tag, so it means `latest`"}; every build may get a different image.`,
+      fix: `FROM ${name}:<version>@sha256:<digest>`
+    });
+  }
+  return reporter;
+}
+var baseImageLatest = {
+  rule: mutableRule,
+  check: (model) => checkStages(model, mutableRule, ["latest", "untagged"]).findings
+};
+var baseImageNoDigest = {
+  rule: digestRule2,
+  check: (model) => checkStages(model, digestRule2, ["tag"]).findings
+};
+
+// src/checks/manifests/dockerfile/expose-ssh.ts
+function includesPort(spec, port) {
+  const match2 = /^(\d+)(?:-(\d+))?(?:\/(?:tcp|udp|sctp))?$/i.exec(spec);
+  if (!match2) return false;
+  const low = Number(match2[1]);
+  const high = match2[2] === void 0 ? low : Number(match2[2]);
+  return low <= port && port <= high;
+}
+var rule10 = {
+  id: "dockerfile/expose-ssh",
+  check: "manifests",
+  title: "SSH port 22 exposed",
+  severity: "medium",
+  description: "An `EXPOSE` instruction declares port 22 (alone, with `/tcp`, or inside a range such as `20-30`).",
+  rationale: "An SSH server inside an application container is an extra, long-lived entry point with its own credentials and keys baked into or mounted into the image, outside the orchestrator's access control and audit trail. It is a favourite target of credential-stuffing bots once the port is published.",
+  fix: "Remove the SSH server and the `EXPOSE 22`. For debugging use the orchestrator: `docker exec`, `kubectl exec` or `kubectl debug` (ephemeral containers), which are authenticated and audited.",
+  references: ["https://docs.docker.com/reference/dockerfile/#expose"]
+};
+var exposeSsh = {
+  rule: rule10,
+  check(model) {
+    const reporter = new Reporter2(model, rule10);
+    for (const stage of model.stages) {
+      for (const instruction of stage.instructions) {
+        if (instruction.getKeyword() !== "EXPOSE") continue;
+        for (const argument of instruction.getArguments()) {
+          if (!includesPort(argument.getValue(), 22)) continue;
+          reporter.report({
+            offset: offsetOf(model, argument.getRange().start),
+            length: argument.getValue().length,
+            stage,
+            key: "expose-22",
+            message: `\`EXPOSE ${argument.getValue()}\` declares the SSH port.`,
+            fix: "Remove the SSH server and EXPOSE 22; use docker exec / kubectl debug."
+          });
+        }
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/healthcheck.ts
+function hasHealthcheck(stage) {
+  for (let current = stage; current; current = current.parent) {
+    if (current.instructions.some((instruction) => instruction.getKeyword() === "HEALTHCHECK")) return true;
+  }
+  return false;
+}
+var rule11 = {
+  id: "dockerfile/missing-healthcheck",
+  check: "manifests",
+  title: "No `HEALTHCHECK` in the final stage",
+  severity: "low",
+  description: "The final stage (or an earlier stage it is built `FROM`) has no `HEALTHCHECK` instruction. `HEALTHCHECK NONE` counts as an explicit decision and is not reported: use it for images whose health is checked by the orchestrator (Kubernetes probes) or that are not long-running services. A `HEALTHCHECK` inherited from an external base image cannot be seen and is not taken into account. The finding points at the final `FROM`.",
+  rationale: "Without a health check, Docker and compose only know whether the process is alive, not whether it works: a deadlocked or half-compromised service keeps receiving traffic and `depends_on: condition: service_healthy` cannot work. This is a resilience and detection aid, hence the low severity.",
+  fix: 'Declare how to probe the service, or opt out explicitly:\n\n```dockerfile\nHEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD ["/app/healthcheck"]\n# or, when Kubernetes probes are used:\nHEALTHCHECK NONE\n```',
+  references: ["https://docs.docker.com/reference/dockerfile/#healthcheck"]
+};
+var missingHealthcheck = {
+  rule: rule11,
+  check(model) {
+    const reporter = new Reporter2(model, rule11);
+    const final = model.stages[model.stages.length - 1];
+    if (!final || hasHealthcheck(final)) return [];
+    reporter.report({
+      offset: offsetOf(model, final.from.getRange().start),
+      length: 4,
+      stage: final,
+      key: "no-healthcheck",
+      message: "The final stage declares no `HEALTHCHECK` (use `HEALTHCHECK NONE` to opt out explicitly).",
+      fix: 'HEALTHCHECK --interval=30s --timeout=3s CMD ["/app/healthcheck"]'
+    });
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/package-pins.ts
+function isUnknown(word) {
+  return word.text.includes("$") || word.text === "";
+}
+function aptPackages(entry) {
+  if (entry.program !== "apt-get" && entry.program !== "apt") return [];
+  if (!entry.args.some((word) => word.text === "install")) return [];
+  const packages = operands(
+    dropOptionValues(entry.args, ["t", "target-release", "o", "option", "c", "config-file"])
+  ).filter((word) => word.text !== "install");
+  return packages.filter(
+    (word) => !isUnknown(word) && !word.text.includes("=") && !word.text.includes("/") && !word.text.endsWith(".deb")
+  ).map((word) => ({ manager: entry.program, word, example: `${word.text}=<version>` }));
+}
+function apkPackages(entry) {
+  if (entry.program !== "apk" || !entry.args.some((word) => word.text === "add")) return [];
+  const packages = operands(
+    dropOptionValues(entry.args, ["t", "virtual", "repository", "X", "p", "root", "keys-dir", "cache-dir"])
+  ).filter((word) => word.text !== "add");
+  return packages.filter((word) => !isUnknown(word) && !/[=~]/.test(word.text) && !word.text.endsWith(".apk")).map((word) => ({ manager: "apk", word, example: `${word.text}=<version>` }));
+}
+var PIP_VALUE_OPTIONS = [
+  "abi",
+  "b",
+  "build",
+  "e",
+  "editable",
+  "extra-index-url",
+  "f",
+  "find-links",
+  "i",
+  "index-url",
+  "implementation",
+  "no-binary",
+  "only-binary",
+  "platform",
+  "prefix",
+  "progress-bar",
+  "proxy",
+  "python-version",
+  "root",
+  "src",
+  "t",
+  "target",
+  "trusted-host",
+  "upgrade-strategy",
+  "cert",
+  "client-cert",
+  "log",
+  "cache-dir",
+  "timeout",
+  "retries"
+];
+var VCS_RE = /^(?:git|hg|svn|bzr)(?:\+[a-z-]+)?:/;
+function pipPackages(entry) {
+  const texts = entry.args.map((word) => word.text);
+  let installAt = -1;
+  if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf("install");
+  else if (/^python[0-9.]*$/.test(entry.program)) {
+    const m = texts.findIndex((text2, k) => text2 === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
+    installAt = m < 0 ? -1 : m + 2;
+  }
+  if (installAt < 0) return [];
+  const args = entry.args.slice(installAt + 1);
+  const argTexts = args.map((word) => word.text);
+  if (argTexts.some(
+    (text2) => ["-r", "--requirement", ".", "-c", "--constraint"].includes(text2) || /^--(?:requirement|constraint)=/.test(text2) || /^-[rc]./.test(text2)
+  )) {
+    return [];
+  }
+  return operands(dropOptionValues(args, PIP_VALUE_OPTIONS)).filter((word) => {
+    const text2 = word.text;
+    if (isUnknown(word)) return false;
+    if (/==|>=|<=|>|<|!=|~=|===/.test(text2)) return false;
+    if (VCS_RE.test(text2)) return !text2.includes("@", text2.indexOf("://") + 3) || !/@[^/]+$/.test(text2);
+    if (text2.endsWith(".whl") || text2.endsWith(".tar.gz") || text2.includes("/")) return false;
+    return true;
+  }).map((word) => ({ manager: "pip", word, example: `${word.text.replace(/\[.*$/, "")}==<version>` }));
+}
+function npmPackages(entry) {
+  if (entry.program !== "npm") return [];
+  const nonFlags = operands(entry.args);
+  if (!["install", "i", "add"].includes(nonFlags[0]?.text ?? "")) return [];
+  return nonFlags.slice(1).filter((word) => {
+    const text2 = word.text;
+    if (isUnknown(word)) return false;
+    if (/^git(?:\+(?:ssh|https?))?:\/\//.test(text2)) return !text2.includes("#");
+    if (/\.(?:tar|tar\.gz|tgz)$/.test(text2) || /^(?:\/|\.\/|\.\.\/|~\/)/.test(text2)) return false;
+    const withoutScope = text2.startsWith("@") ? text2.slice(text2.indexOf("/") + 1) : text2;
+    return !withoutScope.includes("@");
+  }).map((word) => ({ manager: "npm", word, example: `${word.text}@<version>` }));
+}
+function gemPackages(entry) {
+  if (entry.program !== "gem") return [];
+  const texts = entry.args.map((word) => word.text);
+  if (!texts.includes("install") && !texts.includes("i")) return [];
+  if (texts.some((text2) => text2 === "-v" || text2 === "--version" || text2.startsWith("--version="))) return [];
+  return operands(entry.args).filter((word) => !["install", "i", "--"].includes(word.text) && !isUnknown(word) && !word.text.includes(":")).map((word) => ({ manager: "gem", word, example: `${word.text}:<version>` }));
+}
+var rule12 = {
+  id: "dockerfile/unpinned-package",
+  check: "manifests",
+  title: "Package installed without a version pin",
+  severity: "low",
+  description: "A `RUN` installs a package without pinning its version, where the package manager allows a pin. Same semantics as hadolint: `apt-get install pkg` / `apt install pkg` without `=version` (DL3008; `pkg/release` and `.deb` files count as pinned), `apk add pkg` without `=version` or `~version` (DL3018), `pip install pkg` without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are fine), `npm install pkg` without `@version` (DL3016; `-g` included, a bare `npm install` is fine), `gem install gem` without `:version` or `-v` (DL3028). Package names held in a variable are not judged. One finding per package.",
+  rationale: "An unpinned install takes whatever the repository serves on the day of the build: builds stop being reproducible, a rebuild can silently pull a broken or compromised release (dependency confusion, a hijacked maintainer account), and the reviewed Dockerfile does not say what is in the image.",
+  fix: "Pin exact versions, and let Renovate or Dependabot bump them:\n\n```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache bash=5.2.26-r0\nRUN pip install --no-cache-dir requests==2.32.3\nRUN npm install -g pnpm@9.12.1\nRUN gem install bundler:2.5.22\n```\n\nFor many Python or Node packages, install from a lock file (`pip install -r requirements.txt --require-hashes`, `npm ci`).",
+  references: [
+    "https://github.com/hadolint/hadolint/wiki/DL3008",
+    "https://github.com/hadolint/hadolint/wiki/DL3018",
+    "https://github.com/hadolint/hadolint/wiki/DL3013",
+    "https://github.com/hadolint/hadolint/wiki/DL3016",
+    "https://github.com/hadolint/hadolint/wiki/DL3028"
+  ],
+  exceptions: "Distribution packages from a repository pinned by snapshot (snapshot.debian.org, a dated mirror) are effectively pinned; except them with a policy exception on the path, naming the snapshot in the reason. " + RUN_LOCATION_NOTE
+};
+var unpinnedPackage = {
+  rule: rule12,
+  check(model) {
+    const reporter = new Reporter2(model, rule12);
+    for (const entry of runInvocations(model)) {
+      const found = [
+        ...aptPackages(entry),
+        ...apkPackages(entry),
+        ...pipPackages(entry),
+        ...npmPackages(entry),
+        ...gemPackages(entry)
+      ];
+      for (const { manager, word, example } of found) {
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `${manager}:${word.text}`,
+          message: `\`${manager}\` installs \`${word.text}\` without a version pin.`,
+          fix: example
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/pipe-to-shell.ts
+var DOWNLOADERS = /* @__PURE__ */ new Set(["curl", "wget", "fetch"]);
+var DOWNLOAD_SUBSTITUTION_RE = /^\s*(?:\S*\/)?(curl|wget|fetch)\b/;
+var rule13 = {
+  id: "dockerfile/curl-pipe-shell",
+  check: "manifests",
+  title: "Remote script piped into a shell",
+  severity: "high",
+  description: 'A `RUN` instruction downloads a script and executes it unseen: `curl \u2026 | sh`, `wget -O- \u2026 | sudo bash`, `sh -c "$(curl \u2026)"`, `bash <(curl \u2026)`, `source <(wget \u2026)` \u2014 in shell form, exec form, heredoc scripts and nested `sh -c` strings.',
+  rationale: "Whatever the server returns at build time runs with the build's privileges (usually root), with no review and no integrity check. A compromised download host, a hijacked domain or a TLS-intercepting proxy becomes code execution in your image; servers can even detect `curl | sh` and serve a different script than a browser sees. A partial download can also execute a truncated script.",
+  fix: 'Download to a file, verify a pinned checksum (or signature), then run it:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.4.2.sh \\\n && echo "3f2a\u2026e9  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter still, install a versioned package or `COPY --from=` a pinned image that contains the tool.',
+  references: ["https://docs.docker.com/build/building/best-practices/#run"],
+  exceptions: RUN_LOCATION_NOTE
+};
+function downloaderIn(word) {
+  for (const sub of word.substitutions) {
+    const match2 = DOWNLOAD_SUBSTITUTION_RE.exec(sub.text);
+    if (match2) {
+      const index = sub.text.indexOf(match2[1], match2.index);
+      return { offset: sub.offsets[index] ?? word.start, tool: match2[1] };
+    }
+  }
+  return void 0;
+}
+function isShellReadingScript(entry) {
+  return SHELLS.has(entry.program) && !inlineScript(entry.inv);
+}
+var curlPipeShell = {
+  rule: rule13,
+  check(model) {
+    const reporter = new Reporter2(model, rule13);
+    const entries = runInvocations(model);
+    const runIndex = new Map(model.runs.map((run2, index) => [run2, index]));
+    const byPipeline = /* @__PURE__ */ new Map();
+    for (const entry of entries) {
+      const id = `${runIndex.get(entry.run)}:${entry.command.pipeline}`;
+      const pipeline = byPipeline.get(id);
+      if (pipeline) pipeline.push(entry);
+      else byPipeline.set(id, [entry]);
+    }
+    for (const pipeline of byPipeline.values()) {
+      const sorted = [...pipeline].sort((a, b) => a.command.index - b.command.index);
+      const download = sorted.find((entry) => DOWNLOADERS.has(entry.program));
+      if (!download) continue;
+      const shell = sorted.find((entry) => entry.command.index > download.command.index && isShellReadingScript(entry));
+      if (!shell) continue;
+      reporter.reportWord(download.inv.argv[0], {
+        stage: download.run.stage,
+        key: `${download.program}|${shell.program}`,
+        message: `\`${download.program} \u2026 | ${shell.program}\` runs a downloaded script without verifying it.`
+      });
+    }
+    for (const entry of entries) {
+      const script = inlineScript(entry.inv);
+      const candidates = script ? [script] : SHELLS.has(entry.program) || ["source", ".", "eval"].includes(entry.program) ? entry.args : [];
+      for (const word of candidates) {
+        const found = downloaderIn(word);
+        if (!found) continue;
+        reporter.report({
+          offset: found.offset,
+          length: found.tool.length,
+          stage: entry.run.stage,
+          key: `${found.tool}>${entry.program}`,
+          message: `\`${entry.program}\` executes the output of \`${found.tool}\` without verifying it.`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/root-user.ts
+var ROOT_USER_RE = /^(?:root|0)(?::.*)?$/;
+function resolveUser(model, instruction) {
+  const argument = instruction.getArguments()[0];
+  if (!argument) return void 0;
+  const raw = argument.getValue();
+  const line = instruction.getRange().start.line;
+  let unresolved = false;
+  const value = raw.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, braced, fallback, bare) => {
+      const resolved = model.ast.resolveVariable(braced ?? bare, line);
+      if (resolved) return resolved;
+      if (fallback !== void 0) return fallback;
+      unresolved = true;
+      return "";
+    }
+  );
+  return {
+    instruction,
+    raw,
+    value: unresolved ? void 0 : value,
+    offset: offsetOf(model, argument.getRange().start)
+  };
+}
+function effectiveUser(model, stage) {
+  for (let current = stage; current; current = current.parent) {
+    const users = current.instructions.filter((instruction) => instruction.getKeyword() === "USER");
+    const last = users[users.length - 1];
+    if (last) return resolveUser(model, last);
+  }
+  return void 0;
+}
+function rootImage(stage) {
+  let current = stage;
+  while (current.parent) current = current.parent;
+  return current.image;
+}
+var rule14 = {
+  id: "dockerfile/root-user",
+  check: "manifests",
+  title: "Final stage runs as root",
+  severity: "high",
+  description: "The last stage of the Dockerfile (the image that is shipped) has no `USER` instruction, or its last `USER` is `root`, `0`, `root:<group>` or `0:<group>`. A stage built `FROM` an earlier stage inherits that stage's `USER`. Base images whose tag says `nonroot` (distroless `:nonroot`) are trusted to set a non-root user. A `USER` whose value is a build argument without a default cannot be judged and is not reported.\n\nThe finding points at the offending `USER` argument, or at the final `FROM` when there is no `USER`.",
+  rationale: "A process running as root inside the container is root on the host as far as the kernel is concerned, unless user namespaces are in use. Any container escape (a kernel bug, a mounted Docker socket, a writable host path, an over-broad capability) then gives the attacker root on the node. Running as an unprivileged user also stops an exploited application from changing its own binaries and system files.",
+  fix: 'Create an unprivileged user in the final stage and switch to it after the steps that need root:\n\n```dockerfile\nFROM debian:12-slim\nRUN useradd --system --uid 10001 --no-create-home app\nCOPY --chown=app:app ./dist /app\nUSER 10001:10001\nENTRYPOINT ["/app/server"]\n```\n\nA numeric UID lets Kubernetes verify `runAsNonRoot`.',
+  references: [
+    "https://docs.docker.com/reference/dockerfile/#user",
+    "https://docs.docker.com/build/building/best-practices/#user",
+    "https://kubernetes.io/docs/concepts/security/pod-security-standards/"
+  ],
+  exceptions: "Images whose entrypoint drops privileges itself (gosu, su-exec, s6 `s6-setuidgid`) can be excepted inline: put `# containersec:ignore dockerfile/root-user <reason>` on the line above the final `FROM` or the `USER`."
+};
+var rootUser2 = {
+  rule: rule14,
+  check(model) {
+    const reporter = new Reporter2(model, rule14);
+    const final = model.stages[model.stages.length - 1];
+    if (!final) return [];
+    const user = effectiveUser(model, final);
+    if (user) {
+      if (user.value !== void 0 && ROOT_USER_RE.test(user.value.trim())) {
+        reporter.report({
+          offset: user.offset,
+          length: user.raw.length,
+          stage: final,
+          message: `The final stage switches to ${code2(user.raw)}${user.raw === user.value ? "" : ` (${code2(user.value)})`}, so the container runs as root.`,
+          key: "user-root",
+          fix: "USER 10001:10001"
+        });
+      }
+      return reporter.findings;
+    }
+    const image = rootImage(final);
+    if (image !== void 0 && /nonroot/i.test(image.split("/").pop() ?? "")) return [];
+    reporter.report({
+      offset: offsetOf(model, final.from.getRange().start),
+      length: 4,
+      stage: final,
+      message: `The final stage${final.name ? ` \`${final.name}\`` : ""} sets no \`USER\`, so the container runs as the base image's user, which is root unless the image says otherwise.`,
+      key: "no-user",
+      fix: "RUN useradd --system --uid 10001 app\nUSER 10001"
+    });
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/secrets.ts
+var rule15 = {
+  id: "dockerfile/secret-in-build",
+  check: "manifests",
+  title: "Secret passed through `ENV`, `ARG` or a build command",
+  severity: "high",
+  description: "An `ENV` or `ARG` whose name says it holds a secret (a `_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`... \u2014 the same logic as BuildKit's `SecretsUsedInArgOrEnv` check; names that also contain `PUBLIC`, `FILE`, `PATH`, `DIR`, `GPG`, `URL`, `ENDPOINT`, `HOST`, `TYPE`, `METHOD`, `MODE` are exempt), or an `ENV`/`ARG` value or `RUN` word that matches a well-known credential format (AWS access key id, GitHub/GitLab/npm/PyPI/Slack/Stripe/Docker Hub tokens, Google API keys, private keys, passwords inside URLs). In `RUN`, literal values assigned to such names (`PASSWORD=x ./configure`, `export API_TOKEN=x`) are reported too; values built from `$VAR` or `$(cat \u2026)` are not. The secret is never shown in the finding.\n\n`RUN --mount=type=secret` is the correct way to use a secret and is not reported.",
+  rationale: "`ENV` values are stored in the image configuration and visible to anyone who can pull the image (`docker inspect`). `ARG` values used by a `RUN` end up in the image history and in build provenance, and build arguments are often logged by CI. Literal tokens in the Dockerfile are in the Git history forever. Anyone with read access to the registry or the repository gets the credential.",
+  fix: "Pass secrets as BuildKit secret mounts, which exist only for the duration of one `RUN` and are never stored:\n\n```dockerfile\n# syntax=docker/dockerfile:1\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN \\\n    npm ci\n```\n\n```sh\ndocker build --secret id=npm_token,env=NPM_TOKEN .\n```\n\nRuntime secrets belong in the orchestrator (Kubernetes Secrets, compose `secrets:`), not in the image. Rotate any credential that was committed.",
+  references: [
+    "https://docs.docker.com/build/building/secrets/",
+    "https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/"
+  ],
+  exceptions: RUN_LOCATION_NOTE
+};
+var secretInBuild = {
+  rule: rule15,
+  check(model) {
+    const reporter = new Reporter2(model, rule15);
+    const stageOf = /* @__PURE__ */ new Map();
+    for (const stage of model.stages) for (const instruction of stage.instructions) stageOf.set(instruction, stage);
+    for (const instruction of model.ast.getInstructions()) {
+      const keyword = instruction.getKeyword();
+      if (keyword !== "ENV" && keyword !== "ARG") continue;
+      const stage = stageOf.get(instruction);
+      for (const property of instruction.getProperties()) {
+        const name = property.getName();
+        const value = property.getValue();
+        const valueRange = property.getValueRange();
+        if (isSecretName(name)) {
+          reporter.report({
+            offset: offsetOf(model, property.getNameRange().start),
+            length: name.length,
+            stage,
+            key: `${keyword} ${name}`,
+            message: value !== null && value !== "" ? `\`${keyword} ${name}\` sets what its name says is a secret (value redacted); it is stored in the image ${keyword === "ENV" ? "configuration" : "history and build provenance"}.` : `\`${keyword} ${name}\` carries a secret into the build; ${keyword === "ENV" ? "ENV values are stored in the image configuration" : "build-argument values end up in the image history and build provenance"}.`,
+            fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
+          });
+        } else if (value && valueRange) {
+          const pattern = findTokenPattern(value);
+          if (!pattern) continue;
+          reporter.report({
+            offset: offsetOf(model, valueRange.start),
+            length: value.length,
+            stage,
+            key: `${keyword} ${name} ${pattern.id}`,
+            message: `The value of \`${keyword} ${name}\` looks like a ${pattern.description} (redacted).`,
+            fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
+          });
+        }
+      }
+    }
+    for (const entry of runInvocations(model)) {
+      const exported = ["export", "declare", "typeset", "env"].includes(entry.program) ? entry.args : [];
+      for (const word of [...entry.inv.assignments, ...exported]) {
+        const eq = word.text.indexOf("=");
+        if (eq <= 0) continue;
+        const name = word.text.slice(0, eq).replace(/\+$/, "");
+        const value = word.text.slice(eq + 1);
+        if (!isSecretName(name) || value === "" || value.includes("$") || findTokenPattern(value)) continue;
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `RUN ${name}`,
+          message: `\`RUN\` sets \`${name}\` to a literal value (redacted); the command line is stored in the image history.`,
+          fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
+        });
+      }
+      const script = inlineScript(entry.inv);
+      for (const word of [...entry.command.assignments, ...entry.command.words]) {
+        if (word === script || word.substitutions.some((sub) => findTokenPattern(sub.text))) continue;
+        const pattern = findTokenPattern(word.text);
+        if (!pattern) continue;
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: `RUN ${entry.program} ${pattern.id}`,
+          message: `A \`RUN ${entry.program}\` argument contains what looks like a ${pattern.description} (redacted); it is stored in the image history.`,
+          fix: "RUN --mount=type=secret,id=<id>,env=<VAR> <command using $VAR>"
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/sudo.ts
+var rule16 = {
+  id: "dockerfile/sudo",
+  check: "manifests",
+  title: "`sudo` used in `RUN`",
+  severity: "medium",
+  description: "A `RUN` instruction calls `sudo` (anywhere in a `&&`/`;`/`|` chain, in a heredoc script or inside `sh -c`).",
+  rationale: "Build steps already run as the current `USER`; `sudo` is only needed when a later stage switched to a normal user and then wants root back. That means the image ships `sudo` plus a sudoers rule that lets the application user become root at run time \u2014 an easy privilege escalation for anyone who gets code execution in the container. `sudo` also behaves unpredictably without a TTY and leaks environment variables.",
+  fix: "Do the privileged steps before switching user, then drop privileges once:\n\n```dockerfile\nUSER root\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\nUSER 10001\n```\n\nIf the entrypoint must drop privileges itself, use `gosu` or `su-exec` instead of `sudo`.",
+  references: ["https://docs.docker.com/build/building/best-practices/#user"],
+  exceptions: RUN_LOCATION_NOTE
+};
+var sudo = {
+  rule: rule16,
+  check(model) {
+    const reporter = new Reporter2(model, rule16);
+    for (const { run: run2, inv, program } of runInvocations(model)) {
+      const word = inv.wrappers.find((wrapper) => basename(wrapper) === "sudo");
+      if (!word) continue;
+      reporter.reportWord(word, {
+        stage: run2.stage,
+        key: `sudo ${program}`,
+        message: `\`sudo ${program}\` in a build step: the image keeps \`sudo\` and a way back to root.`,
+        fix: program ? `USER root
+RUN ${program} \u2026
+USER <app user>` : void 0
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/tls-verification.ts
+var CURL_VALUE_OPTIONS = "AbcCdDeEFHKmoPQrtTuUwxXyYz";
+function curlInsecure(word) {
+  const text2 = word.text;
+  if (text2 === "--insecure" || text2 === "--proxy-insecure" || text2 === "--doh-insecure") return true;
+  if (!/^-[A-Za-z0-9#:]+$/.test(text2)) return false;
+  for (const letter of text2.slice(1)) {
+    if (letter === "k") return true;
+    if (CURL_VALUE_OPTIONS.includes(letter)) return false;
+  }
+  return false;
+}
+var APT_OPTION_RES = [
+  /^Acquire::https?::(?:[^:]+::)?Verify-(?:Peer|Host)\s*=\s*"?(?:false|0|no|off)"?$/i,
+  /^APT::Get::AllowUnauthenticated\s*=\s*"?(?:true|1|yes|on)"?$/i,
+  /^Acquire::AllowInsecureRepositories\s*=\s*"?(?:true|1|yes|on)"?$/i,
+  /^Acquire::AllowDowngradeToInsecureRepositories\s*=\s*"?(?:true|1|yes|on)"?$/i
+];
+var APT_FLAGS = /* @__PURE__ */ new Set([
+  "--allow-unauthenticated",
+  "--allow-insecure-repositories",
+  "--force-yes",
+  "--no-check-signature"
+]);
+var RPM_FLAGS = /* @__PURE__ */ new Set([
+  "--nogpgcheck",
+  "--no-gpg-checks",
+  "--nosignature",
+  "--nodigest",
+  "--allow-untrusted-packages"
+]);
+var FALSE_RE = /^(?:false|0|no|off)$/i;
+var INSECURE_ENV = {
+  GIT_SSL_NO_VERIFY: (value) => value !== "",
+  NODE_TLS_REJECT_UNAUTHORIZED: (value) => value === "0",
+  PYTHONHTTPSVERIFY: (value) => value === "0",
+  NPM_CONFIG_STRICT_SSL: (value) => FALSE_RE.test(value),
+  YARN_ENABLE_STRICT_SSL: (value) => FALSE_RE.test(value),
+  PIP_TRUSTED_HOST: (value) => value !== ""
+};
+function insecureEnv(name, value) {
+  const test = INSECURE_ENV[name.toUpperCase()];
+  return test !== void 0 && test(value.replace(/^["']|["']$/g, ""));
+}
+function insecureWords(entry) {
+  const { program, args } = entry;
+  const hits = [];
+  const texts = args.map((word) => word.text);
+  if (program === "curl") {
+    for (const word of args) if (curlInsecure(word)) hits.push({ word, what: `curl ${word.text}` });
+  } else if (program === "wget") {
+    for (const word of args)
+      if (word.text === "--no-check-certificate") hits.push({ word, what: "wget --no-check-certificate" });
+  } else if (["apt-get", "apt", "aptitude"].includes(program)) {
+    for (const word of args) {
+      const option = word.text.replace(/^-o/, "").replace(/^--option=/, "");
+      if (APT_FLAGS.has(word.text) || APT_OPTION_RES.some((re) => re.test(option)))
+        hits.push({ word, what: `${program} ${word.text}` });
+    }
+  } else if (["yum", "dnf", "microdnf", "tdnf", "zypper", "rpm"].includes(program)) {
+    for (const word of args) {
+      if (RPM_FLAGS.has(word.text) || /^--setopt=(?:.*\.)?(?:sslverify|gpgcheck|repo_gpgcheck)=(?:0|false|no)$/i.test(word.text)) {
+        hits.push({ word, what: `${program} ${word.text}` });
+      }
+    }
+  } else if (program === "apk") {
+    for (const word of args) if (word.text === "--allow-untrusted") hits.push({ word, what: "apk --allow-untrusted" });
+  } else if (/^pip[0-9.]*$/.test(program) || /^python[0-9.]*$/.test(program) && texts.includes("pip")) {
+    args.forEach((word, k) => {
+      if (word.text === "--trusted-host" || word.text.startsWith("--trusted-host="))
+        hits.push({ word, what: "pip --trusted-host" });
+      if (/^(?:global|install)\.trusted-host$/.test(word.text) && texts[k - 2] === "config")
+        hits.push({ word, what: "pip config trusted-host" });
+    });
+  } else if (["npm", "yarn", "pnpm"].includes(program)) {
+    args.forEach((word, k) => {
+      if (/^--strict-ssl=(?:false|0)$/i.test(word.text) || word.text === "--strict-ssl" && FALSE_RE.test(texts[k + 1] ?? "")) {
+        hits.push({ word, what: `${program} --strict-ssl false` });
+      }
+      if (/^strict-ssl(?:=(?:false|0))?$/i.test(word.text) && texts.slice(0, k).some((t) => t === "set" || t === "config")) {
+        const value = word.text.includes("=") ? word.text.split("=")[1] : texts[k + 1] ?? "";
+        if (FALSE_RE.test(value)) hits.push({ word, what: `${program} config set strict-ssl false` });
+      }
+    });
+  } else if (program === "git") {
+    args.forEach((word, k) => {
+      const setting = /^http\.(?:[^=]*\.)?sslverify(?:=(.*))?$/i.exec(word.text);
+      if (!setting) return;
+      const value = setting[1] ?? texts[k + 1] ?? "";
+      if (FALSE_RE.test(value)) hits.push({ word, what: "git http.sslVerify=false" });
+    });
+  }
+  if (program === "export" || program === "declare" || program === "typeset") {
+    for (const word of args) if (isAssignment(word)) hits.push(...insecureAssignment(word));
+  }
+  for (const word of entry.inv.assignments) hits.push(...insecureAssignment(word));
+  const script = inlineScript(entry.inv);
+  for (const word of args) {
+    if (word === script || hits.some((hit) => hit.word === word)) continue;
+    if (/\[[^\]]*\btrusted=yes\b[^\]]*\]/.test(word.text)) hits.push({ word, what: "apt source [trusted=yes]" });
+    else if (/\bcheck_certificate\s*=\s*off\b/i.test(word.text))
+      hits.push({ word, what: "wgetrc check_certificate = off" });
+    else if (/\bsslverify\s*=\s*(?:0|false|no)\b/i.test(word.text)) hits.push({ word, what: "repo sslverify=0" });
+  }
+  return hits;
+}
+function insecureAssignment(word) {
+  const eq = word.text.indexOf("=");
+  const name = word.text.slice(0, eq).replace(/\+$/, "");
+  return insecureEnv(name, word.text.slice(eq + 1)) ? [{ word, what: `${name}=${word.text.slice(eq + 1)}` }] : [];
+}
+var rule17 = {
+  id: "dockerfile/tls-verification-disabled",
+  check: "manifests",
+  title: "TLS or signature verification disabled",
+  severity: "high",
+  description: "A build step turns off certificate or package-signature checks: `curl -k`/`--insecure`, `wget --no-check-certificate`, `apt-get --allow-unauthenticated`/`--allow-insecure-repositories`/`-o Acquire::https::Verify-Peer=false`, `[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, `pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command.",
+  rationale: "Without verification anyone on the network path (a compromised proxy or mirror, a hostile Wi-Fi or CI network, DNS spoofing) can substitute the packages and scripts the build downloads, and the result is shipped as your image. Variables set with `ENV` stay in the image and weaken every TLS connection the application makes at run time too.",
+  fix: "Remove the flag and fix the real cause \u2014 usually a missing CA certificate for a corporate proxy. Add the CA to the trust store instead:\n\n```dockerfile\nCOPY corp-root-ca.crt /usr/local/share/ca-certificates/corp-root-ca.crt\nRUN update-ca-certificates\n```\n\nFor unsigned third-party apt repositories, import the vendor key into `/etc/apt/keyrings/` and use `signed-by=`.",
+  references: [
+    "https://curl.se/docs/sslcerts.html",
+    "https://wiki.debian.org/SecureApt",
+    "https://nodejs.org/api/cli.html#node_tls_reject_unauthorizedvalue"
+  ],
+  exceptions: RUN_LOCATION_NOTE
+};
+function propertyHits(model) {
+  const hits = [];
+  const stageOf = /* @__PURE__ */ new Map();
+  for (const stage of model.stages) for (const instruction of stage.instructions) stageOf.set(instruction, stage);
+  for (const instruction of model.ast.getInstructions()) {
+    const keyword = instruction.getKeyword();
+    if (keyword !== "ENV" && keyword !== "ARG") continue;
+    const properties = instruction.getProperties();
+    for (const property of properties) {
+      const value = property.getValue();
+      if (value === null || !insecureEnv(property.getName(), value)) continue;
+      const start = offsetOf(model, property.getNameRange().start);
+      hits.push({
+        offset: start,
+        length: property.getName().length,
+        stage: stageOf.get(instruction),
+        what: `${keyword} ${property.getName()}=${value}`
+      });
+    }
+  }
+  return hits;
+}
+var tlsVerificationDisabled = {
+  rule: rule17,
+  check(model) {
+    const reporter = new Reporter2(model, rule17);
+    for (const hit of propertyHits(model)) {
+      reporter.report({
+        offset: hit.offset,
+        length: hit.length,
+        stage: hit.stage,
+        key: hit.what,
+        message: `${code2(hit.what)} disables TLS verification for every process in the build${hit.what.startsWith("ENV") ? " and in the running container" : ""}.`
+      });
+    }
+    for (const entry of runInvocations(model)) {
+      for (const { word, what } of insecureWords(entry)) {
+        reporter.reportWord(word, {
+          stage: entry.run.stage,
+          key: what,
+          message: `${code2(what)} turns off certificate or signature verification for what this step downloads.`
+        });
+      }
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/world-writable.ts
+function grantsWorldWrite(mode) {
+  if (/^[0-7]{1,4}$/.test(mode)) {
+    const digits = mode.padStart(4, "0");
+    const special = Number(digits[0]);
+    const others = Number(digits[3]);
+    return (others & 2) !== 0 && (special & 1) === 0;
+  }
+  return mode.split(",").some((clause) => {
+    const match2 = /^([ugoa]*)((?:[-+=][rwxXstugo]*)+)$/.exec(clause);
+    if (!match2) return false;
+    const who = match2[1];
+    if (!who.includes("o") && !who.includes("a")) return false;
+    return /[+=][rwxXst]*w/.test(match2[2]) && !/[+=][rwxX]*t/.test(match2[2]);
+  });
+}
+var rule18 = {
+  id: "dockerfile/world-writable",
+  check: "manifests",
+  title: "`chmod` makes files world-writable",
+  severity: "medium",
+  description: "A `RUN` calls `chmod` (with or without `-R`) with a mode that lets every user write: octal modes with the others-write bit (`777`, `0666`, `-R 777`) or symbolic modes granting `w` to `o` or `a` (`a+rwx`, `o+w`, `a=rwx`). Sticky-bit modes such as `1777` (the `/tmp` convention) are not reported.",
+  rationale: "Any process in the container \u2014 including an exploited one running as an unprivileged user \u2014 can then replace binaries, scripts, libraries or configuration in those paths, turning a foothold into persistent code execution or privilege escalation when root later runs the modified file. `777` is usually a workaround for a UID mismatch that has a precise fix.",
+  fix: "Give ownership to the user that needs to write, and keep the mode tight:\n\n```dockerfile\nCOPY --chown=10001:10001 ./data /app/data\nRUN chmod -R u=rwX,g=rX,o= /app/data\nUSER 10001\n```",
+  references: ["https://docs.docker.com/reference/dockerfile/#copy---chown---chmod"],
+  exceptions: RUN_LOCATION_NOTE
+};
+var worldWritable = {
+  rule: rule18,
+  check(model) {
+    const reporter = new Reporter2(model, rule18);
+    for (const entry of runInvocations(model)) {
+      if (entry.program !== "chmod") continue;
+      if (entry.args.some((word) => word.text.startsWith("--reference"))) continue;
+      const [mode, ...targets] = operands(entry.args);
+      if (!mode || !grantsWorldWrite(mode.text)) continue;
+      const paths = targets.map((word) => word.text).join(" ");
+      reporter.reportWord(mode, {
+        stage: entry.run.stage,
+        key: `chmod ${mode.text} ${paths}`,
+        message: `\`chmod ${mode.text}\` makes ${paths ? `\`${paths.slice(0, 120)}\`` : "the target"} writable by every user.`,
+        fix: "chmod u=rwX,g=rX,o= <path>  # and chown to the user that writes"
+      });
+    }
+    return reporter.findings;
+  }
+};
+
+// src/checks/manifests/dockerfile/index.ts
+var DOCKERFILE_RULES = [
+  rootUser2,
+  baseImageLatest,
+  baseImageNoDigest,
+  addRemoteUrl,
+  addInsteadOfCopy,
+  curlPipeShell,
+  secretInBuild,
+  sudo,
+  tlsVerificationDisabled,
+  unpinnedPackage,
+  aptUpgrade,
+  worldWritable,
+  exposeSsh,
+  missingHealthcheck
+];
+function isDockerfilePath(path8) {
+  const name = path8.slice(path8.lastIndexOf("/") + 1);
+  if (/\.(?:dockerignore|md|txt)$/i.test(name)) return false;
+  return /^Dockerfile(?:\..+)?$/.test(name) || /.\.[Dd]ockerfile$/.test(name) || /^Containerfile/.test(name);
+}
+function parseErrorFinding(path8, message, line, column) {
+  return {
+    ruleId: "manifests/parse-error",
+    severity: "high",
+    title: "Dockerfile could not be parsed",
+    message: `This Dockerfile could not be checked: ${message}.`,
+    location: { path: path8, startLine: line, startColumn: column },
+    key: "dockerfile-parse",
+    fix: "Fix the Dockerfile so that `docker build --check` accepts it."
+  };
+}
+function lintDockerfile(file) {
+  let model;
+  try {
+    model = parseDockerfile(file.path, file.text);
+  } catch (error) {
+    if (error instanceof DockerfileParseError)
+      return [parseErrorFinding(file.path, error.message, error.line, error.column)];
+    return [parseErrorFinding(file.path, `the parser failed (${errorMessage(error).slice(0, 200)})`, 1, 1)];
+  }
+  const findings = [];
+  for (const { rule: rule19, check: check3 } of DOCKERFILE_RULES) {
+    try {
+      findings.push(...check3(model));
+    } catch (error) {
+      findings.push({
+        ...parseErrorFinding(file.path, `rule ${rule19.id} failed (${errorMessage(error).slice(0, 200)})`, 1, 1),
+        key: `dockerfile-rule-error:${rule19.id}`
+      });
+    }
+  }
+  return findings;
+}
+var dockerfileLinter = {
+  id: "dockerfile",
+  rules: DOCKERFILE_RULES.map(({ rule: rule19 }) => rule19),
+  matches: isDockerfilePath,
+  lint(files) {
+    return files.flatMap((file) => lintDockerfile(file));
+  }
+};
+
+// src/checks/manifests/kubernetes/yaml-view.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 var YAML11_TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 var YAML11_FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
 var MAX_ALIAS_HOPS = 32;
-var MAX_MERGE_DEPTH = 8;
+var MAX_MERGE_DEPTH2 = 8;
 var View = class _View {
   constructor(doc2, node, positionOf2, keyNode) {
     this.doc = doc2;
@@ -16266,14 +29517,14 @@ var View = class _View {
     return this.positionOf(this.node.range?.[0] ?? 0);
   }
   isMap() {
-    return (0, import_yaml2.isMap)(this.node);
+    return (0, import_yaml4.isMap)(this.node);
   }
   isSeq() {
-    return (0, import_yaml2.isSeq)(this.node);
+    return (0, import_yaml4.isSeq)(this.node);
   }
   /** The value under `key` (null values count as absent, like Go's nil pointers). */
   get(key) {
-    if (!(0, import_yaml2.isMap)(this.node)) return void 0;
+    if (!(0, import_yaml4.isMap)(this.node)) return void 0;
     const pair2 = findPair(this.doc, this.node.items, key, 0);
     if (!pair2) return void 0;
     const value = resolveNode(this.doc, pair2.value);
@@ -16286,7 +29537,7 @@ var View = class _View {
   }
   /** Sequence items (null items included as views of the null scalar are skipped). */
   items() {
-    if (!(0, import_yaml2.isSeq)(this.node)) return [];
+    if (!(0, import_yaml4.isSeq)(this.node)) return [];
     const out = [];
     for (const item of this.node.items) {
       const node = resolveNode(this.doc, item);
@@ -16296,7 +29547,7 @@ var View = class _View {
   }
   /** Mapping entries with string keys, merge keys expanded, later keys winning. */
   entries() {
-    if (!(0, import_yaml2.isMap)(this.node)) return [];
+    if (!(0, import_yaml4.isMap)(this.node)) return [];
     const seen = /* @__PURE__ */ new Map();
     collectEntries(this.doc, this.node.items, 0, (key, pair2) => {
       if (seen.has(key)) return;
@@ -16308,7 +29559,7 @@ var View = class _View {
   }
   /** Scalar value as a string (numbers and booleans are stringified), or undefined. */
   string() {
-    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml4.isScalar)(this.node)) return void 0;
     const value = this.node.value;
     if (value === null || value === void 0) return void 0;
     if (typeof value === "string") return value;
@@ -16317,7 +29568,7 @@ var View = class _View {
   }
   /** Boolean with YAML 1.1 plain-scalar semantics; undefined when it is not a boolean. */
   bool() {
-    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml4.isScalar)(this.node)) return void 0;
     const value = this.node.value;
     if (typeof value === "boolean") return value;
     if (typeof value === "string" && (this.node.type === "PLAIN" || this.node.type === void 0)) {
@@ -16328,7 +29579,7 @@ var View = class _View {
     return void 0;
   }
   number() {
-    if (!(0, import_yaml2.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml4.isScalar)(this.node)) return void 0;
     const value = this.node.value;
     if (typeof value === "number") return value;
     if (typeof value === "bigint") return Number(value);
@@ -16336,15 +29587,15 @@ var View = class _View {
   }
 };
 function isNodeLike(value) {
-  return (0, import_yaml2.isScalar)(value) || (0, import_yaml2.isMap)(value) || (0, import_yaml2.isSeq)(value) || (0, import_yaml2.isAlias)(value);
+  return (0, import_yaml4.isScalar)(value) || (0, import_yaml4.isMap)(value) || (0, import_yaml4.isSeq)(value) || (0, import_yaml4.isAlias)(value);
 }
 function isNullScalar(node) {
-  return (0, import_yaml2.isScalar)(node) && (node.value === null || node.value === void 0);
+  return (0, import_yaml4.isScalar)(node) && (node.value === null || node.value === void 0);
 }
 function resolveNode(doc2, value) {
   let current = value;
   for (let hops = 0; hops < MAX_ALIAS_HOPS; hops++) {
-    if ((0, import_yaml2.isAlias)(current)) {
+    if ((0, import_yaml4.isAlias)(current)) {
       try {
         current = current.resolve(doc2);
       } catch {
@@ -16352,12 +29603,12 @@ function resolveNode(doc2, value) {
       }
       continue;
     }
-    return (0, import_yaml2.isScalar)(current) || (0, import_yaml2.isMap)(current) || (0, import_yaml2.isSeq)(current) ? current : void 0;
+    return (0, import_yaml4.isScalar)(current) || (0, import_yaml4.isMap)(current) || (0, import_yaml4.isSeq)(current) ? current : void 0;
   }
   return void 0;
 }
 function keyString(key) {
-  if ((0, import_yaml2.isScalar)(key)) {
+  if ((0, import_yaml4.isScalar)(key)) {
     const value = key.value;
     if (typeof value === "string") return value;
     if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -16368,9 +29619,9 @@ function keyString(key) {
 function findPair(doc2, items, key, depth) {
   let found;
   for (const pair2 of items) {
-    if ((0, import_yaml2.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
+    if ((0, import_yaml4.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
   }
-  if (found || depth >= MAX_MERGE_DEPTH) return found;
+  if (found || depth >= MAX_MERGE_DEPTH2) return found;
   for (const source of mergeSources(doc2, items)) {
     const merged = findPair(doc2, source.items, key, depth + 1);
     if (merged) return merged;
@@ -16380,24 +29631,24 @@ function findPair(doc2, items, key, depth) {
 function collectEntries(doc2, items, depth, visit) {
   for (let i = items.length - 1; i >= 0; i--) {
     const pair2 = items[i];
-    if (!(0, import_yaml2.isPair)(pair2)) continue;
+    if (!(0, import_yaml4.isPair)(pair2)) continue;
     const key = keyString(pair2.key);
     if (key !== void 0 && key !== "<<") visit(key, pair2);
   }
-  if (depth >= MAX_MERGE_DEPTH) return;
+  if (depth >= MAX_MERGE_DEPTH2) return;
   for (const source of mergeSources(doc2, items)) collectEntries(doc2, source.items, depth + 1, visit);
 }
 function mergeSources(doc2, items) {
   const sources = [];
   for (const pair2 of items) {
-    if (!(0, import_yaml2.isPair)(pair2) || !(0, import_yaml2.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
-    if ((0, import_yaml2.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
+    if (!(0, import_yaml4.isPair)(pair2) || !(0, import_yaml4.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
+    if ((0, import_yaml4.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
     const value = resolveNode(doc2, pair2.value);
-    if ((0, import_yaml2.isMap)(value)) sources.push(value);
-    else if ((0, import_yaml2.isSeq)(value)) {
+    if ((0, import_yaml4.isMap)(value)) sources.push(value);
+    else if ((0, import_yaml4.isSeq)(value)) {
       for (const item of value.items) {
         const resolved = resolveNode(doc2, item);
-        if ((0, import_yaml2.isMap)(resolved)) sources.push(resolved);
+        if ((0, import_yaml4.isMap)(resolved)) sources.push(resolved);
       }
     }
   }
@@ -16407,13 +29658,13 @@ function mergeSources(doc2, items) {
 // src/checks/manifests/kubernetes/documents.ts
 var MAX_NESTING_DEPTH = 256;
 var MAX_LIST_ITEMS = 1e4;
-function parseManifestFile(path8, text) {
+function parseManifestFile(path8, text2) {
   const objects = [];
   const errors = [];
   const fail2 = (message, position, key) => {
-    errors.push(parseError(path8, message, position, key));
+    errors.push(parseError2(path8, message, position, key));
   };
-  if (looksBinary2(text)) {
+  if (looksBinary2(text2)) {
     fail2(
       "The file is not text (it contains NUL bytes or invalid UTF-8), so it cannot be checked.",
       { line: 1, column: 1 },
@@ -16421,7 +29672,7 @@ function parseManifestFile(path8, text) {
     );
     return { objects, errors };
   }
-  const deep = excessiveNesting(text);
+  const deep = excessiveNesting(text2);
   if (deep) {
     fail2(
       `Collections are nested more than ${MAX_NESTING_DEPTH} levels deep; the file was not parsed.`,
@@ -16432,7 +29683,7 @@ function parseManifestFile(path8, text) {
   }
   let parsed;
   try {
-    parsed = parseYaml(text);
+    parsed = parseYaml(text2);
   } catch (error) {
     fail2(`The file could not be parsed: ${errorMessage(error)}`, { line: 1, column: 1 }, "parser");
     return { objects, errors };
@@ -16440,7 +29691,7 @@ function parseManifestFile(path8, text) {
   parsed.documents.forEach((doc2, docIndex) => {
     const syntax = firstYamlError(parsed, doc2);
     if (syntax) {
-      const hint = text.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
+      const hint = text2.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
       fail2(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
       return;
     }
@@ -16507,7 +29758,7 @@ function objectRef(object) {
 function objectKey(object) {
   return `${object.namespace ?? ""}/${object.kind}/${object.name}`;
 }
-function parseError(path8, message, position, key) {
+function parseError2(path8, message, position, key) {
   return {
     ruleId: "manifests/parse-error",
     severity: "high",
@@ -16517,14 +29768,14 @@ function parseError(path8, message, position, key) {
     key
   };
 }
-function looksBinary2(text) {
-  if (text.includes("\0")) return true;
+function looksBinary2(text2) {
+  if (text2.includes("\0")) return true;
   let replacements = 0;
-  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  const sample = text2.length > 65536 ? text2.slice(0, 65536) : text2;
   for (const char of sample) if (char === "\uFFFD" && ++replacements > 8) return true;
   return false;
 }
-function excessiveNesting(text) {
+function excessiveNesting(text2) {
   let depth = 0;
   let line = 1;
   let column = 0;
@@ -16532,8 +29783,8 @@ function excessiveNesting(text) {
   let comment = false;
   let dashes = 0;
   let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
+  for (let i = 0; i < text2.length; i++) {
+    const char = text2[i];
     column++;
     if (char === "\n") {
       line++;
@@ -16552,14 +29803,14 @@ function excessiveNesting(text) {
       continue;
     }
     if (lineStart) {
-      if (char === "-" && (text[i + 1] === " " || text[i + 1] === "	")) {
+      if (char === "-" && (text2[i + 1] === " " || text2[i + 1] === "	")) {
         if (++dashes > MAX_NESTING_DEPTH) return { line, column };
         continue;
       }
       if (char !== " " && char !== "	") lineStart = false;
     }
-    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text[i - 1] ?? " ")) quote2 = char;
-    else if (char === "#" && (i === 0 || /\s/.test(text[i - 1] ?? " "))) comment = true;
+    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text2[i - 1] ?? " ")) quote2 = char;
+    else if (char === "#" && (i === 0 || /\s/.test(text2[i - 1] ?? " "))) comment = true;
     else if (char === "[" || char === "{") {
       if (++depth > MAX_NESTING_DEPTH) return { line, column };
     } else if ((char === "]" || char === "}") && depth > 0) depth--;
@@ -16615,21 +29866,21 @@ function objectIgnores(object, templateMetadata) {
 }
 function applyIgnores2(findings, ignores) {
   if (ignores.length === 0) return findings;
-  return findings.map((finding) => {
-    const container = isFileLocation(finding.location) ? finding.location.container : void 0;
+  return findings.map((finding2) => {
+    const container = isFileLocation(finding2.location) ? finding2.location.container : void 0;
     const match2 = ignores.find(
-      (ignore) => ignore.rule === finding.ruleId && (ignore.container === void 0 || ignore.container === container)
+      (ignore) => ignore.rule === finding2.ruleId && (ignore.container === void 0 || ignore.container === container)
     );
-    return match2 ? { ...finding, suppressed: { reason: match2.reason } } : finding;
+    return match2 ? { ...finding2, suppressed: { reason: match2.reason } } : finding2;
   });
 }
 
 // src/checks/manifests/kubernetes/findings.ts
-function objectFinding(rule, object, at, message, key, extra = {}) {
+function objectFinding(rule19, object, at, message, key, extra = {}) {
   return {
-    ruleId: rule.id,
-    severity: rule.severity,
-    title: rule.title,
+    ruleId: rule19.id,
+    severity: rule19.severity,
+    title: rule19.title,
     message,
     location: {
       path: object.path,
@@ -16732,7 +29983,7 @@ var envSecretRule = {
   fix: "Rotate the credential, then reference it from a Secret:\n\n```yaml\nenv:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n        key: password\n```",
   references: ["https://kubernetes.io/docs/concepts/configuration/secret/"]
 };
-var SECRET_NAME_RE = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|CLIENT_?SECRET|CONN(ECTION)?_?STRING|DSN)$|^(PASS(WORD)?|SECRET|TOKEN)|_(PASSWORD|SECRET|TOKEN)_/i;
+var SECRET_NAME_RE2 = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|CLIENT_?SECRET|CONN(ECTION)?_?STRING|DSN)$|^(PASS(WORD)?|SECRET|TOKEN)|_(PASSWORD|SECRET|TOKEN)_/i;
 var NON_SECRET_NAME_RE = /(_FILE|_PATH|_DIR|_URL_PATH|_NAME|_USER(NAME)?|_HEADER|_TTL|_EXPIRY|_LENGTH|_ENABLED)$/i;
 var SECRET_VALUE_RES = [
   { re: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, label: "an AWS access key id" },
@@ -16752,7 +30003,7 @@ function isPlaceholder(value) {
 }
 function secretReason(name, value) {
   for (const { re, label } of SECRET_VALUE_RES) if (re.test(value)) return `its value looks like ${label}`;
-  if (SECRET_NAME_RE.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value))
+  if (SECRET_NAME_RE2.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value))
     return "its name says it holds a secret";
   return void 0;
 }
@@ -16818,7 +30069,7 @@ function containerHardeningFindings(pod) {
 }
 
 // src/checks/manifests/kubernetes/host-paths.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var runtimeSocketRule = {
   id: "k8s/container-runtime-socket",
   check: "manifests",
@@ -16839,7 +30090,7 @@ var sensitiveHostPathRule = {
   fix: "Mount only what the workload needs, read-only, or use a projected/configMap volume instead:\n\n```yaml\nvolumes:\n  - name: config\n    configMap:\n      name: app-config\n```",
   references: ["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"]
 };
-var RUNTIME_SOCKETS = [
+var RUNTIME_SOCKETS2 = [
   "/var/run/docker.sock",
   "/run/docker.sock",
   "/var/run/containerd/containerd.sock",
@@ -16876,7 +30127,7 @@ var SENSITIVE_PATHS = [
   "/etc/kubernetes"
 ];
 function normalizeHostPath(path8) {
-  const normalized = posix.normalize(`/${path8.trim()}`);
+  const normalized = posix2.normalize(`/${path8.trim()}`);
   return normalized.length > 1 && normalized.endsWith("/") ? normalized.slice(0, -1) : normalized;
 }
 function within(path8, dir) {
@@ -16884,7 +30135,7 @@ function within(path8, dir) {
 }
 function classifyHostPath(raw) {
   const path8 = normalizeHostPath(raw);
-  if (RUNTIME_SOCKETS.some((socket) => within(socket, path8))) return "socket";
+  if (RUNTIME_SOCKETS2.some((socket) => within(socket, path8))) return "socket";
   if (SENSITIVE_PATHS.some((dir) => within(path8, dir) || within(dir, path8))) return "sensitive";
   return void 0;
 }
@@ -16896,11 +30147,11 @@ function hostPathFindings(pod) {
     const kind = classifyHostPath(path8);
     if (!kind) return [];
     const name = volume.get("name")?.string() ?? "";
-    const rule = kind === "socket" ? runtimeSocketRule : sensitiveHostPathRule;
+    const rule19 = kind === "socket" ? runtimeSocketRule : sensitiveHostPathRule;
     const what = kind === "socket" ? "the container runtime socket (or a directory containing it)" : "a sensitive host path";
     return [
       objectFinding(
-        rule,
+        rule19,
         pod.object,
         pathView,
         `Volume "${name}" mounts ${what}: hostPath "${path8}".`,
@@ -16944,7 +30195,7 @@ function parseImageRef(image) {
   if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
   return { name: rest, digest };
 }
-var DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var DIGEST_RE2 = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 function imageFindings(pod) {
   const out = [];
   for (const container of pod.containers) {
@@ -16952,7 +30203,7 @@ function imageFindings(pod) {
     const image = view2?.string();
     if (!view2 || !image) continue;
     const ref = parseImageRef(image);
-    if (ref.digest && DIGEST_RE.test(ref.digest)) continue;
+    if (ref.digest && DIGEST_RE2.test(ref.digest)) continue;
     const key = `${containerKey(container)}.image`;
     if (!ref.tag || ref.tag === "latest") {
       out.push(
@@ -17131,14 +30382,14 @@ function networkPolicyFindings(objects) {
   for (const [namespace, object] of first) {
     if (covered.has(namespace)) continue;
     const label = namespace ? `namespace "${namespace}"` : "objects without metadata.namespace (deployed to the namespace chosen at deploy time)";
-    const finding = objectFinding(
+    const finding2 = objectFinding(
       missingNetworkPolicyRule,
       object,
       object.metadata ?? object.view,
       `The change defines objects in ${label} but no NetworkPolicy for it, so pods there accept traffic from anywhere in the cluster.`,
       "networkpolicy"
     );
-    out.push({ object, finding: { ...finding, key: `namespace:${namespace}` } });
+    out.push({ object, finding: { ...finding2, key: `namespace:${namespace}` } });
   }
   return out;
 }
@@ -17160,11 +30411,11 @@ function nearest(start, ...keys) {
   }
   return current;
 }
-function containerViolation(container, at, field, detail) {
-  return { at, container, detail, key: `${containerKey(container)}.${field}` };
+function containerViolation(container, at, field2, detail) {
+  return { at, container, detail, key: `${containerKey(container)}.${field2}` };
 }
-function podViolation(at, field, detail) {
-  return { at, detail, key: `spec.${field}` };
+function podViolation(at, field2, detail) {
+  return { at, detail, key: `spec.${field2}` };
 }
 function isWindowsPod(pod) {
   return pod.spec.path("os", "name")?.string() === "windows";
@@ -17188,12 +30439,12 @@ function stringItems(view2) {
 // src/checks/manifests/kubernetes/pod-security/privilege-escalation.ts
 function allowPrivilegeEscalationV1Dot8(pod) {
   return pod.containers.flatMap((container) => {
-    const field = container.view.path("securityContext", "allowPrivilegeEscalation");
-    if (field?.bool() === false) return [];
+    const field2 = container.view.path("securityContext", "allowPrivilegeEscalation");
+    if (field2?.bool() === false) return [];
     return [
       containerViolation(
         container,
-        field ?? nearest(container.view, "securityContext"),
+        field2 ?? nearest(container.view, "securityContext"),
         "securityContext.allowPrivilegeEscalation",
         `${containerLabel(container)} must set securityContext.allowPrivilegeEscalation=false`
       )
@@ -17386,9 +30637,9 @@ var capabilitiesRestricted = {
 
 // src/checks/manifests/kubernetes/pod-security/host-namespaces.ts
 function hostNamespacesV1Dot0(pod) {
-  return ["hostNetwork", "hostPID", "hostIPC"].flatMap((field) => {
-    const view2 = pod.spec.get(field);
-    return view2?.bool() === true ? [podViolation(view2, field, `${field}=true`)] : [];
+  return ["hostNetwork", "hostPID", "hostIPC"].flatMap((field2) => {
+    const view2 = pod.spec.get(field2);
+    return view2?.bool() === true ? [podViolation(view2, field2, `${field2}=true`)] : [];
   });
 }
 var hostNamespaces = {
@@ -17492,18 +30743,18 @@ var hostProbesAndHostLifecycle = {
 // src/checks/manifests/kubernetes/pod-security/privileged.ts
 function privilegedV1Dot0(pod) {
   return pod.containers.flatMap((container) => {
-    const field = securityContext(container)?.get("privileged");
-    return field?.bool() === true ? [
+    const field2 = securityContext(container)?.get("privileged");
+    return field2?.bool() === true ? [
       containerViolation(
         container,
-        field,
+        field2,
         "securityContext.privileged",
         `${containerLabel(container)} must not set securityContext.privileged=true`
       )
     ] : [];
   });
 }
-var privileged = {
+var privileged2 = {
   id: "privileged",
   level: "baseline",
   reason: "privileged",
@@ -17522,13 +30773,13 @@ var privileged = {
 // src/checks/manifests/kubernetes/pod-security/proc-mount.ts
 function procMountV1Dot0(pod) {
   return pod.containers.flatMap((container) => {
-    const field = securityContext(container)?.get("procMount");
-    if (!field) return [];
-    const value = field.string() ?? "";
+    const field2 = securityContext(container)?.get("procMount");
+    if (!field2) return [];
+    const value = field2.string() ?? "";
     return value === "Default" ? [] : [
       containerViolation(
         container,
-        field,
+        field2,
         "securityContext.procMount",
         `${containerLabel(container)} must not set securityContext.procMount to ${quote(value)}`
       )
@@ -17579,13 +30830,13 @@ function runAsNonRootV1Dot0(pod) {
   const podRunAsNonRoot = podValue === true;
   const implicit = [];
   for (const container of pod.containers) {
-    const field = securityContext(container)?.get("runAsNonRoot");
-    if (field) {
-      if (field.bool() !== true) {
+    const field2 = securityContext(container)?.get("runAsNonRoot");
+    if (field2) {
+      if (field2.bool() !== true) {
         explicit.push(
           containerViolation(
             container,
-            field,
+            field2,
             "securityContext.runAsNonRoot",
             `${containerLabel(container)} must not set securityContext.runAsNonRoot=false`
           )
@@ -17613,12 +30864,12 @@ function runAsUserV1Dot23(pod) {
   if (podField?.number() === 0)
     out.push(podViolation(podField, "securityContext.runAsUser", "pod must not set runAsUser=0"));
   for (const container of pod.containers) {
-    const field = securityContext(container)?.get("runAsUser");
-    if (field?.number() === 0)
+    const field2 = securityContext(container)?.get("runAsUser");
+    if (field2?.number() === 0)
       out.push(
         containerViolation(
           container,
-          field,
+          field2,
           "securityContext.runAsUser",
           `${containerLabel(container)} must not set runAsUser=0`
         )
@@ -17680,7 +30931,7 @@ function seccompProfileBaselineV1Dot0(pod) {
   if (!annotations) return [];
   const entries = new Map(annotations.entries());
   const out = [];
-  const check2 = (key, container) => {
+  const check3 = (key, container) => {
     const view2 = entries.get(key);
     if (!view2) return;
     const value = view2.string() ?? "";
@@ -17692,8 +30943,8 @@ function seccompProfileBaselineV1Dot0(pod) {
         key: `annotations[${key}]`
       });
   };
-  check2(SECCOMP_POD_ANNOTATION);
-  for (const container of pod.containers) check2(SECCOMP_CONTAINER_ANNOTATION_PREFIX + container.name, container);
+  check3(SECCOMP_POD_ANNOTATION);
+  for (const container of pod.containers) check3(SECCOMP_CONTAINER_ANNOTATION_PREFIX + container.name, container);
   return out;
 }
 function explicitlyBad(pod) {
@@ -17800,14 +31051,14 @@ function checkOptions(options, setter, keyPrefix, allowedTypes, container) {
       key: `${keyPrefix}.type`
     });
   }
-  for (const field of ["user", "role"]) {
-    const view2 = options.get(field);
+  for (const field2 of ["user", "role"]) {
+    const view2 = options.get(field2);
     if (view2 && (view2.string() ?? "") !== "") {
       out.push({
         at: view2,
         container,
-        detail: `${setter} set forbidden securityContext.seLinuxOptions: ${field} may not be set`,
-        key: `${keyPrefix}.${field}`
+        detail: `${setter} set forbidden securityContext.seLinuxOptions: ${field2} may not be set`,
+        key: `${keyPrefix}.${field2}`
       });
     }
   }
@@ -18007,12 +31258,12 @@ function windowsHostProcessV1Dot0(pod) {
     );
   }
   for (const container of pod.containers) {
-    const field = securityContext(container)?.path("windowsOptions", "hostProcess");
-    if (field?.bool() === true) {
+    const field2 = securityContext(container)?.path("windowsOptions", "hostProcess");
+    if (field2?.bool() === true) {
       out.push(
         containerViolation(
           container,
-          field,
+          field2,
           "securityContext.windowsOptions.hostProcess",
           `${containerLabel(container)} must not set securityContext.windowsOptions.hostProcess=true`
         )
@@ -18040,7 +31291,7 @@ var windowsHostProcess = {
 // src/checks/manifests/kubernetes/pod-security/levels.ts
 var PSS_CONTROLS = [
   // Baseline
-  privileged,
+  privileged2,
   hostNamespaces,
   capabilitiesBaseline,
   hostPathVolumes,
@@ -18185,22 +31436,22 @@ function rbacFindings(object) {
   if (object.kind === "ClusterRoleBinding" || object.kind === "RoleBinding") return bindingFindings(object);
   if (object.kind !== "Role" && object.kind !== "ClusterRole") return [];
   const out = [];
-  (object.view.get("rules")?.items() ?? []).forEach((rule, index) => {
-    const verbs = strings(rule.get("verbs"));
-    const resources = strings(rule.get("resources"));
-    const groups = strings(rule.get("apiGroups")).map((g) => g.value);
+  (object.view.get("rules")?.items() ?? []).forEach((rule19, index) => {
+    const verbs = strings(rule19.get("verbs"));
+    const resources = strings(rule19.get("resources"));
+    const groups = strings(rule19.get("apiGroups")).map((g) => g.value);
     const wildVerb = verbs.find((v) => v.value === "*");
     const wildResource = resources.find((r) => r.value === "*");
     for (const wild of [wildVerb, wildResource]) {
       if (!wild) continue;
-      const field = wild === wildVerb ? "verbs" : "resources";
+      const field2 = wild === wildVerb ? "verbs" : "resources";
       out.push(
         objectFinding(
           rbacWildcardRule,
           object,
           wild.view,
-          `Rule ${index + 1} of ${object.kind} "${object.name}" grants "*" in ${field}.`,
-          `rules[${index}].${field}`
+          `Rule ${index + 1} of ${object.kind} "${object.name}" grants "*" in ${field2}.`,
+          `rules[${index}].${field2}`
         )
       );
     }
@@ -18275,13 +31526,13 @@ function runtimeClassFindings(pod, patterns) {
   if (patterns.length === 0) return [];
   const pattern = matchesUntrusted(pod, patterns);
   if (!pattern) return [];
-  const field = pod.spec.get("runtimeClassName");
-  if (field?.string()) return [];
+  const field2 = pod.spec.get("runtimeClassName");
+  if (field2?.string()) return [];
   return [
     objectFinding(
       runtimeClassRule,
       pod.object,
-      field ?? pod.spec,
+      field2 ?? pod.spec,
       `${objectRef(pod.object)} matches the untrusted pattern "${pattern}" but sets no runtimeClassName, so it runs without a sandbox.`,
       "spec.runtimeClassName",
       { fix: "runtimeClassName: <sandbox runtime class, e.g. gvisor>" }
@@ -18312,8 +31563,8 @@ function serviceAccountsWithoutToken(objects) {
   return out;
 }
 function automountTokenFindings(pod, accountsWithoutToken) {
-  const field = pod.spec.get("automountServiceAccountToken");
-  const value = field?.bool();
+  const field2 = pod.spec.get("automountServiceAccountToken");
+  const value = field2?.bool();
   if (value === false) return [];
   const account = pod.spec.get("serviceAccountName")?.string() || pod.spec.get("serviceAccount")?.string() || "default";
   if (value === void 0 && accountsWithoutToken.has(`${pod.object.namespace ?? ""}/${account}`)) return [];
@@ -18321,7 +31572,7 @@ function automountTokenFindings(pod, accountsWithoutToken) {
     objectFinding(
       automountTokenRule,
       pod.object,
-      field ?? pod.spec,
+      field2 ?? pod.spec,
       value === true ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.` : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
       "spec.automountServiceAccountToken",
       { fix: "automountServiceAccountToken: false" }
@@ -18403,7 +31654,7 @@ var kubernetesLinter = {
 };
 function groupByObject(entries) {
   const out = /* @__PURE__ */ new Map();
-  for (const { object, finding } of entries) out.set(object, [...out.get(object) ?? [], finding]);
+  for (const { object, finding: finding2 } of entries) out.set(object, [...out.get(object) ?? [], finding2]);
   return out;
 }
 function dedupe(findings) {
@@ -18417,7 +31668,7 @@ function dedupe(findings) {
 }
 
 // src/checks/manifests/index.ts
-var manifestLinters = [kubernetesLinter];
+var manifestLinters = [kubernetesLinter, dockerfileLinter, composeLinter];
 var manifestsCheck = fileCheck({
   id: "manifests",
   title: "Manifest linting",
@@ -18425,14 +31676,2794 @@ var manifestsCheck = fileCheck({
   commonRules: commonFileRules("manifests", "Kubernetes YAML/JSON, Dockerfiles, compose files")
 });
 
+// src/checks/signatures/index.ts
+import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
+
+// src/oci/file-store.ts
+import { createReadStream, promises as fs } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep as sep2 } from "node:path";
+
+// src/oci/errors.ts
+var CONFIGURATION_CODES = /* @__PURE__ */ new Set([
+  "INVALID_REFERENCE",
+  "NO_MATCHING_PLATFORM",
+  "AMBIGUOUS_IMAGE",
+  "AUTH_REQUIRED",
+  "CREDENTIAL_HELPER_UNSUPPORTED",
+  "NOT_FOUND",
+  "INSECURE_TRANSPORT",
+  "UNSUPPORTED_SOURCE"
+]);
+function ociError(code3, message, cause) {
+  const options = cause === void 0 ? void 0 : { cause };
+  const error = CONFIGURATION_CODES.has(code3) ? new ConfigurationError(code3, message, options) : new PlatformError(code3, message, options);
+  return error;
+}
+function isOciError(error, code3) {
+  return error instanceof ContainersecError && (code3 === void 0 || error.code === code3);
+}
+
+// src/oci/file-store.ts
+function normalizeEntryName(name) {
+  const parts = [];
+  for (const part of name.replace(/\\/g, "/").split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") return void 0;
+    parts.push(part);
+  }
+  return parts.length === 0 ? void 0 : parts.join("/");
+}
+async function readStoreFile(store, name, limit, what) {
+  const size = await store.size(name);
+  if (size === void 0) return void 0;
+  if (size > limit) {
+    throw ociError(
+      "INVALID_LAYOUT",
+      `${what} (${name} in ${store.description}) is ${size} bytes, over the limit of ${limit} bytes`
+    );
+  }
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of await store.open(name)) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    total += buffer.length;
+    if (total > limit) throw ociError("INVALID_LAYOUT", `${what} grew past ${limit} bytes while being read`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+var DirectoryStore = class _DirectoryStore {
+  description;
+  #root;
+  constructor(root, description) {
+    this.#root = root;
+    this.description = description;
+  }
+  static async open(path8, kind) {
+    let root;
+    try {
+      root = await fs.realpath(path8);
+      if (!(await fs.stat(root)).isDirectory()) throw new Error("not a directory");
+    } catch (error) {
+      throw ociError("NOT_FOUND", `${kind} ${path8} is not a readable directory`, error);
+    }
+    return new _DirectoryStore(root, `${kind} ${path8}`);
+  }
+  async #resolve(name) {
+    const normalized = normalizeEntryName(name);
+    if (normalized === void 0) return void 0;
+    try {
+      const real = await fs.realpath(join(this.#root, normalized));
+      const rel = relative(this.#root, real);
+      if (rel.startsWith(`..${sep2}`) || rel === ".." || isAbsolute(rel)) return void 0;
+      return (await fs.stat(real)).isFile() ? real : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  async size(name) {
+    const path8 = await this.#resolve(name);
+    return path8 === void 0 ? void 0 : (await fs.stat(path8)).size;
+  }
+  async open(name) {
+    const path8 = await this.#resolve(name);
+    if (path8 === void 0) throw ociError("NOT_FOUND", `${name} not found in ${this.description}`);
+    return createReadStream(resolve(path8));
+  }
+  async close() {
+  }
+};
+
+// src/oci/reference.ts
+var DEFAULT_REGISTRY = "docker.io";
+var DOCKER_HUB_API_HOST = "registry-1.docker.io";
+var LEGACY_DEFAULT_REGISTRY = "index.docker.io";
+var OFFICIAL_REPO_PREFIX = "library/";
+var DEFAULT_TAG = "latest";
+var NAME_TOTAL_LENGTH_MAX = 255;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN_NAME_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN = new RegExp(
+  `^(?:${DOMAIN_NAME_COMPONENT}(?:\\.${DOMAIN_NAME_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`
+);
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST_SHAPE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+var ANONYMOUS_ID = /^[a-f0-9]{64}$/;
+var DIGEST_ALGORITHMS = { sha256: /^[a-f0-9]{64}$/, sha512: /^[a-f0-9]{128}$/ };
+function invalid(input, why) {
+  throw ociError("INVALID_REFERENCE", `invalid image reference "${input}": ${why}`);
+}
+function validateDigest(digest, context = digest) {
+  if (!DIGEST_SHAPE.test(digest)) invalid(context, `"${digest}" is not a digest (algorithm:hex)`);
+  const [algorithm, encoded] = digest.split(":");
+  if (algorithm !== "sha256" && algorithm !== "sha512") {
+    throw ociError(
+      "UNSUPPORTED_DIGEST_ALGORITHM",
+      `digest "${digest}" uses ${algorithm}; only sha256 and sha512 digests can be verified`
+    );
+  }
+  if (!DIGEST_ALGORITHMS[algorithm].test(encoded)) {
+    invalid(context, `${algorithm} digest must be ${algorithm === "sha256" ? 64 : 128} lowercase hex characters`);
+  }
+  return algorithm;
+}
+function isValidDigest(digest) {
+  if (typeof digest !== "string") return false;
+  const [algorithm, encoded, extra] = digest.split(":");
+  if (extra !== void 0 || encoded === void 0) return false;
+  return (algorithm === "sha256" || algorithm === "sha512") && DIGEST_ALGORITHMS[algorithm].test(encoded);
+}
+function isValidRepository(repository) {
+  return repository.length > 0 && repository.length <= NAME_TOTAL_LENGTH_MAX && repository.split("/").every((c) => PATH_COMPONENT.test(c));
+}
+function isValidTag(tag) {
+  return TAG.test(tag);
+}
+function splitDomain(name) {
+  const slash = name.indexOf("/");
+  const first = slash === -1 ? "" : name.slice(0, slash);
+  const isDomain = slash !== -1 && (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first);
+  let domain = isDomain ? first : DEFAULT_REGISTRY;
+  let remainder = isDomain ? name.slice(slash + 1) : name;
+  if (domain === LEGACY_DEFAULT_REGISTRY) domain = DEFAULT_REGISTRY;
+  if (domain === DEFAULT_REGISTRY && !remainder.includes("/")) remainder = OFFICIAL_REPO_PREFIX + remainder;
+  return [domain, remainder];
+}
+function parseImageReference2(input) {
+  if (input.length === 0) invalid(input, "it is empty");
+  if (/\s/.test(input)) invalid(input, "it contains whitespace");
+  let rest = input;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    validateDigest(digest, input);
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) invalid(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+  }
+  if (rest.length === 0) invalid(input, "the repository name is empty");
+  if (rest.length > NAME_TOTAL_LENGTH_MAX)
+    invalid(input, `the name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+  if (digest === void 0 && tag === void 0 && ANONYMOUS_ID.test(rest)) {
+    invalid(input, "a 64-character hex string is an image ID, not a repository name");
+  }
+  const [registry, repository] = splitDomain(rest);
+  if (!DOMAIN.test(registry)) invalid(input, `"${registry}" is not a valid registry host[:port]`);
+  if (repository.toLowerCase() !== repository) invalid(input, `repository name "${repository}" must be lowercase`);
+  for (const component of repository.split("/")) {
+    if (!PATH_COMPONENT.test(component)) {
+      invalid(input, `"${component}" is not a valid path component (lowercase letters, digits, separators . _ __ -)`);
+    }
+  }
+  if (tag === void 0 && digest === void 0) tag = DEFAULT_TAG;
+  return { registry, repository, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
+}
+function formatImageReference(ref) {
+  return `${ref.registry}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
+}
+function registryApiHost(registry) {
+  return registry === DEFAULT_REGISTRY ? DOCKER_HUB_API_HOST : registry;
+}
+function splitPathAndSuffix(input, body) {
+  const colon = body.indexOf(":");
+  const path8 = colon === -1 ? body : body.slice(0, colon);
+  const suffix = colon === -1 ? void 0 : body.slice(colon + 1);
+  if (path8.length === 0) invalid(input, "the path is empty");
+  if (suffix !== void 0 && suffix.length === 0) invalid(input, 'the tag after ":" is empty');
+  return [path8, suffix];
+}
+function parseImageSource(input) {
+  const prefix2 = /^(oci|oci-archive|docker-archive|dir|sbom|docker):/.exec(input)?.[1];
+  const body = prefix2 === void 0 ? input : input.slice(prefix2.length + 1);
+  switch (prefix2) {
+    case "oci":
+    case "oci-archive": {
+      const [path8, tag] = splitPathAndSuffix(input, body);
+      if (tag !== void 0 && !/^[\w][\w.\-/:@+]*$/.test(tag)) invalid(input, `"${tag}" is not a valid ref name`);
+      return { kind: prefix2, path: path8, ...tag === void 0 ? {} : { tag } };
+    }
+    case "docker-archive": {
+      const [path8, reference] = splitPathAndSuffix(input, body);
+      return { kind: "docker-archive", path: path8, ...reference === void 0 ? {} : { reference } };
+    }
+    case "dir":
+    case "sbom":
+      if (body.length === 0) invalid(input, "the path is empty");
+      return { kind: prefix2, path: body };
+    case "docker":
+      if (!body.startsWith("//")) invalid(input, "the docker transport is written docker://REFERENCE");
+      return { kind: "registry", reference: parseImageReference2(body.slice(2)) };
+    default:
+      return { kind: "registry", reference: parseImageReference2(input) };
+  }
+}
+
+// src/oci/registry.ts
+import { Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+
+// src/oci/auth-challenge.ts
+var TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+function parseWwwAuthenticate(header) {
+  const challenges = [];
+  let i = 0;
+  const skip = (pattern) => {
+    while (i < header.length && pattern.test(header[i])) i++;
+  };
+  const token = () => {
+    const start = i;
+    while (i < header.length && TOKEN_CHAR.test(header[i])) i++;
+    return header.slice(start, i);
+  };
+  let current;
+  while (i < header.length) {
+    skip(/[\s,]/);
+    const start = i;
+    const name = token();
+    if (name.length === 0) break;
+    skip(/[ \t]/);
+    if (header[i] === "=" && current !== void 0) {
+      i++;
+      skip(/[ \t]/);
+      let value = "";
+      if (header[i] === '"') {
+        i++;
+        while (i < header.length && header[i] !== '"') {
+          if (header[i] === "\\" && i + 1 < header.length) i++;
+          value += header[i];
+          i++;
+        }
+        i++;
+      } else {
+        const start2 = i;
+        while (i < header.length && !/[\s,]/.test(header[i])) i++;
+        value = header.slice(start2, i);
+      }
+      current.params[name.toLowerCase()] = value;
+      continue;
+    }
+    if (header[i] === "=" && current === void 0) {
+      i = start + name.length + 1;
+      continue;
+    }
+    current = { scheme: name.toLowerCase(), params: {} };
+    challenges.push(current);
+  }
+  return challenges;
+}
+
+// src/oci/credentials.ts
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { homedir } from "node:os";
+import { join as join2 } from "node:path";
+var MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+function normalizeRegistryKey(key) {
+  const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
+  return DOCKER_HUB_ALIASES.has(host) ? "docker.io" : host;
+}
+function fromEnvironment(registry, env) {
+  if (registry === "ghcr.io" && env.GITHUB_TOKEN) {
+    return {
+      credential: { username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN },
+      source: "GITHUB_TOKEN"
+    };
+  }
+  const gitlabRegistry = env.CI_REGISTRY ? normalizeRegistryKey(env.CI_REGISTRY) : void 0;
+  if (gitlabRegistry !== void 0 && gitlabRegistry === registry) {
+    if (env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
+      return {
+        credential: { username: env.CI_REGISTRY_USER, password: env.CI_REGISTRY_PASSWORD },
+        source: "CI_REGISTRY_USER/CI_REGISTRY_PASSWORD"
+      };
+    }
+    if (env.CI_JOB_TOKEN) {
+      return { credential: { username: "gitlab-ci-token", password: env.CI_JOB_TOKEN }, source: "CI_JOB_TOKEN" };
+    }
+  }
+  return void 0;
+}
+function readSmallFile(path8, limit) {
+  let fd;
+  try {
+    fd = openSync(path8, "r");
+  } catch {
+    return void 0;
+  }
+  try {
+    const stat3 = fstatSync(fd);
+    if (!stat3.isFile() || stat3.size > limit) return void 0;
+    const buffer = Buffer.alloc(stat3.size);
+    const read = readSync(fd, buffer, 0, stat3.size, 0);
+    return buffer.subarray(0, read).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+function dockerConfigPath(env) {
+  if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
+  return join2(env.HOME || homedir(), ".docker", "config.json");
+}
+var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function fromDockerConfig(registry, path8) {
+  const text2 = readSmallFile(path8, MAX_DOCKER_CONFIG_BYTES);
+  if (text2 === void 0) return void 0;
+  let config;
+  try {
+    config = JSON.parse(text2);
+  } catch {
+    return { note: `${path8} is not valid JSON, so its credentials were not used` };
+  }
+  if (!isObject(config)) return void 0;
+  const auths = isObject(config.auths) ? config.auths : {};
+  let entry;
+  for (const [key, value] of Object.entries(auths)) {
+    if (normalizeRegistryKey(key) === registry && isObject(value)) entry = value;
+  }
+  if (entry && typeof entry.auth === "string" && entry.auth.length > 0) {
+    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon > 0) {
+      return {
+        credential: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) },
+        source: path8
+      };
+    }
+    return { note: `the "auth" entry for ${registry} in ${path8} is not base64 of "user:password"` };
+  }
+  const helpers = isObject(config.credHelpers) ? config.credHelpers : {};
+  const helper = Object.entries(helpers).find(([key]) => normalizeRegistryKey(key) === registry)?.[1];
+  const store = typeof config.credsStore === "string" && config.credsStore.length > 0 ? config.credsStore : void 0;
+  const program = typeof helper === "string" ? helper : store;
+  if (program !== void 0) {
+    return {
+      note: `${path8} stores the credentials for ${registry} in the credential helper "docker-credential-${program}"; credential helpers are not supported. Provide credentials through the environment (GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD on GitLab) or a config.json whose "auths" entry has a base64 "auth" field (e.g. DOCKER_CONFIG pointing at a directory written without a credential helper)`
+    };
+  }
+  if (entry && typeof entry.identitytoken === "string") {
+    return { note: `${path8} has only an identity token for ${registry}; identity tokens are not supported` };
+  }
+  return void 0;
+}
+function resolveCredentials(registry, env) {
+  const fromConfig = fromDockerConfig(registry, dockerConfigPath(env));
+  if (fromConfig?.credential) return fromConfig;
+  const fromEnv = fromEnvironment(registry, env);
+  if (fromEnv) return fromEnv;
+  return fromConfig ?? {};
+}
+
+// src/oci/digest.ts
+import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
+var MiB = 1024 * 1024;
+var GiB = 1024 * MiB;
+var MAX_MANIFEST_BYTES = 4 * MiB;
+var MAX_CONFIG_BYTES = 8 * MiB;
+var MAX_LAYER_BYTES = 32 * GiB;
+function digestOf(data, algorithm = "sha256") {
+  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
+}
+var VerifyingStream = class extends Transform {
+  #expected;
+  #hash;
+  #limit;
+  #bytes = 0;
+  constructor(expected) {
+    super();
+    const algorithm = validateDigest(expected.digest);
+    if (expected.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0)) {
+      throw ociError("INVALID_MANIFEST", `${describe(expected)} has an invalid size ${String(expected.size)}`);
+    }
+    if (expected.size !== void 0 && expected.maxBytes !== void 0 && expected.size > expected.maxBytes) {
+      throw tooLarge(expected, expected.size);
+    }
+    this.#expected = expected;
+    this.#hash = createHash(algorithm);
+    this.#limit = expected.size ?? expected.maxBytes ?? Number.POSITIVE_INFINITY;
+  }
+  get bytes() {
+    return this.#bytes;
+  }
+  _transform(chunk, _encoding, callback) {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#limit) {
+      callback(
+        this.#expected.size === void 0 ? tooLarge(this.#expected, this.#bytes) : sizeMismatch(this.#expected, `more than ${this.#expected.size} bytes`)
+      );
+      return;
+    }
+    this.#hash.update(chunk);
+    callback(null, chunk);
+  }
+  _flush(callback) {
+    const expected = this.#expected;
+    if (expected.size !== void 0 && this.#bytes !== expected.size) {
+      callback(sizeMismatch(expected, `${this.#bytes} bytes`));
+      return;
+    }
+    const actual = `${expected.digest.split(":")[0]}:${this.#hash.digest("hex")}`;
+    if (actual !== expected.digest) {
+      callback(
+        ociError(
+          "DIGEST_MISMATCH",
+          `${describe(expected)}: content digest is ${actual}, expected ${expected.digest}; the content was altered or corrupted, refusing to use it`
+        )
+      );
+      return;
+    }
+    callback();
+  }
+};
+function describe(expected) {
+  return expected.what ?? `blob ${expected.digest}`;
+}
+function tooLarge(expected, bytes) {
+  return ociError(
+    expected.kind === "manifest" ? "MANIFEST_TOO_LARGE" : "BLOB_TOO_LARGE",
+    `${describe(expected)} is ${bytes} bytes or more, over the limit of ${expected.maxBytes} bytes`
+  );
+}
+function sizeMismatch(expected, got) {
+  return ociError(
+    "SIZE_MISMATCH",
+    `${describe(expected)}: descriptor size is ${expected.size} bytes but the source sent ${got}; refusing to use it`
+  );
+}
+async function readVerified(source, expected) {
+  const verifier = new VerifyingStream(expected);
+  const chunks = [];
+  const done = new Promise((resolve3, reject) => {
+    verifier.on("data", (chunk) => chunks.push(chunk));
+    verifier.on("end", resolve3);
+    verifier.on("error", reject);
+    source.on("error", (error) => verifier.destroy(error));
+  });
+  source.pipe(verifier);
+  try {
+    await done;
+  } finally {
+    if (!verifier.writableFinished) destroySource(source);
+  }
+  return Buffer.concat(chunks);
+}
+function verifyStream(source, expected) {
+  const verifier = new VerifyingStream(expected);
+  source.on("error", (error) => verifier.destroy(error));
+  verifier.on("close", () => {
+    if (!verifier.writableFinished) destroySource(source);
+  });
+  source.pipe(verifier);
+  return verifier;
+}
+function destroySource(source) {
+  const destroy = source.destroy;
+  if (typeof destroy === "function") destroy.call(source);
+}
+
+// src/oci/media-types.ts
+var MEDIA_TYPE = {
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  ociEmpty: "application/vnd.oci.empty.v1+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  dockerLayer: "application/vnd.docker.image.rootfs.diff.tar",
+  dockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+  dockerSchema1: "application/vnd.docker.distribution.manifest.v1+json",
+  dockerSchema1Signed: "application/vnd.docker.distribution.manifest.v1+prettyjws"
+};
+var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest];
+var INDEX_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList];
+var SCHEMA1_MEDIA_TYPES = [MEDIA_TYPE.dockerSchema1, MEDIA_TYPE.dockerSchema1Signed];
+var MANIFEST_ACCEPT = [...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES].join(", ");
+var LAYER_MEDIA_TYPES = [
+  MEDIA_TYPE.ociLayer,
+  MEDIA_TYPE.ociLayerGzip,
+  MEDIA_TYPE.ociLayerZstd,
+  MEDIA_TYPE.dockerLayerGzip,
+  MEDIA_TYPE.dockerLayer,
+  MEDIA_TYPE.dockerForeignLayerGzip,
+  "application/vnd.oci.image.layer.nondistributable.v1.tar",
+  "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+  "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
+];
+var CONFIG_MEDIA_TYPES = [MEDIA_TYPE.ociConfig, MEDIA_TYPE.dockerConfig];
+
+// src/oci/manifest.ts
+var MAX_LAYERS = 1e3;
+var MAX_INDEX_ENTRIES = 1e4;
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isStringArray(value) {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+function stringRecord(value) {
+  if (!isObject2(value)) return void 0;
+  const out = {};
+  for (const [key, item] of Object.entries(value)) if (typeof item === "string") out[key] = item;
+  return out;
+}
+function parseJson(bytes, what, code3) {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (error) {
+    throw ociError(code3, `${what} is not valid JSON: ${error.message}`, error);
+  }
+}
+function parseDescriptor(value, what) {
+  if (!isObject2(value)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
+  const { mediaType, digest, size } = value;
+  if (typeof mediaType !== "string" || mediaType.length === 0) {
+    throw ociError("INVALID_MANIFEST", `${what} has no mediaType`);
+  }
+  if (!isValidDigest(digest)) {
+    throw ociError(
+      "INVALID_MANIFEST",
+      `${what} has an invalid digest ${JSON.stringify(digest)} (want sha256:<64 hex> or sha512:<128 hex>)`
+    );
+  }
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
+    throw ociError("INVALID_MANIFEST", `${what} has an invalid size ${JSON.stringify(size)}`);
+  }
+  const descriptor = { mediaType, digest, size };
+  if (isStringArray(value.urls)) descriptor.urls = value.urls;
+  const annotations = stringRecord(value.annotations);
+  if (annotations) descriptor.annotations = annotations;
+  if (typeof value.artifactType === "string") descriptor.artifactType = value.artifactType;
+  const platform = value.platform;
+  if (isObject2(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
+    descriptor.platform = { os: platform.os, architecture: platform.architecture };
+    if (typeof platform.variant === "string") descriptor.platform.variant = platform.variant;
+    if (typeof platform["os.version"] === "string") descriptor.platform["os.version"] = platform["os.version"];
+  }
+  return descriptor;
+}
+function schema1Error(what) {
+  return ociError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `${what} is a Docker image manifest v2 schema 1, which is deprecated and unsupported; re-push the image with a current Docker, buildah or skopeo to get a schema 2 / OCI manifest`
+  );
+}
+function parseManifest(bytes, what, contentType) {
+  const document = parseJson(bytes, what, "INVALID_MANIFEST");
+  if (!isObject2(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
+  const served = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (document.schemaVersion === 1 || served !== void 0 && SCHEMA1_MEDIA_TYPES.includes(served)) {
+    throw schema1Error(what);
+  }
+  if (document.schemaVersion !== 2) {
+    throw ociError(
+      "INVALID_MANIFEST",
+      `${what} has schemaVersion ${JSON.stringify(document.schemaVersion)}, expected 2`
+    );
+  }
+  const declared = typeof document.mediaType === "string" ? document.mediaType : void 0;
+  const known = (type) => type !== void 0 && (MANIFEST_MEDIA_TYPES.includes(type) || INDEX_MEDIA_TYPES.includes(type));
+  if (declared !== void 0 && known(served) && served !== declared) {
+    throw ociError("INVALID_MANIFEST", `${what} declares mediaType ${declared} but was served as ${served}`);
+  }
+  const mediaType = declared ?? (known(served) ? served : void 0) ?? guessMediaType(document);
+  if (mediaType === void 0 || !known(mediaType)) {
+    throw ociError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `${what} has media type ${JSON.stringify(declared ?? served ?? "unknown")}; supported: ${[...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES].join(", ")}`
+    );
+  }
+  const subject = document.subject === void 0 ? void 0 : parseDescriptor(document.subject, `${what} subject`);
+  const annotations = stringRecord(document.annotations);
+  if (INDEX_MEDIA_TYPES.includes(mediaType)) {
+    if (!Array.isArray(document.manifests)) throw ociError("INVALID_MANIFEST", `${what} has no manifests array`);
+    if (document.manifests.length > MAX_INDEX_ENTRIES) {
+      throw ociError(
+        "INVALID_MANIFEST",
+        `${what} lists ${document.manifests.length} manifests, over the limit of ${MAX_INDEX_ENTRIES}`
+      );
+    }
+    const manifests = document.manifests.map((entry, i) => parseDescriptor(entry, `${what} manifests[${i}]`));
+    return {
+      kind: "index",
+      index: {
+        schemaVersion: 2,
+        mediaType,
+        manifests,
+        ...subject ? { subject } : {},
+        ...annotations ? { annotations } : {}
+      }
+    };
+  }
+  const config = parseDescriptor(document.config, `${what} config`);
+  if (!Array.isArray(document.layers)) throw ociError("INVALID_MANIFEST", `${what} has no layers array`);
+  if (document.layers.length > MAX_LAYERS) {
+    throw ociError("INVALID_MANIFEST", `${what} has ${document.layers.length} layers, over the limit of ${MAX_LAYERS}`);
+  }
+  const layers = document.layers.map((entry, i) => parseDescriptor(entry, `${what} layers[${i}]`));
+  const manifest = { schemaVersion: 2, mediaType, config, layers };
+  if (typeof document.artifactType === "string") manifest.artifactType = document.artifactType;
+  if (subject) manifest.subject = subject;
+  if (annotations) manifest.annotations = annotations;
+  return { kind: "manifest", manifest };
+}
+function guessMediaType(document) {
+  if (Array.isArray(document.manifests)) return MEDIA_TYPE.ociIndex;
+  if (isObject2(document.config) && Array.isArray(document.layers)) return MEDIA_TYPE.ociManifest;
+  return void 0;
+}
+
+// src/oci/transport.ts
+function isLoopbackHost(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+function isInsecureAllowed(url, insecureRegistries) {
+  if (isLoopbackHost(url.hostname)) return true;
+  const hostPort = url.host.toLowerCase();
+  const hostname = url.hostname.toLowerCase();
+  return insecureRegistries.some((entry) => {
+    const allowed = entry.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+    return allowed === hostPort || allowed === hostname;
+  });
+}
+function assertTransportAllowed(url, insecureRegistries, what) {
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && isInsecureAllowed(url, insecureRegistries)) return;
+  if (url.protocol === "http:") {
+    throw ociError(
+      "INSECURE_TRANSPORT",
+      `refusing plain http to ${url.host} (${what}): http is only used for loopback hosts and hosts listed in insecure-registries`
+    );
+  }
+  throw ociError(
+    "INSECURE_TRANSPORT",
+    `refusing ${url.protocol} URL for ${what}: only https (or http to allowed hosts)`
+  );
+}
+function registryScheme(host, insecureRegistries) {
+  return isInsecureAllowed(new URL(`http://${host}/`), insecureRegistries) ? "http" : "https";
+}
+
+// src/oci/registry.ts
+var DEFAULT_RETRY = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8e3,
+  maxTotalDelayMs: 6e4
+};
+var MAX_REDIRECTS = 5;
+var MAX_ERROR_BODY_BYTES = 16 * 1024;
+var MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+var MAX_TAG_PAGES = 100;
+var MAX_TAGS = 1e5;
+var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var defaultSleep = async (ms, signal) => {
+  await delay(ms, void 0, signal ? { signal } : void 0);
+};
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === null) return void 0;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
+}
+async function discard(response) {
+  try {
+    await response.body?.cancel();
+  } catch {
+  }
+}
+async function readCapped(response, limit, code3, what) {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await discard(response);
+    throw ociError(code3, `${what} is ${declared} bytes, over the limit of ${limit} bytes; refusing to download it`);
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const chunks = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (; ; ) {
+    const result = await reader.read();
+    if (result.done) break;
+    const value = result.value;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => void 0);
+      throw ociError(code3, `${what} is more than ${limit} bytes, over the limit; refusing to download the rest`);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+async function registryErrorDetail(response) {
+  try {
+    const body = await readCapped(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
+    const parsed = JSON.parse(body.toString("utf8"));
+    const errors = Array.isArray(parsed.errors) ? parsed.errors : [];
+    const text2 = errors.map((error) => [error.code, error.message].filter((part) => typeof part === "string").join(": ")).filter(Boolean).join("; ");
+    return text2.length > 0 ? ` (${text2.slice(0, 500)})` : "";
+  } catch {
+    return "";
+  }
+}
+var RegistryClient = class {
+  registry;
+  #base;
+  #options;
+  #insecure;
+  #retry;
+  #fetch;
+  #sleep;
+  #authorization = /* @__PURE__ */ new Map();
+  #credentials;
+  constructor(registry, options = {}) {
+    this.registry = registry;
+    this.#options = options;
+    this.#insecure = options.insecureRegistries ?? [];
+    const host = registryApiHost(registry);
+    this.#base = `${registryScheme(host, this.#insecure)}://${host}`;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+  get #credentialLookup() {
+    this.#credentials ??= this.#options.credentials ?? resolveCredentials(this.registry, this.#options.env ?? {});
+    return this.#credentials;
+  }
+  /** Builds an API URL; names are validated first so that no caller can smuggle in "../" or a query. */
+  #url(repository, path8) {
+    if (!isValidRepository(repository)) {
+      throw ociError("INVALID_REFERENCE", `invalid repository name "${repository.slice(0, 300)}"`);
+    }
+    return new URL(`/v2/${repository}/${path8}`, this.#base);
+  }
+  /** GET a manifest or index by tag or digest, verified against the digest it was asked for or announced. */
+  async getManifest(repository, reference, maxBytes = MAX_MANIFEST_BYTES) {
+    const byDigest = reference.includes(":");
+    if (byDigest) validateDigest(reference);
+    else if (!isValidTag(reference)) throw ociError("INVALID_REFERENCE", `invalid tag "${reference.slice(0, 300)}"`);
+    const what = `manifest ${this.registry}/${repository}${byDigest ? "@" : ":"}${reference}`;
+    const response = await this.#request(this.#url(repository, `manifests/${reference}`), {
+      accept: MANIFEST_ACCEPT,
+      repository,
+      what
+    });
+    if (!response.ok) throw await this.#httpError(response, what);
+    const announced = response.headers.get("docker-content-digest")?.trim() || void 0;
+    if (announced !== void 0 && !isValidDigest(announced)) {
+      await discard(response);
+      throw ociError(
+        "REGISTRY_ERROR",
+        `${what}: the registry sent a malformed Docker-Content-Digest "${String(announced).slice(0, 200)}"`
+      );
+    }
+    const bytes = await readCapped(response, maxBytes, "MANIFEST_TOO_LARGE", what);
+    const expected = byDigest ? reference : announced;
+    const algorithm = expected?.split(":")[0] ?? "sha256";
+    const digest = digestOf(bytes, algorithm);
+    if (expected !== void 0 && digest !== expected) {
+      throw ociError(
+        "DIGEST_MISMATCH",
+        `${what}: content digest is ${digest} but ${byDigest ? "it was requested by" : "the registry announced"} ${expected}; refusing to use it`
+      );
+    }
+    const parsed = parseManifest(bytes, what, response.headers.get("content-type") ?? void 0);
+    const mediaType = parsed.kind === "index" ? parsed.index.mediaType : parsed.manifest.mediaType;
+    return { digest, mediaType, size: bytes.length, bytes, parsed };
+  }
+  /** HEAD a manifest: what the registry says about it (unverified), or undefined when it does not exist. */
+  async headManifest(repository, reference) {
+    if (reference.includes(":") ? !isValidDigest(reference) : !isValidTag(reference)) {
+      throw ociError("INVALID_REFERENCE", `invalid tag or digest "${reference.slice(0, 300)}"`);
+    }
+    const what = `manifest ${this.registry}/${repository}:${reference}`;
+    const response = await this.#request(this.#url(repository, `manifests/${reference}`), {
+      method: "HEAD",
+      accept: MANIFEST_ACCEPT,
+      repository,
+      what
+    });
+    await discard(response);
+    if (response.status === 404) return void 0;
+    if (!response.ok) throw await this.#httpError(response, what);
+    const digest = response.headers.get("docker-content-digest") ?? void 0;
+    const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim();
+    const size = Number(response.headers.get("content-length") ?? Number.NaN);
+    return {
+      ...digest && isValidDigest(digest) ? { digest } : {},
+      ...mediaType ? { mediaType } : {},
+      ...Number.isSafeInteger(size) ? { size } : {}
+    };
+  }
+  /** Streams a blob, verified against the descriptor's digest and size as it flows. */
+  async openBlob(repository, descriptor, maxBytes) {
+    validateDigest(descriptor.digest);
+    const what = `blob ${descriptor.digest} of ${this.registry}/${repository}`;
+    if (descriptor.size > maxBytes) {
+      throw ociError("BLOB_TOO_LARGE", `${what} is ${descriptor.size} bytes, over the limit of ${maxBytes} bytes`);
+    }
+    const response = await this.#request(this.#url(repository, `blobs/${descriptor.digest}`), {
+      repository,
+      what,
+      headers: { "accept-encoding": "identity" }
+    });
+    if (!response.ok) throw await this.#httpError(response, what);
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (Number.isFinite(declared) && declared !== descriptor.size) {
+      await discard(response);
+      throw ociError(
+        "SIZE_MISMATCH",
+        `${what}: descriptor size is ${descriptor.size} bytes but the server announced ${declared}; refusing to use it`
+      );
+    }
+    const body = response.body ? Readable.fromWeb(response.body) : Readable.from([]);
+    return verifyStream(body, { digest: descriptor.digest, size: descriptor.size, maxBytes, what });
+  }
+  /**
+   * Manifests that refer to `digest` (signatures, SBOMs, attestations): the referrers API, or, where the
+   * registry does not have it (404), the referrers tag schema "<alg>-<hex>".
+   */
+  async listReferrers(repository, digest, artifactType) {
+    validateDigest(digest);
+    const what = `referrers of ${this.registry}/${repository}@${digest}`;
+    const url = this.#url(repository, `referrers/${digest}`);
+    if (artifactType !== void 0) url.searchParams.set("artifactType", artifactType);
+    const response = await this.#request(url, { accept: MEDIA_TYPE.ociIndex, repository, what });
+    let entries;
+    let filtered = false;
+    if (response.status === 404) {
+      await discard(response);
+      entries = await this.#referrersFromTag(repository, digest);
+    } else if (!response.ok) {
+      throw await this.#httpError(response, what);
+    } else {
+      filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").some((f) => f.trim() === "artifactType");
+      const bytes = await readCapped(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
+      const parsed = parseManifest(bytes, what, response.headers.get("content-type") ?? void 0);
+      if (parsed.kind !== "index")
+        throw ociError("INVALID_MANIFEST", `${what}: the registry answered with a manifest, not an index`);
+      entries = parsed.index.manifests;
+    }
+    return artifactType === void 0 || filtered ? entries : entries.filter((entry) => entry.artifactType === artifactType);
+  }
+  async #referrersFromTag(repository, digest) {
+    try {
+      const fetched = await this.getManifest(repository, digest.replace(":", "-"));
+      if (fetched.parsed.kind !== "index") {
+        throw ociError(
+          "INVALID_MANIFEST",
+          `referrers tag ${digest.replace(":", "-")} of ${repository} is not an index`
+        );
+      }
+      return fetched.parsed.index.manifests;
+    } catch (error) {
+      if (isOciError(error, "NOT_FOUND")) return [];
+      throw error;
+    }
+  }
+  /** All tags of a repository, following Link pagination (bounded). */
+  async listTags(repository) {
+    const tags = [];
+    let url = this.#url(repository, "tags/list?n=1000");
+    for (let page = 0; url !== void 0 && page < MAX_TAG_PAGES && tags.length < MAX_TAGS; page++) {
+      const what = `tag list of ${this.registry}/${repository}`;
+      const response = await this.#request(url, { accept: "application/json", repository, what });
+      if (!response.ok) throw await this.#httpError(response, what);
+      const link = response.headers.get("link");
+      const body = await readCapped(response, MAX_MANIFEST_BYTES, "REGISTRY_ERROR", what);
+      let parsed;
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        throw ociError("REGISTRY_ERROR", `${what} is not valid JSON`);
+      }
+      const pageTags = parsed.tags;
+      if (Array.isArray(pageTags)) {
+        for (const tag of pageTags) if (typeof tag === "string") tags.push(tag);
+      }
+      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link)?.[1] : void 0;
+      url = next === void 0 ? void 0 : new URL(next, url);
+    }
+    return tags.slice(0, MAX_TAGS);
+  }
+  async #httpError(response, what) {
+    const detail = await registryErrorDetail(response);
+    if (response.status === 404) return ociError("NOT_FOUND", `${what} not found${detail}`);
+    if (response.status === 401 || response.status === 403) return this.#authError(what, response.status, detail);
+    if (response.status === 429)
+      return ociError("RATE_LIMITED", `${what}: the registry kept answering 429 Too Many Requests${detail}`);
+    return ociError("REGISTRY_ERROR", `${what}: HTTP ${response.status}${detail}`);
+  }
+  #authError(what, status, detail = "") {
+    const lookup = this.#credentialLookup;
+    const hint = lookup.credential ? `the credentials from ${lookup.source} were refused or lack pull access` : lookup.note ?? `no credentials found for ${this.registry} (set GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD on GitLab, or run docker login without a credential helper)`;
+    return ociError("AUTH_REQUIRED", `${what}: HTTP ${status}, authentication required: ${hint}${detail}`);
+  }
+  /** One logical request: redirects, authentication and retries included. */
+  async #request(url, options) {
+    let waited = 0;
+    let challenged = false;
+    for (let attempt = 1; ; attempt++) {
+      const headers = { ...options.headers };
+      if (options.accept) headers.accept = options.accept;
+      if (this.#options.userAgent) headers["user-agent"] = this.#options.userAgent;
+      const authorization = options.repository === void 0 ? void 0 : this.#authorization.get(options.repository);
+      if (authorization) headers.authorization = authorization;
+      let response;
+      try {
+        response = await this.#followRedirects(options.method ?? "GET", url, headers, options.what);
+      } catch (error) {
+        if (isOciError(error)) throw error;
+        this.#throwIfAborted(options.what, error);
+        const wait = this.#backoff(attempt);
+        if (attempt >= this.#retry.maxAttempts || waited + wait > this.#retry.maxTotalDelayMs) {
+          throw ociError(
+            "NETWORK_ERROR",
+            `${options.what}: cannot reach ${url.host}: ${error.message}`,
+            error
+          );
+        }
+        waited += wait;
+        await this.#wait(wait, options.what);
+        continue;
+      }
+      if (response.status === 401 && options.repository !== void 0 && !challenged) {
+        challenged = true;
+        const header = response.headers.get("www-authenticate");
+        await discard(response);
+        await this.#authenticate(header, options.repository, options.what);
+        attempt--;
+        continue;
+      }
+      if (RETRYABLE_STATUS.has(response.status) && attempt < this.#retry.maxAttempts) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        const wait = retryAfter ?? this.#backoff(attempt);
+        if (waited + wait <= this.#retry.maxTotalDelayMs) {
+          await discard(response);
+          waited += wait;
+          await this.#wait(wait, options.what);
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+  #throwIfAborted(what, cause) {
+    if (this.#options.signal?.aborted) throw ociError("ABORTED", `${what}: cancelled`, cause);
+  }
+  async #wait(ms, what) {
+    try {
+      await this.#sleep(ms, this.#options.signal);
+    } catch (error) {
+      this.#throwIfAborted(what, error);
+      throw error;
+    }
+  }
+  #backoff(attempt) {
+    return Math.min(this.#retry.baseDelayMs * 2 ** (attempt - 1), this.#retry.maxDelayMs);
+  }
+  async #followRedirects(method, start, headers, what) {
+    let url = start;
+    let currentMethod = method;
+    const sent = { ...headers };
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      assertTransportAllowed(url, this.#insecure, what);
+      const response = await this.#fetch(url, {
+        method: currentMethod,
+        headers: sent,
+        redirect: "manual",
+        ...this.#options.signal ? { signal: this.#options.signal } : {}
+      });
+      if (!REDIRECT_STATUS.has(response.status)) return response;
+      const location2 = response.headers.get("location");
+      await discard(response);
+      if (!location2)
+        throw ociError("REGISTRY_ERROR", `${what}: HTTP ${response.status} redirect without a Location header`);
+      let next;
+      try {
+        next = new URL(location2, url);
+      } catch {
+        throw ociError("REGISTRY_ERROR", `${what}: redirect to an invalid URL`);
+      }
+      if (next.origin !== url.origin) delete sent.authorization;
+      if (response.status === 303 && currentMethod !== "HEAD") currentMethod = "GET";
+      url = next;
+    }
+    throw ociError("TOO_MANY_REDIRECTS", `${what}: more than ${MAX_REDIRECTS} redirects`);
+  }
+  /** Answers a 401 challenge: a bearer token from the realm, or Basic credentials. */
+  async #authenticate(header, repository, what) {
+    const challenges = parseWwwAuthenticate(header ?? "");
+    const bearer = challenges.find((challenge) => challenge.scheme === "bearer");
+    const credential = this.#credentialLookup.credential;
+    if (bearer) {
+      this.#authorization.set(repository, `Bearer ${await this.#fetchToken(bearer, repository, what)}`);
+      return;
+    }
+    if (challenges.some((challenge) => challenge.scheme === "basic") && credential) {
+      const encoded = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
+      this.#authorization.set(repository, `Basic ${encoded}`);
+      return;
+    }
+    throw this.#authError(what, 401);
+  }
+  /** The distribution token spec: GET realm?service=…&scope=…, Basic-authenticated when we have credentials. */
+  async #fetchToken(challenge, repository, what) {
+    const realm = challenge.params.realm;
+    let url;
+    try {
+      url = new URL(realm ?? "");
+    } catch {
+      throw ociError(
+        "REGISTRY_ERROR",
+        `${what}: the registry's Bearer challenge has no valid realm URL (${JSON.stringify(realm ?? null)})`
+      );
+    }
+    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+    const scopes = (challenge.params.scope ?? `repository:${repository}:pull`).split(" ").filter(Boolean);
+    for (const scope of scopes) url.searchParams.append("scope", scope);
+    const credential = this.#credentialLookup.credential;
+    const headers = { accept: "application/json" };
+    if (credential) {
+      headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+    }
+    const tokenWhat = `token for ${what} from ${url.origin}${url.pathname}`;
+    const response = await this.#request(url, { headers, what: tokenWhat });
+    if (response.status === 401 || response.status === 403) {
+      await discard(response);
+      throw this.#authError(tokenWhat, response.status);
+    }
+    if (!response.ok) throw await this.#httpError(response, tokenWhat);
+    const body = await readCapped(response, MAX_TOKEN_RESPONSE_BYTES, "REGISTRY_ERROR", tokenWhat);
+    let parsed;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw ociError("REGISTRY_ERROR", `${tokenWhat}: the response is not JSON`);
+    }
+    const { token, access_token: accessToken } = parsed ?? {};
+    const value = typeof token === "string" && token ? token : typeof accessToken === "string" ? accessToken : "";
+    if (!value || /[\r\n]/.test(value))
+      throw ociError("REGISTRY_ERROR", `${tokenWhat}: the response has no usable token`);
+    return value;
+  }
+};
+
+// src/checks/signatures/attestations.ts
+var SLSA_V1 = "https://slsa.dev/provenance/v1";
+var SLSA_V02 = "https://slsa.dev/provenance/v0.2";
+var PREDICATE_ALIASES = {
+  "slsa-provenance": [SLSA_V1, SLSA_V02],
+  slsaprovenance: [SLSA_V02],
+  slsaprovenance02: [SLSA_V02],
+  slsaprovenance1: [SLSA_V1],
+  cyclonedx: ["https://cyclonedx.org/bom"],
+  spdx: ["https://spdx.dev/Document"],
+  spdxjson: ["https://spdx.dev/Document"],
+  vuln: ["https://cosign.sigstore.dev/attestation/vuln/v1"],
+  link: ["https://in-toto.io/Link/v1"],
+  custom: ["https://cosign.sigstore.dev/attestation/v1"]
+};
+function predicateMatches(wanted, predicateType) {
+  const accepted = PREDICATE_ALIASES[wanted.toLowerCase()] ?? [wanted];
+  return accepted.some(
+    (type) => type === predicateType || type === "https://spdx.dev/Document" && predicateType.startsWith(`${type}/`)
+  );
+}
+function field(value, ...path8) {
+  let current = value;
+  for (const key of path8) {
+    if (typeof current !== "object" || current === null || Array.isArray(current)) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+var text = (value) => typeof value === "string" ? value : void 0;
+function splitGitUri(uri) {
+  if (uri === void 0) return {};
+  const stripped = uri.replace(/^git\+/, "");
+  const at = stripped.lastIndexOf("@");
+  return at > stripped.indexOf("://") + 3 ? { repository: stripped.slice(0, at), ref: stripped.slice(at + 1) } : { repository: stripped };
+}
+function provenanceFacts(statement) {
+  const predicate = statement.predicate;
+  if (statement.predicateType === SLSA_V1) {
+    const workflow = field(predicate, "buildDefinition", "externalParameters", "workflow");
+    const dependencies = field(predicate, "buildDefinition", "resolvedDependencies");
+    const firstUri = Array.isArray(dependencies) ? text(field(dependencies[0], "uri")) : void 0;
+    const fromUri = splitGitUri(firstUri);
+    const builderId2 = text(field(predicate, "runDetails", "builder", "id"));
+    const repository = text(field(workflow, "repository")) ?? fromUri.repository;
+    const ref = text(field(workflow, "ref")) ?? fromUri.ref;
+    return { ...builderId2 ? { builderId: builderId2 } : {}, ...repository ? { repository } : {}, ...ref ? { ref } : {} };
+  }
+  const builderId = text(field(predicate, "builder", "id"));
+  const source = splitGitUri(text(field(predicate, "invocation", "configSource", "uri")));
+  return {
+    ...builderId ? { builderId } : {},
+    ...source.repository ? { repository: source.repository } : {},
+    ...source.ref ? { ref: source.ref } : {}
+  };
+}
+function provenanceMismatch(statement, pins) {
+  const facts = provenanceFacts(statement);
+  const checks = [
+    ["builder id", pins["builder-id"], facts.builderId],
+    ["source repository", pins["source-repository"], facts.repository],
+    ["source ref", pins["source-ref"], facts.ref]
+  ];
+  for (const [name, wanted, actual] of checks) {
+    if (wanted !== void 0 && actual !== wanted) {
+      return `${name} is ${JSON.stringify(actual ?? null)}, the policy wants ${JSON.stringify(wanted)}`;
+    }
+  }
+  return void 0;
+}
+
+// src/checks/signatures/candidates.ts
+var import_bundle = __toESM(require_dist3(), 1);
+import { createHash as createHash2 } from "node:crypto";
+
+// src/checks/signatures/errors.ts
+var SignatureError = class extends Error {
+  constructor(code3, message) {
+    super(message);
+    this.code = code3;
+    this.name = "SignatureError";
+  }
+  code;
+};
+
+// src/checks/signatures/candidates.ts
+var SIMPLE_SIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
+var DSSE_MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
+var BUNDLE_ARTIFACT_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+var ANNOTATION = {
+  signature: "dev.cosignproject.cosign/signature",
+  certificate: "dev.sigstore.cosign/certificate",
+  chain: "dev.sigstore.cosign/chain",
+  bundle: "dev.sigstore.cosign/bundle",
+  rfc3161: "dev.sigstore.cosign/rfc3161timestamp"
+};
+var COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+var SIMPLE_SIGNING_TYPE = "cosign container image signature";
+var BUNDLE_V01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+function isBroken(candidate) {
+  return "error" in candidate;
+}
+function malformed(message) {
+  throw new SignatureError("MALFORMED", message);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseJsonObject(bytes, what) {
+  let value;
+  try {
+    value = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  } catch (error) {
+    malformed(`${what} is not valid JSON: ${error.message}`);
+  }
+  if (!isRecord(value)) malformed(`${what} is not a JSON object`);
+  return value;
+}
+var BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+function base64(value, what) {
+  if (typeof value !== "string" || value.length === 0 || !BASE64.test(value.replace(/\s+/g, ""))) {
+    malformed(`${what} is not base64`);
+  }
+  return value.replace(/\s+/g, "");
+}
+function pemCertificates(pem, what) {
+  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g)];
+  if (blocks.length === 0) malformed(`${what} holds no PEM certificate`);
+  return blocks.map((block) => base64((block[1] ?? "").replace(/\s+/g, ""), what));
+}
+function simpleSigningClaim(payload, what) {
+  const document = parseJsonObject(payload, what);
+  const critical = document.critical;
+  if (!isRecord(critical)) malformed(`${what} has no "critical" section`);
+  if (typeof critical.type !== "string" || critical.type.toLowerCase() !== SIMPLE_SIGNING_TYPE) {
+    malformed(`${what} has critical.type ${JSON.stringify(critical.type ?? null)}, not "${SIMPLE_SIGNING_TYPE}"`);
+  }
+  const image = critical.image;
+  const digest = isRecord(image) ? image["docker-manifest-digest"] : void 0;
+  if (typeof digest !== "string" || !/^sha(256|512):[a-f0-9]+$/.test(digest)) {
+    malformed(`${what} has no valid critical.image.docker-manifest-digest`);
+  }
+  return digest;
+}
+function parseStatement(payload, what) {
+  const document = parseJsonObject(payload, what);
+  const type = document._type;
+  if (typeof type !== "string" || !type.startsWith("https://in-toto.io/Statement/")) {
+    malformed(`${what} is not an in-toto statement (_type ${JSON.stringify(type ?? null)})`);
+  }
+  if (typeof document.predicateType !== "string") malformed(`${what} has no predicateType`);
+  if (!Array.isArray(document.subject) || document.subject.length === 0) malformed(`${what} has no subject`);
+  const subjects = document.subject.slice(0, 1e3).map((subject) => {
+    const digest = isRecord(subject) && isRecord(subject.digest) ? subject.digest.sha256 : void 0;
+    const name = isRecord(subject) ? subject.name : void 0;
+    return {
+      ...typeof name === "string" ? { name } : {},
+      ...typeof digest === "string" ? { sha256: digest.toLowerCase() } : {}
+    };
+  });
+  return { type, predicateType: document.predicateType, subjects, predicate: document.predicate };
+}
+function toBundle(json, what) {
+  try {
+    return (0, import_bundle.bundleFromJSON)(json);
+  } catch (error) {
+    malformed(`${what} is not a valid Sigstore bundle: ${error.message}`);
+  }
+}
+function tlogEntryFromAnnotation(text2, what) {
+  const annotation = parseJsonObject(text2, `${what} bundle annotation`);
+  const payload = annotation.Payload;
+  if (!isRecord(payload)) malformed(`${what} bundle annotation has no Payload`);
+  const body = base64(payload.body, `${what} Rekor body`);
+  const bodyJson = parseJsonObject(Buffer.from(body, "base64"), `${what} Rekor body`);
+  const logIndex = payload.logIndex;
+  const integratedTime2 = payload.integratedTime;
+  const logID = payload.logID;
+  if (typeof logIndex !== "number" || typeof integratedTime2 !== "number" || typeof logID !== "string") {
+    malformed(`${what} bundle annotation lacks logIndex, integratedTime or logID`);
+  }
+  if (!/^[a-f0-9]{64}$/.test(logID)) malformed(`${what} bundle annotation has a malformed logID`);
+  return {
+    logIndex: String(logIndex),
+    logId: { keyId: Buffer.from(logID, "hex").toString("base64") },
+    kindVersion: {
+      kind: typeof bodyJson.kind === "string" ? bodyJson.kind : "",
+      version: typeof bodyJson.apiVersion === "string" ? bodyJson.apiVersion : ""
+    },
+    integratedTime: String(integratedTime2),
+    inclusionPromise: { signedEntryTimestamp: base64(annotation.SignedEntryTimestamp, `${what} SET`) },
+    canonicalizedBody: body
+  };
+}
+function verificationMaterial(annotations, what) {
+  const certificate = annotations[ANNOTATION.certificate];
+  const material = {};
+  if (certificate) {
+    const chain = annotations[ANNOTATION.chain];
+    const certificates = [
+      ...pemCertificates(certificate, `${what} certificate`).slice(0, 1),
+      ...chain ? pemCertificates(chain, `${what} chain`) : []
+    ];
+    material.x509CertificateChain = { certificates: certificates.map((rawBytes) => ({ rawBytes })) };
+  } else {
+    material.publicKey = { hint: "" };
+  }
+  const set = annotations[ANNOTATION.bundle];
+  material.tlogEntries = set ? [tlogEntryFromAnnotation(set, what)] : [];
+  const rfc3161 = annotations[ANNOTATION.rfc3161];
+  if (rfc3161) {
+    const timestamp = parseJsonObject(rfc3161, `${what} RFC 3161 annotation`).SignedRFC3161Timestamp;
+    material.timestampVerificationData = {
+      rfc3161Timestamps: [{ signedTimestamp: base64(timestamp, `${what} RFC 3161 timestamp`) }]
+    };
+  }
+  return material;
+}
+function legacyCandidate(layer, payload, origin) {
+  const annotations = layer.annotations ?? {};
+  try {
+    if (layer.mediaType === SIMPLE_SIGNING_MEDIA_TYPE) {
+      const signature = base64(annotations[ANNOTATION.signature], `${origin} signature annotation`);
+      const claim = simpleSigningClaim(payload, `${origin} payload`);
+      const bundle = toBundle(
+        {
+          mediaType: BUNDLE_V01,
+          verificationMaterial: verificationMaterial(annotations, origin),
+          messageSignature: {
+            messageDigest: {
+              algorithm: "SHA2_256",
+              digest: createHash2("sha256").update(payload).digest("base64")
+            },
+            signature
+          }
+        },
+        origin
+      );
+      return { origin, purpose: "signature", bundle, artifact: payload, claims: [claim] };
+    }
+    if (layer.mediaType === DSSE_MEDIA_TYPE) {
+      const envelope = parseJsonObject(payload, `${origin} DSSE envelope`);
+      const bundle = toBundle(
+        {
+          mediaType: BUNDLE_V01,
+          verificationMaterial: verificationMaterial(annotations, origin),
+          dsseEnvelope: envelope
+        },
+        origin
+      );
+      return dsseCandidate(bundle, origin);
+    }
+  } catch (error) {
+    if (error instanceof SignatureError) return { origin, error };
+    throw error;
+  }
+  return void 0;
+}
+function dsseCandidate(bundle, origin) {
+  if (bundle.content.$case !== "dsseEnvelope") malformed(`${origin} is not a DSSE envelope`);
+  const envelope = bundle.content.dsseEnvelope;
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { origin, purpose: "signature", bundle, claims: [] };
+  const statement = parseStatement(Buffer.from(envelope.payload), `${origin} in-toto statement`);
+  const claims = statement.subjects.flatMap((s) => s.sha256 ? [`sha256:${s.sha256}`] : []);
+  const purpose = statement.predicateType === COSIGN_SIGN_PREDICATE ? "signature" : "attestation";
+  return { origin, purpose, bundle, claims, statement };
+}
+function bundleCandidate(bytes, origin, imageManifest) {
+  try {
+    const json = parseJsonObject(bytes, `${origin} bundle`);
+    if (typeof json.mediaType !== "string" || !json.mediaType.startsWith("application/vnd.dev.sigstore.bundle")) {
+      malformed(`${origin} is not a Sigstore bundle (mediaType ${JSON.stringify(json.mediaType ?? null)})`);
+    }
+    const bundle = toBundle(json, origin);
+    if (bundle.content.$case === "dsseEnvelope") return dsseCandidate(bundle, origin);
+    const digest = Buffer.from(bundle.content.messageSignature.messageDigest?.digest ?? []).toString("hex");
+    return {
+      origin,
+      purpose: "signature",
+      bundle,
+      artifact: imageManifest,
+      claims: digest.length > 0 ? [`sha256:${digest}`] : []
+    };
+  } catch (error) {
+    if (error instanceof SignatureError) return { origin, error };
+    throw error;
+  }
+}
+
+// src/oci/resolve.ts
+async function readAll(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+// src/oci/layout.ts
+var REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
+var CONTAINERD_NAME_ANNOTATION = "io.containerd.image.name";
+function blobPath(digest) {
+  const [algorithm, encoded] = digest.split(":");
+  return `blobs/${algorithm}/${encoded}`;
+}
+async function readLayoutIndex(store) {
+  const marker = await readStoreFile(store, "oci-layout", 64 * 1024, "oci-layout");
+  if (marker === void 0) {
+    throw ociError("INVALID_LAYOUT", `${store.description} is not an OCI image layout: it has no oci-layout file`);
+  }
+  const layout = parseJson(marker, `oci-layout of ${store.description}`, "INVALID_LAYOUT");
+  if (typeof layout?.imageLayoutVersion !== "string" || !layout.imageLayoutVersion.startsWith("1.")) {
+    throw ociError(
+      "INVALID_LAYOUT",
+      `${store.description}: unsupported imageLayoutVersion ${JSON.stringify(layout?.imageLayoutVersion ?? null)} (expected 1.x)`
+    );
+  }
+  const indexBytes = await readStoreFile(store, "index.json", MAX_MANIFEST_BYTES, "index.json");
+  if (indexBytes === void 0) throw ociError("INVALID_LAYOUT", `${store.description} has no index.json`);
+  const parsed = parseManifest(indexBytes, `index.json of ${store.description}`);
+  if (parsed.kind !== "index")
+    throw ociError("INVALID_LAYOUT", `index.json of ${store.description} is not an image index`);
+  return parsed.index;
+}
+
+// src/checks/signatures/store.ts
+var COSIGN_KIND_ANNOTATION = "kind";
+var COSIGN_KIND = {
+  image: "dev.cosignproject.cosign/image",
+  imageIndex: "dev.cosignproject.cosign/imageIndex",
+  sigs: "dev.cosignproject.cosign/sigs",
+  atts: "dev.cosignproject.cosign/atts"
+};
+var RegistryStore = class {
+  constructor(client, repository) {
+    this.client = client;
+    this.repository = repository;
+    this.description = `${client.registry}/${repository}`;
+  }
+  client;
+  repository;
+  description;
+  async manifestByTag(tag) {
+    try {
+      const fetched = await this.client.getManifest(this.repository, tag);
+      return { digest: fetched.digest, bytes: fetched.bytes, parsed: fetched.parsed };
+    } catch (error) {
+      if (isOciError(error, "NOT_FOUND")) return void 0;
+      throw error;
+    }
+  }
+  async manifestByDigest(descriptor) {
+    const fetched = await this.client.getManifest(this.repository, descriptor.digest);
+    if (fetched.size !== descriptor.size) {
+      throw ociError(
+        "SIZE_MISMATCH",
+        `manifest ${descriptor.digest} of ${this.description}: descriptor size is ${descriptor.size} bytes but the registry sent ${fetched.size}`
+      );
+    }
+    return { digest: fetched.digest, bytes: fetched.bytes, parsed: fetched.parsed };
+  }
+  referrers(digest, artifactType) {
+    return this.client.listReferrers(this.repository, digest, artifactType);
+  }
+  async blob(descriptor, maxBytes) {
+    return readAll(await this.client.openBlob(this.repository, descriptor, maxBytes));
+  }
+};
+var LayoutStore = class {
+  constructor(store) {
+    this.store = store;
+    this.description = store.description;
+  }
+  store;
+  description;
+  #index;
+  async index() {
+    this.#index ??= await readLayoutIndex(this.store);
+    return this.#index;
+  }
+  async manifestByTag(tag) {
+    const index = await this.index();
+    const entry = index.manifests.find(
+      (m) => m.annotations?.[REF_NAME_ANNOTATION] === tag || m.annotations?.[CONTAINERD_NAME_ANNOTATION] === tag
+    );
+    return entry === void 0 ? void 0 : this.manifestByDigest(entry);
+  }
+  async manifestByDigest(descriptor) {
+    const what = `manifest ${descriptor.digest} in ${this.description}`;
+    const path8 = blobPath(descriptor.digest);
+    const size = await this.store.size(path8);
+    if (size === void 0) throw ociError("NOT_FOUND", `${what} is missing (${path8})`);
+    if (size > MAX_MANIFEST_BYTES) {
+      throw ociError("MANIFEST_TOO_LARGE", `${what} is ${size} bytes, over the limit of ${MAX_MANIFEST_BYTES} bytes`);
+    }
+    const bytes = await readVerified(await this.store.open(path8), {
+      digest: descriptor.digest,
+      size: descriptor.size,
+      maxBytes: MAX_MANIFEST_BYTES,
+      what,
+      kind: "manifest"
+    });
+    return { digest: descriptor.digest, bytes, parsed: parseManifest(bytes, what, descriptor.mediaType) };
+  }
+  async referrers(digest, artifactType) {
+    const found = [];
+    for (const entry of (await this.index()).manifests) {
+      if (entry.digest === digest) continue;
+      if (artifactType !== void 0 && entry.artifactType !== void 0 && entry.artifactType !== artifactType)
+        continue;
+      let manifest;
+      try {
+        manifest = await this.manifestByDigest(entry);
+      } catch {
+        continue;
+      }
+      const parsed = manifest.parsed;
+      const subject = parsed.kind === "manifest" ? parsed.manifest.subject : parsed.index.subject;
+      if (subject?.digest !== digest) continue;
+      const type = parsed.kind === "manifest" ? parsed.manifest.artifactType ?? parsed.manifest.config.mediaType : void 0;
+      if (artifactType !== void 0 && type !== artifactType) continue;
+      found.push({ ...entry, ...type !== void 0 ? { artifactType: type } : {} });
+    }
+    return found;
+  }
+  async blob(descriptor, maxBytes) {
+    const what = `blob ${descriptor.digest} in ${this.description}`;
+    if (descriptor.size > maxBytes) {
+      throw ociError("BLOB_TOO_LARGE", `${what} is ${descriptor.size} bytes, over the limit of ${maxBytes} bytes`);
+    }
+    const path8 = blobPath(descriptor.digest);
+    const size = await this.store.size(path8);
+    if (size === void 0) throw ociError("NOT_FOUND", `${what} is missing (${path8})`);
+    return readVerified(await this.store.open(path8), {
+      digest: descriptor.digest,
+      size: descriptor.size,
+      maxBytes,
+      what
+    });
+  }
+  /** index.json entries that `cosign save` marked with `kind`. */
+  async entriesOfKind(kind) {
+    return (await this.index()).manifests.filter((m) => m.annotations?.[COSIGN_KIND_ANNOTATION] === kind);
+  }
+};
+
+// src/checks/signatures/discover.ts
+var MAX_SIGNATURE_BLOB_BYTES = 16 * 1024 * 1024;
+var MAX_SIGNATURE_LAYERS = 100;
+var MAX_REFERRERS = 100;
+var TRANSPORT_ERRORS = /* @__PURE__ */ new Set([
+  "NETWORK_ERROR",
+  "AUTH_REQUIRED",
+  "RATE_LIMITED",
+  "REGISTRY_ERROR",
+  "TOO_MANY_REDIRECTS",
+  "INSECURE_TRANSPORT",
+  "ABORTED"
+]);
+function broken(origin, error) {
+  if (isOciError(error) && TRANSPORT_ERRORS.has(error.code)) throw error;
+  return {
+    origin,
+    error: error instanceof SignatureError ? error : new SignatureError("MALFORMED", `${origin}: ${errorMessage(error)}`)
+  };
+}
+function cosignTag(digest, suffix) {
+  return `${digest.replace(":", "-")}.${suffix}`;
+}
+async function legacyManifest(store, digest, suffix) {
+  const found = [];
+  const tag = cosignTag(digest, suffix);
+  const tagged = await store.manifestByTag(tag);
+  if (tagged) found.push({ manifest: tagged, origin: `tag ${tag}` });
+  if (store instanceof LayoutStore) {
+    const images = [
+      ...await store.entriesOfKind(COSIGN_KIND.image),
+      ...await store.entriesOfKind(COSIGN_KIND.imageIndex)
+    ];
+    if (images.some((entry) => entry.digest === digest)) {
+      for (const entry of await store.entriesOfKind(suffix === "sig" ? COSIGN_KIND.sigs : COSIGN_KIND.atts)) {
+        if (found.some((f) => f.manifest.digest === entry.digest)) continue;
+        found.push({ manifest: await store.manifestByDigest(entry), origin: `cosign save ${suffix} ${entry.digest}` });
+      }
+    }
+  }
+  return found;
+}
+async function legacyCandidates(store, digest, suffix, into) {
+  let manifests;
+  try {
+    manifests = await legacyManifest(store, digest, suffix);
+  } catch (error) {
+    into.candidates.push(broken(`tag ${cosignTag(digest, suffix)}`, error));
+    return;
+  }
+  for (const { manifest, origin } of manifests) {
+    if (manifest.parsed.kind !== "manifest") {
+      into.candidates.push(
+        broken(origin, new SignatureError("MALFORMED", `${origin} is an index, not a signature manifest`))
+      );
+      continue;
+    }
+    const layers = manifest.parsed.manifest.layers;
+    if (layers.length > MAX_SIGNATURE_LAYERS) {
+      into.candidates.push(
+        broken(
+          origin,
+          new SignatureError(
+            "MALFORMED",
+            `${origin} has ${layers.length} layers, over the limit of ${MAX_SIGNATURE_LAYERS}`
+          )
+        )
+      );
+      continue;
+    }
+    for (const [i, layer] of layers.entries()) {
+      const layerOrigin = `${origin}, layer ${i}`;
+      try {
+        const payload = await store.blob(layer, MAX_SIGNATURE_BLOB_BYTES);
+        const candidate = legacyCandidate(layer, payload, layerOrigin);
+        if (candidate) into.candidates.push(candidate);
+        else into.ignored.push(`${layerOrigin} (${layer.mediaType})`);
+      } catch (error) {
+        into.candidates.push(broken(layerOrigin, error));
+      }
+    }
+  }
+}
+async function bundleReferrer(store, referrer, imageManifest) {
+  const origin = `referrer ${referrer.digest}`;
+  try {
+    const manifest = await store.manifestByDigest(referrer);
+    if (manifest.parsed.kind !== "manifest")
+      throw new SignatureError("MALFORMED", `${origin} is an index, not a bundle manifest`);
+    const layer = manifest.parsed.manifest.layers[0];
+    if (layer === void 0 || !layer.mediaType.startsWith("application/vnd.dev.sigstore.bundle")) {
+      throw new SignatureError(
+        "MALFORMED",
+        `${origin} has artifact type ${BUNDLE_ARTIFACT_TYPE} but its layer is ${layer?.mediaType ?? "missing"}, not a Sigstore bundle`
+      );
+    }
+    return bundleCandidate(await store.blob(layer, MAX_SIGNATURE_BLOB_BYTES), origin, imageManifest);
+  } catch (error) {
+    return broken(origin, error);
+  }
+}
+async function discoverSignatures(store, digest, imageManifest) {
+  const discovered = { candidates: [], ignored: [] };
+  await legacyCandidates(store, digest, "sig", discovered);
+  await legacyCandidates(store, digest, "att", discovered);
+  let referrers;
+  try {
+    referrers = await store.referrers(digest, BUNDLE_ARTIFACT_TYPE);
+  } catch (error) {
+    discovered.candidates.push(broken(`referrers of ${digest}`, error));
+    return discovered;
+  }
+  for (const referrer of referrers.slice(0, MAX_REFERRERS)) {
+    discovered.candidates.push(await bundleReferrer(store, referrer, imageManifest));
+  }
+  return discovered;
+}
+
+// src/checks/signatures/identity.ts
+var import_core = __toESM(require_dist4(), 1);
+var FULCIO = "1.3.6.1.4.1.57264.1.";
+var OID_ISSUER_V1 = `${FULCIO}1`;
+var OID_ISSUER_V2 = `${FULCIO}8`;
+var EXTENSION_NAMES = {
+  "github-workflow-trigger": `${FULCIO}2`,
+  "github-workflow-sha": `${FULCIO}3`,
+  "github-workflow-name": `${FULCIO}4`,
+  "github-workflow-repository": `${FULCIO}5`,
+  "github-workflow-ref": `${FULCIO}6`,
+  "build-signer-uri": `${FULCIO}9`,
+  "build-signer-digest": `${FULCIO}10`,
+  "runner-environment": `${FULCIO}11`,
+  "source-repository-uri": `${FULCIO}12`,
+  "source-repository-digest": `${FULCIO}13`,
+  "source-repository-ref": `${FULCIO}14`,
+  "source-repository-identifier": `${FULCIO}15`,
+  "source-repository-owner-uri": `${FULCIO}16`,
+  "source-repository-owner-identifier": `${FULCIO}17`,
+  "build-config-uri": `${FULCIO}18`,
+  "build-config-digest": `${FULCIO}19`,
+  "build-trigger": `${FULCIO}20`,
+  "run-invocation-uri": `${FULCIO}21`,
+  "source-repository-visibility-at-signing": `${FULCIO}22`
+};
+function extensionValue(oid, raw) {
+  const arc = Number(oid.slice(FULCIO.length));
+  if (arc >= 8) {
+    try {
+      return import_core.ASN1Obj.parseBuffer(Buffer.from(raw)).value.toString("utf8");
+    } catch {
+      return void 0;
+    }
+  }
+  return raw.toString("utf8");
+}
+function certificateIdentity(certificate) {
+  const extensions = {};
+  for (const extension of certificate.extensions) {
+    try {
+      const oid = extension.subs[0]?.toOID();
+      const value = extension.subs[extension.subs.length - 1]?.value;
+      if (oid === void 0 || value === void 0 || !oid.startsWith(FULCIO)) continue;
+      const text2 = extensionValue(oid, value);
+      if (text2 !== void 0) extensions[oid] = text2;
+    } catch {
+    }
+  }
+  let subject;
+  try {
+    subject = certificate.subjectAltName;
+  } catch {
+    subject = void 0;
+  }
+  const issuer = extensions[OID_ISSUER_V2] ?? extensions[OID_ISSUER_V1];
+  return { ...subject !== void 0 ? { subject } : {}, ...issuer !== void 0 ? { issuer } : {}, extensions };
+}
+function describeIdentity(identity) {
+  const parts = [`subject ${identity.subject ?? "(none)"}`, `issuer ${identity.issuer ?? "(none)"}`];
+  const repository = identity.extensions[`${FULCIO}12`] ?? identity.extensions[`${FULCIO}5`];
+  const ref = identity.extensions[`${FULCIO}14`] ?? identity.extensions[`${FULCIO}6`];
+  if (repository) parts.push(`repository ${repository}${ref ? ` @ ${ref}` : ""}`);
+  return parts.join(", ");
+}
+function extensionOid(name) {
+  if (/^\d+(\.\d+)+$/.test(name)) return name;
+  return EXTENSION_NAMES[name];
+}
+function identityPolicyErrors(identity) {
+  const errors = [];
+  if (identity.issuer === void 0 && identity["issuer-regexp"] === void 0) {
+    errors.push("keyless needs `issuer` or `issuer-regexp` (as cosign does): any OIDC provider could sign otherwise");
+  }
+  if (identity.subject === void 0 && identity["subject-regexp"] === void 0) {
+    errors.push(
+      "keyless needs `subject` or `subject-regexp`: anyone with an account at the issuer could sign otherwise"
+    );
+  }
+  for (const key of ["issuer-regexp", "subject-regexp"]) {
+    const pattern = identity[key];
+    if (pattern === void 0) continue;
+    try {
+      new RegExp(pattern, "u");
+    } catch (error) {
+      errors.push(`keyless.${key} is not a valid regular expression: ${error.message}`);
+    }
+  }
+  for (const name of Object.keys(identity.extensions ?? {})) {
+    if (extensionOid(name) === void 0) {
+      errors.push(
+        `keyless.extensions: unknown extension "${name}"; use an OID or one of ${Object.keys(EXTENSION_NAMES).join(", ")}`
+      );
+    }
+  }
+  return errors;
+}
+function identityMismatch(identity, policy) {
+  if (policy.issuer !== void 0 && identity.issuer !== policy.issuer) {
+    return `issuer is ${JSON.stringify(identity.issuer ?? null)}, the policy wants ${JSON.stringify(policy.issuer)}`;
+  }
+  const issuerPattern = policy["issuer-regexp"];
+  if (issuerPattern !== void 0 && !new RegExp(issuerPattern, "u").test(identity.issuer ?? "")) {
+    return `issuer ${JSON.stringify(identity.issuer ?? null)} does not match ${issuerPattern}`;
+  }
+  if (policy.subject !== void 0 && identity.subject !== policy.subject) {
+    return `subject is ${JSON.stringify(identity.subject ?? null)}, the policy wants ${JSON.stringify(policy.subject)}`;
+  }
+  const subjectPattern = policy["subject-regexp"];
+  if (subjectPattern !== void 0 && !new RegExp(subjectPattern, "u").test(identity.subject ?? "")) {
+    return `subject ${JSON.stringify(identity.subject ?? null)} does not match ${subjectPattern}`;
+  }
+  for (const [name, wanted] of Object.entries(policy.extensions ?? {})) {
+    const oid = extensionOid(name);
+    const actual = oid === void 0 ? void 0 : identity.extensions[oid];
+    if (actual !== wanted) {
+      return `certificate extension ${name}${oid !== name ? ` (${oid})` : ""} is ${JSON.stringify(actual ?? null)}, the policy wants ${JSON.stringify(wanted)}`;
+    }
+  }
+  return void 0;
+}
+
+// src/checks/signatures/keys.ts
+import { createPublicKey } from "node:crypto";
+var MAX_KEY_BYTES = 64 * 1024;
+var CURVES = /* @__PURE__ */ new Set(["prime256v1", "secp384r1", "secp521r1"]);
+var MIN_RSA_BITS = 2048;
+var KeyError = class extends Error {
+};
+async function loadPolicyKey(spec, tree) {
+  const inline = spec.includes("-----BEGIN");
+  let pem;
+  const label = inline ? "inline key" : spec;
+  if (inline) {
+    pem = spec;
+  } else {
+    const path8 = spec.replace(/^\.\//, "");
+    if (path8.startsWith("/") || path8.split("/").includes("..")) {
+      throw new KeyError(`key ${spec}: give a path inside the repository, relative to its root`);
+    }
+    const bytes = await tree.read(path8, MAX_KEY_BYTES);
+    if (bytes === void 0) {
+      throw new KeyError(`key ${spec} was not found in the repository (or is larger than ${MAX_KEY_BYTES} bytes)`);
+    }
+    pem = bytes.toString("utf8");
+  }
+  return { key: parsePublicKey(pem, label), label };
+}
+function parsePublicKey(pem, label) {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new KeyError(
+      `${label} is a PRIVATE key: remove it from the repository now, rotate it, and commit only the public key (cosign.pub)`
+    );
+  }
+  const block = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY)-----[\s\S]+?-----END \1-----/.exec(pem);
+  if (!block) throw new KeyError(`${label} holds no PEM public key (-----BEGIN PUBLIC KEY-----)`);
+  let key;
+  try {
+    key = createPublicKey(block[0]);
+  } catch (error) {
+    throw new KeyError(`${label} is not a valid public key: ${error.message}`);
+  }
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (type === "ec" && details.namedCurve !== void 0 && CURVES.has(details.namedCurve)) return key;
+  if (type === "ed25519") return key;
+  if (type === "rsa" && (details.modulusLength ?? 0) >= MIN_RSA_BITS) return key;
+  const what = type === "ec" ? `an EC key on ${details.namedCurve ?? "an unknown curve"}` : `a ${type ?? "unknown"} key`;
+  throw new KeyError(
+    `${label} is ${what}${type === "rsa" ? ` of ${details.modulusLength ?? 0} bits` : ""}; supported: ECDSA P-256/P-384/P-521, Ed25519, RSA \u2265 ${MIN_RSA_BITS} bits`
+  );
+}
+
+// src/checks/signatures/public-good-root.ts
+var PUBLIC_GOOD_TRUSTED_ROOT = {
+  mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+  tlogs: [
+    {
+      baseUrl: "https://rekor.sigstore.dev",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2G2Y+2tabdTV5BcGiBIx0a9fAFwrkBbmLSGtks4L3qX6yYY0zufBnhC8Ur/iy55GhWP/9A/bY2LhC30M9+RYtw==",
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        validFor: {
+          start: "2021-01-12T11:53:27Z"
+        }
+      },
+      logId: {
+        keyId: "wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0="
+      }
+    },
+    {
+      baseUrl: "https://log2025-1.rekor.sigstore.dev",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=",
+        keyDetails: "PKIX_ED25519",
+        validFor: {
+          start: "2025-09-23T00:00:00Z"
+        }
+      },
+      logId: {
+        keyId: "zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A="
+      }
+    }
+  ],
+  certificateAuthorities: [
+    {
+      subject: {
+        organization: "sigstore.dev",
+        commonName: "sigstore"
+      },
+      uri: "https://fulcio.sigstore.dev",
+      certChain: {
+        certificates: [
+          {
+            rawBytes: "MIIB+DCCAX6gAwIBAgITNVkDZoCiofPDsy7dfm6geLbuhzAKBggqhkjOPQQDAzAqMRUwEwYDVQQKEwxzaWdzdG9yZS5kZXYxETAPBgNVBAMTCHNpZ3N0b3JlMB4XDTIxMDMwNzAzMjAyOVoXDTMxMDIyMzAzMjAyOVowKjEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MREwDwYDVQQDEwhzaWdzdG9yZTB2MBAGByqGSM49AgEGBSuBBAAiA2IABLSyA7Ii5k+pNO8ZEWY0ylemWDowOkNa3kL+GZE5Z5GWehL9/A9bRNA3RbrsZ5i0JcastaRL7Sp5fp/jD5dxqc/UdTVnlvS16an+2Yfswe/QuLolRUCrcOE2+2iA5+tzd6NmMGQwDgYDVR0PAQH/BAQDAgEGMBIGA1UdEwEB/wQIMAYBAf8CAQEwHQYDVR0OBBYEFMjFHQBBmiQpMlEk6w2uSu1KBtPsMB8GA1UdIwQYMBaAFMjFHQBBmiQpMlEk6w2uSu1KBtPsMAoGCCqGSM49BAMDA2gAMGUCMH8liWJfMui6vXXBhjDgY4MwslmN/TJxVe/83WrFomwmNf056y1X48F9c4m3a3ozXAIxAKjRay5/aj/jsKKGIkmQatjI8uupHr/+CxFvaJWmpYqNkLDGRU+9orzh5hI2RrcuaQ=="
+          }
+        ]
+      },
+      validFor: {
+        start: "2021-03-07T03:20:29Z",
+        end: "2022-12-31T23:59:59.999Z"
+      }
+    },
+    {
+      subject: {
+        organization: "sigstore.dev",
+        commonName: "sigstore"
+      },
+      uri: "https://fulcio.sigstore.dev",
+      certChain: {
+        certificates: [
+          {
+            rawBytes: "MIICGjCCAaGgAwIBAgIUALnViVfnU0brJasmRkHrn/UnfaQwCgYIKoZIzj0EAwMwKjEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MREwDwYDVQQDEwhzaWdzdG9yZTAeFw0yMjA0MTMyMDA2MTVaFw0zMTEwMDUxMzU2NThaMDcxFTATBgNVBAoTDHNpZ3N0b3JlLmRldjEeMBwGA1UEAxMVc2lnc3RvcmUtaW50ZXJtZWRpYXRlMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE8RVS/ysH+NOvuDZyPIZtilgUF9NlarYpAd9HP1vBBH1U5CV77LSS7s0ZiH4nE7Hv7ptS6LvvR/STk798LVgMzLlJ4HeIfF3tHSaexLcYpSASr1kS0N/RgBJz/9jWCiXno3sweTAOBgNVHQ8BAf8EBAMCAQYwEwYDVR0lBAwwCgYIKwYBBQUHAwMwEgYDVR0TAQH/BAgwBgEB/wIBADAdBgNVHQ4EFgQU39Ppz1YkEZb5qNjpKFWixi4YZD8wHwYDVR0jBBgwFoAUWMAeX5FFpWapesyQoZMi0CrFxfowCgYIKoZIzj0EAwMDZwAwZAIwPCsQK4DYiZYDPIaDi5HFKnfxXx6ASSVmERfsynYBiX2X6SJRnZU84/9DZdnFvvxmAjBOt6QpBlc4J/0DxvkTCqpclvziL6BCCPnjdlIB3Pu3BxsPmygUY7Ii2zbdCdliiow="
+          },
+          {
+            rawBytes: "MIIB9zCCAXygAwIBAgIUALZNAPFdxHPwjeDloDwyYChAO/4wCgYIKoZIzj0EAwMwKjEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MREwDwYDVQQDEwhzaWdzdG9yZTAeFw0yMTEwMDcxMzU2NTlaFw0zMTEwMDUxMzU2NThaMCoxFTATBgNVBAoTDHNpZ3N0b3JlLmRldjERMA8GA1UEAxMIc2lnc3RvcmUwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAAT7XeFT4rb3PQGwS4IajtLk3/OlnpgangaBclYpsYBr5i+4ynB07ceb3LP0OIOZdxexX69c5iVuyJRQ+Hz05yi+UF3uBWAlHpiS5sh0+H2GHE7SXrk1EC5m1Tr19L9gg92jYzBhMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBRYwB5fkUWlZql6zJChkyLQKsXF+jAfBgNVHSMEGDAWgBRYwB5fkUWlZql6zJChkyLQKsXF+jAKBggqhkjOPQQDAwNpADBmAjEAj1nHeXZp+13NWBNa+EDsDP8G1WWg1tCMWP/WHPqpaVo0jhsweNFZgSs0eE7wYI4qAjEA2WB9ot98sIkoF3vZYdd3/VtWB5b9TNMea7Ix/stJ5TfcLLeABLE4BNJOsQ4vnBHJ"
+          }
+        ]
+      },
+      validFor: {
+        start: "2022-04-13T20:06:15Z"
+      }
+    }
+  ],
+  ctlogs: [
+    {
+      baseUrl: "https://ctfe.sigstore.dev/test",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEbfwR+RJudXscgRBRpKX1XFDy3PyudDxz/SfnRi1fT8ekpfBd2O1uoz7jr3Z8nKzxA69EUQ+eFCFI3zeubPWU7w==",
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        validFor: {
+          start: "2021-03-14T00:00:00Z",
+          end: "2022-10-31T23:59:59.999Z"
+        }
+      },
+      logId: {
+        keyId: "CGCS8ChS/2hF0dFrJ4ScRWcYrBY9wzjSbea8IgY2b3I="
+      }
+    },
+    {
+      baseUrl: "https://ctfe.sigstore.dev/2022",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEiPSlFi0CmFTfEjCUqF9HuCEcYXNKAaYalIJmBZ8yyezPjTqhxrKBpMnaocVtLJBI1eM3uXnQzQGAJdJ4gs9Fyw==",
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        validFor: {
+          start: "2022-10-20T00:00:00Z"
+        }
+      },
+      logId: {
+        keyId: "3T0wasbHETJjGR4cmWc3AqJKXrjePK3/h4pygC8p7o4="
+      }
+    }
+  ],
+  timestampAuthorities: [
+    {
+      subject: {
+        organization: "sigstore.dev",
+        commonName: "sigstore-tsa-selfsigned"
+      },
+      uri: "https://timestamp.sigstore.dev/api/v1/timestamp",
+      certChain: {
+        certificates: [
+          {
+            rawBytes: "MIICEDCCAZagAwIBAgIUOhNULwyQYe68wUMvy4qOiyojiwwwCgYIKoZIzj0EAwMwOTEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MSAwHgYDVQQDExdzaWdzdG9yZS10c2Etc2VsZnNpZ25lZDAeFw0yNTA0MDgwNjU5NDNaFw0zNTA0MDYwNjU5NDNaMC4xFTATBgNVBAoTDHNpZ3N0b3JlLmRldjEVMBMGA1UEAxMMc2lnc3RvcmUtdHNhMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE4ra2Z8hKNig2T9kFjCAToGG30jky+WQv3BzL+mKvh1SKNR/UwuwsfNCg4sryoYAd8E6isovVA3M4aoNdm9QDi50Z8nTEyvqgfDPtTIwXItfiW/AFf1V7uwkbkAoj0xxco2owaDAOBgNVHQ8BAf8EBAMCB4AwHQYDVR0OBBYEFIn9eUOHz9BlRsMCRscsc1t9tOsDMB8GA1UdIwQYMBaAFJjsAe9/u1H/1JUeb4qImFMHic6/MBYGA1UdJQEB/wQMMAoGCCsGAQUFBwMIMAoGCCqGSM49BAMDA2gAMGUCMDtpsV/6KaO0qyF/UMsX2aSUXKQFdoGTptQGc0ftq1csulHPGG6dsmyMNd3JB+G3EQIxAOajvBcjpJmKb4Nv+2Taoj8Uc5+b6ih6FXCCKraSqupe07zqswMcXJTe1cExvHvvlw=="
+          },
+          {
+            rawBytes: "MIIB9zCCAXygAwIBAgIUV7f0GLDOoEzIh8LXSW80OJiUp14wCgYIKoZIzj0EAwMwOTEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MSAwHgYDVQQDExdzaWdzdG9yZS10c2Etc2VsZnNpZ25lZDAeFw0yNTA0MDgwNjU5NDNaFw0zNTA0MDYwNjU5NDNaMDkxFTATBgNVBAoTDHNpZ3N0b3JlLmRldjEgMB4GA1UEAxMXc2lnc3RvcmUtdHNhLXNlbGZzaWduZWQwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAAQUQNtfRT/ou3YATa6wB/kKTe70cfJwyRIBovMnt8RcJph/COE82uyS6FmppLLL1VBPGcPfpQPYJNXzWwi8icwhKQ6W/Qe2h3oebBb2FHpwNJDqo+TMaC/tdfkv/ElJB72jRTBDMA4GA1UdDwEB/wQEAwIBBjASBgNVHRMBAf8ECDAGAQH/AgEAMB0GA1UdDgQWBBSY7AHvf7tR/9SVHm+KiJhTB4nOvzAKBggqhkjOPQQDAwNpADBmAjEAwGEGrfGZR1cen1R8/DTVMI943LssZmJRtDp/i7SfGHmGRP6gRbuj9vOK3b67Z0QQAjEAuT2H673LQEaHTcyQSZrkp4mX7WwkmF+sVbkYY5mXN+RMH13KUEHHOqASaemYWK/E"
+          }
+        ]
+      },
+      validFor: {
+        start: "2025-07-04T00:00:00Z"
+      }
+    }
+  ]
+};
+
+// src/checks/signatures/references.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+var DEFAULT_REFERENCE_PATHS = [
+  "**/*.yaml",
+  "**/*.yml",
+  "**/Dockerfile",
+  "**/Dockerfile.*",
+  "**/*.Dockerfile",
+  "**/*.dockerfile",
+  "**/Containerfile",
+  "**/Containerfile.*"
+];
+var MAX_REFERENCE_FILES = 5e3;
+var MAX_REFERENCES = 1e4;
+var MAX_YAML_DEPTH = 200;
+var isDockerfile = (path8) => /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(D|d)ockerfile$/.test(path8);
+var isWorkflow = (path8) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path8);
+function yamlReferences(path8, text2) {
+  const parsed = parseYaml(text2);
+  const sites = [];
+  const workflow = isWorkflow(path8);
+  const walk = (node, depth) => {
+    if (depth > MAX_YAML_DEPTH || sites.length >= MAX_REFERENCES) return;
+    if ((0, import_yaml6.isMap)(node)) {
+      for (const item of node.items) {
+        if (!(0, import_yaml6.isPair)(item)) continue;
+        const key = (0, import_yaml6.isScalar)(item.key) ? item.key.value : void 0;
+        const value = item.value;
+        const field2 = key === "image" || workflow && key === "container" ? key : void 0;
+        if (field2 !== void 0 && (0, import_yaml6.isScalar)(value) && typeof value.value === "string" && value.range) {
+          const quoted = value.type === "QUOTE_DOUBLE" || value.type === "QUOTE_SINGLE";
+          const position = parsed.position(value.range[0] + (quoted ? 1 : 0));
+          const reference = value.value.trim();
+          if (reference.length > 0)
+            sites.push({ reference, path: path8, line: position.line, column: position.column, field: field2 });
+        } else {
+          walk(value, depth + 1);
+        }
+      }
+    } else if ((0, import_yaml6.isSeq)(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  for (const document of parsed.documents) {
+    if (document.errors.length > 0) continue;
+    walk(document.contents, 0);
+  }
+  return sites;
+}
+function dockerfileReferences(path8, text2) {
+  const model = parseDockerfile(path8, text2);
+  const sites = [];
+  for (const stage of model.stages) {
+    if (stage.parent || stage.image === void 0 || stage.image.toLowerCase() === "scratch") continue;
+    const range3 = stage.from.getImageRange();
+    if (!range3) continue;
+    const position = positionAt(model, offsetOf(model, range3.start));
+    sites.push({ reference: stage.image, path: path8, line: position.line, column: position.column, field: "FROM" });
+  }
+  return sites;
+}
+async function collectReferences(tree, globs) {
+  const notes = [];
+  const all = await tree.list();
+  let paths = selectPaths(all, globs.length > 0 ? globs : DEFAULT_REFERENCE_PATHS).filter(
+    (path8) => isDockerfile(path8) || /\.ya?ml$/i.test(path8)
+  );
+  if (paths.length > MAX_REFERENCE_FILES) {
+    notes.push(`Only the first ${MAX_REFERENCE_FILES} of ${paths.length} files were searched for image references.`);
+    paths = paths.slice(0, MAX_REFERENCE_FILES);
+  }
+  const sites = [];
+  const skipped = [];
+  for (const path8 of paths) {
+    const bytes = await tree.read(path8, MAX_FILE_BYTES);
+    if (bytes === void 0 || bytes.subarray(0, 8e3).includes(0)) continue;
+    try {
+      const text2 = bytes.toString("utf8");
+      sites.push(...isDockerfile(path8) ? dockerfileReferences(path8, text2) : yamlReferences(path8, text2));
+    } catch {
+      skipped.push(path8);
+    }
+    if (sites.length >= MAX_REFERENCES) {
+      notes.push(`Stopped after ${MAX_REFERENCES} image references.`);
+      break;
+    }
+  }
+  if (skipped.length > 0) {
+    notes.push(
+      `${skipped.length} file(s) could not be parsed for image references (the manifests check reports them): ${skipped.slice(0, 5).join(", ")}`
+    );
+  }
+  return { sites: sites.slice(0, MAX_REFERENCES), notes };
+}
+function expandVariables(value, env) {
+  let missing = false;
+  const result = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced, bare) => {
+    const name = braced ?? bare;
+    const replacement = env[name];
+    if (replacement === void 0 || replacement === "") missing = true;
+    return replacement ?? "";
+  });
+  return missing ? void 0 : result;
+}
+
+// src/checks/signatures/resolve.ts
+var SIGNATURE_TAG = /^sha(256|512)-[a-f0-9]+(\.(sig|att|sbom))?$/;
+function selectImageEntry(entries, tag, description) {
+  const refName = (entry) => entry.annotations?.[REF_NAME_ANNOTATION] ?? entry.annotations?.[CONTAINERD_NAME_ANNOTATION];
+  let matches;
+  if (tag !== void 0) {
+    matches = entries.filter(
+      (entry) => entry.annotations?.[REF_NAME_ANNOTATION] === tag || entry.annotations?.[CONTAINERD_NAME_ANNOTATION] === tag
+    );
+  } else {
+    const kinds = [COSIGN_KIND.image, COSIGN_KIND.imageIndex];
+    matches = entries.filter((entry) => kinds.includes(entry.annotations?.[COSIGN_KIND_ANNOTATION] ?? ""));
+    if (matches.length === 0) {
+      matches = entries.filter(
+        (entry) => entry.annotations?.[COSIGN_KIND_ANNOTATION] === void 0 && !SIGNATURE_TAG.test(refName(entry) ?? "") && entry.artifactType === void 0
+      );
+    }
+  }
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) {
+    throw ociError("NOT_FOUND", `${description} has no image${tag !== void 0 ? ` tagged ${tag}` : ""}`);
+  }
+  const names = matches.map((entry) => refName(entry) ?? entry.digest).slice(0, 10);
+  throw ociError(
+    "AMBIGUOUS_IMAGE",
+    `${description} holds several images (${names.join(", ")}); name one with oci:PATH:TAG`
+  );
+}
+async function resolveRegistry(target, seams) {
+  const reference = target.reference;
+  const client = seams.client(reference.registry);
+  const store = new RegistryStore(client, reference.repository);
+  const close = async () => {
+  };
+  if (reference.digest === void 0) {
+    const top2 = await client.getManifest(reference.repository, reference.tag ?? "latest");
+    return { store, digest: top2.digest, manifestBytes: top2.bytes, close };
+  }
+  const top = await client.getManifest(reference.repository, reference.digest);
+  const resolved = { store, digest: top.digest, manifestBytes: top.bytes, close };
+  if (reference.tag !== void 0) {
+    const head = await client.headManifest(reference.repository, reference.tag);
+    const current = head === void 0 ? void 0 : head.digest ?? (await client.getManifest(reference.repository, reference.tag)).digest;
+    const name = `${reference.registry}/${reference.repository}:${reference.tag}`;
+    if (current === void 0) {
+      resolved.drift = { message: `${name} no longer exists in the registry; the reference pins ${reference.digest}.` };
+    } else if (current !== reference.digest) {
+      resolved.drift = {
+        message: `${name} now points to ${current}, not to the pinned ${reference.digest}.`,
+        current
+      };
+    }
+  }
+  return resolved;
+}
+async function resolveLayout(target, seams) {
+  const fileStore = await seams.layoutStore(target.layout.path);
+  try {
+    const store = new LayoutStore(fileStore);
+    const index = await store.index();
+    const entry = selectImageEntry(index.manifests, target.layout.tag, store.description);
+    const manifest = await store.manifestByDigest(entry);
+    return { store, digest: manifest.digest, manifestBytes: manifest.bytes, close: () => fileStore.close() };
+  } catch (error) {
+    await fileStore.close();
+    throw error;
+  }
+}
+function resolveTarget(target, seams) {
+  return target.kind === "registry" ? resolveRegistry(target, seams) : resolveLayout(target, seams);
+}
+
+// src/checks/signatures/rules.ts
+var COSIGN_DOCS = "https://docs.sigstore.dev/cosign/signing/signing_with_containers/";
+var COSIGN_VERIFY_DOCS = "https://docs.sigstore.dev/cosign/verifying/verify/";
+var GITHUB_ATTEST_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/using-artifact-attestations/using-artifact-attestations-to-establish-provenance-for-builds";
+var SIGN_WITH_COSIGN = 'Sign the image by digest in the workflow that builds it. Keyless, with GitHub OIDC:\n\n```yaml\npermissions:\n  id-token: write\n  packages: write\nsteps:\n  - uses: sigstore/cosign-installer@v3\n  - run: cosign sign --yes ghcr.io/acme/web@${{ steps.build.outputs.digest }}\n```\n\nWith a key pair (`cosign generate-key-pair`; commit only `cosign.pub`):\n\n```sh\ncosign sign --key env://COSIGN_PRIVATE_KEY ghcr.io/acme/web@sha256:<digest>\n```\n\nThen require it in `.containersec.yml`:\n\n```yaml\nchecks:\n  signatures:\n    require:\n      - images: "ghcr.io/acme/**"\n        keyless:\n          issuer: https://token.actions.githubusercontent.com\n          subject-regexp: "^https://github.com/acme/web/.github/workflows/release.yml@refs/heads/main$"\n```';
+var ATTEST_WITH_GITHUB = "GitHub's attest action signs SLSA provenance for the pushed digest and stores it as a Sigstore bundle:\n\n```yaml\npermissions:\n  id-token: write\n  attestations: write\n  packages: write\nsteps:\n  - uses: actions/attest-build-provenance@v2\n    with:\n      subject-name: ghcr.io/acme/web\n      subject-digest: ${{ steps.build.outputs.digest }}\n      push-to-registry: true\n```\n\nWith cosign: `cosign attest --yes --type slsaprovenance1 --predicate provenance.json ghcr.io/acme/web@sha256:<digest>`.";
+var unsignedRule = {
+  id: "sig/unsigned",
+  check: "signatures",
+  title: "Image has no signature",
+  severity: "high",
+  description: "An image matched by a `signatures.require[].images` glob has no cosign signature at all: no `sha256-<hex>.sig` tag (cosign 2 and earlier) and no Sigstore bundle referrer with artifact type `application/vnd.dev.sigstore.bundle.v0.3+json` (cosign 3, GitHub attestations), neither through the referrers API nor through the `sha256-<hex>` referrers tag. For an OCI layout, the layout holds no signature manifest for the digest.",
+  rationale: "Without a signature nothing ties the bytes you deploy to your build system. Anyone who can push to the registry (a leaked token, a compromised dependency of another pipeline, a typo-squatted repository) can replace the image, and the cluster runs it.",
+  fix: SIGN_WITH_COSIGN,
+  references: [COSIGN_DOCS, "https://docs.sigstore.dev/cosign/signing/overview/"]
+};
+var untrustedSignerRule = {
+  id: "sig/untrusted-signer",
+  check: "signatures",
+  title: "Signed, but not by a trusted signer",
+  severity: "high",
+  description: "The image carries a cryptographically valid signature, but not from the key or identity the matching `signatures.require` rule names: another public key, another OIDC issuer, another certificate subject (workflow, e-mail), or Fulcio extension values (`keyless.extensions`: repository, ref, trigger\u2026) that differ. The finding says who did sign. Issuers are compared exactly; with GitHub reusable workflows the subject is the *called* workflow, so pin the calling repository with the `source-repository-uri` extension.",
+  rationale: "Anyone can get a valid Sigstore signature for any image: the public-good Fulcio issues certificates to every GitHub account and every e-mail address. A signature only means something when it comes from your build identity. An attacker who pushes an image signs it with their own identity; this rule is what catches it.",
+  fix: "If the signer shown is yours, correct the policy (issuer, subject, or key path). Otherwise rebuild and sign the image from the trusted workflow.\n\n" + SIGN_WITH_COSIGN,
+  references: [COSIGN_VERIFY_DOCS, "https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md"]
+};
+var invalidSignatureRule = {
+  id: "sig/invalid-signature",
+  check: "signatures",
+  title: "Signature does not verify",
+  severity: "critical",
+  description: "A signature or attestation is attached to the image but fails verification: the signature bytes do not verify over the payload, the certificate does not chain to the trusted root (Sigstore public-good or `signatures.trusted-root`), the certificate has no valid SCT, a Rekor SET or inclusion proof does not verify, the Rekor entry describes another signature, or the artefact is malformed (not a simple-signing payload, a bundle that is not a bundle). The error code in the message says which.",
+  rationale: "A broken signature is a tampered or forged artefact until proven otherwise: someone replaced the payload, grafted a certificate from another signing, or replayed a Rekor entry. It must never count as signed.",
+  fix: "Re-sign the image from the trusted pipeline, by digest, and delete the broken signature (`cosign clean --type signature <image>@sha256:<digest>`). If the trusted root rotated, update containersec (its embedded root) or `signatures.trusted-root`.\n\n" + SIGN_WITH_COSIGN,
+  references: [COSIGN_VERIFY_DOCS, "https://docs.sigstore.dev/logging/overview/"]
+};
+var digestMismatchRule = {
+  id: "sig/digest-mismatch",
+  check: "signatures",
+  title: "Signature is for another image digest",
+  severity: "critical",
+  description: "A signature attached to the image verifies, but what it signs is another image: the simple-signing payload's `critical.image.docker-manifest-digest`, or the in-toto statement's `subject[].digest.sha256`, differs from the image's manifest digest. Sigstore libraries do not check this; containersec does.",
+  rationale: "Copying a valid signature from a good image to a malicious one is the classic replay: the signature, the certificate and the Rekor entry are all genuine, only the claim does not match. Without this check any image can wear the signature of any other.",
+  fix: "Sign the digest you ship, not a tag (tags move between build and sign):\n\n```sh\ncosign sign --yes ghcr.io/acme/web@sha256:<digest>\n```",
+  references: ["https://github.com/containers/image/blob/main/docs/containers-signature.5.md", COSIGN_VERIFY_DOCS]
+};
+var untimestampedRule = {
+  id: "sig/expired-or-untimestamped",
+  check: "signatures",
+  title: "Keyless signature without a trusted time",
+  severity: "high",
+  description: "A keyless signature (short-lived Fulcio certificate) has no transparency-log entry and no RFC 3161 timestamp, or the signing time is outside the certificate validity. Fulcio certificates live ten minutes, so the signature is only valid when a trusted clock says it was made within them.",
+  rationale: "Without a trusted time, a certificate that expired years ago, or whose key leaked after expiry, could sign anything today. The Rekor entry (or a timestamp authority) is what proves the signing happened while the certificate was valid.",
+  fix: "Sign with the transparency log enabled (cosign default; do not pass `--tlog-upload=false`), or with a timestamp authority (`--timestamp-server-url`).\n\n" + SIGN_WITH_COSIGN,
+  references: ["https://docs.sigstore.dev/cosign/verifying/timestamps/"]
+};
+var missingAttestationRule = {
+  id: "sig/missing-attestation",
+  check: "signatures",
+  title: "Required attestation missing",
+  severity: "high",
+  description: "A `signatures.require[].attestations` entry asks for an in-toto attestation of a predicate type (SLSA provenance v1 or v0.2, CycloneDX or SPDX SBOM, vulnerability scan, or any predicate URI) and the image has no valid one from a trusted signer: none stored (legacy `.att` tag or bundle referrer), or none whose DSSE signature, signer and subject digest verify.",
+  rationale: 'Provenance answers "which workflow, from which commit, built this?"; an SBOM answers "what is inside?". A policy that requires them only works if a missing one blocks the deploy.',
+  fix: ATTEST_WITH_GITHUB,
+  references: [GITHUB_ATTEST_DOCS, "https://slsa.dev/spec/v1.0/provenance", "https://github.com/in-toto/attestation"]
+};
+var provenanceMismatchRule = {
+  id: "sig/provenance-mismatch",
+  check: "signatures",
+  title: "Provenance does not match the policy",
+  severity: "high",
+  description: "A verified SLSA provenance attestation names another builder (`runDetails.builder.id` in v1, `builder.id` in v0.2), another source repository or another ref than the policy pins.",
+  rationale: "Valid provenance from the wrong builder or branch means the image was built somewhere you do not control, or from an unreviewed branch: exactly what provenance requirements exist to stop.",
+  fix: "Build and attest the image from the pinned repository, ref and builder.\n\n" + ATTEST_WITH_GITHUB,
+  references: ["https://slsa.dev/spec/v1.0/verifying-artifacts"]
+};
+var unpinnedReferenceRule = {
+  id: "sig/unpinned-reference",
+  check: "signatures",
+  title: "Image reference not pinned by digest",
+  severity: "medium",
+  description: "An image that a `signatures.require` rule covers (or an image target) is referenced by tag only, without `@sha256:<digest>`: in a Kubernetes manifest, a Dockerfile `FROM`, a compose file or a workflow `container:` / `services:`. Whether it blocks is set by `signatures.pinned-digests` (`fail`, `warn`, `off`).",
+  rationale: "A tag is a mutable pointer. Verifying a signature of whatever the tag points to now says nothing about what the cluster pulls later: after verification, the tag can be moved to an unsigned image. Only a digest makes the verified image the deployed image.",
+  fix: "Pin the digest that was signed; keep the tag for humans:\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<digest>\n```\n\nFind it with `crane digest ghcr.io/acme/web:1.4.2` or `docker buildx imagetools inspect`. Renovate and Dependabot keep pinned digests up to date.",
+  references: ["https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier"]
+};
+var tagDigestDriftRule = {
+  id: "sig/tag-digest-drift",
+  check: "signatures",
+  title: "Tag no longer points to the pinned digest",
+  severity: "high",
+  description: "A reference gives both a tag and a digest (`web:1.4.2@sha256:\u2026`), and the tag now resolves to another digest in the registry. The digest is what gets pulled; the tag is what people read.",
+  rationale: "Either the pin is stale (the fix you think you deploy is not the one that runs), or the tag was moved to other content after release, which for a release tag is a sign of tampering. Reviewers trust the tag they see; this rule keeps it honest.",
+  fix: "Update the digest to what the tag points to now, after checking that image is signed, or restore the tag. Use immutable tags in the registry where it supports them.\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<current digest>\n```"
+};
+var signatureRules = [
+  unsignedRule,
+  untrustedSignerRule,
+  invalidSignatureRule,
+  digestMismatchRule,
+  untimestampedRule,
+  missingAttestationRule,
+  provenanceMismatchRule,
+  unpinnedReferenceRule,
+  tagDigestDriftRule
+];
+
+// src/checks/signatures/verify.ts
+var import_core2 = __toESM(require_dist4(), 1);
+var import_protobuf_specs = __toESM(require_dist2(), 1);
+var import_verify = __toESM(require_dist5(), 1);
+import { createHash as createHash3, verify as cryptoVerify } from "node:crypto";
+function trustFromJson(json, label) {
+  let root;
+  try {
+    root = import_protobuf_specs.TrustedRoot.fromJSON(json);
+  } catch (error) {
+    throw new SignatureError("MALFORMED", `${label} is not a Sigstore trusted root: ${error.message}`);
+  }
+  if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+    throw new SignatureError("MALFORMED", `${label} lists no certificate authority and no transparency log`);
+  }
+  return { root, material: (0, import_verify.toTrustMaterial)(root), label };
+}
+function keyFingerprint(key) {
+  const der = key.export({ type: "spki", format: "der" });
+  return `SHA256:${createHash3("sha256").update(der).digest("base64").replace(/=+$/, "")}`;
+}
+function verifyRaw(key, data, signature) {
+  const attempt = (hash2) => {
+    try {
+      return cryptoVerify(hash2, data, key, signature);
+    } catch {
+      return false;
+    }
+  };
+  const type = key.asymmetricKeyType;
+  if (type === "ed25519" || type === "ed448") return attempt(null);
+  return ["sha256", "sha384", "sha512"].some(attempt);
+}
+function signedBytes(candidate) {
+  const content = candidate.bundle.content;
+  if (content.$case === "dsseEnvelope") {
+    return import_core2.dsse.preAuthEncoding(content.dsseEnvelope.payloadType, Buffer.from(content.dsseEnvelope.payload));
+  }
+  return candidate.artifact;
+}
+function entityFor(candidate) {
+  let entity;
+  try {
+    entity = (0, import_verify.toSignedEntity)(candidate.bundle, candidate.artifact);
+  } catch (error) {
+    throw new SignatureError("MALFORMED", `${candidate.origin}: ${error.message}`);
+  }
+  const content = entity.signature;
+  const data = signedBytes(candidate);
+  return {
+    ...entity,
+    signature: {
+      signature: content.signature,
+      compareSignature: (signature) => content.compareSignature(signature),
+      compareDigest: (digest) => content.compareDigest(digest),
+      verifySignature: (key) => data !== void 0 && verifyRaw(key, data, content.signature)
+    }
+  };
+}
+function leafCertificate(candidate) {
+  const material = candidate.bundle.verificationMaterial.content;
+  const raw = material.$case === "x509CertificateChain" ? material.x509CertificateChain.certificates[0]?.rawBytes : material.$case === "certificate" ? material.certificate.rawBytes : void 0;
+  if (raw === void 0) return void 0;
+  try {
+    return import_core2.X509Certificate.parse(Buffer.from(raw));
+  } catch (error) {
+    throw new SignatureError(
+      "MALFORMED",
+      `${candidate.origin}: the certificate does not parse: ${error.message}`
+    );
+  }
+}
+function integratedTime(candidate) {
+  const seconds = Number(candidate.bundle.verificationMaterial.tlogEntries[0]?.integratedTime ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1e3).toISOString() : void 0;
+}
+function codeFor(error) {
+  const cause = error.cause instanceof Error ? error.cause.message : "";
+  switch (error.code) {
+    case "TIMESTAMP_ERROR":
+      return /expected \d+ timestamps, got 0/.test(error.message) ? "UNTIMESTAMPED" : "TLOG_INVALID";
+    case "CERTIFICATE_ERROR":
+      return /expired|not valid/.test(`${error.message} ${cause}`) ? "UNTIMESTAMPED" : "CERTIFICATE_INVALID";
+    case "TLOG_ERROR":
+    case "TLOG_BODY_ERROR":
+    case "TLOG_INCLUSION_PROOF_ERROR":
+    case "TLOG_INCLUSION_PROMISE_ERROR":
+    case "TLOG_MISSING_INCLUSION_ERROR":
+      return "TLOG_INVALID";
+    case "SIGNATURE_ERROR":
+      return "SIGNATURE_INVALID";
+    case "PUBLIC_KEY_ERROR":
+    case "UNTRUSTED_SIGNER_ERROR":
+      return "UNTRUSTED_SIGNER";
+    default:
+      return "SIGNATURE_INVALID";
+  }
+}
+function failure(error) {
+  if (error instanceof SignatureError) return { code: error.code, message: error.message };
+  if (error instanceof import_verify.VerificationError || error instanceof import_verify.PolicyError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return { code: codeFor(error), message: `${error.code} ${error.message}${cause}` };
+  }
+  return { code: "MALFORMED", message: error.message ?? String(error) };
+}
+function certificateSigner(identity, candidate) {
+  const signedAt = integratedTime(candidate);
+  return {
+    kind: "certificate",
+    description: describeIdentity(identity),
+    identity,
+    ...signedAt ? { signedAt } : {}
+  };
+}
+function claimCheck(candidate, imageDigest, signer) {
+  if (candidate.claims.includes(imageDigest)) return { ok: true, signer };
+  const claimed = candidate.claims.length === 0 ? "no digest" : candidate.claims.slice(0, 3).join(", ");
+  return {
+    ok: false,
+    code: "DIGEST_MISMATCH",
+    message: `${candidate.origin} is validly signed by ${signer.description}, but it signs ${claimed}, not the image ${imageDigest}`,
+    signer
+  };
+}
+function verifyWithKey(candidate, authority, trust, digest) {
+  const entity = { ...entityFor(candidate), key: { $case: "public-key", hint: "policy" } };
+  const material = {
+    ...trust.material,
+    publicKey: () => ({ publicKey: authority.key, validFor: () => true })
+  };
+  const verifier = new import_verify.Verifier(material, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+  const signedAt = integratedTime(candidate);
+  const signer = {
+    kind: "key",
+    description: `key ${authority.label} (${keyFingerprint(authority.key)})`,
+    ...signedAt ? { signedAt } : {}
+  };
+  try {
+    verifier.verify(entity);
+  } catch (error) {
+    const { code: code3, message } = failure(error);
+    if (code3 !== "SIGNATURE_INVALID") return { ok: false, code: code3, message: `${candidate.origin}: ${message}` };
+    return keyMismatch(candidate, authority);
+  }
+  return claimCheck(candidate, digest, signer);
+}
+function keyMismatch(candidate, authority) {
+  const wanted = `${authority.label} (${keyFingerprint(authority.key)})`;
+  const leaf = leafCertificate(candidate);
+  const data = signedBytes(candidate);
+  const signature = Buffer.from(
+    candidate.bundle.content.$case === "dsseEnvelope" ? candidate.bundle.content.dsseEnvelope.signatures[0]?.sig ?? [] : candidate.bundle.content.messageSignature.signature
+  );
+  if (leaf !== void 0 && data !== void 0) {
+    const certKey = import_core2.crypto.createPublicKey(leaf.publicKey);
+    if (verifyRaw(certKey, data, signature)) {
+      const signer = certificateSigner(certificateIdentity(leaf), candidate);
+      return {
+        ok: false,
+        code: "UNTRUSTED_SIGNER",
+        message: `${candidate.origin} is signed by the certificate of ${signer.description}, not with key ${wanted}`,
+        signer
+      };
+    }
+    return {
+      ok: false,
+      code: "SIGNATURE_INVALID",
+      message: `${candidate.origin}: the signature verifies neither with key ${wanted} nor with its own certificate; the payload was altered after signing`
+    };
+  }
+  return {
+    ok: false,
+    code: "UNTRUSTED_SIGNER",
+    message: `${candidate.origin} does not verify with key ${wanted}: it was signed with another key, or altered after signing`
+  };
+}
+function verifyKeyless(candidate, authority, trust, digest) {
+  const leaf = leafCertificate(candidate);
+  if (leaf === void 0) {
+    return {
+      ok: false,
+      code: "UNTRUSTED_SIGNER",
+      message: `${candidate.origin} is signed with a bare public key, but the policy requires a keyless (certificate) signature`,
+      signer: { kind: "key", description: "a public key with no certificate" }
+    };
+  }
+  const verifier = new import_verify.Verifier(trust.material, { tlogThreshold: 0, ctlogThreshold: 1, timestampThreshold: 1 });
+  let identity;
+  try {
+    verifier.verify(entityFor(candidate));
+    identity = certificateIdentity(leaf);
+  } catch (error) {
+    const { code: code3, message } = failure(error);
+    return { ok: false, code: code3, message: `${candidate.origin} (trusted root: ${trust.label}): ${message}` };
+  }
+  const signer = certificateSigner(identity, candidate);
+  const mismatch = identityMismatch(identity, authority.identity);
+  if (mismatch !== void 0) {
+    return {
+      ok: false,
+      code: "UNTRUSTED_SIGNER",
+      message: `${candidate.origin} is validly signed by ${signer.description}, but ${mismatch}`,
+      signer
+    };
+  }
+  return claimCheck(candidate, digest, signer);
+}
+function verifyCandidate(candidate, authority, trust, digest) {
+  try {
+    return authority.kind === "key" ? verifyWithKey(candidate, authority, trust, digest) : verifyKeyless(candidate, authority, trust, digest);
+  } catch (error) {
+    const { code: code3, message } = failure(error);
+    return { ok: false, code: code3, message };
+  }
+}
+
+// src/checks/signatures/index.ts
+var MAX_VERIFIED_IMAGES = 100;
+var MAX_TRUSTED_ROOT_BYTES = 1024 * 1024;
+var GLOB2 = { dot: true, nocomment: true };
+var RULE_FOR_CODE = {
+  DIGEST_MISMATCH: digestMismatchRule,
+  SIGNATURE_INVALID: invalidSignatureRule,
+  CERTIFICATE_INVALID: invalidSignatureRule,
+  TLOG_INVALID: invalidSignatureRule,
+  MALFORMED: invalidSignatureRule,
+  UNTRUSTED_SIGNER: untrustedSignerRule,
+  UNTIMESTAMPED: untimestampedRule
+};
+function toTarget(input, site) {
+  let source;
+  try {
+    source = parseImageSource(input);
+  } catch {
+    return void 0;
+  }
+  if (source.kind === "registry") {
+    const reference = source.reference;
+    return {
+      input,
+      kind: "registry",
+      reference,
+      names: [`${reference.registry}/${reference.repository}`, formatImageReference(reference), input],
+      sites: site ? [site] : []
+    };
+  }
+  if (source.kind === "oci") {
+    return {
+      input,
+      kind: "oci",
+      layout: { path: source.path, ...source.tag !== void 0 ? { tag: source.tag } : {} },
+      names: [input, `oci:${source.path}`],
+      sites: site ? [site] : []
+    };
+  }
+  return void 0;
+}
+function requirementsFor(target, requirements) {
+  return requirements.filter((r) => target.names.some((name) => minimatch(name, r.requirement.images, GLOB2)));
+}
+function targetKey(target) {
+  return target.reference ? formatImageReference(target.reference) : target.input;
+}
+function locations(target) {
+  if (target.sites.length === 0) return [{ image: target.input }];
+  return target.sites.map((site) => ({ path: site.path, startLine: site.line, startColumn: site.column }));
+}
+function finding(rule19, location2, message, key, fix) {
+  return {
+    ruleId: rule19.id,
+    severity: rule19.severity,
+    title: rule19.title,
+    message,
+    location: location2,
+    key,
+    ...fix ? { fix } : {}
+  };
+}
+function unpinnedFindings(target, digest) {
+  if (target.kind !== "registry" || target.reference?.digest !== void 0) return [];
+  const reference = target.reference;
+  const pinned = `${reference.registry}/${reference.repository}${reference.tag ? `:${reference.tag}` : ""}@${digest ?? "sha256:<digest>"}`;
+  return locations(target).map(
+    (location2) => finding(
+      unpinnedReferenceRule,
+      location2,
+      `${target.input} is not pinned by digest: what is verified now is whatever the tag points to, and the tag can be moved to another image afterwards.`,
+      target.input,
+      `Pin it: ${pinned}`
+    )
+  );
+}
+async function loadTrust(context) {
+  const path8 = context.policy.checks.signatures["trusted-root"];
+  if (path8 === void 0) return trustFromJson(PUBLIC_GOOD_TRUSTED_ROOT, "Sigstore public-good (embedded)");
+  const bytes = await context.tree.read(path8.replace(/^\.\//, ""), MAX_TRUSTED_ROOT_BYTES);
+  if (bytes === void 0) throw new Error(`signatures.trusted-root ${path8} was not found in the repository`);
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new Error(`signatures.trusted-root ${path8} is not JSON: ${errorMessage(error)}`);
+  }
+  return trustFromJson(json, path8);
+}
+async function loadRequirements(context, errors) {
+  const loaded = [];
+  for (const [index, requirement] of context.policy.checks.signatures.require.entries()) {
+    const where = `signatures.require[${index}] (${requirement.images})`;
+    const authorities = [];
+    if (requirement.key === void 0 && requirement.keyless === void 0) {
+      errors.push(`${where} names neither \`key\` nor \`keyless\`: say who must have signed`);
+      continue;
+    }
+    if (requirement.key !== void 0) {
+      try {
+        authorities.push({ kind: "key", ...await loadPolicyKey(requirement.key, context.tree) });
+      } catch (error) {
+        errors.push(`${where}: ${errorMessage(error)}`);
+        continue;
+      }
+    }
+    if (requirement.keyless !== void 0) {
+      const problems = identityPolicyErrors(requirement.keyless);
+      if (problems.length > 0) {
+        errors.push(...problems.map((p) => `${where}: ${p}`));
+        continue;
+      }
+      authorities.push({ kind: "keyless", identity: requirement.keyless });
+    }
+    loaded.push({ index, requirement, authorities });
+  }
+  return loaded;
+}
+function bestFailure(outcomes) {
+  const failures = outcomes.filter((o) => !o.ok);
+  return failures.find((f) => f.code !== "UNTRUSTED_SIGNER") ?? failures[0];
+}
+function verifyAll(candidates, authorities, trust, digest) {
+  const problems = [];
+  for (const candidate of candidates) {
+    const outcomes = authorities.map((authority) => verifyCandidate(candidate, authority, trust, digest));
+    const ok = outcomes.find((o) => o.ok);
+    if (ok) return { verified: { candidate, outcome: ok }, problems: [] };
+    const failure2 = bestFailure(outcomes);
+    if (failure2)
+      problems.push({ rule: RULE_FOR_CODE[failure2.code], message: failure2.message, origin: candidate.origin });
+  }
+  return { problems };
+}
+function evaluateRequirement(loaded, candidates, ignored, trust, digest) {
+  const problems = [];
+  const signers = [];
+  const usable = candidates.filter((c) => !isBroken(c));
+  const broken2 = candidates.filter(isBroken);
+  const signatures = usable.filter((c) => c.purpose === "signature");
+  const signed = verifyAll(signatures, loaded.authorities, trust, digest);
+  if (signed.verified) {
+    const { candidate, outcome } = signed.verified;
+    signers.push(
+      `signed by ${outcome.signer.description}${outcome.signer.signedAt ? ` at ${outcome.signer.signedAt}` : ""} (${candidate.origin})`
+    );
+  } else if (signatures.length === 0 && broken2.length === 0) {
+    const extra = [
+      ignored.length > 0 ? `ignored, not signatures: ${ignored.slice(0, 3).join("; ")}` : "",
+      usable.length > 0 ? `${usable.length} attestation(s) are attached, but an attestation is not an image signature` : ""
+    ].filter(Boolean);
+    problems.push({
+      rule: unsignedRule,
+      message: `${digest} has no signature (no cosign .sig tag, no Sigstore bundle referrer)${extra.length > 0 ? `; ${extra.join("; ")}` : ""}.`
+    });
+  } else {
+    problems.push(...signed.problems);
+    for (const b of broken2)
+      problems.push({ rule: invalidSignatureRule, message: `${b.error.code}: ${b.error.message}`, origin: b.origin });
+  }
+  for (const wanted of loaded.requirement.attestations ?? []) {
+    const matching = usable.filter(
+      (c) => c.purpose === "attestation" && c.statement && predicateMatches(wanted.type, c.statement.predicateType)
+    );
+    if (matching.length === 0) {
+      const types = [...new Set(usable.flatMap((c) => c.statement ? [c.statement.predicateType] : []))];
+      problems.push({
+        rule: missingAttestationRule,
+        message: `${digest} has no ${wanted.type} attestation${types.length > 0 ? ` (attached predicate types: ${types.slice(0, 5).join(", ")})` : ""}.`,
+        origin: wanted.type
+      });
+      continue;
+    }
+    const attested = verifyAll(matching, loaded.authorities, trust, digest);
+    if (!attested.verified) {
+      problems.push(...attested.problems);
+      continue;
+    }
+    const { candidate, outcome } = attested.verified;
+    signers.push(
+      `${candidate.statement.predicateType} attested by ${outcome.signer.description} (${candidate.origin})`
+    );
+    const mismatch = provenanceMismatch(candidate.statement, wanted);
+    if (mismatch !== void 0) {
+      problems.push({ rule: provenanceMismatchRule, message: `${candidate.origin}: ${mismatch}`, origin: wanted.type });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  return {
+    problems: problems.filter((p) => {
+      const id = `${p.rule.id}\0${p.message}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    }),
+    signers
+  };
+}
+function gatherTargets(context, sites, notes) {
+  const targets = /* @__PURE__ */ new Map();
+  const add = (target) => {
+    const key = targetKey(target);
+    const existing = targets.get(key);
+    if (existing) existing.sites.push(...target.sites);
+    else targets.set(key, target);
+  };
+  for (const raw of [...context.policy.checks.images.targets, ...context.images]) {
+    const input = expandVariables(raw, context.env);
+    if (input === void 0) {
+      notes.push(`Image target ${raw} was skipped: a variable in it is not set in this job.`);
+      continue;
+    }
+    const target = toTarget(input);
+    if (target) add(target);
+    else notes.push(`Image target ${input} is not a registry reference or an oci: layout; it cannot carry signatures.`);
+  }
+  let unnamed = 0;
+  for (const site of sites) {
+    const target = toTarget(site.reference, site);
+    if (target?.kind === "registry") add(target);
+    else unnamed++;
+  }
+  if (unnamed > 0)
+    notes.push(`${unnamed} image reference(s) in files use variables or templates and were not checked.`);
+  return targets;
+}
+async function verifyTarget(target, requirements, trust, context, output) {
+  const resolved = await resolveTarget(target, {
+    client: (registry) => new RegistryClient(registry, {
+      env: context.env,
+      insecureRegistries: context.policy.checks.images["insecure-registries"],
+      signal: context.signal
+    }),
+    layoutStore: (path8) => DirectoryStore.open(isAbsolute2(path8) ? path8 : resolve2(process.cwd(), path8), "OCI layout")
+  });
+  try {
+    const drift = resolved.drift;
+    if (drift) {
+      const reference = target.reference;
+      const fix = drift.current ? `After checking that image, re-pin: ${reference.registry}/${reference.repository}:${reference.tag}@${drift.current}` : void 0;
+      for (const location2 of locations(target)) {
+        output.findings.push(finding(tagDigestDriftRule, location2, drift.message, target.input, fix));
+      }
+    }
+    const discovered = await discoverSignatures(resolved.store, resolved.digest, resolved.manifestBytes);
+    for (const loaded of requirements) {
+      const { problems, signers } = evaluateRequirement(
+        loaded,
+        discovered.candidates,
+        discovered.ignored,
+        trust,
+        resolved.digest
+      );
+      for (const signer of signers) output.notes.push(`${target.input}@${resolved.digest}: ${signer}.`);
+      for (const problem of problems) {
+        for (const location2 of locations(target)) {
+          output.findings.push(
+            finding(
+              problem.rule,
+              location2,
+              `${target.input}: ${problem.message}`,
+              `${target.input}|${loaded.requirement.images}|${problem.origin ?? ""}`
+            )
+          );
+        }
+      }
+    }
+    return resolved;
+  } finally {
+    await resolved.close();
+  }
+}
+async function runSignatures(context) {
+  const policy = context.policy.checks.signatures;
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  const requirementGlobs = policy.require.map((requirement) => ({ requirement }));
+  const collected = requirementGlobs.length > 0 ? await collectReferences(context.tree, policy.paths) : { sites: [], notes: [] };
+  notes.push(...collected.notes);
+  const targets = [...gatherTargets(context, collected.sites, notes).values()].filter(
+    (target) => requirementsFor(target, requirementGlobs).length > 0
+  );
+  const unpinnedAt = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    unpinnedAt.set(target, findings.length);
+    findings.push(...unpinnedFindings(target));
+  }
+  if (context.isBase) return { findings: findings.filter((f) => !("image" in f.location)) };
+  let trust;
+  try {
+    trust = await loadTrust(context);
+  } catch (error) {
+    return { findings, errors: [errorMessage(error)], notes };
+  }
+  const requirements = await loadRequirements(context, errors);
+  let verified = 0;
+  for (const target of targets) {
+    const applicable = requirementsFor(target, requirements);
+    if (applicable.length === 0) continue;
+    if (context.changedPaths && target.sites.length > 0 && !target.sites.some((s) => context.changedPaths.has(s.path))) {
+      continue;
+    }
+    if (verified++ >= MAX_VERIFIED_IMAGES) {
+      errors.push(`More than ${MAX_VERIFIED_IMAGES} images to verify; the rest were not checked.`);
+      break;
+    }
+    try {
+      const resolved = await verifyTarget(target, applicable, trust, context, { findings, notes });
+      const start = unpinnedAt.get(target);
+      for (const f of findings.slice(start)) {
+        if (f.ruleId === unpinnedReferenceRule.id && f.key === target.input && f.fix?.includes("<digest>")) {
+          f.fix = f.fix.replace("sha256:<digest>", resolved.digest);
+        }
+      }
+    } catch (error) {
+      errors.push(`${target.input}: ${errorMessage(error)}`);
+    }
+  }
+  if (targets.length === 0 && policy.require.length > 0) notes.push("No image matched a signatures.require rule.");
+  return { findings, errors, notes };
+}
+var signaturesCheck = {
+  id: "signatures",
+  title: "Signatures",
+  fileBased: true,
+  rules: signatureRules,
+  run: runSignatures
+};
+
 // src/checks/index.ts
-var CHECKS = [hardeningCheck, manifestsCheck];
+var CHECKS = [hardeningCheck, manifestsCheck, signaturesCheck];
 var UNAVAILABLE_CHECKS = {
-  images: "Image scanning is not available in this build of containersec.",
-  signatures: "Signature verification is not available in this build of containersec."
+  images: "Image scanning is not available in this build of containersec."
 };
 function ruleRegistry() {
-  return new RuleRegistry(CHECKS.flatMap((check2) => check2.rules));
+  return new RuleRegistry(CHECKS.flatMap((check3) => check3.rules));
 }
 
 // src/core/did-you-mean.ts
@@ -18470,10 +34501,10 @@ function didYouMeanSentence(input, candidates) {
 }
 
 // src/docs/rule-doc.ts
-function exceptionExample(rule) {
-  const id = rule.id.endsWith("/*") ? `${family(rule.id)}/<id>` : rule.id;
-  const fileBased = rule.check === "manifests" || rule.check === "hardening";
-  const scope = fileBased ? '    paths: ["deploy/legacy/**"]\n' : rule.check === "images" ? '    images: ["ghcr.io/acme/web*"]\n' : "";
+function exceptionExample(rule19) {
+  const id = rule19.id.endsWith("/*") ? `${family(rule19.id)}/<id>` : rule19.id;
+  const fileBased = rule19.check === "manifests" || rule19.check === "hardening";
+  const scope = fileBased ? '    paths: ["deploy/legacy/**"]\n' : rule19.check === "images" ? '    images: ["ghcr.io/acme/web*"]\n' : "";
   const policy = `In \`.containersec.yml\` (a reason is mandatory; \`expires\` makes the finding block again after that date):
 
 \`\`\`yaml
@@ -18490,35 +34521,35 @@ Or inline, on the line of the finding or the line above it:
 \`\`\`yaml
 # containersec:ignore ${id} why this is acceptable here
 \`\`\`` : "";
-  return policy + inline + (rule.exceptions ? `
+  return policy + inline + (rule19.exceptions ? `
 
-${rule.exceptions}` : "");
+${rule19.exceptions}` : "");
 }
-function ruleMarkdown(rule) {
-  const refs = rule.references?.length ? `
+function ruleMarkdown(rule19) {
+  const refs = rule19.references?.length ? `
 ## References
 
-${rule.references.map((r) => `- ${r}`).join("\n")}
+${rule19.references.map((r) => `- ${r}`).join("\n")}
 ` : "";
-  return `# ${rule.id}: ${rule.title}
+  return `# ${rule19.id}: ${rule19.title}
 
-Check: \`${rule.check}\` \xB7 Default severity: **${rule.severity}**
+Check: \`${rule19.check}\` \xB7 Default severity: **${rule19.severity}**
 
 ## What it checks
 
-${rule.description}
+${rule19.description}
 
 ## Why it matters
 
-${rule.rationale}
+${rule19.rationale}
 
 ## How to fix
 
-${rule.fix}
+${rule19.fix}
 
 ## How to except it
 
-${exceptionExample(rule)}
+${exceptionExample(rule19)}
 ${refs}`;
 }
 
@@ -18540,7 +34571,7 @@ function compareSeverity(a, b) {
 function ruleExists(rules, pattern) {
   if (rules.get(pattern)) return true;
   if (/[*?[\]{}]/.test(pattern)) {
-    return rules.all().some((rule) => minimatch(rule.id, pattern) || rule.id.endsWith("/*") && family(rule.id) === family(pattern));
+    return rules.all().some((rule19) => minimatch(rule19.id, pattern) || rule19.id.endsWith("/*") && family(rule19.id) === family(pattern));
   }
   return false;
 }
@@ -18549,18 +34580,18 @@ function ruleMatches(pattern, ruleId) {
 }
 
 // src/policy/exceptions.ts
-var GLOB2 = { dot: true, nocomment: true };
+var GLOB3 = { dot: true, nocomment: true };
 function anyMatch(patterns, values) {
   if (!patterns || patterns.length === 0) return true;
   const present = values.filter((v) => typeof v === "string" && v.length > 0);
-  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB2)));
+  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB3)));
 }
-function exceptionCovers(exception, finding) {
-  if (!ruleMatches(exception.rule, finding.ruleId)) return false;
-  const location2 = finding.location;
+function exceptionCovers(exception, finding2) {
+  if (!ruleMatches(exception.rule, finding2.ruleId)) return false;
+  const location2 = finding2.location;
   const file = isFileLocation(location2) ? location2 : void 0;
   const image = isFileLocation(location2) ? void 0 : location2;
-  const pkg = finding.package;
+  const pkg = finding2.package;
   return anyMatch(exception.paths, [file?.path, image?.path?.replace(/^\//, "")]) && anyMatch(exception.images, [image?.image]) && anyMatch(exception.packages, [pkg?.name, pkg?.purl, pkg ? `${pkg.ecosystem}/${pkg.name}` : void 0]) && anyMatch(exception.objects, [file?.object]);
 }
 function isExpired(exception, today) {
@@ -18574,17 +34605,17 @@ function todayUtc(now = /* @__PURE__ */ new Date()) {
 function fromSwitch(value) {
   return value === "fail" ? "info" : "none";
 }
-function thresholdFor(policy, check2, ruleId) {
-  if (check2 === "images") {
+function thresholdFor(policy, check3, ruleId) {
+  if (check3 === "images") {
     const images = policy.checks.images;
     if (ruleId.startsWith("vuln/")) return images.vulnerabilities["fail-on"];
     if (ruleId.startsWith("image/eol")) return fromSwitch(images.eol);
     if (ruleId.startsWith("image/secret")) return fromSwitch(images.secrets);
   }
-  if (check2 === "signatures" && ruleId === "sig/unpinned-reference") {
+  if (check3 === "signatures" && ruleId === "sig/unpinned-reference") {
     return fromSwitch(policy.checks.signatures["pinned-digests"]);
   }
-  return policy.checks[check2]["fail-on"];
+  return policy.checks[check3]["fail-on"];
 }
 
 // src/core/gate.ts
@@ -18650,9 +34681,9 @@ function overallVerdict(statuses, hasStale) {
 }
 function isStale(exception, used, cleanChecks, rules) {
   if (used.has(exception)) return false;
-  const rule = rules.get(exception.rule);
-  const checks = rule ? [rule.check] : rules.all().filter((r) => family(r.id) === family(exception.rule)).map((r) => r.check);
-  return checks.length > 0 && checks.every((check2) => cleanChecks.has(check2));
+  const rule19 = rules.get(exception.rule);
+  const checks = rule19 ? [rule19.check] : rules.all().filter((r) => family(r.id) === family(exception.rule)).map((r) => r.check);
+  return checks.length > 0 && checks.every((check3) => cleanChecks.has(check3));
 }
 function applyGate(input) {
   const used = /* @__PURE__ */ new Set();
@@ -18683,25 +34714,25 @@ function applyGate(input) {
 }
 
 // src/core/fingerprint.ts
-import { createHash } from "node:crypto";
-function findingIdentity(finding) {
-  const location2 = finding.location;
+import { createHash as createHash4 } from "node:crypto";
+function findingIdentity(finding2) {
+  const location2 = finding2.location;
   const parts = "image" in location2 ? ["image", location2.image, location2.path ?? ""] : ["file", location2.path, location2.object ?? "", location2.container ?? ""];
   return [
-    finding.ruleId,
+    finding2.ruleId,
     ...parts,
-    finding.package ? `${finding.package.ecosystem}/${finding.package.name}` : "",
-    finding.vulnerability?.id ?? "",
-    finding.key ?? ""
+    finding2.package ? `${finding2.package.ecosystem}/${finding2.package.name}` : "",
+    finding2.vulnerability?.id ?? "",
+    finding2.key ?? ""
   ].join("\0");
 }
-function hash(text) {
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+function hash(text2) {
+  return createHash4("sha256").update(text2).digest("hex").slice(0, 32);
 }
 function fingerprintAll(findings) {
   const seen = /* @__PURE__ */ new Map();
-  return findings.map((finding) => {
-    const identity = findingIdentity(finding);
+  return findings.map((finding2) => {
+    const identity = findingIdentity(finding2);
     const count = (seen.get(identity) ?? 0) + 1;
     seen.set(identity, count);
     return hash(count === 1 ? identity : `${identity}\0#${count}`);
@@ -18711,32 +34742,32 @@ function fingerprintAll(findings) {
 // src/core/run.ts
 var CheckTimeout = class extends Error {
 };
-async function withTimeout(check2, context, seconds, controller) {
+async function withTimeout(check3, context, seconds, controller) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
       reject(
         new CheckTimeout(
-          `the ${check2.id} check did not finish within ${seconds}s (checks.${check2.id}.timeout) and was stopped`
+          `the ${check3.id} check did not finish within ${seconds}s (checks.${check3.id}.timeout) and was stopped`
         )
       );
     }, seconds * 1e3);
     timer.unref();
   });
   try {
-    return await Promise.race([check2.run(context), timeout]);
+    return await Promise.race([check3.run(context), timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
-async function runOne(check2, options) {
-  const policy = options.context.policy.checks[check2.id];
-  const empty = { id: check2.id, findings: [], fingerprints: [], errors: [], notes: [] };
-  if (options.only && !options.only.has(check2.id)) return { ...empty, ran: false, skipReason: "not selected (--only)" };
+async function runOne(check3, options) {
+  const policy = options.context.policy.checks[check3.id];
+  const empty = { id: check3.id, findings: [], fingerprints: [], errors: [], notes: [] };
+  if (options.only && !options.only.has(check3.id)) return { ...empty, ran: false, skipReason: "not selected (--only)" };
   if (!policy.enabled)
-    return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check2.id}.enabled: false)` };
-  options.onStart?.(check2.id);
+    return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check3.id}.enabled: false)` };
+  options.onStart?.(check3.id);
   const started = performance.now();
   const controller = new AbortController();
   const headContext = {
@@ -18747,20 +34778,20 @@ async function runOne(check2, options) {
   };
   let output;
   try {
-    output = await withTimeout(check2, headContext, policy.timeout, controller);
+    output = await withTimeout(check3, headContext, policy.timeout, controller);
   } catch (error) {
-    const message = error instanceof CheckTimeout ? error.message : `the ${check2.id} check crashed: ${errorMessage(error)}`;
+    const message = error instanceof CheckTimeout ? error.message : `the ${check3.id} check crashed: ${errorMessage(error)}`;
     return { ...empty, ran: true, errors: [message], durationMs: performance.now() - started };
   }
   const run2 = {
-    id: check2.id,
+    id: check3.id,
     ran: true,
     findings: output.findings,
     fingerprints: fingerprintAll(output.findings),
     errors: output.errors ?? [],
     notes: output.notes ?? []
   };
-  if (options.base && check2.fileBased) {
+  if (options.base && check3.fileBased) {
     const baseContext = {
       ...options.context,
       tree: options.base,
@@ -18768,7 +34799,7 @@ async function runOne(check2, options) {
       signal: controller.signal
     };
     try {
-      const baseOutput = await withTimeout(check2, baseContext, policy.timeout, controller);
+      const baseOutput = await withTimeout(check3, baseContext, policy.timeout, controller);
       run2.baseFingerprints = new Set(fingerprintAll(baseOutput.findings));
     } catch (error) {
       run2.notes.push(`Could not run on the base revision (${errorMessage(error)}); every finding counts as new.`);
@@ -18778,7 +34809,7 @@ async function runOne(check2, options) {
   return run2;
 }
 function runChecks(options) {
-  return Promise.all(options.checks.map((check2) => runOne(check2, options)));
+  return Promise.all(options.checks.map((check3) => runOne(check3, options)));
 }
 
 // src/platform/fs-tree.ts
@@ -18804,15 +34835,15 @@ var FsTree = class {
     const files = [];
     const pending = [""];
     while (pending.length > 0) {
-      const relative = pending.pop();
+      const relative2 = pending.pop();
       let dir;
       try {
-        dir = await opendir(path2.join(this.root, relative));
+        dir = await opendir(path2.join(this.root, relative2));
       } catch {
         continue;
       }
       for await (const entry of dir) {
-        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        const child = relative2 ? `${relative2}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name)) pending.push(child);
         } else if (entry.isFile()) {
@@ -18826,14 +34857,14 @@ var FsTree = class {
     }
     return files.sort();
   }
-  resolve(relative) {
-    const absolute = path2.resolve(this.root, relative);
+  resolve(relative2) {
+    const absolute = path2.resolve(this.root, relative2);
     const inside = path2.relative(this.root, absolute);
     if (inside.startsWith("..") || path2.isAbsolute(inside)) return void 0;
     return absolute;
   }
-  async size(relative) {
-    const absolute = this.resolve(relative);
+  async size(relative2) {
+    const absolute = this.resolve(relative2);
     if (!absolute) return void 0;
     try {
       const info = await lstat(absolute);
@@ -18842,8 +34873,8 @@ var FsTree = class {
       return void 0;
     }
   }
-  async read(relative, maxBytes = MAX_FILE_BYTES) {
-    const absolute = this.resolve(relative);
+  async read(relative2, maxBytes = MAX_FILE_BYTES) {
+    const absolute = this.resolve(relative2);
     if (!absolute) return void 0;
     try {
       const info = await lstat(absolute);
@@ -18868,7 +34899,7 @@ function gitArgs(root, args) {
   return ["-c", `safe.directory=${root}`, "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", ...args];
 }
 function git(root, args, maxBytes = 256 * 1024 * 1024) {
-  return new Promise((resolve) => {
+  return new Promise((resolve3) => {
     const child = spawn("git", gitArgs(root, args), {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
@@ -18885,8 +34916,8 @@ function git(root, args, maxBytes = 256 * 1024 * 1024) {
     child.stderr.on("data", (chunk) => {
       if (stderr.length < 8192) stderr += chunk.toString("utf8");
     });
-    child.on("error", (error) => resolve({ code: -1, stdout: Buffer.alloc(0), stderr: error.message }));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks), stderr }));
+    child.on("error", (error) => resolve3({ code: -1, stdout: Buffer.alloc(0), stderr: error.message }));
+    child.on("close", (code3) => resolve3({ code: code3 ?? -1, stdout: Buffer.concat(chunks), stderr }));
   });
 }
 async function resolveCommit(root, rev) {
@@ -18961,7 +34992,7 @@ var GitTree = class {
   async until(predicate) {
     while (!predicate()) {
       if (this.batch?.exitCode !== null && this.batch?.exitCode !== void 0) throw new Error("git cat-file exited");
-      await new Promise((resolve) => this.waiter = resolve);
+      await new Promise((resolve3) => this.waiter = resolve3);
     }
   }
   async catFile(oid) {
@@ -19005,18 +35036,18 @@ function mergePolicy(base, override) {
 }
 
 // src/policy/positions.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 function locate(doc2, path8) {
   let current = { value: doc2.contents };
   for (const segment of path8) {
     const node = current.value;
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml8.isMap)(node)) {
       const pair2 = node.items.find(
-        (item) => (0, import_yaml4.isPair)(item) && (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment)
+        (item) => (0, import_yaml8.isPair)(item) && (0, import_yaml8.isScalar)(item.key) && String(item.key.value) === String(segment)
       );
       if (!pair2) return current;
       current = { value: pair2.value, pair: pair2 };
-    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml8.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return current;
       current = { value: item };
@@ -19538,7 +35569,7 @@ var validate = validate10;
 var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string" }, "policy": { "type": "string" } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
 var schema14 = { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] };
 var func2 = Object.prototype.hasOwnProperty;
-var func3 = ((text) => Array.from(text).length);
+var func3 = ((text2) => Array.from(text2).length);
 var schema16 = { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] };
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -21370,23 +37401,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 var validator = () => validate;
 function schemaAt(path8) {
   let node = containersec_schema_default;
-  const resolve = (n) => {
+  const resolve3 = (n) => {
     if (n.$ref?.startsWith("#/definitions/")) {
       const name = n.$ref.slice("#/definitions/".length);
       return containersec_schema_default.definitions[name] ?? n;
     }
     return n;
   };
-  node = resolve(node);
+  node = resolve3(node);
   for (const segment of path8) {
     if (typeof segment === "number") {
       const items = node.items;
       if (!items) return void 0;
-      node = resolve(items);
+      node = resolve3(items);
     } else {
       const next = node.properties?.[segment];
       if (!next) return void 0;
-      node = resolve(next);
+      node = resolve3(next);
     }
   }
   return node;
@@ -21395,7 +37426,7 @@ function parsePointer(pointer) {
   if (!pointer) return [];
   return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
 }
-function describe(value) {
+function describe2(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -21421,7 +37452,7 @@ var TYPE_WORDS = {
 function issueFor(error, data) {
   const path8 = parsePointer(error.instancePath);
   const where = formatPath(path8);
-  const actual = describe(valueAt(data, path8));
+  const actual = describe2(valueAt(data, path8));
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);
@@ -21526,8 +37557,8 @@ async function parsePolicyFile(file, root) {
       `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`
     );
   }
-  const text = await readFile(file, "utf8");
-  const parsed = parseYaml(text);
+  const text2 = await readFile(file, "utf8");
+  const parsed = parseYaml(text2);
   const doc2 = parsed.documents[0];
   if (parsed.documents.length > 1) {
     const position = parsed.nodePosition(parsed.documents[1]?.contents) ?? { line: 1, column: 1 };
@@ -21571,9 +37602,9 @@ async function parsePolicyFile(file, root) {
   holder.data = data;
   return holder;
 }
-function isRealDate(text) {
-  const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+function isRealDate(text2) {
+  const date = /* @__PURE__ */ new Date(`${text2}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text2;
 }
 function semanticIssues(data, rules) {
   const issues = [];
@@ -21642,8 +37673,8 @@ async function resolveFile(file, options, chain) {
       ]);
     }
     const target = path3.resolve(path3.dirname(file), entry);
-    const relative = path3.relative(options.root, target);
-    if (relative.startsWith("..") || path3.isAbsolute(relative)) {
+    const relative2 = path3.relative(options.root, target);
+    if (relative2.startsWith("..") || path3.isAbsolute(relative2)) {
       fail(parsedFile, [
         {
           path: where,
@@ -21761,7 +37792,7 @@ async function runGate(options) {
   const root = await assertDirectory(options.dir, options.dirLabel);
   const only = parseOnly(options.only);
   const checks = options.checks ?? CHECKS;
-  const rules = new RuleRegistry(checks.flatMap((check2) => check2.rules));
+  const rules = new RuleRegistry(checks.flatMap((check3) => check3.rules));
   const { policy, notices } = await loadPolicy({ root, file: options.policyFile, rules });
   if (options.vulnDb) policy.checks.images.vulnerabilities.source = options.vulnDb;
   const images = options.images ?? [];
@@ -21875,15 +37906,24 @@ var package_default = {
   },
   dependencies: {
     "@actions/core": "^3.0.1",
+    "@sigstore/bundle": "^4.0.0",
+    "@sigstore/core": "^3.2.1",
+    "@sigstore/protobuf-specs": "^0.5.2",
+    "@sigstore/verify": "^3.1.1",
     ajv: "^8.20.0",
+    "dockerfile-ast": "^0.7.1",
+    fzstd: "^0.1.1",
     handlebars: "^4.7.10",
     minimatch: "^11.0.9",
+    "packageurl-js": "^2.0.1",
+    "sql.js": "^1.17.0",
     "tar-stream": "^3.2.2",
     yaml: "^2.9.1"
   },
   devDependencies: {
     "@eslint/js": "^9.39.5",
     "@types/node": "^20.19.43",
+    "@types/sql.js": "^1.4.11",
     "ajv-draft-04": "^1.0.0",
     esbuild: "^0.28.2",
     eslint: "^9.39.5",
@@ -21912,12 +37952,12 @@ function renderJson(outcome) {
     verdict: result.verdict,
     policy: outcome.policy.file ?? null,
     base: outcome.baseCommit ?? null,
-    checks: result.checks.map((check2) => ({
-      id: check2.id,
-      status: check2.status,
-      errors: check2.errors,
-      notes: check2.notes,
-      findings: check2.findings
+    checks: result.checks.map((check3) => ({
+      id: check3.id,
+      status: check3.status,
+      errors: check3.errors,
+      notes: check3.notes,
+      findings: check3.findings
     })),
     exceptions: {
       expired: result.expiredExceptions,
@@ -21961,8 +38001,8 @@ var ENTITIES = {
   "}": "&#125;"
 };
 var PATTERN = /[&<>"'`|\\*_[\]()#@!~${}]/g;
-function escapeMarkdown(text, maxLength = 2e3) {
-  const flat = text.replace(/[\r\n\t]+/g, " ").replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, "");
+function escapeMarkdown(text2, maxLength = 2e3) {
+  const flat = text2.replace(/[\r\n\t]+/g, " ").replace(/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, "");
   const capped = flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}\u2026` : flat;
   return capped.replace(PATTERN, (c) => ENTITIES[c] ?? c).replace(/\b(www)\./gi, "$1&#46;").replace(/:\/\//g, "&#58;//").replace(/^([-+=>]|\d+\.)/, (m) => `&#${m.charCodeAt(0)};${m.slice(1)}`);
 }
@@ -22030,16 +38070,16 @@ function renderMarkdown(model, options) {
   const template = compileTemplate(options.template);
   const omitted = { existing: 0, newFindings: 0, blocking: 0 };
   let current = model;
-  let text = render(template, current, omitted);
-  if (text.length <= options.maxChars) return text;
+  let text2 = render(template, current, omitted);
+  if (text2.length <= options.maxChars) return text2;
   omitted.existing = current.existing.reduce((n, g) => n + g.findings.length, 0);
   current = { ...current, existing: [] };
-  text = render(template, current, omitted);
-  if (text.length <= options.maxChars) return text;
+  text2 = render(template, current, omitted);
+  if (text2.length <= options.maxChars) return text2;
   omitted.newFindings = current.newFindings.length;
   current = { ...current, newFindings: [], excepted: [] };
-  text = render(template, current, omitted);
-  while (text.length > options.maxChars && current.blocking.length > 1) {
+  text2 = render(template, current, omitted);
+  while (text2.length > options.maxChars && current.blocking.length > 1) {
     const keep = Math.max(1, Math.floor(current.blocking.length * 0.7));
     omitted.blocking += current.blocking.length - keep;
     current = {
@@ -22050,28 +38090,28 @@ function renderMarkdown(model, options) {
         `${omitted.blocking} more blocking finding(s) are not shown here to fit the size limit; the job summary, JSON and SARIF reports list them all.`
       ]
     };
-    text = render(template, current, omitted);
+    text2 = render(template, current, omitted);
   }
-  if (text.length > options.maxChars) {
-    text = `${text.slice(0, options.maxChars - 200)}
+  if (text2.length > options.maxChars) {
+    text2 = `${text2.slice(0, options.maxChars - 200)}
 
 _Report truncated to fit the size limit._
 `;
   }
-  return text;
+  return text2;
 }
-function readCustomTemplate(root, relative) {
-  const absolute = path6.resolve(root, relative);
+function readCustomTemplate(root, relative2) {
+  const absolute = path6.resolve(root, relative2);
   const inside = path6.relative(root, absolute);
   if (inside.startsWith("..") || path6.isAbsolute(inside)) {
-    throw new ConfigurationError("TEMPLATE", `report.template: ${relative} is outside the repository.`);
+    throw new ConfigurationError("TEMPLATE", `report.template: ${relative2} is outside the repository.`);
   }
   try {
     return readFileSync(absolute, "utf8");
   } catch {
     throw new ConfigurationError(
       "TEMPLATE",
-      `report.template: cannot read ${relative}; give a repository-relative path to a Handlebars file.`
+      `report.template: cannot read ${relative2}; give a repository-relative path to a Handlebars file.`
     );
   }
 }
@@ -22087,8 +38127,8 @@ var CHECK_TITLES = {
 function zeroCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
 }
-function locationText2(finding) {
-  const location2 = finding.location;
+function locationText2(finding2) {
+  const location2 = finding2.location;
   if (isFileLocation(location2)) {
     const line = location2.startLine ? `:${location2.startLine}${location2.startColumn ? `:${location2.startColumn}` : ""}` : "";
     return `${location2.path}${line}`;
@@ -22098,27 +38138,27 @@ function locationText2(finding) {
 function daysUntil(date, today) {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
 }
-function view(check2, finding, options) {
-  const location2 = finding.location;
+function view(check3, finding2, options) {
+  const location2 = finding2.location;
   const url = isFileLocation(location2) ? options.fileUrl?.(location2.path, location2.startLine) : void 0;
-  const expires = finding.exception?.expires;
-  const soon = !!expires && !finding.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check: check2, finding, locationText: locationText2(finding), ...url ? { url } : {}, expiresSoon: soon };
+  const expires = finding2.exception?.expires;
+  const soon = !!expires && !finding2.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
+  return { check: check3, finding: finding2, locationText: locationText2(finding2), ...url ? { url } : {}, expiresSoon: soon };
 }
-function summarize(check2) {
+function summarize(check3) {
   const bySeverity = zeroCounts();
-  for (const finding of check2.findings)
-    if (!finding.exception || finding.exception.expired) bySeverity[finding.severity]++;
+  for (const finding2 of check3.findings)
+    if (!finding2.exception || finding2.exception.expired) bySeverity[finding2.severity]++;
   return {
-    id: check2.id,
-    title: CHECK_TITLES[check2.id],
-    status: check2.status,
-    blocking: check2.findings.filter((f) => f.blocking).length,
-    newCount: check2.findings.filter((f) => f.new && (!f.exception || f.exception.expired)).length,
-    total: check2.findings.length,
+    id: check3.id,
+    title: CHECK_TITLES[check3.id],
+    status: check3.status,
+    blocking: check3.findings.filter((f) => f.blocking).length,
+    newCount: check3.findings.filter((f) => f.new && (!f.exception || f.exception.expired)).length,
+    total: check3.findings.length,
     bySeverity,
-    errors: check2.errors,
-    notes: check2.notes
+    errors: check3.errors,
+    notes: check3.notes
   };
 }
 function headline(verdict, blocking, checks) {
@@ -22137,7 +38177,7 @@ function headline(verdict, blocking, checks) {
 }
 function buildReportModel(outcome, options) {
   const { result } = outcome;
-  const views = result.checks.flatMap((check2) => check2.findings.map((f) => view(check2.id, f, options)));
+  const views = result.checks.flatMap((check3) => check3.findings.map((f) => view(check3.id, f, options)));
   const active = (v) => !v.finding.exception || v.finding.exception.expired === true;
   const blocking = views.filter((v) => v.finding.blocking);
   const open2 = views.filter((v) => active(v) && !v.finding.blocking);
@@ -22192,24 +38232,24 @@ var SECURITY_SEVERITY = {
   low: "3.0",
   info: "0.0"
 };
-function ruleDescriptor(id, rule, finding) {
-  const title = rule?.title ?? finding.title;
-  const help = rule ? `${rule.description}
+function ruleDescriptor(id, rule19, finding2) {
+  const title = rule19?.title ?? finding2.title;
+  const help = rule19 ? `${rule19.description}
 
-Why: ${rule.rationale}
+Why: ${rule19.rationale}
 
-Fix: ${rule.fix}` : finding.message;
+Fix: ${rule19.fix}` : finding2.message;
   return {
     id,
     name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => c ? c.toUpperCase() : ""),
     shortDescription: { text: title },
-    fullDescription: { text: rule?.description ?? finding.message },
+    fullDescription: { text: rule19?.description ?? finding2.message },
     help: { text: help, markdown: help },
     helpUri: `${TOOL_URI}/blob/main/docs/rules/${id}.md`,
-    defaultConfiguration: { level: LEVEL[rule?.severity ?? finding.severity] },
+    defaultConfiguration: { level: LEVEL[rule19?.severity ?? finding2.severity] },
     properties: {
       tags: ["security", id.split("/")[0]],
-      "security-severity": SECURITY_SEVERITY[rule?.severity ?? finding.severity]
+      "security-severity": SECURITY_SEVERITY[rule19?.severity ?? finding2.severity]
     }
   };
 }
@@ -22217,8 +38257,8 @@ function imageUri(image, path8) {
   const encoded = encodeURIComponent(image).replace(/%2F/g, "/");
   return path8 ? `${encoded}/${path8.replace(/^\/+/, "").split("/").map(encodeURIComponent).join("/")}` : encoded;
 }
-function location(finding) {
-  const loc = finding.location;
+function location(finding2) {
+  const loc = finding2.location;
   if (isFileLocation(loc)) {
     const region = loc.startLine !== void 0 ? {
       region: {
@@ -22242,11 +38282,11 @@ function location(finding) {
     logicalLocations: [{ fullyQualifiedName: loc.layer ? `${loc.image}@${loc.layer}` : loc.image, kind: "module" }]
   };
 }
-function run(check2, rules) {
+function run(check3, rules) {
   const descriptors = /* @__PURE__ */ new Map();
-  for (const finding of check2.findings) {
-    if (!descriptors.has(finding.ruleId))
-      descriptors.set(finding.ruleId, ruleDescriptor(finding.ruleId, rules.get(finding.ruleId), finding));
+  for (const finding2 of check3.findings) {
+    if (!descriptors.has(finding2.ruleId))
+      descriptors.set(finding2.ruleId, ruleDescriptor(finding2.ruleId, rules.get(finding2.ruleId), finding2));
   }
   const ruleIds = [...descriptors.keys()];
   return {
@@ -22259,31 +38299,31 @@ function run(check2, rules) {
         rules: [...descriptors.values()]
       }
     },
-    automationDetails: { id: `${TOOL_NAME}/${check2.id}/` },
+    automationDetails: { id: `${TOOL_NAME}/${check3.id}/` },
     invocations: [
       {
-        executionSuccessful: check2.status !== "error",
-        toolExecutionNotifications: check2.errors.map((text) => ({ level: "error", message: { text } }))
+        executionSuccessful: check3.status !== "error",
+        toolExecutionNotifications: check3.errors.map((text2) => ({ level: "error", message: { text: text2 } }))
       }
     ],
-    results: check2.findings.map((finding) => ({
-      ruleId: finding.ruleId,
-      ruleIndex: ruleIds.indexOf(finding.ruleId),
-      level: LEVEL[finding.severity],
+    results: check3.findings.map((finding2) => ({
+      ruleId: finding2.ruleId,
+      ruleIndex: ruleIds.indexOf(finding2.ruleId),
+      level: LEVEL[finding2.severity],
       message: {
-        text: finding.fix ? `${finding.title}: ${finding.message} Fix: ${finding.fix}` : `${finding.title}: ${finding.message}`
+        text: finding2.fix ? `${finding2.title}: ${finding2.message} Fix: ${finding2.fix}` : `${finding2.title}: ${finding2.message}`
       },
-      locations: [location(finding)],
-      partialFingerprints: { "containersec/v1": finding.fingerprint },
-      ...finding.exception && !finding.exception.expired ? {
+      locations: [location(finding2)],
+      partialFingerprints: { "containersec/v1": finding2.fingerprint },
+      ...finding2.exception && !finding2.exception.expired ? {
         suppressions: [
           {
-            kind: finding.exception.source === "inline" ? "inSource" : "external",
-            justification: finding.exception.reason
+            kind: finding2.exception.source === "inline" ? "inSource" : "external",
+            justification: finding2.exception.reason
           }
         ]
       } : {},
-      properties: { severity: finding.severity, new: finding.new, blocking: finding.blocking }
+      properties: { severity: finding2.severity, new: finding2.new, blocking: finding2.blocking }
     }))
   };
 }
@@ -22295,7 +38335,7 @@ function renderSarif(outcome) {
 }
 
 // src/report/text.ts
-var wrap = (open2, close) => (text) => `\x1B[${open2}m${text}\x1B[${close}m`;
+var wrap = (open2, close) => (text2) => `\x1B[${open2}m${text2}\x1B[${close}m`;
 var COLOR = {
   bold: wrap(1, 22),
   dim: wrap(2, 22),
@@ -22317,8 +38357,8 @@ function chooseStyle(stream, env) {
   if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return PLAIN;
   return stream.isTTY && env.TERM !== "dumb" ? COLOR : PLAIN;
 }
-function clean(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+function clean(text2) {
+  return text2.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
 }
 function severityLabel(severity, style) {
   const label = severity.toUpperCase().padEnd(8);
@@ -22362,12 +38402,12 @@ function renderText(model, style) {
   );
   for (const notice of model.notices) lines.push(style.dim(`note: ${clean(notice)}`));
   lines.push("");
-  for (const check2 of model.checks) {
-    const counts = check2.status === "skipped" ? style.dim(check2.notes[0] ?? "skipped") : `${check2.total} finding(s), ${check2.blocking} blocking, ${check2.newCount} new`;
+  for (const check3 of model.checks) {
+    const counts = check3.status === "skipped" ? style.dim(check3.notes[0] ?? "skipped") : `${check3.total} finding(s), ${check3.blocking} blocking, ${check3.newCount} new`;
     lines.push(
-      `  ${check2.title.padEnd(18)} ${statusLabel(check2.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`
+      `  ${check3.title.padEnd(18)} ${statusLabel(check3.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`
     );
-    for (const error of check2.errors) lines.push(`    ${style.red("error:")} ${clean(error)}`);
+    for (const error of check3.errors) lines.push(`    ${style.red("error:")} ${clean(error)}`);
   }
   lines.push(...section("Blocking", model.blocking, style));
   lines.push(...section("New (not blocking)", model.newFindings, style));
@@ -22455,7 +38495,7 @@ function makeLogger(io, debug) {
 `) : void 0
   };
 }
-async function check(args, io) {
+async function check2(args, io) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -22531,14 +38571,14 @@ function explain(args, io) {
   });
   const rules = ruleRegistry();
   if (values.list) {
-    for (const rule2 of rules.all()) io.stdout.write(`${rule2.id.padEnd(44)} ${rule2.severity.padEnd(9)} ${rule2.title}
+    for (const rule20 of rules.all()) io.stdout.write(`${rule20.id.padEnd(44)} ${rule20.severity.padEnd(9)} ${rule20.title}
 `);
     return EXIT.pass;
   }
   const id = positionals[0];
   if (!id) throw usageError("explain needs a rule id, e.g. `containersec explain manifests/parse-error`, or --list.");
-  const rule = rules.get(id);
-  if (!rule) {
+  const rule19 = rules.get(id);
+  if (!rule19) {
     throw new ConfigurationError(
       "UNKNOWN_RULE",
       `unknown rule id "${id}".${didYouMeanSentence(
@@ -22547,7 +38587,7 @@ function explain(args, io) {
       )} \`containersec explain --list\` prints every rule.`
     );
   }
-  io.stdout.write(ruleMarkdown(rule));
+  io.stdout.write(ruleMarkdown(rule19));
   return EXIT.pass;
 }
 async function cli(argv, io) {
@@ -22556,7 +38596,7 @@ async function cli(argv, io) {
   try {
     switch (command) {
       case "check":
-        return await check(rest, io);
+        return await check2(rest, io);
       case "init":
         return await init(rest, io);
       case "explain":
@@ -22593,8 +38633,8 @@ function reportError(error, io, debug) {
 `);
     return error.kind === "configuration" ? EXIT.usage : EXIT.internal;
   }
-  const code = error.code;
-  if (code?.startsWith("ERR_PARSE_ARGS")) {
+  const code3 = error.code;
+  if (code3?.startsWith("ERR_PARSE_ARGS")) {
     io.stderr.write(`${TOOL_NAME}: ${errorMessage(error)}
 
 ${USAGE}
