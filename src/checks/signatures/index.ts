@@ -154,7 +154,7 @@ async function loadTrust(context: CheckContext): Promise<Trust> {
   } catch (error) {
     throw new Error(`signatures.trusted-root ${path} is not JSON: ${errorMessage(error)}`);
   }
-  return trustFromJson(json, path);
+  return trustFromJson(json, path, true);
 }
 
 async function loadRequirements(context: CheckContext, errors: string[]): Promise<LoadedRequirement[]> {

@@ -24,6 +24,13 @@ export interface Trust {
   material: TrustMaterial;
   /** Where the root came from, for messages. */
   label: string;
+  /**
+   * A private root from the policy (`signatures.trusted-root`). Only there may a certificate without any
+   * trusted time be checked against the current time, as cosign does for bring-your-own PKI: private CAs
+   * issue long-lived certificates and have no transparency log. Public-good Fulcio certificates live ten
+   * minutes, so without a timestamp they never verify.
+   */
+  custom: boolean;
 }
 
 export interface Signer {
@@ -35,10 +42,15 @@ export interface Signer {
   signedAt?: string;
 }
 
+export interface VerifyOptions {
+  /** Key-based signatures must also have a verified Rekor entry (cosign's default without --insecure-ignore-tlog). */
+  requireTlog?: boolean;
+}
+
 export type Outcome =
   { ok: true; signer: Signer } | { ok: false; code: SignatureErrorCode; message: string; signer?: Signer };
 
-export function trustFromJson(json: unknown, label: string): Trust {
+export function trustFromJson(json: unknown, label: string, custom = false): Trust {
   let root: TrustedRoot;
   try {
     root = TrustedRoot.fromJSON(json);
@@ -48,7 +60,7 @@ export function trustFromJson(json: unknown, label: string): Trust {
   if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
     throw new SignatureError('MALFORMED', `${label} lists no certificate authority and no transparency log`);
   }
-  return { root, material: toTrustMaterial(root), label };
+  return { root, material: toTrustMaterial(root), label, custom };
 }
 
 /** SHA256 fingerprint of a key's SPKI, as `cosign public-key` users compare them. */
@@ -186,6 +198,7 @@ function verifyWithKey(
   authority: Extract<Authority, { kind: 'key' }>,
   trust: Trust,
   digest: string,
+  options: VerifyOptions,
 ): Outcome {
   const entity: SignedEntity = { ...entityFor(candidate), key: { $case: 'public-key', hint: 'policy' } };
   const material: TrustMaterial = {
@@ -194,7 +207,11 @@ function verifyWithKey(
   };
   // Key-based signatures need no transparency log (cosign --insecure-ignore-tlog, air-gapped signing), but any
   // tlog entry that is present must verify against the trusted root's Rekor keys.
-  const verifier = new Verifier(material, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+  const verifier = new Verifier(material, {
+    tlogThreshold: options.requireTlog ? 1 : 0,
+    ctlogThreshold: 0,
+    timestampThreshold: options.requireTlog ? 1 : 0,
+  });
   const signedAt = integratedTime(candidate);
   const signer: Signer = {
     kind: 'key',
@@ -245,6 +262,72 @@ function keyMismatch(candidate: Candidate, authority: Extract<Authority, { kind:
   };
 }
 
+const MAX_CHAIN_LENGTH = 10;
+
+function parseCertificates(raw: Uint8Array[]): X509Certificate[] {
+  return raw.map((bytes) => X509Certificate.parse(Buffer.from(bytes)));
+}
+
+/** A path from the leaf to a certificate of one of the root's CAs, every link signed, CA-flagged and valid at `at`. */
+function chainsTo(leaf: X509Certificate, intermediates: X509Certificate[], trust: Trust, at: Date): boolean {
+  for (const authority of trust.material.certificateAuthorities) {
+    if (at < authority.validFor.start || at > authority.validFor.end) continue;
+    const pool = [...authority.certChain, ...intermediates];
+    let current = leaf;
+    for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
+      const issuer = pool.find(
+        (candidate) =>
+          candidate.subject.equals(current.issuer) &&
+          candidate.isCA &&
+          candidate.validForDate(at) &&
+          current.verify(candidate),
+      );
+      if (issuer === undefined) break;
+      if (authority.certChain.some((anchor) => anchor.equals(issuer))) return true;
+      current = issuer;
+    }
+  }
+  return false;
+}
+
+/** Bring-your-own-PKI signatures without a trusted time: chain and validity checked at `at` (now). */
+function verifyPrivateChain(candidate: Candidate, leaf: X509Certificate, trust: Trust, at: Date): Outcome {
+  const material = candidate.bundle.verificationMaterial.content;
+  const intermediates =
+    material.$case === 'x509CertificateChain'
+      ? parseCertificates(material.x509CertificateChain.certificates.slice(1).map((c) => c.rawBytes))
+      : [];
+  if (!leaf.validForDate(at)) {
+    return {
+      ok: false,
+      code: 'UNTIMESTAMPED',
+      message: `${candidate.origin}: the certificate is not valid now (${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}) and no timestamp proves an earlier signing time`,
+    };
+  }
+  if (!chainsTo(leaf, intermediates, trust, at)) {
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      message: `${candidate.origin}: the certificate does not chain to a CA of ${trust.label}`,
+    };
+  }
+  const data = signedBytes(candidate);
+  const content = candidate.bundle.content;
+  const signature = Buffer.from(
+    content.$case === 'dsseEnvelope'
+      ? (content.dsseEnvelope.signatures[0]?.sig ?? [])
+      : content.messageSignature.signature,
+  );
+  if (data === undefined || !verifyRaw(sigstoreCrypto.createPublicKey(leaf.publicKey), data, signature)) {
+    return {
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+      message: `${candidate.origin}: the signature does not verify with its certificate`,
+    };
+  }
+  return { ok: true, signer: certificateSigner(certificateIdentity(leaf), candidate) };
+}
+
 function verifyKeyless(
   candidate: Candidate,
   authority: Extract<Authority, { kind: 'keyless' }>,
@@ -269,7 +352,16 @@ function verifyKeyless(
     identity = certificateIdentity(leaf);
   } catch (error) {
     const { code, message } = failure(error);
-    return { ok: false, code, message: `${candidate.origin} (trusted root: ${trust.label}): ${message}` };
+    const untimed =
+      code === 'UNTIMESTAMPED' &&
+      candidate.bundle.verificationMaterial.tlogEntries.length === 0 &&
+      (candidate.bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) === 0;
+    const fallback = trust.custom && untimed ? verifyPrivateChain(candidate, leaf, trust, new Date()) : undefined;
+    if (fallback === undefined) {
+      return { ok: false, code, message: `${candidate.origin} (trusted root: ${trust.label}): ${message}` };
+    }
+    if (!fallback.ok) return fallback;
+    identity = certificateIdentity(leaf);
   }
   const signer = certificateSigner(identity, candidate);
   const mismatch = identityMismatch(identity, authority.identity);
@@ -289,10 +381,16 @@ function verifyKeyless(
  * SCT, tlog entries (sigstore-js), then the identity policy and the digest claim (here: sigstore-js does not
  * compare what the payload or in-toto subject names with the image).
  */
-export function verifyCandidate(candidate: Candidate, authority: Authority, trust: Trust, digest: string): Outcome {
+export function verifyCandidate(
+  candidate: Candidate,
+  authority: Authority,
+  trust: Trust,
+  digest: string,
+  options: VerifyOptions = {},
+): Outcome {
   try {
     return authority.kind === 'key'
-      ? verifyWithKey(candidate, authority, trust, digest)
+      ? verifyWithKey(candidate, authority, trust, digest, options)
       : verifyKeyless(candidate, authority, trust, digest);
   } catch (error) {
     const { code, message } = failure(error);
