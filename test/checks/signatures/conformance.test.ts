@@ -169,7 +169,7 @@ describe.skipIf(!present)('conformance: cosign legacy signatures (../shared/fixt
           tlogEntries: other.bundle.verificationMaterial.tlogEntries,
         },
       },
-    } as Candidate;
+    };
     const set = verifyCandidate(
       grafted,
       { kind: 'keyless', identity: { issuer: 'https://github.com/login/oauth', subject: 'mitr@redhat.com' } },
