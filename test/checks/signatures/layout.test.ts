@@ -119,14 +119,10 @@ describe('signatures check on OCI layouts', () => {
     const built = await image();
     const dir = await layout([{ target: built.manifest, refName: 'v1' }], imageBlobs(built));
     const result = await check(dir, makeKey());
-    expect(result.findings).toEqual([
-      expect.objectContaining({
-        ruleId: 'sig/unsigned',
-        severity: 'high',
-        location: { image: `oci:${dir}:v1` },
-        message: expect.stringContaining(`${built.manifest.digest} has no signature`),
-      }),
+    expect(result.findings.map((f) => [f.ruleId, f.severity, f.location])).toEqual([
+      ['sig/unsigned', 'high', { image: `oci:${dir}:v1` }],
     ]);
+    expect(result.findings[0]!.message).toContain(`${built.manifest.digest} has no signature`);
   });
 
   it('a signature by another key is sig/untrusted-signer', async () => {
