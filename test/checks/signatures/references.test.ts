@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requirementsFor, runSignatures, toTarget } from '../../../src/checks/signatures/index.js';
 import { dockerfileReferences, expandVariables, yamlReferences } from '../../../src/checks/signatures/references.js';
+import { isFileLocation } from '../../../src/core/finding.js';
 import { tempRepo } from '../../support/tmp.js';
 import { signaturesContext } from './support.js';
 
@@ -109,7 +110,7 @@ describe('sig/unpinned-reference', () => {
     const output = await runSignatures(context);
     const summary = output.findings.map((f) => [
       f.ruleId,
-      'path' in f.location ? `${f.location.path}:${f.location.startLine}:${f.location.startColumn}` : '',
+      isFileLocation(f.location) ? `${f.location.path}:${f.location.startLine}:${f.location.startColumn}` : '',
       f.severity,
       f.key,
     ]);

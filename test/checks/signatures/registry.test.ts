@@ -18,6 +18,7 @@ import {
   startRegistry,
   type RunningRegistry,
 } from '../../support/registry.js';
+import { isFileLocation } from '../../../src/core/finding.js';
 import { tempRepo } from '../../support/tmp.js';
 import {
   bundleReferrer,
@@ -92,7 +93,9 @@ async function run(
 const brief = (findings: RawFinding[]): string[][] =>
   findings.map((f) => [
     f.ruleId,
-    'path' in f.location ? `${f.location.path}:${f.location.startLine}:${f.location.startColumn}` : f.location.image,
+    isFileLocation(f.location)
+      ? `${f.location.path}:${f.location.startLine}:${f.location.startColumn}`
+      : f.location.image,
   ]);
 
 describe.skipIf(!haveRegistryTools)('signatures check against a real registry', () => {

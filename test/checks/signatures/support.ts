@@ -102,7 +102,7 @@ export function rekorBundleAnnotation(
   signer: TestKey,
   payload: Buffer,
   signature: Buffer,
-  options: { setOverOtherBody?: boolean } = {},
+  options: { setOverOtherBody?: boolean; verifierPem?: string; integratedTime?: number } = {},
 ): string {
   const body = (hash: string): string =>
     Buffer.from(
@@ -113,14 +113,14 @@ export function rekorBundleAnnotation(
           data: { hash: { algorithm: 'sha256', value: hash } },
           signature: {
             content: signature.toString('base64'),
-            publicKey: { content: Buffer.from(signer.publicPem).toString('base64') },
+            publicKey: { content: Buffer.from(options.verifierPem ?? signer.publicPem).toString('base64') },
           },
         },
       }),
     ).toString('base64');
   const realBody = body(createHash('sha256').update(payload).digest('hex'));
   const signedBody = options.setOverOtherBody ? body('0'.repeat(64)) : realBody;
-  const integratedTime = 1_700_000_000;
+  const integratedTime = options.integratedTime ?? 1_700_000_000;
   const logIndex = 42;
   const canonical = `{"body":"${signedBody}","integratedTime":${integratedTime},"logID":"${rekor.logId}","logIndex":${logIndex}}`;
   const set = sign('sha256', Buffer.from(canonical), rekor.key.privateKey).toString('base64');

@@ -40,7 +40,8 @@ function candidate(layer: ReturnType<typeof signedLayer>): Candidate {
     'tag sha256-x.sig, layer 0',
   );
   expect(result).toBeDefined();
-  if (isBroken(result!)) throw result.error;
+  if (result === undefined) throw new Error('not a signature layer');
+  if (isBroken(result)) throw result.error;
   return result;
 }
 
