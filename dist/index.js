@@ -53268,8 +53268,12 @@ function yamlReferences(path8, text2) {
       for (const item of node.items) {
         if (!(0, import_yaml6.isPair)(item)) continue;
         const key = (0, import_yaml6.isScalar)(item.key) ? item.key.value : void 0;
-        const value = item.value;
+        let value = item.value;
         const field2 = key === "image" || workflow && key === "container" ? key : void 0;
+        if (key === "image" && (0, import_yaml6.isMap)(value)) {
+          const name = value.items.find((pair2) => (0, import_yaml6.isPair)(pair2) && (0, import_yaml6.isScalar)(pair2.key) && pair2.key.value === "name");
+          if (name && (0, import_yaml6.isScalar)(name.value)) value = name.value;
+        }
         if (field2 !== void 0 && (0, import_yaml6.isScalar)(value) && typeof value.value === "string" && value.range) {
           const quoted = value.type === "QUOTE_DOUBLE" || value.type === "QUOTE_SINGLE";
           const position = parsed.position(value.range[0] + (quoted ? 1 : 0));
@@ -54075,7 +54079,31 @@ async function verifyTarget(target, requirements, trust, context, output) {
     await resolved.close();
   }
 }
+async function applyInlineIgnores2(findings, tree) {
+  const ignoresByPath = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const f of findings) {
+    if (!isFileLocation(f.location)) {
+      out.push(f);
+      continue;
+    }
+    const path8 = f.location.path;
+    let ignores = ignoresByPath.get(path8);
+    if (ignores === void 0) {
+      const bytes = await tree.read(path8, MAX_FILE_BYTES);
+      ignores = bytes === void 0 ? [] : parseInlineIgnores(bytes.toString("utf8"));
+      ignoresByPath.set(path8, ignores);
+    }
+    const ignore = findInlineIgnore(ignores, f.ruleId, f.location.startLine);
+    out.push(ignore?.reason ? { ...f, suppressed: { reason: ignore.reason } } : f);
+  }
+  return out;
+}
 async function runSignatures(context) {
+  const output = await collectFindings(context);
+  return { ...output, findings: await applyInlineIgnores2(output.findings, context.tree) };
+}
+async function collectFindings(context) {
   const policy = context.policy.checks.signatures;
   const findings = [];
   const errors = [];

@@ -2,12 +2,14 @@ import { isAbsolute, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Check, CheckContext, CheckOutput } from '../../core/check.js';
 import { errorMessage } from '../../core/errors.js';
-import type { Location, RawFinding } from '../../core/finding.js';
+import { isFileLocation, type Location, type RawFinding } from '../../core/finding.js';
+import { MAX_FILE_BYTES, type FileTree } from '../../core/tree.js';
 import type { RuleDefinition } from '../../core/rules.js';
 import { DirectoryStore } from '../../oci/file-store.js';
 import { formatImageReference, parseImageSource, type ImageReference } from '../../oci/reference.js';
 import { RegistryClient } from '../../oci/registry.js';
 import type { SignatureRequirement } from '../../policy/types.js';
+import { findInlineIgnore, parseInlineIgnores, type InlineIgnore } from '../suppression.js';
 import { predicateMatches, provenanceMismatch, type ProvenancePins } from './attestations.js';
 import { isBroken, type Candidate, type CandidateResult } from './candidates.js';
 import { discoverSignatures } from './discover.js';
@@ -370,7 +372,34 @@ async function verifyTarget(
   }
 }
 
+/** `# containersec:ignore sig/<rule> <reason>` on the reference's line or the line above suppresses it. */
+async function applyInlineIgnores(findings: RawFinding[], tree: FileTree): Promise<RawFinding[]> {
+  const ignoresByPath = new Map<string, InlineIgnore[]>();
+  const out: RawFinding[] = [];
+  for (const f of findings) {
+    if (!isFileLocation(f.location)) {
+      out.push(f);
+      continue;
+    }
+    const path = f.location.path;
+    let ignores = ignoresByPath.get(path);
+    if (ignores === undefined) {
+      const bytes = await tree.read(path, MAX_FILE_BYTES);
+      ignores = bytes === undefined ? [] : parseInlineIgnores(bytes.toString('utf8'));
+      ignoresByPath.set(path, ignores);
+    }
+    const ignore = findInlineIgnore(ignores, f.ruleId, f.location.startLine);
+    out.push(ignore?.reason ? { ...f, suppressed: { reason: ignore.reason } } : f);
+  }
+  return out;
+}
+
 export async function runSignatures(context: CheckContext): Promise<CheckOutput> {
+  const output = await collectFindings(context);
+  return { ...output, findings: await applyInlineIgnores(output.findings, context.tree) };
+}
+
+async function collectFindings(context: CheckContext): Promise<CheckOutput> {
   const policy = context.policy.checks.signatures;
   const findings: RawFinding[] = [];
   const errors: string[] = [];

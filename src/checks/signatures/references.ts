@@ -35,7 +35,10 @@ const isDockerfile = (path: string): boolean =>
   /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(D|d)ockerfile$/.test(path);
 const isWorkflow = (path: string): boolean => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path);
 
-/** `image:` values anywhere (Kubernetes containers, compose services, workflow services and containers), and a workflow's `container:` shorthand. */
+/**
+ * `image:` values anywhere (Kubernetes containers, compose services, workflow services and containers, GitLab CI
+ * `image:` and `image: {name:}`), and a GitHub workflow's `container:` shorthand.
+ */
 export function yamlReferences(path: string, text: string): ReferenceSite[] {
   const parsed = parseYaml(text);
   const sites: ReferenceSite[] = [];
@@ -46,8 +49,13 @@ export function yamlReferences(path: string, text: string): ReferenceSite[] {
       for (const item of node.items) {
         if (!isPair(item)) continue;
         const key = isScalar(item.key) ? item.key.value : undefined;
-        const value = item.value as Node | null;
+        let value = item.value as Node | null;
         const field = key === 'image' || (workflow && key === 'container') ? key : undefined;
+        // GitLab CI's long form: `image: { name: ghcr.io/acme/ci:2, entrypoint: [""] }`.
+        if (key === 'image' && isMap(value)) {
+          const name = value.items.find((pair) => isPair(pair) && isScalar(pair.key) && pair.key.value === 'name');
+          if (name && isScalar(name.value)) value = name.value;
+        }
         if (field !== undefined && isScalar(value) && typeof value.value === 'string' && value.range) {
           const quoted = value.type === 'QUOTE_DOUBLE' || value.type === 'QUOTE_SINGLE';
           const position = parsed.position(value.range[0] + (quoted ? 1 : 0));

@@ -63,6 +63,13 @@ describe('image references in files', () => {
     ]);
   });
 
+  it("finds GitLab CI's image: {name:} long form", () => {
+    const gitlab = 'build:\n  image:\n    name: ghcr.io/acme/ci:3\n    entrypoint: [""]\n  script: [make]\n';
+    expect(yamlReferences('.gitlab-ci.yml', gitlab).map((s) => [s.reference, s.line, s.column])).toEqual([
+      ['ghcr.io/acme/ci:3', 3, 11],
+    ]);
+  });
+
   it('finds external FROM images with ARG defaults, skipping stages and scratch', () => {
     const dockerfile =
       'ARG BASE=ghcr.io/acme/base:3\nFROM ${BASE} AS build\nRUN make\nFROM build AS test\nFROM scratch\nFROM --platform=linux/amd64 ghcr.io/acme/runtime:1\n';
@@ -122,6 +129,20 @@ describe('sig/unpinned-reference', () => {
       ['sig/unpinned-reference', 'deploy/web.yaml:13:18', 'medium', 'ghcr.io/acme/web:1.4.2'],
     ]);
     expect(output.findings[4]!.fix).toBe('Pin it: ghcr.io/acme/web:1.4.2@sha256:<digest>');
+  });
+
+  it('honours an inline ignore with a reason on the line above the reference', async () => {
+    const repo = tempRepo({
+      'deploy/a.yaml':
+        '# containersec:ignore sig/unpinned-reference pinned by the release job\nimage: ghcr.io/acme/a:1\nother:\n  image: ghcr.io/acme/b:1 # containersec:ignore sig/unpinned-reference\n',
+    });
+    const output = await runSignatures(
+      signaturesContext(repo, { require: [{ images: 'ghcr.io/**', key: 'k.pub' }] }, { isBase: true }),
+    );
+    expect(output.findings.map((f) => [f.key, f.suppressed?.reason])).toEqual([
+      ['ghcr.io/acme/a:1', 'pinned by the release job'],
+      ['ghcr.io/acme/b:1', undefined],
+    ]);
   });
 
   it('reports nothing when no require rule covers the image, or the reference is pinned', async () => {
