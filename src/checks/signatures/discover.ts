@@ -16,9 +16,13 @@ export const MAX_SIGNATURE_BLOB_BYTES = 16 * 1024 * 1024;
 /** cosign appends one layer per signature; more than this is not a real signature manifest. */
 export const MAX_SIGNATURE_LAYERS = 100;
 export const MAX_REFERRERS = 100;
+/** Everything read for one image's signatures together: bounds memory when a registry serves many big layers. */
+export const MAX_TOTAL_SIGNATURE_BYTES = 64 * 1024 * 1024;
 
 export interface Discovered {
   candidates: CandidateResult[];
+  /** Bytes of signature blobs read so far, against MAX_TOTAL_SIGNATURE_BYTES. */
+  bytesRead: number;
   /** Layers that are not signatures (cosign ignores them too), for the "unsigned" message. */
   ignored: string[];
 }
@@ -109,7 +113,7 @@ async function legacyCandidates(
     for (const [i, layer] of layers.entries()) {
       const layerOrigin = `${origin}, layer ${i}`;
       try {
-        const payload = await store.blob(layer, MAX_SIGNATURE_BLOB_BYTES);
+        const payload = await readBudgeted(store, layer, into);
         const candidate = legacyCandidate(layer, payload, layerOrigin);
         if (candidate) into.candidates.push(candidate);
         else into.ignored.push(`${layerOrigin} (${layer.mediaType})`);
@@ -120,10 +124,22 @@ async function legacyCandidates(
   }
 }
 
+async function readBudgeted(store: ArtifactStore, layer: Descriptor, into: Discovered): Promise<Buffer> {
+  if (into.bytesRead + layer.size > MAX_TOTAL_SIGNATURE_BYTES) {
+    throw new SignatureError(
+      'MALFORMED',
+      `signature blobs of this image add up to more than ${MAX_TOTAL_SIGNATURE_BYTES} bytes; the rest were not read`,
+    );
+  }
+  into.bytesRead += layer.size;
+  return store.blob(layer, MAX_SIGNATURE_BLOB_BYTES);
+}
+
 async function bundleReferrer(
   store: ArtifactStore,
   referrer: Descriptor,
   imageManifest: Buffer,
+  into: Discovered,
 ): Promise<CandidateResult> {
   const origin = `referrer ${referrer.digest}`;
   try {
@@ -137,7 +153,7 @@ async function bundleReferrer(
         `${origin} has artifact type ${BUNDLE_ARTIFACT_TYPE} but its layer is ${layer?.mediaType ?? 'missing'}, not a Sigstore bundle`,
       );
     }
-    return bundleCandidate(await store.blob(layer, MAX_SIGNATURE_BLOB_BYTES), origin, imageManifest);
+    return bundleCandidate(await readBudgeted(store, layer, into), origin, imageManifest);
   } catch (error) {
     return broken(origin, error);
   }
@@ -153,7 +169,7 @@ export async function discoverSignatures(
   digest: string,
   imageManifest: Buffer,
 ): Promise<Discovered> {
-  const discovered: Discovered = { candidates: [], ignored: [] };
+  const discovered: Discovered = { candidates: [], bytesRead: 0, ignored: [] };
   await legacyCandidates(store, digest, 'sig', discovered);
   await legacyCandidates(store, digest, 'att', discovered);
   let referrers: Descriptor[];
@@ -164,7 +180,7 @@ export async function discoverSignatures(
     return discovered;
   }
   for (const referrer of referrers.slice(0, MAX_REFERRERS)) {
-    discovered.candidates.push(await bundleReferrer(store, referrer, imageManifest));
+    discovered.candidates.push(await bundleReferrer(store, referrer, imageManifest, discovered));
   }
   return discovered;
 }

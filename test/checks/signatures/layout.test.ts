@@ -182,6 +182,37 @@ describe('signatures check on OCI layouts', () => {
     expect(result.findings[0]!.message).toMatch(/over the limit of 4194304 bytes/);
   });
 
+  it('stops reading when the signature blobs of one image exceed the total budget', async () => {
+    const built = await image();
+    const big = { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', size: 15 * 1024 * 1024 };
+    const layers = Array.from({ length: 5 }, (_, i) => ({ ...big, digest: `sha256:${String(i).repeat(64)}` }));
+    const manifest = blob(
+      'application/vnd.oci.image.manifest.v1+json',
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: {
+            mediaType: 'application/vnd.oci.image.config.v1+json',
+            digest: built.config.digest,
+            size: built.config.size,
+          },
+          layers,
+        }),
+      ),
+    );
+    const dir = await layout(
+      [
+        { target: built.manifest, refName: 'v1' },
+        { target: manifest, refName: cosignTag(built.manifest.digest, 'sig') },
+      ],
+      imageBlobs(built),
+    );
+    const result = await check(dir, makeKey());
+    expect(result.findings.map((f) => f.ruleId)).toEqual(Array(5).fill('sig/invalid-signature'));
+    expect(result.findings[4]!.message).toContain('add up to more than 67108864 bytes');
+  });
+
   it('requires attestations: missing, then present in a legacy .att manifest', async () => {
     const key = makeKey();
     const built = await image();
@@ -259,6 +290,11 @@ describe('signatures check on OCI layouts', () => {
             { images: 'oci:/**', key: '.keys/cosign.key' },
             { images: 'oci:/**', keyless: { subject: 'x' } },
             { images: 'oci:/**' },
+            {
+              images: 'oci:/**',
+              key: '.keys/missing.pub',
+              attestations: [{ type: 'slsaprovenance1', policy: 'x.rego' }],
+            },
           ],
         },
         { images: [`oci:${dir}:v1`] },
@@ -269,6 +305,7 @@ describe('signatures check on OCI layouts', () => {
       expect.stringContaining('is a PRIVATE key'),
       expect.stringContaining('keyless needs `issuer`'),
       expect.stringContaining('names neither `key` nor `keyless`'),
+      expect.stringContaining('key .keys/missing.pub was not found'),
     ]);
     const badRoot = await runSignatures(
       signaturesContext(
