@@ -52826,6 +52826,7 @@ var LayoutStore = class {
 var MAX_SIGNATURE_BLOB_BYTES = 16 * 1024 * 1024;
 var MAX_SIGNATURE_LAYERS = 100;
 var MAX_REFERRERS = 100;
+var MAX_TOTAL_SIGNATURE_BYTES = 64 * 1024 * 1024;
 var TRANSPORT_ERRORS = /* @__PURE__ */ new Set([
   "NETWORK_ERROR",
   "AUTH_REQUIRED",
@@ -52895,7 +52896,7 @@ async function legacyCandidates(store, digest, suffix, into) {
     for (const [i, layer] of layers.entries()) {
       const layerOrigin = `${origin}, layer ${i}`;
       try {
-        const payload = await store.blob(layer, MAX_SIGNATURE_BLOB_BYTES);
+        const payload = await readBudgeted(store, layer, into);
         const candidate = legacyCandidate(layer, payload, layerOrigin);
         if (candidate) into.candidates.push(candidate);
         else into.ignored.push(`${layerOrigin} (${layer.mediaType})`);
@@ -52905,7 +52906,17 @@ async function legacyCandidates(store, digest, suffix, into) {
     }
   }
 }
-async function bundleReferrer(store, referrer, imageManifest) {
+async function readBudgeted(store, layer, into) {
+  if (into.bytesRead + layer.size > MAX_TOTAL_SIGNATURE_BYTES) {
+    throw new SignatureError(
+      "MALFORMED",
+      `signature blobs of this image add up to more than ${MAX_TOTAL_SIGNATURE_BYTES} bytes; the rest were not read`
+    );
+  }
+  into.bytesRead += layer.size;
+  return store.blob(layer, MAX_SIGNATURE_BLOB_BYTES);
+}
+async function bundleReferrer(store, referrer, imageManifest, into) {
   const origin = `referrer ${referrer.digest}`;
   try {
     const manifest = await store.manifestByDigest(referrer);
@@ -52918,13 +52929,13 @@ async function bundleReferrer(store, referrer, imageManifest) {
         `${origin} has artifact type ${BUNDLE_ARTIFACT_TYPE} but its layer is ${layer?.mediaType ?? "missing"}, not a Sigstore bundle`
       );
     }
-    return bundleCandidate(await store.blob(layer, MAX_SIGNATURE_BLOB_BYTES), origin, imageManifest);
+    return bundleCandidate(await readBudgeted(store, layer, into), origin, imageManifest);
   } catch (error2) {
     return broken(origin, error2);
   }
 }
 async function discoverSignatures(store, digest, imageManifest) {
-  const discovered = { candidates: [], ignored: [] };
+  const discovered = { candidates: [], bytesRead: 0, ignored: [] };
   await legacyCandidates(store, digest, "sig", discovered);
   await legacyCandidates(store, digest, "att", discovered);
   let referrers;
@@ -52935,7 +52946,7 @@ async function discoverSignatures(store, digest, imageManifest) {
     return discovered;
   }
   for (const referrer of referrers.slice(0, MAX_REFERRERS)) {
-    discovered.candidates.push(await bundleReferrer(store, referrer, imageManifest));
+    discovered.candidates.push(await bundleReferrer(store, referrer, imageManifest, discovered));
   }
   return discovered;
 }
@@ -53912,6 +53923,12 @@ async function loadRequirements(context, errors) {
         errors.push(`${where}: ${errorMessage(error2)}`);
         continue;
       }
+    }
+    if ((requirement.attestations ?? []).some((a) => a.policy !== void 0)) {
+      errors.push(
+        `${where}: attestations[].policy is not evaluated by this build of containersec; remove it or pin fields containersec checks`
+      );
+      continue;
     }
     if (requirement.keyless !== void 0) {
       const problems = identityPolicyErrors(requirement.keyless);
