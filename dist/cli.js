@@ -10,18 +10,18 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-TOPT6LBP.js";
+} from "./chunks/chunk-K5KOXSBA.js";
 import {
   renderJson
-} from "./chunks/chunk-G5XF2LEN.js";
+} from "./chunks/chunk-HA3MBIQF.js";
 import {
   renderSarif
-} from "./chunks/chunk-SW7UZFPJ.js";
+} from "./chunks/chunk-IRHV7FQC.js";
 import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunks/chunk-VU7Z6DXM.js";
+} from "./chunks/chunk-SA7YT7XQ.js";
 import {
   GITHUB_COMMENT_MAX_CHARS,
   GITLAB_NOTE_MAX_CHARS,

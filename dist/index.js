@@ -6,8 +6,8 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-TOPT6LBP.js";
-import "./chunks/chunk-VU7Z6DXM.js";
+} from "./chunks/chunk-K5KOXSBA.js";
+import "./chunks/chunk-SA7YT7XQ.js";
 import {
   ContainersecError,
   errorMessage
@@ -810,8 +810,8 @@ async function ensureBase(root, sha) {
 }
 async function writeReports(outcome, summaryMarkdown, env) {
   const [{ renderJson }, { renderSarif }] = await Promise.all([
-    import("./chunks/json-FCK2OBAF.js"),
-    import("./chunks/sarif-IT7SYRBT.js")
+    import("./chunks/json-LZI7FQXZ.js"),
+    import("./chunks/sarif-WTG44MM2.js")
   ]);
   const outDir = path.join(env.RUNNER_TEMP ?? os5.tmpdir(), "containersec");
   await mkdir2(outDir, { recursive: true });

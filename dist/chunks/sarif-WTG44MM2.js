@@ -1,10 +1,11 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
-  renderJson
-} from "./chunk-G5XF2LEN.js";
-import "./chunk-VU7Z6DXM.js";
+  renderSarif
+} from "./chunk-IRHV7FQC.js";
+import "./chunk-SA7YT7XQ.js";
+import "./chunk-WMGLMAQE.js";
 import "./chunk-GG6ZZSUU.js";
 export {
-  renderJson
+  renderSarif
 };

@@ -4,7 +4,7 @@ import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunk-VU7Z6DXM.js";
+} from "./chunk-SA7YT7XQ.js";
 import {
   isFileLocation
 } from "./chunk-WMGLMAQE.js";

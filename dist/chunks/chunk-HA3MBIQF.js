@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-VU7Z6DXM.js";
+} from "./chunk-SA7YT7XQ.js";
 
 // src/report/json.ts
 function renderJson(outcome) {

@@ -3,9 +3,11 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-VU7Z6DXM.js";
+} from "./chunk-SA7YT7XQ.js";
 import {
   ConfigurationError,
+  ContainersecError,
+  PlatformError,
   errorMessage
 } from "./chunk-P2ZAIUUO.js";
 import {
@@ -34,10 +36,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -58,7 +60,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -70,11 +72,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias5;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap6;
+    exports.isMap = isMap7;
     exports.isNode = isNode3;
-    exports.isPair = isPair4;
-    exports.isScalar = isScalar7;
-    exports.isSeq = isSeq6;
+    exports.isPair = isPair5;
+    exports.isScalar = isScalar8;
+    exports.isSeq = isSeq7;
   }
 });
 
@@ -988,14 +990,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1012,14 +1014,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1036,12 +1038,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1053,12 +1055,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1073,39 +1075,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -3984,10 +3986,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4001,7 +4003,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4025,7 +4027,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4041,7 +4043,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4132,7 +4134,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4146,13 +4148,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4182,9 +4184,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap6 = fc.start.source === "{";
-      const fcName = isMap6 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq2.YAMLSeq);
+      const isMap7 = fc.start.source === "{";
+      const fcName = isMap7 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap7 ? YAMLMap.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4195,18 +4197,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4220,7 +4222,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4260,8 +4262,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap7 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4273,7 +4275,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4283,9 +4285,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap6 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+            if (!isMap7 && !props.found && ctx.options.strict) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4302,7 +4304,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4315,7 +4317,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair2.srcToken = collItem;
-          if (isMap6) {
+          if (isMap7) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4331,7 +4333,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap6 ? "}" : "]";
+      const expectedEnd = isMap7 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4482,7 +4484,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4499,24 +4501,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4699,25 +4701,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match2[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match2 = line.exec(source)) {
         const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match2 = last.exec(source);
-      return res + sep2 + (match2?.[1] ?? "");
+      return res + sep3 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5527,14 +5529,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5561,8 +5563,8 @@ var require_cst_visit = __commonJS({
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path5) => {
       let item = cst;
-      for (const [field, index] of path5) {
-        const tok = item?.[field];
+      for (const [field2, index] of path5) {
+        const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index];
         } else
@@ -5572,8 +5574,8 @@ var require_cst_visit = __commonJS({
     };
     visit.parentCollection = (cst, path5) => {
       const parent = visit.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
-      const coll = parent?.[field];
+      const field2 = path5[path5.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -5582,11 +5584,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path5);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field of ["key", "value"]) {
-        const token = item[field];
+      for (const field2 of ["key", "value"]) {
+        const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path5.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5596,7 +5598,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item, path5);
         }
       }
@@ -5618,7 +5620,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5702,7 +5704,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6701,18 +6703,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6865,15 +6867,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -6902,14 +6904,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs, sep: [] });
+                map.items.push({ start, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs);
+                this.stack.push(fs2);
               } else {
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7037,13 +7039,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs = this.flowScalar(this.type);
+              const fs2 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs, sep: [] });
+                fc.items.push({ start: [], key: fs2, sep: [] });
               else if (it.sep)
-                this.stack.push(fs);
+                this.stack.push(fs2);
               else
-                Object.assign(it, { key: fs, sep: [] });
+                Object.assign(it, { key: fs2, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7067,13 +7069,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -8275,8 +8277,8 @@ var init_main = __esm({
       LanguageKind2.YAML = "yaml";
     })(LanguageKind || (LanguageKind = {}));
     (function(TextDocumentItem2) {
-      function create(uri, languageId, version, text) {
-        return { uri, languageId, version, text };
+      function create(uri, languageId, version, text2) {
+        return { uri, languageId, version, text: text2 };
       }
       TextDocumentItem2.create = create;
       function is(value) {
@@ -8659,8 +8661,8 @@ var init_main = __esm({
       SemanticTokens2.is = is;
     })(SemanticTokens || (SemanticTokens = {}));
     (function(InlineValueText2) {
-      function create(range3, text) {
-        return { range: range3, text };
+      function create(range3, text2) {
+        return { range: range3, text: text2 };
       }
       InlineValueText2.create = create;
       function is(value) {
@@ -8764,8 +8766,8 @@ var init_main = __esm({
       InlineCompletionTriggerKind2.Automatic = 2;
     })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
     (function(SelectedCompletionInfo2) {
-      function create(range3, text) {
-        return { range: range3, text };
+      function create(range3, text2) {
+        return { range: range3, text: text2 };
       }
       SelectedCompletionInfo2.create = create;
     })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
@@ -8794,7 +8796,7 @@ var init_main = __esm({
       }
       TextDocument3.is = is;
       function applyEdits(document, edits) {
-        let text = document.getText();
+        let text2 = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
           if (diff === 0) {
@@ -8802,19 +8804,19 @@ var init_main = __esm({
           }
           return diff;
         });
-        let lastModifiedOffset = text.length;
+        let lastModifiedOffset = text2.length;
         for (let i = sortedEdits.length - 1; i >= 0; i--) {
           const e = sortedEdits[i];
           const startOffset = document.offsetAt(e.range.start);
           const endOffset = document.offsetAt(e.range.end);
           if (endOffset <= lastModifiedOffset) {
-            text = text.substring(0, startOffset) + e.newText + text.substring(endOffset, text.length);
+            text2 = text2.substring(0, startOffset) + e.newText + text2.substring(endOffset, text2.length);
           } else {
             throw new Error("Overlapping edit");
           }
           lastModifiedOffset = startOffset;
         }
-        return text;
+        return text2;
       }
       TextDocument3.applyEdits = applyEdits;
       function mergeSort2(data, compare) {
@@ -8879,21 +8881,21 @@ var init_main = __esm({
       getLineOffsets() {
         if (this._lineOffsets === void 0) {
           const lineOffsets = [];
-          const text = this._content;
+          const text2 = this._content;
           let isLineStart = true;
-          for (let i = 0; i < text.length; i++) {
+          for (let i = 0; i < text2.length; i++) {
             if (isLineStart) {
               lineOffsets.push(i);
               isLineStart = false;
             }
-            const ch = text.charAt(i);
+            const ch = text2.charAt(i);
             isLineStart = ch === "\r" || ch === "\n";
-            if (ch === "\r" && i + 1 < text.length && text.charAt(i + 1) === "\n") {
+            if (ch === "\r" && i + 1 < text2.length && text2.charAt(i + 1) === "\n") {
               i++;
             }
           }
-          if (isLineStart && text.length > 0) {
-            lineOffsets.push(text.length);
+          if (isLineStart && text2.length > 0) {
+            lineOffsets.push(text2.length);
           }
           this._lineOffsets = lineOffsets;
         }
@@ -9198,12 +9200,12 @@ function mergeSort(data, compare) {
   }
   return data;
 }
-function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
+function computeLineOffsets(text2, isAtLineStart, textOffset = 0) {
   const result = isAtLineStart ? [textOffset] : [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    const ch = text2.charCodeAt(i);
     if (isEOL(ch)) {
-      if (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) {
+      if (ch === 13 && i + 1 < text2.length && text2.charCodeAt(i + 1) === 10) {
         i++;
       }
       result.push(textOffset + i + 1);
@@ -9399,7 +9401,7 @@ var init_main2 = __esm({
       }
       TextDocument3.update = update;
       function applyEdits(document, edits) {
-        const text = document.getText();
+        const text2 = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
           if (diff === 0) {
@@ -9414,14 +9416,14 @@ var init_main2 = __esm({
           if (startOffset < lastModifiedOffset) {
             throw new Error("Overlapping edit");
           } else if (startOffset > lastModifiedOffset) {
-            spans.push(text.substring(lastModifiedOffset, startOffset));
+            spans.push(text2.substring(lastModifiedOffset, startOffset));
           }
           if (e.newText.length) {
             spans.push(e.newText);
           }
           lastModifiedOffset = document.offsetAt(e.range.end);
         }
-        spans.push(text.substr(lastModifiedOffset));
+        spans.push(text2.substr(lastModifiedOffset));
         return spans.join("");
       }
       TextDocument3.applyEdits = applyEdits;
@@ -10436,18 +10438,18 @@ var require_instruction = __commonJS({
         return heredocs;
       }
       getDelimiterRange(startArg, name, candidateRange) {
-        const text = this.document.getText(candidateRange);
+        const text2 = this.document.getText(candidateRange);
         if (startArg.getValue().startsWith("<<-")) {
           let index = 0;
-          while (text.charAt(index) === "	") {
+          while (text2.charAt(index) === "	") {
             index++;
           }
-          if (text.substring(index) === name) {
+          if (text2.substring(index) === name) {
             return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
           }
           return null;
         }
-        return text === name ? candidateRange : null;
+        return text2 === name ? candidateRange : null;
       }
     };
     exports.Instruction = Instruction;
@@ -11233,11 +11235,11 @@ var require_propertyInstruction = __commonJS({
               ];
             }
           } else if (args[0].getValue().indexOf("=") === -1) {
-            let text = this.document.getText();
+            let text2 = this.document.getText();
             let start = args[1].getRange().start;
             let end = args[args.length - 1].getRange().end;
-            text = text.substring(this.document.offsetAt(start), this.document.offsetAt(end));
-            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+            text2 = text2.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text2, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
           } else {
             this.properties = [];
             for (let i = 0; i < args.length; i++) {
@@ -13167,6 +13169,4895 @@ var require_main = __commonJS({
   }
 });
 
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
+var require_envelope = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Signature = exports.Envelope = void 0;
+    exports.Envelope = {
+      fromJSON(object) {
+        return {
+          payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+          payloadType: isSet(object.payloadType) ? globalThis.String(object.payloadType) : "",
+          signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => exports.Signature.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.payload.length !== 0) {
+          obj.payload = base64FromBytes(message.payload);
+        }
+        if (message.payloadType !== "") {
+          obj.payloadType = message.payloadType;
+        }
+        if (message.signatures?.length) {
+          obj.signatures = message.signatures.map((e) => exports.Signature.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.Signature = {
+      fromJSON(object) {
+        return {
+          sig: isSet(object.sig) ? Buffer.from(bytesFromBase64(object.sig)) : Buffer.alloc(0),
+          keyid: isSet(object.keyid) ? globalThis.String(object.keyid) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.sig.length !== 0) {
+          obj.sig = base64FromBytes(message.sig);
+        }
+        if (message.keyid !== "") {
+          obj.keyid = message.keyid;
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js
+var require_timestamp2 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/google/protobuf/timestamp.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Timestamp = void 0;
+    exports.Timestamp = {
+      fromJSON(object) {
+        return {
+          seconds: isSet(object.seconds) ? globalThis.String(object.seconds) : "0",
+          nanos: isSet(object.nanos) ? globalThis.Number(object.nanos) : 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.seconds !== "0") {
+          obj.seconds = message.seconds;
+        }
+        if (message.nanos !== 0) {
+          obj.nanos = Math.round(message.nanos);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js
+var require_sigstore_common = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_common.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TimeRange = exports.X509CertificateChain = exports.SubjectAlternativeName = exports.X509Certificate = exports.DistinguishedName = exports.ObjectIdentifierValuePair = exports.ObjectIdentifier = exports.PublicKeyIdentifier = exports.PublicKey = exports.RFC3161SignedTimestamp = exports.LogId = exports.MessageSignature = exports.HashOutput = exports.SubjectAlternativeNameType = exports.PublicKeyDetails = exports.HashAlgorithm = void 0;
+    exports.hashAlgorithmFromJSON = hashAlgorithmFromJSON;
+    exports.hashAlgorithmToJSON = hashAlgorithmToJSON;
+    exports.publicKeyDetailsFromJSON = publicKeyDetailsFromJSON;
+    exports.publicKeyDetailsToJSON = publicKeyDetailsToJSON;
+    exports.subjectAlternativeNameTypeFromJSON = subjectAlternativeNameTypeFromJSON;
+    exports.subjectAlternativeNameTypeToJSON = subjectAlternativeNameTypeToJSON;
+    var timestamp_1 = require_timestamp2();
+    var HashAlgorithm;
+    (function(HashAlgorithm2) {
+      HashAlgorithm2[HashAlgorithm2["HASH_ALGORITHM_UNSPECIFIED"] = 0] = "HASH_ALGORITHM_UNSPECIFIED";
+      HashAlgorithm2[HashAlgorithm2["SHA2_256"] = 1] = "SHA2_256";
+      HashAlgorithm2[HashAlgorithm2["SHA2_384"] = 2] = "SHA2_384";
+      HashAlgorithm2[HashAlgorithm2["SHA2_512"] = 3] = "SHA2_512";
+      HashAlgorithm2[HashAlgorithm2["SHA3_256"] = 4] = "SHA3_256";
+      HashAlgorithm2[HashAlgorithm2["SHA3_384"] = 5] = "SHA3_384";
+    })(HashAlgorithm || (exports.HashAlgorithm = HashAlgorithm = {}));
+    function hashAlgorithmFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "HASH_ALGORITHM_UNSPECIFIED":
+          return HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED;
+        case 1:
+        case "SHA2_256":
+          return HashAlgorithm.SHA2_256;
+        case 2:
+        case "SHA2_384":
+          return HashAlgorithm.SHA2_384;
+        case 3:
+        case "SHA2_512":
+          return HashAlgorithm.SHA2_512;
+        case 4:
+        case "SHA3_256":
+          return HashAlgorithm.SHA3_256;
+        case 5:
+        case "SHA3_384":
+          return HashAlgorithm.SHA3_384;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+      }
+    }
+    function hashAlgorithmToJSON(object) {
+      switch (object) {
+        case HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED:
+          return "HASH_ALGORITHM_UNSPECIFIED";
+        case HashAlgorithm.SHA2_256:
+          return "SHA2_256";
+        case HashAlgorithm.SHA2_384:
+          return "SHA2_384";
+        case HashAlgorithm.SHA2_512:
+          return "SHA2_512";
+        case HashAlgorithm.SHA3_256:
+          return "SHA3_256";
+        case HashAlgorithm.SHA3_384:
+          return "SHA3_384";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+      }
+    }
+    var PublicKeyDetails;
+    (function(PublicKeyDetails2) {
+      PublicKeyDetails2[PublicKeyDetails2["PUBLIC_KEY_DETAILS_UNSPECIFIED"] = 0] = "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+      PublicKeyDetails2[PublicKeyDetails2["PKCS1_RSA_PKCS1V5"] = 1] = "PKCS1_RSA_PKCS1V5";
+      PublicKeyDetails2[PublicKeyDetails2["PKCS1_RSA_PSS"] = 2] = "PKCS1_RSA_PSS";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V5"] = 3] = "PKIX_RSA_PKCS1V5";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS"] = 4] = "PKIX_RSA_PSS";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V15_2048_SHA256"] = 9] = "PKIX_RSA_PKCS1V15_2048_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V15_3072_SHA256"] = 10] = "PKIX_RSA_PKCS1V15_3072_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PKCS1V15_4096_SHA256"] = 11] = "PKIX_RSA_PKCS1V15_4096_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS_2048_SHA256"] = 16] = "PKIX_RSA_PSS_2048_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS_3072_SHA256"] = 17] = "PKIX_RSA_PSS_3072_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_RSA_PSS_4096_SHA256"] = 18] = "PKIX_RSA_PSS_4096_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P256_HMAC_SHA_256"] = 6] = "PKIX_ECDSA_P256_HMAC_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P256_SHA_256"] = 5] = "PKIX_ECDSA_P256_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P384_SHA_384"] = 12] = "PKIX_ECDSA_P384_SHA_384";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P521_SHA_512"] = 13] = "PKIX_ECDSA_P521_SHA_512";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ED25519"] = 7] = "PKIX_ED25519";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ED25519_PH"] = 8] = "PKIX_ED25519_PH";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P384_SHA_256"] = 19] = "PKIX_ECDSA_P384_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["PKIX_ECDSA_P521_SHA_256"] = 20] = "PKIX_ECDSA_P521_SHA_256";
+      PublicKeyDetails2[PublicKeyDetails2["LMS_SHA256"] = 14] = "LMS_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["LMOTS_SHA256"] = 15] = "LMOTS_SHA256";
+      PublicKeyDetails2[PublicKeyDetails2["ML_DSA_44"] = 23] = "ML_DSA_44";
+      PublicKeyDetails2[PublicKeyDetails2["ML_DSA_65"] = 21] = "ML_DSA_65";
+      PublicKeyDetails2[PublicKeyDetails2["ML_DSA_87"] = 22] = "ML_DSA_87";
+    })(PublicKeyDetails || (exports.PublicKeyDetails = PublicKeyDetails = {}));
+    function publicKeyDetailsFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "PUBLIC_KEY_DETAILS_UNSPECIFIED":
+          return PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED;
+        case 1:
+        case "PKCS1_RSA_PKCS1V5":
+          return PublicKeyDetails.PKCS1_RSA_PKCS1V5;
+        case 2:
+        case "PKCS1_RSA_PSS":
+          return PublicKeyDetails.PKCS1_RSA_PSS;
+        case 3:
+        case "PKIX_RSA_PKCS1V5":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V5;
+        case 4:
+        case "PKIX_RSA_PSS":
+          return PublicKeyDetails.PKIX_RSA_PSS;
+        case 9:
+        case "PKIX_RSA_PKCS1V15_2048_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256;
+        case 10:
+        case "PKIX_RSA_PKCS1V15_3072_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256;
+        case 11:
+        case "PKIX_RSA_PKCS1V15_4096_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256;
+        case 16:
+        case "PKIX_RSA_PSS_2048_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256;
+        case 17:
+        case "PKIX_RSA_PSS_3072_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256;
+        case 18:
+        case "PKIX_RSA_PSS_4096_SHA256":
+          return PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256;
+        case 6:
+        case "PKIX_ECDSA_P256_HMAC_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256;
+        case 5:
+        case "PKIX_ECDSA_P256_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P256_SHA_256;
+        case 12:
+        case "PKIX_ECDSA_P384_SHA_384":
+          return PublicKeyDetails.PKIX_ECDSA_P384_SHA_384;
+        case 13:
+        case "PKIX_ECDSA_P521_SHA_512":
+          return PublicKeyDetails.PKIX_ECDSA_P521_SHA_512;
+        case 7:
+        case "PKIX_ED25519":
+          return PublicKeyDetails.PKIX_ED25519;
+        case 8:
+        case "PKIX_ED25519_PH":
+          return PublicKeyDetails.PKIX_ED25519_PH;
+        case 19:
+        case "PKIX_ECDSA_P384_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P384_SHA_256;
+        case 20:
+        case "PKIX_ECDSA_P521_SHA_256":
+          return PublicKeyDetails.PKIX_ECDSA_P521_SHA_256;
+        case 14:
+        case "LMS_SHA256":
+          return PublicKeyDetails.LMS_SHA256;
+        case 15:
+        case "LMOTS_SHA256":
+          return PublicKeyDetails.LMOTS_SHA256;
+        case 23:
+        case "ML_DSA_44":
+          return PublicKeyDetails.ML_DSA_44;
+        case 21:
+        case "ML_DSA_65":
+          return PublicKeyDetails.ML_DSA_65;
+        case 22:
+        case "ML_DSA_87":
+          return PublicKeyDetails.ML_DSA_87;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+      }
+    }
+    function publicKeyDetailsToJSON(object) {
+      switch (object) {
+        case PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED:
+          return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+        case PublicKeyDetails.PKCS1_RSA_PKCS1V5:
+          return "PKCS1_RSA_PKCS1V5";
+        case PublicKeyDetails.PKCS1_RSA_PSS:
+          return "PKCS1_RSA_PSS";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V5:
+          return "PKIX_RSA_PKCS1V5";
+        case PublicKeyDetails.PKIX_RSA_PSS:
+          return "PKIX_RSA_PSS";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256:
+          return "PKIX_RSA_PKCS1V15_2048_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256:
+          return "PKIX_RSA_PKCS1V15_3072_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256:
+          return "PKIX_RSA_PKCS1V15_4096_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256:
+          return "PKIX_RSA_PSS_2048_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256:
+          return "PKIX_RSA_PSS_3072_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256:
+          return "PKIX_RSA_PSS_4096_SHA256";
+        case PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256:
+          return "PKIX_ECDSA_P256_HMAC_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P256_SHA_256:
+          return "PKIX_ECDSA_P256_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_384:
+          return "PKIX_ECDSA_P384_SHA_384";
+        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_512:
+          return "PKIX_ECDSA_P521_SHA_512";
+        case PublicKeyDetails.PKIX_ED25519:
+          return "PKIX_ED25519";
+        case PublicKeyDetails.PKIX_ED25519_PH:
+          return "PKIX_ED25519_PH";
+        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_256:
+          return "PKIX_ECDSA_P384_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_256:
+          return "PKIX_ECDSA_P521_SHA_256";
+        case PublicKeyDetails.LMS_SHA256:
+          return "LMS_SHA256";
+        case PublicKeyDetails.LMOTS_SHA256:
+          return "LMOTS_SHA256";
+        case PublicKeyDetails.ML_DSA_44:
+          return "ML_DSA_44";
+        case PublicKeyDetails.ML_DSA_65:
+          return "ML_DSA_65";
+        case PublicKeyDetails.ML_DSA_87:
+          return "ML_DSA_87";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+      }
+    }
+    var SubjectAlternativeNameType;
+    (function(SubjectAlternativeNameType2) {
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED"] = 0] = "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["EMAIL"] = 1] = "EMAIL";
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["URI"] = 2] = "URI";
+      SubjectAlternativeNameType2[SubjectAlternativeNameType2["OTHER_NAME"] = 3] = "OTHER_NAME";
+    })(SubjectAlternativeNameType || (exports.SubjectAlternativeNameType = SubjectAlternativeNameType = {}));
+    function subjectAlternativeNameTypeFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED":
+          return SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED;
+        case 1:
+        case "EMAIL":
+          return SubjectAlternativeNameType.EMAIL;
+        case 2:
+        case "URI":
+          return SubjectAlternativeNameType.URI;
+        case 3:
+        case "OTHER_NAME":
+          return SubjectAlternativeNameType.OTHER_NAME;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+      }
+    }
+    function subjectAlternativeNameTypeToJSON(object) {
+      switch (object) {
+        case SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED:
+          return "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+        case SubjectAlternativeNameType.EMAIL:
+          return "EMAIL";
+        case SubjectAlternativeNameType.URI:
+          return "URI";
+        case SubjectAlternativeNameType.OTHER_NAME:
+          return "OTHER_NAME";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+      }
+    }
+    exports.HashOutput = {
+      fromJSON(object) {
+        return {
+          algorithm: isSet(object.algorithm) ? hashAlgorithmFromJSON(object.algorithm) : 0,
+          digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.algorithm !== 0) {
+          obj.algorithm = hashAlgorithmToJSON(message.algorithm);
+        }
+        if (message.digest.length !== 0) {
+          obj.digest = base64FromBytes(message.digest);
+        }
+        return obj;
+      }
+    };
+    exports.MessageSignature = {
+      fromJSON(object) {
+        return {
+          messageDigest: isSet(object.messageDigest) ? exports.HashOutput.fromJSON(object.messageDigest) : void 0,
+          signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.messageDigest !== void 0) {
+          obj.messageDigest = exports.HashOutput.toJSON(message.messageDigest);
+        }
+        if (message.signature.length !== 0) {
+          obj.signature = base64FromBytes(message.signature);
+        }
+        return obj;
+      }
+    };
+    exports.LogId = {
+      fromJSON(object) {
+        return { keyId: isSet(object.keyId) ? Buffer.from(bytesFromBase64(object.keyId)) : Buffer.alloc(0) };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.keyId.length !== 0) {
+          obj.keyId = base64FromBytes(message.keyId);
+        }
+        return obj;
+      }
+    };
+    exports.RFC3161SignedTimestamp = {
+      fromJSON(object) {
+        return {
+          signedTimestamp: isSet(object.signedTimestamp) ? Buffer.from(bytesFromBase64(object.signedTimestamp)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.signedTimestamp.length !== 0) {
+          obj.signedTimestamp = base64FromBytes(message.signedTimestamp);
+        }
+        return obj;
+      }
+    };
+    exports.PublicKey = {
+      fromJSON(object) {
+        return {
+          rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : void 0,
+          keyDetails: isSet(object.keyDetails) ? publicKeyDetailsFromJSON(object.keyDetails) : 0,
+          validFor: isSet(object.validFor) ? exports.TimeRange.fromJSON(object.validFor) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rawBytes !== void 0) {
+          obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        if (message.keyDetails !== 0) {
+          obj.keyDetails = publicKeyDetailsToJSON(message.keyDetails);
+        }
+        if (message.validFor !== void 0) {
+          obj.validFor = exports.TimeRange.toJSON(message.validFor);
+        }
+        return obj;
+      }
+    };
+    exports.PublicKeyIdentifier = {
+      fromJSON(object) {
+        return { hint: isSet(object.hint) ? globalThis.String(object.hint) : "" };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.hint !== "") {
+          obj.hint = message.hint;
+        }
+        return obj;
+      }
+    };
+    exports.ObjectIdentifier = {
+      fromJSON(object) {
+        return { id: globalThis.Array.isArray(object?.id) ? object.id.map((e) => globalThis.Number(e)) : [] };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.id?.length) {
+          obj.id = message.id.map((e) => Math.round(e));
+        }
+        return obj;
+      }
+    };
+    exports.ObjectIdentifierValuePair = {
+      fromJSON(object) {
+        return {
+          oid: isSet(object.oid) ? exports.ObjectIdentifier.fromJSON(object.oid) : void 0,
+          value: isSet(object.value) ? Buffer.from(bytesFromBase64(object.value)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.oid !== void 0) {
+          obj.oid = exports.ObjectIdentifier.toJSON(message.oid);
+        }
+        if (message.value.length !== 0) {
+          obj.value = base64FromBytes(message.value);
+        }
+        return obj;
+      }
+    };
+    exports.DistinguishedName = {
+      fromJSON(object) {
+        return {
+          organization: isSet(object.organization) ? globalThis.String(object.organization) : "",
+          commonName: isSet(object.commonName) ? globalThis.String(object.commonName) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.organization !== "") {
+          obj.organization = message.organization;
+        }
+        if (message.commonName !== "") {
+          obj.commonName = message.commonName;
+        }
+        return obj;
+      }
+    };
+    exports.X509Certificate = {
+      fromJSON(object) {
+        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rawBytes.length !== 0) {
+          obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        return obj;
+      }
+    };
+    exports.SubjectAlternativeName = {
+      fromJSON(object) {
+        return {
+          type: isSet(object.type) ? subjectAlternativeNameTypeFromJSON(object.type) : 0,
+          identity: isSet(object.regexp) ? { $case: "regexp", regexp: globalThis.String(object.regexp) } : isSet(object.value) ? { $case: "value", value: globalThis.String(object.value) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.type !== 0) {
+          obj.type = subjectAlternativeNameTypeToJSON(message.type);
+        }
+        if (message.identity?.$case === "regexp") {
+          obj.regexp = message.identity.regexp;
+        } else if (message.identity?.$case === "value") {
+          obj.value = message.identity.value;
+        }
+        return obj;
+      }
+    };
+    exports.X509CertificateChain = {
+      fromJSON(object) {
+        return {
+          certificates: globalThis.Array.isArray(object?.certificates) ? object.certificates.map((e) => exports.X509Certificate.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.certificates?.length) {
+          obj.certificates = message.certificates.map((e) => exports.X509Certificate.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.TimeRange = {
+      fromJSON(object) {
+        return {
+          start: isSet(object.start) ? fromJsonTimestamp(object.start) : void 0,
+          end: isSet(object.end) ? fromJsonTimestamp(object.end) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.start !== void 0) {
+          obj.start = message.start.toISOString();
+        }
+        if (message.end !== void 0) {
+          obj.end = message.end.toISOString();
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function fromTimestamp(t) {
+      let millis = (globalThis.Number(t.seconds) || 0) * 1e3;
+      millis += (t.nanos || 0) / 1e6;
+      return new globalThis.Date(millis);
+    }
+    function fromJsonTimestamp(o) {
+      if (o instanceof globalThis.Date) {
+        return o;
+      } else if (typeof o === "string") {
+        return new globalThis.Date(o);
+      } else {
+        return fromTimestamp(timestamp_1.Timestamp.fromJSON(o));
+      }
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js
+var require_sigstore_rekor = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_rekor.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
+    var sigstore_common_1 = require_sigstore_common();
+    exports.KindVersion = {
+      fromJSON(object) {
+        return {
+          kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+          version: isSet(object.version) ? globalThis.String(object.version) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.kind !== "") {
+          obj.kind = message.kind;
+        }
+        if (message.version !== "") {
+          obj.version = message.version;
+        }
+        return obj;
+      }
+    };
+    exports.Checkpoint = {
+      fromJSON(object) {
+        return { envelope: isSet(object.envelope) ? globalThis.String(object.envelope) : "" };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.envelope !== "") {
+          obj.envelope = message.envelope;
+        }
+        return obj;
+      }
+    };
+    exports.InclusionProof = {
+      fromJSON(object) {
+        return {
+          logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+          rootHash: isSet(object.rootHash) ? Buffer.from(bytesFromBase64(object.rootHash)) : Buffer.alloc(0),
+          treeSize: isSet(object.treeSize) ? globalThis.String(object.treeSize) : "0",
+          hashes: globalThis.Array.isArray(object?.hashes) ? object.hashes.map((e) => Buffer.from(bytesFromBase64(e))) : [],
+          checkpoint: isSet(object.checkpoint) ? exports.Checkpoint.fromJSON(object.checkpoint) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.logIndex !== "0") {
+          obj.logIndex = message.logIndex;
+        }
+        if (message.rootHash.length !== 0) {
+          obj.rootHash = base64FromBytes(message.rootHash);
+        }
+        if (message.treeSize !== "0") {
+          obj.treeSize = message.treeSize;
+        }
+        if (message.hashes?.length) {
+          obj.hashes = message.hashes.map((e) => base64FromBytes(e));
+        }
+        if (message.checkpoint !== void 0) {
+          obj.checkpoint = exports.Checkpoint.toJSON(message.checkpoint);
+        }
+        return obj;
+      }
+    };
+    exports.InclusionPromise = {
+      fromJSON(object) {
+        return {
+          signedEntryTimestamp: isSet(object.signedEntryTimestamp) ? Buffer.from(bytesFromBase64(object.signedEntryTimestamp)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.signedEntryTimestamp.length !== 0) {
+          obj.signedEntryTimestamp = base64FromBytes(message.signedEntryTimestamp);
+        }
+        return obj;
+      }
+    };
+    exports.TransparencyLogEntry = {
+      fromJSON(object) {
+        return {
+          logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+          logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : void 0,
+          kindVersion: isSet(object.kindVersion) ? exports.KindVersion.fromJSON(object.kindVersion) : void 0,
+          integratedTime: isSet(object.integratedTime) ? globalThis.String(object.integratedTime) : "0",
+          inclusionPromise: isSet(object.inclusionPromise) ? exports.InclusionPromise.fromJSON(object.inclusionPromise) : void 0,
+          inclusionProof: isSet(object.inclusionProof) ? exports.InclusionProof.fromJSON(object.inclusionProof) : void 0,
+          canonicalizedBody: isSet(object.canonicalizedBody) ? Buffer.from(bytesFromBase64(object.canonicalizedBody)) : Buffer.alloc(0)
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.logIndex !== "0") {
+          obj.logIndex = message.logIndex;
+        }
+        if (message.logId !== void 0) {
+          obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+        }
+        if (message.kindVersion !== void 0) {
+          obj.kindVersion = exports.KindVersion.toJSON(message.kindVersion);
+        }
+        if (message.integratedTime !== "0") {
+          obj.integratedTime = message.integratedTime;
+        }
+        if (message.inclusionPromise !== void 0) {
+          obj.inclusionPromise = exports.InclusionPromise.toJSON(message.inclusionPromise);
+        }
+        if (message.inclusionProof !== void 0) {
+          obj.inclusionProof = exports.InclusionProof.toJSON(message.inclusionProof);
+        }
+        if (message.canonicalizedBody.length !== 0) {
+          obj.canonicalizedBody = base64FromBytes(message.canonicalizedBody);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js
+var require_sigstore_bundle = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_bundle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
+    var envelope_1 = require_envelope();
+    var sigstore_common_1 = require_sigstore_common();
+    var sigstore_rekor_1 = require_sigstore_rekor();
+    exports.TimestampVerificationData = {
+      fromJSON(object) {
+        return {
+          rfc3161Timestamps: globalThis.Array.isArray(object?.rfc3161Timestamps) ? object.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rfc3161Timestamps?.length) {
+          obj.rfc3161Timestamps = message.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.VerificationMaterial = {
+      fromJSON(object) {
+        return {
+          content: isSet(object.publicKey) ? { $case: "publicKey", publicKey: sigstore_common_1.PublicKeyIdentifier.fromJSON(object.publicKey) } : isSet(object.x509CertificateChain) ? {
+            $case: "x509CertificateChain",
+            x509CertificateChain: sigstore_common_1.X509CertificateChain.fromJSON(object.x509CertificateChain)
+          } : isSet(object.certificate) ? { $case: "certificate", certificate: sigstore_common_1.X509Certificate.fromJSON(object.certificate) } : void 0,
+          tlogEntries: globalThis.Array.isArray(object?.tlogEntries) ? object.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.fromJSON(e)) : [],
+          timestampVerificationData: isSet(object.timestampVerificationData) ? exports.TimestampVerificationData.fromJSON(object.timestampVerificationData) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.content?.$case === "publicKey") {
+          obj.publicKey = sigstore_common_1.PublicKeyIdentifier.toJSON(message.content.publicKey);
+        } else if (message.content?.$case === "x509CertificateChain") {
+          obj.x509CertificateChain = sigstore_common_1.X509CertificateChain.toJSON(message.content.x509CertificateChain);
+        } else if (message.content?.$case === "certificate") {
+          obj.certificate = sigstore_common_1.X509Certificate.toJSON(message.content.certificate);
+        }
+        if (message.tlogEntries?.length) {
+          obj.tlogEntries = message.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.toJSON(e));
+        }
+        if (message.timestampVerificationData !== void 0) {
+          obj.timestampVerificationData = exports.TimestampVerificationData.toJSON(message.timestampVerificationData);
+        }
+        return obj;
+      }
+    };
+    exports.Bundle = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          verificationMaterial: isSet(object.verificationMaterial) ? exports.VerificationMaterial.fromJSON(object.verificationMaterial) : void 0,
+          content: isSet(object.messageSignature) ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object.messageSignature) } : isSet(object.dsseEnvelope) ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object.dsseEnvelope) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.verificationMaterial !== void 0) {
+          obj.verificationMaterial = exports.VerificationMaterial.toJSON(message.verificationMaterial);
+        }
+        if (message.content?.$case === "messageSignature") {
+          obj.messageSignature = sigstore_common_1.MessageSignature.toJSON(message.content.messageSignature);
+        } else if (message.content?.$case === "dsseEnvelope") {
+          obj.dsseEnvelope = envelope_1.Envelope.toJSON(message.content.dsseEnvelope);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js
+var require_sigstore_trustroot = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_trustroot.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exports.SigningConfig = exports.TrustedRoot = exports.CertificateAuthority = exports.TransparencyLogInstance = exports.ServiceSelector = void 0;
+    exports.serviceSelectorFromJSON = serviceSelectorFromJSON;
+    exports.serviceSelectorToJSON = serviceSelectorToJSON;
+    var sigstore_common_1 = require_sigstore_common();
+    var ServiceSelector;
+    (function(ServiceSelector2) {
+      ServiceSelector2[ServiceSelector2["SERVICE_SELECTOR_UNDEFINED"] = 0] = "SERVICE_SELECTOR_UNDEFINED";
+      ServiceSelector2[ServiceSelector2["ALL"] = 1] = "ALL";
+      ServiceSelector2[ServiceSelector2["ANY"] = 2] = "ANY";
+      ServiceSelector2[ServiceSelector2["EXACT"] = 3] = "EXACT";
+    })(ServiceSelector || (exports.ServiceSelector = ServiceSelector = {}));
+    function serviceSelectorFromJSON(object) {
+      switch (object) {
+        case 0:
+        case "SERVICE_SELECTOR_UNDEFINED":
+          return ServiceSelector.SERVICE_SELECTOR_UNDEFINED;
+        case 1:
+        case "ALL":
+          return ServiceSelector.ALL;
+        case 2:
+        case "ANY":
+          return ServiceSelector.ANY;
+        case 3:
+        case "EXACT":
+          return ServiceSelector.EXACT;
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+      }
+    }
+    function serviceSelectorToJSON(object) {
+      switch (object) {
+        case ServiceSelector.SERVICE_SELECTOR_UNDEFINED:
+          return "SERVICE_SELECTOR_UNDEFINED";
+        case ServiceSelector.ALL:
+          return "ALL";
+        case ServiceSelector.ANY:
+          return "ANY";
+        case ServiceSelector.EXACT:
+          return "EXACT";
+        default:
+          throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+      }
+    }
+    exports.TransparencyLogInstance = {
+      fromJSON(object) {
+        return {
+          baseUrl: isSet(object.baseUrl) ? globalThis.String(object.baseUrl) : "",
+          hashAlgorithm: isSet(object.hashAlgorithm) ? (0, sigstore_common_1.hashAlgorithmFromJSON)(object.hashAlgorithm) : 0,
+          publicKey: isSet(object.publicKey) ? sigstore_common_1.PublicKey.fromJSON(object.publicKey) : void 0,
+          logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : void 0,
+          checkpointKeyId: isSet(object.checkpointKeyId) ? sigstore_common_1.LogId.fromJSON(object.checkpointKeyId) : void 0,
+          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.baseUrl !== "") {
+          obj.baseUrl = message.baseUrl;
+        }
+        if (message.hashAlgorithm !== 0) {
+          obj.hashAlgorithm = (0, sigstore_common_1.hashAlgorithmToJSON)(message.hashAlgorithm);
+        }
+        if (message.publicKey !== void 0) {
+          obj.publicKey = sigstore_common_1.PublicKey.toJSON(message.publicKey);
+        }
+        if (message.logId !== void 0) {
+          obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+        }
+        if (message.checkpointKeyId !== void 0) {
+          obj.checkpointKeyId = sigstore_common_1.LogId.toJSON(message.checkpointKeyId);
+        }
+        if (message.operator !== "") {
+          obj.operator = message.operator;
+        }
+        return obj;
+      }
+    };
+    exports.CertificateAuthority = {
+      fromJSON(object) {
+        return {
+          subject: isSet(object.subject) ? sigstore_common_1.DistinguishedName.fromJSON(object.subject) : void 0,
+          uri: isSet(object.uri) ? globalThis.String(object.uri) : "",
+          certChain: isSet(object.certChain) ? sigstore_common_1.X509CertificateChain.fromJSON(object.certChain) : void 0,
+          validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : void 0,
+          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.subject !== void 0) {
+          obj.subject = sigstore_common_1.DistinguishedName.toJSON(message.subject);
+        }
+        if (message.uri !== "") {
+          obj.uri = message.uri;
+        }
+        if (message.certChain !== void 0) {
+          obj.certChain = sigstore_common_1.X509CertificateChain.toJSON(message.certChain);
+        }
+        if (message.validFor !== void 0) {
+          obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+        }
+        if (message.operator !== "") {
+          obj.operator = message.operator;
+        }
+        return obj;
+      }
+    };
+    exports.TrustedRoot = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          tlogs: globalThis.Array.isArray(object?.tlogs) ? object.tlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
+          certificateAuthorities: globalThis.Array.isArray(object?.certificateAuthorities) ? object.certificateAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : [],
+          ctlogs: globalThis.Array.isArray(object?.ctlogs) ? object.ctlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e)) : [],
+          timestampAuthorities: globalThis.Array.isArray(object?.timestampAuthorities) ? object.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.tlogs?.length) {
+          obj.tlogs = message.tlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        }
+        if (message.certificateAuthorities?.length) {
+          obj.certificateAuthorities = message.certificateAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        }
+        if (message.ctlogs?.length) {
+          obj.ctlogs = message.ctlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        }
+        if (message.timestampAuthorities?.length) {
+          obj.timestampAuthorities = message.timestampAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.SigningConfig = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          caUrls: globalThis.Array.isArray(object?.caUrls) ? object.caUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          oidcUrls: globalThis.Array.isArray(object?.oidcUrls) ? object.oidcUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          rekorTlogUrls: globalThis.Array.isArray(object?.rekorTlogUrls) ? object.rekorTlogUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          rekorTlogConfig: isSet(object.rekorTlogConfig) ? exports.ServiceConfiguration.fromJSON(object.rekorTlogConfig) : void 0,
+          tsaUrls: globalThis.Array.isArray(object?.tsaUrls) ? object.tsaUrls.map((e) => exports.Service.fromJSON(e)) : [],
+          tsaConfig: isSet(object.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object.tsaConfig) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.caUrls?.length) {
+          obj.caUrls = message.caUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.oidcUrls?.length) {
+          obj.oidcUrls = message.oidcUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.rekorTlogUrls?.length) {
+          obj.rekorTlogUrls = message.rekorTlogUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.rekorTlogConfig !== void 0) {
+          obj.rekorTlogConfig = exports.ServiceConfiguration.toJSON(message.rekorTlogConfig);
+        }
+        if (message.tsaUrls?.length) {
+          obj.tsaUrls = message.tsaUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.tsaConfig !== void 0) {
+          obj.tsaConfig = exports.ServiceConfiguration.toJSON(message.tsaConfig);
+        }
+        return obj;
+      }
+    };
+    exports.Service = {
+      fromJSON(object) {
+        return {
+          url: isSet(object.url) ? globalThis.String(object.url) : "",
+          majorApiVersion: isSet(object.majorApiVersion) ? globalThis.Number(object.majorApiVersion) : 0,
+          validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : void 0,
+          operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.url !== "") {
+          obj.url = message.url;
+        }
+        if (message.majorApiVersion !== 0) {
+          obj.majorApiVersion = Math.round(message.majorApiVersion);
+        }
+        if (message.validFor !== void 0) {
+          obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+        }
+        if (message.operator !== "") {
+          obj.operator = message.operator;
+        }
+        return obj;
+      }
+    };
+    exports.ServiceConfiguration = {
+      fromJSON(object) {
+        return {
+          selector: isSet(object.selector) ? serviceSelectorFromJSON(object.selector) : 0,
+          count: isSet(object.count) ? globalThis.Number(object.count) : 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.selector !== 0) {
+          obj.selector = serviceSelectorToJSON(message.selector);
+        }
+        if (message.count !== 0) {
+          obj.count = Math.round(message.count);
+        }
+        return obj;
+      }
+    };
+    exports.ClientTrustConfig = {
+      fromJSON(object) {
+        return {
+          mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+          trustedRoot: isSet(object.trustedRoot) ? exports.TrustedRoot.fromJSON(object.trustedRoot) : void 0,
+          signingConfig: isSet(object.signingConfig) ? exports.SigningConfig.fromJSON(object.signingConfig) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+          obj.mediaType = message.mediaType;
+        }
+        if (message.trustedRoot !== void 0) {
+          obj.trustedRoot = exports.TrustedRoot.toJSON(message.trustedRoot);
+        }
+        if (message.signingConfig !== void 0) {
+          obj.signingConfig = exports.SigningConfig.toJSON(message.signingConfig);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js
+var require_sigstore_verification = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/sigstore_verification.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
+    var sigstore_bundle_1 = require_sigstore_bundle();
+    var sigstore_common_1 = require_sigstore_common();
+    var sigstore_trustroot_1 = require_sigstore_trustroot();
+    exports.CertificateIdentity = {
+      fromJSON(object) {
+        return {
+          issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+          san: isSet(object.san) ? sigstore_common_1.SubjectAlternativeName.fromJSON(object.san) : void 0,
+          oids: globalThis.Array.isArray(object?.oids) ? object.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.issuer !== "") {
+          obj.issuer = message.issuer;
+        }
+        if (message.san !== void 0) {
+          obj.san = sigstore_common_1.SubjectAlternativeName.toJSON(message.san);
+        }
+        if (message.oids?.length) {
+          obj.oids = message.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.CertificateIdentities = {
+      fromJSON(object) {
+        return {
+          identities: globalThis.Array.isArray(object?.identities) ? object.identities.map((e) => exports.CertificateIdentity.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.identities?.length) {
+          obj.identities = message.identities.map((e) => exports.CertificateIdentity.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.PublicKeyIdentities = {
+      fromJSON(object) {
+        return {
+          publicKeys: globalThis.Array.isArray(object?.publicKeys) ? object.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.publicKeys?.length) {
+          obj.publicKeys = message.publicKeys.map((e) => sigstore_common_1.PublicKey.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions = {
+      fromJSON(object) {
+        return {
+          signers: isSet(object.certificateIdentities) ? {
+            $case: "certificateIdentities",
+            certificateIdentities: exports.CertificateIdentities.fromJSON(object.certificateIdentities)
+          } : isSet(object.publicKeys) ? { $case: "publicKeys", publicKeys: exports.PublicKeyIdentities.fromJSON(object.publicKeys) } : void 0,
+          tlogOptions: isSet(object.tlogOptions) ? exports.ArtifactVerificationOptions_TlogOptions.fromJSON(object.tlogOptions) : void 0,
+          ctlogOptions: isSet(object.ctlogOptions) ? exports.ArtifactVerificationOptions_CtlogOptions.fromJSON(object.ctlogOptions) : void 0,
+          tsaOptions: isSet(object.tsaOptions) ? exports.ArtifactVerificationOptions_TimestampAuthorityOptions.fromJSON(object.tsaOptions) : void 0,
+          integratedTsOptions: isSet(object.integratedTsOptions) ? exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.fromJSON(object.integratedTsOptions) : void 0,
+          observerOptions: isSet(object.observerOptions) ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object.observerOptions) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.signers?.$case === "certificateIdentities") {
+          obj.certificateIdentities = exports.CertificateIdentities.toJSON(message.signers.certificateIdentities);
+        } else if (message.signers?.$case === "publicKeys") {
+          obj.publicKeys = exports.PublicKeyIdentities.toJSON(message.signers.publicKeys);
+        }
+        if (message.tlogOptions !== void 0) {
+          obj.tlogOptions = exports.ArtifactVerificationOptions_TlogOptions.toJSON(message.tlogOptions);
+        }
+        if (message.ctlogOptions !== void 0) {
+          obj.ctlogOptions = exports.ArtifactVerificationOptions_CtlogOptions.toJSON(message.ctlogOptions);
+        }
+        if (message.tsaOptions !== void 0) {
+          obj.tsaOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions.toJSON(message.tsaOptions);
+        }
+        if (message.integratedTsOptions !== void 0) {
+          obj.integratedTsOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.toJSON(message.integratedTsOptions);
+        }
+        if (message.observerOptions !== void 0) {
+          obj.observerOptions = exports.ArtifactVerificationOptions_ObserverTimestampOptions.toJSON(message.observerOptions);
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_TlogOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          performOnlineVerification: isSet(object.performOnlineVerification) ? globalThis.Boolean(object.performOnlineVerification) : false,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.performOnlineVerification !== false) {
+          obj.performOnlineVerification = message.performOnlineVerification;
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_CtlogOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_TimestampAuthorityOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.ArtifactVerificationOptions_ObserverTimestampOptions = {
+      fromJSON(object) {
+        return {
+          threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+          disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+          obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+          obj.disable = message.disable;
+        }
+        return obj;
+      }
+    };
+    exports.Artifact = {
+      fromJSON(object) {
+        return {
+          data: isSet(object.artifactUri) ? { $case: "artifactUri", artifactUri: globalThis.String(object.artifactUri) } : isSet(object.artifact) ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object.artifact)) } : isSet(object.artifactDigest) ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object.artifactDigest) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.data?.$case === "artifactUri") {
+          obj.artifactUri = message.data.artifactUri;
+        } else if (message.data?.$case === "artifact") {
+          obj.artifact = base64FromBytes(message.data.artifact);
+        } else if (message.data?.$case === "artifactDigest") {
+          obj.artifactDigest = sigstore_common_1.HashOutput.toJSON(message.data.artifactDigest);
+        }
+        return obj;
+      }
+    };
+    exports.Input = {
+      fromJSON(object) {
+        return {
+          artifactTrustRoot: isSet(object.artifactTrustRoot) ? sigstore_trustroot_1.TrustedRoot.fromJSON(object.artifactTrustRoot) : void 0,
+          artifactVerificationOptions: isSet(object.artifactVerificationOptions) ? exports.ArtifactVerificationOptions.fromJSON(object.artifactVerificationOptions) : void 0,
+          bundle: isSet(object.bundle) ? sigstore_bundle_1.Bundle.fromJSON(object.bundle) : void 0,
+          artifact: isSet(object.artifact) ? exports.Artifact.fromJSON(object.artifact) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.artifactTrustRoot !== void 0) {
+          obj.artifactTrustRoot = sigstore_trustroot_1.TrustedRoot.toJSON(message.artifactTrustRoot);
+        }
+        if (message.artifactVerificationOptions !== void 0) {
+          obj.artifactVerificationOptions = exports.ArtifactVerificationOptions.toJSON(message.artifactVerificationOptions);
+        }
+        if (message.bundle !== void 0) {
+          obj.bundle = sigstore_bundle_1.Bundle.toJSON(message.bundle);
+        }
+        if (message.artifact !== void 0) {
+          obj.artifact = exports.Artifact.toJSON(message.artifact);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/index.js
+var require_dist2 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __exportStar(require_envelope(), exports);
+    __exportStar(require_sigstore_bundle(), exports);
+    __exportStar(require_sigstore_common(), exports);
+    __exportStar(require_sigstore_rekor(), exports);
+    __exportStar(require_sigstore_trustroot(), exports);
+    __exportStar(require_sigstore_verification(), exports);
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/bundle.js
+var require_bundle = __commonJS({
+  "node_modules/@sigstore/bundle/dist/bundle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
+    exports.isBundleWithCertificateChain = isBundleWithCertificateChain;
+    exports.isBundleWithPublicKey = isBundleWithPublicKey;
+    exports.isBundleWithMessageSignature = isBundleWithMessageSignature;
+    exports.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
+    exports.BUNDLE_V01_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+    exports.BUNDLE_V02_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.2";
+    exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.3";
+    exports.BUNDLE_V03_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    function isBundleWithCertificateChain(b) {
+      return b.verificationMaterial.content.$case === "x509CertificateChain";
+    }
+    function isBundleWithPublicKey(b) {
+      return b.verificationMaterial.content.$case === "publicKey";
+    }
+    function isBundleWithMessageSignature(b) {
+      return b.content.$case === "messageSignature";
+    }
+    function isBundleWithDsseEnvelope(b) {
+      return b.content.$case === "dsseEnvelope";
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/build.js
+var require_build = __commonJS({
+  "node_modules/@sigstore/bundle/dist/build.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toMessageSignatureBundle = toMessageSignatureBundle;
+    exports.toDSSEBundle = toDSSEBundle;
+    var protobuf_specs_1 = require_dist2();
+    var bundle_1 = require_bundle();
+    function toMessageSignatureBundle(options) {
+      return {
+        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+          $case: "messageSignature",
+          messageSignature: {
+            messageDigest: {
+              algorithm: protobuf_specs_1.HashAlgorithm.SHA2_256,
+              digest: options.digest
+            },
+            signature: options.signature
+          }
+        },
+        verificationMaterial: toVerificationMaterial(options)
+      };
+    }
+    function toDSSEBundle(options) {
+      return {
+        mediaType: options.certificateChain ? bundle_1.BUNDLE_V02_MEDIA_TYPE : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+          $case: "dsseEnvelope",
+          dsseEnvelope: toEnvelope(options)
+        },
+        verificationMaterial: toVerificationMaterial(options)
+      };
+    }
+    function toEnvelope(options) {
+      return {
+        payloadType: options.artifactType,
+        payload: options.artifact,
+        signatures: [toSignature(options)]
+      };
+    }
+    function toSignature(options) {
+      return {
+        keyid: options.keyHint || "",
+        sig: options.signature
+      };
+    }
+    function toVerificationMaterial(options) {
+      return {
+        content: toKeyContent(options),
+        tlogEntries: [],
+        timestampVerificationData: { rfc3161Timestamps: [] }
+      };
+    }
+    function toKeyContent(options) {
+      if (options.certificate) {
+        if (options.certificateChain) {
+          return {
+            $case: "x509CertificateChain",
+            x509CertificateChain: {
+              certificates: [{ rawBytes: options.certificate }]
+            }
+          };
+        } else {
+          return {
+            $case: "certificate",
+            certificate: { rawBytes: options.certificate }
+          };
+        }
+      } else {
+        return {
+          $case: "publicKey",
+          publicKey: {
+            hint: options.keyHint || ""
+          }
+        };
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/error.js
+var require_error = __commonJS({
+  "node_modules/@sigstore/bundle/dist/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ValidationError = void 0;
+    var ValidationError = class extends Error {
+      constructor(message, fields) {
+        super(message);
+        this.fields = fields;
+      }
+    };
+    exports.ValidationError = ValidationError;
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/validate.js
+var require_validate = __commonJS({
+  "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.assertBundle = assertBundle;
+    exports.assertBundleV01 = assertBundleV01;
+    exports.isBundleV01 = isBundleV01;
+    exports.assertBundleV02 = assertBundleV02;
+    exports.assertBundleLatest = assertBundleLatest;
+    var error_1 = require_error();
+    function assertBundle(b) {
+      const invalidValues = validateBundleBase(b);
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid bundle", invalidValues);
+      }
+    }
+    function assertBundleV01(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionPromise(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid v0.1 bundle", invalidValues);
+      }
+    }
+    function isBundleV01(b) {
+      try {
+        assertBundleV01(b);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    function assertBundleV02(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionProof(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid v0.2 bundle", invalidValues);
+      }
+    }
+    function assertBundleLatest(b) {
+      const invalidValues = [];
+      invalidValues.push(...validateBundleBase(b));
+      invalidValues.push(...validateInclusionProof(b));
+      invalidValues.push(...validateNoCertificateChain(b));
+      if (invalidValues.length > 0) {
+        throw new error_1.ValidationError("invalid bundle", invalidValues);
+      }
+    }
+    function validateBundleBase(b) {
+      const invalidValues = [];
+      if (b.mediaType === void 0 || !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\+json;version=\d\.\d/) && !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\.v\d\.\d\+json/)) {
+        invalidValues.push("mediaType");
+      }
+      if (b.content === void 0) {
+        invalidValues.push("content");
+      } else {
+        switch (b.content.$case) {
+          case "messageSignature":
+            if (b.content.messageSignature.messageDigest === void 0) {
+              invalidValues.push("content.messageSignature.messageDigest");
+            } else {
+              if (b.content.messageSignature.messageDigest.digest.length === 0) {
+                invalidValues.push("content.messageSignature.messageDigest.digest");
+              }
+            }
+            if (b.content.messageSignature.signature.length === 0) {
+              invalidValues.push("content.messageSignature.signature");
+            }
+            break;
+          case "dsseEnvelope":
+            if (b.content.dsseEnvelope.payload.length === 0) {
+              invalidValues.push("content.dsseEnvelope.payload");
+            }
+            if (b.content.dsseEnvelope.signatures.length !== 1) {
+              invalidValues.push("content.dsseEnvelope.signatures");
+            } else {
+              if (b.content.dsseEnvelope.signatures[0].sig.length === 0) {
+                invalidValues.push("content.dsseEnvelope.signatures[0].sig");
+              }
+            }
+            break;
+        }
+      }
+      if (b.verificationMaterial === void 0) {
+        invalidValues.push("verificationMaterial");
+      } else {
+        if (b.verificationMaterial.content === void 0) {
+          invalidValues.push("verificationMaterial.content");
+        } else {
+          switch (b.verificationMaterial.content.$case) {
+            case "x509CertificateChain":
+              if (b.verificationMaterial.content.x509CertificateChain.certificates.length === 0) {
+                invalidValues.push("verificationMaterial.content.x509CertificateChain.certificates");
+              }
+              b.verificationMaterial.content.x509CertificateChain.certificates.forEach((cert, i) => {
+                if (cert.rawBytes.length === 0) {
+                  invalidValues.push(`verificationMaterial.content.x509CertificateChain.certificates[${i}].rawBytes`);
+                }
+              });
+              break;
+            case "certificate":
+              if (b.verificationMaterial.content.certificate.rawBytes.length === 0) {
+                invalidValues.push("verificationMaterial.content.certificate.rawBytes");
+              }
+              break;
+          }
+        }
+        if (b.verificationMaterial.tlogEntries === void 0) {
+          invalidValues.push("verificationMaterial.tlogEntries");
+        } else {
+          if (b.verificationMaterial.tlogEntries.length > 0) {
+            b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+              if (entry.logId === void 0) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i}].logId`);
+              }
+              if (entry.kindVersion === void 0) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i}].kindVersion`);
+              }
+            });
+          }
+        }
+      }
+      return invalidValues;
+    }
+    function validateInclusionPromise(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+          if (entry.inclusionPromise === void 0) {
+            invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionPromise`);
+          }
+        });
+      }
+      return invalidValues;
+    }
+    function validateInclusionProof(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial && b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+          if (entry.inclusionProof === void 0) {
+            invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof`);
+          } else {
+            if (entry.inclusionProof.checkpoint === void 0) {
+              invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof.checkpoint`);
+            }
+          }
+        });
+      }
+      return invalidValues;
+    }
+    function validateNoCertificateChain(b) {
+      const invalidValues = [];
+      if (b.verificationMaterial?.content?.$case === "x509CertificateChain") {
+        invalidValues.push("verificationMaterial.content.$case");
+      }
+      return invalidValues;
+    }
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/serialized.js
+var require_serialized = __commonJS({
+  "node_modules/@sigstore/bundle/dist/serialized.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
+    var protobuf_specs_1 = require_dist2();
+    var bundle_1 = require_bundle();
+    var validate_1 = require_validate();
+    var bundleFromJSON2 = (obj) => {
+      const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
+      switch (bundle.mediaType) {
+        case bundle_1.BUNDLE_V01_MEDIA_TYPE:
+          (0, validate_1.assertBundleV01)(bundle);
+          break;
+        case bundle_1.BUNDLE_V02_MEDIA_TYPE:
+          (0, validate_1.assertBundleV02)(bundle);
+          break;
+        default:
+          (0, validate_1.assertBundleLatest)(bundle);
+          break;
+      }
+      return bundle;
+    };
+    exports.bundleFromJSON = bundleFromJSON2;
+    var bundleToJSON = (bundle) => {
+      return protobuf_specs_1.Bundle.toJSON(bundle);
+    };
+    exports.bundleToJSON = bundleToJSON;
+    var envelopeFromJSON = (obj) => {
+      return protobuf_specs_1.Envelope.fromJSON(obj);
+    };
+    exports.envelopeFromJSON = envelopeFromJSON;
+    var envelopeToJSON = (envelope) => {
+      return protobuf_specs_1.Envelope.toJSON(envelope);
+    };
+    exports.envelopeToJSON = envelopeToJSON;
+  }
+});
+
+// node_modules/@sigstore/bundle/dist/index.js
+var require_dist3 = __commonJS({
+  "node_modules/@sigstore/bundle/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
+    var build_1 = require_build();
+    Object.defineProperty(exports, "toDSSEBundle", { enumerable: true, get: function() {
+      return build_1.toDSSEBundle;
+    } });
+    Object.defineProperty(exports, "toMessageSignatureBundle", { enumerable: true, get: function() {
+      return build_1.toMessageSignatureBundle;
+    } });
+    var bundle_1 = require_bundle();
+    Object.defineProperty(exports, "BUNDLE_V01_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V01_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V02_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V02_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V03_LEGACY_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "BUNDLE_V03_MEDIA_TYPE", { enumerable: true, get: function() {
+      return bundle_1.BUNDLE_V03_MEDIA_TYPE;
+    } });
+    Object.defineProperty(exports, "isBundleWithCertificateChain", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithCertificateChain;
+    } });
+    Object.defineProperty(exports, "isBundleWithDsseEnvelope", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithDsseEnvelope;
+    } });
+    Object.defineProperty(exports, "isBundleWithMessageSignature", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithMessageSignature;
+    } });
+    Object.defineProperty(exports, "isBundleWithPublicKey", { enumerable: true, get: function() {
+      return bundle_1.isBundleWithPublicKey;
+    } });
+    var error_1 = require_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return error_1.ValidationError;
+    } });
+    var serialized_1 = require_serialized();
+    Object.defineProperty(exports, "bundleFromJSON", { enumerable: true, get: function() {
+      return serialized_1.bundleFromJSON;
+    } });
+    Object.defineProperty(exports, "bundleToJSON", { enumerable: true, get: function() {
+      return serialized_1.bundleToJSON;
+    } });
+    Object.defineProperty(exports, "envelopeFromJSON", { enumerable: true, get: function() {
+      return serialized_1.envelopeFromJSON;
+    } });
+    Object.defineProperty(exports, "envelopeToJSON", { enumerable: true, get: function() {
+      return serialized_1.envelopeToJSON;
+    } });
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "assertBundle", { enumerable: true, get: function() {
+      return validate_1.assertBundle;
+    } });
+    Object.defineProperty(exports, "assertBundleLatest", { enumerable: true, get: function() {
+      return validate_1.assertBundleLatest;
+    } });
+    Object.defineProperty(exports, "assertBundleV01", { enumerable: true, get: function() {
+      return validate_1.assertBundleV01;
+    } });
+    Object.defineProperty(exports, "assertBundleV02", { enumerable: true, get: function() {
+      return validate_1.assertBundleV02;
+    } });
+    Object.defineProperty(exports, "isBundleV01", { enumerable: true, get: function() {
+      return validate_1.isBundleV01;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/stream.js
+var require_stream = __commonJS({
+  "node_modules/@sigstore/core/dist/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ByteStream = void 0;
+    var StreamError = class extends Error {
+    };
+    var ByteStream = class _ByteStream {
+      static BLOCK_SIZE = 1024;
+      buf;
+      view;
+      start = 0;
+      constructor(buffer) {
+        if (buffer) {
+          this.buf = buffer;
+          this.view = Buffer.from(buffer);
+        } else {
+          this.buf = Buffer.alloc(0);
+          this.view = Buffer.from(this.buf);
+        }
+      }
+      get buffer() {
+        return this.view.subarray(0, this.start);
+      }
+      get length() {
+        return this.view.byteLength;
+      }
+      get position() {
+        return this.start;
+      }
+      seek(position) {
+        this.start = position;
+      }
+      // Returns a Buffer containing the specified number of bytes starting at the
+      // given start position.
+      slice(start, len) {
+        const end = start + len;
+        if (end > this.length) {
+          throw new StreamError("request past end of buffer");
+        }
+        return this.view.subarray(start, end);
+      }
+      appendChar(char) {
+        this.ensureCapacity(1);
+        this.view[this.start] = char;
+        this.start += 1;
+      }
+      appendUint16(num) {
+        this.ensureCapacity(2);
+        const value = new Uint16Array([num]);
+        const view2 = new Uint8Array(value.buffer);
+        this.view[this.start] = view2[1];
+        this.view[this.start + 1] = view2[0];
+        this.start += 2;
+      }
+      appendUint24(num) {
+        this.ensureCapacity(3);
+        const value = new Uint32Array([num]);
+        const view2 = new Uint8Array(value.buffer);
+        this.view[this.start] = view2[2];
+        this.view[this.start + 1] = view2[1];
+        this.view[this.start + 2] = view2[0];
+        this.start += 3;
+      }
+      appendView(view2) {
+        this.ensureCapacity(view2.length);
+        this.view.set(view2, this.start);
+        this.start += view2.length;
+      }
+      getBlock(size) {
+        if (size <= 0) {
+          return Buffer.alloc(0);
+        }
+        if (this.start + size > this.view.length) {
+          throw new Error("request past end of buffer");
+        }
+        const result = this.view.subarray(this.start, this.start + size);
+        this.start += size;
+        return result;
+      }
+      getUint8() {
+        return this.getBlock(1)[0];
+      }
+      getUint16() {
+        const block = this.getBlock(2);
+        return block[0] << 8 | block[1];
+      }
+      ensureCapacity(size) {
+        if (this.start + size > this.view.byteLength) {
+          const blockSize = _ByteStream.BLOCK_SIZE + (size > _ByteStream.BLOCK_SIZE ? size : 0);
+          this.realloc(this.view.byteLength + blockSize);
+        }
+      }
+      realloc(size) {
+        const newArray = Buffer.alloc(size);
+        const newView = Buffer.from(newArray);
+        newView.set(this.view);
+        this.buf = newArray;
+        this.view = newView;
+      }
+    };
+    exports.ByteStream = ByteStream;
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/error.js
+var require_error2 = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1TypeError = exports.ASN1ParseError = void 0;
+    var ASN1ParseError = class extends Error {
+    };
+    exports.ASN1ParseError = ASN1ParseError;
+    var ASN1TypeError = class extends Error {
+    };
+    exports.ASN1TypeError = ASN1TypeError;
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/length.js
+var require_length = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.decodeLength = decodeLength;
+    exports.encodeLength = encodeLength;
+    var error_1 = require_error2();
+    function decodeLength(stream) {
+      const buf = stream.getUint8();
+      if ((buf & 128) === 0) {
+        return buf;
+      }
+      const byteCount = buf & 127;
+      if (byteCount > 6) {
+        throw new error_1.ASN1ParseError("length exceeds 6 byte limit");
+      }
+      let len = 0;
+      for (let i = 0; i < byteCount; i++) {
+        len = len * 256 + stream.getUint8();
+      }
+      if (len === 0) {
+        throw new error_1.ASN1ParseError("indefinite length encoding not supported");
+      }
+      return len;
+    }
+    function encodeLength(len) {
+      if (len < 128) {
+        return Buffer.from([len]);
+      }
+      let val = BigInt(len);
+      const bytes = [];
+      while (val > 0n) {
+        bytes.unshift(Number(val & 255n));
+        val = val >> 8n;
+      }
+      return Buffer.from([128 | bytes.length, ...bytes]);
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/parse.js
+var require_parse = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/parse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.parseInteger = parseInteger;
+    exports.parseStringASCII = parseStringASCII;
+    exports.parseTime = parseTime;
+    exports.parseOID = parseOID;
+    exports.parseBoolean = parseBoolean;
+    exports.parseBitString = parseBitString;
+    var RE_TIME_SHORT_YEAR = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+    var RE_TIME_LONG_YEAR = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+    function parseInteger(buf) {
+      let pos = 0;
+      const end = buf.length;
+      let val = buf[pos];
+      const neg = val > 127;
+      const pad = neg ? 255 : 0;
+      while (val == pad && ++pos < end) {
+        val = buf[pos];
+      }
+      const len = end - pos;
+      if (len === 0)
+        return BigInt(neg ? -1 : 0);
+      val = neg ? val - 256 : val;
+      let n = BigInt(val);
+      for (let i = pos + 1; i < end; ++i) {
+        n = n * BigInt(256) + BigInt(buf[i]);
+      }
+      return n;
+    }
+    function parseStringASCII(buf) {
+      return buf.toString("ascii");
+    }
+    function parseTime(buf, shortYear) {
+      const timeStr = parseStringASCII(buf);
+      const m = shortYear ? RE_TIME_SHORT_YEAR.exec(timeStr) : RE_TIME_LONG_YEAR.exec(timeStr);
+      if (!m) {
+        throw new Error("invalid time");
+      }
+      if (shortYear) {
+        let year = Number(m[1]);
+        year += year >= 50 ? 1900 : 2e3;
+        m[1] = year.toString();
+      }
+      return /* @__PURE__ */ new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+    }
+    function parseOID(buf) {
+      let pos = 0;
+      const end = buf.length;
+      let n = buf[pos++];
+      const first = Math.floor(n / 40);
+      const second = n % 40;
+      let oid = `${first}.${second}`;
+      let val = 0;
+      for (; pos < end; ++pos) {
+        n = buf[pos];
+        val = (val << 7) + (n & 127);
+        if ((n & 128) === 0) {
+          oid += `.${val}`;
+          val = 0;
+        }
+      }
+      return oid;
+    }
+    function parseBoolean(buf) {
+      return buf[0] !== 0;
+    }
+    function parseBitString(buf) {
+      const unused = buf[0];
+      const start = 1;
+      const end = buf.length;
+      const bits = [];
+      for (let i = start; i < end; ++i) {
+        const byte = buf[i];
+        const skip = i === end - 1 ? unused : 0;
+        for (let j = 7; j >= skip; --j) {
+          bits.push(byte >> j & 1);
+        }
+      }
+      return bits;
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/tag.js
+var require_tag = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/tag.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1Tag = void 0;
+    var error_1 = require_error2();
+    var UNIVERSAL_TAG = {
+      BOOLEAN: 1,
+      INTEGER: 2,
+      BIT_STRING: 3,
+      OCTET_STRING: 4,
+      OBJECT_IDENTIFIER: 6,
+      SEQUENCE: 16,
+      SET: 17,
+      PRINTABLE_STRING: 19,
+      UTC_TIME: 23,
+      GENERALIZED_TIME: 24
+    };
+    var TAG_CLASS = {
+      UNIVERSAL: 0,
+      APPLICATION: 1,
+      CONTEXT_SPECIFIC: 2,
+      PRIVATE: 3
+    };
+    var ASN1Tag = class {
+      number;
+      constructed;
+      class;
+      constructor(enc) {
+        this.number = enc & 31;
+        this.constructed = (enc & 32) === 32;
+        this.class = enc >> 6;
+        if (this.number === 31) {
+          throw new error_1.ASN1ParseError("long form tags not supported");
+        }
+        if (this.class === TAG_CLASS.UNIVERSAL && this.number === 0) {
+          throw new error_1.ASN1ParseError("unsupported tag 0x00");
+        }
+      }
+      isUniversal() {
+        return this.class === TAG_CLASS.UNIVERSAL;
+      }
+      isContextSpecific(num) {
+        const res = this.class === TAG_CLASS.CONTEXT_SPECIFIC;
+        return num !== void 0 ? res && this.number === num : res;
+      }
+      isBoolean() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.BOOLEAN;
+      }
+      isInteger() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.INTEGER;
+      }
+      isBitString() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.BIT_STRING;
+      }
+      isOctetString() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.OCTET_STRING;
+      }
+      isOID() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.OBJECT_IDENTIFIER;
+      }
+      isUTCTime() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.UTC_TIME;
+      }
+      isGeneralizedTime() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.GENERALIZED_TIME;
+      }
+      toDER() {
+        return this.number | (this.constructed ? 32 : 0) | this.class << 6;
+      }
+    };
+    exports.ASN1Tag = ASN1Tag;
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/obj.js
+var require_obj = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/obj.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1Obj = void 0;
+    var stream_1 = require_stream();
+    var error_1 = require_error2();
+    var length_1 = require_length();
+    var parse_1 = require_parse();
+    var tag_1 = require_tag();
+    var ASN1Obj2 = class {
+      tag;
+      subs;
+      value;
+      constructor(tag, value, subs) {
+        this.tag = tag;
+        this.value = value;
+        this.subs = subs;
+      }
+      // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
+      static parseBuffer(buf) {
+        return parseStream(new stream_1.ByteStream(buf));
+      }
+      toDER() {
+        const valueStream = new stream_1.ByteStream();
+        if (this.subs.length > 0) {
+          for (const sub of this.subs) {
+            valueStream.appendView(sub.toDER());
+          }
+        } else {
+          valueStream.appendView(this.value);
+        }
+        const value = valueStream.buffer;
+        const obj = new stream_1.ByteStream();
+        obj.appendChar(this.tag.toDER());
+        obj.appendView((0, length_1.encodeLength)(value.length));
+        obj.appendView(value);
+        return obj.buffer;
+      }
+      /////////////////////////////////////////////////////////////////////////////
+      // Convenience methods for parsing ASN.1 primitives into JS types
+      // Returns the ASN.1 object's value as a boolean. Throws an error if the
+      // object is not a boolean.
+      toBoolean() {
+        if (!this.tag.isBoolean()) {
+          throw new error_1.ASN1TypeError("not a boolean");
+        }
+        return (0, parse_1.parseBoolean)(this.value);
+      }
+      // Returns the ASN.1 object's value as a BigInt. Throws an error if the
+      // object is not an integer.
+      toInteger() {
+        if (!this.tag.isInteger()) {
+          throw new error_1.ASN1TypeError("not an integer");
+        }
+        return (0, parse_1.parseInteger)(this.value);
+      }
+      // Returns the ASN.1 object's value as an OID string. Throws an error if the
+      // object is not an OID.
+      toOID() {
+        if (!this.tag.isOID()) {
+          throw new error_1.ASN1TypeError("not an OID");
+        }
+        return (0, parse_1.parseOID)(this.value);
+      }
+      // Returns the ASN.1 object's value as a Date. Throws an error if the object
+      // is not either a UTCTime or a GeneralizedTime.
+      toDate() {
+        switch (true) {
+          case this.tag.isUTCTime():
+            return (0, parse_1.parseTime)(this.value, true);
+          case this.tag.isGeneralizedTime():
+            return (0, parse_1.parseTime)(this.value, false);
+          default:
+            throw new error_1.ASN1TypeError("not a date");
+        }
+      }
+      // Returns the ASN.1 object's value as a number[] where each number is the
+      // value of a bit in the bit string. Throws an error if the object is not a
+      // bit string.
+      toBitString() {
+        if (!this.tag.isBitString()) {
+          throw new error_1.ASN1TypeError("not a bit string");
+        }
+        return (0, parse_1.parseBitString)(this.value);
+      }
+    };
+    exports.ASN1Obj = ASN1Obj2;
+    function parseStream(stream) {
+      const tag = new tag_1.ASN1Tag(stream.getUint8());
+      const len = (0, length_1.decodeLength)(stream);
+      const value = stream.slice(stream.position, len);
+      const start = stream.position;
+      let subs = [];
+      if (tag.constructed) {
+        subs = collectSubs(stream, len);
+      } else if (tag.isOctetString()) {
+        try {
+          subs = collectSubs(stream, len);
+        } catch (e) {
+        }
+      }
+      if (subs.length === 0) {
+        stream.seek(start + len);
+      }
+      return new ASN1Obj2(tag, value, subs);
+    }
+    function collectSubs(stream, len) {
+      const end = stream.position + len;
+      if (end > stream.length) {
+        throw new error_1.ASN1ParseError("invalid length");
+      }
+      const subs = [];
+      while (stream.position < end) {
+        subs.push(parseStream(stream));
+      }
+      if (stream.position !== end) {
+        throw new error_1.ASN1ParseError("invalid length");
+      }
+      return subs;
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/asn1/index.js
+var require_asn1 = __commonJS({
+  "node_modules/@sigstore/core/dist/asn1/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ASN1Obj = void 0;
+    var obj_1 = require_obj();
+    Object.defineProperty(exports, "ASN1Obj", { enumerable: true, get: function() {
+      return obj_1.ASN1Obj;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/crypto.js
+var require_crypto = __commonJS({
+  "node_modules/@sigstore/core/dist/crypto.js"(exports) {
+    "use strict";
+    var __importDefault = exports && exports.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createPublicKey = createPublicKey2;
+    exports.digest = digest;
+    exports.verify = verify;
+    exports.bufferEqual = bufferEqual;
+    var crypto_1 = __importDefault(__require("crypto"));
+    function createPublicKey2(key, type = "spki") {
+      if (typeof key === "string") {
+        if (key.startsWith("-----")) {
+          return crypto_1.default.createPublicKey(key);
+        } else {
+          return crypto_1.default.createPublicKey({
+            key: Buffer.from(key, "base64"),
+            format: "der",
+            type
+          });
+        }
+      } else {
+        return crypto_1.default.createPublicKey({ key, format: "der", type });
+      }
+    }
+    function digest(algorithm, ...data) {
+      const hash2 = crypto_1.default.createHash(algorithm);
+      for (const d of data) {
+        hash2.update(d);
+      }
+      return hash2.digest();
+    }
+    function verify(data, key, signature, algorithm) {
+      try {
+        return crypto_1.default.verify(algorithm, data, key, signature);
+      } catch (e) {
+        return false;
+      }
+    }
+    function bufferEqual(a, b) {
+      try {
+        return crypto_1.default.timingSafeEqual(a, b);
+      } catch {
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/dsse.js
+var require_dsse = __commonJS({
+  "node_modules/@sigstore/core/dist/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.preAuthEncoding = preAuthEncoding;
+    var PAE_PREFIX = "DSSEv1";
+    function preAuthEncoding(payloadType, payload) {
+      const typeBytes = Buffer.from(payloadType, "utf-8");
+      return Buffer.concat([
+        Buffer.from(`${PAE_PREFIX} ${typeBytes.length} `, "ascii"),
+        typeBytes,
+        Buffer.from(` ${payload.length} `, "ascii"),
+        payload
+      ]);
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/encoding.js
+var require_encoding = __commonJS({
+  "node_modules/@sigstore/core/dist/encoding.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.base64Encode = base64Encode;
+    exports.base64Decode = base64Decode;
+    var BASE64_ENCODING = "base64";
+    var UTF8_ENCODING = "utf-8";
+    function base64Encode(str) {
+      return Buffer.from(str, UTF8_ENCODING).toString(BASE64_ENCODING);
+    }
+    function base64Decode(str) {
+      return Buffer.from(str, BASE64_ENCODING).toString(UTF8_ENCODING);
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/json.js
+var require_json = __commonJS({
+  "node_modules/@sigstore/core/dist/json.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.canonicalize = canonicalize;
+    function canonicalize(object) {
+      let buffer = "";
+      if (object === null || typeof object !== "object" || object.toJSON != null) {
+        buffer += JSON.stringify(object);
+      } else if (Array.isArray(object)) {
+        buffer += "[";
+        let first = true;
+        object.forEach((element) => {
+          if (!first) {
+            buffer += ",";
+          }
+          first = false;
+          buffer += canonicalize(element);
+        });
+        buffer += "]";
+      } else {
+        buffer += "{";
+        let first = true;
+        Object.keys(object).sort().forEach((property) => {
+          if (!first) {
+            buffer += ",";
+          }
+          first = false;
+          buffer += JSON.stringify(property);
+          buffer += ":";
+          buffer += canonicalize(object[property]);
+        });
+        buffer += "}";
+      }
+      return buffer;
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/pem.js
+var require_pem = __commonJS({
+  "node_modules/@sigstore/core/dist/pem.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toDER = toDER;
+    exports.fromDER = fromDER;
+    var PEM_HEADER = /-----BEGIN (.*)-----/;
+    var PEM_FOOTER = /-----END (.*)-----/;
+    function toDER(certificate) {
+      let der = "";
+      certificate.split("\n").forEach((line) => {
+        if (line.match(PEM_HEADER) || line.match(PEM_FOOTER)) {
+          return;
+        }
+        der += line;
+      });
+      return Buffer.from(der, "base64");
+    }
+    function fromDER(certificate, type = "CERTIFICATE") {
+      const der = certificate.toString("base64");
+      const lines = der.match(/.{1,64}/g) || "";
+      return [`-----BEGIN ${type}-----`, ...lines, `-----END ${type}-----`].join("\n").concat("\n");
+    }
+  }
+});
+
+// node_modules/@sigstore/core/dist/oid.js
+var require_oid = __commonJS({
+  "node_modules/@sigstore/core/dist/oid.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SHA2_HASH_ALGOS = exports.RSA_SIGNATURE_ALGOS = exports.ECDSA_SIGNATURE_ALGOS = void 0;
+    exports.ECDSA_SIGNATURE_ALGOS = {
+      "1.2.840.10045.4.3.1": "sha224",
+      "1.2.840.10045.4.3.2": "sha256",
+      "1.2.840.10045.4.3.3": "sha384",
+      "1.2.840.10045.4.3.4": "sha512"
+    };
+    exports.RSA_SIGNATURE_ALGOS = {
+      "1.2.840.113549.1.1.14": "sha224",
+      "1.2.840.113549.1.1.11": "sha256",
+      "1.2.840.113549.1.1.12": "sha384",
+      "1.2.840.113549.1.1.13": "sha512"
+    };
+    exports.SHA2_HASH_ALGOS = {
+      "2.16.840.1.101.3.4.2.1": "sha256",
+      "2.16.840.1.101.3.4.2.2": "sha384",
+      "2.16.840.1.101.3.4.2.3": "sha512"
+    };
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/error.js
+var require_error3 = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.RFC3161TimestampVerificationError = void 0;
+    var RFC3161TimestampVerificationError = class extends Error {
+    };
+    exports.RFC3161TimestampVerificationError = RFC3161TimestampVerificationError;
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/tstinfo.js
+var require_tstinfo = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/tstinfo.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TSTInfo = void 0;
+    var crypto = __importStar(require_crypto());
+    var oid_1 = require_oid();
+    var error_1 = require_error3();
+    var TSTInfo = class {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      get version() {
+        return this.root.subs[0].toInteger();
+      }
+      get genTime() {
+        return this.root.subs[4].toDate();
+      }
+      get messageImprintHashAlgorithm() {
+        const oid = this.messageImprintObj.subs[0].subs[0].toOID();
+        return oid_1.SHA2_HASH_ALGOS[oid];
+      }
+      get messageImprintHashedMessage() {
+        return this.messageImprintObj.subs[1].value;
+      }
+      get raw() {
+        return this.root.toDER();
+      }
+      verify(data) {
+        const digest = crypto.digest(this.messageImprintHashAlgorithm, data);
+        if (!crypto.bufferEqual(digest, this.messageImprintHashedMessage)) {
+          throw new error_1.RFC3161TimestampVerificationError("message imprint does not match artifact");
+        }
+      }
+      // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+      get messageImprintObj() {
+        return this.root.subs[2];
+      }
+    };
+    exports.TSTInfo = TSTInfo;
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/timestamp.js
+var require_timestamp3 = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/timestamp.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.RFC3161Timestamp = void 0;
+    var asn1_1 = require_asn1();
+    var crypto = __importStar(require_crypto());
+    var oid_1 = require_oid();
+    var error_1 = require_error3();
+    var tstinfo_1 = require_tstinfo();
+    var OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = "1.2.840.113549.1.7.2";
+    var OID_PKCS9_CONTENT_TYPE_TSTINFO = "1.2.840.113549.1.9.16.1.4";
+    var OID_PKCS9_MESSAGE_DIGEST_KEY = "1.2.840.113549.1.9.4";
+    var RFC3161Timestamp = class _RFC3161Timestamp {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      static parse(der) {
+        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+        return new _RFC3161Timestamp(asn1);
+      }
+      get status() {
+        return this.pkiStatusInfoObj.subs[0].toInteger();
+      }
+      get contentType() {
+        return this.contentTypeObj.toOID();
+      }
+      get eContentType() {
+        return this.eContentTypeObj.toOID();
+      }
+      get signingTime() {
+        return this.tstInfo.genTime;
+      }
+      get signerIssuer() {
+        return this.signerSidObj.subs[0].value;
+      }
+      get signerSerialNumber() {
+        return this.signerSidObj.subs[1].value;
+      }
+      get signerDigestAlgorithm() {
+        const oid = this.signerDigestAlgorithmObj.subs[0].toOID();
+        return oid_1.SHA2_HASH_ALGOS[oid];
+      }
+      get signatureAlgorithm() {
+        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+      }
+      get signatureValue() {
+        return this.signatureValueObj.value;
+      }
+      get tstInfo() {
+        return new tstinfo_1.TSTInfo(this.eContentObj.subs[0].subs[0]);
+      }
+      verify(data, publicKey) {
+        if (!this.timeStampTokenObj) {
+          throw new error_1.RFC3161TimestampVerificationError("timeStampToken is missing");
+        }
+        if (this.contentType !== OID_PKCS9_CONTENT_TYPE_SIGNED_DATA) {
+          throw new error_1.RFC3161TimestampVerificationError(`incorrect content type: ${this.contentType}`);
+        }
+        if (this.eContentType !== OID_PKCS9_CONTENT_TYPE_TSTINFO) {
+          throw new error_1.RFC3161TimestampVerificationError(`incorrect encapsulated content type: ${this.eContentType}`);
+        }
+        this.tstInfo.verify(data);
+        this.verifyMessageDigest();
+        this.verifySignature(publicKey);
+      }
+      verifyMessageDigest() {
+        const tstInfoDigest = crypto.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
+        const expectedDigest = this.messageDigestAttributeObj.subs[1].subs[0].value;
+        if (!crypto.bufferEqual(tstInfoDigest, expectedDigest)) {
+          throw new error_1.RFC3161TimestampVerificationError("signed data does not match tstInfo");
+        }
+      }
+      verifySignature(key) {
+        const signedAttrs = this.signedAttrsObj.toDER();
+        signedAttrs[0] = 49;
+        const verified = crypto.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+        if (!verified) {
+          throw new error_1.RFC3161TimestampVerificationError("signature verification failed");
+        }
+      }
+      // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+      get pkiStatusInfoObj() {
+        return this.root.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+      get timeStampTokenObj() {
+        return this.root.subs[1];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-3
+      get contentTypeObj() {
+        return this.timeStampTokenObj.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5652#section-3
+      get signedDataObj() {
+        const obj = this.timeStampTokenObj.subs.find((sub) => sub.tag.isContextSpecific(0));
+        return obj.subs[0];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+      get encapContentInfoObj() {
+        return this.signedDataObj.subs[2];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+      get signerInfosObj() {
+        const sd = this.signedDataObj;
+        return sd.subs[sd.subs.length - 1];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5652#section-5.1
+      get signerInfoObj() {
+        return this.signerInfosObj.subs[0];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+      get eContentTypeObj() {
+        return this.encapContentInfoObj.subs[0];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+      get eContentObj() {
+        return this.encapContentInfoObj.subs[1];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signedAttrsObj() {
+        const signedAttrs = this.signerInfoObj.subs.find((sub) => sub.tag.isContextSpecific(0));
+        return signedAttrs;
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get messageDigestAttributeObj() {
+        const messageDigest = this.signedAttrsObj.subs.find((sub) => sub.subs[0].tag.isOID() && sub.subs[0].toOID() === OID_PKCS9_MESSAGE_DIGEST_KEY);
+        return messageDigest;
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signerSidObj() {
+        return this.signerInfoObj.subs[1];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signerDigestAlgorithmObj() {
+        return this.signerInfoObj.subs[2];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signatureAlgorithmObj() {
+        return this.signerInfoObj.subs[4];
+      }
+      // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+      get signatureValueObj() {
+        return this.signerInfoObj.subs[5];
+      }
+    };
+    exports.RFC3161Timestamp = RFC3161Timestamp;
+  }
+});
+
+// node_modules/@sigstore/core/dist/rfc3161/index.js
+var require_rfc3161 = __commonJS({
+  "node_modules/@sigstore/core/dist/rfc3161/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.RFC3161Timestamp = void 0;
+    var timestamp_1 = require_timestamp3();
+    Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: function() {
+      return timestamp_1.RFC3161Timestamp;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/sct.js
+var require_sct = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/sct.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.SignedCertificateTimestamp = void 0;
+    var crypto = __importStar(require_crypto());
+    var stream_1 = require_stream();
+    var SignedCertificateTimestamp = class _SignedCertificateTimestamp {
+      version;
+      logID;
+      timestamp;
+      extensions;
+      hashAlgorithm;
+      signatureAlgorithm;
+      signature;
+      constructor(options) {
+        this.version = options.version;
+        this.logID = options.logID;
+        this.timestamp = options.timestamp;
+        this.extensions = options.extensions;
+        this.hashAlgorithm = options.hashAlgorithm;
+        this.signatureAlgorithm = options.signatureAlgorithm;
+        this.signature = options.signature;
+      }
+      get datetime() {
+        return new Date(Number(this.timestamp.readBigInt64BE()));
+      }
+      // Returns the hash algorithm used to generate the SCT's signature.
+      // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+      get algorithm() {
+        switch (this.hashAlgorithm) {
+          /* istanbul ignore next */
+          case 0:
+            return "none";
+          /* istanbul ignore next */
+          case 1:
+            return "md5";
+          /* istanbul ignore next */
+          case 2:
+            return "sha1";
+          /* istanbul ignore next */
+          case 3:
+            return "sha224";
+          case 4:
+            return "sha256";
+          /* istanbul ignore next */
+          case 5:
+            return "sha384";
+          /* istanbul ignore next */
+          case 6:
+            return "sha512";
+          /* istanbul ignore next */
+          default:
+            return "unknown";
+        }
+      }
+      verify(preCert, key) {
+        const stream = new stream_1.ByteStream();
+        stream.appendChar(this.version);
+        stream.appendChar(0);
+        stream.appendView(this.timestamp);
+        stream.appendUint16(1);
+        stream.appendView(preCert);
+        stream.appendUint16(this.extensions.byteLength);
+        if (this.extensions.byteLength > 0) {
+          stream.appendView(this.extensions);
+        }
+        return crypto.verify(stream.buffer, key, this.signature, this.algorithm);
+      }
+      // Parses a SignedCertificateTimestamp from a buffer. SCTs are encoded using
+      // TLS encoding which means the fields and lengths of most fields are
+      // specified as part of the SCT and TLS specs.
+      // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+      // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+      static parse(buf) {
+        const stream = new stream_1.ByteStream(buf);
+        const version = stream.getUint8();
+        const logID = stream.getBlock(32);
+        const timestamp = stream.getBlock(8);
+        const extenstionLength = stream.getUint16();
+        const extensions = stream.getBlock(extenstionLength);
+        const hashAlgorithm = stream.getUint8();
+        const signatureAlgorithm = stream.getUint8();
+        const sigLength = stream.getUint16();
+        const signature = stream.getBlock(sigLength);
+        if (stream.position !== buf.length) {
+          throw new Error("SCT buffer length mismatch");
+        }
+        return new _SignedCertificateTimestamp({
+          version,
+          logID,
+          timestamp,
+          extensions,
+          hashAlgorithm,
+          signatureAlgorithm,
+          signature
+        });
+      }
+    };
+    exports.SignedCertificateTimestamp = SignedCertificateTimestamp;
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/ext.js
+var require_ext = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/ext.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
+    var stream_1 = require_stream();
+    var sct_1 = require_sct();
+    var X509Extension = class {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      get oid() {
+        return this.root.subs[0].toOID();
+      }
+      get critical() {
+        return this.root.subs.length === 3 ? this.root.subs[1].toBoolean() : false;
+      }
+      get value() {
+        return this.extnValueObj.value;
+      }
+      get valueObj() {
+        return this.extnValueObj;
+      }
+      get extnValueObj() {
+        return this.root.subs[this.root.subs.length - 1];
+      }
+    };
+    exports.X509Extension = X509Extension;
+    var X509BasicConstraintsExtension = class extends X509Extension {
+      get isCA() {
+        return this.sequence.subs[0]?.toBoolean() ?? false;
+      }
+      get pathLenConstraint() {
+        return this.sequence.subs.length > 1 ? this.sequence.subs[1].toInteger() : void 0;
+      }
+      // The extnValue field contains a single sequence wrapping the isCA and
+      // pathLenConstraint.
+      get sequence() {
+        return this.extnValueObj.subs[0];
+      }
+    };
+    exports.X509BasicConstraintsExtension = X509BasicConstraintsExtension;
+    var X509KeyUsageExtension = class extends X509Extension {
+      get digitalSignature() {
+        return this.bitString[0] === 1;
+      }
+      get keyCertSign() {
+        return this.bitString[5] === 1;
+      }
+      get crlSign() {
+        return this.bitString[6] === 1;
+      }
+      // The extnValue field contains a single bit string which is a bit mask
+      // indicating which key usages are enabled.
+      get bitString() {
+        return this.extnValueObj.subs[0].toBitString();
+      }
+    };
+    exports.X509KeyUsageExtension = X509KeyUsageExtension;
+    var X509SubjectAlternativeNameExtension = class extends X509Extension {
+      get rfc822Name() {
+        return this.findGeneralName(1)?.value.toString("ascii");
+      }
+      get uri() {
+        return this.findGeneralName(6)?.value.toString("ascii");
+      }
+      // Retrieve the value of an otherName with the given OID.
+      otherName(oid) {
+        const otherName = this.findGeneralName(0);
+        if (otherName === void 0) {
+          return void 0;
+        }
+        const otherNameOID = otherName.subs[0].toOID();
+        if (otherNameOID !== oid) {
+          return void 0;
+        }
+        const otherNameValue = otherName.subs[1];
+        return otherNameValue.subs[0].value.toString("ascii");
+      }
+      findGeneralName(tag) {
+        return this.generalNames.find((gn) => gn.tag.isContextSpecific(tag));
+      }
+      // The extnValue field contains a sequence of GeneralNames.
+      get generalNames() {
+        return this.extnValueObj.subs[0].subs;
+      }
+    };
+    exports.X509SubjectAlternativeNameExtension = X509SubjectAlternativeNameExtension;
+    var X509AuthorityKeyIDExtension = class extends X509Extension {
+      get keyIdentifier() {
+        return this.findSequenceMember(0)?.value;
+      }
+      findSequenceMember(tag) {
+        return this.sequence.subs.find((el) => el.tag.isContextSpecific(tag));
+      }
+      // The extnValue field contains a single sequence wrapping the keyIdentifier
+      get sequence() {
+        return this.extnValueObj.subs[0];
+      }
+    };
+    exports.X509AuthorityKeyIDExtension = X509AuthorityKeyIDExtension;
+    var X509SubjectKeyIDExtension = class extends X509Extension {
+      get keyIdentifier() {
+        return this.extnValueObj.subs[0].value;
+      }
+    };
+    exports.X509SubjectKeyIDExtension = X509SubjectKeyIDExtension;
+    var X509SCTExtension = class extends X509Extension {
+      constructor(asn1) {
+        super(asn1);
+      }
+      get signedCertificateTimestamps() {
+        const buf = this.extnValueObj.subs[0].value;
+        const stream = new stream_1.ByteStream(buf);
+        const end = stream.getUint16() + 2;
+        const sctList = [];
+        while (stream.position < end) {
+          const sctLength = stream.getUint16();
+          const sct = stream.getBlock(sctLength);
+          sctList.push(sct_1.SignedCertificateTimestamp.parse(sct));
+        }
+        if (stream.position !== end) {
+          throw new Error("SCT list length does not match actual length");
+        }
+        return sctList;
+      }
+    };
+    exports.X509SCTExtension = X509SCTExtension;
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/cert.js
+var require_cert = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/cert.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+    var asn1_1 = require_asn1();
+    var crypto = __importStar(require_crypto());
+    var oid_1 = require_oid();
+    var pem = __importStar(require_pem());
+    var ext_1 = require_ext();
+    var EXTENSION_OID_SUBJECT_KEY_ID = "2.5.29.14";
+    var EXTENSION_OID_KEY_USAGE = "2.5.29.15";
+    var EXTENSION_OID_SUBJECT_ALT_NAME = "2.5.29.17";
+    var EXTENSION_OID_BASIC_CONSTRAINTS = "2.5.29.19";
+    var EXTENSION_OID_AUTHORITY_KEY_ID = "2.5.29.35";
+    exports.EXTENSION_OID_SCT = "1.3.6.1.4.1.11129.2.4.2";
+    var X509Certificate2 = class _X509Certificate {
+      root;
+      constructor(asn1) {
+        this.root = asn1;
+      }
+      static parse(cert) {
+        const der = typeof cert === "string" ? pem.toDER(cert) : cert;
+        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+        return new _X509Certificate(asn1);
+      }
+      get tbsCertificate() {
+        return this.tbsCertificateObj;
+      }
+      get version() {
+        const ver = this.versionObj.subs[0].toInteger();
+        return `v${(ver + BigInt(1)).toString()}`;
+      }
+      get serialNumber() {
+        return this.serialNumberObj.value;
+      }
+      get notBefore() {
+        return this.validityObj.subs[0].toDate();
+      }
+      get notAfter() {
+        return this.validityObj.subs[1].toDate();
+      }
+      get issuer() {
+        return this.issuerObj.value;
+      }
+      get subject() {
+        return this.subjectObj.value;
+      }
+      get publicKey() {
+        return this.subjectPublicKeyInfoObj.toDER();
+      }
+      get signatureAlgorithm() {
+        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+        if (oid_1.RSA_SIGNATURE_ALGOS[oid]) {
+          return oid_1.RSA_SIGNATURE_ALGOS[oid];
+        }
+        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+      }
+      get signatureValue() {
+        return this.signatureValueObj.value.subarray(1);
+      }
+      get subjectAltName() {
+        const ext2 = this.extSubjectAltName;
+        return ext2?.uri || /* istanbul ignore next */
+        ext2?.rfc822Name;
+      }
+      get extensions() {
+        const extSeq = this.extensionsObj?.subs[0];
+        return extSeq?.subs || [];
+      }
+      get extKeyUsage() {
+        const ext2 = this.findExtension(EXTENSION_OID_KEY_USAGE);
+        return ext2 ? new ext_1.X509KeyUsageExtension(ext2) : void 0;
+      }
+      get extBasicConstraints() {
+        const ext2 = this.findExtension(EXTENSION_OID_BASIC_CONSTRAINTS);
+        return ext2 ? new ext_1.X509BasicConstraintsExtension(ext2) : void 0;
+      }
+      get extSubjectAltName() {
+        const ext2 = this.findExtension(EXTENSION_OID_SUBJECT_ALT_NAME);
+        return ext2 ? new ext_1.X509SubjectAlternativeNameExtension(ext2) : void 0;
+      }
+      get extAuthorityKeyID() {
+        const ext2 = this.findExtension(EXTENSION_OID_AUTHORITY_KEY_ID);
+        return ext2 ? new ext_1.X509AuthorityKeyIDExtension(ext2) : void 0;
+      }
+      get extSubjectKeyID() {
+        const ext2 = this.findExtension(EXTENSION_OID_SUBJECT_KEY_ID);
+        return ext2 ? new ext_1.X509SubjectKeyIDExtension(ext2) : (
+          /* istanbul ignore next */
+          void 0
+        );
+      }
+      get extSCT() {
+        const ext2 = this.findExtension(exports.EXTENSION_OID_SCT);
+        return ext2 ? new ext_1.X509SCTExtension(ext2) : void 0;
+      }
+      get isCA() {
+        const ca = this.extBasicConstraints?.isCA || false;
+        if (this.extKeyUsage) {
+          return ca && this.extKeyUsage.keyCertSign;
+        }
+        return ca;
+      }
+      extension(oid) {
+        const ext2 = this.findExtension(oid);
+        return ext2 ? new ext_1.X509Extension(ext2) : void 0;
+      }
+      verify(issuerCertificate) {
+        const publicKey = issuerCertificate?.publicKey || this.publicKey;
+        const key = crypto.createPublicKey(publicKey);
+        return crypto.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
+      }
+      validForDate(date) {
+        return this.notBefore <= date && date <= this.notAfter;
+      }
+      equals(other) {
+        return this.root.toDER().equals(other.root.toDER());
+      }
+      // Creates a copy of the certificate with a new buffer
+      clone() {
+        const der = this.root.toDER();
+        const clone = Buffer.alloc(der.length);
+        der.copy(clone);
+        return _X509Certificate.parse(clone);
+      }
+      findExtension(oid) {
+        return this.extensions.find((ext2) => ext2.subs[0].toOID() === oid);
+      }
+      /////////////////////////////////////////////////////////////////////////////
+      // The following properties use the documented x509 structure to locate the
+      // desired ASN.1 object
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.1
+      get tbsCertificateObj() {
+        return this.root.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.2
+      get signatureAlgorithmObj() {
+        return this.root.subs[1];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.3
+      get signatureValueObj() {
+        return this.root.subs[2];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.1
+      get versionObj() {
+        return this.tbsCertificateObj.subs[0];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
+      get serialNumberObj() {
+        return this.tbsCertificateObj.subs[1];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
+      get issuerObj() {
+        return this.tbsCertificateObj.subs[3];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+      get validityObj() {
+        return this.tbsCertificateObj.subs[4];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
+      get subjectObj() {
+        return this.tbsCertificateObj.subs[5];
+      }
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
+      get subjectPublicKeyInfoObj() {
+        return this.tbsCertificateObj.subs[6];
+      }
+      // Extensions can't be located by index because their position varies. Instead,
+      // we need to find the extensions context specific tag
+      // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+      get extensionsObj() {
+        return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(3));
+      }
+    };
+    exports.X509Certificate = X509Certificate2;
+  }
+});
+
+// node_modules/@sigstore/core/dist/x509/index.js
+var require_x509 = __commonJS({
+  "node_modules/@sigstore/core/dist/x509/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+    var cert_1 = require_cert();
+    Object.defineProperty(exports, "EXTENSION_OID_SCT", { enumerable: true, get: function() {
+      return cert_1.EXTENSION_OID_SCT;
+    } });
+    Object.defineProperty(exports, "X509Certificate", { enumerable: true, get: function() {
+      return cert_1.X509Certificate;
+    } });
+    var ext_1 = require_ext();
+    Object.defineProperty(exports, "X509SCTExtension", { enumerable: true, get: function() {
+      return ext_1.X509SCTExtension;
+    } });
+  }
+});
+
+// node_modules/@sigstore/core/dist/index.js
+var require_dist4 = __commonJS({
+  "node_modules/@sigstore/core/dist/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = exports.ByteStream = exports.RFC3161Timestamp = exports.pem = exports.json = exports.encoding = exports.dsse = exports.crypto = exports.ASN1Obj = void 0;
+    var asn1_1 = require_asn1();
+    Object.defineProperty(exports, "ASN1Obj", { enumerable: true, get: function() {
+      return asn1_1.ASN1Obj;
+    } });
+    exports.crypto = __importStar(require_crypto());
+    exports.dsse = __importStar(require_dsse());
+    exports.encoding = __importStar(require_encoding());
+    exports.json = __importStar(require_json());
+    exports.pem = __importStar(require_pem());
+    var rfc3161_1 = require_rfc3161();
+    Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: function() {
+      return rfc3161_1.RFC3161Timestamp;
+    } });
+    var stream_1 = require_stream();
+    Object.defineProperty(exports, "ByteStream", { enumerable: true, get: function() {
+      return stream_1.ByteStream;
+    } });
+    var x509_1 = require_x509();
+    Object.defineProperty(exports, "EXTENSION_OID_SCT", { enumerable: true, get: function() {
+      return x509_1.EXTENSION_OID_SCT;
+    } });
+    Object.defineProperty(exports, "X509Certificate", { enumerable: true, get: function() {
+      return x509_1.X509Certificate;
+    } });
+    Object.defineProperty(exports, "X509SCTExtension", { enumerable: true, get: function() {
+      return x509_1.X509SCTExtension;
+    } });
+  }
+});
+
+// node_modules/@sigstore/verify/dist/bundle/dsse.js
+var require_dsse2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/bundle/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DSSESignatureContent = void 0;
+    var core_1 = require_dist4();
+    var DSSESignatureContent = class {
+      env;
+      constructor(env) {
+        this.env = env;
+      }
+      compareDigest(digest) {
+        return core_1.crypto.bufferEqual(digest, core_1.crypto.digest("sha256", this.env.payload));
+      }
+      compareSignature(signature) {
+        return core_1.crypto.bufferEqual(signature, this.signature);
+      }
+      verifySignature(key) {
+        return core_1.crypto.verify(this.preAuthEncoding, key, this.signature);
+      }
+      get signature() {
+        return this.env.signatures.length > 0 ? this.env.signatures[0].sig : Buffer.from("");
+      }
+      // DSSE Pre-Authentication Encoding
+      get preAuthEncoding() {
+        return core_1.dsse.preAuthEncoding(this.env.payloadType, this.env.payload);
+      }
+    };
+    exports.DSSESignatureContent = DSSESignatureContent;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/bundle/message.js
+var require_message = __commonJS({
+  "node_modules/@sigstore/verify/dist/bundle/message.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MessageSignatureContent = void 0;
+    var core_1 = require_dist4();
+    var protobuf_specs_1 = require_dist2();
+    var HASH_ALGORITHM_MAP = {
+      [protobuf_specs_1.HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: "sha256",
+      [protobuf_specs_1.HashAlgorithm.SHA2_256]: "sha256",
+      [protobuf_specs_1.HashAlgorithm.SHA2_384]: "sha384",
+      [protobuf_specs_1.HashAlgorithm.SHA2_512]: "sha512",
+      [protobuf_specs_1.HashAlgorithm.SHA3_256]: "sha3-256",
+      [protobuf_specs_1.HashAlgorithm.SHA3_384]: "sha3-384"
+    };
+    var MessageSignatureContent = class {
+      signature;
+      messageDigest;
+      artifact;
+      hashAlgorithm;
+      constructor(messageSignature, artifact) {
+        this.signature = messageSignature.signature;
+        this.messageDigest = messageSignature.messageDigest.digest;
+        this.artifact = artifact;
+        this.hashAlgorithm = HASH_ALGORITHM_MAP[messageSignature.messageDigest.algorithm] ?? /* istanbul ignore next */
+        "sha256";
+      }
+      compareSignature(signature) {
+        return core_1.crypto.bufferEqual(signature, this.signature);
+      }
+      compareDigest(digest) {
+        return core_1.crypto.bufferEqual(digest, this.messageDigest);
+      }
+      verifySignature(key) {
+        return core_1.crypto.verify(this.artifact, key, this.signature, this.hashAlgorithm);
+      }
+    };
+    exports.MessageSignatureContent = MessageSignatureContent;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/bundle/index.js
+var require_bundle2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/bundle/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.toSignedEntity = toSignedEntity2;
+    exports.signatureContent = signatureContent;
+    var core_1 = require_dist4();
+    var dsse_1 = require_dsse2();
+    var message_1 = require_message();
+    function toSignedEntity2(bundle, artifact) {
+      const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
+      const timestamps = [];
+      for (const entry of tlogEntries) {
+        if (entry.integratedTime && entry.integratedTime !== "0") {
+          timestamps.push({
+            $case: "transparency-log",
+            tlogEntry: entry
+          });
+        }
+      }
+      for (const ts of timestampVerificationData?.rfc3161Timestamps ?? []) {
+        timestamps.push({
+          $case: "timestamp-authority",
+          timestamp: core_1.RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp))
+        });
+      }
+      return {
+        signature: signatureContent(bundle, artifact),
+        key: key(bundle),
+        tlogEntries,
+        timestamps
+      };
+    }
+    function signatureContent(bundle, artifact) {
+      switch (bundle.content.$case) {
+        case "dsseEnvelope":
+          return new dsse_1.DSSESignatureContent(bundle.content.dsseEnvelope);
+        case "messageSignature":
+          return new message_1.MessageSignatureContent(bundle.content.messageSignature, artifact);
+      }
+    }
+    function key(bundle) {
+      switch (bundle.verificationMaterial.content.$case) {
+        case "publicKey":
+          return {
+            $case: "public-key",
+            hint: bundle.verificationMaterial.content.publicKey.hint
+          };
+        case "x509CertificateChain":
+          return {
+            $case: "certificate",
+            certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.x509CertificateChain.certificates[0].rawBytes))
+          };
+        case "certificate":
+          return {
+            $case: "certificate",
+            certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.certificate.rawBytes))
+          };
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/error.js
+var require_error4 = __commonJS({
+  "node_modules/@sigstore/verify/dist/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.PolicyError = exports.VerificationError = void 0;
+    var BaseError = class extends Error {
+      code;
+      cause;
+      /* eslint-disable-line @typescript-eslint/no-explicit-any */
+      constructor({ code: code3, message, cause }) {
+        super(message);
+        this.code = code3;
+        this.cause = cause;
+        this.name = this.constructor.name;
+      }
+    };
+    var VerificationError2 = class extends BaseError {
+    };
+    exports.VerificationError = VerificationError2;
+    var PolicyError2 = class extends BaseError {
+    };
+    exports.PolicyError = PolicyError2;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/trust/filter.js
+var require_filter = __commonJS({
+  "node_modules/@sigstore/verify/dist/trust/filter.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.filterCertAuthorities = filterCertAuthorities;
+    exports.filterTLogAuthorities = filterTLogAuthorities;
+    function filterCertAuthorities(certAuthorities, timestamp) {
+      return certAuthorities.filter((ca) => {
+        return ca.validFor.start <= timestamp && ca.validFor.end >= timestamp;
+      });
+    }
+    function filterTLogAuthorities(tlogAuthorities, criteria) {
+      return tlogAuthorities.filter((tlog) => {
+        if (criteria.logID && !tlog.logID.equals(criteria.logID)) {
+          return false;
+        }
+        return tlog.validFor.start <= criteria.targetDate && criteria.targetDate <= tlog.validFor.end;
+      });
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/trust/index.js
+var require_trust = __commonJS({
+  "node_modules/@sigstore/verify/dist/trust/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
+    exports.toTrustMaterial = toTrustMaterial2;
+    var core_1 = require_dist4();
+    var protobuf_specs_1 = require_dist2();
+    var error_1 = require_error4();
+    var BEGINNING_OF_TIME = /* @__PURE__ */ new Date(0);
+    var END_OF_TIME = /* @__PURE__ */ new Date(864e13);
+    var filter_1 = require_filter();
+    Object.defineProperty(exports, "filterCertAuthorities", { enumerable: true, get: function() {
+      return filter_1.filterCertAuthorities;
+    } });
+    Object.defineProperty(exports, "filterTLogAuthorities", { enumerable: true, get: function() {
+      return filter_1.filterTLogAuthorities;
+    } });
+    function toTrustMaterial2(root, keys) {
+      const keyFinder = typeof keys === "function" ? keys : keyLocator(keys);
+      return {
+        certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
+        timestampAuthorities: root.timestampAuthorities.map(createCertAuthority),
+        tlogs: root.tlogs.map(createTLogAuthority),
+        ctlogs: root.ctlogs.map(createTLogAuthority),
+        publicKey: keyFinder
+      };
+    }
+    function createTLogAuthority(tlogInstance) {
+      const keyDetails = tlogInstance.publicKey.keyDetails;
+      const keyType = keyDetails === protobuf_specs_1.PublicKeyDetails.PKCS1_RSA_PKCS1V5 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V5 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 || keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256 ? "pkcs1" : "spki";
+      return {
+        baseURL: tlogInstance.baseUrl,
+        logID: tlogInstance.checkpointKeyId ? tlogInstance.checkpointKeyId.keyId : tlogInstance.logId.keyId,
+        publicKey: core_1.crypto.createPublicKey(tlogInstance.publicKey.rawBytes, keyType),
+        validFor: {
+          start: tlogInstance.publicKey.validFor?.start || BEGINNING_OF_TIME,
+          end: tlogInstance.publicKey.validFor?.end || END_OF_TIME
+        }
+      };
+    }
+    function createCertAuthority(ca) {
+      return {
+        certChain: ca.certChain.certificates.map((cert) => {
+          return core_1.X509Certificate.parse(Buffer.from(cert.rawBytes));
+        }),
+        validFor: {
+          start: ca.validFor?.start || BEGINNING_OF_TIME,
+          end: ca.validFor?.end || END_OF_TIME
+        }
+      };
+    }
+    function keyLocator(keys) {
+      return (hint) => {
+        const key = (keys || {})[hint];
+        if (!key) {
+          throw new error_1.VerificationError({
+            code: "PUBLIC_KEY_ERROR",
+            message: `key not found: ${hint}`
+          });
+        }
+        return {
+          publicKey: core_1.crypto.createPublicKey(key.rawBytes),
+          validFor: (date) => {
+            return (key.validFor?.start || BEGINNING_OF_TIME) <= date && (key.validFor?.end || END_OF_TIME) >= date;
+          }
+        };
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/key/certificate.js
+var require_certificate = __commonJS({
+  "node_modules/@sigstore/verify/dist/key/certificate.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CertificateChainVerifier = void 0;
+    exports.verifyCertificateChain = verifyCertificateChain;
+    var error_1 = require_error4();
+    var trust_1 = require_trust();
+    function verifyCertificateChain(timestamp, leaf, certificateAuthorities) {
+      const cas = (0, trust_1.filterCertAuthorities)(certificateAuthorities, timestamp);
+      let error;
+      for (const ca of cas) {
+        try {
+          const verifier = new CertificateChainVerifier({
+            trustedCerts: ca.certChain,
+            untrustedCert: leaf,
+            timestamp
+          });
+          return verifier.verify();
+        } catch (err) {
+          error = err;
+        }
+      }
+      throw new error_1.VerificationError({
+        code: "CERTIFICATE_ERROR",
+        message: "Failed to verify certificate chain",
+        cause: error
+      });
+    }
+    var CertificateChainVerifier = class {
+      untrustedCert;
+      trustedCerts;
+      localCerts;
+      timestamp;
+      constructor(opts) {
+        this.untrustedCert = opts.untrustedCert;
+        this.trustedCerts = opts.trustedCerts;
+        this.localCerts = dedupeCertificates([
+          ...opts.trustedCerts,
+          opts.untrustedCert
+        ]);
+        this.timestamp = opts.timestamp;
+      }
+      verify() {
+        const certificatePath = this.sort();
+        this.checkPath(certificatePath);
+        const validForDate = certificatePath.every((cert) => cert.validForDate(this.timestamp));
+        if (!validForDate) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "certificate is not valid or expired at the specified date"
+          });
+        }
+        return certificatePath;
+      }
+      sort() {
+        const leafCert = this.untrustedCert;
+        let paths = this.buildPaths(leafCert);
+        paths = paths.filter((path6) => path6.some((cert) => this.trustedCerts.includes(cert)));
+        if (paths.length === 0) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "no trusted certificate path found"
+          });
+        }
+        const path5 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path5].slice(0, -1);
+      }
+      // Recursively build all possible paths from the leaf to the root
+      buildPaths(certificate) {
+        const paths = [];
+        const issuers = this.findIssuer(certificate);
+        if (issuers.length === 0) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "no valid certificate path found"
+          });
+        }
+        for (let i = 0; i < issuers.length; i++) {
+          const issuer = issuers[i];
+          if (issuer.equals(certificate)) {
+            paths.push([certificate]);
+            continue;
+          }
+          const subPaths = this.buildPaths(issuer);
+          for (let j = 0; j < subPaths.length; j++) {
+            paths.push([issuer, ...subPaths[j]]);
+          }
+        }
+        return paths;
+      }
+      // Return all possible issuers for the given certificate
+      findIssuer(certificate) {
+        let issuers = [];
+        let keyIdentifier;
+        if (certificate.subject.equals(certificate.issuer)) {
+          if (certificate.verify()) {
+            return [certificate];
+          }
+        }
+        if (certificate.extAuthorityKeyID) {
+          keyIdentifier = certificate.extAuthorityKeyID.keyIdentifier;
+        }
+        this.localCerts.forEach((possibleIssuer) => {
+          if (keyIdentifier) {
+            if (possibleIssuer.extSubjectKeyID) {
+              if (possibleIssuer.extSubjectKeyID.keyIdentifier.equals(keyIdentifier)) {
+                issuers.push(possibleIssuer);
+              }
+              return;
+            }
+          }
+          if (possibleIssuer.subject.equals(certificate.issuer)) {
+            issuers.push(possibleIssuer);
+          }
+        });
+        issuers = issuers.filter((issuer) => {
+          try {
+            return certificate.verify(issuer);
+          } catch (ex) {
+            return false;
+          }
+        });
+        return issuers;
+      }
+      checkPath(path5) {
+        if (path5.length < 1) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "certificate chain must contain at least one certificate"
+          });
+        }
+        const validCAs = path5.slice(1).every((cert) => cert.isCA);
+        if (!validCAs) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "intermediate certificate is not a CA"
+          });
+        }
+        for (let i = path5.length - 2; i >= 0; i--) {
+          if (!path5[i].issuer.equals(path5[i + 1].subject)) {
+            throw new error_1.VerificationError({
+              code: "CERTIFICATE_ERROR",
+              message: "incorrect certificate name chaining"
+            });
+          }
+        }
+        for (let i = 0; i < path5.length; i++) {
+          const cert = path5[i];
+          if (cert.extBasicConstraints?.isCA) {
+            const pathLength = cert.extBasicConstraints.pathLenConstraint;
+            if (pathLength !== void 0 && pathLength < i - 1) {
+              throw new error_1.VerificationError({
+                code: "CERTIFICATE_ERROR",
+                message: "path length constraint exceeded"
+              });
+            }
+          }
+        }
+      }
+    };
+    exports.CertificateChainVerifier = CertificateChainVerifier;
+    function dedupeCertificates(certs) {
+      for (let i = 0; i < certs.length; i++) {
+        for (let j = i + 1; j < certs.length; j++) {
+          if (certs[i].equals(certs[j])) {
+            certs.splice(j, 1);
+            j--;
+          }
+        }
+      }
+      return certs;
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/key/sct.js
+var require_sct2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/key/sct.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifySCTs = verifySCTs;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var trust_1 = require_trust();
+    function verifySCTs(cert, issuer, ctlogs) {
+      let extSCT;
+      const clone = cert.clone();
+      for (let i = 0; i < clone.extensions.length; i++) {
+        const ext2 = clone.extensions[i];
+        if (ext2.subs[0].toOID() === core_1.EXTENSION_OID_SCT) {
+          extSCT = new core_1.X509SCTExtension(ext2);
+          clone.extensions.splice(i, 1);
+          break;
+        }
+      }
+      if (!extSCT) {
+        return [];
+      }
+      if (extSCT.signedCertificateTimestamps.length === 0) {
+        return [];
+      }
+      const preCert = new core_1.ByteStream();
+      const issuerId = core_1.crypto.digest("sha256", issuer.publicKey);
+      preCert.appendView(issuerId);
+      const tbs = clone.tbsCertificate.toDER();
+      preCert.appendUint24(tbs.length);
+      preCert.appendView(tbs);
+      return extSCT.signedCertificateTimestamps.map((sct) => {
+        const validCTLogs = (0, trust_1.filterTLogAuthorities)(ctlogs, {
+          logID: sct.logID,
+          targetDate: sct.datetime
+        });
+        const verified = validCTLogs.some((log) => sct.verify(preCert.buffer, log.publicKey));
+        if (!verified) {
+          throw new error_1.VerificationError({
+            code: "CERTIFICATE_ERROR",
+            message: "SCT verification failed"
+          });
+        }
+        return sct.logID;
+      });
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/key/index.js
+var require_key = __commonJS({
+  "node_modules/@sigstore/verify/dist/key/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyPublicKey = verifyPublicKey;
+    exports.verifyCertificate = verifyCertificate;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var certificate_1 = require_certificate();
+    var sct_1 = require_sct2();
+    var OID_FULCIO_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
+    var OID_FULCIO_ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
+    function verifyPublicKey(hint, timestamps, trustMaterial) {
+      const key = trustMaterial.publicKey(hint);
+      timestamps.forEach((timestamp) => {
+        if (!key.validFor(timestamp)) {
+          throw new error_1.VerificationError({
+            code: "PUBLIC_KEY_ERROR",
+            message: `Public key is not valid for timestamp: ${timestamp.toISOString()}`
+          });
+        }
+      });
+      return { key: key.publicKey };
+    }
+    function verifyCertificate(leaf, timestamps, trustMaterial) {
+      let path5 = [];
+      timestamps.forEach((timestamp) => {
+        path5 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+      });
+      return {
+        scts: (0, sct_1.verifySCTs)(path5[0], path5[1], trustMaterial.ctlogs),
+        signer: getSigner(path5[0])
+      };
+    }
+    function getSigner(cert) {
+      let issuer;
+      const issuerExtension = cert.extension(OID_FULCIO_ISSUER_V2);
+      if (issuerExtension) {
+        issuer = issuerExtension.valueObj.subs?.[0]?.value.toString("ascii");
+      } else {
+        issuer = cert.extension(OID_FULCIO_ISSUER_V1)?.value.toString("ascii");
+      }
+      const oids = cert.extensions.map((ext2) => {
+        const oid = ext2.subs[0].toOID();
+        return {
+          oid: { id: oid.split(".").map(Number) },
+          value: ext2.subs[ext2.subs.length - 1].value
+        };
+      });
+      const identity = {
+        extensions: { issuer },
+        subjectAlternativeName: cert.subjectAltName,
+        oids
+      };
+      return {
+        key: core_1.crypto.createPublicKey(cert.publicKey),
+        identity
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/policy.js
+var require_policy = __commonJS({
+  "node_modules/@sigstore/verify/dist/policy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
+    exports.verifyExtensions = verifyExtensions;
+    exports.verifyOIDs = verifyOIDs;
+    var error_1 = require_error4();
+    function verifySubjectAlternativeName(policyIdentity, signerIdentity) {
+      if (signerIdentity === void 0 || !signerIdentity.match(policyIdentity)) {
+        throw new error_1.PolicyError({
+          code: "UNTRUSTED_SIGNER_ERROR",
+          message: `certificate identity error - expected ${policyIdentity}, got ${signerIdentity}`
+        });
+      }
+    }
+    function verifyExtensions(policyExtensions, signerExtensions = {}) {
+      let key;
+      for (key in policyExtensions) {
+        if (signerExtensions[key] !== policyExtensions[key]) {
+          throw new error_1.PolicyError({
+            code: "UNTRUSTED_SIGNER_ERROR",
+            message: `invalid certificate extension - expected ${key}=${policyExtensions[key]}, got ${key}=${signerExtensions[key]}`
+          });
+        }
+      }
+    }
+    function verifyOIDs(policyOIDs, signerOIDs = []) {
+      for (const policyOID of policyOIDs) {
+        const match2 = signerOIDs.find((signerOID) => oidEquals(policyOID.oid?.id, signerOID.oid?.id) && policyOID.value.equals(signerOID.value));
+        if (!match2) {
+          const oid = policyOID.oid?.id.join(".") ?? "<unknown>";
+          throw new error_1.PolicyError({
+            code: "UNTRUSTED_SIGNER_ERROR",
+            message: `invalid certificate extension - missing OID ${oid}`
+          });
+        }
+      }
+    }
+    function oidEquals(a, b) {
+      if (a === void 0 || b === void 0) {
+        return false;
+      }
+      return a.length === b.length && a.every((v, i) => v === b[i]);
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/timestamp/tsa.js
+var require_tsa = __commonJS({
+  "node_modules/@sigstore/verify/dist/timestamp/tsa.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var certificate_1 = require_certificate();
+    var trust_1 = require_trust();
+    function verifyRFC3161Timestamp(timestamp, data, timestampAuthorities) {
+      const signingTime = timestamp.signingTime;
+      timestampAuthorities = (0, trust_1.filterCertAuthorities)(timestampAuthorities, signingTime);
+      timestampAuthorities = filterCAsBySerialAndIssuer(timestampAuthorities, {
+        serialNumber: timestamp.signerSerialNumber,
+        issuer: timestamp.signerIssuer
+      });
+      const verified = timestampAuthorities.some((ca) => {
+        try {
+          verifyTimestampForCA(timestamp, data, ca);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      });
+      if (!verified) {
+        throw new error_1.VerificationError({
+          code: "TIMESTAMP_ERROR",
+          message: "timestamp could not be verified"
+        });
+      }
+    }
+    function verifyTimestampForCA(timestamp, data, ca) {
+      const [leaf, ...cas] = ca.certChain;
+      const signingKey = core_1.crypto.createPublicKey(leaf.publicKey);
+      const signingTime = timestamp.signingTime;
+      try {
+        new certificate_1.CertificateChainVerifier({
+          untrustedCert: leaf,
+          trustedCerts: cas,
+          timestamp: signingTime
+        }).verify();
+      } catch (e) {
+        throw new error_1.VerificationError({
+          code: "TIMESTAMP_ERROR",
+          message: "invalid certificate chain"
+        });
+      }
+      timestamp.verify(data, signingKey);
+    }
+    function filterCAsBySerialAndIssuer(timestampAuthorities, criteria) {
+      return timestampAuthorities.filter((ca) => ca.certChain.length > 0 && core_1.crypto.bufferEqual(ca.certChain[0].serialNumber, criteria.serialNumber) && core_1.crypto.bufferEqual(ca.certChain[0].issuer, criteria.issuer));
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/timestamp/index.js
+var require_timestamp4 = __commonJS({
+  "node_modules/@sigstore/verify/dist/timestamp/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getTSATimestamp = getTSATimestamp;
+    exports.getTLogTimestamp = getTLogTimestamp;
+    var tsa_1 = require_tsa();
+    function getTSATimestamp(timestamp, data, timestampAuthorities) {
+      (0, tsa_1.verifyRFC3161Timestamp)(timestamp, data, timestampAuthorities);
+      return {
+        type: "timestamp-authority",
+        logID: timestamp.signerSerialNumber,
+        timestamp: timestamp.signingTime
+      };
+    }
+    function getTLogTimestamp(entry) {
+      if (!entry.inclusionPromise) {
+        return void 0;
+      }
+      return {
+        type: "transparency-log",
+        logID: entry.logId.keyId,
+        timestamp: new Date(Number(entry.integratedTime) * 1e3)
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js
+var require_verifier = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/verifier.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Signature = exports.Verifier = exports.PublicKey = void 0;
+    var sigstore_common_1 = require_sigstore_common();
+    exports.PublicKey = {
+      fromJSON(object) {
+        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.rawBytes.length !== 0) {
+          obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        return obj;
+      }
+    };
+    exports.Verifier = {
+      fromJSON(object) {
+        return {
+          verifier: isSet(object.publicKey) ? { $case: "publicKey", publicKey: exports.PublicKey.fromJSON(object.publicKey) } : isSet(object.x509Certificate) ? { $case: "x509Certificate", x509Certificate: sigstore_common_1.X509Certificate.fromJSON(object.x509Certificate) } : void 0,
+          keyDetails: isSet(object.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object.keyDetails) : 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.verifier?.$case === "publicKey") {
+          obj.publicKey = exports.PublicKey.toJSON(message.verifier.publicKey);
+        } else if (message.verifier?.$case === "x509Certificate") {
+          obj.x509Certificate = sigstore_common_1.X509Certificate.toJSON(message.verifier.x509Certificate);
+        }
+        if (message.keyDetails !== 0) {
+          obj.keyDetails = (0, sigstore_common_1.publicKeyDetailsToJSON)(message.keyDetails);
+        }
+        return obj;
+      }
+    };
+    exports.Signature = {
+      fromJSON(object) {
+        return {
+          content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+          verifier: isSet(object.verifier) ? exports.Verifier.fromJSON(object.verifier) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.content.length !== 0) {
+          obj.content = base64FromBytes(message.content);
+        }
+        if (message.verifier !== void 0) {
+          obj.verifier = exports.Verifier.toJSON(message.verifier);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js
+var require_dsse3 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
+    var envelope_1 = require_envelope();
+    var sigstore_common_1 = require_sigstore_common();
+    var verifier_1 = require_verifier();
+    exports.DSSERequestV002 = {
+      fromJSON(object) {
+        return {
+          envelope: isSet(object.envelope) ? envelope_1.Envelope.fromJSON(object.envelope) : void 0,
+          verifiers: globalThis.Array.isArray(object?.verifiers) ? object.verifiers.map((e) => verifier_1.Verifier.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.envelope !== void 0) {
+          obj.envelope = envelope_1.Envelope.toJSON(message.envelope);
+        }
+        if (message.verifiers?.length) {
+          obj.verifiers = message.verifiers.map((e) => verifier_1.Verifier.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    exports.DSSELogEntryV002 = {
+      fromJSON(object) {
+        return {
+          payloadHash: isSet(object.payloadHash) ? sigstore_common_1.HashOutput.fromJSON(object.payloadHash) : void 0,
+          signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => verifier_1.Signature.fromJSON(e)) : []
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.payloadHash !== void 0) {
+          obj.payloadHash = sigstore_common_1.HashOutput.toJSON(message.payloadHash);
+        }
+        if (message.signatures?.length) {
+          obj.signatures = message.signatures.map((e) => verifier_1.Signature.toJSON(e));
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js
+var require_hashedrekord = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/hashedrekord.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.HashedRekordLogEntryV002 = exports.HashedRekordRequestV002 = void 0;
+    var sigstore_common_1 = require_sigstore_common();
+    var verifier_1 = require_verifier();
+    exports.HashedRekordRequestV002 = {
+      fromJSON(object) {
+        return {
+          digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
+          signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.digest.length !== 0) {
+          obj.digest = base64FromBytes(message.digest);
+        }
+        if (message.signature !== void 0) {
+          obj.signature = verifier_1.Signature.toJSON(message.signature);
+        }
+        return obj;
+      }
+    };
+    exports.HashedRekordLogEntryV002 = {
+      fromJSON(object) {
+        return {
+          data: isSet(object.data) ? sigstore_common_1.HashOutput.fromJSON(object.data) : void 0,
+          signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.data !== void 0) {
+          obj.data = sigstore_common_1.HashOutput.toJSON(message.data);
+        }
+        if (message.signature !== void 0) {
+          obj.signature = verifier_1.Signature.toJSON(message.signature);
+        }
+        return obj;
+      }
+    };
+    function bytesFromBase64(b64) {
+      return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+    }
+    function base64FromBytes(arr) {
+      return globalThis.Buffer.from(arr).toString("base64");
+    }
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js
+var require_entry = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/__generated__/rekor/v2/entry.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CreateEntryRequest = exports.Spec = exports.Entry = void 0;
+    var dsse_1 = require_dsse3();
+    var hashedrekord_1 = require_hashedrekord();
+    exports.Entry = {
+      fromJSON(object) {
+        return {
+          kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+          apiVersion: isSet(object.apiVersion) ? globalThis.String(object.apiVersion) : "",
+          spec: isSet(object.spec) ? exports.Spec.fromJSON(object.spec) : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.kind !== "") {
+          obj.kind = message.kind;
+        }
+        if (message.apiVersion !== "") {
+          obj.apiVersion = message.apiVersion;
+        }
+        if (message.spec !== void 0) {
+          obj.spec = exports.Spec.toJSON(message.spec);
+        }
+        return obj;
+      }
+    };
+    exports.Spec = {
+      fromJSON(object) {
+        return {
+          spec: isSet(object.hashedRekordV002) ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object.hashedRekordV002) } : isSet(object.dsseV002) ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object.dsseV002) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.spec?.$case === "hashedRekordV002") {
+          obj.hashedRekordV002 = hashedrekord_1.HashedRekordLogEntryV002.toJSON(message.spec.hashedRekordV002);
+        } else if (message.spec?.$case === "dsseV002") {
+          obj.dsseV002 = dsse_1.DSSELogEntryV002.toJSON(message.spec.dsseV002);
+        }
+        return obj;
+      }
+    };
+    exports.CreateEntryRequest = {
+      fromJSON(object) {
+        return {
+          spec: isSet(object.hashedRekordRequestV002) ? {
+            $case: "hashedRekordRequestV002",
+            hashedRekordRequestV002: hashedrekord_1.HashedRekordRequestV002.fromJSON(object.hashedRekordRequestV002)
+          } : isSet(object.dsseRequestV002) ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object.dsseRequestV002) } : void 0
+        };
+      },
+      toJSON(message) {
+        const obj = {};
+        if (message.spec?.$case === "hashedRekordRequestV002") {
+          obj.hashedRekordRequestV002 = hashedrekord_1.HashedRekordRequestV002.toJSON(message.spec.hashedRekordRequestV002);
+        } else if (message.spec?.$case === "dsseRequestV002") {
+          obj.dsseRequestV002 = dsse_1.DSSERequestV002.toJSON(message.spec.dsseRequestV002);
+        }
+        return obj;
+      }
+    };
+    function isSet(value) {
+      return value !== null && value !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js
+var require_v2 = __commonJS({
+  "node_modules/@sigstore/protobuf-specs/dist/rekor/v2/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    __exportStar(require_dsse3(), exports);
+    __exportStar(require_entry(), exports);
+    __exportStar(require_hashedrekord(), exports);
+    __exportStar(require_verifier(), exports);
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/dsse.js
+var require_dsse4 = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/dsse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DSSE_API_VERSION_V1 = void 0;
+    exports.verifyDSSETLogBody = verifyDSSETLogBody;
+    exports.verifyDSSETLogBodyV2 = verifyDSSETLogBodyV2;
+    var error_1 = require_error4();
+    exports.DSSE_API_VERSION_V1 = "0.0.1";
+    function verifyDSSETLogBody(tlogEntry, content) {
+      switch (tlogEntry.apiVersion) {
+        case exports.DSSE_API_VERSION_V1:
+          return verifyDSSE001TLogBody(tlogEntry, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported dsse version: ${tlogEntry.apiVersion}`
+          });
+      }
+    }
+    function verifyDSSETLogBodyV2(tlogEntry, content) {
+      const spec = tlogEntry.spec?.spec;
+      if (!spec) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: `missing dsse spec`
+        });
+      }
+      switch (spec.$case) {
+        case "dsseV002":
+          return verifyDSSE002TLogBody(spec.dsseV002, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported version: ${spec.$case}`
+          });
+      }
+    }
+    function verifyDSSE001TLogBody(tlogEntry, content) {
+      if (tlogEntry.spec.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature count mismatch"
+        });
+      }
+      const tlogSig = tlogEntry.spec.signatures[0].signature;
+      if (!content.compareSignature(Buffer.from(tlogSig, "base64")))
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "tlog entry signature mismatch"
+        });
+      const tlogHash = tlogEntry.spec.payloadHash?.value || "";
+      if (!content.compareDigest(Buffer.from(tlogHash, "hex"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "DSSE payload hash mismatch"
+        });
+      }
+    }
+    function verifyDSSE002TLogBody(spec, content) {
+      if (spec.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature count mismatch"
+        });
+      }
+      const tlogSig = spec.signatures[0].content;
+      if (!content.compareSignature(tlogSig))
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "tlog entry signature mismatch"
+        });
+      const tlogHash = spec.payloadHash?.digest || Buffer.from("");
+      if (!content.compareDigest(tlogHash)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "DSSE payload hash mismatch"
+        });
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/hashedrekord.js
+var require_hashedrekord2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/hashedrekord.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.HASHEDREKORD_API_VERSION_V1 = void 0;
+    exports.verifyHashedRekordTLogBody = verifyHashedRekordTLogBody;
+    exports.verifyHashedRekordTLogBodyV2 = verifyHashedRekordTLogBodyV2;
+    var error_1 = require_error4();
+    exports.HASHEDREKORD_API_VERSION_V1 = "0.0.1";
+    function verifyHashedRekordTLogBody(tlogEntry, content) {
+      switch (tlogEntry.apiVersion) {
+        case exports.HASHEDREKORD_API_VERSION_V1:
+          return verifyHashedrekord001TLogBody(tlogEntry, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported hashedrekord version: ${tlogEntry.apiVersion}`
+          });
+      }
+    }
+    function verifyHashedRekordTLogBodyV2(tlogEntry, content) {
+      const spec = tlogEntry.spec?.spec;
+      if (!spec) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: `missing dsse spec`
+        });
+      }
+      switch (spec.$case) {
+        case "hashedRekordV002":
+          return verifyHashedrekord002TLogBody(spec.hashedRekordV002, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported version: ${spec.$case}`
+          });
+      }
+    }
+    function verifyHashedrekord001TLogBody(tlogEntry, content) {
+      const tlogSig = tlogEntry.spec.signature.content || "";
+      if (!content.compareSignature(Buffer.from(tlogSig, "base64"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature mismatch"
+        });
+      }
+      const tlogDigest = tlogEntry.spec.data.hash?.value || "";
+      if (!content.compareDigest(Buffer.from(tlogDigest, "hex"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "digest mismatch"
+        });
+      }
+    }
+    function verifyHashedrekord002TLogBody(spec, content) {
+      const tlogSig = spec.signature?.content || Buffer.from("");
+      if (!content.compareSignature(tlogSig)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature mismatch"
+        });
+      }
+      const tlogHash = spec.data?.digest || Buffer.from("");
+      if (!content.compareDigest(tlogHash)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "digest mismatch"
+        });
+      }
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/intoto.js
+var require_intoto = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/intoto.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyIntotoTLogBody = verifyIntotoTLogBody;
+    var error_1 = require_error4();
+    function verifyIntotoTLogBody(tlogEntry, content) {
+      switch (tlogEntry.apiVersion) {
+        case "0.0.2":
+          return verifyIntoto002TLogBody(tlogEntry, content);
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported intoto version: ${tlogEntry.apiVersion}`
+          });
+      }
+    }
+    function verifyIntoto002TLogBody(tlogEntry, content) {
+      if (tlogEntry.spec.content.envelope.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "signature count mismatch"
+        });
+      }
+      const tlogSig = base64Decode(tlogEntry.spec.content.envelope.signatures[0].sig);
+      if (!content.compareSignature(Buffer.from(tlogSig, "base64"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "tlog entry signature mismatch"
+        });
+      }
+      const tlogHash = tlogEntry.spec.content.payloadHash?.value || "";
+      if (!content.compareDigest(Buffer.from(tlogHash, "hex"))) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: "DSSE payload hash mismatch"
+        });
+      }
+    }
+    function base64Decode(str) {
+      return Buffer.from(str, "base64").toString("utf-8");
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/checkpoint.js
+var require_checkpoint = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/checkpoint.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.LogCheckpoint = void 0;
+    exports.verifyCheckpoint = verifyCheckpoint;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var CHECKPOINT_SEPARATOR = "\n\n";
+    var SIGNATURE_REGEX = /\u2014 (\S+) (\S+)\n/g;
+    function verifyCheckpoint(entry, tlogs) {
+      const inclusionProof = entry.inclusionProof;
+      const signedNote = SignedNote.fromString(inclusionProof.checkpoint.envelope);
+      const checkpoint = LogCheckpoint.fromString(signedNote.note);
+      if (!verifySignedNote(signedNote, tlogs)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: "invalid checkpoint signature"
+        });
+      }
+      return checkpoint;
+    }
+    function verifySignedNote(signedNote, tlogs) {
+      const data = Buffer.from(signedNote.note, "utf-8");
+      return signedNote.signatures.some((signature) => {
+        const tlog = tlogs.find(
+          (tlog2) => core_1.crypto.bufferEqual(tlog2.logID.subarray(0, 4), signature.keyHint) && tlog2.baseURL.match(signature.name)
+          // Match the name to the base URL of the tlog
+        );
+        if (!tlog) {
+          return false;
+        }
+        return core_1.crypto.verify(data, tlog.publicKey, signature.signature);
+      });
+    }
+    var SignedNote = class _SignedNote {
+      note;
+      signatures;
+      constructor(note, signatures) {
+        this.note = note;
+        this.signatures = signatures;
+      }
+      // Deserialize a SignedNote from a string
+      static fromString(envelope) {
+        if (!envelope.includes(CHECKPOINT_SEPARATOR)) {
+          throw new error_1.VerificationError({
+            code: "TLOG_INCLUSION_PROOF_ERROR",
+            message: "missing checkpoint separator"
+          });
+        }
+        const split = envelope.indexOf(CHECKPOINT_SEPARATOR);
+        const header = envelope.slice(0, split + 1);
+        const data = envelope.slice(split + CHECKPOINT_SEPARATOR.length);
+        const matches = data.matchAll(SIGNATURE_REGEX);
+        const signatures = Array.from(matches, (match2) => {
+          const [, name, signature] = match2;
+          const sigBytes = Buffer.from(signature, "base64");
+          if (sigBytes.length < 5) {
+            throw new error_1.VerificationError({
+              code: "TLOG_INCLUSION_PROOF_ERROR",
+              message: "malformed checkpoint signature"
+            });
+          }
+          return {
+            name,
+            keyHint: sigBytes.subarray(0, 4),
+            signature: sigBytes.subarray(4)
+          };
+        });
+        if (signatures.length === 0) {
+          throw new error_1.VerificationError({
+            code: "TLOG_INCLUSION_PROOF_ERROR",
+            message: "no signatures found in checkpoint"
+          });
+        }
+        return new _SignedNote(header, signatures);
+      }
+    };
+    var LogCheckpoint = class _LogCheckpoint {
+      origin;
+      logSize;
+      logHash;
+      rest;
+      constructor(origin2, logSize, logHash, rest) {
+        this.origin = origin2;
+        this.logSize = logSize;
+        this.logHash = logHash;
+        this.rest = rest;
+      }
+      static fromString(note) {
+        const lines = note.trimEnd().split("\n");
+        if (lines.length < 3) {
+          throw new error_1.VerificationError({
+            code: "TLOG_INCLUSION_PROOF_ERROR",
+            message: "too few lines in checkpoint header"
+          });
+        }
+        const origin2 = lines[0];
+        const logSize = BigInt(lines[1]);
+        const rootHash = Buffer.from(lines[2], "base64");
+        const rest = lines.slice(3);
+        return new _LogCheckpoint(origin2, logSize, rootHash, rest);
+      }
+    };
+    exports.LogCheckpoint = LogCheckpoint;
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/merkle.js
+var require_merkle = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/merkle.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyMerkleInclusion = verifyMerkleInclusion;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var RFC6962_LEAF_HASH_PREFIX = Buffer.from([0]);
+    var RFC6962_NODE_HASH_PREFIX = Buffer.from([1]);
+    function verifyMerkleInclusion(entry, checkpoint) {
+      const inclusionProof = entry.inclusionProof;
+      const logIndex = BigInt(inclusionProof.logIndex);
+      const treeSize = BigInt(checkpoint.logSize);
+      if (logIndex < 0n || logIndex >= treeSize) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: `invalid index: ${logIndex}`
+        });
+      }
+      const { inner, border } = decompInclProof(logIndex, treeSize);
+      if (inclusionProof.hashes.length !== inner + border) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: "invalid hash count"
+        });
+      }
+      const innerHashes = inclusionProof.hashes.slice(0, inner);
+      const borderHashes = inclusionProof.hashes.slice(inner);
+      const leafHash = hashLeaf(entry.canonicalizedBody);
+      const calculatedHash = chainBorderRight(chainInner(leafHash, innerHashes, logIndex), borderHashes);
+      if (!core_1.crypto.bufferEqual(calculatedHash, checkpoint.logHash)) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROOF_ERROR",
+          message: "calculated root hash does not match inclusion proof"
+        });
+      }
+    }
+    function decompInclProof(index, size) {
+      const inner = innerProofSize(index, size);
+      const border = onesCount(index >> BigInt(inner));
+      return { inner, border };
+    }
+    function chainInner(seed, hashes, index) {
+      return hashes.reduce((acc, h, i) => {
+        if (index >> BigInt(i) & BigInt(1)) {
+          return hashChildren(h, acc);
+        } else {
+          return hashChildren(acc, h);
+        }
+      }, seed);
+    }
+    function chainBorderRight(seed, hashes) {
+      return hashes.reduce((acc, h) => hashChildren(h, acc), seed);
+    }
+    function innerProofSize(index, size) {
+      return bitLength(index ^ size - BigInt(1));
+    }
+    function onesCount(num) {
+      return num.toString(2).split("1").length - 1;
+    }
+    function bitLength(n) {
+      if (n === 0n) {
+        return 0;
+      }
+      return n.toString(2).length;
+    }
+    function hashChildren(left, right) {
+      return core_1.crypto.digest("sha256", RFC6962_NODE_HASH_PREFIX, left, right);
+    }
+    function hashLeaf(leaf) {
+      return core_1.crypto.digest("sha256", RFC6962_LEAF_HASH_PREFIX, leaf);
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/set.js
+var require_set2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/set.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyTLogSET = verifyTLogSET;
+    var core_1 = require_dist4();
+    var error_1 = require_error4();
+    var trust_1 = require_trust();
+    function verifyTLogSET(entry, tlogs) {
+      const validTLogs = (0, trust_1.filterTLogAuthorities)(tlogs, {
+        logID: entry.logId.keyId,
+        targetDate: new Date(Number(entry.integratedTime) * 1e3)
+      });
+      const verified = validTLogs.some((tlog) => {
+        const payload = toVerificationPayload(entry);
+        const data = Buffer.from(core_1.json.canonicalize(payload), "utf8");
+        const signature = entry.inclusionPromise.signedEntryTimestamp;
+        return core_1.crypto.verify(data, tlog.publicKey, signature);
+      });
+      if (!verified) {
+        throw new error_1.VerificationError({
+          code: "TLOG_INCLUSION_PROMISE_ERROR",
+          message: "inclusion promise could not be verified"
+        });
+      }
+    }
+    function toVerificationPayload(entry) {
+      const { integratedTime: integratedTime2, logIndex, logId, canonicalizedBody } = entry;
+      return {
+        body: canonicalizedBody.toString("base64"),
+        integratedTime: Number(integratedTime2),
+        logIndex: Number(logIndex),
+        logID: logId.keyId.toString("hex")
+      };
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/tlog/index.js
+var require_tlog = __commonJS({
+  "node_modules/@sigstore/verify/dist/tlog/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.verifyTLogBody = verifyTLogBody;
+    exports.verifyTLogInclusion = verifyTLogInclusion;
+    var v2_1 = require_v2();
+    var error_1 = require_error4();
+    var dsse_1 = require_dsse4();
+    var hashedrekord_1 = require_hashedrekord2();
+    var intoto_1 = require_intoto();
+    var checkpoint_1 = require_checkpoint();
+    var merkle_1 = require_merkle();
+    var set_1 = require_set2();
+    function verifyTLogBody(entry, sigContent) {
+      const { kind, version } = entry.kindVersion;
+      const body = JSON.parse(entry.canonicalizedBody.toString("utf8"));
+      if (kind !== body.kind || version !== body.apiVersion) {
+        throw new error_1.VerificationError({
+          code: "TLOG_BODY_ERROR",
+          message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body.kind}/${body.apiVersion}`
+        });
+      }
+      switch (kind) {
+        case "dsse":
+          if (version == dsse_1.DSSE_API_VERSION_V1) {
+            return (0, dsse_1.verifyDSSETLogBody)(body, sigContent);
+          } else {
+            const entryRekorV2 = v2_1.Entry.fromJSON(body);
+            return (0, dsse_1.verifyDSSETLogBodyV2)(entryRekorV2, sigContent);
+          }
+        case "intoto":
+          return (0, intoto_1.verifyIntotoTLogBody)(body, sigContent);
+        case "hashedrekord":
+          if (version == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
+            return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body, sigContent);
+          } else {
+            const entryRekorV2 = v2_1.Entry.fromJSON(body);
+            return (0, hashedrekord_1.verifyHashedRekordTLogBodyV2)(entryRekorV2, sigContent);
+          }
+        /* istanbul ignore next */
+        default:
+          throw new error_1.VerificationError({
+            code: "TLOG_BODY_ERROR",
+            message: `unsupported kind: ${kind}`
+          });
+      }
+    }
+    function verifyTLogInclusion(entry, tlogAuthorities) {
+      let inclusionVerified = false;
+      if (isTLogEntryWithInclusionPromise(entry)) {
+        (0, set_1.verifyTLogSET)(entry, tlogAuthorities);
+        inclusionVerified = true;
+      }
+      if (isTLogEntryWithInclusionProof(entry)) {
+        const checkpoint = (0, checkpoint_1.verifyCheckpoint)(entry, tlogAuthorities);
+        (0, merkle_1.verifyMerkleInclusion)(entry, checkpoint);
+        inclusionVerified = true;
+      }
+      if (!inclusionVerified) {
+        throw new error_1.VerificationError({
+          code: "TLOG_MISSING_INCLUSION_ERROR",
+          message: "inclusion could not be verified"
+        });
+      }
+      return;
+    }
+    function isTLogEntryWithInclusionPromise(entry) {
+      return entry.inclusionPromise !== void 0;
+    }
+    function isTLogEntryWithInclusionProof(entry) {
+      return entry.inclusionProof !== void 0;
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/verifier.js
+var require_verifier2 = __commonJS({
+  "node_modules/@sigstore/verify/dist/verifier.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Verifier = void 0;
+    var util_1 = __require("util");
+    var error_1 = require_error4();
+    var key_1 = require_key();
+    var policy_1 = require_policy();
+    var timestamp_1 = require_timestamp4();
+    var tlog_1 = require_tlog();
+    var Verifier2 = class {
+      trustMaterial;
+      options;
+      constructor(trustMaterial, options = {}) {
+        this.trustMaterial = trustMaterial;
+        this.options = {
+          ctlogThreshold: options.ctlogThreshold ?? 1,
+          tlogThreshold: options.tlogThreshold ?? 1,
+          timestampThreshold: options.timestampThreshold ?? options.tsaThreshold ?? 1,
+          tsaThreshold: 0
+        };
+      }
+      verify(entity, policy) {
+        const timestamps = this.verifyTimestamps(entity);
+        const signer = this.verifySigningKey(entity, timestamps);
+        this.verifyTLogs(entity);
+        this.verifySignature(entity, signer);
+        if (policy) {
+          this.verifyPolicy(policy, signer.identity || {});
+        }
+        return signer;
+      }
+      // Checks that all of the timestamps in the entity are valid and returns them
+      verifyTimestamps(entity) {
+        const timestamps = [];
+        for (const timestamp of entity.timestamps) {
+          switch (timestamp.$case) {
+            case "timestamp-authority":
+              timestamps.push((0, timestamp_1.getTSATimestamp)(timestamp.timestamp, entity.signature.signature, this.trustMaterial.timestampAuthorities));
+              break;
+            case "transparency-log": {
+              const result = (0, timestamp_1.getTLogTimestamp)(timestamp.tlogEntry);
+              if (result) {
+                timestamps.push(result);
+              }
+              break;
+            }
+          }
+        }
+        if (containsDupes(timestamps)) {
+          throw new error_1.VerificationError({
+            code: "TIMESTAMP_ERROR",
+            message: "duplicate timestamp"
+          });
+        }
+        if (timestamps.length < this.options.timestampThreshold) {
+          throw new error_1.VerificationError({
+            code: "TIMESTAMP_ERROR",
+            message: `expected ${this.options.timestampThreshold} timestamps, got ${timestamps.length}`
+          });
+        }
+        return timestamps.map((t) => t.timestamp);
+      }
+      // Checks that the signing key is valid for all of the the supplied timestamps
+      // and returns the signer.
+      verifySigningKey({ key }, timestamps) {
+        switch (key.$case) {
+          case "public-key": {
+            return (0, key_1.verifyPublicKey)(key.hint, timestamps, this.trustMaterial);
+          }
+          case "certificate": {
+            const result = (0, key_1.verifyCertificate)(key.certificate, timestamps, this.trustMaterial);
+            if (containsDupes(result.scts)) {
+              throw new error_1.VerificationError({
+                code: "CERTIFICATE_ERROR",
+                message: "duplicate SCT"
+              });
+            }
+            if (result.scts.length < this.options.ctlogThreshold) {
+              throw new error_1.VerificationError({
+                code: "CERTIFICATE_ERROR",
+                message: `expected ${this.options.ctlogThreshold} SCTs, got ${result.scts.length}`
+              });
+            }
+            return result.signer;
+          }
+        }
+      }
+      // Checks that the tlog entries are valid for the supplied content
+      verifyTLogs({ signature: content, tlogEntries }) {
+        let tlogCount = 0;
+        tlogEntries.forEach((entry) => {
+          tlogCount++;
+          (0, tlog_1.verifyTLogInclusion)(entry, this.trustMaterial.tlogs);
+          (0, tlog_1.verifyTLogBody)(entry, content);
+        });
+        if (tlogCount < this.options.tlogThreshold) {
+          throw new error_1.VerificationError({
+            code: "TLOG_ERROR",
+            message: `expected ${this.options.tlogThreshold} tlog entries, got ${tlogCount}`
+          });
+        }
+      }
+      // Checks that the signature is valid for the supplied content
+      verifySignature(entity, signer) {
+        if (!entity.signature.verifySignature(signer.key)) {
+          throw new error_1.VerificationError({
+            code: "SIGNATURE_ERROR",
+            message: "signature verification failed"
+          });
+        }
+      }
+      verifyPolicy(policy, identity) {
+        if (policy.subjectAlternativeName) {
+          (0, policy_1.verifySubjectAlternativeName)(policy.subjectAlternativeName, identity.subjectAlternativeName);
+        }
+        if (policy.extensions) {
+          (0, policy_1.verifyExtensions)(policy.extensions, identity.extensions);
+        }
+        if (policy.oids) {
+          (0, policy_1.verifyOIDs)(policy.oids, identity.oids);
+        }
+      }
+    };
+    exports.Verifier = Verifier2;
+    function containsDupes(arr) {
+      for (let i = 0; i < arr.length; i++) {
+        for (let j = i + 1; j < arr.length; j++) {
+          if ((0, util_1.isDeepStrictEqual)(arr[i], arr[j])) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+});
+
+// node_modules/@sigstore/verify/dist/index.js
+var require_dist5 = __commonJS({
+  "node_modules/@sigstore/verify/dist/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Verifier = exports.toTrustMaterial = exports.VerificationError = exports.PolicyError = exports.toSignedEntity = void 0;
+    var bundle_1 = require_bundle2();
+    Object.defineProperty(exports, "toSignedEntity", { enumerable: true, get: function() {
+      return bundle_1.toSignedEntity;
+    } });
+    var error_1 = require_error4();
+    Object.defineProperty(exports, "PolicyError", { enumerable: true, get: function() {
+      return error_1.PolicyError;
+    } });
+    Object.defineProperty(exports, "VerificationError", { enumerable: true, get: function() {
+      return error_1.VerificationError;
+    } });
+    var trust_1 = require_trust();
+    Object.defineProperty(exports, "toTrustMaterial", { enumerable: true, get: function() {
+      return trust_1.toTrustMaterial;
+    } });
+    var verifier_1 = require_verifier2();
+    Object.defineProperty(exports, "Verifier", { enumerable: true, get: function() {
+      return verifier_1.Verifier;
+    } });
+  }
+});
+
 // src/core/rules.ts
 var RuleRegistry = class {
   rules = /* @__PURE__ */ new Map();
@@ -14757,33 +19648,33 @@ var uncHost = (p) => {
   return h !== -1 && host !== void 0 && host !== "" && host !== GLOBSTAR && share !== void 0 && share !== "" && share !== GLOBSTAR ? h : -1;
 };
 var walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith("."));
-var dotPortion = (f, start, end, dot, sep2) => {
+var dotPortion = (f, start, end, dot, sep3) => {
   for (let k = start; k < end; ) {
     if (f.charCodeAt(k) === 46) {
       if (!dot)
         return true;
       const n = f.charCodeAt(k + 1) === 46 ? k + 2 : k + 1;
-      if (n >= end || isSep(f.charCodeAt(n), sep2))
+      if (n >= end || isSep(f.charCodeAt(n), sep3))
         return true;
     }
-    const s = nextSep(f, k, sep2);
+    const s = nextSep(f, k, sep3);
     if (s === -1)
       return false;
     k = s + 1;
-    while (k < end && isSep(f.charCodeAt(k), sep2))
+    while (k < end && isSep(f.charCodeAt(k), sep3))
       k++;
   }
   return false;
 };
-var isSep = (c, sep2) => sep2 === "/" ? c === 47 : sep2 === "\\" ? c === 92 : c === 47 || c === 92;
-var nextSep = (f, from, sep2) => {
-  if (sep2 !== "both")
-    return f.indexOf(sep2, from);
+var isSep = (c, sep3) => sep3 === "/" ? c === 47 : sep3 === "\\" ? c === 92 : c === 47 || c === 92;
+var nextSep = (f, from, sep3) => {
+  if (sep3 !== "both")
+    return f.indexOf(sep3, from);
   const s = f.indexOf("/", from);
   const b = f.indexOf("\\", from);
   return s === -1 ? b : b === -1 ? s : Math.min(s, b);
 };
-var lastSep = (f, from, sep2) => sep2 !== "both" ? f.lastIndexOf(sep2, from) : Math.max(f.lastIndexOf("/", from), f.lastIndexOf("\\", from));
+var lastSep = (f, from, sep3) => sep3 !== "both" ? f.lastIndexOf(sep3, from) : Math.max(f.lastIndexOf("/", from), f.lastIndexOf("\\", from));
 var PENDING = {};
 var Minimatch = class {
   options;
@@ -15161,7 +20052,7 @@ var Minimatch = class {
   // level 2, this is only known if none of them are `.` or `..`, so
   // that the path does not change when it is resolved.
   #canMatch(f) {
-    const sep2 = !this.isWindows || !f.includes("\\") ? "/" : f.includes("/") ? "both" : "\\";
+    const sep3 = !this.isWindows || !f.includes("\\") ? "/" : f.includes("/") ? "both" : "\\";
     let ends = this.#endCheck ? 0 : -1;
     let last = "";
     let lastStart = 0;
@@ -15173,14 +20064,14 @@ var Minimatch = class {
       const p = row[row.length - 1];
       let end = ends !== -1 && this.#endRows[r] && p !== GLOBSTAR;
       if (end && ends === 0) {
-        const i = lastSep(f, f.length, sep2);
+        const i = lastSep(f, f.length, sep3);
         lastStart = i + 1;
         last = f.slice(lastStart);
         if (last === "" && i >= 0) {
           let j = i;
-          while (j > 0 && isSep(f.charCodeAt(j - 1), sep2))
+          while (j > 0 && isSep(f.charCodeAt(j - 1), sep3))
             j--;
-          prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep2) + 1;
+          prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep3) + 1;
           prev = f.slice(prevStart, j);
         }
         const resolves = this.#level2 && (isDots(last) || last === "" && prev !== void 0 && isDots(prev));
@@ -15208,15 +20099,15 @@ var Minimatch = class {
       if (shape === "base" && end)
         return "yes";
       if (shape === "tail" && end) {
-        if (this.#level2 && dotPortion(f, 0, tailStart, true, sep2)) {
+        if (this.#level2 && dotPortion(f, 0, tailStart, true, sep3)) {
           return "maybe";
         }
-        if (!dotPortion(f, 0, tailStart, dot, sep2))
+        if (!dotPortion(f, 0, tailStart, dot, sep3))
           return "yes";
         continue;
       }
       if (shape === "mid" || shape === "head") {
-        const m = this.#walk(f, row, shape === "head", dot, sep2);
+        const m = this.#walk(f, row, shape === "head", dot, sep3);
         if (m !== "no")
           return m;
         continue;
@@ -15272,19 +20163,19 @@ var Minimatch = class {
   // it must be able to walk the portions before that one, and there
   // must be a portion after it, which the ** after it can walk. At
   // level 2, this is only known if no portion is `.` or `..`.
-  #walk(f, row, head, dot, sep2) {
-    if (this.#level2 && dotPortion(f, 0, f.length, true, sep2))
+  #walk(f, row, head, dot, sep3) {
+    if (this.#level2 && dotPortion(f, 0, f.length, true, sep3))
       return "maybe";
     const x = row[head ? 0 : 1];
     let s = 0;
-    for (let e = nextSep(f, s, sep2); e !== -1; e = nextSep(f, s, sep2)) {
+    for (let e = nextSep(f, s, sep3); e !== -1; e = nextSep(f, s, sep3)) {
       let next = e + 1;
-      while (next < f.length && isSep(f.charCodeAt(next), sep2))
+      while (next < f.length && isSep(f.charCodeAt(next), sep3))
         next++;
       const hit = typeof x === "string" ? e - s === x.length && f.startsWith(x, s) : e > s && x.testUnchecked(f.slice(s, e));
-      if (hit && !dotPortion(f, next, f.length, dot, sep2))
+      if (hit && !dotPortion(f, next, f.length, dot, sep3))
         return "yes";
-      if (head || dotPortion(f, s, next, dot, sep2))
+      if (head || dotPortion(f, s, next, dot, sep3))
         return "no";
       s = next;
     }
@@ -15834,9 +20725,9 @@ var MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 // src/checks/suppression.ts
 var IGNORE_RE = /#\s*containersec:ignore\b[ \t]*([^\s]*)[ \t]*(.*)$/;
-function parseInlineIgnores(text) {
+function parseInlineIgnores(text2) {
   const ignores = [];
-  const lines = text.split(/\r?\n/);
+  const lines = text2.split(/\r?\n/);
   lines.forEach((lineText, index) => {
     const match2 = IGNORE_RE.exec(lineText);
     if (!match2) return;
@@ -15859,10 +20750,10 @@ function findInlineIgnore(ignores, ruleId, line) {
 }
 function applyInlineIgnores(findings, ignores, path5, missingReasonRule) {
   const out = [];
-  for (const finding of findings) {
-    const line = isFileLocation(finding.location) ? finding.location.startLine : void 0;
-    const ignore = findInlineIgnore(ignores, finding.ruleId, line);
-    out.push(ignore && ignore.reason ? { ...finding, suppressed: { reason: ignore.reason } } : finding);
+  for (const finding2 of findings) {
+    const line = isFileLocation(finding2.location) ? finding2.location.startLine : void 0;
+    const ignore = findInlineIgnore(ignores, finding2.ruleId, line);
+    out.push(ignore && ignore.reason ? { ...finding2, suppressed: { reason: ignore.reason } } : finding2);
   }
   for (const ignore of ignores) {
     if (ignore.reason && ignore.rules.length > 0) continue;
@@ -15965,21 +20856,21 @@ function fileCheck(spec) {
 async function applyIgnores(findings, files, check2, tree) {
   const byPath = /* @__PURE__ */ new Map();
   const other = [];
-  for (const finding of findings) {
-    const path5 = isFileLocation(finding.location) ? finding.location.path : void 0;
-    if (path5 === void 0) other.push(finding);
-    else byPath.set(path5, [...byPath.get(path5) ?? [], finding]);
+  for (const finding2 of findings) {
+    const path5 = isFileLocation(finding2.location) ? finding2.location.path : void 0;
+    if (path5 === void 0) other.push(finding2);
+    else byPath.set(path5, [...byPath.get(path5) ?? [], finding2]);
   }
   const out = [...other];
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const [path5, pathFindings] of byPath) {
-    let text = texts.get(path5);
-    if (text === void 0) {
+    let text2 = texts.get(path5);
+    if (text2 === void 0) {
       const buffer = await tree.read(path5, MAX_FILE_BYTES);
-      text = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
+      text2 = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
     }
     out.push(
-      ...text === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path5, `${check2}/ignore-without-reason`)
+      ...text2 === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text2), path5, `${check2}/ignore-without-reason`)
     );
   }
   for (const file of files) {
@@ -16060,15 +20951,15 @@ function occurrenceTable(workflow, scalar, value, needle) {
   }
   return table;
 }
-function occurrenceOffsets(text, needle) {
+function occurrenceOffsets(text2, needle) {
   const out = [];
-  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) out.push(i);
+  for (let i = text2.indexOf(needle); i >= 0; i = text2.indexOf(needle, i + needle.length)) out.push(i);
   return out;
 }
 function makeFinding(workflow, rule35, input) {
   const location = { path: workflow.path, ...input.span };
   if (input.job) location.object = input.job.id;
-  const finding = {
+  const finding2 = {
     ruleId: rule35.id,
     severity: input.severity ?? rule35.severity,
     title: rule35.title,
@@ -16076,8 +20967,8 @@ function makeFinding(workflow, rule35, input) {
     location,
     key: input.key
   };
-  if (input.fix) finding.fix = input.fix;
-  return finding;
+  if (input.fix) finding2.fix = input.fix;
+  return finding2;
 }
 function stepKey(job, step) {
   return `${job.id}/${step.label}`;
@@ -16100,35 +20991,35 @@ var MAX_EXPRESSIONS_PER_STRING = 500;
 var MAX_EXPRESSION_LENGTH = 1e4;
 var MAX_TOKENS = 2e3;
 var MAX_DEPTH = 64;
-function findExpressions(text) {
+function findExpressions(text2) {
   const out = [];
   let from = 0;
   while (out.length < MAX_EXPRESSIONS_PER_STRING) {
-    const start = text.indexOf("${{", from);
+    const start = text2.indexOf("${{", from);
     if (start < 0) break;
     let i = start + 3;
     let closedAt = -1;
-    while (i < text.length) {
-      const c = text[i];
+    while (i < text2.length) {
+      const c = text2[i];
       if (c === "'") {
         i++;
-        while (i < text.length) {
-          if (text[i] === "'") {
-            if (text[i + 1] === "'") i += 2;
+        while (i < text2.length) {
+          if (text2[i] === "'") {
+            if (text2[i + 1] === "'") i += 2;
             else break;
           } else i++;
         }
         i++;
-      } else if (c === "}" && text[i + 1] === "}") {
+      } else if (c === "}" && text2[i + 1] === "}") {
         closedAt = i;
         break;
       } else i++;
     }
     if (closedAt < 0) {
-      out.push({ start, end: text.length, body: text.slice(start + 3), closed: false });
+      out.push({ start, end: text2.length, body: text2.slice(start + 3), closed: false });
       break;
     }
-    out.push({ start, end: closedAt + 2, body: text.slice(start + 3, closedAt), closed: true });
+    out.push({ start, end: closedAt + 2, body: text2.slice(start + 3, closedAt), closed: true });
     from = closedAt + 2;
   }
   return out;
@@ -16174,8 +21065,8 @@ function tokenize2(body) {
     );
     if (numberMatch && (/[0-9]/.test(c) || c === "." && !valueBefore || c === "-" && !valueBefore)) {
       const length = numberMatch[0].length + (c === "-" ? 1 : 0);
-      const text = body.slice(i, i + length);
-      tokens.push({ kind: "number", text, value: Number(text) });
+      const text2 = body.slice(i, i + length);
+      tokens.push({ kind: "number", text: text2, value: Number(text2) });
       i += length;
       continue;
     }
@@ -16207,12 +21098,12 @@ var Parser = class {
     if (this.pos < this.tokens.length) throw new ExpressionSyntaxError(`unexpected ${this.tokens[this.pos].text}`);
     return expr;
   }
-  peek(text) {
+  peek(text2) {
     const t = this.tokens[this.pos];
-    return t !== void 0 && t.kind === "punct" && t.text === text;
+    return t !== void 0 && t.kind === "punct" && t.text === text2;
   }
-  expect(text) {
-    if (!this.peek(text)) throw new ExpressionSyntaxError(`expected ${text}`);
+  expect(text2) {
+    if (!this.peek(text2)) throw new ExpressionSyntaxError(`expected ${text2}`);
     this.pos++;
   }
   binaryLevel(depth, ops, next) {
@@ -16384,10 +21275,10 @@ function calls(expr) {
 function pathText(parts) {
   return parts.join(".");
 }
-function isWholeExpression(text) {
-  const found = findExpressions(text);
+function isWholeExpression(text2) {
+  const found = findExpressions(text2);
   const first = found[0];
-  return found.length === 1 && first !== void 0 && first.closed && text.trim() === text.slice(first.start, first.end);
+  return found.length === 1 && first !== void 0 && first.closed && text2.trim() === text2.slice(first.start, first.end);
 }
 
 // src/checks/hardening/github-actions/model.ts
@@ -16396,9 +21287,9 @@ var import_yaml3 = __toESM(require_dist(), 1);
 // src/core/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
-function parseYaml(text) {
+function parseYaml(text2) {
   const lineCounter = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const documents = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const docs = Array.isArray(documents) ? documents : [];
   const position = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -16477,13 +21368,13 @@ function stringList(node, doc2) {
   const n = deref(node, doc2);
   if (!n) return [];
   if ((0, import_yaml2.isScalar)(n)) {
-    const text = scalarText(n, doc2);
-    return text === void 0 ? [] : [{ text, node: n }];
+    const text2 = scalarText(n, doc2);
+    return text2 === void 0 ? [] : [{ text: text2, node: n }];
   }
   if ((0, import_yaml2.isSeq)(n)) {
     return items(n, doc2).flatMap((item) => {
-      const text = scalarText(item, doc2);
-      return text === void 0 ? [] : [{ text, node: item }];
+      const text2 = scalarText(item, doc2);
+      return text2 === void 0 ? [] : [{ text: text2, node: item }];
     });
   }
   return [];
@@ -16544,24 +21435,24 @@ function isWorkflowPath(path5) {
 function isActionPath(path5) {
   return /(^|\/)action\.ya?ml$/.test(path5);
 }
-function loadWorkflow(path5, text) {
-  if (text.length > MAX_WORKFLOW_BYTES) {
+function loadWorkflow(path5, text2) {
+  if (text2.length > MAX_WORKFLOW_BYTES) {
     return {
       kind: "error",
       message: `file is larger than ${MAX_WORKFLOW_BYTES} bytes and was not checked`,
       position: { line: 1, column: 1 }
     };
   }
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text2);
   const doc2 = parsed.documents[0];
   if (!doc2) return { kind: "skip" };
   const error = firstYamlError(parsed, doc2);
   if (error) return { kind: "error", message: `invalid YAML: ${error.message}`, position: error.position };
   const root = asMap(doc2.contents, doc2);
   if (!root) return { kind: "skip" };
-  return isWorkflowPath(path5) ? loadWorkflowFile(path5, text, parsed, doc2, root) : loadActionFile(path5, text, parsed, doc2, root);
+  return isWorkflowPath(path5) ? loadWorkflowFile(path5, text2, parsed, doc2, root) : loadActionFile(path5, text2, parsed, doc2, root);
 }
-function loadWorkflowFile(path5, text, parsed, doc2, root) {
+function loadWorkflowFile(path5, text2, parsed, doc2, root) {
   const jobsEntry = get(root, "jobs", doc2);
   const jobsMap = asMap(jobsEntry?.value, doc2);
   if (!jobsMap) return { kind: "skip" };
@@ -16574,7 +21465,7 @@ function loadWorkflowFile(path5, text, parsed, doc2, root) {
   const model = {
     kind: "workflow",
     path: path5,
-    text,
+    text: text2,
     parsed,
     doc: doc2,
     root,
@@ -16592,7 +21483,7 @@ function loadWorkflowFile(path5, text, parsed, doc2, root) {
 function isBooleanKey(node) {
   return (0, import_yaml3.isScalar)(node) && typeof node.value === "boolean";
 }
-function loadActionFile(path5, text, parsed, doc2, root) {
+function loadActionFile(path5, text2, parsed, doc2, root) {
   const runs = asMap(get(root, "runs", doc2)?.value, doc2);
   if (!runs) return { kind: "skip" };
   const using = scalarText(get(runs, "using", doc2)?.value, doc2);
@@ -16610,7 +21501,7 @@ function loadActionFile(path5, text, parsed, doc2, root) {
   for (const e of entries(asMap(get(root, "inputs", doc2)?.value, doc2), doc2)) inputs.set(e.key.toLowerCase(), "string");
   return {
     kind: "model",
-    model: { kind: "action", path: path5, text, parsed, doc: doc2, root, triggers: [], jobs: [job], inputs }
+    model: { kind: "action", path: path5, text: text2, parsed, doc: doc2, root, triggers: [], jobs: [job], inputs }
   };
 }
 function readTriggers(on, doc2) {
@@ -16791,7 +21682,7 @@ var MAX_SCRIPT_LINES = 1e4;
 var MAX_LOGICAL_LINE = 2e4;
 function logicalLines(script) {
   const out = [];
-  let text = "";
+  let text2 = "";
   let offsets = [];
   let lineStart = 0;
   let count = 0;
@@ -16804,21 +21695,21 @@ function logicalLines(script) {
     const code3 = commentAt >= 0 ? line.slice(0, commentAt) : line;
     const continued = commentAt < 0 && /\\$/.test(code3);
     const kept = continued ? code3.slice(0, -1) : code3;
-    if (text.length + kept.length <= MAX_LOGICAL_LINE) {
+    if (text2.length + kept.length <= MAX_LOGICAL_LINE) {
       for (let i = 0; i < kept.length; i++) offsets.push(lineStart + i);
-      text += kept;
+      text2 += kept;
     }
     if (!continued) {
-      if (text.trim() !== "") out.push({ text, offsets });
-      text = "";
+      if (text2.trim() !== "") out.push({ text: text2, offsets });
+      text2 = "";
       offsets = [];
     } else {
       offsets.push(lineEnd);
-      text += " ";
+      text2 += " ";
     }
     lineStart = lineEnd + 1;
   }
-  if (text.trim() !== "") out.push({ text, offsets });
+  if (text2.trim() !== "") out.push({ text: text2, offsets });
   return out;
 }
 function commentStart(line) {
@@ -16946,22 +21837,22 @@ var SUBSTITUTED_DOWNLOAD = /(?:<\(|\$\()\s*(curl|wget)\b/gi;
 var SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)\s/i;
 var POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
 var POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
-function pipedDownload(text) {
-  for (const m of text.matchAll(SUBSTITUTED_DOWNLOAD)) {
-    const prefix2 = text.slice(0, m.index);
+function pipedDownload(text2) {
+  for (const m of text2.matchAll(SUBSTITUTED_DOWNLOAD)) {
+    const prefix2 = text2.slice(0, m.index);
     const command = prefix2.slice(
       Math.max(prefix2.lastIndexOf(";"), prefix2.lastIndexOf("&&"), prefix2.lastIndexOf("||")) + 1
     );
     if (SUBSTITUTION_RUNNER.test(` ${command}`)) return { index: m.index + m[0].length - m[1].length, tool: m[1] };
   }
-  const evaluation = POWERSHELL_EVAL.exec(text);
+  const evaluation = POWERSHELL_EVAL.exec(text2);
   if (evaluation) {
-    const rest = text.slice(evaluation.index);
+    const rest = text2.slice(evaluation.index);
     const download = POWERSHELL_DOWNLOAD.exec(rest);
     if (download) return { index: evaluation.index + download.index, tool: download[1] };
   }
   let offset = 0;
-  for (const command of text.split(/(;|&&|\|\|)/)) {
+  for (const command of text2.split(/(;|&&|\|\|)/)) {
     if (!/^(;|&&|\|\|)$/.test(command)) {
       const stages = command.split("|");
       let stageOffset = offset;
@@ -17030,11 +21921,11 @@ var PR_HEAD_PATTERNS = [
 var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 var GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
 var PULL_REF = /\bpull\/(?:\$\{\{[^}]{0,200}\}\}|[^\s/]+)\/(?:head|merge)\b/;
-function shellCheckout(text) {
-  const gh = GH_PR_CHECKOUT.exec(text);
+function shellCheckout(text2) {
+  const gh = GH_PR_CHECKOUT.exec(text2);
   if (gh) return { index: gh.index, text: gh[0] };
-  const git2 = GIT_FETCH.exec(text);
-  if (git2 && PULL_REF.test(text.slice(git2.index))) return { index: git2.index, text: git2[0] };
+  const git2 = GIT_FETCH.exec(text2);
+  if (git2 && PULL_REF.test(text2.slice(git2.index))) return { index: git2.index, text: git2[0] };
   return void 0;
 }
 function headCheckout(step, workflow) {
@@ -17110,8 +22001,8 @@ function artifactExecution(workflow) {
     job.steps.forEach((step, index) => {
       if (!step.uses || !usesAction(step, ...ARTIFACT_DOWNLOADERS)) return;
       const fromRun = [...step.with.values()].some((e) => {
-        const text = stringValue(e.value, workflow.doc)?.value ?? "";
-        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text);
+        const text2 = stringValue(e.value, workflow.doc)?.value ?? "";
+        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text2);
       });
       if (!fromRun && !usesAction(step, "dawidd6/action-download-artifact")) return;
       const later = job.steps.slice(index + 1).find((s) => s.run !== void 0 || (s.uses?.value.startsWith("./") ?? false));
@@ -17203,8 +22094,8 @@ function firstKey(workflow) {
 }
 function checkBlock(workflow, entry, job) {
   const where = job ? `Job ${job.id}` : "The workflow";
-  const text = scalarText(entry.value, workflow.doc)?.toLowerCase();
-  if (text === "write-all") {
+  const text2 = scalarText(entry.value, workflow.doc)?.toLowerCase();
+  if (text2 === "write-all") {
     return [
       makeFinding(workflow, rule5, {
         severity: job ? "medium" : "high",
@@ -17381,9 +22272,9 @@ function matrixValues(job, key, doc2) {
   const lower = key.toLowerCase();
   const add = (node) => {
     const scalar = asScalar(node, doc2);
-    const text = scalar ? scalarText(scalar, doc2) : void 0;
-    if (!scalar || text === void 0 || text.includes("${{") || out.length >= MAX_MATRIX_VALUES) return false;
-    out.push({ value: text, node: scalar });
+    const text2 = scalar ? scalarText(scalar, doc2) : void 0;
+    if (!scalar || text2 === void 0 || text2.includes("${{") || out.length >= MAX_MATRIX_VALUES) return false;
+    out.push({ value: text2, node: scalar });
     return true;
   };
   for (const e of entries(matrix, doc2)) {
@@ -17490,9 +22381,9 @@ function classifyInput(context, name, workflow) {
     why: workflow.kind === "action" ? "is an action input, free text from the calling workflow" : type === void 0 ? "is an input whose type is not declared here" : "is a string input, free text from whoever dispatches or calls the workflow"
   };
 }
-function taintedExpressions(text, workflow, job, step, depth = 0) {
+function taintedExpressions(text2, workflow, job, step, depth = 0) {
   const out = [];
-  for (const expression of findExpressions(text)) {
+  for (const expression of findExpressions(text2)) {
     if (!expression.closed) continue;
     const parsed = parseExpression(expression.body);
     if (!parsed.ok) continue;
@@ -17594,8 +22485,8 @@ function run7(workflow) {
     for (const { where, entry } of holders) {
       const credentials = asMap(get(asMap(entry?.value, doc2), "credentials", doc2)?.value, doc2);
       const password = get(credentials, "password", doc2);
-      const text = scalarText(password?.value, doc2);
-      if (!password || text === void 0 || text.trim() === "" || isWholeExpression(text)) continue;
+      const text2 = scalarText(password?.value, doc2);
+      if (!password || text2 === void 0 || text2.trim() === "" || isWholeExpression(text2)) continue;
       findings.push(
         makeFinding(workflow, rule7, {
           message: `The ${where} of job ${job.id} has a literal registry password in the workflow file.`,
@@ -17786,10 +22677,10 @@ var FLAGS = [
   { pattern: /(?:^|\s)(--userns)(?:\s+|=)["']?host\b/, severity: "medium", what: "the host's user namespace" }
 ];
 var CONTAINER_COMMAND = /\b(?:docker|podman|nerdctl)\b(?:\s+(?:-\S+|container|compose))*\s+(?:run|create|exec)\b/;
-function privilegedFlags(text) {
+function privilegedFlags(text2) {
   const hits = [];
   for (const { pattern, severity, what } of FLAGS) {
-    const m = pattern.exec(text);
+    const m = pattern.exec(text2);
     if (m) hits.push({ index: m.index + m[0].indexOf(m[1]), flag: m[1], severity, what });
   }
   return hits;
@@ -18020,12 +22911,12 @@ function judgeImage(image) {
   return { severity: "medium", message: `\`${value}\` is pinned by tag, not by digest` };
 }
 function candidates(node, job, workflow) {
-  const text = scalarText(node, workflow.doc);
-  if (text === void 0 || !node) return [];
-  if (!text.includes("${{")) return [{ image: text, node }];
-  const fenced = findExpressions(text);
+  const text2 = scalarText(node, workflow.doc);
+  if (text2 === void 0 || !node) return [];
+  if (!text2.includes("${{")) return [{ image: text2, node }];
+  const fenced = findExpressions(text2);
   const only = fenced[0];
-  if (fenced.length !== 1 || !only || text.trim() !== text.slice(only.start, only.end)) return [];
+  if (fenced.length !== 1 || !only || text2.trim() !== text2.slice(only.start, only.end)) return [];
   const parsed = parseExpression(only.body);
   const leaves = parsed.ok ? valueLeaves(parsed.expr) : void 0;
   return (leaves ?? []).flatMap((leaf) => {
@@ -18342,12 +23233,12 @@ function offsetInScalar(scalar, needle, occurrence) {
   }
   return scalar.start;
 }
-function positionInScalar(scalar, text, index, needle) {
+function positionInScalar(scalar, text2, index, needle) {
   let occurrence = 0;
-  let from = text.indexOf(needle);
+  let from = text2.indexOf(needle);
   while (from >= 0 && from < index) {
     occurrence++;
-    from = text.indexOf(needle, from + needle.length);
+    from = text2.indexOf(needle, from + needle.length);
   }
   return positionOf(scalar, offsetInScalar(scalar, needle, occurrence));
 }
@@ -18355,13 +23246,13 @@ var YamlLimitError = class extends Error {
 };
 var MAX_FLOW_DEPTH = 128;
 var MAX_INDENT_COLUMNS = 256;
-function nestingProblem(text) {
+function nestingProblem(text2) {
   let depth = 0;
   let lineStart = 0;
   let indent = 0;
   let counting = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
     if (c === 10) {
       lineStart = i + 1;
       indent = 0;
@@ -18369,7 +23260,7 @@ function nestingProblem(text) {
       continue;
     }
     if (counting) {
-      const indicator = (c === 45 || c === 63 || c === 58) && text.charCodeAt(i + 1) === 32;
+      const indicator = (c === 45 || c === 63 || c === 58) && text2.charCodeAt(i + 1) === 32;
       if (c === 32 || indicator) {
         if (++indent > MAX_INDENT_COLUMNS) {
           return { message: `a line is indented more than ${MAX_INDENT_COLUMNS} columns`, offset: lineStart };
@@ -18391,19 +23282,19 @@ var referenceTag = {
   nodeClass: import_yaml6.YAMLSeq,
   resolve: (seq) => seq
 };
-function parseCiFile(path5, text) {
+function parseCiFile(path5, text2) {
   const lineCounter = new import_yaml6.LineCounter();
-  const src = { path: path5, text, lineCounter };
-  const nesting = nestingProblem(text);
+  const src = { path: path5, text: text2, lineCounter };
+  const nesting = nestingProblem(text2);
   if (nesting) {
-    const before = text.slice(0, nesting.offset);
+    const before = text2.slice(0, nesting.offset);
     const line = before.split("\n").length;
     const column = nesting.offset - before.lastIndexOf("\n");
     return { src, error: { message: `refused to parse: ${nesting.message}`, position: { path: path5, line, column } } };
   }
   let documents;
   try {
-    documents = (0, import_yaml6.parseAllDocuments)(text, {
+    documents = (0, import_yaml6.parseAllDocuments)(text2, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: false,
@@ -18638,9 +23529,9 @@ function collectTriggerIncludes(job, model) {
     model.childPipelines.push({ path: path5, location: include.location, job: job.name });
   }
 }
-async function loadFile(path5, text, stack, state) {
+async function loadFile(path5, text2, stack, state) {
   state.files.push(path5);
-  const parsed = parseCiFile(path5, text);
+  const parsed = parseCiFile(path5, text2);
   if (parsed.error) {
     state.problems.push(
       problem(
@@ -19096,8 +23987,8 @@ function imageUses(job) {
   if (services?.kind === "seq") for (const service of listItems(services)) add("service", service);
   return uses;
 }
-function expandVariables(text, job) {
-  let current = text;
+function expandVariables(text2, job) {
+  let current = text2;
   for (let round = 0; round < 5 && current.includes("$"); round++) {
     const next = current.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
@@ -19183,8 +24074,8 @@ function auditJob2(job) {
     const command = get2(use.entry, "command");
     const args = command?.kind === "seq" ? command.items : command ? [command] : [];
     for (const arg of args) {
-      const text = scalarText2(arg);
-      if (text?.trim() === "--tls=false") {
+      const text2 = scalarText2(arg);
+      if (text2?.trim() === "--tls=false") {
         hits.push({
           ruleId: NO_TLS,
           message: `The \`${use.written}\` service is started with \`--tls=false\`: its Docker API listens on port 2375 without authentication.`,
@@ -19201,12 +24092,12 @@ function auditJob2(job) {
     if (certDir && scalarText2(certDir) === "") hits.push(emptyCertDir(job, certDir, `service:${use.written}`));
   }
   for (const variable of job.variables.values()) {
-    const text = scalarText2(variable.value);
-    if (text === void 0) continue;
-    if (variable.name === "DOCKER_HOST" && /^tcp:\/\/[^/\s]*:2375\/?$/i.test(text.trim())) {
+    const text2 = scalarText2(variable.value);
+    if (text2 === void 0) continue;
+    if (variable.name === "DOCKER_HOST" && /^tcp:\/\/[^/\s]*:2375\/?$/i.test(text2.trim())) {
       hits.push({
         ruleId: NO_TLS,
-        message: `\`DOCKER_HOST\` is \`${text.trim()}\`: the job drives a Docker daemon over plain TCP without authentication.`,
+        message: `\`DOCKER_HOST\` is \`${text2.trim()}\`: the job drives a Docker daemon over plain TCP without authentication.`,
         position: positionOf(variable.value),
         owner: variable.value.owner,
         job: job.name,
@@ -19214,7 +24105,7 @@ function auditJob2(job) {
         fix: 'Use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: "/certs"` and `DOCKER_TLS_VERIFY: 1`.'
       });
     }
-    if (variable.name === "DOCKER_TLS_CERTDIR" && text === "")
+    if (variable.name === "DOCKER_TLS_CERTDIR" && text2 === "")
       hits.push(emptyCertDir(job, variable.value, variable.scope));
   }
   return hits;
@@ -19523,10 +24414,10 @@ var FETCH_THEN_PIPE = /(?<=(?:^|[\n;&|(`])\s*(?:sudo\s+(?:-\S+\s+)*)?)(curl|wget
 var SUBSTITUTED_FETCH = /(?:\beval|\b(?:ba|z|da|k|a)?sh\s+(?:-\S+\s+)*-c)\s+["']?(?:\$\(|`)\s*(curl|wget)\b/g;
 var PROCESS_SUBSTITUTION = /(?:\bsource|(?:^|[\s;&|])\.|\b(?:ba|z|da|k|a)?sh)\s+<\(\s*(curl|wget)\b/g;
 function remoteExecutions(script) {
-  const text = script.replace(/\\\r?\n/g, (m) => " ".repeat(m.length));
+  const text2 = script.replace(/\\\r?\n/g, (m) => " ".repeat(m.length));
   const found = /* @__PURE__ */ new Map();
   for (const pattern of [FETCH_THEN_PIPE, SUBSTITUTED_FETCH, PROCESS_SUBSTITUTION]) {
-    for (const match2 of text.matchAll(pattern)) {
+    for (const match2 of text2.matchAll(pattern)) {
       const tool = match2[1] ?? "curl";
       const offset = match2[0].search(/\b(?:curl|wget)\b/);
       const index = (match2.index ?? 0) + Math.max(0, offset);
@@ -19564,10 +24455,10 @@ function mergeRequestTrigger(job) {
   if (rules9?.kind === "seq") {
     for (const rule35 of listItems(rules9)) {
       const condition = get2(rule35, "if");
-      const text = stringValue2(condition);
-      if (!condition || !text || NEGATED_MR.test(text) || !MR_CONDITION.test(text)) continue;
+      const text2 = stringValue2(condition);
+      if (!condition || !text2 || NEGATED_MR.test(text2) || !MR_CONDITION.test(text2)) continue;
       if (stringValue2(get2(rule35, "when")) === "never") return void 0;
-      if (SAME_PROJECT.test(text)) return void 0;
+      if (SAME_PROJECT.test(text2)) return void 0;
       return condition;
     }
     return void 0;
@@ -19667,9 +24558,9 @@ function redact(value) {
   const prefix2 = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? "";
   return `${prefix2 ? `${prefix2}\u2026, ` : ""}${value.length} characters, redacted`;
 }
-function tokenFormat(text) {
+function tokenFormat(text2) {
   for (const format of TOKEN_FORMATS) {
-    const match2 = format.pattern.exec(text);
+    const match2 = format.pattern.exec(text2);
     if (match2) return { label: format.label, index: match2.index, match: match2[0] };
   }
   return void 0;
@@ -19677,8 +24568,8 @@ function tokenFormat(text) {
 function auditVariable(job, variable) {
   const value = variable.value;
   if (value.kind !== "scalar" || value.value === null || typeof value.value === "boolean") return void 0;
-  const text = String(value.value);
-  const format = tokenFormat(text);
+  const text2 = String(value.value);
+  const format = tokenFormat(text2);
   const common = { owner: value.owner, job: job.name, key: `${variable.scope}:${variable.name}` };
   const fix = `Rotate the credential, delete it from the file, and set \`${variable.name}\` as a masked, protected variable in Settings > CI/CD > Variables.`;
   if (format) {
@@ -19686,11 +24577,11 @@ function auditVariable(job, variable) {
       ruleId: SECRET,
       ...common,
       message: `\`${variable.name}\` holds what looks like a ${format.label} (${redact(format.match)}) in plain text.`,
-      position: positionInScalar(value, text, format.index, format.match.slice(0, 12)),
+      position: positionInScalar(value, text2, format.index, format.match.slice(0, 12)),
       fix
     };
   }
-  const trimmed = text.trim();
+  const trimmed = text2.trim();
   if (!SECRET_NAME2.test(variable.name) || NOT_A_SECRET_NAME.test(variable.name)) return void 0;
   if (trimmed.length < 6 || trimmed.includes("$") || PLACEHOLDER.test(trimmed) || /^\d+$/.test(trimmed))
     return void 0;
@@ -20074,9 +24965,9 @@ function hasAllCapabilities(mask, lastCap) {
 }
 
 // src/checks/hardening/runner/proc-status.ts
-function parseProcStatus(text) {
+function parseProcStatus(text2) {
   const fields = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     const colon = line.indexOf(":");
     if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
   }
@@ -20099,9 +24990,9 @@ function parseProcStatus(text) {
   if (noNewPrivs !== void 0) status.noNewPrivs = noNewPrivs;
   return status;
 }
-function parseIdFile(text) {
+function parseIdFile(text2) {
   const ids = /* @__PURE__ */ new Map();
-  for (const line of (text ?? "").split("\n")) {
+  for (const line of (text2 ?? "").split("\n")) {
     const [name, , id] = line.split(":");
     if (name && id && /^\d+$/.test(id) && !ids.has(Number(id))) ids.set(Number(id), name);
   }
@@ -20221,13 +25112,13 @@ function collectLines(reader, result) {
     const path5 = queue.shift();
     if (seen.has(path5)) continue;
     seen.add(path5);
-    const text = reader.readFile(path5);
-    if (text === void 0) {
+    const text2 = reader.readFile(path5);
+    if (text2 === void 0) {
       result.unreadable.push(path5);
       continue;
     }
     result.read.push(path5);
-    const raw = text.split("\n");
+    const raw = text2.split("\n");
     for (let i = 0; i < raw.length; i++) {
       const start = i;
       let logical = raw[i] ?? "";
@@ -20280,14 +25171,14 @@ function findPasswordlessSudo(reader, identity) {
   const lines = collectLines(reader, result);
   const aliases = /* @__PURE__ */ new Map();
   let authenticate = true;
-  for (const { text } of lines) {
-    const alias = /^User_Alias\s+([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(text);
+  for (const { text: text2 } of lines) {
+    const alias = /^User_Alias\s+([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(text2);
     if (alias?.[1] && alias[2])
       aliases.set(
         alias[1],
         alias[2].split(",").map((s) => s.trim())
       );
-    const defaults2 = /^Defaults(?::(\S+))?\s+(.*)$/.exec(text);
+    const defaults2 = /^Defaults(?::(\S+))?\s+(.*)$/.exec(text2);
     if (defaults2 && /(^|[\s,])!authenticate\b/.test(defaults2[2] ?? "")) {
       if (!defaults2[1] || matchesWho(defaults2[1], identity, aliases)) authenticate = false;
     }
@@ -20400,20 +25291,20 @@ function probeForkOnSelfHosted(probe) {
 }
 function githubForkPullRequest(probe) {
   const path5 = probe.input.env.GITHUB_EVENT_PATH;
-  const text = path5 ? probe.input.readFile(path5) : void 0;
-  if (!path5 || text === void 0) {
+  const text2 = path5 ? probe.input.readFile(path5) : void 0;
+  if (!path5 || text2 === void 0) {
     probe.notes.push(
       "Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked."
     );
     return void 0;
   }
-  if (text.length > MAX_PROBE_FILE_BYTES) {
+  if (text2.length > MAX_PROBE_FILE_BYTES) {
     probe.notes.push("The GitHub event payload is too large to read: fork pull requests were not checked.");
     return void 0;
   }
   let event;
   try {
-    event = JSON.parse(text);
+    event = JSON.parse(text2);
   } catch {
     probe.notes.push("The GitHub event payload is not valid JSON: fork pull requests were not checked.");
     return void 0;
@@ -20492,17 +25383,17 @@ function probeCapabilities(probe, status, container) {
     probe.notes.push("No readable CapBnd or CapEff line in /proc/self/status: capabilities were not checked.");
     return;
   }
-  const field = bounding !== void 0 ? "CapBnd" : "CapEff";
+  const field2 = bounding !== void 0 ? "CapBnd" : "CapEff";
   const lastCapText = probe.input.readFile("/proc/sys/kernel/cap_last_cap")?.trim();
   const lastCap = lastCapText && /^\d+$/.test(lastCapText) ? Number(lastCapText) : MIN_LAST_CAP;
-  const describe2 = (mask) => {
+  const describe3 = (mask) => {
     if (mask === void 0) return "unknown";
     const names = capabilityNames(mask);
     return names.length === 0 ? "none" : hasAllCapabilities(mask, lastCap) ? `all ${lastCap + 1}` : names.join(", ");
   };
   const full = hasAllCapabilities(judged, lastCap);
   probe.notes.push(
-    `Capabilities: effective ${describe2(effective)}; bounding ${describe2(bounding)}; seccomp ${status.seccomp === void 0 ? "unknown" : ["disabled", "strict", "filter"][status.seccomp] ?? status.seccomp}; no_new_privs ${status.noNewPrivs === void 0 ? "unknown" : status.noNewPrivs === 1 ? "on" : "off"}; container: ${container ?? "no evidence found"}${lastCapText ? "" : "; /proc/sys/kernel/cap_last_cap unreadable, assumed 37"}.`
+    `Capabilities: effective ${describe3(effective)}; bounding ${describe3(bounding)}; seccomp ${status.seccomp === void 0 ? "unknown" : ["disabled", "strict", "filter"][status.seccomp] ?? status.seccomp}; no_new_privs ${status.noNewPrivs === void 0 ? "unknown" : status.noNewPrivs === 1 ? "on" : "off"}; container: ${container ?? "no evidence found"}${lastCapText ? "" : "; /proc/sys/kernel/cap_last_cap unreadable, assumed 37"}.`
   );
   if (!container) {
     if (full) {
@@ -20515,7 +25406,7 @@ function probeCapabilities(probe, status, container) {
       probe,
       RUNNER_RULE.privileged,
       "/proc/self/status",
-      `The job runs in a privileged container (${container}; ${field} ${field === "CapBnd" ? status.capBnd : status.capEff} holds every capability): container isolation is off.`,
+      `The job runs in a privileged container (${container}; ${field2} ${field2 === "CapBnd" ? status.capBnd : status.capEff} holds every capability): container isolation is off.`,
       "privileged"
     );
   } else {
@@ -20525,7 +25416,7 @@ function probeCapabilities(probe, status, container) {
         probe,
         RUNNER_RULE.capabilities,
         "/proc/self/status",
-        `The job container allows ${dangerous.join(", ")} (${field}; ${container}), enough to break out of the container.`,
+        `The job container allows ${dangerous.join(", ")} (${field2}; ${container}), enough to break out of the container.`,
         dangerous.join(",")
       );
     }
@@ -20663,8 +25554,8 @@ var Reporter = class {
     });
   }
 };
-function code(text, max = 80) {
-  const clean = text.replace(/[`\r\n]+/g, " ");
+function code(text2, max = 80) {
+  const clean = text2.replace(/[`\r\n]+/g, " ");
   return "`" + (clean.length > max ? `${clean.slice(0, max - 1)}\u2026` : clean) + "`";
 }
 function withDefaults(value) {
@@ -20800,10 +25691,10 @@ function environmentVariables(file, service) {
     }));
   }
   return view2.items(entry.value).flatMap((item) => {
-    const text = view2.scalar(item);
-    if (text === void 0) return [];
-    const eq = text.indexOf("=");
-    return [{ name: eq < 0 ? text : text.slice(0, eq), value: eq < 0 ? void 0 : text.slice(eq + 1), node: item }];
+    const text2 = view2.scalar(item);
+    if (text2 === void 0) return [];
+    const eq = text2.indexOf("=");
+    return [{ name: eq < 0 ? text2 : text2.slice(0, eq), value: eq < 0 ? void 0 : text2.slice(eq + 1), node: item }];
   });
 }
 var rule18 = {
@@ -21104,8 +25995,8 @@ var SENSITIVE_PORTS = {
   27017: "MongoDB",
   27018: "MongoDB"
 };
-function range2(text) {
-  const match2 = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+function range2(text2) {
+  const match2 = /^(\d+)(?:-(\d+))?$/.exec(text2.trim());
   if (!match2) return void 0;
   const low = Number(match2[1]);
   return { low, high: match2[2] === void 0 ? low : Number(match2[2]) };
@@ -21496,10 +26387,10 @@ var RESERVED_PREFIXES = /* @__PURE__ */ new Set([
   "esac"
 ]);
 var COMPOUND_HEADS = /* @__PURE__ */ new Set(["for", "case", "select", "function", "in"]);
-function identityMapped(text, base) {
-  const offsets = new Array(text.length);
-  for (let i = 0; i < text.length; i++) offsets[i] = base + i;
-  return { text, offsets };
+function identityMapped(text2, base) {
+  const offsets = new Array(text2.length);
+  for (let i = 0; i < text2.length; i++) offsets[i] = base + i;
+  return { text: text2, offsets };
 }
 var Tokenizer = class {
   constructor(src, escape2) {
@@ -21512,9 +26403,9 @@ var Tokenizer = class {
   tokens = [];
   pendingHeredocs = [];
   run() {
-    const { text } = this.src;
-    while (this.i < text.length) {
-      const c = text[this.i];
+    const { text: text2 } = this.src;
+    while (this.i < text2.length) {
+      const c = text2[this.i];
       if (c === " " || c === "	" || c === "\r") {
         this.i++;
       } else if (c === "\n") {
@@ -21522,20 +26413,20 @@ var Tokenizer = class {
         this.i++;
         this.skipHeredocBodies();
       } else if (c === "#") {
-        while (this.i < text.length && text[this.i] !== "\n") this.i++;
+        while (this.i < text2.length && text2[this.i] !== "\n") this.i++;
       } else if (this.escape !== null && c === this.escape && this.isLineContinuation(this.i)) {
-        this.i = text.indexOf("\n", this.i) + 1;
-      } else if ((c === "<" || c === ">") && text[this.i + 1] === "(") {
+        this.i = text2.indexOf("\n", this.i) + 1;
+      } else if ((c === "<" || c === ">") && text2[this.i + 1] === "(") {
         this.tokens.push({ kind: "word", word: this.readWord() });
       } else {
-        const op = OPERATORS.find((candidate) => text.startsWith(candidate, this.i));
+        const op = OPERATORS.find((candidate) => text2.startsWith(candidate, this.i));
         if (op) {
           this.i += op.length;
           this.tokens.push({ kind: "op", op });
           if (op === "<<" || op === "<<-") this.readHeredocDelimiter(op === "<<-");
         } else {
           const word = this.readWord();
-          const next = text[this.i];
+          const next = text2[this.i];
           if (/^\d+$/.test(word.text) && (next === "<" || next === ">")) continue;
           this.tokens.push({ kind: "word", word });
         }
@@ -21544,52 +26435,52 @@ var Tokenizer = class {
     return this.tokens;
   }
   isLineContinuation(at) {
-    const { text } = this.src;
+    const { text: text2 } = this.src;
     let j = at + 1;
-    while (j < text.length && (text[j] === " " || text[j] === "	" || text[j] === "\r")) j++;
-    return text[j] === "\n";
+    while (j < text2.length && (text2[j] === " " || text2[j] === "	" || text2[j] === "\r")) j++;
+    return text2[j] === "\n";
   }
   readHeredocDelimiter(stripTabs) {
-    const { text } = this.src;
-    while (this.i < text.length && (text[this.i] === " " || text[this.i] === "	")) this.i++;
-    if (this.i >= text.length || text[this.i] === "\n") return;
+    const { text: text2 } = this.src;
+    while (this.i < text2.length && (text2[this.i] === " " || text2[this.i] === "	")) this.i++;
+    if (this.i >= text2.length || text2[this.i] === "\n") return;
     const word = this.readWord();
     this.tokens.push({ kind: "word", word });
     if (word.text) this.pendingHeredocs.push({ delimiter: word.text, stripTabs });
   }
   /** Heredoc bodies are data for the command, not shell code: skip them. */
   skipHeredocBodies() {
-    const { text } = this.src;
+    const { text: text2 } = this.src;
     while (this.pendingHeredocs.length > 0) {
       const { delimiter, stripTabs } = this.pendingHeredocs.shift();
-      while (this.i < text.length) {
-        let end = text.indexOf("\n", this.i);
-        if (end < 0) end = text.length;
-        let line = text.slice(this.i, end).replace(/\r$/, "");
+      while (this.i < text2.length) {
+        let end = text2.indexOf("\n", this.i);
+        if (end < 0) end = text2.length;
+        let line = text2.slice(this.i, end).replace(/\r$/, "");
         if (stripTabs) line = line.replace(/^\t+/, "");
-        this.i = Math.min(end + 1, text.length);
+        this.i = Math.min(end + 1, text2.length);
         if (line === delimiter) break;
       }
     }
   }
   readWord() {
-    const { text, offsets } = this.src;
+    const { text: text2, offsets } = this.src;
     const out = [];
     const outOffsets = [];
     const substitutions = [];
     const start = offsets[this.i] ?? 0;
     const add = (from, to) => {
       for (let k = from; k < to; k++) {
-        out.push(text[k]);
+        out.push(text2[k]);
         outOffsets.push(offsets[k]);
       }
     };
     const addSubstitution = (bodyFrom, bodyTo) => {
-      substitutions.push({ text: text.slice(bodyFrom, bodyTo), offsets: offsets.slice(bodyFrom, bodyTo) });
+      substitutions.push({ text: text2.slice(bodyFrom, bodyTo), offsets: offsets.slice(bodyFrom, bodyTo) });
     };
-    while (this.i < text.length) {
-      const c = text[this.i];
-      if ((c === "<" || c === ">") && text[this.i + 1] === "(" && out.length === 0) {
+    while (this.i < text2.length) {
+      const c = text2[this.i];
+      if ((c === "<" || c === ">") && text2[this.i + 1] === "(" && out.length === 0) {
         const end = this.scanBalanced(this.i + 1, "(", ")");
         addSubstitution(this.i + 2, Math.max(this.i + 2, end - 1));
         add(this.i, end);
@@ -21599,24 +26490,24 @@ var Tokenizer = class {
       if (c === " " || c === "	" || c === "\r" || c === "\n" || "|&;()<>".includes(c)) break;
       if (this.escape !== null && c === this.escape) {
         if (this.isLineContinuation(this.i)) {
-          this.i = text.indexOf("\n", this.i) + 1;
+          this.i = text2.indexOf("\n", this.i) + 1;
           continue;
         }
-        if (this.i + 1 < text.length) add(this.i + 1, this.i + 2);
+        if (this.i + 1 < text2.length) add(this.i + 1, this.i + 2);
         this.i += 2;
         continue;
       }
       if (c === "'") {
-        const end = text.indexOf("'", this.i + 1);
-        const stop = end < 0 ? text.length : end;
+        const end = text2.indexOf("'", this.i + 1);
+        const stop = end < 0 ? text2.length : end;
         add(this.i + 1, stop);
         this.i = stop + 1;
         continue;
       }
-      if (c === "$" && text[this.i + 1] === "'") {
+      if (c === "$" && text2[this.i + 1] === "'") {
         let j = this.i + 2;
-        while (j < text.length && text[j] !== "'") j += text[j] === "\\" ? 2 : 1;
-        add(this.i + 2, Math.min(j, text.length));
+        while (j < text2.length && text2[j] !== "'") j += text2[j] === "\\" ? 2 : 1;
+        add(this.i + 2, Math.min(j, text2.length));
         this.i = j + 1;
         continue;
       }
@@ -21635,12 +26526,12 @@ var Tokenizer = class {
   }
   /** Reads `"…"` starting after the opening quote; returns the index after the closing quote. */
   readDoubleQuoted(from, add, addSubstitution) {
-    const { text } = this.src;
+    const { text: text2 } = this.src;
     let j = from;
-    while (j < text.length && text[j] !== '"') {
-      const c = text[j];
+    while (j < text2.length && text2[j] !== '"') {
+      const c = text2[j];
       if (c === "\\" && this.escape !== null) {
-        const next = text[j + 1];
+        const next = text2[j + 1];
         if (next === "\n") {
           j += 2;
         } else if (next !== void 0 && '$`"\\'.includes(next)) {
@@ -21661,19 +26552,19 @@ var Tokenizer = class {
   }
   /** Reads `$(…)`, `$((…))`, `${…}`, `` `…` `` or a plain `$`; appends it verbatim. */
   readExpansion(at, add, addSubstitution) {
-    const { text } = this.src;
-    if (text[at] === "`") {
+    const { text: text2 } = this.src;
+    if (text2[at] === "`") {
       let j = at + 1;
-      while (j < text.length && text[j] !== "`") j += text[j] === "\\" ? 2 : 1;
-      const end = Math.min(j + 1, text.length);
-      addSubstitution(at + 1, Math.min(j, text.length));
+      while (j < text2.length && text2[j] !== "`") j += text2[j] === "\\" ? 2 : 1;
+      const end = Math.min(j + 1, text2.length);
+      addSubstitution(at + 1, Math.min(j, text2.length));
       add(at, end);
       return end;
     }
-    const next = text[at + 1];
+    const next = text2[at + 1];
     if (next === "(") {
       const end = this.scanBalanced(at + 1, "(", ")");
-      if (text[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
+      if (text2[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
       add(at, end);
       return end;
     }
@@ -21687,23 +26578,23 @@ var Tokenizer = class {
   }
   /** Index after the bracket that closes the one at `at`, skipping quoted text; the text end if none. */
   scanBalanced(at, open2, close) {
-    const { text } = this.src;
+    const { text: text2 } = this.src;
     let depth = 0;
     let j = at;
-    while (j < text.length) {
-      const c = text[j];
+    while (j < text2.length) {
+      const c = text2[j];
       if (c === "\\") {
         j += 2;
         continue;
       }
       if (c === "'") {
-        const end = text.indexOf("'", j + 1);
-        j = end < 0 ? text.length : end + 1;
+        const end = text2.indexOf("'", j + 1);
+        j = end < 0 ? text2.length : end + 1;
         continue;
       }
       if (c === '"') {
         j++;
-        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+        while (j < text2.length && text2[j] !== '"') j += text2[j] === "\\" ? 2 : 1;
         j++;
         continue;
       }
@@ -21711,7 +26602,7 @@ var Tokenizer = class {
       else if (c === close && --depth === 0) return j + 1;
       j++;
     }
-    return text.length;
+    return text2.length;
   }
 };
 function tokenize3(src, options) {
@@ -21795,14 +26686,14 @@ function invocation(command) {
     let k = 1;
     let positional = 0;
     while (k < argv.length) {
-      const text = argv[k].text;
-      if (text === "--") {
+      const text2 = argv[k].text;
+      if (text2 === "--") {
         k++;
         break;
       }
-      if (text.startsWith("-") && text.length > 1) {
-        const letter = text.startsWith("--") ? "" : text.slice(-1);
-        const needsValue = letter !== "" && text.length === 2 && spec.valueOptions.includes(letter);
+      if (text2.startsWith("-") && text2.length > 1) {
+        const letter = text2.startsWith("--") ? "" : text2.slice(-1);
+        const needsValue = letter !== "" && text2.length === 2 && spec.valueOptions.includes(letter);
         k += needsValue ? 2 : 1;
         continue;
       }
@@ -21828,11 +26719,11 @@ function inlineScript(inv) {
   const args = name === "busybox" && basename(inv.argv[1]) === "sh" ? inv.argv.slice(2) : inv.argv.slice(1);
   let sawC = false;
   for (let k = 0; k < args.length; k++) {
-    const text = args[k].text;
-    if (sawC && !text.startsWith("-")) return args[k];
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text) || text === "--command") sawC = true;
-    else if (text === "-o" || text === "+o") k++;
-    else if (!text.startsWith("-") && !text.startsWith("+") && name !== "su") return void 0;
+    const text2 = args[k].text;
+    if (sawC && !text2.startsWith("-")) return args[k];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text2) || text2 === "--command") sawC = true;
+    else if (text2 === "-o" || text2 === "+o") k++;
+    else if (!text2.startsWith("-") && !text2.startsWith("+") && name !== "su") return void 0;
   }
   return void 0;
 }
@@ -21864,9 +26755,9 @@ var DockerfileParseError = class extends Error {
   line;
   column;
 };
-function computeLineStarts(text) {
+function computeLineStarts(text2) {
   const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  for (let i = text2.indexOf("\n"); i >= 0; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
 }
 function offsetOf(model, position) {
@@ -21910,21 +26801,21 @@ function substituteArgs(value, args) {
   );
   return unresolved ? void 0 : result;
 }
-function joinContinuations(text, start, end, escape2) {
+function joinContinuations(text2, start, end, escape2) {
   const chars = [];
   const offsets = [];
   let i = start;
   while (i < end) {
-    const c = text[i];
+    const c = text2[i];
     if (c === escape2) {
       let j = i + 1;
-      while (j < end && (text[j] === " " || text[j] === "	" || text[j] === "\r")) j++;
-      if (j >= end || text[j] === "\n") {
+      while (j < end && (text2[j] === " " || text2[j] === "	" || text2[j] === "\r")) j++;
+      if (j >= end || text2[j] === "\n") {
         i = j + 1;
         while (i < end) {
-          let lineEnd = text.indexOf("\n", i);
+          let lineEnd = text2.indexOf("\n", i);
           if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-          if (!/^[ \t\r]*(#.*)?$/.test(text.slice(i, lineEnd))) break;
+          if (!/^[ \t\r]*(#.*)?$/.test(text2.slice(i, lineEnd))) break;
           i = lineEnd + 1;
         }
         continue;
@@ -21937,31 +26828,31 @@ function joinContinuations(text, start, end, escape2) {
   return { text: chars.join(""), offsets };
 }
 function parseJsonArray(src) {
-  const { text, offsets } = src;
+  const { text: text2, offsets } = src;
   let i = 0;
   const skipSpace = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
+    while (i < text2.length && /\s/.test(text2[i])) i++;
   };
   skipSpace();
-  if (text[i] !== "[") return void 0;
+  if (text2[i] !== "[") return void 0;
   i++;
   const words = [];
   skipSpace();
-  if (text[i] === "]") {
+  if (text2[i] === "]") {
     i++;
     skipSpace();
-    return i === text.length ? words : void 0;
+    return i === text2.length ? words : void 0;
   }
   for (; ; ) {
     skipSpace();
-    if (text[i] !== '"') return void 0;
+    if (text2[i] !== '"') return void 0;
     const start = offsets[i];
     i++;
     const chars = [];
     const charOffsets = [];
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === "\\") {
-        const next = text[i + 1];
+    while (i < text2.length && text2[i] !== '"') {
+      if (text2[i] === "\\") {
+        const next = text2[i + 1];
         const simple = {
           '"': '"',
           "\\": "\\",
@@ -21976,31 +26867,31 @@ function parseJsonArray(src) {
           chars.push(simple[next]);
           charOffsets.push(offsets[i]);
           i += 2;
-        } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-          chars.push(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)));
+        } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text2.slice(i + 2, i + 6))) {
+          chars.push(String.fromCharCode(parseInt(text2.slice(i + 2, i + 6), 16)));
           charOffsets.push(offsets[i]);
           i += 6;
         } else {
           return void 0;
         }
       } else {
-        chars.push(text[i]);
+        chars.push(text2[i]);
         charOffsets.push(offsets[i]);
         i++;
       }
     }
-    if (i >= text.length) return void 0;
+    if (i >= text2.length) return void 0;
     i++;
     words.push({ text: chars.join(""), offsets: charOffsets, start, substitutions: [] });
     skipSpace();
-    if (text[i] === ",") {
+    if (text2[i] === ",") {
       i++;
       continue;
     }
-    if (text[i] !== "]") return void 0;
+    if (text2[i] !== "]") return void 0;
     i++;
     skipSpace();
-    return i === text.length ? words : void 0;
+    return i === text2.length ? words : void 0;
   }
 }
 function isRun(instruction) {
@@ -22050,9 +26941,9 @@ function runCommands(model, run17, shellIsPosix) {
   }
   return { commands, execForm: false };
 }
-function parseDockerfile(path5, text) {
-  const ast = import_dockerfile_ast.DockerfileParser.parse(text);
-  const lineStarts = computeLineStarts(text);
+function parseDockerfile(path5, text2) {
+  const ast = import_dockerfile_ast.DockerfileParser.parse(text2);
+  const lineStarts = computeLineStarts(text2);
   const escape2 = ast.getEscapeCharacter() === "`" ? "`" : "\\";
   const instructions = ast.getInstructions();
   if (instructions.length === 0) throw new DockerfileParseError("the Dockerfile has no instructions");
@@ -22086,7 +26977,7 @@ function parseDockerfile(path5, text) {
     }
   }
   if (stages.length === 0) throw new DockerfileParseError("the Dockerfile has no FROM instruction");
-  const base = { path: path5, text, ast, escape: escape2, globalArgs, stages, lineStarts };
+  const base = { path: path5, text: text2, ast, escape: escape2, globalArgs, stages, lineStarts };
   const runs = [];
   for (const stage of stages) {
     let shellIsPosix = true;
@@ -22095,7 +26986,7 @@ function parseDockerfile(path5, text) {
       if (keyword === "SHELL") {
         const shell = parseJsonArray(
           joinContinuations(
-            text,
+            text2,
             offsetOf(base, instruction.getArgumentsRange()?.start ?? instruction.getRange().end),
             offsetOf(base, instruction.getRange().end),
             escape2
@@ -22158,8 +27049,8 @@ var Reporter2 = class {
     this.report({ ...input, offset: word.start, ...sameLine ? { length } : {} });
   }
 };
-function code2(text, max = 80) {
-  const clean = text.replace(/[`\r\n]+/g, " ");
+function code2(text2, max = 80) {
+  const clean = text2.replace(/[`\r\n]+/g, " ");
   return "`" + (clean.length > max ? `${clean.slice(0, max - 1)}\u2026` : clean) + "`";
 }
 var RUN_LOCATION_NOTE = "Findings point at the offending token on its real line. For a token on the first line of an instruction, put `# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed before the shell runs.";
@@ -22283,10 +27174,10 @@ function operands(args) {
 function dropOptionValues(args, names) {
   const out = [];
   for (let k = 0; k < args.length; k++) {
-    const text = args[k].text;
+    const text2 = args[k].text;
     out.push(args[k]);
-    const name = text.replace(/^--?/, "");
-    if (text.startsWith("-") && !text.includes("=") && names.includes(name)) {
+    const name = text2.replace(/^--?/, "");
+    if (text2.startsWith("-") && !text2.includes("=") && names.includes(name)) {
       k++;
     }
   }
@@ -22531,23 +27422,23 @@ function pipPackages(entry) {
   let installAt = -1;
   if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf("install");
   else if (/^python[0-9.]*$/.test(entry.program)) {
-    const m = texts.findIndex((text, k) => text === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
+    const m = texts.findIndex((text2, k) => text2 === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
     installAt = m < 0 ? -1 : m + 2;
   }
   if (installAt < 0) return [];
   const args = entry.args.slice(installAt + 1);
   const argTexts = args.map((word) => word.text);
   if (argTexts.some(
-    (text) => ["-r", "--requirement", ".", "-c", "--constraint"].includes(text) || /^--(?:requirement|constraint)=/.test(text) || /^-[rc]./.test(text)
+    (text2) => ["-r", "--requirement", ".", "-c", "--constraint"].includes(text2) || /^--(?:requirement|constraint)=/.test(text2) || /^-[rc]./.test(text2)
   )) {
     return [];
   }
   return operands(dropOptionValues(args, PIP_VALUE_OPTIONS)).filter((word) => {
-    const text = word.text;
+    const text2 = word.text;
     if (isUnknown(word)) return false;
-    if (/==|>=|<=|>|<|!=|~=|===/.test(text)) return false;
-    if (VCS_RE.test(text)) return !text.includes("@", text.indexOf("://") + 3) || !/@[^/]+$/.test(text);
-    if (text.endsWith(".whl") || text.endsWith(".tar.gz") || text.includes("/")) return false;
+    if (/==|>=|<=|>|<|!=|~=|===/.test(text2)) return false;
+    if (VCS_RE.test(text2)) return !text2.includes("@", text2.indexOf("://") + 3) || !/@[^/]+$/.test(text2);
+    if (text2.endsWith(".whl") || text2.endsWith(".tar.gz") || text2.includes("/")) return false;
     return true;
   }).map((word) => ({ manager: "pip", word, example: `${word.text.replace(/\[.*$/, "")}==<version>` }));
 }
@@ -22556,11 +27447,11 @@ function npmPackages(entry) {
   const nonFlags = operands(entry.args);
   if (!["install", "i", "add"].includes(nonFlags[0]?.text ?? "")) return [];
   return nonFlags.slice(1).filter((word) => {
-    const text = word.text;
+    const text2 = word.text;
     if (isUnknown(word)) return false;
-    if (/^git(?:\+(?:ssh|https?))?:\/\//.test(text)) return !text.includes("#");
-    if (/\.(?:tar|tar\.gz|tgz)$/.test(text) || /^(?:\/|\.\/|\.\.\/|~\/)/.test(text)) return false;
-    const withoutScope = text.startsWith("@") ? text.slice(text.indexOf("/") + 1) : text;
+    if (/^git(?:\+(?:ssh|https?))?:\/\//.test(text2)) return !text2.includes("#");
+    if (/\.(?:tar|tar\.gz|tgz)$/.test(text2) || /^(?:\/|\.\/|\.\.\/|~\/)/.test(text2)) return false;
+    const withoutScope = text2.startsWith("@") ? text2.slice(text2.indexOf("/") + 1) : text2;
     return !withoutScope.includes("@");
   }).map((word) => ({ manager: "npm", word, example: `${word.text}@<version>` }));
 }
@@ -22568,7 +27459,7 @@ function gemPackages(entry) {
   if (entry.program !== "gem") return [];
   const texts = entry.args.map((word) => word.text);
   if (!texts.includes("install") && !texts.includes("i")) return [];
-  if (texts.some((text) => text === "-v" || text === "--version" || text.startsWith("--version="))) return [];
+  if (texts.some((text2) => text2 === "-v" || text2 === "--version" || text2.startsWith("--version="))) return [];
   return operands(entry.args).filter((word) => !["install", "i", "--"].includes(word.text) && !isUnknown(word) && !word.text.includes(":")).map((word) => ({ manager: "gem", word, example: `${word.text}:<version>` }));
 }
 var rule28 = {
@@ -22890,10 +27781,10 @@ USER <app user>` : void 0
 // src/checks/manifests/dockerfile/tls-verification.ts
 var CURL_VALUE_OPTIONS = "AbcCdDeEFHKmoPQrtTuUwxXyYz";
 function curlInsecure(word) {
-  const text = word.text;
-  if (text === "--insecure" || text === "--proxy-insecure" || text === "--doh-insecure") return true;
-  if (!/^-[A-Za-z0-9#:]+$/.test(text)) return false;
-  for (const letter of text.slice(1)) {
+  const text2 = word.text;
+  if (text2 === "--insecure" || text2 === "--proxy-insecure" || text2 === "--doh-insecure") return true;
+  if (!/^-[A-Za-z0-9#:]+$/.test(text2)) return false;
+  for (const letter of text2.slice(1)) {
     if (letter === "k") return true;
     if (CURL_VALUE_OPTIONS.includes(letter)) return false;
   }
@@ -23345,13 +28236,13 @@ function mergeSources(doc2, items2) {
 // src/checks/manifests/kubernetes/documents.ts
 var MAX_NESTING_DEPTH = 256;
 var MAX_LIST_ITEMS = 1e4;
-function parseManifestFile(path5, text) {
+function parseManifestFile(path5, text2) {
   const objects = [];
   const errors = [];
   const fail2 = (message, position, key) => {
     errors.push(parseError2(path5, message, position, key));
   };
-  if (looksBinary2(text)) {
+  if (looksBinary2(text2)) {
     fail2(
       "The file is not text (it contains NUL bytes or invalid UTF-8), so it cannot be checked.",
       { line: 1, column: 1 },
@@ -23359,7 +28250,7 @@ function parseManifestFile(path5, text) {
     );
     return { objects, errors };
   }
-  const deep = excessiveNesting(text);
+  const deep = excessiveNesting(text2);
   if (deep) {
     fail2(
       `Collections are nested more than ${MAX_NESTING_DEPTH} levels deep; the file was not parsed.`,
@@ -23370,7 +28261,7 @@ function parseManifestFile(path5, text) {
   }
   let parsed;
   try {
-    parsed = parseYaml(text);
+    parsed = parseYaml(text2);
   } catch (error) {
     fail2(`The file could not be parsed: ${errorMessage(error)}`, { line: 1, column: 1 }, "parser");
     return { objects, errors };
@@ -23378,7 +28269,7 @@ function parseManifestFile(path5, text) {
   parsed.documents.forEach((doc2, docIndex) => {
     const syntax = firstYamlError(parsed, doc2);
     if (syntax) {
-      const hint = text.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
+      const hint = text2.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
       fail2(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
       return;
     }
@@ -23455,14 +28346,14 @@ function parseError2(path5, message, position, key) {
     key
   };
 }
-function looksBinary2(text) {
-  if (text.includes("\0")) return true;
+function looksBinary2(text2) {
+  if (text2.includes("\0")) return true;
   let replacements = 0;
-  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  const sample = text2.length > 65536 ? text2.slice(0, 65536) : text2;
   for (const char of sample) if (char === "\uFFFD" && ++replacements > 8) return true;
   return false;
 }
-function excessiveNesting(text) {
+function excessiveNesting(text2) {
   let depth = 0;
   let line = 1;
   let column = 0;
@@ -23470,8 +28361,8 @@ function excessiveNesting(text) {
   let comment = false;
   let dashes = 0;
   let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
+  for (let i = 0; i < text2.length; i++) {
+    const char = text2[i];
     column++;
     if (char === "\n") {
       line++;
@@ -23490,14 +28381,14 @@ function excessiveNesting(text) {
       continue;
     }
     if (lineStart) {
-      if (char === "-" && (text[i + 1] === " " || text[i + 1] === "	")) {
+      if (char === "-" && (text2[i + 1] === " " || text2[i + 1] === "	")) {
         if (++dashes > MAX_NESTING_DEPTH) return { line, column };
         continue;
       }
       if (char !== " " && char !== "	") lineStart = false;
     }
-    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text[i - 1] ?? " ")) quote2 = char;
-    else if (char === "#" && (i === 0 || /\s/.test(text[i - 1] ?? " "))) comment = true;
+    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text2[i - 1] ?? " ")) quote2 = char;
+    else if (char === "#" && (i === 0 || /\s/.test(text2[i - 1] ?? " "))) comment = true;
     else if (char === "[" || char === "{") {
       if (++depth > MAX_NESTING_DEPTH) return { line, column };
     } else if ((char === "]" || char === "}") && depth > 0) depth--;
@@ -23553,12 +28444,12 @@ function objectIgnores(object, templateMetadata) {
 }
 function applyIgnores2(findings, ignores) {
   if (ignores.length === 0) return findings;
-  return findings.map((finding) => {
-    const container = isFileLocation(finding.location) ? finding.location.container : void 0;
+  return findings.map((finding2) => {
+    const container = isFileLocation(finding2.location) ? finding2.location.container : void 0;
     const match2 = ignores.find(
-      (ignore) => ignore.rule === finding.ruleId && (ignore.container === void 0 || ignore.container === container)
+      (ignore) => ignore.rule === finding2.ruleId && (ignore.container === void 0 || ignore.container === container)
     );
-    return match2 ? { ...finding, suppressed: { reason: match2.reason } } : finding;
+    return match2 ? { ...finding2, suppressed: { reason: match2.reason } } : finding2;
   });
 }
 
@@ -24055,14 +28946,14 @@ function networkPolicyFindings(objects) {
   for (const [namespace, object] of first) {
     if (covered.has(namespace)) continue;
     const label = namespace ? `namespace "${namespace}"` : "objects without metadata.namespace (deployed to the namespace chosen at deploy time)";
-    const finding = objectFinding(
+    const finding2 = objectFinding(
       missingNetworkPolicyRule,
       object,
       object.metadata ?? object.view,
       `The change defines objects in ${label} but no NetworkPolicy for it, so pods there accept traffic from anywhere in the cluster.`,
       "networkpolicy"
     );
-    out.push({ object, finding: { ...finding, key: `namespace:${namespace}` } });
+    out.push({ object, finding: { ...finding2, key: `namespace:${namespace}` } });
   }
   return out;
 }
@@ -24084,11 +28975,11 @@ function nearest(start, ...keys) {
   }
   return current;
 }
-function containerViolation(container, at, field, detail) {
-  return { at, container, detail, key: `${containerKey(container)}.${field}` };
+function containerViolation(container, at, field2, detail) {
+  return { at, container, detail, key: `${containerKey(container)}.${field2}` };
 }
-function podViolation(at, field, detail) {
-  return { at, detail, key: `spec.${field}` };
+function podViolation(at, field2, detail) {
+  return { at, detail, key: `spec.${field2}` };
 }
 function isWindowsPod(pod) {
   return pod.spec.path("os", "name")?.string() === "windows";
@@ -24112,12 +29003,12 @@ function stringItems(view2) {
 // src/checks/manifests/kubernetes/pod-security/privilege-escalation.ts
 function allowPrivilegeEscalationV1Dot8(pod) {
   return pod.containers.flatMap((container) => {
-    const field = container.view.path("securityContext", "allowPrivilegeEscalation");
-    if (field?.bool() === false) return [];
+    const field2 = container.view.path("securityContext", "allowPrivilegeEscalation");
+    if (field2?.bool() === false) return [];
     return [
       containerViolation(
         container,
-        field ?? nearest(container.view, "securityContext"),
+        field2 ?? nearest(container.view, "securityContext"),
         "securityContext.allowPrivilegeEscalation",
         `${containerLabel(container)} must set securityContext.allowPrivilegeEscalation=false`
       )
@@ -24310,9 +29201,9 @@ var capabilitiesRestricted = {
 
 // src/checks/manifests/kubernetes/pod-security/host-namespaces.ts
 function hostNamespacesV1Dot0(pod) {
-  return ["hostNetwork", "hostPID", "hostIPC"].flatMap((field) => {
-    const view2 = pod.spec.get(field);
-    return view2?.bool() === true ? [podViolation(view2, field, `${field}=true`)] : [];
+  return ["hostNetwork", "hostPID", "hostIPC"].flatMap((field2) => {
+    const view2 = pod.spec.get(field2);
+    return view2?.bool() === true ? [podViolation(view2, field2, `${field2}=true`)] : [];
   });
 }
 var hostNamespaces = {
@@ -24416,11 +29307,11 @@ var hostProbesAndHostLifecycle = {
 // src/checks/manifests/kubernetes/pod-security/privileged.ts
 function privilegedV1Dot0(pod) {
   return pod.containers.flatMap((container) => {
-    const field = securityContext(container)?.get("privileged");
-    return field?.bool() === true ? [
+    const field2 = securityContext(container)?.get("privileged");
+    return field2?.bool() === true ? [
       containerViolation(
         container,
-        field,
+        field2,
         "securityContext.privileged",
         `${containerLabel(container)} must not set securityContext.privileged=true`
       )
@@ -24446,13 +29337,13 @@ var privileged2 = {
 // src/checks/manifests/kubernetes/pod-security/proc-mount.ts
 function procMountV1Dot0(pod) {
   return pod.containers.flatMap((container) => {
-    const field = securityContext(container)?.get("procMount");
-    if (!field) return [];
-    const value = field.string() ?? "";
+    const field2 = securityContext(container)?.get("procMount");
+    if (!field2) return [];
+    const value = field2.string() ?? "";
     return value === "Default" ? [] : [
       containerViolation(
         container,
-        field,
+        field2,
         "securityContext.procMount",
         `${containerLabel(container)} must not set securityContext.procMount to ${quote(value)}`
       )
@@ -24503,13 +29394,13 @@ function runAsNonRootV1Dot0(pod) {
   const podRunAsNonRoot = podValue === true;
   const implicit = [];
   for (const container of pod.containers) {
-    const field = securityContext(container)?.get("runAsNonRoot");
-    if (field) {
-      if (field.bool() !== true) {
+    const field2 = securityContext(container)?.get("runAsNonRoot");
+    if (field2) {
+      if (field2.bool() !== true) {
         explicit.push(
           containerViolation(
             container,
-            field,
+            field2,
             "securityContext.runAsNonRoot",
             `${containerLabel(container)} must not set securityContext.runAsNonRoot=false`
           )
@@ -24537,12 +29428,12 @@ function runAsUserV1Dot23(pod) {
   if (podField?.number() === 0)
     out.push(podViolation(podField, "securityContext.runAsUser", "pod must not set runAsUser=0"));
   for (const container of pod.containers) {
-    const field = securityContext(container)?.get("runAsUser");
-    if (field?.number() === 0)
+    const field2 = securityContext(container)?.get("runAsUser");
+    if (field2?.number() === 0)
       out.push(
         containerViolation(
           container,
-          field,
+          field2,
           "securityContext.runAsUser",
           `${containerLabel(container)} must not set runAsUser=0`
         )
@@ -24724,14 +29615,14 @@ function checkOptions(options, setter, keyPrefix, allowedTypes, container) {
       key: `${keyPrefix}.type`
     });
   }
-  for (const field of ["user", "role"]) {
-    const view2 = options.get(field);
+  for (const field2 of ["user", "role"]) {
+    const view2 = options.get(field2);
     if (view2 && (view2.string() ?? "") !== "") {
       out.push({
         at: view2,
         container,
-        detail: `${setter} set forbidden securityContext.seLinuxOptions: ${field} may not be set`,
-        key: `${keyPrefix}.${field}`
+        detail: `${setter} set forbidden securityContext.seLinuxOptions: ${field2} may not be set`,
+        key: `${keyPrefix}.${field2}`
       });
     }
   }
@@ -24931,12 +29822,12 @@ function windowsHostProcessV1Dot0(pod) {
     );
   }
   for (const container of pod.containers) {
-    const field = securityContext(container)?.path("windowsOptions", "hostProcess");
-    if (field?.bool() === true) {
+    const field2 = securityContext(container)?.path("windowsOptions", "hostProcess");
+    if (field2?.bool() === true) {
       out.push(
         containerViolation(
           container,
-          field,
+          field2,
           "securityContext.windowsOptions.hostProcess",
           `${containerLabel(container)} must not set securityContext.windowsOptions.hostProcess=true`
         )
@@ -25117,14 +30008,14 @@ function rbacFindings(object) {
     const wildResource = resources.find((r) => r.value === "*");
     for (const wild of [wildVerb, wildResource]) {
       if (!wild) continue;
-      const field = wild === wildVerb ? "verbs" : "resources";
+      const field2 = wild === wildVerb ? "verbs" : "resources";
       out.push(
         objectFinding(
           rbacWildcardRule,
           object,
           wild.view,
-          `Rule ${index + 1} of ${object.kind} "${object.name}" grants "*" in ${field}.`,
-          `rules[${index}].${field}`
+          `Rule ${index + 1} of ${object.kind} "${object.name}" grants "*" in ${field2}.`,
+          `rules[${index}].${field2}`
         )
       );
     }
@@ -25199,13 +30090,13 @@ function runtimeClassFindings(pod, patterns) {
   if (patterns.length === 0) return [];
   const pattern = matchesUntrusted(pod, patterns);
   if (!pattern) return [];
-  const field = pod.spec.get("runtimeClassName");
-  if (field?.string()) return [];
+  const field2 = pod.spec.get("runtimeClassName");
+  if (field2?.string()) return [];
   return [
     objectFinding(
       runtimeClassRule,
       pod.object,
-      field ?? pod.spec,
+      field2 ?? pod.spec,
       `${objectRef(pod.object)} matches the untrusted pattern "${pattern}" but sets no runtimeClassName, so it runs without a sandbox.`,
       "spec.runtimeClassName",
       { fix: "runtimeClassName: <sandbox runtime class, e.g. gvisor>" }
@@ -25236,8 +30127,8 @@ function serviceAccountsWithoutToken(objects) {
   return out;
 }
 function automountTokenFindings(pod, accountsWithoutToken) {
-  const field = pod.spec.get("automountServiceAccountToken");
-  const value = field?.bool();
+  const field2 = pod.spec.get("automountServiceAccountToken");
+  const value = field2?.bool();
   if (value === false) return [];
   const account = pod.spec.get("serviceAccountName")?.string() || pod.spec.get("serviceAccount")?.string() || "default";
   if (value === void 0 && accountsWithoutToken.has(`${pod.object.namespace ?? ""}/${account}`)) return [];
@@ -25245,7 +30136,7 @@ function automountTokenFindings(pod, accountsWithoutToken) {
     objectFinding(
       automountTokenRule,
       pod.object,
-      field ?? pod.spec,
+      field2 ?? pod.spec,
       value === true ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.` : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
       "spec.automountServiceAccountToken",
       { fix: "automountServiceAccountToken: false" }
@@ -25327,7 +30218,7 @@ var kubernetesLinter = {
 };
 function groupByObject(entries2) {
   const out = /* @__PURE__ */ new Map();
-  for (const { object, finding } of entries2) out.set(object, [...out.get(object) ?? [], finding]);
+  for (const { object, finding: finding2 } of entries2) out.set(object, [...out.get(object) ?? [], finding2]);
   return out;
 }
 function dedupe(findings) {
@@ -25349,11 +30240,2897 @@ var manifestsCheck = fileCheck({
   commonRules: commonFileRules("manifests", "Kubernetes YAML/JSON, Dockerfiles, compose files")
 });
 
+// src/checks/signatures/index.ts
+import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
+
+// src/oci/file-store.ts
+import { createReadStream, promises as fs } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep as sep2 } from "node:path";
+
+// src/oci/errors.ts
+var CONFIGURATION_CODES = /* @__PURE__ */ new Set([
+  "INVALID_REFERENCE",
+  "NO_MATCHING_PLATFORM",
+  "AMBIGUOUS_IMAGE",
+  "AUTH_REQUIRED",
+  "CREDENTIAL_HELPER_UNSUPPORTED",
+  "NOT_FOUND",
+  "INSECURE_TRANSPORT",
+  "UNSUPPORTED_SOURCE"
+]);
+function ociError(code3, message, cause) {
+  const options = cause === void 0 ? void 0 : { cause };
+  const error = CONFIGURATION_CODES.has(code3) ? new ConfigurationError(code3, message, options) : new PlatformError(code3, message, options);
+  return error;
+}
+function isOciError(error, code3) {
+  return error instanceof ContainersecError && (code3 === void 0 || error.code === code3);
+}
+
+// src/oci/file-store.ts
+function normalizeEntryName(name) {
+  const parts = [];
+  for (const part of name.replace(/\\/g, "/").split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") return void 0;
+    parts.push(part);
+  }
+  return parts.length === 0 ? void 0 : parts.join("/");
+}
+async function readStoreFile(store, name, limit, what) {
+  const size = await store.size(name);
+  if (size === void 0) return void 0;
+  if (size > limit) {
+    throw ociError(
+      "INVALID_LAYOUT",
+      `${what} (${name} in ${store.description}) is ${size} bytes, over the limit of ${limit} bytes`
+    );
+  }
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of await store.open(name)) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    total += buffer.length;
+    if (total > limit) throw ociError("INVALID_LAYOUT", `${what} grew past ${limit} bytes while being read`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+var DirectoryStore = class _DirectoryStore {
+  description;
+  #root;
+  constructor(root, description) {
+    this.#root = root;
+    this.description = description;
+  }
+  static async open(path5, kind) {
+    let root;
+    try {
+      root = await fs.realpath(path5);
+      if (!(await fs.stat(root)).isDirectory()) throw new Error("not a directory");
+    } catch (error) {
+      throw ociError("NOT_FOUND", `${kind} ${path5} is not a readable directory`, error);
+    }
+    return new _DirectoryStore(root, `${kind} ${path5}`);
+  }
+  async #resolve(name) {
+    const normalized = normalizeEntryName(name);
+    if (normalized === void 0) return void 0;
+    try {
+      const real = await fs.realpath(join(this.#root, normalized));
+      const rel = relative(this.#root, real);
+      if (rel.startsWith(`..${sep2}`) || rel === ".." || isAbsolute(rel)) return void 0;
+      return (await fs.stat(real)).isFile() ? real : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  async size(name) {
+    const path5 = await this.#resolve(name);
+    return path5 === void 0 ? void 0 : (await fs.stat(path5)).size;
+  }
+  async open(name) {
+    const path5 = await this.#resolve(name);
+    if (path5 === void 0) throw ociError("NOT_FOUND", `${name} not found in ${this.description}`);
+    return createReadStream(resolve(path5));
+  }
+  async close() {
+  }
+};
+
+// src/oci/reference.ts
+var DEFAULT_REGISTRY = "docker.io";
+var DOCKER_HUB_API_HOST = "registry-1.docker.io";
+var LEGACY_DEFAULT_REGISTRY = "index.docker.io";
+var OFFICIAL_REPO_PREFIX = "library/";
+var DEFAULT_TAG = "latest";
+var NAME_TOTAL_LENGTH_MAX = 255;
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN_NAME_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN = new RegExp(
+  `^(?:${DOMAIN_NAME_COMPONENT}(?:\\.${DOMAIN_NAME_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`
+);
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST_SHAPE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+var ANONYMOUS_ID = /^[a-f0-9]{64}$/;
+var DIGEST_ALGORITHMS = { sha256: /^[a-f0-9]{64}$/, sha512: /^[a-f0-9]{128}$/ };
+function invalid(input, why) {
+  throw ociError("INVALID_REFERENCE", `invalid image reference "${input}": ${why}`);
+}
+function validateDigest(digest, context = digest) {
+  if (!DIGEST_SHAPE.test(digest)) invalid(context, `"${digest}" is not a digest (algorithm:hex)`);
+  const [algorithm, encoded] = digest.split(":");
+  if (algorithm !== "sha256" && algorithm !== "sha512") {
+    throw ociError(
+      "UNSUPPORTED_DIGEST_ALGORITHM",
+      `digest "${digest}" uses ${algorithm}; only sha256 and sha512 digests can be verified`
+    );
+  }
+  if (!DIGEST_ALGORITHMS[algorithm].test(encoded)) {
+    invalid(context, `${algorithm} digest must be ${algorithm === "sha256" ? 64 : 128} lowercase hex characters`);
+  }
+  return algorithm;
+}
+function isValidDigest(digest) {
+  if (typeof digest !== "string") return false;
+  const [algorithm, encoded, extra] = digest.split(":");
+  if (extra !== void 0 || encoded === void 0) return false;
+  return (algorithm === "sha256" || algorithm === "sha512") && DIGEST_ALGORITHMS[algorithm].test(encoded);
+}
+function isValidRepository(repository) {
+  return repository.length > 0 && repository.length <= NAME_TOTAL_LENGTH_MAX && repository.split("/").every((c) => PATH_COMPONENT.test(c));
+}
+function isValidTag(tag) {
+  return TAG.test(tag);
+}
+function splitDomain(name) {
+  const slash = name.indexOf("/");
+  const first = slash === -1 ? "" : name.slice(0, slash);
+  const isDomain = slash !== -1 && (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first);
+  let domain = isDomain ? first : DEFAULT_REGISTRY;
+  let remainder = isDomain ? name.slice(slash + 1) : name;
+  if (domain === LEGACY_DEFAULT_REGISTRY) domain = DEFAULT_REGISTRY;
+  if (domain === DEFAULT_REGISTRY && !remainder.includes("/")) remainder = OFFICIAL_REPO_PREFIX + remainder;
+  return [domain, remainder];
+}
+function parseImageReference2(input) {
+  if (input.length === 0) invalid(input, "it is empty");
+  if (/\s/.test(input)) invalid(input, "it contains whitespace");
+  let rest = input;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    validateDigest(digest, input);
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) invalid(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+  }
+  if (rest.length === 0) invalid(input, "the repository name is empty");
+  if (rest.length > NAME_TOTAL_LENGTH_MAX)
+    invalid(input, `the name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+  if (digest === void 0 && tag === void 0 && ANONYMOUS_ID.test(rest)) {
+    invalid(input, "a 64-character hex string is an image ID, not a repository name");
+  }
+  const [registry, repository] = splitDomain(rest);
+  if (!DOMAIN.test(registry)) invalid(input, `"${registry}" is not a valid registry host[:port]`);
+  if (repository.toLowerCase() !== repository) invalid(input, `repository name "${repository}" must be lowercase`);
+  for (const component of repository.split("/")) {
+    if (!PATH_COMPONENT.test(component)) {
+      invalid(input, `"${component}" is not a valid path component (lowercase letters, digits, separators . _ __ -)`);
+    }
+  }
+  if (tag === void 0 && digest === void 0) tag = DEFAULT_TAG;
+  return { registry, repository, ...tag === void 0 ? {} : { tag }, ...digest === void 0 ? {} : { digest } };
+}
+function formatImageReference(ref) {
+  return `${ref.registry}/${ref.repository}${ref.tag === void 0 ? "" : `:${ref.tag}`}${ref.digest === void 0 ? "" : `@${ref.digest}`}`;
+}
+function registryApiHost(registry) {
+  return registry === DEFAULT_REGISTRY ? DOCKER_HUB_API_HOST : registry;
+}
+function splitPathAndSuffix(input, body) {
+  const colon = body.indexOf(":");
+  const path5 = colon === -1 ? body : body.slice(0, colon);
+  const suffix = colon === -1 ? void 0 : body.slice(colon + 1);
+  if (path5.length === 0) invalid(input, "the path is empty");
+  if (suffix !== void 0 && suffix.length === 0) invalid(input, 'the tag after ":" is empty');
+  return [path5, suffix];
+}
+function parseImageSource(input) {
+  const prefix2 = /^(oci|oci-archive|docker-archive|dir|sbom|docker):/.exec(input)?.[1];
+  const body = prefix2 === void 0 ? input : input.slice(prefix2.length + 1);
+  switch (prefix2) {
+    case "oci":
+    case "oci-archive": {
+      const [path5, tag] = splitPathAndSuffix(input, body);
+      if (tag !== void 0 && !/^[\w][\w.\-/:@+]*$/.test(tag)) invalid(input, `"${tag}" is not a valid ref name`);
+      return { kind: prefix2, path: path5, ...tag === void 0 ? {} : { tag } };
+    }
+    case "docker-archive": {
+      const [path5, reference] = splitPathAndSuffix(input, body);
+      return { kind: "docker-archive", path: path5, ...reference === void 0 ? {} : { reference } };
+    }
+    case "dir":
+    case "sbom":
+      if (body.length === 0) invalid(input, "the path is empty");
+      return { kind: prefix2, path: body };
+    case "docker":
+      if (!body.startsWith("//")) invalid(input, "the docker transport is written docker://REFERENCE");
+      return { kind: "registry", reference: parseImageReference2(body.slice(2)) };
+    default:
+      return { kind: "registry", reference: parseImageReference2(input) };
+  }
+}
+
+// src/oci/registry.ts
+import { Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+
+// src/oci/auth-challenge.ts
+var TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+function parseWwwAuthenticate(header) {
+  const challenges = [];
+  let i = 0;
+  const skip = (pattern) => {
+    while (i < header.length && pattern.test(header[i])) i++;
+  };
+  const token = () => {
+    const start = i;
+    while (i < header.length && TOKEN_CHAR.test(header[i])) i++;
+    return header.slice(start, i);
+  };
+  let current;
+  while (i < header.length) {
+    skip(/[\s,]/);
+    const start = i;
+    const name = token();
+    if (name.length === 0) break;
+    skip(/[ \t]/);
+    if (header[i] === "=" && current !== void 0) {
+      i++;
+      skip(/[ \t]/);
+      let value = "";
+      if (header[i] === '"') {
+        i++;
+        while (i < header.length && header[i] !== '"') {
+          if (header[i] === "\\" && i + 1 < header.length) i++;
+          value += header[i];
+          i++;
+        }
+        i++;
+      } else {
+        const start2 = i;
+        while (i < header.length && !/[\s,]/.test(header[i])) i++;
+        value = header.slice(start2, i);
+      }
+      current.params[name.toLowerCase()] = value;
+      continue;
+    }
+    if (header[i] === "=" && current === void 0) {
+      i = start + name.length + 1;
+      continue;
+    }
+    current = { scheme: name.toLowerCase(), params: {} };
+    challenges.push(current);
+  }
+  return challenges;
+}
+
+// src/oci/credentials.ts
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { homedir } from "node:os";
+import { join as join2 } from "node:path";
+var MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+function normalizeRegistryKey(key) {
+  const host = key.replace(/^[a-z]+:\/\//i, "").split("/")[0]?.toLowerCase() ?? "";
+  return DOCKER_HUB_ALIASES.has(host) ? "docker.io" : host;
+}
+function fromEnvironment(registry, env) {
+  if (registry === "ghcr.io" && env.GITHUB_TOKEN) {
+    return {
+      credential: { username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN },
+      source: "GITHUB_TOKEN"
+    };
+  }
+  const gitlabRegistry = env.CI_REGISTRY ? normalizeRegistryKey(env.CI_REGISTRY) : void 0;
+  if (gitlabRegistry !== void 0 && gitlabRegistry === registry) {
+    if (env.CI_REGISTRY_USER && env.CI_REGISTRY_PASSWORD) {
+      return {
+        credential: { username: env.CI_REGISTRY_USER, password: env.CI_REGISTRY_PASSWORD },
+        source: "CI_REGISTRY_USER/CI_REGISTRY_PASSWORD"
+      };
+    }
+    if (env.CI_JOB_TOKEN) {
+      return { credential: { username: "gitlab-ci-token", password: env.CI_JOB_TOKEN }, source: "CI_JOB_TOKEN" };
+    }
+  }
+  return void 0;
+}
+function readSmallFile(path5, limit) {
+  let fd;
+  try {
+    fd = openSync(path5, "r");
+  } catch {
+    return void 0;
+  }
+  try {
+    const stat3 = fstatSync(fd);
+    if (!stat3.isFile() || stat3.size > limit) return void 0;
+    const buffer = Buffer.alloc(stat3.size);
+    const read = readSync(fd, buffer, 0, stat3.size, 0);
+    return buffer.subarray(0, read).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+function dockerConfigPath(env) {
+  if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
+  return join2(env.HOME || homedir(), ".docker", "config.json");
+}
+var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function fromDockerConfig(registry, path5) {
+  const text2 = readSmallFile(path5, MAX_DOCKER_CONFIG_BYTES);
+  if (text2 === void 0) return void 0;
+  let config;
+  try {
+    config = JSON.parse(text2);
+  } catch {
+    return { note: `${path5} is not valid JSON, so its credentials were not used` };
+  }
+  if (!isObject(config)) return void 0;
+  const auths = isObject(config.auths) ? config.auths : {};
+  let entry;
+  for (const [key, value] of Object.entries(auths)) {
+    if (normalizeRegistryKey(key) === registry && isObject(value)) entry = value;
+  }
+  if (entry && typeof entry.auth === "string" && entry.auth.length > 0) {
+    const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon > 0) {
+      return {
+        credential: { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) },
+        source: path5
+      };
+    }
+    return { note: `the "auth" entry for ${registry} in ${path5} is not base64 of "user:password"` };
+  }
+  const helpers = isObject(config.credHelpers) ? config.credHelpers : {};
+  const helper = Object.entries(helpers).find(([key]) => normalizeRegistryKey(key) === registry)?.[1];
+  const store = typeof config.credsStore === "string" && config.credsStore.length > 0 ? config.credsStore : void 0;
+  const program = typeof helper === "string" ? helper : store;
+  if (program !== void 0) {
+    return {
+      note: `${path5} stores the credentials for ${registry} in the credential helper "docker-credential-${program}"; credential helpers are not supported. Provide credentials through the environment (GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD on GitLab) or a config.json whose "auths" entry has a base64 "auth" field (e.g. DOCKER_CONFIG pointing at a directory written without a credential helper)`
+    };
+  }
+  if (entry && typeof entry.identitytoken === "string") {
+    return { note: `${path5} has only an identity token for ${registry}; identity tokens are not supported` };
+  }
+  return void 0;
+}
+function resolveCredentials(registry, env) {
+  const fromConfig = fromDockerConfig(registry, dockerConfigPath(env));
+  if (fromConfig?.credential) return fromConfig;
+  const fromEnv = fromEnvironment(registry, env);
+  if (fromEnv) return fromEnv;
+  return fromConfig ?? {};
+}
+
+// src/oci/digest.ts
+import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
+var MiB = 1024 * 1024;
+var GiB = 1024 * MiB;
+var MAX_MANIFEST_BYTES = 4 * MiB;
+var MAX_CONFIG_BYTES = 8 * MiB;
+var MAX_LAYER_BYTES = 32 * GiB;
+function digestOf(data, algorithm = "sha256") {
+  return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
+}
+var VerifyingStream = class extends Transform {
+  #expected;
+  #hash;
+  #limit;
+  #bytes = 0;
+  constructor(expected) {
+    super();
+    const algorithm = validateDigest(expected.digest);
+    if (expected.size !== void 0 && (!Number.isSafeInteger(expected.size) || expected.size < 0)) {
+      throw ociError("INVALID_MANIFEST", `${describe(expected)} has an invalid size ${String(expected.size)}`);
+    }
+    if (expected.size !== void 0 && expected.maxBytes !== void 0 && expected.size > expected.maxBytes) {
+      throw tooLarge(expected, expected.size);
+    }
+    this.#expected = expected;
+    this.#hash = createHash(algorithm);
+    this.#limit = expected.size ?? expected.maxBytes ?? Number.POSITIVE_INFINITY;
+  }
+  get bytes() {
+    return this.#bytes;
+  }
+  _transform(chunk, _encoding, callback) {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.#limit) {
+      callback(
+        this.#expected.size === void 0 ? tooLarge(this.#expected, this.#bytes) : sizeMismatch(this.#expected, `more than ${this.#expected.size} bytes`)
+      );
+      return;
+    }
+    this.#hash.update(chunk);
+    callback(null, chunk);
+  }
+  _flush(callback) {
+    const expected = this.#expected;
+    if (expected.size !== void 0 && this.#bytes !== expected.size) {
+      callback(sizeMismatch(expected, `${this.#bytes} bytes`));
+      return;
+    }
+    const actual = `${expected.digest.split(":")[0]}:${this.#hash.digest("hex")}`;
+    if (actual !== expected.digest) {
+      callback(
+        ociError(
+          "DIGEST_MISMATCH",
+          `${describe(expected)}: content digest is ${actual}, expected ${expected.digest}; the content was altered or corrupted, refusing to use it`
+        )
+      );
+      return;
+    }
+    callback();
+  }
+};
+function describe(expected) {
+  return expected.what ?? `blob ${expected.digest}`;
+}
+function tooLarge(expected, bytes) {
+  return ociError(
+    expected.kind === "manifest" ? "MANIFEST_TOO_LARGE" : "BLOB_TOO_LARGE",
+    `${describe(expected)} is ${bytes} bytes or more, over the limit of ${expected.maxBytes} bytes`
+  );
+}
+function sizeMismatch(expected, got) {
+  return ociError(
+    "SIZE_MISMATCH",
+    `${describe(expected)}: descriptor size is ${expected.size} bytes but the source sent ${got}; refusing to use it`
+  );
+}
+async function readVerified(source, expected) {
+  const verifier = new VerifyingStream(expected);
+  const chunks = [];
+  const done = new Promise((resolve3, reject) => {
+    verifier.on("data", (chunk) => chunks.push(chunk));
+    verifier.on("end", resolve3);
+    verifier.on("error", reject);
+    source.on("error", (error) => verifier.destroy(error));
+  });
+  source.pipe(verifier);
+  try {
+    await done;
+  } finally {
+    if (!verifier.writableFinished) destroySource(source);
+  }
+  return Buffer.concat(chunks);
+}
+function verifyStream(source, expected) {
+  const verifier = new VerifyingStream(expected);
+  source.on("error", (error) => verifier.destroy(error));
+  verifier.on("close", () => {
+    if (!verifier.writableFinished) destroySource(source);
+  });
+  source.pipe(verifier);
+  return verifier;
+}
+function destroySource(source) {
+  const destroy = source.destroy;
+  if (typeof destroy === "function") destroy.call(source);
+}
+
+// src/oci/media-types.ts
+var MEDIA_TYPE = {
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayer: "application/vnd.oci.image.layer.v1.tar",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  ociLayerZstd: "application/vnd.oci.image.layer.v1.tar+zstd",
+  ociEmpty: "application/vnd.oci.empty.v1+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  dockerLayerGzip: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  dockerLayer: "application/vnd.docker.image.rootfs.diff.tar",
+  dockerForeignLayerGzip: "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+  dockerSchema1: "application/vnd.docker.distribution.manifest.v1+json",
+  dockerSchema1Signed: "application/vnd.docker.distribution.manifest.v1+prettyjws"
+};
+var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest];
+var INDEX_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList];
+var SCHEMA1_MEDIA_TYPES = [MEDIA_TYPE.dockerSchema1, MEDIA_TYPE.dockerSchema1Signed];
+var MANIFEST_ACCEPT = [...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES].join(", ");
+var LAYER_MEDIA_TYPES = [
+  MEDIA_TYPE.ociLayer,
+  MEDIA_TYPE.ociLayerGzip,
+  MEDIA_TYPE.ociLayerZstd,
+  MEDIA_TYPE.dockerLayerGzip,
+  MEDIA_TYPE.dockerLayer,
+  MEDIA_TYPE.dockerForeignLayerGzip,
+  "application/vnd.oci.image.layer.nondistributable.v1.tar",
+  "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+  "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
+];
+var CONFIG_MEDIA_TYPES = [MEDIA_TYPE.ociConfig, MEDIA_TYPE.dockerConfig];
+
+// src/oci/manifest.ts
+var MAX_LAYERS = 1e3;
+var MAX_INDEX_ENTRIES = 1e4;
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isStringArray(value) {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
+}
+function stringRecord(value) {
+  if (!isObject2(value)) return void 0;
+  const out = {};
+  for (const [key, item] of Object.entries(value)) if (typeof item === "string") out[key] = item;
+  return out;
+}
+function parseJson(bytes, what, code3) {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch (error) {
+    throw ociError(code3, `${what} is not valid JSON: ${error.message}`, error);
+  }
+}
+function parseDescriptor(value, what) {
+  if (!isObject2(value)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
+  const { mediaType, digest, size } = value;
+  if (typeof mediaType !== "string" || mediaType.length === 0) {
+    throw ociError("INVALID_MANIFEST", `${what} has no mediaType`);
+  }
+  if (!isValidDigest(digest)) {
+    throw ociError(
+      "INVALID_MANIFEST",
+      `${what} has an invalid digest ${JSON.stringify(digest)} (want sha256:<64 hex> or sha512:<128 hex>)`
+    );
+  }
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
+    throw ociError("INVALID_MANIFEST", `${what} has an invalid size ${JSON.stringify(size)}`);
+  }
+  const descriptor = { mediaType, digest, size };
+  if (isStringArray(value.urls)) descriptor.urls = value.urls;
+  const annotations = stringRecord(value.annotations);
+  if (annotations) descriptor.annotations = annotations;
+  if (typeof value.artifactType === "string") descriptor.artifactType = value.artifactType;
+  const platform = value.platform;
+  if (isObject2(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
+    descriptor.platform = { os: platform.os, architecture: platform.architecture };
+    if (typeof platform.variant === "string") descriptor.platform.variant = platform.variant;
+    if (typeof platform["os.version"] === "string") descriptor.platform["os.version"] = platform["os.version"];
+  }
+  return descriptor;
+}
+function schema1Error(what) {
+  return ociError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `${what} is a Docker image manifest v2 schema 1, which is deprecated and unsupported; re-push the image with a current Docker, buildah or skopeo to get a schema 2 / OCI manifest`
+  );
+}
+function parseManifest(bytes, what, contentType) {
+  const document = parseJson(bytes, what, "INVALID_MANIFEST");
+  if (!isObject2(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
+  const served = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (document.schemaVersion === 1 || served !== void 0 && SCHEMA1_MEDIA_TYPES.includes(served)) {
+    throw schema1Error(what);
+  }
+  if (document.schemaVersion !== 2) {
+    throw ociError(
+      "INVALID_MANIFEST",
+      `${what} has schemaVersion ${JSON.stringify(document.schemaVersion)}, expected 2`
+    );
+  }
+  const declared = typeof document.mediaType === "string" ? document.mediaType : void 0;
+  const known = (type) => type !== void 0 && (MANIFEST_MEDIA_TYPES.includes(type) || INDEX_MEDIA_TYPES.includes(type));
+  if (declared !== void 0 && known(served) && served !== declared) {
+    throw ociError("INVALID_MANIFEST", `${what} declares mediaType ${declared} but was served as ${served}`);
+  }
+  const mediaType = declared ?? (known(served) ? served : void 0) ?? guessMediaType(document);
+  if (mediaType === void 0 || !known(mediaType)) {
+    throw ociError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `${what} has media type ${JSON.stringify(declared ?? served ?? "unknown")}; supported: ${[...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES].join(", ")}`
+    );
+  }
+  const subject = document.subject === void 0 ? void 0 : parseDescriptor(document.subject, `${what} subject`);
+  const annotations = stringRecord(document.annotations);
+  if (INDEX_MEDIA_TYPES.includes(mediaType)) {
+    if (!Array.isArray(document.manifests)) throw ociError("INVALID_MANIFEST", `${what} has no manifests array`);
+    if (document.manifests.length > MAX_INDEX_ENTRIES) {
+      throw ociError(
+        "INVALID_MANIFEST",
+        `${what} lists ${document.manifests.length} manifests, over the limit of ${MAX_INDEX_ENTRIES}`
+      );
+    }
+    const manifests = document.manifests.map((entry, i) => parseDescriptor(entry, `${what} manifests[${i}]`));
+    return {
+      kind: "index",
+      index: {
+        schemaVersion: 2,
+        mediaType,
+        manifests,
+        ...subject ? { subject } : {},
+        ...annotations ? { annotations } : {}
+      }
+    };
+  }
+  const config = parseDescriptor(document.config, `${what} config`);
+  if (!Array.isArray(document.layers)) throw ociError("INVALID_MANIFEST", `${what} has no layers array`);
+  if (document.layers.length > MAX_LAYERS) {
+    throw ociError("INVALID_MANIFEST", `${what} has ${document.layers.length} layers, over the limit of ${MAX_LAYERS}`);
+  }
+  const layers = document.layers.map((entry, i) => parseDescriptor(entry, `${what} layers[${i}]`));
+  const manifest = { schemaVersion: 2, mediaType, config, layers };
+  if (typeof document.artifactType === "string") manifest.artifactType = document.artifactType;
+  if (subject) manifest.subject = subject;
+  if (annotations) manifest.annotations = annotations;
+  return { kind: "manifest", manifest };
+}
+function guessMediaType(document) {
+  if (Array.isArray(document.manifests)) return MEDIA_TYPE.ociIndex;
+  if (isObject2(document.config) && Array.isArray(document.layers)) return MEDIA_TYPE.ociManifest;
+  return void 0;
+}
+
+// src/oci/transport.ts
+function isLoopbackHost(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+function isInsecureAllowed(url, insecureRegistries) {
+  if (isLoopbackHost(url.hostname)) return true;
+  const hostPort = url.host.toLowerCase();
+  const hostname = url.hostname.toLowerCase();
+  return insecureRegistries.some((entry) => {
+    const allowed = entry.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+    return allowed === hostPort || allowed === hostname;
+  });
+}
+function assertTransportAllowed(url, insecureRegistries, what) {
+  if (url.protocol === "https:") return;
+  if (url.protocol === "http:" && isInsecureAllowed(url, insecureRegistries)) return;
+  if (url.protocol === "http:") {
+    throw ociError(
+      "INSECURE_TRANSPORT",
+      `refusing plain http to ${url.host} (${what}): http is only used for loopback hosts and hosts listed in insecure-registries`
+    );
+  }
+  throw ociError(
+    "INSECURE_TRANSPORT",
+    `refusing ${url.protocol} URL for ${what}: only https (or http to allowed hosts)`
+  );
+}
+function registryScheme(host, insecureRegistries) {
+  return isInsecureAllowed(new URL(`http://${host}/`), insecureRegistries) ? "http" : "https";
+}
+
+// src/oci/registry.ts
+var DEFAULT_RETRY = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8e3,
+  maxTotalDelayMs: 6e4
+};
+var MAX_REDIRECTS = 5;
+var MAX_ERROR_BODY_BYTES = 16 * 1024;
+var MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
+var MAX_TAG_PAGES = 100;
+var MAX_TAGS = 1e5;
+var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var defaultSleep = async (ms, signal) => {
+  await delay(ms, void 0, signal ? { signal } : void 0);
+};
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === null) return void 0;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
+}
+async function discard(response) {
+  try {
+    await response.body?.cancel();
+  } catch {
+  }
+}
+async function readCapped(response, limit, code3, what) {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await discard(response);
+    throw ociError(code3, `${what} is ${declared} bytes, over the limit of ${limit} bytes; refusing to download it`);
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const chunks = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (; ; ) {
+    const result = await reader.read();
+    if (result.done) break;
+    const value = result.value;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => void 0);
+      throw ociError(code3, `${what} is more than ${limit} bytes, over the limit; refusing to download the rest`);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+async function registryErrorDetail(response) {
+  try {
+    const body = await readCapped(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
+    const parsed = JSON.parse(body.toString("utf8"));
+    const errors = Array.isArray(parsed.errors) ? parsed.errors : [];
+    const text2 = errors.map((error) => [error.code, error.message].filter((part) => typeof part === "string").join(": ")).filter(Boolean).join("; ");
+    return text2.length > 0 ? ` (${text2.slice(0, 500)})` : "";
+  } catch {
+    return "";
+  }
+}
+var RegistryClient = class {
+  registry;
+  #base;
+  #options;
+  #insecure;
+  #retry;
+  #fetch;
+  #sleep;
+  #authorization = /* @__PURE__ */ new Map();
+  #credentials;
+  constructor(registry, options = {}) {
+    this.registry = registry;
+    this.#options = options;
+    this.#insecure = options.insecureRegistries ?? [];
+    const host = registryApiHost(registry);
+    this.#base = `${registryScheme(host, this.#insecure)}://${host}`;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#sleep = options.sleep ?? defaultSleep;
+  }
+  get #credentialLookup() {
+    this.#credentials ??= this.#options.credentials ?? resolveCredentials(this.registry, this.#options.env ?? {});
+    return this.#credentials;
+  }
+  /** Builds an API URL; names are validated first so that no caller can smuggle in "../" or a query. */
+  #url(repository, path5) {
+    if (!isValidRepository(repository)) {
+      throw ociError("INVALID_REFERENCE", `invalid repository name "${repository.slice(0, 300)}"`);
+    }
+    return new URL(`/v2/${repository}/${path5}`, this.#base);
+  }
+  /** GET a manifest or index by tag or digest, verified against the digest it was asked for or announced. */
+  async getManifest(repository, reference, maxBytes = MAX_MANIFEST_BYTES) {
+    const byDigest = reference.includes(":");
+    if (byDigest) validateDigest(reference);
+    else if (!isValidTag(reference)) throw ociError("INVALID_REFERENCE", `invalid tag "${reference.slice(0, 300)}"`);
+    const what = `manifest ${this.registry}/${repository}${byDigest ? "@" : ":"}${reference}`;
+    const response = await this.#request(this.#url(repository, `manifests/${reference}`), {
+      accept: MANIFEST_ACCEPT,
+      repository,
+      what
+    });
+    if (!response.ok) throw await this.#httpError(response, what);
+    const announced = response.headers.get("docker-content-digest")?.trim() || void 0;
+    if (announced !== void 0 && !isValidDigest(announced)) {
+      await discard(response);
+      throw ociError(
+        "REGISTRY_ERROR",
+        `${what}: the registry sent a malformed Docker-Content-Digest "${String(announced).slice(0, 200)}"`
+      );
+    }
+    const bytes = await readCapped(response, maxBytes, "MANIFEST_TOO_LARGE", what);
+    const expected = byDigest ? reference : announced;
+    const algorithm = expected?.split(":")[0] ?? "sha256";
+    const digest = digestOf(bytes, algorithm);
+    if (expected !== void 0 && digest !== expected) {
+      throw ociError(
+        "DIGEST_MISMATCH",
+        `${what}: content digest is ${digest} but ${byDigest ? "it was requested by" : "the registry announced"} ${expected}; refusing to use it`
+      );
+    }
+    const parsed = parseManifest(bytes, what, response.headers.get("content-type") ?? void 0);
+    const mediaType = parsed.kind === "index" ? parsed.index.mediaType : parsed.manifest.mediaType;
+    return { digest, mediaType, size: bytes.length, bytes, parsed };
+  }
+  /** HEAD a manifest: what the registry says about it (unverified), or undefined when it does not exist. */
+  async headManifest(repository, reference) {
+    if (reference.includes(":") ? !isValidDigest(reference) : !isValidTag(reference)) {
+      throw ociError("INVALID_REFERENCE", `invalid tag or digest "${reference.slice(0, 300)}"`);
+    }
+    const what = `manifest ${this.registry}/${repository}:${reference}`;
+    const response = await this.#request(this.#url(repository, `manifests/${reference}`), {
+      method: "HEAD",
+      accept: MANIFEST_ACCEPT,
+      repository,
+      what
+    });
+    await discard(response);
+    if (response.status === 404) return void 0;
+    if (!response.ok) throw await this.#httpError(response, what);
+    const digest = response.headers.get("docker-content-digest") ?? void 0;
+    const mediaType = response.headers.get("content-type")?.split(";")[0]?.trim();
+    const size = Number(response.headers.get("content-length") ?? Number.NaN);
+    return {
+      ...digest && isValidDigest(digest) ? { digest } : {},
+      ...mediaType ? { mediaType } : {},
+      ...Number.isSafeInteger(size) ? { size } : {}
+    };
+  }
+  /** Streams a blob, verified against the descriptor's digest and size as it flows. */
+  async openBlob(repository, descriptor, maxBytes) {
+    validateDigest(descriptor.digest);
+    const what = `blob ${descriptor.digest} of ${this.registry}/${repository}`;
+    if (descriptor.size > maxBytes) {
+      throw ociError("BLOB_TOO_LARGE", `${what} is ${descriptor.size} bytes, over the limit of ${maxBytes} bytes`);
+    }
+    const response = await this.#request(this.#url(repository, `blobs/${descriptor.digest}`), {
+      repository,
+      what,
+      headers: { "accept-encoding": "identity" }
+    });
+    if (!response.ok) throw await this.#httpError(response, what);
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (Number.isFinite(declared) && declared !== descriptor.size) {
+      await discard(response);
+      throw ociError(
+        "SIZE_MISMATCH",
+        `${what}: descriptor size is ${descriptor.size} bytes but the server announced ${declared}; refusing to use it`
+      );
+    }
+    const body = response.body ? Readable.fromWeb(response.body) : Readable.from([]);
+    return verifyStream(body, { digest: descriptor.digest, size: descriptor.size, maxBytes, what });
+  }
+  /**
+   * Manifests that refer to `digest` (signatures, SBOMs, attestations): the referrers API, or, where the
+   * registry does not have it (404), the referrers tag schema "<alg>-<hex>".
+   */
+  async listReferrers(repository, digest, artifactType) {
+    validateDigest(digest);
+    const what = `referrers of ${this.registry}/${repository}@${digest}`;
+    const url = this.#url(repository, `referrers/${digest}`);
+    if (artifactType !== void 0) url.searchParams.set("artifactType", artifactType);
+    const response = await this.#request(url, { accept: MEDIA_TYPE.ociIndex, repository, what });
+    let entries2;
+    let filtered = false;
+    if (response.status === 404) {
+      await discard(response);
+      entries2 = await this.#referrersFromTag(repository, digest);
+    } else if (!response.ok) {
+      throw await this.#httpError(response, what);
+    } else {
+      filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").some((f) => f.trim() === "artifactType");
+      const bytes = await readCapped(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
+      const parsed = parseManifest(bytes, what, response.headers.get("content-type") ?? void 0);
+      if (parsed.kind !== "index")
+        throw ociError("INVALID_MANIFEST", `${what}: the registry answered with a manifest, not an index`);
+      entries2 = parsed.index.manifests;
+    }
+    return artifactType === void 0 || filtered ? entries2 : entries2.filter((entry) => entry.artifactType === artifactType);
+  }
+  async #referrersFromTag(repository, digest) {
+    try {
+      const fetched = await this.getManifest(repository, digest.replace(":", "-"));
+      if (fetched.parsed.kind !== "index") {
+        throw ociError(
+          "INVALID_MANIFEST",
+          `referrers tag ${digest.replace(":", "-")} of ${repository} is not an index`
+        );
+      }
+      return fetched.parsed.index.manifests;
+    } catch (error) {
+      if (isOciError(error, "NOT_FOUND")) return [];
+      throw error;
+    }
+  }
+  /** All tags of a repository, following Link pagination (bounded). */
+  async listTags(repository) {
+    const tags = [];
+    let url = this.#url(repository, "tags/list?n=1000");
+    for (let page = 0; url !== void 0 && page < MAX_TAG_PAGES && tags.length < MAX_TAGS; page++) {
+      const what = `tag list of ${this.registry}/${repository}`;
+      const response = await this.#request(url, { accept: "application/json", repository, what });
+      if (!response.ok) throw await this.#httpError(response, what);
+      const link = response.headers.get("link");
+      const body = await readCapped(response, MAX_MANIFEST_BYTES, "REGISTRY_ERROR", what);
+      let parsed;
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        throw ociError("REGISTRY_ERROR", `${what} is not valid JSON`);
+      }
+      const pageTags = parsed.tags;
+      if (Array.isArray(pageTags)) {
+        for (const tag of pageTags) if (typeof tag === "string") tags.push(tag);
+      }
+      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link)?.[1] : void 0;
+      url = next === void 0 ? void 0 : new URL(next, url);
+    }
+    return tags.slice(0, MAX_TAGS);
+  }
+  async #httpError(response, what) {
+    const detail = await registryErrorDetail(response);
+    if (response.status === 404) return ociError("NOT_FOUND", `${what} not found${detail}`);
+    if (response.status === 401 || response.status === 403) return this.#authError(what, response.status, detail);
+    if (response.status === 429)
+      return ociError("RATE_LIMITED", `${what}: the registry kept answering 429 Too Many Requests${detail}`);
+    return ociError("REGISTRY_ERROR", `${what}: HTTP ${response.status}${detail}`);
+  }
+  #authError(what, status, detail = "") {
+    const lookup = this.#credentialLookup;
+    const hint = lookup.credential ? `the credentials from ${lookup.source} were refused or lack pull access` : lookup.note ?? `no credentials found for ${this.registry} (set GITHUB_TOKEN for ghcr.io, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD on GitLab, or run docker login without a credential helper)`;
+    return ociError("AUTH_REQUIRED", `${what}: HTTP ${status}, authentication required: ${hint}${detail}`);
+  }
+  /** One logical request: redirects, authentication and retries included. */
+  async #request(url, options) {
+    let waited = 0;
+    let challenged = false;
+    for (let attempt = 1; ; attempt++) {
+      const headers = { ...options.headers };
+      if (options.accept) headers.accept = options.accept;
+      if (this.#options.userAgent) headers["user-agent"] = this.#options.userAgent;
+      const authorization = options.repository === void 0 ? void 0 : this.#authorization.get(options.repository);
+      if (authorization) headers.authorization = authorization;
+      let response;
+      try {
+        response = await this.#followRedirects(options.method ?? "GET", url, headers, options.what);
+      } catch (error) {
+        if (isOciError(error)) throw error;
+        this.#throwIfAborted(options.what, error);
+        const wait = this.#backoff(attempt);
+        if (attempt >= this.#retry.maxAttempts || waited + wait > this.#retry.maxTotalDelayMs) {
+          throw ociError(
+            "NETWORK_ERROR",
+            `${options.what}: cannot reach ${url.host}: ${error.message}`,
+            error
+          );
+        }
+        waited += wait;
+        await this.#wait(wait, options.what);
+        continue;
+      }
+      if (response.status === 401 && options.repository !== void 0 && !challenged) {
+        challenged = true;
+        const header = response.headers.get("www-authenticate");
+        await discard(response);
+        await this.#authenticate(header, options.repository, options.what);
+        attempt--;
+        continue;
+      }
+      if (RETRYABLE_STATUS.has(response.status) && attempt < this.#retry.maxAttempts) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        const wait = retryAfter ?? this.#backoff(attempt);
+        if (waited + wait <= this.#retry.maxTotalDelayMs) {
+          await discard(response);
+          waited += wait;
+          await this.#wait(wait, options.what);
+          continue;
+        }
+      }
+      return response;
+    }
+  }
+  #throwIfAborted(what, cause) {
+    if (this.#options.signal?.aborted) throw ociError("ABORTED", `${what}: cancelled`, cause);
+  }
+  async #wait(ms, what) {
+    try {
+      await this.#sleep(ms, this.#options.signal);
+    } catch (error) {
+      this.#throwIfAborted(what, error);
+      throw error;
+    }
+  }
+  #backoff(attempt) {
+    return Math.min(this.#retry.baseDelayMs * 2 ** (attempt - 1), this.#retry.maxDelayMs);
+  }
+  async #followRedirects(method, start, headers, what) {
+    let url = start;
+    let currentMethod = method;
+    const sent = { ...headers };
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      assertTransportAllowed(url, this.#insecure, what);
+      const response = await this.#fetch(url, {
+        method: currentMethod,
+        headers: sent,
+        redirect: "manual",
+        ...this.#options.signal ? { signal: this.#options.signal } : {}
+      });
+      if (!REDIRECT_STATUS.has(response.status)) return response;
+      const location = response.headers.get("location");
+      await discard(response);
+      if (!location)
+        throw ociError("REGISTRY_ERROR", `${what}: HTTP ${response.status} redirect without a Location header`);
+      let next;
+      try {
+        next = new URL(location, url);
+      } catch {
+        throw ociError("REGISTRY_ERROR", `${what}: redirect to an invalid URL`);
+      }
+      if (next.origin !== url.origin) delete sent.authorization;
+      if (response.status === 303 && currentMethod !== "HEAD") currentMethod = "GET";
+      url = next;
+    }
+    throw ociError("TOO_MANY_REDIRECTS", `${what}: more than ${MAX_REDIRECTS} redirects`);
+  }
+  /** Answers a 401 challenge: a bearer token from the realm, or Basic credentials. */
+  async #authenticate(header, repository, what) {
+    const challenges = parseWwwAuthenticate(header ?? "");
+    const bearer = challenges.find((challenge) => challenge.scheme === "bearer");
+    const credential = this.#credentialLookup.credential;
+    if (bearer) {
+      this.#authorization.set(repository, `Bearer ${await this.#fetchToken(bearer, repository, what)}`);
+      return;
+    }
+    if (challenges.some((challenge) => challenge.scheme === "basic") && credential) {
+      const encoded = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
+      this.#authorization.set(repository, `Basic ${encoded}`);
+      return;
+    }
+    throw this.#authError(what, 401);
+  }
+  /** The distribution token spec: GET realm?service=…&scope=…, Basic-authenticated when we have credentials. */
+  async #fetchToken(challenge, repository, what) {
+    const realm = challenge.params.realm;
+    let url;
+    try {
+      url = new URL(realm ?? "");
+    } catch {
+      throw ociError(
+        "REGISTRY_ERROR",
+        `${what}: the registry's Bearer challenge has no valid realm URL (${JSON.stringify(realm ?? null)})`
+      );
+    }
+    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
+    const scopes = (challenge.params.scope ?? `repository:${repository}:pull`).split(" ").filter(Boolean);
+    for (const scope of scopes) url.searchParams.append("scope", scope);
+    const credential = this.#credentialLookup.credential;
+    const headers = { accept: "application/json" };
+    if (credential) {
+      headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+    }
+    const tokenWhat = `token for ${what} from ${url.origin}${url.pathname}`;
+    const response = await this.#request(url, { headers, what: tokenWhat });
+    if (response.status === 401 || response.status === 403) {
+      await discard(response);
+      throw this.#authError(tokenWhat, response.status);
+    }
+    if (!response.ok) throw await this.#httpError(response, tokenWhat);
+    const body = await readCapped(response, MAX_TOKEN_RESPONSE_BYTES, "REGISTRY_ERROR", tokenWhat);
+    let parsed;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw ociError("REGISTRY_ERROR", `${tokenWhat}: the response is not JSON`);
+    }
+    const { token, access_token: accessToken } = parsed ?? {};
+    const value = typeof token === "string" && token ? token : typeof accessToken === "string" ? accessToken : "";
+    if (!value || /[\r\n]/.test(value))
+      throw ociError("REGISTRY_ERROR", `${tokenWhat}: the response has no usable token`);
+    return value;
+  }
+};
+
+// src/checks/signatures/attestations.ts
+var SLSA_V1 = "https://slsa.dev/provenance/v1";
+var SLSA_V02 = "https://slsa.dev/provenance/v0.2";
+var PREDICATE_ALIASES = {
+  "slsa-provenance": [SLSA_V1, SLSA_V02],
+  slsaprovenance: [SLSA_V02],
+  slsaprovenance02: [SLSA_V02],
+  slsaprovenance1: [SLSA_V1],
+  cyclonedx: ["https://cyclonedx.org/bom"],
+  spdx: ["https://spdx.dev/Document"],
+  spdxjson: ["https://spdx.dev/Document"],
+  vuln: ["https://cosign.sigstore.dev/attestation/vuln/v1"],
+  link: ["https://in-toto.io/Link/v1"],
+  custom: ["https://cosign.sigstore.dev/attestation/v1"]
+};
+function predicateMatches(wanted, predicateType) {
+  const accepted = PREDICATE_ALIASES[wanted.toLowerCase()] ?? [wanted];
+  return accepted.some(
+    (type) => type === predicateType || type === "https://spdx.dev/Document" && predicateType.startsWith(`${type}/`)
+  );
+}
+function field(value, ...path5) {
+  let current = value;
+  for (const key of path5) {
+    if (typeof current !== "object" || current === null || Array.isArray(current)) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+var text = (value) => typeof value === "string" ? value : void 0;
+function splitGitUri(uri) {
+  if (uri === void 0) return {};
+  const stripped = uri.replace(/^git\+/, "");
+  const at = stripped.lastIndexOf("@");
+  return at > stripped.indexOf("://") + 3 ? { repository: stripped.slice(0, at), ref: stripped.slice(at + 1) } : { repository: stripped };
+}
+function provenanceFacts(statement) {
+  const predicate = statement.predicate;
+  if (statement.predicateType === SLSA_V1) {
+    const workflow = field(predicate, "buildDefinition", "externalParameters", "workflow");
+    const dependencies = field(predicate, "buildDefinition", "resolvedDependencies");
+    const firstUri = Array.isArray(dependencies) ? text(field(dependencies[0], "uri")) : void 0;
+    const fromUri = splitGitUri(firstUri);
+    const builderId2 = text(field(predicate, "runDetails", "builder", "id"));
+    const repository = text(field(workflow, "repository")) ?? fromUri.repository;
+    const ref = text(field(workflow, "ref")) ?? fromUri.ref;
+    return { ...builderId2 ? { builderId: builderId2 } : {}, ...repository ? { repository } : {}, ...ref ? { ref } : {} };
+  }
+  const builderId = text(field(predicate, "builder", "id"));
+  const source = splitGitUri(text(field(predicate, "invocation", "configSource", "uri")));
+  return {
+    ...builderId ? { builderId } : {},
+    ...source.repository ? { repository: source.repository } : {},
+    ...source.ref ? { ref: source.ref } : {}
+  };
+}
+function provenanceMismatch(statement, pins) {
+  const facts = provenanceFacts(statement);
+  const checks = [
+    ["builder id", pins["builder-id"], facts.builderId],
+    ["source repository", pins["source-repository"], facts.repository],
+    ["source ref", pins["source-ref"], facts.ref]
+  ];
+  for (const [name, wanted, actual] of checks) {
+    if (wanted !== void 0 && actual !== wanted) {
+      return `${name} is ${JSON.stringify(actual ?? null)}, the policy wants ${JSON.stringify(wanted)}`;
+    }
+  }
+  return void 0;
+}
+
+// src/checks/signatures/candidates.ts
+var import_bundle = __toESM(require_dist3(), 1);
+import { createHash as createHash2 } from "node:crypto";
+
+// src/checks/signatures/errors.ts
+var SignatureError = class extends Error {
+  constructor(code3, message) {
+    super(message);
+    this.code = code3;
+    this.name = "SignatureError";
+  }
+  code;
+};
+
+// src/checks/signatures/candidates.ts
+var SIMPLE_SIGNING_MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
+var DSSE_MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
+var BUNDLE_ARTIFACT_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+var ANNOTATION = {
+  signature: "dev.cosignproject.cosign/signature",
+  certificate: "dev.sigstore.cosign/certificate",
+  chain: "dev.sigstore.cosign/chain",
+  bundle: "dev.sigstore.cosign/bundle",
+  rfc3161: "dev.sigstore.cosign/rfc3161timestamp"
+};
+var COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+var SIMPLE_SIGNING_TYPE = "cosign container image signature";
+var BUNDLE_V01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
+function isBroken(candidate) {
+  return "error" in candidate;
+}
+function malformed(message) {
+  throw new SignatureError("MALFORMED", message);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function parseJsonObject(bytes, what) {
+  let value;
+  try {
+    value = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+  } catch (error) {
+    malformed(`${what} is not valid JSON: ${error.message}`);
+  }
+  if (!isRecord(value)) malformed(`${what} is not a JSON object`);
+  return value;
+}
+var BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+function base64(value, what) {
+  if (typeof value !== "string" || value.length === 0 || !BASE64.test(value.replace(/\s+/g, ""))) {
+    malformed(`${what} is not base64`);
+  }
+  return value.replace(/\s+/g, "");
+}
+function pemCertificates(pem, what) {
+  const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g)];
+  if (blocks.length === 0) malformed(`${what} holds no PEM certificate`);
+  return blocks.map((block) => base64((block[1] ?? "").replace(/\s+/g, ""), what));
+}
+function simpleSigningClaim(payload, what) {
+  const document = parseJsonObject(payload, what);
+  const critical = document.critical;
+  if (!isRecord(critical)) malformed(`${what} has no "critical" section`);
+  if (typeof critical.type !== "string" || critical.type.toLowerCase() !== SIMPLE_SIGNING_TYPE) {
+    malformed(`${what} has critical.type ${JSON.stringify(critical.type ?? null)}, not "${SIMPLE_SIGNING_TYPE}"`);
+  }
+  const image = critical.image;
+  const digest = isRecord(image) ? image["docker-manifest-digest"] : void 0;
+  if (typeof digest !== "string" || !/^sha(256|512):[a-f0-9]+$/.test(digest)) {
+    malformed(`${what} has no valid critical.image.docker-manifest-digest`);
+  }
+  return digest;
+}
+function parseStatement(payload, what) {
+  const document = parseJsonObject(payload, what);
+  const type = document._type;
+  if (typeof type !== "string" || !type.startsWith("https://in-toto.io/Statement/")) {
+    malformed(`${what} is not an in-toto statement (_type ${JSON.stringify(type ?? null)})`);
+  }
+  if (typeof document.predicateType !== "string") malformed(`${what} has no predicateType`);
+  if (!Array.isArray(document.subject) || document.subject.length === 0) malformed(`${what} has no subject`);
+  const subjects = document.subject.slice(0, 1e3).map((subject) => {
+    const digest = isRecord(subject) && isRecord(subject.digest) ? subject.digest.sha256 : void 0;
+    const name = isRecord(subject) ? subject.name : void 0;
+    return {
+      ...typeof name === "string" ? { name } : {},
+      ...typeof digest === "string" ? { sha256: digest.toLowerCase() } : {}
+    };
+  });
+  return { type, predicateType: document.predicateType, subjects, predicate: document.predicate };
+}
+function toBundle(json, what) {
+  try {
+    return (0, import_bundle.bundleFromJSON)(json);
+  } catch (error) {
+    malformed(`${what} is not a valid Sigstore bundle: ${error.message}`);
+  }
+}
+function tlogEntryFromAnnotation(text2, what) {
+  const annotation = parseJsonObject(text2, `${what} bundle annotation`);
+  const payload = annotation.Payload;
+  if (!isRecord(payload)) malformed(`${what} bundle annotation has no Payload`);
+  const body = base64(payload.body, `${what} Rekor body`);
+  const bodyJson = parseJsonObject(Buffer.from(body, "base64"), `${what} Rekor body`);
+  const logIndex = payload.logIndex;
+  const integratedTime2 = payload.integratedTime;
+  const logID = payload.logID;
+  if (typeof logIndex !== "number" || typeof integratedTime2 !== "number" || typeof logID !== "string") {
+    malformed(`${what} bundle annotation lacks logIndex, integratedTime or logID`);
+  }
+  if (!/^[a-f0-9]{64}$/.test(logID)) malformed(`${what} bundle annotation has a malformed logID`);
+  return {
+    logIndex: String(logIndex),
+    logId: { keyId: Buffer.from(logID, "hex").toString("base64") },
+    kindVersion: {
+      kind: typeof bodyJson.kind === "string" ? bodyJson.kind : "",
+      version: typeof bodyJson.apiVersion === "string" ? bodyJson.apiVersion : ""
+    },
+    integratedTime: String(integratedTime2),
+    inclusionPromise: { signedEntryTimestamp: base64(annotation.SignedEntryTimestamp, `${what} SET`) },
+    canonicalizedBody: body
+  };
+}
+function verificationMaterial(annotations, what) {
+  const certificate = annotations[ANNOTATION.certificate];
+  const material = {};
+  if (certificate) {
+    const chain = annotations[ANNOTATION.chain];
+    const certificates = [
+      ...pemCertificates(certificate, `${what} certificate`).slice(0, 1),
+      ...chain ? pemCertificates(chain, `${what} chain`) : []
+    ];
+    material.x509CertificateChain = { certificates: certificates.map((rawBytes) => ({ rawBytes })) };
+  } else {
+    material.publicKey = { hint: "" };
+  }
+  const set = annotations[ANNOTATION.bundle];
+  material.tlogEntries = set ? [tlogEntryFromAnnotation(set, what)] : [];
+  const rfc3161 = annotations[ANNOTATION.rfc3161];
+  if (rfc3161) {
+    const timestamp = parseJsonObject(rfc3161, `${what} RFC 3161 annotation`).SignedRFC3161Timestamp;
+    material.timestampVerificationData = {
+      rfc3161Timestamps: [{ signedTimestamp: base64(timestamp, `${what} RFC 3161 timestamp`) }]
+    };
+  }
+  return material;
+}
+function legacyCandidate(layer, payload, origin2) {
+  const annotations = layer.annotations ?? {};
+  try {
+    if (layer.mediaType === SIMPLE_SIGNING_MEDIA_TYPE) {
+      const signature = base64(annotations[ANNOTATION.signature], `${origin2} signature annotation`);
+      const claim = simpleSigningClaim(payload, `${origin2} payload`);
+      const bundle = toBundle(
+        {
+          mediaType: BUNDLE_V01,
+          verificationMaterial: verificationMaterial(annotations, origin2),
+          messageSignature: {
+            messageDigest: {
+              algorithm: "SHA2_256",
+              digest: createHash2("sha256").update(payload).digest("base64")
+            },
+            signature
+          }
+        },
+        origin2
+      );
+      return { origin: origin2, purpose: "signature", bundle, artifact: payload, claims: [claim] };
+    }
+    if (layer.mediaType === DSSE_MEDIA_TYPE) {
+      const envelope = parseJsonObject(payload, `${origin2} DSSE envelope`);
+      const bundle = toBundle(
+        {
+          mediaType: BUNDLE_V01,
+          verificationMaterial: verificationMaterial(annotations, origin2),
+          dsseEnvelope: envelope
+        },
+        origin2
+      );
+      return dsseCandidate(bundle, origin2);
+    }
+  } catch (error) {
+    if (error instanceof SignatureError) return { origin: origin2, error };
+    throw error;
+  }
+  return void 0;
+}
+function dsseCandidate(bundle, origin2) {
+  if (bundle.content.$case !== "dsseEnvelope") malformed(`${origin2} is not a DSSE envelope`);
+  const envelope = bundle.content.dsseEnvelope;
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { origin: origin2, purpose: "signature", bundle, claims: [] };
+  const statement = parseStatement(Buffer.from(envelope.payload), `${origin2} in-toto statement`);
+  const claims = statement.subjects.flatMap((s) => s.sha256 ? [`sha256:${s.sha256}`] : []);
+  const purpose = statement.predicateType === COSIGN_SIGN_PREDICATE ? "signature" : "attestation";
+  return { origin: origin2, purpose, bundle, claims, statement };
+}
+function bundleCandidate(bytes, origin2, imageManifest) {
+  try {
+    const json = parseJsonObject(bytes, `${origin2} bundle`);
+    if (typeof json.mediaType !== "string" || !json.mediaType.startsWith("application/vnd.dev.sigstore.bundle")) {
+      malformed(`${origin2} is not a Sigstore bundle (mediaType ${JSON.stringify(json.mediaType ?? null)})`);
+    }
+    const bundle = toBundle(json, origin2);
+    if (bundle.content.$case === "dsseEnvelope") return dsseCandidate(bundle, origin2);
+    const digest = Buffer.from(bundle.content.messageSignature.messageDigest?.digest ?? []).toString("hex");
+    return {
+      origin: origin2,
+      purpose: "signature",
+      bundle,
+      artifact: imageManifest,
+      claims: digest.length > 0 ? [`sha256:${digest}`] : []
+    };
+  } catch (error) {
+    if (error instanceof SignatureError) return { origin: origin2, error };
+    throw error;
+  }
+}
+
+// src/oci/resolve.ts
+async function readAll(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+// src/oci/layout.ts
+var REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
+var CONTAINERD_NAME_ANNOTATION = "io.containerd.image.name";
+function blobPath(digest) {
+  const [algorithm, encoded] = digest.split(":");
+  return `blobs/${algorithm}/${encoded}`;
+}
+async function readLayoutIndex(store) {
+  const marker = await readStoreFile(store, "oci-layout", 64 * 1024, "oci-layout");
+  if (marker === void 0) {
+    throw ociError("INVALID_LAYOUT", `${store.description} is not an OCI image layout: it has no oci-layout file`);
+  }
+  const layout = parseJson(marker, `oci-layout of ${store.description}`, "INVALID_LAYOUT");
+  if (typeof layout?.imageLayoutVersion !== "string" || !layout.imageLayoutVersion.startsWith("1.")) {
+    throw ociError(
+      "INVALID_LAYOUT",
+      `${store.description}: unsupported imageLayoutVersion ${JSON.stringify(layout?.imageLayoutVersion ?? null)} (expected 1.x)`
+    );
+  }
+  const indexBytes = await readStoreFile(store, "index.json", MAX_MANIFEST_BYTES, "index.json");
+  if (indexBytes === void 0) throw ociError("INVALID_LAYOUT", `${store.description} has no index.json`);
+  const parsed = parseManifest(indexBytes, `index.json of ${store.description}`);
+  if (parsed.kind !== "index")
+    throw ociError("INVALID_LAYOUT", `index.json of ${store.description} is not an image index`);
+  return parsed.index;
+}
+
+// src/checks/signatures/store.ts
+var COSIGN_KIND_ANNOTATION = "kind";
+var COSIGN_KIND = {
+  image: "dev.cosignproject.cosign/image",
+  imageIndex: "dev.cosignproject.cosign/imageIndex",
+  sigs: "dev.cosignproject.cosign/sigs",
+  atts: "dev.cosignproject.cosign/atts"
+};
+var RegistryStore = class {
+  constructor(client, repository) {
+    this.client = client;
+    this.repository = repository;
+    this.description = `${client.registry}/${repository}`;
+  }
+  client;
+  repository;
+  description;
+  async manifestByTag(tag) {
+    try {
+      const fetched = await this.client.getManifest(this.repository, tag);
+      return { digest: fetched.digest, bytes: fetched.bytes, parsed: fetched.parsed };
+    } catch (error) {
+      if (isOciError(error, "NOT_FOUND")) return void 0;
+      throw error;
+    }
+  }
+  async manifestByDigest(descriptor) {
+    const fetched = await this.client.getManifest(this.repository, descriptor.digest);
+    if (fetched.size !== descriptor.size) {
+      throw ociError(
+        "SIZE_MISMATCH",
+        `manifest ${descriptor.digest} of ${this.description}: descriptor size is ${descriptor.size} bytes but the registry sent ${fetched.size}`
+      );
+    }
+    return { digest: fetched.digest, bytes: fetched.bytes, parsed: fetched.parsed };
+  }
+  referrers(digest, artifactType) {
+    return this.client.listReferrers(this.repository, digest, artifactType);
+  }
+  async blob(descriptor, maxBytes) {
+    return readAll(await this.client.openBlob(this.repository, descriptor, maxBytes));
+  }
+};
+var LayoutStore = class {
+  constructor(store) {
+    this.store = store;
+    this.description = store.description;
+  }
+  store;
+  description;
+  #index;
+  async index() {
+    this.#index ??= await readLayoutIndex(this.store);
+    return this.#index;
+  }
+  async manifestByTag(tag) {
+    const index = await this.index();
+    const entry = index.manifests.find(
+      (m) => m.annotations?.[REF_NAME_ANNOTATION] === tag || m.annotations?.[CONTAINERD_NAME_ANNOTATION] === tag
+    );
+    return entry === void 0 ? void 0 : this.manifestByDigest(entry);
+  }
+  async manifestByDigest(descriptor) {
+    const what = `manifest ${descriptor.digest} in ${this.description}`;
+    const path5 = blobPath(descriptor.digest);
+    const size = await this.store.size(path5);
+    if (size === void 0) throw ociError("NOT_FOUND", `${what} is missing (${path5})`);
+    if (size > MAX_MANIFEST_BYTES) {
+      throw ociError("MANIFEST_TOO_LARGE", `${what} is ${size} bytes, over the limit of ${MAX_MANIFEST_BYTES} bytes`);
+    }
+    const bytes = await readVerified(await this.store.open(path5), {
+      digest: descriptor.digest,
+      size: descriptor.size,
+      maxBytes: MAX_MANIFEST_BYTES,
+      what,
+      kind: "manifest"
+    });
+    return { digest: descriptor.digest, bytes, parsed: parseManifest(bytes, what, descriptor.mediaType) };
+  }
+  async referrers(digest, artifactType) {
+    const found = [];
+    for (const entry of (await this.index()).manifests) {
+      if (entry.digest === digest) continue;
+      if (artifactType !== void 0 && entry.artifactType !== void 0 && entry.artifactType !== artifactType)
+        continue;
+      let manifest;
+      try {
+        manifest = await this.manifestByDigest(entry);
+      } catch {
+        continue;
+      }
+      const parsed = manifest.parsed;
+      const subject = parsed.kind === "manifest" ? parsed.manifest.subject : parsed.index.subject;
+      if (subject?.digest !== digest) continue;
+      const type = parsed.kind === "manifest" ? parsed.manifest.artifactType ?? parsed.manifest.config.mediaType : void 0;
+      if (artifactType !== void 0 && type !== artifactType) continue;
+      found.push({ ...entry, ...type !== void 0 ? { artifactType: type } : {} });
+    }
+    return found;
+  }
+  async blob(descriptor, maxBytes) {
+    const what = `blob ${descriptor.digest} in ${this.description}`;
+    if (descriptor.size > maxBytes) {
+      throw ociError("BLOB_TOO_LARGE", `${what} is ${descriptor.size} bytes, over the limit of ${maxBytes} bytes`);
+    }
+    const path5 = blobPath(descriptor.digest);
+    const size = await this.store.size(path5);
+    if (size === void 0) throw ociError("NOT_FOUND", `${what} is missing (${path5})`);
+    return readVerified(await this.store.open(path5), {
+      digest: descriptor.digest,
+      size: descriptor.size,
+      maxBytes,
+      what
+    });
+  }
+  /** index.json entries that `cosign save` marked with `kind`. */
+  async entriesOfKind(kind) {
+    return (await this.index()).manifests.filter((m) => m.annotations?.[COSIGN_KIND_ANNOTATION] === kind);
+  }
+};
+
+// src/checks/signatures/discover.ts
+var MAX_SIGNATURE_BLOB_BYTES = 16 * 1024 * 1024;
+var MAX_SIGNATURE_LAYERS = 100;
+var MAX_REFERRERS = 100;
+var MAX_TOTAL_SIGNATURE_BYTES = 64 * 1024 * 1024;
+var TRANSPORT_ERRORS = /* @__PURE__ */ new Set([
+  "NETWORK_ERROR",
+  "AUTH_REQUIRED",
+  "RATE_LIMITED",
+  "REGISTRY_ERROR",
+  "TOO_MANY_REDIRECTS",
+  "INSECURE_TRANSPORT",
+  "ABORTED"
+]);
+function broken(origin2, error) {
+  if (isOciError(error) && TRANSPORT_ERRORS.has(error.code)) throw error;
+  return {
+    origin: origin2,
+    error: error instanceof SignatureError ? error : new SignatureError("MALFORMED", `${origin2}: ${errorMessage(error)}`)
+  };
+}
+function cosignTag(digest, suffix) {
+  return `${digest.replace(":", "-")}.${suffix}`;
+}
+async function legacyManifest(store, digest, suffix) {
+  const found = [];
+  const tag = cosignTag(digest, suffix);
+  const tagged = await store.manifestByTag(tag);
+  if (tagged) found.push({ manifest: tagged, origin: `tag ${tag}` });
+  if (store instanceof LayoutStore) {
+    const images = [
+      ...await store.entriesOfKind(COSIGN_KIND.image),
+      ...await store.entriesOfKind(COSIGN_KIND.imageIndex)
+    ];
+    if (images.some((entry) => entry.digest === digest)) {
+      for (const entry of await store.entriesOfKind(suffix === "sig" ? COSIGN_KIND.sigs : COSIGN_KIND.atts)) {
+        if (found.some((f) => f.manifest.digest === entry.digest)) continue;
+        found.push({ manifest: await store.manifestByDigest(entry), origin: `cosign save ${suffix} ${entry.digest}` });
+      }
+    }
+  }
+  return found;
+}
+async function legacyCandidates(store, digest, suffix, into) {
+  let manifests;
+  try {
+    manifests = await legacyManifest(store, digest, suffix);
+  } catch (error) {
+    into.candidates.push(broken(`tag ${cosignTag(digest, suffix)}`, error));
+    return;
+  }
+  for (const { manifest, origin: origin2 } of manifests) {
+    if (manifest.parsed.kind !== "manifest") {
+      into.candidates.push(
+        broken(origin2, new SignatureError("MALFORMED", `${origin2} is an index, not a signature manifest`))
+      );
+      continue;
+    }
+    const layers = manifest.parsed.manifest.layers;
+    if (layers.length > MAX_SIGNATURE_LAYERS) {
+      into.candidates.push(
+        broken(
+          origin2,
+          new SignatureError(
+            "MALFORMED",
+            `${origin2} has ${layers.length} layers, over the limit of ${MAX_SIGNATURE_LAYERS}`
+          )
+        )
+      );
+      continue;
+    }
+    for (const [i, layer] of layers.entries()) {
+      const layerOrigin = `${origin2}, layer ${i}`;
+      try {
+        const payload = await readBudgeted(store, layer, into);
+        const candidate = legacyCandidate(layer, payload, layerOrigin);
+        if (candidate) into.candidates.push(candidate);
+        else into.ignored.push(`${layerOrigin} (${layer.mediaType})`);
+      } catch (error) {
+        into.candidates.push(broken(layerOrigin, error));
+      }
+    }
+  }
+}
+async function readBudgeted(store, layer, into) {
+  if (into.bytesRead + layer.size > MAX_TOTAL_SIGNATURE_BYTES) {
+    throw new SignatureError(
+      "MALFORMED",
+      `signature blobs of this image add up to more than ${MAX_TOTAL_SIGNATURE_BYTES} bytes; the rest were not read`
+    );
+  }
+  into.bytesRead += layer.size;
+  return store.blob(layer, MAX_SIGNATURE_BLOB_BYTES);
+}
+async function bundleReferrer(store, referrer, imageManifest, into) {
+  const origin2 = `referrer ${referrer.digest}`;
+  try {
+    const manifest = await store.manifestByDigest(referrer);
+    if (manifest.parsed.kind !== "manifest")
+      throw new SignatureError("MALFORMED", `${origin2} is an index, not a bundle manifest`);
+    const layer = manifest.parsed.manifest.layers[0];
+    if (layer === void 0 || !layer.mediaType.startsWith("application/vnd.dev.sigstore.bundle")) {
+      throw new SignatureError(
+        "MALFORMED",
+        `${origin2} has artifact type ${BUNDLE_ARTIFACT_TYPE} but its layer is ${layer?.mediaType ?? "missing"}, not a Sigstore bundle`
+      );
+    }
+    return bundleCandidate(await readBudgeted(store, layer, into), origin2, imageManifest);
+  } catch (error) {
+    return broken(origin2, error);
+  }
+}
+async function discoverSignatures(store, digest, imageManifest) {
+  const discovered = { candidates: [], bytesRead: 0, ignored: [] };
+  await legacyCandidates(store, digest, "sig", discovered);
+  await legacyCandidates(store, digest, "att", discovered);
+  let referrers;
+  try {
+    referrers = await store.referrers(digest, BUNDLE_ARTIFACT_TYPE);
+  } catch (error) {
+    discovered.candidates.push(broken(`referrers of ${digest}`, error));
+    return discovered;
+  }
+  for (const referrer of referrers.slice(0, MAX_REFERRERS)) {
+    discovered.candidates.push(await bundleReferrer(store, referrer, imageManifest, discovered));
+  }
+  return discovered;
+}
+
+// src/checks/signatures/identity.ts
+var import_core = __toESM(require_dist4(), 1);
+var FULCIO = "1.3.6.1.4.1.57264.1.";
+var OID_ISSUER_V1 = `${FULCIO}1`;
+var OID_ISSUER_V2 = `${FULCIO}8`;
+var EXTENSION_NAMES = {
+  "github-workflow-trigger": `${FULCIO}2`,
+  "github-workflow-sha": `${FULCIO}3`,
+  "github-workflow-name": `${FULCIO}4`,
+  "github-workflow-repository": `${FULCIO}5`,
+  "github-workflow-ref": `${FULCIO}6`,
+  "build-signer-uri": `${FULCIO}9`,
+  "build-signer-digest": `${FULCIO}10`,
+  "runner-environment": `${FULCIO}11`,
+  "source-repository-uri": `${FULCIO}12`,
+  "source-repository-digest": `${FULCIO}13`,
+  "source-repository-ref": `${FULCIO}14`,
+  "source-repository-identifier": `${FULCIO}15`,
+  "source-repository-owner-uri": `${FULCIO}16`,
+  "source-repository-owner-identifier": `${FULCIO}17`,
+  "build-config-uri": `${FULCIO}18`,
+  "build-config-digest": `${FULCIO}19`,
+  "build-trigger": `${FULCIO}20`,
+  "run-invocation-uri": `${FULCIO}21`,
+  "source-repository-visibility-at-signing": `${FULCIO}22`
+};
+function extensionValue(oid, raw) {
+  const arc = Number(oid.slice(FULCIO.length));
+  if (arc >= 8) {
+    try {
+      return import_core.ASN1Obj.parseBuffer(Buffer.from(raw)).value.toString("utf8");
+    } catch {
+      return void 0;
+    }
+  }
+  return raw.toString("utf8");
+}
+function certificateIdentity(certificate) {
+  const extensions = {};
+  for (const extension of certificate.extensions) {
+    try {
+      const oid = extension.subs[0]?.toOID();
+      const value = extension.subs[extension.subs.length - 1]?.value;
+      if (oid === void 0 || value === void 0 || !oid.startsWith(FULCIO)) continue;
+      const text2 = extensionValue(oid, value);
+      if (text2 !== void 0) extensions[oid] = text2;
+    } catch {
+    }
+  }
+  let subject;
+  try {
+    subject = certificate.subjectAltName;
+  } catch {
+    subject = void 0;
+  }
+  const issuer = extensions[OID_ISSUER_V2] ?? extensions[OID_ISSUER_V1];
+  return { ...subject !== void 0 ? { subject } : {}, ...issuer !== void 0 ? { issuer } : {}, extensions };
+}
+function describeIdentity(identity) {
+  const parts = [`subject ${identity.subject ?? "(none)"}`, `issuer ${identity.issuer ?? "(none)"}`];
+  const repository = identity.extensions[`${FULCIO}12`] ?? identity.extensions[`${FULCIO}5`];
+  const ref = identity.extensions[`${FULCIO}14`] ?? identity.extensions[`${FULCIO}6`];
+  if (repository) parts.push(`repository ${repository}${ref ? ` @ ${ref}` : ""}`);
+  return parts.join(", ");
+}
+function extensionOid(name) {
+  if (/^\d+(\.\d+)+$/.test(name)) return name;
+  return EXTENSION_NAMES[name];
+}
+function identityPolicyErrors(identity) {
+  const errors = [];
+  if (identity.issuer === void 0 && identity["issuer-regexp"] === void 0) {
+    errors.push("keyless needs `issuer` or `issuer-regexp` (as cosign does): any OIDC provider could sign otherwise");
+  }
+  if (identity.subject === void 0 && identity["subject-regexp"] === void 0) {
+    errors.push(
+      "keyless needs `subject` or `subject-regexp`: anyone with an account at the issuer could sign otherwise"
+    );
+  }
+  for (const key of ["issuer-regexp", "subject-regexp"]) {
+    const pattern = identity[key];
+    if (pattern === void 0) continue;
+    try {
+      new RegExp(pattern, "u");
+    } catch (error) {
+      errors.push(`keyless.${key} is not a valid regular expression: ${error.message}`);
+    }
+  }
+  for (const name of Object.keys(identity.extensions ?? {})) {
+    if (extensionOid(name) === void 0) {
+      errors.push(
+        `keyless.extensions: unknown extension "${name}"; use an OID or one of ${Object.keys(EXTENSION_NAMES).join(", ")}`
+      );
+    }
+  }
+  return errors;
+}
+function identityMismatch(identity, policy) {
+  if (policy.issuer !== void 0 && identity.issuer !== policy.issuer) {
+    return `issuer is ${JSON.stringify(identity.issuer ?? null)}, the policy wants ${JSON.stringify(policy.issuer)}`;
+  }
+  const issuerPattern = policy["issuer-regexp"];
+  if (issuerPattern !== void 0 && !new RegExp(issuerPattern, "u").test(identity.issuer ?? "")) {
+    return `issuer ${JSON.stringify(identity.issuer ?? null)} does not match ${issuerPattern}`;
+  }
+  if (policy.subject !== void 0 && identity.subject !== policy.subject) {
+    return `subject is ${JSON.stringify(identity.subject ?? null)}, the policy wants ${JSON.stringify(policy.subject)}`;
+  }
+  const subjectPattern = policy["subject-regexp"];
+  if (subjectPattern !== void 0 && !new RegExp(subjectPattern, "u").test(identity.subject ?? "")) {
+    return `subject ${JSON.stringify(identity.subject ?? null)} does not match ${subjectPattern}`;
+  }
+  for (const [name, wanted] of Object.entries(policy.extensions ?? {})) {
+    const oid = extensionOid(name);
+    const actual = oid === void 0 ? void 0 : identity.extensions[oid];
+    if (actual !== wanted) {
+      return `certificate extension ${name}${oid !== name ? ` (${oid})` : ""} is ${JSON.stringify(actual ?? null)}, the policy wants ${JSON.stringify(wanted)}`;
+    }
+  }
+  return void 0;
+}
+
+// src/checks/signatures/keys.ts
+import { createPublicKey } from "node:crypto";
+var MAX_KEY_BYTES = 64 * 1024;
+var CURVES = /* @__PURE__ */ new Set(["prime256v1", "secp384r1", "secp521r1"]);
+var MIN_RSA_BITS = 2048;
+var KeyError = class extends Error {
+};
+async function loadPolicyKey(spec, tree) {
+  const inline = spec.includes("-----BEGIN");
+  let pem;
+  const label = inline ? "inline key" : spec;
+  if (inline) {
+    pem = spec;
+  } else {
+    const path5 = spec.replace(/^\.\//, "");
+    if (path5.startsWith("/") || path5.split("/").includes("..")) {
+      throw new KeyError(`key ${spec}: give a path inside the repository, relative to its root`);
+    }
+    const bytes = await tree.read(path5, MAX_KEY_BYTES);
+    if (bytes === void 0) {
+      throw new KeyError(`key ${spec} was not found in the repository (or is larger than ${MAX_KEY_BYTES} bytes)`);
+    }
+    pem = bytes.toString("utf8");
+  }
+  return { key: parsePublicKey(pem, label), label };
+}
+function parsePublicKey(pem, label) {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new KeyError(
+      `${label} is a PRIVATE key: remove it from the repository now, rotate it, and commit only the public key (cosign.pub)`
+    );
+  }
+  const block = /-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY)-----[\s\S]+?-----END \1-----/.exec(pem);
+  if (!block) throw new KeyError(`${label} holds no PEM public key (-----BEGIN PUBLIC KEY-----)`);
+  let key;
+  try {
+    key = createPublicKey(block[0]);
+  } catch (error) {
+    throw new KeyError(`${label} is not a valid public key: ${error.message}`);
+  }
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  if (type === "ec" && details.namedCurve !== void 0 && CURVES.has(details.namedCurve)) return key;
+  if (type === "ed25519") return key;
+  if (type === "rsa" && (details.modulusLength ?? 0) >= MIN_RSA_BITS) return key;
+  const what = type === "ec" ? `an EC key on ${details.namedCurve ?? "an unknown curve"}` : `a ${type ?? "unknown"} key`;
+  throw new KeyError(
+    `${label} is ${what}${type === "rsa" ? ` of ${details.modulusLength ?? 0} bits` : ""}; supported: ECDSA P-256/P-384/P-521, Ed25519, RSA \u2265 ${MIN_RSA_BITS} bits`
+  );
+}
+
+// src/checks/signatures/public-good-root.ts
+var PUBLIC_GOOD_TRUSTED_ROOT = {
+  mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+  tlogs: [
+    {
+      baseUrl: "https://rekor.sigstore.dev",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE2G2Y+2tabdTV5BcGiBIx0a9fAFwrkBbmLSGtks4L3qX6yYY0zufBnhC8Ur/iy55GhWP/9A/bY2LhC30M9+RYtw==",
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        validFor: {
+          start: "2021-01-12T11:53:27Z"
+        }
+      },
+      logId: {
+        keyId: "wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0="
+      }
+    },
+    {
+      baseUrl: "https://log2025-1.rekor.sigstore.dev",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MCowBQYDK2VwAyEAt8rlp1knGwjfbcXAYPYAkn0XiLz1x8O4t0YkEhie244=",
+        keyDetails: "PKIX_ED25519",
+        validFor: {
+          start: "2025-09-23T00:00:00Z"
+        }
+      },
+      logId: {
+        keyId: "zxGZFVvd0FEmjR8WrFwMdcAJ9vtaY/QXf44Y1wUeP6A="
+      }
+    }
+  ],
+  certificateAuthorities: [
+    {
+      subject: {
+        organization: "sigstore.dev",
+        commonName: "sigstore"
+      },
+      uri: "https://fulcio.sigstore.dev",
+      certChain: {
+        certificates: [
+          {
+            rawBytes: "MIIB+DCCAX6gAwIBAgITNVkDZoCiofPDsy7dfm6geLbuhzAKBggqhkjOPQQDAzAqMRUwEwYDVQQKEwxzaWdzdG9yZS5kZXYxETAPBgNVBAMTCHNpZ3N0b3JlMB4XDTIxMDMwNzAzMjAyOVoXDTMxMDIyMzAzMjAyOVowKjEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MREwDwYDVQQDEwhzaWdzdG9yZTB2MBAGByqGSM49AgEGBSuBBAAiA2IABLSyA7Ii5k+pNO8ZEWY0ylemWDowOkNa3kL+GZE5Z5GWehL9/A9bRNA3RbrsZ5i0JcastaRL7Sp5fp/jD5dxqc/UdTVnlvS16an+2Yfswe/QuLolRUCrcOE2+2iA5+tzd6NmMGQwDgYDVR0PAQH/BAQDAgEGMBIGA1UdEwEB/wQIMAYBAf8CAQEwHQYDVR0OBBYEFMjFHQBBmiQpMlEk6w2uSu1KBtPsMB8GA1UdIwQYMBaAFMjFHQBBmiQpMlEk6w2uSu1KBtPsMAoGCCqGSM49BAMDA2gAMGUCMH8liWJfMui6vXXBhjDgY4MwslmN/TJxVe/83WrFomwmNf056y1X48F9c4m3a3ozXAIxAKjRay5/aj/jsKKGIkmQatjI8uupHr/+CxFvaJWmpYqNkLDGRU+9orzh5hI2RrcuaQ=="
+          }
+        ]
+      },
+      validFor: {
+        start: "2021-03-07T03:20:29Z",
+        end: "2022-12-31T23:59:59.999Z"
+      }
+    },
+    {
+      subject: {
+        organization: "sigstore.dev",
+        commonName: "sigstore"
+      },
+      uri: "https://fulcio.sigstore.dev",
+      certChain: {
+        certificates: [
+          {
+            rawBytes: "MIICGjCCAaGgAwIBAgIUALnViVfnU0brJasmRkHrn/UnfaQwCgYIKoZIzj0EAwMwKjEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MREwDwYDVQQDEwhzaWdzdG9yZTAeFw0yMjA0MTMyMDA2MTVaFw0zMTEwMDUxMzU2NThaMDcxFTATBgNVBAoTDHNpZ3N0b3JlLmRldjEeMBwGA1UEAxMVc2lnc3RvcmUtaW50ZXJtZWRpYXRlMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE8RVS/ysH+NOvuDZyPIZtilgUF9NlarYpAd9HP1vBBH1U5CV77LSS7s0ZiH4nE7Hv7ptS6LvvR/STk798LVgMzLlJ4HeIfF3tHSaexLcYpSASr1kS0N/RgBJz/9jWCiXno3sweTAOBgNVHQ8BAf8EBAMCAQYwEwYDVR0lBAwwCgYIKwYBBQUHAwMwEgYDVR0TAQH/BAgwBgEB/wIBADAdBgNVHQ4EFgQU39Ppz1YkEZb5qNjpKFWixi4YZD8wHwYDVR0jBBgwFoAUWMAeX5FFpWapesyQoZMi0CrFxfowCgYIKoZIzj0EAwMDZwAwZAIwPCsQK4DYiZYDPIaDi5HFKnfxXx6ASSVmERfsynYBiX2X6SJRnZU84/9DZdnFvvxmAjBOt6QpBlc4J/0DxvkTCqpclvziL6BCCPnjdlIB3Pu3BxsPmygUY7Ii2zbdCdliiow="
+          },
+          {
+            rawBytes: "MIIB9zCCAXygAwIBAgIUALZNAPFdxHPwjeDloDwyYChAO/4wCgYIKoZIzj0EAwMwKjEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MREwDwYDVQQDEwhzaWdzdG9yZTAeFw0yMTEwMDcxMzU2NTlaFw0zMTEwMDUxMzU2NThaMCoxFTATBgNVBAoTDHNpZ3N0b3JlLmRldjERMA8GA1UEAxMIc2lnc3RvcmUwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAAT7XeFT4rb3PQGwS4IajtLk3/OlnpgangaBclYpsYBr5i+4ynB07ceb3LP0OIOZdxexX69c5iVuyJRQ+Hz05yi+UF3uBWAlHpiS5sh0+H2GHE7SXrk1EC5m1Tr19L9gg92jYzBhMA4GA1UdDwEB/wQEAwIBBjAPBgNVHRMBAf8EBTADAQH/MB0GA1UdDgQWBBRYwB5fkUWlZql6zJChkyLQKsXF+jAfBgNVHSMEGDAWgBRYwB5fkUWlZql6zJChkyLQKsXF+jAKBggqhkjOPQQDAwNpADBmAjEAj1nHeXZp+13NWBNa+EDsDP8G1WWg1tCMWP/WHPqpaVo0jhsweNFZgSs0eE7wYI4qAjEA2WB9ot98sIkoF3vZYdd3/VtWB5b9TNMea7Ix/stJ5TfcLLeABLE4BNJOsQ4vnBHJ"
+          }
+        ]
+      },
+      validFor: {
+        start: "2022-04-13T20:06:15Z"
+      }
+    }
+  ],
+  ctlogs: [
+    {
+      baseUrl: "https://ctfe.sigstore.dev/test",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEbfwR+RJudXscgRBRpKX1XFDy3PyudDxz/SfnRi1fT8ekpfBd2O1uoz7jr3Z8nKzxA69EUQ+eFCFI3zeubPWU7w==",
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        validFor: {
+          start: "2021-03-14T00:00:00Z",
+          end: "2022-10-31T23:59:59.999Z"
+        }
+      },
+      logId: {
+        keyId: "CGCS8ChS/2hF0dFrJ4ScRWcYrBY9wzjSbea8IgY2b3I="
+      }
+    },
+    {
+      baseUrl: "https://ctfe.sigstore.dev/2022",
+      hashAlgorithm: "SHA2_256",
+      publicKey: {
+        rawBytes: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEiPSlFi0CmFTfEjCUqF9HuCEcYXNKAaYalIJmBZ8yyezPjTqhxrKBpMnaocVtLJBI1eM3uXnQzQGAJdJ4gs9Fyw==",
+        keyDetails: "PKIX_ECDSA_P256_SHA_256",
+        validFor: {
+          start: "2022-10-20T00:00:00Z"
+        }
+      },
+      logId: {
+        keyId: "3T0wasbHETJjGR4cmWc3AqJKXrjePK3/h4pygC8p7o4="
+      }
+    }
+  ],
+  timestampAuthorities: [
+    {
+      subject: {
+        organization: "sigstore.dev",
+        commonName: "sigstore-tsa-selfsigned"
+      },
+      uri: "https://timestamp.sigstore.dev/api/v1/timestamp",
+      certChain: {
+        certificates: [
+          {
+            rawBytes: "MIICEDCCAZagAwIBAgIUOhNULwyQYe68wUMvy4qOiyojiwwwCgYIKoZIzj0EAwMwOTEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MSAwHgYDVQQDExdzaWdzdG9yZS10c2Etc2VsZnNpZ25lZDAeFw0yNTA0MDgwNjU5NDNaFw0zNTA0MDYwNjU5NDNaMC4xFTATBgNVBAoTDHNpZ3N0b3JlLmRldjEVMBMGA1UEAxMMc2lnc3RvcmUtdHNhMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE4ra2Z8hKNig2T9kFjCAToGG30jky+WQv3BzL+mKvh1SKNR/UwuwsfNCg4sryoYAd8E6isovVA3M4aoNdm9QDi50Z8nTEyvqgfDPtTIwXItfiW/AFf1V7uwkbkAoj0xxco2owaDAOBgNVHQ8BAf8EBAMCB4AwHQYDVR0OBBYEFIn9eUOHz9BlRsMCRscsc1t9tOsDMB8GA1UdIwQYMBaAFJjsAe9/u1H/1JUeb4qImFMHic6/MBYGA1UdJQEB/wQMMAoGCCsGAQUFBwMIMAoGCCqGSM49BAMDA2gAMGUCMDtpsV/6KaO0qyF/UMsX2aSUXKQFdoGTptQGc0ftq1csulHPGG6dsmyMNd3JB+G3EQIxAOajvBcjpJmKb4Nv+2Taoj8Uc5+b6ih6FXCCKraSqupe07zqswMcXJTe1cExvHvvlw=="
+          },
+          {
+            rawBytes: "MIIB9zCCAXygAwIBAgIUV7f0GLDOoEzIh8LXSW80OJiUp14wCgYIKoZIzj0EAwMwOTEVMBMGA1UEChMMc2lnc3RvcmUuZGV2MSAwHgYDVQQDExdzaWdzdG9yZS10c2Etc2VsZnNpZ25lZDAeFw0yNTA0MDgwNjU5NDNaFw0zNTA0MDYwNjU5NDNaMDkxFTATBgNVBAoTDHNpZ3N0b3JlLmRldjEgMB4GA1UEAxMXc2lnc3RvcmUtdHNhLXNlbGZzaWduZWQwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAAQUQNtfRT/ou3YATa6wB/kKTe70cfJwyRIBovMnt8RcJph/COE82uyS6FmppLLL1VBPGcPfpQPYJNXzWwi8icwhKQ6W/Qe2h3oebBb2FHpwNJDqo+TMaC/tdfkv/ElJB72jRTBDMA4GA1UdDwEB/wQEAwIBBjASBgNVHRMBAf8ECDAGAQH/AgEAMB0GA1UdDgQWBBSY7AHvf7tR/9SVHm+KiJhTB4nOvzAKBggqhkjOPQQDAwNpADBmAjEAwGEGrfGZR1cen1R8/DTVMI943LssZmJRtDp/i7SfGHmGRP6gRbuj9vOK3b67Z0QQAjEAuT2H673LQEaHTcyQSZrkp4mX7WwkmF+sVbkYY5mXN+RMH13KUEHHOqASaemYWK/E"
+          }
+        ]
+      },
+      validFor: {
+        start: "2025-07-04T00:00:00Z"
+      }
+    }
+  ]
+};
+
+// src/checks/signatures/references.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+var DEFAULT_REFERENCE_PATHS = [
+  "**/*.yaml",
+  "**/*.yml",
+  "**/Dockerfile",
+  "**/Dockerfile.*",
+  "**/*.Dockerfile",
+  "**/*.dockerfile",
+  "**/Containerfile",
+  "**/Containerfile.*"
+];
+var MAX_REFERENCE_FILES = 5e3;
+var MAX_REFERENCES = 1e4;
+var MAX_YAML_DEPTH = 200;
+var isDockerfile = (path5) => /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(D|d)ockerfile$/.test(path5);
+var isWorkflow = (path5) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path5);
+function yamlReferences(path5, text2) {
+  const parsed = parseYaml(text2);
+  const sites = [];
+  const workflow = isWorkflow(path5);
+  const walk = (node, depth) => {
+    if (depth > MAX_YAML_DEPTH || sites.length >= MAX_REFERENCES) return;
+    if ((0, import_yaml12.isMap)(node)) {
+      for (const item of node.items) {
+        if (!(0, import_yaml12.isPair)(item)) continue;
+        const key = (0, import_yaml12.isScalar)(item.key) ? item.key.value : void 0;
+        let value = item.value;
+        const field2 = key === "image" || workflow && key === "container" ? key : void 0;
+        if (key === "image" && (0, import_yaml12.isMap)(value)) {
+          const name = value.items.find((pair2) => (0, import_yaml12.isPair)(pair2) && (0, import_yaml12.isScalar)(pair2.key) && pair2.key.value === "name");
+          if (name && (0, import_yaml12.isScalar)(name.value)) value = name.value;
+        }
+        if (field2 !== void 0 && (0, import_yaml12.isScalar)(value) && typeof value.value === "string" && value.range) {
+          const quoted = value.type === "QUOTE_DOUBLE" || value.type === "QUOTE_SINGLE";
+          const position = parsed.position(value.range[0] + (quoted ? 1 : 0));
+          const reference = value.value.trim();
+          if (reference.length > 0)
+            sites.push({ reference, path: path5, line: position.line, column: position.column, field: field2 });
+        } else {
+          walk(value, depth + 1);
+        }
+      }
+    } else if ((0, import_yaml12.isSeq)(node)) {
+      for (const item of node.items) walk(item, depth + 1);
+    }
+  };
+  for (const document of parsed.documents) {
+    if (document.errors.length > 0) continue;
+    walk(document.contents, 0);
+  }
+  return sites;
+}
+function dockerfileReferences(path5, text2) {
+  const model = parseDockerfile(path5, text2);
+  const sites = [];
+  for (const stage of model.stages) {
+    if (stage.parent || stage.image === void 0 || stage.image.toLowerCase() === "scratch") continue;
+    const range3 = stage.from.getImageRange();
+    if (!range3) continue;
+    const position = positionAt(model, offsetOf(model, range3.start));
+    sites.push({ reference: stage.image, path: path5, line: position.line, column: position.column, field: "FROM" });
+  }
+  return sites;
+}
+async function collectReferences(tree, globs) {
+  const notes = [];
+  const all = await tree.list();
+  let paths = selectPaths(all, globs.length > 0 ? globs : DEFAULT_REFERENCE_PATHS).filter(
+    (path5) => isDockerfile(path5) || /\.ya?ml$/i.test(path5)
+  );
+  if (paths.length > MAX_REFERENCE_FILES) {
+    notes.push(`Only the first ${MAX_REFERENCE_FILES} of ${paths.length} files were searched for image references.`);
+    paths = paths.slice(0, MAX_REFERENCE_FILES);
+  }
+  const sites = [];
+  const skipped = [];
+  for (const path5 of paths) {
+    const bytes = await tree.read(path5, MAX_FILE_BYTES);
+    if (bytes === void 0 || bytes.subarray(0, 8e3).includes(0)) continue;
+    try {
+      const text2 = bytes.toString("utf8");
+      sites.push(...isDockerfile(path5) ? dockerfileReferences(path5, text2) : yamlReferences(path5, text2));
+    } catch {
+      skipped.push(path5);
+    }
+    if (sites.length >= MAX_REFERENCES) {
+      notes.push(`Stopped after ${MAX_REFERENCES} image references.`);
+      break;
+    }
+  }
+  if (skipped.length > 0) {
+    notes.push(
+      `${skipped.length} file(s) could not be parsed for image references (the manifests check reports them): ${skipped.slice(0, 5).join(", ")}`
+    );
+  }
+  return { sites: sites.slice(0, MAX_REFERENCES), notes };
+}
+function expandVariables2(value, env) {
+  let missing = false;
+  const result = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced, bare) => {
+    const name = braced ?? bare;
+    const replacement = env[name];
+    if (replacement === void 0 || replacement === "") missing = true;
+    return replacement ?? "";
+  });
+  return missing ? void 0 : result;
+}
+
+// src/checks/signatures/resolve.ts
+var SIGNATURE_TAG = /^sha(256|512)-[a-f0-9]+(\.(sig|att|sbom))?$/;
+function selectImageEntry(entries2, tag, description) {
+  const refName = (entry) => entry.annotations?.[REF_NAME_ANNOTATION] ?? entry.annotations?.[CONTAINERD_NAME_ANNOTATION];
+  let matches;
+  if (tag !== void 0) {
+    matches = entries2.filter(
+      (entry) => entry.annotations?.[REF_NAME_ANNOTATION] === tag || entry.annotations?.[CONTAINERD_NAME_ANNOTATION] === tag
+    );
+  } else {
+    const kinds = [COSIGN_KIND.image, COSIGN_KIND.imageIndex];
+    matches = entries2.filter((entry) => kinds.includes(entry.annotations?.[COSIGN_KIND_ANNOTATION] ?? ""));
+    if (matches.length === 0) {
+      matches = entries2.filter(
+        (entry) => entry.annotations?.[COSIGN_KIND_ANNOTATION] === void 0 && !SIGNATURE_TAG.test(refName(entry) ?? "") && entry.artifactType === void 0
+      );
+    }
+  }
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) {
+    throw ociError("NOT_FOUND", `${description} has no image${tag !== void 0 ? ` tagged ${tag}` : ""}`);
+  }
+  const names = matches.map((entry) => refName(entry) ?? entry.digest).slice(0, 10);
+  throw ociError(
+    "AMBIGUOUS_IMAGE",
+    `${description} holds several images (${names.join(", ")}); name one with oci:PATH:TAG`
+  );
+}
+async function resolveRegistry(target, seams) {
+  const reference = target.reference;
+  const client = seams.client(reference.registry);
+  const store = new RegistryStore(client, reference.repository);
+  const close = async () => {
+  };
+  if (reference.digest === void 0) {
+    const top2 = await client.getManifest(reference.repository, reference.tag ?? "latest");
+    return { store, digest: top2.digest, manifestBytes: top2.bytes, close };
+  }
+  const top = await client.getManifest(reference.repository, reference.digest);
+  const resolved = { store, digest: top.digest, manifestBytes: top.bytes, close };
+  if (reference.tag !== void 0) {
+    const head = await client.headManifest(reference.repository, reference.tag);
+    const current = head === void 0 ? void 0 : head.digest ?? (await client.getManifest(reference.repository, reference.tag)).digest;
+    const name = `${reference.registry}/${reference.repository}:${reference.tag}`;
+    if (current === void 0) {
+      resolved.drift = { message: `${name} no longer exists in the registry; the reference pins ${reference.digest}.` };
+    } else if (current !== reference.digest) {
+      resolved.drift = {
+        message: `${name} now points to ${current}, not to the pinned ${reference.digest}.`,
+        current
+      };
+    }
+  }
+  return resolved;
+}
+async function resolveLayout(target, seams) {
+  const fileStore = await seams.layoutStore(target.layout.path);
+  try {
+    const store = new LayoutStore(fileStore);
+    const index = await store.index();
+    const entry = selectImageEntry(index.manifests, target.layout.tag, store.description);
+    const manifest = await store.manifestByDigest(entry);
+    return { store, digest: manifest.digest, manifestBytes: manifest.bytes, close: () => fileStore.close() };
+  } catch (error) {
+    await fileStore.close();
+    throw error;
+  }
+}
+function resolveTarget(target, seams) {
+  return target.kind === "registry" ? resolveRegistry(target, seams) : resolveLayout(target, seams);
+}
+
+// src/checks/signatures/rules.ts
+var COSIGN_DOCS = "https://docs.sigstore.dev/cosign/signing/signing_with_containers/";
+var COSIGN_VERIFY_DOCS = "https://docs.sigstore.dev/cosign/verifying/verify/";
+var GITHUB_ATTEST_DOCS = "https://docs.github.com/en/actions/security-for-github-actions/using-artifact-attestations/using-artifact-attestations-to-establish-provenance-for-builds";
+var SIGN_WITH_COSIGN = 'Sign the image by digest in the workflow that builds it. Keyless, with GitHub OIDC:\n\n```yaml\npermissions:\n  id-token: write\n  packages: write\nsteps:\n  - uses: sigstore/cosign-installer@v3\n  - run: cosign sign --yes ghcr.io/acme/web@${{ steps.build.outputs.digest }}\n```\n\nWith a key pair (`cosign generate-key-pair`; commit only `cosign.pub`):\n\n```sh\ncosign sign --key env://COSIGN_PRIVATE_KEY ghcr.io/acme/web@sha256:<digest>\n```\n\nThen require it in `.containersec.yml`:\n\n```yaml\nchecks:\n  signatures:\n    require:\n      - images: "ghcr.io/acme/**"\n        keyless:\n          issuer: https://token.actions.githubusercontent.com\n          subject-regexp: "^https://github.com/acme/web/.github/workflows/release.yml@refs/heads/main$"\n```';
+var ATTEST_WITH_GITHUB = "GitHub's attest action signs SLSA provenance for the pushed digest and stores it as a Sigstore bundle:\n\n```yaml\npermissions:\n  id-token: write\n  attestations: write\n  packages: write\nsteps:\n  - uses: actions/attest-build-provenance@v2\n    with:\n      subject-name: ghcr.io/acme/web\n      subject-digest: ${{ steps.build.outputs.digest }}\n      push-to-registry: true\n```\n\nWith cosign: `cosign attest --yes --type slsaprovenance1 --predicate provenance.json ghcr.io/acme/web@sha256:<digest>`.";
+var unsignedRule = {
+  id: "sig/unsigned",
+  check: "signatures",
+  title: "Image has no signature",
+  severity: "high",
+  description: "An image matched by a `signatures.require[].images` glob has no cosign signature at all: no `sha256-<hex>.sig` tag (cosign 2 and earlier) and no Sigstore bundle referrer with artifact type `application/vnd.dev.sigstore.bundle.v0.3+json` (cosign 3, GitHub attestations), neither through the referrers API nor through the `sha256-<hex>` referrers tag. For an OCI layout, the layout holds no signature manifest for the digest.",
+  rationale: "Without a signature nothing ties the bytes you deploy to your build system. Anyone who can push to the registry (a leaked token, a compromised dependency of another pipeline, a typo-squatted repository) can replace the image, and the cluster runs it.",
+  fix: SIGN_WITH_COSIGN,
+  references: [COSIGN_DOCS, "https://docs.sigstore.dev/cosign/signing/overview/"]
+};
+var untrustedSignerRule = {
+  id: "sig/untrusted-signer",
+  check: "signatures",
+  title: "Signed, but not by a trusted signer",
+  severity: "high",
+  description: "The image carries a cryptographically valid signature, but not from the key or identity the matching `signatures.require` rule names: another public key, another OIDC issuer, another certificate subject (workflow, e-mail), or Fulcio extension values (`keyless.extensions`: repository, ref, trigger\u2026) that differ. The finding says who did sign. Issuers are compared exactly; with GitHub reusable workflows the subject is the *called* workflow, so pin the calling repository with the `source-repository-uri` extension.",
+  rationale: "Anyone can get a valid Sigstore signature for any image: the public-good Fulcio issues certificates to every GitHub account and every e-mail address. A signature only means something when it comes from your build identity. An attacker who pushes an image signs it with their own identity; this rule is what catches it.",
+  fix: "If the signer shown is yours, correct the policy (issuer, subject, or key path). Otherwise rebuild and sign the image from the trusted workflow.\n\n" + SIGN_WITH_COSIGN,
+  references: [COSIGN_VERIFY_DOCS, "https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md"]
+};
+var invalidSignatureRule = {
+  id: "sig/invalid-signature",
+  check: "signatures",
+  title: "Signature does not verify",
+  severity: "critical",
+  description: "A signature or attestation is attached to the image but fails verification: the signature bytes do not verify over the payload, the certificate does not chain to the trusted root (Sigstore public-good or `signatures.trusted-root`), the certificate has no valid SCT, a Rekor SET or inclusion proof does not verify, the Rekor entry describes another signature, or the artefact is malformed (not a simple-signing payload, a bundle that is not a bundle). The error code in the message says which.",
+  rationale: "A broken signature is a tampered or forged artefact until proven otherwise: someone replaced the payload, grafted a certificate from another signing, or replayed a Rekor entry. It must never count as signed.",
+  fix: "Re-sign the image from the trusted pipeline, by digest, and delete the broken signature (`cosign clean --type signature <image>@sha256:<digest>`). If the trusted root rotated, update containersec (its embedded root) or `signatures.trusted-root`.\n\n" + SIGN_WITH_COSIGN,
+  references: [COSIGN_VERIFY_DOCS, "https://docs.sigstore.dev/logging/overview/"]
+};
+var digestMismatchRule = {
+  id: "sig/digest-mismatch",
+  check: "signatures",
+  title: "Signature is for another image digest",
+  severity: "critical",
+  description: "A signature attached to the image verifies, but what it signs is another image: the simple-signing payload's `critical.image.docker-manifest-digest`, or the in-toto statement's `subject[].digest.sha256`, differs from the image's manifest digest. Sigstore libraries do not check this; containersec does.",
+  rationale: "Copying a valid signature from a good image to a malicious one is the classic replay: the signature, the certificate and the Rekor entry are all genuine, only the claim does not match. Without this check any image can wear the signature of any other.",
+  fix: "Sign the digest you ship, not a tag (tags move between build and sign):\n\n```sh\ncosign sign --yes ghcr.io/acme/web@sha256:<digest>\n```",
+  references: ["https://github.com/containers/image/blob/main/docs/containers-signature.5.md", COSIGN_VERIFY_DOCS]
+};
+var untimestampedRule = {
+  id: "sig/expired-or-untimestamped",
+  check: "signatures",
+  title: "Keyless signature without a trusted time",
+  severity: "high",
+  description: "A keyless signature (short-lived Fulcio certificate) has no transparency-log entry and no RFC 3161 timestamp, or the signing time is outside the certificate validity. Fulcio certificates live ten minutes, so the signature is only valid when a trusted clock says it was made within them.",
+  rationale: "Without a trusted time, a certificate that expired years ago, or whose key leaked after expiry, could sign anything today. The Rekor entry (or a timestamp authority) is what proves the signing happened while the certificate was valid.",
+  fix: "Sign with the transparency log enabled (cosign default; do not pass `--tlog-upload=false`), or with a timestamp authority (`--timestamp-server-url`).\n\n" + SIGN_WITH_COSIGN,
+  references: ["https://docs.sigstore.dev/cosign/verifying/timestamps/"]
+};
+var missingAttestationRule = {
+  id: "sig/missing-attestation",
+  check: "signatures",
+  title: "Required attestation missing",
+  severity: "high",
+  description: "A `signatures.require[].attestations` entry asks for an in-toto attestation of a predicate type (SLSA provenance v1 or v0.2, CycloneDX or SPDX SBOM, vulnerability scan, or any predicate URI) and the image has no valid one from a trusted signer: none stored (legacy `.att` tag or bundle referrer), or none whose DSSE signature, signer and subject digest verify.",
+  rationale: 'Provenance answers "which workflow, from which commit, built this?"; an SBOM answers "what is inside?". A policy that requires them only works if a missing one blocks the deploy.',
+  fix: ATTEST_WITH_GITHUB,
+  references: [GITHUB_ATTEST_DOCS, "https://slsa.dev/spec/v1.0/provenance", "https://github.com/in-toto/attestation"]
+};
+var provenanceMismatchRule = {
+  id: "sig/provenance-mismatch",
+  check: "signatures",
+  title: "Provenance does not match the policy",
+  severity: "high",
+  description: "A verified SLSA provenance attestation names another builder (`runDetails.builder.id` in v1, `builder.id` in v0.2), another source repository or another ref than the policy pins.",
+  rationale: "Valid provenance from the wrong builder or branch means the image was built somewhere you do not control, or from an unreviewed branch: exactly what provenance requirements exist to stop.",
+  fix: "Build and attest the image from the pinned repository, ref and builder.\n\n" + ATTEST_WITH_GITHUB,
+  references: ["https://slsa.dev/spec/v1.0/verifying-artifacts"]
+};
+var unpinnedReferenceRule = {
+  id: "sig/unpinned-reference",
+  check: "signatures",
+  title: "Image reference not pinned by digest",
+  severity: "medium",
+  description: "An image that a `signatures.require` rule covers (or an image target) is referenced by tag only, without `@sha256:<digest>`: in a Kubernetes manifest, a Dockerfile `FROM`, a compose file or a workflow `container:` / `services:`. Whether it blocks is set by `signatures.pinned-digests` (`fail`, `warn`, `off`).",
+  rationale: "A tag is a mutable pointer. Verifying a signature of whatever the tag points to now says nothing about what the cluster pulls later: after verification, the tag can be moved to an unsigned image. Only a digest makes the verified image the deployed image.",
+  fix: "Pin the digest that was signed; keep the tag for humans:\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<digest>\n```\n\nFind it with `crane digest ghcr.io/acme/web:1.4.2` or `docker buildx imagetools inspect`. Renovate and Dependabot keep pinned digests up to date.",
+  references: ["https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier"]
+};
+var tagDigestDriftRule = {
+  id: "sig/tag-digest-drift",
+  check: "signatures",
+  title: "Tag no longer points to the pinned digest",
+  severity: "high",
+  description: "A reference gives both a tag and a digest (`web:1.4.2@sha256:\u2026`), and the tag now resolves to another digest in the registry. The digest is what gets pulled; the tag is what people read.",
+  rationale: "Either the pin is stale (the fix you think you deploy is not the one that runs), or the tag was moved to other content after release, which for a release tag is a sign of tampering. Reviewers trust the tag they see; this rule keeps it honest.",
+  fix: "Update the digest to what the tag points to now, after checking that image is signed, or restore the tag. Use immutable tags in the registry where it supports them.\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<current digest>\n```"
+};
+var signatureRules = [
+  unsignedRule,
+  untrustedSignerRule,
+  invalidSignatureRule,
+  digestMismatchRule,
+  untimestampedRule,
+  missingAttestationRule,
+  provenanceMismatchRule,
+  unpinnedReferenceRule,
+  tagDigestDriftRule
+];
+
+// src/checks/signatures/verify.ts
+var import_core2 = __toESM(require_dist4(), 1);
+var import_protobuf_specs = __toESM(require_dist2(), 1);
+var import_verify = __toESM(require_dist5(), 1);
+import { createHash as createHash3, verify as cryptoVerify } from "node:crypto";
+function trustFromJson(json, label, custom = false) {
+  let root;
+  try {
+    root = import_protobuf_specs.TrustedRoot.fromJSON(json);
+  } catch (error) {
+    throw new SignatureError("MALFORMED", `${label} is not a Sigstore trusted root: ${error.message}`);
+  }
+  if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+    throw new SignatureError("MALFORMED", `${label} lists no certificate authority and no transparency log`);
+  }
+  return { root, material: (0, import_verify.toTrustMaterial)(root), label, custom };
+}
+function keyFingerprint(key) {
+  const der = key.export({ type: "spki", format: "der" });
+  return `SHA256:${createHash3("sha256").update(der).digest("base64").replace(/=+$/, "")}`;
+}
+function verifyRaw(key, data, signature) {
+  const attempt = (hash2) => {
+    try {
+      return cryptoVerify(hash2, data, key, signature);
+    } catch {
+      return false;
+    }
+  };
+  const type = key.asymmetricKeyType;
+  if (type === "ed25519" || type === "ed448") return attempt(null);
+  return ["sha256", "sha384", "sha512"].some(attempt);
+}
+function signedBytes(candidate) {
+  const content = candidate.bundle.content;
+  if (content.$case === "dsseEnvelope") {
+    return import_core2.dsse.preAuthEncoding(content.dsseEnvelope.payloadType, Buffer.from(content.dsseEnvelope.payload));
+  }
+  return candidate.artifact;
+}
+function entityFor(candidate) {
+  let entity;
+  try {
+    entity = (0, import_verify.toSignedEntity)(candidate.bundle, candidate.artifact);
+  } catch (error) {
+    throw new SignatureError("MALFORMED", `${candidate.origin}: ${error.message}`);
+  }
+  const content = entity.signature;
+  const data = signedBytes(candidate);
+  return {
+    ...entity,
+    signature: {
+      signature: content.signature,
+      compareSignature: (signature) => content.compareSignature(signature),
+      compareDigest: (digest) => content.compareDigest(digest),
+      verifySignature: (key) => data !== void 0 && verifyRaw(key, data, content.signature)
+    }
+  };
+}
+function leafCertificate(candidate) {
+  const material = candidate.bundle.verificationMaterial.content;
+  const raw = material.$case === "x509CertificateChain" ? material.x509CertificateChain.certificates[0]?.rawBytes : material.$case === "certificate" ? material.certificate.rawBytes : void 0;
+  if (raw === void 0) return void 0;
+  try {
+    return import_core2.X509Certificate.parse(Buffer.from(raw));
+  } catch (error) {
+    throw new SignatureError(
+      "MALFORMED",
+      `${candidate.origin}: the certificate does not parse: ${error.message}`
+    );
+  }
+}
+function integratedTime(candidate) {
+  const seconds = Number(candidate.bundle.verificationMaterial.tlogEntries[0]?.integratedTime ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1e3).toISOString() : void 0;
+}
+function codeFor(error) {
+  const cause = error.cause instanceof Error ? error.cause.message : "";
+  switch (error.code) {
+    case "TIMESTAMP_ERROR":
+      return /expected \d+ timestamps, got 0/.test(error.message) ? "UNTIMESTAMPED" : "TLOG_INVALID";
+    case "CERTIFICATE_ERROR":
+      return /expired|not valid/.test(`${error.message} ${cause}`) ? "UNTIMESTAMPED" : "CERTIFICATE_INVALID";
+    case "TLOG_ERROR":
+    case "TLOG_BODY_ERROR":
+    case "TLOG_INCLUSION_PROOF_ERROR":
+    case "TLOG_INCLUSION_PROMISE_ERROR":
+    case "TLOG_MISSING_INCLUSION_ERROR":
+      return "TLOG_INVALID";
+    case "SIGNATURE_ERROR":
+      return "SIGNATURE_INVALID";
+    case "PUBLIC_KEY_ERROR":
+    case "UNTRUSTED_SIGNER_ERROR":
+      return "UNTRUSTED_SIGNER";
+    default:
+      return "SIGNATURE_INVALID";
+  }
+}
+function failure(error) {
+  if (error instanceof SignatureError) return { code: error.code, message: error.message };
+  if (error instanceof import_verify.VerificationError || error instanceof import_verify.PolicyError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return { code: codeFor(error), message: `${error.code} ${error.message}${cause}` };
+  }
+  return { code: "MALFORMED", message: error.message ?? String(error) };
+}
+function certificateSigner(identity, candidate) {
+  const signedAt = integratedTime(candidate);
+  return {
+    kind: "certificate",
+    description: describeIdentity(identity),
+    identity,
+    ...signedAt ? { signedAt } : {}
+  };
+}
+function claimCheck(candidate, imageDigest, signer) {
+  if (candidate.claims.includes(imageDigest)) return { ok: true, signer };
+  const claimed = candidate.claims.length === 0 ? "no digest" : candidate.claims.slice(0, 3).join(", ");
+  return {
+    ok: false,
+    code: "DIGEST_MISMATCH",
+    message: `${candidate.origin} is validly signed by ${signer.description}, but it signs ${claimed}, not the image ${imageDigest}`,
+    signer
+  };
+}
+function verifyWithKey(candidate, authority, trust, digest, options) {
+  const entity = { ...entityFor(candidate), key: { $case: "public-key", hint: "policy" } };
+  const material = {
+    ...trust.material,
+    publicKey: () => ({ publicKey: authority.key, validFor: () => true })
+  };
+  const verifier = new import_verify.Verifier(material, {
+    tlogThreshold: options.requireTlog ? 1 : 0,
+    ctlogThreshold: 0,
+    timestampThreshold: options.requireTlog ? 1 : 0
+  });
+  const signedAt = integratedTime(candidate);
+  const signer = {
+    kind: "key",
+    description: `key ${authority.label} (${keyFingerprint(authority.key)})`,
+    ...signedAt ? { signedAt } : {}
+  };
+  try {
+    verifier.verify(entity);
+  } catch (error) {
+    const { code: code3, message } = failure(error);
+    if (code3 !== "SIGNATURE_INVALID") return { ok: false, code: code3, message: `${candidate.origin}: ${message}` };
+    return keyMismatch(candidate, authority);
+  }
+  return claimCheck(candidate, digest, signer);
+}
+function keyMismatch(candidate, authority) {
+  const wanted = `${authority.label} (${keyFingerprint(authority.key)})`;
+  const leaf = leafCertificate(candidate);
+  const data = signedBytes(candidate);
+  const signature = Buffer.from(
+    candidate.bundle.content.$case === "dsseEnvelope" ? candidate.bundle.content.dsseEnvelope.signatures[0]?.sig ?? [] : candidate.bundle.content.messageSignature.signature
+  );
+  if (leaf !== void 0 && data !== void 0) {
+    const certKey = import_core2.crypto.createPublicKey(leaf.publicKey);
+    if (verifyRaw(certKey, data, signature)) {
+      const signer = certificateSigner(certificateIdentity(leaf), candidate);
+      return {
+        ok: false,
+        code: "UNTRUSTED_SIGNER",
+        message: `${candidate.origin} is signed by the certificate of ${signer.description}, not with key ${wanted}`,
+        signer
+      };
+    }
+    return {
+      ok: false,
+      code: "SIGNATURE_INVALID",
+      message: `${candidate.origin}: the signature verifies neither with key ${wanted} nor with its own certificate; the payload was altered after signing`
+    };
+  }
+  return {
+    ok: false,
+    code: "UNTRUSTED_SIGNER",
+    message: `${candidate.origin} does not verify with key ${wanted}: it was signed with another key, or altered after signing`
+  };
+}
+var MAX_CHAIN_LENGTH = 10;
+function parseCertificates(raw) {
+  return raw.map((bytes) => import_core2.X509Certificate.parse(Buffer.from(bytes)));
+}
+function chainsTo(leaf, intermediates, trust, at) {
+  for (const authority of trust.material.certificateAuthorities) {
+    if (at < authority.validFor.start || at > authority.validFor.end) continue;
+    const pool = [...authority.certChain, ...intermediates];
+    let current = leaf;
+    for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
+      const issuer = pool.find(
+        (candidate) => candidate.subject.equals(current.issuer) && candidate.isCA && candidate.validForDate(at) && current.verify(candidate)
+      );
+      if (issuer === void 0) break;
+      if (authority.certChain.some((anchor) => anchor.equals(issuer))) return true;
+      current = issuer;
+    }
+  }
+  return false;
+}
+function verifyPrivateChain(candidate, leaf, trust, at) {
+  const material = candidate.bundle.verificationMaterial.content;
+  const intermediates = material.$case === "x509CertificateChain" ? parseCertificates(material.x509CertificateChain.certificates.slice(1).map((c) => c.rawBytes)) : [];
+  if (!leaf.validForDate(at)) {
+    return {
+      ok: false,
+      code: "UNTIMESTAMPED",
+      message: `${candidate.origin}: the certificate is not valid now (${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}) and no timestamp proves an earlier signing time`
+    };
+  }
+  if (!chainsTo(leaf, intermediates, trust, at)) {
+    return {
+      ok: false,
+      code: "CERTIFICATE_INVALID",
+      message: `${candidate.origin}: the certificate does not chain to a CA of ${trust.label}`
+    };
+  }
+  const data = signedBytes(candidate);
+  const content = candidate.bundle.content;
+  const signature = Buffer.from(
+    content.$case === "dsseEnvelope" ? content.dsseEnvelope.signatures[0]?.sig ?? [] : content.messageSignature.signature
+  );
+  if (data === void 0 || !verifyRaw(import_core2.crypto.createPublicKey(leaf.publicKey), data, signature)) {
+    return {
+      ok: false,
+      code: "SIGNATURE_INVALID",
+      message: `${candidate.origin}: the signature does not verify with its certificate`
+    };
+  }
+  return { ok: true, signer: certificateSigner(certificateIdentity(leaf), candidate) };
+}
+function verifyKeyless(candidate, authority, trust, digest) {
+  const leaf = leafCertificate(candidate);
+  if (leaf === void 0) {
+    return {
+      ok: false,
+      code: "UNTRUSTED_SIGNER",
+      message: `${candidate.origin} is signed with a bare public key, but the policy requires a keyless (certificate) signature`,
+      signer: { kind: "key", description: "a public key with no certificate" }
+    };
+  }
+  const verifier = new import_verify.Verifier(trust.material, { tlogThreshold: 0, ctlogThreshold: 1, timestampThreshold: 1 });
+  let identity;
+  try {
+    verifier.verify(entityFor(candidate));
+    identity = certificateIdentity(leaf);
+  } catch (error) {
+    const { code: code3, message } = failure(error);
+    const untimed = code3 === "UNTIMESTAMPED" && candidate.bundle.verificationMaterial.tlogEntries.length === 0 && (candidate.bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) === 0;
+    const fallback = trust.custom && untimed ? verifyPrivateChain(candidate, leaf, trust, /* @__PURE__ */ new Date()) : void 0;
+    if (fallback === void 0) {
+      return { ok: false, code: code3, message: `${candidate.origin} (trusted root: ${trust.label}): ${message}` };
+    }
+    if (!fallback.ok) return fallback;
+    identity = certificateIdentity(leaf);
+  }
+  const signer = certificateSigner(identity, candidate);
+  const mismatch = identityMismatch(identity, authority.identity);
+  if (mismatch !== void 0) {
+    return {
+      ok: false,
+      code: "UNTRUSTED_SIGNER",
+      message: `${candidate.origin} is validly signed by ${signer.description}, but ${mismatch}`,
+      signer
+    };
+  }
+  return claimCheck(candidate, digest, signer);
+}
+function verifyCandidate(candidate, authority, trust, digest, options = {}) {
+  try {
+    return authority.kind === "key" ? verifyWithKey(candidate, authority, trust, digest, options) : verifyKeyless(candidate, authority, trust, digest);
+  } catch (error) {
+    const { code: code3, message } = failure(error);
+    return { ok: false, code: code3, message };
+  }
+}
+
+// src/checks/signatures/index.ts
+var MAX_VERIFIED_IMAGES = 100;
+var MAX_TRUSTED_ROOT_BYTES = 1024 * 1024;
+var GLOB2 = { dot: true, nocomment: true };
+var RULE_FOR_CODE = {
+  DIGEST_MISMATCH: digestMismatchRule,
+  SIGNATURE_INVALID: invalidSignatureRule,
+  CERTIFICATE_INVALID: invalidSignatureRule,
+  TLOG_INVALID: invalidSignatureRule,
+  MALFORMED: invalidSignatureRule,
+  UNTRUSTED_SIGNER: untrustedSignerRule,
+  UNTIMESTAMPED: untimestampedRule
+};
+function toTarget(input, site) {
+  let source;
+  try {
+    source = parseImageSource(input);
+  } catch {
+    return void 0;
+  }
+  if (source.kind === "registry") {
+    const reference = source.reference;
+    return {
+      input,
+      kind: "registry",
+      reference,
+      names: [`${reference.registry}/${reference.repository}`, formatImageReference(reference), input],
+      sites: site ? [site] : []
+    };
+  }
+  if (source.kind === "oci") {
+    return {
+      input,
+      kind: "oci",
+      layout: { path: source.path, ...source.tag !== void 0 ? { tag: source.tag } : {} },
+      names: [input, `oci:${source.path}`],
+      sites: site ? [site] : []
+    };
+  }
+  return void 0;
+}
+function requirementsFor(target, requirements) {
+  return requirements.filter((r) => target.names.some((name) => minimatch(name, r.requirement.images, GLOB2)));
+}
+function targetKey(target) {
+  return target.reference ? formatImageReference(target.reference) : target.input;
+}
+function locations(target) {
+  if (target.sites.length === 0) return [{ image: target.input }];
+  return target.sites.map((site) => ({ path: site.path, startLine: site.line, startColumn: site.column }));
+}
+function finding(rule35, location, message, key, fix) {
+  return {
+    ruleId: rule35.id,
+    severity: rule35.severity,
+    title: rule35.title,
+    message,
+    location,
+    key,
+    ...fix ? { fix } : {}
+  };
+}
+function unpinnedFindings(target, digest) {
+  if (target.kind !== "registry" || target.reference?.digest !== void 0) return [];
+  const reference = target.reference;
+  const pinned = `${reference.registry}/${reference.repository}${reference.tag ? `:${reference.tag}` : ""}@${digest ?? "sha256:<digest>"}`;
+  return locations(target).map(
+    (location) => finding(
+      unpinnedReferenceRule,
+      location,
+      `${target.input} is not pinned by digest: what is verified now is whatever the tag points to, and the tag can be moved to another image afterwards.`,
+      target.input,
+      `Pin it: ${pinned}`
+    )
+  );
+}
+async function loadTrust(context) {
+  const path5 = context.policy.checks.signatures["trusted-root"];
+  if (path5 === void 0) return trustFromJson(PUBLIC_GOOD_TRUSTED_ROOT, "Sigstore public-good (embedded)");
+  const bytes = await context.tree.read(path5.replace(/^\.\//, ""), MAX_TRUSTED_ROOT_BYTES);
+  if (bytes === void 0) throw new Error(`signatures.trusted-root ${path5} was not found in the repository`);
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new Error(`signatures.trusted-root ${path5} is not JSON: ${errorMessage(error)}`);
+  }
+  return trustFromJson(json, path5, true);
+}
+async function loadRequirements(context, errors) {
+  const loaded = [];
+  for (const [index, requirement] of context.policy.checks.signatures.require.entries()) {
+    const where = `signatures.require[${index}] (${requirement.images})`;
+    const authorities = [];
+    if (requirement.key === void 0 && requirement.keyless === void 0) {
+      errors.push(`${where} names neither \`key\` nor \`keyless\`: say who must have signed`);
+      continue;
+    }
+    if (requirement.key !== void 0) {
+      try {
+        authorities.push({ kind: "key", ...await loadPolicyKey(requirement.key, context.tree) });
+      } catch (error) {
+        errors.push(`${where}: ${errorMessage(error)}`);
+        continue;
+      }
+    }
+    if ((requirement.attestations ?? []).some((a) => a.policy !== void 0)) {
+      errors.push(
+        `${where}: attestations[].policy is not evaluated by this build of containersec; remove it or pin fields containersec checks`
+      );
+      continue;
+    }
+    if (requirement.keyless !== void 0) {
+      const problems = identityPolicyErrors(requirement.keyless);
+      if (problems.length > 0) {
+        errors.push(...problems.map((p) => `${where}: ${p}`));
+        continue;
+      }
+      authorities.push({ kind: "keyless", identity: requirement.keyless });
+    }
+    loaded.push({ index, requirement, authorities });
+  }
+  return loaded;
+}
+function bestFailure(outcomes) {
+  const failures = outcomes.filter((o) => !o.ok);
+  return failures.find((f) => f.code !== "UNTRUSTED_SIGNER") ?? failures[0];
+}
+function verifyAll(candidates2, authorities, trust, digest) {
+  const problems = [];
+  for (const candidate of candidates2) {
+    const outcomes = authorities.map((authority) => verifyCandidate(candidate, authority, trust, digest));
+    const ok = outcomes.find((o) => o.ok);
+    if (ok) return { verified: { candidate, outcome: ok }, problems: [] };
+    const failure2 = bestFailure(outcomes);
+    if (failure2)
+      problems.push({ rule: RULE_FOR_CODE[failure2.code], message: failure2.message, origin: candidate.origin });
+  }
+  return { problems };
+}
+function evaluateRequirement(loaded, candidates2, ignored, trust, digest) {
+  const problems = [];
+  const signers = [];
+  const usable = candidates2.filter((c) => !isBroken(c));
+  const broken2 = candidates2.filter(isBroken);
+  const signatures = usable.filter((c) => c.purpose === "signature");
+  const signed = verifyAll(signatures, loaded.authorities, trust, digest);
+  if (signed.verified) {
+    const { candidate, outcome } = signed.verified;
+    signers.push(
+      `signed by ${outcome.signer.description}${outcome.signer.signedAt ? ` at ${outcome.signer.signedAt}` : ""} (${candidate.origin})`
+    );
+  } else if (signatures.length === 0 && broken2.length === 0) {
+    const extra = [
+      ignored.length > 0 ? `ignored, not signatures: ${ignored.slice(0, 3).join("; ")}` : "",
+      usable.length > 0 ? `${usable.length} attestation(s) are attached, but an attestation is not an image signature` : ""
+    ].filter(Boolean);
+    problems.push({
+      rule: unsignedRule,
+      message: `${digest} has no signature (no cosign .sig tag, no Sigstore bundle referrer)${extra.length > 0 ? `; ${extra.join("; ")}` : ""}.`
+    });
+  } else {
+    problems.push(...signed.problems);
+    for (const b of broken2)
+      problems.push({ rule: invalidSignatureRule, message: `${b.error.code}: ${b.error.message}`, origin: b.origin });
+  }
+  for (const wanted of loaded.requirement.attestations ?? []) {
+    const matching = usable.filter(
+      (c) => c.purpose === "attestation" && c.statement && predicateMatches(wanted.type, c.statement.predicateType)
+    );
+    if (matching.length === 0) {
+      const types = [...new Set(usable.flatMap((c) => c.statement ? [c.statement.predicateType] : []))];
+      problems.push({
+        rule: missingAttestationRule,
+        message: `${digest} has no ${wanted.type} attestation${types.length > 0 ? ` (attached predicate types: ${types.slice(0, 5).join(", ")})` : ""}.`,
+        origin: wanted.type
+      });
+      continue;
+    }
+    const attested = verifyAll(matching, loaded.authorities, trust, digest);
+    if (!attested.verified) {
+      problems.push(...attested.problems);
+      continue;
+    }
+    const { candidate, outcome } = attested.verified;
+    signers.push(
+      `${candidate.statement.predicateType} attested by ${outcome.signer.description} (${candidate.origin})`
+    );
+    const mismatch = provenanceMismatch(candidate.statement, wanted);
+    if (mismatch !== void 0) {
+      problems.push({ rule: provenanceMismatchRule, message: `${candidate.origin}: ${mismatch}`, origin: wanted.type });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  return {
+    problems: problems.filter((p) => {
+      const id = `${p.rule.id}\0${p.message}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    }),
+    signers
+  };
+}
+function gatherTargets(context, sites, notes) {
+  const targets = /* @__PURE__ */ new Map();
+  const add = (target) => {
+    const key = targetKey(target);
+    const existing = targets.get(key);
+    if (existing) existing.sites.push(...target.sites);
+    else targets.set(key, target);
+  };
+  for (const raw of [...context.policy.checks.images.targets, ...context.images]) {
+    const input = expandVariables2(raw, context.env);
+    if (input === void 0) {
+      notes.push(`Image target ${raw} was skipped: a variable in it is not set in this job.`);
+      continue;
+    }
+    const target = toTarget(input);
+    if (target) add(target);
+    else notes.push(`Image target ${input} is not a registry reference or an oci: layout; it cannot carry signatures.`);
+  }
+  let unnamed = 0;
+  for (const site of sites) {
+    const target = toTarget(site.reference, site);
+    if (target?.kind === "registry") add(target);
+    else unnamed++;
+  }
+  if (unnamed > 0)
+    notes.push(`${unnamed} image reference(s) in files use variables or templates and were not checked.`);
+  return targets;
+}
+async function verifyTarget(target, requirements, trust, context, output) {
+  const resolved = await resolveTarget(target, {
+    client: (registry) => new RegistryClient(registry, {
+      env: context.env,
+      insecureRegistries: context.policy.checks.images["insecure-registries"],
+      signal: context.signal
+    }),
+    layoutStore: (path5) => DirectoryStore.open(isAbsolute2(path5) ? path5 : resolve2(process.cwd(), path5), "OCI layout")
+  });
+  try {
+    const drift = resolved.drift;
+    if (drift) {
+      const reference = target.reference;
+      const fix = drift.current ? `After checking that image, re-pin: ${reference.registry}/${reference.repository}:${reference.tag}@${drift.current}` : void 0;
+      for (const location of locations(target)) {
+        output.findings.push(finding(tagDigestDriftRule, location, drift.message, target.input, fix));
+      }
+    }
+    const discovered = await discoverSignatures(resolved.store, resolved.digest, resolved.manifestBytes);
+    for (const loaded of requirements) {
+      const { problems, signers } = evaluateRequirement(
+        loaded,
+        discovered.candidates,
+        discovered.ignored,
+        trust,
+        resolved.digest
+      );
+      for (const signer of signers) output.notes.push(`${target.input}@${resolved.digest}: ${signer}.`);
+      for (const problem2 of problems) {
+        for (const location of locations(target)) {
+          output.findings.push(
+            finding(
+              problem2.rule,
+              location,
+              `${target.input}: ${problem2.message}`,
+              `${target.input}|${loaded.requirement.images}|${problem2.origin ?? ""}`
+            )
+          );
+        }
+      }
+    }
+    return resolved;
+  } finally {
+    await resolved.close();
+  }
+}
+async function applyInlineIgnores2(findings, tree) {
+  const ignoresByPath = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const f of findings) {
+    if (!isFileLocation(f.location)) {
+      out.push(f);
+      continue;
+    }
+    const path5 = f.location.path;
+    let ignores = ignoresByPath.get(path5);
+    if (ignores === void 0) {
+      const bytes = await tree.read(path5, MAX_FILE_BYTES);
+      ignores = bytes === void 0 ? [] : parseInlineIgnores(bytes.toString("utf8"));
+      ignoresByPath.set(path5, ignores);
+    }
+    const ignore = findInlineIgnore(ignores, f.ruleId, f.location.startLine);
+    out.push(ignore?.reason ? { ...f, suppressed: { reason: ignore.reason } } : f);
+  }
+  return out;
+}
+async function runSignatures(context) {
+  const output = await collectFindings(context);
+  return { ...output, findings: await applyInlineIgnores2(output.findings, context.tree) };
+}
+async function collectFindings(context) {
+  const policy = context.policy.checks.signatures;
+  const findings = [];
+  const errors = [];
+  const notes = [];
+  const requirementGlobs = policy.require.map((requirement) => ({ requirement }));
+  const collected = requirementGlobs.length > 0 ? await collectReferences(context.tree, policy.paths) : { sites: [], notes: [] };
+  notes.push(...collected.notes);
+  const targets = [...gatherTargets(context, collected.sites, notes).values()].filter(
+    (target) => requirementsFor(target, requirementGlobs).length > 0
+  );
+  const unpinnedAt = /* @__PURE__ */ new Map();
+  for (const target of targets) {
+    unpinnedAt.set(target, findings.length);
+    findings.push(...unpinnedFindings(target));
+  }
+  if (context.isBase) return { findings: findings.filter((f) => !("image" in f.location)) };
+  let trust;
+  try {
+    trust = await loadTrust(context);
+  } catch (error) {
+    return { findings, errors: [errorMessage(error)], notes };
+  }
+  const requirements = await loadRequirements(context, errors);
+  let verified = 0;
+  for (const target of targets) {
+    const applicable = requirementsFor(target, requirements);
+    if (applicable.length === 0) continue;
+    if (context.changedPaths && target.sites.length > 0 && !target.sites.some((s) => context.changedPaths.has(s.path))) {
+      continue;
+    }
+    if (verified++ >= MAX_VERIFIED_IMAGES) {
+      errors.push(`More than ${MAX_VERIFIED_IMAGES} images to verify; the rest were not checked.`);
+      break;
+    }
+    try {
+      const resolved = await verifyTarget(target, applicable, trust, context, { findings, notes });
+      const start = unpinnedAt.get(target);
+      for (const f of findings.slice(start)) {
+        if (f.ruleId === unpinnedReferenceRule.id && f.key === target.input && f.fix?.includes("<digest>")) {
+          f.fix = f.fix.replace("sha256:<digest>", resolved.digest);
+        }
+      }
+    } catch (error) {
+      errors.push(`${target.input}: ${errorMessage(error)}`);
+    }
+  }
+  if (targets.length === 0 && policy.require.length > 0) notes.push("No image matched a signatures.require rule.");
+  return { findings, errors, notes };
+}
+var signaturesCheck = {
+  id: "signatures",
+  title: "Signatures",
+  fileBased: true,
+  rules: signatureRules,
+  run: runSignatures
+};
+
 // src/checks/index.ts
-var CHECKS = [hardeningCheck, manifestsCheck];
+var CHECKS = [hardeningCheck, manifestsCheck, signaturesCheck];
 var UNAVAILABLE_CHECKS = {
-  images: "Image scanning is not available in this build of containersec.",
-  signatures: "Signature verification is not available in this build of containersec."
+  images: "Image scanning is not available in this build of containersec."
 };
 function ruleRegistry() {
   return new RuleRegistry(CHECKS.flatMap((check2) => check2.rules));
@@ -25372,18 +33149,18 @@ function ruleMatches(pattern, ruleId) {
 }
 
 // src/policy/exceptions.ts
-var GLOB2 = { dot: true, nocomment: true };
+var GLOB3 = { dot: true, nocomment: true };
 function anyMatch(patterns, values) {
   if (!patterns || patterns.length === 0) return true;
   const present = values.filter((v) => typeof v === "string" && v.length > 0);
-  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB2)));
+  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB3)));
 }
-function exceptionCovers(exception, finding) {
-  if (!ruleMatches(exception.rule, finding.ruleId)) return false;
-  const location = finding.location;
+function exceptionCovers(exception, finding2) {
+  if (!ruleMatches(exception.rule, finding2.ruleId)) return false;
+  const location = finding2.location;
   const file = isFileLocation(location) ? location : void 0;
   const image = isFileLocation(location) ? void 0 : location;
-  const pkg = finding.package;
+  const pkg = finding2.package;
   return anyMatch(exception.paths, [file?.path, image?.path?.replace(/^\//, "")]) && anyMatch(exception.images, [image?.image]) && anyMatch(exception.packages, [pkg?.name, pkg?.purl, pkg ? `${pkg.ecosystem}/${pkg.name}` : void 0]) && anyMatch(exception.objects, [file?.object]);
 }
 function isExpired(exception, today) {
@@ -25433,7 +33210,7 @@ function gitArgs(root, args) {
   return ["-c", `safe.directory=${root}`, "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", ...args];
 }
 function git(root, args, maxBytes = 256 * 1024 * 1024) {
-  return new Promise((resolve) => {
+  return new Promise((resolve3) => {
     const child = spawn("git", gitArgs(root, args), {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
@@ -25450,8 +33227,8 @@ function git(root, args, maxBytes = 256 * 1024 * 1024) {
     child.stderr.on("data", (chunk) => {
       if (stderr.length < 8192) stderr += chunk.toString("utf8");
     });
-    child.on("error", (error) => resolve({ code: -1, stdout: Buffer.alloc(0), stderr: error.message }));
-    child.on("close", (code3) => resolve({ code: code3 ?? -1, stdout: Buffer.concat(chunks), stderr }));
+    child.on("error", (error) => resolve3({ code: -1, stdout: Buffer.alloc(0), stderr: error.message }));
+    child.on("close", (code3) => resolve3({ code: code3 ?? -1, stdout: Buffer.concat(chunks), stderr }));
   });
 }
 async function resolveCommit(root, rev) {
@@ -25526,7 +33303,7 @@ var GitTree = class {
   async until(predicate) {
     while (!predicate()) {
       if (this.batch?.exitCode !== null && this.batch?.exitCode !== void 0) throw new Error("git cat-file exited");
-      await new Promise((resolve) => this.waiter = resolve);
+      await new Promise((resolve3) => this.waiter = resolve3);
     }
   }
   async catFile(oid) {
@@ -25669,25 +33446,25 @@ function applyGate(input) {
 }
 
 // src/core/fingerprint.ts
-import { createHash } from "node:crypto";
-function findingIdentity(finding) {
-  const location = finding.location;
+import { createHash as createHash4 } from "node:crypto";
+function findingIdentity(finding2) {
+  const location = finding2.location;
   const parts = "image" in location ? ["image", location.image, location.path ?? ""] : ["file", location.path, location.object ?? "", location.container ?? ""];
   return [
-    finding.ruleId,
+    finding2.ruleId,
     ...parts,
-    finding.package ? `${finding.package.ecosystem}/${finding.package.name}` : "",
-    finding.vulnerability?.id ?? "",
-    finding.key ?? ""
+    finding2.package ? `${finding2.package.ecosystem}/${finding2.package.name}` : "",
+    finding2.vulnerability?.id ?? "",
+    finding2.key ?? ""
   ].join("\0");
 }
-function hash(text) {
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+function hash(text2) {
+  return createHash4("sha256").update(text2).digest("hex").slice(0, 32);
 }
 function fingerprintAll(findings) {
   const seen = /* @__PURE__ */ new Map();
-  return findings.map((finding) => {
-    const identity = findingIdentity(finding);
+  return findings.map((finding2) => {
+    const identity = findingIdentity(finding2);
     const count = (seen.get(identity) ?? 0) + 1;
     seen.set(identity, count);
     return hash(count === 1 ? identity : `${identity}\0#${count}`);
@@ -25790,15 +33567,15 @@ var FsTree = class {
     const files = [];
     const pending = [""];
     while (pending.length > 0) {
-      const relative = pending.pop();
+      const relative2 = pending.pop();
       let dir;
       try {
-        dir = await opendir(path2.join(this.root, relative));
+        dir = await opendir(path2.join(this.root, relative2));
       } catch {
         continue;
       }
       for await (const entry of dir) {
-        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        const child = relative2 ? `${relative2}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!SKIPPED_DIRS.has(entry.name)) pending.push(child);
         } else if (entry.isFile()) {
@@ -25812,14 +33589,14 @@ var FsTree = class {
     }
     return files.sort();
   }
-  resolve(relative) {
-    const absolute = path2.resolve(this.root, relative);
+  resolve(relative2) {
+    const absolute = path2.resolve(this.root, relative2);
     const inside = path2.relative(this.root, absolute);
     if (inside.startsWith("..") || path2.isAbsolute(inside)) return void 0;
     return absolute;
   }
-  async size(relative) {
-    const absolute = this.resolve(relative);
+  async size(relative2) {
+    const absolute = this.resolve(relative2);
     if (!absolute) return void 0;
     try {
       const info = await lstat(absolute);
@@ -25828,8 +33605,8 @@ var FsTree = class {
       return void 0;
     }
   }
-  async read(relative, maxBytes = MAX_FILE_BYTES) {
-    const absolute = this.resolve(relative);
+  async read(relative2, maxBytes = MAX_FILE_BYTES) {
+    const absolute = this.resolve(relative2);
     if (!absolute) return void 0;
     try {
       const info = await lstat(absolute);
@@ -25866,18 +33643,18 @@ function mergePolicy(base, override) {
 }
 
 // src/policy/positions.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 function locate(doc2, path5) {
   let current = { value: doc2.contents };
   for (const segment of path5) {
     const node = current.value;
-    if ((0, import_yaml12.isMap)(node)) {
+    if ((0, import_yaml14.isMap)(node)) {
       const pair2 = node.items.find(
-        (item) => (0, import_yaml12.isPair)(item) && (0, import_yaml12.isScalar)(item.key) && String(item.key.value) === String(segment)
+        (item) => (0, import_yaml14.isPair)(item) && (0, import_yaml14.isScalar)(item.key) && String(item.key.value) === String(segment)
       );
       if (!pair2) return current;
       current = { value: pair2.value, pair: pair2 };
-    } else if ((0, import_yaml12.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml14.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return current;
       current = { value: item };
@@ -26399,7 +34176,7 @@ var validate = validate10;
 var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string" }, "policy": { "type": "string" } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
 var schema14 = { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] };
 var func2 = Object.prototype.hasOwnProperty;
-var func3 = ((text) => Array.from(text).length);
+var func3 = ((text2) => Array.from(text2).length);
 var schema16 = { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] };
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -28231,23 +36008,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 var validator = () => validate;
 function schemaAt(path5) {
   let node = containersec_schema_default;
-  const resolve = (n) => {
+  const resolve3 = (n) => {
     if (n.$ref?.startsWith("#/definitions/")) {
       const name = n.$ref.slice("#/definitions/".length);
       return containersec_schema_default.definitions[name] ?? n;
     }
     return n;
   };
-  node = resolve(node);
+  node = resolve3(node);
   for (const segment of path5) {
     if (typeof segment === "number") {
       const items2 = node.items;
       if (!items2) return void 0;
-      node = resolve(items2);
+      node = resolve3(items2);
     } else {
       const next = node.properties?.[segment];
       if (!next) return void 0;
-      node = resolve(next);
+      node = resolve3(next);
     }
   }
   return node;
@@ -28256,7 +36033,7 @@ function parsePointer(pointer) {
   if (!pointer) return [];
   return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
 }
-function describe(value) {
+function describe2(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
@@ -28282,7 +36059,7 @@ var TYPE_WORDS = {
 function issueFor(error, data) {
   const path5 = parsePointer(error.instancePath);
   const where = formatPath(path5);
-  const actual = describe(valueAt(data, path5));
+  const actual = describe2(valueAt(data, path5));
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(error.params.additionalProperty);
@@ -28387,8 +36164,8 @@ async function parsePolicyFile(file, root) {
       `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`
     );
   }
-  const text = await readFile(file, "utf8");
-  const parsed = parseYaml(text);
+  const text2 = await readFile(file, "utf8");
+  const parsed = parseYaml(text2);
   const doc2 = parsed.documents[0];
   if (parsed.documents.length > 1) {
     const position = parsed.nodePosition(parsed.documents[1]?.contents) ?? { line: 1, column: 1 };
@@ -28432,9 +36209,9 @@ async function parsePolicyFile(file, root) {
   holder.data = data;
   return holder;
 }
-function isRealDate(text) {
-  const date = /* @__PURE__ */ new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+function isRealDate(text2) {
+  const date = /* @__PURE__ */ new Date(`${text2}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text2;
 }
 function semanticIssues(data, rules9) {
   const issues = [];
@@ -28503,8 +36280,8 @@ async function resolveFile(file, options, chain) {
       ]);
     }
     const target = path3.resolve(path3.dirname(file), entry);
-    const relative = path3.relative(options.root, target);
-    if (relative.startsWith("..") || path3.isAbsolute(relative)) {
+    const relative2 = path3.relative(options.root, target);
+    if (relative2.startsWith("..") || path3.isAbsolute(relative2)) {
       fail(parsedFile, [
         {
           path: where,
@@ -28668,8 +36445,8 @@ var CHECK_TITLES = {
 function zeroCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
 }
-function locationText2(finding) {
-  const location = finding.location;
+function locationText2(finding2) {
+  const location = finding2.location;
   if (isFileLocation(location)) {
     const line = location.startLine ? `:${location.startLine}${location.startColumn ? `:${location.startColumn}` : ""}` : "";
     return `${location.path}${line}`;
@@ -28679,17 +36456,17 @@ function locationText2(finding) {
 function daysUntil(date, today) {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
 }
-function view(check2, finding, options) {
-  const location = finding.location;
+function view(check2, finding2, options) {
+  const location = finding2.location;
   const url = isFileLocation(location) ? options.fileUrl?.(location.path, location.startLine) : void 0;
-  const expires = finding.exception?.expires;
-  const soon = !!expires && !finding.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check: check2, finding, locationText: locationText2(finding), ...url ? { url } : {}, expiresSoon: soon };
+  const expires = finding2.exception?.expires;
+  const soon = !!expires && !finding2.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
+  return { check: check2, finding: finding2, locationText: locationText2(finding2), ...url ? { url } : {}, expiresSoon: soon };
 }
 function summarize(check2) {
   const bySeverity = zeroCounts();
-  for (const finding of check2.findings)
-    if (!finding.exception || finding.exception.expired) bySeverity[finding.severity]++;
+  for (const finding2 of check2.findings)
+    if (!finding2.exception || finding2.exception.expired) bySeverity[finding2.severity]++;
   return {
     id: check2.id,
     title: CHECK_TITLES[check2.id],
