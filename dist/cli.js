@@ -10,7 +10,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-K5KOXSBA.js";
+} from "./chunks/chunk-7JGDUT2R.js";
 import {
   renderJson
 } from "./chunks/chunk-HA3MBIQF.js";

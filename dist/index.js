@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-K5KOXSBA.js";
+} from "./chunks/chunk-7JGDUT2R.js";
 import "./chunks/chunk-SA7YT7XQ.js";
 import {
   ContainersecError,

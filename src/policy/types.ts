@@ -67,7 +67,8 @@ export interface SignatureRequirement {
   images: string;
   keyless?: KeylessIdentity;
   key?: string;
-  attestations?: { type: string; policy?: string }[];
+  /** Attestations the image must carry; provenance fields are pinned when given. */
+  attestations?: { type: string; 'builder-id'?: string; 'source-repository'?: string; 'source-ref'?: string }[];
 }
 
 export interface SignaturesPolicy extends CheckPolicyBase {

@@ -176,13 +176,6 @@ async function loadRequirements(context: CheckContext, errors: string[]): Promis
         continue;
       }
     }
-    if ((requirement.attestations ?? []).some((a) => a.policy !== undefined)) {
-      // Fail closed: a policy the user wrote must never look enforced when it is not.
-      errors.push(
-        `${where}: attestations[].policy is not evaluated by this build of containersec; remove it or pin fields containersec checks`,
-      );
-      continue;
-    }
     if (requirement.keyless !== undefined) {
       const problems = identityPolicyErrors(requirement.keyless);
       if (problems.length > 0) {

@@ -293,7 +293,7 @@ describe('signatures check on OCI layouts', () => {
             {
               images: 'oci:/**',
               key: '.keys/missing.pub',
-              attestations: [{ type: 'slsaprovenance1', policy: 'x.rego' }],
+              attestations: [{ type: 'slsaprovenance1' }],
             },
           ],
         },
