@@ -10,7 +10,7 @@ import { formatImageReference, parseImageSource, type ImageReference } from '../
 import { RegistryClient } from '../../oci/registry.js';
 import type { SignatureRequirement } from '../../policy/types.js';
 import { findInlineIgnore, parseInlineIgnores, type InlineIgnore } from '../suppression.js';
-import { predicateMatches, provenanceMismatch, type ProvenancePins } from './attestations.js';
+import { predicateMatches, provenanceMismatch } from './attestations.js';
 import { isBroken, type Candidate, type CandidateResult } from './candidates.js';
 import { discoverSignatures } from './discover.js';
 import type { SignatureErrorCode } from './errors.js';
@@ -270,7 +270,7 @@ export function evaluateRequirement(
     signers.push(
       `${candidate.statement!.predicateType} attested by ${outcome.signer.description} (${candidate.origin})`,
     );
-    const mismatch = provenanceMismatch(candidate.statement!, wanted as ProvenancePins);
+    const mismatch = provenanceMismatch(candidate.statement!, wanted);
     if (mismatch !== undefined) {
       problems.push({ rule: provenanceMismatchRule, message: `${candidate.origin}: ${mismatch}`, origin: wanted.type });
     }
