@@ -15,7 +15,7 @@ import { MAX_YAML_ALIAS_COUNT } from '../src/core/yaml.js';
 import { defaultPolicy } from '../src/policy/presets.js';
 import type { BenchResult } from './report.js';
 import type { Picker } from './measure.js';
-import { alternate, median, ms, perSecond, picker } from './measure.js';
+import { alternate, median, ms, perSecond, picker, roundRange } from './measure.js';
 
 export const DOCUMENTS = 10_000;
 export const FILES = 500;
@@ -425,7 +425,7 @@ export async function manifests(repetitions = 9): Promise<BenchResult> {
       '| :-- | --: | --: |',
       `| parse only (reference): \`parseAllDocuments\` + LineCounter, \`toJS\` per document | ${ms(parse)} | ${perSecond(documents, parse)} |`,
       `| \`kubernetesLinter.lint\`, default policy (restricted, latest) | ${ms(full)} | ${perSecond(documents, full)} |`,
-      `| **lint / parse** | **${ratio.toFixed(2)}×** | |`,
+      `| **lint / parse** (range over the ${repetitions} rounds) | **${ratio.toFixed(2)}×** (${roundRange(times.get('lint')!, times.get('parse')!)}) | |`,
       '',
       `Findings: ${findings.length.toLocaleString('en-US')} from ${byRule.length} rules (most frequent: ${byRule
         .slice(0, 5)

@@ -80,3 +80,9 @@ export function ms(value: number): string {
 export function perSecond(count: number, milliseconds: number): string {
   return Math.round((count * 1000) / milliseconds).toLocaleString('en-US');
 }
+
+/** The lowest and highest ratio of two subjects' times within the same round, e.g. `1.21–1.43×`. */
+export function roundRange(numerator: number[], denominator: number[]): string {
+  const ratios = numerator.map((n, i) => n / denominator[i]!);
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
+}
