@@ -2,12 +2,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold-start.js';
+import { manifests } from './manifests.js';
+import { workflows } from './workflows.js';
 import { record } from './report.js';
 import type { BenchResult } from './report.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'cold-start': () => coldStart(root),
+  manifests: () => manifests(),
+  workflows: () => workflows(),
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
