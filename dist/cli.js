@@ -10,7 +10,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-TOPT6LBP.js";
+} from "./chunks/chunk-TIDKJ7C4.js";
 import {
   renderJson
 } from "./chunks/chunk-G5XF2LEN.js";

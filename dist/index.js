@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-TOPT6LBP.js";
+} from "./chunks/chunk-TIDKJ7C4.js";
 import "./chunks/chunk-VU7Z6DXM.js";
 import {
   ContainersecError,

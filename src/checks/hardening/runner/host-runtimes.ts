@@ -130,7 +130,8 @@ function readOs(input: HostRuntimeInput): OsInfo {
 const SEVERITY: Record<string, Severity> = { CRITICAL: 'critical', HIGH: 'high', MODERATE: 'medium', LOW: 'low' };
 
 function advisorySeverity(record: OsvRecord, upstreamBuild: boolean): Severity {
-  const rated = SEVERITY[String(record.database_specific?.severity ?? '').toUpperCase()] ?? 'high';
+  const label = record.database_specific?.severity;
+  const rated = (typeof label === 'string' ? SEVERITY[label.toUpperCase()] : undefined) ?? 'high';
   // A distribution may have backported the fix without changing the upstream part of the version.
   return rated === 'critical' && !upstreamBuild ? 'high' : rated;
 }
@@ -202,9 +203,13 @@ export function probeHostRuntimes(
   }
 
   if (installed.length === 0 && unreadable.length === 0) {
-    notes.push(`No runc, containerd or Docker Engine package is installed according to ${DPKG_STATUS_PATH} (${os.label}).`);
+    notes.push(
+      `No runc, containerd or Docker Engine package is installed according to ${DPKG_STATUS_PATH} (${os.label}).`,
+    );
   } else {
-    const listed = installed.map(({ pkg, role, upstream }) => `${pkg.package} ${pkg.version} (${DISPLAY[role.component]} ${upstream})`);
+    const listed = installed.map(
+      ({ pkg, role, upstream }) => `${pkg.package} ${pkg.version} (${DISPLAY[role.component]} ${upstream})`,
+    );
     notes.push(
       `Container runtime packages on the host (${DPKG_STATUS_PATH}, ${os.label}): ${listed.join(', ') || 'none readable'}; ` +
         `matched against ${ADVISORIES.advisories.length} container-escape advisories (table reviewed ${ADVISORIES.reviewed}).`,
@@ -234,7 +239,9 @@ export function probeHostRuntimes(
     for (const record of ADVISORIES.advisories) {
       const result = affectedBy(record, { ecosystem: 'Go', name: MODULE[item.role.component], version: item.upstream });
       if (result.indeterminate) {
-        notes.push(`${record.id} could not be evaluated for ${item.pkg.package} ${item.upstream}: ${result.reason ?? ''}`);
+        notes.push(
+          `${record.id} could not be evaluated for ${item.pkg.package} ${item.upstream}: ${result.reason ?? ''}`,
+        );
       }
       if (!result.affected) continue;
       findings.push(finding(item, record, result.fixed, os, object));
@@ -247,7 +254,8 @@ function finding(item: Installed, record: OsvRecord, fixed: string[], os: OsInfo
   const { pkg, role, upstream } = item;
   const name = DISPLAY[role.component];
   const ids = [record.id, ...(record.aliases ?? [])].join(' / ');
-  const fixedText = fixed.length > 0 ? `fixed upstream in ${fixed.join(', ')}` : 'no fixed version recorded for this line';
+  const fixedText =
+    fixed.length > 0 ? `fixed upstream in ${fixed.join(', ')}` : 'no fixed version recorded for this line';
   const backport = role.upstreamBuild
     ? ''
     : ` ${pkg.package} is not built by the upstream project: the distributor may have backported the fix into ${pkg.version} without changing the upstream version. If its security tracker says so, add a policy exception naming ${cveOf(record)}.`;
@@ -257,7 +265,8 @@ function finding(item: Installed, record: OsvRecord, fixed: string[], os: OsInfo
     severity: advisorySeverity(record, role.upstreamBuild),
     title: RULE?.title ?? RUNNER_RULE.vulnerableRuntime,
     message:
-      `${name} ${upstream} (package ${pkg.package} ${pkg.version}) is affected by ${ids}${summary}; ${fixedText}.` + backport,
+      `${name} ${upstream} (package ${pkg.package} ${pkg.version}) is affected by ${ids}${summary}; ${fixedText}.` +
+      backport,
     location: { path: DPKG_STATUS_PATH, object },
     key: `${pkg.package}:${cveOf(record)}`,
     fix:

@@ -173,15 +173,15 @@ export const runnerRules: RuleDefinition[] = [
       '`containerd.io`, `docker-ce`, `docker.io`, `moby-runc`, `moby-containerd`, `moby-engine`…) and ' +
       '`os-release`, takes the upstream part of each package version (`1.1.12-0ubuntu3` is runc 1.1.12, ' +
       '`5:27.1.1-1~ubuntu.24.04~noble` is Docker Engine 27.1.1) and matches it with the OSV matcher against an ' +
-      'embedded, dated advisory table whose ranges are the upstream projects\' own. It never runs a binary and ' +
-      'never contacts the daemon. Inside a job container the package database is the image\'s, not the host\'s, ' +
+      "embedded, dated advisory table whose ranges are the upstream projects' own. It never runs a binary and " +
+      "never contacts the daemon. Inside a job container the package database is the image's, not the host's, " +
       'so nothing is reported there; the notes say so.\n\n' +
-      '**Backports.** Distributions (Ubuntu, Debian) and Microsoft\'s `moby-*` packages often patch an old ' +
+      "**Backports.** Distributions (Ubuntu, Debian) and Microsoft's `moby-*` packages often patch an old " +
       'upstream version instead of upgrading it, so a match on one of their packages can be a false positive. ' +
-      'Those findings say so and are at most high; findings on Docker\'s own `docker-ce`/`containerd.io` builds ' +
-      'keep the advisory\'s severity.',
+      "Those findings say so and are at most high; findings on Docker's own `docker-ce`/`containerd.io` builds " +
+      "keep the advisory's severity.",
     rationale:
-      'The runtime is the wall between the job\'s containers and the host. With one of these bugs, a malicious ' +
+      "The runtime is the wall between the job's containers and the host. With one of these bugs, a malicious " +
       'image, Dockerfile or BuildKit frontend (`# syntax=`) pulled by a pull request, or a compromised dependency ' +
       'running in a service container, can write to the host filesystem or run code as root on it. On a ' +
       'persistent self-hosted runner that means stolen secrets of later jobs, a poisoned toolchain and a foothold ' +
