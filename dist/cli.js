@@ -10,18 +10,18 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-7JGDUT2R.js";
+} from "./chunks/chunk-DRY74KTS.js";
 import {
   renderJson
-} from "./chunks/chunk-HA3MBIQF.js";
+} from "./chunks/chunk-IFH46DC3.js";
 import {
   renderSarif
-} from "./chunks/chunk-IRHV7FQC.js";
+} from "./chunks/chunk-J2MBTBYG.js";
 import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunks/chunk-SA7YT7XQ.js";
+} from "./chunks/chunk-5BJ2AJSQ.js";
 import {
   GITHUB_COMMENT_MAX_CHARS,
   GITLAB_NOTE_MAX_CHARS,

@@ -6,8 +6,8 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-7JGDUT2R.js";
-import "./chunks/chunk-SA7YT7XQ.js";
+} from "./chunks/chunk-DRY74KTS.js";
+import "./chunks/chunk-5BJ2AJSQ.js";
 import {
   ContainersecError,
   errorMessage
@@ -810,8 +810,8 @@ async function ensureBase(root, sha) {
 }
 async function writeReports(outcome, summaryMarkdown, env) {
   const [{ renderJson }, { renderSarif }] = await Promise.all([
-    import("./chunks/json-LZI7FQXZ.js"),
-    import("./chunks/sarif-WTG44MM2.js")
+    import("./chunks/json-7NCXHGLQ.js"),
+    import("./chunks/sarif-7JLLUGS4.js")
   ]);
   const outDir = path.join(env.RUNNER_TEMP ?? os5.tmpdir(), "containersec");
   await mkdir2(outDir, { recursive: true });

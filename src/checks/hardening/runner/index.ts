@@ -11,6 +11,7 @@ import {
 } from './capabilities.js';
 import type { ProcStatus } from './proc-status.js';
 import { parseIdFile, parseProcStatus } from './proc-status.js';
+import { probeHostRuntimes } from './host-runtimes.js';
 import { RUNNER_RULE, runnerRules } from './rules.js';
 import { findPasswordlessSudo } from './sudoers.js';
 
@@ -91,9 +92,11 @@ export function probeRunner(input: RunnerProbeInput): RunnerProbeResult {
   if (status) probeCapabilities(probe, status, container);
   if (status) probeUser(probe, status);
   probeDebug(probe);
+  const runtimes = probeHostRuntimes(input, container, `runner:${platform}`);
+  probe.findings.push(...runtimes.findings);
+  probe.notes.push(...runtimes.notes);
   probe.notes.push(
     'Not done: token permission probing (what GITHUB_TOKEN / CI_JOB_TOKEN may do) is out of scope of the runner probe.',
-    'Not done: runc / containerd / Docker version matching against known CVEs (no binaries are executed).',
   );
   return { findings: probe.findings, notes: probe.notes };
 }

@@ -8,6 +8,7 @@ export const RUNNER_RULE = {
   seccomp: 'runner/seccomp-disabled',
   root: 'runner/root-equivalent-user',
   debug: 'runner/debug-logging',
+  vulnerableRuntime: 'runner/vulnerable-container-runtime',
 } as const;
 
 export const runnerRules: RuleDefinition[] = [
@@ -155,6 +156,53 @@ export const runnerRules: RuleDefinition[] = [
     references: [
       'https://docs.gitlab.com/ci/variables/variables_troubleshooting/#enable-debug-logging',
       'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
+    ],
+  },
+  {
+    id: RUNNER_RULE.vulnerableRuntime,
+    check: 'hardening',
+    title: 'Container runtime on the runner host has a known container-escape vulnerability',
+    severity: 'high',
+    description:
+      'The runner host has a runc, containerd or Docker Engine package whose upstream version is in the affected ' +
+      'range of a known container-escape or host-compromise advisory: runc CVE-2024-21626 ("Leaky Vessels"), ' +
+      'CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881 (November 2025), CVE-2021-30465 and CVE-2019-5736; ' +
+      'containerd CVE-2020-15257; Docker Engine CVE-2024-41110 (AuthZ plugin bypass) and the BuildKit flaws it ' +
+      'vendors before 25.0.2 (CVE-2024-23651, CVE-2024-23652, CVE-2024-23653).\n\n' +
+      'The probe reads the Debian/Ubuntu package database (`/var/lib/dpkg/status`: `runc`, `containerd`, ' +
+      '`containerd.io`, `docker-ce`, `docker.io`, `moby-runc`, `moby-containerd`, `moby-engine`…) and ' +
+      '`os-release`, takes the upstream part of each package version (`1.1.12-0ubuntu3` is runc 1.1.12, ' +
+      '`5:27.1.1-1~ubuntu.24.04~noble` is Docker Engine 27.1.1) and matches it with the OSV matcher against an ' +
+      "embedded, dated advisory table whose ranges are the upstream projects' own. It never runs a binary and " +
+      "never contacts the daemon. Inside a job container the package database is the image's, not the host's, " +
+      'so nothing is reported there; the notes say so.\n\n' +
+      "**Backports.** Distributions (Ubuntu, Debian) and Microsoft's `moby-*` packages often patch an old " +
+      'upstream version instead of upgrading it, so a match on one of their packages can be a false positive. ' +
+      "Those findings say so and are at most high; findings on Docker's own `docker-ce`/`containerd.io` builds " +
+      "keep the advisory's severity.",
+    rationale:
+      "The runtime is the wall between the job's containers and the host. With one of these bugs, a malicious " +
+      'image, Dockerfile or BuildKit frontend (`# syntax=`) pulled by a pull request, or a compromised dependency ' +
+      'running in a service container, can write to the host filesystem or run code as root on it. On a ' +
+      'persistent self-hosted runner that means stolen secrets of later jobs, a poisoned toolchain and a foothold ' +
+      'in your network; CVE-2024-21626 needs nothing more than `WORKDIR /proc/self/fd/8` in a Dockerfile.',
+    fix:
+      'Upgrade the runtime packages on the runner host (or move to a current runner image) and restart the ' +
+      'daemon:\n\n```sh\nsudo apt-get update\nsudo apt-get install --only-upgrade runc containerd.io docker-ce ' +
+      '# or: runc containerd docker.io / moby-runc moby-containerd moby-engine\nsudo systemctl restart docker\n```\n\n' +
+      'If the distribution backported the fix (its security tracker lists the installed package version as ' +
+      'fixed for the CVE), record that as a policy exception for the package, with the tracker page in the ' +
+      'reason, and let it expire so the decision is revisited:\n\n```yaml\nexceptions:\n' +
+      '  - rule: runner/vulnerable-container-runtime\n    packages: [runc]\n' +
+      '    reason: "Fix for CVE-2024-21626 backported into this runc build: https://ubuntu.com/security/CVE-2024-21626"\n' +
+      '    expires: 2027-06-30\n```',
+    references: [
+      'https://github.com/opencontainers/runc/security/advisories/GHSA-xr7r-f8xq-vfvv',
+      'https://github.com/opencontainers/runc/security/advisories/GHSA-9493-h29p-rfm2',
+      'https://github.com/containerd/containerd/security/advisories/GHSA-36xw-fx78-c5r4',
+      'https://github.com/moby/moby/security/advisories/GHSA-v23v-6jw2-98fq',
+      'https://github.com/moby/buildkit/security/advisories/GHSA-wr6v-9f75-vh2g',
+      'https://ubuntu.com/security/CVE-2024-21626',
     ],
   },
 ];

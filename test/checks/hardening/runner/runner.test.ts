@@ -103,7 +103,7 @@ describe('probeRunner: scope', () => {
     expect(result.findings).toEqual([]);
     expect(result.notes.join('\n')).toContain('Could not read /proc/self/status');
     expect(result.notes.join('\n')).toContain('token permission probing');
-    expect(result.notes.join('\n')).toContain('runc / containerd');
+    expect(result.notes.join('\n')).toContain('Could not read /var/lib/dpkg/status');
   });
 
   it('declares every rule it reports', () => {
@@ -115,6 +115,7 @@ describe('probeRunner: scope', () => {
       'runner/root-equivalent-user',
       'runner/seccomp-disabled',
       'runner/self-hosted-fork-pr',
+      'runner/vulnerable-container-runtime',
     ]);
   });
 });

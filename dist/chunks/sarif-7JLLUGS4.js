@@ -1,10 +1,11 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
-  renderJson
-} from "./chunk-HA3MBIQF.js";
-import "./chunk-SA7YT7XQ.js";
+  renderSarif
+} from "./chunk-J2MBTBYG.js";
+import "./chunk-5BJ2AJSQ.js";
+import "./chunk-WMGLMAQE.js";
 import "./chunk-GG6ZZSUU.js";
 export {
-  renderJson
+  renderSarif
 };

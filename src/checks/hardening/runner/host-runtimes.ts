@@ -1,0 +1,288 @@
+import type { RawFinding } from '../../../core/finding.js';
+import type { Severity } from '../../../core/severity.js';
+import { osvEcosystem, parseOsRelease } from '../../../images/catalogers/os-release.js';
+import { purl } from '../../../images/catalogers/types.js';
+import { affectedBy } from '../../../vulns/match.js';
+import { readOsvRecord, type OsvRecord } from '../../../vulns/osv.js';
+import table from './escape-advisories.json' with { type: 'json' };
+import { filesPresent, parseDpkgStatus, type DpkgPackage } from './dpkg-status.js';
+import { RUNNER_RULE, runnerRules } from './rules.js';
+
+/**
+ * The "weak hosts" probe: versions of runc, containerd and Docker Engine (with the BuildKit it vendors) on
+ * the runner host, read from the Debian/Ubuntu package database and matched against a small embedded table
+ * of container-escape advisories (escape-advisories.json) through the OSV matcher. It only reads files.
+ */
+
+export const DPKG_STATUS_PATH = '/var/lib/dpkg/status';
+const RULE = runnerRules.find((rule) => rule.id === RUNNER_RULE.vulnerableRuntime);
+
+export interface HostRuntimeInput {
+  readFile(path: string): string | undefined;
+}
+
+export interface HostRuntimeResult {
+  findings: RawFinding[];
+  notes: string[];
+}
+
+type Component = 'runc' | 'containerd' | 'docker-engine';
+
+const MODULE: Record<Component, string> = {
+  runc: 'github.com/opencontainers/runc',
+  containerd: 'github.com/containerd/containerd',
+  'docker-engine': 'github.com/docker/docker',
+};
+
+const DISPLAY: Record<Component, string> = { runc: 'runc', containerd: 'containerd', 'docker-engine': 'Docker Engine' };
+
+interface PackageRole {
+  component: Component;
+  /**
+   * Built by the upstream vendor from the unmodified release tag (Docker's own repository), so the version
+   * says what code runs. Distribution and Microsoft (moby-*) builds can carry backported fixes.
+   */
+  upstreamBuild: boolean;
+}
+
+/** Debian/Ubuntu package names of the engines, including the moby-* packages of GitHub's Ubuntu images. */
+export const RUNTIME_PACKAGES: Readonly<Record<string, PackageRole>> = {
+  runc: { component: 'runc', upstreamBuild: false },
+  'moby-runc': { component: 'runc', upstreamBuild: false },
+  containerd: { component: 'containerd', upstreamBuild: false },
+  'containerd.io': { component: 'containerd', upstreamBuild: true },
+  'moby-containerd': { component: 'containerd', upstreamBuild: false },
+  'docker-ce': { component: 'docker-engine', upstreamBuild: true },
+  'docker-engine': { component: 'docker-engine', upstreamBuild: true },
+  'docker.io': { component: 'docker-engine', upstreamBuild: false },
+  'moby-engine': { component: 'docker-engine', upstreamBuild: false },
+};
+
+/** Client packages: listed in the notes, not matched (the advisories are about the daemons). */
+const CLIENT_PACKAGES = new Set(['docker-ce-cli', 'moby-cli', 'docker-buildx-plugin', 'moby-buildx']);
+
+interface AdvisoryTable {
+  reviewed: string;
+  advisories: OsvRecord[];
+}
+
+/** The embedded table, read through the tolerant OSV reader like any other record. */
+export function escapeAdvisories(json: unknown = table): AdvisoryTable {
+  const source = json as { reviewed?: unknown; advisories?: unknown };
+  const advisories = Array.isArray(source.advisories)
+    ? source.advisories.flatMap((entry) => {
+        const read = readOsvRecord(entry);
+        return read.ok ? [read.record] : [];
+      })
+    : [];
+  return { reviewed: typeof source.reviewed === 'string' ? source.reviewed : 'unknown', advisories };
+}
+
+const ADVISORIES = escapeAdvisories();
+
+/**
+ * The upstream project version inside a Debian package version, in SemVer form for the advisory table:
+ * epoch and Debian revision dropped (`5:27.1.1-1~ubuntu.24.04~noble` → `27.1.1`), repack suffixes dropped
+ * (`1.6.20~ds1`, `20.10.24+dfsg1`), pre-releases dotted (`1.0.0~rc93` → `1.0.0-rc.93`, so that rc10 sorts
+ * after rc6 as it does upstream) and leading zeros removed (`18.09.1` → `18.9.1`). Undefined when the
+ * version does not start with a release number.
+ */
+export function upstreamVersion(debianVersion: string): string | undefined {
+  let v = debianVersion.trim().replace(/^\d+:/, '');
+  const dash = v.lastIndexOf('-');
+  if (dash > 0) v = v.slice(0, dash);
+  const m = /^(\d{1,6})\.(\d{1,6})(?:\.(\d{1,6}))?(?:[~-](rc|beta|alpha)\.?(\d{1,6}))?(?=$|[+~])/.exec(v);
+  if (!m) return undefined;
+  const [, major, minor, patch = '0', kind, n] = m;
+  const core = [major, minor, patch].map((part) => String(Number(part))).join('.');
+  return kind ? `${core}-${kind}.${Number(n)}` : core;
+}
+
+interface OsInfo {
+  id?: string;
+  versionId?: string;
+  ecosystem?: string;
+  label: string;
+}
+
+function readOs(input: HostRuntimeInput): OsInfo {
+  for (const path of ['/etc/os-release', '/usr/lib/os-release']) {
+    const text = input.readFile(path);
+    if (text === undefined) continue;
+    const fields = parseOsRelease(text.slice(0, 64 * 1024));
+    if (!fields.ID) continue;
+    const id = fields.ID.toLowerCase();
+    const { ecosystem } = osvEcosystem({
+      id,
+      ...(fields.VERSION_ID ? { versionId: fields.VERSION_ID } : {}),
+      ...(fields.VERSION_CODENAME ? { versionCodename: fields.VERSION_CODENAME } : {}),
+      ...(fields.PRETTY_NAME ? { prettyName: fields.PRETTY_NAME } : {}),
+      ...(fields.VERSION ? { version: fields.VERSION } : {}),
+    });
+    const info: OsInfo = { id, label: ecosystem ?? fields.PRETTY_NAME ?? id };
+    if (fields.VERSION_ID) info.versionId = fields.VERSION_ID;
+    if (ecosystem) info.ecosystem = ecosystem;
+    return info;
+  }
+  return { label: 'distribution unknown: no readable os-release' };
+}
+
+const SEVERITY: Record<string, Severity> = { CRITICAL: 'critical', HIGH: 'high', MODERATE: 'medium', LOW: 'low' };
+
+function advisorySeverity(record: OsvRecord, upstreamBuild: boolean): Severity {
+  const label = record.database_specific?.severity;
+  const rated = (typeof label === 'string' ? SEVERITY[label.toUpperCase()] : undefined) ?? 'high';
+  // A distribution may have backported the fix without changing the upstream part of the version.
+  return rated === 'critical' && !upstreamBuild ? 'high' : rated;
+}
+
+function cveOf(record: OsvRecord): string {
+  return record.aliases?.find((alias) => alias.startsWith('CVE-')) ?? record.id;
+}
+
+interface Installed {
+  pkg: DpkgPackage;
+  role: PackageRole;
+  upstream: string;
+}
+
+/**
+ * Reads the host's package database and matches the engines in it. `container` is the evidence that the
+ * job runs inside a container, in which case the database is the job image's, not the host's, and nothing
+ * is reported.
+ */
+export function probeHostRuntimes(
+  input: HostRuntimeInput,
+  container: string | undefined,
+  object: string,
+): HostRuntimeResult {
+  const notes: string[] = [];
+  const findings: RawFinding[] = [];
+  if (container) {
+    notes.push(
+      `Host container runtimes not checked: the job runs in a container (${container}), so ${DPKG_STATUS_PATH} ` +
+        "describes the job image, not the host's runc, containerd, Docker Engine or BuildKit.",
+    );
+    return { findings, notes };
+  }
+  const text = input.readFile(DPKG_STATUS_PATH);
+  if (text === undefined) {
+    notes.push(
+      `Could not read ${DPKG_STATUS_PATH}: the versions of runc, containerd, Docker Engine and BuildKit on the host ` +
+        'were not checked (only Debian/Ubuntu package databases are read; RPM hosts are not covered).',
+    );
+    return { findings, notes };
+  }
+  const status = parseDpkgStatus(text);
+  if (status.packages.length === 0) {
+    notes.push(
+      `${DPKG_STATUS_PATH} has no package stanza with Package, Version and Status: host container runtimes were not checked.`,
+    );
+    return { findings, notes };
+  }
+  if (status.truncated) notes.push(`${DPKG_STATUS_PATH} has too many stanzas; only the first ones were read.`);
+
+  const os = readOs(input);
+  const installed: Installed[] = [];
+  const clients: string[] = [];
+  const unreadable: string[] = [];
+  const seen = new Set<string>();
+  for (const pkg of status.packages) {
+    if (!filesPresent(pkg) || seen.has(pkg.package)) continue;
+    if (CLIENT_PACKAGES.has(pkg.package)) {
+      seen.add(pkg.package);
+      clients.push(`${pkg.package} ${pkg.version}`);
+      continue;
+    }
+    const role = RUNTIME_PACKAGES[pkg.package];
+    if (!role) continue;
+    seen.add(pkg.package);
+    const upstream = upstreamVersion(pkg.version);
+    if (upstream === undefined) unreadable.push(`${pkg.package} ${pkg.version}`);
+    else installed.push({ pkg, role, upstream });
+  }
+
+  if (installed.length === 0 && unreadable.length === 0) {
+    notes.push(
+      `No runc, containerd or Docker Engine package is installed according to ${DPKG_STATUS_PATH} (${os.label}).`,
+    );
+  } else {
+    const listed = installed.map(
+      ({ pkg, role, upstream }) => `${pkg.package} ${pkg.version} (${DISPLAY[role.component]} ${upstream})`,
+    );
+    notes.push(
+      `Container runtime packages on the host (${DPKG_STATUS_PATH}, ${os.label}): ${listed.join(', ') || 'none readable'}; ` +
+        `matched against ${ADVISORIES.advisories.length} container-escape advisories (table reviewed ${ADVISORIES.reviewed}).`,
+    );
+  }
+  if (unreadable.length > 0) {
+    notes.push(`No upstream version could be read from ${unreadable.join(', ')}: not matched.`);
+  }
+  const containerdIo = installed.find(({ pkg }) => pkg.package === 'containerd.io');
+  if (containerdIo && !installed.some(({ role }) => role.component === 'runc')) {
+    notes.push(
+      `runc is bundled in containerd.io ${containerdIo.pkg.version}; the package database does not record its version, so runc was not checked.`,
+    );
+  }
+  if (clients.length > 0) {
+    notes.push(
+      `Client packages not matched: ${clients.join(', ')}. BuildKit is checked through the Docker Engine that vendors it; ` +
+        'a separate buildkitd (for example the one docker/setup-buildx-action starts in a container) is not seen.',
+    );
+  }
+  notes.push(
+    'Not done: Go build information in /usr/bin/runc, containerd, dockerd and buildkitd is not read, so engines ' +
+      'installed outside the package manager (static binaries) are not checked.',
+  );
+
+  for (const item of installed) {
+    for (const record of ADVISORIES.advisories) {
+      const result = affectedBy(record, { ecosystem: 'Go', name: MODULE[item.role.component], version: item.upstream });
+      if (result.indeterminate) {
+        notes.push(
+          `${record.id} could not be evaluated for ${item.pkg.package} ${item.upstream}: ${result.reason ?? ''}`,
+        );
+      }
+      if (!result.affected) continue;
+      findings.push(finding(item, record, result.fixed, os, object));
+    }
+  }
+  return { findings, notes };
+}
+
+function finding(item: Installed, record: OsvRecord, fixed: string[], os: OsInfo, object: string): RawFinding {
+  const { pkg, role, upstream } = item;
+  const name = DISPLAY[role.component];
+  const ids = [record.id, ...(record.aliases ?? [])].join(' / ');
+  const fixedText =
+    fixed.length > 0 ? `fixed upstream in ${fixed.join(', ')}` : 'no fixed version recorded for this line';
+  const backport = role.upstreamBuild
+    ? ''
+    : ` ${pkg.package} is not built by the upstream project: the distributor may have backported the fix into ${pkg.version} without changing the upstream version. If its security tracker says so, add a policy exception naming ${cveOf(record)}.`;
+  const summary = record.summary ? `: ${record.summary}` : '';
+  const out: RawFinding = {
+    ruleId: RUNNER_RULE.vulnerableRuntime,
+    severity: advisorySeverity(record, role.upstreamBuild),
+    title: RULE?.title ?? RUNNER_RULE.vulnerableRuntime,
+    message:
+      `${name} ${upstream} (package ${pkg.package} ${pkg.version}) is affected by ${ids}${summary}; ${fixedText}.` +
+      backport,
+    location: { path: DPKG_STATUS_PATH, object },
+    key: `${pkg.package}:${cveOf(record)}`,
+    fix:
+      fixed.length > 0
+        ? `Upgrade ${pkg.package} so that ${name} is ${fixed[0]} or later (apt-get install --only-upgrade ${pkg.package}), or use a newer runner image.`
+        : `Upgrade ${pkg.package} to a current ${name} release, or use a newer runner image.`,
+    package: {
+      ecosystem: os.ecosystem ?? 'Debian',
+      name: pkg.package,
+      version: pkg.version,
+      purl: purl('deb', os.id === 'ubuntu' ? 'ubuntu' : 'debian', pkg.package, pkg.version, {
+        arch: pkg.architecture,
+        distro: os.id && os.versionId ? `${os.id}-${os.versionId}` : undefined,
+      }),
+    },
+    vulnerability: { id: record.id, aliases: record.aliases ?? [], fixed },
+  };
+  return out;
+}
