@@ -10,7 +10,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-DRY74KTS.js";
+} from "./chunks/chunk-2OPRLLGH.js";
 import {
   renderJson
 } from "./chunks/chunk-IFH46DC3.js";

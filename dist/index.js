@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-DRY74KTS.js";
+} from "./chunks/chunk-2OPRLLGH.js";
 import "./chunks/chunk-5BJ2AJSQ.js";
 import {
   ContainersecError,

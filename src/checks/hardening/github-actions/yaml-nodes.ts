@@ -49,9 +49,21 @@ export interface Entry {
   value: Node | undefined;
 }
 
+// Parsed nodes never change, and every audit asks for the same mappings again: compute each once.
+const entriesCache = new WeakMap<YAMLMap, Entry[]>();
+const indexCache = new WeakMap<YAMLMap, Map<string, Entry>>();
+
 /** The entries of a mapping, in order, with string keys. `on` written under YAML 1.1 (boolean) is kept as `true`. */
 export function entries(map: YAMLMap | undefined, doc: Document.Parsed): Entry[] {
   if (!map) return [];
+  const cached = entriesCache.get(map);
+  if (cached) return cached;
+  const out = computeEntries(map, doc);
+  entriesCache.set(map, out);
+  return out;
+}
+
+function computeEntries(map: YAMLMap, doc: Document.Parsed): Entry[] {
   const out: Entry[] = [];
   for (const pair of map.items.slice(0, MAX_COLLECTION_ITEMS)) {
     const keyNode = deref(pair.key, doc);
@@ -65,7 +77,14 @@ export function entries(map: YAMLMap | undefined, doc: Document.Parsed): Entry[]
 
 /** First entry with this key (duplicate keys are a YAML error GitHub rejects; the first one is read). */
 export function get(map: YAMLMap | undefined, key: string, doc: Document.Parsed): Entry | undefined {
-  return entries(map, doc).find((e) => e.key === key);
+  if (!map) return undefined;
+  let index = indexCache.get(map);
+  if (!index) {
+    index = new Map();
+    for (const entry of entries(map, doc)) if (!index.has(entry.key)) index.set(entry.key, entry);
+    indexCache.set(map, index);
+  }
+  return index.get(key);
 }
 
 export function items(seq: YAMLSeq | undefined, doc: Document.Parsed): Node[] {
@@ -98,36 +117,66 @@ export function stringList(node: unknown, doc: Document.Parsed): { text: string;
 /** Upper bound on nodes visited by `walkScalars`, so a crafted file cannot make a walk explode. */
 export const MAX_WALK_NODES = 200_000;
 
+interface PathLink {
+  key: string;
+  parent: PathLink | undefined;
+}
+
+function materialize(link: PathLink | undefined): string[] {
+  const path: string[] = [];
+  for (let l = link; l; l = l.parent) path.push(l.key);
+  return path.reverse();
+}
+
+interface ScalarAt {
+  scalar: Scalar;
+  value: string;
+  path: readonly string[];
+}
+
+// Several audits walk the same document: walk each root once.
+const scalarCache = new WeakMap<object, ScalarAt[]>();
+
+function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
+  const root = deref(node, doc);
+  if (!root) return [];
+  const cached = scalarCache.get(root);
+  if (cached) return cached;
+  const out: ScalarAt[] = [];
+  const seen = new Set<Node>();
+  // Paths are parent links while walking; an array is made only for the string scalars reported.
+  const stack: { node: unknown; link: PathLink | undefined }[] = [{ node: root, link: undefined }];
+  let budget = MAX_WALK_NODES;
+  while (stack.length > 0 && budget-- > 0) {
+    const { node: raw, link } = stack.pop()!;
+    const n = deref(raw, doc);
+    if (!n || seen.has(n)) continue;
+    seen.add(n);
+    if (isScalar(n)) {
+      if (typeof n.value === 'string') out.push({ scalar: n, value: n.value, path: materialize(link) });
+    } else if (isMap(n)) {
+      const list = entries(n, doc);
+      for (let i = list.length - 1; i >= 0; i--)
+        stack.push({ node: list[i]!.value, link: { key: list[i]!.key, parent: link } });
+    } else if (isSeq(n)) {
+      const list = n.items.slice(0, MAX_COLLECTION_ITEMS);
+      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], link: { key: String(i), parent: link } });
+    }
+  }
+  scalarCache.set(root, out);
+  return out;
+}
+
 /**
  * Visits every string scalar under `node` once (a node reached again through an alias is not revisited),
- * with the path of keys that leads to it.
+ * in document order, with the path of keys that leads to it.
  */
 export function walkScalars(
   node: unknown,
   doc: Document.Parsed,
   visit: (scalar: Scalar, value: string, path: readonly string[]) => void,
 ): void {
-  const seen = new Set<Node>();
-  const stack: { node: unknown; path: string[] }[] = [{ node, path: [] }];
-  let budget = MAX_WALK_NODES;
-  while (stack.length > 0 && budget-- > 0) {
-    const { node: raw, path } = stack.pop()!;
-    const n = deref(raw, doc);
-    if (!n || seen.has(n)) continue;
-    seen.add(n);
-    if (isScalar(n)) {
-      if (typeof n.value === 'string') visit(n, n.value, path);
-    } else if (isMap(n)) {
-      const list = entries(n, doc);
-      for (let i = list.length - 1; i >= 0; i--) {
-        const e = list[i]!;
-        stack.push({ node: e.value, path: [...path, e.key] });
-      }
-    } else if (isSeq(n)) {
-      const list = n.items.slice(0, MAX_COLLECTION_ITEMS);
-      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], path: [...path, String(i)] });
-    }
-  }
+  for (const { scalar, value, path } of scalarsUnder(node, doc)) visit(scalar, value, path);
 }
 
 /**

@@ -22465,8 +22465,17 @@ function scalarText(node, doc2) {
   const v = s.value;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint" ? String(v) : void 0;
 }
+var entriesCache = /* @__PURE__ */ new WeakMap();
+var indexCache = /* @__PURE__ */ new WeakMap();
 function entries(map, doc2) {
   if (!map) return [];
+  const cached = entriesCache.get(map);
+  if (cached) return cached;
+  const out = computeEntries(map, doc2);
+  entriesCache.set(map, out);
+  return out;
+}
+function computeEntries(map, doc2) {
   const out = [];
   for (const pair2 of map.items.slice(0, MAX_COLLECTION_ITEMS)) {
     const keyNode = deref(pair2.key, doc2);
@@ -22478,7 +22487,14 @@ function entries(map, doc2) {
   return out;
 }
 function get(map, key, doc2) {
-  return entries(map, doc2).find((e) => e.key === key);
+  if (!map) return void 0;
+  let index = indexCache.get(map);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const entry of entries(map, doc2)) if (!index.has(entry.key)) index.set(entry.key, entry);
+    indexCache.set(map, index);
+  }
+  return index.get(key);
 }
 function items(seq, doc2) {
   if (!seq) return [];
@@ -22505,28 +22521,42 @@ function stringList(node, doc2) {
   return [];
 }
 var MAX_WALK_NODES = 2e5;
-function walkScalars(node, doc2, visit) {
+function materialize(link) {
+  const path5 = [];
+  for (let l = link; l; l = l.parent) path5.push(l.key);
+  return path5.reverse();
+}
+var scalarCache = /* @__PURE__ */ new WeakMap();
+function scalarsUnder(node, doc2) {
+  const root = deref(node, doc2);
+  if (!root) return [];
+  const cached = scalarCache.get(root);
+  if (cached) return cached;
+  const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const stack = [{ node, path: [] }];
+  const stack = [{ node: root, link: void 0 }];
   let budget = MAX_WALK_NODES;
   while (stack.length > 0 && budget-- > 0) {
-    const { node: raw, path: path5 } = stack.pop();
+    const { node: raw, link } = stack.pop();
     const n = deref(raw, doc2);
     if (!n || seen.has(n)) continue;
     seen.add(n);
     if ((0, import_yaml2.isScalar)(n)) {
-      if (typeof n.value === "string") visit(n, n.value, path5);
+      if (typeof n.value === "string") out.push({ scalar: n, value: n.value, path: materialize(link) });
     } else if ((0, import_yaml2.isMap)(n)) {
       const list = entries(n, doc2);
-      for (let i = list.length - 1; i >= 0; i--) {
-        const e = list[i];
-        stack.push({ node: e.value, path: [...path5, e.key] });
-      }
+      for (let i = list.length - 1; i >= 0; i--)
+        stack.push({ node: list[i].value, link: { key: list[i].key, parent: link } });
     } else if ((0, import_yaml2.isSeq)(n)) {
       const list = n.items.slice(0, MAX_COLLECTION_ITEMS);
-      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], path: [...path5, String(i)] });
+      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], link: { key: String(i), parent: link } });
     }
   }
+  scalarCache.set(root, out);
+  return out;
+}
+function walkScalars(node, doc2, visit) {
+  for (const { scalar, value, path: path5 } of scalarsUnder(node, doc2)) visit(scalar, value, path5);
 }
 function duplicateKeys(node, doc2) {
   const out = [];
@@ -39865,4 +39895,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-DRY74KTS.js.LEGAL.txt */
+/*! For license information please see chunk-2OPRLLGH.js.LEGAL.txt */
