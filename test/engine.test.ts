@@ -1,3 +1,4 @@
+import { imagesCheck } from '../src/checks/images/index.js';
 import { describe, expect, it } from 'vitest';
 import { runGate } from '../src/engine.js';
 import type { GateOptions } from '../src/engine.js';
@@ -118,11 +119,25 @@ describe('runGate against a real git base revision', () => {
     expect(finding.message).toContain('binary file');
   });
 
-  it('errors when image scanning is asked for but not available, and skips it otherwise', async () => {
+  it('errors when an asked-for image cannot be opened, and passes with a note when no image is given', async () => {
     const dir = tempRepo({});
-    const asked = await runGate(gateOptions(dir, { images: ['oci:./image'] }));
-    expect(asked.result.checks.find((c) => c.id === 'images')!.status).toBe('error');
-    const notAsked = await runGate(gateOptions(dir));
-    expect(notAsked.result.checks.find((c) => c.id === 'images')!.status).toBe('skipped');
+    const checks = [testCheck, imagesCheck];
+    const asked = await runGate(gateOptions(dir, { checks, images: ['oci:./no-such-image'] }));
+    const images = asked.result.checks.find((c) => c.id === 'images')!;
+    expect(images.status).toBe('error');
+    expect(images.errors.join('\n')).toContain('no-such-image');
+    const notAsked = await runGate(gateOptions(dir, { checks }));
+    const idle = notAsked.result.checks.find((c) => c.id === 'images')!;
+    expect(idle.status).toBe('pass');
+    expect(idle.notes.join('\n')).toContain('no image targets');
+  });
+
+  it('errors when a check this build does not ship is asked for, and skips it otherwise', async () => {
+    const policy =
+      'version: 1\nchecks:\n  signatures:\n    require:\n      - images: "ghcr.io/acme/**"\n        key: k.pub\n';
+    const asked = await runGate(gateOptions(tempRepo({ '.containersec.yml': policy })));
+    expect(asked.result.checks.find((c) => c.id === 'signatures')!.status).toBe('error');
+    const notAsked = await runGate(gateOptions(tempRepo({})));
+    expect(notAsked.result.checks.find((c) => c.id === 'signatures')!.status).toBe('skipped');
   });
 });
