@@ -64311,6 +64311,7 @@ var package_default = {
   },
   dependencies: {
     "@actions/core": "^3.0.1",
+    "@cyclonedx/cyclonedx-library": "^10.3.0",
     ajv: "^8.20.0",
     "dockerfile-ast": "^0.7.1",
     fzstd: "^0.1.1",

@@ -12,6 +12,9 @@ const common = {
   target: 'node20',
   legalComments: 'linked',
   logLevel: 'warning',
+  // Optional plug-ins of @cyclonedx/cyclonedx-library (XML output and schema validation), which it loads
+  // inside try/catch and which we never use: left out of the bundle instead of failing to resolve.
+  external: ['libxmljs2', 'xmlbuilder2', 'ajv-formats', 'ajv-formats-draft2019'],
   // CommonJS dependencies (handlebars, ajv) call require() for Node built-ins; give the ESM bundle one.
   banner: {
     js: "import { createRequire as __containersecCreateRequire } from 'node:module';\nconst require = __containersecCreateRequire(import.meta.url);",
