@@ -54118,6 +54118,7 @@ function redact(value, keepPrefix = "") {
   return `${prefix2}[redacted ${value.length - prefix2.length} chars]`;
 }
 var PUBLIC_PREFIX = /^(?:gh[pousr]_|github_pat_|gl[a-z]+-|npm_|pypi-|dckr_pat_|xox[abposr]-|[rs]k_live_|AIza|AKIA|ASIA|ABIA|ACCA|A3T)/;
+var hasKnownToken = (value) => TOKEN_PATTERNS.some((p) => p.id !== "url-credentials" && p.re.test(value));
 function tokenHits(text) {
   const hits = [];
   for (const pattern of TOKEN_PATTERNS) {
@@ -54143,7 +54144,7 @@ function assignmentHits(text, description, kind, nameTest) {
     if (!m) continue;
     const [, name, rawValue] = m;
     const value = rawValue.replace(/^(['"])(.*)\1$/, "$2");
-    if (!nameTest(name) || !isLiteralSecret(value)) continue;
+    if (!nameTest(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
     hits.push({ kind, description, excerpt: `${name}=${redact(value)}` });
     if (hits.length >= SECRET_SCAN_LIMITS.maxHitsPerFile) break;
   }
@@ -54165,14 +54166,17 @@ function detectFileSecrets(path8, text) {
     for (const hit of list) if (!hits.some((h) => h.excerpt === hit.excerpt)) hits.push(hit);
   };
   if (name === ".npmrc") {
-    add(
-      assignmentHits(
-        text,
-        "npm registry credential",
-        "npmrc-credentials",
-        (n) => /(?:^|:)_(?:authToken|auth|password)$/.test(n)
-      )
-    );
+    for (const m of text.matchAll(/^\s*((?:\/\/\S*?:)?_(?:authToken|auth|password))\s*=\s*(\S.*?)\s*$/gm)) {
+      const value = m[2].replace(/^(['"])(.*)\1$/, "$2");
+      if (!isLiteralSecret(value) || hasKnownToken(value)) continue;
+      add([
+        {
+          kind: "npmrc-credentials",
+          description: "npm registry credential",
+          excerpt: `${m[1]}=${redact(value, PUBLIC_PREFIX.exec(value)?.[0] ?? "")}`
+        }
+      ]);
+    }
   }
   if (name === ".pypirc")
     add(assignmentHits(text, "PyPI password", "pypirc-credentials", (n) => /^password$/i.test(n)));

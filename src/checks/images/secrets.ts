@@ -64,6 +64,9 @@ export function redact(value: string, keepPrefix = ''): string {
 const PUBLIC_PREFIX =
   /^(?:gh[pousr]_|github_pat_|gl[a-z]+-|npm_|pypi-|dckr_pat_|xox[abposr]-|[rs]k_live_|AIza|AKIA|ASIA|ABIA|ACCA|A3T)/;
 
+/** A value holding a known token format is reported once, by its format, not again by its variable name. */
+const hasKnownToken = (value: string) => TOKEN_PATTERNS.some((p) => p.id !== 'url-credentials' && p.re.test(value));
+
 function tokenHits(text: string): SecretHit[] {
   const hits: SecretHit[] = [];
   for (const pattern of TOKEN_PATTERNS) {
@@ -103,7 +106,7 @@ function assignmentHits(
     if (!m) continue;
     const [, name, rawValue] = m as unknown as [string, string, string];
     const value = rawValue.replace(/^(['"])(.*)\1$/, '$2');
-    if (!nameTest(name) || !isLiteralSecret(value)) continue;
+    if (!nameTest(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
     hits.push({ kind, description, excerpt: `${name}=${redact(value)}` });
     if (hits.length >= SECRET_SCAN_LIMITS.maxHitsPerFile) break;
   }
@@ -131,11 +134,18 @@ export function detectFileSecrets(path: string, text: string): SecretHit[] {
     for (const hit of list) if (!hits.some((h) => h.excerpt === hit.excerpt)) hits.push(hit);
   };
   if (name === '.npmrc') {
-    add(
-      assignmentHits(text, 'npm registry credential', 'npmrc-credentials', (n) =>
-        /(?:^|:)_(?:authToken|auth|password)$/.test(n),
-      ),
-    );
+    // `//registry.npmjs.org/:_authToken=…`, `_auth=…`, `//host/:_password=…` (npm's per-registry keys).
+    for (const m of text.matchAll(/^\s*((?:\/\/\S*?:)?_(?:authToken|auth|password))\s*=\s*(\S.*?)\s*$/gm)) {
+      const value = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
+      if (!isLiteralSecret(value) || hasKnownToken(value)) continue;
+      add([
+        {
+          kind: 'npmrc-credentials',
+          description: 'npm registry credential',
+          excerpt: `${m[1]}=${redact(value, PUBLIC_PREFIX.exec(value)?.[0] ?? '')}`,
+        },
+      ]);
+    }
   }
   if (name === '.pypirc')
     add(assignmentHits(text, 'PyPI password', 'pypirc-credentials', (n) => /^password$/i.test(n)));
