@@ -54263,7 +54263,7 @@ function detectConfigSecrets(text) {
   for (const m of text.matchAll(/(?:^|[\s|;'"])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)/g)) {
     const name = m[1];
     const value = m[2].replace(/^(['"])(.*)\1$/, "$2");
-    if (!isSecretName(name) || !isLiteralSecret(value)) continue;
+    if (!isSecretName(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
     if (hits.some((h) => h.excerpt.startsWith(`${name}=`))) continue;
     hits.push({
       kind: "named-secret",
@@ -64331,6 +64331,8 @@ var package_default = {
     "@types/node": "^20.19.43",
     "@types/sql.js": "^1.4.11",
     "ajv-draft-04": "^1.0.0",
+    "ajv-formats": "^3.0.1",
+    "ajv-formats-draft2019": "^1.6.1",
     esbuild: "^0.28.2",
     eslint: "^9.39.5",
     globals: "^17.14.0",

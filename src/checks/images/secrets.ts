@@ -236,7 +236,7 @@ export function detectConfigSecrets(text: string): SecretHit[] {
   for (const m of text.matchAll(/(?:^|[\s|;'"])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)/g)) {
     const name = m[1]!;
     const value = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
-    if (!isSecretName(name) || !isLiteralSecret(value)) continue;
+    if (!isSecretName(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
     if (hits.some((h) => h.excerpt.startsWith(`${name}=`))) continue;
     hits.push({
       kind: 'named-secret',
