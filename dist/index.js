@@ -40750,11 +40750,11 @@ var require_helpers3 = __commonJS({
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open4, close) {
+    function validateClose(open5, close) {
       close = close.path ? close.path.original : close;
-      if (open4.path.original !== close) {
-        var errorNode = { loc: open4.path.loc };
-        throw new _exception2["default"](open4.path.original + " doesn't match " + close, errorNode);
+      if (open5.path.original !== close) {
+        var errorNode = { loc: open5.path.loc };
+        throw new _exception2["default"](open5.path.original + " doesn't match " + close, errorNode);
       }
     }
     function SourceLocation(source, locInfo) {
@@ -40775,9 +40775,9 @@ var require_helpers3 = __commonJS({
         return token;
       }
     }
-    function stripFlags(open4, close) {
+    function stripFlags(open5, close) {
       return {
-        open: open4.charAt(2) === "~",
+        open: open5.charAt(2) === "~",
         close: close.charAt(close.length - 3) === "~"
       };
     }
@@ -40809,9 +40809,9 @@ var require_helpers3 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path8, params, hash2, open4, strip, locInfo) {
-      var escapeFlag = open4.charAt(3) || open4.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open4);
+    function prepareMustache(path8, params, hash2, open5, strip, locInfo) {
+      var escapeFlag = open5.charAt(3) || open5.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
+      var decorator = /\*/.test(open5);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
         path: path8,
@@ -40902,15 +40902,15 @@ var require_helpers3 = __commonJS({
         loc
       };
     }
-    function preparePartialBlock(open4, program, close, locInfo) {
-      validateClose(open4, close);
+    function preparePartialBlock(open5, program, close, locInfo) {
+      validateClose(open5, close);
       return {
         type: "PartialBlockStatement",
-        name: open4.path,
-        params: open4.params,
-        hash: open4.hash,
+        name: open5.path,
+        params: open5.params,
+        hash: open5.hash,
         program,
-        openStrip: open4.strip,
+        openStrip: open5.strip,
         closeStrip: close && close.strip,
         loc: this.locInfo(locInfo)
       };
@@ -44494,7 +44494,7 @@ var require_lib = __commonJS({
 });
 
 // src/main.ts
-import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
 import os5 from "node:os";
 import path7 from "node:path";
 
@@ -45145,19 +45145,19 @@ function balancedWithBudget(str3, masked, budget) {
 }
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open4 = [];
+  const open5 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open4.push(i);
-    } else if (c === 125 && open4.length) {
-      open4.pop();
+      open5.push(i);
+    } else if (c === 125 && open5.length) {
+      open5.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open4.length; i++) {
-    const at = open4[i];
+  for (let i = 0; i < open5.length; i++) {
+    const at = open5[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
@@ -52384,7 +52384,7 @@ import { isAbsolute as isAbsolute3, resolve as resolve3 } from "node:path";
 
 // src/vulns/sources/osv-api.ts
 import { createHash as createHash3 } from "node:crypto";
-import { mkdir as mkdir2, readFile, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import { readFile, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
@@ -52472,6 +52472,21 @@ function readOsvRecord(json) {
   return { ok: true, record };
 }
 
+// src/vulns/sources/cache-dir.ts
+import { lstat as lstat2, mkdir as mkdir2 } from "node:fs/promises";
+async function usableCacheDir(dir) {
+  try {
+    await mkdir2(dir, { recursive: true, mode: 448 });
+    const info2 = await lstat2(dir);
+    if (!info2.isDirectory()) return false;
+    const uid = process.getuid?.();
+    if (uid !== void 0 && info2.uid !== uid) return false;
+    return (info2.mode & 18) === 0;
+  } catch {
+    return false;
+  }
+}
+
 // src/vulns/sources/types.ts
 var VulnSourceError = class extends ContainersecError {
   constructor(sourceCode, message2, options) {
@@ -52531,6 +52546,10 @@ var OsvApiSource = class {
   async lookup(queries, signal) {
     const notes = [];
     const ids2 = await this.queryIds(queries, notes, signal);
+    const cacheDir = this.cacheDir && await usableCacheDir(this.cacheDir) ? this.cacheDir : void 0;
+    if (this.cacheDir && !cacheDir) {
+      notes.push(`${this.cacheDir} is not a private directory of this user; OSV records are not cached`);
+    }
     const modified = /* @__PURE__ */ new Map();
     for (const list of ids2) for (const v of list) if (!modified.has(v.id)) modified.set(v.id, v.modified);
     const skipped = new SkipCounter();
@@ -52540,7 +52559,7 @@ var OsvApiSource = class {
     const worker = async () => {
       for (let next2 = pending.shift(); next2; next2 = pending.shift()) {
         const [id, stamp] = next2;
-        const result = await this.record(id, stamp, signal);
+        const result = await this.record(id, stamp, cacheDir, signal);
         if (result.cached) cached++;
         if (result.record) records.set(id, result.record);
         else skipped.add(result.error ?? "invalid record", id);
@@ -52605,14 +52624,16 @@ var OsvApiSource = class {
     }
     return out;
   }
-  async record(id, modified, signal) {
-    const file = this.cacheDir && modified ? join3(this.cacheDir, cacheName(id, modified)) : void 0;
+  async record(id, modified, cacheDir, signal) {
+    const file = cacheDir && modified ? join3(cacheDir, cacheName(id, modified)) : void 0;
     if (file) {
       const hit = await readFile(file, "utf8").catch(() => void 0);
       if (hit !== void 0) {
         try {
           const result2 = readOsvRecord(JSON.parse(hit));
-          if (result2.ok && result2.record.id === id) return { record: result2.record, cached: true };
+          if (result2.ok && result2.record.id === id && result2.record.modified === modified) {
+            return { record: result2.record, cached: true };
+          }
         } catch {
         }
       }
@@ -52621,12 +52642,9 @@ var OsvApiSource = class {
     const result = readOsvRecord(json);
     if (!result.ok) return { error: result.error };
     if (result.record.id !== id) return { error: `asked for ${id}, the API sent ${result.record.id}` };
-    if (file && this.cacheDir) {
-      await mkdir2(this.cacheDir, { recursive: true }).then(async () => {
-        const temp = `${file}.${process.pid}.tmp`;
-        await writeFile2(temp, JSON.stringify(json));
-        await rename2(temp, file);
-      }).catch(() => void 0);
+    if (file) {
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile2(temp, JSON.stringify(json), { mode: 384 }).then(() => rename2(temp, file)).catch(() => void 0);
     }
     return { record: result.record };
   }
@@ -52713,7 +52731,9 @@ function cacheName(id, modified) {
 }
 
 // src/vulns/sources/osv-files.ts
-import { opendir, readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { createHash as createHash4 } from "node:crypto";
+import { mkdir as mkdir3, open as open3, opendir, readFile as readFile2, rename as rename3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
 import { basename as basename2, join as join4 } from "node:path";
 
 // src/vulns/versions/scheme.ts
@@ -53903,87 +53923,135 @@ var OFFLINE_LIMITS = {
   maxZipEntries: 5e6,
   maxDepth: 8
 };
+var INDEX_FORMAT = 1;
 var OsvFileSource = class {
-  constructor(path8, label = path8) {
+  constructor(path8, label = path8, options = {}) {
     this.path = path8;
     this.description = `OSV files in ${label}`;
+    this.cacheDir = options.cacheDir === false ? void 0 : options.cacheDir ?? options.env?.CONTAINERSEC_CACHE_DIR ?? join4(tmpdir2(), "containersec-osv-cache");
   }
   path;
   description;
+  cacheDir;
+  /** How the last lookup was served, for notes and tests. */
+  lastLoad;
   async lookup(queries, signal) {
-    const wanted = /* @__PURE__ */ new Map();
-    queries.forEach((query, i) => {
-      const key = packageKey(query.ecosystem, query.name);
-      const list = wanted.get(key);
-      if (list) list.push(i);
-      else wanted.set(key, [i]);
-    });
-    const records = queries.map(() => []);
-    const skipped = new SkipCounter();
-    const seen = /* @__PURE__ */ new Set();
     const notes = [];
+    const files = await this.files(notes, signal);
+    const signature = createHash4("sha256").update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, f.mtimeMs])])).digest("hex");
+    const cacheOk = this.cacheDir !== void 0 && await usableCacheDir(this.cacheDir);
+    if (this.cacheDir !== void 0 && !cacheOk) {
+      notes.push(`${this.cacheDir} is not a private directory of this user; the OSV index cache is not used`);
+    }
+    const indexFile = cacheOk && this.cacheDir ? join4(this.cacheDir, `osv-index-${createHash4("sha256").update(this.path).digest("hex").slice(0, 32)}.json`) : void 0;
+    const cached = indexFile ? await readIndex(indexFile, signature, files) : void 0;
+    const result = cached ? await this.fromIndex(cached, queries, notes, signal) : await this.scan(files, signature, indexFile, queries, notes, signal);
+    return result;
+  }
+  /** Cold path: every record is parsed once; the index is built on the way. */
+  async scan(files, signature, indexFile, queries, notes, signal) {
+    this.lastLoad = "scan";
+    const collector = new Collector(queries);
+    const skipped = new SkipCounter();
+    const keys = {};
     let read = 0;
-    const accept = (data, where) => {
+    const accept = (data, where, locator) => {
       read++;
-      let json;
-      try {
-        json = JSON.parse(data.toString("utf8"));
-      } catch {
-        skipped.add("not valid JSON", where);
-        return;
-      }
-      const result = readOsvRecord(json);
-      if (!result.ok) {
-        skipped.add(result.error.replace(/ [A-Z]+-[\w.:-]+ /, " "), where);
-        return;
-      }
-      const record = result.record;
-      const identity = `${record.id}\0${record.modified}`;
-      if (seen.has(identity)) return;
-      const targets = /* @__PURE__ */ new Set();
+      const record = parseRecord(data, where, skipped);
+      if (!record) return;
+      const recordKeys = /* @__PURE__ */ new Set();
       for (const affected2 of record.affected ?? []) {
-        if (!affected2.package) continue;
-        for (const i of wanted.get(packageKey(affected2.package.ecosystem, affected2.package.name)) ?? []) targets.add(i);
+        if (affected2.package) recordKeys.add(packageKey(affected2.package.ecosystem, affected2.package.name));
       }
-      if (targets.size === 0) return;
-      seen.add(identity);
-      for (const i of targets) records[i].push(record);
+      for (const key of recordKeys) (keys[key] ??= []).push(locator);
+      collector.add(record);
     };
-    for await (const file of this.files(notes, signal)) {
-      if (file.endsWith(".zip")) {
+    for (const [fileIndex, file] of files.entries()) {
+      if (file.path.endsWith(".zip")) {
         try {
-          for await (const item of readZip(file, {
+          for await (const item of readZip(file.path, {
             maxEntryBytes: OFFLINE_LIMITS.maxRecordBytes,
             maxEntries: OFFLINE_LIMITS.maxZipEntries,
             ...signal ? { signal } : {}
           })) {
-            if (!item.ok) skipped.add(`zip entry ${item.reason}`, `${basename2(file)}:${item.entry.name.slice(0, 200)}`);
-            else if (item.entry.name.endsWith(".json")) accept(item.data, `${basename2(file)}:${item.entry.name}`);
+            const where = `${basename2(file.path)}:${item.entry.name.slice(0, 200)}`;
+            if (!item.ok) skipped.add(`zip entry ${item.reason}`, where);
+            else if (item.entry.name.endsWith(".json")) accept(item.data, where, zipLocator(fileIndex, item.entry));
           }
         } catch (error2) {
           signal?.throwIfAborted();
           throw new VulnSourceError(
             "INVALID_SOURCE",
-            `${file}: not a readable zip file: ${error2 instanceof Error ? error2.message : String(error2)}`,
+            `${file.path}: not a readable zip file: ${error2 instanceof Error ? error2.message : String(error2)}`,
             { cause: error2 }
           );
         }
         continue;
       }
-      const size = (await stat2(file)).size;
-      if (size > OFFLINE_LIMITS.maxRecordBytes) {
-        skipped.add(`file larger than ${OFFLINE_LIMITS.maxRecordBytes} bytes`, file);
+      if (file.size > OFFLINE_LIMITS.maxRecordBytes) {
+        skipped.add(`file larger than ${OFFLINE_LIMITS.maxRecordBytes} bytes`, file.path);
         continue;
       }
-      accept(await readFile2(file), file);
+      accept(await readFile2(file.path), file.path, [fileIndex]);
     }
-    if (read === 0) notes.push(`${this.description}: no OSV records found; nothing could be matched`);
-    else notes.push(`${this.description}: read ${read} record file(s)`);
-    notes.push(...skipped.notes(this.description));
-    return { records, notes };
+    const skippedNotes = skipped.notes(this.description);
+    if (indexFile && this.cacheDir) {
+      const index = {
+        format: INDEX_FORMAT,
+        signature,
+        files: files.map((f) => f.path),
+        records: read,
+        skipped: skippedNotes,
+        keys
+      };
+      await writeIndex(this.cacheDir, indexFile, index).catch(() => void 0);
+    }
+    notes.push(
+      read === 0 ? `${this.description}: no OSV records found; nothing could be matched` : `${this.description}: read ${read} record file(s)`,
+      ...skippedNotes
+    );
+    return { records: collector.records, notes };
+  }
+  /** Warm path: only the records of the queried packages are read, by their locators. */
+  async fromIndex(index, queries, notes, signal) {
+    this.lastLoad = "index";
+    const collector = new Collector(queries);
+    const skipped = new SkipCounter();
+    const wanted = /* @__PURE__ */ new Map();
+    for (const query of queries) {
+      for (const locator of index.keys[packageKey(query.ecosystem, query.name)] ?? [])
+        wanted.set(locator.join(":"), locator);
+    }
+    const handles = /* @__PURE__ */ new Map();
+    try {
+      for (const locator of [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0))) {
+        signal?.throwIfAborted();
+        const path8 = index.files[locator[0]];
+        if (path8 === void 0) continue;
+        let data;
+        if (locator.length === 1) data = await readFile2(path8);
+        else {
+          let handle = handles.get(locator[0]);
+          if (!handle) handles.set(locator[0], handle = await open3(path8, "r"));
+          const [, localOffset, compressedSize, method, size] = locator;
+          const entry = { name: "", flags: 0, method, compressedSize, size, localOffset };
+          data = await entryData(handle, entry, OFFLINE_LIMITS.maxRecordBytes);
+        }
+        const record = parseRecord(data, path8, skipped);
+        if (record) collector.add(record);
+      }
+    } finally {
+      for (const handle of handles.values()) await handle.close();
+    }
+    notes.push(
+      `${this.description}: ${index.records} record file(s), served from the cached index (${wanted.size} read for this lookup)`,
+      ...index.skipped,
+      ...skipped.notes(this.description)
+    );
+    return { records: collector.records, notes };
   }
   /** The .json and .zip files under the path, depth-first, sorted, symlinks not followed. */
-  async *files(notes, signal) {
+  async files(notes, signal) {
     let info2;
     try {
       info2 = await stat2(this.path);
@@ -53993,12 +54061,9 @@ var OsvFileSource = class {
         `vulnerability data ${this.path} does not exist; give a directory of OSV JSON files or OSV all.zip files, or "osv-api"`
       );
     }
-    if (info2.isFile()) {
-      yield this.path;
-      return;
-    }
-    let count = 0;
-    const walk = async function* (dir, depth) {
+    if (info2.isFile()) return [{ path: this.path, size: info2.size, mtimeMs: info2.mtimeMs }];
+    const out = [];
+    const walk = async (dir, depth) => {
       const names = [];
       for await (const entry of await opendir(dir)) {
         if (entry.isDirectory()) names.push({ name: entry.name, dir: true });
@@ -54011,16 +54076,82 @@ var OsvFileSource = class {
         if (entry.dir) {
           if (depth >= OFFLINE_LIMITS.maxDepth)
             notes.push(`${full}: deeper than ${OFFLINE_LIMITS.maxDepth} levels; not read`);
-          else yield* walk(full, depth + 1);
-        } else if (++count > OFFLINE_LIMITS.maxFiles) {
+          else if (!await walk(full, depth + 1)) return false;
+        } else if (out.length >= OFFLINE_LIMITS.maxFiles) {
           notes.push(`more than ${OFFLINE_LIMITS.maxFiles} files; the rest were not read`);
-          return;
-        } else yield full;
+          return false;
+        } else {
+          const s = await stat2(full);
+          out.push({ path: full, size: s.size, mtimeMs: s.mtimeMs });
+        }
       }
+      return true;
     };
-    yield* walk(this.path, 0);
+    await walk(this.path, 0);
+    return out;
   }
 };
+var Collector = class {
+  records;
+  wanted = /* @__PURE__ */ new Map();
+  seen = /* @__PURE__ */ new Set();
+  constructor(queries) {
+    this.records = queries.map(() => []);
+    queries.forEach((query, i) => {
+      const key = packageKey(query.ecosystem, query.name);
+      const list = this.wanted.get(key);
+      if (list) list.push(i);
+      else this.wanted.set(key, [i]);
+    });
+  }
+  add(record) {
+    const identity = `${record.id}\0${record.modified}`;
+    if (this.seen.has(identity)) return;
+    const targets = /* @__PURE__ */ new Set();
+    for (const affected2 of record.affected ?? []) {
+      if (!affected2.package) continue;
+      for (const i of this.wanted.get(packageKey(affected2.package.ecosystem, affected2.package.name)) ?? [])
+        targets.add(i);
+    }
+    if (targets.size === 0) return;
+    this.seen.add(identity);
+    for (const i of targets) this.records[i].push(record);
+  }
+};
+function parseRecord(data, where, skipped) {
+  let json;
+  try {
+    json = JSON.parse(data.toString("utf8"));
+  } catch {
+    skipped.add("not valid JSON", where);
+    return void 0;
+  }
+  const result = readOsvRecord(json);
+  if (!result.ok) {
+    skipped.add(result.error.replace(/ [A-Z]+-[\w.:-]+ /, " "), where);
+    return void 0;
+  }
+  return result.record;
+}
+function zipLocator(file, entry) {
+  return [file, entry.localOffset, entry.compressedSize, entry.method, entry.size];
+}
+var isLocator = (v, files) => Array.isArray(v) && (v.length === 1 || v.length === 5) && v.every((n) => Number.isSafeInteger(n) && n >= 0) && v[0] < files;
+async function readIndex(file, signature, files) {
+  try {
+    const index = JSON.parse(await readFile2(file, "utf8"));
+    const valid = index.format === INDEX_FORMAT && index.signature === signature && Array.isArray(index.files) && Array.isArray(index.skipped) && typeof index.keys === "object" && index.keys !== null && index.files.length === files.length && index.files.every((path8, i) => path8 === files[i].path) && Object.values(index.keys).every((list) => Array.isArray(list) && list.every((l) => isLocator(l, files.length)));
+    return valid ? index : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function writeIndex(dir, file, index) {
+  await mkdir3(dir, { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile3(temp, JSON.stringify(index));
+  await rename3(temp, file);
+}
 
 // src/vulns/sources/index.ts
 function openVulnSource(spec, root, api = {}) {
@@ -54040,7 +54171,10 @@ function openVulnSource(spec, root, api = {}) {
     return new OsvApiSource({ ...api, baseUrl: url });
   }
   if (value === "") throw new VulnSourceError("INVALID_SOURCE", "vulnerability source is empty");
-  return new OsvFileSource(isAbsolute3(value) ? value : resolve3(root, value), value);
+  return new OsvFileSource(isAbsolute3(value) ? value : resolve3(root, value), value, {
+    ...api.cacheDir !== void 0 ? { cacheDir: api.cacheDir } : {},
+    ...api.env ? { env: api.env } : {}
+  });
 }
 
 // src/checks/manifests/secrets.ts
@@ -54355,7 +54489,7 @@ function configSecretFindings(context) {
 // src/checks/images/dir-source.ts
 var import_tar_stream2 = __toESM(require_tar_stream(), 1);
 import { createReadStream as createReadStream3 } from "node:fs";
-import { lstat as lstat2, opendir as opendir2, readlink as readlink2 } from "node:fs/promises";
+import { lstat as lstat3, opendir as opendir2, readlink as readlink2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var DIR_LIMITS = { maxEntries: 1e6, maxDepth: 128 };
@@ -54365,7 +54499,7 @@ function directoryLayer(root, notes) {
     mediaType: "application/vnd.oci.image.layer.v1.tar",
     size: 0,
     open: async () => {
-      const info2 = await lstat2(root);
+      const info2 = await lstat3(root);
       if (!info2.isDirectory()) throw new Error(`${root} is not a directory`);
       const pack = import_tar_stream2.default.pack();
       void fill2(pack, root, notes).then(
@@ -54396,7 +54530,7 @@ async function fill2(pack, root, notes) {
       const full = join5(root, path8);
       let info2;
       try {
-        info2 = await lstat2(full);
+        info2 = await lstat3(full);
       } catch {
         continue;
       }
@@ -57322,7 +57456,7 @@ var Tokenizer = class {
     return at + 1;
   }
   /** Index after the bracket that closes the one at `at`, skipping quoted text; the text end if none. */
-  scanBalanced(at, open4, close) {
+  scanBalanced(at, open5, close) {
     const { text } = this.src;
     let depth = 0;
     let j = at;
@@ -57343,7 +57477,7 @@ var Tokenizer = class {
         j++;
         continue;
       }
-      if (c === open4) depth++;
+      if (c === open5) depth++;
       else if (c === close && --depth === 0) return j + 1;
       j++;
     }
@@ -61073,8 +61207,8 @@ function checkStatus(run3, findings, policy) {
   const onError = policy.checks[run3.id]["on-error"] ?? policy["on-error"];
   if (run3.errors.length > 0 && onError === "fail" && policy.mode === "enforce") return "error";
   if (findings.some((f) => f.blocking)) return "fail";
-  const open4 = findings.some((f) => !f.exception || f.exception.expired);
-  return open4 || run3.errors.length > 0 ? "warn" : "pass";
+  const open5 = findings.some((f) => !f.exception || f.exception.expired);
+  return open5 || run3.errors.length > 0 ? "warn" : "pass";
 }
 var VERDICT_ORDER = ["error", "fail", "warn", "pass"];
 function overallVerdict(statuses, hasStale) {
@@ -61118,7 +61252,7 @@ function applyGate(input) {
 }
 
 // src/core/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function findingIdentity(finding) {
   const location3 = finding.location;
   const parts = "image" in location3 ? ["image", location3.image, location3.path ?? ""] : ["file", location3.path, location3.object ?? "", location3.container ?? ""];
@@ -61131,7 +61265,7 @@ function findingIdentity(finding) {
   ].join("\0");
 }
 function hash(text) {
-  return createHash4("sha256").update(text).digest("hex").slice(0, 32);
+  return createHash5("sha256").update(text).digest("hex").slice(0, 32);
 }
 function fingerprintAll(findings) {
   const seen = /* @__PURE__ */ new Map();
@@ -61251,7 +61385,7 @@ function didYouMeanSentence(input, candidates) {
 }
 
 // src/platform/fs-tree.ts
-import { lstat as lstat3, open as open3, opendir as opendir3 } from "node:fs/promises";
+import { lstat as lstat4, open as open4, opendir as opendir3 } from "node:fs/promises";
 import path2 from "node:path";
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 var MAX_TREE_FILES = 2e5;
@@ -61305,7 +61439,7 @@ var FsTree = class {
     const absolute = this.resolve(relative2);
     if (!absolute) return void 0;
     try {
-      const info2 = await lstat3(absolute);
+      const info2 = await lstat4(absolute);
       return info2.isFile() ? info2.size : void 0;
     } catch {
       return void 0;
@@ -61315,9 +61449,9 @@ var FsTree = class {
     const absolute = this.resolve(relative2);
     if (!absolute) return void 0;
     try {
-      const info2 = await lstat3(absolute);
+      const info2 = await lstat4(absolute);
       if (!info2.isFile() || info2.size > maxBytes) return void 0;
-      const handle = await open3(absolute, "r");
+      const handle = await open4(absolute, "r");
       try {
         const buffer = Buffer.alloc(Math.min(info2.size, maxBytes) + 1);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -64587,7 +64721,7 @@ function buildReportModel(outcome, options) {
   const views = result.checks.flatMap((check3) => check3.findings.map((f) => view(check3.id, f, options)));
   const active = (v) => !v.finding.exception || v.finding.exception.expired === true;
   const blocking = views.filter((v) => v.finding.blocking);
-  const open4 = views.filter((v) => active(v) && !v.finding.blocking);
+  const open5 = views.filter((v) => active(v) && !v.finding.blocking);
   const checks = result.checks.map(summarize);
   const bySeverity = zeroCounts();
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
@@ -64596,11 +64730,11 @@ function buildReportModel(outcome, options) {
     headline: headline(result.verdict, blocking.length, checks),
     checks,
     blocking,
-    newFindings: open4.filter((v) => v.finding.new),
+    newFindings: open5.filter((v) => v.finding.new),
     existing: CHECK_IDS.map((id) => ({
       check: id,
       title: CHECK_TITLES[id],
-      findings: open4.filter((v) => v.check === id && !v.finding.new)
+      findings: open5.filter((v) => v.check === id && !v.finding.new)
     })).filter((group) => group.findings.length > 0),
     excepted: views.filter((v) => !active(v)),
     expiredExceptions: result.expiredExceptions,
@@ -64742,7 +64876,7 @@ function renderSarif(outcome) {
 }
 
 // src/report/text.ts
-var wrap = (open4, close) => (text) => `\x1B[${open4}m${text}\x1B[${close}m`;
+var wrap = (open5, close) => (text) => `\x1B[${open5}m${text}\x1B[${close}m`;
 var COLOR = {
   bold: wrap(1, 22),
   dim: wrap(2, 22),
@@ -64872,15 +65006,15 @@ async function run2() {
     const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;
     const markdown = renderMarkdown(model, { maxChars: GITHUB_STEP_SUMMARY_MAX_BYTES / 4, template });
     const outDir = path7.join(env.RUNNER_TEMP ?? os5.tmpdir(), "containersec");
-    await mkdir3(outDir, { recursive: true });
+    await mkdir4(outDir, { recursive: true });
     const files = {
       json: path7.join(outDir, "containersec.json"),
       sarif: path7.join(outDir, "containersec.sarif"),
       markdown: path7.join(outDir, "containersec.md")
     };
-    await writeFile3(files.json, renderJson(outcome));
-    await writeFile3(files.sarif, renderSarif(outcome));
-    await writeFile3(files.markdown, markdown);
+    await writeFile4(files.json, renderJson(outcome));
+    await writeFile4(files.sarif, renderSarif(outcome));
+    await writeFile4(files.markdown, markdown);
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
     info(renderText(model, COLOR));
     setOutput("verdict", outcome.result.verdict);

@@ -29,5 +29,8 @@ export function openVulnSource(spec: string, root: string, api: Omit<OsvApiOptio
     return new OsvApiSource({ ...api, baseUrl: url });
   }
   if (value === '') throw new VulnSourceError('INVALID_SOURCE', 'vulnerability source is empty');
-  return new OsvFileSource(isAbsolute(value) ? value : resolve(root, value), value);
+  return new OsvFileSource(isAbsolute(value) ? value : resolve(root, value), value, {
+    ...(api.cacheDir !== undefined ? { cacheDir: api.cacheDir } : {}),
+    ...(api.env ? { env: api.env } : {}),
+  });
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOsvRecord, type OsvRecord } from '../osv.js';
+import { usableCacheDir } from './cache-dir.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
 
 export const DEFAULT_OSV_API = 'https://api.osv.dev';
@@ -68,6 +69,10 @@ export class OsvApiSource implements VulnSource {
   async lookup(queries: readonly VulnQuery[], signal?: AbortSignal): Promise<VulnLookup> {
     const notes: string[] = [];
     const ids = await this.queryIds(queries, notes, signal);
+    const cacheDir = this.cacheDir && (await usableCacheDir(this.cacheDir)) ? this.cacheDir : undefined;
+    if (this.cacheDir && !cacheDir) {
+      notes.push(`${this.cacheDir} is not a private directory of this user; OSV records are not cached`);
+    }
     const modified = new Map<string, string | undefined>();
     for (const list of ids) for (const v of list) if (!modified.has(v.id)) modified.set(v.id, v.modified);
     const skipped = new SkipCounter();
@@ -77,7 +82,7 @@ export class OsvApiSource implements VulnSource {
     const worker = async () => {
       for (let next = pending.shift(); next; next = pending.shift()) {
         const [id, stamp] = next;
-        const result = await this.record(id, stamp, signal);
+        const result = await this.record(id, stamp, cacheDir, signal);
         if (result.cached) cached++;
         if (result.record) records.set(id, result.record);
         else skipped.add(result.error ?? 'invalid record', id);
@@ -152,15 +157,18 @@ export class OsvApiSource implements VulnSource {
   private async record(
     id: string,
     modified: string | undefined,
+    cacheDir: string | undefined,
     signal?: AbortSignal,
   ): Promise<{ record?: OsvRecord; error?: string; cached?: boolean }> {
-    const file = this.cacheDir && modified ? join(this.cacheDir, cacheName(id, modified)) : undefined;
+    const file = cacheDir && modified ? join(cacheDir, cacheName(id, modified)) : undefined;
     if (file) {
       const hit = await readFile(file, 'utf8').catch(() => undefined);
       if (hit !== undefined) {
         try {
           const result = readOsvRecord(JSON.parse(hit));
-          if (result.ok && result.record.id === id) return { record: result.record, cached: true };
+          if (result.ok && result.record.id === id && result.record.modified === modified) {
+            return { record: result.record, cached: true };
+          }
         } catch {
           // A damaged cache entry is fetched again.
         }
@@ -170,13 +178,10 @@ export class OsvApiSource implements VulnSource {
     const result = readOsvRecord(json);
     if (!result.ok) return { error: result.error };
     if (result.record.id !== id) return { error: `asked for ${id}, the API sent ${result.record.id}` };
-    if (file && this.cacheDir) {
-      await mkdir(this.cacheDir, { recursive: true })
-        .then(async () => {
-          const temp = `${file}.${process.pid}.tmp`;
-          await writeFile(temp, JSON.stringify(json));
-          await rename(temp, file);
-        })
+    if (file) {
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify(json), { mode: 0o600 })
+        .then(() => rename(temp, file))
         .catch(() => undefined);
     }
     return { record: result.record };

@@ -150,7 +150,8 @@ async function* centralEntries(handle: FileHandle, directory: Directory, max: nu
   }
 }
 
-async function entryData(handle: FileHandle, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+/** The bytes of one entry (inflated, at most `maxBytes`), read at its local header: used by warm lookups. */
+export async function entryData(handle: FileHandle, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
   const header = await readAt(handle, entry.localOffset, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error('bad local header');
   const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);

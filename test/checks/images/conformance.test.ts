@@ -102,9 +102,14 @@ describe.skipIf(!present)('images check conformance with the real OSV records', 
       p.checks.images.vulnerabilities.source = FIXTURES;
       p.checks.images.vulnerabilities['ignore-unfixed'] = false;
     });
-    const out = await createImagesCheck({ today: () => '2026-11-28' }).run(context(policy, { images: [ref] }));
+    const env = { CONTAINERSEC_CACHE_DIR: join(dir, 'cache') };
+    const check = createImagesCheck({ today: () => '2026-11-28' });
+    const out = await check.run(context(policy, { images: [ref], env }));
     expect(out.errors).toEqual([]);
     expect(summary(out.findings)).toEqual(EXPECTED);
+    const warm = await check.run(context(policy, { images: [ref], env }));
+    expect(summary(warm.findings)).toEqual(EXPECTED);
+    expect(warm.notes!.join('\n')).toContain('served from the cached index');
     const urllib3 = out.findings.find((f) => f.ruleId === 'vuln/CVE-2018-25091')!;
     expect(urllib3.vulnerability?.aliases).toEqual(['PYSEC-2023-207']);
     expect(out.notes!.join('\n')).toMatch(/read 1\d\d record file\(s\)/);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OsvFileSource } from '../../../src/vulns/sources/osv-files.js';
@@ -93,6 +93,49 @@ describe('offline OSV data', () => {
     expect((openVulnSource('./osv', '/repo') as OsvFileSource).path).toBe('/repo/osv');
     expect(() => openVulnSource('osv-api:ftp://x', '/repo')).toThrow(VulnSourceError);
     expect(() => openVulnSource('osv-api:not a url', '/repo')).toThrow(/is not a URL/);
+  });
+
+  it('builds a compact index on the first lookup and serves warm lookups from it until a file changes', async () => {
+    const dir = tempDir();
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'GHSA-1.json'), JSON.stringify(record('GHSA-1', 'left-pad')));
+    writeFileSync(
+      join(dir, 'data', 'all.zip'),
+      zipOf([
+        { name: 'PYSEC-1.json', data: JSON.stringify(record('PYSEC-1', 'django-rest', 'PyPI')) },
+        { name: 'GHSA-2.json', data: JSON.stringify(record('GHSA-2', 'left-pad')), store: true },
+        { name: 'bad.json', data: '{' },
+      ]),
+    );
+    const ids = (r: { records: { id: string }[][] }) => r.records.map((list) => list.map((x) => x.id).sort());
+    const cold = new OsvFileSource(join(dir, 'data'), 'data', { cacheDir });
+    const first = await cold.lookup(queries);
+    expect(cold.lastLoad).toBe('scan');
+    const warm = new OsvFileSource(join(dir, 'data'), 'data', { cacheDir });
+    const second = await warm.lookup(queries);
+    expect(warm.lastLoad).toBe('index');
+    expect(ids(second)).toEqual(ids(first));
+    expect(ids(second)).toEqual([['GHSA-1', 'GHSA-2'], ['PYSEC-1']]);
+    expect(second.notes.join('\n')).toContain('skipped 1 record(s): not valid JSON');
+    writeFileSync(join(dir, 'data', 'GHSA-1.json'), JSON.stringify(record('GHSA-1', 'other')));
+    utimesSync(join(dir, 'data', 'GHSA-1.json'), new Date(), new Date(Date.now() + 5000));
+    const changed = new OsvFileSource(join(dir, 'data'), 'data', { cacheDir });
+    expect(ids(await changed.lookup(queries))).toEqual([['GHSA-2'], ['PYSEC-1']]);
+    expect(changed.lastLoad).toBe('scan');
+  });
+
+  it('does not use a cache directory others can write', async () => {
+    const dir = tempDir();
+    const cacheDir = join(dir, 'shared-cache');
+    mkdirSync(cacheDir);
+    chmodSync(cacheDir, 0o777);
+    writeFileSync(join(dir, 'GHSA-1.json'), JSON.stringify(record('GHSA-1', 'left-pad')));
+    const source = new OsvFileSource(join(dir, 'GHSA-1.json'), 'x', { cacheDir });
+    const result = await source.lookup(queries);
+    await source.lookup(queries);
+    expect(source.lastLoad).toBe('scan');
+    expect(result.notes.join('\n')).toContain('not a private directory');
   });
 
   it('a missing directory is a configuration error', async () => {
