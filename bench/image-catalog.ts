@@ -69,7 +69,7 @@ function dpkgStatus(count: number): string {
 }
 
 /** Writes the layer blobs of an image of about `targetBytes` uncompressed; returns their paths. */
-async function buildImage(
+export async function buildImage(
   dir: string,
   targetBytes: number,
   layerCount: number,
