@@ -66,6 +66,32 @@ describe('offline OSV data', () => {
     expect(items[0]!.ok ? '' : items[0]!.reason).toMatch(/unreadable/);
   });
 
+  it('reads zip64 end records (archives with more than 65,535 entries use them)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'all.zip');
+    writeFileSync(
+      path,
+      zipOf(
+        [
+          { name: 'GHSA-1.json', data: JSON.stringify(record('GHSA-1', 'left-pad')) },
+          { name: 'GHSA-2.json', data: JSON.stringify(record('GHSA-2', 'left-pad')), store: true },
+        ],
+        { zip64: true },
+      ),
+    );
+    const result = await new OsvFileSource(path, 'all.zip', { cacheDir: false }).lookup(queries);
+    expect(result.records[0]!.map((r) => r.id)).toEqual(['GHSA-1', 'GHSA-2']);
+  });
+
+  it('rejects a truncated zip with a clear error', async () => {
+    const dir = tempDir();
+    const whole = zipOf([{ name: 'GHSA-1.json', data: JSON.stringify(record('GHSA-1', 'left-pad')) }]);
+    writeFileSync(join(dir, 'all.zip'), whole.subarray(0, whole.length - 30));
+    await expect(new OsvFileSource(dir, 'x', { cacheDir: false }).lookup(queries)).rejects.toThrow(
+      /not a readable zip file/,
+    );
+  });
+
   it('rejects a file that is not a zip with a clear error', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'all.zip'), 'this is not a zip archive at all');
