@@ -38924,6 +38924,7 @@ function cacheDirFor(options) {
 }
 var OsvApiSource = class {
   description;
+  matchesVersions = true;
   baseUrl;
   fetch;
   sleep;
@@ -42522,7 +42523,7 @@ async function scanVulnerabilities(packages, source, options) {
         hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record.id, reason: result.reason ?? "could not compare" });
-      } else if (!record.withdrawn && source.description.startsWith("OSV API")) {
+      } else if (!record.withdrawn && source.matchesVersions) {
         disagreements++;
       }
     }
@@ -51747,7 +51748,7 @@ async function check3(args, io) {
     policyFile: values.policy ? path7.resolve(io.cwd, values.policy) : void 0,
     only: values.only,
     images: values.image,
-    vulnDb: values["vuln-db"],
+    vulnDb: vulnDbFromCli(values["vuln-db"], io.cwd),
     base: values.base,
     env: io.env,
     log: makeLogger(io, values.debug)
@@ -51764,6 +51765,10 @@ async function check3(args, io) {
 `);
   }
   return exitFor(outcome.result.verdict);
+}
+function vulnDbFromCli(value, cwd) {
+  if (value === void 0 || value === "osv-api" || value.startsWith("osv-api:")) return value;
+  return path7.resolve(cwd, value);
 }
 async function init(args, io) {
   const { values, positionals } = parseArgs({

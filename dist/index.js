@@ -52528,6 +52528,7 @@ function cacheDirFor(options) {
 }
 var OsvApiSource = class {
   description;
+  matchesVersions = true;
   baseUrl;
   fetch;
   sleep;
@@ -56126,7 +56127,7 @@ async function scanVulnerabilities(packages, source, options) {
         hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record.id, reason: result.reason ?? "could not compare" });
-      } else if (!record.withdrawn && source.description.startsWith("OSV API")) {
+      } else if (!record.withdrawn && source.matchesVersions) {
         disagreements++;
       }
     }

@@ -130,7 +130,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
     only: values.only,
     images: values.image,
-    vulnDb: values['vuln-db'],
+    vulnDb: vulnDbFromCli(values['vuln-db'], io.cwd),
     base: values.base,
     env: io.env,
     log: makeLogger(io, values.debug),
@@ -146,6 +146,12 @@ async function check(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}\n`);
   }
   return exitFor(outcome.result.verdict);
+}
+
+/** A `--vuln-db` path is relative to where the user typed it; the policy's `source` is relative to the repository. */
+function vulnDbFromCli(value: string | undefined, cwd: string): string | undefined {
+  if (value === undefined || value === 'osv-api' || value.startsWith('osv-api:')) return value;
+  return path.resolve(cwd, value);
 }
 
 async function init(args: string[], io: CliIo): Promise<number> {

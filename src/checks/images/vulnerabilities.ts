@@ -160,7 +160,7 @@ export async function scanVulnerabilities(
         hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record.id, reason: result.reason ?? 'could not compare' });
-      } else if (!record.withdrawn && source.description.startsWith('OSV API')) {
+      } else if (!record.withdrawn && source.matchesVersions) {
         disagreements++;
       }
     }

@@ -49,6 +49,7 @@ function cacheDirFor(options: OsvApiOptions): string | undefined {
  */
 export class OsvApiSource implements VulnSource {
   readonly description: string;
+  readonly matchesVersions = true;
   readonly baseUrl: string;
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;

@@ -16,6 +16,8 @@ export interface VulnLookup {
 export interface VulnSource {
   /** For messages: `OSV API at https://api.osv.dev`, `OSV files in ./osv`. */
   readonly description: string;
+  /** True when the source already matched versions (the OSV API): a record the matcher rejects is noted. */
+  readonly matchesVersions?: boolean;
   lookup(queries: readonly VulnQuery[], signal?: AbortSignal): Promise<VulnLookup>;
 }
 
