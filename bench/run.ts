@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold-start.js';
 import { imageCatalog } from './image-catalog.js';
+import { osvIndex } from './osv-index.js';
 import { record } from './report.js';
 import type { BenchResult } from './report.js';
 
@@ -10,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'cold-start': () => coldStart(root),
   'image-catalog': () => imageCatalog(),
+  'osv-index': () => osvIndex(),
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -11127,7 +11127,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util");
+    var { promisify } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11167,7 +11167,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])();
+        await promisify(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11180,7 +11180,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify2 } = __require("node:util");
+    var { promisify } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11220,7 +11220,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify2(this[kOriginalClose])();
+        await promisify(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -53760,9 +53760,7 @@ function packageKey(ecosystem, name) {
 
 // src/vulns/sources/zip.ts
 import { open as open2 } from "node:fs/promises";
-import { promisify } from "node:util";
-import { inflateRaw } from "node:zlib";
-var inflateRawAsync = promisify(inflateRaw);
+import { inflateRawSync } from "node:zlib";
 var EOCD_SIGNATURE = 101010256;
 var ZIP64_LOCATOR_SIGNATURE = 117853008;
 var ZIP64_EOCD_SIGNATURE = 101075792;
@@ -53771,6 +53769,8 @@ var LOCAL_SIGNATURE = 67324752;
 var EOCD_MIN = 22;
 var MAX_COMMENT = 65535;
 var CENTRAL_CHUNK = 1024 * 1024;
+var READ_AHEAD = 4 * 1024 * 1024;
+var LOCAL_EXTRA_GUESS = 64;
 var ZipFormatError = class extends Error {
 };
 function isUnsafeZipName(name) {
@@ -53866,20 +53866,54 @@ async function* centralEntries(handle, directory, max) {
     yield entry;
   }
 }
-async function entryData(handle, entry, maxBytes) {
-  const header = await readAt(handle, entry.localOffset, 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
-  const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  const compressed = await readAt(handle, start, entry.compressedSize);
+var RangeReader = class {
+  constructor(handle, window2 = READ_AHEAD) {
+    this.handle = handle;
+    this.window = window2;
+  }
+  handle;
+  window;
+  start = 0;
+  buffer = Buffer.alloc(0);
+  /** Loads exactly [position, position + length) into the window (coalescing many nearby entry reads). */
+  async load(position, length) {
+    this.buffer = await readAt(this.handle, position, length);
+    this.start = position;
+  }
+  covers(position, length) {
+    return position >= this.start && position + length <= this.start + this.buffer.length;
+  }
+  async read(position, length) {
+    const end = position + length;
+    if (position >= this.start && end <= this.start + this.buffer.length) {
+      return this.buffer.subarray(position - this.start, end - this.start);
+    }
+    if (length > this.window) return readAt(this.handle, position, length);
+    this.buffer = await readAt(this.handle, position, this.window);
+    this.start = position;
+    return this.buffer.subarray(0, Math.min(length, this.buffer.length));
+  }
+};
+async function entryData(source, entry, maxBytes) {
+  const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
+  const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
+  let chunk = await reader.read(entry.localOffset, guess);
+  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
+  const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
+  if (dataStart + entry.compressedSize > chunk.length) {
+    chunk = await reader.read(entry.localOffset, dataStart + entry.compressedSize);
+  }
+  const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
   if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
-  if (entry.method === 0) return compressed;
-  return inflateRawAsync(compressed, { maxOutputLength: maxBytes });
+  if (entry.method === 0) return Buffer.from(compressed);
+  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
 }
 async function* readZip(path8, options) {
   const handle = await open2(path8, "r");
   try {
     const { size } = await handle.stat();
     const directory = await findDirectory(handle, size);
+    const reader = new RangeReader(handle);
     for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
       options.signal?.throwIfAborted();
       if (entry.name.endsWith("/")) continue;
@@ -53900,7 +53934,7 @@ async function* readZip(path8, options) {
         continue;
       }
       try {
-        yield { ok: true, entry, data: await entryData(handle, entry, options.maxEntryBytes) };
+        yield { ok: true, entry, data: await entryData(reader, entry, options.maxEntryBytes) };
       } catch (error2) {
         yield { ok: false, entry, reason: `unreadable: ${error2 instanceof Error ? error2.message : String(error2)}` };
       }
@@ -54020,23 +54054,37 @@ var OsvFileSource = class {
     const skipped = new SkipCounter();
     const wanted = /* @__PURE__ */ new Map();
     for (const query of queries) {
-      for (const locator of index.keys[packageKey(query.ecosystem, query.name)] ?? [])
-        wanted.set(locator.join(":"), locator);
+      const key = packageKey(query.ecosystem, query.name);
+      const list = Object.hasOwn(index.keys, key) ? index.keys[key] : void 0;
+      if (!Array.isArray(list)) continue;
+      for (const locator of list) {
+        if (isLocator(locator, index.files.length)) wanted.set(locator.join(":"), locator);
+      }
     }
     const handles = /* @__PURE__ */ new Map();
+    const readers = /* @__PURE__ */ new Map();
+    const sorted = [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0));
     try {
-      for (const locator of [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0))) {
+      for (const [i, locator] of sorted.entries()) {
         signal?.throwIfAborted();
         const path8 = index.files[locator[0]];
         if (path8 === void 0) continue;
         let data;
         if (locator.length === 1) data = await readFile2(path8);
         else {
-          let handle = handles.get(locator[0]);
-          if (!handle) handles.set(locator[0], handle = await open3(path8, "r"));
+          let reader = readers.get(locator[0]);
+          if (!reader) {
+            const handle = await open3(path8, "r");
+            handles.set(locator[0], handle);
+            readers.set(locator[0], reader = new RangeReader(handle, 0));
+          }
           const [, localOffset, compressedSize, method, size] = locator;
+          if (!reader.covers(localOffset, entrySpan(locator))) {
+            const end = coalescedEnd(sorted, i);
+            await reader.load(localOffset, end - localOffset);
+          }
           const entry = { name: "", flags: 0, method, compressedSize, size, localOffset };
-          data = await entryData(handle, entry, OFFLINE_LIMITS.maxRecordBytes);
+          data = await entryData(reader, entry, OFFLINE_LIMITS.maxRecordBytes);
         }
         const record = parseRecord(data, path8, skipped);
         if (record) collector.add(record);
@@ -54134,6 +54182,21 @@ function parseRecord(data, where, skipped) {
   }
   return result.record;
 }
+var entrySpan = (locator) => 30 + 512 + (locator[2] ?? 0);
+var MAX_GAP = 64 * 1024;
+var MAX_WINDOW = 2 * 1024 * 1024;
+function coalescedEnd(sorted, from) {
+  const first2 = sorted[from];
+  let end = first2[1] + entrySpan(first2);
+  for (let i = from + 1; i < sorted.length; i++) {
+    const next2 = sorted[i];
+    if (next2[0] !== first2[0] || next2.length === 1) break;
+    const nextEnd = next2[1] + entrySpan(next2);
+    if (next2[1] - end > MAX_GAP || nextEnd - first2[1] > MAX_WINDOW) break;
+    end = Math.max(end, nextEnd);
+  }
+  return end;
+}
 function zipLocator(file, entry) {
   return [file, entry.localOffset, entry.compressedSize, entry.method, entry.size];
 }
@@ -54141,7 +54204,7 @@ var isLocator = (v, files) => Array.isArray(v) && (v.length === 1 || v.length ==
 async function readIndex(file, signature, files) {
   try {
     const index = JSON.parse(await readFile2(file, "utf8"));
-    const valid = index.format === INDEX_FORMAT && index.signature === signature && Array.isArray(index.files) && Array.isArray(index.skipped) && typeof index.keys === "object" && index.keys !== null && index.files.length === files.length && index.files.every((path8, i) => path8 === files[i].path) && Object.values(index.keys).every((list) => Array.isArray(list) && list.every((l) => isLocator(l, files.length)));
+    const valid = index.format === INDEX_FORMAT && index.signature === signature && Array.isArray(index.files) && Array.isArray(index.skipped) && typeof index.keys === "object" && index.keys !== null && index.files.length === files.length && index.files.every((path8, i) => path8 === files[i].path);
     return valid ? index : void 0;
   } catch {
     return void 0;

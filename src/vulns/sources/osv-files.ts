@@ -6,7 +6,7 @@ import { readOsvRecord, type OsvRecord } from '../osv.js';
 import { usableCacheDir } from './cache-dir.js';
 import { packageKey } from './package-key.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
-import { entryData, readZip, type ZipEntry } from './zip.js';
+import { RangeReader, entryData, readZip, type ZipEntry } from './zip.js';
 
 /** Bounds on offline data: one record, files per directory tree, entries per zip, directory depth. */
 export const OFFLINE_LIMITS = {
@@ -179,23 +179,38 @@ export class OsvFileSource implements VulnSource {
     const skipped = new SkipCounter();
     const wanted = new Map<string, Locator>();
     for (const query of queries) {
-      for (const locator of index.keys[packageKey(query.ecosystem, query.name)] ?? [])
-        wanted.set(locator.join(':'), locator);
+      // Locators are checked where they are used: a damaged index is skipped entry by entry, never a crash.
+      const key = packageKey(query.ecosystem, query.name);
+      const list: unknown = Object.hasOwn(index.keys, key) ? index.keys[key] : undefined;
+      if (!Array.isArray(list)) continue;
+      for (const locator of list as unknown[]) {
+        if (isLocator(locator, index.files.length)) wanted.set(locator.join(':'), locator);
+      }
     }
     const handles = new Map<number, FileHandle>();
+    const readers = new Map<number, RangeReader>();
+    const sorted = [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0));
     try {
-      for (const locator of [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0))) {
+      for (const [i, locator] of sorted.entries()) {
         signal?.throwIfAborted();
         const path = index.files[locator[0]];
         if (path === undefined) continue;
         let data: Buffer;
         if (locator.length === 1) data = await readFile(path);
         else {
-          let handle = handles.get(locator[0]);
-          if (!handle) handles.set(locator[0], (handle = await open(path, 'r')));
+          let reader = readers.get(locator[0]);
+          if (!reader) {
+            const handle = await open(path, 'r');
+            handles.set(locator[0], handle);
+            readers.set(locator[0], (reader = new RangeReader(handle, 0)));
+          }
           const [, localOffset, compressedSize, method, size] = locator;
+          if (!reader.covers(localOffset, entrySpan(locator))) {
+            const end = coalescedEnd(sorted, i);
+            await reader.load(localOffset, end - localOffset);
+          }
           const entry: ZipEntry = { name: '', flags: 0, method, compressedSize, size, localOffset };
-          data = await entryData(handle, entry, OFFLINE_LIMITS.maxRecordBytes);
+          data = await entryData(reader, entry, OFFLINE_LIMITS.maxRecordBytes);
         }
         const record = parseRecord(data, path, skipped);
         if (record) collector.add(record);
@@ -300,6 +315,25 @@ function parseRecord(data: Buffer, where: string, skipped: SkipCounter): OsvReco
   return result.record;
 }
 
+/** Bytes an entry may take from its local header on (name and extra field lengths are not in the locator). */
+const entrySpan = (locator: Locator) => 30 + 512 + (locator[2] ?? 0);
+/** Nearby wanted entries are read with one read: gaps up to 64 KiB, windows up to 2 MiB. */
+const MAX_GAP = 64 * 1024;
+const MAX_WINDOW = 2 * 1024 * 1024;
+
+function coalescedEnd(sorted: readonly Locator[], from: number): number {
+  const first = sorted[from]!;
+  let end = first[1]! + entrySpan(first);
+  for (let i = from + 1; i < sorted.length; i++) {
+    const next = sorted[i]!;
+    if (next[0] !== first[0] || next.length === 1) break;
+    const nextEnd = next[1] + entrySpan(next);
+    if (next[1] - end > MAX_GAP || nextEnd - first[1]! > MAX_WINDOW) break;
+    end = Math.max(end, nextEnd);
+  }
+  return end;
+}
+
 function zipLocator(file: number, entry: ZipEntry): Locator {
   return [file, entry.localOffset, entry.compressedSize, entry.method, entry.size];
 }
@@ -321,8 +355,7 @@ async function readIndex(file: string, signature: string, files: FileInfo[]): Pr
       typeof index.keys === 'object' &&
       index.keys !== null &&
       index.files.length === files.length &&
-      index.files.every((path, i) => path === files[i]!.path) &&
-      Object.values(index.keys).every((list) => Array.isArray(list) && list.every((l) => isLocator(l, files.length)));
+      index.files.every((path, i) => path === files[i]!.path);
     return valid ? (index as CompactIndex) : undefined;
   } catch {
     return undefined;

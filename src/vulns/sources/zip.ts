@@ -1,6 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { inflateRaw } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 
 /**
  * A reader for the OSV `all.zip` files (PKWARE APPNOTE 6.3.x): central directory first, then each entry's
@@ -8,7 +7,6 @@ import { inflateRaw } from 'node:zlib';
  * loaded whole, so a multi-gigabyte zip costs one entry's bytes of memory. Zip64 is supported (the npm and
  * PyPI archives have more than 65,535 entries).
  */
-const inflateRawAsync = promisify(inflateRaw);
 
 const EOCD_SIGNATURE = 0x06054b50;
 const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
@@ -18,6 +16,10 @@ const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_MIN = 22;
 const MAX_COMMENT = 0xffff;
 const CENTRAL_CHUNK = 1024 * 1024;
+/** Entries are read through a read-ahead window: OSV archives hold hundreds of thousands of small records. */
+const READ_AHEAD = 4 * 1024 * 1024;
+/** Local extra fields longer than this (rare) cost a second read. */
+const LOCAL_EXTRA_GUESS = 64;
 
 export interface ZipEntry {
   name: string;
@@ -150,16 +152,57 @@ async function* centralEntries(handle: FileHandle, directory: Directory, max: nu
   }
 }
 
-/** The bytes of one entry (inflated, at most `maxBytes`), read at its local header: used by warm lookups. */
-export async function entryData(handle: FileHandle, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
-  const header = await readAt(handle, entry.localOffset, 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error('bad local header');
-  const start = entry.localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  const compressed = await readAt(handle, start, entry.compressedSize);
+/** Reads file ranges through one buffered window, so entries stored in order cost one read per window. */
+export class RangeReader {
+  private start = 0;
+  private buffer: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly window = READ_AHEAD,
+  ) {}
+
+  /** Loads exactly [position, position + length) into the window (coalescing many nearby entry reads). */
+  async load(position: number, length: number): Promise<void> {
+    this.buffer = await readAt(this.handle, position, length);
+    this.start = position;
+  }
+
+  covers(position: number, length: number): boolean {
+    return position >= this.start && position + length <= this.start + this.buffer.length;
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    const end = position + length;
+    if (position >= this.start && end <= this.start + this.buffer.length) {
+      return this.buffer.subarray(position - this.start, end - this.start);
+    }
+    if (length > this.window) return readAt(this.handle, position, length);
+    this.buffer = await readAt(this.handle, position, this.window);
+    this.start = position;
+    return this.buffer.subarray(0, Math.min(length, this.buffer.length));
+  }
+}
+
+/**
+ * The bytes of one entry (inflated, at most `maxBytes`), read at its local header. Entries are small
+ * (one OSV record each), so they are inflated synchronously: a thread-pool round trip per record costs more
+ * than the inflation itself.
+ */
+export async function entryData(source: FileHandle | RangeReader, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+  const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
+  const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
+  let chunk = await reader.read(entry.localOffset, guess);
+  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error('bad local header');
+  const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
+  if (dataStart + entry.compressedSize > chunk.length) {
+    chunk = await reader.read(entry.localOffset, dataStart + entry.compressedSize);
+  }
+  const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
   if (compressed.length !== entry.compressedSize) throw new Error('entry data is truncated');
-  if (entry.method === 0) return compressed;
+  if (entry.method === 0) return Buffer.from(compressed);
   // maxOutputLength makes inflate fail instead of growing past the cap (a zip bomb entry).
-  return inflateRawAsync(compressed, { maxOutputLength: maxBytes });
+  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
 }
 
 /**
@@ -171,6 +214,7 @@ export async function* readZip(path: string, options: ZipReadOptions): AsyncGene
   try {
     const { size } = await handle.stat();
     const directory = await findDirectory(handle, size);
+    const reader = new RangeReader(handle);
     for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
       options.signal?.throwIfAborted();
       if (entry.name.endsWith('/')) continue;
@@ -191,7 +235,7 @@ export async function* readZip(path: string, options: ZipReadOptions): AsyncGene
         continue;
       }
       try {
-        yield { ok: true, entry, data: await entryData(handle, entry, options.maxEntryBytes) };
+        yield { ok: true, entry, data: await entryData(reader, entry, options.maxEntryBytes) };
       } catch (error) {
         yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
       }
