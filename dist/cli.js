@@ -41021,7 +41021,7 @@ async function fill2(pack, root, notes) {
 
 // src/checks/images/eol-data.json
 var eol_data_default = {
-  $comment: "End-of-life dates per release cycle (YYYY-MM-DD, the last day of security support), from the endoflife.date product pages listed under each product. Refresh with `node scripts/refresh-eol-data.mjs` (reads https://endoflife.date/api/<product>.json) and review the diff. Debian: the end of Debian LTS (free, same archive); Ubuntu: the end of standard support (ESM needs a Pro subscription); RHEL family: end of maintenance support.",
+  $comment: "End-of-life dates per release cycle (YYYY-MM-DD, the last day of security support), from the endoflife.date product pages listed under each product. Entered by hand from those pages (no network here); refresh by comparing each product with https://endoflife.date/api/<product>.json (field `eol`, or `extendedSupport` for Debian LTS) and update `updated`. Debian: the end of Debian LTS (free, same archive); Ubuntu: the end of standard support (ESM needs a Pro subscription); RHEL family: end of maintenance support.",
   updated: "2026-11-28",
   os: {
     debian: {
