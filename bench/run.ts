@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { coldStart } from './cold-start.js';
 import { manifests } from './manifests.js';
 import { workflows } from './workflows.js';
+import { imageCatalog } from './image-catalog.js';
+import { osvIndex } from './osv-index.js';
 import { record } from './report.js';
 import type { BenchResult } from './report.js';
 
@@ -12,6 +14,8 @@ const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'cold-start': () => coldStart(root),
   manifests: () => manifests(),
   workflows: () => workflows(),
+  'image-catalog': () => imageCatalog(),
+  'osv-index': () => osvIndex(),
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));

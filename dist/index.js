@@ -6,8 +6,8 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-2OPRLLGH.js";
-import "./chunks/chunk-5BJ2AJSQ.js";
+} from "./chunks/chunk-PBWOQ4NN.js";
+import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,
   errorMessage
@@ -810,8 +810,8 @@ async function ensureBase(root, sha) {
 }
 async function writeReports(outcome, summaryMarkdown, env) {
   const [{ renderJson }, { renderSarif }] = await Promise.all([
-    import("./chunks/json-7NCXHGLQ.js"),
-    import("./chunks/sarif-7JLLUGS4.js")
+    import("./chunks/json-J3BVQU7G.js"),
+    import("./chunks/sarif-PFNMLL5I.js")
   ]);
   const outDir = path.join(env.RUNNER_TEMP ?? os5.tmpdir(), "containersec");
   await mkdir2(outDir, { recursive: true });

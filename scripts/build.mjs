@@ -17,6 +17,9 @@ await build({
   target: 'node20',
   legalComments: 'linked',
   logLevel: 'warning',
+  // Optional plug-ins of @cyclonedx/cyclonedx-library (XML output and schema validation), which it loads
+  // inside try/catch and which we never use: left out of the bundle instead of failing to resolve.
+  external: ['libxmljs2', 'xmlbuilder2', 'ajv-formats', 'ajv-formats-draft2019'],
   // CommonJS dependencies (handlebars, ajv, yaml's CJS paths) call require() for Node built-ins; give every
   // ESM output file one.
   banner: {

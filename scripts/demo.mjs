@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The demo image (examples/demo/.image) is rebuilt byte for byte, so the committed layout stays in sync.
+const image = spawnSync(process.execPath, [path.join(root, 'scripts/build-demo-image.mjs')], { stdio: 'inherit' });
+if (image.status !== 0) process.exit(1);
 const result = spawnSync(
   process.execPath,
   [path.join(root, 'dist/cli.js'), 'check', path.join(root, 'examples/demo')],

@@ -1,3 +1,4 @@
+import { imagesCheck } from '../src/checks/images/index.js';
 import { describe, expect, it } from 'vitest';
 import { runGate } from '../src/engine.js';
 import type { GateOptions } from '../src/engine.js';
@@ -118,12 +119,27 @@ describe('runGate against a real git base revision', () => {
     expect(finding.message).toContain('binary file');
   });
 
-  it('errors when image scanning is asked for but not available, and skips it otherwise', async () => {
+  it('errors when an asked-for image cannot be opened, and passes with a note when no image is given', async () => {
     const dir = tempRepo({});
-    const asked = await runGate(gateOptions(dir, { images: ['oci:./image'] }));
-    expect(asked.result.checks.find((c) => c.id === 'images')!.status).toBe('error');
-    const notAsked = await runGate(gateOptions(dir));
-    expect(notAsked.result.checks.find((c) => c.id === 'images')!.status).toBe('skipped');
+    const checks = [testCheck, imagesCheck];
+    const asked = await runGate(gateOptions(dir, { checks, images: ['oci:./no-such-image'] }));
+    const images = asked.result.checks.find((c) => c.id === 'images')!;
+    expect(images.status).toBe('error');
+    expect(images.errors.join('\n')).toContain('no-such-image');
+    const notAsked = await runGate(gateOptions(dir, { checks }));
+    const idle = notAsked.result.checks.find((c) => c.id === 'images')!;
+    expect(idle.status).toBe('pass');
+    expect(idle.notes.join('\n')).toContain('no image targets');
+  });
+
+  it('lists checks left out of a run as skipped', async () => {
+    const outcome = await runGate(gateOptions(tempRepo({})));
+    expect(outcome.result.checks.map((c) => [c.id, c.status])).toEqual([
+      ['hardening', 'skipped'],
+      ['images', 'skipped'],
+      ['manifests', 'pass'],
+      ['signatures', 'skipped'],
+    ]);
   });
 });
 

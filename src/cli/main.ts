@@ -22,6 +22,7 @@ import { GITHUB_COMMENT_MAX_CHARS, readCustomTemplate, renderMarkdown } from '..
 import { buildReportModel } from '../report/model.js';
 import { renderSarif } from '../report/sarif.js';
 import { PLAIN, chooseStyle, renderText } from '../report/text.js';
+import { SBOM_FORMATS, catalogSubject, renderSbom, type SbomFormat } from '../sbom/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export interface CliIo {
@@ -59,7 +60,7 @@ const USAGE = `Usage:
       --comment update|new|off      override the policy's report.comment
       --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
       --debug                       print stack traces for internal errors
-  containersec sbom REF --format cyclonedx|spdx|json
+  containersec sbom REF --format cyclonedx|spdx|json [--output FILE] [--platform OS/ARCH]
   containersec init [DIR] [--force] write a commented starter .containersec.yml
   containersec explain RULE_ID      what a rule checks, why, how to fix, how to except it
   containersec explain --list       every rule id
@@ -203,7 +204,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
     only: values.only,
     images,
-    vulnDb: values['vuln-db'],
+    vulnDb: vulnDbFromCli(values['vuln-db'], io.cwd),
     base,
     onError,
     env: io.env,
@@ -233,6 +234,12 @@ async function check(args: string[], io: CliIo): Promise<number> {
     });
   }
   return exitFor(outcome.result.verdict);
+}
+
+/** A `--vuln-db` path is relative to where the user typed it; the policy's `source` is relative to the repository. */
+function vulnDbFromCli(value: string | undefined, cwd: string): string | undefined {
+  if (value === undefined || value === 'osv-api' || value.startsWith('osv-api:')) return value;
+  return path.resolve(cwd, value);
 }
 
 async function init(args: string[], io: CliIo): Promise<number> {
@@ -280,6 +287,42 @@ function explain(args: string[], io: CliIo): number {
   return EXIT.pass;
 }
 
+async function sbom(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', default: 'cyclonedx' },
+      output: { type: 'string' },
+      platform: { type: 'string' },
+      debug: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1)
+    throw usageError('sbom takes one image reference, e.g. `containersec sbom oci:./layout`.');
+  const format = values.format ?? 'cyclonedx';
+  if (!(SBOM_FORMATS as readonly string[]).includes(format)) {
+    throw usageError(
+      `--format: unknown SBOM format "${format}"; expected one of: ${SBOM_FORMATS.join(', ')}.${didYouMeanSentence(format, SBOM_FORMATS)}`,
+    );
+  }
+  const subject = await catalogSubject(positionals[0]!, {
+    cwd: io.cwd,
+    env: io.env,
+    ...(values.platform ? { platform: values.platform } : {}),
+  });
+  for (const note of subject.notes) if (values.debug) io.stderr.write(`note: ${note}\n`);
+  for (const error of subject.errors) io.stderr.write(`${TOOL_NAME}: ${error} (the SBOM is incomplete)\n`);
+  const text = `${renderSbom(subject, format as SbomFormat, new Date())}\n`;
+  if (values.output) {
+    const file = path.resolve(io.cwd, values.output);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } else io.stdout.write(text);
+  return subject.errors.length > 0 ? EXIT.internal : EXIT.pass;
+}
+
 /** The CLI: returns the exit code; never throws. User errors get a message, internal errors a stack only with --debug. */
 export async function cli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -293,10 +336,7 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       case 'explain':
         return explain(rest, io);
       case 'sbom':
-        throw new ConfigurationError(
-          'USAGE',
-          'sbom: image cataloguing is not available in this build of containersec.',
-        );
+        return await sbom(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`${TOOL_VERSION}\n`);

@@ -28,9 +28,9 @@ describe('dist/index.js as the runner runs it', () => {
     expect(result.stdout).not.toMatch(/\n\s+at /);
   });
 
-  it('fails closed when asked to scan images this build cannot scan', async () => {
-    const repo = tempRepo({});
-    const result = await runAction(repo, { images: 'ghcr.io/acme/web:1' });
+  it('fails closed when an image cannot be opened', async () => {
+    const repo = tempRepo({ '.containersec.yml': NO_PROBE });
+    const result = await runAction(repo, { images: 'oci:./no-such-layout' });
     expect(result.status).toBe(1);
     expect(result.outputs.verdict).toBe('error');
     expect(result.stdout).toContain('on-error: warn');

@@ -2,8 +2,8 @@ import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
   renderJson
-} from "./chunk-IFH46DC3.js";
-import "./chunk-5BJ2AJSQ.js";
+} from "./chunk-LII5TJJI.js";
+import "./chunk-A5WKR7H5.js";
 import "./chunk-GG6ZZSUU.js";
 export {
   renderJson

@@ -4,7 +4,7 @@ import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunk-5BJ2AJSQ.js";
+} from "./chunk-A5WKR7H5.js";
 import {
   isFileLocation
 } from "./chunk-WMGLMAQE.js";

@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-5BJ2AJSQ.js";
+} from "./chunk-A5WKR7H5.js";
 
 // src/report/json.ts
 function renderJson(outcome) {

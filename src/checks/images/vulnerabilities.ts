@@ -1,0 +1,278 @@
+import type { RawFinding } from '../../core/finding.js';
+import { severityRank, type Severity } from '../../core/severity.js';
+import { affectedBy, packageMatches, type PackageQuery } from '../../vulns/match.js';
+import type { OsvRecord } from '../../vulns/osv.js';
+import { assessSeverity, type SeverityAssessment } from '../../vulns/severity.js';
+import type { VulnSource } from '../../vulns/sources/index.js';
+import { schemeForEcosystem, splitEcosystem } from '../../vulns/versions/index.js';
+import { vexFor, type VexStatement } from './vex.js';
+
+/** A package to match, wherever it came from (an image layer, a directory, an SBOM). */
+export interface ScannedPackage {
+  ecosystem: string;
+  name: string;
+  version: string;
+  purl?: string;
+  sourceName?: string;
+  sourceVersion?: string;
+  /** Path in the image (no leading slash) or in the SBOM. */
+  path?: string;
+  layer?: string;
+}
+
+export interface VulnerabilityScanOptions {
+  /** `<ref as given>[@digest]`, for locations and VEX. */
+  image: string;
+  ignoreUnfixed: boolean;
+  vex: readonly VexStatement[];
+  signal?: AbortSignal;
+}
+
+export interface VulnerabilityScan {
+  findings: RawFinding[];
+  notes: string[];
+}
+
+/**
+ * Ecosystems whose OSV advisories name the source package (Debian and Ubuntu security trackers, Alpine
+ * secdb and the Wolfi/Chainguard feeds, keyed by the apk origin). Their binary packages are looked up by
+ * their source name and version.
+ */
+const SOURCE_KEYED = new Set(['debian', 'ubuntu', 'alpine', 'wolfi', 'chainguard']);
+
+/** The OSV query for a package: source name and version where advisories are keyed by source. */
+export function queryFor(pkg: ScannedPackage): PackageQuery {
+  const base = splitEcosystem(pkg.ecosystem).base.toLowerCase();
+  if (SOURCE_KEYED.has(base) && pkg.sourceName) {
+    return { ecosystem: pkg.ecosystem, name: pkg.sourceName, version: pkg.sourceVersion ?? pkg.version };
+  }
+  return { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, ...(pkg.purl ? { purl: pkg.purl } : {}) };
+}
+
+const queryKey = (q: PackageQuery) => `${q.ecosystem}\u0000${q.name}\u0000${q.version}`;
+
+interface Hit {
+  record: OsvRecord;
+  fixed: string[];
+  severity: SeverityAssessment;
+}
+
+/** Records that share an id or alias are one vulnerability (a CVE seen via DSA, DEBIAN-CVE and GHSA). */
+export function groupByAlias<T extends { record: OsvRecord }>(hits: readonly T[]): T[][] {
+  const parent = hits.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const owner = new Map<string, number>();
+  hits.forEach((hit, i) => {
+    for (const id of [hit.record.id, ...(hit.record.aliases ?? [])]) {
+      const key = id.toUpperCase();
+      const other = owner.get(key);
+      if (other === undefined) owner.set(key, i);
+      else parent[find(i)] = find(other);
+    }
+  });
+  const groups = new Map<number, T[]>();
+  hits.forEach((hit, i) => {
+    const root = find(i);
+    const list = groups.get(root);
+    if (list) list.push(hit);
+    else groups.set(root, [hit]);
+  });
+  return [...groups.values()];
+}
+
+/** The id a merged vulnerability is reported under: a MAL- id, else the CVE id, else the first record's id. */
+export function primaryId(records: readonly OsvRecord[]): string {
+  const ids = records.flatMap((r) => [r.id, ...(r.aliases ?? [])]);
+  const mal = records.map((r) => r.id).find((id) => id.startsWith('MAL-'));
+  if (mal) return mal;
+  const cves = [...new Set(ids.filter((id) => /^CVE-\d{4}-\d+$/.test(id)))].sort();
+  if (cves[0]) return cves[0];
+  return [...records.map((r) => r.id)].sort()[0]!;
+}
+
+function clean(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function location(pkg: ScannedPackage, image: string): RawFinding['location'] {
+  return {
+    image,
+    ...(pkg.layer ? { layer: pkg.layer } : {}),
+    ...(pkg.path !== undefined ? { path: `/${pkg.path.replace(/^\/+/, '')}` } : {}),
+  };
+}
+
+function packageRef(pkg: ScannedPackage): NonNullable<RawFinding['package']> {
+  return { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, ...(pkg.purl ? { purl: pkg.purl } : {}) };
+}
+
+/**
+ * Looks every package up in the source, evaluates each record with the matcher (the source's answer is
+ * never trusted blindly), merges aliases, and turns the result into `vuln/<id>` findings, plus one
+ * `image/version-not-comparable` finding per package whose version could not be evaluated against a record.
+ */
+export async function scanVulnerabilities(
+  packages: readonly ScannedPackage[],
+  source: VulnSource,
+  options: VulnerabilityScanOptions,
+): Promise<VulnerabilityScan> {
+  const notes: string[] = [];
+  const matchable = packages.filter((p) => p.ecosystem !== '' && p.name !== '' && p.version !== '');
+  const unmatched = packages.length - matchable.length;
+  if (unmatched > 0) {
+    notes.push(
+      `${unmatched} package(s) have no OSV ecosystem (a distribution OSV does not cover, or no version) and were listed but not matched`,
+    );
+  }
+  const unknown = new Set(
+    matchable.filter((p) => !schemeForEcosystem(p.ecosystem)).map((p) => splitEcosystem(p.ecosystem).base),
+  );
+  if (unknown.size > 0) notes.push(`no version ordering is known for ecosystem(s): ${[...unknown].sort().join(', ')}`);
+
+  const queries: PackageQuery[] = [];
+  const queryIndex = new Map<string, number>();
+  const perPackage = matchable.map((pkg) => {
+    const query = queryFor(pkg);
+    const key = queryKey(query);
+    let index = queryIndex.get(key);
+    if (index === undefined) {
+      index = queries.length;
+      queries.push(query);
+      queryIndex.set(key, index);
+    }
+    return { pkg, query, index };
+  });
+  const lookup = await source.lookup(queries, options.signal);
+  notes.push(...lookup.notes);
+
+  const findings: RawFinding[] = [];
+  let unfixedDropped = 0;
+  let disagreements = 0;
+  for (const { pkg, query, index } of perPackage) {
+    const hits: Hit[] = [];
+    const indeterminate: { id: string; reason: string }[] = [];
+    for (const record of lookup.records[index] ?? []) {
+      const result = affectedBy(record, query);
+      if (result.affected) {
+        const matched = (record.affected ?? []).filter((a) => a.package && packageMatches(a.package, query));
+        hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, matched) });
+      } else if (result.indeterminate) {
+        indeterminate.push({ id: record.id, reason: result.reason ?? 'could not compare' });
+      } else if (!record.withdrawn && source.matchesVersions) {
+        disagreements++;
+      }
+    }
+    for (const group of groupByAlias(hits)) {
+      const finding = vulnFinding(pkg, query, group, options);
+      if (!finding) {
+        unfixedDropped++;
+        continue;
+      }
+      findings.push(finding);
+    }
+    if (indeterminate.length > 0) findings.push(notComparableFinding(pkg, query, indeterminate, options.image));
+  }
+  if (unfixedDropped > 0) {
+    notes.push(
+      `${unfixedDropped} vulnerability finding(s) with no fixed version yet were not reported (vulnerabilities.ignore-unfixed: true)`,
+    );
+  }
+  if (disagreements > 0) {
+    notes.push(
+      `${disagreements} advisory match(es) returned by the OSV API were rejected by containersec's version comparison for the installed version`,
+    );
+  }
+  return { findings, notes };
+}
+
+function vulnFinding(
+  pkg: ScannedPackage,
+  query: PackageQuery,
+  group: Hit[],
+  options: VulnerabilityScanOptions,
+): RawFinding | undefined {
+  const records = group.map((h) => h.record);
+  const id = primaryId(records);
+  const aliases = [...new Set(records.flatMap((r) => [r.id, ...(r.aliases ?? [])]))].filter((a) => a !== id).sort();
+  const scheme = schemeForEcosystem(query.ecosystem);
+  const sort = (list: string[]) => (scheme ? [...list].sort((a, b) => scheme.compare(a, b)) : [...list].sort());
+  const fixed = sort([...new Set(group.flatMap((h) => h.fixed))]);
+  // Each record's lowest fix; the highest of those fixes every record of the group.
+  const perRecord = group.map((h) => sort(h.fixed)[0]).filter((f): f is string => f !== undefined);
+  const upgradeTo = sort(perRecord).at(-1);
+  // A malicious package has no fixed version; it is reported whatever ignore-unfixed says.
+  if (!upgradeTo && options.ignoreUnfixed && !id.startsWith('MAL-')) return undefined;
+
+  const worst = group.reduce((a, b) => (severityRank(b.severity.severity) > severityRank(a.severity.severity) ? b : a));
+  const severity: Severity = id.startsWith('MAL-') ? 'critical' : worst.severity.severity;
+  const summary = records.map((r) => r.summary).find((s) => s) ?? records.map((r) => r.details).find((d) => d);
+  const installed =
+    query.name !== pkg.name
+      ? `${pkg.name} ${pkg.version} (source package ${query.name} ${query.version})`
+      : `${pkg.name} ${pkg.version}`;
+  const malicious = id.startsWith('MAL-');
+  const parts = [
+    malicious
+      ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.`
+      : `${installed} is affected by ${id}${summary ? `: ${clean(summary)}` : ''}.`,
+    `Severity ${severity} (${malicious ? 'MAL records are always critical' : `from ${worst.severity.source} of ${worst.record.id}`}).`,
+  ];
+  if (aliases.length > 0)
+    parts.push(`Also known as ${aliases.slice(0, 20).join(', ')}${aliases.length > 20 ? ', …' : ''}.`);
+  parts.push(upgradeTo ? `Fixed in ${fixed.slice(0, 10).join(', ')}.` : 'No fixed version is known yet.');
+  if (pkg.layer) parts.push(`Installed by layer ${pkg.layer}.`);
+  parts.push(`Advisory: https://osv.dev/vulnerability/${encodeURIComponent(id)}`);
+
+  const ids = [id, ...aliases];
+  const statement = vexFor(options.vex, ids, pkg.purl, options.image);
+  if (statement && statement.status !== 'not_affected') {
+    parts.push(
+      `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
+    );
+  }
+  const finding: RawFinding = {
+    ruleId: `vuln/${id}`,
+    severity,
+    title: malicious ? `Malicious package ${pkg.name}` : `${id} in ${pkg.name} ${pkg.version}`,
+    message: parts.join(' '),
+    location: location(pkg, options.image),
+    key: `${pkg.ecosystem}/${pkg.name}`,
+    fix: malicious
+      ? `remove ${pkg.name} from the image and rotate any secret the build or the container could read`
+      : upgradeTo
+        ? `upgrade ${pkg.name} to ${upgradeTo}`
+        : 'no fix available yet',
+    package: packageRef(pkg),
+    vulnerability: { id, aliases, fixed },
+  };
+  if (statement?.status === 'not_affected') {
+    finding.suppressed = {
+      reason: `VEX not_affected: ${clean(statement.justification ?? statement.detail ?? '', 300)} (${statement.source})`,
+    };
+  }
+  return finding;
+}
+
+function notComparableFinding(
+  pkg: ScannedPackage,
+  query: PackageQuery,
+  problems: { id: string; reason: string }[],
+  image: string,
+): RawFinding {
+  const ids = problems.map((p) => p.id).sort();
+  return {
+    ruleId: 'image/version-not-comparable',
+    severity: 'info',
+    title: `${pkg.name} ${clean(pkg.version, 60)} could not be matched`,
+    message:
+      `${pkg.name} ${clean(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids.length} advisory record(s) ` +
+      `(${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}): ${clean(problems[0]!.reason, 300)}. ` +
+      `This is "not matched", not "not vulnerable": check these advisories by hand.`,
+    location: location(pkg, image),
+    key: `${pkg.ecosystem}/${query.name}`,
+    fix: `check ${ids[0]} by hand for ${pkg.name} ${clean(pkg.version, 60)}, or install a release with a standard version`,
+    package: packageRef(pkg),
+  };
+}
