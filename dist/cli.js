@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-PBWOQ4NN.js";
+} from "./chunks/chunk-KFC34G2C.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

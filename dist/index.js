@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-PBWOQ4NN.js";
+} from "./chunks/chunk-KFC34G2C.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

@@ -14,7 +14,11 @@ function anyMatch(patterns: string[] | undefined, values: (string | undefined)[]
 
 /** True when every scope the exception names covers the finding (an absent scope covers everything). */
 export function exceptionCovers(exception: PolicyException, finding: RawFinding): boolean {
-  if (!ruleMatches(exception.rule, finding.ruleId)) return false;
+  // One advisory has several ids (CVE, GHSA, DSA...): an exception may name any of them.
+  const aliases = (finding.vulnerability?.aliases ?? []).map((alias) => `vuln/${alias}`);
+  if (!ruleMatches(exception.rule, finding.ruleId) && !aliases.some((alias) => ruleMatches(exception.rule, alias))) {
+    return false;
+  }
   const location = finding.location;
   const file = isFileLocation(location) ? location : undefined;
   const image = isFileLocation(location) ? undefined : location;

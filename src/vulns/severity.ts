@@ -68,15 +68,17 @@ export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): 
     const level = s.type === 'Ubuntu' ? TEXT_LEVELS[s.score.trim().toLowerCase()] : undefined;
     if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
   }
-  const textual = [
-    ...matched.map((a) => a.database_specific?.severity),
-    record.database_specific?.severity,
-    ...matched.map((a) => a.ecosystem_specific?.severity),
+  const textual: [unknown, string][] = [
+    ...matched.map((a): [unknown, string] => [a.database_specific?.severity, 'database_specific']),
+    [record.database_specific?.severity, 'database_specific'],
+    ...matched.map((a): [unknown, string] => [a.ecosystem_specific?.severity, 'ecosystem_specific']),
+    // Debian's security tracker rates its advisories by urgency (unimportant, low, medium, high).
+    ...matched.map((a): [unknown, string] => [a.ecosystem_specific?.urgency, 'Debian urgency']),
   ];
-  for (const value of textual) {
+  for (const [value, label] of textual) {
     if (typeof value !== 'string') continue;
-    const level = TEXT_LEVELS[value.trim().toLowerCase()];
-    if (level) return { severity: level, source: `database_specific ${value}` };
+    const level = TEXT_LEVELS[value.trim().toLowerCase().replace(/\*+$/, '')];
+    if (level) return { severity: level, source: `${label} ${value}` };
   }
   return { severity: 'medium', source: 'unscored' };
 }

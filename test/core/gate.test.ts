@@ -186,3 +186,23 @@ describe('fingerprints', () => {
     expect(new Set(prints).size).toBe(2);
   });
 });
+
+describe('vulnerability exceptions', () => {
+  it('match the advisory by any of its aliases', () => {
+    const vuln = finding({
+      ruleId: 'vuln/CVE-2024-1',
+      severity: 'critical',
+      location: { image: 'ghcr.io/acme/web:1' },
+      vulnerability: { id: 'CVE-2024-1', aliases: ['GHSA-aaaa-bbbb-cccc', 'DSA-5000-1'], fixed: [] },
+    });
+    const images = { ...run([vuln]), id: 'images' as const };
+    const byGhsa = gate(
+      [images],
+      policy({ exceptions: [{ rule: 'vuln/GHSA-aaaa-bbbb-cccc', reason: 'not reachable' }] }),
+    );
+    expect(byGhsa.checks[0]!.findings[0]!.exception?.reason).toBe('not reachable');
+    expect(byGhsa.verdict).toBe('pass');
+    const other = gate([images], policy({ exceptions: [{ rule: 'vuln/GHSA-zzzz-zzzz-zzzz', reason: 'x' }] }));
+    expect(other.verdict).toBe('fail');
+  });
+});

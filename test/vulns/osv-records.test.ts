@@ -182,7 +182,17 @@ describe.skipIf(!present)('real OSV records', () => {
     console.log(`[osv-records] severity sources: ${JSON.stringify(Object.fromEntries(sources))}`);
     expect(
       [...sources.keys()].every((k) =>
-        ['CVSS_V3', 'CVSS_V2', 'Ubuntu', 'database_specific', 'MAL', 'unscored'].includes(k),
+        [
+          'CVSS_V3',
+          'CVSS_V4',
+          'CVSS_V2',
+          'Ubuntu',
+          'database_specific',
+          'ecosystem_specific',
+          'Debian',
+          'MAL',
+          'unscored',
+        ].includes(k),
       ),
     ).toBe(true);
   });

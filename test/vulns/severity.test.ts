@@ -126,3 +126,17 @@ describe('CVSS v4.0 score (MacroVector lookup and severity distance)', () => {
     expect(assessSeverity(record)).toEqual({ severity: 'critical', source: 'CVSS_V4 9.3', score: 9.3 });
   });
 });
+
+describe('Debian urgency', () => {
+  it('rates a Debian record without CVSS by its urgency, and says so', () => {
+    const record = {
+      id: 'DEBIAN-CVE-2024-0001',
+      modified: '2024-01-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'Debian:12', name: 'x' }, ecosystem_specific: { urgency: 'high' } }],
+    };
+    const a = assessSeverity(record as never, record.affected as never);
+    expect(a).toMatchObject({ severity: 'high', source: 'Debian urgency high' });
+    const low = { ...record, affected: [{ ...record.affected[0], ecosystem_specific: { urgency: 'unimportant' } }] };
+    expect(assessSeverity(low as never, low.affected as never).severity).toBe('info');
+  });
+});

@@ -26965,7 +26965,10 @@ function anyMatch(patterns, values) {
   return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB)));
 }
 function exceptionCovers(exception, finding3) {
-  if (!ruleMatches(exception.rule, finding3.ruleId)) return false;
+  const aliases = (finding3.vulnerability?.aliases ?? []).map((alias) => `vuln/${alias}`);
+  if (!ruleMatches(exception.rule, finding3.ruleId) && !aliases.some((alias) => ruleMatches(exception.rule, alias))) {
+    return false;
+  }
   const location2 = finding3.location;
   const file = isFileLocation(location2) ? location2 : void 0;
   const image = isFileLocation(location2) ? void 0 : location2;
@@ -40602,14 +40605,16 @@ function assessSeverity(record, matched = []) {
     if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
   }
   const textual = [
-    ...matched.map((a) => a.database_specific?.severity),
-    record.database_specific?.severity,
-    ...matched.map((a) => a.ecosystem_specific?.severity)
+    ...matched.map((a) => [a.database_specific?.severity, "database_specific"]),
+    [record.database_specific?.severity, "database_specific"],
+    ...matched.map((a) => [a.ecosystem_specific?.severity, "ecosystem_specific"]),
+    // Debian's security tracker rates its advisories by urgency (unimportant, low, medium, high).
+    ...matched.map((a) => [a.ecosystem_specific?.urgency, "Debian urgency"])
   ];
-  for (const value of textual) {
+  for (const [value, label] of textual) {
     if (typeof value !== "string") continue;
-    const level = TEXT_LEVELS[value.trim().toLowerCase()];
-    if (level) return { severity: level, source: `database_specific ${value}` };
+    const level = TEXT_LEVELS[value.trim().toLowerCase().replace(/\*+$/, "")];
+    if (level) return { severity: level, source: `${label} ${value}` };
   }
   return { severity: "medium", source: "unscored" };
 }
@@ -50907,4 +50912,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-PBWOQ4NN.js.LEGAL.txt */
+/*! For license information please see chunk-KFC34G2C.js.LEGAL.txt */
