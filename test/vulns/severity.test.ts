@@ -134,7 +134,7 @@ describe('Debian urgency', () => {
       modified: '2024-01-01T00:00:00Z',
       affected: [{ package: { ecosystem: 'Debian:12', name: 'x' }, ecosystem_specific: { urgency: 'high' } }],
     };
-    const a = assessSeverity(record as never, record.affected as never);
+    const a = assessSeverity(record, record.affected);
     expect(a).toMatchObject({ severity: 'high', source: 'Debian urgency high' });
     const low = { ...record, affected: [{ ...record.affected[0], ecosystem_specific: { urgency: 'unimportant' } }] };
     expect(assessSeverity(low as never, low.affected as never).severity).toBe('info');
