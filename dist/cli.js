@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-KFC34G2C.js";
+} from "./chunks/chunk-JKO7OYB4.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-KFC34G2C.js";
+} from "./chunks/chunk-JKO7OYB4.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

@@ -135,7 +135,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       base: base.tree,
       only,
       onStart: options.onCheckStart,
-      context: { policy, images, env: options.env, log: options.log, changedPaths: base.changed },
+      context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed },
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
     const order = (id: CheckId) => CHECK_IDS.indexOf(id);

@@ -12,6 +12,8 @@ export interface Logger {
 export interface CheckContext {
   /** The files to check. For a base run, the base revision's files. */
   tree: FileTree;
+  /** The checkout on disk; relative paths in the policy and on the command line resolve against it. */
+  root: string;
   /** True when this run only collects fingerprints from the base revision: skip anything not file-based. */
   isBase: boolean;
   /** Paths changed between base and head, when a base is known. */

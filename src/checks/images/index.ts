@@ -45,12 +45,6 @@ interface RunState {
   options: ImagesCheckOptions;
 }
 
-/** The repository root when the tree is a checkout on disk; else the working directory. */
-function repositoryRoot(context: CheckContext): string {
-  const root = (context.tree as { root?: unknown }).root;
-  return typeof root === 'string' ? root : process.cwd();
-}
-
 async function loadVex(
   context: CheckContext,
   patterns: readonly string[],
@@ -247,7 +241,7 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
     async run(context: CheckContext): Promise<CheckOutput> {
       if (context.isBase) return { findings: [] };
       const policy = context.policy.checks.images;
-      const root = repositoryRoot(context);
+      const root = context.root;
       const errors: string[] = [];
       const notes: string[] = [];
       const targets: { ref: string; base: string }[] = [];
@@ -256,7 +250,8 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
         if (expanded.ok) targets.push({ ref: expanded.value, base: root });
         else errors.push(expanded.error);
       }
-      for (const ref of context.images) targets.push({ ref, base: process.cwd() });
+      // Relative paths in --image resolve against the checked repository too, like the policy's targets.
+      for (const ref of context.images) targets.push({ ref, base: root });
       if (targets.length === 0 && errors.length === 0) {
         return { findings: [], notes: ['no image targets: set checks.images.targets in the policy or pass --image'] };
       }

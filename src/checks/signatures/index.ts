@@ -330,7 +330,8 @@ async function verifyTarget(
         insecureRegistries: context.policy.checks.images['insecure-registries'],
         signal: context.signal,
       }),
-    layoutStore: (path) => DirectoryStore.open(isAbsolute(path) ? path : resolve(process.cwd(), path), 'OCI layout'),
+    // Relative layout paths resolve against the checked repository, as in the images check.
+    layoutStore: (path) => DirectoryStore.open(isAbsolute(path) ? path : resolve(context.root, path), 'OCI layout'),
   });
   try {
     const drift = resolved.drift;

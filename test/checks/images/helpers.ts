@@ -26,6 +26,7 @@ export function context(
   const root = options.root ?? tempDir();
   return {
     tree: new FsTree(root),
+    root,
     isBase: false,
     policy,
     images: options.images ?? [],

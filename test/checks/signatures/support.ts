@@ -257,6 +257,7 @@ export function signaturesContext(
   const policy: Policy = mergePolicy(defaultPolicy(), { checks: { signatures } });
   return {
     tree: new FsTree(dir),
+    root: dir,
     isBase: false,
     policy,
     images: [],

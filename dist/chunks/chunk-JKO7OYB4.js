@@ -40803,10 +40803,6 @@ function notComparableFinding(pkg, query, problems, image) {
 }
 
 // src/checks/images/index.ts
-function repositoryRoot(context) {
-  const root = context.tree.root;
-  return typeof root === "string" ? root : process.cwd();
-}
 async function loadVex(context, patterns) {
   if (patterns.length === 0) return { statements: [], notes: [] };
   const files = (await context.tree.list()).filter((path5) => patterns.some((p) => minimatch(path5, p, { dot: true })));
@@ -40976,7 +40972,7 @@ function createImagesCheck(options = {}) {
     async run(context) {
       if (context.isBase) return { findings: [] };
       const policy = context.policy.checks.images;
-      const root = repositoryRoot(context);
+      const root = context.root;
       const errors = [];
       const notes = [];
       const targets = [];
@@ -40985,7 +40981,7 @@ function createImagesCheck(options = {}) {
         if (expanded.ok) targets.push({ ref: expanded.value, base: root });
         else errors.push(expanded.error);
       }
-      for (const ref of context.images) targets.push({ ref, base: process.cwd() });
+      for (const ref of context.images) targets.push({ ref, base: root });
       if (targets.length === 0 && errors.length === 0) {
         return { findings: [], notes: ["no image targets: set checks.images.targets in the policy or pass --image"] };
       }
@@ -47329,7 +47325,8 @@ async function verifyTarget(target, requirements, trust, context, output) {
       insecureRegistries: context.policy.checks.images["insecure-registries"],
       signal: context.signal
     }),
-    layoutStore: (path5) => DirectoryStore.open(isAbsolute5(path5) ? path5 : resolve5(process.cwd(), path5), "OCI layout")
+    // Relative layout paths resolve against the checked repository, as in the images check.
+    layoutStore: (path5) => DirectoryStore.open(isAbsolute5(path5) ? path5 : resolve5(context.root, path5), "OCI layout")
   });
   try {
     const drift = resolved.drift;
@@ -50784,7 +50781,7 @@ async function runGate(options) {
       base: base.tree,
       only,
       onStart: options.onCheckStart,
-      context: { policy, images, env: options.env, log: options.log, changedPaths: base.changed }
+      context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed }
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
     const order2 = (id) => CHECK_IDS.indexOf(id);
@@ -50912,4 +50909,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-KFC34G2C.js.LEGAL.txt */
+/*! For license information please see chunk-JKO7OYB4.js.LEGAL.txt */
