@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-JKO7OYB4.js";
+} from "./chunks/chunk-MCQK4PD4.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";
@@ -31,7 +31,7 @@ import {
   GITLAB_NOTE_MAX_CHARS,
   readCustomTemplate,
   renderMarkdown
-} from "./chunks/chunk-WGEBG5VD.js";
+} from "./chunks/chunk-ISAGM2XR.js";
 import {
   ConfigurationError,
   ContainersecError,

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-JKO7OYB4.js";
+} from "./chunks/chunk-MCQK4PD4.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,
@@ -838,7 +838,7 @@ function setOutputs(model, files) {
 }
 async function publish(platform2, outcome, model, template, checkName, runUrl) {
   const [{ renderMarkdown }, { annotationsFor }] = await Promise.all([
-    import("./chunks/markdown-VKFZ7W7Q.js"),
+    import("./chunks/markdown-URPLMQXB.js"),
     import("./chunks/annotations-F324SNGV.js")
   ]);
   const mode = outcome.policy.report.comment;
@@ -913,7 +913,7 @@ async function run() {
       commentKey: getInput("comment-key") || `${env.GITHUB_WORKFLOW ?? ""}/${env.GITHUB_JOB ?? ""}`
     });
     const [{ readCustomTemplate, renderMarkdown }, { COLOR, renderText }] = await Promise.all([
-      import("./chunks/markdown-VKFZ7W7Q.js"),
+      import("./chunks/markdown-URPLMQXB.js"),
       import("./chunks/text-TQM6J5TR.js")
     ]);
     const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;

@@ -38,6 +38,7 @@ function environment(): typeof Handlebars {
   hb.registerHelper('verdictIcon', (v: Verdict) => VERDICT_ICONS[v] ?? '');
   hb.registerHelper('statusIcon', (s: CheckStatus) => STATUS_ICONS[s] ?? '');
   hb.registerHelper('severityIcon', (s: Severity) => SEVERITY_ICONS[s] ?? '');
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerPartial('finding', readFileSync(path.join(templatesDir(), 'finding.md.hbs'), 'utf8'));
   return hb;
 }
@@ -76,7 +77,7 @@ export function renderMarkdown(model: ReportModel, options: { maxChars: number; 
   if (text.length <= options.maxChars) return text;
 
   omitted.existing = current.existing.reduce((n, g) => n + g.findings.length, 0);
-  current = { ...current, existing: [] };
+  current = { ...current, existing: [], hasNotes: false };
   text = render(template, current, omitted);
   if (text.length <= options.maxChars) return text;
 

@@ -38,8 +38,13 @@ export interface CheckSummary {
   notes: string[];
 }
 
+/** Notes shown per check in the comment's "What was checked" section; the JSON report keeps all of them. */
+export const MAX_NOTES_PER_CHECK = 20;
+
 export interface ReportModel {
   verdict: Verdict;
+  /** Any check has notes (what it looked at, who signed what, what it could not see). */
+  hasNotes: boolean;
   headline: string;
   checks: CheckSummary[];
   blocking: FindingView[];
@@ -106,7 +111,13 @@ function summarize(check: CheckResult): CheckSummary {
     total: check.findings.length,
     bySeverity,
     errors: check.errors,
-    notes: check.notes,
+    notes:
+      check.notes.length > MAX_NOTES_PER_CHECK
+        ? [
+            ...check.notes.slice(0, MAX_NOTES_PER_CHECK),
+            `… and ${check.notes.length - MAX_NOTES_PER_CHECK} more (see the JSON report)`,
+          ]
+        : check.notes,
   };
 }
 
@@ -139,6 +150,7 @@ export function buildReportModel(outcome: GateOutcome, options: ModelOptions): R
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
   return {
     verdict: result.verdict,
+    hasNotes: checks.some((c) => c.status !== 'skipped' && c.notes.length > 0),
     headline: headline(result.verdict, blocking.length, checks),
     checks,
     blocking,

@@ -141,3 +141,25 @@ describe('markdown comment', () => {
     expect(markdown).toContain('&#64;&#8203;admin');
   });
 });
+
+describe('what was checked', () => {
+  it('lists each check that ran with its notes (who signed what), collapsed, and leaves skipped checks out', () => {
+    const outcome = sampleOutcome();
+    const checks = outcome.result.checks.map((c) =>
+      c.id === 'images'
+        ? { ...c, notes: ['ghcr.io/acme/web@sha256:abc: signed by key .keys/cosign.pub'] }
+        : c.id === 'signatures'
+          ? { ...c, notes: ['not selected (--only)'] }
+          : c,
+    );
+    const markdown = renderMarkdown(
+      buildReportModel({ ...outcome, result: { ...outcome.result, checks } }, { today }),
+      {
+        maxChars: GITHUB_COMMENT_MAX_CHARS,
+      },
+    );
+    const section = markdown.slice(markdown.indexOf('<details><summary>What was checked</summary>'));
+    expect(section).toContain('signed by key .keys/cosign.pub');
+    expect(section).not.toContain('not selected');
+  });
+});

@@ -7,7 +7,7 @@ import {
   compileTemplate,
   readCustomTemplate,
   renderMarkdown
-} from "./chunk-WGEBG5VD.js";
+} from "./chunk-ISAGM2XR.js";
 import "./chunk-P2ZAIUUO.js";
 import "./chunk-GG6ZZSUU.js";
 export {

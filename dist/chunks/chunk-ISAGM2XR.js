@@ -6051,6 +6051,7 @@ function environment() {
   hb.registerHelper("verdictIcon", (v) => VERDICT_ICONS[v] ?? "");
   hb.registerHelper("statusIcon", (s) => STATUS_ICONS[s] ?? "");
   hb.registerHelper("severityIcon", (s) => SEVERITY_ICONS[s] ?? "");
+  hb.registerHelper("eq", (a, b) => a === b);
   hb.registerPartial("finding", readFileSync(path2.join(templatesDir(), "finding.md.hbs"), "utf8"));
   return hb;
 }
@@ -6073,7 +6074,7 @@ function renderMarkdown(model, options) {
   let text = render(template, current, omitted);
   if (text.length <= options.maxChars) return text;
   omitted.existing = current.existing.reduce((n, g) => n + g.findings.length, 0);
-  current = { ...current, existing: [] };
+  current = { ...current, existing: [], hasNotes: false };
   text = render(template, current, omitted);
   if (text.length <= options.maxChars) return text;
   omitted.newFindings = current.newFindings.length;

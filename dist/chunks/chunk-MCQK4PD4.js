@@ -50801,6 +50801,7 @@ var CHECK_TITLES = {
   manifests: "Manifests",
   signatures: "Signatures"
 };
+var MAX_NOTES_PER_CHECK = 20;
 function zeroCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
 }
@@ -50835,7 +50836,10 @@ function summarize(check3) {
     total: check3.findings.length,
     bySeverity,
     errors: check3.errors,
-    notes: check3.notes
+    notes: check3.notes.length > MAX_NOTES_PER_CHECK ? [
+      ...check3.notes.slice(0, MAX_NOTES_PER_CHECK),
+      `\u2026 and ${check3.notes.length - MAX_NOTES_PER_CHECK} more (see the JSON report)`
+    ] : check3.notes
   };
 }
 function headline(verdict, blocking, checks) {
@@ -50864,6 +50868,7 @@ function buildReportModel(outcome, options) {
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
   return {
     verdict: result.verdict,
+    hasNotes: checks.some((c) => c.status !== "skipped" && c.notes.length > 0),
     headline: headline(result.verdict, blocking.length, checks),
     checks,
     blocking,
@@ -50909,4 +50914,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-JKO7OYB4.js.LEGAL.txt */
+/*! For license information please see chunk-MCQK4PD4.js.LEGAL.txt */
