@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-MCQK4PD4.js";
+} from "./chunks/chunk-7A246HPT.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

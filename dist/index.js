@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-MCQK4PD4.js";
+} from "./chunks/chunk-7A246HPT.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

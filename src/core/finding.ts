@@ -69,9 +69,11 @@ export interface RawFinding {
   vulnerability?: VulnerabilityRef;
   /** Set by a check when the source suppresses the finding inline (with a reason). */
   suppressed?: { reason: string };
+  /** The policy asks to report this finding but never block on it (e.g. `signatures.require[].mode: warn`). */
+  warnOnly?: boolean;
 }
 
-export interface Finding extends Omit<RawFinding, 'suppressed' | 'key'> {
+export interface Finding extends Omit<RawFinding, 'suppressed' | 'key' | 'warnOnly'> {
   fingerprint: string;
   new: boolean;
   blocking: boolean;

@@ -89,8 +89,8 @@ function decideFinding(run: CheckRun, index: number, input: GateInput, used: Set
   const exception = exceptionFor(raw, policy, input.today, used);
   const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run.id, raw.ruleId));
   const counts = newFinding || !policy.gate['new-only'];
-  const blocking = policy.mode === 'enforce' && aboveThreshold && counts && !exception.active;
-  const { suppressed: _suppressed, key: _key, ...rest } = raw;
+  const blocking = policy.mode === 'enforce' && aboveThreshold && counts && !exception.active && !raw.warnOnly;
+  const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, ...rest } = raw;
   return { ...rest, fingerprint, new: newFinding, blocking, ...(exception.ref ? { exception: exception.ref } : {}) };
 }
 

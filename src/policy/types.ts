@@ -55,7 +55,15 @@ export interface ImagesPolicy extends CheckPolicyBase {
   limits: { 'max-layer-bytes': number; 'max-image-bytes': number };
 }
 
+/** GitHub Actions shorthand for a keyless identity: the repository, workflow file and ref that signed. */
+export interface GithubIdentity {
+  repository: string;
+  workflow?: string;
+  ref?: string;
+}
+
 export interface KeylessIdentity {
+  github?: GithubIdentity;
   issuer?: string;
   'issuer-regexp'?: string;
   subject?: string;
@@ -65,6 +73,8 @@ export interface KeylessIdentity {
 
 export interface SignatureRequirement {
   images: string;
+  /** enforce: a failed requirement blocks (at the check's threshold). warn: it is reported, never blocking. */
+  mode?: 'enforce' | 'warn';
   keyless?: KeylessIdentity;
   key?: string;
   /** Attestations the image must carry; provenance fields are pinned when given. */

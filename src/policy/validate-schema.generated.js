@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://containersec.dev/schema/containersec.schema.json","title":"containersec policy (.containersec.yml)","description":"Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.","type":"object","additionalProperties":false,"required":["version"],"properties":{"$schema":{"type":"string"},"version":{"description":"Policy format version. Always 1.","const":1},"extends":{"description":"Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.","oneOf":[{"$ref":"#/definitions/extendsEntry"},{"type":"array","items":{"$ref":"#/definitions/extendsEntry"}}]},"mode":{"description":"enforce: a failing gate blocks the merge. audit: report only, never block.","enum":["enforce","audit"]},"on-error":{"$ref":"#/definitions/onError"},"gate":{"type":"object","additionalProperties":false,"properties":{"new-only":{"description":"Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).","type":"boolean"}}},"checks":{"type":"object","additionalProperties":false,"properties":{"hardening":{"$ref":"#/definitions/hardening"},"manifests":{"$ref":"#/definitions/manifests"},"images":{"$ref":"#/definitions/images"},"signatures":{"$ref":"#/definitions/signatures"}}},"exceptions":{"description":"Findings that are accepted, with a reason and optionally an expiry date.","type":"array","items":{"$ref":"#/definitions/exception"}},"report":{"type":"object","additionalProperties":false,"properties":{"comment":{"description":"update: one comment updated in place. new: a new comment per run. off: no comment.","enum":["update","new","off"]},"template":{"description":"Repository-relative Handlebars template that replaces templates/comment.md.hbs.","type":"string","minLength":1}}}},"definitions":{"extendsEntry":{"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."},"onError":{"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]},"threshold":{"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]},"switch":{"enum":["fail","warn","off"]},"globs":{"type":"array","items":{"type":"string","minLength":1}},"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."},"hardening":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.","$ref":"#/definitions/globs"},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}},"manifests":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}},"images":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}},"signatures":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}},"exception":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://containersec.dev/schema/containersec.schema.json","title":"containersec policy (.containersec.yml)","description":"Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.","type":"object","additionalProperties":false,"required":["version"],"properties":{"$schema":{"type":"string"},"version":{"description":"Policy format version. Always 1.","const":1},"extends":{"description":"Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.","oneOf":[{"$ref":"#/definitions/extendsEntry"},{"type":"array","items":{"$ref":"#/definitions/extendsEntry"}}]},"mode":{"description":"enforce: a failing gate blocks the merge. audit: report only, never block.","enum":["enforce","audit"]},"on-error":{"$ref":"#/definitions/onError"},"gate":{"type":"object","additionalProperties":false,"properties":{"new-only":{"description":"Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).","type":"boolean"}}},"checks":{"type":"object","additionalProperties":false,"properties":{"hardening":{"$ref":"#/definitions/hardening"},"manifests":{"$ref":"#/definitions/manifests"},"images":{"$ref":"#/definitions/images"},"signatures":{"$ref":"#/definitions/signatures"}}},"exceptions":{"description":"Findings that are accepted, with a reason and optionally an expiry date.","type":"array","items":{"$ref":"#/definitions/exception"}},"report":{"type":"object","additionalProperties":false,"properties":{"comment":{"description":"update: one comment updated in place. new: a new comment per run. off: no comment.","enum":["update","new","off"]},"template":{"description":"Repository-relative Handlebars template that replaces templates/comment.md.hbs.","type":"string","minLength":1}}}},"definitions":{"extendsEntry":{"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."},"onError":{"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]},"threshold":{"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]},"switch":{"enum":["fail","warn","off"]},"globs":{"type":"array","items":{"type":"string","minLength":1}},"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."},"hardening":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.","$ref":"#/definitions/globs"},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}},"manifests":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}},"images":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}},"signatures":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}},"exception":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}}}};
 const schema12 = {"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."};
 const schema14 = {"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]};
 const func2 = Object.prototype.hasOwnProperty;
@@ -925,7 +925,8 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}};
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}};
+const pattern2 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1065,7 +1066,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key1 in data7){
-if(!((((key1 === "images") || (key1 === "key")) || (key1 === "keyless")) || (key1 === "attestations"))){
+if(!(((((key1 === "images") || (key1 === "mode")) || (key1 === "key")) || (key1 === "keyless")) || (key1 === "attestations"))){
 const err10 = {instancePath:instancePath+"/require/" + i1,schemaPath:"#/properties/require/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1101,11 +1102,10 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data7.key !== undefined){
-let data9 = data7.key;
-if(typeof data9 === "string"){
-if(func3(data9) < 1){
-const err13 = {instancePath:instancePath+"/require/" + i1+"/key",schemaPath:"#/properties/require/items/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data7.mode !== undefined){
+let data9 = data7.mode;
+if(!((data9 === "enforce") || (data9 === "warn"))){
+const err13 = {instancePath:instancePath+"/require/" + i1+"/mode",schemaPath:"#/properties/require/items/properties/mode/enum",keyword:"enum",params:{allowedValues: schema35.properties.require.items.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1115,8 +1115,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/require/" + i1+"/key",schemaPath:"#/properties/require/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.key !== undefined){
+let data10 = data7.key;
+if(typeof data10 === "string"){
+if(func3(data10) < 1){
+const err14 = {instancePath:instancePath+"/require/" + i1+"/key",schemaPath:"#/properties/require/items/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1126,12 +1129,8 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data7.keyless !== undefined){
-let data10 = data7.keyless;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key2 in data10){
-if(!(((((key2 === "issuer") || (key2 === "issuer-regexp")) || (key2 === "subject")) || (key2 === "subject-regexp")) || (key2 === "extensions"))){
-const err15 = {instancePath:instancePath+"/require/" + i1+"/keyless",schemaPath:"#/properties/require/items/properties/keyless/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+else {
+const err15 = {instancePath:instancePath+"/require/" + i1+"/key",schemaPath:"#/properties/require/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1141,9 +1140,12 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data10.issuer !== undefined){
-if(typeof data10.issuer !== "string"){
-const err16 = {instancePath:instancePath+"/require/" + i1+"/keyless/issuer",schemaPath:"#/properties/require/items/properties/keyless/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data7.keyless !== undefined){
+let data11 = data7.keyless;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key2 in data11){
+if(!((((((key2 === "github") || (key2 === "issuer")) || (key2 === "issuer-regexp")) || (key2 === "subject")) || (key2 === "subject-regexp")) || (key2 === "extensions"))){
+const err16 = {instancePath:instancePath+"/require/" + i1+"/keyless",schemaPath:"#/properties/require/items/properties/keyless/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1153,9 +1155,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data10["issuer-regexp"] !== undefined){
-if(typeof data10["issuer-regexp"] !== "string"){
-const err17 = {instancePath:instancePath+"/require/" + i1+"/keyless/issuer-regexp",schemaPath:"#/properties/require/items/properties/keyless/properties/issuer-regexp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.github !== undefined){
+let data12 = data11.github;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.repository === undefined){
+const err17 = {instancePath:instancePath+"/require/" + i1+"/keyless/github",schemaPath:"#/properties/require/items/properties/keyless/properties/github/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1164,10 +1168,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data10.subject !== undefined){
-if(typeof data10.subject !== "string"){
-const err18 = {instancePath:instancePath+"/require/" + i1+"/keyless/subject",schemaPath:"#/properties/require/items/properties/keyless/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data12){
+if(!(((key3 === "repository") || (key3 === "workflow")) || (key3 === "ref"))){
+const err18 = {instancePath:instancePath+"/require/" + i1+"/keyless/github",schemaPath:"#/properties/require/items/properties/keyless/properties/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1177,9 +1180,11 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data10["subject-regexp"] !== undefined){
-if(typeof data10["subject-regexp"] !== "string"){
-const err19 = {instancePath:instancePath+"/require/" + i1+"/keyless/subject-regexp",schemaPath:"#/properties/require/items/properties/keyless/properties/subject-regexp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data12.repository !== undefined){
+let data13 = data12.repository;
+if(typeof data13 === "string"){
+if(!pattern2.test(data13)){
+const err19 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/repository",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1189,12 +1194,8 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data10.extensions !== undefined){
-let data15 = data10.extensions;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-for(const key3 in data15){
-if(typeof data15[key3] !== "string"){
-const err20 = {instancePath:instancePath+"/require/" + i1+"/keyless/extensions/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/require/items/properties/keyless/properties/extensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err20 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/repository",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1204,9 +1205,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/require/" + i1+"/keyless/extensions",schemaPath:"#/properties/require/items/properties/keyless/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data12.workflow !== undefined){
+let data14 = data12.workflow;
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err21 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/workflow",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/workflow/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1216,9 +1219,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
 else {
-const err22 = {instancePath:instancePath+"/require/" + i1+"/keyless",schemaPath:"#/properties/require/items/properties/keyless/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err22 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/workflow",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1228,15 +1230,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data7.attestations !== undefined){
-let data17 = data7.attestations;
-if(Array.isArray(data17)){
-const len2 = data17.length;
-for(let i2=0; i2<len2; i2++){
-let data18 = data17[i2];
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-if(data18.type === undefined){
-const err23 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2,schemaPath:"#/properties/require/items/properties/attestations/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data12.ref !== undefined){
+let data15 = data12.ref;
+if(typeof data15 === "string"){
+if(func3(data15) < 1){
+const err23 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/ref",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1245,9 +1243,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-for(const key4 in data18){
-if(!((((key4 === "type") || (key4 === "builder-id")) || (key4 === "source-repository")) || (key4 === "source-ref"))){
-const err24 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2,schemaPath:"#/properties/require/items/properties/attestations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+else {
+const err24 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/ref",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1257,11 +1255,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data18.type !== undefined){
-let data19 = data18.type;
-if(typeof data19 === "string"){
-if(func3(data19) < 1){
-const err25 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/type",schemaPath:"#/properties/require/items/properties/attestations/items/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err25 = {instancePath:instancePath+"/require/" + i1+"/keyless/github",schemaPath:"#/properties/require/items/properties/keyless/properties/github/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1271,8 +1267,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/type",schemaPath:"#/properties/require/items/properties/attestations/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.issuer !== undefined){
+if(typeof data11.issuer !== "string"){
+const err26 = {instancePath:instancePath+"/require/" + i1+"/keyless/issuer",schemaPath:"#/properties/require/items/properties/keyless/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1282,11 +1279,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data18["builder-id"] !== undefined){
-let data20 = data18["builder-id"];
-if(typeof data20 === "string"){
-if(func3(data20) < 1){
-const err27 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/builder-id",schemaPath:"#/properties/require/items/properties/attestations/items/properties/builder-id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data11["issuer-regexp"] !== undefined){
+if(typeof data11["issuer-regexp"] !== "string"){
+const err27 = {instancePath:instancePath+"/require/" + i1+"/keyless/issuer-regexp",schemaPath:"#/properties/require/items/properties/keyless/properties/issuer-regexp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1296,8 +1291,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/builder-id",schemaPath:"#/properties/require/items/properties/attestations/items/properties/builder-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.subject !== undefined){
+if(typeof data11.subject !== "string"){
+const err28 = {instancePath:instancePath+"/require/" + i1+"/keyless/subject",schemaPath:"#/properties/require/items/properties/keyless/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1307,11 +1303,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data18["source-repository"] !== undefined){
-let data21 = data18["source-repository"];
-if(typeof data21 === "string"){
-if(func3(data21) < 1){
-const err29 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-repository",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-repository/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data11["subject-regexp"] !== undefined){
+if(typeof data11["subject-regexp"] !== "string"){
+const err29 = {instancePath:instancePath+"/require/" + i1+"/keyless/subject-regexp",schemaPath:"#/properties/require/items/properties/keyless/properties/subject-regexp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1321,8 +1315,12 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-repository",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-repository/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.extensions !== undefined){
+let data20 = data11.extensions;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key4 in data20){
+if(typeof data20[key4] !== "string"){
+const err30 = {instancePath:instancePath+"/require/" + i1+"/keyless/extensions/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/require/items/properties/keyless/properties/extensions/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1332,11 +1330,9 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data18["source-ref"] !== undefined){
-let data22 = data18["source-ref"];
-if(typeof data22 === "string"){
-if(func3(data22) < 1){
-const err31 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-ref",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err31 = {instancePath:instancePath+"/require/" + i1+"/keyless/extensions",schemaPath:"#/properties/require/items/properties/keyless/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1346,8 +1342,9 @@ vErrors.push(err31);
 errors++;
 }
 }
+}
 else {
-const err32 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-ref",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-ref/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath:instancePath+"/require/" + i1+"/keyless",schemaPath:"#/properties/require/items/properties/keyless/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1357,9 +1354,15 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2,schemaPath:"#/properties/require/items/properties/attestations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7.attestations !== undefined){
+let data22 = data7.attestations;
+if(Array.isArray(data22)){
+const len2 = data22.length;
+for(let i2=0; i2<len2; i2++){
+let data23 = data22[i2];
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.type === undefined){
+const err33 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2,schemaPath:"#/properties/require/items/properties/attestations/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1368,10 +1371,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/require/" + i1+"/attestations",schemaPath:"#/properties/require/items/properties/attestations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key5 in data23){
+if(!((((key5 === "type") || (key5 === "builder-id")) || (key5 === "source-repository")) || (key5 === "source-ref"))){
+const err34 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2,schemaPath:"#/properties/require/items/properties/attestations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1381,9 +1383,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/require/" + i1,schemaPath:"#/properties/require/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data23.type !== undefined){
+let data24 = data23.type;
+if(typeof data24 === "string"){
+if(func3(data24) < 1){
+const err35 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/type",schemaPath:"#/properties/require/items/properties/attestations/items/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1393,9 +1397,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
 else {
-const err36 = {instancePath:instancePath+"/require",schemaPath:"#/properties/require/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err36 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/type",schemaPath:"#/properties/require/items/properties/attestations/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1405,10 +1408,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data["pinned-digests"] !== undefined){
-let data23 = data["pinned-digests"];
-if(!(((data23 === "fail") || (data23 === "warn")) || (data23 === "off"))){
-const err37 = {instancePath:instancePath+"/pinned-digests",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+if(data23["builder-id"] !== undefined){
+let data25 = data23["builder-id"];
+if(typeof data25 === "string"){
+if(func3(data25) < 1){
+const err37 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/builder-id",schemaPath:"#/properties/require/items/properties/attestations/items/properties/builder-id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1418,11 +1422,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data["trusted-root"] !== undefined){
-let data24 = data["trusted-root"];
-if(typeof data24 === "string"){
-if(func3(data24) < 1){
-const err38 = {instancePath:instancePath+"/trusted-root",schemaPath:"#/properties/trusted-root/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err38 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/builder-id",schemaPath:"#/properties/require/items/properties/attestations/items/properties/builder-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1432,8 +1433,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/trusted-root",schemaPath:"#/properties/trusted-root/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data23["source-repository"] !== undefined){
+let data26 = data23["source-repository"];
+if(typeof data26 === "string"){
+if(func3(data26) < 1){
+const err39 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-repository",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-repository/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1443,14 +1447,136 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
 else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-repository",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-repository/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
 else {
 vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data23["source-ref"] !== undefined){
+let data27 = data23["source-ref"];
+if(typeof data27 === "string"){
+if(func3(data27) < 1){
+const err41 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-ref",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2+"/source-ref",schemaPath:"#/properties/require/items/properties/attestations/items/properties/source-ref/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/require/" + i1+"/attestations/" + i2,schemaPath:"#/properties/require/items/properties/attestations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/require/" + i1+"/attestations",schemaPath:"#/properties/require/items/properties/attestations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/require/" + i1,schemaPath:"#/properties/require/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/require",schemaPath:"#/properties/require/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data["pinned-digests"] !== undefined){
+let data28 = data["pinned-digests"];
+if(!(((data28 === "fail") || (data28 === "warn")) || (data28 === "off"))){
+const err47 = {instancePath:instancePath+"/pinned-digests",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data["trusted-root"] !== undefined){
+let data29 = data["trusted-root"];
+if(typeof data29 === "string"){
+if(func3(data29) < 1){
+const err48 = {instancePath:instancePath+"/trusted-root",schemaPath:"#/properties/trusted-root/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/trusted-root",schemaPath:"#/properties/trusted-root/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
 }
 errors++;
 }
@@ -1460,7 +1586,7 @@ return errors === 0;
 
 const schema40 = {"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}};
 const schema45 = {"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."};
-const pattern2 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
+const pattern3 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1715,7 +1841,7 @@ errors++;
 if(data.expires !== undefined){
 let data10 = data.expires;
 if(typeof data10 === "string"){
-if(!pattern2.test(data10)){
+if(!pattern3.test(data10)){
 const err19 = {instancePath:instancePath+"/expires",schemaPath:"#/definitions/date/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err19];

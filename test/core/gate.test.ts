@@ -206,3 +206,12 @@ describe('vulnerability exceptions', () => {
     expect(other.verdict).toBe('fail');
   });
 });
+
+describe('warn-only findings', () => {
+  it('are reported but never block', () => {
+    const result = gate([run([finding({ warnOnly: true })])]);
+    expect(result.verdict).toBe('warn');
+    expect(result.checks[0]!.findings[0]).toMatchObject({ blocking: false });
+    expect(result.checks[0]!.findings[0]).not.toHaveProperty('warnOnly');
+  });
+});

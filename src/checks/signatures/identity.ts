@@ -90,6 +90,36 @@ export function extensionOid(name: string): string | undefined {
   return EXTENSION_NAMES[name];
 }
 
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Expands `keyless.github: {repository, workflow, ref}` into what the certificate is checked against: the
+ * GitHub Actions issuer, a subject `https://github.com/<repository>/<workflow>@<ref>` (any workflow or ref
+ * when left out; `*` in the ref matches anything) and the `source-repository-uri` extension, which also pins
+ * the calling repository when the subject is a reusable workflow. Explicit keys win over the shorthand.
+ */
+export function expandGithubIdentity(identity: KeylessIdentity): KeylessIdentity {
+  const github = identity.github;
+  if (!github) return identity;
+  const { github: _github, ...rest } = identity;
+  const workflow = github.workflow ? escapeRegExp(github.workflow.replace(/^\/+/, '')) : '\\.github/workflows/[^@]+';
+  const ref = github.ref ? github.ref.split('*').map(escapeRegExp).join('.*') : '.+';
+  const subjectGiven = identity.subject !== undefined || identity['subject-regexp'] !== undefined;
+  const issuerGiven = identity.issuer !== undefined || identity['issuer-regexp'] !== undefined;
+  return {
+    ...rest,
+    ...(issuerGiven ? {} : { issuer: GITHUB_ACTIONS_ISSUER }),
+    ...(subjectGiven
+      ? {}
+      : { 'subject-regexp': `^https://github\\.com/${escapeRegExp(github.repository)}/${workflow}@${ref}$` }),
+    extensions: { 'source-repository-uri': `https://github.com/${github.repository}`, ...(identity.extensions ?? {}) },
+  };
+}
+
 /** Problems with a keyless identity policy itself (reported as check errors, before anything is verified). */
 export function identityPolicyErrors(identity: KeylessIdentity): string[] {
   const errors: string[] = [];

@@ -14,7 +14,7 @@ import { predicateMatches, provenanceMismatch } from './attestations.js';
 import { isBroken, type Candidate, type CandidateResult } from './candidates.js';
 import { discoverSignatures } from './discover.js';
 import type { SignatureErrorCode } from './errors.js';
-import { identityPolicyErrors } from './identity.js';
+import { expandGithubIdentity, identityPolicyErrors } from './identity.js';
 import { loadPolicyKey } from './keys.js';
 import { PUBLIC_GOOD_TRUSTED_ROOT } from './public-good-root.js';
 import { collectReferences, expandVariables, type ReferenceSite } from './references.js';
@@ -177,12 +177,13 @@ async function loadRequirements(context: CheckContext, errors: string[]): Promis
       }
     }
     if (requirement.keyless !== undefined) {
-      const problems = identityPolicyErrors(requirement.keyless);
+      const identity = expandGithubIdentity(requirement.keyless);
+      const problems = identityPolicyErrors(identity);
       if (problems.length > 0) {
         errors.push(...problems.map((p) => `${where}: ${p}`));
         continue;
       }
-      authorities.push({ kind: 'keyless', identity: requirement.keyless });
+      authorities.push({ kind: 'keyless', identity });
     }
     loaded.push({ index, requirement, authorities });
   }
@@ -356,14 +357,14 @@ async function verifyTarget(
       for (const signer of signers) output.notes.push(`${target.input}@${resolved.digest}: ${signer}.`);
       for (const problem of problems) {
         for (const location of locations(target)) {
-          output.findings.push(
-            finding(
-              problem.rule,
-              location,
-              `${target.input}: ${problem.message}`,
-              `${target.input}|${loaded.requirement.images}|${problem.origin ?? ''}`,
-            ),
+          const raw = finding(
+            problem.rule,
+            location,
+            `${target.input}: ${problem.message}`,
+            `${target.input}|${loaded.requirement.images}|${problem.origin ?? ''}`,
           );
+          // `mode: warn` reports a requirement while it is being rolled out, without blocking on it.
+          output.findings.push(loaded.requirement.mode === 'warn' ? { ...raw, warnOnly: true } : raw);
         }
       }
     }

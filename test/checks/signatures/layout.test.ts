@@ -125,6 +125,15 @@ describe('signatures check on OCI layouts', () => {
     expect(result.findings[0]!.message).toContain(`${built.manifest.digest} has no signature`);
   });
 
+  it('mode: warn reports an unmet requirement without blocking on it', async () => {
+    const built = await image();
+    const dir = await layout([{ target: built.manifest, refName: 'v1' }], imageBlobs(built));
+    const warned = await check(dir, makeKey(), { mode: 'warn' });
+    expect(warned.findings.map((f) => [f.ruleId, f.warnOnly])).toEqual([['sig/unsigned', true]]);
+    const enforced = await check(dir, makeKey(), { mode: 'enforce' });
+    expect(enforced.findings.map((f) => [f.ruleId, f.warnOnly])).toEqual([['sig/unsigned', undefined]]);
+  });
+
   it('a signature by another key is sig/untrusted-signer', async () => {
     const built = await image();
     const sig = signatureManifest([signedLayer(makeKey(), built.manifest.digest, 'demo')]);

@@ -46294,6 +46294,25 @@ function extensionOid(name) {
   if (/^\d+(\.\d+)+$/.test(name)) return name;
   return EXTENSION_NAMES[name];
 }
+var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+function escapeRegExp(text2) {
+  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function expandGithubIdentity(identity) {
+  const github = identity.github;
+  if (!github) return identity;
+  const { github: _github, ...rest } = identity;
+  const workflow = github.workflow ? escapeRegExp(github.workflow.replace(/^\/+/, "")) : "\\.github/workflows/[^@]+";
+  const ref = github.ref ? github.ref.split("*").map(escapeRegExp).join(".*") : ".+";
+  const subjectGiven = identity.subject !== void 0 || identity["subject-regexp"] !== void 0;
+  const issuerGiven = identity.issuer !== void 0 || identity["issuer-regexp"] !== void 0;
+  return {
+    ...rest,
+    ...issuerGiven ? {} : { issuer: GITHUB_ACTIONS_ISSUER },
+    ...subjectGiven ? {} : { "subject-regexp": `^https://github\\.com/${escapeRegExp(github.repository)}/${workflow}@${ref}$` },
+    extensions: { "source-repository-uri": `https://github.com/${github.repository}`, ...identity.extensions ?? {} }
+  };
+}
 function identityPolicyErrors(identity) {
   const errors = [];
   if (identity.issuer === void 0 && identity["issuer-regexp"] === void 0) {
@@ -47199,12 +47218,13 @@ async function loadRequirements(context, errors) {
       }
     }
     if (requirement.keyless !== void 0) {
-      const problems = identityPolicyErrors(requirement.keyless);
+      const identity = expandGithubIdentity(requirement.keyless);
+      const problems = identityPolicyErrors(identity);
       if (problems.length > 0) {
         errors.push(...problems.map((p) => `${where}: ${p}`));
         continue;
       }
-      authorities.push({ kind: "keyless", identity: requirement.keyless });
+      authorities.push({ kind: "keyless", identity });
     }
     loaded.push({ index, requirement, authorities });
   }
@@ -47349,14 +47369,13 @@ async function verifyTarget(target, requirements, trust, context, output) {
       for (const signer of signers) output.notes.push(`${target.input}@${resolved.digest}: ${signer}.`);
       for (const problem2 of problems) {
         for (const location2 of locations(target)) {
-          output.findings.push(
-            finding2(
-              problem2.rule,
-              location2,
-              `${target.input}: ${problem2.message}`,
-              `${target.input}|${loaded.requirement.images}|${problem2.origin ?? ""}`
-            )
+          const raw = finding2(
+            problem2.rule,
+            location2,
+            `${target.input}: ${problem2.message}`,
+            `${target.input}|${loaded.requirement.images}|${problem2.origin ?? ""}`
           );
+          output.findings.push(loaded.requirement.mode === "warn" ? { ...raw, warnOnly: true } : raw);
         }
       }
     }
@@ -47670,8 +47689,8 @@ function decideFinding(run17, index, input, used) {
   const exception = exceptionFor(raw, policy, input.today, used);
   const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run17.id, raw.ruleId));
   const counts = newFinding || !policy.gate["new-only"];
-  const blocking = policy.mode === "enforce" && aboveThreshold && counts && !exception.active;
-  const { suppressed: _suppressed, key: _key, ...rest } = raw;
+  const blocking = policy.mode === "enforce" && aboveThreshold && counts && !exception.active && !raw.warnOnly;
+  const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, ...rest } = raw;
   return { ...rest, fingerprint, new: newFinding, blocking, ...exception.ref ? { exception: exception.ref } : {} };
 }
 function sortFindings(findings) {
@@ -48360,6 +48379,10 @@ var containersec_schema_default = {
                 type: "string",
                 minLength: 1
               },
+              mode: {
+                description: "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).",
+                enum: ["enforce", "warn"]
+              },
               key: {
                 type: "string",
                 minLength: 1
@@ -48368,6 +48391,29 @@ var containersec_schema_default = {
                 type: "object",
                 additionalProperties: false,
                 properties: {
+                  github: {
+                    description: "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.",
+                    type: "object",
+                    additionalProperties: false,
+                    required: ["repository"],
+                    properties: {
+                      repository: {
+                        type: "string",
+                        pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+                        description: "owner/repo of the workflow that signed."
+                      },
+                      workflow: {
+                        type: "string",
+                        minLength: 1,
+                        description: "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."
+                      },
+                      ref: {
+                        type: "string",
+                        minLength: 1,
+                        description: "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."
+                      }
+                    }
+                  },
                   issuer: {
                     type: "string"
                   },
@@ -48470,7 +48516,7 @@ var containersec_schema_default = {
 
 // src/policy/validate-schema.generated.js
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "mode": { "description": "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).", "enum": ["enforce", "warn"] }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "github": { "description": "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.", "type": "object", "additionalProperties": false, "required": ["repository"], "properties": { "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "description": "owner/repo of the workflow that signed." }, "workflow": { "type": "string", "minLength": 1, "description": "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)." }, "ref": { "type": "string", "minLength": 1, "description": "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters." } } }, "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
 var schema14 = { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] };
 var func2 = Object.prototype.hasOwnProperty;
 var func3 = ((text2) => Array.from(text2).length);
@@ -49289,6 +49335,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
   validate15.errors = vErrors;
   return errors === 0;
 }
+var schema35 = { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "mode": { "description": "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).", "enum": ["enforce", "warn"] }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "github": { "description": "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.", "type": "object", "additionalProperties": false, "required": ["repository"], "properties": { "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "description": "owner/repo of the workflow that signed." }, "workflow": { "type": "string", "minLength": 1, "description": "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)." }, "ref": { "type": "string", "minLength": 1, "description": "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters." } } }, "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } };
+var pattern2 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -49415,7 +49463,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             for (const key1 in data7) {
-              if (!(key1 === "images" || key1 === "key" || key1 === "keyless" || key1 === "attestations")) {
+              if (!(key1 === "images" || key1 === "mode" || key1 === "key" || key1 === "keyless" || key1 === "attestations")) {
                 const err10 = { instancePath: instancePath + "/require/" + i1, schemaPath: "#/properties/require/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err10];
@@ -49447,45 +49495,46 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data7.mode !== void 0) {
+              let data9 = data7.mode;
+              if (!(data9 === "enforce" || data9 === "warn")) {
+                const err13 = { instancePath: instancePath + "/require/" + i1 + "/mode", schemaPath: "#/properties/require/items/properties/mode/enum", keyword: "enum", params: { allowedValues: schema35.properties.require.items.properties.mode.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
             if (data7.key !== void 0) {
-              let data9 = data7.key;
-              if (typeof data9 === "string") {
-                if (func3(data9) < 1) {
-                  const err13 = { instancePath: instancePath + "/require/" + i1 + "/key", schemaPath: "#/properties/require/items/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+              let data10 = data7.key;
+              if (typeof data10 === "string") {
+                if (func3(data10) < 1) {
+                  const err14 = { instancePath: instancePath + "/require/" + i1 + "/key", schemaPath: "#/properties/require/items/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
-                    vErrors = [err13];
+                    vErrors = [err14];
                   } else {
-                    vErrors.push(err13);
+                    vErrors.push(err14);
                   }
                   errors++;
                 }
               } else {
-                const err14 = { instancePath: instancePath + "/require/" + i1 + "/key", schemaPath: "#/properties/require/items/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                const err15 = { instancePath: instancePath + "/require/" + i1 + "/key", schemaPath: "#/properties/require/items/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err14];
+                  vErrors = [err15];
                 } else {
-                  vErrors.push(err14);
+                  vErrors.push(err15);
                 }
                 errors++;
               }
             }
             if (data7.keyless !== void 0) {
-              let data10 = data7.keyless;
-              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-                for (const key2 in data10) {
-                  if (!(key2 === "issuer" || key2 === "issuer-regexp" || key2 === "subject" || key2 === "subject-regexp" || key2 === "extensions")) {
-                    const err15 = { instancePath: instancePath + "/require/" + i1 + "/keyless", schemaPath: "#/properties/require/items/properties/keyless/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-                    if (vErrors === null) {
-                      vErrors = [err15];
-                    } else {
-                      vErrors.push(err15);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.issuer !== void 0) {
-                  if (typeof data10.issuer !== "string") {
-                    const err16 = { instancePath: instancePath + "/require/" + i1 + "/keyless/issuer", schemaPath: "#/properties/require/items/properties/keyless/properties/issuer/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              let data11 = data7.keyless;
+              if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+                for (const key2 in data11) {
+                  if (!(key2 === "github" || key2 === "issuer" || key2 === "issuer-regexp" || key2 === "subject" || key2 === "subject-regexp" || key2 === "extensions")) {
+                    const err16 = { instancePath: instancePath + "/require/" + i1 + "/keyless", schemaPath: "#/properties/require/items/properties/keyless/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
                     if (vErrors === null) {
                       vErrors = [err16];
                     } else {
@@ -49494,45 +49543,43 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data10["issuer-regexp"] !== void 0) {
-                  if (typeof data10["issuer-regexp"] !== "string") {
-                    const err17 = { instancePath: instancePath + "/require/" + i1 + "/keyless/issuer-regexp", schemaPath: "#/properties/require/items/properties/keyless/properties/issuer-regexp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err17];
-                    } else {
-                      vErrors.push(err17);
+                if (data11.github !== void 0) {
+                  let data12 = data11.github;
+                  if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+                    if (data12.repository === void 0) {
+                      const err17 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github", schemaPath: "#/properties/require/items/properties/keyless/properties/github/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'" };
+                      if (vErrors === null) {
+                        vErrors = [err17];
+                      } else {
+                        vErrors.push(err17);
+                      }
+                      errors++;
                     }
-                    errors++;
-                  }
-                }
-                if (data10.subject !== void 0) {
-                  if (typeof data10.subject !== "string") {
-                    const err18 = { instancePath: instancePath + "/require/" + i1 + "/keyless/subject", schemaPath: "#/properties/require/items/properties/keyless/properties/subject/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err18];
-                    } else {
-                      vErrors.push(err18);
+                    for (const key3 in data12) {
+                      if (!(key3 === "repository" || key3 === "workflow" || key3 === "ref")) {
+                        const err18 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github", schemaPath: "#/properties/require/items/properties/keyless/properties/github/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err18];
+                        } else {
+                          vErrors.push(err18);
+                        }
+                        errors++;
+                      }
                     }
-                    errors++;
-                  }
-                }
-                if (data10["subject-regexp"] !== void 0) {
-                  if (typeof data10["subject-regexp"] !== "string") {
-                    const err19 = { instancePath: instancePath + "/require/" + i1 + "/keyless/subject-regexp", schemaPath: "#/properties/require/items/properties/keyless/properties/subject-regexp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                      vErrors = [err19];
-                    } else {
-                      vErrors.push(err19);
-                    }
-                    errors++;
-                  }
-                }
-                if (data10.extensions !== void 0) {
-                  let data15 = data10.extensions;
-                  if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                    for (const key3 in data15) {
-                      if (typeof data15[key3] !== "string") {
-                        const err20 = { instancePath: instancePath + "/require/" + i1 + "/keyless/extensions/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/require/items/properties/keyless/properties/extensions/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (data12.repository !== void 0) {
+                      let data13 = data12.repository;
+                      if (typeof data13 === "string") {
+                        if (!pattern2.test(data13)) {
+                          const err19 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github/repository", schemaPath: "#/properties/require/items/properties/keyless/properties/github/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"' };
+                          if (vErrors === null) {
+                            vErrors = [err19];
+                          } else {
+                            vErrors.push(err19);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err20 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github/repository", schemaPath: "#/properties/require/items/properties/keyless/properties/github/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                         if (vErrors === null) {
                           vErrors = [err20];
                         } else {
@@ -49541,45 +49588,42 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                  } else {
-                    const err21 = { instancePath: instancePath + "/require/" + i1 + "/keyless/extensions", schemaPath: "#/properties/require/items/properties/keyless/properties/extensions/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err21];
-                    } else {
-                      vErrors.push(err21);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err22 = { instancePath: instancePath + "/require/" + i1 + "/keyless", schemaPath: "#/properties/require/items/properties/keyless/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                if (vErrors === null) {
-                  vErrors = [err22];
-                } else {
-                  vErrors.push(err22);
-                }
-                errors++;
-              }
-            }
-            if (data7.attestations !== void 0) {
-              let data17 = data7.attestations;
-              if (Array.isArray(data17)) {
-                const len2 = data17.length;
-                for (let i2 = 0; i2 < len2; i2++) {
-                  let data18 = data17[i2];
-                  if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                    if (data18.type === void 0) {
-                      const err23 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2, schemaPath: "#/properties/require/items/properties/attestations/items/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
-                      if (vErrors === null) {
-                        vErrors = [err23];
+                    if (data12.workflow !== void 0) {
+                      let data14 = data12.workflow;
+                      if (typeof data14 === "string") {
+                        if (func3(data14) < 1) {
+                          const err21 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github/workflow", schemaPath: "#/properties/require/items/properties/keyless/properties/github/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err21];
+                          } else {
+                            vErrors.push(err21);
+                          }
+                          errors++;
+                        }
                       } else {
-                        vErrors.push(err23);
+                        const err22 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github/workflow", schemaPath: "#/properties/require/items/properties/keyless/properties/github/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err22];
+                        } else {
+                          vErrors.push(err22);
+                        }
+                        errors++;
                       }
-                      errors++;
                     }
-                    for (const key4 in data18) {
-                      if (!(key4 === "type" || key4 === "builder-id" || key4 === "source-repository" || key4 === "source-ref")) {
-                        const err24 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2, schemaPath: "#/properties/require/items/properties/attestations/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                    if (data12.ref !== void 0) {
+                      let data15 = data12.ref;
+                      if (typeof data15 === "string") {
+                        if (func3(data15) < 1) {
+                          const err23 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github/ref", schemaPath: "#/properties/require/items/properties/keyless/properties/github/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err23];
+                          } else {
+                            vErrors.push(err23);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err24 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github/ref", schemaPath: "#/properties/require/items/properties/keyless/properties/github/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                         if (vErrors === null) {
                           vErrors = [err24];
                         } else {
@@ -49588,64 +49632,66 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data18.type !== void 0) {
-                      let data19 = data18.type;
-                      if (typeof data19 === "string") {
-                        if (func3(data19) < 1) {
-                          const err25 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/type", schemaPath: "#/properties/require/items/properties/attestations/items/properties/type/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err25];
-                          } else {
-                            vErrors.push(err25);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err26 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/type", schemaPath: "#/properties/require/items/properties/attestations/items/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                        if (vErrors === null) {
-                          vErrors = [err26];
-                        } else {
-                          vErrors.push(err26);
-                        }
-                        errors++;
-                      }
+                  } else {
+                    const err25 = { instancePath: instancePath + "/require/" + i1 + "/keyless/github", schemaPath: "#/properties/require/items/properties/keyless/properties/github/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err25];
+                    } else {
+                      vErrors.push(err25);
                     }
-                    if (data18["builder-id"] !== void 0) {
-                      let data20 = data18["builder-id"];
-                      if (typeof data20 === "string") {
-                        if (func3(data20) < 1) {
-                          const err27 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/builder-id", schemaPath: "#/properties/require/items/properties/attestations/items/properties/builder-id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err27];
-                          } else {
-                            vErrors.push(err27);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err28 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/builder-id", schemaPath: "#/properties/require/items/properties/attestations/items/properties/builder-id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                        if (vErrors === null) {
-                          vErrors = [err28];
-                        } else {
-                          vErrors.push(err28);
-                        }
-                        errors++;
-                      }
+                    errors++;
+                  }
+                }
+                if (data11.issuer !== void 0) {
+                  if (typeof data11.issuer !== "string") {
+                    const err26 = { instancePath: instancePath + "/require/" + i1 + "/keyless/issuer", schemaPath: "#/properties/require/items/properties/keyless/properties/issuer/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err26];
+                    } else {
+                      vErrors.push(err26);
                     }
-                    if (data18["source-repository"] !== void 0) {
-                      let data21 = data18["source-repository"];
-                      if (typeof data21 === "string") {
-                        if (func3(data21) < 1) {
-                          const err29 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-repository", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-repository/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err29];
-                          } else {
-                            vErrors.push(err29);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err30 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-repository", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    errors++;
+                  }
+                }
+                if (data11["issuer-regexp"] !== void 0) {
+                  if (typeof data11["issuer-regexp"] !== "string") {
+                    const err27 = { instancePath: instancePath + "/require/" + i1 + "/keyless/issuer-regexp", schemaPath: "#/properties/require/items/properties/keyless/properties/issuer-regexp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err27];
+                    } else {
+                      vErrors.push(err27);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.subject !== void 0) {
+                  if (typeof data11.subject !== "string") {
+                    const err28 = { instancePath: instancePath + "/require/" + i1 + "/keyless/subject", schemaPath: "#/properties/require/items/properties/keyless/properties/subject/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err28];
+                    } else {
+                      vErrors.push(err28);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11["subject-regexp"] !== void 0) {
+                  if (typeof data11["subject-regexp"] !== "string") {
+                    const err29 = { instancePath: instancePath + "/require/" + i1 + "/keyless/subject-regexp", schemaPath: "#/properties/require/items/properties/keyless/properties/subject-regexp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err29];
+                    } else {
+                      vErrors.push(err29);
+                    }
+                    errors++;
+                  }
+                }
+                if (data11.extensions !== void 0) {
+                  let data20 = data11.extensions;
+                  if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+                    for (const key4 in data20) {
+                      if (typeof data20[key4] !== "string") {
+                        const err30 = { instancePath: instancePath + "/require/" + i1 + "/keyless/extensions/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/require/items/properties/keyless/properties/extensions/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                         if (vErrors === null) {
                           vErrors = [err30];
                         } else {
@@ -49654,115 +49700,228 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data18["source-ref"] !== void 0) {
-                      let data22 = data18["source-ref"];
-                      if (typeof data22 === "string") {
-                        if (func3(data22) < 1) {
-                          const err31 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-ref", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                          if (vErrors === null) {
-                            vErrors = [err31];
-                          } else {
-                            vErrors.push(err31);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err32 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-ref", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-ref/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                        if (vErrors === null) {
-                          vErrors = [err32];
-                        } else {
-                          vErrors.push(err32);
-                        }
-                        errors++;
-                      }
-                    }
                   } else {
-                    const err33 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2, schemaPath: "#/properties/require/items/properties/attestations/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err31 = { instancePath: instancePath + "/require/" + i1 + "/keyless/extensions", schemaPath: "#/properties/require/items/properties/keyless/properties/extensions/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err33];
+                      vErrors = [err31];
                     } else {
-                      vErrors.push(err33);
+                      vErrors.push(err31);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err34 = { instancePath: instancePath + "/require/" + i1 + "/attestations", schemaPath: "#/properties/require/items/properties/attestations/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err32 = { instancePath: instancePath + "/require/" + i1 + "/keyless", schemaPath: "#/properties/require/items/properties/keyless/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                 if (vErrors === null) {
-                  vErrors = [err34];
+                  vErrors = [err32];
                 } else {
-                  vErrors.push(err34);
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (data7.attestations !== void 0) {
+              let data22 = data7.attestations;
+              if (Array.isArray(data22)) {
+                const len2 = data22.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  let data23 = data22[i2];
+                  if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                    if (data23.type === void 0) {
+                      const err33 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2, schemaPath: "#/properties/require/items/properties/attestations/items/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
+                      if (vErrors === null) {
+                        vErrors = [err33];
+                      } else {
+                        vErrors.push(err33);
+                      }
+                      errors++;
+                    }
+                    for (const key5 in data23) {
+                      if (!(key5 === "type" || key5 === "builder-id" || key5 === "source-repository" || key5 === "source-ref")) {
+                        const err34 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2, schemaPath: "#/properties/require/items/properties/attestations/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err34];
+                        } else {
+                          vErrors.push(err34);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data23.type !== void 0) {
+                      let data24 = data23.type;
+                      if (typeof data24 === "string") {
+                        if (func3(data24) < 1) {
+                          const err35 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/type", schemaPath: "#/properties/require/items/properties/attestations/items/properties/type/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err35];
+                          } else {
+                            vErrors.push(err35);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err36 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/type", schemaPath: "#/properties/require/items/properties/attestations/items/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err36];
+                        } else {
+                          vErrors.push(err36);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data23["builder-id"] !== void 0) {
+                      let data25 = data23["builder-id"];
+                      if (typeof data25 === "string") {
+                        if (func3(data25) < 1) {
+                          const err37 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/builder-id", schemaPath: "#/properties/require/items/properties/attestations/items/properties/builder-id/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err37];
+                          } else {
+                            vErrors.push(err37);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err38 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/builder-id", schemaPath: "#/properties/require/items/properties/attestations/items/properties/builder-id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err38];
+                        } else {
+                          vErrors.push(err38);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data23["source-repository"] !== void 0) {
+                      let data26 = data23["source-repository"];
+                      if (typeof data26 === "string") {
+                        if (func3(data26) < 1) {
+                          const err39 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-repository", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-repository/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err39];
+                          } else {
+                            vErrors.push(err39);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err40 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-repository", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-repository/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err40];
+                        } else {
+                          vErrors.push(err40);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data23["source-ref"] !== void 0) {
+                      let data27 = data23["source-ref"];
+                      if (typeof data27 === "string") {
+                        if (func3(data27) < 1) {
+                          const err41 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-ref", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          if (vErrors === null) {
+                            vErrors = [err41];
+                          } else {
+                            vErrors.push(err41);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err42 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2 + "/source-ref", schemaPath: "#/properties/require/items/properties/attestations/items/properties/source-ref/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                        if (vErrors === null) {
+                          vErrors = [err42];
+                        } else {
+                          vErrors.push(err42);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err43 = { instancePath: instancePath + "/require/" + i1 + "/attestations/" + i2, schemaPath: "#/properties/require/items/properties/attestations/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err44 = { instancePath: instancePath + "/require/" + i1 + "/attestations", schemaPath: "#/properties/require/items/properties/attestations/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
                 }
                 errors++;
               }
             }
           } else {
-            const err35 = { instancePath: instancePath + "/require/" + i1, schemaPath: "#/properties/require/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err45 = { instancePath: instancePath + "/require/" + i1, schemaPath: "#/properties/require/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err35];
+              vErrors = [err45];
             } else {
-              vErrors.push(err35);
+              vErrors.push(err45);
             }
             errors++;
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/require", schemaPath: "#/properties/require/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err46 = { instancePath: instancePath + "/require", schemaPath: "#/properties/require/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err36];
+          vErrors = [err46];
         } else {
-          vErrors.push(err36);
+          vErrors.push(err46);
         }
         errors++;
       }
     }
     if (data["pinned-digests"] !== void 0) {
-      let data23 = data["pinned-digests"];
-      if (!(data23 === "fail" || data23 === "warn" || data23 === "off")) {
-        const err37 = { instancePath: instancePath + "/pinned-digests", schemaPath: "#/definitions/switch/enum", keyword: "enum", params: { allowedValues: schema32.enum }, message: "must be equal to one of the allowed values" };
+      let data28 = data["pinned-digests"];
+      if (!(data28 === "fail" || data28 === "warn" || data28 === "off")) {
+        const err47 = { instancePath: instancePath + "/pinned-digests", schemaPath: "#/definitions/switch/enum", keyword: "enum", params: { allowedValues: schema32.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
-          vErrors = [err37];
+          vErrors = [err47];
         } else {
-          vErrors.push(err37);
+          vErrors.push(err47);
         }
         errors++;
       }
     }
     if (data["trusted-root"] !== void 0) {
-      let data24 = data["trusted-root"];
-      if (typeof data24 === "string") {
-        if (func3(data24) < 1) {
-          const err38 = { instancePath: instancePath + "/trusted-root", schemaPath: "#/properties/trusted-root/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+      let data29 = data["trusted-root"];
+      if (typeof data29 === "string") {
+        if (func3(data29) < 1) {
+          const err48 = { instancePath: instancePath + "/trusted-root", schemaPath: "#/properties/trusted-root/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
           if (vErrors === null) {
-            vErrors = [err38];
+            vErrors = [err48];
           } else {
-            vErrors.push(err38);
+            vErrors.push(err48);
           }
           errors++;
         }
       } else {
-        const err39 = { instancePath: instancePath + "/trusted-root", schemaPath: "#/properties/trusted-root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err49 = { instancePath: instancePath + "/trusted-root", schemaPath: "#/properties/trusted-root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err39];
+          vErrors = [err49];
         } else {
-          vErrors.push(err39);
+          vErrors.push(err49);
         }
         errors++;
       }
     }
   } else {
-    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err50 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err40];
+      vErrors = [err50];
     } else {
-      vErrors.push(err40);
+      vErrors.push(err50);
     }
     errors++;
   }
   validate17.errors = vErrors;
   return errors === 0;
 }
-var pattern2 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
+var pattern3 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -49987,7 +50146,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.expires !== void 0) {
       let data10 = data.expires;
       if (typeof data10 === "string") {
-        if (!pattern2.test(data10)) {
+        if (!pattern3.test(data10)) {
           const err19 = { instancePath: instancePath + "/expires", schemaPath: "#/definitions/date/pattern", keyword: "pattern", params: { pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, message: 'must match pattern "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"' };
           if (vErrors === null) {
             vErrors = [err19];
@@ -50914,4 +51073,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-MCQK4PD4.js.LEGAL.txt */
+/*! For license information please see chunk-7A246HPT.js.LEGAL.txt */
