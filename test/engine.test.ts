@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { imagesCheck } from '../src/checks/images/index.js';
 import { describe, expect, it } from 'vitest';
 import { runGate } from '../src/engine.js';
@@ -152,5 +153,24 @@ describe('policy edits', () => {
     expect(outcome.notices[0]).toContain('This change edits .containersec.yml');
     const unchanged = await runGate(gateOptions(tempRepo({ '.containersec.yml': POLICY })));
     expect(unchanged.notices.join(' ')).not.toContain('This change edits');
+  });
+});
+
+describe('a checkout in a subdirectory of the repository', () => {
+  it('compares the same subtree of the base revision (working-directory)', async () => {
+    const repo = tempRepo({
+      'services/web/.containersec.yml': POLICY,
+      'services/web/deploy/a.yaml': 'privileged: true # object: Pod/a\n',
+      'deploy/outside.yaml': 'privileged: true\n',
+    });
+    const base = commitAll(repo, 'base');
+    writeFiles(repo, { 'services/web/deploy/b.yaml': 'privileged: true # object: Pod/b\n' });
+    commitAll(repo, 'head');
+    const outcome = await runGate(gateOptions(path.join(repo, 'services/web'), { base }));
+    const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
+    expect(findings.map((f) => [isFileLocation(f.location) ? f.location.path : '', f.new])).toEqual([
+      ['deploy/b.yaml', true],
+      ['deploy/a.yaml', false],
+    ]);
   });
 });

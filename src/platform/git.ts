@@ -46,7 +46,8 @@ export async function resolveCommit(root: string, rev: string): Promise<string |
 
 /** Paths that differ between `base` and the working tree (committed or not). */
 export async function changedPaths(root: string, base: string): Promise<Set<string> | undefined> {
-  const result = await git(root, ['diff', '--name-only', '-z', '--no-renames', base, '--']);
+  // --relative: paths relative to `root`, which may be a subdirectory of the repository.
+  const result = await git(root, ['diff', '--name-only', '-z', '--no-renames', '--relative', base, '--']);
   if (result.code !== 0) return undefined;
   return new Set(result.stdout.toString('utf8').split('\0').filter(Boolean));
 }
@@ -73,7 +74,8 @@ export class GitTree implements FileTree {
   }
 
   private load(): Promise<Map<string, Entry>> {
-    this.entries ??= git(this.root, ['ls-tree', '-r', '-z', '--long', '--full-tree', this.commit]).then((result) => {
+    // Without --full-tree, ls-tree lists the subtree of `root` with paths relative to it, like the working tree.
+    this.entries ??= git(this.root, ['ls-tree', '-r', '-z', '--long', this.commit]).then((result) => {
       const entries = new Map<string, Entry>();
       if (result.code !== 0) throw new Error(`git ls-tree ${this.commit} failed: ${result.stderr.trim()}`);
       for (const record of result.stdout.toString('utf8').split('\0')) {

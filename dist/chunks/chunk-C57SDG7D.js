@@ -47539,7 +47539,7 @@ async function resolveCommit(root, rev) {
   return result.code === 0 ? result.stdout.toString("utf8").trim() : void 0;
 }
 async function changedPaths(root, base) {
-  const result = await git(root, ["diff", "--name-only", "-z", "--no-renames", base, "--"]);
+  const result = await git(root, ["diff", "--name-only", "-z", "--no-renames", "--relative", base, "--"]);
   if (result.code !== 0) return void 0;
   return new Set(result.stdout.toString("utf8").split("\0").filter(Boolean));
 }
@@ -47558,7 +47558,7 @@ var GitTree = class {
   buffered = Buffer.alloc(0);
   waiter;
   load() {
-    this.entries ??= git(this.root, ["ls-tree", "-r", "-z", "--long", "--full-tree", this.commit]).then((result) => {
+    this.entries ??= git(this.root, ["ls-tree", "-r", "-z", "--long", this.commit]).then((result) => {
       const entries2 = /* @__PURE__ */ new Map();
       if (result.code !== 0) throw new Error(`git ls-tree ${this.commit} failed: ${result.stderr.trim()}`);
       for (const record of result.stdout.toString("utf8").split("\0")) {
@@ -51073,4 +51073,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-7A246HPT.js.LEGAL.txt */
+/*! For license information please see chunk-C57SDG7D.js.LEGAL.txt */
