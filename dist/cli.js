@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-C57SDG7D.js";
+} from "./chunks/chunk-CGSYYEY6.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";
@@ -6967,6 +6967,7 @@ var USAGE = `Usage:
       --image-list LIST             images as a JSON array or a comma/newline list (for CI inputs)
       --base REF                    git revision to compare with, for "new in this change"
                                     (default in a GitLab merge-request pipeline: CI_MERGE_REQUEST_DIFF_BASE_SHA)
+      --baseline FILE               a previous --format json report: image and signature findings in it are not new
       --on-error fail|warn          override the policy's on-error for every check
       --format FORMAT               text | json | sarif | markdown | gitlab | codequality (default text)
       --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
@@ -7069,6 +7070,7 @@ async function check(args, io) {
       "image-list": { type: "string" },
       "vuln-db": { type: "string" },
       base: { type: "string" },
+      baseline: { type: "string" },
       "on-error": { type: "string" },
       format: { type: "string", default: "text" },
       output: { type: "string", multiple: true },
@@ -7109,6 +7111,7 @@ async function check(args, io) {
     images,
     vulnDb: vulnDbFromCli(values["vuln-db"], io.cwd),
     base,
+    ...values.baseline ? { baseline: path.resolve(io.cwd, values.baseline) } : {},
     onError,
     env: io.env,
     log

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-C57SDG7D.js";
+} from "./chunks/chunk-CGSYYEY6.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,
@@ -899,6 +899,7 @@ async function run() {
       images: lines(getInput("images")),
       vulnDb: getInput("vuln-db") || void 0,
       base,
+      ...getInput("baseline-report") ? { baseline: path.resolve(workspace, getInput("baseline-report")) } : {},
       env,
       log,
       onCheckStart: (id) => {

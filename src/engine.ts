@@ -13,6 +13,7 @@ import { didYouMeanSentence } from './core/did-you-mean.js';
 import { FsTree } from './platform/fs-tree.js';
 import { GitTree, changedPaths, resolveCommit } from './platform/git.js';
 import { loadPolicy } from './policy/load.js';
+import { readBaseline } from './report/baseline.js';
 import { todayUtc } from './policy/exceptions.js';
 import type { OnError, Policy } from './policy/types.js';
 
@@ -29,6 +30,8 @@ export interface GateOptions {
   onError?: OnError;
   /** A git revision to compare against for "new in this change". */
   base?: string;
+  /** A previous JSON report: image and signature findings already in it are not new. */
+  baseline?: string;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
   now?: Date;
@@ -120,6 +123,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
     for (const id of CHECK_IDS) policy.checks[id]['on-error'] = options.onError;
   }
   const images = options.images ?? [];
+  const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);
   if (policy.file && base.changed?.has(policy.file)) {
@@ -138,6 +142,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed },
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
+    if (baseline) for (const run of runs) run.baselineFingerprints = baseline.get(run.id) ?? new Set();
     const order = (id: CheckId) => CHECK_IDS.indexOf(id);
     runs.sort((a, b) => order(a.id) - order(b.id));
     const result = applyGate({ runs, policy, rules, today: todayUtc(options.now) });

@@ -140,6 +140,9 @@ export async function run(): Promise<void> {
       images: lines(core.getInput('images')),
       vulnDb: core.getInput('vuln-db') || undefined,
       base,
+      ...(core.getInput('baseline-report')
+        ? { baseline: path.resolve(workspace, core.getInput('baseline-report')) }
+        : {}),
       env,
       log,
       onCheckStart: (id: CheckId) => {

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { renderJson } from '../src/report/json.js';
 import { imagesCheck } from '../src/checks/images/index.js';
 import { describe, expect, it } from 'vitest';
 import { runGate } from '../src/engine.js';
@@ -172,5 +174,66 @@ describe('a checkout in a subdirectory of the repository', () => {
       ['deploy/b.yaml', true],
       ['deploy/a.yaml', false],
     ]);
+  });
+});
+
+describe('a baseline report', () => {
+  const imageCheck: Check = {
+    id: 'images',
+    title: 'images (test)',
+    fileBased: false,
+    rules: [
+      {
+        id: 'vuln/*',
+        check: 'images',
+        title: 'Vulnerability',
+        severity: 'high',
+        description: 'd',
+        rationale: 'r',
+        fix: 'f',
+      },
+    ],
+    run: (context) =>
+      Promise.resolve({
+        findings: context.images.map((ref) => ({
+          ruleId: 'vuln/CVE-2024-1',
+          severity: 'critical' as const,
+          title: 'CVE-2024-1 in openssl',
+          message: 'openssl is affected',
+          location: { image: ref, path: '/var/lib/dpkg/status' },
+          package: { ecosystem: 'Debian:12', name: 'openssl', version: '3.0.1' },
+          vulnerability: { id: 'CVE-2024-1', aliases: [], fixed: ['3.0.2'] },
+        })),
+      }),
+  };
+
+  it('makes image findings it already had existing, also for a new digest of the same image', async () => {
+    const dir = tempRepo({ '.containersec.yml': 'version: 1\nchecks: {images: {vulnerabilities: {fail-on: high}}}\n' });
+    const before = await runGate(
+      gateOptions(dir, { checks: [imageCheck], images: [`ghcr.io/acme/web:main@sha256:${'a'.repeat(64)}`] }),
+    );
+    const file = path.join(tempRepo({}), 'baseline.json');
+    writeFileSync(file, renderJson(before));
+    const after = await runGate(
+      gateOptions(dir, {
+        checks: [imageCheck],
+        images: [`ghcr.io/acme/web:pr-7@sha256:${'b'.repeat(64)}`],
+        baseline: file,
+      }),
+    );
+    const finding = after.result.checks.find((c) => c.id === 'images')!.findings[0]!;
+    expect(finding).toMatchObject({ new: false, blocking: false });
+    expect(before.result.checks.find((c) => c.id === 'images')!.findings[0]).toMatchObject({
+      new: true,
+      blocking: true,
+    });
+  });
+
+  it('rejects a file that is not a containersec JSON report', async () => {
+    const file = path.join(tempRepo({}), 'x.json');
+    writeFileSync(file, '{"version": "2.1.0"}');
+    await expect(runGate(gateOptions(tempRepo({}), { baseline: file }))).rejects.toThrow(
+      'not a containersec JSON report',
+    );
   });
 });

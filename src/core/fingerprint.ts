@@ -2,6 +2,18 @@ import { createHash } from 'node:crypto';
 import type { RawFinding } from './finding.js';
 
 /**
+ * An image as its identity for fingerprints: without digest and tag, so the same problem in the next build of
+ * the same image (a new digest, another tag) keeps its fingerprint and a baseline report can recognise it.
+ */
+export function imageIdentity(image: string): string {
+  const withoutDigest = image.replace(/@sha(256|512):[0-9a-f]+$/, '');
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const tail = withoutDigest.slice(lastSlash + 1);
+  const colon = tail.lastIndexOf(':');
+  return colon > 0 ? withoutDigest.slice(0, lastSlash + 1 + colon) : withoutDigest;
+}
+
+/**
  * The identity of a finding: rule, file or image, object, container, package, advisory and the check's own
  * key. Line numbers are left out on purpose, so a finding keeps its fingerprint when unrelated lines move.
  */
@@ -9,7 +21,7 @@ export function findingIdentity(finding: RawFinding): string {
   const location = finding.location;
   const parts =
     'image' in location
-      ? ['image', location.image, location.path ?? '']
+      ? ['image', imageIdentity(location.image), location.path ?? '']
       : ['file', location.path, location.object ?? '', location.container ?? ''];
   return [
     finding.ruleId,

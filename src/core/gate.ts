@@ -19,6 +19,8 @@ export interface CheckRun {
   notes: string[];
   /** Fingerprints of the same check on the base revision; undefined when no base is known. */
   baseFingerprints?: ReadonlySet<string>;
+  /** Fingerprints of this check's findings in a previous report (`--baseline`), for image and signature findings. */
+  baselineFingerprints?: ReadonlySet<string>;
   durationMs?: number;
 }
 
@@ -74,18 +76,18 @@ function toRef(exception: PolicyException, expired: boolean): ExceptionRef {
   };
 }
 
-function isNew(raw: RawFinding, fingerprint: string, base: ReadonlySet<string> | undefined): boolean {
-  if (!base) return true;
-  // Image, package and signature findings have no base revision to compare with: they count as new.
-  if (!isFileLocation(raw.location)) return true;
-  return !base.has(fingerprint);
+function isNew(raw: RawFinding, fingerprint: string, run: CheckRun): boolean {
+  // Image findings have no base revision to read: a previous report (`--baseline`) stands in for it, and
+  // without one they count as new.
+  const known = isFileLocation(raw.location) ? run.baseFingerprints : run.baselineFingerprints;
+  return known ? !known.has(fingerprint) : true;
 }
 
 function decideFinding(run: CheckRun, index: number, input: GateInput, used: Set<PolicyException>): Finding {
   const raw = run.findings[index]!;
   const fingerprint = run.fingerprints[index]!;
   const { policy } = input;
-  const newFinding = isNew(raw, fingerprint, run.baseFingerprints);
+  const newFinding = isNew(raw, fingerprint, run);
   const exception = exceptionFor(raw, policy, input.today, used);
   const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run.id, raw.ruleId));
   const counts = newFinding || !policy.gate['new-only'];

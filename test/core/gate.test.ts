@@ -215,3 +215,14 @@ describe('warn-only findings', () => {
     expect(result.checks[0]!.findings[0]).not.toHaveProperty('warnOnly');
   });
 });
+
+describe('image identity in fingerprints', () => {
+  it('ignores the digest and the tag, keeps the repository', async () => {
+    const { imageIdentity } = await import('../../src/core/fingerprint.js');
+    expect(imageIdentity(`ghcr.io/acme/web:1.2@sha256:${'a'.repeat(64)}`)).toBe('ghcr.io/acme/web');
+    expect(imageIdentity('localhost:5000/acme/web:pr-7')).toBe('localhost:5000/acme/web');
+    expect(imageIdentity('localhost:5000/web')).toBe('localhost:5000/web');
+    expect(imageIdentity('oci:.image:demo')).toBe('oci:.image');
+    expect(imageIdentity('nginx')).toBe('nginx');
+  });
+});

@@ -33774,14 +33774,14 @@ function probeEngineSockets(probe) {
 }
 function containerEvidence(probe) {
   const env = probe.input.env;
-  const readFile5 = (path5) => probe.input.readFile(path5);
-  if (readFile5("/.dockerenv") !== void 0) return "/.dockerenv exists";
-  if (readFile5("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
-  const cgroup = readFile5("/proc/1/cgroup");
+  const readFile6 = (path5) => probe.input.readFile(path5);
+  if (readFile6("/.dockerenv") !== void 0) return "/.dockerenv exists";
+  if (readFile6("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
+  const cgroup = readFile6("/proc/1/cgroup");
   if (cgroup && /docker|kubepods|containerd|libpod|lxc|crio/.test(cgroup))
     return "/proc/1/cgroup names a container runtime";
   if (env.KUBERNETES_SERVICE_HOST) return "KUBERNETES_SERVICE_HOST is set";
-  const mountinfo = readFile5("/proc/self/mountinfo");
+  const mountinfo = readFile6("/proc/self/mountinfo");
   if (mountinfo && mountinfo.split("\n").some((line) => / \/ \/ .* - overlay /.test(line))) {
     return "the root filesystem is an overlay mount";
   }
@@ -47676,16 +47676,15 @@ function toRef(exception, expired) {
     source: "policy"
   };
 }
-function isNew(raw, fingerprint, base) {
-  if (!base) return true;
-  if (!isFileLocation(raw.location)) return true;
-  return !base.has(fingerprint);
+function isNew(raw, fingerprint, run17) {
+  const known = isFileLocation(raw.location) ? run17.baseFingerprints : run17.baselineFingerprints;
+  return known ? !known.has(fingerprint) : true;
 }
 function decideFinding(run17, index, input, used) {
   const raw = run17.findings[index];
   const fingerprint = run17.fingerprints[index];
   const { policy } = input;
-  const newFinding = isNew(raw, fingerprint, run17.baseFingerprints);
+  const newFinding = isNew(raw, fingerprint, run17);
   const exception = exceptionFor(raw, policy, input.today, used);
   const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run17.id, raw.ruleId));
   const counts = newFinding || !policy.gate["new-only"];
@@ -47749,9 +47748,16 @@ function applyGate(input) {
 
 // src/core/fingerprint.ts
 import { createHash as createHash7 } from "node:crypto";
+function imageIdentity(image) {
+  const withoutDigest = image.replace(/@sha(256|512):[0-9a-f]+$/, "");
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const tail = withoutDigest.slice(lastSlash + 1);
+  const colon = tail.lastIndexOf(":");
+  return colon > 0 ? withoutDigest.slice(0, lastSlash + 1 + colon) : withoutDigest;
+}
 function findingIdentity(finding3) {
   const location2 = finding3.location;
-  const parts = "image" in location2 ? ["image", location2.image, location2.path ?? ""] : ["file", location2.path, location2.object ?? "", location2.container ?? ""];
+  const parts = "image" in location2 ? ["image", imageIdentity(location2.image), location2.path ?? ""] : ["file", location2.path, location2.object ?? "", location2.container ?? ""];
   return [
     finding3.ruleId,
     ...parts,
@@ -50866,6 +50872,41 @@ async function loadPolicy(options) {
   return { policy, notices: [] };
 }
 
+// src/report/baseline.ts
+import { readFile as readFile5 } from "node:fs/promises";
+var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+async function readBaseline(file) {
+  let text2;
+  try {
+    const buffer = await readFile5(file);
+    if (buffer.length > MAX_BASELINE_BYTES)
+      throw new Error(`${buffer.length} bytes is over the ${MAX_BASELINE_BYTES}-byte limit`);
+    text2 = buffer.toString("utf8");
+  } catch (error) {
+    throw new ConfigurationError("BASELINE", `--baseline ${file}: cannot read it (${error.message}).`);
+  }
+  let report2;
+  try {
+    report2 = JSON.parse(text2);
+  } catch {
+    throw new ConfigurationError("BASELINE", `--baseline ${file}: not JSON; give a report written with --format json.`);
+  }
+  const checks = report2.checks;
+  if (report2.schemaVersion !== 1 || !Array.isArray(checks)) {
+    throw new ConfigurationError("BASELINE", `--baseline ${file}: not a containersec JSON report (schemaVersion 1).`);
+  }
+  const byCheck = /* @__PURE__ */ new Map();
+  for (const check3 of checks) {
+    if (!CHECK_IDS.includes(check3.id) || !Array.isArray(check3.findings)) continue;
+    const prints = /* @__PURE__ */ new Set();
+    for (const finding3 of check3.findings) {
+      if (typeof finding3.fingerprint === "string") prints.add(finding3.fingerprint);
+    }
+    byCheck.set(check3.id, prints);
+  }
+  return byCheck;
+}
+
 // src/engine.ts
 function parseOnly(values) {
   if (!values || values.length === 0) return void 0;
@@ -50926,6 +50967,7 @@ async function runGate(options) {
     for (const id of CHECK_IDS) policy.checks[id]["on-error"] = options.onError;
   }
   const images = options.images ?? [];
+  const baseline = options.baseline ? await readBaseline(options.baseline) : void 0;
   const base = await baseTree(root, options.base, options.log);
   if (base.notice) notices.push(base.notice);
   if (policy.file && base.changed?.has(policy.file)) {
@@ -50943,6 +50985,7 @@ async function runGate(options) {
       context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed }
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
+    if (baseline) for (const run17 of runs) run17.baselineFingerprints = baseline.get(run17.id) ?? /* @__PURE__ */ new Set();
     const order2 = (id) => CHECK_IDS.indexOf(id);
     runs.sort((a, b) => order2(a.id) - order2(b.id));
     const result = applyGate({ runs, policy, rules: rules9, today: todayUtc(options.now) });
@@ -51073,4 +51116,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-C57SDG7D.js.LEGAL.txt */
+/*! For license information please see chunk-CGSYYEY6.js.LEGAL.txt */
