@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-CGSYYEY6.js";
+} from "./chunks/chunk-CE56JUXV.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";
@@ -6962,7 +6962,8 @@ var USAGE = `Usage:
       --policy FILE                 policy file (default DIR/.containersec.yml, else the built-in recommended policy)
       --only LIST                   comma list of: hardening,images,manifests,signatures
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
-                                    dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...]
+                                    dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...], or a scanner's
+                                    report to gate instead of scanning: trivy:REPORT.json grype:REPORT.json
       --vuln-db SRC                 osv-api | osv-api:URL | PATH
       --image-list LIST             images as a JSON array or a comma/newline list (for CI inputs)
       --base REF                    git revision to compare with, for "new in this change"

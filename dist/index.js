@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-CGSYYEY6.js";
+} from "./chunks/chunk-CE56JUXV.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

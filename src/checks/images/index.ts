@@ -13,6 +13,7 @@ import { configFindings } from './config-findings.js';
 import { directoryLayer } from './dir-source.js';
 import { osEndOfLife, runtimeEndOfLife, type EolHit } from './eol.js';
 import { fileFindings } from './file-findings.js';
+import { importScannerReport, type ScannerReportKind } from './import-report.js';
 import { IMAGES_RULES } from './rules.js';
 import { readSbom } from './sbom-input.js';
 import { secretScanner, type SecretFile } from './secrets.js';
@@ -201,8 +202,19 @@ async function scanLayers(
 
 async function scanTarget(state: RunState, target: string, base: string): Promise<TargetOutput> {
   const out: TargetOutput = { findings: [], errors: [], notes: [] };
-  const source = parseImageSource(target);
   const path = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const imported = /^(trivy|grype):(.+)$/.exec(target);
+  if (imported) {
+    const report = await importScannerReport(
+      imported[1] as ScannerReportKind,
+      path(imported[2]!),
+      state.policy.vulnerabilities['ignore-unfixed'],
+    );
+    out.findings.push(...report.findings);
+    out.notes.push(...report.notes);
+    return out;
+  }
+  const source = parseImageSource(target);
   if (source.kind === 'sbom') {
     const sbom = await readSbom(path(source.path));
     out.notes.push(...sbom.notes.map((n) => `${target}: ${n}`));

@@ -990,14 +990,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1014,14 +1014,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1038,12 +1038,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next2 = text2[i + 1];
+            const next2 = text3[i + 1];
             if (next2 && next2 !== " " && next2 !== "\n" && next2 !== "	")
               split = i;
           }
@@ -1055,12 +1055,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1075,39 +1075,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -14502,8 +14502,8 @@ var init_main = __esm({
       LanguageKind2.YAML = "yaml";
     })(LanguageKind || (LanguageKind = {}));
     (function(TextDocumentItem2) {
-      function create(uri, languageId, version, text2) {
-        return { uri, languageId, version, text: text2 };
+      function create(uri, languageId, version, text3) {
+        return { uri, languageId, version, text: text3 };
       }
       TextDocumentItem2.create = create;
       function is(value) {
@@ -14886,8 +14886,8 @@ var init_main = __esm({
       SemanticTokens2.is = is;
     })(SemanticTokens || (SemanticTokens = {}));
     (function(InlineValueText2) {
-      function create(range4, text2) {
-        return { range: range4, text: text2 };
+      function create(range4, text3) {
+        return { range: range4, text: text3 };
       }
       InlineValueText2.create = create;
       function is(value) {
@@ -14991,8 +14991,8 @@ var init_main = __esm({
       InlineCompletionTriggerKind2.Automatic = 2;
     })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
     (function(SelectedCompletionInfo2) {
-      function create(range4, text2) {
-        return { range: range4, text: text2 };
+      function create(range4, text3) {
+        return { range: range4, text: text3 };
       }
       SelectedCompletionInfo2.create = create;
     })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
@@ -15021,7 +15021,7 @@ var init_main = __esm({
       }
       TextDocument3.is = is;
       function applyEdits(document, edits) {
-        let text2 = document.getText();
+        let text3 = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
           if (diff === 0) {
@@ -15029,19 +15029,19 @@ var init_main = __esm({
           }
           return diff;
         });
-        let lastModifiedOffset = text2.length;
+        let lastModifiedOffset = text3.length;
         for (let i = sortedEdits.length - 1; i >= 0; i--) {
           const e = sortedEdits[i];
           const startOffset = document.offsetAt(e.range.start);
           const endOffset = document.offsetAt(e.range.end);
           if (endOffset <= lastModifiedOffset) {
-            text2 = text2.substring(0, startOffset) + e.newText + text2.substring(endOffset, text2.length);
+            text3 = text3.substring(0, startOffset) + e.newText + text3.substring(endOffset, text3.length);
           } else {
             throw new Error("Overlapping edit");
           }
           lastModifiedOffset = startOffset;
         }
-        return text2;
+        return text3;
       }
       TextDocument3.applyEdits = applyEdits;
       function mergeSort2(data, compare) {
@@ -15106,21 +15106,21 @@ var init_main = __esm({
       getLineOffsets() {
         if (this._lineOffsets === void 0) {
           const lineOffsets = [];
-          const text2 = this._content;
+          const text3 = this._content;
           let isLineStart = true;
-          for (let i = 0; i < text2.length; i++) {
+          for (let i = 0; i < text3.length; i++) {
             if (isLineStart) {
               lineOffsets.push(i);
               isLineStart = false;
             }
-            const ch = text2.charAt(i);
+            const ch = text3.charAt(i);
             isLineStart = ch === "\r" || ch === "\n";
-            if (ch === "\r" && i + 1 < text2.length && text2.charAt(i + 1) === "\n") {
+            if (ch === "\r" && i + 1 < text3.length && text3.charAt(i + 1) === "\n") {
               i++;
             }
           }
-          if (isLineStart && text2.length > 0) {
-            lineOffsets.push(text2.length);
+          if (isLineStart && text3.length > 0) {
+            lineOffsets.push(text3.length);
           }
           this._lineOffsets = lineOffsets;
         }
@@ -15425,12 +15425,12 @@ function mergeSort(data, compare) {
   }
   return data;
 }
-function computeLineOffsets(text2, isAtLineStart, textOffset = 0) {
+function computeLineOffsets(text3, isAtLineStart, textOffset = 0) {
   const result = isAtLineStart ? [textOffset] : [];
-  for (let i = 0; i < text2.length; i++) {
-    const ch = text2.charCodeAt(i);
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3.charCodeAt(i);
     if (isEOL(ch)) {
-      if (ch === 13 && i + 1 < text2.length && text2.charCodeAt(i + 1) === 10) {
+      if (ch === 13 && i + 1 < text3.length && text3.charCodeAt(i + 1) === 10) {
         i++;
       }
       result.push(textOffset + i + 1);
@@ -15626,7 +15626,7 @@ var init_main2 = __esm({
       }
       TextDocument3.update = update;
       function applyEdits(document, edits) {
-        const text2 = document.getText();
+        const text3 = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
           if (diff === 0) {
@@ -15641,14 +15641,14 @@ var init_main2 = __esm({
           if (startOffset < lastModifiedOffset) {
             throw new Error("Overlapping edit");
           } else if (startOffset > lastModifiedOffset) {
-            spans.push(text2.substring(lastModifiedOffset, startOffset));
+            spans.push(text3.substring(lastModifiedOffset, startOffset));
           }
           if (e.newText.length) {
             spans.push(e.newText);
           }
           lastModifiedOffset = document.offsetAt(e.range.end);
         }
-        spans.push(text2.substr(lastModifiedOffset));
+        spans.push(text3.substr(lastModifiedOffset));
         return spans.join("");
       }
       TextDocument3.applyEdits = applyEdits;
@@ -16663,18 +16663,18 @@ var require_instruction = __commonJS({
         return heredocs;
       }
       getDelimiterRange(startArg, name, candidateRange) {
-        const text2 = this.document.getText(candidateRange);
+        const text3 = this.document.getText(candidateRange);
         if (startArg.getValue().startsWith("<<-")) {
           let index = 0;
-          while (text2.charAt(index) === "	") {
+          while (text3.charAt(index) === "	") {
             index++;
           }
-          if (text2.substring(index) === name) {
+          if (text3.substring(index) === name) {
             return vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(candidateRange.start.line, index), candidateRange.end);
           }
           return null;
         }
-        return text2 === name ? candidateRange : null;
+        return text3 === name ? candidateRange : null;
       }
     };
     exports.Instruction = Instruction;
@@ -17460,11 +17460,11 @@ var require_propertyInstruction = __commonJS({
               ];
             }
           } else if (args[0].getValue().indexOf("=") === -1) {
-            let text2 = this.document.getText();
+            let text3 = this.document.getText();
             let start = args[1].getRange().start;
             let end = args[args.length - 1].getRange().end;
-            text2 = text2.substring(this.document.offsetAt(start), this.document.offsetAt(end));
-            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text2, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
+            text3 = text3.substring(this.document.offsetAt(start), this.document.offsetAt(end));
+            this.properties = [new property_1.Property(this.document, this.escapeChar, args[0], new argument_1.Argument(text3, vscode_languageserver_types_1.Range.create(args[1].getRange().start, args[args.length - 1].getRange().end)))];
           } else {
             this.properties = [];
             for (let i = 0; i < args.length; i++) {
@@ -26987,9 +26987,9 @@ var MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 // src/checks/suppression.ts
 var IGNORE_RE = /#\s*containersec:ignore\b[ \t]*([^\s]*)[ \t]*(.*)$/;
-function parseInlineIgnores(text2) {
+function parseInlineIgnores(text3) {
   const ignores = [];
-  const lines = text2.split(/\r?\n/);
+  const lines = text3.split(/\r?\n/);
   lines.forEach((lineText, index) => {
     const match2 = IGNORE_RE.exec(lineText);
     if (!match2) return;
@@ -27126,13 +27126,13 @@ async function applyIgnores(findings, files, check3, tree) {
   const out = [...other];
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const [path5, pathFindings] of byPath) {
-    let text2 = texts.get(path5);
-    if (text2 === void 0) {
+    let text3 = texts.get(path5);
+    if (text3 === void 0) {
       const buffer = await tree.read(path5, MAX_FILE_BYTES);
-      text2 = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
+      text3 = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
     }
     out.push(
-      ...text2 === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text2), path5, `${check3}/ignore-without-reason`)
+      ...text3 === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text3), path5, `${check3}/ignore-without-reason`)
     );
   }
   for (const file of files) {
@@ -27213,9 +27213,9 @@ function occurrenceTable(workflow, scalar, value, needle) {
   }
   return table;
 }
-function occurrenceOffsets(text2, needle) {
+function occurrenceOffsets(text3, needle) {
   const out = [];
-  for (let i = text2.indexOf(needle); i >= 0; i = text2.indexOf(needle, i + needle.length)) out.push(i);
+  for (let i = text3.indexOf(needle); i >= 0; i = text3.indexOf(needle, i + needle.length)) out.push(i);
   return out;
 }
 function makeFinding(workflow, rule35, input) {
@@ -27253,35 +27253,35 @@ var MAX_EXPRESSIONS_PER_STRING = 500;
 var MAX_EXPRESSION_LENGTH = 1e4;
 var MAX_TOKENS = 2e3;
 var MAX_DEPTH = 64;
-function findExpressions(text2) {
+function findExpressions(text3) {
   const out = [];
   let from = 0;
   while (out.length < MAX_EXPRESSIONS_PER_STRING) {
-    const start = text2.indexOf("${{", from);
+    const start = text3.indexOf("${{", from);
     if (start < 0) break;
     let i = start + 3;
     let closedAt = -1;
-    while (i < text2.length) {
-      const c = text2[i];
+    while (i < text3.length) {
+      const c = text3[i];
       if (c === "'") {
         i++;
-        while (i < text2.length) {
-          if (text2[i] === "'") {
-            if (text2[i + 1] === "'") i += 2;
+        while (i < text3.length) {
+          if (text3[i] === "'") {
+            if (text3[i + 1] === "'") i += 2;
             else break;
           } else i++;
         }
         i++;
-      } else if (c === "}" && text2[i + 1] === "}") {
+      } else if (c === "}" && text3[i + 1] === "}") {
         closedAt = i;
         break;
       } else i++;
     }
     if (closedAt < 0) {
-      out.push({ start, end: text2.length, body: text2.slice(start + 3), closed: false });
+      out.push({ start, end: text3.length, body: text3.slice(start + 3), closed: false });
       break;
     }
-    out.push({ start, end: closedAt + 2, body: text2.slice(start + 3, closedAt), closed: true });
+    out.push({ start, end: closedAt + 2, body: text3.slice(start + 3, closedAt), closed: true });
     from = closedAt + 2;
   }
   return out;
@@ -27327,8 +27327,8 @@ function tokenize2(body) {
     );
     if (numberMatch && (/[0-9]/.test(c) || c === "." && !valueBefore || c === "-" && !valueBefore)) {
       const length = numberMatch[0].length + (c === "-" ? 1 : 0);
-      const text2 = body.slice(i, i + length);
-      tokens.push({ kind: "number", text: text2, value: Number(text2) });
+      const text3 = body.slice(i, i + length);
+      tokens.push({ kind: "number", text: text3, value: Number(text3) });
       i += length;
       continue;
     }
@@ -27360,12 +27360,12 @@ var Parser = class {
     if (this.pos < this.tokens.length) throw new ExpressionSyntaxError(`unexpected ${this.tokens[this.pos].text}`);
     return expr;
   }
-  peek(text2) {
+  peek(text3) {
     const t = this.tokens[this.pos];
-    return t !== void 0 && t.kind === "punct" && t.text === text2;
+    return t !== void 0 && t.kind === "punct" && t.text === text3;
   }
-  expect(text2) {
-    if (!this.peek(text2)) throw new ExpressionSyntaxError(`expected ${text2}`);
+  expect(text3) {
+    if (!this.peek(text3)) throw new ExpressionSyntaxError(`expected ${text3}`);
     this.pos++;
   }
   binaryLevel(depth, ops, next2) {
@@ -27537,10 +27537,10 @@ function calls(expr) {
 function pathText(parts) {
   return parts.join(".");
 }
-function isWholeExpression(text2) {
-  const found = findExpressions(text2);
+function isWholeExpression(text3) {
+  const found = findExpressions(text3);
   const first2 = found[0];
-  return found.length === 1 && first2 !== void 0 && first2.closed && text2.trim() === text2.slice(first2.start, first2.end);
+  return found.length === 1 && first2 !== void 0 && first2.closed && text3.trim() === text3.slice(first2.start, first2.end);
 }
 
 // src/checks/hardening/github-actions/model.ts
@@ -27549,9 +27549,9 @@ var import_yaml3 = __toESM(require_dist(), 1);
 // src/core/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
-function parseYaml(text2) {
+function parseYaml(text3) {
   const lineCounter = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(text2, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const documents = (0, import_yaml.parseAllDocuments)(text3, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const docs = Array.isArray(documents) ? documents : [];
   const position = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -27646,13 +27646,13 @@ function stringList(node, doc2) {
   const n = deref(node, doc2);
   if (!n) return [];
   if ((0, import_yaml2.isScalar)(n)) {
-    const text2 = scalarText(n, doc2);
-    return text2 === void 0 ? [] : [{ text: text2, node: n }];
+    const text3 = scalarText(n, doc2);
+    return text3 === void 0 ? [] : [{ text: text3, node: n }];
   }
   if ((0, import_yaml2.isSeq)(n)) {
     return items(n, doc2).flatMap((item) => {
-      const text2 = scalarText(item, doc2);
-      return text2 === void 0 ? [] : [{ text: text2, node: item }];
+      const text3 = scalarText(item, doc2);
+      return text3 === void 0 ? [] : [{ text: text3, node: item }];
     });
   }
   return [];
@@ -27727,24 +27727,24 @@ function isWorkflowPath(path5) {
 function isActionPath(path5) {
   return /(^|\/)action\.ya?ml$/.test(path5);
 }
-function loadWorkflow(path5, text2) {
-  if (text2.length > MAX_WORKFLOW_BYTES) {
+function loadWorkflow(path5, text3) {
+  if (text3.length > MAX_WORKFLOW_BYTES) {
     return {
       kind: "error",
       message: `file is larger than ${MAX_WORKFLOW_BYTES} bytes and was not checked`,
       position: { line: 1, column: 1 }
     };
   }
-  const parsed = parseYaml(text2);
+  const parsed = parseYaml(text3);
   const doc2 = parsed.documents[0];
   if (!doc2) return { kind: "skip" };
   const error = firstYamlError(parsed, doc2);
   if (error) return { kind: "error", message: `invalid YAML: ${error.message}`, position: error.position };
   const root = asMap(doc2.contents, doc2);
   if (!root) return { kind: "skip" };
-  return isWorkflowPath(path5) ? loadWorkflowFile(path5, text2, parsed, doc2, root) : loadActionFile(path5, text2, parsed, doc2, root);
+  return isWorkflowPath(path5) ? loadWorkflowFile(path5, text3, parsed, doc2, root) : loadActionFile(path5, text3, parsed, doc2, root);
 }
-function loadWorkflowFile(path5, text2, parsed, doc2, root) {
+function loadWorkflowFile(path5, text3, parsed, doc2, root) {
   const jobsEntry = get(root, "jobs", doc2);
   const jobsMap = asMap(jobsEntry?.value, doc2);
   if (!jobsMap) return { kind: "skip" };
@@ -27757,7 +27757,7 @@ function loadWorkflowFile(path5, text2, parsed, doc2, root) {
   const model = {
     kind: "workflow",
     path: path5,
-    text: text2,
+    text: text3,
     parsed,
     doc: doc2,
     root,
@@ -27775,7 +27775,7 @@ function loadWorkflowFile(path5, text2, parsed, doc2, root) {
 function isBooleanKey(node) {
   return (0, import_yaml3.isScalar)(node) && typeof node.value === "boolean";
 }
-function loadActionFile(path5, text2, parsed, doc2, root) {
+function loadActionFile(path5, text3, parsed, doc2, root) {
   const runs = asMap(get(root, "runs", doc2)?.value, doc2);
   if (!runs) return { kind: "skip" };
   const using = scalarText(get(runs, "using", doc2)?.value, doc2);
@@ -27793,7 +27793,7 @@ function loadActionFile(path5, text2, parsed, doc2, root) {
   for (const e of entries(asMap(get(root, "inputs", doc2)?.value, doc2), doc2)) inputs.set(e.key.toLowerCase(), "string");
   return {
     kind: "model",
-    model: { kind: "action", path: path5, text: text2, parsed, doc: doc2, root, triggers: [], jobs: [job], inputs }
+    model: { kind: "action", path: path5, text: text3, parsed, doc: doc2, root, triggers: [], jobs: [job], inputs }
   };
 }
 function readTriggers(on, doc2) {
@@ -27974,7 +27974,7 @@ var MAX_SCRIPT_LINES = 1e4;
 var MAX_LOGICAL_LINE = 2e4;
 function logicalLines(script) {
   const out = [];
-  let text2 = "";
+  let text3 = "";
   let offsets = [];
   let lineStart = 0;
   let count = 0;
@@ -27987,21 +27987,21 @@ function logicalLines(script) {
     const code3 = commentAt >= 0 ? line.slice(0, commentAt) : line;
     const continued = commentAt < 0 && /\\$/.test(code3);
     const kept = continued ? code3.slice(0, -1) : code3;
-    if (text2.length + kept.length <= MAX_LOGICAL_LINE) {
+    if (text3.length + kept.length <= MAX_LOGICAL_LINE) {
       for (let i = 0; i < kept.length; i++) offsets.push(lineStart + i);
-      text2 += kept;
+      text3 += kept;
     }
     if (!continued) {
-      if (text2.trim() !== "") out.push({ text: text2, offsets });
-      text2 = "";
+      if (text3.trim() !== "") out.push({ text: text3, offsets });
+      text3 = "";
       offsets = [];
     } else {
       offsets.push(lineEnd);
-      text2 += " ";
+      text3 += " ";
     }
     lineStart = lineEnd + 1;
   }
-  if (text2.trim() !== "") out.push({ text: text2, offsets });
+  if (text3.trim() !== "") out.push({ text: text3, offsets });
   return out;
 }
 function commentStart(line) {
@@ -28129,22 +28129,22 @@ var SUBSTITUTED_DOWNLOAD = /(?:<\(|\$\()\s*(curl|wget)\b/gi;
 var SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)\s/i;
 var POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
 var POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
-function pipedDownload(text2) {
-  for (const m of text2.matchAll(SUBSTITUTED_DOWNLOAD)) {
-    const prefix2 = text2.slice(0, m.index);
+function pipedDownload(text3) {
+  for (const m of text3.matchAll(SUBSTITUTED_DOWNLOAD)) {
+    const prefix2 = text3.slice(0, m.index);
     const command = prefix2.slice(
       Math.max(prefix2.lastIndexOf(";"), prefix2.lastIndexOf("&&"), prefix2.lastIndexOf("||")) + 1
     );
     if (SUBSTITUTION_RUNNER.test(` ${command}`)) return { index: m.index + m[0].length - m[1].length, tool: m[1] };
   }
-  const evaluation = POWERSHELL_EVAL.exec(text2);
+  const evaluation = POWERSHELL_EVAL.exec(text3);
   if (evaluation) {
-    const rest = text2.slice(evaluation.index);
+    const rest = text3.slice(evaluation.index);
     const download = POWERSHELL_DOWNLOAD.exec(rest);
     if (download) return { index: evaluation.index + download.index, tool: download[1] };
   }
   let offset = 0;
-  for (const command of text2.split(/(;|&&|\|\|)/)) {
+  for (const command of text3.split(/(;|&&|\|\|)/)) {
     if (!/^(;|&&|\|\|)$/.test(command)) {
       const stages = command.split("|");
       let stageOffset = offset;
@@ -28213,11 +28213,11 @@ var PR_HEAD_PATTERNS = [
 var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 var GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
 var PULL_REF = /\bpull\/(?:\$\{\{[^}]{0,200}\}\}|[^\s/]+)\/(?:head|merge)\b/;
-function shellCheckout(text2) {
-  const gh = GH_PR_CHECKOUT.exec(text2);
+function shellCheckout(text3) {
+  const gh = GH_PR_CHECKOUT.exec(text3);
   if (gh) return { index: gh.index, text: gh[0] };
-  const git2 = GIT_FETCH.exec(text2);
-  if (git2 && PULL_REF.test(text2.slice(git2.index))) return { index: git2.index, text: git2[0] };
+  const git2 = GIT_FETCH.exec(text3);
+  if (git2 && PULL_REF.test(text3.slice(git2.index))) return { index: git2.index, text: git2[0] };
   return void 0;
 }
 function headCheckout(step, workflow) {
@@ -28293,8 +28293,8 @@ function artifactExecution(workflow) {
     job.steps.forEach((step, index) => {
       if (!step.uses || !usesAction(step, ...ARTIFACT_DOWNLOADERS)) return;
       const fromRun = [...step.with.values()].some((e) => {
-        const text2 = stringValue(e.value, workflow.doc)?.value ?? "";
-        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text2);
+        const text3 = stringValue(e.value, workflow.doc)?.value ?? "";
+        return /github\.event\.workflow_run\.(id|run_id|head_sha)\b/i.test(text3);
       });
       if (!fromRun && !usesAction(step, "dawidd6/action-download-artifact")) return;
       const later = job.steps.slice(index + 1).find((s) => s.run !== void 0 || (s.uses?.value.startsWith("./") ?? false));
@@ -28386,8 +28386,8 @@ function firstKey(workflow) {
 }
 function checkBlock(workflow, entry, job) {
   const where = job ? `Job ${job.id}` : "The workflow";
-  const text2 = scalarText(entry.value, workflow.doc)?.toLowerCase();
-  if (text2 === "write-all") {
+  const text3 = scalarText(entry.value, workflow.doc)?.toLowerCase();
+  if (text3 === "write-all") {
     return [
       makeFinding(workflow, rule5, {
         severity: job ? "medium" : "high",
@@ -28564,9 +28564,9 @@ function matrixValues(job, key, doc2) {
   const lower = key.toLowerCase();
   const add = (node) => {
     const scalar = asScalar(node, doc2);
-    const text2 = scalar ? scalarText(scalar, doc2) : void 0;
-    if (!scalar || text2 === void 0 || text2.includes("${{") || out.length >= MAX_MATRIX_VALUES) return false;
-    out.push({ value: text2, node: scalar });
+    const text3 = scalar ? scalarText(scalar, doc2) : void 0;
+    if (!scalar || text3 === void 0 || text3.includes("${{") || out.length >= MAX_MATRIX_VALUES) return false;
+    out.push({ value: text3, node: scalar });
     return true;
   };
   for (const e of entries(matrix, doc2)) {
@@ -28673,9 +28673,9 @@ function classifyInput(context, name, workflow) {
     why: workflow.kind === "action" ? "is an action input, free text from the calling workflow" : type === void 0 ? "is an input whose type is not declared here" : "is a string input, free text from whoever dispatches or calls the workflow"
   };
 }
-function taintedExpressions(text2, workflow, job, step, depth = 0) {
+function taintedExpressions(text3, workflow, job, step, depth = 0) {
   const out = [];
-  for (const expression of findExpressions(text2)) {
+  for (const expression of findExpressions(text3)) {
     if (!expression.closed) continue;
     const parsed = parseExpression(expression.body);
     if (!parsed.ok) continue;
@@ -28777,8 +28777,8 @@ function run7(workflow) {
     for (const { where, entry } of holders) {
       const credentials = asMap(get(asMap(entry?.value, doc2), "credentials", doc2)?.value, doc2);
       const password = get(credentials, "password", doc2);
-      const text2 = scalarText(password?.value, doc2);
-      if (!password || text2 === void 0 || text2.trim() === "" || isWholeExpression(text2)) continue;
+      const text3 = scalarText(password?.value, doc2);
+      if (!password || text3 === void 0 || text3.trim() === "" || isWholeExpression(text3)) continue;
       findings.push(
         makeFinding(workflow, rule7, {
           message: `The ${where} of job ${job.id} has a literal registry password in the workflow file.`,
@@ -28969,10 +28969,10 @@ var FLAGS = [
   { pattern: /(?:^|\s)(--userns)(?:\s+|=)["']?host\b/, severity: "medium", what: "the host's user namespace" }
 ];
 var CONTAINER_COMMAND = /\b(?:docker|podman|nerdctl)\b(?:\s+(?:-\S+|container|compose))*\s+(?:run|create|exec)\b/;
-function privilegedFlags(text2) {
+function privilegedFlags(text3) {
   const hits = [];
   for (const { pattern, severity, what } of FLAGS) {
-    const m = pattern.exec(text2);
+    const m = pattern.exec(text3);
     if (m) hits.push({ index: m.index + m[0].indexOf(m[1]), flag: m[1], severity, what });
   }
   return hits;
@@ -29203,12 +29203,12 @@ function judgeImage(image) {
   return { severity: "medium", message: `\`${value}\` is pinned by tag, not by digest` };
 }
 function candidates(node, job, workflow) {
-  const text2 = scalarText(node, workflow.doc);
-  if (text2 === void 0 || !node) return [];
-  if (!text2.includes("${{")) return [{ image: text2, node }];
-  const fenced = findExpressions(text2);
+  const text3 = scalarText(node, workflow.doc);
+  if (text3 === void 0 || !node) return [];
+  if (!text3.includes("${{")) return [{ image: text3, node }];
+  const fenced = findExpressions(text3);
   const only = fenced[0];
-  if (fenced.length !== 1 || !only || text2.trim() !== text2.slice(only.start, only.end)) return [];
+  if (fenced.length !== 1 || !only || text3.trim() !== text3.slice(only.start, only.end)) return [];
   const parsed = parseExpression(only.body);
   const leaves = parsed.ok ? valueLeaves(parsed.expr) : void 0;
   return (leaves ?? []).flatMap((leaf) => {
@@ -29525,12 +29525,12 @@ function offsetInScalar(scalar, needle, occurrence) {
   }
   return scalar.start;
 }
-function positionInScalar(scalar, text2, index, needle) {
+function positionInScalar(scalar, text3, index, needle) {
   let occurrence = 0;
-  let from = text2.indexOf(needle);
+  let from = text3.indexOf(needle);
   while (from >= 0 && from < index) {
     occurrence++;
-    from = text2.indexOf(needle, from + needle.length);
+    from = text3.indexOf(needle, from + needle.length);
   }
   return positionOf(scalar, offsetInScalar(scalar, needle, occurrence));
 }
@@ -29538,13 +29538,13 @@ var YamlLimitError = class extends Error {
 };
 var MAX_FLOW_DEPTH = 128;
 var MAX_INDENT_COLUMNS = 256;
-function nestingProblem(text2) {
+function nestingProblem(text3) {
   let depth = 0;
   let lineStart = 0;
   let indent = 0;
   let counting = true;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3.charCodeAt(i);
     if (c === 10) {
       lineStart = i + 1;
       indent = 0;
@@ -29552,7 +29552,7 @@ function nestingProblem(text2) {
       continue;
     }
     if (counting) {
-      const indicator = (c === 45 || c === 63 || c === 58) && text2.charCodeAt(i + 1) === 32;
+      const indicator = (c === 45 || c === 63 || c === 58) && text3.charCodeAt(i + 1) === 32;
       if (c === 32 || indicator) {
         if (++indent > MAX_INDENT_COLUMNS) {
           return { message: `a line is indented more than ${MAX_INDENT_COLUMNS} columns`, offset: lineStart };
@@ -29574,19 +29574,19 @@ var referenceTag = {
   nodeClass: import_yaml6.YAMLSeq,
   resolve: (seq) => seq
 };
-function parseCiFile(path5, text2) {
+function parseCiFile(path5, text3) {
   const lineCounter = new import_yaml6.LineCounter();
-  const src = { path: path5, text: text2, lineCounter };
-  const nesting = nestingProblem(text2);
+  const src = { path: path5, text: text3, lineCounter };
+  const nesting = nestingProblem(text3);
   if (nesting) {
-    const before = text2.slice(0, nesting.offset);
+    const before = text3.slice(0, nesting.offset);
     const line = before.split("\n").length;
     const column = nesting.offset - before.lastIndexOf("\n");
     return { src, error: { message: `refused to parse: ${nesting.message}`, position: { path: path5, line, column } } };
   }
   let documents;
   try {
-    documents = (0, import_yaml6.parseAllDocuments)(text2, {
+    documents = (0, import_yaml6.parseAllDocuments)(text3, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: false,
@@ -29821,9 +29821,9 @@ function collectTriggerIncludes(job, model) {
     model.childPipelines.push({ path: path5, location: include.location, job: job.name });
   }
 }
-async function loadFile(path5, text2, stack, state) {
+async function loadFile(path5, text3, stack, state) {
   state.files.push(path5);
-  const parsed = parseCiFile(path5, text2);
+  const parsed = parseCiFile(path5, text3);
   if (parsed.error) {
     state.problems.push(
       problem(
@@ -30279,8 +30279,8 @@ function imageUses(job) {
   if (services?.kind === "seq") for (const service of listItems(services)) add("service", service);
   return uses;
 }
-function expandVariables(text2, job) {
-  let current = text2;
+function expandVariables(text3, job) {
+  let current = text3;
   for (let round = 0; round < 5 && current.includes("$"); round++) {
     const next2 = current.replace(
       /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
@@ -30366,8 +30366,8 @@ function auditJob2(job) {
     const command = get2(use.entry, "command");
     const args = command?.kind === "seq" ? command.items : command ? [command] : [];
     for (const arg of args) {
-      const text2 = scalarText2(arg);
-      if (text2?.trim() === "--tls=false") {
+      const text3 = scalarText2(arg);
+      if (text3?.trim() === "--tls=false") {
         hits.push({
           ruleId: NO_TLS,
           message: `The \`${use.written}\` service is started with \`--tls=false\`: its Docker API listens on port 2375 without authentication.`,
@@ -30384,12 +30384,12 @@ function auditJob2(job) {
     if (certDir && scalarText2(certDir) === "") hits.push(emptyCertDir(job, certDir, `service:${use.written}`));
   }
   for (const variable of job.variables.values()) {
-    const text2 = scalarText2(variable.value);
-    if (text2 === void 0) continue;
-    if (variable.name === "DOCKER_HOST" && /^tcp:\/\/[^/\s]*:2375\/?$/i.test(text2.trim())) {
+    const text3 = scalarText2(variable.value);
+    if (text3 === void 0) continue;
+    if (variable.name === "DOCKER_HOST" && /^tcp:\/\/[^/\s]*:2375\/?$/i.test(text3.trim())) {
       hits.push({
         ruleId: NO_TLS,
-        message: `\`DOCKER_HOST\` is \`${text2.trim()}\`: the job drives a Docker daemon over plain TCP without authentication.`,
+        message: `\`DOCKER_HOST\` is \`${text3.trim()}\`: the job drives a Docker daemon over plain TCP without authentication.`,
         position: positionOf(variable.value),
         owner: variable.value.owner,
         job: job.name,
@@ -30397,7 +30397,7 @@ function auditJob2(job) {
         fix: 'Use `DOCKER_HOST: tcp://docker:2376` with `DOCKER_TLS_CERTDIR: "/certs"` and `DOCKER_TLS_VERIFY: 1`.'
       });
     }
-    if (variable.name === "DOCKER_TLS_CERTDIR" && text2 === "")
+    if (variable.name === "DOCKER_TLS_CERTDIR" && text3 === "")
       hits.push(emptyCertDir(job, variable.value, variable.scope));
   }
   return hits;
@@ -30706,10 +30706,10 @@ var FETCH_THEN_PIPE = /(?<=(?:^|[\n;&|(`])\s*(?:sudo\s+(?:-\S+\s+)*)?)(curl|wget
 var SUBSTITUTED_FETCH = /(?:\beval|\b(?:ba|z|da|k|a)?sh\s+(?:-\S+\s+)*-c)\s+["']?(?:\$\(|`)\s*(curl|wget)\b/g;
 var PROCESS_SUBSTITUTION = /(?:\bsource|(?:^|[\s;&|])\.|\b(?:ba|z|da|k|a)?sh)\s+<\(\s*(curl|wget)\b/g;
 function remoteExecutions(script) {
-  const text2 = script.replace(/\\\r?\n/g, (m) => " ".repeat(m.length));
+  const text3 = script.replace(/\\\r?\n/g, (m) => " ".repeat(m.length));
   const found = /* @__PURE__ */ new Map();
   for (const pattern of [FETCH_THEN_PIPE, SUBSTITUTED_FETCH, PROCESS_SUBSTITUTION]) {
-    for (const match2 of text2.matchAll(pattern)) {
+    for (const match2 of text3.matchAll(pattern)) {
       const tool = match2[1] ?? "curl";
       const offset = match2[0].search(/\b(?:curl|wget)\b/);
       const index = (match2.index ?? 0) + Math.max(0, offset);
@@ -30747,10 +30747,10 @@ function mergeRequestTrigger(job) {
   if (rules9?.kind === "seq") {
     for (const rule35 of listItems(rules9)) {
       const condition = get2(rule35, "if");
-      const text2 = stringValue2(condition);
-      if (!condition || !text2 || NEGATED_MR.test(text2) || !MR_CONDITION.test(text2)) continue;
+      const text3 = stringValue2(condition);
+      if (!condition || !text3 || NEGATED_MR.test(text3) || !MR_CONDITION.test(text3)) continue;
       if (stringValue2(get2(rule35, "when")) === "never") return void 0;
-      if (SAME_PROJECT.test(text2)) return void 0;
+      if (SAME_PROJECT.test(text3)) return void 0;
       return condition;
     }
     return void 0;
@@ -30850,9 +30850,9 @@ function redact(value) {
   const prefix2 = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? "";
   return `${prefix2 ? `${prefix2}\u2026, ` : ""}${value.length} characters, redacted`;
 }
-function tokenFormat(text2) {
+function tokenFormat(text3) {
   for (const format of TOKEN_FORMATS) {
-    const match2 = format.pattern.exec(text2);
+    const match2 = format.pattern.exec(text3);
     if (match2) return { label: format.label, index: match2.index, match: match2[0] };
   }
   return void 0;
@@ -30860,8 +30860,8 @@ function tokenFormat(text2) {
 function auditVariable(job, variable) {
   const value = variable.value;
   if (value.kind !== "scalar" || value.value === null || typeof value.value === "boolean") return void 0;
-  const text2 = String(value.value);
-  const format = tokenFormat(text2);
+  const text3 = String(value.value);
+  const format = tokenFormat(text3);
   const common = { owner: value.owner, job: job.name, key: `${variable.scope}:${variable.name}` };
   const fix = `Rotate the credential, delete it from the file, and set \`${variable.name}\` as a masked, protected variable in Settings > CI/CD > Variables.`;
   if (format) {
@@ -30869,11 +30869,11 @@ function auditVariable(job, variable) {
       ruleId: SECRET,
       ...common,
       message: `\`${variable.name}\` holds what looks like a ${format.label} (${redact(format.match)}) in plain text.`,
-      position: positionInScalar(value, text2, format.index, format.match.slice(0, 12)),
+      position: positionInScalar(value, text3, format.index, format.match.slice(0, 12)),
       fix
     };
   }
-  const trimmed = text2.trim();
+  const trimmed = text3.trim();
   if (!SECRET_NAME2.test(variable.name) || NOT_A_SECRET_NAME.test(variable.name)) return void 0;
   if (trimmed.length < 6 || trimmed.includes("$") || PLACEHOLDER.test(trimmed) || /^\d+$/.test(trimmed))
     return void 0;
@@ -31257,9 +31257,9 @@ function hasAllCapabilities(mask, lastCap) {
 }
 
 // src/checks/hardening/runner/proc-status.ts
-function parseProcStatus(text2) {
+function parseProcStatus(text3) {
   const fields = /* @__PURE__ */ new Map();
-  for (const line of text2.split("\n")) {
+  for (const line of text3.split("\n")) {
     const colon = line.indexOf(":");
     if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
   }
@@ -31282,9 +31282,9 @@ function parseProcStatus(text2) {
   if (noNewPrivs !== void 0) status.noNewPrivs = noNewPrivs;
   return status;
 }
-function parseIdFile(text2) {
+function parseIdFile(text3) {
   const ids2 = /* @__PURE__ */ new Map();
-  for (const line of (text2 ?? "").split("\n")) {
+  for (const line of (text3 ?? "").split("\n")) {
     const [name, , id] = line.split(":");
     if (name && id && /^\d+$/.test(id) && !ids2.has(Number(id))) ids2.set(Number(id), name);
   }
@@ -31324,9 +31324,9 @@ function cleanValue(value, max = 256) {
 // src/images/catalogers/os-release.ts
 var OS_RELEASE_PATHS = ["etc/os-release", "usr/lib/os-release"];
 var FALLBACK_PATHS = ["etc/alpine-release", "etc/debian_version", "etc/redhat-release"];
-function parseOsRelease(text2) {
+function parseOsRelease(text3) {
   const fields = {};
-  for (const raw of text2.split(/\r?\n/)) {
+  for (const raw of text3.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     const match2 = /^([A-Z0-9_]+)=(.*)$/.exec(line);
@@ -31431,8 +31431,8 @@ function identityFrom(fields, file) {
   };
   return identity;
 }
-function fromRedhatRelease(text2) {
-  const match2 = /^(.*?)\s+release\s+([\d.]+)/.exec(text2.trim());
+function fromRedhatRelease(text3) {
+  const match2 = /^(.*?)\s+release\s+([\d.]+)/.exec(text3.trim());
   if (!match2) return void 0;
   const [, product = "", version = ""] = match2;
   const ids2 = [
@@ -31443,7 +31443,7 @@ function fromRedhatRelease(text2) {
     [/^Fedora/i, "fedora"]
   ];
   const id = ids2.find(([pattern]) => pattern.test(product))?.[1] ?? product.toLowerCase().replace(/\s+/g, "-");
-  return { ID: id, VERSION_ID: version, PRETTY_NAME: cleanValue(text2.split("\n")[0] ?? "") };
+  return { ID: id, VERSION_ID: version, PRETTY_NAME: cleanValue(text3.split("\n")[0] ?? "") };
 }
 function identifyOs(files, context) {
   const byPath = new Map(files.map((file) => [file.path, file]));
@@ -31468,8 +31468,8 @@ function identifyOs(files, context) {
       fields = { ID: "alpine", VERSION_ID: cleanValue(alpine.data.toString("utf8")) };
       source = alpine;
     } else if (debian) {
-      const text2 = cleanValue(debian.data.toString("utf8"));
-      fields = /^\d/.test(text2) ? { ID: "debian", VERSION_ID: text2 } : { ID: "debian", VERSION_CODENAME: text2.split("/")[0] ?? "" };
+      const text3 = cleanValue(debian.data.toString("utf8"));
+      fields = /^\d/.test(text3) ? { ID: "debian", VERSION_ID: text3 } : { ID: "debian", VERSION_CODENAME: text3.split("/")[0] ?? "" };
       source = debian;
     } else if (redhat) {
       fields = fromRedhatRelease(redhat.data.toString("utf8"));
@@ -32427,8 +32427,8 @@ function dropTrailingZeros(segments2) {
   return segments2.slice(0, end);
 }
 function canonicalSegments(version) {
-  const text2 = version.slice(0, MAX_VERSION_LENGTH).trim() || "0";
-  const segments2 = text2.replaceAll("-", ".pre.").match(/[0-9]+|[a-z]+/gi) ?? [];
+  const text3 = version.slice(0, MAX_VERSION_LENGTH).trim() || "0";
+  const segments2 = text3.replaceAll("-", ".pre.").match(/[0-9]+|[a-z]+/gi) ?? [];
   const firstString = segments2.findIndex((s) => !isAllDigits(s));
   const numeric2 = firstString < 0 ? segments2 : segments2.slice(0, firstString);
   const rest = firstString < 0 ? [] : segments2.slice(firstString);
@@ -32511,12 +32511,12 @@ function schemeForEcosystem(ecosystem) {
 }
 
 // src/vulns/match.ts
-function affectedBy(record, pkg) {
-  if (record.withdrawn)
-    return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
-  const entries2 = (record.affected ?? []).filter((a) => a.package !== void 0 && packageMatches(a.package, pkg));
+function affectedBy(record2, pkg) {
+  if (record2.withdrawn)
+    return { affected: false, fixed: [], reason: `${record2.id} was withdrawn on ${record2.withdrawn}` };
+  const entries2 = (record2.affected ?? []).filter((a) => a.package !== void 0 && packageMatches(a.package, pkg));
   if (entries2.length === 0)
-    return { affected: false, fixed: [], reason: `${record.id} has no affected entry for this package` };
+    return { affected: false, fixed: [], reason: `${record2.id} has no affected entry for this package` };
   const fixed2 = [];
   const problems = [];
   let affected2 = false;
@@ -32761,25 +32761,25 @@ function readOsvRecord(json) {
   const modified = str(json.modified);
   if (!id) return { ok: false, error: 'OSV record has no "id"' };
   if (modified === void 0) return { ok: false, error: `OSV record ${id} has no "modified" timestamp` };
-  const record = { id, modified };
+  const record2 = { id, modified };
   for (const key of ["schema_version", "published", "withdrawn", "summary", "details"]) {
     const value = str(json[key]);
-    if (value !== void 0) record[key] = value;
+    if (value !== void 0) record2[key] = value;
   }
   for (const key of ["aliases", "upstream", "related"]) {
     const value = strings(json[key], 1e3);
-    if (value) record[key] = value;
+    if (value) record2[key] = value;
   }
   const sev = severities(json.severity);
-  if (sev) record.severity = sev;
+  if (sev) record2.severity = sev;
   if (Array.isArray(json.affected)) {
-    record.affected = json.affected.slice(0, MAX_AFFECTED_ENTRIES).map(affected).filter((a) => a !== void 0);
+    record2.affected = json.affected.slice(0, MAX_AFFECTED_ENTRIES).map(affected).filter((a) => a !== void 0);
   }
   if (Array.isArray(json.references)) {
-    record.references = json.references.slice(0, 1e3).filter((r) => isObject(r) && typeof r.type === "string" && typeof r.url === "string").map((r) => ({ type: r.type, url: r.url }));
+    record2.references = json.references.slice(0, 1e3).filter((r) => isObject(r) && typeof r.type === "string" && typeof r.url === "string").map((r) => ({ type: r.type, url: r.url }));
   }
-  if (isObject(json.database_specific)) record.database_specific = json.database_specific;
-  return { ok: true, record };
+  if (isObject(json.database_specific)) record2.database_specific = json.database_specific;
+  return { ok: true, record: record2 };
 }
 
 // src/checks/hardening/runner/escape-advisories.json
@@ -33157,7 +33157,7 @@ var FILES_PRESENT = /* @__PURE__ */ new Set([
 function filesPresent(pkg) {
   return FILES_PRESENT.has(pkg.state);
 }
-function parseDpkgStatus(text2) {
+function parseDpkgStatus(text3) {
   const packages = [];
   let skipped = 0;
   let stanzas = 0;
@@ -33171,7 +33171,7 @@ function parseDpkgStatus(text2) {
     else skipped++;
     fields = /* @__PURE__ */ new Map();
   };
-  for (const raw of text2.split("\n")) {
+  for (const raw of text3.split("\n")) {
     if (stanzas >= MAX_DPKG_STANZAS) {
       truncated = true;
       break;
@@ -33369,9 +33369,9 @@ function upstreamVersion(debianVersion) {
 }
 function readOs(input) {
   for (const path5 of ["/etc/os-release", "/usr/lib/os-release"]) {
-    const text2 = input.readFile(path5);
-    if (text2 === void 0) continue;
-    const fields = parseOsRelease(text2.slice(0, 64 * 1024));
+    const text3 = input.readFile(path5);
+    if (text3 === void 0) continue;
+    const fields = parseOsRelease(text3.slice(0, 64 * 1024));
     if (!fields.ID) continue;
     const id = fields.ID.toLowerCase();
     const { ecosystem } = osvEcosystem({
@@ -33389,13 +33389,13 @@ function readOs(input) {
   return { label: "distribution unknown: no readable os-release" };
 }
 var SEVERITY = { CRITICAL: "critical", HIGH: "high", MODERATE: "medium", LOW: "low" };
-function advisorySeverity(record, upstreamBuild) {
-  const label = record.database_specific?.severity;
+function advisorySeverity(record2, upstreamBuild) {
+  const label = record2.database_specific?.severity;
   const rated = (typeof label === "string" ? SEVERITY[label.toUpperCase()] : void 0) ?? "high";
   return rated === "critical" && !upstreamBuild ? "high" : rated;
 }
-function cveOf(record) {
-  return record.aliases?.find((alias) => alias.startsWith("CVE-")) ?? record.id;
+function cveOf(record2) {
+  return record2.aliases?.find((alias) => alias.startsWith("CVE-")) ?? record2.id;
 }
 function probeHostRuntimes(input, container, object) {
   const notes = [];
@@ -33406,14 +33406,14 @@ function probeHostRuntimes(input, container, object) {
     );
     return { findings, notes };
   }
-  const text2 = input.readFile(DPKG_STATUS_PATH);
-  if (text2 === void 0) {
+  const text3 = input.readFile(DPKG_STATUS_PATH);
+  if (text3 === void 0) {
     notes.push(
       `Could not read ${DPKG_STATUS_PATH}: the versions of runc, containerd, Docker Engine and BuildKit on the host were not checked (only Debian/Ubuntu package databases are read; RPM hosts are not covered).`
     );
     return { findings, notes };
   }
-  const status = parseDpkgStatus(text2);
+  const status = parseDpkgStatus(text3);
   if (status.packages.length === 0) {
     notes.push(
       `${DPKG_STATUS_PATH} has no package stanza with Package, Version and Status: host container runtimes were not checked.`
@@ -33470,33 +33470,33 @@ function probeHostRuntimes(input, container, object) {
     "Not done: Go build information in /usr/bin/runc, containerd, dockerd and buildkitd is not read, so engines installed outside the package manager (static binaries) are not checked."
   );
   for (const item of installed) {
-    for (const record of ADVISORIES.advisories) {
-      const result = affectedBy(record, { ecosystem: "Go", name: MODULE[item.role.component], version: item.upstream });
+    for (const record2 of ADVISORIES.advisories) {
+      const result = affectedBy(record2, { ecosystem: "Go", name: MODULE[item.role.component], version: item.upstream });
       if (result.indeterminate) {
         notes.push(
-          `${record.id} could not be evaluated for ${item.pkg.package} ${item.upstream}: ${result.reason ?? ""}`
+          `${record2.id} could not be evaluated for ${item.pkg.package} ${item.upstream}: ${result.reason ?? ""}`
         );
       }
       if (!result.affected) continue;
-      findings.push(finding(item, record, result.fixed, os, object));
+      findings.push(finding(item, record2, result.fixed, os, object));
     }
   }
   return { findings, notes };
 }
-function finding(item, record, fixed2, os, object) {
+function finding(item, record2, fixed2, os, object) {
   const { pkg, role, upstream } = item;
   const name = DISPLAY[role.component];
-  const ids2 = [record.id, ...record.aliases ?? []].join(" / ");
+  const ids2 = [record2.id, ...record2.aliases ?? []].join(" / ");
   const fixedText = fixed2.length > 0 ? `fixed upstream in ${fixed2.join(", ")}` : "no fixed version recorded for this line";
-  const backport = role.upstreamBuild ? "" : ` ${pkg.package} is not built by the upstream project: the distributor may have backported the fix into ${pkg.version} without changing the upstream version. If its security tracker says so, add a policy exception naming ${cveOf(record)}.`;
-  const summary = record.summary ? `: ${record.summary}` : "";
+  const backport = role.upstreamBuild ? "" : ` ${pkg.package} is not built by the upstream project: the distributor may have backported the fix into ${pkg.version} without changing the upstream version. If its security tracker says so, add a policy exception naming ${cveOf(record2)}.`;
+  const summary = record2.summary ? `: ${record2.summary}` : "";
   const out = {
     ruleId: RUNNER_RULE.vulnerableRuntime,
-    severity: advisorySeverity(record, role.upstreamBuild),
+    severity: advisorySeverity(record2, role.upstreamBuild),
     title: RULE?.title ?? RUNNER_RULE.vulnerableRuntime,
     message: `${name} ${upstream} (package ${pkg.package} ${pkg.version}) is affected by ${ids2}${summary}; ${fixedText}.` + backport,
     location: { path: DPKG_STATUS_PATH, object },
-    key: `${pkg.package}:${cveOf(record)}`,
+    key: `${pkg.package}:${cveOf(record2)}`,
     fix: fixed2.length > 0 ? `Upgrade ${pkg.package} so that ${name} is ${fixed2[0]} or later (apt-get install --only-upgrade ${pkg.package}), or use a newer runner image.` : `Upgrade ${pkg.package} to a current ${name} release, or use a newer runner image.`,
     package: {
       ecosystem: os.ecosystem ?? "Debian",
@@ -33507,7 +33507,7 @@ function finding(item, record, fixed2, os, object) {
         distro: os.id && os.versionId ? `${os.id}-${os.versionId}` : void 0
       })
     },
-    vulnerability: { id: record.id, aliases: record.aliases ?? [], fixed: fixed2 }
+    vulnerability: { id: record2.id, aliases: record2.aliases ?? [], fixed: fixed2 }
   };
   return out;
 }
@@ -33522,13 +33522,13 @@ function collectLines(reader, result) {
     const path5 = queue.shift();
     if (seen.has(path5)) continue;
     seen.add(path5);
-    const text2 = reader.readFile(path5);
-    if (text2 === void 0) {
+    const text3 = reader.readFile(path5);
+    if (text3 === void 0) {
       result.unreadable.push(path5);
       continue;
     }
     result.read.push(path5);
-    const raw = text2.split("\n");
+    const raw = text3.split("\n");
     for (let i = 0; i < raw.length; i++) {
       const start = i;
       let logical = raw[i] ?? "";
@@ -33581,14 +33581,14 @@ function findPasswordlessSudo(reader, identity) {
   const lines = collectLines(reader, result);
   const aliases = /* @__PURE__ */ new Map();
   let authenticate = true;
-  for (const { text: text2 } of lines) {
-    const alias = /^User_Alias\s+([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(text2);
+  for (const { text: text3 } of lines) {
+    const alias = /^User_Alias\s+([A-Z][A-Z0-9_]*)\s*=\s*(.+)$/.exec(text3);
     if (alias?.[1] && alias[2])
       aliases.set(
         alias[1],
         alias[2].split(",").map((s) => s.trim())
       );
-    const defaults2 = /^Defaults(?::(\S+))?\s+(.*)$/.exec(text2);
+    const defaults2 = /^Defaults(?::(\S+))?\s+(.*)$/.exec(text3);
     if (defaults2 && /(^|[\s,])!authenticate\b/.test(defaults2[2] ?? "")) {
       if (!defaults2[1] || matchesWho(defaults2[1], identity, aliases)) authenticate = false;
     }
@@ -33703,20 +33703,20 @@ function probeForkOnSelfHosted(probe) {
 }
 function githubForkPullRequest(probe) {
   const path5 = probe.input.env.GITHUB_EVENT_PATH;
-  const text2 = path5 ? probe.input.readFile(path5) : void 0;
-  if (!path5 || text2 === void 0) {
+  const text3 = path5 ? probe.input.readFile(path5) : void 0;
+  if (!path5 || text3 === void 0) {
     probe.notes.push(
       "Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked."
     );
     return void 0;
   }
-  if (text2.length > MAX_PROBE_FILE_BYTES) {
+  if (text3.length > MAX_PROBE_FILE_BYTES) {
     probe.notes.push("The GitHub event payload is too large to read: fork pull requests were not checked.");
     return void 0;
   }
   let event2;
   try {
-    event2 = JSON.parse(text2);
+    event2 = JSON.parse(text3);
   } catch {
     probe.notes.push("The GitHub event payload is not valid JSON: fork pull requests were not checked.");
     return void 0;
@@ -33774,14 +33774,14 @@ function probeEngineSockets(probe) {
 }
 function containerEvidence(probe) {
   const env = probe.input.env;
-  const readFile6 = (path5) => probe.input.readFile(path5);
-  if (readFile6("/.dockerenv") !== void 0) return "/.dockerenv exists";
-  if (readFile6("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
-  const cgroup = readFile6("/proc/1/cgroup");
+  const readFile7 = (path5) => probe.input.readFile(path5);
+  if (readFile7("/.dockerenv") !== void 0) return "/.dockerenv exists";
+  if (readFile7("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
+  const cgroup = readFile7("/proc/1/cgroup");
   if (cgroup && /docker|kubepods|containerd|libpod|lxc|crio/.test(cgroup))
     return "/proc/1/cgroup names a container runtime";
   if (env.KUBERNETES_SERVICE_HOST) return "KUBERNETES_SERVICE_HOST is set";
-  const mountinfo = readFile6("/proc/self/mountinfo");
+  const mountinfo = readFile7("/proc/self/mountinfo");
   if (mountinfo && mountinfo.split("\n").some((line) => / \/ \/ .* - overlay /.test(line))) {
     return "the root filesystem is an overlay mount";
   }
@@ -33947,11 +33947,11 @@ import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
 var DPKG_STATUS = "var/lib/dpkg/status";
 var STATUS_D = "var/lib/dpkg/status.d/";
 var INFO_DIR = "var/lib/dpkg/info/";
-function parseDeb822(text2) {
+function parseDeb822(text3) {
   const paragraphs = [];
   let current = /* @__PURE__ */ new Map();
   let last;
-  for (const line of text2.split(/\r?\n/)) {
+  for (const line of text3.split(/\r?\n/)) {
     if (line.trim() === "") {
       if (current.size > 0) paragraphs.push(current);
       current = /* @__PURE__ */ new Map();
@@ -34015,11 +34015,11 @@ function dpkgPackages(paragraphs, file, context, requireStatus) {
   return packages;
 }
 function ownedFrom(file) {
-  const text2 = file.data.toString("utf8");
+  const text3 = file.data.toString("utf8");
   if (file.path.endsWith(".md5sums")) {
-    return text2.split("\n").map((line) => /^[0-9a-f]{32}\s+(.+)$/.exec(line.trim())?.[1] ?? "").filter(Boolean);
+    return text3.split("\n").map((line) => /^[0-9a-f]{32}\s+(.+)$/.exec(line.trim())?.[1] ?? "").filter(Boolean);
   }
-  return text2.split("\n").map((line) => line.trim()).filter((line) => line !== "" && line !== "/.");
+  return text3.split("\n").map((line) => line.trim()).filter((line) => line !== "" && line !== "/.");
 }
 var dpkgCataloger = {
   name: "dpkg",
@@ -34056,7 +34056,7 @@ function dedupe(packages) {
 
 // src/images/catalogers/apk.ts
 var APK_DATABASES = ["lib/apk/db/installed", "usr/lib/apk/db/installed"];
-function parseApkInstalled(text2) {
+function parseApkInstalled(text3) {
   const records = [];
   let current = { files: [] };
   let directory = "";
@@ -34065,7 +34065,7 @@ function parseApkInstalled(text2) {
     current = { files: [] };
     directory = "";
   };
-  for (const line of text2.split(/\r?\n/)) {
+  for (const line of text3.split(/\r?\n/)) {
     if (line.trim() === "") {
       flush();
       continue;
@@ -34113,21 +34113,21 @@ var apkCataloger = {
       const key = `${file.layerDigest}:${file.resolvedPath ?? file.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      for (const record of parseApkInstalled(textOf(file, context, "apk"))) {
-        owned.push(...record.files);
-        const sourceName = record.origin ?? record.name;
+      for (const record2 of parseApkInstalled(textOf(file, context, "apk"))) {
+        owned.push(...record2.files);
+        const sourceName = record2.origin ?? record2.name;
         packages.push({
           ecosystem: os?.ecosystem ?? "",
-          name: record.name,
-          version: record.version,
-          purl: purl("apk", namespace, record.name, record.version, {
-            arch: record.arch,
+          name: record2.name,
+          version: record2.version,
+          purl: purl("apk", namespace, record2.name, record2.version, {
+            arch: record2.arch,
             distro: os?.distro,
-            upstream: sourceName !== record.name ? sourceName : void 0
+            upstream: sourceName !== record2.name ? sourceName : void 0
           }),
           sourceName,
-          sourceVersion: record.version,
-          ...record.arch ? { arch: record.arch } : {},
+          sourceVersion: record2.version,
+          ...record2.arch ? { arch: record2.arch } : {},
           path: file.path,
           layer: file.layerDigest,
           cataloger: "apk"
@@ -34199,9 +34199,9 @@ function normalizePythonName(name) {
 function isPythonMetadata(path5) {
   return /\.dist-info\/METADATA$/.test(path5) || /\.egg-info\/PKG-INFO$/.test(path5) || /\.egg-info$/.test(path5);
 }
-function parseCoreMetadata(text2) {
+function parseCoreMetadata(text3) {
   const fields = {};
-  for (const line of text2.split(/\r?\n/)) {
+  for (const line of text3.split(/\r?\n/)) {
     if (line.trim() === "") break;
     const match2 = /^(Name|Version):\s*(.*)$/i.exec(line);
     if (!match2) continue;
@@ -34429,7 +34429,7 @@ function readBerkeleyHashValues(bytes, maxValueBytes) {
 }
 
 // src/images/catalogers/rpm-ndb.ts
-var le32 = (text2) => Buffer.from(text2, "latin1").readUInt32LE(0);
+var le32 = (text3) => Buffer.from(text3, "latin1").readUInt32LE(0);
 var DB_MAGIC = le32("RpmP");
 var SLOT_MAGIC = le32("Slot");
 var BLOB_HEAD_MAGIC = le32("BlbS");
@@ -34544,8 +34544,8 @@ function recordsFromBlobs(blobs) {
       continue;
     }
     try {
-      const record = recordFromHeader(RpmHeader.parse(blob, WANTED_TAGS));
-      if (record) records.push(record);
+      const record2 = recordFromHeader(RpmHeader.parse(blob, WANTED_TAGS));
+      if (record2) records.push(record2);
       else bad++;
     } catch {
       bad++;
@@ -34580,29 +34580,29 @@ async function readRpmdbSqlite(bytes) {
     db.close();
   }
 }
-function evr(record) {
-  const base = `${record.version}-${record.release}`;
-  return record.epoch ? `${record.epoch}:${base}` : base;
+function evr(record2) {
+  const base = `${record2.version}-${record2.release}`;
+  return record2.epoch ? `${record2.epoch}:${base}` : base;
 }
 function packagesOf(records, file, context) {
   const os = context.os;
   const namespace = os?.id === "rhel" ? "redhat" : os?.id ?? "rpm";
-  return records.filter((record) => record.name !== "gpg-pubkey").map((record) => {
-    const source = parseSourceRpm(record.sourceRpm);
-    const version = evr(record);
+  return records.filter((record2) => record2.name !== "gpg-pubkey").map((record2) => {
+    const source = parseSourceRpm(record2.sourceRpm);
+    const version = evr(record2);
     return {
       ecosystem: os?.ecosystem ?? "",
-      name: record.name,
+      name: record2.name,
       version,
-      purl: purl("rpm", namespace, record.name, `${record.version}-${record.release}`, {
-        arch: record.arch,
-        epoch: record.epoch ? String(record.epoch) : void 0,
+      purl: purl("rpm", namespace, record2.name, `${record2.version}-${record2.release}`, {
+        arch: record2.arch,
+        epoch: record2.epoch ? String(record2.epoch) : void 0,
         distro: os?.distro,
-        upstream: record.sourceRpm
+        upstream: record2.sourceRpm
       }),
-      sourceName: source?.name ?? record.name,
-      sourceVersion: source ? record.epoch ? `${record.epoch}:${source.version}` : source.version : version,
-      ...record.arch ? { arch: record.arch } : {},
+      sourceName: source?.name ?? record2.name,
+      sourceVersion: source ? record2.epoch ? `${record2.epoch}:${source.version}` : source.version : version,
+      ...record2.arch ? { arch: record2.arch } : {},
       path: file.path,
       layer: file.layerDigest,
       cataloger: "rpm"
@@ -34644,7 +34644,7 @@ var rpmCataloger = {
       try {
         const { records, bad } = sqliteFile ? await readRpmdbSqlite(file.data) : format === "ndb" ? readRpmdbNdb(file.data) : readRpmdbBerkeley(file.data);
         if (bad > 0) context.note(`rpm: ${bad} unreadable package headers in /${file.path} skipped`);
-        for (const record of records) owned.push(...record.files);
+        for (const record2 of records) owned.push(...record2.files);
         packages.push(...packagesOf(records, file, context));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -34663,11 +34663,11 @@ var STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`;
 var NAME2 = new RegExp(String.raw`^\s*\w+\.name\s*=\s*${STRING}`, "m");
 var VERSION = new RegExp(String.raw`^\s*\w+\.version\s*=\s*(?:Gem::Version\.new\(\s*)?${STRING}`, "m");
 var STUB = /^# stub: (\S+) (\S+)/m;
-function parseGemspec(text2) {
-  if (!/Gem::Specification\.new/.test(text2) && !STUB.test(text2)) return {};
-  const name = NAME2.exec(text2);
-  const version = VERSION.exec(text2);
-  const stub = STUB.exec(text2);
+function parseGemspec(text3) {
+  if (!/Gem::Specification\.new/.test(text3) && !STUB.test(text3)) return {};
+  const name = NAME2.exec(text3);
+  const version = VERSION.exec(text3);
+  const stub = STUB.exec(text3);
   return {
     ...name?.[1] ?? name?.[2] ?? stub?.[1] ? { name: name?.[1] ?? name?.[2] ?? stub?.[1] } : {},
     ...version?.[1] ?? version?.[2] ?? stub?.[2] ? { version: version?.[1] ?? version?.[2] ?? stub?.[2] } : {}
@@ -35541,8 +35541,8 @@ async function* zstdDecompress(source, options) {
     try {
       decoder2.push(chunk, final);
     } catch (error) {
-      const text2 = error instanceof Error ? error.message : String(error);
-      throw new ZstdFormatError(`zstd: ${text2}`, /unexpected EOF/i.test(text2));
+      const text3 = error instanceof Error ? error.message : String(error);
+      throw new ZstdFormatError(`zstd: ${text3}`, /unexpected EOF/i.test(text3));
     }
   };
   for await (const chunk of source) {
@@ -35728,10 +35728,10 @@ function message(error) {
 }
 function layerError(layer, error) {
   if (error instanceof LayerError) return error;
-  const text2 = message(error);
+  const text3 = message(error);
   const code3 = error?.code;
-  const truncated = /unexpected end|premature|truncat|Z_BUF_ERROR/i.test(text2) || code3 === "Z_BUF_ERROR" || code3 === 5 && /zstd/i.test(text2);
-  return truncated ? new LayerError("LAYER_TRUNCATED", layer, `layer ${layer} is truncated: ${text2}`, { cause: error }) : new LayerError("LAYER_CORRUPT", layer, `layer ${layer} is not a readable tar stream: ${text2}`, { cause: error });
+  const truncated = /unexpected end|premature|truncat|Z_BUF_ERROR/i.test(text3) || code3 === "Z_BUF_ERROR" || code3 === 5 && /zstd/i.test(text3);
+  return truncated ? new LayerError("LAYER_TRUNCATED", layer, `layer ${layer} is truncated: ${text3}`, { cause: error }) : new LayerError("LAYER_CORRUPT", layer, `layer ${layer} is not a readable tar stream: ${text3}`, { cause: error });
 }
 
 // src/images/paths.ts
@@ -37036,8 +37036,8 @@ function parseContainerConfig(value) {
   for (const key of ["Env", "Entrypoint", "Cmd", "OnBuild", "Shell"])
     if (isStringArray(value[key])) out[key] = value[key];
   for (const key of ["ExposedPorts", "Volumes"]) {
-    const record = objectRecord(value[key]);
-    if (record) out[key] = record;
+    const record2 = objectRecord(value[key]);
+    if (record2) out[key] = record2;
   }
   const labels = stringRecord(value.Labels);
   if (labels) out.Labels = labels;
@@ -37634,11 +37634,11 @@ function dockerConfigPath(env) {
 }
 var isObject3 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 function fromDockerConfig(registry, path5) {
-  const text2 = readSmallFile(path5, MAX_DOCKER_CONFIG_BYTES);
-  if (text2 === void 0) return void 0;
+  const text3 = readSmallFile(path5, MAX_DOCKER_CONFIG_BYTES);
+  if (text3 === void 0) return void 0;
   let config;
   try {
-    config = JSON.parse(text2);
+    config = JSON.parse(text3);
   } catch {
     return { note: `${path5} is not valid JSON, so its credentials were not used` };
   }
@@ -37771,8 +37771,8 @@ async function registryErrorDetail(response) {
     const body = await readCapped2(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
     const parsed = JSON.parse(body.toString("utf8"));
     const errors = Array.isArray(parsed.errors) ? parsed.errors : [];
-    const text2 = errors.map((error) => [error.code, error.message].filter((part) => typeof part === "string").join(": ")).filter(Boolean).join("; ");
-    return text2.length > 0 ? ` (${text2.slice(0, 500)})` : "";
+    const text3 = errors.map((error) => [error.code, error.message].filter((part) => typeof part === "string").join(": ")).filter(Boolean).join("; ");
+    return text3.length > 0 ? ` (${text3.slice(0, 500)})` : "";
   } catch {
     return "";
   }
@@ -38421,9 +38421,9 @@ var OsvApiSource = class {
           `${this.description}: ${method} ${path5} answered HTTP ${response.status}`
         );
       }
-      const text2 = await readCapped3(response, MAX_RESPONSE_BYTES, `${method} ${path5}`, this.description);
+      const text3 = await readCapped3(response, MAX_RESPONSE_BYTES, `${method} ${path5}`, this.description);
       try {
-        return JSON.parse(text2);
+        return JSON.parse(text3);
       } catch {
         throw new VulnSourceError("BAD_RESPONSE", `${this.description}: ${method} ${path5} did not answer JSON`);
       }
@@ -38714,14 +38714,14 @@ var OsvFileSource = class {
     let read = 0;
     const accept = (data, where, locator) => {
       read++;
-      const record = parseRecord(data, where, skipped);
-      if (!record) return;
+      const record2 = parseRecord(data, where, skipped);
+      if (!record2) return;
       const recordKeys = /* @__PURE__ */ new Set();
-      for (const affected2 of record.affected ?? []) {
+      for (const affected2 of record2.affected ?? []) {
         if (affected2.package) recordKeys.add(packageKey(affected2.package.ecosystem, affected2.package.name));
       }
       for (const key of recordKeys) (keys[key] ??= []).push(locator);
-      collector.add(record);
+      collector.add(record2);
     };
     for (const [fileIndex, file] of files.entries()) {
       if (file.path.endsWith(".zip")) {
@@ -38808,8 +38808,8 @@ var OsvFileSource = class {
           const entry = { name: "", flags: 0, method, compressedSize, size, localOffset };
           data = await entryData(reader, entry, OFFLINE_LIMITS.maxRecordBytes);
         }
-        const record = parseRecord(data, path5, skipped);
-        if (record) collector.add(record);
+        const record2 = parseRecord(data, path5, skipped);
+        if (record2) collector.add(record2);
       }
     } finally {
       for (const handle of handles.values()) await handle.close();
@@ -38875,18 +38875,18 @@ var Collector = class {
       else this.wanted.set(key, [i]);
     });
   }
-  add(record) {
-    const identity = `${record.id}\0${record.modified}`;
+  add(record2) {
+    const identity = `${record2.id}\0${record2.modified}`;
     if (this.seen.has(identity)) return;
     const targets = /* @__PURE__ */ new Set();
-    for (const affected2 of record.affected ?? []) {
+    for (const affected2 of record2.affected ?? []) {
       if (!affected2.package) continue;
       for (const i of this.wanted.get(packageKey(affected2.package.ecosystem, affected2.package.name)) ?? [])
         targets.add(i);
     }
     if (targets.size === 0) return;
     this.seen.add(identity);
-    for (const i of targets) this.records[i].push(record);
+    for (const i of targets) this.records[i].push(record2);
   }
 };
 function parseRecord(data, where, skipped) {
@@ -39039,14 +39039,14 @@ function redact2(value, keepPrefix = "") {
 }
 var PUBLIC_PREFIX = /^(?:gh[pousr]_|github_pat_|gl[a-z]+-|npm_|pypi-|dckr_pat_|xox[abposr]-|[rs]k_live_|AIza|AKIA|ASIA|ABIA|ACCA|A3T)/;
 var hasKnownToken = (value) => TOKEN_PATTERNS.some((p) => p.id !== "url-credentials" && p.re.test(value));
-function tokenHits(text2) {
+function tokenHits(text3) {
   const hits = [];
   for (const pattern of TOKEN_PATTERNS) {
     const global2 = new RegExp(
       pattern.re.source,
       pattern.re.flags.includes("g") ? pattern.re.flags : `${pattern.re.flags}g`
     );
-    for (const match2 of text2.matchAll(global2)) {
+    for (const match2 of text3.matchAll(global2)) {
       const value = match2[0];
       if (pattern.id === "url-credentials" && /:\/\/[^:]+:(?:x-oauth-basic|\*+|password|changeme|<[^>]*>)@/i.test(value))
         continue;
@@ -39057,9 +39057,9 @@ function tokenHits(text2) {
   }
   return hits;
 }
-function assignmentHits(text2, description, kind, nameTest) {
+function assignmentHits(text3, description, kind, nameTest) {
   const hits = [];
-  for (const line of text2.split(/\r?\n/).slice(0, 5e3)) {
+  for (const line of text3.split(/\r?\n/).slice(0, 5e3)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*(.*?)\s*$/.exec(line);
     if (!m) continue;
     const [, name, rawValue] = m;
@@ -39079,14 +39079,14 @@ function isLiteralSecret(value) {
     return false;
   return !v.startsWith("/") && !/^(?:file|https?):\/\/[^@]*$/.test(v);
 }
-function detectFileSecrets(path5, text2) {
+function detectFileSecrets(path5, text3) {
   const name = baseName(path5);
-  const hits = tokenHits(text2);
+  const hits = tokenHits(text3);
   const add = (list) => {
     for (const hit of list) if (!hits.some((h) => h.excerpt === hit.excerpt)) hits.push(hit);
   };
   if (name === ".npmrc") {
-    for (const m of text2.matchAll(/^\s*((?:\/\/\S*?:)?_(?:authToken|auth|password))\s*=\s*(\S.*?)\s*$/gm)) {
+    for (const m of text3.matchAll(/^\s*((?:\/\/\S*?:)?_(?:authToken|auth|password))\s*=\s*(\S.*?)\s*$/gm)) {
       const value = m[2].replace(/^(['"])(.*)\1$/, "$2");
       if (!isLiteralSecret(value) || hasKnownToken(value)) continue;
       add([
@@ -39099,20 +39099,20 @@ function detectFileSecrets(path5, text2) {
     }
   }
   if (name === ".pypirc")
-    add(assignmentHits(text2, "PyPI password", "pypirc-credentials", (n) => /^password$/i.test(n)));
+    add(assignmentHits(text3, "PyPI password", "pypirc-credentials", (n) => /^password$/i.test(n)));
   if (name === ".git-credentials" || name === ".netrc" || name === "_netrc") {
-    if (/\bpassword\s+\S+/.test(text2))
+    if (/\bpassword\s+\S+/.test(text3))
       hits.push({ kind: "netrc-password", description: "netrc password", excerpt: "password [redacted]" });
   }
   if (/^\.env(?:\..+)?$/.test(name) || /\.(?:env|properties|ini|cfg|conf|toml|tfvars|sh)$/i.test(name)) {
-    add(assignmentHits(text2, "secret in a settings file", "env-secret", isSecretName));
+    add(assignmentHits(text3, "secret in a settings file", "env-secret", isSecretName));
   }
-  if (/"type"\s*:\s*"service_account"/.test(text2) && /"private_key"\s*:\s*"-----BEGIN/.test(text2)) {
+  if (/"type"\s*:\s*"service_account"/.test(text3) && /"private_key"\s*:\s*"-----BEGIN/.test(text3)) {
     add([
       { kind: "gcp-service-account", description: "GCP service-account key", excerpt: '"private_key": "[redacted]"' }
     ]);
   }
-  const azure = /AccountKey=([A-Za-z0-9+/=]{40,})/.exec(text2);
+  const azure = /AccountKey=([A-Za-z0-9+/=]{40,})/.exec(text3);
   if (azure)
     add([
       {
@@ -39121,7 +39121,7 @@ function detectFileSecrets(path5, text2) {
         excerpt: `AccountKey=${redact2(azure[1])}`
       }
     ]);
-  const awsSecret = /aws_secret_access_key\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})\b/i.exec(text2);
+  const awsSecret = /aws_secret_access_key\s*[=:]\s*["']?([A-Za-z0-9/+=]{40})\b/i.exec(text3);
   if (awsSecret) {
     add([
       {
@@ -39132,7 +39132,7 @@ function detectFileSecrets(path5, text2) {
     ]);
   }
   if (/(?:^|\/)\.docker\/config\.json$/.test(path5) || name === ".dockercfg") {
-    const auth = /"auth"\s*:\s*"([A-Za-z0-9+/=]{4,})"/.exec(text2);
+    const auth = /"auth"\s*:\s*"([A-Za-z0-9+/=]{4,})"/.exec(text3);
     if (auth)
       add([
         {
@@ -39142,8 +39142,8 @@ function detectFileSecrets(path5, text2) {
         }
       ]);
   }
-  if (/^\s*kind:\s*Config\s*$/m.test(text2) && /^\s*clusters:/m.test(text2)) {
-    const kube = /^\s*(token|client-key-data|password):\s*(\S+)/m.exec(text2);
+  if (/^\s*kind:\s*Config\s*$/m.test(text3) && /^\s*clusters:/m.test(text3)) {
+    const kube = /^\s*(token|client-key-data|password):\s*(\S+)/m.exec(text3);
     if (kube && isLiteralSecret(kube[2])) {
       add([
         {
@@ -39178,9 +39178,9 @@ function secretScanner() {
   };
   return { request, results };
 }
-function detectConfigSecrets(text2) {
-  const hits = tokenHits(text2);
-  for (const m of text2.matchAll(/(?:^|[\s|;'"])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)/g)) {
+function detectConfigSecrets(text3) {
+  const hits = tokenHits(text3);
+  for (const m of text3.matchAll(/(?:^|[\s|;'"])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)/g)) {
     const name = m[1];
     const value = m[2].replace(/^(['"])(.*)\1$/, "$2");
     if (!isSecretName(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
@@ -39248,8 +39248,8 @@ function configFindings(context) {
 function configSecretFindings(context) {
   const { image, config } = context;
   const findings = [];
-  const report2 = (where, key, text2, layer) => {
-    for (const hit of detectConfigSecrets(text2)) {
+  const report2 = (where, key, text3, layer) => {
+    for (const hit of detectConfigSecrets(text3)) {
       findings.push({
         ruleId: "image/secret-in-config",
         severity: "high",
@@ -39750,6 +39750,149 @@ function fileFindings(index, image) {
   return { findings, notes };
 }
 
+// src/checks/images/import-report.ts
+import { readFile as readFile3 } from "node:fs/promises";
+var MAX_REPORT_BYTES = 256 * 1024 * 1024;
+var SEVERITY2 = {
+  critical: "critical",
+  high: "high",
+  medium: "medium",
+  moderate: "medium",
+  low: "low",
+  negligible: "info",
+  unknown: "medium"
+};
+function severityOf(value) {
+  return SEVERITY2[String(value ?? "unknown").toLowerCase()] ?? "medium";
+}
+function text(value) {
+  return typeof value === "string" && value.length > 0 ? value : void 0;
+}
+function array(value) {
+  return Array.isArray(value) ? value : [];
+}
+function record(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+}
+function fromTrivy(report2) {
+  const vulnerabilities = [];
+  for (const result of array(report2.Results).map(record)) {
+    for (const v of array(result.Vulnerabilities).map(record)) {
+      const id = text(v.VulnerabilityID);
+      const name = text(v.PkgName);
+      if (!id || !name) continue;
+      const purl2 = text(record(v.PkgIdentifier).PURL);
+      vulnerabilities.push({
+        id,
+        aliases: array(v.VendorIDs).map(text).filter((x) => x !== void 0),
+        severity: severityOf(v.Severity),
+        packageName: name,
+        version: text(v.InstalledVersion) ?? "",
+        ...purl2 ? { purl: purl2 } : {},
+        ecosystem: text(result.Type) ?? "unknown",
+        fixed: (text(v.FixedVersion) ?? "").split(/,\s*/).filter(Boolean),
+        ...text(v.Title) ? { title: text(v.Title) } : {},
+        ...text(v.PrimaryURL) ? { url: text(v.PrimaryURL) } : {},
+        ...text(v.PkgPath) ? { path: `/${String(v.PkgPath).replace(/^\/+/, "")}` } : {},
+        ...text(record(v.Layer).Digest) ? { layer: text(record(v.Layer).Digest) } : {}
+      });
+    }
+  }
+  return { image: text(report2.ArtifactName) ?? "trivy report", vulnerabilities };
+}
+function fromGrype(report2) {
+  const vulnerabilities = [];
+  for (const match2 of array(report2.matches).map(record)) {
+    const vulnerability = record(match2.vulnerability);
+    const artifact = record(match2.artifact);
+    const id = text(vulnerability.id);
+    const name = text(artifact.name);
+    if (!id || !name) continue;
+    const location2 = record(array(artifact.locations)[0]);
+    const purl2 = text(artifact.purl);
+    const layer = text(location2.layerID);
+    vulnerabilities.push({
+      id,
+      aliases: array(match2.relatedVulnerabilities).map((r) => text(record(r).id)).filter((x) => x !== void 0 && x !== id),
+      severity: severityOf(vulnerability.severity),
+      packageName: name,
+      version: text(artifact.version) ?? "",
+      ...purl2 ? { purl: purl2 } : {},
+      ecosystem: text(artifact.type) ?? "unknown",
+      fixed: array(record(vulnerability.fix).versions).map(text).filter((x) => x !== void 0),
+      ...text(vulnerability.dataSource) ? { url: text(vulnerability.dataSource) } : {},
+      ...text(location2.path) ? { path: text(location2.path) } : {},
+      ...layer && /^sha(256|512):[0-9a-f]+$/.test(layer) ? { layer } : {}
+    });
+  }
+  const target = record(record(report2.source).target);
+  return {
+    image: text(target.userInput) ?? text(report2.source && record(report2.source).name) ?? "grype report",
+    vulnerabilities
+  };
+}
+function preferredId(v) {
+  const all = [v.id, ...v.aliases];
+  const id = all.find((x) => x.startsWith("CVE-")) ?? v.id;
+  return { id, aliases: [...new Set(all.filter((x) => x !== id))] };
+}
+function toFinding(kind, image, v) {
+  const { id, aliases } = preferredId(v);
+  const scanner = kind === "trivy" ? "Trivy" : "Grype";
+  const parts = [
+    `${v.packageName} ${v.version} is affected by ${id}${v.title ? `: ${v.title}` : ""}.`,
+    `Reported by ${scanner}, severity ${v.severity} as ${scanner} rated it.`,
+    aliases.length > 0 ? `Also known as ${aliases.slice(0, 20).join(", ")}.` : "",
+    v.fixed.length > 0 ? `Fixed in ${v.fixed.slice(0, 10).join(", ")}.` : "No fixed version is known yet.",
+    v.url ? `Advisory: ${v.url}` : ""
+  ].filter(Boolean);
+  return {
+    ruleId: `vuln/${id}`,
+    severity: v.severity,
+    title: `${id} in ${v.packageName} ${v.version}`,
+    message: parts.join(" "),
+    location: { image, ...v.layer ? { layer: v.layer } : {}, ...v.path ? { path: v.path } : {} },
+    key: `${v.ecosystem}/${v.packageName}`,
+    fix: v.fixed.length > 0 ? `upgrade ${v.packageName} to ${v.fixed[0]}` : "no fix available yet",
+    package: { ecosystem: v.ecosystem, name: v.packageName, version: v.version, ...v.purl ? { purl: v.purl } : {} },
+    vulnerability: { id, aliases, fixed: v.fixed }
+  };
+}
+async function importScannerReport(kind, file, ignoreUnfixed) {
+  const buffer = await readFile3(file);
+  if (buffer.length > MAX_REPORT_BYTES)
+    throw new Error(`${file} is ${buffer.length} bytes, over the ${MAX_REPORT_BYTES}-byte limit`);
+  let parsed;
+  try {
+    parsed = JSON.parse(buffer.toString("utf8"));
+  } catch {
+    throw new Error(
+      `${file} is not JSON; give a report written with ${kind === "trivy" ? "trivy --format json" : "grype -o json"}`
+    );
+  }
+  const report2 = record(parsed);
+  const shapeOk = kind === "trivy" ? Array.isArray(report2.Results) || report2.SchemaVersion !== void 0 : Array.isArray(report2.matches);
+  if (!shapeOk) throw new Error(`${file} does not look like a ${kind === "trivy" ? "Trivy" : "Grype"} JSON report`);
+  const { image, vulnerabilities } = kind === "trivy" ? fromTrivy(report2) : fromGrype(report2);
+  const seen = /* @__PURE__ */ new Set();
+  const findings = [];
+  let unfixed = 0;
+  for (const v of vulnerabilities) {
+    if (ignoreUnfixed && v.fixed.length === 0) {
+      unfixed++;
+      continue;
+    }
+    const finding3 = toFinding(kind, image, v);
+    const identity = `${finding3.ruleId}|${v.ecosystem}/${v.packageName}|${v.path ?? ""}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    findings.push(finding3);
+  }
+  const notes = [`${kind} report ${file}: ${vulnerabilities.length} vulnerability match(es) for ${image}`];
+  if (unfixed > 0) notes.push(`${unfixed} without a fixed version not reported (ignore-unfixed)`);
+  return { findings, notes };
+}
+
 // src/checks/images/rules.ts
 var check = "images";
 var OSV = "https://ossf.github.io/osv-schema/";
@@ -39987,7 +40130,7 @@ var IMAGES_RULES = [...IMAGE_RULES, VULN_RULE];
 
 // src/checks/images/sbom-input.ts
 var import_packageurl_js2 = __toESM(require_packageurl_js(), 1);
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
 var MAX_SBOM_BYTES = 128 * 1024 * 1024;
 var MAX_COMPONENTS = 5e5;
 var MAX_NESTING2 = 32;
@@ -40092,7 +40235,7 @@ async function readSbom(path5) {
   if (size > MAX_SBOM_BYTES) throw new Error(`${path5} is larger than ${MAX_SBOM_BYTES} bytes`);
   let json;
   try {
-    json = JSON.parse(await readFile3(path5, "utf8"));
+    json = JSON.parse(await readFile4(path5, "utf8"));
   } catch (error) {
     throw new Error(`${path5} is not valid JSON: ${error.message}`);
   }
@@ -40201,10 +40344,10 @@ function products(value) {
   }
   return out;
 }
-function parseOpenVex(text2, source) {
+function parseOpenVex(text3, source) {
   let json;
   try {
-    json = JSON.parse(text2);
+    json = JSON.parse(text3);
   } catch (error) {
     return { statements: [], problems: [`${source}: not valid JSON: ${error.message}`] };
   }
@@ -40579,9 +40722,9 @@ var TEXT_LEVELS = {
   unimportant: "info",
   none: "info"
 };
-function assessSeverity(record, matched = []) {
-  if (record.id.startsWith("MAL-")) return { severity: "critical", source: "MAL (malicious package)" };
-  const vectors = [...matched.flatMap((a) => a.severity ?? []), ...record.severity ?? []];
+function assessSeverity(record2, matched = []) {
+  if (record2.id.startsWith("MAL-")) return { severity: "critical", source: "MAL (malicious package)" };
+  const vectors = [...matched.flatMap((a) => a.severity ?? []), ...record2.severity ?? []];
   for (const s of vectors) {
     if (s.type !== "CVSS_V3") continue;
     const score = cvss3BaseScore(s.score);
@@ -40606,7 +40749,7 @@ function assessSeverity(record, matched = []) {
   }
   const textual = [
     ...matched.map((a) => [a.database_specific?.severity, "database_specific"]),
-    [record.database_specific?.severity, "database_specific"],
+    [record2.database_specific?.severity, "database_specific"],
     ...matched.map((a) => [a.ecosystem_specific?.severity, "ecosystem_specific"]),
     // Debian's security tracker rates its advisories by urgency (unimportant, low, medium, high).
     ...matched.map((a) => [a.ecosystem_specific?.urgency, "Debian urgency"])
@@ -40658,8 +40801,8 @@ function primaryId(records) {
   if (cves[0]) return cves[0];
   return [...records.map((r) => r.id)].sort()[0];
 }
-function clean(text2, max = 200) {
-  const flat = text2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+function clean(text3, max = 200) {
+  const flat = text3.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
 function location(pkg, image) {
@@ -40706,14 +40849,14 @@ async function scanVulnerabilities(packages, source, options) {
   for (const { pkg, query, index } of perPackage) {
     const hits = [];
     const indeterminate = [];
-    for (const record of lookup.records[index] ?? []) {
-      const result = affectedBy(record, query);
+    for (const record2 of lookup.records[index] ?? []) {
+      const result = affectedBy(record2, query);
       if (result.affected) {
-        const matched = (record.affected ?? []).filter((a) => a.package && packageMatches(a.package, query));
-        hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, matched) });
+        const matched = (record2.affected ?? []).filter((a) => a.package && packageMatches(a.package, query));
+        hits.push({ record: record2, fixed: result.fixed, severity: assessSeverity(record2, matched) });
       } else if (result.indeterminate) {
-        indeterminate.push({ id: record.id, reason: result.reason ?? "could not compare" });
-      } else if (!record.withdrawn && source.matchesVersions) {
+        indeterminate.push({ id: record2.id, reason: result.reason ?? "could not compare" });
+      } else if (!record2.withdrawn && source.matchesVersions) {
         disagreements++;
       }
     }
@@ -40933,8 +41076,19 @@ async function scanLayers(state, image, layers, opened, out) {
 }
 async function scanTarget(state, target, base) {
   const out = { findings: [], errors: [], notes: [] };
-  const source = parseImageSource(target);
   const path5 = (p) => isAbsolute4(p) ? p : resolve4(base, p);
+  const imported = /^(trivy|grype):(.+)$/.exec(target);
+  if (imported) {
+    const report2 = await importScannerReport(
+      imported[1],
+      path5(imported[2]),
+      state.policy.vulnerabilities["ignore-unfixed"]
+    );
+    out.findings.push(...report2.findings);
+    out.notes.push(...report2.notes);
+    return out;
+  }
+  const source = parseImageSource(target);
   if (source.kind === "sbom") {
     const sbom = await readSbom(path5(source.path));
     out.notes.push(...sbom.notes.map((n) => `${target}: ${n}`));
@@ -41041,8 +41195,8 @@ var Reporter = class {
     });
   }
 };
-function code(text2, max = 80) {
-  const clean2 = text2.replace(/[`\r\n]+/g, " ");
+function code(text3, max = 80) {
+  const clean2 = text3.replace(/[`\r\n]+/g, " ");
   return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
 }
 function withDefaults(value) {
@@ -41133,10 +41287,10 @@ function environmentVariables(file, service) {
     }));
   }
   return view2.items(entry.value).flatMap((item) => {
-    const text2 = view2.scalar(item);
-    if (text2 === void 0) return [];
-    const eq = text2.indexOf("=");
-    return [{ name: eq < 0 ? text2 : text2.slice(0, eq), value: eq < 0 ? void 0 : text2.slice(eq + 1), node: item }];
+    const text3 = view2.scalar(item);
+    if (text3 === void 0) return [];
+    const eq = text3.indexOf("=");
+    return [{ name: eq < 0 ? text3 : text3.slice(0, eq), value: eq < 0 ? void 0 : text3.slice(eq + 1), node: item }];
   });
 }
 var rule18 = {
@@ -41437,8 +41591,8 @@ var SENSITIVE_PORTS = {
   27017: "MongoDB",
   27018: "MongoDB"
 };
-function range3(text2) {
-  const match2 = /^(\d+)(?:-(\d+))?$/.exec(text2.trim());
+function range3(text3) {
+  const match2 = /^(\d+)(?:-(\d+))?$/.exec(text3.trim());
   if (!match2) return void 0;
   const low = Number(match2[1]);
   return { low, high: match2[2] === void 0 ? low : Number(match2[2]) };
@@ -41829,10 +41983,10 @@ var RESERVED_PREFIXES = /* @__PURE__ */ new Set([
   "esac"
 ]);
 var COMPOUND_HEADS = /* @__PURE__ */ new Set(["for", "case", "select", "function", "in"]);
-function identityMapped(text2, base) {
-  const offsets = new Array(text2.length);
-  for (let i = 0; i < text2.length; i++) offsets[i] = base + i;
-  return { text: text2, offsets };
+function identityMapped(text3, base) {
+  const offsets = new Array(text3.length);
+  for (let i = 0; i < text3.length; i++) offsets[i] = base + i;
+  return { text: text3, offsets };
 }
 var Tokenizer = class {
   constructor(src, escape2) {
@@ -41845,9 +41999,9 @@ var Tokenizer = class {
   tokens = [];
   pendingHeredocs = [];
   run() {
-    const { text: text2 } = this.src;
-    while (this.i < text2.length) {
-      const c = text2[this.i];
+    const { text: text3 } = this.src;
+    while (this.i < text3.length) {
+      const c = text3[this.i];
       if (c === " " || c === "	" || c === "\r") {
         this.i++;
       } else if (c === "\n") {
@@ -41855,20 +42009,20 @@ var Tokenizer = class {
         this.i++;
         this.skipHeredocBodies();
       } else if (c === "#") {
-        while (this.i < text2.length && text2[this.i] !== "\n") this.i++;
+        while (this.i < text3.length && text3[this.i] !== "\n") this.i++;
       } else if (this.escape !== null && c === this.escape && this.isLineContinuation(this.i)) {
-        this.i = text2.indexOf("\n", this.i) + 1;
-      } else if ((c === "<" || c === ">") && text2[this.i + 1] === "(") {
+        this.i = text3.indexOf("\n", this.i) + 1;
+      } else if ((c === "<" || c === ">") && text3[this.i + 1] === "(") {
         this.tokens.push({ kind: "word", word: this.readWord() });
       } else {
-        const op = OPERATORS.find((candidate) => text2.startsWith(candidate, this.i));
+        const op = OPERATORS.find((candidate) => text3.startsWith(candidate, this.i));
         if (op) {
           this.i += op.length;
           this.tokens.push({ kind: "op", op });
           if (op === "<<" || op === "<<-") this.readHeredocDelimiter(op === "<<-");
         } else {
           const word = this.readWord();
-          const next2 = text2[this.i];
+          const next2 = text3[this.i];
           if (/^\d+$/.test(word.text) && (next2 === "<" || next2 === ">")) continue;
           this.tokens.push({ kind: "word", word });
         }
@@ -41877,52 +42031,52 @@ var Tokenizer = class {
     return this.tokens;
   }
   isLineContinuation(at) {
-    const { text: text2 } = this.src;
+    const { text: text3 } = this.src;
     let j = at + 1;
-    while (j < text2.length && (text2[j] === " " || text2[j] === "	" || text2[j] === "\r")) j++;
-    return text2[j] === "\n";
+    while (j < text3.length && (text3[j] === " " || text3[j] === "	" || text3[j] === "\r")) j++;
+    return text3[j] === "\n";
   }
   readHeredocDelimiter(stripTabs) {
-    const { text: text2 } = this.src;
-    while (this.i < text2.length && (text2[this.i] === " " || text2[this.i] === "	")) this.i++;
-    if (this.i >= text2.length || text2[this.i] === "\n") return;
+    const { text: text3 } = this.src;
+    while (this.i < text3.length && (text3[this.i] === " " || text3[this.i] === "	")) this.i++;
+    if (this.i >= text3.length || text3[this.i] === "\n") return;
     const word = this.readWord();
     this.tokens.push({ kind: "word", word });
     if (word.text) this.pendingHeredocs.push({ delimiter: word.text, stripTabs });
   }
   /** Heredoc bodies are data for the command, not shell code: skip them. */
   skipHeredocBodies() {
-    const { text: text2 } = this.src;
+    const { text: text3 } = this.src;
     while (this.pendingHeredocs.length > 0) {
       const { delimiter, stripTabs } = this.pendingHeredocs.shift();
-      while (this.i < text2.length) {
-        let end = text2.indexOf("\n", this.i);
-        if (end < 0) end = text2.length;
-        let line = text2.slice(this.i, end).replace(/\r$/, "");
+      while (this.i < text3.length) {
+        let end = text3.indexOf("\n", this.i);
+        if (end < 0) end = text3.length;
+        let line = text3.slice(this.i, end).replace(/\r$/, "");
         if (stripTabs) line = line.replace(/^\t+/, "");
-        this.i = Math.min(end + 1, text2.length);
+        this.i = Math.min(end + 1, text3.length);
         if (line === delimiter) break;
       }
     }
   }
   readWord() {
-    const { text: text2, offsets } = this.src;
+    const { text: text3, offsets } = this.src;
     const out = [];
     const outOffsets = [];
     const substitutions = [];
     const start = offsets[this.i] ?? 0;
     const add = (from, to) => {
       for (let k = from; k < to; k++) {
-        out.push(text2[k]);
+        out.push(text3[k]);
         outOffsets.push(offsets[k]);
       }
     };
     const addSubstitution = (bodyFrom, bodyTo) => {
-      substitutions.push({ text: text2.slice(bodyFrom, bodyTo), offsets: offsets.slice(bodyFrom, bodyTo) });
+      substitutions.push({ text: text3.slice(bodyFrom, bodyTo), offsets: offsets.slice(bodyFrom, bodyTo) });
     };
-    while (this.i < text2.length) {
-      const c = text2[this.i];
-      if ((c === "<" || c === ">") && text2[this.i + 1] === "(" && out.length === 0) {
+    while (this.i < text3.length) {
+      const c = text3[this.i];
+      if ((c === "<" || c === ">") && text3[this.i + 1] === "(" && out.length === 0) {
         const end = this.scanBalanced(this.i + 1, "(", ")");
         addSubstitution(this.i + 2, Math.max(this.i + 2, end - 1));
         add(this.i, end);
@@ -41932,24 +42086,24 @@ var Tokenizer = class {
       if (c === " " || c === "	" || c === "\r" || c === "\n" || "|&;()<>".includes(c)) break;
       if (this.escape !== null && c === this.escape) {
         if (this.isLineContinuation(this.i)) {
-          this.i = text2.indexOf("\n", this.i) + 1;
+          this.i = text3.indexOf("\n", this.i) + 1;
           continue;
         }
-        if (this.i + 1 < text2.length) add(this.i + 1, this.i + 2);
+        if (this.i + 1 < text3.length) add(this.i + 1, this.i + 2);
         this.i += 2;
         continue;
       }
       if (c === "'") {
-        const end = text2.indexOf("'", this.i + 1);
-        const stop = end < 0 ? text2.length : end;
+        const end = text3.indexOf("'", this.i + 1);
+        const stop = end < 0 ? text3.length : end;
         add(this.i + 1, stop);
         this.i = stop + 1;
         continue;
       }
-      if (c === "$" && text2[this.i + 1] === "'") {
+      if (c === "$" && text3[this.i + 1] === "'") {
         let j = this.i + 2;
-        while (j < text2.length && text2[j] !== "'") j += text2[j] === "\\" ? 2 : 1;
-        add(this.i + 2, Math.min(j, text2.length));
+        while (j < text3.length && text3[j] !== "'") j += text3[j] === "\\" ? 2 : 1;
+        add(this.i + 2, Math.min(j, text3.length));
         this.i = j + 1;
         continue;
       }
@@ -41968,12 +42122,12 @@ var Tokenizer = class {
   }
   /** Reads `"…"` starting after the opening quote; returns the index after the closing quote. */
   readDoubleQuoted(from, add, addSubstitution) {
-    const { text: text2 } = this.src;
+    const { text: text3 } = this.src;
     let j = from;
-    while (j < text2.length && text2[j] !== '"') {
-      const c = text2[j];
+    while (j < text3.length && text3[j] !== '"') {
+      const c = text3[j];
       if (c === "\\" && this.escape !== null) {
-        const next2 = text2[j + 1];
+        const next2 = text3[j + 1];
         if (next2 === "\n") {
           j += 2;
         } else if (next2 !== void 0 && '$`"\\'.includes(next2)) {
@@ -41994,19 +42148,19 @@ var Tokenizer = class {
   }
   /** Reads `$(…)`, `$((…))`, `${…}`, `` `…` `` or a plain `$`; appends it verbatim. */
   readExpansion(at, add, addSubstitution) {
-    const { text: text2 } = this.src;
-    if (text2[at] === "`") {
+    const { text: text3 } = this.src;
+    if (text3[at] === "`") {
       let j = at + 1;
-      while (j < text2.length && text2[j] !== "`") j += text2[j] === "\\" ? 2 : 1;
-      const end = Math.min(j + 1, text2.length);
-      addSubstitution(at + 1, Math.min(j, text2.length));
+      while (j < text3.length && text3[j] !== "`") j += text3[j] === "\\" ? 2 : 1;
+      const end = Math.min(j + 1, text3.length);
+      addSubstitution(at + 1, Math.min(j, text3.length));
       add(at, end);
       return end;
     }
-    const next2 = text2[at + 1];
+    const next2 = text3[at + 1];
     if (next2 === "(") {
       const end = this.scanBalanced(at + 1, "(", ")");
-      if (text2[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
+      if (text3[at + 2] !== "(") addSubstitution(at + 2, Math.max(at + 2, end - 1));
       add(at, end);
       return end;
     }
@@ -42020,23 +42174,23 @@ var Tokenizer = class {
   }
   /** Index after the bracket that closes the one at `at`, skipping quoted text; the text end if none. */
   scanBalanced(at, open4, close) {
-    const { text: text2 } = this.src;
+    const { text: text3 } = this.src;
     let depth = 0;
     let j = at;
-    while (j < text2.length) {
-      const c = text2[j];
+    while (j < text3.length) {
+      const c = text3[j];
       if (c === "\\") {
         j += 2;
         continue;
       }
       if (c === "'") {
-        const end = text2.indexOf("'", j + 1);
-        j = end < 0 ? text2.length : end + 1;
+        const end = text3.indexOf("'", j + 1);
+        j = end < 0 ? text3.length : end + 1;
         continue;
       }
       if (c === '"') {
         j++;
-        while (j < text2.length && text2[j] !== '"') j += text2[j] === "\\" ? 2 : 1;
+        while (j < text3.length && text3[j] !== '"') j += text3[j] === "\\" ? 2 : 1;
         j++;
         continue;
       }
@@ -42044,7 +42198,7 @@ var Tokenizer = class {
       else if (c === close && --depth === 0) return j + 1;
       j++;
     }
-    return text2.length;
+    return text3.length;
   }
 };
 function tokenize3(src, options) {
@@ -42128,14 +42282,14 @@ function invocation(command) {
     let k = 1;
     let positional = 0;
     while (k < argv.length) {
-      const text2 = argv[k].text;
-      if (text2 === "--") {
+      const text3 = argv[k].text;
+      if (text3 === "--") {
         k++;
         break;
       }
-      if (text2.startsWith("-") && text2.length > 1) {
-        const letter = text2.startsWith("--") ? "" : text2.slice(-1);
-        const needsValue = letter !== "" && text2.length === 2 && spec.valueOptions.includes(letter);
+      if (text3.startsWith("-") && text3.length > 1) {
+        const letter = text3.startsWith("--") ? "" : text3.slice(-1);
+        const needsValue = letter !== "" && text3.length === 2 && spec.valueOptions.includes(letter);
         k += needsValue ? 2 : 1;
         continue;
       }
@@ -42161,11 +42315,11 @@ function inlineScript(inv) {
   const args = name === "busybox" && basename4(inv.argv[1]) === "sh" ? inv.argv.slice(2) : inv.argv.slice(1);
   let sawC = false;
   for (let k = 0; k < args.length; k++) {
-    const text2 = args[k].text;
-    if (sawC && !text2.startsWith("-")) return args[k];
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text2) || text2 === "--command") sawC = true;
-    else if (text2 === "-o" || text2 === "+o") k++;
-    else if (!text2.startsWith("-") && !text2.startsWith("+") && name !== "su") return void 0;
+    const text3 = args[k].text;
+    if (sawC && !text3.startsWith("-")) return args[k];
+    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(text3) || text3 === "--command") sawC = true;
+    else if (text3 === "-o" || text3 === "+o") k++;
+    else if (!text3.startsWith("-") && !text3.startsWith("+") && name !== "su") return void 0;
   }
   return void 0;
 }
@@ -42197,9 +42351,9 @@ var DockerfileParseError = class extends Error {
   line;
   column;
 };
-function computeLineStarts(text2) {
+function computeLineStarts(text3) {
   const starts = [0];
-  for (let i = text2.indexOf("\n"); i >= 0; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
+  for (let i = text3.indexOf("\n"); i >= 0; i = text3.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
 }
 function offsetOf(model, position) {
@@ -42243,21 +42397,21 @@ function substituteArgs(value, args) {
   );
   return unresolved ? void 0 : result;
 }
-function joinContinuations(text2, start, end, escape2) {
+function joinContinuations(text3, start, end, escape2) {
   const chars = [];
   const offsets = [];
   let i = start;
   while (i < end) {
-    const c = text2[i];
+    const c = text3[i];
     if (c === escape2) {
       let j = i + 1;
-      while (j < end && (text2[j] === " " || text2[j] === "	" || text2[j] === "\r")) j++;
-      if (j >= end || text2[j] === "\n") {
+      while (j < end && (text3[j] === " " || text3[j] === "	" || text3[j] === "\r")) j++;
+      if (j >= end || text3[j] === "\n") {
         i = j + 1;
         while (i < end) {
-          let lineEnd = text2.indexOf("\n", i);
+          let lineEnd = text3.indexOf("\n", i);
           if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-          if (!/^[ \t\r]*(#.*)?$/.test(text2.slice(i, lineEnd))) break;
+          if (!/^[ \t\r]*(#.*)?$/.test(text3.slice(i, lineEnd))) break;
           i = lineEnd + 1;
         }
         continue;
@@ -42270,31 +42424,31 @@ function joinContinuations(text2, start, end, escape2) {
   return { text: chars.join(""), offsets };
 }
 function parseJsonArray(src) {
-  const { text: text2, offsets } = src;
+  const { text: text3, offsets } = src;
   let i = 0;
   const skipSpace = () => {
-    while (i < text2.length && /\s/.test(text2[i])) i++;
+    while (i < text3.length && /\s/.test(text3[i])) i++;
   };
   skipSpace();
-  if (text2[i] !== "[") return void 0;
+  if (text3[i] !== "[") return void 0;
   i++;
   const words = [];
   skipSpace();
-  if (text2[i] === "]") {
+  if (text3[i] === "]") {
     i++;
     skipSpace();
-    return i === text2.length ? words : void 0;
+    return i === text3.length ? words : void 0;
   }
   for (; ; ) {
     skipSpace();
-    if (text2[i] !== '"') return void 0;
+    if (text3[i] !== '"') return void 0;
     const start = offsets[i];
     i++;
     const chars = [];
     const charOffsets = [];
-    while (i < text2.length && text2[i] !== '"') {
-      if (text2[i] === "\\") {
-        const next2 = text2[i + 1];
+    while (i < text3.length && text3[i] !== '"') {
+      if (text3[i] === "\\") {
+        const next2 = text3[i + 1];
         const simple = {
           '"': '"',
           "\\": "\\",
@@ -42309,31 +42463,31 @@ function parseJsonArray(src) {
           chars.push(simple[next2]);
           charOffsets.push(offsets[i]);
           i += 2;
-        } else if (next2 === "u" && /^[0-9a-fA-F]{4}$/.test(text2.slice(i + 2, i + 6))) {
-          chars.push(String.fromCharCode(parseInt(text2.slice(i + 2, i + 6), 16)));
+        } else if (next2 === "u" && /^[0-9a-fA-F]{4}$/.test(text3.slice(i + 2, i + 6))) {
+          chars.push(String.fromCharCode(parseInt(text3.slice(i + 2, i + 6), 16)));
           charOffsets.push(offsets[i]);
           i += 6;
         } else {
           return void 0;
         }
       } else {
-        chars.push(text2[i]);
+        chars.push(text3[i]);
         charOffsets.push(offsets[i]);
         i++;
       }
     }
-    if (i >= text2.length) return void 0;
+    if (i >= text3.length) return void 0;
     i++;
     words.push({ text: chars.join(""), offsets: charOffsets, start, substitutions: [] });
     skipSpace();
-    if (text2[i] === ",") {
+    if (text3[i] === ",") {
       i++;
       continue;
     }
-    if (text2[i] !== "]") return void 0;
+    if (text3[i] !== "]") return void 0;
     i++;
     skipSpace();
-    return i === text2.length ? words : void 0;
+    return i === text3.length ? words : void 0;
   }
 }
 function isRun(instruction) {
@@ -42383,9 +42537,9 @@ function runCommands(model, run17, shellIsPosix) {
   }
   return { commands, execForm: false };
 }
-function parseDockerfile(path5, text2) {
-  const ast = import_dockerfile_ast.DockerfileParser.parse(text2);
-  const lineStarts = computeLineStarts(text2);
+function parseDockerfile(path5, text3) {
+  const ast = import_dockerfile_ast.DockerfileParser.parse(text3);
+  const lineStarts = computeLineStarts(text3);
   const escape2 = ast.getEscapeCharacter() === "`" ? "`" : "\\";
   const instructions = ast.getInstructions();
   if (instructions.length === 0) throw new DockerfileParseError("the Dockerfile has no instructions");
@@ -42419,7 +42573,7 @@ function parseDockerfile(path5, text2) {
     }
   }
   if (stages.length === 0) throw new DockerfileParseError("the Dockerfile has no FROM instruction");
-  const base = { path: path5, text: text2, ast, escape: escape2, globalArgs, stages, lineStarts };
+  const base = { path: path5, text: text3, ast, escape: escape2, globalArgs, stages, lineStarts };
   const runs = [];
   for (const stage of stages) {
     let shellIsPosix = true;
@@ -42428,7 +42582,7 @@ function parseDockerfile(path5, text2) {
       if (keyword === "SHELL") {
         const shell = parseJsonArray(
           joinContinuations(
-            text2,
+            text3,
             offsetOf(base, instruction.getArgumentsRange()?.start ?? instruction.getRange().end),
             offsetOf(base, instruction.getRange().end),
             escape2
@@ -42491,8 +42645,8 @@ var Reporter2 = class {
     this.report({ ...input, offset: word.start, ...sameLine ? { length } : {} });
   }
 };
-function code2(text2, max = 80) {
-  const clean2 = text2.replace(/[`\r\n]+/g, " ");
+function code2(text3, max = 80) {
+  const clean2 = text3.replace(/[`\r\n]+/g, " ");
   return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
 }
 var RUN_LOCATION_NOTE = "Findings point at the offending token on its real line. For a token on the first line of an instruction, put `# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed before the shell runs.";
@@ -42616,10 +42770,10 @@ function operands(args) {
 function dropOptionValues(args, names) {
   const out = [];
   for (let k = 0; k < args.length; k++) {
-    const text2 = args[k].text;
+    const text3 = args[k].text;
     out.push(args[k]);
-    const name = text2.replace(/^--?/, "");
-    if (text2.startsWith("-") && !text2.includes("=") && names.includes(name)) {
+    const name = text3.replace(/^--?/, "");
+    if (text3.startsWith("-") && !text3.includes("=") && names.includes(name)) {
       k++;
     }
   }
@@ -42864,23 +43018,23 @@ function pipPackages(entry) {
   let installAt = -1;
   if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf("install");
   else if (/^python[0-9.]*$/.test(entry.program)) {
-    const m = texts.findIndex((text2, k) => text2 === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
+    const m = texts.findIndex((text3, k) => text3 === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
     installAt = m < 0 ? -1 : m + 2;
   }
   if (installAt < 0) return [];
   const args = entry.args.slice(installAt + 1);
   const argTexts = args.map((word) => word.text);
   if (argTexts.some(
-    (text2) => ["-r", "--requirement", ".", "-c", "--constraint"].includes(text2) || /^--(?:requirement|constraint)=/.test(text2) || /^-[rc]./.test(text2)
+    (text3) => ["-r", "--requirement", ".", "-c", "--constraint"].includes(text3) || /^--(?:requirement|constraint)=/.test(text3) || /^-[rc]./.test(text3)
   )) {
     return [];
   }
   return operands(dropOptionValues(args, PIP_VALUE_OPTIONS)).filter((word) => {
-    const text2 = word.text;
+    const text3 = word.text;
     if (isUnknown(word)) return false;
-    if (/==|>=|<=|>|<|!=|~=|===/.test(text2)) return false;
-    if (VCS_RE.test(text2)) return !text2.includes("@", text2.indexOf("://") + 3) || !/@[^/]+$/.test(text2);
-    if (text2.endsWith(".whl") || text2.endsWith(".tar.gz") || text2.includes("/")) return false;
+    if (/==|>=|<=|>|<|!=|~=|===/.test(text3)) return false;
+    if (VCS_RE.test(text3)) return !text3.includes("@", text3.indexOf("://") + 3) || !/@[^/]+$/.test(text3);
+    if (text3.endsWith(".whl") || text3.endsWith(".tar.gz") || text3.includes("/")) return false;
     return true;
   }).map((word) => ({ manager: "pip", word, example: `${word.text.replace(/\[.*$/, "")}==<version>` }));
 }
@@ -42889,11 +43043,11 @@ function npmPackages(entry) {
   const nonFlags = operands(entry.args);
   if (!["install", "i", "add"].includes(nonFlags[0]?.text ?? "")) return [];
   return nonFlags.slice(1).filter((word) => {
-    const text2 = word.text;
+    const text3 = word.text;
     if (isUnknown(word)) return false;
-    if (/^git(?:\+(?:ssh|https?))?:\/\//.test(text2)) return !text2.includes("#");
-    if (/\.(?:tar|tar\.gz|tgz)$/.test(text2) || /^(?:\/|\.\/|\.\.\/|~\/)/.test(text2)) return false;
-    const withoutScope = text2.startsWith("@") ? text2.slice(text2.indexOf("/") + 1) : text2;
+    if (/^git(?:\+(?:ssh|https?))?:\/\//.test(text3)) return !text3.includes("#");
+    if (/\.(?:tar|tar\.gz|tgz)$/.test(text3) || /^(?:\/|\.\/|\.\.\/|~\/)/.test(text3)) return false;
+    const withoutScope = text3.startsWith("@") ? text3.slice(text3.indexOf("/") + 1) : text3;
     return !withoutScope.includes("@");
   }).map((word) => ({ manager: "npm", word, example: `${word.text}@<version>` }));
 }
@@ -42901,7 +43055,7 @@ function gemPackages(entry) {
   if (entry.program !== "gem") return [];
   const texts = entry.args.map((word) => word.text);
   if (!texts.includes("install") && !texts.includes("i")) return [];
-  if (texts.some((text2) => text2 === "-v" || text2 === "--version" || text2.startsWith("--version="))) return [];
+  if (texts.some((text3) => text3 === "-v" || text3 === "--version" || text3.startsWith("--version="))) return [];
   return operands(entry.args).filter((word) => !["install", "i", "--"].includes(word.text) && !isUnknown(word) && !word.text.includes(":")).map((word) => ({ manager: "gem", word, example: `${word.text}:<version>` }));
 }
 var rule28 = {
@@ -43223,10 +43377,10 @@ USER <app user>` : void 0
 // src/checks/manifests/dockerfile/tls-verification.ts
 var CURL_VALUE_OPTIONS = "AbcCdDeEFHKmoPQrtTuUwxXyYz";
 function curlInsecure(word) {
-  const text2 = word.text;
-  if (text2 === "--insecure" || text2 === "--proxy-insecure" || text2 === "--doh-insecure") return true;
-  if (!/^-[A-Za-z0-9#:]+$/.test(text2)) return false;
-  for (const letter of text2.slice(1)) {
+  const text3 = word.text;
+  if (text3 === "--insecure" || text3 === "--proxy-insecure" || text3 === "--doh-insecure") return true;
+  if (!/^-[A-Za-z0-9#:]+$/.test(text3)) return false;
+  for (const letter of text3.slice(1)) {
     if (letter === "k") return true;
     if (CURL_VALUE_OPTIONS.includes(letter)) return false;
   }
@@ -43678,13 +43832,13 @@ function mergeSources(doc2, items2) {
 // src/checks/manifests/kubernetes/documents.ts
 var MAX_NESTING_DEPTH = 256;
 var MAX_LIST_ITEMS = 1e4;
-function parseManifestFile(path5, text2) {
+function parseManifestFile(path5, text3) {
   const objects = [];
   const errors = [];
   const fail2 = (message2, position, key) => {
     errors.push(parseError2(path5, message2, position, key));
   };
-  if (looksBinary2(text2)) {
+  if (looksBinary2(text3)) {
     fail2(
       "The file is not text (it contains NUL bytes or invalid UTF-8), so it cannot be checked.",
       { line: 1, column: 1 },
@@ -43692,7 +43846,7 @@ function parseManifestFile(path5, text2) {
     );
     return { objects, errors };
   }
-  const deep = excessiveNesting(text2);
+  const deep = excessiveNesting(text3);
   if (deep) {
     fail2(
       `Collections are nested more than ${MAX_NESTING_DEPTH} levels deep; the file was not parsed.`,
@@ -43703,7 +43857,7 @@ function parseManifestFile(path5, text2) {
   }
   let parsed;
   try {
-    parsed = parseYaml(text2);
+    parsed = parseYaml(text3);
   } catch (error) {
     fail2(`The file could not be parsed: ${errorMessage(error)}`, { line: 1, column: 1 }, "parser");
     return { objects, errors };
@@ -43711,7 +43865,7 @@ function parseManifestFile(path5, text2) {
   parsed.documents.forEach((doc2, docIndex) => {
     const syntax = firstYamlError(parsed, doc2);
     if (syntax) {
-      const hint = text2.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
+      const hint = text3.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
       fail2(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
       return;
     }
@@ -43788,14 +43942,14 @@ function parseError2(path5, message2, position, key) {
     key
   };
 }
-function looksBinary2(text2) {
-  if (text2.includes("\0")) return true;
+function looksBinary2(text3) {
+  if (text3.includes("\0")) return true;
   let replacements = 0;
-  const sample = text2.length > 65536 ? text2.slice(0, 65536) : text2;
+  const sample = text3.length > 65536 ? text3.slice(0, 65536) : text3;
   for (const char of sample) if (char === "\uFFFD" && ++replacements > 8) return true;
   return false;
 }
-function excessiveNesting(text2) {
+function excessiveNesting(text3) {
   let depth = 0;
   let line = 1;
   let column = 0;
@@ -43803,8 +43957,8 @@ function excessiveNesting(text2) {
   let comment = false;
   let dashes = 0;
   let lineStart = true;
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
+  for (let i = 0; i < text3.length; i++) {
+    const char = text3[i];
     column++;
     if (char === "\n") {
       line++;
@@ -43823,14 +43977,14 @@ function excessiveNesting(text2) {
       continue;
     }
     if (lineStart) {
-      if (char === "-" && (text2[i + 1] === " " || text2[i + 1] === "	")) {
+      if (char === "-" && (text3[i + 1] === " " || text3[i + 1] === "	")) {
         if (++dashes > MAX_NESTING_DEPTH) return { line, column };
         continue;
       }
       if (char !== " " && char !== "	") lineStart = false;
     }
-    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text2[i - 1] ?? " ")) quote2 = char;
-    else if (char === "#" && (i === 0 || /\s/.test(text2[i - 1] ?? " "))) comment = true;
+    if ((char === '"' || char === "'") && /[\s[{,:]/.test(text3[i - 1] ?? " ")) quote2 = char;
+    else if (char === "#" && (i === 0 || /\s/.test(text3[i - 1] ?? " "))) comment = true;
     else if (char === "[" || char === "{") {
       if (++depth > MAX_NESTING_DEPTH) return { line, column };
     } else if ((char === "]" || char === "}") && depth > 0) depth--;
@@ -45714,7 +45868,7 @@ function field(value, ...path5) {
   }
   return current;
 }
-var text = (value) => typeof value === "string" ? value : void 0;
+var text2 = (value) => typeof value === "string" ? value : void 0;
 function splitGitUri(uri) {
   if (uri === void 0) return {};
   const stripped = uri.replace(/^git\+/, "");
@@ -45726,15 +45880,15 @@ function provenanceFacts(statement) {
   if (statement.predicateType === SLSA_V1) {
     const workflow = field(predicate, "buildDefinition", "externalParameters", "workflow");
     const dependencies = field(predicate, "buildDefinition", "resolvedDependencies");
-    const firstUri = Array.isArray(dependencies) ? text(field(dependencies[0], "uri")) : void 0;
+    const firstUri = Array.isArray(dependencies) ? text2(field(dependencies[0], "uri")) : void 0;
     const fromUri = splitGitUri(firstUri);
-    const builderId2 = text(field(predicate, "runDetails", "builder", "id"));
-    const repository = text(field(workflow, "repository")) ?? fromUri.repository;
-    const ref = text(field(workflow, "ref")) ?? fromUri.ref;
+    const builderId2 = text2(field(predicate, "runDetails", "builder", "id"));
+    const repository = text2(field(workflow, "repository")) ?? fromUri.repository;
+    const ref = text2(field(workflow, "ref")) ?? fromUri.ref;
     return { ...builderId2 ? { builderId: builderId2 } : {}, ...repository ? { repository } : {}, ...ref ? { ref } : {} };
   }
-  const builderId = text(field(predicate, "builder", "id"));
-  const source = splitGitUri(text(field(predicate, "invocation", "configSource", "uri")));
+  const builderId = text2(field(predicate, "builder", "id"));
+  const source = splitGitUri(text2(field(predicate, "invocation", "configSource", "uri")));
   return {
     ...builderId ? { builderId } : {},
     ...source.repository ? { repository: source.repository } : {},
@@ -45855,8 +46009,8 @@ function toBundle(json, what) {
     malformed(`${what} is not a valid Sigstore bundle: ${error.message}`);
   }
 }
-function tlogEntryFromAnnotation(text2, what) {
-  const annotation = parseJsonObject(text2, `${what} bundle annotation`);
+function tlogEntryFromAnnotation(text3, what) {
+  const annotation = parseJsonObject(text3, `${what} bundle annotation`);
   const payload = annotation.Payload;
   if (!isRecord(payload)) malformed(`${what} bundle annotation has no Payload`);
   const body = base64(payload.body, `${what} Rekor body`);
@@ -46269,8 +46423,8 @@ function certificateIdentity(certificate) {
       const oid = extension.subs[0]?.toOID();
       const value = extension.subs[extension.subs.length - 1]?.value;
       if (oid === void 0 || value === void 0 || !oid.startsWith(FULCIO)) continue;
-      const text2 = extensionValue(oid, value);
-      if (text2 !== void 0) extensions[oid] = text2;
+      const text3 = extensionValue(oid, value);
+      if (text3 !== void 0) extensions[oid] = text3;
     } catch {
     }
   }
@@ -46295,8 +46449,8 @@ function extensionOid(name) {
   return EXTENSION_NAMES[name];
 }
 var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
-function escapeRegExp(text2) {
-  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escapeRegExp(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function expandGithubIdentity(identity) {
   const github = identity.github;
@@ -46562,8 +46716,8 @@ var MAX_REFERENCES = 1e4;
 var MAX_YAML_DEPTH = 200;
 var isDockerfile = (path5) => /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(D|d)ockerfile$/.test(path5);
 var isWorkflow = (path5) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path5);
-function yamlReferences(path5, text2) {
-  const parsed = parseYaml(text2);
+function yamlReferences(path5, text3) {
+  const parsed = parseYaml(text3);
   const sites = [];
   const workflow = isWorkflow(path5);
   const walk = (node, depth) => {
@@ -46598,8 +46752,8 @@ function yamlReferences(path5, text2) {
   }
   return sites;
 }
-function dockerfileReferences(path5, text2) {
-  const model = parseDockerfile(path5, text2);
+function dockerfileReferences(path5, text3) {
+  const model = parseDockerfile(path5, text3);
   const sites = [];
   for (const stage of model.stages) {
     if (stage.parent || stage.image === void 0 || stage.image.toLowerCase() === "scratch") continue;
@@ -46626,8 +46780,8 @@ async function collectReferences(tree, globs) {
     const bytes = await tree.read(path5, MAX_FILE_BYTES);
     if (bytes === void 0 || bytes.subarray(0, 8e3).includes(0)) continue;
     try {
-      const text2 = bytes.toString("utf8");
-      sites.push(...isDockerfile(path5) ? dockerfileReferences(path5, text2) : yamlReferences(path5, text2));
+      const text3 = bytes.toString("utf8");
+      sites.push(...isDockerfile(path5) ? dockerfileReferences(path5, text3) : yamlReferences(path5, text3));
     } catch {
       skipped.push(path5);
     }
@@ -47561,12 +47715,12 @@ var GitTree = class {
     this.entries ??= git(this.root, ["ls-tree", "-r", "-z", "--long", this.commit]).then((result) => {
       const entries2 = /* @__PURE__ */ new Map();
       if (result.code !== 0) throw new Error(`git ls-tree ${this.commit} failed: ${result.stderr.trim()}`);
-      for (const record of result.stdout.toString("utf8").split("\0")) {
-        const tab = record.indexOf("	");
+      for (const record2 of result.stdout.toString("utf8").split("\0")) {
+        const tab = record2.indexOf("	");
         if (tab < 0) continue;
-        const [mode, type, oid, size] = record.slice(0, tab).split(/\s+/);
+        const [mode, type, oid, size] = record2.slice(0, tab).split(/\s+/);
         if (type !== "blob" || !mode?.startsWith("100") || !oid) continue;
-        const path5 = record.slice(tab + 1);
+        const path5 = record2.slice(tab + 1);
         if (path5.split("/").some((part) => part === ".git" || part === "node_modules")) continue;
         entries2.set(path5, { oid, size: Number(size) });
       }
@@ -47766,8 +47920,8 @@ function findingIdentity(finding3) {
     finding3.key ?? ""
   ].join("\0");
 }
-function hash(text2) {
-  return createHash7("sha256").update(text2).digest("hex").slice(0, 32);
+function hash(text3) {
+  return createHash7("sha256").update(text3).digest("hex").slice(0, 32);
 }
 function fingerprintAll(findings) {
   const seen = /* @__PURE__ */ new Map();
@@ -47934,7 +48088,7 @@ var FsTree = class {
 };
 
 // src/policy/load.ts
-import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
 import path3 from "node:path";
 
 // src/policy/merge.ts
@@ -48295,7 +48449,7 @@ var containersec_schema_default = {
           minimum: 1
         },
         targets: {
-          description: "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.",
+          description: "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.",
           type: "array",
           items: {
             type: "string",
@@ -48522,10 +48676,10 @@ var containersec_schema_default = {
 
 // src/policy/validate-schema.generated.js
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "mode": { "description": "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).", "enum": ["enforce", "warn"] }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "github": { "description": "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.", "type": "object", "additionalProperties": false, "required": ["repository"], "properties": { "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "description": "owner/repo of the workflow that signed." }, "workflow": { "type": "string", "minLength": 1, "description": "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)." }, "ref": { "type": "string", "minLength": 1, "description": "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters." } } }, "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "mode": { "description": "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).", "enum": ["enforce", "warn"] }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "github": { "description": "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.", "type": "object", "additionalProperties": false, "required": ["repository"], "properties": { "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "description": "owner/repo of the workflow that signed." }, "workflow": { "type": "string", "minLength": 1, "description": "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)." }, "ref": { "type": "string", "minLength": 1, "description": "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters." } } }, "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
 var schema14 = { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] };
 var func2 = Object.prototype.hasOwnProperty;
-var func3 = ((text2) => Array.from(text2).length);
+var func3 = ((text3) => Array.from(text3).length);
 var schema16 = { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] };
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -48912,7 +49066,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-var schema25 = { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } };
+var schema25 = { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } };
 var schema32 = { "enum": ["fail", "warn", "off"] };
 var pattern1 = new RegExp("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$", "u");
 function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -50692,8 +50846,8 @@ async function parsePolicyFile(file, root) {
       `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`
     );
   }
-  const text2 = await readFile4(file, "utf8");
-  const parsed = parseYaml(text2);
+  const text3 = await readFile5(file, "utf8");
+  const parsed = parseYaml(text3);
   const doc2 = parsed.documents[0];
   if (parsed.documents.length > 1) {
     const position = parsed.nodePosition(parsed.documents[1]?.contents) ?? { line: 1, column: 1 };
@@ -50737,9 +50891,9 @@ async function parsePolicyFile(file, root) {
   holder.data = data;
   return holder;
 }
-function isRealDate(text2) {
-  const date = /* @__PURE__ */ new Date(`${text2}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text2;
+function isRealDate(text3) {
+  const date = /* @__PURE__ */ new Date(`${text3}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text3;
 }
 function semanticIssues(data, rules9) {
   const issues = [];
@@ -50873,21 +51027,21 @@ async function loadPolicy(options) {
 }
 
 // src/report/baseline.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 async function readBaseline(file) {
-  let text2;
+  let text3;
   try {
-    const buffer = await readFile5(file);
+    const buffer = await readFile6(file);
     if (buffer.length > MAX_BASELINE_BYTES)
       throw new Error(`${buffer.length} bytes is over the ${MAX_BASELINE_BYTES}-byte limit`);
-    text2 = buffer.toString("utf8");
+    text3 = buffer.toString("utf8");
   } catch (error) {
     throw new ConfigurationError("BASELINE", `--baseline ${file}: cannot read it (${error.message}).`);
   }
   let report2;
   try {
-    report2 = JSON.parse(text2);
+    report2 = JSON.parse(text3);
   } catch {
     throw new ConfigurationError("BASELINE", `--baseline ${file}: not JSON; give a report written with --format json.`);
   }
@@ -51116,4 +51270,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-CGSYYEY6.js.LEGAL.txt */
+/*! For license information please see chunk-CE56JUXV.js.LEGAL.txt */
