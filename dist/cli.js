@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-7A246HPT.js";
+} from "./chunks/chunk-HF2CAIE2.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

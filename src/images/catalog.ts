@@ -1,4 +1,5 @@
 import { apkCataloger } from './catalogers/apk.js';
+import { composerCataloger } from './catalogers/composer.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osReleaseCataloger } from './catalogers/os-release.js';
@@ -18,6 +19,7 @@ export const DEFAULT_CATALOGERS: readonly Cataloger[] = [
   npmCataloger,
   pythonCataloger,
   rubyCataloger,
+  composerCataloger,
 ];
 
 export interface CatalogOptions {

@@ -34138,6 +34138,86 @@ var apkCataloger = {
   }
 };
 
+// src/images/catalogers/composer.ts
+var MAX_INSTALLED_JSON_BYTES = 16 * 1024 * 1024;
+var MAX_PACKAGES_PER_FILE = 2e4;
+var COMPOSER_NAME = /^[a-z0-9](?:[_.-]?[a-z0-9]+)*\/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*$/;
+function isComposerInstalled(path5) {
+  return /(?:^|\/)vendor\/composer\/installed\.json$/.test(path5);
+}
+function normalizeComposerVersion(version) {
+  return /^v\d/i.test(version) ? version.slice(1) : version;
+}
+function installedPackages(json) {
+  if (Array.isArray(json)) return json;
+  if (typeof json === "object" && json !== null) {
+    const packages = json.packages;
+    if (Array.isArray(packages)) return packages;
+  }
+  return void 0;
+}
+var composerCataloger = {
+  name: "composer",
+  stage: "language",
+  wants: (file) => file.path.endsWith("/installed.json") && isComposerInstalled(file.path),
+  maxFileBytes: MAX_INSTALLED_JSON_BYTES,
+  maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      if (file.truncated) {
+        context.note(`composer: /${file.path} is larger than ${MAX_INSTALLED_JSON_BYTES} bytes; skipped`);
+        continue;
+      }
+      let json;
+      try {
+        json = JSON.parse(file.data.toString("utf8"));
+      } catch {
+        context.note(`composer: /${file.path} is not valid JSON; skipped`);
+        continue;
+      }
+      const entries2 = installedPackages(json);
+      if (!entries2) {
+        context.note(`composer: /${file.path} is neither a package list nor an object with "packages"; skipped`);
+        continue;
+      }
+      if (entries2.length > MAX_PACKAGES_PER_FILE) {
+        context.note(
+          `composer: /${file.path} lists ${entries2.length} packages; only the first ${MAX_PACKAGES_PER_FILE} were read`
+        );
+      }
+      let invalid3 = 0;
+      for (const entry of entries2.slice(0, MAX_PACKAGES_PER_FILE)) {
+        const { name, version } = typeof entry === "object" && entry !== null ? entry : {};
+        if (typeof name !== "string" || typeof version !== "string" || !COMPOSER_NAME.test(name)) {
+          invalid3++;
+          continue;
+        }
+        const cleanVersion = normalizeComposerVersion(cleanValue(version));
+        if (cleanVersion === "") {
+          invalid3++;
+          continue;
+        }
+        const [vendor, project] = name.split("/");
+        packages.push({
+          ecosystem: "Packagist",
+          name,
+          version: cleanVersion,
+          purl: purl("composer", vendor, project, cleanVersion),
+          path: file.path,
+          layer: file.layerDigest,
+          cataloger: "composer"
+        });
+      }
+      if (invalid3 > 0) {
+        context.note(`composer: /${file.path}: ${invalid3} entries without a valid name and version were skipped`);
+      }
+    }
+    return { packages };
+  }
+};
+
 // src/images/catalogers/npm.ts
 var PACKAGE_ROOT = /(?:^|\/)node_modules\/(?:(@[^/.][^/]*)\/)?([^/.@][^/]*)\/package\.json$/;
 function isNpmPackageRoot(path5) {
@@ -36314,7 +36394,8 @@ var DEFAULT_CATALOGERS = [
   rpmCataloger,
   npmCataloger,
   pythonCataloger,
-  rubyCataloger
+  rubyCataloger,
+  composerCataloger
 ];
 var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
@@ -51073,4 +51154,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-7A246HPT.js.LEGAL.txt */
+/*! For license information please see chunk-HF2CAIE2.js.LEGAL.txt */
