@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-HF2CAIE2.js";
+} from "./chunks/chunk-MITBQCVW.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

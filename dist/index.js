@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-HF2CAIE2.js";
+} from "./chunks/chunk-MITBQCVW.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

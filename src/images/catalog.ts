@@ -1,5 +1,6 @@
 import { apkCataloger } from './catalogers/apk.js';
 import { composerCataloger } from './catalogers/composer.js';
+import { dotnetCataloger } from './catalogers/dotnet.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osReleaseCataloger } from './catalogers/os-release.js';
@@ -20,6 +21,7 @@ export const DEFAULT_CATALOGERS: readonly Cataloger[] = [
   pythonCataloger,
   rubyCataloger,
   composerCataloger,
+  dotnetCataloger,
 ];
 
 export interface CatalogOptions {

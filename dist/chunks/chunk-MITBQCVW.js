@@ -34218,6 +34218,86 @@ var composerCataloger = {
   }
 };
 
+// src/images/catalogers/dotnet.ts
+var MAX_DEPS_JSON_BYTES = 16 * 1024 * 1024;
+var MAX_LIBRARIES_PER_FILE = 2e4;
+var NUGET_ID = /^\w+(?:[_.-]\w+)*$/;
+function isDepsJson(path5) {
+  return /(?:^|\/)[^/]+\.deps\.json$/.test(path5);
+}
+function depsJsonLibraries(json) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return void 0;
+  const libraries = json.libraries;
+  if (typeof libraries !== "object" || libraries === null || Array.isArray(libraries)) return void 0;
+  const keys = Object.keys(libraries);
+  const packages = [];
+  let invalid3 = 0;
+  for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
+    const value = libraries[key];
+    if (typeof value !== "object" || value === null || value.type !== "package") continue;
+    const slash = key.indexOf("/");
+    const name = slash > 0 ? key.slice(0, slash) : "";
+    const version = cleanValue(slash > 0 ? key.slice(slash + 1) : "");
+    if (!NUGET_ID.test(name) || name.length > 100 || version === "" || version.includes("/")) {
+      invalid3++;
+      continue;
+    }
+    packages.push({ name, version });
+  }
+  return { packages, invalid: invalid3, total: keys.length };
+}
+var dotnetCataloger = {
+  name: "dotnet",
+  stage: "language",
+  wants: (file) => file.path.endsWith(".deps.json") && isDepsJson(file.path),
+  maxFileBytes: MAX_DEPS_JSON_BYTES,
+  maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      if (file.truncated) {
+        context.note(`dotnet: /${file.path} is larger than ${MAX_DEPS_JSON_BYTES} bytes; skipped`);
+        continue;
+      }
+      let json;
+      try {
+        json = JSON.parse(file.data.toString("utf8").replace(/^\uFEFF/, ""));
+      } catch {
+        context.note(`dotnet: /${file.path} is not valid JSON; skipped`);
+        continue;
+      }
+      const libraries = depsJsonLibraries(json);
+      if (!libraries) {
+        context.note(`dotnet: /${file.path} has no "libraries" object; skipped`);
+        continue;
+      }
+      if (libraries.total > MAX_LIBRARIES_PER_FILE) {
+        context.note(
+          `dotnet: /${file.path} lists ${libraries.total} libraries; only the first ${MAX_LIBRARIES_PER_FILE} were read`
+        );
+      }
+      if (libraries.invalid > 0) {
+        context.note(
+          `dotnet: /${file.path}: ${libraries.invalid} package entries without a valid Name/Version key were skipped`
+        );
+      }
+      for (const { name, version } of libraries.packages) {
+        packages.push({
+          ecosystem: "NuGet",
+          name,
+          version,
+          purl: purl("nuget", void 0, name, version),
+          path: file.path,
+          layer: file.layerDigest,
+          cataloger: "dotnet"
+        });
+      }
+    }
+    return { packages };
+  }
+};
+
 // src/images/catalogers/npm.ts
 var PACKAGE_ROOT = /(?:^|\/)node_modules\/(?:(@[^/.][^/]*)\/)?([^/.@][^/]*)\/package\.json$/;
 function isNpmPackageRoot(path5) {
@@ -36395,7 +36475,8 @@ var DEFAULT_CATALOGERS = [
   npmCataloger,
   pythonCataloger,
   rubyCataloger,
-  composerCataloger
+  composerCataloger,
+  dotnetCataloger
 ];
 var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
@@ -51154,4 +51235,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-HF2CAIE2.js.LEGAL.txt */
+/*! For license information please see chunk-MITBQCVW.js.LEGAL.txt */
