@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-MITBQCVW.js";
+} from "./chunks/chunk-I5VE7KJA.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";
