@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-I5VE7KJA.js";
+} from "./chunks/chunk-2XXAOCIF.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

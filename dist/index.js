@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-I5VE7KJA.js";
+} from "./chunks/chunk-2XXAOCIF.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

@@ -2,6 +2,7 @@ import { apkCataloger } from './catalogers/apk.js';
 import { composerCataloger } from './catalogers/composer.js';
 import { dotnetCataloger } from './catalogers/dotnet.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
+import { goCataloger } from './catalogers/go.js';
 import { javaCataloger } from './catalogers/java.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osReleaseCataloger } from './catalogers/os-release.js';
@@ -24,6 +25,7 @@ export const DEFAULT_CATALOGERS: readonly Cataloger[] = [
   composerCataloger,
   dotnetCataloger,
   javaCataloger,
+  goCataloger,
 ];
 
 export interface CatalogOptions {

@@ -34298,6 +34298,170 @@ var dotnetCataloger = {
   }
 };
 
+// src/images/catalogers/go.ts
+var MiB2 = 1024 * 1024;
+var MAX_BINARY_BYTES = 128 * MiB2;
+var MAX_TOTAL_BYTES = 512 * MiB2;
+var MIN_BINARY_BYTES = 512 * 1024;
+var MAX_MODINFO_BYTES = 4 * MiB2;
+var MAX_DEPS = 2e4;
+var MAX_NOTES = 50;
+var ELF_MAGIC = Buffer.from([127, 69, 76, 70]);
+var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
+var HEADER_SIZE = 32;
+var FLAG_VERSION_INLINE = 2;
+function elfSection(data, name) {
+  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return void 0;
+  const is64 = data[4] === 2;
+  const little = data[5] !== 2;
+  const u162 = (at) => little ? data.readUInt16LE(at) : data.readUInt16BE(at);
+  const u32 = (at) => little ? data.readUInt32LE(at) : data.readUInt32BE(at);
+  const word = (at) => is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at);
+  const shoff = word(is64 ? 40 : 32);
+  const shentsize = u162(is64 ? 58 : 46);
+  const shnum = u162(is64 ? 60 : 48);
+  const shstrndx = u162(is64 ? 62 : 50);
+  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff + shnum * shentsize > data.length) {
+    return void 0;
+  }
+  const header = (index) => {
+    const at = shoff + index * shentsize;
+    return {
+      name: u32(at),
+      offset: word(at + (is64 ? 24 : 16)),
+      size: word(at + (is64 ? 32 : 20))
+    };
+  };
+  if (shstrndx >= shnum) return void 0;
+  const strings3 = header(shstrndx);
+  if (strings3.offset + strings3.size > data.length) return void 0;
+  const wanted = Buffer.from(`${name}\0`);
+  for (let i = 0; i < shnum; i++) {
+    const section = header(i);
+    const at = strings3.offset + section.name;
+    if (at + wanted.length > strings3.offset + strings3.size) continue;
+    if (data.subarray(at, at + wanted.length).equals(wanted)) {
+      return section.offset + section.size <= data.length ? { offset: section.offset, size: section.size } : void 0;
+    }
+  }
+  return void 0;
+}
+function uvarint(data, at) {
+  let value = 0;
+  for (let i = 0; i < 5 && at + i < data.length; i++) {
+    const byte = data[at + i] ?? 0;
+    value += (byte & 127) * 2 ** (7 * i);
+    if (byte < 128) return { value, next: at + i + 1 };
+  }
+  return void 0;
+}
+function varintString(data, at, max) {
+  const length = uvarint(data, at);
+  if (!length || length.value > max || length.next + length.value > data.length) return void 0;
+  return { value: data.toString("utf8", length.next, length.next + length.value), next: length.next + length.value };
+}
+function readGoBuildInfo(data) {
+  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return { ok: false, none: true };
+  const section = elfSection(data, ".go.buildinfo");
+  const at = section ? section.offset : data.indexOf(BUILDINFO_MAGIC);
+  if (at < 0) return { ok: false, none: true };
+  if (at + HEADER_SIZE > data.length || !data.subarray(at, at + BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
+    return { ok: false, reason: "the .go.buildinfo section does not start with the build info magic" };
+  }
+  const flags = data[at + 15] ?? 0;
+  if ((flags & FLAG_VERSION_INLINE) === 0) {
+    return { ok: false, reason: "build info in the pre-Go 1.18 pointer format, which is not read" };
+  }
+  const version = varintString(data, at + HEADER_SIZE, 1024);
+  const mod = version ? varintString(data, version.next, MAX_MODINFO_BYTES) : void 0;
+  if (!version || !mod) return { ok: false, reason: "the build info strings are truncated or too long" };
+  let modinfo = mod.value;
+  if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === "\n") modinfo = modinfo.slice(16, -16);
+  return { ok: true, info: { goVersion: version.value, modinfo } };
+}
+function parseModinfo(modinfo) {
+  const modules = [];
+  for (const line of modinfo.split("\n")) {
+    const fields = line.split("	");
+    const [kind, path5 = "", version = ""] = fields;
+    if (kind === "mod" || kind === "dep") {
+      if (modules.length >= MAX_DEPS) break;
+      modules.push({ path: path5, version, main: kind === "mod" });
+    } else if (kind === "=>" && modules.length > 0 && version !== "" && version !== "(devel)") {
+      const replaced = modules[modules.length - 1];
+      modules[modules.length - 1] = { ...replaced, path: path5, version };
+    }
+  }
+  return modules;
+}
+function stdlibVersion(goVersion) {
+  const match2 = /^go(\d+(?:\.\d+){0,2}(?:(?:alpha|beta|rc)\d+)?)(?:\s|$)/.exec(goVersion);
+  return match2?.[1];
+}
+var MODULE_PATH = /^[A-Za-z0-9][A-Za-z0-9._~+/-]*$/;
+var MODULE_VERSION = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
+function goPurl(path5, version) {
+  const slash = path5.lastIndexOf("/");
+  return slash > 0 ? purl("golang", path5.slice(0, slash), path5.slice(slash + 1), version) : purl("golang", void 0, path5, version);
+}
+function isExecutable(file) {
+  return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES;
+}
+function noteBounded(notes, context) {
+  for (const message2 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message2}`);
+  if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
+}
+var goCataloger = {
+  name: "go",
+  stage: "language",
+  wants: isExecutable,
+  maxFileBytes: MAX_BINARY_BYTES,
+  maxTotalBytes: MAX_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    const notes = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      const result = readGoBuildInfo(file.data);
+      if (!result.ok) {
+        if ("reason" in result) notes.push(`/${file.path}: ${result.reason}`);
+        else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
+          notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
+        }
+        continue;
+      }
+      const add = (name, version) => packages.push({
+        ecosystem: "Go",
+        name,
+        version,
+        purl: goPurl(name, version),
+        path: file.path,
+        layer: file.layerDigest,
+        cataloger: "go"
+      });
+      const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
+      if (stdlib) add("stdlib", stdlib);
+      else
+        notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
+      let skipped = 0;
+      for (const module of parseModinfo(result.info.modinfo)) {
+        const path5 = cleanValue(module.path);
+        const version = cleanValue(module.version, 128);
+        if (module.main && version === "(devel)") continue;
+        if (!MODULE_PATH.test(path5) || !MODULE_VERSION.test(version)) {
+          skipped++;
+          continue;
+        }
+        add(path5, version);
+      }
+      if (skipped > 0)
+        notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
+    }
+    noteBounded(notes, context);
+    return { packages };
+  }
+};
+
 // src/images/catalogers/zip-buffer.ts
 import { inflateRawSync } from "node:zlib";
 var EOCD_SIGNATURE = 101010256;
@@ -34408,15 +34572,15 @@ function readZipEntry(data, entry, maxBytes) {
 }
 
 // src/images/catalogers/java.ts
-var MiB2 = 1024 * 1024;
-var MAX_ARCHIVE_BYTES = 64 * MiB2;
+var MiB3 = 1024 * 1024;
+var MAX_ARCHIVE_BYTES = 64 * MiB3;
 var MAX_ENTRIES = 1e5;
-var MAX_METADATA_ENTRY_BYTES = 1 * MiB2;
-var MAX_NESTED_ARCHIVE_BYTES = 64 * MiB2;
-var MAX_INFLATED_PER_FILE = 256 * MiB2;
+var MAX_METADATA_ENTRY_BYTES = 1 * MiB3;
+var MAX_NESTED_ARCHIVE_BYTES = 64 * MiB3;
+var MAX_INFLATED_PER_FILE = 256 * MiB3;
 var MAX_NESTED_PER_FILE = 4096;
 var MAX_POM_PROPERTIES_PER_ARCHIVE = 1e3;
-var MAX_NOTES = 50;
+var MAX_NOTES2 = 50;
 var ARCHIVE = /\.(?:jar|war|ear)$/i;
 var POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
 var MANIFEST = "META-INF/MANIFEST.MF";
@@ -34550,9 +34714,9 @@ function scanArchive(data, label, depth, state) {
   }
   return found;
 }
-function noteBounded(notes, context, what) {
-  for (const message2 of notes.slice(0, MAX_NOTES)) context.note(`java: ${message2}`);
-  if (notes.length > MAX_NOTES) context.note(`java: ${notes.length - MAX_NOTES} more ${what} not listed`);
+function noteBounded2(notes, context, what) {
+  for (const message2 of notes.slice(0, MAX_NOTES2)) context.note(`java: ${message2}`);
+  if (notes.length > MAX_NOTES2) context.note(`java: ${notes.length - MAX_NOTES2} more ${what} not listed`);
 }
 var javaCataloger = {
   name: "java",
@@ -34591,12 +34755,12 @@ ${identity.version}`;
         });
       }
     }
-    noteBounded(
+    noteBounded2(
       problems.map((p) => p.startsWith("/") ? p : `/${p}`),
       context,
       "archive problems"
     );
-    noteBounded(guesses, context, "manifest guesses");
+    noteBounded2(guesses, context, "manifest guesses");
     return { packages };
   }
 };
@@ -34897,7 +35061,7 @@ var DB_MAGIC = le32("RpmP");
 var SLOT_MAGIC = le32("Slot");
 var BLOB_HEAD_MAGIC = le32("BlbS");
 var BLOB_TAIL_MAGIC = le32("BlbE");
-var HEADER_SIZE = 32;
+var HEADER_SIZE2 = 32;
 var PAGE_SIZE = 4096;
 var SLOT_SIZE = 16;
 var BLK_SIZE = 16;
@@ -34922,7 +35086,7 @@ function adler32(bytes, start = 1) {
   return (b << 16 | a) >>> 0;
 }
 function isNdb(bytes) {
-  return bytes.length >= HEADER_SIZE && Buffer.from(bytes.buffer, bytes.byteOffset, 4).readUInt32LE(0) === DB_MAGIC;
+  return bytes.length >= HEADER_SIZE2 && Buffer.from(bytes.buffer, bytes.byteOffset, 4).readUInt32LE(0) === DB_MAGIC;
 }
 function readNdbValues(bytes, maxBlobBytes) {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -34936,7 +35100,7 @@ function readNdbValues(bytes, maxBlobBytes) {
   const firstBlobBlock = slotPages * PAGE_SIZE / BLK_SIZE;
   const values = [];
   let bad = 0;
-  for (let at = HEADER_SIZE; at < slotPages * PAGE_SIZE; at += SLOT_SIZE) {
+  for (let at = HEADER_SIZE2; at < slotPages * PAGE_SIZE; at += SLOT_SIZE) {
     if (data.readUInt32LE(at) !== SLOT_MAGIC) throw new NdbError("NDB slot page is damaged (bad slot magic)");
     const blockOffset = data.readUInt32LE(at + 8);
     if (blockOffset === 0) continue;
@@ -36028,13 +36192,13 @@ async function* zstdDecompress(source, options) {
 
 // src/images/layers.ts
 var KiB = 1024;
-var MiB3 = 1024 * KiB;
-var GiB = 1024 * MiB3;
+var MiB4 = 1024 * KiB;
+var GiB = 1024 * MiB4;
 var DEFAULT_IMAGE_LIMITS = {
   maxLayerBytes: 4 * GiB,
   maxImageBytes: 16 * GiB,
   maxEntries: 1e6,
-  maxZstdWindowBytes: 128 * MiB3,
+  maxZstdWindowBytes: 128 * MiB4,
   maxDeletedFiles: 2e5,
   maxSymlinkHops: 40
 };
@@ -36780,7 +36944,8 @@ var DEFAULT_CATALOGERS = [
   rubyCataloger,
   composerCataloger,
   dotnetCataloger,
-  javaCataloger
+  javaCataloger,
+  goCataloger
 ];
 var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
@@ -37213,10 +37378,10 @@ function parseImageSource(input) {
 }
 
 // src/oci/digest.ts
-var MiB4 = 1024 * 1024;
-var GiB2 = 1024 * MiB4;
-var MAX_MANIFEST_BYTES = 4 * MiB4;
-var MAX_CONFIG_BYTES = 8 * MiB4;
+var MiB5 = 1024 * 1024;
+var GiB2 = 1024 * MiB5;
+var MAX_MANIFEST_BYTES = 4 * MiB5;
+var MAX_CONFIG_BYTES = 8 * MiB5;
 var MAX_LAYER_BYTES = 32 * GiB2;
 function digestOf(data, algorithm = "sha256") {
   return `${algorithm}:${createHash2(algorithm).update(data).digest("hex")}`;
@@ -51539,4 +51704,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-I5VE7KJA.js.LEGAL.txt */
+/*! For license information please see chunk-2XXAOCIF.js.LEGAL.txt */
