@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-CE56JUXV.js";
+} from "./chunks/chunk-AZZODR5Y.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-CE56JUXV.js";
+} from "./chunks/chunk-AZZODR5Y.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

@@ -1,5 +1,9 @@
 import { apkCataloger } from './catalogers/apk.js';
+import { composerCataloger } from './catalogers/composer.js';
+import { dotnetCataloger } from './catalogers/dotnet.js';
 import { dpkgCataloger } from './catalogers/dpkg.js';
+import { goCataloger } from './catalogers/go.js';
+import { javaCataloger } from './catalogers/java.js';
 import { npmCataloger } from './catalogers/npm.js';
 import { osReleaseCataloger } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
@@ -18,6 +22,10 @@ export const DEFAULT_CATALOGERS: readonly Cataloger[] = [
   npmCataloger,
   pythonCataloger,
   rubyCataloger,
+  composerCataloger,
+  dotnetCataloger,
+  javaCataloger,
+  goCataloger,
 ];
 
 export interface CatalogOptions {

@@ -34138,6 +34138,633 @@ var apkCataloger = {
   }
 };
 
+// src/images/catalogers/composer.ts
+var MAX_INSTALLED_JSON_BYTES = 16 * 1024 * 1024;
+var MAX_PACKAGES_PER_FILE = 2e4;
+var COMPOSER_NAME = /^[a-z0-9](?:[_.-]?[a-z0-9]+)*\/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*$/;
+function isComposerInstalled(path5) {
+  return /(?:^|\/)vendor\/composer\/installed\.json$/.test(path5);
+}
+function normalizeComposerVersion(version) {
+  return /^v\d/i.test(version) ? version.slice(1) : version;
+}
+function installedPackages(json) {
+  if (Array.isArray(json)) return json;
+  if (typeof json === "object" && json !== null) {
+    const packages = json.packages;
+    if (Array.isArray(packages)) return packages;
+  }
+  return void 0;
+}
+var composerCataloger = {
+  name: "composer",
+  stage: "language",
+  wants: (file) => file.path.endsWith("/installed.json") && isComposerInstalled(file.path),
+  maxFileBytes: MAX_INSTALLED_JSON_BYTES,
+  maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      if (file.truncated) {
+        context.note(`composer: /${file.path} is larger than ${MAX_INSTALLED_JSON_BYTES} bytes; skipped`);
+        continue;
+      }
+      let json;
+      try {
+        json = JSON.parse(file.data.toString("utf8"));
+      } catch {
+        context.note(`composer: /${file.path} is not valid JSON; skipped`);
+        continue;
+      }
+      const entries2 = installedPackages(json);
+      if (!entries2) {
+        context.note(`composer: /${file.path} is neither a package list nor an object with "packages"; skipped`);
+        continue;
+      }
+      if (entries2.length > MAX_PACKAGES_PER_FILE) {
+        context.note(
+          `composer: /${file.path} lists ${entries2.length} packages; only the first ${MAX_PACKAGES_PER_FILE} were read`
+        );
+      }
+      let invalid3 = 0;
+      for (const entry of entries2.slice(0, MAX_PACKAGES_PER_FILE)) {
+        const { name, version } = typeof entry === "object" && entry !== null ? entry : {};
+        if (typeof name !== "string" || typeof version !== "string" || !COMPOSER_NAME.test(name)) {
+          invalid3++;
+          continue;
+        }
+        const cleanVersion = normalizeComposerVersion(cleanValue(version));
+        if (cleanVersion === "") {
+          invalid3++;
+          continue;
+        }
+        const [vendor, project] = name.split("/");
+        packages.push({
+          ecosystem: "Packagist",
+          name,
+          version: cleanVersion,
+          purl: purl("composer", vendor, project, cleanVersion),
+          path: file.path,
+          layer: file.layerDigest,
+          cataloger: "composer"
+        });
+      }
+      if (invalid3 > 0) {
+        context.note(`composer: /${file.path}: ${invalid3} entries without a valid name and version were skipped`);
+      }
+    }
+    return { packages };
+  }
+};
+
+// src/images/catalogers/dotnet.ts
+var MAX_DEPS_JSON_BYTES = 16 * 1024 * 1024;
+var MAX_LIBRARIES_PER_FILE = 2e4;
+var NUGET_ID = /^\w+(?:[_.-]\w+)*$/;
+function isDepsJson(path5) {
+  return /(?:^|\/)[^/]+\.deps\.json$/.test(path5);
+}
+function depsJsonLibraries(json) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return void 0;
+  const libraries = json.libraries;
+  if (typeof libraries !== "object" || libraries === null || Array.isArray(libraries)) return void 0;
+  const keys = Object.keys(libraries);
+  const packages = [];
+  let invalid3 = 0;
+  for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
+    const value = libraries[key];
+    if (typeof value !== "object" || value === null || value.type !== "package") continue;
+    const slash = key.indexOf("/");
+    const name = slash > 0 ? key.slice(0, slash) : "";
+    const version = cleanValue(slash > 0 ? key.slice(slash + 1) : "");
+    if (!NUGET_ID.test(name) || name.length > 100 || version === "" || version.includes("/")) {
+      invalid3++;
+      continue;
+    }
+    packages.push({ name, version });
+  }
+  return { packages, invalid: invalid3, total: keys.length };
+}
+var dotnetCataloger = {
+  name: "dotnet",
+  stage: "language",
+  wants: (file) => file.path.endsWith(".deps.json") && isDepsJson(file.path),
+  maxFileBytes: MAX_DEPS_JSON_BYTES,
+  maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      if (file.truncated) {
+        context.note(`dotnet: /${file.path} is larger than ${MAX_DEPS_JSON_BYTES} bytes; skipped`);
+        continue;
+      }
+      let json;
+      try {
+        json = JSON.parse(file.data.toString("utf8").replace(/^\uFEFF/, ""));
+      } catch {
+        context.note(`dotnet: /${file.path} is not valid JSON; skipped`);
+        continue;
+      }
+      const libraries = depsJsonLibraries(json);
+      if (!libraries) {
+        context.note(`dotnet: /${file.path} has no "libraries" object; skipped`);
+        continue;
+      }
+      if (libraries.total > MAX_LIBRARIES_PER_FILE) {
+        context.note(
+          `dotnet: /${file.path} lists ${libraries.total} libraries; only the first ${MAX_LIBRARIES_PER_FILE} were read`
+        );
+      }
+      if (libraries.invalid > 0) {
+        context.note(
+          `dotnet: /${file.path}: ${libraries.invalid} package entries without a valid Name/Version key were skipped`
+        );
+      }
+      for (const { name, version } of libraries.packages) {
+        packages.push({
+          ecosystem: "NuGet",
+          name,
+          version,
+          purl: purl("nuget", void 0, name, version),
+          path: file.path,
+          layer: file.layerDigest,
+          cataloger: "dotnet"
+        });
+      }
+    }
+    return { packages };
+  }
+};
+
+// src/images/catalogers/go.ts
+var MiB2 = 1024 * 1024;
+var MAX_BINARY_BYTES = 128 * MiB2;
+var MAX_TOTAL_BYTES = 512 * MiB2;
+var MIN_BINARY_BYTES = 512 * 1024;
+var MAX_MODINFO_BYTES = 4 * MiB2;
+var MAX_DEPS = 2e4;
+var MAX_NOTES = 50;
+var ELF_MAGIC = Buffer.from([127, 69, 76, 70]);
+var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
+var HEADER_SIZE = 32;
+var FLAG_VERSION_INLINE = 2;
+function elfSection(data, name) {
+  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return void 0;
+  const is64 = data[4] === 2;
+  const little = data[5] !== 2;
+  const u162 = (at) => little ? data.readUInt16LE(at) : data.readUInt16BE(at);
+  const u32 = (at) => little ? data.readUInt32LE(at) : data.readUInt32BE(at);
+  const word = (at) => is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at);
+  const shoff = word(is64 ? 40 : 32);
+  const shentsize = u162(is64 ? 58 : 46);
+  const shnum = u162(is64 ? 60 : 48);
+  const shstrndx = u162(is64 ? 62 : 50);
+  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff + shnum * shentsize > data.length) {
+    return void 0;
+  }
+  const header = (index) => {
+    const at = shoff + index * shentsize;
+    return {
+      name: u32(at),
+      offset: word(at + (is64 ? 24 : 16)),
+      size: word(at + (is64 ? 32 : 20))
+    };
+  };
+  if (shstrndx >= shnum) return void 0;
+  const strings3 = header(shstrndx);
+  if (strings3.offset + strings3.size > data.length) return void 0;
+  const wanted = Buffer.from(`${name}\0`);
+  for (let i = 0; i < shnum; i++) {
+    const section = header(i);
+    const at = strings3.offset + section.name;
+    if (at + wanted.length > strings3.offset + strings3.size) continue;
+    if (data.subarray(at, at + wanted.length).equals(wanted)) {
+      return section.offset + section.size <= data.length ? { offset: section.offset, size: section.size } : void 0;
+    }
+  }
+  return void 0;
+}
+function uvarint(data, at) {
+  let value = 0;
+  for (let i = 0; i < 5 && at + i < data.length; i++) {
+    const byte = data[at + i] ?? 0;
+    value += (byte & 127) * 2 ** (7 * i);
+    if (byte < 128) return { value, next: at + i + 1 };
+  }
+  return void 0;
+}
+function varintString(data, at, max) {
+  const length = uvarint(data, at);
+  if (!length || length.value > max || length.next + length.value > data.length) return void 0;
+  return { value: data.toString("utf8", length.next, length.next + length.value), next: length.next + length.value };
+}
+function readGoBuildInfo(data) {
+  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return { ok: false, none: true };
+  const section = elfSection(data, ".go.buildinfo");
+  const at = section ? section.offset : data.indexOf(BUILDINFO_MAGIC);
+  if (at < 0) return { ok: false, none: true };
+  if (at + HEADER_SIZE > data.length || !data.subarray(at, at + BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
+    return { ok: false, reason: "the .go.buildinfo section does not start with the build info magic" };
+  }
+  const flags = data[at + 15] ?? 0;
+  if ((flags & FLAG_VERSION_INLINE) === 0) {
+    return { ok: false, reason: "build info in the pre-Go 1.18 pointer format, which is not read" };
+  }
+  const version = varintString(data, at + HEADER_SIZE, 1024);
+  const mod = version ? varintString(data, version.next, MAX_MODINFO_BYTES) : void 0;
+  if (!version || !mod) return { ok: false, reason: "the build info strings are truncated or too long" };
+  let modinfo = mod.value;
+  if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === "\n") modinfo = modinfo.slice(16, -16);
+  return { ok: true, info: { goVersion: version.value, modinfo } };
+}
+function parseModinfo(modinfo) {
+  const modules = [];
+  for (const line of modinfo.split("\n")) {
+    const fields = line.split("	");
+    const [kind, path5 = "", version = ""] = fields;
+    if (kind === "mod" || kind === "dep") {
+      if (modules.length >= MAX_DEPS) break;
+      modules.push({ path: path5, version, main: kind === "mod" });
+    } else if (kind === "=>" && modules.length > 0 && version !== "" && version !== "(devel)") {
+      const replaced = modules[modules.length - 1];
+      modules[modules.length - 1] = { ...replaced, path: path5, version };
+    }
+  }
+  return modules;
+}
+function stdlibVersion(goVersion) {
+  const match2 = /^go(\d+(?:\.\d+){0,2}(?:(?:alpha|beta|rc)\d+)?)(?:\s|$)/.exec(goVersion);
+  return match2?.[1];
+}
+var MODULE_PATH = /^[A-Za-z0-9][A-Za-z0-9._~+/-]*$/;
+var MODULE_VERSION = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
+function goPurl(path5, version) {
+  const slash = path5.lastIndexOf("/");
+  return slash > 0 ? purl("golang", path5.slice(0, slash), path5.slice(slash + 1), version) : purl("golang", void 0, path5, version);
+}
+function isExecutable(file) {
+  return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES;
+}
+function noteBounded(notes, context) {
+  for (const message2 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message2}`);
+  if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
+}
+var goCataloger = {
+  name: "go",
+  stage: "language",
+  wants: isExecutable,
+  maxFileBytes: MAX_BINARY_BYTES,
+  maxTotalBytes: MAX_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    const notes = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      const result = readGoBuildInfo(file.data);
+      if (!result.ok) {
+        if ("reason" in result) notes.push(`/${file.path}: ${result.reason}`);
+        else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
+          notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
+        }
+        continue;
+      }
+      const add = (name, version) => packages.push({
+        ecosystem: "Go",
+        name,
+        version,
+        purl: goPurl(name, version),
+        path: file.path,
+        layer: file.layerDigest,
+        cataloger: "go"
+      });
+      const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
+      if (stdlib) add("stdlib", stdlib);
+      else
+        notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
+      let skipped = 0;
+      for (const module of parseModinfo(result.info.modinfo)) {
+        const path5 = cleanValue(module.path);
+        const version = cleanValue(module.version, 128);
+        if (module.main && version === "(devel)") continue;
+        if (!MODULE_PATH.test(path5) || !MODULE_VERSION.test(version)) {
+          skipped++;
+          continue;
+        }
+        add(path5, version);
+      }
+      if (skipped > 0)
+        notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
+    }
+    noteBounded(notes, context);
+    return { packages };
+  }
+};
+
+// src/images/catalogers/zip-buffer.ts
+import { inflateRawSync } from "node:zlib";
+var EOCD_SIGNATURE = 101010256;
+var ZIP64_LOCATOR_SIGNATURE = 117853008;
+var ZIP64_EOCD_SIGNATURE = 101075792;
+var CENTRAL_SIGNATURE = 33639248;
+var LOCAL_SIGNATURE = 67324752;
+var EOCD_MIN = 22;
+var MAX_COMMENT = 65535;
+function zip64Values(extra, entry, raw) {
+  for (let i = 0; i + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(i);
+    const length = extra.readUInt16LE(i + 2);
+    if (id === 1) {
+      let p = i + 4;
+      const next2 = () => {
+        if (p + 8 > i + 4 + length || p + 8 > extra.length) return void 0;
+        const value = Number(extra.readBigUInt64LE(p));
+        p += 8;
+        return value;
+      };
+      if (raw.size === 4294967295) entry.size = next2() ?? entry.size;
+      if (raw.compressed === 4294967295) entry.compressedSize = next2() ?? entry.compressedSize;
+      if (raw.offset === 4294967295) entry.localOffset = next2() ?? entry.localOffset;
+      return;
+    }
+    i += 4 + length;
+  }
+}
+function readZipDirectory(data, maxEntries) {
+  if (data.length < EOCD_MIN) return { ok: false, reason: "too short to be a zip file" };
+  let at = -1;
+  for (let i = data.length - EOCD_MIN; i >= Math.max(0, data.length - EOCD_MIN - MAX_COMMENT); i--) {
+    if (data.readUInt32LE(i) === EOCD_SIGNATURE) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return { ok: false, reason: "no end-of-central-directory record: not a zip file, or truncated" };
+  let declared = data.readUInt16LE(at + 10);
+  let size = data.readUInt32LE(at + 12);
+  let offset = data.readUInt32LE(at + 16);
+  if (declared === 65535 || size === 4294967295 || offset === 4294967295) {
+    const locator = at - 20;
+    if (locator < 0 || data.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE) {
+      return { ok: false, reason: "zip64 fields without a zip64 locator" };
+    }
+    const zip64 = Number(data.readBigUInt64LE(locator + 8));
+    if (zip64 + 56 > data.length || data.readUInt32LE(zip64) !== ZIP64_EOCD_SIGNATURE) {
+      return { ok: false, reason: "bad zip64 end-of-central-directory record" };
+    }
+    declared = Number(data.readBigUInt64LE(zip64 + 32));
+    size = Number(data.readBigUInt64LE(zip64 + 40));
+    offset = Number(data.readBigUInt64LE(zip64 + 48));
+  }
+  if (offset + size > data.length)
+    return { ok: false, reason: "the central directory lies beyond the end of the file" };
+  const entries2 = [];
+  let p = offset;
+  const end = offset + size;
+  while (entries2.length < Math.min(declared, maxEntries)) {
+    if (p + 46 > end || data.readUInt32LE(p) !== CENTRAL_SIGNATURE) {
+      return { ok: false, reason: `bad central directory entry ${entries2.length + 1}` };
+    }
+    const nameLength = data.readUInt16LE(p + 28);
+    const extraLength = data.readUInt16LE(p + 30);
+    const commentLength = data.readUInt16LE(p + 32);
+    if (p + 46 + nameLength + extraLength + commentLength > end) {
+      return { ok: false, reason: "the central directory ends in the middle of an entry" };
+    }
+    const raw = {
+      compressed: data.readUInt32LE(p + 20),
+      size: data.readUInt32LE(p + 24),
+      offset: data.readUInt32LE(p + 42)
+    };
+    const entry = {
+      flags: data.readUInt16LE(p + 8),
+      method: data.readUInt16LE(p + 10),
+      compressedSize: raw.compressed,
+      size: raw.size,
+      localOffset: raw.offset,
+      name: data.toString("utf8", p + 46, p + 46 + nameLength)
+    };
+    zip64Values(data.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), entry, raw);
+    entries2.push(entry);
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return { ok: true, entries: entries2, declared };
+}
+function readZipEntry(data, entry, maxBytes) {
+  if (entry.flags & 1) return { ok: false, reason: "encrypted" };
+  if (entry.method !== 0 && entry.method !== 8) return { ok: false, reason: `compression method ${entry.method}` };
+  if (entry.size > maxBytes || entry.compressedSize > maxBytes)
+    return { ok: false, reason: `larger than ${maxBytes} bytes` };
+  const at = entry.localOffset;
+  if (at + 30 > data.length || data.readUInt32LE(at) !== LOCAL_SIGNATURE)
+    return { ok: false, reason: "bad local header" };
+  const start = at + 30 + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28);
+  if (start + entry.compressedSize > data.length) return { ok: false, reason: "entry data is truncated" };
+  const compressed = data.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) return { ok: true, data: compressed };
+  try {
+    return { ok: true, data: inflateRawSync(compressed, { maxOutputLength: maxBytes }) };
+  } catch (error) {
+    const reason = error instanceof RangeError ? `inflates past ${maxBytes} bytes` : "corrupt deflate data";
+    return { ok: false, reason };
+  }
+}
+
+// src/images/catalogers/java.ts
+var MiB3 = 1024 * 1024;
+var MAX_ARCHIVE_BYTES = 64 * MiB3;
+var MAX_ENTRIES = 1e5;
+var MAX_METADATA_ENTRY_BYTES = 1 * MiB3;
+var MAX_NESTED_ARCHIVE_BYTES = 64 * MiB3;
+var MAX_INFLATED_PER_FILE = 256 * MiB3;
+var MAX_NESTED_PER_FILE = 4096;
+var MAX_POM_PROPERTIES_PER_ARCHIVE = 1e3;
+var MAX_NOTES2 = 50;
+var ARCHIVE = /\.(?:jar|war|ear)$/i;
+var POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
+var MANIFEST = "META-INF/MANIFEST.MF";
+function isJavaArchive(path5) {
+  return ARCHIVE.test(path5);
+}
+function isNestedArchive(outerPath, entry) {
+  if (/^(?:BOOT-INF|WEB-INF)\/lib\/[^/]+\.jar$/i.test(entry)) return true;
+  return /\.ear$/i.test(outerPath) && /^(?:lib\/)?[^/]+\.(?:jar|war)$/i.test(entry);
+}
+function parseProperties(text3) {
+  const properties = /* @__PURE__ */ new Map();
+  for (const raw of text3.split(/\r\n|\r|\n/)) {
+    const line = raw.trimStart();
+    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
+    const match2 = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line);
+    if (!match2) continue;
+    const unescape2 = (value) => value.replace(/\\(.)/g, "$1");
+    const key = unescape2(match2[1] ?? "");
+    if (!properties.has(key)) properties.set(key, unescape2(match2[2] ?? "").trim());
+  }
+  return properties;
+}
+function parseManifest(text3) {
+  const attributes = /* @__PURE__ */ new Map();
+  let last;
+  for (const line of text3.split(/\r\n|\r|\n/)) {
+    if (line === "") break;
+    if (line.startsWith(" ") && last !== void 0) {
+      attributes.set(last, `${attributes.get(last) ?? ""}${line.slice(1)}`);
+      continue;
+    }
+    const colon = line.indexOf(": ");
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).toLowerCase();
+    if (!attributes.has(last)) attributes.set(last, line.slice(colon + 2));
+    else last = void 0;
+  }
+  return attributes;
+}
+function nameFromFileName(fileName) {
+  const bare = fileName.replace(/^.*\//, "");
+  const match2 = /^(.+?)-(\d[^/]*?)\.(?:jar|war|ear)$/i.exec(bare);
+  if (match2) return { artifact: match2[1] ?? "", version: match2[2] ?? "" };
+  const plain = /^(.+)\.(?:jar|war|ear)$/i.exec(bare);
+  return plain ? { artifact: plain[1] ?? "" } : {};
+}
+var MAVEN_PART = /^[A-Za-z0-9_.-]+$/;
+function valid(identity) {
+  return MAVEN_PART.test(identity.artifact) && (identity.group === void 0 || MAVEN_PART.test(identity.group)) && identity.version !== "" && identity.version.length <= 128;
+}
+function manifestIdentity(manifest, fileName) {
+  const fromName = nameFromFileName(fileName);
+  const symbolic = manifest.get("bundle-symbolicname")?.split(";")[0]?.trim();
+  const title = manifest.get("implementation-title")?.trim();
+  const artifact = fromName.artifact ?? (title && MAVEN_PART.test(title) ? title : symbolic?.split(".").pop());
+  const version = (manifest.get("implementation-version") ?? manifest.get("bundle-version") ?? fromName.version ?? "").trim();
+  if (!artifact || !version) return void 0;
+  let group = manifest.get("implementation-vendor-id")?.trim();
+  if (!group && symbolic) {
+    group = symbolic.endsWith(`.${artifact}`) ? symbolic.slice(0, -artifact.length - 1) : symbolic;
+  }
+  return {
+    ...group ? { group: cleanValue(group) } : {},
+    artifact: cleanValue(artifact),
+    version: cleanValue(version)
+  };
+}
+function entryText(data, entry, label, state, maxBytes) {
+  if (state.inflated + Math.min(entry.size, maxBytes) > MAX_INFLATED_PER_FILE) {
+    state.problems.push(`${label}!/${entry.name}: over the ${MAX_INFLATED_PER_FILE}-byte inflation budget; not read`);
+    return void 0;
+  }
+  const read = readZipEntry(data, entry, maxBytes);
+  if (!read.ok) {
+    state.problems.push(`${label}!/${entry.name}: ${read.reason}; not read`);
+    return void 0;
+  }
+  state.inflated += read.data.length;
+  return read.data;
+}
+function scanArchive(data, label, depth, state) {
+  const directory = readZipDirectory(data, MAX_ENTRIES);
+  if (!directory.ok) {
+    state.problems.push(`${label}: ${directory.reason}`);
+    return [];
+  }
+  if (directory.declared > MAX_ENTRIES) {
+    state.problems.push(`${label}: ${directory.declared} entries; only the first ${MAX_ENTRIES} were read`);
+  }
+  const found = [];
+  const poms = directory.entries.filter((entry) => POM_PROPERTIES.test(entry.name));
+  if (poms.length > MAX_POM_PROPERTIES_PER_ARCHIVE) {
+    state.problems.push(
+      `${label}: ${poms.length} pom.properties; only the first ${MAX_POM_PROPERTIES_PER_ARCHIVE} read`
+    );
+  }
+  for (const entry of poms.slice(0, MAX_POM_PROPERTIES_PER_ARCHIVE)) {
+    const bytes = entryText(data, entry, label, state, MAX_METADATA_ENTRY_BYTES);
+    if (!bytes) continue;
+    const properties = parseProperties(bytes.toString("utf8"));
+    const identity = {
+      group: cleanValue(properties.get("groupId") ?? ""),
+      artifact: cleanValue(properties.get("artifactId") ?? ""),
+      version: cleanValue(properties.get("version") ?? "")
+    };
+    if (identity.group === "" || !valid(identity)) {
+      state.problems.push(`${label}!/${entry.name}: no valid groupId, artifactId and version`);
+      continue;
+    }
+    found.push({ identity, path: label, guessed: false });
+  }
+  if (poms.length === 0) {
+    const entry = directory.entries.find((e) => e.name === MANIFEST);
+    const bytes = entry ? entryText(data, entry, label, state, MAX_METADATA_ENTRY_BYTES) : void 0;
+    const identity = bytes ? manifestIdentity(parseManifest(bytes.toString("utf8")), label) : void 0;
+    if (identity && valid(identity)) found.push({ identity, path: label, guessed: true });
+    else if (entry && bytes)
+      state.problems.push(`${label}: no pom.properties and no usable name and version in ${MANIFEST}`);
+    else if (!entry) state.problems.push(`${label}: no pom.properties and no ${MANIFEST}`);
+  }
+  if (depth > 0) return found;
+  for (const entry of directory.entries.filter((e) => isNestedArchive(label, e.name))) {
+    if (state.nested >= MAX_NESTED_PER_FILE) {
+      state.problems.push(`${label}: more than ${MAX_NESTED_PER_FILE} nested archives; the rest were not read`);
+      break;
+    }
+    state.nested++;
+    const bytes = entryText(data, entry, label, state, MAX_NESTED_ARCHIVE_BYTES);
+    if (bytes) found.push(...scanArchive(bytes, `${label}!/${entry.name}`, depth + 1, state));
+  }
+  return found;
+}
+function noteBounded2(notes, context, what) {
+  for (const message2 of notes.slice(0, MAX_NOTES2)) context.note(`java: ${message2}`);
+  if (notes.length > MAX_NOTES2) context.note(`java: ${notes.length - MAX_NOTES2} more ${what} not listed`);
+}
+var javaCataloger = {
+  name: "java",
+  stage: "language",
+  wants: (file) => isJavaArchive(file.path),
+  maxFileBytes: MAX_ARCHIVE_BYTES,
+  maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    const problems = [];
+    const guesses = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      if (file.truncated) {
+        problems.push(`/${file.path} is larger than ${MAX_ARCHIVE_BYTES} bytes (${file.size}); not read`);
+        continue;
+      }
+      const state = { inflated: 0, nested: 0, problems };
+      const seen = /* @__PURE__ */ new Set();
+      for (const { identity, path: path5, guessed } of scanArchive(file.data, file.path, 0, state)) {
+        const name = identity.group ? `${identity.group}:${identity.artifact}` : identity.artifact;
+        const key = `${path5}
+${name}
+${identity.version}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (guessed) guesses.push(`/${path5}: no pom.properties; ${name}@${identity.version} guessed from ${MANIFEST}`);
+        packages.push({
+          ecosystem: "Maven",
+          name,
+          version: identity.version,
+          purl: purl("maven", identity.group, identity.artifact, identity.version),
+          path: path5,
+          layer: file.layerDigest,
+          cataloger: "java"
+        });
+      }
+    }
+    noteBounded2(
+      problems.map((p) => p.startsWith("/") ? p : `/${p}`),
+      context,
+      "archive problems"
+    );
+    noteBounded2(guesses, context, "manifest guesses");
+    return { packages };
+  }
+};
+
 // src/images/catalogers/npm.ts
 var PACKAGE_ROOT = /(?:^|\/)node_modules\/(?:(@[^/.][^/]*)\/)?([^/.@][^/]*)\/package\.json$/;
 function isNpmPackageRoot(path5) {
@@ -34259,7 +34886,7 @@ var RPMTAG = {
   DIRNAMES: 1118
 };
 var TYPE = { CHAR: 1, INT8: 2, INT16: 3, INT32: 4, INT64: 5, STRING: 6, BIN: 7, STRING_ARRAY: 8, I18NSTRING: 9 };
-var MAX_ENTRIES = 65535;
+var MAX_ENTRIES2 = 65535;
 var MAX_DATA = 268435455;
 var ENTRY_BYTES = 16;
 var RpmHeaderError = class extends Error {
@@ -34275,7 +34902,7 @@ var RpmHeader = class _RpmHeader {
     const view2 = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
     const il = view2.getUint32(0);
     const dl = view2.getUint32(4);
-    if (il === 0 || il > MAX_ENTRIES) throw new RpmHeaderError(`header has ${il} index entries`);
+    if (il === 0 || il > MAX_ENTRIES2) throw new RpmHeaderError(`header has ${il} index entries`);
     if (dl > MAX_DATA) throw new RpmHeaderError(`header data of ${dl} bytes is over rpm's limit`);
     const dataStart = 8 + il * ENTRY_BYTES;
     if (dataStart + dl > blob.length) throw new RpmHeaderError("header blob is shorter than its index says");
@@ -34434,7 +35061,7 @@ var DB_MAGIC = le32("RpmP");
 var SLOT_MAGIC = le32("Slot");
 var BLOB_HEAD_MAGIC = le32("BlbS");
 var BLOB_TAIL_MAGIC = le32("BlbE");
-var HEADER_SIZE = 32;
+var HEADER_SIZE2 = 32;
 var PAGE_SIZE = 4096;
 var SLOT_SIZE = 16;
 var BLK_SIZE = 16;
@@ -34459,7 +35086,7 @@ function adler32(bytes, start = 1) {
   return (b << 16 | a) >>> 0;
 }
 function isNdb(bytes) {
-  return bytes.length >= HEADER_SIZE && Buffer.from(bytes.buffer, bytes.byteOffset, 4).readUInt32LE(0) === DB_MAGIC;
+  return bytes.length >= HEADER_SIZE2 && Buffer.from(bytes.buffer, bytes.byteOffset, 4).readUInt32LE(0) === DB_MAGIC;
 }
 function readNdbValues(bytes, maxBlobBytes) {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -34473,7 +35100,7 @@ function readNdbValues(bytes, maxBlobBytes) {
   const firstBlobBlock = slotPages * PAGE_SIZE / BLK_SIZE;
   const values = [];
   let bad = 0;
-  for (let at = HEADER_SIZE; at < slotPages * PAGE_SIZE; at += SLOT_SIZE) {
+  for (let at = HEADER_SIZE2; at < slotPages * PAGE_SIZE; at += SLOT_SIZE) {
     if (data.readUInt32LE(at) !== SLOT_MAGIC) throw new NdbError("NDB slot page is damaged (bad slot magic)");
     const blockOffset = data.readUInt32LE(at + 8);
     if (blockOffset === 0) continue;
@@ -35565,13 +36192,13 @@ async function* zstdDecompress(source, options) {
 
 // src/images/layers.ts
 var KiB = 1024;
-var MiB2 = 1024 * KiB;
-var GiB = 1024 * MiB2;
+var MiB4 = 1024 * KiB;
+var GiB = 1024 * MiB4;
 var DEFAULT_IMAGE_LIMITS = {
   maxLayerBytes: 4 * GiB,
   maxImageBytes: 16 * GiB,
   maxEntries: 1e6,
-  maxZstdWindowBytes: 128 * MiB2,
+  maxZstdWindowBytes: 128 * MiB4,
   maxDeletedFiles: 2e5,
   maxSymlinkHops: 40
 };
@@ -36314,7 +36941,11 @@ var DEFAULT_CATALOGERS = [
   rpmCataloger,
   npmCataloger,
   pythonCataloger,
-  rubyCataloger
+  rubyCataloger,
+  composerCataloger,
+  dotnetCataloger,
+  javaCataloger,
+  goCataloger
 ];
 var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
@@ -36747,10 +37378,10 @@ function parseImageSource(input) {
 }
 
 // src/oci/digest.ts
-var MiB3 = 1024 * 1024;
-var GiB2 = 1024 * MiB3;
-var MAX_MANIFEST_BYTES = 4 * MiB3;
-var MAX_CONFIG_BYTES = 8 * MiB3;
+var MiB5 = 1024 * 1024;
+var GiB2 = 1024 * MiB5;
+var MAX_MANIFEST_BYTES = 4 * MiB5;
+var MAX_CONFIG_BYTES = 8 * MiB5;
 var MAX_LAYER_BYTES = 32 * GiB2;
 function digestOf(data, algorithm = "sha256") {
   return `${algorithm}:${createHash2(algorithm).update(data).digest("hex")}`;
@@ -36943,7 +37574,7 @@ function schema1Error(what) {
     `${what} is a Docker image manifest v2 schema 1, which is deprecated and unsupported; re-push the image with a current Docker, buildah or skopeo to get a schema 2 / OCI manifest`
   );
 }
-function parseManifest(bytes, what, contentType) {
+function parseManifest2(bytes, what, contentType) {
   const document = parseJson(bytes, what, "INVALID_MANIFEST");
   if (!isObject2(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
   const served = contentType?.split(";")[0]?.trim().toLowerCase();
@@ -37263,7 +37894,7 @@ var LayoutProvider = class {
       what,
       kind: "manifest"
     });
-    return { digest: descriptor.digest, parsed: parseManifest(bytes, what, descriptor.mediaType) };
+    return { digest: descriptor.digest, parsed: parseManifest2(bytes, what, descriptor.mediaType) };
   }
 };
 async function readLayoutIndex(store) {
@@ -37280,7 +37911,7 @@ async function readLayoutIndex(store) {
   }
   const indexBytes = await readStoreFile(store, "index.json", MAX_MANIFEST_BYTES, "index.json");
   if (indexBytes === void 0) throw ociError("INVALID_LAYOUT", `${store.description} has no index.json`);
-  const parsed = parseManifest(indexBytes, `index.json of ${store.description}`);
+  const parsed = parseManifest2(indexBytes, `index.json of ${store.description}`);
   if (parsed.kind !== "index")
     throw ociError("INVALID_LAYOUT", `index.json of ${store.description} is not an image index`);
   return parsed.index;
@@ -37838,7 +38469,7 @@ var RegistryClient = class {
         `${what}: content digest is ${digest} but ${byDigest ? "it was requested by" : "the registry announced"} ${expected}; refusing to use it`
       );
     }
-    const parsed = parseManifest(bytes, what, response.headers.get("content-type") ?? void 0);
+    const parsed = parseManifest2(bytes, what, response.headers.get("content-type") ?? void 0);
     const mediaType = parsed.kind === "index" ? parsed.index.mediaType : parsed.manifest.mediaType;
     return { digest, mediaType, size: bytes.length, bytes, parsed };
   }
@@ -37910,7 +38541,7 @@ var RegistryClient = class {
     } else {
       filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").some((f) => f.trim() === "artifactType");
       const bytes = await readCapped2(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
-      const parsed = parseManifest(bytes, what, response.headers.get("content-type") ?? void 0);
+      const parsed = parseManifest2(bytes, what, response.headers.get("content-type") ?? void 0);
       if (parsed.kind !== "index")
         throw ociError("INVALID_MANIFEST", `${what}: the registry answered with a manifest, not an index`);
       entries2 = parsed.index.manifests;
@@ -38482,14 +39113,14 @@ function packageKey(ecosystem, name) {
 
 // src/vulns/sources/zip.ts
 import { open } from "node:fs/promises";
-import { inflateRawSync } from "node:zlib";
-var EOCD_SIGNATURE = 101010256;
-var ZIP64_LOCATOR_SIGNATURE = 117853008;
-var ZIP64_EOCD_SIGNATURE = 101075792;
-var CENTRAL_SIGNATURE = 33639248;
-var LOCAL_SIGNATURE = 67324752;
-var EOCD_MIN = 22;
-var MAX_COMMENT = 65535;
+import { inflateRawSync as inflateRawSync2 } from "node:zlib";
+var EOCD_SIGNATURE2 = 101010256;
+var ZIP64_LOCATOR_SIGNATURE2 = 117853008;
+var ZIP64_EOCD_SIGNATURE2 = 101075792;
+var CENTRAL_SIGNATURE2 = 33639248;
+var LOCAL_SIGNATURE2 = 67324752;
+var EOCD_MIN2 = 22;
+var MAX_COMMENT2 = 65535;
 var CENTRAL_CHUNK = 1024 * 1024;
 var READ_AHEAD = 4 * 1024 * 1024;
 var LOCAL_EXTRA_GUESS = 64;
@@ -38505,12 +39136,12 @@ async function readAt(handle, position, length) {
   return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
 }
 async function findDirectory(handle, fileSize) {
-  const tailLength = Math.min(fileSize, EOCD_MIN + MAX_COMMENT);
+  const tailLength = Math.min(fileSize, EOCD_MIN2 + MAX_COMMENT2);
   const tailStart = fileSize - tailLength;
   const tail = await readAt(handle, tailStart, tailLength);
   let at = -1;
-  for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
+  for (let i = tail.length - EOCD_MIN2; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD_SIGNATURE2) {
       at = i;
       break;
     }
@@ -38522,11 +39153,11 @@ async function findDirectory(handle, fileSize) {
   if (entries2 === 65535 || size === 4294967295 || offset === 4294967295) {
     const locatorAt = tailStart + at - 20;
     const locator = locatorAt >= 0 ? await readAt(handle, locatorAt, 20) : Buffer.alloc(0);
-    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
+    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE2)
       throw new ZipFormatError("zip64 fields without a zip64 end-of-central-directory locator");
     const zip64At = Number(locator.readBigUInt64LE(8));
     const zip64 = await readAt(handle, zip64At, 56);
-    if (zip64.length < 56 || zip64.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+    if (zip64.length < 56 || zip64.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE2)
       throw new ZipFormatError("bad zip64 end-of-central-directory record");
     entries2 = Number(zip64.readBigUInt64LE(32));
     size = Number(zip64.readBigUInt64LE(40));
@@ -38569,7 +39200,7 @@ async function* centralEntries(handle, directory, max) {
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
       continue;
     }
-    if (buffer.readUInt32LE(0) !== CENTRAL_SIGNATURE) throw new ZipFormatError("bad central directory entry signature");
+    if (buffer.readUInt32LE(0) !== CENTRAL_SIGNATURE2) throw new ZipFormatError("bad central directory entry signature");
     const nameLength = buffer.readUInt16LE(28);
     const extraLength = buffer.readUInt16LE(30);
     const commentLength = buffer.readUInt16LE(32);
@@ -38620,7 +39251,7 @@ async function entryData(source, entry, maxBytes) {
   const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
   const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
   let chunk = await reader.read(entry.localOffset, guess);
-  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
+  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE2) throw new Error("bad local header");
   const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
   if (dataStart + entry.compressedSize > chunk.length) {
     chunk = await reader.read(entry.localOffset, dataStart + entry.compressedSize);
@@ -38628,7 +39259,7 @@ async function entryData(source, entry, maxBytes) {
   const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
   if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
   if (entry.method === 0) return Buffer.from(compressed);
-  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
+  return inflateRawSync2(compressed, { maxOutputLength: maxBytes });
 }
 async function* readZip(path5, options) {
   const handle = await open(path5, "r");
@@ -38926,8 +39557,8 @@ var isLocator = (v, files) => Array.isArray(v) && (v.length === 1 || v.length ==
 async function readIndex(file, signature, files) {
   try {
     const index = JSON.parse(await readFile2(file, "utf8"));
-    const valid = index.format === INDEX_FORMAT && index.signature === signature && Array.isArray(index.files) && Array.isArray(index.skipped) && typeof index.keys === "object" && index.keys !== null && index.files.length === files.length && index.files.every((path5, i) => path5 === files[i].path);
-    return valid ? index : void 0;
+    const valid2 = index.format === INDEX_FORMAT && index.signature === signature && Array.isArray(index.files) && Array.isArray(index.skipped) && typeof index.keys === "object" && index.keys !== null && index.files.length === files.length && index.files.every((path5, i) => path5 === files[i].path);
+    return valid2 ? index : void 0;
   } catch {
     return void 0;
   }
@@ -46206,7 +46837,7 @@ var LayoutStore = class {
       what,
       kind: "manifest"
     });
-    return { digest: descriptor.digest, bytes, parsed: parseManifest(bytes, what, descriptor.mediaType) };
+    return { digest: descriptor.digest, bytes, parsed: parseManifest2(bytes, what, descriptor.mediaType) };
   }
   async referrers(digest, artifactType) {
     const found = [];
@@ -51270,4 +51901,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-CE56JUXV.js.LEGAL.txt */
+/*! For license information please see chunk-AZZODR5Y.js.LEGAL.txt */

@@ -1,0 +1,101 @@
+import type { FileMeta } from '../filesystem.js';
+import { MAX_CATALOGER_TOTAL_BYTES, cleanValue, purl, type Cataloger, type ImagePackage } from './types.js';
+
+/** A self-contained app's deps.json lists the whole runtime: a few MiB at most. */
+const MAX_DEPS_JSON_BYTES = 16 * 1024 * 1024;
+const MAX_LIBRARIES_PER_FILE = 20_000;
+
+/** NuGet package ids (NuGet.Packaging PackageIdValidator): word runs joined by `.`, `-` or `_`, 100 chars max. */
+const NUGET_ID = /^\w+(?:[_.-]\w+)*$/;
+
+export function isDepsJson(path: string): boolean {
+  return /(?:^|\/)[^/]+\.deps\.json$/.test(path);
+}
+
+export interface DepsJsonLibraries {
+  packages: { name: string; version: string }[];
+  /** `package` entries whose key is not a valid `Name/Version`. */
+  invalid: number;
+  /** All library entries, of every type. */
+  total: number;
+}
+
+/**
+ * The `libraries` map of a deps.json (Microsoft.Extensions.DependencyModel): keys are `Name/Version`, values
+ * carry a `type`. Only `package` entries are NuGet packages; `project` is the app itself or a project
+ * reference, `reference` an assembly reference, `runtimepack` the bundled runtime of a self-contained app.
+ */
+export function depsJsonLibraries(json: unknown): DepsJsonLibraries | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const libraries = (json as { libraries?: unknown }).libraries;
+  if (typeof libraries !== 'object' || libraries === null || Array.isArray(libraries)) return undefined;
+  const keys = Object.keys(libraries);
+  const packages: { name: string; version: string }[] = [];
+  let invalid = 0;
+  for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
+    const value = (libraries as Record<string, unknown>)[key];
+    if (typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'package') continue;
+    const slash = key.indexOf('/');
+    const name = slash > 0 ? key.slice(0, slash) : '';
+    const version = cleanValue(slash > 0 ? key.slice(slash + 1) : '');
+    if (!NUGET_ID.test(name) || name.length > 100 || version === '' || version.includes('/')) {
+      invalid++;
+      continue;
+    }
+    packages.push({ name, version });
+  }
+  return { packages, invalid, total: keys.length };
+}
+
+export const dotnetCataloger: Cataloger = {
+  name: 'dotnet',
+  stage: 'language',
+  wants: (file: FileMeta) => file.path.endsWith('.deps.json') && isDepsJson(file.path),
+  maxFileBytes: MAX_DEPS_JSON_BYTES,
+  maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages: ImagePackage[] = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      if (file.truncated) {
+        context.note(`dotnet: /${file.path} is larger than ${MAX_DEPS_JSON_BYTES} bytes; skipped`);
+        continue;
+      }
+      let json: unknown;
+      try {
+        // deps.json files written by the SDK start with a UTF-8 byte order mark.
+        json = JSON.parse(file.data.toString('utf8').replace(/^\uFEFF/, ''));
+      } catch {
+        context.note(`dotnet: /${file.path} is not valid JSON; skipped`);
+        continue;
+      }
+      const libraries = depsJsonLibraries(json);
+      if (!libraries) {
+        context.note(`dotnet: /${file.path} has no "libraries" object; skipped`);
+        continue;
+      }
+      if (libraries.total > MAX_LIBRARIES_PER_FILE) {
+        context.note(
+          `dotnet: /${file.path} lists ${libraries.total} libraries; only the first ${MAX_LIBRARIES_PER_FILE} were read`,
+        );
+      }
+      if (libraries.invalid > 0) {
+        context.note(
+          `dotnet: /${file.path}: ${libraries.invalid} package entries without a valid Name/Version key were skipped`,
+        );
+      }
+      for (const { name, version } of libraries.packages) {
+        packages.push({
+          ecosystem: 'NuGet',
+          name,
+          version,
+          purl: purl('nuget', undefined, name, version),
+          path: file.path,
+          layer: file.layerDigest,
+          cataloger: 'dotnet',
+        });
+      }
+    }
+    return { packages };
+  },
+};
