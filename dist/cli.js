@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-AZZODR5Y.js";
+} from "./chunks/chunk-LGDGF5KT.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

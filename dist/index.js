@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-AZZODR5Y.js";
+} from "./chunks/chunk-LGDGF5KT.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

@@ -38,7 +38,7 @@ const SEVERITY: Record<string, Severity> = {
 };
 
 function severityOf(value: unknown): Severity {
-  return SEVERITY[String(value ?? 'unknown').toLowerCase()] ?? 'medium';
+  return (typeof value === 'string' ? SEVERITY[value.toLowerCase()] : undefined) ?? 'medium';
 }
 
 function text(value: unknown): string | undefined {

@@ -40394,7 +40394,7 @@ var SEVERITY2 = {
   unknown: "medium"
 };
 function severityOf(value) {
-  return SEVERITY2[String(value ?? "unknown").toLowerCase()] ?? "medium";
+  return (typeof value === "string" ? SEVERITY2[value.toLowerCase()] : void 0) ?? "medium";
 }
 function text(value) {
   return typeof value === "string" && value.length > 0 ? value : void 0;
@@ -51901,4 +51901,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-AZZODR5Y.js.LEGAL.txt */
+/*! For license information please see chunk-LGDGF5KT.js.LEGAL.txt */
