@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-LGDGF5KT.js";
+} from "./chunks/chunk-LFGT5YAM.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-LGDGF5KT.js";
+} from "./chunks/chunk-LFGT5YAM.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

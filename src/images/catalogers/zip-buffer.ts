@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { zip64Extra, type ZipEntry } from '../../vulns/sources/zip.js';
 
 /**
  * A bounded ZIP reader over bytes already in memory (PKWARE APPNOTE 6.3.x: end-of-central-directory record,
@@ -15,37 +16,10 @@ const LOCAL_SIGNATURE = 0x04034b50;
 const EOCD_MIN = 22;
 const MAX_COMMENT = 0xffff;
 
-export interface BufferZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
+/** The same entry fields as src/vulns/sources/zip.ts, whose zip64 extra-field parser this reuses. */
+export type BufferZipEntry = ZipEntry;
 
 export type ZipDirectory = { ok: true; entries: BufferZipEntry[]; declared: number } | { ok: false; reason: string };
-
-function zip64Values(extra: Buffer, entry: BufferZipEntry, raw: { size: number; compressed: number; offset: number }) {
-  for (let i = 0; i + 4 <= extra.length;) {
-    const id = extra.readUInt16LE(i);
-    const length = extra.readUInt16LE(i + 2);
-    if (id === 0x0001) {
-      let p = i + 4;
-      const next = (): number | undefined => {
-        if (p + 8 > i + 4 + length || p + 8 > extra.length) return undefined;
-        const value = Number(extra.readBigUInt64LE(p));
-        p += 8;
-        return value;
-      };
-      if (raw.size === 0xffffffff) entry.size = next() ?? entry.size;
-      if (raw.compressed === 0xffffffff) entry.compressedSize = next() ?? entry.compressedSize;
-      if (raw.offset === 0xffffffff) entry.localOffset = next() ?? entry.localOffset;
-      return;
-    }
-    i += 4 + length;
-  }
-}
 
 /** The central directory: at most `maxEntries` entries (`declared` says how many the archive claims). */
 export function readZipDirectory(data: Buffer, maxEntries: number): ZipDirectory {
@@ -102,7 +76,7 @@ export function readZipDirectory(data: Buffer, maxEntries: number): ZipDirectory
       localOffset: raw.offset,
       name: data.toString('utf8', p + 46, p + 46 + nameLength),
     };
-    zip64Values(data.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), entry, raw);
+    zip64Extra(data.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), entry, raw);
     entries.push(entry);
     p += 46 + nameLength + extraLength + commentLength;
   }

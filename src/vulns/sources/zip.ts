@@ -93,7 +93,12 @@ async function findDirectory(handle: FileHandle, fileSize: number): Promise<Dire
   return { offset, size, entries };
 }
 
-function zip64Extra(extra: Buffer, entry: ZipEntry, raw: { size: number; compressed: number; offset: number }): void {
+/** Fills the 64-bit sizes and offset from a zip64 extra field where the 32-bit ones are 0xffffffff. */
+export function zip64Extra(
+  extra: Buffer,
+  entry: ZipEntry,
+  raw: { size: number; compressed: number; offset: number },
+): void {
   for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const length = extra.readUInt16LE(i + 2);

@@ -34463,6 +34463,10 @@ var goCataloger = {
 };
 
 // src/images/catalogers/zip-buffer.ts
+import { inflateRawSync as inflateRawSync2 } from "node:zlib";
+
+// src/vulns/sources/zip.ts
+import { open } from "node:fs/promises";
 import { inflateRawSync } from "node:zlib";
 var EOCD_SIGNATURE = 101010256;
 var ZIP64_LOCATOR_SIGNATURE = 117853008;
@@ -34471,7 +34475,52 @@ var CENTRAL_SIGNATURE = 33639248;
 var LOCAL_SIGNATURE = 67324752;
 var EOCD_MIN = 22;
 var MAX_COMMENT = 65535;
-function zip64Values(extra, entry, raw) {
+var CENTRAL_CHUNK = 1024 * 1024;
+var READ_AHEAD = 4 * 1024 * 1024;
+var LOCAL_EXTRA_GUESS = 64;
+var ZipFormatError = class extends Error {
+};
+function isUnsafeZipName(name) {
+  if (name.startsWith("/") || name.includes("\\") || /^[A-Za-z]:/.test(name) || name.includes("\0")) return true;
+  return name.split("/").some((part) => part === "..");
+}
+async function readAt(handle, position, length) {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+}
+async function findDirectory(handle, fileSize) {
+  const tailLength = Math.min(fileSize, EOCD_MIN + MAX_COMMENT);
+  const tailStart = fileSize - tailLength;
+  const tail = await readAt(handle, tailStart, tailLength);
+  let at = -1;
+  for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) throw new ZipFormatError("no end-of-central-directory record: not a zip file, or truncated");
+  let entries2 = tail.readUInt16LE(at + 10);
+  let size = tail.readUInt32LE(at + 12);
+  let offset = tail.readUInt32LE(at + 16);
+  if (entries2 === 65535 || size === 4294967295 || offset === 4294967295) {
+    const locatorAt = tailStart + at - 20;
+    const locator = locatorAt >= 0 ? await readAt(handle, locatorAt, 20) : Buffer.alloc(0);
+    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
+      throw new ZipFormatError("zip64 fields without a zip64 end-of-central-directory locator");
+    const zip64At = Number(locator.readBigUInt64LE(8));
+    const zip64 = await readAt(handle, zip64At, 56);
+    if (zip64.length < 56 || zip64.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+      throw new ZipFormatError("bad zip64 end-of-central-directory record");
+    entries2 = Number(zip64.readBigUInt64LE(32));
+    size = Number(zip64.readBigUInt64LE(40));
+    offset = Number(zip64.readBigUInt64LE(48));
+  }
+  if (offset + size > fileSize) throw new ZipFormatError("the central directory lies beyond the end of the file");
+  return { offset, size, entries: entries2 };
+}
+function zip64Extra(extra, entry, raw) {
   for (let i = 0; i + 4 <= extra.length; ) {
     const id = extra.readUInt16LE(i);
     const length = extra.readUInt16LE(i + 2);
@@ -34491,11 +34540,137 @@ function zip64Values(extra, entry, raw) {
     i += 4 + length;
   }
 }
+async function* centralEntries(handle, directory, max) {
+  let position = directory.offset;
+  const end = directory.offset + directory.size;
+  let buffer = Buffer.alloc(0);
+  let count = 0;
+  while (count < Math.min(directory.entries, max)) {
+    if (buffer.length < 46 || buffer.length < 46 + buffer.readUInt16LE(28) + buffer.readUInt16LE(30) + buffer.readUInt16LE(32)) {
+      if (position >= end) throw new ZipFormatError("the central directory ends in the middle of an entry");
+      const chunk = await readAt(handle, position, Math.min(CENTRAL_CHUNK, end - position));
+      if (chunk.length === 0) throw new ZipFormatError("the central directory is truncated");
+      position += chunk.length;
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      continue;
+    }
+    if (buffer.readUInt32LE(0) !== CENTRAL_SIGNATURE) throw new ZipFormatError("bad central directory entry signature");
+    const nameLength = buffer.readUInt16LE(28);
+    const extraLength = buffer.readUInt16LE(30);
+    const commentLength = buffer.readUInt16LE(32);
+    const raw = { compressed: buffer.readUInt32LE(20), size: buffer.readUInt32LE(24), offset: buffer.readUInt32LE(42) };
+    const entry = {
+      flags: buffer.readUInt16LE(8),
+      method: buffer.readUInt16LE(10),
+      compressedSize: raw.compressed,
+      size: raw.size,
+      localOffset: raw.offset,
+      name: buffer.toString("utf8", 46, 46 + nameLength)
+    };
+    zip64Extra(buffer.subarray(46 + nameLength, 46 + nameLength + extraLength), entry, raw);
+    buffer = buffer.subarray(46 + nameLength + extraLength + commentLength);
+    count++;
+    yield entry;
+  }
+}
+var RangeReader = class {
+  constructor(handle, window2 = READ_AHEAD) {
+    this.handle = handle;
+    this.window = window2;
+  }
+  handle;
+  window;
+  start = 0;
+  buffer = Buffer.alloc(0);
+  /** Loads exactly [position, position + length) into the window (coalescing many nearby entry reads). */
+  async load(position, length) {
+    this.buffer = await readAt(this.handle, position, length);
+    this.start = position;
+  }
+  covers(position, length) {
+    return position >= this.start && position + length <= this.start + this.buffer.length;
+  }
+  async read(position, length) {
+    const end = position + length;
+    if (position >= this.start && end <= this.start + this.buffer.length) {
+      return this.buffer.subarray(position - this.start, end - this.start);
+    }
+    if (length > this.window) return readAt(this.handle, position, length);
+    this.buffer = await readAt(this.handle, position, this.window);
+    this.start = position;
+    return this.buffer.subarray(0, Math.min(length, this.buffer.length));
+  }
+};
+async function entryData(source, entry, maxBytes) {
+  const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
+  const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
+  let chunk = await reader.read(entry.localOffset, guess);
+  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
+  const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
+  if (dataStart + entry.compressedSize > chunk.length) {
+    chunk = await reader.read(entry.localOffset, dataStart + entry.compressedSize);
+  }
+  const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
+  if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
+  if (entry.method === 0) return Buffer.from(compressed);
+  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
+}
+async function* readZip(path5, options) {
+  const handle = await open(path5, "r");
+  try {
+    const { size } = await handle.stat();
+    const directory = await findDirectory(handle, size);
+    const reader = new RangeReader(handle);
+    for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
+      options.signal?.throwIfAborted();
+      if (entry.name.endsWith("/")) continue;
+      if (isUnsafeZipName(entry.name)) {
+        yield { ok: false, entry, reason: 'unsafe entry name (absolute path or ".." segment)' };
+        continue;
+      }
+      if (entry.flags & 1) {
+        yield { ok: false, entry, reason: "encrypted entry" };
+        continue;
+      }
+      if (entry.method !== 0 && entry.method !== 8) {
+        yield { ok: false, entry, reason: `unsupported compression method ${entry.method}` };
+        continue;
+      }
+      if (entry.size > options.maxEntryBytes || entry.compressedSize > options.maxEntryBytes) {
+        yield { ok: false, entry, reason: `larger than ${options.maxEntryBytes} bytes` };
+        continue;
+      }
+      try {
+        yield { ok: true, entry, data: await entryData(reader, entry, options.maxEntryBytes) };
+      } catch (error) {
+        yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    }
+    if (directory.entries > options.maxEntries) {
+      yield {
+        ok: false,
+        entry: { name: "(rest of archive)", method: 0, flags: 0, compressedSize: 0, size: 0, localOffset: 0 },
+        reason: `the archive has ${directory.entries} entries; only the first ${options.maxEntries} were read`
+      };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/images/catalogers/zip-buffer.ts
+var EOCD_SIGNATURE2 = 101010256;
+var ZIP64_LOCATOR_SIGNATURE2 = 117853008;
+var ZIP64_EOCD_SIGNATURE2 = 101075792;
+var CENTRAL_SIGNATURE2 = 33639248;
+var LOCAL_SIGNATURE2 = 67324752;
+var EOCD_MIN2 = 22;
+var MAX_COMMENT2 = 65535;
 function readZipDirectory(data, maxEntries) {
-  if (data.length < EOCD_MIN) return { ok: false, reason: "too short to be a zip file" };
+  if (data.length < EOCD_MIN2) return { ok: false, reason: "too short to be a zip file" };
   let at = -1;
-  for (let i = data.length - EOCD_MIN; i >= Math.max(0, data.length - EOCD_MIN - MAX_COMMENT); i--) {
-    if (data.readUInt32LE(i) === EOCD_SIGNATURE) {
+  for (let i = data.length - EOCD_MIN2; i >= Math.max(0, data.length - EOCD_MIN2 - MAX_COMMENT2); i--) {
+    if (data.readUInt32LE(i) === EOCD_SIGNATURE2) {
       at = i;
       break;
     }
@@ -34506,11 +34681,11 @@ function readZipDirectory(data, maxEntries) {
   let offset = data.readUInt32LE(at + 16);
   if (declared === 65535 || size === 4294967295 || offset === 4294967295) {
     const locator = at - 20;
-    if (locator < 0 || data.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE) {
+    if (locator < 0 || data.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE2) {
       return { ok: false, reason: "zip64 fields without a zip64 locator" };
     }
     const zip64 = Number(data.readBigUInt64LE(locator + 8));
-    if (zip64 + 56 > data.length || data.readUInt32LE(zip64) !== ZIP64_EOCD_SIGNATURE) {
+    if (zip64 + 56 > data.length || data.readUInt32LE(zip64) !== ZIP64_EOCD_SIGNATURE2) {
       return { ok: false, reason: "bad zip64 end-of-central-directory record" };
     }
     declared = Number(data.readBigUInt64LE(zip64 + 32));
@@ -34523,7 +34698,7 @@ function readZipDirectory(data, maxEntries) {
   let p = offset;
   const end = offset + size;
   while (entries2.length < Math.min(declared, maxEntries)) {
-    if (p + 46 > end || data.readUInt32LE(p) !== CENTRAL_SIGNATURE) {
+    if (p + 46 > end || data.readUInt32LE(p) !== CENTRAL_SIGNATURE2) {
       return { ok: false, reason: `bad central directory entry ${entries2.length + 1}` };
     }
     const nameLength = data.readUInt16LE(p + 28);
@@ -34545,7 +34720,7 @@ function readZipDirectory(data, maxEntries) {
       localOffset: raw.offset,
       name: data.toString("utf8", p + 46, p + 46 + nameLength)
     };
-    zip64Values(data.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), entry, raw);
+    zip64Extra(data.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), entry, raw);
     entries2.push(entry);
     p += 46 + nameLength + extraLength + commentLength;
   }
@@ -34557,14 +34732,14 @@ function readZipEntry(data, entry, maxBytes) {
   if (entry.size > maxBytes || entry.compressedSize > maxBytes)
     return { ok: false, reason: `larger than ${maxBytes} bytes` };
   const at = entry.localOffset;
-  if (at + 30 > data.length || data.readUInt32LE(at) !== LOCAL_SIGNATURE)
+  if (at + 30 > data.length || data.readUInt32LE(at) !== LOCAL_SIGNATURE2)
     return { ok: false, reason: "bad local header" };
   const start = at + 30 + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28);
   if (start + entry.compressedSize > data.length) return { ok: false, reason: "entry data is truncated" };
   const compressed = data.subarray(start, start + entry.compressedSize);
   if (entry.method === 0) return { ok: true, data: compressed };
   try {
-    return { ok: true, data: inflateRawSync(compressed, { maxOutputLength: maxBytes }) };
+    return { ok: true, data: inflateRawSync2(compressed, { maxOutputLength: maxBytes }) };
   } catch (error) {
     const reason = error instanceof RangeError ? `inflates past ${maxBytes} bytes` : "corrupt deflate data";
     return { ok: false, reason };
@@ -39109,199 +39284,6 @@ function packageKey(ecosystem, name) {
   const base = splitEcosystem(ecosystem).base.toLowerCase();
   const normalized = base === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name.toLowerCase();
   return `${base}\0${normalized}`;
-}
-
-// src/vulns/sources/zip.ts
-import { open } from "node:fs/promises";
-import { inflateRawSync as inflateRawSync2 } from "node:zlib";
-var EOCD_SIGNATURE2 = 101010256;
-var ZIP64_LOCATOR_SIGNATURE2 = 117853008;
-var ZIP64_EOCD_SIGNATURE2 = 101075792;
-var CENTRAL_SIGNATURE2 = 33639248;
-var LOCAL_SIGNATURE2 = 67324752;
-var EOCD_MIN2 = 22;
-var MAX_COMMENT2 = 65535;
-var CENTRAL_CHUNK = 1024 * 1024;
-var READ_AHEAD = 4 * 1024 * 1024;
-var LOCAL_EXTRA_GUESS = 64;
-var ZipFormatError = class extends Error {
-};
-function isUnsafeZipName(name) {
-  if (name.startsWith("/") || name.includes("\\") || /^[A-Za-z]:/.test(name) || name.includes("\0")) return true;
-  return name.split("/").some((part) => part === "..");
-}
-async function readAt(handle, position, length) {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buffer, 0, length, position);
-  return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
-}
-async function findDirectory(handle, fileSize) {
-  const tailLength = Math.min(fileSize, EOCD_MIN2 + MAX_COMMENT2);
-  const tailStart = fileSize - tailLength;
-  const tail = await readAt(handle, tailStart, tailLength);
-  let at = -1;
-  for (let i = tail.length - EOCD_MIN2; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIGNATURE2) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) throw new ZipFormatError("no end-of-central-directory record: not a zip file, or truncated");
-  let entries2 = tail.readUInt16LE(at + 10);
-  let size = tail.readUInt32LE(at + 12);
-  let offset = tail.readUInt32LE(at + 16);
-  if (entries2 === 65535 || size === 4294967295 || offset === 4294967295) {
-    const locatorAt = tailStart + at - 20;
-    const locator = locatorAt >= 0 ? await readAt(handle, locatorAt, 20) : Buffer.alloc(0);
-    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE2)
-      throw new ZipFormatError("zip64 fields without a zip64 end-of-central-directory locator");
-    const zip64At = Number(locator.readBigUInt64LE(8));
-    const zip64 = await readAt(handle, zip64At, 56);
-    if (zip64.length < 56 || zip64.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE2)
-      throw new ZipFormatError("bad zip64 end-of-central-directory record");
-    entries2 = Number(zip64.readBigUInt64LE(32));
-    size = Number(zip64.readBigUInt64LE(40));
-    offset = Number(zip64.readBigUInt64LE(48));
-  }
-  if (offset + size > fileSize) throw new ZipFormatError("the central directory lies beyond the end of the file");
-  return { offset, size, entries: entries2 };
-}
-function zip64Extra(extra, entry, raw) {
-  for (let i = 0; i + 4 <= extra.length; ) {
-    const id = extra.readUInt16LE(i);
-    const length = extra.readUInt16LE(i + 2);
-    if (id === 1) {
-      let p = i + 4;
-      const next2 = () => {
-        if (p + 8 > i + 4 + length || p + 8 > extra.length) return void 0;
-        const value = Number(extra.readBigUInt64LE(p));
-        p += 8;
-        return value;
-      };
-      if (raw.size === 4294967295) entry.size = next2() ?? entry.size;
-      if (raw.compressed === 4294967295) entry.compressedSize = next2() ?? entry.compressedSize;
-      if (raw.offset === 4294967295) entry.localOffset = next2() ?? entry.localOffset;
-      return;
-    }
-    i += 4 + length;
-  }
-}
-async function* centralEntries(handle, directory, max) {
-  let position = directory.offset;
-  const end = directory.offset + directory.size;
-  let buffer = Buffer.alloc(0);
-  let count = 0;
-  while (count < Math.min(directory.entries, max)) {
-    if (buffer.length < 46 || buffer.length < 46 + buffer.readUInt16LE(28) + buffer.readUInt16LE(30) + buffer.readUInt16LE(32)) {
-      if (position >= end) throw new ZipFormatError("the central directory ends in the middle of an entry");
-      const chunk = await readAt(handle, position, Math.min(CENTRAL_CHUNK, end - position));
-      if (chunk.length === 0) throw new ZipFormatError("the central directory is truncated");
-      position += chunk.length;
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-      continue;
-    }
-    if (buffer.readUInt32LE(0) !== CENTRAL_SIGNATURE2) throw new ZipFormatError("bad central directory entry signature");
-    const nameLength = buffer.readUInt16LE(28);
-    const extraLength = buffer.readUInt16LE(30);
-    const commentLength = buffer.readUInt16LE(32);
-    const raw = { compressed: buffer.readUInt32LE(20), size: buffer.readUInt32LE(24), offset: buffer.readUInt32LE(42) };
-    const entry = {
-      flags: buffer.readUInt16LE(8),
-      method: buffer.readUInt16LE(10),
-      compressedSize: raw.compressed,
-      size: raw.size,
-      localOffset: raw.offset,
-      name: buffer.toString("utf8", 46, 46 + nameLength)
-    };
-    zip64Extra(buffer.subarray(46 + nameLength, 46 + nameLength + extraLength), entry, raw);
-    buffer = buffer.subarray(46 + nameLength + extraLength + commentLength);
-    count++;
-    yield entry;
-  }
-}
-var RangeReader = class {
-  constructor(handle, window2 = READ_AHEAD) {
-    this.handle = handle;
-    this.window = window2;
-  }
-  handle;
-  window;
-  start = 0;
-  buffer = Buffer.alloc(0);
-  /** Loads exactly [position, position + length) into the window (coalescing many nearby entry reads). */
-  async load(position, length) {
-    this.buffer = await readAt(this.handle, position, length);
-    this.start = position;
-  }
-  covers(position, length) {
-    return position >= this.start && position + length <= this.start + this.buffer.length;
-  }
-  async read(position, length) {
-    const end = position + length;
-    if (position >= this.start && end <= this.start + this.buffer.length) {
-      return this.buffer.subarray(position - this.start, end - this.start);
-    }
-    if (length > this.window) return readAt(this.handle, position, length);
-    this.buffer = await readAt(this.handle, position, this.window);
-    this.start = position;
-    return this.buffer.subarray(0, Math.min(length, this.buffer.length));
-  }
-};
-async function entryData(source, entry, maxBytes) {
-  const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
-  const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
-  let chunk = await reader.read(entry.localOffset, guess);
-  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE2) throw new Error("bad local header");
-  const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
-  if (dataStart + entry.compressedSize > chunk.length) {
-    chunk = await reader.read(entry.localOffset, dataStart + entry.compressedSize);
-  }
-  const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
-  if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
-  if (entry.method === 0) return Buffer.from(compressed);
-  return inflateRawSync2(compressed, { maxOutputLength: maxBytes });
-}
-async function* readZip(path5, options) {
-  const handle = await open(path5, "r");
-  try {
-    const { size } = await handle.stat();
-    const directory = await findDirectory(handle, size);
-    const reader = new RangeReader(handle);
-    for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
-      options.signal?.throwIfAborted();
-      if (entry.name.endsWith("/")) continue;
-      if (isUnsafeZipName(entry.name)) {
-        yield { ok: false, entry, reason: 'unsafe entry name (absolute path or ".." segment)' };
-        continue;
-      }
-      if (entry.flags & 1) {
-        yield { ok: false, entry, reason: "encrypted entry" };
-        continue;
-      }
-      if (entry.method !== 0 && entry.method !== 8) {
-        yield { ok: false, entry, reason: `unsupported compression method ${entry.method}` };
-        continue;
-      }
-      if (entry.size > options.maxEntryBytes || entry.compressedSize > options.maxEntryBytes) {
-        yield { ok: false, entry, reason: `larger than ${options.maxEntryBytes} bytes` };
-        continue;
-      }
-      try {
-        yield { ok: true, entry, data: await entryData(reader, entry, options.maxEntryBytes) };
-      } catch (error) {
-        yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
-      }
-    }
-    if (directory.entries > options.maxEntries) {
-      yield {
-        ok: false,
-        entry: { name: "(rest of archive)", method: 0, flags: 0, compressedSize: 0, size: 0, localOffset: 0 },
-        reason: `the archive has ${directory.entries} entries; only the first ${options.maxEntries} were read`
-      };
-    }
-  } finally {
-    await handle.close();
-  }
 }
 
 // src/vulns/sources/osv-files.ts
@@ -51901,4 +51883,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-LGDGF5KT.js.LEGAL.txt */
+/*! For license information please see chunk-LFGT5YAM.js.LEGAL.txt */
