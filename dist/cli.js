@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-LFGT5YAM.js";
+} from "./chunks/chunk-3N65R75U.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-LFGT5YAM.js";
+} from "./chunks/chunk-3N65R75U.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

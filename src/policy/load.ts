@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import path, { isAbsolute, normalize } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import type { RuleRegistry } from '../core/rules.js';
@@ -143,6 +143,7 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
     }
   });
   const checks = (data.checks ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  issues.push(...localPathIssues(checks.images));
   const requirements = Array.isArray(checks.signatures?.require)
     ? (checks.signatures.require as Record<string, unknown>[])
     : [];
@@ -161,6 +162,42 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
       }
     }
   });
+  return issues;
+}
+
+/** The local path in an image target or vulnerability source, or undefined for registry refs and URLs. */
+function localPath(value: string): string | undefined {
+  const match = /^(oci|oci-archive|docker-archive|dir|sbom|trivy|grype):([^:]*)/.exec(value);
+  if (match) return match[2];
+  return undefined;
+}
+
+function escapesRepository(path: string): boolean {
+  return isAbsolute(path) || normalize(path).split(/[\\/]/)[0] === '..';
+}
+
+/**
+ * The policy comes from the change under review, so the files it names must stay inside the repository: a
+ * pull request must not point the gate at the runner's own files. Absolute paths belong on the command line
+ * or in action inputs, which the pipeline owner controls.
+ */
+function localPathIssues(images: Record<string, unknown> | undefined): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  const outside = (where: PolicyPath, value: string) =>
+    issues.push({
+      path: where,
+      atKey: false,
+      message: `"${value}" is outside the repository; paths in the policy must stay inside it (give absolute paths with --image / --vuln-db or the action inputs instead).`,
+    });
+  const targets = Array.isArray(images?.targets) ? (images.targets as unknown[]) : [];
+  targets.forEach((target, index) => {
+    const path = typeof target === 'string' ? localPath(target) : undefined;
+    if (path !== undefined && escapesRepository(path)) outside(['checks', 'images', 'targets', index], String(target));
+  });
+  const source = (images?.vulnerabilities as Record<string, unknown> | undefined)?.source;
+  if (typeof source === 'string' && !source.startsWith('osv-api') && escapesRepository(source)) {
+    outside(['checks', 'images', 'vulnerabilities', 'source'], source);
+  }
   return issues;
 }
 

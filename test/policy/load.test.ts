@@ -180,3 +180,16 @@ describe('loadPolicy', () => {
     expect(policy.extends).toEqual(['recommended']);
   });
 });
+
+describe('paths named by the policy', () => {
+  it('must stay inside the repository (the policy comes from the change under review)', async () => {
+    const error = await errorOf(
+      'version: 1\nchecks:\n  images:\n    targets: ["dir:/home/runner", "oci:../other:v1", "oci:.image:demo", "ghcr.io/acme/web:1"]\n    vulnerabilities: {source: /etc/osv}\n',
+    );
+    expect(error.message).toContain('.containersec.yml:4:15: "dir:/home/runner" is outside the repository');
+    expect(error.message).toContain('"oci:../other:v1" is outside the repository');
+    expect(error.message).toContain('"/etc/osv" is outside the repository');
+    expect(error.message).not.toContain('oci:.image:demo');
+    expect(error.message).not.toContain('ghcr.io');
+  });
+});

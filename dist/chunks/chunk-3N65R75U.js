@@ -26390,14 +26390,14 @@ var Minimatch = class {
   #split(f) {
     const { isWindows, preserveMultipleSlashes } = this;
     let parts = this.#slashSplit(isWindows ? f.split("\\").join("/") : f);
-    const normalize3 = this.#form;
-    if (normalize3)
-      parts = parts.map((p) => p.normalize(normalize3));
+    const normalize4 = this.#form;
+    if (normalize4)
+      parts = parts.map((p) => p.normalize(normalize4));
     lastSplit = {
       f,
       isWindows,
       preserveMultipleSlashes,
-      normalize: normalize3,
+      normalize: normalize4,
       parts
     };
     return lastSplit;
@@ -26831,7 +26831,7 @@ var Minimatch = class {
       return GLOBSTAR;
     if (pattern === "")
       return "";
-    const { nocase, nocaseMagicOnly, noext = false, dot, normalize: normalize3 } = options;
+    const { nocase, nocaseMagicOnly, noext = false, dot, normalize: normalize4 } = options;
     const rangeMark = this.#rangeMark;
     const lit2 = rangeMark && pattern.includes(rangeMark) ? void 0 : literal(pattern, noext);
     if (lit2 !== void 0 && !(nocase && !nocaseMagicOnly && pattern.toUpperCase() !== pattern.toLowerCase())) {
@@ -26847,7 +26847,7 @@ var Minimatch = class {
         nocase,
         noext,
         dot,
-        normalize: normalize3,
+        normalize: normalize4,
         ...rangeMark && { rangeMark }
       });
       this.#matchers.set(pattern, m);
@@ -48702,7 +48702,7 @@ var FsTree = class {
 
 // src/policy/load.ts
 import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
-import path3 from "node:path";
+import path3, { isAbsolute as isAbsolute6, normalize as normalize3 } from "node:path";
 
 // src/policy/merge.ts
 function isPlainObject(value) {
@@ -51529,6 +51529,7 @@ function semanticIssues(data, rules9) {
     }
   });
   const checks = data.checks ?? {};
+  issues.push(...localPathIssues(checks.images));
   const requirements = Array.isArray(checks.signatures?.require) ? checks.signatures.require : [];
   requirements.forEach((requirement, index) => {
     const keyless = requirement.keyless ?? {};
@@ -51545,6 +51546,32 @@ function semanticIssues(data, rules9) {
       }
     }
   });
+  return issues;
+}
+function localPath(value) {
+  const match2 = /^(oci|oci-archive|docker-archive|dir|sbom|trivy|grype):([^:]*)/.exec(value);
+  if (match2) return match2[2];
+  return void 0;
+}
+function escapesRepository(path5) {
+  return isAbsolute6(path5) || normalize3(path5).split(/[\\/]/)[0] === "..";
+}
+function localPathIssues(images) {
+  const issues = [];
+  const outside = (where, value) => issues.push({
+    path: where,
+    atKey: false,
+    message: `"${value}" is outside the repository; paths in the policy must stay inside it (give absolute paths with --image / --vuln-db or the action inputs instead).`
+  });
+  const targets = Array.isArray(images?.targets) ? images.targets : [];
+  targets.forEach((target, index) => {
+    const path5 = typeof target === "string" ? localPath(target) : void 0;
+    if (path5 !== void 0 && escapesRepository(path5)) outside(["checks", "images", "targets", index], String(target));
+  });
+  const source = images?.vulnerabilities?.source;
+  if (typeof source === "string" && !source.startsWith("osv-api") && escapesRepository(source)) {
+    outside(["checks", "images", "vulnerabilities", "source"], source);
+  }
   return issues;
 }
 function extendsList(data) {
@@ -51883,4 +51910,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-LFGT5YAM.js.LEGAL.txt */
+/*! For license information please see chunk-3N65R75U.js.LEGAL.txt */
