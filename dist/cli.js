@@ -46,7 +46,7 @@ import {
   PLAIN,
   chooseStyle,
   renderText
-} from "./chunks/chunk-D77DQ6KG.js";
+} from "./chunks/chunk-4UC2ZCPE.js";
 import {
   __commonJS,
   __require,

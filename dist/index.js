@@ -915,7 +915,7 @@ async function run() {
     });
     const [{ readCustomTemplate, renderMarkdown }, { COLOR, renderText }] = await Promise.all([
       import("./chunks/markdown-URPLMQXB.js"),
-      import("./chunks/text-TQM6J5TR.js")
+      import("./chunks/text-TSYEWBSF.js")
     ]);
     const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;
     const summaryMarkdown = renderMarkdown(model, { maxChars: GITHUB_LIMITS.stepSummaryBytes / 4, template });

@@ -97,7 +97,7 @@ export function renderText(model: ReportModel, style: Style): string {
   for (const check of model.checks) {
     const counts =
       check.status === 'skipped'
-        ? style.dim(check.notes[0] ?? 'skipped')
+        ? style.dim(clean(check.notes[0] ?? 'skipped'))
         : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
     lines.push(
       `  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`,

@@ -70,7 +70,7 @@ function renderText(model, style) {
   for (const notice of model.notices) lines.push(style.dim(`note: ${clean(notice)}`));
   lines.push("");
   for (const check of model.checks) {
-    const counts = check.status === "skipped" ? style.dim(check.notes[0] ?? "skipped") : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
+    const counts = check.status === "skipped" ? style.dim(clean(check.notes[0] ?? "skipped")) : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
     lines.push(
       `  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`
     );

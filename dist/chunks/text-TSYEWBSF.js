@@ -5,7 +5,7 @@ import {
   PLAIN,
   chooseStyle,
   renderText
-} from "./chunk-D77DQ6KG.js";
+} from "./chunk-4UC2ZCPE.js";
 import "./chunk-GG6ZZSUU.js";
 export {
   COLOR,
