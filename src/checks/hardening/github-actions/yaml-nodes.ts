@@ -65,7 +65,9 @@ export function entries(map: YAMLMap | undefined, doc: Document.Parsed): Entry[]
 
 function computeEntries(map: YAMLMap, doc: Document.Parsed): Entry[] {
   const out: Entry[] = [];
-  for (const pair of map.items.slice(0, MAX_COLLECTION_ITEMS)) {
+  const count = Math.min(map.items.length, MAX_COLLECTION_ITEMS);
+  for (let i = 0; i < count; i++) {
+    const pair = map.items[i]!;
     const keyNode = deref(pair.key, doc);
     if (!keyNode || !isScalar(keyNode)) continue;
     const keyValue: unknown = keyNode.value;
@@ -159,8 +161,8 @@ function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
       for (let i = list.length - 1; i >= 0; i--)
         stack.push({ node: list[i]!.value, link: { key: list[i]!.key, parent: link } });
     } else if (isSeq(n)) {
-      const list = n.items.slice(0, MAX_COLLECTION_ITEMS);
-      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], link: { key: String(i), parent: link } });
+      for (let i = Math.min(n.items.length, MAX_COLLECTION_ITEMS) - 1; i >= 0; i--)
+        stack.push({ node: n.items[i], link: { key: String(i), parent: link } });
     }
   }
   scalarCache.set(root, out);
@@ -187,24 +189,23 @@ export function walkScalars(
 export function duplicateKeys(node: unknown, doc: Document.Parsed): { key: string; keyNode: Node; path: string[] }[] {
   const out: { key: string; keyNode: Node; path: string[] }[] = [];
   const seen = new Set<Node>();
-  const stack: { node: unknown; path: string[] }[] = [{ node, path: [] }];
+  const stack: { node: unknown; link: PathLink | undefined }[] = [{ node, link: undefined }];
   let budget = MAX_WALK_NODES;
   while (stack.length > 0 && budget-- > 0) {
-    const { node: raw, path } = stack.pop()!;
+    const { node: raw, link } = stack.pop()!;
     const n = deref(raw, doc);
     if (!n || seen.has(n)) continue;
     seen.add(n);
     if (isMap(n)) {
       const keys = new Set<string>();
       for (const e of entries(n, doc)) {
-        if (keys.has(e.key)) out.push({ key: e.key, keyNode: e.keyNode, path });
+        if (keys.has(e.key)) out.push({ key: e.key, keyNode: e.keyNode, path: materialize(link) });
         keys.add(e.key);
-        stack.push({ node: e.value, path: [...path, e.key] });
+        stack.push({ node: e.value, link: { key: e.key, parent: link } });
       }
     } else if (isSeq(n)) {
-      n.items
-        .slice(0, MAX_COLLECTION_ITEMS)
-        .forEach((item, i) => stack.push({ node: item, path: [...path, String(i)] }));
+      const count = Math.min(n.items.length, MAX_COLLECTION_ITEMS);
+      for (let i = 0; i < count; i++) stack.push({ node: n.items[i], link: { key: String(i), parent: link } });
     }
   }
   return out.sort((a, b) => (a.keyNode.range?.[0] ?? 0) - (b.keyNode.range?.[0] ?? 0));

@@ -1,6 +1,6 @@
-import { LineCounter, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { LineCounter, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
-import { MAX_YAML_ALIAS_COUNT } from '../../../core/yaml.js';
+import { MAX_YAML_ALIAS_COUNT, parseAllYamlDocuments } from '../../../core/yaml.js';
 
 /**
  * A YAML value that remembers where it is written: file, byte range, and the top-level section (job,
@@ -209,16 +209,15 @@ export function parseCiFile(path: string, text: string): ParsedCiFile {
   }
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, {
+    documents = parseAllYamlDocuments(text, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: false,
       customTags: [referenceTag],
-    }) as Document.Parsed[];
+    });
   } catch (error) {
     return { src, error: { message: `YAML parser failed: ${String(error)}`, position: { path, line: 1, column: 1 } } };
   }
-  if (!Array.isArray(documents)) documents = [];
   for (const doc of documents) {
     const first = doc.errors[0];
     if (first) {
