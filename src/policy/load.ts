@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import path, { isAbsolute, normalize } from 'node:path';
+import path, { isAbsolute } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
+import { localTargetPath, staysInsideRepository } from '../core/repo-path.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import type { RuleRegistry } from '../core/rules.js';
 import { documentToJS, firstYamlError, parseYaml } from '../core/yaml.js';
@@ -64,6 +65,13 @@ async function parsePolicyFile(file: string, root: string): Promise<ParsedPolicy
     throw new ConfigurationError('POLICY_NOT_FOUND', `${display}: policy file not found.`);
   }
   if (!info.isFile()) throw new ConfigurationError('POLICY_NOT_FOUND', `${display}: not a regular file.`);
+  const inRepository = !path.relative(root, path.resolve(file)).startsWith('..');
+  if (inRepository && !staysInsideRepository(root, file)) {
+    throw new ConfigurationError(
+      'POLICY_INVALID',
+      `${display}: is a symlink to a file outside the repository; the policy file must be part of the repository (or pass --policy with the path itself).`,
+    );
+  }
   if (info.size > MAX_POLICY_BYTES) {
     throw new ConfigurationError(
       'POLICY_TOO_LARGE',
@@ -122,7 +130,7 @@ function isRealDate(text: string): boolean {
 }
 
 /** Checks the schema cannot express: real dates, known rule ids, compilable regexps. */
-function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): PolicyIssue[] {
+function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry, root: string): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const exceptions = Array.isArray(data.exceptions) ? (data.exceptions as Record<string, unknown>[]) : [];
   exceptions.forEach((exception, index) => {
@@ -143,7 +151,7 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
     }
   });
   const checks = (data.checks ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  issues.push(...localPathIssues(checks.images));
+  issues.push(...localPathIssues(checks.images, root));
   const requirements = Array.isArray(checks.signatures?.require)
     ? (checks.signatures.require as Record<string, unknown>[])
     : [];
@@ -165,15 +173,8 @@ function semanticIssues(data: Record<string, unknown>, rules: RuleRegistry): Pol
   return issues;
 }
 
-/** The local path in an image target or vulnerability source, or undefined for registry refs and URLs. */
-function localPath(value: string): string | undefined {
-  const match = /^(oci|oci-archive|docker-archive|dir|sbom|trivy|grype):([^:]*)/.exec(value);
-  if (match) return match[2];
-  return undefined;
-}
-
-function escapesRepository(path: string): boolean {
-  return isAbsolute(path) || normalize(path).split(/[\\/]/)[0] === '..';
+function escapesRepository(root: string, relative: string): boolean {
+  return isAbsolute(relative) || !staysInsideRepository(root, relative);
 }
 
 /**
@@ -181,7 +182,7 @@ function escapesRepository(path: string): boolean {
  * pull request must not point the gate at the runner's own files. Absolute paths belong on the command line
  * or in action inputs, which the pipeline owner controls.
  */
-function localPathIssues(images: Record<string, unknown> | undefined): PolicyIssue[] {
+function localPathIssues(images: Record<string, unknown> | undefined, root: string): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const outside = (where: PolicyPath, value: string) =>
     issues.push({
@@ -191,11 +192,12 @@ function localPathIssues(images: Record<string, unknown> | undefined): PolicyIss
     });
   const targets = Array.isArray(images?.targets) ? (images.targets as unknown[]) : [];
   targets.forEach((target, index) => {
-    const path = typeof target === 'string' ? localPath(target) : undefined;
-    if (path !== undefined && escapesRepository(path)) outside(['checks', 'images', 'targets', index], String(target));
+    const path = typeof target === 'string' ? localTargetPath(target) : undefined;
+    if (path !== undefined && escapesRepository(root, path))
+      outside(['checks', 'images', 'targets', index], String(target));
   });
   const source = (images?.vulnerabilities as Record<string, unknown> | undefined)?.source;
-  if (typeof source === 'string' && !source.startsWith('osv-api') && escapesRepository(source)) {
+  if (typeof source === 'string' && !source.startsWith('osv-api') && escapesRepository(root, source)) {
     outside(['checks', 'images', 'vulnerabilities', 'source'], source);
   }
   return issues;
@@ -214,7 +216,10 @@ async function resolveFile(
   chain: string[],
 ): Promise<{ fragment: Record<string, unknown>; top: ParsedPolicyFile }> {
   const parsedFile = await parsePolicyFile(file, options.root);
-  const issues = [...validatePolicyData(parsedFile.data), ...semanticIssues(parsedFile.data, options.rules)];
+  const issues = [
+    ...validatePolicyData(parsedFile.data),
+    ...semanticIssues(parsedFile.data, options.rules, options.root),
+  ];
   if (issues.length > 0) fail(parsedFile, issues);
 
   let fragment: Record<string, unknown> = {};
@@ -236,8 +241,7 @@ async function resolveFile(
       ]);
     }
     const target = path.resolve(path.dirname(file), entry);
-    const relative = path.relative(options.root, target);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    if (!staysInsideRepository(options.root, target)) {
       fail(parsedFile, [
         {
           path: where,

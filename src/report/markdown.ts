@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import type { CheckStatus, Verdict } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
 import { ConfigurationError } from '../core/errors.js';
+import { staysInsideRepository } from '../core/repo-path.js';
 import { escapeMarkdown, safeUrl } from './escape.js';
 import type { ReportModel } from './model.js';
 import { templatesDir } from './templates.js';
@@ -105,8 +106,7 @@ export function renderMarkdown(model: ReportModel, options: { maxChars: number; 
 
 export function readCustomTemplate(root: string, relative: string): string {
   const absolute = path.resolve(root, relative);
-  const inside = path.relative(root, absolute);
-  if (inside.startsWith('..') || path.isAbsolute(inside)) {
+  if (!staysInsideRepository(root, absolute)) {
     throw new ConfigurationError('TEMPLATE', `report.template: ${relative} is outside the repository.`);
   }
   try {

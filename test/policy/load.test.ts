@@ -6,6 +6,7 @@ import { commonFileRules } from '../../src/checks/common-rules.js';
 import { STARTER_POLICY } from '../../src/policy/starter.js';
 import { tempRepo } from '../support/tmp.js';
 import path from 'node:path';
+import { rmSync, symlinkSync } from 'node:fs';
 
 const rules = new RuleRegistry([
   ...commonFileRules('manifests', 'x'),
@@ -191,5 +192,32 @@ describe('paths named by the policy', () => {
     expect(error.message).toContain('"/etc/osv" is outside the repository');
     expect(error.message).not.toContain('oci:.image:demo');
     expect(error.message).not.toContain('ghcr.io');
+  });
+
+  it('may not leave the repository through a committed symlink', async () => {
+    const outside = tempRepo({ 'osv/x.json': '{}', 'policy.yml': 'version: 1\n' });
+    const root = tempRepo({
+      '.containersec.yml':
+        'version: 1\nextends: ./base.yml\nchecks:\n  images:\n    targets: ["dir:home"]\n    vulnerabilities: {source: data/osv}\n',
+    });
+    symlinkSync(outside, path.join(root, 'home'));
+    symlinkSync(outside, path.join(root, 'data'));
+    symlinkSync(path.join(outside, 'policy.yml'), path.join(root, 'base.yml'));
+    const error = await loadPolicy({ root, rules }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain('.containersec.yml:5:15: "dir:home" is outside the repository');
+    expect(error?.message).toContain('"data/osv" is outside the repository');
+    rmSync(path.join(root, 'home'));
+    rmSync(path.join(root, 'data'));
+    await expect(loadPolicy({ root, rules })).rejects.toThrow(
+      '"./base.yml" is outside the repository; `extends:` may only name files inside it.',
+    );
+    rmSync(path.join(root, '.containersec.yml'));
+    symlinkSync(path.join(outside, 'policy.yml'), path.join(root, '.containersec.yml'));
+    await expect(loadPolicy({ root, rules })).rejects.toThrow(
+      '.containersec.yml: is a symlink to a file outside the repository',
+    );
   });
 });

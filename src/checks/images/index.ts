@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Check, CheckContext, CheckOutput } from '../../core/check.js';
 import { errorMessage } from '../../core/errors.js';
+import { localTargetPath, staysInsideRepository } from '../../core/repo-path.js';
 import type { RawFinding } from '../../core/finding.js';
 import { catalogImage, type FileRequest, type ImageCatalog, type LayerSource } from '../../images/index.js';
 import { openImage, type OpenImageOptions, type OpenedImage } from '../../oci/image.js';
@@ -44,6 +45,21 @@ interface RunState {
   vex: VexStatement[];
   source: () => VulnSource;
   options: ImagesCheckOptions;
+}
+
+/**
+ * A policy target's local path, once `${VAR}`s are expanded and symlinks followed, must stay inside the
+ * repository: the policy comes from the change under review (`dir:${HOME}` or a committed symlink would
+ * point the scan, and its findings, at the runner's own files). `--image` paths are the pipeline's and free.
+ */
+function policyTargetEscapes(ref: string, root: string): boolean {
+  const local = localTargetPath(ref);
+  return local !== undefined && (isAbsolute(local) || !staysInsideRepository(root, local));
+}
+
+function outsideRepository(target: string, expanded: string): string {
+  const shown = target === expanded ? `"${target}"` : `"${target}" (expanded to "${expanded}")`;
+  return `image target ${shown} is outside the repository; paths in the policy must stay inside it, symlinks included (pass other paths with --image or the action's images input)`;
 }
 
 async function loadVex(
@@ -259,8 +275,9 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
       const targets: { ref: string; base: string }[] = [];
       for (const target of policy.targets) {
         const expanded = expandTarget(target, context.env);
-        if (expanded.ok) targets.push({ ref: expanded.value, base: root });
-        else errors.push(expanded.error);
+        if (!expanded.ok) errors.push(expanded.error);
+        else if (policyTargetEscapes(expanded.value, root)) errors.push(outsideRepository(target, expanded.value));
+        else targets.push({ ref: expanded.value, base: root });
       }
       // Relative paths in --image resolve against the checked repository too, like the policy's targets.
       for (const ref of context.images) targets.push({ ref, base: root });

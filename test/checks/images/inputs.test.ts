@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createImagesCheck } from '../../../src/checks/images/index.js';
@@ -217,6 +217,36 @@ describe('the images check across targets', () => {
     expect(out.errors).toHaveLength(2);
     expect(out.errors![0]).toContain('${MISSING_TAG_VAR}');
     expect(out.errors![1]).toMatch(/^oci:missing-layout: /);
+  });
+
+  it('refuses policy targets that leave the repository once variables are expanded or symlinks followed', async () => {
+    const outside = tempDir();
+    mkdirSync(join(outside, 'app/node_modules/lodash'), { recursive: true });
+    writeFileSync(join(outside, 'app/node_modules/lodash/package.json'), npmPackage('lodash', '4.17.15'));
+    const dir = tempDir();
+    symlinkSync(outside, join(dir, 'rootfs'));
+    const osv = writeRecords(join(dir, 'osv'), [LODASH_RECORD]);
+    const policy = basePolicy((p) => {
+      p.checks.images.vulnerabilities.source = osv;
+      p.checks.images.targets = ['dir:${RUNNER_HOME}', 'dir:rootfs'];
+    });
+    const check = createImagesCheck({ today: () => '2026-11-28' });
+    const out = await check.run(context(policy, { root: dir, env: { RUNNER_HOME: outside } }));
+    expect(out.findings).toEqual([]);
+    expect(out.errors).toEqual([
+      expect.stringContaining(
+        `image target "dir:\${RUNNER_HOME}" (expanded to "dir:${outside}") is outside the repository`,
+      ),
+      expect.stringContaining('image target "dir:rootfs" is outside the repository'),
+    ]);
+    // The same directory given by the pipeline (--image, the action's images input) is scanned.
+    const byPipeline = await check.run(
+      context(
+        basePolicy((p) => (p.checks.images.vulnerabilities.source = osv)),
+        { root: dir, images: [`dir:${outside}`] },
+      ),
+    );
+    expect(byPipeline.findings.map((f) => f.ruleId)).toEqual(['vuln/CVE-2021-23337']);
   });
 
   it('an unreachable OSV API fails closed, or only notes it with on-unreachable: warn', async () => {
