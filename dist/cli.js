@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-3N65R75U.js";
+} from "./chunks/chunk-TCO3EISP.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";
@@ -31,14 +31,14 @@ import {
   GITLAB_NOTE_MAX_CHARS,
   readCustomTemplate,
   renderMarkdown
-} from "./chunks/chunk-ISAGM2XR.js";
+} from "./chunks/chunk-LCXU5KSF.js";
 import {
   ConfigurationError,
   ContainersecError,
   EXIT,
   PlatformError,
   errorMessage
-} from "./chunks/chunk-P2ZAIUUO.js";
+} from "./chunks/chunk-L3SYSQEH.js";
 import {
   isFileLocation
 } from "./chunks/chunk-WMGLMAQE.js";

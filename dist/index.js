@@ -6,12 +6,12 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-3N65R75U.js";
+} from "./chunks/chunk-TCO3EISP.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,
   errorMessage
-} from "./chunks/chunk-P2ZAIUUO.js";
+} from "./chunks/chunk-L3SYSQEH.js";
 import {
   GITHUB_LIMITS,
   truncate
@@ -838,7 +838,7 @@ function setOutputs(model, files) {
 }
 async function publish(platform2, outcome, model, template, checkName, runUrl) {
   const [{ renderMarkdown }, { annotationsFor }] = await Promise.all([
-    import("./chunks/markdown-URPLMQXB.js"),
+    import("./chunks/markdown-KOQY2KMM.js"),
     import("./chunks/annotations-F324SNGV.js")
   ]);
   const mode = outcome.policy.report.comment;
@@ -914,7 +914,7 @@ async function run() {
       commentKey: getInput("comment-key") || `${env.GITHUB_WORKFLOW ?? ""}/${env.GITHUB_JOB ?? ""}`
     });
     const [{ readCustomTemplate, renderMarkdown }, { COLOR, renderText }] = await Promise.all([
-      import("./chunks/markdown-URPLMQXB.js"),
+      import("./chunks/markdown-KOQY2KMM.js"),
       import("./chunks/text-TSYEWBSF.js")
     ]);
     const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;

@@ -7,8 +7,8 @@ import {
   compileTemplate,
   readCustomTemplate,
   renderMarkdown
-} from "./chunk-ISAGM2XR.js";
-import "./chunk-P2ZAIUUO.js";
+} from "./chunk-LCXU5KSF.js";
+import "./chunk-L3SYSQEH.js";
 import "./chunk-GG6ZZSUU.js";
 export {
   GITHUB_COMMENT_MAX_CHARS,

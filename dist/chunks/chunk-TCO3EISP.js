@@ -8,8 +8,10 @@ import {
   ConfigurationError,
   ContainersecError,
   PlatformError,
-  errorMessage
-} from "./chunk-P2ZAIUUO.js";
+  errorMessage,
+  localTargetPath,
+  staysInsideRepository
+} from "./chunk-L3SYSQEH.js";
 import {
   CHECK_IDS,
   isFileLocation
@@ -7220,7 +7222,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7295,7 +7297,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse2;
-    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -26390,14 +26392,14 @@ var Minimatch = class {
   #split(f) {
     const { isWindows, preserveMultipleSlashes } = this;
     let parts = this.#slashSplit(isWindows ? f.split("\\").join("/") : f);
-    const normalize4 = this.#form;
-    if (normalize4)
-      parts = parts.map((p) => p.normalize(normalize4));
+    const normalize3 = this.#form;
+    if (normalize3)
+      parts = parts.map((p) => p.normalize(normalize3));
     lastSplit = {
       f,
       isWindows,
       preserveMultipleSlashes,
-      normalize: normalize4,
+      normalize: normalize3,
       parts
     };
     return lastSplit;
@@ -26831,7 +26833,7 @@ var Minimatch = class {
       return GLOBSTAR;
     if (pattern === "")
       return "";
-    const { nocase, nocaseMagicOnly, noext = false, dot, normalize: normalize4 } = options;
+    const { nocase, nocaseMagicOnly, noext = false, dot, normalize: normalize3 } = options;
     const rangeMark = this.#rangeMark;
     const lit2 = rangeMark && pattern.includes(rangeMark) ? void 0 : literal(pattern, noext);
     if (lit2 !== void 0 && !(nocase && !nocaseMagicOnly && pattern.toUpperCase() !== pattern.toLowerCase())) {
@@ -26847,7 +26849,7 @@ var Minimatch = class {
         nocase,
         noext,
         dot,
-        normalize: normalize4,
+        normalize: normalize3,
         ...rangeMark && { rangeMark }
       });
       this.#matchers.set(pattern, m);
@@ -27549,10 +27551,33 @@ var import_yaml3 = __toESM(require_dist(), 1);
 // src/core/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_YAML_ALIAS_COUNT = 1e3;
+function parseAllYamlDocuments(text3, options) {
+  const realEnv = process.env;
+  const swapped = tryReplaceEnv(envView(realEnv));
+  try {
+    const documents = (0, import_yaml.parseAllDocuments)(text3, options);
+    return Array.isArray(documents) ? documents : [];
+  } finally {
+    if (swapped) tryReplaceEnv(realEnv);
+  }
+}
+function envView(env) {
+  return Object.create(env, {
+    LOG_TOKENS: { value: env.LOG_TOKENS, enumerable: true },
+    LOG_STREAM: { value: env.LOG_STREAM, enumerable: true }
+  });
+}
+function tryReplaceEnv(env) {
+  try {
+    process.env = env;
+    return process.env === env;
+  } catch {
+    return false;
+  }
+}
 function parseYaml(text3) {
   const lineCounter = new import_yaml.LineCounter();
-  const documents = (0, import_yaml.parseAllDocuments)(text3, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const docs = Array.isArray(documents) ? documents : [];
+  const docs = parseAllYamlDocuments(text3, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const position = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -27614,7 +27639,9 @@ function entries(map, doc2) {
 }
 function computeEntries(map, doc2) {
   const out = [];
-  for (const pair2 of map.items.slice(0, MAX_COLLECTION_ITEMS)) {
+  const count = Math.min(map.items.length, MAX_COLLECTION_ITEMS);
+  for (let i = 0; i < count; i++) {
+    const pair2 = map.items[i];
     const keyNode = deref(pair2.key, doc2);
     if (!keyNode || !(0, import_yaml2.isScalar)(keyNode)) continue;
     const keyValue = keyNode.value;
@@ -27685,8 +27712,8 @@ function scalarsUnder(node, doc2) {
       for (let i = list.length - 1; i >= 0; i--)
         stack.push({ node: list[i].value, link: { key: list[i].key, parent: link } });
     } else if ((0, import_yaml2.isSeq)(n)) {
-      const list = n.items.slice(0, MAX_COLLECTION_ITEMS);
-      for (let i = list.length - 1; i >= 0; i--) stack.push({ node: list[i], link: { key: String(i), parent: link } });
+      for (let i = Math.min(n.items.length, MAX_COLLECTION_ITEMS) - 1; i >= 0; i--)
+        stack.push({ node: n.items[i], link: { key: String(i), parent: link } });
     }
   }
   scalarCache.set(root, out);
@@ -27698,22 +27725,23 @@ function walkScalars(node, doc2, visit) {
 function duplicateKeys(node, doc2) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const stack = [{ node, path: [] }];
+  const stack = [{ node, link: void 0 }];
   let budget = MAX_WALK_NODES;
   while (stack.length > 0 && budget-- > 0) {
-    const { node: raw, path: path5 } = stack.pop();
+    const { node: raw, link } = stack.pop();
     const n = deref(raw, doc2);
     if (!n || seen.has(n)) continue;
     seen.add(n);
     if ((0, import_yaml2.isMap)(n)) {
       const keys = /* @__PURE__ */ new Set();
       for (const e of entries(n, doc2)) {
-        if (keys.has(e.key)) out.push({ key: e.key, keyNode: e.keyNode, path: path5 });
+        if (keys.has(e.key)) out.push({ key: e.key, keyNode: e.keyNode, path: materialize(link) });
         keys.add(e.key);
-        stack.push({ node: e.value, path: [...path5, e.key] });
+        stack.push({ node: e.value, link: { key: e.key, parent: link } });
       }
     } else if ((0, import_yaml2.isSeq)(n)) {
-      n.items.slice(0, MAX_COLLECTION_ITEMS).forEach((item, i) => stack.push({ node: item, path: [...path5, String(i)] }));
+      const count = Math.min(n.items.length, MAX_COLLECTION_ITEMS);
+      for (let i = 0; i < count; i++) stack.push({ node: n.items[i], link: { key: String(i), parent: link } });
     }
   }
   return out.sort((a, b) => (a.keyNode.range?.[0] ?? 0) - (b.keyNode.range?.[0] ?? 0));
@@ -29586,7 +29614,7 @@ function parseCiFile(path5, text3) {
   }
   let documents;
   try {
-    documents = (0, import_yaml6.parseAllDocuments)(text3, {
+    documents = parseAllYamlDocuments(text3, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: false,
@@ -29595,7 +29623,6 @@ function parseCiFile(path5, text3) {
   } catch (error) {
     return { src, error: { message: `YAML parser failed: ${String(error)}`, position: { path: path5, line: 1, column: 1 } } };
   }
-  if (!Array.isArray(documents)) documents = [];
   for (const doc2 of documents) {
     const first2 = doc2.errors[0];
     if (first2) {
@@ -41559,6 +41586,14 @@ function notComparableFinding(pkg, query, problems, image) {
 }
 
 // src/checks/images/index.ts
+function policyTargetEscapes(ref, root) {
+  const local = localTargetPath(ref);
+  return local !== void 0 && (isAbsolute4(local) || !staysInsideRepository(root, local));
+}
+function outsideRepository(target, expanded) {
+  const shown = target === expanded ? `"${target}"` : `"${target}" (expanded to "${expanded}")`;
+  return `image target ${shown} is outside the repository; paths in the policy must stay inside it, symlinks included (pass other paths with --image or the action's images input)`;
+}
 async function loadVex(context, patterns) {
   if (patterns.length === 0) return { statements: [], notes: [] };
   const files = (await context.tree.list()).filter((path5) => patterns.some((p) => minimatch(path5, p, { dot: true })));
@@ -41745,8 +41780,9 @@ function createImagesCheck(options = {}) {
       const targets = [];
       for (const target of policy.targets) {
         const expanded = expandTarget(target, context.env);
-        if (expanded.ok) targets.push({ ref: expanded.value, base: root });
-        else errors.push(expanded.error);
+        if (!expanded.ok) errors.push(expanded.error);
+        else if (policyTargetEscapes(expanded.value, root)) errors.push(outsideRepository(target, expanded.value));
+        else targets.push({ ref: expanded.value, base: root });
       }
       for (const ref of context.images) targets.push({ ref, base: root });
       if (targets.length === 0 && errors.length === 0) {
@@ -48702,7 +48738,7 @@ var FsTree = class {
 
 // src/policy/load.ts
 import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
-import path3, { isAbsolute as isAbsolute6, normalize as normalize3 } from "node:path";
+import path3, { isAbsolute as isAbsolute6 } from "node:path";
 
 // src/policy/merge.ts
 function isPlainObject(value) {
@@ -51453,6 +51489,13 @@ async function parsePolicyFile(file, root) {
     throw new ConfigurationError("POLICY_NOT_FOUND", `${display}: policy file not found.`);
   }
   if (!info.isFile()) throw new ConfigurationError("POLICY_NOT_FOUND", `${display}: not a regular file.`);
+  const inRepository = !path3.relative(root, path3.resolve(file)).startsWith("..");
+  if (inRepository && !staysInsideRepository(root, file)) {
+    throw new ConfigurationError(
+      "POLICY_INVALID",
+      `${display}: is a symlink to a file outside the repository; the policy file must be part of the repository (or pass --policy with the path itself).`
+    );
+  }
   if (info.size > MAX_POLICY_BYTES) {
     throw new ConfigurationError(
       "POLICY_TOO_LARGE",
@@ -51508,7 +51551,7 @@ function isRealDate(text3) {
   const date = /* @__PURE__ */ new Date(`${text3}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text3;
 }
-function semanticIssues(data, rules9) {
+function semanticIssues(data, rules9, root) {
   const issues = [];
   const exceptions = Array.isArray(data.exceptions) ? data.exceptions : [];
   exceptions.forEach((exception, index) => {
@@ -51529,7 +51572,7 @@ function semanticIssues(data, rules9) {
     }
   });
   const checks = data.checks ?? {};
-  issues.push(...localPathIssues(checks.images));
+  issues.push(...localPathIssues(checks.images, root));
   const requirements = Array.isArray(checks.signatures?.require) ? checks.signatures.require : [];
   requirements.forEach((requirement, index) => {
     const keyless = requirement.keyless ?? {};
@@ -51548,15 +51591,10 @@ function semanticIssues(data, rules9) {
   });
   return issues;
 }
-function localPath(value) {
-  const match2 = /^(oci|oci-archive|docker-archive|dir|sbom|trivy|grype):([^:]*)/.exec(value);
-  if (match2) return match2[2];
-  return void 0;
+function escapesRepository(root, relative2) {
+  return isAbsolute6(relative2) || !staysInsideRepository(root, relative2);
 }
-function escapesRepository(path5) {
-  return isAbsolute6(path5) || normalize3(path5).split(/[\\/]/)[0] === "..";
-}
-function localPathIssues(images) {
+function localPathIssues(images, root) {
   const issues = [];
   const outside = (where, value) => issues.push({
     path: where,
@@ -51565,11 +51603,12 @@ function localPathIssues(images) {
   });
   const targets = Array.isArray(images?.targets) ? images.targets : [];
   targets.forEach((target, index) => {
-    const path5 = typeof target === "string" ? localPath(target) : void 0;
-    if (path5 !== void 0 && escapesRepository(path5)) outside(["checks", "images", "targets", index], String(target));
+    const path5 = typeof target === "string" ? localTargetPath(target) : void 0;
+    if (path5 !== void 0 && escapesRepository(root, path5))
+      outside(["checks", "images", "targets", index], String(target));
   });
   const source = images?.vulnerabilities?.source;
-  if (typeof source === "string" && !source.startsWith("osv-api") && escapesRepository(source)) {
+  if (typeof source === "string" && !source.startsWith("osv-api") && escapesRepository(root, source)) {
     outside(["checks", "images", "vulnerabilities", "source"], source);
   }
   return issues;
@@ -51581,7 +51620,10 @@ function extendsList(data) {
 }
 async function resolveFile(file, options, chain) {
   const parsedFile = await parsePolicyFile(file, options.root);
-  const issues = [...validatePolicyData(parsedFile.data), ...semanticIssues(parsedFile.data, options.rules)];
+  const issues = [
+    ...validatePolicyData(parsedFile.data),
+    ...semanticIssues(parsedFile.data, options.rules, options.root)
+  ];
   if (issues.length > 0) fail(parsedFile, issues);
   let fragment = {};
   const entries2 = extendsList(parsedFile.data);
@@ -51602,8 +51644,7 @@ async function resolveFile(file, options, chain) {
       ]);
     }
     const target = path3.resolve(path3.dirname(file), entry);
-    const relative2 = path3.relative(options.root, target);
-    if (relative2.startsWith("..") || path3.isAbsolute(relative2)) {
+    if (!staysInsideRepository(options.root, target)) {
       fail(parsedFile, [
         {
           path: where,
@@ -51910,4 +51951,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-3N65R75U.js.LEGAL.txt */
+/*! For license information please see chunk-TCO3EISP.js.LEGAL.txt */

@@ -1,8 +1,9 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
-  ConfigurationError
-} from "./chunk-P2ZAIUUO.js";
+  ConfigurationError,
+  staysInsideRepository
+} from "./chunk-L3SYSQEH.js";
 import {
   __commonJS,
   __require,
@@ -6103,8 +6104,7 @@ _Report truncated to fit the size limit._
 }
 function readCustomTemplate(root, relative) {
   const absolute = path2.resolve(root, relative);
-  const inside = path2.relative(root, absolute);
-  if (inside.startsWith("..") || path2.isAbsolute(inside)) {
+  if (!staysInsideRepository(root, absolute)) {
     throw new ConfigurationError("TEMPLATE", `report.template: ${relative} is outside the repository.`);
   }
   try {
