@@ -13,10 +13,12 @@ import {
   selectPackages,
   type AuditPackage,
 } from '../../../src/images/catalogers/rust.js';
+import { createImagesCheck } from '../../../src/checks/images/index.js';
 import { affectedBy } from '../../../src/vulns/match.js';
 import type { OsvRecord } from '../../../src/vulns/osv.js';
 import { file } from '../../support/layer-builder.js';
 import { catalogLayers, summary } from '../../support/image.js';
+import { basePolicy, context, tempDir, writeRecords } from '../../checks/images/helpers.js';
 
 interface Section {
   name: string;
@@ -302,6 +304,22 @@ describe('rust cataloger', () => {
     };
     expect(affectedBy(record, smallvec)).toMatchObject({ affected: true, fixed: ['1.6.1'] });
     expect(affectedBy(record, { ...smallvec, version: '1.6.1' }).affected).toBe(false);
+
+    // The same through the images check: a dir: target holding the binary, OSV records from disk.
+    const root = tempDir();
+    mkdirSync(join(root, 'usr/local/bin'), { recursive: true });
+    writeFileSync(join(root, 'usr/local/bin/tool'), elfWithSections([depSection(AUDIT)]), { mode: 0o755 });
+    const policy = basePolicy((p) => {
+      p.checks.images.vulnerabilities.source = writeRecords(join(tempDir(), 'osv'), [record]);
+    });
+    const out = await createImagesCheck({ today: () => '2026-11-28' }).run(
+      context(policy, { images: [`dir:${root}`] }),
+    );
+    const vulns = out.findings.filter((f) => f.ruleId.startsWith('vuln/'));
+    expect(vulns.map((f) => `${f.ruleId} ${f.package?.ecosystem} ${f.package?.name}@${f.package?.version}`)).toEqual([
+      'vuln/RUSTSEC-2021-0003 crates.io smallvec@1.6.0',
+    ]);
+    expect(vulns[0]?.location).toMatchObject({ path: '/usr/local/bin/tool' });
   });
 });
 
