@@ -9,14 +9,15 @@ export function isElf(data: Buffer): boolean {
 }
 
 /**
- * Where a named section is. `table-unreadable`: the section header table is missing, lies beyond the bytes
- * read (a truncated read or a lying header) or is malformed. `out-of-bounds`: the header names the section but
- * its bytes lie beyond the bytes read.
+ * Where a named section is. `table-unreadable`: no section header table, or a malformed one.
+ * `table-beyond-data`: the ELF header places the table beyond the bytes read (a truncated file or read, or a
+ * lying header). `out-of-bounds`: the table names the section but its bytes lie beyond the bytes read.
  */
 export type ElfSectionLookup =
   | { status: 'found'; offset: number; size: number }
   | { status: 'absent' }
   | { status: 'table-unreadable' }
+  | { status: 'table-beyond-data' }
   | { status: 'out-of-bounds'; offset: number; size: number };
 
 export function findElfSection(data: Buffer, name: string): ElfSectionLookup {
@@ -30,9 +31,8 @@ export function findElfSection(data: Buffer, name: string): ElfSectionLookup {
   const shentsize = u16(is64 ? 0x3a : 0x2e);
   const shnum = u16(is64 ? 0x3c : 0x30);
   const shstrndx = u16(is64 ? 0x3e : 0x32);
-  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff + shnum * shentsize > data.length) {
-    return { status: 'table-unreadable' };
-  }
+  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40)) return { status: 'table-unreadable' };
+  if (shoff + shnum * shentsize > data.length) return { status: 'table-beyond-data' };
   const header = (index: number) => {
     const at = shoff + index * shentsize;
     return {

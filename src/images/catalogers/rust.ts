@@ -29,10 +29,11 @@ export function readAuditData(data: Buffer, truncated = false): AuditDataResult 
   for (const name of SECTION_NAMES) {
     const section = findElfSection(data, name);
     if (section.status === 'absent') continue;
-    if (section.status === 'table-unreadable') {
+    if (section.status === 'table-unreadable') return { ok: false, none: true };
+    if (section.status === 'table-beyond-data') {
       return truncated
         ? { ok: false, reason: `larger than ${MAX_BINARY_BYTES} bytes: its section table was not read` }
-        : { ok: false, none: true };
+        : { ok: false, reason: 'its section header table lies beyond the end of the file (truncated or corrupt ELF)' };
     }
     if (section.status === 'out-of-bounds') {
       return { ok: false, reason: `the ${name} section lies beyond the end of the file` };

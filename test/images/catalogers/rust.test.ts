@@ -137,8 +137,14 @@ describe('cargo-auditable audit data', () => {
     expect(readAuditData(beyond)).toEqual({ ok: false, reason: 'the .dep-v0 section lies beyond the end of the file' });
 
     const whole = elfWithSections([depSection(AUDIT)]);
-    // The section table sits at the end: a file cut short (or read only in part) has none.
-    expect(readAuditData(whole.subarray(0, 150 * 1024))).toEqual({ ok: false, none: true });
+    // The section table sits at the end: a file cut short (or read only in part) loses it.
+    expect(readAuditData(whole.subarray(0, 150 * 1024))).toEqual({
+      ok: false,
+      reason: 'its section header table lies beyond the end of the file (truncated or corrupt ELF)',
+    });
+    const noTable = Buffer.from(whole);
+    noTable.writeBigUInt64LE(0n, 0x28);
+    expect(readAuditData(noTable)).toEqual({ ok: false, none: true });
     expect(readAuditData(whole.subarray(0, 150 * 1024), true)).toEqual({
       ok: false,
       reason: 'larger than 134217728 bytes: its section table was not read',
@@ -494,7 +500,8 @@ describe('rust cataloger on a real Rust executable', () => {
       ]);
       expect(summary(catalog.packages)).toEqual([`crates.io itoa@${itoa?.version}`]);
       expect(catalog.packages[0]?.path).toBe('usr/local/bin/app');
-      expect(catalog.notes.filter((n) => n.startsWith('rust:'))).toEqual([
+      expect(catalog.notes.filter((n) => n.startsWith('rust:')).sort()).toEqual([
+        'rust: /usr/local/bin/app-cut: its section header table lies beyond the end of the file (truncated or corrupt ELF)',
         'rust: /usr/local/bin/app: runtime crates not from crates.io are not matched against advisories (local: 1)',
       ]);
     } finally {
