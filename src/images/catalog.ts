@@ -9,6 +9,7 @@ import { osReleaseCataloger } from './catalogers/os-release.js';
 import { pythonCataloger } from './catalogers/python.js';
 import { rpmCataloger } from './catalogers/rpm.js';
 import { rubyCataloger } from './catalogers/ruby.js';
+import { rustCataloger } from './catalogers/rust.js';
 import type { CatalogContext, Cataloger, ImagePackage, OsIdentity } from './catalogers/types.js';
 import { indexImage, readImageFiles, type FileContent, type FileRequest, type ImageIndex } from './filesystem.js';
 import type { ImageLimits, LayerSource } from './layers.js';
@@ -26,6 +27,7 @@ export const DEFAULT_CATALOGERS: readonly Cataloger[] = [
   dotnetCataloger,
   javaCataloger,
   goCataloger,
+  rustCataloger,
 ];
 
 export interface CatalogOptions {

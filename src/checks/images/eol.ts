@@ -5,10 +5,15 @@ import data from './eol-data.json' with { type: 'json' };
  * End of life of the OS release and of language runtimes in the image, from the dated table in
  * eol-data.json. `today` is a parameter so tests are not tied to the calendar.
  */
-interface Product {
+export interface Product {
   name: string;
   source: string;
-  cycles: Record<string, string>;
+  /** Which endoflife.date date the cycles hold (`eol` or `extendedSupport`); scripts/refresh-eol.mjs reads it. */
+  field: 'eol' | 'extendedSupport';
+  /** The endoflife.date file and commit the cycles were checked against. */
+  verified: string;
+  /** Last day of support (YYYY-MM-DD); `true`: past its end of life, no date; `false`: supported, no date yet. */
+  cycles: Record<string, string | boolean>;
 }
 
 export interface EolTable {
@@ -17,13 +22,14 @@ export interface EolTable {
   runtimes: Record<string, Product>;
 }
 
-export const EOL_TABLE: EolTable = data;
+export const EOL_TABLE: EolTable = data as EolTable;
 
 export interface EolHit {
   kind: 'os' | 'runtime';
   product: string;
   cycle: string;
-  eol: string;
+  /** The last day of support; undefined when the table knows the cycle ended but not when. */
+  eol?: string;
   source: string;
   /** How the release or runtime was recognised (os-release, a package, an ENV variable). */
   evidence: string;
@@ -54,16 +60,33 @@ export function osCycle(os: OsIdentity): { key: string; cycle: string } | undefi
   return cycle ? { key, cycle } : undefined;
 }
 
+export type CycleStatus =
+  { status: 'end-of-life'; eol?: string } | { status: 'supported'; eol?: string } | { status: 'unknown-cycle' };
+
+/**
+ * Where a cycle stands on `today` (YYYY-MM-DD, UTC). A date is the last day of support, as endoflife.date
+ * means it (its API sets isEol only when today is after the date): on the date itself the cycle is supported.
+ * A cycle the table does not list is unknown: no end of life is guessed for it.
+ */
+export function cycleStatus(product: Product, cycle: string, today: string): CycleStatus {
+  if (!Object.hasOwn(product.cycles, cycle)) return { status: 'unknown-cycle' };
+  const value = product.cycles[cycle];
+  if (typeof value === 'boolean') return { status: value ? 'end-of-life' : 'supported' };
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return { status: 'unknown-cycle' };
+  return { status: today > value ? 'end-of-life' : 'supported', eol: value };
+}
+
 export function osEndOfLife(os: OsIdentity, today: string, table: EolTable = EOL_TABLE): EolHit | undefined {
   const found = osCycle(os);
   const product = found ? table.os[found.key] : undefined;
-  const eol = found && product?.cycles[found.cycle];
-  if (!found || !product || !eol || eol >= today) return undefined;
+  if (!found || !product) return undefined;
+  const status = cycleStatus(product, found.cycle, today);
+  if (status.status !== 'end-of-life') return undefined;
   return {
     kind: 'os',
     product: product.name,
     cycle: found.cycle,
-    eol,
+    ...(status.eol ? { eol: status.eol } : {}),
     source: product.source,
     evidence: `/${os.path} (${os.prettyName ?? `${os.id} ${os.versionId ?? ''}`.trim()})`,
     path: `/${os.path}`,
@@ -169,13 +192,14 @@ export function runtimeEndOfLife(
   const hits: EolHit[] = [];
   for (const runtime of detectRuntimes(env, packages)) {
     const product = table.runtimes[runtime.runtime];
-    const eol = product?.cycles[runtime.cycle];
-    if (!product || !eol || eol >= today) continue;
+    if (!product) continue;
+    const status = cycleStatus(product, runtime.cycle, today);
+    if (status.status !== 'end-of-life') continue;
     hits.push({
       kind: 'runtime',
       product: product.name,
       cycle: runtime.cycle,
-      eol,
+      ...(status.eol ? { eol: status.eol } : {}),
       source: product.source,
       evidence: runtime.evidence,
       ...(runtime.path ? { path: runtime.path } : {}),
@@ -183,4 +207,31 @@ export function runtimeEndOfLife(
     });
   }
   return hits;
+}
+
+/**
+ * Notes for an OS release or runtime whose product the table tracks but whose cycle it does not list
+ * (a release newer than the table, or a version string read wrongly): its end of life is not checked.
+ */
+export function unknownEolCycles(
+  os: OsIdentity | undefined,
+  env: readonly string[],
+  packages: readonly ImagePackage[],
+  table: EolTable = EOL_TABLE,
+): string[] {
+  const notes: string[] = [];
+  const unknown = (product: Product, cycle: string, evidence: string) =>
+    notes.push(
+      `end of life not checked for ${product.name} ${cycle} (${evidence}): unknown cycle, not in the end-of-life table updated ${table.updated}`,
+    );
+  const found = os ? osCycle(os) : undefined;
+  const osProduct = found ? table.os[found.key] : undefined;
+  if (os && found && osProduct && !Object.hasOwn(osProduct.cycles, found.cycle)) {
+    unknown(osProduct, found.cycle, `/${os.path}`);
+  }
+  for (const runtime of detectRuntimes(env, packages)) {
+    const product = table.runtimes[runtime.runtime];
+    if (product && !Object.hasOwn(product.cycles, runtime.cycle)) unknown(product, runtime.cycle, runtime.evidence);
+  }
+  return notes;
 }

@@ -12,7 +12,7 @@ import type { ImagesPolicy } from '../../policy/types.js';
 import { openVulnSource, VulnSourceError, type OsvApiOptions, type VulnSource } from '../../vulns/sources/index.js';
 import { configFindings } from './config-findings.js';
 import { directoryLayer } from './dir-source.js';
-import { osEndOfLife, runtimeEndOfLife, type EolHit } from './eol.js';
+import { osEndOfLife, runtimeEndOfLife, unknownEolCycles, type EolHit } from './eol.js';
 import { fileFindings } from './file-findings.js';
 import { importScannerReport, type ScannerReportKind } from './import-report.js';
 import { IMAGES_RULES } from './rules.js';
@@ -109,7 +109,7 @@ function eolFinding(hit: EolHit, image: string): RawFinding {
     ruleId: os ? 'image/eol-os' : 'image/eol-runtime',
     severity: 'high',
     title: `${hit.product} ${hit.cycle} is past its end of life`,
-    message: `${hit.product} ${hit.cycle} (${hit.evidence}) reached its end of life on ${hit.eol} and gets no security fixes (source: ${hit.source}).`,
+    message: `${hit.product} ${hit.cycle} (${hit.evidence}) ${hit.eol ? `reached its end of life on ${hit.eol}` : 'is past its end of life'} and gets no security fixes (source: ${hit.source}).`,
     location: { image, ...(hit.layer ? { layer: hit.layer } : {}), ...(hit.path ? { path: hit.path } : {}) },
     key: `${hit.product}@${hit.cycle}`,
     fix: os
@@ -207,11 +207,13 @@ async function scanLayers(
   out.notes.push(...files.notes.map((n) => `${image}: ${n}`));
   if (policy.secrets !== 'off') out.findings.push(...secretFindings(secrets.results, image));
   if (policy.eol !== 'off') {
+    const env = opened?.config.config.Env ?? [];
     const hits = [
       ...(catalog.os ? [osEndOfLife(catalog.os, state.today)].filter((h): h is EolHit => h !== undefined) : []),
-      ...runtimeEndOfLife(opened?.config.config.Env ?? [], catalog.packages, state.today),
+      ...runtimeEndOfLife(env, catalog.packages, state.today),
     ];
     out.findings.push(...hits.map((hit) => eolFinding(hit, image)));
+    out.notes.push(...unknownEolCycles(catalog.os, env, catalog.packages).map((n) => `${image}: ${n}`));
   }
   await matchPackages(state, catalog.packages, image, out);
 }

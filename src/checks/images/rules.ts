@@ -194,7 +194,9 @@ RUN chmod o-w /usr/local/bin/entrypoint.sh
     severity: 'high',
     description: `The image's distribution release (from \`/etc/os-release\`) is past the end of its security support, according to
 the dated end-of-life table shipped with containersec (endoflife.date data: Debian, Ubuntu, Alpine, RHEL, CentOS, Rocky,
-AlmaLinux, Oracle Linux, Amazon Linux). For Debian the end of Debian LTS is used; for Ubuntu the end of standard support.`,
+AlmaLinux, Oracle Linux, Amazon Linux). For Debian the end of Debian LTS is used; for Ubuntu the end of standard support.
+The table's date is the last day of support (as on endoflife.date). A release the table does not list yet is named in the
+check's notes as an unknown cycle: its end of life is never guessed.`,
     rationale: `After its end of life a release gets no security fixes: every new vulnerability in its packages stays open, and
 vulnerability databases often stop tracking it, so scanners (this one included) go quiet exactly when the risk grows.`,
     fix: `Move to a supported release of the base image and rebuild:
@@ -211,7 +213,8 @@ FROM debian:12-slim   # was debian:10
     severity: 'high',
     description: `A language runtime in the image is past its end of life: Node.js, Python, OpenJDK, Go, .NET, PHP or Ruby, recognised
 from the version variables the official images set (\`NODE_VERSION\`, \`PYTHON_VERSION\`, \`JAVA_VERSION\`, …) or from the OS
-packages that install it (\`nodejs\`, \`python3.9\`, \`openjdk-11-jre\`, …).`,
+packages that install it (\`nodejs\`, \`python3.9\`, \`openjdk-11-jre\`, …). A runtime line the end-of-life table does not
+list yet is named in the check's notes as an unknown cycle, never guessed.`,
     rationale: `End-of-life runtimes get no security releases: vulnerabilities in the interpreter, its TLS stack or its standard
 library stay exploitable, and libraries drop support for them, which blocks upgrades that do fix things.`,
     fix: `Move to a supported runtime line and rebuild:

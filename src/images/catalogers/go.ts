@@ -1,4 +1,5 @@
 import type { FileMeta } from '../filesystem.js';
+import { ELF_MAGIC, elfSection } from './elf.js';
 import { cleanValue, purl, type CatalogContext, type Cataloger, type ImagePackage } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -11,7 +12,6 @@ const MAX_MODINFO_BYTES = 4 * MiB;
 const MAX_DEPS = 20_000;
 const MAX_NOTES = 50;
 
-const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 /** debug/buildinfo: the 14-byte magic that opens the 32-byte build info header. */
 const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const HEADER_SIZE = 32;
@@ -24,44 +24,6 @@ export interface GoBuildInfo {
 
 export type BuildInfoResult =
   { ok: true; info: GoBuildInfo } | { ok: false; reason: string } | { ok: false; none: true };
-
-/** The file offset and size of an ELF section by name, from the section header table (bounds-checked). */
-export function elfSection(data: Buffer, name: string): { offset: number; size: number } | undefined {
-  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return undefined;
-  const is64 = data[4] === 2;
-  const little = data[5] !== 2;
-  const u16 = (at: number) => (little ? data.readUInt16LE(at) : data.readUInt16BE(at));
-  const u32 = (at: number) => (little ? data.readUInt32LE(at) : data.readUInt32BE(at));
-  const word = (at: number) => (is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at));
-  const shoff = word(is64 ? 0x28 : 0x20);
-  const shentsize = u16(is64 ? 0x3a : 0x2e);
-  const shnum = u16(is64 ? 0x3c : 0x30);
-  const shstrndx = u16(is64 ? 0x3e : 0x32);
-  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff + shnum * shentsize > data.length) {
-    return undefined;
-  }
-  const header = (index: number) => {
-    const at = shoff + index * shentsize;
-    return {
-      name: u32(at),
-      offset: word(at + (is64 ? 0x18 : 0x10)),
-      size: word(at + (is64 ? 0x20 : 0x14)),
-    };
-  };
-  if (shstrndx >= shnum) return undefined;
-  const strings = header(shstrndx);
-  if (strings.offset + strings.size > data.length) return undefined;
-  const wanted = Buffer.from(`${name}\0`);
-  for (let i = 0; i < shnum; i++) {
-    const section = header(i);
-    const at = strings.offset + section.name;
-    if (at + wanted.length > strings.offset + strings.size) continue;
-    if (data.subarray(at, at + wanted.length).equals(wanted)) {
-      return section.offset + section.size <= data.length ? { offset: section.offset, size: section.size } : undefined;
-    }
-  }
-  return undefined;
-}
 
 /** encoding/binary Uvarint, bounded to 5 bytes (lengths beyond 2^35 are not strings in a real binary). */
 function uvarint(data: Buffer, at: number): { value: number; next: number } | undefined {

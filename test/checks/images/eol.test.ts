@@ -1,0 +1,144 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  EOL_TABLE,
+  cycleStatus,
+  osEndOfLife,
+  runtimeEndOfLife,
+  unknownEolCycles,
+  type EolTable,
+  type Product,
+} from '../../../src/checks/images/eol.js';
+import { createImagesCheck } from '../../../src/checks/images/index.js';
+import type { ImagePackage, OsIdentity } from '../../../src/images/index.js';
+import { basePolicy, context, dpkgStanza, tempDir, writeRecords } from './helpers.js';
+
+const product = (cycles: Product['cycles']): Product => ({
+  name: 'Distro',
+  source: 'https://endoflife.date/distro',
+  field: 'eol',
+  verified: 'test',
+  cycles,
+});
+
+const TABLE: EolTable = {
+  updated: '2026-11-28',
+  os: { debian: { ...product({ '11': '2026-08-31', '12': '2028-06-10', '7': true }), name: 'Debian' } },
+  runtimes: {
+    nodejs: { ...product({ '20': '2026-04-30', '22': '2027-04-30', '25': true, '26': false }), name: 'Node.js' },
+  },
+};
+
+const os = (id: string, versionId: string): OsIdentity => ({
+  id,
+  versionId,
+  path: 'etc/os-release',
+  layer: 'sha256:l',
+});
+
+describe('end-of-life cycle status', () => {
+  it('treats the date as the last day of support, as endoflife.date does (isEol = today > date)', () => {
+    const p = product({ '1': '2026-11-28' });
+    expect(cycleStatus(p, '1', '2026-11-27')).toEqual({ status: 'supported', eol: '2026-11-28' });
+    expect(cycleStatus(p, '1', '2026-11-28')).toEqual({ status: 'supported', eol: '2026-11-28' });
+    expect(cycleStatus(p, '1', '2026-11-29')).toEqual({ status: 'end-of-life', eol: '2026-11-28' });
+  });
+
+  it('reads `true` and `false` as dateless ends, and never guesses a cycle it does not list', () => {
+    const p = product({ old: true, current: false, bad: 'soon' });
+    expect(cycleStatus(p, 'old', '2026-11-28')).toEqual({ status: 'end-of-life' });
+    expect(cycleStatus(p, 'current', '2026-11-28')).toEqual({ status: 'supported' });
+    expect(cycleStatus(p, 'bad', '2026-11-28')).toEqual({ status: 'unknown-cycle' });
+    expect(cycleStatus(p, '99', '2026-11-28')).toEqual({ status: 'unknown-cycle' });
+    expect(cycleStatus(p, 'constructor', '2026-11-28')).toEqual({ status: 'unknown-cycle' });
+  });
+
+  it('flags OS releases and runtimes past their end, with the day injected', () => {
+    expect(osEndOfLife(os('debian', '11.9'), '2026-08-31', TABLE)).toBeUndefined();
+    expect(osEndOfLife(os('debian', '11.9'), '2026-09-01', TABLE)).toMatchObject({ cycle: '11', eol: '2026-08-31' });
+    const dateless = osEndOfLife(os('debian', '7'), '2026-11-28', TABLE);
+    expect(dateless).toMatchObject({ product: 'Debian', cycle: '7' });
+    expect(dateless && 'eol' in dateless).toBe(false);
+    expect(osEndOfLife(os('debian', '14'), '2026-11-28', TABLE)).toBeUndefined();
+    const env = ['NODE_VERSION=20.11.0', 'X=1'];
+    expect(runtimeEndOfLife(env, [], '2026-04-30', TABLE)).toEqual([]);
+    expect(runtimeEndOfLife(env, [], '2026-05-01', TABLE).map((h) => `${h.product} ${h.cycle} ${h.eol}`)).toEqual([
+      'Node.js 20 2026-04-30',
+    ]);
+    expect(runtimeEndOfLife(['NODE_VERSION=25.2.1'], [], '2026-11-28', TABLE).map((h) => h.cycle)).toEqual(['25']);
+    expect(runtimeEndOfLife(['NODE_VERSION=26.0.0'], [], '2026-11-28', TABLE)).toEqual([]);
+  });
+
+  it('names each cycle of a tracked product that the table does not list', () => {
+    const pkg: ImagePackage = {
+      ecosystem: 'Debian:14',
+      name: 'nodejs',
+      version: '31.0.0+dfsg-1',
+      purl: 'pkg:deb/debian/nodejs@31.0.0%2Bdfsg-1',
+      path: 'var/lib/dpkg/status',
+      layer: 'sha256:l',
+      cataloger: 'dpkg',
+    };
+    expect(unknownEolCycles(os('debian', '14'), ['NODE_VERSION=22.1.0'], [pkg], TABLE)).toEqual([
+      'end of life not checked for Debian 14 (/etc/os-release): unknown cycle, not in the end-of-life table updated 2026-11-28',
+      'end of life not checked for Node.js 31 (package nodejs 31.0.0+dfsg-1): unknown cycle, not in the end-of-life table updated 2026-11-28',
+    ]);
+    // Known cycles and untracked products say nothing.
+    expect(unknownEolCycles(os('debian', '12'), ['NODE_VERSION=26.1.0'], [], TABLE)).toEqual([]);
+    expect(unknownEolCycles(os('fedora', '41'), [], [], TABLE)).toEqual([]);
+    expect(unknownEolCycles(undefined, [], [], TABLE)).toEqual([]);
+  });
+
+  it('reports an unknown cycle as a note of the images check, and a known past one as a finding', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+    writeFileSync(join(root, 'etc/os-release'), 'ID=debian\nVERSION_ID="99"\nPRETTY_NAME="Debian 99"\n');
+    writeFileSync(join(root, 'var/lib/dpkg/status'), dpkgStanza({ name: 'python3.9', version: '3.9.2-1' }));
+    const policy = basePolicy((p) => {
+      p.checks.images.vulnerabilities.source = writeRecords(join(tempDir(), 'osv'), []);
+    });
+    const target = `dir:${root}`;
+    const out = await createImagesCheck({ today: () => '2026-11-28' }).run(context(policy, { images: [target] }));
+    expect(out.findings.filter((f) => f.ruleId.startsWith('image/eol')).map((f) => f.title)).toEqual([
+      'Python 3.9 is past its end of life',
+    ]);
+    expect(out.notes?.filter((n) => n.includes('end of life not checked'))).toEqual([
+      `${target}: end of life not checked for Debian 99 (/etc/os-release): unknown cycle, not in the end-of-life table updated ${EOL_TABLE.updated}`,
+    ]);
+  });
+});
+
+describe('eol-data.json', () => {
+  const products = [...Object.entries(EOL_TABLE.os), ...Object.entries(EOL_TABLE.runtimes)];
+  const isDate = (value: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+  it('names its field and source for every product and holds only real dates or booleans', () => {
+    expect(isDate(EOL_TABLE.updated)).toBe(true);
+    expect(products.length).toBe(16);
+    for (const [key, p] of products) {
+      expect(['eol', 'extendedSupport'], key).toContain(p.field);
+      expect(p.source, key).toMatch(/^https:\/\/endoflife\.date\/[a-z-]+$/);
+      expect(p.verified, key).toMatch(/endoflife-date\/endoflife\.date products\/[a-z-]+\.md/);
+      for (const [cycle, value] of Object.entries(p.cycles)) {
+        expect(typeof value === 'boolean' || isDate(value), `${key} ${cycle}`).toBe(true);
+      }
+    }
+  });
+
+  it('holds the dates verified against endoflife.date for the cycles images use most', () => {
+    const at = (group: 'os' | 'runtimes', key: string, cycle: string) => EOL_TABLE[group][key]?.cycles[cycle];
+    expect(at('os', 'debian', '12')).toBe('2028-06-10');
+    expect(at('os', 'debian', '9')).toBe('2022-07-01');
+    expect(at('os', 'ubuntu', '22.04')).toBe('2027-04-01');
+    expect(at('os', 'ubuntu', '20.04')).toBe('2025-05-31');
+    expect(at('os', 'alpine', '3.23')).toBe('2027-11-01');
+    expect(at('os', 'ol', '7')).toBe('2024-12-01');
+    expect(at('runtimes', 'dotnet', '8.0')).toBe('2026-11-10');
+    expect(at('runtimes', 'ruby', '3.1')).toBe('2025-03-31');
+    expect(at('runtimes', 'java', '8')).toBe('2026-11-30');
+    expect(at('runtimes', 'php', '8.5')).toBe('2029-12-31');
+  });
+});
