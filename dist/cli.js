@@ -14,7 +14,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-TCO3EISP.js";
+} from "./chunks/chunk-BIQKOI44.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-TCO3EISP.js";
+} from "./chunks/chunk-BIQKOI44.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,

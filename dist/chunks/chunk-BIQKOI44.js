@@ -34325,20 +34325,14 @@ var dotnetCataloger = {
   }
 };
 
-// src/images/catalogers/go.ts
-var MiB2 = 1024 * 1024;
-var MAX_BINARY_BYTES = 128 * MiB2;
-var MAX_TOTAL_BYTES = 512 * MiB2;
-var MIN_BINARY_BYTES = 512 * 1024;
-var MAX_MODINFO_BYTES = 4 * MiB2;
-var MAX_DEPS = 2e4;
-var MAX_NOTES = 50;
+// src/images/catalogers/elf.ts
 var ELF_MAGIC = Buffer.from([127, 69, 76, 70]);
-var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
-var HEADER_SIZE = 32;
-var FLAG_VERSION_INLINE = 2;
-function elfSection(data, name) {
-  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return void 0;
+var SHT_NOBITS = 8;
+function isElf(data) {
+  return data.length >= 64 && data.subarray(0, 4).equals(ELF_MAGIC);
+}
+function findElfSection(data, name) {
+  if (!isElf(data)) return { status: "table-unreadable" };
   const is64 = data[4] === 2;
   const little = data[5] !== 2;
   const u162 = (at) => little ? data.readUInt16LE(at) : data.readUInt16BE(at);
@@ -34348,31 +34342,47 @@ function elfSection(data, name) {
   const shentsize = u162(is64 ? 58 : 46);
   const shnum = u162(is64 ? 60 : 48);
   const shstrndx = u162(is64 ? 62 : 50);
-  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40) || shoff + shnum * shentsize > data.length) {
-    return void 0;
-  }
+  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40)) return { status: "table-unreadable" };
+  if (shoff + shnum * shentsize > data.length) return { status: "table-beyond-data" };
   const header = (index) => {
     const at = shoff + index * shentsize;
     return {
       name: u32(at),
+      type: u32(at + 4),
       offset: word(at + (is64 ? 24 : 16)),
       size: word(at + (is64 ? 32 : 20))
     };
   };
-  if (shstrndx >= shnum) return void 0;
+  if (shstrndx >= shnum) return { status: "table-unreadable" };
   const strings3 = header(shstrndx);
-  if (strings3.offset + strings3.size > data.length) return void 0;
+  if (strings3.offset + strings3.size > data.length) return { status: "table-unreadable" };
   const wanted = Buffer.from(`${name}\0`);
   for (let i = 0; i < shnum; i++) {
     const section = header(i);
     const at = strings3.offset + section.name;
     if (at + wanted.length > strings3.offset + strings3.size) continue;
-    if (data.subarray(at, at + wanted.length).equals(wanted)) {
-      return section.offset + section.size <= data.length ? { offset: section.offset, size: section.size } : void 0;
-    }
+    if (!data.subarray(at, at + wanted.length).equals(wanted)) continue;
+    if (section.type === SHT_NOBITS) return { status: "absent" };
+    return section.offset + section.size <= data.length ? { status: "found", offset: section.offset, size: section.size } : { status: "out-of-bounds", offset: section.offset, size: section.size };
   }
-  return void 0;
+  return { status: "absent" };
 }
+function elfSection(data, name) {
+  const found = findElfSection(data, name);
+  return found.status === "found" ? { offset: found.offset, size: found.size } : void 0;
+}
+
+// src/images/catalogers/go.ts
+var MiB2 = 1024 * 1024;
+var MAX_BINARY_BYTES = 128 * MiB2;
+var MAX_TOTAL_BYTES = 512 * MiB2;
+var MIN_BINARY_BYTES = 512 * 1024;
+var MAX_MODINFO_BYTES = 4 * MiB2;
+var MAX_DEPS = 2e4;
+var MAX_NOTES = 50;
+var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
+var HEADER_SIZE = 32;
+var FLAG_VERSION_INLINE = 2;
 function uvarint(data, at) {
   let value = 0;
   for (let i = 0; i < 5 && at + i < data.length; i++) {
@@ -35532,6 +35542,203 @@ var rubyCataloger = {
   }
 };
 
+// src/images/catalogers/rust.ts
+import { inflateSync } from "node:zlib";
+var KiB = 1024;
+var MiB4 = 1024 * KiB;
+var MAX_BINARY_BYTES2 = 128 * MiB4;
+var MAX_TOTAL_BYTES2 = 512 * MiB4;
+var MIN_BINARY_BYTES2 = 128 * KiB;
+var MAX_AUDIT_DATA_BYTES = 8 * MiB4;
+var MAX_PACKAGES_PER_BINARY = 2e4;
+var MAX_NOTES3 = 50;
+var SECTION_NAMES = [".dep-v0", ".rust-deps-v0"];
+function readAuditData(data, truncated = false) {
+  if (!isElf(data)) return { ok: false, none: true };
+  for (const name of SECTION_NAMES) {
+    const section = findElfSection(data, name);
+    if (section.status === "absent") continue;
+    if (section.status === "table-unreadable") return { ok: false, none: true };
+    if (section.status === "table-beyond-data") {
+      return truncated ? { ok: false, reason: `larger than ${MAX_BINARY_BYTES2} bytes: its section table was not read` } : { ok: false, reason: "its section header table lies beyond the end of the file (truncated or corrupt ELF)" };
+    }
+    if (section.status === "out-of-bounds") {
+      return { ok: false, reason: `the ${name} section lies beyond the end of the file` };
+    }
+    return inflateAuditData(data.subarray(section.offset, section.offset + section.size), name);
+  }
+  return { ok: false, none: true };
+}
+function inflateAuditData(compressed, name) {
+  let inflated;
+  try {
+    inflated = inflateSync(compressed, { maxOutputLength: MAX_AUDIT_DATA_BYTES });
+  } catch (error) {
+    const code3 = error.code;
+    return code3 === "ERR_BUFFER_TOO_LARGE" ? { ok: false, reason: `the ${name} audit data inflates beyond ${MAX_AUDIT_DATA_BYTES} bytes: not read` } : { ok: false, reason: `the ${name} section is not valid zlib data` };
+  }
+  try {
+    return { ok: true, json: new TextDecoder("utf-8", { fatal: true }).decode(inflated) };
+  } catch {
+    return { ok: false, reason: `the ${name} audit data is not UTF-8` };
+  }
+}
+var isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function parseAuditInfo(json) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return { ok: false, reason: "the audit data is not valid JSON" };
+  }
+  if (!isRecord(parsed) || !Array.isArray(parsed.packages)) {
+    return { ok: false, reason: "the audit data has no `packages` array" };
+  }
+  const format = typeof parsed.format === "number" && Number.isInteger(parsed.format) ? parsed.format : 0;
+  const problems = [];
+  const raw = parsed.packages;
+  const packages = [];
+  let malformed2 = 0;
+  for (const entry of raw) {
+    if (!isRecord(entry) || typeof entry.name !== "string" || typeof entry.version !== "string" || typeof entry.source !== "string") {
+      malformed2++;
+      packages.push({ name: "", version: "", source: "", kind: "build", dependencies: [], root: false });
+      continue;
+    }
+    const dependencies = Array.isArray(entry.dependencies) ? entry.dependencies : [];
+    packages.push({
+      name: entry.name,
+      version: entry.version,
+      source: entry.source,
+      // The schema's default is runtime; an unknown kind is also treated as runtime (reported, not hidden).
+      kind: entry.kind === "build" ? "build" : "runtime",
+      dependencies: dependencies.map((d) => typeof d === "number" && Number.isInteger(d) ? d : -1),
+      root: entry.root === true
+    });
+  }
+  if (malformed2 > 0) problems.push(`${malformed2} package entries without a string name, version and source`);
+  problems.push(...graphProblems(packages));
+  return { ok: true, format, packages, problems };
+}
+function graphProblems(packages) {
+  const problems = [];
+  const roots = packages.filter((p) => p.root).length;
+  if (roots > 1) problems.push(`${roots} packages marked as root (the format allows one)`);
+  const indegree = new Uint32Array(packages.length);
+  let outOfRange = 0;
+  for (const pkg of packages) {
+    for (const dep of pkg.dependencies) {
+      if (dep < 0 || dep >= packages.length) outOfRange++;
+      else indegree[dep] = (indegree[dep] ?? 0) + 1;
+    }
+  }
+  if (outOfRange > 0) problems.push(`${outOfRange} dependency indices that are not package indices`);
+  const queue = [];
+  indegree.forEach((degree, index) => {
+    if (degree === 0) queue.push(index);
+  });
+  let visited = 0;
+  while (queue.length > 0) {
+    const index = queue.pop();
+    visited++;
+    for (const dep of packages[index]?.dependencies ?? []) {
+      if (dep < 0 || dep >= packages.length) continue;
+      indegree[dep] = (indegree[dep] ?? 1) - 1;
+      if (indegree[dep] === 0) queue.push(dep);
+    }
+  }
+  if (visited < packages.length) problems.push(`a dependency cycle through ${packages.length - visited} packages`);
+  return problems;
+}
+var CRATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+var SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+function selectPackages(info) {
+  const notes = [...info.problems];
+  const seen = /* @__PURE__ */ new Set();
+  const packages = [];
+  const otherSources = /* @__PURE__ */ new Map();
+  let invalid3 = 0;
+  let overCap = 0;
+  for (const pkg of info.packages) {
+    if (pkg.kind !== "runtime") continue;
+    if (pkg.source !== "crates.io") {
+      if (!(pkg.root && pkg.source === "local")) {
+        const source = cleanValue(pkg.source, 32) || "(empty)";
+        otherSources.set(source, (otherSources.get(source) ?? 0) + 1);
+      }
+      continue;
+    }
+    if (!CRATE_NAME.test(pkg.name) || !SEMVER.test(pkg.version)) {
+      invalid3++;
+      continue;
+    }
+    const key = `${pkg.name}@${pkg.version}`;
+    if (seen.has(key)) continue;
+    if (packages.length >= MAX_PACKAGES_PER_BINARY) {
+      overCap++;
+      continue;
+    }
+    seen.add(key);
+    packages.push({ name: pkg.name, version: pkg.version });
+  }
+  if (invalid3 > 0) notes.push(`${invalid3} crates.io packages without a valid crate name and SemVer version skipped`);
+  if (overCap > 0) notes.push(`${overCap} packages beyond the ${MAX_PACKAGES_PER_BINARY}-package cap not listed`);
+  if (otherSources.size > 0) {
+    const counts = [...otherSources].map(([source, n]) => `${source}: ${n}`).join(", ");
+    notes.push(`runtime crates not from crates.io are not matched against advisories (${counts})`);
+  }
+  return { packages, notes };
+}
+function isExecutable2(file) {
+  return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES2;
+}
+function noteBounded3(notes, context) {
+  for (const message2 of notes.slice(0, MAX_NOTES3)) context.note(`rust: ${message2}`);
+  if (notes.length > MAX_NOTES3) context.note(`rust: ${notes.length - MAX_NOTES3} more notes not listed`);
+}
+var rustCataloger = {
+  name: "rust",
+  stage: "language",
+  wants: isExecutable2,
+  maxFileBytes: MAX_BINARY_BYTES2,
+  maxTotalBytes: MAX_TOTAL_BYTES2,
+  catalog(files, context) {
+    return { packages: catalogRustBinaries(files, context) };
+  }
+};
+function catalogRustBinaries(files, context) {
+  const packages = [];
+  const notes = [];
+  for (const file of files) {
+    if (context.ownedByOsPackage(file.path)) continue;
+    const data = readAuditData(file.data, file.truncated);
+    if (!data.ok) {
+      if ("reason" in data) notes.push(`/${file.path}: ${data.reason}`);
+      continue;
+    }
+    const info = parseAuditInfo(data.json);
+    if (!info.ok) {
+      notes.push(`/${file.path}: ${info.reason}`);
+      continue;
+    }
+    const selected = selectPackages(info);
+    for (const message2 of selected.notes) notes.push(`/${file.path}: ${message2}`);
+    for (const pkg of selected.packages) {
+      packages.push({
+        ecosystem: "crates.io",
+        name: pkg.name,
+        version: pkg.version,
+        purl: purl("cargo", void 0, pkg.name, pkg.version),
+        path: file.path,
+        layer: file.layerDigest,
+        cataloger: "rust"
+      });
+    }
+  }
+  noteBounded3(notes, context);
+  return packages;
+}
+
 // src/images/filesystem.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { Readable as Readable2 } from "node:stream";
@@ -36393,14 +36600,14 @@ async function* zstdDecompress(source, options) {
 }
 
 // src/images/layers.ts
-var KiB = 1024;
-var MiB4 = 1024 * KiB;
-var GiB = 1024 * MiB4;
+var KiB2 = 1024;
+var MiB5 = 1024 * KiB2;
+var GiB = 1024 * MiB5;
 var DEFAULT_IMAGE_LIMITS = {
   maxLayerBytes: 4 * GiB,
   maxImageBytes: 16 * GiB,
   maxEntries: 1e6,
-  maxZstdWindowBytes: 128 * MiB4,
+  maxZstdWindowBytes: 128 * MiB5,
   maxDeletedFiles: 2e5,
   maxSymlinkHops: 40
 };
@@ -37147,7 +37354,8 @@ var DEFAULT_CATALOGERS = [
   composerCataloger,
   dotnetCataloger,
   javaCataloger,
-  goCataloger
+  goCataloger,
+  rustCataloger
 ];
 var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
@@ -37580,10 +37788,10 @@ function parseImageSource(input) {
 }
 
 // src/oci/digest.ts
-var MiB5 = 1024 * 1024;
-var GiB2 = 1024 * MiB5;
-var MAX_MANIFEST_BYTES = 4 * MiB5;
-var MAX_CONFIG_BYTES = 8 * MiB5;
+var MiB6 = 1024 * 1024;
+var GiB2 = 1024 * MiB6;
+var MAX_MANIFEST_BYTES = 4 * MiB6;
+var MAX_CONFIG_BYTES = 8 * MiB6;
 var MAX_LAYER_BYTES = 32 * GiB2;
 function digestOf(data, algorithm = "sha256") {
   return `${algorithm}:${createHash2(algorithm).update(data).digest("hex")}`;
@@ -39649,14 +39857,14 @@ function hasInterpolation(value) {
 }
 
 // src/checks/images/secrets.ts
-var KiB2 = 1024;
+var KiB3 = 1024;
 var SECRET_SCAN_LIMITS = {
   /** Bytes read of one candidate file. Keys, tokens and config files are small. */
-  maxFileBytes: 256 * KiB2,
+  maxFileBytes: 256 * KiB3,
   /** Candidate files larger than this are not read at all. */
-  maxCandidateBytes: 1024 * KiB2,
+  maxCandidateBytes: 1024 * KiB3,
   /** Bytes read by the scanner over the whole image. */
-  maxTotalBytes: 64 * 1024 * KiB2,
+  maxTotalBytes: 64 * 1024 * KiB3,
   maxHitsPerFile: 20
 };
 var CREDENTIAL_NAMES = /^(?:id_(?:rsa|dsa|ecdsa|ed25519)|\.npmrc|\.pypirc|\.git-credentials|\.netrc|_netrc|\.env(?:\..+)?|kubeconfig|credentials(?:\.json)?|.*\.(?:pem|key|p12|pfx|jks|keystore|ppk|tfvars)|.*service[-_]?account.*\.json|terraform\.tfstate|\.htpasswd|\.pgpass|\.my\.cnf|\.s3cfg|\.boto|\.dockercfg)$/i;
@@ -39671,7 +39879,7 @@ function isSecretCandidate(path5, size) {
   if (CREDENTIAL_NAMES.test(name)) return true;
   if (/(?:^|\/)\.(?:docker|kube|aws|azure|config\/gcloud|ssh)\/[^/]+$/.test(path5)) return true;
   if (PACKAGE_TREES.test(path5)) return false;
-  return SCANNED_DIRS.test(path5) && size <= 64 * KiB2 && (TEXT_EXTENSIONS.test(name) || !name.includes("."));
+  return SCANNED_DIRS.test(path5) && size <= 64 * KiB3 && (TEXT_EXTENSIONS.test(name) || !name.includes("."));
 }
 function redact2(value, keepPrefix = "") {
   const prefix2 = keepPrefix && value.startsWith(keepPrefix) ? keepPrefix : "";
@@ -39987,41 +40195,25 @@ async function fill2(pack, root, notes) {
 
 // src/checks/images/eol-data.json
 var eol_data_default = {
-  $comment: "End-of-life dates per release cycle (YYYY-MM-DD, the last day of security support), from the endoflife.date product pages listed under each product. Entered by hand from those pages (no network here); refresh by comparing each product with https://endoflife.date/api/<product>.json (field `eol`, or `extendedSupport` for Debian LTS) and update `updated`. Debian: the end of Debian LTS (free, same archive); Ubuntu: the end of standard support (ESM needs a Pro subscription); RHEL family: end of maintenance support.",
+  $comment: "End of life per release cycle, from endoflife.date (https://endoflife.date/docs/api/v1/). A date is the last day of support: endoflife.date counts a cycle as end-of-life only after it (isEol = today > date), and so does eol.ts. `true`: past its end of life, date not published here; `false`: supported, no end date yet. `field` says which endoflife.date date is used: `eol` (end of security support: Ubuntu standard support, RHEL family maintenance support, Oracle Basic/Premier support) or `extendedSupport` (Debian: the free Debian LTS, same archive). Paid extensions (Ubuntu ESM, RHEL ELS, Oracle Extended Support) are not counted. `verified` names the exact endoflife.date file and commit each product was checked against and any cycle taken from elsewhere. Refresh with `node scripts/refresh-eol.mjs` (README, Development). A cycle missing from this table is reported as an unknown cycle, never guessed. Hand check of 2026-11-28 (no network; stored copies of the endoflife.date repository, some of them older): not retrievable from endoflife.date then, so either left out (reported as unknown cycles) or taken from the upstream or secondary source that each `verified` names: Debian 13, RHEL/Rocky/Oracle Linux 10, Alpine 3.24+, Ubuntu 26.10, Amazon Linux 2 after its extension, Node.js 22-26, Python 3.10-3.14, Temurin 24+, Go 1.19+. The next refresh replaces them with the API data.",
   updated: "2026-11-28",
   os: {
-    debian: {
-      name: "Debian",
-      source: "https://endoflife.date/debian",
+    almalinux: {
+      name: "AlmaLinux",
+      source: "https://endoflife.date/almalinux",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/almalinux.md @0f7d558fccd8ce62327132892a7a903df361932d (latest 10.0): every cycle listed.",
       cycles: {
-        "8": "2020-06-30",
-        "9": "2022-06-30",
-        "10": "2024-06-30",
-        "11": "2026-08-31",
-        "12": "2028-06-30",
-        "13": "2030-06-30"
-      }
-    },
-    ubuntu: {
-      name: "Ubuntu",
-      source: "https://endoflife.date/ubuntu",
-      cycles: {
-        "14.04": "2019-04-25",
-        "16.04": "2021-04-30",
-        "18.04": "2023-05-31",
-        "20.04": "2025-05-29",
-        "22.04": "2027-06-01",
-        "22.10": "2023-07-20",
-        "23.04": "2024-01-25",
-        "23.10": "2024-07-11",
-        "24.04": "2029-05-31",
-        "24.10": "2025-07-10",
-        "25.04": "2026-01-15"
+        "8": "2029-03-01",
+        "9": "2032-05-31",
+        "10": "2035-05-31"
       }
     },
     alpine: {
       name: "Alpine Linux",
       source: "https://endoflife.date/alpine-linux",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/alpine-linux.md @0118c3037fa9f22d86a72e0f4d8f492e45b77234 (latest 3.23.3, 2026-01): every cycle listed. 3.24 and later are not in that copy.",
       cycles: {
         "3.10": "2021-05-01",
         "3.11": "2021-11-01",
@@ -40035,48 +40227,184 @@ var eol_data_default = {
         "3.19": "2025-11-01",
         "3.20": "2026-04-01",
         "3.21": "2026-11-01",
-        "3.22": "2027-05-01"
+        "3.22": "2027-05-01",
+        "3.23": "2027-11-01"
+      }
+    },
+    amzn: {
+      name: "Amazon Linux",
+      source: "https://endoflife.date/amazon-linux",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/amazon-linux.md @003e48ed5c6ca51e04c1125c72c053a7a8bc6135 (2023-08): 2018.03, 2023. That copy predates AWS moving Amazon Linux 2's end to 2026-06-30 (it says 2025-06-30); 2026-06-30 is from a later copy of mayeut/pep600_compliance EOL.rst.",
+      cycles: {
+        "2": "2026-06-30",
+        "2023": "2028-03-15",
+        "2018.03": "2023-12-31"
+      }
+    },
+    centos: {
+      name: "CentOS Linux",
+      source: "https://endoflife.date/centos",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/centos.md @0776bd7cf784f1f169a91ef239cbc894bf24b283: every cycle listed.",
+      cycles: {
+        "5": "2017-03-31",
+        "6": "2020-11-30",
+        "7": "2024-06-30",
+        "8": "2021-12-31"
+      }
+    },
+    debian: {
+      name: "Debian",
+      source: "https://endoflife.date/debian",
+      field: "extendedSupport",
+      verified: "endoflife-date/endoflife.date products/debian.md @007fc5ab9f15aa5fe309cda6aa6971e2cdac61dc (eoes, latest 12.11): 7-12. 13 is not in that copy: 2030-06-30 from mayeut/pep600_compliance EOL.rst (Debian LTS column), not yet confirmed on endoflife.date; that source gives 2028-06-30 for 12 where endoflife.date's copy has 2028-06-10.",
+      cycles: {
+        "7": "2018-05-31",
+        "8": "2020-06-30",
+        "9": "2022-07-01",
+        "10": "2024-06-30",
+        "11": "2026-08-31",
+        "12": "2028-06-10",
+        "13": "2030-06-30"
+      }
+    },
+    ol: {
+      name: "Oracle Linux",
+      source: "https://endoflife.date/oracle-linux",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/oracle-linux.md @066c624116533b678310cc4c4b392efda39bf018 (Basic/Premier support, latest 9.3): 6-9. 10 is not in that copy.",
+      cycles: {
+        "6": "2021-03-01",
+        "7": "2024-12-01",
+        "8": "2029-07-01",
+        "9": "2032-06-30"
       }
     },
     rhel: {
       name: "Red Hat Enterprise Linux",
       source: "https://endoflife.date/rhel",
-      cycles: { "6": "2020-11-30", "7": "2024-06-30", "8": "2029-05-31", "9": "2032-05-31" }
-    },
-    centos: {
-      name: "CentOS Linux",
-      source: "https://endoflife.date/centos",
-      cycles: { "6": "2020-11-30", "7": "2024-06-30", "8": "2021-12-31" }
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/rhel.md @06362a04e8e4651d11beae8da0e8ab2bdc369502 (maintenance support, latest 9.5): 6-9. 10 is not in that copy (it is released: AlmaLinux 10 follows it, products/almalinux.md): false = supported, date not taken from endoflife.date.",
+      cycles: {
+        "6": "2020-11-30",
+        "7": "2024-06-30",
+        "8": "2029-05-31",
+        "9": "2032-05-31",
+        "10": false
+      }
     },
     rocky: {
       name: "Rocky Linux",
       source: "https://endoflife.date/rocky-linux",
-      cycles: { "8": "2029-05-31", "9": "2032-05-31" }
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/rocky-linux.md @11ec7295ac4a1c129c5fe4858a30e1dbf8d14a62 (latest 9.6): 8-9. 10 is not in that copy.",
+      cycles: {
+        "8": "2029-05-31",
+        "9": "2032-05-31"
+      }
     },
-    almalinux: {
-      name: "AlmaLinux",
-      source: "https://endoflife.date/almalinux",
-      cycles: { "8": "2029-03-01", "9": "2032-05-31" }
-    },
-    ol: {
-      name: "Oracle Linux",
-      source: "https://endoflife.date/oracle-linux",
-      cycles: { "6": "2021-03-01", "7": "2024-12-31", "8": "2029-07-31", "9": "2032-06-30" }
-    },
-    amzn: {
-      name: "Amazon Linux",
-      source: "https://endoflife.date/amazon-linux",
-      cycles: { "2018.03": "2023-12-31", "2": "2026-06-30", "2023": "2029-06-30" }
+    ubuntu: {
+      name: "Ubuntu",
+      source: "https://endoflife.date/ubuntu",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/ubuntu.md @021ca13a8cdf35edeabd84c7d61347145fce95c3 (latest 24.04.4, 2026-02): every cycle listed.",
+      cycles: {
+        "14.04": "2019-04-02",
+        "16.04": "2021-04-02",
+        "18.04": "2023-05-31",
+        "18.10": "2019-07-18",
+        "19.04": "2020-01-23",
+        "19.10": "2020-07-06",
+        "20.04": "2025-05-31",
+        "20.10": "2021-07-22",
+        "21.04": "2022-01-20",
+        "21.10": "2022-07-14",
+        "22.04": "2027-04-01",
+        "22.10": "2023-07-20",
+        "23.04": "2024-01-20",
+        "23.10": "2024-07-12",
+        "24.04": "2029-05-31",
+        "24.10": "2025-07-10",
+        "25.04": "2026-01-17",
+        "25.10": "2026-07-01",
+        "26.04": "2031-04-30"
+      }
     }
   },
   runtimes: {
+    dotnet: {
+      name: ".NET",
+      source: "https://endoflife.date/dotnet",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/dotnet.md @0118c3037fa9f22d86a72e0f4d8f492e45b77234 (latest 10.0.3, 2026-02): every cycle listed; cycle names 5-10 there are keyed 5.0-10.0 here (the runtime version prefix images carry).",
+      cycles: {
+        "1.0": "2019-06-27",
+        "1.1": "2019-06-27",
+        "2.0": "2018-10-01",
+        "2.1": "2021-08-21",
+        "2.2": "2019-12-23",
+        "3.0": "2020-03-03",
+        "3.1": "2022-12-13",
+        "5.0": "2022-05-10",
+        "6.0": "2024-11-12",
+        "7.0": "2024-05-14",
+        "8.0": "2026-11-10",
+        "9.0": "2026-11-10",
+        "10.0": "2028-11-14"
+      }
+    },
+    go: {
+      name: "Go",
+      source: "https://endoflife.date/go",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/go.md (the copy the code search returns, 1.20 current; its read_file copy @00d2b5cbbb051a859faa69239f0c6541c3175e31 is older still): 1.17 2022-08-02, 1.18 2023-02-01, and the rule eol(X) = release of X+2. Release dates from go.dev/doc/devel/release (golang/website copy up to go1.25.0): 1.19-1.23. go1.27.0 (2026-08-19) ends 1.25, from a go.dev quote, not endoflife.date. 1.24: true (ended with 1.26, early 2026; exact date not in these sources). 1.26, 1.27: false = supported.",
+      cycles: {
+        "1.17": "2022-08-02",
+        "1.18": "2023-02-01",
+        "1.19": "2023-08-08",
+        "1.20": "2024-02-06",
+        "1.21": "2024-08-13",
+        "1.22": "2025-02-11",
+        "1.23": "2025-08-12",
+        "1.24": true,
+        "1.25": "2026-08-19",
+        "1.26": false,
+        "1.27": false
+      }
+    },
+    java: {
+      name: "OpenJDK (Eclipse Temurin builds)",
+      source: "https://endoflife.date/eclipse-temurin",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/eclipse-temurin.md @0150645432541563964afa047a28d97318551f2b (latest 23.0.1): 8-23. 24: true = past end of life by the Temurin policy in that file (feature releases are supported for six months); 25 (LTS): false = supported. Exact dates not taken from endoflife.date.",
+      cycles: {
+        "8": "2026-11-30",
+        "11": "2027-10-31",
+        "16": "2021-09-30",
+        "17": "2027-10-31",
+        "18": "2022-09-30",
+        "19": "2023-03-31",
+        "20": "2023-09-19",
+        "21": "2029-12-31",
+        "22": "2024-09-17",
+        "23": "2025-03-18",
+        "24": true,
+        "25": false
+      }
+    },
     nodejs: {
       name: "Node.js",
       source: "https://endoflife.date/nodejs",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/nodejs.md @012fdfa90d2dbc4f63965829845fb19ea4b23c28 (2024-01): 10-21. 22 and 24 (2027-04-30, 2028-04-30) from the Node.js schedule as quoted by endoflife.ai (not endoflife.date). 23 and 25: true = past end of life by the policy in that products file (odd releases are unsupported six months after their release), exact date not taken from endoflife.date. 26: false = supported.",
       cycles: {
         "10": "2021-04-30",
+        "11": "2019-06-30",
         "12": "2022-04-30",
+        "13": "2020-06-01",
         "14": "2023-04-30",
+        "15": "2021-06-01",
         "16": "2023-09-11",
         "17": "2022-06-01",
         "18": "2025-04-30",
@@ -40084,13 +40412,37 @@ var eol_data_default = {
         "20": "2026-04-30",
         "21": "2024-06-01",
         "22": "2027-04-30",
-        "23": "2025-06-01",
-        "24": "2028-04-30"
+        "23": true,
+        "24": "2028-04-30",
+        "25": true,
+        "26": false
+      }
+    },
+    php: {
+      name: "PHP",
+      source: "https://endoflife.date/php",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/php.md @0118c3037fa9f22d86a72e0f4d8f492e45b77234 (latest 8.5.3, 2026-02): every cycle from 5.6.",
+      cycles: {
+        "5.6": "2018-12-31",
+        "7.0": "2019-01-10",
+        "7.1": "2019-12-01",
+        "7.2": "2020-11-30",
+        "7.3": "2021-12-06",
+        "7.4": "2022-11-28",
+        "8.0": "2023-11-26",
+        "8.1": "2025-12-31",
+        "8.2": "2026-12-31",
+        "8.3": "2027-12-31",
+        "8.4": "2028-12-31",
+        "8.5": "2029-12-31"
       }
     },
     python: {
       name: "Python",
       source: "https://endoflife.date/python",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/python.md @000f8ec56192c83b0d364882fee34b27229361ab (2023-06) predates most of these ends, so the dates follow upstream python/devguide include/release-cycle.json (raw.githubusercontent.com copy): 3.8 2024-10-07 and 3.9 2025-10-31 exactly; month-only ends (3.10 2026-10 onwards) entered as the last day of the month, as endoflife.date does. 2.7, 3.6, 3.7 agree with the endoflife.date copy; 3.5 is 2020-09-30 in the devguide (2020-09-13 in that copy).",
       cycles: {
         "2.7": "2020-01-01",
         "3.5": "2020-09-30",
@@ -40101,75 +40453,27 @@ var eol_data_default = {
         "3.10": "2026-10-31",
         "3.11": "2027-10-31",
         "3.12": "2028-10-31",
-        "3.13": "2029-10-31"
-      }
-    },
-    java: {
-      name: "OpenJDK (Eclipse Temurin builds)",
-      source: "https://endoflife.date/eclipse-temurin",
-      cycles: {
-        "8": "2026-11-30",
-        "11": "2027-10-31",
-        "16": "2021-09-14",
-        "17": "2027-10-31",
-        "18": "2022-09-20",
-        "19": "2023-03-21",
-        "20": "2023-09-19",
-        "21": "2029-12-31",
-        "22": "2024-09-17",
-        "23": "2025-03-18",
-        "24": "2025-09-16"
-      }
-    },
-    go: {
-      name: "Go",
-      source: "https://endoflife.date/go",
-      cycles: {
-        "1.18": "2023-02-01",
-        "1.19": "2023-08-08",
-        "1.20": "2024-02-06",
-        "1.21": "2024-08-13",
-        "1.22": "2025-02-11",
-        "1.23": "2025-08-12"
-      }
-    },
-    dotnet: {
-      name: ".NET",
-      source: "https://endoflife.date/dotnet",
-      cycles: {
-        "3.1": "2022-12-13",
-        "5.0": "2022-05-10",
-        "6.0": "2024-11-12",
-        "7.0": "2024-05-14",
-        "8.0": "2026-11-10",
-        "9.0": "2026-11-10",
-        "10.0": "2028-11-14"
-      }
-    },
-    php: {
-      name: "PHP",
-      source: "https://endoflife.date/php",
-      cycles: {
-        "7.3": "2021-12-06",
-        "7.4": "2022-11-28",
-        "8.0": "2023-11-26",
-        "8.1": "2025-12-31",
-        "8.2": "2026-12-31",
-        "8.3": "2027-12-31",
-        "8.4": "2028-12-31"
+        "3.13": "2029-10-31",
+        "3.14": "2030-10-31"
       }
     },
     ruby: {
       name: "Ruby",
       source: "https://endoflife.date/ruby",
+      field: "eol",
+      verified: "endoflife-date/endoflife.date products/ruby.md @02ce42c26db5ae0fa13b9b986eadd5541ca56917 (latest 4.0.1, 2026-01): every cycle from 2.3.",
       cycles: {
-        "2.6": "2022-04-12",
+        "2.3": "2019-03-31",
+        "2.4": "2020-03-31",
+        "2.5": "2021-03-31",
+        "2.6": "2022-03-31",
         "2.7": "2023-03-31",
         "3.0": "2024-04-23",
-        "3.1": "2025-03-26",
+        "3.1": "2025-03-31",
         "3.2": "2026-03-31",
         "3.3": "2027-03-31",
-        "3.4": "2028-03-31"
+        "3.4": "2028-03-31",
+        "4.0": "2029-03-31"
       }
     }
   }
@@ -40195,16 +40499,24 @@ function osCycle(os) {
   }
   return cycle ? { key, cycle } : void 0;
 }
+function cycleStatus(product, cycle, today) {
+  if (!Object.hasOwn(product.cycles, cycle)) return { status: "unknown-cycle" };
+  const value = product.cycles[cycle];
+  if (typeof value === "boolean") return { status: value ? "end-of-life" : "supported" };
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return { status: "unknown-cycle" };
+  return { status: today > value ? "end-of-life" : "supported", eol: value };
+}
 function osEndOfLife(os, today, table = EOL_TABLE) {
   const found = osCycle(os);
   const product = found ? table.os[found.key] : void 0;
-  const eol = found && product?.cycles[found.cycle];
-  if (!found || !product || !eol || eol >= today) return void 0;
+  if (!found || !product) return void 0;
+  const status = cycleStatus(product, found.cycle, today);
+  if (status.status !== "end-of-life") return void 0;
   return {
     kind: "os",
     product: product.name,
     cycle: found.cycle,
-    eol,
+    ...status.eol ? { eol: status.eol } : {},
     source: product.source,
     evidence: `/${os.path} (${os.prettyName ?? `${os.id} ${os.versionId ?? ""}`.trim()})`,
     path: `/${os.path}`,
@@ -40285,13 +40597,14 @@ function runtimeEndOfLife(env, packages, today, table = EOL_TABLE) {
   const hits = [];
   for (const runtime of detectRuntimes(env, packages)) {
     const product = table.runtimes[runtime.runtime];
-    const eol = product?.cycles[runtime.cycle];
-    if (!product || !eol || eol >= today) continue;
+    if (!product) continue;
+    const status = cycleStatus(product, runtime.cycle, today);
+    if (status.status !== "end-of-life") continue;
     hits.push({
       kind: "runtime",
       product: product.name,
       cycle: runtime.cycle,
-      eol,
+      ...status.eol ? { eol: status.eol } : {},
       source: product.source,
       evidence: runtime.evidence,
       ...runtime.path ? { path: runtime.path } : {},
@@ -40299,6 +40612,22 @@ function runtimeEndOfLife(env, packages, today, table = EOL_TABLE) {
     });
   }
   return hits;
+}
+function unknownEolCycles(os, env, packages, table = EOL_TABLE) {
+  const notes = [];
+  const unknown = (product, cycle, evidence) => notes.push(
+    `end of life not checked for ${product.name} ${cycle} (${evidence}): unknown cycle, not in the end-of-life table updated ${table.updated}`
+  );
+  const found = os ? osCycle(os) : void 0;
+  const osProduct = found ? table.os[found.key] : void 0;
+  if (os && found && osProduct && !Object.hasOwn(osProduct.cycles, found.cycle)) {
+    unknown(osProduct, found.cycle, `/${os.path}`);
+  }
+  for (const runtime of detectRuntimes(env, packages)) {
+    const product = table.runtimes[runtime.runtime];
+    if (product && !Object.hasOwn(product.cycles, runtime.cycle)) unknown(product, runtime.cycle, runtime.evidence);
+  }
+  return notes;
 }
 
 // src/checks/images/file-findings.ts
@@ -40726,7 +41055,9 @@ RUN chmod o-w /usr/local/bin/entrypoint.sh
     severity: "high",
     description: `The image's distribution release (from \`/etc/os-release\`) is past the end of its security support, according to
 the dated end-of-life table shipped with containersec (endoflife.date data: Debian, Ubuntu, Alpine, RHEL, CentOS, Rocky,
-AlmaLinux, Oracle Linux, Amazon Linux). For Debian the end of Debian LTS is used; for Ubuntu the end of standard support.`,
+AlmaLinux, Oracle Linux, Amazon Linux). For Debian the end of Debian LTS is used; for Ubuntu the end of standard support.
+The table's date is the last day of support (as on endoflife.date). A release the table does not list yet is named in the
+check's notes as an unknown cycle: its end of life is never guessed.`,
     rationale: `After its end of life a release gets no security fixes: every new vulnerability in its packages stays open, and
 vulnerability databases often stop tracking it, so scanners (this one included) go quiet exactly when the risk grows.`,
     fix: `Move to a supported release of the base image and rebuild:
@@ -40743,7 +41074,8 @@ FROM debian:12-slim   # was debian:10
     severity: "high",
     description: `A language runtime in the image is past its end of life: Node.js, Python, OpenJDK, Go, .NET, PHP or Ruby, recognised
 from the version variables the official images set (\`NODE_VERSION\`, \`PYTHON_VERSION\`, \`JAVA_VERSION\`, \u2026) or from the OS
-packages that install it (\`nodejs\`, \`python3.9\`, \`openjdk-11-jre\`, \u2026).`,
+packages that install it (\`nodejs\`, \`python3.9\`, \`openjdk-11-jre\`, \u2026). A runtime line the end-of-life table does not
+list yet is named in the check's notes as an unknown cycle, never guessed.`,
     rationale: `End-of-life runtimes get no security releases: vulnerabilities in the interpreter, its TLS stack or its standard
 library stay exploitable, and libraries drop support for them, which blocks upgrades that do fix things.`,
     fix: `Move to a supported runtime line and rebuild:
@@ -41634,7 +41966,7 @@ function eolFinding(hit, image) {
     ruleId: os ? "image/eol-os" : "image/eol-runtime",
     severity: "high",
     title: `${hit.product} ${hit.cycle} is past its end of life`,
-    message: `${hit.product} ${hit.cycle} (${hit.evidence}) reached its end of life on ${hit.eol} and gets no security fixes (source: ${hit.source}).`,
+    message: `${hit.product} ${hit.cycle} (${hit.evidence}) ${hit.eol ? `reached its end of life on ${hit.eol}` : "is past its end of life"} and gets no security fixes (source: ${hit.source}).`,
     location: { image, ...hit.layer ? { layer: hit.layer } : {}, ...hit.path ? { path: hit.path } : {} },
     key: `${hit.product}@${hit.cycle}`,
     fix: os ? `rebuild on a supported ${hit.product} release` : `move to a supported ${hit.product} line (see ${hit.source})`
@@ -41714,11 +42046,13 @@ async function scanLayers(state, image, layers, opened, out) {
   out.notes.push(...files.notes.map((n) => `${image}: ${n}`));
   if (policy.secrets !== "off") out.findings.push(...secretFindings(secrets.results, image));
   if (policy.eol !== "off") {
+    const env = opened?.config.config.Env ?? [];
     const hits = [
       ...catalog.os ? [osEndOfLife(catalog.os, state.today)].filter((h) => h !== void 0) : [],
-      ...runtimeEndOfLife(opened?.config.config.Env ?? [], catalog.packages, state.today)
+      ...runtimeEndOfLife(env, catalog.packages, state.today)
     ];
     out.findings.push(...hits.map((hit) => eolFinding(hit, image)));
+    out.notes.push(...unknownEolCycles(catalog.os, env, catalog.packages).map((n) => `${image}: ${n}`));
   }
   await matchPackages(state, catalog.packages, image, out);
 }
@@ -46594,7 +46928,7 @@ function isBroken(candidate) {
 function malformed(message2) {
   throw new SignatureError("MALFORMED", message2);
 }
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function parseJsonObject(bytes, what) {
@@ -46604,7 +46938,7 @@ function parseJsonObject(bytes, what) {
   } catch (error) {
     malformed(`${what} is not valid JSON: ${error.message}`);
   }
-  if (!isRecord(value)) malformed(`${what} is not a JSON object`);
+  if (!isRecord2(value)) malformed(`${what} is not a JSON object`);
   return value;
 }
 var BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
@@ -46622,12 +46956,12 @@ function pemCertificates(pem, what) {
 function simpleSigningClaim(payload, what) {
   const document = parseJsonObject(payload, what);
   const critical = document.critical;
-  if (!isRecord(critical)) malformed(`${what} has no "critical" section`);
+  if (!isRecord2(critical)) malformed(`${what} has no "critical" section`);
   if (typeof critical.type !== "string" || critical.type.toLowerCase() !== SIMPLE_SIGNING_TYPE) {
     malformed(`${what} has critical.type ${JSON.stringify(critical.type ?? null)}, not "${SIMPLE_SIGNING_TYPE}"`);
   }
   const image = critical.image;
-  const digest = isRecord(image) ? image["docker-manifest-digest"] : void 0;
+  const digest = isRecord2(image) ? image["docker-manifest-digest"] : void 0;
   if (typeof digest !== "string" || !/^sha(256|512):[a-f0-9]+$/.test(digest)) {
     malformed(`${what} has no valid critical.image.docker-manifest-digest`);
   }
@@ -46642,8 +46976,8 @@ function parseStatement(payload, what) {
   if (typeof document.predicateType !== "string") malformed(`${what} has no predicateType`);
   if (!Array.isArray(document.subject) || document.subject.length === 0) malformed(`${what} has no subject`);
   const subjects = document.subject.slice(0, 1e3).map((subject) => {
-    const digest = isRecord(subject) && isRecord(subject.digest) ? subject.digest.sha256 : void 0;
-    const name = isRecord(subject) ? subject.name : void 0;
+    const digest = isRecord2(subject) && isRecord2(subject.digest) ? subject.digest.sha256 : void 0;
+    const name = isRecord2(subject) ? subject.name : void 0;
     return {
       ...typeof name === "string" ? { name } : {},
       ...typeof digest === "string" ? { sha256: digest.toLowerCase() } : {}
@@ -46661,7 +46995,7 @@ function toBundle(json, what) {
 function tlogEntryFromAnnotation(text3, what) {
   const annotation = parseJsonObject(text3, `${what} bundle annotation`);
   const payload = annotation.Payload;
-  if (!isRecord(payload)) malformed(`${what} bundle annotation has no Payload`);
+  if (!isRecord2(payload)) malformed(`${what} bundle annotation has no Payload`);
   const body = base64(payload.body, `${what} Rekor body`);
   const bodyJson = parseJsonObject(Buffer.from(body, "base64"), `${what} Rekor body`);
   const logIndex = payload.logIndex;
@@ -51951,4 +52285,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-TCO3EISP.js.LEGAL.txt */
+/*! For license information please see chunk-BIQKOI44.js.LEGAL.txt */
