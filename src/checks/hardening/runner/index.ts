@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import type { CheckContext, CheckOutput } from '../../../core/check.js';
 import type { RawFinding } from '../../../core/finding.js';
 import type { Severity } from '../../../core/severity.js';
@@ -32,6 +32,12 @@ export interface RunnerProbeInput {
   statSocket(path: string): boolean;
   /** Directory entries, or undefined when the directory is missing or unreadable. */
   listDir?(path: string): string[] | undefined;
+  /** Size of a regular file (symbolic links followed), for the engine executables' build information. */
+  fileSize?(path: string): number | undefined;
+  /** Bytes of a regular file at an offset; the probe reads a few bounded windows, never whole executables. */
+  readBytes?(path: string, offset: number, length: number): Buffer | undefined;
+  /** Directories searched for the engine executables (default: the standard binary directories). */
+  binaryDirs?: readonly string[];
 }
 
 export interface RunnerProbeResult {
@@ -406,6 +412,27 @@ export function systemRunnerProbeInput(env: Readonly<Record<string, string | und
         return readdirSync(path);
       } catch {
         return undefined;
+      }
+    },
+    fileSize(path) {
+      try {
+        const stat = statSync(path);
+        return stat.isFile() ? stat.size : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    readBytes(path, offset, length) {
+      let fd: number | undefined;
+      try {
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        const buffer = Buffer.alloc(length);
+        const read = readSync(fd, buffer, 0, length, offset);
+        return buffer.subarray(0, read);
+      } catch {
+        return undefined;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
     },
   };
