@@ -164,7 +164,7 @@ export const runnerRules: RuleDefinition[] = [
     title: 'Container runtime on the runner host has a known container-escape vulnerability',
     severity: 'high',
     description:
-      'The runner host has a runc, containerd or Docker Engine package whose upstream version is in the affected ' +
+      'The runner host has a runc, containerd, Docker Engine or BuildKit package or executable whose upstream version is in the affected ' +
       'range of a known container-escape or host-compromise advisory: runc CVE-2024-21626 ("Leaky Vessels"), ' +
       'CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881 (November 2025), CVE-2021-30465 and CVE-2019-5736; ' +
       'containerd CVE-2020-15257; Docker Engine CVE-2024-41110 (AuthZ plugin bypass) and the BuildKit flaws it ' +
@@ -173,9 +173,21 @@ export const runnerRules: RuleDefinition[] = [
       '`containerd.io`, `docker-ce`, `docker.io`, `moby-runc`, `moby-containerd`, `moby-engine`…) and ' +
       '`os-release`, takes the upstream part of each package version (`1.1.12-0ubuntu3` is runc 1.1.12, ' +
       '`5:27.1.1-1~ubuntu.24.04~noble` is Docker Engine 27.1.1) and matches it with the OSV matcher against an ' +
-      "embedded, dated advisory table whose ranges are the upstream projects' own. It never runs a binary and " +
-      "never contacts the daemon. Inside a job container the package database is the image's, not the host's, " +
-      'so nothing is reported there; the notes say so.\n\n' +
+      "embedded, dated advisory table whose ranges are the upstream projects' own.\n\n" +
+      'It also reads the Go build information embedded in the engine executables themselves (`runc`, ' +
+      '`containerd`, `containerd-shim-runc-v2`, `dockerd`, `docker`, `buildkitd` in `/usr/local/bin`, ' +
+      '`/usr/local/sbin`, `/usr/bin`, `/usr/sbin` and `/opt/bin`), which covers engines unpacked from release ' +
+      'tarballs on self-hosted and GitLab runners. The version comes from the main module line when the build ' +
+      'recorded one (`go install module@version`, or Go 1.24+ building a clean tagged checkout: exact), else from ' +
+      'the `-X` version variable the build script stamped in (`main.version` for runc, ' +
+      '`dockerversion.Version` for Docker Engine, `version.Version` for containerd and BuildKit), which Go records ' +
+      'only for builds without `-trimpath`. A local build recorded as `(devel)` with no stamp is not matched, and ' +
+      'the notes say so. When a package owns the executable (its `/var/lib/dpkg/info/<package>.list`), an exact ' +
+      'module version wins over the package version and a stamp does not. The Go toolchain version is listed ' +
+      'in the notes; it is matched only against standard library advisories in the table (there are none today). ' +
+      'At most 8 MiB of each executable is read (its ELF header, section table and `.go.buildinfo` section).\n\n' +
+      'It never runs a binary and never contacts the daemon. Inside a job container the package database and ' +
+      "executables are the image's, not the host's, so nothing is reported there; the notes say so.\n\n" +
       "**Backports.** Distributions (Ubuntu, Debian) and Microsoft's `moby-*` packages often patch an old " +
       'upstream version instead of upgrading it, so a match on one of their packages can be a false positive. ' +
       "Those findings say so and are at most high; findings on Docker's own `docker-ce`/`containerd.io` builds " +
