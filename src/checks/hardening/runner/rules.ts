@@ -9,6 +9,9 @@ export const RUNNER_RULE = {
   root: 'runner/root-equivalent-user',
   debug: 'runner/debug-logging',
   vulnerableRuntime: 'runner/vulnerable-container-runtime',
+  broadTokenScopes: 'runner/token-broad-scopes',
+  oidcForkPullRequest: 'runner/oidc-token-fork-pr',
+  tokenNeverExpires: 'runner/token-never-expires',
 } as const;
 
 export const runnerRules: RuleDefinition[] = [
@@ -215,6 +218,96 @@ export const runnerRules: RuleDefinition[] = [
       'https://github.com/moby/moby/security/advisories/GHSA-v23v-6jw2-98fq',
       'https://github.com/moby/buildkit/security/advisories/GHSA-wr6v-9f75-vh2g',
       'https://ubuntu.com/security/CVE-2024-21626',
+    ],
+  },
+  {
+    id: RUNNER_RULE.broadTokenScopes,
+    check: 'hardening',
+    title: 'Broadly scoped API token in a pull or merge request job',
+    severity: 'high',
+    description:
+      'The API token the job hands containersec has scopes that reach far beyond commenting on this change, and ' +
+      'the job runs code from a pull or merge request.\n\n' +
+      '- **GitHub**: the token in the `github-token` input (or `GITHUB_TOKEN`) is a classic personal access ' +
+      'token or OAuth token whose `X-OAuth-Scopes` response header lists `repo`, `public_repo`, `workflow`, ' +
+      '`delete_repo`, `write:packages`, `delete:packages`, `site_admin` or any `admin:*` scope, in a job for a ' +
+      'pull request. High; critical when the pull request comes from a fork. Fine-grained tokens and GitHub App ' +
+      'installation tokens (`GITHUB_TOKEN`) do not report their permissions through the API, so they are never ' +
+      'reported here; the notes say what kind of token was seen (from its documented prefix: `ghp_`, ' +
+      '`github_pat_`, `gho_`, `ghu_`, `ghs_`).\n' +
+      '- **GitLab**: `GET /personal_access_tokens/self` says the token (in `CONTAINERSEC_GITLAB_TOKEN` or the ' +
+      'variable named by `CONTAINERSEC_GITLAB_TOKEN_VARIABLE`, else `GITLAB_TOKEN`) has `api`, `sudo`, ' +
+      '`admin_mode` or `write_repository`, in a merge request pipeline whose source project is a fork ' +
+      '(`CI_MERGE_REQUEST_SOURCE_PROJECT_ID` differs from `CI_MERGE_REQUEST_PROJECT_ID`). Critical. ' +
+      "`CI_JOB_TOKEN`'s access is set in the project's settings and cannot be read from the job.\n\n" +
+      'The probe makes one API request per platform with a 5-second timeout; a failure is a note, never a ' +
+      'finding, and the token never appears in the output.',
+    rationale:
+      'Whatever the job runs can read the token: the build scripts, tests and dependencies of the change under ' +
+      'review. A classic `repo` token works on every repository its user can reach, not just this one; ' +
+      '`workflow` lets it rewrite CI definitions (and so steal every secret), `write:packages` lets it replace ' +
+      "published images. On GitLab, `api` is the whole API as the token's user: push to protected branches " +
+      'the user may push to, change CI/CD variables, trigger deployments. From a fork, the author is anyone.',
+    fix:
+      "Give the job the narrowest token that can post the comment and the status. On GitHub use the job's own " +
+      '`GITHUB_TOKEN` with explicit permissions instead of a personal access token:\n\n```yaml\n' +
+      'permissions:\n  contents: read\n  pull-requests: write\n  checks: write\n  statuses: write\njobs:\n  containersec:\n' +
+      '    steps:\n      - uses: containersec/containersec@v1   # github-token defaults to ${{ github.token }}\n```\n\n' +
+      'On GitLab use a project access token with the `api` scope and the Reporter or Developer role in a ' +
+      'protected, masked variable, so that fork merge request pipelines (which only see unprotected variables) ' +
+      'never get it.',
+    references: [
+      'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps',
+      'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats',
+      'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token',
+      'https://docs.gitlab.com/api/personal_access_tokens/#self-inform',
+      'https://docs.gitlab.com/ci/pipelines/merge_request_pipelines/#use-with-forked-projects',
+    ],
+  },
+  {
+    id: RUNNER_RULE.oidcForkPullRequest,
+    check: 'hardening',
+    title: 'OIDC token available to a pull request from a fork',
+    severity: 'high',
+    description:
+      'The GitHub job can request an OpenID Connect token (the runner set `ACTIONS_ID_TOKEN_REQUEST_URL`, which it ' +
+      'only does when the workflow or job grants `id-token: write`) while it runs for a pull request whose head ' +
+      'repository is a fork (event payload `pull_request.head.repo.full_name` differs from `base.repo.full_name`), ' +
+      'typically under `pull_request_target`.',
+    rationale:
+      "An OIDC token is this repository's identity: cloud roles trust it (AWS, GCP, Azure federated credentials) " +
+      'and Sigstore signs with it. If any code from the fork runs in the job (a checked-out head, a build script, ' +
+      'a dependency), it can request the token and assume those roles or sign artefacts as your release ' +
+      'workflow, depending only on how loosely the trust policies match the subject claim.',
+    fix:
+      'Grant `id-token: write` only to jobs that never run pull request code, and keep fork pull requests on ' +
+      '`pull_request` (which gets no OIDC token):\n\n```yaml\non: pull_request\npermissions:\n  contents: read\n' +
+      'jobs:\n  test:\n    runs-on: ubuntu-latest   # no id-token here\n```\n\nAlso pin cloud trust policies to ' +
+      'the exact subject (`repo:owner/name:ref:refs/heads/main`, or an environment), never `repo:owner/name:*`.',
+    references: [
+      'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect',
+      'https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/',
+    ],
+  },
+  {
+    id: RUNNER_RULE.tokenNeverExpires,
+    check: 'hardening',
+    title: 'GitLab access token without an expiry date',
+    severity: 'medium',
+    description:
+      'GitLab describes the access token in the job (`GET /personal_access_tokens/self`) with `expires_at: null`: ' +
+      'it never expires. Tokens created before GitLab 16.0 could be made without an expiry date; newer instances ' +
+      'require one unless an administrator turned the requirement off.',
+    rationale:
+      'CI tokens leak through job logs, artefacts, debug traces and compromised dependencies. A token without an ' +
+      'expiry date keeps working for whoever took it until someone notices and revokes it.',
+    fix:
+      'Rotate the token with an expiry date (at most a year) and store the new one in the CI/CD variable:\n\n' +
+      '```sh\ncurl --request POST --header "PRIVATE-TOKEN: $OLD_TOKEN" \\\n' +
+      '  --data "expires_at=2027-06-30" "$CI_API_V4_URL/personal_access_tokens/self/rotate"\n```',
+    references: [
+      'https://docs.gitlab.com/api/personal_access_tokens/#self-rotate',
+      'https://docs.gitlab.com/user/profile/personal_access_tokens/#access-token-expiration',
     ],
   },
 ];
