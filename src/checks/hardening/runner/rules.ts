@@ -251,11 +251,15 @@ export const runnerRules: RuleDefinition[] = [
     fix:
       "Give the job the narrowest token that can post the comment and the status. On GitHub use the job's own " +
       '`GITHUB_TOKEN` with explicit permissions instead of a personal access token:\n\n```yaml\n' +
-      'permissions:\n  contents: read\n  pull-requests: write\n  checks: write\n  statuses: write\njobs:\n  containersec:\n' +
-      '    steps:\n      - uses: containersec/containersec@v1   # github-token defaults to ${{ github.token }}\n```\n\n' +
-      'On GitLab use a project access token with the `api` scope and the Reporter or Developer role in a ' +
-      'protected, masked variable, so that fork merge request pipelines (which only see unprotected variables) ' +
-      'never get it.',
+      'permissions:\n  contents: read\n  pull-requests: write\n  checks: write\n  statuses: write\njobs:\n' +
+      '  containersec:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n' +
+      '      - uses: containersec/containersec@v1   # github-token defaults to ${{ github.token }}\n```\n\n' +
+      'On GitLab, posting the note needs `api`, so limit who holds the token instead: use a project access ' +
+      'token (it reaches this project only, unlike a personal token) with the Developer role, never a personal ' +
+      "or group token, and do not run fork merge requests' pipelines in the parent project (GitLab runs them in " +
+      'the fork by default, without your variables) until their code has been reviewed. If fork merge requests ' +
+      'must run in the parent project, mark the variable protected: those pipelines then run without it and ' +
+      'containersec writes its report as an artifact instead of a note.',
     references: [
       'https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps',
       'https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats',

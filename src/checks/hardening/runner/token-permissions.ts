@@ -1,4 +1,3 @@
-import { getOctokit } from '@actions/github';
 import type { RawFinding } from '../../../core/finding.js';
 import type { Severity } from '../../../core/severity.js';
 import { GitlabApiError, GitlabClient } from '../../../platform/gitlab/client.js';
@@ -180,6 +179,8 @@ export async function probeGithubToken(
   let headers: Record<string, string | number | undefined>;
   let permissions: Record<string, unknown> | undefined;
   try {
+    // Loaded on demand, as in the action's entry point: Octokit is most of the bundle's start-up time.
+    const { getOctokit } = await import('@actions/github');
     const octokit = getOctokit(token, {
       baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
       userAgent: 'containersec',
@@ -227,7 +228,11 @@ export async function probeGithubToken(
   const summary = `The token in ${label} is a ${kind} with the scopes ${scopes.join(', ') || '(none)'}${expires}${role}.`;
   if (broad.length === 0 || origin.kind !== 'pull-request') {
     notes.push(
-      broad.length === 0 ? summary : `${summary} The event is not a pull request, so its breadth is not reported.`,
+      broad.length === 0
+        ? summary
+        : origin.kind === 'unknown'
+          ? `${summary} ${origin.reason}, so whether pull request code can read the token was not judged.`
+          : `${summary} The event is not a pull request, so its breadth is not reported.`,
     );
     return { findings, notes };
   }

@@ -116,6 +116,11 @@ describe('GitHub token permissions against the OpenAPI-checked fake GitHub', () 
     );
     expect(push.findings).toEqual([]);
     expect(push.notes.join('\n')).toContain('The event is not a pull request, so its breadth is not reported.');
+    const unreadable = await probeGithubToken(githubInput(env(CLASSIC), undefined));
+    expect(unreadable.findings).toEqual([]);
+    expect(unreadable.notes.join('\n')).toContain(
+      'Could not read the GitHub event payload (GITHUB_EVENT_PATH), so whether pull request code can read the token was not judged.',
+    );
   });
 
   it('says that an installation token (GITHUB_TOKEN) does not show its permissions', async () => {
