@@ -74,7 +74,7 @@ export const RUNTIME_PACKAGES: Readonly<Record<string, PackageRole>> = {
 /** Client packages: listed in the notes, not matched (the advisories are about the daemons). */
 const CLIENT_PACKAGES = new Set(['docker-ce-cli', 'moby-cli', 'docker-buildx-plugin', 'moby-buildx']);
 
-interface AdvisoryTable {
+export interface AdvisoryTable {
   reviewed: string;
   advisories: OsvRecord[];
 }
@@ -166,7 +166,12 @@ interface DpkgRuntimes {
 }
 
 /** The engine packages in the dpkg database, with notes on what was and was not readable. */
-function readDpkgRuntimes(input: HostRuntimeInput, os: OsInfo, notes: string[]): DpkgRuntimes {
+function readDpkgRuntimes(
+  input: HostRuntimeInput,
+  os: OsInfo,
+  notes: string[],
+  advisories: AdvisoryTable,
+): DpkgRuntimes {
   const none: DpkgRuntimes = { installed: [], packages: [] };
   const text = input.readFile(DPKG_STATUS_PATH);
   if (text === undefined) {
@@ -217,7 +222,7 @@ function readDpkgRuntimes(input: HostRuntimeInput, os: OsInfo, notes: string[]):
     );
     notes.push(
       `Container runtime packages on the host (${DPKG_STATUS_PATH}, ${os.label}): ${listed.join(', ') || 'none readable'}; ` +
-        `matched against ${ADVISORIES.advisories.length} container-escape advisories (table reviewed ${ADVISORIES.reviewed}).`,
+        `matched against ${advisories.advisories.length} container-escape advisories (table reviewed ${advisories.reviewed}).`,
     );
   }
   if (unreadable.length > 0) {
@@ -257,9 +262,10 @@ function dpkgOwners(input: HostRuntimeInput, packages: DpkgPackage[]): Map<strin
   return owners;
 }
 
-const HAS_STDLIB_ADVISORIES = ADVISORIES.advisories.some((record) =>
-  (record.affected ?? []).some((entry) => entry.package?.ecosystem === 'Go' && entry.package.name === 'stdlib'),
-);
+const hasStdlibAdvisories = (table: AdvisoryTable): boolean =>
+  table.advisories.some((record) =>
+    (record.affected ?? []).some((entry) => entry.package?.ecosystem === 'Go' && entry.package.name === 'stdlib'),
+  );
 
 interface Judged {
   binary: GoBinary;
@@ -276,8 +282,10 @@ export function probeHostRuntimes(
   input: HostRuntimeInput,
   container: string | undefined,
   object: string,
+  advisories: AdvisoryTable = ADVISORIES,
 ): HostRuntimeResult {
   const notes: string[] = [];
+  const stdlibAdvisories = hasStdlibAdvisories(advisories);
   const findings: RawFinding[] = [];
   if (container) {
     notes.push(
@@ -287,7 +295,7 @@ export function probeHostRuntimes(
     return { findings, notes };
   }
   const os = readOs(input);
-  const dpkg = readDpkgRuntimes(input, os, notes);
+  const dpkg = readDpkgRuntimes(input, os, notes, advisories);
   const judged: Judged[] = [];
   const superseded = new Set<string>();
 
@@ -347,7 +355,7 @@ export function probeHostRuntimes(
         ? `Go build information read from ${read.join('; ')}.`
         : `No runc, containerd, containerd-shim-runc-v2, dockerd, docker or buildkitd executable with Go build information in ${(input.binaryDirs ?? RUNTIME_BINARY_DIRS).join(', ')}.`,
     );
-    if (toolchains.length > 0 && !HAS_STDLIB_ADVISORIES) {
+    if (toolchains.length > 0 && !stdlibAdvisories) {
       notes.push(
         `Go toolchains: ${toolchains.join(', ')}; the advisory table has no Go standard library advisories, so these are not matched.`,
       );
@@ -356,7 +364,7 @@ export function probeHostRuntimes(
 
   for (const item of dpkg.installed) {
     if (superseded.has(item.pkg.package)) continue;
-    for (const record of ADVISORIES.advisories) {
+    for (const record of advisories.advisories) {
       const result = affectedBy(record, { ecosystem: 'Go', name: MODULE[item.role.component], version: item.upstream });
       if (result.indeterminate) {
         notes.push(
@@ -369,9 +377,9 @@ export function probeHostRuntimes(
   }
   for (const item of judged) {
     const queries = [{ name: item.binary.advisoryName, version: item.version }];
-    if (HAS_STDLIB_ADVISORIES && item.binary.stdlib) queries.push({ name: 'stdlib', version: item.binary.stdlib });
+    if (stdlibAdvisories && item.binary.stdlib) queries.push({ name: 'stdlib', version: item.binary.stdlib });
     for (const query of queries) {
-      for (const record of ADVISORIES.advisories) {
+      for (const record of advisories.advisories) {
         const result = affectedBy(record, { ecosystem: 'Go', ...query });
         if (result.indeterminate) {
           notes.push(

@@ -202,7 +202,9 @@ export async function probeGithubToken(
   const expiration = headers['github-authentication-token-expiration'];
   const expires =
     typeof expiration === 'string' ? `; it expires ${clean(expiration, 40)}` : '; GitHub reported no expiry date';
-  const scopesHeader = headers['x-oauth-scopes'];
+  // Only classic personal access tokens and OAuth tokens have scopes; for the other kinds an empty header would
+  // read as "no scopes", which says nothing about their permissions.
+  const scopesHeader = /^(?:github_pat_|ghs_|ghu_)/.test(token) ? undefined : headers['x-oauth-scopes'];
   if (typeof scopesHeader !== 'string') {
     const accepted = headers['x-accepted-github-permissions'];
     notes.push(

@@ -8,7 +8,11 @@ import {
   probeGoBinary,
   tableVersion,
 } from '../../../../src/checks/hardening/runner/go-binaries.js';
-import { DPKG_STATUS_PATH, probeHostRuntimes } from '../../../../src/checks/hardening/runner/host-runtimes.js';
+import {
+  DPKG_STATUS_PATH,
+  escapeAdvisories,
+  probeHostRuntimes,
+} from '../../../../src/checks/hardening/runner/host-runtimes.js';
 import { probeRunner, systemRunnerProbeInput } from '../../../../src/checks/hardening/runner/index.js';
 import type { RawFinding } from '../../../../src/core/finding.js';
 import { GoWorkspace, MAIN_GO, goVersion } from '../../../support/go-build.js';
@@ -176,6 +180,44 @@ describe('Go build information of engine executables', () => {
     const notes = result.notes.join('\n');
     expect(notes).toContain('/usr/bin/docker: not an ELF executable');
     expect(notes).toContain('/usr/bin/runc: build info in the pre-Go 1.18 pointer format');
+  });
+
+  it('matches the Go standard library only when the table has advisories for it', () => {
+    const { input } = host({}, { '/usr/bin/runc': elfWithBuildInfo('go1.21.6', RUNC_MODINFO) });
+    const withoutStdlib = probeHostRuntimes(input, undefined, 'runner:ci');
+    expect(withoutStdlib.findings.map((f) => f.package?.name)).not.toContain('stdlib');
+    expect(withoutStdlib.notes.join('\n')).toContain(
+      '/usr/bin/runc go1.21.6; the advisory table has no Go standard library',
+    );
+    // A table written for this test (not a real advisory) with a standard library range.
+    const table = escapeAdvisories({
+      reviewed: '2026-11-28',
+      advisories: [
+        {
+          schema_version: '1.7.0',
+          id: 'TEST-STDLIB-1',
+          modified: '2026-11-28T00:00:00Z',
+          summary: 'synthetic standard library advisory',
+          affected: [
+            {
+              package: { ecosystem: 'Go', name: 'stdlib' },
+              ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.21.7' }] }],
+            },
+          ],
+        },
+      ],
+    });
+    const matched = probeHostRuntimes(input, undefined, 'runner:ci', table);
+    expect(matched.findings).toEqual([
+      expect.objectContaining({
+        key: '/usr/bin/runc:TEST-STDLIB-1',
+        package: { ecosystem: 'Go', name: 'stdlib', version: '1.21.6', purl: 'pkg:golang/stdlib@1.21.6' },
+      }),
+    ]);
+    expect(matched.findings[0]?.message).toContain('the Go 1.21.6 standard library in runc');
+    expect(matched.notes.join('\n')).not.toContain('no Go standard library advisories');
+    const fixedGo = host({}, { '/usr/bin/runc': elfWithBuildInfo('go1.21.7', RUNC_MODINFO) });
+    expect(probeHostRuntimes(fixedGo.input, undefined, 'runner:ci', table).findings).toEqual([]);
   });
 
   it('reads bounded windows of a real file through the system input', () => {

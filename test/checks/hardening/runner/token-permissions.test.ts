@@ -124,7 +124,7 @@ describe('GitHub token permissions against the OpenAPI-checked fake GitHub', () 
   });
 
   it('says that an installation token (GITHUB_TOKEN) does not show its permissions', async () => {
-    github.repository.headers = { 'x-accepted-github-permissions': 'metadata=read' };
+    github.repository.headers = { 'x-accepted-github-permissions': 'metadata=read', 'x-oauth-scopes': '' };
     const result = await probeGithubToken(githubInput(env(INSTALLATION), pullRequest('mallory/web')));
     expect(result.findings).toEqual([]);
     const notes = result.notes.join('\n');
