@@ -345,7 +345,9 @@ export async function probeGitlabToken(
             ? `GitLab answered ${status}`
             : timedOut(error)
               ? `no answer within ${timeoutMs / 1000} s`
-              : 'the API could not be reached';
+              : error instanceof SyntaxError
+                ? 'the answer was not JSON (is CI_API_V4_URL the API root?)'
+                : 'the API could not be reached';
     notes.push(`Asking GitLab about the token in $${variable} failed: ${reason}. Its permissions were not checked.`);
     return { findings, notes };
   }

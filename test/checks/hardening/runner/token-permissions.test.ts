@@ -223,6 +223,26 @@ describe('a token probe that gets no answer', () => {
     expect(result.notes.join('\n')).toContain('failed: no answer within 0.2 s');
   });
 
+  it('notes an answer that is not JSON (GitLab)', async () => {
+    const html = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'));
+    await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (html.address() as AddressInfo).port;
+      const result = await probeGitlabToken({
+        env: {
+          GITLAB_CI: 'true',
+          CI_API_V4_URL: `http://127.0.0.1:${port}/api/v4`,
+          CONTAINERSEC_GITLAB_TOKEN: FAKE_TOKEN,
+        },
+        readFile: () => undefined,
+      });
+      expect(result.findings).toEqual([]);
+      expect(result.notes.join('\n')).toContain('failed: the answer was not JSON');
+    } finally {
+      await new Promise<void>((resolve) => html.close(() => resolve()));
+    }
+  });
+
   it('notes an unreachable API', async () => {
     const result = await probeGithubToken(
       githubInput({ GITHUB_API_URL: 'http://127.0.0.1:1', GITHUB_TOKEN: CLASSIC }, pullRequest('mallory/web')),
