@@ -96,6 +96,8 @@ function clean(value: string, max = 200): string {
 }
 
 /** GitHub's documented token prefixes ("About authentication to GitHub", GitHub's token formats). */
+const withArticle = (kind: string): string => `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
+
 export function githubTokenKind(token: string): string {
   if (token.startsWith('github_pat_')) return 'fine-grained personal access token';
   if (token.startsWith('ghp_')) return 'classic personal access token';
@@ -172,7 +174,9 @@ export async function probeGithubToken(
   const repository = env.GITHUB_REPOSITORY ?? '';
   const [owner, repo] = repository.split('/');
   if (!owner || !repo || !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
-    notes.push(`The token in ${label} is a ${kind}; GITHUB_REPOSITORY is not set, so the API was not asked about it.`);
+    notes.push(
+      `The token in ${label} is ${withArticle(kind)}; GITHUB_REPOSITORY is not set, so the API was not asked about it.`,
+    );
     return { findings, notes };
   }
   const timeoutMs = options.timeoutMs ?? TOKEN_PROBE_TIMEOUT_MS;
@@ -194,7 +198,7 @@ export async function probeGithubToken(
       permissions = data.permissions as Record<string, unknown>;
   } catch (error) {
     notes.push(
-      `The token in ${label} is a ${kind}; asking GitHub about it (GET /repos/${repository}) failed: ` +
+      `The token in ${label} is ${withArticle(kind)}; asking GitHub about it (GET /repos/${repository}) failed: ` +
         `${requestFailure(error, timeoutMs)}. Its permissions were not checked.`,
     );
     return { findings, notes };
@@ -208,7 +212,7 @@ export async function probeGithubToken(
   if (typeof scopesHeader !== 'string') {
     const accepted = headers['x-accepted-github-permissions'];
     notes.push(
-      `The token in ${label} is a ${kind}. GitHub's API does not list the permissions of this kind of token ` +
+      `The token in ${label} is ${withArticle(kind)}. GitHub's API does not list the permissions of this kind of token ` +
         '(only classic personal access tokens and OAuth tokens report scopes, in X-OAuth-Scopes)' +
         (typeof accepted === 'string' ? `; this request needed ${clean(accepted, 120)}` : '') +
         ". For GITHUB_TOKEN, the workflow's permissions: keys (checked by gha/excessive-permissions) and the job log's " +
@@ -227,7 +231,7 @@ export async function probeGithubToken(
       : permissions && permissions.push === true
         ? '; its user can push to the repository'
         : '';
-  const summary = `The token in ${label} is a ${kind} with the scopes ${scopes.join(', ') || '(none)'}${expires}${role}.`;
+  const summary = `The token in ${label} is ${withArticle(kind)} with the scopes ${scopes.join(', ') || '(none)'}${expires}${role}.`;
   if (broad.length === 0 || origin.kind !== 'pull-request') {
     notes.push(
       broad.length === 0
@@ -252,14 +256,17 @@ export async function probeGithubToken(
   return { findings, notes };
 }
 
-/** GitLab's documented token prefixes (`glpat-` personal, project and group access tokens, `glcbt-` job tokens…). */
-function gitlabTokenKind(token: string): 'job' | 'deploy' | 'oauth' | 'access' | 'unknown' {
-  if (token.startsWith('glcbt-')) return 'job';
-  if (token.startsWith('gldt-')) return 'deploy';
-  if (token.startsWith('gloas-')) return 'oauth';
-  if (token.startsWith('glpat-')) return 'access';
-  return 'unknown';
-}
+/**
+ * GitLab's documented token prefixes of tokens that cannot describe themselves at
+ * `/personal_access_tokens/self` (personal, project and group access tokens are `glpat-`).
+ */
+const GITLAB_OTHER_TOKENS: [string, string][] = [
+  ['glcbt-', 'CI job token'],
+  ['gldt-', 'deploy token'],
+  ['glptt-', 'pipeline trigger token'],
+  ['glrt-', 'runner authentication token'],
+  ['glft-', 'feed token'],
+];
 
 interface SelfToken {
   scopes: string[];
@@ -306,10 +313,10 @@ export async function probeGitlabToken(
     );
     return { findings, notes };
   }
-  const kind = gitlabTokenKind(token);
-  if (kind === 'job' || kind === 'deploy') {
+  const other = GITLAB_OTHER_TOKENS.find(([prefix]) => token.startsWith(prefix))?.[1];
+  if (other) {
     notes.push(
-      `$${variable} holds a ${kind === 'job' ? 'CI job token' : 'deploy token'}, which cannot describe itself through the API: its permissions were not checked.`,
+      `$${variable} holds a ${other}, which cannot describe itself through the API: its permissions were not checked.`,
     );
     return { findings, notes };
   }

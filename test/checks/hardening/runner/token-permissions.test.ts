@@ -110,6 +110,8 @@ describe('GitHub token permissions against the OpenAPI-checked fake GitHub', () 
     expect(narrow.notes.join('\n')).toContain(
       'classic personal access token with the scopes read:org, read:packages; GitHub reported no expiry date.',
     );
+    const oauth = await probeGithubToken(githubInput(env(`gho_${'0'.repeat(36)}`), pullRequest('mallory/web')));
+    expect(oauth.notes.join('\n')).toContain('is an OAuth app token with the scopes read:org, read:packages');
     github.repository.headers = { 'x-oauth-scopes': 'repo' };
     const push = await probeGithubToken(
       githubInput(env(CLASSIC, { GITHUB_EVENT_NAME: 'push' }), '{"ref":"refs/heads/main"}'),
@@ -329,6 +331,8 @@ describe('GitLab token permissions against the fake GitLab', () => {
   it('asks nothing for a job token, a deploy token or no token', async () => {
     const job = await probeGitlabToken(input({ CONTAINERSEC_GITLAB_TOKEN: 'glcbt-64_abcdefabcdef' }));
     expect(job.notes.join('\n')).toContain('holds a CI job token, which cannot describe itself');
+    const trigger = await probeGitlabToken(input({ CONTAINERSEC_GITLAB_TOKEN: 'glptt-0123456789abcdef' }));
+    expect(trigger.notes.join('\n')).toContain('holds a pipeline trigger token');
     const none = await probeGitlabToken(input({ CONTAINERSEC_GITLAB_TOKEN: '' }));
     expect(none.notes.join('\n')).toContain('No GitLab access token in $CONTAINERSEC_GITLAB_TOKEN or $GITLAB_TOKEN');
     expect(gitlab.requests).toEqual([]);
