@@ -16,6 +16,7 @@ export const GITHUB_OPERATIONS = [
   'post /repos/{owner}/{repo}/statuses/{sha}',
   'get /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
   'get /repos/{owner}/{repo}/pulls',
+  'get /repos/{owner}/{repo}',
 ];
 
 const require = createRequire(import.meta.url);

@@ -92,6 +92,11 @@ export class FakeGithub {
   readonly checkRuns: CheckRun[] = [];
   readonly statuses: { sha: string; body: Record<string, unknown> }[] = [];
   readonly pulls: { number: number; state: string; head: { sha: string } }[] = [];
+  /**
+   * What `GET /repos/{owner}/{repo}` answers: extra response headers (GitHub reports a classic token's scopes
+   * in `x-oauth-scopes`, its expiry in `github-authentication-token-expiration`) and the `permissions` object.
+   */
+  readonly repository: { headers: Record<string, string>; permissions?: Record<string, boolean> } = { headers: {} };
   /** Operation key (e.g. `post /repos/{owner}/{repo}/check-runs`) → responses to give before the real one. */
   readonly inject = new Map<string, Injected>();
   private server?: Server;
@@ -247,6 +252,20 @@ export class FakeGithub {
           res,
           200,
           this.pulls.filter((p) => p.state === (url.searchParams.get('state') ?? 'open')),
+        );
+      case 'get /repos/{owner}/{repo}':
+        return this.send(
+          res,
+          200,
+          {
+            id: 1296269,
+            name: params.repo,
+            full_name: `${params.owner}/${params.repo}`,
+            private: false,
+            html_url: repoUrl,
+            ...(this.repository.permissions ? { permissions: this.repository.permissions } : {}),
+          },
+          this.repository.headers,
         );
       default:
         return this.send(res, 500, { message: `no route for ${key}` });

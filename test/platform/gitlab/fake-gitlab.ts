@@ -42,6 +42,8 @@ export interface FakeGitlab {
   notes: Map<string, Note[]>;
   statuses: { project: string; sha: string; body: Record<string, unknown> }[];
   overrides: Override[];
+  /** What `GET /personal_access_tokens/self` answers (doc/api/personal_access_tokens.md, "Self-inform"). */
+  tokenSelf: Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,18 @@ export async function startFakeGitlab(options: { prefix?: string; token?: string
     notes: new Map(),
     statuses: [],
     overrides: [],
+    tokenSelf: {
+      id: 42,
+      name: 'containersec',
+      revoked: false,
+      created_at: '2026-01-05T10:00:00.000Z',
+      description: 'containersec merge request notes',
+      scopes: ['api'],
+      user_id: BOT_USER.id,
+      last_used_at: '2026-11-27T09:00:00.000Z',
+      active: true,
+      expires_at: '2027-01-05',
+    },
   };
   let nextNoteId = 1000;
 
@@ -116,6 +130,10 @@ export async function startFakeGitlab(options: { prefix?: string; token?: string
     }
 
     if (req.method === 'GET' && path === '/user') return send(res, 200, { ...BOT_USER, bot: true });
+    if (req.method === 'GET' && path === '/personal_access_tokens/self') {
+      if (url.search !== '') problem('query parameters on the self-inform endpoint');
+      return send(res, 200, state.tokenSelf);
+    }
 
     const notesMatch = /^\/projects\/([^/]+)\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/.exec(path);
     if (notesMatch) {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import type { CheckContext, CheckOutput } from '../../../core/check.js';
 import type { RawFinding } from '../../../core/finding.js';
 import type { Severity } from '../../../core/severity.js';
@@ -14,6 +14,8 @@ import { parseIdFile, parseProcStatus } from './proc-status.js';
 import { probeHostRuntimes } from './host-runtimes.js';
 import { RUNNER_RULE, runnerRules } from './rules.js';
 import { findPasswordlessSudo } from './sudoers.js';
+import { githubPullRequestOrigin } from './github-event.js';
+import { probeGithubToken, probeGitlabToken, type TokenProbeOptions } from './token-permissions.js';
 
 export { runnerRules };
 
@@ -32,6 +34,12 @@ export interface RunnerProbeInput {
   statSocket(path: string): boolean;
   /** Directory entries, or undefined when the directory is missing or unreadable. */
   listDir?(path: string): string[] | undefined;
+  /** Size of a regular file (symbolic links followed), for the engine executables' build information. */
+  fileSize?(path: string): number | undefined;
+  /** Bytes of a regular file at an offset; the probe reads a few bounded windows, never whole executables. */
+  readBytes?(path: string, offset: number, length: number): Buffer | undefined;
+  /** Directories searched for the engine executables (default: the standard binary directories). */
+  binaryDirs?: readonly string[];
 }
 
 export interface RunnerProbeResult {
@@ -74,9 +82,8 @@ const isTrue = (value: string | undefined): boolean => value !== undefined && /^
 /** Inspects the machine the job runs on. Outside CI it does nothing and says so. */
 export function probeRunner(input: RunnerProbeInput): RunnerProbeResult {
   const env = input.env;
-  const platform: Platform =
-    env.GITHUB_ACTIONS === 'true' ? 'github-actions' : env.GITLAB_CI === 'true' ? 'gitlab-ci' : 'ci';
-  if (!(env.CI === 'true' || env.GITHUB_ACTIONS === 'true' || env.GITLAB_CI === 'true')) {
+  const platform = runnerPlatform(env);
+  if (platform === undefined) {
     return {
       findings: [],
       notes: ['Runner probe skipped: not running in CI (CI, GITHUB_ACTIONS and GITLAB_CI are not set).'],
@@ -95,10 +102,33 @@ export function probeRunner(input: RunnerProbeInput): RunnerProbeResult {
   const runtimes = probeHostRuntimes(input, container, `runner:${platform}`);
   probe.findings.push(...runtimes.findings);
   probe.notes.push(...runtimes.notes);
-  probe.notes.push(
-    'Not done: token permission probing (what GITHUB_TOKEN / CI_JOB_TOKEN may do) is out of scope of the runner probe.',
-  );
   return { findings: probe.findings, notes: probe.notes };
+}
+
+/** Which CI the job runs in, or undefined outside CI. */
+export function runnerPlatform(env: Readonly<Record<string, string | undefined>>): Platform | undefined {
+  if (env.GITHUB_ACTIONS === 'true') return 'github-actions';
+  if (env.GITLAB_CI === 'true') return 'gitlab-ci';
+  return env.CI === 'true' ? 'ci' : undefined;
+}
+
+/**
+ * The whole probe: the machine (probeRunner) and, in GitHub Actions or GitLab CI, what the job's API token
+ * may do (one API request at most, with a short timeout).
+ */
+export async function probeRunnerAndToken(
+  input: RunnerProbeInput,
+  options: TokenProbeOptions = {},
+): Promise<RunnerProbeResult> {
+  const machine = probeRunner(input);
+  const platform = runnerPlatform(input.env);
+  if (platform === undefined || platform === 'ci') {
+    if (platform === 'ci') machine.notes.push('Token permissions not checked: neither GitHub Actions nor GitLab CI.');
+    return machine;
+  }
+  const token =
+    platform === 'github-actions' ? await probeGithubToken(input, options) : await probeGitlabToken(input, options);
+  return { findings: [...machine.findings, ...token.findings], notes: [...machine.notes, ...token.notes] };
 }
 
 function probeForkOnSelfHosted(probe: Probe): void {
@@ -156,41 +186,19 @@ function probeForkOnSelfHosted(probe: Probe): void {
 }
 
 function githubForkPullRequest(probe: Probe): { isFork: boolean; head: string; base: string } | undefined {
-  const path = probe.input.env.GITHUB_EVENT_PATH;
-  const text = path ? probe.input.readFile(path) : undefined;
-  if (!path || text === undefined) {
-    probe.notes.push(
-      'Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked.',
-    );
+  const origin = githubPullRequestOrigin(probe.input.env, (path) => probe.input.readFile(path));
+  if (origin.kind === 'unknown') {
+    const what = origin.reason.startsWith('The pull request event')
+      ? 'not judged'
+      : 'fork pull requests were not checked';
+    probe.notes.push(`${origin.reason}: ${what}.`);
     return undefined;
   }
-  if (text.length > MAX_PROBE_FILE_BYTES) {
-    probe.notes.push('The GitHub event payload is too large to read: fork pull requests were not checked.');
-    return undefined;
-  }
-  let event: unknown;
-  try {
-    event = JSON.parse(text);
-  } catch {
-    probe.notes.push('The GitHub event payload is not valid JSON: fork pull requests were not checked.');
-    return undefined;
-  }
-  const pr = (
-    event as {
-      pull_request?: { head?: { repo?: { full_name?: unknown } | null }; base?: { repo?: { full_name?: unknown } } };
-    }
-  ).pull_request;
-  if (!pr) {
+  if (origin.kind === 'not-pull-request') {
     probe.notes.push('Self-hosted runner; the event is not a pull request.');
     return undefined;
   }
-  const head = pr.head?.repo?.full_name;
-  const base = pr.base?.repo?.full_name;
-  if (typeof head !== 'string' || typeof base !== 'string') {
-    probe.notes.push('The pull request event has no head or base repository name (a deleted fork?): not judged.');
-    return undefined;
-  }
-  return { isFork: head.toLowerCase() !== base.toLowerCase(), head, base };
+  return origin;
 }
 
 /**
@@ -408,6 +416,27 @@ export function systemRunnerProbeInput(env: Readonly<Record<string, string | und
         return undefined;
       }
     },
+    fileSize(path) {
+      try {
+        const stat = statSync(path);
+        return stat.isFile() ? stat.size : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    readBytes(path, offset, length) {
+      let fd: number | undefined;
+      try {
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        const buffer = Buffer.alloc(length);
+        const read = readSync(fd, buffer, 0, length, offset);
+        return buffer.subarray(0, read);
+      } catch {
+        return undefined;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    },
   };
 }
 
@@ -420,5 +449,5 @@ export function runRunnerProbe(context: CheckContext): Promise<CheckOutput> {
   if (context.policy.checks.hardening['runner-probe'] === false) {
     return Promise.resolve({ findings: [], notes: ['Runner probe off (checks.hardening.runner-probe: false).'] });
   }
-  return Promise.resolve(probeRunner(systemRunnerProbeInput(context.env)));
+  return probeRunnerAndToken(systemRunnerProbeInput(context.env), { signal: context.signal });
 }

@@ -102,7 +102,7 @@ describe('probeRunner: scope', () => {
     const result = probeRunner(input({}));
     expect(result.findings).toEqual([]);
     expect(result.notes.join('\n')).toContain('Could not read /proc/self/status');
-    expect(result.notes.join('\n')).toContain('token permission probing');
+    expect(result.notes.join('\n')).toContain('Go build information of the engine executables was not read');
     expect(result.notes.join('\n')).toContain('Could not read /var/lib/dpkg/status');
   });
 
@@ -111,10 +111,13 @@ describe('probeRunner: scope', () => {
       'runner/container-engine-socket',
       'runner/dangerous-capabilities',
       'runner/debug-logging',
+      'runner/oidc-token-fork-pr',
       'runner/privileged-container',
       'runner/root-equivalent-user',
       'runner/seccomp-disabled',
       'runner/self-hosted-fork-pr',
+      'runner/token-broad-scopes',
+      'runner/token-never-expires',
       'runner/vulnerable-container-runtime',
     ]);
   });
