@@ -2,19 +2,33 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
+  PLAIN,
+  chooseStyle,
+  renderText
+} from "./chunks/chunk-4UC2ZCPE.js";
+import {
+  DEFAULT_STATUS_NAME,
+  GitlabApiError,
+  GitlabClient,
+  STATUS_NAME_VARIABLE,
   buildReportModel,
   catalogImage,
   didYouMeanSentence,
   directoryLayer,
   family,
   git,
+  gitlabCommentKey,
+  gitlabFileUrlBuilder,
+  isGitlabCi,
+  missingTokenAdvice,
   openImage,
   parseImageSource,
+  readGitlabContext,
   resolveCommit,
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-BIQKOI44.js";
+} from "./chunks/chunk-O4STU7AB.js";
 import {
   renderJson
 } from "./chunks/chunk-LII5TJJI.js";
@@ -36,17 +50,11 @@ import {
   ConfigurationError,
   ContainersecError,
   EXIT,
-  PlatformError,
   errorMessage
 } from "./chunks/chunk-L3SYSQEH.js";
 import {
   isFileLocation
 } from "./chunks/chunk-WMGLMAQE.js";
-import {
-  PLAIN,
-  chooseStyle,
-  renderText
-} from "./chunks/chunk-4UC2ZCPE.js";
 import {
   __commonJS,
   __require,
@@ -503,14 +511,14 @@ var require_integer = __commonJS({
     exports.isInteger = isInteger;
     exports.isNonNegativeInteger = isNonNegativeInteger;
     exports.isPositiveInteger = isPositiveInteger;
-    function isInteger(value2) {
-      return Number.isInteger(value2);
+    function isInteger(value) {
+      return Number.isInteger(value);
     }
-    function isNonNegativeInteger(value2) {
-      return isInteger(value2) && value2 >= 0;
+    function isNonNegativeInteger(value) {
+      return isInteger(value) && value >= 0;
     }
-    function isPositiveInteger(value2) {
-      return isInteger(value2) && value2 > 0;
+    function isPositiveInteger(value) {
+      return isInteger(value) && value > 0;
     }
   }
 });
@@ -532,8 +540,8 @@ var require_cpe = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isCPE = isCPE;
     var cpePattern = /^([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6})$|^(cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){4})$/;
-    function isCPE(value2) {
-      return typeof value2 === "string" && cpePattern.test(value2);
+    function isCPE(value) {
+      return typeof value === "string" && cpePattern.test(value);
     }
   }
 });
@@ -546,8 +554,8 @@ var require_bomRef = __commonJS({
     exports.BomRefRepository = exports.BomRef = void 0;
     var BomRef = class {
       value;
-      constructor(value2) {
-        this.value = value2;
+      constructor(value) {
+        this.value = value;
       }
       compare(other) {
         return this.toString().localeCompare(other.toString());
@@ -634,9 +642,9 @@ var require_property = __commonJS({
     var Property2 = class {
       name;
       value;
-      constructor(name, value2) {
+      constructor(name, value) {
         this.name = name;
-        this.value = value2;
+        this.value = value;
       }
       compare(other) {
         return this.name.localeCompare(other.name) || this.value.localeCompare(other.value);
@@ -665,11 +673,11 @@ var require_license = __commonJS({
       get expression() {
         return this.#expression;
       }
-      set expression(value2) {
-        if (value2 === "") {
+      set expression(value) {
+        if (value === "") {
           throw new RangeError("value is empty string");
         }
-        this.#expression = value2;
+        this.#expression = value;
       }
       compare(other) {
         return this.#expression.localeCompare(other.#expression);
@@ -690,8 +698,8 @@ var require_license = __commonJS({
       get url() {
         return this.#url;
       }
-      set url(value2) {
-        this.#url = value2 === "" ? void 0 : value2;
+      set url(value) {
+        this.#url = value === "" ? void 0 : value;
       }
     };
     var NamedLicense = class extends DisjunctiveLicenseBase {
@@ -714,11 +722,11 @@ var require_license = __commonJS({
       get id() {
         return this.#id;
       }
-      set id(value2) {
-        if (value2 === "") {
+      set id(value) {
+        if (value === "") {
           throw new RangeError("value is empty string");
         }
-        this.#id = value2;
+        this.#id = value;
       }
       compare(other) {
         return this.#id.localeCompare(other.#id);
@@ -806,11 +814,11 @@ var require_component = __commonJS({
       get cpe() {
         return this.#cpe;
       }
-      set cpe(value2) {
-        if (value2 !== void 0 && !(0, cpe_1.isCPE)(value2)) {
+      set cpe(value) {
+        if (value !== void 0 && !(0, cpe_1.isCPE)(value)) {
           throw new TypeError("Not CPE nor undefined");
         }
-        this.#cpe = value2;
+        this.#cpe = value;
       }
       compare(other) {
         const bomRefCompare = this.bomRef.compare(other.bomRef);
@@ -1081,8 +1089,8 @@ var require_cwe = __commonJS({
     exports.isCWE = isCWE;
     var sortable_1 = require_sortable();
     var integer_1 = require_integer();
-    function isCWE(value2) {
-      return (0, integer_1.isPositiveInteger)(value2);
+    function isCWE(value) {
+      return (0, integer_1.isPositiveInteger)(value);
     }
     var CweRepository = class extends sortable_1.SortableNumbers {
     };
@@ -1326,17 +1334,17 @@ var require_bom = __commonJS({
       get version() {
         return this.#version;
       }
-      set version(value2) {
-        if (!(0, integer_1.isPositiveInteger)(value2)) {
+      set version(value) {
+        if (!(0, integer_1.isPositiveInteger)(value)) {
           throw new TypeError("Not PositiveInteger");
         }
-        this.#version = value2;
+        this.#version = value;
       }
       get serialNumber() {
         return this.#serialNumber;
       }
-      set serialNumber(value2) {
-        this.#serialNumber = value2 === "" ? void 0 : value2;
+      set serialNumber(value) {
+        this.#serialNumber = value === "" ? void 0 : value;
       }
     };
     exports.Bom = Bom2;
@@ -1351,17 +1359,17 @@ var require_bomLink = __commonJS({
     exports.BomLinkElement = exports.BomLinkDocument = void 0;
     var BomLinkBase = class {
       #value;
-      constructor(value2) {
-        this.value = value2;
+      constructor(value) {
+        this.value = value;
       }
       get value() {
         return this.#value;
       }
-      set value(value2) {
-        if (!this._isValid(value2)) {
+      set value(value) {
+        if (!this._isValid(value)) {
           throw new RangeError("invalid value");
         }
-        this.#value = value2;
+        this.#value = value;
       }
       compare(other) {
         return this.toString().localeCompare(other.toString());
@@ -1372,21 +1380,21 @@ var require_bomLink = __commonJS({
     };
     var BomLinkDocument = class _BomLinkDocument extends BomLinkBase {
       static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*$/;
-      static isValid(value2) {
-        return typeof value2 === "string" && this.#pattern.test(value2);
+      static isValid(value) {
+        return typeof value === "string" && this.#pattern.test(value);
       }
-      _isValid(value2) {
-        return _BomLinkDocument.isValid(value2);
+      _isValid(value) {
+        return _BomLinkDocument.isValid(value);
       }
     };
     exports.BomLinkDocument = BomLinkDocument;
     var BomLinkElement = class _BomLinkElement extends BomLinkBase {
       static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*#.+$/;
-      static isValid(value2) {
-        return typeof value2 === "string" && this.#pattern.test(value2);
+      static isValid(value) {
+        return typeof value === "string" && this.#pattern.test(value);
       }
-      _isValid(value2) {
-        return _BomLinkElement.isValid(value2);
+      _isValid(value) {
+        return _BomLinkElement.isValid(value);
       }
     };
     exports.BomLinkElement = BomLinkElement;
@@ -1448,11 +1456,11 @@ var require_swid = __commonJS({
       get tagVersion() {
         return this.#tagVersion;
       }
-      set tagVersion(value2) {
-        if (value2 !== void 0 && !(0, integer_1.isNonNegativeInteger)(value2)) {
+      set tagVersion(value) {
+        if (value !== void 0 && !(0, integer_1.isNonNegativeInteger)(value)) {
           throw new TypeError("Not NonNegativeInteger nor undefined");
         }
-        this.#tagVersion = value2;
+        this.#tagVersion = value;
       }
     };
     exports.SWID = SWID;
@@ -1646,12 +1654,12 @@ var require_bomRefDiscriminator = __commonJS({
       discriminate() {
         const knownRefValues = /* @__PURE__ */ new Set([""]);
         for (const [bomRef] of this.#originalValues) {
-          let value2 = bomRef.value;
-          if (value2 === void 0 || knownRefValues.has(value2)) {
-            value2 = this.#makeUniqueId();
-            bomRef.value = value2;
+          let value = bomRef.value;
+          if (value === void 0 || knownRefValues.has(value)) {
+            value = this.#makeUniqueId();
+            bomRef.value = value;
           }
-          knownRefValues.add(value2);
+          knownRefValues.add(value);
         }
       }
       reset() {
@@ -1768,8 +1776,8 @@ var require_notUndefined = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isNotUndefined = isNotUndefined;
-    function isNotUndefined(value2) {
-      return value2 !== void 0;
+    function isNotUndefined(value) {
+      return value !== void 0;
     }
   }
 });
@@ -1791,14 +1799,14 @@ var require_uri = __commonJS({
       [/\{/g, "%7B"],
       [/}/g, "%7D"]
     ];
-    function escapeUri(value2) {
-      if (value2 === void 0) {
-        return value2;
+    function escapeUri(value) {
+      if (value === void 0) {
+        return value;
       }
       for (const [s, r] of _ESCAPES) {
-        value2 = value2.replace(s, r);
+        value = value.replace(s, r);
       }
-      return value2;
+      return value;
     }
   }
 });
@@ -3481,11 +3489,11 @@ var require_spdx = __commonJS({
     var spdx_SNAPSHOT_schema_json_1 = require_spdx_SNAPSHOT_schema();
     var spdxIds = new Set(spdx_SNAPSHOT_schema_json_1.enum);
     var spdxLowerToActual = Object.freeze(Object.fromEntries(spdx_SNAPSHOT_schema_json_1.enum.map((spdxId2) => [spdxId2.toLowerCase(), spdxId2])));
-    function isSupportedSpdxId(value2) {
-      return spdxIds.has(value2);
+    function isSupportedSpdxId(value) {
+      return spdxIds.has(value);
     }
-    function fixupSpdxId(value2) {
-      return typeof value2 === "string" && value2.length > 0 ? spdxLowerToActual[value2.toLowerCase()] : void 0;
+    function fixupSpdxId(value) {
+      return typeof value === "string" && value.length > 0 ? spdxLowerToActual[value.toLowerCase()] : void 0;
     }
   }
 });
@@ -3523,12 +3531,12 @@ var require_types2 = __commonJS({
     exports.JsonSchema = void 0;
     var JsonSchema;
     (function(JsonSchema2) {
-      function isIriReference(value2) {
-        return typeof value2 === "string" && value2.length > 0;
+      function isIriReference(value) {
+        return typeof value === "string" && value.length > 0;
       }
       JsonSchema2.isIriReference = isIriReference;
-      function isIdnEmail(value2) {
-        return typeof value2 === "string" && value2.length > 0;
+      function isIdnEmail(value) {
+        return typeof value === "string" && value.length > 0;
       }
       JsonSchema2.isIdnEmail = isIdnEmail;
     })(JsonSchema || (exports.JsonSchema = JsonSchema = {}));
@@ -4258,20 +4266,20 @@ var require_types3 = __commonJS({
     var XmlSchema;
     (function(XmlSchema2) {
       const _AnyUriSchemePattern = /^[a-z][a-z0-9+\-.]*$/i;
-      function isAnyURI(value2) {
-        if (typeof value2 !== "string") {
+      function isAnyURI(value) {
+        if (typeof value !== "string") {
           return false;
         }
-        if (value2.length === 0) {
+        if (value.length === 0) {
           return false;
         }
-        const fragmentPos = value2.indexOf("#");
-        let beforeFragment = value2;
+        const fragmentPos = value.indexOf("#");
+        let beforeFragment = value;
         if (fragmentPos >= 0) {
-          if (value2.includes("#", fragmentPos + 1)) {
+          if (value.includes("#", fragmentPos + 1)) {
             return false;
           }
-          beforeFragment = value2.slice(void 0, fragmentPos);
+          beforeFragment = value.slice(void 0, fragmentPos);
         }
         const schemePos = beforeFragment.indexOf(":");
         if (schemePos >= 0) {
@@ -6122,253 +6130,6 @@ ${exceptionExample(rule)}
 ${refs}`;
 }
 
-// src/platform/gitlab/env.ts
-var TOKEN_VARIABLE_SETTING = "CONTAINERSEC_GITLAB_TOKEN_VARIABLE";
-var DEFAULT_TOKEN_VARIABLE = "CONTAINERSEC_GITLAB_TOKEN";
-var COMMENT_KEY_VARIABLE = "CONTAINERSEC_COMMENT_KEY";
-var STATUS_NAME_VARIABLE = "CONTAINERSEC_STATUS_NAME";
-var DEFAULT_STATUS_NAME = "containersec";
-var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-var ZERO_SHA = /^0+$/;
-function value(env, name) {
-  const v = env[name]?.trim();
-  return v ? v : void 0;
-}
-function sha(env, name) {
-  const v = value(env, name);
-  return v && SHA.test(v) && !ZERO_SHA.test(v) ? v : void 0;
-}
-function isGitlabCi(env) {
-  return env.GITLAB_CI === "true";
-}
-function readGitlabContext(env) {
-  const named = value(env, TOKEN_VARIABLE_SETTING) ?? DEFAULT_TOKEN_VARIABLE;
-  const valid = /^[A-Za-z_][A-Za-z0-9_]*$/.test(named);
-  const tokenVariable = valid ? named : DEFAULT_TOKEN_VARIABLE;
-  const iid = value(env, "CI_MERGE_REQUEST_IID");
-  const pipelineId = value(env, "CI_PIPELINE_ID");
-  const context = {
-    apiUrl: value(env, "CI_API_V4_URL"),
-    projectId: value(env, "CI_PROJECT_ID"),
-    projectUrl: value(env, "CI_PROJECT_URL"),
-    mergeRequestIid: iid && /^\d+$/.test(iid) ? iid : void 0,
-    sha: sha(env, "CI_COMMIT_SHA"),
-    diffBaseSha: sha(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA"),
-    beforeSha: sha(env, "CI_COMMIT_BEFORE_SHA"),
-    pipelineId: pipelineId && /^\d+$/.test(pipelineId) ? pipelineId : void 0,
-    jobUrl: value(env, "CI_JOB_URL"),
-    jobName: value(env, "CI_JOB_NAME"),
-    tokenVariable,
-    token: value(env, tokenVariable)
-  };
-  if (!valid) {
-    context.tokenVariableProblem = `${TOKEN_VARIABLE_SETTING} is "${named.slice(0, 80)}", which is not a variable name; using ${DEFAULT_TOKEN_VARIABLE}.`;
-  }
-  return context;
-}
-function gitlabCommentKey(env) {
-  return value(env, COMMENT_KEY_VARIABLE) ?? value(env, "CI_JOB_NAME") ?? "gitlab";
-}
-function missingTokenAdvice(context) {
-  const where = context.projectUrl ? ` (${context.projectUrl}/-/settings/access_tokens)` : "";
-  const variables = context.projectUrl ? ` (${context.projectUrl}/-/settings/ci_cd, Variables)` : "";
-  return [
-    `No GitLab token in $${context.tokenVariable}, so the merge-request note and the commit status were not posted`,
-    `(CI_JOB_TOKEN cannot write merge-request notes). The reports were still written as artifacts and the summary is in this job log.`,
-    `To publish: create a project access token${where} (or a group access token) with the "api" scope and the Developer role`,
-    `(Reporter is enough for the note alone; the commit status needs Developer), then add it as a CI/CD variable${variables}`,
-    `named ${context.tokenVariable}, with "Mask variable" on. Leave "Protect variable" off if merge requests come from`,
-    `unprotected branches: protected variables only reach pipelines of protected branches and tags.`
-  ].join(" ");
-}
-function gitlabFileUrlBuilder(context) {
-  const { projectUrl, sha: commit } = context;
-  if (!projectUrl || !commit || !/^https?:\/\//.test(projectUrl)) return void 0;
-  return (file, line) => `${projectUrl.replace(/\/+$/, "")}/-/blob/${commit}/${file.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`;
-}
-
-// src/platform/gitlab/client.ts
-var GITLAB_MAX_PER_PAGE = 100;
-var GITLAB_MAX_PAGES = 50;
-var GITLAB_MAX_ATTEMPTS = 4;
-var GITLAB_MAX_RETRY_AFTER_SECONDS = 60;
-var GITLAB_REQUEST_TIMEOUT_MS = 3e4;
-var GITLAB_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-var GitlabApiError = class extends PlatformError {
-  constructor(code, message, status2, advice) {
-    super(code, message);
-    this.status = status2;
-    this.advice = advice;
-  }
-  status;
-  advice;
-};
-var defaultSleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
-function retryAfterSeconds(value2, now = Date.now()) {
-  if (!value2) return 1;
-  const trimmed = value2.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - now) / 1e3));
-}
-function serverMessage(text) {
-  let message = text;
-  try {
-    const parsed = JSON.parse(text);
-    message = parsed.message ?? parsed.error_description ?? parsed.error ?? text;
-  } catch {
-  }
-  const flat = (typeof message === "string" ? message : JSON.stringify(message)).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return flat.length > 300 ? `${flat.slice(0, 299)}\u2026` : flat;
-}
-var GitlabClient = class {
-  constructor(options) {
-    this.options = options;
-    this.base = options.apiUrl.replace(/\/+$/, "");
-    this.fetchImpl = options.fetch ?? ((url, init2) => fetch(url, init2));
-    this.sleep = options.sleep ?? defaultSleep;
-    this.maxAttempts = options.maxAttempts ?? GITLAB_MAX_ATTEMPTS;
-  }
-  options;
-  base;
-  fetchImpl;
-  sleep;
-  maxAttempts;
-  /** Removes the token from any text before it is shown. */
-  redact(text) {
-    return this.options.token ? text.split(this.options.token).join("[token]") : text;
-  }
-  async request(method, path2, body, what = path2) {
-    const url = `${this.base}${path2}`;
-    for (let attempt = 1; ; attempt++) {
-      let response;
-      try {
-        response = await this.fetchImpl(url, {
-          method,
-          headers: {
-            "PRIVATE-TOKEN": this.options.token,
-            Accept: "application/json",
-            "User-Agent": `${TOOL_NAME}/${TOOL_VERSION}`,
-            ...body === void 0 ? {} : { "Content-Type": "application/json" }
-          },
-          ...body === void 0 ? {} : { body: JSON.stringify(body) },
-          redirect: "error",
-          signal: AbortSignal.timeout(GITLAB_REQUEST_TIMEOUT_MS)
-        });
-      } catch (error) {
-        if (attempt < this.maxAttempts) {
-          await this.sleep(1e3 * 2 ** (attempt - 1));
-          continue;
-        }
-        const reason = error instanceof Error ? error.cause instanceof Error ? error.cause.message : error.message : "";
-        throw new GitlabApiError(
-          "GITLAB_UNREACHABLE",
-          this.redact(`Could not reach GitLab at ${this.base} for ${what} after ${attempt} attempts: ${reason}.`),
-          void 0,
-          "Check CI_API_V4_URL and that the runner can reach the GitLab API."
-        );
-      }
-      const text = await this.readBody(response);
-      if (response.ok) {
-        return { status: response.status, headers: response.headers, data: text ? JSON.parse(text) : null };
-      }
-      if (response.status === 429 && attempt < this.maxAttempts) {
-        const wait = retryAfterSeconds(response.headers.get("retry-after"));
-        if (wait <= GITLAB_MAX_RETRY_AFTER_SECONDS) {
-          await this.sleep(wait * 1e3);
-          continue;
-        }
-      }
-      if (response.status >= 500 && attempt < this.maxAttempts) {
-        await this.sleep(1e3 * 2 ** (attempt - 1));
-        continue;
-      }
-      throw this.failure(response, text, what, attempt);
-    }
-  }
-  /** Every item of a list endpoint, following `x-next-page` (GitLab's offset pagination), bounded. */
-  async list(path2, query, what = path2) {
-    const items = [];
-    let page = 1;
-    for (let read = 0; read < GITLAB_MAX_PAGES; read++) {
-      const params = new URLSearchParams({ ...query, per_page: String(GITLAB_MAX_PER_PAGE), page: String(page) });
-      const response = await this.request("GET", `${path2}?${params.toString()}`, void 0, what);
-      if (!Array.isArray(response.data)) {
-        throw new GitlabApiError(
-          "GITLAB_UNEXPECTED",
-          `GitLab answered ${what} with something other than a list.`,
-          response.status,
-          "Check that CI_API_V4_URL points at the GitLab API (it ends in /api/v4)."
-        );
-      }
-      items.push(...response.data);
-      const next = Number(response.headers.get("x-next-page") ?? "");
-      if (!Number.isInteger(next) || next <= page) return items;
-      page = next;
-    }
-    return items;
-  }
-  async readBody(response) {
-    const declared = Number(response.headers.get("content-length") ?? "0");
-    if (declared > GITLAB_MAX_RESPONSE_BYTES) {
-      await response.body?.cancel();
-      throw new GitlabApiError(
-        "GITLAB_RESPONSE_TOO_LARGE",
-        `GitLab sent a ${declared}-byte response; the limit is ${GITLAB_MAX_RESPONSE_BYTES}.`,
-        response.status,
-        "Check that CI_API_V4_URL points at the GitLab API."
-      );
-    }
-    return response.text();
-  }
-  failure(response, text, what, attempts) {
-    const status2 = response.status;
-    const variable = this.options.tokenVariable;
-    const said = serverMessage(text);
-    const detail = said ? ` GitLab said: ${said}` : "";
-    const make = (code, message, advice) => new GitlabApiError(code, this.redact(`${message}${detail}`), status2, advice);
-    switch (status2) {
-      case 401:
-        return make(
-          "GITLAB_UNAUTHORIZED",
-          `GitLab rejected the token in ${variable} for ${what} (401 Unauthorized): it is wrong, expired or revoked.`,
-          `Create a new project or group access token with the api scope and put it in the masked CI/CD variable ${variable}.`
-        );
-      case 403:
-        return make(
-          "GITLAB_FORBIDDEN",
-          `GitLab refused ${what} (403 Forbidden) for the token in ${variable}.`,
-          `Give the token the api scope (read_api cannot write) and at least the Developer role (Reporter is enough for the merge-request note, the commit status needs Developer).`
-        );
-      case 404:
-        return make(
-          "GITLAB_NOT_FOUND",
-          `GitLab answered 404 Not Found for ${what}.`,
-          `The token in ${variable} cannot see this project or merge request (a token of another project or group?), or CI_API_V4_URL (${this.base}) is not this instance's API.`
-        );
-      case 429:
-        return make(
-          "GITLAB_RATE_LIMITED",
-          `GitLab rate-limited ${what} (429 Too Many Requests) after ${attempts} attempt(s), asking to wait ${retryAfterSeconds(response.headers.get("retry-after"))} s.`,
-          "Run fewer parallel containersec jobs against this instance, or ask its administrator about the API rate limits."
-        );
-      default:
-        if (status2 >= 500) {
-          return make(
-            "GITLAB_SERVER_ERROR",
-            `GitLab failed ${what} with ${status2} after ${attempts} attempts.`,
-            "GitLab itself had a problem; retry the job. The reports were written as artifacts either way."
-          );
-        }
-        return make(
-          "GITLAB_REJECTED",
-          `GitLab rejected ${what} with ${status2}.`,
-          "This is likely a containersec bug or an unsupported GitLab version; please report it with this message."
-        );
-    }
-  }
-};
-
 // src/platform/gitlab/platform.ts
 var GITLAB_STATUS_DESCRIPTION_MAX_CHARS = 255;
 var GITLAB_STATUS_NAME_MAX_CHARS = 255;
@@ -6436,8 +6197,8 @@ var GitlabPlatform = class {
     }
   }
   async setStatus(request) {
-    const sha2 = this.target.sha;
-    if (!sha2) {
+    const sha = this.target.sha;
+    if (!sha) {
       return {
         ok: false,
         reason: "CI_COMMIT_SHA is not set, so there is no commit to set a status on.",
@@ -6454,11 +6215,11 @@ var GitlabPlatform = class {
     try {
       await this.client.request(
         "POST",
-        `${this.project}/statuses/${sha2}`,
+        `${this.project}/statuses/${sha}`,
         body,
-        `setting the ${body.name} status on ${sha2.slice(0, 12)}`
+        `setting the ${body.name} status on ${sha.slice(0, 12)}`
       );
-      return { ok: true, detail: `commit status ${body.name}: ${body.state} on ${sha2.slice(0, 12)}` };
+      return { ok: true, detail: `commit status ${body.name}: ${body.state} on ${sha.slice(0, 12)}` };
     } catch (error) {
       return failure(error, "set the commit status");
     }
@@ -6549,12 +6310,12 @@ async function publishToGitlab(options) {
     log.warn(`GitLab: publishing failed: ${errorMessage(error)}. The verdict and the reports are unaffected.`);
   }
 }
-async function ensureGitlabBase(root, sha2, log) {
-  if (await resolveCommit(root, sha2)) return true;
-  const fetched = await git(root, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha2]);
+async function ensureGitlabBase(root, sha, log) {
+  if (await resolveCommit(root, sha)) return true;
+  const fetched = await git(root, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha]);
   if (fetched.code !== 0) {
     const reason = (fetched.stderr.trim().split("\n")[0] ?? "").replace(/\/\/[^/@\s]+@/g, "//");
-    log.info(`Could not fetch the merge-request base ${sha2}: ${reason}`);
+    log.info(`Could not fetch the merge-request base ${sha}: ${reason}`);
     return false;
   }
   return true;
@@ -6786,8 +6547,8 @@ function toCycloneDx(subject, timestamp) {
   const seen = /* @__PURE__ */ new Set();
   subject.packages.forEach((pkg, i) => {
     const properties = new Models.PropertyRepository();
-    const add = (name, value2) => {
-      if (value2) properties.add(new Models.Property(`containersec:${name}`, value2));
+    const add = (name, value) => {
+      if (value) properties.add(new Models.Property(`containersec:${name}`, value));
     };
     add("ecosystem", pkg.ecosystem);
     add("cataloger", pkg.cataloger);
@@ -6812,8 +6573,8 @@ function toCycloneDx(subject, timestamp) {
 
 // src/sbom/spdx.ts
 import { createHash } from "node:crypto";
-function spdxId(prefix, value2) {
-  return `SPDXRef-${prefix}-${value2.replace(/[^A-Za-z0-9.-]+/g, "-").slice(0, 120)}`;
+function spdxId(prefix, value) {
+  return `SPDXRef-${prefix}-${value.replace(/[^A-Za-z0-9.-]+/g, "-").slice(0, 120)}`;
 }
 function spdxDate(date) {
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -6990,31 +6751,31 @@ function usageError(message) {
 
 ${USAGE}`);
 }
-function parseFormat(value2, flag) {
-  if (!FORMATS.includes(value2)) {
+function parseFormat(value, flag) {
+  if (!FORMATS.includes(value)) {
     throw usageError(
-      `${flag}: unknown format "${value2}"; expected one of: ${AVAILABLE_FORMATS.join(", ")}.${didYouMeanSentence(value2, FORMATS)}`
+      `${flag}: unknown format "${value}"; expected one of: ${AVAILABLE_FORMATS.join(", ")}.${didYouMeanSentence(value, FORMATS)}`
     );
   }
-  if (!AVAILABLE_FORMATS.includes(value2)) {
+  if (!AVAILABLE_FORMATS.includes(value)) {
     throw new ConfigurationError(
       "USAGE",
-      `${flag}: the ${value2} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(", ")}.`
+      `${flag}: the ${value} format is not available in this build of containersec; use one of: ${AVAILABLE_FORMATS.join(", ")}.`
     );
   }
-  return value2;
+  return value;
 }
-function oneOf(value2, allowed, flag) {
-  if (value2 === void 0) return void 0;
-  if (!allowed.includes(value2)) {
+function oneOf(value, allowed, flag) {
+  if (value === void 0) return void 0;
+  if (!allowed.includes(value)) {
     throw usageError(
-      `${flag}: "${value2}" is not one of: ${allowed.join(", ")}.${didYouMeanSentence(value2, [...allowed])}`
+      `${flag}: "${value}" is not one of: ${allowed.join(", ")}.${didYouMeanSentence(value, [...allowed])}`
     );
   }
-  return value2;
+  return value;
 }
-function parseImageList(value2) {
-  const trimmed = value2.trim();
+function parseImageList(value) {
+  const trimmed = value.trim();
   if (trimmed === "") return [];
   if (trimmed.startsWith("[")) {
     let parsed;
@@ -7142,9 +6903,9 @@ async function check(args, io) {
   }
   return exitFor(outcome.result.verdict);
 }
-function vulnDbFromCli(value2, cwd) {
-  if (value2 === void 0 || value2 === "osv-api" || value2.startsWith("osv-api:")) return value2;
-  return path.resolve(cwd, value2);
+function vulnDbFromCli(value, cwd) {
+  if (value === void 0 || value === "osv-api" || value.startsWith("osv-api:")) return value;
+  return path.resolve(cwd, value);
 }
 async function init(args, io) {
   const { values, positionals } = parseArgs({

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-BIQKOI44.js";
+} from "./chunks/chunk-O4STU7AB.js";
 import "./chunks/chunk-A5WKR7H5.js";
 import {
   ContainersecError,
@@ -871,7 +871,7 @@ async function run() {
     const token = getInput("github-token");
     if (token) setSecret(token);
     const event = readEvent(env);
-    const client = token ? (await import("./chunks/client-ARPOMURP.js")).githubClient(token, env, log) : void 0;
+    const client = token ? (await import("./chunks/client-NK35BPVD.js")).githubClient(token, env, log) : void 0;
     const context = await githubRunContext(env, event, client, log);
     const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
     if (context?.fork) warning(FORK_ADVICE);

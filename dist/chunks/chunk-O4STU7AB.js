@@ -536,26 +536,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i) => toJS(v, String(i), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports.toJS = toJS;
   }
@@ -727,11 +727,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -758,7 +758,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match2 = tags.filter((t) => t.tag === tagName);
         const tagObj = match2.find((t) => !t.format) ?? match2[0];
@@ -766,53 +766,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
-        value = value.contents;
-      if (identity.isNode(value))
-        return value;
-      if (identity.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity.isDocument(value2))
+        value2 = value2.contents;
+      if (identity.isNode(value2))
+        return value2;
+      if (identity.isPair(value2)) {
         const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
+        map.items.push(value2);
         return map;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref = sourceObjects.get(value2);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
+          ref.anchor ?? (ref.anchor = onAnchor(value2));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          sourceObjects.set(value2, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node2 = new Scalar.Scalar(value2);
           if (ref)
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -832,8 +832,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
-      let v = value;
+    function collectionFromPath(schema, path5, value2) {
+      let v = value2;
       for (let i = path5.length - 1; i >= 0; --i) {
         const k = path5[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -884,16 +884,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
+      addIn(path5, value2) {
         if (isEmptyPath(path5))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path5;
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.addIn(rest, value);
+            node.addIn(rest, value2);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -947,16 +947,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
+      setIn(path5, value2) {
         const [key, ...rest] = path5;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node = this.get(key, true);
           if (identity.isCollection(node))
-            node.setIn(rest, value);
+            node.setIn(rest, value2);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -1151,13 +1151,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str3 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -1231,22 +1231,22 @@ var require_stringifyString = __commonJS({
       str3 = start ? str3 + json.slice(start) : json;
       return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -1254,7 +1254,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -1262,27 +1262,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -1290,7 +1290,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -1298,8 +1298,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -1307,9 +1307,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -1320,7 +1320,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -1333,37 +1333,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString2(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str3 = value.replace(/\n+/g, `$&
+      const str3 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -1536,7 +1536,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc: doc2, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -1548,7 +1548,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1563,12 +1563,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
           str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
@@ -1589,26 +1589,26 @@ ${indent}:`;
           str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc2.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc2.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1624,11 +1624,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -1691,7 +1691,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -1701,8 +1701,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
@@ -1712,20 +1712,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map instanceof Map) {
           if (!map.has(key))
-            map.set(key, value2);
+            map.set(key, value3);
         } else if (map instanceof Set) {
           map.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
           Object.defineProperty(map, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -1734,8 +1734,8 @@ var require_merge = __commonJS({
       }
       return map;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -1752,20 +1752,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
+    function addPairToJSMap(ctx, map, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
+        key.addToJSMap(ctx, map, value2);
       else if (merge.isMergeKey(ctx, key))
-        merge.addMergeToJSMap(ctx, map, value);
+        merge.addMergeToJSMap(ctx, map, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -1815,24 +1815,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2035,17 +2035,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -2103,8 +2103,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair2(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2182,8 +2182,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -2224,15 +2224,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -2308,7 +2308,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str3) => str3,
@@ -2327,7 +2327,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -2345,18 +2345,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports.boolTag = boolTag;
@@ -2367,13 +2367,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -2397,7 +2397,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -2405,7 +2405,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -2417,7 +2417,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -2441,16 +2441,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix2) {
-      const { value } = node;
-      if (intIdentify(value) && value >= 0)
-        return prefix2 + value.toString(radix);
+      const { value: value2 } = node;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix2 + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -2467,7 +2467,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -2516,20 +2516,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -2538,7 +2538,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -2551,10 +2551,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -2584,7 +2584,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -2610,10 +2610,10 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str3;
         if (typeof node_buffer.Buffer === "function") {
           str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -2685,25 +2685,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -2750,16 +2750,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair2 of this.items) {
-          let key, value;
+          let key, value2;
           if (identity.isPair(pair2)) {
             key = toJS.toJS(pair2.key, "", ctx);
-            value = toJS.toJS(pair2.value, key, ctx);
+            value2 = toJS.toJS(pair2.value, key, ctx);
           } else {
             key = toJS.toJS(pair2, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key, value2);
         }
         return map;
       }
@@ -2773,7 +2773,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -2803,14 +2803,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -2818,7 +2818,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -2837,7 +2837,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -2845,7 +2845,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -2857,7 +2857,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -2884,7 +2884,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str3, offset, radix, { intAsBigInt }) {
       const sign2 = str3[0];
       if (sign2 === "-" || sign2 === "+")
@@ -2909,10 +2909,10 @@ var require_int2 = __commonJS({
       return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix2) {
-      const { value } = node;
-      if (intIdentify(value)) {
-        const str3 = value.toString(radix);
-        return value < 0 ? "-" + prefix2 + str3.substr(1) : prefix2 + str3;
+      const { value: value2 } = node;
+      if (intIdentify(value2)) {
+        const str3 = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix2 + str3.substr(1) : prefix2 + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -2990,13 +2990,13 @@ var require_set = __commonJS({
         const pair2 = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -3015,10 +3015,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set2 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set2.items.push(Pair.createPair(value2, null, ctx));
           }
         return set2;
       }
@@ -3026,7 +3026,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -3060,33 +3060,33 @@ var require_timestamp = __commonJS({
       return sign2 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
-      let { value } = node;
+      let { value: value2 } = node;
       let num = (n) => n;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign2 = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign2 = "-";
-        value *= num(-1);
+        value2 *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -3095,7 +3095,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -3104,7 +3104,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -3127,7 +3127,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
@@ -3401,7 +3401,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -3433,7 +3433,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version });
         this.setSchema(version, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -3458,14 +3458,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path5, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path5, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3484,10 +3484,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -3514,7 +3514,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag, ctx);
+        const node = createNode.createNode(value2, tag, ctx);
         if (flow && identity.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -3524,9 +3524,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -3585,24 +3585,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
+      setIn(path5, value2) {
         if (Collection.isEmptyPath(path5)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path5, value2);
         }
       }
       /**
@@ -3988,7 +3988,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep3, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep3?.[0],
@@ -4031,7 +4031,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -4040,14 +4040,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair2 = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -4093,18 +4093,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -4115,9 +4115,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node.range[2];
         seq.items.push(node);
       }
@@ -4199,7 +4199,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep3, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -4210,7 +4210,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4265,10 +4265,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap7 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -4280,7 +4280,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -4300,15 +4300,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -4451,11 +4451,11 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -4485,11 +4485,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value2 += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
@@ -4503,23 +4503,23 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
+          value2 += sep3 + indent.slice(trimIndent) + content;
           sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep3 === " ")
             sep3 = "\n";
           else if (!prevMoreIndented && sep3 === "\n")
             sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
+          value2 += sep3 + indent.slice(trimIndent) + content;
           sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep3 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep3 = "\n";
         } else {
-          value += sep3 + content;
+          value2 += sep3 + content;
           sep3 = " ";
           prevMoreIndented = false;
         }
@@ -4529,15 +4529,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
       const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -4622,20 +4622,20 @@ var require_resolve_flow_scalar = __commonJS({
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -4650,7 +4650,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -4843,28 +4843,28 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range: range4 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range: range4 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar = new Scalar.Scalar(value2);
       }
       scalar.range = range4;
-      scalar.source = value;
+      scalar.source = value2;
       if (type)
         scalar.type = type;
       if (tagName)
@@ -4875,7 +4875,7 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
       const matchWithTest = [];
@@ -4888,7 +4888,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -4898,10 +4898,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -5059,7 +5059,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc2 = new Document.Document(void 0, opts);
       const ctx = {
@@ -5071,7 +5071,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -5079,10 +5079,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc2.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc2.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc2.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc2.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -5330,9 +5330,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
+    function createScalarToken(value2, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5362,7 +5362,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token, value2, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -5385,7 +5385,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -5531,7 +5531,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep3, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -5540,8 +5540,8 @@ var require_cst_stringify = __commonJS({
       if (sep3)
         for (const st of sep3)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports.stringify = stringify;
@@ -7274,7 +7274,7 @@ var require_public_api = __commonJS({
       }
       return doc2.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7287,14 +7287,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments2;
@@ -7424,8 +7424,8 @@ var require_objects = __commonJS({
   "node_modules/packageurl-js/src/objects.js"(exports, module) {
     "use strict";
     var { LOOP_SENTINEL } = require_constants();
-    function isObject7(value) {
-      return value !== null && typeof value === "object";
+    function isObject7(value2) {
+      return value2 !== null && typeof value2 === "object";
     }
     function recursiveFreeze(value_) {
       if (value_ === null || !(typeof value_ === "object" || typeof value_ === "function") || Object.isFrozen(value_)) {
@@ -7509,11 +7509,11 @@ var require_strings = __commonJS({
       }
       return true;
     }
-    function isNonEmptyString(value) {
-      return typeof value === "string" && value.length > 0;
+    function isNonEmptyString(value2) {
+      return typeof value2 === "string" && value2.length > 0;
     }
-    function isSemverString(value) {
-      return typeof value === "string" && regexSemverNumberedGroups.test(value);
+    function isSemverString(value2) {
+      return typeof value2 === "string" && regexSemverNumberedGroups.test(value2);
     }
     function lowerName(purl2) {
       purl2.name = purl2.name.toLowerCase();
@@ -7700,8 +7700,8 @@ var require_normalize = __commonJS({
     }
     function normalizeQualifiers(rawQualifiers) {
       let qualifiers;
-      for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
-        const strValue = typeof value === "string" ? value : String(value);
+      for (const { 0: key, 1: value2 } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value2 === "string" ? value2 : String(value2);
         const trimmed = strValue.trim();
         if (trimmed.length === 0) {
           continue;
@@ -7752,8 +7752,8 @@ var require_normalize = __commonJS({
 var require_lang = __commonJS({
   "node_modules/packageurl-js/src/lang.js"(exports, module) {
     "use strict";
-    function isNullishOrEmptyString(value) {
-      return value === null || value === void 0 || typeof value === "string" && value.length === 0;
+    function isNullishOrEmptyString(value2) {
+      return value2 === null || value2 === void 0 || typeof value2 === "string" && value2.length === 0;
     }
     module.exports = {
       isNullishOrEmptyString
@@ -7768,8 +7768,8 @@ var require_validate = __commonJS({
     var { PurlError } = require_error();
     var { isNullishOrEmptyString } = require_lang();
     var { isNonEmptyString } = require_strings();
-    function validateEmptyByType(type, name, value, throws2) {
-      if (!isNullishOrEmptyString(value)) {
+    function validateEmptyByType(type, name, value2, throws2) {
+      if (!isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} "${name}" component must be empty`);
         }
@@ -7826,8 +7826,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequired(name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequired(name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`"${name}" is a required component`);
         }
@@ -7835,8 +7835,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequiredByType(type, name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequiredByType(type, name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} requires a "${name}" component`);
         }
@@ -7844,13 +7844,13 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStartsWithoutNumber(name, value, throws2) {
-      if (isNonEmptyString(value)) {
-        const code3 = value.charCodeAt(0);
+    function validateStartsWithoutNumber(name, value2, throws2) {
+      if (isNonEmptyString(value2)) {
+        const code3 = value2.charCodeAt(0);
         if (code3 >= 48 && code3 <= 57) {
           if (throws2) {
             throw new PurlError(
-              `${name} "${value}" cannot start with a number`
+              `${name} "${value2}" cannot start with a number`
             );
           }
           return false;
@@ -7858,8 +7858,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStrings(name, value, throws2) {
-      if (value === null || value === void 0 || typeof value === "string") {
+    function validateStrings(name, value2, throws2) {
+      if (value2 === null || value2 === void 0 || typeof value2 === "string") {
         return true;
       }
       if (throws2) {
@@ -8426,7 +8426,7 @@ var require_package_url = __commonJS({
         const { searchParams } = url;
         if (searchParams.size !== 0) {
           searchParams.forEach(
-            (value) => decodePurlComponent("qualifiers", value)
+            (value2) => decodePurlComponent("qualifiers", value2)
           );
           rawQualifiers = searchParams;
         }
@@ -11251,8 +11251,8 @@ var require_fast_fifo = __commonJS({
 // node_modules/b4a/index.js
 var require_b4a = __commonJS({
   "node_modules/b4a/index.js"(exports, module) {
-    function isBuffer(value) {
-      return Buffer.isBuffer(value) || value instanceof Uint8Array;
+    function isBuffer(value2) {
+      return Buffer.isBuffer(value2) || value2 instanceof Uint8Array;
     }
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
@@ -11281,20 +11281,20 @@ var require_b4a = __commonJS({
     function equals(a, b) {
       return toBuffer(a).equals(b);
     }
-    function fill3(buffer, value, offset, end, encoding) {
-      return toBuffer(buffer).fill(value, offset, end, encoding);
+    function fill3(buffer, value2, offset, end, encoding) {
+      return toBuffer(buffer).fill(value2, offset, end, encoding);
     }
-    function from(value, encodingOrOffset, length) {
-      return Buffer.from(value, encodingOrOffset, length);
+    function from(value2, encodingOrOffset, length) {
+      return Buffer.from(value2, encodingOrOffset, length);
     }
-    function includes(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).includes(value, byteOffset, encoding);
+    function includes(buffer, value2, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value2, byteOffset, encoding);
     }
-    function indexOf(buffer, value, byfeOffset, encoding) {
-      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
+    function indexOf(buffer, value2, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value2, byfeOffset, encoding);
     }
-    function lastIndexOf(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
+    function lastIndexOf(buffer, value2, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value2, byteOffset, encoding);
     }
     function swap16(buffer) {
       return toBuffer(buffer).swap16();
@@ -11342,29 +11342,29 @@ var require_b4a = __commonJS({
     function readUInt32LE(buffer, offset) {
       return toBuffer(buffer).readUInt32LE(offset);
     }
-    function writeDoubleBE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleBE(value, offset);
+    function writeDoubleBE(buffer, value2, offset) {
+      return toBuffer(buffer).writeDoubleBE(value2, offset);
     }
-    function writeDoubleLE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleLE(value, offset);
+    function writeDoubleLE(buffer, value2, offset) {
+      return toBuffer(buffer).writeDoubleLE(value2, offset);
     }
-    function writeFloatBE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatBE(value, offset);
+    function writeFloatBE(buffer, value2, offset) {
+      return toBuffer(buffer).writeFloatBE(value2, offset);
     }
-    function writeFloatLE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatLE(value, offset);
+    function writeFloatLE(buffer, value2, offset) {
+      return toBuffer(buffer).writeFloatLE(value2, offset);
     }
-    function writeInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32BE(value, offset);
+    function writeInt32BE(buffer, value2, offset) {
+      return toBuffer(buffer).writeInt32BE(value2, offset);
     }
-    function writeInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32LE(value, offset);
+    function writeInt32LE(buffer, value2, offset) {
+      return toBuffer(buffer).writeInt32LE(value2, offset);
     }
-    function writeUInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32BE(value, offset);
+    function writeUInt32BE(buffer, value2, offset) {
+      return toBuffer(buffer).writeUInt32BE(value2, offset);
     }
-    function writeUInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32LE(value, offset);
+    function writeUInt32LE(buffer, value2, offset) {
+      return toBuffer(buffer).writeUInt32LE(value2, offset);
     }
     module.exports = {
       isBuffer,
@@ -13321,7 +13321,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants2 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants = {
+    var constants2 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -13331,9 +13331,9 @@ var require_constants2 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants;
+      module.exports = __require("fs").constants || constants2;
     } catch {
-      module.exports = constants;
+      module.exports = constants2;
     }
   }
 });
@@ -13343,7 +13343,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
     var { Readable: Readable4, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
@@ -13546,16 +13546,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants.S_IFMT) {
-        case constants.S_IFBLK:
+      switch (mode & constants2.S_IFMT) {
+        case constants2.S_IFBLK:
           return "block-device";
-        case constants.S_IFCHR:
+        case constants2.S_IFCHR:
           return "character-device";
-        case constants.S_IFDIR:
+        case constants2.S_IFDIR:
           return "directory";
-        case constants.S_IFIFO:
+        case constants2.S_IFIFO:
           return "fifo";
-        case constants.S_IFLNK:
+        case constants2.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -13587,8 +13587,8 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range4) {
-        this.value = value;
+      constructor(value2, range4) {
+        this.value = value2;
         this.range = range4;
       }
       toString() {
@@ -13625,17 +13625,17 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range4, jsonRange) {
-        super(value, range4);
+      constructor(value2, range4, jsonRange) {
+        super(value2, range4);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
         return this.jsonRange;
       }
       getJSONValue() {
-        let value = super.getValue();
-        value = value.substring(1, value.length - 1);
-        return value;
+        let value2 = super.getValue();
+        value2 = value2.substring(1, value2.length - 1);
+        return value2;
       }
     };
     exports.JSONArgument = JSONArgument;
@@ -13736,30 +13736,30 @@ var init_main = __esm({
   "node_modules/vscode-languageserver-types/lib/esm/main.js"() {
     "use strict";
     (function(DocumentUri2) {
-      function is(value) {
-        return typeof value === "string";
+      function is(value2) {
+        return typeof value2 === "string";
       }
       DocumentUri2.is = is;
     })(DocumentUri || (DocumentUri = {}));
     (function(URI2) {
-      function is(value) {
-        return typeof value === "string";
+      function is(value2) {
+        return typeof value2 === "string";
       }
       URI2.is = is;
     })(URI || (URI = {}));
     (function(integer2) {
       integer2.MIN_VALUE = -2147483648;
       integer2.MAX_VALUE = 2147483647;
-      function is(value) {
-        return typeof value === "number" && integer2.MIN_VALUE <= value && value <= integer2.MAX_VALUE;
+      function is(value2) {
+        return typeof value2 === "number" && integer2.MIN_VALUE <= value2 && value2 <= integer2.MAX_VALUE;
       }
       integer2.is = is;
     })(integer || (integer = {}));
     (function(uinteger2) {
       uinteger2.MIN_VALUE = 0;
       uinteger2.MAX_VALUE = 2147483647;
-      function is(value) {
-        return typeof value === "number" && uinteger2.MIN_VALUE <= value && value <= uinteger2.MAX_VALUE;
+      function is(value2) {
+        return typeof value2 === "number" && uinteger2.MIN_VALUE <= value2 && value2 <= uinteger2.MAX_VALUE;
       }
       uinteger2.is = is;
     })(uinteger || (uinteger = {}));
@@ -13774,8 +13774,8 @@ var init_main = __esm({
         return { line, character };
       }
       Position2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.uinteger(candidate.line) && Is.uinteger(candidate.character);
       }
       Position2.is = is;
@@ -13791,8 +13791,8 @@ var init_main = __esm({
         }
       }
       Range2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Position.is(candidate.start) && Position.is(candidate.end);
       }
       Range2.is = is;
@@ -13802,8 +13802,8 @@ var init_main = __esm({
         return { uri, range: range4 };
       }
       Location2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && (Is.string(candidate.uri) || Is.undefined(candidate.uri));
       }
       Location2.is = is;
@@ -13813,8 +13813,8 @@ var init_main = __esm({
         return { targetUri, targetRange, targetSelectionRange, originSelectionRange };
       }
       LocationLink2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.targetRange) && Is.string(candidate.targetUri) && Range.is(candidate.targetSelectionRange) && (Range.is(candidate.originSelectionRange) || Is.undefined(candidate.originSelectionRange));
       }
       LocationLink2.is = is;
@@ -13829,8 +13829,8 @@ var init_main = __esm({
         };
       }
       Color2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.numberRange(candidate.red, 0, 1) && Is.numberRange(candidate.green, 0, 1) && Is.numberRange(candidate.blue, 0, 1) && Is.numberRange(candidate.alpha, 0, 1);
       }
       Color2.is = is;
@@ -13843,8 +13843,8 @@ var init_main = __esm({
         };
       }
       ColorInformation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && Color.is(candidate.color);
       }
       ColorInformation2.is = is;
@@ -13858,8 +13858,8 @@ var init_main = __esm({
         };
       }
       ColorPresentation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.undefined(candidate.textEdit) || TextEdit.is(candidate.textEdit)) && (Is.undefined(candidate.additionalTextEdits) || Is.typedArray(candidate.additionalTextEdits, TextEdit.is));
       }
       ColorPresentation2.is = is;
@@ -13890,8 +13890,8 @@ var init_main = __esm({
         return result;
       }
       FoldingRange2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.uinteger(candidate.startLine) && Is.uinteger(candidate.endLine) && (Is.undefined(candidate.startCharacter) || Is.uinteger(candidate.startCharacter)) && (Is.undefined(candidate.endCharacter) || Is.uinteger(candidate.endCharacter)) && (Is.undefined(candidate.kind) || Is.string(candidate.kind));
       }
       FoldingRange2.is = is;
@@ -13904,8 +13904,8 @@ var init_main = __esm({
         };
       }
       DiagnosticRelatedInformation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Location.is(candidate.location) && Is.string(candidate.message);
       }
       DiagnosticRelatedInformation2.is = is;
@@ -13921,8 +13921,8 @@ var init_main = __esm({
       DiagnosticTag2.Deprecated = 2;
     })(DiagnosticTag || (DiagnosticTag = {}));
     (function(CodeDescription2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.href);
       }
       CodeDescription2.is = is;
@@ -13945,14 +13945,14 @@ var init_main = __esm({
         return result;
       }
       Diagnostic2.create = create;
-      function is(value) {
+      function is(value2) {
         var _a;
-        const candidate = value;
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.string(candidate.message) || MarkupContent.is(candidate.message)) && (Is.number(candidate.severity) || Is.undefined(candidate.severity)) && (Is.integer(candidate.code) || Is.string(candidate.code) || Is.undefined(candidate.code)) && (Is.undefined(candidate.codeDescription) || Is.string((_a = candidate.codeDescription) === null || _a === void 0 ? void 0 : _a.href)) && (Is.string(candidate.source) || Is.undefined(candidate.source)) && (Is.undefined(candidate.relatedInformation) || Is.typedArray(candidate.relatedInformation, DiagnosticRelatedInformation.is));
       }
       Diagnostic2.is = is;
-      function is3_17(value) {
-        return Is.string(value.message);
+      function is3_17(value2) {
+        return Is.string(value2.message);
       }
       Diagnostic2.is3_17 = is3_17;
       function getMessageString(diagnostic) {
@@ -13975,8 +13975,8 @@ var init_main = __esm({
         return result;
       }
       Command2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.title) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip)) && Is.string(candidate.command);
       }
       Command2.is = is;
@@ -13994,8 +13994,8 @@ var init_main = __esm({
         return { range: range4, newText: "" };
       }
       TextEdit2.del = del;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.newText) && Range.is(candidate.range);
       }
       TextEdit2.is = is;
@@ -14012,15 +14012,15 @@ var init_main = __esm({
         return result;
       }
       ChangeAnnotation2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Is.string(candidate.label) && (Is.boolean(candidate.needsConfirmation) || candidate.needsConfirmation === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
       }
       ChangeAnnotation2.is = is;
     })(ChangeAnnotation || (ChangeAnnotation = {}));
     (function(ChangeAnnotationIdentifier2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.string(candidate);
       }
       ChangeAnnotationIdentifier2.is = is;
@@ -14038,8 +14038,8 @@ var init_main = __esm({
         return { range: range4, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return TextEdit.is(candidate) && (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       AnnotatedTextEdit2.is = is;
@@ -14049,8 +14049,8 @@ var init_main = __esm({
         return { textDocument, edits };
       }
       TextDocumentEdit2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && OptionalVersionedTextDocumentIdentifier.is(candidate.textDocument) && Array.isArray(candidate.edits);
       }
       TextDocumentEdit2.is = is;
@@ -14070,8 +14070,8 @@ var init_main = __esm({
         return result;
       }
       CreateFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "create" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       CreateFile2.is = is;
@@ -14092,8 +14092,8 @@ var init_main = __esm({
         return result;
       }
       RenameFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "rename" && Is.string(candidate.oldUri) && Is.string(candidate.newUri) && (candidate.options === void 0 || (candidate.options.overwrite === void 0 || Is.boolean(candidate.options.overwrite)) && (candidate.options.ignoreIfExists === void 0 || Is.boolean(candidate.options.ignoreIfExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       RenameFile2.is = is;
@@ -14113,15 +14113,15 @@ var init_main = __esm({
         return result;
       }
       DeleteFile2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && candidate.kind === "delete" && Is.string(candidate.uri) && (candidate.options === void 0 || (candidate.options.recursive === void 0 || Is.boolean(candidate.options.recursive)) && (candidate.options.ignoreIfNotExists === void 0 || Is.boolean(candidate.options.ignoreIfNotExists))) && (candidate.annotationId === void 0 || ChangeAnnotationIdentifier.is(candidate.annotationId));
       }
       DeleteFile2.is = is;
     })(DeleteFile || (DeleteFile = {}));
     (function(WorkspaceEdit2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && (candidate.changes !== void 0 || candidate.documentChanges !== void 0) && (candidate.documentChanges === void 0 || candidate.documentChanges.every((change) => {
           if (Is.string(change.kind)) {
             return CreateFile.is(change) || RenameFile.is(change) || DeleteFile.is(change);
@@ -14200,15 +14200,15 @@ var init_main = __esm({
       clear() {
         this.edits.splice(0, this.edits.length);
       }
-      assertChangeAnnotations(value) {
-        if (value === void 0) {
+      assertChangeAnnotations(value2) {
+        if (value2 === void 0) {
           throw new Error(`Text edit change is not configured to manage change annotations.`);
         }
       }
     };
     (function(SnippetTextEdit2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && StringValue.isSnippet(candidate.snippet) && (candidate.annotationId === void 0 || (ChangeAnnotation.is(candidate.annotationId) || ChangeAnnotationIdentifier.is(candidate.annotationId)));
       }
       SnippetTextEdit2.is = is;
@@ -14411,8 +14411,8 @@ var init_main = __esm({
         return { uri };
       }
       TextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri);
       }
       TextDocumentIdentifier2.is = is;
@@ -14422,8 +14422,8 @@ var init_main = __esm({
         return { uri, version };
       }
       VersionedTextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && Is.integer(candidate.version);
       }
       VersionedTextDocumentIdentifier2.is = is;
@@ -14433,8 +14433,8 @@ var init_main = __esm({
         return { uri, version };
       }
       OptionalVersionedTextDocumentIdentifier2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && (candidate.version === null || Is.integer(candidate.version));
       }
       OptionalVersionedTextDocumentIdentifier2.is = is;
@@ -14508,8 +14508,8 @@ var init_main = __esm({
         return { uri, languageId, version, text: text3 };
       }
       TextDocumentItem2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && Is.string(candidate.languageId) && Is.integer(candidate.version) && Is.string(candidate.text);
       }
       TextDocumentItem2.is = is;
@@ -14517,16 +14517,16 @@ var init_main = __esm({
     (function(MarkupKind2) {
       MarkupKind2.PlainText = "plaintext";
       MarkupKind2.Markdown = "markdown";
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate === MarkupKind2.PlainText || candidate === MarkupKind2.Markdown;
       }
       MarkupKind2.is = is;
     })(MarkupKind || (MarkupKind = {}));
     (function(MarkupContent2) {
-      function is(value) {
-        const candidate = value;
-        return Is.objectLiteral(value) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
+      function is(value2) {
+        const candidate = value2;
+        return Is.objectLiteral(value2) && MarkupKind.is(candidate.kind) && Is.string(candidate.value);
       }
       MarkupContent2.is = is;
     })(MarkupContent || (MarkupContent = {}));
@@ -14569,8 +14569,8 @@ var init_main = __esm({
         return { newText, insert, replace };
       }
       InsertReplaceEdit2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.newText) && Range.is(candidate.insert) && Range.is(candidate.replace);
       }
       InsertReplaceEdit2.is = is;
@@ -14584,8 +14584,8 @@ var init_main = __esm({
       ApplyKind2.Merge = 2;
     })(ApplyKind || (ApplyKind = {}));
     (function(CompletionItemLabelDetails2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && (Is.string(candidate.detail) || candidate.detail === void 0) && (Is.string(candidate.description) || candidate.description === void 0);
       }
       CompletionItemLabelDetails2.is = is;
@@ -14607,16 +14607,16 @@ var init_main = __esm({
         return plainText.replace(/[\\`*_{}[\]()#+\-.!]/g, "\\$&");
       }
       MarkedString2.fromPlainText = fromPlainText;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.string(candidate) || Is.objectLiteral(candidate) && Is.string(candidate.language) && Is.string(candidate.value);
       }
       MarkedString2.is = is;
     })(MarkedString || (MarkedString = {}));
     (function(Hover2) {
-      function is(value) {
-        const candidate = value;
-        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value.range === void 0 || Range.is(value.range));
+      function is(value2) {
+        const candidate = value2;
+        return !!candidate && Is.objectLiteral(candidate) && (MarkupContent.is(candidate.contents) || MarkedString.is(candidate.contents) || Is.typedArray(candidate.contents, MarkedString.is)) && (value2.range === void 0 || Range.is(value2.range));
       }
       Hover2.is = is;
     })(Hover || (Hover = {}));
@@ -14722,8 +14722,8 @@ var init_main = __esm({
         return result;
       }
       DocumentSymbol2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.name) && Is.number(candidate.kind) && Range.is(candidate.range) && Range.is(candidate.selectionRange) && (candidate.detail === void 0 || Is.string(candidate.detail)) && (candidate.deprecated === void 0 || Is.boolean(candidate.deprecated)) && (candidate.children === void 0 || Array.isArray(candidate.children)) && (candidate.tags === void 0 || Array.isArray(candidate.tags));
       }
       DocumentSymbol2.is = is;
@@ -14757,16 +14757,16 @@ var init_main = __esm({
         return result;
       }
       CodeActionContext2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.typedArray(candidate.diagnostics, Diagnostic.is) && (candidate.only === void 0 || Is.typedArray(candidate.only, Is.string)) && (candidate.triggerKind === void 0 || candidate.triggerKind === CodeActionTriggerKind.Invoked || candidate.triggerKind === CodeActionTriggerKind.Automatic);
       }
       CodeActionContext2.is = is;
     })(CodeActionContext || (CodeActionContext = {}));
     (function(CodeActionTag2) {
       CodeActionTag2.LLMGenerated = 1;
-      function is(value) {
-        return Is.defined(value) && value === CodeActionTag2.LLMGenerated;
+      function is(value2) {
+        return Is.defined(value2) && value2 === CodeActionTag2.LLMGenerated;
       }
       CodeActionTag2.is = is;
     })(CodeActionTag || (CodeActionTag = {}));
@@ -14788,8 +14788,8 @@ var init_main = __esm({
         return result;
       }
       CodeAction2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate && Is.string(candidate.title) && (candidate.diagnostics === void 0 || Is.typedArray(candidate.diagnostics, Diagnostic.is)) && (candidate.kind === void 0 || Is.string(candidate.kind)) && (candidate.edit !== void 0 || candidate.command !== void 0) && (candidate.command === void 0 || Command.is(candidate.command)) && (candidate.isPreferred === void 0 || Is.boolean(candidate.isPreferred)) && (candidate.edit === void 0 || WorkspaceEdit.is(candidate.edit)) && (candidate.tags === void 0 || Is.typedArray(candidate.tags, CodeActionTag.is));
       }
       CodeAction2.is = is;
@@ -14803,8 +14803,8 @@ var init_main = __esm({
         return result;
       }
       CodeLens2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.command) || Command.is(candidate.command));
       }
       CodeLens2.is = is;
@@ -14814,8 +14814,8 @@ var init_main = __esm({
         return { tabSize, insertSpaces };
       }
       FormattingOptions2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.uinteger(candidate.tabSize) && Is.boolean(candidate.insertSpaces);
       }
       FormattingOptions2.is = is;
@@ -14825,8 +14825,8 @@ var init_main = __esm({
         return { range: range4, target, data };
       }
       DocumentLink2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Range.is(candidate.range) && (Is.undefined(candidate.target) || Is.string(candidate.target));
       }
       DocumentLink2.is = is;
@@ -14836,8 +14836,8 @@ var init_main = __esm({
         return { range: range4, parent };
       }
       SelectionRange2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Range.is(candidate.range) && (candidate.parent === void 0 || SelectionRange2.is(candidate.parent));
       }
       SelectionRange2.is = is;
@@ -14881,8 +14881,8 @@ var init_main = __esm({
       SemanticTokenModifiers2["defaultLibrary"] = "defaultLibrary";
     })(SemanticTokenModifiers || (SemanticTokenModifiers = {}));
     (function(SemanticTokens2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && (candidate.resultId === void 0 || typeof candidate.resultId === "string") && Array.isArray(candidate.data) && (candidate.data.length === 0 || typeof candidate.data[0] === "number");
       }
       SemanticTokens2.is = is;
@@ -14892,8 +14892,8 @@ var init_main = __esm({
         return { range: range4, text: text3 };
       }
       InlineValueText2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.string(candidate.text);
       }
       InlineValueText2.is = is;
@@ -14903,8 +14903,8 @@ var init_main = __esm({
         return { range: range4, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && Is.boolean(candidate.caseSensitiveLookup) && (Is.string(candidate.variableName) || candidate.variableName === void 0);
       }
       InlineValueVariableLookup2.is = is;
@@ -14914,8 +14914,8 @@ var init_main = __esm({
         return { range: range4, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return candidate !== void 0 && candidate !== null && Range.is(candidate.range) && (Is.string(candidate.expression) || candidate.expression === void 0);
       }
       InlineValueEvaluatableExpression2.is = is;
@@ -14925,27 +14925,27 @@ var init_main = __esm({
         return { frameId, stoppedLocation };
       }
       InlineValueContext2.create = create;
-      function is(value) {
-        const candidate = value;
-        return Is.defined(candidate) && Range.is(value.stoppedLocation);
+      function is(value2) {
+        const candidate = value2;
+        return Is.defined(candidate) && Range.is(value2.stoppedLocation);
       }
       InlineValueContext2.is = is;
     })(InlineValueContext || (InlineValueContext = {}));
     (function(InlayHintKind2) {
       InlayHintKind2.Type = 1;
       InlayHintKind2.Parameter = 2;
-      function is(value) {
-        return value === 1 || value === 2;
+      function is(value2) {
+        return value2 === 1 || value2 === 2;
       }
       InlayHintKind2.is = is;
     })(InlayHintKind || (InlayHintKind = {}));
     (function(InlayHintLabelPart2) {
-      function create(value) {
-        return { value };
+      function create(value2) {
+        return { value: value2 };
       }
       InlayHintLabelPart2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.location === void 0 || Location.is(candidate.location)) && (candidate.command === void 0 || Command.is(candidate.command));
       }
       InlayHintLabelPart2.is = is;
@@ -14959,19 +14959,19 @@ var init_main = __esm({
         return result;
       }
       InlayHint2.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && Position.is(candidate.position) && (Is.string(candidate.label) || Is.typedArray(candidate.label, InlayHintLabelPart.is)) && (candidate.kind === void 0 || InlayHintKind.is(candidate.kind)) && candidate.textEdits === void 0 || Is.typedArray(candidate.textEdits, TextEdit.is) && (candidate.tooltip === void 0 || Is.string(candidate.tooltip) || MarkupContent.is(candidate.tooltip)) && (candidate.paddingLeft === void 0 || Is.boolean(candidate.paddingLeft)) && (candidate.paddingRight === void 0 || Is.boolean(candidate.paddingRight));
       }
       InlayHint2.is = is;
     })(InlayHint || (InlayHint = {}));
     (function(StringValue2) {
-      function createSnippet(value) {
-        return { kind: "snippet", value };
+      function createSnippet(value2) {
+        return { kind: "snippet", value: value2 };
       }
       StringValue2.createSnippet = createSnippet;
-      function isSnippet(value) {
-        const candidate = value;
+      function isSnippet(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && candidate.kind === "snippet" && Is.string(candidate.value);
       }
       StringValue2.isSnippet = isSnippet;
@@ -15005,8 +15005,8 @@ var init_main = __esm({
       InlineCompletionContext2.create = create;
     })(InlineCompletionContext || (InlineCompletionContext = {}));
     (function(WorkspaceFolder2) {
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.objectLiteral(candidate) && URI.is(candidate.uri) && Is.string(candidate.name);
       }
       WorkspaceFolder2.is = is;
@@ -15017,8 +15017,8 @@ var init_main = __esm({
         return new FullTextDocument(uri, languageId, version, content);
       }
       TextDocument3.create = create;
-      function is(value) {
-        const candidate = value;
+      function is(value2) {
+        const candidate = value2;
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
@@ -15163,48 +15163,48 @@ var init_main = __esm({
     };
     (function(Is2) {
       const toString = Object.prototype.toString;
-      function defined(value) {
-        return typeof value !== "undefined";
+      function defined(value2) {
+        return typeof value2 !== "undefined";
       }
       Is2.defined = defined;
-      function undefined2(value) {
-        return typeof value === "undefined";
+      function undefined2(value2) {
+        return typeof value2 === "undefined";
       }
       Is2.undefined = undefined2;
-      function boolean(value) {
-        return value === true || value === false;
+      function boolean(value2) {
+        return value2 === true || value2 === false;
       }
       Is2.boolean = boolean;
-      function string(value) {
-        return toString.call(value) === "[object String]";
+      function string(value2) {
+        return toString.call(value2) === "[object String]";
       }
       Is2.string = string;
-      function number(value) {
-        return toString.call(value) === "[object Number]";
+      function number(value2) {
+        return toString.call(value2) === "[object Number]";
       }
       Is2.number = number;
-      function numberRange(value, min, max) {
-        return toString.call(value) === "[object Number]" && min <= value && value <= max;
+      function numberRange(value2, min, max) {
+        return toString.call(value2) === "[object Number]" && min <= value2 && value2 <= max;
       }
       Is2.numberRange = numberRange;
-      function integer2(value) {
-        return toString.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+      function integer2(value2) {
+        return toString.call(value2) === "[object Number]" && -2147483648 <= value2 && value2 <= 2147483647;
       }
       Is2.integer = integer2;
-      function uinteger2(value) {
-        return toString.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+      function uinteger2(value2) {
+        return toString.call(value2) === "[object Number]" && 0 <= value2 && value2 <= 2147483647;
       }
       Is2.uinteger = uinteger2;
-      function func(value) {
-        return toString.call(value) === "[object Function]";
+      function func(value2) {
+        return toString.call(value2) === "[object Function]";
       }
       Is2.func = func;
-      function objectLiteral(value) {
-        return value !== null && typeof value === "object";
+      function objectLiteral(value2) {
+        return value2 !== null && typeof value2 === "object";
       }
       Is2.objectLiteral = objectLiteral;
-      function typedArray(value, check3) {
-        return Array.isArray(value) && value.every(check3);
+      function typedArray(value2, check3) {
+        return Array.isArray(value2) && value2.every(check3);
       }
       Is2.typedArray = typedArray;
     })(Is || (Is = {}));
@@ -15301,27 +15301,27 @@ var require_util = __commonJS({
         }
         return range4.start.line < position.line && position.line < range4.end.line;
       }
-      static parseHeredocName(value) {
-        value = value.substring(2);
-        if (value.charAt(0) === "-") {
-          value = value.substring(1);
+      static parseHeredocName(value2) {
+        value2 = value2.substring(2);
+        if (value2.charAt(0) === "-") {
+          value2 = value2.substring(1);
         }
-        if (value.charAt(0) === '"') {
-          if (value.charAt(value.length - 1) !== '"') {
+        if (value2.charAt(0) === '"') {
+          if (value2.charAt(value2.length - 1) !== '"') {
             return null;
           }
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
-        if (value.charAt(0) === "'") {
-          if (value.charAt(value.length - 1) !== "'") {
+        if (value2.charAt(0) === "'") {
+          if (value2.charAt(value2.length - 1) !== "'") {
             return null;
           }
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
-        if (value.charAt(0) === "<") {
+        if (value2.charAt(0) === "<") {
           return null;
         }
-        return value;
+        return value2;
       }
     };
     exports.Util = Util;
@@ -15884,12 +15884,12 @@ var require_instruction = __commonJS({
         this.instructionRange = instructionRange;
       }
       toString() {
-        let value = this.getKeyword();
+        let value2 = this.getKeyword();
         for (let arg of this.getRawArguments()) {
-          value += " ";
-          value += arg.getValue();
+          value2 += " ";
+          value2 += arg.getValue();
         }
-        return value;
+        return value2;
       }
       getRangeContent(range4) {
         if (range4 === null) {
@@ -16167,9 +16167,9 @@ var require_instruction = __commonJS({
           const swaps = [];
           let requiresExpansion = false;
           for (let variable of variables) {
-            const value = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
-            swaps.push(value);
-            requiresExpansion = requiresExpansion || value !== void 0;
+            const value2 = this.dockerfile.resolveVariable(variable.getName(), variable.getNameRange().start.line);
+            swaps.push(value2);
+            requiresExpansion = requiresExpansion || value2 !== void 0;
           }
           if (requiresExpansion) {
             let expanded = "";
@@ -16395,8 +16395,8 @@ var require_instruction = __commonJS({
       createSingleLineHeredocs(args) {
         const heredocs = [];
         for (const arg of args) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && util_1.Util.parseHeredocName(value) !== null) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && util_1.Util.parseHeredocName(value2) !== null) {
             const startRange = arg.getRange();
             const nameRange = this.getNameRange(startRange);
             const name = this.getName(nameRange);
@@ -16690,11 +16690,11 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range4, name, nameRange, value, valueRange) {
+      constructor(range4, name, nameRange, value2, valueRange) {
         this.range = range4;
         this.name = name;
         this.nameRange = nameRange;
-        this.value = value;
+        this.value = value2;
         this.valueRange = valueRange;
       }
       toString() {
@@ -16732,20 +16732,20 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range4, name, nameRange, value, valueRange) {
+      constructor(document, range4, name, nameRange, value2, valueRange) {
         this.options = [];
         this.range = range4;
         this.name = name;
         this.nameRange = nameRange;
-        this.value = value;
+        this.value = value2;
         this.valueRange = valueRange;
         if (this.value !== null) {
           let offset = document.offsetAt(valueRange.start);
           let nameStart = -1;
           let valueStart = -1;
           let hasOptions = false;
-          for (let i = 0; i < value.length; i++) {
-            switch (value.charAt(i)) {
+          for (let i = 0; i < value2.length; i++) {
+            switch (value2.charAt(i)) {
               case "=":
                 hasOptions = true;
                 if (valueStart === -1) {
@@ -16754,7 +16754,7 @@ var require_flag = __commonJS({
                 }
                 break;
               case ",":
-                this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, i));
+                this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, i));
                 nameStart = -1;
                 valueStart = -1;
                 break;
@@ -16766,7 +16766,7 @@ var require_flag = __commonJS({
             }
           }
           if (hasOptions && nameStart !== -1) {
-            this.options.push(this.createFlagOption(document, value, offset, nameStart, valueStart, value.length));
+            this.options.push(this.createFlagOption(document, value2, offset, nameStart, valueStart, value2.length));
           }
         }
       }
@@ -16868,13 +16868,13 @@ var require_modifiableInstruction = __commonJS({
         if (!this.flags) {
           this.flags = [];
           for (let arg of this.getArguments()) {
-            let value = arg.getValue();
-            if (this.stopSearchingForFlags(value)) {
+            let value2 = arg.getValue();
+            if (this.stopSearchingForFlags(value2)) {
               return this.flags;
-            } else if (value.indexOf("--") === 0) {
+            } else if (value2.indexOf("--") === 0) {
               let range4 = arg.getRange();
               let rawValue = this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
-              let nameIndex = value.indexOf("=");
+              let nameIndex = value2.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
               let secondMatch = false;
@@ -16904,13 +16904,13 @@ var require_modifiableInstruction = __commonJS({
               }
               let nameStart = this.document.positionAt(this.document.offsetAt(range4.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range4, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range4.end), null, null));
-              } else if (index === value.length - 1) {
+                this.flags.push(new flag_1.Flag(this.document, range4, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range4.end), null, null));
+              } else if (index === value2.length - 1) {
                 let nameEnd = this.document.positionAt(this.document.offsetAt(range4.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range4, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range4.end, range4.end)));
+                this.flags.push(new flag_1.Flag(this.document, range4, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range4.end, range4.end)));
               } else {
                 let nameEnd = this.document.positionAt(this.document.offsetAt(range4.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range4, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range4.start) + index + 1), range4.end)));
+                this.flags.push(new flag_1.Flag(this.document, range4, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range4.start) + index + 1), range4.end)));
               }
             }
           }
@@ -17134,20 +17134,20 @@ var require_property = __commonJS({
         this.document = document;
         this.escapeChar = escapeChar;
         this.nameRange = _Property.getNameRange(document, arg);
-        let value = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
-        this.name = _Property.getValue(value, escapeChar);
+        let value2 = document.getText().substring(document.offsetAt(this.nameRange.start), document.offsetAt(this.nameRange.end));
+        this.name = _Property.getValue(value2, escapeChar);
         if (arg2) {
           this.valueRange = arg2.getRange();
-          value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-          this.value = _Property.getValue(value, escapeChar);
+          value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+          this.value = _Property.getValue(value2, escapeChar);
           this.range = vscode_languageserver_types_1.Range.create(this.nameRange.start, this.valueRange.end);
         } else {
           let argRange = arg.getRange();
           if (this.nameRange.start.line === argRange.start.line && this.nameRange.start.character === argRange.start.character && this.nameRange.end.line === argRange.end.line && this.nameRange.end.character === argRange.end.character) {
           } else {
             this.valueRange = _Property.getValueRange(document, arg);
-            value = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
-            this.value = _Property.getValue(value, escapeChar);
+            value2 = document.getText().substring(document.offsetAt(this.valueRange.start), document.offsetAt(this.valueRange.end));
+            this.value = _Property.getValue(value2, escapeChar);
             this.assignmentOperatorRange = vscode_languageserver_types_1.Range.create(this.nameRange.end, this.valueRange.start);
             this.assignmentOperator = "=";
           }
@@ -17197,13 +17197,13 @@ var require_property = __commonJS({
         }
         let escaped = false;
         let rawValue = "";
-        let value = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
-        rawLoop: for (let i = 0; i < value.length; i++) {
-          let char = value.charAt(i);
+        let value2 = this.document.getText().substring(this.document.offsetAt(this.valueRange.start), this.document.offsetAt(this.valueRange.end));
+        rawLoop: for (let i = 0; i < value2.length; i++) {
+          let char = value2.charAt(i);
           switch (char) {
             case this.escapeChar:
-              for (let j = i + 1; j < value.length; j++) {
-                switch (value.charAt(j)) {
+              for (let j = i + 1; j < value2.length; j++) {
+                switch (value2.charAt(j)) {
                   case "\r":
                     j++;
                   case "\n":
@@ -17231,8 +17231,8 @@ var require_property = __commonJS({
               break;
             case "#":
               if (escaped) {
-                for (let j = i + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
+                for (let j = i + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
                     case "\r":
                       j++;
                     case "\n":
@@ -17253,11 +17253,11 @@ var require_property = __commonJS({
         return rawValue;
       }
       static getNameRange(document, arg) {
-        let value = arg.getValue();
-        let index = value.indexOf("=");
+        let value2 = arg.getValue();
+        let index = value2.indexOf("=");
         if (index !== -1) {
-          let initial = value.charAt(0);
-          let before = value.charAt(index - 1);
+          let initial = value2.charAt(0);
+          let before = value2.charAt(index - 1);
           if (initial === '"' && before === '"' || initial === "'" && before === "'" || initial !== '"' && initial !== "'") {
             return vscode_languageserver_types_1.Range.create(arg.getRange().start, document.positionAt(document.offsetAt(arg.getRange().start) + index));
           }
@@ -17277,45 +17277,45 @@ var require_property = __commonJS({
        *         be null if no value is defined, may be the empty string
        *         if the value only consists of whitespace
        */
-      static getValue(value, escapeChar) {
+      static getValue(value2, escapeChar) {
         let escaped = false;
-        const skip = util_1.Util.findLeadingNonWhitespace(value, escapeChar);
-        if (skip !== 0 && value.charAt(skip) === "#") {
+        const skip = util_1.Util.findLeadingNonWhitespace(value2, escapeChar);
+        if (skip !== 0 && value2.charAt(skip) === "#") {
           escaped = true;
         }
-        value = value.substring(skip);
-        let first2 = value.charAt(0);
-        let last = value.charAt(value.length - 1);
+        value2 = value2.substring(skip);
+        let first2 = value2.charAt(0);
+        let last = value2.charAt(value2.length - 1);
         let literal2 = first2 === "'" || first2 === '"';
         let inSingle = first2 === "'" && last === "'";
         let inDouble = false;
         if (first2 === '"') {
-          for (let i = 1; i < value.length; i++) {
-            if (value.charAt(i) === escapeChar) {
+          for (let i = 1; i < value2.length; i++) {
+            if (value2.charAt(i) === escapeChar) {
               i++;
-            } else if (value.charAt(i) === '"' && i === value.length - 1) {
+            } else if (value2.charAt(i) === '"' && i === value2.length - 1) {
               inDouble = true;
             }
           }
         }
         if (inSingle || inDouble) {
-          value = value.substring(1, value.length - 1);
+          value2 = value2.substring(1, value2.length - 1);
         }
         let commentCheck = -1;
         let escapedValue = "";
         let start = 0;
-        parseValue: for (let i = 0; i < value.length; i++) {
-          let char = value.charAt(i);
+        parseValue: for (let i = 0; i < value2.length; i++) {
+          let char = value2.charAt(i);
           switch (char) {
             case escapeChar:
-              if (i + 1 === value.length) {
+              if (i + 1 === value2.length) {
                 escapedValue = escapedValue + escapeChar;
                 break parseValue;
               }
-              char = value.charAt(i + 1);
+              char = value2.charAt(i + 1);
               if (char === " " || char === "	") {
-                whitespaceCheck: for (let j = i + 2; j < value.length; j++) {
-                  let char2 = value.charAt(j);
+                whitespaceCheck: for (let j = i + 2; j < value2.length; j++) {
+                  let char2 = value2.charAt(j);
                   switch (char2) {
                     case " ":
                     case "	":
@@ -17402,8 +17402,8 @@ var require_property = __commonJS({
                   escapedValue = escapedValue.substring(0, escapedValue.length - (i - commentCheck));
                   commentCheck = -1;
                 }
-                newlineCheck: for (let j = i + 1; j < value.length; j++) {
-                  switch (value.charAt(j)) {
+                newlineCheck: for (let j = i + 1; j < value2.length; j++) {
+                  switch (value2.charAt(j)) {
                     case "\r":
                       j++;
                     case "\n":
@@ -17650,8 +17650,8 @@ var require_propertyInstruction = __commonJS({
                   }
                 }
                 if (argStart !== -1) {
-                  let value = content.substring(argStart, mark);
-                  args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
+                  let value2 = content.substring(argStart, mark);
+                  args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + mark))));
                   argStart = -1;
                 }
                 break argumentLoop;
@@ -17711,8 +17711,8 @@ var require_propertyInstruction = __commonJS({
         }
         if (argStart !== -1 && argStart !== content.length) {
           let end2 = endingEscape ? content.length - 1 : content.length;
-          let value = content.substring(argStart, end2);
-          args.push(new argument_1.Argument(value, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
+          let value2 = content.substring(argStart, end2);
+          args.push(new argument_1.Argument(value2, vscode_languageserver_types_1.Range.create(this.document.positionAt(instructionNameEndOffset + start + argStart), this.document.positionAt(instructionNameEndOffset + start + end2))));
         }
         return args;
       }
@@ -18133,8 +18133,8 @@ var require_label = __commonJS({
         const variables = super.getVariables();
         const properties = this.getProperties();
         for (const property of properties) {
-          const value = property.getUnescapedValue();
-          if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
+          const value2 = property.getUnescapedValue();
+          if (value2 !== null && value2.length > 2 && value2.charAt(0) === "'" && value2.charAt(value2.length - 1) === "'") {
             const range4 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
               if (util_1.Util.isInsideRange(variables[i].getRange().start, range4)) {
@@ -18603,9 +18603,9 @@ var require_dockerfile = __commonJS({
       getEscapeCharacter() {
         for (const directive of this.directives) {
           if (directive.getDirective() === ast.Directive.escape) {
-            const value = directive.getValue();
-            if (value === "\\" || value === "`") {
-              return value;
+            const value2 = directive.getValue();
+            if (value2 === "\\" || value2 === "`") {
+              return value2;
             }
           }
         }
@@ -19100,12 +19100,12 @@ var require_parser2 = __commonJS({
         const heredocs = [];
         let tabbed = false;
         for (const arg of instruction.getArguments()) {
-          const value = arg.getValue();
-          if (value.startsWith("<<") && value.length > 2) {
-            if (value.startsWith("<<-")) {
+          const value2 = arg.getValue();
+          if (value2.startsWith("<<") && value2.length > 2) {
+            if (value2.startsWith("<<-")) {
               tabbed = true;
             }
-            const name = util_1.Util.parseHeredocName(value);
+            const name = util_1.Util.parseHeredocName(value2);
             if (name !== null) {
               heredocs.push(name);
             }
@@ -19448,8 +19448,8 @@ var require_envelope = __commonJS({
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -19478,8 +19478,8 @@ var require_timestamp2 = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -19974,8 +19974,8 @@ var require_sigstore_common = __commonJS({
         return fromTimestamp(timestamp_1.Timestamp.fromJSON(o));
       }
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -20105,8 +20105,8 @@ var require_sigstore_rekor = __commonJS({
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -20187,8 +20187,8 @@ var require_sigstore_bundle = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -20439,8 +20439,8 @@ var require_sigstore_trustroot = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -20687,8 +20687,8 @@ var require_sigstore_verification = __commonJS({
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -21176,16 +21176,16 @@ var require_stream = __commonJS({
       }
       appendUint16(num) {
         this.ensureCapacity(2);
-        const value = new Uint16Array([num]);
-        const view2 = new Uint8Array(value.buffer);
+        const value2 = new Uint16Array([num]);
+        const view2 = new Uint8Array(value2.buffer);
         this.view[this.start] = view2[1];
         this.view[this.start + 1] = view2[0];
         this.start += 2;
       }
       appendUint24(num) {
         this.ensureCapacity(3);
-        const value = new Uint32Array([num]);
-        const view2 = new Uint8Array(value.buffer);
+        const value2 = new Uint32Array([num]);
+        const view2 = new Uint8Array(value2.buffer);
         this.view[this.start] = view2[2];
         this.view[this.start + 1] = view2[1];
         this.view[this.start + 2] = view2[0];
@@ -21465,9 +21465,9 @@ var require_obj = __commonJS({
       tag;
       subs;
       value;
-      constructor(tag, value, subs) {
+      constructor(tag, value2, subs) {
         this.tag = tag;
-        this.value = value;
+        this.value = value2;
         this.subs = subs;
       }
       // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
@@ -21483,11 +21483,11 @@ var require_obj = __commonJS({
         } else {
           valueStream.appendView(this.value);
         }
-        const value = valueStream.buffer;
+        const value2 = valueStream.buffer;
         const obj = new stream_1.ByteStream();
         obj.appendChar(this.tag.toDER());
-        obj.appendView((0, length_1.encodeLength)(value.length));
-        obj.appendView(value);
+        obj.appendView((0, length_1.encodeLength)(value2.length));
+        obj.appendView(value2);
         return obj.buffer;
       }
       /////////////////////////////////////////////////////////////////////////////
@@ -21542,7 +21542,7 @@ var require_obj = __commonJS({
     function parseStream(stream) {
       const tag = new tag_1.ASN1Tag(stream.getUint8());
       const len = (0, length_1.decodeLength)(stream);
-      const value = stream.slice(stream.position, len);
+      const value2 = stream.slice(stream.position, len);
       const start = stream.position;
       let subs = [];
       if (tag.constructed) {
@@ -21556,7 +21556,7 @@ var require_obj = __commonJS({
       if (subs.length === 0) {
         stream.seek(start + len);
       }
-      return new ASN1Obj2(tag, value, subs);
+      return new ASN1Obj2(tag, value2, subs);
     }
     function collectSubs(stream, len) {
       const end = stream.position + len;
@@ -23400,8 +23400,8 @@ var require_verifier = __commonJS({
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -23451,8 +23451,8 @@ var require_dsse3 = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -23507,8 +23507,8 @@ var require_hashedrekord = __commonJS({
     function base64FromBytes(arr) {
       return globalThis.Buffer.from(arr).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -23578,8 +23578,8 @@ var require_entry = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -24285,6 +24285,71 @@ var require_dist5 = __commonJS({
   }
 });
 
+// src/platform/gitlab/env.ts
+var TOKEN_VARIABLE_SETTING = "CONTAINERSEC_GITLAB_TOKEN_VARIABLE";
+var DEFAULT_TOKEN_VARIABLE = "CONTAINERSEC_GITLAB_TOKEN";
+var COMMENT_KEY_VARIABLE = "CONTAINERSEC_COMMENT_KEY";
+var STATUS_NAME_VARIABLE = "CONTAINERSEC_STATUS_NAME";
+var DEFAULT_STATUS_NAME = "containersec";
+var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+var ZERO_SHA = /^0+$/;
+function value(env, name) {
+  const v = env[name]?.trim();
+  return v ? v : void 0;
+}
+function sha(env, name) {
+  const v = value(env, name);
+  return v && SHA.test(v) && !ZERO_SHA.test(v) ? v : void 0;
+}
+function isGitlabCi(env) {
+  return env.GITLAB_CI === "true";
+}
+function readGitlabContext(env) {
+  const named = value(env, TOKEN_VARIABLE_SETTING) ?? DEFAULT_TOKEN_VARIABLE;
+  const valid2 = /^[A-Za-z_][A-Za-z0-9_]*$/.test(named);
+  const tokenVariable = valid2 ? named : DEFAULT_TOKEN_VARIABLE;
+  const iid = value(env, "CI_MERGE_REQUEST_IID");
+  const pipelineId = value(env, "CI_PIPELINE_ID");
+  const context = {
+    apiUrl: value(env, "CI_API_V4_URL"),
+    projectId: value(env, "CI_PROJECT_ID"),
+    projectUrl: value(env, "CI_PROJECT_URL"),
+    mergeRequestIid: iid && /^\d+$/.test(iid) ? iid : void 0,
+    sha: sha(env, "CI_COMMIT_SHA"),
+    diffBaseSha: sha(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA"),
+    beforeSha: sha(env, "CI_COMMIT_BEFORE_SHA"),
+    pipelineId: pipelineId && /^\d+$/.test(pipelineId) ? pipelineId : void 0,
+    jobUrl: value(env, "CI_JOB_URL"),
+    jobName: value(env, "CI_JOB_NAME"),
+    tokenVariable,
+    token: value(env, tokenVariable)
+  };
+  if (!valid2) {
+    context.tokenVariableProblem = `${TOKEN_VARIABLE_SETTING} is "${named.slice(0, 80)}", which is not a variable name; using ${DEFAULT_TOKEN_VARIABLE}.`;
+  }
+  return context;
+}
+function gitlabCommentKey(env) {
+  return value(env, COMMENT_KEY_VARIABLE) ?? value(env, "CI_JOB_NAME") ?? "gitlab";
+}
+function missingTokenAdvice(context) {
+  const where = context.projectUrl ? ` (${context.projectUrl}/-/settings/access_tokens)` : "";
+  const variables = context.projectUrl ? ` (${context.projectUrl}/-/settings/ci_cd, Variables)` : "";
+  return [
+    `No GitLab token in $${context.tokenVariable}, so the merge-request note and the commit status were not posted`,
+    `(CI_JOB_TOKEN cannot write merge-request notes). The reports were still written as artifacts and the summary is in this job log.`,
+    `To publish: create a project access token${where} (or a group access token) with the "api" scope and the Developer role`,
+    `(Reporter is enough for the note alone; the commit status needs Developer), then add it as a CI/CD variable${variables}`,
+    `named ${context.tokenVariable}, with "Mask variable" on. Leave "Protect variable" off if merge requests come from`,
+    `unprotected branches: protected variables only reach pipelines of protected branches and tags.`
+  ].join(" ");
+}
+function gitlabFileUrlBuilder(context) {
+  const { projectUrl, sha: commit } = context;
+  if (!projectUrl || !commit || !/^https?:\/\//.test(projectUrl)) return void 0;
+  return (file, line) => `${projectUrl.replace(/\/+$/, "")}/-/blob/${commit}/${file.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`;
+}
+
 // node_modules/balanced-match/dist/esm/index.js
 var range = (a, b, str3) => {
   let begs, beg, left, right = void 0, result;
@@ -24441,8 +24506,8 @@ function parseCommaParts(str3, budget) {
     str3 = post;
   }
 }
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
+function bound(value2, fallback) {
+  return value2 === void 0 || isNaN(value2) ? fallback : value2;
 }
 function expand(str3, options = {}) {
   if (!str3) {
@@ -26964,17 +27029,17 @@ var GLOB = { dot: true, nocomment: true };
 function anyMatch(patterns, values) {
   if (!patterns || patterns.length === 0) return true;
   const present = values.filter((v) => typeof v === "string" && v.length > 0);
-  return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB)));
+  return present.some((value2) => patterns.some((pattern) => value2 === pattern || minimatch(value2, pattern, GLOB)));
 }
-function exceptionCovers(exception, finding3) {
-  const aliases = (finding3.vulnerability?.aliases ?? []).map((alias) => `vuln/${alias}`);
-  if (!ruleMatches(exception.rule, finding3.ruleId) && !aliases.some((alias) => ruleMatches(exception.rule, alias))) {
+function exceptionCovers(exception, finding4) {
+  const aliases = (finding4.vulnerability?.aliases ?? []).map((alias) => `vuln/${alias}`);
+  if (!ruleMatches(exception.rule, finding4.ruleId) && !aliases.some((alias) => ruleMatches(exception.rule, alias))) {
     return false;
   }
-  const location2 = finding3.location;
+  const location2 = finding4.location;
   const file = isFileLocation(location2) ? location2 : void 0;
   const image = isFileLocation(location2) ? void 0 : location2;
-  const pkg = finding3.package;
+  const pkg = finding4.package;
   return anyMatch(exception.paths, [file?.path, image?.path?.replace(/^\//, "")]) && anyMatch(exception.images, [image?.image]) && anyMatch(exception.packages, [pkg?.name, pkg?.purl, pkg ? `${pkg.ecosystem}/${pkg.name}` : void 0]) && anyMatch(exception.objects, [file?.object]);
 }
 function isExpired(exception, today) {
@@ -27014,10 +27079,10 @@ function findInlineIgnore(ignores, ruleId, line) {
 }
 function applyInlineIgnores(findings, ignores, path5, missingReasonRule) {
   const out = [];
-  for (const finding3 of findings) {
-    const line = isFileLocation(finding3.location) ? finding3.location.startLine : void 0;
-    const ignore = findInlineIgnore(ignores, finding3.ruleId, line);
-    out.push(ignore && ignore.reason ? { ...finding3, suppressed: { reason: ignore.reason } } : finding3);
+  for (const finding4 of findings) {
+    const line = isFileLocation(finding4.location) ? finding4.location.startLine : void 0;
+    const ignore = findInlineIgnore(ignores, finding4.ruleId, line);
+    out.push(ignore && ignore.reason ? { ...finding4, suppressed: { reason: ignore.reason } } : finding4);
   }
   for (const ignore of ignores) {
     if (ignore.reason && ignore.rules.length > 0) continue;
@@ -27120,10 +27185,10 @@ function fileCheck(spec) {
 async function applyIgnores(findings, files, check3, tree) {
   const byPath = /* @__PURE__ */ new Map();
   const other = [];
-  for (const finding3 of findings) {
-    const path5 = isFileLocation(finding3.location) ? finding3.location.path : void 0;
-    if (path5 === void 0) other.push(finding3);
-    else byPath.set(path5, [...byPath.get(path5) ?? [], finding3]);
+  for (const finding4 of findings) {
+    const path5 = isFileLocation(finding4.location) ? finding4.location.path : void 0;
+    if (path5 === void 0) other.push(finding4);
+    else byPath.set(path5, [...byPath.get(path5) ?? [], finding4]);
   }
   const out = [...other];
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -27185,11 +27250,11 @@ function nodeSpan(workflow, node) {
   const end = workflow.parsed.position(range4[1]);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
-function spanInScalar(workflow, scalar, value, offset, length) {
+function spanInScalar(workflow, scalar, value2, offset, length) {
   const range4 = scalar.range;
-  const needle = value.slice(offset, offset + length);
+  const needle = value2.slice(offset, offset + length);
   if (!range4 || needle.length === 0 || needle.includes("\n")) return nodeSpan(workflow, scalar);
-  const { valueOffsets, sourceOffsets } = occurrenceTable(workflow, scalar, value, needle);
+  const { valueOffsets, sourceOffsets } = occurrenceTable(workflow, scalar, value2, needle);
   const k = valueOffsets.indexOf(offset);
   const at = sourceOffsets[k];
   if (k < 0 || sourceOffsets.length !== valueOffsets.length || at === void 0) return nodeSpan(workflow, scalar);
@@ -27198,7 +27263,7 @@ function spanInScalar(workflow, scalar, value, offset, length) {
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 var occurrenceCache = /* @__PURE__ */ new WeakMap();
-function occurrenceTable(workflow, scalar, value, needle) {
+function occurrenceTable(workflow, scalar, value2, needle) {
   let perScalar = occurrenceCache.get(scalar);
   if (!perScalar) {
     perScalar = /* @__PURE__ */ new Map();
@@ -27208,7 +27273,7 @@ function occurrenceTable(workflow, scalar, value, needle) {
   if (!table) {
     const range4 = scalar.range;
     table = {
-      valueOffsets: occurrenceOffsets(value, needle),
+      valueOffsets: occurrenceOffsets(value2, needle),
       sourceOffsets: occurrenceOffsets(workflow.text.slice(range4[0], range4[1]), needle)
     };
     perScalar.set(needle, table);
@@ -27223,7 +27288,7 @@ function occurrenceOffsets(text3, needle) {
 function makeFinding(workflow, rule35, input) {
   const location2 = { path: workflow.path, ...input.span };
   if (input.job) location2.object = input.job.id;
-  const finding3 = {
+  const finding4 = {
     ruleId: rule35.id,
     severity: input.severity ?? rule35.severity,
     title: rule35.title,
@@ -27231,8 +27296,8 @@ function makeFinding(workflow, rule35, input) {
     location: location2,
     key: input.key
   };
-  if (input.fix) finding3.fix = input.fix;
-  return finding3;
+  if (input.fix) finding4.fix = input.fix;
+  return finding4;
 }
 function stepKey(job, step) {
   return `${job.id}/${step.label}`;
@@ -27303,23 +27368,23 @@ function tokenize2(body) {
       continue;
     }
     if (c === "'") {
-      let value = "";
+      let value2 = "";
       i++;
       for (; ; ) {
         if (i >= body.length) throw new ExpressionSyntaxError("unterminated string literal");
         if (body[i] === "'") {
           if (body[i + 1] === "'") {
-            value += "'";
+            value2 += "'";
             i += 2;
             continue;
           }
           i++;
           break;
         }
-        value += body[i];
+        value2 += body[i];
         i++;
       }
-      tokens.push({ kind: "string", text: value, value });
+      tokens.push({ kind: "string", text: value2, value: value2 });
       continue;
     }
     const prev = tokens[tokens.length - 1];
@@ -27720,7 +27785,7 @@ function scalarsUnder(node, doc2) {
   return out;
 }
 function walkScalars(node, doc2, visit) {
-  for (const { scalar, value, path: path5 } of scalarsUnder(node, doc2)) visit(scalar, value, path5);
+  for (const { scalar, value: value2, path: path5 } of scalarsUnder(node, doc2)) visit(scalar, value2, path5);
 }
 function duplicateKeys(node, doc2) {
   const out = [];
@@ -27908,8 +27973,8 @@ function readSteps(stepsEntry, doc2) {
 }
 function stringValue(node, doc2) {
   const scalar = asScalar(node, doc2);
-  const value = scalar ? scalarText(scalar, doc2) : void 0;
-  return scalar && value !== void 0 ? { value, node: scalar } : void 0;
+  const value2 = scalar ? scalarText(scalar, doc2) : void 0;
+  return scalar && value2 !== void 0 ? { value: value2, node: scalar } : void 0;
 }
 function withText(step, name, doc2) {
   return scalarText(step.with.get(name)?.value, doc2);
@@ -27979,8 +28044,8 @@ function run(workflow) {
     for (const step of job.steps) {
       if (!step.uses || !usesAction(step, "actions/checkout")) continue;
       const persist = step.with.get("persist-credentials");
-      const value = scalarText(persist?.value, doc2)?.trim().toLowerCase();
-      if (value === "false" || value?.includes("${{")) continue;
+      const value2 = scalarText(persist?.value, doc2)?.trim().toLowerCase();
+      if (value2 === "false" || value2?.includes("${{")) continue;
       findings.push(
         makeFinding(workflow, rule, {
           severity: privileged3.length > 0 ? "high" : "medium",
@@ -28251,14 +28316,14 @@ function shellCheckout(text3) {
 function headCheckout(step, workflow) {
   if (usesAction(step, "actions/checkout")) {
     for (const input of ["ref", "repository"]) {
-      const value = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (!value) continue;
+      const value2 = stringValue(step.with.get(input)?.value, workflow.doc);
+      if (!value2) continue;
       for (const pattern of PR_HEAD_PATTERNS) {
-        const m = pattern.exec(value.value);
+        const m = pattern.exec(value2.value);
         if (m) {
-          const fence = value.value.lastIndexOf("${{", m.index);
+          const fence = value2.value.lastIndexOf("${{", m.index);
           const offset = fence >= 0 ? fence : m.index;
-          return { step, value, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
+          return { step, value: value2, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
         }
       }
     }
@@ -28373,8 +28438,8 @@ function jobMayUseToken(job, workflow) {
       return true;
   }
   let mentions = false;
-  walkScalars(job.node, workflow.doc, (_s, value) => {
-    if (!mentions && TOKEN_USE.test(value)) mentions = true;
+  walkScalars(job.node, workflow.doc, (_s, value2) => {
+    if (!mentions && TOKEN_USE.test(value2)) mentions = true;
   });
   return mentions;
 }
@@ -28622,8 +28687,8 @@ function matrixIsStatic(job, parts, doc2) {
   const key = parts[1];
   if (key === void 0 || key === "*") {
     let dynamic2 = false;
-    walkScalars(matrix, doc2, (_s, value) => {
-      if (value.includes("${{")) dynamic2 = true;
+    walkScalars(matrix, doc2, (_s, value2) => {
+      if (value2.includes("${{")) dynamic2 = true;
     });
     return !dynamic2;
   }
@@ -28632,14 +28697,14 @@ function matrixIsStatic(job, parts, doc2) {
     if (e.key === "exclude") continue;
     const relevant = e.key === "include" || e.key.toLowerCase() === key || asScalar(e.value, doc2) !== void 0;
     if (!relevant) continue;
-    walkScalars(e.value, doc2, (_s, value) => {
-      if (value.includes("${{") && referencesData(value)) dynamic = true;
+    walkScalars(e.value, doc2, (_s, value2) => {
+      if (value2.includes("${{") && referencesData(value2)) dynamic = true;
     });
   }
   return !dynamic;
 }
-function referencesData(value) {
-  return findExpressions(value).some((f) => {
+function referencesData(value2) {
+  return findExpressions(value2).some((f) => {
     const parsed = parseExpression(f.body);
     return !parsed.ok || parsed.expr.kind !== "literal";
   });
@@ -28681,9 +28746,9 @@ function classifyEnv(context, name, workflow, job, step, depth) {
       severity: "low",
       why: "is not defined in the workflow, so it may be set at run time from untrusted data"
     };
-  const value = scalarText(entry.value, doc2);
-  if (value === void 0 || depth >= MAX_ENV_DEPTH) return void 0;
-  const inner = taintedExpressions(value, workflow, job, step, depth + 1)[0];
+  const value2 = scalarText(entry.value, doc2);
+  if (value2 === void 0 || depth >= MAX_ENV_DEPTH) return void 0;
+  const inner = taintedExpressions(value2, workflow, job, step, depth + 1)[0];
   return inner ? {
     context,
     severity: inner.severity,
@@ -28846,8 +28911,8 @@ function run8(workflow) {
   const checkEnv = (env, where, key, job) => {
     for (const e of entries(env, doc2)) {
       if (e.key !== NAME) continue;
-      const value = scalarText(e.value, doc2)?.trim().toLowerCase() ?? "";
-      if (OFF.has(value)) continue;
+      const value2 = scalarText(e.value, doc2)?.trim().toLowerCase() ?? "";
+      if (OFF.has(value2)) continue;
       findings.push(
         makeFinding(workflow, rule8, {
           message: `${where} sets ${NAME}, re-enabling the set-env and add-path workflow commands.`,
@@ -28926,9 +28991,9 @@ function containsComputedSecret(expr) {
 function run9(workflow) {
   const findings = [];
   const keys = new KeyCounter();
-  walkScalars(workflow.root, workflow.doc, (scalar, value, path5) => {
-    if (!/secrets/i.test(value)) return;
-    for (const fenced of findExpressions(value)) {
+  walkScalars(workflow.root, workflow.doc, (scalar, value2, path5) => {
+    if (!/secrets/i.test(value2)) return;
+    for (const fenced of findExpressions(value2)) {
       const parsed = fenced.closed ? parseExpression(fenced.body) : void 0;
       if (!parsed?.ok) continue;
       const what = overprovisions(parsed.expr);
@@ -28937,7 +29002,7 @@ function run9(workflow) {
       findings.push(
         makeFinding(workflow, rule9, {
           message: `\`${what}\` at ${path5.join(".")} loads every secret of the repository and organisation into the job.`,
-          span: spanInScalar(workflow, scalar, value, fenced.start, 3),
+          span: spanInScalar(workflow, scalar, value2, fenced.start, 3),
           ...job ? { job } : {},
           key: keys.next(`${path5.join(".")}:${what}`),
           fix: "Reference the individual secrets the step needs, e.g. `${{ secrets.DEPLOY_TOKEN }}`."
@@ -29009,12 +29074,12 @@ function run10(workflow) {
   const findings = [];
   const keys = new KeyCounter();
   const doc2 = workflow.doc;
-  const report2 = (job, value, offset, hit, where, key) => {
+  const report2 = (job, value2, offset, hit, where, key) => {
     findings.push(
       makeFinding(workflow, rule10, {
         severity: hit.severity,
         message: `${where} starts a container with ${hit.what} (\`${hit.flag}\`), giving it control of the runner.`,
-        span: spanInScalar(workflow, value.node, value.value, offset, hit.flag.length),
+        span: spanInScalar(workflow, value2.node, value2.value, offset, hit.flag.length),
         job,
         key: keys.next(`${key}:${hit.flag}`),
         fix: `Remove \`${hit.flag}\` and grant only the specific access the build needs.`
@@ -29101,8 +29166,8 @@ var rule12 = {
 var HIGH = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 function selfHostedLabel(job, workflow) {
   const doc2 = workflow.doc;
-  const value = job.runsOn?.value;
-  const labels = asMap(value, doc2) ? stringList(get(asMap(value, doc2), "labels", doc2)?.value, doc2) : stringList(value, doc2);
+  const value2 = job.runsOn?.value;
+  const labels = asMap(value2, doc2) ? stringList(get(asMap(value2, doc2), "labels", doc2)?.value, doc2) : stringList(value2, doc2);
   for (const label of labels) {
     if (label.text.trim().toLowerCase() === "self-hosted") return label.node;
     const fenced = findExpressions(label.text);
@@ -29172,8 +29237,8 @@ function sinks(step, workflow) {
   if (step.uses) {
     const inputs = CODE_INPUTS[usesTarget(step.uses.value)] ?? [];
     for (const input of inputs) {
-      const value = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (value) out.push({ name: `with.${input}`, value });
+      const value2 = stringValue(step.with.get(input)?.value, workflow.doc);
+      if (value2) out.push({ name: `with.${input}`, value: value2 });
     }
   }
   return out;
@@ -29220,15 +29285,15 @@ var rule14 = {
   references: [`${ZIZMOR_AUDITS}#unpinned-images`, `${SCORECARD_CHECKS}#pinned-dependencies`]
 };
 function judgeImage(image) {
-  const value = image.trim();
-  if (value === "" || /@sha256:[0-9a-f]{64}$/i.test(value)) return void 0;
-  const tag = /:([^/:@]+)$/.exec(value)?.[1];
+  const value2 = image.trim();
+  if (value2 === "" || /@sha256:[0-9a-f]{64}$/i.test(value2)) return void 0;
+  const tag = /:([^/:@]+)$/.exec(value2)?.[1];
   if (tag === void 0 || tag === "latest")
     return {
       severity: "high",
-      message: `\`${value}\` is ${tag ? "the mutable `latest` tag" : "unpinned (implicitly :latest)"}`
+      message: `\`${value2}\` is ${tag ? "the mutable `latest` tag" : "unpinned (implicitly :latest)"}`
     };
-  return { severity: "medium", message: `\`${value}\` is pinned by tag, not by digest` };
+  return { severity: "medium", message: `\`${value2}\` is pinned by tag, not by digest` };
 }
 function candidates(node, job, workflow) {
   const text3 = scalarText(node, workflow.doc);
@@ -29298,33 +29363,33 @@ var rule15 = {
 };
 var FULL_SHA = /^[0-9a-f]{40}$/i;
 function judgeUses(uses, allowed) {
-  const value = uses.trim();
-  if (value === "" || value.startsWith("./") || value.startsWith(".\\") || value.includes("${{")) return void 0;
-  if (value.startsWith("docker://")) {
-    const image = value.slice("docker://".length);
+  const value2 = uses.trim();
+  if (value2 === "" || value2.startsWith("./") || value2.startsWith(".\\") || value2.includes("${{")) return void 0;
+  if (value2.startsWith("docker://")) {
+    const image = value2.slice("docker://".length);
     if (/@sha256:[0-9a-f]{64}$/i.test(image)) return void 0;
     const tagged = /:[^/]+$/.test(image);
     return {
       severity: tagged ? "medium" : "high",
-      message: `\`${value}\` runs a container image by ${tagged ? "tag" : "name only (implicitly :latest)"}, not by digest.`,
+      message: `\`${value2}\` runs a container image by ${tagged ? "tag" : "name only (implicitly :latest)"}, not by digest.`,
       fix: `Pin the image digest: docker://${image.replace(/:[^/]+$/, "")}@sha256:<digest>`
     };
   }
-  const at = value.lastIndexOf("@");
-  const target = at >= 0 ? value.slice(0, at) : value;
-  const ref = at >= 0 ? value.slice(at + 1) : "";
+  const at = value2.lastIndexOf("@");
+  const target = at >= 0 ? value2.slice(0, at) : value2;
+  const ref = at >= 0 ? value2.slice(at + 1) : "";
   if (FULL_SHA.test(ref)) return void 0;
   if (isAllowed(target, allowed)) return void 0;
   if (ref === "") {
     return {
       severity: "high",
-      message: `\`${value}\` names no version at all.`,
+      message: `\`${value2}\` names no version at all.`,
       fix: `Pin a commit: ${target}@<40-character commit SHA> # vX.Y.Z`
     };
   }
   return {
     severity: "medium",
-    message: `\`${value}\` is pinned to \`${ref}\`, a tag or branch that can be moved to different code.`,
+    message: `\`${value2}\` is pinned to \`${ref}\`, a tag or branch that can be moved to different code.`,
     fix: `Pin the commit that ${ref} points to: ${target}@<40-character commit SHA> # ${ref}`
   };
 }
@@ -29378,11 +29443,11 @@ var rule16 = {
     "https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#example-expression-in-an-if-conditional"
   ]
 };
-function isUnsound(value) {
-  const fenced = findExpressions(value);
+function isUnsound(value2) {
+  const fenced = findExpressions(value2);
   const first2 = fenced[0];
   if (!first2) return false;
-  return fenced.length > 1 || first2.start !== 0 || first2.end !== value.length;
+  return fenced.length > 1 || first2.start !== 0 || first2.end !== value2.length;
 }
 function run16(workflow) {
   const findings = [];
@@ -29482,16 +29547,16 @@ function duplicateKeyErrors(workflow) {
 }
 function expressionErrors(workflow) {
   const findings = [];
-  walkScalars(workflow.root, workflow.doc, (scalar, value, path5) => {
-    if (!value.includes("${{")) return;
-    for (const expression of findExpressions(value)) {
+  walkScalars(workflow.root, workflow.doc, (scalar, value2, path5) => {
+    if (!value2.includes("${{")) return;
+    for (const expression of findExpressions(value2)) {
       const parsed = expression.closed ? parseExpression(expression.body) : void 0;
       if (parsed?.ok) continue;
       const reason = parsed ? parsed.error : "the expression is not closed with }}";
       findings.push(
         makeFinding(workflow, PARSE_ERROR, {
           message: `The expression at ${path5.join(".") || "the document root"} does not parse: ${reason}. GitHub will reject this ${workflow.kind}, and it cannot be checked for injection.`,
-          span: spanInScalar(workflow, scalar, value, expression.start, 3),
+          span: spanInScalar(workflow, scalar, value2, expression.start, 3),
           key: `expression:${path5.join(".")}:${expression.body.trim().slice(0, 80)}`
         })
       );
@@ -29505,22 +29570,22 @@ import { posix } from "node:path";
 
 // src/checks/hardening/gitlab-ci/located.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-function positionOf(value, offset = value.start) {
-  const { line, col } = value.src.lineCounter.linePos(offset);
-  return { path: value.src.path, line, column: col };
+function positionOf(value2, offset = value2.start) {
+  const { line, col } = value2.src.lineCounter.linePos(offset);
+  return { path: value2.src.path, line, column: col };
 }
 function get2(map, key) {
   return map?.kind === "map" ? map.entries.get(key)?.value : void 0;
 }
-function stringValue2(value) {
-  if (value?.kind !== "scalar" || value.value === null) return void 0;
-  return String(value.value);
+function stringValue2(value2) {
+  if (value2?.kind !== "scalar" || value2.value === null) return void 0;
+  return String(value2.value);
 }
-function listItems(value, depth = 0) {
-  if (!value) return [];
-  if (value.kind !== "seq") return [value];
+function listItems(value2, depth = 0) {
+  if (!value2) return [];
+  if (value2.kind !== "seq") return [value2];
   if (depth > 10) return [];
-  return value.items.flatMap((item) => item.kind === "seq" ? listItems(item, depth + 1) : [item]);
+  return value2.items.flatMap((item) => item.kind === "seq" ? listItems(item, depth + 1) : [item]);
 }
 function withoutKeys(map, keys) {
   const entries2 = new Map(map.entries);
@@ -29692,13 +29757,13 @@ var Converter = class {
     }
     const cached = this.memo.get(node);
     if (cached) return cached;
-    let value;
-    if ((0, import_yaml6.isMap)(node)) value = this.mapNode(node, owner, false);
-    else if ((0, import_yaml6.isSeq)(node)) value = this.seqNode(node, owner);
+    let value2;
+    if ((0, import_yaml6.isMap)(node)) value2 = this.mapNode(node, owner, false);
+    else if ((0, import_yaml6.isSeq)(node)) value2 = this.seqNode(node, owner);
     else if ((0, import_yaml6.isScalar)(node)) {
       const raw = node.value;
       const scalarValue = typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean" ? raw : plainString(raw) ?? null;
-      value = {
+      value2 = {
         kind: "scalar",
         src: this.src,
         start: node.range?.[0] ?? 0,
@@ -29706,9 +29771,9 @@ var Converter = class {
         owner,
         value: scalarValue
       };
-    } else value = this.nullAt(0, owner);
-    this.memo.set(node, value);
-    return value;
+    } else value2 = this.nullAt(0, owner);
+    this.memo.set(node, value2);
+    return value2;
   }
   nullAt(offset, owner) {
     return { kind: "scalar", src: this.src, start: offset, end: offset, owner, value: null };
@@ -29748,14 +29813,14 @@ var Converter = class {
       if (key === "<<" && (0, import_yaml6.isScalar)(keyNode) && keyNode.type === "PLAIN") {
         const sources = (0, import_yaml6.isSeq)(pair2.value) ? pair2.value.items : [pair2.value];
         for (const source of sources) {
-          const value2 = this.node(source, childOwner);
-          if (value2.kind !== "map") continue;
-          for (const [k, entry] of value2.entries) if (!merged.has(k)) merged.set(k, entry);
+          const value3 = this.node(source, childOwner);
+          if (value3.kind !== "map") continue;
+          for (const [k, entry] of value3.entries) if (!merged.has(k)) merged.set(k, entry);
         }
         continue;
       }
-      const value = pair2.value == null ? this.nullAt(keyStart, childOwner) : this.node(pair2.value, childOwner);
-      entries2.set(key, { key, keyStart, value });
+      const value2 = pair2.value == null ? this.nullAt(keyStart, childOwner) : this.node(pair2.value, childOwner);
+      entries2.set(key, { key, keyStart, value: value2 });
     }
     for (const [k, entry] of merged) if (!entries2.has(k)) entries2.set(k, entry);
     const start = node.range?.[0] ?? 0;
@@ -29978,9 +30043,9 @@ async function localTargets(include, state) {
   }
   return matches;
 }
-function includeRefs(value, problems) {
-  if (!value || value.kind === "scalar" && value.value === null) return [];
-  return includeItems(value.kind === "seq" ? value.items : [value], problems);
+function includeRefs(value2, problems) {
+  if (!value2 || value2.kind === "scalar" && value2.value === null) return [];
+  return includeItems(value2.kind === "seq" ? value2.items : [value2], problems);
 }
 function includeItems(items2, problems) {
   const refs = [];
@@ -30086,8 +30151,8 @@ function jobVariables(job, resolvedGlobals) {
   }
   return variables;
 }
-function variableValue(value) {
-  return value.kind === "map" ? get2(value, "value") ?? value : value;
+function variableValue(value2) {
+  return value2.kind === "map" ? get2(value2, "value") ?? value2 : value2;
 }
 function ruleVariables(job) {
   const rules9 = get2(job, "rules");
@@ -30160,46 +30225,46 @@ function extendedJob(name, ctx, depth = 0, stack = [name]) {
   if (depth === 0) ctx.extended.set(name, result);
   return result;
 }
-function resolveReferences(value, ctx, depth, stack) {
-  if (ctx.exhausted) return value;
+function resolveReferences(value2, ctx, depth, stack) {
+  if (ctx.exhausted) return value2;
   if (++ctx.steps > MAX_RESOLVE_STEPS) {
     ctx.exhausted = true;
     ctx.problems.push(
       problem(
         UNRESOLVED_RULE,
         `The configuration expands to more than ${MAX_RESOLVE_STEPS} values; the rest was not resolved.`,
-        positionOf(value),
+        positionOf(value2),
         "too-large"
       )
     );
-    return value;
+    return value2;
   }
-  switch (value.kind) {
+  switch (value2.kind) {
     case "scalar":
-      return value;
+      return value2;
     case "seq": {
       let changed = false;
-      const items2 = value.items.map((item) => {
+      const items2 = value2.items.map((item) => {
         const resolved = resolveReferences(item, ctx, depth, stack);
         if (resolved !== item) changed = true;
         return resolved;
       });
-      return changed ? { ...value, items: items2 } : value;
+      return changed ? { ...value2, items: items2 } : value2;
     }
     case "map": {
       let changed = false;
-      const entries2 = new Map(value.entries);
-      for (const [key, entry] of value.entries) {
+      const entries2 = new Map(value2.entries);
+      for (const [key, entry] of value2.entries) {
         const resolved = resolveReferences(entry.value, ctx, depth, stack);
         if (resolved !== entry.value) {
           changed = true;
           entries2.set(key, { ...entry, value: resolved });
         }
       }
-      return changed ? { ...value, entries: entries2 } : value;
+      return changed ? { ...value2, entries: entries2 } : value2;
     }
     case "ref":
-      return resolveReference(value, ctx, depth, stack);
+      return resolveReference(value2, ctx, depth, stack);
   }
 }
 function resolveReference(ref, ctx, depth, stack) {
@@ -30253,8 +30318,8 @@ var rules = [
     ]
   }
 ];
-function isTrue(value) {
-  return value === true || value === 1 || typeof value === "string" && /^(?:1|t|true)$/i.test(value.trim());
+function isTrue(value2) {
+  return value2 === true || value2 === 1 || typeof value2 === "string" && /^(?:1|t|true)$/i.test(value2.trim());
 }
 function auditJob(job) {
   const hits = [];
@@ -30281,14 +30346,14 @@ var debugLogging = {
 };
 
 // src/checks/hardening/gitlab-ci/images.ts
-function nameScalar(value) {
-  const scalar = value.kind === "map" ? get2(value, "name") : value;
+function nameScalar(value2) {
+  const scalar = value2.kind === "map" ? get2(value2, "name") : value2;
   return scalar?.kind === "scalar" && typeof scalar.value === "string" ? scalar : void 0;
 }
 function imageUses(job) {
   const uses = [];
-  const add = (kind, value) => {
-    const scalar = nameScalar(value);
+  const add = (kind, value2) => {
+    const scalar = nameScalar(value2);
     if (!scalar) return;
     const written = String(scalar.value).trim();
     if (!written) return;
@@ -30297,7 +30362,7 @@ function imageUses(job) {
       scalar,
       written,
       expanded: expandVariables(written, job),
-      ...value.kind === "map" ? { entry: value } : {}
+      ...value2.kind === "map" ? { entry: value2 } : {}
     });
   };
   const image = get2(job.config, "image");
@@ -30374,8 +30439,8 @@ function isDind(reference) {
   const { name, tag } = imageParts(reference);
   return name === "docker" && tag !== void 0 && tag.includes("dind");
 }
-function scalarText2(value) {
-  return value?.kind === "scalar" && value.value !== null ? String(value.value) : void 0;
+function scalarText2(value2) {
+  return value2?.kind === "scalar" && value2.value !== null ? String(value2.value) : void 0;
 }
 function auditJob2(job) {
   const hits = [];
@@ -30429,12 +30494,12 @@ function auditJob2(job) {
   }
   return hits;
 }
-function emptyCertDir(job, value, scope) {
+function emptyCertDir(job, value2, scope) {
   return {
     ruleId: NO_TLS,
     message: "`DOCKER_TLS_CERTDIR` is empty: the `docker:dind` service starts its daemon on port 2375 without TLS.",
-    position: positionOf(value),
-    owner: value.owner,
+    position: positionOf(value2),
+    owner: value2.owner,
     job: job.name,
     key: `${scope}:DOCKER_TLS_CERTDIR`,
     fix: 'Set `DOCKER_TLS_CERTDIR: "/certs"` (the image default) and connect to `tcp://docker:2376`.'
@@ -30612,15 +30677,15 @@ function jobScripts(job) {
     ["after_script", get2(job, "after_script")],
     ["hooks:pre_get_sources_script", get2(get2(job, "hooks"), "pre_get_sources_script")]
   ];
-  for (const [key, value] of sections) if (value) flatten(value, key, out, 0);
+  for (const [key, value2] of sections) if (value2) flatten(value2, key, out, 0);
   return out;
 }
-function flatten(value, key, out, depth) {
+function flatten(value2, key, out, depth) {
   if (out.length >= MAX_SCRIPT_LINES2 || depth > MAX_NESTING) return;
-  if (value.kind === "scalar") {
-    if (value.value !== null) out.push({ key, scalar: value, text: String(value.value) });
-  } else if (value.kind === "seq") {
-    for (const item of value.items) flatten(item, key, out, depth + 1);
+  if (value2.kind === "scalar") {
+    if (value2.value !== null) out.push({ key, scalar: value2, text: String(value2.value) });
+  } else if (value2.kind === "seq") {
+    for (const item of value2.items) flatten(item, key, out, depth + 1);
   }
 }
 function commandAt(script, index) {
@@ -30873,9 +30938,9 @@ var TOKEN_FORMATS = [
 var SECRET_NAME2 = /(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|(?:^|_)KEY(?:$|_)|(?:^|_)PWD(?:$|_))/i;
 var NOT_A_SECRET_NAME = /(?:_(?:FILE|PATH|DIR|URL|HOST|PORT|NAME|USER|USERNAME|ID|IDS|ENABLED|DISABLED|TTL|EXPIRY|EXPIRES|TYPE|HEADER|LENGTH|FORMAT|VERSION|REGION|ENV|VAR|SCOPE|SCOPES)$|^CACHE_KEY$|KEY_ID$|^TOKEN_TYPE$)/i;
 var PLACEHOLDER = /^(?:true|false|yes|no|on|off|none|null|changeme|change-me|xxx+|\*+|<[^>]*>|\.\.\.)$/i;
-function redact(value) {
-  const prefix2 = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value)?.[0] ?? "";
-  return `${prefix2 ? `${prefix2}\u2026, ` : ""}${value.length} characters, redacted`;
+function redact(value2) {
+  const prefix2 = /^(?:[a-z]+[-_]|github_pat_|AKIA|ASIA|ABIA|ACCA|AIza|GR1348941|-----BEGIN [A-Z ]*-----)/.exec(value2)?.[0] ?? "";
+  return `${prefix2 ? `${prefix2}\u2026, ` : ""}${value2.length} characters, redacted`;
 }
 function tokenFormat(text3) {
   for (const format of TOKEN_FORMATS) {
@@ -30885,18 +30950,18 @@ function tokenFormat(text3) {
   return void 0;
 }
 function auditVariable(job, variable) {
-  const value = variable.value;
-  if (value.kind !== "scalar" || value.value === null || typeof value.value === "boolean") return void 0;
-  const text3 = String(value.value);
+  const value2 = variable.value;
+  if (value2.kind !== "scalar" || value2.value === null || typeof value2.value === "boolean") return void 0;
+  const text3 = String(value2.value);
   const format = tokenFormat(text3);
-  const common = { owner: value.owner, job: job.name, key: `${variable.scope}:${variable.name}` };
+  const common = { owner: value2.owner, job: job.name, key: `${variable.scope}:${variable.name}` };
   const fix = `Rotate the credential, delete it from the file, and set \`${variable.name}\` as a masked, protected variable in Settings > CI/CD > Variables.`;
   if (format) {
     return {
       ruleId: SECRET,
       ...common,
       message: `\`${variable.name}\` holds what looks like a ${format.label} (${redact(format.match)}) in plain text.`,
-      position: positionInScalar(value, text3, format.index, format.match.slice(0, 12)),
+      position: positionInScalar(value2, text3, format.index, format.match.slice(0, 12)),
       fix
     };
   }
@@ -30909,7 +30974,7 @@ function auditVariable(job, variable) {
     severity: "medium",
     ...common,
     message: `\`${variable.name}\` is set to a literal value (${trimmed.length} characters, redacted) in the pipeline file; a secret there is readable by everyone with repository access.`,
-    position: positionOf(value),
+    position: positionOf(value2),
     fix
   };
 }
@@ -31209,7 +31274,7 @@ var gitlabCiLinter = {
 };
 
 // src/checks/hardening/runner/index.ts
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { closeSync, constants, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
 
 // src/checks/hardening/runner/capabilities.ts
 var CAPABILITY_NAMES = [
@@ -31290,7 +31355,7 @@ function parseProcStatus(text3) {
     const colon = line.indexOf(":");
     if (colon > 0) fields.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
   }
-  const int = (value) => value !== void 0 && /^\d+$/.test(value) ? Number(value) : void 0;
+  const int = (value2) => value2 !== void 0 && /^\d+$/.test(value2) ? Number(value2) : void 0;
   const uidField = fields.get("Uid")?.split(/\s+/);
   const status = {
     groups: (fields.get("Groups") ?? "").split(/\s+/).filter((g) => /^\d+$/.test(g)).map(Number)
@@ -31325,11 +31390,11 @@ var MAX_METADATA_FILE_BYTES = 1 * MiB;
 var MAX_DATABASE_FILE_BYTES = 64 * MiB;
 var MAX_CATALOGER_TOTAL_BYTES = 256 * MiB;
 function purl(type, namespace, name, version, qualifiers) {
-  const clean2 = Object.fromEntries(
+  const clean3 = Object.fromEntries(
     Object.entries(qualifiers ?? {}).filter((entry) => Boolean(entry[1]))
   );
   try {
-    return new import_packageurl_js.PackageURL(type, namespace ?? null, name, version, Object.keys(clean2).length ? clean2 : null).toString();
+    return new import_packageurl_js.PackageURL(type, namespace ?? null, name, version, Object.keys(clean3).length ? clean3 : null).toString();
   } catch {
     const ns = namespace ? `${encodeURIComponent(namespace)}/` : "";
     return `pkg:${type}/${ns}${encodeURIComponent(name)}@${encodeURIComponent(version)}`;
@@ -31343,8 +31408,8 @@ function textOf(file, context, cataloger) {
   }
   return file.data.toString("utf8");
 }
-function cleanValue(value, max = 256) {
-  const stripped = value.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+function cleanValue(value2, max = 256) {
+  const stripped = value2.replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return stripped.length > max ? stripped.slice(0, max) : stripped;
 }
 
@@ -31363,12 +31428,12 @@ function parseOsRelease(text3) {
   }
   return fields;
 }
-function unquote(value) {
-  if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replace(/\\([$"\\`])/g, "$1");
+function unquote(value2) {
+  if (value2.length >= 2 && value2.startsWith("'") && value2.endsWith("'")) return value2.slice(1, -1);
+  if (value2.length >= 2 && value2.startsWith('"') && value2.endsWith('"')) {
+    return value2.slice(1, -1).replace(/\\([$"\\`])/g, "$1");
   }
-  return value;
+  return value2;
 }
 var DEBIAN_CODENAMES = {
   buzz: "1.1",
@@ -31916,13 +31981,13 @@ var QUALIFIERS = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
 var ALIASES = { ga: "", final: "", release: "", cr: "rc" };
 var RELEASE_VERSION_INDEX = String(QUALIFIERS.indexOf(""));
 function stringItem(raw, followedByDigit) {
-  let value = raw;
-  if (followedByDigit && value.length === 1) {
-    if (value === "a") value = "alpha";
-    else if (value === "b") value = "beta";
-    else if (value === "m") value = "milestone";
+  let value2 = raw;
+  if (followedByDigit && value2.length === 1) {
+    if (value2 === "a") value2 = "alpha";
+    else if (value2 === "b") value2 = "beta";
+    else if (value2 === "m") value2 = "milestone";
   }
-  return { kind: "string", value: ALIASES[value] ?? value };
+  return { kind: "string", value: ALIASES[value2] ?? value2 };
 }
 function parseItem(digit2, buf) {
   return digit2 ? { kind: "int", value: buf } : stringItem(buf, false);
@@ -32616,8 +32681,8 @@ function inVersionsList(versions, version, scheme) {
 var KIND_ORDER = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
 function eventOf(e) {
   for (const kind of ["introduced", "fixed", "last_affected", "limit"]) {
-    const value = e[kind];
-    if (value !== void 0) return { kind, value };
+    const value2 = e[kind];
+    if (value2 !== void 0) return { kind, value: value2 };
   }
   return void 0;
 }
@@ -32749,8 +32814,8 @@ function event(v) {
   if (!isObject(v)) return void 0;
   const out = {};
   for (const key of ["introduced", "fixed", "last_affected", "limit"]) {
-    const value = str(v[key]);
-    if (value !== void 0) out[key] = value;
+    const value2 = str(v[key]);
+    if (value2 !== void 0) out[key] = value2;
   }
   return Object.keys(out).length === 1 ? out : void 0;
 }
@@ -32790,12 +32855,12 @@ function readOsvRecord(json) {
   if (modified === void 0) return { ok: false, error: `OSV record ${id} has no "modified" timestamp` };
   const record2 = { id, modified };
   for (const key of ["schema_version", "published", "withdrawn", "summary", "details"]) {
-    const value = str(json[key]);
-    if (value !== void 0) record2[key] = value;
+    const value2 = str(json[key]);
+    if (value2 !== void 0) record2[key] = value2;
   }
   for (const key of ["aliases", "upstream", "related"]) {
-    const value = strings(json[key], 1e3);
-    if (value) record2[key] = value;
+    const value2 = strings(json[key], 1e3);
+    if (value2) record2[key] = value2;
   }
   const sev = severities(json.severity);
   if (sev) record2.severity = sev;
@@ -33242,7 +33307,10 @@ var RUNNER_RULE = {
   seccomp: "runner/seccomp-disabled",
   root: "runner/root-equivalent-user",
   debug: "runner/debug-logging",
-  vulnerableRuntime: "runner/vulnerable-container-runtime"
+  vulnerableRuntime: "runner/vulnerable-container-runtime",
+  broadTokenScopes: "runner/token-broad-scopes",
+  oidcForkPullRequest: "runner/oidc-token-fork-pr",
+  tokenNeverExpires: "runner/token-never-expires"
 };
 var runnerRules = [
   {
@@ -33340,7 +33408,7 @@ var runnerRules = [
     check: "hardening",
     title: "Container runtime on the runner host has a known container-escape vulnerability",
     severity: "high",
-    description: "The runner host has a runc, containerd or Docker Engine package whose upstream version is in the affected range of a known container-escape or host-compromise advisory: runc CVE-2024-21626 (\"Leaky Vessels\"), CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881 (November 2025), CVE-2021-30465 and CVE-2019-5736; containerd CVE-2020-15257; Docker Engine CVE-2024-41110 (AuthZ plugin bypass) and the BuildKit flaws it vendors before 25.0.2 (CVE-2024-23651, CVE-2024-23652, CVE-2024-23653).\n\nThe probe reads the Debian/Ubuntu package database (`/var/lib/dpkg/status`: `runc`, `containerd`, `containerd.io`, `docker-ce`, `docker.io`, `moby-runc`, `moby-containerd`, `moby-engine`\u2026) and `os-release`, takes the upstream part of each package version (`1.1.12-0ubuntu3` is runc 1.1.12, `5:27.1.1-1~ubuntu.24.04~noble` is Docker Engine 27.1.1) and matches it with the OSV matcher against an embedded, dated advisory table whose ranges are the upstream projects' own. It never runs a binary and never contacts the daemon. Inside a job container the package database is the image's, not the host's, so nothing is reported there; the notes say so.\n\n**Backports.** Distributions (Ubuntu, Debian) and Microsoft's `moby-*` packages often patch an old upstream version instead of upgrading it, so a match on one of their packages can be a false positive. Those findings say so and are at most high; findings on Docker's own `docker-ce`/`containerd.io` builds keep the advisory's severity.",
+    description: "The runner host has a runc, containerd, Docker Engine or BuildKit package or executable whose upstream version is in the affected range of a known container-escape or host-compromise advisory: runc CVE-2024-21626 (\"Leaky Vessels\"), CVE-2025-31133, CVE-2025-52565 and CVE-2025-52881 (November 2025), CVE-2021-30465 and CVE-2019-5736; containerd CVE-2020-15257; Docker Engine CVE-2024-41110 (AuthZ plugin bypass) and the BuildKit flaws it vendors before 25.0.2 (CVE-2024-23651, CVE-2024-23652, CVE-2024-23653).\n\nThe probe reads the Debian/Ubuntu package database (`/var/lib/dpkg/status`: `runc`, `containerd`, `containerd.io`, `docker-ce`, `docker.io`, `moby-runc`, `moby-containerd`, `moby-engine`\u2026) and `os-release`, takes the upstream part of each package version (`1.1.12-0ubuntu3` is runc 1.1.12, `5:27.1.1-1~ubuntu.24.04~noble` is Docker Engine 27.1.1) and matches it with the OSV matcher against an embedded, dated advisory table whose ranges are the upstream projects' own.\n\nIt also reads the Go build information embedded in the engine executables themselves (`runc`, `containerd`, `containerd-shim-runc-v2`, `dockerd`, `docker`, `buildkitd` in `/usr/local/bin`, `/usr/local/sbin`, `/usr/bin`, `/usr/sbin` and `/opt/bin`), which covers engines unpacked from release tarballs on self-hosted and GitLab runners. The version comes from the main module line when the build recorded one (`go install module@version`, or Go 1.24+ building a clean tagged checkout: exact), else from the `-X` version variable the build script stamped in (`main.version` for runc, `dockerversion.Version` for Docker Engine, `version.Version` for containerd and BuildKit), which Go records only for builds without `-trimpath`. A local build recorded as `(devel)` with no stamp is not matched, and the notes say so. When a package owns the executable (its `/var/lib/dpkg/info/<package>.list`), an exact module version wins over the package version and a stamp does not. The Go toolchain version is listed in the notes; it is matched only against standard library advisories in the table (there are none today). At most 8 MiB of each executable is read (its ELF header, section table and `.go.buildinfo` section).\n\nIt never runs a binary and never contacts the daemon. Inside a job container the package database and executables are the image's, not the host's, so nothing is reported there; the notes say so.\n\n**Backports.** Distributions (Ubuntu, Debian) and Microsoft's `moby-*` packages often patch an old upstream version instead of upgrading it, so a match on one of their packages can be a false positive. Those findings say so and are at most high; findings on Docker's own `docker-ce`/`containerd.io` builds keep the advisory's severity.",
     rationale: "The runtime is the wall between the job's containers and the host. With one of these bugs, a malicious image, Dockerfile or BuildKit frontend (`# syntax=`) pulled by a pull request, or a compromised dependency running in a service container, can write to the host filesystem or run code as root on it. On a persistent self-hosted runner that means stolen secrets of later jobs, a poisoned toolchain and a foothold in your network; CVE-2024-21626 needs nothing more than `WORKDIR /proc/self/fd/8` in a Dockerfile.",
     fix: 'Upgrade the runtime packages on the runner host (or move to a current runner image) and restart the daemon:\n\n```sh\nsudo apt-get update\nsudo apt-get install --only-upgrade runc containerd.io docker-ce # or: runc containerd docker.io / moby-runc moby-containerd moby-engine\nsudo systemctl restart docker\n```\n\nIf the distribution backported the fix (its security tracker lists the installed package version as fixed for the CVE), record that as a policy exception for the package, with the tracker page in the reason, and let it expire so the decision is revisited:\n\n```yaml\nexceptions:\n  - rule: runner/vulnerable-container-runtime\n    packages: [runc]\n    reason: "Fix for CVE-2024-21626 backported into this runc build: https://ubuntu.com/security/CVE-2024-21626"\n    expires: 2027-06-30\n```',
     references: [
@@ -33351,11 +33419,429 @@ var runnerRules = [
       "https://github.com/moby/buildkit/security/advisories/GHSA-wr6v-9f75-vh2g",
       "https://ubuntu.com/security/CVE-2024-21626"
     ]
+  },
+  {
+    id: RUNNER_RULE.broadTokenScopes,
+    check: "hardening",
+    title: "Broadly scoped API token in a pull or merge request job",
+    severity: "high",
+    description: "The API token the job hands containersec has scopes that reach far beyond commenting on this change, and the job runs code from a pull or merge request.\n\n- **GitHub**: the token in the `github-token` input (or `GITHUB_TOKEN`) is a classic personal access token or OAuth token whose `X-OAuth-Scopes` response header lists `repo`, `public_repo`, `workflow`, `delete_repo`, `write:packages`, `delete:packages`, `site_admin` or any `admin:*` scope, in a job for a pull request. High; critical when the pull request comes from a fork. Fine-grained tokens and GitHub App installation tokens (`GITHUB_TOKEN`) do not report their permissions through the API, so they are never reported here; the notes say what kind of token was seen (from its documented prefix: `ghp_`, `github_pat_`, `gho_`, `ghu_`, `ghs_`).\n- **GitLab**: `GET /personal_access_tokens/self` says the token (in `CONTAINERSEC_GITLAB_TOKEN` or the variable named by `CONTAINERSEC_GITLAB_TOKEN_VARIABLE`, else `GITLAB_TOKEN`) has `api`, `sudo`, `admin_mode` or `write_repository`, in a merge request pipeline whose source project is a fork (`CI_MERGE_REQUEST_SOURCE_PROJECT_ID` differs from `CI_MERGE_REQUEST_PROJECT_ID`). Critical. `CI_JOB_TOKEN`'s access is set in the project's settings and cannot be read from the job.\n\nThe probe makes one API request per platform with a 5-second timeout; a failure is a note, never a finding, and the token never appears in the output.",
+    rationale: "Whatever the job runs can read the token: the build scripts, tests and dependencies of the change under review. A classic `repo` token works on every repository its user can reach, not just this one; `workflow` lets it rewrite CI definitions (and so steal every secret), `write:packages` lets it replace published images. On GitLab, `api` is the whole API as the token's user: push to protected branches the user may push to, change CI/CD variables, trigger deployments. From a fork, the author is anyone.",
+    fix: "Give the job the narrowest token that can post the comment and the status. On GitHub use the job's own `GITHUB_TOKEN` with explicit permissions instead of a personal access token:\n\n```yaml\npermissions:\n  contents: read\n  pull-requests: write\n  checks: write\n  statuses: write\njobs:\n  containersec:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: containersec/containersec@v1   # github-token defaults to ${{ github.token }}\n```\n\nOn GitLab, posting the note needs `api`, so limit who holds the token instead: use a project access token (it reaches this project only, unlike a personal token) with the Developer role, never a personal or group token, and do not run fork merge requests' pipelines in the parent project (GitLab runs them in the fork by default, without your variables) until their code has been reviewed. If fork merge requests must run in the parent project, mark the variable protected: those pipelines then run without it and containersec writes its report as an artifact instead of a note.",
+    references: [
+      "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps",
+      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats",
+      "https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token",
+      "https://docs.gitlab.com/api/personal_access_tokens/#self-inform",
+      "https://docs.gitlab.com/ci/pipelines/merge_request_pipelines/#use-with-forked-projects"
+    ]
+  },
+  {
+    id: RUNNER_RULE.oidcForkPullRequest,
+    check: "hardening",
+    title: "OIDC token available to a pull request from a fork",
+    severity: "high",
+    description: "The GitHub job can request an OpenID Connect token (the runner set `ACTIONS_ID_TOKEN_REQUEST_URL`, which it only does when the workflow or job grants `id-token: write`) while it runs for a pull request whose head repository is a fork (event payload `pull_request.head.repo.full_name` differs from `base.repo.full_name`), typically under `pull_request_target`.",
+    rationale: "An OIDC token is this repository's identity: cloud roles trust it (AWS, GCP, Azure federated credentials) and Sigstore signs with it. If any code from the fork runs in the job (a checked-out head, a build script, a dependency), it can request the token and assume those roles or sign artefacts as your release workflow, depending only on how loosely the trust policies match the subject claim.",
+    fix: "Grant `id-token: write` only to jobs that never run pull request code, and keep fork pull requests on `pull_request` (which gets no OIDC token):\n\n```yaml\non: pull_request\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest   # no id-token here\n```\n\nAlso pin cloud trust policies to the exact subject (`repo:owner/name:ref:refs/heads/main`, or an environment), never `repo:owner/name:*`.",
+    references: [
+      "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect",
+      "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/"
+    ]
+  },
+  {
+    id: RUNNER_RULE.tokenNeverExpires,
+    check: "hardening",
+    title: "GitLab access token without an expiry date",
+    severity: "medium",
+    description: "GitLab describes the access token in the job (`GET /personal_access_tokens/self`) with `expires_at: null`: it never expires. Tokens created before GitLab 16.0 could be made without an expiry date; newer instances require one unless an administrator turned the requirement off.",
+    rationale: "CI tokens leak through job logs, artefacts, debug traces and compromised dependencies. A token without an expiry date keeps working for whoever took it until someone notices and revokes it.",
+    fix: 'Rotate the token with an expiry date (at most a year) and store the new one in the CI/CD variable:\n\n```sh\ncurl --request POST --header "PRIVATE-TOKEN: $OLD_TOKEN" \\\n  --data "expires_at=2027-06-30" "$CI_API_V4_URL/personal_access_tokens/self/rotate"\n```',
+    references: [
+      "https://docs.gitlab.com/api/personal_access_tokens/#self-rotate",
+      "https://docs.gitlab.com/user/profile/personal_access_tokens/#access-token-expiration"
+    ]
   }
 ];
 
+// src/images/catalogers/elf.ts
+var ELF_MAGIC = Buffer.from([127, 69, 76, 70]);
+var SHT_NOBITS = 8;
+function isElf(data) {
+  return data.length >= 64 && data.subarray(0, 4).equals(ELF_MAGIC);
+}
+function findElfSection(data, name) {
+  if (!isElf(data)) return { status: "table-unreadable" };
+  const is64 = data[4] === 2;
+  const little = data[5] !== 2;
+  const u162 = (at) => little ? data.readUInt16LE(at) : data.readUInt16BE(at);
+  const u32 = (at) => little ? data.readUInt32LE(at) : data.readUInt32BE(at);
+  const word = (at) => is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at);
+  const shoff = word(is64 ? 40 : 32);
+  const shentsize = u162(is64 ? 58 : 46);
+  const shnum = u162(is64 ? 60 : 48);
+  const shstrndx = u162(is64 ? 62 : 50);
+  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40)) return { status: "table-unreadable" };
+  if (shoff + shnum * shentsize > data.length) return { status: "table-beyond-data" };
+  const header = (index) => {
+    const at = shoff + index * shentsize;
+    return {
+      name: u32(at),
+      type: u32(at + 4),
+      offset: word(at + (is64 ? 24 : 16)),
+      size: word(at + (is64 ? 32 : 20))
+    };
+  };
+  if (shstrndx >= shnum) return { status: "table-unreadable" };
+  const strings3 = header(shstrndx);
+  if (strings3.offset + strings3.size > data.length) return { status: "table-unreadable" };
+  const wanted = Buffer.from(`${name}\0`);
+  for (let i = 0; i < shnum; i++) {
+    const section = header(i);
+    const at = strings3.offset + section.name;
+    if (at + wanted.length > strings3.offset + strings3.size) continue;
+    if (!data.subarray(at, at + wanted.length).equals(wanted)) continue;
+    if (section.type === SHT_NOBITS) return { status: "absent" };
+    return section.offset + section.size <= data.length ? { status: "found", offset: section.offset, size: section.size } : { status: "out-of-bounds", offset: section.offset, size: section.size };
+  }
+  return { status: "absent" };
+}
+function elfSection(data, name) {
+  const found = findElfSection(data, name);
+  return found.status === "found" ? { offset: found.offset, size: found.size } : void 0;
+}
+
+// src/images/catalogers/go.ts
+var MiB2 = 1024 * 1024;
+var MAX_BINARY_BYTES = 128 * MiB2;
+var MAX_TOTAL_BYTES = 512 * MiB2;
+var MIN_BINARY_BYTES = 512 * 1024;
+var MAX_MODINFO_BYTES = 4 * MiB2;
+var MAX_DEPS = 2e4;
+var MAX_NOTES = 50;
+var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
+var HEADER_SIZE = 32;
+var FLAG_VERSION_INLINE = 2;
+function uvarint(data, at) {
+  let value2 = 0;
+  for (let i = 0; i < 5 && at + i < data.length; i++) {
+    const byte = data[at + i] ?? 0;
+    value2 += (byte & 127) * 2 ** (7 * i);
+    if (byte < 128) return { value: value2, next: at + i + 1 };
+  }
+  return void 0;
+}
+function varintString(data, at, max) {
+  const length = uvarint(data, at);
+  if (!length || length.value > max || length.next + length.value > data.length) return void 0;
+  return { value: data.toString("utf8", length.next, length.next + length.value), next: length.next + length.value };
+}
+function readGoBuildInfo(data) {
+  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return { ok: false, none: true };
+  const section = elfSection(data, ".go.buildinfo");
+  const at = section ? section.offset : data.indexOf(BUILDINFO_MAGIC);
+  if (at < 0) return { ok: false, none: true };
+  if (at + HEADER_SIZE > data.length || !data.subarray(at, at + BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
+    return { ok: false, reason: "the .go.buildinfo section does not start with the build info magic" };
+  }
+  const flags = data[at + 15] ?? 0;
+  if ((flags & FLAG_VERSION_INLINE) === 0) {
+    return { ok: false, reason: "build info in the pre-Go 1.18 pointer format, which is not read" };
+  }
+  const version = varintString(data, at + HEADER_SIZE, 1024);
+  const mod = version ? varintString(data, version.next, MAX_MODINFO_BYTES) : void 0;
+  if (!version || !mod) return { ok: false, reason: "the build info strings are truncated or too long" };
+  let modinfo = mod.value;
+  if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === "\n") modinfo = modinfo.slice(16, -16);
+  return { ok: true, info: { goVersion: version.value, modinfo } };
+}
+function parseModinfo(modinfo) {
+  const modules = [];
+  for (const line of modinfo.split("\n")) {
+    const fields = line.split("	");
+    const [kind, path5 = "", version = ""] = fields;
+    if (kind === "mod" || kind === "dep") {
+      if (modules.length >= MAX_DEPS) break;
+      modules.push({ path: path5, version, main: kind === "mod" });
+    } else if (kind === "=>" && modules.length > 0 && version !== "" && version !== "(devel)") {
+      const replaced = modules[modules.length - 1];
+      modules[modules.length - 1] = { ...replaced, path: path5, version };
+    }
+  }
+  return modules;
+}
+function stdlibVersion(goVersion) {
+  const match2 = /^go(\d+(?:\.\d+){0,2}(?:(?:alpha|beta|rc)\d+)?)(?:\s|$)/.exec(goVersion);
+  return match2?.[1];
+}
+var MODULE_PATH = /^[A-Za-z0-9][A-Za-z0-9._~+/-]*$/;
+var MODULE_VERSION = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
+function goPurl(path5, version) {
+  const slash = path5.lastIndexOf("/");
+  return slash > 0 ? purl("golang", path5.slice(0, slash), path5.slice(slash + 1), version) : purl("golang", void 0, path5, version);
+}
+function isExecutable(file) {
+  return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES;
+}
+function noteBounded(notes, context) {
+  for (const message2 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message2}`);
+  if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
+}
+var goCataloger = {
+  name: "go",
+  stage: "language",
+  wants: isExecutable,
+  maxFileBytes: MAX_BINARY_BYTES,
+  maxTotalBytes: MAX_TOTAL_BYTES,
+  catalog(files, context) {
+    const packages = [];
+    const notes = [];
+    for (const file of files) {
+      if (context.ownedByOsPackage(file.path)) continue;
+      const result = readGoBuildInfo(file.data);
+      if (!result.ok) {
+        if ("reason" in result) notes.push(`/${file.path}: ${result.reason}`);
+        else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
+          notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
+        }
+        continue;
+      }
+      const add = (name, version) => packages.push({
+        ecosystem: "Go",
+        name,
+        version,
+        purl: goPurl(name, version),
+        path: file.path,
+        layer: file.layerDigest,
+        cataloger: "go"
+      });
+      const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
+      if (stdlib) add("stdlib", stdlib);
+      else
+        notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
+      let skipped = 0;
+      for (const module of parseModinfo(result.info.modinfo)) {
+        const path5 = cleanValue(module.path);
+        const version = cleanValue(module.version, 128);
+        if (module.main && version === "(devel)") continue;
+        if (!MODULE_PATH.test(path5) || !MODULE_VERSION.test(version)) {
+          skipped++;
+          continue;
+        }
+        add(path5, version);
+      }
+      if (skipped > 0)
+        notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
+    }
+    noteBounded(notes, context);
+    return { packages };
+  }
+};
+
+// src/checks/hardening/runner/go-binaries.ts
+var MAX_BINARY_PROBE_BYTES = 8 * 1024 * 1024;
+var MAX_BUILDINFO_WINDOW = 4 * 1024 * 1024;
+var MAX_SECTION_TABLE_BYTES = 1024 * 1024;
+var MAX_SECTION_NAMES_BYTES = 1024 * 1024;
+var ELF_HEADER_BYTES = 64;
+var RUNTIME_BINARY_DIRS = ["/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/opt/bin"];
+var CONTAINERD = {
+  component: "containerd",
+  modules: ["github.com/containerd/containerd", "github.com/containerd/containerd/v2"],
+  packagePaths: [],
+  versionVariables: [
+    "github.com/containerd/containerd/version.Version",
+    "github.com/containerd/containerd/v2/version.Version"
+  ]
+};
+var RUNTIME_BINARIES = {
+  runc: {
+    component: "runc",
+    modules: ["github.com/opencontainers/runc"],
+    packagePaths: [],
+    versionVariables: ["main.version"]
+  },
+  containerd: CONTAINERD,
+  "containerd-shim-runc-v2": CONTAINERD,
+  dockerd: {
+    component: "docker-engine",
+    modules: ["github.com/docker/docker", "github.com/moby/moby/v2"],
+    packagePaths: ["github.com/docker/docker/cmd/dockerd"],
+    versionVariables: [
+      "github.com/docker/docker/dockerversion.Version",
+      "github.com/moby/moby/v2/dockerversion.Version"
+    ]
+  },
+  docker: {
+    component: "docker-cli",
+    modules: ["github.com/docker/cli"],
+    packagePaths: ["github.com/docker/cli/cmd/docker"],
+    versionVariables: ["github.com/docker/cli/cli/version.Version"]
+  },
+  buildkitd: {
+    component: "buildkit",
+    modules: ["github.com/moby/buildkit"],
+    packagePaths: [],
+    versionVariables: ["github.com/moby/buildkit/version.Version"]
+  }
+};
+function layoutOf(header) {
+  if (header.length < ELF_HEADER_BYTES) return void 0;
+  if (header[0] !== 127 || header.toString("latin1", 1, 4) !== "ELF") return void 0;
+  if (header[4] !== 1 && header[4] !== 2) return void 0;
+  return { is64: header[4] === 2, little: header[5] !== 2 };
+}
+function reader(data, layout) {
+  const u162 = (at) => layout.little ? data.readUInt16LE(at) : data.readUInt16BE(at);
+  const u32 = (at) => layout.little ? data.readUInt32LE(at) : data.readUInt32BE(at);
+  const word = (at) => layout.is64 ? Number(layout.little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at);
+  return { u16: u162, u32, word };
+}
+function readCapped(input, path5, size, offset, length, budget) {
+  if (offset < 0 || length <= 0 || offset >= size) return void 0;
+  const wanted = Math.min(length, size - offset, budget.left);
+  if (wanted <= 0) return void 0;
+  budget.left -= wanted;
+  return input.readBytes(path5, offset, wanted);
+}
+function buildInfoWindow(input, path5, size, header, layout, budget) {
+  const h = reader(header, layout);
+  const shoff = h.word(layout.is64 ? 40 : 32);
+  const shentsize = h.u16(layout.is64 ? 58 : 46);
+  const shnum = h.u16(layout.is64 ? 60 : 48);
+  const shstrndx = h.u16(layout.is64 ? 62 : 50);
+  const entry = layout.is64 ? 64 : 40;
+  if (shoff > 0 && shnum > 0 && shentsize >= entry && shstrndx < shnum && shnum * shentsize <= MAX_SECTION_TABLE_BYTES) {
+    const table = readCapped(input, path5, size, shoff, shnum * shentsize, budget);
+    if (table && table.length === shnum * shentsize) {
+      const t = reader(table, layout);
+      const section = (i) => {
+        const at = i * shentsize;
+        return {
+          name: t.u32(at),
+          offset: t.word(at + (layout.is64 ? 24 : 16)),
+          size: t.word(at + (layout.is64 ? 32 : 20))
+        };
+      };
+      const names = section(shstrndx);
+      const strings3 = names.size > 0 && names.size <= MAX_SECTION_NAMES_BYTES ? readCapped(input, path5, size, names.offset, names.size, budget) : void 0;
+      if (strings3) {
+        for (let i = 0; i < shnum; i++) {
+          const s = section(i);
+          const end = strings3.indexOf(0, s.name);
+          if (end < 0 || strings3.toString("latin1", s.name, end) !== ".go.buildinfo") continue;
+          return readCapped(input, path5, size, s.offset, Math.min(s.size, MAX_BUILDINFO_WINDOW), budget);
+        }
+      }
+    }
+  }
+  const phoff = h.word(layout.is64 ? 32 : 28);
+  const phentsize = h.u16(layout.is64 ? 54 : 42);
+  const phnum = h.u16(layout.is64 ? 56 : 44);
+  if (phoff === 0 || phnum === 0 || phentsize < (layout.is64 ? 56 : 32)) return void 0;
+  const programs = readCapped(input, path5, size, phoff, phnum * phentsize, budget);
+  if (!programs || programs.length < phnum * phentsize) return void 0;
+  const p = reader(programs, layout);
+  for (let i = 0; i < phnum; i++) {
+    const at = i * phentsize;
+    const type = p.u32(at);
+    const flags = p.u32(at + (layout.is64 ? 4 : 24));
+    if (type !== 1 || (flags & 3) !== 2) continue;
+    const offset = p.word(at + (layout.is64 ? 8 : 4));
+    const filesz = p.word(at + (layout.is64 ? 32 : 16));
+    return readCapped(input, path5, size, offset, Math.min(filesz, MAX_BUILDINFO_WINDOW), budget);
+  }
+  return void 0;
+}
+function linkStampedVariables(modinfo) {
+  const out = /* @__PURE__ */ new Map();
+  for (const line of modinfo.split("\n")) {
+    if (!line.startsWith("build	-ldflags=")) continue;
+    const flags = line.slice("build	-ldflags=".length).replace(/\\"/g, '"');
+    for (const m of flags.matchAll(/-X[= ]+"?([A-Za-z0-9_./~-]{1,200})=([^\s"'\\]{1,100})/g)) {
+      out.set(m[1], m[2]);
+    }
+  }
+  return out;
+}
+function packagePathOf(modinfo) {
+  const line = modinfo.split("\n").find((l) => l.startsWith("path	"));
+  return line?.slice("path	".length).trim() || void 0;
+}
+var PRINTABLE = /^[\x21-\x7e]{1,200}$/;
+function probeGoBinary(input, path5, name) {
+  const role = RUNTIME_BINARIES[name];
+  const size = input.fileSize(path5);
+  if (!role || size === void 0) return void 0;
+  const budget = { left: MAX_BINARY_PROBE_BYTES };
+  const header = readCapped(input, path5, size, 0, ELF_HEADER_BYTES, budget);
+  const layout = header ? layoutOf(header) : void 0;
+  if (!header || !layout) return { ok: false, path: path5, reason: "not an ELF executable (a wrapper script?)" };
+  const window2 = buildInfoWindow(input, path5, size, header, layout, budget);
+  if (!window2) return { ok: false, path: path5, reason: "no Go build information section found" };
+  const ident = Buffer.alloc(ELF_HEADER_BYTES);
+  header.copy(ident, 0, 0, 16);
+  const parsed = readGoBuildInfo(Buffer.concat([ident, window2]));
+  if (!parsed.ok) {
+    return { ok: false, path: path5, reason: "reason" in parsed ? parsed.reason : "no Go build information found" };
+  }
+  const { goVersion, modinfo } = parsed.info;
+  const main = parseModinfo(modinfo).find((m) => m.main);
+  const packagePath = packagePathOf(modinfo);
+  const module = main?.path ?? packagePath ?? "";
+  const expected = main ? role.modules.includes(main.path) : role.packagePaths.includes(packagePath ?? "");
+  if (!expected) {
+    const shown = PRINTABLE.test(module) ? module : "an unreadable module path";
+    return { ok: false, path: path5, reason: `built from ${shown}, not from ${role.modules[0] ?? name}` };
+  }
+  const binary = {
+    path: path5,
+    name,
+    role,
+    goVersion: PRINTABLE.test(goVersion.replace(/ /g, "_")) ? goVersion : "unknown",
+    module,
+    advisoryName: main?.path ?? role.modules[0] ?? module
+  };
+  const stdlib = stdlibVersion(goVersion);
+  if (stdlib) binary.stdlib = stdlib;
+  const stamps = linkStampedVariables(modinfo);
+  const stamped = role.versionVariables.map((v) => stamps.get(v)).find((v) => v !== void 0);
+  if (main && main.version !== "" && main.version !== "(devel)" && PRINTABLE.test(main.version)) {
+    binary.version = main.version;
+    binary.source = "module";
+  } else if (stamped && PRINTABLE.test(stamped)) {
+    binary.version = stamped;
+    binary.source = "link-stamp";
+  } else {
+    binary.missing = main ? 'the main module is "(devel)" (a local build) and no version was stamped with -ldflags -X (builds with -trimpath do not record -ldflags)' : "built without modules and no version was stamped with -ldflags -X";
+  }
+  return { ok: true, binary };
+}
+function findGoBinaries(input, dirs = RUNTIME_BINARY_DIRS) {
+  const found = [];
+  for (const dir of dirs) {
+    for (const name of Object.keys(RUNTIME_BINARIES)) {
+      const result = probeGoBinary(input, `${dir}/${name}`, name);
+      if (result) found.push(result);
+    }
+  }
+  return found;
+}
+function tableVersion(version) {
+  const m = /^v?(\d{1,6})\.(\d{1,6})\.(\d{1,6})(?:-([0-9A-Za-z.-]{1,100}))?(?:\+[0-9A-Za-z.-]{1,100})?$/.exec(
+    version.trim()
+  );
+  if (!m) return void 0;
+  const [, major3, minor, patch, pre] = m;
+  const core = [major3, minor, patch].map((part) => String(Number(part))).join(".");
+  if (!pre) return core;
+  const dotted = /^(rc|beta|alpha)(\d+)$/.exec(pre);
+  return `${core}-${dotted ? `${dotted[1]}.${Number(dotted[2])}` : pre}`;
+}
+
 // src/checks/hardening/runner/host-runtimes.ts
 var DPKG_STATUS_PATH = "/var/lib/dpkg/status";
+var DPKG_INFO_DIR = "/var/lib/dpkg/info";
 var RULE = runnerRules.find((rule35) => rule35.id === RUNNER_RULE.vulnerableRuntime);
 var MODULE = {
   runc: "github.com/opencontainers/runc",
@@ -33424,32 +33910,25 @@ function advisorySeverity(record2, upstreamBuild) {
 function cveOf(record2) {
   return record2.aliases?.find((alias) => alias.startsWith("CVE-")) ?? record2.id;
 }
-function probeHostRuntimes(input, container, object) {
-  const notes = [];
-  const findings = [];
-  if (container) {
-    notes.push(
-      `Host container runtimes not checked: the job runs in a container (${container}), so ${DPKG_STATUS_PATH} describes the job image, not the host's runc, containerd, Docker Engine or BuildKit.`
-    );
-    return { findings, notes };
-  }
+function readDpkgRuntimes(input, os, notes, advisories) {
+  const none = { installed: [], packages: [] };
   const text3 = input.readFile(DPKG_STATUS_PATH);
   if (text3 === void 0) {
     notes.push(
-      `Could not read ${DPKG_STATUS_PATH}: the versions of runc, containerd, Docker Engine and BuildKit on the host were not checked (only Debian/Ubuntu package databases are read; RPM hosts are not covered).`
+      `Could not read ${DPKG_STATUS_PATH}: runc, containerd, Docker Engine and BuildKit packages on the host were not checked (only Debian/Ubuntu package databases are read; RPM hosts are not covered).`
     );
-    return { findings, notes };
+    return none;
   }
   const status = parseDpkgStatus(text3);
   if (status.packages.length === 0) {
     notes.push(
-      `${DPKG_STATUS_PATH} has no package stanza with Package, Version and Status: host container runtimes were not checked.`
+      `${DPKG_STATUS_PATH} has no package stanza with Package, Version and Status: host container runtime packages were not checked.`
     );
-    return { findings, notes };
+    return none;
   }
   if (status.truncated) notes.push(`${DPKG_STATUS_PATH} has too many stanzas; only the first ones were read.`);
-  const os = readOs(input);
   const installed = [];
+  const packages = [];
   const clients = [];
   const unreadable2 = [];
   const seen = /* @__PURE__ */ new Set();
@@ -33457,12 +33936,14 @@ function probeHostRuntimes(input, container, object) {
     if (!filesPresent(pkg) || seen.has(pkg.package)) continue;
     if (CLIENT_PACKAGES.has(pkg.package)) {
       seen.add(pkg.package);
+      packages.push(pkg);
       clients.push(`${pkg.package} ${pkg.version}`);
       continue;
     }
     const role = RUNTIME_PACKAGES[pkg.package];
     if (!role) continue;
     seen.add(pkg.package);
+    packages.push(pkg);
     const upstream = upstreamVersion(pkg.version);
     if (upstream === void 0) unreadable2.push(`${pkg.package} ${pkg.version}`);
     else installed.push({ pkg, role, upstream });
@@ -33476,7 +33957,7 @@ function probeHostRuntimes(input, container, object) {
       ({ pkg, role, upstream }) => `${pkg.package} ${pkg.version} (${DISPLAY[role.component]} ${upstream})`
     );
     notes.push(
-      `Container runtime packages on the host (${DPKG_STATUS_PATH}, ${os.label}): ${listed.join(", ") || "none readable"}; matched against ${ADVISORIES.advisories.length} container-escape advisories (table reviewed ${ADVISORIES.reviewed}).`
+      `Container runtime packages on the host (${DPKG_STATUS_PATH}, ${os.label}): ${listed.join(", ") || "none readable"}; matched against ${advisories.advisories.length} container-escape advisories (table reviewed ${advisories.reviewed}).`
     );
   }
   if (unreadable2.length > 0) {
@@ -33485,19 +33966,107 @@ function probeHostRuntimes(input, container, object) {
   const containerdIo = installed.find(({ pkg }) => pkg.package === "containerd.io");
   if (containerdIo && !installed.some(({ role }) => role.component === "runc")) {
     notes.push(
-      `runc is bundled in containerd.io ${containerdIo.pkg.version}; the package database does not record its version, so runc was not checked.`
+      `runc is bundled in containerd.io ${containerdIo.pkg.version}; the package database does not record its version, so runc is judged by the build information of its executable when one is readable.`
     );
   }
   if (clients.length > 0) {
     notes.push(
-      `Client packages not matched: ${clients.join(", ")}. BuildKit is checked through the Docker Engine that vendors it; a separate buildkitd (for example the one docker/setup-buildx-action starts in a container) is not seen.`
+      `Client packages not matched: ${clients.join(", ")}. BuildKit is checked through the Docker Engine that vendors it and through a buildkitd executable on the host; one running in a container (docker/setup-buildx-action) is not seen.`
     );
   }
-  notes.push(
-    "Not done: Go build information in /usr/bin/runc, containerd, dockerd and buildkitd is not read, so engines installed outside the package manager (static binaries) are not checked."
-  );
-  for (const item of installed) {
-    for (const record2 of ADVISORIES.advisories) {
+  return { installed, packages };
+}
+function dpkgOwners(input, packages) {
+  const owners = /* @__PURE__ */ new Map();
+  for (const pkg of packages) {
+    const candidates2 = [
+      `${pkg.package}.list`,
+      ...pkg.architecture ? [`${pkg.package}:${pkg.architecture}.list`] : []
+    ];
+    for (const name of candidates2) {
+      const text3 = input.readFile(`${DPKG_INFO_DIR}/${name}`);
+      if (text3 === void 0) continue;
+      for (const line of text3.split("\n")) if (line.startsWith("/")) owners.set(line.trim(), pkg);
+      break;
+    }
+  }
+  return owners;
+}
+var hasStdlibAdvisories = (table) => table.advisories.some(
+  (record2) => (record2.affected ?? []).some((entry) => entry.package?.ecosystem === "Go" && entry.package.name === "stdlib")
+);
+function probeHostRuntimes(input, container, object, advisories = ADVISORIES) {
+  const notes = [];
+  const stdlibAdvisories = hasStdlibAdvisories(advisories);
+  const findings = [];
+  if (container) {
+    notes.push(
+      `Host container runtimes not checked: the job runs in a container (${container}), so ${DPKG_STATUS_PATH} and the executables in /usr/bin describe the job image, not the host's runc, containerd, Docker Engine or BuildKit.`
+    );
+    return { findings, notes };
+  }
+  const os = readOs(input);
+  const dpkg2 = readDpkgRuntimes(input, os, notes, advisories);
+  const judged = [];
+  const superseded = /* @__PURE__ */ new Set();
+  if (!input.fileSize || !input.readBytes) {
+    notes.push("Go build information of the engine executables was not read (no binary reader).");
+  } else {
+    const reader2 = { fileSize: input.fileSize, readBytes: input.readBytes };
+    const probes = findGoBinaries(reader2, input.binaryDirs ?? RUNTIME_BINARY_DIRS);
+    const owners = dpkgOwners(input, dpkg2.packages);
+    const read = [];
+    const toolchains = [];
+    for (const probe of probes) {
+      if (!probe.ok) {
+        notes.push(`${probe.path}: ${probe.reason}; not matched.`);
+        continue;
+      }
+      const { binary } = probe;
+      const owner = owners.get(binary.path);
+      const ownerText = owner ? `, package ${owner.package}` : "";
+      const covered = owner !== void 0 && RUNTIME_PACKAGES[owner.package]?.component === binary.role.component;
+      toolchains.push(`${binary.path} ${binary.goVersion}`);
+      if (!binary.version || !binary.source) {
+        read.push(`${binary.path} (${binary.module}, no version${ownerText})`);
+        notes.push(
+          `${binary.path}: ${binary.missing ?? "no version recorded"}` + (covered ? `; the version of package ${owner.package} is used.` : "; not matched.")
+        );
+        continue;
+      }
+      const how = binary.source === "module" ? "module version" : "version stamped at link time";
+      read.push(`${binary.path} (${binary.module} ${binary.version}, ${how}${ownerText})`);
+      const version = tableVersion(binary.version);
+      if (version === void 0) {
+        notes.push(`${binary.path}: version ${binary.version} is not a release version; not matched.`);
+        continue;
+      }
+      if (covered && binary.source !== "module") {
+        notes.push(
+          `${binary.path} belongs to package ${owner.package}; its build information has no exact module version, so the package version ${owner.version} is used.`
+        );
+        continue;
+      }
+      if (covered) {
+        superseded.add(owner.package);
+        notes.push(
+          `${binary.path} belongs to package ${owner.package} ${owner.version}; its build information records the exact module version ${binary.version}, which is used instead of the package version.`
+        );
+      }
+      judged.push({ binary, ...owner ? { owner } : {}, version });
+    }
+    notes.push(
+      read.length > 0 ? `Go build information read from ${read.join("; ")}.` : `No runc, containerd, containerd-shim-runc-v2, dockerd, docker or buildkitd executable with Go build information in ${(input.binaryDirs ?? RUNTIME_BINARY_DIRS).join(", ")}.`
+    );
+    if (toolchains.length > 0 && !stdlibAdvisories) {
+      notes.push(
+        `Go toolchains: ${toolchains.join(", ")}; the advisory table has no Go standard library advisories, so these are not matched.`
+      );
+    }
+  }
+  for (const item of dpkg2.installed) {
+    if (superseded.has(item.pkg.package)) continue;
+    for (const record2 of advisories.advisories) {
       const result = affectedBy(record2, { ecosystem: "Go", name: MODULE[item.role.component], version: item.upstream });
       if (result.indeterminate) {
         notes.push(
@@ -33508,7 +34077,59 @@ function probeHostRuntimes(input, container, object) {
       findings.push(finding(item, record2, result.fixed, os, object));
     }
   }
+  for (const item of judged) {
+    const queries = [{ name: item.binary.advisoryName, version: item.version }];
+    if (stdlibAdvisories && item.binary.stdlib) queries.push({ name: "stdlib", version: item.binary.stdlib });
+    for (const query of queries) {
+      for (const record2 of advisories.advisories) {
+        const result = affectedBy(record2, { ecosystem: "Go", ...query });
+        if (result.indeterminate) {
+          notes.push(
+            `${record2.id} could not be evaluated for ${item.binary.path} ${query.version}: ${result.reason ?? ""}`
+          );
+        }
+        if (result.affected) findings.push(binaryFinding(item, query, record2, result.fixed, object));
+      }
+    }
+  }
   return { findings, notes };
+}
+var BINARY_DISPLAY = {
+  runc: "runc",
+  containerd: "containerd",
+  "docker-engine": "Docker Engine",
+  "docker-cli": "Docker CLI",
+  buildkit: "BuildKit"
+};
+function binaryFinding(item, query, record2, fixed2, object) {
+  const { binary } = item;
+  const stdlib = query.name === "stdlib";
+  const name = stdlib ? `the Go ${query.version} standard library in ${binary.name}` : BINARY_DISPLAY[binary.role.component];
+  const ids2 = [record2.id, ...record2.aliases ?? []].join(" / ");
+  const fixedText = fixed2.length > 0 ? `fixed upstream in ${fixed2.join(", ")}` : "no fixed version recorded for this line";
+  const how = binary.source === "module" ? `module version ${binary.version ?? ""} in its Go build information` : `version ${binary.version ?? ""} stamped into it at link time; this is what the builder called the release, not a record of the source`;
+  const summary = record2.summary ? `: ${record2.summary}` : "";
+  const goVersion = `v${query.version.replace(/^v/, "")}`;
+  return {
+    ruleId: RUNNER_RULE.vulnerableRuntime,
+    severity: advisorySeverity(record2, true),
+    title: RULE?.title ?? RUNNER_RULE.vulnerableRuntime,
+    message: `${stdlib ? name : `${name} ${query.version}`} (${binary.path}, ${how}) is affected by ${ids2}${summary}; ${fixedText}.` + (item.owner ? ` The file belongs to package ${item.owner.package} ${item.owner.version}.` : ""),
+    location: { path: binary.path, object },
+    key: `${binary.path}:${cveOf(record2)}`,
+    fix: fixed2.length > 0 ? `Replace ${binary.path} with ${name} ${fixed2[0]} or later (from the project's release page or the package manager) and restart the daemon.` : `Replace ${binary.path} with a current ${name} release and restart the daemon.`,
+    package: {
+      ecosystem: "Go",
+      name: query.name,
+      version: stdlib ? query.version : goVersion,
+      purl: goPurl2(query.name, stdlib ? query.version : goVersion)
+    },
+    vulnerability: { id: record2.id, aliases: record2.aliases ?? [], fixed: fixed2 }
+  };
+}
+function goPurl2(path5, version) {
+  const slash = path5.lastIndexOf("/");
+  return slash > 0 ? purl("golang", path5.slice(0, slash), path5.slice(slash + 1), version) : purl("golang", void 0, path5, version);
 }
 function finding(item, record2, fixed2, os, object) {
   const { pkg, role, upstream } = item;
@@ -33541,7 +34162,7 @@ function finding(item, record2, fixed2, os, object) {
 
 // src/checks/hardening/runner/sudoers.ts
 var MAX_SUDOERS_FILES = 64;
-function collectLines(reader, result) {
+function collectLines(reader2, result) {
   const lines = [];
   const queue = ["/etc/sudoers"];
   const seen = /* @__PURE__ */ new Set();
@@ -33549,7 +34170,7 @@ function collectLines(reader, result) {
     const path5 = queue.shift();
     if (seen.has(path5)) continue;
     seen.add(path5);
-    const text3 = reader.readFile(path5);
+    const text3 = reader2.readFile(path5);
     if (text3 === void 0) {
       result.unreadable.push(path5);
       continue;
@@ -33565,7 +34186,7 @@ function collectLines(reader, result) {
         const target = include[2] ?? "";
         if (include[1] === "include") queue.push(target);
         else {
-          const entries2 = reader.listDir?.(target);
+          const entries2 = reader2.listDir?.(target);
           if (entries2 === void 0) result.unreadable.push(`${target}/`);
           for (const entry of (entries2 ?? []).sort()) {
             if (!entry.endsWith("~") && !entry.includes(".")) queue.push(`${target.replace(/\/$/, "")}/${entry}`);
@@ -33603,9 +34224,9 @@ function passwordlessAll(commands, authenticate) {
   }
   return false;
 }
-function findPasswordlessSudo(reader, identity) {
+function findPasswordlessSudo(reader2, identity) {
   const result = { read: [], unreadable: [] };
-  const lines = collectLines(reader, result);
+  const lines = collectLines(reader2, result);
   const aliases = /* @__PURE__ */ new Map();
   let authenticate = true;
   for (const { text: text3 } of lines) {
@@ -33633,6 +34254,491 @@ function findPasswordlessSudo(reader, identity) {
   return result;
 }
 
+// src/checks/hardening/runner/github-event.ts
+var MAX_EVENT_PAYLOAD_BYTES = 5 * 1024 * 1024;
+function githubPullRequestOrigin(env, readFile7) {
+  const path5 = env.GITHUB_EVENT_PATH;
+  const text3 = path5 ? readFile7(path5) : void 0;
+  if (!path5 || text3 === void 0) {
+    return { kind: "unknown", reason: "Could not read the GitHub event payload (GITHUB_EVENT_PATH)" };
+  }
+  if (text3.length > MAX_EVENT_PAYLOAD_BYTES) {
+    return { kind: "unknown", reason: "The GitHub event payload is too large to read" };
+  }
+  let event2;
+  try {
+    event2 = JSON.parse(text3);
+  } catch {
+    return { kind: "unknown", reason: "The GitHub event payload is not valid JSON" };
+  }
+  const pr = event2?.pull_request;
+  if (!pr) return { kind: "not-pull-request" };
+  const head = pr.head?.repo?.full_name;
+  const base = pr.base?.repo?.full_name;
+  if (typeof head !== "string" || typeof base !== "string") {
+    return {
+      kind: "unknown",
+      reason: "The pull request event has no head or base repository name (a deleted fork?)"
+    };
+  }
+  return { kind: "pull-request", isFork: head.toLowerCase() !== base.toLowerCase(), head, base };
+}
+
+// src/platform/gitlab/client.ts
+var GITLAB_MAX_PER_PAGE = 100;
+var GITLAB_MAX_PAGES = 50;
+var GITLAB_MAX_ATTEMPTS = 4;
+var GITLAB_MAX_RETRY_AFTER_SECONDS = 60;
+var GITLAB_REQUEST_TIMEOUT_MS = 3e4;
+var GITLAB_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+var GitlabApiError = class extends PlatformError {
+  constructor(code3, message2, status, advice) {
+    super(code3, message2);
+    this.status = status;
+    this.advice = advice;
+  }
+  status;
+  advice;
+};
+var defaultSleep = (ms) => new Promise((resolve6) => setTimeout(resolve6, ms));
+function retryAfterSeconds(value2, now = Date.now()) {
+  if (!value2) return 1;
+  const trimmed = value2.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - now) / 1e3));
+}
+function serverMessage(text3) {
+  let message2 = text3;
+  try {
+    const parsed = JSON.parse(text3);
+    message2 = parsed.message ?? parsed.error_description ?? parsed.error ?? text3;
+  } catch {
+  }
+  const flat = (typeof message2 === "string" ? message2 : JSON.stringify(message2)).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 299)}\u2026` : flat;
+}
+var GitlabClient = class {
+  constructor(options) {
+    this.options = options;
+    this.base = options.apiUrl.replace(/\/+$/, "");
+    this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
+    this.sleep = options.sleep ?? defaultSleep;
+    this.maxAttempts = options.maxAttempts ?? GITLAB_MAX_ATTEMPTS;
+  }
+  options;
+  base;
+  fetchImpl;
+  sleep;
+  maxAttempts;
+  /** Removes the token from any text before it is shown. */
+  redact(text3) {
+    return this.options.token ? text3.split(this.options.token).join("[token]") : text3;
+  }
+  async request(method, path5, body, what = path5) {
+    const url = `${this.base}${path5}`;
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.fetchImpl(url, {
+          method,
+          headers: {
+            "PRIVATE-TOKEN": this.options.token,
+            Accept: "application/json",
+            "User-Agent": `${TOOL_NAME}/${TOOL_VERSION}`,
+            ...body === void 0 ? {} : { "Content-Type": "application/json" }
+          },
+          ...body === void 0 ? {} : { body: JSON.stringify(body) },
+          redirect: "error",
+          signal: AbortSignal.timeout(GITLAB_REQUEST_TIMEOUT_MS)
+        });
+      } catch (error) {
+        if (attempt < this.maxAttempts) {
+          await this.sleep(1e3 * 2 ** (attempt - 1));
+          continue;
+        }
+        const reason = error instanceof Error ? error.cause instanceof Error ? error.cause.message : error.message : "";
+        throw new GitlabApiError(
+          "GITLAB_UNREACHABLE",
+          this.redact(`Could not reach GitLab at ${this.base} for ${what} after ${attempt} attempts: ${reason}.`),
+          void 0,
+          "Check CI_API_V4_URL and that the runner can reach the GitLab API."
+        );
+      }
+      const text3 = await this.readBody(response);
+      if (response.ok) {
+        return { status: response.status, headers: response.headers, data: text3 ? JSON.parse(text3) : null };
+      }
+      if (response.status === 429 && attempt < this.maxAttempts) {
+        const wait = retryAfterSeconds(response.headers.get("retry-after"));
+        if (wait <= GITLAB_MAX_RETRY_AFTER_SECONDS) {
+          await this.sleep(wait * 1e3);
+          continue;
+        }
+      }
+      if (response.status >= 500 && attempt < this.maxAttempts) {
+        await this.sleep(1e3 * 2 ** (attempt - 1));
+        continue;
+      }
+      throw this.failure(response, text3, what, attempt);
+    }
+  }
+  /** Every item of a list endpoint, following `x-next-page` (GitLab's offset pagination), bounded. */
+  async list(path5, query, what = path5) {
+    const items2 = [];
+    let page = 1;
+    for (let read = 0; read < GITLAB_MAX_PAGES; read++) {
+      const params = new URLSearchParams({ ...query, per_page: String(GITLAB_MAX_PER_PAGE), page: String(page) });
+      const response = await this.request("GET", `${path5}?${params.toString()}`, void 0, what);
+      if (!Array.isArray(response.data)) {
+        throw new GitlabApiError(
+          "GITLAB_UNEXPECTED",
+          `GitLab answered ${what} with something other than a list.`,
+          response.status,
+          "Check that CI_API_V4_URL points at the GitLab API (it ends in /api/v4)."
+        );
+      }
+      items2.push(...response.data);
+      const next2 = Number(response.headers.get("x-next-page") ?? "");
+      if (!Number.isInteger(next2) || next2 <= page) return items2;
+      page = next2;
+    }
+    return items2;
+  }
+  async readBody(response) {
+    const declared = Number(response.headers.get("content-length") ?? "0");
+    if (declared > GITLAB_MAX_RESPONSE_BYTES) {
+      await response.body?.cancel();
+      throw new GitlabApiError(
+        "GITLAB_RESPONSE_TOO_LARGE",
+        `GitLab sent a ${declared}-byte response; the limit is ${GITLAB_MAX_RESPONSE_BYTES}.`,
+        response.status,
+        "Check that CI_API_V4_URL points at the GitLab API."
+      );
+    }
+    return response.text();
+  }
+  failure(response, text3, what, attempts) {
+    const status = response.status;
+    const variable = this.options.tokenVariable;
+    const said = serverMessage(text3);
+    const detail = said ? ` GitLab said: ${said}` : "";
+    const make = (code3, message2, advice) => new GitlabApiError(code3, this.redact(`${message2}${detail}`), status, advice);
+    switch (status) {
+      case 401:
+        return make(
+          "GITLAB_UNAUTHORIZED",
+          `GitLab rejected the token in ${variable} for ${what} (401 Unauthorized): it is wrong, expired or revoked.`,
+          `Create a new project or group access token with the api scope and put it in the masked CI/CD variable ${variable}.`
+        );
+      case 403:
+        return make(
+          "GITLAB_FORBIDDEN",
+          `GitLab refused ${what} (403 Forbidden) for the token in ${variable}.`,
+          `Give the token the api scope (read_api cannot write) and at least the Developer role (Reporter is enough for the merge-request note, the commit status needs Developer).`
+        );
+      case 404:
+        return make(
+          "GITLAB_NOT_FOUND",
+          `GitLab answered 404 Not Found for ${what}.`,
+          `The token in ${variable} cannot see this project or merge request (a token of another project or group?), or CI_API_V4_URL (${this.base}) is not this instance's API.`
+        );
+      case 429:
+        return make(
+          "GITLAB_RATE_LIMITED",
+          `GitLab rate-limited ${what} (429 Too Many Requests) after ${attempts} attempt(s), asking to wait ${retryAfterSeconds(response.headers.get("retry-after"))} s.`,
+          "Run fewer parallel containersec jobs against this instance, or ask its administrator about the API rate limits."
+        );
+      default:
+        if (status >= 500) {
+          return make(
+            "GITLAB_SERVER_ERROR",
+            `GitLab failed ${what} with ${status} after ${attempts} attempts.`,
+            "GitLab itself had a problem; retry the job. The reports were written as artifacts either way."
+          );
+        }
+        return make(
+          "GITLAB_REJECTED",
+          `GitLab rejected ${what} with ${status}.`,
+          "This is likely a containersec bug or an unsupported GitLab version; please report it with this message."
+        );
+    }
+  }
+};
+
+// src/checks/hardening/runner/token-permissions.ts
+var TOKEN_PROBE_TIMEOUT_MS = 5e3;
+var GITHUB_TOKEN_INPUT = "INPUT_GITHUB-TOKEN";
+var GITHUB_BROAD_SCOPES = /* @__PURE__ */ new Set([
+  "repo",
+  "public_repo",
+  "workflow",
+  "delete_repo",
+  "write:packages",
+  "delete:packages",
+  "site_admin"
+]);
+var isBroadGithubScope = (scope) => GITHUB_BROAD_SCOPES.has(scope) || scope.startsWith("admin:");
+var GITLAB_BROAD_SCOPES = /* @__PURE__ */ new Set(["api", "sudo", "admin_mode", "write_repository"]);
+var RULES = new Map(runnerRules.map((rule35) => [rule35.id, rule35]));
+function finding2(ruleId, platform, variable, message2, key, severity, fix) {
+  const rule35 = RULES.get(ruleId);
+  return {
+    ruleId,
+    severity: severity ?? rule35?.severity ?? "high",
+    title: rule35?.title ?? ruleId,
+    message: message2,
+    location: { path: `env:${variable}`, object: `runner:${platform}` },
+    key,
+    ...fix ? { fix } : {}
+  };
+}
+function timeoutFetch(options) {
+  const ms = options.timeoutMs ?? TOKEN_PROBE_TIMEOUT_MS;
+  return (url, init) => {
+    const signals = [
+      AbortSignal.timeout(ms),
+      ...init?.signal ? [init.signal] : [],
+      ...options.signal ? [options.signal] : []
+    ];
+    return fetch(url, { ...init, signal: AbortSignal.any(signals) });
+  };
+}
+function clean(value2, max = 200) {
+  const flat = value2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+var withArticle = (kind) => `${/^[aeiou]/i.test(kind) ? "an" : "a"} ${kind}`;
+function githubTokenKind(token) {
+  if (token.startsWith("github_pat_")) return "fine-grained personal access token";
+  if (token.startsWith("ghp_")) return "classic personal access token";
+  if (token.startsWith("gho_")) return "OAuth app token";
+  if (token.startsWith("ghu_")) return "GitHub App user access token";
+  if (token.startsWith("ghs_")) return "GitHub App installation token (GITHUB_TOKEN is one)";
+  return "token of an unrecognised format";
+}
+function describeOrigin(origin2) {
+  if (origin2.kind === "pull-request")
+    return origin2.isFork ? `a pull request from the fork ${origin2.head}` : `a pull request from ${origin2.head} itself`;
+  return origin2.kind === "unknown" ? "an event that could not be read" : "an event that is not a pull request";
+}
+function timedOut(error) {
+  let current = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const { name, message: message2 } = current;
+    if (name === "TimeoutError" || typeof message2 === "string" && /due to timeout|TimeoutError/i.test(message2))
+      return true;
+    current = current.cause;
+  }
+  return false;
+}
+function requestFailure(error, timeoutMs) {
+  if (timedOut(error)) return `no answer within ${timeoutMs / 1e3} s`;
+  const { status, response } = error;
+  if (response === void 0 || typeof status !== "number") return "the API could not be reached";
+  if (status === 401) return "the API rejected the token (401: wrong, expired or revoked)";
+  if (status === 403) return "the API refused the request (403; rate limit, IP allow list or SSO enforcement)";
+  if (status === 404) return "the API answered 404 (the token cannot see the repository)";
+  return `the API answered ${status}`;
+}
+async function probeGithubToken(input, options = {}) {
+  const env = input.env;
+  const findings = [];
+  const notes = [];
+  const origin2 = githubPullRequestOrigin(env, (path5) => input.readFile(path5));
+  const fork = origin2.kind === "pull-request" && origin2.isFork;
+  if (env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+    if (fork) {
+      findings.push(
+        finding2(
+          RUNNER_RULE.oidcForkPullRequest,
+          "github-actions",
+          "ACTIONS_ID_TOKEN_REQUEST_URL",
+          `This job can request a GitHub OIDC token (id-token: write) while running ${describeOrigin(origin2)} (event ${clean(env.GITHUB_EVENT_NAME ?? "unknown", 60)}).`,
+          "id-token"
+        )
+      );
+    } else notes.push(`The job can request an OIDC token (id-token: write); the event is ${describeOrigin(origin2)}.`);
+  } else
+    notes.push("The job cannot request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set: no id-token: write).");
+  const variable = env[GITHUB_TOKEN_INPUT] ? GITHUB_TOKEN_INPUT : env.GITHUB_TOKEN ? "GITHUB_TOKEN" : void 0;
+  const token = variable ? env[variable]?.trim() : void 0;
+  const label = variable === GITHUB_TOKEN_INPUT ? "the github-token input" : "GITHUB_TOKEN";
+  if (!variable || !token) {
+    notes.push("No GitHub token (github-token input or GITHUB_TOKEN) in the job: its permissions were not checked.");
+    return { findings, notes };
+  }
+  const kind = githubTokenKind(token);
+  const repository = env.GITHUB_REPOSITORY ?? "";
+  const [owner, repo] = repository.split("/");
+  if (!owner || !repo || !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
+    notes.push(
+      `The token in ${label} is ${withArticle(kind)}; GITHUB_REPOSITORY is not set, so the API was not asked about it.`
+    );
+    return { findings, notes };
+  }
+  const timeoutMs = options.timeoutMs ?? TOKEN_PROBE_TIMEOUT_MS;
+  let headers;
+  let permissions;
+  try {
+    const { getOctokit } = await import("./github-LKZ27DRZ.js");
+    const octokit = getOctokit(token, {
+      baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+      userAgent: "containersec",
+      request: { fetch: timeoutFetch(options) },
+      log: { debug: () => void 0, info: () => void 0, warn: () => void 0, error: () => void 0 }
+    });
+    const response = await octokit.request("GET /repos/{owner}/{repo}", { owner, repo });
+    headers = response.headers;
+    const data = response.data;
+    if (data.permissions && typeof data.permissions === "object")
+      permissions = data.permissions;
+  } catch (error) {
+    notes.push(
+      `The token in ${label} is ${withArticle(kind)}; asking GitHub about it (GET /repos/${repository}) failed: ${requestFailure(error, timeoutMs)}. Its permissions were not checked.`
+    );
+    return { findings, notes };
+  }
+  const expiration = headers["github-authentication-token-expiration"];
+  const expires = typeof expiration === "string" ? `; it expires ${clean(expiration, 40)}` : "; GitHub reported no expiry date";
+  const scopesHeader = /^(?:github_pat_|ghs_|ghu_)/.test(token) ? void 0 : headers["x-oauth-scopes"];
+  if (typeof scopesHeader !== "string") {
+    const accepted = headers["x-accepted-github-permissions"];
+    notes.push(
+      `The token in ${label} is ${withArticle(kind)}. GitHub's API does not list the permissions of this kind of token (only classic personal access tokens and OAuth tokens report scopes, in X-OAuth-Scopes)` + (typeof accepted === "string" ? `; this request needed ${clean(accepted, 120)}` : "") + ". For GITHUB_TOKEN, the workflow's permissions: keys (checked by gha/excessive-permissions) and the job log's 'GITHUB_TOKEN Permissions' section are the record."
+    );
+    return { findings, notes };
+  }
+  const scopes = scopesHeader.split(",").map((scope) => clean(scope, 60)).filter((scope) => scope !== "");
+  const broad = scopes.filter(isBroadGithubScope);
+  const role = permissions && permissions.admin === true ? "; its user is an administrator of the repository" : permissions && permissions.push === true ? "; its user can push to the repository" : "";
+  const summary = `The token in ${label} is ${withArticle(kind)} with the scopes ${scopes.join(", ") || "(none)"}${expires}${role}.`;
+  if (broad.length === 0 || origin2.kind !== "pull-request") {
+    notes.push(
+      broad.length === 0 ? summary : origin2.kind === "unknown" ? `${summary} ${origin2.reason}, so whether pull request code can read the token was not judged.` : `${summary} The event is not a pull request, so its breadth is not reported.`
+    );
+    return { findings, notes };
+  }
+  findings.push(
+    finding2(
+      RUNNER_RULE.broadTokenScopes,
+      "github-actions",
+      variable,
+      `${summary.slice(0, -1)}, and this job runs ${describeOrigin(origin2)}: the scopes ${broad.join(", ")} let any code the job runs act as that user on every repository the user can reach.`,
+      "github-token",
+      fork ? "critical" : "high"
+    )
+  );
+  return { findings, notes };
+}
+var GITLAB_OTHER_TOKENS = [
+  ["glcbt-", "CI job token"],
+  ["gldt-", "deploy token"],
+  ["glptt-", "pipeline trigger token"],
+  ["glrt-", "runner authentication token"],
+  ["glft-", "feed token"]
+];
+function readSelfToken(data) {
+  if (!data || typeof data !== "object") return void 0;
+  const record2 = data;
+  if (!Array.isArray(record2.scopes)) return void 0;
+  const scopes = record2.scopes.filter((s) => typeof s === "string").map((s) => clean(s, 60));
+  const expiresAt = record2.expires_at === null ? null : typeof record2.expires_at === "string" ? clean(record2.expires_at, 40) : void 0;
+  return {
+    scopes,
+    expiresAt,
+    ...typeof record2.active === "boolean" ? { active: record2.active } : {},
+    ...typeof record2.revoked === "boolean" ? { revoked: record2.revoked } : {}
+  };
+}
+async function probeGitlabToken(input, options = {}) {
+  const env = input.env;
+  const findings = [];
+  const notes = [
+    "CI_JOB_TOKEN's access is set by the project's job token allowlist (Settings > CI/CD > Job token permissions) and cannot be read from inside the job."
+  ];
+  const context = readGitlabContext(env);
+  const variable = context.token ? context.tokenVariable : env.GITLAB_TOKEN?.trim() ? "GITLAB_TOKEN" : void 0;
+  const token = variable ? env[variable]?.trim() : void 0;
+  if (!variable || !token) {
+    notes.push(
+      `No GitLab access token in $${context.tokenVariable} or $GITLAB_TOKEN: no token permissions were checked.`
+    );
+    return { findings, notes };
+  }
+  const other = GITLAB_OTHER_TOKENS.find(([prefix2]) => token.startsWith(prefix2))?.[1];
+  if (other) {
+    notes.push(
+      `$${variable} holds a ${other}, which cannot describe itself through the API: its permissions were not checked.`
+    );
+    return { findings, notes };
+  }
+  if (!context.apiUrl) {
+    notes.push(`CI_API_V4_URL is not set: the token in $${variable} was not checked.`);
+    return { findings, notes };
+  }
+  const timeoutMs = options.timeoutMs ?? TOKEN_PROBE_TIMEOUT_MS;
+  const client = new GitlabClient({
+    apiUrl: context.apiUrl,
+    token,
+    tokenVariable: variable,
+    fetch: timeoutFetch(options),
+    maxAttempts: 1
+  });
+  let self2;
+  try {
+    const response = await client.request(
+      "GET",
+      "/personal_access_tokens/self",
+      void 0,
+      "the token details"
+    );
+    self2 = readSelfToken(response.data);
+  } catch (error) {
+    const status = error instanceof GitlabApiError ? error.status : void 0;
+    const reason = status === 401 ? "GitLab answered 401: the token is not a personal, project or group access token (an OAuth token cannot describe itself), or it is expired or revoked" : status === 404 ? "GitLab answered 404 (GET /personal_access_tokens/self needs GitLab 15.5 or later)" : status !== void 0 ? `GitLab answered ${status}` : timedOut(error) ? `no answer within ${timeoutMs / 1e3} s` : error instanceof SyntaxError ? "the answer was not JSON (is CI_API_V4_URL the API root?)" : "the API could not be reached";
+    notes.push(`Asking GitLab about the token in $${variable} failed: ${reason}. Its permissions were not checked.`);
+    return { findings, notes };
+  }
+  if (!self2) {
+    notes.push(
+      `GitLab's description of the token in $${variable} has no scopes list: its permissions were not checked.`
+    );
+    return { findings, notes };
+  }
+  const expiry = self2.expiresAt === null ? "never expires" : self2.expiresAt ? `expires ${self2.expiresAt}` : "has no readable expiry";
+  const state = self2.revoked ? "; it is revoked" : self2.active === false ? "; it is not active" : "";
+  const summary = `The token in $${variable} has the scopes ${self2.scopes.join(", ") || "(none)"} and ${expiry}${state}.`;
+  const broad = self2.scopes.filter((scope) => GITLAB_BROAD_SCOPES.has(scope));
+  const source = env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID;
+  const target = env.CI_MERGE_REQUEST_PROJECT_ID;
+  const forkMr = Boolean(source && target && source !== target);
+  if (broad.length > 0 && forkMr) {
+    findings.push(
+      finding2(
+        RUNNER_RULE.broadTokenScopes,
+        "gitlab-ci",
+        variable,
+        `${summary.slice(0, -1)}, and this merge request pipeline runs code from project ${clean(source ?? "", 20)}, a fork of project ${clean(target ?? "", 20)}: the scopes ${broad.join(", ")} let that code act through the API as the token's user.`,
+        "gitlab-token",
+        "critical"
+      )
+    );
+  } else notes.push(summary);
+  if (self2.expiresAt === null && !self2.revoked && self2.active !== false) {
+    findings.push(
+      finding2(
+        RUNNER_RULE.tokenNeverExpires,
+        "gitlab-ci",
+        variable,
+        `GitLab reports no expiry date for the token in $${variable} (expires_at is null): once leaked, it works until someone revokes it.`,
+        "gitlab-token"
+      )
+    );
+  }
+  return { findings, notes };
+}
+
 // src/checks/hardening/runner/index.ts
 var MAX_PROBE_FILE_BYTES = 5 * 1024 * 1024;
 var TITLES = new Map(runnerRules.map((rule35) => [rule35.id, rule35]));
@@ -33647,11 +34753,11 @@ function report(probe, ruleId, evidence, message2, key, severity) {
     key
   });
 }
-var isTrue2 = (value) => value !== void 0 && /^(?:1|t|true)$/i.test(value.trim());
+var isTrue2 = (value2) => value2 !== void 0 && /^(?:1|t|true)$/i.test(value2.trim());
 function probeRunner(input) {
   const env = input.env;
-  const platform = env.GITHUB_ACTIONS === "true" ? "github-actions" : env.GITLAB_CI === "true" ? "gitlab-ci" : "ci";
-  if (!(env.CI === "true" || env.GITHUB_ACTIONS === "true" || env.GITLAB_CI === "true")) {
+  const platform = runnerPlatform(env);
+  if (platform === void 0) {
     return {
       findings: [],
       notes: ["Runner probe skipped: not running in CI (CI, GITHUB_ACTIONS and GITLAB_CI are not set)."]
@@ -33670,10 +34776,22 @@ function probeRunner(input) {
   const runtimes = probeHostRuntimes(input, container, `runner:${platform}`);
   probe.findings.push(...runtimes.findings);
   probe.notes.push(...runtimes.notes);
-  probe.notes.push(
-    "Not done: token permission probing (what GITHUB_TOKEN / CI_JOB_TOKEN may do) is out of scope of the runner probe."
-  );
   return { findings: probe.findings, notes: probe.notes };
+}
+function runnerPlatform(env) {
+  if (env.GITHUB_ACTIONS === "true") return "github-actions";
+  if (env.GITLAB_CI === "true") return "gitlab-ci";
+  return env.CI === "true" ? "ci" : void 0;
+}
+async function probeRunnerAndToken(input, options = {}) {
+  const machine = probeRunner(input);
+  const platform = runnerPlatform(input.env);
+  if (platform === void 0 || platform === "ci") {
+    if (platform === "ci") machine.notes.push("Token permissions not checked: neither GitHub Actions nor GitLab CI.");
+    return machine;
+  }
+  const token = platform === "github-actions" ? await probeGithubToken(input, options) : await probeGitlabToken(input, options);
+  return { findings: [...machine.findings, ...token.findings], notes: [...machine.notes, ...token.notes] };
 }
 function probeForkOnSelfHosted(probe) {
   const env = probe.input.env;
@@ -33729,37 +34847,17 @@ function probeForkOnSelfHosted(probe) {
   }
 }
 function githubForkPullRequest(probe) {
-  const path5 = probe.input.env.GITHUB_EVENT_PATH;
-  const text3 = path5 ? probe.input.readFile(path5) : void 0;
-  if (!path5 || text3 === void 0) {
-    probe.notes.push(
-      "Could not read the GitHub event payload (GITHUB_EVENT_PATH): fork pull requests were not checked."
-    );
+  const origin2 = githubPullRequestOrigin(probe.input.env, (path5) => probe.input.readFile(path5));
+  if (origin2.kind === "unknown") {
+    const what = origin2.reason.startsWith("The pull request event") ? "not judged" : "fork pull requests were not checked";
+    probe.notes.push(`${origin2.reason}: ${what}.`);
     return void 0;
   }
-  if (text3.length > MAX_PROBE_FILE_BYTES) {
-    probe.notes.push("The GitHub event payload is too large to read: fork pull requests were not checked.");
-    return void 0;
-  }
-  let event2;
-  try {
-    event2 = JSON.parse(text3);
-  } catch {
-    probe.notes.push("The GitHub event payload is not valid JSON: fork pull requests were not checked.");
-    return void 0;
-  }
-  const pr = event2.pull_request;
-  if (!pr) {
+  if (origin2.kind === "not-pull-request") {
     probe.notes.push("Self-hosted runner; the event is not a pull request.");
     return void 0;
   }
-  const head = pr.head?.repo?.full_name;
-  const base = pr.base?.repo?.full_name;
-  if (typeof head !== "string" || typeof base !== "string") {
-    probe.notes.push("The pull request event has no head or base repository name (a deleted fork?): not judged.");
-    return void 0;
-  }
-  return { isFork: head.toLowerCase() !== base.toLowerCase(), head, base };
+  return origin2;
 }
 function gitlabSelfHosted(env) {
   const host = env.CI_SERVER_HOST;
@@ -33946,6 +35044,27 @@ function systemRunnerProbeInput(env) {
       } catch {
         return void 0;
       }
+    },
+    fileSize(path5) {
+      try {
+        const stat5 = statSync(path5);
+        return stat5.isFile() ? stat5.size : void 0;
+      } catch {
+        return void 0;
+      }
+    },
+    readBytes(path5, offset, length) {
+      let fd;
+      try {
+        fd = openSync(path5, constants.O_RDONLY | constants.O_NONBLOCK);
+        const buffer = Buffer.alloc(length);
+        const read = readSync(fd, buffer, 0, length, offset);
+        return buffer.subarray(0, read);
+      } catch {
+        return void 0;
+      } finally {
+        if (fd !== void 0) closeSync(fd);
+      }
     }
   };
 }
@@ -33954,7 +35073,7 @@ function runRunnerProbe(context) {
   if (context.policy.checks.hardening["runner-probe"] === false) {
     return Promise.resolve({ findings: [], notes: ["Runner probe off (checks.hardening.runner-probe: false)."] });
   }
-  return Promise.resolve(probeRunner(systemRunnerProbeInput(context.env)));
+  return probeRunnerAndToken(systemRunnerProbeInput(context.env), { signal: context.signal });
 }
 
 // src/checks/hardening/index.ts
@@ -33999,8 +35118,8 @@ ${line.trim()}`);
   if (current.size > 0) paragraphs.push(current);
   return paragraphs;
 }
-function parseSource(value) {
-  const match2 = /^\s*([^\s(]+)(?:\s*\(([^)]+)\))?/.exec(value ?? "");
+function parseSource(value2) {
+  const match2 = /^\s*([^\s(]+)(?:\s*\(([^)]+)\))?/.exec(value2 ?? "");
   if (!match2) return {};
   return { name: match2[1], ...match2[2] ? { version: match2[2].trim() } : {} };
 }
@@ -34098,25 +35217,25 @@ function parseApkInstalled(text3) {
       continue;
     }
     if (line.length < 2 || line[1] !== ":") continue;
-    const value = line.slice(2);
+    const value2 = line.slice(2);
     switch (line[0]) {
       case "P":
-        current.name = cleanValue(value);
+        current.name = cleanValue(value2);
         break;
       case "V":
-        current.version = cleanValue(value);
+        current.version = cleanValue(value2);
         break;
       case "A":
-        current.arch = cleanValue(value);
+        current.arch = cleanValue(value2);
         break;
       case "o":
-        current.origin = cleanValue(value);
+        current.origin = cleanValue(value2);
         break;
       case "F":
-        directory = value.trim().replace(/^\/+|\/+$/g, "");
+        directory = value2.trim().replace(/^\/+|\/+$/g, "");
         break;
       case "R":
-        current.files.push(directory ? `${directory}/${value.trim()}` : value.trim());
+        current.files.push(directory ? `${directory}/${value2.trim()}` : value2.trim());
         break;
       default:
         break;
@@ -34260,8 +35379,8 @@ function depsJsonLibraries(json) {
   const packages = [];
   let invalid3 = 0;
   for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
-    const value = libraries[key];
-    if (typeof value !== "object" || value === null || value.type !== "package") continue;
+    const value2 = libraries[key];
+    if (typeof value2 !== "object" || value2 === null || value2.type !== "package") continue;
     const slash = key.indexOf("/");
     const name = slash > 0 ? key.slice(0, slash) : "";
     const version = cleanValue(slash > 0 ? key.slice(slash + 1) : "");
@@ -34321,180 +35440,6 @@ var dotnetCataloger = {
         });
       }
     }
-    return { packages };
-  }
-};
-
-// src/images/catalogers/elf.ts
-var ELF_MAGIC = Buffer.from([127, 69, 76, 70]);
-var SHT_NOBITS = 8;
-function isElf(data) {
-  return data.length >= 64 && data.subarray(0, 4).equals(ELF_MAGIC);
-}
-function findElfSection(data, name) {
-  if (!isElf(data)) return { status: "table-unreadable" };
-  const is64 = data[4] === 2;
-  const little = data[5] !== 2;
-  const u162 = (at) => little ? data.readUInt16LE(at) : data.readUInt16BE(at);
-  const u32 = (at) => little ? data.readUInt32LE(at) : data.readUInt32BE(at);
-  const word = (at) => is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at);
-  const shoff = word(is64 ? 40 : 32);
-  const shentsize = u162(is64 ? 58 : 46);
-  const shnum = u162(is64 ? 60 : 48);
-  const shstrndx = u162(is64 ? 62 : 50);
-  if (shoff === 0 || shnum === 0 || shentsize < (is64 ? 64 : 40)) return { status: "table-unreadable" };
-  if (shoff + shnum * shentsize > data.length) return { status: "table-beyond-data" };
-  const header = (index) => {
-    const at = shoff + index * shentsize;
-    return {
-      name: u32(at),
-      type: u32(at + 4),
-      offset: word(at + (is64 ? 24 : 16)),
-      size: word(at + (is64 ? 32 : 20))
-    };
-  };
-  if (shstrndx >= shnum) return { status: "table-unreadable" };
-  const strings3 = header(shstrndx);
-  if (strings3.offset + strings3.size > data.length) return { status: "table-unreadable" };
-  const wanted = Buffer.from(`${name}\0`);
-  for (let i = 0; i < shnum; i++) {
-    const section = header(i);
-    const at = strings3.offset + section.name;
-    if (at + wanted.length > strings3.offset + strings3.size) continue;
-    if (!data.subarray(at, at + wanted.length).equals(wanted)) continue;
-    if (section.type === SHT_NOBITS) return { status: "absent" };
-    return section.offset + section.size <= data.length ? { status: "found", offset: section.offset, size: section.size } : { status: "out-of-bounds", offset: section.offset, size: section.size };
-  }
-  return { status: "absent" };
-}
-function elfSection(data, name) {
-  const found = findElfSection(data, name);
-  return found.status === "found" ? { offset: found.offset, size: found.size } : void 0;
-}
-
-// src/images/catalogers/go.ts
-var MiB2 = 1024 * 1024;
-var MAX_BINARY_BYTES = 128 * MiB2;
-var MAX_TOTAL_BYTES = 512 * MiB2;
-var MIN_BINARY_BYTES = 512 * 1024;
-var MAX_MODINFO_BYTES = 4 * MiB2;
-var MAX_DEPS = 2e4;
-var MAX_NOTES = 50;
-var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
-var HEADER_SIZE = 32;
-var FLAG_VERSION_INLINE = 2;
-function uvarint(data, at) {
-  let value = 0;
-  for (let i = 0; i < 5 && at + i < data.length; i++) {
-    const byte = data[at + i] ?? 0;
-    value += (byte & 127) * 2 ** (7 * i);
-    if (byte < 128) return { value, next: at + i + 1 };
-  }
-  return void 0;
-}
-function varintString(data, at, max) {
-  const length = uvarint(data, at);
-  if (!length || length.value > max || length.next + length.value > data.length) return void 0;
-  return { value: data.toString("utf8", length.next, length.next + length.value), next: length.next + length.value };
-}
-function readGoBuildInfo(data) {
-  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return { ok: false, none: true };
-  const section = elfSection(data, ".go.buildinfo");
-  const at = section ? section.offset : data.indexOf(BUILDINFO_MAGIC);
-  if (at < 0) return { ok: false, none: true };
-  if (at + HEADER_SIZE > data.length || !data.subarray(at, at + BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
-    return { ok: false, reason: "the .go.buildinfo section does not start with the build info magic" };
-  }
-  const flags = data[at + 15] ?? 0;
-  if ((flags & FLAG_VERSION_INLINE) === 0) {
-    return { ok: false, reason: "build info in the pre-Go 1.18 pointer format, which is not read" };
-  }
-  const version = varintString(data, at + HEADER_SIZE, 1024);
-  const mod = version ? varintString(data, version.next, MAX_MODINFO_BYTES) : void 0;
-  if (!version || !mod) return { ok: false, reason: "the build info strings are truncated or too long" };
-  let modinfo = mod.value;
-  if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === "\n") modinfo = modinfo.slice(16, -16);
-  return { ok: true, info: { goVersion: version.value, modinfo } };
-}
-function parseModinfo(modinfo) {
-  const modules = [];
-  for (const line of modinfo.split("\n")) {
-    const fields = line.split("	");
-    const [kind, path5 = "", version = ""] = fields;
-    if (kind === "mod" || kind === "dep") {
-      if (modules.length >= MAX_DEPS) break;
-      modules.push({ path: path5, version, main: kind === "mod" });
-    } else if (kind === "=>" && modules.length > 0 && version !== "" && version !== "(devel)") {
-      const replaced = modules[modules.length - 1];
-      modules[modules.length - 1] = { ...replaced, path: path5, version };
-    }
-  }
-  return modules;
-}
-function stdlibVersion(goVersion) {
-  const match2 = /^go(\d+(?:\.\d+){0,2}(?:(?:alpha|beta|rc)\d+)?)(?:\s|$)/.exec(goVersion);
-  return match2?.[1];
-}
-var MODULE_PATH = /^[A-Za-z0-9][A-Za-z0-9._~+/-]*$/;
-var MODULE_VERSION = /^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/;
-function goPurl(path5, version) {
-  const slash = path5.lastIndexOf("/");
-  return slash > 0 ? purl("golang", path5.slice(0, slash), path5.slice(slash + 1), version) : purl("golang", void 0, path5, version);
-}
-function isExecutable(file) {
-  return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES;
-}
-function noteBounded(notes, context) {
-  for (const message2 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message2}`);
-  if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
-}
-var goCataloger = {
-  name: "go",
-  stage: "language",
-  wants: isExecutable,
-  maxFileBytes: MAX_BINARY_BYTES,
-  maxTotalBytes: MAX_TOTAL_BYTES,
-  catalog(files, context) {
-    const packages = [];
-    const notes = [];
-    for (const file of files) {
-      if (context.ownedByOsPackage(file.path)) continue;
-      const result = readGoBuildInfo(file.data);
-      if (!result.ok) {
-        if ("reason" in result) notes.push(`/${file.path}: ${result.reason}`);
-        else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
-          notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
-        }
-        continue;
-      }
-      const add = (name, version) => packages.push({
-        ecosystem: "Go",
-        name,
-        version,
-        purl: goPurl(name, version),
-        path: file.path,
-        layer: file.layerDigest,
-        cataloger: "go"
-      });
-      const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
-      if (stdlib) add("stdlib", stdlib);
-      else
-        notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
-      let skipped = 0;
-      for (const module of parseModinfo(result.info.modinfo)) {
-        const path5 = cleanValue(module.path);
-        const version = cleanValue(module.version, 128);
-        if (module.main && version === "(devel)") continue;
-        if (!MODULE_PATH.test(path5) || !MODULE_VERSION.test(version)) {
-          skipped++;
-          continue;
-        }
-        add(path5, version);
-      }
-      if (skipped > 0)
-        notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
-    }
-    noteBounded(notes, context);
     return { packages };
   }
 };
@@ -34565,9 +35510,9 @@ function zip64Extra(extra, entry, raw) {
       let p = i + 4;
       const next2 = () => {
         if (p + 8 > i + 4 + length || p + 8 > extra.length) return void 0;
-        const value = Number(extra.readBigUInt64LE(p));
+        const value2 = Number(extra.readBigUInt64LE(p));
         p += 8;
-        return value;
+        return value2;
       };
       if (raw.size === 4294967295) entry.size = next2() ?? entry.size;
       if (raw.compressed === 4294967295) entry.compressedSize = next2() ?? entry.compressedSize;
@@ -34639,13 +35584,13 @@ var RangeReader = class {
   }
 };
 async function entryData(source, entry, maxBytes) {
-  const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
+  const reader2 = source instanceof RangeReader ? source : new RangeReader(source, 0);
   const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
-  let chunk = await reader.read(entry.localOffset, guess);
+  let chunk = await reader2.read(entry.localOffset, guess);
   if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
   const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
   if (dataStart + entry.compressedSize > chunk.length) {
-    chunk = await reader.read(entry.localOffset, dataStart + entry.compressedSize);
+    chunk = await reader2.read(entry.localOffset, dataStart + entry.compressedSize);
   }
   const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
   if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
@@ -34657,7 +35602,7 @@ async function* readZip(path5, options) {
   try {
     const { size } = await handle.stat();
     const directory = await findDirectory(handle, size);
-    const reader = new RangeReader(handle);
+    const reader2 = new RangeReader(handle);
     for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
       options.signal?.throwIfAborted();
       if (entry.name.endsWith("/")) continue;
@@ -34678,7 +35623,7 @@ async function* readZip(path5, options) {
         continue;
       }
       try {
-        yield { ok: true, entry, data: await entryData(reader, entry, options.maxEntryBytes) };
+        yield { ok: true, entry, data: await entryData(reader2, entry, options.maxEntryBytes) };
       } catch (error) {
         yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
       }
@@ -34810,7 +35755,7 @@ function parseProperties(text3) {
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
     const match2 = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line);
     if (!match2) continue;
-    const unescape2 = (value) => value.replace(/\\(.)/g, "$1");
+    const unescape2 = (value2) => value2.replace(/\\(.)/g, "$1");
     const key = unescape2(match2[1] ?? "");
     if (!properties.has(key)) properties.set(key, unescape2(match2[2] ?? "").trim());
   }
@@ -35128,25 +36073,25 @@ var RpmHeader = class _RpmHeader {
       const offset = view2.getInt32(at + 8);
       const count = view2.getUint32(at + 12);
       if (offset < 0 || offset >= data.length || count === 0 || count > data.length) continue;
-      const value = readValue(data, type, offset, count);
-      if (value !== void 0) values.set(tag, value);
+      const value2 = readValue(data, type, offset, count);
+      if (value2 !== void 0) values.set(tag, value2);
     }
     return new _RpmHeader(values);
   }
   string(tag) {
-    const value = this.values.get(tag);
-    if (typeof value === "string") return value;
-    if (Array.isArray(value) && typeof value[0] === "string") return value[0];
+    const value2 = this.values.get(tag);
+    if (typeof value2 === "string") return value2;
+    if (Array.isArray(value2) && typeof value2[0] === "string") return value2[0];
     return void 0;
   }
   strings(tag) {
-    const value = this.values.get(tag);
-    if (typeof value === "string") return [value];
-    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : [];
+    const value2 = this.values.get(tag);
+    if (typeof value2 === "string") return [value2];
+    return Array.isArray(value2) && value2.every((v) => typeof v === "string") ? value2 : [];
   }
   numbers(tag) {
-    const value = this.values.get(tag);
-    return Array.isArray(value) && value.every((v) => typeof v === "number") ? value : [];
+    const value2 = this.values.get(tag);
+    return Array.isArray(value2) && value2.every((v) => typeof v === "number") ? value2 : [];
   }
 };
 var decoder = new TextDecoder("utf-8", { fatal: false });
@@ -35254,8 +36199,8 @@ function readBerkeleyHashValues(bytes, maxValueBytes) {
       }
       const itemType = bytes[start + offset];
       if (itemType === ITEM.OFFPAGE && offset + 12 <= pageSize) {
-        const value = overflow(u32(start + offset + 4), u32(start + offset + 8));
-        if (value) values.push(value);
+        const value2 = overflow(u32(start + offset + 4), u32(start + offset + 8));
+        if (value2) values.push(value2);
         else bad++;
       } else if (itemType === ITEM.KEYDATA && end > offset && end <= pageSize) {
         values.push(bytes.slice(start + offset + 1, start + end));
@@ -35583,7 +36528,7 @@ function inflateAuditData(compressed, name) {
     return { ok: false, reason: `the ${name} audit data is not UTF-8` };
   }
 }
-var isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var isRecord = (value2) => typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 function parseAuditInfo(json) {
   let parsed;
   try {
@@ -36441,9 +37386,9 @@ function frameHeaderSize(descriptor) {
   return 1 + (singleSegment ? 0 : 1) + dictBytes + fcsBytes;
 }
 function readLE(bytes, offset, length) {
-  let value = 0;
-  for (let i = length - 1; i >= 0; i--) value = value * 256 + (bytes[offset + i] ?? 0);
-  return value;
+  let value2 = 0;
+  for (let i = length - 1; i >= 0; i--) value2 = value2 * 256 + (bytes[offset + i] ?? 0);
+  return value2;
 }
 function frameWindowSize(header) {
   const descriptor = header[0] ?? 0;
@@ -37284,7 +38229,7 @@ function planDeliveries(index, requests) {
   }
   return plan;
 }
-function readCapped(entry, max) {
+function readCapped2(entry, max) {
   return new Promise((resolve6, reject) => {
     const parts = [];
     let kept = 0;
@@ -37317,7 +38262,7 @@ async function readImageFiles(index, requests, signal) {
         const deliveries = wanted.get(ordinal);
         if (!deliveries) return false;
         const max = Math.max(...deliveries.map((d) => d.request.maxFileBytes));
-        const { data, truncated } = await readCapped(entry, max);
+        const { data, truncated } = await readCapped2(entry, max);
         for (const delivery of deliveries) {
           const cap = delivery.request.maxFileBytes;
           const content = {
@@ -37931,16 +38876,16 @@ var CONFIG_MEDIA_TYPES = [MEDIA_TYPE.ociConfig, MEDIA_TYPE.dockerConfig];
 // src/oci/manifest.ts
 var MAX_LAYERS = 1e3;
 var MAX_INDEX_ENTRIES = 1e4;
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isObject2(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
-function isStringArray(value) {
-  return Array.isArray(value) && value.every((item) => typeof item === "string");
+function isStringArray(value2) {
+  return Array.isArray(value2) && value2.every((item) => typeof item === "string");
 }
-function stringRecord(value) {
-  if (!isObject2(value)) return void 0;
+function stringRecord(value2) {
+  if (!isObject2(value2)) return void 0;
   const out = {};
-  for (const [key, item] of Object.entries(value)) if (typeof item === "string") out[key] = item;
+  for (const [key, item] of Object.entries(value2)) if (typeof item === "string") out[key] = item;
   return out;
 }
 function parseJson(bytes, what, code3) {
@@ -37950,9 +38895,9 @@ function parseJson(bytes, what, code3) {
     throw ociError(code3, `${what} is not valid JSON: ${error.message}`, error);
   }
 }
-function parseDescriptor(value, what) {
-  if (!isObject2(value)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
-  const { mediaType, digest, size } = value;
+function parseDescriptor(value2, what) {
+  if (!isObject2(value2)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
+  const { mediaType, digest, size } = value2;
   if (typeof mediaType !== "string" || mediaType.length === 0) {
     throw ociError("INVALID_MANIFEST", `${what} has no mediaType`);
   }
@@ -37966,11 +38911,11 @@ function parseDescriptor(value, what) {
     throw ociError("INVALID_MANIFEST", `${what} has an invalid size ${JSON.stringify(size)}`);
   }
   const descriptor = { mediaType, digest, size };
-  if (isStringArray(value.urls)) descriptor.urls = value.urls;
-  const annotations = stringRecord(value.annotations);
+  if (isStringArray(value2.urls)) descriptor.urls = value2.urls;
+  const annotations = stringRecord(value2.annotations);
   if (annotations) descriptor.annotations = annotations;
-  if (typeof value.artifactType === "string") descriptor.artifactType = value.artifactType;
-  const platform = value.platform;
+  if (typeof value2.artifactType === "string") descriptor.artifactType = value2.artifactType;
+  const platform = value2.platform;
   if (isObject2(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
     descriptor.platform = { os: platform.os, architecture: platform.architecture };
     if (typeof platform.variant === "string") descriptor.platform.variant = platform.variant;
@@ -38064,26 +39009,26 @@ function assertImageManifest(manifest, what) {
 function optionalString(target, source, key) {
   if (typeof source[key] === "string") target[key] = source[key];
 }
-function objectRecord(value) {
-  if (!isObject2(value)) return void 0;
+function objectRecord(value2) {
+  if (!isObject2(value2)) return void 0;
   const out = {};
-  for (const key of Object.keys(value)) out[key] = {};
+  for (const key of Object.keys(value2)) out[key] = {};
   return out;
 }
-function parseContainerConfig(value) {
-  if (!isObject2(value)) return {};
+function parseContainerConfig(value2) {
+  if (!isObject2(value2)) return {};
   const out = {};
-  for (const key of ["User", "WorkingDir", "StopSignal"]) optionalString(out, value, key);
+  for (const key of ["User", "WorkingDir", "StopSignal"]) optionalString(out, value2, key);
   for (const key of ["Env", "Entrypoint", "Cmd", "OnBuild", "Shell"])
-    if (isStringArray(value[key])) out[key] = value[key];
+    if (isStringArray(value2[key])) out[key] = value2[key];
   for (const key of ["ExposedPorts", "Volumes"]) {
-    const record2 = objectRecord(value[key]);
+    const record2 = objectRecord(value2[key]);
     if (record2) out[key] = record2;
   }
-  const labels = stringRecord(value.Labels);
+  const labels = stringRecord(value2.Labels);
   if (labels) out.Labels = labels;
-  if (typeof value.ArgsEscaped === "boolean") out.ArgsEscaped = value.ArgsEscaped;
-  const health = value.Healthcheck;
+  if (typeof value2.ArgsEscaped === "boolean") out.ArgsEscaped = value2.ArgsEscaped;
+  const health = value2.Healthcheck;
   if (isObject2(health)) {
     const check3 = {};
     if (isStringArray(health.Test)) check3.Test = health.Test;
@@ -38119,13 +39064,13 @@ function parseImageConfig(bytes, what) {
 
 // src/oci/platform.ts
 var DEFAULT_PLATFORM = "linux/amd64";
-function parsePlatform(value) {
-  const parts = value.trim().toLowerCase().split("/");
+function parsePlatform(value2) {
+  const parts = value2.trim().toLowerCase().split("/");
   const [os, architecture, variant] = parts;
   if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
     throw ociError(
       "INVALID_REFERENCE",
-      `invalid platform "${value}": expected os/architecture[/variant], e.g. linux/arm64/v8`
+      `invalid platform "${value2}": expected os/architecture[/variant], e.g. linux/arm64/v8`
     );
   }
   return { os, architecture, ...variant ? { variant } : {} };
@@ -38594,21 +39539,21 @@ function parseWwwAuthenticate(header) {
     if (header[i] === "=" && current !== void 0) {
       i++;
       skip(/[ \t]/);
-      let value = "";
+      let value2 = "";
       if (header[i] === '"') {
         i++;
         while (i < header.length && header[i] !== '"') {
           if (header[i] === "\\" && i + 1 < header.length) i++;
-          value += header[i];
+          value2 += header[i];
           i++;
         }
         i++;
       } else {
         const start2 = i;
         while (i < header.length && !/[\s,]/.test(header[i])) i++;
-        value = header.slice(start2, i);
+        value2 = header.slice(start2, i);
       }
-      current.params[name.toLowerCase()] = value;
+      current.params[name.toLowerCase()] = value2;
       continue;
     }
     if (header[i] === "=" && current === void 0) {
@@ -38622,7 +39567,7 @@ function parseWwwAuthenticate(header) {
 }
 
 // src/oci/credentials.ts
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync as closeSync2, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
 import { homedir } from "node:os";
 import { join as join2 } from "node:path";
 var MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
@@ -38655,7 +39600,7 @@ function fromEnvironment(registry, env) {
 function readSmallFile(path5, limit) {
   let fd;
   try {
-    fd = openSync(path5, "r");
+    fd = openSync2(path5, "r");
   } catch {
     return void 0;
   }
@@ -38663,17 +39608,17 @@ function readSmallFile(path5, limit) {
     const stat5 = fstatSync(fd);
     if (!stat5.isFile() || stat5.size > limit) return void 0;
     const buffer = Buffer.alloc(stat5.size);
-    const read = readSync(fd, buffer, 0, stat5.size, 0);
+    const read = readSync2(fd, buffer, 0, stat5.size, 0);
     return buffer.subarray(0, read).toString("utf8");
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function dockerConfigPath(env) {
   if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
   return join2(env.HOME || homedir(), ".docker", "config.json");
 }
-var isObject3 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var isObject3 = (value2) => typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 function fromDockerConfig(registry, path5) {
   const text3 = readSmallFile(path5, MAX_DOCKER_CONFIG_BYTES);
   if (text3 === void 0) return void 0;
@@ -38686,8 +39631,8 @@ function fromDockerConfig(registry, path5) {
   if (!isObject3(config)) return void 0;
   const auths = isObject3(config.auths) ? config.auths : {};
   let entry;
-  for (const [key, value] of Object.entries(auths)) {
-    if (normalizeRegistryKey(key) === registry && isObject3(value)) entry = value;
+  for (const [key, value2] of Object.entries(auths)) {
+    if (normalizeRegistryKey(key) === registry && isObject3(value2)) entry = value2;
   }
   if (entry && typeof entry.auth === "string" && entry.auth.length > 0) {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
@@ -38768,12 +39713,12 @@ var MAX_TAG_PAGES = 100;
 var MAX_TAGS = 1e5;
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
 var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
-var defaultSleep = async (ms, signal) => {
+var defaultSleep2 = async (ms, signal) => {
   await delay(ms, void 0, signal ? { signal } : void 0);
 };
-function parseRetryAfter(value, now = Date.now()) {
-  if (value === null) return void 0;
-  const trimmed = value.trim();
+function parseRetryAfter(value2, now = Date.now()) {
+  if (value2 === null) return void 0;
+  const trimmed = value2.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? void 0 : Math.max(0, date - now);
@@ -38784,7 +39729,7 @@ async function discard(response) {
   } catch {
   }
 }
-async function readCapped2(response, limit, code3, what) {
+async function readCapped3(response, limit, code3, what) {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await discard(response);
@@ -38793,23 +39738,23 @@ async function readCapped2(response, limit, code3, what) {
   if (!response.body) return Buffer.alloc(0);
   const chunks = [];
   let total = 0;
-  const reader = response.body.getReader();
+  const reader2 = response.body.getReader();
   for (; ; ) {
-    const result = await reader.read();
+    const result = await reader2.read();
     if (result.done) break;
-    const value = result.value;
-    total += value.byteLength;
+    const value2 = result.value;
+    total += value2.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => void 0);
+      await reader2.cancel().catch(() => void 0);
       throw ociError(code3, `${what} is more than ${limit} bytes, over the limit; refusing to download the rest`);
     }
-    chunks.push(Buffer.from(value));
+    chunks.push(Buffer.from(value2));
   }
   return Buffer.concat(chunks);
 }
 async function registryErrorDetail(response) {
   try {
-    const body = await readCapped2(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
+    const body = await readCapped3(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
     const parsed = JSON.parse(body.toString("utf8"));
     const errors = Array.isArray(parsed.errors) ? parsed.errors : [];
     const text3 = errors.map((error) => [error.code, error.message].filter((part) => typeof part === "string").join(": ")).filter(Boolean).join("; ");
@@ -38836,7 +39781,7 @@ var RegistryClient = class {
     this.#base = `${registryScheme(host, this.#insecure)}://${host}`;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? defaultSleep2;
   }
   get #credentialLookup() {
     this.#credentials ??= this.#options.credentials ?? resolveCredentials(this.registry, this.#options.env ?? {});
@@ -38869,7 +39814,7 @@ var RegistryClient = class {
         `${what}: the registry sent a malformed Docker-Content-Digest "${String(announced).slice(0, 200)}"`
       );
     }
-    const bytes = await readCapped2(response, maxBytes, "MANIFEST_TOO_LARGE", what);
+    const bytes = await readCapped3(response, maxBytes, "MANIFEST_TOO_LARGE", what);
     const expected = byDigest ? reference : announced;
     const algorithm = expected?.split(":")[0] ?? "sha256";
     const digest = digestOf(bytes, algorithm);
@@ -38950,7 +39895,7 @@ var RegistryClient = class {
       throw await this.#httpError(response, what);
     } else {
       filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").some((f) => f.trim() === "artifactType");
-      const bytes = await readCapped2(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
+      const bytes = await readCapped3(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
       const parsed = parseManifest2(bytes, what, response.headers.get("content-type") ?? void 0);
       if (parsed.kind !== "index")
         throw ociError("INVALID_MANIFEST", `${what}: the registry answered with a manifest, not an index`);
@@ -38982,7 +39927,7 @@ var RegistryClient = class {
       const response = await this.#request(url, { accept: "application/json", repository, what });
       if (!response.ok) throw await this.#httpError(response, what);
       const link = response.headers.get("link");
-      const body = await readCapped2(response, MAX_MANIFEST_BYTES, "REGISTRY_ERROR", what);
+      const body = await readCapped3(response, MAX_MANIFEST_BYTES, "REGISTRY_ERROR", what);
       let parsed;
       try {
         parsed = JSON.parse(body.toString("utf8"));
@@ -39146,7 +40091,7 @@ var RegistryClient = class {
       throw this.#authError(tokenWhat, response.status);
     }
     if (!response.ok) throw await this.#httpError(response, tokenWhat);
-    const body = await readCapped2(response, MAX_TOKEN_RESPONSE_BYTES, "REGISTRY_ERROR", tokenWhat);
+    const body = await readCapped3(response, MAX_TOKEN_RESPONSE_BYTES, "REGISTRY_ERROR", tokenWhat);
     let parsed;
     try {
       parsed = JSON.parse(body.toString("utf8"));
@@ -39154,10 +40099,10 @@ var RegistryClient = class {
       throw ociError("REGISTRY_ERROR", `${tokenWhat}: the response is not JSON`);
     }
     const { token, access_token: accessToken } = parsed ?? {};
-    const value = typeof token === "string" && token ? token : typeof accessToken === "string" ? accessToken : "";
-    if (!value || /[\r\n]/.test(value))
+    const value2 = typeof token === "string" && token ? token : typeof accessToken === "string" ? accessToken : "";
+    if (!value2 || /[\r\n]/.test(value2))
       throw ociError("REGISTRY_ERROR", `${tokenWhat}: the response has no usable token`);
-    return value;
+    return value2;
   }
 };
 
@@ -39462,7 +40407,7 @@ var OsvApiSource = class {
           `${this.description}: ${method} ${path5} answered HTTP ${response.status}`
         );
       }
-      const text3 = await readCapped3(response, MAX_RESPONSE_BYTES, `${method} ${path5}`, this.description);
+      const text3 = await readCapped4(response, MAX_RESPONSE_BYTES, `${method} ${path5}`, this.description);
       try {
         return JSON.parse(text3);
       } catch {
@@ -39475,20 +40420,20 @@ var OsvApiSource = class {
     );
   }
 };
-async function readCapped3(response, max, what, source) {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
+async function readCapped4(response, max, what, source) {
+  const reader2 = response.body?.getReader();
+  if (!reader2) return "";
   const parts = [];
   let total = 0;
   for (; ; ) {
-    const { done, value } = await reader.read();
+    const { done, value: value2 } = await reader2.read();
     if (done) break;
-    total += value.length;
+    total += value2.length;
     if (total > max) {
-      await reader.cancel().catch(() => void 0);
+      await reader2.cancel().catch(() => void 0);
       throw new VulnSourceError("BAD_RESPONSE", `${source}: ${what} answered more than ${max} bytes`);
     }
-    parts.push(value);
+    parts.push(value2);
   }
   return Buffer.concat(parts).toString("utf8");
 }
@@ -39642,19 +40587,19 @@ var OsvFileSource = class {
         let data;
         if (locator.length === 1) data = await readFile2(path5);
         else {
-          let reader = readers.get(locator[0]);
-          if (!reader) {
+          let reader2 = readers.get(locator[0]);
+          if (!reader2) {
             const handle = await open2(path5, "r");
             handles.set(locator[0], handle);
-            readers.set(locator[0], reader = new RangeReader(handle, 0));
+            readers.set(locator[0], reader2 = new RangeReader(handle, 0));
           }
           const [, localOffset, compressedSize, method, size] = locator;
-          if (!reader.covers(localOffset, entrySpan(locator))) {
+          if (!reader2.covers(localOffset, entrySpan(locator))) {
             const end = coalescedEnd(sorted, i);
-            await reader.load(localOffset, end - localOffset);
+            await reader2.load(localOffset, end - localOffset);
           }
           const entry = { name: "", flags: 0, method, compressedSize, size, localOffset };
-          data = await entryData(reader, entry, OFFLINE_LIMITS.maxRecordBytes);
+          data = await entryData(reader2, entry, OFFLINE_LIMITS.maxRecordBytes);
         }
         const record2 = parseRecord(data, path5, skipped);
         if (record2) collector.add(record2);
@@ -39789,10 +40734,10 @@ async function writeIndex(dir, file, index) {
 
 // src/vulns/sources/index.ts
 function openVulnSource(spec, root, api = {}) {
-  const value = spec.trim();
-  if (value === "osv-api") return new OsvApiSource(api);
-  if (value.startsWith("osv-api:")) {
-    const url = value.slice("osv-api:".length);
+  const value2 = spec.trim();
+  if (value2 === "osv-api") return new OsvApiSource(api);
+  if (value2.startsWith("osv-api:")) {
+    const url = value2.slice("osv-api:".length);
     let parsed;
     try {
       parsed = new URL(url);
@@ -39804,8 +40749,8 @@ function openVulnSource(spec, root, api = {}) {
     }
     return new OsvApiSource({ ...api, baseUrl: url });
   }
-  if (value === "") throw new VulnSourceError("INVALID_SOURCE", "vulnerability source is empty");
-  return new OsvFileSource(isAbsolute3(value) ? value : resolve3(root, value), value, {
+  if (value2 === "") throw new VulnSourceError("INVALID_SOURCE", "vulnerability source is empty");
+  return new OsvFileSource(isAbsolute3(value2) ? value2 : resolve3(root, value2), value2, {
     ...api.cacheDir !== void 0 ? { cacheDir: api.cacheDir } : {},
     ...api.env ? { env: api.env } : {}
   });
@@ -39849,11 +40794,11 @@ var TOKEN_PATTERNS = [
     re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?!\$)[^\s@/]+@[^\s/]+/i
   }
 ];
-function findTokenPattern(value) {
-  return TOKEN_PATTERNS.find((pattern) => pattern.re.test(value));
+function findTokenPattern(value2) {
+  return TOKEN_PATTERNS.find((pattern) => pattern.re.test(value2));
 }
-function hasInterpolation(value) {
-  return /(?<!\$)\$(?:\{|[A-Za-z_])/.test(value.replace(/\$\$/g, ""));
+function hasInterpolation(value2) {
+  return /(?<!\$)\$(?:\{|[A-Za-z_])/.test(value2.replace(/\$\$/g, ""));
 }
 
 // src/checks/images/secrets.ts
@@ -39881,12 +40826,12 @@ function isSecretCandidate(path5, size) {
   if (PACKAGE_TREES.test(path5)) return false;
   return SCANNED_DIRS.test(path5) && size <= 64 * KiB3 && (TEXT_EXTENSIONS.test(name) || !name.includes("."));
 }
-function redact2(value, keepPrefix = "") {
-  const prefix2 = keepPrefix && value.startsWith(keepPrefix) ? keepPrefix : "";
-  return `${prefix2}[redacted ${value.length - prefix2.length} chars]`;
+function redact2(value2, keepPrefix = "") {
+  const prefix2 = keepPrefix && value2.startsWith(keepPrefix) ? keepPrefix : "";
+  return `${prefix2}[redacted ${value2.length - prefix2.length} chars]`;
 }
 var PUBLIC_PREFIX = /^(?:gh[pousr]_|github_pat_|gl[a-z]+-|npm_|pypi-|dckr_pat_|xox[abposr]-|[rs]k_live_|AIza|AKIA|ASIA|ABIA|ACCA|A3T)/;
-var hasKnownToken = (value) => TOKEN_PATTERNS.some((p) => p.id !== "url-credentials" && p.re.test(value));
+var hasKnownToken = (value2) => TOKEN_PATTERNS.some((p) => p.id !== "url-credentials" && p.re.test(value2));
 function tokenHits(text3) {
   const hits = [];
   for (const pattern of TOKEN_PATTERNS) {
@@ -39895,10 +40840,10 @@ function tokenHits(text3) {
       pattern.re.flags.includes("g") ? pattern.re.flags : `${pattern.re.flags}g`
     );
     for (const match2 of text3.matchAll(global2)) {
-      const value = match2[0];
-      if (pattern.id === "url-credentials" && /:\/\/[^:]+:(?:x-oauth-basic|\*+|password|changeme|<[^>]*>)@/i.test(value))
+      const value2 = match2[0];
+      if (pattern.id === "url-credentials" && /:\/\/[^:]+:(?:x-oauth-basic|\*+|password|changeme|<[^>]*>)@/i.test(value2))
         continue;
-      const excerpt = pattern.id === "private-key" ? value : pattern.id === "url-credentials" ? value.replace(/:\/\/([^:]+):[^@]+@/, (_m, user) => `://${user}:[redacted]@`) : redact2(value, PUBLIC_PREFIX.exec(value)?.[0] ?? "");
+      const excerpt = pattern.id === "private-key" ? value2 : pattern.id === "url-credentials" ? value2.replace(/:\/\/([^:]+):[^@]+@/, (_m, user) => `://${user}:[redacted]@`) : redact2(value2, PUBLIC_PREFIX.exec(value2)?.[0] ?? "");
       hits.push({ kind: pattern.id, description: pattern.description, excerpt });
       if (hits.length >= SECRET_SCAN_LIMITS.maxHitsPerFile) return hits;
     }
@@ -39911,15 +40856,15 @@ function assignmentHits(text3, description, kind, nameTest) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*(.*?)\s*$/.exec(line);
     if (!m) continue;
     const [, name, rawValue] = m;
-    const value = rawValue.replace(/^(['"])(.*)\1$/, "$2");
-    if (!nameTest(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
-    hits.push({ kind, description, excerpt: `${name}=${redact2(value)}` });
+    const value2 = rawValue.replace(/^(['"])(.*)\1$/, "$2");
+    if (!nameTest(name) || !isLiteralSecret(value2) || hasKnownToken(value2)) continue;
+    hits.push({ kind, description, excerpt: `${name}=${redact2(value2)}` });
     if (hits.length >= SECRET_SCAN_LIMITS.maxHitsPerFile) break;
   }
   return hits;
 }
-function isLiteralSecret(value) {
-  const v = value.trim();
+function isLiteralSecret(value2) {
+  const v = value2.trim();
   if (v.length < 4 || hasInterpolation(v)) return false;
   if (/^(?:<.*>|\{\{.*\}\}|x+|\*+|changeme|change_me|secret|password|example|dummy|test|none|null|true|false|undefined|todo)$/i.test(
     v
@@ -39935,13 +40880,13 @@ function detectFileSecrets(path5, text3) {
   };
   if (name === ".npmrc") {
     for (const m of text3.matchAll(/^\s*((?:\/\/\S*?:)?_(?:authToken|auth|password))\s*=\s*(\S.*?)\s*$/gm)) {
-      const value = m[2].replace(/^(['"])(.*)\1$/, "$2");
-      if (!isLiteralSecret(value) || hasKnownToken(value)) continue;
+      const value2 = m[2].replace(/^(['"])(.*)\1$/, "$2");
+      if (!isLiteralSecret(value2) || hasKnownToken(value2)) continue;
       add([
         {
           kind: "npmrc-credentials",
           description: "npm registry credential",
-          excerpt: `${m[1]}=${redact2(value, PUBLIC_PREFIX.exec(value)?.[0] ?? "")}`
+          excerpt: `${m[1]}=${redact2(value2, PUBLIC_PREFIX.exec(value2)?.[0] ?? "")}`
         }
       ]);
     }
@@ -40030,13 +40975,13 @@ function detectConfigSecrets(text3) {
   const hits = tokenHits(text3);
   for (const m of text3.matchAll(/(?:^|[\s|;'"])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)/g)) {
     const name = m[1];
-    const value = m[2].replace(/^(['"])(.*)\1$/, "$2");
-    if (!isSecretName(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
+    const value2 = m[2].replace(/^(['"])(.*)\1$/, "$2");
+    if (!isSecretName(name) || !isLiteralSecret(value2) || hasKnownToken(value2)) continue;
     if (hits.some((h) => h.excerpt.startsWith(`${name}=`))) continue;
     hits.push({
       kind: "named-secret",
       description: `secret-looking variable ${name}`,
-      excerpt: `${name}=${redact2(value)}`
+      excerpt: `${name}=${redact2(value2)}`
     });
   }
   return hits.slice(0, SECRET_SCAN_LIMITS.maxHitsPerFile);
@@ -40110,8 +41055,8 @@ function configSecretFindings(context) {
     }
   };
   for (const entry of config.config.Env ?? []) report2(`Env (${entry.split("=")[0]?.slice(0, 60)})`, "env", entry);
-  for (const [name, value] of Object.entries(config.config.Labels ?? {}))
-    report2(`label ${name.slice(0, 60)}`, `label:${name}`, `${name}=${value}`);
+  for (const [name, value2] of Object.entries(config.config.Labels ?? {}))
+    report2(`label ${name.slice(0, 60)}`, `label:${name}`, `${name}=${value2}`);
   let layerIndex = 0;
   config.history.forEach((entry, i) => {
     const layer = entry.empty_layer ? void 0 : context.layers[layerIndex++];
@@ -40501,10 +41446,10 @@ function osCycle(os) {
 }
 function cycleStatus(product, cycle, today) {
   if (!Object.hasOwn(product.cycles, cycle)) return { status: "unknown-cycle" };
-  const value = product.cycles[cycle];
-  if (typeof value === "boolean") return { status: value ? "end-of-life" : "supported" };
-  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return { status: "unknown-cycle" };
-  return { status: today > value ? "end-of-life" : "supported", eol: value };
+  const value2 = product.cycles[cycle];
+  if (typeof value2 === "boolean") return { status: value2 ? "end-of-life" : "supported" };
+  if (typeof value2 !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value2)) return { status: "unknown-cycle" };
+  return { status: today > value2 ? "end-of-life" : "supported", eol: value2 };
 }
 function osEndOfLife(os, today, table = EOL_TABLE) {
   const found = osCycle(os);
@@ -40562,11 +41507,11 @@ function detectRuntimes(env, packages) {
   for (const entry of env) {
     const eq = entry.indexOf("=");
     const name = eq < 0 ? entry : entry.slice(0, eq);
-    const value = eq < 0 ? "" : entry.slice(eq + 1);
+    const value2 = eq < 0 ? "" : entry.slice(eq + 1);
     for (const rule35 of ENV_RUNTIMES) {
       if (rule35.name !== name) continue;
-      const cycle = rule35.cycle(value);
-      if (cycle) found.push({ runtime: rule35.runtime, cycle, evidence: `ENV ${name}=${value.slice(0, 40)}` });
+      const cycle = rule35.cycle(value2);
+      if (cycle) found.push({ runtime: rule35.runtime, cycle, evidence: `ENV ${name}=${value2.slice(0, 40)}` });
     }
   }
   for (const pkg of packages) {
@@ -40731,17 +41676,17 @@ var SEVERITY2 = {
   negligible: "info",
   unknown: "medium"
 };
-function severityOf(value) {
-  return (typeof value === "string" ? SEVERITY2[value.toLowerCase()] : void 0) ?? "medium";
+function severityOf(value2) {
+  return (typeof value2 === "string" ? SEVERITY2[value2.toLowerCase()] : void 0) ?? "medium";
 }
-function text(value) {
-  return typeof value === "string" && value.length > 0 ? value : void 0;
+function text(value2) {
+  return typeof value2 === "string" && value2.length > 0 ? value2 : void 0;
 }
-function array(value) {
-  return Array.isArray(value) ? value : [];
+function array(value2) {
+  return Array.isArray(value2) ? value2 : [];
 }
-function record(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+function record(value2) {
+  return value2 !== null && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
 }
 function fromTrivy(report2) {
   const vulnerabilities = [];
@@ -40851,11 +41796,11 @@ async function importScannerReport(kind, file, ignoreUnfixed) {
       unfixed++;
       continue;
     }
-    const finding3 = toFinding(kind, image, v);
-    const identity = `${finding3.ruleId}|${v.ecosystem}/${v.packageName}|${v.path ?? ""}`;
+    const finding4 = toFinding(kind, image, v);
+    const identity = `${finding4.ruleId}|${v.ecosystem}/${v.packageName}|${v.path ?? ""}`;
     if (seen.has(identity)) continue;
     seen.add(identity);
-    findings.push(finding3);
+    findings.push(finding4);
   }
   const notes = [`${kind} report ${file}: ${vulnerabilities.length} vulnerability match(es) for ${image}`];
   if (unfixed > 0) notes.push(`${unfixed} without a fixed version not reported (ignore-unfixed)`);
@@ -41266,7 +42211,7 @@ async function readSbom(path5) {
 // src/checks/images/targets.ts
 function expandTarget(target, env) {
   const missing = [];
-  const value = target.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name) => {
+  const value2 = target.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name) => {
     const v = env[name];
     if (v === void 0 || v === "") {
       missing.push(name);
@@ -41280,7 +42225,7 @@ function expandTarget(target, env) {
       error: `image target "${target}" uses \${${missing.join("}, ${")}}, which ${missing.length === 1 ? "is" : "are"} not set in the environment; set it or pass the image with --image`
     };
   }
-  return { ok: true, value };
+  return { ok: true, value: value2 };
 }
 function imageLabel(reference, digest) {
   if (!digest || reference.includes(`@${digest}`)) return reference;
@@ -41292,23 +42237,23 @@ var STATUSES = /* @__PURE__ */ new Set(["not_affected", "affected", "fixed", "un
 var MAX_STATEMENTS = 1e5;
 var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var str2 = (v) => typeof v === "string" && v.length > 0 ? v : void 0;
-function ids(value) {
-  if (typeof value === "string") return [value];
-  if (!isObject6(value)) return [];
+function ids(value2) {
+  if (typeof value2 === "string") return [value2];
+  if (!isObject6(value2)) return [];
   const out = [];
   for (const key of ["@id", "name"]) {
-    const id = str2(value[key]);
+    const id = str2(value2[key]);
     if (id) out.push(id);
   }
-  if (Array.isArray(value.aliases)) out.push(...value.aliases.filter((a) => typeof a === "string"));
-  const identifiers = value.identifiers;
+  if (Array.isArray(value2.aliases)) out.push(...value2.aliases.filter((a) => typeof a === "string"));
+  const identifiers = value2.identifiers;
   if (isObject6(identifiers)) out.push(...Object.values(identifiers).filter((a) => typeof a === "string"));
   return out;
 }
-function products(value) {
-  if (!Array.isArray(value)) return [];
+function products(value2) {
+  if (!Array.isArray(value2)) return [];
   const out = [];
-  for (const product of value.slice(0, 1e4)) {
+  for (const product of value2.slice(0, 1e4)) {
     out.push(...ids(product));
     if (isObject6(product) && Array.isArray(product.subcomponents)) {
       for (const sub of product.subcomponents.slice(0, 1e4)) out.push(...ids(sub));
@@ -41390,9 +42335,9 @@ function parseMetrics(vector, prefix2) {
   const metrics = /* @__PURE__ */ new Map();
   for (const part of body.split("/")) {
     if (part === "") continue;
-    const [key, value, extra] = part.split(":");
-    if (!key || value === void 0 || extra !== void 0 || metrics.has(key)) return void 0;
-    metrics.set(key, value);
+    const [key, value2, extra] = part.split(":");
+    if (!key || value2 === void 0 || extra !== void 0 || metrics.has(key)) return void 0;
+    metrics.set(key, value2);
   }
   return metrics;
 }
@@ -41406,8 +42351,8 @@ var V3 = {
   UI: { N: 0.85, R: 0.62 },
   CIA: { H: 0.56, L: 0.22, N: 0 }
 };
-function pick(table, value) {
-  return value !== void 0 && Object.hasOwn(table, value) ? table[value] : void 0;
+function pick(table, value2) {
+  return value2 !== void 0 && Object.hasOwn(table, value2) ? table[value2] : void 0;
 }
 function cvss3BaseScore(vector) {
   const m = parseMetrics(vector, /^CVSS:3\.[01]\//);
@@ -41593,13 +42538,13 @@ function parse(vector) {
   if (parts.shift() !== "CVSS:4.0") return void 0;
   const metrics = /* @__PURE__ */ new Map();
   for (const part of parts) {
-    const [key, value, extra] = part.split(":");
-    if (!key || !value || extra !== void 0 || metrics.has(key)) return void 0;
+    const [key, value2, extra] = part.split(":");
+    if (!key || !value2 || extra !== void 0 || metrics.has(key)) return void 0;
     const allowed = BASE_VALUES[key] ?? OPTIONAL_VALUES[key];
     if (allowed === void 0) return void 0;
-    if (key === "U" ? !["X", "Clear", "Green", "Amber", "Red"].includes(value) : value.length !== 1 || !allowed.includes(value))
+    if (key === "U" ? !["X", "Clear", "Green", "Amber", "Red"].includes(value2) : value2.length !== 1 || !allowed.includes(value2))
       return void 0;
-    metrics.set(key, value);
+    metrics.set(key, value2);
   }
   for (const key of Object.keys(BASE_VALUES)) if (!metrics.has(key)) return void 0;
   return metrics;
@@ -41608,12 +42553,12 @@ function cvss4Score(vector) {
   const selected = parse(vector);
   if (!selected) return void 0;
   const m = (metric) => {
-    const value2 = selected.get(metric) ?? "X";
-    if (metric === "E" && value2 === "X") return "A";
-    if ((metric === "CR" || metric === "IR" || metric === "AR") && value2 === "X") return "H";
+    const value3 = selected.get(metric) ?? "X";
+    if (metric === "E" && value3 === "X") return "A";
+    if ((metric === "CR" || metric === "IR" || metric === "AR") && value3 === "X") return "H";
     const modified = selected.get(`M${metric}`);
     if (modified !== void 0 && modified !== "X") return modified;
-    return value2;
+    return value3;
   };
   if (["VC", "VI", "VA", "SC", "SI", "SA"].every((k) => m(k) === "N")) return 0;
   const eq1 = m("AV") === "N" && m("PR") === "N" && m("UI") === "N" ? 0 : (m("AV") === "N" || m("PR") === "N" || m("UI") === "N") && m("AV") !== "P" ? 1 : 2;
@@ -41623,8 +42568,8 @@ function cvss4Score(vector) {
   const eq5 = m("E") === "A" ? 0 : m("E") === "P" ? 1 : 2;
   const eq6 = m("CR") === "H" && m("VC") === "H" || m("IR") === "H" && m("VI") === "H" || m("AR") === "H" && m("VA") === "H" ? 0 : 1;
   const key = (a, b, c, d2, e, f) => `${a}${b}${c}${d2}${e}${f}`;
-  const value = LOOKUP.get(key(eq1, eq2, eq3, eq4, eq5, eq6));
-  if (value === void 0) return void 0;
+  const value2 = LOOKUP.get(key(eq1, eq2, eq3, eq4, eq5, eq6));
+  if (value2 === void 0) return void 0;
   const lower = (k) => LOOKUP.get(k) ?? NaN;
   const nextEq1 = lower(key(eq1 + 1, eq2, eq3, eq4, eq5, eq6));
   const nextEq2 = lower(key(eq1, eq2 + 1, eq3, eq4, eq5, eq6));
@@ -41662,16 +42607,16 @@ function cvss4Score(vector) {
   const step = 0.1;
   const parts = [];
   const add = (next2, currentDistance, depth) => {
-    if (Number.isNaN(value - next2)) return;
-    parts.push((value - next2) * (currentDistance / (depth * step)));
+    if (Number.isNaN(value2 - next2)) return;
+    parts.push((value2 - next2) * (currentDistance / (depth * step)));
   };
   add(nextEq1, current.eq1, MAX_SEVERITY.eq1[eq1]);
   add(nextEq2, current.eq2, MAX_SEVERITY.eq2[eq2]);
   add(nextEq3Eq6, current.eq3eq6, MAX_SEVERITY.eq3eq6[eq3]?.[eq6]);
   add(nextEq4, current.eq4, MAX_SEVERITY.eq4[eq4]);
-  if (!Number.isNaN(value - nextEq5)) parts.push(0);
+  if (!Number.isNaN(value2 - nextEq5)) parts.push(0);
   const mean = parts.length === 0 ? 0 : parts.reduce((x, y) => x + y, 0) / parts.length;
-  const score = Math.min(10, Math.max(0, value - mean));
+  const score = Math.min(10, Math.max(0, value2 - mean));
   return Math.round((score + 1e-6) * 10) / 10;
 }
 
@@ -41726,10 +42671,10 @@ function assessSeverity(record2, matched = []) {
     // Debian's security tracker rates its advisories by urgency (unimportant, low, medium, high).
     ...matched.map((a) => [a.ecosystem_specific?.urgency, "Debian urgency"])
   ];
-  for (const [value, label] of textual) {
-    if (typeof value !== "string") continue;
-    const level = TEXT_LEVELS[value.trim().toLowerCase().replace(/\*+$/, "")];
-    if (level) return { severity: level, source: `${label} ${value}` };
+  for (const [value2, label] of textual) {
+    if (typeof value2 !== "string") continue;
+    const level = TEXT_LEVELS[value2.trim().toLowerCase().replace(/\*+$/, "")];
+    if (level) return { severity: level, source: `${label} ${value2}` };
   }
   return { severity: "medium", source: "unscored" };
 }
@@ -41773,7 +42718,7 @@ function primaryId(records) {
   if (cves[0]) return cves[0];
   return [...records.map((r) => r.id)].sort()[0];
 }
-function clean(text3, max = 200) {
+function clean2(text3, max = 200) {
   const flat = text3.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
@@ -41833,12 +42778,12 @@ async function scanVulnerabilities(packages, source, options) {
       }
     }
     for (const group of groupByAlias(hits)) {
-      const finding3 = vulnFinding(pkg, query, group, options);
-      if (!finding3) {
+      const finding4 = vulnFinding(pkg, query, group, options);
+      if (!finding4) {
         unfixedDropped++;
         continue;
       }
-      findings.push(finding3);
+      findings.push(finding4);
     }
     if (indeterminate.length > 0) findings.push(notComparableFinding(pkg, query, indeterminate, options.image));
   }
@@ -41870,7 +42815,7 @@ function vulnFinding(pkg, query, group, options) {
   const installed = query.name !== pkg.name ? `${pkg.name} ${pkg.version} (source package ${query.name} ${query.version})` : `${pkg.name} ${pkg.version}`;
   const malicious = id.startsWith("MAL-");
   const parts = [
-    malicious ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.` : `${installed} is affected by ${id}${summary ? `: ${clean(summary)}` : ""}.`,
+    malicious ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.` : `${installed} is affected by ${id}${summary ? `: ${clean2(summary)}` : ""}.`,
     `Severity ${severity} (${malicious ? "MAL records are always critical" : `from ${worst.severity.source} of ${worst.record.id}`}).`
   ];
   if (aliases.length > 0)
@@ -41882,10 +42827,10 @@ function vulnFinding(pkg, query, group, options) {
   const statement = vexFor(options.vex, ids2, pkg.purl, options.image);
   if (statement && statement.status !== "not_affected") {
     parts.push(
-      `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ""}.`
+      `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean2(statement.detail)}` : ""}.`
     );
   }
-  const finding3 = {
+  const finding4 = {
     ruleId: `vuln/${id}`,
     severity,
     title: malicious ? `Malicious package ${pkg.name}` : `${id} in ${pkg.name} ${pkg.version}`,
@@ -41897,22 +42842,22 @@ function vulnFinding(pkg, query, group, options) {
     vulnerability: { id, aliases, fixed: fixed2 }
   };
   if (statement?.status === "not_affected") {
-    finding3.suppressed = {
-      reason: `VEX not_affected: ${clean(statement.justification ?? statement.detail ?? "", 300)} (${statement.source})`
+    finding4.suppressed = {
+      reason: `VEX not_affected: ${clean2(statement.justification ?? statement.detail ?? "", 300)} (${statement.source})`
     };
   }
-  return finding3;
+  return finding4;
 }
 function notComparableFinding(pkg, query, problems, image) {
   const ids2 = problems.map((p) => p.id).sort();
   return {
     ruleId: "image/version-not-comparable",
     severity: "info",
-    title: `${pkg.name} ${clean(pkg.version, 60)} could not be matched`,
-    message: `${pkg.name} ${clean(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids2.length} advisory record(s) (${ids2.slice(0, 10).join(", ")}${ids2.length > 10 ? ", \u2026" : ""}): ${clean(problems[0].reason, 300)}. This is "not matched", not "not vulnerable": check these advisories by hand.`,
+    title: `${pkg.name} ${clean2(pkg.version, 60)} could not be matched`,
+    message: `${pkg.name} ${clean2(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids2.length} advisory record(s) (${ids2.slice(0, 10).join(", ")}${ids2.length > 10 ? ", \u2026" : ""}): ${clean2(problems[0].reason, 300)}. This is "not matched", not "not vulnerable": check these advisories by hand.`,
     location: location(pkg, image),
     key: `${pkg.ecosystem}/${query.name}`,
-    fix: `check ${ids2[0]} by hand for ${pkg.name} ${clean(pkg.version, 60)}, or install a release with a standard version`,
+    fix: `check ${ids2[0]} by hand for ${pkg.name} ${clean2(pkg.version, 60)}, or install a release with a standard version`,
     package: packageRef(pkg)
   };
 }
@@ -42179,12 +43124,12 @@ var Reporter = class {
   }
 };
 function code(text3, max = 80) {
-  const clean2 = text3.replace(/[`\r\n]+/g, " ");
-  return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
+  const clean3 = text3.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean3.length > max ? `${clean3.slice(0, max - 1)}\u2026` : clean3) + "`";
 }
-function withDefaults(value) {
+function withDefaults(value2) {
   let unknown = false;
-  const result = value.replace(
+  const result = value2.replace(
     /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?(?::?[?+][^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (match2, _name, fallback) => {
       if (match2 === "$$") return "$";
@@ -42295,16 +43240,16 @@ var secretInEnvironment = {
     const reporter = new Reporter(file, rule18);
     for (const service of file.services) {
       for (const variable of environmentVariables(file, service)) {
-        const value = variable.value;
-        if (value === void 0 || value === "") continue;
-        const pattern = findTokenPattern(value);
+        const value2 = variable.value;
+        if (value2 === void 0 || value2 === "") continue;
+        const pattern = findTokenPattern(value2);
         if (pattern) {
           reporter.report(service, variable.node, {
             key: `${variable.name}:${pattern.id}`,
             message: `\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
             fix: `${variable.name}: \${${variable.name}}`
           });
-        } else if (isSecretName(variable.name) && !hasInterpolation(value)) {
+        } else if (isSecretName(variable.name) && !hasInterpolation(value2)) {
           reporter.report(service, variable.node, {
             key: variable.name,
             message: `\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
@@ -42681,12 +43626,12 @@ var privileged = {
 function weakening(option) {
   const normalized = option.trim().toLowerCase().replace(/\s+/g, "");
   const [name, ...rest] = normalized.split(/[:=]/);
-  const value = rest.join(":");
-  if (name === "seccomp" && value === "unconfined") return "the seccomp system-call filter";
-  if (name === "apparmor" && value === "unconfined") return "the AppArmor profile";
-  if (name === "label" && (value === "disable" || value === "type:spc_t")) return "SELinux labelling";
-  if (name === "no-new-privileges" && value === "false") return "the no-new-privileges flag";
-  if (name === "systempaths" && value === "unconfined") return "the masking of sensitive /proc and /sys paths";
+  const value2 = rest.join(":");
+  if (name === "seccomp" && value2 === "unconfined") return "the seccomp system-call filter";
+  if (name === "apparmor" && value2 === "unconfined") return "the AppArmor profile";
+  if (name === "label" && (value2 === "disable" || value2 === "type:spc_t")) return "SELinux labelling";
+  if (name === "no-new-privileges" && value2 === "false") return "the no-new-privileges flag";
+  if (name === "systempaths" && value2 === "unconfined") return "the masking of sensitive /proc and /sys paths";
   return void 0;
 }
 var rule23 = {
@@ -42800,10 +43745,10 @@ var YamlView = class {
   scalar(node) {
     const resolved = this.deref(node);
     if (!(0, import_yaml8.isScalar)(resolved)) return void 0;
-    const value = resolved.value;
-    if (value === null || value === void 0) return void 0;
-    if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    const value2 = resolved.value;
+    if (value2 === null || value2 === void 0) return void 0;
+    if (typeof value2 === "string") return value2;
+    if (typeof value2 === "number" || typeof value2 === "boolean" || typeof value2 === "bigint") return String(value2);
     return void 0;
   }
   /** Entries of a mapping with merges applied, in source order (own keys first). */
@@ -43354,9 +44299,9 @@ function positionAt(model, offset) {
   }
   return { line: low + 1, column: offset - starts[low] + 1 };
 }
-function substituteArgs(value, args) {
+function substituteArgs(value2, args) {
   let unresolved = false;
-  const result = value.replace(
+  const result = value2.replace(
     /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (_match, braced, operator, word, bare) => {
       const name = braced ?? bare;
@@ -43543,8 +44488,8 @@ function parseDockerfile(path5, text3) {
       current.instructions.push(instruction);
     } else if (keyword === "ARG") {
       for (const property of instruction.getProperties()) {
-        const value = property.getValue();
-        globalArgs.set(property.getName(), value === null ? void 0 : substituteArgs(value, globalArgs));
+        const value2 = property.getValue();
+        globalArgs.set(property.getName(), value2 === null ? void 0 : substituteArgs(value2, globalArgs));
       }
     } else {
       const start = instruction.getRange().start;
@@ -43629,8 +44574,8 @@ var Reporter2 = class {
   }
 };
 function code2(text3, max = 80) {
-  const clean2 = text3.replace(/[`\r\n]+/g, " ");
-  return "`" + (clean2.length > max ? `${clean2.slice(0, max - 1)}\u2026` : clean2) + "`";
+  const clean3 = text3.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean3.length > max ? `${clean3.slice(0, max - 1)}\u2026` : clean3) + "`";
 }
 var RUN_LOCATION_NOTE = "Findings point at the offending token on its real line. For a token on the first line of an instruction, put `# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed before the shell runs.";
 
@@ -43716,14 +44661,14 @@ var addInsteadOfCopy = {
     const reporter = new Reporter2(model, copyRule);
     for (const add of addInstructions(model)) {
       for (const source of add.sources) {
-        const value = source.value;
-        if (REMOTE_RE.test(value) || GIT_RE.test(value) || value.includes("$") || ARCHIVE_RE.test(value)) continue;
+        const value2 = source.value;
+        if (REMOTE_RE.test(value2) || GIT_RE.test(value2) || value2.includes("$") || ARCHIVE_RE.test(value2)) continue;
         reporter.report({
           offset: source.offset,
-          length: value.length,
+          length: value2.length,
           stage: add.stage,
-          key: value,
-          message: `${code2(value)} is a local file that is not an archive; \`ADD\` adds nothing over \`COPY\` here.`,
+          key: value2,
+          message: `${code2(value2)} is a local file that is not an archive; \`ADD\` adds nothing over \`COPY\` here.`,
           fix: "COPY"
         });
       }
@@ -44162,7 +45107,7 @@ function resolveUser(model, instruction) {
   const raw = argument.getValue();
   const line = instruction.getRange().start.line;
   let unresolved = false;
-  const value = raw.replace(
+  const value2 = raw.replace(
     /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (_m, braced, fallback, bare) => {
       const resolved = model.ast.resolveVariable(braced ?? bare, line);
@@ -44175,7 +45120,7 @@ function resolveUser(model, instruction) {
   return {
     instruction,
     raw,
-    value: unresolved ? void 0 : value,
+    value: unresolved ? void 0 : value2,
     offset: offsetOf(model, argument.getRange().start)
   };
 }
@@ -44268,7 +45213,7 @@ var secretInBuild = {
       const stage = stageOf.get(instruction);
       for (const property of instruction.getProperties()) {
         const name = property.getName();
-        const value = property.getValue();
+        const value2 = property.getValue();
         const valueRange = property.getValueRange();
         if (isSecretName(name)) {
           reporter.report({
@@ -44276,15 +45221,15 @@ var secretInBuild = {
             length: name.length,
             stage,
             key: `${keyword} ${name}`,
-            message: value !== null && value !== "" ? `\`${keyword} ${name}\` sets what its name says is a secret (value redacted); it is stored in the image ${keyword === "ENV" ? "configuration" : "history and build provenance"}.` : `\`${keyword} ${name}\` carries a secret into the build; ${keyword === "ENV" ? "ENV values are stored in the image configuration" : "build-argument values end up in the image history and build provenance"}.`,
+            message: value2 !== null && value2 !== "" ? `\`${keyword} ${name}\` sets what its name says is a secret (value redacted); it is stored in the image ${keyword === "ENV" ? "configuration" : "history and build provenance"}.` : `\`${keyword} ${name}\` carries a secret into the build; ${keyword === "ENV" ? "ENV values are stored in the image configuration" : "build-argument values end up in the image history and build provenance"}.`,
             fix: `RUN --mount=type=secret,id=${name.toLowerCase()},env=${name} <command>`
           });
-        } else if (value && valueRange) {
-          const pattern = findTokenPattern(value);
+        } else if (value2 && valueRange) {
+          const pattern = findTokenPattern(value2);
           if (!pattern) continue;
           reporter.report({
             offset: offsetOf(model, valueRange.start),
-            length: value.length,
+            length: value2.length,
             stage,
             key: `${keyword} ${name} ${pattern.id}`,
             message: `The value of \`${keyword} ${name}\` looks like a ${pattern.description} (redacted).`,
@@ -44299,8 +45244,8 @@ var secretInBuild = {
         const eq = word.text.indexOf("=");
         if (eq <= 0) continue;
         const name = word.text.slice(0, eq).replace(/\+$/, "");
-        const value = word.text.slice(eq + 1);
-        if (!isSecretName(name) || value === "" || value.includes("$") || findTokenPattern(value)) continue;
+        const value2 = word.text.slice(eq + 1);
+        if (!isSecretName(name) || value2 === "" || value2.includes("$") || findTokenPattern(value2)) continue;
         reporter.reportWord(word, {
           stage: entry.run.stage,
           key: `RUN ${name}`,
@@ -44390,16 +45335,16 @@ var RPM_FLAGS = /* @__PURE__ */ new Set([
 ]);
 var FALSE_RE = /^(?:false|0|no|off)$/i;
 var INSECURE_ENV = {
-  GIT_SSL_NO_VERIFY: (value) => value !== "",
-  NODE_TLS_REJECT_UNAUTHORIZED: (value) => value === "0",
-  PYTHONHTTPSVERIFY: (value) => value === "0",
-  NPM_CONFIG_STRICT_SSL: (value) => FALSE_RE.test(value),
-  YARN_ENABLE_STRICT_SSL: (value) => FALSE_RE.test(value),
-  PIP_TRUSTED_HOST: (value) => value !== ""
+  GIT_SSL_NO_VERIFY: (value2) => value2 !== "",
+  NODE_TLS_REJECT_UNAUTHORIZED: (value2) => value2 === "0",
+  PYTHONHTTPSVERIFY: (value2) => value2 === "0",
+  NPM_CONFIG_STRICT_SSL: (value2) => FALSE_RE.test(value2),
+  YARN_ENABLE_STRICT_SSL: (value2) => FALSE_RE.test(value2),
+  PIP_TRUSTED_HOST: (value2) => value2 !== ""
 };
-function insecureEnv(name, value) {
+function insecureEnv(name, value2) {
   const test = INSECURE_ENV[name.toUpperCase()];
-  return test !== void 0 && test(value.replace(/^["']|["']$/g, ""));
+  return test !== void 0 && test(value2.replace(/^["']|["']$/g, ""));
 }
 function insecureWords(entry) {
   const { program, args } = entry;
@@ -44437,16 +45382,16 @@ function insecureWords(entry) {
         hits.push({ word, what: `${program} --strict-ssl false` });
       }
       if (/^strict-ssl(?:=(?:false|0))?$/i.test(word.text) && texts.slice(0, k).some((t) => t === "set" || t === "config")) {
-        const value = word.text.includes("=") ? word.text.split("=")[1] : texts[k + 1] ?? "";
-        if (FALSE_RE.test(value)) hits.push({ word, what: `${program} config set strict-ssl false` });
+        const value2 = word.text.includes("=") ? word.text.split("=")[1] : texts[k + 1] ?? "";
+        if (FALSE_RE.test(value2)) hits.push({ word, what: `${program} config set strict-ssl false` });
       }
     });
   } else if (program === "git") {
     args.forEach((word, k) => {
       const setting = /^http\.(?:[^=]*\.)?sslverify(?:=(.*))?$/i.exec(word.text);
       if (!setting) return;
-      const value = setting[1] ?? texts[k + 1] ?? "";
-      if (FALSE_RE.test(value)) hits.push({ word, what: "git http.sslVerify=false" });
+      const value2 = setting[1] ?? texts[k + 1] ?? "";
+      if (FALSE_RE.test(value2)) hits.push({ word, what: "git http.sslVerify=false" });
     });
   }
   if (program === "export" || program === "declare" || program === "typeset") {
@@ -44492,14 +45437,14 @@ function propertyHits(model) {
     if (keyword !== "ENV" && keyword !== "ARG") continue;
     const properties = instruction.getProperties();
     for (const property of properties) {
-      const value = property.getValue();
-      if (value === null || !insecureEnv(property.getName(), value)) continue;
+      const value2 = property.getValue();
+      if (value2 === null || !insecureEnv(property.getName(), value2)) continue;
       const start = offsetOf(model, property.getNameRange().start);
       hits.push({
         offset: start,
         length: property.getName().length,
         stage: stageOf.get(instruction),
-        what: `${keyword} ${property.getName()}=${value}`
+        what: `${keyword} ${property.getName()}=${value2}`
       });
     }
   }
@@ -44684,9 +45629,9 @@ var View = class _View {
     if (!(0, import_yaml10.isMap)(this.node)) return void 0;
     const pair2 = findPair(this.doc, this.node.items, key, 0);
     if (!pair2) return void 0;
-    const value = resolveNode(this.doc, pair2.value);
-    if (!value || isNullScalar(value)) return void 0;
-    return new _View(this.doc, value, this.positionOf, isNodeLike(pair2.key) ? pair2.key : void 0);
+    const value2 = resolveNode(this.doc, pair2.value);
+    if (!value2 || isNullScalar(value2)) return void 0;
+    return new _View(this.doc, value2, this.positionOf, isNodeLike(pair2.key) ? pair2.key : void 0);
   }
   /** Navigates a chain of keys. */
   path(...keys) {
@@ -44708,28 +45653,28 @@ var View = class _View {
     const seen = /* @__PURE__ */ new Map();
     collectEntries(this.doc, this.node.items, 0, (key, pair2) => {
       if (seen.has(key)) return;
-      const value = resolveNode(this.doc, pair2.value);
-      if (!value) return;
-      seen.set(key, new _View(this.doc, value, this.positionOf, isNodeLike(pair2.key) ? pair2.key : void 0));
+      const value2 = resolveNode(this.doc, pair2.value);
+      if (!value2) return;
+      seen.set(key, new _View(this.doc, value2, this.positionOf, isNodeLike(pair2.key) ? pair2.key : void 0));
     });
     return [...seen.entries()];
   }
   /** Scalar value as a string (numbers and booleans are stringified), or undefined. */
   string() {
     if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
-    const value = this.node.value;
-    if (value === null || value === void 0) return void 0;
-    if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    const value2 = this.node.value;
+    if (value2 === null || value2 === void 0) return void 0;
+    if (typeof value2 === "string") return value2;
+    if (typeof value2 === "number" || typeof value2 === "boolean" || typeof value2 === "bigint") return String(value2);
     return void 0;
   }
   /** Boolean with YAML 1.1 plain-scalar semantics; undefined when it is not a boolean. */
   bool() {
     if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
-    const value = this.node.value;
-    if (typeof value === "boolean") return value;
-    if (typeof value === "string" && (this.node.type === "PLAIN" || this.node.type === void 0)) {
-      const source = this.node.source ?? value;
+    const value2 = this.node.value;
+    if (typeof value2 === "boolean") return value2;
+    if (typeof value2 === "string" && (this.node.type === "PLAIN" || this.node.type === void 0)) {
+      const source = this.node.source ?? value2;
       if (YAML11_TRUE.has(source)) return true;
       if (YAML11_FALSE.has(source)) return false;
     }
@@ -44737,20 +45682,20 @@ var View = class _View {
   }
   number() {
     if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
-    const value = this.node.value;
-    if (typeof value === "number") return value;
-    if (typeof value === "bigint") return Number(value);
+    const value2 = this.node.value;
+    if (typeof value2 === "number") return value2;
+    if (typeof value2 === "bigint") return Number(value2);
     return void 0;
   }
 };
-function isNodeLike(value) {
-  return (0, import_yaml10.isScalar)(value) || (0, import_yaml10.isMap)(value) || (0, import_yaml10.isSeq)(value) || (0, import_yaml10.isAlias)(value);
+function isNodeLike(value2) {
+  return (0, import_yaml10.isScalar)(value2) || (0, import_yaml10.isMap)(value2) || (0, import_yaml10.isSeq)(value2) || (0, import_yaml10.isAlias)(value2);
 }
 function isNullScalar(node) {
   return (0, import_yaml10.isScalar)(node) && (node.value === null || node.value === void 0);
 }
-function resolveNode(doc2, value) {
-  let current = value;
+function resolveNode(doc2, value2) {
+  let current = value2;
   for (let hops = 0; hops < MAX_ALIAS_HOPS2; hops++) {
     if ((0, import_yaml10.isAlias)(current)) {
       try {
@@ -44766,9 +45711,9 @@ function resolveNode(doc2, value) {
 }
 function keyString(key) {
   if ((0, import_yaml10.isScalar)(key)) {
-    const value = key.value;
-    if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    const value2 = key.value;
+    if (typeof value2 === "string") return value2;
+    if (typeof value2 === "number" || typeof value2 === "boolean") return String(value2);
     return void 0;
   }
   return void 0;
@@ -44800,10 +45745,10 @@ function mergeSources(doc2, items2) {
   for (const pair2 of items2) {
     if (!(0, import_yaml10.isPair)(pair2) || !(0, import_yaml10.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
     if ((0, import_yaml10.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
-    const value = resolveNode(doc2, pair2.value);
-    if ((0, import_yaml10.isMap)(value)) sources.push(value);
-    else if ((0, import_yaml10.isSeq)(value)) {
-      for (const item of value.items) {
+    const value2 = resolveNode(doc2, pair2.value);
+    if ((0, import_yaml10.isMap)(value2)) sources.push(value2);
+    else if ((0, import_yaml10.isSeq)(value2)) {
+      for (const item of value2.items) {
         const resolved = resolveNode(doc2, item);
         if ((0, import_yaml10.isMap)(resolved)) sources.push(resolved);
       }
@@ -44978,10 +45923,10 @@ function excessiveNesting(text3) {
 // src/checks/manifests/kubernetes/annotations.ts
 var IGNORE_ANNOTATION = "containersec.io/ignore";
 var ENTRY_RE = /^([a-z0-9-]+\/[A-Za-z0-9_.-]+)(?:\[([^\]]*)\])?$/;
-function parseIgnoreAnnotation(value) {
-  const colon = value.indexOf(":");
-  const head = colon < 0 ? value : value.slice(0, colon);
-  const reason = colon < 0 ? "" : value.slice(colon + 1).trim();
+function parseIgnoreAnnotation(value2) {
+  const colon = value2.indexOf(":");
+  const head = colon < 0 ? value2 : value2.slice(0, colon);
+  const reason = colon < 0 ? "" : value2.slice(colon + 1).trim();
   const entries2 = head.split(",").map((e) => e.trim()).filter(Boolean);
   const parsed = entries2.map((entry) => ENTRY_RE.exec(entry));
   if (entries2.length === 0 || parsed.some((m) => !m)) {
@@ -44999,8 +45944,8 @@ function objectIgnores(object, templateMetadata) {
   sources.forEach((metadata, index) => {
     const view2 = metadata?.path("annotations", IGNORE_ANNOTATION);
     if (!view2) return;
-    const value = view2.string() ?? "";
-    const parsed = parseIgnoreAnnotation(value);
+    const value2 = view2.string() ?? "";
+    const parsed = parseIgnoreAnnotation(value2);
     ignores.push(...parsed.ignores);
     if (parsed.problem) {
       findings.push({
@@ -45023,12 +45968,12 @@ function objectIgnores(object, templateMetadata) {
 }
 function applyIgnores2(findings, ignores) {
   if (ignores.length === 0) return findings;
-  return findings.map((finding3) => {
-    const container = isFileLocation(finding3.location) ? finding3.location.container : void 0;
+  return findings.map((finding4) => {
+    const container = isFileLocation(finding4.location) ? finding4.location.container : void 0;
     const match2 = ignores.find(
-      (ignore) => ignore.rule === finding3.ruleId && (ignore.container === void 0 || ignore.container === container)
+      (ignore) => ignore.rule === finding4.ruleId && (ignore.container === void 0 || ignore.container === container)
     );
-    return match2 ? { ...finding3, suppressed: { reason: match2.reason } } : finding3;
+    return match2 ? { ...finding4, suppressed: { reason: match2.reason } } : finding4;
   });
 }
 
@@ -45154,13 +46099,13 @@ var SECRET_VALUE_RES = [
   { re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, label: "a JSON Web Token" },
   { re: /:\/\/[^/\s:@]+:[^/\s@]{3,}@/, label: "a URL with an embedded password" }
 ];
-function isPlaceholder(value) {
-  const v = value.trim();
+function isPlaceholder(value2) {
+  const v = value2.trim();
   return v.length < 4 || /^\$\(?\{?[A-Za-z_][A-Za-z0-9_]*\}?\)?$/.test(v) || /^\{\{.*\}\}$/.test(v) || /^<.*>$/.test(v) || /^(true|false|yes|no|none|null|changeme|change-me|placeholder|example|dummy|redacted|xxx+|\*+)$/i.test(v) || v.startsWith("/");
 }
-function secretReason(name, value) {
-  for (const { re, label } of SECRET_VALUE_RES) if (re.test(value)) return `its value looks like ${label}`;
-  if (SECRET_NAME_RE2.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value))
+function secretReason(name, value2) {
+  for (const { re, label } of SECRET_VALUE_RES) if (re.test(value2)) return `its value looks like ${label}`;
+  if (SECRET_NAME_RE2.test(name) && !NON_SECRET_NAME_RE.test(name) && !isPlaceholder(value2))
     return "its name says it holds a secret";
   return void 0;
 }
@@ -45203,9 +46148,9 @@ function containerHardeningFindings(pod) {
     for (const env of container.view.get("env")?.items() ?? []) {
       const name = env.get("name")?.string() ?? "";
       const valueView = env.get("value");
-      const value = valueView?.string();
-      if (!valueView || value === void 0 || value === "") continue;
-      const reason = secretReason(name, value);
+      const value2 = valueView?.string();
+      if (!valueView || value2 === void 0 || value2 === "") continue;
+      const reason = secretReason(name, value2);
       if (!reason) continue;
       out.push(
         objectFinding(
@@ -45441,15 +46386,15 @@ function hostPortFindings(pod) {
   return pod.containers.flatMap(
     (container) => (container.view.get("ports")?.items() ?? []).flatMap((port) => {
       const view2 = port.get("hostPort");
-      const value = view2?.number();
-      if (!view2 || value === void 0 || value === 0) return [];
+      const value2 = view2?.number();
+      if (!view2 || value2 === void 0 || value2 === 0) return [];
       return [
         objectFinding(
           hostPortRule,
           pod.object,
           view2,
-          `Container "${container.name}" binds hostPort ${value} on the node.`,
-          `${containerKey(container)}.ports.hostPort[${value}]`,
+          `Container "${container.name}" binds hostPort ${value2} on the node.`,
+          `${containerKey(container)}.ports.hostPort[${value2}]`,
           {
             container: container.name
           }
@@ -45461,16 +46406,16 @@ function hostPortFindings(pod) {
 function serviceFindings(object) {
   if (object.kind !== "Service" || object.apiVersion !== "v1") return [];
   const type = object.view.path("spec", "type");
-  const value = type?.string();
-  if (!type || value !== "NodePort" && value !== "LoadBalancer") return [];
+  const value2 = type?.string();
+  if (!type || value2 !== "NodePort" && value2 !== "LoadBalancer") return [];
   const ranges = object.view.path("spec", "loadBalancerSourceRanges")?.items().length ?? 0;
-  if (value === "LoadBalancer" && ranges > 0) return [];
+  if (value2 === "LoadBalancer" && ranges > 0) return [];
   return [
     objectFinding(
       serviceExposedRule,
       object,
       type,
-      value === "NodePort" ? "The Service has type NodePort: it is opened on a port of every node." : "The Service has type LoadBalancer without loadBalancerSourceRanges: it gets an externally reachable load balancer.",
+      value2 === "NodePort" ? "The Service has type NodePort: it is opened on a port of every node." : "The Service has type LoadBalancer without loadBalancerSourceRanges: it gets an externally reachable load balancer.",
       "spec.type"
     )
   ];
@@ -45525,22 +46470,22 @@ function networkPolicyFindings(objects) {
   for (const [namespace, object] of first2) {
     if (covered.has(namespace)) continue;
     const label = namespace ? `namespace "${namespace}"` : "objects without metadata.namespace (deployed to the namespace chosen at deploy time)";
-    const finding3 = objectFinding(
+    const finding4 = objectFinding(
       missingNetworkPolicyRule,
       object,
       object.metadata ?? object.view,
       `The change defines objects in ${label} but no NetworkPolicy for it, so pods there accept traffic from anywhere in the cluster.`,
       "networkpolicy"
     );
-    out.push({ object, finding: { ...finding3, key: `namespace:${namespace}` } });
+    out.push({ object, finding: { ...finding4, key: `namespace:${namespace}` } });
   }
   return out;
 }
 
 // src/checks/manifests/kubernetes/pod-security/helpers.ts
 var PSS_DOCS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
-function quote(value) {
-  return JSON.stringify(value);
+function quote(value2) {
+  return JSON.stringify(value2);
 }
 function containerLabel(container) {
   return `container ${quote(container.name)}`;
@@ -45574,8 +46519,8 @@ function securityContext(container) {
 }
 function stringItems(view2) {
   return (view2?.items() ?? []).flatMap((item) => {
-    const value = item.string();
-    return value === void 0 ? [] : [{ value, view: item }];
+    const value2 = item.string();
+    return value2 === void 0 ? [] : [{ value: value2, view: item }];
   });
 }
 
@@ -45618,8 +46563,8 @@ var allowPrivilegeEscalation = {
 
 // src/checks/manifests/kubernetes/pod-security/app-armor.ts
 var APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
-function allowedAnnotationValue(value) {
-  return value === "" || value === "runtime/default" || value.startsWith("localhost/");
+function allowedAnnotationValue(value2) {
+  return value2 === "" || value2 === "runtime/default" || value2.startsWith("localhost/");
 }
 function allowedProfileType(type) {
   return type === "RuntimeDefault" || type === "Localhost";
@@ -45656,11 +46601,11 @@ function appArmorProfileV1Dot0(pod) {
   }
   for (const [key, view2] of pod.metadata?.get("annotations")?.entries() ?? []) {
     if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
-    const value = view2.string() ?? "";
-    if (!allowedAnnotationValue(value)) {
+    const value2 = view2.string() ?? "";
+    if (!allowedAnnotationValue(value2)) {
       out.push({
         at: view2,
-        detail: `annotation must not set AppArmor profile to ${key}=${quote(value)}`,
+        detail: `annotation must not set AppArmor profile to ${key}=${quote(value2)}`,
         key: `annotations[${key}]`
       });
     }
@@ -45806,14 +46751,14 @@ function hostPortsV1Dot0(pod) {
   return pod.containers.flatMap(
     (container) => (container.view.get("ports")?.items() ?? []).flatMap((port) => {
       const hostPort = port.get("hostPort");
-      const value = hostPort?.number();
-      if (!hostPort || value === void 0 || value === 0) return [];
+      const value2 = hostPort?.number();
+      if (!hostPort || value2 === void 0 || value2 === 0) return [];
       return [
         containerViolation(
           container,
           hostPort,
-          `ports.hostPort[${value}]`,
-          `${containerLabel(container)} uses hostPort ${value}`
+          `ports.hostPort[${value2}]`,
+          `${containerLabel(container)} uses hostPort ${value2}`
         )
       ];
     })
@@ -45851,14 +46796,14 @@ function hostProbesAndHostLifecycleV1Dot34(pod) {
       if (!handler) continue;
       for (const action of ["httpGet", "tcpSocket"]) {
         const host = handler.path(action, "host");
-        const value = host?.string() ?? "";
-        if (host && value !== "") {
+        const value2 = host?.string() ?? "";
+        if (host && value2 !== "") {
           out.push(
             containerViolation(
               container,
               host,
               `${path5.join(".")}.${action}.host`,
-              `${containerLabel(container)} uses probe or lifecycle host ${quote(value)}`
+              `${containerLabel(container)} uses probe or lifecycle host ${quote(value2)}`
             )
           );
         }
@@ -45918,13 +46863,13 @@ function procMountV1Dot0(pod) {
   return pod.containers.flatMap((container) => {
     const field2 = securityContext(container)?.get("procMount");
     if (!field2) return [];
-    const value = field2.string() ?? "";
-    return value === "Default" ? [] : [
+    const value2 = field2.string() ?? "";
+    return value2 === "Default" ? [] : [
       containerViolation(
         container,
         field2,
         "securityContext.procMount",
-        `${containerLabel(container)} must not set securityContext.procMount to ${quote(value)}`
+        `${containerLabel(container)} must not set securityContext.procMount to ${quote(value2)}`
       )
     ];
   });
@@ -46066,8 +47011,8 @@ var SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kube
 function validSeccompType(type) {
   return type === "RuntimeDefault" || type === "Localhost";
 }
-function validAnnotationValue(value) {
-  return value === "runtime/default" || value === "docker/default" || value.startsWith("localhost/");
+function validAnnotationValue(value2) {
+  return value2 === "runtime/default" || value2 === "docker/default" || value2.startsWith("localhost/");
 }
 function seccompProfileBaselineV1Dot0(pod) {
   const annotations = pod.metadata?.get("annotations");
@@ -46077,12 +47022,12 @@ function seccompProfileBaselineV1Dot0(pod) {
   const check3 = (key, container) => {
     const view2 = entries2.get(key);
     if (!view2) return;
-    const value = view2.string() ?? "";
-    if (!validAnnotationValue(value))
+    const value2 = view2.string() ?? "";
+    if (!validAnnotationValue(value2))
       out.push({
         at: view2,
         container,
-        detail: `forbidden annotation ${key}=${quote(value)}`,
+        detail: `forbidden annotation ${key}=${quote(value2)}`,
         key: `annotations[${key}]`
       });
   };
@@ -46570,8 +47515,8 @@ var clusterAdminBindingRule = {
 };
 function strings2(view2) {
   return (view2?.items() ?? []).flatMap((item) => {
-    const value = item.string();
-    return value === void 0 ? [] : [{ value, view: item }];
+    const value2 = item.string();
+    return value2 === void 0 ? [] : [{ value: value2, view: item }];
   });
 }
 function rbacFindings(object) {
@@ -46707,16 +47652,16 @@ function serviceAccountsWithoutToken(objects) {
 }
 function automountTokenFindings(pod, accountsWithoutToken) {
   const field2 = pod.spec.get("automountServiceAccountToken");
-  const value = field2?.bool();
-  if (value === false) return [];
+  const value2 = field2?.bool();
+  if (value2 === false) return [];
   const account = pod.spec.get("serviceAccountName")?.string() || pod.spec.get("serviceAccount")?.string() || "default";
-  if (value === void 0 && accountsWithoutToken.has(`${pod.object.namespace ?? ""}/${account}`)) return [];
+  if (value2 === void 0 && accountsWithoutToken.has(`${pod.object.namespace ?? ""}/${account}`)) return [];
   return [
     objectFinding(
       automountTokenRule,
       pod.object,
       field2 ?? pod.spec,
-      value === true ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.` : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
+      value2 === true ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.` : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
       "spec.automountServiceAccountToken",
       { fix: "automountServiceAccountToken: false" }
     )
@@ -46797,7 +47742,7 @@ var kubernetesLinter = {
 };
 function groupByObject(entries2) {
   const out = /* @__PURE__ */ new Map();
-  for (const { object, finding: finding3 } of entries2) out.set(object, [...out.get(object) ?? [], finding3]);
+  for (const { object, finding: finding4 } of entries2) out.set(object, [...out.get(object) ?? [], finding4]);
   return out;
 }
 function dedupe2(findings) {
@@ -46843,15 +47788,15 @@ function predicateMatches(wanted, predicateType) {
     (type) => type === predicateType || type === "https://spdx.dev/Document" && predicateType.startsWith(`${type}/`)
   );
 }
-function field(value, ...path5) {
-  let current = value;
+function field(value2, ...path5) {
+  let current = value2;
   for (const key of path5) {
     if (typeof current !== "object" || current === null || Array.isArray(current)) return void 0;
     current = current[key];
   }
   return current;
 }
-var text2 = (value) => typeof value === "string" ? value : void 0;
+var text2 = (value2) => typeof value2 === "string" ? value2 : void 0;
 function splitGitUri(uri) {
   if (uri === void 0) return {};
   const stripped = uri.replace(/^git\+/, "");
@@ -46928,25 +47873,25 @@ function isBroken(candidate) {
 function malformed(message2) {
   throw new SignatureError("MALFORMED", message2);
 }
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isRecord2(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
 function parseJsonObject(bytes, what) {
-  let value;
+  let value2;
   try {
-    value = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
+    value2 = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8"));
   } catch (error) {
     malformed(`${what} is not valid JSON: ${error.message}`);
   }
-  if (!isRecord2(value)) malformed(`${what} is not a JSON object`);
-  return value;
+  if (!isRecord2(value2)) malformed(`${what} is not a JSON object`);
+  return value2;
 }
 var BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
-function base64(value, what) {
-  if (typeof value !== "string" || value.length === 0 || !BASE64.test(value.replace(/\s+/g, ""))) {
+function base64(value2, what) {
+  if (typeof value2 !== "string" || value2.length === 0 || !BASE64.test(value2.replace(/\s+/g, ""))) {
     malformed(`${what} is not base64`);
   }
-  return value.replace(/\s+/g, "");
+  return value2.replace(/\s+/g, "");
 }
 function pemCertificates(pem, what) {
   const blocks = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g)];
@@ -47404,9 +48349,9 @@ function certificateIdentity(certificate) {
   for (const extension of certificate.extensions) {
     try {
       const oid = extension.subs[0]?.toOID();
-      const value = extension.subs[extension.subs.length - 1]?.value;
-      if (oid === void 0 || value === void 0 || !oid.startsWith(FULCIO)) continue;
-      const text3 = extensionValue(oid, value);
+      const value2 = extension.subs[extension.subs.length - 1]?.value;
+      if (oid === void 0 || value2 === void 0 || !oid.startsWith(FULCIO)) continue;
+      const text3 = extensionValue(oid, value2);
       if (text3 !== void 0) extensions[oid] = text3;
     } catch {
     }
@@ -47709,20 +48654,20 @@ function yamlReferences(path5, text3) {
       for (const item of node.items) {
         if (!(0, import_yaml12.isPair)(item)) continue;
         const key = (0, import_yaml12.isScalar)(item.key) ? item.key.value : void 0;
-        let value = item.value;
+        let value2 = item.value;
         const field2 = key === "image" || workflow && key === "container" ? key : void 0;
-        if (key === "image" && (0, import_yaml12.isMap)(value)) {
-          const name = value.items.find((pair2) => (0, import_yaml12.isPair)(pair2) && (0, import_yaml12.isScalar)(pair2.key) && pair2.key.value === "name");
-          if (name && (0, import_yaml12.isScalar)(name.value)) value = name.value;
+        if (key === "image" && (0, import_yaml12.isMap)(value2)) {
+          const name = value2.items.find((pair2) => (0, import_yaml12.isPair)(pair2) && (0, import_yaml12.isScalar)(pair2.key) && pair2.key.value === "name");
+          if (name && (0, import_yaml12.isScalar)(name.value)) value2 = name.value;
         }
-        if (field2 !== void 0 && (0, import_yaml12.isScalar)(value) && typeof value.value === "string" && value.range) {
-          const quoted = value.type === "QUOTE_DOUBLE" || value.type === "QUOTE_SINGLE";
-          const position = parsed.position(value.range[0] + (quoted ? 1 : 0));
-          const reference = value.value.trim();
+        if (field2 !== void 0 && (0, import_yaml12.isScalar)(value2) && typeof value2.value === "string" && value2.range) {
+          const quoted = value2.type === "QUOTE_DOUBLE" || value2.type === "QUOTE_SINGLE";
+          const position = parsed.position(value2.range[0] + (quoted ? 1 : 0));
+          const reference = value2.value.trim();
           if (reference.length > 0)
             sites.push({ reference, path: path5, line: position.line, column: position.column, field: field2 });
         } else {
-          walk(value, depth + 1);
+          walk(value2, depth + 1);
         }
       }
     } else if ((0, import_yaml12.isSeq)(node)) {
@@ -47780,9 +48725,9 @@ async function collectReferences(tree, globs) {
   }
   return { sites: sites.slice(0, MAX_REFERENCES), notes };
 }
-function expandVariables2(value, env) {
+function expandVariables2(value2, env) {
   let missing = false;
-  const result = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced, bare) => {
+  const result = value2.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced, bare) => {
     const name = braced ?? bare;
     const replacement = env[name];
     if (replacement === void 0 || replacement === "") missing = true;
@@ -48299,7 +49244,7 @@ function locations(target) {
   if (target.sites.length === 0) return [{ image: target.input }];
   return target.sites.map((site) => ({ path: site.path, startLine: site.line, startColumn: site.column }));
 }
-function finding2(rule35, location2, message2, key, fix) {
+function finding3(rule35, location2, message2, key, fix) {
   return {
     ruleId: rule35.id,
     severity: rule35.severity,
@@ -48315,7 +49260,7 @@ function unpinnedFindings(target, digest) {
   const reference = target.reference;
   const pinned = `${reference.registry}/${reference.repository}${reference.tag ? `:${reference.tag}` : ""}@${digest ?? "sha256:<digest>"}`;
   return locations(target).map(
-    (location2) => finding2(
+    (location2) => finding3(
       unpinnedReferenceRule,
       location2,
       `${target.input} is not pinned by digest: what is verified now is whatever the tag points to, and the tag can be moved to another image afterwards.`,
@@ -48491,7 +49436,7 @@ async function verifyTarget(target, requirements, trust, context, output) {
       const reference = target.reference;
       const fix = drift.current ? `After checking that image, re-pin: ${reference.registry}/${reference.repository}:${reference.tag}@${drift.current}` : void 0;
       for (const location2 of locations(target)) {
-        output.findings.push(finding2(tagDigestDriftRule, location2, drift.message, target.input, fix));
+        output.findings.push(finding3(tagDigestDriftRule, location2, drift.message, target.input, fix));
       }
     }
     const discovered = await discoverSignatures(resolved.store, resolved.digest, resolved.manifestBytes);
@@ -48506,7 +49451,7 @@ async function verifyTarget(target, requirements, trust, context, output) {
       for (const signer of signers) output.notes.push(`${target.input}@${resolved.digest}: ${signer}.`);
       for (const problem2 of problems) {
         for (const location2 of locations(target)) {
-          const raw = finding2(
+          const raw = finding3(
             problem2.rule,
             location2,
             `${target.input}: ${problem2.message}`,
@@ -48773,8 +49718,8 @@ import path4 from "node:path";
 import { stat as stat4 } from "node:fs/promises";
 
 // src/policy/thresholds.ts
-function fromSwitch(value) {
-  return value === "fail" ? "info" : "none";
+function fromSwitch(value2) {
+  return value2 === "fail" ? "info" : "none";
 }
 function thresholdFor(policy, check3, ruleId) {
   if (check3 === "images") {
@@ -48892,15 +49837,15 @@ function imageIdentity(image) {
   const colon = tail.lastIndexOf(":");
   return colon > 0 ? withoutDigest.slice(0, lastSlash + 1 + colon) : withoutDigest;
 }
-function findingIdentity(finding3) {
-  const location2 = finding3.location;
+function findingIdentity(finding4) {
+  const location2 = finding4.location;
   const parts = "image" in location2 ? ["image", imageIdentity(location2.image), location2.path ?? ""] : ["file", location2.path, location2.object ?? "", location2.container ?? ""];
   return [
-    finding3.ruleId,
+    finding4.ruleId,
     ...parts,
-    finding3.package ? `${finding3.package.ecosystem}/${finding3.package.name}` : "",
-    finding3.vulnerability?.id ?? "",
-    finding3.key ?? ""
+    finding4.package ? `${finding4.package.ecosystem}/${finding4.package.name}` : "",
+    finding4.vulnerability?.id ?? "",
+    finding4.key ?? ""
   ].join("\0");
 }
 function hash(text3) {
@@ -48908,8 +49853,8 @@ function hash(text3) {
 }
 function fingerprintAll(findings) {
   const seen = /* @__PURE__ */ new Map();
-  return findings.map((finding3) => {
-    const identity = findingIdentity(finding3);
+  return findings.map((finding4) => {
+    const identity = findingIdentity(finding4);
     const count = (seen.get(identity) ?? 0) + 1;
     seen.set(identity, count);
     return hash(count === 1 ? identity : `${identity}\0#${count}`);
@@ -49075,14 +50020,14 @@ import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
 import path3, { isAbsolute as isAbsolute6 } from "node:path";
 
 // src/policy/merge.ts
-function isPlainObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+function isPlainObject(value2) {
+  return value2 !== null && typeof value2 === "object" && !Array.isArray(value2);
 }
 function mergePolicy(base, override) {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === void 0 ? base : override;
   const result = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    result[key] = key in result ? mergePolicy(result[key], value) : value;
+  for (const [key, value2] of Object.entries(override)) {
+    result[key] = key in result ? mergePolicy(result[key], value2) : value2;
   }
   return result;
 }
@@ -51698,12 +52643,12 @@ function parsePointer(pointer) {
   if (!pointer) return [];
   return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^\d+$/.test(s) ? Number(s) : s);
 }
-function describe2(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `"${value.length > 60 ? value.slice(0, 57) + "..." : value}"`;
-  return `${typeof value} ${JSON.stringify(value) ?? "undefined"}`;
+function describe2(value2) {
+  if (value2 === null) return "null";
+  if (Array.isArray(value2)) return "a list";
+  if (typeof value2 === "object") return "a mapping";
+  if (typeof value2 === "string") return `"${value2.length > 60 ? value2.slice(0, 57) + "..." : value2}"`;
+  return `${typeof value2} ${JSON.stringify(value2) ?? "undefined"}`;
 }
 function valueAt(data, path5) {
   let current = data;
@@ -51741,8 +52686,8 @@ function issueFor(error, data) {
     }
     case "enum": {
       const allowed = error.params.allowedValues.map(String);
-      const value = valueAt(data, path5);
-      const hint = typeof value === "string" ? didYouMeanSentence(value, allowed) : "";
+      const value2 = valueAt(data, path5);
+      const hint = typeof value2 === "string" ? didYouMeanSentence(value2, allowed) : "";
       return { path: path5, atKey: false, message: `${where} is ${actual}; expected one of: ${allowed.join(", ")}.${hint}` };
     }
     case "const":
@@ -51930,10 +52875,10 @@ function escapesRepository(root, relative2) {
 }
 function localPathIssues(images, root) {
   const issues = [];
-  const outside = (where, value) => issues.push({
+  const outside = (where, value2) => issues.push({
     path: where,
     atKey: false,
-    message: `"${value}" is outside the repository; paths in the policy must stay inside it (give absolute paths with --image / --vuln-db or the action inputs instead).`
+    message: `"${value2}" is outside the repository; paths in the policy must stay inside it (give absolute paths with --image / --vuln-db or the action inputs instead).`
   });
   const targets = Array.isArray(images?.targets) ? images.targets : [];
   targets.forEach((target, index) => {
@@ -51948,9 +52893,9 @@ function localPathIssues(images, root) {
   return issues;
 }
 function extendsList(data) {
-  const value = data.extends;
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
+  const value2 = data.extends;
+  if (value2 === void 0) return [];
+  return Array.isArray(value2) ? value2 : [value2];
 }
 async function resolveFile(file, options, chain) {
   const parsedFile = await parsePolicyFile(file, options.root);
@@ -52068,8 +53013,8 @@ async function readBaseline(file) {
   for (const check3 of checks) {
     if (!CHECK_IDS.includes(check3.id) || !Array.isArray(check3.findings)) continue;
     const prints = /* @__PURE__ */ new Set();
-    for (const finding3 of check3.findings) {
-      if (typeof finding3.fingerprint === "string") prints.add(finding3.fingerprint);
+    for (const finding4 of check3.findings) {
+      if (typeof finding4.fingerprint === "string") prints.add(finding4.fingerprint);
     }
     byCheck.set(check3.id, prints);
   }
@@ -52080,14 +53025,14 @@ async function readBaseline(file) {
 function parseOnly(values) {
   if (!values || values.length === 0) return void 0;
   const selected = /* @__PURE__ */ new Set();
-  for (const value of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean)) {
-    if (!CHECK_IDS.includes(value)) {
+  for (const value2 of values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean)) {
+    if (!CHECK_IDS.includes(value2)) {
       throw new ConfigurationError(
         "USAGE",
-        `--only: unknown check "${value}"; expected a comma list of: ${CHECK_IDS.join(", ")}.${didYouMeanSentence(value, CHECK_IDS)}`
+        `--only: unknown check "${value2}"; expected a comma list of: ${CHECK_IDS.join(", ")}.${didYouMeanSentence(value2, CHECK_IDS)}`
       );
     }
-    selected.add(value);
+    selected.add(value2);
   }
   return selected;
 }
@@ -52176,8 +53121,8 @@ var MAX_NOTES_PER_CHECK = 20;
 function zeroCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
 }
-function locationText2(finding3) {
-  const location2 = finding3.location;
+function locationText2(finding4) {
+  const location2 = finding4.location;
   if (isFileLocation(location2)) {
     const line = location2.startLine ? `:${location2.startLine}${location2.startColumn ? `:${location2.startColumn}` : ""}` : "";
     return `${location2.path}${line}`;
@@ -52187,17 +53132,17 @@ function locationText2(finding3) {
 function daysUntil(date, today) {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 864e5);
 }
-function view(check3, finding3, options) {
-  const location2 = finding3.location;
+function view(check3, finding4, options) {
+  const location2 = finding4.location;
   const url = isFileLocation(location2) ? options.fileUrl?.(location2.path, location2.startLine) : void 0;
-  const expires = finding3.exception?.expires;
-  const soon = !!expires && !finding3.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check: check3, finding: finding3, locationText: locationText2(finding3), ...url ? { url } : {}, expiresSoon: soon };
+  const expires = finding4.exception?.expires;
+  const soon = !!expires && !finding4.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
+  return { check: check3, finding: finding4, locationText: locationText2(finding4), ...url ? { url } : {}, expiresSoon: soon };
 }
 function summarize(check3) {
   const bySeverity = zeroCounts();
-  for (const finding3 of check3.findings)
-    if (!finding3.exception || finding3.exception.expired) bySeverity[finding3.severity]++;
+  for (const finding4 of check3.findings)
+    if (!finding4.exception || finding4.exception.expired) bySeverity[finding4.severity]++;
   return {
     id: check3.id,
     title: CHECK_TITLES[check3.id],
@@ -52273,6 +53218,15 @@ function buildReportModel(outcome, options) {
 
 export {
   family,
+  GitlabApiError,
+  GitlabClient,
+  STATUS_NAME_VARIABLE,
+  DEFAULT_STATUS_NAME,
+  isGitlabCi,
+  readGitlabContext,
+  gitlabCommentKey,
+  missingTokenAdvice,
+  gitlabFileUrlBuilder,
   catalogImage,
   parseImageSource,
   openImage,
@@ -52285,4 +53239,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-BIQKOI44.js.LEGAL.txt */
+/*! For license information please see chunk-O4STU7AB.js.LEGAL.txt */
