@@ -76,7 +76,8 @@ export class OsvFileSource implements VulnSource {
     const notes: string[] = [];
     const files = await this.files(notes, signal);
     const signature = createHash('sha256')
-      .update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, f.mtimeMs])]))
+      // Whole seconds: tar (the Actions cache) and cp keep mtimes only to the second or millisecond.
+      .update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, Math.floor(f.mtimeMs / 1000)])]))
       .digest('hex');
     const cacheOk = this.cacheDir !== undefined && (await usableCacheDir(this.cacheDir));
     if (this.cacheDir !== undefined && !cacheOk) {

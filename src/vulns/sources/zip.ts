@@ -256,3 +256,25 @@ export async function* readZip(path: string, options: ZipReadOptions): AsyncGene
     await handle.close();
   }
 }
+
+/**
+ * Checks that a file is a readable zip: an end-of-central-directory record, a central directory inside
+ * the file, and (when it lists entries) a first entry with a valid header. Throws ZipFormatError. A
+ * download cut short loses the end record, so this is what catches truncation.
+ */
+export async function verifyZip(path: string): Promise<{ entries: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size < EOCD_MIN) throw new ZipFormatError(`${size} bytes: too short to be a zip file`);
+    const directory = await findDirectory(handle, size);
+    if (directory.entries > 0) {
+      const first = await readAt(handle, directory.offset, 4);
+      if (first.length < 4 || first.readUInt32LE(0) !== CENTRAL_SIGNATURE)
+        throw new ZipFormatError('bad central directory entry signature');
+    }
+    return { entries: directory.entries };
+  } finally {
+    await handle.close();
+  }
+}
