@@ -28,7 +28,7 @@ function version(ecosystem: string, major: number, minor: number): string {
   return `${major}.${minor}.0`;
 }
 
-function record(n: number): Record<string, unknown> {
+export function benchRecord(n: number): Record<string, unknown> {
   const pkg = Math.floor(n / RECORDS_PER_PACKAGE);
   const ecosystem = ECOSYSTEMS[pkg % ECOSYSTEMS.length]!;
   const fixedMinor = (n % RECORDS_PER_PACKAGE) + 2;
@@ -62,6 +62,21 @@ function record(n: number): Record<string, unknown> {
   };
 }
 
+/** The scanned packages: spread evenly over the records' packages, each at a version inside the ranges. */
+export function benchPackages(count: number, packages: number): ScannedPackage[] {
+  return Array.from({ length: packages }, (_, i) => {
+    const pkgIndex = Math.floor((i * (count / RECORDS_PER_PACKAGE)) / packages);
+    const ecosystem = ECOSYSTEMS[pkgIndex % ECOSYSTEMS.length]!;
+    return {
+      ecosystem,
+      name: packageName(ecosystem, pkgIndex),
+      version: version(ecosystem, 1, 3),
+      path: 'x',
+      layer: 'sha256:x',
+    };
+  });
+}
+
 function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = process.hrtime.bigint();
   return fn().then((value) => ({ ms: Number(process.hrtime.bigint() - started) / 1e6, value }));
@@ -79,7 +94,7 @@ class MemorySource implements VulnSource {
 export async function osvIndex(count = 200_000, packages = 5_000): Promise<BenchResult> {
   const temp = mkdtempSync(path.join(os.tmpdir(), 'containersec-bench-osv-'));
   try {
-    const texts = Array.from({ length: count }, (_, n) => JSON.stringify(record(n)));
+    const texts = Array.from({ length: count }, (_, n) => JSON.stringify(benchRecord(n)));
     const zipPath = path.join(temp, 'all.zip');
     writeFileSync(
       zipPath,
@@ -92,17 +107,7 @@ export async function osvIndex(count = 200_000, packages = 5_000): Promise<Bench
       Promise.resolve(texts.reduce((sum, t) => sum + ((JSON.parse(t) as { id: string }).id.length > 0 ? 1 : 0), 0)),
     );
 
-    const scanned: ScannedPackage[] = Array.from({ length: packages }, (_, i) => {
-      const pkgIndex = Math.floor((i * (count / RECORDS_PER_PACKAGE)) / packages);
-      const ecosystem = ECOSYSTEMS[pkgIndex % ECOSYSTEMS.length]!;
-      return {
-        ecosystem,
-        name: packageName(ecosystem, pkgIndex),
-        version: version(ecosystem, 1, 3),
-        path: 'x',
-        layer: 'sha256:x',
-      };
-    });
+    const scanned = benchPackages(count, packages);
     const queries = scanned.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version }));
     const cacheDir = path.join(temp, 'cache');
     const cold = await timed(() => new OsvFileSource(zipPath, 'all.zip', { cacheDir }).lookup(queries));

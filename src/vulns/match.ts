@@ -175,10 +175,16 @@ function compareEvents(scheme: VersionScheme, a: Event, b: Event): number {
   return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
 
-const preparedRanges = new WeakMap<OsvRange, Map<string, PreparedRange>>();
+/**
+ * Prepared forms live on the range object itself, under a private symbol, non-enumerable (invisible to
+ * JSON and equality): a WeakMap with one entry per range of a large database costs more in lookups and
+ * garbage collection than the sorting it saves.
+ */
+const PREPARED = Symbol('prepared events');
+type WithPrepared = OsvRange & { [PREPARED]?: Map<string, PreparedRange> };
 
 function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
-  let byScheme = preparedRanges.get(range);
+  let byScheme = (range as WithPrepared)[PREPARED];
   const hit = byScheme?.get(scheme.id);
   if (hit) return hit;
   const events: Event[] = [];
@@ -193,7 +199,10 @@ function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
     limits: events.filter((e) => e.kind === 'limit'),
     invalidEvents,
   };
-  if (!byScheme) preparedRanges.set(range, (byScheme = new Map<string, PreparedRange>()));
+  if (!byScheme) {
+    byScheme = new Map<string, PreparedRange>();
+    if (Object.isExtensible(range)) Object.defineProperty(range, PREPARED, { value: byScheme, enumerable: false });
+  }
   byScheme.set(scheme.id, prepared);
   return prepared;
 }
@@ -289,6 +298,22 @@ export function purlIdentity(purl: string): string {
  * Packagist, VSCode) no suffix means the default repository.
  */
 export function ecosystemMatches(recordEcosystem: string, packageEcosystem: string): boolean {
+  if (recordEcosystem === packageEcosystem) return true;
+  let byPackage = ecosystemMemo.get(recordEcosystem);
+  const hit = byPackage?.get(packageEcosystem);
+  if (hit !== undefined) return hit;
+  const result = compareEcosystems(recordEcosystem, packageEcosystem);
+  if (recordEcosystem.length > 200 || packageEcosystem.length > 200) return result;
+  if (ecosystemMemo.size >= 10_000) ecosystemMemo.clear();
+  if (!byPackage) ecosystemMemo.set(recordEcosystem, (byPackage = new Map<string, boolean>()));
+  byPackage.set(packageEcosystem, result);
+  return result;
+}
+
+/** Ecosystem pairs seen in a scan are few (one per distribution release and registry); their answers are kept. */
+const ecosystemMemo = new Map<string, Map<string, boolean>>();
+
+function compareEcosystems(recordEcosystem: string, packageEcosystem: string): boolean {
   const r = splitEcosystem(recordEcosystem);
   const p = splitEcosystem(packageEcosystem);
   const base = r.base.toLowerCase();

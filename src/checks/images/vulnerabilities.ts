@@ -100,6 +100,13 @@ function isCve(id: string): boolean {
   return id.startsWith('CVE-') && CVE_ID.test(id);
 }
 
+/** The first summary of the group, else the first details text. */
+function firstText(records: readonly OsvRecord[]): string | undefined {
+  for (const r of records) if (r.summary) return r.summary;
+  for (const r of records) if (r.details) return r.details;
+  return undefined;
+}
+
 function sortVersions(list: readonly string[], scheme: VersionScheme | undefined): string[] {
   if (list.length < 2) return [...list];
   return scheme ? [...list].sort((a, b) => scheme.compare(a, b)) : [...list].sort();
@@ -220,20 +227,22 @@ function vulnFinding(
   const id = primaryId(records);
   const aliases = aliasesOf(records, id);
   const scheme = schemeForEcosystem(query.ecosystem);
-  const sort = (list: readonly string[]) => sortVersions(list, scheme);
   const single = group.length === 1 ? group[0]!.fixed : undefined;
   // The matcher answers each record's fixes distinct: one record needs no merging.
-  const fixed = sort(single ?? [...new Set(group.flatMap((h) => h.fixed))]);
+  const fixed = sortVersions(single ?? [...new Set(group.flatMap((h) => h.fixed))], scheme);
   // Each record's lowest fix; the highest of those fixes every record of the group.
   const upgradeTo = single
     ? fixed[0]
-    : sort(group.map((h) => sort(h.fixed)[0]).filter((f): f is string => f !== undefined)).at(-1);
+    : sortVersions(
+        group.map((h) => sortVersions(h.fixed, scheme)[0]).filter((f): f is string => f !== undefined),
+        scheme,
+      ).at(-1);
   // A malicious package has no fixed version; it is reported whatever ignore-unfixed says.
   if (!upgradeTo && options.ignoreUnfixed && !id.startsWith('MAL-')) return undefined;
 
   const worst = group.reduce((a, b) => (severityRank(b.severity.severity) > severityRank(a.severity.severity) ? b : a));
   const severity: Severity = id.startsWith('MAL-') ? 'critical' : worst.severity.severity;
-  const summary = records.map((r) => r.summary).find((s) => s) ?? records.map((r) => r.details).find((d) => d);
+  const summary = firstText(records);
   const installed =
     query.name !== pkg.name
       ? `${pkg.name} ${pkg.version} (source package ${query.name} ${query.version})`
@@ -251,8 +260,7 @@ function vulnFinding(
   if (pkg.layer) parts.push(`Installed by layer ${pkg.layer}.`);
   parts.push(`Advisory: https://osv.dev/vulnerability/${encodeURIComponent(id)}`);
 
-  const ids = [id, ...aliases];
-  const statement = vexFor(options.vex, ids, pkg.purl, options.image);
+  const statement = options.vex.length > 0 ? vexFor(options.vex, [id, ...aliases], pkg.purl, options.image) : undefined;
   if (statement && statement.status !== 'not_affected') {
     parts.push(
       `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
