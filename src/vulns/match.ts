@@ -92,7 +92,7 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
       out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
       continue;
     }
-    if (!scheme.isValid(pkg.version)) {
+    if (!validVersion(scheme, pkg.version)) {
       out.problems.push(`"${clip(pkg.version)}" is not a valid ${scheme.id} version`);
       continue;
     }
@@ -115,6 +115,18 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
     out.fixed.push(nearest);
   }
   return out;
+}
+
+/**
+ * One package's records are evaluated one after the other, so the last answer of `isValid` is kept: the
+ * installed version is validated once per package instead of once per range.
+ */
+let lastValid: { scheme: VersionScheme; version: string; valid: boolean } | undefined;
+function validVersion(scheme: VersionScheme, version: string): boolean {
+  if (lastValid?.scheme === scheme && lastValid.version === version) return lastValid.valid;
+  const valid = scheme.isValid(version);
+  lastValid = { scheme, version, valid };
+  return valid;
 }
 
 function semverSchemeFor(ecosystem: string): VersionScheme {
@@ -176,9 +188,9 @@ function compareEvents(scheme: VersionScheme, a: Event, b: Event): number {
 }
 
 /**
- * Prepared forms live on the range object itself, under a private symbol, non-enumerable (invisible to
- * JSON and equality): a WeakMap with one entry per range of a large database costs more in lookups and
- * garbage collection than the sorting it saves.
+ * Prepared forms live on the range object itself, under a private symbol (JSON ignores symbol keys): a
+ * WeakMap with one entry per range of a large database costs more in lookups and garbage collection than
+ * the sorting it saves.
  */
 const PREPARED = Symbol('prepared events');
 type WithPrepared = OsvRange & { [PREPARED]?: Map<string, PreparedRange> };
@@ -201,7 +213,7 @@ function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
   };
   if (!byScheme) {
     byScheme = new Map<string, PreparedRange>();
-    if (Object.isExtensible(range)) Object.defineProperty(range, PREPARED, { value: byScheme, enumerable: false });
+    if (Object.isExtensible(range)) (range as WithPrepared)[PREPARED] = byScheme;
   }
   byScheme.set(scheme.id, prepared);
   return prepared;
@@ -242,11 +254,12 @@ export function evaluateRange(range: OsvRange, version: string, scheme: VersionS
 }
 
 function describeRange(range: OsvRange): string {
-  const parts = range.events
-    .map(eventOf)
-    .filter((e) => e !== undefined)
-    .map((e) => `${e.kind} ${e.value}`);
-  return `the ${range.type} range [${parts.join(', ')}]`;
+  let parts = '';
+  for (const raw of range.events) {
+    const e = eventOf(raw);
+    if (e) parts += `${parts === '' ? '' : ', '}${e.kind} ${e.value}`;
+  }
+  return `the ${range.type} range [${parts}]`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -264,6 +277,7 @@ const CASE_INSENSITIVE_NAMES = new Set(['nuget', 'packagist', 'pypi', 'hex', 'pu
 
 export function packageMatches(recordPackage: OsvPackage, pkg: PackageQuery): boolean {
   if (!ecosystemMatches(recordPackage.ecosystem, pkg.ecosystem)) return false;
+  if (recordPackage.name === pkg.name) return true;
   const base = splitEcosystem(pkg.ecosystem).base.toLowerCase();
   if (normalizeName(base, recordPackage.name) === normalizeName(base, pkg.name)) return true;
   return (
