@@ -185,6 +185,7 @@ export class OsvDownloadSource implements VulnSource {
         `${this.description}: OSV publishes no archive for ecosystem "${base}"; ${count} package version(s) were NOT matched (not matched is not "not vulnerable")`,
       );
     }
+    if (byEcosystem.size === 0) return { records, notes };
     const root = await this.root(notes);
     const failures: string[] = [];
     for (const [ecosystem, indexes] of [...byEcosystem.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
