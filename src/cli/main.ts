@@ -24,6 +24,7 @@ import { renderSarif } from '../report/sarif.js';
 import { PLAIN, chooseStyle, renderText } from '../report/text.js';
 import { SBOM_FORMATS, catalogSubject, renderSbom, type SbomFormat } from '../sbom/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { isNamedVulnSource } from '../vulns/sources/index.js';
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -50,7 +51,7 @@ const USAGE = `Usage:
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
                                     dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...], or a scanner's
                                     report to gate instead of scanning: trivy:REPORT.json grype:REPORT.json
-      --vuln-db SRC                 osv-api | osv-api:URL | PATH
+      --vuln-db SRC                 osv-api | osv-api:URL | osv-download | osv-download:URL | PATH
       --image-list LIST             images as a JSON array or a comma/newline list (for CI inputs)
       --base REF                    git revision to compare with, for "new in this change"
                                     (default in a GitLab merge-request pipeline: CI_MERGE_REQUEST_DIFF_BASE_SHA)
@@ -242,7 +243,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
 
 /** A `--vuln-db` path is relative to where the user typed it; the policy's `source` is relative to the repository. */
 function vulnDbFromCli(value: string | undefined, cwd: string): string | undefined {
-  if (value === undefined || value === 'osv-api' || value.startsWith('osv-api:')) return value;
+  if (value === undefined || isNamedVulnSource(value)) return value;
   return path.resolve(cwd, value);
 }
 

@@ -29,12 +29,15 @@ export interface MatchResult {
   reason?: string;
   /** True when part of the record could not be evaluated for this version (see above). */
   indeterminate?: boolean;
+  /** When affected: the record's `affected` entries that name this package (for their severities). */
+  matched?: OsvAffected[];
 }
 
 export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
   if (record.withdrawn)
     return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
-  const entries = (record.affected ?? []).filter((a) => a.package !== undefined && packageMatches(a.package, pkg));
+  const entries: OsvAffected[] = [];
+  for (const a of record.affected ?? []) if (a.package !== undefined && packageMatches(a.package, pkg)) entries.push(a);
   if (entries.length === 0)
     return { affected: false, fixed: [], reason: `${record.id} has no affected entry for this package` };
 
@@ -52,10 +55,12 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
     }
   }
   const scheme = schemeForEcosystem(pkg.ecosystem);
-  if (scheme) fixed.sort((a, b) => scheme.compare(a, b));
+  if (scheme && fixed.length > 1) fixed.sort((a, b) => scheme.compare(a, b));
   const result: MatchResult = { affected, fixed };
-  if (affected) result.reason = how;
-  else if (problems.length > 0) {
+  if (affected) {
+    result.reason = how;
+    result.matched = entries;
+  } else if (problems.length > 0) {
     result.indeterminate = true;
     result.reason = `could not compare: ${problems.join('; ')}`;
   } else result.reason = `${pkg.version} is outside every affected range and version list`;
@@ -87,7 +92,7 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
       out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
       continue;
     }
-    if (!scheme.isValid(pkg.version)) {
+    if (!validVersion(scheme, pkg.version)) {
       out.problems.push(`"${clip(pkg.version)}" is not a valid ${scheme.id} version`);
       continue;
     }
@@ -112,12 +117,25 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
   return out;
 }
 
+/**
+ * One package's records are evaluated one after the other, so the last answer of `isValid` is kept: the
+ * installed version is validated once per package instead of once per range.
+ */
+let lastValid: { scheme: VersionScheme; version: string; valid: boolean } | undefined;
+function validVersion(scheme: VersionScheme, version: string): boolean {
+  if (lastValid?.scheme === scheme && lastValid.version === version) return lastValid.valid;
+  const valid = scheme.isValid(version);
+  lastValid = { scheme, version, valid };
+  return valid;
+}
+
 function semverSchemeFor(ecosystem: string): VersionScheme {
   return splitEcosystem(ecosystem).base.toLowerCase() === 'go' ? go : semver;
 }
 
 /** `versions` is matched by exact string, as the schema's pseudocode does, or by equal precedence. */
 function inVersionsList(versions: string[], version: string, scheme: VersionScheme | undefined): boolean {
+  if (versions.length === 0) return false;
   if (versions.includes(version)) return true;
   if (!scheme || !scheme.isValid(version)) return false;
   return versions.some((v) => scheme.isValid(v) && scheme.compare(v, version) === 0);
@@ -135,53 +153,100 @@ interface RangeOutcome {
 type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
 const KIND_ORDER: Record<Kind, number> = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
 
-function eventOf(e: OsvEvent): { kind: Kind; value: string } | undefined {
+/** One event with its place in the order: -1 sorts before every version (`introduced: "0"`), 1 after (`limit: "*"`). */
+interface Event {
+  kind: Kind;
+  value: string;
+  special: -1 | 0 | 1;
+}
+
+/** A range's events, parsed and sorted once per version scheme (records are evaluated for many packages). */
+interface PreparedRange {
+  sorted: Event[];
+  limits: Event[];
+  invalidEvents: string[];
+}
+
+function eventOf(e: OsvEvent): Event | undefined {
   for (const kind of ['introduced', 'fixed', 'last_affected', 'limit'] as const) {
     const value = e[kind];
-    if (value !== undefined) return { kind, value };
+    if (value === undefined) continue;
+    const special = kind === 'introduced' && value === '0' ? -1 : kind === 'limit' && value.includes('*') ? 1 : 0;
+    return { kind, value, special };
   }
   return undefined;
 }
 
-/** `introduced: "0"` sorts before everything; a `limit` containing `*` after everything. */
-function isMinimum(e: { kind: Kind; value: string }): boolean {
-  return e.kind === 'introduced' && e.value === '0';
+function compareEvents(scheme: VersionScheme, a: Event, b: Event): number {
+  const byVersion =
+    a.special === -1 || b.special === 1
+      ? -1
+      : b.special === -1 || a.special === 1
+        ? 1
+        : scheme.compare(a.value, b.value);
+  return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
-function isInfinity(e: { kind: Kind; value: string }): boolean {
-  return e.kind === 'limit' && e.value.includes('*');
+
+/**
+ * Prepared forms live on the range object itself, under a private symbol (JSON ignores symbol keys): a
+ * WeakMap with one entry per range of a large database costs more in lookups and garbage collection than
+ * the sorting it saves.
+ */
+const PREPARED = Symbol('prepared events');
+type WithPrepared = OsvRange & { [PREPARED]?: Map<string, PreparedRange> };
+
+function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
+  let byScheme = (range as WithPrepared)[PREPARED];
+  const hit = byScheme?.get(scheme.id);
+  if (hit) return hit;
+  const events: Event[] = [];
+  for (const raw of range.events) {
+    const e = eventOf(raw);
+    if (e) events.push(e);
+  }
+  const invalidEvents: string[] = [];
+  for (const e of events) if (e.special === 0 && !scheme.isValid(e.value)) invalidEvents.push(e.value);
+  const prepared: PreparedRange = {
+    sorted: [...events].sort((a, b) => compareEvents(scheme, a, b)),
+    limits: events.filter((e) => e.kind === 'limit'),
+    invalidEvents,
+  };
+  if (!byScheme) {
+    byScheme = new Map<string, PreparedRange>();
+    if (Object.isExtensible(range)) (range as WithPrepared)[PREPARED] = byScheme;
+  }
+  byScheme.set(scheme.id, prepared);
+  return prepared;
+}
+
+/** compare(version, event) with the two special values honoured. */
+function versionVsEvent(scheme: VersionScheme, version: string, e: Event): number {
+  return e.special === -1 ? 1 : e.special === 1 ? -1 : scheme.compare(version, e.value);
 }
 
 export function evaluateRange(range: OsvRange, version: string, scheme: VersionScheme): RangeOutcome {
-  const events = range.events.map(eventOf).filter((e): e is { kind: Kind; value: string } => e !== undefined);
-  const invalidEvents = events
-    .filter((e) => !isMinimum(e) && !isInfinity(e) && !scheme.isValid(e.value))
-    .map((e) => e.value);
-  // cmp(v, event value) with the two special values honoured.
-  const cmp = (e: { kind: Kind; value: string }): number =>
-    isMinimum(e) ? 1 : isInfinity(e) ? -1 : scheme.compare(version, e.value);
-
-  const limits = events.filter((e) => e.kind === 'limit');
-  const beforeLimits = limits.length === 0 || limits.some((e) => cmp(e) < 0);
-
-  const sorted = [...events].sort((a, b) => {
-    const byVersion =
-      isMinimum(a) || isInfinity(b) ? -1 : isMinimum(b) || isInfinity(a) ? 1 : scheme.compare(a.value, b.value);
-    return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
-  });
+  const { sorted, limits, invalidEvents } = prepareRange(range, scheme);
+  let beforeLimits = limits.length === 0;
+  for (const e of limits) {
+    if (versionVsEvent(scheme, version, e) < 0) {
+      beforeLimits = true;
+      break;
+    }
+  }
   let vulnerable = false;
   let nextFixed: string | undefined;
   const fixedAbove: string[] = [];
   for (const e of sorted) {
-    const c = cmp(e);
-    if (e.kind === 'introduced' && c >= 0) vulnerable = true;
-    else if (e.kind === 'fixed' && c >= 0) vulnerable = false;
-    else if (e.kind === 'last_affected' && c > 0) vulnerable = false;
-  }
-  for (const e of sorted) {
-    if (e.kind === 'fixed' && cmp(e) < 0) {
-      fixedAbove.push(e.value);
-      nextFixed ??= e.value;
-    }
+    const c = versionVsEvent(scheme, version, e);
+    if (e.kind === 'introduced') {
+      if (c >= 0) vulnerable = true;
+    } else if (e.kind === 'fixed') {
+      if (c >= 0) vulnerable = false;
+      else {
+        fixedAbove.push(e.value);
+        nextFixed ??= e.value;
+      }
+    } else if (e.kind === 'last_affected' && c > 0) vulnerable = false;
   }
   const out: RangeOutcome = { vulnerable: beforeLimits && vulnerable, fixedAbove, invalidEvents };
   if (out.vulnerable && nextFixed !== undefined) out.nextFixed = nextFixed;
@@ -189,11 +254,12 @@ export function evaluateRange(range: OsvRange, version: string, scheme: VersionS
 }
 
 function describeRange(range: OsvRange): string {
-  const parts = range.events
-    .map(eventOf)
-    .filter((e) => e !== undefined)
-    .map((e) => `${e.kind} ${e.value}`);
-  return `the ${range.type} range [${parts.join(', ')}]`;
+  let parts = '';
+  for (const raw of range.events) {
+    const e = eventOf(raw);
+    if (e) parts += `${parts === '' ? '' : ', '}${e.kind} ${e.value}`;
+  }
+  return `the ${range.type} range [${parts}]`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -211,6 +277,7 @@ const CASE_INSENSITIVE_NAMES = new Set(['nuget', 'packagist', 'pypi', 'hex', 'pu
 
 export function packageMatches(recordPackage: OsvPackage, pkg: PackageQuery): boolean {
   if (!ecosystemMatches(recordPackage.ecosystem, pkg.ecosystem)) return false;
+  if (recordPackage.name === pkg.name) return true;
   const base = splitEcosystem(pkg.ecosystem).base.toLowerCase();
   if (normalizeName(base, recordPackage.name) === normalizeName(base, pkg.name)) return true;
   return (
@@ -245,6 +312,22 @@ export function purlIdentity(purl: string): string {
  * Packagist, VSCode) no suffix means the default repository.
  */
 export function ecosystemMatches(recordEcosystem: string, packageEcosystem: string): boolean {
+  if (recordEcosystem === packageEcosystem) return true;
+  let byPackage = ecosystemMemo.get(recordEcosystem);
+  const hit = byPackage?.get(packageEcosystem);
+  if (hit !== undefined) return hit;
+  const result = compareEcosystems(recordEcosystem, packageEcosystem);
+  if (recordEcosystem.length > 200 || packageEcosystem.length > 200) return result;
+  if (ecosystemMemo.size >= 10_000) ecosystemMemo.clear();
+  if (!byPackage) ecosystemMemo.set(recordEcosystem, (byPackage = new Map<string, boolean>()));
+  byPackage.set(packageEcosystem, result);
+  return result;
+}
+
+/** Ecosystem pairs seen in a scan are few (one per distribution release and registry); their answers are kept. */
+const ecosystemMemo = new Map<string, Map<string, boolean>>();
+
+function compareEcosystems(recordEcosystem: string, packageEcosystem: string): boolean {
   const r = splitEcosystem(recordEcosystem);
   const p = splitEcosystem(packageEcosystem);
   const base = r.base.toLowerCase();

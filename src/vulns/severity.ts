@@ -42,25 +42,41 @@ const TEXT_LEVELS: Record<string, Severity> = {
   none: 'info',
 };
 
+/**
+ * Scores by vector string. Scoring is pure, and a scan sees the same few hundred vectors thousands of times
+ * (one per matched record); the memo is bounded so hostile data cannot grow it without limit.
+ */
+const MAX_MEMO = 50_000;
+const memo = new Map<string, number | undefined>();
+function memoized(type: string, vector: string, score: (v: string) => number | undefined): number | undefined {
+  if (vector.length > 512) return score(vector);
+  const key = `${type}\u0000${vector}`;
+  if (memo.has(key)) return memo.get(key);
+  if (memo.size >= MAX_MEMO) memo.clear();
+  const value = score(vector);
+  memo.set(key, value);
+  return value;
+}
+
 export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): SeverityAssessment {
   if (record.id.startsWith('MAL-')) return { severity: 'critical', source: 'MAL (malicious package)' };
   const vectors: OsvSeverity[] = [...matched.flatMap((a) => a.severity ?? []), ...(record.severity ?? [])];
 
   for (const s of vectors) {
     if (s.type !== 'CVSS_V3') continue;
-    const score = cvss3BaseScore(s.score);
+    const score = memoized('3', s.score, cvss3BaseScore);
     if (score !== undefined)
       return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     if (s.type !== 'CVSS_V4') continue;
-    const score = cvss4Score(s.score);
+    const score = memoized('4', s.score, cvss4Score);
     if (score !== undefined)
       return { severity: RATING[ratingFromScore(score)], source: `CVSS_V4 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     if (s.type !== 'CVSS_V2') continue;
-    const score = cvss2BaseScore(s.score);
+    const score = memoized('2', s.score, cvss2BaseScore);
     if (score !== undefined)
       return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
   }

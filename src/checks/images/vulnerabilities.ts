@@ -1,10 +1,10 @@
 import type { RawFinding } from '../../core/finding.js';
 import { severityRank, type Severity } from '../../core/severity.js';
-import { affectedBy, packageMatches, type PackageQuery } from '../../vulns/match.js';
+import { affectedBy, type PackageQuery } from '../../vulns/match.js';
 import type { OsvRecord } from '../../vulns/osv.js';
 import { assessSeverity, type SeverityAssessment } from '../../vulns/severity.js';
 import type { VulnSource } from '../../vulns/sources/index.js';
-import { schemeForEcosystem, splitEcosystem } from '../../vulns/versions/index.js';
+import { schemeForEcosystem, splitEcosystem, type VersionScheme } from '../../vulns/versions/index.js';
 import { vexFor, type VexStatement } from './vex.js';
 
 /** A package to match, wherever it came from (an image layer, a directory, an SBOM). */
@@ -59,6 +59,7 @@ interface Hit {
 
 /** Records that share an id or alias are one vulnerability (a CVE seen via DSA, DEBIAN-CVE and GHSA). */
 export function groupByAlias<T extends { record: OsvRecord }>(hits: readonly T[]): T[][] {
+  if (hits.length <= 1) return hits.length === 0 ? [] : [[hits[0]!]];
   const parent = hits.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const owner = new Map<string, number>();
@@ -82,12 +83,42 @@ export function groupByAlias<T extends { record: OsvRecord }>(hits: readonly T[]
 
 /** The id a merged vulnerability is reported under: a MAL- id, else the CVE id, else the first record's id. */
 export function primaryId(records: readonly OsvRecord[]): string {
-  const ids = records.flatMap((r) => [r.id, ...(r.aliases ?? [])]);
-  const mal = records.map((r) => r.id).find((id) => id.startsWith('MAL-'));
-  if (mal) return mal;
-  const cves = [...new Set(ids.filter((id) => /^CVE-\d{4}-\d+$/.test(id)))].sort();
-  if (cves[0]) return cves[0];
-  return [...records.map((r) => r.id)].sort()[0]!;
+  let mal: string | undefined;
+  let cve: string | undefined;
+  let first: string | undefined;
+  for (const r of records) {
+    if (mal === undefined && r.id.startsWith('MAL-')) mal = r.id;
+    if (first === undefined || r.id < first) first = r.id;
+    if (isCve(r.id) && (cve === undefined || r.id < cve)) cve = r.id;
+    for (const alias of r.aliases ?? []) if (isCve(alias) && (cve === undefined || alias < cve)) cve = alias;
+  }
+  return mal ?? cve ?? first!;
+}
+
+const CVE_ID = /^CVE-\d{4}-\d+$/;
+function isCve(id: string): boolean {
+  return id.startsWith('CVE-') && CVE_ID.test(id);
+}
+
+/** The first summary of the group, else the first details text. */
+function firstText(records: readonly OsvRecord[]): string | undefined {
+  for (const r of records) if (r.summary) return r.summary;
+  for (const r of records) if (r.details) return r.details;
+  return undefined;
+}
+
+function sortVersions(list: readonly string[], scheme: VersionScheme | undefined): string[] {
+  if (list.length < 2) return [...list];
+  return scheme ? [...list].sort((a, b) => scheme.compare(a, b)) : [...list].sort();
+}
+
+function aliasesOf(records: readonly OsvRecord[], id: string): string[] {
+  const out = new Set<string>();
+  for (const r of records) {
+    if (r.id !== id) out.add(r.id);
+    for (const alias of r.aliases ?? []) if (alias !== id) out.add(alias);
+  }
+  return [...out].sort();
 }
 
 function clean(text: string, max = 200): string {
@@ -156,8 +187,7 @@ export async function scanVulnerabilities(
     for (const record of lookup.records[index] ?? []) {
       const result = affectedBy(record, query);
       if (result.affected) {
-        const matched = (record.affected ?? []).filter((a) => a.package && packageMatches(a.package, query));
-        hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, matched) });
+        hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, result.matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record.id, reason: result.reason ?? 'could not compare' });
       } else if (!record.withdrawn && source.matchesVersions) {
@@ -195,19 +225,24 @@ function vulnFinding(
 ): RawFinding | undefined {
   const records = group.map((h) => h.record);
   const id = primaryId(records);
-  const aliases = [...new Set(records.flatMap((r) => [r.id, ...(r.aliases ?? [])]))].filter((a) => a !== id).sort();
+  const aliases = aliasesOf(records, id);
   const scheme = schemeForEcosystem(query.ecosystem);
-  const sort = (list: string[]) => (scheme ? [...list].sort((a, b) => scheme.compare(a, b)) : [...list].sort());
-  const fixed = sort([...new Set(group.flatMap((h) => h.fixed))]);
+  const single = group.length === 1 ? group[0]!.fixed : undefined;
+  // The matcher answers each record's fixes distinct: one record needs no merging.
+  const fixed = sortVersions(single ?? [...new Set(group.flatMap((h) => h.fixed))], scheme);
   // Each record's lowest fix; the highest of those fixes every record of the group.
-  const perRecord = group.map((h) => sort(h.fixed)[0]).filter((f): f is string => f !== undefined);
-  const upgradeTo = sort(perRecord).at(-1);
+  const upgradeTo = single
+    ? fixed[0]
+    : sortVersions(
+        group.map((h) => sortVersions(h.fixed, scheme)[0]).filter((f): f is string => f !== undefined),
+        scheme,
+      ).at(-1);
   // A malicious package has no fixed version; it is reported whatever ignore-unfixed says.
   if (!upgradeTo && options.ignoreUnfixed && !id.startsWith('MAL-')) return undefined;
 
   const worst = group.reduce((a, b) => (severityRank(b.severity.severity) > severityRank(a.severity.severity) ? b : a));
   const severity: Severity = id.startsWith('MAL-') ? 'critical' : worst.severity.severity;
-  const summary = records.map((r) => r.summary).find((s) => s) ?? records.map((r) => r.details).find((d) => d);
+  const summary = firstText(records);
   const installed =
     query.name !== pkg.name
       ? `${pkg.name} ${pkg.version} (source package ${query.name} ${query.version})`
@@ -225,8 +260,7 @@ function vulnFinding(
   if (pkg.layer) parts.push(`Installed by layer ${pkg.layer}.`);
   parts.push(`Advisory: https://osv.dev/vulnerability/${encodeURIComponent(id)}`);
 
-  const ids = [id, ...aliases];
-  const statement = vexFor(options.vex, ids, pkg.purl, options.image);
+  const statement = options.vex.length > 0 ? vexFor(options.vex, [id, ...aliases], pkg.purl, options.image) : undefined;
   if (statement && statement.status !== 'not_affected') {
     parts.push(
       `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, opendir, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, opendir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { readOsvRecord, type OsvRecord } from '../osv.js';
 import { usableCacheDir } from './cache-dir.js';
 import { packageKey } from './package-key.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
-import { RangeReader, entryData, readZip, type ZipEntry } from './zip.js';
+import { CompactIndex, encodeIndex, type IndexHeader, type Locator } from './compact-index.js';
+import { readZip } from './zip.js';
 
 /** Bounds on offline data: one record, files per directory tree, entries per zip, directory depth. */
 export const OFFLINE_LIMITS = {
@@ -16,24 +18,7 @@ export const OFFLINE_LIMITS = {
   maxDepth: 8,
 };
 
-const INDEX_FORMAT = 1;
-
-/**
- * Where a record lives: `[file]` for a JSON file, `[file, localOffset, compressedSize, method, size]` for a
- * zip entry (enough to read it back without walking the archive again).
- */
-type Locator = [number] | [number, number, number, number, number];
-
-/** The compact index written after the first full read, reused while the files are unchanged. */
-interface CompactIndex {
-  format: number;
-  /** Hash of every file's path, size and mtime: any change rebuilds the index. */
-  signature: string;
-  files: string[];
-  records: number;
-  skipped: string[];
-  keys: Record<string, Locator[]>;
-}
+const INDEX_FORMAT = 3;
 
 interface FileInfo {
   path: string;
@@ -76,28 +61,34 @@ export class OsvFileSource implements VulnSource {
     const notes: string[] = [];
     const files = await this.files(notes, signal);
     const signature = createHash('sha256')
-      .update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, f.mtimeMs])]))
+      // Whole seconds: tar (the Actions cache) and cp keep mtimes only to the second or millisecond.
+      .update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, Math.floor(f.mtimeMs / 1000)])]))
       .digest('hex');
     const cacheOk = this.cacheDir !== undefined && (await usableCacheDir(this.cacheDir));
     if (this.cacheDir !== undefined && !cacheOk) {
       notes.push(`${this.cacheDir} is not a private directory of this user; the OSV index cache is not used`);
     }
-    const indexFile =
+    const stem =
       cacheOk && this.cacheDir
-        ? join(this.cacheDir, `osv-index-${createHash('sha256').update(this.path).digest('hex').slice(0, 32)}.json`)
+        ? join(this.cacheDir, `osv-index-${createHash('sha256').update(this.path).digest('hex').slice(0, 32)}`)
         : undefined;
-    const cached = indexFile ? await readIndex(indexFile, signature, files) : undefined;
+    const cache = stem ? { index: `${stem}.bin`, store: `${stem}.records` } : undefined;
+    const cached = cache ? await readIndex(cache, signature, files) : undefined;
     const result = cached
-      ? await this.fromIndex(cached, queries, notes, signal)
-      : await this.scan(files, signature, indexFile, queries, notes, signal);
+      ? this.fromIndex(cached, cache!.store, queries, notes, signal)
+      : await this.scan(files, signature, cache, queries, notes, signal);
     return result;
   }
 
-  /** Cold path: every record is parsed once; the index is built on the way. */
+  /**
+   * Cold path: every record is parsed and validated once. With a cache directory, the records are also
+   * written, trimmed to what matching and reporting use, to a record store, and the index maps each package
+   * to its records' byte ranges there.
+   */
   private async scan(
     files: FileInfo[],
     signature: string,
-    indexFile: string | undefined,
+    cache: { index: string; store: string } | undefined,
     queries: readonly VulnQuery[],
     notes: string[],
     signal?: AbortSignal,
@@ -105,20 +96,68 @@ export class OsvFileSource implements VulnSource {
     this.lastLoad = 'scan';
     const collector = new Collector(queries);
     const skipped = new SkipCounter();
-    const keys: Record<string, Locator[]> = {};
+    const keys = new Map<string, Locator[]>();
+    const store = cache ? await StoreWriter.create(cache.store) : undefined;
     let read = 0;
-    const accept = (data: Buffer, where: string, locator: Locator) => {
+    const accept = (data: Buffer, where: string) => {
       read++;
-      const record = parseRecord(data, where, skipped);
-      if (!record) return;
+      const parsed = parseRecord(data, where, skipped);
+      if (!parsed) return;
+      const record = forMatching(parsed);
+      const locator = store?.append(JSON.stringify(record));
+      collector.add(record);
+      if (!locator) return;
       const recordKeys = new Set<string>();
       for (const affected of record.affected ?? []) {
         if (affected.package) recordKeys.add(packageKey(affected.package.ecosystem, affected.package.name));
       }
-      for (const key of recordKeys) (keys[key] ??= []).push(locator);
-      collector.add(record);
+      for (const key of recordKeys) {
+        const list = keys.get(key);
+        if (list) list.push(locator);
+        else keys.set(key, [locator]);
+      }
     };
-    for (const [fileIndex, file] of files.entries()) {
+    try {
+      await this.readAll(files, accept, store, skipped, signal);
+    } catch (error) {
+      await store?.discard();
+      throw error;
+    }
+    const skippedNotes = skipped.notes(this.description);
+    if (cache && store) {
+      const storeBytes = await store.close();
+      const header: IndexHeader = {
+        format: INDEX_FORMAT,
+        signature,
+        files: files.map((f) => f.path),
+        records: read,
+        skipped: skippedNotes,
+        storeBytes,
+      };
+      // The store first, then the index that points into it: a reader never sees an index without its store.
+      await store
+        .commit()
+        .then(() => writeIndex(cache.index, encodeIndex(header, keys)))
+        .catch(() => undefined);
+    }
+    notes.push(
+      read === 0
+        ? `${this.description}: no OSV records found; nothing could be matched`
+        : `${this.description}: read ${read} record file(s)`,
+      ...skippedNotes,
+    );
+    return { records: collector.records, notes };
+  }
+
+  /** Feeds every record of the files to `accept`, flushing the store as it fills. */
+  private async readAll(
+    files: FileInfo[],
+    accept: (data: Buffer, where: string) => void,
+    store: StoreWriter | undefined,
+    skipped: SkipCounter,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    for (const file of files) {
       if (file.path.endsWith('.zip')) {
         try {
           for await (const item of readZip(file.path, {
@@ -128,7 +167,10 @@ export class OsvFileSource implements VulnSource {
           })) {
             const where = `${basename(file.path)}:${item.entry.name.slice(0, 200)}`;
             if (!item.ok) skipped.add(`zip entry ${item.reason}`, where);
-            else if (item.entry.name.endsWith('.json')) accept(item.data, where, zipLocator(fileIndex, item.entry));
+            else if (item.entry.name.endsWith('.json')) {
+              accept(item.data, where);
+              if (store?.full) await store.flush();
+            }
           }
         } catch (error) {
           signal?.throwIfAborted();
@@ -144,83 +186,55 @@ export class OsvFileSource implements VulnSource {
         skipped.add(`file larger than ${OFFLINE_LIMITS.maxRecordBytes} bytes`, file.path);
         continue;
       }
-      accept(await readFile(file.path), file.path, [fileIndex]);
+      accept(await readFile(file.path), file.path);
+      if (store?.full) await store.flush();
     }
-    const skippedNotes = skipped.notes(this.description);
-    if (indexFile && this.cacheDir) {
-      const index: CompactIndex = {
-        format: INDEX_FORMAT,
-        signature,
-        files: files.map((f) => f.path),
-        records: read,
-        skipped: skippedNotes,
-        keys,
-      };
-      await writeIndex(this.cacheDir, indexFile, index).catch(() => undefined);
-    }
-    notes.push(
-      read === 0
-        ? `${this.description}: no OSV records found; nothing could be matched`
-        : `${this.description}: read ${read} record file(s)`,
-      ...skippedNotes,
-    );
-    return { records: collector.records, notes };
   }
 
-  /** Warm path: only the records of the queried packages are read, by their locators. */
-  private async fromIndex(
+  /**
+   * Warm path: only the records of the queried packages are read from the record store, already validated
+   * and trimmed, so no inflating and no re-validation. Records that lie close together are read with one
+   * call; reads are synchronous because thousands of small reads through the thread pool cost more than
+   * the bytes (the store is local, and usually in the page cache).
+   */
+  private fromIndex(
     index: CompactIndex,
+    storePath: string,
     queries: readonly VulnQuery[],
     notes: string[],
     signal?: AbortSignal,
-  ): Promise<VulnLookup> {
+  ): VulnLookup {
     this.lastLoad = 'index';
+    const { header } = index;
     const collector = new Collector(queries);
     const skipped = new SkipCounter();
-    const wanted = new Map<string, Locator>();
-    for (const query of queries) {
-      // Locators are checked where they are used: a damaged index is skipped entry by entry, never a crash.
-      const key = packageKey(query.ecosystem, query.name);
-      const list: unknown = Object.hasOwn(index.keys, key) ? index.keys[key] : undefined;
-      if (!Array.isArray(list)) continue;
-      for (const locator of list as unknown[]) {
-        if (isLocator(locator, index.files.length)) wanted.set(locator.join(':'), locator);
-      }
-    }
-    const handles = new Map<number, FileHandle>();
-    const readers = new Map<number, RangeReader>();
-    const sorted = [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0));
+    const wanted = new Map<number, Locator>();
+    const keys = new Set<string>();
+    for (const query of queries) keys.add(packageKey(query.ecosystem, query.name));
+    for (const key of keys) for (const locator of index.locators(key)) wanted.set(locator.offset, locator);
+    const sorted = [...wanted.values()].sort((a, b) => a.offset - b.offset);
+    const reader = new BatchReader(storePath);
     try {
-      for (const [i, locator] of sorted.entries()) {
+      for (let i = 0; i < sorted.length;) {
         signal?.throwIfAborted();
-        const path = index.files[locator[0]];
-        if (path === undefined) continue;
-        let data: Buffer;
-        if (locator.length === 1) data = await readFile(path);
-        else {
-          let reader = readers.get(locator[0]);
-          if (!reader) {
-            const handle = await open(path, 'r');
-            handles.set(locator[0], handle);
-            readers.set(locator[0], (reader = new RangeReader(handle, 0)));
-          }
-          const [, localOffset, compressedSize, method, size] = locator;
-          if (!reader.covers(localOffset, entrySpan(locator))) {
-            const end = coalescedEnd(sorted, i);
-            await reader.load(localOffset, end - localOffset);
-          }
-          const entry: ZipEntry = { name: '', flags: 0, method, compressedSize, size, localOffset };
-          data = await entryData(reader, entry, OFFLINE_LIMITS.maxRecordBytes);
+        const first = sorted[i]!;
+        const end = runEnd(sorted, i);
+        const last = sorted[end - 1]!;
+        const window = reader.range(first.offset, last.offset + last.length);
+        for (; i < end; i++) {
+          const locator = sorted[i]!;
+          const start = locator.offset - first.offset;
+          const record = storedRecord(window.subarray(start, start + locator.length));
+          if (record) collector.add(record);
+          else skipped.add('damaged entry in the record store', `offset ${locator.offset}`);
         }
-        const record = parseRecord(data, path, skipped);
-        if (record) collector.add(record);
       }
     } finally {
-      for (const handle of handles.values()) await handle.close();
+      reader.close();
     }
     notes.push(
-      `${this.description}: ${index.records} record file(s), served from the cached index (${wanted.size} read for this lookup)`,
-      ...index.skipped,
+      `${this.description}: ${header.records} record file(s), served from the cached index (${wanted.size} read for this lookup)`,
+      ...header.skipped,
       ...skipped.notes(this.description),
     );
     return { records: collector.records, notes };
@@ -315,56 +329,182 @@ function parseRecord(data: Buffer, where: string, skipped: SkipCounter): OsvReco
   return result.record;
 }
 
-/** Bytes an entry may take from its local header on (name and extra field lengths are not in the locator). */
-const entrySpan = (locator: Locator) => 30 + 512 + (locator[2] ?? 0);
-/** Nearby wanted entries are read with one read: gaps up to 64 KiB, windows up to 2 MiB. */
-const MAX_GAP = 64 * 1024;
-const MAX_WINDOW = 2 * 1024 * 1024;
-
-function coalescedEnd(sorted: readonly Locator[], from: number): number {
-  const first = sorted[from]!;
-  let end = first[1]! + entrySpan(first);
-  for (let i = from + 1; i < sorted.length; i++) {
-    const next = sorted[i]!;
-    if (next[0] !== first[0] || next.length === 1) break;
-    const nextEnd = next[1] + entrySpan(next);
-    if (next[1] - end > MAX_GAP || nextEnd - first[1]! > MAX_WINDOW) break;
-    end = Math.max(end, nextEnd);
-  }
-  return end;
+/**
+ * The part of a record that matching and the report use. References, credits and the long `details`
+ * text are dropped (`details` is only the fallback when there is no `summary`, and is shown clipped), so
+ * the store holds less than the archive and a warm start parses less.
+ */
+export const DETAILS_KEPT = 1000;
+export function forMatching(record: OsvRecord): OsvRecord {
+  const out: OsvRecord = { id: record.id, modified: record.modified };
+  if (record.withdrawn !== undefined) out.withdrawn = record.withdrawn;
+  if (record.aliases) out.aliases = record.aliases;
+  if (record.summary !== undefined) out.summary = record.summary;
+  else if (record.details !== undefined) out.details = record.details.slice(0, DETAILS_KEPT);
+  if (record.severity) out.severity = record.severity;
+  if (record.affected) out.affected = record.affected;
+  if (record.database_specific) out.database_specific = record.database_specific;
+  return out;
 }
 
-function zipLocator(file: number, entry: ZipEntry): Locator {
-  return [file, entry.localOffset, entry.compressedSize, entry.method, entry.size];
-}
-
-const isLocator = (v: unknown, files: number): v is Locator =>
-  Array.isArray(v) &&
-  (v.length === 1 || v.length === 5) &&
-  v.every((n) => Number.isSafeInteger(n) && (n as number) >= 0) &&
-  (v[0] as number) < files;
-
-async function readIndex(file: string, signature: string, files: FileInfo[]): Promise<CompactIndex | undefined> {
+/** A record read back from our own store: parsed, with the identity fields checked (a torn write fails here). */
+function storedRecord(bytes: Buffer): OsvRecord | undefined {
   try {
-    const index = JSON.parse(await readFile(file, 'utf8')) as Partial<CompactIndex>;
-    const valid =
-      index.format === INDEX_FORMAT &&
-      index.signature === signature &&
-      Array.isArray(index.files) &&
-      Array.isArray(index.skipped) &&
-      typeof index.keys === 'object' &&
-      index.keys !== null &&
-      index.files.length === files.length &&
-      index.files.every((path, i) => path === files[i]!.path);
-    return valid ? (index as CompactIndex) : undefined;
+    const value = JSON.parse(bytes.toString('utf8')) as Partial<OsvRecord> | null;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    if (typeof value.id !== 'string' || typeof value.modified !== 'string') return undefined;
+    if (value.affected !== undefined && !Array.isArray(value.affected)) return undefined;
+    return value as OsvRecord;
   } catch {
     return undefined;
   }
 }
 
-async function writeIndex(dir: string, file: string, index: CompactIndex): Promise<void> {
-  await mkdir(dir, { recursive: true });
+/** Appends records to a temporary store file in large writes; `commit` renames it into place. */
+class StoreWriter {
+  private chunks: string[] = [];
+  private pending = 0;
+  private failed = false;
+  private offset = 0;
+
+  private constructor(
+    private readonly path: string,
+    private readonly temp: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(path: string): Promise<StoreWriter | undefined> {
+    const temp = `${path}.${process.pid}.tmp`;
+    try {
+      return new StoreWriter(path, temp, await open(temp, 'w', 0o600));
+    } catch {
+      return undefined;
+    }
+  }
+
+  get full(): boolean {
+    return this.pending >= STORE_FLUSH_BYTES;
+  }
+
+  append(json: string): Locator {
+    const length = Buffer.byteLength(json);
+    const locator = { offset: this.offset, length };
+    this.chunks.push(json);
+    this.offset += length;
+    this.pending += length;
+    return locator;
+  }
+
+  /** A failed write (disk full) only costs the cache: the lookup goes on, and no index is written. */
+  async flush(): Promise<void> {
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.join('');
+    this.chunks = [];
+    this.pending = 0;
+    if (this.failed) return;
+    await this.handle.write(data).catch(() => {
+      this.failed = true;
+    });
+  }
+
+  async close(): Promise<number> {
+    await this.flush();
+    await this.handle.close().catch(() => {
+      this.failed = true;
+    });
+    return this.offset;
+  }
+
+  async commit(): Promise<void> {
+    if (this.failed) {
+      await rm(this.temp, { force: true });
+      throw new Error('the record store could not be written');
+    }
+    await rename(this.temp, this.path);
+  }
+
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.temp, { force: true });
+  }
+}
+
+const STORE_FLUSH_BYTES = 4 * 1024 * 1024;
+/** Nearby wanted records are read with one call: gaps up to 16 KiB, windows up to 1 MiB. */
+const MAX_GAP = 16 * 1024;
+const MAX_WINDOW = 1024 * 1024;
+
+/** The end (exclusive) of the run of locators starting at `from` that one read covers. */
+function runEnd(sorted: readonly Locator[], from: number): number {
+  const first = sorted[from]!;
+  let end = first.offset + first.length;
+  let i = from + 1;
+  for (; i < sorted.length; i++) {
+    const next = sorted[i]!;
+    const nextEnd = next.offset + next.length;
+    if (next.offset - end > MAX_GAP || nextEnd - first.offset > MAX_WINDOW) break;
+    end = Math.max(end, nextEnd);
+  }
+  return i;
+}
+
+/** Synchronous positional reads of one file into one reused buffer. */
+class BatchReader {
+  private fd: number | undefined;
+  private scratch = Buffer.allocUnsafe(MAX_WINDOW);
+
+  constructor(path: string) {
+    try {
+      this.fd = openSync(path, 'r');
+    } catch {
+      this.fd = undefined;
+    }
+  }
+
+  /** [start, end) of the file; shorter when the file is (no longer) that long. Valid until the next call. */
+  range(start: number, end: number): Buffer {
+    const length = Math.max(0, end - start);
+    if (this.fd === undefined) return Buffer.alloc(0);
+    if (length > this.scratch.length) this.scratch = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(this.fd, this.scratch, filled, length - filled, start + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return this.scratch.subarray(0, filled);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+async function readIndex(
+  cache: { index: string; store: string },
+  signature: string,
+  files: FileInfo[],
+): Promise<CompactIndex | undefined> {
+  const bytes = await readFile(cache.index).catch(() => undefined);
+  const index = bytes ? CompactIndex.open(bytes) : undefined;
+  if (!index) return undefined;
+  const { header } = index;
+  const storeBytes = await stat(cache.store).then(
+    (s) => s.size,
+    () => -1,
+  );
+  const valid =
+    header.format === INDEX_FORMAT &&
+    header.signature === signature &&
+    header.storeBytes === storeBytes &&
+    header.files.length === files.length &&
+    header.files.every((path, i) => path === files[i]!.path);
+  return valid ? index : undefined;
+}
+
+async function writeIndex(file: string, bytes: Buffer): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(index));
+  await writeFile(temp, bytes, { mode: 0o600 });
   await rename(temp, file);
 }

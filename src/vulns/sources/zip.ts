@@ -31,7 +31,13 @@ export interface ZipEntry {
 }
 
 export type ZipEntryResult =
-  { ok: true; entry: ZipEntry; data: Buffer } | { ok: false; entry: ZipEntry; reason: string };
+  | {
+      ok: true;
+      entry: ZipEntry;
+      data: Buffer;
+      /** Where the entry's (compressed) bytes start in the file. */ dataOffset: number;
+    }
+  | { ok: false; entry: ZipEntry; reason: string };
 
 export interface ZipReadOptions {
   /** Entries whose declared or actual uncompressed size is larger are skipped with a reason. */
@@ -195,6 +201,21 @@ export class RangeReader {
  * than the inflation itself.
  */
 export async function entryData(source: FileHandle | RangeReader, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+  return (await readEntry(source, entry, maxBytes)).data;
+}
+
+/** Inflates (or copies) an entry's compressed bytes, at most `maxBytes` out. */
+export function inflateEntry(compressed: Buffer, method: number, maxBytes: number): Buffer {
+  if (method === 0) return Buffer.from(compressed);
+  // maxOutputLength makes inflate fail instead of growing past the cap (a zip bomb entry).
+  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
+}
+
+async function readEntry(
+  source: FileHandle | RangeReader,
+  entry: ZipEntry,
+  maxBytes: number,
+): Promise<{ data: Buffer; dataOffset: number }> {
   const reader = source instanceof RangeReader ? source : new RangeReader(source, 0);
   const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
   let chunk = await reader.read(entry.localOffset, guess);
@@ -205,9 +226,7 @@ export async function entryData(source: FileHandle | RangeReader, entry: ZipEntr
   }
   const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
   if (compressed.length !== entry.compressedSize) throw new Error('entry data is truncated');
-  if (entry.method === 0) return Buffer.from(compressed);
-  // maxOutputLength makes inflate fail instead of growing past the cap (a zip bomb entry).
-  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
+  return { data: inflateEntry(compressed, entry.method, maxBytes), dataOffset: entry.localOffset + dataStart };
 }
 
 /**
@@ -240,7 +259,8 @@ export async function* readZip(path: string, options: ZipReadOptions): AsyncGene
         continue;
       }
       try {
-        yield { ok: true, entry, data: await entryData(reader, entry, options.maxEntryBytes) };
+        const { data, dataOffset } = await readEntry(reader, entry, options.maxEntryBytes);
+        yield { ok: true, entry, data, dataOffset };
       } catch (error) {
         yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
       }
@@ -252,6 +272,28 @@ export async function* readZip(path: string, options: ZipReadOptions): AsyncGene
         reason: `the archive has ${directory.entries} entries; only the first ${options.maxEntries} were read`,
       };
     }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Checks that a file is a readable zip: an end-of-central-directory record, a central directory inside
+ * the file, and (when it lists entries) a first entry with a valid header. Throws ZipFormatError. A
+ * download cut short loses the end record, so this is what catches truncation.
+ */
+export async function verifyZip(path: string): Promise<{ entries: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size < EOCD_MIN) throw new ZipFormatError(`${size} bytes: too short to be a zip file`);
+    const directory = await findDirectory(handle, size);
+    if (directory.entries > 0) {
+      const first = await readAt(handle, directory.offset, 4);
+      if (first.length < 4 || first.readUInt32LE(0) !== CENTRAL_SIGNATURE)
+        throw new ZipFormatError('bad central directory entry signature');
+    }
+    return { entries: directory.entries };
   } finally {
     await handle.close();
   }

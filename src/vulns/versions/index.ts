@@ -71,10 +71,23 @@ export function splitEcosystem(ecosystem: string): { base: string; suffix: strin
  * distribution or package manager they wrap.
  */
 export function schemeForEcosystem(ecosystem: string): VersionScheme | undefined {
+  // A scan asks about the same few ecosystem strings thousands of times.
+  if (schemeMemo.has(ecosystem)) return schemeMemo.get(ecosystem);
+  const scheme = lookupScheme(ecosystem);
+  if (ecosystem.length <= 200) {
+    if (schemeMemo.size >= 10_000) schemeMemo.clear();
+    schemeMemo.set(ecosystem, scheme);
+  }
+  return scheme;
+}
+
+const schemeMemo = new Map<string, VersionScheme | undefined>();
+
+function lookupScheme(ecosystem: string): VersionScheme | undefined {
   const { base, suffix } = splitEcosystem(ecosystem);
   const key = base.toLowerCase();
-  if (key === 'root' && suffix !== '') return schemeForEcosystem(suffix);
-  return SCHEMES[key];
+  if (key === 'root' && suffix !== '') return lookupScheme(suffix);
+  return Object.hasOwn(SCHEMES, key) ? SCHEMES[key] : undefined;
 }
 
 export type CompareOutcome = { ok: true; result: number } | { ok: false; reason: string };
