@@ -20,6 +20,7 @@ import {
   gitlabCommentKey,
   gitlabFileUrlBuilder,
   isGitlabCi,
+  isNamedVulnSource,
   missingTokenAdvice,
   openImage,
   parseImageSource,
@@ -28,18 +29,19 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-O4STU7AB.js";
+} from "./chunks/chunk-6OJIRKND.js";
+import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson
-} from "./chunks/chunk-LII5TJJI.js";
+} from "./chunks/chunk-ZWZVJO6C.js";
 import {
   renderSarif
-} from "./chunks/chunk-5S22LBD3.js";
+} from "./chunks/chunk-HLXWDTYE.js";
 import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunks/chunk-A5WKR7H5.js";
+} from "./chunks/chunk-PEGOOEL7.js";
 import {
   GITHUB_COMMENT_MAX_CHARS,
   GITLAB_NOTE_MAX_CHARS,
@@ -6725,7 +6727,7 @@ var USAGE = `Usage:
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
                                     dir:PATH sbom:PATH or REGISTRY/REPO[:TAG][@sha256:...], or a scanner's
                                     report to gate instead of scanning: trivy:REPORT.json grype:REPORT.json
-      --vuln-db SRC                 osv-api | osv-api:URL | PATH
+      --vuln-db SRC                 osv-api | osv-api:URL | osv-download | osv-download:URL | PATH
       --image-list LIST             images as a JSON array or a comma/newline list (for CI inputs)
       --base REF                    git revision to compare with, for "new in this change"
                                     (default in a GitLab merge-request pipeline: CI_MERGE_REQUEST_DIFF_BASE_SHA)
@@ -6904,7 +6906,7 @@ async function check(args, io) {
   return exitFor(outcome.result.verdict);
 }
 function vulnDbFromCli(value, cwd) {
-  if (value === void 0 || value === "osv-api" || value.startsWith("osv-api:")) return value;
+  if (value === void 0 || isNamedVulnSource(value)) return value;
   return path.resolve(cwd, value);
 }
 async function init(args, io) {

@@ -6,8 +6,20 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-O4STU7AB.js";
-import "./chunks/chunk-A5WKR7H5.js";
+} from "./chunks/chunk-6OJIRKND.js";
+import {
+  debug,
+  getInput,
+  info,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-NVT2POJK.js";
+import "./chunks/chunk-F67UCOIR.js";
+import "./chunks/chunk-HYHX6NRO.js";
+import "./chunks/chunk-PEGOOEL7.js";
 import {
   ContainersecError,
   errorMessage
@@ -17,537 +29,29 @@ import {
   truncate
 } from "./chunks/chunk-ZPB35DKQ.js";
 import "./chunks/chunk-WMGLMAQE.js";
-import {
-  require_tunnel,
-  require_undici
-} from "./chunks/chunk-765NKEJR.js";
-import {
-  __toESM
-} from "./chunks/chunk-GG6ZZSUU.js";
+import "./chunks/chunk-GG6ZZSUU.js";
 
 // src/main.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import os5 from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 
-// node_modules/@actions/core/lib/command.js
-import * as os from "os";
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
-    return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
-  }
-  return JSON.stringify(input);
-}
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
-}
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
-}
-var CMD_STRING = "::";
-var Command = class {
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
-    }
-    this.command = command;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
-        }
-      }
-    }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as os2 from "os";
-function issueFileCommand(command, message) {
-  const filePath = process.env[`GITHUB_${command}`];
-  if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command}`);
-  }
-  if (!fs.existsSync(filePath)) {
-    throw new Error(`Missing file at path: ${filePath}`);
-  }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
-    encoding: "utf8"
-  });
-}
-function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-  const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-  }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-  }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
-}
-
-// node_modules/@actions/core/lib/core.js
-import * as os4 from "os";
-
-// node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel(), 1);
-var import_undici = __toESM(require_undici(), 1);
-var HttpCodes;
-(function(HttpCodes2) {
-  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
-  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
-  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
-  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
-  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
-  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
-  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
-  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
-  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
-  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
-  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
-  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
-  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
-  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
-  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
-  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
-  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
-  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
-  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
-  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
-  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
-  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
-  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function(MediaTypes2) {
-  MediaTypes2["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-var HttpRedirectCodes = [
-  HttpCodes.MovedPermanently,
-  HttpCodes.ResourceMoved,
-  HttpCodes.SeeOther,
-  HttpCodes.TemporaryRedirect,
-  HttpCodes.PermanentRedirect
-];
-var HttpResponseRetryCodes = [
-  HttpCodes.BadGateway,
-  HttpCodes.ServiceUnavailable,
-  HttpCodes.GatewayTimeout
-];
-
-// node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access, appendFile, writeFile } = promises;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
-      } catch (_a) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
-    if (!content) {
-      return `<${tag}${htmlAttrs}>`;
-    }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(EOL3);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
-        }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text, level) {
-    const tag = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-var summary = _summary;
-
-// node_modules/@actions/core/lib/platform.js
-import os3 from "os";
-
-// node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
-var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs2.constants.O_RDONLY;
-
-// node_modules/@actions/exec/lib/toolrunner.js
-var IS_WINDOWS2 = process.platform === "win32";
-
-// node_modules/@actions/core/lib/platform.js
-var platform = os3.platform();
-var arch = os3.arch();
-
-// node_modules/@actions/core/lib/core.js
-var ExitCode;
-(function(ExitCode2) {
-  ExitCode2[ExitCode2["Success"] = 0] = "Success";
-  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-function setSecret(secret) {
-  issueCommand("add-mask", {}, secret);
-}
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
-  }
-  if (options && options.trimWhitespace === false) {
-    return val;
-  }
-  return val.trim();
-}
-function setOutput(name, value) {
-  const filePath = process.env["GITHUB_OUTPUT"] || "";
-  if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
-  }
-  process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
-}
-function setFailed(message) {
-  process.exitCode = ExitCode.Failure;
-  error(message);
-}
-function debug(message) {
-  issueCommand("debug", {}, message);
-}
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function info(message) {
-  process.stdout.write(message + os4.EOL);
-}
-
 // src/platform/github/github-platform.ts
-function httpStatus(error2) {
-  return typeof error2 === "object" && error2 !== null && "status" in error2 ? Number(error2.status) : void 0;
+function httpStatus(error) {
+  return typeof error === "object" && error !== null && "status" in error ? Number(error.status) : void 0;
 }
-function describe(error2) {
-  const status = httpStatus(error2);
-  const message = error2 instanceof Error ? error2.message.split("\n", 1)[0] : String(error2);
+function describe(error) {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message.split("\n", 1)[0] : String(error);
   return status ? `HTTP ${status}: ${message}` : message ?? "unknown error";
 }
 function permissionAdvice(scope) {
   return `Give the job \`permissions: { ${scope}: write }\` (next to \`contents: read\`). On pull requests from forks the token is read-only whatever the workflow says: use the two-workflow \`workflow_run\` pattern described in the README ("Fork pull requests").`;
 }
-function failure(error2, scope) {
-  const status = httpStatus(error2);
+function failure(error, scope) {
+  const status = httpStatus(error);
   const advice = status === 403 || status === 404 ? permissionAdvice(scope) : status === 429 ? "GitHub kept rate-limiting the request; re-run the job later." : "GitHub did not accept the request; the report is still in the job summary and the SARIF/JSON files.";
-  return { ok: false, reason: describe(error2), advice };
+  return { ok: false, reason: describe(error), advice };
 }
 var CONCLUSION = {
   pass: "success",
@@ -607,9 +111,9 @@ var GithubPlatform = class {
             body: request.body
           });
           return { ok: true, url: data2.html_url, detail: "updated" };
-        } catch (error2) {
-          if (httpStatus(error2) !== 403 && httpStatus(error2) !== 404) throw error2;
-          this.log.debug(`could not update comment ${existing} (${describe(error2)}); creating a new one`);
+        } catch (error) {
+          if (httpStatus(error) !== 403 && httpStatus(error) !== 404) throw error;
+          this.log.debug(`could not update comment ${existing} (${describe(error)}); creating a new one`);
         }
       }
       const { data } = await this.client.rest.issues.createComment({
@@ -619,8 +123,8 @@ var GithubPlatform = class {
         body: request.body
       });
       return { ok: true, url: data.html_url, detail: "created" };
-    } catch (error2) {
-      return failure(error2, "pull-requests");
+    } catch (error) {
+      return failure(error, "pull-requests");
     }
   }
   /** Creates the check run `in_progress` when the gate starts, so the PR shows it is running. */
@@ -638,9 +142,9 @@ var GithubPlatform = class {
       });
       this.checkRunId = data.id;
       return { ok: true, url: data.html_url ?? void 0 };
-    } catch (error2) {
+    } catch (error) {
       this.checksRefused = true;
-      return failure(error2, "checks");
+      return failure(error, "checks");
     }
   }
   async setStatus(request, annotations = []) {
@@ -694,8 +198,8 @@ var GithubPlatform = class {
       for (const batch of batches)
         await this.client.rest.checks.update({ owner, repo, check_run_id: id, output: output(batch) });
       return { ok: true, detail: `check run ${id}: ${conclusion}` };
-    } catch (error2) {
-      return failure(error2, "checks");
+    } catch (error) {
+      return failure(error, "checks");
     }
   }
   async commitStatus(request) {
@@ -711,8 +215,8 @@ var GithubPlatform = class {
         ...request.targetUrl ? { target_url: request.targetUrl } : {}
       });
       return { ok: true, detail: "commit status" };
-    } catch (error2) {
-      return failure(error2, "statuses");
+    } catch (error) {
+      return failure(error, "statuses");
     }
   }
 };
@@ -724,8 +228,8 @@ async function findPullRequestByHead(client, owner, repo, sha) {
       commit_sha: sha,
       per_page: 100
     });
-    const open2 = data.find((pr) => pr.state === "open" && pr.head.sha === sha);
-    if (open2) return open2.number;
+    const open = data.find((pr) => pr.state === "open" && pr.head.sha === sha);
+    if (open) return open.number;
   } catch {
   }
   for await (const page of client.paginate.iterator(client.rest.pulls.list, {
@@ -810,19 +314,19 @@ async function ensureBase(root, sha) {
 }
 async function writeReports(outcome, summaryMarkdown, env) {
   const [{ renderJson }, { renderSarif }] = await Promise.all([
-    import("./chunks/json-J3BVQU7G.js"),
-    import("./chunks/sarif-PFNMLL5I.js")
+    import("./chunks/json-YGXSQNUY.js"),
+    import("./chunks/sarif-LLJLDNQB.js")
   ]);
-  const outDir = path.join(env.RUNNER_TEMP ?? os5.tmpdir(), "containersec");
-  await mkdir2(outDir, { recursive: true });
+  const outDir = path.join(env.RUNNER_TEMP ?? os.tmpdir(), "containersec");
+  await mkdir(outDir, { recursive: true });
   const files = {
     json: path.join(outDir, "containersec.json"),
     sarif: path.join(outDir, "containersec.sarif"),
     markdown: path.join(outDir, "containersec.md")
   };
-  await writeFile2(files.json, renderJson(outcome));
-  await writeFile2(files.sarif, renderSarif(outcome));
-  await writeFile2(files.markdown, summaryMarkdown);
+  await writeFile(files.json, renderJson(outcome));
+  await writeFile(files.sarif, renderSarif(outcome));
+  await writeFile(files.markdown, summaryMarkdown);
   return files;
 }
 function setOutputs(model, files) {
@@ -836,20 +340,20 @@ function setOutputs(model, files) {
   for (const severity of ["critical", "high", "medium", "low"])
     setOutput(severity, model.counts.bySeverity[severity]);
 }
-async function publish(platform2, outcome, model, template, checkName, runUrl) {
+async function publish(platform, outcome, model, template, checkName, runUrl) {
   const [{ renderMarkdown }, { annotationsFor }] = await Promise.all([
     import("./chunks/markdown-KOQY2KMM.js"),
     import("./chunks/annotations-F324SNGV.js")
   ]);
   const mode = outcome.policy.report.comment;
-  if (mode !== "off" && platform2.hasReviewThread) {
-    const body = renderMarkdown(model, { maxChars: platform2.commentLimit, template });
-    const result = await platform2.postComment({ marker: model.marker, body, mode });
+  if (mode !== "off" && platform.hasReviewThread) {
+    const body = renderMarkdown(model, { maxChars: platform.commentLimit, template });
+    const result = await platform.postComment({ marker: model.marker, body, mode });
     if (result.ok) info(`Pull request comment ${result.detail ?? "posted"}${result.url ? `: ${result.url}` : ""}`);
     else warning(`Could not comment on the pull request (${result.reason}). ${result.advice}`);
   }
   const summary2 = renderMarkdown(model, { maxChars: GITHUB_LIMITS.checkSummaryChars, template });
-  const status = await platform2.setStatus(
+  const status = await platform.setStatus(
     {
       name: checkName,
       verdict: model.verdict,
@@ -866,22 +370,22 @@ async function publish(platform2, outcome, model, template, checkName, runUrl) {
 async function run() {
   const env = process.env;
   const checkName = getInput("check-name") || "containersec";
-  let platform2;
+  let platform;
   try {
     const token = getInput("github-token");
     if (token) setSecret(token);
     const event = readEvent(env);
-    const client = token ? (await import("./chunks/client-NK35BPVD.js")).githubClient(token, env, log) : void 0;
+    const client = token ? (await import("./chunks/client-7S6J2DJ2.js")).githubClient(token, env, log) : void 0;
     const context = await githubRunContext(env, event, client, log);
     const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : void 0;
     if (context?.fork) warning(FORK_ADVICE);
     else if (client && context?.headSha) {
-      platform2 = new GithubPlatform(
+      platform = new GithubPlatform(
         client,
         { owner: context.owner, repo: context.repo, pullNumber: context.pullNumber, headSha: context.headSha },
         log
       );
-      const started = await platform2.startCheck(checkName, runUrl);
+      const started = await platform.startCheck(checkName, runUrl);
       if (!started.ok)
         info(
           `Could not create the ${checkName} check run (${started.reason}); a commit status will be used. ${started.advice}`
@@ -923,14 +427,14 @@ async function run() {
     if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(summaryMarkdown, true).write();
     info(renderText(model, COLOR));
     setOutputs(model, files);
-    if (platform2) await publish(platform2, outcome, model, template, checkName, runUrl);
+    if (platform) await publish(platform, outcome, model, template, checkName, runUrl);
     if (outcome.result.verdict === "fail") setFailed(model.headline);
     else if (outcome.result.verdict === "error")
       setFailed(`${model.headline} Set \`on-error: warn\` in the policy to only warn.`);
-  } catch (error2) {
-    const message = error2 instanceof ContainersecError && error2.kind !== "internal" ? error2.message : `containersec internal error: ${errorMessage(error2)}`;
-    if (platform2)
-      await platform2.setStatus({
+  } catch (error) {
+    const message = error instanceof ContainersecError && error.kind !== "internal" ? error.message : `containersec internal error: ${errorMessage(error)}`;
+    if (platform)
+      await platform.setStatus({
         name: checkName,
         verdict: "error",
         audit: false,
@@ -938,7 +442,7 @@ async function run() {
         summary: message
       });
     setFailed(message);
-    if (!(error2 instanceof ContainersecError) && error2 instanceof Error && error2.stack) debug(error2.stack);
+    if (!(error instanceof ContainersecError) && error instanceof Error && error.stack) debug(error.stack);
   }
 }
 

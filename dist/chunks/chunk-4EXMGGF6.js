@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   require_tunnel,
   require_undici
-} from "./chunk-765NKEJR.js";
+} from "./chunk-HYHX6NRO.js";
 import {
   __commonJS,
   __require,
@@ -4952,4 +4952,4 @@ export {
   context2 as context,
   getOctokit
 };
-/*! For license information please see chunk-OFS2CS2X.js.LEGAL.txt */
+/*! For license information please see chunk-4EXMGGF6.js.LEGAL.txt */

@@ -3,8 +3,8 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   RequestError,
   getOctokit
-} from "./chunk-OFS2CS2X.js";
-import "./chunk-765NKEJR.js";
+} from "./chunk-4EXMGGF6.js";
+import "./chunk-HYHX6NRO.js";
 import {
   __commonJS,
   __toESM

@@ -31,15 +31,16 @@ var package_default = {
     bench: "node --import tsx bench/run.ts"
   },
   dependencies: {
+    "@actions/cache": "^6.3.0",
     "@actions/core": "^3.0.1",
     "@actions/github": "^9.1.1",
+    "@cyclonedx/cyclonedx-library": "^10.3.0",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
     "@sigstore/bundle": "^4.0.0",
     "@sigstore/core": "^3.2.1",
     "@sigstore/protobuf-specs": "^0.5.2",
     "@sigstore/verify": "^3.1.1",
-    "@cyclonedx/cyclonedx-library": "^10.3.0",
     ajv: "^8.20.0",
     "dockerfile-ast": "^0.7.1",
     fzstd: "^0.1.1",

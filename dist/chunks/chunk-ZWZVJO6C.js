@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-A5WKR7H5.js";
+} from "./chunk-PEGOOEL7.js";
 
 // src/report/json.ts
 function renderJson(outcome) {

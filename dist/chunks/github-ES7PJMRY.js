@@ -3,8 +3,8 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   context,
   getOctokit
-} from "./chunk-OFS2CS2X.js";
-import "./chunk-765NKEJR.js";
+} from "./chunk-4EXMGGF6.js";
+import "./chunk-HYHX6NRO.js";
 import "./chunk-GG6ZZSUU.js";
 export {
   context,

@@ -4,7 +4,7 @@ import {
   TOOL_NAME,
   TOOL_URI,
   TOOL_VERSION
-} from "./chunk-A5WKR7H5.js";
+} from "./chunk-PEGOOEL7.js";
 import {
   isFileLocation
 } from "./chunk-WMGLMAQE.js";

@@ -1,10 +1,11 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
-  renderJson
-} from "./chunk-LII5TJJI.js";
-import "./chunk-A5WKR7H5.js";
+  renderSarif
+} from "./chunk-HLXWDTYE.js";
+import "./chunk-PEGOOEL7.js";
+import "./chunk-WMGLMAQE.js";
 import "./chunk-GG6ZZSUU.js";
 export {
-  renderJson
+  renderSarif
 };

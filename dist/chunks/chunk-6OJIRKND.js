@@ -1,9 +1,12 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
+  expand
+} from "./chunk-F67UCOIR.js";
+import {
   TOOL_NAME,
   TOOL_VERSION
-} from "./chunk-A5WKR7H5.js";
+} from "./chunk-PEGOOEL7.js";
 import {
   ConfigurationError,
   ContainersecError,
@@ -3699,22 +3702,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code3, message2) {
+      constructor(name, pos, code3, message3) {
         super();
         this.name = name;
         this.code = code3;
-        this.message = message2;
+        this.message = message3;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code3, message2) {
-        super("YAMLParseError", pos, code3, message2);
+      constructor(pos, code3, message3) {
+        super("YAMLParseError", pos, code3, message3);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code3, message2) {
-        super("YAMLWarning", pos, code3, message2);
+      constructor(pos, code3, message3) {
+        super("YAMLWarning", pos, code3, message3);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4394,8 +4397,8 @@ var require_compose_collection = __commonJS({
         const { anchor, newlineAfterProp: nl } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message2 = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message2);
+          const message3 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message3);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -4467,15 +4470,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message2);
+            const message3 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message3);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message2 = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message2);
+            const message3 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message3);
           }
           break;
         }
@@ -4498,8 +4501,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message2 = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
+          const message3 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message3);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -4577,8 +4580,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message2 = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message2);
+              const message3 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message3);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -4589,8 +4592,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message2 = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message2);
+            const message3 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message3);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -4843,7 +4846,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value: value2, type, comment, range: range4 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range: range3 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -4863,7 +4866,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value2);
       }
-      scalar.range = range4;
+      scalar.range = range3;
       scalar.source = value2;
       if (type)
         scalar.type = type;
@@ -4983,13 +4986,13 @@ var require_compose_node = __commonJS({
             if (anchor)
               node.anchor = anchor.source.substring(1);
           } catch (error) {
-            const message2 = error instanceof Error ? error.message : String(error);
-            onError(token, "RESOURCE_EXHAUSTION", message2);
+            const message3 = error instanceof Error ? error.message : String(error);
+            onError(token, "RESOURCE_EXHAUSTION", message3);
           }
           break;
         default: {
-          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message2);
+          const message3 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message3);
           isSrcToken = false;
         }
       }
@@ -5145,12 +5148,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code3, message2, warning) => {
+        this.onError = (source, code3, message3, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code3, message2));
+            this.warnings.push(new errors.YAMLWarning(pos, code3, message3));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code3, message2));
+            this.errors.push(new errors.YAMLParseError(pos, code3, message3));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5220,10 +5223,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message2, warning) => {
+            this.directives.add(token.source, (offset, message3, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message3, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5312,12 +5315,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code3, message2) => {
+        const _onError = (pos, code3, message3) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code3, message2);
+            onError(offset, code3, message3);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code3, message2);
+            throw new errors.YAMLParseError([offset, offset + 1], code3, message3);
         };
         switch (token.type) {
           case "scalar":
@@ -6477,8 +6480,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message2 = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
+          const message3 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message3, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -6568,8 +6571,8 @@ var require_parser = __commonJS({
       *pop(error) {
         const token = error ?? this.stack.pop();
         if (!token) {
-          const message2 = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message: message2 };
+          const message3 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message3 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -7359,21 +7362,21 @@ var require_dist = __commonJS({
 var require_error = __commonJS({
   "node_modules/packageurl-js/src/error.js"(exports, module) {
     "use strict";
-    function formatPurlErrorMessage(message2 = "") {
-      const { length } = message2;
+    function formatPurlErrorMessage(message3 = "") {
+      const { length } = message3;
       let formatted = "";
       if (length) {
-        const code0 = message2.charCodeAt(0);
-        formatted = code0 >= 65 || code0 <= 90 ? `${message2[0].toLowerCase()}${message2.slice(1)}` : message2;
-        if (length > 1 && message2.charCodeAt(length - 1) === 46 && message2.charCodeAt(length - 2) !== 46) {
+        const code0 = message3.charCodeAt(0);
+        formatted = code0 >= 65 || code0 <= 90 ? `${message3[0].toLowerCase()}${message3.slice(1)}` : message3;
+        if (length > 1 && message3.charCodeAt(length - 1) === 46 && message3.charCodeAt(length - 2) !== 46) {
           formatted = formatted.slice(0, -1);
         }
       }
       return `Invalid purl: ${formatted}`;
     }
     var PurlError = class extends Error {
-      constructor(message2) {
-        super(formatPurlErrorMessage(message2));
+      constructor(message3) {
+        super(formatPurlErrorMessage(message3));
       }
     };
     module.exports = {
@@ -13587,9 +13590,9 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value2, range4) {
+      constructor(value2, range3) {
         this.value = value2;
-        this.range = range4;
+        this.range = range3;
       }
       toString() {
         return this.value;
@@ -13625,8 +13628,8 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value2, range4, jsonRange) {
-        super(value2, range4);
+      constructor(value2, range3, jsonRange) {
+        super(value2, range3);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
@@ -13798,8 +13801,8 @@ var init_main = __esm({
       Range2.is = is;
     })(Range || (Range = {}));
     (function(Location2) {
-      function create(uri, range4) {
-        return { uri, range: range4 };
+      function create(uri, range3) {
+        return { uri, range: range3 };
       }
       Location2.create = create;
       function is(value2) {
@@ -13836,9 +13839,9 @@ var init_main = __esm({
       Color2.is = is;
     })(Color || (Color = {}));
     (function(ColorInformation2) {
-      function create(range4, color) {
+      function create(range3, color) {
         return {
-          range: range4,
+          range: range3,
           color
         };
       }
@@ -13897,10 +13900,10 @@ var init_main = __esm({
       FoldingRange2.is = is;
     })(FoldingRange || (FoldingRange = {}));
     (function(DiagnosticRelatedInformation2) {
-      function create(location2, message2) {
+      function create(location2, message3) {
         return {
           location: location2,
-          message: message2
+          message: message3
         };
       }
       DiagnosticRelatedInformation2.create = create;
@@ -13928,8 +13931,8 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range4, message2, severity, code3, source, relatedInformation) {
-        const result = { range: range4, message: message2 };
+      function create(range3, message3, severity, code3, source, relatedInformation) {
+        const result = { range: range3, message: message3 };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
@@ -13982,16 +13985,16 @@ var init_main = __esm({
       Command2.is = is;
     })(Command || (Command = {}));
     (function(TextEdit2) {
-      function replace(range4, newText) {
-        return { range: range4, newText };
+      function replace(range3, newText) {
+        return { range: range3, newText };
       }
       TextEdit2.replace = replace;
       function insert(position, newText) {
         return { range: { start: position, end: position }, newText };
       }
       TextEdit2.insert = insert;
-      function del(range4) {
-        return { range: range4, newText: "" };
+      function del(range3) {
+        return { range: range3, newText: "" };
       }
       TextEdit2.del = del;
       function is(value2) {
@@ -14026,16 +14029,16 @@ var init_main = __esm({
       ChangeAnnotationIdentifier2.is = is;
     })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
     (function(AnnotatedTextEdit2) {
-      function replace(range4, newText, annotation) {
-        return { range: range4, newText, annotationId: annotation };
+      function replace(range3, newText, annotation) {
+        return { range: range3, newText, annotationId: annotation };
       }
       AnnotatedTextEdit2.replace = replace;
       function insert(position, newText, annotation) {
         return { range: { start: position, end: position }, newText, annotationId: annotation };
       }
       AnnotatedTextEdit2.insert = insert;
-      function del(range4, annotation) {
-        return { range: range4, newText: "", annotationId: annotation };
+      function del(range3, annotation) {
+        return { range: range3, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
       function is(value2) {
@@ -14155,36 +14158,36 @@ var init_main = __esm({
           return id;
         }
       }
-      replace(range4, newText, annotation) {
+      replace(range3, newText, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.replace(range4, newText);
+          edit = TextEdit.replace(range3, newText);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.replace(range4, newText, annotation);
+          edit = AnnotatedTextEdit.replace(range3, newText, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.replace(range4, newText, id);
+          edit = AnnotatedTextEdit.replace(range3, newText, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
           return id;
         }
       }
-      delete(range4, annotation) {
+      delete(range3, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.del(range4);
+          edit = TextEdit.del(range3);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.del(range4, annotation);
+          edit = AnnotatedTextEdit.del(range3, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.del(range4, id);
+          edit = AnnotatedTextEdit.del(range3, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
@@ -14647,8 +14650,8 @@ var init_main = __esm({
       DocumentHighlightKind2.Write = 3;
     })(DocumentHighlightKind || (DocumentHighlightKind = {}));
     (function(DocumentHighlight2) {
-      function create(range4, kind) {
-        const result = { range: range4 };
+      function create(range3, kind) {
+        const result = { range: range3 };
         if (Is.number(kind)) {
           result.kind = kind;
         }
@@ -14688,11 +14691,11 @@ var init_main = __esm({
       SymbolTag2.Deprecated = 1;
     })(SymbolTag || (SymbolTag = {}));
     (function(SymbolInformation2) {
-      function create(name, kind, range4, uri, containerName) {
+      function create(name, kind, range3, uri, containerName) {
         const result = {
           name,
           kind,
-          location: { uri, range: range4 }
+          location: { uri, range: range3 }
         };
         if (containerName) {
           result.containerName = containerName;
@@ -14702,18 +14705,18 @@ var init_main = __esm({
       SymbolInformation2.create = create;
     })(SymbolInformation || (SymbolInformation = {}));
     (function(WorkspaceSymbol2) {
-      function create(name, kind, uri, range4) {
-        return range4 !== void 0 ? { name, kind, location: { uri, range: range4 } } : { name, kind, location: { uri } };
+      function create(name, kind, uri, range3) {
+        return range3 !== void 0 ? { name, kind, location: { uri, range: range3 } } : { name, kind, location: { uri } };
       }
       WorkspaceSymbol2.create = create;
     })(WorkspaceSymbol || (WorkspaceSymbol = {}));
     (function(DocumentSymbol2) {
-      function create(name, detail, kind, range4, selectionRange, children) {
+      function create(name, detail, kind, range3, selectionRange, children) {
         const result = {
           name,
           detail,
           kind,
-          range: range4,
+          range: range3,
           selectionRange
         };
         if (children !== void 0) {
@@ -14795,8 +14798,8 @@ var init_main = __esm({
       CodeAction2.is = is;
     })(CodeAction || (CodeAction = {}));
     (function(CodeLens2) {
-      function create(range4, data) {
-        const result = { range: range4 };
+      function create(range3, data) {
+        const result = { range: range3 };
         if (Is.defined(data)) {
           result.data = data;
         }
@@ -14821,8 +14824,8 @@ var init_main = __esm({
       FormattingOptions2.is = is;
     })(FormattingOptions || (FormattingOptions = {}));
     (function(DocumentLink2) {
-      function create(range4, target, data) {
-        return { range: range4, target, data };
+      function create(range3, target, data) {
+        return { range: range3, target, data };
       }
       DocumentLink2.create = create;
       function is(value2) {
@@ -14832,8 +14835,8 @@ var init_main = __esm({
       DocumentLink2.is = is;
     })(DocumentLink || (DocumentLink = {}));
     (function(SelectionRange2) {
-      function create(range4, parent) {
-        return { range: range4, parent };
+      function create(range3, parent) {
+        return { range: range3, parent };
       }
       SelectionRange2.create = create;
       function is(value2) {
@@ -14888,8 +14891,8 @@ var init_main = __esm({
       SemanticTokens2.is = is;
     })(SemanticTokens || (SemanticTokens = {}));
     (function(InlineValueText2) {
-      function create(range4, text3) {
-        return { range: range4, text: text3 };
+      function create(range3, text3) {
+        return { range: range3, text: text3 };
       }
       InlineValueText2.create = create;
       function is(value2) {
@@ -14899,8 +14902,8 @@ var init_main = __esm({
       InlineValueText2.is = is;
     })(InlineValueText || (InlineValueText = {}));
     (function(InlineValueVariableLookup2) {
-      function create(range4, variableName, caseSensitiveLookup) {
-        return { range: range4, variableName, caseSensitiveLookup };
+      function create(range3, variableName, caseSensitiveLookup) {
+        return { range: range3, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
       function is(value2) {
@@ -14910,8 +14913,8 @@ var init_main = __esm({
       InlineValueVariableLookup2.is = is;
     })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
     (function(InlineValueEvaluatableExpression2) {
-      function create(range4, expression) {
-        return { range: range4, expression };
+      function create(range3, expression) {
+        return { range: range3, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
       function is(value2) {
@@ -14977,8 +14980,8 @@ var init_main = __esm({
       StringValue2.isSnippet = isSnippet;
     })(StringValue || (StringValue = {}));
     (function(InlineCompletionItem2) {
-      function create(insertText, filterText, range4, command) {
-        return { insertText, filterText, range: range4, command };
+      function create(insertText, filterText, range3, command) {
+        return { insertText, filterText, range: range3, command };
       }
       InlineCompletionItem2.create = create;
     })(InlineCompletionItem || (InlineCompletionItem = {}));
@@ -14993,8 +14996,8 @@ var init_main = __esm({
       InlineCompletionTriggerKind2.Automatic = 2;
     })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
     (function(SelectedCompletionInfo2) {
-      function create(range4, text3) {
-        return { range: range4, text: text3 };
+      function create(range3, text3) {
+        return { range: range3, text: text3 };
       }
       SelectedCompletionInfo2.create = create;
     })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
@@ -15092,10 +15095,10 @@ var init_main = __esm({
       get version() {
         return this._version;
       }
-      getText(range4) {
-        if (range4) {
-          const start = this.offsetAt(range4.start);
-          const end = this.offsetAt(range4.end);
+      getText(range3) {
+        if (range3) {
+          const start = this.offsetAt(range3.start);
+          const end = this.offsetAt(range3.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -15218,9 +15221,9 @@ var require_line = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
     var Line = class {
-      constructor(document, range4) {
+      constructor(document, range3) {
         this.document = document;
-        this.range = range4;
+        this.range = range3;
       }
       getRange() {
         return this.range;
@@ -15291,15 +15294,15 @@ var require_util = __commonJS({
        * @param position the position to check
        * @param range the range to see if the position is inside of
        */
-      static isInsideRange(position, range4) {
-        if (range4.start.line === range4.end.line) {
-          return range4.start.line === position.line && range4.start.character <= position.character && position.character <= range4.end.character;
-        } else if (range4.start.line === position.line) {
-          return range4.start.character <= position.character;
-        } else if (range4.end.line === position.line) {
-          return position.character <= range4.end.character;
+      static isInsideRange(position, range3) {
+        if (range3.start.line === range3.end.line) {
+          return range3.start.line === position.line && range3.start.character <= position.character && position.character <= range3.end.character;
+        } else if (range3.start.line === position.line) {
+          return range3.start.character <= position.character;
+        } else if (range3.end.line === position.line) {
+          return position.character <= range3.end.character;
         }
-        return range4.start.line < position.line && position.line < range4.end.line;
+        return range3.start.line < position.line && position.line < range3.end.line;
       }
       static parseHeredocName(value2) {
         value2 = value2.substring(2);
@@ -15338,8 +15341,8 @@ var require_comment = __commonJS({
     var line_1 = require_line();
     var util_1 = require_util();
     var Comment = class extends line_1.Line {
-      constructor(document, range4) {
-        super(document, range4);
+      constructor(document, range3) {
+        super(document, range3);
       }
       toString() {
         const content = this.getContent();
@@ -15354,11 +15357,11 @@ var require_comment = __commonJS({
        * consists of whitespace, the empty string will be returned.
        */
       getContent() {
-        let range4 = this.getContentRange();
-        if (range4 === null) {
+        let range3 = this.getContentRange();
+        if (range3 === null) {
           return "";
         }
-        return this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
+        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
       }
       /**
        * Returns a range that includes the content of the comment
@@ -15367,9 +15370,9 @@ var require_comment = __commonJS({
        * characters.
        */
       getContentRange() {
-        let range4 = this.getRange();
-        const startOffset = this.document.offsetAt(range4.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range4.end));
+        let range3 = this.getRange();
+        const startOffset = this.document.offsetAt(range3.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range3.end));
         let start = -1;
         let end = -1;
         for (let i = 1; i < raw.length; i++) {
@@ -15443,18 +15446,18 @@ function computeLineOffsets(text3, isAtLineStart, textOffset = 0) {
 function isEOL(char) {
   return char === 13 || char === 10;
 }
-function getWellformedRange(range4) {
-  const start = range4.start;
-  const end = range4.end;
+function getWellformedRange(range3) {
+  const start = range3.start;
+  const end = range3.end;
   if (start.line > end.line || start.line === end.line && start.character > end.character) {
     return { start: end, end: start };
   }
-  return range4;
+  return range3;
 }
 function getWellformedEdit(textEdit) {
-  const range4 = getWellformedRange(textEdit.range);
-  if (range4 !== textEdit.range) {
-    return { newText: textEdit.newText, range: range4 };
+  const range3 = getWellformedRange(textEdit.range);
+  if (range3 !== textEdit.range) {
+    return { newText: textEdit.newText, range: range3 };
   }
   return textEdit;
 }
@@ -15479,10 +15482,10 @@ var init_main2 = __esm({
       get version() {
         return this._version;
       }
-      getText(range4) {
-        if (range4) {
-          const start = this.offsetAt(range4.start);
-          const end = this.offsetAt(range4.end);
+      getText(range3) {
+        if (range3) {
+          const start = this.offsetAt(range3.start);
+          const end = this.offsetAt(range3.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -15490,9 +15493,9 @@ var init_main2 = __esm({
       update(changes, version) {
         for (const change of changes) {
           if (_FullTextDocument.isIncremental(change)) {
-            const range4 = getWellformedRange(change.range);
-            const startOffset = this.offsetAt(range4.start);
-            const endOffset = this.offsetAt(range4.end);
+            const range3 = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range3.start);
+            const endOffset = this.offsetAt(range3.end);
             this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
             const insertedEndOffset = startOffset + change.text.length;
             const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
@@ -15501,8 +15504,8 @@ var init_main2 = __esm({
               this._lineOffsets = void 0;
               continue;
             }
-            const startLine = Math.max(range4.start.line, 0);
-            const endLine = Math.max(range4.end.line, 0);
+            const startLine = Math.max(range3.start.line, 0);
+            const endLine = Math.max(range3.end.line, 0);
             let lineOffsets = this._lineOffsets;
             const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
             if (endLine - startLine === addedLineOffsets.length) {
@@ -15667,8 +15670,8 @@ var require_parserDirective = __commonJS({
     var main_1 = require_main();
     var line_1 = require_line();
     var ParserDirective = class extends line_1.Line {
-      constructor(document, range4, nameRange, valueRange) {
-        super(document, range4);
+      constructor(document, range3, nameRange, valueRange) {
+        super(document, range3);
         this.nameRange = nameRange;
         this.valueRange = valueRange;
       }
@@ -15771,10 +15774,10 @@ var require_variable = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
     var Variable = class {
-      constructor(name, nameRange, range4, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue3) {
+      constructor(name, nameRange, range3, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue3) {
         this.name = name;
         this.nameRange = nameRange;
-        this.range = range4;
+        this.range = range3;
         this.modifier = modifier;
         this.modifierRange = modifierRange;
         this.substitutionParameter = substitutionParameter;
@@ -15876,8 +15879,8 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main();
     var Instruction = class extends line_1.Line {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3);
         this.dockerfile = dockerfile;
         this.escapeChar = escapeChar;
         this.instruction = instruction;
@@ -15891,11 +15894,11 @@ var require_instruction = __commonJS({
         }
         return value2;
       }
-      getRangeContent(range4) {
-        if (range4 === null) {
+      getRangeContent(range3) {
+        if (range3 === null) {
           return null;
         }
-        return this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
+        return this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
       }
       getInstructionRange() {
         return this.instructionRange;
@@ -15924,11 +15927,11 @@ var require_instruction = __commonJS({
         let ranges = [];
         let end = -1;
         let startPosition = args[0].getRange().start;
-        let range4 = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range4.start);
+        let range3 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range3.start);
         let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range4.start));
-        let offset = this.document.offsetAt(range4.start) + extra;
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range3.start));
+        let offset = this.document.offsetAt(range3.start) + extra;
         let start = false;
         let comment = false;
         for (let i = 0; i < fullArgs.length; i++) {
@@ -16019,8 +16022,8 @@ var require_instruction = __commonJS({
         let content = "";
         let ranges = this.getArgumentsRanges();
         let documentText = this.document.getText();
-        for (let range4 of ranges) {
-          content += documentText.substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
+        for (let range3 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
         }
         return content;
       }
@@ -16029,11 +16032,11 @@ var require_instruction = __commonJS({
       }
       getRawArguments() {
         let args = [];
-        let range4 = this.getInstructionRange();
-        let extra = this.document.offsetAt(range4.end) - this.document.offsetAt(range4.start);
+        let range3 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range3.end) - this.document.offsetAt(range3.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range4.start) + extra;
+        let offset = this.document.offsetAt(range3.start) + extra;
         let start = false;
         let comment = false;
         let found = -1;
@@ -16199,8 +16202,8 @@ var require_instruction = __commonJS({
         const variables = [];
         const args = this.getRawArguments();
         for (const arg of args) {
-          let range4 = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
+          let range3 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
           const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
           for (const parsedVariable of parsedVariables) {
             variables.push(parsedVariable);
@@ -16535,8 +16538,8 @@ var require_instruction = __commonJS({
           return [];
         }
         const heredocs = [];
-        const range4 = this.getRange();
-        if (range4.start.line === range4.end.line) {
+        const range3 = this.getRange();
+        if (range3.start.line === range3.end.line) {
           return this.createSingleLineHeredocs(args);
         }
         const heredocDefinitions = [];
@@ -16643,9 +16646,9 @@ var require_instruction = __commonJS({
           const nameRange = this.getNameRange(startRange);
           const name = this.getName(nameRange);
           let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range4.end));
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range3.end));
           if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range4.end);
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range3.end);
           } else if (contentEnd !== -1) {
             contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
           }
@@ -16690,8 +16693,8 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range4, name, nameRange, value2, valueRange) {
-        this.range = range4;
+      constructor(range3, name, nameRange, value2, valueRange) {
+        this.range = range3;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value2;
@@ -16732,9 +16735,9 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range4, name, nameRange, value2, valueRange) {
+      constructor(document, range3, name, nameRange, value2, valueRange) {
         this.options = [];
-        this.range = range4;
+        this.range = range3;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value2;
@@ -16861,8 +16864,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -16872,8 +16875,8 @@ var require_modifiableInstruction = __commonJS({
             if (this.stopSearchingForFlags(value2)) {
               return this.flags;
             } else if (value2.indexOf("--") === 0) {
-              let range4 = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range4.start), this.document.offsetAt(range4.end));
+              let range3 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range3.start), this.document.offsetAt(range3.end));
               let nameIndex = value2.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
@@ -16902,15 +16905,15 @@ var require_modifiableInstruction = __commonJS({
                     break nameSearchLoop;
                 }
               }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range4.start) + startIndex);
+              let nameStart = this.document.positionAt(this.document.offsetAt(range3.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range4, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range4.end), null, null));
+                this.flags.push(new flag_1.Flag(this.document, range3, value2.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range3.end), null, null));
               } else if (index === value2.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range4.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range4, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range4.end, range4.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range3, value2.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range3.end, range3.end)));
               } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range4.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range4, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range4.start) + index + 1), range4.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range3.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range3, value2.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value2.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range3.start) + index + 1), range3.end)));
               }
             }
           }
@@ -16944,8 +16947,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -17106,8 +17109,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -17441,8 +17444,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -17522,9 +17525,9 @@ var require_propertyInstruction = __commonJS({
       }
       getPropertyArguments() {
         const args = [];
-        let range4 = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range4.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range4.start);
+        let range3 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range3.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range3.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
         let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
@@ -17532,7 +17535,7 @@ var require_propertyInstruction = __commonJS({
           return [];
         }
         const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range4.start.line !== startPosition.line;
+        let escaped = range3.start.line !== startPosition.line;
         let endingEscape = false;
         let mark = -1;
         let end = this.findTrailingNonWhitespace(fullArgs);
@@ -17735,8 +17738,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -17766,8 +17769,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -17782,8 +17785,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -17814,8 +17817,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -17833,8 +17836,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -17850,8 +17853,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -17913,22 +17916,22 @@ var require_from = __commonJS({
        *         or null if no image has been specified
        */
       getImageNameRange() {
-        let range4 = this.getImageRange();
-        if (range4) {
+        let range3 = this.getImageRange();
+        if (range3) {
           let registryRange = this.getRegistryRange();
           if (registryRange) {
-            range4.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            range3.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
           }
           let tagRange = this.getImageTagRange();
           let digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range4.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range4.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          return range4;
+          return range3;
         }
         return null;
       }
@@ -17955,16 +17958,16 @@ var require_from = __commonJS({
        *         if no tag has been specified
        */
       getImageTagRange() {
-        const range4 = this.getImageRange();
-        if (range4) {
-          const rangeStartOffset = this.document.offsetAt(range4.start);
-          const content = this.getRangeContent(range4);
+        const range3 = this.getImageRange();
+        if (range3) {
+          const rangeStartOffset = this.document.offsetAt(range3.start);
+          const content = this.getRangeContent(range3);
           const atIndex = this.indexOf(rangeStartOffset, content, "@");
           const slashIndex = content.indexOf("/");
           if (atIndex === -1) {
             const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
             if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range4.end);
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range3.end);
             }
           }
           const subcontent = content.substring(0, atIndex);
@@ -17993,12 +17996,12 @@ var require_from = __commonJS({
        *         if no digest has been specified
        */
       getImageDigestRange() {
-        let range4 = this.getImageRange();
-        if (range4) {
-          let content = this.getRangeContent(range4);
-          let index = this.lastIndexOf(this.document.offsetAt(range4.start), content, "@");
+        let range3 = this.getImageRange();
+        if (range3) {
+          let content = this.getRangeContent(range3);
+          let index = this.lastIndexOf(this.document.offsetAt(range3.start), content, "@");
           if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range4.start.line, range4.start.character + index + 1, range4.end.line, range4.end.character);
+            return vscode_languageserver_types_1.Range.create(range3.start.line, range3.start.character + index + 1, range3.end.line, range3.end.character);
           }
         }
         return null;
@@ -18044,19 +18047,19 @@ var require_from = __commonJS({
         return this.getRangeContent(this.getRegistryRange());
       }
       getRegistryRange() {
-        const range4 = this.getImageRange();
-        if (range4) {
+        const range3 = this.getImageRange();
+        if (range3) {
           const tagRange = this.getImageTagRange();
           const digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range4.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range3.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range4.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range3.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          const content = this.getRangeContent(range4);
-          const rangeStart = this.document.offsetAt(range4.start);
+          const content = this.getRangeContent(range3);
+          const rangeStart = this.document.offsetAt(range3.start);
           const startingSlashIndex = this.indexOf(rangeStart, content, "/");
           if (startingSlashIndex === -1) {
             return null;
@@ -18064,18 +18067,18 @@ var require_from = __commonJS({
           const portIndex = this.indexOf(rangeStart, content, ":");
           const dotIndex = this.indexOf(rangeStart, content, ".");
           if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range4.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
           const registry = content.substring(0, startingSlashIndex);
           if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range4.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range3.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
         }
         return null;
       }
       getBuildStage() {
-        let range4 = this.getBuildStageRange();
-        return range4 === null ? null : this.getRangeContent(range4);
+        let range3 = this.getBuildStageRange();
+        return range3 === null ? null : this.getRangeContent(range3);
       }
       getBuildStageRange() {
         let args = this.getArguments();
@@ -18101,8 +18104,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -18126,8 +18129,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -18135,9 +18138,9 @@ var require_label = __commonJS({
         for (const property of properties) {
           const value2 = property.getUnescapedValue();
           if (value2 !== null && value2.length > 2 && value2.charAt(0) === "'" && value2.charAt(value2.length - 1) === "'") {
-            const range4 = property.getValueRange();
+            const range3 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range4)) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range3)) {
                 variables.splice(i, 1);
                 i--;
               }
@@ -18164,8 +18167,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser2();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -18199,8 +18202,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -18227,8 +18230,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -18243,8 +18246,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -18259,8 +18262,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -18318,8 +18321,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -18334,8 +18337,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range4, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range4, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range3, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range3, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -18568,11 +18571,11 @@ var require_imageTemplate = __commonJS({
         return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
       }
       contains(position) {
-        const range4 = this.getRange();
-        if (range4 === null) {
+        const range3 = this.getRange();
+        if (range3 === null) {
           return false;
         }
-        return util_1.Util.isInsideRange(position, range4);
+        return util_1.Util.isInsideRange(position, range3);
       }
     };
     exports.ImageTemplate = ImageTemplate;
@@ -18615,8 +18618,8 @@ var require_dockerfile = __commonJS({
         return this.initialInstructions.getARGs();
       }
       getContainingImage(position) {
-        let range4 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position, range4)) {
+        let range3 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position, range3)) {
           return null;
         }
         if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
@@ -18655,8 +18658,8 @@ var require_dockerfile = __commonJS({
       }
       resolveVariable(variable, line) {
         for (let from of this.getFROMs()) {
-          let range4 = from.getRange();
-          if (range4.start.line <= line && line <= range4.end.line) {
+          let range3 = from.getRange();
+          if (range3.start.line <= line && line <= range3.end.line) {
             let initialARGs = new imageTemplate_1.ImageTemplate();
             for (let instruction of this.initialInstructions.getARGs()) {
               initialARGs.addInstruction(instruction);
@@ -18700,11 +18703,11 @@ var require_dockerfile = __commonJS({
         }
         for (const from of this.getFROMs()) {
           if (from.getBuildStage() === imageName) {
-            const range4 = from.getRange();
-            if (range4.start.line === templateFrom.getRange().start.line) {
+            const range3 = from.getRange();
+            if (range3.start.line === templateFrom.getRange().start.line) {
               return null;
             }
-            return this.getContainingImage(range4.start);
+            return this.getContainingImage(range3.start);
           }
         }
         return null;
@@ -18760,13 +18763,13 @@ var require_dockerfile = __commonJS({
       getRange() {
         const comments = this.getComments();
         const instructions = this.getInstructions();
-        let range4 = null;
+        let range3 = null;
         if (comments.length === 0) {
           if (instructions.length > 0) {
-            range4 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            range3 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
           }
         } else if (instructions.length === 0) {
-          range4 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+          range3 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
         } else {
           const commentStart2 = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
@@ -18774,24 +18777,24 @@ var require_dockerfile = __commonJS({
           const instructionEnd = instructions[instructions.length - 1].getRange().end;
           if (commentStart2.line < instructionStart.line) {
             if (commentEnd.line < instructionEnd.line) {
-              range4 = vscode_languageserver_types_1.Range.create(commentStart2, instructionEnd);
+              range3 = vscode_languageserver_types_1.Range.create(commentStart2, instructionEnd);
             }
-            range4 = vscode_languageserver_types_1.Range.create(commentStart2, commentEnd);
+            range3 = vscode_languageserver_types_1.Range.create(commentStart2, commentEnd);
           } else if (commentEnd.line < instructionEnd.line) {
-            range4 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            range3 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
           } else {
-            range4 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            range3 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
         }
-        if (range4 === null) {
+        if (range3 === null) {
           if (this.directives.length === 0) {
             return null;
           }
           return this.directives[0].getRange();
         } else if (this.directives.length === 0) {
-          return range4;
+          return range3;
         }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range4.end);
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range3.end);
       }
     };
     exports.Dockerfile = Dockerfile;
@@ -19178,8 +19181,8 @@ var require_parser2 = __commonJS({
               break commentLoop;
           }
         }
-        const range4 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range4));
+        const range3 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range3));
         return end;
       }
       parseHeredoc(heredocName, offset, tabbed) {
@@ -19410,16 +19413,16 @@ var require_envelope = __commonJS({
           signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => exports.Signature.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.payload.length !== 0) {
-          obj.payload = base64FromBytes(message2.payload);
+        if (message3.payload.length !== 0) {
+          obj.payload = base64FromBytes(message3.payload);
         }
-        if (message2.payloadType !== "") {
-          obj.payloadType = message2.payloadType;
+        if (message3.payloadType !== "") {
+          obj.payloadType = message3.payloadType;
         }
-        if (message2.signatures?.length) {
-          obj.signatures = message2.signatures.map((e) => exports.Signature.toJSON(e));
+        if (message3.signatures?.length) {
+          obj.signatures = message3.signatures.map((e) => exports.Signature.toJSON(e));
         }
         return obj;
       }
@@ -19431,13 +19434,13 @@ var require_envelope = __commonJS({
           keyid: isSet(object.keyid) ? globalThis.String(object.keyid) : ""
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.sig.length !== 0) {
-          obj.sig = base64FromBytes(message2.sig);
+        if (message3.sig.length !== 0) {
+          obj.sig = base64FromBytes(message3.sig);
         }
-        if (message2.keyid !== "") {
-          obj.keyid = message2.keyid;
+        if (message3.keyid !== "") {
+          obj.keyid = message3.keyid;
         }
         return obj;
       }
@@ -19467,13 +19470,13 @@ var require_timestamp2 = __commonJS({
           nanos: isSet(object.nanos) ? globalThis.Number(object.nanos) : 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.seconds !== "0") {
-          obj.seconds = message2.seconds;
+        if (message3.seconds !== "0") {
+          obj.seconds = message3.seconds;
         }
-        if (message2.nanos !== 0) {
-          obj.nanos = Math.round(message2.nanos);
+        if (message3.nanos !== 0) {
+          obj.nanos = Math.round(message3.nanos);
         }
         return obj;
       }
@@ -19753,13 +19756,13 @@ var require_sigstore_common = __commonJS({
           digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0)
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.algorithm !== 0) {
-          obj.algorithm = hashAlgorithmToJSON(message2.algorithm);
+        if (message3.algorithm !== 0) {
+          obj.algorithm = hashAlgorithmToJSON(message3.algorithm);
         }
-        if (message2.digest.length !== 0) {
-          obj.digest = base64FromBytes(message2.digest);
+        if (message3.digest.length !== 0) {
+          obj.digest = base64FromBytes(message3.digest);
         }
         return obj;
       }
@@ -19771,13 +19774,13 @@ var require_sigstore_common = __commonJS({
           signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0)
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.messageDigest !== void 0) {
-          obj.messageDigest = exports.HashOutput.toJSON(message2.messageDigest);
+        if (message3.messageDigest !== void 0) {
+          obj.messageDigest = exports.HashOutput.toJSON(message3.messageDigest);
         }
-        if (message2.signature.length !== 0) {
-          obj.signature = base64FromBytes(message2.signature);
+        if (message3.signature.length !== 0) {
+          obj.signature = base64FromBytes(message3.signature);
         }
         return obj;
       }
@@ -19786,10 +19789,10 @@ var require_sigstore_common = __commonJS({
       fromJSON(object) {
         return { keyId: isSet(object.keyId) ? Buffer.from(bytesFromBase64(object.keyId)) : Buffer.alloc(0) };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.keyId.length !== 0) {
-          obj.keyId = base64FromBytes(message2.keyId);
+        if (message3.keyId.length !== 0) {
+          obj.keyId = base64FromBytes(message3.keyId);
         }
         return obj;
       }
@@ -19800,10 +19803,10 @@ var require_sigstore_common = __commonJS({
           signedTimestamp: isSet(object.signedTimestamp) ? Buffer.from(bytesFromBase64(object.signedTimestamp)) : Buffer.alloc(0)
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.signedTimestamp.length !== 0) {
-          obj.signedTimestamp = base64FromBytes(message2.signedTimestamp);
+        if (message3.signedTimestamp.length !== 0) {
+          obj.signedTimestamp = base64FromBytes(message3.signedTimestamp);
         }
         return obj;
       }
@@ -19816,16 +19819,16 @@ var require_sigstore_common = __commonJS({
           validFor: isSet(object.validFor) ? exports.TimeRange.fromJSON(object.validFor) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.rawBytes !== void 0) {
-          obj.rawBytes = base64FromBytes(message2.rawBytes);
+        if (message3.rawBytes !== void 0) {
+          obj.rawBytes = base64FromBytes(message3.rawBytes);
         }
-        if (message2.keyDetails !== 0) {
-          obj.keyDetails = publicKeyDetailsToJSON(message2.keyDetails);
+        if (message3.keyDetails !== 0) {
+          obj.keyDetails = publicKeyDetailsToJSON(message3.keyDetails);
         }
-        if (message2.validFor !== void 0) {
-          obj.validFor = exports.TimeRange.toJSON(message2.validFor);
+        if (message3.validFor !== void 0) {
+          obj.validFor = exports.TimeRange.toJSON(message3.validFor);
         }
         return obj;
       }
@@ -19834,10 +19837,10 @@ var require_sigstore_common = __commonJS({
       fromJSON(object) {
         return { hint: isSet(object.hint) ? globalThis.String(object.hint) : "" };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.hint !== "") {
-          obj.hint = message2.hint;
+        if (message3.hint !== "") {
+          obj.hint = message3.hint;
         }
         return obj;
       }
@@ -19846,10 +19849,10 @@ var require_sigstore_common = __commonJS({
       fromJSON(object) {
         return { id: globalThis.Array.isArray(object?.id) ? object.id.map((e) => globalThis.Number(e)) : [] };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.id?.length) {
-          obj.id = message2.id.map((e) => Math.round(e));
+        if (message3.id?.length) {
+          obj.id = message3.id.map((e) => Math.round(e));
         }
         return obj;
       }
@@ -19861,13 +19864,13 @@ var require_sigstore_common = __commonJS({
           value: isSet(object.value) ? Buffer.from(bytesFromBase64(object.value)) : Buffer.alloc(0)
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.oid !== void 0) {
-          obj.oid = exports.ObjectIdentifier.toJSON(message2.oid);
+        if (message3.oid !== void 0) {
+          obj.oid = exports.ObjectIdentifier.toJSON(message3.oid);
         }
-        if (message2.value.length !== 0) {
-          obj.value = base64FromBytes(message2.value);
+        if (message3.value.length !== 0) {
+          obj.value = base64FromBytes(message3.value);
         }
         return obj;
       }
@@ -19879,13 +19882,13 @@ var require_sigstore_common = __commonJS({
           commonName: isSet(object.commonName) ? globalThis.String(object.commonName) : ""
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.organization !== "") {
-          obj.organization = message2.organization;
+        if (message3.organization !== "") {
+          obj.organization = message3.organization;
         }
-        if (message2.commonName !== "") {
-          obj.commonName = message2.commonName;
+        if (message3.commonName !== "") {
+          obj.commonName = message3.commonName;
         }
         return obj;
       }
@@ -19894,10 +19897,10 @@ var require_sigstore_common = __commonJS({
       fromJSON(object) {
         return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.rawBytes.length !== 0) {
-          obj.rawBytes = base64FromBytes(message2.rawBytes);
+        if (message3.rawBytes.length !== 0) {
+          obj.rawBytes = base64FromBytes(message3.rawBytes);
         }
         return obj;
       }
@@ -19909,15 +19912,15 @@ var require_sigstore_common = __commonJS({
           identity: isSet(object.regexp) ? { $case: "regexp", regexp: globalThis.String(object.regexp) } : isSet(object.value) ? { $case: "value", value: globalThis.String(object.value) } : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.type !== 0) {
-          obj.type = subjectAlternativeNameTypeToJSON(message2.type);
+        if (message3.type !== 0) {
+          obj.type = subjectAlternativeNameTypeToJSON(message3.type);
         }
-        if (message2.identity?.$case === "regexp") {
-          obj.regexp = message2.identity.regexp;
-        } else if (message2.identity?.$case === "value") {
-          obj.value = message2.identity.value;
+        if (message3.identity?.$case === "regexp") {
+          obj.regexp = message3.identity.regexp;
+        } else if (message3.identity?.$case === "value") {
+          obj.value = message3.identity.value;
         }
         return obj;
       }
@@ -19928,10 +19931,10 @@ var require_sigstore_common = __commonJS({
           certificates: globalThis.Array.isArray(object?.certificates) ? object.certificates.map((e) => exports.X509Certificate.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.certificates?.length) {
-          obj.certificates = message2.certificates.map((e) => exports.X509Certificate.toJSON(e));
+        if (message3.certificates?.length) {
+          obj.certificates = message3.certificates.map((e) => exports.X509Certificate.toJSON(e));
         }
         return obj;
       }
@@ -19943,13 +19946,13 @@ var require_sigstore_common = __commonJS({
           end: isSet(object.end) ? fromJsonTimestamp(object.end) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.start !== void 0) {
-          obj.start = message2.start.toISOString();
+        if (message3.start !== void 0) {
+          obj.start = message3.start.toISOString();
         }
-        if (message2.end !== void 0) {
-          obj.end = message2.end.toISOString();
+        if (message3.end !== void 0) {
+          obj.end = message3.end.toISOString();
         }
         return obj;
       }
@@ -19994,13 +19997,13 @@ var require_sigstore_rekor = __commonJS({
           version: isSet(object.version) ? globalThis.String(object.version) : ""
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.kind !== "") {
-          obj.kind = message2.kind;
+        if (message3.kind !== "") {
+          obj.kind = message3.kind;
         }
-        if (message2.version !== "") {
-          obj.version = message2.version;
+        if (message3.version !== "") {
+          obj.version = message3.version;
         }
         return obj;
       }
@@ -20009,10 +20012,10 @@ var require_sigstore_rekor = __commonJS({
       fromJSON(object) {
         return { envelope: isSet(object.envelope) ? globalThis.String(object.envelope) : "" };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.envelope !== "") {
-          obj.envelope = message2.envelope;
+        if (message3.envelope !== "") {
+          obj.envelope = message3.envelope;
         }
         return obj;
       }
@@ -20027,22 +20030,22 @@ var require_sigstore_rekor = __commonJS({
           checkpoint: isSet(object.checkpoint) ? exports.Checkpoint.fromJSON(object.checkpoint) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.logIndex !== "0") {
-          obj.logIndex = message2.logIndex;
+        if (message3.logIndex !== "0") {
+          obj.logIndex = message3.logIndex;
         }
-        if (message2.rootHash.length !== 0) {
-          obj.rootHash = base64FromBytes(message2.rootHash);
+        if (message3.rootHash.length !== 0) {
+          obj.rootHash = base64FromBytes(message3.rootHash);
         }
-        if (message2.treeSize !== "0") {
-          obj.treeSize = message2.treeSize;
+        if (message3.treeSize !== "0") {
+          obj.treeSize = message3.treeSize;
         }
-        if (message2.hashes?.length) {
-          obj.hashes = message2.hashes.map((e) => base64FromBytes(e));
+        if (message3.hashes?.length) {
+          obj.hashes = message3.hashes.map((e) => base64FromBytes(e));
         }
-        if (message2.checkpoint !== void 0) {
-          obj.checkpoint = exports.Checkpoint.toJSON(message2.checkpoint);
+        if (message3.checkpoint !== void 0) {
+          obj.checkpoint = exports.Checkpoint.toJSON(message3.checkpoint);
         }
         return obj;
       }
@@ -20053,10 +20056,10 @@ var require_sigstore_rekor = __commonJS({
           signedEntryTimestamp: isSet(object.signedEntryTimestamp) ? Buffer.from(bytesFromBase64(object.signedEntryTimestamp)) : Buffer.alloc(0)
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.signedEntryTimestamp.length !== 0) {
-          obj.signedEntryTimestamp = base64FromBytes(message2.signedEntryTimestamp);
+        if (message3.signedEntryTimestamp.length !== 0) {
+          obj.signedEntryTimestamp = base64FromBytes(message3.signedEntryTimestamp);
         }
         return obj;
       }
@@ -20073,28 +20076,28 @@ var require_sigstore_rekor = __commonJS({
           canonicalizedBody: isSet(object.canonicalizedBody) ? Buffer.from(bytesFromBase64(object.canonicalizedBody)) : Buffer.alloc(0)
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.logIndex !== "0") {
-          obj.logIndex = message2.logIndex;
+        if (message3.logIndex !== "0") {
+          obj.logIndex = message3.logIndex;
         }
-        if (message2.logId !== void 0) {
-          obj.logId = sigstore_common_1.LogId.toJSON(message2.logId);
+        if (message3.logId !== void 0) {
+          obj.logId = sigstore_common_1.LogId.toJSON(message3.logId);
         }
-        if (message2.kindVersion !== void 0) {
-          obj.kindVersion = exports.KindVersion.toJSON(message2.kindVersion);
+        if (message3.kindVersion !== void 0) {
+          obj.kindVersion = exports.KindVersion.toJSON(message3.kindVersion);
         }
-        if (message2.integratedTime !== "0") {
-          obj.integratedTime = message2.integratedTime;
+        if (message3.integratedTime !== "0") {
+          obj.integratedTime = message3.integratedTime;
         }
-        if (message2.inclusionPromise !== void 0) {
-          obj.inclusionPromise = exports.InclusionPromise.toJSON(message2.inclusionPromise);
+        if (message3.inclusionPromise !== void 0) {
+          obj.inclusionPromise = exports.InclusionPromise.toJSON(message3.inclusionPromise);
         }
-        if (message2.inclusionProof !== void 0) {
-          obj.inclusionProof = exports.InclusionProof.toJSON(message2.inclusionProof);
+        if (message3.inclusionProof !== void 0) {
+          obj.inclusionProof = exports.InclusionProof.toJSON(message3.inclusionProof);
         }
-        if (message2.canonicalizedBody.length !== 0) {
-          obj.canonicalizedBody = base64FromBytes(message2.canonicalizedBody);
+        if (message3.canonicalizedBody.length !== 0) {
+          obj.canonicalizedBody = base64FromBytes(message3.canonicalizedBody);
         }
         return obj;
       }
@@ -20126,10 +20129,10 @@ var require_sigstore_bundle = __commonJS({
           rfc3161Timestamps: globalThis.Array.isArray(object?.rfc3161Timestamps) ? object.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.rfc3161Timestamps?.length) {
-          obj.rfc3161Timestamps = message2.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.toJSON(e));
+        if (message3.rfc3161Timestamps?.length) {
+          obj.rfc3161Timestamps = message3.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.toJSON(e));
         }
         return obj;
       }
@@ -20145,20 +20148,20 @@ var require_sigstore_bundle = __commonJS({
           timestampVerificationData: isSet(object.timestampVerificationData) ? exports.TimestampVerificationData.fromJSON(object.timestampVerificationData) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.content?.$case === "publicKey") {
-          obj.publicKey = sigstore_common_1.PublicKeyIdentifier.toJSON(message2.content.publicKey);
-        } else if (message2.content?.$case === "x509CertificateChain") {
-          obj.x509CertificateChain = sigstore_common_1.X509CertificateChain.toJSON(message2.content.x509CertificateChain);
-        } else if (message2.content?.$case === "certificate") {
-          obj.certificate = sigstore_common_1.X509Certificate.toJSON(message2.content.certificate);
+        if (message3.content?.$case === "publicKey") {
+          obj.publicKey = sigstore_common_1.PublicKeyIdentifier.toJSON(message3.content.publicKey);
+        } else if (message3.content?.$case === "x509CertificateChain") {
+          obj.x509CertificateChain = sigstore_common_1.X509CertificateChain.toJSON(message3.content.x509CertificateChain);
+        } else if (message3.content?.$case === "certificate") {
+          obj.certificate = sigstore_common_1.X509Certificate.toJSON(message3.content.certificate);
         }
-        if (message2.tlogEntries?.length) {
-          obj.tlogEntries = message2.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.toJSON(e));
+        if (message3.tlogEntries?.length) {
+          obj.tlogEntries = message3.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.toJSON(e));
         }
-        if (message2.timestampVerificationData !== void 0) {
-          obj.timestampVerificationData = exports.TimestampVerificationData.toJSON(message2.timestampVerificationData);
+        if (message3.timestampVerificationData !== void 0) {
+          obj.timestampVerificationData = exports.TimestampVerificationData.toJSON(message3.timestampVerificationData);
         }
         return obj;
       }
@@ -20171,18 +20174,18 @@ var require_sigstore_bundle = __commonJS({
           content: isSet(object.messageSignature) ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object.messageSignature) } : isSet(object.dsseEnvelope) ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object.dsseEnvelope) } : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.mediaType !== "") {
-          obj.mediaType = message2.mediaType;
+        if (message3.mediaType !== "") {
+          obj.mediaType = message3.mediaType;
         }
-        if (message2.verificationMaterial !== void 0) {
-          obj.verificationMaterial = exports.VerificationMaterial.toJSON(message2.verificationMaterial);
+        if (message3.verificationMaterial !== void 0) {
+          obj.verificationMaterial = exports.VerificationMaterial.toJSON(message3.verificationMaterial);
         }
-        if (message2.content?.$case === "messageSignature") {
-          obj.messageSignature = sigstore_common_1.MessageSignature.toJSON(message2.content.messageSignature);
-        } else if (message2.content?.$case === "dsseEnvelope") {
-          obj.dsseEnvelope = envelope_1.Envelope.toJSON(message2.content.dsseEnvelope);
+        if (message3.content?.$case === "messageSignature") {
+          obj.messageSignature = sigstore_common_1.MessageSignature.toJSON(message3.content.messageSignature);
+        } else if (message3.content?.$case === "dsseEnvelope") {
+          obj.dsseEnvelope = envelope_1.Envelope.toJSON(message3.content.dsseEnvelope);
         }
         return obj;
       }
@@ -20252,25 +20255,25 @@ var require_sigstore_trustroot = __commonJS({
           operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.baseUrl !== "") {
-          obj.baseUrl = message2.baseUrl;
+        if (message3.baseUrl !== "") {
+          obj.baseUrl = message3.baseUrl;
         }
-        if (message2.hashAlgorithm !== 0) {
-          obj.hashAlgorithm = (0, sigstore_common_1.hashAlgorithmToJSON)(message2.hashAlgorithm);
+        if (message3.hashAlgorithm !== 0) {
+          obj.hashAlgorithm = (0, sigstore_common_1.hashAlgorithmToJSON)(message3.hashAlgorithm);
         }
-        if (message2.publicKey !== void 0) {
-          obj.publicKey = sigstore_common_1.PublicKey.toJSON(message2.publicKey);
+        if (message3.publicKey !== void 0) {
+          obj.publicKey = sigstore_common_1.PublicKey.toJSON(message3.publicKey);
         }
-        if (message2.logId !== void 0) {
-          obj.logId = sigstore_common_1.LogId.toJSON(message2.logId);
+        if (message3.logId !== void 0) {
+          obj.logId = sigstore_common_1.LogId.toJSON(message3.logId);
         }
-        if (message2.checkpointKeyId !== void 0) {
-          obj.checkpointKeyId = sigstore_common_1.LogId.toJSON(message2.checkpointKeyId);
+        if (message3.checkpointKeyId !== void 0) {
+          obj.checkpointKeyId = sigstore_common_1.LogId.toJSON(message3.checkpointKeyId);
         }
-        if (message2.operator !== "") {
-          obj.operator = message2.operator;
+        if (message3.operator !== "") {
+          obj.operator = message3.operator;
         }
         return obj;
       }
@@ -20285,22 +20288,22 @@ var require_sigstore_trustroot = __commonJS({
           operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.subject !== void 0) {
-          obj.subject = sigstore_common_1.DistinguishedName.toJSON(message2.subject);
+        if (message3.subject !== void 0) {
+          obj.subject = sigstore_common_1.DistinguishedName.toJSON(message3.subject);
         }
-        if (message2.uri !== "") {
-          obj.uri = message2.uri;
+        if (message3.uri !== "") {
+          obj.uri = message3.uri;
         }
-        if (message2.certChain !== void 0) {
-          obj.certChain = sigstore_common_1.X509CertificateChain.toJSON(message2.certChain);
+        if (message3.certChain !== void 0) {
+          obj.certChain = sigstore_common_1.X509CertificateChain.toJSON(message3.certChain);
         }
-        if (message2.validFor !== void 0) {
-          obj.validFor = sigstore_common_1.TimeRange.toJSON(message2.validFor);
+        if (message3.validFor !== void 0) {
+          obj.validFor = sigstore_common_1.TimeRange.toJSON(message3.validFor);
         }
-        if (message2.operator !== "") {
-          obj.operator = message2.operator;
+        if (message3.operator !== "") {
+          obj.operator = message3.operator;
         }
         return obj;
       }
@@ -20315,22 +20318,22 @@ var require_sigstore_trustroot = __commonJS({
           timestampAuthorities: globalThis.Array.isArray(object?.timestampAuthorities) ? object.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.mediaType !== "") {
-          obj.mediaType = message2.mediaType;
+        if (message3.mediaType !== "") {
+          obj.mediaType = message3.mediaType;
         }
-        if (message2.tlogs?.length) {
-          obj.tlogs = message2.tlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        if (message3.tlogs?.length) {
+          obj.tlogs = message3.tlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
         }
-        if (message2.certificateAuthorities?.length) {
-          obj.certificateAuthorities = message2.certificateAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        if (message3.certificateAuthorities?.length) {
+          obj.certificateAuthorities = message3.certificateAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
         }
-        if (message2.ctlogs?.length) {
-          obj.ctlogs = message2.ctlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        if (message3.ctlogs?.length) {
+          obj.ctlogs = message3.ctlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
         }
-        if (message2.timestampAuthorities?.length) {
-          obj.timestampAuthorities = message2.timestampAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        if (message3.timestampAuthorities?.length) {
+          obj.timestampAuthorities = message3.timestampAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
         }
         return obj;
       }
@@ -20347,28 +20350,28 @@ var require_sigstore_trustroot = __commonJS({
           tsaConfig: isSet(object.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object.tsaConfig) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.mediaType !== "") {
-          obj.mediaType = message2.mediaType;
+        if (message3.mediaType !== "") {
+          obj.mediaType = message3.mediaType;
         }
-        if (message2.caUrls?.length) {
-          obj.caUrls = message2.caUrls.map((e) => exports.Service.toJSON(e));
+        if (message3.caUrls?.length) {
+          obj.caUrls = message3.caUrls.map((e) => exports.Service.toJSON(e));
         }
-        if (message2.oidcUrls?.length) {
-          obj.oidcUrls = message2.oidcUrls.map((e) => exports.Service.toJSON(e));
+        if (message3.oidcUrls?.length) {
+          obj.oidcUrls = message3.oidcUrls.map((e) => exports.Service.toJSON(e));
         }
-        if (message2.rekorTlogUrls?.length) {
-          obj.rekorTlogUrls = message2.rekorTlogUrls.map((e) => exports.Service.toJSON(e));
+        if (message3.rekorTlogUrls?.length) {
+          obj.rekorTlogUrls = message3.rekorTlogUrls.map((e) => exports.Service.toJSON(e));
         }
-        if (message2.rekorTlogConfig !== void 0) {
-          obj.rekorTlogConfig = exports.ServiceConfiguration.toJSON(message2.rekorTlogConfig);
+        if (message3.rekorTlogConfig !== void 0) {
+          obj.rekorTlogConfig = exports.ServiceConfiguration.toJSON(message3.rekorTlogConfig);
         }
-        if (message2.tsaUrls?.length) {
-          obj.tsaUrls = message2.tsaUrls.map((e) => exports.Service.toJSON(e));
+        if (message3.tsaUrls?.length) {
+          obj.tsaUrls = message3.tsaUrls.map((e) => exports.Service.toJSON(e));
         }
-        if (message2.tsaConfig !== void 0) {
-          obj.tsaConfig = exports.ServiceConfiguration.toJSON(message2.tsaConfig);
+        if (message3.tsaConfig !== void 0) {
+          obj.tsaConfig = exports.ServiceConfiguration.toJSON(message3.tsaConfig);
         }
         return obj;
       }
@@ -20382,19 +20385,19 @@ var require_sigstore_trustroot = __commonJS({
           operator: isSet(object.operator) ? globalThis.String(object.operator) : ""
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.url !== "") {
-          obj.url = message2.url;
+        if (message3.url !== "") {
+          obj.url = message3.url;
         }
-        if (message2.majorApiVersion !== 0) {
-          obj.majorApiVersion = Math.round(message2.majorApiVersion);
+        if (message3.majorApiVersion !== 0) {
+          obj.majorApiVersion = Math.round(message3.majorApiVersion);
         }
-        if (message2.validFor !== void 0) {
-          obj.validFor = sigstore_common_1.TimeRange.toJSON(message2.validFor);
+        if (message3.validFor !== void 0) {
+          obj.validFor = sigstore_common_1.TimeRange.toJSON(message3.validFor);
         }
-        if (message2.operator !== "") {
-          obj.operator = message2.operator;
+        if (message3.operator !== "") {
+          obj.operator = message3.operator;
         }
         return obj;
       }
@@ -20406,13 +20409,13 @@ var require_sigstore_trustroot = __commonJS({
           count: isSet(object.count) ? globalThis.Number(object.count) : 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.selector !== 0) {
-          obj.selector = serviceSelectorToJSON(message2.selector);
+        if (message3.selector !== 0) {
+          obj.selector = serviceSelectorToJSON(message3.selector);
         }
-        if (message2.count !== 0) {
-          obj.count = Math.round(message2.count);
+        if (message3.count !== 0) {
+          obj.count = Math.round(message3.count);
         }
         return obj;
       }
@@ -20425,16 +20428,16 @@ var require_sigstore_trustroot = __commonJS({
           signingConfig: isSet(object.signingConfig) ? exports.SigningConfig.fromJSON(object.signingConfig) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.mediaType !== "") {
-          obj.mediaType = message2.mediaType;
+        if (message3.mediaType !== "") {
+          obj.mediaType = message3.mediaType;
         }
-        if (message2.trustedRoot !== void 0) {
-          obj.trustedRoot = exports.TrustedRoot.toJSON(message2.trustedRoot);
+        if (message3.trustedRoot !== void 0) {
+          obj.trustedRoot = exports.TrustedRoot.toJSON(message3.trustedRoot);
         }
-        if (message2.signingConfig !== void 0) {
-          obj.signingConfig = exports.SigningConfig.toJSON(message2.signingConfig);
+        if (message3.signingConfig !== void 0) {
+          obj.signingConfig = exports.SigningConfig.toJSON(message3.signingConfig);
         }
         return obj;
       }
@@ -20462,16 +20465,16 @@ var require_sigstore_verification = __commonJS({
           oids: globalThis.Array.isArray(object?.oids) ? object.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.issuer !== "") {
-          obj.issuer = message2.issuer;
+        if (message3.issuer !== "") {
+          obj.issuer = message3.issuer;
         }
-        if (message2.san !== void 0) {
-          obj.san = sigstore_common_1.SubjectAlternativeName.toJSON(message2.san);
+        if (message3.san !== void 0) {
+          obj.san = sigstore_common_1.SubjectAlternativeName.toJSON(message3.san);
         }
-        if (message2.oids?.length) {
-          obj.oids = message2.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.toJSON(e));
+        if (message3.oids?.length) {
+          obj.oids = message3.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.toJSON(e));
         }
         return obj;
       }
@@ -20482,10 +20485,10 @@ var require_sigstore_verification = __commonJS({
           identities: globalThis.Array.isArray(object?.identities) ? object.identities.map((e) => exports.CertificateIdentity.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.identities?.length) {
-          obj.identities = message2.identities.map((e) => exports.CertificateIdentity.toJSON(e));
+        if (message3.identities?.length) {
+          obj.identities = message3.identities.map((e) => exports.CertificateIdentity.toJSON(e));
         }
         return obj;
       }
@@ -20496,10 +20499,10 @@ var require_sigstore_verification = __commonJS({
           publicKeys: globalThis.Array.isArray(object?.publicKeys) ? object.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.publicKeys?.length) {
-          obj.publicKeys = message2.publicKeys.map((e) => sigstore_common_1.PublicKey.toJSON(e));
+        if (message3.publicKeys?.length) {
+          obj.publicKeys = message3.publicKeys.map((e) => sigstore_common_1.PublicKey.toJSON(e));
         }
         return obj;
       }
@@ -20518,27 +20521,27 @@ var require_sigstore_verification = __commonJS({
           observerOptions: isSet(object.observerOptions) ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object.observerOptions) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.signers?.$case === "certificateIdentities") {
-          obj.certificateIdentities = exports.CertificateIdentities.toJSON(message2.signers.certificateIdentities);
-        } else if (message2.signers?.$case === "publicKeys") {
-          obj.publicKeys = exports.PublicKeyIdentities.toJSON(message2.signers.publicKeys);
+        if (message3.signers?.$case === "certificateIdentities") {
+          obj.certificateIdentities = exports.CertificateIdentities.toJSON(message3.signers.certificateIdentities);
+        } else if (message3.signers?.$case === "publicKeys") {
+          obj.publicKeys = exports.PublicKeyIdentities.toJSON(message3.signers.publicKeys);
         }
-        if (message2.tlogOptions !== void 0) {
-          obj.tlogOptions = exports.ArtifactVerificationOptions_TlogOptions.toJSON(message2.tlogOptions);
+        if (message3.tlogOptions !== void 0) {
+          obj.tlogOptions = exports.ArtifactVerificationOptions_TlogOptions.toJSON(message3.tlogOptions);
         }
-        if (message2.ctlogOptions !== void 0) {
-          obj.ctlogOptions = exports.ArtifactVerificationOptions_CtlogOptions.toJSON(message2.ctlogOptions);
+        if (message3.ctlogOptions !== void 0) {
+          obj.ctlogOptions = exports.ArtifactVerificationOptions_CtlogOptions.toJSON(message3.ctlogOptions);
         }
-        if (message2.tsaOptions !== void 0) {
-          obj.tsaOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions.toJSON(message2.tsaOptions);
+        if (message3.tsaOptions !== void 0) {
+          obj.tsaOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions.toJSON(message3.tsaOptions);
         }
-        if (message2.integratedTsOptions !== void 0) {
-          obj.integratedTsOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.toJSON(message2.integratedTsOptions);
+        if (message3.integratedTsOptions !== void 0) {
+          obj.integratedTsOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.toJSON(message3.integratedTsOptions);
         }
-        if (message2.observerOptions !== void 0) {
-          obj.observerOptions = exports.ArtifactVerificationOptions_ObserverTimestampOptions.toJSON(message2.observerOptions);
+        if (message3.observerOptions !== void 0) {
+          obj.observerOptions = exports.ArtifactVerificationOptions_ObserverTimestampOptions.toJSON(message3.observerOptions);
         }
         return obj;
       }
@@ -20551,16 +20554,16 @@ var require_sigstore_verification = __commonJS({
           disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.threshold !== 0) {
-          obj.threshold = Math.round(message2.threshold);
+        if (message3.threshold !== 0) {
+          obj.threshold = Math.round(message3.threshold);
         }
-        if (message2.performOnlineVerification !== false) {
-          obj.performOnlineVerification = message2.performOnlineVerification;
+        if (message3.performOnlineVerification !== false) {
+          obj.performOnlineVerification = message3.performOnlineVerification;
         }
-        if (message2.disable !== false) {
-          obj.disable = message2.disable;
+        if (message3.disable !== false) {
+          obj.disable = message3.disable;
         }
         return obj;
       }
@@ -20572,13 +20575,13 @@ var require_sigstore_verification = __commonJS({
           disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.threshold !== 0) {
-          obj.threshold = Math.round(message2.threshold);
+        if (message3.threshold !== 0) {
+          obj.threshold = Math.round(message3.threshold);
         }
-        if (message2.disable !== false) {
-          obj.disable = message2.disable;
+        if (message3.disable !== false) {
+          obj.disable = message3.disable;
         }
         return obj;
       }
@@ -20590,13 +20593,13 @@ var require_sigstore_verification = __commonJS({
           disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.threshold !== 0) {
-          obj.threshold = Math.round(message2.threshold);
+        if (message3.threshold !== 0) {
+          obj.threshold = Math.round(message3.threshold);
         }
-        if (message2.disable !== false) {
-          obj.disable = message2.disable;
+        if (message3.disable !== false) {
+          obj.disable = message3.disable;
         }
         return obj;
       }
@@ -20608,13 +20611,13 @@ var require_sigstore_verification = __commonJS({
           disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.threshold !== 0) {
-          obj.threshold = Math.round(message2.threshold);
+        if (message3.threshold !== 0) {
+          obj.threshold = Math.round(message3.threshold);
         }
-        if (message2.disable !== false) {
-          obj.disable = message2.disable;
+        if (message3.disable !== false) {
+          obj.disable = message3.disable;
         }
         return obj;
       }
@@ -20626,13 +20629,13 @@ var require_sigstore_verification = __commonJS({
           disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.threshold !== 0) {
-          obj.threshold = Math.round(message2.threshold);
+        if (message3.threshold !== 0) {
+          obj.threshold = Math.round(message3.threshold);
         }
-        if (message2.disable !== false) {
-          obj.disable = message2.disable;
+        if (message3.disable !== false) {
+          obj.disable = message3.disable;
         }
         return obj;
       }
@@ -20643,14 +20646,14 @@ var require_sigstore_verification = __commonJS({
           data: isSet(object.artifactUri) ? { $case: "artifactUri", artifactUri: globalThis.String(object.artifactUri) } : isSet(object.artifact) ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object.artifact)) } : isSet(object.artifactDigest) ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object.artifactDigest) } : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.data?.$case === "artifactUri") {
-          obj.artifactUri = message2.data.artifactUri;
-        } else if (message2.data?.$case === "artifact") {
-          obj.artifact = base64FromBytes(message2.data.artifact);
-        } else if (message2.data?.$case === "artifactDigest") {
-          obj.artifactDigest = sigstore_common_1.HashOutput.toJSON(message2.data.artifactDigest);
+        if (message3.data?.$case === "artifactUri") {
+          obj.artifactUri = message3.data.artifactUri;
+        } else if (message3.data?.$case === "artifact") {
+          obj.artifact = base64FromBytes(message3.data.artifact);
+        } else if (message3.data?.$case === "artifactDigest") {
+          obj.artifactDigest = sigstore_common_1.HashOutput.toJSON(message3.data.artifactDigest);
         }
         return obj;
       }
@@ -20664,19 +20667,19 @@ var require_sigstore_verification = __commonJS({
           artifact: isSet(object.artifact) ? exports.Artifact.fromJSON(object.artifact) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.artifactTrustRoot !== void 0) {
-          obj.artifactTrustRoot = sigstore_trustroot_1.TrustedRoot.toJSON(message2.artifactTrustRoot);
+        if (message3.artifactTrustRoot !== void 0) {
+          obj.artifactTrustRoot = sigstore_trustroot_1.TrustedRoot.toJSON(message3.artifactTrustRoot);
         }
-        if (message2.artifactVerificationOptions !== void 0) {
-          obj.artifactVerificationOptions = exports.ArtifactVerificationOptions.toJSON(message2.artifactVerificationOptions);
+        if (message3.artifactVerificationOptions !== void 0) {
+          obj.artifactVerificationOptions = exports.ArtifactVerificationOptions.toJSON(message3.artifactVerificationOptions);
         }
-        if (message2.bundle !== void 0) {
-          obj.bundle = sigstore_bundle_1.Bundle.toJSON(message2.bundle);
+        if (message3.bundle !== void 0) {
+          obj.bundle = sigstore_bundle_1.Bundle.toJSON(message3.bundle);
         }
-        if (message2.artifact !== void 0) {
-          obj.artifact = exports.Artifact.toJSON(message2.artifact);
+        if (message3.artifact !== void 0) {
+          obj.artifact = exports.Artifact.toJSON(message3.artifact);
         }
         return obj;
       }
@@ -20841,8 +20844,8 @@ var require_error2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.ValidationError = void 0;
     var ValidationError = class extends Error {
-      constructor(message2, fields) {
-        super(message2);
+      constructor(message3, fields) {
+        super(message3);
         this.fields = fields;
       }
     };
@@ -22801,8 +22804,8 @@ var require_error5 = __commonJS({
       code;
       cause;
       /* eslint-disable-line @typescript-eslint/no-explicit-any */
-      constructor({ code: code3, message: message2, cause }) {
-        super(message2);
+      constructor({ code: code3, message: message3, cause }) {
+        super(message3);
         this.code = code3;
         this.cause = cause;
         this.name = this.constructor.name;
@@ -23348,10 +23351,10 @@ var require_verifier = __commonJS({
       fromJSON(object) {
         return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.rawBytes.length !== 0) {
-          obj.rawBytes = base64FromBytes(message2.rawBytes);
+        if (message3.rawBytes.length !== 0) {
+          obj.rawBytes = base64FromBytes(message3.rawBytes);
         }
         return obj;
       }
@@ -23363,15 +23366,15 @@ var require_verifier = __commonJS({
           keyDetails: isSet(object.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object.keyDetails) : 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.verifier?.$case === "publicKey") {
-          obj.publicKey = exports.PublicKey.toJSON(message2.verifier.publicKey);
-        } else if (message2.verifier?.$case === "x509Certificate") {
-          obj.x509Certificate = sigstore_common_1.X509Certificate.toJSON(message2.verifier.x509Certificate);
+        if (message3.verifier?.$case === "publicKey") {
+          obj.publicKey = exports.PublicKey.toJSON(message3.verifier.publicKey);
+        } else if (message3.verifier?.$case === "x509Certificate") {
+          obj.x509Certificate = sigstore_common_1.X509Certificate.toJSON(message3.verifier.x509Certificate);
         }
-        if (message2.keyDetails !== 0) {
-          obj.keyDetails = (0, sigstore_common_1.publicKeyDetailsToJSON)(message2.keyDetails);
+        if (message3.keyDetails !== 0) {
+          obj.keyDetails = (0, sigstore_common_1.publicKeyDetailsToJSON)(message3.keyDetails);
         }
         return obj;
       }
@@ -23383,13 +23386,13 @@ var require_verifier = __commonJS({
           verifier: isSet(object.verifier) ? exports.Verifier.fromJSON(object.verifier) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.content.length !== 0) {
-          obj.content = base64FromBytes(message2.content);
+        if (message3.content.length !== 0) {
+          obj.content = base64FromBytes(message3.content);
         }
-        if (message2.verifier !== void 0) {
-          obj.verifier = exports.Verifier.toJSON(message2.verifier);
+        if (message3.verifier !== void 0) {
+          obj.verifier = exports.Verifier.toJSON(message3.verifier);
         }
         return obj;
       }
@@ -23422,13 +23425,13 @@ var require_dsse3 = __commonJS({
           verifiers: globalThis.Array.isArray(object?.verifiers) ? object.verifiers.map((e) => verifier_1.Verifier.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.envelope !== void 0) {
-          obj.envelope = envelope_1.Envelope.toJSON(message2.envelope);
+        if (message3.envelope !== void 0) {
+          obj.envelope = envelope_1.Envelope.toJSON(message3.envelope);
         }
-        if (message2.verifiers?.length) {
-          obj.verifiers = message2.verifiers.map((e) => verifier_1.Verifier.toJSON(e));
+        if (message3.verifiers?.length) {
+          obj.verifiers = message3.verifiers.map((e) => verifier_1.Verifier.toJSON(e));
         }
         return obj;
       }
@@ -23440,13 +23443,13 @@ var require_dsse3 = __commonJS({
           signatures: globalThis.Array.isArray(object?.signatures) ? object.signatures.map((e) => verifier_1.Signature.fromJSON(e)) : []
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.payloadHash !== void 0) {
-          obj.payloadHash = sigstore_common_1.HashOutput.toJSON(message2.payloadHash);
+        if (message3.payloadHash !== void 0) {
+          obj.payloadHash = sigstore_common_1.HashOutput.toJSON(message3.payloadHash);
         }
-        if (message2.signatures?.length) {
-          obj.signatures = message2.signatures.map((e) => verifier_1.Signature.toJSON(e));
+        if (message3.signatures?.length) {
+          obj.signatures = message3.signatures.map((e) => verifier_1.Signature.toJSON(e));
         }
         return obj;
       }
@@ -23472,13 +23475,13 @@ var require_hashedrekord = __commonJS({
           signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.digest.length !== 0) {
-          obj.digest = base64FromBytes(message2.digest);
+        if (message3.digest.length !== 0) {
+          obj.digest = base64FromBytes(message3.digest);
         }
-        if (message2.signature !== void 0) {
-          obj.signature = verifier_1.Signature.toJSON(message2.signature);
+        if (message3.signature !== void 0) {
+          obj.signature = verifier_1.Signature.toJSON(message3.signature);
         }
         return obj;
       }
@@ -23490,13 +23493,13 @@ var require_hashedrekord = __commonJS({
           signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.data !== void 0) {
-          obj.data = sigstore_common_1.HashOutput.toJSON(message2.data);
+        if (message3.data !== void 0) {
+          obj.data = sigstore_common_1.HashOutput.toJSON(message3.data);
         }
-        if (message2.signature !== void 0) {
-          obj.signature = verifier_1.Signature.toJSON(message2.signature);
+        if (message3.signature !== void 0) {
+          obj.signature = verifier_1.Signature.toJSON(message3.signature);
         }
         return obj;
       }
@@ -23529,16 +23532,16 @@ var require_entry = __commonJS({
           spec: isSet(object.spec) ? exports.Spec.fromJSON(object.spec) : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.kind !== "") {
-          obj.kind = message2.kind;
+        if (message3.kind !== "") {
+          obj.kind = message3.kind;
         }
-        if (message2.apiVersion !== "") {
-          obj.apiVersion = message2.apiVersion;
+        if (message3.apiVersion !== "") {
+          obj.apiVersion = message3.apiVersion;
         }
-        if (message2.spec !== void 0) {
-          obj.spec = exports.Spec.toJSON(message2.spec);
+        if (message3.spec !== void 0) {
+          obj.spec = exports.Spec.toJSON(message3.spec);
         }
         return obj;
       }
@@ -23549,12 +23552,12 @@ var require_entry = __commonJS({
           spec: isSet(object.hashedRekordV002) ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object.hashedRekordV002) } : isSet(object.dsseV002) ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object.dsseV002) } : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.spec?.$case === "hashedRekordV002") {
-          obj.hashedRekordV002 = hashedrekord_1.HashedRekordLogEntryV002.toJSON(message2.spec.hashedRekordV002);
-        } else if (message2.spec?.$case === "dsseV002") {
-          obj.dsseV002 = dsse_1.DSSELogEntryV002.toJSON(message2.spec.dsseV002);
+        if (message3.spec?.$case === "hashedRekordV002") {
+          obj.hashedRekordV002 = hashedrekord_1.HashedRekordLogEntryV002.toJSON(message3.spec.hashedRekordV002);
+        } else if (message3.spec?.$case === "dsseV002") {
+          obj.dsseV002 = dsse_1.DSSELogEntryV002.toJSON(message3.spec.dsseV002);
         }
         return obj;
       }
@@ -23568,12 +23571,12 @@ var require_entry = __commonJS({
           } : isSet(object.dsseRequestV002) ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object.dsseRequestV002) } : void 0
         };
       },
-      toJSON(message2) {
+      toJSON(message3) {
         const obj = {};
-        if (message2.spec?.$case === "hashedRekordRequestV002") {
-          obj.hashedRekordRequestV002 = hashedrekord_1.HashedRekordRequestV002.toJSON(message2.spec.hashedRekordRequestV002);
-        } else if (message2.spec?.$case === "dsseRequestV002") {
-          obj.dsseRequestV002 = dsse_1.DSSERequestV002.toJSON(message2.spec.dsseRequestV002);
+        if (message3.spec?.$case === "hashedRekordRequestV002") {
+          obj.hashedRekordRequestV002 = hashedrekord_1.HashedRekordRequestV002.toJSON(message3.spec.hashedRekordRequestV002);
+        } else if (message3.spec?.$case === "dsseRequestV002") {
+          obj.dsseRequestV002 = dsse_1.DSSERequestV002.toJSON(message3.spec.dsseRequestV002);
         }
         return obj;
       }
@@ -24348,381 +24351,6 @@ function gitlabFileUrlBuilder(context) {
   const { projectUrl, sha: commit } = context;
   if (!projectUrl || !commit || !/^https?:\/\//.test(projectUrl)) return void 0;
   return (file, line) => `${projectUrl.replace(/\/+$/, "")}/-/blob/${commit}/${file.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`;
-}
-
-// node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str3) => {
-  let begs, beg, left, right = void 0, result;
-  let ai = str3.indexOf(a);
-  let bi = str3.indexOf(b, ai + 1);
-  let i = ai;
-  if (ai >= 0 && bi > 0) {
-    if (a === b) {
-      return [ai, bi];
-    }
-    begs = [];
-    left = str3.length;
-    while (i >= 0 && !result) {
-      if (i === ai) {
-        begs.push(i);
-        ai = str3.indexOf(a, i + 1);
-      } else if (begs.length === 1) {
-        const r = begs.pop();
-        if (r !== void 0)
-          result = [r, bi];
-      } else {
-        beg = begs.pop();
-        if (beg !== void 0 && beg < left) {
-          left = beg;
-          right = bi;
-        }
-        bi = str3.indexOf(b, i + 1);
-      }
-      i = ai < bi && ai >= 0 ? ai : bi;
-    }
-    if (begs.length && right !== void 0) {
-      result = [left, right];
-    }
-  }
-  return result;
-};
-
-// node_modules/brace-expansion/dist/esm/index.js
-var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
-var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
-var escClose = "\0CLOSE" + Math.random().toFixed(16) + "\0";
-var escComma = "\0COMMA" + Math.random().toFixed(16) + "\0";
-var escPeriod = "\0PERIOD" + Math.random().toFixed(16) + "\0";
-var escSlashPattern = new RegExp(escSlash, "g");
-var escOpenPattern = new RegExp(escOpen, "g");
-var escClosePattern = new RegExp(escClose, "g");
-var escCommaPattern = new RegExp(escComma, "g");
-var escPeriodPattern = new RegExp(escPeriod, "g");
-var slashPattern = /\\\\/g;
-var openPattern = /\\{/g;
-var closePattern = /\\}/g;
-var commaPattern = /\\,/g;
-var periodPattern = /\\\./g;
-var EXPANSION_MAX = 1e5;
-var EXPANSION_MAX_LENGTH = 4e6;
-var EXPANSION_MAX_DEPTH = 1e3;
-var EXPANSION_MAX_REWRITES = 1e3;
-var EXPANSION_MAX_STEPS = 2e7;
-var CALL_STEPS = 16;
-function numeric(str3) {
-  return !isNaN(str3) ? parseInt(str3, 10) : str3.charCodeAt(0);
-}
-function escapeBraces(str3) {
-  return str3.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str3) {
-  return str3.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
-}
-function pushAll(target, items2) {
-  for (let i = 0; i < items2.length; i++) {
-    target.push(items2[i]);
-  }
-}
-function balancedWithBudget(str3, masked, budget) {
-  if (budget.remaining < 0) {
-    return void 0;
-  }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str3.length;
-  if (!r || budget.remaining < 0) {
-    return void 0;
-  }
-  return {
-    end: r[1],
-    pre: str3.slice(0, r[0]),
-    body: str3.slice(r[0] + 1, r[1]),
-    post: str3.slice(r[1] + 1),
-    unmatched
-  };
-}
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
-  const open4 = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
-    if (c === 123) {
-      open4.push(i);
-    } else if (c === 125 && open4.length) {
-      open4.pop();
-    }
-  }
-  let out = "";
-  let last = 0;
-  for (let i = 0; i < open4.length; i++) {
-    const at = open4[i];
-    out += masked.slice(last, at) + "\0";
-    last = at + 1;
-  }
-  return out + masked.slice(last);
-}
-function commaSetFollows(str3, budget) {
-  budget.remaining -= str3.length;
-  if (budget.remaining < 0) {
-    return false;
-  }
-  let close = false;
-  for (let i = str3.length - 1; i >= 0; i--) {
-    const c = str3.charCodeAt(i);
-    if (c === 125) {
-      close = true;
-    } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
-      close = false;
-    } else if (c === 44 && close && str3.charCodeAt(i + 1) !== 44) {
-      return true;
-    }
-  }
-  return false;
-}
-function parseCommaParts(str3, budget) {
-  const parts = [];
-  let carry = "";
-  for (; ; ) {
-    const m = balancedWithBudget(str3, str3, budget);
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    if (!m) {
-      const tail = str3.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
-      return parts;
-    }
-    const { pre, body, post } = m;
-    const p = pre.split(",");
-    p[0] = carry + p[0];
-    p[p.length - 1] += "{" + body + "}";
-    if (!post.length) {
-      pushAll(parts, p);
-      return parts;
-    }
-    carry = p.pop();
-    pushAll(parts, p);
-    str3 = post;
-  }
-}
-function bound(value2, fallback) {
-  return value2 === void 0 || isNaN(value2) ? fallback : value2;
-}
-function expand(str3, options = {}) {
-  if (!str3) {
-    return [];
-  }
-  const max = bound(options.max, EXPANSION_MAX);
-  const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-  const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-  const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-  const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-  if (str3.slice(0, 2) === "{}") {
-    str3 = "\\{\\}" + str3.slice(2);
-  }
-  return expand_(escapeBraces(str3), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str3) {
-  return "{" + str3 + "}";
-}
-function isPadded(el) {
-  return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-  return i <= y;
-}
-function gte(i, y) {
-  return i >= y;
-}
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-  const out = [];
-  let length = 0;
-  let nonEmpty;
-  outer: for (let a = 0; a < acc.length; a++) {
-    const prefix2 = acc[a] + pre;
-    let vs = values;
-    if (dropEmpties && !prefix2) {
-      if (!nonEmpty)
-        nonEmpty = values.filter((v) => v);
-      vs = nonEmpty;
-    }
-    for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
-        break outer;
-      const expansion = prefix2 + vs[v];
-      if (length + expansion.length > maxLength)
-        break outer;
-      out.push(expansion);
-      length += expansion.length;
-    }
-  }
-  budget.remaining -= out.length;
-  return out;
-}
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-  const n = body.split(/\.\./);
-  const N = [];
-  if (n[0] === void 0 || n[1] === void 0) {
-    return N;
-  }
-  const x = numeric(n[0]);
-  const y = numeric(n[1]);
-  const width = Math.max(n[0].length, n[1].length);
-  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
-  let test = lte;
-  const reverse = y < x;
-  if (reverse) {
-    incr *= -1;
-    test = gte;
-  }
-  const pad = n.some(isPadded);
-  const cost = pad ? width : 1;
-  let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
-    budget.remaining -= cost;
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    let c;
-    if (isAlphaSequence) {
-      c = String.fromCharCode(i);
-      if (c === "\\") {
-        c = "";
-      }
-    } else {
-      c = String(i);
-      if (pad) {
-        const need = width - c.length;
-        if (need > 0) {
-          const z = new Array(need + 1).join("0");
-          if (i < 0) {
-            c = "-" + z + c.slice(1);
-          } else {
-            c = z + c;
-          }
-        }
-      }
-    }
-    if (length + c.length > maxLength)
-      break;
-    N.push(c);
-    length += c.length;
-  }
-  return N;
-}
-function expand_(str3, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-  budget.remaining -= CALL_STEPS;
-  if (depth > maxDepth) {
-    return [str3];
-  }
-  let acc = [""];
-  let rewrites = 0;
-  let dropEmpties = false;
-  let firstGroup = true;
-  let masked = str3;
-  for (; ; ) {
-    const m = balancedWithBudget(str3, masked, budget);
-    if (!m) {
-      return combine(acc, str3, [""], max, maxLength, dropEmpties, budget);
-    }
-    if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
-    }
-    const pre = m.pre;
-    const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
-    if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
-      firstGroup = false;
-      if (!m.post.length)
-        break;
-      str3 = m.post;
-      masked = masked.slice(m.end + 1);
-      continue;
-    }
-    const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-    const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-    const isSequence = isNumericSequence || isAlphaSequence;
-    const isOptions = m.body.indexOf(",") >= 0;
-    if (!isSequence && !isOptions) {
-      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-        rewrites++;
-        str3 = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-        isTop = true;
-        continue;
-      }
-      return literal2();
-    }
-    if (firstGroup) {
-      dropEmpties = isTop && !isSequence;
-      firstGroup = false;
-    }
-    let values;
-    if (isSequence) {
-      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-      if (!values) {
-        return literal2();
-      }
-    } else {
-      let n = parseCommaParts(m.body, budget);
-      if (!n) {
-        return literal2();
-      }
-      if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-        if (budget.remaining < 0) {
-          return literal2();
-        }
-        if (n.length === 1) {
-          const next3 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
-          if (budget.remaining < 0) {
-            return literal2();
-          }
-          acc = next3;
-          if (!m.post.length)
-            break;
-          str3 = m.post;
-          masked = masked.slice(m.end + 1);
-          continue;
-        }
-      }
-      let dropsEmpties = dropEmpties && !m.post.length && !pre;
-      for (let d = 0; dropsEmpties && d < acc.length; d++) {
-        if (acc[d]) {
-          dropsEmpties = false;
-        }
-      }
-      values = [];
-      let valuesLength = 0;
-      outer: for (let j = 0; j < n.length; j++) {
-        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-        if (budget.remaining < 0) {
-          return literal2();
-        }
-        for (let k = 0; k < expanded.length; k++) {
-          const v = expanded[k];
-          if (dropsEmpties && !v)
-            continue;
-          if (values.length >= max || valuesLength + v.length > maxLength) {
-            break outer;
-          }
-          values.push(v);
-          valuesLength += v.length;
-        }
-      }
-    }
-    const next2 = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-    if (budget.remaining < 0) {
-      return literal2();
-    }
-    acc = next2;
-    if (!m.post.length)
-      break;
-    str3 = m.post;
-    masked = masked.slice(m.end + 1);
-  }
-  return acc;
 }
 
 // node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
@@ -27049,6 +26677,2532 @@ function todayUtc(now = /* @__PURE__ */ new Date()) {
   return now.toISOString().slice(0, 10);
 }
 
+// src/vulns/sources/index.ts
+import { isAbsolute, resolve } from "node:path";
+
+// src/vulns/sources/osv-api.ts
+import { createHash } from "node:crypto";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// src/vulns/osv.ts
+var MAX_AFFECTED_ENTRIES = 1e4;
+var MAX_RANGES_PER_ENTRY = 1e3;
+var MAX_EVENTS_PER_RANGE = 1e4;
+var MAX_VERSIONS_PER_ENTRY = 1e5;
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var str = (v) => typeof v === "string" ? v : void 0;
+function strings(v, cap) {
+  if (!Array.isArray(v)) return void 0;
+  return v.slice(0, cap).filter((s) => typeof s === "string");
+}
+function severities(v) {
+  if (!Array.isArray(v)) return void 0;
+  const out = [];
+  for (const s of v.slice(0, 100)) {
+    if (isObject(s) && typeof s.type === "string" && typeof s.score === "string")
+      out.push({ type: s.type, score: s.score });
+  }
+  return out;
+}
+function event(v) {
+  if (!isObject(v)) return void 0;
+  const out = {};
+  for (const key of ["introduced", "fixed", "last_affected", "limit"]) {
+    const value2 = str(v[key]);
+    if (value2 !== void 0) out[key] = value2;
+  }
+  return Object.keys(out).length === 1 ? out : void 0;
+}
+function range(v) {
+  if (!isObject(v) || typeof v.type !== "string" || !Array.isArray(v.events)) return void 0;
+  const events = v.events.slice(0, MAX_EVENTS_PER_RANGE).map(event).filter((e) => e !== void 0);
+  const out = { type: v.type, events };
+  const repo = str(v.repo);
+  if (repo !== void 0) out.repo = repo;
+  return out;
+}
+function affected(v) {
+  if (!isObject(v)) return void 0;
+  const out = {};
+  const pkg = v.package;
+  if (isObject(pkg) && typeof pkg.ecosystem === "string" && typeof pkg.name === "string") {
+    out.package = { ecosystem: pkg.ecosystem, name: pkg.name };
+    const purl2 = str(pkg.purl);
+    if (purl2 !== void 0) out.package.purl = purl2;
+  }
+  const sev = severities(v.severity);
+  if (sev) out.severity = sev;
+  if (Array.isArray(v.ranges)) {
+    out.ranges = v.ranges.slice(0, MAX_RANGES_PER_ENTRY).map(range).filter((r) => r !== void 0);
+  }
+  const versions = strings(v.versions, MAX_VERSIONS_PER_ENTRY);
+  if (versions) out.versions = versions;
+  if (isObject(v.ecosystem_specific)) out.ecosystem_specific = v.ecosystem_specific;
+  if (isObject(v.database_specific)) out.database_specific = v.database_specific;
+  return out;
+}
+function readOsvRecord(json) {
+  if (!isObject(json)) return { ok: false, error: "OSV record is not a JSON object" };
+  const id = str(json.id);
+  const modified = str(json.modified);
+  if (!id) return { ok: false, error: 'OSV record has no "id"' };
+  if (modified === void 0) return { ok: false, error: `OSV record ${id} has no "modified" timestamp` };
+  const record2 = { id, modified };
+  for (const key of ["schema_version", "published", "withdrawn", "summary", "details"]) {
+    const value2 = str(json[key]);
+    if (value2 !== void 0) record2[key] = value2;
+  }
+  for (const key of ["aliases", "upstream", "related"]) {
+    const value2 = strings(json[key], 1e3);
+    if (value2) record2[key] = value2;
+  }
+  const sev = severities(json.severity);
+  if (sev) record2.severity = sev;
+  if (Array.isArray(json.affected)) {
+    record2.affected = json.affected.slice(0, MAX_AFFECTED_ENTRIES).map(affected).filter((a) => a !== void 0);
+  }
+  if (Array.isArray(json.references)) {
+    record2.references = json.references.slice(0, 1e3).filter((r) => isObject(r) && typeof r.type === "string" && typeof r.url === "string").map((r) => ({ type: r.type, url: r.url }));
+  }
+  if (isObject(json.database_specific)) record2.database_specific = json.database_specific;
+  return { ok: true, record: record2 };
+}
+
+// src/vulns/sources/cache-dir.ts
+import { lstat, mkdir } from "node:fs/promises";
+async function usableCacheDir(dir) {
+  try {
+    await mkdir(dir, { recursive: true, mode: 448 });
+    const info = await lstat(dir);
+    if (!info.isDirectory()) return false;
+    const uid = process.getuid?.();
+    if (uid !== void 0 && info.uid !== uid) return false;
+    return (info.mode & 18) === 0;
+  } catch {
+    return false;
+  }
+}
+
+// src/vulns/sources/types.ts
+var VulnSourceError = class extends ContainersecError {
+  constructor(sourceCode, message3, options) {
+    super(sourceCode === "INVALID_SOURCE" ? "configuration" : "platform", `VULN_${sourceCode}`, message3, options);
+    this.sourceCode = sourceCode;
+  }
+  sourceCode;
+};
+var SkipCounter = class {
+  reasons = /* @__PURE__ */ new Map();
+  add(reason, example) {
+    const entry = this.reasons.get(reason);
+    if (entry) entry.count++;
+    else this.reasons.set(reason, { count: 1, example });
+  }
+  get total() {
+    let total = 0;
+    for (const { count } of this.reasons.values()) total += count;
+    return total;
+  }
+  notes(what) {
+    return [...this.reasons.entries()].map(
+      ([reason, { count, example }]) => `${what}: skipped ${count} record(s): ${reason} (e.g. ${example})`
+    );
+  }
+};
+
+// src/vulns/sources/osv-api.ts
+var DEFAULT_OSV_API = "https://api.osv.dev";
+var QUERYBATCH_MAX_QUERIES = 1e3;
+var MAX_PAGES_PER_QUERY = 100;
+var RECORD_FETCH_CONCURRENCY = 8;
+var MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+var REQUEST_TIMEOUT_MS = 6e4;
+var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function cacheDirFor(options) {
+  if (options.cacheDir === false) return void 0;
+  return options.cacheDir ?? options.env?.CONTAINERSEC_CACHE_DIR ?? join(tmpdir(), "containersec-osv-cache");
+}
+var OsvApiSource = class {
+  description;
+  matchesVersions = true;
+  baseUrl;
+  fetch;
+  sleep;
+  attempts;
+  concurrency;
+  cacheDir;
+  constructor(options = {}) {
+    this.baseUrl = (options.baseUrl ?? DEFAULT_OSV_API).replace(/\/+$/, "");
+    this.description = `OSV API at ${this.baseUrl}`;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
+    this.attempts = options.attempts ?? 4;
+    this.concurrency = options.concurrency ?? RECORD_FETCH_CONCURRENCY;
+    this.cacheDir = cacheDirFor(options);
+  }
+  async lookup(queries, signal) {
+    const notes = [];
+    const ids2 = await this.queryIds(queries, notes, signal);
+    const cacheDir = this.cacheDir && await usableCacheDir(this.cacheDir) ? this.cacheDir : void 0;
+    if (this.cacheDir && !cacheDir) {
+      notes.push(`${this.cacheDir} is not a private directory of this user; OSV records are not cached`);
+    }
+    const modified = /* @__PURE__ */ new Map();
+    for (const list of ids2) for (const v of list) if (!modified.has(v.id)) modified.set(v.id, v.modified);
+    const skipped = new SkipCounter();
+    const records = /* @__PURE__ */ new Map();
+    const pending = [...modified.entries()];
+    let cached = 0;
+    const worker = async () => {
+      for (let next2 = pending.shift(); next2; next2 = pending.shift()) {
+        const [id, stamp] = next2;
+        const result = await this.record(id, stamp, cacheDir, signal);
+        if (result.cached) cached++;
+        if (result.record) records.set(id, result.record);
+        else skipped.add(result.error ?? "invalid record", id);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, pending.length) }, worker));
+    notes.push(
+      `${this.description}: ${queries.length} package version(s) queried, ${modified.size} advisory record(s) (${cached} from cache)`
+    );
+    notes.push(...skipped.notes(this.description));
+    return {
+      records: ids2.map((list) => list.map((v) => records.get(v.id)).filter((r) => r !== void 0)),
+      notes
+    };
+  }
+  async queryIds(queries, notes, signal) {
+    const out = queries.map(() => []);
+    let work = queries.map((_, index) => ({ index, page: 1 }));
+    while (work.length > 0) {
+      const next2 = [];
+      for (let start = 0; start < work.length; start += QUERYBATCH_MAX_QUERIES) {
+        const batch = work.slice(start, start + QUERYBATCH_MAX_QUERIES);
+        const body = {
+          queries: batch.map(({ index, token }) => {
+            const q = queries[index];
+            return {
+              package: { ecosystem: q.ecosystem, name: q.name },
+              version: q.version,
+              ...token ? { page_token: token } : {}
+            };
+          })
+        };
+        const response = await this.request("POST", "/v1/querybatch", body, signal);
+        const results = isObject2(response) && Array.isArray(response.results) ? response.results : void 0;
+        if (!results || results.length !== batch.length) {
+          throw new VulnSourceError(
+            "BAD_RESPONSE",
+            `${this.description}: /v1/querybatch answered ${results ? `${results.length} results for ${batch.length} queries` : 'without a "results" array'}`
+          );
+        }
+        results.forEach((raw, i) => {
+          const item = batch[i];
+          const result = parseBatchResult(raw);
+          if (!result) {
+            throw new VulnSourceError(
+              "BAD_RESPONSE",
+              `${this.description}: /v1/querybatch result ${start + i} is not {vulns: [{id, modified}]}`
+            );
+          }
+          out[item.index].push(...result.vulns);
+          if (result.next_page_token) {
+            if (item.page >= MAX_PAGES_PER_QUERY) {
+              const q = queries[item.index];
+              notes.push(
+                `${this.description}: ${q.ecosystem}/${q.name}@${q.version} has more than ${MAX_PAGES_PER_QUERY} pages of results; the rest were not read`
+              );
+            } else next2.push({ index: item.index, token: result.next_page_token, page: item.page + 1 });
+          }
+        });
+      }
+      work = next2;
+    }
+    return out;
+  }
+  async record(id, modified, cacheDir, signal) {
+    const file = cacheDir && modified ? join(cacheDir, cacheName(id, modified)) : void 0;
+    if (file) {
+      const hit = await readFile(file, "utf8").catch(() => void 0);
+      if (hit !== void 0) {
+        try {
+          const result2 = readOsvRecord(JSON.parse(hit));
+          if (result2.ok && result2.record.id === id && result2.record.modified === modified) {
+            return { record: result2.record, cached: true };
+          }
+        } catch {
+        }
+      }
+    }
+    const json = await this.request("GET", `/v1/vulns/${encodeURIComponent(id)}`, void 0, signal);
+    const result = readOsvRecord(json);
+    if (!result.ok) return { error: result.error };
+    if (result.record.id !== id) return { error: `asked for ${id}, the API sent ${result.record.id}` };
+    if (file) {
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify(json), { mode: 384 }).then(() => rename(temp, file)).catch(() => void 0);
+    }
+    return { record: result.record };
+  }
+  async request(method, path5, body, signal) {
+    const url = `${this.baseUrl}${path5}`;
+    let last = "";
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      if (attempt > 1) await this.sleep(Math.min(3e4, 500 * 2 ** (attempt - 2)));
+      signal?.throwIfAborted();
+      let response;
+      try {
+        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        response = await this.fetch(url, {
+          method,
+          headers: { accept: "application/json", ...body ? { "content-type": "application/json" } : {} },
+          ...body ? { body: JSON.stringify(body) } : {},
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout
+        });
+      } catch (error) {
+        signal?.throwIfAborted();
+        last = `network error: ${error instanceof Error ? error.message : String(error)}`;
+        continue;
+      }
+      if (response.status === 429 || response.status >= 500) {
+        last = `HTTP ${response.status}`;
+        await response.body?.cancel().catch(() => void 0);
+        continue;
+      }
+      if (response.status === 404 && method === "GET") {
+        await response.body?.cancel().catch(() => void 0);
+        return { error: "not found" };
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => void 0);
+        throw new VulnSourceError(
+          "BAD_RESPONSE",
+          `${this.description}: ${method} ${path5} answered HTTP ${response.status}`
+        );
+      }
+      const text3 = await readCapped(response, MAX_RESPONSE_BYTES, `${method} ${path5}`, this.description);
+      try {
+        return JSON.parse(text3);
+      } catch {
+        throw new VulnSourceError("BAD_RESPONSE", `${this.description}: ${method} ${path5} did not answer JSON`);
+      }
+    }
+    throw new VulnSourceError(
+      "UNREACHABLE",
+      `${this.description} could not be reached (${method} ${path5}, ${this.attempts} attempts, last: ${last})`
+    );
+  }
+};
+async function readCapped(response, max, what, source) {
+  const reader2 = response.body?.getReader();
+  if (!reader2) return "";
+  const parts = [];
+  let total = 0;
+  for (; ; ) {
+    const { done, value: value2 } = await reader2.read();
+    if (done) break;
+    total += value2.length;
+    if (total > max) {
+      await reader2.cancel().catch(() => void 0);
+      throw new VulnSourceError("BAD_RESPONSE", `${source}: ${what} answered more than ${max} bytes`);
+    }
+    parts.push(value2);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+function parseBatchResult(raw) {
+  if (!isObject2(raw)) return void 0;
+  const vulns = raw.vulns ?? [];
+  if (!Array.isArray(vulns)) return void 0;
+  const out = { vulns: [] };
+  for (const v of vulns) {
+    if (!isObject2(v) || typeof v.id !== "string" || v.id.length === 0 || v.id.length > 200) return void 0;
+    out.vulns.push({ id: v.id, ...typeof v.modified === "string" ? { modified: v.modified } : {} });
+  }
+  if (typeof raw.next_page_token === "string" && raw.next_page_token !== "") out.next_page_token = raw.next_page_token;
+  return out;
+}
+function cacheName(id, modified) {
+  return `${createHash("sha256").update(`${id}\0${modified}`).digest("hex")}.json`;
+}
+
+// src/vulns/sources/osv-download.ts
+import { mkdtemp, open as open3, readFile as readFile3, rename as rename3, rm as rm2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { homedir, tmpdir as tmpdir3 } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/vulns/sources/archive-cache.ts
+function githubActionsCache(env) {
+  if (env.GITHUB_ACTIONS !== "true") return void 0;
+  if (!env.ACTIONS_RESULTS_URL && !env.ACTIONS_CACHE_URL) return void 0;
+  return {
+    description: "GitHub Actions cache",
+    async restore(dir, key, restoreKeys) {
+      const cache3 = await import("./cache-D3PP5QVN.js");
+      if (!cache3.isFeatureAvailable()) return void 0;
+      return cache3.restoreCache([dir], key, [...restoreKeys]);
+    },
+    async save(dir, key) {
+      const cache3 = await import("./cache-D3PP5QVN.js");
+      if (!cache3.isFeatureAvailable()) return;
+      await cache3.saveCache([dir], key);
+    }
+  };
+}
+
+// src/vulns/sources/osv-files.ts
+import { createHash as createHash2 } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { open as open2, opendir, readFile as readFile2, rename as rename2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename, join as join2 } from "node:path";
+
+// src/vulns/versions/scheme.ts
+var MAX_VERSION_LENGTH = 256;
+function sign(n) {
+  return n < 0 ? -1 : n > 0 ? 1 : 0;
+}
+function compareDigits(a, b) {
+  const x = stripZeros(a);
+  const y = stripZeros(b);
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function stripZeros(s) {
+  let i = 0;
+  while (i < s.length - 1 && s[i] === "0") i++;
+  return s.slice(i);
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function isDigit(c) {
+  return c !== void 0 && c >= "0" && c <= "9";
+}
+function isLetter(c) {
+  return c !== void 0 && (c >= "a" && c <= "z" || c >= "A" && c <= "Z");
+}
+function isAllDigits(s) {
+  return /^[0-9]+$/.test(s);
+}
+function isAlnum(c) {
+  return isDigit(c) || isLetter(c);
+}
+
+// src/vulns/versions/apk2.ts
+var INVALID = -1;
+var DIGIT_OR_ZERO = 0;
+var DIGIT = 1;
+var LETTER = 2;
+var SUFFIX = 3;
+var SUFFIX_NO = 4;
+var REVISION_NO = 5;
+var END = 6;
+var PRE_SUFFIXES = ["alpha", "beta", "pre", "rc"];
+var POST_SUFFIXES = ["cvs", "svn", "git", "hg", "p"];
+var isLower = (c) => c !== void 0 && c >= "a" && c <= "z";
+var Blob = class {
+  constructor(s, pos = 0) {
+    this.s = s;
+    this.pos = pos;
+  }
+  s;
+  pos;
+  get len() {
+    return this.s.length - this.pos;
+  }
+  at(i) {
+    return this.s[this.pos + i];
+  }
+};
+function nextToken(type, b) {
+  let n = INVALID;
+  const c = b.at(0);
+  if (b.len === 0 || c === "\0") n = END;
+  else if ((type === DIGIT || type === DIGIT_OR_ZERO) && isLower(c)) n = LETTER;
+  else if (type === LETTER && isDigit(c)) n = DIGIT;
+  else if (type === SUFFIX && isDigit(c)) n = SUFFIX_NO;
+  else {
+    if (c === ".") n = DIGIT_OR_ZERO;
+    else if (c === "_") n = SUFFIX;
+    else if (c === "-") {
+      if (b.len > 1 && b.at(1) === "r") {
+        n = REVISION_NO;
+        b.pos++;
+      }
+    }
+    b.pos++;
+  }
+  if (n < type) {
+    if (!(n === DIGIT_OR_ZERO && type === DIGIT || n === SUFFIX && type === SUFFIX_NO || n === DIGIT && type === LETTER))
+      n = INVALID;
+  }
+  return n;
+}
+function getToken(type, b) {
+  if (b.len <= 0) return [0, END];
+  let v = 0;
+  let i = 0;
+  let nt = INVALID;
+  const zeros = type === DIGIT_OR_ZERO && b.at(0) === "0";
+  const numeric = type === DIGIT_OR_ZERO || type === DIGIT || type === SUFFIX_NO || type === REVISION_NO;
+  switch (numeric ? DIGIT : type) {
+    case DIGIT:
+      if (zeros) {
+        while (i < b.len && b.at(i) === "0") i++;
+        nt = DIGIT;
+        v = -i;
+        break;
+      }
+      while (i < b.len && isDigit(b.at(i))) {
+        v = v * 10 + Number(b.at(i));
+        i++;
+      }
+      break;
+    case LETTER:
+      v = b.at(i).charCodeAt(0);
+      i++;
+      break;
+    case SUFFIX: {
+      const rest = b.s.slice(b.pos);
+      const pre = PRE_SUFFIXES.findIndex((s) => rest.startsWith(s));
+      if (pre >= 0) {
+        v = pre - PRE_SUFFIXES.length;
+        i = PRE_SUFFIXES[pre].length;
+        break;
+      }
+      const post = POST_SUFFIXES.findIndex((s) => rest.startsWith(s));
+      if (post >= 0) {
+        v = post;
+        i = POST_SUFFIXES[post].length;
+        break;
+      }
+      return [-1, INVALID];
+    }
+    default:
+      return [-1, INVALID];
+  }
+  b.pos += i;
+  if (b.len === 0) return [v, END];
+  if (nt !== INVALID) return [v, nt];
+  return [v, nextToken(type, b)];
+}
+function compareApk2(a, b) {
+  const x = new Blob(a.slice(0, MAX_VERSION_LENGTH));
+  const y = new Blob(b.slice(0, MAX_VERSION_LENGTH));
+  let at = DIGIT;
+  let bt = DIGIT;
+  let av = 0;
+  let bv = 0;
+  while (at === bt && at !== END && at !== INVALID && av === bv) {
+    [av, at] = getToken(at, x);
+    [bv, bt] = getToken(bt, y);
+  }
+  if (av < bv) return -1;
+  if (av > bv) return 1;
+  if (at === bt) return 0;
+  if (at === SUFFIX && getToken(at, x)[0] < 0) return -1;
+  if (bt === SUFFIX && getToken(bt, y)[0] < 0) return 1;
+  if (at > bt) return -1;
+  if (bt > at) return 1;
+  return 0;
+}
+function isValidApk2(version) {
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const b = new Blob(version);
+  let t = DIGIT;
+  while (t !== END && t !== INVALID) t = getToken(t, b)[1];
+  return t === END;
+}
+
+// src/vulns/versions/apk.ts
+var SUFFIXES = ["", "alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p"];
+var SUFFIX_INVALID = 0;
+var SUFFIX_NONE = 5;
+var Reader = class {
+  constructor(s) {
+    this.s = s;
+  }
+  s;
+  pos = 0;
+  get done() {
+    return this.pos >= this.s.length;
+  }
+  peek() {
+    return this.s[this.pos];
+  }
+  take(n = 1) {
+    const out = this.s.slice(this.pos, this.pos + n);
+    this.pos += out.length;
+    return out;
+  }
+  span(pred) {
+    const start = this.pos;
+    while (this.pos < this.s.length && pred(this.s[this.pos])) this.pos++;
+    return this.s.slice(start, this.pos);
+  }
+  startsWith(prefix2) {
+    return this.s.startsWith(prefix2, this.pos);
+  }
+};
+var isLower2 = (c) => c >= "a" && c <= "z";
+var isHex = (c) => isDigit(c) || c >= "a" && c <= "f";
+function suffixValue(name) {
+  if (name.length === 0) return SUFFIX_INVALID;
+  const index = SUFFIXES.indexOf(name, 1);
+  return index === SUFFIX_NONE || index < 0 ? SUFFIX_INVALID : index;
+}
+function parseDigits(t, r) {
+  t.value = r.span(isDigit);
+  if (t.value.length === 0) t.token = 8 /* Invalid */;
+}
+function first(r) {
+  const t = { token: 0 /* InitialDigit */, suffix: 0, value: "" };
+  parseDigits(t, r);
+  return t;
+}
+function next(t, r) {
+  if (r.done) {
+    t.token = 7 /* End */;
+    return;
+  }
+  const c = r.peek();
+  if (isLower2(c)) {
+    if (t.token > 1 /* Digit */) return invalid(t);
+    t.value = r.take();
+    t.token = 2 /* Letter */;
+    return;
+  }
+  if (c === "." || isDigit(c)) {
+    if (c === ".") {
+      if (t.token > 1 /* Digit */) return invalid(t);
+      r.take();
+    }
+    if (t.token === 0 /* InitialDigit */ || t.token === 1 /* Digit */) t.token = 1 /* Digit */;
+    else if (t.token === 3 /* Suffix */) t.token = 4 /* SuffixNo */;
+    else return invalid(t);
+    parseDigits(t, r);
+    return;
+  }
+  if (c === "_") {
+    if (t.token > 4 /* SuffixNo */) return invalid(t);
+    r.take();
+    t.value = r.span(isLower2);
+    t.suffix = suffixValue(t.value);
+    if (t.suffix === SUFFIX_INVALID) return invalid(t);
+    t.token = 3 /* Suffix */;
+    return;
+  }
+  if (c === "~") {
+    if (t.token >= 5 /* CommitHash */) return invalid(t);
+    r.take();
+    t.value = r.span(isHex);
+    if (t.value.length === 0) return invalid(t);
+    t.token = 5 /* CommitHash */;
+    return;
+  }
+  if (c === "-") {
+    if (t.token >= 6 /* RevisionNo */ || !r.startsWith("-r")) return invalid(t);
+    r.take(2);
+    t.token = 6 /* RevisionNo */;
+    parseDigits(t, r);
+    return;
+  }
+  invalid(t);
+}
+function invalid(t) {
+  t.token = 8 /* Invalid */;
+}
+function tokenCmp(a, b) {
+  switch (a.token) {
+    case 1 /* Digit */:
+      if (a.value.startsWith("0") || b.value.startsWith("0")) return blobSort(a.value, b.value);
+      return compareDigits(a.value, b.value);
+    case 0 /* InitialDigit */:
+    case 4 /* SuffixNo */:
+    case 6 /* RevisionNo */:
+      return compareDigits(a.value, b.value);
+    case 2 /* Letter */:
+      return blobSort(a.value, b.value);
+    case 3 /* Suffix */:
+      return a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0;
+    default:
+      return blobSort(a.value, b.value);
+  }
+}
+function blobSort(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareApkFuzzy(a, b, fuzzy) {
+  const ra = new Reader(a);
+  const rb2 = new Reader(b);
+  const ta = first(ra);
+  const tb = first(rb2);
+  while (ta.token === tb.token && ta.token < 7 /* End */) {
+    const r = tokenCmp(ta, tb);
+    if (r !== 0) return r;
+    next(ta, ra);
+    next(tb, rb2);
+  }
+  if (ta.token === tb.token) return 0;
+  if (tb.token === 7 /* End */ && fuzzy) return 0;
+  if (ta.token === 3 /* Suffix */ && ta.suffix < SUFFIX_NONE) return -1;
+  if (tb.token === 3 /* Suffix */ && tb.suffix < SUFFIX_NONE) return 1;
+  if (ta.token > tb.token) return -1;
+  if (tb.token > ta.token) return 1;
+  return 0;
+}
+function compareApk(a, b) {
+  return compareApkFuzzy(a, b, false);
+}
+function isValidApk(version) {
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const r = new Reader(version);
+  const t = first(r);
+  while (t.token < 7 /* End */) next(t, r);
+  return t.token === 7 /* End */;
+}
+function compareApkFamily(a, b) {
+  const legacy = !(isValidApk(a) && isValidApk(b)) && isValidApk2(a) && isValidApk2(b);
+  return legacy ? compareApk2(a, b) : compareApk(a, b);
+}
+var apkFamily = {
+  id: "apk",
+  compare: compareApkFamily,
+  isValid: (v) => isValidApk(v) || isValidApk2(v)
+};
+
+// src/vulns/versions/dpkg.ts
+function parseDpkg(version) {
+  const trimmed = version.trim();
+  const colon = trimmed.indexOf(":");
+  let epoch = "0";
+  let rest = trimmed;
+  if (colon >= 0) {
+    epoch = trimmed.slice(0, colon);
+    rest = trimmed.slice(colon + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash < 0) return { epoch, upstream: rest, revision: "" };
+  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
+}
+function order(c) {
+  if (c === void 0) return 0;
+  if (c === "~") return -1;
+  if (isDigit(c)) return 0;
+  if (isLetter(c)) return c.charCodeAt(0);
+  return c.charCodeAt(0) + 256;
+}
+function verrevcmp(a, b) {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while (i < a.length && !isDigit(a[i]) || j < b.length && !isDigit(b[j])) {
+      const ac = order(i < a.length ? a[i] : void 0);
+      const bc = order(j < b.length ? b[j] : void 0);
+      if (ac !== bc) return ac < bc ? -1 : 1;
+      i++;
+      j++;
+    }
+    const aStart = i;
+    while (i < a.length && isDigit(a[i])) i++;
+    const bStart = j;
+    while (j < b.length && isDigit(b[j])) j++;
+    const firstDiff = compareDigits(a.slice(aStart, i) || "0", b.slice(bStart, j) || "0");
+    if (firstDiff !== 0) return firstDiff;
+  }
+  return 0;
+}
+function compareDpkg(a, b) {
+  const x = parseDpkg(a);
+  const y = parseDpkg(b);
+  const epoch = compareDigits(numericOrZero(x.epoch), numericOrZero(y.epoch));
+  if (epoch !== 0) return epoch;
+  return verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision);
+}
+function numericOrZero(s) {
+  return /^[0-9]+$/.test(s) ? s : "0";
+}
+function isValidDpkg(version) {
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const trimmed = version.trim();
+  if (trimmed.length === 0 || /\s/.test(trimmed)) return false;
+  const colon = trimmed.indexOf(":");
+  if (colon >= 0) {
+    const epoch = trimmed.slice(0, colon);
+    if (!/^[0-9]+$/.test(epoch) || Number(epoch) > 2147483647) return false;
+    if (colon === trimmed.length - 1) return false;
+  }
+  const rest = trimmed.slice(colon + 1);
+  const dash = rest.lastIndexOf("-");
+  if (dash === rest.length - 1) return false;
+  return (dash < 0 ? rest : rest.slice(0, dash)).length > 0;
+}
+var dpkg = { id: "dpkg", compare: compareDpkg, isValid: isValidDpkg };
+
+// src/vulns/versions/maven.ts
+var QUALIFIERS = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
+var ALIASES = { ga: "", final: "", release: "", cr: "rc" };
+var RELEASE_VERSION_INDEX = String(QUALIFIERS.indexOf(""));
+function stringItem(raw, followedByDigit) {
+  let value2 = raw;
+  if (followedByDigit && value2.length === 1) {
+    if (value2 === "a") value2 = "alpha";
+    else if (value2 === "b") value2 = "beta";
+    else if (value2 === "m") value2 = "milestone";
+  }
+  return { kind: "string", value: ALIASES[value2] ?? value2 };
+}
+function parseItem(digit2, buf) {
+  return digit2 ? { kind: "int", value: buf } : stringItem(buf, false);
+}
+function comparableQualifier(q) {
+  const i = QUALIFIERS.indexOf(q);
+  return i === -1 ? `${QUALIFIERS.length}-${q}` : String(i);
+}
+function isNull(item) {
+  if (item.kind === "int") return compareDigits(item.value, "0") === 0;
+  if (item.kind === "string") return comparableQualifier(item.value) === RELEASE_VERSION_INDEX;
+  return item.items.length === 0;
+}
+function normalize2(list) {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const last = list[i];
+    if (isNull(last)) list.splice(i, 1);
+    else if (last.kind !== "list") break;
+  }
+}
+function parseMaven(version) {
+  const root = [];
+  let list = root;
+  const stack = [root];
+  const v = version.slice(0, MAX_VERSION_LENGTH).toLowerCase();
+  let digit2 = false;
+  let start = 0;
+  const openList = () => {
+    const child = [];
+    list.push({ kind: "list", items: child });
+    list = child;
+    stack.push(child);
+  };
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (c === "." || c === "-") {
+      list.push(i === start ? { kind: "int", value: "0" } : parseItem(digit2, v.slice(start, i)));
+      start = i + 1;
+      if (c === "-") openList();
+    } else if (isDigit(c)) {
+      if (!digit2 && i > start) {
+        list.push(stringItem(v.slice(start, i), true));
+        start = i;
+        openList();
+      }
+      digit2 = true;
+    } else {
+      if (digit2 && i > start) {
+        list.push(parseItem(true, v.slice(start, i)));
+        start = i;
+        openList();
+      }
+      digit2 = false;
+    }
+  }
+  if (v.length > start) list.push(parseItem(digit2, v.slice(start)));
+  while (stack.length > 0) normalize2(stack.pop());
+  return { kind: "list", items: root };
+}
+function compareItem(a, b) {
+  if (a.kind === "int") {
+    if (b === void 0) return isNull(a) ? 0 : 1;
+    return b.kind === "int" ? compareDigits(a.value, b.value) : 1;
+  }
+  if (a.kind === "string") {
+    if (b === void 0) return sign(compareStrings(comparableQualifier(a.value), RELEASE_VERSION_INDEX));
+    if (b.kind === "string") return compareStrings(comparableQualifier(a.value), comparableQualifier(b.value));
+    return -1;
+  }
+  if (b === void 0) return a.items.length === 0 ? 0 : compareItem(a.items[0], void 0);
+  if (b.kind === "int") return -1;
+  if (b.kind === "string") return 1;
+  const n = Math.max(a.items.length, b.items.length);
+  for (let i = 0; i < n; i++) {
+    const l = a.items[i];
+    const r = b.items[i];
+    const result = l === void 0 ? r === void 0 ? 0 : -compareItem(r, void 0) : compareItem(l, r);
+    if (result !== 0) return result;
+  }
+  return 0;
+}
+function compareMaven(a, b) {
+  return sign(compareItem(parseMaven(a), parseMaven(b)));
+}
+function isValidMaven(version) {
+  return version.length > 0 && version.length <= MAX_VERSION_LENGTH;
+}
+var maven = { id: "maven", compare: compareMaven, isValid: isValidMaven };
+
+// src/vulns/versions/semver.ts
+function parseSemverLike(version, maxComponents) {
+  const s = version.startsWith("v") ? version.slice(1) : version;
+  const components2 = [];
+  let i = 0;
+  let current = "";
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (isDigit(c)) {
+      current += c;
+      continue;
+    }
+    if (current !== "") {
+      components2.push(current);
+      current = "";
+    }
+    if (c === ".") continue;
+    break;
+  }
+  if (i >= s.length && current !== "") components2.push(current);
+  let rest = s.slice(i);
+  if (components2.length > maxComponents) {
+    rest = components2.slice(maxComponents).map((c) => `.${c}`).join("").concat(rest);
+    components2.length = maxComponents;
+  }
+  return { components: components2, rest };
+}
+function compareComponents(a, b) {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareDigits(a[i] ?? "0", b[i] ?? "0");
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+function comparePrerelease(a, b, caseInsensitive = false) {
+  if (a === "" || b === "") return a === b ? 0 : a === "" ? 1 : -1;
+  const x = a.split(".");
+  const y = b.split(".");
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    let p = x[i];
+    let q = y[i];
+    const pn = isAllDigits(p);
+    const qn = isAllDigits(q);
+    let r;
+    if (pn && qn) r = compareDigits(p, q);
+    else if (pn) r = -1;
+    else if (qn) r = 1;
+    else {
+      if (caseInsensitive) {
+        p = p.toLowerCase();
+        q = q.toLowerCase();
+      }
+      r = compareStrings(p, q);
+    }
+    if (r !== 0) return r;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+function splitRest(rest) {
+  const plus = rest.indexOf("+");
+  const pre = plus < 0 ? rest : rest.slice(0, plus);
+  return { prerelease: pre.startsWith("-") ? pre.slice(1) : pre, build: plus < 0 ? "" : rest.slice(plus + 1) };
+}
+function compareSemver(a, b) {
+  const x = parseSemverLike(a, 3);
+  const y = parseSemverLike(b, 3);
+  return compareComponents(x.components, y.components) || comparePrerelease(splitRest(x.rest).prerelease, splitRest(y.rest).prerelease);
+}
+var NUM = "(?:0|[1-9][0-9]*)";
+var PRE_ID = `(?:${NUM}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)`;
+var SEMVER_RE = new RegExp(
+  `^v?${NUM}\\.${NUM}\\.${NUM}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
+);
+function isValidSemver(version) {
+  return version.length <= MAX_VERSION_LENGTH && SEMVER_RE.test(version);
+}
+var semver = { id: "semver", compare: compareSemver, isValid: isValidSemver };
+function goToolchainToSemver(version) {
+  const m = /^(?:go)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(alpha|beta|rc)(\d+))?$/.exec(version);
+  if (!m) return version;
+  const [, major3, minor = "0", patch = "0", kind, n] = m;
+  const base = `${major3}.${minor}.${patch}`;
+  return kind ? `${base}-${kind}.${n}` : base;
+}
+function compareGo(a, b) {
+  return compareSemver(goToolchainToSemver(a), goToolchainToSemver(b));
+}
+function isValidGo(version) {
+  return isValidSemver(goToolchainToSemver(version));
+}
+var go = { id: "go", compare: compareGo, isValid: isValidGo };
+
+// src/vulns/versions/nuget.ts
+function compareNuGet(a, b) {
+  const x = parseSemverLike(a, 4);
+  const y = parseSemverLike(b, 4);
+  return compareComponents(x.components, y.components) || comparePrerelease(splitRest(x.rest).prerelease, splitRest(y.rest).prerelease, true);
+}
+var LABEL = "[0-9A-Za-z-]+";
+var NUGET_RE = new RegExp(`^[0-9]+(?:\\.[0-9]+){0,3}(?:-${LABEL}(?:\\.${LABEL})*)?(?:\\+${LABEL}(?:\\.${LABEL})*)?$`);
+function isValidNuGet(version) {
+  const v = version.trim();
+  return v.length <= MAX_VERSION_LENGTH && NUGET_RE.test(v);
+}
+var nuget = { id: "nuget", compare: compareNuGet, isValid: isValidNuGet };
+
+// src/vulns/versions/numeric-list.ts
+function compareNumericLists(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareDigits(a[i], b[i]);
+    if (r !== 0) return r;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function components(version, separators) {
+  return version.slice(0, MAX_VERSION_LENGTH).split(separators).map((p) => /^[0-9]+$/.test(p) ? p : "0");
+}
+var cran = {
+  id: "cran",
+  compare: (a, b) => compareNumericLists(components(a, /[.-]/), components(b, /[.-]/)),
+  isValid: (v) => v.length <= MAX_VERSION_LENGTH && /^[0-9]+(?:[.-][0-9]+)+$/.test(v)
+};
+var hackage = {
+  id: "hackage",
+  compare: (a, b) => compareNumericLists(components(a, /\./), components(b, /\./)),
+  isValid: (v) => v.length <= MAX_VERSION_LENGTH && /^[0-9]+(?:\.[0-9]+)*$/.test(v)
+};
+
+// src/vulns/versions/packagist.ts
+function canonicalize(version) {
+  if (version.length === 0) return "";
+  let out = version[0];
+  let lp = version[0];
+  const isDig = (c) => isDigit(c);
+  const isNdig = (c) => !isDigit(c) && c !== ".";
+  for (let i = 1; i < version.length; i++) {
+    const c = version[i];
+    const lq = out[out.length - 1];
+    if (c === "-" || c === "_" || c === "+") {
+      if (lq !== ".") out += ".";
+    } else if (isNdig(lp) && isDig(c) || isDig(lp) && isNdig(c)) {
+      if (lq !== ".") out += ".";
+      out += c;
+    } else if (!isAlnum(c)) {
+      if (lq !== ".") out += ".";
+    } else {
+      out += c;
+    }
+    lp = c;
+  }
+  return out;
+}
+var SPECIAL_FORMS = [
+  ["dev", 0],
+  ["alpha", 1],
+  ["a", 1],
+  ["beta", 2],
+  ["b", 2],
+  ["RC", 3],
+  ["rc", 3],
+  ["#", 4],
+  ["pl", 5],
+  ["p", 5]
+];
+function specialForm(form) {
+  for (const [name, order2] of SPECIAL_FORMS) if (form.startsWith(name)) return order2;
+  return -1;
+}
+function compareSpecial(a, b) {
+  return Math.sign(specialForm(a) - specialForm(b));
+}
+function leadingDigits(s) {
+  let i = 0;
+  while (i < s.length && isDigit(s[i])) i++;
+  return s.slice(0, i);
+}
+function phpVersionCompare(v1, v2, depth = 0) {
+  if (v1 === "" || v2 === "") return v1 === v2 ? 0 : v1 !== "" ? 1 : -1;
+  if (depth > 4) return 0;
+  const a = v1.startsWith("#") ? v1 : canonicalize(v1);
+  const b = v2.startsWith("#") ? v2 : canonicalize(v2);
+  let p1 = 0;
+  let p2 = 0;
+  let n1 = 0;
+  let n2 = 0;
+  let compare = 0;
+  while (p1 < a.length && p2 < b.length && n1 >= 0 && n2 >= 0) {
+    n1 = a.indexOf(".", p1);
+    n2 = b.indexOf(".", p2);
+    const s1 = a.slice(p1, n1 < 0 ? void 0 : n1);
+    const s2 = b.slice(p2, n2 < 0 ? void 0 : n2);
+    const d1 = isDigit(s1[0]);
+    const d2 = isDigit(s2[0]);
+    if (d1 && d2) compare = compareDigits(leadingDigits(s1), leadingDigits(s2));
+    else if (!d1 && !d2) compare = compareSpecial(s1, s2);
+    else compare = d1 ? compareSpecial("#N#", s2) : compareSpecial(s1, "#N#");
+    if (compare !== 0) break;
+    if (n1 >= 0) p1 = n1 + 1;
+    if (n2 >= 0) p2 = n2 + 1;
+  }
+  if (compare === 0) {
+    if (n1 >= 0) compare = isDigit(a[p1]) ? 1 : phpVersionCompare(a.slice(p1), "#N#", depth + 1);
+    else if (n2 >= 0) compare = isDigit(b[p2]) ? -1 : phpVersionCompare("#N#", b.slice(p2), depth + 1);
+  }
+  return compare;
+}
+function stripV(version) {
+  return version.startsWith("v") || version.startsWith("V") ? version.slice(1) : version;
+}
+function comparePackagist(a, b) {
+  return phpVersionCompare(stripV(a.slice(0, MAX_VERSION_LENGTH)), stripV(b.slice(0, MAX_VERSION_LENGTH)));
+}
+var CLASSICAL = /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
+var DATE = /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?$/i;
+var BRANCH = /^(?:dev-\S+|[\w.-]+[.-]dev)$/i;
+function isValidPackagist(version) {
+  const v = version.trim();
+  return v.length > 0 && v.length <= MAX_VERSION_LENGTH && (CLASSICAL.test(v) || DATE.test(v) || BRANCH.test(v));
+}
+var packagist = { id: "packagist", compare: comparePackagist, isValid: isValidPackagist };
+
+// src/vulns/versions/pep440.ts
+var PEP440_RE = new RegExp(
+  "^\\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)([-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?([0-9]+)?)?((?:-([0-9]+))|(?:[-_.]?(post|rev|r)[-_.]?([0-9]+)?))?([-_.]?(dev)[-_.]?([0-9]+)?)?)(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\\s*$",
+  "i"
+);
+function parsePep440(version) {
+  if (version.length > MAX_VERSION_LENGTH) return void 0;
+  const m = PEP440_RE.exec(version);
+  if (!m) return void 0;
+  const out = { epoch: m[1] ?? "0", release: m[2].split(".") };
+  if (m[4] !== void 0) out.pre = { letter: preLetter(m[4]), number: m[5] ?? "0" };
+  if (m[6] !== void 0) out.post = m[7] ?? m[9] ?? "0";
+  if (m[11] !== void 0) out.dev = m[12] ?? "0";
+  if (m[13] !== void 0) out.local = m[13].toLowerCase().split(/[-_.]/);
+  return out;
+}
+function preLetter(raw) {
+  const l = raw.toLowerCase();
+  if (l === "a" || l === "alpha") return "a";
+  if (l === "b" || l === "beta") return "b";
+  return "rc";
+}
+function isValidPep440(version) {
+  return parsePep440(version) !== void 0;
+}
+function compareOptional(a, b, absent) {
+  if (a === void 0 || b === void 0) return a === b ? 0 : a === void 0 ? absent : -absent;
+  return compareDigits(a, b);
+}
+function comparePre(x, y) {
+  const rank = (v) => v.pre ? 0 : v.post === void 0 && v.dev !== void 0 ? -1 : 1;
+  const rx = rank(x);
+  const ry = rank(y);
+  if (rx !== ry) return rx < ry ? -1 : 1;
+  if (!x.pre || !y.pre) return 0;
+  return compareStrings(x.pre.letter, y.pre.letter) || compareDigits(x.pre.number, y.pre.number);
+}
+function compareLocal(a, b) {
+  if (a === void 0 || b === void 0) return a === b ? 0 : a === void 0 ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const p = a[i];
+    const q = b[i];
+    const pn = isAllDigits(p);
+    const qn = isAllDigits(q);
+    const r = pn && qn ? compareDigits(p, q) : pn ? 1 : qn ? -1 : compareStrings(p, q);
+    if (r !== 0) return r;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+function compareRelease(a, b) {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareDigits(a[i] ?? "0", b[i] ?? "0");
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+function comparePep440Parsed(x, y) {
+  return compareDigits(x.epoch, y.epoch) || compareRelease(x.release, y.release) || comparePre(x, y) || compareOptional(x.post, y.post, -1) || compareOptional(x.dev, y.dev, 1) || compareLocal(x.local, y.local);
+}
+var LEGACY_REPLACEMENTS = { pre: "c", preview: "c", "-": "final-", rc: "c", dev: "@" };
+function legacyParts(version) {
+  const parts = [];
+  const pieces = version.toLowerCase().split(/(\d+|[a-z]+|\.|-)/);
+  for (const raw of [...pieces, "final"]) {
+    const piece = raw === "final" ? "*final" : LEGACY_REPLACEMENTS[raw] ?? raw;
+    if (piece === "" || piece === ".") continue;
+    const part = piece === "*final" ? piece : /^[0-9]/.test(piece) ? piece.padStart(8, "0") : `*${piece}`;
+    if (part.startsWith("*")) {
+      if (part < "*final") while (parts.length > 0 && parts[parts.length - 1] === "*final-") parts.pop();
+      while (parts.length > 0 && parts[parts.length - 1] === "00000000") parts.pop();
+    }
+    parts.push(part);
+  }
+  return parts;
+}
+function compareLegacy(a, b) {
+  const x = legacyParts(a);
+  const y = legacyParts(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareStrings(x[i], y[i]);
+    if (r !== 0) return r;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+function comparePep440(a, b) {
+  const x = parsePep440(a);
+  const y = parsePep440(b);
+  if (x && y) return comparePep440Parsed(x, y);
+  if (x) return 1;
+  if (y) return -1;
+  return compareLegacy(a.slice(0, MAX_VERSION_LENGTH), b.slice(0, MAX_VERSION_LENGTH));
+}
+var pep440 = { id: "pep440", compare: comparePep440, isValid: isValidPep440 };
+
+// src/vulns/versions/pub.ts
+function compareParts(a, b) {
+  const x = a === "" ? [] : a.split(".");
+  const y = b === "" ? [] : b.split(".");
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === q) continue;
+    if (p === void 0) return -1;
+    if (q === void 0) return 1;
+    const pn = isAllDigits(p);
+    const qn = isAllDigits(q);
+    const r = pn && qn ? compareDigits(p, q) : pn ? -1 : qn ? 1 : compareStrings(p, q);
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+function comparePub(a, b) {
+  const x = parseSemverLike(a.slice(0, MAX_VERSION_LENGTH), 3);
+  const y = parseSemverLike(b.slice(0, MAX_VERSION_LENGTH), 3);
+  const c = compareComponents(x.components, y.components);
+  if (c !== 0) return c;
+  const xr = splitRest(x.rest);
+  const yr = splitRest(y.rest);
+  if (xr.prerelease === "" || yr.prerelease === "") {
+    if (xr.prerelease !== yr.prerelease) return xr.prerelease === "" ? 1 : -1;
+  } else {
+    const p = compareParts(xr.prerelease, yr.prerelease);
+    if (p !== 0) return p;
+  }
+  if (xr.build === "" || yr.build === "") return xr.build === yr.build ? 0 : xr.build === "" ? -1 : 1;
+  return compareParts(xr.build, yr.build);
+}
+var pub = { id: "pub", compare: comparePub, isValid: isValidSemver };
+
+// src/vulns/versions/rpm.ts
+function parseRpm(evr2) {
+  let i = 0;
+  while (i < evr2.length && isDigit(evr2[i])) i++;
+  let epoch = "0";
+  let rest = evr2;
+  if (evr2[i] === ":") {
+    epoch = evr2.slice(0, i) || "0";
+    rest = evr2.slice(i + 1);
+  }
+  const dash = rest.lastIndexOf("-");
+  if (dash < 0) return { epoch, version: rest, release: void 0 };
+  return { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) };
+}
+var isAlnum2 = (c) => isDigit(c) || isLetter(c);
+function rpmvercmp(a, b) {
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while (i < a.length && !isAlnum2(a[i]) && a[i] !== "~" && a[i] !== "^") i++;
+    while (j < b.length && !isAlnum2(b[j]) && b[j] !== "~" && b[j] !== "^") j++;
+    if (a[i] === "~" || b[j] === "~") {
+      if (a[i] !== "~") return 1;
+      if (b[j] !== "~") return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (a[i] === "^" || b[j] === "^") {
+      if (i >= a.length) return -1;
+      if (j >= b.length) return 1;
+      if (a[i] !== "^") return 1;
+      if (b[j] !== "^") return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (!(i < a.length && j < b.length)) break;
+    const numeric = isDigit(a[i]);
+    const pred = numeric ? isDigit : isLetter;
+    const aStart = i;
+    while (i < a.length && pred(a[i])) i++;
+    const bStart = j;
+    while (j < b.length && pred(b[j])) j++;
+    const x = a.slice(aStart, i);
+    const y = b.slice(bStart, j);
+    if (y.length === 0) return numeric ? 1 : -1;
+    const r = numeric ? compareDigits(x, y) : compareStrings(x, y);
+    if (r !== 0) return r;
+  }
+  if (i >= a.length && j >= b.length) return 0;
+  return i >= a.length ? -1 : 1;
+}
+function compareRpm(a, b) {
+  const x = parseRpm(a);
+  const y = parseRpm(b);
+  const e = rpmvercmp(x.epoch, y.epoch);
+  if (e !== 0) return e;
+  const v = rpmvercmp(x.version, y.version);
+  if (v !== 0) return v;
+  if (x.release === void 0 || y.release === void 0) {
+    return x.release === y.release ? 0 : x.release === void 0 ? -1 : 1;
+  }
+  return rpmvercmp(x.release, y.release);
+}
+function isValidRpm(evr2) {
+  if (evr2.length === 0 || evr2.length > MAX_VERSION_LENGTH || /\s/.test(evr2)) return false;
+  const { version } = parseRpm(evr2);
+  return version.length > 0 && /[A-Za-z0-9]/.test(version);
+}
+var rpm = { id: "rpm", compare: compareRpm, isValid: isValidRpm };
+
+// src/vulns/versions/rubygems.ts
+var VERSION_RE = /^\s*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$/;
+function isValidRubyGems(version) {
+  return version.length <= MAX_VERSION_LENGTH && VERSION_RE.test(version);
+}
+function dropTrailingZeros(segments2) {
+  let end = segments2.length;
+  while (end > 0 && isAllDigits(segments2[end - 1]) && compareDigits(segments2[end - 1], "0") === 0)
+    end--;
+  return segments2.slice(0, end);
+}
+function canonicalSegments(version) {
+  const text3 = version.slice(0, MAX_VERSION_LENGTH).trim() || "0";
+  const segments2 = text3.replaceAll("-", ".pre.").match(/[0-9]+|[a-z]+/gi) ?? [];
+  const firstString = segments2.findIndex((s) => !isAllDigits(s));
+  const numeric = firstString < 0 ? segments2 : segments2.slice(0, firstString);
+  const rest = firstString < 0 ? [] : segments2.slice(firstString);
+  return [...dropTrailingZeros(numeric), ...dropTrailingZeros(rest)];
+}
+function compareRubyGems(a, b) {
+  const x = canonicalSegments(a);
+  const y = canonicalSegments(b);
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const l = x[i] ?? "0";
+    const r = y[i] ?? "0";
+    const ln = isAllDigits(l);
+    const rn = isAllDigits(r);
+    if (ln && rn) {
+      const c = compareDigits(l, r);
+      if (c !== 0) return c;
+      continue;
+    }
+    if (l === r) continue;
+    if (!ln && rn) return -1;
+    if (ln && !rn) return 1;
+    return compareStrings(l, r);
+  }
+  return 0;
+}
+var rubygems = { id: "rubygems", compare: compareRubyGems, isValid: isValidRubyGems };
+
+// src/vulns/versions/index.ts
+var SCHEMES = {
+  debian: dpkg,
+  ubuntu: dpkg,
+  alpine: apkFamily,
+  wolfi: apkFamily,
+  chainguard: apkFamily,
+  minimos: apkFamily,
+  alpaquita: apkFamily,
+  "bellsoft hardened containers": apkFamily,
+  almalinux: rpm,
+  "rocky linux": rpm,
+  "red hat": rpm,
+  opensuse: rpm,
+  suse: rpm,
+  "photon os": rpm,
+  openeuler: rpm,
+  mageia: rpm,
+  "oracle linux": rpm,
+  oracle: rpm,
+  "amazon linux": rpm,
+  "azure linux": rpm,
+  npm: semver,
+  "crates.io": semver,
+  hex: semver,
+  swifturl: semver,
+  bitnami: semver,
+  conancenter: semver,
+  julia: semver,
+  go,
+  kubernetes: go,
+  pypi: pep440,
+  maven,
+  rubygems,
+  nuget,
+  packagist,
+  pub,
+  cran,
+  bioconductor: cran,
+  hackage,
+  ghc: hackage
+};
+function splitEcosystem(ecosystem) {
+  const colon = ecosystem.indexOf(":");
+  return colon < 0 ? { base: ecosystem.trim(), suffix: "" } : { base: ecosystem.slice(0, colon).trim(), suffix: ecosystem.slice(colon + 1).trim() };
+}
+function schemeForEcosystem(ecosystem) {
+  if (schemeMemo.has(ecosystem)) return schemeMemo.get(ecosystem);
+  const scheme = lookupScheme(ecosystem);
+  if (ecosystem.length <= 200) {
+    if (schemeMemo.size >= 1e4) schemeMemo.clear();
+    schemeMemo.set(ecosystem, scheme);
+  }
+  return scheme;
+}
+var schemeMemo = /* @__PURE__ */ new Map();
+function lookupScheme(ecosystem) {
+  const { base, suffix } = splitEcosystem(ecosystem);
+  const key = base.toLowerCase();
+  if (key === "root" && suffix !== "") return lookupScheme(suffix);
+  return Object.hasOwn(SCHEMES, key) ? SCHEMES[key] : void 0;
+}
+
+// src/vulns/sources/package-key.ts
+function packageKey(ecosystem, name) {
+  const base = splitEcosystem(ecosystem).base.toLowerCase();
+  const normalized = base === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name.toLowerCase();
+  return `${base}\0${normalized}`;
+}
+
+// src/vulns/sources/compact-index.ts
+var MAGIC = Buffer.from("CSOSVIX3");
+var LOCATOR_BYTES = 12;
+function encodeIndex(header, keys) {
+  const encoded = [...keys.entries()].map(([key, list]) => ({ bytes: Buffer.from(key, "utf8"), list }));
+  encoded.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  const headerBytes = Buffer.from(JSON.stringify(header), "utf8");
+  const keyBytes = encoded.reduce((sum, k) => sum + k.bytes.length, 0);
+  const locatorCount = encoded.reduce((sum, k) => sum + k.list.length, 0);
+  const count = encoded.length;
+  const size = MAGIC.length + 4 + headerBytes.length + 8 + (count + 1) * 8 + keyBytes + locatorCount * LOCATOR_BYTES;
+  const out = Buffer.allocUnsafe(size);
+  let p = MAGIC.copy(out, 0);
+  p = out.writeUInt32LE(headerBytes.length, p);
+  p += headerBytes.copy(out, p);
+  p = out.writeUInt32LE(count, p);
+  p = out.writeUInt32LE(locatorCount, p);
+  let keyOffset = 0;
+  let locatorIndex = 0;
+  const offsetsAt = p;
+  const startsAt = p + (count + 1) * 4;
+  encoded.forEach((k, i) => {
+    out.writeUInt32LE(keyOffset, offsetsAt + i * 4);
+    out.writeUInt32LE(locatorIndex, startsAt + i * 4);
+    keyOffset += k.bytes.length;
+    locatorIndex += k.list.length;
+  });
+  out.writeUInt32LE(keyOffset, offsetsAt + count * 4);
+  out.writeUInt32LE(locatorIndex, startsAt + count * 4);
+  p = startsAt + (count + 1) * 4;
+  for (const k of encoded) p += k.bytes.copy(out, p);
+  for (const k of encoded) {
+    for (const l of k.list) {
+      out.writeDoubleLE(l.offset, p);
+      out.writeUInt32LE(l.length, p + 8);
+      p += LOCATOR_BYTES;
+    }
+  }
+  return out;
+}
+var CompactIndex = class _CompactIndex {
+  constructor(header, buffer, count, offsetsAt, startsAt, keysAt, locatorsAt) {
+    this.header = header;
+    this.buffer = buffer;
+    this.count = count;
+    this.offsetsAt = offsetsAt;
+    this.startsAt = startsAt;
+    this.keysAt = keysAt;
+    this.locatorsAt = locatorsAt;
+  }
+  header;
+  buffer;
+  count;
+  offsetsAt;
+  startsAt;
+  keysAt;
+  locatorsAt;
+  /** Undefined when the bytes are not a well-formed index (wrong magic, truncated, offsets out of range). */
+  static open(buffer) {
+    try {
+      if (buffer.length < MAGIC.length + 12 || !buffer.subarray(0, MAGIC.length).equals(MAGIC)) return void 0;
+      let p = MAGIC.length;
+      const headerLength = buffer.readUInt32LE(p);
+      p += 4;
+      if (p + headerLength + 8 > buffer.length) return void 0;
+      const header = JSON.parse(buffer.toString("utf8", p, p + headerLength));
+      if (!validHeader(header)) return void 0;
+      p += headerLength;
+      const count = buffer.readUInt32LE(p);
+      const locators = buffer.readUInt32LE(p + 4);
+      p += 8;
+      const offsetsAt = p;
+      const startsAt = offsetsAt + (count + 1) * 4;
+      const keysAt = startsAt + (count + 1) * 4;
+      if (keysAt > buffer.length) return void 0;
+      const keyBytes = buffer.readUInt32LE(offsetsAt + count * 4);
+      const locatorsAt = keysAt + keyBytes;
+      if (locatorsAt + locators * LOCATOR_BYTES !== buffer.length) return void 0;
+      if (buffer.readUInt32LE(startsAt + count * 4) !== locators) return void 0;
+      for (let i = 0; i < count; i++) {
+        if (buffer.readUInt32LE(offsetsAt + i * 4) > buffer.readUInt32LE(offsetsAt + (i + 1) * 4)) return void 0;
+        if (buffer.readUInt32LE(startsAt + i * 4) > buffer.readUInt32LE(startsAt + (i + 1) * 4)) return void 0;
+      }
+      return new _CompactIndex(header, buffer, count, offsetsAt, startsAt, keysAt, locatorsAt);
+    } catch {
+      return void 0;
+    }
+  }
+  get keyCount() {
+    return this.count;
+  }
+  /** The locators of a key (binary search over the sorted key bytes), each checked against the store size. */
+  locators(key) {
+    const wanted = Buffer.from(key, "utf8");
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const mid = low + high >>> 1;
+      const start = this.keysAt + this.buffer.readUInt32LE(this.offsetsAt + mid * 4);
+      const end = this.keysAt + this.buffer.readUInt32LE(this.offsetsAt + (mid + 1) * 4);
+      const order2 = Buffer.compare(this.buffer.subarray(start, end), wanted);
+      if (order2 === 0) return this.read(mid);
+      if (order2 < 0) low = mid + 1;
+      else high = mid - 1;
+    }
+    return [];
+  }
+  read(key) {
+    const first2 = this.buffer.readUInt32LE(this.startsAt + key * 4);
+    const last = this.buffer.readUInt32LE(this.startsAt + (key + 1) * 4);
+    const out = [];
+    for (let i = first2; i < last; i++) {
+      const p = this.locatorsAt + i * LOCATOR_BYTES;
+      const locator = { offset: this.buffer.readDoubleLE(p), length: this.buffer.readUInt32LE(p + 8) };
+      if (Number.isSafeInteger(locator.offset) && locator.offset >= 0 && locator.offset + locator.length <= this.header.storeBytes)
+        out.push(locator);
+    }
+    return out;
+  }
+};
+function validHeader(header) {
+  return typeof header === "object" && header !== null && typeof header.format === "number" && typeof header.signature === "string" && typeof header.records === "number" && typeof header.storeBytes === "number" && Array.isArray(header.files) && header.files.every((f) => typeof f === "string") && Array.isArray(header.skipped) && header.skipped.every((s) => typeof s === "string");
+}
+
+// src/vulns/sources/zip.ts
+import { open } from "node:fs/promises";
+import { inflateRawSync } from "node:zlib";
+var EOCD_SIGNATURE = 101010256;
+var ZIP64_LOCATOR_SIGNATURE = 117853008;
+var ZIP64_EOCD_SIGNATURE = 101075792;
+var CENTRAL_SIGNATURE = 33639248;
+var LOCAL_SIGNATURE = 67324752;
+var EOCD_MIN = 22;
+var MAX_COMMENT = 65535;
+var CENTRAL_CHUNK = 1024 * 1024;
+var READ_AHEAD = 4 * 1024 * 1024;
+var LOCAL_EXTRA_GUESS = 64;
+var ZipFormatError = class extends Error {
+};
+function isUnsafeZipName(name) {
+  if (name.startsWith("/") || name.includes("\\") || /^[A-Za-z]:/.test(name) || name.includes("\0")) return true;
+  return name.split("/").some((part) => part === "..");
+}
+async function readAt(handle, position, length) {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+}
+async function findDirectory(handle, fileSize) {
+  const tailLength = Math.min(fileSize, EOCD_MIN + MAX_COMMENT);
+  const tailStart = fileSize - tailLength;
+  const tail = await readAt(handle, tailStart, tailLength);
+  let at = -1;
+  for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) throw new ZipFormatError("no end-of-central-directory record: not a zip file, or truncated");
+  let entries2 = tail.readUInt16LE(at + 10);
+  let size = tail.readUInt32LE(at + 12);
+  let offset = tail.readUInt32LE(at + 16);
+  if (entries2 === 65535 || size === 4294967295 || offset === 4294967295) {
+    const locatorAt = tailStart + at - 20;
+    const locator = locatorAt >= 0 ? await readAt(handle, locatorAt, 20) : Buffer.alloc(0);
+    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
+      throw new ZipFormatError("zip64 fields without a zip64 end-of-central-directory locator");
+    const zip64At = Number(locator.readBigUInt64LE(8));
+    const zip64 = await readAt(handle, zip64At, 56);
+    if (zip64.length < 56 || zip64.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+      throw new ZipFormatError("bad zip64 end-of-central-directory record");
+    entries2 = Number(zip64.readBigUInt64LE(32));
+    size = Number(zip64.readBigUInt64LE(40));
+    offset = Number(zip64.readBigUInt64LE(48));
+  }
+  if (offset + size > fileSize) throw new ZipFormatError("the central directory lies beyond the end of the file");
+  return { offset, size, entries: entries2 };
+}
+function zip64Extra(extra, entry, raw) {
+  for (let i = 0; i + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(i);
+    const length = extra.readUInt16LE(i + 2);
+    if (id === 1) {
+      let p = i + 4;
+      const next2 = () => {
+        if (p + 8 > i + 4 + length || p + 8 > extra.length) return void 0;
+        const value2 = Number(extra.readBigUInt64LE(p));
+        p += 8;
+        return value2;
+      };
+      if (raw.size === 4294967295) entry.size = next2() ?? entry.size;
+      if (raw.compressed === 4294967295) entry.compressedSize = next2() ?? entry.compressedSize;
+      if (raw.offset === 4294967295) entry.localOffset = next2() ?? entry.localOffset;
+      return;
+    }
+    i += 4 + length;
+  }
+}
+async function* centralEntries(handle, directory, max) {
+  let position = directory.offset;
+  const end = directory.offset + directory.size;
+  let buffer = Buffer.alloc(0);
+  let count = 0;
+  while (count < Math.min(directory.entries, max)) {
+    if (buffer.length < 46 || buffer.length < 46 + buffer.readUInt16LE(28) + buffer.readUInt16LE(30) + buffer.readUInt16LE(32)) {
+      if (position >= end) throw new ZipFormatError("the central directory ends in the middle of an entry");
+      const chunk = await readAt(handle, position, Math.min(CENTRAL_CHUNK, end - position));
+      if (chunk.length === 0) throw new ZipFormatError("the central directory is truncated");
+      position += chunk.length;
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      continue;
+    }
+    if (buffer.readUInt32LE(0) !== CENTRAL_SIGNATURE) throw new ZipFormatError("bad central directory entry signature");
+    const nameLength = buffer.readUInt16LE(28);
+    const extraLength = buffer.readUInt16LE(30);
+    const commentLength = buffer.readUInt16LE(32);
+    const raw = { compressed: buffer.readUInt32LE(20), size: buffer.readUInt32LE(24), offset: buffer.readUInt32LE(42) };
+    const entry = {
+      flags: buffer.readUInt16LE(8),
+      method: buffer.readUInt16LE(10),
+      compressedSize: raw.compressed,
+      size: raw.size,
+      localOffset: raw.offset,
+      name: buffer.toString("utf8", 46, 46 + nameLength)
+    };
+    zip64Extra(buffer.subarray(46 + nameLength, 46 + nameLength + extraLength), entry, raw);
+    buffer = buffer.subarray(46 + nameLength + extraLength + commentLength);
+    count++;
+    yield entry;
+  }
+}
+var RangeReader = class {
+  constructor(handle, window2 = READ_AHEAD) {
+    this.handle = handle;
+    this.window = window2;
+  }
+  handle;
+  window;
+  start = 0;
+  buffer = Buffer.alloc(0);
+  /** Loads exactly [position, position + length) into the window (coalescing many nearby entry reads). */
+  async load(position, length) {
+    this.buffer = await readAt(this.handle, position, length);
+    this.start = position;
+  }
+  covers(position, length) {
+    return position >= this.start && position + length <= this.start + this.buffer.length;
+  }
+  async read(position, length) {
+    const end = position + length;
+    if (position >= this.start && end <= this.start + this.buffer.length) {
+      return this.buffer.subarray(position - this.start, end - this.start);
+    }
+    if (length > this.window) return readAt(this.handle, position, length);
+    this.buffer = await readAt(this.handle, position, this.window);
+    this.start = position;
+    return this.buffer.subarray(0, Math.min(length, this.buffer.length));
+  }
+};
+function inflateEntry(compressed, method, maxBytes) {
+  if (method === 0) return Buffer.from(compressed);
+  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
+}
+async function readEntry(source, entry, maxBytes) {
+  const reader2 = source instanceof RangeReader ? source : new RangeReader(source, 0);
+  const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
+  let chunk = await reader2.read(entry.localOffset, guess);
+  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
+  const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
+  if (dataStart + entry.compressedSize > chunk.length) {
+    chunk = await reader2.read(entry.localOffset, dataStart + entry.compressedSize);
+  }
+  const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
+  if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
+  return { data: inflateEntry(compressed, entry.method, maxBytes), dataOffset: entry.localOffset + dataStart };
+}
+async function* readZip(path5, options) {
+  const handle = await open(path5, "r");
+  try {
+    const { size } = await handle.stat();
+    const directory = await findDirectory(handle, size);
+    const reader2 = new RangeReader(handle);
+    for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
+      options.signal?.throwIfAborted();
+      if (entry.name.endsWith("/")) continue;
+      if (isUnsafeZipName(entry.name)) {
+        yield { ok: false, entry, reason: 'unsafe entry name (absolute path or ".." segment)' };
+        continue;
+      }
+      if (entry.flags & 1) {
+        yield { ok: false, entry, reason: "encrypted entry" };
+        continue;
+      }
+      if (entry.method !== 0 && entry.method !== 8) {
+        yield { ok: false, entry, reason: `unsupported compression method ${entry.method}` };
+        continue;
+      }
+      if (entry.size > options.maxEntryBytes || entry.compressedSize > options.maxEntryBytes) {
+        yield { ok: false, entry, reason: `larger than ${options.maxEntryBytes} bytes` };
+        continue;
+      }
+      try {
+        const { data, dataOffset } = await readEntry(reader2, entry, options.maxEntryBytes);
+        yield { ok: true, entry, data, dataOffset };
+      } catch (error) {
+        yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    }
+    if (directory.entries > options.maxEntries) {
+      yield {
+        ok: false,
+        entry: { name: "(rest of archive)", method: 0, flags: 0, compressedSize: 0, size: 0, localOffset: 0 },
+        reason: `the archive has ${directory.entries} entries; only the first ${options.maxEntries} were read`
+      };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+async function verifyZip(path5) {
+  const handle = await open(path5, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size < EOCD_MIN) throw new ZipFormatError(`${size} bytes: too short to be a zip file`);
+    const directory = await findDirectory(handle, size);
+    if (directory.entries > 0) {
+      const first2 = await readAt(handle, directory.offset, 4);
+      if (first2.length < 4 || first2.readUInt32LE(0) !== CENTRAL_SIGNATURE)
+        throw new ZipFormatError("bad central directory entry signature");
+    }
+    return { entries: directory.entries };
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/vulns/sources/osv-files.ts
+var OFFLINE_LIMITS = {
+  maxRecordBytes: 16 * 1024 * 1024,
+  maxFiles: 2e6,
+  maxZipEntries: 5e6,
+  maxDepth: 8
+};
+var INDEX_FORMAT = 3;
+var OsvFileSource = class {
+  constructor(path5, label = path5, options = {}) {
+    this.path = path5;
+    this.description = `OSV files in ${label}`;
+    this.cacheDir = options.cacheDir === false ? void 0 : options.cacheDir ?? options.env?.CONTAINERSEC_CACHE_DIR ?? join2(tmpdir2(), "containersec-osv-cache");
+  }
+  path;
+  description;
+  cacheDir;
+  /** How the last lookup was served, for notes and tests. */
+  lastLoad;
+  async lookup(queries, signal) {
+    const notes = [];
+    const files = await this.files(notes, signal);
+    const signature = createHash2("sha256").update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, Math.floor(f.mtimeMs / 1e3)])])).digest("hex");
+    const cacheOk = this.cacheDir !== void 0 && await usableCacheDir(this.cacheDir);
+    if (this.cacheDir !== void 0 && !cacheOk) {
+      notes.push(`${this.cacheDir} is not a private directory of this user; the OSV index cache is not used`);
+    }
+    const stem = cacheOk && this.cacheDir ? join2(this.cacheDir, `osv-index-${createHash2("sha256").update(this.path).digest("hex").slice(0, 32)}`) : void 0;
+    const cache3 = stem ? { index: `${stem}.bin`, store: `${stem}.records` } : void 0;
+    const cached = cache3 ? await readIndex(cache3, signature, files) : void 0;
+    const result = cached ? this.fromIndex(cached, cache3.store, queries, notes, signal) : await this.scan(files, signature, cache3, queries, notes, signal);
+    return result;
+  }
+  /**
+   * Cold path: every record is parsed and validated once. With a cache directory, the records are also
+   * written, trimmed to what matching and reporting use, to a record store, and the index maps each package
+   * to its records' byte ranges there.
+   */
+  async scan(files, signature, cache3, queries, notes, signal) {
+    this.lastLoad = "scan";
+    const collector = new Collector(queries);
+    const skipped = new SkipCounter();
+    const keys = /* @__PURE__ */ new Map();
+    const store = cache3 ? await StoreWriter.create(cache3.store) : void 0;
+    let read = 0;
+    const accept = (data, where) => {
+      read++;
+      const parsed = parseRecord(data, where, skipped);
+      if (!parsed) return;
+      const record2 = forMatching(parsed);
+      const locator = store?.append(JSON.stringify(record2));
+      collector.add(record2);
+      if (!locator) return;
+      const recordKeys = /* @__PURE__ */ new Set();
+      for (const affected2 of record2.affected ?? []) {
+        if (affected2.package) recordKeys.add(packageKey(affected2.package.ecosystem, affected2.package.name));
+      }
+      for (const key of recordKeys) {
+        const list = keys.get(key);
+        if (list) list.push(locator);
+        else keys.set(key, [locator]);
+      }
+    };
+    try {
+      await this.readAll(files, accept, store, skipped, signal);
+    } catch (error) {
+      await store?.discard();
+      throw error;
+    }
+    const skippedNotes = skipped.notes(this.description);
+    if (cache3 && store) {
+      const storeBytes = await store.close();
+      const header = {
+        format: INDEX_FORMAT,
+        signature,
+        files: files.map((f) => f.path),
+        records: read,
+        skipped: skippedNotes,
+        storeBytes
+      };
+      await store.commit().then(() => writeIndex(cache3.index, encodeIndex(header, keys))).catch(() => void 0);
+    }
+    notes.push(
+      read === 0 ? `${this.description}: no OSV records found; nothing could be matched` : `${this.description}: read ${read} record file(s)`,
+      ...skippedNotes
+    );
+    return { records: collector.records, notes };
+  }
+  /** Feeds every record of the files to `accept`, flushing the store as it fills. */
+  async readAll(files, accept, store, skipped, signal) {
+    for (const file of files) {
+      if (file.path.endsWith(".zip")) {
+        try {
+          for await (const item of readZip(file.path, {
+            maxEntryBytes: OFFLINE_LIMITS.maxRecordBytes,
+            maxEntries: OFFLINE_LIMITS.maxZipEntries,
+            ...signal ? { signal } : {}
+          })) {
+            const where = `${basename(file.path)}:${item.entry.name.slice(0, 200)}`;
+            if (!item.ok) skipped.add(`zip entry ${item.reason}`, where);
+            else if (item.entry.name.endsWith(".json")) {
+              accept(item.data, where);
+              if (store?.full) await store.flush();
+            }
+          }
+        } catch (error) {
+          signal?.throwIfAborted();
+          throw new VulnSourceError(
+            "INVALID_SOURCE",
+            `${file.path}: not a readable zip file: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error }
+          );
+        }
+        continue;
+      }
+      if (file.size > OFFLINE_LIMITS.maxRecordBytes) {
+        skipped.add(`file larger than ${OFFLINE_LIMITS.maxRecordBytes} bytes`, file.path);
+        continue;
+      }
+      accept(await readFile2(file.path), file.path);
+      if (store?.full) await store.flush();
+    }
+  }
+  /**
+   * Warm path: only the records of the queried packages are read from the record store, already validated
+   * and trimmed, so no inflating and no re-validation. Records that lie close together are read with one
+   * call; reads are synchronous because thousands of small reads through the thread pool cost more than
+   * the bytes (the store is local, and usually in the page cache).
+   */
+  fromIndex(index, storePath, queries, notes, signal) {
+    this.lastLoad = "index";
+    const { header } = index;
+    const collector = new Collector(queries);
+    const skipped = new SkipCounter();
+    const wanted = /* @__PURE__ */ new Map();
+    const keys = /* @__PURE__ */ new Set();
+    for (const query of queries) keys.add(packageKey(query.ecosystem, query.name));
+    for (const key of keys) for (const locator of index.locators(key)) wanted.set(locator.offset, locator);
+    const sorted = [...wanted.values()].sort((a, b) => a.offset - b.offset);
+    const reader2 = new BatchReader(storePath);
+    try {
+      for (let i = 0; i < sorted.length; ) {
+        signal?.throwIfAborted();
+        const first2 = sorted[i];
+        const end = runEnd(sorted, i);
+        const last = sorted[end - 1];
+        const window2 = reader2.range(first2.offset, last.offset + last.length);
+        for (; i < end; i++) {
+          const locator = sorted[i];
+          const start = locator.offset - first2.offset;
+          const record2 = storedRecord(window2.subarray(start, start + locator.length));
+          if (record2) collector.add(record2);
+          else skipped.add("damaged entry in the record store", `offset ${locator.offset}`);
+        }
+      }
+    } finally {
+      reader2.close();
+    }
+    notes.push(
+      `${this.description}: ${header.records} record file(s), served from the cached index (${wanted.size} read for this lookup)`,
+      ...header.skipped,
+      ...skipped.notes(this.description)
+    );
+    return { records: collector.records, notes };
+  }
+  /** The .json and .zip files under the path, depth-first, sorted, symlinks not followed. */
+  async files(notes, signal) {
+    let info;
+    try {
+      info = await stat(this.path);
+    } catch {
+      throw new VulnSourceError(
+        "INVALID_SOURCE",
+        `vulnerability data ${this.path} does not exist; give a directory of OSV JSON files or OSV all.zip files, or "osv-api"`
+      );
+    }
+    if (info.isFile()) return [{ path: this.path, size: info.size, mtimeMs: info.mtimeMs }];
+    const out = [];
+    const walk = async (dir, depth) => {
+      const names = [];
+      for await (const entry of await opendir(dir)) {
+        if (entry.isDirectory()) names.push({ name: entry.name, dir: true });
+        else if (entry.isFile() && /\.(json|zip)$/i.test(entry.name)) names.push({ name: entry.name, dir: false });
+      }
+      names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of names) {
+        signal?.throwIfAborted();
+        const full = join2(dir, entry.name);
+        if (entry.dir) {
+          if (depth >= OFFLINE_LIMITS.maxDepth)
+            notes.push(`${full}: deeper than ${OFFLINE_LIMITS.maxDepth} levels; not read`);
+          else if (!await walk(full, depth + 1)) return false;
+        } else if (out.length >= OFFLINE_LIMITS.maxFiles) {
+          notes.push(`more than ${OFFLINE_LIMITS.maxFiles} files; the rest were not read`);
+          return false;
+        } else {
+          const s = await stat(full);
+          out.push({ path: full, size: s.size, mtimeMs: s.mtimeMs });
+        }
+      }
+      return true;
+    };
+    await walk(this.path, 0);
+    return out;
+  }
+};
+var Collector = class {
+  records;
+  wanted = /* @__PURE__ */ new Map();
+  seen = /* @__PURE__ */ new Set();
+  constructor(queries) {
+    this.records = queries.map(() => []);
+    queries.forEach((query, i) => {
+      const key = packageKey(query.ecosystem, query.name);
+      const list = this.wanted.get(key);
+      if (list) list.push(i);
+      else this.wanted.set(key, [i]);
+    });
+  }
+  add(record2) {
+    const identity = `${record2.id}\0${record2.modified}`;
+    if (this.seen.has(identity)) return;
+    const targets = /* @__PURE__ */ new Set();
+    for (const affected2 of record2.affected ?? []) {
+      if (!affected2.package) continue;
+      for (const i of this.wanted.get(packageKey(affected2.package.ecosystem, affected2.package.name)) ?? [])
+        targets.add(i);
+    }
+    if (targets.size === 0) return;
+    this.seen.add(identity);
+    for (const i of targets) this.records[i].push(record2);
+  }
+};
+function parseRecord(data, where, skipped) {
+  let json;
+  try {
+    json = JSON.parse(data.toString("utf8"));
+  } catch {
+    skipped.add("not valid JSON", where);
+    return void 0;
+  }
+  const result = readOsvRecord(json);
+  if (!result.ok) {
+    skipped.add(result.error.replace(/ [A-Z]+-[\w.:-]+ /, " "), where);
+    return void 0;
+  }
+  return result.record;
+}
+var DETAILS_KEPT = 1e3;
+function forMatching(record2) {
+  const out = { id: record2.id, modified: record2.modified };
+  if (record2.withdrawn !== void 0) out.withdrawn = record2.withdrawn;
+  if (record2.aliases) out.aliases = record2.aliases;
+  if (record2.summary !== void 0) out.summary = record2.summary;
+  else if (record2.details !== void 0) out.details = record2.details.slice(0, DETAILS_KEPT);
+  if (record2.severity) out.severity = record2.severity;
+  if (record2.affected) out.affected = record2.affected;
+  if (record2.database_specific) out.database_specific = record2.database_specific;
+  return out;
+}
+function storedRecord(bytes) {
+  try {
+    const value2 = JSON.parse(bytes.toString("utf8"));
+    if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) return void 0;
+    if (typeof value2.id !== "string" || typeof value2.modified !== "string") return void 0;
+    if (value2.affected !== void 0 && !Array.isArray(value2.affected)) return void 0;
+    return value2;
+  } catch {
+    return void 0;
+  }
+}
+var StoreWriter = class _StoreWriter {
+  constructor(path5, temp, handle) {
+    this.path = path5;
+    this.temp = temp;
+    this.handle = handle;
+  }
+  path;
+  temp;
+  handle;
+  chunks = [];
+  pending = 0;
+  failed = false;
+  offset = 0;
+  static async create(path5) {
+    const temp = `${path5}.${process.pid}.tmp`;
+    try {
+      return new _StoreWriter(path5, temp, await open2(temp, "w", 384));
+    } catch {
+      return void 0;
+    }
+  }
+  get full() {
+    return this.pending >= STORE_FLUSH_BYTES;
+  }
+  append(json) {
+    const length = Buffer.byteLength(json);
+    const locator = { offset: this.offset, length };
+    this.chunks.push(json);
+    this.offset += length;
+    this.pending += length;
+    return locator;
+  }
+  /** A failed write (disk full) only costs the cache: the lookup goes on, and no index is written. */
+  async flush() {
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.join("");
+    this.chunks = [];
+    this.pending = 0;
+    if (this.failed) return;
+    await this.handle.write(data).catch(() => {
+      this.failed = true;
+    });
+  }
+  async close() {
+    await this.flush();
+    await this.handle.close().catch(() => {
+      this.failed = true;
+    });
+    return this.offset;
+  }
+  async commit() {
+    if (this.failed) {
+      await rm(this.temp, { force: true });
+      throw new Error("the record store could not be written");
+    }
+    await rename2(this.temp, this.path);
+  }
+  async discard() {
+    await this.handle.close().catch(() => void 0);
+    await rm(this.temp, { force: true });
+  }
+};
+var STORE_FLUSH_BYTES = 4 * 1024 * 1024;
+var MAX_GAP = 16 * 1024;
+var MAX_WINDOW = 1024 * 1024;
+function runEnd(sorted, from) {
+  const first2 = sorted[from];
+  let end = first2.offset + first2.length;
+  let i = from + 1;
+  for (; i < sorted.length; i++) {
+    const next2 = sorted[i];
+    const nextEnd = next2.offset + next2.length;
+    if (next2.offset - end > MAX_GAP || nextEnd - first2.offset > MAX_WINDOW) break;
+    end = Math.max(end, nextEnd);
+  }
+  return i;
+}
+var BatchReader = class {
+  fd;
+  scratch = Buffer.allocUnsafe(MAX_WINDOW);
+  constructor(path5) {
+    try {
+      this.fd = openSync(path5, "r");
+    } catch {
+      this.fd = void 0;
+    }
+  }
+  /** [start, end) of the file; shorter when the file is (no longer) that long. Valid until the next call. */
+  range(start, end) {
+    const length = Math.max(0, end - start);
+    if (this.fd === void 0) return Buffer.alloc(0);
+    if (length > this.scratch.length) this.scratch = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(this.fd, this.scratch, filled, length - filled, start + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return this.scratch.subarray(0, filled);
+  }
+  close() {
+    if (this.fd !== void 0) closeSync(this.fd);
+    this.fd = void 0;
+  }
+};
+async function readIndex(cache3, signature, files) {
+  const bytes = await readFile2(cache3.index).catch(() => void 0);
+  const index = bytes ? CompactIndex.open(bytes) : void 0;
+  if (!index) return void 0;
+  const { header } = index;
+  const storeBytes = await stat(cache3.store).then(
+    (s) => s.size,
+    () => -1
+  );
+  const valid2 = header.format === INDEX_FORMAT && header.signature === signature && header.storeBytes === storeBytes && header.files.length === files.length && header.files.every((path5, i) => path5 === files[i].path);
+  return valid2 ? index : void 0;
+}
+async function writeIndex(file, bytes) {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile2(temp, bytes, { mode: 384 });
+  await rename2(temp, file);
+}
+
+// src/vulns/sources/osv-download.ts
+var DEFAULT_OSV_DOWNLOAD = "https://osv-vulnerabilities.storage.googleapis.com";
+var MAX_DOWNLOAD_BYTES = 4 * 1024 * 1024 * 1024;
+var DEFAULT_MAX_AGE_DAYS = 7;
+var DOWNLOAD_TIMEOUT_MS = 15 * 6e4;
+var DAY_MS = 24 * 60 * 60 * 1e3;
+var META_FILE = "download.info";
+var BUCKET_NAMES = [
+  "AlmaLinux",
+  "Alpaquita",
+  "Alpine",
+  "Android",
+  "Azure Linux",
+  "BellSoft Hardened Containers",
+  "Bioconductor",
+  "Bitnami",
+  "Chainguard",
+  "ConanCenter",
+  "CRAN",
+  "crates.io",
+  "Debian",
+  "GHC",
+  "GitHub Actions",
+  "Go",
+  "Hackage",
+  "Hex",
+  "Julia",
+  "Kubernetes",
+  "Linux",
+  "Mageia",
+  "Maven",
+  "MinimOS",
+  "npm",
+  "NuGet",
+  "openEuler",
+  "openSUSE",
+  "OSS-Fuzz",
+  "Packagist",
+  "Photon OS",
+  "Pub",
+  "PyPI",
+  "Red Hat",
+  "Rocky Linux",
+  "RubyGems",
+  "SUSE",
+  "SwiftURL",
+  "Ubuntu",
+  "Wolfi"
+];
+var BY_LOWER = new Map(BUCKET_NAMES.map((name) => [name.toLowerCase(), name]));
+function bucketEcosystem(ecosystem) {
+  return BY_LOWER.get(splitEcosystem(ecosystem).base.toLowerCase());
+}
+function cacheKeyPrefix(ecosystem) {
+  return `containersec-osv-${ecosystem.replace(/[^\w.-]+/g, "_")}-`;
+}
+function defaultDownloadDir(env) {
+  if (env.CONTAINERSEC_OSV_CACHE_DIR) return env.CONTAINERSEC_OSV_CACHE_DIR;
+  if (env.GITHUB_ACTIONS === "true" && env.RUNNER_TEMP) return join3(env.RUNNER_TEMP, "containersec-osv");
+  const xdg = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith("/") ? env.XDG_CACHE_HOME : void 0;
+  return join3(xdg ?? join3(homedir(), ".cache"), "containersec", "osv");
+}
+function maxAgeFrom(env) {
+  const raw = env.CONTAINERSEC_OSV_MAX_AGE_DAYS;
+  if (raw === void 0 || raw === "") return void 0;
+  return /^\d{1,4}$/.test(raw) ? Number(raw) : void 0;
+}
+var utcDay = (date) => date.toISOString().slice(0, 10);
+var OsvDownloadSource = class {
+  description;
+  baseUrl;
+  options;
+  env;
+  fetch;
+  sleep;
+  now;
+  archiveCache;
+  maxAgeDays;
+  /** Requests made, for tests: `GET <url>`. */
+  requests = [];
+  constructor(options = {}) {
+    this.options = options;
+    this.env = options.env ?? {};
+    this.baseUrl = (options.baseUrl ?? DEFAULT_OSV_DOWNLOAD).replace(/\/+$/, "");
+    this.description = `OSV downloads from ${this.baseUrl}`;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
+    this.now = options.now ?? (() => /* @__PURE__ */ new Date());
+    this.archiveCache = options.archiveCache === false ? void 0 : options.archiveCache ?? githubActionsCache(this.env);
+    this.maxAgeDays = options.maxAgeDays ?? maxAgeFrom(this.env) ?? DEFAULT_MAX_AGE_DAYS;
+  }
+  async lookup(queries, signal) {
+    const notes = [];
+    const records = queries.map(() => []);
+    const byEcosystem = /* @__PURE__ */ new Map();
+    const unpublished = /* @__PURE__ */ new Map();
+    queries.forEach((query, i) => {
+      const ecosystem = bucketEcosystem(query.ecosystem);
+      if (ecosystem === void 0) {
+        const base = splitEcosystem(query.ecosystem).base.slice(0, 60);
+        unpublished.set(base, (unpublished.get(base) ?? 0) + 1);
+        return;
+      }
+      const list = byEcosystem.get(ecosystem);
+      if (list) list.push(i);
+      else byEcosystem.set(ecosystem, [i]);
+    });
+    for (const [base, count] of unpublished) {
+      notes.push(
+        `${this.description}: OSV publishes no archive for ecosystem "${base}"; ${count} package version(s) were NOT matched (not matched is not "not vulnerable")`
+      );
+    }
+    if (byEcosystem.size === 0) return { records, notes };
+    const root = await this.root(notes);
+    const failures = [];
+    for (const [ecosystem, indexes] of [...byEcosystem.entries()].sort(([a], [b]) => a < b ? -1 : 1)) {
+      signal?.throwIfAborted();
+      let obtained;
+      try {
+        obtained = await this.obtain(root, ecosystem, notes, signal);
+      } catch (error) {
+        signal?.throwIfAborted();
+        if (!(error instanceof VulnSourceError)) throw error;
+        failures.push(error.message);
+        continue;
+      }
+      if (!obtained.ok) {
+        notes.push(
+          `${this.description}: ${obtained.missing}; ${indexes.length} ${ecosystem} package version(s) were NOT matched (not matched is not "not vulnerable")`
+        );
+        continue;
+      }
+      const files = new OsvFileSource(obtained.zip, `${ecosystem}/all.zip`, { cacheDir: obtained.dir });
+      const subset = indexes.map((i) => queries[i]);
+      const result = await files.lookup(subset, signal);
+      indexes.forEach((queryIndex, i) => records[queryIndex].push(...result.records[i] ?? []));
+      notes.push(...result.notes);
+      if (obtained.save && this.archiveCache) await this.save(obtained.dir, ecosystem, notes);
+    }
+    if (failures.length > 0) {
+      throw new VulnSourceError(
+        "UNREACHABLE",
+        `${failures.join("; ")}. Check the runner's access to ${this.baseUrl} (or give a mirror with osv-download:URL), or use vuln-db osv-api`
+      );
+    }
+    return { records, notes };
+  }
+  async root(notes) {
+    const configured = this.options.cacheDir === false ? void 0 : this.options.cacheDir ?? defaultDownloadDir(this.env);
+    if (configured && await usableCacheDir(configured)) return configured;
+    if (configured) {
+      notes.push(
+        `${configured} is not a private directory of this user; OSV archives are downloaded to a temporary directory`
+      );
+    }
+    return mkdtemp(join3(tmpdir3(), "containersec-osv-"));
+  }
+  /** Today's archive of one ecosystem: local copy, cache, download, or (download failed) a recent copy. */
+  async obtain(root, ecosystem, notes, signal) {
+    const dir = join3(root, ecosystem.replace(/[^\w.-]+/g, "_"));
+    const url = `${this.baseUrl}/${encodeURIComponent(ecosystem)}/all.zip`;
+    const today = utcDay(this.now());
+    const key = `${cacheKeyPrefix(ecosystem)}${today}`;
+    const zip = join3(dir, "all.zip");
+    let local = await this.readInfo(dir, url);
+    if (local && utcDay(new Date(local.fetchedAt)) === today) return this.use(dir, zip, local, notes, false);
+    let restored;
+    if (this.archiveCache) {
+      try {
+        restored = await this.archiveCache.restore(dir, key, [cacheKeyPrefix(ecosystem)]);
+      } catch (error) {
+        notes.push(`${this.archiveCache.description}: could not restore ${key}: ${message(error)}`);
+      }
+      if (restored) local = await this.readInfo(dir, url) ?? local;
+      if (local && utcDay(new Date(local.fetchedAt)) === today)
+        return this.use(dir, zip, local, notes, restored !== key);
+    }
+    let downloaded;
+    try {
+      downloaded = await this.download(url, dir, local, signal);
+    } catch (error) {
+      signal?.throwIfAborted();
+      const reason = message(error);
+      if (local && this.ageDays(local) <= this.maxAgeDays) {
+        notes.push(
+          `${this.description}: today's ${ecosystem} download failed (${reason}); using the copy below instead`
+        );
+        return this.use(dir, zip, local, notes, false);
+      }
+      const stale = local ? ` The last copy (${local.fetchedAt}) is ${this.ageDays(local)} day(s) old, more than the ${this.maxAgeDays}-day bound (CONTAINERSEC_OSV_MAX_AGE_DAYS).` : "";
+      throw new VulnSourceError(
+        "UNREACHABLE",
+        `${ecosystem} OSV data could not be downloaded from ${url}: ${reason}.${stale}`,
+        {
+          cause: error
+        }
+      );
+    }
+    if (downloaded === "missing")
+      return { ok: false, missing: `${url} does not exist (HTTP 404): OSV publishes no ${ecosystem} archive there` };
+    return this.use(dir, zip, downloaded, notes, true);
+  }
+  use(dir, zip, info, notes, save) {
+    const age = this.ageDays(info);
+    notes.push(
+      `${this.description}: ${info.url} (${info.bytes} bytes) as of ${info.fetchedAt}${age === 0 ? "" : `, ${age} day(s) old`}`
+    );
+    return { ok: true, zip, dir, save };
+  }
+  ageDays(info) {
+    const at = Date.parse(info.fetchedAt);
+    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor((this.now().getTime() - at) / DAY_MS));
+  }
+  async save(dir, ecosystem, notes) {
+    const key = `${cacheKeyPrefix(ecosystem)}${utcDay(this.now())}`;
+    try {
+      await this.archiveCache.save(dir, key);
+    } catch (error) {
+      notes.push(`${this.archiveCache.description}: could not save ${key}: ${message(error)}`);
+    }
+  }
+  /** The download record of a directory, when it is for this URL and its archive is still there whole. */
+  async readInfo(dir, url) {
+    try {
+      const info = JSON.parse(await readFile3(join3(dir, META_FILE), "utf8"));
+      if (info.url !== url || typeof info.fetchedAt !== "string" || typeof info.bytes !== "number") return void 0;
+      if (Number.isNaN(Date.parse(info.fetchedAt))) return void 0;
+      const zip = await stat2(join3(dir, "all.zip"));
+      return zip.size === info.bytes ? info : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  /**
+   * GET with retries on 429/5xx and network errors (exponential backoff), conditional on the copy we hold
+   * (304 keeps it). Streams to a temporary file under the byte cap, checks the zip, renames it into place.
+   */
+  async download(url, dir, local, signal) {
+    const attempts = this.options.attempts ?? 4;
+    const maxBytes = this.options.maxBytes ?? MAX_DOWNLOAD_BYTES;
+    let last = "";
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) await this.sleep(Math.min(3e4, 1e3 * 2 ** (attempt - 2)));
+      signal?.throwIfAborted();
+      const timeout = AbortSignal.timeout(this.options.timeoutMs ?? DOWNLOAD_TIMEOUT_MS);
+      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      this.requests.push(`GET ${url}`);
+      let response;
+      try {
+        const headers = { accept: "application/zip" };
+        if (local?.etag) headers["if-none-match"] = local.etag;
+        else if (local?.lastModified) headers["if-modified-since"] = local.lastModified;
+        response = await this.fetch(url, { headers, signal: combined });
+      } catch (error) {
+        signal?.throwIfAborted();
+        last = `network error: ${message(error)}`;
+        continue;
+      }
+      if (response.status === 304 && local) {
+        await response.body?.cancel().catch(() => void 0);
+        const info = { ...local, fetchedAt: this.now().toISOString() };
+        await writeInfo(dir, info);
+        return info;
+      }
+      if (response.status === 404) {
+        await response.body?.cancel().catch(() => void 0);
+        return "missing";
+      }
+      if (response.status === 429 || response.status >= 500) {
+        await response.body?.cancel().catch(() => void 0);
+        last = `HTTP ${response.status}`;
+        continue;
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => void 0);
+        throw new Error(`HTTP ${response.status}`);
+      }
+      try {
+        const bytes = await this.stream(response, dir, maxBytes);
+        const info = { url, fetchedAt: this.now().toISOString(), bytes };
+        const etag = response.headers.get("etag");
+        const lastModified = response.headers.get("last-modified");
+        if (etag) info.etag = etag;
+        if (lastModified) info.lastModified = lastModified;
+        await writeInfo(dir, info);
+        return info;
+      } catch (error) {
+        if (error instanceof DownloadRejected) throw error;
+        signal?.throwIfAborted();
+        last = `download interrupted: ${message(error)}`;
+      }
+    }
+    throw new Error(`${attempts} attempt(s), last: ${last}`);
+  }
+  async stream(response, dir, maxBytes) {
+    const declared = Number(response.headers.get("content-length") ?? NaN);
+    if (declared > maxBytes) {
+      await response.body?.cancel().catch(() => void 0);
+      throw new DownloadRejected(`the archive is ${declared} bytes, more than the ${maxBytes}-byte cap`);
+    }
+    if (!await usableCacheDir(dir)) throw new DownloadRejected(`${dir} is not a private directory of this user`);
+    const temp = join3(dir, `all.zip.${process.pid}.${Date.now()}.part`);
+    const handle = await open3(temp, "w", 384);
+    let total = 0;
+    try {
+      const reader2 = response.body?.getReader();
+      if (!reader2) throw new DownloadRejected("the response has no body");
+      for (; ; ) {
+        const { done, value: value2 } = await reader2.read();
+        if (done) break;
+        total += value2.length;
+        if (total > maxBytes) {
+          await reader2.cancel().catch(() => void 0);
+          throw new DownloadRejected(`the archive is larger than the ${maxBytes}-byte cap; nothing was kept`);
+        }
+        await handle.write(value2);
+      }
+      await handle.close();
+      if (Number.isFinite(declared) && declared !== total)
+        throw new Error(`got ${total} of ${declared} bytes (the transfer was cut short)`);
+      try {
+        await verifyZip(temp);
+      } catch (error) {
+        throw new DownloadRejected(`the server sent ${total} bytes that are not a readable zip (${message(error)})`);
+      }
+      await rename3(temp, join3(dir, "all.zip"));
+      return total;
+    } catch (error) {
+      await handle.close().catch(() => void 0);
+      await rm2(temp, { force: true });
+      throw error;
+    }
+  }
+};
+var DownloadRejected = class extends Error {
+};
+async function writeInfo(dir, info) {
+  const file = join3(dir, META_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile3(temp, JSON.stringify(info), { mode: 384 });
+  await rename3(temp, file);
+}
+function message(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// src/vulns/sources/index.ts
+function isNamedVulnSource(spec) {
+  return /^(osv-api|osv-download)(:|$)/.test(spec.trim());
+}
+function sourceUrl(spec, url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new VulnSourceError("INVALID_SOURCE", `vulnerability source "${spec}": "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new VulnSourceError("INVALID_SOURCE", `vulnerability source "${spec}": only http(s) URLs are supported`);
+  }
+  return url;
+}
+function openVulnSource(spec, root, api = {}) {
+  const value2 = spec.trim();
+  if (value2 === "osv-api") return new OsvApiSource(api);
+  if (value2.startsWith("osv-api:"))
+    return new OsvApiSource({ ...api, baseUrl: sourceUrl(spec, value2.slice("osv-api:".length)) });
+  if (value2 === "osv-download" || value2.startsWith("osv-download:")) {
+    const { cacheDir: _recordCache, concurrency: _concurrency, ...download } = api;
+    return new OsvDownloadSource({
+      ...download,
+      ...value2 === "osv-download" ? {} : { baseUrl: sourceUrl(spec, value2.slice("osv-download:".length)) }
+    });
+  }
+  if (value2 === "") throw new VulnSourceError("INVALID_SOURCE", "vulnerability source is empty");
+  return new OsvFileSource(isAbsolute(value2) ? value2 : resolve(root, value2), value2, {
+    ...api.cacheDir !== void 0 ? { cacheDir: api.cacheDir } : {},
+    ...api.env ? { env: api.env } : {}
+  });
+}
+
 // src/core/tree.ts
 var MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -27244,22 +29398,22 @@ var hardeningCommonRules = commonFileRules(
 
 // src/checks/hardening/github-actions/audit.ts
 function nodeSpan(workflow, node) {
-  const range4 = node?.range;
-  if (!range4) return { startLine: 1, startColumn: 1 };
-  const start = workflow.parsed.position(range4[0]);
-  const end = workflow.parsed.position(range4[1]);
+  const range3 = node?.range;
+  if (!range3) return { startLine: 1, startColumn: 1 };
+  const start = workflow.parsed.position(range3[0]);
+  const end = workflow.parsed.position(range3[1]);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 function spanInScalar(workflow, scalar, value2, offset, length) {
-  const range4 = scalar.range;
+  const range3 = scalar.range;
   const needle = value2.slice(offset, offset + length);
-  if (!range4 || needle.length === 0 || needle.includes("\n")) return nodeSpan(workflow, scalar);
+  if (!range3 || needle.length === 0 || needle.includes("\n")) return nodeSpan(workflow, scalar);
   const { valueOffsets, sourceOffsets } = occurrenceTable(workflow, scalar, value2, needle);
   const k = valueOffsets.indexOf(offset);
   const at = sourceOffsets[k];
   if (k < 0 || sourceOffsets.length !== valueOffsets.length || at === void 0) return nodeSpan(workflow, scalar);
-  const start = workflow.parsed.position(range4[0] + at);
-  const end = workflow.parsed.position(range4[0] + at + needle.length);
+  const start = workflow.parsed.position(range3[0] + at);
+  const end = workflow.parsed.position(range3[0] + at + needle.length);
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
 }
 var occurrenceCache = /* @__PURE__ */ new WeakMap();
@@ -27271,10 +29425,10 @@ function occurrenceTable(workflow, scalar, value2, needle) {
   }
   let table = perScalar.get(needle);
   if (!table) {
-    const range4 = scalar.range;
+    const range3 = scalar.range;
     table = {
       valueOffsets: occurrenceOffsets(value2, needle),
-      sourceOffsets: occurrenceOffsets(workflow.text.slice(range4[0], range4[1]), needle)
+      sourceOffsets: occurrenceOffsets(workflow.text.slice(range3[0], range3[1]), needle)
     };
     perScalar.set(needle, table);
   }
@@ -27657,8 +29811,8 @@ function parseYaml(text3) {
 function firstYamlError(parsed, doc2) {
   const error = doc2.errors[0];
   if (!error) return void 0;
-  const message2 = error.message.split("\n", 1)[0] ?? error.message;
-  return { message: message2, position: parsed.position(error.pos[0]) };
+  const message3 = error.message.split("\n", 1)[0] ?? error.message;
+  return { message: message3, position: parsed.position(error.pos[0]) };
 }
 function documentToJS(doc2) {
   return doc2.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
@@ -29692,8 +31846,8 @@ function parseCiFile(path5, text3) {
     const first2 = doc2.errors[0];
     if (first2) {
       const { line, col } = lineCounter.linePos(first2.pos[0]);
-      const message2 = first2.message.split("\n", 1)[0] ?? first2.message;
-      return { src, error: { message: message2, position: { path: path5, line, column: col } } };
+      const message3 = first2.message.split("\n", 1)[0] ?? first2.message;
+      return { src, error: { message: message3, position: { path: path5, line, column: col } } };
     }
   }
   try {
@@ -29865,8 +32019,8 @@ var DEFAULT_KEYWORDS = [
   "tags",
   "timeout"
 ];
-function problem(ruleId, message2, at, key, object) {
-  return { ruleId, message: message2, position: at, key, ...object ? { object } : {} };
+function problem(ruleId, message3, at, key, object) {
+  return { ruleId, message: message3, position: at, key, ...object ? { object } : {} };
 }
 async function buildModel(mainPath, mainText, tree) {
   const state = { tree, includes: [], problems: [], headers: /* @__PURE__ */ new Map(), files: [], loaded: 0, bytes: 0 };
@@ -30074,13 +32228,13 @@ function includeItems(items2, problems) {
   }
   return refs;
 }
-function unknownName(ctx, message2, at, key, object) {
-  if (ctx.external.length === 0) return problem(UNRESOLVED_RULE, `${message2}.`, at, key, object);
+function unknownName(ctx, message3, at, key, object) {
+  if (ctx.external.length === 0) return problem(UNRESOLVED_RULE, `${message3}.`, at, key, object);
   const sources = ctx.external.map((include) => `${include.kind}: ${String(include.location.value)}`);
   return {
     ...problem(
       UNRESOLVED_RULE,
-      `${message2}; it is probably defined in an include that was not fetched (${sources.slice(0, 3).join(", ")}${sources.length > 3 ? ", \u2026" : ""}), so what it brings in was not checked.`,
+      `${message3}; it is probably defined in an include that was not fetched (${sources.slice(0, 3).join(", ")}${sources.length > 3 ? ", \u2026" : ""}), so what it brings in was not checked.`,
       at,
       key,
       object
@@ -30278,8 +32432,8 @@ function resolveReference(ref, ctx, depth, stack) {
     owner: ref.owner,
     value: null
   };
-  const fail2 = (message2, key) => {
-    ctx.problems.push(problem(UNRESOLVED_RULE, message2, at, key, ref.owner || void 0));
+  const fail2 = (message3, key) => {
+    ctx.problems.push(problem(UNRESOLVED_RULE, message3, at, key, ref.owner || void 0));
     return nullValue;
   };
   if (!ref.valid) return fail2("A `!reference` tag needs a list of job and key names.", "reference-shape");
@@ -31241,10 +33395,10 @@ async function lintFile2(file, context, rules9) {
       const at = positionOf(child.location);
       const bytes = visited.size > MAX_CHILD_PIPELINES + 1 ? void 0 : await context.tree.read(child.path, MAX_FILE_BYTES);
       if (!bytes) {
-        const message2 = visited.size > MAX_CHILD_PIPELINES + 1 ? `More than ${MAX_CHILD_PIPELINES} child pipelines; ${child.path} was not checked.` : `Child pipeline configuration ${child.path} does not exist or is not a readable regular file.`;
+        const message3 = visited.size > MAX_CHILD_PIPELINES + 1 ? `More than ${MAX_CHILD_PIPELINES} child pipelines; ${child.path} was not checked.` : `Child pipeline configuration ${child.path} does not exist or is not a readable regular file.`;
         const missing = {
           ruleId: UNRESOLVED_RULE,
-          message: message2,
+          message: message3,
           position: at,
           key: `child:${child.path}`,
           object: child.job
@@ -31274,7 +33428,7 @@ var gitlabCiLinter = {
 };
 
 // src/checks/hardening/runner/index.ts
-import { closeSync, constants, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
+import { closeSync as closeSync2, constants, openSync as openSync2, readFileSync, readSync as readSync2, readdirSync, statSync } from "node:fs";
 
 // src/checks/hardening/runner/capabilities.ts
 var CAPABILITY_NAMES = [
@@ -31588,1025 +33742,12 @@ var osReleaseCataloger = {
   }
 };
 
-// src/vulns/versions/scheme.ts
-var MAX_VERSION_LENGTH = 256;
-function sign(n) {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}
-function compareDigits(a, b) {
-  const x = stripZeros(a);
-  const y = stripZeros(b);
-  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-function stripZeros(s) {
-  let i = 0;
-  while (i < s.length - 1 && s[i] === "0") i++;
-  return s.slice(i);
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function isDigit(c) {
-  return c !== void 0 && c >= "0" && c <= "9";
-}
-function isLetter(c) {
-  return c !== void 0 && (c >= "a" && c <= "z" || c >= "A" && c <= "Z");
-}
-function isAllDigits(s) {
-  return /^[0-9]+$/.test(s);
-}
-function isAlnum(c) {
-  return isDigit(c) || isLetter(c);
-}
-
-// src/vulns/versions/apk2.ts
-var INVALID = -1;
-var DIGIT_OR_ZERO = 0;
-var DIGIT = 1;
-var LETTER = 2;
-var SUFFIX = 3;
-var SUFFIX_NO = 4;
-var REVISION_NO = 5;
-var END = 6;
-var PRE_SUFFIXES = ["alpha", "beta", "pre", "rc"];
-var POST_SUFFIXES = ["cvs", "svn", "git", "hg", "p"];
-var isLower = (c) => c !== void 0 && c >= "a" && c <= "z";
-var Blob = class {
-  constructor(s, pos = 0) {
-    this.s = s;
-    this.pos = pos;
-  }
-  s;
-  pos;
-  get len() {
-    return this.s.length - this.pos;
-  }
-  at(i) {
-    return this.s[this.pos + i];
-  }
-};
-function nextToken(type, b) {
-  let n = INVALID;
-  const c = b.at(0);
-  if (b.len === 0 || c === "\0") n = END;
-  else if ((type === DIGIT || type === DIGIT_OR_ZERO) && isLower(c)) n = LETTER;
-  else if (type === LETTER && isDigit(c)) n = DIGIT;
-  else if (type === SUFFIX && isDigit(c)) n = SUFFIX_NO;
-  else {
-    if (c === ".") n = DIGIT_OR_ZERO;
-    else if (c === "_") n = SUFFIX;
-    else if (c === "-") {
-      if (b.len > 1 && b.at(1) === "r") {
-        n = REVISION_NO;
-        b.pos++;
-      }
-    }
-    b.pos++;
-  }
-  if (n < type) {
-    if (!(n === DIGIT_OR_ZERO && type === DIGIT || n === SUFFIX && type === SUFFIX_NO || n === DIGIT && type === LETTER))
-      n = INVALID;
-  }
-  return n;
-}
-function getToken(type, b) {
-  if (b.len <= 0) return [0, END];
-  let v = 0;
-  let i = 0;
-  let nt = INVALID;
-  const zeros = type === DIGIT_OR_ZERO && b.at(0) === "0";
-  const numeric2 = type === DIGIT_OR_ZERO || type === DIGIT || type === SUFFIX_NO || type === REVISION_NO;
-  switch (numeric2 ? DIGIT : type) {
-    case DIGIT:
-      if (zeros) {
-        while (i < b.len && b.at(i) === "0") i++;
-        nt = DIGIT;
-        v = -i;
-        break;
-      }
-      while (i < b.len && isDigit(b.at(i))) {
-        v = v * 10 + Number(b.at(i));
-        i++;
-      }
-      break;
-    case LETTER:
-      v = b.at(i).charCodeAt(0);
-      i++;
-      break;
-    case SUFFIX: {
-      const rest = b.s.slice(b.pos);
-      const pre = PRE_SUFFIXES.findIndex((s) => rest.startsWith(s));
-      if (pre >= 0) {
-        v = pre - PRE_SUFFIXES.length;
-        i = PRE_SUFFIXES[pre].length;
-        break;
-      }
-      const post = POST_SUFFIXES.findIndex((s) => rest.startsWith(s));
-      if (post >= 0) {
-        v = post;
-        i = POST_SUFFIXES[post].length;
-        break;
-      }
-      return [-1, INVALID];
-    }
-    default:
-      return [-1, INVALID];
-  }
-  b.pos += i;
-  if (b.len === 0) return [v, END];
-  if (nt !== INVALID) return [v, nt];
-  return [v, nextToken(type, b)];
-}
-function compareApk2(a, b) {
-  const x = new Blob(a.slice(0, MAX_VERSION_LENGTH));
-  const y = new Blob(b.slice(0, MAX_VERSION_LENGTH));
-  let at = DIGIT;
-  let bt = DIGIT;
-  let av = 0;
-  let bv = 0;
-  while (at === bt && at !== END && at !== INVALID && av === bv) {
-    [av, at] = getToken(at, x);
-    [bv, bt] = getToken(bt, y);
-  }
-  if (av < bv) return -1;
-  if (av > bv) return 1;
-  if (at === bt) return 0;
-  if (at === SUFFIX && getToken(at, x)[0] < 0) return -1;
-  if (bt === SUFFIX && getToken(bt, y)[0] < 0) return 1;
-  if (at > bt) return -1;
-  if (bt > at) return 1;
-  return 0;
-}
-function isValidApk2(version) {
-  if (version.length > MAX_VERSION_LENGTH) return false;
-  const b = new Blob(version);
-  let t = DIGIT;
-  while (t !== END && t !== INVALID) t = getToken(t, b)[1];
-  return t === END;
-}
-
-// src/vulns/versions/apk.ts
-var SUFFIXES = ["", "alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p"];
-var SUFFIX_INVALID = 0;
-var SUFFIX_NONE = 5;
-var Reader = class {
-  constructor(s) {
-    this.s = s;
-  }
-  s;
-  pos = 0;
-  get done() {
-    return this.pos >= this.s.length;
-  }
-  peek() {
-    return this.s[this.pos];
-  }
-  take(n = 1) {
-    const out = this.s.slice(this.pos, this.pos + n);
-    this.pos += out.length;
-    return out;
-  }
-  span(pred) {
-    const start = this.pos;
-    while (this.pos < this.s.length && pred(this.s[this.pos])) this.pos++;
-    return this.s.slice(start, this.pos);
-  }
-  startsWith(prefix2) {
-    return this.s.startsWith(prefix2, this.pos);
-  }
-};
-var isLower2 = (c) => c >= "a" && c <= "z";
-var isHex = (c) => isDigit(c) || c >= "a" && c <= "f";
-function suffixValue(name) {
-  if (name.length === 0) return SUFFIX_INVALID;
-  const index = SUFFIXES.indexOf(name, 1);
-  return index === SUFFIX_NONE || index < 0 ? SUFFIX_INVALID : index;
-}
-function parseDigits(t, r) {
-  t.value = r.span(isDigit);
-  if (t.value.length === 0) t.token = 8 /* Invalid */;
-}
-function first(r) {
-  const t = { token: 0 /* InitialDigit */, suffix: 0, value: "" };
-  parseDigits(t, r);
-  return t;
-}
-function next(t, r) {
-  if (r.done) {
-    t.token = 7 /* End */;
-    return;
-  }
-  const c = r.peek();
-  if (isLower2(c)) {
-    if (t.token > 1 /* Digit */) return invalid(t);
-    t.value = r.take();
-    t.token = 2 /* Letter */;
-    return;
-  }
-  if (c === "." || isDigit(c)) {
-    if (c === ".") {
-      if (t.token > 1 /* Digit */) return invalid(t);
-      r.take();
-    }
-    if (t.token === 0 /* InitialDigit */ || t.token === 1 /* Digit */) t.token = 1 /* Digit */;
-    else if (t.token === 3 /* Suffix */) t.token = 4 /* SuffixNo */;
-    else return invalid(t);
-    parseDigits(t, r);
-    return;
-  }
-  if (c === "_") {
-    if (t.token > 4 /* SuffixNo */) return invalid(t);
-    r.take();
-    t.value = r.span(isLower2);
-    t.suffix = suffixValue(t.value);
-    if (t.suffix === SUFFIX_INVALID) return invalid(t);
-    t.token = 3 /* Suffix */;
-    return;
-  }
-  if (c === "~") {
-    if (t.token >= 5 /* CommitHash */) return invalid(t);
-    r.take();
-    t.value = r.span(isHex);
-    if (t.value.length === 0) return invalid(t);
-    t.token = 5 /* CommitHash */;
-    return;
-  }
-  if (c === "-") {
-    if (t.token >= 6 /* RevisionNo */ || !r.startsWith("-r")) return invalid(t);
-    r.take(2);
-    t.token = 6 /* RevisionNo */;
-    parseDigits(t, r);
-    return;
-  }
-  invalid(t);
-}
-function invalid(t) {
-  t.token = 8 /* Invalid */;
-}
-function tokenCmp(a, b) {
-  switch (a.token) {
-    case 1 /* Digit */:
-      if (a.value.startsWith("0") || b.value.startsWith("0")) return blobSort(a.value, b.value);
-      return compareDigits(a.value, b.value);
-    case 0 /* InitialDigit */:
-    case 4 /* SuffixNo */:
-    case 6 /* RevisionNo */:
-      return compareDigits(a.value, b.value);
-    case 2 /* Letter */:
-      return blobSort(a.value, b.value);
-    case 3 /* Suffix */:
-      return a.suffix < b.suffix ? -1 : a.suffix > b.suffix ? 1 : 0;
-    default:
-      return blobSort(a.value, b.value);
-  }
-}
-function blobSort(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a.charCodeAt(i) - b.charCodeAt(i);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-function compareApkFuzzy(a, b, fuzzy) {
-  const ra = new Reader(a);
-  const rb2 = new Reader(b);
-  const ta = first(ra);
-  const tb = first(rb2);
-  while (ta.token === tb.token && ta.token < 7 /* End */) {
-    const r = tokenCmp(ta, tb);
-    if (r !== 0) return r;
-    next(ta, ra);
-    next(tb, rb2);
-  }
-  if (ta.token === tb.token) return 0;
-  if (tb.token === 7 /* End */ && fuzzy) return 0;
-  if (ta.token === 3 /* Suffix */ && ta.suffix < SUFFIX_NONE) return -1;
-  if (tb.token === 3 /* Suffix */ && tb.suffix < SUFFIX_NONE) return 1;
-  if (ta.token > tb.token) return -1;
-  if (tb.token > ta.token) return 1;
-  return 0;
-}
-function compareApk(a, b) {
-  return compareApkFuzzy(a, b, false);
-}
-function isValidApk(version) {
-  if (version.length > MAX_VERSION_LENGTH) return false;
-  const r = new Reader(version);
-  const t = first(r);
-  while (t.token < 7 /* End */) next(t, r);
-  return t.token === 7 /* End */;
-}
-function compareApkFamily(a, b) {
-  const legacy = !(isValidApk(a) && isValidApk(b)) && isValidApk2(a) && isValidApk2(b);
-  return legacy ? compareApk2(a, b) : compareApk(a, b);
-}
-var apkFamily = {
-  id: "apk",
-  compare: compareApkFamily,
-  isValid: (v) => isValidApk(v) || isValidApk2(v)
-};
-
-// src/vulns/versions/dpkg.ts
-function parseDpkg(version) {
-  const trimmed = version.trim();
-  const colon = trimmed.indexOf(":");
-  let epoch = "0";
-  let rest = trimmed;
-  if (colon >= 0) {
-    epoch = trimmed.slice(0, colon);
-    rest = trimmed.slice(colon + 1);
-  }
-  const dash = rest.lastIndexOf("-");
-  if (dash < 0) return { epoch, upstream: rest, revision: "" };
-  return { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) };
-}
-function order(c) {
-  if (c === void 0) return 0;
-  if (c === "~") return -1;
-  if (isDigit(c)) return 0;
-  if (isLetter(c)) return c.charCodeAt(0);
-  return c.charCodeAt(0) + 256;
-}
-function verrevcmp(a, b) {
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    while (i < a.length && !isDigit(a[i]) || j < b.length && !isDigit(b[j])) {
-      const ac = order(i < a.length ? a[i] : void 0);
-      const bc = order(j < b.length ? b[j] : void 0);
-      if (ac !== bc) return ac < bc ? -1 : 1;
-      i++;
-      j++;
-    }
-    const aStart = i;
-    while (i < a.length && isDigit(a[i])) i++;
-    const bStart = j;
-    while (j < b.length && isDigit(b[j])) j++;
-    const firstDiff = compareDigits(a.slice(aStart, i) || "0", b.slice(bStart, j) || "0");
-    if (firstDiff !== 0) return firstDiff;
-  }
-  return 0;
-}
-function compareDpkg(a, b) {
-  const x = parseDpkg(a);
-  const y = parseDpkg(b);
-  const epoch = compareDigits(numericOrZero(x.epoch), numericOrZero(y.epoch));
-  if (epoch !== 0) return epoch;
-  return verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision);
-}
-function numericOrZero(s) {
-  return /^[0-9]+$/.test(s) ? s : "0";
-}
-function isValidDpkg(version) {
-  if (version.length > MAX_VERSION_LENGTH) return false;
-  const trimmed = version.trim();
-  if (trimmed.length === 0 || /\s/.test(trimmed)) return false;
-  const colon = trimmed.indexOf(":");
-  if (colon >= 0) {
-    const epoch = trimmed.slice(0, colon);
-    if (!/^[0-9]+$/.test(epoch) || Number(epoch) > 2147483647) return false;
-    if (colon === trimmed.length - 1) return false;
-  }
-  const rest = trimmed.slice(colon + 1);
-  const dash = rest.lastIndexOf("-");
-  if (dash === rest.length - 1) return false;
-  return (dash < 0 ? rest : rest.slice(0, dash)).length > 0;
-}
-var dpkg = { id: "dpkg", compare: compareDpkg, isValid: isValidDpkg };
-
-// src/vulns/versions/maven.ts
-var QUALIFIERS = ["alpha", "beta", "milestone", "rc", "snapshot", "", "sp"];
-var ALIASES = { ga: "", final: "", release: "", cr: "rc" };
-var RELEASE_VERSION_INDEX = String(QUALIFIERS.indexOf(""));
-function stringItem(raw, followedByDigit) {
-  let value2 = raw;
-  if (followedByDigit && value2.length === 1) {
-    if (value2 === "a") value2 = "alpha";
-    else if (value2 === "b") value2 = "beta";
-    else if (value2 === "m") value2 = "milestone";
-  }
-  return { kind: "string", value: ALIASES[value2] ?? value2 };
-}
-function parseItem(digit2, buf) {
-  return digit2 ? { kind: "int", value: buf } : stringItem(buf, false);
-}
-function comparableQualifier(q) {
-  const i = QUALIFIERS.indexOf(q);
-  return i === -1 ? `${QUALIFIERS.length}-${q}` : String(i);
-}
-function isNull(item) {
-  if (item.kind === "int") return compareDigits(item.value, "0") === 0;
-  if (item.kind === "string") return comparableQualifier(item.value) === RELEASE_VERSION_INDEX;
-  return item.items.length === 0;
-}
-function normalize2(list) {
-  for (let i = list.length - 1; i >= 0; i--) {
-    const last = list[i];
-    if (isNull(last)) list.splice(i, 1);
-    else if (last.kind !== "list") break;
-  }
-}
-function parseMaven(version) {
-  const root = [];
-  let list = root;
-  const stack = [root];
-  const v = version.slice(0, MAX_VERSION_LENGTH).toLowerCase();
-  let digit2 = false;
-  let start = 0;
-  const openList = () => {
-    const child = [];
-    list.push({ kind: "list", items: child });
-    list = child;
-    stack.push(child);
-  };
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i];
-    if (c === "." || c === "-") {
-      list.push(i === start ? { kind: "int", value: "0" } : parseItem(digit2, v.slice(start, i)));
-      start = i + 1;
-      if (c === "-") openList();
-    } else if (isDigit(c)) {
-      if (!digit2 && i > start) {
-        list.push(stringItem(v.slice(start, i), true));
-        start = i;
-        openList();
-      }
-      digit2 = true;
-    } else {
-      if (digit2 && i > start) {
-        list.push(parseItem(true, v.slice(start, i)));
-        start = i;
-        openList();
-      }
-      digit2 = false;
-    }
-  }
-  if (v.length > start) list.push(parseItem(digit2, v.slice(start)));
-  while (stack.length > 0) normalize2(stack.pop());
-  return { kind: "list", items: root };
-}
-function compareItem(a, b) {
-  if (a.kind === "int") {
-    if (b === void 0) return isNull(a) ? 0 : 1;
-    return b.kind === "int" ? compareDigits(a.value, b.value) : 1;
-  }
-  if (a.kind === "string") {
-    if (b === void 0) return sign(compareStrings(comparableQualifier(a.value), RELEASE_VERSION_INDEX));
-    if (b.kind === "string") return compareStrings(comparableQualifier(a.value), comparableQualifier(b.value));
-    return -1;
-  }
-  if (b === void 0) return a.items.length === 0 ? 0 : compareItem(a.items[0], void 0);
-  if (b.kind === "int") return -1;
-  if (b.kind === "string") return 1;
-  const n = Math.max(a.items.length, b.items.length);
-  for (let i = 0; i < n; i++) {
-    const l = a.items[i];
-    const r = b.items[i];
-    const result = l === void 0 ? r === void 0 ? 0 : -compareItem(r, void 0) : compareItem(l, r);
-    if (result !== 0) return result;
-  }
-  return 0;
-}
-function compareMaven(a, b) {
-  return sign(compareItem(parseMaven(a), parseMaven(b)));
-}
-function isValidMaven(version) {
-  return version.length > 0 && version.length <= MAX_VERSION_LENGTH;
-}
-var maven = { id: "maven", compare: compareMaven, isValid: isValidMaven };
-
-// src/vulns/versions/semver.ts
-function parseSemverLike(version, maxComponents) {
-  const s = version.startsWith("v") ? version.slice(1) : version;
-  const components2 = [];
-  let i = 0;
-  let current = "";
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (isDigit(c)) {
-      current += c;
-      continue;
-    }
-    if (current !== "") {
-      components2.push(current);
-      current = "";
-    }
-    if (c === ".") continue;
-    break;
-  }
-  if (i >= s.length && current !== "") components2.push(current);
-  let rest = s.slice(i);
-  if (components2.length > maxComponents) {
-    rest = components2.slice(maxComponents).map((c) => `.${c}`).join("").concat(rest);
-    components2.length = maxComponents;
-  }
-  return { components: components2, rest };
-}
-function compareComponents(a, b) {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const r = compareDigits(a[i] ?? "0", b[i] ?? "0");
-    if (r !== 0) return r;
-  }
-  return 0;
-}
-function comparePrerelease(a, b, caseInsensitive = false) {
-  if (a === "" || b === "") return a === b ? 0 : a === "" ? 1 : -1;
-  const x = a.split(".");
-  const y = b.split(".");
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    let p = x[i];
-    let q = y[i];
-    const pn = isAllDigits(p);
-    const qn = isAllDigits(q);
-    let r;
-    if (pn && qn) r = compareDigits(p, q);
-    else if (pn) r = -1;
-    else if (qn) r = 1;
-    else {
-      if (caseInsensitive) {
-        p = p.toLowerCase();
-        q = q.toLowerCase();
-      }
-      r = compareStrings(p, q);
-    }
-    if (r !== 0) return r;
-  }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
-function splitRest(rest) {
-  const plus = rest.indexOf("+");
-  const pre = plus < 0 ? rest : rest.slice(0, plus);
-  return { prerelease: pre.startsWith("-") ? pre.slice(1) : pre, build: plus < 0 ? "" : rest.slice(plus + 1) };
-}
-function compareSemver(a, b) {
-  const x = parseSemverLike(a, 3);
-  const y = parseSemverLike(b, 3);
-  return compareComponents(x.components, y.components) || comparePrerelease(splitRest(x.rest).prerelease, splitRest(y.rest).prerelease);
-}
-var NUM = "(?:0|[1-9][0-9]*)";
-var PRE_ID = `(?:${NUM}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)`;
-var SEMVER_RE = new RegExp(
-  `^v?${NUM}\\.${NUM}\\.${NUM}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
-);
-function isValidSemver(version) {
-  return version.length <= MAX_VERSION_LENGTH && SEMVER_RE.test(version);
-}
-var semver = { id: "semver", compare: compareSemver, isValid: isValidSemver };
-function goToolchainToSemver(version) {
-  const m = /^(?:go)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(alpha|beta|rc)(\d+))?$/.exec(version);
-  if (!m) return version;
-  const [, major3, minor = "0", patch = "0", kind, n] = m;
-  const base = `${major3}.${minor}.${patch}`;
-  return kind ? `${base}-${kind}.${n}` : base;
-}
-function compareGo(a, b) {
-  return compareSemver(goToolchainToSemver(a), goToolchainToSemver(b));
-}
-function isValidGo(version) {
-  return isValidSemver(goToolchainToSemver(version));
-}
-var go = { id: "go", compare: compareGo, isValid: isValidGo };
-
-// src/vulns/versions/nuget.ts
-function compareNuGet(a, b) {
-  const x = parseSemverLike(a, 4);
-  const y = parseSemverLike(b, 4);
-  return compareComponents(x.components, y.components) || comparePrerelease(splitRest(x.rest).prerelease, splitRest(y.rest).prerelease, true);
-}
-var LABEL = "[0-9A-Za-z-]+";
-var NUGET_RE = new RegExp(`^[0-9]+(?:\\.[0-9]+){0,3}(?:-${LABEL}(?:\\.${LABEL})*)?(?:\\+${LABEL}(?:\\.${LABEL})*)?$`);
-function isValidNuGet(version) {
-  const v = version.trim();
-  return v.length <= MAX_VERSION_LENGTH && NUGET_RE.test(v);
-}
-var nuget = { id: "nuget", compare: compareNuGet, isValid: isValidNuGet };
-
-// src/vulns/versions/numeric-list.ts
-function compareNumericLists(a, b) {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const r = compareDigits(a[i], b[i]);
-    if (r !== 0) return r;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-function components(version, separators) {
-  return version.slice(0, MAX_VERSION_LENGTH).split(separators).map((p) => /^[0-9]+$/.test(p) ? p : "0");
-}
-var cran = {
-  id: "cran",
-  compare: (a, b) => compareNumericLists(components(a, /[.-]/), components(b, /[.-]/)),
-  isValid: (v) => v.length <= MAX_VERSION_LENGTH && /^[0-9]+(?:[.-][0-9]+)+$/.test(v)
-};
-var hackage = {
-  id: "hackage",
-  compare: (a, b) => compareNumericLists(components(a, /\./), components(b, /\./)),
-  isValid: (v) => v.length <= MAX_VERSION_LENGTH && /^[0-9]+(?:\.[0-9]+)*$/.test(v)
-};
-
-// src/vulns/versions/packagist.ts
-function canonicalize(version) {
-  if (version.length === 0) return "";
-  let out = version[0];
-  let lp = version[0];
-  const isDig = (c) => isDigit(c);
-  const isNdig = (c) => !isDigit(c) && c !== ".";
-  for (let i = 1; i < version.length; i++) {
-    const c = version[i];
-    const lq = out[out.length - 1];
-    if (c === "-" || c === "_" || c === "+") {
-      if (lq !== ".") out += ".";
-    } else if (isNdig(lp) && isDig(c) || isDig(lp) && isNdig(c)) {
-      if (lq !== ".") out += ".";
-      out += c;
-    } else if (!isAlnum(c)) {
-      if (lq !== ".") out += ".";
-    } else {
-      out += c;
-    }
-    lp = c;
-  }
-  return out;
-}
-var SPECIAL_FORMS = [
-  ["dev", 0],
-  ["alpha", 1],
-  ["a", 1],
-  ["beta", 2],
-  ["b", 2],
-  ["RC", 3],
-  ["rc", 3],
-  ["#", 4],
-  ["pl", 5],
-  ["p", 5]
-];
-function specialForm(form) {
-  for (const [name, order2] of SPECIAL_FORMS) if (form.startsWith(name)) return order2;
-  return -1;
-}
-function compareSpecial(a, b) {
-  return Math.sign(specialForm(a) - specialForm(b));
-}
-function leadingDigits(s) {
-  let i = 0;
-  while (i < s.length && isDigit(s[i])) i++;
-  return s.slice(0, i);
-}
-function phpVersionCompare(v1, v2, depth = 0) {
-  if (v1 === "" || v2 === "") return v1 === v2 ? 0 : v1 !== "" ? 1 : -1;
-  if (depth > 4) return 0;
-  const a = v1.startsWith("#") ? v1 : canonicalize(v1);
-  const b = v2.startsWith("#") ? v2 : canonicalize(v2);
-  let p1 = 0;
-  let p2 = 0;
-  let n1 = 0;
-  let n2 = 0;
-  let compare = 0;
-  while (p1 < a.length && p2 < b.length && n1 >= 0 && n2 >= 0) {
-    n1 = a.indexOf(".", p1);
-    n2 = b.indexOf(".", p2);
-    const s1 = a.slice(p1, n1 < 0 ? void 0 : n1);
-    const s2 = b.slice(p2, n2 < 0 ? void 0 : n2);
-    const d1 = isDigit(s1[0]);
-    const d2 = isDigit(s2[0]);
-    if (d1 && d2) compare = compareDigits(leadingDigits(s1), leadingDigits(s2));
-    else if (!d1 && !d2) compare = compareSpecial(s1, s2);
-    else compare = d1 ? compareSpecial("#N#", s2) : compareSpecial(s1, "#N#");
-    if (compare !== 0) break;
-    if (n1 >= 0) p1 = n1 + 1;
-    if (n2 >= 0) p2 = n2 + 1;
-  }
-  if (compare === 0) {
-    if (n1 >= 0) compare = isDigit(a[p1]) ? 1 : phpVersionCompare(a.slice(p1), "#N#", depth + 1);
-    else if (n2 >= 0) compare = isDigit(b[p2]) ? -1 : phpVersionCompare("#N#", b.slice(p2), depth + 1);
-  }
-  return compare;
-}
-function stripV(version) {
-  return version.startsWith("v") || version.startsWith("V") ? version.slice(1) : version;
-}
-function comparePackagist(a, b) {
-  return phpVersionCompare(stripV(a.slice(0, MAX_VERSION_LENGTH)), stripV(b.slice(0, MAX_VERSION_LENGTH)));
-}
-var CLASSICAL = /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
-var DATE = /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?$/i;
-var BRANCH = /^(?:dev-\S+|[\w.-]+[.-]dev)$/i;
-function isValidPackagist(version) {
-  const v = version.trim();
-  return v.length > 0 && v.length <= MAX_VERSION_LENGTH && (CLASSICAL.test(v) || DATE.test(v) || BRANCH.test(v));
-}
-var packagist = { id: "packagist", compare: comparePackagist, isValid: isValidPackagist };
-
-// src/vulns/versions/pep440.ts
-var PEP440_RE = new RegExp(
-  "^\\s*v?(?:(?:([0-9]+)!)?([0-9]+(?:\\.[0-9]+)*)([-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?([0-9]+)?)?((?:-([0-9]+))|(?:[-_.]?(post|rev|r)[-_.]?([0-9]+)?))?([-_.]?(dev)[-_.]?([0-9]+)?)?)(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\\s*$",
-  "i"
-);
-function parsePep440(version) {
-  if (version.length > MAX_VERSION_LENGTH) return void 0;
-  const m = PEP440_RE.exec(version);
-  if (!m) return void 0;
-  const out = { epoch: m[1] ?? "0", release: m[2].split(".") };
-  if (m[4] !== void 0) out.pre = { letter: preLetter(m[4]), number: m[5] ?? "0" };
-  if (m[6] !== void 0) out.post = m[7] ?? m[9] ?? "0";
-  if (m[11] !== void 0) out.dev = m[12] ?? "0";
-  if (m[13] !== void 0) out.local = m[13].toLowerCase().split(/[-_.]/);
-  return out;
-}
-function preLetter(raw) {
-  const l = raw.toLowerCase();
-  if (l === "a" || l === "alpha") return "a";
-  if (l === "b" || l === "beta") return "b";
-  return "rc";
-}
-function isValidPep440(version) {
-  return parsePep440(version) !== void 0;
-}
-function compareOptional(a, b, absent) {
-  if (a === void 0 || b === void 0) return a === b ? 0 : a === void 0 ? absent : -absent;
-  return compareDigits(a, b);
-}
-function comparePre(x, y) {
-  const rank = (v) => v.pre ? 0 : v.post === void 0 && v.dev !== void 0 ? -1 : 1;
-  const rx = rank(x);
-  const ry = rank(y);
-  if (rx !== ry) return rx < ry ? -1 : 1;
-  if (!x.pre || !y.pre) return 0;
-  return compareStrings(x.pre.letter, y.pre.letter) || compareDigits(x.pre.number, y.pre.number);
-}
-function compareLocal(a, b) {
-  if (a === void 0 || b === void 0) return a === b ? 0 : a === void 0 ? -1 : 1;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const p = a[i];
-    const q = b[i];
-    const pn = isAllDigits(p);
-    const qn = isAllDigits(q);
-    const r = pn && qn ? compareDigits(p, q) : pn ? 1 : qn ? -1 : compareStrings(p, q);
-    if (r !== 0) return r;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-function compareRelease(a, b) {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const r = compareDigits(a[i] ?? "0", b[i] ?? "0");
-    if (r !== 0) return r;
-  }
-  return 0;
-}
-function comparePep440Parsed(x, y) {
-  return compareDigits(x.epoch, y.epoch) || compareRelease(x.release, y.release) || comparePre(x, y) || compareOptional(x.post, y.post, -1) || compareOptional(x.dev, y.dev, 1) || compareLocal(x.local, y.local);
-}
-var LEGACY_REPLACEMENTS = { pre: "c", preview: "c", "-": "final-", rc: "c", dev: "@" };
-function legacyParts(version) {
-  const parts = [];
-  const pieces = version.toLowerCase().split(/(\d+|[a-z]+|\.|-)/);
-  for (const raw of [...pieces, "final"]) {
-    const piece = raw === "final" ? "*final" : LEGACY_REPLACEMENTS[raw] ?? raw;
-    if (piece === "" || piece === ".") continue;
-    const part = piece === "*final" ? piece : /^[0-9]/.test(piece) ? piece.padStart(8, "0") : `*${piece}`;
-    if (part.startsWith("*")) {
-      if (part < "*final") while (parts.length > 0 && parts[parts.length - 1] === "*final-") parts.pop();
-      while (parts.length > 0 && parts[parts.length - 1] === "00000000") parts.pop();
-    }
-    parts.push(part);
-  }
-  return parts;
-}
-function compareLegacy(a, b) {
-  const x = legacyParts(a);
-  const y = legacyParts(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const r = compareStrings(x[i], y[i]);
-    if (r !== 0) return r;
-  }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
-function comparePep440(a, b) {
-  const x = parsePep440(a);
-  const y = parsePep440(b);
-  if (x && y) return comparePep440Parsed(x, y);
-  if (x) return 1;
-  if (y) return -1;
-  return compareLegacy(a.slice(0, MAX_VERSION_LENGTH), b.slice(0, MAX_VERSION_LENGTH));
-}
-var pep440 = { id: "pep440", compare: comparePep440, isValid: isValidPep440 };
-
-// src/vulns/versions/pub.ts
-function compareParts(a, b) {
-  const x = a === "" ? [] : a.split(".");
-  const y = b === "" ? [] : b.split(".");
-  const n = Math.max(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const p = x[i];
-    const q = y[i];
-    if (p === q) continue;
-    if (p === void 0) return -1;
-    if (q === void 0) return 1;
-    const pn = isAllDigits(p);
-    const qn = isAllDigits(q);
-    const r = pn && qn ? compareDigits(p, q) : pn ? -1 : qn ? 1 : compareStrings(p, q);
-    if (r !== 0) return r;
-  }
-  return 0;
-}
-function comparePub(a, b) {
-  const x = parseSemverLike(a.slice(0, MAX_VERSION_LENGTH), 3);
-  const y = parseSemverLike(b.slice(0, MAX_VERSION_LENGTH), 3);
-  const c = compareComponents(x.components, y.components);
-  if (c !== 0) return c;
-  const xr = splitRest(x.rest);
-  const yr = splitRest(y.rest);
-  if (xr.prerelease === "" || yr.prerelease === "") {
-    if (xr.prerelease !== yr.prerelease) return xr.prerelease === "" ? 1 : -1;
-  } else {
-    const p = compareParts(xr.prerelease, yr.prerelease);
-    if (p !== 0) return p;
-  }
-  if (xr.build === "" || yr.build === "") return xr.build === yr.build ? 0 : xr.build === "" ? -1 : 1;
-  return compareParts(xr.build, yr.build);
-}
-var pub = { id: "pub", compare: comparePub, isValid: isValidSemver };
-
-// src/vulns/versions/rpm.ts
-function parseRpm(evr2) {
-  let i = 0;
-  while (i < evr2.length && isDigit(evr2[i])) i++;
-  let epoch = "0";
-  let rest = evr2;
-  if (evr2[i] === ":") {
-    epoch = evr2.slice(0, i) || "0";
-    rest = evr2.slice(i + 1);
-  }
-  const dash = rest.lastIndexOf("-");
-  if (dash < 0) return { epoch, version: rest, release: void 0 };
-  return { epoch, version: rest.slice(0, dash), release: rest.slice(dash + 1) };
-}
-var isAlnum2 = (c) => isDigit(c) || isLetter(c);
-function rpmvercmp(a, b) {
-  if (a === b) return 0;
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    while (i < a.length && !isAlnum2(a[i]) && a[i] !== "~" && a[i] !== "^") i++;
-    while (j < b.length && !isAlnum2(b[j]) && b[j] !== "~" && b[j] !== "^") j++;
-    if (a[i] === "~" || b[j] === "~") {
-      if (a[i] !== "~") return 1;
-      if (b[j] !== "~") return -1;
-      i++;
-      j++;
-      continue;
-    }
-    if (a[i] === "^" || b[j] === "^") {
-      if (i >= a.length) return -1;
-      if (j >= b.length) return 1;
-      if (a[i] !== "^") return 1;
-      if (b[j] !== "^") return -1;
-      i++;
-      j++;
-      continue;
-    }
-    if (!(i < a.length && j < b.length)) break;
-    const numeric2 = isDigit(a[i]);
-    const pred = numeric2 ? isDigit : isLetter;
-    const aStart = i;
-    while (i < a.length && pred(a[i])) i++;
-    const bStart = j;
-    while (j < b.length && pred(b[j])) j++;
-    const x = a.slice(aStart, i);
-    const y = b.slice(bStart, j);
-    if (y.length === 0) return numeric2 ? 1 : -1;
-    const r = numeric2 ? compareDigits(x, y) : compareStrings(x, y);
-    if (r !== 0) return r;
-  }
-  if (i >= a.length && j >= b.length) return 0;
-  return i >= a.length ? -1 : 1;
-}
-function compareRpm(a, b) {
-  const x = parseRpm(a);
-  const y = parseRpm(b);
-  const e = rpmvercmp(x.epoch, y.epoch);
-  if (e !== 0) return e;
-  const v = rpmvercmp(x.version, y.version);
-  if (v !== 0) return v;
-  if (x.release === void 0 || y.release === void 0) {
-    return x.release === y.release ? 0 : x.release === void 0 ? -1 : 1;
-  }
-  return rpmvercmp(x.release, y.release);
-}
-function isValidRpm(evr2) {
-  if (evr2.length === 0 || evr2.length > MAX_VERSION_LENGTH || /\s/.test(evr2)) return false;
-  const { version } = parseRpm(evr2);
-  return version.length > 0 && /[A-Za-z0-9]/.test(version);
-}
-var rpm = { id: "rpm", compare: compareRpm, isValid: isValidRpm };
-
-// src/vulns/versions/rubygems.ts
-var VERSION_RE = /^\s*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$/;
-function isValidRubyGems(version) {
-  return version.length <= MAX_VERSION_LENGTH && VERSION_RE.test(version);
-}
-function dropTrailingZeros(segments2) {
-  let end = segments2.length;
-  while (end > 0 && isAllDigits(segments2[end - 1]) && compareDigits(segments2[end - 1], "0") === 0)
-    end--;
-  return segments2.slice(0, end);
-}
-function canonicalSegments(version) {
-  const text3 = version.slice(0, MAX_VERSION_LENGTH).trim() || "0";
-  const segments2 = text3.replaceAll("-", ".pre.").match(/[0-9]+|[a-z]+/gi) ?? [];
-  const firstString = segments2.findIndex((s) => !isAllDigits(s));
-  const numeric2 = firstString < 0 ? segments2 : segments2.slice(0, firstString);
-  const rest = firstString < 0 ? [] : segments2.slice(firstString);
-  return [...dropTrailingZeros(numeric2), ...dropTrailingZeros(rest)];
-}
-function compareRubyGems(a, b) {
-  const x = canonicalSegments(a);
-  const y = canonicalSegments(b);
-  const n = Math.max(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const l = x[i] ?? "0";
-    const r = y[i] ?? "0";
-    const ln = isAllDigits(l);
-    const rn = isAllDigits(r);
-    if (ln && rn) {
-      const c = compareDigits(l, r);
-      if (c !== 0) return c;
-      continue;
-    }
-    if (l === r) continue;
-    if (!ln && rn) return -1;
-    if (ln && !rn) return 1;
-    return compareStrings(l, r);
-  }
-  return 0;
-}
-var rubygems = { id: "rubygems", compare: compareRubyGems, isValid: isValidRubyGems };
-
-// src/vulns/versions/index.ts
-var SCHEMES = {
-  debian: dpkg,
-  ubuntu: dpkg,
-  alpine: apkFamily,
-  wolfi: apkFamily,
-  chainguard: apkFamily,
-  minimos: apkFamily,
-  alpaquita: apkFamily,
-  "bellsoft hardened containers": apkFamily,
-  almalinux: rpm,
-  "rocky linux": rpm,
-  "red hat": rpm,
-  opensuse: rpm,
-  suse: rpm,
-  "photon os": rpm,
-  openeuler: rpm,
-  mageia: rpm,
-  "oracle linux": rpm,
-  oracle: rpm,
-  "amazon linux": rpm,
-  "azure linux": rpm,
-  npm: semver,
-  "crates.io": semver,
-  hex: semver,
-  swifturl: semver,
-  bitnami: semver,
-  conancenter: semver,
-  julia: semver,
-  go,
-  kubernetes: go,
-  pypi: pep440,
-  maven,
-  rubygems,
-  nuget,
-  packagist,
-  pub,
-  cran,
-  bioconductor: cran,
-  hackage,
-  ghc: hackage
-};
-function splitEcosystem(ecosystem) {
-  const colon = ecosystem.indexOf(":");
-  return colon < 0 ? { base: ecosystem.trim(), suffix: "" } : { base: ecosystem.slice(0, colon).trim(), suffix: ecosystem.slice(colon + 1).trim() };
-}
-function schemeForEcosystem(ecosystem) {
-  const { base, suffix } = splitEcosystem(ecosystem);
-  const key = base.toLowerCase();
-  if (key === "root" && suffix !== "") return schemeForEcosystem(suffix);
-  return SCHEMES[key];
-}
-
 // src/vulns/match.ts
 function affectedBy(record2, pkg) {
   if (record2.withdrawn)
     return { affected: false, fixed: [], reason: `${record2.id} was withdrawn on ${record2.withdrawn}` };
-  const entries2 = (record2.affected ?? []).filter((a) => a.package !== void 0 && packageMatches(a.package, pkg));
+  const entries2 = [];
+  for (const a of record2.affected ?? []) if (a.package !== void 0 && packageMatches(a.package, pkg)) entries2.push(a);
   if (entries2.length === 0)
     return { affected: false, fixed: [], reason: `${record2.id} has no affected entry for this package` };
   const fixed2 = [];
@@ -32623,10 +33764,12 @@ function affectedBy(record2, pkg) {
     }
   }
   const scheme = schemeForEcosystem(pkg.ecosystem);
-  if (scheme) fixed2.sort((a, b) => scheme.compare(a, b));
+  if (scheme && fixed2.length > 1) fixed2.sort((a, b) => scheme.compare(a, b));
   const result = { affected: affected2, fixed: fixed2 };
-  if (affected2) result.reason = how;
-  else if (problems.length > 0) {
+  if (affected2) {
+    result.reason = how;
+    result.matched = entries2;
+  } else if (problems.length > 0) {
     result.indeterminate = true;
     result.reason = `could not compare: ${problems.join("; ")}`;
   } else result.reason = `${pkg.version} is outside every affected range and version list`;
@@ -32640,25 +33783,25 @@ function evaluateEntry(entry, pkg) {
     out.how = `${pkg.version} is listed in the affected versions`;
   }
   const fixedAbove = [];
-  for (const range4 of entry.ranges ?? []) {
-    if (range4.type !== "ECOSYSTEM" && range4.type !== "SEMVER") continue;
-    const scheme = range4.type === "SEMVER" ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
+  for (const range3 of entry.ranges ?? []) {
+    if (range3.type !== "ECOSYSTEM" && range3.type !== "SEMVER") continue;
+    const scheme = range3.type === "SEMVER" ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
     if (!scheme) {
       out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
       continue;
     }
-    if (!scheme.isValid(pkg.version)) {
+    if (!validVersion(scheme, pkg.version)) {
       out.problems.push(`"${clip(pkg.version)}" is not a valid ${scheme.id} version`);
       continue;
     }
-    const r = evaluateRange(range4, pkg.version, scheme);
+    const r = evaluateRange(range3, pkg.version, scheme);
     if (r.invalidEvents.length > 0 && !r.vulnerable) {
       out.problems.push(
         `range event(s) ${r.invalidEvents.map((e) => `"${clip(e)}"`).join(", ")} are not valid ${scheme.id} versions`
       );
     }
     if (r.vulnerable) {
-      if (!out.affected) out.how = `${pkg.version} is within ${describeRange(range4)}`;
+      if (!out.affected) out.how = `${pkg.version} is within ${describeRange(range3)}`;
       out.affected = true;
       if (r.nextFixed !== void 0 && !out.fixed.includes(r.nextFixed)) out.fixed.push(r.nextFixed);
     }
@@ -32670,10 +33813,18 @@ function evaluateEntry(entry, pkg) {
   }
   return out;
 }
+var lastValid;
+function validVersion(scheme, version) {
+  if (lastValid?.scheme === scheme && lastValid.version === version) return lastValid.valid;
+  const valid2 = scheme.isValid(version);
+  lastValid = { scheme, version, valid: valid2 };
+  return valid2;
+}
 function semverSchemeFor(ecosystem) {
   return splitEcosystem(ecosystem).base.toLowerCase() === "go" ? go : semver;
 }
 function inVersionsList(versions, version, scheme) {
+  if (versions.length === 0) return false;
   if (versions.includes(version)) return true;
   if (!scheme || !scheme.isValid(version)) return false;
   return versions.some((v) => scheme.isValid(v) && scheme.compare(v, version) === 0);
@@ -32682,48 +33833,78 @@ var KIND_ORDER = { introduced: 0, last_affected: 1, fixed: 2, limit: 3 };
 function eventOf(e) {
   for (const kind of ["introduced", "fixed", "last_affected", "limit"]) {
     const value2 = e[kind];
-    if (value2 !== void 0) return { kind, value: value2 };
+    if (value2 === void 0) continue;
+    const special = kind === "introduced" && value2 === "0" ? -1 : kind === "limit" && value2.includes("*") ? 1 : 0;
+    return { kind, value: value2, special };
   }
   return void 0;
 }
-function isMinimum(e) {
-  return e.kind === "introduced" && e.value === "0";
+function compareEvents(scheme, a, b) {
+  const byVersion = a.special === -1 || b.special === 1 ? -1 : b.special === -1 || a.special === 1 ? 1 : scheme.compare(a.value, b.value);
+  return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
-function isInfinity(e) {
-  return e.kind === "limit" && e.value.includes("*");
+var PREPARED = /* @__PURE__ */ Symbol("prepared events");
+function prepareRange(range3, scheme) {
+  let byScheme = range3[PREPARED];
+  const hit = byScheme?.get(scheme.id);
+  if (hit) return hit;
+  const events = [];
+  for (const raw of range3.events) {
+    const e = eventOf(raw);
+    if (e) events.push(e);
+  }
+  const invalidEvents = [];
+  for (const e of events) if (e.special === 0 && !scheme.isValid(e.value)) invalidEvents.push(e.value);
+  const prepared = {
+    sorted: [...events].sort((a, b) => compareEvents(scheme, a, b)),
+    limits: events.filter((e) => e.kind === "limit"),
+    invalidEvents
+  };
+  if (!byScheme) {
+    byScheme = /* @__PURE__ */ new Map();
+    if (Object.isExtensible(range3)) range3[PREPARED] = byScheme;
+  }
+  byScheme.set(scheme.id, prepared);
+  return prepared;
 }
-function evaluateRange(range4, version, scheme) {
-  const events = range4.events.map(eventOf).filter((e) => e !== void 0);
-  const invalidEvents = events.filter((e) => !isMinimum(e) && !isInfinity(e) && !scheme.isValid(e.value)).map((e) => e.value);
-  const cmp = (e) => isMinimum(e) ? 1 : isInfinity(e) ? -1 : scheme.compare(version, e.value);
-  const limits = events.filter((e) => e.kind === "limit");
-  const beforeLimits = limits.length === 0 || limits.some((e) => cmp(e) < 0);
-  const sorted = [...events].sort((a, b) => {
-    const byVersion = isMinimum(a) || isInfinity(b) ? -1 : isMinimum(b) || isInfinity(a) ? 1 : scheme.compare(a.value, b.value);
-    return byVersion !== 0 ? byVersion : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
-  });
+function versionVsEvent(scheme, version, e) {
+  return e.special === -1 ? 1 : e.special === 1 ? -1 : scheme.compare(version, e.value);
+}
+function evaluateRange(range3, version, scheme) {
+  const { sorted, limits, invalidEvents } = prepareRange(range3, scheme);
+  let beforeLimits = limits.length === 0;
+  for (const e of limits) {
+    if (versionVsEvent(scheme, version, e) < 0) {
+      beforeLimits = true;
+      break;
+    }
+  }
   let vulnerable = false;
   let nextFixed;
   const fixedAbove = [];
   for (const e of sorted) {
-    const c = cmp(e);
-    if (e.kind === "introduced" && c >= 0) vulnerable = true;
-    else if (e.kind === "fixed" && c >= 0) vulnerable = false;
-    else if (e.kind === "last_affected" && c > 0) vulnerable = false;
-  }
-  for (const e of sorted) {
-    if (e.kind === "fixed" && cmp(e) < 0) {
-      fixedAbove.push(e.value);
-      nextFixed ??= e.value;
-    }
+    const c = versionVsEvent(scheme, version, e);
+    if (e.kind === "introduced") {
+      if (c >= 0) vulnerable = true;
+    } else if (e.kind === "fixed") {
+      if (c >= 0) vulnerable = false;
+      else {
+        fixedAbove.push(e.value);
+        nextFixed ??= e.value;
+      }
+    } else if (e.kind === "last_affected" && c > 0) vulnerable = false;
   }
   const out = { vulnerable: beforeLimits && vulnerable, fixedAbove, invalidEvents };
   if (out.vulnerable && nextFixed !== void 0) out.nextFixed = nextFixed;
   return out;
 }
-function describeRange(range4) {
-  const parts = range4.events.map(eventOf).filter((e) => e !== void 0).map((e) => `${e.kind} ${e.value}`);
-  return `the ${range4.type} range [${parts.join(", ")}]`;
+function describeRange(range3) {
+  let parts = "";
+  for (const raw of range3.events) {
+    const e = eventOf(raw);
+    if (e) parts += `${parts === "" ? "" : ", "}${e.kind} ${e.value}`;
+  }
+  return `the ${range3.type} range [${parts}]`;
 }
 var DEFAULT_REPOSITORIES = {
   maven: "https://repo.maven.apache.org/maven2",
@@ -32733,6 +33914,7 @@ var DEFAULT_REPOSITORIES = {
 var CASE_INSENSITIVE_NAMES = /* @__PURE__ */ new Set(["nuget", "packagist", "pypi", "hex", "pub", "swifturl"]);
 function packageMatches(recordPackage, pkg) {
   if (!ecosystemMatches(recordPackage.ecosystem, pkg.ecosystem)) return false;
+  if (recordPackage.name === pkg.name) return true;
   const base = splitEcosystem(pkg.ecosystem).base.toLowerCase();
   if (normalizeName(base, recordPackage.name) === normalizeName(base, pkg.name)) return true;
   return recordPackage.purl !== void 0 && pkg.purl !== void 0 && purlIdentity(recordPackage.purl) === purlIdentity(pkg.purl);
@@ -32751,6 +33933,19 @@ function purlIdentity(purl2) {
   return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
 }
 function ecosystemMatches(recordEcosystem, packageEcosystem) {
+  if (recordEcosystem === packageEcosystem) return true;
+  let byPackage = ecosystemMemo.get(recordEcosystem);
+  const hit = byPackage?.get(packageEcosystem);
+  if (hit !== void 0) return hit;
+  const result = compareEcosystems(recordEcosystem, packageEcosystem);
+  if (recordEcosystem.length > 200 || packageEcosystem.length > 200) return result;
+  if (ecosystemMemo.size >= 1e4) ecosystemMemo.clear();
+  if (!byPackage) ecosystemMemo.set(recordEcosystem, byPackage = /* @__PURE__ */ new Map());
+  byPackage.set(packageEcosystem, result);
+  return result;
+}
+var ecosystemMemo = /* @__PURE__ */ new Map();
+function compareEcosystems(recordEcosystem, packageEcosystem) {
   const r = splitEcosystem(recordEcosystem);
   const p = splitEcosystem(packageEcosystem);
   const base = r.base.toLowerCase();
@@ -32788,90 +33983,6 @@ function normalizeRelease(base, suffix) {
 }
 function clip(s) {
   return s.length > 64 ? `${s.slice(0, 61)}...` : s;
-}
-
-// src/vulns/osv.ts
-var MAX_AFFECTED_ENTRIES = 1e4;
-var MAX_RANGES_PER_ENTRY = 1e3;
-var MAX_EVENTS_PER_RANGE = 1e4;
-var MAX_VERSIONS_PER_ENTRY = 1e5;
-var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var str = (v) => typeof v === "string" ? v : void 0;
-function strings(v, cap) {
-  if (!Array.isArray(v)) return void 0;
-  return v.slice(0, cap).filter((s) => typeof s === "string");
-}
-function severities(v) {
-  if (!Array.isArray(v)) return void 0;
-  const out = [];
-  for (const s of v.slice(0, 100)) {
-    if (isObject(s) && typeof s.type === "string" && typeof s.score === "string")
-      out.push({ type: s.type, score: s.score });
-  }
-  return out;
-}
-function event(v) {
-  if (!isObject(v)) return void 0;
-  const out = {};
-  for (const key of ["introduced", "fixed", "last_affected", "limit"]) {
-    const value2 = str(v[key]);
-    if (value2 !== void 0) out[key] = value2;
-  }
-  return Object.keys(out).length === 1 ? out : void 0;
-}
-function range2(v) {
-  if (!isObject(v) || typeof v.type !== "string" || !Array.isArray(v.events)) return void 0;
-  const events = v.events.slice(0, MAX_EVENTS_PER_RANGE).map(event).filter((e) => e !== void 0);
-  const out = { type: v.type, events };
-  const repo = str(v.repo);
-  if (repo !== void 0) out.repo = repo;
-  return out;
-}
-function affected(v) {
-  if (!isObject(v)) return void 0;
-  const out = {};
-  const pkg = v.package;
-  if (isObject(pkg) && typeof pkg.ecosystem === "string" && typeof pkg.name === "string") {
-    out.package = { ecosystem: pkg.ecosystem, name: pkg.name };
-    const purl2 = str(pkg.purl);
-    if (purl2 !== void 0) out.package.purl = purl2;
-  }
-  const sev = severities(v.severity);
-  if (sev) out.severity = sev;
-  if (Array.isArray(v.ranges)) {
-    out.ranges = v.ranges.slice(0, MAX_RANGES_PER_ENTRY).map(range2).filter((r) => r !== void 0);
-  }
-  const versions = strings(v.versions, MAX_VERSIONS_PER_ENTRY);
-  if (versions) out.versions = versions;
-  if (isObject(v.ecosystem_specific)) out.ecosystem_specific = v.ecosystem_specific;
-  if (isObject(v.database_specific)) out.database_specific = v.database_specific;
-  return out;
-}
-function readOsvRecord(json) {
-  if (!isObject(json)) return { ok: false, error: "OSV record is not a JSON object" };
-  const id = str(json.id);
-  const modified = str(json.modified);
-  if (!id) return { ok: false, error: 'OSV record has no "id"' };
-  if (modified === void 0) return { ok: false, error: `OSV record ${id} has no "modified" timestamp` };
-  const record2 = { id, modified };
-  for (const key of ["schema_version", "published", "withdrawn", "summary", "details"]) {
-    const value2 = str(json[key]);
-    if (value2 !== void 0) record2[key] = value2;
-  }
-  for (const key of ["aliases", "upstream", "related"]) {
-    const value2 = strings(json[key], 1e3);
-    if (value2) record2[key] = value2;
-  }
-  const sev = severities(json.severity);
-  if (sev) record2.severity = sev;
-  if (Array.isArray(json.affected)) {
-    record2.affected = json.affected.slice(0, MAX_AFFECTED_ENTRIES).map(affected).filter((a) => a !== void 0);
-  }
-  if (Array.isArray(json.references)) {
-    record2.references = json.references.slice(0, 1e3).filter((r) => isObject(r) && typeof r.type === "string" && typeof r.url === "string").map((r) => ({ type: r.type, url: r.url }));
-  }
-  if (isObject(json.database_specific)) record2.database_specific = json.database_specific;
-  return { ok: true, record: record2 };
 }
 
 // src/checks/hardening/runner/escape-advisories.json
@@ -33584,7 +34695,7 @@ function isExecutable(file) {
   return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES;
 }
 function noteBounded(notes, context) {
-  for (const message2 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message2}`);
+  for (const message3 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message3}`);
   if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
 }
 var goCataloger = {
@@ -33697,7 +34808,7 @@ function reader(data, layout) {
   const word = (at) => layout.is64 ? Number(layout.little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at);
   return { u16: u162, u32, word };
 }
-function readCapped(input, path5, size, offset, length, budget) {
+function readCapped2(input, path5, size, offset, length, budget) {
   if (offset < 0 || length <= 0 || offset >= size) return void 0;
   const wanted = Math.min(length, size - offset, budget.left);
   if (wanted <= 0) return void 0;
@@ -33712,7 +34823,7 @@ function buildInfoWindow(input, path5, size, header, layout, budget) {
   const shstrndx = h.u16(layout.is64 ? 62 : 50);
   const entry = layout.is64 ? 64 : 40;
   if (shoff > 0 && shnum > 0 && shentsize >= entry && shstrndx < shnum && shnum * shentsize <= MAX_SECTION_TABLE_BYTES) {
-    const table = readCapped(input, path5, size, shoff, shnum * shentsize, budget);
+    const table = readCapped2(input, path5, size, shoff, shnum * shentsize, budget);
     if (table && table.length === shnum * shentsize) {
       const t = reader(table, layout);
       const section = (i) => {
@@ -33724,13 +34835,13 @@ function buildInfoWindow(input, path5, size, header, layout, budget) {
         };
       };
       const names = section(shstrndx);
-      const strings3 = names.size > 0 && names.size <= MAX_SECTION_NAMES_BYTES ? readCapped(input, path5, size, names.offset, names.size, budget) : void 0;
+      const strings3 = names.size > 0 && names.size <= MAX_SECTION_NAMES_BYTES ? readCapped2(input, path5, size, names.offset, names.size, budget) : void 0;
       if (strings3) {
         for (let i = 0; i < shnum; i++) {
           const s = section(i);
           const end = strings3.indexOf(0, s.name);
           if (end < 0 || strings3.toString("latin1", s.name, end) !== ".go.buildinfo") continue;
-          return readCapped(input, path5, size, s.offset, Math.min(s.size, MAX_BUILDINFO_WINDOW), budget);
+          return readCapped2(input, path5, size, s.offset, Math.min(s.size, MAX_BUILDINFO_WINDOW), budget);
         }
       }
     }
@@ -33739,7 +34850,7 @@ function buildInfoWindow(input, path5, size, header, layout, budget) {
   const phentsize = h.u16(layout.is64 ? 54 : 42);
   const phnum = h.u16(layout.is64 ? 56 : 44);
   if (phoff === 0 || phnum === 0 || phentsize < (layout.is64 ? 56 : 32)) return void 0;
-  const programs = readCapped(input, path5, size, phoff, phnum * phentsize, budget);
+  const programs = readCapped2(input, path5, size, phoff, phnum * phentsize, budget);
   if (!programs || programs.length < phnum * phentsize) return void 0;
   const p = reader(programs, layout);
   for (let i = 0; i < phnum; i++) {
@@ -33749,7 +34860,7 @@ function buildInfoWindow(input, path5, size, header, layout, budget) {
     if (type !== 1 || (flags & 3) !== 2) continue;
     const offset = p.word(at + (layout.is64 ? 8 : 4));
     const filesz = p.word(at + (layout.is64 ? 32 : 16));
-    return readCapped(input, path5, size, offset, Math.min(filesz, MAX_BUILDINFO_WINDOW), budget);
+    return readCapped2(input, path5, size, offset, Math.min(filesz, MAX_BUILDINFO_WINDOW), budget);
   }
   return void 0;
 }
@@ -33774,7 +34885,7 @@ function probeGoBinary(input, path5, name) {
   const size = input.fileSize(path5);
   if (!role || size === void 0) return void 0;
   const budget = { left: MAX_BINARY_PROBE_BYTES };
-  const header = readCapped(input, path5, size, 0, ELF_HEADER_BYTES, budget);
+  const header = readCapped2(input, path5, size, 0, ELF_HEADER_BYTES, budget);
   const layout = header ? layoutOf(header) : void 0;
   if (!header || !layout) return { ok: false, path: path5, reason: "not an ELF executable (a wrapper script?)" };
   const window2 = buildInfoWindow(input, path5, size, header, layout, budget);
@@ -34256,9 +35367,9 @@ function findPasswordlessSudo(reader2, identity) {
 
 // src/checks/hardening/runner/github-event.ts
 var MAX_EVENT_PAYLOAD_BYTES = 5 * 1024 * 1024;
-function githubPullRequestOrigin(env, readFile7) {
+function githubPullRequestOrigin(env, readFile8) {
   const path5 = env.GITHUB_EVENT_PATH;
-  const text3 = path5 ? readFile7(path5) : void 0;
+  const text3 = path5 ? readFile8(path5) : void 0;
   if (!path5 || text3 === void 0) {
     return { kind: "unknown", reason: "Could not read the GitHub event payload (GITHUB_EVENT_PATH)" };
   }
@@ -34292,8 +35403,8 @@ var GITLAB_MAX_RETRY_AFTER_SECONDS = 60;
 var GITLAB_REQUEST_TIMEOUT_MS = 3e4;
 var GITLAB_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 var GitlabApiError = class extends PlatformError {
-  constructor(code3, message2, status, advice) {
-    super(code3, message2);
+  constructor(code3, message3, status, advice) {
+    super(code3, message3);
     this.status = status;
     this.advice = advice;
   }
@@ -34309,13 +35420,13 @@ function retryAfterSeconds(value2, now = Date.now()) {
   return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - now) / 1e3));
 }
 function serverMessage(text3) {
-  let message2 = text3;
+  let message3 = text3;
   try {
     const parsed = JSON.parse(text3);
-    message2 = parsed.message ?? parsed.error_description ?? parsed.error ?? text3;
+    message3 = parsed.message ?? parsed.error_description ?? parsed.error ?? text3;
   } catch {
   }
-  const flat = (typeof message2 === "string" ? message2 : JSON.stringify(message2)).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  const flat = (typeof message3 === "string" ? message3 : JSON.stringify(message3)).replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   return flat.length > 300 ? `${flat.slice(0, 299)}\u2026` : flat;
 }
 var GitlabClient = class {
@@ -34423,7 +35534,7 @@ var GitlabClient = class {
     const variable = this.options.tokenVariable;
     const said = serverMessage(text3);
     const detail = said ? ` GitLab said: ${said}` : "";
-    const make = (code3, message2, advice) => new GitlabApiError(code3, this.redact(`${message2}${detail}`), status, advice);
+    const make = (code3, message3, advice) => new GitlabApiError(code3, this.redact(`${message3}${detail}`), status, advice);
     switch (status) {
       case 401:
         return make(
@@ -34481,13 +35592,13 @@ var GITHUB_BROAD_SCOPES = /* @__PURE__ */ new Set([
 var isBroadGithubScope = (scope) => GITHUB_BROAD_SCOPES.has(scope) || scope.startsWith("admin:");
 var GITLAB_BROAD_SCOPES = /* @__PURE__ */ new Set(["api", "sudo", "admin_mode", "write_repository"]);
 var RULES = new Map(runnerRules.map((rule35) => [rule35.id, rule35]));
-function finding2(ruleId, platform, variable, message2, key, severity, fix) {
+function finding2(ruleId, platform, variable, message3, key, severity, fix) {
   const rule35 = RULES.get(ruleId);
   return {
     ruleId,
     severity: severity ?? rule35?.severity ?? "high",
     title: rule35?.title ?? ruleId,
-    message: message2,
+    message: message3,
     location: { path: `env:${variable}`, object: `runner:${platform}` },
     key,
     ...fix ? { fix } : {}
@@ -34525,8 +35636,8 @@ function describeOrigin(origin2) {
 function timedOut(error) {
   let current = error;
   for (let depth = 0; depth < 4 && current; depth++) {
-    const { name, message: message2 } = current;
-    if (name === "TimeoutError" || typeof message2 === "string" && /due to timeout|TimeoutError/i.test(message2))
+    const { name, message: message3 } = current;
+    if (name === "TimeoutError" || typeof message3 === "string" && /due to timeout|TimeoutError/i.test(message3))
       return true;
     current = current.cause;
   }
@@ -34581,7 +35692,7 @@ async function probeGithubToken(input, options = {}) {
   let headers;
   let permissions;
   try {
-    const { getOctokit } = await import("./github-LKZ27DRZ.js");
+    const { getOctokit } = await import("./github-ES7PJMRY.js");
     const octokit = getOctokit(token, {
       baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
       userAgent: "containersec",
@@ -34742,13 +35853,13 @@ async function probeGitlabToken(input, options = {}) {
 // src/checks/hardening/runner/index.ts
 var MAX_PROBE_FILE_BYTES = 5 * 1024 * 1024;
 var TITLES = new Map(runnerRules.map((rule35) => [rule35.id, rule35]));
-function report(probe, ruleId, evidence, message2, key, severity) {
+function report(probe, ruleId, evidence, message3, key, severity) {
   const rule35 = TITLES.get(ruleId);
   probe.findings.push({
     ruleId,
     severity: severity ?? rule35?.severity ?? "medium",
     title: rule35?.title ?? ruleId,
-    message: message2,
+    message: message3,
     location: { path: evidence, object: `runner:${probe.platform}` },
     key
   });
@@ -34899,14 +36010,14 @@ function probeEngineSockets(probe) {
 }
 function containerEvidence(probe) {
   const env = probe.input.env;
-  const readFile7 = (path5) => probe.input.readFile(path5);
-  if (readFile7("/.dockerenv") !== void 0) return "/.dockerenv exists";
-  if (readFile7("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
-  const cgroup = readFile7("/proc/1/cgroup");
+  const readFile8 = (path5) => probe.input.readFile(path5);
+  if (readFile8("/.dockerenv") !== void 0) return "/.dockerenv exists";
+  if (readFile8("/run/.containerenv") !== void 0) return "/run/.containerenv exists";
+  const cgroup = readFile8("/proc/1/cgroup");
   if (cgroup && /docker|kubepods|containerd|libpod|lxc|crio/.test(cgroup))
     return "/proc/1/cgroup names a container runtime";
   if (env.KUBERNETES_SERVICE_HOST) return "KUBERNETES_SERVICE_HOST is set";
-  const mountinfo = readFile7("/proc/self/mountinfo");
+  const mountinfo = readFile8("/proc/self/mountinfo");
   if (mountinfo && mountinfo.split("\n").some((line) => / \/ \/ .* - overlay /.test(line))) {
     return "the root filesystem is an overlay mount";
   }
@@ -35024,8 +36135,8 @@ function systemRunnerProbeInput(env) {
     env,
     readFile(path5) {
       try {
-        const stat5 = statSync(path5);
-        if (!stat5.isFile() || stat5.size > MAX_PROBE_FILE_BYTES) return void 0;
+        const stat6 = statSync(path5);
+        if (!stat6.isFile() || stat6.size > MAX_PROBE_FILE_BYTES) return void 0;
         return readFileSync(path5, "utf8");
       } catch {
         return void 0;
@@ -35047,8 +36158,8 @@ function systemRunnerProbeInput(env) {
     },
     fileSize(path5) {
       try {
-        const stat5 = statSync(path5);
-        return stat5.isFile() ? stat5.size : void 0;
+        const stat6 = statSync(path5);
+        return stat6.isFile() ? stat6.size : void 0;
       } catch {
         return void 0;
       }
@@ -35056,14 +36167,14 @@ function systemRunnerProbeInput(env) {
     readBytes(path5, offset, length) {
       let fd;
       try {
-        fd = openSync(path5, constants.O_RDONLY | constants.O_NONBLOCK);
+        fd = openSync2(path5, constants.O_RDONLY | constants.O_NONBLOCK);
         const buffer = Buffer.alloc(length);
-        const read = readSync(fd, buffer, 0, length, offset);
+        const read = readSync2(fd, buffer, 0, length, offset);
         return buffer.subarray(0, read);
       } catch {
         return void 0;
       } finally {
-        if (fd !== void 0) closeSync(fd);
+        if (fd !== void 0) closeSync2(fd);
       }
     }
   };
@@ -35446,201 +36557,6 @@ var dotnetCataloger = {
 
 // src/images/catalogers/zip-buffer.ts
 import { inflateRawSync as inflateRawSync2 } from "node:zlib";
-
-// src/vulns/sources/zip.ts
-import { open } from "node:fs/promises";
-import { inflateRawSync } from "node:zlib";
-var EOCD_SIGNATURE = 101010256;
-var ZIP64_LOCATOR_SIGNATURE = 117853008;
-var ZIP64_EOCD_SIGNATURE = 101075792;
-var CENTRAL_SIGNATURE = 33639248;
-var LOCAL_SIGNATURE = 67324752;
-var EOCD_MIN = 22;
-var MAX_COMMENT = 65535;
-var CENTRAL_CHUNK = 1024 * 1024;
-var READ_AHEAD = 4 * 1024 * 1024;
-var LOCAL_EXTRA_GUESS = 64;
-var ZipFormatError = class extends Error {
-};
-function isUnsafeZipName(name) {
-  if (name.startsWith("/") || name.includes("\\") || /^[A-Za-z]:/.test(name) || name.includes("\0")) return true;
-  return name.split("/").some((part) => part === "..");
-}
-async function readAt(handle, position, length) {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buffer, 0, length, position);
-  return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
-}
-async function findDirectory(handle, fileSize) {
-  const tailLength = Math.min(fileSize, EOCD_MIN + MAX_COMMENT);
-  const tailStart = fileSize - tailLength;
-  const tail = await readAt(handle, tailStart, tailLength);
-  let at = -1;
-  for (let i = tail.length - EOCD_MIN; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) throw new ZipFormatError("no end-of-central-directory record: not a zip file, or truncated");
-  let entries2 = tail.readUInt16LE(at + 10);
-  let size = tail.readUInt32LE(at + 12);
-  let offset = tail.readUInt32LE(at + 16);
-  if (entries2 === 65535 || size === 4294967295 || offset === 4294967295) {
-    const locatorAt = tailStart + at - 20;
-    const locator = locatorAt >= 0 ? await readAt(handle, locatorAt, 20) : Buffer.alloc(0);
-    if (locator.length < 20 || locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
-      throw new ZipFormatError("zip64 fields without a zip64 end-of-central-directory locator");
-    const zip64At = Number(locator.readBigUInt64LE(8));
-    const zip64 = await readAt(handle, zip64At, 56);
-    if (zip64.length < 56 || zip64.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
-      throw new ZipFormatError("bad zip64 end-of-central-directory record");
-    entries2 = Number(zip64.readBigUInt64LE(32));
-    size = Number(zip64.readBigUInt64LE(40));
-    offset = Number(zip64.readBigUInt64LE(48));
-  }
-  if (offset + size > fileSize) throw new ZipFormatError("the central directory lies beyond the end of the file");
-  return { offset, size, entries: entries2 };
-}
-function zip64Extra(extra, entry, raw) {
-  for (let i = 0; i + 4 <= extra.length; ) {
-    const id = extra.readUInt16LE(i);
-    const length = extra.readUInt16LE(i + 2);
-    if (id === 1) {
-      let p = i + 4;
-      const next2 = () => {
-        if (p + 8 > i + 4 + length || p + 8 > extra.length) return void 0;
-        const value2 = Number(extra.readBigUInt64LE(p));
-        p += 8;
-        return value2;
-      };
-      if (raw.size === 4294967295) entry.size = next2() ?? entry.size;
-      if (raw.compressed === 4294967295) entry.compressedSize = next2() ?? entry.compressedSize;
-      if (raw.offset === 4294967295) entry.localOffset = next2() ?? entry.localOffset;
-      return;
-    }
-    i += 4 + length;
-  }
-}
-async function* centralEntries(handle, directory, max) {
-  let position = directory.offset;
-  const end = directory.offset + directory.size;
-  let buffer = Buffer.alloc(0);
-  let count = 0;
-  while (count < Math.min(directory.entries, max)) {
-    if (buffer.length < 46 || buffer.length < 46 + buffer.readUInt16LE(28) + buffer.readUInt16LE(30) + buffer.readUInt16LE(32)) {
-      if (position >= end) throw new ZipFormatError("the central directory ends in the middle of an entry");
-      const chunk = await readAt(handle, position, Math.min(CENTRAL_CHUNK, end - position));
-      if (chunk.length === 0) throw new ZipFormatError("the central directory is truncated");
-      position += chunk.length;
-      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-      continue;
-    }
-    if (buffer.readUInt32LE(0) !== CENTRAL_SIGNATURE) throw new ZipFormatError("bad central directory entry signature");
-    const nameLength = buffer.readUInt16LE(28);
-    const extraLength = buffer.readUInt16LE(30);
-    const commentLength = buffer.readUInt16LE(32);
-    const raw = { compressed: buffer.readUInt32LE(20), size: buffer.readUInt32LE(24), offset: buffer.readUInt32LE(42) };
-    const entry = {
-      flags: buffer.readUInt16LE(8),
-      method: buffer.readUInt16LE(10),
-      compressedSize: raw.compressed,
-      size: raw.size,
-      localOffset: raw.offset,
-      name: buffer.toString("utf8", 46, 46 + nameLength)
-    };
-    zip64Extra(buffer.subarray(46 + nameLength, 46 + nameLength + extraLength), entry, raw);
-    buffer = buffer.subarray(46 + nameLength + extraLength + commentLength);
-    count++;
-    yield entry;
-  }
-}
-var RangeReader = class {
-  constructor(handle, window2 = READ_AHEAD) {
-    this.handle = handle;
-    this.window = window2;
-  }
-  handle;
-  window;
-  start = 0;
-  buffer = Buffer.alloc(0);
-  /** Loads exactly [position, position + length) into the window (coalescing many nearby entry reads). */
-  async load(position, length) {
-    this.buffer = await readAt(this.handle, position, length);
-    this.start = position;
-  }
-  covers(position, length) {
-    return position >= this.start && position + length <= this.start + this.buffer.length;
-  }
-  async read(position, length) {
-    const end = position + length;
-    if (position >= this.start && end <= this.start + this.buffer.length) {
-      return this.buffer.subarray(position - this.start, end - this.start);
-    }
-    if (length > this.window) return readAt(this.handle, position, length);
-    this.buffer = await readAt(this.handle, position, this.window);
-    this.start = position;
-    return this.buffer.subarray(0, Math.min(length, this.buffer.length));
-  }
-};
-async function entryData(source, entry, maxBytes) {
-  const reader2 = source instanceof RangeReader ? source : new RangeReader(source, 0);
-  const guess = 30 + entry.name.length * 3 + LOCAL_EXTRA_GUESS + entry.compressedSize;
-  let chunk = await reader2.read(entry.localOffset, guess);
-  if (chunk.length < 30 || chunk.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error("bad local header");
-  const dataStart = 30 + chunk.readUInt16LE(26) + chunk.readUInt16LE(28);
-  if (dataStart + entry.compressedSize > chunk.length) {
-    chunk = await reader2.read(entry.localOffset, dataStart + entry.compressedSize);
-  }
-  const compressed = chunk.subarray(dataStart, dataStart + entry.compressedSize);
-  if (compressed.length !== entry.compressedSize) throw new Error("entry data is truncated");
-  if (entry.method === 0) return Buffer.from(compressed);
-  return inflateRawSync(compressed, { maxOutputLength: maxBytes });
-}
-async function* readZip(path5, options) {
-  const handle = await open(path5, "r");
-  try {
-    const { size } = await handle.stat();
-    const directory = await findDirectory(handle, size);
-    const reader2 = new RangeReader(handle);
-    for await (const entry of centralEntries(handle, directory, options.maxEntries)) {
-      options.signal?.throwIfAborted();
-      if (entry.name.endsWith("/")) continue;
-      if (isUnsafeZipName(entry.name)) {
-        yield { ok: false, entry, reason: 'unsafe entry name (absolute path or ".." segment)' };
-        continue;
-      }
-      if (entry.flags & 1) {
-        yield { ok: false, entry, reason: "encrypted entry" };
-        continue;
-      }
-      if (entry.method !== 0 && entry.method !== 8) {
-        yield { ok: false, entry, reason: `unsupported compression method ${entry.method}` };
-        continue;
-      }
-      if (entry.size > options.maxEntryBytes || entry.compressedSize > options.maxEntryBytes) {
-        yield { ok: false, entry, reason: `larger than ${options.maxEntryBytes} bytes` };
-        continue;
-      }
-      try {
-        yield { ok: true, entry, data: await entryData(reader2, entry, options.maxEntryBytes) };
-      } catch (error) {
-        yield { ok: false, entry, reason: `unreadable: ${error instanceof Error ? error.message : String(error)}` };
-      }
-    }
-    if (directory.entries > options.maxEntries) {
-      yield {
-        ok: false,
-        entry: { name: "(rest of archive)", method: 0, flags: 0, compressedSize: 0, size: 0, localOffset: 0 },
-        reason: `the archive has ${directory.entries} entries; only the first ${options.maxEntries} were read`
-      };
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
-// src/images/catalogers/zip-buffer.ts
 var EOCD_SIGNATURE2 = 101010256;
 var ZIP64_LOCATOR_SIGNATURE2 = 117853008;
 var ZIP64_EOCD_SIGNATURE2 = 101075792;
@@ -35872,7 +36788,7 @@ function scanArchive(data, label, depth, state) {
   return found;
 }
 function noteBounded2(notes, context, what) {
-  for (const message2 of notes.slice(0, MAX_NOTES2)) context.note(`java: ${message2}`);
+  for (const message3 of notes.slice(0, MAX_NOTES2)) context.note(`java: ${message3}`);
   if (notes.length > MAX_NOTES2) context.note(`java: ${notes.length - MAX_NOTES2} more ${what} not listed`);
 }
 var javaCataloger = {
@@ -36638,7 +37554,7 @@ function isExecutable2(file) {
   return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES2;
 }
 function noteBounded3(notes, context) {
-  for (const message2 of notes.slice(0, MAX_NOTES3)) context.note(`rust: ${message2}`);
+  for (const message3 of notes.slice(0, MAX_NOTES3)) context.note(`rust: ${message3}`);
   if (notes.length > MAX_NOTES3) context.note(`rust: ${notes.length - MAX_NOTES3} more notes not listed`);
 }
 var rustCataloger = {
@@ -36667,7 +37583,7 @@ function catalogRustBinaries(files, context) {
       continue;
     }
     const selected = selectPackages(info);
-    for (const message2 of selected.notes) notes.push(`/${file.path}: ${message2}`);
+    for (const message3 of selected.notes) notes.push(`/${file.path}: ${message3}`);
     for (const pkg of selected.packages) {
       packages.push({
         ecosystem: "crates.io",
@@ -36689,7 +37605,7 @@ var import_tar_stream = __toESM(require_tar_stream(), 1);
 import { Readable as Readable2 } from "node:stream";
 
 // src/images/layers.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 
@@ -37365,8 +38281,8 @@ var Decompress = /* @__PURE__ */ (function() {
 
 // src/images/zstd.ts
 var ZstdFormatError = class extends Error {
-  constructor(message2, truncated = false) {
-    super(message2);
+  constructor(message3, truncated = false) {
+    super(message3);
     this.truncated = truncated;
     this.name = "ZstdFormatError";
   }
@@ -37557,8 +38473,8 @@ var DEFAULT_IMAGE_LIMITS = {
   maxSymlinkHops: 40
 };
 var LayerError = class extends Error {
-  constructor(code3, layer, message2, options) {
-    super(message2, options);
+  constructor(code3, layer, message3, options) {
+    super(message3, options);
     this.code = code3;
     this.layer = layer;
     this.name = "LayerError";
@@ -37647,7 +38563,7 @@ async function* gunzip(source) {
 async function* counted(source, layer, limits, budget, verifyDiffId) {
   let layerBytes = 0;
   const [algorithm, expected] = (layer.diffId ?? "").split(":");
-  const hash2 = verifyDiffId && expected && (algorithm === "sha256" || algorithm === "sha512") ? createHash(algorithm) : void 0;
+  const hash2 = verifyDiffId && expected && (algorithm === "sha256" || algorithm === "sha512") ? createHash3(algorithm) : void 0;
   for await (const chunk of source) {
     layerBytes += chunk.length;
     budget.used += chunk.length;
@@ -37687,7 +38603,7 @@ async function openLayerTar(layer, limits, budget, verifyDiffId = false) {
     throw new LayerError(
       "LAYER_OPEN_FAILED",
       layer.digest,
-      `layer ${layer.digest} could not be opened: ${message(error)}`,
+      `layer ${layer.digest} could not be opened: ${message2(error)}`,
       {
         cause: error
       }
@@ -37704,12 +38620,12 @@ async function openLayerTar(layer, limits, budget, verifyDiffId = false) {
     close
   };
 }
-function message(error) {
+function message2(error) {
   return error instanceof Error ? error.message : String(error);
 }
 function layerError(layer, error) {
   if (error instanceof LayerError) return error;
-  const text3 = message(error);
+  const text3 = message2(error);
   const code3 = error?.code;
   const truncated = /unexpected end|premature|truncat|Z_BUF_ERROR/i.test(text3) || code3 === "Z_BUF_ERROR" || code3 === 5 && /zstd/i.test(text3);
   return truncated ? new LayerError("LAYER_TRUNCATED", layer, `layer ${layer} is truncated: ${text3}`, { cause: error }) : new LayerError("LAYER_CORRUPT", layer, `layer ${layer} is not a readable tar stream: ${text3}`, { cause: error });
@@ -37751,7 +38667,7 @@ function dirname(path5) {
   const slash = path5.lastIndexOf("/");
   return slash < 0 ? "" : path5.slice(0, slash);
 }
-function basename(path5) {
+function basename2(path5) {
   return path5.slice(path5.lastIndexOf("/") + 1);
 }
 function symlinkEscapesRoot(linkPath, target) {
@@ -38229,7 +39145,7 @@ function planDeliveries(index, requests) {
   }
   return plan;
 }
-function readCapped2(entry, max) {
+function readCapped3(entry, max) {
   return new Promise((resolve6, reject) => {
     const parts = [];
     let kept = 0;
@@ -38262,7 +39178,7 @@ async function readImageFiles(index, requests, signal) {
         const deliveries = wanted.get(ordinal);
         if (!deliveries) return false;
         const max = Math.max(...deliveries.map((d) => d.request.maxFileBytes));
-        const { data, truncated } = await readCapped2(entry, max);
+        const { data, truncated } = await readCapped3(entry, max);
         for (const delivery of deliveries) {
           const cap = delivery.request.maxFileBytes;
           const content = {
@@ -38328,12 +39244,12 @@ async function catalogImage(layers, options = {}) {
     const normalized = normalizeEntryPath(path5);
     if (!normalized.ok) return void 0;
     const parent = index.lookup(dirname(normalized.path));
-    return parent.node ? joinPath(parent.path, basename(normalized.path)) : normalized.path;
+    return parent.node ? joinPath(parent.path, basename2(normalized.path)) : normalized.path;
   };
   const context = {
     ownedByOsPackage: (path5) => owned.has(path5),
     stat: (path5) => index.stat(path5),
-    note: (message2) => index.notes.add(message2)
+    note: (message3) => index.notes.add(message3)
   };
   const packages = [];
   for (const stage of STAGES) {
@@ -38361,7 +39277,7 @@ async function catalogImage(layers, options = {}) {
 }
 
 // src/oci/image.ts
-import { isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve3 } from "node:path";
 
 // src/oci/archive.ts
 var tar2 = __toESM(require_tar_stream(), 1);
@@ -38382,9 +39298,9 @@ var CONFIGURATION_CODES = /* @__PURE__ */ new Set([
   "INSECURE_TRANSPORT",
   "UNSUPPORTED_SOURCE"
 ]);
-function ociError(code3, message2, cause) {
+function ociError(code3, message3, cause) {
   const options = cause === void 0 ? void 0 : { cause };
-  const error = CONFIGURATION_CODES.has(code3) ? new ConfigurationError(code3, message2, options) : new PlatformError(code3, message2, options);
+  const error = CONFIGURATION_CODES.has(code3) ? new ConfigurationError(code3, message3, options) : new PlatformError(code3, message3, options);
   return error;
 }
 function isOciError(error, code3) {
@@ -38393,7 +39309,7 @@ function isOciError(error, code3) {
 
 // src/oci/file-store.ts
 import { createReadStream, promises as fs } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join4, relative, resolve as resolve2, sep as sep2 } from "node:path";
 function normalizeEntryName(name) {
   const parts = [];
   for (const part of name.replace(/\\/g, "/").split("/")) {
@@ -38443,9 +39359,9 @@ var DirectoryStore = class _DirectoryStore {
     const normalized = normalizeEntryName(name);
     if (normalized === void 0) return void 0;
     try {
-      const real = await fs.realpath(join(this.#root, normalized));
+      const real = await fs.realpath(join4(this.#root, normalized));
       const rel = relative(this.#root, real);
-      if (rel.startsWith(`..${sep2}`) || rel === ".." || isAbsolute(rel)) return void 0;
+      if (rel.startsWith(`..${sep2}`) || rel === ".." || isAbsolute2(rel)) return void 0;
       return (await fs.stat(real)).isFile() ? real : void 0;
     } catch {
       return void 0;
@@ -38458,7 +39374,7 @@ var DirectoryStore = class _DirectoryStore {
   async open(name) {
     const path5 = await this.#resolve(name);
     if (path5 === void 0) throw ociError("NOT_FOUND", `${name} not found in ${this.description}`);
-    return createReadStream(resolve(path5));
+    return createReadStream(resolve2(path5));
   }
   async close() {
   }
@@ -38599,7 +39515,7 @@ var TarStore = class _TarStore {
 };
 
 // src/oci/digest.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { Transform } from "node:stream";
 
 // src/oci/reference.ts
@@ -38739,7 +39655,7 @@ var MAX_MANIFEST_BYTES = 4 * MiB6;
 var MAX_CONFIG_BYTES = 8 * MiB6;
 var MAX_LAYER_BYTES = 32 * GiB2;
 function digestOf(data, algorithm = "sha256") {
-  return `${algorithm}:${createHash2(algorithm).update(data).digest("hex")}`;
+  return `${algorithm}:${createHash4(algorithm).update(data).digest("hex")}`;
 }
 var VerifyingStream = class extends Transform {
   #expected;
@@ -38756,7 +39672,7 @@ var VerifyingStream = class extends Transform {
       throw tooLarge(expected, expected.size);
     }
     this.#expected = expected;
-    this.#hash = createHash2(algorithm);
+    this.#hash = createHash4(algorithm);
     this.#limit = expected.size ?? expected.maxBytes ?? Number.POSITIVE_INFINITY;
   }
   get bytes() {
@@ -38876,14 +39792,14 @@ var CONFIG_MEDIA_TYPES = [MEDIA_TYPE.ociConfig, MEDIA_TYPE.dockerConfig];
 // src/oci/manifest.ts
 var MAX_LAYERS = 1e3;
 var MAX_INDEX_ENTRIES = 1e4;
-function isObject2(value2) {
+function isObject3(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
 function isStringArray(value2) {
   return Array.isArray(value2) && value2.every((item) => typeof item === "string");
 }
 function stringRecord(value2) {
-  if (!isObject2(value2)) return void 0;
+  if (!isObject3(value2)) return void 0;
   const out = {};
   for (const [key, item] of Object.entries(value2)) if (typeof item === "string") out[key] = item;
   return out;
@@ -38896,7 +39812,7 @@ function parseJson(bytes, what, code3) {
   }
 }
 function parseDescriptor(value2, what) {
-  if (!isObject2(value2)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
+  if (!isObject3(value2)) throw ociError("INVALID_MANIFEST", `${what} is not a descriptor object`);
   const { mediaType, digest, size } = value2;
   if (typeof mediaType !== "string" || mediaType.length === 0) {
     throw ociError("INVALID_MANIFEST", `${what} has no mediaType`);
@@ -38916,7 +39832,7 @@ function parseDescriptor(value2, what) {
   if (annotations) descriptor.annotations = annotations;
   if (typeof value2.artifactType === "string") descriptor.artifactType = value2.artifactType;
   const platform = value2.platform;
-  if (isObject2(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
+  if (isObject3(platform) && typeof platform.os === "string" && typeof platform.architecture === "string") {
     descriptor.platform = { os: platform.os, architecture: platform.architecture };
     if (typeof platform.variant === "string") descriptor.platform.variant = platform.variant;
     if (typeof platform["os.version"] === "string") descriptor.platform["os.version"] = platform["os.version"];
@@ -38931,7 +39847,7 @@ function schema1Error(what) {
 }
 function parseManifest2(bytes, what, contentType) {
   const document = parseJson(bytes, what, "INVALID_MANIFEST");
-  if (!isObject2(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
+  if (!isObject3(document)) throw ociError("INVALID_MANIFEST", `${what} is not a JSON object`);
   const served = contentType?.split(";")[0]?.trim().toLowerCase();
   if (document.schemaVersion === 1 || served !== void 0 && SCHEMA1_MEDIA_TYPES.includes(served)) {
     throw schema1Error(what);
@@ -38990,7 +39906,7 @@ function parseManifest2(bytes, what, contentType) {
 }
 function guessMediaType(document) {
   if (Array.isArray(document.manifests)) return MEDIA_TYPE.ociIndex;
-  if (isObject2(document.config) && Array.isArray(document.layers)) return MEDIA_TYPE.ociManifest;
+  if (isObject3(document.config) && Array.isArray(document.layers)) return MEDIA_TYPE.ociManifest;
   return void 0;
 }
 function assertImageManifest(manifest, what) {
@@ -39010,13 +39926,13 @@ function optionalString(target, source, key) {
   if (typeof source[key] === "string") target[key] = source[key];
 }
 function objectRecord(value2) {
-  if (!isObject2(value2)) return void 0;
+  if (!isObject3(value2)) return void 0;
   const out = {};
   for (const key of Object.keys(value2)) out[key] = {};
   return out;
 }
 function parseContainerConfig(value2) {
-  if (!isObject2(value2)) return {};
+  if (!isObject3(value2)) return {};
   const out = {};
   for (const key of ["User", "WorkingDir", "StopSignal"]) optionalString(out, value2, key);
   for (const key of ["Env", "Entrypoint", "Cmd", "OnBuild", "Shell"])
@@ -39029,7 +39945,7 @@ function parseContainerConfig(value2) {
   if (labels) out.Labels = labels;
   if (typeof value2.ArgsEscaped === "boolean") out.ArgsEscaped = value2.ArgsEscaped;
   const health = value2.Healthcheck;
-  if (isObject2(health)) {
+  if (isObject3(health)) {
     const check3 = {};
     if (isStringArray(health.Test)) check3.Test = health.Test;
     for (const key of ["Interval", "Timeout", "StartPeriod", "StartInterval", "Retries"]) {
@@ -39041,19 +39957,19 @@ function parseContainerConfig(value2) {
 }
 function parseImageConfig(bytes, what) {
   const document = parseJson(bytes, what, "INVALID_CONFIG");
-  if (!isObject2(document)) throw ociError("INVALID_CONFIG", `${what} is not a JSON object`);
+  if (!isObject3(document)) throw ociError("INVALID_CONFIG", `${what} is not a JSON object`);
   const out = {};
   for (const key of ["architecture", "os", "variant", "os.version", "created", "author"])
     optionalString(out, document, key);
   out.config = parseContainerConfig(document.config);
-  const rootfs = isObject2(document.rootfs) ? document.rootfs : {};
+  const rootfs = isObject3(document.rootfs) ? document.rootfs : {};
   const diffIds = Array.isArray(rootfs.diff_ids) ? rootfs.diff_ids : [];
   if (!diffIds.every((id) => isValidDigest(id))) {
     throw ociError("INVALID_CONFIG", `${what} has an invalid rootfs.diff_ids entry (want sha256:<64 hex>)`);
   }
   out.rootfs = { type: typeof rootfs.type === "string" ? rootfs.type : "layers", diff_ids: diffIds };
   const history = Array.isArray(document.history) ? document.history : [];
-  out.history = history.filter(isObject2).map((entry) => {
+  out.history = history.filter(isObject3).map((entry) => {
     const item = {};
     for (const key of ["created", "created_by", "author", "comment"]) optionalString(item, entry, key);
     if (typeof entry.empty_layer === "boolean") item.empty_layer = entry.empty_layer;
@@ -39567,9 +40483,9 @@ function parseWwwAuthenticate(header) {
 }
 
 // src/oci/credentials.ts
-import { closeSync as closeSync2, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
-import { homedir } from "node:os";
-import { join as join2 } from "node:path";
+import { closeSync as closeSync3, fstatSync, openSync as openSync3, readSync as readSync3 } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { join as join5 } from "node:path";
 var MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 function normalizeRegistryKey(key) {
@@ -39600,25 +40516,25 @@ function fromEnvironment(registry, env) {
 function readSmallFile(path5, limit) {
   let fd;
   try {
-    fd = openSync2(path5, "r");
+    fd = openSync3(path5, "r");
   } catch {
     return void 0;
   }
   try {
-    const stat5 = fstatSync(fd);
-    if (!stat5.isFile() || stat5.size > limit) return void 0;
-    const buffer = Buffer.alloc(stat5.size);
-    const read = readSync2(fd, buffer, 0, stat5.size, 0);
+    const stat6 = fstatSync(fd);
+    if (!stat6.isFile() || stat6.size > limit) return void 0;
+    const buffer = Buffer.alloc(stat6.size);
+    const read = readSync3(fd, buffer, 0, stat6.size, 0);
     return buffer.subarray(0, read).toString("utf8");
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
 }
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return join2(env.DOCKER_CONFIG, "config.json");
-  return join2(env.HOME || homedir(), ".docker", "config.json");
+  if (env.DOCKER_CONFIG) return join5(env.DOCKER_CONFIG, "config.json");
+  return join5(env.HOME || homedir2(), ".docker", "config.json");
 }
-var isObject3 = (value2) => typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+var isObject4 = (value2) => typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 function fromDockerConfig(registry, path5) {
   const text3 = readSmallFile(path5, MAX_DOCKER_CONFIG_BYTES);
   if (text3 === void 0) return void 0;
@@ -39628,11 +40544,11 @@ function fromDockerConfig(registry, path5) {
   } catch {
     return { note: `${path5} is not valid JSON, so its credentials were not used` };
   }
-  if (!isObject3(config)) return void 0;
-  const auths = isObject3(config.auths) ? config.auths : {};
+  if (!isObject4(config)) return void 0;
+  const auths = isObject4(config.auths) ? config.auths : {};
   let entry;
   for (const [key, value2] of Object.entries(auths)) {
-    if (normalizeRegistryKey(key) === registry && isObject3(value2)) entry = value2;
+    if (normalizeRegistryKey(key) === registry && isObject4(value2)) entry = value2;
   }
   if (entry && typeof entry.auth === "string" && entry.auth.length > 0) {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
@@ -39645,7 +40561,7 @@ function fromDockerConfig(registry, path5) {
     }
     return { note: `the "auth" entry for ${registry} in ${path5} is not base64 of "user:password"` };
   }
-  const helpers = isObject3(config.credHelpers) ? config.credHelpers : {};
+  const helpers = isObject4(config.credHelpers) ? config.credHelpers : {};
   const helper = Object.entries(helpers).find(([key]) => normalizeRegistryKey(key) === registry)?.[1];
   const store = typeof config.credsStore === "string" && config.credsStore.length > 0 ? config.credsStore : void 0;
   const program = typeof helper === "string" ? helper : store;
@@ -39729,7 +40645,7 @@ async function discard(response) {
   } catch {
   }
 }
-async function readCapped3(response, limit, code3, what) {
+async function readCapped4(response, limit, code3, what) {
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await discard(response);
@@ -39754,7 +40670,7 @@ async function readCapped3(response, limit, code3, what) {
 }
 async function registryErrorDetail(response) {
   try {
-    const body = await readCapped3(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
+    const body = await readCapped4(response, MAX_ERROR_BODY_BYTES, "REGISTRY_ERROR", "error body");
     const parsed = JSON.parse(body.toString("utf8"));
     const errors = Array.isArray(parsed.errors) ? parsed.errors : [];
     const text3 = errors.map((error) => [error.code, error.message].filter((part) => typeof part === "string").join(": ")).filter(Boolean).join("; ");
@@ -39814,7 +40730,7 @@ var RegistryClient = class {
         `${what}: the registry sent a malformed Docker-Content-Digest "${String(announced).slice(0, 200)}"`
       );
     }
-    const bytes = await readCapped3(response, maxBytes, "MANIFEST_TOO_LARGE", what);
+    const bytes = await readCapped4(response, maxBytes, "MANIFEST_TOO_LARGE", what);
     const expected = byDigest ? reference : announced;
     const algorithm = expected?.split(":")[0] ?? "sha256";
     const digest = digestOf(bytes, algorithm);
@@ -39895,7 +40811,7 @@ var RegistryClient = class {
       throw await this.#httpError(response, what);
     } else {
       filtered = (response.headers.get("oci-filters-applied") ?? "").split(",").some((f) => f.trim() === "artifactType");
-      const bytes = await readCapped3(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
+      const bytes = await readCapped4(response, MAX_MANIFEST_BYTES, "MANIFEST_TOO_LARGE", what);
       const parsed = parseManifest2(bytes, what, response.headers.get("content-type") ?? void 0);
       if (parsed.kind !== "index")
         throw ociError("INVALID_MANIFEST", `${what}: the registry answered with a manifest, not an index`);
@@ -39927,7 +40843,7 @@ var RegistryClient = class {
       const response = await this.#request(url, { accept: "application/json", repository, what });
       if (!response.ok) throw await this.#httpError(response, what);
       const link = response.headers.get("link");
-      const body = await readCapped3(response, MAX_MANIFEST_BYTES, "REGISTRY_ERROR", what);
+      const body = await readCapped4(response, MAX_MANIFEST_BYTES, "REGISTRY_ERROR", what);
       let parsed;
       try {
         parsed = JSON.parse(body.toString("utf8"));
@@ -40091,7 +41007,7 @@ var RegistryClient = class {
       throw this.#authError(tokenWhat, response.status);
     }
     if (!response.ok) throw await this.#httpError(response, tokenWhat);
-    const body = await readCapped3(response, MAX_TOKEN_RESPONSE_BYTES, "REGISTRY_ERROR", tokenWhat);
+    const body = await readCapped4(response, MAX_TOKEN_RESPONSE_BYTES, "REGISTRY_ERROR", tokenWhat);
     let parsed;
     try {
       parsed = JSON.parse(body.toString("utf8"));
@@ -40153,7 +41069,7 @@ async function openRegistryImage(reference, input, options) {
 }
 async function openImage(ref, options = {}) {
   const source = parseImageSource(ref);
-  const path5 = (p) => isAbsolute2(p) ? p : resolve2(options.cwd ?? process.cwd(), p);
+  const path5 = (p) => isAbsolute3(p) ? p : resolve3(options.cwd ?? process.cwd(), p);
   const platform = options.platform !== void 0 ? { platform: options.platform } : {};
   switch (source.kind) {
     case "registry":
@@ -40183,577 +41099,6 @@ async function openImage(ref, options = {}) {
         `${ref}: ${source.kind}: sources are not container images and are read by the images check directly`
       );
   }
-}
-
-// src/vulns/sources/index.ts
-import { isAbsolute as isAbsolute3, resolve as resolve3 } from "node:path";
-
-// src/vulns/sources/osv-api.ts
-import { createHash as createHash3 } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/vulns/sources/cache-dir.ts
-import { lstat, mkdir } from "node:fs/promises";
-async function usableCacheDir(dir) {
-  try {
-    await mkdir(dir, { recursive: true, mode: 448 });
-    const info = await lstat(dir);
-    if (!info.isDirectory()) return false;
-    const uid = process.getuid?.();
-    if (uid !== void 0 && info.uid !== uid) return false;
-    return (info.mode & 18) === 0;
-  } catch {
-    return false;
-  }
-}
-
-// src/vulns/sources/types.ts
-var VulnSourceError = class extends ContainersecError {
-  constructor(sourceCode, message2, options) {
-    super(sourceCode === "INVALID_SOURCE" ? "configuration" : "platform", `VULN_${sourceCode}`, message2, options);
-    this.sourceCode = sourceCode;
-  }
-  sourceCode;
-};
-var SkipCounter = class {
-  reasons = /* @__PURE__ */ new Map();
-  add(reason, example) {
-    const entry = this.reasons.get(reason);
-    if (entry) entry.count++;
-    else this.reasons.set(reason, { count: 1, example });
-  }
-  get total() {
-    let total = 0;
-    for (const { count } of this.reasons.values()) total += count;
-    return total;
-  }
-  notes(what) {
-    return [...this.reasons.entries()].map(
-      ([reason, { count, example }]) => `${what}: skipped ${count} record(s): ${reason} (e.g. ${example})`
-    );
-  }
-};
-
-// src/vulns/sources/osv-api.ts
-var DEFAULT_OSV_API = "https://api.osv.dev";
-var QUERYBATCH_MAX_QUERIES = 1e3;
-var MAX_PAGES_PER_QUERY = 100;
-var RECORD_FETCH_CONCURRENCY = 8;
-var MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-var REQUEST_TIMEOUT_MS = 6e4;
-var isObject4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function cacheDirFor(options) {
-  if (options.cacheDir === false) return void 0;
-  return options.cacheDir ?? options.env?.CONTAINERSEC_CACHE_DIR ?? join3(tmpdir(), "containersec-osv-cache");
-}
-var OsvApiSource = class {
-  description;
-  matchesVersions = true;
-  baseUrl;
-  fetch;
-  sleep;
-  attempts;
-  concurrency;
-  cacheDir;
-  constructor(options = {}) {
-    this.baseUrl = (options.baseUrl ?? DEFAULT_OSV_API).replace(/\/+$/, "");
-    this.description = `OSV API at ${this.baseUrl}`;
-    this.fetch = options.fetch ?? globalThis.fetch;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
-    this.attempts = options.attempts ?? 4;
-    this.concurrency = options.concurrency ?? RECORD_FETCH_CONCURRENCY;
-    this.cacheDir = cacheDirFor(options);
-  }
-  async lookup(queries, signal) {
-    const notes = [];
-    const ids2 = await this.queryIds(queries, notes, signal);
-    const cacheDir = this.cacheDir && await usableCacheDir(this.cacheDir) ? this.cacheDir : void 0;
-    if (this.cacheDir && !cacheDir) {
-      notes.push(`${this.cacheDir} is not a private directory of this user; OSV records are not cached`);
-    }
-    const modified = /* @__PURE__ */ new Map();
-    for (const list of ids2) for (const v of list) if (!modified.has(v.id)) modified.set(v.id, v.modified);
-    const skipped = new SkipCounter();
-    const records = /* @__PURE__ */ new Map();
-    const pending = [...modified.entries()];
-    let cached = 0;
-    const worker = async () => {
-      for (let next2 = pending.shift(); next2; next2 = pending.shift()) {
-        const [id, stamp] = next2;
-        const result = await this.record(id, stamp, cacheDir, signal);
-        if (result.cached) cached++;
-        if (result.record) records.set(id, result.record);
-        else skipped.add(result.error ?? "invalid record", id);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, pending.length) }, worker));
-    notes.push(
-      `${this.description}: ${queries.length} package version(s) queried, ${modified.size} advisory record(s) (${cached} from cache)`
-    );
-    notes.push(...skipped.notes(this.description));
-    return {
-      records: ids2.map((list) => list.map((v) => records.get(v.id)).filter((r) => r !== void 0)),
-      notes
-    };
-  }
-  async queryIds(queries, notes, signal) {
-    const out = queries.map(() => []);
-    let work = queries.map((_, index) => ({ index, page: 1 }));
-    while (work.length > 0) {
-      const next2 = [];
-      for (let start = 0; start < work.length; start += QUERYBATCH_MAX_QUERIES) {
-        const batch = work.slice(start, start + QUERYBATCH_MAX_QUERIES);
-        const body = {
-          queries: batch.map(({ index, token }) => {
-            const q = queries[index];
-            return {
-              package: { ecosystem: q.ecosystem, name: q.name },
-              version: q.version,
-              ...token ? { page_token: token } : {}
-            };
-          })
-        };
-        const response = await this.request("POST", "/v1/querybatch", body, signal);
-        const results = isObject4(response) && Array.isArray(response.results) ? response.results : void 0;
-        if (!results || results.length !== batch.length) {
-          throw new VulnSourceError(
-            "BAD_RESPONSE",
-            `${this.description}: /v1/querybatch answered ${results ? `${results.length} results for ${batch.length} queries` : 'without a "results" array'}`
-          );
-        }
-        results.forEach((raw, i) => {
-          const item = batch[i];
-          const result = parseBatchResult(raw);
-          if (!result) {
-            throw new VulnSourceError(
-              "BAD_RESPONSE",
-              `${this.description}: /v1/querybatch result ${start + i} is not {vulns: [{id, modified}]}`
-            );
-          }
-          out[item.index].push(...result.vulns);
-          if (result.next_page_token) {
-            if (item.page >= MAX_PAGES_PER_QUERY) {
-              const q = queries[item.index];
-              notes.push(
-                `${this.description}: ${q.ecosystem}/${q.name}@${q.version} has more than ${MAX_PAGES_PER_QUERY} pages of results; the rest were not read`
-              );
-            } else next2.push({ index: item.index, token: result.next_page_token, page: item.page + 1 });
-          }
-        });
-      }
-      work = next2;
-    }
-    return out;
-  }
-  async record(id, modified, cacheDir, signal) {
-    const file = cacheDir && modified ? join3(cacheDir, cacheName(id, modified)) : void 0;
-    if (file) {
-      const hit = await readFile(file, "utf8").catch(() => void 0);
-      if (hit !== void 0) {
-        try {
-          const result2 = readOsvRecord(JSON.parse(hit));
-          if (result2.ok && result2.record.id === id && result2.record.modified === modified) {
-            return { record: result2.record, cached: true };
-          }
-        } catch {
-        }
-      }
-    }
-    const json = await this.request("GET", `/v1/vulns/${encodeURIComponent(id)}`, void 0, signal);
-    const result = readOsvRecord(json);
-    if (!result.ok) return { error: result.error };
-    if (result.record.id !== id) return { error: `asked for ${id}, the API sent ${result.record.id}` };
-    if (file) {
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(json), { mode: 384 }).then(() => rename(temp, file)).catch(() => void 0);
-    }
-    return { record: result.record };
-  }
-  async request(method, path5, body, signal) {
-    const url = `${this.baseUrl}${path5}`;
-    let last = "";
-    for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      if (attempt > 1) await this.sleep(Math.min(3e4, 500 * 2 ** (attempt - 2)));
-      signal?.throwIfAborted();
-      let response;
-      try {
-        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-        response = await this.fetch(url, {
-          method,
-          headers: { accept: "application/json", ...body ? { "content-type": "application/json" } : {} },
-          ...body ? { body: JSON.stringify(body) } : {},
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout
-        });
-      } catch (error) {
-        signal?.throwIfAborted();
-        last = `network error: ${error instanceof Error ? error.message : String(error)}`;
-        continue;
-      }
-      if (response.status === 429 || response.status >= 500) {
-        last = `HTTP ${response.status}`;
-        await response.body?.cancel().catch(() => void 0);
-        continue;
-      }
-      if (response.status === 404 && method === "GET") {
-        await response.body?.cancel().catch(() => void 0);
-        return { error: "not found" };
-      }
-      if (!response.ok) {
-        await response.body?.cancel().catch(() => void 0);
-        throw new VulnSourceError(
-          "BAD_RESPONSE",
-          `${this.description}: ${method} ${path5} answered HTTP ${response.status}`
-        );
-      }
-      const text3 = await readCapped4(response, MAX_RESPONSE_BYTES, `${method} ${path5}`, this.description);
-      try {
-        return JSON.parse(text3);
-      } catch {
-        throw new VulnSourceError("BAD_RESPONSE", `${this.description}: ${method} ${path5} did not answer JSON`);
-      }
-    }
-    throw new VulnSourceError(
-      "UNREACHABLE",
-      `${this.description} could not be reached (${method} ${path5}, ${this.attempts} attempts, last: ${last})`
-    );
-  }
-};
-async function readCapped4(response, max, what, source) {
-  const reader2 = response.body?.getReader();
-  if (!reader2) return "";
-  const parts = [];
-  let total = 0;
-  for (; ; ) {
-    const { done, value: value2 } = await reader2.read();
-    if (done) break;
-    total += value2.length;
-    if (total > max) {
-      await reader2.cancel().catch(() => void 0);
-      throw new VulnSourceError("BAD_RESPONSE", `${source}: ${what} answered more than ${max} bytes`);
-    }
-    parts.push(value2);
-  }
-  return Buffer.concat(parts).toString("utf8");
-}
-function parseBatchResult(raw) {
-  if (!isObject4(raw)) return void 0;
-  const vulns = raw.vulns ?? [];
-  if (!Array.isArray(vulns)) return void 0;
-  const out = { vulns: [] };
-  for (const v of vulns) {
-    if (!isObject4(v) || typeof v.id !== "string" || v.id.length === 0 || v.id.length > 200) return void 0;
-    out.vulns.push({ id: v.id, ...typeof v.modified === "string" ? { modified: v.modified } : {} });
-  }
-  if (typeof raw.next_page_token === "string" && raw.next_page_token !== "") out.next_page_token = raw.next_page_token;
-  return out;
-}
-function cacheName(id, modified) {
-  return `${createHash3("sha256").update(`${id}\0${modified}`).digest("hex")}.json`;
-}
-
-// src/vulns/sources/osv-files.ts
-import { createHash as createHash4 } from "node:crypto";
-import { mkdir as mkdir2, open as open2, opendir, readFile as readFile2, rename as rename2, stat, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, join as join4 } from "node:path";
-
-// src/vulns/sources/package-key.ts
-function packageKey(ecosystem, name) {
-  const base = splitEcosystem(ecosystem).base.toLowerCase();
-  const normalized = base === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name.toLowerCase();
-  return `${base}\0${normalized}`;
-}
-
-// src/vulns/sources/osv-files.ts
-var OFFLINE_LIMITS = {
-  maxRecordBytes: 16 * 1024 * 1024,
-  maxFiles: 2e6,
-  maxZipEntries: 5e6,
-  maxDepth: 8
-};
-var INDEX_FORMAT = 1;
-var OsvFileSource = class {
-  constructor(path5, label = path5, options = {}) {
-    this.path = path5;
-    this.description = `OSV files in ${label}`;
-    this.cacheDir = options.cacheDir === false ? void 0 : options.cacheDir ?? options.env?.CONTAINERSEC_CACHE_DIR ?? join4(tmpdir2(), "containersec-osv-cache");
-  }
-  path;
-  description;
-  cacheDir;
-  /** How the last lookup was served, for notes and tests. */
-  lastLoad;
-  async lookup(queries, signal) {
-    const notes = [];
-    const files = await this.files(notes, signal);
-    const signature = createHash4("sha256").update(JSON.stringify([INDEX_FORMAT, files.map((f) => [f.path, f.size, f.mtimeMs])])).digest("hex");
-    const cacheOk = this.cacheDir !== void 0 && await usableCacheDir(this.cacheDir);
-    if (this.cacheDir !== void 0 && !cacheOk) {
-      notes.push(`${this.cacheDir} is not a private directory of this user; the OSV index cache is not used`);
-    }
-    const indexFile = cacheOk && this.cacheDir ? join4(this.cacheDir, `osv-index-${createHash4("sha256").update(this.path).digest("hex").slice(0, 32)}.json`) : void 0;
-    const cached = indexFile ? await readIndex(indexFile, signature, files) : void 0;
-    const result = cached ? await this.fromIndex(cached, queries, notes, signal) : await this.scan(files, signature, indexFile, queries, notes, signal);
-    return result;
-  }
-  /** Cold path: every record is parsed once; the index is built on the way. */
-  async scan(files, signature, indexFile, queries, notes, signal) {
-    this.lastLoad = "scan";
-    const collector = new Collector(queries);
-    const skipped = new SkipCounter();
-    const keys = {};
-    let read = 0;
-    const accept = (data, where, locator) => {
-      read++;
-      const record2 = parseRecord(data, where, skipped);
-      if (!record2) return;
-      const recordKeys = /* @__PURE__ */ new Set();
-      for (const affected2 of record2.affected ?? []) {
-        if (affected2.package) recordKeys.add(packageKey(affected2.package.ecosystem, affected2.package.name));
-      }
-      for (const key of recordKeys) (keys[key] ??= []).push(locator);
-      collector.add(record2);
-    };
-    for (const [fileIndex, file] of files.entries()) {
-      if (file.path.endsWith(".zip")) {
-        try {
-          for await (const item of readZip(file.path, {
-            maxEntryBytes: OFFLINE_LIMITS.maxRecordBytes,
-            maxEntries: OFFLINE_LIMITS.maxZipEntries,
-            ...signal ? { signal } : {}
-          })) {
-            const where = `${basename2(file.path)}:${item.entry.name.slice(0, 200)}`;
-            if (!item.ok) skipped.add(`zip entry ${item.reason}`, where);
-            else if (item.entry.name.endsWith(".json")) accept(item.data, where, zipLocator(fileIndex, item.entry));
-          }
-        } catch (error) {
-          signal?.throwIfAborted();
-          throw new VulnSourceError(
-            "INVALID_SOURCE",
-            `${file.path}: not a readable zip file: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error }
-          );
-        }
-        continue;
-      }
-      if (file.size > OFFLINE_LIMITS.maxRecordBytes) {
-        skipped.add(`file larger than ${OFFLINE_LIMITS.maxRecordBytes} bytes`, file.path);
-        continue;
-      }
-      accept(await readFile2(file.path), file.path, [fileIndex]);
-    }
-    const skippedNotes = skipped.notes(this.description);
-    if (indexFile && this.cacheDir) {
-      const index = {
-        format: INDEX_FORMAT,
-        signature,
-        files: files.map((f) => f.path),
-        records: read,
-        skipped: skippedNotes,
-        keys
-      };
-      await writeIndex(this.cacheDir, indexFile, index).catch(() => void 0);
-    }
-    notes.push(
-      read === 0 ? `${this.description}: no OSV records found; nothing could be matched` : `${this.description}: read ${read} record file(s)`,
-      ...skippedNotes
-    );
-    return { records: collector.records, notes };
-  }
-  /** Warm path: only the records of the queried packages are read, by their locators. */
-  async fromIndex(index, queries, notes, signal) {
-    this.lastLoad = "index";
-    const collector = new Collector(queries);
-    const skipped = new SkipCounter();
-    const wanted = /* @__PURE__ */ new Map();
-    for (const query of queries) {
-      const key = packageKey(query.ecosystem, query.name);
-      const list = Object.hasOwn(index.keys, key) ? index.keys[key] : void 0;
-      if (!Array.isArray(list)) continue;
-      for (const locator of list) {
-        if (isLocator(locator, index.files.length)) wanted.set(locator.join(":"), locator);
-      }
-    }
-    const handles = /* @__PURE__ */ new Map();
-    const readers = /* @__PURE__ */ new Map();
-    const sorted = [...wanted.values()].sort((a, b) => a[0] - b[0] || (a[1] ?? 0) - (b[1] ?? 0));
-    try {
-      for (const [i, locator] of sorted.entries()) {
-        signal?.throwIfAborted();
-        const path5 = index.files[locator[0]];
-        if (path5 === void 0) continue;
-        let data;
-        if (locator.length === 1) data = await readFile2(path5);
-        else {
-          let reader2 = readers.get(locator[0]);
-          if (!reader2) {
-            const handle = await open2(path5, "r");
-            handles.set(locator[0], handle);
-            readers.set(locator[0], reader2 = new RangeReader(handle, 0));
-          }
-          const [, localOffset, compressedSize, method, size] = locator;
-          if (!reader2.covers(localOffset, entrySpan(locator))) {
-            const end = coalescedEnd(sorted, i);
-            await reader2.load(localOffset, end - localOffset);
-          }
-          const entry = { name: "", flags: 0, method, compressedSize, size, localOffset };
-          data = await entryData(reader2, entry, OFFLINE_LIMITS.maxRecordBytes);
-        }
-        const record2 = parseRecord(data, path5, skipped);
-        if (record2) collector.add(record2);
-      }
-    } finally {
-      for (const handle of handles.values()) await handle.close();
-    }
-    notes.push(
-      `${this.description}: ${index.records} record file(s), served from the cached index (${wanted.size} read for this lookup)`,
-      ...index.skipped,
-      ...skipped.notes(this.description)
-    );
-    return { records: collector.records, notes };
-  }
-  /** The .json and .zip files under the path, depth-first, sorted, symlinks not followed. */
-  async files(notes, signal) {
-    let info;
-    try {
-      info = await stat(this.path);
-    } catch {
-      throw new VulnSourceError(
-        "INVALID_SOURCE",
-        `vulnerability data ${this.path} does not exist; give a directory of OSV JSON files or OSV all.zip files, or "osv-api"`
-      );
-    }
-    if (info.isFile()) return [{ path: this.path, size: info.size, mtimeMs: info.mtimeMs }];
-    const out = [];
-    const walk = async (dir, depth) => {
-      const names = [];
-      for await (const entry of await opendir(dir)) {
-        if (entry.isDirectory()) names.push({ name: entry.name, dir: true });
-        else if (entry.isFile() && /\.(json|zip)$/i.test(entry.name)) names.push({ name: entry.name, dir: false });
-      }
-      names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      for (const entry of names) {
-        signal?.throwIfAborted();
-        const full = join4(dir, entry.name);
-        if (entry.dir) {
-          if (depth >= OFFLINE_LIMITS.maxDepth)
-            notes.push(`${full}: deeper than ${OFFLINE_LIMITS.maxDepth} levels; not read`);
-          else if (!await walk(full, depth + 1)) return false;
-        } else if (out.length >= OFFLINE_LIMITS.maxFiles) {
-          notes.push(`more than ${OFFLINE_LIMITS.maxFiles} files; the rest were not read`);
-          return false;
-        } else {
-          const s = await stat(full);
-          out.push({ path: full, size: s.size, mtimeMs: s.mtimeMs });
-        }
-      }
-      return true;
-    };
-    await walk(this.path, 0);
-    return out;
-  }
-};
-var Collector = class {
-  records;
-  wanted = /* @__PURE__ */ new Map();
-  seen = /* @__PURE__ */ new Set();
-  constructor(queries) {
-    this.records = queries.map(() => []);
-    queries.forEach((query, i) => {
-      const key = packageKey(query.ecosystem, query.name);
-      const list = this.wanted.get(key);
-      if (list) list.push(i);
-      else this.wanted.set(key, [i]);
-    });
-  }
-  add(record2) {
-    const identity = `${record2.id}\0${record2.modified}`;
-    if (this.seen.has(identity)) return;
-    const targets = /* @__PURE__ */ new Set();
-    for (const affected2 of record2.affected ?? []) {
-      if (!affected2.package) continue;
-      for (const i of this.wanted.get(packageKey(affected2.package.ecosystem, affected2.package.name)) ?? [])
-        targets.add(i);
-    }
-    if (targets.size === 0) return;
-    this.seen.add(identity);
-    for (const i of targets) this.records[i].push(record2);
-  }
-};
-function parseRecord(data, where, skipped) {
-  let json;
-  try {
-    json = JSON.parse(data.toString("utf8"));
-  } catch {
-    skipped.add("not valid JSON", where);
-    return void 0;
-  }
-  const result = readOsvRecord(json);
-  if (!result.ok) {
-    skipped.add(result.error.replace(/ [A-Z]+-[\w.:-]+ /, " "), where);
-    return void 0;
-  }
-  return result.record;
-}
-var entrySpan = (locator) => 30 + 512 + (locator[2] ?? 0);
-var MAX_GAP = 64 * 1024;
-var MAX_WINDOW = 2 * 1024 * 1024;
-function coalescedEnd(sorted, from) {
-  const first2 = sorted[from];
-  let end = first2[1] + entrySpan(first2);
-  for (let i = from + 1; i < sorted.length; i++) {
-    const next2 = sorted[i];
-    if (next2[0] !== first2[0] || next2.length === 1) break;
-    const nextEnd = next2[1] + entrySpan(next2);
-    if (next2[1] - end > MAX_GAP || nextEnd - first2[1] > MAX_WINDOW) break;
-    end = Math.max(end, nextEnd);
-  }
-  return end;
-}
-function zipLocator(file, entry) {
-  return [file, entry.localOffset, entry.compressedSize, entry.method, entry.size];
-}
-var isLocator = (v, files) => Array.isArray(v) && (v.length === 1 || v.length === 5) && v.every((n) => Number.isSafeInteger(n) && n >= 0) && v[0] < files;
-async function readIndex(file, signature, files) {
-  try {
-    const index = JSON.parse(await readFile2(file, "utf8"));
-    const valid2 = index.format === INDEX_FORMAT && index.signature === signature && Array.isArray(index.files) && Array.isArray(index.skipped) && typeof index.keys === "object" && index.keys !== null && index.files.length === files.length && index.files.every((path5, i) => path5 === files[i].path);
-    return valid2 ? index : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function writeIndex(dir, file, index) {
-  await mkdir2(dir, { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile2(temp, JSON.stringify(index));
-  await rename2(temp, file);
-}
-
-// src/vulns/sources/index.ts
-function openVulnSource(spec, root, api = {}) {
-  const value2 = spec.trim();
-  if (value2 === "osv-api") return new OsvApiSource(api);
-  if (value2.startsWith("osv-api:")) {
-    const url = value2.slice("osv-api:".length);
-    let parsed;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new VulnSourceError("INVALID_SOURCE", `vulnerability source "${spec}": "${url}" is not a URL`);
-    }
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-      throw new VulnSourceError("INVALID_SOURCE", `vulnerability source "${spec}": only http(s) URLs are supported`);
-    }
-    return new OsvApiSource({ ...api, baseUrl: url });
-  }
-  if (value2 === "") throw new VulnSourceError("INVALID_SOURCE", "vulnerability source is empty");
-  return new OsvFileSource(isAbsolute3(value2) ? value2 : resolve3(root, value2), value2, {
-    ...api.cacheDir !== void 0 ? { cacheDir: api.cacheDir } : {},
-    ...api.env ? { env: api.env } : {}
-  });
 }
 
 // src/checks/manifests/secrets.ts
@@ -41069,7 +41414,7 @@ function configSecretFindings(context) {
 var import_tar_stream2 = __toESM(require_tar_stream(), 1);
 import { createReadStream as createReadStream3 } from "node:fs";
 import { lstat as lstat2, opendir as opendir2, readlink } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 var DIR_LIMITS = { maxEntries: 1e6, maxDepth: 128 };
 function directoryLayer(root, notes) {
@@ -41094,7 +41439,7 @@ async function fill2(pack, root, notes) {
   const walk = async (relative2, depth) => {
     const names = [];
     try {
-      for await (const entry of await opendir2(join5(root, relative2))) names.push(entry.name);
+      for await (const entry of await opendir2(join6(root, relative2))) names.push(entry.name);
     } catch (error) {
       notes.push(`dir: ${relative2 || "."} could not be read: ${error.message}`);
       return true;
@@ -41106,7 +41451,7 @@ async function fill2(pack, root, notes) {
         return false;
       }
       const path5 = relative2 ? `${relative2}/${name}` : name;
-      const full = join5(root, path5);
+      const full = join6(root, path5);
       let info;
       try {
         info = await lstat2(full);
@@ -41665,7 +42010,7 @@ function fileFindings(index, image) {
 }
 
 // src/checks/images/import-report.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var MAX_REPORT_BYTES = 256 * 1024 * 1024;
 var SEVERITY2 = {
   critical: "critical",
@@ -41773,7 +42118,7 @@ function toFinding(kind, image, v) {
   };
 }
 async function importScannerReport(kind, file, ignoreUnfixed) {
-  const buffer = await readFile3(file);
+  const buffer = await readFile4(file);
   if (buffer.length > MAX_REPORT_BYTES)
     throw new Error(`${file} is ${buffer.length} bytes, over the ${MAX_REPORT_BYTES}-byte limit`);
   let parsed;
@@ -42047,7 +42392,7 @@ var IMAGES_RULES = [...IMAGE_RULES, VULN_RULE];
 
 // src/checks/images/sbom-input.ts
 var import_packageurl_js2 = __toESM(require_packageurl_js(), 1);
-import { readFile as readFile4, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
 var MAX_SBOM_BYTES = 128 * 1024 * 1024;
 var MAX_COMPONENTS = 5e5;
 var MAX_NESTING2 = 32;
@@ -42148,11 +42493,11 @@ function collectCycloneDx(components2, out, depth, notes) {
   }
 }
 async function readSbom(path5) {
-  const size = (await stat2(path5)).size;
+  const size = (await stat3(path5)).size;
   if (size > MAX_SBOM_BYTES) throw new Error(`${path5} is larger than ${MAX_SBOM_BYTES} bytes`);
   let json;
   try {
-    json = JSON.parse(await readFile4(path5, "utf8"));
+    json = JSON.parse(await readFile5(path5, "utf8"));
   } catch (error) {
     throw new Error(`${path5} is not valid JSON: ${error.message}`);
   }
@@ -42639,24 +42984,35 @@ var TEXT_LEVELS = {
   unimportant: "info",
   none: "info"
 };
+var MAX_MEMO = 5e4;
+var memo = /* @__PURE__ */ new Map();
+function memoized(type, vector, score) {
+  if (vector.length > 512) return score(vector);
+  const key = `${type}\0${vector}`;
+  if (memo.has(key)) return memo.get(key);
+  if (memo.size >= MAX_MEMO) memo.clear();
+  const value2 = score(vector);
+  memo.set(key, value2);
+  return value2;
+}
 function assessSeverity(record2, matched = []) {
   if (record2.id.startsWith("MAL-")) return { severity: "critical", source: "MAL (malicious package)" };
   const vectors = [...matched.flatMap((a) => a.severity ?? []), ...record2.severity ?? []];
   for (const s of vectors) {
     if (s.type !== "CVSS_V3") continue;
-    const score = cvss3BaseScore(s.score);
+    const score = memoized("3", s.score, cvss3BaseScore);
     if (score !== void 0)
       return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     if (s.type !== "CVSS_V4") continue;
-    const score = cvss4Score(s.score);
+    const score = memoized("4", s.score, cvss4Score);
     if (score !== void 0)
       return { severity: RATING[ratingFromScore(score)], source: `CVSS_V4 ${score.toFixed(1)}`, score };
   }
   for (const s of vectors) {
     if (s.type !== "CVSS_V2") continue;
-    const score = cvss2BaseScore(s.score);
+    const score = memoized("2", s.score, cvss2BaseScore);
     if (score !== void 0)
       return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
   }
@@ -42690,6 +43046,7 @@ function queryFor(pkg) {
 }
 var queryKey = (q) => `${q.ecosystem}\0${q.name}\0${q.version}`;
 function groupByAlias(hits) {
+  if (hits.length <= 1) return hits.length === 0 ? [] : [[hits[0]]];
   const parent = hits.map((_, i) => i);
   const find = (i) => parent[i] === i ? i : parent[i] = find(parent[i]);
   const owner = /* @__PURE__ */ new Map();
@@ -42711,12 +43068,37 @@ function groupByAlias(hits) {
   return [...groups.values()];
 }
 function primaryId(records) {
-  const ids2 = records.flatMap((r) => [r.id, ...r.aliases ?? []]);
-  const mal = records.map((r) => r.id).find((id) => id.startsWith("MAL-"));
-  if (mal) return mal;
-  const cves = [...new Set(ids2.filter((id) => /^CVE-\d{4}-\d+$/.test(id)))].sort();
-  if (cves[0]) return cves[0];
-  return [...records.map((r) => r.id)].sort()[0];
+  let mal;
+  let cve;
+  let first2;
+  for (const r of records) {
+    if (mal === void 0 && r.id.startsWith("MAL-")) mal = r.id;
+    if (first2 === void 0 || r.id < first2) first2 = r.id;
+    if (isCve(r.id) && (cve === void 0 || r.id < cve)) cve = r.id;
+    for (const alias of r.aliases ?? []) if (isCve(alias) && (cve === void 0 || alias < cve)) cve = alias;
+  }
+  return mal ?? cve ?? first2;
+}
+var CVE_ID = /^CVE-\d{4}-\d+$/;
+function isCve(id) {
+  return id.startsWith("CVE-") && CVE_ID.test(id);
+}
+function firstText(records) {
+  for (const r of records) if (r.summary) return r.summary;
+  for (const r of records) if (r.details) return r.details;
+  return void 0;
+}
+function sortVersions(list, scheme) {
+  if (list.length < 2) return [...list];
+  return scheme ? [...list].sort((a, b) => scheme.compare(a, b)) : [...list].sort();
+}
+function aliasesOf(records, id) {
+  const out = /* @__PURE__ */ new Set();
+  for (const r of records) {
+    if (r.id !== id) out.add(r.id);
+    for (const alias of r.aliases ?? []) if (alias !== id) out.add(alias);
+  }
+  return [...out].sort();
 }
 function clean2(text3, max = 200) {
   const flat = text3.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
@@ -42769,8 +43151,7 @@ async function scanVulnerabilities(packages, source, options) {
     for (const record2 of lookup.records[index] ?? []) {
       const result = affectedBy(record2, query);
       if (result.affected) {
-        const matched = (record2.affected ?? []).filter((a) => a.package && packageMatches(a.package, query));
-        hits.push({ record: record2, fixed: result.fixed, severity: assessSeverity(record2, matched) });
+        hits.push({ record: record2, fixed: result.fixed, severity: assessSeverity(record2, result.matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record2.id, reason: result.reason ?? "could not compare" });
       } else if (!record2.withdrawn && source.matchesVersions) {
@@ -42802,16 +43183,18 @@ async function scanVulnerabilities(packages, source, options) {
 function vulnFinding(pkg, query, group, options) {
   const records = group.map((h) => h.record);
   const id = primaryId(records);
-  const aliases = [...new Set(records.flatMap((r) => [r.id, ...r.aliases ?? []]))].filter((a) => a !== id).sort();
+  const aliases = aliasesOf(records, id);
   const scheme = schemeForEcosystem(query.ecosystem);
-  const sort = (list) => scheme ? [...list].sort((a, b) => scheme.compare(a, b)) : [...list].sort();
-  const fixed2 = sort([...new Set(group.flatMap((h) => h.fixed))]);
-  const perRecord = group.map((h) => sort(h.fixed)[0]).filter((f) => f !== void 0);
-  const upgradeTo = sort(perRecord).at(-1);
+  const single = group.length === 1 ? group[0].fixed : void 0;
+  const fixed2 = sortVersions(single ?? [...new Set(group.flatMap((h) => h.fixed))], scheme);
+  const upgradeTo = single ? fixed2[0] : sortVersions(
+    group.map((h) => sortVersions(h.fixed, scheme)[0]).filter((f) => f !== void 0),
+    scheme
+  ).at(-1);
   if (!upgradeTo && options.ignoreUnfixed && !id.startsWith("MAL-")) return void 0;
   const worst = group.reduce((a, b) => severityRank(b.severity.severity) > severityRank(a.severity.severity) ? b : a);
   const severity = id.startsWith("MAL-") ? "critical" : worst.severity.severity;
-  const summary = records.map((r) => r.summary).find((s) => s) ?? records.map((r) => r.details).find((d) => d);
+  const summary = firstText(records);
   const installed = query.name !== pkg.name ? `${pkg.name} ${pkg.version} (source package ${query.name} ${query.version})` : `${pkg.name} ${pkg.version}`;
   const malicious = id.startsWith("MAL-");
   const parts = [
@@ -42823,8 +43206,7 @@ function vulnFinding(pkg, query, group, options) {
   parts.push(upgradeTo ? `Fixed in ${fixed2.slice(0, 10).join(", ")}.` : "No fixed version is known yet.");
   if (pkg.layer) parts.push(`Installed by layer ${pkg.layer}.`);
   parts.push(`Advisory: https://osv.dev/vulnerability/${encodeURIComponent(id)}`);
-  const ids2 = [id, ...aliases];
-  const statement = vexFor(options.vex, ids2, pkg.purl, options.image);
+  const statement = options.vex.length > 0 ? vexFor(options.vex, [id, ...aliases], pkg.purl, options.image) : void 0;
   if (statement && statement.status !== "not_affected") {
     parts.push(
       `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean2(statement.detail)}` : ""}.`
@@ -42955,10 +43337,10 @@ async function matchPackages(state, packages, image, out) {
   } catch (error) {
     state.context.signal.throwIfAborted();
     const unreachable = error instanceof VulnSourceError && (error.sourceCode === "UNREACHABLE" || error.sourceCode === "BAD_RESPONSE");
-    const message2 = `${image}: vulnerabilities not matched: ${errorMessage(error)}`;
+    const message3 = `${image}: vulnerabilities not matched: ${errorMessage(error)}`;
     if (unreachable && vulnerabilities["on-unreachable"] === "warn")
-      out.notes.push(`${message2} (on-unreachable: warn)`);
-    else out.errors.push(message2);
+      out.notes.push(`${message3} (on-unreachable: warn)`);
+    else out.errors.push(message3);
   }
 }
 async function scanLayers(state, image, layers, opened, out) {
@@ -43519,7 +43901,7 @@ var SENSITIVE_PORTS = {
   27017: "MongoDB",
   27018: "MongoDB"
 };
-function range3(text3) {
+function range2(text3) {
   const match2 = /^(\d+)(?:-(\d+))?$/.exec(text3.trim());
   if (!match2) return void 0;
   const low = Number(match2[1]);
@@ -43538,7 +43920,7 @@ function parseShortPort(spec) {
   if (!bracketed && parts.length > 2) {
     hostIp = parts.slice(0, -2).join(":");
   }
-  const container = range3(parts[parts.length - 1]);
+  const container = range2(parts[parts.length - 1]);
   return container ? { hostIp, ...container } : void 0;
 }
 function isAllInterfaces(hostIp) {
@@ -43574,7 +43956,7 @@ var exposedSensitivePort = {
           const resolved = withDefaults(short);
           binding = resolved === void 0 ? void 0 : parseShortPort(resolved);
         } else if (view2.asMap(item)) {
-          const target = range3(view2.scalar(view2.get(item, "target")?.value) ?? "");
+          const target = range2(view2.scalar(view2.get(item, "target")?.value) ?? "");
           const hostIp = withDefaults(view2.scalar(view2.get(item, "host_ip")?.value) ?? "");
           binding = target && hostIp !== void 0 ? { hostIp, ...target } : void 0;
         }
@@ -43808,12 +44190,12 @@ function isComposePath(path5) {
   const name = path5.slice(path5.lastIndexOf("/") + 1);
   return /^(?:docker-)?compose.*\.y[^/]*ml$/.test(name);
 }
-function parseError(path5, message2, line = 1, column = 1) {
+function parseError(path5, message3, line = 1, column = 1) {
   return {
     ruleId: "manifests/parse-error",
     severity: "high",
     title: "Compose file could not be parsed",
-    message: `This compose file could not be checked: ${message2}`,
+    message: `This compose file could not be checked: ${message3}`,
     location: { path: path5, startLine: line, startColumn: column },
     key: "compose-parse",
     fix: "Fix the file so that `docker compose config --quiet` accepts it."
@@ -44101,7 +44483,7 @@ var Tokenizer = class {
     return at + 1;
   }
   /** Index after the bracket that closes the one at `at`, skipping quoted text; the text end if none. */
-  scanBalanced(at, open4, close) {
+  scanBalanced(at, open5, close) {
     const { text: text3 } = this.src;
     let depth = 0;
     let j = at;
@@ -44122,7 +44504,7 @@ var Tokenizer = class {
         j++;
         continue;
       }
-      if (c === open4) depth++;
+      if (c === open5) depth++;
       else if (c === close && --depth === 0) return j + 1;
       j++;
     }
@@ -44271,8 +44653,8 @@ function expandNested(commands, options, depth, counter) {
 
 // src/checks/manifests/dockerfile/parse.ts
 var DockerfileParseError = class extends Error {
-  constructor(message2, line = 1, column = 1) {
-    super(message2);
+  constructor(message3, line = 1, column = 1) {
+    super(message3);
     this.line = line;
     this.column = column;
   }
@@ -44455,10 +44837,10 @@ function runCommands(model, run17, shellIsPosix) {
   const commands = [...commandLine];
   if (bodyIsScript) {
     for (const heredoc of heredocs) {
-      const range4 = heredoc.getContentRange();
-      if (!range4) continue;
-      const bodyStart = offsetOf(model, range4.start);
-      const body = model.text.slice(bodyStart, offsetOf(model, range4.end));
+      const range3 = heredoc.getContentRange();
+      if (!range3) continue;
+      const bodyStart = offsetOf(model, range3.start);
+      const body = model.text.slice(bodyStart, offsetOf(model, range3.end));
       if (hasForeignShebang(body)) continue;
       commands.push(...parseShell(identityMapped(body, bodyStart), options, 0, counter));
     }
@@ -44590,11 +44972,11 @@ function addInstructions(model) {
       if (instruction.getKeyword() !== "ADD") continue;
       const flags = instruction.getFlags();
       const checksum = flags.some((flag) => flag.getName().toLowerCase() === "checksum");
-      const range4 = instruction.getArgumentsRange();
-      if (!range4) continue;
+      const range3 = instruction.getArgumentsRange();
+      if (!range3) continue;
       const joined = joinContinuations(
         model.text,
-        offsetOf(model, range4.start),
+        offsetOf(model, range3.start),
         offsetOf(model, instruction.getRange().end),
         model.escape
       );
@@ -44752,10 +45134,10 @@ function externalBase(stage) {
   return stage.image;
 }
 function imageOffset(model, stage) {
-  const range4 = stage.from.getImageRange();
-  if (!range4) return { offset: offsetOf(model, stage.from.getRange().start), length: 4 };
-  const offset = offsetOf(model, range4.start);
-  return { offset, length: offsetOf(model, range4.end) - offset };
+  const range3 = stage.from.getImageRange();
+  if (!range3) return { offset: offsetOf(model, stage.from.getRange().start), length: 4 };
+  const offset = offsetOf(model, range3.start);
+  return { offset, length: offsetOf(model, range3.end) - offset };
 }
 var mutableRule = {
   id: "dockerfile/base-image-latest",
@@ -45546,12 +45928,12 @@ function isDockerfilePath(path5) {
   if (/\.(?:dockerignore|md|txt)$/i.test(name)) return false;
   return /^Dockerfile(?:\..+)?$/.test(name) || /.\.[Dd]ockerfile$/.test(name) || /^Containerfile/.test(name);
 }
-function parseErrorFinding(path5, message2, line, column) {
+function parseErrorFinding(path5, message3, line, column) {
   return {
     ruleId: "manifests/parse-error",
     severity: "high",
     title: "Dockerfile could not be parsed",
-    message: `This Dockerfile could not be checked: ${message2}.`,
+    message: `This Dockerfile could not be checked: ${message3}.`,
     location: { path: path5, startLine: line, startColumn: column },
     key: "dockerfile-parse",
     fix: "Fix the Dockerfile so that `docker build --check` accepts it."
@@ -45763,8 +46145,8 @@ var MAX_LIST_ITEMS = 1e4;
 function parseManifestFile(path5, text3) {
   const objects = [];
   const errors = [];
-  const fail2 = (message2, position, key) => {
-    errors.push(parseError2(path5, message2, position, key));
+  const fail2 = (message3, position, key) => {
+    errors.push(parseError2(path5, message3, position, key));
   };
   if (looksBinary2(text3)) {
     fail2(
@@ -45860,12 +46242,12 @@ function objectRef(object) {
 function objectKey(object) {
   return `${object.namespace ?? ""}/${object.kind}/${object.name}`;
 }
-function parseError2(path5, message2, position, key) {
+function parseError2(path5, message3, position, key) {
   return {
     ruleId: "manifests/parse-error",
     severity: "high",
     title: "Manifest could not be parsed",
-    message: message2,
+    message: message3,
     location: { path: path5, startLine: position.line, startColumn: position.column },
     key
   };
@@ -45978,12 +46360,12 @@ function applyIgnores2(findings, ignores) {
 }
 
 // src/checks/manifests/kubernetes/findings.ts
-function objectFinding(rule35, object, at, message2, key, extra = {}) {
+function objectFinding(rule35, object, at, message3, key, extra = {}) {
   return {
     ruleId: rule35.id,
     severity: rule35.severity,
     title: rule35.title,
-    message: message2,
+    message: message3,
     location: {
       path: object.path,
       startLine: at.position.line,
@@ -47844,8 +48226,8 @@ import { createHash as createHash5 } from "node:crypto";
 
 // src/checks/signatures/errors.ts
 var SignatureError = class extends Error {
-  constructor(code3, message2) {
-    super(message2);
+  constructor(code3, message3) {
+    super(message3);
     this.code = code3;
     this.name = "SignatureError";
   }
@@ -47870,8 +48252,8 @@ var BUNDLE_V01 = "application/vnd.dev.sigstore.bundle+json;version=0.1";
 function isBroken(candidate) {
   return "error" in candidate;
 }
-function malformed(message2) {
-  throw new SignatureError("MALFORMED", message2);
+function malformed(message3) {
+  throw new SignatureError("MALFORMED", message3);
 }
 function isRecord2(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -48685,9 +49067,9 @@ function dockerfileReferences(path5, text3) {
   const sites = [];
   for (const stage of model.stages) {
     if (stage.parent || stage.image === void 0 || stage.image.toLowerCase() === "scratch") continue;
-    const range4 = stage.from.getImageRange();
-    if (!range4) continue;
-    const position = positionAt(model, offsetOf(model, range4.start));
+    const range3 = stage.from.getImageRange();
+    if (!range3) continue;
+    const position = positionAt(model, offsetOf(model, range3.start));
     sites.push({ reference: stage.image, path: path5, line: position.line, column: position.column, field: "FROM" });
   }
   return sites;
@@ -49060,8 +49442,8 @@ function verifyWithKey(candidate, authority, trust, digest, options) {
   try {
     verifier.verify(entity);
   } catch (error) {
-    const { code: code3, message: message2 } = failure(error);
-    if (code3 !== "SIGNATURE_INVALID") return { ok: false, code: code3, message: `${candidate.origin}: ${message2}` };
+    const { code: code3, message: message3 } = failure(error);
+    if (code3 !== "SIGNATURE_INVALID") return { ok: false, code: code3, message: `${candidate.origin}: ${message3}` };
     return keyMismatch(candidate, authority);
   }
   return claimCheck(candidate, digest, signer);
@@ -49163,11 +49545,11 @@ function verifyKeyless(candidate, authority, trust, digest) {
     verifier.verify(entityFor(candidate));
     identity = certificateIdentity(leaf);
   } catch (error) {
-    const { code: code3, message: message2 } = failure(error);
+    const { code: code3, message: message3 } = failure(error);
     const untimed = code3 === "UNTIMESTAMPED" && candidate.bundle.verificationMaterial.tlogEntries.length === 0 && (candidate.bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) === 0;
     const fallback = trust.custom && untimed ? verifyPrivateChain(candidate, leaf, trust, /* @__PURE__ */ new Date()) : void 0;
     if (fallback === void 0) {
-      return { ok: false, code: code3, message: `${candidate.origin} (trusted root: ${trust.label}): ${message2}` };
+      return { ok: false, code: code3, message: `${candidate.origin} (trusted root: ${trust.label}): ${message3}` };
     }
     if (!fallback.ok) return fallback;
     identity = certificateIdentity(leaf);
@@ -49188,8 +49570,8 @@ function verifyCandidate(candidate, authority, trust, digest, options = {}) {
   try {
     return authority.kind === "key" ? verifyWithKey(candidate, authority, trust, digest, options) : verifyKeyless(candidate, authority, trust, digest);
   } catch (error) {
-    const { code: code3, message: message2 } = failure(error);
-    return { ok: false, code: code3, message: message2 };
+    const { code: code3, message: message3 } = failure(error);
+    return { ok: false, code: code3, message: message3 };
   }
 }
 
@@ -49244,12 +49626,12 @@ function locations(target) {
   if (target.sites.length === 0) return [{ image: target.input }];
   return target.sites.map((site) => ({ path: site.path, startLine: site.line, startColumn: site.column }));
 }
-function finding3(rule35, location2, message2, key, fix) {
+function finding3(rule35, location2, message3, key, fix) {
   return {
     ruleId: rule35.id,
     severity: rule35.severity,
     title: rule35.title,
-    message: message2,
+    message: message3,
     location: location2,
     key,
     ...fix ? { fix } : {}
@@ -49715,7 +50097,7 @@ var GitTree = class {
 
 // src/engine.ts
 import path4 from "node:path";
-import { stat as stat4 } from "node:fs/promises";
+import { stat as stat5 } from "node:fs/promises";
 
 // src/policy/thresholds.ts
 function fromSwitch(value2) {
@@ -49784,8 +50166,8 @@ function checkStatus(run17, findings, policy) {
   const onError = policy.checks[run17.id]["on-error"] ?? policy["on-error"];
   if (run17.errors.length > 0 && onError === "fail" && policy.mode === "enforce") return "error";
   if (findings.some((f) => f.blocking)) return "fail";
-  const open4 = findings.some((f) => !f.exception || f.exception.expired);
-  return open4 || run17.errors.length > 0 ? "warn" : "pass";
+  const open5 = findings.some((f) => !f.exception || f.exception.expired);
+  return open5 || run17.errors.length > 0 ? "warn" : "pass";
 }
 var VERDICT_ORDER = ["error", "fail", "warn", "pass"];
 function overallVerdict(statuses, hasStale) {
@@ -49902,8 +50284,8 @@ async function runOne(check3, options) {
   try {
     output = await withTimeout(check3, headContext, policy.timeout, controller);
   } catch (error) {
-    const message2 = error instanceof CheckTimeout ? error.message : `the ${check3.id} check crashed: ${errorMessage(error)}`;
-    return { ...empty, ran: true, errors: [message2], durationMs: performance.now() - started };
+    const message3 = error instanceof CheckTimeout ? error.message : `the ${check3.id} check crashed: ${errorMessage(error)}`;
+    return { ...empty, ran: true, errors: [message3], durationMs: performance.now() - started };
   }
   const run17 = {
     id: check3.id,
@@ -49935,7 +50317,7 @@ function runChecks(options) {
 }
 
 // src/platform/fs-tree.ts
-import { lstat as lstat3, open as open3, opendir as opendir3 } from "node:fs/promises";
+import { lstat as lstat3, open as open4, opendir as opendir3 } from "node:fs/promises";
 import path2 from "node:path";
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 var MAX_TREE_FILES = 2e5;
@@ -50001,7 +50383,7 @@ var FsTree = class {
     try {
       const info = await lstat3(absolute);
       if (!info.isFile() || info.size > maxBytes) return void 0;
-      const handle = await open3(absolute, "r");
+      const handle = await open4(absolute, "r");
       try {
         const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -50016,7 +50398,7 @@ var FsTree = class {
 };
 
 // src/policy/load.ts
-import { readFile as readFile5, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
 import path3, { isAbsolute as isAbsolute6 } from "node:path";
 
 // src/policy/merge.ts
@@ -50399,7 +50781,7 @@ var containersec_schema_default = {
               type: "boolean"
             },
             source: {
-              description: "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.",
+              description: "osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.",
               type: "string",
               minLength: 1
             },
@@ -50604,7 +50986,7 @@ var containersec_schema_default = {
 
 // src/policy/validate-schema.generated.js
 var validate = validate10;
-var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "mode": { "description": "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).", "enum": ["enforce", "warn"] }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "github": { "description": "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.", "type": "object", "additionalProperties": false, "required": ["repository"], "properties": { "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "description": "owner/repo of the workflow that signed." }, "workflow": { "type": "string", "minLength": 1, "description": "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)." }, "ref": { "type": "string", "minLength": 1, "description": "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters." } } }, "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://containersec.dev/schema/containersec.schema.json", "title": "containersec policy (.containersec.yml)", "description": "Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "$schema": { "type": "string" }, "version": { "description": "Policy format version. Always 1.", "const": 1 }, "extends": { "description": "Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.", "oneOf": [{ "$ref": "#/definitions/extendsEntry" }, { "type": "array", "items": { "$ref": "#/definitions/extendsEntry" } }] }, "mode": { "description": "enforce: a failing gate blocks the merge. audit: report only, never block.", "enum": ["enforce", "audit"] }, "on-error": { "$ref": "#/definitions/onError" }, "gate": { "type": "object", "additionalProperties": false, "properties": { "new-only": { "description": "Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).", "type": "boolean" } } }, "checks": { "type": "object", "additionalProperties": false, "properties": { "hardening": { "$ref": "#/definitions/hardening" }, "manifests": { "$ref": "#/definitions/manifests" }, "images": { "$ref": "#/definitions/images" }, "signatures": { "$ref": "#/definitions/signatures" } } }, "exceptions": { "description": "Findings that are accepted, with a reason and optionally an expiry date.", "type": "array", "items": { "$ref": "#/definitions/exception" } }, "report": { "type": "object", "additionalProperties": false, "properties": { "comment": { "description": "update: one comment updated in place. new: a new comment per run. off: no comment.", "enum": ["update", "new", "off"] }, "template": { "description": "Repository-relative Handlebars template that replaces templates/comment.md.hbs.", "type": "string", "minLength": 1 } } } }, "definitions": { "extendsEntry": { "type": "string", "minLength": 1, "description": "recommended | strict | audit, or a repository-relative path to another policy file." }, "onError": { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] }, "threshold": { "description": "Lowest severity that blocks the merge; none never blocks.", "enum": ["critical", "high", "medium", "low", "info", "none"] }, "switch": { "enum": ["fail", "warn", "off"] }, "globs": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "An ISO date, YYYY-MM-DD." }, "hardening": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "allowed-unpinned": { "description": "Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.", "$ref": "#/definitions/globs" }, "runner-probe": { "description": "Inspect the CI runner itself when running in CI.", "type": "boolean" } } }, "manifests": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "pod-security": { "type": "object", "additionalProperties": false, "properties": { "level": { "enum": ["privileged", "baseline", "restricted"] }, "version": { "description": 'latest, or a Kubernetes minor version such as "1.30" (quote it).', "type": "string", "pattern": "^(latest|1\\.[0-9]+)$" } } }, "untrusted": { "description": "Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.", "$ref": "#/definitions/globs" } } }, "images": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } }, "signatures": { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "require": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["images"], "properties": { "images": { "type": "string", "minLength": 1 }, "mode": { "description": "enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).", "enum": ["enforce", "warn"] }, "key": { "type": "string", "minLength": 1 }, "keyless": { "type": "object", "additionalProperties": false, "properties": { "github": { "description": "Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.", "type": "object", "additionalProperties": false, "required": ["repository"], "properties": { "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "description": "owner/repo of the workflow that signed." }, "workflow": { "type": "string", "minLength": 1, "description": "Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)." }, "ref": { "type": "string", "minLength": 1, "description": "Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters." } } }, "issuer": { "type": "string" }, "issuer-regexp": { "type": "string" }, "subject": { "type": "string" }, "subject-regexp": { "type": "string" }, "extensions": { "type": "object", "additionalProperties": { "type": "string" } } } }, "attestations": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "type": "string", "minLength": 1, "description": "Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI." }, "builder-id": { "type": "string", "minLength": 1, "description": "SLSA provenance: the builder id that must have produced the image." }, "source-repository": { "type": "string", "minLength": 1, "description": "SLSA provenance: the source repository URI the image was built from." }, "source-ref": { "type": "string", "minLength": 1, "description": "SLSA provenance: the git ref the image was built from, e.g. refs/heads/main." } } } } } } }, "pinned-digests": { "$ref": "#/definitions/switch" }, "trusted-root": { "type": "string", "minLength": 1 } } }, "exception": { "type": "object", "additionalProperties": false, "required": ["rule", "reason"], "properties": { "rule": { "description": "A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).", "type": "string", "minLength": 3 }, "paths": { "$ref": "#/definitions/globs" }, "images": { "$ref": "#/definitions/globs" }, "packages": { "$ref": "#/definitions/globs" }, "objects": { "$ref": "#/definitions/globs" }, "reason": { "description": "Why the finding is acceptable. Mandatory.", "type": "string", "minLength": 1 }, "expires": { "$ref": "#/definitions/date" }, "owner": { "type": "string" } } } } };
 var schema14 = { "description": "fail: a check that errors fails the gate (fail closed). warn: it only warns.", "enum": ["fail", "warn"] };
 var func2 = Object.prototype.hasOwnProperty;
 var func3 = ((text3) => Array.from(text3).length);
@@ -50994,7 +51376,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
   validate13.errors = vErrors;
   return errors === 0;
 }
-var schema25 = { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } };
+var schema25 = { "type": "object", "additionalProperties": false, "properties": { "enabled": { "type": "boolean" }, "fail-on": { "$ref": "#/definitions/threshold" }, "on-error": { "$ref": "#/definitions/onError" }, "paths": { "$ref": "#/definitions/globs" }, "timeout": { "type": "integer", "minimum": 1 }, "targets": { "description": "Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:\u2026]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "platform": { "type": "string", "pattern": "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$" }, "vulnerabilities": { "type": "object", "additionalProperties": false, "properties": { "fail-on": { "$ref": "#/definitions/threshold" }, "ignore-unfixed": { "type": "boolean" }, "source": { "description": "osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.", "type": "string", "minLength": 1 }, "on-unreachable": { "$ref": "#/definitions/onError" }, "vex": { "$ref": "#/definitions/globs" } } }, "eol": { "$ref": "#/definitions/switch" }, "secrets": { "$ref": "#/definitions/switch" }, "insecure-registries": { "$ref": "#/definitions/globs" }, "limits": { "type": "object", "additionalProperties": false, "properties": { "max-layer-bytes": { "type": "integer", "minimum": 1 }, "max-image-bytes": { "type": "integer", "minimum": 1 } } } } };
 var schema32 = { "enum": ["fail", "warn", "off"] };
 var pattern1 = new RegExp("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$", "u");
 function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -52763,7 +53145,7 @@ async function parsePolicyFile(file, root) {
   const display = path3.relative(root, file) || path3.basename(file);
   let info;
   try {
-    info = await stat3(file);
+    info = await stat4(file);
   } catch {
     throw new ConfigurationError("POLICY_NOT_FOUND", `${display}: policy file not found.`);
   }
@@ -52781,7 +53163,7 @@ async function parsePolicyFile(file, root) {
       `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`
     );
   }
-  const text3 = await readFile5(file, "utf8");
+  const text3 = await readFile6(file, "utf8");
   const parsed = parseYaml(text3);
   const doc2 = parsed.documents[0];
   if (parsed.documents.length > 1) {
@@ -52963,7 +53345,7 @@ async function findDefaultFile(root) {
   for (const name of POLICY_FILE_NAMES) {
     const candidate = path3.join(root, name);
     try {
-      if ((await stat3(candidate)).isFile()) return candidate;
+      if ((await stat4(candidate)).isFile()) return candidate;
     } catch {
     }
   }
@@ -52987,12 +53369,12 @@ async function loadPolicy(options) {
 }
 
 // src/report/baseline.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 async function readBaseline(file) {
   let text3;
   try {
-    const buffer = await readFile6(file);
+    const buffer = await readFile7(file);
     if (buffer.length > MAX_BASELINE_BYTES)
       throw new Error(`${buffer.length} bytes is over the ${MAX_BASELINE_BYTES}-byte limit`);
     text3 = buffer.toString("utf8");
@@ -53039,7 +53421,7 @@ function parseOnly(values) {
 async function assertDirectory(dir, label = dir) {
   const root = path4.resolve(dir);
   try {
-    if ((await stat4(root)).isDirectory()) return root;
+    if ((await stat5(root)).isDirectory()) return root;
   } catch {
   }
   throw new ConfigurationError(
@@ -53178,7 +53560,7 @@ function buildReportModel(outcome, options) {
   const active = (v) => !v.finding.exception || v.finding.exception.expired === true;
   const bySeverityFirst = (a, b) => compareSeverity(a.finding.severity, b.finding.severity);
   const blocking = views.filter((v) => v.finding.blocking).sort(bySeverityFirst);
-  const open4 = views.filter((v) => active(v) && !v.finding.blocking).sort(bySeverityFirst);
+  const open5 = views.filter((v) => active(v) && !v.finding.blocking).sort(bySeverityFirst);
   const checks = result.checks.map(summarize);
   const bySeverity = zeroCounts();
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
@@ -53188,11 +53570,11 @@ function buildReportModel(outcome, options) {
     headline: headline(result.verdict, blocking.length, checks),
     checks,
     blocking,
-    newFindings: open4.filter((v) => v.finding.new),
+    newFindings: open5.filter((v) => v.finding.new),
     existing: CHECK_IDS.map((id) => ({
       check: id,
       title: CHECK_TITLES[id],
-      findings: open4.filter((v) => v.check === id && !v.finding.new)
+      findings: open5.filter((v) => v.check === id && !v.finding.new)
     })).filter((group) => group.findings.length > 0),
     excepted: views.filter((v) => !active(v)),
     expiredExceptions: result.expiredExceptions,
@@ -53231,6 +53613,7 @@ export {
   parseImageSource,
   openImage,
   todayUtc,
+  isNamedVulnSource,
   directoryLayer,
   ruleRegistry,
   didYouMeanSentence,
@@ -53239,4 +53622,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-O4STU7AB.js.LEGAL.txt */
+/*! For license information please see chunk-6OJIRKND.js.LEGAL.txt */
