@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-6OJIRKND.js";
+} from "./chunks/chunk-GKEAOQLB.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-6OJIRKND.js";
+} from "./chunks/chunk-GKEAOQLB.js";
 import {
   debug,
   getInput,

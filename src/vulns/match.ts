@@ -213,7 +213,8 @@ function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
   };
   if (!byScheme) {
     byScheme = new Map<string, PreparedRange>();
-    if (Object.isExtensible(range)) (range as WithPrepared)[PREPARED] = byScheme;
+    // Not enumerable: deep-equality checks and spreads of the record never see it.
+    if (Object.isExtensible(range)) Object.defineProperty(range, PREPARED, { value: byScheme });
   }
   byScheme.set(scheme.id, prepared);
   return prepared;

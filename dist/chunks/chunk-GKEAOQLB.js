@@ -33862,7 +33862,7 @@ function prepareRange(range3, scheme) {
   };
   if (!byScheme) {
     byScheme = /* @__PURE__ */ new Map();
-    if (Object.isExtensible(range3)) range3[PREPARED] = byScheme;
+    if (Object.isExtensible(range3)) Object.defineProperty(range3, PREPARED, { value: byScheme });
   }
   byScheme.set(scheme.id, prepared);
   return prepared;
@@ -53622,4 +53622,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-6OJIRKND.js.LEGAL.txt */
+/*! For license information please see chunk-GKEAOQLB.js.LEGAL.txt */
