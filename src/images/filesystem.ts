@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
 import {
@@ -455,9 +454,8 @@ export async function walkLayer(
     throw layerError(layer.digest, error);
   });
   const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
-  const input = Readable.from(opened.tar);
-  input.on('error', (error) => extract.destroy(error));
-  input.pipe(extract);
+  opened.tar.on('error', (error) => extract.destroy(error));
+  opened.tar.pipe(extract);
   let ordinal = 0;
   try {
     for await (const entry of extract) {
@@ -468,9 +466,8 @@ export async function walkLayer(
   } catch (error) {
     throw layerError(layer.digest, error);
   } finally {
+    opened.tar.unpipe(extract);
     opened.close();
-    input.unpipe(extract);
-    input.destroy();
     extract.destroy();
   }
   return opened.note ? { note: opened.note } : {};
