@@ -30,7 +30,7 @@ function sha256(data: Buffer | string): string {
 }
 
 /** Moves the built layer blobs into an OCI image layout with a config, a manifest and a tagged index. */
-function writeLayout(layout: string, layers: BuiltLayer[]): void {
+export function writeLayout(layout: string, layers: BuiltLayer[]): void {
   const blobs = path.join(layout, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
   const putBlob = (data: string) => {
@@ -89,7 +89,7 @@ interface PullResult {
  * The pull child: plain Node on a bundle of src/oci. Layers one after the other, as the images check streams
  * them; every blob goes through the client's verifying stream into a temp file, renamed once it verified.
  */
-function pullChildSource(bundle: string): string {
+export function pullChildSource(bundle: string): string {
   return `import { createWriteStream, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
