@@ -82,6 +82,7 @@ export async function buildImage(
   dir: string,
   targetBytes: number,
   layerCount: number,
+  options: { wantedInEveryLayer?: boolean } = {},
 ): Promise<{ blobs: string[]; layers: BuiltLayer[]; bytes: number }> {
   const blobs: string[] = [];
   const layers: BuiltLayer[] = [];
@@ -123,6 +124,19 @@ export async function buildImage(
         path: `usr/share/bench/l${layer}/d${i % 50}/f${i}.bin`,
         content: bulk(layer * 100_000 + i, FILE_BYTES),
       });
+    }
+    if (options.wantedInEveryLayer) {
+      // As in real images, where most layers add a config file or a package somewhere among their files, so
+      // pass 2 wants something from each layer: here half-way through it.
+      entries.splice(
+        entries.length >> 1,
+        0,
+        { path: `srv/app/l${layer}/.env`, content: Buffer.from(`MODE=bench-${layer}\n`) },
+        {
+          path: `app/node_modules/extra-${layer}/package.json`,
+          content: Buffer.from(JSON.stringify({ name: `extra-${layer}`, version: '1.0.0' })),
+        },
+      );
     }
     write(await tarOf(entries));
   }

@@ -30,6 +30,11 @@ export interface ImageLimits {
   maxDeletedFiles: number;
   /** Symlinks followed while resolving one path. Linux stops at 40 (MAXSYMLINKS). */
   maxSymlinkHops: number;
+  /**
+   * Bytes of possibly wanted files pass 1 keeps while it streams, so that pass 2 need not read their layers
+   * again. Files a later layer deletes or replaces also count until pass 2; past the cap, pass 2 reads them.
+   */
+  maxPrefetchBytes: number;
 }
 
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
@@ -39,6 +44,7 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
   maxZstdWindowBytes: 128 * MiB,
   maxDeletedFiles: 200_000,
   maxSymlinkHops: 40,
+  maxPrefetchBytes: 32 * MiB,
 };
 
 export type LayerErrorCode =
@@ -147,11 +153,11 @@ async function peek(
 }
 
 /**
- * Inflate in 64 KiB output chunks (zlib's default is 16 KiB): a quarter of the thread-pool round trips. The
+ * Inflate in 128 KiB output chunks (zlib's default is 16 KiB): an eighth of the thread-pool round trips. The
  * readable side may hold a few chunks so zlib keeps inflating on the pool while the tar parser runs on the
  * main thread; with the default (one chunk) the two take turns. Bounded: 4 chunks per open layer.
  */
-export const INFLATE_CHUNK_BYTES = 64 * KiB;
+export const INFLATE_CHUNK_BYTES = 128 * KiB;
 const INFLATE_READ_AHEAD_BYTES = 4 * INFLATE_CHUNK_BYTES;
 
 /**
