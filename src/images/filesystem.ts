@@ -653,6 +653,8 @@ function readCapped(entry: EntryStream, max: number): Promise<{ data: Buffer; tr
   });
 }
 
+const KEPT_FILE_OVERHEAD_BYTES = 512;
+
 /** The first bytes of one tar entry, as pass 2 would read them. */
 interface Captured {
   data: Buffer;
@@ -717,11 +719,13 @@ class Prefetcher {
   async offer(path: string, node: Node, entry: EntryStream, ordinal: number): Promise<void> {
     const cap = this.#cap(path, node);
     if (cap === 0 || !node.content) return;
-    const keep = Math.min(cap, node.size);
+    // Each kept file also costs a map entry, a key and a buffer header: a million empty package.json files
+    // must not get past the cap for free.
+    const keep = Math.min(cap, node.size) + KEPT_FILE_OVERHEAD_BYTES;
     if (this.#used + keep > this.index.limits.maxPrefetchBytes) return;
     this.#used += keep;
     const { data, truncated } = await readCapped(entry, cap);
-    this.#used += data.length - keep;
+    this.#used += data.length + KEPT_FILE_OVERHEAD_BYTES - keep;
     this.index.prefetched.set(contentKey({ layer: node.content.layer, ordinal }), { data, truncated, size: node.size });
   }
 }

@@ -541,7 +541,7 @@ describe('pass 1 keeps wanted files for pass 2 (prefetch)', () => {
       file('b/package.json', 'y'.repeat(60)),
       file('c/package.json', 'z'.repeat(30)),
     ]);
-    const limits = { maxPrefetchBytes: 100 };
+    const limits = { maxPrefetchBytes: 100 + 2 * 512 }; // data, and 512 bytes per kept file
     const kept = readers();
     const index = await indexImage([base], { limits, prefetch: kept.requests });
     expect([...index.prefetched.values()].map((c) => c.data.length)).toEqual([60, 30]);
@@ -553,6 +553,16 @@ describe('pass 1 keeps wanted files for pass 2 (prefetch)', () => {
       'c/package.json',
     ]);
     expect(result.reopened).toEqual([1]);
+  });
+
+  it('counts a fixed cost per kept file, so many empty files cannot get past the cap for free', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => file(`m${i}/package.json`, ''));
+    const layer = await tarLayer(files);
+    const kept = readers();
+    const index = await indexImage([layer], { limits: { maxPrefetchBytes: 10 * 512 }, prefetch: kept.requests });
+    expect(index.prefetched.size).toBe(10);
+    await readImageFiles(index, kept.requests);
+    expect(kept.got).toHaveLength(40);
   });
 
   it('still hands over what it kept from a layer that turns out truncated', async () => {
