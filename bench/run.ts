@@ -5,6 +5,7 @@ import { coldStart } from './cold-start.js';
 import { manifests } from './manifests.js';
 import { workflows } from './workflows.js';
 import { imageCatalog } from './image-catalog.js';
+import { registryPull } from './registry-pull.js';
 import { osvIndex } from './osv-index.js';
 import { record } from './report.js';
 import type { BenchResult } from './report.js';
@@ -15,6 +16,7 @@ const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   manifests: () => manifests(),
   workflows: () => workflows(),
   'image-catalog': () => imageCatalog(),
+  'registry-pull': () => registryPull(),
   'osv-index': () => osvIndex(),
 };
 

@@ -61,11 +61,6 @@ export async function catalogImage(
   options: CatalogOptions = {},
 ): Promise<ImageCatalog> {
   const catalogers = options.catalogers ?? DEFAULT_CATALOGERS;
-  const index = await indexImage(layers, {
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-
   const received = new Map<Cataloger, FileContent[]>();
   const requests: FileRequest[] = catalogers.map((cataloger) => {
     const files: FileContent[] = [];
@@ -79,7 +74,14 @@ export async function catalogImage(
       onFile: (file) => void files.push(file),
     };
   });
-  await readImageFiles(index, [...requests, ...(options.extraRequests ?? [])], options.signal);
+  const readers = [...requests, ...(options.extraRequests ?? [])];
+  // Pass 1 keeps what the readers may want as it streams, so pass 2 reads few layers again.
+  const index = await indexImage(layers, {
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    prefetch: readers,
+  });
+  await readImageFiles(index, readers, options.signal);
 
   const owned = new Set<string>();
   const canonical = (path: string) => {

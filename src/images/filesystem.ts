@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Header } from 'tar-stream';
 import {
@@ -17,8 +16,9 @@ import { displayPath, joinPath, normalizeEntryPath, segments, symlinkEscapesRoot
  *
  * Pass 1 (`indexImage`) streams every layer once and keeps only metadata: a tree of nodes with the OCI
  * whiteouts applied in layer order, plus the files that a later layer deleted or overwrote.
- * Pass 2 (`readImageFiles`) streams again only the layers that hold wanted content and hands each wanted
- * file's bytes (capped) to whoever asked for it.
+ * Pass 2 (`readImageFiles`) hands each wanted file's bytes (capped) to whoever asked for it. Given the
+ * readers up front (`prefetch`), pass 1 keeps the files they may want as they stream past (bounded), and
+ * pass 2 streams again only the layers holding wanted files that were not kept.
  */
 
 export type NodeType = 'file' | 'dir' | 'symlink' | 'char' | 'block' | 'fifo' | 'other';
@@ -95,6 +95,11 @@ export interface IndexOptions {
   limits?: Partial<ImageLimits>;
   /** Stops the walk between tar entries; the abort reason is thrown, not recorded as a layer error. */
   signal?: AbortSignal;
+  /**
+   * The readers pass 2 will serve. Pass 1 keeps the bytes of files they may want (up to `maxPrefetchBytes`)
+   * so that pass 2 reads again only the layers holding wanted files it did not keep.
+   */
+  prefetch?: readonly FileRequest[];
 }
 
 function newDir(layer: number): Node {
@@ -142,6 +147,8 @@ export class ImageIndex {
   /** Layers that failed; the index holds what came before the failure. */
   readonly errors: LayerError[] = [];
   nodeCount = 0;
+  /** File bytes pass 1 kept for pass 2, by content key (`layer:ordinal`). Emptied as pass 2 hands them over. */
+  readonly prefetched = new Map<string, Captured>();
   private deletedDropped = 0;
   private absoluteNames = 0;
 
@@ -344,8 +351,8 @@ export class ImageIndex {
     }
   }
 
-  /** Applies one tar entry of layer `layer`. */
-  apply(header: Header, layer: number, ordinal: number): void {
+  /** Applies one tar entry of layer `layer`. Returns the regular file whose bytes this entry holds, if it is one. */
+  apply(header: Header, layer: number, ordinal: number): { path: string; node: Node } | undefined {
     const digest = this.digest(layer);
     const normalized = normalizeEntryPath(header.name);
     if (!normalized.ok) {
@@ -427,6 +434,9 @@ export class ImageIndex {
     }
     if (existing) this.removeChild(parent.node, parent.path, name, layer);
     this.addNode(parent.node, name, node);
+    return node.content?.layer === layer && node.content.ordinal === ordinal
+      ? { path: joinPath(parent.path, name), node }
+      : undefined;
   }
 
   /** A hardlink shares the bytes of the file it names (looked up now, in the merged view so far). */
@@ -455,9 +465,8 @@ export async function walkLayer(
     throw layerError(layer.digest, error);
   });
   const extract = tar.extract({ allowUnknownFormat: true } as Parameters<typeof tar.extract>[0]);
-  const input = Readable.from(opened.tar);
-  input.on('error', (error) => extract.destroy(error));
-  input.pipe(extract);
+  opened.tar.on('error', (error) => extract.destroy(error));
+  opened.tar.pipe(extract);
   let ordinal = 0;
   try {
     for await (const entry of extract) {
@@ -468,9 +477,8 @@ export async function walkLayer(
   } catch (error) {
     throw layerError(layer.digest, error);
   } finally {
+    opened.tar.unpipe(extract);
     opened.close();
-    input.unpipe(extract);
-    input.destroy();
     extract.destroy();
   }
   return opened.note ? { note: opened.note } : {};
@@ -488,15 +496,17 @@ export async function indexImage(layers: readonly LayerSource[], options: IndexO
   const limits = resolveLimits(options.limits);
   const index = new ImageIndex(layers, limits);
   const budget = new ByteBudget(limits.maxImageBytes);
+  const prefetch = options.prefetch?.length ? new Prefetcher(index, options.prefetch) : undefined;
   for (const [position, layer] of layers.entries()) {
     try {
       const { note } = await walkLayer(
         layer,
         limits,
         budget,
-        (header, _entry, ordinal) => {
+        async (header, entry, ordinal) => {
           options.signal?.throwIfAborted();
-          index.apply(header, position, ordinal);
+          const added = index.apply(header, position, ordinal);
+          if (added && prefetch) await prefetch.offer(added.path, added.node, entry, ordinal);
           return false;
         },
         true,
@@ -643,9 +653,87 @@ function readCapped(entry: EntryStream, max: number): Promise<{ data: Buffer; tr
   });
 }
 
+const KEPT_FILE_OVERHEAD_BYTES = 512;
+
+/** The first bytes of one tar entry, as pass 2 would read them. */
+interface Captured {
+  data: Buffer;
+  truncated: boolean;
+  size: number;
+}
+
 /**
- * Pass 2. Streams only the layers that hold wanted bytes, stops each layer after its last wanted entry, and
- * calls `onFile` for every delivery. A layer that fails here is recorded in `index.errors`.
+ * Pass 1's guess at what pass 2 will want: files a reader's `wants` accepts, or that one of its `paths`
+ * resolves to at this point of the walk, up to `maxPrefetchBytes` in all. A guess is all it needs to be:
+ * pass 2 uses a kept file only for the exact entry it plans to read (layer and entry number) and reads
+ * anything else from the layer, so a wrong guess costs memory until pass 2, never a wrong result.
+ */
+class Prefetcher {
+  #used = 0;
+  readonly #paths = new Map<FileRequest, Set<string>>();
+  /** Last segments of all requested paths: only such entries are worth resolving requested paths for. */
+  readonly #names = new Set<string>();
+
+  constructor(
+    private readonly index: ImageIndex,
+    private readonly requests: readonly FileRequest[],
+  ) {
+    for (const request of requests) {
+      const paths = new Set<string>();
+      for (const path of request.paths ?? []) {
+        const normalized = normalizeEntryPath(path);
+        if (!normalized.ok || normalized.path === '') continue;
+        paths.add(normalized.path);
+        this.#names.add(segments(normalized.path).at(-1) ?? '');
+      }
+      if (paths.size > 0) this.#paths.set(request, paths);
+    }
+  }
+
+  #requestedPath(request: FileRequest, path: string, node: Node): boolean {
+    const paths = this.#paths.get(request);
+    if (!paths) return false;
+    if (paths.has(path)) return true;
+    if (!this.#names.has(path.slice(path.lastIndexOf('/') + 1))) return false;
+    for (const wanted of paths) if (this.index.lookup(wanted).node === node) return true;
+    return false;
+  }
+
+  /** How many bytes of this file the readers that may want it read: 0 when none may. */
+  #cap(path: string, node: Node): number {
+    let cap = 0;
+    let meta: FileMeta | undefined;
+    for (const request of this.requests) {
+      if (request.maxFileBytes <= cap) continue;
+      if (this.#requestedPath(request, path, node)) {
+        cap = request.maxFileBytes;
+      } else if (request.wants) {
+        meta ??= this.index.meta(path, node);
+        if (request.wants(meta)) cap = request.maxFileBytes;
+      }
+    }
+    return cap;
+  }
+
+  /** Called for each regular file entry of pass 1, before its bytes stream past. */
+  async offer(path: string, node: Node, entry: EntryStream, ordinal: number): Promise<void> {
+    const cap = this.#cap(path, node);
+    if (cap === 0 || !node.content) return;
+    // Each kept file also costs a map entry, a key and a buffer header: a million empty package.json files
+    // must not get past the cap for free.
+    const keep = Math.min(cap, node.size) + KEPT_FILE_OVERHEAD_BYTES;
+    if (this.#used + keep > this.index.limits.maxPrefetchBytes) return;
+    this.#used += keep;
+    const { data, truncated } = await readCapped(entry, cap);
+    this.#used += data.length + KEPT_FILE_OVERHEAD_BYTES - keep;
+    this.index.prefetched.set(contentKey({ layer: node.content.layer, ordinal }), { data, truncated, size: node.size });
+  }
+}
+
+/**
+ * Pass 2. Hands over the wanted files pass 1 kept, streams again only the layers that hold other wanted
+ * bytes, stops each layer after its last such entry, and calls `onFile` for every delivery, in layer and
+ * entry order. A layer that fails here is recorded in `index.errors`.
  */
 export async function readImageFiles(
   index: ImageIndex,
@@ -654,33 +742,67 @@ export async function readImageFiles(
 ): Promise<void> {
   const plan = planDeliveries(index, requests);
   const budget = new ByteBudget(index.limits.maxImageBytes);
-  for (const [layerNumber, wanted] of [...plan.entries()].sort((a, b) => a[0] - b[0])) {
-    const layer = index.layers[layerNumber];
-    if (!layer) continue;
-    let remaining = wanted.size;
+  try {
+    for (const [layerNumber, wanted] of [...plan.entries()].sort((a, b) => a[0] - b[0])) {
+      const layer = index.layers[layerNumber];
+      if (layer) await readLayerFiles(index, layerNumber, layer, wanted, budget, signal);
+    }
+  } finally {
+    index.prefetched.clear();
+  }
+}
+
+/** Hands over the planned files of one layer in entry order: kept ones from pass 1, the rest read again. */
+async function readLayerFiles(
+  index: ImageIndex,
+  layerNumber: number,
+  layer: LayerSource,
+  wanted: Map<number, Delivery[]>,
+  budget: ByteBudget,
+  signal?: AbortSignal,
+): Promise<void> {
+  const ordinals = [...wanted.keys()].sort((a, b) => a - b);
+  const kept = (ordinal: number): Captured | undefined => {
+    const captured = index.prefetched.get(contentKey({ layer: layerNumber, ordinal }));
+    const max = Math.max(...(wanted.get(ordinal) ?? []).map((d) => d.request.maxFileBytes));
+    return captured && (!captured.truncated || captured.data.length >= max) ? captured : undefined;
+  };
+  const deliver = async (ordinal: number, captured: Captured) => {
+    index.prefetched.delete(contentKey({ layer: layerNumber, ordinal }));
+    for (const delivery of wanted.get(ordinal) ?? []) {
+      const cap = delivery.request.maxFileBytes;
+      const { data } = captured;
+      await delivery.request.onFile({
+        path: delivery.path,
+        ...(delivery.resolvedPath ? { resolvedPath: delivery.resolvedPath } : {}),
+        layer: layerNumber,
+        layerDigest: layer.digest,
+        size: captured.size,
+        data: data.length > cap ? data.subarray(0, cap) : data,
+        truncated: captured.truncated || data.length > cap,
+        ...(delivery.deletedBy !== undefined
+          ? { deletedBy: { layer: delivery.deletedBy, layerDigest: index.digest(delivery.deletedBy) } }
+          : {}),
+      });
+    }
+  };
+  /** Planned entries handed over so far (a prefix of `ordinals`). */
+  let next = 0;
+  let remaining = ordinals.filter((ordinal) => !kept(ordinal)).length;
+  if (remaining > 0) {
     try {
       await walkLayer(layer, index.limits, budget, async (header, entry, ordinal) => {
         signal?.throwIfAborted();
-        const deliveries = wanted.get(ordinal);
-        if (!deliveries) return false;
-        const max = Math.max(...deliveries.map((d) => d.request.maxFileBytes));
-        const { data, truncated } = await readCapped(entry, max);
-        for (const delivery of deliveries) {
-          const cap = delivery.request.maxFileBytes;
-          const content: FileContent = {
-            path: delivery.path,
-            ...(delivery.resolvedPath ? { resolvedPath: delivery.resolvedPath } : {}),
-            layer: layerNumber,
-            layerDigest: layer.digest,
-            size: Math.max(0, header.size ?? data.length),
-            data: data.length > cap ? data.subarray(0, cap) : data,
-            truncated: truncated || data.length > cap,
-            ...(delivery.deletedBy !== undefined
-              ? { deletedBy: { layer: delivery.deletedBy, layerDigest: index.digest(delivery.deletedBy) } }
-              : {}),
-          };
-          await delivery.request.onFile(content);
+        if (!wanted.has(ordinal)) return false;
+        next++; // the walk meets every planned entry in order, kept or not
+        const captured = kept(ordinal);
+        if (captured) {
+          await deliver(ordinal, captured);
+          return false;
         }
+        const max = Math.max(...(wanted.get(ordinal) ?? []).map((d) => d.request.maxFileBytes));
+        const { data, truncated } = await readCapped(entry, max);
+        await deliver(ordinal, { data, truncated, size: Math.max(0, header.size ?? data.length) });
         return --remaining === 0;
       });
     } catch (error) {
@@ -688,5 +810,10 @@ export async function readImageFiles(
       const failure = layerError(layer.digest, error);
       if (!index.errors.some((e) => e.layer === failure.layer)) index.errors.push(failure);
     }
+  }
+  // After the last entry that had to be read (or a failure): the kept ones that are left.
+  for (const ordinal of ordinals.slice(next)) {
+    const captured = kept(ordinal);
+    if (captured) await deliver(ordinal, captured);
   }
 }

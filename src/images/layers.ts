@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { createHash, type Hash } from 'node:crypto';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
+import { Readable, Transform, type Duplex, type TransformCallback, type TransformOptions } from 'node:stream';
 import { zstdDecompress } from './zstd.js';
 
 /** One layer blob of an image, in layer order (base first). Input contract from src/oci/. */
@@ -30,6 +30,11 @@ export interface ImageLimits {
   maxDeletedFiles: number;
   /** Symlinks followed while resolving one path. Linux stops at 40 (MAXSYMLINKS). */
   maxSymlinkHops: number;
+  /**
+   * Bytes of possibly wanted files pass 1 keeps while it streams, so that pass 2 need not read their layers
+   * again. Files a later layer deletes or replaces also count until pass 2; past the cap, pass 2 reads them.
+   */
+  maxPrefetchBytes: number;
 }
 
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
@@ -39,6 +44,7 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
   maxZstdWindowBytes: 128 * MiB,
   maxDeletedFiles: 200_000,
   maxSymlinkHops: 40,
+  maxPrefetchBytes: 32 * MiB,
 };
 
 export type LayerErrorCode =
@@ -146,70 +152,108 @@ async function peek(
   return { head, rest: replay() };
 }
 
-async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const inflater = createGunzip();
-  const input = Readable.from(source);
-  input.on('error', (error) => inflater.destroy(error));
-  input.pipe(inflater);
-  try {
-    for await (const chunk of inflater as AsyncIterable<Buffer>) yield chunk;
-  } finally {
-    input.destroy();
-    inflater.destroy();
-  }
-}
+/**
+ * Inflate in 128 KiB output chunks (zlib's default is 16 KiB): an eighth of the thread-pool round trips. The
+ * readable side may hold a few chunks so zlib keeps inflating on the pool while the tar parser runs on the
+ * main thread; with the default (one chunk) the two take turns. Bounded: 4 chunks per open layer.
+ */
+export const INFLATE_CHUNK_BYTES = 128 * KiB;
+const INFLATE_READ_AHEAD_BYTES = 4 * INFLATE_CHUNK_BYTES;
 
-async function* counted(
-  source: AsyncIterable<Buffer>,
-  layer: LayerSource,
-  limits: ImageLimits,
-  budget: ByteBudget,
-  verifyDiffId: boolean,
-): AsyncGenerator<Buffer> {
-  let layerBytes = 0;
-  const [algorithm, expected] = (layer.diffId ?? '').split(':');
-  const hash =
-    verifyDiffId && expected && (algorithm === 'sha256' || algorithm === 'sha512') ? createHash(algorithm) : undefined;
-  for await (const chunk of source) {
-    layerBytes += chunk.length;
-    budget.used += chunk.length;
-    if (layerBytes > limits.maxLayerBytes) {
-      throw new LayerError(
-        'LAYER_TOO_LARGE',
-        layer.digest,
-        `layer ${layer.digest} decompresses to more than ${limits.maxLayerBytes} bytes (limit); a decompression bomb or an oversized layer, not scanned further`,
+/**
+ * Counts decompressed bytes against the layer and image limits (failing the stream the moment one is passed,
+ * so a bomb never inflates further than one chunk past its cap) and, when asked, checks the diff_id at the end.
+ */
+class LayerMeter extends Transform {
+  #layerBytes = 0;
+  readonly #hash: Hash | undefined;
+  readonly #expected: string | undefined;
+
+  constructor(
+    private readonly layer: LayerSource,
+    private readonly limits: ImageLimits,
+    private readonly budget: ByteBudget,
+    verifyDiffId: boolean,
+  ) {
+    super();
+    const [algorithm, expected] = (layer.diffId ?? '').split(':');
+    if (verifyDiffId && expected && (algorithm === 'sha256' || algorithm === 'sha512')) {
+      this.#hash = createHash(algorithm);
+      this.#expected = expected.toLowerCase();
+    }
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#layerBytes += chunk.length;
+    this.budget.used += chunk.length;
+    const { layer, limits, budget } = this;
+    if (this.#layerBytes > limits.maxLayerBytes) {
+      callback(
+        new LayerError(
+          'LAYER_TOO_LARGE',
+          layer.digest,
+          `layer ${layer.digest} decompresses to more than ${limits.maxLayerBytes} bytes (limit); a decompression bomb or an oversized layer, not scanned further`,
+        ),
       );
+      return;
     }
     if (budget.used > budget.limit) {
-      throw new LayerError(
-        'IMAGE_TOO_LARGE',
-        layer.digest,
-        `image layers decompress to more than ${budget.limit} bytes in total (limit), reached in layer ${layer.digest}`,
+      callback(
+        new LayerError(
+          'IMAGE_TOO_LARGE',
+          layer.digest,
+          `image layers decompress to more than ${budget.limit} bytes in total (limit), reached in layer ${layer.digest}`,
+        ),
       );
+      return;
     }
-    hash?.update(chunk);
-    yield chunk;
+    this.#hash?.update(chunk);
+    callback(null, chunk);
   }
-  if (hash) {
-    const actual = hash.digest('hex');
-    if (actual !== expected?.toLowerCase()) {
-      throw new LayerError(
-        'LAYER_DIFF_ID_MISMATCH',
-        layer.digest,
-        `layer ${layer.digest} decompresses to ${algorithm}:${actual}, not to the diff_id ${layer.diffId} the image config names`,
-      );
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#hash) {
+      const actual = this.#hash.digest('hex');
+      if (actual !== this.#expected) {
+        const algorithm = (this.layer.diffId ?? '').split(':')[0] ?? '';
+        callback(
+          new LayerError(
+            'LAYER_DIFF_ID_MISMATCH',
+            this.layer.digest,
+            `layer ${this.layer.digest} decompresses to ${algorithm}:${actual}, not to the diff_id ${this.layer.diffId} the image config names`,
+          ),
+        );
+        return;
+      }
     }
+    callback();
   }
 }
 
 export interface OpenedLayer {
   compression: Compression;
   note?: string;
-  /** The decompressed tar bytes, counted against the limits. */
-  tar: AsyncGenerator<Buffer>;
-  /** Closes the layer's stream: stopping early must not leave a file or an HTTP response open. */
+  /** The decompressed tar bytes, counted against the limits. Fails (errors) on any problem upstream. */
+  tar: Readable;
+  /** Closes the layer's stream and every stage after it: stopping early must not leave a file or an HTTP response open. */
   close(): void;
 }
+
+/** Stage by stage with back-pressure; an error anywhere fails the last stage with that error. */
+function chain(source: Readable, stages: readonly Duplex[]): void {
+  let from = source;
+  for (const to of stages) {
+    from.on('error', (error) => to.destroy(error));
+    from.pipe(to);
+    from = to;
+  }
+}
+
+// zlib streams pass their options on to Transform, so the stream's own read-ahead can be set too.
+const INFLATE_OPTIONS: ZlibOptions & Pick<TransformOptions, 'readableHighWaterMark'> = {
+  chunkSize: INFLATE_CHUNK_BYTES,
+  readableHighWaterMark: INFLATE_READ_AHEAD_BYTES,
+};
 
 /**
  * Opens a layer, detects its compression and returns its decompressed tar bytes as a stream. With
@@ -236,19 +280,19 @@ export async function openLayerTar(
   }
   const { head, rest } = await peek(chunksOf(raw), 512);
   const { compression, note } = detectCompression(layer.mediaType, head);
-  const decompressed =
-    compression === 'gzip'
-      ? gunzip(rest)
-      : compression === 'zstd'
-        ? zstdDecompress(rest, { maxWindowBytes: limits.maxZstdWindowBytes })
-        : rest;
-  const close = () => (raw as { destroy?: () => void }).destroy?.();
-  return {
-    compression,
-    ...(note ? { note } : {}),
-    tar: counted(decompressed, layer, limits, budget, verifyDiffId),
-    close,
+  const meter = new LayerMeter(layer, limits, budget, verifyDiffId);
+  const source =
+    compression === 'zstd'
+      ? Readable.from(zstdDecompress(rest, { maxWindowBytes: limits.maxZstdWindowBytes }), { objectMode: false })
+      : Readable.from(rest, { objectMode: false });
+  const stages: Duplex[] = compression === 'gzip' ? [createGunzip(INFLATE_OPTIONS), meter] : [meter];
+  chain(source, stages);
+  const close = () => {
+    (raw as { destroy?: () => void }).destroy?.();
+    source.destroy();
+    for (const stage of stages) stage.destroy();
   };
+  return { compression, ...(note ? { note } : {}), tar: meter, close };
 }
 
 function message(error: unknown): string {

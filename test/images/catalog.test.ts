@@ -80,8 +80,9 @@ describe('catalogImage', () => {
     const data = await tarLayer([file('srv/data.bin', Buffer.alloc(10_000))]);
     await catalogImage([base, data]);
     await new Promise((resolve) => setImmediate(resolve));
-    expect([base.opens, data.opens]).toEqual([2, 1]);
-    expect([base.closed, data.closed]).toEqual([2, 1]);
+    // os-release is kept as pass 1 streams past it, so no layer is read twice.
+    expect([base.opens, data.opens]).toEqual([1, 1]);
+    expect([base.closed, data.closed]).toEqual([1, 1]);
   });
 });
 

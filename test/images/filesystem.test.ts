@@ -428,3 +428,155 @@ describe('notes', () => {
     expect([...note].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
   });
 });
+
+describe('pass 1 keeps wanted files for pass 2 (prefetch)', () => {
+  type Layer = Awaited<ReturnType<typeof tarLayer>>;
+  const opens = (layers: Layer[]) => layers.map((layer) => layer.opens);
+
+  /** Readers like the catalogers and the secret scanner, recording what they get, in order. */
+  function readers() {
+    const got: string[] = [];
+    const record = (name: string) => (f: FileContent) =>
+      void got.push(
+        `${name} ${f.path}${f.resolvedPath ? `->${f.resolvedPath}` : ''} L${f.layer} ${f.size} ${JSON.stringify(f.data.toString())}${f.truncated ? ' truncated' : ''}${f.deletedBy ? ` deletedBy L${f.deletedBy.layer}` : ''}`,
+      );
+    const requests: FileRequest[] = [
+      { name: 'os', paths: ['etc/os-release', 'usr/lib/os-release'], maxFileBytes: 100, onFile: record('os') },
+      { name: 'dpkg', paths: ['var/lib/dpkg/status'], maxFileBytes: 6, onFile: record('dpkg') },
+      {
+        name: 'npm',
+        wants: (f) => f.path.endsWith('/package.json'),
+        maxFileBytes: 100,
+        onFile: record('npm'),
+      },
+      {
+        name: 'secrets',
+        wants: (f) => f.path.endsWith('.env'),
+        wantsDeleted: (f) => f.path.endsWith('.env'),
+        maxFileBytes: 4,
+        onFile: record('secrets'),
+      },
+    ];
+    return { got, requests };
+  }
+
+  async function both(layers: Layer[], limits?: { maxPrefetchBytes: number }) {
+    const plain = readers();
+    const plainIndex = await indexImage(layers, limits ? { limits } : {});
+    await readImageFiles(plainIndex, plain.requests);
+    const before = opens(layers);
+    const kept = readers();
+    const index = await indexImage(layers, { ...(limits ? { limits } : {}), prefetch: kept.requests });
+    await readImageFiles(index, kept.requests);
+    return {
+      plain: plain.got,
+      kept: kept.got,
+      reopened: opens(layers).map((n, i) => n - (before[i] ?? 0) - 1),
+      left: index.prefetched.size,
+    };
+  }
+
+  it('hands over exactly what pass 2 alone would, in the same order, without reading any layer twice', async () => {
+    const base = await tarLayer([
+      file('usr/lib/os-release', 'ID=debian\n'),
+      symlink('etc/os-release', '../usr/lib/os-release'),
+      file('var/lib/dpkg/status', 'Package: a\n'),
+      file('app/.env', 'TOKEN=one'),
+      file('app/node_modules/a/package.json', '{"name":"a"}'),
+      file('app/node_modules/a/package.json', '{"name":"a2"}'),
+      file('unrelated.bin', Buffer.alloc(5000, 1)),
+    ]);
+    const upper = await tarLayer([
+      whiteout('app/.env'),
+      file('app/node_modules/b/package.json', '{"name":"b"}'),
+      hardlink('app/node_modules/c/package.json', 'app/node_modules/b/package.json'),
+      file('var/lib/dpkg/status', 'Package: b\n'),
+    ]);
+    const result = await both([base, upper]);
+    expect(result.kept).toEqual(result.plain);
+    expect(result.kept).toEqual([
+      'os etc/os-release->usr/lib/os-release L0 10 "ID=debian\\n"',
+      'os usr/lib/os-release L0 10 "ID=debian\\n"',
+      'secrets app/.env L0 9 "TOKE" truncated deletedBy L1',
+      'npm app/node_modules/a/package.json L0 13 "{\\"name\\":\\"a2\\"}"',
+      'npm app/node_modules/b/package.json L1 12 "{\\"name\\":\\"b\\"}"',
+      'npm app/node_modules/c/package.json L1 12 "{\\"name\\":\\"b\\"}"',
+      'dpkg var/lib/dpkg/status L1 11 "Packag" truncated',
+    ]);
+    expect(result.reopened).toEqual([0, 0]);
+    expect(result.left).toBe(0);
+  });
+
+  it('reads a layer again for a path that only a later layer makes point at one of its files', async () => {
+    const base = await tarLayer([file('usr/lib/os-release', 'ID=alpine\n'), file('srv/big', Buffer.alloc(3000))]);
+    const upper = await tarLayer([symlink('etc/os-release', '/usr/lib/os-release')]);
+    const only = readers();
+    only.requests.splice(1); // the os reader, asking for etc/os-release only
+    only.requests[0] = { ...only.requests[0]!, paths: ['etc/os-release'] };
+    const index = await indexImage([base, upper], { prefetch: only.requests });
+    expect(index.prefetched.size).toBe(0);
+    await readImageFiles(index, only.requests);
+    expect(only.got).toEqual(['os etc/os-release->usr/lib/os-release L0 10 "ID=alpine\\n"']);
+    expect(opens([base, upper])).toEqual([2, 1]);
+  });
+
+  it('reads a file again when a reader needs more of it than pass 1 kept', async () => {
+    const base = await tarLayer([file('srv/.env', 'SECRET=1234567890')]);
+    const upper = await tarLayer([symlink('etc/os-release', '../srv/.env')]);
+    const { got, requests } = readers();
+    const index = await indexImage([base, upper], { prefetch: requests });
+    // Kept for the secret scanner (4 bytes) only: the os reader's path did not resolve to it yet.
+    expect([...index.prefetched.values()].map((c) => [c.data.toString(), c.truncated])).toEqual([['SECR', true]]);
+    await readImageFiles(index, requests);
+    expect(got).toEqual([
+      'os etc/os-release->srv/.env L0 17 "SECRET=1234567890"',
+      'secrets srv/.env L0 17 "SECR" truncated',
+    ]);
+    expect(opens([base, upper])).toEqual([2, 1]);
+  });
+
+  it('keeps no more than maxPrefetchBytes and reads the rest in pass 2', async () => {
+    const base = await tarLayer([
+      file('a/package.json', 'x'.repeat(60)),
+      file('b/package.json', 'y'.repeat(60)),
+      file('c/package.json', 'z'.repeat(30)),
+    ]);
+    const limits = { maxPrefetchBytes: 100 + 2 * 512 }; // data, and 512 bytes per kept file
+    const kept = readers();
+    const index = await indexImage([base], { limits, prefetch: kept.requests });
+    expect([...index.prefetched.values()].map((c) => c.data.length)).toEqual([60, 30]);
+    const result = await both([base], limits);
+    expect(result.kept).toEqual(result.plain);
+    expect(result.kept.map((line) => line.split(' ')[1])).toEqual([
+      'a/package.json',
+      'b/package.json',
+      'c/package.json',
+    ]);
+    expect(result.reopened).toEqual([1]);
+  });
+
+  it('counts a fixed cost per kept file, so many empty files cannot get past the cap for free', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => file(`m${i}/package.json`, ''));
+    const layer = await tarLayer(files);
+    const kept = readers();
+    const index = await indexImage([layer], { limits: { maxPrefetchBytes: 10 * 512 }, prefetch: kept.requests });
+    expect(index.prefetched.size).toBe(10);
+    await readImageFiles(index, kept.requests);
+    expect(kept.got).toHaveLength(40);
+  });
+
+  it('still hands over what it kept from a layer that turns out truncated', async () => {
+    const noise = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 251));
+    const whole = gzipSync(await buildTar([file('app/.env', 'K=v'), file('noise', noise), file('more', noise)]));
+    const cut = layerSource(half(whole), MEDIA.gzip);
+    const plain = readers();
+    const plainIndex = await indexImage([cut]);
+    await readImageFiles(plainIndex, plain.requests);
+    const kept = readers();
+    const index = await indexImage([cut], { prefetch: kept.requests });
+    await readImageFiles(index, kept.requests);
+    expect(index.errors.map((e) => e.code)).toEqual(['LAYER_TRUNCATED']);
+    expect(kept.got).toEqual(plain.got);
+    expect(kept.got).toEqual(['secrets app/.env L0 3 "K=v"']);
+  });
+});
