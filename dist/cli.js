@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-GKEAOQLB.js";
+} from "./chunks/chunk-V5QVGGKC.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-GKEAOQLB.js";
+} from "./chunks/chunk-V5QVGGKC.js";
 import {
   debug,
   getInput,

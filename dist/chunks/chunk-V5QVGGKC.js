@@ -12286,7 +12286,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable4 = class _Readable extends Stream {
+    var Readable3 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -12497,7 +12497,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable4 {
+    var Duplex = class extends Readable3 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -12535,7 +12535,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform2 = class extends Duplex {
+    var Transform3 = class extends Duplex {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -12579,7 +12579,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough2 = class extends Transform2 {
+    var PassThrough2 = class extends Transform3 {
     };
     function transformAfterFlush(err2, data) {
       const cb = this._transformState.afterFinal;
@@ -12706,9 +12706,9 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream,
       Writable,
-      Readable: Readable4,
+      Readable: Readable3,
       Duplex,
-      Transform: Transform2,
+      Transform: Transform3,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough2
     };
@@ -12980,7 +12980,7 @@ var require_headers = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable4, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers();
@@ -13028,7 +13028,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable4 {
+    var Source = class extends Readable3 {
       constructor(self2, header, offset) {
         super();
         this.header = header;
@@ -13344,7 +13344,7 @@ var require_constants2 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable4, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants2 = require_constants2();
     var headers = require_headers();
@@ -13437,7 +13437,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable4 {
+    var Pack = class extends Readable3 {
       constructor(opts) {
         super(opts);
         this._drain = noop;
@@ -32104,11 +32104,11 @@ async function loadFile(path5, text3, stack, state) {
 async function loadIncluded(include, target, stack, state) {
   const at = positionOf(include.location);
   if (stack.includes(target)) {
-    const chain = [...stack, target].join(" \u2192 ");
+    const chain2 = [...stack, target].join(" \u2192 ");
     state.problems.push(
       problem(
         UNRESOLVED_RULE,
-        `Include cycle: ${chain}. GitLab rejects this pipeline.`,
+        `Include cycle: ${chain2}. GitLab rejects this pipeline.`,
         at,
         `cycle:${target}`,
         "include"
@@ -37602,12 +37602,11 @@ function catalogRustBinaries(files, context) {
 
 // src/images/filesystem.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { Readable as Readable2 } from "node:stream";
 
 // src/images/layers.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createGunzip } from "node:zlib";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 
 // node_modules/fzstd/esm/index.mjs
 var ab = ArrayBuffer;
@@ -38470,7 +38469,8 @@ var DEFAULT_IMAGE_LIMITS = {
   maxEntries: 1e6,
   maxZstdWindowBytes: 128 * MiB5,
   maxDeletedFiles: 2e5,
-  maxSymlinkHops: 40
+  maxSymlinkHops: 40,
+  maxPrefetchBytes: 32 * MiB5
 };
 var LayerError = class extends Error {
   constructor(code3, layer, message3, options) {
@@ -38548,53 +38548,83 @@ async function peek(source, min) {
   }
   return { head, rest: replay() };
 }
-async function* gunzip(source) {
-  const inflater = createGunzip();
-  const input = Readable.from(source);
-  input.on("error", (error) => inflater.destroy(error));
-  input.pipe(inflater);
-  try {
-    for await (const chunk of inflater) yield chunk;
-  } finally {
-    input.destroy();
-    inflater.destroy();
+var INFLATE_CHUNK_BYTES = 128 * KiB2;
+var INFLATE_READ_AHEAD_BYTES = 4 * INFLATE_CHUNK_BYTES;
+var LayerMeter = class extends Transform {
+  constructor(layer, limits, budget, verifyDiffId) {
+    super();
+    this.layer = layer;
+    this.limits = limits;
+    this.budget = budget;
+    const [algorithm, expected] = (layer.diffId ?? "").split(":");
+    if (verifyDiffId && expected && (algorithm === "sha256" || algorithm === "sha512")) {
+      this.#hash = createHash3(algorithm);
+      this.#expected = expected.toLowerCase();
+    }
   }
-}
-async function* counted(source, layer, limits, budget, verifyDiffId) {
-  let layerBytes = 0;
-  const [algorithm, expected] = (layer.diffId ?? "").split(":");
-  const hash2 = verifyDiffId && expected && (algorithm === "sha256" || algorithm === "sha512") ? createHash3(algorithm) : void 0;
-  for await (const chunk of source) {
-    layerBytes += chunk.length;
-    budget.used += chunk.length;
-    if (layerBytes > limits.maxLayerBytes) {
-      throw new LayerError(
-        "LAYER_TOO_LARGE",
-        layer.digest,
-        `layer ${layer.digest} decompresses to more than ${limits.maxLayerBytes} bytes (limit); a decompression bomb or an oversized layer, not scanned further`
+  layer;
+  limits;
+  budget;
+  #layerBytes = 0;
+  #hash;
+  #expected;
+  _transform(chunk, _encoding, callback) {
+    this.#layerBytes += chunk.length;
+    this.budget.used += chunk.length;
+    const { layer, limits, budget } = this;
+    if (this.#layerBytes > limits.maxLayerBytes) {
+      callback(
+        new LayerError(
+          "LAYER_TOO_LARGE",
+          layer.digest,
+          `layer ${layer.digest} decompresses to more than ${limits.maxLayerBytes} bytes (limit); a decompression bomb or an oversized layer, not scanned further`
+        )
       );
+      return;
     }
     if (budget.used > budget.limit) {
-      throw new LayerError(
-        "IMAGE_TOO_LARGE",
-        layer.digest,
-        `image layers decompress to more than ${budget.limit} bytes in total (limit), reached in layer ${layer.digest}`
+      callback(
+        new LayerError(
+          "IMAGE_TOO_LARGE",
+          layer.digest,
+          `image layers decompress to more than ${budget.limit} bytes in total (limit), reached in layer ${layer.digest}`
+        )
       );
+      return;
     }
-    hash2?.update(chunk);
-    yield chunk;
+    this.#hash?.update(chunk);
+    callback(null, chunk);
   }
-  if (hash2) {
-    const actual = hash2.digest("hex");
-    if (actual !== expected?.toLowerCase()) {
-      throw new LayerError(
-        "LAYER_DIFF_ID_MISMATCH",
-        layer.digest,
-        `layer ${layer.digest} decompresses to ${algorithm}:${actual}, not to the diff_id ${layer.diffId} the image config names`
-      );
+  _flush(callback) {
+    if (this.#hash) {
+      const actual = this.#hash.digest("hex");
+      if (actual !== this.#expected) {
+        const algorithm = (this.layer.diffId ?? "").split(":")[0] ?? "";
+        callback(
+          new LayerError(
+            "LAYER_DIFF_ID_MISMATCH",
+            this.layer.digest,
+            `layer ${this.layer.digest} decompresses to ${algorithm}:${actual}, not to the diff_id ${this.layer.diffId} the image config names`
+          )
+        );
+        return;
+      }
     }
+    callback();
+  }
+};
+function chain(source, stages) {
+  let from = source;
+  for (const to of stages) {
+    from.on("error", (error) => to.destroy(error));
+    from.pipe(to);
+    from = to;
   }
 }
+var INFLATE_OPTIONS = {
+  chunkSize: INFLATE_CHUNK_BYTES,
+  readableHighWaterMark: INFLATE_READ_AHEAD_BYTES
+};
 async function openLayerTar(layer, limits, budget, verifyDiffId = false) {
   let raw;
   try {
@@ -38611,14 +38641,16 @@ async function openLayerTar(layer, limits, budget, verifyDiffId = false) {
   }
   const { head, rest } = await peek(chunksOf(raw), 512);
   const { compression, note } = detectCompression(layer.mediaType, head);
-  const decompressed = compression === "gzip" ? gunzip(rest) : compression === "zstd" ? zstdDecompress(rest, { maxWindowBytes: limits.maxZstdWindowBytes }) : rest;
-  const close = () => raw.destroy?.();
-  return {
-    compression,
-    ...note ? { note } : {},
-    tar: counted(decompressed, layer, limits, budget, verifyDiffId),
-    close
+  const meter = new LayerMeter(layer, limits, budget, verifyDiffId);
+  const source = compression === "zstd" ? Readable.from(zstdDecompress(rest, { maxWindowBytes: limits.maxZstdWindowBytes }), { objectMode: false }) : Readable.from(rest, { objectMode: false });
+  const stages = compression === "gzip" ? [createGunzip(INFLATE_OPTIONS), meter] : [meter];
+  chain(source, stages);
+  const close = () => {
+    raw.destroy?.();
+    source.destroy();
+    for (const stage of stages) stage.destroy();
   };
+  return { compression, ...note ? { note } : {}, tar: meter, close };
 }
 function message2(error) {
   return error instanceof Error ? error.message : String(error);
@@ -38753,6 +38785,8 @@ var ImageIndex = class {
   /** Layers that failed; the index holds what came before the failure. */
   errors = [];
   nodeCount = 0;
+  /** File bytes pass 1 kept for pass 2, by content key (`layer:ordinal`). Emptied as pass 2 hands them over. */
+  prefetched = /* @__PURE__ */ new Map();
   deletedDropped = 0;
   absoluteNames = 0;
   digest(layer) {
@@ -38935,7 +38969,7 @@ var ImageIndex = class {
       }
     }
   }
-  /** Applies one tar entry of layer `layer`. */
+  /** Applies one tar entry of layer `layer`. Returns the regular file whose bytes this entry holds, if it is one. */
   apply(header, layer, ordinal) {
     const digest = this.digest(layer);
     const normalized = normalizeEntryPath(header.name);
@@ -39012,6 +39046,7 @@ var ImageIndex = class {
     }
     if (existing) this.removeChild(parent.node, parent.path, name, layer);
     this.addNode(parent.node, name, node);
+    return node.content?.layer === layer && node.content.ordinal === ordinal ? { path: joinPath(parent.path, name), node } : void 0;
   }
   /** A hardlink shares the bytes of the file it names (looked up now, in the merged view so far). */
   hardlink(linkname, meta, path5, digest) {
@@ -39031,9 +39066,8 @@ async function walkLayer(layer, limits, budget, visit, verifyDiffId = false) {
     throw layerError(layer.digest, error);
   });
   const extract2 = import_tar_stream.default.extract({ allowUnknownFormat: true });
-  const input = Readable2.from(opened.tar);
-  input.on("error", (error) => extract2.destroy(error));
-  input.pipe(extract2);
+  opened.tar.on("error", (error) => extract2.destroy(error));
+  opened.tar.pipe(extract2);
   let ordinal = 0;
   try {
     for await (const entry of extract2) {
@@ -39044,9 +39078,8 @@ async function walkLayer(layer, limits, budget, visit, verifyDiffId = false) {
   } catch (error) {
     throw layerError(layer.digest, error);
   } finally {
+    opened.tar.unpipe(extract2);
     opened.close();
-    input.unpipe(extract2);
-    input.destroy();
     extract2.destroy();
   }
   return opened.note ? { note: opened.note } : {};
@@ -39058,15 +39091,17 @@ async function indexImage(layers, options = {}) {
   const limits = resolveLimits(options.limits);
   const index = new ImageIndex(layers, limits);
   const budget = new ByteBudget(limits.maxImageBytes);
+  const prefetch = options.prefetch?.length ? new Prefetcher(index, options.prefetch) : void 0;
   for (const [position, layer] of layers.entries()) {
     try {
       const { note } = await walkLayer(
         layer,
         limits,
         budget,
-        (header, _entry, ordinal) => {
+        async (header, entry, ordinal) => {
           options.signal?.throwIfAborted();
-          index.apply(header, position, ordinal);
+          const added = index.apply(header, position, ordinal);
+          if (added && prefetch) await prefetch.offer(added.path, added.node, entry, ordinal);
           return false;
         },
         true
@@ -39165,34 +39200,115 @@ function readCapped3(entry, max) {
     entry.on("error", reject);
   });
 }
+var KEPT_FILE_OVERHEAD_BYTES = 512;
+var Prefetcher = class {
+  constructor(index, requests) {
+    this.index = index;
+    this.requests = requests;
+    for (const request of requests) {
+      const paths = /* @__PURE__ */ new Set();
+      for (const path5 of request.paths ?? []) {
+        const normalized = normalizeEntryPath(path5);
+        if (!normalized.ok || normalized.path === "") continue;
+        paths.add(normalized.path);
+        this.#names.add(segments(normalized.path).at(-1) ?? "");
+      }
+      if (paths.size > 0) this.#paths.set(request, paths);
+    }
+  }
+  index;
+  requests;
+  #used = 0;
+  #paths = /* @__PURE__ */ new Map();
+  /** Last segments of all requested paths: only such entries are worth resolving requested paths for. */
+  #names = /* @__PURE__ */ new Set();
+  #requestedPath(request, path5, node) {
+    const paths = this.#paths.get(request);
+    if (!paths) return false;
+    if (paths.has(path5)) return true;
+    if (!this.#names.has(path5.slice(path5.lastIndexOf("/") + 1))) return false;
+    for (const wanted of paths) if (this.index.lookup(wanted).node === node) return true;
+    return false;
+  }
+  /** How many bytes of this file the readers that may want it read: 0 when none may. */
+  #cap(path5, node) {
+    let cap = 0;
+    let meta;
+    for (const request of this.requests) {
+      if (request.maxFileBytes <= cap) continue;
+      if (this.#requestedPath(request, path5, node)) {
+        cap = request.maxFileBytes;
+      } else if (request.wants) {
+        meta ??= this.index.meta(path5, node);
+        if (request.wants(meta)) cap = request.maxFileBytes;
+      }
+    }
+    return cap;
+  }
+  /** Called for each regular file entry of pass 1, before its bytes stream past. */
+  async offer(path5, node, entry, ordinal) {
+    const cap = this.#cap(path5, node);
+    if (cap === 0 || !node.content) return;
+    const keep = Math.min(cap, node.size) + KEPT_FILE_OVERHEAD_BYTES;
+    if (this.#used + keep > this.index.limits.maxPrefetchBytes) return;
+    this.#used += keep;
+    const { data, truncated } = await readCapped3(entry, cap);
+    this.#used += data.length + KEPT_FILE_OVERHEAD_BYTES - keep;
+    this.index.prefetched.set(contentKey({ layer: node.content.layer, ordinal }), { data, truncated, size: node.size });
+  }
+};
 async function readImageFiles(index, requests, signal) {
   const plan = planDeliveries(index, requests);
   const budget = new ByteBudget(index.limits.maxImageBytes);
-  for (const [layerNumber, wanted] of [...plan.entries()].sort((a, b) => a[0] - b[0])) {
-    const layer = index.layers[layerNumber];
-    if (!layer) continue;
-    let remaining = wanted.size;
+  try {
+    for (const [layerNumber, wanted] of [...plan.entries()].sort((a, b) => a[0] - b[0])) {
+      const layer = index.layers[layerNumber];
+      if (layer) await readLayerFiles(index, layerNumber, layer, wanted, budget, signal);
+    }
+  } finally {
+    index.prefetched.clear();
+  }
+}
+async function readLayerFiles(index, layerNumber, layer, wanted, budget, signal) {
+  const ordinals = [...wanted.keys()].sort((a, b) => a - b);
+  const kept = (ordinal) => {
+    const captured = index.prefetched.get(contentKey({ layer: layerNumber, ordinal }));
+    const max = Math.max(...(wanted.get(ordinal) ?? []).map((d) => d.request.maxFileBytes));
+    return captured && (!captured.truncated || captured.data.length >= max) ? captured : void 0;
+  };
+  const deliver = async (ordinal, captured) => {
+    index.prefetched.delete(contentKey({ layer: layerNumber, ordinal }));
+    for (const delivery of wanted.get(ordinal) ?? []) {
+      const cap = delivery.request.maxFileBytes;
+      const { data } = captured;
+      await delivery.request.onFile({
+        path: delivery.path,
+        ...delivery.resolvedPath ? { resolvedPath: delivery.resolvedPath } : {},
+        layer: layerNumber,
+        layerDigest: layer.digest,
+        size: captured.size,
+        data: data.length > cap ? data.subarray(0, cap) : data,
+        truncated: captured.truncated || data.length > cap,
+        ...delivery.deletedBy !== void 0 ? { deletedBy: { layer: delivery.deletedBy, layerDigest: index.digest(delivery.deletedBy) } } : {}
+      });
+    }
+  };
+  let next2 = 0;
+  let remaining = ordinals.filter((ordinal) => !kept(ordinal)).length;
+  if (remaining > 0) {
     try {
       await walkLayer(layer, index.limits, budget, async (header, entry, ordinal) => {
         signal?.throwIfAborted();
-        const deliveries = wanted.get(ordinal);
-        if (!deliveries) return false;
-        const max = Math.max(...deliveries.map((d) => d.request.maxFileBytes));
-        const { data, truncated } = await readCapped3(entry, max);
-        for (const delivery of deliveries) {
-          const cap = delivery.request.maxFileBytes;
-          const content = {
-            path: delivery.path,
-            ...delivery.resolvedPath ? { resolvedPath: delivery.resolvedPath } : {},
-            layer: layerNumber,
-            layerDigest: layer.digest,
-            size: Math.max(0, header.size ?? data.length),
-            data: data.length > cap ? data.subarray(0, cap) : data,
-            truncated: truncated || data.length > cap,
-            ...delivery.deletedBy !== void 0 ? { deletedBy: { layer: delivery.deletedBy, layerDigest: index.digest(delivery.deletedBy) } } : {}
-          };
-          await delivery.request.onFile(content);
+        if (!wanted.has(ordinal)) return false;
+        next2++;
+        const captured = kept(ordinal);
+        if (captured) {
+          await deliver(ordinal, captured);
+          return false;
         }
+        const max = Math.max(...(wanted.get(ordinal) ?? []).map((d) => d.request.maxFileBytes));
+        const { data, truncated } = await readCapped3(entry, max);
+        await deliver(ordinal, { data, truncated, size: Math.max(0, header.size ?? data.length) });
         return --remaining === 0;
       });
     } catch (error) {
@@ -39200,6 +39316,10 @@ async function readImageFiles(index, requests, signal) {
       const failure2 = layerError(layer.digest, error);
       if (!index.errors.some((e) => e.layer === failure2.layer)) index.errors.push(failure2);
     }
+  }
+  for (const ordinal of ordinals.slice(next2)) {
+    const captured = kept(ordinal);
+    if (captured) await deliver(ordinal, captured);
   }
 }
 
@@ -39221,10 +39341,6 @@ var DEFAULT_CATALOGERS = [
 var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
   const catalogers = options.catalogers ?? DEFAULT_CATALOGERS;
-  const index = await indexImage(layers, {
-    ...options.limits ? { limits: options.limits } : {},
-    ...options.signal ? { signal: options.signal } : {}
-  });
   const received = /* @__PURE__ */ new Map();
   const requests = catalogers.map((cataloger) => {
     const files = [];
@@ -39238,7 +39354,13 @@ async function catalogImage(layers, options = {}) {
       onFile: (file) => void files.push(file)
     };
   });
-  await readImageFiles(index, [...requests, ...options.extraRequests ?? []], options.signal);
+  const readers = [...requests, ...options.extraRequests ?? []];
+  const index = await indexImage(layers, {
+    ...options.limits ? { limits: options.limits } : {},
+    ...options.signal ? { signal: options.signal } : {},
+    prefetch: readers
+  });
+  await readImageFiles(index, readers, options.signal);
   const owned = /* @__PURE__ */ new Set();
   const canonical2 = (path5) => {
     const normalized = normalizeEntryPath(path5);
@@ -39472,14 +39594,14 @@ var TarStore = class _TarStore {
   #openCompressed(entry) {
     const output = new PassThrough();
     const source = createReadStream2(this.#path);
-    const gunzip2 = createGunzip2();
+    const gunzip = createGunzip2();
     let skipped = 0;
     let sent = 0;
     const stop = () => {
       source.destroy();
-      gunzip2.destroy();
+      gunzip.destroy();
     };
-    gunzip2.on("data", (chunk) => {
+    gunzip.on("data", (chunk) => {
       let part = chunk;
       if (skipped < entry.offset) {
         const skip = Math.min(entry.offset - skipped, part.length);
@@ -39490,8 +39612,8 @@ var TarStore = class _TarStore {
       const take = part.subarray(0, entry.size - sent);
       sent += take.length;
       if (!output.write(take)) {
-        gunzip2.pause();
-        output.once("drain", () => gunzip2.resume());
+        gunzip.pause();
+        output.once("drain", () => gunzip.resume());
       }
       if (sent >= entry.size) {
         stop();
@@ -39501,13 +39623,13 @@ var TarStore = class _TarStore {
     const fail2 = (error) => {
       if (sent < entry.size) output.destroy(error);
     };
-    gunzip2.on("error", fail2);
+    gunzip.on("error", fail2);
     source.on("error", fail2);
-    gunzip2.on("end", () => {
+    gunzip.on("end", () => {
       if (sent < entry.size) output.end();
     });
     output.on("close", stop);
-    source.pipe(gunzip2);
+    source.pipe(gunzip);
     return output;
   }
   async close() {
@@ -39516,7 +39638,7 @@ var TarStore = class _TarStore {
 
 // src/oci/digest.ts
 import { createHash as createHash4 } from "node:crypto";
-import { Transform } from "node:stream";
+import { Transform as Transform2 } from "node:stream";
 
 // src/oci/reference.ts
 var DEFAULT_REGISTRY = "docker.io";
@@ -39657,7 +39779,7 @@ var MAX_LAYER_BYTES = 32 * GiB2;
 function digestOf(data, algorithm = "sha256") {
   return `${algorithm}:${createHash4(algorithm).update(data).digest("hex")}`;
 }
-var VerifyingStream = class extends Transform {
+var VerifyingStream = class extends Transform2 {
   #expected;
   #hash;
   #limit;
@@ -40429,7 +40551,7 @@ async function openLegacy(store, entry, configPath, configDigest, options) {
 }
 
 // src/oci/registry.ts
-import { Readable as Readable3 } from "node:stream";
+import { Readable as Readable2 } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 
 // src/oci/auth-challenge.ts
@@ -40789,7 +40911,7 @@ var RegistryClient = class {
         `${what}: descriptor size is ${descriptor.size} bytes but the server announced ${declared}; refusing to use it`
       );
     }
-    const body = response.body ? Readable3.fromWeb(response.body) : Readable3.from([]);
+    const body = response.body ? Readable2.fromWeb(response.body) : Readable2.from([]);
     return verifyStream(body, { digest: descriptor.digest, size: descriptor.size, maxBytes, what });
   }
   /**
@@ -48348,10 +48470,10 @@ function verificationMaterial(annotations, what) {
   const certificate = annotations[ANNOTATION.certificate];
   const material = {};
   if (certificate) {
-    const chain = annotations[ANNOTATION.chain];
+    const chain2 = annotations[ANNOTATION.chain];
     const certificates = [
       ...pemCertificates(certificate, `${what} certificate`).slice(0, 1),
-      ...chain ? pemCertificates(chain, `${what} chain`) : []
+      ...chain2 ? pemCertificates(chain2, `${what} chain`) : []
     ];
     material.x509CertificateChain = { certificates: certificates.map((rawBytes) => ({ rawBytes })) };
   } else {
@@ -53279,7 +53401,7 @@ function extendsList(data) {
   if (value2 === void 0) return [];
   return Array.isArray(value2) ? value2 : [value2];
 }
-async function resolveFile(file, options, chain) {
+async function resolveFile(file, options, chain2) {
   const parsedFile = await parsePolicyFile(file, options.root);
   const issues = [
     ...validatePolicyData(parsedFile.data),
@@ -53314,16 +53436,16 @@ async function resolveFile(file, options, chain) {
         }
       ]);
     }
-    if (chain.includes(target) || chain.length >= MAX_EXTENDS_DEPTH2) {
+    if (chain2.includes(target) || chain2.length >= MAX_EXTENDS_DEPTH2) {
       fail(parsedFile, [
         {
           path: where,
           atKey: false,
-          message: `\`extends:\` cycle or chain deeper than ${MAX_EXTENDS_DEPTH2}: ${[...chain, target].map((f) => path3.relative(options.root, f)).join(" -> ")}`
+          message: `\`extends:\` cycle or chain deeper than ${MAX_EXTENDS_DEPTH2}: ${[...chain2, target].map((f) => path3.relative(options.root, f)).join(" -> ")}`
         }
       ]);
     }
-    const inner = await resolveFile(target, options, [...chain, target]);
+    const inner = await resolveFile(target, options, [...chain2, target]);
     fragment = mergePolicy(fragment, inner.fragment);
   }
   const own = { ...parsedFile.data };
@@ -53622,4 +53744,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-GKEAOQLB.js.LEGAL.txt */
+/*! For license information please see chunk-V5QVGGKC.js.LEGAL.txt */
