@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-V5QVGGKC.js";
+} from "./chunks/chunk-43BWHQ2L.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-V5QVGGKC.js";
+} from "./chunks/chunk-43BWHQ2L.js";
 import {
   debug,
   getInput,

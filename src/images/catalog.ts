@@ -10,7 +10,8 @@ import { pythonCataloger } from './catalogers/python.js';
 import { rpmCataloger } from './catalogers/rpm.js';
 import { rubyCataloger } from './catalogers/ruby.js';
 import { rustCataloger } from './catalogers/rust.js';
-import type { CatalogContext, Cataloger, ImagePackage, OsIdentity } from './catalogers/types.js';
+import { combineFileFindings } from './catalogers/types.js';
+import type { CatalogContext, Cataloger, FileFindings, ImagePackage, OsIdentity } from './catalogers/types.js';
 import { indexImage, readImageFiles, type FileContent, type FileRequest, type ImageIndex } from './filesystem.js';
 import type { ImageLimits, LayerSource } from './layers.js';
 import { basename, dirname, joinPath, normalizeEntryPath } from './paths.js';
@@ -62,16 +63,21 @@ export async function catalogImage(
 ): Promise<ImageCatalog> {
   const catalogers = options.catalogers ?? DEFAULT_CATALOGERS;
   const received = new Map<Cataloger, FileContent[]>();
+  const readEach = new Map<Cataloger, { path: string; found: FileFindings }[]>();
   const requests: FileRequest[] = catalogers.map((cataloger) => {
     const files: FileContent[] = [];
     received.set(cataloger, files);
+    const results: { path: string; found: FileFindings }[] = [];
+    readEach.set(cataloger, results);
     return {
       name: cataloger.name,
       ...(cataloger.paths ? { paths: cataloger.paths } : {}),
       ...(cataloger.wants ? { wants: cataloger.wants } : {}),
       maxFileBytes: cataloger.maxFileBytes,
       ...(cataloger.maxTotalBytes !== undefined ? { maxTotalBytes: cataloger.maxTotalBytes } : {}),
-      onFile: (file) => void files.push(file),
+      onFile: cataloger.readEach
+        ? (file) => void results.push({ path: file.path, found: readEachSafely(cataloger, file) })
+        : (file) => void files.push(file),
     };
   });
   const readers = [...requests, ...(options.extraRequests ?? [])];
@@ -99,6 +105,10 @@ export async function catalogImage(
   for (const stage of STAGES) {
     for (const cataloger of catalogers.filter((c) => c.stage === stage)) {
       try {
+        if (cataloger.readEach) {
+          packages.push(...combineFileFindings(cataloger.name, readEach.get(cataloger) ?? [], context));
+          continue;
+        }
         const result = await cataloger.catalog(received.get(cataloger) ?? [], context);
         packages.push(...result.packages);
         if (result.os && !context.os) context.os = result.os;
@@ -118,4 +128,15 @@ export async function catalogImage(
     errors: index.errors.map((error) => error.message),
     index,
   };
+}
+
+function readEachSafely(cataloger: Cataloger, file: FileContent): FileFindings {
+  try {
+    return cataloger.readEach!(file);
+  } catch (error) {
+    return {
+      packages: [],
+      notes: [`/${file.path}: failed: ${error instanceof Error ? error.message : String(error)}`],
+    };
+  }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { catalogImage } from '../../src/images/catalog.js';
+import { dpkgCataloger } from '../../src/images/catalogers/dpkg.js';
+import type { Cataloger } from '../../src/images/catalogers/types.js';
 import type { FileContent } from '../../src/images/filesystem.js';
 import { MEDIA, buildTar, file, gzip, layerSource, symlink, tarLayer, whiteout } from '../support/layer-builder.js';
 import { summary } from '../support/image.js';
@@ -83,6 +85,44 @@ describe('catalogImage', () => {
     // os-release is kept as pass 1 streams past it, so no layer is read twice.
     expect([base.opens, data.opens]).toEqual([1, 1]);
     expect([base.closed, data.closed]).toEqual([1, 1]);
+  });
+});
+
+describe('catalogImage: per-file catalogers', () => {
+  it('reads each file as it arrives, keeps only the findings, and still skips files an OS package owns', async () => {
+    const layer = await tarLayer([
+      file('var/lib/dpkg/status', STATUS),
+      file('var/lib/dpkg/info/libc6.list', '/usr/bin/owned\n'),
+      file('usr/bin/owned', 'binary one', 0o755),
+      file('usr/local/bin/tool', 'binary two', 0o755),
+      file('usr/local/bin/broken', 'binary three', 0o755),
+    ]);
+    const seen: string[] = [];
+    const perFile: Cataloger = {
+      name: 'per-file',
+      stage: 'language',
+      wants: (meta) => meta.type === 'file' && (meta.mode & 0o111) !== 0,
+      maxFileBytes: 1024,
+      readEach(f) {
+        seen.push(f.path);
+        if (f.path.endsWith('broken')) throw new Error('bad bytes');
+        const pkg = { ecosystem: 'npm', name: f.path.split('/').pop()!, version: '1.0.0', purl: '', path: f.path };
+        return { packages: [{ ...pkg, layer: f.layerDigest, cataloger: 'per-file' }], notes: [`/${f.path}: read`] };
+      },
+      catalog: () => {
+        throw new Error('catalog() is not called for a per-file cataloger');
+      },
+    };
+    const catalog = await catalogImage([layer], { catalogers: [dpkgCataloger, perFile] });
+    expect(seen.sort()).toEqual(['usr/bin/owned', 'usr/local/bin/broken', 'usr/local/bin/tool']);
+    expect(catalog.packages.filter((p) => p.cataloger === 'per-file').map((p) => p.name)).toEqual(['tool']);
+    expect(catalog.notes).toEqual(
+      expect.arrayContaining([
+        'per-file: /usr/local/bin/tool: read',
+        'per-file: /usr/local/bin/broken: failed: bad bytes',
+      ]),
+    );
+    expect(catalog.notes.join('\n')).not.toContain('/usr/bin/owned');
   });
 });
 

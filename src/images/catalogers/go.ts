@@ -1,16 +1,23 @@
-import type { FileMeta } from '../filesystem.js';
+import type { FileContent, FileMeta } from '../filesystem.js';
 import { ELF_MAGIC, elfSection } from './elf.js';
-import { cleanValue, purl, type CatalogContext, type Cataloger, type ImagePackage } from './types.js';
+import {
+  cleanValue,
+  combineFileFindings,
+  purl,
+  type Cataloger,
+  type FileFindings,
+  type ImagePackage,
+} from './types.js';
 
 const MiB = 1024 * 1024;
 /** Go binaries are commonly 10-100 MiB; the build info sits at the start of the data segment. */
 const MAX_BINARY_BYTES = 128 * MiB;
+/** Executables are read one at a time (readEach) and dropped; the total only bounds the work per image. */
 const MAX_TOTAL_BYTES = 512 * MiB;
 /** The smallest stripped Go executable is over 1 MiB; smaller executables (scripts, small C tools) are not read. */
 const MIN_BINARY_BYTES = 512 * 1024;
 const MAX_MODINFO_BYTES = 4 * MiB;
 const MAX_DEPS = 20_000;
-const MAX_NOTES = 50;
 
 /** debug/buildinfo: the 14-byte magic that opens the 32-byte build info header. */
 const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
@@ -116,60 +123,56 @@ function isExecutable(file: FileMeta): boolean {
   return file.type === 'file' && (file.mode & 0o111) !== 0 && file.size >= MIN_BINARY_BYTES;
 }
 
-function noteBounded(notes: string[], context: CatalogContext): void {
-  for (const message of notes.slice(0, MAX_NOTES)) context.note(`go: ${message}`);
-  if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
-}
-
 export const goCataloger: Cataloger = {
   name: 'go',
   stage: 'language',
   wants: isExecutable,
   maxFileBytes: MAX_BINARY_BYTES,
   maxTotalBytes: MAX_TOTAL_BYTES,
+  readEach: readGoExecutable,
   catalog(files, context) {
-    const packages: ImagePackage[] = [];
-    const notes: string[] = [];
-    for (const file of files) {
-      if (context.ownedByOsPackage(file.path)) continue;
-      const result = readGoBuildInfo(file.data);
-      if (!result.ok) {
-        if ('reason' in result) notes.push(`/${file.path}: ${result.reason}`);
-        else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
-          notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
-        }
-        continue;
-      }
-      const add = (name: string, version: string) =>
-        packages.push({
-          ecosystem: 'Go',
-          name,
-          version,
-          purl: goPurl(name, version),
-          path: file.path,
-          layer: file.layerDigest,
-          cataloger: 'go',
-        });
-      const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
-      if (stdlib) add('stdlib', stdlib);
-      else
-        notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
-      let skipped = 0;
-      for (const module of parseModinfo(result.info.modinfo)) {
-        const path = cleanValue(module.path);
-        const version = cleanValue(module.version, 128);
-        // The main module of a local build is `(devel)`: no released version to match.
-        if (module.main && version === '(devel)') continue;
-        if (!MODULE_PATH.test(path) || !MODULE_VERSION.test(version)) {
-          skipped++;
-          continue;
-        }
-        add(path, version);
-      }
-      if (skipped > 0)
-        notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
-    }
-    noteBounded(notes, context);
-    return { packages };
+    const results = files.map((file) => ({ path: file.path, found: readGoExecutable(file) }));
+    return { packages: combineFileFindings('go', results, context) };
   },
 };
+
+/** The Go toolchain (`stdlib`) and the modules recorded in one executable's build info. */
+export function readGoExecutable(file: FileContent): FileFindings {
+  const packages: ImagePackage[] = [];
+  const notes: string[] = [];
+  const result = readGoBuildInfo(file.data);
+  if (!result.ok) {
+    if ('reason' in result) notes.push(`/${file.path}: ${result.reason}`);
+    else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
+      notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
+    }
+    return { packages, notes };
+  }
+  const add = (name: string, version: string) =>
+    packages.push({
+      ecosystem: 'Go',
+      name,
+      version,
+      purl: goPurl(name, version),
+      path: file.path,
+      layer: file.layerDigest,
+      cataloger: 'go',
+    });
+  const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
+  if (stdlib) add('stdlib', stdlib);
+  else notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
+  let skipped = 0;
+  for (const module of parseModinfo(result.info.modinfo)) {
+    const path = cleanValue(module.path);
+    const version = cleanValue(module.version, 128);
+    // The main module of a local build is `(devel)`: no released version to match.
+    if (module.main && version === '(devel)') continue;
+    if (!MODULE_PATH.test(path) || !MODULE_VERSION.test(version)) {
+      skipped++;
+      continue;
+    }
+    add(path, version);
+  }
+  if (skipped > 0) notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
+  return { packages, notes };
+}

@@ -1,7 +1,14 @@
 import { inflateSync } from 'node:zlib';
 import type { FileContent, FileMeta } from '../filesystem.js';
 import { findElfSection, isElf } from './elf.js';
-import { cleanValue, purl, type CatalogContext, type Cataloger, type ImagePackage } from './types.js';
+import {
+  cleanValue,
+  combineFileFindings,
+  purl,
+  type Cataloger,
+  type FileFindings,
+  type ImagePackage,
+} from './types.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -13,7 +20,6 @@ const MIN_BINARY_BYTES = 128 * KiB;
 /** cargo-auditable's PARSING.md: "8 MiB should be more than enough to hold any legitimate audit data". */
 export const MAX_AUDIT_DATA_BYTES = 8 * MiB;
 const MAX_PACKAGES_PER_BINARY = 20_000;
-const MAX_NOTES = 50;
 
 /** cargo-auditable's section, and the name rust-audit 0.1 used (still read by go-rustaudit). */
 const SECTION_NAMES = ['.dep-v0', '.rust-deps-v0'];
@@ -217,52 +223,45 @@ function isExecutable(file: FileMeta): boolean {
   return file.type === 'file' && (file.mode & 0o111) !== 0 && file.size >= MIN_BINARY_BYTES;
 }
 
-function noteBounded(notes: string[], context: CatalogContext): void {
-  for (const message of notes.slice(0, MAX_NOTES)) context.note(`rust: ${message}`);
-  if (notes.length > MAX_NOTES) context.note(`rust: ${notes.length - MAX_NOTES} more notes not listed`);
-}
-
 export const rustCataloger: Cataloger = {
   name: 'rust',
   stage: 'language',
   wants: isExecutable,
   maxFileBytes: MAX_BINARY_BYTES,
   maxTotalBytes: MAX_TOTAL_BYTES,
+  readEach: readRustExecutable,
   catalog(files, context) {
-    return { packages: catalogRustBinaries(files, context) };
+    const results = files.map((file) => ({ path: file.path, found: readRustExecutable(file) }));
+    return { packages: combineFileFindings('rust', results, context) };
   },
 };
 
-function catalogRustBinaries(files: readonly FileContent[], context: CatalogContext): ImagePackage[] {
+/** The crates.io runtime dependencies in one executable's cargo-auditable data. */
+export function readRustExecutable(file: FileContent): FileFindings {
   const packages: ImagePackage[] = [];
   const notes: string[] = [];
-  for (const file of files) {
-    // A distribution's package owns the binary: the OS package is what is reported and matched.
-    if (context.ownedByOsPackage(file.path)) continue;
-    const data = readAuditData(file.data, file.truncated);
-    if (!data.ok) {
-      if ('reason' in data) notes.push(`/${file.path}: ${data.reason}`);
-      continue;
-    }
-    const info = parseAuditInfo(data.json);
-    if (!info.ok) {
-      notes.push(`/${file.path}: ${info.reason}`);
-      continue;
-    }
-    const selected = selectPackages(info);
-    for (const message of selected.notes) notes.push(`/${file.path}: ${message}`);
-    for (const pkg of selected.packages) {
-      packages.push({
-        ecosystem: 'crates.io',
-        name: pkg.name,
-        version: pkg.version,
-        purl: purl('cargo', undefined, pkg.name, pkg.version),
-        path: file.path,
-        layer: file.layerDigest,
-        cataloger: 'rust',
-      });
-    }
+  const data = readAuditData(file.data, file.truncated);
+  if (!data.ok) {
+    if ('reason' in data) notes.push(`/${file.path}: ${data.reason}`);
+    return { packages, notes };
   }
-  noteBounded(notes, context);
-  return packages;
+  const info = parseAuditInfo(data.json);
+  if (!info.ok) {
+    notes.push(`/${file.path}: ${info.reason}`);
+    return { packages, notes };
+  }
+  const selected = selectPackages(info);
+  for (const message of selected.notes) notes.push(`/${file.path}: ${message}`);
+  for (const pkg of selected.packages) {
+    packages.push({
+      ecosystem: 'crates.io',
+      name: pkg.name,
+      version: pkg.version,
+      purl: purl('cargo', undefined, pkg.name, pkg.version),
+      path: file.path,
+      layer: file.layerDigest,
+      cataloger: 'rust',
+    });
+  }
+  return { packages, notes };
 }

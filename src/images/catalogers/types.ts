@@ -67,6 +67,42 @@ export interface Cataloger {
   maxFileBytes: number;
   maxTotalBytes?: number;
   catalog(files: readonly FileContent[], context: CatalogContext): CatalogResult | Promise<CatalogResult>;
+  /**
+   * For catalogers of large files (executables): reads one file the moment pass 2 delivers it, so only
+   * what was found is kept and memory holds one binary at a time, not every binary in the image.
+   */
+  readEach?: (file: FileContent) => FileFindings;
+}
+
+/** What a per-file cataloger found in one file; notes already name the file. */
+export interface FileFindings {
+  packages: ImagePackage[];
+  notes: string[];
+}
+
+const MAX_NOTES_PER_CATALOGER = 50;
+
+/**
+ * The result of a per-file cataloger over the files it read: files an OS package owns are skipped (the OS
+ * package is what is reported and matched), and its notes are bounded.
+ */
+export function combineFileFindings(
+  name: string,
+  results: Iterable<{ path: string; found: FileFindings }>,
+  context: CatalogContext,
+): ImagePackage[] {
+  const packages: ImagePackage[] = [];
+  const notes: string[] = [];
+  for (const { path, found } of results) {
+    if (context.ownedByOsPackage(path)) continue;
+    packages.push(...found.packages);
+    notes.push(...found.notes);
+  }
+  for (const message of notes.slice(0, MAX_NOTES_PER_CATALOGER)) context.note(`${name}: ${message}`);
+  if (notes.length > MAX_NOTES_PER_CATALOGER) {
+    context.note(`${name}: ${notes.length - MAX_NOTES_PER_CATALOGER} more notes not listed`);
+  }
+  return packages;
 }
 
 const MiB = 1024 * 1024;

@@ -33539,6 +33539,21 @@ function parseIdFile(text3) {
 
 // src/images/catalogers/types.ts
 var import_packageurl_js = __toESM(require_packageurl_js(), 1);
+var MAX_NOTES_PER_CATALOGER = 50;
+function combineFileFindings(name, results, context) {
+  const packages = [];
+  const notes = [];
+  for (const { path: path5, found } of results) {
+    if (context.ownedByOsPackage(path5)) continue;
+    packages.push(...found.packages);
+    notes.push(...found.notes);
+  }
+  for (const message3 of notes.slice(0, MAX_NOTES_PER_CATALOGER)) context.note(`${name}: ${message3}`);
+  if (notes.length > MAX_NOTES_PER_CATALOGER) {
+    context.note(`${name}: ${notes.length - MAX_NOTES_PER_CATALOGER} more notes not listed`);
+  }
+  return packages;
+}
 var MiB = 1024 * 1024;
 var MAX_METADATA_FILE_BYTES = 1 * MiB;
 var MAX_DATABASE_FILE_BYTES = 64 * MiB;
@@ -34629,7 +34644,6 @@ var MAX_TOTAL_BYTES = 512 * MiB2;
 var MIN_BINARY_BYTES = 512 * 1024;
 var MAX_MODINFO_BYTES = 4 * MiB2;
 var MAX_DEPS = 2e4;
-var MAX_NOTES = 50;
 var BUILDINFO_MAGIC = Buffer.from("\xFF Go buildinf:", "latin1");
 var HEADER_SIZE = 32;
 var FLAG_VERSION_INLINE = 2;
@@ -34694,60 +34708,55 @@ function goPurl(path5, version) {
 function isExecutable(file) {
   return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES;
 }
-function noteBounded(notes, context) {
-  for (const message3 of notes.slice(0, MAX_NOTES)) context.note(`go: ${message3}`);
-  if (notes.length > MAX_NOTES) context.note(`go: ${notes.length - MAX_NOTES} more notes not listed`);
-}
 var goCataloger = {
   name: "go",
   stage: "language",
   wants: isExecutable,
   maxFileBytes: MAX_BINARY_BYTES,
   maxTotalBytes: MAX_TOTAL_BYTES,
+  readEach: readGoExecutable,
   catalog(files, context) {
-    const packages = [];
-    const notes = [];
-    for (const file of files) {
-      if (context.ownedByOsPackage(file.path)) continue;
-      const result = readGoBuildInfo(file.data);
-      if (!result.ok) {
-        if ("reason" in result) notes.push(`/${file.path}: ${result.reason}`);
-        else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
-          notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
-        }
-        continue;
-      }
-      const add = (name, version) => packages.push({
-        ecosystem: "Go",
-        name,
-        version,
-        purl: goPurl(name, version),
-        path: file.path,
-        layer: file.layerDigest,
-        cataloger: "go"
-      });
-      const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
-      if (stdlib) add("stdlib", stdlib);
-      else
-        notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
-      let skipped = 0;
-      for (const module of parseModinfo(result.info.modinfo)) {
-        const path5 = cleanValue(module.path);
-        const version = cleanValue(module.version, 128);
-        if (module.main && version === "(devel)") continue;
-        if (!MODULE_PATH.test(path5) || !MODULE_VERSION.test(version)) {
-          skipped++;
-          continue;
-        }
-        add(path5, version);
-      }
-      if (skipped > 0)
-        notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
-    }
-    noteBounded(notes, context);
-    return { packages };
+    const results = files.map((file) => ({ path: file.path, found: readGoExecutable(file) }));
+    return { packages: combineFileFindings("go", results, context) };
   }
 };
+function readGoExecutable(file) {
+  const packages = [];
+  const notes = [];
+  const result = readGoBuildInfo(file.data);
+  if (!result.ok) {
+    if ("reason" in result) notes.push(`/${file.path}: ${result.reason}`);
+    else if (file.truncated && file.data.subarray(0, 4).equals(ELF_MAGIC)) {
+      notes.push(`/${file.path}: larger than ${MAX_BINARY_BYTES} bytes and no Go build info in the part read`);
+    }
+    return { packages, notes };
+  }
+  const add = (name, version) => packages.push({
+    ecosystem: "Go",
+    name,
+    version,
+    purl: goPurl(name, version),
+    path: file.path,
+    layer: file.layerDigest,
+    cataloger: "go"
+  });
+  const stdlib = stdlibVersion(cleanValue(result.info.goVersion, 64));
+  if (stdlib) add("stdlib", stdlib);
+  else notes.push(`/${file.path}: unrecognised Go version ${JSON.stringify(cleanValue(result.info.goVersion, 64))}`);
+  let skipped = 0;
+  for (const module of parseModinfo(result.info.modinfo)) {
+    const path5 = cleanValue(module.path);
+    const version = cleanValue(module.version, 128);
+    if (module.main && version === "(devel)") continue;
+    if (!MODULE_PATH.test(path5) || !MODULE_VERSION.test(version)) {
+      skipped++;
+      continue;
+    }
+    add(path5, version);
+  }
+  if (skipped > 0) notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
+  return { packages, notes };
+}
 
 // src/checks/hardening/runner/go-binaries.ts
 var MAX_BINARY_PROBE_BYTES = 8 * 1024 * 1024;
@@ -36653,7 +36662,7 @@ var MAX_NESTED_ARCHIVE_BYTES = 64 * MiB3;
 var MAX_INFLATED_PER_FILE = 256 * MiB3;
 var MAX_NESTED_PER_FILE = 4096;
 var MAX_POM_PROPERTIES_PER_ARCHIVE = 1e3;
-var MAX_NOTES2 = 50;
+var MAX_NOTES = 50;
 var ARCHIVE = /\.(?:jar|war|ear)$/i;
 var POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
 var MANIFEST = "META-INF/MANIFEST.MF";
@@ -36787,9 +36796,9 @@ function scanArchive(data, label, depth, state) {
   }
   return found;
 }
-function noteBounded2(notes, context, what) {
-  for (const message3 of notes.slice(0, MAX_NOTES2)) context.note(`java: ${message3}`);
-  if (notes.length > MAX_NOTES2) context.note(`java: ${notes.length - MAX_NOTES2} more ${what} not listed`);
+function noteBounded(notes, context, what) {
+  for (const message3 of notes.slice(0, MAX_NOTES)) context.note(`java: ${message3}`);
+  if (notes.length > MAX_NOTES) context.note(`java: ${notes.length - MAX_NOTES} more ${what} not listed`);
 }
 var javaCataloger = {
   name: "java",
@@ -36828,12 +36837,12 @@ ${identity.version}`;
         });
       }
     }
-    noteBounded2(
+    noteBounded(
       problems.map((p) => p.startsWith("/") ? p : `/${p}`),
       context,
       "archive problems"
     );
-    noteBounded2(guesses, context, "manifest guesses");
+    noteBounded(guesses, context, "manifest guesses");
     return { packages };
   }
 };
@@ -37412,7 +37421,6 @@ var MAX_TOTAL_BYTES2 = 512 * MiB4;
 var MIN_BINARY_BYTES2 = 128 * KiB;
 var MAX_AUDIT_DATA_BYTES = 8 * MiB4;
 var MAX_PACKAGES_PER_BINARY = 2e4;
-var MAX_NOTES3 = 50;
 var SECTION_NAMES = [".dep-v0", ".rust-deps-v0"];
 function readAuditData(data, truncated = false) {
   if (!isElf(data)) return { ok: false, none: true };
@@ -37553,51 +37561,45 @@ function selectPackages(info) {
 function isExecutable2(file) {
   return file.type === "file" && (file.mode & 73) !== 0 && file.size >= MIN_BINARY_BYTES2;
 }
-function noteBounded3(notes, context) {
-  for (const message3 of notes.slice(0, MAX_NOTES3)) context.note(`rust: ${message3}`);
-  if (notes.length > MAX_NOTES3) context.note(`rust: ${notes.length - MAX_NOTES3} more notes not listed`);
-}
 var rustCataloger = {
   name: "rust",
   stage: "language",
   wants: isExecutable2,
   maxFileBytes: MAX_BINARY_BYTES2,
   maxTotalBytes: MAX_TOTAL_BYTES2,
+  readEach: readRustExecutable,
   catalog(files, context) {
-    return { packages: catalogRustBinaries(files, context) };
+    const results = files.map((file) => ({ path: file.path, found: readRustExecutable(file) }));
+    return { packages: combineFileFindings("rust", results, context) };
   }
 };
-function catalogRustBinaries(files, context) {
+function readRustExecutable(file) {
   const packages = [];
   const notes = [];
-  for (const file of files) {
-    if (context.ownedByOsPackage(file.path)) continue;
-    const data = readAuditData(file.data, file.truncated);
-    if (!data.ok) {
-      if ("reason" in data) notes.push(`/${file.path}: ${data.reason}`);
-      continue;
-    }
-    const info = parseAuditInfo(data.json);
-    if (!info.ok) {
-      notes.push(`/${file.path}: ${info.reason}`);
-      continue;
-    }
-    const selected = selectPackages(info);
-    for (const message3 of selected.notes) notes.push(`/${file.path}: ${message3}`);
-    for (const pkg of selected.packages) {
-      packages.push({
-        ecosystem: "crates.io",
-        name: pkg.name,
-        version: pkg.version,
-        purl: purl("cargo", void 0, pkg.name, pkg.version),
-        path: file.path,
-        layer: file.layerDigest,
-        cataloger: "rust"
-      });
-    }
+  const data = readAuditData(file.data, file.truncated);
+  if (!data.ok) {
+    if ("reason" in data) notes.push(`/${file.path}: ${data.reason}`);
+    return { packages, notes };
   }
-  noteBounded3(notes, context);
-  return packages;
+  const info = parseAuditInfo(data.json);
+  if (!info.ok) {
+    notes.push(`/${file.path}: ${info.reason}`);
+    return { packages, notes };
+  }
+  const selected = selectPackages(info);
+  for (const message3 of selected.notes) notes.push(`/${file.path}: ${message3}`);
+  for (const pkg of selected.packages) {
+    packages.push({
+      ecosystem: "crates.io",
+      name: pkg.name,
+      version: pkg.version,
+      purl: purl("cargo", void 0, pkg.name, pkg.version),
+      path: file.path,
+      layer: file.layerDigest,
+      cataloger: "rust"
+    });
+  }
+  return { packages, notes };
 }
 
 // src/images/filesystem.ts
@@ -39342,16 +39344,19 @@ var STAGES = ["identity", "os", "language"];
 async function catalogImage(layers, options = {}) {
   const catalogers = options.catalogers ?? DEFAULT_CATALOGERS;
   const received = /* @__PURE__ */ new Map();
+  const readEach = /* @__PURE__ */ new Map();
   const requests = catalogers.map((cataloger) => {
     const files = [];
     received.set(cataloger, files);
+    const results = [];
+    readEach.set(cataloger, results);
     return {
       name: cataloger.name,
       ...cataloger.paths ? { paths: cataloger.paths } : {},
       ...cataloger.wants ? { wants: cataloger.wants } : {},
       maxFileBytes: cataloger.maxFileBytes,
       ...cataloger.maxTotalBytes !== void 0 ? { maxTotalBytes: cataloger.maxTotalBytes } : {},
-      onFile: (file) => void files.push(file)
+      onFile: cataloger.readEach ? (file) => void results.push({ path: file.path, found: readEachSafely(cataloger, file) }) : (file) => void files.push(file)
     };
   });
   const readers = [...requests, ...options.extraRequests ?? []];
@@ -39377,6 +39382,10 @@ async function catalogImage(layers, options = {}) {
   for (const stage of STAGES) {
     for (const cataloger of catalogers.filter((c) => c.stage === stage)) {
       try {
+        if (cataloger.readEach) {
+          packages.push(...combineFileFindings(cataloger.name, readEach.get(cataloger) ?? [], context));
+          continue;
+        }
         const result = await cataloger.catalog(received.get(cataloger) ?? [], context);
         packages.push(...result.packages);
         if (result.os && !context.os) context.os = result.os;
@@ -39396,6 +39405,16 @@ async function catalogImage(layers, options = {}) {
     errors: index.errors.map((error) => error.message),
     index
   };
+}
+function readEachSafely(cataloger, file) {
+  try {
+    return cataloger.readEach(file);
+  } catch (error) {
+    return {
+      packages: [],
+      notes: [`/${file.path}: failed: ${error instanceof Error ? error.message : String(error)}`]
+    };
+  }
 }
 
 // src/oci/image.ts
@@ -53744,4 +53763,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-V5QVGGKC.js.LEGAL.txt */
+/*! For license information please see chunk-43BWHQ2L.js.LEGAL.txt */
