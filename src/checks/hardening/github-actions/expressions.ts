@@ -308,7 +308,26 @@ export function flowingContexts(expr: Expr): PathPart[][] {
     case 'call':
       return NON_FLOWING_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flowingContexts);
     case 'access':
-      return flowingContexts(expr.base);
+      return accessedContexts(expr.base, expr.parts);
+  }
+}
+
+/**
+ * The contexts flowing out of `base.parts`: `(a || b).number` reads `a.number` or `b.number`, so the
+ * access is pushed down to each operand; a call (`fromJSON(x).y`) passes its arguments' data on whole.
+ */
+function accessedContexts(base: Expr, parts: PathPart[]): PathPart[][] {
+  switch (base.kind) {
+    case 'context':
+      return [[...base.parts, ...parts]];
+    case 'binary':
+      return base.op === '&&' || base.op === '||'
+        ? [...accessedContexts(base.left, parts), ...accessedContexts(base.right, parts)]
+        : [];
+    case 'access':
+      return accessedContexts(base.base, [...base.parts, ...parts]);
+    default:
+      return flowingContexts(base);
   }
 }
 

@@ -65,13 +65,23 @@ export function matrixIsStatic(job: JobModel, parts: readonly PathPart[], doc: D
     return !dynamic;
   }
   let dynamic = false;
-  for (const e of entries(asMap(matrix, doc), doc)) {
-    if (e.key === 'exclude') continue;
-    const relevant = e.key === 'include' || e.key.toLowerCase() === key || asScalar(e.value, doc) !== undefined;
-    if (!relevant) continue;
-    walkScalars(e.value, doc, (_s, value) => {
+  const check = (node: unknown): void =>
+    walkScalars(node, doc, (_s, value) => {
       if (value.includes('${{') && referencesData(value)) dynamic = true;
     });
+  for (const e of entries(asMap(matrix, doc), doc)) {
+    if (e.key === 'exclude') continue;
+    if (e.key === 'include') {
+      // Only the include entries that set this key (or that are expressions) decide its values: an
+      // expression under another key of the same entry does not reach `matrix.<key>`.
+      const list = asSeq(e.value, doc);
+      if (!list) check(e.value);
+      for (const item of list ? items(list, doc) : []) {
+        const map = asMap(item, doc);
+        if (!map) check(item);
+        for (const x of entries(map, doc)) if (x.key.toLowerCase() === key) check(x.value);
+      }
+    } else if (e.key.toLowerCase() === key || asScalar(e.value, doc) !== undefined) check(e.value);
   }
   return !dynamic;
 }

@@ -55,22 +55,47 @@ export const rule: RuleDefinition = {
   ],
 };
 
-/** Actions whose inputs are evaluated as code (from zizmor's and CodeQL's sink lists). */
+/**
+ * Actions whose inputs are evaluated as code, keyed by `owner/repo` with input names lower-cased (GitHub
+ * compares input names case-insensitively). From CodeQL's Actions sink models (as shipped in zizmor's
+ * codeql-injection-sinks.json) plus the script actions zizmor adds.
+ */
 const CODE_INPUTS: Record<string, string[]> = {
   'actions/github-script': ['script'],
   'amadevus/pwsh-script': ['script'],
   'jannekem/run-python-script-action': ['script'],
   'cardinalby/js-eval-action': ['expression'],
+  'azure/cli': ['inlinescript'],
+  'azure/powershell': ['inlinescript'],
+  'appleboy/ssh-action': ['script'],
+  'mikefarah/yq': ['cmd'],
+  'devorbitus/yq-action-output': ['cmd'],
+  'sergeysova/jq-action': ['cmd'],
+  'docker/build-push-action': ['context'],
+  'roots/issue-closer-action': ['issue-close-message', 'pr-close-message'],
+  'lucasbento/auto-close-issues': ['issue-close-message'],
+  'skitionek/notify-microsoft-teams': ['overwrite'],
+  'imjohnbo/issue-bot': ['body', 'linked-comments-previous-issue-text', 'linked-comments-new-issue-text'],
+  '8398a7/action-slack': ['custom_payload'],
+  'gautamkrishnar/blog-post-workflow': ['item_exec'],
+  'tibdex/backport': ['body_template', 'head_template', 'labels_template', 'title_template'],
 };
+
+/** The sink inputs of the action a `uses:` names: `owner/repo`, also when a sub-path follows. */
+function codeInputs(uses: string): string[] {
+  const repo = usesTarget(uses).split('/').slice(0, 2).join('/');
+  return CODE_INPUTS[repo] ?? [];
+}
 
 function sinks(step: StepModel, workflow: WorkflowModel): { name: string; value: StringValue }[] {
   const out: { name: string; value: StringValue }[] = [];
   if (step.run) out.push({ name: 'run', value: step.run });
   if (step.uses) {
-    const inputs = CODE_INPUTS[usesTarget(step.uses.value)] ?? [];
+    const inputs = codeInputs(step.uses.value);
     for (const input of inputs) {
-      const value = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (value) out.push({ name: `with.${input}`, value });
+      const entry = step.with.get(input);
+      const value = stringValue(entry?.value, workflow.doc);
+      if (entry && value) out.push({ name: `with.${entry.key}`, value });
     }
   }
   return out;

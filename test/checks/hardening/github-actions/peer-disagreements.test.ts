@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { at, atSev, lint, only, yaml } from './helpers.js';
+
+/*
+ * Shapes where a peer's test suite (zizmor, OpenSSF Scorecard, poutine) and this linter disagreed. Each
+ * workflow here is written for the purpose; the comment says which peer case it reproduces and why the
+ * expected result follows GitHub's documentation.
+ */
+
+const HEAD = ['on: pull_request_target', 'permissions: {}', 'jobs:', '  a:', '    runs-on: ubuntu-latest'];
+
+describe('gha/template-injection: peer cases', () => {
+  const RULE = 'gha/template-injection';
+
+  // zizmor codeql-sinks / pr-425-backstop: CodeQL's sink models list inputs of these actions as code.
+  it('reports code inputs of CodeQL-modelled sink actions, matching input names case-insensitively', () => {
+    const findings = lint(
+      yaml(
+        ...HEAD,
+        '    steps:',
+        '      - uses: mikefarah/yq@b534aa9ee5d38001fba3cd8fe254a037e4847b37',
+        '        with:',
+        '          cmd: ${{ github.event.pull_request.title }}',
+        '      - uses: azure/cli@089eac9d8cc39f5d003e94f8b65efc51076c9cbd',
+        '        with:',
+        '          InlineScript: |',
+        '            az group list',
+        '            echo "${{ github.head_ref }}"',
+        '      - uses: appleboy/ssh-action@029f5b4aeeeb58fdfe1410a5d17f967dacf36262',
+        '        with:',
+        '          script: deploy ${{ github.event.comment.body }}',
+        '      - uses: mikefarah/yq@b534aa9ee5d38001fba3cd8fe254a037e4847b37',
+        '        with:',
+        '          expression: ${{ github.event.pull_request.title }}',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['9:16 high', '14:19 high', '17:26 high']);
+    expect(only(findings, RULE)[1]!.message).toContain('`with.InlineScript` code input of azure/cli');
+  });
+
+  // zizmor issue-1903: `(a || b).number` reads `.number` of either operand, a fixed value.
+  it('pushes a property access down into || and && operands', () => {
+    const findings = lint(
+      yaml(
+        ...HEAD,
+        '    steps:',
+        '      - run: echo "${{ (github.event.pull_request || github.event.issue).number }}"',
+        '      - run: echo "${{ (github.event.pull_request || github.event.issue).title }}"',
+        "      - run: echo \"${{ fromJSON(steps.meta.outputs.json).title }}\"",
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['8:20 high', '9:20 low']);
+    expect(only(findings, RULE)[0]!.message).toContain('`github.event.pull_request.title`');
+  });
+
+  // zizmor issue-22: an expression under another key of an `include` entry does not make `matrix.llvm`
+  // dynamic; an expression under the same key does.
+  it('judges a matrix key static from its own include values only', () => {
+    const findings = lint(
+      yaml(
+        'on: pull_request',
+        'permissions: {}',
+        'jobs:',
+        '  jit:',
+        '    runs-on: ${{ matrix.runner }}',
+        '    strategy:',
+        '      matrix:',
+        '        llvm: [19]',
+        '        include:',
+        '          - llvm: 18',
+        "            runner: ${{ github.repository_owner == 'python' && 'big' || 'small' }}",
+        '          - target: x',
+        '            flavour: ${{ github.event.pull_request.title }}',
+        '    steps:',
+        '      - run: ./llvm.sh ${{ matrix.llvm }}',
+        '      - run: ./build.sh ${{ matrix.flavour }}',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['16:25 low']);
+  });
+});
