@@ -79,3 +79,51 @@ describe('gha/template-injection: peer cases', () => {
     expect(atSev(findings, RULE)).toEqual(['16:25 low']);
   });
 });
+
+describe('gha/excessive-permissions: peer cases', () => {
+  const RULE = 'gha/excessive-permissions';
+
+  // zizmor reusable-workflow-call: the called workflow receives the caller's token, so a caller without any
+  // `permissions:` hands it the repository default.
+  it('counts a reusable workflow call as a job using the default token', () => {
+    const findings = lint(yaml('on: push', 'jobs:', '  call:', '    uses: ./.github/workflows/child.yml'));
+    expect(atSev(findings, RULE)).toEqual(['1:1 medium']);
+    expect(only(findings, RULE)[0]!.message).toContain('job call gets the default token permissions');
+    const scoped = lint(
+      yaml('on: push', 'jobs:', '  call:', '    permissions: {}', '    uses: ./.github/workflows/child.yml'),
+    );
+    expect(at(scoped, RULE)).toEqual([]);
+  });
+
+  // zizmor issue-472: a workflow only reachable through workflow_call runs with its caller's token, which it
+  // can only narrow (GitHub: "permissions passed from the caller workflow can be only downgraded").
+  it('does not ask a workflow_call-only workflow for a top-level block, but does when it has other triggers', () => {
+    const jobs = ['jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo hi'];
+    expect(at(lint(yaml('on:', '  workflow_call:', ...jobs)), RULE)).toEqual([]);
+    expect(at(lint(yaml('on: [workflow_call, push]', ...jobs)), RULE)).toEqual(['1:1']);
+  });
+
+  // zizmor workflow-read-all / jobs-broaden-permissions: `read-all` reads every scope; Scorecard accepts it,
+  // so it is reported low, where zizmor says medium.
+  it('reports read-all at the top and on a job at low severity', () => {
+    const findings = lint(
+      yaml(
+        'on: push',
+        'permissions: read-all',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    permissions: read-all',
+        '    steps:',
+        '      - run: echo hi',
+        '  b:',
+        '    runs-on: ubuntu-latest',
+        '    permissions:',
+        '      contents: read',
+        '    steps:',
+        '      - run: echo hi',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['2:14 low', '6:18 low']);
+  });
+});
