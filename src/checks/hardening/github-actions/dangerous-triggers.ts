@@ -12,6 +12,9 @@ import {
 } from './audit.js';
 import type { JobModel, StepModel, StringValue, WorkflowModel } from './model.js';
 import { stringValue, usesAction } from './model.js';
+import { findExpressions, isWholeExpression, parseExpression } from './expressions.js';
+import type { Expr } from './expressions.js';
+import { scalarText } from './yaml-nodes.js';
 import { logicalLines, scriptOffset } from './script.js';
 import { PRIVILEGED_TRIGGERS } from './triggers.js';
 
@@ -27,7 +30,12 @@ export const rule: RuleDefinition = {
     '`github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch … pull/<n>/head`) and ' +
     "then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts " +
     '(`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, ' +
-    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.',
+    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.\n\n' +
+    'Jobs of `issue_comment` workflows are reported (medium) unless their job-level `if:` only lets trusted ' +
+    'commenters through: `author_association` equal to, or looked up in a literal list of, `OWNER`, `MEMBER` or ' +
+    '`COLLABORATOR`, or the actor compared with a fixed login (`CONTRIBUTOR` is anyone with one merged commit). ' +
+    'A workflow whose only job has the single step `actions/labeler` is not reported for `pull_request_target`: ' +
+    'that is the use the trigger was made for.',
   rationale:
     'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token ' +
     "that can be read-write, and access to the default branch's caches, even when a fork opened the pull " +
@@ -115,7 +123,11 @@ function executesAfter(job: JobModel, index: number): StepModel | undefined {
 export function run(workflow: WorkflowModel): RawFinding[] {
   if (workflow.kind !== 'workflow') return [];
   const findings: RawFinding[] = [];
-  const privileged = workflow.triggers.filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name));
+  const privileged = workflow.triggers.filter(
+    (t) =>
+      (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name) &&
+      !(t.name === 'pull_request_target' && onlyLabeler(workflow)),
+  );
   for (const trigger of privileged) {
     findings.push(
       makeFinding(workflow, rule, {
@@ -129,6 +141,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
       }),
     );
   }
+  if (workflow.triggers.some((t) => t.name === 'issue_comment')) findings.push(...unguardedCommentJobs(workflow));
   const checkoutTriggers = workflow.triggers.filter((t) =>
     ['pull_request_target', 'workflow_run', 'issue_comment'].includes(t.name),
   );
@@ -154,6 +167,94 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   }
   if (workflow.triggers.some((t) => t.name === 'workflow_run')) findings.push(...artifactExecution(workflow));
   return findings;
+}
+
+/**
+ * One job whose only step is `actions/labeler`: the use `pull_request_target` was made for (the labeler
+ * reads the changed file names through the API and never runs the pull request's code), as zizmor agrees.
+ */
+function onlyLabeler(workflow: WorkflowModel): boolean {
+  const [job, ...others] = workflow.jobs;
+  const [step, ...more] = job?.steps ?? [];
+  return (
+    others.length === 0 && more.length === 0 && !job?.uses && step !== undefined && usesAction(step, 'actions/labeler')
+  );
+}
+
+/** Associations GitHub gives people with write access or org membership; anything else is anyone. */
+const TRUSTED_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR'];
+
+/**
+ * True when the condition only holds for trusted commenters: an `author_association` compared with (or
+ * looked up in a literal list of) OWNER / MEMBER / COLLABORATOR, or the actor compared with a fixed login.
+ * `a && b` is guarded when either side is; `a || b` only when both are.
+ */
+function isGuard(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'binary':
+      if (expr.op === '&&') return isGuard(expr.left) || isGuard(expr.right);
+      if (expr.op === '||') return isGuard(expr.left) && isGuard(expr.right);
+      return expr.op === '==' && (guardPair(expr.left, expr.right) || guardPair(expr.right, expr.left));
+    case 'call': {
+      if (expr.name !== 'contains' || expr.args.length !== 2) return false;
+      const [list, item] = expr.args as [Expr, Expr];
+      return isAssociation(item) && literalTexts(list).every((t) => TRUSTED_ASSOCIATIONS.some((a) => t.includes(a)));
+    }
+    default:
+      return false;
+  }
+}
+
+function guardPair(context: Expr, literal: Expr): boolean {
+  if (literal.kind !== 'literal' || typeof literal.value !== 'string') return false;
+  if (isAssociation(context)) return TRUSTED_ASSOCIATIONS.includes(literal.value.toUpperCase());
+  if (context.kind !== 'context') return false;
+  const path = context.parts.join('.');
+  return path === 'github.actor' || path === 'github.triggering_actor' || path === 'github.event.comment.user.login';
+}
+
+function isAssociation(expr: Expr): boolean {
+  return expr.kind === 'context' && expr.parts[expr.parts.length - 1] === 'author_association';
+}
+
+/** The string literals of `'["OWNER","MEMBER"]'`, `fromJSON('[…]')` or `'OWNER,MEMBER'`; none means no guard. */
+function literalTexts(expr: Expr): string[] {
+  if (expr.kind === 'literal' && typeof expr.value === 'string') {
+    const parts = expr.value.split(/[^A-Za-z_]+/).filter((p) => p !== '');
+    return parts.length > 0 ? parts.map((p) => p.toUpperCase()) : [''];
+  }
+  if (expr.kind === 'call' && expr.name === 'fromjson' && expr.args.length === 1) return literalTexts(expr.args[0]!);
+  return [''];
+}
+
+/** The parsed job condition, written bare or as one `${{ }}`; undefined when absent or not one expression. */
+function jobCondition(job: JobModel, workflow: WorkflowModel): Expr | undefined {
+  const text = scalarText(job.if?.value, workflow.doc)?.trim();
+  if (!text) return undefined;
+  const body = isWholeExpression(text) ? findExpressions(text)[0]!.body : text.includes('${{') ? undefined : text;
+  const parsed = body === undefined ? undefined : parseExpression(body);
+  return parsed?.ok ? parsed.expr : undefined;
+}
+
+/**
+ * `issue_comment` workflows run with the repository's secrets and a token that can write, for a comment
+ * anyone with a GitHub account can post. A job without a job-level check of who commented (step-level
+ * checks leave the job's other steps open) does its work for everyone.
+ */
+function unguardedCommentJobs(workflow: WorkflowModel): RawFinding[] {
+  return workflow.jobs.flatMap((job) => {
+    const condition = jobCondition(job, workflow);
+    if (condition && isGuard(condition)) return [];
+    return [
+      makeFinding(workflow, rule, {
+        message: `Job ${job.id} runs on \`issue_comment\` for anyone who comments: its \`if:\` does not check that the commenter is an OWNER, MEMBER or COLLABORATOR.`,
+        span: nodeSpan(workflow, job.keyNode),
+        job,
+        key: `comment-guard:${job.id}`,
+        fix: 'Add a job-level guard, e.g. `if: contains(fromJSON(\'["OWNER","MEMBER","COLLABORATOR"]\'), github.event.comment.author_association)`.',
+      }),
+    ];
+  });
 }
 
 const ARTIFACT_DOWNLOADERS = ['actions/download-artifact', 'dawidd6/action-download-artifact'];

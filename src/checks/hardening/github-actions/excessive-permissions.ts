@@ -101,7 +101,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
         }),
       );
     }
-  } else {
+  } else if (top) {
     findings.push(...checkBlock(workflow, top, undefined));
   }
   for (const job of workflow.jobs) {

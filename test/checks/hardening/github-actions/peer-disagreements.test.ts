@@ -46,7 +46,7 @@ describe('gha/template-injection: peer cases', () => {
         '    steps:',
         '      - run: echo "${{ (github.event.pull_request || github.event.issue).number }}"',
         '      - run: echo "${{ (github.event.pull_request || github.event.issue).title }}"',
-        "      - run: echo \"${{ fromJSON(steps.meta.outputs.json).title }}\"",
+        '      - run: echo "${{ fromJSON(steps.meta.outputs.json).title }}"',
       ),
     );
     expect(atSev(findings, RULE)).toEqual(['8:20 high', '9:20 low']);
@@ -125,5 +125,59 @@ describe('gha/excessive-permissions: peer cases', () => {
       ),
     );
     expect(atSev(findings, RULE)).toEqual(['2:14 low', '6:18 low']);
+  });
+});
+
+describe('gha/dangerous-triggers: peer cases', () => {
+  const RULE = 'gha/dangerous-triggers';
+
+  // zizmor issue-comment-with-guard / -weak-guard / -step-guard-only / -events: anyone can comment, and the
+  // workflow runs with the repository's secrets; only a job-level check of the commenter closes that.
+  it('reports issue_comment jobs without a job-level OWNER/MEMBER/COLLABORATOR guard', () => {
+    const findings = lint(
+      yaml(
+        'on: issue_comment',
+        'permissions: {}',
+        'jobs:',
+        '  strong:',
+        '    runs-on: ubuntu-latest',
+        "    if: github.event.comment.author_association == 'MEMBER'",
+        '    steps: [{ run: echo }]',
+        '  weak:',
+        '    runs-on: ubuntu-latest',
+        "    if: github.event.comment.author_association == 'CONTRIBUTOR'",
+        '    steps: [{ run: echo }]',
+        '  step-only:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        "      - if: github.event.comment.author_association == 'MEMBER'",
+        '        run: echo',
+        '  listed:',
+        '    runs-on: ubuntu-latest',
+        '    if: ${{ contains(fromJSON(\'["OWNER", "MEMBER"]\'), github.event.comment.author_association) && startsWith(github.event.comment.body, \'/run\') }}',
+        '    steps: [{ run: echo }]',
+        '  either:',
+        '    runs-on: ubuntu-latest',
+        "    if: github.event.comment.author_association == 'OWNER' || contains(github.event.comment.body, '/run')",
+        '    steps: [{ run: echo }]',
+        '  negated:',
+        '    runs-on: ubuntu-latest',
+        "    if: github.event.comment.author_association != 'NONE'",
+        '    steps: [{ run: echo }]',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['8:3 medium', '12:3 medium', '21:3 medium', '25:3 medium']);
+    expect(at(lint(yaml('on: push', 'jobs:', '  a:', '    runs-on: x', '    steps: [{ run: echo }]')), RULE)).toEqual(
+      [],
+    );
+  });
+
+  // zizmor actions-labeler: one job whose only step is actions/labeler is the documented use of the trigger.
+  it('accepts pull_request_target for a lone actions/labeler step, not once anything else runs', () => {
+    const SHA = '634933edcd8ababfe52f92936142cc22ac488b1b';
+    const head = ['on:', '  pull_request_target:', 'permissions: {}', 'jobs:', '  label:', '    runs-on: x'];
+    expect(at(lint(yaml(...head, '    steps:', `      - uses: actions/labeler@${SHA}`)), RULE)).toEqual([]);
+    const more = lint(yaml(...head, '    steps:', `      - uses: actions/labeler@${SHA}`, '      - run: make'));
+    expect(at(more, RULE)).toEqual(['2:3']);
   });
 });
