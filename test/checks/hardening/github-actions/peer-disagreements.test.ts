@@ -181,3 +181,39 @@ describe('gha/dangerous-triggers: peer cases', () => {
     expect(at(more, RULE)).toEqual(['2:3']);
   });
 });
+
+describe('gha/unpinned-uses and gha/unpinned-images: peer cases', () => {
+  // zizmor issue-1543: `uses: |` puts the reference on the next line; the finding points there.
+  it('locates a block-scalar uses: at the reference, and accepts a block-scalar SHA pin', () => {
+    const findings = lint(
+      yaml(
+        'on: push',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: |',
+        '          actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
+        '      - uses: >-',
+        '          actions/checkout@v4',
+      ),
+    );
+    expect(atSev(findings, 'gha/unpinned-uses')).toEqual(['10:11 medium']);
+  });
+
+  // zizmor unpinned-images/docker-action: a Docker container action runs `runs.image` like a job container.
+  it('checks runs.image of a Docker container action', () => {
+    const action = (image: string): string =>
+      yaml('name: lint', 'description: d', 'runs:', '  using: docker', `  image: ${image}`, '  args: [x]');
+    expect(
+      atSev(lint(action('"docker://ghcr.io/acme/linter:v8" # pinned?'), 'action.yml'), 'gha/unpinned-images'),
+    ).toEqual(['5:10 medium']);
+    expect(atSev(lint(action('docker://alpine'), 'tools/lint/action.yml'), 'gha/unpinned-images')).toEqual([
+      '5:10 high',
+    ]);
+    const digest = `docker://alpine:3@sha256:${'a'.repeat(64)}`;
+    expect(at(lint(action(digest), 'action.yml'), 'gha/unpinned-images')).toEqual([]);
+    expect(at(lint(action('Dockerfile'), 'action.yml'), 'gha/unpinned-images')).toEqual([]);
+  });
+});
