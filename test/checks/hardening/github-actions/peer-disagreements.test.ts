@@ -217,3 +217,50 @@ describe('gha/unpinned-uses and gha/unpinned-images: peer cases', () => {
     expect(at(lint(action('Dockerfile'), 'action.yml'), 'gha/unpinned-images')).toEqual([]);
   });
 });
+
+describe('gha/github-env: peer cases', () => {
+  const RULE = 'gha/github-env';
+
+  // zizmor github-env/action.yml true-negative-4: a literal `echo foo=bar` cannot be steered by anyone.
+  it('does not report writes of literal text, even under pull_request_target', () => {
+    const findings = lint(
+      yaml(
+        ...HEAD,
+        '    steps:',
+        '      - run: |',
+        '          echo foo=bar >> $GITHUB_ENV',
+        '          echo "FOO=bar" >> "$GITHUB_ENV"',
+        '          echo "ref=$(git rev-parse HEAD)" >> "$GITHUB_ENV"',
+        '          cat pr.env >> $GITHUB_ENV',
+        '          {',
+        '            echo "BODY<<EOF"; cat body.txt; echo EOF',
+        '          } >> "$GITHUB_ENV"',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['10:49 high', '11:26 high', '14:18 high']);
+  });
+
+  // zizmor github-env/action.yml true-positive-1..3: a composite action runs inside its caller's workflow,
+  // which may be privileged; computed writes are reported (low, where zizmor says high at low confidence).
+  it('reports computed writes in composite actions at low severity', () => {
+    const findings = lint(
+      yaml(
+        'name: x',
+        'description: y',
+        'runs:',
+        '  using: composite',
+        '  steps:',
+        '    - run: echo "foo=$(bar)" >> $GITHUB_ENV',
+        '      shell: bash',
+        '    - run: echo "foo=$env:BAR" >> $env:GITHUB_ENV',
+        '      shell: pwsh',
+        '    - run: echo LIBRARY=%LIBRARY% >> %GITHUB_ENV%',
+        '      shell: cmd',
+        '    - run: echo foo=bar >> $GITHUB_ENV',
+        '      shell: bash',
+      ),
+      'action.yml',
+    );
+    expect(atSev(findings, RULE)).toEqual(['6:34 low', '8:40 low', '10:39 low']);
+  });
+});
