@@ -350,9 +350,34 @@ export function valueLeaves(expr: Expr): Expr[] | undefined {
       const left = expr.op === '&&' && isBooleanish(expr.left) ? [] : valueLeaves(expr.left);
       return left && right ? [...left, ...right] : undefined;
     }
+    case 'call':
+      return expr.name === 'fromjson' ? jsonLiteralLeaves(expr.args) : undefined;
     default:
       return undefined;
   }
+}
+
+/** Longest JSON literal read by `fromJSON('…')` value resolution. */
+const MAX_JSON_LITERAL = 4096;
+
+/**
+ * `fromJSON('["self-hosted","linux"]')` or `fromJSON('"alpine:3"')`: the strings a literal JSON argument
+ * decodes to. Anything else (a context, an object, invalid JSON) is unknown.
+ */
+function jsonLiteralLeaves(args: Expr[]): Expr[] | undefined {
+  const [arg] = args;
+  if (args.length !== 1 || arg?.kind !== 'literal' || typeof arg.value !== 'string') return undefined;
+  if (arg.value.length > MAX_JSON_LITERAL) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(arg.value);
+  } catch {
+    return undefined;
+  }
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  return list.every((v) => typeof v === 'string')
+    ? list.map((v) => ({ kind: 'literal', value: v as string }))
+    : undefined;
 }
 
 function isBooleanish(expr: Expr): boolean {

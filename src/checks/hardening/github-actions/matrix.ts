@@ -1,4 +1,4 @@
-import type { Document, Scalar } from 'yaml';
+import type { Document, Scalar, YAMLMap } from 'yaml';
 import type { PathPart } from './expressions.js';
 import { findExpressions, parseExpression } from './expressions.js';
 import type { JobModel } from './model.js';
@@ -31,6 +31,7 @@ export function matrixValues(job: JobModel, key: string, doc: Document.Parsed): 
     out.push({ value: text, node: scalar });
     return true;
   };
+  const excluded = excludedValues(matrix, lower, doc);
   for (const e of entries(matrix, doc)) {
     if (e.key === 'include') {
       const list = asSeq(e.value, doc);
@@ -42,11 +43,32 @@ export function matrixValues(job: JobModel, key: string, doc: Document.Parsed): 
     } else if (e.key.toLowerCase() === lower) {
       const list = asSeq(e.value, doc);
       if (!list) return undefined;
-      for (const item of items(list, doc)) if (!add(item)) return undefined;
+      for (const item of items(list, doc)) {
+        if (excluded.has(scalarText(item, doc) ?? '')) continue;
+        if (!add(item)) return undefined;
+      }
     } else if (e.key !== 'exclude' && asScalar(e.value, doc) && scalarText(e.value, doc)?.includes('${{')) {
       // An axis written as an expression may be an object that also supplies this key.
       return undefined;
     }
+  }
+  return out;
+}
+
+/**
+ * Values of `key` that `exclude` removes from every combination: an exclude entry naming only that key.
+ * An entry with more keys removes only some combinations, so the value may still run. (`include` entries
+ * are added after exclusion, so they are never removed.)
+ */
+function excludedValues(matrix: YAMLMap, key: string, doc: Document.Parsed): Set<string> {
+  const out = new Set<string>();
+  const exclude = entries(matrix, doc).find((e) => e.key === 'exclude');
+  for (const item of items(asSeq(exclude?.value, doc), doc)) {
+    const fields = entries(asMap(item, doc), doc);
+    const only = fields[0];
+    const text =
+      only && fields.length === 1 && only.key.toLowerCase() === key ? scalarText(only.value, doc) : undefined;
+    if (text !== undefined && !text.includes('${{')) out.add(text);
   }
   return out;
 }

@@ -264,3 +264,40 @@ describe('gha/github-env: peer cases', () => {
     expect(atSev(findings, RULE)).toEqual(['6:34 low', '8:40 low', '10:39 low']);
   });
 });
+
+describe('gha/self-hosted-runner: peer cases', () => {
+  const RULE = 'gha/self-hosted-runner';
+  const job = (...lines: string[]): string =>
+    yaml('on: pull_request', 'permissions: {}', 'jobs:', '  a:', ...lines, '    steps: [{ run: echo }]');
+
+  // zizmor self-hosted.yml line 59: the label list can come from a literal fromJSON inside the expression.
+  it('reads labels from a literal fromJSON(...) inside runs-on', () => {
+    const findings = lint(
+      job(
+        "    runs-on: ${{ github.repository_owner == 'acme' && fromJSON('[\"self-hosted\",\"linux\"]') || 'ubuntu-24.04' }}",
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['5:14 high']);
+    const hosted = lint(job('    runs-on: ${{ fromJSON(\'["ubuntu-24.04"]\') }}'));
+    expect(at(hosted, RULE)).toEqual([]);
+    const broken = lint(job("    runs-on: ${{ fromJSON('[\"self-hosted\", oops') }}"));
+    expect(at(broken, RULE)).toEqual([]);
+  });
+
+  // zizmor self-hosted-matrix-exclusion: `exclude: [{ os: self-hosted }]` removes that runner from every
+  // combination; an exclude entry with more keys only removes some combinations.
+  it('follows matrix exclude entries that remove a value from every combination', () => {
+    const matrix = (...exclude: string[]): string =>
+      job(
+        '    runs-on: ${{ matrix.os }}',
+        '    strategy:',
+        '      matrix:',
+        '        os: [self-hosted, ubuntu-latest]',
+        '        node: [20, 22]',
+        '        exclude:',
+        ...exclude,
+      );
+    expect(at(lint(matrix('          - os: self-hosted')), RULE)).toEqual([]);
+    expect(at(lint(matrix('          - os: self-hosted', '            node: 20')), RULE)).toEqual(['8:14']);
+  });
+});
