@@ -375,9 +375,7 @@ function jsonLiteralLeaves(args: Expr[]): Expr[] | undefined {
     return undefined;
   }
   const list: unknown[] = Array.isArray(value) ? value : [value];
-  return list.every((v) => typeof v === 'string')
-    ? list.map((v) => ({ kind: 'literal', value: v as string }))
-    : undefined;
+  return list.every((v) => typeof v === 'string') ? list.map((v) => ({ kind: 'literal', value: v })) : undefined;
 }
 
 function isBooleanish(expr: Expr): boolean {

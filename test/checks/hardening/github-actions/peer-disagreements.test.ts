@@ -280,7 +280,7 @@ describe('gha/self-hosted-runner: peer cases', () => {
     expect(atSev(findings, RULE)).toEqual(['5:14 high']);
     const hosted = lint(job('    runs-on: ${{ fromJSON(\'["ubuntu-24.04"]\') }}'));
     expect(at(hosted, RULE)).toEqual([]);
-    const broken = lint(job("    runs-on: ${{ fromJSON('[\"self-hosted\", oops') }}"));
+    const broken = lint(job('    runs-on: ${{ fromJSON(\'["self-hosted", oops\') }}'));
     expect(at(broken, RULE)).toEqual([]);
   });
 
