@@ -301,3 +301,75 @@ describe('gha/self-hosted-runner: peer cases', () => {
     expect(at(lint(matrix('          - os: self-hosted', '            node: 20')), RULE)).toEqual(['8:14']);
   });
 });
+
+describe('gha/cache-poisoning: peer cases', () => {
+  const RULE = 'gha/cache-poisoning';
+  const SHA = '395ad3262231945c25e8478fd5baf05154b1d79f';
+  const release = (...steps: string[]): string =>
+    yaml('on: release', 'permissions: {}', 'jobs:', '  r:', '    runs-on: ubuntu-latest', '    steps:', ...steps);
+
+  // zizmor issue-1152: setup-node v5+ caches the package manager's store by default; the version comes from
+  // the ref or, for a SHA pin, from its version comment.
+  it('treats setup-node v5+ as caching unless package-manager-cache: false', () => {
+    const findings = lint(
+      release(
+        `      - uses: actions/setup-node@${SHA} # v6.1.0`,
+        `      - uses: actions/setup-node@${SHA} # v6.1.0`,
+        '        with:',
+        '          package-manager-cache: true',
+        `      - uses: actions/setup-node@${SHA} # v6.1.0`,
+        '        with:',
+        '          package-manager-cache: false',
+        `      - uses: actions/setup-node@${SHA} # v4.4.0`,
+        '      - uses: actions/setup-node@v5',
+        '      - uses: actions/setup-node@v4',
+        '      - uses: actions/setup-node@v6',
+        "        with: { cache: '' }",
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['7:15 high', '10:34 high', '15:15 high']);
+  });
+
+  // zizmor workflow-release-branch-trigger: pushes to release branches build what ships.
+  it('counts pushes to release branches as release triggers', () => {
+    const on = (branch: string): string =>
+      yaml(
+        'on:',
+        '  push:',
+        `    branches: ["${branch}"]`,
+        'permissions: {}',
+        'jobs:',
+        '  r:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: Swatinem/rust-cache@${SHA}`,
+      );
+    expect(atSev(lint(on('release-v2.0.0')), RULE)).toEqual(['9:15 high']);
+    expect(only(lint(on('releases/**')), RULE)[0]!.message).toContain('push to release branch `releases/**`');
+    expect(at(lint(on('main')), RULE)).toEqual([]);
+    expect(at(lint(on('prerelease-notes')), RULE)).toEqual([]);
+  });
+
+  // zizmor caching-opt-in-boolish-toggle, issue-642, ramsey-composer-install: more cache-aware actions.
+  it('knows maturin sccache, setup-buildx binary caching and composer-install', () => {
+    const findings = lint(
+      release(
+        `      - uses: PyO3/maturin-action@${SHA}`,
+        '        with:',
+        '          sccache: "true"',
+        `      - uses: PyO3/maturin-action@${SHA}`,
+        `      - uses: docker/setup-buildx-action@${SHA}`,
+        '        with:',
+        '          version: latest',
+        `      - uses: docker/setup-buildx-action@${SHA}`,
+        '        with: { version: latest, cache-binary: false }',
+        `      - uses: docker/setup-buildx-action@${SHA}`,
+        `      - uses: ramsey/composer-install@${SHA}`,
+        `      - uses: ramsey/composer-install@${SHA}`,
+        '        with:',
+        '          ignore-cache: true',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['9:20 high', '13:20 high', '17:15 high']);
+  });
+});
