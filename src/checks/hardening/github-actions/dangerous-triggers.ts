@@ -12,7 +12,7 @@ import {
 } from './audit.js';
 import type { JobModel, StepModel, StringValue, WorkflowModel } from './model.js';
 import { stringValue, usesAction } from './model.js';
-import { findExpressions, isWholeExpression, parseExpression } from './expressions.js';
+import { allContexts, findExpressions, isWholeExpression, parseExpression, pathText } from './expressions.js';
 import type { Expr } from './expressions.js';
 import { scalarText } from './yaml-nodes.js';
 import { logicalLines, scriptOffset } from './script.js';
@@ -27,7 +27,8 @@ export const rule: RuleDefinition = {
     'Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity ' +
     "every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code " +
     '(`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, ' +
-    '`github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch … pull/<n>/head`) and ' +
+    'any `github.event.workflow_run` data but its base, `gh pr checkout`, `git fetch … pull/<n>/head`; contexts ' +
+    "are compared as GitHub reads them, so `github.event['pull_request'].head.sha` counts too) and " +
     "then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts " +
     '(`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, ' +
     '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.\n\n' +
@@ -59,16 +60,35 @@ export const rule: RuleDefinition = {
   ],
 };
 
-/** Expressions and refs that name the pull request's (or the triggering run's) head, not the base. */
-const PR_HEAD_PATTERNS = [
-  /github\.event\.pull_request\.head\.(sha|ref)\b/i,
-  /github\.head_ref\b/i,
-  /github\.event\.pull_request\.merge_commit_sha\b/i,
-  /github\.event\.workflow_run\.head_(sha|branch)\b/i,
-  /github\.event\.workflow_run\.pull_requests\[\d+\]\.head\./i,
-  /refs\/pull\//i,
-  /github\.event\.pull_request\.head\.repo\.full_name\b/i,
-];
+/**
+ * True when a context (as parsed, so `github.event['pull_request'].head.sha` and `GitHub.Head_Ref` are
+ * read like `github.event.pull_request.head.sha`) names the pull request's or the triggering run's head:
+ * anything under `pull_request.head`, `github.head_ref`, the merge commit, or `workflow_run` data other
+ * than its base (its head SHA and branch, its pull requests' heads, the object itself).
+ */
+function namesHead(parts: readonly string[]): boolean {
+  const path = parts.join('.');
+  if (path === 'github.head_ref' || path === 'github.event.pull_request.merge_commit_sha') return true;
+  if (path.startsWith('github.event.pull_request.head')) return true;
+  if (path === 'github.event.workflow_run' || path.startsWith('github.event.workflow_run.'))
+    return !parts.includes('base') && !['id', 'run_number', 'run_attempt', 'workflow_id'].includes(parts[3] ?? '');
+  return false;
+}
+
+/** `refs/pull/<n>/merge|head` written literally (the number usually comes from an expression). */
+const PULL_REFS = /refs\/pull\//i;
+
+/** The head-naming expression or literal in a checkout input, as an offset into the value and its text. */
+function headReference(value: string): { offset: number; length: number; text: string } | undefined {
+  for (const fenced of findExpressions(value)) {
+    const parsed = fenced.closed ? parseExpression(fenced.body) : undefined;
+    if (!parsed?.ok) continue;
+    const hit = allContexts(parsed.expr).find(namesHead);
+    if (hit) return { offset: fenced.start, length: 3, text: pathText(hit) };
+  }
+  const literal = PULL_REFS.exec(value);
+  return literal ? { offset: literal.index, length: literal[0].length, text: literal[0] } : undefined;
+}
 
 const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 const GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
@@ -95,15 +115,8 @@ function headCheckout(step: StepModel, workflow: WorkflowModel): HeadCheckout | 
   if (usesAction(step, 'actions/checkout')) {
     for (const input of ['ref', 'repository']) {
       const value = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (!value) continue;
-      for (const pattern of PR_HEAD_PATTERNS) {
-        const m = pattern.exec(value.value);
-        if (m) {
-          const fence = value.value.lastIndexOf('${{', m.index);
-          const offset = fence >= 0 ? fence : m.index;
-          return { step, value, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
-        }
-      }
+      const hit = value ? headReference(value.value) : undefined;
+      if (value && hit) return { step, value, ...hit };
     }
   }
   if (step.run) {

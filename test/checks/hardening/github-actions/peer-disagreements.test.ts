@@ -373,3 +373,44 @@ describe('gha/cache-poisoning: peer cases', () => {
     expect(atSev(findings, RULE)).toEqual(['9:20 high', '13:20 high', '17:15 high']);
   });
 });
+
+describe('gha/dangerous-triggers: Scorecard Dangerous-Workflow cases', () => {
+  const RULE = 'gha/dangerous-triggers';
+  const checkout = (trigger: string, ref: string): string =>
+    yaml(
+      `on: ${trigger}`,
+      'permissions: {}',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/Checkout@v2',
+      '        with:',
+      `          ref: ${ref}`,
+      '      - run: npm install',
+    );
+
+  // Scorecard untrusted-checkout-index: the bracket spelling and any case name the same context.
+  it('recognizes head refs written with index syntax or odd case', () => {
+    expect(atSev(lint(checkout('pull_request_target', "${{ github.event['pull_request'].head.sha }}")), RULE)).toEqual([
+      '1:5 medium',
+      '9:16 critical',
+    ]);
+    expect(at(lint(checkout('pull_request_target', '${{ GitHub.Head_Ref }}')), RULE)).toEqual(['1:5', '9:16']);
+    expect(at(lint(checkout('pull_request_target', '${{ github.event.pull_request.base.sha }}')), RULE)).toEqual([
+      '1:5',
+    ]);
+  });
+
+  // Scorecard untrusted-checkout-workflow_run: any ref derived from the triggering run is its head.
+  it('treats any workflow_run data but its base and ids as the head', () => {
+    expect(at(lint(checkout('workflow_run', '${{ github.event.workflow_run }}')), RULE)).toEqual(['1:5', '9:16']);
+    expect(at(lint(checkout('workflow_run', '${{ github.event.workflow_run.head_commit.id }}')), RULE)).toEqual([
+      '1:5',
+      '9:16',
+    ]);
+    expect(
+      at(lint(checkout('workflow_run', '${{ github.event.workflow_run.pull_requests[0].base.ref }}')), RULE),
+    ).toEqual(['1:5']);
+  });
+});
