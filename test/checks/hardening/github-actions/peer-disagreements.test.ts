@@ -414,3 +414,23 @@ describe('gha/dangerous-triggers: Scorecard Dangerous-Workflow cases', () => {
     ).toEqual(['1:5']);
   });
 });
+
+describe('gha/curl-pipe-shell: poutine unverified_script_exec cases', () => {
+  const RULE = 'gha/curl-pipe-shell';
+  it('reports downloads made executable and deno -A of a URL; accepts commit-pinned GitHub raw URLs', () => {
+    const PIN = '0123456789abcdef0123456789abcdef01234567';
+    const findings = lint(
+      yaml(
+        ...HEAD,
+        '    steps:',
+        '      - run: |',
+        '          curl -fsSLo tool https://dl.example/tool && chmod +x tool && ./tool',
+        '          deno run -A https://dl.example/mod.ts',
+        `          curl -fsSL https://raw.githubusercontent.com/acme/t/${PIN}/i.sh | bash`,
+        '          curl -fsSLo tool https://dl.example/tool && sha256sum -c sums && chmod +x tool',
+        '          curl -fsSL https://raw.githubusercontent.com/acme/t/main/i.sh | bash',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['8:11 medium', '9:11 medium', '12:11 medium']);
+  });
+});
