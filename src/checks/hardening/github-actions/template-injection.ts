@@ -27,7 +27,7 @@ export const rule: RuleDefinition = {
     '`github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other ' +
     "`github.event.*` field that is free text (the list follows zizmor's context capabilities). " +
     'String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at ' +
-    'medium severity, and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, ' +
+    'medium severity (in workflows without those triggers `inputs` is always empty and is not reported), and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, ' +
     'because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that ' +
     'sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to ' +
     '`$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean ' +

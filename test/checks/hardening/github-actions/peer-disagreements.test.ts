@@ -53,6 +53,18 @@ describe('gha/template-injection: peer cases', () => {
     expect(only(findings, RULE)[0]!.message).toContain('`github.event.pull_request.title`');
   });
 
+  // zizmor treats every `inputs.*` as injectable; GitHub fills `inputs` only for workflow_dispatch and
+  // workflow_call runs, so a push-only workflow's `inputs.x` is always empty.
+  it('reports inputs only when a dispatch or call trigger can set them', () => {
+    const steps = ['    steps:', '      - run: echo "${{ inputs.name }} ${{ github.event.inputs.name }}"'];
+    const job = ['jobs:', '  a:', '    runs-on: ubuntu-latest', ...steps];
+    expect(at(lint(yaml('on: push', 'permissions: {}', ...job)), RULE)).toEqual([]);
+    expect(atSev(lint(yaml('on: [push, workflow_dispatch]', 'permissions: {}', ...job)), RULE)).toEqual([
+      '7:20 medium',
+      '7:39 medium',
+    ]);
+  });
+
   // zizmor issue-22: an expression under another key of an `include` entry does not make `matrix.llvm`
   // dynamic; an expression under the same key does.
   it('judges a matrix key static from its own include values only', () => {
