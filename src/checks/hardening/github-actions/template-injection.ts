@@ -22,7 +22,8 @@ export const rule: RuleDefinition = {
   severity: 'high',
   description:
     'Finds `${{ … }}` expressions inside `run:` scripts and inside code inputs of script actions ' +
-    '(`actions/github-script` `script:` and similar) whose value an attacker can choose: pull request, issue, ' +
+    '(`actions/github-script` `script:`, `azure/cli` `inlineScript:`, `appleboy/ssh-action` `script:`, ' +
+    "`mikefarah/yq` `cmd:` and the other sinks of CodeQL's Actions models) whose value an attacker can choose: pull request, issue, " +
     'comment, review and discussion titles and bodies, branch names (`github.head_ref`, ' +
     '`github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other ' +
     "`github.event.*` field that is free text (the list follows zizmor's context capabilities). " +
@@ -58,13 +59,15 @@ export const rule: RuleDefinition = {
 /**
  * Actions whose inputs are evaluated as code, keyed by `owner/repo` with input names lower-cased (GitHub
  * compares input names case-insensitively). From CodeQL's Actions sink models (as shipped in zizmor's
- * codeql-injection-sinks.json) plus the script actions zizmor adds.
+ * codeql-injection-sinks.json) plus the script actions zizmor adds and `addnab/docker-run-action`.
  */
 const CODE_INPUTS: Record<string, string[]> = {
   'actions/github-script': ['script'],
   'amadevus/pwsh-script': ['script'],
   'jannekem/run-python-script-action': ['script'],
   'cardinalby/js-eval-action': ['expression'],
+  // Runs `sh -c "$INPUT_RUN"` in the container it starts (zizmor's addnab-docker-run-action test case).
+  'addnab/docker-run-action': ['run'],
   'azure/cli': ['inlinescript'],
   'azure/powershell': ['inlinescript'],
   'appleboy/ssh-action': ['script'],

@@ -32,9 +32,13 @@ describe('gha/template-injection: peer cases', () => {
         '      - uses: mikefarah/yq@b534aa9ee5d38001fba3cd8fe254a037e4847b37',
         '        with:',
         '          expression: ${{ github.event.pull_request.title }}',
+        '      - uses: addnab/docker-run-action@4f65fabd2431ebc8d299f8e5a018d79a769ae185',
+        '        with:',
+        '          image: ubuntu:24.04',
+        '          run: echo "${{ github.head_ref }}"',
       ),
     );
-    expect(atSev(findings, RULE)).toEqual(['9:16 high', '14:19 high', '17:26 high']);
+    expect(atSev(findings, RULE)).toEqual(['9:16 high', '14:19 high', '17:26 high', '24:22 high']);
     expect(only(findings, RULE)[1]!.message).toContain('`with.InlineScript` code input of azure/cli');
   });
 
