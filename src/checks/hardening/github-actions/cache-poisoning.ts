@@ -20,7 +20,8 @@ export const rule: RuleDefinition = {
     '`goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, or scripts running ' +
     '`npm publish`, `twine upload`, `cargo publish`, `docker push`, `gh release create`…).\n\nCache restorers: ' +
     '`actions/cache` (and `actions/cache/restore`), `actions/setup-python|java|dotnet` with `cache:`, ' +
-    '`actions/setup-node` with `cache:` or, from v5, by default unless `package-manager-cache: false`, ' +
+    '`actions/setup-node` with `cache:` or, from v5, by default unless `package-manager-cache: false` (medium: ' +
+    'it then caches only when package.json names npm as its `packageManager`), ' +
     '`actions/setup-go` (v4+ caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, ' +
     '`Swatinem/rust-cache`, `gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with ' +
     '`bundler-cache: true`, `docker/build-push-action` with `cache-from: type=gha`, `PyO3/maturin-action` with ' +
@@ -136,6 +137,16 @@ function restoresCache(step: StepModel, workflow: WorkflowModel): Node | undefin
 }
 
 /**
+ * setup-node v5+ with neither `cache:` nor `package-manager-cache: true`: it caches only when package.json
+ * declares npm as its `packageManager`, which the workflow does not show, so the finding is medium.
+ */
+function implicitNodeCache(step: StepModel, workflow: WorkflowModel): boolean {
+  if (!usesAction(step, 'actions/setup-node')) return false;
+  const explicit = withText(step, 'package-manager-cache', workflow.doc)?.trim().toLowerCase();
+  return !step.with.has('cache') && (explicit === undefined || FALSY.has(explicit));
+}
+
+/**
  * The major version of the action a step uses: from a `@v5` / `@v5.1.0` ref, else from the version comment
  * that SHA pins carry on the same line (`@<sha> # v5.0.0`, `# tag=v5`). Undefined when neither says.
  */
@@ -161,9 +172,11 @@ export function run(workflow: WorkflowModel): RawFinding[] {
     for (const step of job.steps) {
       const node = restoresCache(step, workflow);
       if (!node) continue;
+      const implicit = implicitNodeCache(step, workflow);
       findings.push(
         makeFinding(workflow, rule, {
-          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}: a poisoned cache entry would end up in the release.`,
+          ...(implicit ? { severity: 'medium' as const } : {}),
+          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}${implicit ? ' (setup-node v5+ caches automatically when package.json names npm as its `packageManager`)' : ''}: a poisoned cache entry would end up in the release.`,
           span: nodeSpan(workflow, node),
           job,
           key: stepKey(job, step),
