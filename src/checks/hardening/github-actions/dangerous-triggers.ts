@@ -200,6 +200,7 @@ const TRUSTED_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR'];
 /**
  * True when the condition only holds for trusted commenters: an `author_association` compared with (or
  * looked up in a literal list of) OWNER / MEMBER / COLLABORATOR, or the actor compared with a fixed login.
+ * A branch that only holds for other events (`github.event_name != 'issue_comment'`) guards too.
  * `a && b` is guarded when either side is; `a || b` only when both are.
  */
 function isGuard(expr: Expr): boolean {
@@ -207,7 +208,15 @@ function isGuard(expr: Expr): boolean {
     case 'binary':
       if (expr.op === '&&') return isGuard(expr.left) || isGuard(expr.right);
       if (expr.op === '||') return isGuard(expr.left) && isGuard(expr.right);
-      return expr.op === '==' && (guardPair(expr.left, expr.right) || guardPair(expr.right, expr.left));
+      if (expr.op === '!=')
+        return notCommentEvent(expr.left, expr.right, '!=') || notCommentEvent(expr.right, expr.left, '!=');
+      return (
+        expr.op === '==' &&
+        (guardPair(expr.left, expr.right) ||
+          guardPair(expr.right, expr.left) ||
+          notCommentEvent(expr.left, expr.right, '==') ||
+          notCommentEvent(expr.right, expr.left, '=='))
+      );
     case 'call': {
       if (expr.name !== 'contains' || expr.args.length !== 2) return false;
       const [list, item] = expr.args as [Expr, Expr];
@@ -224,6 +233,13 @@ function guardPair(context: Expr, literal: Expr): boolean {
   if (context.kind !== 'context') return false;
   const path = context.parts.join('.');
   return path === 'github.actor' || path === 'github.triggering_actor' || path === 'github.event.comment.user.login';
+}
+
+/** `github.event_name != 'issue_comment'` or `== 'push'`: this branch of the condition is not a comment run. */
+function notCommentEvent(context: Expr, literal: Expr, op: '==' | '!='): boolean {
+  if (context.kind !== 'context' || context.parts.join('.') !== 'github.event_name') return false;
+  if (literal.kind !== 'literal' || typeof literal.value !== 'string') return false;
+  return (literal.value.toLowerCase() === 'issue_comment') === (op === '!=');
 }
 
 function isAssociation(expr: Expr): boolean {

@@ -188,6 +188,28 @@ describe('gha/dangerous-triggers: peer cases', () => {
     );
   });
 
+  it('accepts a guard that only applies to comment runs in a multi-trigger workflow', () => {
+    const job = (condition: string): string =>
+      yaml(
+        'on: [push, issue_comment]',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        `    if: ${condition}`,
+        '    steps: [{ run: echo }]',
+      );
+    expect(
+      at(lint(job("github.event_name != 'issue_comment' || github.event.comment.author_association == 'OWNER'")), RULE),
+    ).toEqual([]);
+    expect(
+      at(lint(job("github.event_name == 'push' || github.event.comment.author_association == 'OWNER'")), RULE),
+    ).toEqual([]);
+    expect(
+      at(lint(job("github.event_name == 'issue_comment' || github.event.comment.author_association == 'OWNER'")), RULE),
+    ).toEqual(['4:3']);
+  });
+
   // zizmor actions-labeler: one job whose only step is actions/labeler is the documented use of the trigger.
   it('accepts pull_request_target for a lone actions/labeler step, not once anything else runs', () => {
     const SHA = '634933edcd8ababfe52f92936142cc22ac488b1b';
