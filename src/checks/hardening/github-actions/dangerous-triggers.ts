@@ -34,7 +34,9 @@ export const rule: RuleDefinition = {
     '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.\n\n' +
     'Jobs of `issue_comment` workflows are reported (medium) unless their job-level `if:` only lets trusted ' +
     'commenters through: `author_association` equal to, or looked up in a literal list of, `OWNER`, `MEMBER` or ' +
-    '`COLLABORATOR`, or the actor compared with a fixed login (`CONTRIBUTOR` is anyone with one merged commit). ' +
+    '`COLLABORATOR`, or the actor compared with a fixed login (`CONTRIBUTOR` is anyone with one merged commit); ' +
+    "a branch of the condition that only holds for other events (`github.event_name != 'issue_comment'`) " +
+    'counts as guarded. ' +
     'A workflow whose only job has the single step `actions/labeler` is not reported for `pull_request_target`: ' +
     'that is the use the trigger was made for.',
   rationale:
