@@ -15,14 +15,19 @@ export const rule: RuleDefinition = {
   severity: 'high',
   description:
     'Reports steps that restore a GitHub Actions cache in workflows that ship something: triggered by ' +
-    '`release` or by a push of tags, or that publish (known publishing actions such as ' +
-    '`pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, `goreleaser/goreleaser-action`, ' +
-    '`docker/build-push-action` with `push: true`, or scripts running `npm publish`, `twine upload`, ' +
-    '`cargo publish`, `docker push`, `gh release create`…).\n\nCache restorers: `actions/cache` (and ' +
-    '`actions/cache/restore`), `actions/setup-node|python|java|dotnet` with `cache:`, `actions/setup-go` (v4+ ' +
-    'caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, `Swatinem/rust-cache`, ' +
-    '`gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with `bundler-cache: true`, ' +
-    'and `docker/build-push-action` with `cache-from: type=gha`.',
+    '`release`, by a push of tags or by a push to a release branch (`release/*`, `release-v2`), or that publish ' +
+    '(known publishing actions such as `pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, ' +
+    '`goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, or scripts running ' +
+    '`npm publish`, `twine upload`, `cargo publish`, `docker push`, `gh release create`…).\n\nCache restorers: ' +
+    '`actions/cache` (and `actions/cache/restore`), `actions/setup-python|java|dotnet` with `cache:`, ' +
+    '`actions/setup-node` with `cache:` or, from v5, by default unless `package-manager-cache: false` (medium: ' +
+    'it then caches only when package.json names npm as its `packageManager`), ' +
+    '`actions/setup-go` (v4+ caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, ' +
+    '`Swatinem/rust-cache`, `gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with ' +
+    '`bundler-cache: true`, `docker/build-push-action` with `cache-from: type=gha`, `PyO3/maturin-action` with ' +
+    '`sccache`, `docker/setup-buildx-action` with a `version` (it caches the downloaded binary unless ' +
+    '`cache-binary: false`) and `ramsey/composer-install` unless `ignore-cache`. For SHA-pinned actions the ' +
+    'version is read from the usual `# vX.Y.Z` comment; an unknown version is taken as the current one.',
   rationale:
     'Caches are shared between workflows of the repository: a cache entry written by a pull request workflow ' +
     '(or by any code that ran with the cache token, e.g. through an injection bug) can later be restored by the ' +
@@ -83,15 +88,24 @@ function restoresCache(step: StepModel, workflow: WorkflowModel): Node | undefin
   const input = (name: string): string | undefined => withText(step, name, doc)?.trim().toLowerCase();
   const at = (name: string): Node => step.with.get(name)?.value ?? step.uses!.node;
   if (usesAction(step, 'actions/cache', 'swatinem/rust-cache', 'mozilla-actions/sccache-action')) return step.uses.node;
-  if (usesAction(step, 'actions/setup-node', 'actions/setup-python', 'actions/setup-java', 'actions/setup-dotnet')) {
+  if (usesAction(step, 'actions/setup-node')) {
+    // setup-node v5+ caches npm automatically (when package.json names it as the package manager) unless
+    // `package-manager-cache: false`; an explicit `cache:` decides in any version.
+    const cache = input('cache');
+    if (cache !== undefined) return FALSY.has(cache) ? undefined : at('cache');
+    const major = actionMajor(step, workflow);
+    if ((major !== undefined && major < 5) || input('package-manager-cache') === 'false') return undefined;
+    return step.with.has('package-manager-cache') ? at('package-manager-cache') : step.uses.node;
+  }
+  if (usesAction(step, 'actions/setup-python', 'actions/setup-java', 'actions/setup-dotnet')) {
     const cache = input('cache');
     return cache !== undefined && !FALSY.has(cache) ? at('cache') : undefined;
   }
   if (usesAction(step, 'actions/setup-go')) {
     const cache = input('cache');
-    const major = /@v(\d+)/i.exec(step.uses.value)?.[1];
+    const major = actionMajor(step, workflow);
     if (cache !== undefined) return FALSY.has(cache) ? undefined : at('cache');
-    return major !== undefined && Number(major) < 4 ? undefined : step.uses.node;
+    return major !== undefined && major < 4 ? undefined : step.uses.node;
   }
   if (usesAction(step, 'astral-sh/setup-uv')) return input('enable-cache') === 'false' ? undefined : step.uses.node;
   if (usesAction(step, 'gradle/actions', 'gradle/gradle-build-action'))
@@ -101,7 +115,50 @@ function restoresCache(step: StepModel, workflow: WorkflowModel): Node | undefin
   if (usesAction(step, 'ruby/setup-ruby')) return input('bundler-cache') === 'true' ? at('bundler-cache') : undefined;
   if (usesAction(step, 'docker/build-push-action', 'docker/bake-action'))
     return /type=gha/.test(input('cache-from') ?? '') ? at('cache-from') : undefined;
+  // maturin-action restores an sccache from the Actions cache when asked to.
+  if (usesAction(step, 'pyo3/maturin-action')) {
+    const sccache = input('sccache');
+    return sccache !== undefined && !FALSY.has(sccache) ? at('sccache') : undefined;
+  }
+  // setup-buildx-action caches a downloaded buildx binary (`cache-binary` defaults to true) when a version
+  // is requested; the binary then builds and pushes the release image.
+  if (usesAction(step, 'docker/setup-buildx-action'))
+    return step.with.has('version') && !FALSY.has(input('cache-binary') ?? 'true')
+      ? step.with.has('cache-binary')
+        ? at('cache-binary')
+        : at('version')
+      : undefined;
+  // composer-install caches the vendor directory unless `ignore-cache` is set.
+  if (usesAction(step, 'ramsey/composer-install')) {
+    const ignore = input('ignore-cache');
+    return ignore !== undefined && !FALSY.has(ignore) ? undefined : step.uses.node;
+  }
   return undefined;
+}
+
+/**
+ * setup-node v5+ with neither `cache:` nor `package-manager-cache: true`: it caches only when package.json
+ * declares npm as its `packageManager`, which the workflow does not show, so the finding is medium.
+ */
+function implicitNodeCache(step: StepModel, workflow: WorkflowModel): boolean {
+  if (!usesAction(step, 'actions/setup-node')) return false;
+  const explicit = withText(step, 'package-manager-cache', workflow.doc)?.trim().toLowerCase();
+  return !step.with.has('cache') && (explicit === undefined || FALSY.has(explicit));
+}
+
+/**
+ * The major version of the action a step uses: from a `@v5` / `@v5.1.0` ref, else from the version comment
+ * that SHA pins carry on the same line (`@<sha> # v5.0.0`, `# tag=v5`). Undefined when neither says.
+ */
+function actionMajor(step: StepModel, workflow: WorkflowModel): number | undefined {
+  const fromRef = /@v?(\d+)(?:\.\d+)*$/i.exec(step.uses!.value.trim())?.[1];
+  if (fromRef !== undefined && !/@[0-9a-f]{40}$/i.test(step.uses!.value.trim())) return Number(fromRef);
+  const end = step.uses!.node.range?.[1];
+  if (end === undefined) return undefined;
+  const lineEnd = workflow.text.indexOf('\n', end);
+  const rest = workflow.text.slice(end, lineEnd < 0 ? undefined : Math.min(lineEnd, end + 200));
+  const fromComment = /#\s*(?:tag=|ratchet:[^@\s]*@)?v?(\d+)(?:\.\d+)*\b/i.exec(rest)?.[1];
+  return fromComment === undefined ? undefined : Number(fromComment);
 }
 
 export function run(workflow: WorkflowModel): RawFinding[] {
@@ -115,9 +172,11 @@ export function run(workflow: WorkflowModel): RawFinding[] {
     for (const step of job.steps) {
       const node = restoresCache(step, workflow);
       if (!node) continue;
+      const implicit = implicitNodeCache(step, workflow);
       findings.push(
         makeFinding(workflow, rule, {
-          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}: a poisoned cache entry would end up in the release.`,
+          ...(implicit ? { severity: 'medium' as const } : {}),
+          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}${implicit ? ' (setup-node v5+ caches automatically when package.json names npm as its `packageManager`)' : ''}: a poisoned cache entry would end up in the release.`,
           span: nodeSpan(workflow, node),
           job,
           key: stepKey(job, step),

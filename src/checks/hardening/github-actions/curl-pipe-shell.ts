@@ -3,6 +3,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
 import { KeyCounter, SCORECARD_CHECKS, makeFinding, spanInScalar, stepKey } from './audit.js';
 import type { WorkflowModel } from './model.js';
+import { fetchesPinnedContent, unverifiedRun } from './remote-download.js';
 import { logicalLines, scriptOffset } from './script.js';
 
 export const rule: RuleDefinition = {
@@ -14,8 +15,10 @@ export const rule: RuleDefinition = {
     'Reports `run:` scripts that download a script and execute it without saving and verifying it: ' +
     '`curl … | sh` (also `bash`, `zsh`, `sudo sh`, `python`, `node`, `perl`, `ruby`, `pwsh`, `iex`), ' +
     '`wget -O- … | bash`, `bash <(curl …)`, `sh -c "$(curl …)"`, `source <(curl …)`, `eval "$(curl …)"`, ' +
-    'and PowerShell `iex (iwr …)` / `Invoke-Expression (…DownloadString(…))`. Comments are ignored; ' +
-    'backslash-continued lines are read as one command.',
+    'and PowerShell `iex (iwr …)` / `Invoke-Expression (…DownloadString(…))`; also a download made ' +
+    'executable on the same command line without a checksum or signature check (`curl -o tool … && chmod +x ' +
+    'tool`) and `deno run -A https://…`. Downloads from a GitHub raw URL at a full commit SHA are immutable and ' +
+    'not reported. Comments are ignored; backslash-continued lines are read as one command.',
   rationale:
     "Whatever the server returns at that moment runs with the job's token and secrets. A compromised " +
     'download host, a hijacked domain, a CDN incident or a malicious maintainer changes every build at once, ' +
@@ -40,6 +43,12 @@ const POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|Down
 
 /** Index in `text` of the downloader whose output is executed, or -1. */
 export function pipedDownload(text: string): { index: number; tool: string } | undefined {
+  const found = executedDownload(text);
+  if (found && fetchesPinnedContent(text, found.index)) return undefined;
+  return found ?? unverifiedRun(text);
+}
+
+function executedDownload(text: string): { index: number; tool: string } | undefined {
   // Each search below is a single linear regex pass; the command prefix is checked separately.
   for (const m of text.matchAll(SUBSTITUTED_DOWNLOAD)) {
     const prefix = text.slice(0, m.index);

@@ -12,6 +12,9 @@ import {
 } from './audit.js';
 import type { JobModel, StepModel, StringValue, WorkflowModel } from './model.js';
 import { stringValue, usesAction } from './model.js';
+import { allContexts, findExpressions, isWholeExpression, parseExpression, pathText } from './expressions.js';
+import type { Expr } from './expressions.js';
+import { scalarText } from './yaml-nodes.js';
 import { logicalLines, scriptOffset } from './script.js';
 import { PRIVILEGED_TRIGGERS } from './triggers.js';
 
@@ -24,10 +27,18 @@ export const rule: RuleDefinition = {
     'Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity ' +
     "every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code " +
     '(`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, ' +
-    '`github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch … pull/<n>/head`) and ' +
+    'any `github.event.workflow_run` data but its base, `gh pr checkout`, `git fetch … pull/<n>/head`; contexts ' +
+    "are compared as GitHub reads them, so `github.event['pull_request'].head.sha` counts too) and " +
     "then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts " +
     '(`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, ' +
-    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.',
+    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.\n\n' +
+    'Jobs of `issue_comment` workflows are reported (medium) unless their job-level `if:` only lets trusted ' +
+    'commenters through: `author_association` equal to, or looked up in a literal list of, `OWNER`, `MEMBER` or ' +
+    '`COLLABORATOR`, or the actor compared with a fixed login (`CONTRIBUTOR` is anyone with one merged commit); ' +
+    "a branch of the condition that only holds for other events (`github.event_name != 'issue_comment'`) " +
+    'counts as guarded. ' +
+    'A workflow whose only job has the single step `actions/labeler` is not reported for `pull_request_target`: ' +
+    'that is the use the trigger was made for.',
   rationale:
     'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token ' +
     "that can be read-write, and access to the default branch's caches, even when a fork opened the pull " +
@@ -51,16 +62,35 @@ export const rule: RuleDefinition = {
   ],
 };
 
-/** Expressions and refs that name the pull request's (or the triggering run's) head, not the base. */
-const PR_HEAD_PATTERNS = [
-  /github\.event\.pull_request\.head\.(sha|ref)\b/i,
-  /github\.head_ref\b/i,
-  /github\.event\.pull_request\.merge_commit_sha\b/i,
-  /github\.event\.workflow_run\.head_(sha|branch)\b/i,
-  /github\.event\.workflow_run\.pull_requests\[\d+\]\.head\./i,
-  /refs\/pull\//i,
-  /github\.event\.pull_request\.head\.repo\.full_name\b/i,
-];
+/**
+ * True when a context (as parsed, so `github.event['pull_request'].head.sha` and `GitHub.Head_Ref` are
+ * read like `github.event.pull_request.head.sha`) names the pull request's or the triggering run's head:
+ * anything under `pull_request.head`, `github.head_ref`, the merge commit, or `workflow_run` data other
+ * than its base (its head SHA and branch, its pull requests' heads, the object itself).
+ */
+function namesHead(parts: readonly string[]): boolean {
+  const path = parts.join('.');
+  if (path === 'github.head_ref' || path === 'github.event.pull_request.merge_commit_sha') return true;
+  if (path.startsWith('github.event.pull_request.head')) return true;
+  if (path === 'github.event.workflow_run' || path.startsWith('github.event.workflow_run.'))
+    return !parts.includes('base') && !['id', 'run_number', 'run_attempt', 'workflow_id'].includes(parts[3] ?? '');
+  return false;
+}
+
+/** `refs/pull/<n>/merge|head` written literally (the number usually comes from an expression). */
+const PULL_REFS = /refs\/pull\//i;
+
+/** The head-naming expression or literal in a checkout input, as an offset into the value and its text. */
+function headReference(value: string): { offset: number; length: number; text: string } | undefined {
+  for (const fenced of findExpressions(value)) {
+    const parsed = fenced.closed ? parseExpression(fenced.body) : undefined;
+    if (!parsed?.ok) continue;
+    const hit = allContexts(parsed.expr).find(namesHead);
+    if (hit) return { offset: fenced.start, length: 3, text: pathText(hit) };
+  }
+  const literal = PULL_REFS.exec(value);
+  return literal ? { offset: literal.index, length: literal[0].length, text: literal[0] } : undefined;
+}
 
 const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 const GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
@@ -87,15 +117,8 @@ function headCheckout(step: StepModel, workflow: WorkflowModel): HeadCheckout | 
   if (usesAction(step, 'actions/checkout')) {
     for (const input of ['ref', 'repository']) {
       const value = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (!value) continue;
-      for (const pattern of PR_HEAD_PATTERNS) {
-        const m = pattern.exec(value.value);
-        if (m) {
-          const fence = value.value.lastIndexOf('${{', m.index);
-          const offset = fence >= 0 ? fence : m.index;
-          return { step, value, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
-        }
-      }
+      const hit = value ? headReference(value.value) : undefined;
+      if (value && hit) return { step, value, ...hit };
     }
   }
   if (step.run) {
@@ -115,7 +138,11 @@ function executesAfter(job: JobModel, index: number): StepModel | undefined {
 export function run(workflow: WorkflowModel): RawFinding[] {
   if (workflow.kind !== 'workflow') return [];
   const findings: RawFinding[] = [];
-  const privileged = workflow.triggers.filter((t) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name));
+  const privileged = workflow.triggers.filter(
+    (t) =>
+      (PRIVILEGED_TRIGGERS as readonly string[]).includes(t.name) &&
+      !(t.name === 'pull_request_target' && onlyLabeler(workflow)),
+  );
   for (const trigger of privileged) {
     findings.push(
       makeFinding(workflow, rule, {
@@ -129,6 +156,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
       }),
     );
   }
+  if (workflow.triggers.some((t) => t.name === 'issue_comment')) findings.push(...unguardedCommentJobs(workflow));
   const checkoutTriggers = workflow.triggers.filter((t) =>
     ['pull_request_target', 'workflow_run', 'issue_comment'].includes(t.name),
   );
@@ -154,6 +182,110 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   }
   if (workflow.triggers.some((t) => t.name === 'workflow_run')) findings.push(...artifactExecution(workflow));
   return findings;
+}
+
+/**
+ * One job whose only step is `actions/labeler`: the use `pull_request_target` was made for (the labeler
+ * reads the changed file names through the API and never runs the pull request's code), as zizmor agrees.
+ */
+function onlyLabeler(workflow: WorkflowModel): boolean {
+  const [job, ...others] = workflow.jobs;
+  const [step, ...more] = job?.steps ?? [];
+  return (
+    others.length === 0 && more.length === 0 && !job?.uses && step !== undefined && usesAction(step, 'actions/labeler')
+  );
+}
+
+/** Associations GitHub gives people with write access or org membership; anything else is anyone. */
+const TRUSTED_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR'];
+
+/**
+ * True when the condition only holds for trusted commenters: an `author_association` compared with (or
+ * looked up in a literal list of) OWNER / MEMBER / COLLABORATOR, or the actor compared with a fixed login.
+ * A branch that only holds for other events (`github.event_name != 'issue_comment'`) guards too.
+ * `a && b` is guarded when either side is; `a || b` only when both are.
+ */
+function isGuard(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'binary':
+      if (expr.op === '&&') return isGuard(expr.left) || isGuard(expr.right);
+      if (expr.op === '||') return isGuard(expr.left) && isGuard(expr.right);
+      if (expr.op === '!=')
+        return notCommentEvent(expr.left, expr.right, '!=') || notCommentEvent(expr.right, expr.left, '!=');
+      return (
+        expr.op === '==' &&
+        (guardPair(expr.left, expr.right) ||
+          guardPair(expr.right, expr.left) ||
+          notCommentEvent(expr.left, expr.right, '==') ||
+          notCommentEvent(expr.right, expr.left, '=='))
+      );
+    case 'call': {
+      if (expr.name !== 'contains' || expr.args.length !== 2) return false;
+      const [list, item] = expr.args as [Expr, Expr];
+      return isAssociation(item) && literalTexts(list).every((t) => TRUSTED_ASSOCIATIONS.some((a) => t.includes(a)));
+    }
+    default:
+      return false;
+  }
+}
+
+function guardPair(context: Expr, literal: Expr): boolean {
+  if (literal.kind !== 'literal' || typeof literal.value !== 'string') return false;
+  if (isAssociation(context)) return TRUSTED_ASSOCIATIONS.includes(literal.value.toUpperCase());
+  if (context.kind !== 'context') return false;
+  const path = context.parts.join('.');
+  return path === 'github.actor' || path === 'github.triggering_actor' || path === 'github.event.comment.user.login';
+}
+
+/** `github.event_name != 'issue_comment'` or `== 'push'`: this branch of the condition is not a comment run. */
+function notCommentEvent(context: Expr, literal: Expr, op: '==' | '!='): boolean {
+  if (context.kind !== 'context' || context.parts.join('.') !== 'github.event_name') return false;
+  if (literal.kind !== 'literal' || typeof literal.value !== 'string') return false;
+  return (literal.value.toLowerCase() === 'issue_comment') === (op === '!=');
+}
+
+function isAssociation(expr: Expr): boolean {
+  return expr.kind === 'context' && expr.parts[expr.parts.length - 1] === 'author_association';
+}
+
+/** The string literals of `'["OWNER","MEMBER"]'`, `fromJSON('[…]')` or `'OWNER,MEMBER'`; none means no guard. */
+function literalTexts(expr: Expr): string[] {
+  if (expr.kind === 'literal' && typeof expr.value === 'string') {
+    const parts = expr.value.split(/[^A-Za-z_]+/).filter((p) => p !== '');
+    return parts.length > 0 ? parts.map((p) => p.toUpperCase()) : [''];
+  }
+  if (expr.kind === 'call' && expr.name === 'fromjson' && expr.args.length === 1) return literalTexts(expr.args[0]!);
+  return [''];
+}
+
+/** The parsed job condition, written bare or as one `${{ }}`; undefined when absent or not one expression. */
+function jobCondition(job: JobModel, workflow: WorkflowModel): Expr | undefined {
+  const text = scalarText(job.if?.value, workflow.doc)?.trim();
+  if (!text) return undefined;
+  const body = isWholeExpression(text) ? findExpressions(text)[0]!.body : text.includes('${{') ? undefined : text;
+  const parsed = body === undefined ? undefined : parseExpression(body);
+  return parsed?.ok ? parsed.expr : undefined;
+}
+
+/**
+ * `issue_comment` workflows run with the repository's secrets and a token that can write, for a comment
+ * anyone with a GitHub account can post. A job without a job-level check of who commented (step-level
+ * checks leave the job's other steps open) does its work for everyone.
+ */
+function unguardedCommentJobs(workflow: WorkflowModel): RawFinding[] {
+  return workflow.jobs.flatMap((job) => {
+    const condition = jobCondition(job, workflow);
+    if (condition && isGuard(condition)) return [];
+    return [
+      makeFinding(workflow, rule, {
+        message: `Job ${job.id} runs on \`issue_comment\` for anyone who comments: its \`if:\` does not check that the commenter is an OWNER, MEMBER or COLLABORATOR.`,
+        span: nodeSpan(workflow, job.keyNode),
+        job,
+        key: `comment-guard:${job.id}`,
+        fix: 'Add a job-level guard, e.g. `if: contains(fromJSON(\'["OWNER","MEMBER","COLLABORATOR"]\'), github.event.comment.author_association)`.',
+      }),
+    ];
+  });
 }
 
 const ARTIFACT_DOWNLOADERS = ['actions/download-artifact', 'dawidd6/action-download-artifact'];

@@ -19,13 +19,17 @@ export const rule: RuleDefinition = {
     'read-only at the top, writes granted per job.\n\n' +
     '- no top-level `permissions:` while some job has none either (medium): the token then gets the ' +
     'repository or organisation default, which is read-write on older repositories;\n' +
-    '- `permissions: write-all` at the top (high) or on a job (medium);\n' +
+    '- `permissions: write-all` at the top (high) or on a job (medium); `read-all` anywhere (low: Scorecard ' +
+    'accepts it, but it grants read access to every scope, e.g. private code and security alerts);\n' +
     '- a `write` scope at the top level (medium; every job inherits it);\n' +
     '- a job-level `write` scope on a job that visibly cannot use the token (low). This heuristic is ' +
     'conservative: a job counts as possibly using the token when any step uses an action other than ' +
     '`actions/checkout`, `actions/setup-*`, `actions/cache`, `actions/upload-artifact` and ' +
     '`actions/download-artifact`, or when any script or input mentions `GITHUB_TOKEN`, `github.token`, `gh `, ' +
-    '`git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged.',
+    '`git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged for this one.\n\n' +
+    'A job calling a reusable workflow counts as a job without permissions: the called workflow receives the ' +
+    "caller's token. Workflows triggered only by `workflow_call` are not asked for a top-level block, because " +
+    "they run with their caller's token and can only narrow it.",
   rationale:
     'Every step of a job, including third-party actions and the dependencies the build downloads, can read the ' +
     "job's token. A compromised dependency or an injection bug with a write token can push commits, move tags, " +
@@ -81,19 +85,23 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   if (workflow.kind !== 'workflow') return [];
   const findings: RawFinding[] = [];
   const top = workflow.permissions;
-  if (!top) {
-    const implicit = workflow.jobs.filter((j) => !j.permissions && !j.uses);
+  // A workflow only reachable through `workflow_call` runs with its caller's token, which it can only
+  // downgrade: the caller is where permissions are decided.
+  const calledOnly = workflow.triggers.length > 0 && workflow.triggers.every((t) => t.name === 'workflow_call');
+  if (!top && !calledOnly) {
+    // Reusable workflow calls count too: the called workflow gets the caller's token, here the default one.
+    const implicit = workflow.jobs.filter((j) => !j.permissions);
     if (implicit.length > 0) {
       findings.push(
         makeFinding(workflow, rule, {
-          message: `The workflow sets no top-level \`permissions:\`, so job${implicit.length > 1 ? 's' : ''} ${implicit.map((j) => j.id).join(', ')} get the default token permissions, which may be read-write.`,
+          message: `The workflow sets no top-level \`permissions:\`, so job${implicit.length > 1 ? 's' : ''} ${implicit.map((j) => j.id).join(', ')} ${implicit.length > 1 ? 'get' : 'gets'} the default token permissions, which may be read-write.`,
           span: nodeSpan(workflow, firstKey(workflow)),
           key: 'top:missing',
           fix: 'Add `permissions: { contents: read }` at the top of the workflow.',
         }),
       );
     }
-  } else {
+  } else if (top) {
     findings.push(...checkBlock(workflow, top, undefined));
   }
   for (const job of workflow.jobs) {
@@ -121,6 +129,18 @@ function checkBlock(workflow: WorkflowModel, entry: Entry, job: JobModel | undef
         ...(job ? { job } : {}),
         key: `${job ? `job:${job.id}` : 'top'}:write-all`,
         fix: 'List only the scopes the job needs, e.g. `permissions: { contents: read }`.',
+      }),
+    ];
+  }
+  if (text === 'read-all') {
+    return [
+      makeFinding(workflow, rule, {
+        severity: 'low',
+        message: `${where} grants \`permissions: read-all\`: the token can read every scope (private code, packages, security alerts, deployments) whether or not the ${job ? 'job' : 'workflow'} needs it.`,
+        span: nodeSpan(workflow, entry.value),
+        ...(job ? { job } : {}),
+        key: `${job ? `job:${job.id}` : 'top'}:read-all`,
+        fix: 'List only the scopes needed, e.g. `permissions: { contents: read }`.',
       }),
     ];
   }

@@ -308,7 +308,26 @@ export function flowingContexts(expr: Expr): PathPart[][] {
     case 'call':
       return NON_FLOWING_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flowingContexts);
     case 'access':
-      return flowingContexts(expr.base);
+      return accessedContexts(expr.base, expr.parts);
+  }
+}
+
+/**
+ * The contexts flowing out of `base.parts`: `(a || b).number` reads `a.number` or `b.number`, so the
+ * access is pushed down to each operand; a call (`fromJSON(x).y`) passes its arguments' data on whole.
+ */
+function accessedContexts(base: Expr, parts: PathPart[]): PathPart[][] {
+  switch (base.kind) {
+    case 'context':
+      return [[...base.parts, ...parts]];
+    case 'binary':
+      return base.op === '&&' || base.op === '||'
+        ? [...accessedContexts(base.left, parts), ...accessedContexts(base.right, parts)]
+        : [];
+    case 'access':
+      return accessedContexts(base.base, [...base.parts, ...parts]);
+    default:
+      return flowingContexts(base);
   }
 }
 
@@ -331,9 +350,32 @@ export function valueLeaves(expr: Expr): Expr[] | undefined {
       const left = expr.op === '&&' && isBooleanish(expr.left) ? [] : valueLeaves(expr.left);
       return left && right ? [...left, ...right] : undefined;
     }
+    case 'call':
+      return expr.name === 'fromjson' ? jsonLiteralLeaves(expr.args) : undefined;
     default:
       return undefined;
   }
+}
+
+/** Longest JSON literal read by `fromJSON('…')` value resolution. */
+const MAX_JSON_LITERAL = 4096;
+
+/**
+ * `fromJSON('["self-hosted","linux"]')` or `fromJSON('"alpine:3"')`: the strings a literal JSON argument
+ * decodes to. Anything else (a context, an object, invalid JSON) is unknown.
+ */
+function jsonLiteralLeaves(args: Expr[]): Expr[] | undefined {
+  const [arg] = args;
+  if (args.length !== 1 || arg?.kind !== 'literal' || typeof arg.value !== 'string') return undefined;
+  if (arg.value.length > MAX_JSON_LITERAL) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(arg.value);
+  } catch {
+    return undefined;
+  }
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  return list.every((v) => typeof v === 'string') ? list.map((v) => ({ kind: 'literal', value: v })) : undefined;
 }
 
 function isBooleanish(expr: Expr): boolean {

@@ -24,7 +24,9 @@ export const rule: RuleDefinition = {
     'Reports `run:` scripts that write to `$GITHUB_ENV` or `$GITHUB_PATH` (`>> "$GITHUB_ENV"`, `tee -a`, ' +
     'PowerShell `Out-File`/`Add-Content $env:GITHUB_ENV`, `%GITHUB_ENV%`) when the workflow runs on ' +
     '`pull_request_target` or `workflow_run` (whatever is written likely derives from the untrusted pull ' +
-    'request or artifact), or when the written line expands an attacker-controlled expression.',
+    'request or artifact), or when the written line expands an attacker-controlled expression. In composite ' +
+    'actions, which run inside whatever workflow uses them, a written value computed at run time is low. ' +
+    'Writes of literal text only (`echo FOO=bar >> "$GITHUB_ENV"`) are never reported.',
   rationale:
     'Lines appended to `GITHUB_ENV` become environment variables of every later step of the job, and ' +
     '`GITHUB_PATH` entries come first in their `PATH`. Whoever controls the written value can set ' +
@@ -50,8 +52,16 @@ const WRITES = [
   new RegExp(String.raw`\b(?:Out-File|Add-Content|Set-Content)\b[^\n]*?(${ENV_FILE})`, 'i'),
 ];
 
+/**
+ * `echo FOO=bar >> "$GITHUB_ENV"`: the command producing the written text is an echo/printf of literal
+ * text only (no `$` expansion, command substitution, `%VAR%` or compound command), so nobody can steer it.
+ */
+const STATIC_WRITE = /^\s*(?:echo|printf)(?:\s+[^$`%;&|(){}<>]*)?\|?\s*$/;
+
 export function run(workflow: WorkflowModel): RawFinding[] {
   const privileged = privilegedTriggers(workflow);
+  // A composite action runs inside whatever workflow uses it, privileged ones included.
+  const composite = workflow.kind === 'action';
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
   for (const job of workflow.jobs) {
@@ -63,15 +73,18 @@ export function run(workflow: WorkflowModel): RawFinding[] {
         if (!match) continue;
         const file = /PATH/i.test(match[1]!) ? 'GITHUB_PATH' : 'GITHUB_ENV';
         const tainted = taintedExpressions(line.text, workflow, job, step);
-        if (privileged.length === 0 && tainted.length === 0) continue;
+        const dynamic = tainted.length > 0 || !STATIC_WRITE.test(line.text.slice(0, match.index));
+        if (!dynamic || (privileged.length === 0 && !composite && tainted.length === 0)) continue;
         const fileIndex = match.index + match[0].lastIndexOf(match[1]!) + match[1]!.indexOf('GITHUB_');
         const reason =
           tainted.length > 0
             ? `the written line expands ${tainted.flatMap((t) => t.contexts.map((c) => `\`${c.context}\``)).join(', ')}`
-            : `the workflow runs on ${privileged.map((t) => `\`${t}\``).join(' and ')}`;
+            : privileged.length > 0
+              ? `the workflow runs on ${privileged.map((t) => `\`${t}\``).join(' and ')}`
+              : 'the written value is computed at run time in an action that privileged workflows may use';
         findings.push(
           makeFinding(workflow, rule, {
-            severity: privileged.length > 0 || tainted.length === 0 ? 'high' : tainted[0]!.severity,
+            severity: privileged.length > 0 ? 'high' : tainted.length > 0 ? tainted[0]!.severity : 'low',
             message: `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`} writes to ${file}, and ${reason}: later steps would run with attacker-chosen environment or PATH.`,
             span: spanInScalar(workflow, step.run.node, script, scriptOffset(line, fileIndex), file.length),
             job,

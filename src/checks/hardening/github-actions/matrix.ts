@@ -1,4 +1,4 @@
-import type { Document, Scalar } from 'yaml';
+import type { Document, Scalar, YAMLMap } from 'yaml';
 import type { PathPart } from './expressions.js';
 import { findExpressions, parseExpression } from './expressions.js';
 import type { JobModel } from './model.js';
@@ -31,6 +31,7 @@ export function matrixValues(job: JobModel, key: string, doc: Document.Parsed): 
     out.push({ value: text, node: scalar });
     return true;
   };
+  const excluded = excludedValues(matrix, lower, doc);
   for (const e of entries(matrix, doc)) {
     if (e.key === 'include') {
       const list = asSeq(e.value, doc);
@@ -42,11 +43,32 @@ export function matrixValues(job: JobModel, key: string, doc: Document.Parsed): 
     } else if (e.key.toLowerCase() === lower) {
       const list = asSeq(e.value, doc);
       if (!list) return undefined;
-      for (const item of items(list, doc)) if (!add(item)) return undefined;
+      for (const item of items(list, doc)) {
+        if (excluded.has(scalarText(item, doc) ?? '')) continue;
+        if (!add(item)) return undefined;
+      }
     } else if (e.key !== 'exclude' && asScalar(e.value, doc) && scalarText(e.value, doc)?.includes('${{')) {
       // An axis written as an expression may be an object that also supplies this key.
       return undefined;
     }
+  }
+  return out;
+}
+
+/**
+ * Values of `key` that `exclude` removes from every combination: an exclude entry naming only that key.
+ * An entry with more keys removes only some combinations, so the value may still run. (`include` entries
+ * are added after exclusion, so they are never removed.)
+ */
+function excludedValues(matrix: YAMLMap, key: string, doc: Document.Parsed): Set<string> {
+  const out = new Set<string>();
+  const exclude = entries(matrix, doc).find((e) => e.key === 'exclude');
+  for (const item of items(asSeq(exclude?.value, doc), doc)) {
+    const fields = entries(asMap(item, doc), doc);
+    const only = fields[0];
+    const text =
+      only && fields.length === 1 && only.key.toLowerCase() === key ? scalarText(only.value, doc) : undefined;
+    if (text !== undefined && !text.includes('${{')) out.add(text);
   }
   return out;
 }
@@ -65,13 +87,23 @@ export function matrixIsStatic(job: JobModel, parts: readonly PathPart[], doc: D
     return !dynamic;
   }
   let dynamic = false;
-  for (const e of entries(asMap(matrix, doc), doc)) {
-    if (e.key === 'exclude') continue;
-    const relevant = e.key === 'include' || e.key.toLowerCase() === key || asScalar(e.value, doc) !== undefined;
-    if (!relevant) continue;
-    walkScalars(e.value, doc, (_s, value) => {
+  const check = (node: unknown): void =>
+    walkScalars(node, doc, (_s, value) => {
       if (value.includes('${{') && referencesData(value)) dynamic = true;
     });
+  for (const e of entries(asMap(matrix, doc), doc)) {
+    if (e.key === 'exclude') continue;
+    if (e.key === 'include') {
+      // Only the include entries that set this key (or that are expressions) decide its values: an
+      // expression under another key of the same entry does not reach `matrix.<key>`.
+      const list = asSeq(e.value, doc);
+      if (!list) check(e.value);
+      for (const item of list ? items(list, doc) : []) {
+        const map = asMap(item, doc);
+        if (!map) check(item);
+        for (const x of entries(map, doc)) if (x.key.toLowerCase() === key) check(x.value);
+      }
+    } else if (e.key.toLowerCase() === key || asScalar(e.value, doc) !== undefined) check(e.value);
   }
   return !dynamic;
 }

@@ -77,6 +77,8 @@ export interface WorkflowModel {
   jobs: JobModel[];
   /** Declared inputs: workflow_dispatch / workflow_call for workflows (merged), `inputs` for actions. */
   inputs: Map<string, InputType>;
+  /** `runs.image` of a Docker container action (`docker://…` or a Dockerfile path); such actions have no jobs. */
+  actionImage?: StringValue;
 }
 
 export type LoadResult =
@@ -162,8 +164,16 @@ function loadActionFile(
 ): LoadResult {
   const runs = asMap(get(root, 'runs', doc)?.value, doc);
   if (!runs) return { kind: 'skip' };
-  const using = scalarText(get(runs, 'using', doc)?.value, doc);
-  if (using?.toLowerCase() !== 'composite') return { kind: 'skip' };
+  const using = scalarText(get(runs, 'using', doc)?.value, doc)?.toLowerCase();
+  const inputs = new Map<string, InputType>();
+  for (const e of entries(asMap(get(root, 'inputs', doc)?.value, doc), doc)) inputs.set(e.key.toLowerCase(), 'string');
+  if (using === 'docker') {
+    const model: WorkflowModel = { kind: 'action', path, text, parsed, doc, root, triggers: [], jobs: [], inputs };
+    const image = stringValue(get(runs, 'image', doc)?.value, doc);
+    if (image) model.actionImage = image;
+    return { kind: 'model', model };
+  }
+  if (using !== 'composite') return { kind: 'skip' };
   const stepsEntry = get(runs, 'steps', doc);
   const runsEntry = get(root, 'runs', doc)!;
   const job: JobModel = {
@@ -173,8 +183,6 @@ function loadActionFile(
     composite: true,
     steps: readSteps(stepsEntry, doc),
   };
-  const inputs = new Map<string, InputType>();
-  for (const e of entries(asMap(get(root, 'inputs', doc)?.value, doc), doc)) inputs.set(e.key.toLowerCase(), 'string');
   return {
     kind: 'model',
     model: { kind: 'action', path, text, parsed, doc, root, triggers: [], jobs: [job], inputs },

@@ -88,10 +88,20 @@ function classifyEnv(
     : undefined;
 }
 
+const INPUT_TRIGGERS = new Set(['workflow_dispatch', 'workflow_call']);
+
 /** env values that reference other env values are followed this many times. */
 const MAX_ENV_DEPTH = 4;
 
 function classifyInput(context: string, name: string, workflow: WorkflowModel): TaintedContext | undefined {
+  // GitHub fills `inputs` (and `github.event.inputs`) only for workflow_dispatch and workflow_call runs (a
+  // called workflow sees its caller's event); under other triggers it is empty.
+  if (
+    workflow.kind === 'workflow' &&
+    workflow.triggers.length > 0 &&
+    !workflow.triggers.some((t) => INPUT_TRIGGERS.has(t.name))
+  )
+    return undefined;
   if (name === '*') return { context, severity: 'medium', why: 'includes every input' };
   const type = workflow.inputs.get(name.toLowerCase());
   if (type === 'boolean' || type === 'number' || type === 'choice' || type === 'environment') return undefined;

@@ -22,12 +22,13 @@ export const rule: RuleDefinition = {
   severity: 'high',
   description:
     'Finds `${{ … }}` expressions inside `run:` scripts and inside code inputs of script actions ' +
-    '(`actions/github-script` `script:` and similar) whose value an attacker can choose: pull request, issue, ' +
+    '(`actions/github-script` `script:`, `azure/cli` `inlineScript:`, `appleboy/ssh-action` `script:`, ' +
+    "`mikefarah/yq` `cmd:` and the other sinks of CodeQL's Actions models) whose value an attacker can choose: pull request, issue, " +
     'comment, review and discussion titles and bodies, branch names (`github.head_ref`, ' +
     '`github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other ' +
     "`github.event.*` field that is free text (the list follows zizmor's context capabilities). " +
     'String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at ' +
-    'medium severity, and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, ' +
+    'medium severity (in workflows without those triggers `inputs` is always empty and is not reported), and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, ' +
     'because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that ' +
     'sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to ' +
     '`$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean ' +
@@ -55,22 +56,49 @@ export const rule: RuleDefinition = {
   ],
 };
 
-/** Actions whose inputs are evaluated as code (from zizmor's and CodeQL's sink lists). */
+/**
+ * Actions whose inputs are evaluated as code, keyed by `owner/repo` with input names lower-cased (GitHub
+ * compares input names case-insensitively). From CodeQL's Actions sink models (as shipped in zizmor's
+ * codeql-injection-sinks.json) plus the script actions zizmor adds and `addnab/docker-run-action`.
+ */
 const CODE_INPUTS: Record<string, string[]> = {
   'actions/github-script': ['script'],
   'amadevus/pwsh-script': ['script'],
   'jannekem/run-python-script-action': ['script'],
   'cardinalby/js-eval-action': ['expression'],
+  // Runs `sh -c "$INPUT_RUN"` in the container it starts (zizmor's addnab-docker-run-action test case).
+  'addnab/docker-run-action': ['run'],
+  'azure/cli': ['inlinescript'],
+  'azure/powershell': ['inlinescript'],
+  'appleboy/ssh-action': ['script'],
+  'mikefarah/yq': ['cmd'],
+  'devorbitus/yq-action-output': ['cmd'],
+  'sergeysova/jq-action': ['cmd'],
+  'docker/build-push-action': ['context'],
+  'roots/issue-closer-action': ['issue-close-message', 'pr-close-message'],
+  'lucasbento/auto-close-issues': ['issue-close-message'],
+  'skitionek/notify-microsoft-teams': ['overwrite'],
+  'imjohnbo/issue-bot': ['body', 'linked-comments-previous-issue-text', 'linked-comments-new-issue-text'],
+  '8398a7/action-slack': ['custom_payload'],
+  'gautamkrishnar/blog-post-workflow': ['item_exec'],
+  'tibdex/backport': ['body_template', 'head_template', 'labels_template', 'title_template'],
 };
+
+/** The sink inputs of the action a `uses:` names: `owner/repo`, also when a sub-path follows. */
+function codeInputs(uses: string): string[] {
+  const repo = usesTarget(uses).split('/').slice(0, 2).join('/');
+  return CODE_INPUTS[repo] ?? [];
+}
 
 function sinks(step: StepModel, workflow: WorkflowModel): { name: string; value: StringValue }[] {
   const out: { name: string; value: StringValue }[] = [];
   if (step.run) out.push({ name: 'run', value: step.run });
   if (step.uses) {
-    const inputs = CODE_INPUTS[usesTarget(step.uses.value)] ?? [];
+    const inputs = codeInputs(step.uses.value);
     for (const input of inputs) {
-      const value = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (value) out.push({ name: `with.${input}`, value });
+      const entry = step.with.get(input);
+      const value = stringValue(entry?.value, workflow.doc);
+      if (entry && value) out.push({ name: `with.${entry.key}`, value });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import type { WorkflowModel } from './model.js';
-import { asSeq, get } from './yaml-nodes.js';
+import { asSeq, get, stringList } from './yaml-nodes.js';
 
 /** Triggers that run with the base repository's secrets and a write token while reacting to outsiders. */
 export const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'] as const;
@@ -27,13 +27,19 @@ export function privilegedTriggers(workflow: WorkflowModel): string[] {
     .map((t) => t.name);
 }
 
-/** Runs on `release` or on pushed tags: the workflow most likely builds something that ships. */
+/**
+ * Runs on `release`, on pushed tags, or on pushes to release branches (`release/*`, `release-v2`): the
+ * workflow most likely builds something that ships.
+ */
 export function releaseTrigger(workflow: WorkflowModel): string | undefined {
   for (const t of workflow.triggers) {
     if (t.name === 'release') return 'release';
     if (t.name === 'push' && t.config) {
       const tags = get(t.config, 'tags', workflow.doc);
       if (tags && (asSeq(tags.value, workflow.doc) || tags.value)) return 'push of tags';
+      const branches = stringList(get(t.config, 'branches', workflow.doc)?.value, workflow.doc);
+      const release = branches.find((b) => /(^|[^a-z])releases?([^a-z]|$)/i.test(b.text) && !b.text.startsWith('!'));
+      if (release) return `push to release branch \`${release.text}\``;
     }
   }
   return undefined;

@@ -15,7 +15,8 @@ export const rule: RuleDefinition = {
   title: 'Job container or service image not pinned by digest',
   severity: 'medium',
   description:
-    'Reports job `container:` images and `services.<id>.image` without an `@sha256:` digest: high for an ' +
+    'Reports job `container:` images, `services.<id>.image` and the `runs.image: docker://…` of Docker ' +
+    'container actions (`action.yml`) without an `@sha256:` digest: high for an ' +
     'image with no tag or `:latest`, medium for a tag. An image given as `${{ matrix.<key> }}` is checked ' +
     "for every literal value of that matrix key, and `${{ cond && 'image:a' || 'image:b' }}` for each literal; " +
     'other expressions cannot be resolved and are not reported.',
@@ -77,6 +78,21 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
   const doc = workflow.doc;
+  const actionImage = workflow.actionImage;
+  if (actionImage && /^docker:\/\//i.test(actionImage.value.trim())) {
+    const image = actionImage.value.trim().slice('docker://'.length);
+    const verdict = judgeImage(image);
+    if (verdict)
+      findings.push(
+        makeFinding(workflow, rule, {
+          severity: verdict.severity,
+          message: `The Docker action's \`runs.image\`: ${verdict.message}.`,
+          span: nodeSpan(workflow, actionImage.node),
+          key: `runs.image:${image}`,
+          fix: `Pin the digest: docker://${image.replace(/:[^/:@]+$/, '')}:<tag>@sha256:<digest>`,
+        }),
+      );
+  }
   for (const job of workflow.jobs) {
     const images: { where: string; node: Node | undefined }[] = [];
     if (job.container?.value) {

@@ -2,8 +2,16 @@ import { minimatch } from 'minimatch';
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Severity } from '../../../core/severity.js';
-import type { Audit, AuditOptions } from './audit.js';
-import { GITHUB_HARDENING, KeyCounter, SCORECARD_CHECKS, ZIZMOR_AUDITS, makeFinding, nodeSpan } from './audit.js';
+import type { Audit, AuditOptions, Span } from './audit.js';
+import {
+  GITHUB_HARDENING,
+  KeyCounter,
+  SCORECARD_CHECKS,
+  ZIZMOR_AUDITS,
+  makeFinding,
+  nodeSpan,
+  spanInScalar,
+} from './audit.js';
 import type { JobModel, StringValue, WorkflowModel } from './model.js';
 
 export const rule: RuleDefinition = {
@@ -82,6 +90,14 @@ function isAllowed(target: string, allowed: readonly string[]): boolean {
   });
 }
 
+/** Where the reference itself starts: inside a `uses: |` block scalar that is the next line, not the `|`. */
+function valueSpan(workflow: WorkflowModel, uses: StringValue): Span {
+  const trimmed = uses.value.trim();
+  const block = uses.node.type === 'BLOCK_LITERAL' || uses.node.type === 'BLOCK_FOLDED';
+  if (trimmed === '' || (trimmed === uses.value && !block)) return nodeSpan(workflow, uses.node);
+  return spanInScalar(workflow, uses.node, uses.value, uses.value.indexOf(trimmed), trimmed.length);
+}
+
 export function run(workflow: WorkflowModel, options: AuditOptions): RawFinding[] {
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
@@ -92,7 +108,7 @@ export function run(workflow: WorkflowModel, options: AuditOptions): RawFinding[
       makeFinding(workflow, rule, {
         severity: verdict.severity,
         message: `${what}: ${verdict.message}`,
-        span: nodeSpan(workflow, uses.node),
+        span: valueSpan(workflow, uses),
         job,
         key: keys.next(`${job.id}:${uses.value.trim()}`),
         fix: verdict.fix,

@@ -15,7 +15,9 @@ const rules: RuleDefinition[] = [
     description:
       'A `script`, `before_script`, `after_script` or `hooks:pre_get_sources_script` line pipes `curl` or `wget` ' +
       'output into a shell or interpreter (`curl … | sh`, `wget -qO- … | sudo bash`, `… | python3`), or runs ' +
-      'it through `sh -c "$(curl …)"`, `eval "$(curl …)"` or `source <(curl …)`.',
+      'it through `sh -c "$(curl …)"`, `eval "$(curl …)"` or `source <(curl …)`; also a download made ' +
+      'executable on the same line without a checksum or signature check (`curl -o tool … && chmod +x tool`) and ' +
+      '`deno run -A https://…`. Downloads from a GitHub raw URL at a full commit SHA are immutable and not reported.',
     rationale:
       "The job runs whatever the server returns at that moment, with the job's CI/CD variables and token in " +
       'its environment. A compromised download host, a hijacked domain or a changed script (the Codecov ' +

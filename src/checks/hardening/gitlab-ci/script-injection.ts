@@ -49,7 +49,9 @@ const rules: RuleDefinition[] = [
     severity: 'high',
     description:
       'A script line (`script`, `before_script`, `after_script`, `hooks:pre_get_sources_script`) contains ' +
-      '`$[[ inputs.NAME ]]` for a string input without `options:` or `regex:`, or passes a user-controlled ' +
+      '`$[[ inputs.NAME ]]` for a string input without `options:` or `regex:` (high with `| expand_vars`, which ' +
+      'also pastes the variables the value names; medium without, where only whoever sets the input writes the ' +
+      'script), or passes a user-controlled ' +
       'predefined variable (`CI_COMMIT_MESSAGE`, `CI_COMMIT_TITLE`, `CI_COMMIT_BRANCH`, `CI_COMMIT_REF_NAME`, ' +
       '`CI_MERGE_REQUEST_TITLE`, `CI_MERGE_REQUEST_DESCRIPTION`, `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`, ' +
       '`CI_COMMIT_TAG_MESSAGE`, `GITLAB_USER_NAME`…) to a command that parses its argument as code again: `eval`, ' +
@@ -113,9 +115,14 @@ function auditJob(model: CiModel, job: CiJob): Hit[] {
     for (const match of line.text.matchAll(INPUT)) {
       const name = match[1] ?? '';
       if (inputIsConstrained(model, line.scalar.src.path, name)) continue;
+      // With `expand_vars`, `$CI_MERGE_REQUEST_TITLE` and the like inside the input value are expanded before
+      // the text is pasted: anyone who can open a merge request then writes the script. Without it, only
+      // whoever sets the input (the including pipeline, or someone running the pipeline) can.
+      const expands = /\|\s*expand_vars\b/.test(match[0]);
       hits.push({
         ruleId: INJECTION,
-        message: `\`${match[0]}\` is pasted into the \`${line.key}\` text before the shell reads it: an input value with quotes or \`$(...)\` runs as code.`,
+        ...(expands ? {} : { severity: 'medium' as const }),
+        message: `\`${match[0]}\` is pasted into the \`${line.key}\` text before the shell reads it: an input value with quotes or \`$(...)\` runs as code${expands ? ', and `expand_vars` also pastes the CI/CD variables the value names (merge request titles, branch names)' : ''}.`,
         position: positionInScalar(line.scalar, line.text, match.index ?? 0, match[0]),
         owner: line.scalar.owner,
         job: job.name,

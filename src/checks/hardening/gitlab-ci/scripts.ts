@@ -1,3 +1,4 @@
+import { fetchesPinnedContent, unverifiedRun } from '../github-actions/remote-download.js';
 import type { LMap, LScalar, LValue } from './located.js';
 import { get } from './located.js';
 
@@ -209,7 +210,16 @@ export function remoteExecutions(script: string): RemoteExecution[] {
       const tool = match[1] ?? 'curl';
       const offset = match[0].search(/\b(?:curl|wget)\b/);
       const index = (match.index ?? 0) + Math.max(0, offset);
+      if (fetchesPinnedContent(text, index)) continue;
       if (!found.has(index)) found.set(index, { index, tool, snippet: match[0].trim().slice(0, 120) });
+    }
+  }
+  if (found.size === 0) {
+    let at = 0;
+    for (const line of text.split('\n')) {
+      const run = unverifiedRun(line);
+      if (run) found.set(at + run.index, { ...run, index: at + run.index, snippet: line.trim().slice(0, 120) });
+      at += line.length + 1;
     }
   }
   return [...found.values()].sort((a, b) => a.index - b.index);

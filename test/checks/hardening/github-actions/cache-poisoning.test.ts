@@ -10,7 +10,7 @@ const STEPS = [
   `      - uses: actions/setup-node@${SHA}`,
   '        with:',
   '          cache: npm',
-  `      - uses: actions/setup-node@${SHA}`,
+  `      - uses: actions/setup-node@${SHA} # v4.4.0: no automatic caching before v5`,
   `      - uses: actions/setup-go@${SHA} # v5`,
   `      - uses: actions/setup-go@${SHA}`,
   '        with: { cache: false }',

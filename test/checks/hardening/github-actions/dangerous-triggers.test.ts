@@ -83,6 +83,11 @@ describe('gha/dangerous-triggers', () => {
     expect(atSev(findings, RULE)).toEqual([
       '2:3 medium',
       '3:3 medium',
+      // issue_comment jobs without a commenter guard
+      '7:3 medium',
+      '13:3 medium',
+      '20:3 medium',
+      '27:3 medium',
       '11:23 critical',
       '18:16 critical',
       '25:16 critical',

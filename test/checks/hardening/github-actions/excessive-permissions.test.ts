@@ -22,6 +22,7 @@ describe('gha/excessive-permissions', () => {
         '    permissions: { contents: read }',
         '    steps: [{ run: make }]',
         '  b:',
+        '    permissions: { contents: read }',
         '    uses: ./.github/workflows/x.yml',
       ),
     );
@@ -57,7 +58,7 @@ describe('gha/excessive-permissions', () => {
   });
 
   it('accepts read-only and empty top-level permissions', () => {
-    for (const p of ['permissions: read-all', 'permissions: {}', 'permissions:\n  contents: read']) {
+    for (const p of ['permissions: {}', 'permissions:\n  contents: read']) {
       expect(only(lint(yaml('on: push', p, 'jobs: { a: { runs-on: x, steps: [{ run: make }] } }')), RULE)).toEqual([]);
     }
   });

@@ -91,7 +91,7 @@ describe('structure', () => {
     expect(m.jobs[1]?.steps[0]?.uses?.value).toBe('actions/checkout@v4');
   });
 
-  it('reads composite actions and skips other action kinds', () => {
+  it('reads composite and Docker actions and skips other action kinds', () => {
     const composite = model(
       yaml(
         'name: x',
@@ -109,7 +109,10 @@ describe('structure', () => {
     expect(composite.jobs[0]?.steps[0]?.run?.value).toBe('echo hi');
     expect(composite.inputs.get('who')).toBe('string');
     expect(loadWorkflow('action.yml', yaml('runs:', '  using: node20', '  main: index.js')).kind).toBe('skip');
-    expect(loadWorkflow('action.yml', yaml('runs:', '  using: docker', '  image: Dockerfile')).kind).toBe('skip');
+    // Docker actions are read for their `runs.image` only.
+    const docker = model(yaml('runs:', '  using: docker', '  image: docker://alpine:3'), 'action.yml');
+    expect(docker.jobs).toEqual([]);
+    expect(docker.actionImage?.value).toBe('docker://alpine:3');
   });
 
   it('skips YAML that is not a workflow', () => {

@@ -194,6 +194,7 @@ describe('real-world shapes', () => {
     expect(summary(findings)).toEqual([
       'gha/template-injection 25:28 high',
       'gha/dangerous-triggers 3:3 medium',
+      'gha/dangerous-triggers 8:3 medium',
       'gha/dangerous-triggers 14:16 critical',
       'gha/excessive-permissions 1:1 medium',
       'gha/unpinned-uses 12:15 medium',
