@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-43BWHQ2L.js";
+} from "./chunks/chunk-INOECJJM.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

