@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-INOECJJM.js";
+} from "./chunks/chunk-YEJP4EOR.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-INOECJJM.js";
+} from "./chunks/chunk-YEJP4EOR.js";
 import {
   debug,
   getInput,

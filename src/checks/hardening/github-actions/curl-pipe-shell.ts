@@ -3,7 +3,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
 import { KeyCounter, SCORECARD_CHECKS, makeFinding, spanInScalar, stepKey } from './audit.js';
 import type { WorkflowModel } from './model.js';
-import { fetchesPinnedContent, unverifiedRun } from './remote-download.js';
+import { fetchesPinnedContent, unverifiedRun } from '../remote-download.js';
 import { logicalLines, scriptOffset } from './script.js';
 
 export const rule: RuleDefinition = {

@@ -1,4 +1,4 @@
-import { fetchesPinnedContent, unverifiedRun } from '../github-actions/remote-download.js';
+import { fetchesPinnedContent, unverifiedRun } from '../remote-download.js';
 import type { LMap, LScalar, LValue } from './located.js';
 import { get } from './located.js';
 

@@ -30446,7 +30446,7 @@ function run2(workflow) {
 }
 var cachePoisoning = { rule: rule2, run: run2 };
 
-// src/checks/hardening/github-actions/remote-download.ts
+// src/checks/hardening/remote-download.ts
 var PINNED_GITHUB_RAW = /^https:\/\/(?:raw\.githubusercontent\.com\/[^/\s]+\/[^/\s]+\/[0-9a-f]{40}\/|github\.com\/[^/\s]+\/[^/\s]+\/raw\/[0-9a-f]{40}\/)/i;
 var URL2 = /https?:\/\/[^\s"'`)|;&]+/gi;
 function fetchesPinnedContent(text3, index) {
@@ -54048,4 +54048,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-INOECJJM.js.LEGAL.txt */
+/*! For license information please see chunk-YEJP4EOR.js.LEGAL.txt */
