@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-YEJP4EOR.js";
+} from "./chunks/chunk-BUE3SAW2.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-YEJP4EOR.js";
+} from "./chunks/chunk-BUE3SAW2.js";
 import {
   debug,
   getInput,

@@ -49,17 +49,33 @@ export interface Entry {
   value: Node | undefined;
 }
 
-// Parsed nodes never change, and every audit asks for the same mappings again: compute each once.
-const entriesCache = new WeakMap<YAMLMap, Entry[]>();
-const indexCache = new WeakMap<YAMLMap, Map<string, Entry>>();
+// Parsed nodes never change, and every audit asks for the same mappings again: compute each once. The
+// caches hang off the document (one weak entry per file, plain maps inside): a weak entry per node made
+// the garbage collector's ephemeron work a visible share of the audit time.
+interface NodeCaches {
+  entries: Map<YAMLMap, Entry[]>;
+  index: Map<YAMLMap, Map<string, Entry>>;
+  scalars: Map<object, ScalarAt[]>;
+}
+const documentCaches = new WeakMap<Document.Parsed, NodeCaches>();
+
+function cachesOf(doc: Document.Parsed): NodeCaches {
+  let caches = documentCaches.get(doc);
+  if (!caches) {
+    caches = { entries: new Map(), index: new Map(), scalars: new Map() };
+    documentCaches.set(doc, caches);
+  }
+  return caches;
+}
 
 /** The entries of a mapping, in order, with string keys. `on` written under YAML 1.1 (boolean) is kept as `true`. */
 export function entries(map: YAMLMap | undefined, doc: Document.Parsed): Entry[] {
   if (!map) return [];
-  const cached = entriesCache.get(map);
+  const cache = cachesOf(doc).entries;
+  const cached = cache.get(map);
   if (cached) return cached;
   const out = computeEntries(map, doc);
-  entriesCache.set(map, out);
+  cache.set(map, out);
   return out;
 }
 
@@ -80,11 +96,12 @@ function computeEntries(map: YAMLMap, doc: Document.Parsed): Entry[] {
 /** First entry with this key (duplicate keys are a YAML error GitHub rejects; the first one is read). */
 export function get(map: YAMLMap | undefined, key: string, doc: Document.Parsed): Entry | undefined {
   if (!map) return undefined;
-  let index = indexCache.get(map);
+  const cache = cachesOf(doc).index;
+  let index = cache.get(map);
   if (!index) {
     index = new Map();
     for (const entry of entries(map, doc)) if (!index.has(entry.key)) index.set(entry.key, entry);
-    indexCache.set(map, index);
+    cache.set(map, index);
   }
   return index.get(key);
 }
@@ -136,13 +153,11 @@ interface ScalarAt {
   path: readonly string[];
 }
 
-// Several audits walk the same document: walk each root once.
-const scalarCache = new WeakMap<object, ScalarAt[]>();
-
 function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
   const root = deref(node, doc);
   if (!root) return [];
-  const cached = scalarCache.get(root);
+  const cache = cachesOf(doc).scalars;
+  const cached = cache.get(root);
   if (cached) return cached;
   const out: ScalarAt[] = [];
   const seen = new Set<Node>();
@@ -165,7 +180,7 @@ function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
         stack.push({ node: n.items[i], link: { key: String(i), parent: link } });
     }
   }
-  scalarCache.set(root, out);
+  cache.set(root, out);
   return out;
 }
 

@@ -29890,14 +29890,22 @@ function scalarText(node, doc2) {
   const v = s.value;
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint" ? String(v) : void 0;
 }
-var entriesCache = /* @__PURE__ */ new WeakMap();
-var indexCache = /* @__PURE__ */ new WeakMap();
+var documentCaches = /* @__PURE__ */ new WeakMap();
+function cachesOf(doc2) {
+  let caches = documentCaches.get(doc2);
+  if (!caches) {
+    caches = { entries: /* @__PURE__ */ new Map(), index: /* @__PURE__ */ new Map(), scalars: /* @__PURE__ */ new Map() };
+    documentCaches.set(doc2, caches);
+  }
+  return caches;
+}
 function entries(map, doc2) {
   if (!map) return [];
-  const cached = entriesCache.get(map);
+  const cache3 = cachesOf(doc2).entries;
+  const cached = cache3.get(map);
   if (cached) return cached;
   const out = computeEntries(map, doc2);
-  entriesCache.set(map, out);
+  cache3.set(map, out);
   return out;
 }
 function computeEntries(map, doc2) {
@@ -29915,11 +29923,12 @@ function computeEntries(map, doc2) {
 }
 function get(map, key, doc2) {
   if (!map) return void 0;
-  let index = indexCache.get(map);
+  const cache3 = cachesOf(doc2).index;
+  let index = cache3.get(map);
   if (!index) {
     index = /* @__PURE__ */ new Map();
     for (const entry of entries(map, doc2)) if (!index.has(entry.key)) index.set(entry.key, entry);
-    indexCache.set(map, index);
+    cache3.set(map, index);
   }
   return index.get(key);
 }
@@ -29953,11 +29962,11 @@ function materialize(link) {
   for (let l = link; l; l = l.parent) path5.push(l.key);
   return path5.reverse();
 }
-var scalarCache = /* @__PURE__ */ new WeakMap();
 function scalarsUnder(node, doc2) {
   const root = deref(node, doc2);
   if (!root) return [];
-  const cached = scalarCache.get(root);
+  const cache3 = cachesOf(doc2).scalars;
+  const cached = cache3.get(root);
   if (cached) return cached;
   const out = [];
   const seen = /* @__PURE__ */ new Set();
@@ -29979,7 +29988,7 @@ function scalarsUnder(node, doc2) {
         stack.push({ node: n.items[i], link: { key: String(i), parent: link } });
     }
   }
-  scalarCache.set(root, out);
+  cache3.set(root, out);
   return out;
 }
 function walkScalars(node, doc2, visit) {
@@ -54048,4 +54057,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-YEJP4EOR.js.LEGAL.txt */
+/*! For license information please see chunk-BUE3SAW2.js.LEGAL.txt */
