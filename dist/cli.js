@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-BUE3SAW2.js";
+} from "./chunks/chunk-N374XHRU.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-BUE3SAW2.js";
+} from "./chunks/chunk-N374XHRU.js";
 import {
   debug,
   getInput,

@@ -109,12 +109,13 @@ function duplicateKeyErrors(workflow: WorkflowModel): RawFinding[] {
 /** `${{` that is never closed or whose body is not a valid expression: GitHub rejects the workflow. */
 function expressionErrors(workflow: WorkflowModel): RawFinding[] {
   const findings: RawFinding[] = [];
-  walkScalars(workflow.root, workflow.doc, (scalar, value, path) => {
+  walkScalars(workflow.root, workflow.doc, (scalar, value, at) => {
     if (!value.includes('${{')) return;
     for (const expression of findExpressions(value)) {
       const parsed = expression.closed ? parseExpression(expression.body) : undefined;
       if (parsed?.ok) continue;
       const reason = parsed ? parsed.error : 'the expression is not closed with }}';
+      const path = at.path;
       findings.push(
         makeFinding(workflow, PARSE_ERROR, {
           message: `The expression at ${path.join('.') || 'the document root'} does not parse: ${reason}. GitHub will reject this ${workflow.kind}, and it cannot be checked for injection.`,

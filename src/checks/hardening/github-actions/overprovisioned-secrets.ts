@@ -55,13 +55,14 @@ function containsComputedSecret(expr: Expr): boolean {
 export function run(workflow: WorkflowModel): RawFinding[] {
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
-  walkScalars(workflow.root, workflow.doc, (scalar, value, path) => {
+  walkScalars(workflow.root, workflow.doc, (scalar, value, at) => {
     if (!/secrets/i.test(value)) return;
     for (const fenced of findExpressions(value)) {
       const parsed = fenced.closed ? parseExpression(fenced.body) : undefined;
       if (!parsed?.ok) continue;
       const what = overprovisions(parsed.expr);
       if (!what) continue;
+      const path = at.path;
       const job = path[0] === 'jobs' ? workflow.jobs.find((j) => j.id === path[1]) : undefined;
       findings.push(
         makeFinding(workflow, rule, {

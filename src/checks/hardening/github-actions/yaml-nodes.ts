@@ -147,10 +147,18 @@ function materialize(link: PathLink | undefined): string[] {
   return path.reverse();
 }
 
-interface ScalarAt {
-  scalar: Scalar;
-  value: string;
-  path: readonly string[];
+/** A string scalar met by a walk; its key path is built only when asked for (few are ever reported). */
+class ScalarAt {
+  #path: readonly string[] | undefined;
+  constructor(
+    readonly scalar: Scalar,
+    readonly value: string,
+    private readonly link: PathLink | undefined,
+  ) {}
+
+  get path(): readonly string[] {
+    return (this.#path ??= materialize(this.link));
+  }
 }
 
 function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
@@ -170,7 +178,7 @@ function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
     if (!n || seen.has(n)) continue;
     seen.add(n);
     if (isScalar(n)) {
-      if (typeof n.value === 'string') out.push({ scalar: n, value: n.value, path: materialize(link) });
+      if (typeof n.value === 'string') out.push(new ScalarAt(n, n.value, link));
     } else if (isMap(n)) {
       const list = entries(n, doc);
       for (let i = list.length - 1; i >= 0; i--)
@@ -191,9 +199,9 @@ function scalarsUnder(node: unknown, doc: Document.Parsed): ScalarAt[] {
 export function walkScalars(
   node: unknown,
   doc: Document.Parsed,
-  visit: (scalar: Scalar, value: string, path: readonly string[]) => void,
+  visit: (scalar: Scalar, value: string, at: { readonly path: readonly string[] }) => void,
 ): void {
-  for (const { scalar, value, path } of scalarsUnder(node, doc)) visit(scalar, value, path);
+  for (const at of scalarsUnder(node, doc)) visit(at.scalar, at.value, at);
 }
 
 /**

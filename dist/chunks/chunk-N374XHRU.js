@@ -29962,6 +29962,20 @@ function materialize(link) {
   for (let l = link; l; l = l.parent) path5.push(l.key);
   return path5.reverse();
 }
+var ScalarAt = class {
+  constructor(scalar, value2, link) {
+    this.scalar = scalar;
+    this.value = value2;
+    this.link = link;
+  }
+  scalar;
+  value;
+  link;
+  #path;
+  get path() {
+    return this.#path ??= materialize(this.link);
+  }
+};
 function scalarsUnder(node, doc2) {
   const root = deref(node, doc2);
   if (!root) return [];
@@ -29978,7 +29992,7 @@ function scalarsUnder(node, doc2) {
     if (!n || seen.has(n)) continue;
     seen.add(n);
     if ((0, import_yaml2.isScalar)(n)) {
-      if (typeof n.value === "string") out.push({ scalar: n, value: n.value, path: materialize(link) });
+      if (typeof n.value === "string") out.push(new ScalarAt(n, n.value, link));
     } else if ((0, import_yaml2.isMap)(n)) {
       const list = entries(n, doc2);
       for (let i = list.length - 1; i >= 0; i--)
@@ -29992,7 +30006,7 @@ function scalarsUnder(node, doc2) {
   return out;
 }
 function walkScalars(node, doc2, visit) {
-  for (const { scalar, value: value2, path: path5 } of scalarsUnder(node, doc2)) visit(scalar, value2, path5);
+  for (const at of scalarsUnder(node, doc2)) visit(at.scalar, at.value, at);
 }
 function duplicateKeys(node, doc2) {
   const out = [];
@@ -31386,13 +31400,14 @@ function containsComputedSecret(expr) {
 function run9(workflow) {
   const findings = [];
   const keys = new KeyCounter();
-  walkScalars(workflow.root, workflow.doc, (scalar, value2, path5) => {
+  walkScalars(workflow.root, workflow.doc, (scalar, value2, at) => {
     if (!/secrets/i.test(value2)) return;
     for (const fenced of findExpressions(value2)) {
       const parsed = fenced.closed ? parseExpression(fenced.body) : void 0;
       if (!parsed?.ok) continue;
       const what = overprovisions(parsed.expr);
       if (!what) continue;
+      const path5 = at.path;
       const job = path5[0] === "jobs" ? workflow.jobs.find((j) => j.id === path5[1]) : void 0;
       findings.push(
         makeFinding(workflow, rule9, {
@@ -31984,12 +31999,13 @@ function duplicateKeyErrors(workflow) {
 }
 function expressionErrors(workflow) {
   const findings = [];
-  walkScalars(workflow.root, workflow.doc, (scalar, value2, path5) => {
+  walkScalars(workflow.root, workflow.doc, (scalar, value2, at) => {
     if (!value2.includes("${{")) return;
     for (const expression of findExpressions(value2)) {
       const parsed = expression.closed ? parseExpression(expression.body) : void 0;
       if (parsed?.ok) continue;
       const reason = parsed ? parsed.error : "the expression is not closed with }}";
+      const path5 = at.path;
       findings.push(
         makeFinding(workflow, PARSE_ERROR, {
           message: `The expression at ${path5.join(".") || "the document root"} does not parse: ${reason}. GitHub will reject this ${workflow.kind}, and it cannot be checked for injection.`,
@@ -54057,4 +54073,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-BUE3SAW2.js.LEGAL.txt */
+/*! For license information please see chunk-N374XHRU.js.LEGAL.txt */
