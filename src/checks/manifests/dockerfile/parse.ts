@@ -147,6 +147,33 @@ export function joinContinuations(text: string, start: number, end: number, esca
   return { text: chars.join(''), offsets };
 }
 
+/**
+ * Quote removal as BuildKit applies it to ADD, COPY and USER words (shell-like: `'…'` literal, `"…"` with `\\`
+ * escapes, the escape character outside quotes). The offset stays the word's first character.
+ */
+export function unquoteWord(value: string, escape: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else out += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < value.length && '"\\$'.includes(value[i + 1]!)) out += value[++i];
+      else out += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === escape && i + 1 < value.length) {
+      out += value[++i];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 /** Parses `["a", "b"]` (JSON array of strings) with source offsets; undefined when it is not one. */
 export function parseJsonArray(src: MappedText): Word[] | undefined {
   const { text, offsets } = src;

@@ -1,10 +1,11 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { DockerfileModel, Instruction, Stage } from './parse.js';
-import { offsetOf } from './parse.js';
+import { offsetOf, unquoteWord } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, code } from './report.js';
 
-const ROOT_USER_RE = /^(?:root|0)(?::.*)?$/;
+/** `root` or UID 0 (`00` parses as 0 too), with any group. */
+const ROOT_USER_RE = /^(?:root|0+)(?::.*)?$/;
 
 interface UserSetting {
   instruction: Instruction;
@@ -33,7 +34,8 @@ function resolveUser(model: DockerfileModel, instruction: Instruction): UserSett
   return {
     instruction,
     raw,
-    value: unresolved ? undefined : value,
+    // USER goes through BuildKit's word processing, which removes quotes: `USER "root"` is root.
+    value: unresolved ? undefined : unquoteWord(value, model.escape),
     offset: offsetOf(model, argument.getRange().start),
   };
 }
