@@ -230,6 +230,14 @@ spec:
     expect(of('k8s/container-runtime-socket', pod('//run/./containerd/containerd.sock/'))).toEqual([
       'k8s/container-runtime-socket@12:9',
     ]));
+  it('sockets recognised by name in any directory (rootless Docker, BuildKit)', () => {
+    expect(of('k8s/container-runtime-socket', pod('/run/user/1000/docker.sock'))).toEqual([
+      'k8s/container-runtime-socket@12:9',
+    ]);
+    expect(classifyHostPath('/run/buildkit/buildkitd.sock')).toBe('socket');
+    expect(classifyHostPath('/srv/docker.sock.d')).toBeUndefined();
+    expect(classifyHostPath('/srv/my-docker.sock')).toBeUndefined();
+  });
   it('/etc and kubelet state are sensitive', () => {
     expect(of('k8s/sensitive-host-path', pod('/etc'))).toEqual(['k8s/sensitive-host-path@12:9']);
     expect(of('k8s/sensitive-host-path', pod('/var/lib/kubelet/pods'))).toEqual(['k8s/sensitive-host-path@12:9']);
