@@ -350,8 +350,10 @@ export function parseDockerfile(path: string, text: string): DockerfileModel {
 
   const base = { path, text, ast, escape, globalArgs, stages, lineStarts };
   const runs: RunScript[] = [];
+  // SHELL is part of the image config, so a stage built FROM an earlier stage starts with that stage's shell.
+  const finalShellIsPosix = new Map<Stage, boolean>();
   for (const stage of stages) {
-    let shellIsPosix = true;
+    let shellIsPosix = stage.parent ? (finalShellIsPosix.get(stage.parent) ?? true) : true;
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'SHELL') {
@@ -375,6 +377,7 @@ export function parseDockerfile(path: string, text: string): DockerfileModel {
           runs.push({ instruction: trigger, stage, ...runCommands(base, trigger, shellIsPosix) });
       }
     }
+    finalShellIsPosix.set(stage, shellIsPosix);
   }
   return { ...base, runs };
 }
