@@ -174,6 +174,30 @@ export function unquoteWord(value: string, escape: string): string {
   return out;
 }
 
+/**
+ * An instruction word after BuildKit's word processing: `$VAR`, `${VAR}` and `${VAR:-default}` resolved
+ * from the ARG/ENV in scope at that line, quotes removed (`USER "root"` is root). Undefined when a
+ * variable has no known value.
+ */
+export function expandWord(
+  model: Pick<DockerfileModel, 'ast' | 'escape'>,
+  raw: string,
+  line: number,
+): string | undefined {
+  let unresolved = false;
+  const value = raw.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, braced?: string, fallback?: string, bare?: string) => {
+      const resolved = model.ast.resolveVariable((braced ?? bare)!, line);
+      if (resolved) return resolved;
+      if (fallback !== undefined) return fallback;
+      unresolved = true;
+      return '';
+    },
+  );
+  return unresolved ? undefined : unquoteWord(value, model.escape);
+}
+
 /** Parses `["a", "b"]` (JSON array of strings) with source offsets; undefined when it is not one. */
 export function parseJsonArray(src: MappedText): Word[] | undefined {
   const { text, offsets } = src;

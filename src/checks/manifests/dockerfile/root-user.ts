@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { DockerfileModel, Instruction, Stage } from './parse.js';
-import { offsetOf, unquoteWord } from './parse.js';
+import { expandWord, offsetOf } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, code } from './report.js';
 
@@ -19,23 +19,11 @@ function resolveUser(model: DockerfileModel, instruction: Instruction): UserSett
   const argument = instruction.getArguments()[0];
   if (!argument) return undefined;
   const raw = argument.getValue();
-  const line = instruction.getRange().start.line;
-  let unresolved = false;
-  const value = raw.replace(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (_m, braced?: string, fallback?: string, bare?: string) => {
-      const resolved = model.ast.resolveVariable((braced ?? bare)!, line);
-      if (resolved) return resolved;
-      if (fallback !== undefined) return fallback;
-      unresolved = true;
-      return '';
-    },
-  );
+  const value = expandWord(model, raw, instruction.getRange().start.line);
   return {
     instruction,
     raw,
-    // USER goes through BuildKit's word processing, which removes quotes: `USER "root"` is root.
-    value: unresolved ? undefined : unquoteWord(value, model.escape),
+    value,
     offset: offsetOf(model, argument.getRange().start),
   };
 }

@@ -81,6 +81,17 @@ describe('dockerfile/expose-ssh', () => {
   it('accepts other ports', () => {
     expect(locations(dockerfile(PINNED_FROM, 'EXPOSE 80 443/tcp 2222 220', 'EXPOSE $PORT'), RULE)).toEqual([]);
   });
+
+  it('resolves ARG and ENV values, and quotes', () => {
+    const text = dockerfile(
+      'ARG SSH_PORT=22',
+      PINNED_FROM,
+      'ARG SSH_PORT',
+      'ENV ADMIN_PORT=8022',
+      'EXPOSE $SSH_PORT/tcp ${ADMIN_PORT} "22"',
+    );
+    expect(locations(text, RULE)).toEqual(['5:8', '5:36']);
+  });
 });
 
 describe('dockerfile/missing-healthcheck', () => {
