@@ -83,6 +83,7 @@ function pipPackages(entry: RunInvocation): Unpinned[] {
   const texts = entry.args.map((word) => word.text);
   let installAt = -1;
   if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf('install');
+  else if (entry.program === 'uv' && texts[0] === 'pip' && texts[1] === 'install') installAt = 1;
   else if (/^python[0-9.]*$/.test(entry.program)) {
     const m = texts.findIndex((text, k) => text === '-m' && texts[k + 1] === 'pip' && texts[k + 2] === 'install');
     installAt = m < 0 ? -1 : m + 2;
@@ -286,7 +287,7 @@ const rule: RuleDefinition = {
     'A `RUN` installs a package without pinning its version, where the package manager allows a pin. Same ' +
     'semantics as hadolint: `apt-get install pkg` / `apt install pkg` without `=version` (DL3008; `pkg/release` ' +
     'and `.deb` files count as pinned), `apk add pkg` without `=version` or `~version` (DL3018), `pip install pkg` ' +
-    'without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are ' +
+    '(or `uv pip install pkg`) without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are ' +
     'fine), `npm install pkg` without `@version` (DL3016; `-g` included, a bare `npm install` is fine), `gem install ' +
     'gem` without `:version` or `-v` (DL3028; flags after `--` are build options), `yum`/`dnf`/`microdnf install ' +
     'pkg` without `-version` (DL3033, DL3041: what follows the name must look like a version, so `rpm-sign` is a ' +

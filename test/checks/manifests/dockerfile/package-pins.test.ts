@@ -43,6 +43,16 @@ describe('dockerfile/unpinned-package', () => {
     expect(locations(text, RULE)).toEqual(['2:63', '3:38', '4:61']);
   });
 
+  it('uv pip install follows the pip rules', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN uv pip install --system requests httpx==0.27.2 -r requirements.txt',
+      'RUN uv pip install --system flask && uv sync --frozen && uv add rich',
+    );
+    expect(locations(text, RULE)).toEqual(['3:29']);
+    expect(ofRule(text, RULE)[0]!.key).toBe('pip:flask');
+  });
+
   it('pip: skips requirement files, constraints and the local project', () => {
     const text = dockerfile(
       PINNED_FROM,
