@@ -235,6 +235,10 @@ spec:
       'k8s/container-runtime-socket@12:9',
     ]);
     expect(classifyHostPath('/run/buildkit/buildkitd.sock')).toBe('socket');
+    // kube-linter's container-runtime-sock fixture shape: sockets directly under /var/run.
+    expect(classifyHostPath('/var/run/containerd.sock')).toBe('socket');
+    expect(classifyHostPath('/var/run/crio.sock')).toBe('socket');
+    expect(classifyHostPath('/var/run/thing.sock')).toBeUndefined();
     expect(classifyHostPath('/srv/docker.sock.d')).toBeUndefined();
     expect(classifyHostPath('/srv/my-docker.sock')).toBeUndefined();
   });
