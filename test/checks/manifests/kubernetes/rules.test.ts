@@ -76,6 +76,18 @@ spec:
     expect(of('k8s/image-unpinned', pod('nginx:1.27'))).toEqual(['k8s/image-unpinned@8:7[app]']);
     expect(of('k8s/image-latest', pod('nginx:1.27'))).toEqual([]);
   });
+  it('template placeholders are not judged (Argo {{…}}, envsubst ${…})', () => {
+    for (const image of [
+      '"{{inputs.parameters.image}}"',
+      '"${IMAGE}"',
+      '"repo/app:{{ .Values.tag }}"',
+      '"app:${TAG}"',
+    ]) {
+      expect(of('k8s/image-latest', pod(image)), image).toEqual([]);
+      expect(of('k8s/image-unpinned', pod(image)), image).toEqual([]);
+    }
+    expect(of('k8s/image-latest', pod('"app$1"'))).toEqual(['k8s/image-latest@8:7[app]']);
+  });
   it('registry port is not a tag', () =>
     expect(of('k8s/image-latest', pod('registry.local:5000/team/app'))).toEqual(['k8s/image-latest@8:7[app]']));
   it('digest pins', () => {
