@@ -22,5 +22,14 @@ export function collectionKey(doc: Document.Parsed): Node | undefined {
   return found;
 }
 
+/**
+ * Cheap text test run once per file before the AST walk: a collection key needs `{{`/`{[` (a flow collection
+ * opening inside a flow mapping), `]:`/`}:` (a flow collection followed by a key indicator) or a `?`
+ * explicit-key indicator. Plain JSON and ordinary YAML manifests match none of these.
+ */
+export function mayHaveCollectionKey(text: string): boolean {
+  return /\{\s*[{[]|[\]}]\s*:(?:\s|$)|(?:^|\s)\?(?:\s|$)/m.test(text);
+}
+
 export const TEMPLATE_HINT =
   'The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths.';

@@ -2,7 +2,7 @@ import { documentToJS, firstYamlError, parseYaml } from '../../../core/yaml.js';
 import type { Position } from '../../../core/yaml.js';
 import type { RawFinding } from '../../../core/finding.js';
 import { errorMessage } from '../../../core/errors.js';
-import { TEMPLATE_HINT, collectionKey } from '../template-leftovers.js';
+import { TEMPLATE_HINT, collectionKey, mayHaveCollectionKey } from '../template-leftovers.js';
 import { View } from './yaml-view.js';
 
 /** Flow collections (`[`/`{`, JSON) nested deeper than this are refused before parsing. */
@@ -63,6 +63,7 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
     return { objects, errors };
   }
 
+  const mayHaveKeys = mayHaveCollectionKey(text);
   parsed.documents.forEach((doc, docIndex) => {
     const syntax = firstYamlError(parsed, doc);
     if (syntax) {
@@ -70,7 +71,7 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
       fail(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
       return;
     }
-    const badKey = collectionKey(doc);
+    const badKey = mayHaveKeys ? collectionKey(doc) : undefined;
     if (badKey) {
       const position = parsed.nodePosition(badKey) ?? { line: 1, column: 1 };
       const hint = text.includes('{{') ? ` ${TEMPLATE_HINT}` : '';
