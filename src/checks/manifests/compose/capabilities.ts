@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { ComposeRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, withDefaults } from './report.js';
 
 /** Capabilities that allow escaping the container or taking over the host, with why. */
 export const DANGEROUS_CAPABILITIES: Record<string, string> = {
@@ -61,7 +61,8 @@ export const dangerousCapability: ComposeRule = {
       const entry = file.view.get(service.node, 'cap_add');
       if (!entry) continue;
       for (const item of file.view.items(entry.value)) {
-        const raw = file.view.scalar(item);
+        const scalar = file.view.scalar(item);
+        const raw = scalar === undefined ? undefined : withDefaults(scalar);
         if (raw === undefined) continue;
         const capability = raw.trim().toUpperCase().replace(/^CAP_/, '');
         const why = DANGEROUS_CAPABILITIES[capability];

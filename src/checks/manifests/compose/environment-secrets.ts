@@ -13,17 +13,26 @@ interface Variable {
 
 /** `environment:` in map syntax (`NAME: value`) or list syntax (`- NAME=value`). */
 export function environmentVariables(file: ComposeFile, service: Service): Variable[] {
+  return variablesOf(file, file.view.get(service.node, 'environment')?.value);
+}
+
+/** `build: {args: …}`, same two syntaxes; a `build: ./dir` string has none. */
+export function buildArguments(file: ComposeFile, service: Service): Variable[] {
+  const build = file.view.get(service.node, 'build')?.value;
+  return file.view.asMap(build) ? variablesOf(file, file.view.get(build, 'args')?.value) : [];
+}
+
+function variablesOf(file: ComposeFile, node: Node | undefined): Variable[] {
   const { view } = file;
-  const entry = view.get(service.node, 'environment');
-  if (!entry) return [];
-  if (view.asMap(entry.value)) {
-    return view.entries(entry.value).map((item) => ({
+  if (node === undefined) return [];
+  if (view.asMap(node)) {
+    return view.entries(node).map((item) => ({
       name: view.scalar(item.key) ?? '',
       value: view.scalar(item.value),
       node: item.value ?? item.key,
     }));
   }
-  return view.items(entry.value).flatMap((item) => {
+  return view.items(node).flatMap((item) => {
     const text = view.scalar(item);
     if (text === undefined) return [];
     const eq = text.indexOf('=');
@@ -37,7 +46,8 @@ const rule: RuleDefinition = {
   title: 'Plaintext secret in `environment`',
   severity: 'high',
   description:
-    'A compose service sets, in `environment:` (map or list syntax, merges included), a literal value for a variable ' +
+    'A compose service sets, in `environment:` or in `build.args` (map or list syntax, merges included), a literal ' +
+    'value for a variable ' +
     'whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, ' +
     '`APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a ' +
     'well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in ' +
@@ -46,7 +56,7 @@ const rule: RuleDefinition = {
   rationale:
     'A committed secret is readable by everyone with access to the repository and its history, forks and CI logs, ' +
     'and stays valid until rotated. Environment variables are also visible through `docker inspect` and to every ' +
-    'process and crash reporter in the container.',
+    'process and crash reporter in the container; build arguments end up in the image history.',
   fix:
     'Take the value from the deployment environment or, better, use compose secrets mounted as files:\n\n```yaml\n' +
     'services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n' +
@@ -63,22 +73,32 @@ export const secretInEnvironment: ComposeRule = {
   check(file) {
     const reporter = new Reporter(file, rule);
     for (const service of file.services) {
-      for (const variable of environmentVariables(file, service)) {
-        const value = variable.value;
-        if (value === undefined || value === '') continue;
-        const pattern = findTokenPattern(value);
-        if (pattern) {
-          reporter.report(service, variable.node, {
-            key: `${variable.name}:${pattern.id}`,
-            message: `\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
-            fix: `${variable.name}: \${${variable.name}}`,
-          });
-        } else if (isSecretName(variable.name) && !hasInterpolation(value)) {
-          reporter.report(service, variable.node, {
-            key: variable.name,
-            message: `\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
-            fix: `${variable.name}: \${${variable.name}}`,
-          });
+      const sources = [
+        { variables: environmentVariables(file, service), what: '', prefix: '' },
+        { variables: buildArguments(file, service), what: 'The build argument ', prefix: 'build-arg:' },
+      ];
+      for (const { variables, what, prefix } of sources) {
+        for (const variable of variables) {
+          const value = variable.value;
+          if (value === undefined || value === '') continue;
+          const pattern = findTokenPattern(value);
+          if (pattern) {
+            reporter.report(service, variable.node, {
+              key: `${prefix}${variable.name}:${pattern.id}`,
+              message: `${what}\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
+              fix: prefix
+                ? 'build: { secrets: [<id>] } and RUN --mount=type=secret,id=<id> in the Dockerfile'
+                : `${variable.name}: \${${variable.name}}`,
+            });
+          } else if (isSecretName(variable.name) && !hasInterpolation(value)) {
+            reporter.report(service, variable.node, {
+              key: `${prefix}${variable.name}`,
+              message: `${what}\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
+              fix: prefix
+                ? 'build: { secrets: [<id>] } and RUN --mount=type=secret,id=<id> in the Dockerfile'
+                : `${variable.name}: \${${variable.name}}`,
+            });
+          }
         }
       }
     }

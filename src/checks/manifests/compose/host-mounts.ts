@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import type { RuleDefinition } from '../../../core/rules.js';
-import type { ComposeRule } from './report.js';
+import type { Node } from 'yaml';
+import type { ComposeFile, ComposeRule } from './report.js';
 import { Reporter, code, withDefaults } from './report.js';
-import { CONTAINER_RUNTIME_SOCKETS } from '../runtime-sockets.js';
+import { CONTAINER_RUNTIME_SOCKETS, isDockerEnginePipe, isRuntimeSocketName } from '../runtime-sockets.js';
 
 const RUNTIME_SOCKETS = new Set(CONTAINER_RUNTIME_SOCKETS);
 /** Host directories whose bind mount exposes the host itself. Only the directory itself, not files inside. */
@@ -35,22 +36,78 @@ const SENSITIVE_TREES = [
 
 /** Why a host path is sensitive, or undefined. */
 export function sensitiveHostPath(path: string): string | undefined {
+  if (isDockerEnginePipe(path)) return 'the Docker Engine API pipe (administrator on the host)';
+  if (/^[$~]/.test(path) && isRuntimeSocketName(path)) return 'the container runtime socket (root on the host)';
   if (!path.startsWith('/')) return undefined;
   const normalized = posix.normalize(path).replace(/(.)\/+$/, '$1');
-  if (RUNTIME_SOCKETS.has(normalized)) return 'the container runtime socket (root on the host)';
+  if (RUNTIME_SOCKETS.has(normalized) || isRuntimeSocketName(normalized))
+    return 'the container runtime socket (root on the host)';
   if (SENSITIVE_DIRS.has(normalized))
     return normalized === '/' ? 'the whole host filesystem' : `the host's ${normalized}`;
   const tree = SENSITIVE_TREES.find((root) => normalized === root || normalized.startsWith(`${root}/`));
   return tree ? `the host's ${tree}` : undefined;
 }
 
+/** The source part of a short-syntax volume (`src:dst[:mode]`), `${…}` kept whole; undefined when there is none. */
+export function shortVolumeSourcePart(spec: string): string | undefined {
+  if (/^[A-Za-z]:[\\/]/.test(spec)) return undefined;
+  let depth = 0;
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i];
+    if (c === '{' && spec[i - 1] === '$') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (c === ':' && depth === 0) return i > 0 ? spec.slice(0, i) : undefined;
+  }
+  return undefined;
+}
+
 /** Host path of a short-syntax volume (`src:dst[:mode]`), or undefined for named and anonymous volumes. */
 export function shortVolumeSource(spec: string): string | undefined {
-  if (/^[A-Za-z]:[\\/]/.test(spec)) return undefined;
-  const parts = spec.split(':');
-  if (parts.length < 2) return undefined;
-  const source = parts[0]!;
-  return /^(?:\/|\.|~)/.test(source) ? source : undefined;
+  const source = shortVolumeSourcePart(spec);
+  return source !== undefined && /^(?:\/|\.|~)/.test(source) ? source : undefined;
+}
+
+/** Top-level named volumes that are local bind mounts (`driver_opts: {type: none, o: bind, device: /path}`). */
+function boundNamedVolumes(file: ComposeFile): Map<string, string> {
+  const { view } = file;
+  const result = new Map<string, string>();
+  const volumes = view.get(view.doc.contents, 'volumes');
+  for (const entry of view.entries(volumes?.value)) {
+    const name = view.scalar(entry.key);
+    const options = view.get(entry.value, 'driver_opts')?.value;
+    const o = view.scalar(view.get(options, 'o')?.value) ?? '';
+    const device = view.scalar(view.get(options, 'device')?.value);
+    if (name === undefined || device === undefined || !o.split(',').some((opt) => /^r?bind$/.test(opt.trim())))
+      continue;
+    const resolved = withDefaults(device);
+    if (resolved !== undefined) result.set(name, resolved);
+  }
+  return result;
+}
+
+/** The host path a service volume mounts, through a bind-mounted named volume when needed. */
+function mountedHostPath(file: ComposeFile, item: Node, named: Map<string, string>): string | undefined {
+  const { view } = file;
+  const spec = view.scalar(item);
+  if (spec !== undefined) {
+    const resolved = withDefaults(spec);
+    if (resolved === undefined) {
+      // `${XDG_RUNTIME_DIR}/docker.sock:/var/run/docker.sock`: the directory is unknown, the socket is not.
+      const raw = shortVolumeSourcePart(spec);
+      return raw !== undefined && isRuntimeSocketName(raw) ? raw : undefined;
+    }
+    const part = shortVolumeSourcePart(resolved);
+    if (part !== undefined && isDockerEnginePipe(part)) return part;
+    return shortVolumeSource(resolved) ?? (part === undefined ? undefined : named.get(part));
+  }
+  if (!view.asMap(item)) return undefined;
+  const type = view.scalar(view.get(item, 'type')?.value);
+  const raw = view.scalar(view.get(item, 'source')?.value);
+  if (raw === undefined) return undefined;
+  const source = withDefaults(raw);
+  if (source === undefined) return isRuntimeSocketName(raw) ? raw : undefined;
+  if (type === 'bind' || type === 'npipe') return source;
+  return type === 'volume' ? named.get(source) : undefined;
 }
 
 const rule: RuleDefinition = {
@@ -63,7 +120,10 @@ const rule: RuleDefinition = {
     'sensitive host directory: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run`, `/usr`, ' +
     '`/home`, `/lib/modules`, or anything under `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, ' +
     '`/etc/kubernetes`. Both the short `src:dst[:mode]` syntax and the long `type: bind` / `source:` syntax are ' +
-    'checked; `${VAR:-default}` sources use their default. Single files such as `/etc/localtime` are not reported. ' +
+    'checked, and so are named volumes defined as local bind mounts (`driver_opts: {o: bind, device: /}`); ' +
+    '`${VAR:-default}` sources use their default. Runtime sockets are recognised by name in any directory ' +
+    '(`${XDG_RUNTIME_DIR}/docker.sock` of rootless Docker), and the Windows `//./pipe/docker_engine` pipe is the ' +
+    'Docker API too. Single files such as `/etc/localtime` are not reported. ' +
     'Read-only mounts are reported too: a read-only socket still accepts API calls, and `/etc` or `/proc` read-only ' +
     'still leak host secrets.',
   rationale:
@@ -86,25 +146,17 @@ export const sensitiveHostMount: ComposeRule = {
   check(file) {
     const reporter = new Reporter(file, rule);
     const { view } = file;
+    const named = boundNamedVolumes(file);
     for (const service of file.services) {
       const entry = view.get(service.node, 'volumes');
       if (!entry) continue;
       for (const item of view.items(entry.value)) {
-        let source: string | undefined;
-        const spec = view.scalar(item);
-        if (spec !== undefined) {
-          const resolved = withDefaults(spec);
-          source = resolved === undefined ? undefined : shortVolumeSource(resolved);
-        } else if (view.asMap(item)) {
-          const type = view.scalar(view.get(item, 'type')?.value);
-          const raw = view.scalar(view.get(item, 'source')?.value);
-          source = type === 'bind' && raw !== undefined ? withDefaults(raw) : undefined;
-        }
+        const source = mountedHostPath(file, item, named);
         if (source === undefined) continue;
         const why = sensitiveHostPath(source);
         if (!why) continue;
         reporter.report(service, item, {
-          key: posix.normalize(source),
+          key: isDockerEnginePipe(source) ? 'docker_engine' : posix.normalize(source),
           message: `Service \`${service.name}\` mounts ${code(source)}, ${why}.`,
           fix: 'Mount only the files the service needs; use a socket proxy for the Docker API.',
         });

@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { ComposeRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, withDefaults } from './report.js';
 
 const NAMESPACE_KEYS: Record<string, string> = {
   network_mode: 'network',
@@ -8,6 +8,7 @@ const NAMESPACE_KEYS: Record<string, string> = {
   ipc: 'IPC',
   userns_mode: 'user',
   uts: 'UTS (hostname)',
+  cgroup: 'cgroup',
 };
 
 const rule: RuleDefinition = {
@@ -17,12 +18,15 @@ const rule: RuleDefinition = {
   severity: 'high',
   description:
     'A compose service joins a namespace of the host: `network_mode: host`, `pid: host`, `ipc: host`, ' +
-    '`userns_mode: host` (opts out of daemon-wide user-namespace remapping) or `uts: host`.',
+    '`userns_mode: host` (opts out of daemon-wide user-namespace remapping), `uts: host` or `cgroup: host`. ' +
+    '`${VAR:-host}` uses its default.',
   rationale:
     'Namespaces are what isolates a container. With the host network it can reach services bound to localhost ' +
     '(cloud metadata proxies, the Docker API, databases) and sniff or spoof traffic; with the host PID namespace it ' +
     'can see and signal, and with `SYS_PTRACE` inspect, every host process and read their environment; host IPC ' +
-    'exposes shared memory of host processes; `userns_mode: host` maps root in the container back to real root.',
+    'exposes shared memory of host processes; `userns_mode: host` maps root in the container back to real root; ' +
+    '`cgroup: host` shows the host cgroup tree, the classic route for `release_agent` escapes when combined with ' +
+    'extra capabilities.',
   fix: 'Remove the setting and publish only the ports you need:\n\n```yaml\nservices:\n  app:\n    ports: ["127.0.0.1:8080:8080"]\n```',
   references: [
     'https://docs.docker.com/reference/compose-file/services/#network_mode',
@@ -37,7 +41,8 @@ export const hostNamespace: ComposeRule = {
     for (const service of file.services) {
       for (const [key, namespace] of Object.entries(NAMESPACE_KEYS)) {
         const entry = file.view.get(service.node, key);
-        if (!entry || file.view.scalar(entry.value)?.trim().toLowerCase() !== 'host') continue;
+        const raw = file.view.scalar(entry?.value);
+        if (!entry || raw === undefined || withDefaults(raw.trim())?.trim().toLowerCase() !== 'host') continue;
         reporter.report(service, entry.value, {
           key,
           message: `Service \`${service.name}\` uses the host's ${namespace} namespace (\`${key}: host\`).`,

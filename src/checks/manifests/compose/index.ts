@@ -12,6 +12,7 @@ import { privileged } from './privileged.js';
 import type { ComposeFile, ComposeRule, Service } from './report.js';
 import { unconfinedSecurityOpt } from './security-opt.js';
 import { rootUser } from './user.js';
+import { TEMPLATE_HINT, collectionKey, mayHaveCollectionKey } from '../template-leftovers.js';
 import { YamlView } from './yaml-nodes.js';
 
 export const COMPOSE_RULES: readonly ComposeRule[] = [
@@ -53,10 +54,18 @@ export function lintCompose(file: SourceFile): RawFinding[] {
     return [parseError(file.path, `the YAML parser failed (${errorMessage(error).slice(0, 200)}).`)];
   }
   const findings: RawFinding[] = [];
+  const mayHaveKeys = mayHaveCollectionKey(file.text);
   for (const doc of parsed.documents) {
     const error = firstYamlError(parsed, doc);
     if (error) {
       findings.push(parseError(file.path, `${error.message}.`, error.position.line, error.position.column));
+      continue;
+    }
+    const badKey = mayHaveKeys ? collectionKey(doc) : undefined;
+    if (badKey) {
+      const { line, column } = parsed.nodePosition(badKey) ?? { line: 1, column: 1 };
+      const hint = file.text.includes('{{') ? ` ${TEMPLATE_HINT}` : '';
+      findings.push(parseError(file.path, `a mapping key is itself a mapping or a list.${hint}`, line, column));
       continue;
     }
     try {

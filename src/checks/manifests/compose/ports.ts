@@ -107,7 +107,9 @@ export const exposedSensitivePort: ComposeRule = {
     const reporter = new Reporter(file, rule);
     const { view } = file;
     for (const service of file.services) {
-      if (view.scalar(view.get(service.node, 'network_mode')?.value)?.trim() === 'host') continue;
+      const networkMode = view.scalar(view.get(service.node, 'network_mode')?.value);
+      // With the host network, `ports` are ignored; compose/host-namespace reports the service instead.
+      if (networkMode !== undefined && withDefaults(networkMode.trim())?.trim() === 'host') continue;
       const entry = view.get(service.node, 'ports');
       if (!entry) continue;
       for (const item of view.items(entry.value)) {

@@ -72,3 +72,15 @@ export function withDefaults(value: string): string | undefined {
   );
   return unknown ? undefined : result;
 }
+
+/**
+ * A compose boolean after interpolation with defaults. compose-go casts `privileged`, `read_only`... with
+ * YAML 1.1 spellings: `y`, `yes`, `true`, `on` (any case) are true. Undefined when unknown or not a boolean.
+ */
+export function composeBoolean(raw: string | undefined): boolean | undefined {
+  const value = raw === undefined ? undefined : withDefaults(raw.trim())?.toLowerCase();
+  if (value === undefined) return undefined;
+  if (['y', 'yes', 'true', 'on'].includes(value)) return true;
+  if (['n', 'no', 'false', 'off'].includes(value)) return false;
+  return undefined;
+}

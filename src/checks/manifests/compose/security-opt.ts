@@ -1,6 +1,6 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { ComposeRule } from './report.js';
-import { Reporter } from './report.js';
+import { Reporter, withDefaults } from './report.js';
 
 /** `security_opt` values (with `:` or `=`) that switch a protection off, and what they switch off. */
 function weakening(option: string): string | undefined {
@@ -46,7 +46,8 @@ export const unconfinedSecurityOpt: ComposeRule = {
       const entry = file.view.get(service.node, 'security_opt');
       if (!entry) continue;
       for (const item of file.view.items(entry.value)) {
-        const option = file.view.scalar(item);
+        const scalar = file.view.scalar(item);
+        const option = scalar === undefined ? undefined : withDefaults(scalar);
         const what = option === undefined ? undefined : weakening(option);
         if (!what || option === undefined) continue;
         reporter.report(service, item, {

@@ -1,12 +1,15 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { DockerfileModel } from './parse.js';
-import { joinContinuations, offsetOf, parseJsonArray, positionAt } from './parse.js';
+import { joinContinuations, offsetOf, parseJsonArray, positionAt, unquoteWord } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, code } from './report.js';
 
 interface AddSource {
+  /** The source with quotes removed. */
   value: string;
   offset: number;
+  /** Length of the source as written. */
+  length: number;
 }
 
 interface AddInstruction {
@@ -40,11 +43,19 @@ function addInstructions(model: DockerfileModel): AddInstruction[] {
       );
       const json = parseJsonArray(joined);
       let args: AddSource[] = json
-        ? json.map((word) => ({ value: word.text, offset: word.start }))
-        : instruction.getArguments().map((argument) => ({
-            value: argument.getValue(),
-            offset: offsetOf(model, argument.getRange().start),
-          }));
+        ? json.map((word) => ({
+            value: word.text,
+            offset: word.start,
+            length: (word.offsets[word.offsets.length - 1] ?? word.start) + 2 - word.start,
+          }))
+        : instruction.getArguments().map((argument) => {
+            const offset = offsetOf(model, argument.getRange().start);
+            return {
+              value: unquoteWord(argument.getValue(), model.escape),
+              offset,
+              length: offsetOf(model, argument.getRange().end) - offset,
+            };
+          });
       // With a heredoc source, the lines after the `<<EOF` line are the inline file, not arguments.
       const heredoc = args.find((arg) => arg.value.startsWith('<<'));
       if (heredoc) {
@@ -108,7 +119,7 @@ export const addRemoteUrl: DockerfileRule = {
         if (!REMOTE_RE.test(source.value) && !GIT_RE.test(source.value)) continue;
         reporter.report({
           offset: source.offset,
-          length: source.value.length,
+          length: source.length,
           stage: add.stage,
           key: source.value,
           message: `\`ADD ${code(source.value).slice(1)} is downloaded without \`--checksum\`, so its content is not verified.`,
@@ -130,7 +141,7 @@ export const addInsteadOfCopy: DockerfileRule = {
         if (REMOTE_RE.test(value) || GIT_RE.test(value) || value.includes('$') || ARCHIVE_RE.test(value)) continue;
         reporter.report({
           offset: source.offset,
-          length: value.length,
+          length: source.length,
           stage: add.stage,
           key: value,
           message: `${code(value)} is a local file that is not an archive; \`ADD\` adds nothing over \`COPY\` here.`,

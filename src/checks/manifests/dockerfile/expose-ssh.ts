@@ -1,5 +1,5 @@
 import type { RuleDefinition } from '../../../core/rules.js';
-import { offsetOf } from './parse.js';
+import { expandWord, offsetOf } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter } from './report.js';
 
@@ -16,7 +16,9 @@ const rule: RuleDefinition = {
   check: 'manifests',
   title: 'SSH port 22 exposed',
   severity: 'medium',
-  description: 'An `EXPOSE` instruction declares port 22 (alone, with `/tcp`, or inside a range such as `20-30`).',
+  description:
+    'An `EXPOSE` instruction declares port 22 (alone, with `/tcp`, or inside a range such as `20-30`), also through an ' +
+    '`ARG`/`ENV` variable with a known value (`EXPOSE $SSH_PORT`).',
   rationale:
     'An SSH server inside an application container is an extra, long-lived entry point with its own credentials ' +
     "and keys baked into or mounted into the image, outside the orchestrator's access control and audit trail. It " +
@@ -35,7 +37,8 @@ export const exposeSsh: DockerfileRule = {
       for (const instruction of stage.instructions) {
         if (instruction.getKeyword() !== 'EXPOSE') continue;
         for (const argument of instruction.getArguments()) {
-          if (!includesPort(argument.getValue(), 22)) continue;
+          const port = expandWord(model, argument.getValue(), instruction.getRange().start.line);
+          if (port === undefined || !includesPort(port, 22)) continue;
           reporter.report({
             offset: offsetOf(model, argument.getRange().start),
             length: argument.getValue().length,

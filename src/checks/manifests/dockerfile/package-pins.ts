@@ -7,7 +7,7 @@ import type { Word } from './shell.js';
 
 /**
  * Unpinned packages per ecosystem, following hadolint's rules (DL3008 apt-get, DL3018 apk, DL3013 pip,
- * DL3016 npm, DL3028 gem). Words with a `$` are not judged: their value is unknown.
+ * DL3016 npm, DL3028 gem, DL3033 yum, DL3041 dnf/microdnf, DL3037 zypper). Words with a `$` are not judged: their value is unknown.
  */
 interface Unpinned {
   manager: string;
@@ -83,6 +83,7 @@ function pipPackages(entry: RunInvocation): Unpinned[] {
   const texts = entry.args.map((word) => word.text);
   let installAt = -1;
   if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf('install');
+  else if (entry.program === 'uv' && texts[0] === 'pip' && texts[1] === 'install') installAt = 1;
   else if (/^python[0-9.]*$/.test(entry.program)) {
     const m = texts.findIndex((text, k) => text === '-m' && texts[k + 1] === 'pip' && texts[k + 2] === 'install');
     installAt = m < 0 ? -1 : m + 2;
@@ -112,10 +113,37 @@ function pipPackages(entry: RunInvocation): Unpinned[] {
     .map((word) => ({ manager: 'pip', word, example: `${word.text.replace(/\[.*$/, '')}==<version>` }));
 }
 
+/** npm options written `--name value` (the value is not a package); boolean flags are not listed. */
+const NPM_VALUE_OPTIONS = [
+  'registry',
+  'loglevel',
+  'prefix',
+  'C',
+  'cache',
+  'tag',
+  'userconfig',
+  'globalconfig',
+  'w',
+  'workspace',
+  'scope',
+  'omit',
+  'include',
+  'install-strategy',
+  'before',
+  'otp',
+  'location',
+  'fetch-retries',
+  'fetch-timeout',
+  'maxsockets',
+  'proxy',
+  'https-proxy',
+  'cafile',
+];
+
 /** DL3016: `name@version`, `git…#ref`, tarballs and folders are pinned; a bare `npm install` is fine. */
 function npmPackages(entry: RunInvocation): Unpinned[] {
   if (entry.program !== 'npm') return [];
-  const nonFlags = operands(entry.args);
+  const nonFlags = operands(dropOptionValues(entry.args, NPM_VALUE_OPTIONS));
   if (!['install', 'i', 'add'].includes(nonFlags[0]?.text ?? '')) return [];
   return nonFlags
     .slice(1)
@@ -130,15 +158,124 @@ function npmPackages(entry: RunInvocation): Unpinned[] {
     .map((word) => ({ manager: 'npm', word, example: `${word.text}@<version>` }));
 }
 
-/** DL3028: `gem install name:version`, or `-v`/`--version` for the whole command. */
+const GEM_VALUE_OPTIONS = [
+  'i',
+  'install-dir',
+  'n',
+  'bindir',
+  's',
+  'source',
+  'platform',
+  'P',
+  'trust-policy',
+  'g',
+  'file',
+  'build-root',
+];
+
+/** DL3028: `gem install name:version`, or `-v`/`--version` for the whole command. After `--` come build flags. */
 function gemPackages(entry: RunInvocation): Unpinned[] {
   if (entry.program !== 'gem') return [];
-  const texts = entry.args.map((word) => word.text);
+  const end = entry.args.findIndex((word) => word.text === '--');
+  const args = end < 0 ? entry.args : entry.args.slice(0, end);
+  const texts = args.map((word) => word.text);
   if (!texts.includes('install') && !texts.includes('i')) return [];
   if (texts.some((text) => text === '-v' || text === '--version' || text.startsWith('--version='))) return [];
-  return operands(entry.args)
-    .filter((word) => !['install', 'i', '--'].includes(word.text) && !isUnknown(word) && !word.text.includes(':'))
+  return operands(dropOptionValues(args, GEM_VALUE_OPTIONS))
+    .filter((word) => !['install', 'i'].includes(word.text) && !isUnknown(word) && !word.text.includes(':'))
     .map((word) => ({ manager: 'gem', word, example: `${word.text}:<version>` }));
+}
+
+/** yum/dnf options written `--name value`. */
+const RPM_VALUE_OPTIONS = [
+  'c',
+  'config',
+  'd',
+  'debuglevel',
+  'e',
+  'errorlevel',
+  'x',
+  'exclude',
+  'installroot',
+  'releasever',
+  'enablerepo',
+  'disablerepo',
+  'repo',
+  'repoid',
+  'repofrompath',
+  'setopt',
+  'forcearch',
+  'downloaddir',
+  'destdir',
+  'rpmverbosity',
+  'color',
+];
+
+/**
+ * An RPM package argument carries a version when what follows its name is `-<version>[-<release>]`:
+ * hadolint DL3041's test, applied to yum too (`rpm-sign` is a name; `rpm-sign-4.16.1.3`, `openssl-1:1.1.1k`
+ * and `gcc-c++-1.1.1` are pinned). `.rpm` files, paths and version comparisons (`'pkg >= 1.2'`) count as pinned.
+ */
+function rpmPackagePinned(text: string): boolean {
+  if (/\.rpm$/i.test(text) || text.includes('/') || /[<>=]/.test(text)) return true;
+  const rest = text.split('-').slice(1);
+  return (
+    rest.length > 0 &&
+    rest.every((part) => /^[A-Za-z0-9.~^_:+]+$/.test(part)) &&
+    rest.some((part) => /^[0-9]/.test(part))
+  );
+}
+
+/** DL3033 (yum), DL3041 (dnf, microdnf): `name-version`; `module install` needs `name:stream`; groups are skipped. */
+function rpmPackages(entry: RunInvocation): Unpinned[] {
+  if (!['yum', 'dnf', 'microdnf'].includes(entry.program)) return [];
+  const words = operands(dropOptionValues(entry.args, RPM_VALUE_OPTIONS));
+  const module = words[0]?.text === 'module';
+  const sub = words[module ? 1 : 0]?.text;
+  if (sub !== 'install') return [];
+  return words
+    .slice(module ? 2 : 1)
+    .filter((word) => !isUnknown(word) && !word.text.startsWith('@'))
+    .filter((word) => (module ? !word.text.includes(':') : !rpmPackagePinned(word.text)))
+    .map((word) => ({
+      manager: module ? `${entry.program} module` : entry.program,
+      word,
+      example: module ? `${word.text}:<stream>` : `${word.text}-<version>`,
+    }));
+}
+
+const ZYPPER_VALUE_OPTIONS = [
+  'r',
+  'repo',
+  'from',
+  'R',
+  'root',
+  'installroot',
+  'c',
+  'config',
+  'D',
+  'reposd-dir',
+  'C',
+  'cache-dir',
+];
+
+/** DL3037: `zypper install|in name=version` (or `>=`, `<`...), `.rpm` files; patterns and patches are skipped. */
+function zypperPackages(entry: RunInvocation): Unpinned[] {
+  if (entry.program !== 'zypper') return [];
+  const texts = entry.args.map((word) => word.text);
+  const typeAt = texts.findIndex((text) => text === '-t' || text === '--type' || text.startsWith('--type='));
+  if (typeAt >= 0) {
+    const type = texts[typeAt]!.startsWith('--type=') ? texts[typeAt]!.slice(7) : texts[typeAt + 1];
+    if (type !== 'package') return [];
+  }
+  const words = operands(dropOptionValues(entry.args, [...ZYPPER_VALUE_OPTIONS, 't', 'type']));
+  if (!['install', 'in'].includes(words[0]?.text ?? '')) return [];
+  return words
+    .slice(1)
+    .filter(
+      (word) => !isUnknown(word) && !/[<>=]/.test(word.text) && !/\.rpm$/i.test(word.text) && !word.text.includes('/'),
+    )
+    .map((word) => ({ manager: 'zypper', word, example: `${word.text}=<version>` }));
 }
 
 const rule: RuleDefinition = {
@@ -150,10 +287,13 @@ const rule: RuleDefinition = {
     'A `RUN` installs a package without pinning its version, where the package manager allows a pin. Same ' +
     'semantics as hadolint: `apt-get install pkg` / `apt install pkg` without `=version` (DL3008; `pkg/release` ' +
     'and `.deb` files count as pinned), `apk add pkg` without `=version` or `~version` (DL3018), `pip install pkg` ' +
-    'without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are ' +
+    '(or `uv pip install pkg`) without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are ' +
     'fine), `npm install pkg` without `@version` (DL3016; `-g` included, a bare `npm install` is fine), `gem install ' +
-    'gem` without `:version` or `-v` (DL3028). Package names held in a variable are not judged. One finding per ' +
-    'package.',
+    'gem` without `:version` or `-v` (DL3028; flags after `--` are build options), `yum`/`dnf`/`microdnf install ' +
+    'pkg` without `-version` (DL3033, DL3041: what follows the name must look like a version, so `rpm-sign` is a ' +
+    'name and `rpm-sign-4.16.1.3` is pinned; `module install` needs `name:stream`; `@group`s are not judged), and ' +
+    '`zypper install pkg` without `=version` or a comparison (DL3037; patterns and patches are not judged). `.rpm` ' +
+    'files count as pinned. Package names held in a variable are not judged. One finding per package.',
   rationale:
     'An unpinned install takes whatever the repository serves on the day of the build: builds stop being ' +
     'reproducible, a rebuild can silently pull a broken or compromised release (dependency confusion, a hijacked ' +
@@ -162,7 +302,8 @@ const rule: RuleDefinition = {
     'Pin exact versions, and let Renovate or Dependabot bump them:\n\n' +
     '```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n' +
     ' && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache bash=5.2.26-r0\nRUN pip install --no-cache-dir requests==2.32.3\n' +
-    'RUN npm install -g pnpm@9.12.1\nRUN gem install bundler:2.5.22\n```\n\nFor many Python or Node packages, install ' +
+    'RUN npm install -g pnpm@9.12.1\nRUN gem install bundler:2.5.22\nRUN dnf install -y nginx-1.24.0 && dnf clean all\n' +
+    'RUN zypper install -y curl=8.6.0\n```\n\nFor many Python or Node packages, install ' +
     'from a lock file (`pip install -r requirements.txt --require-hashes`, `npm ci`).',
   references: [
     'https://github.com/hadolint/hadolint/wiki/DL3008',
@@ -170,6 +311,9 @@ const rule: RuleDefinition = {
     'https://github.com/hadolint/hadolint/wiki/DL3013',
     'https://github.com/hadolint/hadolint/wiki/DL3016',
     'https://github.com/hadolint/hadolint/wiki/DL3028',
+    'https://github.com/hadolint/hadolint/wiki/DL3033',
+    'https://github.com/hadolint/hadolint/wiki/DL3041',
+    'https://github.com/hadolint/hadolint/wiki/DL3037',
   ],
   exceptions:
     'Distribution packages from a repository pinned by snapshot (snapshot.debian.org, a dated mirror) are effectively ' +
@@ -188,6 +332,8 @@ export const unpinnedPackage: DockerfileRule = {
         ...pipPackages(entry),
         ...npmPackages(entry),
         ...gemPackages(entry),
+        ...rpmPackages(entry),
+        ...zypperPackages(entry),
       ];
       for (const { manager, word, example } of found) {
         reporter.reportWord(word, {

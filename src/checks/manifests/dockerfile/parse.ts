@@ -147,6 +147,57 @@ export function joinContinuations(text: string, start: number, end: number, esca
   return { text: chars.join(''), offsets };
 }
 
+/**
+ * Quote removal as BuildKit applies it to ADD, COPY and USER words (shell-like: `'…'` literal, `"…"` with `\\`
+ * escapes, the escape character outside quotes). The offset stays the word's first character.
+ */
+export function unquoteWord(value: string, escape: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else out += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < value.length && '"\\$'.includes(value[i + 1]!)) out += value[++i];
+      else out += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === escape && i + 1 < value.length) {
+      out += value[++i];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * An instruction word after BuildKit's word processing: `$VAR`, `${VAR}` and `${VAR:-default}` resolved
+ * from the ARG/ENV in scope at that line, quotes removed (`USER "root"` is root). Undefined when a
+ * variable has no known value.
+ */
+export function expandWord(
+  model: Pick<DockerfileModel, 'ast' | 'escape'>,
+  raw: string,
+  line: number,
+): string | undefined {
+  let unresolved = false;
+  const value = raw.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, braced?: string, fallback?: string, bare?: string) => {
+      const resolved = model.ast.resolveVariable((braced ?? bare)!, line);
+      if (resolved) return resolved;
+      if (fallback !== undefined) return fallback;
+      unresolved = true;
+      return '';
+    },
+  );
+  return unresolved ? undefined : unquoteWord(value, model.escape);
+}
+
 /** Parses `["a", "b"]` (JSON array of strings) with source offsets; undefined when it is not one. */
 export function parseJsonArray(src: MappedText): Word[] | undefined {
   const { text, offsets } = src;
@@ -323,8 +374,10 @@ export function parseDockerfile(path: string, text: string): DockerfileModel {
 
   const base = { path, text, ast, escape, globalArgs, stages, lineStarts };
   const runs: RunScript[] = [];
+  // SHELL is part of the image config, so a stage built FROM an earlier stage starts with that stage's shell.
+  const finalShellIsPosix = new Map<Stage, boolean>();
   for (const stage of stages) {
-    let shellIsPosix = true;
+    let shellIsPosix = stage.parent ? (finalShellIsPosix.get(stage.parent) ?? true) : true;
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === 'SHELL') {
@@ -348,6 +401,7 @@ export function parseDockerfile(path: string, text: string): DockerfileModel {
           runs.push({ instruction: trigger, stage, ...runCommands(base, trigger, shellIsPosix) });
       }
     }
+    finalShellIsPosix.set(stage, shellIsPosix);
   }
   return { ...base, runs };
 }

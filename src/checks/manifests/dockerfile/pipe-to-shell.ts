@@ -17,8 +17,9 @@ const rule: RuleDefinition = {
   severity: 'high',
   description:
     'A `RUN` instruction downloads a script and executes it unseen: `curl … | sh`, `wget -O- … | sudo bash`, ' +
-    '`sh -c "$(curl …)"`, `bash <(curl …)`, `source <(wget …)` — in shell form, exec form, heredoc scripts and ' +
-    'nested `sh -c` strings.',
+    '`curl … | python3 -` (the Poetry-installer pattern; also `perl`, `ruby`, `node`, `php` reading their program ' +
+    'from stdin — not `python3 -c …`, which only reads data), `sh -c "$(curl …)"`, `bash <(curl …)`, ' +
+    '`source <(wget …)` — in shell form, exec form, heredoc scripts and nested `sh -c` strings.',
   rationale:
     "Whatever the server returns at build time runs with the build's privileges (usually root), with no review and " +
     'no integrity check. A compromised download host, a hijacked domain or a TLS-intercepting proxy becomes code ' +
@@ -44,8 +45,31 @@ function downloaderIn(word: Word): { offset: number; tool: string } | undefined 
   return undefined;
 }
 
+/** Script interpreters and the options that give them code inline (then stdin is data, not the script). */
+const INTERPRETERS: { re: RegExp; inline: string[]; withValue: string[] }[] = [
+  { re: /^python[0-9.]*$/, inline: ['-c', '-m'], withValue: ['-W', '-X'] },
+  { re: /^perl[0-9.]*$/, inline: ['-e', '-E'], withValue: ['-I', '-M', '-m'] },
+  { re: /^ruby[0-9.]*$/, inline: ['-e'], withValue: ['-I', '-r'] },
+  { re: /^(?:node|nodejs)$/, inline: ['-e', '--eval', '-p', '--print'], withValue: ['-r', '--require'] },
+  { re: /^php[0-9.]*$/, inline: ['-r'], withValue: ['-d', '-c'] },
+];
+
+/** `python3`, `python3 -` or `perl -w`: the interpreter takes its program from stdin. */
+function interpreterReadsStdin(entry: RunInvocation): boolean {
+  const spec = INTERPRETERS.find((candidate) => candidate.re.test(entry.program));
+  if (!spec) return false;
+  for (let k = 0; k < entry.args.length; k++) {
+    const text = entry.args[k]!.text;
+    if (text === '-') return true;
+    if (spec.inline.some((flag) => text === flag || (flag.length === 2 && text.startsWith(flag)))) return false;
+    if (!text.startsWith('-')) return false; // a script file
+    if (spec.withValue.includes(text)) k++;
+  }
+  return true;
+}
+
 function isShellReadingScript(entry: RunInvocation): boolean {
-  return SHELLS.has(entry.program) && !inlineScript(entry.inv);
+  return (SHELLS.has(entry.program) && !inlineScript(entry.inv)) || interpreterReadsStdin(entry);
 }
 
 export const curlPipeShell: DockerfileRule = {

@@ -1,10 +1,11 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { DockerfileModel, Instruction, Stage } from './parse.js';
-import { offsetOf } from './parse.js';
+import { expandWord, offsetOf } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, code } from './report.js';
 
-const ROOT_USER_RE = /^(?:root|0)(?::.*)?$/;
+/** `root` or UID 0 (`00` parses as 0 too), with any group. */
+const ROOT_USER_RE = /^(?:root|0+)(?::.*)?$/;
 
 interface UserSetting {
   instruction: Instruction;
@@ -18,22 +19,11 @@ function resolveUser(model: DockerfileModel, instruction: Instruction): UserSett
   const argument = instruction.getArguments()[0];
   if (!argument) return undefined;
   const raw = argument.getValue();
-  const line = instruction.getRange().start.line;
-  let unresolved = false;
-  const value = raw.replace(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (_m, braced?: string, fallback?: string, bare?: string) => {
-      const resolved = model.ast.resolveVariable((braced ?? bare)!, line);
-      if (resolved) return resolved;
-      if (fallback !== undefined) return fallback;
-      unresolved = true;
-      return '';
-    },
-  );
+  const value = expandWord(model, raw, instruction.getRange().start.line);
   return {
     instruction,
     raw,
-    value: unresolved ? undefined : value,
+    value,
     offset: offsetOf(model, argument.getRange().start),
   };
 }

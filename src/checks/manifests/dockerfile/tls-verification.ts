@@ -128,12 +128,46 @@ function insecureWords(entry: RunInvocation): { word: Word; what: string }[] {
   for (const word of args) {
     // `sh -c '…'` scripts are parsed as commands of their own and checked there.
     if (word === script || hits.some((hit) => hit.word === word)) continue;
-    if (/\[[^\]]*\btrusted=yes\b[^\]]*\]/.test(word.text)) hits.push({ word, what: 'apt source [trusted=yes]' });
-    else if (/\bcheck_certificate\s*=\s*off\b/i.test(word.text))
-      hits.push({ word, what: 'wgetrc check_certificate = off' });
-    else if (/\bsslverify\s*=\s*(?:0|false|no)\b/i.test(word.text)) hits.push({ word, what: 'repo sslverify=0' });
+    const what = insecureConfigText(sedReplacement(word.text) ?? word.text);
+    if (what) hits.push({ word, what });
   }
   return hits;
+}
+
+/** Settings that switch verification off when written to a repository or tool configuration file. */
+const INSECURE_CONFIG: { re: RegExp; what: string }[] = [
+  { re: /\[[^\]]*\btrusted=yes\b[^\]]*\]/, what: 'apt source [trusted=yes]' },
+  { re: /\bcheck_certificate\s*=\s*off\b/i, what: 'wgetrc check_certificate = off' },
+  { re: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: 'repo sslverify=0' },
+  { re: /\b(?:repo_|localpkg_)?gpgcheck\s*=\s*(?:0|false|no)\b/i, what: 'repo gpgcheck=0' },
+  // apt.conf syntax: `Acquire::https::Verify-Peer "false";`
+  {
+    re: /\bAcquire::https?::(?:[^:\s]+::)?Verify-(?:Peer|Host)\s+"?(?:false|0|no|off)"?/i,
+    what: 'apt.conf Verify-Peer false',
+  },
+  {
+    re: /\b(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories)\s+"?(?:true|1|yes|on)"?/i,
+    what: 'apt.conf allows unauthenticated packages',
+  },
+];
+
+function insecureConfigText(text: string): string | undefined {
+  // `printf '[x]\ngpgcheck=0\n'` and `echo -e`: escaped newlines separate settings.
+  const lines = text.replace(/\\[nt]/g, '\n');
+  return INSECURE_CONFIG.find(({ re }) => re.test(lines))?.what;
+}
+
+/** The replacement of a sed `s/old/new/` expression: only what is written matters, not what is replaced. */
+function sedReplacement(text: string): string | undefined {
+  const delimiter = text[1];
+  if (text[0] !== 's' || delimiter === undefined || /[\w\s\\]/.test(delimiter)) return undefined;
+  const parts: string[] = [''];
+  for (let i = 2; i < text.length && parts.length < 3; i++) {
+    if (text[i] === '\\' && i + 1 < text.length) parts[parts.length - 1] += text[i]! + text[++i]!;
+    else if (text[i] === delimiter) parts.push('');
+    else parts[parts.length - 1] += text[i]!;
+  }
+  return parts.length === 3 ? parts[1] : undefined;
 }
 
 function insecureAssignment(word: Word): { word: Word; what: string }[] {
@@ -150,7 +184,9 @@ const rule: RuleDefinition = {
   description:
     'A build step turns off certificate or package-signature checks: `curl -k`/`--insecure`, ' +
     '`wget --no-check-certificate`, `apt-get --allow-unauthenticated`/`--allow-insecure-repositories`/' +
-    '`-o Acquire::https::Verify-Peer=false`, `[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, ' +
+    '`-o Acquire::https::Verify-Peer=false` (or the same in an `apt.conf` file written by `echo`/`tee`), ' +
+    '`[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `gpgcheck=0` or `sslverify=0` written to a repository ' +
+    'file (for `sed s/…/…/`, only the replacement counts), ' +
     '`--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, ' +
     '`pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment ' +
     'variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, ' +

@@ -1,5 +1,6 @@
 import type { RuleDefinition } from '../../../core/rules.js';
 import { operands, runInvocations } from './commands.js';
+import { offsetOf } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, RUN_LOCATION_NOTE } from './report.js';
 
@@ -27,9 +28,9 @@ const rule: RuleDefinition = {
   title: '`chmod` makes files world-writable',
   severity: 'medium',
   description:
-    'A `RUN` calls `chmod` (with or without `-R`) with a mode that lets every user write: octal modes with the ' +
-    'others-write bit (`777`, `0666`, `-R 777`) or symbolic modes granting `w` to `o` or `a` (`a+rwx`, `o+w`, ' +
-    '`a=rwx`). Sticky-bit modes such as `1777` (the `/tmp` convention) are not reported.',
+    'A `RUN` calls `chmod` (with or without `-R`), or a `COPY`/`ADD` sets `--chmod=`, with a mode that lets every ' +
+    'user write: octal modes with the others-write bit (`777`, `0666`, `-R 777`) or symbolic modes granting `w` to ' +
+    '`o` or `a` (`a+rwx`, `o+w`, `a=rwx`). Sticky-bit modes such as `1777` (the `/tmp` convention) are not reported.',
   rationale:
     'Any process in the container — including an exploited one running as an unprivileged user — can then replace ' +
     'binaries, scripts, libraries or configuration in those paths, turning a foothold into persistent code execution ' +
@@ -42,10 +43,35 @@ const rule: RuleDefinition = {
   exceptions: RUN_LOCATION_NOTE,
 };
 
+interface FlagLike {
+  getName(): string;
+  getValue(): string | null;
+  getValueRange(): { start: { line: number; character: number } } | null;
+}
+
 export const worldWritable: DockerfileRule = {
   rule,
   check(model) {
     const reporter = new Reporter(model, rule);
+    for (const stage of model.stages) {
+      for (const instruction of stage.instructions) {
+        const keyword = instruction.getKeyword();
+        if (keyword !== 'COPY' && keyword !== 'ADD') continue;
+        for (const flag of (instruction as unknown as { getFlags(): FlagLike[] }).getFlags()) {
+          const mode = flag.getValue();
+          const range = flag.getValueRange();
+          if (flag.getName().toLowerCase() !== 'chmod' || mode === null || !range || !grantsWorldWrite(mode)) continue;
+          reporter.report({
+            offset: offsetOf(model, range.start),
+            length: mode.length,
+            stage,
+            key: `${keyword} --chmod=${mode}`,
+            message: `\`${keyword} --chmod=${mode}\` makes the copied files writable by every user.`,
+            fix: `${keyword} --chown=<user> --chmod=755 <src> <dest>`,
+          });
+        }
+      }
+    }
     for (const entry of runInvocations(model)) {
       if (entry.program !== 'chmod') continue;
       if (entry.args.some((word) => word.text.startsWith('--reference'))) continue;

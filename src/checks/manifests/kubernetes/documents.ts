@@ -2,6 +2,7 @@ import { documentToJS, firstYamlError, parseYaml } from '../../../core/yaml.js';
 import type { Position } from '../../../core/yaml.js';
 import type { RawFinding } from '../../../core/finding.js';
 import { errorMessage } from '../../../core/errors.js';
+import { TEMPLATE_HINT, collectionKey, mayHaveCollectionKey } from '../template-leftovers.js';
 import { View } from './yaml-view.js';
 
 /** Flow collections (`[`/`{`, JSON) nested deeper than this are refused before parsing. */
@@ -62,13 +63,23 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
     return { objects, errors };
   }
 
+  const mayHaveKeys = mayHaveCollectionKey(text);
   parsed.documents.forEach((doc, docIndex) => {
     const syntax = firstYamlError(parsed, doc);
     if (syntax) {
-      const hint = text.includes('{{')
-        ? ' The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths.'
-        : '';
+      const hint = text.includes('{{') ? ` ${TEMPLATE_HINT}` : '';
       fail(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
+      return;
+    }
+    const badKey = mayHaveKeys ? collectionKey(doc) : undefined;
+    if (badKey) {
+      const position = parsed.nodePosition(badKey) ?? { line: 1, column: 1 };
+      const hint = text.includes('{{') ? ` ${TEMPLATE_HINT}` : '';
+      fail(
+        `A mapping key is itself a mapping or a list, which Kubernetes objects never have.${hint}`,
+        position,
+        'collection-key',
+      );
       return;
     }
     try {

@@ -3,7 +3,7 @@ import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import { objectFinding } from './findings.js';
 import type { PodTemplate } from './workload.js';
-import { CONTAINER_RUNTIME_SOCKETS } from '../runtime-sockets.js';
+import { CONTAINER_RUNTIME_SOCKETS, isRuntimeSocketName } from '../runtime-sockets.js';
 
 export const runtimeSocketRule: RuleDefinition = {
   id: 'k8s/container-runtime-socket',
@@ -11,7 +11,7 @@ export const runtimeSocketRule: RuleDefinition = {
   title: 'Container runtime socket mounted',
   severity: 'critical',
   description:
-    'A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...).',
+    'A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd, BuildKit) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...). Sockets are also recognised by file name wherever they live (`/run/user/1000/docker.sock` of rootless Docker).',
   rationale:
     "The runtime socket is an unauthenticated root API for the node: with it a container can start a privileged container that mounts the host filesystem, read every other container's secrets and environment, and take over the node.",
   fix: 'Remove the volume. Build images with a rootless builder (BuildKit rootless, kaniko, buildah) and use the Kubernetes API instead of the runtime for introspection.',
@@ -66,7 +66,7 @@ function within(path: string, dir: string): boolean {
 
 export function classifyHostPath(raw: string): 'socket' | 'sensitive' | undefined {
   const path = normalizeHostPath(raw);
-  if (CONTAINER_RUNTIME_SOCKETS.some((socket) => within(socket, path))) return 'socket';
+  if (CONTAINER_RUNTIME_SOCKETS.some((socket) => within(socket, path)) || isRuntimeSocketName(path)) return 'socket';
   if (SENSITIVE_PATHS.some((dir) => within(path, dir) || within(dir, path))) return 'sensitive';
   return undefined;
 }

@@ -10,7 +10,9 @@ export const imageLatestRule: RuleDefinition = {
   title: 'Image without a tag or with :latest',
   severity: 'medium',
   description:
-    'A container image reference has no tag and no digest (which means `:latest`), or uses the `:latest` tag.',
+    'A container image reference has no tag and no digest (which means `:latest`), or uses the `:latest` tag. Images ' +
+    'written as template placeholders (`{{ .Values.image }}`, `${IMAGE}`, as in Argo Workflows or envsubst ' +
+    'templates) are not judged: their value is unknown.',
   rationale:
     '`latest` changes under you: two nodes can run different code for the same manifest, a rollback does not roll back, and whoever can push to the repository (or compromise it) ships straight to production at the next pod restart.',
   fix: 'Pin the image by digest (best) or at least an immutable version tag:\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<digest>\n```',
@@ -22,7 +24,9 @@ export const imageUnpinnedRule: RuleDefinition = {
   check: 'manifests',
   title: 'Image not pinned by digest',
   severity: 'low',
-  description: 'A container image is referenced by tag only (`name:tag`), without an `@sha256:` digest.',
+  description:
+    'A container image is referenced by tag only (`name:tag`), without an `@sha256:` digest. Template placeholders ' +
+    '(`{{ … }}`, `${…}`) are not judged.',
   rationale:
     'Tags are mutable. A registry compromise, a mistaken re-push or a malicious maintainer can change what a tag points to; a digest pins the exact bytes that were reviewed and scanned.',
   fix: 'Append the digest of the image you tested (tools like `crane digest` or Renovate/Dependabot keep it current):\n\n```yaml\nimage: nginx:1.27.2@sha256:<digest>\n```',
@@ -58,6 +62,8 @@ export function imageFindings(pod: PodTemplate): RawFinding[] {
     const view = container.view.get('image');
     const image = view?.string();
     if (!view || !image) continue;
+    // `{{ .Values.image }}`, `${IMAGE}`: filled in by a template tool (Helm, Argo, envsubst); the value is unknown.
+    if (/\{\{|\$\{|\$\(/.test(image)) continue;
     const ref = parseImageRef(image);
     if (ref.digest && DIGEST_RE.test(ref.digest)) continue;
     const key = `${containerKey(container)}.image`;

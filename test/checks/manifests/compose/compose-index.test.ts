@@ -85,6 +85,13 @@ describe('composeLinter', () => {
     expect((findings[0]!.location as { startLine: number }).startLine).toBeGreaterThan(1);
   });
 
+  it('reports an unrendered template ({{ x }} parsed as a flow mapping) at its {{, not as a service setting', () => {
+    const findings = lint(yaml('services:', '  web:', '    image: {{ .Values.image }}', '    privileged: true'));
+    expect(findings.map((finding) => finding.ruleId)).toEqual(['manifests/parse-error']);
+    expect(findings[0]!.location).toMatchObject({ startLine: 3, startColumn: 12 });
+    expect(findings[0]!.message).toMatch(/looks like a template/);
+  });
+
   it('stops alias bombs with a parse error instead of expanding them', () => {
     let text = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n';
     let previous = 'a';

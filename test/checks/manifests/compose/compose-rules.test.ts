@@ -18,6 +18,24 @@ describe('compose/privileged', () => {
   it('accepts privileged: false and no privileged key', () => {
     expect(locations(yaml('services:', '  app:', '    privileged: false', '  b:', '    image: x'), RULE)).toEqual([]);
   });
+  it('reads booleans like compose-go: yes, on, y and ${VAR:-true} are true', () => {
+    const text = yaml(
+      'services:',
+      '  a:',
+      '    privileged: yes',
+      '  b:',
+      '    privileged: "On"',
+      '  c:',
+      '    privileged: ${PRIVILEGED:-true}',
+      '  d:',
+      '    privileged: ${PRIVILEGED}',
+      '  e:',
+      '    privileged: "no"',
+      '  f:',
+      '    privileged: off',
+    );
+    expect(locations(text, RULE)).toEqual(['3:17 service/a', '5:17 service/b', '7:17 service/c']);
+  });
 });
 
 describe('compose/host-namespace', () => {
@@ -54,6 +72,19 @@ describe('compose/host-namespace', () => {
         RULE,
       ),
     ).toEqual([]);
+  });
+  it('reports cgroup: host and uses ${VAR:-default} defaults', () => {
+    const text = yaml(
+      'services:',
+      '  a:',
+      '    cgroup: host',
+      '    network_mode: ${NETWORK_MODE:-host}',
+      '  b:',
+      '    cgroup: private',
+      '    pid: ${PID_MODE}',
+    );
+    expect(locations(text, RULE)).toEqual(['4:19 service/a', '3:13 service/a']);
+    expect(ofRule(text, RULE).map((finding) => finding.key)).toEqual(['network_mode', 'cgroup']);
   });
 });
 
@@ -113,6 +144,52 @@ describe('compose/sensitive-host-mount', () => {
       '        read_only: true',
     );
     expect(locations(text, RULE)).toEqual(['4:9 service/a']);
+  });
+  it('recognises runtime sockets by name in unknown directories, and the Windows Docker pipe', () => {
+    const text = yaml(
+      'services:',
+      '  a:',
+      '    volumes:',
+      '      - ${XDG_RUNTIME_DIR}/docker.sock:/var/run/docker.sock',
+      '      - /run/user/1000/podman/podman.sock:/run/podman.sock',
+      '      - //./pipe/docker_engine://./pipe/docker_engine',
+      '      - type: npipe',
+      '        source: \\\\.\\pipe\\docker_engine',
+      '        target: \\\\.\\pipe\\docker_engine',
+      '      - ./docker.sock:/x',
+    );
+    expect(locations(text, RULE)).toEqual(['4:9 service/a', '5:9 service/a', '6:9 service/a', '7:9 service/a']);
+    expect(ofRule(text, RULE)[2]!.message).toContain('Docker Engine API pipe');
+    expect(ofRule(text, RULE).map((finding) => finding.key)).toEqual([
+      '${XDG_RUNTIME_DIR}/docker.sock',
+      '/run/user/1000/podman/podman.sock',
+      'docker_engine',
+      'docker_engine#2',
+    ]);
+  });
+  it('follows named volumes that are local bind mounts of host paths', () => {
+    const text = yaml(
+      'services:',
+      '  a:',
+      '    volumes:',
+      '      - hostroot:/host:ro',
+      '      - type: volume',
+      '        source: sock',
+      '        target: /var/run/docker.sock',
+      '      - data:/data',
+      'volumes:',
+      '  hostroot:',
+      '    driver: local',
+      '    driver_opts: { type: none, o: bind, device: / }',
+      '  sock:',
+      '    driver_opts:',
+      '      o: "rbind,ro"',
+      '      device: /var/run/docker.sock',
+      '  data:',
+      '    driver_opts: { type: nfs, o: "addr=10.0.0.1,rw", device: ":/export" }',
+    );
+    expect(locations(text, RULE)).toEqual(['4:9 service/a', '5:9 service/a']);
+    expect(ofRule(text, RULE)[0]!.message).toContain('the whole host filesystem');
   });
   it('accepts project paths, named volumes, single host files and unknown variables', () => {
     const text = yaml(
@@ -257,6 +334,32 @@ describe('compose/secret-in-environment', () => {
       '      - PASSWORD=',
     );
     expect(locations(text, RULE)).toEqual([]);
+  });
+  it('reports literal secrets in build.args, map and list syntax', () => {
+    const text = yaml(
+      'services:',
+      '  a:',
+      '    build:',
+      '      context: .',
+      '      args:',
+      '        NPM_TOKEN: abcdef123456',
+      '        NODE_VERSION: "22"',
+      '        GH_TOKEN: ${GH_TOKEN}',
+      '  b:',
+      '    build:',
+      '      context: .',
+      '      args:',
+      `        - CI=${TOKEN}`,
+      '  c:',
+      '    build: ./c',
+    );
+    expect(locations(text, RULE)).toEqual(['6:20 service/a', '13:11 service/b']);
+    expect(ofRule(text, RULE).map((finding) => finding.key)).toEqual([
+      'build-arg:NPM_TOKEN',
+      'build-arg:CI:gitlab-token',
+    ]);
+    expect(ofRule(text, RULE)[0]!.message).toMatch(/^The build argument `NPM_TOKEN`/);
+    expect(JSON.stringify(ofRule(text, RULE))).not.toContain('abcdef123456');
   });
 });
 

@@ -44,4 +44,17 @@ describe('dockerfile/add-instead-of-copy', () => {
     );
     expect(locations(text, COPY)).toEqual([]);
   });
+
+  it('removes quotes from sources before judging them, as BuildKit does', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'ADD "vendor.tgz" \'https://example.com/tool\' /opt/',
+      'ADD "app.zip" ["x"] /app/',
+      'ADD ["site.tar.gz", "data\\".txt", "/srv/"]',
+    );
+    expect(locations(text, COPY)).toEqual(['3:5', '3:15', '4:21']);
+    expect(ofRule(text, COPY).map((finding) => finding.key)).toEqual(['app.zip', '[x]', 'data".txt']);
+    expect(locations(text, REMOTE)).toEqual(['2:18']);
+    expect(ofRule(text, REMOTE)[0]!.key).toBe('https://example.com/tool');
+  });
 });

@@ -55,6 +55,18 @@ describe('dockerfile/world-writable', () => {
     );
     expect(locations(text, RULE)).toEqual([]);
   });
+
+  it('reports COPY --chmod and ADD --chmod with a world-writable mode at the mode', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'COPY --chown=app --chmod=777 app /app',
+      'ADD --chmod=0666 conf.tar.gz /etc/app/',
+      'COPY --chmod=755 --link bin /usr/local/bin',
+      'COPY --chmod=1777 tmp /scratch',
+    );
+    expect(locations(text, RULE)).toEqual(['2:26', '3:13']);
+    expect(ofRule(text, RULE).map((finding) => finding.key)).toEqual(['COPY --chmod=777', 'ADD --chmod=0666']);
+  });
 });
 
 describe('dockerfile/expose-ssh', () => {
@@ -68,6 +80,17 @@ describe('dockerfile/expose-ssh', () => {
 
   it('accepts other ports', () => {
     expect(locations(dockerfile(PINNED_FROM, 'EXPOSE 80 443/tcp 2222 220', 'EXPOSE $PORT'), RULE)).toEqual([]);
+  });
+
+  it('resolves ARG and ENV values, and quotes', () => {
+    const text = dockerfile(
+      'ARG SSH_PORT=22',
+      PINNED_FROM,
+      'ARG SSH_PORT',
+      'ENV ADMIN_PORT=8022',
+      'EXPOSE $SSH_PORT/tcp ${ADMIN_PORT} "22"',
+    );
+    expect(locations(text, RULE)).toEqual(['5:8', '5:36']);
   });
 });
 

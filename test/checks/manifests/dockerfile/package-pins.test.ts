@@ -43,6 +43,16 @@ describe('dockerfile/unpinned-package', () => {
     expect(locations(text, RULE)).toEqual(['2:63', '3:38', '4:61']);
   });
 
+  it('uv pip install follows the pip rules', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN uv pip install --system requests httpx==0.27.2 -r requirements.txt',
+      'RUN uv pip install --system flask && uv sync --frozen && uv add rich',
+    );
+    expect(locations(text, RULE)).toEqual(['3:29']);
+    expect(ofRule(text, RULE)[0]!.key).toBe('pip:flask');
+  });
+
   it('pip: skips requirement files, constraints and the local project', () => {
     const text = dockerfile(
       PINNED_FROM,
@@ -70,5 +80,51 @@ describe('dockerfile/unpinned-package', () => {
       'RUN gem install --version=1.0 x',
     );
     expect(locations(text, RULE)).toEqual(['2:17']);
+  });
+
+  it('npm: values of --registry, --loglevel, --prefix... are not packages', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN npm install --loglevel verbose --registry https://npm.example sax@0.1.1',
+      'RUN npm --prefix /app install express@4.21.1 && npm install --registry=https://npm.example express',
+    );
+    expect(locations(text, RULE)).toEqual(['3:92']);
+  });
+
+  it('gem: flags after `--` and option values are not gems', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN gem install nokogiri:1.16.7 -- --use-system-libraries true',
+      'RUN gem install -i /usr/local/bundle --source https://rubygems.org rake:13.2.1 rails',
+    );
+    expect(locations(text, RULE)).toEqual(['3:80']);
+  });
+
+  it('yum, dnf, microdnf (DL3033, DL3041): a version must follow the name', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN yum install -y tomcat rpm-sign-4.16.1.3 openssl-1:1.1.1k gcc-c++-1.1.1 && yum clean all',
+      'RUN dnf --setopt install_weak_deps=False install -y rpm-sign python3-devel ./local.rpm "git-core-${GIT_VER}"',
+      'RUN microdnf install -y nginx-1.24.0 jq',
+      'RUN dnf module install -y nodejs:20 ruby && dnf groupinstall -y "Development Tools" && dnf install -y @core',
+      'RUN notdnf install tomcat',
+    );
+    expect(locations(text, RULE)).toEqual(['2:20', '3:53', '3:62', '4:38', '5:37']);
+    expect(ofRule(text, RULE).map((finding) => finding.key)).toEqual([
+      'yum:tomcat',
+      'dnf:rpm-sign',
+      'dnf:python3-devel',
+      'microdnf:jq',
+      'dnf module:ruby',
+    ]);
+  });
+
+  it('zypper (DL3037): =version, comparisons and .rpm files are pinned; patterns are not judged', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN zypper --non-interactive install -y tomcat=9.0.39 curl vim\\>=9.0 ./x-1.rpm',
+      'RUN zypper in -y -r oss tar && zypper install -t pattern devel_basis',
+    );
+    expect(locations(text, RULE)).toEqual(['2:55', '3:25']);
   });
 });

@@ -90,6 +90,28 @@ describe('parseDockerfile', () => {
     expect(model.runs[0]!.commands).toEqual([]);
   });
 
+  it('a stage built FROM an earlier stage keeps its SHELL; a stage from an image starts with sh', () => {
+    const model = parseDockerfile(
+      'Dockerfile',
+      dockerfile(
+        'FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04 AS base',
+        'SHELL ["pwsh", "-Command"]',
+        'FROM base AS child',
+        'RUN curl -k x | sh',
+        'FROM base AS posix',
+        'SHELL ["/bin/sh", "-c"]',
+        'RUN curl -k y | sh',
+        'FROM ubuntu:24.04',
+        'RUN curl -k z | sh',
+      ),
+    );
+    expect(model.runs.map((run) => run.commands.map((command) => command.words[0]?.text))).toEqual([
+      [],
+      ['curl', 'sh'],
+      ['curl', 'sh'],
+    ]);
+  });
+
   it('rejects files without FROM, or with instructions before FROM', () => {
     expect(() => parseDockerfile('Dockerfile', '')).toThrow(DockerfileParseError);
     expect(() => parseDockerfile('Dockerfile', dockerfile('# only a comment'))).toThrow(DockerfileParseError);

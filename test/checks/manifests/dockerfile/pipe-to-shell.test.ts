@@ -64,4 +64,23 @@ describe('dockerfile/curl-pipe-shell', () => {
     );
     expect(locations(text, RULE)).toEqual([]);
   });
+
+  it('reports interpreters that read their program from stdin, not those given code or a file', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN curl -sSL https://install.python-poetry.org | python3 -',
+      'RUN wget -qO- https://x/install.pl | perl -w',
+      'RUN curl -fsSL https://x/setup.js | node',
+      'RUN curl -s https://api.example/v1 | python3 -c "import json,sys; print(json.load(sys.stdin))"',
+      'RUN curl -s https://api.example/v1 | node -e "process.stdin.pipe(process.stdout)" | python3 parse.py',
+      'RUN curl -s https://x | python3 -W ignore -',
+    );
+    expect(locations(text, RULE)).toEqual(['2:5', '3:5', '4:5', '7:5']);
+    expect(ofRule(text, RULE).map((finding) => finding.key)).toEqual([
+      'curl|python3',
+      'wget|perl',
+      'curl|node',
+      'curl|python3#2',
+    ]);
+  });
 });

@@ -44,4 +44,13 @@ describe('dockerfile/root-user', () => {
     expect(locations(dockerfile(PINNED_FROM, 'ARG RUN_AS', 'USER ${RUN_AS}'), RULE)).toEqual([]);
     expect(locations(dockerfile(PINNED_FROM, 'USER ${RUN_AS:-0}'), RULE)).toEqual(['2:6']);
   });
+
+  it('removes quotes like BuildKit and reads 00 as UID 0', () => {
+    for (const user of ['"root"', "'0:0'", '00', '"0"0']) {
+      expect(locations(dockerfile(PINNED_FROM, `USER ${user}`), RULE), user).toEqual(['2:6']);
+    }
+    for (const user of ['"app"', '1000:0', 'ROOT', '"10001"']) {
+      expect(locations(dockerfile(PINNED_FROM, `USER ${user}`), RULE), user).toEqual([]);
+    }
+  });
 });

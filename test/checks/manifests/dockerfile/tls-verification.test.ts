@@ -33,6 +33,25 @@ describe('dockerfile/tls-verification-disabled', () => {
     expect(locations(text, RULE)).toEqual(['2:24', '3:16', '4:20', '5:20', '5:46', '6:13', '7:10']);
   });
 
+  it('reports gpgcheck=0 and apt.conf settings written to files, judging only what sed writes', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      `RUN echo 'Acquire::https::Verify-Peer "false";' > /etc/apt/apt.conf.d/99insecure`,
+      'RUN sed -i "s/gpgcheck=1/gpgcheck=0/" /etc/yum.repos.d/x.repo',
+      'RUN printf "[x]\\nbaseurl=https://repo\\ngpgcheck=0\\n" | tee /etc/yum.repos.d/x.repo',
+      `RUN echo 'APT::Get::AllowUnauthenticated "true";' >> /etc/apt/apt.conf`,
+      'RUN sed -i -e "s|gpgcheck=0|gpgcheck=1|" -e "s/sslverify=false/sslverify=true/" /etc/dnf/dnf.conf',
+      `RUN echo 'Acquire::https::Verify-Peer "true";' > /etc/apt/apt.conf.d/99`,
+    );
+    expect(locations(text, RULE)).toEqual(['2:10', '3:12', '4:12', '5:10']);
+    expect(ofRule(text, RULE).map((finding) => finding.message)).toEqual([
+      expect.stringContaining('apt.conf Verify-Peer false'),
+      expect.stringContaining('repo gpgcheck=0'),
+      expect.stringContaining('repo gpgcheck=0'),
+      expect.stringContaining('apt.conf allows unauthenticated packages'),
+    ]);
+  });
+
   it('reports pip --trusted-host, npm strict-ssl false and git sslVerify false', () => {
     const text = dockerfile(
       PINNED_FROM,

@@ -151,6 +151,32 @@ describe('bad input', () => {
     expect(errors.map((f) => f.ruleId)).toEqual(['manifests/parse-error']);
     expect(errors[0]?.message).toMatch(/looks like a template/);
   });
+  it('a template leftover that happens to be valid YAML ({{ x }} as a flow mapping) is a parse-error, not a pod', async () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: {{ .Values.image }}\n---\n${good}`;
+    const warnings: unknown[] = [];
+    const onWarning = (warning: unknown): number => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const findings = lint(text, { level: 'baseline' });
+      expect(findings.filter((f) => f.ruleId === 'manifests/parse-error').map(where)).toEqual([
+        'manifests/parse-error@8:14',
+      ]);
+      const error = findings.find((f) => f.ruleId === 'manifests/parse-error');
+      expect(error?.message).toMatch(/looks like a template/);
+      expect(error?.key).toBe('collection-key');
+      // The template document is skipped as a whole; the next document is still checked.
+      expect(findings.filter((f) => f.ruleId.startsWith('pss/')).map(where)).toEqual(['pss/hostNamespaces@15:3']);
+      // yaml reports stringified collection keys through process.emitWarning, which fires on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+  it('a complex key without any template is a parse-error too', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  ? [a, b]\n  : x\n';
+    expect(lint(text).map(where)).toEqual(['manifests/parse-error@6:5']);
+  });
   it('an alias bomb is refused with a parse-error, not expanded', () => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 10; i++)

@@ -76,6 +76,18 @@ spec:
     expect(of('k8s/image-unpinned', pod('nginx:1.27'))).toEqual(['k8s/image-unpinned@8:7[app]']);
     expect(of('k8s/image-latest', pod('nginx:1.27'))).toEqual([]);
   });
+  it('template placeholders are not judged (Argo {{…}}, envsubst ${…})', () => {
+    for (const image of [
+      '"{{inputs.parameters.image}}"',
+      '"${IMAGE}"',
+      '"repo/app:{{ .Values.tag }}"',
+      '"app:${TAG}"',
+    ]) {
+      expect(of('k8s/image-latest', pod(image)), image).toEqual([]);
+      expect(of('k8s/image-unpinned', pod(image)), image).toEqual([]);
+    }
+    expect(of('k8s/image-latest', pod('"app$1"'))).toEqual(['k8s/image-latest@8:7[app]']);
+  });
   it('registry port is not a tag', () =>
     expect(of('k8s/image-latest', pod('registry.local:5000/team/app'))).toEqual(['k8s/image-latest@8:7[app]']));
   it('digest pins', () => {
@@ -230,6 +242,18 @@ spec:
     expect(of('k8s/container-runtime-socket', pod('//run/./containerd/containerd.sock/'))).toEqual([
       'k8s/container-runtime-socket@12:9',
     ]));
+  it('sockets recognised by name in any directory (rootless Docker, BuildKit)', () => {
+    expect(of('k8s/container-runtime-socket', pod('/run/user/1000/docker.sock'))).toEqual([
+      'k8s/container-runtime-socket@12:9',
+    ]);
+    expect(classifyHostPath('/run/buildkit/buildkitd.sock')).toBe('socket');
+    // kube-linter's container-runtime-sock fixture shape: sockets directly under /var/run.
+    expect(classifyHostPath('/var/run/containerd.sock')).toBe('socket');
+    expect(classifyHostPath('/var/run/crio.sock')).toBe('socket');
+    expect(classifyHostPath('/var/run/thing.sock')).toBeUndefined();
+    expect(classifyHostPath('/srv/docker.sock.d')).toBeUndefined();
+    expect(classifyHostPath('/srv/my-docker.sock')).toBeUndefined();
+  });
   it('/etc and kubelet state are sensitive', () => {
     expect(of('k8s/sensitive-host-path', pod('/etc'))).toEqual(['k8s/sensitive-host-path@12:9']);
     expect(of('k8s/sensitive-host-path', pod('/var/lib/kubelet/pods'))).toEqual(['k8s/sensitive-host-path@12:9']);
