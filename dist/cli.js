@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-N374XHRU.js";
+} from "./chunks/chunk-K5EHI66X.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-N374XHRU.js";
+} from "./chunks/chunk-K5EHI66X.js";
 import {
   debug,
   getInput,

@@ -45,7 +45,7 @@ var require_identity = __commonJS({
     var isPair5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -65,7 +65,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -75,7 +75,7 @@ var require_identity = __commonJS({
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
     exports.isAlias = isAlias5;
-    exports.isCollection = isCollection;
+    exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
     exports.isMap = isMap7;
     exports.isNode = isNode3;
@@ -93,7 +93,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -102,9 +102,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path5) {
       const ctrl = callVisitor(key, node, visitor, path5);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -238,7 +238,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -248,7 +248,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -392,7 +392,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc2 && tagEntries.length > 0 && identity.isNode(doc2.contents)) {
           const tags = {};
-          visit.visit(doc2.contents, (_key, node) => {
+          visit2.visit(doc2.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -419,7 +419,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -430,7 +430,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -610,7 +610,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -636,7 +636,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc2, {
+          visit2.visit(doc2, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -5558,15 +5558,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path5) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path5) => {
       let item = cst;
       for (const [field2, index] of path5) {
         const tok = item?.[field2];
@@ -5577,8 +5577,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path5) => {
-      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
+    visit2.parentCollection = (cst, path5) => {
+      const parent = visit2.itemAtPath(cst, path5.slice(0, -1));
       const field2 = path5[path5.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -5609,7 +5609,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -5624,7 +5624,7 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
+    var isCollection2 = (token) => !!token && "items" in token;
     var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
@@ -5708,7 +5708,7 @@ var require_cst = __commonJS({
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
-    exports.isCollection = isCollection;
+    exports.isCollection = isCollection2;
     exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
@@ -7325,7 +7325,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7353,8 +7353,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -30005,8 +30005,8 @@ function scalarsUnder(node, doc2) {
   cache3.set(root, out);
   return out;
 }
-function walkScalars(node, doc2, visit) {
-  for (const at of scalarsUnder(node, doc2)) visit(at.scalar, at.value, at);
+function walkScalars(node, doc2, visit2) {
+  for (const at of scalarsUnder(node, doc2)) visit2(at.scalar, at.value, at);
 }
 function duplicateKeys(node, doc2) {
   const out = [];
@@ -39373,7 +39373,7 @@ var ImageIndex = class {
     return { ...meta, type: "other", linkname };
   }
 };
-async function walkLayer(layer, limits, budget, visit, verifyDiffId = false) {
+async function walkLayer(layer, limits, budget, visit2, verifyDiffId = false) {
   const opened = await openLayerTar(layer, limits, budget, verifyDiffId).catch((error) => {
     throw layerError(layer.digest, error);
   });
@@ -39383,7 +39383,7 @@ async function walkLayer(layer, limits, budget, visit, verifyDiffId = false) {
   let ordinal = 0;
   try {
     for await (const entry of extract2) {
-      const stop = await visit(entry.header, entry, ordinal++);
+      const stop = await visit2(entry.header, entry, ordinal++);
       entry.resume();
       if (stop) break;
     }
@@ -43973,6 +43973,13 @@ function withDefaults(value2) {
   );
   return unknown ? void 0 : result;
 }
+function composeBoolean(raw) {
+  const value2 = raw === void 0 ? void 0 : withDefaults(raw.trim())?.toLowerCase();
+  if (value2 === void 0) return void 0;
+  if (["y", "yes", "true", "on"].includes(value2)) return true;
+  if (["n", "no", "false", "off"].includes(value2)) return false;
+  return void 0;
+}
 
 // src/checks/manifests/compose/capabilities.ts
 var DANGEROUS_CAPABILITIES = {
@@ -44019,7 +44026,8 @@ var dangerousCapability = {
       const entry = file.view.get(service.node, "cap_add");
       if (!entry) continue;
       for (const item of file.view.items(entry.value)) {
-        const raw = file.view.scalar(item);
+        const scalar = file.view.scalar(item);
+        const raw = scalar === void 0 ? void 0 : withDefaults(scalar);
         if (raw === void 0) continue;
         const capability = raw.trim().toUpperCase().replace(/^CAP_/, "");
         const why = DANGEROUS_CAPABILITIES[capability];
@@ -44037,17 +44045,23 @@ var dangerousCapability = {
 
 // src/checks/manifests/compose/environment-secrets.ts
 function environmentVariables(file, service) {
+  return variablesOf(file, file.view.get(service.node, "environment")?.value);
+}
+function buildArguments(file, service) {
+  const build3 = file.view.get(service.node, "build")?.value;
+  return file.view.asMap(build3) ? variablesOf(file, file.view.get(build3, "args")?.value) : [];
+}
+function variablesOf(file, node) {
   const { view: view2 } = file;
-  const entry = view2.get(service.node, "environment");
-  if (!entry) return [];
-  if (view2.asMap(entry.value)) {
-    return view2.entries(entry.value).map((item) => ({
+  if (node === void 0) return [];
+  if (view2.asMap(node)) {
+    return view2.entries(node).map((item) => ({
       name: view2.scalar(item.key) ?? "",
       value: view2.scalar(item.value),
       node: item.value ?? item.key
     }));
   }
-  return view2.items(entry.value).flatMap((item) => {
+  return view2.items(node).flatMap((item) => {
     const text3 = view2.scalar(item);
     if (text3 === void 0) return [];
     const eq = text3.indexOf("=");
@@ -44059,8 +44073,8 @@ var rule18 = {
   check: "manifests",
   title: "Plaintext secret in `environment`",
   severity: "high",
-  description: "A compose service sets, in `environment:` (map or list syntax, merges included), a literal value for a variable whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`) and variables without a value are not reported. The value is never shown.",
-  rationale: "A committed secret is readable by everyone with access to the repository and its history, forks and CI logs, and stays valid until rotated. Environment variables are also visible through `docker inspect` and to every process and crash reporter in the container.",
+  description: "A compose service sets, in `environment:` or in `build.args` (map or list syntax, merges included), a literal value for a variable whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, `APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`) and variables without a value are not reported. The value is never shown.",
+  rationale: "A committed secret is readable by everyone with access to the repository and its history, forks and CI logs, and stays valid until rotated. Environment variables are also visible through `docker inspect` and to every process and crash reporter in the container; build arguments end up in the image history.",
   fix: "Take the value from the deployment environment or, better, use compose secrets mounted as files:\n\n```yaml\nservices:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    secrets: [db_password]\nsecrets:\n  db_password:\n    environment: DB_PASSWORD\n```\n\nRotate any credential that was committed.",
   references: [
     "https://docs.docker.com/compose/how-tos/use-secrets/",
@@ -44072,22 +44086,28 @@ var secretInEnvironment = {
   check(file) {
     const reporter = new Reporter(file, rule18);
     for (const service of file.services) {
-      for (const variable of environmentVariables(file, service)) {
-        const value2 = variable.value;
-        if (value2 === void 0 || value2 === "") continue;
-        const pattern = findTokenPattern(value2);
-        if (pattern) {
-          reporter.report(service, variable.node, {
-            key: `${variable.name}:${pattern.id}`,
-            message: `\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
-            fix: `${variable.name}: \${${variable.name}}`
-          });
-        } else if (isSecretName(variable.name) && !hasInterpolation(value2)) {
-          reporter.report(service, variable.node, {
-            key: variable.name,
-            message: `\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
-            fix: `${variable.name}: \${${variable.name}}`
-          });
+      const sources = [
+        { variables: environmentVariables(file, service), what: "", prefix: "" },
+        { variables: buildArguments(file, service), what: "The build argument ", prefix: "build-arg:" }
+      ];
+      for (const { variables, what, prefix: prefix2 } of sources) {
+        for (const variable of variables) {
+          const value2 = variable.value;
+          if (value2 === void 0 || value2 === "") continue;
+          const pattern = findTokenPattern(value2);
+          if (pattern) {
+            reporter.report(service, variable.node, {
+              key: `${prefix2}${variable.name}:${pattern.id}`,
+              message: `${what}\`${variable.name}\` in service \`${service.name}\` holds what looks like a ${pattern.description} (value redacted).`,
+              fix: prefix2 ? "build: { secrets: [<id>] } and RUN --mount=type=secret,id=<id> in the Dockerfile" : `${variable.name}: \${${variable.name}}`
+            });
+          } else if (isSecretName(variable.name) && !hasInterpolation(value2)) {
+            reporter.report(service, variable.node, {
+              key: `${prefix2}${variable.name}`,
+              message: `${what}\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,
+              fix: prefix2 ? "build: { secrets: [<id>] } and RUN --mount=type=secret,id=<id> in the Dockerfile" : `${variable.name}: \${${variable.name}}`
+            });
+          }
         }
       }
     }
@@ -44101,15 +44121,16 @@ var NAMESPACE_KEYS = {
   pid: "process (PID)",
   ipc: "IPC",
   userns_mode: "user",
-  uts: "UTS (hostname)"
+  uts: "UTS (hostname)",
+  cgroup: "cgroup"
 };
 var rule19 = {
   id: "compose/host-namespace",
   check: "manifests",
   title: "Service shares a host namespace",
   severity: "high",
-  description: "A compose service joins a namespace of the host: `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` (opts out of daemon-wide user-namespace remapping) or `uts: host`.",
-  rationale: "Namespaces are what isolates a container. With the host network it can reach services bound to localhost (cloud metadata proxies, the Docker API, databases) and sniff or spoof traffic; with the host PID namespace it can see and signal, and with `SYS_PTRACE` inspect, every host process and read their environment; host IPC exposes shared memory of host processes; `userns_mode: host` maps root in the container back to real root.",
+  description: "A compose service joins a namespace of the host: `network_mode: host`, `pid: host`, `ipc: host`, `userns_mode: host` (opts out of daemon-wide user-namespace remapping), `uts: host` or `cgroup: host`. `${VAR:-host}` uses its default.",
+  rationale: "Namespaces are what isolates a container. With the host network it can reach services bound to localhost (cloud metadata proxies, the Docker API, databases) and sniff or spoof traffic; with the host PID namespace it can see and signal, and with `SYS_PTRACE` inspect, every host process and read their environment; host IPC exposes shared memory of host processes; `userns_mode: host` maps root in the container back to real root; `cgroup: host` shows the host cgroup tree, the classic route for `release_agent` escapes when combined with extra capabilities.",
   fix: 'Remove the setting and publish only the ports you need:\n\n```yaml\nservices:\n  app:\n    ports: ["127.0.0.1:8080:8080"]\n```',
   references: [
     "https://docs.docker.com/reference/compose-file/services/#network_mode",
@@ -44123,7 +44144,8 @@ var hostNamespace = {
     for (const service of file.services) {
       for (const [key, namespace] of Object.entries(NAMESPACE_KEYS)) {
         const entry = file.view.get(service.node, key);
-        if (!entry || file.view.scalar(entry.value)?.trim().toLowerCase() !== "host") continue;
+        const raw = file.view.scalar(entry?.value);
+        if (!entry || raw === void 0 || withDefaults(raw.trim())?.trim().toLowerCase() !== "host") continue;
         reporter.report(service, entry.value, {
           key,
           message: `Service \`${service.name}\` uses the host's ${namespace} namespace (\`${key}: host\`).`,
@@ -44153,6 +44175,22 @@ var CONTAINER_RUNTIME_SOCKETS = [
   "/var/run/podman/podman.sock",
   "/run/k3s/containerd/containerd.sock"
 ];
+var RUNTIME_SOCKET_NAMES = /* @__PURE__ */ new Set([
+  "docker.sock",
+  "containerd.sock",
+  "crio.sock",
+  "podman.sock",
+  "cri-dockerd.sock",
+  "dockershim.sock",
+  "buildkitd.sock"
+]);
+function isDockerEnginePipe(path5) {
+  return /^[\\/]{2}\.[\\/]pipe[\\/]docker_engine$/i.test(path5.trim());
+}
+function isRuntimeSocketName(path5) {
+  const name = path5.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "";
+  return RUNTIME_SOCKET_NAMES.has(name);
+}
 
 // src/checks/manifests/compose/host-mounts.ts
 var RUNTIME_SOCKETS = new Set(CONTAINER_RUNTIME_SOCKETS);
@@ -44182,27 +44220,76 @@ var SENSITIVE_TREES = [
   "/sys/kernel"
 ];
 function sensitiveHostPath(path5) {
+  if (isDockerEnginePipe(path5)) return "the Docker Engine API pipe (administrator on the host)";
+  if (/^[$~]/.test(path5) && isRuntimeSocketName(path5)) return "the container runtime socket (root on the host)";
   if (!path5.startsWith("/")) return void 0;
   const normalized = posix3.normalize(path5).replace(/(.)\/+$/, "$1");
-  if (RUNTIME_SOCKETS.has(normalized)) return "the container runtime socket (root on the host)";
+  if (RUNTIME_SOCKETS.has(normalized) || isRuntimeSocketName(normalized))
+    return "the container runtime socket (root on the host)";
   if (SENSITIVE_DIRS.has(normalized))
     return normalized === "/" ? "the whole host filesystem" : `the host's ${normalized}`;
   const tree = SENSITIVE_TREES.find((root) => normalized === root || normalized.startsWith(`${root}/`));
   return tree ? `the host's ${tree}` : void 0;
 }
-function shortVolumeSource(spec) {
+function shortVolumeSourcePart(spec) {
   if (/^[A-Za-z]:[\\/]/.test(spec)) return void 0;
-  const parts = spec.split(":");
-  if (parts.length < 2) return void 0;
-  const source = parts[0];
-  return /^(?:\/|\.|~)/.test(source) ? source : void 0;
+  let depth = 0;
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i];
+    if (c === "{" && spec[i - 1] === "$") depth++;
+    else if (c === "}" && depth > 0) depth--;
+    else if (c === ":" && depth === 0) return i > 0 ? spec.slice(0, i) : void 0;
+  }
+  return void 0;
+}
+function shortVolumeSource(spec) {
+  const source = shortVolumeSourcePart(spec);
+  return source !== void 0 && /^(?:\/|\.|~)/.test(source) ? source : void 0;
+}
+function boundNamedVolumes(file) {
+  const { view: view2 } = file;
+  const result = /* @__PURE__ */ new Map();
+  const volumes2 = view2.get(view2.doc.contents, "volumes");
+  for (const entry of view2.entries(volumes2?.value)) {
+    const name = view2.scalar(entry.key);
+    const options = view2.get(entry.value, "driver_opts")?.value;
+    const o = view2.scalar(view2.get(options, "o")?.value) ?? "";
+    const device = view2.scalar(view2.get(options, "device")?.value);
+    if (name === void 0 || device === void 0 || !o.split(",").some((opt) => /^r?bind$/.test(opt.trim())))
+      continue;
+    const resolved = withDefaults(device);
+    if (resolved !== void 0) result.set(name, resolved);
+  }
+  return result;
+}
+function mountedHostPath(file, item, named) {
+  const { view: view2 } = file;
+  const spec = view2.scalar(item);
+  if (spec !== void 0) {
+    const resolved = withDefaults(spec);
+    if (resolved === void 0) {
+      const raw2 = shortVolumeSourcePart(spec);
+      return raw2 !== void 0 && isRuntimeSocketName(raw2) ? raw2 : void 0;
+    }
+    const part = shortVolumeSourcePart(resolved);
+    if (part !== void 0 && isDockerEnginePipe(part)) return part;
+    return shortVolumeSource(resolved) ?? (part === void 0 ? void 0 : named.get(part));
+  }
+  if (!view2.asMap(item)) return void 0;
+  const type = view2.scalar(view2.get(item, "type")?.value);
+  const raw = view2.scalar(view2.get(item, "source")?.value);
+  if (raw === void 0) return void 0;
+  const source = withDefaults(raw);
+  if (source === void 0) return isRuntimeSocketName(raw) ? raw : void 0;
+  if (type === "bind" || type === "npipe") return source;
+  return type === "volume" ? named.get(source) : void 0;
 }
 var rule20 = {
   id: "compose/sensitive-host-mount",
   check: "manifests",
   title: "Sensitive host path mounted",
   severity: "high",
-  description: "A compose service bind-mounts the Docker (or containerd, CRI-O, Podman) socket, the host root `/`, or a sensitive host directory: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run`, `/usr`, `/home`, `/lib/modules`, or anything under `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, `/etc/kubernetes`. Both the short `src:dst[:mode]` syntax and the long `type: bind` / `source:` syntax are checked; `${VAR:-default}` sources use their default. Single files such as `/etc/localtime` are not reported. Read-only mounts are reported too: a read-only socket still accepts API calls, and `/etc` or `/proc` read-only still leak host secrets.",
+  description: "A compose service bind-mounts the Docker (or containerd, CRI-O, Podman) socket, the host root `/`, or a sensitive host directory: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run`, `/usr`, `/home`, `/lib/modules`, or anything under `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, `/etc/kubernetes`. Both the short `src:dst[:mode]` syntax and the long `type: bind` / `source:` syntax are checked, and so are named volumes defined as local bind mounts (`driver_opts: {o: bind, device: /}`); `${VAR:-default}` sources use their default. Runtime sockets are recognised by name in any directory (`${XDG_RUNTIME_DIR}/docker.sock` of rootless Docker), and the Windows `//./pipe/docker_engine` pipe is the Docker API too. Single files such as `/etc/localtime` are not reported. Read-only mounts are reported too: a read-only socket still accepts API calls, and `/etc` or `/proc` read-only still leak host secrets.",
   rationale: "Access to the runtime socket is root on the host: the container can start a privileged container that mounts the host filesystem. Mounting `/`, `/etc`, `/root` or `/var/lib/docker` exposes host credentials, SSH keys and every other container's data, and write access lets the container plant cron jobs or binaries on the host. `/proc` and `/sys` expose kernel knobs and other processes.",
   fix: "Mount only the data the service needs, read-only when possible. For tools that need the Docker API, put a filtering proxy in front of it:\n\n```yaml\nservices:\n  app:\n    volumes:\n      - ./config:/etc/app:ro\n  docker-proxy:\n    image: tecnativa/docker-socket-proxy:0.3.0\n    environment: { CONTAINERS: 1, POST: 0 }\n```",
   references: [
@@ -44215,25 +44302,17 @@ var sensitiveHostMount = {
   check(file) {
     const reporter = new Reporter(file, rule20);
     const { view: view2 } = file;
+    const named = boundNamedVolumes(file);
     for (const service of file.services) {
       const entry = view2.get(service.node, "volumes");
       if (!entry) continue;
       for (const item of view2.items(entry.value)) {
-        let source;
-        const spec = view2.scalar(item);
-        if (spec !== void 0) {
-          const resolved = withDefaults(spec);
-          source = resolved === void 0 ? void 0 : shortVolumeSource(resolved);
-        } else if (view2.asMap(item)) {
-          const type = view2.scalar(view2.get(item, "type")?.value);
-          const raw = view2.scalar(view2.get(item, "source")?.value);
-          source = type === "bind" && raw !== void 0 ? withDefaults(raw) : void 0;
-        }
+        const source = mountedHostPath(file, item, named);
         if (source === void 0) continue;
         const why = sensitiveHostPath(source);
         if (!why) continue;
         reporter.report(service, item, {
-          key: posix3.normalize(source),
+          key: isDockerEnginePipe(source) ? "docker_engine" : posix3.normalize(source),
           message: `Service \`${service.name}\` mounts ${code(source)}, ${why}.`,
           fix: "Mount only the files the service needs; use a socket proxy for the Docker API."
         });
@@ -44397,7 +44476,8 @@ var exposedSensitivePort = {
     const reporter = new Reporter(file, rule21);
     const { view: view2 } = file;
     for (const service of file.services) {
-      if (view2.scalar(view2.get(service.node, "network_mode")?.value)?.trim() === "host") continue;
+      const networkMode = view2.scalar(view2.get(service.node, "network_mode")?.value);
+      if (networkMode !== void 0 && withDefaults(networkMode.trim())?.trim() === "host") continue;
       const entry = view2.get(service.node, "ports");
       if (!entry) continue;
       for (const item of view2.items(entry.value)) {
@@ -44433,7 +44513,7 @@ var rule22 = {
   check: "manifests",
   title: "Privileged container",
   severity: "critical",
-  description: "A compose service sets `privileged: true` (directly or through a `<<:` merge of an anchored block).",
+  description: "A compose service sets `privileged: true` (directly or through a `<<:` merge of an anchored block). Like compose, the YAML 1.1 spellings `yes`, `on` and `y` count as true, and `${VAR:-true}` uses its default.",
   rationale: "A privileged container gets every capability, all host devices, no seccomp or AppArmor profile and a writable `/sys`. Escaping to the host is trivial (mount the host disk from `/dev`, load a kernel module), so anyone who compromises the service \u2014 or who can change its image \u2014 owns the machine.",
   fix: 'Remove `privileged` and grant only what the service needs:\n\n```yaml\nservices:\n  app:\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n    devices: ["/dev/fuse:/dev/fuse"]\n```',
   references: ["https://docs.docker.com/reference/compose-file/services/#privileged"]
@@ -44444,7 +44524,7 @@ var privileged = {
     const reporter = new Reporter(file, rule22);
     for (const service of file.services) {
       const entry = file.view.get(service.node, "privileged");
-      if (!entry || file.view.scalar(entry.value)?.toLowerCase() !== "true") continue;
+      if (!entry || composeBoolean(file.view.scalar(entry.value)) !== true) continue;
       reporter.report(service, entry.value, {
         key: "privileged",
         message: `Service \`${service.name}\` runs privileged: it has full access to the host.`,
@@ -44488,7 +44568,8 @@ var unconfinedSecurityOpt = {
       const entry = file.view.get(service.node, "security_opt");
       if (!entry) continue;
       for (const item of file.view.items(entry.value)) {
-        const option = file.view.scalar(item);
+        const scalar = file.view.scalar(item);
+        const option = scalar === void 0 ? void 0 : withDefaults(scalar);
         const what = option === void 0 ? void 0 : weakening(option);
         if (!what || option === void 0) continue;
         reporter.report(service, item, {
@@ -44544,8 +44625,29 @@ var rootUser = {
   }
 };
 
-// src/checks/manifests/compose/yaml-nodes.ts
+// src/checks/manifests/template-leftovers.ts
 var import_yaml8 = __toESM(require_dist(), 1);
+function collectionKey(doc2) {
+  let found;
+  (0, import_yaml8.visit)(doc2, {
+    Pair(_, pair2, path5) {
+      if ((0, import_yaml8.isCollection)(pair2.key)) {
+        const parent = path5[path5.length - 1];
+        found = (0, import_yaml8.isCollection)(parent) && parent.flow ? parent : pair2.key;
+        return import_yaml8.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return found;
+}
+function mayHaveCollectionKey(text3) {
+  return /\{\s*[{[]|[\]}]\s*:(?:\s|$)|(?:^|\s)\?(?:\s|$)/m.test(text3);
+}
+var TEMPLATE_HINT = "The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths.";
+
+// src/checks/manifests/compose/yaml-nodes.ts
+var import_yaml9 = __toESM(require_dist(), 1);
 var MAX_ALIAS_RESOLUTIONS = 2e6;
 var MAX_MERGE_DEPTH = 16;
 var YamlView = class {
@@ -44559,25 +44661,25 @@ var YamlView = class {
   /** The node an alias points to (or the node itself). */
   deref(node) {
     let current = node;
-    for (let hops = 0; (0, import_yaml8.isAlias)(current); hops++) {
+    for (let hops = 0; (0, import_yaml9.isAlias)(current); hops++) {
       if (hops > 32) return void 0;
       if (++this.resolutions > MAX_ALIAS_RESOLUTIONS) throw new Error("too many YAML alias dereferences");
       current = current.resolve(this.doc);
     }
-    return (0, import_yaml8.isScalar)(current) || (0, import_yaml8.isMap)(current) || (0, import_yaml8.isSeq)(current) ? current : void 0;
+    return (0, import_yaml9.isScalar)(current) || (0, import_yaml9.isMap)(current) || (0, import_yaml9.isSeq)(current) ? current : void 0;
   }
   asMap(node) {
     const resolved = this.deref(node);
-    return (0, import_yaml8.isMap)(resolved) ? resolved : void 0;
+    return (0, import_yaml9.isMap)(resolved) ? resolved : void 0;
   }
   asSeq(node) {
     const resolved = this.deref(node);
-    return (0, import_yaml8.isSeq)(resolved) ? resolved : void 0;
+    return (0, import_yaml9.isSeq)(resolved) ? resolved : void 0;
   }
   /** A scalar as a string (`true`, `0`, `"x"`), or undefined for maps, sequences and null. */
   scalar(node) {
     const resolved = this.deref(node);
-    if (!(0, import_yaml8.isScalar)(resolved)) return void 0;
+    if (!(0, import_yaml9.isScalar)(resolved)) return void 0;
     const value2 = resolved.value;
     if (value2 === null || value2 === void 0) return void 0;
     if (typeof value2 === "string") return value2;
@@ -44594,7 +44696,7 @@ var YamlView = class {
       const keyNode = this.deref(pair2.key);
       const key = this.scalar(keyNode);
       if (key === void 0 || !keyNode) continue;
-      if (key === "<<" && !((0, import_yaml8.isScalar)(pair2.key) && pair2.key.type !== "PLAIN")) {
+      if (key === "<<" && !((0, import_yaml9.isScalar)(pair2.key) && pair2.key.type !== "PLAIN")) {
         const sources = this.asSeq(pair2.value)?.items ?? [pair2.value];
         for (const source of sources) merged.push(...this.entries(source, depth + 1));
         continue;
@@ -44660,10 +44762,18 @@ function lintCompose(file) {
     return [parseError(file.path, `the YAML parser failed (${errorMessage(error).slice(0, 200)}).`)];
   }
   const findings = [];
+  const mayHaveKeys = mayHaveCollectionKey(file.text);
   for (const doc2 of parsed.documents) {
     const error = firstYamlError(parsed, doc2);
     if (error) {
       findings.push(parseError(file.path, `${error.message}.`, error.position.line, error.position.column));
+      continue;
+    }
+    const badKey = mayHaveKeys ? collectionKey(doc2) : void 0;
+    if (badKey) {
+      const { line, column } = parsed.nodePosition(badKey) ?? { line: 1, column: 1 };
+      const hint = file.text.includes("{{") ? ` ${TEMPLATE_HINT}` : "";
+      findings.push(parseError(file.path, `a mapping key is itself a mapping or a list.${hint}`, line, column));
       continue;
     }
     try {
@@ -45184,6 +45294,42 @@ function joinContinuations(text3, start, end, escape2) {
   }
   return { text: chars.join(""), offsets };
 }
+function unquoteWord(value2, escape2) {
+  let out = "";
+  let quote2;
+  for (let i = 0; i < value2.length; i++) {
+    const c = value2[i];
+    if (quote2 === "'") {
+      if (c === "'") quote2 = void 0;
+      else out += c;
+    } else if (quote2 === '"') {
+      if (c === '"') quote2 = void 0;
+      else if (c === "\\" && i + 1 < value2.length && '"\\$'.includes(value2[i + 1])) out += value2[++i];
+      else out += c;
+    } else if (c === '"' || c === "'") {
+      quote2 = c;
+    } else if (c === escape2 && i + 1 < value2.length) {
+      out += value2[++i];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+function expandWord(model, raw, line) {
+  let unresolved = false;
+  const value2 = raw.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, braced, fallback, bare) => {
+      const resolved = model.ast.resolveVariable(braced ?? bare, line);
+      if (resolved) return resolved;
+      if (fallback !== void 0) return fallback;
+      unresolved = true;
+      return "";
+    }
+  );
+  return unresolved ? void 0 : unquoteWord(value2, model.escape);
+}
 function parseJsonArray(src) {
   const { text: text3, offsets } = src;
   let i = 0;
@@ -45336,8 +45482,9 @@ function parseDockerfile(path5, text3) {
   if (stages.length === 0) throw new DockerfileParseError("the Dockerfile has no FROM instruction");
   const base = { path: path5, text: text3, ast, escape: escape2, globalArgs, stages, lineStarts };
   const runs = [];
+  const finalShellIsPosix = /* @__PURE__ */ new Map();
   for (const stage of stages) {
-    let shellIsPosix = true;
+    let shellIsPosix = stage.parent ? finalShellIsPosix.get(stage.parent) ?? true : true;
     for (const instruction of stage.instructions) {
       const keyword = instruction.getKeyword();
       if (keyword === "SHELL") {
@@ -45358,6 +45505,7 @@ function parseDockerfile(path5, text3) {
           runs.push({ instruction: trigger, stage, ...runCommands(base, trigger, shellIsPosix) });
       }
     }
+    finalShellIsPosix.set(stage, shellIsPosix);
   }
   return { ...base, runs };
 }
@@ -45432,10 +45580,18 @@ function addInstructions(model) {
         model.escape
       );
       const json = parseJsonArray(joined);
-      let args = json ? json.map((word) => ({ value: word.text, offset: word.start })) : instruction.getArguments().map((argument) => ({
-        value: argument.getValue(),
-        offset: offsetOf(model, argument.getRange().start)
-      }));
+      let args = json ? json.map((word) => ({
+        value: word.text,
+        offset: word.start,
+        length: (word.offsets[word.offsets.length - 1] ?? word.start) + 2 - word.start
+      })) : instruction.getArguments().map((argument) => {
+        const offset = offsetOf(model, argument.getRange().start);
+        return {
+          value: unquoteWord(argument.getValue(), model.escape),
+          offset,
+          length: offsetOf(model, argument.getRange().end) - offset
+        };
+      });
       const heredoc = args.find((arg) => arg.value.startsWith("<<"));
       if (heredoc) {
         const line = positionAt(model, heredoc.offset).line;
@@ -45477,7 +45633,7 @@ var addRemoteUrl = {
         if (!REMOTE_RE.test(source.value) && !GIT_RE.test(source.value)) continue;
         reporter.report({
           offset: source.offset,
-          length: source.value.length,
+          length: source.length,
           stage: add.stage,
           key: source.value,
           message: `\`ADD ${code2(source.value).slice(1)} is downloaded without \`--checksum\`, so its content is not verified.`,
@@ -45498,7 +45654,7 @@ var addInsteadOfCopy = {
         if (REMOTE_RE.test(value2) || GIT_RE.test(value2) || value2.includes("$") || ARCHIVE_RE.test(value2)) continue;
         reporter.report({
           offset: source.offset,
-          length: value2.length,
+          length: source.length,
           stage: add.stage,
           key: value2,
           message: `${code2(value2)} is a local file that is not an archive; \`ADD\` adds nothing over \`COPY\` here.`,
@@ -45656,7 +45812,7 @@ var rule26 = {
   check: "manifests",
   title: "SSH port 22 exposed",
   severity: "medium",
-  description: "An `EXPOSE` instruction declares port 22 (alone, with `/tcp`, or inside a range such as `20-30`).",
+  description: "An `EXPOSE` instruction declares port 22 (alone, with `/tcp`, or inside a range such as `20-30`), also through an `ARG`/`ENV` variable with a known value (`EXPOSE $SSH_PORT`).",
   rationale: "An SSH server inside an application container is an extra, long-lived entry point with its own credentials and keys baked into or mounted into the image, outside the orchestrator's access control and audit trail. It is a favourite target of credential-stuffing bots once the port is published.",
   fix: "Remove the SSH server and the `EXPOSE 22`. For debugging use the orchestrator: `docker exec`, `kubectl exec` or `kubectl debug` (ephemeral containers), which are authenticated and audited.",
   references: ["https://docs.docker.com/reference/dockerfile/#expose"]
@@ -45669,7 +45825,8 @@ var exposeSsh = {
       for (const instruction of stage.instructions) {
         if (instruction.getKeyword() !== "EXPOSE") continue;
         for (const argument of instruction.getArguments()) {
-          if (!includesPort(argument.getValue(), 22)) continue;
+          const port = expandWord(model, argument.getValue(), instruction.getRange().start.line);
+          if (port === void 0 || !includesPort(port, 22)) continue;
           reporter.report({
             offset: offsetOf(model, argument.getRange().start),
             length: argument.getValue().length,
@@ -45778,6 +45935,7 @@ function pipPackages(entry) {
   const texts = entry.args.map((word) => word.text);
   let installAt = -1;
   if (/^pip[0-9.]*$/.test(entry.program)) installAt = texts.indexOf("install");
+  else if (entry.program === "uv" && texts[0] === "pip" && texts[1] === "install") installAt = 1;
   else if (/^python[0-9.]*$/.test(entry.program)) {
     const m = texts.findIndex((text3, k) => text3 === "-m" && texts[k + 1] === "pip" && texts[k + 2] === "install");
     installAt = m < 0 ? -1 : m + 2;
@@ -45799,9 +45957,34 @@ function pipPackages(entry) {
     return true;
   }).map((word) => ({ manager: "pip", word, example: `${word.text.replace(/\[.*$/, "")}==<version>` }));
 }
+var NPM_VALUE_OPTIONS = [
+  "registry",
+  "loglevel",
+  "prefix",
+  "C",
+  "cache",
+  "tag",
+  "userconfig",
+  "globalconfig",
+  "w",
+  "workspace",
+  "scope",
+  "omit",
+  "include",
+  "install-strategy",
+  "before",
+  "otp",
+  "location",
+  "fetch-retries",
+  "fetch-timeout",
+  "maxsockets",
+  "proxy",
+  "https-proxy",
+  "cafile"
+];
 function npmPackages(entry) {
   if (entry.program !== "npm") return [];
-  const nonFlags = operands(entry.args);
+  const nonFlags = operands(dropOptionValues(entry.args, NPM_VALUE_OPTIONS));
   if (!["install", "i", "add"].includes(nonFlags[0]?.text ?? "")) return [];
   return nonFlags.slice(1).filter((word) => {
     const text3 = word.text;
@@ -45812,27 +45995,114 @@ function npmPackages(entry) {
     return !withoutScope.includes("@");
   }).map((word) => ({ manager: "npm", word, example: `${word.text}@<version>` }));
 }
+var GEM_VALUE_OPTIONS = [
+  "i",
+  "install-dir",
+  "n",
+  "bindir",
+  "s",
+  "source",
+  "platform",
+  "P",
+  "trust-policy",
+  "g",
+  "file",
+  "build-root"
+];
 function gemPackages(entry) {
   if (entry.program !== "gem") return [];
-  const texts = entry.args.map((word) => word.text);
+  const end = entry.args.findIndex((word) => word.text === "--");
+  const args = end < 0 ? entry.args : entry.args.slice(0, end);
+  const texts = args.map((word) => word.text);
   if (!texts.includes("install") && !texts.includes("i")) return [];
   if (texts.some((text3) => text3 === "-v" || text3 === "--version" || text3.startsWith("--version="))) return [];
-  return operands(entry.args).filter((word) => !["install", "i", "--"].includes(word.text) && !isUnknown(word) && !word.text.includes(":")).map((word) => ({ manager: "gem", word, example: `${word.text}:<version>` }));
+  return operands(dropOptionValues(args, GEM_VALUE_OPTIONS)).filter((word) => !["install", "i"].includes(word.text) && !isUnknown(word) && !word.text.includes(":")).map((word) => ({ manager: "gem", word, example: `${word.text}:<version>` }));
+}
+var RPM_VALUE_OPTIONS = [
+  "c",
+  "config",
+  "d",
+  "debuglevel",
+  "e",
+  "errorlevel",
+  "x",
+  "exclude",
+  "installroot",
+  "releasever",
+  "enablerepo",
+  "disablerepo",
+  "repo",
+  "repoid",
+  "repofrompath",
+  "setopt",
+  "forcearch",
+  "downloaddir",
+  "destdir",
+  "rpmverbosity",
+  "color"
+];
+function rpmPackagePinned(text3) {
+  if (/\.rpm$/i.test(text3) || text3.includes("/") || /[<>=]/.test(text3)) return true;
+  const rest = text3.split("-").slice(1);
+  return rest.length > 0 && rest.every((part) => /^[A-Za-z0-9.~^_:+]+$/.test(part)) && rest.some((part) => /^[0-9]/.test(part));
+}
+function rpmPackages(entry) {
+  if (!["yum", "dnf", "microdnf"].includes(entry.program)) return [];
+  const words = operands(dropOptionValues(entry.args, RPM_VALUE_OPTIONS));
+  const module = words[0]?.text === "module";
+  const sub = words[module ? 1 : 0]?.text;
+  if (sub !== "install") return [];
+  return words.slice(module ? 2 : 1).filter((word) => !isUnknown(word) && !word.text.startsWith("@")).filter((word) => module ? !word.text.includes(":") : !rpmPackagePinned(word.text)).map((word) => ({
+    manager: module ? `${entry.program} module` : entry.program,
+    word,
+    example: module ? `${word.text}:<stream>` : `${word.text}-<version>`
+  }));
+}
+var ZYPPER_VALUE_OPTIONS = [
+  "r",
+  "repo",
+  "from",
+  "R",
+  "root",
+  "installroot",
+  "c",
+  "config",
+  "D",
+  "reposd-dir",
+  "C",
+  "cache-dir"
+];
+function zypperPackages(entry) {
+  if (entry.program !== "zypper") return [];
+  const texts = entry.args.map((word) => word.text);
+  const typeAt = texts.findIndex((text3) => text3 === "-t" || text3 === "--type" || text3.startsWith("--type="));
+  if (typeAt >= 0) {
+    const type = texts[typeAt].startsWith("--type=") ? texts[typeAt].slice(7) : texts[typeAt + 1];
+    if (type !== "package") return [];
+  }
+  const words = operands(dropOptionValues(entry.args, [...ZYPPER_VALUE_OPTIONS, "t", "type"]));
+  if (!["install", "in"].includes(words[0]?.text ?? "")) return [];
+  return words.slice(1).filter(
+    (word) => !isUnknown(word) && !/[<>=]/.test(word.text) && !/\.rpm$/i.test(word.text) && !word.text.includes("/")
+  ).map((word) => ({ manager: "zypper", word, example: `${word.text}=<version>` }));
 }
 var rule28 = {
   id: "dockerfile/unpinned-package",
   check: "manifests",
   title: "Package installed without a version pin",
   severity: "low",
-  description: "A `RUN` installs a package without pinning its version, where the package manager allows a pin. Same semantics as hadolint: `apt-get install pkg` / `apt install pkg` without `=version` (DL3008; `pkg/release` and `.deb` files count as pinned), `apk add pkg` without `=version` or `~version` (DL3018), `pip install pkg` without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are fine), `npm install pkg` without `@version` (DL3016; `-g` included, a bare `npm install` is fine), `gem install gem` without `:version` or `-v` (DL3028). Package names held in a variable are not judged. One finding per package.",
+  description: "A `RUN` installs a package without pinning its version, where the package manager allows a pin. Same semantics as hadolint: `apt-get install pkg` / `apt install pkg` without `=version` (DL3008; `pkg/release` and `.deb` files count as pinned), `apk add pkg` without `=version` or `~version` (DL3018), `pip install pkg` (or `uv pip install pkg`) without a version specifier (DL3013; `-r requirements.txt`, `-c constraints.txt`, `.` and local paths are fine), `npm install pkg` without `@version` (DL3016; `-g` included, a bare `npm install` is fine), `gem install gem` without `:version` or `-v` (DL3028; flags after `--` are build options), `yum`/`dnf`/`microdnf install pkg` without `-version` (DL3033, DL3041: what follows the name must look like a version, so `rpm-sign` is a name and `rpm-sign-4.16.1.3` is pinned; `module install` needs `name:stream`; `@group`s are not judged), and `zypper install pkg` without `=version` or a comparison (DL3037; patterns and patches are not judged). `.rpm` files count as pinned. Package names held in a variable are not judged. One finding per package.",
   rationale: "An unpinned install takes whatever the repository serves on the day of the build: builds stop being reproducible, a rebuild can silently pull a broken or compromised release (dependency confusion, a hijacked maintainer account), and the reviewed Dockerfile does not say what is in the image.",
-  fix: "Pin exact versions, and let Renovate or Dependabot bump them:\n\n```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache bash=5.2.26-r0\nRUN pip install --no-cache-dir requests==2.32.3\nRUN npm install -g pnpm@9.12.1\nRUN gem install bundler:2.5.22\n```\n\nFor many Python or Node packages, install from a lock file (`pip install -r requirements.txt --require-hashes`, `npm ci`).",
+  fix: "Pin exact versions, and let Renovate or Dependabot bump them:\n\n```dockerfile\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \\\n && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache bash=5.2.26-r0\nRUN pip install --no-cache-dir requests==2.32.3\nRUN npm install -g pnpm@9.12.1\nRUN gem install bundler:2.5.22\nRUN dnf install -y nginx-1.24.0 && dnf clean all\nRUN zypper install -y curl=8.6.0\n```\n\nFor many Python or Node packages, install from a lock file (`pip install -r requirements.txt --require-hashes`, `npm ci`).",
   references: [
     "https://github.com/hadolint/hadolint/wiki/DL3008",
     "https://github.com/hadolint/hadolint/wiki/DL3018",
     "https://github.com/hadolint/hadolint/wiki/DL3013",
     "https://github.com/hadolint/hadolint/wiki/DL3016",
-    "https://github.com/hadolint/hadolint/wiki/DL3028"
+    "https://github.com/hadolint/hadolint/wiki/DL3028",
+    "https://github.com/hadolint/hadolint/wiki/DL3033",
+    "https://github.com/hadolint/hadolint/wiki/DL3041",
+    "https://github.com/hadolint/hadolint/wiki/DL3037"
   ],
   exceptions: "Distribution packages from a repository pinned by snapshot (snapshot.debian.org, a dated mirror) are effectively pinned; except them with a policy exception on the path, naming the snapshot in the reason. " + RUN_LOCATION_NOTE
 };
@@ -45846,7 +46116,9 @@ var unpinnedPackage = {
         ...apkPackages(entry),
         ...pipPackages(entry),
         ...npmPackages(entry),
-        ...gemPackages(entry)
+        ...gemPackages(entry),
+        ...rpmPackages(entry),
+        ...zypperPackages(entry)
       ];
       for (const { manager, word, example } of found) {
         reporter.reportWord(word, {
@@ -45869,7 +46141,7 @@ var rule29 = {
   check: "manifests",
   title: "Remote script piped into a shell",
   severity: "high",
-  description: 'A `RUN` instruction downloads a script and executes it unseen: `curl \u2026 | sh`, `wget -O- \u2026 | sudo bash`, `sh -c "$(curl \u2026)"`, `bash <(curl \u2026)`, `source <(wget \u2026)` \u2014 in shell form, exec form, heredoc scripts and nested `sh -c` strings.',
+  description: 'A `RUN` instruction downloads a script and executes it unseen: `curl \u2026 | sh`, `wget -O- \u2026 | sudo bash`, `curl \u2026 | python3 -` (the Poetry-installer pattern; also `perl`, `ruby`, `node`, `php` reading their program from stdin \u2014 not `python3 -c \u2026`, which only reads data), `sh -c "$(curl \u2026)"`, `bash <(curl \u2026)`, `source <(wget \u2026)` \u2014 in shell form, exec form, heredoc scripts and nested `sh -c` strings.',
   rationale: "Whatever the server returns at build time runs with the build's privileges (usually root), with no review and no integrity check. A compromised download host, a hijacked domain or a TLS-intercepting proxy becomes code execution in your image; servers can even detect `curl | sh` and serve a different script than a browser sees. A partial download can also execute a truncated script.",
   fix: 'Download to a file, verify a pinned checksum (or signature), then run it:\n\n```dockerfile\nRUN curl -fsSLo /tmp/install.sh https://example.com/install-1.4.2.sh \\\n && echo "3f2a\u2026e9  /tmp/install.sh" | sha256sum -c - \\\n && sh /tmp/install.sh && rm /tmp/install.sh\n```\n\nBetter still, install a versioned package or `COPY --from=` a pinned image that contains the tool.',
   references: ["https://docs.docker.com/build/building/best-practices/#run"],
@@ -45885,8 +46157,27 @@ function downloaderIn(word) {
   }
   return void 0;
 }
+var INTERPRETERS = [
+  { re: /^python[0-9.]*$/, inline: ["-c", "-m"], withValue: ["-W", "-X"] },
+  { re: /^perl[0-9.]*$/, inline: ["-e", "-E"], withValue: ["-I", "-M", "-m"] },
+  { re: /^ruby[0-9.]*$/, inline: ["-e"], withValue: ["-I", "-r"] },
+  { re: /^(?:node|nodejs)$/, inline: ["-e", "--eval", "-p", "--print"], withValue: ["-r", "--require"] },
+  { re: /^php[0-9.]*$/, inline: ["-r"], withValue: ["-d", "-c"] }
+];
+function interpreterReadsStdin(entry) {
+  const spec = INTERPRETERS.find((candidate) => candidate.re.test(entry.program));
+  if (!spec) return false;
+  for (let k = 0; k < entry.args.length; k++) {
+    const text3 = entry.args[k].text;
+    if (text3 === "-") return true;
+    if (spec.inline.some((flag) => text3 === flag || flag.length === 2 && text3.startsWith(flag))) return false;
+    if (!text3.startsWith("-")) return false;
+    if (spec.withValue.includes(text3)) k++;
+  }
+  return true;
+}
 function isShellReadingScript(entry) {
-  return SHELLS.has(entry.program) && !inlineScript(entry.inv);
+  return SHELLS.has(entry.program) && !inlineScript(entry.inv) || interpreterReadsStdin(entry);
 }
 var curlPipeShell2 = {
   rule: rule29,
@@ -45933,27 +46224,16 @@ var curlPipeShell2 = {
 };
 
 // src/checks/manifests/dockerfile/root-user.ts
-var ROOT_USER_RE = /^(?:root|0)(?::.*)?$/;
+var ROOT_USER_RE = /^(?:root|0+)(?::.*)?$/;
 function resolveUser(model, instruction) {
   const argument = instruction.getArguments()[0];
   if (!argument) return void 0;
   const raw = argument.getValue();
-  const line = instruction.getRange().start.line;
-  let unresolved = false;
-  const value2 = raw.replace(
-    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (_m, braced, fallback, bare) => {
-      const resolved = model.ast.resolveVariable(braced ?? bare, line);
-      if (resolved) return resolved;
-      if (fallback !== void 0) return fallback;
-      unresolved = true;
-      return "";
-    }
-  );
+  const value2 = expandWord(model, raw, instruction.getRange().start.line);
   return {
     instruction,
     raw,
-    value: unresolved ? void 0 : value2,
+    value: value2,
     offset: offsetOf(model, argument.getRange().start)
   };
 }
@@ -46234,12 +46514,40 @@ function insecureWords(entry) {
   const script = inlineScript(entry.inv);
   for (const word of args) {
     if (word === script || hits.some((hit) => hit.word === word)) continue;
-    if (/\[[^\]]*\btrusted=yes\b[^\]]*\]/.test(word.text)) hits.push({ word, what: "apt source [trusted=yes]" });
-    else if (/\bcheck_certificate\s*=\s*off\b/i.test(word.text))
-      hits.push({ word, what: "wgetrc check_certificate = off" });
-    else if (/\bsslverify\s*=\s*(?:0|false|no)\b/i.test(word.text)) hits.push({ word, what: "repo sslverify=0" });
+    const what = insecureConfigText(sedReplacement(word.text) ?? word.text);
+    if (what) hits.push({ word, what });
   }
   return hits;
+}
+var INSECURE_CONFIG = [
+  { re: /\[[^\]]*\btrusted=yes\b[^\]]*\]/, what: "apt source [trusted=yes]" },
+  { re: /\bcheck_certificate\s*=\s*off\b/i, what: "wgetrc check_certificate = off" },
+  { re: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: "repo sslverify=0" },
+  { re: /\b(?:repo_|localpkg_)?gpgcheck\s*=\s*(?:0|false|no)\b/i, what: "repo gpgcheck=0" },
+  // apt.conf syntax: `Acquire::https::Verify-Peer "false";`
+  {
+    re: /\bAcquire::https?::(?:[^:\s]+::)?Verify-(?:Peer|Host)\s+"?(?:false|0|no|off)"?/i,
+    what: "apt.conf Verify-Peer false"
+  },
+  {
+    re: /\b(?:APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories)\s+"?(?:true|1|yes|on)"?/i,
+    what: "apt.conf allows unauthenticated packages"
+  }
+];
+function insecureConfigText(text3) {
+  const lines = text3.replace(/\\[nt]/g, "\n");
+  return INSECURE_CONFIG.find(({ re }) => re.test(lines))?.what;
+}
+function sedReplacement(text3) {
+  const delimiter = text3[1];
+  if (text3[0] !== "s" || delimiter === void 0 || /[\w\s\\]/.test(delimiter)) return void 0;
+  const parts = [""];
+  for (let i = 2; i < text3.length && parts.length < 3; i++) {
+    if (text3[i] === "\\" && i + 1 < text3.length) parts[parts.length - 1] += text3[i] + text3[++i];
+    else if (text3[i] === delimiter) parts.push("");
+    else parts[parts.length - 1] += text3[i];
+  }
+  return parts.length === 3 ? parts[1] : void 0;
 }
 function insecureAssignment(word) {
   const eq = word.text.indexOf("=");
@@ -46251,7 +46559,7 @@ var rule33 = {
   check: "manifests",
   title: "TLS or signature verification disabled",
   severity: "high",
-  description: "A build step turns off certificate or package-signature checks: `curl -k`/`--insecure`, `wget --no-check-certificate`, `apt-get --allow-unauthenticated`/`--allow-insecure-repositories`/`-o Acquire::https::Verify-Peer=false`, `[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, `pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command.",
+  description: "A build step turns off certificate or package-signature checks: `curl -k`/`--insecure`, `wget --no-check-certificate`, `apt-get --allow-unauthenticated`/`--allow-insecure-repositories`/`-o Acquire::https::Verify-Peer=false` (or the same in an `apt.conf` file written by `echo`/`tee`), `[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `gpgcheck=0` or `sslverify=0` written to a repository file (for `sed s/\u2026/\u2026/`, only the replacement counts), `--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, `pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, `NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command.",
   rationale: "Without verification anyone on the network path (a compromised proxy or mirror, a hostile Wi-Fi or CI network, DNS spoofing) can substitute the packages and scripts the build downloads, and the result is shipped as your image. Variables set with `ENV` stay in the image and weaken every TLS connection the application makes at run time too.",
   fix: "Remove the flag and fix the real cause \u2014 usually a missing CA certificate for a corporate proxy. Add the CA to the trust store instead:\n\n```dockerfile\nCOPY corp-root-ca.crt /usr/local/share/ca-certificates/corp-root-ca.crt\nRUN update-ca-certificates\n```\n\nFor unsigned third-party apt repositories, import the vendor key into `/etc/apt/keyrings/` and use `signed-by=`.",
   references: [
@@ -46330,7 +46638,7 @@ var rule34 = {
   check: "manifests",
   title: "`chmod` makes files world-writable",
   severity: "medium",
-  description: "A `RUN` calls `chmod` (with or without `-R`) with a mode that lets every user write: octal modes with the others-write bit (`777`, `0666`, `-R 777`) or symbolic modes granting `w` to `o` or `a` (`a+rwx`, `o+w`, `a=rwx`). Sticky-bit modes such as `1777` (the `/tmp` convention) are not reported.",
+  description: "A `RUN` calls `chmod` (with or without `-R`), or a `COPY`/`ADD` sets `--chmod=`, with a mode that lets every user write: octal modes with the others-write bit (`777`, `0666`, `-R 777`) or symbolic modes granting `w` to `o` or `a` (`a+rwx`, `o+w`, `a=rwx`). Sticky-bit modes such as `1777` (the `/tmp` convention) are not reported.",
   rationale: "Any process in the container \u2014 including an exploited one running as an unprivileged user \u2014 can then replace binaries, scripts, libraries or configuration in those paths, turning a foothold into persistent code execution or privilege escalation when root later runs the modified file. `777` is usually a workaround for a UID mismatch that has a precise fix.",
   fix: "Give ownership to the user that needs to write, and keep the mode tight:\n\n```dockerfile\nCOPY --chown=10001:10001 ./data /app/data\nRUN chmod -R u=rwX,g=rX,o= /app/data\nUSER 10001\n```",
   references: ["https://docs.docker.com/reference/dockerfile/#copy---chown---chmod"],
@@ -46340,6 +46648,25 @@ var worldWritable = {
   rule: rule34,
   check(model) {
     const reporter = new Reporter2(model, rule34);
+    for (const stage of model.stages) {
+      for (const instruction of stage.instructions) {
+        const keyword = instruction.getKeyword();
+        if (keyword !== "COPY" && keyword !== "ADD") continue;
+        for (const flag of instruction.getFlags()) {
+          const mode = flag.getValue();
+          const range3 = flag.getValueRange();
+          if (flag.getName().toLowerCase() !== "chmod" || mode === null || !range3 || !grantsWorldWrite(mode)) continue;
+          reporter.report({
+            offset: offsetOf(model, range3.start),
+            length: mode.length,
+            stage,
+            key: `${keyword} --chmod=${mode}`,
+            message: `\`${keyword} --chmod=${mode}\` makes the copied files writable by every user.`,
+            fix: `${keyword} --chown=<user> --chmod=755 <src> <dest>`
+          });
+        }
+      }
+    }
     for (const entry of runInvocations(model)) {
       if (entry.program !== "chmod") continue;
       if (entry.args.some((word) => word.text.startsWith("--reference"))) continue;
@@ -46422,7 +46749,7 @@ var dockerfileLinter = {
 };
 
 // src/checks/manifests/kubernetes/yaml-view.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 var YAML11_TRUE = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 var YAML11_FALSE = /* @__PURE__ */ new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
 var MAX_ALIAS_HOPS2 = 32;
@@ -46452,14 +46779,14 @@ var View = class _View {
     return this.positionOf(this.node.range?.[0] ?? 0);
   }
   isMap() {
-    return (0, import_yaml10.isMap)(this.node);
+    return (0, import_yaml11.isMap)(this.node);
   }
   isSeq() {
-    return (0, import_yaml10.isSeq)(this.node);
+    return (0, import_yaml11.isSeq)(this.node);
   }
   /** The value under `key` (null values count as absent, like Go's nil pointers). */
   get(key) {
-    if (!(0, import_yaml10.isMap)(this.node)) return void 0;
+    if (!(0, import_yaml11.isMap)(this.node)) return void 0;
     const pair2 = findPair(this.doc, this.node.items, key, 0);
     if (!pair2) return void 0;
     const value2 = resolveNode(this.doc, pair2.value);
@@ -46472,7 +46799,7 @@ var View = class _View {
   }
   /** Sequence items (null items included as views of the null scalar are skipped). */
   items() {
-    if (!(0, import_yaml10.isSeq)(this.node)) return [];
+    if (!(0, import_yaml11.isSeq)(this.node)) return [];
     const out = [];
     for (const item of this.node.items) {
       const node = resolveNode(this.doc, item);
@@ -46482,7 +46809,7 @@ var View = class _View {
   }
   /** Mapping entries with string keys, merge keys expanded, later keys winning. */
   entries() {
-    if (!(0, import_yaml10.isMap)(this.node)) return [];
+    if (!(0, import_yaml11.isMap)(this.node)) return [];
     const seen = /* @__PURE__ */ new Map();
     collectEntries(this.doc, this.node.items, 0, (key, pair2) => {
       if (seen.has(key)) return;
@@ -46494,7 +46821,7 @@ var View = class _View {
   }
   /** Scalar value as a string (numbers and booleans are stringified), or undefined. */
   string() {
-    if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml11.isScalar)(this.node)) return void 0;
     const value2 = this.node.value;
     if (value2 === null || value2 === void 0) return void 0;
     if (typeof value2 === "string") return value2;
@@ -46503,7 +46830,7 @@ var View = class _View {
   }
   /** Boolean with YAML 1.1 plain-scalar semantics; undefined when it is not a boolean. */
   bool() {
-    if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml11.isScalar)(this.node)) return void 0;
     const value2 = this.node.value;
     if (typeof value2 === "boolean") return value2;
     if (typeof value2 === "string" && (this.node.type === "PLAIN" || this.node.type === void 0)) {
@@ -46514,7 +46841,7 @@ var View = class _View {
     return void 0;
   }
   number() {
-    if (!(0, import_yaml10.isScalar)(this.node)) return void 0;
+    if (!(0, import_yaml11.isScalar)(this.node)) return void 0;
     const value2 = this.node.value;
     if (typeof value2 === "number") return value2;
     if (typeof value2 === "bigint") return Number(value2);
@@ -46522,15 +46849,15 @@ var View = class _View {
   }
 };
 function isNodeLike(value2) {
-  return (0, import_yaml10.isScalar)(value2) || (0, import_yaml10.isMap)(value2) || (0, import_yaml10.isSeq)(value2) || (0, import_yaml10.isAlias)(value2);
+  return (0, import_yaml11.isScalar)(value2) || (0, import_yaml11.isMap)(value2) || (0, import_yaml11.isSeq)(value2) || (0, import_yaml11.isAlias)(value2);
 }
 function isNullScalar(node) {
-  return (0, import_yaml10.isScalar)(node) && (node.value === null || node.value === void 0);
+  return (0, import_yaml11.isScalar)(node) && (node.value === null || node.value === void 0);
 }
 function resolveNode(doc2, value2) {
   let current = value2;
   for (let hops = 0; hops < MAX_ALIAS_HOPS2; hops++) {
-    if ((0, import_yaml10.isAlias)(current)) {
+    if ((0, import_yaml11.isAlias)(current)) {
       try {
         current = current.resolve(doc2);
       } catch {
@@ -46538,12 +46865,12 @@ function resolveNode(doc2, value2) {
       }
       continue;
     }
-    return (0, import_yaml10.isScalar)(current) || (0, import_yaml10.isMap)(current) || (0, import_yaml10.isSeq)(current) ? current : void 0;
+    return (0, import_yaml11.isScalar)(current) || (0, import_yaml11.isMap)(current) || (0, import_yaml11.isSeq)(current) ? current : void 0;
   }
   return void 0;
 }
 function keyString(key) {
-  if ((0, import_yaml10.isScalar)(key)) {
+  if ((0, import_yaml11.isScalar)(key)) {
     const value2 = key.value;
     if (typeof value2 === "string") return value2;
     if (typeof value2 === "number" || typeof value2 === "boolean") return String(value2);
@@ -46554,7 +46881,7 @@ function keyString(key) {
 function findPair(doc2, items2, key, depth) {
   let found;
   for (const pair2 of items2) {
-    if ((0, import_yaml10.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
+    if ((0, import_yaml11.isPair)(pair2) && keyString(pair2.key) === key) found = pair2;
   }
   if (found || depth >= MAX_MERGE_DEPTH2) return found;
   for (const source of mergeSources(doc2, items2)) {
@@ -46563,27 +46890,27 @@ function findPair(doc2, items2, key, depth) {
   }
   return void 0;
 }
-function collectEntries(doc2, items2, depth, visit) {
+function collectEntries(doc2, items2, depth, visit2) {
   for (let i = items2.length - 1; i >= 0; i--) {
     const pair2 = items2[i];
-    if (!(0, import_yaml10.isPair)(pair2)) continue;
+    if (!(0, import_yaml11.isPair)(pair2)) continue;
     const key = keyString(pair2.key);
-    if (key !== void 0 && key !== "<<") visit(key, pair2);
+    if (key !== void 0 && key !== "<<") visit2(key, pair2);
   }
   if (depth >= MAX_MERGE_DEPTH2) return;
-  for (const source of mergeSources(doc2, items2)) collectEntries(doc2, source.items, depth + 1, visit);
+  for (const source of mergeSources(doc2, items2)) collectEntries(doc2, source.items, depth + 1, visit2);
 }
 function mergeSources(doc2, items2) {
   const sources = [];
   for (const pair2 of items2) {
-    if (!(0, import_yaml10.isPair)(pair2) || !(0, import_yaml10.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
-    if ((0, import_yaml10.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
+    if (!(0, import_yaml11.isPair)(pair2) || !(0, import_yaml11.isScalar)(pair2.key) || pair2.key.value !== "<<") continue;
+    if ((0, import_yaml11.isScalar)(pair2.key) && pair2.key.type !== "PLAIN" && pair2.key.type !== void 0) continue;
     const value2 = resolveNode(doc2, pair2.value);
-    if ((0, import_yaml10.isMap)(value2)) sources.push(value2);
-    else if ((0, import_yaml10.isSeq)(value2)) {
+    if ((0, import_yaml11.isMap)(value2)) sources.push(value2);
+    else if ((0, import_yaml11.isSeq)(value2)) {
       for (const item of value2.items) {
         const resolved = resolveNode(doc2, item);
-        if ((0, import_yaml10.isMap)(resolved)) sources.push(resolved);
+        if ((0, import_yaml11.isMap)(resolved)) sources.push(resolved);
       }
     }
   }
@@ -46623,11 +46950,23 @@ function parseManifestFile(path5, text3) {
     fail2(`The file could not be parsed: ${errorMessage(error)}`, { line: 1, column: 1 }, "parser");
     return { objects, errors };
   }
+  const mayHaveKeys = mayHaveCollectionKey(text3);
   parsed.documents.forEach((doc2, docIndex) => {
     const syntax = firstYamlError(parsed, doc2);
     if (syntax) {
-      const hint = text3.includes("{{") ? " The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths." : "";
+      const hint = text3.includes("{{") ? ` ${TEMPLATE_HINT}` : "";
       fail2(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
+      return;
+    }
+    const badKey = mayHaveKeys ? collectionKey(doc2) : void 0;
+    if (badKey) {
+      const position = parsed.nodePosition(badKey) ?? { line: 1, column: 1 };
+      const hint = text3.includes("{{") ? ` ${TEMPLATE_HINT}` : "";
+      fail2(
+        `A mapping key is itself a mapping or a list, which Kubernetes objects never have.${hint}`,
+        position,
+        "collection-key"
+      );
       return;
     }
     try {
@@ -47010,7 +47349,7 @@ var runtimeSocketRule = {
   check: "manifests",
   title: "Container runtime socket mounted",
   severity: "critical",
-  description: "A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...).",
+  description: "A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd, BuildKit) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...). Sockets are also recognised by file name wherever they live (`/run/user/1000/docker.sock` of rootless Docker).",
   rationale: "The runtime socket is an unauthenticated root API for the node: with it a container can start a privileged container that mounts the host filesystem, read every other container's secrets and environment, and take over the node.",
   fix: "Remove the volume. Build images with a rootless builder (BuildKit rootless, kaniko, buildah) and use the Kubernetes API instead of the runtime for introspection.",
   references: ["https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"]
@@ -47056,7 +47395,7 @@ function within(path5, dir) {
 }
 function classifyHostPath(raw) {
   const path5 = normalizeHostPath(raw);
-  if (CONTAINER_RUNTIME_SOCKETS.some((socket) => within(socket, path5))) return "socket";
+  if (CONTAINER_RUNTIME_SOCKETS.some((socket) => within(socket, path5)) || isRuntimeSocketName(path5)) return "socket";
   if (SENSITIVE_PATHS.some((dir) => within(path5, dir) || within(dir, path5))) return "sensitive";
   return void 0;
 }
@@ -47088,7 +47427,7 @@ var imageLatestRule = {
   check: "manifests",
   title: "Image without a tag or with :latest",
   severity: "medium",
-  description: "A container image reference has no tag and no digest (which means `:latest`), or uses the `:latest` tag.",
+  description: "A container image reference has no tag and no digest (which means `:latest`), or uses the `:latest` tag. Images written as template placeholders (`{{ .Values.image }}`, `${IMAGE}`, as in Argo Workflows or envsubst templates) are not judged: their value is unknown.",
   rationale: "`latest` changes under you: two nodes can run different code for the same manifest, a rollback does not roll back, and whoever can push to the repository (or compromise it) ships straight to production at the next pod restart.",
   fix: "Pin the image by digest (best) or at least an immutable version tag:\n\n```yaml\nimage: ghcr.io/acme/web:1.4.2@sha256:<digest>\n```",
   references: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"]
@@ -47098,7 +47437,7 @@ var imageUnpinnedRule = {
   check: "manifests",
   title: "Image not pinned by digest",
   severity: "low",
-  description: "A container image is referenced by tag only (`name:tag`), without an `@sha256:` digest.",
+  description: "A container image is referenced by tag only (`name:tag`), without an `@sha256:` digest. Template placeholders (`{{ \u2026 }}`, `${\u2026}`) are not judged.",
   rationale: "Tags are mutable. A registry compromise, a mistaken re-push or a malicious maintainer can change what a tag points to; a digest pins the exact bytes that were reviewed and scanned.",
   fix: "Append the digest of the image you tested (tools like `crane digest` or Renovate/Dependabot keep it current):\n\n```yaml\nimage: nginx:1.27.2@sha256:<digest>\n```",
   references: ["https://kubernetes.io/docs/concepts/containers/images/#image-names"]
@@ -47123,6 +47462,7 @@ function imageFindings(pod) {
     const view2 = container.view.get("image");
     const image = view2?.string();
     if (!view2 || !image) continue;
+    if (/\{\{|\$\{|\$\(/.test(image)) continue;
     const ref = parseImageRef(image);
     if (ref.digest && DIGEST_RE2.test(ref.digest)) continue;
     const key = `${containerKey(container)}.image`;
@@ -49461,7 +49801,7 @@ var PUBLIC_GOOD_TRUSTED_ROOT = {
 };
 
 // src/checks/signatures/references.ts
-var import_yaml12 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var DEFAULT_REFERENCE_PATHS = [
   "**/*.yaml",
   "**/*.yml",
@@ -49483,17 +49823,17 @@ function yamlReferences(path5, text3) {
   const workflow = isWorkflow(path5);
   const walk = (node, depth) => {
     if (depth > MAX_YAML_DEPTH || sites.length >= MAX_REFERENCES) return;
-    if ((0, import_yaml12.isMap)(node)) {
+    if ((0, import_yaml13.isMap)(node)) {
       for (const item of node.items) {
-        if (!(0, import_yaml12.isPair)(item)) continue;
-        const key = (0, import_yaml12.isScalar)(item.key) ? item.key.value : void 0;
+        if (!(0, import_yaml13.isPair)(item)) continue;
+        const key = (0, import_yaml13.isScalar)(item.key) ? item.key.value : void 0;
         let value2 = item.value;
         const field2 = key === "image" || workflow && key === "container" ? key : void 0;
-        if (key === "image" && (0, import_yaml12.isMap)(value2)) {
-          const name = value2.items.find((pair2) => (0, import_yaml12.isPair)(pair2) && (0, import_yaml12.isScalar)(pair2.key) && pair2.key.value === "name");
-          if (name && (0, import_yaml12.isScalar)(name.value)) value2 = name.value;
+        if (key === "image" && (0, import_yaml13.isMap)(value2)) {
+          const name = value2.items.find((pair2) => (0, import_yaml13.isPair)(pair2) && (0, import_yaml13.isScalar)(pair2.key) && pair2.key.value === "name");
+          if (name && (0, import_yaml13.isScalar)(name.value)) value2 = name.value;
         }
-        if (field2 !== void 0 && (0, import_yaml12.isScalar)(value2) && typeof value2.value === "string" && value2.range) {
+        if (field2 !== void 0 && (0, import_yaml13.isScalar)(value2) && typeof value2.value === "string" && value2.range) {
           const quoted = value2.type === "QUOTE_DOUBLE" || value2.type === "QUOTE_SINGLE";
           const position = parsed.position(value2.range[0] + (quoted ? 1 : 0));
           const reference = value2.value.trim();
@@ -49503,7 +49843,7 @@ function yamlReferences(path5, text3) {
           walk(value2, depth + 1);
         }
       }
-    } else if ((0, import_yaml12.isSeq)(node)) {
+    } else if ((0, import_yaml13.isSeq)(node)) {
       for (const item of node.items) walk(item, depth + 1);
     }
   };
@@ -50866,18 +51206,18 @@ function mergePolicy(base, override) {
 }
 
 // src/policy/positions.ts
-var import_yaml14 = __toESM(require_dist(), 1);
+var import_yaml15 = __toESM(require_dist(), 1);
 function locate(doc2, path5) {
   let current = { value: doc2.contents };
   for (const segment of path5) {
     const node = current.value;
-    if ((0, import_yaml14.isMap)(node)) {
+    if ((0, import_yaml15.isMap)(node)) {
       const pair2 = node.items.find(
-        (item) => (0, import_yaml14.isPair)(item) && (0, import_yaml14.isScalar)(item.key) && String(item.key.value) === String(segment)
+        (item) => (0, import_yaml15.isPair)(item) && (0, import_yaml15.isScalar)(item.key) && String(item.key.value) === String(segment)
       );
       if (!pair2) return current;
       current = { value: pair2.value, pair: pair2 };
-    } else if ((0, import_yaml14.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml15.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return current;
       current = { value: item };
@@ -54073,4 +54413,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-N374XHRU.js.LEGAL.txt */
+/*! For license information please see chunk-K5EHI66X.js.LEGAL.txt */
