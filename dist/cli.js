@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-K5EHI66X.js";
+} from "./chunks/chunk-HONH5EHX.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-K5EHI66X.js";
+} from "./chunks/chunk-HONH5EHX.js";
 import {
   debug,
   getInput,

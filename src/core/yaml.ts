@@ -40,11 +40,20 @@ export function parseAllYamlDocuments(
 
 /** The two variables yaml reads as own properties; any other read falls through to the real environment. */
 function envView(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.create(env, {
-    LOG_TOKENS: { value: env.LOG_TOKENS, enumerable: true },
-    LOG_STREAM: { value: env.LOG_STREAM, enumerable: true },
-  }) as NodeJS.ProcessEnv;
+  const tokens = env.LOG_TOKENS;
+  const stream = env.LOG_STREAM;
+  if (lastView?.env !== env || lastView.tokens !== tokens || lastView.stream !== stream) {
+    const view = Object.create(env, {
+      LOG_TOKENS: { value: tokens, enumerable: true },
+      LOG_STREAM: { value: stream, enumerable: true },
+    }) as NodeJS.ProcessEnv;
+    lastView = { env, tokens, stream, view };
+  }
+  return lastView.view;
 }
+
+/** The view made for the last parse, reused while the environment object and both variables are unchanged. */
+let lastView: { env: NodeJS.ProcessEnv; tokens?: string; stream?: string; view: NodeJS.ProcessEnv } | undefined;
 
 function tryReplaceEnv(env: NodeJS.ProcessEnv): boolean {
   try {

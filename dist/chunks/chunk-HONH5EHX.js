@@ -29825,11 +29825,18 @@ function parseAllYamlDocuments(text3, options) {
   }
 }
 function envView(env) {
-  return Object.create(env, {
-    LOG_TOKENS: { value: env.LOG_TOKENS, enumerable: true },
-    LOG_STREAM: { value: env.LOG_STREAM, enumerable: true }
-  });
+  const tokens = env.LOG_TOKENS;
+  const stream = env.LOG_STREAM;
+  if (lastView?.env !== env || lastView.tokens !== tokens || lastView.stream !== stream) {
+    const view2 = Object.create(env, {
+      LOG_TOKENS: { value: tokens, enumerable: true },
+      LOG_STREAM: { value: stream, enumerable: true }
+    });
+    lastView = { env, tokens, stream, view: view2 };
+  }
+  return lastView.view;
 }
+var lastView;
 function tryReplaceEnv(env) {
   try {
     process.env = env;
@@ -54413,4 +54420,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-K5EHI66X.js.LEGAL.txt */
+/*! For license information please see chunk-HONH5EHX.js.LEGAL.txt */
