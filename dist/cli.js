@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-HONH5EHX.js";
+} from "./chunks/chunk-YJYAW4V2.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-HONH5EHX.js";
+} from "./chunks/chunk-YJYAW4V2.js";
 import {
   debug,
   getInput,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { renderJson } from '../src/report/json.js';
 import { imagesCheck } from '../src/checks/images/index.js';
+import { manifestsCheck } from '../src/checks/manifests/index.js';
 import { describe, expect, it } from 'vitest';
 import { runGate } from '../src/engine.js';
 import type { GateOptions } from '../src/engine.js';
@@ -112,6 +113,19 @@ describe('runGate against a real git base revision', () => {
       ['manifests/ignore-without-reason', null],
       ['testk8s/latest', null],
     ]);
+  });
+
+  it('counts columns on line 1 as editors do when a file starts with a byte-order mark', async () => {
+    const bom = '\uFEFF';
+    const dir = tempRepo({
+      '.containersec.yml': `${bom}version: 1\n`,
+      Dockerfile: `${bom}FROM nginx:latest\nUSER app\n`,
+    });
+    const outcome = await runGate(gateOptions(dir, { checks: [manifestsCheck] }));
+    const finding = outcome.result.checks
+      .find((c) => c.id === 'manifests')!
+      .findings.find((f) => f.ruleId === 'dockerfile/base-image-latest');
+    expect(finding?.location).toMatchObject({ path: 'Dockerfile', startLine: 1, startColumn: 6 });
   });
 
   it('flags binary and oversized files instead of crashing', async () => {

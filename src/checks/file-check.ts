@@ -8,6 +8,7 @@ import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
 import type { FileLinter, SourceFile } from './linter.js';
 import { applyInlineIgnores, parseInlineIgnores } from './suppression.js';
+import { decodeSourceText } from '../core/text.js';
 
 const GLOB = { dot: true, nocomment: true } as const;
 
@@ -65,7 +66,7 @@ async function readSources(
       findings.push(unreadable(check, path, 'it is a binary file, not text.'));
       continue;
     }
-    files.push({ path, text: buffer.toString('utf8') });
+    files.push({ path, text: decodeSourceText(buffer) });
   }
   return { files, findings };
 }
@@ -140,7 +141,7 @@ async function applyIgnores(
     let text = texts.get(path);
     if (text === undefined) {
       const buffer = await tree.read(path, MAX_FILE_BYTES);
-      text = buffer && !looksBinary(buffer) ? buffer.toString('utf8') : undefined;
+      text = buffer && !looksBinary(buffer) ? decodeSourceText(buffer) : undefined;
     }
     out.push(
       ...(text === undefined

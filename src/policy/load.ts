@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path, { isAbsolute } from 'node:path';
 import { ConfigurationError } from '../core/errors.js';
+import { decodeSourceText } from '../core/text.js';
 import { localTargetPath, staysInsideRepository } from '../core/repo-path.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import type { RuleRegistry } from '../core/rules.js';
@@ -78,7 +79,7 @@ async function parsePolicyFile(file: string, root: string): Promise<ParsedPolicy
       `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`,
     );
   }
-  const text = await readFile(file, 'utf8');
+  const text = decodeSourceText(await readFile(file));
   const parsed = parseYaml(text);
   const doc = parsed.documents[0];
   if (parsed.documents.length > 1) {

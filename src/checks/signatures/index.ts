@@ -32,6 +32,7 @@ import {
   untrustedSignerRule,
 } from './rules.js';
 import { trustFromJson, verifyCandidate, type Authority, type Outcome, type Trust } from './verify.js';
+import { decodeSourceText } from '../../core/text.js';
 
 /** Bounds registry traffic per run. */
 export const MAX_VERIFIED_IMAGES = 100;
@@ -387,7 +388,7 @@ async function applyInlineIgnores(findings: RawFinding[], tree: FileTree): Promi
     let ignores = ignoresByPath.get(path);
     if (ignores === undefined) {
       const bytes = await tree.read(path, MAX_FILE_BYTES);
-      ignores = bytes === undefined ? [] : parseInlineIgnores(bytes.toString('utf8'));
+      ignores = bytes === undefined ? [] : parseInlineIgnores(decodeSourceText(bytes));
       ignoresByPath.set(path, ignores);
     }
     const ignore = findInlineIgnore(ignores, f.ruleId, f.location.startLine);

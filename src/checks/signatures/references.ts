@@ -3,6 +3,7 @@ import { MAX_FILE_BYTES, type FileTree } from '../../core/tree.js';
 import { parseYaml } from '../../core/yaml.js';
 import { selectPaths } from '../file-check.js';
 import { parseDockerfile, positionAt, offsetOf } from '../manifests/dockerfile/parse.js';
+import { decodeSourceText } from '../../core/text.js';
 
 /** Where the signatures check looks for image references when `checks.signatures.paths` is empty. */
 export const DEFAULT_REFERENCE_PATHS = [
@@ -113,7 +114,7 @@ export async function collectReferences(tree: FileTree, globs: string[]): Promis
     const bytes = await tree.read(path, MAX_FILE_BYTES);
     if (bytes === undefined || bytes.subarray(0, 8000).includes(0)) continue;
     try {
-      const text = bytes.toString('utf8');
+      const text = decodeSourceText(bytes);
       sites.push(...(isDockerfile(path) ? dockerfileReferences(path, text) : yamlReferences(path, text)));
     } catch {
       skipped.push(path);

@@ -5,6 +5,7 @@ import type { FileTree } from '../../../core/tree.js';
 import { MAX_FILE_BYTES } from '../../../core/tree.js';
 import type { LMap, LScalar, LValue, Position } from './located.js';
 import { deepMerge, emptyMap, get, listItems, parseCiFile, positionOf, stringValue, withoutKeys } from './located.js';
+import { decodeSourceText } from '../../../core/text.js';
 
 /** GitLab's default limit of included files per pipeline, nested ones included. */
 export const MAX_INCLUDES = 150;
@@ -268,7 +269,7 @@ async function loadIncluded(
   }
   state.loaded++;
   state.bytes += bytes.length;
-  return loadFile(target, bytes.toString('utf8'), [...stack, target], state);
+  return loadFile(target, decodeSourceText(bytes), [...stack, target], state);
 }
 
 /** The repository paths a `local` include names: one path, or the files a `*`/`**` pattern matches. */

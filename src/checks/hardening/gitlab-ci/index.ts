@@ -15,6 +15,7 @@ import { mergeRequestPipelines } from './merge-request-pipelines.js';
 import { plaintextSecrets } from './plaintext-secrets.js';
 import { remoteScripts } from './remote-script.js';
 import { scriptInjection } from './script-injection.js';
+import { decodeSourceText } from '../../../core/text.js';
 
 export const GITLAB_CI_PATH = '.gitlab-ci.yml';
 
@@ -156,7 +157,7 @@ async function lintFile(
         problems.set(problemKey(missing), missing);
         continue;
       }
-      queue.push({ path: child.path, text: bytes.toString('utf8') });
+      queue.push({ path: child.path, text: decodeSourceText(bytes) });
     }
   }
   return [...[...problems.values()].map((problem) => problemFinding(problem, rules)), ...hitFindings(hits, rules)];

@@ -29253,6 +29253,12 @@ function applyInlineIgnores(findings, ignores, path5, missingReasonRule) {
   return out;
 }
 
+// src/core/text.ts
+function decodeSourceText(bytes) {
+  const hasBom = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191;
+  return (hasBom ? bytes.subarray(3) : bytes).toString("utf8");
+}
+
 // src/checks/file-check.ts
 var GLOB2 = { dot: true, nocomment: true };
 function selectPaths(all, globs) {
@@ -29291,7 +29297,7 @@ async function readSources(context, paths, check3) {
       findings.push(unreadable(check3, path5, "it is a binary file, not text."));
       continue;
     }
-    files.push({ path: path5, text: buffer.toString("utf8") });
+    files.push({ path: path5, text: decodeSourceText(buffer) });
   }
   return { files, findings };
 }
@@ -29350,7 +29356,7 @@ async function applyIgnores(findings, files, check3, tree) {
     let text3 = texts.get(path5);
     if (text3 === void 0) {
       const buffer = await tree.read(path5, MAX_FILE_BYTES);
-      text3 = buffer && !looksBinary(buffer) ? buffer.toString("utf8") : void 0;
+      text3 = buffer && !looksBinary(buffer) ? decodeSourceText(buffer) : void 0;
     }
     out.push(
       ...text3 === void 0 ? pathFindings : applyInlineIgnores(pathFindings, parseInlineIgnores(text3), path5, `${check3}/ignore-without-reason`)
@@ -32462,7 +32468,7 @@ async function loadIncluded(include, target, stack, state) {
   }
   state.loaded++;
   state.bytes += bytes.length;
-  return loadFile(target, bytes.toString("utf8"), [...stack, target], state);
+  return loadFile(target, decodeSourceText(bytes), [...stack, target], state);
 }
 async function localTargets(include, state) {
   const raw = String(include.location.value ?? "").trim();
@@ -33723,7 +33729,7 @@ async function lintFile2(file, context, rules9) {
         problems.set(problemKey(missing), missing);
         continue;
       }
-      queue.push({ path: child.path, text: bytes.toString("utf8") });
+      queue.push({ path: child.path, text: decodeSourceText(bytes) });
     }
   }
   return [...[...problems.values()].map((problem2) => problemFinding(problem2, rules9)), ...hitFindings(hits, rules9)];
@@ -49888,7 +49894,7 @@ async function collectReferences(tree, globs) {
     const bytes = await tree.read(path5, MAX_FILE_BYTES);
     if (bytes === void 0 || bytes.subarray(0, 8e3).includes(0)) continue;
     try {
-      const text3 = bytes.toString("utf8");
+      const text3 = decodeSourceText(bytes);
       sites.push(...isDockerfile(path5) ? dockerfileReferences(path5, text3) : yamlReferences(path5, text3));
     } catch {
       skipped.push(path5);
@@ -50658,7 +50664,7 @@ async function applyInlineIgnores2(findings, tree) {
     let ignores = ignoresByPath.get(path5);
     if (ignores === void 0) {
       const bytes = await tree.read(path5, MAX_FILE_BYTES);
-      ignores = bytes === void 0 ? [] : parseInlineIgnores(bytes.toString("utf8"));
+      ignores = bytes === void 0 ? [] : parseInlineIgnores(decodeSourceText(bytes));
       ignoresByPath.set(path5, ignores);
     }
     const ignore = findInlineIgnore(ignores, f.ruleId, f.location.startLine);
@@ -53961,7 +53967,7 @@ async function parsePolicyFile(file, root) {
       `${display}: ${info.size} bytes is too large for a policy file (limit ${MAX_POLICY_BYTES}).`
     );
   }
-  const text3 = await readFile6(file, "utf8");
+  const text3 = decodeSourceText(await readFile6(file));
   const parsed = parseYaml(text3);
   const doc2 = parsed.documents[0];
   if (parsed.documents.length > 1) {
@@ -54420,4 +54426,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-HONH5EHX.js.LEGAL.txt */
+/*! For license information please see chunk-YJYAW4V2.js.LEGAL.txt */
