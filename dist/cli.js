@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-YJYAW4V2.js";
+} from "./chunks/chunk-HXMKMY3T.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-YJYAW4V2.js";
+} from "./chunks/chunk-HXMKMY3T.js";
 import {
   debug,
   getInput,

@@ -268,7 +268,23 @@ class Parser {
 
 export type ParseResult = { ok: true; expr: Expr } | { ok: false; error: string };
 
+/**
+ * Several audits parse the same `${{ }}` bodies, and workflows repeat the same few expressions: results are
+ * memoised by text (the trees are never modified), in a map emptied when it reaches its bound.
+ */
+const parsedBodies = new Map<string, ParseResult>();
+const MAX_PARSED_BODIES = 10_000;
+
 export function parseExpression(body: string): ParseResult {
+  const hit = parsedBodies.get(body);
+  if (hit) return hit;
+  const result = parseExpressionText(body);
+  if (parsedBodies.size >= MAX_PARSED_BODIES) parsedBodies.clear();
+  parsedBodies.set(body, result);
+  return result;
+}
+
+function parseExpressionText(body: string): ParseResult {
   try {
     return { ok: true, expr: new Parser(tokenize(body)).parse() };
   } catch (error) {

@@ -29693,7 +29693,17 @@ var Parser = class {
     if (depth > MAX_DEPTH) throw new ExpressionSyntaxError("expression nests too deeply");
   }
 };
+var parsedBodies = /* @__PURE__ */ new Map();
+var MAX_PARSED_BODIES = 1e4;
 function parseExpression(body) {
+  const hit = parsedBodies.get(body);
+  if (hit) return hit;
+  const result = parseExpressionText(body);
+  if (parsedBodies.size >= MAX_PARSED_BODIES) parsedBodies.clear();
+  parsedBodies.set(body, result);
+  return result;
+}
+function parseExpressionText(body) {
   try {
     return { ok: true, expr: new Parser(tokenize2(body)).parse() };
   } catch (error) {
@@ -54426,4 +54436,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-YJYAW4V2.js.LEGAL.txt */
+/*! For license information please see chunk-HXMKMY3T.js.LEGAL.txt */
