@@ -51,12 +51,21 @@ export function parseSource(value: string | undefined): { name?: string; version
 }
 
 /**
- * dpkg's `Status: want flag status`. A package is on disk when status is `installed` and the flag is `ok`;
- * `hold ok installed` (apt-mark hold) counts too, unlike `deinstall ok config-files` (removed, conffiles left).
+ * dpkg states in which every file of the package is unpacked on disk (dpkg(1) "Package states"):
+ * `unpacked` (dpkg --unpack, not configured), `half-configured` (postinst failed), and the trigger states,
+ * which follow a configured install. `half-installed` (unpack or removal cut short), `config-files` (only
+ * conffiles left) and `not-installed` do not count.
+ */
+const FILES_ON_DISK = new Set(['installed', 'triggers-pending', 'triggers-awaited', 'half-configured', 'unpacked']);
+
+/**
+ * dpkg's `Status: want flag status`. The package's code is in the image when the status (third word) is one
+ * of FILES_ON_DISK, whatever the selection (`deinstall ok installed` is still installed until apt runs) and
+ * the error flag (`reinstreq` asks for a reinstall; the files are still there).
  */
 export function isInstalled(status: string | undefined): boolean {
-  const [, flag, state] = (status ?? '').trim().split(/\s+/);
-  return flag === 'ok' && state === 'installed';
+  const words = (status ?? '').trim().split(/\s+/);
+  return words.length === 3 && FILES_ON_DISK.has(words[2] ?? '');
 }
 
 export function dpkgPackages(

@@ -70,6 +70,47 @@ describe('dpkg status', () => {
     );
   });
 
+  it('counts every dpkg state whose files are all on disk, whatever the selection and error flag', () => {
+    // Trivy reports any `install` selection (so also half-installed, and drops `deinstall ok installed`);
+    // osv-scalibr reports only `installed` (so misses triggers-pending and unpacked packages).
+    expect(isInstalled('install ok triggers-pending')).toBe(true);
+    expect(isInstalled('install ok triggers-awaited')).toBe(true);
+    expect(isInstalled('install ok half-configured')).toBe(true);
+    expect(isInstalled('install ok unpacked')).toBe(true);
+    expect(isInstalled('install reinstreq installed')).toBe(true);
+    expect(isInstalled('deinstall ok installed')).toBe(true);
+    expect(isInstalled('purge ok not-installed')).toBe(false);
+    expect(isInstalled('deinstall reinstreq half-installed')).toBe(false);
+    expect(isInstalled('install ok')).toBe(false);
+    expect(isInstalled('install ok installed extra')).toBe(false);
+    expect(isInstalled(undefined)).toBe(false);
+  });
+
+  it('lists packages left unpacked or with triggers pending, and keeps epochs in version and purl', async () => {
+    const status = [
+      'Package: libexpat1\nStatus: install ok triggers-pending\nArchitecture: amd64\nSource: expat\nVersion: 2.5.0-1',
+      'Package: unconfigured\nStatus: install ok unpacked\nArchitecture: amd64\nVersion: 1:2.0-3',
+      'Package: gone\nStatus: purge ok not-installed\nArchitecture: amd64\nVersion: 1.0',
+    ].join('\n\n');
+    const { catalog } = await catalogLayers([[DEBIAN_12, file('var/lib/dpkg/status', status)]]);
+    expect(catalog.packages.map((p) => [p.name, p.version, p.sourceName, p.sourceVersion, p.purl])).toEqual([
+      [
+        'libexpat1',
+        '2.5.0-1',
+        'expat',
+        '2.5.0-1',
+        'pkg:deb/debian/libexpat1@2.5.0-1?arch=amd64&distro=debian-12&upstream=expat',
+      ],
+      [
+        'unconfigured',
+        '1:2.0-3',
+        'unconfigured',
+        '1:2.0-3',
+        'pkg:deb/debian/unconfigured@1:2.0-3?arch=amd64&distro=debian-12',
+      ],
+    ]);
+  });
+
   it('lists exactly the installed packages, one per architecture, with source, purl and layer', async () => {
     const { catalog, sources } = await catalogLayers([[DEBIAN_12], [file('var/lib/dpkg/status', STATUS)]]);
     expect(catalog.packages.map((p) => [p.name, p.version, p.arch, p.sourceName, p.sourceVersion, p.purl])).toEqual([
