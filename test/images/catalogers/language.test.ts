@@ -195,6 +195,35 @@ end
     expect(parseGemspec('puts "hello"')).toEqual({});
   });
 
+  it('reads RubyGems 1.x %q{} literals, which syft and trivy miss', () => {
+    const old =
+      'Gem::Specification.new do |s|\n  s.name = %q{rack}\n  s.version = "1.1.0"\n  s.date = %q{2010-01-03}\nend\n';
+    expect(parseGemspec(old)).toEqual({ name: 'rack', version: '1.1.0' });
+    expect(
+      parseGemspec('Gem::Specification.new do |s|\n  s.name = %q{keyedlist}\n  s.version = %q{0.4.0}\nend\n'),
+    ).toEqual({
+      name: 'keyedlist',
+      version: '0.4.0',
+    });
+    expect(parseGemspec('Gem::Specification.new do |s|\n  s.name = %q{x\n  s.version = "1"\nend\n')).toEqual({
+      version: '1',
+    });
+  });
+
+  it('keeps the platform of platform gems apart from the name, and omits the default ruby platform', async () => {
+    const nokogiri =
+      '# stub: nokogiri 1.15.0 x86_64-linux lib\n\nGem::Specification.new do |s|\n  s.name = "nokogiri".freeze\n  s.version = "1.15.0"\n  s.platform = "x86_64-linux".freeze\nend\n';
+    expect(parseGemspec(nokogiri)).toEqual({ name: 'nokogiri', version: '1.15.0', platform: 'x86_64-linux' });
+    expect(parseGemspec('# stub: ffi 1.16.3 java lib\n')).toEqual({ name: 'ffi', version: '1.16.3', platform: 'java' });
+    expect(parseGemspec('# stub: json 2.7.1 ruby lib\n')).toEqual({ name: 'json', version: '2.7.1' });
+    const { catalog } = await catalogLayers([
+      [file('usr/local/bundle/specifications/nokogiri-1.15.0-x86_64-linux.gemspec', nokogiri)],
+    ]);
+    expect(catalog.packages.map((p) => [p.ecosystem, p.name, p.version, p.purl])).toEqual([
+      ['RubyGems', 'nokogiri', '1.15.0', 'pkg:gem/nokogiri@1.15.0?platform=x86_64-linux'],
+    ]);
+  });
+
   it('catalogs installed gemspecs only', async () => {
     const { catalog } = await catalogLayers([
       [
