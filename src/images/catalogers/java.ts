@@ -14,7 +14,12 @@ const MAX_NESTED_PER_FILE = 4096;
 const MAX_POM_PROPERTIES_PER_ARCHIVE = 1000;
 const MAX_NOTES = 50;
 
-const ARCHIVE = /\.(?:jar|war|ear)$/i;
+/**
+ * Zip archives of Java code: jar, war, ear, Jenkins plugins (`.jpi`, `.hpi`: a war layout whose
+ * `WEB-INF/lib/` holds the plugin's own jar and its libraries) and Apache NiFi archives (`.nar`:
+ * `META-INF/bundled-dependencies/*.jar`). Syft reads all of these.
+ */
+const ARCHIVE = /\.(?:jar|war|ear|jpi|hpi|nar)$/i;
 const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
 const MANIFEST = 'META-INF/MANIFEST.MF';
 
@@ -22,9 +27,13 @@ export function isJavaArchive(path: string): boolean {
   return ARCHIVE.test(path);
 }
 
-/** Archives inside an archive that are read (one level deep): Spring Boot and WAR libraries, EAR modules. */
+/**
+ * Archives inside an archive that are read (one level deep): Spring Boot, WAR and Jenkins plugin libraries,
+ * NiFi bundled dependencies, EAR modules.
+ */
 export function isNestedArchive(outerPath: string, entry: string): boolean {
   if (/^(?:BOOT-INF|WEB-INF)\/lib\/[^/]+\.jar$/i.test(entry)) return true;
+  if (/\.nar$/i.test(outerPath) && /^META-INF\/bundled-dependencies\/[^/]+\.jar$/i.test(entry)) return true;
   return /\.ear$/i.test(outerPath) && /^(?:lib\/)?[^/]+\.(?:jar|war)$/i.test(entry);
 }
 
@@ -65,9 +74,9 @@ export function parseManifest(text: string): Map<string, string> {
 /** `commons-lang3-3.12.0.jar` → `commons-lang3`, `3.12.0`. */
 export function nameFromFileName(fileName: string): { artifact?: string; version?: string } {
   const bare = fileName.replace(/^.*\//, '');
-  const match = /^(.+?)-(\d[^/]*?)\.(?:jar|war|ear)$/i.exec(bare);
+  const match = /^(.+?)-(\d[^/]*?)\.(?:jar|war|ear|jpi|hpi|nar)$/i.exec(bare);
   if (match) return { artifact: match[1] ?? '', version: match[2] ?? '' };
-  const plain = /^(.+)\.(?:jar|war|ear)$/i.exec(bare);
+  const plain = /^(.+)\.(?:jar|war|ear|jpi|hpi|nar)$/i.exec(bare);
   return plain ? { artifact: plain[1] ?? '' } : {};
 }
 
@@ -97,11 +106,13 @@ export function manifestIdentity(manifest: Map<string, string>, fileName: string
   const version = (
     manifest.get('implementation-version') ??
     manifest.get('bundle-version') ??
+    manifest.get('plugin-version') ??
     fromName.version ??
     ''
   ).trim();
   if (!artifact || !version) return undefined;
-  let group = manifest.get('implementation-vendor-id')?.trim();
+  // Jenkins plugins (maven-hpi-plugin) name their Maven groupId `Group-Id`.
+  let group = (manifest.get('implementation-vendor-id') ?? manifest.get('group-id'))?.trim();
   if (!group && symbolic) {
     group = symbolic.endsWith(`.${artifact}`) ? symbolic.slice(0, -artifact.length - 1) : symbolic;
   }

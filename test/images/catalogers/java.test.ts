@@ -204,6 +204,41 @@ describe('java cataloger', () => {
     );
   });
 
+  it('reads Jenkins plugins (.jpi/.hpi) and NiFi archives (.nar) with their nested libraries, as syft does', async () => {
+    const plugin = zip([
+      manifest(
+        'Implementation-Title: git\r\nGroup-Id: org.jenkins-ci.plugins\r\nShort-Name: git\r\nPlugin-Version: 5.2.1\r\nJenkins-Version: 2.387.3',
+      ),
+      { name: 'WEB-INF/lib/git.jar', data: zip([manifest('Created-By: Maven')]), method: 0 },
+      { name: 'WEB-INF/lib/jgit-6.8.0.jar', data: zip([pom('org.eclipse.jgit', 'org.eclipse.jgit', '6.8.0')]) },
+    ]);
+    const hpi = zip([pom('org.jenkins-ci.plugins', 'credentials', '1319.v7eb_51b_3a_c97b_')]);
+    const nar = zip([
+      pom('org.apache.nifi', 'nifi-standard-nar', '1.23.2'),
+      {
+        name: 'META-INF/bundled-dependencies/commons-text-1.10.0.jar',
+        data: zip([pom('org.apache.commons', 'commons-text', '1.10.0')]),
+      },
+      { name: 'META-INF/docs/x.jar', data: zip([pom('not', 'read', '1')]) },
+    ]);
+    const { catalog } = await catalogLayers([
+      [
+        file('usr/share/jenkins/ref/plugins/git.jpi', plugin),
+        file('var/jenkins_home/plugins/credentials.hpi', hpi),
+        file('opt/nifi/lib/nifi-standard-nar-1.23.2.nar', nar),
+      ],
+    ]);
+    expect(catalog.packages.map((p) => `${p.path} ${p.purl}`).sort()).toEqual([
+      'opt/nifi/lib/nifi-standard-nar-1.23.2.nar pkg:maven/org.apache.nifi/nifi-standard-nar@1.23.2',
+      'opt/nifi/lib/nifi-standard-nar-1.23.2.nar!/META-INF/bundled-dependencies/commons-text-1.10.0.jar pkg:maven/org.apache.commons/commons-text@1.10.0',
+      'usr/share/jenkins/ref/plugins/git.jpi pkg:maven/org.jenkins-ci.plugins/git@5.2.1',
+      'usr/share/jenkins/ref/plugins/git.jpi!/WEB-INF/lib/jgit-6.8.0.jar pkg:maven/org.eclipse.jgit/org.eclipse.jgit@6.8.0',
+      'var/jenkins_home/plugins/credentials.hpi pkg:maven/org.jenkins-ci.plugins/credentials@1319.v7eb_51b_3a_c97b_',
+    ]);
+    expect(isNestedArchive('x.nar', 'META-INF/bundled-dependencies/a.jar')).toBe(true);
+    expect(isNestedArchive('x.jar', 'META-INF/bundled-dependencies/a.jar')).toBe(false);
+  });
+
   it('notes hostile and broken archives and goes on', async () => {
     const bomb = zip([
       { ...pom('evil', 'bomb', '1'), data: Buffer.alloc(3 * 1024 * 1024, 0x41), declaredSize: 100 },
