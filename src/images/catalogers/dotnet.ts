@@ -20,10 +20,17 @@ export interface DepsJsonLibraries {
   total: number;
 }
 
+/** The dotnet host's prefix for runtime pack libraries (`runtimepack.Microsoft.NETCore.App.Runtime.linux-x64`). */
+const RUNTIMEPACK_PREFIX = 'runtimepack.';
+
 /**
  * The `libraries` map of a deps.json (Microsoft.Extensions.DependencyModel): keys are `Name/Version`, values
- * carry a `type`. Only `package` entries are NuGet packages; `project` is the app itself or a project
- * reference, `reference` an assembly reference, `runtimepack` the bundled runtime of a self-contained app.
+ * carry a `type`. `package` entries are NuGet packages. `runtimepack` entries are the .NET runtime a
+ * self-contained app bundles; without the `runtimepack.` prefix they are the NuGet runtime packs
+ * (`Microsoft.NETCore.App.Runtime.linux-x64`, `Microsoft.AspNetCore.App.Runtime.linux-musl-x64`) that GitHub's
+ * advisories for .NET runtime CVEs list, so they are reported too: that runtime ships inside the app, and
+ * nothing else in the image names its version. `project` (the app, project references) and `reference`
+ * (assembly references) are not packages.
  */
 export function depsJsonLibraries(json: unknown): DepsJsonLibraries | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
@@ -34,9 +41,13 @@ export function depsJsonLibraries(json: unknown): DepsJsonLibraries | undefined 
   let invalid = 0;
   for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
     const value = (libraries as Record<string, unknown>)[key];
-    if (typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'package') continue;
+    if (typeof value !== 'object' || value === null) continue;
+    const type = (value as { type?: unknown }).type;
+    if (type !== 'package' && type !== 'runtimepack') continue;
     const slash = key.indexOf('/');
-    const name = slash > 0 ? key.slice(0, slash) : '';
+    const raw = slash > 0 ? key.slice(0, slash) : '';
+    const name =
+      type === 'runtimepack' && raw.startsWith(RUNTIMEPACK_PREFIX) ? raw.slice(RUNTIMEPACK_PREFIX.length) : raw;
     const version = cleanValue(slash > 0 ? key.slice(slash + 1) : '');
     if (!NUGET_ID.test(name) || name.length > 100 || version === '' || version.includes('/')) {
       invalid++;

@@ -63,6 +63,37 @@ describe('dotnet', () => {
     expect(json?.cataloger).toBe('dotnet');
   });
 
+  it('reports the runtime packs a self-contained app bundles, under the NuGet ids advisories use', async () => {
+    // `dotnet publish --self-contained -r linux-musl-x64` writes these; GHSA lists .NET runtime CVEs against
+    // Microsoft.NETCore.App.Runtime.<rid> and Microsoft.AspNetCore.App.Runtime.<rid> (advisory-database#740).
+    const selfContained = {
+      runtimeTarget: { name: '.NETCoreApp,Version=v8.0/linux-musl-x64', signature: '' },
+      libraries: {
+        'WebApi/1.0.0': { type: 'project', serviceable: false, sha512: '' },
+        'runtimepack.Microsoft.NETCore.App.Runtime.linux-musl-x64/8.0.1': {
+          type: 'runtimepack',
+          serviceable: false,
+          sha512: '',
+        },
+        'runtimepack.Microsoft.AspNetCore.App.Runtime.linux-musl-x64/8.0.1': {
+          type: 'runtimepack',
+          serviceable: false,
+          sha512: '',
+        },
+        'Newtonsoft.Json/13.0.3': { type: 'package', serviceable: true, sha512: 'sha512-z' },
+        'System.Runtime/4.3.0': { type: 'reference', serviceable: false, sha512: '' },
+        'runtimepack.bad key/8.0.1': { type: 'runtimepack' },
+      },
+    };
+    const { catalog } = await catalogLayers([[file('app/WebApi.deps.json', JSON.stringify(selfContained))]]);
+    expect(catalog.packages.map((p) => p.purl)).toEqual([
+      'pkg:nuget/Microsoft.NETCore.App.Runtime.linux-musl-x64@8.0.1',
+      'pkg:nuget/Microsoft.AspNetCore.App.Runtime.linux-musl-x64@8.0.1',
+      'pkg:nuget/Newtonsoft.Json@13.0.3',
+    ]);
+    expect(catalog.notes.join('\n')).toMatch(/1 package entries without a valid Name\/Version key were skipped/);
+  });
+
   it('notes bad files and bad keys and keeps the good entries', async () => {
     const odd = {
       libraries: {
