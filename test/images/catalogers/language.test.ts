@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { isNpmPackageRoot } from '../../../src/images/catalogers/npm.js';
 import { normalizePythonName, parseCoreMetadata } from '../../../src/images/catalogers/python.js';
 import { parseGemspec } from '../../../src/images/catalogers/ruby.js';
@@ -10,6 +11,43 @@ import { catalogLayers, summary } from '../../support/image.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (path: string) => readFileSync(join(REPO, path));
+/** A stored (uncompressed) ZIP archive (APPNOTE 4.3): enough to build a zipped egg. */
+function storedZip(entries: Record<string, string>): Buffer {
+  const parts: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [entryName, text] of Object.entries(entries)) {
+    const data = Buffer.from(text);
+    const name = Buffer.from(entryName);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, name, data);
+    centrals.push(central, name);
+    offset += 30 + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
+}
 const manifest = (path: string) => JSON.parse(read(path).toString()) as { name: string; version: string };
 
 describe('npm', () => {
@@ -125,6 +163,39 @@ describe('python', () => {
     ]);
     expect(summary(catalog.packages)).toEqual(['PyPI my-pkg@0.1', 'PyPI pyjwt@2.6.0']);
     expect(catalog.notes.join('\n')).toMatch(/empty.dist-info\/METADATA has no Name or Version/);
+  });
+
+  it('reads eggs installed by easy_install, as directories and zipped (osv-scalibr does; we used to miss both)', async () => {
+    const site = 'usr/local/lib/python2.7/site-packages';
+    const { catalog } = await catalogLayers([
+      [
+        file(
+          `${site}/Paste-1.7.5.1-py2.7.egg/EGG-INFO/PKG-INFO`,
+          'Metadata-Version: 1.0\nName: Paste\nVersion: 1.7.5.1\n',
+        ),
+        file(`${site}/Paste-1.7.5.1-py2.7.egg/paste/__init__.py`, '# code\n'),
+        file(
+          `${site}/simplejson-3.3.0-py2.7-linux-x86_64.egg`,
+          storedZip({
+            'simplejson/__init__.py': '# code',
+            'EGG-INFO/PKG-INFO': 'Metadata-Version: 1.1\nName: simplejson\nVersion: 3.3.0\n',
+          }),
+        ),
+        file(`${site}/nometa-1.0-py2.7.egg`, storedZip({ 'nometa/__init__.py': '' })),
+        file(`${site}/broken-1.0-py2.7.egg`, 'not a zip archive at all, only some text'),
+        file(
+          `${site}/requests-2.31.0-py3-none-any.whl`,
+          storedZip({ 'requests-2.31.0.dist-info/METADATA': 'Name: requests\nVersion: 2.31.0\n' }),
+        ),
+      ],
+    ]);
+    expect(catalog.packages.map((p) => `${p.purl} ${p.path}`)).toEqual([
+      `pkg:pypi/paste@1.7.5.1 ${site}/Paste-1.7.5.1-py2.7.egg/EGG-INFO/PKG-INFO`,
+      `pkg:pypi/simplejson@3.3.0 ${site}/simplejson-3.3.0-py2.7-linux-x86_64.egg`,
+    ]);
+    const notes = catalog.notes.join('\n');
+    expect(notes).toMatch(/nometa-1\.0-py2\.7\.egg: no EGG-INFO\/PKG-INFO; skipped/);
+    expect(notes).toMatch(/broken-1\.0-py2\.7\.egg: no end-of-central-directory record/);
   });
 
   it('does not catalog a dist-info that a Debian package owns (real python3-yaml file list)', async () => {
