@@ -17,6 +17,13 @@ export const RPMDB_SQLITE = ['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/r
 export const RPMDB_BERKELEY = ['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages'];
 /** rpm's NDB format (SUSE). */
 export const RPMDB_NDB = ['var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages.db'];
+/**
+ * CBL-Mariner / Azure Linux distroless images carry no rpm database, only this manifest written at image
+ * build time (`rpm -qa --qf` with tab-separated NAME, VERSION-RELEASE, INSTALLTIME, BUILDTIME, VENDOR, EPOCH,
+ * SIZE, ARCH, EPOCHNUM, SOURCERPM). Syft reads it.
+ */
+export const RPM_MANIFEST = 'var/lib/rpmmanifest/container-manifest-2';
+const MAX_MANIFEST_LINES = 100_000;
 
 const MAX_RPMDB_BYTES = 256 * 1024 * 1024;
 /** rpm's HEADER_DATA_MAX plus index: no header blob is larger. */
@@ -118,6 +125,34 @@ export async function readRpmdbSqlite(bytes: Uint8Array): Promise<{ records: Rpm
   }
 }
 
+/** One record per well-formed manifest line; `(none)` is rpm's empty epoch. */
+export function parseRpmManifest(text: string): { records: RpmRecord[]; bad: number } {
+  const records: RpmRecord[] = [];
+  let bad = 0;
+  for (const line of text.split(/\r?\n/).slice(0, MAX_MANIFEST_LINES)) {
+    if (line.trim() === '') continue;
+    const fields = line.split('\t');
+    const [name = '', versionRelease = '', , , vendor = '', epochField = '', , arch = ''] = fields;
+    const sourceRpm = fields[9] ?? '';
+    const dash = versionRelease.lastIndexOf('-');
+    const epoch = /^\d{1,9}$/.test(epochField.trim()) ? Number(epochField.trim()) : undefined;
+    const record: RpmRecord = {
+      name: cleanValue(name),
+      version: cleanValue(dash > 0 ? versionRelease.slice(0, dash) : ''),
+      release: cleanValue(dash > 0 ? versionRelease.slice(dash + 1) : ''),
+      ...(epoch !== undefined ? { epoch } : {}),
+      ...(cleanValue(arch) ? { arch: cleanValue(arch) } : {}),
+      ...(cleanValue(sourceRpm) ? { sourceRpm: cleanValue(sourceRpm) } : {}),
+      ...(cleanValue(vendor) ? { vendor: cleanValue(vendor) } : {}),
+      files: [],
+    };
+    const validEpoch = epoch !== undefined || epochField.trim() === '(none)';
+    if (fields.length < 10 || !record.name || !record.version || !record.release || !validEpoch) bad++;
+    else records.push(record);
+  }
+  return { records, bad };
+}
+
 export function evr(record: Pick<RpmRecord, 'epoch' | 'version' | 'release'>): string {
   const base = `${record.version}-${record.release}`;
   return record.epoch ? `${record.epoch}:${base}` : base;
@@ -154,7 +189,7 @@ function packagesOf(records: readonly RpmRecord[], file: FileContent, context: C
 export const rpmCataloger: Cataloger = {
   name: 'rpm',
   stage: 'os',
-  paths: [...RPMDB_SQLITE, ...RPMDB_NDB, ...RPMDB_BERKELEY],
+  paths: [...RPMDB_SQLITE, ...RPMDB_NDB, ...RPMDB_BERKELEY, RPM_MANIFEST],
   maxFileBytes: MAX_RPMDB_BYTES,
   async catalog(files, context) {
     const packages: ImagePackage[] = [];
@@ -163,8 +198,19 @@ export const rpmCataloger: Cataloger = {
     // rpm reads one backend: SQLite, else NDB, else Berkeley DB. Others beside it are stale leftovers.
     const kind = (path: string) => (path.endsWith('rpmdb.sqlite') ? 'sqlite' : path.endsWith('.db') ? 'ndb' : 'bdb');
     const rank = { sqlite: 0, ndb: 1, bdb: 2 } as const;
-    const best = Math.min(...files.map((file) => rank[kind(file.path)]));
-    for (const file of files) {
+    const databases = files.filter((file) => file.path !== RPM_MANIFEST);
+    const best = Math.min(...databases.map((file) => rank[kind(file.path)]));
+    for (const file of files.filter((f) => f.path === RPM_MANIFEST)) {
+      if (file.truncated) {
+        context.note(
+          `rpm: /${file.path} is larger than the read limit; only its first ${file.data.length} bytes were read`,
+        );
+      }
+      const { records, bad } = parseRpmManifest(file.data.toString('utf8'));
+      if (bad > 0) context.note(`rpm: ${bad} malformed lines in /${file.path} skipped`);
+      packages.push(...packagesOf(records, file, context));
+    }
+    for (const file of databases) {
       const key = `${file.layerDigest}:${file.resolvedPath ?? file.path}`;
       if (seen.has(key)) continue;
       seen.add(key);

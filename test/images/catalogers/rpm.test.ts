@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RPMTAG, RpmHeader, parseSourceRpm } from '../../../src/images/catalogers/rpm-header.js';
-import { readRpmdbSqlite } from '../../../src/images/catalogers/rpm.js';
+import { parseRpmManifest, readRpmdbSqlite } from '../../../src/images/catalogers/rpm.js';
 import { adler32 } from '../../../src/images/catalogers/rpm-ndb.js';
 import { file } from '../../support/layer-builder.js';
 import { catalogLayers, summary } from '../../support/image.js';
@@ -187,6 +187,73 @@ describe('rpm cataloger', () => {
     );
     expect(notes).toMatch(/\/var\/lib\/rpm\/Packages ignored: the image also has a newer-format rpm database/);
     expect(notes).toMatch(/\/usr\/lib\/sysimage\/rpm\/Packages.db ignored: the image also has a newer-format/);
+  });
+
+  it('reads the rpm manifest of Mariner distroless images (no rpmdb), with (none) and numeric epochs', async () => {
+    const row = (...fields: string[]) => fields.join('\t');
+    const manifest = [
+      row(
+        'glibc',
+        '2.35-7.cm2',
+        '1700000000',
+        '1699990000',
+        'Microsoft Corporation',
+        '(none)',
+        '10855265',
+        'x86_64',
+        '0',
+        'glibc-2.35-7.cm2.src.rpm',
+      ),
+      row(
+        'openssl-libs',
+        '1.1.1k-28.cm2',
+        '1700000000',
+        '1699990000',
+        'Microsoft Corporation',
+        '(none)',
+        '4365048',
+        'x86_64',
+        '0',
+        'openssl-1.1.1k-28.cm2.src.rpm',
+      ),
+      row(
+        'vim-minimal',
+        '9.0.2121-1.cm2',
+        '1700000000',
+        '1699990000',
+        'Microsoft Corporation',
+        '2',
+        '45000',
+        'x86_64',
+        '2',
+        'vim-9.0.2121-1.cm2.src.rpm',
+      ),
+      row('short', 'line'),
+      row('noversion', 'x', '1', '1', 'v', '(none)', '1', 'noarch', '0', 'noversion-1-1.src.rpm'),
+      row('badepoch', '1-1', '1', '1', 'v', 'one', '1', 'noarch', '0', 'badepoch-1-1.src.rpm'),
+      '',
+    ].join('\n');
+    expect(parseRpmManifest(manifest).bad).toBe(3);
+    const { catalog } = await catalogLayers([
+      [
+        file(
+          'etc/os-release',
+          'NAME="Common Base Linux Mariner"\nVERSION="2.0.20240123"\nID=mariner\nVERSION_ID="2.0"\n',
+        ),
+        file('var/lib/rpmmanifest/container-manifest-2', manifest),
+      ],
+    ]);
+    expect(catalog.packages.map((p) => [p.name, p.version, p.sourceName, p.sourceVersion, p.arch])).toEqual([
+      ['glibc', '2.35-7.cm2', 'glibc', '2.35-7.cm2', 'x86_64'],
+      ['openssl-libs', '1.1.1k-28.cm2', 'openssl', '1.1.1k-28.cm2', 'x86_64'],
+      ['vim-minimal', '2:9.0.2121-1.cm2', 'vim', '2:9.0.2121-1.cm2', 'x86_64'],
+    ]);
+    expect(catalog.packages[2]?.purl).toBe(
+      'pkg:rpm/mariner/vim-minimal@9.0.2121-1.cm2?arch=x86_64&distro=mariner-2.0&epoch=2&upstream=vim-9.0.2121-1.cm2.src.rpm',
+    );
+    expect(catalog.notes.join('\n')).toMatch(
+      /rpm: 3 malformed lines in \/var\/lib\/rpmmanifest\/container-manifest-2 skipped/,
+    );
   });
 
   it('notes a Berkeley DB Packages file that is garbage', async () => {
