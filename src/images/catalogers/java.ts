@@ -186,6 +186,21 @@ function scanArchive(
     }
     found.push({ identity, path: label, guessed: false });
   }
+  // A shaded jar (Gradle shadow, some maven-shade builds) carries its dependencies' pom.properties but not
+  // its own: when none of them is the archive itself (by file name), the manifest still names it, as syft does.
+  const own = nameFromFileName(label).artifact;
+  const shadedOnly = found.length > 0 && own !== undefined && !found.some((f) => f.identity.artifact === own);
+  if (shadedOnly) {
+    const entry = directory.entries.find((e) => e.name === MANIFEST);
+    const bytes = entry ? entryText(data, entry, label, state, MAX_METADATA_ENTRY_BYTES) : undefined;
+    const manifestText = bytes?.toString('utf8');
+    const attributes = manifestText === undefined ? undefined : parseManifest(manifestText);
+    const identity =
+      attributes && (attributes.has('implementation-version') || attributes.has('bundle-version'))
+        ? manifestIdentity(attributes, label)
+        : undefined;
+    if (identity && valid(identity)) found.push({ identity, path: label, guessed: true });
+  }
   if (poms.length === 0) {
     const entry = directory.entries.find((e) => e.name === MANIFEST);
     const bytes = entry ? entryText(data, entry, label, state, MAX_METADATA_ENTRY_BYTES) : undefined;
@@ -236,7 +251,8 @@ export const javaCataloger: Cataloger = {
         const key = `${path}\n${name}\n${identity.version}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (guessed) guesses.push(`/${path}: no pom.properties; ${name}@${identity.version} guessed from ${MANIFEST}`);
+        if (guessed)
+          guesses.push(`/${path}: no pom.properties of its own; ${name}@${identity.version} guessed from ${MANIFEST}`);
         packages.push({
           ecosystem: 'Maven',
           name,

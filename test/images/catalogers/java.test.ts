@@ -195,7 +195,7 @@ describe('java cataloger', () => {
     expect(spring?.path).toBe('app/app.jar!/BOOT-INF/lib/spring-core-6.1.1.jar');
     const notes = catalog.notes.join('\n');
     expect(notes).toMatch(
-      /java: \/app\/app.jar!\/BOOT-INF\/lib\/snakeyaml-2.2.jar: no pom.properties; org.yaml:snakeyaml@2.2 guessed from META-INF\/MANIFEST.MF/,
+      /java: \/app\/app.jar!\/BOOT-INF\/lib\/snakeyaml-2.2.jar: no pom.properties of its own; org.yaml:snakeyaml@2.2 guessed from META-INF\/MANIFEST.MF/,
     );
     expect(notes).toMatch(/java: \/app\/app.jar!\/BOOT-INF\/lib\/broken.jar: no end-of-central-directory record/);
     expect(notes).toMatch(/java: \/usr\/local\/tomcat\/webapps\/ROOT.war: no pom.properties and no META-INF/);
@@ -237,6 +237,40 @@ describe('java cataloger', () => {
     ]);
     expect(isNestedArchive('x.nar', 'META-INF/bundled-dependencies/a.jar')).toBe(true);
     expect(isNestedArchive('x.jar', 'META-INF/bundled-dependencies/a.jar')).toBe(false);
+  });
+
+  it('names a shaded jar from its manifest when its pom.properties are only those of shaded dependencies', async () => {
+    const shaded = zip([
+      manifest(
+        'Implementation-Title: search-client\r\nImplementation-Version: 7.17.0\r\nImplementation-Vendor-Id: org.example',
+      ),
+      pom('com.fasterxml.jackson.core', 'jackson-core', '2.10.4'),
+    ]);
+    const unversioned = zip([manifest('Created-By: Gradle 8.5'), pom('com.google.guava', 'guava', '31.1-jre')]);
+    const own = zip([
+      manifest('Implementation-Version: 9.9.9'),
+      pom('org.example', 'tool', '1.0.0'),
+      pom('org.ow2.asm', 'asm', '9.6'),
+    ]);
+    const { catalog } = await catalogLayers([
+      [
+        file('opt/app/lib/search-client-7.17.0.jar', shaded),
+        file('opt/app/lib/app-all.jar', unversioned),
+        file('opt/app/lib/tool-1.0.0.jar', own),
+      ],
+    ]);
+    expect(catalog.packages.map((p) => `${p.path} ${p.purl}`).sort()).toEqual(
+      [
+        'opt/app/lib/app-all.jar pkg:maven/com.google.guava/guava@31.1-jre',
+        'opt/app/lib/search-client-7.17.0.jar pkg:maven/com.fasterxml.jackson.core/jackson-core@2.10.4',
+        'opt/app/lib/search-client-7.17.0.jar pkg:maven/org.example/search-client@7.17.0',
+        'opt/app/lib/tool-1.0.0.jar pkg:maven/org.ow2.asm/asm@9.6',
+        'opt/app/lib/tool-1.0.0.jar pkg:maven/org.example/tool@1.0.0',
+      ].sort(),
+    );
+    expect(catalog.notes.join('\n')).toMatch(
+      /search-client-7\.17\.0\.jar: no pom\.properties of its own; org\.example:search-client@7\.17\.0 guessed/,
+    );
   });
 
   it('notes hostile and broken archives and goes on', async () => {
