@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-HXMKMY3T.js";
+} from "./chunks/chunk-VBBAZQKU.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

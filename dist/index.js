@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-HXMKMY3T.js";
+} from "./chunks/chunk-VBBAZQKU.js";
 import {
   debug,
   getInput,

@@ -1271,9 +1271,9 @@ ${indent}`) + "'";
         return quotedString(value2, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
       if (!value2)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value2.length; endStart > 0; --endStart) {
@@ -1322,7 +1322,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -17289,7 +17289,7 @@ var require_property = __commonJS({
         value2 = value2.substring(skip);
         let first2 = value2.charAt(0);
         let last = value2.charAt(value2.length - 1);
-        let literal2 = first2 === "'" || first2 === '"';
+        let literal3 = first2 === "'" || first2 === '"';
         let inSingle = first2 === "'" && last === "'";
         let inDouble = false;
         if (first2 === '"') {
@@ -17330,7 +17330,7 @@ var require_property = __commonJS({
                       i = j;
                       continue parseValue;
                     default:
-                      if (!inDouble && !inSingle && !literal2) {
+                      if (!inDouble && !inSingle && !literal3) {
                         if (char2 === escapeChar) {
                           escapedValue = escapedValue + char;
                           i = i + 1;
@@ -17358,7 +17358,7 @@ var require_property = __commonJS({
                   escapedValue = escapedValue + escapeChar;
                 }
                 continue parseValue;
-              } else if (inSingle || literal2) {
+              } else if (inSingle || literal3) {
                 if (char === "\r") {
                   escaped = true;
                   i = i + 2;
@@ -25055,8 +25055,8 @@ var Matcher = class {
     this.options = options;
     const { nocase = false, noext = false, normalize: n } = options;
     this.#form = n === true ? "NFC" : n || void 0;
-    const literal2 = /^[?*+@]\(\)$/.test(pattern);
-    const toks = tokenize(pattern, nocase, noext || literal2, this.#form, options.rangeMark);
+    const literal3 = /^[?*+@]\(\)$/.test(pattern);
+    const toks = tokenize(pattern, nocase, noext || literal3, this.#form, options.rangeMark);
     let [items2] = build(toks, pair(toks), 0, toks.length, true);
     if (this.#form)
       items2 = normalize(items2, this.#form);
@@ -30627,8 +30627,8 @@ function headReference(value2) {
     const hit = allContexts(parsed.expr).find(namesHead);
     if (hit) return { offset: fenced.start, length: 3, text: pathText(hit) };
   }
-  const literal2 = PULL_REFS.exec(value2);
-  return literal2 ? { offset: literal2.index, length: literal2[0].length, text: literal2[0] } : void 0;
+  const literal3 = PULL_REFS.exec(value2);
+  return literal3 ? { offset: literal3.index, length: literal3[0].length, text: literal3[0] } : void 0;
 }
 var GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
 var GIT_FETCH = /\bgit\s+(?:fetch|pull|checkout)\b/;
@@ -30725,17 +30725,17 @@ function isGuard(expr) {
       return false;
   }
 }
-function guardPair(context, literal2) {
-  if (literal2.kind !== "literal" || typeof literal2.value !== "string") return false;
-  if (isAssociation(context)) return TRUSTED_ASSOCIATIONS.includes(literal2.value.toUpperCase());
+function guardPair(context, literal3) {
+  if (literal3.kind !== "literal" || typeof literal3.value !== "string") return false;
+  if (isAssociation(context)) return TRUSTED_ASSOCIATIONS.includes(literal3.value.toUpperCase());
   if (context.kind !== "context") return false;
   const path5 = context.parts.join(".");
   return path5 === "github.actor" || path5 === "github.triggering_actor" || path5 === "github.event.comment.user.login";
 }
-function notCommentEvent(context, literal2, op) {
+function notCommentEvent(context, literal3, op) {
   if (context.kind !== "context" || context.parts.join(".") !== "github.event_name") return false;
-  if (literal2.kind !== "literal" || typeof literal2.value !== "string") return false;
-  return literal2.value.toLowerCase() === "issue_comment" === (op === "!=");
+  if (literal3.kind !== "literal" || typeof literal3.value !== "string") return false;
+  return literal3.value.toLowerCase() === "issue_comment" === (op === "!=");
 }
 function isAssociation(expr) {
   return expr.kind === "context" && expr.parts[expr.parts.length - 1] === "author_association";
@@ -36576,9 +36576,10 @@ function parseSource(value2) {
   if (!match2) return {};
   return { name: match2[1], ...match2[2] ? { version: match2[2].trim() } : {} };
 }
+var FILES_ON_DISK = /* @__PURE__ */ new Set(["installed", "triggers-pending", "triggers-awaited", "half-configured", "unpacked"]);
 function isInstalled(status) {
-  const [, flag, state] = (status ?? "").trim().split(/\s+/);
-  return flag === "ok" && state === "installed";
+  const words = (status ?? "").trim().split(/\s+/);
+  return words.length === 3 && FILES_ON_DISK.has(words[2] ?? "");
 }
 function dpkgPackages(paragraphs, file, context, requireStatus) {
   const packages = [];
@@ -36824,6 +36825,7 @@ var NUGET_ID = /^\w+(?:[_.-]\w+)*$/;
 function isDepsJson(path5) {
   return /(?:^|\/)[^/]+\.deps\.json$/.test(path5);
 }
+var RUNTIMEPACK_PREFIX = "runtimepack.";
 function depsJsonLibraries(json) {
   if (typeof json !== "object" || json === null || Array.isArray(json)) return void 0;
   const libraries = json.libraries;
@@ -36833,9 +36835,12 @@ function depsJsonLibraries(json) {
   let invalid3 = 0;
   for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
     const value2 = libraries[key];
-    if (typeof value2 !== "object" || value2 === null || value2.type !== "package") continue;
+    if (typeof value2 !== "object" || value2 === null) continue;
+    const type = value2.type;
+    if (type !== "package" && type !== "runtimepack") continue;
     const slash = key.indexOf("/");
-    const name = slash > 0 ? key.slice(0, slash) : "";
+    const raw = slash > 0 ? key.slice(0, slash) : "";
+    const name = type === "runtimepack" && raw.startsWith(RUNTIMEPACK_PREFIX) ? raw.slice(RUNTIMEPACK_PREFIX.length) : raw;
     const version = cleanValue(slash > 0 ? key.slice(slash + 1) : "");
     if (!NUGET_ID.test(name) || name.length > 100 || version === "" || version.includes("/")) {
       invalid3++;
@@ -36996,7 +37001,7 @@ var MAX_INFLATED_PER_FILE = 256 * MiB3;
 var MAX_NESTED_PER_FILE = 4096;
 var MAX_POM_PROPERTIES_PER_ARCHIVE = 1e3;
 var MAX_NOTES = 50;
-var ARCHIVE = /\.(?:jar|war|ear)$/i;
+var ARCHIVE = /\.(?:jar|war|ear|jpi|hpi|nar)$/i;
 var POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
 var MANIFEST = "META-INF/MANIFEST.MF";
 function isJavaArchive(path5) {
@@ -37004,6 +37009,7 @@ function isJavaArchive(path5) {
 }
 function isNestedArchive(outerPath, entry) {
   if (/^(?:BOOT-INF|WEB-INF)\/lib\/[^/]+\.jar$/i.test(entry)) return true;
+  if (/\.nar$/i.test(outerPath) && /^META-INF\/bundled-dependencies\/[^/]+\.jar$/i.test(entry)) return true;
   return /\.ear$/i.test(outerPath) && /^(?:lib\/)?[^/]+\.(?:jar|war)$/i.test(entry);
 }
 function parseProperties(text3) {
@@ -37038,9 +37044,9 @@ function parseManifest(text3) {
 }
 function nameFromFileName(fileName) {
   const bare = fileName.replace(/^.*\//, "");
-  const match2 = /^(.+?)-(\d[^/]*?)\.(?:jar|war|ear)$/i.exec(bare);
+  const match2 = /^(.+?)-(\d[^/]*?)\.(?:jar|war|ear|jpi|hpi|nar)$/i.exec(bare);
   if (match2) return { artifact: match2[1] ?? "", version: match2[2] ?? "" };
-  const plain = /^(.+)\.(?:jar|war|ear)$/i.exec(bare);
+  const plain = /^(.+)\.(?:jar|war|ear|jpi|hpi|nar)$/i.exec(bare);
   return plain ? { artifact: plain[1] ?? "" } : {};
 }
 var MAVEN_PART = /^[A-Za-z0-9_.-]+$/;
@@ -37052,9 +37058,9 @@ function manifestIdentity(manifest, fileName) {
   const symbolic = manifest.get("bundle-symbolicname")?.split(";")[0]?.trim();
   const title = manifest.get("implementation-title")?.trim();
   const artifact = fromName.artifact ?? (title && MAVEN_PART.test(title) ? title : symbolic?.split(".").pop());
-  const version = (manifest.get("implementation-version") ?? manifest.get("bundle-version") ?? fromName.version ?? "").trim();
+  const version = (manifest.get("implementation-version") ?? manifest.get("bundle-version") ?? manifest.get("plugin-version") ?? fromName.version ?? "").trim();
   if (!artifact || !version) return void 0;
-  let group = manifest.get("implementation-vendor-id")?.trim();
+  let group = (manifest.get("implementation-vendor-id") ?? manifest.get("group-id"))?.trim();
   if (!group && symbolic) {
     group = symbolic.endsWith(`.${artifact}`) ? symbolic.slice(0, -artifact.length - 1) : symbolic;
   }
@@ -37108,6 +37114,16 @@ function scanArchive(data, label, depth, state) {
     }
     found.push({ identity, path: label, guessed: false });
   }
+  const own = nameFromFileName(label).artifact;
+  const shadedOnly = found.length > 0 && own !== void 0 && !found.some((f) => f.identity.artifact === own);
+  if (shadedOnly) {
+    const entry = directory.entries.find((e) => e.name === MANIFEST);
+    const bytes = entry ? entryText(data, entry, label, state, MAX_METADATA_ENTRY_BYTES) : void 0;
+    const manifestText = bytes?.toString("utf8");
+    const attributes = manifestText === void 0 ? void 0 : parseManifest(manifestText);
+    const identity = attributes && (attributes.has("implementation-version") || attributes.has("bundle-version")) ? manifestIdentity(attributes, label) : void 0;
+    if (identity && valid(identity)) found.push({ identity, path: label, guessed: true });
+  }
   if (poms.length === 0) {
     const entry = directory.entries.find((e) => e.name === MANIFEST);
     const bytes = entry ? entryText(data, entry, label, state, MAX_METADATA_ENTRY_BYTES) : void 0;
@@ -37158,7 +37174,8 @@ ${name}
 ${identity.version}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (guessed) guesses.push(`/${path5}: no pom.properties; ${name}@${identity.version} guessed from ${MANIFEST}`);
+        if (guessed)
+          guesses.push(`/${path5}: no pom.properties of its own; ${name}@${identity.version} guessed from ${MANIFEST}`);
         packages.push({
           ecosystem: "Maven",
           name,
@@ -37235,11 +37252,30 @@ var npmCataloger = {
 };
 
 // src/images/catalogers/python.ts
+var MAX_EGG_BYTES = 16 * 1024 * 1024;
+var MAX_EGG_ENTRIES = 2e4;
+var EGG_PKG_INFO = "EGG-INFO/PKG-INFO";
 function normalizePythonName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 function isPythonMetadata(path5) {
-  return /\.dist-info\/METADATA$/.test(path5) || /\.egg-info\/PKG-INFO$/.test(path5) || /\.egg-info$/.test(path5);
+  return /\.dist-info\/METADATA$/.test(path5) || /\.egg-info\/PKG-INFO$/.test(path5) || /\.egg-info$/.test(path5) || /\.egg\/EGG-INFO\/PKG-INFO$/.test(path5) || isZippedEgg(path5);
+}
+function isZippedEgg(path5) {
+  return /\.egg$/.test(path5);
+}
+function zippedEggMetadata(data) {
+  const directory = readZipDirectory(data, MAX_EGG_ENTRIES);
+  if (!directory.ok) return { problem: directory.reason };
+  const entry = directory.entries.find((e) => e.name === EGG_PKG_INFO);
+  if (!entry) return { problem: `no ${EGG_PKG_INFO}` };
+  const read = readZipEntry(data, entry, MAX_METADATA_FILE_BYTES);
+  return read.ok ? { text: read.data.toString("utf8") } : { problem: `${EGG_PKG_INFO}: ${read.reason}` };
+}
+function metadataText(file) {
+  if (!isZippedEgg(file.path)) return { text: file.data.toString("utf8") };
+  if (file.truncated) return { problem: `larger than ${MAX_EGG_BYTES} bytes; not read` };
+  return zippedEggMetadata(file.data);
 }
 function parseCoreMetadata(text3) {
   const fields = {};
@@ -37256,13 +37292,18 @@ var pythonCataloger = {
   name: "python",
   stage: "language",
   wants: (file) => isPythonMetadata(file.path),
-  maxFileBytes: MAX_METADATA_FILE_BYTES,
+  maxFileBytes: MAX_EGG_BYTES,
   maxTotalBytes: MAX_CATALOGER_TOTAL_BYTES,
   catalog(files, context) {
     const packages = [];
     for (const file of files) {
       if (context.ownedByOsPackage(file.path)) continue;
-      const { name, version } = parseCoreMetadata(file.data.toString("utf8"));
+      const metadata = metadataText(file);
+      if ("problem" in metadata) {
+        context.note(`python: /${file.path}: ${metadata.problem}; skipped`);
+        continue;
+      }
+      const { name, version } = parseCoreMetadata(metadata.text);
       if (!name || !version) {
         context.note(`python: /${file.path} has no Name or Version header; skipped`);
         continue;
@@ -37547,6 +37588,8 @@ function readNdbValues(bytes, maxBlobBytes) {
 var RPMDB_SQLITE = ["var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/rpmdb.sqlite"];
 var RPMDB_BERKELEY = ["var/lib/rpm/Packages", "usr/lib/sysimage/rpm/Packages"];
 var RPMDB_NDB = ["var/lib/rpm/Packages.db", "usr/lib/sysimage/rpm/Packages.db"];
+var RPM_MANIFEST = "var/lib/rpmmanifest/container-manifest-2";
+var MAX_MANIFEST_LINES = 1e5;
 var MAX_RPMDB_BYTES = 256 * 1024 * 1024;
 var MAX_HEADER_BYTES = 256 * 1024 * 1024;
 var SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
@@ -37622,6 +37665,32 @@ async function readRpmdbSqlite(bytes) {
     db.close();
   }
 }
+function parseRpmManifest(text3) {
+  const records = [];
+  let bad = 0;
+  for (const line of text3.split(/\r?\n/).slice(0, MAX_MANIFEST_LINES)) {
+    if (line.trim() === "") continue;
+    const fields = line.split("	");
+    const [name = "", versionRelease = "", , , vendor = "", epochField = "", , arch = ""] = fields;
+    const sourceRpm = fields[9] ?? "";
+    const dash = versionRelease.lastIndexOf("-");
+    const epoch = /^\d{1,9}$/.test(epochField.trim()) ? Number(epochField.trim()) : void 0;
+    const record2 = {
+      name: cleanValue(name),
+      version: cleanValue(dash > 0 ? versionRelease.slice(0, dash) : ""),
+      release: cleanValue(dash > 0 ? versionRelease.slice(dash + 1) : ""),
+      ...epoch !== void 0 ? { epoch } : {},
+      ...cleanValue(arch) ? { arch: cleanValue(arch) } : {},
+      ...cleanValue(sourceRpm) ? { sourceRpm: cleanValue(sourceRpm) } : {},
+      ...cleanValue(vendor) ? { vendor: cleanValue(vendor) } : {},
+      files: []
+    };
+    const validEpoch = epoch !== void 0 || epochField.trim() === "(none)";
+    if (fields.length < 10 || !record2.name || !record2.version || !record2.release || !validEpoch) bad++;
+    else records.push(record2);
+  }
+  return { records, bad };
+}
 function evr(record2) {
   const base = `${record2.version}-${record2.release}`;
   return record2.epoch ? `${record2.epoch}:${base}` : base;
@@ -37654,7 +37723,7 @@ function packagesOf(records, file, context) {
 var rpmCataloger = {
   name: "rpm",
   stage: "os",
-  paths: [...RPMDB_SQLITE, ...RPMDB_NDB, ...RPMDB_BERKELEY],
+  paths: [...RPMDB_SQLITE, ...RPMDB_NDB, ...RPMDB_BERKELEY, RPM_MANIFEST],
   maxFileBytes: MAX_RPMDB_BYTES,
   async catalog(files, context) {
     const packages = [];
@@ -37662,8 +37731,19 @@ var rpmCataloger = {
     const seen = /* @__PURE__ */ new Set();
     const kind = (path5) => path5.endsWith("rpmdb.sqlite") ? "sqlite" : path5.endsWith(".db") ? "ndb" : "bdb";
     const rank = { sqlite: 0, ndb: 1, bdb: 2 };
-    const best = Math.min(...files.map((file) => rank[kind(file.path)]));
-    for (const file of files) {
+    const databases = files.filter((file) => file.path !== RPM_MANIFEST);
+    const best = Math.min(...databases.map((file) => rank[kind(file.path)]));
+    for (const file of files.filter((f) => f.path === RPM_MANIFEST)) {
+      if (file.truncated) {
+        context.note(
+          `rpm: /${file.path} is larger than the read limit; only its first ${file.data.length} bytes were read`
+        );
+      }
+      const { records, bad } = parseRpmManifest(file.data.toString("utf8"));
+      if (bad > 0) context.note(`rpm: ${bad} malformed lines in /${file.path} skipped`);
+      packages.push(...packagesOf(records, file, context));
+    }
+    for (const file of databases) {
       const key = `${file.layerDigest}:${file.resolvedPath ?? file.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -37701,18 +37781,24 @@ var rpmCataloger = {
 function isGemspec(path5) {
   return /(?:^|\/)specifications\/(?:default\/)?[^/]+\.gemspec$/.test(path5);
 }
-var STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`;
+var STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|%[qQ]\{([^{}]*)\})`;
 var NAME2 = new RegExp(String.raw`^\s*\w+\.name\s*=\s*${STRING}`, "m");
 var VERSION = new RegExp(String.raw`^\s*\w+\.version\s*=\s*(?:Gem::Version\.new\(\s*)?${STRING}`, "m");
-var STUB = /^# stub: (\S+) (\S+)/m;
+var PLATFORM = new RegExp(String.raw`^\s*\w+\.platform\s*=\s*${STRING}`, "m");
+var STUB = /^# stub: (\S+) (\S+)(?: (\S+))?/m;
+function literal2(match2) {
+  return match2?.[1] ?? match2?.[2] ?? match2?.[3];
+}
 function parseGemspec(text3) {
   if (!/Gem::Specification\.new/.test(text3) && !STUB.test(text3)) return {};
-  const name = NAME2.exec(text3);
-  const version = VERSION.exec(text3);
   const stub = STUB.exec(text3);
+  const name = literal2(NAME2.exec(text3)) ?? stub?.[1];
+  const version = literal2(VERSION.exec(text3)) ?? stub?.[2];
+  const platform = literal2(PLATFORM.exec(text3)) ?? stub?.[3];
   return {
-    ...name?.[1] ?? name?.[2] ?? stub?.[1] ? { name: name?.[1] ?? name?.[2] ?? stub?.[1] } : {},
-    ...version?.[1] ?? version?.[2] ?? stub?.[2] ? { version: version?.[1] ?? version?.[2] ?? stub?.[2] } : {}
+    ...name ? { name } : {},
+    ...version ? { version } : {},
+    ...platform && platform !== "ruby" && /^[A-Za-z0-9._-]+$/.test(platform) ? { platform } : {}
   };
 }
 var rubyCataloger = {
@@ -37725,7 +37811,7 @@ var rubyCataloger = {
     const packages = [];
     for (const file of files) {
       if (context.ownedByOsPackage(file.path)) continue;
-      const { name, version } = parseGemspec(file.data.toString("utf8"));
+      const { name, version, platform } = parseGemspec(file.data.toString("utf8"));
       if (!name || !version || !/^[A-Za-z0-9._-]+$/.test(name)) {
         context.note(`ruby: /${file.path} has no static name and version; skipped`);
         continue;
@@ -37735,7 +37821,7 @@ var rubyCataloger = {
         ecosystem: "RubyGems",
         name,
         version: cleanVersion,
-        purl: purl("gem", void 0, name, cleanVersion),
+        purl: purl("gem", void 0, name, cleanVersion, { platform }),
         path: file.path,
         layer: file.layerDigest,
         cataloger: "ruby"
@@ -54436,4 +54522,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-HXMKMY3T.js.LEGAL.txt */
+/*! For license information please see chunk-VBBAZQKU.js.LEGAL.txt */
