@@ -33,8 +33,8 @@ export interface MatchResult {
   matched?: OsvAffected[];
 }
 
-export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
-  if (record.withdrawn)
+export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = Date.now()): MatchResult {
+  if (isWithdrawn(record, now))
     return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
   const entries: OsvAffected[] = [];
   for (const a of record.affected ?? []) if (a.package !== undefined && packageMatches(a.package, pkg)) entries.push(a);
@@ -65,6 +65,17 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
     result.reason = `could not compare: ${problems.join('; ')}`;
   } else result.reason = `${pkg.version} is outside every affected range and version list`;
   return result;
+}
+
+/**
+ * `withdrawn` is the time from which the record is to be considered withdrawn (schema: a timestamp), so a
+ * time still in the future does not withdraw it yet. A value that is not a timestamp still says the
+ * publisher withdrew the record, and is honoured.
+ */
+export function isWithdrawn(record: OsvRecord, now: number = Date.now()): boolean {
+  if (record.withdrawn === undefined || record.withdrawn === '') return false;
+  const at = Date.parse(record.withdrawn);
+  return Number.isNaN(at) || at <= now;
 }
 
 interface EntryOutcome {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   affectedBy,
   ecosystemMatches,
+  isWithdrawn,
   packageMatches,
   purlIdentity,
   type PackageQuery,
@@ -127,6 +128,21 @@ describe('affectedBy: versions lists, withdrawn, unknown input', () => {
       affected: false,
       fixed: [],
       reason: 'TEST-2024-0001 was withdrawn on 2024-02-01T00:00:00Z',
+    });
+  });
+  it('a withdrawn time still in the future does not withdraw the record yet', () => {
+    const now = Date.parse('2024-06-01T00:00:00Z');
+    const later = record([entry('npm', 'lodash', [{ introduced: '0' }])], { withdrawn: '2024-07-01T00:00:00Z' });
+    expect(affectedBy(later, npm('1.0.0'), now).affected).toBe(true);
+    expect(isWithdrawn(later, now)).toBe(false);
+    expect(affectedBy(later, npm('1.0.0'), Date.parse('2024-07-01T00:00:00Z')).affected).toBe(false);
+    const past = record([entry('npm', 'lodash', [{ introduced: '0' }])], { withdrawn: '2024-05-31T23:59:59Z' });
+    expect(affectedBy(past, npm('1.0.0'), now).affected).toBe(false);
+    // Not a timestamp: the publisher still withdrew it.
+    const odd = record([entry('npm', 'lodash', [{ introduced: '0' }])], { withdrawn: 'yes' });
+    expect(affectedBy(odd, npm('1.0.0'), now)).toMatchObject({
+      affected: false,
+      reason: 'TEST-2024-0001 was withdrawn on yes',
     });
   });
   it('reports "could not compare" instead of a silent "not affected"', () => {
