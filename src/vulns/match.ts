@@ -41,7 +41,8 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = D
   if (entries.length === 0)
     return { affected: false, fixed: [], reason: `${record.id} has no affected entry for this package` };
 
-  const fixed: string[] = [];
+  let fixed: string[] = [];
+  const above: string[] = [];
   const problems: string[] = [];
   let affected = false;
   let how = '';
@@ -49,6 +50,7 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = D
     const outcome = evaluateEntry(entry, pkg);
     problems.push(...outcome.problems);
     for (const f of outcome.fixed) if (!fixed.includes(f)) fixed.push(f);
+    above.push(...outcome.fixedAbove);
     if (outcome.affected && !affected) {
       affected = true;
       how = outcome.how;
@@ -56,6 +58,7 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = D
   }
   const scheme = schemeForEcosystem(pkg.ecosystem);
   if (scheme && fixed.length > 1) fixed.sort((a, b) => scheme.compare(a, b));
+  if (affected && scheme && mayOverlap(entries)) fixed = escapingFixes(entries, pkg, fixed, above, scheme);
   const result: MatchResult = { affected, fixed };
   if (affected) {
     result.reason = how;
@@ -78,15 +81,57 @@ export function isWithdrawn(record: OsvRecord, now: number = Date.now()): boolea
   return Number.isNaN(at) || at <= now;
 }
 
+/**
+ * A fix is only advice if the record does not affect it: with several ranges or entries for one package
+ * (overlapping GHSA ranges, a `versions` list naming a "fixed" version), the first fix of the range that
+ * holds the installed version can still be inside another one. One range alone cannot hold its own fix.
+ */
+function mayOverlap(entries: OsvAffected[]): boolean {
+  let ranges = 0;
+  for (const e of entries) {
+    if ((e.versions?.length ?? 0) > 0) return true;
+    for (const r of e.ranges ?? []) if ((r.type === 'ECOSYSTEM' || r.type === 'SEMVER') && ++ranges > 1) return true;
+  }
+  return false;
+}
+
+/** Bounds the re-evaluations a hostile record with thousands of `fixed` events can cause. */
+const MAX_FIX_CANDIDATES = 64;
+
+/**
+ * The fixes that leave every range and list of the record, lowest first. When each fix of the ranges
+ * holding the version is itself affected elsewhere in the record, the lowest `fixed` event above the
+ * version that escapes them all; none means there is no fix yet.
+ */
+function escapingFixes(
+  entries: OsvAffected[],
+  pkg: PackageQuery,
+  fixed: string[],
+  above: string[],
+  scheme: VersionScheme,
+): string[] {
+  // Too many to check: keep the unchecked advice rather than claim there is no fix.
+  if (fixed.length > MAX_FIX_CANDIDATES) return fixed;
+  const escapes = (version: string): boolean => entries.every((e) => !evaluateEntry(e, { ...pkg, version }).affected);
+  const kept = fixed.filter(escapes);
+  if (kept.length > 0) return kept;
+  const candidates = [...new Set(above)].filter((v) => !fixed.includes(v) && scheme.isValid(v));
+  candidates.sort((a, b) => scheme.compare(a, b));
+  const first = candidates.slice(0, MAX_FIX_CANDIDATES).find(escapes);
+  return first === undefined ? [] : [first];
+}
+
 interface EntryOutcome {
   affected: boolean;
   how: string;
   fixed: string[];
+  /** Every `fixed` event above the version, in any range of the entry. */
+  fixedAbove: string[];
   problems: string[];
 }
 
 function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
-  const out: EntryOutcome = { affected: false, how: '', fixed: [], problems: [] };
+  const out: EntryOutcome = { affected: false, how: '', fixed: [], fixedAbove: [], problems: [] };
   const ecosystemScheme =
     schemeForEcosystem(entry.package?.ecosystem ?? pkg.ecosystem) ?? schemeForEcosystem(pkg.ecosystem);
 
@@ -95,7 +140,7 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
     out.how = `${pkg.version} is listed in the affected versions`;
   }
 
-  const fixedAbove: string[] = [];
+  const fixedAbove = out.fixedAbove;
   for (const range of entry.ranges ?? []) {
     if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
     const scheme = range.type === 'SEMVER' ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;

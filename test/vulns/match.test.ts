@@ -93,6 +93,46 @@ describe('affectedBy: range events', () => {
     expect(affectedBy(multi, npm('3.10.5')).affected).toBe(false);
   });
 
+  it('advises the lowest fix that leaves every range of the record, not one still inside another', () => {
+    // Two entries for one package whose ranges overlap (GHSA does this when advisories are merged).
+    const overlap = record([
+      entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '2.0.0' }], 'SEMVER'),
+      entry('npm', 'lodash', [{ introduced: '1.5.0' }, { fixed: '2.1.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(overlap, npm('1.6.0'))).toMatchObject({ affected: true, fixed: ['2.1.0'] });
+    // 1.2.0 is only in the first range, but its fix 2.0.0 is inside the second one.
+    expect(affectedBy(overlap, npm('1.2.0'))).toMatchObject({ affected: true, fixed: ['2.1.0'] });
+    expect(affectedBy(overlap, npm('2.0.5'))).toMatchObject({ affected: true, fixed: ['2.1.0'] });
+    expect(affectedBy(overlap, npm('2.1.0')).affected).toBe(false);
+    // Separate major lines keep their own, lower fix.
+    const lines = record([
+      entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '1.5.0' }], 'SEMVER'),
+      entry('npm', 'lodash', [{ introduced: '2.0.0' }, { fixed: '2.3.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(lines, npm('1.2.0'))).toMatchObject({ affected: true, fixed: ['1.5.0'] });
+  });
+  it('says there is no fix when every fixed version is still affected by another range', () => {
+    const open = record([
+      entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '2.0.0' }], 'SEMVER'),
+      entry('npm', 'lodash', [{ introduced: '1.5.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(open, npm('1.6.0'))).toMatchObject({ affected: true, fixed: [] });
+    expect(affectedBy(open, npm('1.2.0'))).toMatchObject({ affected: true, fixed: [] });
+  });
+  it('does not advise a fixed version that the versions list names as affected', () => {
+    const listed = entry(
+      'PyPI',
+      'flask',
+      [{ introduced: '0' }, { fixed: '2.3.2' }, { introduced: '2.3.3' }, { fixed: '2.3.4' }],
+      'ECOSYSTEM',
+      ['2.3.2'],
+    );
+    expect(affectedBy(record([listed]), { ecosystem: 'PyPI', name: 'flask', version: '2.3.1' })).toMatchObject({
+      affected: true,
+      fixed: ['2.3.4'],
+    });
+  });
+
   it('ignores GIT ranges for packages', () => {
     const git: OsvAffected = {
       package: { ecosystem: 'PyPI', name: 'pillow' },
