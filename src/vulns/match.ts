@@ -115,7 +115,8 @@ function escapingFixes(
   const escapes = (version: string): boolean => entries.every((e) => !evaluateEntry(e, { ...pkg, version }).affected);
   const kept = fixed.filter(escapes);
   if (kept.length > 0) return kept;
-  const candidates = [...new Set(above)].filter((v) => !fixed.includes(v) && scheme.isValid(v));
+  const validBound = scheme.isValidBound ?? scheme.isValid;
+  const candidates = [...new Set(above)].filter((v) => !fixed.includes(v) && validBound.call(scheme, v));
   candidates.sort((a, b) => scheme.compare(a, b));
   const first = candidates.slice(0, MAX_FIX_CANDIDATES).find(escapes);
   return first === undefined ? [] : [first];
@@ -261,7 +262,8 @@ function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
     if (e) events.push(e);
   }
   const invalidEvents: string[] = [];
-  for (const e of events) if (e.special === 0 && !scheme.isValid(e.value)) invalidEvents.push(e.value);
+  const validBound = scheme.isValidBound ?? scheme.isValid;
+  for (const e of events) if (e.special === 0 && !validBound.call(scheme, e.value)) invalidEvents.push(e.value);
   const prepared: PreparedRange = {
     sorted: [...events].sort((a, b) => compareEvents(scheme, a, b)),
     limits: events.filter((e) => e.kind === 'limit'),

@@ -133,6 +133,32 @@ describe('affectedBy: range events', () => {
     });
   });
 
+  it('reads SemVer bounds with fewer than three components (1.2 = 1.2.0), as OSV tooling does', () => {
+    const short = record([entry('crates.io', 'time', [{ introduced: '0.2' }, { fixed: '1.2' }], 'SEMVER')]);
+    const crate = (version: string): PackageQuery => ({ ecosystem: 'crates.io', name: 'time', version });
+    expect(affectedBy(short, crate('1.1.9'))).toMatchObject({ affected: true, fixed: ['1.2'] });
+    expect(affectedBy(short, crate('1.2.0'))).toEqual({
+      affected: false,
+      fixed: [],
+      reason: '1.2.0 is outside every affected range and version list',
+    });
+    expect(affectedBy(short, crate('0.1.5'))).toMatchObject({ affected: false });
+    expect(affectedBy(short, crate('0.1.5')).indeterminate).toBeUndefined();
+    const goShort = record([entry('Go', 'example.com/m', [{ introduced: 'v1.1' }, { fixed: 'v1.3' }], 'SEMVER')]);
+    expect(
+      affectedBy(goShort, { ecosystem: 'Go', name: 'example.com/m', version: 'v1.3.1' }).indeterminate,
+    ).toBeUndefined();
+    // Four components have no SemVer reading: still "could not compare", never "not affected".
+    const four = record([entry('crates.io', 'time', [{ introduced: '0' }, { fixed: '1.2.3.4' }], 'SEMVER')]);
+    expect(affectedBy(four, crate('2.0.0'))).toMatchObject({
+      affected: false,
+      indeterminate: true,
+      reason: 'could not compare: range event(s) "1.2.3.4" are not valid semver versions',
+    });
+    // The installed version itself must still be valid SemVer.
+    expect(affectedBy(short, crate('1.1')).indeterminate).toBe(true);
+  });
+
   it('ignores GIT ranges for packages', () => {
     const git: OsvAffected = {
       package: { ecosystem: 'PyPI', name: 'pillow' },
