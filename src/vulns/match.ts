@@ -144,6 +144,11 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
   const fixedAbove = out.fixedAbove;
   for (const range of entry.ranges ?? []) {
     if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
+    if (coversEveryVersion(range)) {
+      if (!out.affected) out.how = `every version is within ${describeRange(range)}`;
+      out.affected = true;
+      continue;
+    }
     const scheme = range.type === 'SEMVER' ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
     if (!scheme) {
       out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
@@ -172,6 +177,17 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
     out.fixed.push(nearest);
   }
   return out;
+}
+
+/**
+ * `introduced: "0"` with nothing after it (malicious-package records, unfixed distro advisories): the
+ * schema's evaluation answers "affected" without comparing anything, so neither an unknown version order
+ * nor an unparseable installed version can make it "could not compare".
+ */
+function coversEveryVersion(range: OsvRange): boolean {
+  if (range.events.length === 0) return false;
+  for (const e of range.events) if (e.introduced !== '0' && e.limit !== '*') return false;
+  return range.events.some((e) => e.introduced === '0');
 }
 
 /**

@@ -220,12 +220,30 @@ describe('affectedBy: versions lists, withdrawn, unknown input', () => {
       indeterminate: true,
       reason: 'could not compare: "garbage" is not a valid semver version',
     });
-    const unknown = record([entry('OSS-Fuzz', 'icu', [{ introduced: '0' }])]);
+    const unknown = record([entry('OSS-Fuzz', 'icu', [{ introduced: '0' }, { fixed: '2' }])]);
     expect(affectedBy(unknown, { ecosystem: 'OSS-Fuzz', name: 'icu', version: '1' })).toMatchObject({
       affected: false,
       indeterminate: true,
       reason: 'could not compare: no version ordering is known for ecosystem "OSS-Fuzz"',
     });
+  });
+  it('introduced "0" alone covers every version, even without a version order or a valid version', () => {
+    const all = (ecosystem: string, version: string, events: OsvEvent[] = [{ introduced: '0' }]) =>
+      affectedBy(record([entry(ecosystem, 'pkg', events)]), { ecosystem, name: 'pkg', version });
+    expect(all('OSS-Fuzz', '1')).toEqual({
+      affected: true,
+      fixed: [],
+      reason: 'every version is within the ECOSYSTEM range [introduced 0]',
+      matched: [entry('OSS-Fuzz', 'pkg', [{ introduced: '0' }])],
+    });
+    expect(all('npm', 'not-a-version').affected).toBe(true);
+    expect(all('npm', 'not-a-version', [{ introduced: '0' }, { limit: '*' }]).affected).toBe(true);
+    // Anything that needs an order still does.
+    expect(all('npm', 'not-a-version', [{ introduced: '0' }, { last_affected: '1.0.0' }])).toMatchObject({
+      affected: false,
+      indeterminate: true,
+    });
+    expect(all('npm', 'not-a-version', [{ introduced: '1.0.0' }]).indeterminate).toBe(true);
   });
   it('an invalid version can still match the versions list exactly', () => {
     const listed: OsvAffected = {
