@@ -295,6 +295,22 @@ describe('package identity', () => {
     ).toBe(true);
     expect(purlIdentity('pkg:NPM/%40scope/name@1.0.0#sub')).toBe('npm/%40scope/name');
   });
+  it('an affected package with a purl but no name is schema-invalid: dropped, never matched, never thrown on', () => {
+    const read = readOsvRecord({
+      id: 'PURL-1',
+      modified: '2024-01-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'npm', purl: 'pkg:npm/left-pad' }, versions: ['1.0.0'] }],
+    });
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.record.affected).toEqual([{ versions: ['1.0.0'] }]);
+    const query = { ecosystem: 'npm', name: 'left-pad', version: '1.0.0', purl: 'pkg:npm/left-pad@1.0.0' };
+    expect(affectedBy(read.record, query)).toEqual({
+      affected: false,
+      fixed: [],
+      reason: 'PURL-1 has no affected entry for this package',
+    });
+  });
   it('applies Debian:12 records to Debian 12 packages only', () => {
     const r = record([
       entry('Debian:11', 'openssl', [{ introduced: '0' }, { fixed: '1.1.1w-0+deb11u1' }]),
