@@ -1,5 +1,6 @@
 import type { OsvAffected, OsvEvent, OsvPackage, OsvRange, OsvRecord } from './osv.js';
 import { schemeForEcosystem, splitEcosystem, type VersionScheme } from './versions/index.js';
+import { isValidBound } from './versions/scheme.js';
 import { go, semver } from './versions/semver.js';
 
 /**
@@ -115,8 +116,7 @@ function escapingFixes(
   const escapes = (version: string): boolean => entries.every((e) => !evaluateEntry(e, { ...pkg, version }).affected);
   const kept = fixed.filter(escapes);
   if (kept.length > 0) return kept;
-  const validBound = scheme.isValidBound ?? scheme.isValid;
-  const candidates = [...new Set(above)].filter((v) => !fixed.includes(v) && validBound.call(scheme, v));
+  const candidates = [...new Set(above)].filter((v) => !fixed.includes(v) && isValidBound(scheme, v));
   candidates.sort((a, b) => scheme.compare(a, b));
   const first = candidates.slice(0, MAX_FIX_CANDIDATES).find(escapes);
   return first === undefined ? [] : [first];
@@ -278,8 +278,7 @@ function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
     if (e) events.push(e);
   }
   const invalidEvents: string[] = [];
-  const validBound = scheme.isValidBound ?? scheme.isValid;
-  for (const e of events) if (e.special === 0 && !validBound.call(scheme, e.value)) invalidEvents.push(e.value);
+  for (const e of events) if (e.special === 0 && !isValidBound(scheme, e.value)) invalidEvents.push(e.value);
   const prepared: PreparedRange = {
     sorted: [...events].sort((a, b) => compareEvents(scheme, a, b)),
     limits: events.filter((e) => e.kind === 'limit'),

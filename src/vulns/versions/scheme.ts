@@ -20,6 +20,11 @@ export interface VersionScheme {
   isValidBound?(version: string): boolean;
 }
 
+/** `scheme.isValidBound`, falling back to `scheme.isValid`. */
+export function isValidBound(scheme: VersionScheme, version: string): boolean {
+  return scheme.isValidBound ? scheme.isValidBound(version) : scheme.isValid(version);
+}
+
 /** Longest version string any scheme accepts; longer input is hostile or broken. */
 export const MAX_VERSION_LENGTH = 256;
 
