@@ -34,8 +34,8 @@ export interface MatchResult {
   matched?: OsvAffected[];
 }
 
-export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = Date.now()): MatchResult {
-  if (isWithdrawn(record, now))
+export function affectedBy(record: OsvRecord, pkg: PackageQuery, now?: number): MatchResult {
+  if (record.withdrawn !== undefined && isWithdrawn(record, now))
     return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
   const entries: OsvAffected[] = [];
   for (const a of record.affected ?? []) if (a.package !== undefined && packageMatches(a.package, pkg)) entries.push(a);
@@ -59,7 +59,12 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = D
   }
   const scheme = schemeForEcosystem(pkg.ecosystem);
   if (scheme && fixed.length > 1) fixed.sort((a, b) => scheme.compare(a, b));
-  if (affected && scheme && mayOverlap(entries)) fixed = escapingFixes(entries, pkg, fixed, above, scheme);
+  if (affected && scheme && mayOverlap(entries)) {
+    // Evaluating candidate fixes would evict the installed version's validity answer (see validVersion).
+    const kept = lastValid;
+    fixed = escapingFixes(entries, pkg, fixed, above, scheme);
+    lastValid = kept;
+  }
   const result: MatchResult = { affected, fixed };
   if (affected) {
     result.reason = how;
@@ -76,10 +81,10 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery, now: number = D
  * time still in the future does not withdraw it yet. A value that is not a timestamp still says the
  * publisher withdrew the record, and is honoured.
  */
-export function isWithdrawn(record: OsvRecord, now: number = Date.now()): boolean {
+export function isWithdrawn(record: OsvRecord, now?: number): boolean {
   if (record.withdrawn === undefined || record.withdrawn === '') return false;
   const at = Date.parse(record.withdrawn);
-  return Number.isNaN(at) || at <= now;
+  return Number.isNaN(at) || at <= (now ?? Date.now());
 }
 
 /**
