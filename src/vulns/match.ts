@@ -1,5 +1,6 @@
 import type { OsvAffected, OsvEvent, OsvPackage, OsvRange, OsvRecord } from './osv.js';
 import { schemeForEcosystem, splitEcosystem, type VersionScheme } from './versions/index.js';
+import { isValidBound } from './versions/scheme.js';
 import { go, semver } from './versions/semver.js';
 
 /**
@@ -33,15 +34,16 @@ export interface MatchResult {
   matched?: OsvAffected[];
 }
 
-export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
-  if (record.withdrawn)
+export function affectedBy(record: OsvRecord, pkg: PackageQuery, now?: number): MatchResult {
+  if (record.withdrawn !== undefined && isWithdrawn(record, now))
     return { affected: false, fixed: [], reason: `${record.id} was withdrawn on ${record.withdrawn}` };
   const entries: OsvAffected[] = [];
   for (const a of record.affected ?? []) if (a.package !== undefined && packageMatches(a.package, pkg)) entries.push(a);
   if (entries.length === 0)
     return { affected: false, fixed: [], reason: `${record.id} has no affected entry for this package` };
 
-  const fixed: string[] = [];
+  let fixed: string[] = [];
+  const above: string[] = [];
   const problems: string[] = [];
   let affected = false;
   let how = '';
@@ -49,6 +51,7 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
     const outcome = evaluateEntry(entry, pkg);
     problems.push(...outcome.problems);
     for (const f of outcome.fixed) if (!fixed.includes(f)) fixed.push(f);
+    above.push(...outcome.fixedAbove);
     if (outcome.affected && !affected) {
       affected = true;
       how = outcome.how;
@@ -56,6 +59,12 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
   }
   const scheme = schemeForEcosystem(pkg.ecosystem);
   if (scheme && fixed.length > 1) fixed.sort((a, b) => scheme.compare(a, b));
+  if (affected && scheme && mayOverlap(entries)) {
+    // Evaluating candidate fixes would evict the installed version's validity answer (see validVersion).
+    const kept = lastValid;
+    fixed = escapingFixes(entries, pkg, fixed, above, scheme);
+    lastValid = kept;
+  }
   const result: MatchResult = { affected, fixed };
   if (affected) {
     result.reason = how;
@@ -67,15 +76,68 @@ export function affectedBy(record: OsvRecord, pkg: PackageQuery): MatchResult {
   return result;
 }
 
+/**
+ * `withdrawn` is the time from which the record is to be considered withdrawn (schema: a timestamp), so a
+ * time still in the future does not withdraw it yet. A value that is not a timestamp still says the
+ * publisher withdrew the record, and is honoured.
+ */
+export function isWithdrawn(record: OsvRecord, now?: number): boolean {
+  if (record.withdrawn === undefined || record.withdrawn === '') return false;
+  const at = Date.parse(record.withdrawn);
+  return Number.isNaN(at) || at <= (now ?? Date.now());
+}
+
+/**
+ * A fix is only advice if the record does not affect it: with several ranges or entries for one package
+ * (overlapping GHSA ranges, a `versions` list naming a "fixed" version), the first fix of the range that
+ * holds the installed version can still be inside another one. One range alone cannot hold its own fix.
+ */
+function mayOverlap(entries: OsvAffected[]): boolean {
+  let ranges = 0;
+  for (const e of entries) {
+    if ((e.versions?.length ?? 0) > 0) return true;
+    for (const r of e.ranges ?? []) if ((r.type === 'ECOSYSTEM' || r.type === 'SEMVER') && ++ranges > 1) return true;
+  }
+  return false;
+}
+
+/** Bounds the re-evaluations a hostile record with thousands of `fixed` events can cause. */
+const MAX_FIX_CANDIDATES = 64;
+
+/**
+ * The fixes that leave every range and list of the record, lowest first. When each fix of the ranges
+ * holding the version is itself affected elsewhere in the record, the lowest `fixed` event above the
+ * version that escapes them all; none means there is no fix yet.
+ */
+function escapingFixes(
+  entries: OsvAffected[],
+  pkg: PackageQuery,
+  fixed: string[],
+  above: string[],
+  scheme: VersionScheme,
+): string[] {
+  // Too many to check: keep the unchecked advice rather than claim there is no fix.
+  if (fixed.length > MAX_FIX_CANDIDATES) return fixed;
+  const escapes = (version: string): boolean => entries.every((e) => !evaluateEntry(e, { ...pkg, version }).affected);
+  const kept = fixed.filter(escapes);
+  if (kept.length > 0) return kept;
+  const candidates = [...new Set(above)].filter((v) => !fixed.includes(v) && isValidBound(scheme, v));
+  candidates.sort((a, b) => scheme.compare(a, b));
+  const first = candidates.slice(0, MAX_FIX_CANDIDATES).find(escapes);
+  return first === undefined ? [] : [first];
+}
+
 interface EntryOutcome {
   affected: boolean;
   how: string;
   fixed: string[];
+  /** Every `fixed` event above the version, in any range of the entry. */
+  fixedAbove: string[];
   problems: string[];
 }
 
 function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
-  const out: EntryOutcome = { affected: false, how: '', fixed: [], problems: [] };
+  const out: EntryOutcome = { affected: false, how: '', fixed: [], fixedAbove: [], problems: [] };
   const ecosystemScheme =
     schemeForEcosystem(entry.package?.ecosystem ?? pkg.ecosystem) ?? schemeForEcosystem(pkg.ecosystem);
 
@@ -84,9 +146,14 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
     out.how = `${pkg.version} is listed in the affected versions`;
   }
 
-  const fixedAbove: string[] = [];
+  const fixedAbove = out.fixedAbove;
   for (const range of entry.ranges ?? []) {
     if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
+    if (coversEveryVersion(range)) {
+      if (!out.affected) out.how = `every version is within ${describeRange(range)}`;
+      out.affected = true;
+      continue;
+    }
     const scheme = range.type === 'SEMVER' ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
     if (!scheme) {
       out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
@@ -115,6 +182,17 @@ function evaluateEntry(entry: OsvAffected, pkg: PackageQuery): EntryOutcome {
     out.fixed.push(nearest);
   }
   return out;
+}
+
+/**
+ * `introduced: "0"` with nothing after it (malicious-package records, unfixed distro advisories): the
+ * schema's evaluation answers "affected" without comparing anything, so neither an unknown version order
+ * nor an unparseable installed version can make it "could not compare".
+ */
+function coversEveryVersion(range: OsvRange): boolean {
+  if (range.events.length === 0) return false;
+  for (const e of range.events) if (e.introduced !== '0' && e.limit !== '*') return false;
+  return range.events.some((e) => e.introduced === '0');
 }
 
 /**
@@ -205,7 +283,7 @@ function prepareRange(range: OsvRange, scheme: VersionScheme): PreparedRange {
     if (e) events.push(e);
   }
   const invalidEvents: string[] = [];
-  for (const e of events) if (e.special === 0 && !scheme.isValid(e.value)) invalidEvents.push(e.value);
+  for (const e of events) if (e.special === 0 && !isValidBound(scheme, e.value)) invalidEvents.push(e.value);
   const prepared: PreparedRange = {
     sorted: [...events].sort((a, b) => compareEvents(scheme, a, b)),
     limits: events.filter((e) => e.kind === 'limit'),

@@ -8,7 +8,8 @@ import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
  *  1. `MAL-` records (malicious packages, OpenSSF malicious-packages) are always critical.
  *  2. CVSS vectors scored with the FIRST specifications (`affected[].severity` of the matched entries
  *     first, then the record's `severity`): v3.x first (the most widely populated), then v4.0 (MacroVector
- *     lookup, ./cvss4.ts), then v2 (which has no critical band).
+ *     lookup, ./cvss4.ts), then v2 (which has no critical band). Within one version the highest score
+ *     counts: several vectors of one version come in no meaningful order.
  *  3. Textual severities: the `Ubuntu` severity type (priority), `database_specific.severity` (GHSA
  *     CRITICAL/HIGH/MODERATE/LOW, Debian urgency, Alpine/Chainguard/AlmaLinux levels) of the entries, then
  *     of the record, and `ecosystem_specific.severity`.
@@ -58,29 +59,36 @@ function memoized(type: string, vector: string, score: (v: string) => number | u
   return value;
 }
 
+/**
+ * The highest score among the vectors of one CVSS version, from the first tier that has one (the matched
+ * entries' own vectors, then the record's). A list often carries several (the NVD's and the CNA's, one per
+ * matched entry); their order means nothing, so the worst one counts.
+ */
+function highest(tiers: OsvSeverity[][], type: string, score: (v: string) => number | undefined): number | undefined {
+  for (const vectors of tiers) {
+    let best: number | undefined;
+    for (const s of vectors) {
+      if (s.type !== type) continue;
+      const value = memoized(type, s.score, score);
+      if (value !== undefined && (best === undefined || value > best)) best = value;
+    }
+    if (best !== undefined) return best;
+  }
+  return undefined;
+}
+
 export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): SeverityAssessment {
   if (record.id.startsWith('MAL-')) return { severity: 'critical', source: 'MAL (malicious package)' };
-  const vectors: OsvSeverity[] = [...matched.flatMap((a) => a.severity ?? []), ...(record.severity ?? [])];
+  const vectors: OsvSeverity[][] = [matched.flatMap((a) => a.severity ?? []), record.severity ?? []];
 
-  for (const s of vectors) {
-    if (s.type !== 'CVSS_V3') continue;
-    const score = memoized('3', s.score, cvss3BaseScore);
-    if (score !== undefined)
-      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
-  }
-  for (const s of vectors) {
-    if (s.type !== 'CVSS_V4') continue;
-    const score = memoized('4', s.score, cvss4Score);
-    if (score !== undefined)
-      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V4 ${score.toFixed(1)}`, score };
-  }
-  for (const s of vectors) {
-    if (s.type !== 'CVSS_V2') continue;
-    const score = memoized('2', s.score, cvss2BaseScore);
-    if (score !== undefined)
-      return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
-  }
-  for (const s of vectors) {
+  const v3 = highest(vectors, 'CVSS_V3', cvss3BaseScore);
+  if (v3 !== undefined) return { severity: RATING[ratingFromScore(v3)], source: `CVSS_V3 ${v3.toFixed(1)}`, score: v3 };
+  const v4 = highest(vectors, 'CVSS_V4', cvss4Score);
+  if (v4 !== undefined) return { severity: RATING[ratingFromScore(v4)], source: `CVSS_V4 ${v4.toFixed(1)}`, score: v4 };
+  const v2 = highest(vectors, 'CVSS_V2', cvss2BaseScore);
+  if (v2 !== undefined)
+    return { severity: RATING[ratingFromV2Score(v2)], source: `CVSS_V2 ${v2.toFixed(1)}`, score: v2 };
+  for (const s of vectors.flat()) {
     const level = s.type === 'Ubuntu' ? TEXT_LEVELS[s.score.trim().toLowerCase()] : undefined;
     if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
   }

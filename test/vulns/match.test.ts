@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   affectedBy,
   ecosystemMatches,
+  isWithdrawn,
   packageMatches,
   purlIdentity,
   type PackageQuery,
@@ -92,6 +93,72 @@ describe('affectedBy: range events', () => {
     expect(affectedBy(multi, npm('3.10.5')).affected).toBe(false);
   });
 
+  it('advises the lowest fix that leaves every range of the record, not one still inside another', () => {
+    // Two entries for one package whose ranges overlap (GHSA does this when advisories are merged).
+    const overlap = record([
+      entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '2.0.0' }], 'SEMVER'),
+      entry('npm', 'lodash', [{ introduced: '1.5.0' }, { fixed: '2.1.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(overlap, npm('1.6.0'))).toMatchObject({ affected: true, fixed: ['2.1.0'] });
+    // 1.2.0 is only in the first range, but its fix 2.0.0 is inside the second one.
+    expect(affectedBy(overlap, npm('1.2.0'))).toMatchObject({ affected: true, fixed: ['2.1.0'] });
+    expect(affectedBy(overlap, npm('2.0.5'))).toMatchObject({ affected: true, fixed: ['2.1.0'] });
+    expect(affectedBy(overlap, npm('2.1.0')).affected).toBe(false);
+    // Separate major lines keep their own, lower fix.
+    const lines = record([
+      entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '1.5.0' }], 'SEMVER'),
+      entry('npm', 'lodash', [{ introduced: '2.0.0' }, { fixed: '2.3.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(lines, npm('1.2.0'))).toMatchObject({ affected: true, fixed: ['1.5.0'] });
+  });
+  it('says there is no fix when every fixed version is still affected by another range', () => {
+    const open = record([
+      entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '2.0.0' }], 'SEMVER'),
+      entry('npm', 'lodash', [{ introduced: '1.5.0' }], 'SEMVER'),
+    ]);
+    expect(affectedBy(open, npm('1.6.0'))).toMatchObject({ affected: true, fixed: [] });
+    expect(affectedBy(open, npm('1.2.0'))).toMatchObject({ affected: true, fixed: [] });
+  });
+  it('does not advise a fixed version that the versions list names as affected', () => {
+    const listed = entry(
+      'PyPI',
+      'flask',
+      [{ introduced: '0' }, { fixed: '2.3.2' }, { introduced: '2.3.3' }, { fixed: '2.3.4' }],
+      'ECOSYSTEM',
+      ['2.3.2'],
+    );
+    expect(affectedBy(record([listed]), { ecosystem: 'PyPI', name: 'flask', version: '2.3.1' })).toMatchObject({
+      affected: true,
+      fixed: ['2.3.4'],
+    });
+  });
+
+  it('reads SemVer bounds with fewer than three components (1.2 = 1.2.0), as OSV tooling does', () => {
+    const short = record([entry('crates.io', 'time', [{ introduced: '0.2' }, { fixed: '1.2' }], 'SEMVER')]);
+    const crate = (version: string): PackageQuery => ({ ecosystem: 'crates.io', name: 'time', version });
+    expect(affectedBy(short, crate('1.1.9'))).toMatchObject({ affected: true, fixed: ['1.2'] });
+    expect(affectedBy(short, crate('1.2.0'))).toEqual({
+      affected: false,
+      fixed: [],
+      reason: '1.2.0 is outside every affected range and version list',
+    });
+    expect(affectedBy(short, crate('0.1.5'))).toMatchObject({ affected: false });
+    expect(affectedBy(short, crate('0.1.5')).indeterminate).toBeUndefined();
+    const goShort = record([entry('Go', 'example.com/m', [{ introduced: 'v1.1' }, { fixed: 'v1.3' }], 'SEMVER')]);
+    expect(
+      affectedBy(goShort, { ecosystem: 'Go', name: 'example.com/m', version: 'v1.3.1' }).indeterminate,
+    ).toBeUndefined();
+    // Four components have no SemVer reading: still "could not compare", never "not affected".
+    const four = record([entry('crates.io', 'time', [{ introduced: '0' }, { fixed: '1.2.3.4' }], 'SEMVER')]);
+    expect(affectedBy(four, crate('2.0.0'))).toMatchObject({
+      affected: false,
+      indeterminate: true,
+      reason: 'could not compare: range event(s) "1.2.3.4" are not valid semver versions',
+    });
+    // The installed version itself must still be valid SemVer.
+    expect(affectedBy(short, crate('1.1')).indeterminate).toBe(true);
+  });
+
   it('ignores GIT ranges for packages', () => {
     const git: OsvAffected = {
       package: { ecosystem: 'PyPI', name: 'pillow' },
@@ -129,6 +196,21 @@ describe('affectedBy: versions lists, withdrawn, unknown input', () => {
       reason: 'TEST-2024-0001 was withdrawn on 2024-02-01T00:00:00Z',
     });
   });
+  it('a withdrawn time still in the future does not withdraw the record yet', () => {
+    const now = Date.parse('2024-06-01T00:00:00Z');
+    const later = record([entry('npm', 'lodash', [{ introduced: '0' }])], { withdrawn: '2024-07-01T00:00:00Z' });
+    expect(affectedBy(later, npm('1.0.0'), now).affected).toBe(true);
+    expect(isWithdrawn(later, now)).toBe(false);
+    expect(affectedBy(later, npm('1.0.0'), Date.parse('2024-07-01T00:00:00Z')).affected).toBe(false);
+    const past = record([entry('npm', 'lodash', [{ introduced: '0' }])], { withdrawn: '2024-05-31T23:59:59Z' });
+    expect(affectedBy(past, npm('1.0.0'), now).affected).toBe(false);
+    // Not a timestamp: the publisher still withdrew it.
+    const odd = record([entry('npm', 'lodash', [{ introduced: '0' }])], { withdrawn: 'yes' });
+    expect(affectedBy(odd, npm('1.0.0'), now)).toMatchObject({
+      affected: false,
+      reason: 'TEST-2024-0001 was withdrawn on yes',
+    });
+  });
   it('reports "could not compare" instead of a silent "not affected"', () => {
     const r = record([entry('npm', 'lodash', [{ introduced: '0' }, { fixed: '4.17.21' }], 'SEMVER')]);
     const res = affectedBy(r, npm('garbage'));
@@ -138,12 +220,30 @@ describe('affectedBy: versions lists, withdrawn, unknown input', () => {
       indeterminate: true,
       reason: 'could not compare: "garbage" is not a valid semver version',
     });
-    const unknown = record([entry('OSS-Fuzz', 'icu', [{ introduced: '0' }])]);
+    const unknown = record([entry('OSS-Fuzz', 'icu', [{ introduced: '0' }, { fixed: '2' }])]);
     expect(affectedBy(unknown, { ecosystem: 'OSS-Fuzz', name: 'icu', version: '1' })).toMatchObject({
       affected: false,
       indeterminate: true,
       reason: 'could not compare: no version ordering is known for ecosystem "OSS-Fuzz"',
     });
+  });
+  it('introduced "0" alone covers every version, even without a version order or a valid version', () => {
+    const all = (ecosystem: string, version: string, events: OsvEvent[] = [{ introduced: '0' }]) =>
+      affectedBy(record([entry(ecosystem, 'pkg', events)]), { ecosystem, name: 'pkg', version });
+    expect(all('OSS-Fuzz', '1')).toEqual({
+      affected: true,
+      fixed: [],
+      reason: 'every version is within the ECOSYSTEM range [introduced 0]',
+      matched: [entry('OSS-Fuzz', 'pkg', [{ introduced: '0' }])],
+    });
+    expect(all('npm', 'not-a-version').affected).toBe(true);
+    expect(all('npm', 'not-a-version', [{ introduced: '0' }, { limit: '*' }]).affected).toBe(true);
+    // Anything that needs an order still does.
+    expect(all('npm', 'not-a-version', [{ introduced: '0' }, { last_affected: '1.0.0' }])).toMatchObject({
+      affected: false,
+      indeterminate: true,
+    });
+    expect(all('npm', 'not-a-version', [{ introduced: '1.0.0' }]).indeterminate).toBe(true);
   });
   it('an invalid version can still match the versions list exactly', () => {
     const listed: OsvAffected = {
@@ -194,6 +294,22 @@ describe('package identity', () => {
       ),
     ).toBe(true);
     expect(purlIdentity('pkg:NPM/%40scope/name@1.0.0#sub')).toBe('npm/%40scope/name');
+  });
+  it('an affected package with a purl but no name is schema-invalid: dropped, never matched, never thrown on', () => {
+    const read = readOsvRecord({
+      id: 'PURL-1',
+      modified: '2024-01-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'npm', purl: 'pkg:npm/left-pad' }, versions: ['1.0.0'] }],
+    });
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.record.affected).toEqual([{ versions: ['1.0.0'] }]);
+    const query = { ecosystem: 'npm', name: 'left-pad', version: '1.0.0', purl: 'pkg:npm/left-pad@1.0.0' };
+    expect(affectedBy(read.record, query)).toEqual({
+      affected: false,
+      fixed: [],
+      reason: 'PURL-1 has no affected entry for this package',
+    });
   });
   it('applies Debian:12 records to Debian 12 packages only', () => {
     const r = record([

@@ -72,6 +72,20 @@ describe('assessSeverity', () => {
     expect(assessSeverity(record, record.affected)).toEqual({ severity: 'high', source: 'CVSS_V3 7.8', score: 7.8 });
     expect(assessSeverity(record)).toEqual({ severity: 'critical', source: 'CVSS_V3 9.8', score: 9.8 });
   });
+  it('takes the highest of several vectors of one version, whatever their order', () => {
+    const low = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:N/A:N' }; // 3.7
+    const critical = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }; // 9.8
+    const expected = { severity: 'critical', source: 'CVSS_V3 9.8', score: 9.8 };
+    expect(assessSeverity({ ...base, severity: [low, critical] })).toEqual(expected);
+    expect(assessSeverity({ ...base, severity: [critical, low] })).toEqual(expected);
+    const entries = [{ severity: [low] }, { severity: [critical] }];
+    expect(assessSeverity({ ...base, affected: entries }, entries)).toEqual(expected);
+    const v2 = [
+      { type: 'CVSS_V2', score: 'AV:N/AC:H/Au:N/C:P/I:N/A:N' }, // 2.6
+      { type: 'CVSS_V2', score: 'AV:N/AC:L/Au:N/C:C/I:C/A:C' }, // 10.0
+    ];
+    expect(assessSeverity({ ...base, severity: v2 })).toEqual({ severity: 'high', source: 'CVSS_V2 10.0', score: 10 });
+  });
   it('falls back to CVSS v2, Ubuntu priority and database_specific severity strings', () => {
     expect(
       assessSeverity({ ...base, severity: [{ type: 'CVSS_V2', score: 'AV:N/AC:L/Au:N/C:C/I:C/A:C' }] }).severity,

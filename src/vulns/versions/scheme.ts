@@ -13,6 +13,16 @@ export interface VersionScheme {
   compare(a: string, b: string): number;
   /** True when the ecosystem's own tooling accepts the string as a version. */
   isValid(version: string): boolean;
+  /**
+   * Whether a range bound (an OSV event) is ordered reliably by `compare`, when that is looser than
+   * `isValid`: `1.2` as a SemVer bound means `1.2.0` without doubt. Defaults to `isValid`.
+   */
+  isValidBound?(version: string): boolean;
+}
+
+/** `scheme.isValidBound`, falling back to `scheme.isValid`. */
+export function isValidBound(scheme: VersionScheme, version: string): boolean {
+  return scheme.isValidBound ? scheme.isValidBound(version) : scheme.isValid(version);
 }
 
 /** Longest version string any scheme accepts; longer input is hostile or broken. */

@@ -114,7 +114,25 @@ export function isValidSemver(version: string): boolean {
   return version.length <= MAX_VERSION_LENGTH && SEMVER_RE.test(version);
 }
 
-export const semver: VersionScheme = { id: 'semver', compare: compareSemver, isValid: isValidSemver };
+const SEMVER_LIKE_RE = new RegExp(
+  `^v?[0-9]+(?:\\.[0-9]+){0,2}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`,
+);
+
+/**
+ * A SemVer range bound with one to three numeric components (`1.2`, `v3`, `01.2.3`): missing components
+ * are 0 and numbers compare by value, so `compareSemver` orders it without doubt — OSV tooling (osv-scanner,
+ * osv-scalibr `semantic`) reads such bounds the same way. Four or more components stay invalid.
+ */
+export function isSemverBound(version: string): boolean {
+  return version.length <= MAX_VERSION_LENGTH && SEMVER_LIKE_RE.test(version);
+}
+
+export const semver: VersionScheme = {
+  id: 'semver',
+  compare: compareSemver,
+  isValid: isValidSemver,
+  isValidBound: isSemverBound,
+};
 
 /**
  * Go toolchain versions as the `stdlib`/`toolchain` packages carry them (`go1.21.3`, `go1.21rc1`,
@@ -138,4 +156,9 @@ export function isValidGo(version: string): boolean {
   return isValidSemver(goToolchainToSemver(version));
 }
 
-export const go: VersionScheme = { id: 'go', compare: compareGo, isValid: isValidGo };
+export const go: VersionScheme = {
+  id: 'go',
+  compare: compareGo,
+  isValid: isValidGo,
+  isValidBound: (version) => isSemverBound(goToolchainToSemver(version)),
+};

@@ -119,7 +119,8 @@ describe('version scheme lookup', () => {
       affected: [
         {
           package: { ecosystem: 'constructor', name: 'p' },
-          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }],
+          // A fix, so that the range needs a version order ("introduced: 0" alone covers every version).
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2' }] }],
         },
       ],
     };

@@ -19,6 +19,7 @@ import {
   compareGo,
   compareSemver,
   goToolchainToSemver,
+  isSemverBound,
   isValidGo,
   isValidSemver,
 } from '../../../src/vulns/versions/semver.js';
@@ -156,6 +157,19 @@ describe('rpm (rpmvercmp)', () => {
 });
 
 describe('SemVer 2.0 and Go', () => {
+  it('accepts range bounds of one to three components and orders them with missing parts as 0', () => {
+    for (const v of ['1', '1.2', 'v1.2', '1.2.3', '1.2-rc.1', '1.2+build', '01.2.3'])
+      expect(isSemverBound(v)).toBe(true);
+    for (const v of ['', 'v', '1.2.3.4', '1..2', '1.2.', 'a.b', '1.2-', '1.2+', '1.2-01'])
+      expect(isSemverBound(v)).toBe(false);
+    order(compareSemver, [
+      ['1.2', '=', '1.2.0'],
+      ['1', '=', '1.0.0'],
+      ['1.2-rc.1', '<', '1.2.0'],
+      ['1.2', '<', '1.2.1'],
+      ['01.2.3', '=', '1.2.3'],
+    ]);
+  });
   it('follows semver.org §11 precedence and ignores build metadata', () => {
     order(compareSemver, [
       ['1.0.0-alpha', '<', '1.0.0-alpha.1'],
