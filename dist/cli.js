@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-VBBAZQKU.js";
+} from "./chunks/chunk-QQ7XH64B.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

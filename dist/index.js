@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-VBBAZQKU.js";
+} from "./chunks/chunk-QQ7XH64B.js";
 import {
   debug,
   getInput,

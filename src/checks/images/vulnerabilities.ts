@@ -1,6 +1,6 @@
 import type { RawFinding } from '../../core/finding.js';
 import { severityRank, type Severity } from '../../core/severity.js';
-import { affectedBy, type PackageQuery } from '../../vulns/match.js';
+import { affectedBy, isWithdrawn, type PackageQuery } from '../../vulns/match.js';
 import type { OsvRecord } from '../../vulns/osv.js';
 import { assessSeverity, type SeverityAssessment } from '../../vulns/severity.js';
 import type { VulnSource } from '../../vulns/sources/index.js';
@@ -190,7 +190,7 @@ export async function scanVulnerabilities(
         hits.push({ record, fixed: result.fixed, severity: assessSeverity(record, result.matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record.id, reason: result.reason ?? 'could not compare' });
-      } else if (!record.withdrawn && source.matchesVersions) {
+      } else if (!isWithdrawn(record) && source.matchesVersions) {
         disagreements++;
       }
     }

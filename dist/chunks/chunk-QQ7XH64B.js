@@ -27061,6 +27061,9 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { basename, join as join2 } from "node:path";
 
 // src/vulns/versions/scheme.ts
+function isValidBound(scheme, version) {
+  return scheme.isValidBound ? scheme.isValidBound(version) : scheme.isValid(version);
+}
 var MAX_VERSION_LENGTH = 256;
 function sign(n) {
   return n < 0 ? -1 : n > 0 ? 1 : 0;
@@ -27627,7 +27630,18 @@ var SEMVER_RE = new RegExp(
 function isValidSemver(version) {
   return version.length <= MAX_VERSION_LENGTH && SEMVER_RE.test(version);
 }
-var semver = { id: "semver", compare: compareSemver, isValid: isValidSemver };
+var SEMVER_LIKE_RE = new RegExp(
+  `^v?[0-9]+(?:\\.[0-9]+){0,2}(?:-${PRE_ID}(?:\\.${PRE_ID})*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
+);
+function isSemverBound(version) {
+  return version.length <= MAX_VERSION_LENGTH && SEMVER_LIKE_RE.test(version);
+}
+var semver = {
+  id: "semver",
+  compare: compareSemver,
+  isValid: isValidSemver,
+  isValidBound: isSemverBound
+};
 function goToolchainToSemver(version) {
   const m = /^(?:go)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(alpha|beta|rc)(\d+))?$/.exec(version);
   if (!m) return version;
@@ -27641,7 +27655,12 @@ function compareGo(a, b) {
 function isValidGo(version) {
   return isValidSemver(goToolchainToSemver(version));
 }
-var go = { id: "go", compare: compareGo, isValid: isValidGo };
+var go = {
+  id: "go",
+  compare: compareGo,
+  isValid: isValidGo,
+  isValidBound: (version) => isSemverBound(goToolchainToSemver(version))
+};
 
 // src/vulns/versions/nuget.ts
 function compareNuGet(a, b) {
@@ -34091,14 +34110,15 @@ var osReleaseCataloger = {
 };
 
 // src/vulns/match.ts
-function affectedBy(record2, pkg) {
-  if (record2.withdrawn)
+function affectedBy(record2, pkg, now) {
+  if (record2.withdrawn !== void 0 && isWithdrawn(record2, now))
     return { affected: false, fixed: [], reason: `${record2.id} was withdrawn on ${record2.withdrawn}` };
   const entries2 = [];
   for (const a of record2.affected ?? []) if (a.package !== void 0 && packageMatches(a.package, pkg)) entries2.push(a);
   if (entries2.length === 0)
     return { affected: false, fixed: [], reason: `${record2.id} has no affected entry for this package` };
-  const fixed2 = [];
+  let fixed2 = [];
+  const above = [];
   const problems = [];
   let affected2 = false;
   let how = "";
@@ -34106,6 +34126,7 @@ function affectedBy(record2, pkg) {
     const outcome = evaluateEntry(entry, pkg);
     problems.push(...outcome.problems);
     for (const f of outcome.fixed) if (!fixed2.includes(f)) fixed2.push(f);
+    above.push(...outcome.fixedAbove);
     if (outcome.affected && !affected2) {
       affected2 = true;
       how = outcome.how;
@@ -34113,6 +34134,11 @@ function affectedBy(record2, pkg) {
   }
   const scheme = schemeForEcosystem(pkg.ecosystem);
   if (scheme && fixed2.length > 1) fixed2.sort((a, b) => scheme.compare(a, b));
+  if (affected2 && scheme && mayOverlap(entries2)) {
+    const kept = lastValid;
+    fixed2 = escapingFixes(entries2, pkg, fixed2, above, scheme);
+    lastValid = kept;
+  }
   const result = { affected: affected2, fixed: fixed2 };
   if (affected2) {
     result.reason = how;
@@ -34123,16 +34149,45 @@ function affectedBy(record2, pkg) {
   } else result.reason = `${pkg.version} is outside every affected range and version list`;
   return result;
 }
+function isWithdrawn(record2, now) {
+  if (record2.withdrawn === void 0 || record2.withdrawn === "") return false;
+  const at = Date.parse(record2.withdrawn);
+  return Number.isNaN(at) || at <= (now ?? Date.now());
+}
+function mayOverlap(entries2) {
+  let ranges = 0;
+  for (const e of entries2) {
+    if ((e.versions?.length ?? 0) > 0) return true;
+    for (const r of e.ranges ?? []) if ((r.type === "ECOSYSTEM" || r.type === "SEMVER") && ++ranges > 1) return true;
+  }
+  return false;
+}
+var MAX_FIX_CANDIDATES = 64;
+function escapingFixes(entries2, pkg, fixed2, above, scheme) {
+  if (fixed2.length > MAX_FIX_CANDIDATES) return fixed2;
+  const escapes2 = (version) => entries2.every((e) => !evaluateEntry(e, { ...pkg, version }).affected);
+  const kept = fixed2.filter(escapes2);
+  if (kept.length > 0) return kept;
+  const candidates2 = [...new Set(above)].filter((v) => !fixed2.includes(v) && isValidBound(scheme, v));
+  candidates2.sort((a, b) => scheme.compare(a, b));
+  const first2 = candidates2.slice(0, MAX_FIX_CANDIDATES).find(escapes2);
+  return first2 === void 0 ? [] : [first2];
+}
 function evaluateEntry(entry, pkg) {
-  const out = { affected: false, how: "", fixed: [], problems: [] };
+  const out = { affected: false, how: "", fixed: [], fixedAbove: [], problems: [] };
   const ecosystemScheme = schemeForEcosystem(entry.package?.ecosystem ?? pkg.ecosystem) ?? schemeForEcosystem(pkg.ecosystem);
   if (inVersionsList(entry.versions ?? [], pkg.version, ecosystemScheme)) {
     out.affected = true;
     out.how = `${pkg.version} is listed in the affected versions`;
   }
-  const fixedAbove = [];
+  const fixedAbove = out.fixedAbove;
   for (const range3 of entry.ranges ?? []) {
     if (range3.type !== "ECOSYSTEM" && range3.type !== "SEMVER") continue;
+    if (coversEveryVersion(range3)) {
+      if (!out.affected) out.how = `every version is within ${describeRange(range3)}`;
+      out.affected = true;
+      continue;
+    }
     const scheme = range3.type === "SEMVER" ? semverSchemeFor(pkg.ecosystem) : ecosystemScheme;
     if (!scheme) {
       out.problems.push(`no version ordering is known for ecosystem "${pkg.ecosystem}"`);
@@ -34160,6 +34215,11 @@ function evaluateEntry(entry, pkg) {
     out.fixed.push(nearest2);
   }
   return out;
+}
+function coversEveryVersion(range3) {
+  if (range3.events.length === 0) return false;
+  for (const e of range3.events) if (e.introduced !== "0" && e.limit !== "*") return false;
+  return range3.events.some((e) => e.introduced === "0");
 }
 var lastValid;
 function validVersion(scheme, version) {
@@ -34202,7 +34262,7 @@ function prepareRange(range3, scheme) {
     if (e) events.push(e);
   }
   const invalidEvents = [];
-  for (const e of events) if (e.special === 0 && !scheme.isValid(e.value)) invalidEvents.push(e.value);
+  for (const e of events) if (e.special === 0 && !isValidBound(scheme, e.value)) invalidEvents.push(e.value);
   const prepared = {
     sorted: [...events].sort((a, b) => compareEvents(scheme, a, b)),
     limits: events.filter((e) => e.kind === "limit"),
@@ -43555,28 +43615,29 @@ function memoized(type, vector, score) {
   memo.set(key, value2);
   return value2;
 }
+function highest(tiers, type, score) {
+  for (const vectors of tiers) {
+    let best;
+    for (const s of vectors) {
+      if (s.type !== type) continue;
+      const value2 = memoized(type, s.score, score);
+      if (value2 !== void 0 && (best === void 0 || value2 > best)) best = value2;
+    }
+    if (best !== void 0) return best;
+  }
+  return void 0;
+}
 function assessSeverity(record2, matched = []) {
   if (record2.id.startsWith("MAL-")) return { severity: "critical", source: "MAL (malicious package)" };
-  const vectors = [...matched.flatMap((a) => a.severity ?? []), ...record2.severity ?? []];
-  for (const s of vectors) {
-    if (s.type !== "CVSS_V3") continue;
-    const score = memoized("3", s.score, cvss3BaseScore);
-    if (score !== void 0)
-      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V3 ${score.toFixed(1)}`, score };
-  }
-  for (const s of vectors) {
-    if (s.type !== "CVSS_V4") continue;
-    const score = memoized("4", s.score, cvss4Score);
-    if (score !== void 0)
-      return { severity: RATING[ratingFromScore(score)], source: `CVSS_V4 ${score.toFixed(1)}`, score };
-  }
-  for (const s of vectors) {
-    if (s.type !== "CVSS_V2") continue;
-    const score = memoized("2", s.score, cvss2BaseScore);
-    if (score !== void 0)
-      return { severity: RATING[ratingFromV2Score(score)], source: `CVSS_V2 ${score.toFixed(1)}`, score };
-  }
-  for (const s of vectors) {
+  const vectors = [matched.flatMap((a) => a.severity ?? []), record2.severity ?? []];
+  const v3 = highest(vectors, "CVSS_V3", cvss3BaseScore);
+  if (v3 !== void 0) return { severity: RATING[ratingFromScore(v3)], source: `CVSS_V3 ${v3.toFixed(1)}`, score: v3 };
+  const v4 = highest(vectors, "CVSS_V4", cvss4Score);
+  if (v4 !== void 0) return { severity: RATING[ratingFromScore(v4)], source: `CVSS_V4 ${v4.toFixed(1)}`, score: v4 };
+  const v2 = highest(vectors, "CVSS_V2", cvss2BaseScore);
+  if (v2 !== void 0)
+    return { severity: RATING[ratingFromV2Score(v2)], source: `CVSS_V2 ${v2.toFixed(1)}`, score: v2 };
+  for (const s of vectors.flat()) {
     const level = s.type === "Ubuntu" ? TEXT_LEVELS[s.score.trim().toLowerCase()] : void 0;
     if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
   }
@@ -43714,7 +43775,7 @@ async function scanVulnerabilities(packages, source, options) {
         hits.push({ record: record2, fixed: result.fixed, severity: assessSeverity(record2, result.matched) });
       } else if (result.indeterminate) {
         indeterminate.push({ id: record2.id, reason: result.reason ?? "could not compare" });
-      } else if (!record2.withdrawn && source.matchesVersions) {
+      } else if (!isWithdrawn(record2) && source.matchesVersions) {
         disagreements++;
       }
     }
@@ -54522,4 +54583,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-VBBAZQKU.js.LEGAL.txt */
+/*! For license information please see chunk-QQ7XH64B.js.LEGAL.txt */
