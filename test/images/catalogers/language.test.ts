@@ -2,52 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from 'node:zlib';
 import { isNpmPackageRoot } from '../../../src/images/catalogers/npm.js';
 import { normalizePythonName, parseCoreMetadata } from '../../../src/images/catalogers/python.js';
 import { parseGemspec } from '../../../src/images/catalogers/ruby.js';
 import { file, type LayerEntry } from '../../support/layer-builder.js';
 import { catalogLayers, summary } from '../../support/image.js';
+import { storedZip } from '../../support/zip.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const read = (path: string) => readFileSync(join(REPO, path));
 /** A stored (uncompressed) ZIP archive (APPNOTE 4.3): enough to build a zipped egg. */
-function storedZip(entries: Record<string, string>): Buffer {
-  const parts: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [entryName, text] of Object.entries(entries)) {
-    const data = Buffer.from(text);
-    const name = Buffer.from(entryName);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    parts.push(local, name, data);
-    centrals.push(central, name);
-    offset += 30 + name.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(centrals.length / 2, 8);
-  end.writeUInt16LE(centrals.length / 2, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...parts, directory, end]);
-}
 const manifest = (path: string) => JSON.parse(read(path).toString()) as { name: string; version: string };
 
 describe('npm', () => {
