@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-QQ7XH64B.js";
+} from "./chunks/chunk-V2HY2K7B.js";
 import {
   debug,
   getInput,

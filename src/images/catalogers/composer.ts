@@ -7,7 +7,9 @@ const MAX_INSTALLED_JSON_BYTES = 16 * 1024 * 1024;
 const MAX_PACKAGES_PER_FILE = 20_000;
 
 /** Composer's package-name rule (composer/composer ValidatingArrayLoader): `vendor/package`, lowercase. */
-const COMPOSER_NAME = /^[a-z0-9](?:[_.-]?[a-z0-9]+)*\/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*$/;
+// Composer's own name pattern, rewritten without its optional separators (`(?:[_.-]?[a-z0-9]+)*`), which
+// backtrack exponentially on a long name that fails at its end; the names it accepts are the same.
+const COMPOSER_NAME = /^[a-z0-9]+(?:[_.-][a-z0-9]+)*\/[a-z0-9]+(?:(?:[_.]|-{1,2})[a-z0-9]+)*$/;
 
 export function isComposerInstalled(path: string): boolean {
   return /(?:^|\/)vendor\/composer\/installed\.json$/.test(path);

@@ -6,7 +6,8 @@ const MAX_DEPS_JSON_BYTES = 16 * 1024 * 1024;
 const MAX_LIBRARIES_PER_FILE = 20_000;
 
 /** NuGet package ids (NuGet.Packaging PackageIdValidator): word runs joined by `.`, `-` or `_`, 100 chars max. */
-const NUGET_ID = /^\w+(?:[_.-]\w+)*$/;
+// `_` is a word character already: listing it as a separator too made the pattern backtrack exponentially.
+const NUGET_ID = /^\w+(?:[.-]\w+)*$/;
 
 export function isDepsJson(path: string): boolean {
   return /(?:^|\/)[^/]+\.deps\.json$/.test(path);

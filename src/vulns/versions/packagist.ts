@@ -101,11 +101,12 @@ export function comparePackagist(a: string, b: string): number {
   return phpVersionCompare(stripV(a.slice(0, MAX_VERSION_LENGTH)), stripV(b.slice(0, MAX_VERSION_LENGTH)));
 }
 
-// Composer's VersionParser::normalize accepts classical versions, date versions and dev branches.
+// Composer's VersionParser::normalize accepts classical versions, date versions and dev branches. Its
+// `(?:[.-]?\d+)+` is written `[.-]?\d+(?:[.-]\d+)*` (same versions) so a long digit run cannot backtrack.
 const CLASSICAL =
-  /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
+  /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:[.-]?\d+(?:[.-]\d+)*)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
 const DATE =
-  /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?$/i;
+  /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:[.-]?\d+(?:[.-]\d+)*)?)?(?:[.-]?dev)?$/i;
 const BRANCH = /^(?:dev-\S+|[\w.-]+[.-]dev)$/i;
 
 export function isValidPackagist(version: string): boolean {

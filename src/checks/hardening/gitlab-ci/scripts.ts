@@ -178,9 +178,13 @@ export function isReparsed(before: string): boolean {
   return REPARSING_COMMANDS.some((pattern) => pattern.test(before));
 }
 
-/** `NAME=` at the start of a command (after other assignments or a declaration builtin), not `--opt name=`. */
+/**
+ * `NAME=` at the start of a command (after other assignments or a declaration builtin), not `--opt name=`.
+ * Each earlier value is matched atomically (`(?=(…))\1`): a quoted value is also a run of non-spaces, and
+ * letting the engine try both for every assignment backtracked exponentially on a line that fails.
+ */
 const ASSIGNMENT =
-  /^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)*[A-Za-z_][A-Za-z0-9_]*=$/;
+  /^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?=("[^"]*"\S*|'[^']*'\S*|\S*))\1\s+)*[A-Za-z_][A-Za-z0-9_]*=$/;
 
 /** Unquoted places where the shell does not split words or expand globs. */
 export function isSplitSafe(before: string): boolean {

@@ -27783,8 +27783,8 @@ function stripV(version) {
 function comparePackagist(a, b) {
   return phpVersionCompare(stripV(a.slice(0, MAX_VERSION_LENGTH)), stripV(b.slice(0, MAX_VERSION_LENGTH)));
 }
-var CLASSICAL = /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
-var DATE = /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:(?:[.-]?\d+)+)?)?(?:[.-]?dev)?$/i;
+var CLASSICAL = /^v?\d+(?:\.\d+){0,3}(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:[.-]?\d+(?:[.-]\d+)*)?)?(?:[.-]?dev)?(?:\+[0-9a-z._-]+)?$/i;
+var DATE = /^v?\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?(?:[._-]?(?:stable|beta|b|rc|alpha|a|patch|pl|p)(?:[.-]?\d+(?:[.-]\d+)*)?)?(?:[.-]?dev)?$/i;
 var BRANCH = /^(?:dev-\S+|[\w.-]+[.-]dev)$/i;
 function isValidPackagist(version) {
   const v = version.trim();
@@ -33284,7 +33284,7 @@ var REPARSING_COMMANDS = [
 function isReparsed(before) {
   return REPARSING_COMMANDS.some((pattern) => pattern.test(before));
 }
-var ASSIGNMENT = /^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+)*[A-Za-z_][A-Za-z0-9_]*=$/;
+var ASSIGNMENT = /^\s*(?:(?:export|local|readonly|declare(?:\s+-\w+)*)\s+)?(?:[A-Za-z_][A-Za-z0-9_]*=(?=("[^"]*"\S*|'[^']*'\S*|\S*))\1\s+)*[A-Za-z_][A-Za-z0-9_]*=$/;
 function isSplitSafe(before) {
   const insideDoubleBrackets = /\[\[(?:(?!\]\]).)*$/s.test(before);
   return insideDoubleBrackets || /^\s*case\s+$/.test(before) || ASSIGNMENT.test(before);
@@ -36801,7 +36801,7 @@ var apkCataloger = {
 // src/images/catalogers/composer.ts
 var MAX_INSTALLED_JSON_BYTES = 16 * 1024 * 1024;
 var MAX_PACKAGES_PER_FILE = 2e4;
-var COMPOSER_NAME = /^[a-z0-9](?:[_.-]?[a-z0-9]+)*\/[a-z0-9](?:(?:[_.]|-{1,2})?[a-z0-9]+)*$/;
+var COMPOSER_NAME = /^[a-z0-9]+(?:[_.-][a-z0-9]+)*\/[a-z0-9]+(?:(?:[_.]|-{1,2})[a-z0-9]+)*$/;
 function isComposerInstalled(path5) {
   return /(?:^|\/)vendor\/composer\/installed\.json$/.test(path5);
 }
@@ -36881,7 +36881,7 @@ var composerCataloger = {
 // src/images/catalogers/dotnet.ts
 var MAX_DEPS_JSON_BYTES = 16 * 1024 * 1024;
 var MAX_LIBRARIES_PER_FILE = 2e4;
-var NUGET_ID = /^\w+(?:[_.-]\w+)*$/;
+var NUGET_ID = /^\w+(?:[.-]\w+)*$/;
 function isDepsJson(path5) {
   return /(?:^|\/)[^/]+\.deps\.json$/.test(path5);
 }
@@ -54583,4 +54583,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-QQ7XH64B.js.LEGAL.txt */
+/*! For license information please see chunk-V2HY2K7B.js.LEGAL.txt */
