@@ -29,7 +29,7 @@ import {
   ruleRegistry,
   runGate,
   todayUtc
-} from "./chunks/chunk-V2HY2K7B.js";
+} from "./chunks/chunk-NMLVVNEF.js";
 import "./chunks/chunk-F67UCOIR.js";
 import {
   renderJson

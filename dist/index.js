@@ -6,7 +6,7 @@ import {
   resolveCommit,
   runGate,
   todayUtc
-} from "./chunks/chunk-V2HY2K7B.js";
+} from "./chunks/chunk-NMLVVNEF.js";
 import {
   debug,
   getInput,

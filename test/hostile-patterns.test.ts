@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pipedDownload } from '../src/checks/hardening/github-actions/curl-pipe-shell.js';
 import { isSplitSafe } from '../src/checks/hardening/gitlab-ci/scripts.js';
 import { isValidPackagist } from '../src/vulns/versions/packagist.js';
 import { file } from './support/layer-builder.js';
@@ -42,5 +43,11 @@ describe('patterns that hostile input could make backtrack', () => {
   it('a GitLab script line of many quoted assignments is judged at once', () => {
     expect(isSplitSafe(`${'A="x" '.repeat(60)}!`)).toBe(false);
     expect(isSplitSafe(`${'A="x y" '.repeat(60)}B=`)).toBe(true);
+  });
+
+  it('a megabyte-long run: line is judged word by word', () => {
+    expect(pipedDownload(`curl x | env ${'a='.repeat(500_000)} !`)).toBeUndefined();
+    expect(pipedDownload(`sh ${' /'.repeat(500_000)}x $(curl x)`)).toEqual({ index: 1_000_007, tool: 'curl' });
+    expect(pipedDownload('eval "$(curl https://x)"')).toEqual({ index: 8, tool: 'curl' });
   });
 });

@@ -34,10 +34,11 @@ export const rule: RuleDefinition = {
 
 const DOWNLOADER = /\b(curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/i;
 const INTERPRETER =
-  /^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/\S*\/)?(?:ba|z|k|da|fi|c|tc)?sh\b|^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression)\b/i;
+  /^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:[^\s=]+=\S*\s+)*)?(?:\/\S*\/)?(?:ba|z|k|da|fi|c|tc)?sh\b|^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression)\b/i;
 /** `<(curl …)` / `$(curl …)`: executed when the command around it is a shell, `source`, `.` or `eval`. */
 const SUBSTITUTED_DOWNLOAD = /(?:<\(|\$\()\s*(curl|wget)\b/gi;
-const SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)\s/i;
+/** One word of a command that runs what it is given: a shell (by name or path), `source`, `eval` or `.`. */
+const SUBSTITUTION_RUNNER = /^(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)$/i;
 const POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
 const POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
 
@@ -48,6 +49,16 @@ export function pipedDownload(text: string): { index: number; tool: string } | u
   return found ?? unverifiedRun(text);
 }
 
+/**
+ * Whether a word of the command before `<(…)` / `$(…)`, followed by a space, is a runner. Judged word by word:
+ * one pattern over the whole command backtracked quadratically on long commands.
+ */
+function runsSubstitution(command: string): boolean {
+  const words = command.split(/[\s;&|(]+/);
+  if (!/\s$/.test(command)) words.pop();
+  return words.some((word) => SUBSTITUTION_RUNNER.test(word));
+}
+
 function executedDownload(text: string): { index: number; tool: string } | undefined {
   // Each search below is a single linear regex pass; the command prefix is checked separately.
   for (const m of text.matchAll(SUBSTITUTED_DOWNLOAD)) {
@@ -55,7 +66,7 @@ function executedDownload(text: string): { index: number; tool: string } | undef
     const command = prefix.slice(
       Math.max(prefix.lastIndexOf(';'), prefix.lastIndexOf('&&'), prefix.lastIndexOf('||')) + 1,
     );
-    if (SUBSTITUTION_RUNNER.test(` ${command}`)) return { index: m.index + m[0].length - m[1]!.length, tool: m[1]! };
+    if (runsSubstitution(command)) return { index: m.index + m[0].length - m[1]!.length, tool: m[1]! };
   }
   const evaluation = POWERSHELL_EVAL.exec(text);
   if (evaluation) {

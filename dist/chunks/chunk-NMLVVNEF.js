@@ -30548,9 +30548,9 @@ var rule3 = {
   references: [`${SCORECARD_CHECKS}#pinned-dependencies`, "https://about.codecov.io/security-update/"]
 };
 var DOWNLOADER = /\b(curl|wget|iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b/i;
-var INTERPRETER = /^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:\/\S*\/)?(?:ba|z|k|da|fi|c|tc)?sh\b|^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression)\b/i;
+var INTERPRETER = /^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:[^\s=]+=\S*\s+)*)?(?:\/\S*\/)?(?:ba|z|k|da|fi|c|tc)?sh\b|^\s*(?:sudo\s+(?:-\S+\s+)*)?(?:python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex|Invoke-Expression)\b/i;
 var SUBSTITUTED_DOWNLOAD = /(?:<\(|\$\()\s*(curl|wget)\b/gi;
-var SUBSTITUTION_RUNNER = /(?:^|[\s;&|(])(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)\s/i;
+var SUBSTITUTION_RUNNER = /^(?:(?:\/\S*\/)?(?:ba|z|k|da)?sh|source|eval|\.)$/i;
 var POWERSHELL_EVAL = /\b(?:iex|Invoke-Expression)\b/i;
 var POWERSHELL_DOWNLOAD = /\b(iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b/i;
 function pipedDownload(text3) {
@@ -30558,13 +30558,18 @@ function pipedDownload(text3) {
   if (found && fetchesPinnedContent(text3, found.index)) return void 0;
   return found ?? unverifiedRun(text3);
 }
+function runsSubstitution(command) {
+  const words = command.split(/[\s;&|(]+/);
+  if (!/\s$/.test(command)) words.pop();
+  return words.some((word) => SUBSTITUTION_RUNNER.test(word));
+}
 function executedDownload(text3) {
   for (const m of text3.matchAll(SUBSTITUTED_DOWNLOAD)) {
     const prefix2 = text3.slice(0, m.index);
     const command = prefix2.slice(
       Math.max(prefix2.lastIndexOf(";"), prefix2.lastIndexOf("&&"), prefix2.lastIndexOf("||")) + 1
     );
-    if (SUBSTITUTION_RUNNER.test(` ${command}`)) return { index: m.index + m[0].length - m[1].length, tool: m[1] };
+    if (runsSubstitution(command)) return { index: m.index + m[0].length - m[1].length, tool: m[1] };
   }
   const evaluation = POWERSHELL_EVAL.exec(text3);
   if (evaluation) {
@@ -54583,4 +54588,4 @@ export {
   runGate,
   buildReportModel
 };
-/*! For license information please see chunk-V2HY2K7B.js.LEGAL.txt */
+/*! For license information please see chunk-NMLVVNEF.js.LEGAL.txt */
