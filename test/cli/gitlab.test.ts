@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from '../../src/cli/main.js';
+import { cli } from '../../src/entry/cli.js';
 import { FAKE_TOKEN, startFakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import type { FakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import { captureIo } from '../support/io.js';

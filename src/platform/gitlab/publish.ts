@@ -1,9 +1,9 @@
 import { errorMessage } from '../../core/errors.js';
-import type { GateOutcome } from '../../engine.js';
+import type { GateOutcome } from '../../core/outcome.js';
 import { todayUtc } from '../../policy/exceptions.js';
 import { readCustomTemplate, renderMarkdown } from '../../report/markdown.js';
 import { buildReportModel } from '../../report/model.js';
-import { git, resolveCommit } from '../git.js';
+import { git, resolveCommit } from '../../repo/git.js';
 import type { PublishOutcome } from '../platform.js';
 import { GitlabClient } from './client.js';
 import type { FetchLike } from './client.js';

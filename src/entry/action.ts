@@ -2,20 +2,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { Logger } from './core/check.js';
-import { ContainersecError, errorMessage } from './core/errors.js';
-import type { CheckId } from './core/finding.js';
-import { runGate } from './engine.js';
-import type { GateOutcome } from './engine.js';
-import { git, resolveCommit } from './platform/git.js';
-import { FORK_ADVICE, githubRunContext } from './platform/github/context.js';
-import { baseRevision, readEvent } from './platform/github/event.js';
-import { GithubPlatform } from './platform/github/github-platform.js';
-import { GITHUB_LIMITS } from './platform/github/limits.js';
-import { fileUrlBuilder } from './platform/github/links.js';
-import { todayUtc } from './policy/exceptions.js';
-import { buildReportModel } from './report/model.js';
-import type { ReportModel } from './report/model.js';
+import type { Logger } from '../core/check.js';
+import { ContainersecError, errorMessage } from '../core/errors.js';
+import type { CheckId } from '../core/finding.js';
+import { runGate } from '../app/run-gate.js';
+import type { GateOutcome } from '../core/outcome.js';
+import { git, resolveCommit } from '../repo/git.js';
+import { FORK_ADVICE, githubRunContext } from '../platform/github/context.js';
+import { baseRevision, readEvent } from '../platform/github/event.js';
+import { GithubPlatform } from '../platform/github/github-platform.js';
+import { GITHUB_LIMITS } from '../platform/github/limits.js';
+import { fileUrlBuilder } from '../platform/github/links.js';
+import { todayUtc } from '../policy/exceptions.js';
+import { buildReportModel } from '../report/model.js';
+import type { ReportModel } from '../report/model.js';
 
 const log: Logger = { info: core.info, warn: core.warning, debug: core.debug };
 
@@ -35,8 +35,8 @@ async function ensureBase(root: string, sha: string | undefined): Promise<void> 
 
 async function writeReports(outcome: GateOutcome, summaryMarkdown: string, env: NodeJS.ProcessEnv) {
   const [{ renderJson }, { renderSarif }] = await Promise.all([
-    import('./report/json.js'),
-    import('./report/sarif.js'),
+    import('../report/json.js'),
+    import('../report/sarif.js'),
   ]);
   const outDir = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'containersec');
   await mkdir(outDir, { recursive: true });
@@ -73,8 +73,8 @@ async function publish(
   runUrl?: string,
 ) {
   const [{ renderMarkdown }, { annotationsFor }] = await Promise.all([
-    import('./report/markdown.js'),
-    import('./platform/github/annotations.js'),
+    import('../report/markdown.js'),
+    import('../platform/github/annotations.js'),
   ]);
   const mode = outcome.policy.report.comment;
   if (mode !== 'off' && platform.hasReviewThread) {
@@ -109,7 +109,7 @@ export async function run(): Promise<void> {
     if (token) core.setSecret(token);
     const event = readEvent(env);
     // Loaded on demand: the GitHub client is most of the bundle, and a run without a token never needs it.
-    const client = token ? (await import('./platform/github/client.js')).githubClient(token, env, log) : undefined;
+    const client = token ? (await import('../platform/github/client.js')).githubClient(token, env, log) : undefined;
     const context = await githubRunContext(env, event, client, log);
     const runUrl = env.GITHUB_RUN_ID
       ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
@@ -157,8 +157,8 @@ export async function run(): Promise<void> {
       commentKey: core.getInput('comment-key') || `${env.GITHUB_WORKFLOW ?? ''}/${env.GITHUB_JOB ?? ''}`,
     });
     const [{ readCustomTemplate, renderMarkdown }, { COLOR, renderText }] = await Promise.all([
-      import('./report/markdown.js'),
-      import('./report/text.js'),
+      import('../report/markdown.js'),
+      import('../report/text.js'),
     ]);
     const template = outcome.policy.report.template
       ? readCustomTemplate(outcome.root, outcome.policy.report.template)

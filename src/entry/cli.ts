@@ -7,8 +7,8 @@ import { ConfigurationError, ContainersecError, EXIT, errorMessage } from '../co
 import type { Verdict } from '../core/finding.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import { ruleMarkdown } from '../docs/rule-doc.js';
-import { runGate } from '../engine.js';
-import type { GateOutcome } from '../engine.js';
+import { runGate } from '../app/run-gate.js';
+import type { GateOutcome } from '../core/outcome.js';
 import { isGitlabCi, readGitlabContext } from '../platform/gitlab/env.js';
 import { ensureGitlabBase, publishToGitlab } from '../platform/gitlab/publish.js';
 import type { FetchLike } from '../platform/gitlab/client.js';
