@@ -236,7 +236,7 @@ describe('containersec check in GitLab CI, against a loopback GitLab', () => {
     expect(await cli(['check', '.', '--output', 'json=r.json'], io)).toBe(0);
     expect(server.requests.filter((r) => r.path.includes('/notes'))).toEqual([]);
     expect(server.statuses).toHaveLength(1);
-    expect(io.err()).toContain('not a merge-request pipeline');
+    expect(io.err()).toContain('not a pull or merge request pipeline');
     expect(JSON.parse(readFileSync(path.join(repo, 'r.json'), 'utf8'))).toMatchObject({ base });
   });
 
