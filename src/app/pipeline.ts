@@ -4,6 +4,8 @@ import type { Logger } from '../core/check.js';
 import { ContainersecError, EXIT, errorMessage } from '../core/errors.js';
 import type { Verdict } from '../core/finding.js';
 import type { GateOutcome } from '../core/outcome.js';
+import { gatherCiFacts } from '../platform/ci-facts.js';
+import type { CiFacts } from '../core/ci-facts.js';
 import type { CiContext, Platform, PublishOutcome } from '../platform/platform.js';
 import { todayUtc } from '../policy/exceptions.js';
 import type { CommentMode } from '../policy/types.js';
@@ -129,7 +131,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const window = { start: now, end: now };
   try {
     const base = await baseRevision(options, ci);
-    outcome = await runGate({ ...options, ...(base ? { base } : {}), now });
+    let facts: Promise<CiFacts> | undefined;
+    // Asked for by the runner probe only, once: the platform may spend one API request on the token.
+    const ciFacts = (signal: AbortSignal) => (facts ??= gatherCiFacts(options.env, { signal }));
+    outcome = await runGate({ ci: ciFacts, ...options, ...(base ? { base } : {}), now });
     window.end = new Date();
   } catch (error) {
     if (ci.canPublish) {

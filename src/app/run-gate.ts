@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { CHECKS } from '../checks/index.js';
-import type { Check, Logger } from '../core/check.js';
+import type { Check, CheckContext, Logger } from '../core/check.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { CheckId } from '../core/finding.js';
 import { CHECK_IDS } from '../core/finding.js';
@@ -35,6 +35,8 @@ export interface GateOptions {
   baseline?: string;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
+  /** What the CI platform knows about this job, for the runner probe (see CheckContext.ci). */
+  ci?: CheckContext['ci'];
   now?: Date;
   onCheckStart?: (id: CheckId) => void;
   /** The checks to run; defaults to every check this build ships (tests inject their own). */
@@ -130,7 +132,15 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       base: base.tree,
       only,
       onStart: options.onCheckStart,
-      context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed },
+      context: {
+        root,
+        policy,
+        images,
+        env: options.env,
+        log: options.log,
+        changedPaths: base.changed,
+        ...(options.ci ? { ci: options.ci } : {}),
+      },
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
     if (baseline) for (const run of runs) run.baselineFingerprints = baseline.get(run.id) ?? new Set();
