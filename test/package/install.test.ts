@@ -146,7 +146,13 @@ describe('npm pack → npm i -g ./containersec-*.tgz, offline in an empty direct
     expect(text.stdout).toContain('deploy/pod.yaml');
   });
 
-  it('`containersec explain`, `init` and `--version` work from the installed package', () => {
+  it("`npx containersec` in a checkout runs the package's own bin (README: Run it locally), offline", () => {
+    const result = run(npm, ['exec', '--', 'containersec', 'explain', 'manifests/parse-error'], ROOT, packed.env);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('# manifests/parse-error:');
+  });
+
+  it('`containersec explain` and `init` work from the installed package', () => {
     const explain = run(packed.bin, ['explain', 'pss/privileged'], packed.prefix, packed.env);
     expect(explain.status, explain.stderr).toBe(0);
     expect(explain.stdout).toContain('# pss/privileged: Privileged container');
