@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ruleRegistry } from '../../src/checks/index.js';
 import { ruleDocPath } from '../../src/docs/rule-doc.js';
+import { componentInputs } from '../../src/docs/component-doc.js';
 import { tempRepo } from '../support/tmp.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -169,32 +170,74 @@ describe('npm pack → npm i -g ./containersec-*.tgz, offline in an empty direct
   });
 
   it('the GitLab component runs the package from a tarball given as `package:` (npx, offline)', () => {
-    const source = readFileSync(path.join(ROOT, 'templates/containersec.yml'), 'utf8');
-    const job = parse(source.slice(source.indexOf('\n---\n') + 5)) as Record<string, unknown>;
-    const [jobKey] = Object.keys(job);
-    const script = (job[jobKey!] as { script: string[] }).script;
     const repo = tempRepo({ 'deploy/pod.yaml': PRIVILEGED_POD });
-    // The job's script as GitLab's runner would run it (sh -e), with the inputs a user sets for a tarball install.
-    const result = spawnSync('sh', ['-e', '-c', script.join('\n')], {
-      cwd: repo,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: {
-        ...packed.env,
-        CONTAINERSEC_PACKAGE: packed.tarball,
-        CONTAINERSEC_VERSION: pkg.version,
-        CONTAINERSEC_IMAGES: '[]',
-        CONTAINERSEC_POLICY: '',
-        CONTAINERSEC_VULN_DB: '',
-        CONTAINERSEC_FAIL_ON_ERROR: 'true',
-        CONTAINERSEC_COMMENT: 'off',
-        CI_PROJECT_DIR: repo,
-      },
-    });
+    const result = runComponentJob(repo, { package: packed.tarball, comment: 'off' });
     expect(result.status, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toContain('pss/privileged');
     const report = JSON.parse(readFileSync(path.join(repo, 'containersec.json'), 'utf8')) as { verdict: string };
     expect(report.verdict).toBe('fail');
     expect(existsSync(path.join(repo, 'gl-code-quality-report.json'))).toBe(true);
   });
+
+  it('with default inputs the policy picks the vulnerability source, so an offline OSV directory passes (#15)', () => {
+    const repo = tempRepo({
+      '.containersec.yml':
+        'version: 1\nchecks:\n  hardening: { runner-probe: false }\n  images:\n    targets: ["dir:rootfs"]\n    vulnerabilities: { source: ./osv }\n',
+      'rootfs/etc/os-release': 'NAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
+      'rootfs/var/lib/dpkg/status':
+        'Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\nSource: zlib\n\n',
+      'osv/OSV-TEST-1.json': JSON.stringify({
+        schema_version: '1.6.0',
+        id: 'OSV-TEST-1',
+        modified: '2026-01-01T00:00:00Z',
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'left-pad' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }],
+          },
+        ],
+      }),
+    });
+    const passes = runComponentJob(repo, { package: packed.tarball });
+    expect(passes.status, passes.stdout + passes.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(repo, 'containersec.json'), 'utf8')) as {
+      checks: { id: string; status: string; notes?: string[] }[];
+    };
+    const images = report.checks.find((c) => c.id === 'images');
+    expect(images?.status).toBe('pass');
+    expect(images?.notes?.join('\n')).toContain('OSV files in ./osv');
+    // What the old default (`vuln-db: osv-api`) did: override the policy and fail closed without the network.
+    const overridden = runComponentJob(repo, { package: packed.tarball, 'vuln-db': 'osv-api:http://127.0.0.1:9' });
+    expect(overridden.status).toBe(3);
+  });
 });
+
+/**
+ * The component's job as GitLab's runner runs it: its `variables:` with the inputs interpolated (defaults, then
+ * `inputs`), and its `script:` lines in `sh -e`, in the checkout.
+ */
+function runComponentJob(repo: string, inputs: Record<string, unknown>): SpawnSyncReturns<string> {
+  const source = readFileSync(path.join(ROOT, 'templates/containersec.yml'), 'utf8');
+  const values: Record<string, unknown> = {
+    ...Object.fromEntries(Object.entries(componentInputs(source)).map(([name, input]) => [name, input.default])),
+    ...inputs,
+  };
+  const jobText = source
+    .slice(source.indexOf('\n---\n') + 5)
+    .replace(/\$\[\[\s*inputs\.([\w-]+)\s*\]\]/g, (_, name: string) => {
+      const value = values[name];
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    });
+  const [job] = Object.values(
+    parse(jobText) as Record<string, { variables: Record<string, string>; script: string[] }>,
+  );
+  const variables = Object.fromEntries(
+    Object.entries(job!.variables).map(([name, value]) => [name, value.replace('$CI_PROJECT_DIR', repo)]),
+  );
+  return spawnSync('sh', ['-e', '-c', job!.script.join('\n')], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...packed.env, ...variables, CI_PROJECT_DIR: repo },
+  });
+}
