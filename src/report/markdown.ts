@@ -17,7 +17,7 @@ export const GITHUB_STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 export const GITLAB_NOTE_MAX_CHARS = 1_000_000;
 
 const VERDICT_ICONS: Record<Verdict, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅' };
-const STATUS_ICONS: Record<CheckStatus, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅', skipped: '⏭️' };
+const STATUS_ICONS: Record<CheckStatus, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅', skipped: '⚪' };
 const SEVERITY_ICONS: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
 /** Keys whose values we built ourselves and that must reach the template unescaped. */

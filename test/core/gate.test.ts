@@ -63,10 +63,11 @@ describe('applyGate', () => {
   });
 
   it('passes with no findings and skips checks that did not run', () => {
-    const result = gate([run([]), { ...run([]), id: 'images', ran: false, skipReason: 'disabled' }]);
+    const skip = { label: 'disabled', reason: 'disabled' };
+    const result = gate([run([]), { ...run([]), id: 'images', ran: false, skip }]);
     expect(result.verdict).toBe('pass');
     expect(result.checks.map((c) => c.status)).toEqual(['pass', 'skipped']);
-    expect(result.checks[1]!.notes).toEqual(['disabled']);
+    expect(result.checks[1]!.skip).toEqual(skip);
   });
 
   it('applies exceptions by rule and scope, and the excepted finding does not block', () => {
