@@ -106,6 +106,7 @@ export function inlineIgnoreUses(findings: RawFinding[], ignores: InlineIgnore[]
       column: ignore.column,
       rules: ignore.rules,
       reason: ignore.reason,
+      standalone: ignore.standalone,
       used: [...(used.get(ignore) ?? [])],
     }));
 }

@@ -34,6 +34,8 @@ export interface InlineIgnoreUse {
   column: number;
   rules: string[];
   reason: string;
+  /** Alone on its line, so it covers the next line too. */
+  standalone: boolean;
   used: string[];
 }
 

@@ -1,5 +1,5 @@
 import type { InlineIgnoreUse } from './check.js';
-import { didYouMeanSentence } from './did-you-mean.js';
+import { didYouMean } from './did-you-mean.js';
 import type {
   CheckId,
   CheckResult,
@@ -199,19 +199,22 @@ function unusedInlineIgnores(runs: CheckRun[], rules: RuleRegistry, cleanChecks:
       if (used.has(rule)) continue;
       const definition = rules.get(rule);
       if (!definition) {
-        const known = rules.all().map((r) => r.id);
+        const suggestion = didYouMean(
+          rule,
+          rules.all().map((r) => r.id),
+        );
         stale.push({
           exception: exception(rule),
           reason: 'unknown-rule',
           inline: true,
-          detail: `no rule has the id ${rule}.${didYouMeanSentence(rule, known)}`,
+          detail: `no rule has the id ${rule}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
         });
       } else if (readBy.has(definition.check) && cleanChecks.has(definition.check)) {
         stale.push({
           exception: exception(rule),
           reason: 'unmatched',
           inline: true,
-          detail: `no ${rule} finding on this line (or, for a comment on its own line, the next one).`,
+          detail: `no ${rule} finding on ${use.standalone ? 'this line or the next' : 'this line'}`,
         });
       }
     }

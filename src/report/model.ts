@@ -164,7 +164,7 @@ function headline(
         .map((c) => c.title.toLowerCase());
       const reasons = [
         ...(incomplete.length > 0
-          ? [`${incomplete.join(' and ')} ${incomplete.length === 1 ? 'was' : 'were'} not fully checked`]
+          ? [`the ${incomplete.join(' and ')} check${incomplete.length === 1 ? '' : 's'} did not check everything`]
           : []),
         ...(counts.open > 0
           ? [`there ${counts.open === 1 ? 'is 1 finding' : `are ${counts.open} findings`} to look at`]
