@@ -53,7 +53,7 @@ export function parseCommand<T extends Options>(
 ):
   | 'help'
   | ReturnType<typeof parseArgs<{ args: string[]; options: T & typeof HELP; allowPositionals: true; strict: true }>> {
-  const all = { ...options, ...HELP } as T & typeof HELP;
+  const all = { ...options, ...HELP };
   checkTokens(command, args, all);
   const parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true });
   return (parsed.values as { help?: boolean }).help ? 'help' : parsed;

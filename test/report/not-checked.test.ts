@@ -69,7 +69,9 @@ describe('a check that could not reach its data', () => {
     // Issue 13.3: each check's notes are printed under it, as in the comment's "What was checked".
     const imagesBlock = text.slice(text.indexOf('  Images'), text.indexOf('  Manifests'));
     expect(imagesBlock).toMatch(/\n {6}note: oci:.*: 1 package\(s\), 1 layer\(s\)\n/);
-    expect(text.slice(text.indexOf('  Manifests'))).toMatch(/^ {2}Manifests +PASS .*\n {6}note: test-yaml: 1 file checked\n/);
+    expect(text.slice(text.indexOf('  Manifests'))).toMatch(
+      /^ {2}Manifests +PASS .*\n {6}note: test-yaml: 1 file checked\n/,
+    );
 
     const markdown = renderMarkdown(model, { maxChars: GITHUB_COMMENT_MAX_CHARS });
     expect(markdown).toContain('### ⚠️ containersec: Passed with warnings');
