@@ -39,6 +39,10 @@ export interface VulnerabilityRef {
   id: string;
   aliases: string[];
   fixed: string[];
+  /** Where the severity came from (`CVSS_V3 9.8`, `Debian urgency high`, ...), or `unknown`: no rating found. */
+  rating?: string;
+  /** The CVSS base score behind the severity, when it came from one. */
+  score?: number;
 }
 
 export interface ExceptionRef {

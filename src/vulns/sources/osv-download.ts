@@ -5,6 +5,7 @@ import { githubActionsCache, type ArchiveCache } from './archive-cache.js';
 import { usableCacheDir } from './cache-dir.js';
 import { OsvFileSource } from './osv-files.js';
 import { VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
+import type { OsvRecord } from '../osv.js';
 import { splitEcosystem } from '../versions/index.js';
 import { verifyZip } from './zip.js';
 
@@ -150,6 +151,8 @@ export class OsvDownloadSource implements VulnSource {
   readonly maxAgeDays: number;
   /** Requests made, for tests: `GET <url>`. */
   readonly requests: string[] = [];
+  /** The archives the last lookup read, for `recordsById`. */
+  private opened: OsvFileSource[] = [];
 
   constructor(options: OsvDownloadOptions = {}) {
     this.options = options;
@@ -168,6 +171,7 @@ export class OsvDownloadSource implements VulnSource {
     const notes: string[] = [];
     const records: VulnLookup['records'] = queries.map(() => []);
     const byEcosystem = new Map<string, number[]>();
+    this.opened = [];
     const unpublished = new Map<string, number>();
     queries.forEach((query, i) => {
       const ecosystem = bucketEcosystem(query.ecosystem);
@@ -206,6 +210,7 @@ export class OsvDownloadSource implements VulnSource {
         continue;
       }
       const files = new OsvFileSource(obtained.zip, `${ecosystem}/all.zip`, { cacheDir: obtained.dir });
+      this.opened.push(files);
       const subset = indexes.map((i) => queries[i]!);
       const result = await files.lookup(subset, signal);
       indexes.forEach((queryIndex, i) => records[queryIndex]!.push(...(result.records[i] ?? [])));
@@ -220,6 +225,12 @@ export class OsvDownloadSource implements VulnSource {
       );
     }
     return { records, notes };
+  }
+
+  /** Records scoring the given CVE ids, from the archives the last lookup read. */
+  async recordsById(ids: readonly string[]): Promise<OsvRecord[]> {
+    const found = await Promise.all(this.opened.map((files) => files.recordsById(ids)));
+    return found.flat();
   }
 
   private async root(notes: string[]): Promise<string> {

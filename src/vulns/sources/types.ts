@@ -19,6 +19,11 @@ export interface VulnSource {
   /** True when the source already matched versions (the OSV API): a record the matcher rejects is noted. */
   readonly matchesVersions?: boolean;
   lookup(queries: readonly VulnQuery[], signal?: AbortSignal): Promise<VulnLookup>;
+  /**
+   * Records by id, for the CVSS of a CVE that a distribution's record names in `upstream` (the CVE's own
+   * record, a GHSA aliasing it). Called after `lookup`; ids the source does not know are left out.
+   */
+  recordsById?(ids: readonly string[], signal?: AbortSignal): Promise<OsvRecord[]>;
 }
 
 export type VulnSourceErrorCode = 'UNREACHABLE' | 'BAD_RESPONSE' | 'INVALID_SOURCE' | 'ABORTED';
