@@ -170,7 +170,10 @@ describe('severity of distribution records', () => {
   });
 
   it('takes it from the OSV API by id (GET /v1/vulns/CVE-…) when the query returned only the Debian record', async () => {
-    const server = await startOsvServer([debianCve('not yet assigned'), CVE_RECORD]);
+    const server = await startOsvServer([
+      debianCve('not yet assigned'),
+      CVE_RECORD as { id: string; modified: string },
+    ]);
     try {
       const dir = tempDir();
       const policy = basePolicy((p) => {
