@@ -163,7 +163,8 @@ async function matchPackages(
   } catch (error) {
     state.context.signal.throwIfAborted();
     const unreachable =
-      error instanceof VulnSourceError && (error.sourceCode === 'UNREACHABLE' || error.sourceCode === 'BAD_RESPONSE');
+      error instanceof VulnSourceError &&
+      (error.sourceCode === 'UNREACHABLE' || error.sourceCode === 'BAD_RESPONSE' || error.sourceCode === 'NO_DATA');
     const message = `${image}: vulnerabilities not matched: ${errorMessage(error)}`;
     if (unreachable && vulnerabilities['on-unreachable'] === 'warn')
       out.notes.push(`${message} (on-unreachable: warn)`);

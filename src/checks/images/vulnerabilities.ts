@@ -3,7 +3,7 @@ import { severityRank, type Severity } from '../../core/severity.js';
 import { affectedBy, isWithdrawn, type PackageQuery } from '../../vulns/match.js';
 import { identityIds, type OsvRecord } from '../../vulns/osv.js';
 import { assessSeverity, scoreFromRecords, type SeverityAssessment } from '../../vulns/severity.js';
-import type { VulnSource } from '../../vulns/sources/index.js';
+import { VulnSourceError, type VulnSource } from '../../vulns/sources/index.js';
 import { schemeForEcosystem, splitEcosystem, type VersionScheme } from '../../vulns/versions/index.js';
 import { vexFor, type VexStatement } from './vex.js';
 
@@ -175,6 +175,23 @@ export async function scanVulnerabilities(
   });
   const lookup = await source.lookup(queries, options.signal);
   notes.push(...lookup.notes);
+  const missing = lookup.missingEcosystems ?? [];
+  if (missing.length > 0) {
+    const without = new Set(missing);
+    const counts = new Map<string, number>();
+    for (const q of queries) if (without.has(q.ecosystem)) counts.set(q.ecosystem, (counts.get(q.ecosystem) ?? 0) + 1);
+    const list = [...counts].map(([ecosystem, n]) => `${ecosystem} (${n} package version(s))`).join(', ');
+    if (counts.size > 0 && queries.every((q) => without.has(q.ecosystem))) {
+      throw new VulnSourceError(
+        'NO_DATA',
+        `${source.description} holds no advisories for any ecosystem of this image: ${list}. Nothing was checked; give data for these ecosystems (e.g. their OSV all.zip) or use osv-api`,
+      );
+    }
+    if (counts.size > 0)
+      notes.push(
+        `vulnerabilities NOT checked for ${list}: ${source.description} holds no advisories for these ecosystems (not checked is not "not vulnerable")`,
+      );
+  }
 
   const findings: RawFinding[] = [];
   let unfixedDropped = 0;

@@ -173,9 +173,11 @@ export class OsvDownloadSource implements VulnSource {
     const byEcosystem = new Map<string, number[]>();
     this.opened = [];
     const unpublished = new Map<string, number>();
+    const missing = new Set<string>();
     queries.forEach((query, i) => {
       const ecosystem = bucketEcosystem(query.ecosystem);
       if (ecosystem === undefined) {
+        missing.add(query.ecosystem);
         const base = splitEcosystem(query.ecosystem).base.slice(0, 60);
         unpublished.set(base, (unpublished.get(base) ?? 0) + 1);
         return;
@@ -189,7 +191,8 @@ export class OsvDownloadSource implements VulnSource {
         `${this.description}: OSV publishes no archive for ecosystem "${base}"; ${count} package version(s) were NOT matched (not matched is not "not vulnerable")`,
       );
     }
-    if (byEcosystem.size === 0) return { records, notes };
+    const result = () => ({ records, notes, ...(missing.size > 0 ? { missingEcosystems: [...missing].sort() } : {}) });
+    if (byEcosystem.size === 0) return result();
     const root = await this.root(notes);
     const failures: string[] = [];
     for (const [ecosystem, indexes] of [...byEcosystem.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -204,6 +207,7 @@ export class OsvDownloadSource implements VulnSource {
         continue;
       }
       if (!obtained.ok) {
+        for (const i of indexes) missing.add(queries[i]!.ecosystem);
         notes.push(
           `${this.description}: ${obtained.missing}; ${indexes.length} ${ecosystem} package version(s) were NOT matched (not matched is not "not vulnerable")`,
         );
@@ -212,9 +216,10 @@ export class OsvDownloadSource implements VulnSource {
       const files = new OsvFileSource(obtained.zip, `${ecosystem}/all.zip`, { cacheDir: obtained.dir });
       this.opened.push(files);
       const subset = indexes.map((i) => queries[i]!);
-      const result = await files.lookup(subset, signal);
-      indexes.forEach((queryIndex, i) => records[queryIndex]!.push(...(result.records[i] ?? [])));
-      notes.push(...result.notes);
+      const found = await files.lookup(subset, signal);
+      indexes.forEach((queryIndex, i) => records[queryIndex]!.push(...(found.records[i] ?? [])));
+      notes.push(...found.notes);
+      for (const ecosystem of found.missingEcosystems ?? []) missing.add(ecosystem);
       // Saved after the lookup, so the cached entry carries the compact index built from the archive.
       if (obtained.save && this.archiveCache) await this.save(obtained.dir, ecosystem, notes);
     }
@@ -224,7 +229,7 @@ export class OsvDownloadSource implements VulnSource {
         `${failures.join('; ')}. Check the runner's access to ${this.baseUrl} (or give a mirror with osv-download:URL), or use vuln-db osv-api`,
       );
     }
-    return { records, notes };
+    return result();
   }
 
   /** Records scoring the given CVE ids, from the archives the last lookup read. */

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { identityIds, readOsvRecord, type OsvRecord } from '../osv.js';
 import { usableCacheDir } from './cache-dir.js';
 import { packageKey } from './package-key.js';
+import { splitEcosystem } from '../versions/index.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
 import { CompactIndex, encodeIndex, type IndexHeader, type Locator } from './compact-index.js';
 import { readZip } from './zip.js';
@@ -103,6 +104,7 @@ export class OsvFileSource implements VulnSource {
     const keys = new Map<string, Locator[]>();
     const store = cache ? await StoreWriter.create(cache.store) : undefined;
     const scored = new Map<string, OsvRecord>();
+    const ecosystems = new Set<string>();
     this.scored = scored;
     this.opened = undefined;
     let read = 0;
@@ -113,6 +115,7 @@ export class OsvFileSource implements VulnSource {
       const record = forMatching(parsed);
       const locator = store?.append(JSON.stringify(record));
       collector.add(record);
+      for (const a of record.affected ?? []) if (a.package) ecosystems.add(ecosystemBase(a.package.ecosystem));
       const cves = scoredCves(record);
       for (const cve of cves) if (scored.size < MAX_SCORED) scored.set(cve, scoreCarrier(record));
       if (!locator) return;
@@ -143,6 +146,7 @@ export class OsvFileSource implements VulnSource {
         records: read,
         skipped: skippedNotes,
         storeBytes,
+        ecosystems: [...ecosystems].sort(),
       };
       // The store first, then the index that points into it: a reader never sees an index without its store.
       await store
@@ -156,7 +160,7 @@ export class OsvFileSource implements VulnSource {
         : `${this.description}: read ${read} record file(s)`,
       ...skippedNotes,
     );
-    return { records: collector.records, notes };
+    return { records: collector.records, notes, ...missingOf(queries, ecosystems) };
   }
 
   /** Feeds every record of the files to `accept`, flushing the store as it fills. */
@@ -249,7 +253,7 @@ export class OsvFileSource implements VulnSource {
       ...header.skipped,
       ...skipped.notes(this.description),
     );
-    return { records: collector.records, notes };
+    return { records: collector.records, notes, ...missingOf(queries, new Set(header.ecosystems ?? [])) };
   }
 
   /**
@@ -319,6 +323,15 @@ export class OsvFileSource implements VulnSource {
     await walk(this.path, 0);
     return out;
   }
+}
+
+const ecosystemBase = (ecosystem: string) => splitEcosystem(ecosystem).base.toLowerCase();
+
+/** The queried ecosystems the data names in no record. */
+function missingOf(queries: readonly VulnQuery[], present: ReadonlySet<string>): Pick<VulnLookup, 'missingEcosystems'> {
+  const missing = new Set<string>();
+  for (const q of queries) if (!present.has(ecosystemBase(q.ecosystem))) missing.add(q.ecosystem);
+  return missing.size > 0 ? { missingEcosystems: [...missing].sort() } : {};
 }
 
 /** Bounds the in-memory map of scored CVEs a cold scan keeps (one entry per CVE id). */

@@ -10,6 +10,11 @@ export interface VulnLookup {
   records: OsvRecord[][];
   /** What the source skipped or could not see (invalid records, unknown ecosystems, paging caps). */
   notes: string[];
+  /**
+   * Ecosystems of the queries (as queried) for which the source holds no record at all: an offline directory
+   * without that ecosystem's data. Their packages were not checked, which is not "not vulnerable".
+   */
+  missingEcosystems?: string[];
 }
 
 /** Where vulnerability records come from: the OSV API, a directory of OSV files, OSV `all.zip` files. */
@@ -26,11 +31,12 @@ export interface VulnSource {
   recordsById?(ids: readonly string[], signal?: AbortSignal): Promise<OsvRecord[]>;
 }
 
-export type VulnSourceErrorCode = 'UNREACHABLE' | 'BAD_RESPONSE' | 'INVALID_SOURCE' | 'ABORTED';
+export type VulnSourceErrorCode = 'UNREACHABLE' | 'BAD_RESPONSE' | 'NO_DATA' | 'INVALID_SOURCE' | 'ABORTED';
 
 /**
- * The vulnerability data could not be read. UNREACHABLE and BAD_RESPONSE are the API's fault (the policy's
- * `on-unreachable` decides whether that fails the check); INVALID_SOURCE is the user's (a wrong path).
+ * The vulnerability data could not be read. UNREACHABLE and BAD_RESPONSE are the API's fault, NO_DATA is data
+ * that holds nothing for any ecosystem of the image (the policy's `on-unreachable` decides whether those fail
+ * the check); INVALID_SOURCE is the user's (a wrong path).
  */
 export class VulnSourceError extends ContainersecError {
   constructor(
