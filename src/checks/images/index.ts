@@ -19,7 +19,7 @@ import { IMAGES_RULES } from './rules.js';
 import { readSbom } from './sbom-input.js';
 import { secretScanner, type SecretFile } from './secrets.js';
 import { expandTarget, imageLabel } from './targets.js';
-import { parseOpenVex, type VexStatement } from './vex.js';
+import { parseVexDocument, type VexStatement } from './vex.js';
 import { scanVulnerabilities, type ScannedPackage } from './vulnerabilities.js';
 
 export interface ImagesCheckOptions {
@@ -70,14 +70,17 @@ async function loadVex(
   const files = (await context.tree.list()).filter((path) => patterns.some((p) => minimatch(path, p, { dot: true })));
   const statements: VexStatement[] = [];
   const notes: string[] = [];
-  if (files.length === 0) notes.push(`vulnerabilities.vex: no file matches ${patterns.join(', ')}`);
+  if (files.length === 0)
+    notes.push(
+      `vulnerabilities.vex: no file matches ${patterns.join(', ')}; no VEX statement was applied (check the pattern, paths are relative to the repository root)`,
+    );
   for (const path of files) {
     const bytes = await context.tree.read(path);
     if (!bytes) {
       notes.push(`${path}: VEX document could not be read (missing or too large)`);
       continue;
     }
-    const parsed = parseOpenVex(bytes.toString('utf8'), path);
+    const parsed = parseVexDocument(bytes.toString('utf8'), path);
     statements.push(...parsed.statements);
     notes.push(...parsed.problems);
   }

@@ -5,7 +5,7 @@ import { identityIds, type OsvRecord } from '../../vulns/osv.js';
 import { assessSeverity, scoreFromRecords, type SeverityAssessment } from '../../vulns/severity.js';
 import { VulnSourceError, type VulnSource } from '../../vulns/sources/index.js';
 import { schemeForEcosystem, splitEcosystem, type VersionScheme } from '../../vulns/versions/index.js';
-import { vexFor, type VexStatement } from './vex.js';
+import { vexFor, vexSuppresses, type VexStatement } from './vex.js';
 
 /** A package to match, wherever it came from (an image layer, a directory, an SBOM). */
 export interface ScannedPackage {
@@ -343,9 +343,12 @@ function vulnFinding(
   parts.push(`Advisory: https://osv.dev/vulnerability/${encodeURIComponent(id)}`);
 
   const statement = options.vex.length > 0 ? vexFor(options.vex, [id, ...aliases], pkg.purl, options.image) : undefined;
-  if (statement && statement.status !== 'not_affected') {
+  const hides = statement !== undefined && vexSuppresses(statement) && !malicious;
+  if (statement && !hides) {
     parts.push(
-      `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
+      malicious && vexSuppresses(statement)
+        ? `VEX (${statement.source}) says ${statement.status}; not applied: VEX never hides a malicious package (use a policy exception with a reason).`
+        : `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
     );
   }
   const finding: RawFinding = {
@@ -371,10 +374,9 @@ function vulnFinding(
       ...(worst.severity.score !== undefined && !malicious ? { score: worst.severity.score } : {}),
     },
   };
-  if (statement?.status === 'not_affected') {
-    finding.suppressed = {
-      reason: `VEX not_affected: ${clean(statement.justification ?? statement.detail ?? '', 300)} (${statement.source})`,
-    };
+  if (statement && hides) {
+    const why = clean(statement.justification ?? statement.detail ?? '', 300);
+    finding.suppressed = { reason: `VEX ${statement.status}${why ? `: ${why}` : ''} (${statement.source})` };
   }
   return finding;
 }
