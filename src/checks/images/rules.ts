@@ -215,9 +215,11 @@ FROM debian:12-slim   # was debian:10
     title: 'Language runtime past its end of life',
     severity: 'high',
     description: `A language runtime in the image is past its end of life: Node.js, Python, OpenJDK, Go, .NET, PHP or Ruby, recognised
-from the version variables the official images set (\`NODE_VERSION\`, \`PYTHON_VERSION\`, \`JAVA_VERSION\`, …) or from the OS
-packages that install it (\`nodejs\`, \`python3.9\`, \`openjdk-11-jre\`, …). A runtime line the end-of-life table does not
-list yet is named in the check's notes as an unknown cycle, never guessed.`,
+from the version variables the official images set (\`NODE_VERSION\`, \`PYTHON_VERSION\`, \`JAVA_VERSION\`, …: upstream builds
+installed under /usr/local) or from an upstream vendor's OS package (NodeSource's \`nodejs\`). A runtime the distribution
+itself packages (Ubuntu 22.04's \`python3.10\`, Debian's \`nodejs\`, Alpine's \`nodejs\`) is supported by the distribution
+until the release's own end of life, which \`image/eol-os\` judges, so upstream's date does not apply to it. A runtime
+line the end-of-life table does not list yet is named in the check's notes as an unknown cycle, never guessed.`,
     rationale: `End-of-life runtimes get no security releases: vulnerabilities in the interpreter, its TLS stack or its standard
 library stay exploitable, and libraries drop support for them, which blocks upgrades that do fix things.`,
     fix: `Move to a supported runtime line and rebuild:

@@ -80,9 +80,13 @@ describe('end-of-life cycle status', () => {
       layer: 'sha256:l',
       cataloger: 'dpkg',
     };
+    // Debian's own nodejs is judged by Debian's support (the OS line), not by Node.js's table.
     expect(unknownEolCycles(os('debian', '14'), ['NODE_VERSION=22.1.0'], [pkg], TABLE)).toEqual([
       'end of life not checked for Debian 14 (/etc/os-release): unknown cycle, not in the end-of-life table updated 2026-11-28',
-      'end of life not checked for Node.js 31 (package nodejs 31.0.0+dfsg-1): unknown cycle, not in the end-of-life table updated 2026-11-28',
+    ]);
+    const nodesource = { ...pkg, version: '31.0.0-1nodesource1' };
+    expect(unknownEolCycles(os('debian', '12'), [], [nodesource], TABLE)).toEqual([
+      'end of life not checked for Node.js 31 (package nodejs 31.0.0-1nodesource1 (an upstream build: nodesource)): unknown cycle, not in the end-of-life table updated 2026-11-28',
     ]);
     // Known cycles and untracked products say nothing.
     expect(unknownEolCycles(os('debian', '12'), ['NODE_VERSION=26.1.0'], [], TABLE)).toEqual([]);
@@ -101,12 +105,38 @@ describe('end-of-life cycle status', () => {
     });
     const target = `dir:${root}`;
     const out = await createImagesCheck({ today: () => '2026-11-28' }).run(context(policy, { images: [target] }));
-    expect(out.findings.filter((f) => f.ruleId.startsWith('image/eol')).map((f) => f.title)).toEqual([
-      'Python 3.9 is past its end of life',
-    ]);
+    // python3.9 is Debian's package: Debian's support decides, not Python's end of life.
+    expect(out.findings.filter((f) => f.ruleId.startsWith('image/eol')).map((f) => f.title)).toEqual([]);
     expect(out.notes?.filter((n) => n.includes('end of life not checked'))).toEqual([
       `${target}: end of life not checked for Debian 99 (/etc/os-release): unknown cycle, not in the end-of-life table updated ${EOL_TABLE.updated}`,
     ]);
+  });
+});
+
+describe('distribution-packaged runtimes', () => {
+  const deb = (name: string, version: string): ImagePackage => ({
+    ecosystem: 'Ubuntu:22.04',
+    name,
+    version,
+    purl: `pkg:deb/ubuntu/${name}@${version}`,
+    path: 'var/lib/dpkg/status',
+    layer: 'sha256:l',
+    cataloger: 'dpkg',
+  });
+  it("judges Ubuntu 22.04's python3.10 by Ubuntu's support, upstream installs by upstream's end of life", () => {
+    const ubuntu = [deb('python3.10', '3.10.12-1~22.04.6'), deb('libpython3.10', '3.10.12-1~22.04.6')];
+    expect(runtimeEndOfLife([], ubuntu, '2026-11-28', EOL_TABLE)).toEqual([]);
+    // The official python image sets PYTHON_VERSION and installs under /usr/local: upstream's date applies.
+    expect(
+      runtimeEndOfLife(['PYTHON_VERSION=3.10.14'], ubuntu, '2026-11-28', EOL_TABLE).map((h) => h.evidence),
+    ).toEqual(['ENV PYTHON_VERSION=3.10.14']);
+    // NodeSource's deb is an upstream build.
+    expect(
+      runtimeEndOfLife([], [deb('nodejs', '16.20.2-1nodesource1')], '2026-11-28', EOL_TABLE).map(
+        (h) => `${h.product} ${h.cycle}`,
+      ),
+    ).toEqual(['Node.js 16']);
+    expect(runtimeEndOfLife([], [deb('nodejs', '12.22.9~dfsg-1ubuntu3.6')], '2026-11-28', EOL_TABLE)).toEqual([]);
   });
 });
 
