@@ -51,7 +51,7 @@ export function toSpdx(subject: SbomSubject, created: Date): string {
       ...(subject.os.versionId ? { versionInfo: subject.os.versionId } : {}),
       downloadLocation: 'NOASSERTION',
       filesAnalyzed: false,
-      primaryPackagePurpose: 'OPERATING-SYSTEM',
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
     });
     relationships.push({
       spdxElementId: imageId,
