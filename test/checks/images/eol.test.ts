@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -145,6 +145,26 @@ describe('eol-data.json', () => {
   const isDate = (value: string) =>
     /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 
+  it('lists every cycle of the endoflife.date file each product cites, with the same date (back to the first)', () => {
+    const source = JSON.parse(
+      readFileSync(new URL('../../scripts/eol-source-cycles.json', import.meta.url), 'utf8'),
+    ) as { commit: string; products: Record<string, { field: string; cycles: Record<string, string | boolean> }> };
+    for (const [key, p] of products) {
+      const slug = p.source.split('/').pop()!;
+      const cited = source.products[slug];
+      expect(cited, `${key}: ${slug} is in the extract`).toBeDefined();
+      expect(p.verified, key).toContain(source.commit);
+      expect(p.field, key).toBe(cited!.field);
+      expect(p.cycles, key).toEqual(cited!.cycles);
+    }
+    // The cycles the first copies missed.
+    expect(EOL_TABLE.os.alpine?.cycles['3.9']).toBe('2020-11-01');
+    expect(EOL_TABLE.os.alpine?.cycles['3.8']).toBe('2020-05-01');
+    expect(EOL_TABLE.os.ubuntu?.cycles['12.04']).toBeDefined();
+    expect(Object.keys(EOL_TABLE.runtimes.nodejs!.cycles)).toEqual(expect.arrayContaining(['1', '4', '9']));
+    expect(EOL_TABLE.runtimes.python?.cycles['3.4']).toBe('2019-03-18');
+  });
+
   it('names its field and source for every product and holds only real dates or booleans', () => {
     expect(isDate(EOL_TABLE.updated)).toBe(true);
     expect(products.length).toBe(16);
@@ -158,17 +178,19 @@ describe('eol-data.json', () => {
     }
   });
 
-  it('holds the dates verified against endoflife.date for the cycles images use most', () => {
+  it('holds the dates verified against endoflife.date for the cycles images use most, with the moved ones', () => {
+    // Moved since the first copies: Amazon Linux 2023 (2028-03-15 → 2029-06-30), Temurin 8 (2026-11-30 → 2030-12-31).
+    expect(EOL_TABLE.os.amzn?.cycles['2023']).toBe('2029-06-30');
     const at = (group: 'os' | 'runtimes', key: string, cycle: string) => EOL_TABLE[group][key]?.cycles[cycle];
-    expect(at('os', 'debian', '12')).toBe('2028-06-10');
+    expect(at('os', 'debian', '12')).toBe('2028-06-30');
     expect(at('os', 'debian', '9')).toBe('2022-07-01');
     expect(at('os', 'ubuntu', '22.04')).toBe('2027-04-01');
     expect(at('os', 'ubuntu', '20.04')).toBe('2025-05-31');
     expect(at('os', 'alpine', '3.23')).toBe('2027-11-01');
-    expect(at('os', 'ol', '7')).toBe('2024-12-01');
+    expect(at('os', 'ol', '7')).toBe('2024-12-31');
     expect(at('runtimes', 'dotnet', '8.0')).toBe('2026-11-10');
-    expect(at('runtimes', 'ruby', '3.1')).toBe('2025-03-31');
-    expect(at('runtimes', 'java', '8')).toBe('2026-11-30');
+    expect(at('runtimes', 'ruby', '3.1')).toBe('2025-03-26');
+    expect(at('runtimes', 'java', '8')).toBe('2030-12-31');
     expect(at('runtimes', 'php', '8.5')).toBe('2029-12-31');
   });
 });
