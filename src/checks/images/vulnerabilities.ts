@@ -376,7 +376,10 @@ function vulnFinding(
   };
   if (statement && hides) {
     const why = clean(statement.justification ?? statement.detail ?? '', 300);
-    finding.suppressed = { reason: `VEX ${statement.status}${why ? `: ${why}` : ''} (${statement.source})` };
+    finding.suppressed = {
+      reason: `VEX ${statement.status}${why ? `: ${why}` : ''} (${statement.source})`,
+      source: 'vex',
+    };
   }
   return finding;
 }
