@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogSubject, renderSbom, type SbomSubject } from '../../src/sbom/index.js';
 import { storedZip } from '../support/zip.js';
 import { buildRealRpmdb } from '../support/rpmdb.js';
-import { dpkgStanza, npmPackage, pythonMetadata, tempDir, writeLayout } from '../checks/images/helpers.js';
+import { dpkgStanza, npmPackage, tempDir, writeLayout } from '../checks/images/helpers.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const SPDX_SCHEMA = JSON.parse(
@@ -59,7 +59,11 @@ async function debianImage(): Promise<SbomSubject> {
       { path: 'app/node_modules/lodash/package.json', content: npmPackage('lodash', '4.17.21') },
       {
         path: 'usr/lib/python3/dist-packages/Jinja2-3.1.4.dist-info/METADATA',
-        content: pythonMetadata('Jinja2', '3.1.4'),
+        content: 'Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.4\nLicense: BSD-3-Clause\n\nA template engine.\n',
+      },
+      {
+        path: 'usr/lib/python3/dist-packages/oldlib-0.1.dist-info/METADATA',
+        content: 'Metadata-Version: 2.1\nName: oldlib\nVersion: 0.1\nLicense: BSD-like, see LICENSE\n',
       },
       { path: 'usr/local/bundle/specifications/rake-13.0.6.gemspec', content: gemspec },
       { path: 'var/www/vendor/composer/installed.json', content: installedJson },
@@ -149,5 +153,37 @@ describe('SBOM output validates against the official schemas for every cataloger
       );
       expect(errors, name).toBeNull();
     }
+  });
+
+  it('carries declared licences, image → package edges and npm scopes as group + name', async () => {
+    const debian = await debianImage();
+    const alpine = await alpineImage();
+    type Cdx = {
+      metadata: { component: { 'bom-ref': string } };
+      components: { 'bom-ref': string; name: string; group?: string; licenses?: unknown[] }[];
+      dependencies: { ref: string; dependsOn?: string[] }[];
+    };
+    const bom = JSON.parse(renderSbom(debian, 'cyclonedx', NOW)) as Cdx;
+    const babel = bom.components.find((c) => c.name === 'core');
+    expect(babel).toMatchObject({ group: '@babel', licenses: [{ license: { id: 'MIT' } }] });
+    expect(bom.components.find((c) => c.name === 'jinja2')?.licenses).toEqual([{ license: { id: 'BSD-3-Clause' } }]);
+    expect(bom.components.find((c) => c.name === 'oldlib')?.licenses).toEqual([
+      { license: { name: 'BSD-like, see LICENSE' } },
+    ]);
+    const image = bom.dependencies.find((d) => d.ref === bom.metadata.component['bom-ref']);
+    expect(new Set(image?.dependsOn)).toEqual(new Set(bom.components.map((c) => c['bom-ref'])));
+
+    const musl = (JSON.parse(renderSbom(alpine, 'cyclonedx', NOW)) as Cdx).components.find((c) => c.name === 'musl');
+    expect(musl?.licenses).toEqual([{ license: { id: 'MIT' } }]);
+
+    type Spdx = { packages: { name: string; licenseDeclared?: string; licenseComments?: string }[] };
+    const spdx = JSON.parse(renderSbom(debian, 'spdx', NOW)) as Spdx;
+    expect(spdx.packages.find((p) => p.name === 'lodash')?.licenseDeclared).toBe('MIT');
+    expect(spdx.packages.find((p) => p.name === 'oldlib')).toMatchObject({
+      licenseDeclared: 'NOASSERTION',
+      licenseComments: 'declared in the package metadata as: BSD-like, see LICENSE',
+    });
+    const alpineSpdx = JSON.parse(renderSbom(alpine, 'spdx', NOW)) as Spdx;
+    expect(alpineSpdx.packages.find((p) => p.name === 'libcrypto3')?.licenseDeclared).toBe('Apache-2.0');
   });
 });
