@@ -1,4 +1,4 @@
-import { cli } from './main.js';
+import { cli } from './cli.js';
 import { ignoreClosedPipe } from './pipe.js';
 
 ignoreClosedPipe(process.stdout);
