@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const ENTRY = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../src/entry/cli-main.ts', import.meta.url));
 
 describe('the CLI on a closed pipe', () => {
   it('`explain --list | head -1` prints one line and exits quietly, with no EPIPE stack trace', () => {

@@ -2,20 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createImagesCheck } from '../../../src/checks/images/index.js';
-import { basePolicy, context, tempDir, writeRecords } from './helpers.js';
-
-const LODASH = {
-  schema_version: '1.6.0',
-  id: 'GHSA-35jh-r3h4-6jhm',
-  modified: '2024-01-01T00:00:00Z',
-  aliases: ['CVE-2021-23337'],
-  affected: [
-    {
-      package: { ecosystem: 'npm', name: 'lodash' },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }],
-    },
-  ],
-};
+import { LODASH_RECORD, basePolicy, context, tempDir, writeRecords } from './helpers.js';
 
 /** A Trivy-like SBOM of a Debian 12 image with one npm package. */
 function sbom(dir: string, npm = true): string {
@@ -62,7 +49,7 @@ describe('offline vulnerability data that does not cover the image', () => {
 
   it('data for only some ecosystems names the ones not checked, from a cold scan and from the cached index', async () => {
     const dir = tempDir();
-    const osv = writeRecords(join(dir, 'osv'), [LODASH]);
+    const osv = writeRecords(join(dir, 'osv'), [LODASH_RECORD]);
     const target = sbom(dir);
     const cacheDir = tempDir('containersec-osv-cache-');
     for (let i = 0; i < 2; i++) {
@@ -77,7 +64,7 @@ describe('offline vulnerability data that does not cover the image', () => {
 
   it('data for other ecosystems only is treated like no data', async () => {
     const dir = tempDir();
-    const osv = writeRecords(join(dir, 'osv'), [LODASH]);
+    const osv = writeRecords(join(dir, 'osv'), [LODASH_RECORD]);
     const out = await run(osv, dir, sbom(dir, false), 'fail', false);
     expect(out.errors![0]).toMatch(/holds no advisories for any ecosystem of this image: Debian:12/);
   });
