@@ -50,3 +50,27 @@ export function singleLicense(value: string | undefined): string[] {
 export function withLicenses(licenses: string[]): { licenses?: string[] } {
   return licenses.length > 0 ? { licenses } : {};
 }
+
+/** Composer's `license` (a string or a list of strings, the list meaning any of them). */
+export function composerLicenses(entry: unknown): string[] {
+  const value = typeof entry === 'object' && entry !== null ? (entry as { license?: unknown }).license : undefined;
+  const list = Array.isArray(value) ? value.slice(0, MAX_LICENSES) : [value];
+  const out: string[] = [];
+  for (const v of list) {
+    const text = typeof v === 'string' ? clean(v) : undefined;
+    if (text && !out.includes(text)) out.push(text);
+  }
+  return out.length > 1 ? [`(${out.join(' OR ')})`] : out;
+}
+
+/** A gemspec as RubyGems writes it: `s.licenses = ["MIT".freeze]` (read as text, never evaluated). */
+export function gemspecLicenses(text: string): string[] {
+  const m = /^[ \t]*\w+\.licenses?[ \t]*=[ \t]*\[?([^\n\]]*)\]?/m.exec(text);
+  if (!m) return [];
+  const out: string[] = [];
+  for (const q of m[1]!.matchAll(/"([^"\\]{1,200})"|'([^'\\]{1,200})'/g)) {
+    const v = clean(q[1] ?? q[2] ?? '');
+    if (v && out.length < MAX_LICENSES && !out.includes(v)) out.push(v);
+  }
+  return out;
+}

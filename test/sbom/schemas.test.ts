@@ -34,11 +34,13 @@ const depsJson = JSON.stringify({
   },
 });
 const installedJson = JSON.stringify({
-  packages: [{ name: 'monolog/monolog', version: '3.5.0', version_normalized: '3.5.0.0', type: 'library' }],
+  packages: [
+    { name: 'monolog/monolog', version: '3.5.0', version_normalized: '3.5.0.0', type: 'library', license: ['MIT'] },
+  ],
   dev: true,
 });
 const gemspec =
-  '# stub: rake 13.0.6 ruby lib\n\nGem::Specification.new do |s|\n  s.name = "rake".freeze\n  s.version = "13.0.6"\nend\n';
+  '# stub: rake 13.0.6 ruby lib\n\nGem::Specification.new do |s|\n  s.name = "rake".freeze\n  s.version = "13.0.6"\n  s.licenses = ["MIT".freeze]\nend\n';
 
 /** Debian + every language cataloger that reads text (npm, PyPI, RubyGems, Composer, NuGet, Maven). */
 async function debianImage(): Promise<SbomSubject> {
@@ -173,6 +175,8 @@ describe('SBOM output validates against the official schemas for every cataloger
     const image = bom.dependencies.find((d) => d.ref === bom.metadata.component['bom-ref']);
     expect(new Set(image?.dependsOn)).toEqual(new Set(bom.components.map((c) => c['bom-ref'])));
 
+    expect(bom.components.find((c) => c.name === 'rake')?.licenses).toEqual([{ license: { id: 'MIT' } }]);
+    expect(bom.components.find((c) => c.name === 'monolog/monolog')?.licenses).toEqual([{ license: { id: 'MIT' } }]);
     const musl = (JSON.parse(renderSbom(alpine, 'cyclonedx', NOW)) as Cdx).components.find((c) => c.name === 'musl');
     expect(musl?.licenses).toEqual([{ license: { id: 'MIT' } }]);
 
