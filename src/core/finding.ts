@@ -39,6 +39,10 @@ export interface VulnerabilityRef {
   id: string;
   aliases: string[];
   fixed: string[];
+  /** Where the severity came from (`CVSS_V3 9.8`, `Debian urgency high`, ...), or `unknown`: no rating found. */
+  rating?: string;
+  /** The CVSS base score behind the severity, when it came from one. */
+  score?: number;
 }
 
 export interface ExceptionRef {
@@ -47,8 +51,11 @@ export interface ExceptionRef {
   owner?: string;
   /** The exception matched but its date has passed, so it no longer applies. */
   expired?: boolean;
-  /** `policy` for `.containersec.yml`, `inline` for an in-file ignore comment or annotation. */
-  source: 'policy' | 'inline';
+  /**
+   * `policy` for `.containersec.yml`, `inline` for an in-file ignore comment or annotation, `vex` for a VEX
+   * statement (a document next to the code, not in the flagged file: SARIF calls that `external`).
+   */
+  source: 'policy' | 'inline' | 'vex';
 }
 
 /**
@@ -67,8 +74,8 @@ export interface RawFinding {
   fix?: string;
   package?: PackageRef;
   vulnerability?: VulnerabilityRef;
-  /** Set by a check when the source suppresses the finding inline (with a reason). */
-  suppressed?: { reason: string };
+  /** Set by a check when the source suppresses the finding inline, or a VEX statement does (with a reason). */
+  suppressed?: { reason: string; source?: 'inline' | 'vex' };
   /** The policy asks to report this finding but never block on it (e.g. `signatures.require[].mode: warn`). */
   warnOnly?: boolean;
 }

@@ -74,7 +74,8 @@ function exceptionFor(
   today: string,
   used: Set<PolicyException>,
 ): { ref?: ExceptionRef; active: boolean } {
-  if (raw.suppressed) return { ref: { reason: raw.suppressed.reason, source: 'inline' }, active: true };
+  if (raw.suppressed)
+    return { ref: { reason: raw.suppressed.reason, source: raw.suppressed.source ?? 'inline' }, active: true };
   let expired: PolicyException | undefined;
   for (const exception of policy.exceptions) {
     if (!exceptionCovers(exception, raw)) continue;

@@ -85,6 +85,8 @@ describe('containersec sbom', () => {
       'filesAnalyzed',
       'primaryPackagePurpose',
       'sourceInfo',
+      'licenseDeclared',
+      'licenseComments',
       'comment',
       'externalRefs',
     ]);

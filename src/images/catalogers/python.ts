@@ -1,3 +1,4 @@
+import { pythonLicenses, withLicenses } from '../licenses.js';
 import type { FileContent, FileMeta } from '../filesystem.js';
 import {
   MAX_CATALOGER_TOTAL_BYTES,
@@ -98,6 +99,7 @@ export const pythonCataloger: Cataloger = {
         path: file.path,
         layer: file.layerDigest,
         cataloger: 'python',
+        ...withLicenses(pythonLicenses(metadata.text)),
       });
     }
     return { packages };

@@ -20,6 +20,8 @@ export interface ImagePackage {
   layer: string;
   /** Which cataloger found it. */
   cataloger: string;
+  /** Licences the package metadata declares (an SPDX expression or free text), when it declares any. */
+  licenses?: string[];
 }
 
 /** The distribution of the image, from os-release or its fallbacks. */

@@ -100,6 +100,20 @@ export class OsvApiSource implements VulnSource {
     };
   }
 
+  /** GET /v1/vulns/{id} for each id (osv.dev serves CVE records too); unknown ids are left out. */
+  async recordsById(ids: readonly string[], signal?: AbortSignal): Promise<OsvRecord[]> {
+    const pending = [...new Set(ids)];
+    const out: OsvRecord[] = [];
+    const worker = async () => {
+      for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
+        const result = await this.record(id, undefined, undefined, signal);
+        if (result.record) out.push(result.record);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, pending.length) }, worker));
+    return out;
+  }
+
   private async queryIds(
     queries: readonly VulnQuery[],
     notes: string[],

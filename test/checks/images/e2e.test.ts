@@ -207,6 +207,7 @@ describe('images check end to end (OCI layout, offline OSV directory)', () => {
       id: 'CVE-2024-0001',
       aliases: ['DEBIAN-CVE-2024-0001', 'DSA-5000-1'],
       fixed: ['1.1.1n-0+deb10u6'],
+      rating: 'unknown',
     });
     expect(openssl.message).toContain('source package openssl');
     expect(openssl.location).toMatchObject({ path: '/var/lib/dpkg/status' });
