@@ -2,6 +2,7 @@ import type { PssControl, Violation } from './types.js';
 import type { PodTemplate } from '../workload.js';
 import type { View } from '../yaml-view.js';
 import { PSS_DOCS, quote } from './helpers.js';
+import { volumeSource } from './defaults.js';
 
 interface NamedVolume {
   name: string;
@@ -59,12 +60,16 @@ const RESTRICTED_VOLUME_SOURCES = [
 
 /**
  * Upstream has a single 1.0 revision; `image` volumes were added to it in place (Kubernetes 1.33), so they
- * are allowed at every policy version.
+ * are allowed at every policy version. The volume is judged after API defaulting: one with no source is an
+ * `emptyDir`; one whose only fields are no VolumeSource we know is denied as "unknown" (a newer API server
+ * would read them as a source this check does not allow).
  */
 function restrictedVolumesV1Dot0(pod: PodTemplate): Violation[] {
   return volumes(pod).flatMap(({ name, view }) => {
-    if (ALLOWED_VOLUME_SOURCES.some((source) => view.get(source))) return [];
-    const type = RESTRICTED_VOLUME_SOURCES.find((source) => view.get(source));
+    const source = volumeSource(view);
+    if (source.kind === 'implicit-emptyDir') return [];
+    if (source.kind === 'explicit' && source.sources.some((s) => ALLOWED_VOLUME_SOURCES.includes(s))) return [];
+    const type = RESTRICTED_VOLUME_SOURCES.find((s) => view.get(s));
     return [
       {
         at: type ? (view.get(type) ?? view) : view,
