@@ -238,8 +238,9 @@ export function readGoExecutable(file: FileContent): FileFindings {
     }
     return { packages, notes };
   }
-  const add = (name: string, version: string) =>
+  const add = (name: string, version: string, main = false) =>
     packages.push({
+      ...(main ? { relationship: 'root' as const } : {}),
       ecosystem: 'Go',
       name,
       version,
@@ -266,7 +267,7 @@ export function readGoExecutable(file: FileContent): FileFindings {
       skipped++;
       continue;
     }
-    add(path, version);
+    add(path, version, module.main);
   }
   if (skipped > 0) notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
   return { packages, notes };

@@ -387,6 +387,11 @@ describe('go build info', () => {
       'Go example.com/app@v1.1.0',
       'Go example.com/app@v1.5.0',
     ]);
+    expect(catalog.packages.filter((p) => p.relationship === 'root').map((p) => p.name)).toEqual([
+      'example.com/app',
+      'example.com/app',
+      'example.com/app',
+    ]);
   });
 
   it('a real `go build -ldflags -X main.version=…` checkout build is catalogued at that version', async () => {
