@@ -35,7 +35,7 @@ export const hostPorts: PssControl = {
   doc: {
     title: 'hostPort used',
     description:
-      'A container port sets `hostPort`, which binds the port on the node itself. The Baseline level forbids any non-zero hostPort.',
+      'A container port sets `hostPort`, which binds the port on the node itself. The Baseline level forbids any non-zero hostPort. In a Pod with `hostNetwork: true` the API server defaults every unset hostPort to the containerPort, so those ports are reported too (admission sees the defaulted Pod).',
     rationale:
       'A hostPort exposes the pod on every node address, bypassing Services and NetworkPolicies, and lets a workload squat a port other node services expect (or intercept traffic meant for them).',
     fix: 'Remove `hostPort` and expose the port through a Service:\n\n```yaml\nports:\n  - containerPort: 8080\n```',

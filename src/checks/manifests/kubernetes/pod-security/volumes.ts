@@ -107,7 +107,7 @@ export const restrictedVolumes: PssControl = {
   doc: {
     title: 'Volume type not allowed by the Restricted level',
     description:
-      'Under the Restricted level a pod may only use `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` and `secret` volumes. Any other inline volume source (hostPath, nfs, gitRepo, iscsi, cephfs...) is denied.',
+      'Under the Restricted level a pod may only use `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` and `secret` volumes. Any other inline volume source (hostPath, nfs, gitRepo, iscsi, cephfs...) is denied. The pod is judged as the API server stores it: a volume with only a `name` is defaulted to an `emptyDir` and allowed.',
     rationale:
       'Inline volume sources bypass the PersistentVolume model the cluster admin controls: they let a workload author attach arbitrary network storage, node paths or (gitRepo) run git on the node with attacker-controlled input.',
     fix: 'Provision the storage as a PersistentVolume and claim it:\n\n```yaml\nvolumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n```',
