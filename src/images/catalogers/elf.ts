@@ -20,13 +20,19 @@ export type ElfSectionLookup =
   | { status: 'table-beyond-data' }
   | { status: 'out-of-bounds'; offset: number; size: number };
 
-export function findElfSection(data: Buffer, name: string): ElfSectionLookup {
-  if (!isElf(data)) return { status: 'table-unreadable' };
+/** Field readers in the image's class (32/64-bit) and byte order. */
+function fieldReader(data: Buffer) {
   const is64 = data[4] === 2;
   const little = data[5] !== 2;
   const u16 = (at: number) => (little ? data.readUInt16LE(at) : data.readUInt16BE(at));
   const u32 = (at: number) => (little ? data.readUInt32LE(at) : data.readUInt32BE(at));
   const word = (at: number) => (is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at));
+  return { is64, u16, u32, word };
+}
+
+export function findElfSection(data: Buffer, name: string): ElfSectionLookup {
+  if (!isElf(data)) return { status: 'table-unreadable' };
+  const { is64, u16, u32, word } = fieldReader(data);
   const shoff = word(is64 ? 0x28 : 0x20);
   const shentsize = u16(is64 ? 0x3a : 0x2e);
   const shnum = u16(is64 ? 0x3c : 0x30);
@@ -81,11 +87,7 @@ const MAX_SEGMENTS = 4096;
 /** The program headers (segments) of an ELF image, when the table lies within `data`. */
 export function elfSegments(data: Buffer): ElfSegment[] {
   if (!isElf(data)) return [];
-  const is64 = data[4] === 2;
-  const little = data[5] !== 2;
-  const u16 = (at: number) => (little ? data.readUInt16LE(at) : data.readUInt16BE(at));
-  const u32 = (at: number) => (little ? data.readUInt32LE(at) : data.readUInt32BE(at));
-  const word = (at: number) => (is64 ? Number(little ? data.readBigUInt64LE(at) : data.readBigUInt64BE(at)) : u32(at));
+  const { is64, u16, u32, word } = fieldReader(data);
   const phoff = word(is64 ? 0x20 : 0x1c);
   const phentsize = u16(is64 ? 0x36 : 0x2a);
   const phnum = Math.min(u16(is64 ? 0x38 : 0x2c), MAX_SEGMENTS);
