@@ -39,6 +39,8 @@ const RPM_FLAGS = new Set([
   '--no-gpg-checks',
   '--nosignature',
   '--nodigest',
+  '--noverify',
+  '--nofiledigest',
   '--allow-untrusted-packages',
 ]);
 const FALSE_RE = /^(?:false|0|no|off)$/i;
@@ -76,7 +78,9 @@ function insecureWords(entry: RunInvocation): { word: Word; what: string }[] {
       if (APT_FLAGS.has(word.text) || APT_OPTION_RES.some((re) => re.test(option)))
         hits.push({ word, what: `${program} ${word.text}` });
     }
-  } else if (['yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm', 'yum-config-manager'].includes(program)) {
+  } else if (
+    ['yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm', 'yum-config-manager', 'dnf-config-manager'].includes(program)
+  ) {
     for (const word of args) {
       if (
         RPM_FLAGS.has(word.text) ||
@@ -192,7 +196,7 @@ const rule: RuleDefinition = {
     '`-o Acquire::https::Verify-Peer=false` (or the same in an `apt.conf` file written by `echo`/`tee`), ' +
     '`[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `gpgcheck=0` or `sslverify=0` written to a repository ' +
     'file (for `sed s/…/…/`, only the replacement counts), ' +
-    '`--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, ' +
+    '`--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`/`--noverify`/`--nofiledigest`, `apk --allow-untrusted`, ' +
     '`pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment ' +
     'variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, ' +
     '`NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command. ' +

@@ -100,9 +100,10 @@ describe('dockerfile/tls-verification-disabled', () => {
       'RUN yum-config-manager --add-repo https://repo.example/x.repo && echo "--setopt=main.sslverify=0"',
       'RUN echo "--setopt=gpgcheck=0" && echo "-o Acquire::https::Verify-Peer=false"',
       'RUN yum-config-manager --save --setopt=main.sslverify=0',
+      'RUN dnf-config-manager --setopt=sslverify=False --save && rpm -i --noverify a.rpm && rpm -i --nofiledigest b.rpm',
       "RUN echo 'sslverify=0' >> /etc/yum.conf && sed -i '/^\\[main\\]/a gpgcheck=0' /etc/dnf/dnf.conf",
     );
-    expect(locations(text, RULE)).toEqual(['4:31', '5:10', '5:51']);
+    expect(locations(text, RULE)).toEqual(['4:31', '5:24', '5:66', '5:93', '6:10', '6:51']);
   });
 
   it('accepts verification that stays on', () => {
