@@ -55,6 +55,7 @@ export function toCycloneDx(subject: SbomSubject, timestamp: Date): string {
     add('layer', pkg.layer);
     add('source-name', pkg.sourceName);
     add('source-version', pkg.sourceVersion);
+    add('relationship', pkg.relationship);
     // bom-refs must be unique: the purl, numbered when one package appears in several places.
     const ref = seen.has(pkg.purl) ? `${pkg.purl}#${i}` : pkg.purl;
     seen.add(pkg.purl);

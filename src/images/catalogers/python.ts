@@ -89,11 +89,14 @@ export const pythonCataloger: Cataloger = {
         context.note(`python: /${file.path} has no Name or Version header; skipped`);
         continue;
       }
-      const normalized = normalizePythonName(cleanValue(name));
+      // The distribution's own spelling is shown (and written to the SBOM); the purl and matching use the
+      // PEP 503 name.
+      const display = cleanValue(name);
+      const normalized = normalizePythonName(display);
       const cleanVersion = cleanValue(version);
       packages.push({
         ecosystem: 'PyPI',
-        name: normalized,
+        name: display,
         version: cleanVersion,
         purl: purl('pypi', undefined, normalized, cleanVersion),
         path: file.path,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOsvRecord, type OsvRecord } from '../osv.js';
 import { usableCacheDir } from './cache-dir.js';
+import { osvPackageName } from './package-key.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
 
 export const DEFAULT_OSV_API = 'https://api.osv.dev';
@@ -130,7 +131,7 @@ export class OsvApiSource implements VulnSource {
           queries: batch.map(({ index, token }) => {
             const q = queries[index]!;
             return {
-              package: { ecosystem: q.ecosystem, name: q.name },
+              package: { ecosystem: q.ecosystem, name: osvPackageName(q.ecosystem, q.name) },
               version: q.version,
               ...(token ? { page_token: token } : {}),
             };
