@@ -27,11 +27,14 @@ const NOT_KUBERNETES = [
   /(^|\/)(docker-)?compose(\.[^/]*)?\.ya?ml$/,
   /(^|\/)\.containersec\.ya?ml$/,
   /(^|\/)(package(-lock)?|tsconfig|composer|renovate)\.json$/,
+  // Dev container configuration is JSON with comments, never a manifest.
+  /(^|\/)\.devcontainer(\.json$|\/)/,
 ];
 
 export const kubernetesLinter: FileLinter = {
   id: 'kubernetes',
   rules: kubernetesRules,
+  sniffsContent: true,
   matches(path: string): boolean {
     return MANIFEST_EXTENSIONS.test(path) && !NOT_KUBERNETES.some((re) => re.test(path));
   },
@@ -39,11 +42,14 @@ export const kubernetesLinter: FileLinter = {
     const policy = context.policy.checks.manifests;
     const objects: K8sObject[] = [];
     const findings: RawFinding[] = [];
+    let ignoredFiles = 0;
     for (const file of files) {
-      const parsed = parseManifestFile(file.path, file.text);
+      const parsed = parseManifestFile(file.path, file.text, !file.explicit);
       findings.push(...parsed.errors);
       objects.push(...parsed.objects);
+      if (parsed.ignored > 0) ignoredFiles++;
     }
+    if (ignoredFiles > 0) context.note?.(ignoredNote(ignoredFiles));
     const accountsWithoutToken = serviceAccountsWithoutToken(objects);
     const networkByObject = groupByObject(networkPolicyFindings(objects));
     for (const object of objects) {
@@ -70,6 +76,10 @@ export const kubernetesLinter: FileLinter = {
     return findings;
   },
 };
+
+function ignoredNote(files: number): string {
+  return `kubernetes: ${files} YAML/JSON file${files === 1 ? '' : 's'} left out: they do not parse and do not look like Kubernetes objects; name a file in checks.manifests.paths to have its errors reported.`;
+}
 
 /** Network-policy findings are reported on an object; keep them with it so its ignore annotation applies. */
 function groupByObject(entries: { object: K8sObject; finding: RawFinding }[]): Map<K8sObject, RawFinding[]> {
