@@ -133,6 +133,12 @@ async function readSources(
       );
       continue;
     }
+    // A base run takes the text of a file the change did not touch from the head run instead of from git.
+    const known = context.isBase && !context.changedPaths?.has(path) ? context.memo?.get(textKey(path)) : undefined;
+    if (typeof known === 'string') {
+      files.push({ path, text: known, explicit });
+      continue;
+    }
     const buffer = await context.tree.read(path);
     if (!buffer) continue;
     const text = decodeSourceText(buffer);
@@ -143,8 +149,13 @@ async function readSources(
       continue;
     }
     files.push({ path, text, explicit });
+    if (!context.isBase && context.changedPaths) context.memo?.set(textKey(path), text);
   }
   return { files, findings };
+}
+
+function textKey(path: string): string {
+  return `text\u0000${path}`;
 }
 
 /**
@@ -177,6 +188,7 @@ export function fileCheck(spec: FileCheckSpec): Check {
               isBase: context.isBase,
               env: context.env,
               note: (message) => linterNotes.push(message),
+              ...(context.memo ? { memo: context.memo } : {}),
             })),
           );
           notes.push(`${linter.id}: ${mine.length} file${mine.length === 1 ? '' : 's'} checked`, ...linterNotes);

@@ -22,6 +22,8 @@ export interface LintContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Adds a note to the check's report (what was ignored and why); absent where nobody reads notes. */
   note?: (message: string) => void;
+  /** Shared by a check's head and base runs (`CheckContext.memo`): per-file results keyed by their input. */
+  memo?: Map<string, unknown>;
 }
 
 /**

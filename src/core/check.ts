@@ -25,6 +25,11 @@ export interface CheckContext {
   env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   log: Logger;
+  /**
+   * Shared by a check's head run and its base run: a check may keep results here keyed by everything they
+   * depend on (a file's path and text, settings), so the base run reuses them for files the change did not touch.
+   */
+  memo?: Map<string, unknown>;
 }
 
 export interface CheckOutput {

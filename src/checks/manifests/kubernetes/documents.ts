@@ -85,6 +85,7 @@ export function parseManifestFile(path: string, text: string, sniff = false): Pa
   }
 
   const mayHaveKeys = mayHaveCollectionKey(text);
+  const mayHaveAliases = /(?:^|[\s[{,])\*[^\s\]},]/m.test(parsed.text);
   const notAnObject = (doc: Document.Parsed): boolean => {
     if (!sniff || looksLikeManifest(parsed.text.slice(doc.range[0], doc.range[2]))) return false;
     ignored++;
@@ -111,7 +112,8 @@ export function parseManifestFile(path: string, text: string, sniff = false): Pa
       return;
     }
     try {
-      documentToJS(doc);
+      // Loading is only needed to catch alias bombs and unresolved aliases; without an alias it cannot fail.
+      if (mayHaveAliases) documentToJS(doc);
     } catch (error) {
       const position = parsed.nodePosition(doc.contents) ?? { line: 1, column: 1 };
       fail(`The document could not be loaded: ${errorMessage(error)}`, position, `load:${errorMessage(error)}`);

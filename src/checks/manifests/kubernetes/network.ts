@@ -3,6 +3,8 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { K8sObject } from './documents.js';
 import { objectRef } from './documents.js';
 import { objectFinding } from './findings.js';
+import type { AnnotationIgnore } from './annotations.js';
+import { applyIgnores } from './annotations.js';
 import type { PodTemplate } from './workload.js';
 import { apiGroup, containerKey, podTemplate } from './workload.js';
 
@@ -91,38 +93,68 @@ function createsPods(object: K8sObject): boolean {
   return object.kind !== 'PodTemplate' && podTemplate(object) !== undefined;
 }
 
-/**
- * One finding per namespace of the change that holds pod-creating workloads but no NetworkPolicy, with
- * the object it is reported on (the Namespace object when the change has one, else the first workload).
- * Namespaces with only ConfigMaps, RBAC, Services and the like have no pods a policy would protect.
- */
-export function networkPolicyFindings(objects: K8sObject[]): { object: K8sObject; finding: RawFinding }[] {
-  const covered = new Set<string>();
-  const namespaces = new Map<string, K8sObject>();
-  const workloads = new Map<string, K8sObject>();
+/** An object the namespace finding may be reported on: its finding (message left for later) and ignores. */
+interface Candidate {
+  namespace: string;
+  ref: string;
+  finding: RawFinding;
+  ignores: AnnotationIgnore[];
+}
+
+/** What one file tells about namespaces, so files can be linted one at a time (see networkPolicyFindings). */
+export interface NetworkFacts {
+  /** Namespaces a NetworkPolicy of the file covers ('' for no metadata.namespace). */
+  covered: string[];
+  /** Namespace objects of the file. */
+  namespaces: Candidate[];
+  /** The first pod-creating workload of each namespace in the file. */
+  workloads: Candidate[];
+}
+
+function candidate(object: K8sObject, namespace: string, ignores: AnnotationIgnore[]): Candidate {
+  const finding = objectFinding(missingNetworkPolicyRule, object, object.metadata ?? object.view, '', 'networkpolicy');
+  return { namespace, ref: objectRef(object), finding: { ...finding, key: `namespace:${namespace}` }, ignores };
+}
+
+export function networkFacts(objects: K8sObject[], ignoresOf: (object: K8sObject) => AnnotationIgnore[]): NetworkFacts {
+  const facts: NetworkFacts = { covered: [], namespaces: [], workloads: [] };
+  const seen = new Set<string>();
   for (const object of objects) {
+    const namespace = object.namespace ?? '';
     if (object.kind === 'NetworkPolicy' && apiGroup(object.apiVersion) === 'networking.k8s.io')
-      covered.add(object.namespace ?? '');
-    // A Namespace object is the best place to report (and to annotate an ignore).
-    else if (object.kind === 'Namespace' && object.apiVersion === 'v1') namespaces.set(object.name, object);
-    else if (createsPods(object) && !workloads.has(object.namespace ?? ''))
-      workloads.set(object.namespace ?? '', object);
+      facts.covered.push(namespace);
+    else if (object.kind === 'Namespace' && object.apiVersion === 'v1')
+      facts.namespaces.push(candidate(object, object.name, ignoresOf(object)));
+    else if (!seen.has(namespace) && createsPods(object)) {
+      seen.add(namespace);
+      facts.workloads.push(candidate(object, namespace, ignoresOf(object)));
+    }
   }
-  const out: { object: K8sObject; finding: RawFinding }[] = [];
+  return facts;
+}
+
+/**
+ * One finding per namespace of the change that holds pod-creating workloads but no NetworkPolicy, reported
+ * on the Namespace object when the change has one (the best place to annotate an ignore), else on the first
+ * workload. Namespaces with only ConfigMaps, RBAC, Services and the like have no pods a policy would protect.
+ */
+export function networkPolicyFindings(files: NetworkFacts[]): RawFinding[] {
+  const covered = new Set(files.flatMap((f) => f.covered));
+  const namespaces = new Map<string, Candidate>();
+  const workloads = new Map<string, Candidate>();
+  for (const file of files) {
+    for (const c of file.namespaces) if (!namespaces.has(c.namespace)) namespaces.set(c.namespace, c);
+    for (const c of file.workloads) if (!workloads.has(c.namespace)) workloads.set(c.namespace, c);
+  }
+  const out: RawFinding[] = [];
   for (const [namespace, workload] of workloads) {
     if (covered.has(namespace)) continue;
-    const object = (namespace && namespaces.get(namespace)) || workload;
+    const target = (namespace && namespaces.get(namespace)) || workload;
     const label = namespace
       ? `namespace "${namespace}"`
       : 'objects without metadata.namespace (deployed to the namespace chosen at deploy time)';
-    const finding = objectFinding(
-      missingNetworkPolicyRule,
-      object,
-      object.metadata ?? object.view,
-      `The change runs workloads (${objectRef(workload)}) in ${label} but defines no NetworkPolicy for it, so their pods accept traffic from anywhere in the cluster.`,
-      'networkpolicy',
-    );
-    out.push({ object, finding: { ...finding, key: `namespace:${namespace}` } });
+    const message = `The change runs workloads (${workload.ref}) in ${label} but defines no NetworkPolicy for it, so their pods accept traffic from anywhere in the cluster.`;
+    out.push(...applyIgnores([{ ...target.finding, message }], target.ignores));
   }
   return out;
 }
