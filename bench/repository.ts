@@ -10,6 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,11 +32,11 @@ interface ChildResult {
 }
 
 /** Lists and parses every *.yaml / *.yml file outside .git with `parseAllDocuments`, nothing else. */
-function parseChildSource(): string {
+function parseChildSource(yamlUrl: string): string {
   return `import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 ${PEAK_RSS_SOURCE}
-const { parseAllDocuments } = await import('yaml');
+const { parseAllDocuments } = await import(${JSON.stringify(yamlUrl)});
 const root = process.argv[2];
 const loadedMiB = peakRssMiB();
 const cpu = process.cpuUsage();
@@ -129,7 +130,7 @@ export async function repository(repetitions = 3): Promise<BenchResult> {
     const bundle = await bundleForChild("export { cli } from './src/cli/main.ts';", path.join(temp, 'cli.mjs'));
     const parseScript = path.join(temp, 'parse.mjs');
     const checkScript = path.join(temp, 'check.mjs');
-    writeFileSync(parseScript, parseChildSource());
+    writeFileSync(parseScript, parseChildSource(pathToFileURL(createRequire(import.meta.url).resolve('yaml')).href));
     writeFileSync(checkScript, checkChildSource(bundle));
     const check = (extra: string[]): string[] => [
       JSON.stringify([

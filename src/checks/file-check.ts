@@ -225,7 +225,11 @@ async function applyIgnores(
   for (const finding of findings) {
     const path = isFileLocation(finding.location) ? finding.location.path : undefined;
     if (path === undefined) other.push(finding);
-    else byPath.set(path, [...(byPath.get(path) ?? []), finding]);
+    else {
+      const list = byPath.get(path);
+      if (list) list.push(finding);
+      else byPath.set(path, [finding]);
+    }
   }
   const out = [...other];
   const texts = new Map(files.map((f) => [f.path, f.text]));
