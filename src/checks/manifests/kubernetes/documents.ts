@@ -1,3 +1,4 @@
+import { visit } from 'yaml';
 import { documentToJS, firstYamlError, parseYaml } from '../../../core/yaml.js';
 import type { Document, Position } from '../../../core/yaml.js';
 import type { RawFinding } from '../../../core/finding.js';
@@ -113,7 +114,7 @@ export function parseManifestFile(path: string, text: string, sniff = false): Pa
     }
     try {
       // Loading is only needed to catch alias bombs and unresolved aliases; without an alias it cannot fail.
-      if (mayHaveAliases) documentToJS(doc);
+      if (mayHaveAliases && hasAlias(doc)) documentToJS(doc);
     } catch (error) {
       const position = parsed.nodePosition(doc.contents) ?? { line: 1, column: 1 };
       fail(`The document could not be loaded: ${errorMessage(error)}`, position, `load:${errorMessage(error)}`);
@@ -177,6 +178,17 @@ function toObject(path: string, view: View, docIndex: number, itemIndex: number)
     view,
     metadata,
   };
+}
+
+function hasAlias(doc: Document.Parsed): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** `Kind/name`, the `object` of a finding's location. */

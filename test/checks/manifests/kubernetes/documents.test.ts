@@ -225,6 +225,12 @@ describe('bad input', () => {
     ]);
     expect(findings.map(where)).toContain('pss/hostNamespaces@23:3');
   });
+  it('an alias without its anchor is a parse-error; markdown asterisks in descriptions are not aliases', () => {
+    const unresolved = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: *missing\n';
+    expect(lint(unresolved).map(where)).toEqual(['manifests/parse-error@1:1']);
+    const described = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    note: see *this* and * that\n`;
+    expect(lint(described)).toEqual([]);
+  });
   it('a huge List is checked up to its cap and says so', () => {
     const text = `apiVersion: v1\nkind: List\nitems:\n${'  - {}\n'.repeat(MAX_LIST_ITEMS + 1)}`;
     const findings = lint(text);
