@@ -6,7 +6,7 @@ import { hardeningCheck } from '../../src/checks/hardening/index.js';
 import { manifestsCheck } from '../../src/checks/manifests/index.js';
 import type { Check, CheckContext } from '../../src/core/check.js';
 import { isFileLocation } from '../../src/core/finding.js';
-import { FsTree } from '../../src/platform/fs-tree.js';
+import { FsTree } from '../../src/repo/fs-tree.js';
 import { defaultPolicy } from '../../src/policy/presets.js';
 import type { Policy } from '../../src/policy/types.js';
 import { tempRepo } from '../support/tmp.js';
