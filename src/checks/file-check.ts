@@ -1,13 +1,13 @@
 import { minimatch } from 'minimatch';
-import type { Check, CheckContext, CheckOutput } from '../core/check.js';
-import type { CheckId, RawFinding } from '../core/finding.js';
+import type { Check, CheckContext, CheckOutput, InlineIgnoreUse } from '../core/check.js';
+import type { CheckId, RawFinding, SkipInfo } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { FileTree } from '../core/tree.js';
 import { errorMessage } from '../core/errors.js';
 import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
 import type { FileLinter, SourceFile } from './linter.js';
-import { applyInlineIgnores, parseInlineIgnores } from './suppression.js';
+import { applyInlineIgnores, inlineIgnoreUses, parseInlineIgnores } from './suppression.js';
 import { decodeSourceText, looksBinaryText } from '../core/text.js';
 import { defaultPolicy } from '../policy/presets.js';
 
@@ -98,8 +98,10 @@ export interface FileCheckSpec {
   linters: FileLinter[];
   /** `<check>/parse-error` and `<check>/ignore-without-reason`, with the check's other common rules. */
   commonRules: RuleDefinition[];
-  /** Extra work that is not per-file (the runner probe), skipped on base runs. */
+  /** Extra work that is not per-file (the runner probe), skipped on base runs; `skipped` when it did nothing. */
   extra?: (context: CheckContext) => Promise<CheckOutput>;
+  /** What the report says when no selected file is one a linter reads (and the extra step did nothing). */
+  nothingToCheck?: SkipInfo;
 }
 
 /** Whether a file's problems are reported even when it may not be of a linter's kind. */
@@ -176,9 +178,11 @@ export function fileCheck(spec: FileCheckSpec): Check {
       const errors: string[] = [];
       const notes: string[] = [];
       const raw: RawFinding[] = [...readFindings];
+      let linted = 0;
       for (const linter of spec.linters) {
         const mine = files.filter((f) => linter.matches(f.path));
         if (mine.length === 0) continue;
+        linted += mine.length;
         try {
           const linterNotes: string[] = [];
           raw.push(
@@ -196,16 +200,26 @@ export function fileCheck(spec: FileCheckSpec): Check {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);
         }
       }
-      const findings = await applyIgnores(raw, files, spec.id, context.tree);
+      const { findings, uses } = await applyIgnores(raw, files, spec.id, context.tree);
+      let extraSkipped = true;
       if (spec.extra && !context.isBase) {
         const extra = await spec.extra(context);
+        extraSkipped = extra.skipped !== undefined;
         findings.push(...extra.findings);
         errors.push(...(extra.errors ?? []));
         notes.push(...(extra.notes ?? []));
       }
-      const skipped = skippedNote(spec.id, selection.skipped);
-      if (skipped) notes.push(skipped);
-      return { findings, errors, notes };
+      const skippedByDefault = skippedNote(spec.id, selection.skipped);
+      if (skippedByDefault) notes.push(skippedByDefault);
+      // No file any linter reads, and no extra step that looked at anything: nothing was checked.
+      const base = spec.nothingToCheck ?? {
+        label: 'nothing to check',
+        reason: `no file under checks.${spec.id}.paths that a ${spec.id} linter reads.`,
+      };
+      // When the only candidates were skipped by default, the reason says so and how to include them.
+      const nothing = skippedByDefault ? { ...base, reason: `${base.reason} ${skippedByDefault}` } : base;
+      const skipped = linted === 0 && readFindings.length === 0 && extraSkipped ? { skipped: nothing } : {};
+      return { findings, errors, notes, inlineIgnores: uses, ...skipped };
     },
   };
 }
@@ -213,13 +227,14 @@ export function fileCheck(spec: FileCheckSpec): Check {
 /**
  * Applies inline ignore comments to every finding with a file location. Files a linter read by itself
  * (GitLab `include: local:` files, child pipelines) are read here too, so their comments count as well.
+ * Returns which comments suppressed what, so the gate can report the unused ones.
  */
 async function applyIgnores(
   findings: RawFinding[],
   files: SourceFile[],
   check: CheckId,
   tree: FileTree,
-): Promise<RawFinding[]> {
+): Promise<{ findings: RawFinding[]; uses: InlineIgnoreUse[] }> {
   const byPath = new Map<string, RawFinding[]>();
   const other: RawFinding[] = [];
   for (const finding of findings) {
@@ -232,6 +247,7 @@ async function applyIgnores(
     }
   }
   const out = [...other];
+  const uses: InlineIgnoreUse[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const [path, pathFindings] of byPath) {
     let text = texts.get(path);
@@ -240,16 +256,20 @@ async function applyIgnores(
       const decoded = buffer && decodeSourceText(buffer);
       text = decoded && !looksBinaryText(decoded) ? decoded : undefined;
     }
-    out.push(
-      ...(text === undefined
-        ? pathFindings
-        : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path, `${check}/ignore-without-reason`)),
-    );
+    if (text === undefined) {
+      out.push(...pathFindings);
+      continue;
+    }
+    const ignores = parseInlineIgnores(text);
+    out.push(...applyInlineIgnores(pathFindings, ignores, path, `${check}/ignore-without-reason`));
+    uses.push(...inlineIgnoreUses(pathFindings, ignores, path));
   }
-  // Ignore comments without a reason in selected files that have no finding are reported too.
+  // Ignore comments in selected files that have no finding are reported too (no reason, or unused).
   for (const file of files) {
-    if (!byPath.has(file.path))
-      out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check}/ignore-without-reason`));
+    if (byPath.has(file.path)) continue;
+    const ignores = parseInlineIgnores(file.text);
+    out.push(...applyInlineIgnores([], ignores, file.path, `${check}/ignore-without-reason`));
+    uses.push(...inlineIgnoreUses([], ignores, file.path));
   }
-  return out;
+  return { findings: out, uses };
 }
