@@ -111,8 +111,8 @@ export function loadWorkflow(path: string, text: string): LoadResult {
   const root = asMap(doc.contents, doc);
   if (!root) return { kind: 'skip' };
   return isWorkflowPath(path)
-    ? loadWorkflowFile(path, text, parsed, doc, root)
-    : loadActionFile(path, text, parsed, doc, root);
+    ? loadWorkflowFile(path, parsed.text, parsed, doc, root)
+    : loadActionFile(path, parsed.text, parsed, doc, root);
 }
 
 function loadWorkflowFile(
