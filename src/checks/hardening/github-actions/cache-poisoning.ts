@@ -40,7 +40,7 @@ export const rule: RuleDefinition = {
     "whose release triggers are all tied to a tag, where `startsWith(github.ref, 'refs/tags/')`, " +
     "`github.ref_type == 'tag'` and `github.event_name == 'push'` are decided as a tag push decides them " +
     "(`cache: ${{ !startsWith(github.ref, 'refs/tags/') }}` is off in the release run). For SHA-pinned " +
-    'actions the version is read from the usual `# vX.Y.Z` comment; an unknown version is taken as the current one.',
+    'actions the version is read from the usual `# vX.Y.Z` comment; an unknown version is taken as the current one (for setup-uv: as one that caches).',
   rationale:
     'Caches are shared between workflows of the repository: a cache entry written by a pull request workflow ' +
     '(or by any code that ran with the cache token, e.g. through an injection bug) can later be restored by the ' +

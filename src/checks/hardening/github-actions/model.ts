@@ -2,7 +2,7 @@ import { isScalar } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap } from 'yaml';
 import { firstYamlError, parseYaml } from '../../../core/yaml.js';
 import type { ParsedYaml, Position } from '../../../core/yaml.js';
-import { asMap, asScalar, asSeq, entries, get, items, scalarText } from './yaml-nodes.js';
+import { asMap, asScalar, asSeq, entries, expandAliases, get, items, scalarText } from './yaml-nodes.js';
 import type { Entry } from './yaml-nodes.js';
 
 /*
@@ -108,6 +108,7 @@ export function loadWorkflow(path: string, text: string): LoadResult {
   if (!doc) return { kind: 'skip' };
   const error = firstYamlError(parsed, doc);
   if (error) return { kind: 'error', message: `invalid YAML: ${error.message}`, position: error.position };
+  expandAliases(doc);
   const root = asMap(doc.contents, doc);
   if (!root) return { kind: 'skip' };
   return isWorkflowPath(path)
