@@ -111,6 +111,26 @@ describe('structure', () => {
     expect(at(findings, 'gha/unpinned-uses')).toEqual(['9:24', '10:9']);
   });
 
+  // zizmor parallel-steps/basic, rewritten: steps of a `parallel:` group are steps of the job.
+  it('reads the steps of a parallel group', () => {
+    const findings = lint(
+      yaml(
+        'on: issues',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: make',
+        '      - parallel:',
+        '          - run: echo "${{ github.event.issue.title }}"',
+        '          - uses: actions/checkout@v4',
+      ),
+    );
+    expect(at(findings, 'gha/template-injection')).toEqual(['9:24']);
+    expect(at(findings, 'gha/unpinned-uses')).toEqual(['10:19']);
+  });
+
   it('reads composite and Docker actions and skips other action kinds', () => {
     const composite = model(
       yaml(
