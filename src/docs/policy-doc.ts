@@ -94,7 +94,8 @@ ${rows(schema, []).join('\n')}
 
 Each exception names a \`rule\` (an id such as \`k8s/image-unpinned\`, or a glob such as \`k8s/*\`) and a
 mandatory \`reason\`. Optional scopes narrow it; every scope given must match (\`paths\`, \`images\`,
-\`packages\`, \`objects\` are globs). After \`expires\` (a \`YYYY-MM-DD\` date, inclusive) the exception stops
+\`packages\`, \`objects\` are globs; a path matches with or without a leading \`/\`, so \`/etc/nsswitch.conf\` as an
+image report prints it and \`etc/nsswitch.conf\` are the same). After \`expires\` (a \`YYYY-MM-DD\` date, inclusive) the exception stops
 applying: the finding counts again and the report says the exception expired. An exception that matches no
 finding of a check that ran cleanly is reported as stale.
 

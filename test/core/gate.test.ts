@@ -14,6 +14,15 @@ const rules = new RuleRegistry([
   testRule,
   testLowRule,
   { id: 'vuln/*', check: 'images', title: 'Vulnerability', severity: 'high', description: '', rationale: '', fix: '' },
+  {
+    id: 'image/secret-in-layer',
+    check: 'images',
+    title: 'Secret',
+    severity: 'high',
+    description: '',
+    rationale: '',
+    fix: '',
+  },
 ]);
 const TODAY = '2026-11-28';
 
@@ -204,6 +213,36 @@ describe('vulnerability exceptions', () => {
     expect(byGhsa.verdict).toBe('pass');
     const other = gate([images], policy({ exceptions: [{ rule: 'vuln/GHSA-zzzz-zzzz-zzzz', reason: 'x' }] }));
     expect(other.verdict).toBe('fail');
+  });
+});
+
+describe('exception paths', () => {
+  const secret = finding({
+    ruleId: 'image/secret-in-layer',
+    severity: 'high',
+    location: { image: 'ghcr.io/acme/web:1', layer: 'sha256:aa', path: '/etc/nsswitch.conf' },
+  });
+  const images = { ...run([secret]), id: 'images' as const };
+  const withPaths = (paths: string[]) =>
+    gate([images], policy({ exceptions: [{ rule: 'image/secret-in-layer', paths, reason: 'stock file' }] }));
+
+  it('match an image path written as the report prints it, with or without the leading slash', () => {
+    for (const paths of [['/etc/nsswitch.conf'], ['etc/nsswitch.conf'], ['/etc/*.conf'], ['./etc/nsswitch.conf']]) {
+      const result = withPaths(paths);
+      expect(result.checks[0]!.findings[0]!.exception?.reason, paths[0]).toBe('stock file');
+      expect(result.staleExceptions, paths[0]).toEqual([]);
+      expect(result.verdict, paths[0]).toBe('pass');
+    }
+    expect(withPaths(['/etc/passwd']).verdict).toBe('fail');
+  });
+
+  it('match a repository path written from the repository root', () => {
+    const result = gate(
+      [run([finding()])],
+      policy({ exceptions: [{ rule: testRule.id, paths: ['/deploy/web.yaml'], reason: 'x' }] }),
+    );
+    expect(result.verdict).toBe('pass');
+    expect(result.staleExceptions).toEqual([]);
   });
 });
 
