@@ -1,5 +1,6 @@
 import type { CheckId, CheckResult, CheckStatus, ExceptionRef, Finding, RawFinding, Verdict } from './finding.js';
 import { isFileLocation } from './finding.js';
+import { aggregateFindings } from './aggregate.js';
 import { compareSeverity, meetsThreshold } from './severity.js';
 import type { RuleRegistry } from './rules.js';
 import { family } from './rules.js';
@@ -92,7 +93,7 @@ function decideFinding(run: CheckRun, index: number, input: GateInput, used: Set
   const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run.id, raw.ruleId));
   const counts = newFinding || !policy.gate['new-only'];
   const blocking = policy.mode === 'enforce' && aboveThreshold && counts && !exception.active && !raw.warnOnly;
-  const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, ...rest } = raw;
+  const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, group: _group, ...rest } = raw;
   return { ...rest, fingerprint, new: newFinding, blocking, ...(exception.ref ? { exception: exception.ref } : {}) };
 }
 
@@ -147,7 +148,11 @@ function isStale(
 export function applyGate(input: GateInput): GateResult {
   const used = new Set<PolicyException>();
   const checks: CheckResult[] = input.runs.map((run) => {
-    const findings = sortFindings(run.findings.map((_, index) => decideFinding(run, index, input, used)));
+    const decided = run.findings.map((raw, index) => ({
+      finding: decideFinding(run, index, input, used),
+      ...(raw.group ? { group: raw.group } : {}),
+    }));
+    const findings = sortFindings(aggregateFindings(decided));
     const notes = run.skipReason ? [run.skipReason, ...run.notes] : run.notes;
     return {
       id: run.id,

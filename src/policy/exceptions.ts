@@ -28,8 +28,10 @@ function pathsMatch(patterns: string[] | undefined, path: string | undefined): b
 /** True when every scope the exception names covers the finding (an absent scope covers everything). */
 export function exceptionCovers(exception: PolicyException, finding: RawFinding): boolean {
   // One advisory has several ids (CVE, GHSA, DSA...): an exception may name any of them.
+  // A finding that stands for the same problem under several rule ids is excepted by any of them.
   const aliases = (finding.vulnerability?.aliases ?? []).map((alias) => `vuln/${alias}`);
-  if (!ruleMatches(exception.rule, finding.ruleId) && !aliases.some((alias) => ruleMatches(exception.rule, alias))) {
+  const ids = [finding.ruleId, ...(finding.relatedRuleIds ?? []), ...aliases];
+  if (!ids.some((id) => ruleMatches(exception.rule, id))) {
     return false;
   }
   const location = finding.location;

@@ -265,3 +265,100 @@ describe('image identity in fingerprints', () => {
     expect(imageIdentity('nginx')).toBe('nginx');
   });
 });
+
+describe('one finding per problem (aggregation after the gate)', () => {
+  const inherited = (job: string) =>
+    finding({
+      ruleId: testRule.id,
+      message: 'Image `node:latest` is not pinned. (Inherited from `default:` in .gitlab-ci.yml.)',
+      location: { path: '.gitlab-ci.yml', startLine: 2, startColumn: 10, object: job },
+    });
+  const jobs = ['build', 'test', 'lint'];
+
+  it('joins identical findings at one source location into one that lists the objects', () => {
+    const result = gate([run(jobs.map(inherited))]);
+    const findings = result.checks[0]!.findings;
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ objects: jobs, location: { object: 'build' }, blocking: true });
+    expect(findings[0]!.fingerprints).toEqual(fingerprintAll(jobs.map(inherited)));
+    expect(findings[0]!.fingerprint).toBe(findings[0]!.fingerprints![0]);
+  });
+
+  it('keeps apart what differs: another line, another message, a file-level finding', () => {
+    const other = finding({ ...inherited('x'), location: { path: '.gitlab-ci.yml', startLine: 3, object: 'x' } });
+    const fileLevel = (object: string) => finding({ location: { path: 'a.yaml', object } });
+    const result = gate([run([inherited('a'), other, fileLevel('p'), fileLevel('q')])]);
+    expect(result.checks[0]!.findings).toHaveLength(4);
+  });
+
+  it('an exception for one job applies to that job only; the others stay one blocking finding', () => {
+    const result = gate(
+      [run(jobs.map(inherited))],
+      policy({ exceptions: [{ rule: testRule.id, objects: ['lint'], reason: 'lint runs nothing' }] }),
+    );
+    const findings = result.checks[0]!.findings;
+    expect(findings.map((f) => [f.objects ?? [(f.location as { object: string }).object], f.blocking])).toEqual([
+      [['build', 'test'], true],
+      [['lint'], false],
+    ]);
+    expect(result.staleExceptions).toEqual([]);
+  });
+
+  it('a job added by this change is a new finding of its own; the inherited ones stay existing', () => {
+    const base = new Set(fingerprintAll(['build', 'test'].map(inherited)));
+    const result = gate([run(jobs.map(inherited), { baseFingerprints: base })]);
+    expect(
+      result.checks[0]!.findings.map((f) => [f.objects ?? (f.location as { object: string }).object, f.new]),
+    ).toEqual([
+      ['lint', true],
+      [['build', 'test'], false],
+    ]);
+  });
+
+  it('groups what a check marks as one group at one place, naming every rule id', () => {
+    const at = { path: 'deploy/web.yaml', startLine: 17, startColumn: 11, object: 'Deployment/web', container: 'app' };
+    const members = [
+      finding({
+        ruleId: testLowRule.id,
+        severity: 'low',
+        title: 'Root filesystem is writable',
+        location: at,
+        group: 'Container not hardened',
+      }),
+      finding({
+        ruleId: testRule.id,
+        severity: 'high',
+        title: 'Privileged',
+        location: at,
+        group: 'Container not hardened',
+      }),
+      finding({
+        ruleId: testRule.id,
+        severity: 'high',
+        title: 'Elsewhere',
+        location: { ...at, startLine: 30 },
+        group: 'Container not hardened',
+      }),
+    ];
+    const relaxed = policy({ checks: { manifests: { 'fail-on': 'critical' } } });
+    const findings = gate([run(members)], relaxed).checks[0]!.findings;
+    expect(findings).toHaveLength(2);
+    expect(findings[0]).toMatchObject({
+      ruleId: testRule.id,
+      relatedRuleIds: [testLowRule.id],
+      severity: 'high',
+      title: 'Container not hardened',
+      message: `Container "app": Root filesystem is writable (${testLowRule.id}); Privileged (${testRule.id}).`,
+    });
+    expect(findings[0]).not.toHaveProperty('group');
+    // A different decision (this one blocks, the low one does not) keeps them apart.
+    expect(gate([run(members)]).checks[0]!.findings).toHaveLength(3);
+  });
+
+  it('an exception naming a related rule id covers the finding', () => {
+    const merged = finding({ relatedRuleIds: [testLowRule.id] });
+    const result = gate([run([merged])], policy({ exceptions: [{ rule: testLowRule.id, reason: 'same problem' }] }));
+    expect(result.verdict).toBe('pass');
+    expect(result.staleExceptions).toEqual([]);
+  });
+});
