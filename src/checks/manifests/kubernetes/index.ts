@@ -11,6 +11,7 @@ import { podSecurityFindings } from './pod-security/index.js';
 import { rbacFindings } from './rbac.js';
 import { kubernetesRules } from './rules.js';
 import { runtimeClassFindings } from './runtime-class.js';
+import { mergeSameProblem } from './same-problem.js';
 import { automountTokenFindings, serviceAccountsWithoutToken } from './service-account.js';
 import { podTemplate } from './workload.js';
 
@@ -65,7 +66,7 @@ export const kubernetesLinter: FileLinter = {
         );
       }
       const { ignores, findings: ignoreProblems } = objectIgnores(object, pod?.templateMetadata);
-      findings.push(...dedupe(applyIgnores(own, ignores)), ...ignoreProblems);
+      findings.push(...mergeSameProblem(dedupe(applyIgnores(own, ignores))), ...ignoreProblems);
     }
     return findings;
   },
