@@ -7,6 +7,7 @@ import { objectKey, objectRef } from '../documents.js';
 import type { PodTemplate } from '../workload.js';
 import { BASELINE_CAPABILITIES, capabilitiesBaseline, capabilitiesRestricted } from './capabilities.js';
 import type { ControlResult } from './levels.js';
+import { hostPathVolumes, restrictedVolumes } from './volumes.js';
 import { LATEST_MINOR, PSS_CONTROLS, evaluatePod, parsePolicyVersion } from './levels.js';
 import type { PssControl, Violation } from './types.js';
 
@@ -37,6 +38,9 @@ interface Attributed {
 }
 
 /**
+ * Restricted replaces some baseline checks (upstream's overrides); what also breaks Baseline keeps the
+ * baseline severity, so one problem has one severity whatever the level.
+ *
  * Adding a capability outside the runtime's default set (`SYS_ADMIN`, `NET_ADMIN`...) breaks Baseline too.
  * Restricted replaces the baseline check (upstream's override), which left it a MEDIUM "capabilities not
  * dropped"; it keeps upstream's `pss/capabilities_restricted` id but is as severe as the baseline control
@@ -44,9 +48,12 @@ interface Attributed {
  */
 function severityOf(control: PssControl, violation: Violation): Severity {
   const added = /\.capabilities\.add\[(.+)\]$/.exec(violation.key)?.[1];
-  return control.id === capabilitiesRestricted.id && added !== undefined && !BASELINE_CAPABILITIES.has(added)
-    ? capabilitiesBaseline.severity
-    : control.severity;
+  if (control.id === capabilitiesRestricted.id && added !== undefined && !BASELINE_CAPABILITIES.has(added))
+    return capabilitiesBaseline.severity;
+  // The same for a hostPath volume, which Restricted reports as one of its restricted volume types.
+  if (control.id === restrictedVolumes.id && violation.detail.endsWith('restricted volume type "hostPath"'))
+    return hostPathVolumes.severity;
+  return control.severity;
 }
 
 /** Capability controls: one finding per control and container, listing every detail (as upstream's message does). */
@@ -85,7 +92,7 @@ export function podSecurityFindings(pod: PodTemplate, policy: PodSecurityPolicy)
     const first = violations[0]!;
     // A finding more severe than its rule (a capability beyond the default set joined the container's
     // capability finding) gets its own fingerprint, so that change counts as new.
-    const raised = severity === control.severity ? '' : `:${severity}`;
+    const raised = severity !== control.severity && PER_CONTAINER.has(control.id) ? `:${severity}` : '';
     return {
       ruleId: pssRuleId(control),
       severity,
