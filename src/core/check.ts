@@ -1,4 +1,5 @@
-import type { CheckId, RawFinding } from './finding.js';
+import type { CiFacts } from './ci-facts.js';
+import type { CheckId, RawFinding, SkipInfo } from './finding.js';
 import type { RuleDefinition } from './rules.js';
 import type { FileTree } from './tree.js';
 import type { Policy } from '../policy/types.js';
@@ -25,13 +26,36 @@ export interface CheckContext {
   env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   log: Logger;
+  /**
+   * What the CI platform knows about the event and the job's token, asked for only when a check needs it (the
+   * platform may spend one API request on it). Absent outside CI and in tests.
+   */
+  ci?: (signal: AbortSignal) => Promise<CiFacts>;
+}
+
+/** One `# containersec:ignore` comment a check read, and the rule ids in it that suppressed a finding. */
+export interface InlineIgnoreUse {
+  path: string;
+  line: number;
+  column: number;
+  rules: string[];
+  reason: string;
+  /** Alone on its line, so it covers the next line too. */
+  standalone: boolean;
+  used: string[];
 }
 
 export interface CheckOutput {
   findings: RawFinding[];
   /** Problems that stopped part of the check: they make the check `error` (fail closed). */
   errors?: string[];
+  /** Parts not examined although the policy lets the check go on: the check is `warn`, never a clean pass. */
+  warnings?: string[];
   notes?: string[];
+  /** Set when the check had nothing to examine (no targets, no rule that applies): it shows as skipped. */
+  skipped?: SkipInfo;
+  /** Every inline ignore comment with a reason in the files the check read (head run only). */
+  inlineIgnores?: InlineIgnoreUse[];
 }
 
 /** A check plugs into the runner with an id, the rules it can report, and a run function. */

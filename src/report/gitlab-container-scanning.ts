@@ -1,7 +1,7 @@
 import type { Finding, ImageLocation } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
-import type { GateOutcome } from '../engine.js';
+import type { GateOutcome } from '../core/outcome.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 
 /** The container_scanning report schema version we write (security-report-schemas, vendored in test/schemas/). */
@@ -118,6 +118,7 @@ export function renderGitlabContainerScanning(outcome: GateOutcome, window: Scan
   const failed = images?.status === 'error';
   const messages = [
     ...(images?.errors ?? []).map((e) => ({ level: failed ? 'fatal' : 'warn', value: plain(e, 2000) || 'error' })),
+    ...(images?.warnings ?? []).map((w) => ({ level: 'warn', value: plain(w, 2000) || 'warning' })),
     ...(!images || images.status === 'skipped'
       ? [{ level: 'info', value: 'Image scanning did not run in this pipeline.' }]
       : []),

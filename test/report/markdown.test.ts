@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { marked } from 'marked';
-import { renderMarkdown, GITHUB_COMMENT_MAX_CHARS } from '../../src/report/markdown.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { GITHUB_LIMITS } from '../../src/platform/github/limits.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { escapeMarkdown } from '../../src/report/escape.js';
 import type { RawFinding } from '../../src/core/finding.js';
@@ -29,7 +30,7 @@ describe('markdown comment', () => {
   it('puts the verdict first, then the table, blocking items with line links, new, existing, excepted, stale', () => {
     const markdown = renderMarkdown(
       buildReportModel(sampleOutcome(), { today, fileUrl, runUrl: 'https://github.com/acme/web/actions/runs/1' }),
-      { maxChars: GITHUB_COMMENT_MAX_CHARS },
+      { maxChars: GITHUB_LIMITS.commentChars },
     );
     const lines = markdown.split('\n');
     expect(lines[0]).toBe('<!-- containersec:comment key=default -->');
@@ -63,7 +64,7 @@ describe('markdown comment', () => {
       location: { path: `deploy/${HOSTILE}.yaml`, startLine: 1, object: HOSTILE },
     };
     const markdown = renderMarkdown(buildReportModel(sampleOutcome([hostile]), { today, fileUrl }), {
-      maxChars: GITHUB_COMMENT_MAX_CHARS,
+      maxChars: GITHUB_LIMITS.commentChars,
     });
     expect(markdown.match(/<!-- containersec:comment/g)).toHaveLength(1);
     expect(markdown).not.toContain('@octocat');
@@ -119,7 +120,7 @@ describe('markdown comment', () => {
         staleExceptions: [],
       },
     };
-    expect(renderMarkdown(buildReportModel(clean, { today }), { maxChars: GITHUB_COMMENT_MAX_CHARS })).toContain(
+    expect(renderMarkdown(buildReportModel(clean, { today }), { maxChars: GITHUB_LIMITS.commentChars })).toContain(
       '✅ containersec: Passed: no findings.',
     );
   });
@@ -133,7 +134,7 @@ describe('markdown comment', () => {
         { today },
       ),
       {
-        maxChars: GITHUB_COMMENT_MAX_CHARS,
+        maxChars: GITHUB_LIMITS.commentChars,
         template: '{{verdict}}{{#each newFindings}} {{finding.title}}{{/each}}',
       },
     );
@@ -143,23 +144,34 @@ describe('markdown comment', () => {
 });
 
 describe('what was checked', () => {
-  it('lists each check that ran with its notes (who signed what), collapsed, and leaves skipped checks out', () => {
+  it('lists each check with its notes (who signed what), collapsed; a skipped check says why and how to turn it on', () => {
     const outcome = sampleOutcome();
     const checks = outcome.result.checks.map((c) =>
       c.id === 'images'
         ? { ...c, notes: ['ghcr.io/acme/web@sha256:abc: signed by key .keys/cosign.pub'] }
         : c.id === 'signatures'
-          ? { ...c, notes: ['not selected (--only)'] }
+          ? {
+              ...c,
+              skip: {
+                label: 'not configured',
+                reason: 'no signatures.require rule.',
+                hint: 'add checks.signatures.require.',
+              },
+            }
           : c,
     );
     const markdown = renderMarkdown(
       buildReportModel({ ...outcome, result: { ...outcome.result, checks } }, { today }),
       {
-        maxChars: GITHUB_COMMENT_MAX_CHARS,
+        maxChars: GITHUB_LIMITS.commentChars,
       },
     );
     const section = markdown.slice(markdown.indexOf('<details><summary>What was checked</summary>'));
     expect(section).toContain('signed by key .keys/cosign.pub');
-    expect(section).not.toContain('not selected');
+    expect(section).not.toContain('not configured');
+    expect(markdown).toContain('| Signatures | ⚪ not configured |');
+    expect(markdown).toContain(
+      '- ⚪ **Signatures**: not configured: no signatures.require rule. To turn it on: add checks.signatures.require.',
+    );
   });
 });

@@ -1,21 +1,22 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { CHECKS } from './checks/index.js';
-import type { Check, Logger } from './core/check.js';
-import { ConfigurationError } from './core/errors.js';
-import type { CheckId } from './core/finding.js';
-import { CHECK_IDS } from './core/finding.js';
-import { applyGate } from './core/gate.js';
-import type { CheckRun, GateResult } from './core/gate.js';
-import { RuleRegistry } from './core/rules.js';
-import { runChecks } from './core/run.js';
-import { didYouMeanSentence } from './core/did-you-mean.js';
-import { FsTree } from './platform/fs-tree.js';
-import { GitTree, changedPaths, resolveCommit } from './platform/git.js';
-import { loadPolicy } from './policy/load.js';
-import { readBaseline } from './report/baseline.js';
-import { todayUtc } from './policy/exceptions.js';
-import type { OnError, Policy } from './policy/types.js';
+import { CHECKS } from '../checks/index.js';
+import type { Check, CheckContext, Logger } from '../core/check.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { CheckId } from '../core/finding.js';
+import { CHECK_IDS } from '../core/finding.js';
+import { applyGate } from '../core/gate.js';
+import type { CheckRun } from '../core/gate.js';
+import type { GateOutcome } from '../core/outcome.js';
+import { RuleRegistry } from '../core/rules.js';
+import { runChecks } from '../core/run.js';
+import { didYouMeanSentence } from '../core/did-you-mean.js';
+import { FsTree } from '../repo/fs-tree.js';
+import { GitTree, changedPaths, cloneKind, resolveCommit } from '../repo/git.js';
+import { loadPolicy } from '../policy/load.js';
+import { readBaseline } from '../report/baseline.js';
+import { todayUtc } from '../policy/exceptions.js';
+import type { OnError } from '../policy/types.js';
 
 export interface GateOptions {
   /** The checkout to check. */
@@ -30,24 +31,21 @@ export interface GateOptions {
   onError?: OnError;
   /** A git revision to compare against for "new in this change". */
   base?: string;
+  /**
+   * The user named `base` (`--base`): a revision that does not exist is a usage error. A base taken from the
+   * CI event only gives a notice, so a missing commit never fails the job.
+   */
+  baseGiven?: boolean;
   /** A previous JSON report: image and signature findings already in it are not new. */
   baseline?: string;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
+  /** What the CI platform knows about this job, for the runner probe (see CheckContext.ci). */
+  ci?: CheckContext['ci'];
   now?: Date;
   onCheckStart?: (id: CheckId) => void;
   /** The checks to run; defaults to every check this build ships (tests inject their own). */
   checks?: Check[];
-}
-
-export interface GateOutcome {
-  result: GateResult;
-  policy: Policy;
-  rules: RuleRegistry;
-  notices: string[];
-  /** The base commit compared against, when one was found. */
-  baseCommit?: string;
-  root: string;
 }
 
 export function parseOnly(values: string[] | undefined): Set<CheckId> | undefined {
@@ -86,7 +84,7 @@ function missingRuns(present: Set<CheckId>): CheckRun[] {
   return CHECK_IDS.filter((id) => !present.has(id)).map((id) => ({
     id,
     ran: false,
-    skipReason: 'not part of this run',
+    skip: { label: 'not run', reason: 'not part of this run' },
     findings: [],
     fingerprints: [],
     errors: [],
@@ -97,13 +95,27 @@ function missingRuns(present: Set<CheckId>): CheckRun[] {
 async function baseTree(
   root: string,
   base: string | undefined,
+  given: boolean,
   log: Logger,
 ): Promise<{ tree?: GitTree; commit?: string; changed?: Set<string>; notice?: string }> {
   if (!base) return {};
   const commit = await resolveCommit(root, base);
   if (!commit) {
+    const kind = await cloneKind(root);
+    if (given && kind === 'none') {
+      throw new ConfigurationError(
+        'USAGE',
+        `--base ${base}: ${root} is not in a git repository, so there is no revision to compare with.`,
+      );
+    }
+    if (given && kind === 'full') {
+      throw new ConfigurationError(
+        'USAGE',
+        `--base ${base}: no such revision in this repository (not a commit, branch or tag git knows). Check the name with \`git rev-parse --verify ${base}\`.`,
+      );
+    }
     return {
-      notice: `Base revision ${base} is not in this clone, so every finding counts as new. Fetch it (actions/checkout with fetch-depth: 0, or GIT_DEPTH: 0 on GitLab).`,
+      notice: `Base revision ${base} is not in this ${kind === 'shallow' ? 'shallow ' : ''}clone, so every finding counts as new. Fetch it (actions/checkout with fetch-depth: 0, GIT_DEPTH: 0 on GitLab, or \`git fetch --unshallow\` locally).`,
     };
   }
   log.debug(`comparing with base ${commit}`);
@@ -124,7 +136,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   }
   const images = options.images ?? [];
   const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-  const base = await baseTree(root, options.base, options.log);
+  const base = await baseTree(root, options.base, options.baseGiven === true, options.log);
   if (base.notice) notices.push(base.notice);
   if (policy.file && base.changed?.has(policy.file)) {
     // The policy decides what blocks the merge, and this change edits it: reviewers must see that first.
@@ -139,7 +151,15 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       base: base.tree,
       only,
       onStart: options.onCheckStart,
-      context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed },
+      context: {
+        root,
+        policy,
+        images,
+        env: options.env,
+        log: options.log,
+        changedPaths: base.changed,
+        ...(options.ci ? { ci: options.ci } : {}),
+      },
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
     if (baseline) for (const run of runs) run.baselineFingerprints = baseline.get(run.id) ?? new Set();

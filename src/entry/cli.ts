@@ -1,29 +1,21 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ruleRegistry } from '../checks/index.js';
 import type { Logger } from '../core/check.js';
 import { ConfigurationError, ContainersecError, EXIT, errorMessage } from '../core/errors.js';
-import type { Verdict } from '../core/finding.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import { ruleMarkdown } from '../docs/rule-doc.js';
-import { runGate } from '../engine.js';
-import type { GateOutcome } from '../engine.js';
-import { isGitlabCi, readGitlabContext } from '../platform/gitlab/env.js';
-import { ensureGitlabBase, publishToGitlab } from '../platform/gitlab/publish.js';
-import type { FetchLike } from '../platform/gitlab/client.js';
-import { todayUtc } from '../policy/exceptions.js';
+import { FORMATS } from '../app/formats.js';
+import type { Format } from '../app/formats.js';
+import { runPipeline } from '../app/pipeline.js';
+import { defaultPublishTarget, selectPlatform } from '../app/select-platform.js';
+import type { PlatformOptions } from '../app/select-platform.js';
 import { STARTER_POLICY } from '../policy/starter.js';
-import { renderCodeQuality } from '../report/codequality.js';
-import { renderGitlabContainerScanning } from '../report/gitlab-container-scanning.js';
-import type { ScanWindow } from '../report/gitlab-container-scanning.js';
-import { renderJson } from '../report/json.js';
-import { GITHUB_COMMENT_MAX_CHARS, readCustomTemplate, renderMarkdown } from '../report/markdown.js';
-import { buildReportModel } from '../report/model.js';
-import { renderSarif } from '../report/sarif.js';
-import { PLAIN, chooseStyle, renderText } from '../report/text.js';
+import type { ReportModel } from '../report/model.js';
+import { chooseStyle } from '../report/text.js';
 import { SBOM_FORMATS, catalogSubject, renderSbom, type SbomFormat } from '../sbom/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { parseCommand } from './args.js';
 import { isNamedVulnSource } from '../vulns/sources/index.js';
 
 export interface CliIo {
@@ -32,20 +24,18 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** The HTTP client for publishing (tests may swap it); Node's fetch by default. */
-  fetch?: FetchLike;
+  fetch?: PlatformOptions['fetch'];
   /** Waits between API retries (tests pass one that does not sleep). */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: PlatformOptions['sleep'];
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'gitlab', 'codequality'] as const;
-type Format = (typeof FORMATS)[number];
 const AVAILABLE_FORMATS: Format[] = [...FORMATS];
-const PUBLISH_TARGETS = ['gitlab', 'none'] as const;
+/** The CLI publishes to GitLab (the component runs it); GitHub publishing is the action's. */
+const CLI_PUBLISH_TARGETS = ['gitlab', 'none'] as const;
 const COMMENT_MODES = ['update', 'new', 'off'] as const;
 const ON_ERROR = ['fail', 'warn'] as const;
 
-const USAGE = `Usage:
-  containersec check [DIR]          run the gate on a checkout (default: .)
+const CHECK_USAGE = `Usage: containersec check [DIR] [options]   run the gate on a checkout (default: .)
       --policy FILE                 policy file (default DIR/.containersec.yml, else the built-in recommended policy)
       --only LIST                   comma list of: hardening,images,manifests,signatures
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
@@ -58,21 +48,36 @@ const USAGE = `Usage:
       --baseline FILE               a previous --format json report: image and signature findings in it are not new
       --on-error fail|warn          override the policy's on-error for every check
       --format FORMAT               text | json | sarif | markdown | gitlab | codequality (default text)
-      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
+      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE); the one-line
+                                    verdict still goes to stdout
       --publish gitlab|none         post the MR note and commit status (default: gitlab when GITLAB_CI=true)
       --comment update|new|off      override the policy's report.comment
       --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
-      --debug                       print stack traces for internal errors
-  containersec sbom REF --format cyclonedx|spdx|json [--output FILE] [--platform OS/ARCH]
-  containersec init [DIR] [--force] write a commented starter .containersec.yml
-  containersec explain RULE_ID      what a rule checks, why, how to fix, how to except it
-  containersec explain --list       every rule id
+      --debug                       print stack traces for internal errors`;
+const SBOM_USAGE = `Usage: containersec sbom REF [options]     write the SBOM of an image (REF as for check --image)
+      --format cyclonedx|spdx|json  (default cyclonedx)
+      --output FILE                 write it to a file instead of stdout
+      --platform OS/ARCH            which image of a multi-platform index (default linux/amd64)
+      --debug                       print what was cataloged and stack traces for internal errors`;
+const INIT_USAGE = `Usage: containersec init [DIR] [--force]  write a commented starter .containersec.yml
+      --force                       overwrite an existing .containersec.yml`;
+const EXPLAIN_USAGE = `Usage: containersec explain RULE_ID        what a rule checks, why, how to fix, how to except it
+       containersec explain --list        every rule id`;
+const EXIT_CODES = 'Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.';
 
-Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.`;
+const COMMAND_USAGE: Record<string, string> = {
+  check: `${CHECK_USAGE}\n\n${EXIT_CODES}`,
+  sbom: SBOM_USAGE,
+  init: INIT_USAGE,
+  explain: EXPLAIN_USAGE,
+};
+const COMMANDS = Object.keys(COMMAND_USAGE);
 
-function exitFor(verdict: Verdict): number {
-  return verdict === 'fail' ? EXIT.blocked : verdict === 'error' ? EXIT.internal : EXIT.pass;
-}
+const USAGE = `Usage:
+${[CHECK_USAGE, SBOM_USAGE, INIT_USAGE, EXPLAIN_USAGE].map((u) => u.replace(/^Usage: /, '  ').replace(/^ {7}containersec/gm, '  containersec')).join('\n')}
+  containersec COMMAND --help       the usage of one command
+
+${EXIT_CODES}`;
 
 function usageError(message: string): ConfigurationError {
   return new ConfigurationError('USAGE', `${message}\n\n${USAGE}`);
@@ -124,29 +129,6 @@ export function parseImageList(value: string): string[] {
     .filter(Boolean);
 }
 
-function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boolean, window: ScanWindow): string {
-  const today = todayUtc();
-  const model = () => buildReportModel(outcome, { today });
-  switch (format) {
-    case 'json':
-      return renderJson(outcome);
-    case 'sarif':
-      return renderSarif(outcome);
-    case 'gitlab':
-      return renderGitlabContainerScanning(outcome, window);
-    case 'codequality':
-      return renderCodeQuality(outcome);
-    case 'markdown': {
-      const template = outcome.policy.report.template
-        ? readCustomTemplate(outcome.root, outcome.policy.report.template)
-        : undefined;
-      return renderMarkdown(model(), { maxChars: GITHUB_COMMENT_MAX_CHARS, template });
-    }
-    default:
-      return renderText(model(), toTerminal ? chooseStyle(io.stdout, io.env) : PLAIN);
-  }
-}
-
 function makeLogger(io: CliIo, debug: boolean): Logger {
   return {
     info: (m) => io.stderr.write(`${m}\n`),
@@ -156,27 +138,24 @@ function makeLogger(io: CliIo, debug: boolean): Logger {
 }
 
 async function check(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      only: { type: 'string', multiple: true },
-      image: { type: 'string', multiple: true },
-      'image-list': { type: 'string' },
-      'vuln-db': { type: 'string' },
-      base: { type: 'string' },
-      baseline: { type: 'string' },
-      'on-error': { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      output: { type: 'string', multiple: true },
-      publish: { type: 'string' },
-      comment: { type: 'string' },
-      'status-name': { type: 'string' },
-      debug: { type: 'boolean', default: false },
-    },
+  const parsed = parseCommand('check', args, {
+    policy: { type: 'string' },
+    only: { type: 'string', multiple: true },
+    image: { type: 'string', multiple: true },
+    'image-list': { type: 'string' },
+    'vuln-db': { type: 'string' },
+    base: { type: 'string' },
+    baseline: { type: 'string' },
+    'on-error': { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string', multiple: true },
+    publish: { type: 'string' },
+    comment: { type: 'string' },
+    'status-name': { type: 'string' },
+    debug: { type: 'boolean', default: false },
   });
+  if (parsed === 'help') return printUsage('check', io);
+  const { values, positionals } = parsed;
   if (positionals.length > 1) throw usageError(`check takes one directory, got: ${positionals.join(' ')}`);
   const format = parseFormat(values.format, '--format');
   const outputs: { format: Format; file: string }[] = [];
@@ -186,59 +165,55 @@ async function check(args: string[], io: CliIo): Promise<number> {
       outputs.push({ format: parseFormat(match[1]!, '--output'), file: match[2]! });
     else outputs.push({ format, file: output });
   }
-  const publish = oneOf(values.publish, PUBLISH_TARGETS, '--publish') ?? (isGitlabCi(io.env) ? 'gitlab' : 'none');
+  const publish = oneOf(values.publish, CLI_PUBLISH_TARGETS, '--publish') ?? defaultPublishTarget(io.env);
   const comment = oneOf(values.comment, COMMENT_MODES, '--comment');
   const onError = oneOf(values['on-error'], ON_ERROR, '--on-error');
   const images = [...(values.image ?? []), ...parseImageList(values['image-list'] ?? '')];
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const log = makeLogger(io, values.debug);
-  // In GitLab CI, "new in this MR" compares with the merge base GitLab computed for the merge request
-  // (in a branch pipeline: the branch's previous tip), as the action does with the pull request's base.
-  let base = values.base;
-  const gitlab = isGitlabCi(io.env) ? readGitlabContext(io.env) : undefined;
-  const diffBase = gitlab?.diffBaseSha ?? gitlab?.beforeSha;
-  if (base === undefined && diffBase) {
-    base = diffBase;
-    await ensureGitlabBase(dir, diffBase, log);
-  }
-  const window: ScanWindow = { start: new Date(), end: new Date() };
-  const outcome = await runGate({
+  const platform = selectPlatform(publish, {
+    env: io.env,
+    log,
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+  });
+  const artifacts = outputs.map((o) => ({ format: o.format, file: path.resolve(io.cwd, o.file) }));
+  const result = await runPipeline({
+    platform,
     dir,
     dirLabel: positionals[0] ?? '.',
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
     only: values.only,
     images,
     vulnDb: vulnDbFromCli(values['vuln-db'], io.cwd),
-    base,
+    ...(values.base !== undefined ? { base: values.base, baseGiven: true } : {}),
     ...(values.baseline ? { baseline: path.resolve(io.cwd, values.baseline) } : {}),
     onError,
+    ...(comment ? { comment } : {}),
+    ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
+    artifacts,
     env: io.env,
     log,
   });
-  window.end = new Date();
-  for (const output of outputs) {
-    const file = path.resolve(io.cwd, output.file);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, render(output.format, outcome, io, false, window));
-  }
+  const line = verdictLine(
+    result.model,
+    outputs.map((o) => o.file),
+  );
   if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
-    io.stdout.write(render(format, outcome, io, true, window));
+    io.stdout.write(result.render(format, { style: chooseStyle(io.stdout, io.env) }));
+    // A machine-readable report on stdout stays clean; the one-line verdict goes beside it.
+    if (format !== 'text') io.stderr.write(line);
   } else {
-    io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}\n`);
+    io.stdout.write(line);
   }
-  // Publishing comes last, after every artifact is on disk, and never changes the exit code.
-  if (publish === 'gitlab') {
-    await publishToGitlab({
-      outcome,
-      env: io.env,
-      log,
-      ...(comment ? { comment } : {}),
-      ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
-      ...(io.fetch ? { fetch: io.fetch } : {}),
-      ...(io.sleep ? { sleep: io.sleep } : {}),
-    });
-  }
-  return exitFor(outcome.result.verdict);
+  return result.exitCode;
+}
+
+/** `containersec: FAIL  Blocked: … 55 finding(s): 17 blocking, 53 new, 2 excepted.` and where the reports went. */
+function verdictLine(model: ReportModel, files: string[]): string {
+  const c = model.counts;
+  const written = files.length > 0 ? ` Report written to ${files.join(', ')}.` : '';
+  return `${TOOL_NAME}: ${model.verdict.toUpperCase()}  ${model.headline} ${c.total} finding(s): ${c.blocking} blocking, ${c.new} new, ${c.excepted} excepted.${written}\n`;
 }
 
 /** A `--vuln-db` path is relative to where the user typed it; the policy's `source` is relative to the repository. */
@@ -248,11 +223,9 @@ function vulnDbFromCli(value: string | undefined, cwd: string): string | undefin
 }
 
 async function init(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { force: { type: 'boolean', default: false } },
-  });
+  const parsed = parseCommand('init', args, { force: { type: 'boolean', default: false } });
+  if (parsed === 'help') return printUsage('init', io);
+  const { values, positionals } = parsed;
   const file = path.join(path.resolve(io.cwd, positionals[0] ?? '.'), '.containersec.yml');
   const exists = await access(file).then(
     () => true,
@@ -266,11 +239,9 @@ async function init(args: string[], io: CliIo): Promise<number> {
 }
 
 function explain(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { list: { type: 'boolean', default: false } },
-  });
+  const parsed = parseCommand('explain', args, { list: { type: 'boolean', default: false } });
+  if (parsed === 'help') return printUsage('explain', io);
+  const { values, positionals } = parsed;
   const rules = ruleRegistry();
   if (values.list) {
     for (const rule of rules.all()) io.stdout.write(`${rule.id.padEnd(44)} ${rule.severity.padEnd(9)} ${rule.title}\n`);
@@ -293,17 +264,14 @@ function explain(args: string[], io: CliIo): number {
 }
 
 async function sbom(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string', default: 'cyclonedx' },
-      output: { type: 'string' },
-      platform: { type: 'string' },
-      debug: { type: 'boolean', default: false },
-    },
+  const parsed = parseCommand('sbom', args, {
+    format: { type: 'string', default: 'cyclonedx' },
+    output: { type: 'string' },
+    platform: { type: 'string' },
+    debug: { type: 'boolean', default: false },
   });
+  if (parsed === 'help') return printUsage('sbom', io);
+  const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw usageError('sbom takes one image reference, e.g. `containersec sbom oci:./layout`.');
   const format = values.format ?? 'cyclonedx';
@@ -346,20 +314,26 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       case '-v':
         io.stdout.write(`${TOOL_VERSION}\n`);
         return EXIT.pass;
+      case 'help':
+        if (rest[0] !== undefined && COMMAND_USAGE[rest[0]]) return printUsage(rest[0], io);
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.pass;
       case undefined:
       case '--help':
       case '-h':
-      case 'help':
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? EXIT.usage : EXIT.pass;
       default:
-        throw usageError(
-          `unknown command "${command}".${didYouMeanSentence(command, ['check', 'init', 'explain', 'sbom'])}`,
-        );
+        throw usageError(`unknown command "${command}".${didYouMeanSentence(command, COMMANDS)}`);
     }
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+
+function printUsage(command: string, io: CliIo): number {
+  io.stdout.write(`${COMMAND_USAGE[command]}\n`);
+  return EXIT.pass;
 }
 
 function reportError(error: unknown, io: CliIo, debug: boolean): number {
@@ -367,9 +341,9 @@ function reportError(error: unknown, io: CliIo, debug: boolean): number {
     io.stderr.write(`${TOOL_NAME}: ${error.message}\n`);
     return error.kind === 'configuration' ? EXIT.usage : EXIT.internal;
   }
-  const code = (error as { code?: string }).code;
-  if (code?.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr.write(`${TOOL_NAME}: ${errorMessage(error)}\n\n${USAGE}\n`);
+  // parseCommand reports bad flags itself; this only catches a case it does not know yet.
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`${TOOL_NAME}: cannot read the command line (${errorMessage(error)}).\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   io.stderr.write(`${TOOL_NAME}: internal error: ${errorMessage(error)}\n`);
