@@ -65,6 +65,12 @@ export interface ExceptionRef {
  */
 export interface RawFinding {
   ruleId: string;
+  /**
+   * Other rule ids this one finding also stands for: the same problem seen by two rule families
+   * (`k8s/host-port` and `pss/hostPorts`), or findings grouped at one place. An exception naming any of them
+   * applies.
+   */
+  relatedRuleIds?: string[];
   severity: Severity;
   title: string;
   message: string;
@@ -78,13 +84,25 @@ export interface RawFinding {
   suppressed?: { reason: string; source?: 'inline' | 'vex' };
   /** The policy asks to report this finding but never block on it (e.g. `signatures.require[].mode: warn`). */
   warnOnly?: boolean;
+  /**
+   * Findings of one object and container at the same place with the same group name are shown as one (a
+   * container missing several hardening settings), after the gate decided each of them.
+   */
+  group?: string;
 }
 
-export interface Finding extends Omit<RawFinding, 'suppressed' | 'key' | 'warnOnly'> {
+export interface Finding extends Omit<RawFinding, 'suppressed' | 'key' | 'warnOnly' | 'group'> {
   fingerprint: string;
   new: boolean;
   blocking: boolean;
   exception?: ExceptionRef;
+  /**
+   * Set when this finding stands for several identical ones at one source location (a GitLab `default:` image,
+   * a YAML anchor): every object it applies to, in document order. `location.object` is the first.
+   */
+  objects?: string[];
+  /** Set on a finding that stands for several: the fingerprint of each (`fingerprint` is the first's). */
+  fingerprints?: string[];
 }
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';

@@ -24,6 +24,22 @@ export interface FindingView {
   /** Link to the exact line at the head revision, when the platform gave us a way to build one. */
   url?: string;
   expiresSoon: boolean;
+  /** `k8s/host-port` or, for a finding that stands for several rules, `k8s/host-port + pss/hostPorts`. */
+  ruleText: string;
+  /** The object, or for an aggregated finding the objects it applies to (`build, test, lint (3)`). */
+  objectText?: string;
+}
+
+/** Objects named in the text of one aggregated finding; the JSON report lists them all. */
+export const MAX_OBJECTS_SHOWN = 10;
+
+function objectText(finding: Finding): string | undefined {
+  const objects = finding.objects ?? (isFileLocation(finding.location) ? [finding.location.object] : []);
+  const named = objects.filter((o): o is string => !!o);
+  if (named.length <= 1) return named[0];
+  const shown = named.slice(0, MAX_OBJECTS_SHOWN).join(', ');
+  const more = named.length > MAX_OBJECTS_SHOWN ? ` and ${named.length - MAX_OBJECTS_SHOWN} more` : '';
+  return `${shown}${more} (${named.length})`;
 }
 
 export interface CheckSummary {
@@ -109,7 +125,16 @@ function view(check: CheckId, finding: Finding, options: ModelOptions): FindingV
   const url = isFileLocation(location) ? options.fileUrl?.(location.path, location.startLine) : undefined;
   const expires = finding.exception?.expires;
   const soon = !!expires && !finding.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check, finding, locationText: locationText(finding), ...(url ? { url } : {}), expiresSoon: soon };
+  const objects = objectText(finding);
+  return {
+    check,
+    finding,
+    locationText: locationText(finding),
+    ...(url ? { url } : {}),
+    expiresSoon: soon,
+    ruleText: [finding.ruleId, ...(finding.relatedRuleIds ?? [])].join(' + '),
+    ...(objects ? { objectText: objects } : {}),
+  };
 }
 
 function summarize(check: CheckResult): CheckSummary {

@@ -62,13 +62,13 @@ function findingLines(view: FindingView, style: Style): string[] {
   const f = view.finding;
   const where = [
     view.locationText,
-    f.location && 'object' in f.location ? f.location.object : undefined,
+    view.objectText,
     'container' in f.location && f.location.container ? `container ${f.location.container}` : undefined,
   ]
     .filter(Boolean)
     .join('  ');
   const lines = [
-    `  ${severityLabel(f.severity, style)} ${style.bold(clean(f.ruleId))}  ${style.cyan(clean(where))}${f.new ? '' : style.dim('  (existing)')}`,
+    `  ${severityLabel(f.severity, style)} ${style.bold(clean(view.ruleText))}  ${style.cyan(clean(where))}${f.new ? '' : style.dim('  (existing)')}`,
   ];
   lines.push(`           ${clean(f.title)}: ${clean(f.message)}`);
   if (f.fix) lines.push(`           ${style.green('fix:')} ${clean(f.fix)}`);

@@ -132,7 +132,11 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
     severity: 'high',
     description: `A file in a layer holds a credential: a private key, an AWS/GCP/Azure key, a GitHub, GitLab, npm or PyPI token, an
 \`.npmrc\` or \`.pypirc\` with credentials, \`.git-credentials\`, a \`.docker/config.json\` with \`auths\`, a \`.env\` file with secret
-values, or a kubeconfig with a token. **Files that a later layer deleted are included**: the message says "deleted in a later
+values, or a kubeconfig with a token. In other settings files (\`.conf\`, \`.ini\`, \`.properties\`, shell scripts) a key named
+like a secret counts only when its value is shaped like a credential (one token of 6+ characters mixing letters, digits or
+symbols), so stock settings such as \`passwd: files\` in \`/etc/nsswitch.conf\` are not reported. Placeholders (\`CHANGEME\`,
+\`<your-key>\`, \`xxxx\`, \`\${VAR}\`) and paths to mounted secret files (\`/run/secrets/…\`) are never secrets. Package trees
+(\`node_modules\`, \`site-packages\`, \`vendor\`) are read only for credential file names. **Files that a later layer deleted are included**: the message says "deleted in a later
 layer but still in the image", because the bytes stay in the earlier layer. Only redacted excerpts are shown.`,
     rationale: `Every layer is downloadable on its own (\`crane blob\`, \`skopeo copy\`, any registry API client), so a key that a
 later \`RUN rm\` "removed" is still there for anyone who can pull the image. Leaked registry and cloud keys from public images

@@ -1,4 +1,5 @@
 import { minimatch } from 'minimatch';
+import type { Node } from 'yaml';
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Severity } from '../../../core/severity.js';
@@ -24,7 +25,9 @@ export const rule: RuleDefinition = {
     'Reports `uses:` of third-party actions (steps of workflows and composite actions) and of reusable ' +
     'workflows (`jobs.<id>.uses`) that are not pinned to a full 40-character commit SHA, and `docker://` ' +
     'images without an `@sha256:` digest. A tag or branch is medium; a `uses:` with no ref at all, or a ' +
-    '`docker://` image with no tag either, is high. Local `./` actions and workflows are not reported, nor are ' +
+    '`docker://` image with no tag either, is high, and so is a movable reference that is handed secrets (a ' +
+    "`${{ secrets.* }}` in the step's `with:`/`env:`, or `secrets:` passed to a reusable workflow). Local `./` " +
+    'actions and workflows are not reported, nor are ' +
     '`slsa-framework/slsa-github-generator` reusable workflows called by a release tag (`@v2.1.0`): the SLSA ' +
     'builders verify themselves by that tag and fail when pinned to a SHA (OpenSSF Scorecard exempts them too).' +
     "\n\nPin levels follow zizmor's policies, set per pattern in `checks.hardening.unpinned-uses` " +
@@ -144,16 +147,23 @@ function valueSpan(workflow: WorkflowModel, uses: StringValue): Span {
   return spanInScalar(workflow, uses.node, uses.value, uses.value.indexOf(trimmed), trimmed.length);
 }
 
+/** Secrets handed to the code: `${{ secrets.X }}` in `with:`/`env:`, or a reusable workflow's `secrets:`. */
+function receivesSecrets(nodes: (Node | undefined)[]): boolean {
+  return nodes.some((node) => node !== undefined && /\$\{\{[^}]*\bsecrets\b|^\s*inherit\s*$/m.test(String(node)));
+}
+
 export function run(workflow: WorkflowModel, options: AuditOptions): RawFinding[] {
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
-  const check = (uses: StringValue, job: JobModel, what: string): void => {
+  const check = (uses: StringValue, job: JobModel, what: string, secrets: (Node | undefined)[]): void => {
     const verdict = judgeUses(uses.value, options.allowedUnpinned, options.pinLevels);
     if (!verdict) return;
+    // Whoever can move the tag gets these secrets on the next run, with no flaw of ours needed: high.
+    const handed = receivesSecrets(secrets);
     findings.push(
       makeFinding(workflow, rule, {
-        severity: verdict.severity,
-        message: `${what}: ${verdict.message}`,
+        severity: handed ? 'high' : verdict.severity,
+        message: `${what}: ${verdict.message}${handed ? ' It is handed secrets, which whoever moves the reference gets.' : ''}`,
         span: valueSpan(workflow, uses),
         job,
         key: keys.next(`${job.id}:${uses.value.trim()}`),
@@ -162,10 +172,13 @@ export function run(workflow: WorkflowModel, options: AuditOptions): RawFinding[
     );
   };
   for (const job of workflow.jobs) {
-    if (job.uses) check(job.uses, job, `Job ${job.id} calls a reusable workflow`);
+    if (job.uses) check(job.uses, job, `Job ${job.id} calls a reusable workflow`, [job.secrets?.value]);
     for (const step of job.steps) {
       if (step.uses)
-        check(step.uses, job, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`);
+        check(step.uses, job, `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`}`, [
+          step.node.get('with', true),
+          step.env,
+        ]);
     }
   }
   return findings;

@@ -15,6 +15,7 @@ import { podSecurityFindings } from './pod-security/index.js';
 import { rbacFindings } from './rbac.js';
 import { kubernetesRules } from './rules.js';
 import { runtimeClassFindings } from './runtime-class.js';
+import { mergeSameProblem } from './same-problem.js';
 import { automountTokenFinding, serviceAccountsWithoutToken } from './service-account.js';
 import { podTemplate } from './workload.js';
 
@@ -109,7 +110,7 @@ function lintFile(file: SourceFile, policy: ManifestsPolicy): FileResult {
         tokenFindings.push({ unlessAccount: token.unlessAccount, finding: applyIgnores([token.finding], ignores)[0]! });
       else if (token) own.push(token.finding);
     }
-    findings.push(...dedupe(applyIgnores(own, ignores)), ...ignoreProblems);
+    findings.push(...mergeSameProblem(dedupe(applyIgnores(own, ignores))), ...ignoreProblems);
   }
   return {
     findings,

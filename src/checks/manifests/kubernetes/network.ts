@@ -13,7 +13,8 @@ export const hostPortRule: RuleDefinition = {
   check: 'manifests',
   title: 'Container port bound on the node (hostPort)',
   severity: 'medium',
-  description: "A container port sets `hostPort`, which opens the port on the node's own network interfaces.",
+  description:
+    "A container port sets `hostPort`, which opens the port on the node's own network interfaces. When the Pod Security level also forbids it, the one finding names `pss/hostPorts` too (an exception or ignore by either id applies).",
   rationale:
     'hostPorts bypass Services and NetworkPolicies, expose the pod on every node address (often reachable from outside the cluster) and pin scheduling; a workload can also grab a port other node services rely on.',
   fix: 'Remove `hostPort` and expose the port with a ClusterIP Service (plus an Ingress/Gateway when it must be public).',

@@ -183,7 +183,7 @@ describe('gitlab-ci/script-injection and gitlab-ci/unquoted-untrusted-variable',
       },
     );
     expect(places(findings, INJECTION)).toEqual([`${INJECTION} ci/t.yml:7:12 job`]);
-    expect(of(findings, INJECTION)[0]?.message).toContain('(Job `job` inherits it from `.t` in ci/t.yml.)');
+    expect(of(findings, INJECTION)[0]?.message).toContain('(Inherited from `.t` in ci/t.yml.)');
   });
 });
 

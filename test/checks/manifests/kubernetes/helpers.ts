@@ -75,6 +75,8 @@ export function where(finding: RawFinding): string {
   return `${finding.ruleId}@${loc.startLine}:${loc.startColumn}${loc.container !== undefined ? `[${loc.container}]` : ''}`;
 }
 
+/** Rule ids with `prefix`, counting those a finding also stands for (`k8s/host-port` names `pss/hostPorts`). */
 export function ids(findings: RawFinding[], prefix = 'pss/'): string[] {
-  return [...new Set(findings.filter((f) => f.ruleId.startsWith(prefix)).map((f) => f.ruleId))].sort();
+  const all = findings.flatMap((f) => [f.ruleId, ...(f.relatedRuleIds ?? [])]);
+  return [...new Set(all.filter((id) => id.startsWith(prefix)))].sort();
 }
