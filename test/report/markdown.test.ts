@@ -40,6 +40,8 @@ describe('markdown comment', () => {
     const lines = markdown.split('\n');
     expect(lines[0]).toBe('<!-- containersec:comment key=default -->');
     expect(lines[1]).toBe('### ❌ containersec: Blocked: 2 findings must be fixed or excepted before merging.');
+    // Secondary sections are folded, with their counts in the summary line.
+    expect(markdown).toMatch(/<details><summary>New in this change, not blocking \(\d+\)<\/summary>/);
     const order = [
       'What blocks the merge',
       'New in this change',
