@@ -44,7 +44,7 @@ function escapeProse(text: string, first: boolean): string {
 }
 
 /** A word that would mention someone or link an issue; it goes in a code span, where GitHub does neither. */
-const MENTION_WORD = /[^\s|<>`]*[@#][^\s|<>`]*/g;
+const MENTION_WORD = /[^\s|`]*[@#][^\s|`]*/g;
 
 function escapeOutsideCode(text: string, first: boolean): string {
   let out = '';

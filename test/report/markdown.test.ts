@@ -97,6 +97,7 @@ describe('markdown comment', () => {
     expect(escapeMarkdown('a|b')).toBe('a&#124;b');
     expect(escapeMarkdown('@here #12')).toBe('`@here` `#12`');
     expect(escapeMarkdown('mail a@b.c|x')).toBe('mail `a@b.c`&#124;x');
+    expect(escapeMarkdown('image: redis:<v>@sha256:<d>')).toBe('image: `redis:<v>@sha256:<d>`');
     expect(escapeMarkdown('- item')).toBe('&#45; item');
     expect(escapeMarkdown('see www.evil.example')).toBe('see www&#46;evil.example');
     expect(escapeMarkdown('x'.repeat(3000))).toHaveLength(2000);
