@@ -193,6 +193,29 @@ describe('SARIF report', () => {
 });
 
 describe('terminal report', () => {
+  it('prints a multi-line fix with every line under the first, as code to copy', () => {
+    const fix = 'RUN useradd --system --uid 10001 app\nUSER 10001';
+    const text = renderText(
+      buildReportModel(
+        sampleOutcome([
+          {
+            ruleId: 'dockerfile/root-user',
+            severity: 'low',
+            title: 'Root',
+            message: 'm',
+            fix,
+            location: { path: 'Dockerfile' },
+          },
+        ]),
+        { today: '2026-11-28' },
+      ),
+      PLAIN,
+    );
+    const at = text.indexOf('fix: RUN useradd');
+    const column = at - text.lastIndexOf('\n', at) - 1 + 'fix: '.length;
+    expect(text).toContain(`\n${' '.repeat(column)}USER 10001\n`);
+  });
+
   it('shows the verdict, each check, and findings by what they mean for the merge', () => {
     const text = renderText(buildReportModel(sampleOutcome(), { today: '2026-11-28' }), PLAIN);
     expect(text).toContain('FAIL  Blocked: 2 findings must be fixed or excepted before merging.');
