@@ -6,7 +6,7 @@ import type { FileTree } from '../core/tree.js';
 import { errorMessage } from '../core/errors.js';
 import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
-import type { FileLinter, SourceFile } from './linter.js';
+import type { FileLinter, RenderedFiles, SourceFile } from './linter.js';
 import { applyInlineIgnores, parseInlineIgnores } from './suppression.js';
 import { decodeSourceText } from '../core/text.js';
 
@@ -33,6 +33,8 @@ export interface FileCheckSpec {
   commonRules: RuleDefinition[];
   /** Extra work that is not per-file (the runner probe), skipped on base runs. */
   extra?: (context: CheckContext) => Promise<CheckOutput>;
+  /** Renders selected files with their tools (Helm, kustomize) before linting. */
+  render?: (context: CheckContext, selected: string[]) => Promise<RenderedFiles>;
 }
 
 function unreadable(check: CheckId, path: string, why: string): RawFinding {
@@ -85,10 +87,18 @@ export function fileCheck(spec: FileCheckSpec): Check {
     async run(context) {
       const policy = context.policy.checks[spec.id];
       const selected = selectPaths(await context.tree.list(), policy.paths);
-      const { files, findings: readFindings } = await readSources(context, selected, spec.id);
       const errors: string[] = [];
       const notes: string[] = [];
-      const raw: RawFinding[] = [...readFindings];
+      let rendered: RenderedFiles | undefined;
+      try {
+        rendered = spec.render ? await spec.render(context, selected) : undefined;
+      } catch (error) {
+        errors.push(`rendering failed: ${errorMessage(error)}`);
+      }
+      const toRead = rendered ? selected.filter((path) => !rendered.skip.has(path)) : selected;
+      const { files: read, findings: readFindings } = await readSources(context, toRead, spec.id);
+      const files = [...read, ...(rendered?.files ?? [])];
+      const raw: RawFinding[] = [...readFindings, ...(rendered?.findings ?? [])];
       for (const linter of spec.linters) {
         const mine = files.filter((f) => linter.matches(f.path));
         if (mine.length === 0) continue;
@@ -99,6 +109,7 @@ export function fileCheck(spec: FileCheckSpec): Check {
               tree: context.tree,
               isBase: context.isBase,
               env: context.env,
+              note: (message) => notes.push(message),
             })),
           );
           notes.push(`${linter.id}: ${mine.length} file${mine.length === 1 ? '' : 's'} checked`);
@@ -106,7 +117,9 @@ export function fileCheck(spec: FileCheckSpec): Check {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);
         }
       }
-      const findings = await applyIgnores(raw, files, spec.id, context.tree);
+      const ignored = await applyIgnores(raw, files, spec.id, context.tree);
+      const findings = rendered ? rendered.locate(ignored) : ignored;
+      notes.push(...(rendered?.notes ?? []));
       if (spec.extra && !context.isBase) {
         const extra = await spec.extra(context);
         findings.push(...extra.findings);

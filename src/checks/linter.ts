@@ -15,6 +15,22 @@ export interface LintContext {
   tree: FileTree;
   isBase: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** Says something in the check's notes (files deliberately not checked, and why). */
+  note?: (message: string) => void;
+}
+
+/**
+ * Files a tool produced from the selected ones (rendered Helm charts and kustomizations), linted under
+ * virtual paths and then located back in the repository's files.
+ */
+export interface RenderedFiles {
+  files: SourceFile[];
+  /** Selected files not linted on their own (templates, patches, resources that were rendered). */
+  skip: ReadonlySet<string>;
+  findings: RawFinding[];
+  notes: string[];
+  /** Moves findings on virtual paths to the files the rendered objects came from. */
+  locate(findings: RawFinding[]): RawFinding[];
 }
 
 /**

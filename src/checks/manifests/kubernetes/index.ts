@@ -13,6 +13,7 @@ import { kubernetesRules } from './rules.js';
 import { runtimeClassFindings } from './runtime-class.js';
 import { automountTokenFindings, serviceAccountsWithoutToken } from './service-account.js';
 import { podTemplate } from './workload.js';
+import { isUnrenderedTemplate } from '../template-leftovers.js';
 
 export { kubernetesRules, k8sRules } from './rules.js';
 export { podSecurityRules } from './pod-security/index.js';
@@ -39,11 +40,20 @@ export const kubernetesLinter: FileLinter = {
     const policy = context.policy.checks.manifests;
     const objects: K8sObject[] = [];
     const findings: RawFinding[] = [];
+    const templates: string[] = [];
     for (const file of files) {
       const parsed = parseManifestFile(file.path, file.text);
+      if (isUnrenderedTemplate(file.text, parsed.errors.length === 0)) {
+        templates.push(file.path);
+        continue;
+      }
       findings.push(...parsed.errors);
       objects.push(...parsed.objects);
     }
+    if (templates.length > 0)
+      context.note?.(
+        `kubernetes: ${templates.length} file(s) are unrendered templates ({{ … }}) outside any Helm chart and were not checked: ${templates.slice(0, 5).join(', ')}${templates.length > 5 ? ', …' : ''}`,
+      );
     const accountsWithoutToken = serviceAccountsWithoutToken(objects);
     const networkByObject = groupByObject(networkPolicyFindings(objects));
     for (const object of objects) {
