@@ -138,7 +138,10 @@ export async function renderChart(input: ChartRenderInput): Promise<ChartRender>
       ...valuesFiles.flatMap((file) => ['--values', staged.at(file)]),
     ];
     const result = await runTool(input.binary, args, { cwd: staged.dir, limits: input.limits, signal: input.signal });
-    if (!result.ok) return { notes, failure: `helm template failed: ${result.message}` };
+    if (!result.ok) {
+      const hint = missing.length > 0 ? ` (it was rendered without its missing dependencies, which may be why)` : '';
+      return { notes, failure: `helm template failed: ${result.message}${hint}` };
+    }
     const segments = await helmSegments(tree, all, chartDir, result.stdout);
     return { notes, unit: { virtualPath: input.virtualPath, text: result.stdout, segments, label } };
   } finally {

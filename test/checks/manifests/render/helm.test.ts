@@ -33,7 +33,9 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
     const finding = prod.findings.find((f) => f.ruleId === 'pss/privileged')!;
     expect(finding.message).toContain('the Helm chart deploy/web; line 2 is where the object starts');
     expect(finding.location).toMatchObject({ object: 'Deployment/rel-web' });
-    expect(prod.notes?.some((n) => /^rendered 1 Helm chart/.test(n))).toBe(true);
+    expect(prod.notes?.find((n) => n.startsWith('rendered'))).toMatch(
+      /^rendered 1 of 1 Helm chart\(s\) and 0 of 0 top-level kustomization\(s\) in \d/,
+    );
   });
 
   it('never parses template files as plain YAML, and without helm says so once per chart', async () => {
@@ -120,7 +122,7 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
     const packed = result.findings.find((f) => at(f).includes('.tgz'))!;
     expect(packed.message).toContain("file-level: the object's line in app/charts/packed-0.1.0.tgz is not known");
     // The vendored chart is not rendered a second time on its own.
-    expect(result.notes?.find((n) => n.startsWith('rendered'))).toMatch(/^rendered 1 /);
+    expect(result.notes?.find((n) => n.startsWith('rendered'))).toMatch(/^rendered 1 of 1 Helm chart/);
   });
 
   it('a missing dependency is a note, and the chart still renders without it', async () => {

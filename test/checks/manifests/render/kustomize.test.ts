@@ -93,7 +93,9 @@ describe.skipIf(!tools)('kustomizations rendered with the real kubectl kustomize
     expect(paths.has('deploy/overlays/prod/privileged.yaml')).toBe(false);
     expect(result.findings.filter((f) => !f.message.includes('Found in the output of'))).toEqual([]);
     // Both top-level overlays rendered; the base only as their part.
-    expect(result.notes?.find((n) => n.startsWith('rendered'))).toMatch(/^rendered 2 /);
+    expect(result.notes?.find((n) => n.startsWith('rendered'))).toMatch(
+      /^rendered 0 of 0 Helm chart\(s\) and 2 of 2 top-level kustomization/,
+    );
     // The user's tree is untouched.
     expect(readFileSync(path.join(result.root, 'deploy/overlays/prod/kustomization.yaml'), 'utf8')).toBe(
       REPO['deploy/overlays/prod/kustomization.yaml'],
