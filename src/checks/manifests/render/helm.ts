@@ -128,16 +128,33 @@ export async function renderChart(input: ChartRenderInput): Promise<ChartRender>
         `${label}: dependency ${[...names].join(', ')} is not vendored in charts/, so the chart was rendered without it (run \`helm dependency build\` before the gate to check it too).`,
       );
     }
-    const args = [
-      'template',
-      input.release,
-      staged.at(chartDir || '.'),
-      '--namespace',
-      input.namespace,
-      ...(input.kubeVersion ? ['--kube-version', input.kubeVersion] : []),
-      ...valuesFiles.flatMap((file) => ['--values', staged.at(file)]),
-    ];
-    const result = await runTool(input.binary, args, { cwd: staged.dir, limits: input.limits, signal: input.signal });
+    const template = (values: string[]) =>
+      runTool(
+        input.binary,
+        [
+          'template',
+          input.release,
+          staged.at(chartDir || '.'),
+          '--namespace',
+          input.namespace,
+          ...(input.kubeVersion ? ['--kube-version', input.kubeVersion] : []),
+          ...values.flatMap((file) => ['--values', staged.at(file)]),
+        ],
+        { cwd: staged.dir, limits: input.limits, signal: input.signal },
+      );
+    let result = await template(valuesFiles);
+    if (!result.ok && result.reason === 'failed' && valuesFiles.length === 0) {
+      // Charts that need values (`required`) ship test values for chart-testing in ci/*-values.yaml.
+      for (const ci of ciValuesFiles(all, chartDir)) {
+        const retry = await template([ci]);
+        if (!retry.ok) continue;
+        notes.push(
+          `${label} does not render with its default values (${result.message}); it was rendered with ${ci}, the chart's own test values. Set checks.manifests.helm.charts to choose values.`,
+        );
+        result = retry;
+        break;
+      }
+    }
     if (!result.ok) {
       const hint = missing.length > 0 ? ` (it was rendered without its missing dependencies, which may be why)` : '';
       return { notes, failure: `helm template failed: ${result.message}${hint}` };
@@ -147,6 +164,17 @@ export async function renderChart(input: ChartRenderInput): Promise<ChartRender>
   } finally {
     await staged.remove();
   }
+}
+
+/** chart-testing's convention: `<chart>/ci/*-values.yaml`, tried in order when the defaults do not render. */
+const MAX_CI_VALUES_TRIES = 3;
+
+function ciValuesFiles(all: string[], chartDir: string): string[] {
+  const prefix = `${chartDir ? `${chartDir}/` : ''}ci/`;
+  return all
+    .filter((file) => file.startsWith(prefix) && /^[^/]+-values\.ya?ml$/.test(file.slice(prefix.length)))
+    .sort()
+    .slice(0, MAX_CI_VALUES_TRIES);
 }
 
 const SOURCE_LINE = /^# Source: (.+)$/;

@@ -155,6 +155,24 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
     );
   });
 
+  it('a chart that needs values is rendered with its chart-testing ci/*-values.yaml, and says so', async () => {
+    const files = chart('app', 'app', {
+      'app/values.yaml': 'privileged: true\n',
+      'app/ci/a-values.yaml': 'unrelated: 1\n',
+      'app/ci/b-values.yaml': `image: x@${DIGEST}\n`,
+    });
+    files['app/templates/deployment.yaml'] = files['app/templates/deployment.yaml']!.replace(
+      '"{{ .Values.image }}"',
+      '{{ required "image is required" .Values.image | quote }}',
+    );
+    const result = await checkRepo(files);
+    expect(rules(result.findings, 'manifests/render-failed')).toEqual([]);
+    expect(rules(result.findings, 'pss/privileged')).toEqual(['pss/privileged app/templates/deployment.yaml:2']);
+    expect(result.notes?.find((n) => n.includes('ci/b-values.yaml'))).toMatch(
+      /^the Helm chart app does not render with its default values \(.*image is required.*\); it was rendered with app\/ci\/b-values\.yaml/,
+    );
+  });
+
   it('passes --kube-version from the Pod Security version', async () => {
     const files = chart('app', 'app', {}, 'kubeVersion: ">=1.31.0-0"\n');
     const old = await checkRepo(files, { policy: (p) => (p.checks.manifests['pod-security'].version = '1.30') });
