@@ -250,6 +250,8 @@ export async function renderKustomization(input: KustomizeRenderInput): Promise<
       limits: input.limits,
       signal: input.signal,
     });
+    if (!result.ok && /external plugins disabled|unable to load external plugin/.test(result.message))
+      return { refused: `it uses a kustomize plugin, which the gate never runs (${result.message})` };
     if (!result.ok)
       return { failure: `${kubectl ? 'kubectl kustomize' : 'kustomize build'} failed: ${result.message}` };
     const segments = await originSegments(tree, present, top, result.stdout);

@@ -92,7 +92,13 @@ export async function runTool(
               reason: 'timeout',
               message: `it ran longer than ${options.limits.timeoutMs / 1000} s and was stopped`,
             });
-          else resolve({ ok: false, reason: 'failed', message: quoteStderr(stderr || failure.message) });
+          // The temporary paths mean nothing to the reader: show repository-relative ones.
+          else
+            resolve({
+              ok: false,
+              reason: 'failed',
+              message: quoteStderr((stderr || failure.message).split(`${options.cwd}/`).join('')),
+            });
         },
       );
     });

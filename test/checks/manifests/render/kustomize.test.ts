@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRemoteReference, withOriginAnnotations } from '../../../../src/checks/manifests/render/kustomize.js';
@@ -143,6 +144,25 @@ describe.skipIf(!tools)('kustomizations rendered with the real kubectl kustomize
       'manifests/render-failed k/kustomization.yaml:1',
     ]);
     expect(result.findings[0]?.message).toMatch(/kubectl kustomize failed: .*missing\.yaml/);
+    // Paths are repository-relative, not those of the temporary copy.
+    expect(result.findings[0]?.message).not.toMatch(/containersec-render-/);
+  });
+
+  it('never runs exec or container functions: a kustomization with a plugin is refused with a note', async () => {
+    const marker = path.join(tmpdir(), `containersec-pwned-${process.pid}`);
+    const result = await checkRepo({
+      'k/kustomization.yaml': 'generators:\n  - gen.yaml\ntransformers:\n  - fn.yaml\n',
+      'k/gen.yaml':
+        'apiVersion: example.com/v1\nkind: Nginx\nmetadata:\n  name: x\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./pwn.sh\n',
+      'k/fn.yaml':
+        'apiVersion: example.com/v1\nkind: Fn\nmetadata:\n  name: y\n  annotations:\n    config.kubernetes.io/function: |\n      container:\n        image: evil/fn\n',
+      'k/pwn.sh': `#!/bin/sh\ntouch ${marker}\n`,
+    });
+    expect(existsSync(marker)).toBe(false);
+    expect(result.notes?.find((n) => n.startsWith('kustomize: k not rendered'))).toMatch(
+      /it uses a kustomize plugin, which the gate never runs/,
+    );
+    expect(rules(result.findings, 'manifests/render-failed')).toEqual([]);
   });
 
   it('maps generated objects to the kustomization that configures them', async () => {
