@@ -4,6 +4,7 @@ import { documentToJS, parseYaml } from '../../../core/yaml.js';
 import type { HelmChartPolicy } from '../../../policy/types.js';
 import type { RenderLimits } from './limits.js';
 import type { RenderedSegment, RenderedUnit } from './model.js';
+import { cachedRender } from './cache.js';
 import { runTool } from './sandbox.js';
 import { dirOf, filesUnder, stageFiles } from './stage.js';
 
@@ -128,20 +129,26 @@ export async function renderChart(input: ChartRenderInput): Promise<ChartRender>
         `${label}: dependency ${[...names].join(', ')} is not vendored in charts/, so the chart was rendered without it (run \`helm dependency build\` before the gate to check it too).`,
       );
     }
-    const template = (values: string[]) =>
-      runTool(
+    const template = (values: string[]) => {
+      const args = [
+        'template',
+        input.release,
+        staged.at(chartDir || '.'),
+        '--namespace',
+        input.namespace,
+        ...(input.kubeVersion ? ['--kube-version', input.kubeVersion] : []),
+        ...values.flatMap((file) => ['--values', staged.at(file)]),
+      ];
+      const key = [
         input.binary,
-        [
-          'template',
-          input.release,
-          staged.at(chartDir || '.'),
-          '--namespace',
-          input.namespace,
-          ...(input.kubeVersion ? ['--kube-version', input.kubeVersion] : []),
-          ...values.flatMap((file) => ['--values', staged.at(file)]),
-        ],
-        { cwd: staged.dir, limits: input.limits, signal: input.signal },
+        staged.digest(),
+        JSON.stringify(input.limits),
+        ...args.map((arg) => arg.split(staged.dir).join('<staged>')),
+      ];
+      return cachedRender(JSON.stringify(key), () =>
+        runTool(input.binary, args, { cwd: staged.dir, limits: input.limits, signal: input.signal }),
       );
+    };
     let result = await template(valuesFiles);
     if (!result.ok && result.reason === 'failed' && valuesFiles.length === 0) {
       // Charts that need values (`required`) ship test values for chart-testing in ci/*-values.yaml.

@@ -5,6 +5,7 @@ import { documentToJS, parseYaml } from '../../../core/yaml.js';
 import { parseManifestFile } from '../kubernetes/documents.js';
 import type { RenderLimits } from './limits.js';
 import type { RenderedSegment, RenderedUnit } from './model.js';
+import { cachedRender } from './cache.js';
 import { runTool } from './sandbox.js';
 import { dirOf, joinRelative, stageFiles } from './stage.js';
 
@@ -245,11 +246,16 @@ export async function renderKustomization(input: KustomizeRenderInput): Promise<
     await staged.write(top.file, withOriginAnnotations(text));
     const dir = staged.at(top.dir || '.');
     const kubectl = path.basename(input.binary).startsWith('kubectl');
-    const result = await runTool(input.binary, kubectl ? ['kustomize', dir] : ['build', dir], {
-      cwd: staged.dir,
-      limits: input.limits,
-      signal: input.signal,
-    });
+    const args = kubectl ? ['kustomize', dir] : ['build', dir];
+    const key = [
+      input.binary,
+      staged.digest(),
+      JSON.stringify(input.limits),
+      ...args.map((arg) => arg.split(staged.dir).join('<staged>')),
+    ];
+    const result = await cachedRender(JSON.stringify(key), () =>
+      runTool(input.binary, args, { cwd: staged.dir, limits: input.limits, signal: input.signal }),
+    );
     if (!result.ok && /external plugins disabled|unable to load external plugin/.test(result.message))
       return { refused: `it uses a kustomize plugin, which the gate never runs (${result.message})` };
     if (!result.ok)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,8 @@ export interface StagedTree {
   at(relative: string): string;
   write(relative: string, content: string | Buffer): Promise<void>;
   remove(): Promise<void>;
+  /** A digest of every staged path and content, for caching renders of identical inputs. */
+  digest(): string;
 }
 
 export class StagingLimitError extends Error {}
@@ -21,6 +24,7 @@ export class StagingLimitError extends Error {}
 export async function stageFiles(tree: FileTree, files: Iterable<string>, limits: RenderLimits): Promise<StagedTree> {
   const dir = await mkdtemp(path.join(tmpdir(), 'containersec-render-'));
   const root = path.join(dir, 'repo');
+  const contents = new Map<string, string>();
   const staged: StagedTree = {
     dir: root,
     at: (relative) => path.join(root, ...relative.split('/')),
@@ -28,8 +32,14 @@ export async function stageFiles(tree: FileTree, files: Iterable<string>, limits
       const target = staged.at(relative);
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, content);
+      contents.set(relative, createHash('sha256').update(content).digest('hex'));
     },
     remove: () => rm(dir, { recursive: true, force: true }),
+    digest: () => {
+      const hash = createHash('sha256');
+      for (const key of [...contents.keys()].sort()) hash.update(`${key}\u0000${contents.get(key)}\n`);
+      return hash.digest('hex');
+    },
   };
   try {
     await mkdir(root, { recursive: true });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderManifests } from '../../../../src/checks/manifests/render/index.js';
@@ -205,6 +206,21 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
     ]);
     expect(outcome.findings[0]?.message).toMatch(/output exceeded 100000 bytes/);
     expect(outcome.findings[1]?.message).toMatch(/ran longer than 1\.5 s/);
+  });
+
+  it('renders identical inputs once per process (the base run reuses the head run of an unchanged chart)', async () => {
+    const bin = tempRepo();
+    const count = path.join(bin, 'count');
+    writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho run >> ${count}\nexec ${HELM} "$@"\n`, { mode: 0o755 });
+    const files = chart('cached', 'cached', { 'cached/values.yaml': `image: x@${DIGEST}\nprivileged: true\n` });
+    const env = { PATH: bin };
+    const first = await checkRepo(files, { env });
+    const second = await checkRepo(files, { env });
+    expect(rules(second.findings, 'pss/privileged')).toEqual(rules(first.findings, 'pss/privileged'));
+    expect(readFileSync(count, 'utf8')).toBe('run\n');
+    files['cached/values.yaml'] = `image: x@${DIGEST}\nprivileged: false\n`;
+    expect(rules((await checkRepo(files, { env })).findings, 'pss/privileged')).toEqual([]);
+    expect(readFileSync(count, 'utf8')).toBe('run\nrun\n');
   });
 
   it('switched off, charts are not rendered and templates are still not parsed', async () => {
