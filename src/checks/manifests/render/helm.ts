@@ -4,6 +4,7 @@ import { documentToJS, parseYaml } from '../../../core/yaml.js';
 import type { HelmChartPolicy } from '../../../policy/types.js';
 import type { RenderLimits } from './limits.js';
 import type { RenderedSegment, RenderedUnit } from './model.js';
+import { documentLinesFrom } from './model.js';
 import { cachedRender } from './cache.js';
 import { runTool } from './sandbox.js';
 import { dirOf, filesUnder, stageFiles } from './stage.js';
@@ -221,10 +222,17 @@ async function helmSegments(
   for (const [source, list] of bySource) {
     const path = sourcePath(all, chartDir, source);
     const buffer = all.includes(path) ? await tree.read(path, 10 * 1024 * 1024) : undefined;
-    const starts = buffer ? objectStarts(templateDocuments(buffer.toString('utf8')), list) : [];
+    const text = buffer?.toString('utf8');
+    const starts = text !== undefined ? objectStarts(templateDocuments(text), list) : [];
     list.forEach((chunk, index) => {
       const line = starts[index];
-      segments.push({ startLine: chunk.startLine, path, line: line ?? 1, objectStart: line !== undefined });
+      segments.push({
+        startLine: chunk.startLine,
+        path,
+        line: line ?? 1,
+        objectStart: line !== undefined,
+        ...(line !== undefined && text !== undefined ? { objectLines: documentLinesFrom(text, line) } : {}),
+      });
     });
   }
   return segments.sort((a, b) => a.startLine - b.startLine);

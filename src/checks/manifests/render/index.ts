@@ -11,7 +11,7 @@ import { closure, readKustomizations, renderKustomization } from './kustomize.js
 import type { RenderLimits } from './limits.js';
 import { RENDER_LIMITS } from './limits.js';
 import type { RenderOutcome, RenderedUnit } from './model.js';
-import { segmentAt } from './model.js';
+import { keyLine, segmentAt } from './model.js';
 import type { ToolLookup } from './sandbox.js';
 import { findTool } from './sandbox.js';
 import { StagingLimitError, dirOf, filesUnder } from './stage.js';
@@ -258,22 +258,27 @@ function kustomizationStep(
 
 /** Findings on a rendered output, moved to the template or source file the object came from. */
 export function locateRendered(findings: RawFinding[], units: RenderedUnit[]): RawFinding[] {
-  const byPath = new Map(units.map((unit) => [unit.virtualPath, unit]));
+  const byPath = new Map(units.map((unit) => [unit.virtualPath, { unit, lines: unit.text.split('\n') }]));
   return findings.map((finding) => {
     const location = finding.location;
     if (!isFileLocation(location)) return finding;
-    const unit = byPath.get(location.path);
-    if (!unit) return finding;
+    const rendered = byPath.get(location.path);
+    if (!rendered) return finding;
+    const { unit, lines } = rendered;
     const segment = segmentAt(unit, location.startLine ?? 1);
     if (!segment) return finding;
-    const where = segment.objectStart
-      ? `line ${segment.line} is where the object starts in ${segment.path}`
-      : `file-level: the object's line in ${segment.path} is not known`;
+    const key = keyLine(lines[(location.startLine ?? 1) - 1] ?? '', segment);
+    const patched = unit.label.startsWith('the kustomization') ? '; its patches may change it' : '';
+    const where = key
+      ? `line ${key.line} is where \`${key.key}:\` is written in the object in ${segment.path}${patched}`
+      : segment.objectStart
+        ? `line ${segment.line} is where the object starts in ${segment.path}`
+        : `file-level: the object's line in ${segment.path} is not known`;
     const { endLine: _endLine, endColumn: _endColumn, ...rest } = location;
     return {
       ...finding,
       message: `${finding.message} (Found in the output of ${unit.label}; ${where}.)`,
-      location: { ...rest, path: segment.path, startLine: segment.line, startColumn: 1 },
+      location: { ...rest, path: segment.path, startLine: key?.line ?? segment.line, startColumn: key?.column ?? 1 },
     };
   });
 }

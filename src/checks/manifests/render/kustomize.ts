@@ -5,6 +5,7 @@ import { documentToJS, parseYaml } from '../../../core/yaml.js';
 import { parseManifestFile } from '../kubernetes/documents.js';
 import type { RenderLimits } from './limits.js';
 import type { RenderedSegment, RenderedUnit } from './model.js';
+import { documentLinesFrom } from './model.js';
 import { cachedRender } from './cache.js';
 import { runTool } from './sandbox.js';
 import { dirOf, joinRelative, stageFiles } from './stage.js';
@@ -303,7 +304,7 @@ async function originSegments(
 ): Promise<RenderedSegment[]> {
   const parsed = parseYaml(output);
   const segments: RenderedSegment[] = [];
-  const sources = new Map<string, ReturnType<typeof parseManifestFile> | undefined>();
+  const sources = new Map<string, { text: string; parsed: ReturnType<typeof parseManifestFile> } | undefined>();
   for (const doc of parsed.documents) {
     const contents = doc.contents;
     if (!contents || !isMap(contents)) continue;
@@ -328,12 +329,20 @@ async function originSegments(
     }
     if (!sources.has(source)) {
       const buffer = origin.path !== undefined ? await tree.read(source, 10 * 1024 * 1024) : undefined;
-      sources.set(source, buffer ? parseManifestFile(source, buffer.toString('utf8')) : undefined);
+      const text = buffer?.toString('utf8');
+      sources.set(source, text !== undefined ? { text, parsed: parseManifestFile(source, text) } : undefined);
     }
     const kind = typeof value?.kind === 'string' ? value.kind : '';
     const name = typeof value?.metadata?.name === 'string' ? value.metadata.name : '';
-    const line = objectLine(sources.get(source), kind, name);
-    segments.push({ startLine, path: source, line: line ?? 1, objectStart: line !== undefined });
+    const file = sources.get(source);
+    const line = objectLine(file?.parsed, kind, name);
+    segments.push({
+      startLine,
+      path: source,
+      line: line ?? 1,
+      objectStart: line !== undefined,
+      ...(line !== undefined && file ? { objectLines: documentLinesFrom(file.text, line) } : {}),
+    });
   }
   return segments.sort((a, b) => a.startLine - b.startLine);
 }

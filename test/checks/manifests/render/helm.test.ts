@@ -12,7 +12,7 @@ const tools = haveK8sTools();
 if (!tools) console.warn(K8S_TOOLS_SKIP);
 
 describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
-  it('lints the rendered objects with the policy values file, at the object start in the template', async () => {
+  it('lints the rendered objects with the policy values file, at the key in the template', async () => {
     const files = chart('deploy/web', 'web', { 'deploy/values-prod.yaml': 'privileged: true\n' });
     const plain = await checkRepo(files);
     expect(plain.errors).toEqual([]);
@@ -29,10 +29,12 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
         };
       },
     });
-    // Line 2: `apiVersion:` after the leading template comment.
-    expect(rules(prod.findings, 'pss/privileged')).toEqual(['pss/privileged deploy/web/templates/deployment.yaml:2']);
+    // Line 17: `privileged:` in the template (its value comes from values).
+    expect(rules(prod.findings, 'pss/privileged')).toEqual(['pss/privileged deploy/web/templates/deployment.yaml:17']);
     const finding = prod.findings.find((f) => f.ruleId === 'pss/privileged')!;
-    expect(finding.message).toContain('the Helm chart deploy/web; line 2 is where the object starts');
+    expect(finding.message).toContain(
+      'the Helm chart deploy/web; line 17 is where `privileged:` is written in the object in deploy/web/templates/deployment.yaml',
+    );
     expect(finding.location).toMatchObject({ object: 'Deployment/rel-web' });
     expect(prod.notes?.find((n) => n.startsWith('rendered'))).toMatch(
       /^rendered 1 of 1 Helm chart\(s\) and 0 of 0 top-level kustomization\(s\) in \d/,
@@ -65,7 +67,7 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
       policy: (p) =>
         (p.checks.manifests.helm = { enabled: true, binary: HELM, release: 'r', namespace: 'default', charts: [] }),
     });
-    expect(rules(configured.findings, 'pss/privileged')).toEqual(['pss/privileged web/templates/deployment.yaml:2']);
+    expect(rules(configured.findings, 'pss/privileged')).toEqual(['pss/privileged web/templates/deployment.yaml:17']);
 
     const root = tempRepo(files);
     execFileSync('chmod', ['+x', path.join(root, 'bin/helm')]);
@@ -118,7 +120,7 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
     expect(result.errors).toEqual([]);
     expect(rules(result.findings, 'pss/privileged').sort()).toEqual([
       'pss/privileged app/charts/packed-0.1.0.tgz:1',
-      'pss/privileged app/charts/sub/templates/deployment.yaml:2',
+      'pss/privileged app/charts/sub/templates/deployment.yaml:17',
     ]);
     const packed = result.findings.find((f) => at(f).includes('.tgz'))!;
     expect(packed.message).toContain("file-level: the object's line in app/charts/packed-0.1.0.tgz is not known");
@@ -139,7 +141,7 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
       'the Helm chart app: dependency redis is not vendored in charts/, so the chart was rendered without it (run `helm dependency build` before the gate to check it too).',
     );
     expect(rules(result.findings, 'manifests/render-failed')).toEqual([]);
-    expect(rules(result.findings, 'pss/privileged')).toEqual(['pss/privileged app/templates/deployment.yaml:2']);
+    expect(rules(result.findings, 'pss/privileged')).toEqual(['pss/privileged app/templates/deployment.yaml:17']);
   });
 
   it('a chart with a broken template gives one render-failed finding, not one per template', async () => {
@@ -168,7 +170,7 @@ describe.skipIf(!tools)('Helm charts rendered with the real helm', () => {
     );
     const result = await checkRepo(files);
     expect(rules(result.findings, 'manifests/render-failed')).toEqual([]);
-    expect(rules(result.findings, 'pss/privileged')).toEqual(['pss/privileged app/templates/deployment.yaml:2']);
+    expect(rules(result.findings, 'pss/privileged')).toEqual(['pss/privileged app/templates/deployment.yaml:17']);
     expect(result.notes?.find((n) => n.includes('ci/b-values.yaml'))).toMatch(
       /^the Helm chart app does not render with its default values \(.*image is required.*\); it was rendered with app\/ci\/b-values\.yaml/,
     );

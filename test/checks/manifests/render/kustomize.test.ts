@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRemoteReference, withOriginAnnotations } from '../../../../src/checks/manifests/render/kustomize.js';
+import { documentLinesFrom, keyLine } from '../../../../src/checks/manifests/render/model.js';
 import { K8S_TOOLS_SKIP, KUBECTL, haveK8sTools } from '../../../support/k8s-tools.js';
 import { DIGEST, checkRepo, rules } from './helpers.js';
 
@@ -171,10 +172,31 @@ describe.skipIf(!tools)('kustomizations rendered with the real kubectl kustomize
       'k/pod.yaml':
         'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers: [{name: a, image: x}]\n',
     });
-    expect(rules(result.findings, 'pss/hostNamespaces')).toEqual(['pss/hostNamespaces k/pod.yaml:1']);
+    expect(rules(result.findings, 'pss/hostNamespaces')).toEqual(['pss/hostNamespaces k/pod.yaml:6']);
     // The network-policy finding sits on the first namespaced object, the generated ConfigMap.
     expect(rules(result.findings, 'k8s/missing-network-policy')).toEqual([
       'k8s/missing-network-policy k/kustomization.yaml:1',
     ]);
+  });
+});
+
+describe('lines in the source of a rendered object', () => {
+  const segment = {
+    startLine: 1,
+    path: 'base/deploy.yaml',
+    line: 10,
+    objectStart: true,
+    objectLines: documentLinesFrom(
+      'apiVersion: v1\nkind: Pod\nspec:\n  securityContext: {}\n  containers:\n    - name: a\n      securityContext:\n        privileged: false\n---\nkind: Other\nprivileged: true\n',
+      1,
+    ),
+  };
+  it('is the key written once in the object, else undefined (the object start is used)', () => {
+    expect(keyLine('        privileged: true', segment)).toEqual({ line: 17, column: 9, key: 'privileged' });
+    expect(keyLine('    - name: a', segment)).toEqual({ line: 15, column: 7, key: 'name' });
+    // Written twice (pod and container), or not at all: not honest to pick one.
+    expect(keyLine('      securityContext:', segment)).toBeUndefined();
+    expect(keyLine('  hostPID: true', segment)).toBeUndefined();
+    expect(keyLine('privileged: true', { ...segment, objectLines: undefined })).toBeUndefined();
   });
 });
