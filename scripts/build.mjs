@@ -7,7 +7,7 @@ import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 await rm('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli/index.ts' },
+  entryPoints: { index: 'src/entry/action-main.ts', cli: 'src/entry/cli-main.ts' },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

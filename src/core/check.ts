@@ -1,3 +1,4 @@
+import type { CiFacts } from './ci-facts.js';
 import type { CheckId, RawFinding } from './finding.js';
 import type { RuleDefinition } from './rules.js';
 import type { FileTree } from './tree.js';
@@ -25,6 +26,11 @@ export interface CheckContext {
   env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   log: Logger;
+  /**
+   * What the CI platform knows about the event and the job's token, asked for only when a check needs it (the
+   * platform may spend one API request on it). Absent outside CI and in tests.
+   */
+  ci?: (signal: AbortSignal) => Promise<CiFacts>;
 }
 
 export interface CheckOutput {

@@ -1,4 +1,4 @@
-import type { Verdict } from '../core/finding.js';
+import type { CheckResult, Verdict } from '../core/finding.js';
 
 /** The result of talking to a platform. Publishing never throws: a failure says what to change. */
 export type PublishOutcome =
@@ -20,47 +20,51 @@ export interface StatusRequest {
   audit: boolean;
   /** One line: the headline, cut to the platform's limit by the adapter. */
   description: string;
-  /** Longer markdown for platforms that show it (a GitHub check run's summary). */
-  summary?: string;
+  /** Longer markdown for platforms that show it (a GitHub check run's summary), rendered for a size limit. */
+  summary?: (maxChars: number) => string;
+  /** The checks' findings, for platforms that annotate lines (GitHub check runs). */
+  checks?: CheckResult[];
   targetUrl?: string;
 }
 
-/**
- * What the gate needs from GitHub, GitLab or the terminal: one comment updated in place, and a status that
- * can block the merge. Adapters implement it; the core never talks to a platform directly.
- */
-export interface Platform {
-  readonly name: string;
-  /** Largest comment body the platform accepts, in characters. */
-  readonly commentLimit: number;
-  /** False when there is no pull/merge request to comment on (a push, a local run). */
-  readonly hasReviewThread: boolean;
-  postComment(request: CommentRequest): Promise<PublishOutcome>;
-  setStatus(request: StatusRequest): Promise<PublishOutcome>;
+/** Links to a file line at the commit under review. */
+export type FileUrlBuilder = (file: string, line?: number) => string;
+
+/** What the pipeline needs to know about this CI run, read once from the platform. */
+export interface CiContext {
+  /** The revision "new in this change" compares with: the PR/MR base, the merge-group base, the push's parent. */
+  base?: string;
+  /** The commit under review, when the platform names one. */
+  headSha?: string;
+  /** False when the adapter cannot write anything (no token, a fork's read-only token); it has said why. */
+  canPublish: boolean;
+  /** True when there is a pull/merge request to comment on. */
+  hasReviewThread: boolean;
+  /** The status name configured for this platform (e.g. a CI variable), when not given as an input. */
+  statusName?: string;
+  /** Default comment key: distinguishes the comments of parallel jobs and matrix legs. */
+  commentKey: string;
+  fileUrl?: FileUrlBuilder;
+  /** The job's page, linked from the status and the comment. */
+  runUrl?: string;
 }
 
-/** An in-memory platform for tests: records what would have been published. */
-export class FakePlatform implements Platform {
-  readonly name = 'fake';
-  readonly comments: { id: number; body: string }[] = [];
-  readonly statuses: StatusRequest[] = [];
-  private nextId = 1;
-
-  constructor(
-    readonly commentLimit = 65_536,
-    readonly hasReviewThread = true,
-  ) {}
-
-  postComment(request: CommentRequest): Promise<PublishOutcome> {
-    const existing =
-      request.mode === 'update' ? this.comments.find((c) => c.body.startsWith(request.marker)) : undefined;
-    if (existing) existing.body = request.body;
-    else this.comments.push({ id: this.nextId++, body: request.body });
-    return Promise.resolve({ ok: true });
-  }
-
-  setStatus(request: StatusRequest): Promise<PublishOutcome> {
-    this.statuses.push(request);
-    return Promise.resolve({ ok: true });
-  }
+/**
+ * GitHub, GitLab, the local terminal or a test fake, behind one interface (danger-js's model). The pipeline
+ * reads the context once, calls `begin` before the checks run, and after them posts one comment and one
+ * status. Adapters are the only code that talks to a CI API or reads CI variables.
+ */
+export interface Platform {
+  readonly name: 'github' | 'gitlab' | 'local' | 'fake';
+  /** How the log names it: GitHub, GitLab. */
+  readonly label: string;
+  /** Largest comment body the platform accepts, in characters. */
+  readonly commentLimit: number;
+  context(): Promise<CiContext>;
+  /** Before the checks run: e.g. GitHub's `in_progress` check run, so the PR shows the gate is running. */
+  begin(statusName: string): Promise<void>;
+  postComment(request: CommentRequest): Promise<PublishOutcome>;
+  setStatus(request: StatusRequest): Promise<PublishOutcome>;
+  /** The job's own report page where the platform has one (GitHub's job summary). */
+  writeSummary?(render: (maxChars: number) => string): Promise<void>;
 }

@@ -144,7 +144,10 @@ export interface Policy {
     signatures: SignaturesPolicy;
   };
   exceptions: PolicyException[];
-  report: { comment: 'update' | 'new' | 'off'; template?: string };
+  report: { comment: CommentMode; template?: string };
 }
 
 export type CheckPolicy = Policy['checks'][CheckId];
+
+/** The PR/MR comment: edit one in place, add one per run, or none. */
+export type CommentMode = 'update' | 'new' | 'off';

@@ -1,7 +1,7 @@
 import type { Finding, FileLocation } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
-import type { GateOutcome } from '../engine.js';
+import type { GateOutcome } from '../core/outcome.js';
 
 /** Code Quality severities (GitLab's "Implement a custom tool" table), ours mapped one step apart. */
 const SEVERITY: Record<Severity, 'blocker' | 'critical' | 'major' | 'minor' | 'info'> = {

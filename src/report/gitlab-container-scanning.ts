@@ -1,7 +1,7 @@
 import type { Finding, ImageLocation } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
-import type { GateOutcome } from '../engine.js';
+import type { GateOutcome } from '../core/outcome.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 
 /** The container_scanning report schema version we write (security-report-schemas, vendored in test/schemas/). */

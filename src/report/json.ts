@@ -1,4 +1,4 @@
-import type { GateOutcome } from '../engine.js';
+import type { GateOutcome } from '../core/outcome.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 /** The JSON report, schemaVersion 1 (schema/report.schema.json). Other tools parse it: change with care. */

@@ -9,13 +9,6 @@ import { escapeMarkdown, safeUrl } from './escape.js';
 import type { ReportModel } from './model.js';
 import { templatesDir } from './templates.js';
 
-/** GitHub's limit for an issue or PR comment body, in characters. */
-export const GITHUB_COMMENT_MAX_CHARS = 65_536;
-/** GitHub's limit for a job summary ($GITHUB_STEP_SUMMARY), in bytes. */
-export const GITHUB_STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
-/** GitLab's limit for a merge-request note, in characters. */
-export const GITLAB_NOTE_MAX_CHARS = 1_000_000;
-
 const VERDICT_ICONS: Record<Verdict, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅' };
 const STATUS_ICONS: Record<CheckStatus, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅', skipped: '⏭️' };
 const SEVERITY_ICONS: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };

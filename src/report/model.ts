@@ -1,6 +1,6 @@
 import type { CheckId, CheckResult, CheckStatus, Finding, Verdict } from '../core/finding.js';
 import { CHECK_IDS, isFileLocation } from '../core/finding.js';
-import type { GateOutcome } from '../engine.js';
+import type { GateOutcome } from '../core/outcome.js';
 import { compareSeverity, SEVERITIES } from '../core/severity.js';
 import type { Severity } from '../core/severity.js';
 import type { PolicyException } from '../policy/types.js';

@@ -2,7 +2,7 @@ import type { CheckResult, Finding } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { RuleDefinition, RuleRegistry } from '../core/rules.js';
 import type { Severity } from '../core/severity.js';
-import type { GateOutcome } from '../engine.js';
+import type { GateOutcome } from '../core/outcome.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../../src/cli/main.js';
+import { cli } from '../../src/entry/cli.js';
 import { captureIo } from '../support/io.js';
 import { tempRepo } from '../support/tmp.js';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from '../../src/cli/main.js';
+import { cli } from '../../src/entry/cli.js';
 import { FAKE_TOKEN, startFakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import type { FakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import { captureIo } from '../support/io.js';
@@ -236,7 +236,7 @@ describe('containersec check in GitLab CI, against a loopback GitLab', () => {
     expect(await cli(['check', '.', '--output', 'json=r.json'], io)).toBe(0);
     expect(server.requests.filter((r) => r.path.includes('/notes'))).toEqual([]);
     expect(server.statuses).toHaveLength(1);
-    expect(io.err()).toContain('not a merge-request pipeline');
+    expect(io.err()).toContain('not a pull or merge request pipeline');
     expect(JSON.parse(readFileSync(path.join(repo, 'r.json'), 'utf8'))).toMatchObject({ base });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { marked } from 'marked';
-import { renderMarkdown, GITHUB_COMMENT_MAX_CHARS } from '../../src/report/markdown.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { GITHUB_LIMITS } from '../../src/platform/github/limits.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { escapeMarkdown } from '../../src/report/escape.js';
 import type { RawFinding } from '../../src/core/finding.js';
@@ -29,7 +30,7 @@ describe('markdown comment', () => {
   it('puts the verdict first, then the table, blocking items with line links, new, existing, excepted, stale', () => {
     const markdown = renderMarkdown(
       buildReportModel(sampleOutcome(), { today, fileUrl, runUrl: 'https://github.com/acme/web/actions/runs/1' }),
-      { maxChars: GITHUB_COMMENT_MAX_CHARS },
+      { maxChars: GITHUB_LIMITS.commentChars },
     );
     const lines = markdown.split('\n');
     expect(lines[0]).toBe('<!-- containersec:comment key=default -->');
@@ -63,7 +64,7 @@ describe('markdown comment', () => {
       location: { path: `deploy/${HOSTILE}.yaml`, startLine: 1, object: HOSTILE },
     };
     const markdown = renderMarkdown(buildReportModel(sampleOutcome([hostile]), { today, fileUrl }), {
-      maxChars: GITHUB_COMMENT_MAX_CHARS,
+      maxChars: GITHUB_LIMITS.commentChars,
     });
     expect(markdown.match(/<!-- containersec:comment/g)).toHaveLength(1);
     expect(markdown).not.toContain('@octocat');
@@ -119,7 +120,7 @@ describe('markdown comment', () => {
         staleExceptions: [],
       },
     };
-    expect(renderMarkdown(buildReportModel(clean, { today }), { maxChars: GITHUB_COMMENT_MAX_CHARS })).toContain(
+    expect(renderMarkdown(buildReportModel(clean, { today }), { maxChars: GITHUB_LIMITS.commentChars })).toContain(
       '✅ containersec: Passed: no findings.',
     );
   });
@@ -133,7 +134,7 @@ describe('markdown comment', () => {
         { today },
       ),
       {
-        maxChars: GITHUB_COMMENT_MAX_CHARS,
+        maxChars: GITHUB_LIMITS.commentChars,
         template: '{{verdict}}{{#each newFindings}} {{finding.title}}{{/each}}',
       },
     );
@@ -155,7 +156,7 @@ describe('what was checked', () => {
     const markdown = renderMarkdown(
       buildReportModel({ ...outcome, result: { ...outcome.result, checks } }, { today }),
       {
-        maxChars: GITHUB_COMMENT_MAX_CHARS,
+        maxChars: GITHUB_LIMITS.commentChars,
       },
     );
     const section = markdown.slice(markdown.indexOf('<details><summary>What was checked</summary>'));

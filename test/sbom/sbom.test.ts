@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../../src/cli/main.js';
+import { cli } from '../../src/entry/cli.js';
 import { catalogSubject, renderSbom, type SbomSubject } from '../../src/sbom/index.js';
 import {
   DEBIAN_10_OS_RELEASE,

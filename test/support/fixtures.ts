@@ -1,4 +1,4 @@
-import type { GateOutcome } from '../../src/engine.js';
+import type { GateOutcome } from '../../src/core/outcome.js';
 import { applyGate } from '../../src/core/gate.js';
 import type { RawFinding } from '../../src/core/finding.js';
 import { fingerprintAll } from '../../src/core/fingerprint.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/entry/cli.js';
 
 export interface CapturedIo extends CliIo {
   out(): string;

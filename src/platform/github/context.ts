@@ -1,7 +1,7 @@
 import type { Logger } from '../../core/check.js';
 import type { GithubClient } from './client.js';
 import type { GithubEvent } from './event.js';
-import { findPullRequestByHead } from './github-platform.js';
+import { findPullRequestByHead } from './publisher.js';
 
 export interface GithubRunContext {
   owner: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { CheckContext } from '../../../src/core/check.js';
-import { FsTree } from '../../../src/platform/fs-tree.js';
+import { FsTree } from '../../../src/repo/fs-tree.js';
 import { defaultPolicy } from '../../../src/policy/presets.js';
 import type { Policy } from '../../../src/policy/types.js';
 import { buildImage, imageBlobs, layoutFiles, writeFiles, type FileSpec } from '../../support/oci-builder.js';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importScannerReport } from '../../../src/checks/images/import-report.js';
-import { runGate } from '../../../src/engine.js';
+import { runGate } from '../../../src/app/run-gate.js';
 import { tempRepo } from '../../support/tmp.js';
 
 const LAYER = `sha256:${'c'.repeat(64)}`;

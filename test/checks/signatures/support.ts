@@ -7,7 +7,7 @@
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { CheckContext } from '../../../src/core/check.js';
-import { FsTree } from '../../../src/platform/fs-tree.js';
+import { FsTree } from '../../../src/repo/fs-tree.js';
 import { mergePolicy } from '../../../src/policy/merge.js';
 import { defaultPolicy } from '../../../src/policy/presets.js';
 import type { Policy } from '../../../src/policy/types.js';

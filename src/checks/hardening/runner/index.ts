@@ -14,8 +14,8 @@ import { parseIdFile, parseProcStatus } from './proc-status.js';
 import { probeHostRuntimes } from './host-runtimes.js';
 import { RUNNER_RULE, runnerRules } from './rules.js';
 import { findPasswordlessSudo } from './sudoers.js';
-import { githubPullRequestOrigin } from './github-event.js';
-import { probeGithubToken, probeGitlabToken, type TokenProbeOptions } from './token-permissions.js';
+import type { CiFacts, PullRequestOrigin } from '../../../core/ci-facts.js';
+import { judgeGithubToken, judgeGitlabToken } from './token-permissions.js';
 
 export { runnerRules };
 
@@ -40,6 +40,8 @@ export interface RunnerProbeInput {
   readBytes?(path: string, offset: number, length: number): Buffer | undefined;
   /** Directories searched for the engine executables (default: the standard binary directories). */
   binaryDirs?: readonly string[];
+  /** What the CI platform said about the event and the job's token (gathered by platform code). */
+  ci?: CiFacts;
 }
 
 export interface RunnerProbeResult {
@@ -114,22 +116,24 @@ export function runnerPlatform(env: Readonly<Record<string, string | undefined>>
 
 /**
  * The whole probe: the machine (probeRunner) and, in GitHub Actions or GitLab CI, what the job's API token
- * may do (one API request at most, with a short timeout).
+ * may do, as the platform's API told the platform code (`input.ci`).
  */
-export async function probeRunnerAndToken(
-  input: RunnerProbeInput,
-  options: TokenProbeOptions = {},
-): Promise<RunnerProbeResult> {
+export function probeRunnerAndToken(input: RunnerProbeInput): RunnerProbeResult {
   const machine = probeRunner(input);
   const platform = runnerPlatform(input.env);
   if (platform === undefined || platform === 'ci') {
     if (platform === 'ci') machine.notes.push('Token permissions not checked: neither GitHub Actions nor GitLab CI.');
     return machine;
   }
-  const token =
-    platform === 'github-actions' ? await probeGithubToken(input, options) : await probeGitlabToken(input, options);
+  const facts = input.ci ?? {};
+  const token = platform === 'github-actions' ? judgeGithubToken(input.env, facts) : judgeGitlabToken(input.env, facts);
   return { findings: [...machine.findings, ...token.findings], notes: [...machine.notes, ...token.notes] };
 }
+
+const UNREAD_EVENT: PullRequestOrigin = {
+  kind: 'unknown',
+  reason: 'Could not read the GitHub event payload (GITHUB_EVENT_PATH)',
+};
 
 function probeForkOnSelfHosted(probe: Probe): void {
   const env = probe.input.env;
@@ -186,7 +190,7 @@ function probeForkOnSelfHosted(probe: Probe): void {
 }
 
 function githubForkPullRequest(probe: Probe): { isFork: boolean; head: string; base: string } | undefined {
-  const origin = githubPullRequestOrigin(probe.input.env, (path) => probe.input.readFile(path));
+  const origin = probe.input.ci?.pullRequest ?? UNREAD_EVENT;
   if (origin.kind === 'unknown') {
     const what = origin.reason.startsWith('The pull request event')
       ? 'not judged'
@@ -449,5 +453,7 @@ export function runRunnerProbe(context: CheckContext): Promise<CheckOutput> {
   if (context.policy.checks.hardening['runner-probe'] === false) {
     return Promise.resolve({ findings: [], notes: ['Runner probe off (checks.hardening.runner-probe: false).'] });
   }
-  return probeRunnerAndToken(systemRunnerProbeInput(context.env), { signal: context.signal });
+  return (context.ci?.(context.signal) ?? Promise.resolve({})).then((ci) =>
+    probeRunnerAndToken({ ...systemRunnerProbeInput(context.env), ci }),
+  );
 }

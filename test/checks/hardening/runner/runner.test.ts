@@ -14,6 +14,7 @@ import {
 import type { CheckContext } from '../../../../src/core/check.js';
 import { capabilityNames, parseCapabilityMask } from '../../../../src/checks/hardening/runner/capabilities.js';
 import { findPasswordlessSudo } from '../../../../src/checks/hardening/runner/sudoers.js';
+import { githubPullRequestOrigin } from '../../../../src/platform/github/pull-request-origin.js';
 
 /** A /proc/self/status as a Linux 6.x kernel writes it, with the fields the probe reads filled in. */
 function procStatus(o: {
@@ -72,9 +73,18 @@ interface Fake {
 }
 
 function input(fake: Fake): RunnerProbeInput {
+  const env: Record<string, string> = {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_SERVER_HOST: 'gitlab.example.com',
+    ...fake.env,
+  };
+  const readFile = (path: string) => fake.files?.[path];
   return {
-    env: { CI: 'true', GITLAB_CI: 'true', CI_SERVER_HOST: 'gitlab.example.com', ...fake.env },
-    readFile: (path) => fake.files?.[path],
+    env,
+    // The pull request's origin, as the GitHub platform code reads it from the event payload.
+    ...(env.GITHUB_ACTIONS === 'true' ? { ci: { pullRequest: githubPullRequestOrigin(env, readFile) } } : {}),
+    readFile,
     statSocket: (path) => fake.sockets?.includes(path) ?? false,
     listDir: (path) => fake.dirs?.[path],
   };

@@ -1,13 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  GITHUB_TOKEN_INPUT,
-  githubTokenKind,
-  probeGithubToken,
-  probeGitlabToken,
-} from '../../../../src/checks/hardening/runner/token-permissions.js';
+import { judgeGithubToken, judgeGitlabToken } from '../../../../src/checks/hardening/runner/token-permissions.js';
 import { probeRunnerAndToken, runnerRules } from '../../../../src/checks/hardening/runner/index.js';
+import { gatherCiFacts } from '../../../../src/platform/ci-facts.js';
+import { GITHUB_TOKEN_INPUT, githubTokenKind } from '../../../../src/platform/github/token-facts.js';
+import type { TokenProbeOptions } from '../../../../src/platform/token-probe.js';
 import { FakeGithub } from '../../../support/github-server.js';
 import { FAKE_TOKEN, startFakeGitlab, type FakeGitlab } from '../../../platform/gitlab/fake-gitlab.js';
 
@@ -28,6 +26,22 @@ function githubInput(env: Record<string, string>, event?: string) {
     readFile: (path: string) => (path === '/event.json' ? event : undefined),
     statSocket: () => false,
   };
+}
+
+type ProbeInput = { env: Record<string, string>; readFile(path: string): string | undefined };
+
+/** The platform code asks the API (one request), the runner check judges the answer: both halves, as in a run. */
+async function probeGithubToken(input: ProbeInput, options: TokenProbeOptions = {}) {
+  const facts = await gatherCiFacts(
+    { ...input.env, GITHUB_ACTIONS: 'true' },
+    { ...options, readFile: (path) => input.readFile(path) },
+  );
+  return judgeGithubToken(input.env, facts);
+}
+
+async function probeGitlabToken(input: ProbeInput, options: TokenProbeOptions = {}) {
+  const facts = await gatherCiFacts({ ...input.env, GITHUB_ACTIONS: '', GITLAB_CI: 'true' }, options);
+  return judgeGitlabToken(input.env, facts);
 }
 
 const text = (result: { notes: string[]; findings: unknown[] }) =>
@@ -182,10 +196,11 @@ describe('GitHub token permissions against the OpenAPI-checked fake GitHub', () 
   it('runs inside the whole probe only in GitHub Actions', async () => {
     github.repository.headers = { 'x-oauth-scopes': 'repo' };
     const input = githubInput(env(CLASSIC), pullRequest('mallory/web'));
-    const inside = await probeRunnerAndToken(input);
+    const inside = probeRunnerAndToken({ ...input, ci: await gatherCiFacts(input.env, input) });
     expect(inside.findings.map((f) => f.ruleId)).toContain('runner/token-broad-scopes');
     expect(inside.notes.join('\n')).not.toContain('token permission probing');
-    const outside = await probeRunnerAndToken({ ...input, env: { ...input.env, GITHUB_ACTIONS: 'false' } });
+    const outsideEnv = { ...input.env, GITHUB_ACTIONS: 'false' };
+    const outside = probeRunnerAndToken({ ...input, env: outsideEnv, ci: await gatherCiFacts(outsideEnv, input) });
     expect(outside.findings).toEqual([]);
     expect(github.requests).toHaveLength(1);
   });
@@ -350,7 +365,8 @@ describe('GitLab token permissions against the fake GitLab', () => {
   });
 
   it('runs inside the whole probe in GitLab CI', async () => {
-    const result = await probeRunnerAndToken(input());
+    const probeInput = input();
+    const result = probeRunnerAndToken({ ...probeInput, ci: await gatherCiFacts(probeInput.env) });
     expect(result.findings.map((f) => f.ruleId)).toContain('runner/token-broad-scopes');
   });
 });

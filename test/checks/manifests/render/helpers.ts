@@ -1,7 +1,7 @@
 import type { CheckContext, CheckOutput } from '../../../../src/core/check.js';
 import type { RawFinding } from '../../../../src/core/finding.js';
 import { manifestsCheck } from '../../../../src/checks/manifests/index.js';
-import { FsTree } from '../../../../src/platform/fs-tree.js';
+import { FsTree } from '../../../../src/repo/fs-tree.js';
 import { defaultPolicy } from '../../../../src/policy/presets.js';
 import type { Policy } from '../../../../src/policy/types.js';
 import { K8S_TOOLS_DIR } from '../../../support/k8s-tools.js';

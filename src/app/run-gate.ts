@@ -1,21 +1,22 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { CHECKS } from './checks/index.js';
-import type { Check, Logger } from './core/check.js';
-import { ConfigurationError } from './core/errors.js';
-import type { CheckId } from './core/finding.js';
-import { CHECK_IDS } from './core/finding.js';
-import { applyGate } from './core/gate.js';
-import type { CheckRun, GateResult } from './core/gate.js';
-import { RuleRegistry } from './core/rules.js';
-import { runChecks } from './core/run.js';
-import { didYouMeanSentence } from './core/did-you-mean.js';
-import { FsTree } from './platform/fs-tree.js';
-import { GitTree, changedPaths, resolveCommit } from './platform/git.js';
-import { loadPolicy } from './policy/load.js';
-import { readBaseline } from './report/baseline.js';
-import { todayUtc } from './policy/exceptions.js';
-import type { OnError, Policy } from './policy/types.js';
+import { CHECKS } from '../checks/index.js';
+import type { Check, CheckContext, Logger } from '../core/check.js';
+import { ConfigurationError } from '../core/errors.js';
+import type { CheckId } from '../core/finding.js';
+import { CHECK_IDS } from '../core/finding.js';
+import { applyGate } from '../core/gate.js';
+import type { CheckRun } from '../core/gate.js';
+import type { GateOutcome } from '../core/outcome.js';
+import { RuleRegistry } from '../core/rules.js';
+import { runChecks } from '../core/run.js';
+import { didYouMeanSentence } from '../core/did-you-mean.js';
+import { FsTree } from '../repo/fs-tree.js';
+import { GitTree, changedPaths, resolveCommit } from '../repo/git.js';
+import { loadPolicy } from '../policy/load.js';
+import { readBaseline } from '../report/baseline.js';
+import { todayUtc } from '../policy/exceptions.js';
+import type { OnError } from '../policy/types.js';
 
 export interface GateOptions {
   /** The checkout to check. */
@@ -34,20 +35,12 @@ export interface GateOptions {
   baseline?: string;
   env: Readonly<Record<string, string | undefined>>;
   log: Logger;
+  /** What the CI platform knows about this job, for the runner probe (see CheckContext.ci). */
+  ci?: CheckContext['ci'];
   now?: Date;
   onCheckStart?: (id: CheckId) => void;
   /** The checks to run; defaults to every check this build ships (tests inject their own). */
   checks?: Check[];
-}
-
-export interface GateOutcome {
-  result: GateResult;
-  policy: Policy;
-  rules: RuleRegistry;
-  notices: string[];
-  /** The base commit compared against, when one was found. */
-  baseCommit?: string;
-  root: string;
 }
 
 export function parseOnly(values: string[] | undefined): Set<CheckId> | undefined {
@@ -139,7 +132,15 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
       base: base.tree,
       only,
       onStart: options.onCheckStart,
-      context: { root, policy, images, env: options.env, log: options.log, changedPaths: base.changed },
+      context: {
+        root,
+        policy,
+        images,
+        env: options.env,
+        log: options.log,
+        changedPaths: base.changed,
+        ...(options.ci ? { ci: options.ci } : {}),
+      },
     });
     runs.push(...missingRuns(new Set(checks.map((c) => c.id))));
     if (baseline) for (const run of runs) run.baselineFingerprints = baseline.get(run.id) ?? new Set();

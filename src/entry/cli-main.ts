@@ -1,4 +1,4 @@
-import { cli } from './main.js';
+import { cli } from './cli.js';
 
 process.exitCode = await cli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -1,6 +1,7 @@
 import type { Logger } from '../../core/check.js';
 import type { Verdict } from '../../core/finding.js';
-import type { CommentRequest, Platform, PublishOutcome, StatusRequest } from '../platform.js';
+import type { CommentRequest, PublishOutcome, StatusRequest } from '../platform.js';
+import { annotationsFor } from './annotations.js';
 import type { Annotation } from './annotations.js';
 import type { GithubClient } from './client.js';
 import { GITHUB_LIMITS, truncate } from './limits.js';
@@ -57,9 +58,8 @@ const STATUS_STATE: Record<Verdict, 'success' | 'failure' | 'error'> = {
   error: 'error',
 };
 
-/** One PR comment updated in place, a check run (or a commit status when checks can't be written). */
-export class GithubPlatform implements Platform {
-  readonly name = 'github';
+/** The GitHub API calls of publishing: one PR comment updated in place, a check run (or a commit status when checks can't be written). */
+export class GithubPublisher {
   readonly commentLimit = GITHUB_LIMITS.commentChars;
   private checkRunId?: number;
   private checksRefused = false;
@@ -105,7 +105,7 @@ export class GithubPlatform implements Platform {
             comment_id: existing,
             body: request.body,
           });
-          return { ok: true, url: data.html_url, detail: 'updated' };
+          return { ok: true, url: data.html_url, detail: 'comment updated' };
         } catch (error) {
           // Someone else's comment carrying our marker cannot be edited by this token: add our own.
           if (httpStatus(error) !== 403 && httpStatus(error) !== 404) throw error;
@@ -118,7 +118,7 @@ export class GithubPlatform implements Platform {
         issue_number: pullNumber,
         body: request.body,
       });
-      return { ok: true, url: data.html_url, detail: 'created' };
+      return { ok: true, url: data.html_url, detail: 'comment created' };
     } catch (error) {
       return failure(error, 'pull-requests');
     }
@@ -145,9 +145,9 @@ export class GithubPlatform implements Platform {
     }
   }
 
-  async setStatus(request: StatusRequest, annotations: Annotation[] = []): Promise<PublishOutcome> {
+  async setStatus(request: StatusRequest): Promise<PublishOutcome> {
     if (!this.checksRefused) {
-      const outcome = await this.completeCheck(request, annotations);
+      const outcome = await this.completeCheck(request, annotationsFor(request.checks ?? []));
       if (outcome.ok) return outcome;
       this.log.warn(
         `Could not write the check run (${outcome.reason}); falling back to a commit status. ${outcome.advice}`,
@@ -161,7 +161,10 @@ export class GithubPlatform implements Platform {
     const conclusion = request.audit ? 'neutral' : CONCLUSION[request.verdict];
     const output = (batch: Annotation[]) => ({
       title: truncate(request.description, GITHUB_LIMITS.checkTitleChars),
-      summary: truncate(request.summary ?? request.description, GITHUB_LIMITS.checkSummaryChars),
+      summary: truncate(
+        request.summary?.(GITHUB_LIMITS.checkSummaryChars) ?? request.description,
+        GITHUB_LIMITS.checkSummaryChars,
+      ),
       ...(batch.length > 0 ? { annotations: batch } : {}),
     });
     const batches: Annotation[][] = [];

@@ -1,14 +1,9 @@
 import type { Verdict } from '../../core/finding.js';
 import { errorMessage } from '../../core/errors.js';
-import { GITLAB_NOTE_MAX_CHARS } from '../../report/markdown.js';
-import type { CommentRequest, Platform, PublishOutcome, StatusRequest } from '../platform.js';
+import type { CommentRequest, PublishOutcome, StatusRequest } from '../platform.js';
 import { GitlabApiError } from './client.js';
+import { GITLAB_STATUS_DESCRIPTION_MAX_CHARS, GITLAB_STATUS_NAME_MAX_CHARS } from './limits.js';
 import type { GitlabClient } from './client.js';
-
-/** GitLab's limit for a commit status description, in characters (POST /projects/:id/statuses/:sha). */
-export const GITLAB_STATUS_DESCRIPTION_MAX_CHARS = 255;
-/** GitLab's limit for a commit status name, in characters. */
-export const GITLAB_STATUS_NAME_MAX_CHARS = 255;
 
 /** Commit status states GitLab accepts: pending, running, success, failed, canceled, skipped. */
 export type GitlabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped';
@@ -48,12 +43,10 @@ function failure(error: unknown, what: string): PublishOutcome {
 }
 
 /**
- * The GitLab adapter: one merge-request note found by its hidden marker and edited in place, and a commit
+ * The GitLab API calls of publishing: one merge-request note found by its hidden marker and edited in place, and a commit
  * status in the running pipeline. Nothing here throws: a refusal comes back as a PublishOutcome.
  */
-export class GitlabPlatform implements Platform {
-  readonly name = 'gitlab';
-  readonly commentLimit = GITLAB_NOTE_MAX_CHARS;
+export class GitlabPublisher {
   readonly hasReviewThread: boolean;
   private readonly project: string;
 

@@ -45,6 +45,20 @@ export async function resolveCommit(root: string, rev: string): Promise<string |
 }
 
 /** Paths that differ between `base` and the working tree (committed or not). */
+/**
+ * Shallow clones (actions/checkout's default, GitLab's GIT_DEPTH) often lack the base commit: fetch just that
+ * commit, read-only, over the checkout's own remote. Returns why it is still missing, or undefined when present.
+ */
+export async function ensureCommit(root: string, sha: string): Promise<string | undefined> {
+  if (await resolveCommit(root, sha)) return undefined;
+  const fetched = await git(root, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', sha]);
+  if (fetched.code === 0) return undefined;
+  // A CI remote URL can carry the job token as userinfo (GitLab's CI_JOB_TOKEN): keep it out of the message.
+  return (
+    (fetched.stderr.trim().split('\n')[0] ?? '').replace(/\/\/[^/@\s]+@/g, '//') || `git fetch exited ${fetched.code}`
+  );
+}
+
 export async function changedPaths(root: string, base: string): Promise<Set<string> | undefined> {
   // --relative: paths relative to `root`, which may be a subdirectory of the repository.
   const result = await git(root, ['diff', '--name-only', '-z', '--no-renames', '--relative', base, '--']);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { githubClient } from '../../../src/platform/github/client.js';
-import { findPullRequestByHead, GithubPlatform } from '../../../src/platform/github/github-platform.js';
-import type { Annotation } from '../../../src/platform/github/annotations.js';
+import { findPullRequestByHead, GithubPublisher } from '../../../src/platform/github/publisher.js';
+import type { CheckResult, Finding } from '../../../src/core/finding.js';
 import { FakeGithub } from '../../support/github-server.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
@@ -9,24 +9,28 @@ const SHA = 'a'.repeat(40);
 let github: FakeGithub;
 
 /** `pullNumber: null` is a run without a pull request (a push). */
-function platform(pullNumber: number | null = 7): GithubPlatform {
+function platform(pullNumber: number | null = 7): GithubPublisher {
   const client = githubClient('test-token', { GITHUB_API_URL: github.url }, quiet);
-  return new GithubPlatform(
+  return new GithubPublisher(
     client,
     { owner: 'acme', repo: 'web', pullNumber: pullNumber ?? undefined, headSha: SHA },
     quiet,
   );
 }
 
-function annotations(count: number): Annotation[] {
-  return Array.from({ length: count }, (_, i) => ({
-    path: `f${i}.yaml`,
-    start_line: 1,
-    end_line: 1,
-    annotation_level: 'failure',
+/** A check with `count` blocking findings on file lines: one annotation each. */
+function checksWithFindings(count: number): CheckResult[] {
+  const findings: Finding[] = Array.from({ length: count }, (_, i) => ({
+    ruleId: 'k8s/x',
+    severity: 'high',
     title: 't',
     message: 'm',
+    location: { path: `f${i}.yaml`, startLine: 1 },
+    fingerprint: `fp${i}`,
+    new: true,
+    blocking: true,
   }));
+  return [{ id: 'manifests', status: 'fail', errors: [], notes: [], findings }];
 }
 
 beforeEach(async () => {
@@ -39,16 +43,16 @@ afterEach(async () => {
   await github.stop();
 });
 
-describe('GithubPlatform against a loopback GitHub checked with the OpenAPI description', () => {
+describe('GithubPublisher against a loopback GitHub checked with the OpenAPI description', () => {
   it('keeps one comment per marker, updated in place; another job key gets its own', async () => {
     const gh = platform();
     expect(await gh.postComment({ marker: '<!-- m1 -->', body: '<!-- m1 -->\nfirst', mode: 'update' })).toMatchObject({
       ok: true,
-      detail: 'created',
+      detail: 'comment created',
     });
     expect(await gh.postComment({ marker: '<!-- m1 -->', body: '<!-- m1 -->\nsecond', mode: 'update' })).toMatchObject({
       ok: true,
-      detail: 'updated',
+      detail: 'comment updated',
     });
     await gh.postComment({ marker: '<!-- m2 -->', body: '<!-- m2 -->\nmatrix leg', mode: 'update' });
     expect(github.comments.map((c) => c.body)).toEqual(['<!-- m1 -->\nsecond', '<!-- m2 -->\nmatrix leg']);
@@ -74,7 +78,7 @@ describe('GithubPlatform against a loopback GitHub checked with the OpenAPI desc
     const gh = platform();
     expect(await gh.postComment({ marker: '<!-- m -->', body: '<!-- m -->\nreal', mode: 'update' })).toMatchObject({
       ok: true,
-      detail: 'created',
+      detail: 'comment created',
     });
     expect(github.comments.map((c) => c.body)).toEqual(['<!-- m -->\nspoofed', '<!-- m -->\nreal']);
   });
@@ -90,10 +94,14 @@ describe('GithubPlatform against a loopback GitHub checked with the OpenAPI desc
     const gh = platform();
     expect((await gh.startCheck('containersec', 'https://ci.example/run/1')).ok).toBe(true);
     expect(github.checkRuns[0]).toMatchObject({ name: 'containersec', head_sha: SHA, status: 'in_progress' });
-    const outcome = await gh.setStatus(
-      { name: 'containersec', verdict: 'fail', audit: false, description: 'Blocked', summary: 'x'.repeat(70_000) },
-      annotations(120),
-    );
+    const outcome = await gh.setStatus({
+      name: 'containersec',
+      verdict: 'fail',
+      audit: false,
+      description: 'Blocked',
+      summary: () => 'x'.repeat(70_000),
+      checks: checksWithFindings(120),
+    });
     expect(outcome.ok).toBe(true);
     const run = github.checkRuns[0]!;
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { renderJson } from '../src/report/json.js';
-import { imagesCheck } from '../src/checks/images/index.js';
-import { manifestsCheck } from '../src/checks/manifests/index.js';
+import { renderJson } from '../../src/report/json.js';
+import { imagesCheck } from '../../src/checks/images/index.js';
+import { manifestsCheck } from '../../src/checks/manifests/index.js';
 import { describe, expect, it } from 'vitest';
-import { runGate } from '../src/engine.js';
-import type { GateOptions } from '../src/engine.js';
-import type { Check } from '../src/core/check.js';
-import { testCheck } from './support/test-check.js';
-import { isFileLocation } from '../src/core/finding.js';
-import { commitAll, runGit, tempRepo, writeFiles } from './support/tmp.js';
+import { runGate } from '../../src/app/run-gate.js';
+import type { GateOptions } from '../../src/app/run-gate.js';
+import type { Check } from '../../src/core/check.js';
+import { testCheck } from '../support/test-check.js';
+import { isFileLocation } from '../../src/core/finding.js';
+import { commitAll, runGit, tempRepo, writeFiles } from '../support/tmp.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 

@@ -1,10 +1,7 @@
+import type { PullRequestOrigin } from '../../core/ci-facts.js';
+
 /** Bytes read from the event payload at most (payloads of large pull requests reach a few MiB). */
 export const MAX_EVENT_PAYLOAD_BYTES = 5 * 1024 * 1024;
-
-export type PullRequestOrigin =
-  | { kind: 'pull-request'; isFork: boolean; head: string; base: string }
-  | { kind: 'not-pull-request' }
-  | { kind: 'unknown'; reason: string };
 
 /**
  * Whether the GitHub event of this job is a pull request and whether it comes from a fork, from the event

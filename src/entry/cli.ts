@@ -4,24 +4,15 @@ import { parseArgs } from 'node:util';
 import { ruleRegistry } from '../checks/index.js';
 import type { Logger } from '../core/check.js';
 import { ConfigurationError, ContainersecError, EXIT, errorMessage } from '../core/errors.js';
-import type { Verdict } from '../core/finding.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import { ruleMarkdown } from '../docs/rule-doc.js';
-import { runGate } from '../engine.js';
-import type { GateOutcome } from '../engine.js';
-import { isGitlabCi, readGitlabContext } from '../platform/gitlab/env.js';
-import { ensureGitlabBase, publishToGitlab } from '../platform/gitlab/publish.js';
-import type { FetchLike } from '../platform/gitlab/client.js';
-import { todayUtc } from '../policy/exceptions.js';
+import { FORMATS } from '../app/formats.js';
+import type { Format } from '../app/formats.js';
+import { runPipeline } from '../app/pipeline.js';
+import { defaultPublishTarget, selectPlatform } from '../app/select-platform.js';
+import type { PlatformOptions } from '../app/select-platform.js';
 import { STARTER_POLICY } from '../policy/starter.js';
-import { renderCodeQuality } from '../report/codequality.js';
-import { renderGitlabContainerScanning } from '../report/gitlab-container-scanning.js';
-import type { ScanWindow } from '../report/gitlab-container-scanning.js';
-import { renderJson } from '../report/json.js';
-import { GITHUB_COMMENT_MAX_CHARS, readCustomTemplate, renderMarkdown } from '../report/markdown.js';
-import { buildReportModel } from '../report/model.js';
-import { renderSarif } from '../report/sarif.js';
-import { PLAIN, chooseStyle, renderText } from '../report/text.js';
+import { chooseStyle } from '../report/text.js';
 import { SBOM_FORMATS, catalogSubject, renderSbom, type SbomFormat } from '../sbom/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { isNamedVulnSource } from '../vulns/sources/index.js';
@@ -32,15 +23,14 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** The HTTP client for publishing (tests may swap it); Node's fetch by default. */
-  fetch?: FetchLike;
+  fetch?: PlatformOptions['fetch'];
   /** Waits between API retries (tests pass one that does not sleep). */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: PlatformOptions['sleep'];
 }
 
-const FORMATS = ['text', 'json', 'sarif', 'markdown', 'gitlab', 'codequality'] as const;
-type Format = (typeof FORMATS)[number];
 const AVAILABLE_FORMATS: Format[] = [...FORMATS];
-const PUBLISH_TARGETS = ['gitlab', 'none'] as const;
+/** The CLI publishes to GitLab (the component runs it); GitHub publishing is the action's. */
+const CLI_PUBLISH_TARGETS = ['gitlab', 'none'] as const;
 const COMMENT_MODES = ['update', 'new', 'off'] as const;
 const ON_ERROR = ['fail', 'warn'] as const;
 
@@ -69,10 +59,6 @@ const USAGE = `Usage:
   containersec explain --list       every rule id
 
 Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.`;
-
-function exitFor(verdict: Verdict): number {
-  return verdict === 'fail' ? EXIT.blocked : verdict === 'error' ? EXIT.internal : EXIT.pass;
-}
 
 function usageError(message: string): ConfigurationError {
   return new ConfigurationError('USAGE', `${message}\n\n${USAGE}`);
@@ -124,29 +110,6 @@ export function parseImageList(value: string): string[] {
     .filter(Boolean);
 }
 
-function render(format: Format, outcome: GateOutcome, io: CliIo, toTerminal: boolean, window: ScanWindow): string {
-  const today = todayUtc();
-  const model = () => buildReportModel(outcome, { today });
-  switch (format) {
-    case 'json':
-      return renderJson(outcome);
-    case 'sarif':
-      return renderSarif(outcome);
-    case 'gitlab':
-      return renderGitlabContainerScanning(outcome, window);
-    case 'codequality':
-      return renderCodeQuality(outcome);
-    case 'markdown': {
-      const template = outcome.policy.report.template
-        ? readCustomTemplate(outcome.root, outcome.policy.report.template)
-        : undefined;
-      return renderMarkdown(model(), { maxChars: GITHUB_COMMENT_MAX_CHARS, template });
-    }
-    default:
-      return renderText(model(), toTerminal ? chooseStyle(io.stdout, io.env) : PLAIN);
-  }
-}
-
 function makeLogger(io: CliIo, debug: boolean): Logger {
   return {
     info: (m) => io.stderr.write(`${m}\n`),
@@ -186,59 +149,42 @@ async function check(args: string[], io: CliIo): Promise<number> {
       outputs.push({ format: parseFormat(match[1]!, '--output'), file: match[2]! });
     else outputs.push({ format, file: output });
   }
-  const publish = oneOf(values.publish, PUBLISH_TARGETS, '--publish') ?? (isGitlabCi(io.env) ? 'gitlab' : 'none');
+  const publish = oneOf(values.publish, CLI_PUBLISH_TARGETS, '--publish') ?? defaultPublishTarget(io.env);
   const comment = oneOf(values.comment, COMMENT_MODES, '--comment');
   const onError = oneOf(values['on-error'], ON_ERROR, '--on-error');
   const images = [...(values.image ?? []), ...parseImageList(values['image-list'] ?? '')];
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const log = makeLogger(io, values.debug);
-  // In GitLab CI, "new in this MR" compares with the merge base GitLab computed for the merge request
-  // (in a branch pipeline: the branch's previous tip), as the action does with the pull request's base.
-  let base = values.base;
-  const gitlab = isGitlabCi(io.env) ? readGitlabContext(io.env) : undefined;
-  const diffBase = gitlab?.diffBaseSha ?? gitlab?.beforeSha;
-  if (base === undefined && diffBase) {
-    base = diffBase;
-    await ensureGitlabBase(dir, diffBase, log);
-  }
-  const window: ScanWindow = { start: new Date(), end: new Date() };
-  const outcome = await runGate({
+  const platform = selectPlatform(publish, {
+    env: io.env,
+    log,
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+  });
+  const artifacts = outputs.map((o) => ({ format: o.format, file: path.resolve(io.cwd, o.file) }));
+  const result = await runPipeline({
+    platform,
     dir,
     dirLabel: positionals[0] ?? '.',
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : undefined,
     only: values.only,
     images,
     vulnDb: vulnDbFromCli(values['vuln-db'], io.cwd),
-    base,
+    ...(values.base !== undefined ? { base: values.base } : {}),
     ...(values.baseline ? { baseline: path.resolve(io.cwd, values.baseline) } : {}),
     onError,
+    ...(comment ? { comment } : {}),
+    ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
+    artifacts,
     env: io.env,
     log,
   });
-  window.end = new Date();
-  for (const output of outputs) {
-    const file = path.resolve(io.cwd, output.file);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, render(output.format, outcome, io, false, window));
-  }
   if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
-    io.stdout.write(render(format, outcome, io, true, window));
+    io.stdout.write(result.render(format, { style: chooseStyle(io.stdout, io.env) }));
   } else {
-    io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}\n`);
+    io.stderr.write(`${TOOL_NAME}: verdict ${result.outcome.result.verdict}\n`);
   }
-  // Publishing comes last, after every artifact is on disk, and never changes the exit code.
-  if (publish === 'gitlab') {
-    await publishToGitlab({
-      outcome,
-      env: io.env,
-      log,
-      ...(comment ? { comment } : {}),
-      ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
-      ...(io.fetch ? { fetch: io.fetch } : {}),
-      ...(io.sleep ? { sleep: io.sleep } : {}),
-    });
-  }
-  return exitFor(outcome.result.verdict);
+  return result.exitCode;
 }
 
 /** A `--vuln-db` path is relative to where the user typed it; the policy's `source` is relative to the repository. */

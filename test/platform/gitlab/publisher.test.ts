@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitlabClient, retryAfterSeconds } from '../../../src/platform/gitlab/client.js';
-import { GitlabPlatform, gitlabState } from '../../../src/platform/gitlab/platform.js';
+import { GitlabPublisher, gitlabState } from '../../../src/platform/gitlab/publisher.js';
 import type { StatusRequest } from '../../../src/platform/platform.js';
 import { BOT_USER, FAKE_TOKEN, foreignNote, startFakeGitlab } from './fake-gitlab.js';
 import type { FakeGitlab } from './fake-gitlab.js';
@@ -25,7 +25,7 @@ function setup(gitlab: FakeGitlab, token = FAKE_TOKEN, apiUrl = gitlab.apiUrl) {
       return Promise.resolve();
     },
   });
-  const platform = new GitlabPlatform(client, { projectId: '7', mergeRequestIid: '3', sha: SHA, pipelineId: '99' });
+  const platform = new GitlabPublisher(client, { projectId: '7', mergeRequestIid: '3', sha: SHA, pipelineId: '99' });
   return { platform, sleeps };
 }
 
@@ -252,7 +252,7 @@ describe('GitLab platform against a loopback GitLab', () => {
       tokenVariable: 'T',
       sleep: () => Promise.resolve(),
     });
-    const platform = new GitlabPlatform(client, { projectId: 'acme/web', sha: SHA });
+    const platform = new GitlabPublisher(client, { projectId: 'acme/web', sha: SHA });
     const outcome = await platform.setStatus(status());
     expect(outcome).toMatchObject({ ok: false, reason: expect.stringContaining('Could not reach GitLab') as string });
     expect(platform.hasReviewThread).toBe(false);
