@@ -1,13 +1,12 @@
 import { stringify } from 'yaml';
 import type { FileTree } from '../../../core/tree.js';
-import { documentToJS, parseYaml } from '../../../core/yaml.js';
 import type { HelmChartPolicy } from '../../../policy/types.js';
 import type { RenderLimits } from './limits.js';
 import type { RenderedSegment, RenderedUnit } from './model.js';
 import { documentLinesFrom } from './model.js';
 import { cachedRender } from './cache.js';
 import { runTool } from './sandbox.js';
-import { dirOf, filesUnder, stageFiles } from './stage.js';
+import { dirOf, filesUnder, readYamlMapping, stageFiles } from './stage.js';
 
 export const DEFAULT_RELEASE = 'release-name';
 export const DEFAULT_NAMESPACE = 'default';
@@ -38,19 +37,6 @@ interface Dependency {
   listedIn: string;
 }
 
-async function readYamlObject(tree: FileTree, file: string): Promise<Record<string, unknown> | undefined> {
-  const buffer = await tree.read(file, 1024 * 1024);
-  if (!buffer) return undefined;
-  try {
-    const doc = parseYaml(buffer.toString('utf8')).documents[0];
-    if (!doc || doc.errors.length > 0) return undefined;
-    const value = documentToJS(doc);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function dependencyNames(value: Record<string, unknown> | undefined): string[] {
   const list = value?.dependencies;
   if (!Array.isArray(list)) return [];
@@ -67,7 +53,7 @@ async function missingDependencies(tree: FileTree, all: string[], chartDir: stri
     vendored.some((file) => file.startsWith(`${name}/`) || (file.startsWith(`${name}-`) && file.endsWith('.tgz')));
   const out: Dependency[] = [];
   for (const listedIn of [`${prefix}Chart.yaml`, `${prefix}requirements.yaml`]) {
-    for (const name of dependencyNames(await readYamlObject(tree, listedIn)))
+    for (const name of dependencyNames(await readYamlMapping(tree, listedIn)))
       if (!present(name)) out.push({ name, listedIn });
   }
   return out;
@@ -75,7 +61,7 @@ async function missingDependencies(tree: FileTree, all: string[], chartDir: stri
 
 /** The dependency list of `file` without the missing ones, so the chart's own templates still render. */
 async function withoutDependencies(tree: FileTree, file: string, names: Set<string>): Promise<string | undefined> {
-  const value = await readYamlObject(tree, file);
+  const value = await readYamlMapping(tree, file);
   if (!value || !Array.isArray(value.dependencies)) return undefined;
   const dependencies = value.dependencies.filter(
     (entry) => !(entry && typeof entry === 'object' && names.has(String((entry as Record<string, unknown>).name))),

@@ -8,7 +8,7 @@ import type { RenderedSegment, RenderedUnit } from './model.js';
 import { documentLinesFrom } from './model.js';
 import { cachedRender } from './cache.js';
 import { runTool } from './sandbox.js';
-import { dirOf, joinRelative, stageFiles } from './stage.js';
+import { dirOf, joinRelative, readYamlMapping, stageFiles } from './stage.js';
 
 const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 export const ORIGIN_ANNOTATION = 'config.kubernetes.io/origin';
@@ -88,7 +88,7 @@ export async function readKustomization(tree: FileTree, all: Set<string>, file: 
     helmCharts: false,
     unreadable: false,
   };
-  const value = await readMapping(tree, file);
+  const value = await readYamlMapping(tree, file);
   if (!value) {
     out.unreadable = true;
     return out;
@@ -139,19 +139,6 @@ export async function readKustomization(tree: FileTree, all: Set<string>, file: 
   }
   out.helmCharts = Array.isArray(value.helmCharts) && value.helmCharts.length > 0;
   return out;
-}
-
-async function readMapping(tree: FileTree, file: string): Promise<Record<string, unknown> | undefined> {
-  const buffer = await tree.read(file, 1024 * 1024);
-  if (!buffer) return undefined;
-  try {
-    const doc = parseYaml(buffer.toString('utf8')).documents[0];
-    if (!doc || doc.errors.length > 0) return undefined;
-    const value = documentToJS(doc);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The kustomization file in directory `dir`, if there is one. */

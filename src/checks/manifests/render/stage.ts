@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FileTree } from '../../../core/tree.js';
+import { documentToJS, parseYaml } from '../../../core/yaml.js';
 import type { RenderLimits } from './limits.js';
 
 /**
@@ -82,4 +83,18 @@ export function joinRelative(dir: string, reference: string): string | undefined
   const joined = path.posix.normalize(path.posix.join(dir || '.', reference));
   if (joined === '..' || joined.startsWith('../') || path.posix.isAbsolute(joined)) return undefined;
   return joined === '.' ? '' : joined.replace(/\/$/, '');
+}
+
+/** The first YAML document of a small repository file as a mapping (Chart.yaml, kustomization.yaml). */
+export async function readYamlMapping(tree: FileTree, file: string): Promise<Record<string, unknown> | undefined> {
+  const buffer = await tree.read(file, 1024 * 1024);
+  if (!buffer) return undefined;
+  try {
+    const doc = parseYaml(buffer.toString('utf8')).documents[0];
+    if (!doc || doc.errors.length > 0) return undefined;
+    const value = documentToJS(doc);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
