@@ -28,4 +28,9 @@ export const manifestsCheck = fileCheck({
   linters: manifestLinters,
   commonRules: [...commonFileRules('manifests', 'Kubernetes YAML/JSON, Dockerfiles, compose files'), renderFailedRule],
   render: renderedManifests,
+  nothingToCheck: {
+    label: 'nothing to check',
+    reason: 'no Kubernetes manifest, Dockerfile or compose file under checks.manifests.paths.',
+    hint: 'point checks.manifests.paths at the files to lint (globs, e.g. "deploy/**").',
+  },
 });

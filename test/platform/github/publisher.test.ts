@@ -30,7 +30,7 @@ function checksWithFindings(count: number): CheckResult[] {
     new: true,
     blocking: true,
   }));
-  return [{ id: 'manifests', status: 'fail', errors: [], notes: [], findings }];
+  return [{ id: 'manifests', status: 'fail', errors: [], notes: [], findings, warnings: [] }];
 }
 
 beforeEach(async () => {
