@@ -6,7 +6,7 @@ import type { FileTree } from '../core/tree.js';
 import { errorMessage } from '../core/errors.js';
 import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
-import type { FileLinter, SourceFile } from './linter.js';
+import type { FileLinter, RenderedFiles, SourceFile } from './linter.js';
 import { applyInlineIgnores, inlineIgnoreUses, parseInlineIgnores } from './suppression.js';
 import { decodeSourceText, looksBinaryText } from '../core/text.js';
 import { defaultPolicy } from '../policy/presets.js';
@@ -100,6 +100,8 @@ export interface FileCheckSpec {
   commonRules: RuleDefinition[];
   /** Extra work that is not per-file (the runner probe), skipped on base runs; `skipped` when it did nothing. */
   extra?: (context: CheckContext) => Promise<CheckOutput>;
+  /** Renders selected files with their tools (Helm, kustomize) before linting. */
+  render?: (context: CheckContext, selected: string[]) => Promise<RenderedFiles>;
   /** What the report says when no selected file is one a linter reads (and the extra step did nothing). */
   nothingToCheck?: SkipInfo;
 }
@@ -174,10 +176,23 @@ export function fileCheck(spec: FileCheckSpec): Check {
     async run(context) {
       const policy = context.policy.checks[spec.id];
       const selection = selectFiles(await context.tree.list(), policy.paths, defaultPolicy().checks[spec.id].paths);
-      const { files, findings: readFindings } = await readSources(context, selection.files, spec);
       const errors: string[] = [];
       const notes: string[] = [];
-      const raw: RawFinding[] = [...readFindings];
+      let rendered: RenderedFiles | undefined;
+      try {
+        rendered = spec.render
+          ? await spec.render(
+              context,
+              selection.files.map((file) => file.path),
+            )
+          : undefined;
+      } catch (error) {
+        errors.push(`rendering failed: ${errorMessage(error)}`);
+      }
+      const toRead = rendered ? selection.files.filter((file) => !rendered.skip.has(file.path)) : selection.files;
+      const { files: read, findings: readFindings } = await readSources(context, toRead, spec);
+      const files = [...read, ...(rendered?.files ?? [])];
+      const raw: RawFinding[] = [...readFindings, ...(rendered?.findings ?? [])];
       let linted = 0;
       for (const linter of spec.linters) {
         const mine = files.filter((f) => linter.matches(f.path));
@@ -200,7 +215,12 @@ export function fileCheck(spec: FileCheckSpec): Check {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);
         }
       }
-      const { findings, uses } = await applyIgnores(raw, files, spec.id, context.tree);
+      const ignored = await applyIgnores(raw, files, spec.id, context.tree);
+      const findings = rendered ? rendered.locate(ignored.findings) : ignored.findings;
+      // Comments in rendered output are the templates' own; unused ones there are not reported.
+      const virtual = new Set(rendered?.files.map((f) => f.path));
+      const uses = ignored.uses.filter((use) => !virtual.has(use.path));
+      notes.push(...(rendered?.notes ?? []));
       let extraSkipped = true;
       if (spec.extra && !context.isBase) {
         const extra = await spec.extra(context);
@@ -218,7 +238,9 @@ export function fileCheck(spec: FileCheckSpec): Check {
       };
       // When the only candidates were skipped by default, the reason says so and how to include them.
       const nothing = skippedByDefault ? { ...base, reason: `${base.reason} ${skippedByDefault}` } : base;
-      const skipped = linted === 0 && readFindings.length === 0 && extraSkipped ? { skipped: nothing } : {};
+      const renderedAnything = (rendered?.notes.length ?? 0) + (rendered?.findings.length ?? 0) > 0;
+      const skipped =
+        linted === 0 && readFindings.length === 0 && !renderedAnything && extraSkipped ? { skipped: nothing } : {};
       return { findings, errors, notes, inlineIgnores: uses, ...skipped };
     },
   };

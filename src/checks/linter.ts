@@ -27,6 +27,20 @@ export interface LintContext {
 }
 
 /**
+ * Files a tool produced from the selected ones (rendered Helm charts and kustomizations), linted under
+ * virtual paths and then located back in the repository's files.
+ */
+export interface RenderedFiles {
+  files: SourceFile[];
+  /** Selected files not linted on their own (templates, patches, resources that were rendered). */
+  skip: ReadonlySet<string>;
+  findings: RawFinding[];
+  notes: string[];
+  /** Moves findings on virtual paths to the files the rendered objects came from. */
+  locate(findings: RawFinding[]): RawFinding[];
+}
+
+/**
  * A linter covers one file format (Kubernetes YAML, Dockerfile, compose, GitHub workflow, GitLab CI).
  * It receives every selected file its `matches` accepts, all at once, so cross-file rules are possible.
  * It returns findings with exact file locations. Inline `# containersec:ignore` comments are applied by

@@ -45,6 +45,8 @@ export function defaultPolicy(): Policy {
         timeout: 300,
         'pod-security': { level: 'restricted', version: 'latest' },
         untrusted: [],
+        helm: { enabled: true, release: 'release-name', namespace: 'default', charts: [] },
+        kustomize: { enabled: true },
       },
       images: {
         enabled: true,

@@ -28,6 +28,13 @@ checks:
     fail-on: high
     pod-security: { level: restricted, version: latest }
     # paths: ["deploy/**", "**/Dockerfile*", "**/*compose*.y*ml"]
+    # Helm charts and kustomizations are rendered with helm / kubectl (or kustomize) from PATH and their
+    # output is linted; see docs/rendering.md.
+    # helm:
+    #   charts:
+    #     - path: deploy/chart
+    #       values: [deploy/chart/values-prod.yaml]
+    # kustomize: { enabled: true }
 
   # Container images: vulnerabilities, end of life, secrets, configuration.
   images:

@@ -35,10 +35,39 @@ export interface PodSecurityPolicy {
   version: string;
 }
 
+export interface HelmChartPolicy {
+  /** Repository-relative chart directory (the one holding Chart.yaml). */
+  path: string;
+  /** Repository-relative values files, applied after the chart's own values.yaml, in order. */
+  values?: string[];
+  release?: string;
+  namespace?: string;
+}
+
+export interface HelmPolicy {
+  /** Render charts with `helm template` and lint the output. */
+  enabled: boolean;
+  /** Absolute path of the helm binary or a command name; default: `helm` on PATH. */
+  binary?: string;
+  release: string;
+  namespace: string;
+  charts: HelmChartPolicy[];
+}
+
+export interface KustomizePolicy {
+  /** Render top-level kustomizations and lint the output. */
+  enabled: boolean;
+  /** Absolute path (or command name) of `kustomize` or `kubectl`; default: kustomize, then kubectl on PATH. */
+  binary?: string;
+}
+
 export interface ManifestsPolicy extends CheckPolicyBase {
   'pod-security': PodSecurityPolicy;
   /** Workloads (`Kind/name` or `namespace/Kind/name` globs) that must run in a sandboxed runtimeClass. */
   untrusted: string[];
+  /** Absent means the defaults (render with the binaries on PATH). */
+  helm?: HelmPolicy;
+  kustomize?: KustomizePolicy;
 }
 
 export interface VulnerabilityPolicy {

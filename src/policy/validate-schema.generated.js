@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://containersec.dev/schema/containersec.schema.json","title":"containersec policy (.containersec.yml)","description":"Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.","type":"object","additionalProperties":false,"required":["version"],"properties":{"$schema":{"type":"string"},"version":{"description":"Policy format version. Always 1.","const":1},"extends":{"description":"Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.","oneOf":[{"$ref":"#/definitions/extendsEntry"},{"type":"array","items":{"$ref":"#/definitions/extendsEntry"}}]},"mode":{"description":"enforce: a failing gate blocks the merge. audit: report only, never block.","enum":["enforce","audit"]},"on-error":{"$ref":"#/definitions/onError"},"gate":{"type":"object","additionalProperties":false,"properties":{"new-only":{"description":"Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).","type":"boolean"}}},"checks":{"type":"object","additionalProperties":false,"properties":{"hardening":{"$ref":"#/definitions/hardening"},"manifests":{"$ref":"#/definitions/manifests"},"images":{"$ref":"#/definitions/images"},"signatures":{"$ref":"#/definitions/signatures"}}},"exceptions":{"description":"Findings that are accepted, with a reason and optionally an expiry date.","type":"array","items":{"$ref":"#/definitions/exception"}},"report":{"type":"object","additionalProperties":false,"properties":{"comment":{"description":"update: one comment updated in place. new: a new comment per run. off: no comment.","enum":["update","new","off"]},"template":{"description":"Repository-relative Handlebars template that replaces templates/comment.md.hbs.","type":"string","minLength":1}}}},"definitions":{"extendsEntry":{"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."},"onError":{"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]},"threshold":{"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]},"switch":{"enum":["fail","warn","off"]},"globs":{"type":"array","items":{"type":"string","minLength":1}},"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."},"hardening":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*. Shorthand for ref-pin in unpinned-uses.","$ref":"#/definitions/globs"},"unpinned-uses":{"description":"How actions and reusable workflows must be pinned, per pattern (as zizmor's unpinned-uses policies): owner/repo/path, owner/repo, owner/* or *; the most specific pattern wins. hash-pin: a full commit SHA. ref-pin: any tag, branch or SHA. any: not checked.","type":"object","propertyNames":{"pattern":"^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$"},"additionalProperties":{"enum":["hash-pin","ref-pin","any"]}},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}},"manifests":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}},"images":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}},"signatures":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}},"exception":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://containersec.dev/schema/containersec.schema.json","title":"containersec policy (.containersec.yml)","description":"Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.","type":"object","additionalProperties":false,"required":["version"],"properties":{"$schema":{"type":"string"},"version":{"description":"Policy format version. Always 1.","const":1},"extends":{"description":"Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.","oneOf":[{"$ref":"#/definitions/extendsEntry"},{"type":"array","items":{"$ref":"#/definitions/extendsEntry"}}]},"mode":{"description":"enforce: a failing gate blocks the merge. audit: report only, never block.","enum":["enforce","audit"]},"on-error":{"$ref":"#/definitions/onError"},"gate":{"type":"object","additionalProperties":false,"properties":{"new-only":{"description":"Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).","type":"boolean"}}},"checks":{"type":"object","additionalProperties":false,"properties":{"hardening":{"$ref":"#/definitions/hardening"},"manifests":{"$ref":"#/definitions/manifests"},"images":{"$ref":"#/definitions/images"},"signatures":{"$ref":"#/definitions/signatures"}}},"exceptions":{"description":"Findings that are accepted, with a reason and optionally an expiry date.","type":"array","items":{"$ref":"#/definitions/exception"}},"report":{"type":"object","additionalProperties":false,"properties":{"comment":{"description":"update: one comment updated in place. new: a new comment per run. off: no comment.","enum":["update","new","off"]},"template":{"description":"Repository-relative Handlebars template that replaces templates/comment.md.hbs.","type":"string","minLength":1}}}},"definitions":{"extendsEntry":{"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."},"onError":{"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]},"threshold":{"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]},"switch":{"enum":["fail","warn","off"]},"globs":{"type":"array","items":{"type":"string","minLength":1}},"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."},"hardening":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*. Shorthand for ref-pin in unpinned-uses.","$ref":"#/definitions/globs"},"unpinned-uses":{"description":"How actions and reusable workflows must be pinned, per pattern (as zizmor's unpinned-uses policies): owner/repo/path, owner/repo, owner/* or *; the most specific pattern wins. hash-pin: a full commit SHA. ref-pin: any tag, branch or SHA. any: not checked.","type":"object","propertyNames":{"pattern":"^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$"},"additionalProperties":{"enum":["hash-pin","ref-pin","any"]}},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}},"manifests":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"},"helm":{"description":"Helm charts (directories with a Chart.yaml) are rendered with `helm template` and the output is linted; template files are never linted as plain YAML.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"false: charts are not rendered (a note per run says which were not checked).","type":"boolean"},"binary":{"description":"Absolute path of the helm binary, or a command name looked up on PATH (default: helm). Never a path inside the repository.","type":"string","minLength":1},"release":{"description":"Release name given to `helm template` (default: release-name).","type":"string","minLength":1},"namespace":{"description":"Namespace given to `helm template` (default: default).","type":"string","minLength":1},"charts":{"description":"Per-chart settings: values files applied after the chart's values.yaml, release and namespace.","type":"array","items":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Repository-relative chart directory (the one holding Chart.yaml).","type":"string","minLength":1},"values":{"description":"Repository-relative values files, in order (later ones win).","$ref":"#/definitions/globs"},"release":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1}}}}}},"kustomize":{"description":"Top-level kustomizations are rendered with `kustomize build` (or `kubectl kustomize`) and the output is linted; patches and rendered resources are not linted on their own.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"false: kustomizations are not rendered; their resources are linted on their own.","type":"boolean"},"binary":{"description":"Absolute path of kustomize or kubectl, or a command name looked up on PATH (default: kustomize, then kubectl). Never a path inside the repository.","type":"string","minLength":1}}}}},"images":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}},"signatures":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}},"exception":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}}}};
 const schema12 = {"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."};
 const schema14 = {"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]};
 const func2 = Object.prototype.hasOwnProperty;
@@ -256,7 +256,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema20 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}};
+const schema20 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"},"helm":{"description":"Helm charts (directories with a Chart.yaml) are rendered with `helm template` and the output is linted; template files are never linted as plain YAML.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"false: charts are not rendered (a note per run says which were not checked).","type":"boolean"},"binary":{"description":"Absolute path of the helm binary, or a command name looked up on PATH (default: helm). Never a path inside the repository.","type":"string","minLength":1},"release":{"description":"Release name given to `helm template` (default: release-name).","type":"string","minLength":1},"namespace":{"description":"Namespace given to `helm template` (default: default).","type":"string","minLength":1},"charts":{"description":"Per-chart settings: values files applied after the chart's values.yaml, release and namespace.","type":"array","items":{"type":"object","additionalProperties":false,"required":["path"],"properties":{"path":{"description":"Repository-relative chart directory (the one holding Chart.yaml).","type":"string","minLength":1},"values":{"description":"Repository-relative values files, in order (later ones win).","$ref":"#/definitions/globs"},"release":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1}}}}}},"kustomize":{"description":"Top-level kustomizations are rendered with `kustomize build` (or `kubectl kustomize`) and the output is linted; patches and rendered resources are not linted on their own.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"false: kustomizations are not rendered; their resources are linted on their own.","type":"boolean"},"binary":{"description":"Absolute path of kustomize or kubectl, or a command name looked up on PATH (default: kustomize, then kubectl). Never a path inside the repository.","type":"string","minLength":1}}}}};
 const pattern1 = new RegExp("^(latest|1\\.[0-9]+)$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -264,7 +264,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "enabled") || (key0 === "fail-on")) || (key0 === "on-error")) || (key0 === "paths")) || (key0 === "timeout")) || (key0 === "pod-security")) || (key0 === "untrusted"))){
+if(!(func2.call(schema20.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -485,9 +485,12 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.helm !== undefined){
+let data11 = data.helm;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key2 in data11){
+if(!(((((key2 === "enabled") || (key2 === "binary")) || (key2 === "release")) || (key2 === "namespace")) || (key2 === "charts"))){
+const err17 = {instancePath:instancePath+"/helm",schemaPath:"#/properties/helm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -496,12 +499,356 @@ vErrors.push(err17);
 }
 errors++;
 }
+}
+if(data11.enabled !== undefined){
+if(typeof data11.enabled !== "boolean"){
+const err18 = {instancePath:instancePath+"/helm/enabled",schemaPath:"#/properties/helm/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data11.binary !== undefined){
+let data13 = data11.binary;
+if(typeof data13 === "string"){
+if(func3(data13) < 1){
+const err19 = {instancePath:instancePath+"/helm/binary",schemaPath:"#/properties/helm/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/helm/binary",schemaPath:"#/properties/helm/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data11.release !== undefined){
+let data14 = data11.release;
+if(typeof data14 === "string"){
+if(func3(data14) < 1){
+const err21 = {instancePath:instancePath+"/helm/release",schemaPath:"#/properties/helm/properties/release/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/helm/release",schemaPath:"#/properties/helm/properties/release/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data11.namespace !== undefined){
+let data15 = data11.namespace;
+if(typeof data15 === "string"){
+if(func3(data15) < 1){
+const err23 = {instancePath:instancePath+"/helm/namespace",schemaPath:"#/properties/helm/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/helm/namespace",schemaPath:"#/properties/helm/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data11.charts !== undefined){
+let data16 = data11.charts;
+if(Array.isArray(data16)){
+const len2 = data16.length;
+for(let i2=0; i2<len2; i2++){
+let data17 = data16[i2];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.path === undefined){
+const err25 = {instancePath:instancePath+"/helm/charts/" + i2,schemaPath:"#/properties/helm/properties/charts/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+for(const key3 in data17){
+if(!((((key3 === "path") || (key3 === "values")) || (key3 === "release")) || (key3 === "namespace"))){
+const err26 = {instancePath:instancePath+"/helm/charts/" + i2,schemaPath:"#/properties/helm/properties/charts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data17.path !== undefined){
+let data18 = data17.path;
+if(typeof data18 === "string"){
+if(func3(data18) < 1){
+const err27 = {instancePath:instancePath+"/helm/charts/" + i2+"/path",schemaPath:"#/properties/helm/properties/charts/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/helm/charts/" + i2+"/path",schemaPath:"#/properties/helm/properties/charts/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data17.values !== undefined){
+let data19 = data17.values;
+if(Array.isArray(data19)){
+const len3 = data19.length;
+for(let i3=0; i3<len3; i3++){
+let data20 = data19[i3];
+if(typeof data20 === "string"){
+if(func3(data20) < 1){
+const err29 = {instancePath:instancePath+"/helm/charts/" + i2+"/values/" + i3,schemaPath:"#/definitions/globs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/helm/charts/" + i2+"/values/" + i3,schemaPath:"#/definitions/globs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/helm/charts/" + i2+"/values",schemaPath:"#/definitions/globs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data17.release !== undefined){
+let data21 = data17.release;
+if(typeof data21 === "string"){
+if(func3(data21) < 1){
+const err32 = {instancePath:instancePath+"/helm/charts/" + i2+"/release",schemaPath:"#/properties/helm/properties/charts/items/properties/release/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/helm/charts/" + i2+"/release",schemaPath:"#/properties/helm/properties/charts/items/properties/release/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data17.namespace !== undefined){
+let data22 = data17.namespace;
+if(typeof data22 === "string"){
+if(func3(data22) < 1){
+const err34 = {instancePath:instancePath+"/helm/charts/" + i2+"/namespace",schemaPath:"#/properties/helm/properties/charts/items/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/helm/charts/" + i2+"/namespace",schemaPath:"#/properties/helm/properties/charts/items/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/helm/charts/" + i2,schemaPath:"#/properties/helm/properties/charts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/helm/charts",schemaPath:"#/properties/helm/properties/charts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/helm",schemaPath:"#/properties/helm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data.kustomize !== undefined){
+let data23 = data.kustomize;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key4 in data23){
+if(!((key4 === "enabled") || (key4 === "binary"))){
+const err39 = {instancePath:instancePath+"/kustomize",schemaPath:"#/properties/kustomize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data23.enabled !== undefined){
+if(typeof data23.enabled !== "boolean"){
+const err40 = {instancePath:instancePath+"/kustomize/enabled",schemaPath:"#/properties/kustomize/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data23.binary !== undefined){
+let data25 = data23.binary;
+if(typeof data25 === "string"){
+if(func3(data25) < 1){
+const err41 = {instancePath:instancePath+"/kustomize/binary",schemaPath:"#/properties/kustomize/properties/binary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/kustomize/binary",schemaPath:"#/properties/kustomize/properties/binary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/kustomize",schemaPath:"#/properties/kustomize/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
 validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}};
-const schema32 = {"enum":["fail","warn","off"]};
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}};
+const schema33 = {"enum":["fail","warn","off"]};
 const pattern2 = new RegExp("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -509,7 +856,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema25.properties, key0))){
+if(!(func2.call(schema26.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -824,7 +1171,7 @@ errors++;
 if(data.eol !== undefined){
 let data16 = data.eol;
 if(!(((data16 === "fail") || (data16 === "warn")) || (data16 === "off"))){
-const err24 = {instancePath:instancePath+"/eol",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/eol",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -837,7 +1184,7 @@ errors++;
 if(data.secrets !== undefined){
 let data17 = data.secrets;
 if(!(((data17 === "fail") || (data17 === "warn")) || (data17 === "off"))){
-const err25 = {instancePath:instancePath+"/secrets",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+const err25 = {instancePath:instancePath+"/secrets",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -980,7 +1327,7 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}};
 const pattern3 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1160,7 +1507,7 @@ errors++;
 if(data7.mode !== undefined){
 let data9 = data7.mode;
 if(!((data9 === "enforce") || (data9 === "warn"))){
-const err13 = {instancePath:instancePath+"/require/" + i1+"/mode",schemaPath:"#/properties/require/items/properties/mode/enum",keyword:"enum",params:{allowedValues: schema35.properties.require.items.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/require/" + i1+"/mode",schemaPath:"#/properties/require/items/properties/mode/enum",keyword:"enum",params:{allowedValues: schema36.properties.require.items.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1589,7 +1936,7 @@ errors++;
 if(data["pinned-digests"] !== undefined){
 let data28 = data["pinned-digests"];
 if(!(((data28 === "fail") || (data28 === "warn")) || (data28 === "off"))){
-const err47 = {instancePath:instancePath+"/pinned-digests",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+const err47 = {instancePath:instancePath+"/pinned-digests",schemaPath:"#/definitions/switch/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1639,8 +1986,8 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}};
-const schema45 = {"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."};
+const schema41 = {"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}};
+const schema46 = {"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."};
 const pattern4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){

@@ -1,13 +1,17 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { K8S_TOOLS_DIR, K8S_TOOLS_SKIP, ensureK8sTools } from './k8s-tools.js';
 
 /**
  * Says once, at the top of `npm test`, whether the conformance suites run against ../shared/fixtures, and
+ * fetches the real helm and kubectl for the rendering tests when they are missing, and
  * gives the run a temp directory of its own (TMPDIR, inherited by the test workers), removed at the end,
  * so a test run leaves nothing behind in /tmp whatever the tests and the code under test create there.
  */
 export default function setup(): () => void {
+  if (ensureK8sTools()) console.log(`render: helm and kubectl found in ${K8S_TOOLS_DIR}.`);
+  else console.warn(`render: ${K8S_TOOLS_SKIP}.`);
   const fixtures = path.resolve('..', 'shared', 'fixtures');
   if (existsSync(fixtures)) {
     console.log(`conformance: ${fixtures} found; the conformance suites run against it.`);

@@ -33,3 +33,18 @@ export function mayHaveCollectionKey(text: string): boolean {
 
 export const TEMPLATE_HINT =
   'The file looks like a template (Helm/Go template): check the rendered manifests instead, and exclude templates from checks.manifests.paths.';
+
+/** A Helm template action: `.Values`, `.Release`, `.Chart`, `.Capabilities`, or Helm's own functions. */
+const HELM_ACTION =
+  /\{\{-?[^}\n]*(\.(Values|Release|Chart|Capabilities|Files)\b|\b(include|toYaml|tpl|required|lookup)\b)/;
+
+/**
+ * A Go-template file that is not valid as plain YAML, or any file with a Helm action: it is never parsed as
+ * plain YAML (its rendered output is what counts). A `{{` that only appears in comments does not count, nor
+ * does one in a file that parses (Prometheus and Alertmanager templates live in ConfigMap strings).
+ */
+export function isUnrenderedTemplate(text: string, parsedCleanly: boolean): boolean {
+  const code = text.replace(/(^|\s)#.*$/gm, '$1');
+  if (HELM_ACTION.test(code)) return true;
+  return !parsedCleanly && code.includes('{{');
+}

@@ -18,6 +18,7 @@ import { runtimeClassFindings } from './runtime-class.js';
 import { mergeSameProblem } from './same-problem.js';
 import { automountTokenFinding, serviceAccountsWithoutToken } from './service-account.js';
 import { podTemplate } from './workload.js';
+import { isUnrenderedTemplate } from '../template-leftovers.js';
 
 export { kubernetesRules, k8sRules } from './rules.js';
 export { podSecurityRules } from './pod-security/index.js';
@@ -58,6 +59,11 @@ export const kubernetesLinter: FileLinter = {
     });
     const ignoredFiles = results.filter((r) => r.ignored).length;
     if (ignoredFiles > 0) context.note?.(ignoredNote(ignoredFiles));
+    const templates = files.filter((_, i) => results[i]!.template).map((file) => file.path);
+    if (templates.length > 0)
+      context.note?.(
+        `kubernetes: ${templates.length} file(s) are unrendered templates ({{ … }}) outside any Helm chart and were not checked: ${templates.slice(0, 5).join(', ')}${templates.length > 5 ? ', …' : ''}`,
+      );
     const accountsWithoutToken = new Set(results.flatMap((r) => r.accountsWithoutToken));
     return [
       ...results.flatMap((r) => r.findings),
@@ -74,6 +80,8 @@ interface FileResult {
   findings: RawFinding[];
   /** The file did not parse and does not look like a manifest, so it was left out. */
   ignored: boolean;
+  /** An unrendered template (`{{ … }}`) outside any Helm chart: not linted, named in a note. */
+  template: boolean;
   accountsWithoutToken: string[];
   /** Automount findings that drop out when the pod's service account (maybe in another file) turns the token off. */
   tokenFindings: { unlessAccount: string; finding: RawFinding }[];
@@ -88,6 +96,16 @@ function memoKey(file: SourceFile, settings: string): string {
 
 function lintFile(file: SourceFile, policy: ManifestsPolicy): FileResult {
   const parsed = parseManifestFile(file.path, file.text, !file.explicit);
+  if (isUnrenderedTemplate(file.text, parsed.errors.length === 0)) {
+    return {
+      findings: [],
+      ignored: false,
+      template: true,
+      accountsWithoutToken: [],
+      tokenFindings: [],
+      network: networkFacts([], () => []),
+    };
+  }
   const findings: RawFinding[] = [...parsed.errors];
   const tokenFindings: FileResult['tokenFindings'] = [];
   const ignoresOf = new Map<K8sObject, AnnotationIgnore[]>();
@@ -115,6 +133,7 @@ function lintFile(file: SourceFile, policy: ManifestsPolicy): FileResult {
   return {
     findings,
     ignored: parsed.ignored > 0,
+    template: false,
     accountsWithoutToken: serviceAccountsWithoutToken(parsed.objects),
     tokenFindings,
     network: networkFacts(parsed.objects, (object) => ignoresOf.get(object) ?? []),

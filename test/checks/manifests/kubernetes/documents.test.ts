@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { kubernetesLinter } from '../../../../src/checks/manifests/kubernetes/index.js';
-import { MAX_LIST_ITEMS, MAX_NESTING_DEPTH } from '../../../../src/checks/manifests/kubernetes/documents.js';
-import { lint, lintContext, lintFiles, where } from './helpers.js';
+import {
+  MAX_LIST_ITEMS,
+  MAX_NESTING_DEPTH,
+  parseManifestFile,
+} from '../../../../src/checks/manifests/kubernetes/documents.js';
+import { emptyTree, lint, lintContext, lintFiles, policy, where } from './helpers.js';
 
 const PRIV_CONTAINER = `      containers:
         - name: app
@@ -144,28 +148,49 @@ describe('bad input', () => {
     expect(errors[0]?.message).toMatch(/^YAML syntax error: /);
     expect(findings.map(where)).toContain('pss/hostNamespaces@10:3');
   });
-  it('a Go/Helm template that is not YAML gets a parse-error that says so', () => {
+  it('a Go/Helm template is not parsed as plain YAML: no parse-error, one note naming the file', async () => {
     const text =
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- include "x" . | nindent 4 }}\n';
-    const errors = lint(text, {}, 'chart/templates/deploy.yaml');
-    expect(errors.map((f) => f.ruleId)).toEqual(['manifests/parse-error']);
-    expect(errors[0]?.message).toMatch(/looks like a template/);
+    const notes: string[] = [];
+    const findings = await kubernetesLinter.lint(
+      [
+        { path: 'tools/deploy.tmpl.yaml', text },
+        {
+          path: 'ops/pod.yaml',
+          text: `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  # {{ not a template }}\nspec:\n  hostPID: true\n  containers: [{name: a, image: "x@sha256:${'0'.repeat(64)}"}]\n`,
+        },
+      ],
+      { policy: policy({ level: 'baseline' }), tree: emptyTree, isBase: false, env: {}, note: (m) => notes.push(m) },
+    );
+    expect(findings.filter((f) => f.ruleId === 'manifests/parse-error')).toEqual([]);
+    // A `{{` in a comment does not make a manifest a template.
+    expect(findings.filter((f) => f.ruleId === 'pss/hostNamespaces').map((f) => f.location)).toMatchObject([
+      { path: 'ops/pod.yaml' },
+    ]);
+    expect(notes).toEqual([
+      'kubernetes: 1 file(s) are unrendered templates ({{ … }}) outside any Helm chart and were not checked: tools/deploy.tmpl.yaml',
+    ]);
   });
-  it('a template leftover that happens to be valid YAML ({{ x }} as a flow mapping) is a parse-error, not a pod', async () => {
+  it('a file with a Helm action is a template even when it parses ({{ .Values.x }} as a flow mapping), never a pod', () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: {{ .Values.image }}\n      securityContext: {privileged: true}\n`;
+    expect(lint(text, { level: 'baseline' })).toEqual([]);
+  });
+  it('a ConfigMap holding Prometheus alert templates ({{ $labels.x }} in strings) is still a manifest', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rules\ndata:\n  a: "{{ $labels.instance }} is down"\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers: [{name: a, image: x}]\n`;
+    expect(lint(text, { level: 'baseline' }).map((f) => f.ruleId)).toContain('pss/hostNamespaces');
+  });
+  it('the parser itself still reports a template leftover that happens to be valid YAML as a located error', async () => {
     const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: {{ .Values.image }}\n---\n${good}`;
     const warnings: unknown[] = [];
     const onWarning = (warning: unknown): number => warnings.push(warning);
     process.on('warning', onWarning);
     try {
-      const findings = lint(text, { level: 'baseline' });
-      expect(findings.filter((f) => f.ruleId === 'manifests/parse-error').map(where)).toEqual([
-        'manifests/parse-error@8:14',
-      ]);
-      const error = findings.find((f) => f.ruleId === 'manifests/parse-error');
-      expect(error?.message).toMatch(/looks like a template/);
-      expect(error?.key).toBe('collection-key');
-      // The template document is skipped as a whole; the next document is still checked.
-      expect(findings.filter((f) => f.ruleId.startsWith('pss/')).map(where)).toEqual(['pss/hostNamespaces@15:3']);
+      const parsed = parseManifestFile('deploy/app.yaml', text);
+      expect(parsed.errors.map(where)).toEqual(['manifests/parse-error@8:14']);
+      expect(parsed.errors[0]?.message).toMatch(/looks like a template/);
+      expect(parsed.errors[0]?.key).toBe('collection-key');
+      // The template document is skipped as a whole; the next document is still parsed.
+      expect(parsed.objects.map((o) => o.kind)).toEqual(['Pod']);
       // yaml reports stringified collection keys through process.emitWarning, which fires on a later tick.
       await new Promise((resolve) => setImmediate(resolve));
     } finally {

@@ -10,7 +10,7 @@ export interface Options {
   untrusted?: string[];
 }
 
-const emptyTree: FileTree = {
+export const emptyTree: FileTree = {
   label: 'test',
   list: () => Promise.resolve([]),
   read: () => Promise.resolve(undefined),
