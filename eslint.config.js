@@ -6,7 +6,7 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['src/**/*.generated.js', 'dist/**', 'node_modules/**', 'coverage/**', 'examples/**'] },
+  { ignores: ['src/**/*.generated.js', 'dist/**', 'node_modules/**', 'coverage/**', 'examples/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

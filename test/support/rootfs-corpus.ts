@@ -5,7 +5,6 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -15,9 +14,12 @@ const COMPLETE = '.containersec-complete';
 export const DEBOOTSTRAP_SKIP_MESSAGE =
   'SKIPPED: the Debian bookworm precision corpus needs debootstrap and root (apt-get install debootstrap)';
 
-/** Where corpora are cached; `CONTAINERSEC_CORPUS_DIR` moves it (e.g. to a CI cache). */
+/**
+ * Where corpora are cached: `.cache/corpus` in the checkout (git-ignored), outside the test run's own TMPDIR,
+ * which is removed after every run; `CONTAINERSEC_CORPUS_DIR` moves it (e.g. to a CI cache).
+ */
 export function corpusCacheDir(): string {
-  return process.env.CONTAINERSEC_CORPUS_DIR ?? join(tmpdir(), 'containersec-corpus');
+  return process.env.CONTAINERSEC_CORPUS_DIR ?? join(process.cwd(), '.cache', 'corpus');
 }
 
 export function canDebootstrap(): boolean {
