@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLEAN_WORKFLOW } from '../support/fixtures.js';
 import { commitAll, tempRepo } from '../support/tmp.js';
 import { runAction } from '../support/run-action.js';
 
@@ -9,7 +10,12 @@ const NO_PROBE = 'version: 1\nchecks:\n  hardening:\n    runner-probe: false\n';
 
 describe('dist/index.js as the runner runs it', () => {
   it('runs the gate on a checkout, writes the job summary and outputs, and passes', async () => {
-    const repo = tempRepo({ '.containersec.yml': NO_PROBE, 'README.md': 'x' });
+    // A workflow to check: a repository where no check has anything to look at is "nothing was checked" (warn).
+    const repo = tempRepo({
+      '.containersec.yml': NO_PROBE,
+      'README.md': 'x',
+      ...CLEAN_WORKFLOW,
+    });
     commitAll(repo, 'init');
     const result = await runAction(repo, { 'working-directory': '.', policy: '' });
     expect(result.status, result.stdout + result.stderr).toBe(0);

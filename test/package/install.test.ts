@@ -136,7 +136,7 @@ describe('npm pack → npm i -g ./containersec-*.tgz, offline in an empty direct
     const out = path.join(repo, 'report.md');
     const result = run(packed.bin, ['check', '.', '--format', 'markdown', '--output', out], repo, packed.env);
     expect(result.status, result.stdout + result.stderr).toBe(1);
-    expect(result.stdout + result.stderr).toContain('verdict fail');
+    expect(result.stdout + result.stderr).toContain('containersec: FAIL');
     const markdown = readFileSync(out, 'utf8');
     expect(markdown).toContain('pss/privileged');
     expect(markdown).toContain('<!-- containersec:comment');
@@ -192,8 +192,9 @@ describe('npm pack → npm i -g ./containersec-*.tgz, offline in an empty direct
         modified: '2026-01-01T00:00:00Z',
         affected: [
           {
-            package: { ecosystem: 'npm', name: 'left-pad' },
-            ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }],
+            // Data for the image's ecosystem (data for none of them fails closed), fixed before the installed version.
+            package: { ecosystem: 'Debian:12', name: 'zlib' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.2.11.dfsg-1' }] }],
           },
         ],
       }),

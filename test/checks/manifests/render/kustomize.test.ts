@@ -173,10 +173,9 @@ describe.skipIf(!tools)('kustomizations rendered with the real kubectl kustomize
         'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostPID: true\n  containers: [{name: a, image: x}]\n',
     });
     expect(rules(result.findings, 'pss/hostNamespaces')).toEqual(['pss/hostNamespaces k/pod.yaml:6']);
-    // The network-policy finding sits on the first namespaced object, the generated ConfigMap.
-    expect(rules(result.findings, 'k8s/missing-network-policy')).toEqual([
-      'k8s/missing-network-policy k/kustomization.yaml:1',
-    ]);
+    // The network-policy finding sits on the namespace's first pod-creating object (a generated ConfigMap
+    // creates no pod), located back in its source file.
+    expect(rules(result.findings, 'k8s/missing-network-policy')).toEqual(['k8s/missing-network-policy k/pod.yaml:3']);
   });
 });
 
