@@ -10,7 +10,7 @@ let github: FakeGithub;
 
 /** `pullNumber: null` is a run without a pull request (a push). */
 function platform(pullNumber: number | null = 7): GithubPublisher {
-  const client = githubClient('test-token', { GITHUB_API_URL: github.url }, quiet);
+  const client = githubClient('test-token', { GITHUB_API_URL: github.url }, quiet, { writeSpacingMs: 0 });
   return new GithubPublisher(
     client,
     { owner: 'acme', repo: 'web', pullNumber: pullNumber ?? undefined, headSha: SHA },
