@@ -65,8 +65,11 @@ export class GitlabPublisher {
     }
     const notes = `${this.project}/merge_requests/${iid}/notes`;
     try {
+      let unknownUser = false;
       if (request.mode === 'update') {
-        const existing = await this.findOurNote(notes, request.marker, iid);
+        const me = await this.currentUserId();
+        unknownUser = me === undefined;
+        const existing = me === undefined ? undefined : await this.findOurNote(notes, request.marker, iid, me);
         if (existing) {
           try {
             await this.client.request(
@@ -88,7 +91,8 @@ export class GitlabPublisher {
         { body: request.body },
         `adding a note to !${iid}`,
       );
-      return { ok: true, detail: `added note ${created.data?.id ?? '?'} to merge request !${iid}` };
+      const why = unknownUser ? ' (GitLab did not say who the token is, so no existing note was edited)' : '';
+      return { ok: true, detail: `added note ${created.data?.id ?? '?'} to merge request !${iid}${why}` };
     } catch (error) {
       return failure(error, `comment on merge request !${iid}`);
     }
@@ -123,20 +127,18 @@ export class GitlabPublisher {
     }
   }
 
-  /** Our note: not a system note, starting with our marker, written by the token's user when GitLab tells us who that is. */
-  private async findOurNote(path: string, marker: string, iid: string): Promise<Note | undefined> {
-    const me = await this.currentUserId();
+  /**
+   * Our note: not a system note, starting with our marker, written by the token's user. Strict: when GitLab
+   * does not say who the token is, no note is edited (a new one is added), because anyone can write the marker.
+   */
+  private async findOurNote(path: string, marker: string, iid: string, me: number): Promise<Note | undefined> {
     const notes = await this.client.list<Note>(
       path,
       { sort: 'asc', order_by: 'created_at' },
       `listing the notes of !${iid}`,
     );
     return notes.find(
-      (note) =>
-        !note.system &&
-        typeof note.body === 'string' &&
-        note.body.startsWith(marker) &&
-        (me === undefined || note.author?.id === me),
+      (note) => !note.system && typeof note.body === 'string' && note.body.startsWith(marker) && note.author?.id === me,
     );
   }
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { githubClient } from '../../../src/platform/github/client.js';
 import { findPullRequestByHead, GithubPublisher } from '../../../src/platform/github/publisher.js';
 import type { CheckResult, Finding } from '../../../src/core/finding.js';
+import type { Logger } from '../../../src/core/check.js';
 import { Deadline, DeadlineHolder } from '../../../src/platform/deadline.js';
 import { FakeGithub } from '../../support/github-server.js';
 
@@ -12,7 +13,7 @@ let github: FakeGithub;
 /** `pullNumber: null` is a run without a pull request (a push). */
 function platform(
   pullNumber: number | null = 7,
-  log: typeof quiet = quiet,
+  log: Logger = quiet,
   deadline = new DeadlineHolder(),
 ): GithubPublisher {
   const client = githubClient('test-token', { GITHUB_API_URL: github.url }, log, { writeSpacingMs: 0, deadline });
@@ -25,7 +26,11 @@ function platform(
 
 function recording() {
   const lines: string[] = [];
-  const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), debug: () => undefined };
+  const log: Logger = {
+    info: (m) => void lines.push(m),
+    warn: (m) => void lines.push(m),
+    debug: () => undefined,
+  };
   return { lines, log };
 }
 

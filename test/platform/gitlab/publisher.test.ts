@@ -118,6 +118,20 @@ describe('GitLab platform against a loopback GitLab', () => {
     expect(server.requests.some((r) => r.method === 'PUT')).toBe(false);
   });
 
+  it('edits no note when GitLab does not say who the token is: adds a new one instead', async () => {
+    server = await startFakeGitlab();
+    const { platform } = setup(server);
+    await platform.postComment({ marker: MARKER, body: `${MARKER}\nfirst`, mode: 'update' });
+    server.overrides.push({ match: (r) => r.method === 'GET' && r.path === '/user', status: 500, times: 4 });
+    const second = await platform.postComment({ marker: MARKER, body: `${MARKER}\nsecond`, mode: 'update' });
+    expect(second).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('did not say who the token is') as string,
+    });
+    expect(server.notes.get('7/3')!.map((n) => n.body)).toEqual([`${MARKER}\nfirst`, `${MARKER}\nsecond`]);
+    expect(server.requests.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
   it('sets the commit status with the documented fields: state, name, description <= 255, target_url, pipeline_id', async () => {
     server = await startFakeGitlab();
     const { platform } = setup(server);
