@@ -1,7 +1,8 @@
 import { getOctokit } from '@actions/github';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../../core/check.js';
-import { Deadline, DeadlineError, DeadlineHolder, isDeadlineError } from '../deadline.js';
+import type { Deadline} from '../deadline.js';
+import { DeadlineError, DeadlineHolder, isDeadlineError } from '../deadline.js';
 
 export type GithubClient = ReturnType<typeof getOctokit>;
 

@@ -1,6 +1,7 @@
 import type { Verdict } from '../../core/finding.js';
 import { errorMessage } from '../../core/errors.js';
 import type { CommentRequest, PublishOutcome, StatusRequest } from '../platform.js';
+import { isDeadlineError } from '../deadline.js';
 import { GitlabApiError } from './client.js';
 import { GITLAB_STATUS_DESCRIPTION_MAX_CHARS, GITLAB_STATUS_NAME_MAX_CHARS } from './limits.js';
 import type { GitlabClient } from './client.js';
@@ -34,6 +35,13 @@ interface Note {
 }
 
 function failure(error: unknown, what: string): PublishOutcome {
+  if (isDeadlineError(error))
+    return {
+      ok: false,
+      reason: `Could not ${what}: ${error.message}.`,
+      advice:
+        'Raise --publish-timeout (CONTAINERSEC_PUBLISH_TIMEOUT) if the GitLab API is slow here; the reports were written as artifacts.',
+    };
   if (error instanceof GitlabApiError) return { ok: false, reason: error.message, advice: error.advice };
   return {
     ok: false,
