@@ -1,7 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../../core/check.js';
-import type { Deadline} from '../deadline.js';
+import type { Deadline } from '../deadline.js';
 import { DeadlineError, DeadlineHolder, isDeadlineError } from '../deadline.js';
 
 export type GithubClient = ReturnType<typeof getOctokit>;
