@@ -12,7 +12,7 @@ import { RuleRegistry } from '../core/rules.js';
 import { runChecks } from '../core/run.js';
 import { didYouMeanSentence } from '../core/did-you-mean.js';
 import { FsTree } from '../repo/fs-tree.js';
-import { GitTree, changedPaths, resolveCommit } from '../repo/git.js';
+import { GitTree, changedPaths, cloneKind, resolveCommit } from '../repo/git.js';
 import { loadPolicy } from '../policy/load.js';
 import { readBaseline } from '../report/baseline.js';
 import { todayUtc } from '../policy/exceptions.js';
@@ -31,6 +31,11 @@ export interface GateOptions {
   onError?: OnError;
   /** A git revision to compare against for "new in this change". */
   base?: string;
+  /**
+   * The user named `base` (`--base`): a revision that does not exist is a usage error. A base taken from the
+   * CI event only gives a notice, so a missing commit never fails the job.
+   */
+  baseGiven?: boolean;
   /** A previous JSON report: image and signature findings already in it are not new. */
   baseline?: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -79,7 +84,7 @@ function missingRuns(present: Set<CheckId>): CheckRun[] {
   return CHECK_IDS.filter((id) => !present.has(id)).map((id) => ({
     id,
     ran: false,
-    skipReason: 'not part of this run',
+    skip: { label: 'not run', reason: 'not part of this run' },
     findings: [],
     fingerprints: [],
     errors: [],
@@ -90,13 +95,27 @@ function missingRuns(present: Set<CheckId>): CheckRun[] {
 async function baseTree(
   root: string,
   base: string | undefined,
+  given: boolean,
   log: Logger,
 ): Promise<{ tree?: GitTree; commit?: string; changed?: Set<string>; notice?: string }> {
   if (!base) return {};
   const commit = await resolveCommit(root, base);
   if (!commit) {
+    const kind = await cloneKind(root);
+    if (given && kind === 'none') {
+      throw new ConfigurationError(
+        'USAGE',
+        `--base ${base}: ${root} is not in a git repository, so there is no revision to compare with.`,
+      );
+    }
+    if (given && kind === 'full') {
+      throw new ConfigurationError(
+        'USAGE',
+        `--base ${base}: no such revision in this repository (not a commit, branch or tag git knows). Check the name with \`git rev-parse --verify ${base}\`.`,
+      );
+    }
     return {
-      notice: `Base revision ${base} is not in this clone, so every finding counts as new. Fetch it (actions/checkout with fetch-depth: 0, or GIT_DEPTH: 0 on GitLab).`,
+      notice: `Base revision ${base} is not in this ${kind === 'shallow' ? 'shallow ' : ''}clone, so every finding counts as new. Fetch it (actions/checkout with fetch-depth: 0, GIT_DEPTH: 0 on GitLab, or \`git fetch --unshallow\` locally).`,
     };
   }
   log.debug(`comparing with base ${commit}`);
@@ -117,7 +136,7 @@ export async function runGate(options: GateOptions): Promise<GateOutcome> {
   }
   const images = options.images ?? [];
   const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
-  const base = await baseTree(root, options.base, options.log);
+  const base = await baseTree(root, options.base, options.baseGiven === true, options.log);
   if (base.notice) notices.push(base.notice);
   if (policy.file && base.changed?.has(policy.file)) {
     // The policy decides what blocks the merge, and this change edits it: reviewers must see that first.

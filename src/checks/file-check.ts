@@ -1,13 +1,13 @@
 import { minimatch } from 'minimatch';
-import type { Check, CheckContext, CheckOutput } from '../core/check.js';
-import type { CheckId, RawFinding } from '../core/finding.js';
+import type { Check, CheckContext, CheckOutput, InlineIgnoreUse } from '../core/check.js';
+import type { CheckId, RawFinding, SkipInfo } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { FileTree } from '../core/tree.js';
 import { errorMessage } from '../core/errors.js';
 import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
 import type { FileLinter, SourceFile } from './linter.js';
-import { applyInlineIgnores, parseInlineIgnores } from './suppression.js';
+import { applyInlineIgnores, inlineIgnoreUses, parseInlineIgnores } from './suppression.js';
 import { decodeSourceText } from '../core/text.js';
 
 const GLOB = { dot: true, nocomment: true } as const;
@@ -31,8 +31,10 @@ export interface FileCheckSpec {
   linters: FileLinter[];
   /** `<check>/parse-error` and `<check>/ignore-without-reason`, with the check's other common rules. */
   commonRules: RuleDefinition[];
-  /** Extra work that is not per-file (the runner probe), skipped on base runs. */
+  /** Extra work that is not per-file (the runner probe), skipped on base runs; `skipped` when it did nothing. */
   extra?: (context: CheckContext) => Promise<CheckOutput>;
+  /** What the report says when no selected file is one a linter reads (and the extra step did nothing). */
+  nothingToCheck?: SkipInfo;
 }
 
 function unreadable(check: CheckId, path: string, why: string): RawFinding {
@@ -89,9 +91,11 @@ export function fileCheck(spec: FileCheckSpec): Check {
       const errors: string[] = [];
       const notes: string[] = [];
       const raw: RawFinding[] = [...readFindings];
+      let linted = 0;
       for (const linter of spec.linters) {
         const mine = files.filter((f) => linter.matches(f.path));
         if (mine.length === 0) continue;
+        linted += mine.length;
         try {
           raw.push(
             ...(await linter.lint(mine, {
@@ -106,14 +110,22 @@ export function fileCheck(spec: FileCheckSpec): Check {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);
         }
       }
-      const findings = await applyIgnores(raw, files, spec.id, context.tree);
+      const { findings, uses } = await applyIgnores(raw, files, spec.id, context.tree);
+      let extraSkipped = true;
       if (spec.extra && !context.isBase) {
         const extra = await spec.extra(context);
+        extraSkipped = extra.skipped !== undefined;
         findings.push(...extra.findings);
         errors.push(...(extra.errors ?? []));
         notes.push(...(extra.notes ?? []));
       }
-      return { findings, errors, notes };
+      // No file any linter reads, and no extra step that looked at anything: nothing was checked.
+      const nothing = spec.nothingToCheck ?? {
+        label: 'nothing to check',
+        reason: `no file under checks.${spec.id}.paths that a ${spec.id} linter reads.`,
+      };
+      const skipped = linted === 0 && readFindings.length === 0 && extraSkipped ? { skipped: nothing } : {};
+      return { findings, errors, notes, inlineIgnores: uses, ...skipped };
     },
   };
 }
@@ -121,13 +133,14 @@ export function fileCheck(spec: FileCheckSpec): Check {
 /**
  * Applies inline ignore comments to every finding with a file location. Files a linter read by itself
  * (GitLab `include: local:` files, child pipelines) are read here too, so their comments count as well.
+ * Returns which comments suppressed what, so the gate can report the unused ones.
  */
 async function applyIgnores(
   findings: RawFinding[],
   files: SourceFile[],
   check: CheckId,
   tree: FileTree,
-): Promise<RawFinding[]> {
+): Promise<{ findings: RawFinding[]; uses: InlineIgnoreUse[] }> {
   const byPath = new Map<string, RawFinding[]>();
   const other: RawFinding[] = [];
   for (const finding of findings) {
@@ -136,6 +149,7 @@ async function applyIgnores(
     else byPath.set(path, [...(byPath.get(path) ?? []), finding]);
   }
   const out = [...other];
+  const uses: InlineIgnoreUse[] = [];
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const [path, pathFindings] of byPath) {
     let text = texts.get(path);
@@ -143,16 +157,20 @@ async function applyIgnores(
       const buffer = await tree.read(path, MAX_FILE_BYTES);
       text = buffer && !looksBinary(buffer) ? decodeSourceText(buffer) : undefined;
     }
-    out.push(
-      ...(text === undefined
-        ? pathFindings
-        : applyInlineIgnores(pathFindings, parseInlineIgnores(text), path, `${check}/ignore-without-reason`)),
-    );
+    if (text === undefined) {
+      out.push(...pathFindings);
+      continue;
+    }
+    const ignores = parseInlineIgnores(text);
+    out.push(...applyInlineIgnores(pathFindings, ignores, path, `${check}/ignore-without-reason`));
+    uses.push(...inlineIgnoreUses(pathFindings, ignores, path));
   }
-  // Ignore comments without a reason in selected files that have no finding are reported too.
+  // Ignore comments in selected files that have no finding are reported too (no reason, or unused).
   for (const file of files) {
-    if (!byPath.has(file.path))
-      out.push(...applyInlineIgnores([], parseInlineIgnores(file.text), file.path, `${check}/ignore-without-reason`));
+    if (byPath.has(file.path)) continue;
+    const ignores = parseInlineIgnores(file.text);
+    out.push(...applyInlineIgnores([], ignores, file.path, `${check}/ignore-without-reason`));
+    uses.push(...inlineIgnoreUses([], ignores, file.path));
   }
-  return out;
+  return { findings: out, uses };
 }

@@ -1,3 +1,4 @@
+import type { InlineIgnoreUse } from '../core/check.js';
 import type { RawFinding } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 
@@ -84,4 +85,28 @@ export function applyInlineIgnores(
     });
   }
   return out;
+}
+
+/**
+ * Every ignore comment with a rule and a reason, and which of its rule ids suppressed one of `findings`: the
+ * gate reports the rest as unused, like a stale policy exception.
+ */
+export function inlineIgnoreUses(findings: RawFinding[], ignores: InlineIgnore[], path: string): InlineIgnoreUse[] {
+  const used = new Map<InlineIgnore, Set<string>>();
+  for (const finding of findings) {
+    const line = isFileLocation(finding.location) ? finding.location.startLine : undefined;
+    const ignore = findInlineIgnore(ignores, finding.ruleId, line);
+    if (ignore) used.set(ignore, (used.get(ignore) ?? new Set()).add(finding.ruleId));
+  }
+  return ignores
+    .filter((ignore) => ignore.reason && ignore.rules.length > 0)
+    .map((ignore) => ({
+      path,
+      line: ignore.line,
+      column: ignore.column,
+      rules: ignore.rules,
+      reason: ignore.reason,
+      standalone: ignore.standalone,
+      used: [...(used.get(ignore) ?? [])],
+    }));
 }

@@ -1,5 +1,5 @@
 import type { CiFacts } from './ci-facts.js';
-import type { CheckId, RawFinding } from './finding.js';
+import type { CheckId, RawFinding, SkipInfo } from './finding.js';
 import type { RuleDefinition } from './rules.js';
 import type { FileTree } from './tree.js';
 import type { Policy } from '../policy/types.js';
@@ -33,11 +33,29 @@ export interface CheckContext {
   ci?: (signal: AbortSignal) => Promise<CiFacts>;
 }
 
+/** One `# containersec:ignore` comment a check read, and the rule ids in it that suppressed a finding. */
+export interface InlineIgnoreUse {
+  path: string;
+  line: number;
+  column: number;
+  rules: string[];
+  reason: string;
+  /** Alone on its line, so it covers the next line too. */
+  standalone: boolean;
+  used: string[];
+}
+
 export interface CheckOutput {
   findings: RawFinding[];
   /** Problems that stopped part of the check: they make the check `error` (fail closed). */
   errors?: string[];
+  /** Parts not examined although the policy lets the check go on: the check is `warn`, never a clean pass. */
+  warnings?: string[];
   notes?: string[];
+  /** Set when the check had nothing to examine (no targets, no rule that applies): it shows as skipped. */
+  skipped?: SkipInfo;
+  /** Every inline ignore comment with a reason in the files the check read (head run only). */
+  inlineIgnores?: InlineIgnoreUse[];
 }
 
 /** A check plugs into the runner with an id, the rules it can report, and a run function. */

@@ -83,10 +83,27 @@ export interface Finding extends Omit<RawFinding, 'suppressed' | 'key' | 'warnOn
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
 export type Verdict = 'pass' | 'warn' | 'fail' | 'error';
 
+/** Why a check is `skipped`: it was not asked to run, or it ran and found nothing to examine. */
+export interface SkipInfo {
+  /** A few neutral words shown as the check's status: "not configured", "nothing to check", "not selected". */
+  label: string;
+  /** One sentence: what was missing. */
+  reason: string;
+  /** One line: how to turn the check on. */
+  hint?: string;
+}
+
 export interface CheckResult {
   id: CheckId;
   status: CheckStatus;
   errors: string[];
+  /**
+   * Parts the check could not examine although the policy lets it go on (e.g. the vulnerability source was
+   * unreachable with `on-unreachable: warn`): the check is `warn`, never a clean pass.
+   */
+  warnings: string[];
+  /** Set when the status is `skipped`. */
+  skip?: SkipInfo;
   /** What the check looked at and what it could not see; shown in reports, never a finding. */
   notes: string[];
   findings: Finding[];

@@ -1,4 +1,15 @@
-import type { CheckId, CheckResult, CheckStatus, ExceptionRef, Finding, RawFinding, Verdict } from './finding.js';
+import type { InlineIgnoreUse } from './check.js';
+import { didYouMean } from './did-you-mean.js';
+import type {
+  CheckId,
+  CheckResult,
+  CheckStatus,
+  ExceptionRef,
+  Finding,
+  RawFinding,
+  SkipInfo,
+  Verdict,
+} from './finding.js';
 import { isFileLocation } from './finding.js';
 import { compareSeverity, meetsThreshold } from './severity.js';
 import type { RuleRegistry } from './rules.js';
@@ -12,11 +23,16 @@ export interface CheckRun {
   id: CheckId;
   /** False when the check is disabled or not selected. */
   ran: boolean;
-  skipReason?: string;
+  /** Why it did not run, or (with `ran`) why it had nothing to examine. */
+  skip?: SkipInfo;
   findings: RawFinding[];
   fingerprints: string[];
   errors: string[];
+  /** Parts not examined although the policy lets the check go on (see CheckOutput.warnings). */
+  warnings?: string[];
   notes: string[];
+  /** Inline ignore comments the check read on the head revision, with the rules they suppressed. */
+  inlineIgnores?: InlineIgnoreUse[];
   /** Fingerprints of the same check on the base revision; undefined when no base is known. */
   baseFingerprints?: ReadonlySet<string>;
   /** Fingerprints of this check's findings in a previous report (`--baseline`), for image and signature findings. */
@@ -25,14 +41,20 @@ export interface CheckRun {
 }
 
 export interface StaleException {
+  /** For an inline ignore comment: its rule id and reason, and `source` is the comment's place in the file. */
   exception: PolicyException;
-  reason: 'unmatched';
+  /** `unknown-rule`: an inline ignore names a rule id no check has. */
+  reason: 'unmatched' | 'unknown-rule';
+  /** A `# containersec:ignore` comment rather than a policy exception. */
+  inline?: boolean;
+  /** What is wrong with it, in one sentence. */
+  detail?: string;
 }
 
 export interface GateResult {
   verdict: Verdict;
   checks: CheckResult[];
-  /** Policy exceptions that matched no finding of a check that ran cleanly. */
+  /** Policy exceptions and inline ignore comments that matched no finding of a check that ran cleanly. */
   staleExceptions: StaleException[];
   /** Policy exceptions past their date that still matched findings (those findings count again). */
   expiredExceptions: PolicyException[];
@@ -90,7 +112,8 @@ function decideFinding(run: CheckRun, index: number, input: GateInput, used: Set
   const newFinding = isNew(raw, fingerprint, run);
   const exception = exceptionFor(raw, policy, input.today, used);
   const aboveThreshold = meetsThreshold(raw.severity, thresholdFor(policy, run.id, raw.ruleId));
-  const counts = newFinding || !policy.gate['new-only'];
+  // An expiry is a promise to look again: once it has passed, the finding counts whether it is new or not.
+  const counts = newFinding || !policy.gate['new-only'] || exception.ref?.expired === true;
   const blocking = policy.mode === 'enforce' && aboveThreshold && counts && !exception.active && !raw.warnOnly;
   const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, ...rest } = raw;
   return { ...rest, fingerprint, new: newFinding, blocking, ...(exception.ref ? { exception: exception.ref } : {}) };
@@ -112,17 +135,23 @@ function checkStatus(run: CheckRun, findings: Finding[], policy: Policy): CheckS
   const onError = policy.checks[run.id]['on-error'] ?? policy['on-error'];
   if (run.errors.length > 0 && onError === 'fail' && policy.mode === 'enforce') return 'error';
   if (findings.some((f) => f.blocking)) return 'fail';
+  const incomplete = run.errors.length > 0 || (run.warnings ?? []).length > 0;
+  if (run.skip && findings.length === 0 && !incomplete) return 'skipped';
   const open = findings.some((f) => !f.exception || f.exception.expired);
-  return open || run.errors.length > 0 ? 'warn' : 'pass';
+  return open || incomplete ? 'warn' : 'pass';
 }
 
 const VERDICT_ORDER: Verdict[] = ['error', 'fail', 'warn', 'pass'];
 
+/**
+ * The worst check status wins. Stale exceptions turn a pass into a warning, and so does a gate where every
+ * check was skipped: it checked nothing, which must not read as a green pass.
+ */
 export function overallVerdict(statuses: CheckStatus[], hasStale: boolean): Verdict {
   for (const verdict of VERDICT_ORDER) {
     if (statuses.includes(verdict)) return verdict === 'pass' && hasStale ? 'warn' : verdict;
   }
-  return hasStale ? 'warn' : 'pass';
+  return 'warn';
 }
 
 function isStale(
@@ -143,25 +172,82 @@ function isStale(
   return checks.length > 0 && checks.every((check) => cleanChecks.has(check));
 }
 
+/**
+ * Inline ignore comments that suppressed nothing, judged like stale policy exceptions: a rule id no check
+ * knows always, a known one only when its own check read the comment and ran cleanly. Several checks may
+ * read one file; a rule counts as used when any of them used it.
+ */
+function unusedInlineIgnores(runs: CheckRun[], rules: RuleRegistry, cleanChecks: Set<CheckId>): StaleException[] {
+  const byPlace = new Map<string, { use: InlineIgnoreUse; used: Set<string>; readBy: Set<CheckId> }>();
+  for (const run of runs) {
+    for (const use of run.inlineIgnores ?? []) {
+      const place = `${use.path}\0${use.line}`;
+      const entry = byPlace.get(place) ?? { use, used: new Set<string>(), readBy: new Set<CheckId>() };
+      for (const rule of use.used) entry.used.add(rule);
+      entry.readBy.add(run.id);
+      byPlace.set(place, entry);
+    }
+  }
+  const stale: StaleException[] = [];
+  for (const { use, used, readBy } of byPlace.values()) {
+    const exception = (rule: string): PolicyException => ({
+      rule,
+      reason: use.reason,
+      source: { file: use.path, line: use.line, column: use.column },
+    });
+    for (const rule of use.rules) {
+      if (used.has(rule)) continue;
+      const definition = rules.get(rule);
+      if (!definition) {
+        const suggestion = didYouMean(
+          rule,
+          rules.all().map((r) => r.id),
+        );
+        stale.push({
+          exception: exception(rule),
+          reason: 'unknown-rule',
+          inline: true,
+          detail: `no rule has the id ${rule}${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+        });
+      } else if (readBy.has(definition.check) && cleanChecks.has(definition.check)) {
+        stale.push({
+          exception: exception(rule),
+          reason: 'unmatched',
+          inline: true,
+          detail: `no ${rule} finding on ${use.standalone ? 'this line or the next' : 'this line'}`,
+        });
+      }
+    }
+  }
+  return stale;
+}
+
 /** Applies thresholds, exceptions and new-vs-existing to every check's findings: the verdict. */
 export function applyGate(input: GateInput): GateResult {
   const used = new Set<PolicyException>();
   const checks: CheckResult[] = input.runs.map((run) => {
     const findings = sortFindings(run.findings.map((_, index) => decideFinding(run, index, input, used)));
-    const notes = run.skipReason ? [run.skipReason, ...run.notes] : run.notes;
+    const status = checkStatus(run, findings, input.policy);
+    // A check that was asked to skip but still reported something keeps the reason as a note.
+    const notes = run.skip && status !== 'skipped' ? [run.skip.reason, ...run.notes] : run.notes;
     return {
       id: run.id,
-      status: checkStatus(run, findings, input.policy),
+      status,
       errors: run.errors,
+      warnings: run.warnings ?? [],
+      ...(status === 'skipped' && run.skip ? { skip: run.skip } : {}),
       notes,
       findings,
       ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
     };
   });
   const cleanChecks = new Set(input.runs.filter((r) => r.ran && r.errors.length === 0).map((r) => r.id));
-  const staleExceptions = input.policy.exceptions
-    .filter((exception) => isStale(exception, used, cleanChecks, input.rules))
-    .map((exception) => ({ exception, reason: 'unmatched' as const }));
+  const staleExceptions: StaleException[] = [
+    ...input.policy.exceptions
+      .filter((exception) => isStale(exception, used, cleanChecks, input.rules))
+      .map((exception) => ({ exception, reason: 'unmatched' as const })),
+    ...unusedInlineIgnores(input.runs, input.rules, cleanChecks),
+  ];
   const expiredExceptions = input.policy.exceptions.filter((e) => used.has(e) && isExpired(e, input.today));
   return {
     verdict: overallVerdict(

@@ -48,9 +48,12 @@ async function withTimeout(
 async function runOne(check: Check, options: RunOptions): Promise<CheckRun> {
   const policy = options.context.policy.checks[check.id];
   const empty = { id: check.id, findings: [], fingerprints: [], errors: [], notes: [] };
-  if (options.only && !options.only.has(check.id)) return { ...empty, ran: false, skipReason: 'not selected (--only)' };
-  if (!policy.enabled)
-    return { ...empty, ran: false, skipReason: `disabled in the policy (checks.${check.id}.enabled: false)` };
+  if (options.only && !options.only.has(check.id))
+    return { ...empty, ran: false, skip: { label: 'not selected', reason: '--only leaves it out.' } };
+  if (!policy.enabled) {
+    const reason = `the policy says checks.${check.id}.enabled: false.`;
+    return { ...empty, ran: false, skip: { label: 'disabled', reason } };
+  }
 
   options.onStart?.(check.id);
   const started = performance.now();
@@ -75,7 +78,10 @@ async function runOne(check: Check, options: RunOptions): Promise<CheckRun> {
     findings: output.findings,
     fingerprints: fingerprintAll(output.findings),
     errors: output.errors ?? [],
+    warnings: output.warnings ?? [],
     notes: output.notes ?? [],
+    ...(output.skipped ? { skip: output.skipped } : {}),
+    ...(output.inlineIgnores ? { inlineIgnores: output.inlineIgnores } : {}),
   };
   if (options.base && check.fileBased) {
     const baseContext: CheckContext = {

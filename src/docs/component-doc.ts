@@ -5,6 +5,7 @@ export interface ComponentInput {
   type?: 'string' | 'number' | 'boolean' | 'array';
   default?: unknown;
   options?: unknown[];
+  regex?: string;
 }
 
 /** The `spec:inputs` of a CI/CD catalog component (the first YAML document of templates/<name>.yml). */

@@ -95,8 +95,10 @@ ${rows(schema, []).join('\n')}
 Each exception names a \`rule\` (an id such as \`k8s/image-unpinned\`, or a glob such as \`k8s/*\`) and a
 mandatory \`reason\`. Optional scopes narrow it; every scope given must match (\`paths\`, \`images\`,
 \`packages\`, \`objects\` are globs). After \`expires\` (a \`YYYY-MM-DD\` date, inclusive) the exception stops
-applying: the finding counts again and the report says the exception expired. An exception that matches no
-finding of a check that ran cleanly is reported as stale.
+applying: the finding counts again, new or not (\`gate.new-only\` does not hide it), so at or above \`fail-on\`
+it blocks, and the report lists it under "What blocks the merge" with the date the exception expired. An
+exception that matches no finding of a check that ran cleanly is reported as stale, and so is an inline
+\`# containersec:ignore <rule-id> <reason>\` comment that suppresses nothing (wrong line or wrong rule id).
 
 ## Presets
 

@@ -1,6 +1,5 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ruleRegistry } from '../checks/index.js';
 import type { Logger } from '../core/check.js';
 import { ConfigurationError, ContainersecError, EXIT, errorMessage } from '../core/errors.js';
@@ -12,9 +11,11 @@ import { runPipeline } from '../app/pipeline.js';
 import { defaultPublishTarget, selectPlatform } from '../app/select-platform.js';
 import type { PlatformOptions } from '../app/select-platform.js';
 import { STARTER_POLICY } from '../policy/starter.js';
+import type { ReportModel } from '../report/model.js';
 import { chooseStyle } from '../report/text.js';
 import { SBOM_FORMATS, catalogSubject, renderSbom, type SbomFormat } from '../sbom/index.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { parseCommand } from './args.js';
 import { isNamedVulnSource } from '../vulns/sources/index.js';
 
 export interface CliIo {
@@ -34,8 +35,7 @@ const CLI_PUBLISH_TARGETS = ['gitlab', 'none'] as const;
 const COMMENT_MODES = ['update', 'new', 'off'] as const;
 const ON_ERROR = ['fail', 'warn'] as const;
 
-const USAGE = `Usage:
-  containersec check [DIR]          run the gate on a checkout (default: .)
+const CHECK_USAGE = `Usage: containersec check [DIR] [options]   run the gate on a checkout (default: .)
       --policy FILE                 policy file (default DIR/.containersec.yml, else the built-in recommended policy)
       --only LIST                   comma list of: hardening,images,manifests,signatures
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
@@ -48,19 +48,38 @@ const USAGE = `Usage:
       --baseline FILE               a previous --format json report: image and signature findings in it are not new
       --on-error fail|warn          override the policy's on-error for every check
       --format FORMAT               text | json | sarif | markdown | gitlab | codequality (default text)
-      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
+      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE); the one-line
+                                    verdict still goes to stdout
       --publish gitlab|none         post the MR note and commit status (default: gitlab when GITLAB_CI=true)
       --publish-timeout SECONDS     time publishing may take in all, retries included (default 45;
                                     env CONTAINERSEC_PUBLISH_TIMEOUT)
       --comment update|new|off      override the policy's report.comment
       --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
-      --debug                       print stack traces for internal errors
-  containersec sbom REF --format cyclonedx|spdx|json [--output FILE] [--platform OS/ARCH]
-  containersec init [DIR] [--force] write a commented starter .containersec.yml
-  containersec explain RULE_ID      what a rule checks, why, how to fix, how to except it
-  containersec explain --list       every rule id
+      --debug                       print stack traces for internal errors`;
+const SBOM_USAGE = `Usage: containersec sbom REF [options]     write the SBOM of an image (REF as for check --image)
+      --format cyclonedx|spdx|json  (default cyclonedx)
+      --output FILE                 write it to a file instead of stdout
+      --platform OS/ARCH            which image of a multi-platform index (default linux/amd64)
+      --debug                       print what was cataloged and stack traces for internal errors`;
+const INIT_USAGE = `Usage: containersec init [DIR] [--force]  write a commented starter .containersec.yml
+      --force                       overwrite an existing .containersec.yml`;
+const EXPLAIN_USAGE = `Usage: containersec explain RULE_ID        what a rule checks, why, how to fix, how to except it
+       containersec explain --list        every rule id`;
+const EXIT_CODES = 'Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.';
 
-Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.`;
+const COMMAND_USAGE: Record<string, string> = {
+  check: `${CHECK_USAGE}\n\n${EXIT_CODES}`,
+  sbom: SBOM_USAGE,
+  init: INIT_USAGE,
+  explain: EXPLAIN_USAGE,
+};
+const COMMANDS = Object.keys(COMMAND_USAGE);
+
+const USAGE = `Usage:
+${[CHECK_USAGE, SBOM_USAGE, INIT_USAGE, EXPLAIN_USAGE].map((u) => u.replace(/^Usage: /, '  ').replace(/^ {7}containersec/gm, '  containersec')).join('\n')}
+  containersec COMMAND --help       the usage of one command
+
+${EXIT_CODES}`;
 
 function usageError(message: string): ConfigurationError {
   return new ConfigurationError('USAGE', `${message}\n\n${USAGE}`);
@@ -121,28 +140,25 @@ function makeLogger(io: CliIo, debug: boolean): Logger {
 }
 
 async function check(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      only: { type: 'string', multiple: true },
-      image: { type: 'string', multiple: true },
-      'image-list': { type: 'string' },
-      'vuln-db': { type: 'string' },
-      base: { type: 'string' },
-      baseline: { type: 'string' },
-      'on-error': { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      output: { type: 'string', multiple: true },
-      publish: { type: 'string' },
-      comment: { type: 'string' },
-      'status-name': { type: 'string' },
-      'publish-timeout': { type: 'string' },
-      debug: { type: 'boolean', default: false },
-    },
+  const parsed = parseCommand('check', args, {
+    policy: { type: 'string' },
+    only: { type: 'string', multiple: true },
+    image: { type: 'string', multiple: true },
+    'image-list': { type: 'string' },
+    'vuln-db': { type: 'string' },
+    base: { type: 'string' },
+    baseline: { type: 'string' },
+    'on-error': { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    output: { type: 'string', multiple: true },
+    publish: { type: 'string' },
+    comment: { type: 'string' },
+    'status-name': { type: 'string' },
+    'publish-timeout': { type: 'string' },
+    debug: { type: 'boolean', default: false },
   });
+  if (parsed === 'help') return printUsage('check', io);
+  const { values, positionals } = parsed;
   if (positionals.length > 1) throw usageError(`check takes one directory, got: ${positionals.join(' ')}`);
   const format = parseFormat(values.format, '--format');
   const outputs: { format: Format; file: string }[] = [];
@@ -176,7 +192,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     only: values.only,
     images,
     vulnDb: vulnDbFromCli(values['vuln-db'], io.cwd),
-    ...(values.base !== undefined ? { base: values.base } : {}),
+    ...(values.base !== undefined ? { base: values.base, baseGiven: true } : {}),
     ...(values.baseline ? { baseline: path.resolve(io.cwd, values.baseline) } : {}),
     onError,
     ...(comment ? { comment } : {}),
@@ -186,12 +202,25 @@ async function check(args: string[], io: CliIo): Promise<number> {
     env: io.env,
     log,
   });
+  const line = verdictLine(
+    result.model,
+    outputs.map((o) => o.file),
+  );
   if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
     io.stdout.write(result.render(format, { style: chooseStyle(io.stdout, io.env) }));
+    // A machine-readable report on stdout stays clean; the one-line verdict goes beside it.
+    if (format !== 'text') io.stderr.write(line);
   } else {
-    io.stderr.write(`${TOOL_NAME}: verdict ${result.outcome.result.verdict}\n`);
+    io.stdout.write(line);
   }
   return result.exitCode;
+}
+
+/** `containersec: FAIL  Blocked: … 55 finding(s): 17 blocking, 53 new, 2 excepted.` and where the reports went. */
+function verdictLine(model: ReportModel, files: string[]): string {
+  const c = model.counts;
+  const written = files.length > 0 ? ` Report written to ${files.join(', ')}.` : '';
+  return `${TOOL_NAME}: ${model.verdict.toUpperCase()}  ${model.headline} ${c.total} finding(s): ${c.blocking} blocking, ${c.new} new, ${c.excepted} excepted.${written}\n`;
 }
 
 /** A `--vuln-db` path is relative to where the user typed it; the policy's `source` is relative to the repository. */
@@ -201,11 +230,9 @@ function vulnDbFromCli(value: string | undefined, cwd: string): string | undefin
 }
 
 async function init(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { force: { type: 'boolean', default: false } },
-  });
+  const parsed = parseCommand('init', args, { force: { type: 'boolean', default: false } });
+  if (parsed === 'help') return printUsage('init', io);
+  const { values, positionals } = parsed;
   const file = path.join(path.resolve(io.cwd, positionals[0] ?? '.'), '.containersec.yml');
   const exists = await access(file).then(
     () => true,
@@ -219,11 +246,9 @@ async function init(args: string[], io: CliIo): Promise<number> {
 }
 
 function explain(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { list: { type: 'boolean', default: false } },
-  });
+  const parsed = parseCommand('explain', args, { list: { type: 'boolean', default: false } });
+  if (parsed === 'help') return printUsage('explain', io);
+  const { values, positionals } = parsed;
   const rules = ruleRegistry();
   if (values.list) {
     for (const rule of rules.all()) io.stdout.write(`${rule.id.padEnd(44)} ${rule.severity.padEnd(9)} ${rule.title}\n`);
@@ -246,17 +271,14 @@ function explain(args: string[], io: CliIo): number {
 }
 
 async function sbom(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string', default: 'cyclonedx' },
-      output: { type: 'string' },
-      platform: { type: 'string' },
-      debug: { type: 'boolean', default: false },
-    },
+  const parsed = parseCommand('sbom', args, {
+    format: { type: 'string', default: 'cyclonedx' },
+    output: { type: 'string' },
+    platform: { type: 'string' },
+    debug: { type: 'boolean', default: false },
   });
+  if (parsed === 'help') return printUsage('sbom', io);
+  const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw usageError('sbom takes one image reference, e.g. `containersec sbom oci:./layout`.');
   const format = values.format ?? 'cyclonedx';
@@ -299,20 +321,26 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
       case '-v':
         io.stdout.write(`${TOOL_VERSION}\n`);
         return EXIT.pass;
+      case 'help':
+        if (rest[0] !== undefined && COMMAND_USAGE[rest[0]]) return printUsage(rest[0], io);
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.pass;
       case undefined:
       case '--help':
       case '-h':
-      case 'help':
         io.stdout.write(`${USAGE}\n`);
         return command === undefined ? EXIT.usage : EXIT.pass;
       default:
-        throw usageError(
-          `unknown command "${command}".${didYouMeanSentence(command, ['check', 'init', 'explain', 'sbom'])}`,
-        );
+        throw usageError(`unknown command "${command}".${didYouMeanSentence(command, COMMANDS)}`);
     }
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+
+function printUsage(command: string, io: CliIo): number {
+  io.stdout.write(`${COMMAND_USAGE[command]}\n`);
+  return EXIT.pass;
 }
 
 function reportError(error: unknown, io: CliIo, debug: boolean): number {
@@ -320,9 +348,9 @@ function reportError(error: unknown, io: CliIo, debug: boolean): number {
     io.stderr.write(`${TOOL_NAME}: ${error.message}\n`);
     return error.kind === 'configuration' ? EXIT.usage : EXIT.internal;
   }
-  const code = (error as { code?: string }).code;
-  if (code?.startsWith('ERR_PARSE_ARGS')) {
-    io.stderr.write(`${TOOL_NAME}: ${errorMessage(error)}\n\n${USAGE}\n`);
+  // parseCommand reports bad flags itself; this only catches a case it does not know yet.
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`${TOOL_NAME}: cannot read the command line (${errorMessage(error)}).\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   io.stderr.write(`${TOOL_NAME}: internal error: ${errorMessage(error)}\n`);

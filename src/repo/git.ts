@@ -44,6 +44,13 @@ export async function resolveCommit(root: string, rev: string): Promise<string |
   return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
 }
 
+/** Whether `root` is in a git repository, and whether that clone is shallow (history cut off). */
+export async function cloneKind(root: string): Promise<'none' | 'shallow' | 'full'> {
+  const result = await git(root, ['rev-parse', '--is-shallow-repository']);
+  if (result.code !== 0) return 'none';
+  return result.stdout.toString('utf8').trim() === 'true' ? 'shallow' : 'full';
+}
+
 /** Paths that differ between `base` and the working tree (committed or not). */
 /**
  * Shallow clones (actions/checkout's default, GitLab's GIT_DEPTH) often lack the base commit: fetch just that

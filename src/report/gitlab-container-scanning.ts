@@ -118,6 +118,7 @@ export function renderGitlabContainerScanning(outcome: GateOutcome, window: Scan
   const failed = images?.status === 'error';
   const messages = [
     ...(images?.errors ?? []).map((e) => ({ level: failed ? 'fatal' : 'warn', value: plain(e, 2000) || 'error' })),
+    ...(images?.warnings ?? []).map((w) => ({ level: 'warn', value: plain(w, 2000) || 'warning' })),
     ...(!images || images.status === 'skipped'
       ? [{ level: 'info', value: 'Image scanning did not run in this pipeline.' }]
       : []),

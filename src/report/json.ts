@@ -14,12 +14,17 @@ export function renderJson(outcome: GateOutcome): string {
       id: check.id,
       status: check.status,
       errors: check.errors,
+      // Added within schemaVersion 1: what was not checked (status warn), and why a check was skipped.
+      warnings: check.warnings,
+      ...(check.skip ? { skip: check.skip } : {}),
       notes: check.notes,
       findings: check.findings,
     })),
     exceptions: {
       expired: result.expiredExceptions,
-      stale: result.staleExceptions.map((s) => s.exception),
+      stale: result.staleExceptions.map((s) =>
+        s.inline ? { ...s.exception, inline: true, ...(s.detail ? { detail: s.detail } : {}) } : s.exception,
+      ),
     },
     notices: outcome.notices,
   };

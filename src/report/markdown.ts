@@ -10,7 +10,7 @@ import type { ReportModel } from './model.js';
 import { templatesDir } from './templates.js';
 
 const VERDICT_ICONS: Record<Verdict, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅' };
-const STATUS_ICONS: Record<CheckStatus, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅', skipped: '⏭️' };
+const STATUS_ICONS: Record<CheckStatus, string> = { fail: '❌', error: '🛑', warn: '⚠️', pass: '✅', skipped: '⚪' };
 const SEVERITY_ICONS: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
 /** Keys whose values we built ourselves and that must reach the template unescaped. */

@@ -1,4 +1,4 @@
-import type { CheckId, CheckResult, CheckStatus, Finding, Verdict } from '../core/finding.js';
+import type { CheckId, CheckResult, CheckStatus, Finding, SkipInfo, Verdict } from '../core/finding.js';
 import { CHECK_IDS, isFileLocation } from '../core/finding.js';
 import type { GateOutcome } from '../core/outcome.js';
 import { compareSeverity, SEVERITIES } from '../core/severity.js';
@@ -30,6 +30,11 @@ export interface CheckSummary {
   id: CheckId;
   title: string;
   status: CheckStatus;
+  /** The status in words: `pass`, `warn`, ... or, for a skipped check, why ("not configured"). */
+  statusText: string;
+  /** What the check could not examine (status warn). */
+  warnings: string[];
+  skip?: SkipInfo;
   blocking: number;
   newCount: number;
   total: number;
@@ -41,10 +46,19 @@ export interface CheckSummary {
 /** Notes shown per check in the comment's "What was checked" section; the JSON report keeps all of them. */
 export const MAX_NOTES_PER_CHECK = 20;
 
+/** A policy exception or inline ignore comment that matches nothing. */
+export interface StaleView extends PolicyException {
+  /** A `# containersec:ignore` comment; `source` is where it is written. */
+  inline: boolean;
+  detail?: string;
+}
+
 export interface ReportModel {
   verdict: Verdict;
   /** Any check has notes (what it looked at, who signed what, what it could not see). */
   hasNotes: boolean;
+  /** Checks that were skipped or had nothing to examine, with how to turn them on. */
+  skipped: CheckSummary[];
   headline: string;
   checks: CheckSummary[];
   blocking: FindingView[];
@@ -54,7 +68,7 @@ export interface ReportModel {
   existing: { check: CheckId; title: string; findings: FindingView[] }[];
   excepted: FindingView[];
   expiredExceptions: PolicyException[];
-  staleExceptions: PolicyException[];
+  staleExceptions: StaleView[];
   notices: string[];
   counts: { total: number; blocking: number; new: number; excepted: number; bySeverity: Record<Severity, number> };
   footer: { tool: string; version: string; policy: string; base?: string; runUrl?: string };
@@ -106,6 +120,9 @@ function summarize(check: CheckResult): CheckSummary {
     id: check.id,
     title: CHECK_TITLES[check.id],
     status: check.status,
+    statusText: check.status === 'skipped' ? (check.skip?.label ?? 'skipped') : check.status,
+    warnings: check.warnings,
+    ...(check.skip ? { skip: check.skip } : {}),
     blocking: check.findings.filter((f) => f.blocking).length,
     newCount: check.findings.filter((f) => f.new && (!f.exception || f.exception.expired)).length,
     total: check.findings.length,
@@ -121,18 +138,48 @@ function summarize(check: CheckResult): CheckSummary {
   };
 }
 
-function headline(verdict: Verdict, blocking: number, checks: CheckSummary[]): string {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** One sentence that says what the verdict rests on: a pass never hides what was not checked. */
+function headline(
+  verdict: Verdict,
+  counts: { blocking: number; open: number; excepted: number; stale: number },
+  checks: CheckSummary[],
+): string {
+  const ran = checks.filter((c) => c.status !== 'skipped');
   switch (verdict) {
     case 'fail':
-      return `Blocked: ${blocking} finding${blocking === 1 ? '' : 's'} must be fixed or excepted before merging.`;
+      return `Blocked: ${plural(counts.blocking, 'finding')} must be fixed or excepted before merging.`;
     case 'error': {
       const failed = checks.filter((c) => c.status === 'error').map((c) => c.title.toLowerCase());
       return `Blocked: the ${failed.join(' and ')} check${failed.length === 1 ? '' : 's'} could not finish, and the gate fails closed.`;
     }
-    case 'warn':
-      return 'Passed with warnings: nothing blocks this merge, but there are findings to look at.';
-    case 'pass':
-      return 'Passed: no findings.';
+    case 'warn': {
+      if (ran.length === 0)
+        return 'Nothing was checked: every check was skipped or had nothing to examine (each says how to turn it on).';
+      const incomplete = ran
+        .filter((c) => c.warnings.length > 0 || c.errors.length > 0)
+        .map((c) => c.title.toLowerCase());
+      const reasons = [
+        ...(incomplete.length > 0
+          ? [`the ${incomplete.join(' and ')} check${incomplete.length === 1 ? '' : 's'} did not check everything`]
+          : []),
+        ...(counts.open > 0
+          ? [`there ${counts.open === 1 ? 'is 1 finding' : `are ${counts.open} findings`} to look at`]
+          : []),
+        ...(counts.stale > 0 ? [`${plural(counts.stale, 'stale exception')} to remove`] : []),
+      ];
+      return `Passed with warnings: nothing blocks this merge, but ${reasons.join(', and ') || 'there are warnings'}.`;
+    }
+    case 'pass': {
+      const excepted = counts.excepted > 0 ? ` (${counts.excepted} excepted)` : '';
+      const skipped = checks
+        .filter((c) => c.status === 'skipped')
+        .map((c) => `${c.title.toLowerCase()} (${c.statusText})`);
+      return `Passed: no findings${excepted}${skipped.length > 0 ? `; not checked: ${skipped.join(', ')}` : ''}.`;
+    }
   }
 }
 
@@ -148,10 +195,16 @@ export function buildReportModel(outcome: GateOutcome, options: ModelOptions): R
   const checks = result.checks.map(summarize);
   const bySeverity = zeroCounts();
   for (const v of views) if (active(v)) bySeverity[v.finding.severity]++;
+  const excepted = views.filter((v) => !active(v)).length;
   return {
     verdict: result.verdict,
-    hasNotes: checks.some((c) => c.status !== 'skipped' && c.notes.length > 0),
-    headline: headline(result.verdict, blocking.length, checks),
+    hasNotes: checks.some((c) => c.notes.length > 0),
+    skipped: checks.filter((c) => c.status === 'skipped'),
+    headline: headline(
+      result.verdict,
+      { blocking: blocking.length, open: open.length, excepted, stale: result.staleExceptions.length },
+      checks,
+    ),
     checks,
     blocking,
     newFindings: open.filter((v) => v.finding.new),
@@ -162,13 +215,17 @@ export function buildReportModel(outcome: GateOutcome, options: ModelOptions): R
     })).filter((group) => group.findings.length > 0),
     excepted: views.filter((v) => !active(v)),
     expiredExceptions: result.expiredExceptions,
-    staleExceptions: result.staleExceptions.map((s) => s.exception),
+    staleExceptions: result.staleExceptions.map((s) => ({
+      ...s.exception,
+      inline: s.inline === true,
+      ...(s.detail ? { detail: s.detail } : {}),
+    })),
     notices: outcome.notices,
     counts: {
       total: views.length,
       blocking: blocking.length,
       new: views.filter((v) => v.finding.new && active(v)).length,
-      excepted: views.filter((v) => !active(v)).length,
+      excepted,
       bySeverity,
     },
     footer: {

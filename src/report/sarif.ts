@@ -13,7 +13,11 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   info: 'note',
 };
 
-/** GitHub code scanning reads `security-severity` (0-10) to show critical/high/medium/low. */
+/**
+ * GitHub code scanning reads `security-severity` (0-10) to show critical/high/medium/low. A rule's value is
+ * its default severity; one result may be more or less severe than that (`permissions: write-all` is high
+ * where the rule's default is medium), so each result carries its own value too, matching its `level`.
+ */
 const SECURITY_SEVERITY: Record<Severity, string> = {
   critical: '9.5',
   high: '8.0',
@@ -98,7 +102,11 @@ function run(check: CheckResult, rules: RuleRegistry) {
     invocations: [
       {
         executionSuccessful: check.status !== 'error',
-        toolExecutionNotifications: check.errors.map((text) => ({ level: 'error', message: { text } })),
+        // What the check could not examine is said here too, so a code-scanning upload never reads as "all clear".
+        toolExecutionNotifications: [
+          ...check.errors.map((text) => ({ level: 'error', message: { text } })),
+          ...check.warnings.map((text) => ({ level: 'warning', message: { text } })),
+        ],
       },
     ],
     results: check.findings.map((finding) => ({
@@ -122,7 +130,12 @@ function run(check: CheckResult, rules: RuleRegistry) {
             ],
           }
         : {}),
-      properties: { severity: finding.severity, new: finding.new, blocking: finding.blocking },
+      properties: {
+        severity: finding.severity,
+        'security-severity': SECURITY_SEVERITY[finding.severity],
+        new: finding.new,
+        blocking: finding.blocking,
+      },
     })),
   };
 }

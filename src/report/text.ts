@@ -1,6 +1,6 @@
 import type { CheckStatus, Verdict } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
-import type { FindingView, ReportModel } from './model.js';
+import type { CheckSummary, FindingView, ReportModel } from './model.js';
 
 /** ANSI styling, or none: decided once by the caller from the stream and NO_COLOR. */
 export interface Style {
@@ -74,7 +74,7 @@ function findingLines(view: FindingView, style: Style): string[] {
   if (f.fix) lines.push(`           ${style.green('fix:')} ${clean(f.fix)}`);
   if (f.exception) {
     const state = f.exception.expired
-      ? style.red(`exception expired ${f.exception.expires}`)
+      ? style.red(`exception expired on ${f.exception.expires}`)
       : `excepted${f.exception.expires ? ` until ${f.exception.expires}` : ''}`;
     lines.push(`           ${state}: ${clean(f.exception.reason)}`);
   }
@@ -84,6 +84,17 @@ function findingLines(view: FindingView, style: Style): string[] {
 function section(title: string, views: FindingView[], style: Style): string[] {
   if (views.length === 0) return [];
   return ['', style.bold(title), ...views.flatMap((v) => findingLines(v, style))];
+}
+
+/** Under each check, as in the comment: errors, what was not checked, how to turn it on, then its notes. */
+function checkDetails(check: CheckSummary, style: Style): string[] {
+  const indent = '      ';
+  return [
+    ...check.errors.map((e) => `${indent}${style.red('error:')} ${clean(e)}`),
+    ...check.warnings.map((w) => `${indent}${style.yellow('warning:')} ${clean(w)}`),
+    ...(check.skip?.hint ? [`${indent}${style.dim(`to turn it on: ${clean(check.skip.hint)}`)}`] : []),
+    ...check.notes.map((n) => `${indent}${style.dim(`note: ${clean(n)}`)}`),
+  ];
 }
 
 /** The terminal report: the verdict, one line per check, then findings grouped by what they mean for the merge. */
@@ -97,12 +108,12 @@ export function renderText(model: ReportModel, style: Style): string {
   for (const check of model.checks) {
     const counts =
       check.status === 'skipped'
-        ? style.dim(clean(check.notes[0] ?? 'skipped'))
+        ? style.dim(clean(`${check.statusText}: ${check.skip?.reason ?? 'skipped'}`))
         : `${check.total} finding(s), ${check.blocking} blocking, ${check.newCount} new`;
     lines.push(
       `  ${check.title.padEnd(18)} ${statusLabel(check.status, style).padEnd(style === PLAIN ? 8 : 20)} ${counts}`,
     );
-    for (const error of check.errors) lines.push(`    ${style.red('error:')} ${clean(error)}`);
+    lines.push(...checkDetails(check, style));
   }
   lines.push(...section('Blocking', model.blocking, style));
   lines.push(...section('New (not blocking)', model.newFindings, style));
@@ -110,10 +121,11 @@ export function renderText(model: ReportModel, style: Style): string {
   lines.push(...section('Excepted', model.excepted, style));
   if (model.staleExceptions.length > 0) {
     lines.push('', style.bold('Stale exceptions (match nothing; remove them)'));
-    for (const e of model.staleExceptions)
-      lines.push(
-        `  ${clean(e.rule)}${e.source ? `  ${e.source.file}:${e.source.line}:${e.source.column}` : ''}: ${clean(e.reason)}`,
-      );
+    for (const e of model.staleExceptions) {
+      const where = e.source ? `  ${e.source.file}:${e.source.line}:${e.source.column}` : '';
+      const kind = e.inline ? ` (inline ignore: ${clean(e.detail ?? 'matches nothing')})` : '';
+      lines.push(`  ${clean(e.rule)}${clean(where)}${kind}: ${clean(e.reason)}`);
+    }
   }
   const c = model.counts;
   lines.push('', `${statusLabel(model.verdict, style)}  ${model.headline}`);

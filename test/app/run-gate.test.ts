@@ -136,7 +136,7 @@ describe('runGate against a real git base revision', () => {
     expect(finding.message).toContain('binary file');
   });
 
-  it('errors when an asked-for image cannot be opened, and passes with a note when no image is given', async () => {
+  it('errors when an asked-for image cannot be opened, and is "not configured" (skipped) when no image is given', async () => {
     const dir = tempRepo({});
     const checks = [testCheck, imagesCheck];
     const asked = await runGate(gateOptions(dir, { checks, images: ['oci:./no-such-image'] }));
@@ -145,18 +145,27 @@ describe('runGate against a real git base revision', () => {
     expect(images.errors.join('\n')).toContain('no-such-image');
     const notAsked = await runGate(gateOptions(dir, { checks }));
     const idle = notAsked.result.checks.find((c) => c.id === 'images')!;
-    expect(idle.status).toBe('pass');
-    expect(idle.notes.join('\n')).toContain('no image targets');
+    expect(idle.status).toBe('skipped');
+    expect(idle.skip).toMatchObject({ label: 'not configured', reason: 'no image targets.' });
+    expect(idle.skip?.hint).toContain('checks.images.targets');
   });
 
   it('lists checks left out of a run as skipped', async () => {
-    const outcome = await runGate(gateOptions(tempRepo({})));
+    const outcome = await runGate(gateOptions(tempRepo({ 'deploy/ok.yaml': 'kind: ConfigMap\n' })));
     expect(outcome.result.checks.map((c) => [c.id, c.status])).toEqual([
       ['hardening', 'skipped'],
       ['images', 'skipped'],
       ['manifests', 'pass'],
       ['signatures', 'skipped'],
     ]);
+    expect(outcome.result.verdict).toBe('pass');
+  });
+
+  it('a gate that checked nothing is a warning, not a green pass', async () => {
+    const outcome = await runGate(gateOptions(tempRepo({ 'README.md': '# nothing to lint\n' })));
+    expect(outcome.result.checks.map((c) => c.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(outcome.result.checks.find((c) => c.id === 'manifests')!.skip?.label).toBe('nothing to check');
+    expect(outcome.result.verdict).toBe('warn');
   });
 });
 

@@ -2,17 +2,32 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../src/entry/cli.js';
+import { CLEAN_WORKFLOW } from '../support/fixtures.js';
 import { captureIo } from '../support/io.js';
-import { tempRepo } from '../support/tmp.js';
+import { commitAll, runGit, tempRepo } from '../support/tmp.js';
 
 describe('containersec CLI', () => {
   it('check: exit 0 and a readable report on a clean repository, no colour when piped', async () => {
-    const dir = tempRepo({ 'README.md': 'hi' });
+    const dir = tempRepo(CLEAN_WORKFLOW);
     const io = captureIo(dir, { NO_COLOR: undefined });
     expect(await cli(['check'], io)).toBe(0);
-    expect(io.out()).toContain('PASS  Passed: no findings.');
+    expect(io.out()).toContain(
+      'PASS  Passed: no findings; not checked: images (not configured), manifests (nothing to check), signatures (not configured).',
+    );
     expect(io.out()).not.toContain('\u001b[');
     expect(io.out()).toContain('using the built-in "recommended" policy');
+  });
+
+  it('check: a repository with nothing to check is a warning that says so, never a green pass', async () => {
+    const io = captureIo(tempRepo({ 'README.md': 'hi' }));
+    expect(await cli(['check'], io)).toBe(0);
+    expect(io.out()).not.toContain('PASS');
+    expect(io.out()).toContain('WARN  Nothing was checked');
+    // Each check says why it did nothing, and how to turn it on.
+    expect(io.out()).toMatch(
+      /Images +SKIPPED +not configured: no image targets\.\n +to turn it on: set checks\.images\.targets/,
+    );
+    expect(io.out()).toMatch(/Signatures +SKIPPED +not configured: no signatures\.require rule/);
   });
 
   it('check: exit 2 with a one-paragraph message for a missing directory, a bad --only and a bad format', async () => {
@@ -32,7 +47,73 @@ describe('containersec CLI', () => {
     expect(format.err()).toContain('Did you mean "json"?');
     const flag = captureIo(dir);
     expect(await cli(['check', '--polcy', 'x'], flag)).toBe(2);
-    expect(flag.err()).toContain("Unknown option '--polcy'");
+    expect(flag.err()).toBe(
+      'containersec: unknown option --polcy for `containersec check`. Did you mean --policy? Run `containersec check --help` for its options.\n',
+    );
+  });
+
+  it('every command: --help and -h print its usage and exit 0; bad flags are our own exit-2 messages', async () => {
+    for (const command of ['check', 'init', 'explain', 'sbom']) {
+      for (const flag of ['--help', '-h']) {
+        const io = captureIo('/');
+        expect(await cli([command, flag], io)).toBe(0);
+        expect(io.out()).toMatch(new RegExp(`^Usage: containersec ${command}\\b`));
+        expect(io.err()).toBe('');
+      }
+    }
+    const help = captureIo('/');
+    expect(await cli(['help', 'sbom'], help)).toBe(0);
+    expect(help.out()).toMatch(/^Usage: containersec sbom REF/);
+
+    const cases: [string[], string][] = [
+      [
+        ['sbom', 'oci:x', '--fromat', 'spdx'],
+        'unknown option --fromat for `containersec sbom`. Did you mean --format?',
+      ],
+      [['init', '--forse'], 'unknown option --forse for `containersec init`. Did you mean --force?'],
+      [['explain', '-x'], 'unknown option -x for `containersec explain`.'],
+      [['check', '--policy'], '--policy needs a value.'],
+      [['check', '--policy', '--debug'], '--policy needs a value, but "--debug" looks like an option'],
+      [['check', '--debug=yes'], '--debug takes no value (got "yes").'],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIo(tempRepo({}));
+      expect(await cli(args, io)).toBe(2);
+      expect(io.err()).toContain(message);
+      // Never Node's own parseArgs wording.
+      expect(io.err()).not.toMatch(/Unknown option '|To specify a positional|argument missing|ambiguous/);
+    }
+  });
+
+  it('check --base: a revision that does not exist is exit 2; one a shallow clone lacks is a notice', async () => {
+    const repo = tempRepo(CLEAN_WORKFLOW);
+    const first = commitAll(repo, 'first');
+    const missing = captureIo(repo);
+    expect(await cli(['check', '--base', 'no-such-branch'], missing)).toBe(2);
+    expect(missing.err()).toContain('--base no-such-branch: no such revision in this repository');
+    expect(missing.err()).not.toContain('Fetch');
+    expect(await cli(['check', '--base', 'main'], captureIo(tempRepo(CLEAN_WORKFLOW)))).toBe(2);
+
+    commitAll(repo, 'second');
+    const shallow = tempRepo({});
+    runGit(shallow, 'clone', '-q', '--depth', '1', `file://${repo}`, 'clone');
+    const io = captureIo(path.join(shallow, 'clone'));
+    expect(await cli(['check', '--base', first], io)).toBe(0);
+    expect(io.out()).toContain(`Base revision ${first} is not in this shallow clone`);
+    expect(io.out()).toContain('fetch-depth: 0');
+  });
+
+  it('check --output FILE still prints the one-line verdict with counts; a JSON report on stdout stays clean', async () => {
+    const dir = tempRepo(CLEAN_WORKFLOW);
+    const sarif = captureIo(dir);
+    expect(await cli(['check', '--format', 'sarif', '--output', 'f.sarif'], sarif)).toBe(0);
+    expect(sarif.out()).toMatch(
+      /^containersec: PASS {2}Passed: no findings; not checked: .*\. 0 finding\(s\): 0 blocking, 0 new, 0 excepted\. Report written to f\.sarif\.\n$/,
+    );
+    const json = captureIo(dir);
+    expect(await cli(['check', '--format', 'json'], json)).toBe(0);
+    expect(JSON.parse(json.out())).toMatchObject({ verdict: 'pass' });
+    expect(json.err()).toMatch(/^containersec: PASS {2}Passed: no findings/);
   });
 
   it('check: exit 2 and no stack trace for a policy error', async () => {
@@ -44,7 +125,7 @@ describe('containersec CLI', () => {
   });
 
   it('check: writes json, sarif and markdown with --output FORMAT=FILE, and --format json to stdout', async () => {
-    const dir = tempRepo({});
+    const dir = tempRepo(CLEAN_WORKFLOW);
     const io = captureIo(dir);
     expect(
       await cli(['check', '--format', 'json', '--output', 'sarif=out/r.sarif', '--output', 'markdown=out/r.md'], io),
@@ -54,7 +135,7 @@ describe('containersec CLI', () => {
     expect(readFileSync(path.join(dir, 'out/r.md'), 'utf8')).toContain('containersec: Passed');
     const file = captureIo(dir);
     expect(await cli(['check', '--format', 'json', '--output', 'report.json'], file)).toBe(0);
-    expect(file.out()).toBe('');
+    expect(file.out()).toMatch(/^containersec: PASS .* Report written to report\.json\.\n$/);
     expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'))).toMatchObject({ verdict: 'pass' });
   });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../../src/entry/cli.js';
 import { FAKE_TOKEN, startFakeGitlab } from '../platform/gitlab/fake-gitlab.js';
 import type { FakeGitlab } from '../platform/gitlab/fake-gitlab.js';
+import { CLEAN_WORKFLOW } from '../support/fixtures.js';
 import { captureIo } from '../support/io.js';
 import { commitAll, runGit, tempRepo, writeFiles } from '../support/tmp.js';
 
@@ -45,7 +46,7 @@ const NO_PROBE = 'checks:\n  hardening:\n    runner-probe: false\n';
 /** A merge request: the target branch's commit (the merge base) and the MR's head commit. */
 function mergeRequest(policy = 'version: 1\n') {
   // The runner probe would report on the machine running the tests, which differs from machine to machine.
-  const repo = tempRepo({ '.containersec.yml': `${policy}${NO_PROBE}`, 'README.md': 'base' });
+  const repo = tempRepo({ '.containersec.yml': `${policy}${NO_PROBE}`, 'README.md': 'base', ...CLEAN_WORKFLOW });
   const base = commitAll(repo, 'base');
   writeFiles(repo, { 'README.md': 'changed in the MR' });
   const head = commitAll(repo, 'head');

@@ -63,10 +63,11 @@ describe('applyGate', () => {
   });
 
   it('passes with no findings and skips checks that did not run', () => {
-    const result = gate([run([]), { ...run([]), id: 'images', ran: false, skipReason: 'disabled' }]);
+    const skip = { label: 'disabled', reason: 'disabled' };
+    const result = gate([run([]), { ...run([]), id: 'images', ran: false, skip }]);
     expect(result.verdict).toBe('pass');
     expect(result.checks.map((c) => c.status)).toEqual(['pass', 'skipped']);
-    expect(result.checks[1]!.notes).toEqual(['disabled']);
+    expect(result.checks[1]!.skip).toEqual(skip);
   });
 
   it('applies exceptions by rule and scope, and the excepted finding does not block', () => {
@@ -224,5 +225,111 @@ describe('image identity in fingerprints', () => {
     expect(imageIdentity('localhost:5000/web')).toBe('localhost:5000/web');
     expect(imageIdentity('oci:.image:demo')).toBe('oci:.image');
     expect(imageIdentity('nginx')).toBe('nginx');
+  });
+});
+
+describe('what was checked (issue 13.1, 13.2)', () => {
+  const nothing = { label: 'not configured', reason: 'no image targets.' };
+
+  it('a check with warnings (data it could not reach) is warn, never pass, even without findings', () => {
+    const result = gate([run([], { warnings: ['vulnerabilities not checked: OSV API unreachable'] })]);
+    expect(result.checks[0]!.status).toBe('warn');
+    expect(result.checks[0]!.warnings).toEqual(['vulnerabilities not checked: OSV API unreachable']);
+    expect(result.verdict).toBe('warn');
+  });
+
+  it('a check that ran with nothing to examine is skipped with its reason; findings or errors override that', () => {
+    const result = gate([run([]), run([], { id: 'images', skip: nothing })]);
+    expect(result.checks.map((c) => c.status)).toEqual(['pass', 'skipped']);
+    expect(result.checks[1]!.skip).toEqual(nothing);
+    // All skipped but one passing check: a pass.
+    expect(result.verdict).toBe('pass');
+    const withError = gate([run([], { id: 'images', skip: nothing, errors: ['bad target'] })]);
+    expect(withError.checks[0]!.status).toBe('error');
+    expect(withError.checks[0]!.skip).toBeUndefined();
+  });
+
+  it('every check skipped is a warning: a gate that checked nothing is not a green pass', () => {
+    const result = gate([
+      run([], { skip: { label: 'nothing to check', reason: 'no files.' } }),
+      run([], { id: 'images', skip: nothing }),
+      run([], { id: 'signatures', ran: false, skip: { label: 'not selected', reason: '--only leaves it out.' } }),
+    ]);
+    expect(result.checks.map((c) => c.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(result.verdict).toBe('warn');
+  });
+});
+
+describe('expired exceptions (issue 13.4)', () => {
+  it('make the finding block again even when it already existed and gate.new-only is on', () => {
+    const existing = finding();
+    const base = new Set(fingerprintAll([existing]));
+    const p = policy({
+      gate: { 'new-only': true },
+      exceptions: [{ rule: testRule.id, reason: 'was fine', expires: '2026-11-01' }],
+    });
+    const result = gate([run([existing], { baseFingerprints: base })], p);
+    expect(result.checks[0]!.findings[0]).toMatchObject({
+      new: false,
+      blocking: true,
+      exception: { expired: true, expires: '2026-11-01' },
+    });
+    expect(result.verdict).toBe('fail');
+    // The threshold still applies: an expired exception on a finding below fail-on does not block.
+    const low = finding({ ruleId: testLowRule.id, severity: 'low' });
+    const below = gate(
+      [run([low], { baseFingerprints: new Set(fingerprintAll([low])) })],
+      policy({ exceptions: [{ rule: testLowRule.id, reason: 'x', expires: '2026-11-01' }] }),
+    );
+    expect(below.checks[0]!.findings[0]!.blocking).toBe(false);
+  });
+});
+
+describe('unused inline ignores (issue 13.5)', () => {
+  const use = (rules: string[], used: string[], line = 4) => ({
+    path: 'deploy/web.yaml',
+    line,
+    column: 20,
+    rules,
+    reason: 'needed',
+    standalone: false,
+    used,
+  });
+
+  it('are stale like unmatched policy exceptions: wrong line, wrong rule, or an id no check has', () => {
+    const result = gate([
+      run([], {
+        inlineIgnores: [
+          use([testRule.id], []),
+          use([testRule.id, testLowRule.id], [testRule.id], 9),
+          use(['testk8s/privilegd'], [], 12),
+        ],
+      }),
+    ]);
+    expect(result.staleExceptions.map((s) => [s.exception.rule, s.exception.source?.line, s.reason])).toEqual([
+      [testRule.id, 4, 'unmatched'],
+      [testLowRule.id, 9, 'unmatched'],
+      ['testk8s/privilegd', 12, 'unknown-rule'],
+    ]);
+    expect(result.staleExceptions.every((s) => s.inline)).toBe(true);
+    expect(result.staleExceptions[2]!.detail).toBe(
+      'no rule has the id testk8s/privilegd; did you mean testk8s/privileged?',
+    );
+    expect(result.verdict).toBe('warn');
+  });
+
+  it('are not judged by a check that did not read them or did not run cleanly; any check that used one counts', () => {
+    const vulnIgnore = use(['vuln/CVE-2024-1'], []);
+    expect(gate([run([], { inlineIgnores: [vulnIgnore] })]).staleExceptions).toEqual([]);
+    const errored = gate(
+      [run([], { errors: ['x'], inlineIgnores: [use([testRule.id], [])] })],
+      policy({ 'on-error': 'warn' }),
+    );
+    expect(errored.staleExceptions).toEqual([]);
+    const usedElsewhere = gate([
+      run([], { inlineIgnores: [use([testRule.id], [])] }),
+      run([], { id: 'hardening', inlineIgnores: [use([testRule.id], [testRule.id])] }),
+    ]);
+    expect(usedElsewhere.staleExceptions).toEqual([]);
   });
 });

@@ -41,6 +41,52 @@ describe('SARIF report', () => {
   const sarifValidator = () =>
     new AjvDraft04Module.default({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
 
+  it('gives each result the security-severity of its own severity; the rule keeps its default', () => {
+    // A rule whose default is low, reported at high for this occurrence (as gha/excessive-permissions is for
+    // `permissions: write-all`): neither value may contradict the other's level.
+    const sarif = JSON.parse(
+      renderSarif(
+        sampleOutcome([
+          {
+            ruleId: 'testk8s/latest',
+            severity: 'high',
+            title: 'Latest tag',
+            message: 'worse than usual',
+            location: { path: 'deploy/web.yaml', startLine: 2 },
+          },
+        ]),
+      ),
+    ) as {
+      runs: {
+        automationDetails: { id: string };
+        tool: {
+          driver: {
+            rules: { id: string; defaultConfiguration: { level: string }; properties: Record<string, string> }[];
+          };
+        };
+        results: { ruleId: string; level: string; properties: Record<string, unknown> }[];
+      }[];
+    };
+    const run = sarif.runs.find((r) =>
+      r.results.some((x) => x.properties.severity === 'high' && x.ruleId === 'testk8s/latest'),
+    )!;
+    const rule = run.tool.driver.rules.find((r) => r.id === 'testk8s/latest')!;
+    expect(rule.defaultConfiguration.level).toBe('note');
+    expect(rule.properties['security-severity']).toBe('3.0');
+    const result = run.results.find((r) => r.ruleId === 'testk8s/latest' && r.properties.severity === 'high')!;
+    expect(result.level).toBe('error');
+    expect(result.properties).toMatchObject({ severity: 'high', 'security-severity': '8.0' });
+    // Every result's security-severity matches its level, in every run.
+    const band = { error: [7, 10], warning: [4, 6.9], note: [0, 3.9] } as const;
+    for (const run of sarif.runs) {
+      for (const r of run.results) {
+        const score = Number(r.properties['security-severity']);
+        const [low, high] = band[r.level as keyof typeof band];
+        expect(score >= low && score <= high, `${r.ruleId} ${r.level} ${score}`).toBe(true);
+      }
+    }
+  });
+
   it('is valid SARIF 2.1.0 with one run per check, rules with help, line/column and partialFingerprints', () => {
     const validate = sarifValidator();
     const sarif = JSON.parse(

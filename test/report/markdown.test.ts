@@ -144,13 +144,20 @@ describe('markdown comment', () => {
 });
 
 describe('what was checked', () => {
-  it('lists each check that ran with its notes (who signed what), collapsed, and leaves skipped checks out', () => {
+  it('lists each check with its notes (who signed what), collapsed; a skipped check says why and how to turn it on', () => {
     const outcome = sampleOutcome();
     const checks = outcome.result.checks.map((c) =>
       c.id === 'images'
         ? { ...c, notes: ['ghcr.io/acme/web@sha256:abc: signed by key .keys/cosign.pub'] }
         : c.id === 'signatures'
-          ? { ...c, notes: ['not selected (--only)'] }
+          ? {
+              ...c,
+              skip: {
+                label: 'not configured',
+                reason: 'no signatures.require rule.',
+                hint: 'add checks.signatures.require.',
+              },
+            }
           : c,
     );
     const markdown = renderMarkdown(
@@ -161,6 +168,10 @@ describe('what was checked', () => {
     );
     const section = markdown.slice(markdown.indexOf('<details><summary>What was checked</summary>'));
     expect(section).toContain('signed by key .keys/cosign.pub');
-    expect(section).not.toContain('not selected');
+    expect(section).not.toContain('not configured');
+    expect(markdown).toContain('| Signatures | ⚪ not configured |');
+    expect(markdown).toContain(
+      '- ⚪ **Signatures**: not configured: no signatures.require rule. To turn it on: add checks.signatures.require.',
+    );
   });
 });

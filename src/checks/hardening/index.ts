@@ -14,4 +14,9 @@ export const hardeningCheck = fileCheck({
   linters: hardeningLinters,
   commonRules: [...hardeningCommonRules, ...runnerRules],
   extra: runRunnerProbe,
+  nothingToCheck: {
+    label: 'nothing to check',
+    reason: 'no GitHub Actions workflow or GitLab CI file under checks.hardening.paths, and not running in CI.',
+    hint: 'add .github/workflows/*.yml or .gitlab-ci.yml, or point checks.hardening.paths at your CI files.',
+  },
 });

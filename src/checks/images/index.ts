@@ -34,6 +34,8 @@ export interface ImagesCheckOptions {
 interface TargetOutput {
   findings: RawFinding[];
   errors: string[];
+  /** What was not checked although the policy lets the check go on (`on-unreachable: warn`). */
+  warnings: string[];
   notes: string[];
 }
 
@@ -164,10 +166,9 @@ async function matchPackages(
     state.context.signal.throwIfAborted();
     const unreachable =
       error instanceof VulnSourceError && (error.sourceCode === 'UNREACHABLE' || error.sourceCode === 'BAD_RESPONSE');
-    const message = `${image}: vulnerabilities not matched: ${errorMessage(error)}`;
     if (unreachable && vulnerabilities['on-unreachable'] === 'warn')
-      out.notes.push(`${message} (on-unreachable: warn)`);
-    else out.errors.push(message);
+      out.warnings.push(`${image}: vulnerabilities not checked: ${errorMessage(error)} (on-unreachable: warn)`);
+    else out.errors.push(`${image}: vulnerabilities not matched: ${errorMessage(error)}`);
   }
 }
 
@@ -219,7 +220,7 @@ async function scanLayers(
 }
 
 async function scanTarget(state: RunState, target: string, base: string): Promise<TargetOutput> {
-  const out: TargetOutput = { findings: [], errors: [], notes: [] };
+  const out: TargetOutput = { findings: [], errors: [], warnings: [], notes: [] };
   const path = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const imported = /^(trivy|grype):(.+)$/.exec(target);
   if (imported) {
@@ -284,7 +285,14 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
       // Relative paths in --image resolve against the checked repository too, like the policy's targets.
       for (const ref of context.images) targets.push({ ref, base: root });
       if (targets.length === 0 && errors.length === 0) {
-        return { findings: [], notes: ['no image targets: set checks.images.targets in the policy or pass --image'] };
+        return {
+          findings: [],
+          skipped: {
+            label: 'not configured',
+            reason: 'no image targets.',
+            hint: 'set checks.images.targets in the policy, or pass --image (the action input `images`).',
+          },
+        };
       }
       const vex = await loadVex(context, policy.vulnerabilities.vex);
       notes.push(...vex.notes);
@@ -300,18 +308,20 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
           (source ??= openVulnSource(policy.vulnerabilities.source, root, { env: context.env, ...options.osvApi })),
       };
       const findings: RawFinding[] = [];
+      const warnings: string[] = [];
       for (const { ref, base } of targets) {
         try {
           const out = await scanTarget(state, ref, base);
           findings.push(...out.findings);
           errors.push(...out.errors);
+          warnings.push(...out.warnings);
           notes.push(...out.notes);
         } catch (error) {
           context.signal.throwIfAborted();
           errors.push(`${ref}: ${errorMessage(error)}`);
         }
       }
-      return { findings, errors, notes };
+      return { findings, errors, warnings, notes };
     },
   };
 }

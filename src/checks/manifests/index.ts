@@ -13,4 +13,9 @@ export const manifestsCheck = fileCheck({
   title: 'Manifest linting',
   linters: manifestLinters,
   commonRules: commonFileRules('manifests', 'Kubernetes YAML/JSON, Dockerfiles, compose files'),
+  nothingToCheck: {
+    label: 'nothing to check',
+    reason: 'no Kubernetes manifest, Dockerfile or compose file under checks.manifests.paths.',
+    hint: 'point checks.manifests.paths at the files to lint (globs, e.g. "deploy/**").',
+  },
 });

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Check, CheckContext, CheckOutput } from '../../core/check.js';
 import { errorMessage } from '../../core/errors.js';
-import { isFileLocation, type Location, type RawFinding } from '../../core/finding.js';
+import { isFileLocation, type Location, type RawFinding, type SkipInfo } from '../../core/finding.js';
 import { MAX_FILE_BYTES, type FileTree } from '../../core/tree.js';
 import type { RuleDefinition } from '../../core/rules.js';
 import { DirectoryStore } from '../../oci/file-store.js';
@@ -456,8 +456,23 @@ async function collectFindings(context: CheckContext): Promise<CheckOutput> {
       errors.push(`${target.input}: ${errorMessage(error)}`);
     }
   }
-  if (targets.length === 0 && policy.require.length > 0) notes.push('No image matched a signatures.require rule.');
+  if (targets.length === 0) return { findings, errors, notes, skipped: nothingToVerify(policy.require.length) };
   return { findings, errors, notes };
+}
+
+/** Without a `require:` rule, or with none that names an image in sight, the check verified nothing. */
+function nothingToVerify(requirements: number): SkipInfo {
+  return requirements === 0
+    ? {
+        label: 'not configured',
+        reason: 'no signatures.require rule, so no image has to be signed.',
+        hint: 'add checks.signatures.require with the images and who must sign them (see docs/policy.md).',
+      }
+    : {
+        label: 'nothing to verify',
+        reason: 'no image matched a signatures.require rule.',
+        hint: 'compare the require[].images globs with the image targets and the references under checks.signatures.paths.',
+      };
 }
 
 export const signaturesCheck: Check = {

@@ -249,7 +249,7 @@ describe('the images check across targets', () => {
     expect(byPipeline.findings.map((f) => f.ruleId)).toEqual(['vuln/CVE-2021-23337']);
   });
 
-  it('an unreachable OSV API fails closed, or only notes it with on-unreachable: warn', async () => {
+  it('an unreachable OSV API fails closed, or is a warning (not checked) with on-unreachable: warn', async () => {
     const dir = tempDir();
     const ref = await writeLayout(
       join(dir, 'layout'),
@@ -269,7 +269,10 @@ describe('the images check across targets', () => {
       });
       const warned = await check.run(context(lenient, { images: [ref] }));
       expect(warned.errors).toEqual([]);
-      expect(warned.notes!.join('\n')).toContain('(on-unreachable: warn)');
+      expect(warned.warnings).toHaveLength(1);
+      expect(warned.warnings![0]).toMatch(
+        /: vulnerabilities not checked: OSV API at .* could not be reached .*\(on-unreachable: warn\)$/,
+      );
     } finally {
       await server.close();
     }
@@ -311,11 +314,15 @@ describe('the images check across targets', () => {
     ]);
   });
 
-  it('with no targets the check passes with a note', async () => {
+  it('with no targets the check is "not configured", with how to turn it on', async () => {
     const out = await createImagesCheck().run(context(basePolicy()));
     expect(out).toEqual({
       findings: [],
-      notes: ['no image targets: set checks.images.targets in the policy or pass --image'],
+      skipped: {
+        label: 'not configured',
+        reason: 'no image targets.',
+        hint: 'set checks.images.targets in the policy, or pass --image (the action input `images`).',
+      },
     });
   });
 });

@@ -325,4 +325,32 @@ describe('signatures check on OCI layouts', () => {
     );
     expect(badRoot.errors).toEqual([expect.stringContaining('root.json')]);
   });
+
+  it('an unsigned image with no require rule is "not configured", and one no rule names is "nothing to verify"', async () => {
+    const built = await image();
+    const dir = await layout([{ target: built.manifest, refName: 'v1' }], imageBlobs(built));
+    const unconfigured = await runSignatures(signaturesContext(tempRepo(), {}, { images: [`oci:${dir}:v1`] }));
+    expect(unconfigured.findings).toEqual([]);
+    expect(unconfigured.skipped).toMatchObject({ label: 'not configured' });
+    expect(unconfigured.skipped?.hint).toContain('checks.signatures.require');
+
+    const key = makeKey();
+    const repo = tempRepo({ '.keys/cosign.pub': key.publicPem });
+    const elsewhere = await runSignatures(
+      signaturesContext(
+        repo,
+        { require: [{ images: 'ghcr.io/acme/**', key: '.keys/cosign.pub' }] },
+        { images: [`oci:${dir}:v1`] },
+      ),
+    );
+    expect(elsewhere.findings).toEqual([]);
+    expect(elsewhere.skipped).toMatchObject({
+      label: 'nothing to verify',
+      reason: 'no image matched a signatures.require rule.',
+    });
+
+    // A rule that applies verifies, and an unsigned image is a finding, not a skip.
+    const required = await check(dir, key);
+    expect(rules(required.findings)).toEqual(['sig/unsigned']);
+  });
 });

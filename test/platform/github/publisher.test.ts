@@ -48,7 +48,7 @@ function checksWithFindings(count: number): CheckResult[] {
     new: true,
     blocking: true,
   }));
-  return [{ id: 'manifests', status: 'fail', errors: [], notes: [], findings }];
+  return [{ id: 'manifests', status: 'fail', errors: [], notes: [], findings, warnings: [] }];
 }
 
 beforeEach(async () => {

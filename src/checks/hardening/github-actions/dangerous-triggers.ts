@@ -31,7 +31,8 @@ export const rule: RuleDefinition = {
     "are compared as GitHub reads them, so `github.event['pull_request'].head.sha` counts too) and " +
     "then runs anything after it. In `workflow_run` workflows, downloading the triggering run's artifacts " +
     '(`actions/download-artifact` with `run-id: ${{ github.event.workflow_run.id }}`, ' +
-    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high.\n\n' +
+    '`dawidd6/action-download-artifact`) followed by a `run:` step or a local action is reported at high, and at ' +
+    'medium when the artifact is extracted outside the workspace (`path: ${{ runner.temp }}/…`), as its fix advises.\n\n' +
     'Jobs of `issue_comment` workflows are reported (medium) unless their job-level `if:` only lets trusted ' +
     'commenters through: `author_association` equal to, or looked up in a literal list of, `OWNER`, `MEMBER` or ' +
     '`COLLABORATOR`, or the actor compared with a fixed login (`CONTRIBUTOR` is anyone with one merged commit); ' +
@@ -309,10 +310,15 @@ function artifactExecution(workflow: WorkflowModel): RawFinding[] {
         .slice(index + 1)
         .find((s) => s.run !== undefined || (s.uses?.value.startsWith('./') ?? false));
       if (!later) return;
+      // Extracted outside the workspace (the fix this rule recommends), the files are not picked up by tools
+      // that read the working directory (npm, make, local actions): still reported, as data to handle with care.
+      const outside = outsideWorkspace(stringValue(step.with.get('path')?.value, workflow.doc)?.value);
       findings.push(
         makeFinding(workflow, rule, {
-          severity: 'high',
-          message: `Job ${job.id} downloads artifacts of the triggering run in step ${step.label} and then runs step ${later.label}: those artifacts were produced by code the pull request controls.`,
+          severity: outside ? 'medium' : 'high',
+          message: outside
+            ? `Job ${job.id} downloads artifacts of the triggering run outside the workspace in step ${step.label}, then runs step ${later.label}: those files were produced by code the pull request controls; read them as data only.`
+            : `Job ${job.id} downloads artifacts of the triggering run in step ${step.label} and then runs step ${later.label}: those artifacts were produced by code the pull request controls.`,
           span: nodeSpan(workflow, step.uses.node),
           job,
           key: `artifact:${stepKey(job, step)}`,
@@ -322,6 +328,12 @@ function artifactExecution(workflow: WorkflowModel): RawFinding[] {
     });
   }
   return findings;
+}
+
+/** A download `path:` under the runner's temp directory (`${{ runner.temp }}/…`) or `/tmp`, not the workspace. */
+function outsideWorkspace(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  return /^\$\{\{\s*runner\.temp\s*\}\}(?:\/|$)/i.test(value) || /^\/tmp(?:\/|$)/.test(value);
 }
 
 export const dangerousTriggers: Audit = { rule, run };

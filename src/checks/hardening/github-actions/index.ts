@@ -119,7 +119,14 @@ function expressionErrors(workflow: WorkflowModel): RawFinding[] {
       findings.push(
         makeFinding(workflow, PARSE_ERROR, {
           message: `The expression at ${path.join('.') || 'the document root'} does not parse: ${reason}. GitHub will reject this ${workflow.kind}, and it cannot be checked for injection.`,
-          span: spanInScalar(workflow, scalar, value, expression.start, 3),
+          // An unclosed expression runs to the end of the value: point at its opening `${{` only.
+          span: spanInScalar(
+            workflow,
+            scalar,
+            value,
+            expression.start,
+            expression.closed ? expression.end - expression.start : 3,
+          ),
           key: `expression:${path.join('.')}:${expression.body.trim().slice(0, 80)}`,
         }),
       );

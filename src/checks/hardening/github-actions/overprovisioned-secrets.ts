@@ -67,7 +67,7 @@ export function run(workflow: WorkflowModel): RawFinding[] {
       findings.push(
         makeFinding(workflow, rule, {
           message: `\`${what}\` at ${path.join('.')} loads every secret of the repository and organisation into the job.`,
-          span: spanInScalar(workflow, scalar, value, fenced.start, 3),
+          span: spanInScalar(workflow, scalar, value, fenced.start, fenced.end - fenced.start),
           ...(job ? { job } : {}),
           key: keys.next(`${path.join('.')}:${what}`),
           fix: 'Reference the individual secrets the step needs, e.g. `${{ secrets.DEPLOY_TOKEN }}`.',

@@ -123,7 +123,13 @@ export function run(workflow: WorkflowModel): RawFinding[] {
             makeFinding(workflow, rule, {
               severity: tainted.severity,
               message: `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`} expands \`\${{${expression.body}}}\` into ${where}: ${list}.`,
-              span: spanInScalar(workflow, sink.value.node, sink.value.value, expression.start, 3),
+              span: spanInScalar(
+                workflow,
+                sink.value.node,
+                sink.value.value,
+                expression.start,
+                expression.end - expression.start,
+              ),
               job,
               key: keys.next(`${stepKey(job, step)}/${sink.name}/${contexts.map((c) => c.context).join(',')}`),
               fix:

@@ -451,9 +451,13 @@ export function systemRunnerProbeInput(env: Readonly<Record<string, string | und
 export function runRunnerProbe(context: CheckContext): Promise<CheckOutput> {
   if (context.isBase) return Promise.resolve({ findings: [] });
   if (context.policy.checks.hardening['runner-probe'] === false) {
-    return Promise.resolve({ findings: [], notes: ['Runner probe off (checks.hardening.runner-probe: false).'] });
+    const reason = 'Runner probe off (checks.hardening.runner-probe: false).';
+    return Promise.resolve({ findings: [], notes: [reason], skipped: { label: 'off', reason } });
   }
-  return (context.ci?.(context.signal) ?? Promise.resolve({})).then((ci) =>
+  const probe = (context.ci?.(context.signal) ?? Promise.resolve({})).then((ci) =>
     probeRunnerAndToken({ ...systemRunnerProbeInput(context.env), ci }),
   );
+  if (runnerPlatform(context.env) !== undefined) return probe;
+  // Outside CI the probe looks at nothing; the notes say so.
+  return probe.then((output) => ({ ...output, skipped: { label: 'not in CI', reason: 'not running in CI' } }));
 }

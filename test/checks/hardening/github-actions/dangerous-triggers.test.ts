@@ -184,4 +184,30 @@ describe('gha/dangerous-triggers', () => {
     );
     expect(atSev(findings, RULE)).toEqual(['2:3 medium', '9:15 high']);
   });
+
+  it('reports artifacts extracted outside the workspace at medium: the safe publish pattern does not block', () => {
+    const job = (name: string, path: string) => [
+      `  ${name}:`,
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      `      - uses: actions/download-artifact@${SHA}`,
+      '        with:',
+      '          run-id: ${{ github.event.workflow_run.id }}',
+      `          path: ${path}`,
+      '      - run: gh pr comment 1 --body-file "$RUNNER_TEMP/report/report.md"',
+    ];
+    const findings = lint(
+      yaml(
+        'on:',
+        '  workflow_run:',
+        '    workflows: [ci]',
+        'jobs:',
+        ...job('temp', '${{ runner.temp }}/report'),
+        ...job('tmp', '/tmp/report'),
+        ...job('workspace', 'report'),
+        ...job('lookalike', '${{ runner.temp2 }}/report'),
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['2:3 medium', '8:15 medium', '16:15 medium', '24:15 high', '32:15 high']);
+  });
 });

@@ -44,6 +44,11 @@ describe('gha/overprovisioned-secrets', () => {
     );
     expect(atSev(findings, RULE)).toEqual(['3:8 medium', '10:17 medium', '12:16 medium']);
     expect(only(findings, RULE)[2]!.location).toMatchObject({ object: 'a' });
+    // The region is the whole expression, not only its `${{`.
+    expect(only(findings, RULE)[0]!.location).toMatchObject({
+      endLine: 3,
+      endColumn: 8 + '${{ toJSON(secrets) }}'.length,
+    });
   });
 });
 

@@ -12,7 +12,7 @@ const HEAD = [
 ];
 
 describe('gha/template-injection', () => {
-  it('points inside a run: | block at the ${{ on its real line', () => {
+  it('points inside a run: | block at the whole ${{ … }} expression on its real line', () => {
     const findings = lint(
       yaml(
         ...HEAD,
@@ -25,7 +25,14 @@ describe('gha/template-injection', () => {
     );
     expect(atSev(findings, RULE)).toEqual(['10:24 high', '11:19 high']);
     const first = only(findings, RULE)[0]!;
-    expect(first.location).toMatchObject({ endLine: 10, endColumn: 27, object: 'a' });
+    // The region covers the whole expression, `${{` to `}}` (endColumn is the column after the last character).
+    const line = '          echo "Title: ${{ github.event.pull_request.title }}"';
+    const end = line.indexOf('}}') + 2 + 1;
+    expect(first.location).toMatchObject({ startColumn: 24, endLine: 10, endColumn: end, object: 'a' });
+    expect(only(findings, RULE)[1]!.location).toMatchObject({
+      endLine: 11,
+      endColumn: 19 + '${{github.head_ref}}'.length,
+    });
     expect(first.fix).toContain('GITHUB_EVENT_PULL_REQUEST_TITLE: ${{ github.event.pull_request.title }}');
     expect(first.message).toContain('github.event.pull_request.title');
   });
