@@ -315,23 +315,23 @@ function pickKind(p: Picker): string {
   return 'Deployment';
 }
 
-/** Documents per file: 5 to 35, in pairs that sum to twice the mean, so the total is exactly DOCUMENTS. */
-function fileSizes(p: Picker): number[] {
-  const mean = DOCUMENTS / FILES;
+/** Documents per file: the mean ± up to 15, in pairs that sum to twice the mean, so the total is exact. */
+function fileSizes(p: Picker, documents: number, files: number): number[] {
+  const mean = documents / files;
   const sizes: number[] = [];
-  for (let f = 0; f < FILES; f += 2) {
-    const spread = p.int(0, 15);
+  for (let f = 0; f < files; f += 2) {
+    const spread = p.int(0, Math.min(15, mean - 1));
     sizes.push(mean + spread, mean - spread);
   }
   return sizes;
 }
 
-/** The corpus: DOCUMENTS documents in FILES files. */
-export function generateManifests(seed = 1): SourceFile[] {
+/** The corpus: `documents` documents in `fileCount` files (an even number dividing `documents`). */
+export function generateManifests(seed = 1, documents = DOCUMENTS, fileCount = FILES): SourceFile[] {
   const p = picker(seed);
   const files: SourceFile[] = [];
-  const sizes = fileSizes(p);
-  for (let f = 0; f < FILES; f++) {
+  const sizes = fileSizes(p, documents, fileCount);
+  for (let f = 0; f < fileCount; f++) {
     const count = sizes[f]!;
     const app = p.pick(APPS);
     const ns = `${p.pick(TEAMS)}-${p.pick(['prod', 'staging', 'dev'])}`;

@@ -7,6 +7,7 @@ import { workflows } from './workflows.js';
 import { imageCatalog } from './image-catalog.js';
 import { registryPull } from './registry-pull.js';
 import { osvIndex } from './osv-index.js';
+import { repository } from './repository.js';
 import { record } from './report.js';
 import type { BenchResult } from './report.js';
 
@@ -18,6 +19,7 @@ const benches: Record<string, () => BenchResult | Promise<BenchResult>> = {
   'image-catalog': () => imageCatalog(),
   'registry-pull': () => registryPull(),
   'osv-index': () => osvIndex(),
+  repository: () => repository(),
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));

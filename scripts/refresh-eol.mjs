@@ -60,6 +60,8 @@ function cycleValue(cycle, field) {
       : [cycle.eolFrom, cycle.isEol];
   if (typeof date === 'string' && DATE.test(date)) return date;
   if (typeof flag === 'boolean') return flag;
+  // Cycles older than the extended support programme (Debian before LTS) end with their regular support.
+  if (field === 'extendedSupport') return cycleValue(cycle, 'eol');
   return undefined;
 }
 

@@ -56,9 +56,13 @@ export function exitCodeFor(verdict: Verdict): number {
 
 const FULL_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
-/** The base commit, fetched in a shallow clone when the platform named it (or it was given as a commit id). */
+/**
+ * The base commit. One the platform named (the PR/MR base) is fetched when a shallow clone lacks it; one the
+ * user gave is taken as given, so a missing revision is reported, not papered over.
+ */
 async function baseRevision(options: PipelineOptions, ci: CiContext): Promise<string | undefined> {
-  const base = options.base ?? ci.base;
+  if (options.base !== undefined) return options.base;
+  const base = ci.base;
   if (base && FULL_SHA.test(base)) {
     const missing = await ensureCommit(options.dir, base);
     if (missing) options.log.info(`Could not fetch the base commit ${base}: ${missing}`);

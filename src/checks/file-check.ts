@@ -8,7 +8,8 @@ import type { RuleDefinition } from '../core/rules.js';
 import { MAX_FILE_BYTES } from '../core/tree.js';
 import type { FileLinter, SourceFile } from './linter.js';
 import { applyInlineIgnores, inlineIgnoreUses, parseInlineIgnores } from './suppression.js';
-import { decodeSourceText } from '../core/text.js';
+import { decodeSourceText, looksBinaryText } from '../core/text.js';
+import { defaultPolicy } from '../policy/presets.js';
 
 const GLOB = { dot: true, nocomment: true } as const;
 
@@ -21,8 +22,74 @@ export function selectPaths(all: string[], globs: string[]): string[] {
   );
 }
 
-function looksBinary(buffer: Buffer): boolean {
-  return buffer.subarray(0, 8000).includes(0);
+/**
+ * Directories whose files are tests, fixtures, vendored or archived code rather than what ships. Files
+ * under them are skipped unless a `paths` glob names the directory (`test/**`, `deploy/e2e/*.yaml`).
+ * `examples/` is checked: readers copy examples into production (docs/policy.md).
+ */
+export const DEFAULT_SKIPPED_DIRS: readonly string[] = [
+  'testdata',
+  'test',
+  'tests',
+  'fixtures',
+  '__fixtures__',
+  'e2e',
+  '_archived',
+  'vendor',
+  'node_modules',
+];
+const SKIPPED_DIRS = new Set(DEFAULT_SKIPPED_DIRS);
+
+export interface Selection {
+  /** Selected files, with whether a glob of the policy's own (not a built-in one) selected them. */
+  files: { path: string; explicit: boolean }[];
+  /** Files the globs matched but that sit in a skipped directory no glob names, by that directory. */
+  skipped: Map<string, number>;
+}
+
+/** The skipped directories among a path's directories (its file name excluded). */
+function skippedDirsOf(file: string): string[] {
+  const segments = file.split('/');
+  segments.pop();
+  return segments.filter((segment) => SKIPPED_DIRS.has(segment));
+}
+
+/** Literal path segments of a glob (`deploy/{a,b}/**` gives `deploy`). */
+function literalSegments(glob: string): Set<string> {
+  return new Set(glob.split('/').filter((segment) => !/[*?[\]{}!()+@]/.test(segment)));
+}
+
+/**
+ * The check's file selection: `paths` globs, minus files in default-skipped directories that no matching
+ * glob names. `builtIn` are the default globs of the check; a file matched by any other glob is explicit.
+ */
+export function selectFiles(all: string[], globs: string[], builtIn: readonly string[]): Selection {
+  const include = globs
+    .filter((g) => !g.startsWith('!'))
+    .map((glob) => ({ glob, names: literalSegments(glob), own: !builtIn.includes(glob) }));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const files: Selection['files'] = [];
+  const skipped = new Map<string, number>();
+  for (const file of all) {
+    const matching = include.filter(({ glob }) => minimatch(file, glob, GLOB));
+    if (matching.length === 0 || exclude.some((g) => minimatch(file, g, GLOB))) continue;
+    const dirs = skippedDirsOf(file);
+    if (dirs.length > 0 && !matching.some(({ names }) => dirs.some((dir) => names.has(dir)))) {
+      skipped.set(dirs[0]!, (skipped.get(dirs[0]!) ?? 0) + 1);
+      continue;
+    }
+    files.push({ path: file, explicit: matching.some(({ own }) => own) });
+  }
+  return { files, skipped };
+}
+
+/** The report note for files skipped by default, saying how to include them. */
+export function skippedNote(check: CheckId, skipped: Map<string, number>): string | undefined {
+  const total = [...skipped.values()].reduce((sum, n) => sum + n, 0);
+  if (total === 0) return undefined;
+  const dirs = [...skipped].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const listed = dirs.map(([dir, n]) => `${dir}/ ${n}`).join(', ');
+  return `${total} file${total === 1 ? '' : 's'} in test, fixture, vendored or archived directories skipped by default (${listed}); to check them, add a glob naming the directory to checks.${check}.paths, e.g. "**/${dirs[0]![0]}/**".`;
 }
 
 export interface FileCheckSpec {
@@ -37,6 +104,11 @@ export interface FileCheckSpec {
   nothingToCheck?: SkipInfo;
 }
 
+/** Whether a file's problems are reported even when it may not be of a linter's kind. */
+function reportsEverything(linters: FileLinter[], file: { path: string; explicit: boolean }): boolean {
+  return file.explicit || linters.some((l) => !l.sniffsContent && l.matches(file.path));
+}
+
 function unreadable(check: CheckId, path: string, why: string): RawFinding {
   return {
     ruleId: `${check}/parse-error`,
@@ -49,28 +121,43 @@ function unreadable(check: CheckId, path: string, why: string): RawFinding {
 
 async function readSources(
   context: CheckContext,
-  paths: string[],
-  check: CheckId,
+  selected: Selection['files'],
+  spec: FileCheckSpec,
 ): Promise<{ files: SourceFile[]; findings: RawFinding[] }> {
   const files: SourceFile[] = [];
   const findings: RawFinding[] = [];
-  for (const path of paths) {
+  for (const file of selected) {
+    const { path, explicit } = file;
     const size = await context.tree.size(path);
     if (size !== undefined && size > MAX_FILE_BYTES) {
       findings.push(
-        unreadable(check, path, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`),
+        unreadable(spec.id, path, `it is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a checked file.`),
       );
+      continue;
+    }
+    // A base run takes the text of a file the change did not touch from the head run instead of from git.
+    const known = context.isBase && !context.changedPaths?.has(path) ? context.memo?.get(textKey(path)) : undefined;
+    if (typeof known === 'string') {
+      files.push({ path, text: known, explicit });
       continue;
     }
     const buffer = await context.tree.read(path);
     if (!buffer) continue;
-    if (looksBinary(buffer)) {
-      findings.push(unreadable(check, path, 'it is a binary file, not text.'));
+    const text = decodeSourceText(buffer);
+    if (looksBinaryText(text)) {
+      // A binary `*.json` is not a manifest; a binary workflow or Dockerfile is a problem.
+      if (reportsEverything(spec.linters, file))
+        findings.push(unreadable(spec.id, path, 'it is a binary file, not text.'));
       continue;
     }
-    files.push({ path, text: decodeSourceText(buffer) });
+    files.push({ path, text, explicit });
+    if (!context.isBase && context.changedPaths) context.memo?.set(textKey(path), text);
   }
   return { files, findings };
+}
+
+function textKey(path: string): string {
+  return `text\u0000${path}`;
 }
 
 /**
@@ -86,8 +173,8 @@ export function fileCheck(spec: FileCheckSpec): Check {
     rules: [...spec.commonRules, ...spec.linters.flatMap((l) => l.rules)],
     async run(context) {
       const policy = context.policy.checks[spec.id];
-      const selected = selectPaths(await context.tree.list(), policy.paths);
-      const { files, findings: readFindings } = await readSources(context, selected, spec.id);
+      const selection = selectFiles(await context.tree.list(), policy.paths, defaultPolicy().checks[spec.id].paths);
+      const { files, findings: readFindings } = await readSources(context, selection.files, spec);
       const errors: string[] = [];
       const notes: string[] = [];
       const raw: RawFinding[] = [...readFindings];
@@ -97,15 +184,18 @@ export function fileCheck(spec: FileCheckSpec): Check {
         if (mine.length === 0) continue;
         linted += mine.length;
         try {
+          const linterNotes: string[] = [];
           raw.push(
             ...(await linter.lint(mine, {
               policy: context.policy,
               tree: context.tree,
               isBase: context.isBase,
               env: context.env,
+              note: (message) => linterNotes.push(message),
+              ...(context.memo ? { memo: context.memo } : {}),
             })),
           );
-          notes.push(`${linter.id}: ${mine.length} file${mine.length === 1 ? '' : 's'} checked`);
+          notes.push(`${linter.id}: ${mine.length} file${mine.length === 1 ? '' : 's'} checked`, ...linterNotes);
         } catch (error) {
           errors.push(`${linter.id} linter failed: ${errorMessage(error)}`);
         }
@@ -119,11 +209,15 @@ export function fileCheck(spec: FileCheckSpec): Check {
         errors.push(...(extra.errors ?? []));
         notes.push(...(extra.notes ?? []));
       }
+      const skippedByDefault = skippedNote(spec.id, selection.skipped);
+      if (skippedByDefault) notes.push(skippedByDefault);
       // No file any linter reads, and no extra step that looked at anything: nothing was checked.
-      const nothing = spec.nothingToCheck ?? {
+      const base = spec.nothingToCheck ?? {
         label: 'nothing to check',
         reason: `no file under checks.${spec.id}.paths that a ${spec.id} linter reads.`,
       };
+      // When the only candidates were skipped by default, the reason says so and how to include them.
+      const nothing = skippedByDefault ? { ...base, reason: `${base.reason} ${skippedByDefault}` } : base;
       const skipped = linted === 0 && readFindings.length === 0 && extraSkipped ? { skipped: nothing } : {};
       return { findings, errors, notes, inlineIgnores: uses, ...skipped };
     },
@@ -146,7 +240,11 @@ async function applyIgnores(
   for (const finding of findings) {
     const path = isFileLocation(finding.location) ? finding.location.path : undefined;
     if (path === undefined) other.push(finding);
-    else byPath.set(path, [...(byPath.get(path) ?? []), finding]);
+    else {
+      const list = byPath.get(path);
+      if (list) list.push(finding);
+      else byPath.set(path, [finding]);
+    }
   }
   const out = [...other];
   const uses: InlineIgnoreUse[] = [];
@@ -155,7 +253,8 @@ async function applyIgnores(
     let text = texts.get(path);
     if (text === undefined) {
       const buffer = await tree.read(path, MAX_FILE_BYTES);
-      text = buffer && !looksBinary(buffer) ? decodeSourceText(buffer) : undefined;
+      const decoded = buffer && decodeSourceText(buffer);
+      text = decoded && !looksBinaryText(decoded) ? decoded : undefined;
     }
     if (text === undefined) {
       out.push(...pathFindings);

@@ -31,6 +31,11 @@ export interface CheckContext {
    * platform may spend one API request on it). Absent outside CI and in tests.
    */
   ci?: (signal: AbortSignal) => Promise<CiFacts>;
+  /**
+   * Shared by a check's head run and its base run: a check may keep results here keyed by everything they
+   * depend on (a file's path and text, settings), so the base run reuses them for files the change did not touch.
+   */
+  memo?: Map<string, unknown>;
 }
 
 /** One `# containersec:ignore` comment a check read, and the rule ids in it that suppressed a finding. */

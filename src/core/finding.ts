@@ -39,6 +39,10 @@ export interface VulnerabilityRef {
   id: string;
   aliases: string[];
   fixed: string[];
+  /** Where the severity came from (`CVSS_V3 9.8`, `Debian urgency high`, ...), or `unknown`: no rating found. */
+  rating?: string;
+  /** The CVSS base score behind the severity, when it came from one. */
+  score?: number;
 }
 
 export interface ExceptionRef {
@@ -47,8 +51,11 @@ export interface ExceptionRef {
   owner?: string;
   /** The exception matched but its date has passed, so it no longer applies. */
   expired?: boolean;
-  /** `policy` for `.containersec.yml`, `inline` for an in-file ignore comment or annotation. */
-  source: 'policy' | 'inline';
+  /**
+   * `policy` for `.containersec.yml`, `inline` for an in-file ignore comment or annotation, `vex` for a VEX
+   * statement (a document next to the code, not in the flagged file: SARIF calls that `external`).
+   */
+  source: 'policy' | 'inline' | 'vex';
 }
 
 /**
@@ -58,6 +65,12 @@ export interface ExceptionRef {
  */
 export interface RawFinding {
   ruleId: string;
+  /**
+   * Other rule ids this one finding also stands for: the same problem seen by two rule families
+   * (`k8s/host-port` and `pss/hostPorts`), or findings grouped at one place. An exception naming any of them
+   * applies.
+   */
+  relatedRuleIds?: string[];
   severity: Severity;
   title: string;
   message: string;
@@ -67,17 +80,29 @@ export interface RawFinding {
   fix?: string;
   package?: PackageRef;
   vulnerability?: VulnerabilityRef;
-  /** Set by a check when the source suppresses the finding inline (with a reason). */
-  suppressed?: { reason: string };
+  /** Set by a check when the source suppresses the finding inline, or a VEX statement does (with a reason). */
+  suppressed?: { reason: string; source?: 'inline' | 'vex' };
   /** The policy asks to report this finding but never block on it (e.g. `signatures.require[].mode: warn`). */
   warnOnly?: boolean;
+  /**
+   * Findings of one object and container at the same place with the same group name are shown as one (a
+   * container missing several hardening settings), after the gate decided each of them.
+   */
+  group?: string;
 }
 
-export interface Finding extends Omit<RawFinding, 'suppressed' | 'key' | 'warnOnly'> {
+export interface Finding extends Omit<RawFinding, 'suppressed' | 'key' | 'warnOnly' | 'group'> {
   fingerprint: string;
   new: boolean;
   blocking: boolean;
   exception?: ExceptionRef;
+  /**
+   * Set when this finding stands for several identical ones at one source location (a GitLab `default:` image,
+   * a YAML anchor): every object it applies to, in document order. `location.object` is the first.
+   */
+  objects?: string[];
+  /** Set on a finding that stands for several: the fingerprint of each (`fingerprint` is the first's). */
+  fingerprints?: string[];
 }
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';

@@ -11,6 +11,7 @@ import type {
   Verdict,
 } from './finding.js';
 import { isFileLocation } from './finding.js';
+import { aggregateFindings } from './aggregate.js';
 import { compareSeverity, meetsThreshold } from './severity.js';
 import type { RuleRegistry } from './rules.js';
 import { family } from './rules.js';
@@ -74,7 +75,8 @@ function exceptionFor(
   today: string,
   used: Set<PolicyException>,
 ): { ref?: ExceptionRef; active: boolean } {
-  if (raw.suppressed) return { ref: { reason: raw.suppressed.reason, source: 'inline' }, active: true };
+  if (raw.suppressed)
+    return { ref: { reason: raw.suppressed.reason, source: raw.suppressed.source ?? 'inline' }, active: true };
   let expired: PolicyException | undefined;
   for (const exception of policy.exceptions) {
     if (!exceptionCovers(exception, raw)) continue;
@@ -115,7 +117,7 @@ function decideFinding(run: CheckRun, index: number, input: GateInput, used: Set
   // An expiry is a promise to look again: once it has passed, the finding counts whether it is new or not.
   const counts = newFinding || !policy.gate['new-only'] || exception.ref?.expired === true;
   const blocking = policy.mode === 'enforce' && aboveThreshold && counts && !exception.active && !raw.warnOnly;
-  const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, ...rest } = raw;
+  const { suppressed: _suppressed, key: _key, warnOnly: _warnOnly, group: _group, ...rest } = raw;
   return { ...rest, fingerprint, new: newFinding, blocking, ...(exception.ref ? { exception: exception.ref } : {}) };
 }
 
@@ -226,7 +228,11 @@ function unusedInlineIgnores(runs: CheckRun[], rules: RuleRegistry, cleanChecks:
 export function applyGate(input: GateInput): GateResult {
   const used = new Set<PolicyException>();
   const checks: CheckResult[] = input.runs.map((run) => {
-    const findings = sortFindings(run.findings.map((_, index) => decideFinding(run, index, input, used)));
+    const decided = run.findings.map((raw, index) => ({
+      finding: decideFinding(run, index, input, used),
+      ...(raw.group ? { group: raw.group } : {}),
+    }));
+    const findings = sortFindings(aggregateFindings(decided));
     const status = checkStatus(run, findings, input.policy);
     // A check that was asked to skip but still reported something keeps the reason as a note.
     const notes = run.skip && status !== 'skipped' ? [run.skip.reason, ...run.notes] : run.notes;

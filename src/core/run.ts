@@ -58,11 +58,13 @@ async function runOne(check: Check, options: RunOptions): Promise<CheckRun> {
   options.onStart?.(check.id);
   const started = performance.now();
   const controller = new AbortController();
+  const memo = new Map<string, unknown>();
   const headContext: CheckContext = {
     ...options.context,
     tree: options.head,
     isBase: false,
     signal: controller.signal,
+    memo,
   };
   let output: CheckOutput;
   try {
@@ -89,6 +91,7 @@ async function runOne(check: Check, options: RunOptions): Promise<CheckRun> {
       tree: options.base,
       isBase: true,
       signal: controller.signal,
+      memo,
     };
     try {
       const baseOutput = await withTimeout(check, baseContext, policy.timeout, controller);

@@ -1,3 +1,4 @@
+import { DEFAULT_SKIPPED_DIRS } from '../checks/file-check.js';
 import schema from '../../schema/containersec.schema.json' with { type: 'json' };
 import { defaultPolicy, PRESETS } from '../policy/presets.js';
 
@@ -90,11 +91,32 @@ ${rows(schema, []).join('\n')}
    along the chain.
 4. Command-line flags and action inputs (\`--only\`, \`--image\`, \`--vuln-db\`) apply on top.
 
+## Which files are checked
+
+A file is checked when a glob of the check's \`paths\` matches it and no \`!glob\` does, with two defaults on top:
+
+- **Tests, fixtures, vendored and archived code are skipped:** files under a directory named
+  ${DEFAULT_SKIPPED_DIRS.map((d) => `\`${d}/\``).join(', ')}, at any depth. The check's notes say how many were skipped. To check
+  some of them, add a glob that names the directory, e.g. \`"**/testdata/**"\` or \`"deploy/e2e/*.yaml"\`; a
+  catch-all such as \`"**/*.yaml"\` does not bring them back.
+- **Only files of the linted kind are linted.** Workflows, GitLab CI files, Dockerfiles and compose files are
+  recognised by their names. Any other \`*.yaml\`/\`*.yml\`/\`*.json\` is a Kubernetes manifest only when it has
+  \`apiVersion\` and \`kind\`: one that does not parse (or is binary) and does not look like a manifest is left
+  out with a note, not reported as a \`manifests/parse-error\`. A file matched by a glob you wrote in \`paths\`
+  (not one of the built-in globs) is reported whatever it contains.
+
+\`examples/\` directories are checked: people copy examples into production, so an insecure example is a real
+finding. To leave them out, add \`"!**/examples/**"\` to the check's \`paths\`.
+
+Files are read as UTF-8, or as UTF-16 when they start with its byte-order mark. YAML is read the way Kubernetes'
+Go decoders read it; in particular a quoted scalar may continue on lines indented no further than its key.
+
 ## Exceptions
 
 Each exception names a \`rule\` (an id such as \`k8s/image-unpinned\`, or a glob such as \`k8s/*\`) and a
 mandatory \`reason\`. Optional scopes narrow it; every scope given must match (\`paths\`, \`images\`,
-\`packages\`, \`objects\` are globs). After \`expires\` (a \`YYYY-MM-DD\` date, inclusive) the exception stops
+\`packages\`, \`objects\` are globs; a path matches with or without a leading \`/\`, so \`/etc/nsswitch.conf\` as an
+image report prints it and \`etc/nsswitch.conf\` are the same). After \`expires\` (a \`YYYY-MM-DD\` date, inclusive) the exception stops
 applying: the finding counts again, new or not (\`gate.new-only\` does not hide it), so at or above \`fail-on\`
 it blocks, and the report lists it under "What blocks the merge" with the date the exception expired. An
 exception that matches no finding of a check that ran cleanly is reported as stale, and so is an inline

@@ -52,5 +52,5 @@ export function rulesIndex(rules: RuleDefinition[]): string {
     (r) =>
       `| [${r.id}](${ruleDocPath(r.id).replace(/^docs\/rules\//, '')}) | ${r.check} | ${r.severity} | ${r.title} |`,
   );
-  return `# Rules\n\nGenerated from the rule registry by \`npm run docs\`; do not edit by hand.\n\n| Rule | Check | Default severity | Title |\n| :-- | :-- | :-- | :-- |\n${rows.join('\n')}\n`;
+  return `# Rules\n\nGenerated from the rule registry by \`npm run docs\`; do not edit by hand. Severities follow one scale for every check: [severity.md](../severity.md).\n\n| Rule | Check | Default severity | Title |\n| :-- | :-- | :-- | :-- |\n${rows.join('\n')}\n`;
 }

@@ -1,4 +1,8 @@
 import { cli } from './cli.js';
+import { ignoreClosedPipe } from './pipe.js';
+
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 
 process.exitCode = await cli(process.argv.slice(2), {
   stdout: process.stdout,

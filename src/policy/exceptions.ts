@@ -12,11 +12,26 @@ function anyMatch(patterns: string[] | undefined, values: (string | undefined)[]
   return present.some((value) => patterns.some((pattern) => value === pattern || minimatch(value, pattern, GLOB)));
 }
 
+/**
+ * A path as the exception and the finding are compared: without a leading `/` or `./`. Reports print image
+ * paths from the root (`/etc/nsswitch.conf`) and repository paths relative to it (`deploy/web.yaml`); a user
+ * copies either form into `paths:`, and both name the same file.
+ */
+function relativePath(path: string): string {
+  return path.replace(/^(?:\.?\/)+/, '');
+}
+
+function pathsMatch(patterns: string[] | undefined, path: string | undefined): boolean {
+  return anyMatch(patterns?.map(relativePath), [path === undefined ? undefined : relativePath(path)]);
+}
+
 /** True when every scope the exception names covers the finding (an absent scope covers everything). */
 export function exceptionCovers(exception: PolicyException, finding: RawFinding): boolean {
   // One advisory has several ids (CVE, GHSA, DSA...): an exception may name any of them.
+  // A finding that stands for the same problem under several rule ids is excepted by any of them.
   const aliases = (finding.vulnerability?.aliases ?? []).map((alias) => `vuln/${alias}`);
-  if (!ruleMatches(exception.rule, finding.ruleId) && !aliases.some((alias) => ruleMatches(exception.rule, alias))) {
+  const ids = [finding.ruleId, ...(finding.relatedRuleIds ?? []), ...aliases];
+  if (!ids.some((id) => ruleMatches(exception.rule, id))) {
     return false;
   }
   const location = finding.location;
@@ -24,7 +39,7 @@ export function exceptionCovers(exception: PolicyException, finding: RawFinding)
   const image = isFileLocation(location) ? undefined : location;
   const pkg = finding.package;
   return (
-    anyMatch(exception.paths, [file?.path, image?.path?.replace(/^\//, '')]) &&
+    pathsMatch(exception.paths, file?.path ?? image?.path) &&
     anyMatch(exception.images, [image?.image]) &&
     anyMatch(exception.packages, [pkg?.name, pkg?.purl, pkg ? `${pkg.ecosystem}/${pkg.name}` : undefined]) &&
     anyMatch(exception.objects, [file?.object])

@@ -19,9 +19,14 @@ export interface CheckPolicyBase {
   timeout: number;
 }
 
+/** zizmor's unpinned-uses policy levels: a commit SHA, any ref, or nothing required. */
+export type PinLevel = 'hash-pin' | 'ref-pin' | 'any';
+
 export interface HardeningPolicy extends CheckPolicyBase {
   /** Action owners or `owner/repo` globs that may be referenced by tag instead of a commit SHA. */
   'allowed-unpinned': string[];
+  /** Pin level per `owner/repo/path`, `owner/repo`, `owner/*` or `*` pattern; the most specific wins. */
+  'unpinned-uses'?: Record<string, PinLevel>;
   'runner-probe': boolean;
 }
 

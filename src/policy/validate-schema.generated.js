@@ -4,21 +4,22 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://containersec.dev/schema/containersec.schema.json","title":"containersec policy (.containersec.yml)","description":"Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.","type":"object","additionalProperties":false,"required":["version"],"properties":{"$schema":{"type":"string"},"version":{"description":"Policy format version. Always 1.","const":1},"extends":{"description":"Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.","oneOf":[{"$ref":"#/definitions/extendsEntry"},{"type":"array","items":{"$ref":"#/definitions/extendsEntry"}}]},"mode":{"description":"enforce: a failing gate blocks the merge. audit: report only, never block.","enum":["enforce","audit"]},"on-error":{"$ref":"#/definitions/onError"},"gate":{"type":"object","additionalProperties":false,"properties":{"new-only":{"description":"Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).","type":"boolean"}}},"checks":{"type":"object","additionalProperties":false,"properties":{"hardening":{"$ref":"#/definitions/hardening"},"manifests":{"$ref":"#/definitions/manifests"},"images":{"$ref":"#/definitions/images"},"signatures":{"$ref":"#/definitions/signatures"}}},"exceptions":{"description":"Findings that are accepted, with a reason and optionally an expiry date.","type":"array","items":{"$ref":"#/definitions/exception"}},"report":{"type":"object","additionalProperties":false,"properties":{"comment":{"description":"update: one comment updated in place. new: a new comment per run. off: no comment.","enum":["update","new","off"]},"template":{"description":"Repository-relative Handlebars template that replaces templates/comment.md.hbs.","type":"string","minLength":1}}}},"definitions":{"extendsEntry":{"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."},"onError":{"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]},"threshold":{"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]},"switch":{"enum":["fail","warn","off"]},"globs":{"type":"array","items":{"type":"string","minLength":1}},"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."},"hardening":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.","$ref":"#/definitions/globs"},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}},"manifests":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}},"images":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}},"signatures":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}},"exception":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://containersec.dev/schema/containersec.schema.json","title":"containersec policy (.containersec.yml)","description":"Policy for the containersec gate: which checks run, what blocks a merge, and which findings are excepted.","type":"object","additionalProperties":false,"required":["version"],"properties":{"$schema":{"type":"string"},"version":{"description":"Policy format version. Always 1.","const":1},"extends":{"description":"Built-in preset (recommended, strict, audit) or a repository-relative policy file this one builds on. Later entries win.","oneOf":[{"$ref":"#/definitions/extendsEntry"},{"type":"array","items":{"$ref":"#/definitions/extendsEntry"}}]},"mode":{"description":"enforce: a failing gate blocks the merge. audit: report only, never block.","enum":["enforce","audit"]},"on-error":{"$ref":"#/definitions/onError"},"gate":{"type":"object","additionalProperties":false,"properties":{"new-only":{"description":"Block only on findings this change introduces (needs a base revision: the PR/MR base, or --base).","type":"boolean"}}},"checks":{"type":"object","additionalProperties":false,"properties":{"hardening":{"$ref":"#/definitions/hardening"},"manifests":{"$ref":"#/definitions/manifests"},"images":{"$ref":"#/definitions/images"},"signatures":{"$ref":"#/definitions/signatures"}}},"exceptions":{"description":"Findings that are accepted, with a reason and optionally an expiry date.","type":"array","items":{"$ref":"#/definitions/exception"}},"report":{"type":"object","additionalProperties":false,"properties":{"comment":{"description":"update: one comment updated in place. new: a new comment per run. off: no comment.","enum":["update","new","off"]},"template":{"description":"Repository-relative Handlebars template that replaces templates/comment.md.hbs.","type":"string","minLength":1}}}},"definitions":{"extendsEntry":{"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."},"onError":{"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]},"threshold":{"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]},"switch":{"enum":["fail","warn","off"]},"globs":{"type":"array","items":{"type":"string","minLength":1}},"date":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."},"hardening":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*. Shorthand for ref-pin in unpinned-uses.","$ref":"#/definitions/globs"},"unpinned-uses":{"description":"How actions and reusable workflows must be pinned, per pattern (as zizmor's unpinned-uses policies): owner/repo/path, owner/repo, owner/* or *; the most specific pattern wins. hash-pin: a full commit SHA. ref-pin: any tag, branch or SHA. any: not checked.","type":"object","propertyNames":{"pattern":"^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$"},"additionalProperties":{"enum":["hash-pin","ref-pin","any"]}},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}},"manifests":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}},"images":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}},"signatures":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}},"exception":{"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}}}};
 const schema12 = {"type":"string","minLength":1,"description":"recommended | strict | audit, or a repository-relative path to another policy file."};
 const schema14 = {"description":"fail: a check that errors fails the gate (fail closed). warn: it only warns.","enum":["fail","warn"]};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ((text) => Array.from(text).length);
-const schema15 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*.","$ref":"#/definitions/globs"},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}};
+const schema15 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"allowed-unpinned":{"description":"Action owners or owner/repo globs that may be referenced by tag instead of a commit SHA, e.g. actions/*. Shorthand for ref-pin in unpinned-uses.","$ref":"#/definitions/globs"},"unpinned-uses":{"description":"How actions and reusable workflows must be pinned, per pattern (as zizmor's unpinned-uses policies): owner/repo/path, owner/repo, owner/* or *; the most specific pattern wins. hash-pin: a full commit SHA. ref-pin: any tag, branch or SHA. any: not checked.","type":"object","propertyNames":{"pattern":"^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$"},"additionalProperties":{"enum":["hash-pin","ref-pin","any"]}},"runner-probe":{"description":"Inspect the CI runner itself when running in CI.","type":"boolean"}}};
 const schema16 = {"description":"Lowest severity that blocks the merge; none never blocks.","enum":["critical","high","medium","low","info","none"]};
 const schema18 = {"type":"array","items":{"type":"string","minLength":1}};
+const pattern0 = new RegExp("^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "enabled") || (key0 === "fail-on")) || (key0 === "on-error")) || (key0 === "paths")) || (key0 === "timeout")) || (key0 === "allowed-unpinned")) || (key0 === "runner-probe"))){
+if(!((((((((key0 === "enabled") || (key0 === "fail-on")) || (key0 === "on-error")) || (key0 === "paths")) || (key0 === "timeout")) || (key0 === "allowed-unpinned")) || (key0 === "unpinned-uses")) || (key0 === "runner-probe"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -174,9 +175,14 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data["runner-probe"] !== undefined){
-if(typeof data["runner-probe"] !== "boolean"){
-const err12 = {instancePath:instancePath+"/runner-probe",schemaPath:"#/properties/runner-probe/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data["unpinned-uses"] !== undefined){
+let data8 = data["unpinned-uses"];
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key1 in data8){
+const _errs22 = errors;
+if(typeof key1 === "string"){
+if(!pattern0.test(key1)){
+const err12 = {instancePath:instancePath+"/unpinned-uses",schemaPath:"#/properties/unpinned-uses/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$"},message:"must match pattern \""+"^(\\*|[A-Za-z0-9_.-]+/\\*|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\\s*]+)?)$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -186,9 +192,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid9 = _errs22 === errors;
+if(!valid9){
+const err13 = {instancePath:instancePath+"/unpinned-uses",schemaPath:"#/properties/unpinned-uses/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -197,12 +203,61 @@ vErrors.push(err13);
 }
 errors++;
 }
+}
+for(const key2 in data8){
+let data9 = data8[key2];
+if(!(((data9 === "hash-pin") || (data9 === "ref-pin")) || (data9 === "any"))){
+const err14 = {instancePath:instancePath+"/unpinned-uses/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/unpinned-uses/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema15.properties["unpinned-uses"].additionalProperties.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/unpinned-uses",schemaPath:"#/properties/unpinned-uses/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data["runner-probe"] !== undefined){
+if(typeof data["runner-probe"] !== "boolean"){
+const err16 = {instancePath:instancePath+"/runner-probe",schemaPath:"#/properties/runner-probe/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
 const schema20 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"pod-security":{"type":"object","additionalProperties":false,"properties":{"level":{"enum":["privileged","baseline","restricted"]},"version":{"description":"latest, or a Kubernetes minor version such as \"1.30\" (quote it).","type":"string","pattern":"^(latest|1\\.[0-9]+)$"}}},"untrusted":{"description":"Workloads (Kind/name or namespace/Kind/name globs) that must set a sandboxed runtimeClassName.","$ref":"#/definitions/globs"}}};
-const pattern0 = new RegExp("^(latest|1\\.[0-9]+)$", "u");
+const pattern1 = new RegExp("^(latest|1\\.[0-9]+)$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -355,7 +410,7 @@ errors++;
 if(data6.version !== undefined){
 let data8 = data6.version;
 if(typeof data8 === "string"){
-if(!pattern0.test(data8)){
+if(!pattern1.test(data8)){
 const err11 = {instancePath:instancePath+"/pod-security/version",schemaPath:"#/properties/pod-security/properties/version/pattern",keyword:"pattern",params:{pattern: "^(latest|1\\.[0-9]+)$"},message:"must match pattern \""+"^(latest|1\\.[0-9]+)$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -447,7 +502,7 @@ return errors === 0;
 
 const schema25 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"targets":{"description":"Images to scan: oci:PATH[:TAG], oci-archive:PATH, docker-archive:PATH, dir:PATH, sbom:PATH or REGISTRY/REPO[:TAG][@sha256:…]; or trivy:REPORT.json / grype:REPORT.json to gate a scanner's findings. Relative paths resolve against the repository root. ${VAR} is read from the environment.","type":"array","items":{"type":"string","minLength":1}},"platform":{"type":"string","pattern":"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},"vulnerabilities":{"type":"object","additionalProperties":false,"properties":{"fail-on":{"$ref":"#/definitions/threshold"},"ignore-unfixed":{"type":"boolean"},"source":{"description":"osv-api, osv-api:URL, osv-download (OSV all.zip archives downloaded per ecosystem and cached for the day), osv-download:URL (a mirror of that bucket), or a path to a directory of OSV JSON files or OSV all.zip files.","type":"string","minLength":1},"on-unreachable":{"$ref":"#/definitions/onError"},"vex":{"$ref":"#/definitions/globs"}}},"eol":{"$ref":"#/definitions/switch"},"secrets":{"$ref":"#/definitions/switch"},"insecure-registries":{"$ref":"#/definitions/globs"},"limits":{"type":"object","additionalProperties":false,"properties":{"max-layer-bytes":{"type":"integer","minimum":1},"max-image-bytes":{"type":"integer","minimum":1}}}}};
 const schema32 = {"enum":["fail","warn","off"]};
-const pattern1 = new RegExp("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$", "u");
+const pattern2 = new RegExp("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -613,7 +668,7 @@ errors++;
 if(data.platform !== undefined){
 let data8 = data.platform;
 if(typeof data8 === "string"){
-if(!pattern1.test(data8)){
+if(!pattern2.test(data8)){
 const err12 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"},message:"must match pattern \""+"^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -926,7 +981,7 @@ return errors === 0;
 }
 
 const schema35 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"fail-on":{"$ref":"#/definitions/threshold"},"on-error":{"$ref":"#/definitions/onError"},"paths":{"$ref":"#/definitions/globs"},"timeout":{"type":"integer","minimum":1},"require":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["images"],"properties":{"images":{"type":"string","minLength":1},"mode":{"description":"enforce: an image that does not meet the requirement blocks the merge. warn: it is reported, never blocking (for rolling out).","enum":["enforce","warn"]},"key":{"type":"string","minLength":1},"keyless":{"type":"object","additionalProperties":false,"properties":{"github":{"description":"Shorthand for GitHub Actions keyless signing: sets the issuer, the certificate subject (repository, workflow file, ref) and pins the source repository.","type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/repo of the workflow that signed."},"workflow":{"type":"string","minLength":1,"description":"Workflow file, e.g. .github/workflows/release.yml (for a reusable workflow: the called one)."},"ref":{"type":"string","minLength":1,"description":"Git ref the workflow ran on, e.g. refs/heads/main or refs/tags/v*; * matches any characters."}}},"issuer":{"type":"string"},"issuer-regexp":{"type":"string"},"subject":{"type":"string"},"subject-regexp":{"type":"string"},"extensions":{"type":"object","additionalProperties":{"type":"string"}}}},"attestations":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","minLength":1,"description":"Predicate type: slsa-provenance, spdx, cyclonedx, vuln, or a predicate type URI."},"builder-id":{"type":"string","minLength":1,"description":"SLSA provenance: the builder id that must have produced the image."},"source-repository":{"type":"string","minLength":1,"description":"SLSA provenance: the source repository URI the image was built from."},"source-ref":{"type":"string","minLength":1,"description":"SLSA provenance: the git ref the image was built from, e.g. refs/heads/main."}}}}}}},"pinned-digests":{"$ref":"#/definitions/switch"},"trusted-root":{"type":"string","minLength":1}}};
-const pattern2 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+const pattern3 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1183,7 +1238,7 @@ errors++;
 if(data12.repository !== undefined){
 let data13 = data12.repository;
 if(typeof data13 === "string"){
-if(!pattern2.test(data13)){
+if(!pattern3.test(data13)){
 const err19 = {instancePath:instancePath+"/require/" + i1+"/keyless/github/repository",schemaPath:"#/properties/require/items/properties/keyless/properties/github/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err19];
@@ -1586,7 +1641,7 @@ return errors === 0;
 
 const schema40 = {"type":"object","additionalProperties":false,"required":["rule","reason"],"properties":{"rule":{"description":"A rule id (pss/privileged, vuln/CVE-2024-1234) or a family glob (k8s/*).","type":"string","minLength":3},"paths":{"$ref":"#/definitions/globs"},"images":{"$ref":"#/definitions/globs"},"packages":{"$ref":"#/definitions/globs"},"objects":{"$ref":"#/definitions/globs"},"reason":{"description":"Why the finding is acceptable. Mandatory.","type":"string","minLength":1},"expires":{"$ref":"#/definitions/date"},"owner":{"type":"string"}}};
 const schema45 = {"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}$","description":"An ISO date, YYYY-MM-DD."};
-const pattern3 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
+const pattern4 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1841,7 +1896,7 @@ errors++;
 if(data.expires !== undefined){
 let data10 = data.expires;
 if(typeof data10 === "string"){
-if(!pattern3.test(data10)){
+if(!pattern4.test(data10)){
 const err19 = {instancePath:instancePath+"/expires",schemaPath:"#/definitions/date/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err19];

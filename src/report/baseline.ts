@@ -34,8 +34,11 @@ export async function readBaseline(file: string): Promise<Map<CheckId, Set<strin
   for (const check of checks as { id?: unknown; findings?: unknown }[]) {
     if (!(CHECK_IDS as readonly unknown[]).includes(check.id) || !Array.isArray(check.findings)) continue;
     const prints = new Set<string>();
-    for (const finding of check.findings as { fingerprint?: unknown }[]) {
+    for (const finding of check.findings as { fingerprint?: unknown; fingerprints?: unknown }[]) {
       if (typeof finding.fingerprint === 'string') prints.add(finding.fingerprint);
+      // A finding that stands for several (one per job, one per rule) lists each one's fingerprint.
+      if (Array.isArray(finding.fingerprints))
+        for (const print of finding.fingerprints) if (typeof print === 'string') prints.add(print);
     }
     byCheck.set(check.id as CheckId, prints);
   }

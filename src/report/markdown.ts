@@ -5,7 +5,7 @@ import type { CheckStatus, Verdict } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
 import { ConfigurationError } from '../core/errors.js';
 import { staysInsideRepository } from '../core/repo-path.js';
-import { escapeMarkdown, safeUrl } from './escape.js';
+import { codeBlock, escapeMarkdown, safeUrl } from './escape.js';
 import type { ReportModel } from './model.js';
 import { templatesDir } from './templates.js';
 
@@ -14,12 +14,20 @@ const STATUS_ICONS: Record<CheckStatus, string> = { fail: '❌', error: '🛑', 
 const SEVERITY_ICONS: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
 /** Keys whose values we built ourselves and that must reach the template unescaped. */
-const RAW_KEYS = new Set(['marker', 'url', 'runUrl']);
+const URL_KEYS = new Set(['url', 'runUrl', 'ruleUrl', 'advisoryUrl']);
+
+/** A fix of several lines is code (`RUN useradd …` + `USER 10001`): a fenced block inside the list item. */
+function escapeFix(fix: string): string {
+  return /\S[^\n]*\n[^\n]*\S/.test(fix.trim()) ? `\n\n${codeBlock(fix.trim(), '  ')}\n` : escapeMarkdown(fix);
+}
 
 /** Every string from the model is escaped before any template sees it, so a custom template cannot forget. */
 function escapeDeep(value: unknown, key = ''): unknown {
-  if (typeof value === 'string')
-    return RAW_KEYS.has(key) ? (key === 'marker' ? value : (safeUrl(value) ?? '')) : escapeMarkdown(value);
+  if (typeof value === 'string') {
+    if (key === 'marker') return value;
+    if (URL_KEYS.has(key)) return safeUrl(value) ?? '';
+    return key === 'fix' ? escapeFix(value) : escapeMarkdown(value);
+  }
   if (Array.isArray(value)) return value.map((item) => escapeDeep(item));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDeep(v, k)]));

@@ -4,7 +4,7 @@ import type { GateOutcome } from '../core/outcome.js';
 import { compareSeverity, SEVERITIES } from '../core/severity.js';
 import type { Severity } from '../core/severity.js';
 import type { PolicyException } from '../policy/types.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 
 /** Days before expiry when an exception is highlighted in the report. */
 export const EXPIRY_WARNING_DAYS = 14;
@@ -23,7 +23,27 @@ export interface FindingView {
   locationText: string;
   /** Link to the exact line at the head revision, when the platform gave us a way to build one. */
   url?: string;
+  /** The rule's documentation page. */
+  ruleUrl: string;
+  /** The advisory page of the finding's vulnerability id, built by us from the id (never from scanned data). */
+  advisoryUrl?: string;
   expiresSoon: boolean;
+  /** `k8s/host-port` or, for a finding that stands for several rules, `k8s/host-port + pss/hostPorts`. */
+  ruleText: string;
+  /** The object, or for an aggregated finding the objects it applies to (`build, test, lint (3)`). */
+  objectText?: string;
+}
+
+/** Objects named in the text of one aggregated finding; the JSON report lists them all. */
+export const MAX_OBJECTS_SHOWN = 10;
+
+function objectText(finding: Finding): string | undefined {
+  const objects = finding.objects ?? (isFileLocation(finding.location) ? [finding.location.object] : []);
+  const named = objects.filter((o): o is string => !!o);
+  if (named.length <= 1) return named[0];
+  const shown = named.slice(0, MAX_OBJECTS_SHOWN).join(', ');
+  const more = named.length > MAX_OBJECTS_SHOWN ? ` and ${named.length - MAX_OBJECTS_SHOWN} more` : '';
+  return `${shown}${more} (${named.length})`;
 }
 
 export interface CheckSummary {
@@ -104,12 +124,37 @@ function daysUntil(date: string, today: string): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
 }
 
+/** Where a vulnerability id is explained: GitHub for GHSA, NVD for CVE, OSV for every other OSV id. */
+export function advisoryUrl(id: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9._-]{1,80}$/.test(id)) return undefined;
+  if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/.test(id)) return `https://github.com/advisories/${id}`;
+  if (/^CVE-\d{4}-\d{4,}$/.test(id)) return `https://nvd.nist.gov/vuln/detail/${id}`;
+  return `https://osv.dev/vulnerability/${id}`;
+}
+
+export function ruleUrl(ruleId: string): string {
+  const page = ruleId.startsWith('vuln/') ? 'vuln/README' : ruleId.replace(/[^\w./-]/g, '_').replace(/\.\.+/g, '_');
+  return `${TOOL_URI}/blob/main/docs/rules/${page}.md`;
+}
+
 function view(check: CheckId, finding: Finding, options: ModelOptions): FindingView {
   const location = finding.location;
   const url = isFileLocation(location) ? options.fileUrl?.(location.path, location.startLine) : undefined;
   const expires = finding.exception?.expires;
   const soon = !!expires && !finding.exception?.expired && daysUntil(expires, options.today) <= EXPIRY_WARNING_DAYS;
-  return { check, finding, locationText: locationText(finding), ...(url ? { url } : {}), expiresSoon: soon };
+  const objects = objectText(finding);
+  const advisory = finding.vulnerability ? advisoryUrl(finding.vulnerability.id) : undefined;
+  return {
+    check,
+    finding,
+    locationText: locationText(finding),
+    ...(url ? { url } : {}),
+    ruleUrl: ruleUrl(finding.ruleId),
+    ...(advisory ? { advisoryUrl: advisory } : {}),
+    expiresSoon: soon,
+    ruleText: [finding.ruleId, ...(finding.relatedRuleIds ?? [])].join(' + '),
+    ...(objects ? { objectText: objects } : {}),
+  };
 }
 
 function summarize(check: CheckResult): CheckSummary {

@@ -62,16 +62,20 @@ function findingLines(view: FindingView, style: Style): string[] {
   const f = view.finding;
   const where = [
     view.locationText,
-    f.location && 'object' in f.location ? f.location.object : undefined,
+    view.objectText,
     'container' in f.location && f.location.container ? `container ${f.location.container}` : undefined,
   ]
     .filter(Boolean)
     .join('  ');
   const lines = [
-    `  ${severityLabel(f.severity, style)} ${style.bold(clean(f.ruleId))}  ${style.cyan(clean(where))}${f.new ? '' : style.dim('  (existing)')}`,
+    `  ${severityLabel(f.severity, style)} ${style.bold(clean(view.ruleText))}  ${style.cyan(clean(where))}${f.new ? '' : style.dim('  (existing)')}`,
   ];
   lines.push(`           ${clean(f.title)}: ${clean(f.message)}`);
-  if (f.fix) lines.push(`           ${style.green('fix:')} ${clean(f.fix)}`);
+  if (f.fix) {
+    // A fix of several lines is code: every line starts under the first, so it can be copied as it is.
+    const [first = '', ...rest] = f.fix.trim().split(/\r?\n/);
+    lines.push(`           ${style.green('fix:')} ${clean(first)}`, ...rest.map((l) => `                ${clean(l)}`));
+  }
   if (f.exception) {
     const state = f.exception.expired
       ? style.red(`exception expired on ${f.exception.expires}`)

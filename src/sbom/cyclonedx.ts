@@ -5,7 +5,18 @@ import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
 import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { combinedExpression } from './licenses.js';
 import type { SbomSubject } from './subject.js';
+
+/** Declared licences: one SPDX expression when they all are SPDX, else each as a named licence. */
+function addLicenses(into: Models.LicenseRepository, licenses: readonly string[]): void {
+  if (licenses.length === 0) return;
+  const expression = combinedExpression(licenses);
+  if (expression === undefined) {
+    for (const name of licenses) into.add(new Models.NamedLicense(name));
+  } else if (/\s/.test(expression)) into.add(new Models.LicenseExpression(expression));
+  else into.add(new Models.SpdxLicense(expression));
+}
 
 /**
  * CycloneDX 1.6 JSON with the CycloneDX library's models and serializer. The image is the metadata
@@ -44,18 +55,25 @@ export function toCycloneDx(subject: SbomSubject, timestamp: Date): string {
     add('layer', pkg.layer);
     add('source-name', pkg.sourceName);
     add('source-version', pkg.sourceVersion);
+    add('relationship', pkg.relationship);
     // bom-refs must be unique: the purl, numbered when one package appears in several places.
     const ref = seen.has(pkg.purl) ? `${pkg.purl}#${i}` : pkg.purl;
     seen.add(pkg.purl);
-    bom.components.add(
-      new Models.Component(Enums.ComponentType.Library, pkg.name, {
-        bomRef: ref,
-        version: pkg.version,
-        purl: pkg.purl,
-        properties,
-      }),
-    );
+    // Scoped npm packages: CycloneDX keeps the scope as the group (`@babel` + `core`).
+    const scoped = pkg.ecosystem === 'npm' ? /^(@[^/]+)\/(.+)$/.exec(pkg.name) : null;
+    const component = new Models.Component(Enums.ComponentType.Library, scoped ? scoped[2]! : pkg.name, {
+      bomRef: ref,
+      version: pkg.version,
+      purl: pkg.purl,
+      properties,
+      ...(scoped ? { group: scoped[1]! } : {}),
+    });
+    addLicenses(component.licenses, pkg.licenses ?? []);
+    bom.components.add(component);
+    // The image contains every package: its dependency edges (package-to-package edges are not read yet).
+    image.dependencies.add(component.bomRef);
   });
+  for (const c of bom.components) if (c.type === Enums.ComponentType.OperatingSystem) image.dependencies.add(c.bomRef);
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   return serializer.serialize(bom, { sortLists: true, space: 2 });
 }

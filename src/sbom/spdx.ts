@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { combinedExpression } from './licenses.js';
 import type { SbomSubject } from './subject.js';
 
 /**
@@ -15,6 +16,9 @@ interface SpdxPackage {
   filesAnalyzed: boolean;
   primaryPackagePurpose?: string;
   sourceInfo?: string;
+  licenseConcluded?: string;
+  licenseDeclared?: string;
+  licenseComments?: string;
   comment?: string;
   externalRefs?: { referenceCategory: string; referenceType: string; referenceLocator: string }[];
 }
@@ -27,6 +31,20 @@ function spdxId(prefix: string, value: string): string {
 /** ISO 8601 UTC without fractions, as SPDX writes `created`. */
 function spdxDate(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * `licenseDeclared` as the metadata states it when that is an SPDX expression; free text is NOASSERTION with
+ * the text in `licenseComments` (a LicenseRef would need the licence text, which we do not have).
+ */
+function licenseFields(licenses: readonly string[]): Pick<SpdxPackage, 'licenseDeclared' | 'licenseComments'> {
+  if (licenses.length === 0) return {};
+  const expression = combinedExpression(licenses);
+  if (expression !== undefined) return { licenseDeclared: expression };
+  return {
+    licenseDeclared: 'NOASSERTION',
+    licenseComments: `declared in the package metadata as: ${licenses.join('; ')}`,
+  };
 }
 
 export function toSpdx(subject: SbomSubject, created: Date): string {
@@ -51,7 +69,7 @@ export function toSpdx(subject: SbomSubject, created: Date): string {
       ...(subject.os.versionId ? { versionInfo: subject.os.versionId } : {}),
       downloadLocation: 'NOASSERTION',
       filesAnalyzed: false,
-      primaryPackagePurpose: 'OPERATING-SYSTEM',
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
     });
     relationships.push({
       spdxElementId: imageId,
@@ -71,6 +89,7 @@ export function toSpdx(subject: SbomSubject, created: Date): string {
       ...(pkg.sourceName
         ? { sourceInfo: `built from source package ${pkg.sourceName} ${pkg.sourceVersion ?? ''}`.trim() }
         : {}),
+      ...licenseFields(pkg.licenses ?? []),
       comment: `found by the ${pkg.cataloger} cataloger in /${pkg.path} (layer ${pkg.layer})`,
       externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }],
     });

@@ -180,3 +180,15 @@ export function readOsvRecord(json: unknown): ReadResult {
   if (isObject(json.database_specific)) record.database_specific = json.database_specific;
   return { ok: true, record };
 }
+
+/**
+ * The ids a record is known by: its own, its aliases, and its `upstream` id when it names exactly one.
+ * osv.dev's `DEBIAN-CVE-*` and `UBUNTU-CVE-*` records name their CVE in `upstream`, not in `aliases`, and
+ * are that CVE for the distribution. A record with several upstream ids (a DSA or USN covering many CVEs)
+ * is derived from each of them but is none of them, so those stay out of its identity.
+ */
+export function identityIds(record: Pick<OsvRecord, 'id' | 'aliases' | 'upstream'>): string[] {
+  const ids = [record.id, ...(record.aliases ?? [])];
+  if (record.upstream?.length === 1) ids.push(record.upstream[0]!);
+  return ids;
+}

@@ -1,25 +1,36 @@
 import type { Severity } from '../core/severity.js';
 import { cvss2BaseScore, cvss3BaseScore, ratingFromScore, ratingFromV2Score, type CvssRating } from './cvss.js';
 import { cvss4Score } from './cvss4.js';
-import type { OsvAffected, OsvRecord, OsvSeverity } from './osv.js';
+import { identityIds, type OsvAffected, type OsvRecord, type OsvSeverity } from './osv.js';
 
 /**
- * The severity of a vulnerability for the report and the `fail-on` gate, from the best source available:
+ * The severity of a vulnerability for the report and the `fail-on` gate, from the best source available
+ * (docs/vulnerabilities.md explains the order to users):
  *  1. `MAL-` records (malicious packages, OpenSSF malicious-packages) are always critical.
- *  2. CVSS vectors scored with the FIRST specifications (`affected[].severity` of the matched entries
+ *  2. The distribution's own rating of the matched entries: Debian's urgency (`ecosystem_specific.urgency`
+ *     of osv.dev's Debian records), Ubuntu's priority (severity type `Ubuntu`). It wins over CVSS, also when
+ *     it is lower (`unimportant`, `negligible`): the distribution rates the package it built and ships, and
+ *     its security team patches by that rating (Trivy does the same for OS packages). The CVSS it overrode
+ *     is kept in `overridden` so the message can say so.
+ *  3. CVSS vectors scored with the FIRST specifications (`affected[].severity` of the matched entries
  *     first, then the record's `severity`): v3.x first (the most widely populated), then v4.0 (MacroVector
  *     lookup, ./cvss4.ts), then v2 (which has no critical band). Within one version the highest score
  *     counts: several vectors of one version come in no meaningful order.
- *  3. Textual severities: the `Ubuntu` severity type (priority), `database_specific.severity` (GHSA
- *     CRITICAL/HIGH/MODERATE/LOW, Debian urgency, Alpine/Chainguard/AlmaLinux levels) of the entries, then
- *     of the record, and `ecosystem_specific.severity`.
- *  4. Nothing usable: `medium`, source `unscored` (callers may look the aliases up elsewhere).
+ *  4. Other textual severities: `database_specific.severity` (GHSA CRITICAL/HIGH/MODERATE/LOW,
+ *     Alpine/Chainguard/AlmaLinux levels) of the entries, then of the record, and `ecosystem_specific.severity`.
+ *  5. Nothing usable: `unknown: true` (ranked `medium` for the gate). The caller then looks for the CVSS
+ *     of the record's CVE in other records of the same data (`scoreFromRecords`), and says "unknown" when
+ *     there is none.
  */
 export interface SeverityAssessment {
   severity: Severity;
-  /** e.g. `CVSS_V3 9.8`, `database_specific HIGH`, `MAL`, `unscored`. */
+  /** e.g. `CVSS_V3 9.8`, `database_specific HIGH`, `Debian urgency high`, `MAL`, `unknown`. */
   source: string;
   score?: number;
+  /** No rating anywhere in the record: `severity` is only a rank for the gate, shown as "unknown". */
+  unknown?: true;
+  /** A CVSS rating the distribution's own rating took precedence over, e.g. `CVSS_V3 9.8`. */
+  overridden?: string;
 }
 
 const RATING: Record<CvssRating, Severity> = {
@@ -77,10 +88,24 @@ function highest(tiers: OsvSeverity[][], type: string, score: (v: string) => num
   return undefined;
 }
 
-export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): SeverityAssessment {
-  if (record.id.startsWith('MAL-')) return { severity: 'critical', source: 'MAL (malicious package)' };
-  const vectors: OsvSeverity[][] = [matched.flatMap((a) => a.severity ?? []), record.severity ?? []];
+/** Debian urgencies and Ubuntu priorities that are no rating: `not yet assigned`, `end-of-life`, `untriaged`. */
+function distroRating(record: OsvRecord, matched: OsvAffected[]): SeverityAssessment | undefined {
+  for (const a of matched) {
+    const urgency = a.ecosystem_specific?.urgency;
+    // Debian marks urgencies it has not reviewed yet with a trailing `*` (e.g. `low*`): still its rating.
+    const level =
+      typeof urgency === 'string' ? TEXT_LEVELS[urgency.trim().toLowerCase().replace(/\*+$/, '')] : undefined;
+    if (level) return { severity: level, source: `Debian urgency ${String(urgency)}` };
+  }
+  for (const s of [...matched.flatMap((a) => a.severity ?? []), ...(record.severity ?? [])]) {
+    const level = s.type === 'Ubuntu' ? TEXT_LEVELS[s.score.trim().toLowerCase()] : undefined;
+    if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
+  }
+  return undefined;
+}
 
+/** The CVSS rating of the vectors, v3 before v4 before v2 (see the order above). */
+function cvssRating(vectors: OsvSeverity[][]): SeverityAssessment | undefined {
   const v3 = highest(vectors, 'CVSS_V3', cvss3BaseScore);
   if (v3 !== undefined) return { severity: RATING[ratingFromScore(v3)], source: `CVSS_V3 ${v3.toFixed(1)}`, score: v3 };
   const v4 = highest(vectors, 'CVSS_V4', cvss4Score);
@@ -88,21 +113,42 @@ export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): 
   const v2 = highest(vectors, 'CVSS_V2', cvss2BaseScore);
   if (v2 !== undefined)
     return { severity: RATING[ratingFromV2Score(v2)], source: `CVSS_V2 ${v2.toFixed(1)}`, score: v2 };
-  for (const s of vectors.flat()) {
-    const level = s.type === 'Ubuntu' ? TEXT_LEVELS[s.score.trim().toLowerCase()] : undefined;
-    if (level) return { severity: level, source: `Ubuntu priority ${s.score}` };
-  }
+  return undefined;
+}
+
+export function assessSeverity(record: OsvRecord, matched: OsvAffected[] = []): SeverityAssessment {
+  if (record.id.startsWith('MAL-')) return { severity: 'critical', source: 'MAL (malicious package)' };
+  const vectors: OsvSeverity[][] = [matched.flatMap((a) => a.severity ?? []), record.severity ?? []];
+  const cvss = cvssRating(vectors);
+  const distro = distroRating(record, matched);
+  if (distro) return cvss && cvss.severity !== distro.severity ? { ...distro, overridden: cvss.source } : distro;
+  if (cvss) return cvss;
   const textual: [unknown, string][] = [
     ...matched.map((a): [unknown, string] => [a.database_specific?.severity, 'database_specific']),
     [record.database_specific?.severity, 'database_specific'],
     ...matched.map((a): [unknown, string] => [a.ecosystem_specific?.severity, 'ecosystem_specific']),
-    // Debian's security tracker rates its advisories by urgency (unimportant, low, medium, high).
-    ...matched.map((a): [unknown, string] => [a.ecosystem_specific?.urgency, 'Debian urgency']),
   ];
   for (const [value, label] of textual) {
     if (typeof value !== 'string') continue;
     const level = TEXT_LEVELS[value.trim().toLowerCase().replace(/\*+$/, '')];
     if (level) return { severity: level, source: `${label} ${value}` };
   }
-  return { severity: 'medium', source: 'unscored' };
+  return { severity: 'medium', source: 'unknown', unknown: true };
+}
+
+/**
+ * The CVSS rating of `cve` from other records of the same data that carry vectors for it (the CVE's own
+ * record, a GHSA aliasing it), the highest when several do; undefined when none does.
+ */
+export function scoreFromRecords(cve: string, records: readonly OsvRecord[]): SeverityAssessment | undefined {
+  let best: SeverityAssessment | undefined;
+  for (const record of records) {
+    if (!identityIds(record).some((id) => id.toUpperCase() === cve.toUpperCase())) continue;
+    const rating = cvssRating([
+      [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])],
+    ]);
+    if (rating && (best === undefined || (rating.score ?? 0) > (best.score ?? 0)))
+      best = { ...rating, source: `${rating.source} of ${cve} from ${record.id}` };
+  }
+  return best;
 }

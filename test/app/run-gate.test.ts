@@ -260,3 +260,32 @@ describe('a baseline report', () => {
     );
   });
 });
+
+describe('base runs reuse what the head run computed for untouched files', () => {
+  const deployment = (name: string, automount = ''): string =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    spec:\n${automount}      serviceAccountName: web\n      containers: [{ name: app, image: "x:1" }]\n`;
+  const policyDoc =
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n';
+  const account = (automount: boolean): string =>
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: shop\nautomountServiceAccountToken: ${automount}\n`;
+
+  it('cross-file findings on an untouched file are new when another file of the change causes them', async () => {
+    const dir = tempRepo({
+      'deploy/web.yaml': deployment('web'),
+      'deploy/netpol.yaml': policyDoc,
+      'deploy/sa.yaml': account(false),
+    });
+    const base = commitAll(dir, 'base');
+    // The change deletes the NetworkPolicy and lets the service account mount tokens: deploy/web.yaml is untouched.
+    writeFiles(dir, { 'deploy/sa.yaml': account(true) });
+    runGit(dir, 'rm', '-q', 'deploy/netpol.yaml');
+    commitAll(dir, 'head');
+    const outcome = await runGate(gateOptions(dir, { base, checks: [manifestsCheck] }));
+    const findings = outcome.result.checks.find((c) => c.id === 'manifests')!.findings;
+    const byRule = (rule: string) => findings.filter((f) => f.ruleId === rule).map((f) => f.new);
+    expect(byRule('k8s/missing-network-policy')).toEqual([true]);
+    expect(byRule('k8s/automount-service-account-token')).toEqual([true]);
+    // Findings of the untouched file itself existed in the base.
+    expect(byRule('pss/runAsNonRoot')).toEqual([false]);
+  });
+});

@@ -14,6 +14,15 @@ const rules = new RuleRegistry([
   testRule,
   testLowRule,
   { id: 'vuln/*', check: 'images', title: 'Vulnerability', severity: 'high', description: '', rationale: '', fix: '' },
+  {
+    id: 'image/secret-in-layer',
+    check: 'images',
+    title: 'Secret',
+    severity: 'high',
+    description: '',
+    rationale: '',
+    fix: '',
+  },
 ]);
 const TODAY = '2026-11-28';
 
@@ -208,6 +217,36 @@ describe('vulnerability exceptions', () => {
   });
 });
 
+describe('exception paths', () => {
+  const secret = finding({
+    ruleId: 'image/secret-in-layer',
+    severity: 'high',
+    location: { image: 'ghcr.io/acme/web:1', layer: 'sha256:aa', path: '/etc/nsswitch.conf' },
+  });
+  const images = { ...run([secret]), id: 'images' as const };
+  const withPaths = (paths: string[]) =>
+    gate([images], policy({ exceptions: [{ rule: 'image/secret-in-layer', paths, reason: 'stock file' }] }));
+
+  it('match an image path written as the report prints it, with or without the leading slash', () => {
+    for (const paths of [['/etc/nsswitch.conf'], ['etc/nsswitch.conf'], ['/etc/*.conf'], ['./etc/nsswitch.conf']]) {
+      const result = withPaths(paths);
+      expect(result.checks[0]!.findings[0]!.exception?.reason, paths[0]).toBe('stock file');
+      expect(result.staleExceptions, paths[0]).toEqual([]);
+      expect(result.verdict, paths[0]).toBe('pass');
+    }
+    expect(withPaths(['/etc/passwd']).verdict).toBe('fail');
+  });
+
+  it('match a repository path written from the repository root', () => {
+    const result = gate(
+      [run([finding()])],
+      policy({ exceptions: [{ rule: testRule.id, paths: ['/deploy/web.yaml'], reason: 'x' }] }),
+    );
+    expect(result.verdict).toBe('pass');
+    expect(result.staleExceptions).toEqual([]);
+  });
+});
+
 describe('warn-only findings', () => {
   it('are reported but never block', () => {
     const result = gate([run([finding({ warnOnly: true })])]);
@@ -225,6 +264,103 @@ describe('image identity in fingerprints', () => {
     expect(imageIdentity('localhost:5000/web')).toBe('localhost:5000/web');
     expect(imageIdentity('oci:.image:demo')).toBe('oci:.image');
     expect(imageIdentity('nginx')).toBe('nginx');
+  });
+});
+
+describe('one finding per problem (aggregation after the gate)', () => {
+  const inherited = (job: string) =>
+    finding({
+      ruleId: testRule.id,
+      message: 'Image `node:latest` is not pinned. (Inherited from `default:` in .gitlab-ci.yml.)',
+      location: { path: '.gitlab-ci.yml', startLine: 2, startColumn: 10, object: job },
+    });
+  const jobs = ['build', 'test', 'lint'];
+
+  it('joins identical findings at one source location into one that lists the objects', () => {
+    const result = gate([run(jobs.map(inherited))]);
+    const findings = result.checks[0]!.findings;
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ objects: jobs, location: { object: 'build' }, blocking: true });
+    expect(findings[0]!.fingerprints).toEqual(fingerprintAll(jobs.map(inherited)));
+    expect(findings[0]!.fingerprint).toBe(findings[0]!.fingerprints![0]);
+  });
+
+  it('keeps apart what differs: another line, another message, a file-level finding', () => {
+    const other = finding({ ...inherited('x'), location: { path: '.gitlab-ci.yml', startLine: 3, object: 'x' } });
+    const fileLevel = (object: string) => finding({ location: { path: 'a.yaml', object } });
+    const result = gate([run([inherited('a'), other, fileLevel('p'), fileLevel('q')])]);
+    expect(result.checks[0]!.findings).toHaveLength(4);
+  });
+
+  it('an exception for one job applies to that job only; the others stay one blocking finding', () => {
+    const result = gate(
+      [run(jobs.map(inherited))],
+      policy({ exceptions: [{ rule: testRule.id, objects: ['lint'], reason: 'lint runs nothing' }] }),
+    );
+    const findings = result.checks[0]!.findings;
+    expect(findings.map((f) => [f.objects ?? [(f.location as { object: string }).object], f.blocking])).toEqual([
+      [['build', 'test'], true],
+      [['lint'], false],
+    ]);
+    expect(result.staleExceptions).toEqual([]);
+  });
+
+  it('a job added by this change is a new finding of its own; the inherited ones stay existing', () => {
+    const base = new Set(fingerprintAll(['build', 'test'].map(inherited)));
+    const result = gate([run(jobs.map(inherited), { baseFingerprints: base })]);
+    expect(
+      result.checks[0]!.findings.map((f) => [f.objects ?? (f.location as { object: string }).object, f.new]),
+    ).toEqual([
+      ['lint', true],
+      [['build', 'test'], false],
+    ]);
+  });
+
+  it('groups what a check marks as one group at one place, naming every rule id', () => {
+    const at = { path: 'deploy/web.yaml', startLine: 17, startColumn: 11, object: 'Deployment/web', container: 'app' };
+    const members = [
+      finding({
+        ruleId: testLowRule.id,
+        severity: 'low',
+        title: 'Root filesystem is writable',
+        location: at,
+        group: 'Container not hardened',
+      }),
+      finding({
+        ruleId: testRule.id,
+        severity: 'high',
+        title: 'Privileged',
+        location: at,
+        group: 'Container not hardened',
+      }),
+      finding({
+        ruleId: testRule.id,
+        severity: 'high',
+        title: 'Elsewhere',
+        location: { ...at, startLine: 30 },
+        group: 'Container not hardened',
+      }),
+    ];
+    const relaxed = policy({ checks: { manifests: { 'fail-on': 'critical' } } });
+    const findings = gate([run(members)], relaxed).checks[0]!.findings;
+    expect(findings).toHaveLength(2);
+    expect(findings[0]).toMatchObject({
+      ruleId: testRule.id,
+      relatedRuleIds: [testLowRule.id],
+      severity: 'high',
+      title: 'Container not hardened',
+      message: `Container "app": Root filesystem is writable (${testLowRule.id}); Privileged (${testRule.id}).`,
+    });
+    expect(findings[0]).not.toHaveProperty('group');
+    // A different decision (this one blocks, the low one does not) keeps them apart.
+    expect(gate([run(members)]).checks[0]!.findings).toHaveLength(3);
+  });
+
+  it('an exception naming a related rule id covers the finding', () => {
+    const merged = finding({ relatedRuleIds: [testLowRule.id] });
+    const result = gate([run([merged])], policy({ exceptions: [{ rule: testLowRule.id, reason: 'same problem' }] }));
+    expect(result.verdict).toBe('pass');
+    expect(result.staleExceptions).toEqual([]);
   });
 });
 

@@ -76,7 +76,7 @@ describe('loadPolicy', () => {
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('.containersec.yml:3:13: gate.new-only is "yes"; expected true or false.');
     expect(lines[1]).toBe(
-      '.containersec.yml:6:5: unknown key "fial-on" in checks.hardening. Expected one of: enabled, fail-on, on-error, paths, timeout, allowed-unpinned, runner-probe. Did you mean "fail-on"?',
+      '.containersec.yml:6:5: unknown key "fial-on" in checks.hardening. Expected one of: enabled, fail-on, on-error, paths, timeout, allowed-unpinned, unpinned-uses, runner-probe. Did you mean "fail-on"?',
     );
     expect(lines[2]).toBe(
       '.containersec.yml:8:28: checks.manifests.pod-security.level is "restricte"; expected one of: privileged, baseline, restricted. Did you mean "restricted"?',

@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import AjvDraft04Module from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
+import type { RawFinding } from '../../src/core/finding.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderText, PLAIN, COLOR, chooseStyle } from '../../src/report/text.js';
+import { readBaseline } from '../../src/report/baseline.js';
 import { HOSTILE, sampleOutcome } from '../support/fixtures.js';
+import { tempRepo } from '../support/tmp.js';
 
 function validator(schemaPath: string) {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
@@ -32,6 +36,53 @@ describe('JSON report', () => {
     const report = JSON.parse(renderJson(sampleOutcome())) as { checks: { findings: Record<string, unknown>[] }[] };
     delete report.checks[1]!.findings[0]!.fingerprint;
     expect(validate(report)).toBe(false);
+  });
+});
+
+describe('findings that stand for several', () => {
+  const inherited = (job: string): RawFinding => ({
+    ruleId: 'testk8s/latest',
+    severity: 'low',
+    title: 'Unpinned image',
+    message: 'node:latest (Inherited from `default:` in .gitlab-ci.yml.)',
+    location: { path: '.gitlab-ci.yml', startLine: 2, startColumn: 10, object: job },
+  });
+  const merged: RawFinding = {
+    ruleId: 'testk8s/privileged',
+    relatedRuleIds: ['testk8s/latest'],
+    severity: 'high',
+    title: 'Host port',
+    message: 'hostPort 80',
+    location: { path: 'deploy/web.yaml', startLine: 40, startColumn: 15, object: 'Deployment/web', container: 'app' },
+  };
+  const outcome = () => sampleOutcome([inherited('build'), inherited('test'), inherited('lint'), merged]);
+
+  it('carry relatedRuleIds, objects and fingerprints in the JSON report (valid against the schema)', () => {
+    const report = JSON.parse(renderJson(outcome())) as { checks: { findings: Record<string, unknown>[] }[] };
+    const validate = validator('schema/report.schema.json');
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    const findings = report.checks.flatMap((c) => c.findings);
+    const jobs = findings.find((f) => Array.isArray(f.objects))!;
+    expect(jobs.objects).toEqual(['build', 'test', 'lint']);
+    expect(jobs.fingerprints).toHaveLength(3);
+    expect(findings.find((f) => f.relatedRuleIds)?.relatedRuleIds).toEqual(['testk8s/latest']);
+  });
+
+  it('show every rule id and object in the terminal and the comment', () => {
+    const text = renderText(buildReportModel(outcome(), { today: '2026-11-28' }), PLAIN);
+    expect(text).toContain('testk8s/privileged + testk8s/latest');
+    expect(text).toContain('build, test, lint (3)');
+  });
+
+  it('count as already there in a later run when any of its fingerprints is in the baseline report', async () => {
+    const dir = tempRepo();
+    const file = join(dir, 'report.json');
+    writeFileSync(file, renderJson(outcome()));
+    const prints = (await readBaseline(file)).get('manifests')!;
+    const jobs = outcome()
+      .result.checks.flatMap((c) => c.findings)
+      .find((f) => f.objects)!;
+    for (const print of jobs.fingerprints!) expect(prints.has(print)).toBe(true);
   });
 });
 
@@ -142,6 +193,29 @@ describe('SARIF report', () => {
 });
 
 describe('terminal report', () => {
+  it('prints a multi-line fix with every line under the first, as code to copy', () => {
+    const fix = 'RUN useradd --system --uid 10001 app\nUSER 10001';
+    const text = renderText(
+      buildReportModel(
+        sampleOutcome([
+          {
+            ruleId: 'dockerfile/root-user',
+            severity: 'low',
+            title: 'Root',
+            message: 'm',
+            fix,
+            location: { path: 'Dockerfile' },
+          },
+        ]),
+        { today: '2026-11-28' },
+      ),
+      PLAIN,
+    );
+    const at = text.indexOf('fix: RUN useradd');
+    const column = at - text.lastIndexOf('\n', at) - 1 + 'fix: '.length;
+    expect(text).toContain(`\n${' '.repeat(column)}USER 10001\n`);
+  });
+
   it('shows the verdict, each check, and findings by what they mean for the merge', () => {
     const text = renderText(buildReportModel(sampleOutcome(), { today: '2026-11-28' }), PLAIN);
     expect(text).toContain('FAIL  Blocked: 2 findings must be fixed or excepted before merging.');

@@ -3,7 +3,7 @@ import { marked } from 'marked';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { GITHUB_LIMITS } from '../../src/platform/github/limits.js';
 import { buildReportModel } from '../../src/report/model.js';
-import { escapeMarkdown } from '../../src/report/escape.js';
+import { codeBlock, codeSpan, escapeMarkdown } from '../../src/report/escape.js';
 import type { RawFinding } from '../../src/core/finding.js';
 import { HOSTILE, sampleOutcome } from '../support/fixtures.js';
 import { fileUrlBuilder } from '../../src/platform/github/links.js';
@@ -22,6 +22,11 @@ function decodeEntities(text: string): string {
     .replace(/&(amp|lt|gt|quot);/g, (_, n: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"' })[n] ?? '');
 }
 
+/** What GitHub's mention, reference and autolink filters see: the rendered text outside code and links. */
+function outsideCode(rendered: string): string {
+  return decodeEntities(rendered.replace(/<code>[\s\S]*?<\/code>/g, ' ').replace(/<pre>[\s\S]*?<\/pre>/g, ' '));
+}
+
 function balanced(text: string, open: RegExp, close: RegExp): boolean {
   return (text.match(open) ?? []).length === (text.match(close) ?? []).length;
 }
@@ -35,6 +40,8 @@ describe('markdown comment', () => {
     const lines = markdown.split('\n');
     expect(lines[0]).toBe('<!-- containersec:comment key=default -->');
     expect(lines[1]).toBe('### ❌ containersec: Blocked: 2 findings must be fixed or excepted before merging.');
+    // Secondary sections are folded, with their counts in the summary line.
+    expect(markdown).toMatch(/<details><summary>New in this change, not blocking \(\d+\)<\/summary>/);
     const order = [
       'What blocks the merge',
       'New in this change',
@@ -66,25 +73,31 @@ describe('markdown comment', () => {
     const markdown = renderMarkdown(buildReportModel(sampleOutcome([hostile]), { today, fileUrl }), {
       maxChars: GITHUB_LIMITS.commentChars,
     });
-    expect(markdown.match(/<!-- containersec:comment/g)).toHaveLength(1);
-    expect(markdown).not.toContain('@octocat');
-    expect(markdown).not.toMatch(/[^;]#1\b/);
-    expect(markdown).not.toContain('<img');
-    expect(markdown).not.toContain('](javascript:');
+    // Platforms find our comment by its first line; the marker is there once.
+    expect(markdown.startsWith('<!-- containersec:comment key=default -->')).toBe(true);
     expect(markdown).not.toContain('\u001b');
+    expect(markdown).not.toMatch(/[\u200b-\u200f\u2060]/);
     const rendered = html(markdown);
+    expect(rendered.match(/<!--/g)).toHaveLength(1);
     expect(rendered).not.toContain('<img');
     expect(rendered).not.toContain('<h1>');
+    expect(rendered).not.toContain('<strong>bold');
     expect(rendered).not.toMatch(/<a href="javascript/);
-    // Once rendered and decoded (what GitHub's mention filter sees), the text is readable but pings nobody.
-    const text = decodeEntities(rendered);
-    expect(text).not.toMatch(/@octocat|#1\b/);
-    expect(text).toContain('@\u200boctocat');
+    expect(rendered).not.toMatch(
+      /<a href="(?!https:\/\/(github\.com\/acme\/web|github\.com\/containersec|nvd\.nist\.gov\/))/,
+    );
+    // Mentions and refs are in code spans, where GitHub neither pings nor links, and copy as they are.
+    expect(rendered).toContain('<code>@octocat</code>');
+    expect(rendered).toContain('<code>#1</code>');
+    expect(rendered).toContain('<code>rm -rf</code>');
+    expect(outsideCode(rendered)).not.toMatch(/@octocat|#1\b/);
   });
 
   it('escapeMarkdown neutralises every markup character', () => {
     expect(escapeMarkdown('a|b')).toBe('a&#124;b');
-    expect(escapeMarkdown('@here #12')).toBe('&#64;&#8203;here &#35;&#8203;12');
+    expect(escapeMarkdown('@here #12')).toBe('`@here` `#12`');
+    expect(escapeMarkdown('mail a@b.c|x')).toBe('mail `a@b.c`&#124;x');
+    expect(escapeMarkdown('image: redis:<v>@sha256:<d>')).toBe('image: `redis:<v>@sha256:<d>`');
     expect(escapeMarkdown('- item')).toBe('&#45; item');
     expect(escapeMarkdown('see www.evil.example')).toBe('see www&#46;evil.example');
     expect(escapeMarkdown('x'.repeat(3000))).toHaveLength(2000);
@@ -139,7 +152,54 @@ describe('markdown comment', () => {
       },
     );
     expect(markdown).toContain('fail');
-    expect(markdown).toContain('&#64;&#8203;admin');
+    expect(markdown).toContain('`@admin`');
+  });
+});
+
+describe('code in the comment', () => {
+  it('keeps code spans as code with a fence longer than any backtick run, escaping only the prose', () => {
+    expect(escapeMarkdown('set `persist-credentials: false` under *with*')).toBe(
+      'set `persist-credentials: false` under &#42;with&#42;',
+    );
+    expect(escapeMarkdown('run ``a ` b`` now')).toBe('run ``a ` b`` now');
+    expect(escapeMarkdown('odd ` tick')).toBe('odd &#96; tick');
+    expect(codeSpan('`x`')).toBe('`` `x` ``');
+    const rendered = html(escapeMarkdown('a ``x`<b>`` b'));
+    expect(rendered).toContain('<code>x`&lt;b&gt;</code>');
+  });
+
+  it('renders a multi-line fix as a fenced block inside the list item, and CVE ids link to their advisory', () => {
+    const fix = 'RUN useradd --system --uid 10001 app\nUSER 10001\n```\n~~~~';
+    const findings: RawFinding[] = [
+      {
+        ruleId: 'dockerfile/root-user',
+        severity: 'low',
+        title: 'Runs as root',
+        message: 'm',
+        fix,
+        location: { path: 'Dockerfile', startLine: 3 },
+      },
+      {
+        ruleId: 'vuln/CVE-2020-8203',
+        severity: 'low',
+        title: 'lodash',
+        message: 'prototype pollution',
+        fix: 'upgrade lodash to 4.17.19',
+        vulnerability: { id: 'CVE-2020-8203', aliases: ['GHSA-p6mc-m468-83gw'], fixed: ['4.17.19'] },
+        location: { image: 'ghcr.io/acme/web@sha256:' + 'a'.repeat(64), path: '/app/node_modules/lodash' },
+      },
+    ];
+    const markdown = renderMarkdown(buildReportModel(sampleOutcome(findings), { today, fileUrl }), {
+      maxChars: GITHUB_LIMITS.commentChars,
+    });
+    const rendered = html(markdown);
+    expect(rendered).toContain('<pre><code>RUN useradd --system --uid 10001 app\nUSER 10001\n```\n~~~~\n</code></pre>');
+    expect(rendered).toContain('<a href="https://nvd.nist.gov/vuln/detail/CVE-2020-8203">');
+    expect(rendered).toContain(
+      '<a href="https://github.com/containersec/containersec/blob/main/docs/rules/dockerfile/root-user.md">',
+    );
+    expect(rendered).toContain(`<code>ghcr.io/acme/web@sha256:${'a'.repeat(64)}</code>`);
+    expect(codeBlock('a\n```` b', '  ')).toBe('  `````\n  a\n  ```` b\n  `````');
   });
 });
 

@@ -85,6 +85,8 @@ describe('containersec sbom', () => {
       'filesAnalyzed',
       'primaryPackagePurpose',
       'sourceInfo',
+      'licenseDeclared',
+      'licenseComments',
       'comment',
       'externalRefs',
     ]);
@@ -116,7 +118,7 @@ describe('containersec sbom', () => {
     expect(await cli(['sbom', ref, '--format', 'json'], io)).toBe(0);
     const json = JSON.parse(out.join('')) as { packages: { name: string }[]; image: string };
     expect(json.image).toMatch(/@sha256:/);
-    expect(json.packages.map((p) => p.name).sort()).toEqual(['@scope/pkg', 'jinja2', 'libssl1.1', 'lodash', 'lodash']);
+    expect(json.packages.map((p) => p.name).sort()).toEqual(['@scope/pkg', 'Jinja2', 'libssl1.1', 'lodash', 'lodash']);
     expect(await cli(['sbom', ref, '--format', 'spdxx'], io)).toBe(2);
     expect(err.join('')).toContain('Did you mean "spdx"');
   });

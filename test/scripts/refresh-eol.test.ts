@@ -94,6 +94,14 @@ describe('refresh-eol mapping', () => {
     expect(after.cycles).toEqual({ '8': true, '13': '2030-06-30' });
   });
 
+  it('keeps cycles older than extended support with their regular end of life (Debian 5 and before)', () => {
+    const response = apiProduct('debian', [
+      apiCycle('5', { isEol: true, eolFrom: '2012-02-06', isExtendedSupportOver: null, extendedSupportUntil: null }),
+    ]);
+    const { product: after } = mapProduct('debian', product('debian', 'extendedSupport', {}), response, '2026-11-28');
+    expect(after.cycles).toEqual({ '5': '2012-02-06' });
+  });
+
   it('keys .NET 5+ cycles as major.minor, as images carry them', () => {
     const response = apiProduct('dotnet', [
       apiCycle('10', { eolFrom: '2028-11-14' }),

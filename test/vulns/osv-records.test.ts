@@ -191,7 +191,7 @@ describe.skipIf(!present)('real OSV records', () => {
           'ecosystem_specific',
           'Debian',
           'MAL',
-          'unscored',
+          'unknown',
         ].includes(k),
       ),
     ).toBe(true);

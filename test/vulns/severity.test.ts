@@ -102,7 +102,7 @@ describe('assessSeverity', () => {
       ]).severity,
     ).toBe('info');
   });
-  it('is unscored (medium) when nothing usable is present', () => {
+  it('is unknown (ranked medium, flagged) when nothing usable is present', () => {
     expect(
       assessSeverity({
         ...base,
@@ -111,7 +111,8 @@ describe('assessSeverity', () => {
       }),
     ).toEqual({
       severity: 'medium',
-      source: 'unscored',
+      source: 'unknown',
+      unknown: true,
     });
   });
 });

@@ -98,6 +98,11 @@ interface RuntimeVersion {
   runtime: string;
   cycle: string;
   evidence: string;
+  /**
+   * Installed from the distribution's own packages: the distribution supports it (security fixes backported)
+   * until the release's own end of life, which the OS check judges, so upstream's end of life does not apply.
+   */
+  distroPackaged?: boolean;
   path?: string;
   layer?: string;
 }
@@ -145,7 +150,16 @@ const PACKAGE_RUNTIMES: {
   { re: /^ruby(\d\.\d+)$/, runtime: 'ruby', cycle: (n) => /(\d\.\d+)$/.exec(n)?.[1] },
 ];
 
-/** Runtimes recognisable in the image: official-image ENV variables and OS packages. */
+/**
+ * OS-package versions that mark a build from the runtime's own vendor repository rather than the
+ * distribution (NodeSource's `20.11.0-1nodesource1`): judged by upstream's end of life.
+ */
+const UPSTREAM_BUILDS = /nodesource/i;
+
+/**
+ * Runtimes recognisable in the image: official-image ENV variables (upstream builds in /usr/local) and OS
+ * packages (the distribution's builds, unless the version names an upstream vendor repository).
+ */
 export function detectRuntimes(env: readonly string[], packages: readonly ImagePackage[]): RuntimeVersion[] {
   const found: RuntimeVersion[] = [];
   for (const entry of env) {
@@ -164,10 +178,12 @@ export function detectRuntimes(env: readonly string[], packages: readonly ImageP
       if (!rule.re.test(pkg.name)) continue;
       const cycle = rule.cycle(pkg.name, pkg.version);
       if (cycle) {
+        const vendor = UPSTREAM_BUILDS.exec(pkg.version)?.[0];
         found.push({
           runtime: rule.runtime,
           cycle,
-          evidence: `package ${pkg.name} ${pkg.version}`,
+          evidence: `package ${pkg.name} ${pkg.version}${vendor ? ` (an upstream build: ${vendor})` : ''}`,
+          ...(vendor ? {} : { distroPackaged: true }),
           path: `/${pkg.path}`,
           layer: pkg.layer,
         });
@@ -175,6 +191,8 @@ export function detectRuntimes(env: readonly string[], packages: readonly ImageP
     }
   }
   const seen = new Set<string>();
+  // An upstream install (ENV, vendor repository) of a cycle wins over the distribution's package of it.
+  found.sort((a, b) => Number(a.distroPackaged ?? false) - Number(b.distroPackaged ?? false));
   return found.filter((r) => {
     const key = `${r.runtime}@${r.cycle}`;
     if (seen.has(key)) return false;
@@ -192,7 +210,7 @@ export function runtimeEndOfLife(
   const hits: EolHit[] = [];
   for (const runtime of detectRuntimes(env, packages)) {
     const product = table.runtimes[runtime.runtime];
-    if (!product) continue;
+    if (!product || runtime.distroPackaged) continue;
     const status = cycleStatus(product, runtime.cycle, today);
     if (status.status !== 'end-of-life') continue;
     hits.push({
@@ -231,7 +249,8 @@ export function unknownEolCycles(
   }
   for (const runtime of detectRuntimes(env, packages)) {
     const product = table.runtimes[runtime.runtime];
-    if (product && !Object.hasOwn(product.cycles, runtime.cycle)) unknown(product, runtime.cycle, runtime.evidence);
+    if (product && !runtime.distroPackaged && !Object.hasOwn(product.cycles, runtime.cycle))
+      unknown(product, runtime.cycle, runtime.evidence);
   }
   return notes;
 }

@@ -19,7 +19,7 @@ import { IMAGES_RULES } from './rules.js';
 import { readSbom } from './sbom-input.js';
 import { secretScanner, type SecretFile } from './secrets.js';
 import { expandTarget, imageLabel } from './targets.js';
-import { parseOpenVex, type VexStatement } from './vex.js';
+import { parseVexDocument, type VexStatement } from './vex.js';
 import { scanVulnerabilities, type ScannedPackage } from './vulnerabilities.js';
 
 export interface ImagesCheckOptions {
@@ -72,14 +72,17 @@ async function loadVex(
   const files = (await context.tree.list()).filter((path) => patterns.some((p) => minimatch(path, p, { dot: true })));
   const statements: VexStatement[] = [];
   const notes: string[] = [];
-  if (files.length === 0) notes.push(`vulnerabilities.vex: no file matches ${patterns.join(', ')}`);
+  if (files.length === 0)
+    notes.push(
+      `vulnerabilities.vex: no file matches ${patterns.join(', ')}; no VEX statement was applied (check the pattern, paths are relative to the repository root)`,
+    );
   for (const path of files) {
     const bytes = await context.tree.read(path);
     if (!bytes) {
       notes.push(`${path}: VEX document could not be read (missing or too large)`);
       continue;
     }
-    const parsed = parseOpenVex(bytes.toString('utf8'), path);
+    const parsed = parseVexDocument(bytes.toString('utf8'), path);
     statements.push(...parsed.statements);
     notes.push(...parsed.problems);
   }
@@ -162,10 +165,12 @@ async function matchPackages(
     });
     out.findings.push(...scan.findings);
     out.notes.push(...scan.notes.map((n) => `${image}: ${n}`));
+    out.warnings.push(...scan.warnings.map((w) => `${image}: ${w}`));
   } catch (error) {
     state.context.signal.throwIfAborted();
     const unreachable =
-      error instanceof VulnSourceError && (error.sourceCode === 'UNREACHABLE' || error.sourceCode === 'BAD_RESPONSE');
+      error instanceof VulnSourceError &&
+      (error.sourceCode === 'UNREACHABLE' || error.sourceCode === 'BAD_RESPONSE' || error.sourceCode === 'NO_DATA');
     if (unreachable && vulnerabilities['on-unreachable'] === 'warn')
       out.warnings.push(`${image}: vulnerabilities not checked: ${errorMessage(error)} (on-unreachable: warn)`);
     else out.errors.push(`${image}: vulnerabilities not matched: ${errorMessage(error)}`);
@@ -295,7 +300,8 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
         };
       }
       const vex = await loadVex(context, policy.vulnerabilities.vex);
-      notes.push(...vex.notes);
+      // A VEX document that could not be applied as written changes what blocks: a warning, not a note.
+      const warnings: string[] = [...vex.notes];
       let source: VulnSource | undefined;
       const state: RunState = {
         context,
@@ -308,7 +314,6 @@ export function createImagesCheck(options: ImagesCheckOptions = {}): Check {
           (source ??= openVulnSource(policy.vulnerabilities.source, root, { env: context.env, ...options.osvApi })),
       };
       const findings: RawFinding[] = [];
-      const warnings: string[] = [];
       for (const { ref, base } of targets) {
         try {
           const out = await scanTarget(state, ref, base);

@@ -13,10 +13,13 @@ advisory has one, \`MAL-…\` for malicious packages). Packages come from the im
 and language metadata (npm, PyPI, RubyGems), or from an SBOM; advisories come from [OSV](${OSV}) (the OSV.dev API, or
 OSV files offline). Versions are compared with each ecosystem's own rules (dpkg, apk, rpm, SemVer, PEP 440, …). Records
 that describe the same vulnerability (a Debian DSA, the DEBIAN-CVE entry and a GHSA) are merged into one finding that lists
-every id in \`aliases\`. Debian, Ubuntu and Alpine packages are matched by their source package, as their advisories are.
+every id in \`aliases\`; a distribution record that names one CVE in \`upstream\` (\`DEBIAN-CVE-…\`, \`UBUNTU-CVE-…\`) is
+that CVE. Debian, Ubuntu and Alpine packages are matched by their source package, as their advisories are.
 
-The severity comes from the CVSS vector (v3.x, then v4.0, then v2) or the database's own rating, and the message says which
-one was used. \`MAL-\` records (OpenSSF malicious packages) are always critical.`,
+The severity is the distribution's own rating (Debian urgency, Ubuntu priority) where the record has one, else the CVSS
+vector (v3.x, then v4.0, then v2) of the record or of another record of the same CVE, else \`unknown\` (shown as such);
+the message says which one was used. \`MAL-\` records (OpenSSF malicious packages) are always critical. The full order and
+how VEX applies: [docs/vulnerabilities.md](../../vulnerabilities.md).`,
   rationale: `A package with a published vulnerability is the easiest way into a container: exploits for known CVEs are public
 and scanners used by attackers find them in minutes. A malicious package (typosquat, hijacked maintainer account) runs the
 attacker's code as soon as it is installed or imported, with the container's credentials.`,
@@ -129,7 +132,11 @@ RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci
     severity: 'high',
     description: `A file in a layer holds a credential: a private key, an AWS/GCP/Azure key, a GitHub, GitLab, npm or PyPI token, an
 \`.npmrc\` or \`.pypirc\` with credentials, \`.git-credentials\`, a \`.docker/config.json\` with \`auths\`, a \`.env\` file with secret
-values, or a kubeconfig with a token. **Files that a later layer deleted are included**: the message says "deleted in a later
+values, or a kubeconfig with a token. In other settings files (\`.conf\`, \`.ini\`, \`.properties\`, shell scripts) a key named
+like a secret counts only when its value is shaped like a credential (one token of 6+ characters mixing letters, digits or
+symbols), so stock settings such as \`passwd: files\` in \`/etc/nsswitch.conf\` are not reported. Placeholders (\`CHANGEME\`,
+\`<your-key>\`, \`xxxx\`, \`\${VAR}\`) and paths to mounted secret files (\`/run/secrets/…\`) are never secrets. Package trees
+(\`node_modules\`, \`site-packages\`, \`vendor\`) are read only for credential file names. **Files that a later layer deleted are included**: the message says "deleted in a later
 layer but still in the image", because the bytes stay in the earlier layer. Only redacted excerpts are shown.`,
     rationale: `Every layer is downloadable on its own (\`crane blob\`, \`skopeo copy\`, any registry API client), so a key that a
 later \`RUN rm\` "removed" is still there for anyone who can pull the image. Leaked registry and cloud keys from public images
@@ -212,9 +219,11 @@ FROM debian:12-slim   # was debian:10
     title: 'Language runtime past its end of life',
     severity: 'high',
     description: `A language runtime in the image is past its end of life: Node.js, Python, OpenJDK, Go, .NET, PHP or Ruby, recognised
-from the version variables the official images set (\`NODE_VERSION\`, \`PYTHON_VERSION\`, \`JAVA_VERSION\`, …) or from the OS
-packages that install it (\`nodejs\`, \`python3.9\`, \`openjdk-11-jre\`, …). A runtime line the end-of-life table does not
-list yet is named in the check's notes as an unknown cycle, never guessed.`,
+from the version variables the official images set (\`NODE_VERSION\`, \`PYTHON_VERSION\`, \`JAVA_VERSION\`, …: upstream builds
+installed under /usr/local) or from an upstream vendor's OS package (NodeSource's \`nodejs\`). A runtime the distribution
+itself packages (Ubuntu 22.04's \`python3.10\`, Debian's \`nodejs\`, Alpine's \`nodejs\`) is supported by the distribution
+until the release's own end of life, which \`image/eol-os\` judges, so upstream's date does not apply to it. A runtime
+line the end-of-life table does not list yet is named in the check's notes as an unknown cycle, never guessed.`,
     rationale: `End-of-life runtimes get no security releases: vulnerabilities in the interpreter, its TLS stack or its standard
 library stay exploitable, and libraries drop support for them, which blocks upgrades that do fix things.`,
     fix: `Move to a supported runtime line and rebuild:

@@ -7,6 +7,12 @@ export const MAX_SBOM_BYTES = 128 * 1024 * 1024;
 const MAX_COMPONENTS = 500_000;
 const MAX_NESTING = 32;
 
+interface Found {
+  purl: string;
+  where: string;
+  source?: SourceHint;
+}
+
 export interface SbomInput {
   format: string;
   packages: ScannedPackage[];
@@ -75,8 +81,10 @@ export function packageFromPurl(purl: string): Omit<ScannedPackage, 'path' | 'la
       const distro = ns.toLowerCase() === 'ubuntu' ? 'Ubuntu' : 'Debian';
       const release = distroRelease(q.distro, distro.toLowerCase());
       const upstream = q.upstream ? /^([^@\s]+)(?:@(\S+))?$/.exec(q.upstream) : null;
+      // Trivy (and the purl spec's deb examples) carry the epoch in a qualifier; dpkg compares it first.
       return {
         ...base,
+        version: withEpoch(version, q.epoch),
         ecosystem: release ? `${distro}:${release}` : distro,
         ...(upstream?.[1] ? { sourceName: upstream[1] } : {}),
         ...(upstream?.[2] ? { sourceVersion: upstream[2] } : {}),
@@ -104,20 +112,53 @@ export function packageFromPurl(purl: string): Omit<ScannedPackage, 'path' | 'la
   }
 }
 
-function collectCycloneDx(
-  components: unknown,
-  out: { purl: string; where: string }[],
-  depth: number,
-  notes: string[],
-): void {
+/** `1` + `9.2p1-2` → `1:9.2p1-2`; a version that already has an epoch keeps its own. */
+function withEpoch(version: string, epoch: string | undefined): string {
+  return epoch && /^\d+$/.test(epoch) && epoch !== '0' && !/^\d+:/.test(version) ? `${epoch}:${version}` : version;
+}
+
+/** A source package named outside the purl (Trivy's properties, SPDX `sourceInfo`). */
+interface SourceHint {
+  name: string;
+  version?: string;
+}
+
+/**
+ * Trivy's CycloneDX properties `aquasecurity:trivy:SrcName`, `SrcVersion`, `SrcRelease`, `SrcEpoch`: the source
+ * package a deb or apk was built from, which Trivy does not put into the purl.
+ */
+function trivySource(properties: unknown): SourceHint | undefined {
+  if (!Array.isArray(properties)) return undefined;
+  const value = (name: string) => {
+    for (const p of properties.slice(0, 200))
+      if (isObject(p) && p.name === `aquasecurity:trivy:${name}` && typeof p.value === 'string') return p.value;
+    return undefined;
+  };
+  const name = value('SrcName');
+  if (!name) return undefined;
+  const version = value('SrcVersion');
+  const release = value('SrcRelease');
+  const full = version ? withEpoch(release ? `${version}-${release}` : version, value('SrcEpoch')) : undefined;
+  return { name, ...(full ? { version: full } : {}) };
+}
+
+/** SPDX `sourceInfo` as Trivy and Syft write it: `built package from: openssh 1:9.2p1-2+deb12u3`. */
+function spdxSource(sourceInfo: unknown): SourceHint | undefined {
+  const m = typeof sourceInfo === 'string' ? /built package from:\s*(\S+)(?:\s+(\S+))?/.exec(sourceInfo) : null;
+  return m ? { name: m[1]!, ...(m[2] ? { version: m[2] } : {}) } : undefined;
+}
+
+function collectCycloneDx(components: unknown, out: Found[], depth: number, notes: string[]): void {
   if (!Array.isArray(components) || depth > MAX_NESTING) return;
   for (const component of components) {
     if (out.length >= MAX_COMPONENTS) return;
     if (!isObject(component)) continue;
     if (typeof component.purl === 'string') {
+      const source = trivySource(component.properties);
       out.push({
         purl: component.purl,
         where: `component ${textOf(component['bom-ref'] ?? component.name).slice(0, 100)}`,
+        ...(source ? { source } : {}),
       });
     }
     collectCycloneDx(component.components, out, depth + 1, notes);
@@ -136,7 +177,7 @@ export async function readSbom(path: string): Promise<SbomInput> {
   }
   if (!isObject(json)) throw new Error(`${path} is not a CycloneDX or SPDX JSON document`);
   const notes: string[] = [];
-  const found: { purl: string; where: string }[] = [];
+  const found: Found[] = [];
   let format: string;
   if (json.bomFormat === 'CycloneDX') {
     format = `CycloneDX ${String(json.specVersion)}`;
@@ -161,9 +202,11 @@ export async function readSbom(path: string): Promise<SbomInput> {
       if (!isObject(pkg) || !Array.isArray(pkg.externalRefs)) continue;
       for (const ref of pkg.externalRefs) {
         if (isObject(ref) && ref.referenceType === 'purl' && typeof ref.referenceLocator === 'string') {
+          const source = spdxSource(pkg.sourceInfo);
           found.push({
             purl: ref.referenceLocator,
             where: `package ${textOf(pkg.SPDXID ?? pkg.name).slice(0, 100)}`,
+            ...(source ? { source } : {}),
           });
         }
       }
@@ -174,14 +217,25 @@ export async function readSbom(path: string): Promise<SbomInput> {
   const packages: ScannedPackage[] = [];
   let invalid = 0;
   let unknown = 0;
-  for (const { purl } of found) {
+  let byBinary = 0;
+  for (const { purl, source } of found) {
     const pkg = packageFromPurl(purl);
     if ('error' in pkg) {
       invalid++;
       continue;
     }
     if (pkg.ecosystem === '') unknown++;
+    if (!pkg.sourceName && source) {
+      pkg.sourceName = source.name;
+      if (source.version) pkg.sourceVersion = source.version;
+    }
+    if (!pkg.sourceName && /^pkg:(deb|apk)\//i.test(purl)) byBinary++;
     packages.push(pkg);
+  }
+  if (byBinary > 0) {
+    notes.push(
+      `${path}: ${byBinary} deb/apk package(s) name no source package (no upstream qualifier, Trivy SrcName property or SPDX sourceInfo): they were matched by binary name, which misses advisories filed under the source package (e.g. libssl3 under openssl)`,
+    );
   }
   if (invalid > 0) notes.push(`${path}: ${invalid} component(s) with an invalid purl were skipped`);
   if (unknown > 0)

@@ -1,5 +1,5 @@
 import type { DeletedFile, FileContent, FileMeta, FileRequest } from '../../images/index.js';
-import { TOKEN_PATTERNS, hasInterpolation, isSecretName } from '../manifests/secrets.js';
+import { TOKEN_PATTERNS, isCredentialShaped, isLiteralSecret, isSecretName } from '../manifests/secrets.js';
 
 /**
  * Secrets in image files, including files a later layer deleted: a `RUN rm` does not remove bytes from
@@ -99,6 +99,7 @@ function assignmentHits(
   description: string,
   kind: string,
   nameTest: (name: string) => boolean,
+  valueTest: (value: string) => boolean = isLiteralSecret,
 ): SecretHit[] {
   const hits: SecretHit[] = [];
   for (const line of text.split(/\r?\n/).slice(0, 5000)) {
@@ -106,24 +107,11 @@ function assignmentHits(
     if (!m) continue;
     const [, name, rawValue] = m as unknown as [string, string, string];
     const value = rawValue.replace(/^(['"])(.*)\1$/, '$2');
-    if (!nameTest(name) || !isLiteralSecret(value) || hasKnownToken(value)) continue;
+    if (!nameTest(name) || !valueTest(value) || hasKnownToken(value)) continue;
     hits.push({ kind, description, excerpt: `${name}=${redact(value)}` });
     if (hits.length >= SECRET_SCAN_LIMITS.maxHitsPerFile) break;
   }
   return hits;
-}
-
-/** A value that is a literal credential, not empty, a placeholder, a reference or a file path. */
-export function isLiteralSecret(value: string): boolean {
-  const v = value.trim();
-  if (v.length < 4 || hasInterpolation(v)) return false;
-  if (
-    /^(?:<.*>|\{\{.*\}\}|x+|\*+|changeme|change_me|secret|password|example|dummy|test|none|null|true|false|undefined|todo)$/i.test(
-      v,
-    )
-  )
-    return false;
-  return !v.startsWith('/') && !/^(?:file|https?):\/\/[^@]*$/.test(v);
 }
 
 /** What secrets a file's content holds, given its path (the file name decides the format-specific checks). */
@@ -153,8 +141,20 @@ export function detectFileSecrets(path: string, text: string): SecretHit[] {
     if (/\bpassword\s+\S+/.test(text))
       hits.push({ kind: 'netrc-password', description: 'netrc password', excerpt: 'password [redacted]' });
   }
-  if (/^\.env(?:\..+)?$/.test(name) || /\.(?:env|properties|ini|cfg|conf|toml|tfvars|sh)$/i.test(name)) {
+  if (/^\.env(?:\..+)?$/.test(name) || /\.(?:env|tfvars)$/i.test(name)) {
     add(assignmentHits(text, 'secret in a settings file', 'env-secret', isSecretName));
+  } else if (/\.(?:properties|ini|cfg|conf|toml|sh)$/i.test(name)) {
+    // Generic formats, where keys such as `passwd` (nsswitch.conf) or `auth` (PAM) are settings: only a value
+    // shaped like a credential counts.
+    add(
+      assignmentHits(
+        text,
+        'secret in a settings file',
+        'env-secret',
+        isSecretName,
+        (value) => isLiteralSecret(value) && isCredentialShaped(value),
+      ),
+    );
   }
   if (/"type"\s*:\s*"service_account"/.test(text) && /"private_key"\s*:\s*"-----BEGIN/.test(text)) {
     add([

@@ -1,11 +1,11 @@
 import type { RawFinding } from '../../core/finding.js';
 import { severityRank, type Severity } from '../../core/severity.js';
 import { affectedBy, isWithdrawn, type PackageQuery } from '../../vulns/match.js';
-import type { OsvRecord } from '../../vulns/osv.js';
-import { assessSeverity, type SeverityAssessment } from '../../vulns/severity.js';
-import type { VulnSource } from '../../vulns/sources/index.js';
+import { identityIds, type OsvRecord } from '../../vulns/osv.js';
+import { assessSeverity, scoreFromRecords, type SeverityAssessment } from '../../vulns/severity.js';
+import { VulnSourceError, type VulnSource } from '../../vulns/sources/index.js';
 import { schemeForEcosystem, splitEcosystem, type VersionScheme } from '../../vulns/versions/index.js';
-import { vexFor, type VexStatement } from './vex.js';
+import { vexFor, vexSuppresses, type VexStatement } from './vex.js';
 
 /** A package to match, wherever it came from (an image layer, a directory, an SBOM). */
 export interface ScannedPackage {
@@ -31,6 +31,8 @@ export interface VulnerabilityScanOptions {
 export interface VulnerabilityScan {
   findings: RawFinding[];
   notes: string[];
+  /** What was not checked (ecosystems the data does not cover): shown as the check's warnings. */
+  warnings: string[];
 }
 
 /**
@@ -64,7 +66,7 @@ export function groupByAlias<T extends { record: OsvRecord }>(hits: readonly T[]
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const owner = new Map<string, number>();
   hits.forEach((hit, i) => {
-    for (const id of [hit.record.id, ...(hit.record.aliases ?? [])]) {
+    for (const id of identityIds(hit.record)) {
       const key = id.toUpperCase();
       const other = owner.get(key);
       if (other === undefined) owner.set(key, i);
@@ -89,8 +91,7 @@ export function primaryId(records: readonly OsvRecord[]): string {
   for (const r of records) {
     if (mal === undefined && r.id.startsWith('MAL-')) mal = r.id;
     if (first === undefined || r.id < first) first = r.id;
-    if (isCve(r.id) && (cve === undefined || r.id < cve)) cve = r.id;
-    for (const alias of r.aliases ?? []) if (isCve(alias) && (cve === undefined || alias < cve)) cve = alias;
+    for (const alias of identityIds(r)) if (isCve(alias) && (cve === undefined || alias < cve)) cve = alias;
   }
   return mal ?? cve ?? first!;
 }
@@ -115,8 +116,7 @@ function sortVersions(list: readonly string[], scheme: VersionScheme | undefined
 function aliasesOf(records: readonly OsvRecord[], id: string): string[] {
   const out = new Set<string>();
   for (const r of records) {
-    if (r.id !== id) out.add(r.id);
-    for (const alias of r.aliases ?? []) if (alias !== id) out.add(alias);
+    for (const alias of identityIds(r)) if (alias !== id) out.add(alias);
   }
   return [...out].sort();
 }
@@ -175,13 +175,31 @@ export async function scanVulnerabilities(
     }
     return { pkg, query, index };
   });
+  const warnings: string[] = [];
   const lookup = await source.lookup(queries, options.signal);
   notes.push(...lookup.notes);
+  const missing = lookup.missingEcosystems ?? [];
+  if (missing.length > 0) {
+    const without = new Set(missing);
+    const counts = new Map<string, number>();
+    for (const q of queries) if (without.has(q.ecosystem)) counts.set(q.ecosystem, (counts.get(q.ecosystem) ?? 0) + 1);
+    const list = [...counts].map(([ecosystem, n]) => `${ecosystem} (${n} package version(s))`).join(', ');
+    if (counts.size > 0 && queries.every((q) => without.has(q.ecosystem))) {
+      throw new VulnSourceError(
+        'NO_DATA',
+        `${source.description} holds no advisories for any ecosystem of this image: ${list}. Nothing was checked; give data for these ecosystems (e.g. their OSV all.zip) or use osv-api`,
+      );
+    }
+    if (counts.size > 0)
+      warnings.push(
+        `vulnerabilities NOT checked for ${list}: ${source.description} holds no advisories for these ecosystems (not checked is not "not vulnerable")`,
+      );
+  }
 
   const findings: RawFinding[] = [];
   let unfixedDropped = 0;
   let disagreements = 0;
-  for (const { pkg, query, index } of perPackage) {
+  const matched = perPackage.map(({ pkg, query, index }) => {
     const hits: Hit[] = [];
     const indeterminate: { id: string; reason: string }[] = [];
     for (const record of lookup.records[index] ?? []) {
@@ -194,6 +212,16 @@ export async function scanVulnerabilities(
         disagreements++;
       }
     }
+    return { pkg, query, hits, indeterminate };
+  });
+  await scoreUnrated(
+    matched.flatMap((m) => m.hits),
+    lookup.records,
+    source,
+    notes,
+    options.signal,
+  );
+  for (const { pkg, query, hits, indeterminate } of matched) {
     for (const group of groupByAlias(hits)) {
       const finding = vulnFinding(pkg, query, group, options);
       if (!finding) {
@@ -214,8 +242,57 @@ export async function scanVulnerabilities(
       `${disagreements} advisory match(es) returned by the OSV API were rejected by containersec's version comparison for the installed version`,
     );
   }
-  return { findings, notes };
+  return { findings, notes, warnings };
 }
+
+const cvesOf = (record: OsvRecord) => identityIds(record).filter(isCve);
+
+/**
+ * Records with no rating of their own (a DEBIAN-CVE record with urgency "not yet assigned" and no vectors)
+ * take the CVSS of their CVE from other records of the same data: first the records this lookup returned,
+ * then the source's records by id (the CVE's own record, a GHSA). What stays unrated is shown as unknown.
+ */
+async function scoreUnrated(
+  hits: Hit[],
+  looked: readonly (readonly OsvRecord[])[],
+  source: VulnSource,
+  notes: string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const unrated = hits.filter((h) => h.severity.unknown && cvesOf(h.record).length > 0);
+  if (unrated.length === 0) return;
+  const pool = new Map<string, OsvRecord>();
+  for (const list of looked) for (const r of list) pool.set(`${r.id}\u0000${r.modified}`, r);
+  const apply = () => {
+    for (const hit of unrated) {
+      if (!hit.severity.unknown) continue;
+      for (const cve of cvesOf(hit.record)) {
+        const score = scoreFromRecords(cve, [...pool.values()]);
+        if (score) {
+          hit.severity = score;
+          break;
+        }
+      }
+    }
+  };
+  apply();
+  const missing = [...new Set(unrated.filter((h) => h.severity.unknown).flatMap((h) => cvesOf(h.record)))];
+  if (missing.length === 0 || !source.recordsById) return;
+  try {
+    for (const r of await source.recordsById(missing.slice(0, MAX_SCORE_LOOKUPS), signal))
+      pool.set(`${r.id}\u0000${r.modified}`, r);
+  } catch (error) {
+    signal?.throwIfAborted();
+    notes.push(
+      `the CVSS of ${missing.length} CVE(s) named by unrated distribution records could not be looked up (${(error as Error).message}); they are shown with severity unknown`,
+    );
+    return;
+  }
+  apply();
+}
+
+/** Bounds the by-id lookups one scan makes for unrated records. */
+const MAX_SCORE_LOOKUPS = 2000;
 
 function vulnFinding(
   pkg: ScannedPackage,
@@ -240,7 +317,11 @@ function vulnFinding(
   // A malicious package has no fixed version; it is reported whatever ignore-unfixed says.
   if (!upgradeTo && options.ignoreUnfixed && !id.startsWith('MAL-')) return undefined;
 
-  const worst = group.reduce((a, b) => (severityRank(b.severity.severity) > severityRank(a.severity.severity) ? b : a));
+  // A rated record of the group outranks an unrated one, whatever rank the unrated one stands in for.
+  const rated = group.filter((h) => !h.severity.unknown);
+  const worst = (rated.length > 0 ? rated : group).reduce((a, b) =>
+    severityRank(b.severity.severity) > severityRank(a.severity.severity) ? b : a,
+  );
   const severity: Severity = id.startsWith('MAL-') ? 'critical' : worst.severity.severity;
   const summary = firstText(records);
   const installed =
@@ -252,7 +333,11 @@ function vulnFinding(
     malicious
       ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.`
       : `${installed} is affected by ${id}${summary ? `: ${clean(summary)}` : ''}.`,
-    `Severity ${severity} (${malicious ? 'MAL records are always critical' : `from ${worst.severity.source} of ${worst.record.id}`}).`,
+    malicious
+      ? `Severity ${severity} (MAL records are always critical).`
+      : worst.severity.unknown
+        ? `Severity unknown: ${worst.record.id} has no distribution rating and no CVSS, and no other record in the vulnerability data scores ${cvesOf(worst.record)[0] ?? 'it'}; ranked ${severity} for fail-on.`
+        : `Severity ${severity} (from ${worst.severity.source}${worst.severity.source.includes(' of ') ? '' : ` of ${worst.record.id}`}${worst.severity.overridden ? `; the distribution's rating takes precedence over ${worst.severity.overridden}` : ''}).`,
   ];
   if (aliases.length > 0)
     parts.push(`Also known as ${aliases.slice(0, 20).join(', ')}${aliases.length > 20 ? ', …' : ''}.`);
@@ -261,15 +346,20 @@ function vulnFinding(
   parts.push(`Advisory: https://osv.dev/vulnerability/${encodeURIComponent(id)}`);
 
   const statement = options.vex.length > 0 ? vexFor(options.vex, [id, ...aliases], pkg.purl, options.image) : undefined;
-  if (statement && statement.status !== 'not_affected') {
+  const hides = statement !== undefined && vexSuppresses(statement) && !malicious;
+  if (statement && !hides) {
     parts.push(
-      `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
+      malicious && vexSuppresses(statement)
+        ? `VEX (${statement.source}) says ${statement.status}; not applied: VEX never hides a malicious package (use a policy exception with a reason).`
+        : `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
     );
   }
   const finding: RawFinding = {
     ruleId: `vuln/${id}`,
     severity,
-    title: malicious ? `Malicious package ${pkg.name}` : `${id} in ${pkg.name} ${pkg.version}`,
+    title: malicious
+      ? `Malicious package ${pkg.name}`
+      : `${id} in ${pkg.name} ${pkg.version}${worst.severity.unknown ? ' (severity unknown)' : ''}`,
     message: parts.join(' '),
     location: location(pkg, options.image),
     key: `${pkg.ecosystem}/${pkg.name}`,
@@ -279,11 +369,19 @@ function vulnFinding(
         ? `upgrade ${pkg.name} to ${upgradeTo}`
         : 'no fix available yet',
     package: packageRef(pkg),
-    vulnerability: { id, aliases, fixed },
+    vulnerability: {
+      id,
+      aliases,
+      fixed,
+      rating: malicious ? 'MAL' : worst.severity.unknown ? 'unknown' : worst.severity.source,
+      ...(worst.severity.score !== undefined && !malicious ? { score: worst.severity.score } : {}),
+    },
   };
-  if (statement?.status === 'not_affected') {
+  if (statement && hides) {
+    const why = clean(statement.justification ?? statement.detail ?? '', 300);
     finding.suppressed = {
-      reason: `VEX not_affected: ${clean(statement.justification ?? statement.detail ?? '', 300)} (${statement.source})`,
+      reason: `VEX ${statement.status}${why ? `: ${why}` : ''} (${statement.source})`,
+      source: 'vex',
     };
   }
   return finding;

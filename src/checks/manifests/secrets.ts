@@ -70,3 +70,78 @@ export function findTokenPattern(value: string): TokenPattern | undefined {
 export function hasInterpolation(value: string): boolean {
   return /(?<!\$)\$(?:\{|[A-Za-z_])/.test(value.replace(/\$\$/g, ''));
 }
+
+/** `changeme`, `example`, `<your-key>`...: words that documentation and templates put where a secret goes. */
+const PLACEHOLDER_WORDS = new Set([
+  'changeme',
+  'changeit',
+  'placeholder',
+  'redacted',
+  'example',
+  'sample',
+  'dummy',
+  'fixme',
+  'todo',
+  'tbd',
+]);
+/** A value made of one of these alone is a stand-in, not a credential (`secret`, `password`, `test`...). */
+const STAND_IN_VALUES =
+  /^(?:secret|password|passwd|pass|token|key|apikey|test|testing|none|null|nil|undefined|true|false|yes|no|on|off)$/i;
+/** First words of instructions written where the secret goes: `your-api-key`, `insert_token_here`. */
+const INSTRUCTION_START = new Set(['your', 'insert', 'enter', 'replace', 'put', 'paste']);
+
+/** Words of a value: split at non-alphanumerics and camelCase boundaries, lower-cased. */
+function words(value: string): string[] {
+  return value
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/**
+ * A value that stands for a secret without being one. The classes follow the global allow-list of gitleaks
+ * (booleans and nulls, one repeated character such as `xxxx` or `****`, `$VAR` / `${VAR}` / `{{ var }}` /
+ * `%VAR%` / `@VAR@` references, absolute paths) and the placeholder vocabulary of documentation (`CHANGEME`,
+ * `<your-key>`, `example`), plus what Docker recommends for secrets: a path to a mounted file
+ * (`/run/secrets/db-password`) or a URL without credentials. A name in SCREAMING_SNAKE_CASE
+ * (`GOOGLE_API_KEY_VAL`) names a value; real keys are random mixed-case or lower-case strings.
+ */
+export function isPlaceholderSecret(value: string): boolean {
+  const v = value.trim();
+  if (v === '' || hasInterpolation(v)) return true;
+  if (/^(?:\{\{.*\}\}|%\w+%|@\w+@|<[^<>]*>|\[\s*[\w .-]+\s*\]|\{\s*[\w.-]+\s*\})$/s.test(v)) return true;
+  if (/^(.)\1*$/s.test(v) || /^[x*]+(?:[-_ ][x*]+)*$/i.test(v)) return true;
+  if (isFileReference(v) || /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$/i.test(v)) return true;
+  if (STAND_IN_VALUES.test(v) || /^[A-Z]+(?:_[A-Z]+)+$/.test(v)) return true;
+  const parts = words(v);
+  return (
+    parts.some((word) => PLACEHOLDER_WORDS.has(word)) ||
+    /^change(?:me|it)/.test(parts.join('')) ||
+    INSTRUCTION_START.has(parts[0] ?? '')
+  );
+}
+
+/** A path to a file (`/run/secrets/db-password`, `./key`, `~/.token`, `file:…`): where a secret is, not the secret. */
+export function isFileReference(value: string): boolean {
+  return /^(?:\/|\.{1,2}\/|~\/|file:)/.test(value.trim());
+}
+
+/** A literal credential: at least 4 characters and not a placeholder, a reference or a file path. */
+export function isLiteralSecret(value: string): boolean {
+  return value.trim().length >= 4 && !isPlaceholderSecret(value);
+}
+
+/**
+ * Shaped like a credential rather than a configuration word: one token (no spaces), at least 6 characters,
+ * mixing at least two of lower case, upper case, digits and symbols. `passwd: files` in nsswitch.conf or
+ * `auth required pam_unix.so` are settings whose key merely looks like a secret name. Used where nothing but
+ * the key name says "secret" (generic `.conf`/`.ini`/shell files), as gitleaks' generic rule asks for a
+ * long, high-entropy value.
+ */
+export function isCredentialShaped(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 6 || /\s/.test(v)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(v)).length;
+  return classes >= 2;
+}

@@ -1,3 +1,4 @@
+import { singleLicense, withLicenses } from '../licenses.js';
 import { MAX_DATABASE_FILE_BYTES, cleanValue, purl, textOf, type Cataloger, type ImagePackage } from './types.js';
 import { dedupe } from './dpkg.js';
 
@@ -8,6 +9,7 @@ export interface ApkRecord {
   version: string;
   arch?: string;
   origin?: string;
+  license?: string;
   files: string[];
 }
 
@@ -43,6 +45,9 @@ export function parseApkInstalled(text: string): ApkRecord[] {
         break;
       case 'o':
         current.origin = cleanValue(value);
+        break;
+      case 'L':
+        current.license = value;
         break;
       case 'F':
         directory = value.trim().replace(/^\/+|\/+$/g, '');
@@ -92,6 +97,7 @@ export const apkCataloger: Cataloger = {
           path: file.path,
           layer: file.layerDigest,
           cataloger: 'apk',
+          ...withLicenses(singleLicense(record.license)),
         });
       }
     }

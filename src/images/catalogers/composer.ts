@@ -1,3 +1,4 @@
+import { composerLicenses, withLicenses } from '../licenses.js';
 import type { FileMeta } from '../filesystem.js';
 import { MAX_CATALOGER_TOTAL_BYTES, cleanValue, purl, type Cataloger, type ImagePackage } from './types.js';
 
@@ -85,6 +86,7 @@ export const composerCataloger: Cataloger = {
           path: file.path,
           layer: file.layerDigest,
           cataloger: 'composer',
+          ...withLicenses(composerLicenses(entry)),
         });
       }
       if (invalid > 0) {

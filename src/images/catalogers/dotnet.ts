@@ -14,7 +14,7 @@ export function isDepsJson(path: string): boolean {
 }
 
 export interface DepsJsonLibraries {
-  packages: { name: string; version: string }[];
+  packages: { name: string; version: string; relationship?: 'root' | 'project' }[];
   /** `package` entries whose key is not a valid `Name/Version`. */
   invalid: number;
   /** All library entries, of every type. */
@@ -26,25 +26,28 @@ const RUNTIMEPACK_PREFIX = 'runtimepack.';
 
 /**
  * The `libraries` map of a deps.json (Microsoft.Extensions.DependencyModel): keys are `Name/Version`, values
- * carry a `type`. `package` entries are NuGet packages. `runtimepack` entries are the .NET runtime a
- * self-contained app bundles; without the `runtimepack.` prefix they are the NuGet runtime packs
- * (`Microsoft.NETCore.App.Runtime.linux-x64`, `Microsoft.AspNetCore.App.Runtime.linux-musl-x64`) that GitHub's
- * advisories for .NET runtime CVEs list, so they are reported too: that runtime ships inside the app, and
- * nothing else in the image names its version. `project` (the app, project references) and `reference`
- * (assembly references) are not packages.
+ * carry a `type`. `package` entries are NuGet packages. `project` entries are the app and its project
+ * references: Trivy and osv-scalibr report them too (a project published as a NuGet package elsewhere is
+ * matched under that name), marked `root` for the one project no other library depends on and `project`
+ * for the others. `runtimepack` entries are the .NET runtime a self-contained app bundles; without the
+ * `runtimepack.` prefix they are the NuGet runtime packs (`Microsoft.NETCore.App.Runtime.linux-x64`) that
+ * GitHub's advisories for .NET runtime CVEs list, so they are reported too, as Trivy does. `reference`
+ * (assembly references) entries are not packages. Versions are kept verbatim (`17.2.0-release-20220408-11`).
  */
 export function depsJsonLibraries(json: unknown): DepsJsonLibraries | undefined {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
   const libraries = (json as { libraries?: unknown }).libraries;
   if (typeof libraries !== 'object' || libraries === null || Array.isArray(libraries)) return undefined;
   const keys = Object.keys(libraries);
-  const packages: { name: string; version: string }[] = [];
+  const packages: DepsJsonLibraries['packages'] = [];
+  const projects: number[] = [];
   let invalid = 0;
   for (const key of keys.slice(0, MAX_LIBRARIES_PER_FILE)) {
     const value = (libraries as Record<string, unknown>)[key];
     if (typeof value !== 'object' || value === null) continue;
-    const type = (value as { type?: unknown }).type;
-    if (type !== 'package' && type !== 'runtimepack') continue;
+    const rawType = (value as { type?: unknown }).type;
+    const type = typeof rawType === 'string' ? rawType.toLowerCase() : '';
+    if (type !== 'package' && type !== 'runtimepack' && type !== 'project') continue;
     const slash = key.indexOf('/');
     const raw = slash > 0 ? key.slice(0, slash) : '';
     const name =
@@ -54,9 +57,32 @@ export function depsJsonLibraries(json: unknown): DepsJsonLibraries | undefined 
       invalid++;
       continue;
     }
+    if (type === 'project') projects.push(packages.length);
     packages.push({ name, version });
   }
+  const referenced = referencedLibraries(json);
+  const roots = projects.filter((i) => !referenced.has(`${packages[i]!.name}/${packages[i]!.version}`.toLowerCase()));
+  for (const i of projects) packages[i]!.relationship = roots.length === 1 && roots[0] === i ? 'root' : 'project';
   return { packages, invalid, total: keys.length };
+}
+
+/** `Name/Version` (lower-cased) of every dependency some library of some target declares. */
+function referencedLibraries(json: object): Set<string> {
+  const out = new Set<string>();
+  const targets = (json as { targets?: unknown }).targets;
+  if (typeof targets !== 'object' || targets === null) return out;
+  for (const target of Object.values(targets as Record<string, unknown>)) {
+    if (typeof target !== 'object' || target === null) continue;
+    for (const library of Object.values(target as Record<string, unknown>)) {
+      const dependencies = (library as { dependencies?: unknown } | null)?.dependencies;
+      if (typeof dependencies !== 'object' || dependencies === null) continue;
+      for (const [name, version] of Object.entries(dependencies as Record<string, unknown>)) {
+        if (typeof version === 'string' && out.size < MAX_LIBRARIES_PER_FILE * 8)
+          out.add(`${name}/${version}`.toLowerCase());
+      }
+    }
+  }
+  return out;
 }
 
 export const dotnetCataloger: Cataloger = {
@@ -96,8 +122,9 @@ export const dotnetCataloger: Cataloger = {
           `dotnet: /${file.path}: ${libraries.invalid} package entries without a valid Name/Version key were skipped`,
         );
       }
-      for (const { name, version } of libraries.packages) {
+      for (const { name, version, relationship } of libraries.packages) {
         packages.push({
+          ...(relationship ? { relationship } : {}),
           ecosystem: 'NuGet',
           name,
           version,

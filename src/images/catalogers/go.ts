@@ -1,5 +1,5 @@
 import type { FileContent, FileMeta } from '../filesystem.js';
-import { ELF_MAGIC, elfSection } from './elf.js';
+import { ELF_MAGIC, elfDataSegmentOffset, elfReadAddress, elfSection, elfSegments, isElf } from './elf.js';
 import {
   cleanValue,
   combineFileFindings,
@@ -49,31 +49,82 @@ function varintString(data: Buffer, at: number, max: number): { value: string; n
   return { value: data.toString('utf8', length.next, length.next + length.value), next: length.next + length.value };
 }
 
+/** Go searches the first 64 KiB of the data start for the magic, at a 16-byte boundary. */
+const BUILDINFO_SEARCH_BYTES = 64 * 1024;
+const BUILDINFO_ALIGN = 16;
+const MAX_VERSION_BYTES = 1024;
+
+/** The first 16-byte-aligned (relative to `start`) build info magic in the 64 KiB from `start`, or -1. */
+function alignedMagic(data: Buffer, start: number): number {
+  const end = Math.min(data.length, start + BUILDINFO_SEARCH_BYTES);
+  for (let at = data.indexOf(BUILDINFO_MAGIC, start); at >= 0 && at + HEADER_SIZE <= end;) {
+    if ((at - start) % BUILDINFO_ALIGN === 0) return at;
+    at = data.indexOf(BUILDINFO_MAGIC, at + 1);
+  }
+  return -1;
+}
+
+/**
+ * Before Go 1.18 the header holds, after the magic, the pointer size (4 or 8) and the byte order (0 little,
+ * 1 big), then two pointers to Go string headers (data pointer, length) for runtime.buildVersion and
+ * runtime.modinfo. Virtual addresses are mapped to file offsets through the program headers, as Go's
+ * debug/buildinfo readString does.
+ */
+function readPointerFormat(data: Buffer, at: number, flags: number): BuildInfoResult {
+  const ptrSize = data[at + 14];
+  if (ptrSize !== 4 && ptrSize !== 8) return { ok: false, reason: `build info with pointer size ${ptrSize}` };
+  const big = flags !== 0;
+  const readPtr = (buf: Buffer, off: number): number =>
+    ptrSize === 4
+      ? big
+        ? buf.readUInt32BE(off)
+        : buf.readUInt32LE(off)
+      : Number(big ? buf.readBigUInt64BE(off) : buf.readBigUInt64LE(off));
+  const segments = elfSegments(data);
+  const readString = (addr: number, max: number): string | undefined => {
+    const header = elfReadAddress(data, segments, addr, 2 * ptrSize);
+    if (!header || header.length < 2 * ptrSize) return undefined;
+    const length = readPtr(header, ptrSize);
+    if (length > max) return undefined;
+    const bytes = elfReadAddress(data, segments, readPtr(header, 0), length);
+    return bytes && bytes.length === length ? bytes.toString('utf8') : undefined;
+  };
+  const version = readString(readPtr(data, at + 16), MAX_VERSION_BYTES);
+  if (!version) return { ok: false, reason: 'the pre-Go 1.18 build info points outside the bytes read' };
+  const mod = readString(readPtr(data, at + 16 + ptrSize), MAX_MODINFO_BYTES) ?? '';
+  return { ok: true, info: { goVersion: version, modinfo: unframe(mod) } };
+}
+
+/** Module info is framed by two 16-byte sentinels (cmd/go/internal/modload: infoStart, infoEnd). */
+function unframe(modinfo: string): string {
+  return modinfo.length >= 33 && modinfo[modinfo.length - 17] === '\n' ? modinfo.slice(16, -16) : modinfo;
+}
+
 /**
  * The Go version and module info of a Go ELF executable (Go's debug/buildinfo): the `.go.buildinfo`
- * section, or, when the section table is stripped or beyond what was read, the first build info magic in
- * the bytes. Go 1.18+ stores both strings inline, varint-length-prefixed, after the 32-byte header; older
- * binaries store pointers into the data segment, which this reader does not follow.
+ * section, else the first writable data segment, else (a stripped or partial image) the first build info
+ * magic in the bytes. Go 1.18+ stores both strings inline, varint-length-prefixed, after the 32-byte header;
+ * older binaries store pointers into the data segment (readPointerFormat).
  */
 export function readGoBuildInfo(data: Buffer): BuildInfoResult {
-  if (data.length < 64 || !data.subarray(0, 4).equals(ELF_MAGIC)) return { ok: false, none: true };
+  if (!isElf(data)) return { ok: false, none: true };
   const section = elfSection(data, '.go.buildinfo');
-  const at = section ? section.offset : data.indexOf(BUILDINFO_MAGIC);
+  let at = section?.offset ?? -1;
+  if (!section) {
+    const dataStart = elfDataSegmentOffset(elfSegments(data));
+    if (dataStart !== undefined) at = alignedMagic(data, dataStart);
+    if (at < 0) at = data.indexOf(BUILDINFO_MAGIC);
+  }
   if (at < 0) return { ok: false, none: true };
   if (at + HEADER_SIZE > data.length || !data.subarray(at, at + BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
     return { ok: false, reason: 'the .go.buildinfo section does not start with the build info magic' };
   }
   const flags = data[at + 15] ?? 0;
-  if ((flags & FLAG_VERSION_INLINE) === 0) {
-    return { ok: false, reason: 'build info in the pre-Go 1.18 pointer format, which is not read' };
-  }
-  const version = varintString(data, at + HEADER_SIZE, 1024);
+  if ((flags & FLAG_VERSION_INLINE) === 0) return readPointerFormat(data, at, flags);
+  const version = varintString(data, at + HEADER_SIZE, MAX_VERSION_BYTES);
   const mod = version ? varintString(data, version.next, MAX_MODINFO_BYTES) : undefined;
   if (!version || !mod) return { ok: false, reason: 'the build info strings are truncated or too long' };
-  let modinfo = mod.value;
-  // Module info is framed by two 16-byte sentinels (cmd/go/internal/modload: infoStart, infoEnd).
-  if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === '\n') modinfo = modinfo.slice(16, -16);
-  return { ok: true, info: { goVersion: version.value, modinfo } };
+  return { ok: true, info: { goVersion: version.value, modinfo: unframe(mod.value) } };
 }
 
 export interface GoModule {
@@ -101,6 +152,45 @@ export function parseModinfo(modinfo: string): GoModule[] {
     }
   }
   return modules;
+}
+
+/** `build\t-ldflags="-w -X pkg.Var=1.2.3"` → the `-X` assignments (quoted or not). */
+export function linkStampedVariables(modinfo: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of modinfo.split('\n')) {
+    if (!line.startsWith('build\t-ldflags=')) continue;
+    const flags = line.slice('build\t-ldflags='.length).replace(/\\"/g, '"');
+    for (const m of flags.matchAll(/-X[= ]+["']?([A-Za-z0-9_./~-]{1,200})=([^\s"'\\]{1,100})/g)) {
+      out.set(m[1] as string, m[2] as string);
+    }
+  }
+  return out;
+}
+
+/** golang.org/x/mod/semver.IsValid: `v1`, `v1.2`, `v1.2.3[-pre][+build]`. */
+const GO_SEMVER =
+  /^v(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?)?$/;
+const VERSION_PREFIXES = ['main', 'common', 'version', 'cmd'];
+
+/**
+ * The main module's version stamped with `-ldflags -X`, chosen as Trivy does: only variables named
+ * `*.version` or `*.ver` holding a SemVer value (with or without `v`); `<module>/cmd/…` variables first, then
+ * those of a `main`, `common`, `version` or `cmd` package, then any other; two different values in the
+ * winning group mean no version. Returned with a `v`, as module versions are written.
+ */
+export function ldflagsVersion(mainPath: string, modinfo: string): string | undefined {
+  const groups: string[][] = [[], [], []];
+  for (const [key, value] of linkStampedVariables(modinfo)) {
+    const lower = key.toLowerCase();
+    if (!lower.endsWith('.version') && !lower.endsWith('.ver')) continue;
+    const version = value.startsWith('v') ? value : `v${value}`;
+    if (!GO_SEMVER.test(version)) continue;
+    const pkg = (key.slice(key.lastIndexOf('/') + 1).split('.')[0] ?? '').toLowerCase();
+    const group = key.startsWith(`${mainPath}/cmd/`) ? 0 : VERSION_PREFIXES.includes(pkg) ? 1 : 2;
+    if (!groups[group]!.includes(version)) groups[group]!.push(version);
+  }
+  const winner = groups.find((group) => group.length > 0);
+  return winner?.length === 1 ? winner[0] : undefined;
 }
 
 /** `go1.21.3` → `1.21.3`; `go1.22rc1`, `go1.23.0 X:boringcrypto` keep only the release. */
@@ -148,8 +238,9 @@ export function readGoExecutable(file: FileContent): FileFindings {
     }
     return { packages, notes };
   }
-  const add = (name: string, version: string) =>
+  const add = (name: string, version: string, main = false) =>
     packages.push({
+      ...(main ? { relationship: 'root' as const } : {}),
       ecosystem: 'Go',
       name,
       version,
@@ -164,14 +255,19 @@ export function readGoExecutable(file: FileContent): FileFindings {
   let skipped = 0;
   for (const module of parseModinfo(result.info.modinfo)) {
     const path = cleanValue(module.path);
-    const version = cleanValue(module.version, 128);
-    // The main module of a local build is `(devel)`: no released version to match.
-    if (module.main && version === '(devel)') continue;
+    let version = cleanValue(module.version, 128);
+    // The main module of a local build is `(devel)` (or a pseudo-version): a version stamped at link time
+    // is the best available, as Trivy reads it; without one there is no released version to match.
+    if (module.main && (version === '(devel)' || version === '' || version.startsWith('v0.0.0-'))) {
+      const stamped = ldflagsVersion(path, result.info.modinfo);
+      if (stamped) version = stamped;
+      else if (version === '(devel)' || version === '') continue;
+    }
     if (!MODULE_PATH.test(path) || !MODULE_VERSION.test(version)) {
       skipped++;
       continue;
     }
-    add(path, version);
+    add(path, version, module.main);
   }
   if (skipped > 0) notes.push(`/${file.path}: ${skipped} module lines without a valid path and version were skipped`);
   return { packages, notes };

@@ -28,14 +28,16 @@ export function isJavaArchive(path: string): boolean {
 }
 
 /**
- * Archives inside an archive that are read (one level deep): Spring Boot, WAR and Jenkins plugin libraries,
- * NiFi bundled dependencies, EAR modules.
+ * Archives inside an archive that are read, at any depth (Spring Boot `BOOT-INF/lib`, WAR `WEB-INF/lib`,
+ * EAR modules, NiFi bundled dependencies, jars a shaded or custom build stored anywhere): every Java archive
+ * entry, as Syft and Trivy read them. Depth, count and inflated bytes are capped per image file.
  */
-export function isNestedArchive(outerPath: string, entry: string): boolean {
-  if (/^(?:BOOT-INF|WEB-INF)\/lib\/[^/]+\.jar$/i.test(entry)) return true;
-  if (/\.nar$/i.test(outerPath) && /^META-INF\/bundled-dependencies\/[^/]+\.jar$/i.test(entry)) return true;
-  return /\.ear$/i.test(outerPath) && /^(?:lib\/)?[^/]+\.(?:jar|war)$/i.test(entry);
+export function isNestedArchive(_outerPath: string, entry: string): boolean {
+  return !entry.endsWith('/') && ARCHIVE.test(entry);
 }
+
+/** jar in a jar in a jar... Spring Boot in an EAR is three levels; deeper nesting is noted and not read. */
+export const MAX_NESTING_DEPTH = 6;
 
 /** Java properties (the subset maven-archiver writes): `key=value`, `key: value`, `#`/`!` comments. */
 export function parseProperties(text: string): Map<string, string> {
@@ -149,7 +151,7 @@ function entryText(
   return read.data;
 }
 
-/** Identities found in one archive and, at depth 0, the archives nested in it. */
+/** Identities found in one archive and in the archives nested in it, down to MAX_NESTING_DEPTH. */
 function scanArchive(
   data: Buffer,
   label: string,
@@ -210,8 +212,12 @@ function scanArchive(
       state.problems.push(`${label}: no pom.properties and no usable name and version in ${MANIFEST}`);
     else if (!entry) state.problems.push(`${label}: no pom.properties and no ${MANIFEST}`);
   }
-  if (depth > 0) return found;
-  for (const entry of directory.entries.filter((e) => isNestedArchive(label, e.name))) {
+  const nested = directory.entries.filter((e) => isNestedArchive(label, e.name));
+  if (nested.length > 0 && depth >= MAX_NESTING_DEPTH) {
+    state.problems.push(`${label}: archives nested more than ${MAX_NESTING_DEPTH} levels deep; not read`);
+    return found;
+  }
+  for (const entry of nested) {
     if (state.nested >= MAX_NESTED_PER_FILE) {
       state.problems.push(`${label}: more than ${MAX_NESTED_PER_FILE} nested archives; the rest were not read`);
       break;

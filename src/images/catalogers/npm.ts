@@ -1,3 +1,4 @@
+import { npmLicenses, withLicenses } from '../licenses.js';
 import type { FileMeta } from '../filesystem.js';
 import {
   MAX_CATALOGER_TOTAL_BYTES,
@@ -62,6 +63,7 @@ export const npmCataloger: Cataloger = {
         path: file.path,
         layer: file.layerDigest,
         cataloger: 'npm',
+        ...withLicenses(npmLicenses(manifest)),
       });
     }
     if (invalid > 0) {

@@ -1,3 +1,4 @@
+import { pythonLicenses, withLicenses } from '../licenses.js';
 import type { FileContent, FileMeta } from '../filesystem.js';
 import {
   MAX_CATALOGER_TOTAL_BYTES,
@@ -88,16 +89,20 @@ export const pythonCataloger: Cataloger = {
         context.note(`python: /${file.path} has no Name or Version header; skipped`);
         continue;
       }
-      const normalized = normalizePythonName(cleanValue(name));
+      // The distribution's own spelling is shown (and written to the SBOM); the purl and matching use the
+      // PEP 503 name.
+      const display = cleanValue(name);
+      const normalized = normalizePythonName(display);
       const cleanVersion = cleanValue(version);
       packages.push({
         ecosystem: 'PyPI',
-        name: normalized,
+        name: display,
         version: cleanVersion,
         purl: purl('pypi', undefined, normalized, cleanVersion),
         path: file.path,
         layer: file.layerDigest,
         cataloger: 'python',
+        ...withLicenses(pythonLicenses(metadata.text)),
       });
     }
     return { packages };

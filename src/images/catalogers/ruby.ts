@@ -1,3 +1,4 @@
+import { gemspecLicenses, withLicenses } from '../licenses.js';
 import type { FileMeta } from '../filesystem.js';
 import {
   MAX_CATALOGER_TOTAL_BYTES,
@@ -80,6 +81,7 @@ export const rubyCataloger: Cataloger = {
         path: file.path,
         layer: file.layerDigest,
         cataloger: 'ruby',
+        ...withLicenses(gemspecLicenses(file.data.toString('utf8'))),
       });
     }
     return { packages };

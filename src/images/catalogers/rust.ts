@@ -171,30 +171,30 @@ const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
 interface BinaryPackages {
-  packages: { name: string; version: string }[];
+  packages: { name: string; version: string; root?: true }[];
   notes: string[];
 }
 
 /**
  * Which audit packages to report, as Syft and osv-scalibr do: runtime dependencies only (`kind: build`
  * crates run at build time and are not in the executable). Only `source: crates.io` crates are reported:
- * they are what the RustSec advisories in OSV's `crates.io` ecosystem describe. The local root package is the
- * binary itself; other sources (git, an alternative registry, a local path) are counted in a note.
+ * they are what the RustSec advisories in OSV's `crates.io` ecosystem describe. The root package is the
+ * binary itself: reported and marked as the root, as osv-scalibr and Trivy report it (a locally built crate
+ * that is also published, `cargo build` of a ripgrep checkout, is matched under its crates.io name). Other
+ * sources (git, an alternative registry, a local path) are counted in a note.
  */
 export function selectPackages(info: Extract<AuditInfoResult, { ok: true }>): BinaryPackages {
   const notes = [...info.problems];
   const seen = new Set<string>();
-  const packages: { name: string; version: string }[] = [];
+  const packages: BinaryPackages['packages'] = [];
   const otherSources = new Map<string, number>();
   let invalid = 0;
   let overCap = 0;
   for (const pkg of info.packages) {
     if (pkg.kind !== 'runtime') continue;
-    if (pkg.source !== 'crates.io') {
-      if (!(pkg.root && pkg.source === 'local')) {
-        const source = cleanValue(pkg.source, 32) || '(empty)';
-        otherSources.set(source, (otherSources.get(source) ?? 0) + 1);
-      }
+    if (pkg.source !== 'crates.io' && !pkg.root) {
+      const source = cleanValue(pkg.source, 32) || '(empty)';
+      otherSources.set(source, (otherSources.get(source) ?? 0) + 1);
       continue;
     }
     if (!CRATE_NAME.test(pkg.name) || !SEMVER.test(pkg.version)) {
@@ -208,7 +208,7 @@ export function selectPackages(info: Extract<AuditInfoResult, { ok: true }>): Bi
       continue;
     }
     seen.add(key);
-    packages.push({ name: pkg.name, version: pkg.version });
+    packages.push({ name: pkg.name, version: pkg.version, ...(pkg.root ? { root: true as const } : {}) });
   }
   if (invalid > 0) notes.push(`${invalid} crates.io packages without a valid crate name and SemVer version skipped`);
   if (overCap > 0) notes.push(`${overCap} packages beyond the ${MAX_PACKAGES_PER_BINARY}-package cap not listed`);
@@ -254,6 +254,7 @@ export function readRustExecutable(file: FileContent): FileFindings {
   for (const message of selected.notes) notes.push(`/${file.path}: ${message}`);
   for (const pkg of selected.packages) {
     packages.push({
+      ...(pkg.root ? { relationship: 'root' as const } : {}),
       ecosystem: 'crates.io',
       name: pkg.name,
       version: pkg.version,

@@ -20,6 +20,14 @@ export interface ImagePackage {
   layer: string;
   /** Which cataloger found it. */
   cataloger: string;
+  /** Licences the package metadata declares (an SPDX expression or free text), when it declares any. */
+  licenses?: string[];
+  /**
+   * The application itself (`root`: a Go main module, a Rust binary's root crate, the .NET app project) or
+   * another project of the same build (`project`: a .NET project reference), as Trivy marks them; unset for
+   * dependencies.
+   */
+  relationship?: 'root' | 'project';
 }
 
 /** The distribution of the image, from os-release or its fallbacks. */

@@ -29,6 +29,8 @@ export interface IndexHeader {
   skipped: string[];
   /** Byte size of the record store the locators point into. */
   storeBytes: number;
+  /** Ecosystem bases (lower case) that at least one record names. */
+  ecosystems?: string[];
 }
 
 /** Serialises the header and the key → locators map. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOsvRecord, type OsvRecord } from '../osv.js';
 import { usableCacheDir } from './cache-dir.js';
+import { osvPackageName } from './package-key.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
 
 export const DEFAULT_OSV_API = 'https://api.osv.dev';
@@ -100,6 +101,20 @@ export class OsvApiSource implements VulnSource {
     };
   }
 
+  /** GET /v1/vulns/{id} for each id (osv.dev serves CVE records too); unknown ids are left out. */
+  async recordsById(ids: readonly string[], signal?: AbortSignal): Promise<OsvRecord[]> {
+    const pending = [...new Set(ids)];
+    const out: OsvRecord[] = [];
+    const worker = async () => {
+      for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
+        const result = await this.record(id, undefined, undefined, signal);
+        if (result.record) out.push(result.record);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, pending.length) }, worker));
+    return out;
+  }
+
   private async queryIds(
     queries: readonly VulnQuery[],
     notes: string[],
@@ -116,7 +131,7 @@ export class OsvApiSource implements VulnSource {
           queries: batch.map(({ index, token }) => {
             const q = queries[index]!;
             return {
-              package: { ecosystem: q.ecosystem, name: q.name },
+              package: { ecosystem: q.ecosystem, name: osvPackageName(q.ecosystem, q.name) },
               version: q.version,
               ...(token ? { page_token: token } : {}),
             };

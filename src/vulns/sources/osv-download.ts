@@ -5,6 +5,7 @@ import { githubActionsCache, type ArchiveCache } from './archive-cache.js';
 import { usableCacheDir } from './cache-dir.js';
 import { OsvFileSource } from './osv-files.js';
 import { VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
+import type { OsvRecord } from '../osv.js';
 import { splitEcosystem } from '../versions/index.js';
 import { verifyZip } from './zip.js';
 
@@ -150,6 +151,8 @@ export class OsvDownloadSource implements VulnSource {
   readonly maxAgeDays: number;
   /** Requests made, for tests: `GET <url>`. */
   readonly requests: string[] = [];
+  /** The archives the last lookup read, for `recordsById`. */
+  private opened: OsvFileSource[] = [];
 
   constructor(options: OsvDownloadOptions = {}) {
     this.options = options;
@@ -168,10 +171,13 @@ export class OsvDownloadSource implements VulnSource {
     const notes: string[] = [];
     const records: VulnLookup['records'] = queries.map(() => []);
     const byEcosystem = new Map<string, number[]>();
+    this.opened = [];
     const unpublished = new Map<string, number>();
+    const missing = new Set<string>();
     queries.forEach((query, i) => {
       const ecosystem = bucketEcosystem(query.ecosystem);
       if (ecosystem === undefined) {
+        missing.add(query.ecosystem);
         const base = splitEcosystem(query.ecosystem).base.slice(0, 60);
         unpublished.set(base, (unpublished.get(base) ?? 0) + 1);
         return;
@@ -185,7 +191,8 @@ export class OsvDownloadSource implements VulnSource {
         `${this.description}: OSV publishes no archive for ecosystem "${base}"; ${count} package version(s) were NOT matched (not matched is not "not vulnerable")`,
       );
     }
-    if (byEcosystem.size === 0) return { records, notes };
+    const result = () => ({ records, notes, ...(missing.size > 0 ? { missingEcosystems: [...missing].sort() } : {}) });
+    if (byEcosystem.size === 0) return result();
     const root = await this.root(notes);
     const failures: string[] = [];
     for (const [ecosystem, indexes] of [...byEcosystem.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -200,16 +207,19 @@ export class OsvDownloadSource implements VulnSource {
         continue;
       }
       if (!obtained.ok) {
+        for (const i of indexes) missing.add(queries[i]!.ecosystem);
         notes.push(
           `${this.description}: ${obtained.missing}; ${indexes.length} ${ecosystem} package version(s) were NOT matched (not matched is not "not vulnerable")`,
         );
         continue;
       }
       const files = new OsvFileSource(obtained.zip, `${ecosystem}/all.zip`, { cacheDir: obtained.dir });
+      this.opened.push(files);
       const subset = indexes.map((i) => queries[i]!);
-      const result = await files.lookup(subset, signal);
-      indexes.forEach((queryIndex, i) => records[queryIndex]!.push(...(result.records[i] ?? [])));
-      notes.push(...result.notes);
+      const found = await files.lookup(subset, signal);
+      indexes.forEach((queryIndex, i) => records[queryIndex]!.push(...(found.records[i] ?? [])));
+      notes.push(...found.notes);
+      for (const ecosystem of found.missingEcosystems ?? []) missing.add(ecosystem);
       // Saved after the lookup, so the cached entry carries the compact index built from the archive.
       if (obtained.save && this.archiveCache) await this.save(obtained.dir, ecosystem, notes);
     }
@@ -219,7 +229,13 @@ export class OsvDownloadSource implements VulnSource {
         `${failures.join('; ')}. Check the runner's access to ${this.baseUrl} (or give a mirror with osv-download:URL), or use vuln-db osv-api`,
       );
     }
-    return { records, notes };
+    return result();
+  }
+
+  /** Records scoring the given CVE ids, from the archives the last lookup read. */
+  async recordsById(ids: readonly string[]): Promise<OsvRecord[]> {
+    const found = await Promise.all(this.opened.map((files) => files.recordsById(ids)));
+    return found.flat();
   }
 
   private async root(notes: string[]): Promise<string> {

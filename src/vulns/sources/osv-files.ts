@@ -3,9 +3,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { open, opendir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { readOsvRecord, type OsvRecord } from '../osv.js';
+import { identityIds, readOsvRecord, type OsvRecord } from '../osv.js';
 import { usableCacheDir } from './cache-dir.js';
 import { packageKey } from './package-key.js';
+import { splitEcosystem } from '../versions/index.js';
 import { SkipCounter, VulnSourceError, type VulnLookup, type VulnQuery, type VulnSource } from './types.js';
 import { CompactIndex, encodeIndex, type IndexHeader, type Locator } from './compact-index.js';
 import { readZip } from './zip.js';
@@ -18,7 +19,7 @@ export const OFFLINE_LIMITS = {
   maxDepth: 8,
 };
 
-const INDEX_FORMAT = 3;
+const INDEX_FORMAT = 4;
 
 interface FileInfo {
   path: string;
@@ -44,6 +45,10 @@ export class OsvFileSource implements VulnSource {
   private readonly cacheDir: string | undefined;
   /** How the last lookup was served, for notes and tests. */
   lastLoad: 'index' | 'scan' | undefined;
+  /** After a scan: the CVSS-carrying records by CVE id, for `recordsById`. */
+  private scored: Map<string, OsvRecord> | undefined;
+  /** After an index lookup: the index and its store, for `recordsById`. */
+  private opened: { index: CompactIndex; store: string } | undefined;
 
   constructor(
     readonly path: string,
@@ -98,6 +103,10 @@ export class OsvFileSource implements VulnSource {
     const skipped = new SkipCounter();
     const keys = new Map<string, Locator[]>();
     const store = cache ? await StoreWriter.create(cache.store) : undefined;
+    const scored = new Map<string, OsvRecord>();
+    const ecosystems = new Set<string>();
+    this.scored = scored;
+    this.opened = undefined;
     let read = 0;
     const accept = (data: Buffer, where: string) => {
       read++;
@@ -106,11 +115,15 @@ export class OsvFileSource implements VulnSource {
       const record = forMatching(parsed);
       const locator = store?.append(JSON.stringify(record));
       collector.add(record);
+      for (const a of record.affected ?? []) if (a.package) ecosystems.add(ecosystemBase(a.package.ecosystem));
+      const cves = scoredCves(record);
+      for (const cve of cves) if (scored.size < MAX_SCORED) scored.set(cve, scoreCarrier(record));
       if (!locator) return;
       const recordKeys = new Set<string>();
       for (const affected of record.affected ?? []) {
         if (affected.package) recordKeys.add(packageKey(affected.package.ecosystem, affected.package.name));
       }
+      for (const cve of cves) recordKeys.add(cveKey(cve));
       for (const key of recordKeys) {
         const list = keys.get(key);
         if (list) list.push(locator);
@@ -133,6 +146,7 @@ export class OsvFileSource implements VulnSource {
         records: read,
         skipped: skippedNotes,
         storeBytes,
+        ecosystems: [...ecosystems].sort(),
       };
       // The store first, then the index that points into it: a reader never sees an index without its store.
       await store
@@ -146,7 +160,7 @@ export class OsvFileSource implements VulnSource {
         : `${this.description}: read ${read} record file(s)`,
       ...skippedNotes,
     );
-    return { records: collector.records, notes };
+    return { records: collector.records, notes, ...missingOf(queries, ecosystems) };
   }
 
   /** Feeds every record of the files to `accept`, flushing the store as it fills. */
@@ -205,6 +219,8 @@ export class OsvFileSource implements VulnSource {
     signal?: AbortSignal,
   ): VulnLookup {
     this.lastLoad = 'index';
+    this.opened = { index, store: storePath };
+    this.scored = undefined;
     const { header } = index;
     const collector = new Collector(queries);
     const skipped = new SkipCounter();
@@ -237,7 +253,34 @@ export class OsvFileSource implements VulnSource {
       ...header.skipped,
       ...skipped.notes(this.description),
     );
-    return { records: collector.records, notes };
+    return { records: collector.records, notes, ...missingOf(queries, new Set(header.ecosystems ?? [])) };
+  }
+
+  /**
+   * Records that carry CVSS vectors for the given CVE ids (as id, alias or sole upstream), from the data the
+   * last lookup read: a CVE's own record or a GHSA naming it scores a distribution's record of that CVE.
+   */
+  recordsById(ids: readonly string[]): Promise<OsvRecord[]> {
+    const out = new Map<string, OsvRecord>();
+    if (this.scored) {
+      for (const id of ids) {
+        const record = this.scored.get(id.toUpperCase());
+        if (record) out.set(record.id, record);
+      }
+    } else if (this.opened) {
+      const reader = new BatchReader(this.opened.store);
+      try {
+        for (const id of ids) {
+          for (const locator of this.opened.index.locators(cveKey(id.toUpperCase()))) {
+            const record = storedRecord(Buffer.from(reader.range(locator.offset, locator.offset + locator.length)));
+            if (record) out.set(record.id, scoreCarrier(record));
+          }
+        }
+      } finally {
+        reader.close();
+      }
+    }
+    return Promise.resolve([...out.values()]);
   }
 
   /** The .json and .zip files under the path, depth-first, sorted, symlinks not followed. */
@@ -280,6 +323,43 @@ export class OsvFileSource implements VulnSource {
     await walk(this.path, 0);
     return out;
   }
+}
+
+const ecosystemBase = (ecosystem: string) => splitEcosystem(ecosystem).base.toLowerCase();
+
+/** The queried ecosystems the data names in no record. */
+function missingOf(queries: readonly VulnQuery[], present: ReadonlySet<string>): Pick<VulnLookup, 'missingEcosystems'> {
+  const missing = new Set<string>();
+  for (const q of queries) if (!present.has(ecosystemBase(q.ecosystem))) missing.add(q.ecosystem);
+  return missing.size > 0 ? { missingEcosystems: [...missing].sort() } : {};
+}
+
+/** Bounds the in-memory map of scored CVEs a cold scan keeps (one entry per CVE id). */
+const MAX_SCORED = 2_000_000;
+const CVE_ID = /^CVE-\d{4}-\d+$/;
+
+/** Index key of the records that score a CVE; package keys never start with \u0001. */
+function cveKey(cve: string): string {
+  return `\u0001cve\u0000${cve}`;
+}
+
+/** The CVE ids a record carries CVSS vectors for (none when it has no vectors). */
+function scoredCves(record: OsvRecord): string[] {
+  const vectors = [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])];
+  if (!vectors.some((s) => s.type.startsWith('CVSS_'))) return [];
+  return identityIds(record)
+    .map((id) => id.toUpperCase())
+    .filter((id) => CVE_ID.test(id));
+}
+
+/** What scoring needs of a record: identity and vectors, none of its packages and ranges. */
+function scoreCarrier(record: OsvRecord): OsvRecord {
+  const out: OsvRecord = { id: record.id, modified: record.modified };
+  if (record.aliases) out.aliases = record.aliases;
+  if (record.upstream) out.upstream = record.upstream;
+  const vectors = [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])];
+  out.severity = vectors.filter((s) => s.type.startsWith('CVSS_'));
+  return out;
 }
 
 /** Records per query, each record once per query (one record can appear in several files). */
@@ -339,6 +419,7 @@ export function forMatching(record: OsvRecord): OsvRecord {
   const out: OsvRecord = { id: record.id, modified: record.modified };
   if (record.withdrawn !== undefined) out.withdrawn = record.withdrawn;
   if (record.aliases) out.aliases = record.aliases;
+  if (record.upstream) out.upstream = record.upstream;
   if (record.summary !== undefined) out.summary = record.summary;
   else if (record.details !== undefined) out.details = record.details.slice(0, DETAILS_KEPT);
   if (record.severity) out.severity = record.severity;

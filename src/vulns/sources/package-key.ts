@@ -6,6 +6,13 @@ import { splitEcosystem } from '../versions/index.js';
  */
 export function packageKey(ecosystem: string, name: string): string {
   const base = splitEcosystem(ecosystem).base.toLowerCase();
-  const normalized = base === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name.toLowerCase();
-  return `${base}\u0000${normalized}`;
+  return `${base}\u0000${osvPackageName(ecosystem, name).toLowerCase()}`;
+}
+
+/**
+ * The name as OSV records spell it: PyPI names PEP 503-normalised (the OSV API finds nothing for `Django` or
+ * `pyOpenSSL`, only for `django` and `pyopenssl`); other ecosystems' names as they are.
+ */
+export function osvPackageName(ecosystem: string, name: string): string {
+  return splitEcosystem(ecosystem).base.toLowerCase() === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
 }

@@ -10,6 +10,11 @@ export interface VulnLookup {
   records: OsvRecord[][];
   /** What the source skipped or could not see (invalid records, unknown ecosystems, paging caps). */
   notes: string[];
+  /**
+   * Ecosystems of the queries (as queried) for which the source holds no record at all: an offline directory
+   * without that ecosystem's data. Their packages were not checked, which is not "not vulnerable".
+   */
+  missingEcosystems?: string[];
 }
 
 /** Where vulnerability records come from: the OSV API, a directory of OSV files, OSV `all.zip` files. */
@@ -19,13 +24,19 @@ export interface VulnSource {
   /** True when the source already matched versions (the OSV API): a record the matcher rejects is noted. */
   readonly matchesVersions?: boolean;
   lookup(queries: readonly VulnQuery[], signal?: AbortSignal): Promise<VulnLookup>;
+  /**
+   * Records by id, for the CVSS of a CVE that a distribution's record names in `upstream` (the CVE's own
+   * record, a GHSA aliasing it). Called after `lookup`; ids the source does not know are left out.
+   */
+  recordsById?(ids: readonly string[], signal?: AbortSignal): Promise<OsvRecord[]>;
 }
 
-export type VulnSourceErrorCode = 'UNREACHABLE' | 'BAD_RESPONSE' | 'INVALID_SOURCE' | 'ABORTED';
+export type VulnSourceErrorCode = 'UNREACHABLE' | 'BAD_RESPONSE' | 'NO_DATA' | 'INVALID_SOURCE' | 'ABORTED';
 
 /**
- * The vulnerability data could not be read. UNREACHABLE and BAD_RESPONSE are the API's fault (the policy's
- * `on-unreachable` decides whether that fails the check); INVALID_SOURCE is the user's (a wrong path).
+ * The vulnerability data could not be read. UNREACHABLE and BAD_RESPONSE are the API's fault, NO_DATA is data
+ * that holds nothing for any ecosystem of the image (the policy's `on-unreachable` decides whether those fail
+ * the check); INVALID_SOURCE is the user's (a wrong path).
  */
 export class VulnSourceError extends ContainersecError {
   constructor(

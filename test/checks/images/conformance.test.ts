@@ -84,7 +84,7 @@ const summary = (findings: RawFinding[]) =>
 
 const EXPECTED = [
   'vuln/CVE-2018-25091 urllib3@1.24.1 -> upgrade urllib3 to 1.24.2',
-  'vuln/CVE-2020-28493 jinja2@2.10 -> upgrade jinja2 to 2.11.3',
+  'vuln/CVE-2020-28493 Jinja2@2.10 -> upgrade Jinja2 to 2.11.3',
   'vuln/CVE-2020-8203 lodash@4.17.15 -> upgrade lodash to 4.17.20',
   'vuln/CVE-2021-23337 lodash@4.17.15 -> upgrade lodash to 4.17.21',
   'vuln/CVE-2021-3807 ansi-regex@5.0.0 -> upgrade ansi-regex to 5.0.1',

@@ -180,7 +180,7 @@ const vulnIds = (findings: RawFinding[]) =>
     .sort();
 
 const EXPECTED = [
-  'vuln/CVE-2020-28493 jinja2@2.10 fix=upgrade jinja2 to 2.11.3',
+  'vuln/CVE-2020-28493 Jinja2@2.10 fix=upgrade Jinja2 to 2.11.3',
   'vuln/CVE-2020-8203 lodash@4.17.15 fix=upgrade lodash to 4.17.19',
   'vuln/CVE-2021-23337 lodash@4.17.15 fix=upgrade lodash to 4.17.21',
   'vuln/CVE-2024-0001 libssl1.1@1.1.1n-0+deb10u3 fix=upgrade libssl1.1 to 1.1.1n-0+deb10u6',
@@ -207,6 +207,7 @@ describe('images check end to end (OCI layout, offline OSV directory)', () => {
       id: 'CVE-2024-0001',
       aliases: ['DEBIAN-CVE-2024-0001', 'DSA-5000-1'],
       fixed: ['1.1.1n-0+deb10u6'],
+      rating: 'unknown',
     });
     expect(openssl.message).toContain('source package openssl');
     expect(openssl.location).toMatchObject({ path: '/var/lib/dpkg/status' });

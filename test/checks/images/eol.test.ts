@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -80,9 +80,13 @@ describe('end-of-life cycle status', () => {
       layer: 'sha256:l',
       cataloger: 'dpkg',
     };
+    // Debian's own nodejs is judged by Debian's support (the OS line), not by Node.js's table.
     expect(unknownEolCycles(os('debian', '14'), ['NODE_VERSION=22.1.0'], [pkg], TABLE)).toEqual([
       'end of life not checked for Debian 14 (/etc/os-release): unknown cycle, not in the end-of-life table updated 2026-11-28',
-      'end of life not checked for Node.js 31 (package nodejs 31.0.0+dfsg-1): unknown cycle, not in the end-of-life table updated 2026-11-28',
+    ]);
+    const nodesource = { ...pkg, version: '31.0.0-1nodesource1' };
+    expect(unknownEolCycles(os('debian', '12'), [], [nodesource], TABLE)).toEqual([
+      'end of life not checked for Node.js 31 (package nodejs 31.0.0-1nodesource1 (an upstream build: nodesource)): unknown cycle, not in the end-of-life table updated 2026-11-28',
     ]);
     // Known cycles and untracked products say nothing.
     expect(unknownEolCycles(os('debian', '12'), ['NODE_VERSION=26.1.0'], [], TABLE)).toEqual([]);
@@ -101,12 +105,38 @@ describe('end-of-life cycle status', () => {
     });
     const target = `dir:${root}`;
     const out = await createImagesCheck({ today: () => '2026-11-28' }).run(context(policy, { images: [target] }));
-    expect(out.findings.filter((f) => f.ruleId.startsWith('image/eol')).map((f) => f.title)).toEqual([
-      'Python 3.9 is past its end of life',
-    ]);
+    // python3.9 is Debian's package: Debian's support decides, not Python's end of life.
+    expect(out.findings.filter((f) => f.ruleId.startsWith('image/eol')).map((f) => f.title)).toEqual([]);
     expect(out.notes?.filter((n) => n.includes('end of life not checked'))).toEqual([
       `${target}: end of life not checked for Debian 99 (/etc/os-release): unknown cycle, not in the end-of-life table updated ${EOL_TABLE.updated}`,
     ]);
+  });
+});
+
+describe('distribution-packaged runtimes', () => {
+  const deb = (name: string, version: string): ImagePackage => ({
+    ecosystem: 'Ubuntu:22.04',
+    name,
+    version,
+    purl: `pkg:deb/ubuntu/${name}@${version}`,
+    path: 'var/lib/dpkg/status',
+    layer: 'sha256:l',
+    cataloger: 'dpkg',
+  });
+  it("judges Ubuntu 22.04's python3.10 by Ubuntu's support, upstream installs by upstream's end of life", () => {
+    const ubuntu = [deb('python3.10', '3.10.12-1~22.04.6'), deb('libpython3.10', '3.10.12-1~22.04.6')];
+    expect(runtimeEndOfLife([], ubuntu, '2026-11-28', EOL_TABLE)).toEqual([]);
+    // The official python image sets PYTHON_VERSION and installs under /usr/local: upstream's date applies.
+    expect(
+      runtimeEndOfLife(['PYTHON_VERSION=3.10.14'], ubuntu, '2026-11-28', EOL_TABLE).map((h) => h.evidence),
+    ).toEqual(['ENV PYTHON_VERSION=3.10.14']);
+    // NodeSource's deb is an upstream build.
+    expect(
+      runtimeEndOfLife([], [deb('nodejs', '16.20.2-1nodesource1')], '2026-11-28', EOL_TABLE).map(
+        (h) => `${h.product} ${h.cycle}`,
+      ),
+    ).toEqual(['Node.js 16']);
+    expect(runtimeEndOfLife([], [deb('nodejs', '12.22.9~dfsg-1ubuntu3.6')], '2026-11-28', EOL_TABLE)).toEqual([]);
   });
 });
 
@@ -114,6 +144,26 @@ describe('eol-data.json', () => {
   const products = [...Object.entries(EOL_TABLE.os), ...Object.entries(EOL_TABLE.runtimes)];
   const isDate = (value: string) =>
     /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+  it('lists every cycle of the endoflife.date file each product cites, with the same date (back to the first)', () => {
+    const source = JSON.parse(
+      readFileSync(new URL('../../scripts/eol-source-cycles.json', import.meta.url), 'utf8'),
+    ) as { commit: string; products: Record<string, { field: string; cycles: Record<string, string | boolean> }> };
+    for (const [key, p] of products) {
+      const slug = p.source.split('/').pop()!;
+      const cited = source.products[slug];
+      expect(cited, `${key}: ${slug} is in the extract`).toBeDefined();
+      expect(p.verified, key).toContain(source.commit);
+      expect(p.field, key).toBe(cited!.field);
+      expect(p.cycles, key).toEqual(cited!.cycles);
+    }
+    // The cycles the first copies missed.
+    expect(EOL_TABLE.os.alpine?.cycles['3.9']).toBe('2020-11-01');
+    expect(EOL_TABLE.os.alpine?.cycles['3.8']).toBe('2020-05-01');
+    expect(EOL_TABLE.os.ubuntu?.cycles['12.04']).toBeDefined();
+    expect(Object.keys(EOL_TABLE.runtimes.nodejs!.cycles)).toEqual(expect.arrayContaining(['1', '4', '9']));
+    expect(EOL_TABLE.runtimes.python?.cycles['3.4']).toBe('2019-03-18');
+  });
 
   it('names its field and source for every product and holds only real dates or booleans', () => {
     expect(isDate(EOL_TABLE.updated)).toBe(true);
@@ -128,17 +178,19 @@ describe('eol-data.json', () => {
     }
   });
 
-  it('holds the dates verified against endoflife.date for the cycles images use most', () => {
+  it('holds the dates verified against endoflife.date for the cycles images use most, with the moved ones', () => {
+    // Moved since the first copies: Amazon Linux 2023 (2028-03-15 → 2029-06-30), Temurin 8 (2026-11-30 → 2030-12-31).
+    expect(EOL_TABLE.os.amzn?.cycles['2023']).toBe('2029-06-30');
     const at = (group: 'os' | 'runtimes', key: string, cycle: string) => EOL_TABLE[group][key]?.cycles[cycle];
-    expect(at('os', 'debian', '12')).toBe('2028-06-10');
+    expect(at('os', 'debian', '12')).toBe('2028-06-30');
     expect(at('os', 'debian', '9')).toBe('2022-07-01');
     expect(at('os', 'ubuntu', '22.04')).toBe('2027-04-01');
     expect(at('os', 'ubuntu', '20.04')).toBe('2025-05-31');
     expect(at('os', 'alpine', '3.23')).toBe('2027-11-01');
-    expect(at('os', 'ol', '7')).toBe('2024-12-01');
+    expect(at('os', 'ol', '7')).toBe('2024-12-31');
     expect(at('runtimes', 'dotnet', '8.0')).toBe('2026-11-10');
-    expect(at('runtimes', 'ruby', '3.1')).toBe('2025-03-31');
-    expect(at('runtimes', 'java', '8')).toBe('2026-11-30');
+    expect(at('runtimes', 'ruby', '3.1')).toBe('2025-03-26');
+    expect(at('runtimes', 'java', '8')).toBe('2030-12-31');
     expect(at('runtimes', 'php', '8.5')).toBe('2029-12-31');
   });
 });

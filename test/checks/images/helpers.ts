@@ -47,6 +47,20 @@ export async function writeLayout(
   return `oci:${dir}`;
 }
 
+/** GHSA-35jh-r3h4-6jhm (lodash command injection) as the GitHub Advisory Database publishes it in OSV. */
+export const LODASH_RECORD = {
+  schema_version: '1.6.0',
+  id: 'GHSA-35jh-r3h4-6jhm',
+  modified: '2024-01-01T00:00:00Z',
+  aliases: ['CVE-2021-23337'],
+  affected: [
+    {
+      package: { ecosystem: 'npm', name: 'lodash' },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }],
+    },
+  ],
+};
+
 export function writeRecords(dir: string, records: readonly object[]): string {
   mkdirSync(dir, { recursive: true });
   for (const record of records)

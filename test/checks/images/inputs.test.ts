@@ -3,28 +3,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createImagesCheck } from '../../../src/checks/images/index.js';
 import { packageFromPurl, readSbom } from '../../../src/checks/images/sbom-input.js';
-import { parseOpenVex, vexFor } from '../../../src/checks/images/vex.js';
+import { parseVexDocument, vexFor } from '../../../src/checks/images/vex.js';
 import { groupByAlias, primaryId, queryFor } from '../../../src/checks/images/vulnerabilities.js';
 import type { OsvRecord } from '../../../src/vulns/osv.js';
-import { basePolicy, context, npmPackage, startOsvServer, tempDir, writeLayout, writeRecords } from './helpers.js';
-
-const LODASH_RECORD = {
-  schema_version: '1.6.0',
-  id: 'GHSA-35jh-r3h4-6jhm',
-  modified: '2024-01-01T00:00:00Z',
-  aliases: ['CVE-2021-23337'],
-  affected: [
-    {
-      package: { ecosystem: 'npm', name: 'lodash' },
-      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '4.17.21' }] }],
-    },
-  ],
-};
+import {
+  LODASH_RECORD,
+  basePolicy,
+  context,
+  npmPackage,
+  startOsvServer,
+  tempDir,
+  writeLayout,
+  writeRecords,
+} from './helpers.js';
 
 describe('OpenVEX', () => {
   const doc = (statements: unknown[]) => JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements });
   it('reads statements, requires a justification for not_affected, and lets later statements win', () => {
-    const { statements, problems } = parseOpenVex(
+    const { statements, problems } = parseVexDocument(
       doc([
         {
           vulnerability: { name: 'CVE-1', aliases: ['GHSA-1'] },
@@ -55,8 +51,8 @@ describe('OpenVEX', () => {
     );
   });
   it('reports broken documents as problems, never throws', () => {
-    expect(parseOpenVex('{', 'a.json').problems[0]).toMatch(/not valid JSON/);
-    expect(parseOpenVex('[]', 'a.json').problems[0]).toMatch(/not an OpenVEX document/);
+    expect(parseVexDocument('{', 'a.json').problems[0]).toMatch(/not valid JSON/);
+    expect(parseVexDocument('[]', 'a.json').problems[0]).toMatch(/not an OpenVEX document/);
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findTokenPattern, hasInterpolation, isSecretName } from '../../../src/checks/manifests/secrets.js';
+import {
+  findTokenPattern,
+  hasInterpolation,
+  isCredentialShaped,
+  isLiteralSecret,
+  isPlaceholderSecret,
+  isSecretName,
+} from '../../../src/checks/manifests/secrets.js';
 import { parseImageReference, pinningOf } from '../../../src/checks/manifests/image-reference.js';
 
 describe('isSecretName', () => {
@@ -70,6 +77,80 @@ describe('hasInterpolation', () => {
     expect(hasInterpolation('x$A')).toBe(true);
     expect(hasInterpolation('pa$$word')).toBe(false);
     expect(hasInterpolation('costs 5$')).toBe(false);
+  });
+});
+
+describe('isPlaceholderSecret / isLiteralSecret', () => {
+  it('treats references, file paths and documentation placeholders as no secret', () => {
+    for (const value of [
+      '',
+      '   ',
+      '/run/secrets/db-password',
+      './secrets/token',
+      '~/.config/token',
+      'file:///run/secrets/key',
+      'https://vault.internal/v1/secret/data/app',
+      'CHANGEME',
+      'changeme',
+      'change_me',
+      'ChangeMe123',
+      'changeit',
+      '<your-key>',
+      '<REDACTED>',
+      '[API_KEY]',
+      '{api_key}',
+      'GOOGLE_API_KEY_VAL',
+      'YOUR_API_KEY',
+      'your-api-key-here',
+      'insert_token_here',
+      '${VAR}',
+      '$VAR',
+      '${{ secrets.TOKEN }}',
+      '{{ .Values.password }}',
+      '%DB_PASSWORD%',
+      '@DB_PASSWORD@',
+      'xxxx',
+      'XXXX-XXXX-XXXX',
+      '***',
+      '********',
+      '....',
+      'example',
+      'example-password',
+      'sample_token',
+      'dummy',
+      'placeholder',
+      'password',
+      'secret',
+      'null',
+      'false',
+      'TODO',
+    ]) {
+      expect(isPlaceholderSecret(value), value).toBe(true);
+      expect(isLiteralSecret(value), value).toBe(false);
+    }
+  });
+  it('keeps literal credentials, short and long, random and human', () => {
+    for (const value of [
+      'hunter2',
+      's3cret',
+      '12345',
+      'pa55word-long',
+      'abcd1234efgh',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'.replace('EXAMPLE', 'ZZZZZZZ'),
+      'Tr0ub4dor&3',
+      'correct horse battery staple',
+      'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+    ]) {
+      expect(isPlaceholderSecret(value), value).toBe(false);
+      expect(isLiteralSecret(value), value).toBe(true);
+    }
+    expect(isLiteralSecret('abc'), 'too short').toBe(false);
+  });
+  it('asks a credential shape where only a key name says "secret" (generic config files)', () => {
+    for (const value of ['files', 'files systemd', 'required', 'yescrypt', 'pam_unix.so nullok'])
+      expect(isCredentialShaped(value), value).toBe(false);
+    for (const value of ['hunter2', 'pa55word-long', 'Tr0ub4dor&3', 'abcd1234efgh'])
+      expect(isCredentialShaped(value), value).toBe(true);
   });
 });
 

@@ -54,13 +54,14 @@ A:x86_64
 `;
 
 describe('apk installed database', () => {
-  it('parses packages, origins and owned files', () => {
+  it('parses packages, origins, licences and owned files', () => {
     expect(parseApkInstalled(INSTALLED)).toEqual([
       {
         name: 'musl',
         version: '1.2.5-r0',
         arch: 'x86_64',
         origin: 'musl',
+        license: 'MIT',
         files: ['lib/ld-musl-x86_64.so.1', 'lib/libc.musl-x86_64.so.1'],
       },
       {
@@ -68,6 +69,7 @@ describe('apk installed database', () => {
         version: '3.3.2-r0',
         arch: 'x86_64',
         origin: 'openssl',
+        license: 'Apache-2.0',
         files: ['usr/lib/libcrypto.so.3', 'usr/lib/python3.12/site-packages/cryptolib-1.0.dist-info/METADATA'],
       },
     ]);

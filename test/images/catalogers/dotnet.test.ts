@@ -35,6 +35,7 @@ const depsJson = {
     },
     'Shared/1.0.0': { type: 'project', serviceable: false, sha512: '' },
     'System.Private.Uri/4.3.2-preview.1': { type: 'package', serviceable: true, sha512: 'sha512-y' },
+    'Microsoft.TestPlatform.ObjectModel/17.2.0-release-20220408-11': { type: 'Package', sha512: 'sha512-z' },
   },
 };
 
@@ -49,14 +50,23 @@ describe('dotnet', () => {
     expect(isDepsJson('app/WebApi.runtimeconfig.json')).toBe(false);
   });
 
-  it('catalogs package libraries (with a byte order mark) and skips project ones', async () => {
+  it('catalogs package and project libraries (with a byte order mark), marking the app project as root', async () => {
     const text = `\uFEFF${JSON.stringify(depsJson, null, 2)}`;
     const { catalog } = await catalogLayers([[file('app/WebApi.deps.json', text)]]);
     expect(summary(catalog.packages)).toEqual([
+      'NuGet Microsoft.TestPlatform.ObjectModel@17.2.0-release-20220408-11',
       'NuGet Newtonsoft.Json@13.0.1',
       'NuGet Serilog.AspNetCore@8.0.0',
+      'NuGet Shared@1.0.0',
       'NuGet System.Private.Uri@4.3.2-preview.1',
+      'NuGet WebApi@1.0.0',
     ]);
+    // As Trivy: the project no library depends on is the root, the referenced one a project of the build.
+    const relationships = Object.fromEntries(catalog.packages.map((p) => [p.name, p.relationship]));
+    expect(relationships).toMatchObject({ WebApi: 'root', Shared: 'project', 'Newtonsoft.Json': undefined });
+    expect(catalog.packages.find((p) => p.name === 'Microsoft.TestPlatform.ObjectModel')?.purl).toBe(
+      'pkg:nuget/Microsoft.TestPlatform.ObjectModel@17.2.0-release-20220408-11',
+    );
     const json = catalog.packages.find((p) => p.name === 'Newtonsoft.Json');
     expect(json?.purl).toBe('pkg:nuget/Newtonsoft.Json@13.0.1');
     expect(json?.path).toBe('app/WebApi.deps.json');
@@ -87,6 +97,7 @@ describe('dotnet', () => {
     };
     const { catalog } = await catalogLayers([[file('app/WebApi.deps.json', JSON.stringify(selfContained))]]);
     expect(catalog.packages.map((p) => p.purl)).toEqual([
+      'pkg:nuget/WebApi@1.0.0',
       'pkg:nuget/Microsoft.NETCore.App.Runtime.linux-musl-x64@8.0.1',
       'pkg:nuget/Microsoft.AspNetCore.App.Runtime.linux-musl-x64@8.0.1',
       'pkg:nuget/Newtonsoft.Json@13.0.3',

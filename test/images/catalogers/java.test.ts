@@ -106,9 +106,11 @@ describe('java parsing', () => {
     expect(isNestedArchive('app.war', 'WEB-INF/lib/x.jar')).toBe(true);
     expect(isNestedArchive('app.ear', 'web.war')).toBe(true);
     expect(isNestedArchive('app.ear', 'lib/x.jar')).toBe(true);
-    expect(isNestedArchive('app.jar', 'lib/x.jar')).toBe(false);
-    expect(isNestedArchive('app.jar', 'BOOT-INF/lib/sub/x.jar')).toBe(false);
+    // Any archive entry, anywhere, as Syft and Trivy read them (shaded and custom layouts).
+    expect(isNestedArchive('app.jar', 'lib/x.jar')).toBe(true);
+    expect(isNestedArchive('app.jar', 'BOOT-INF/lib/sub/x.jar')).toBe(true);
     expect(isNestedArchive('app.jar', 'BOOT-INF/classes/x.class')).toBe(false);
+    expect(isNestedArchive('app.jar', 'META-INF/x.jar/')).toBe(false);
   });
 
   it('reads stored and deflated entries and refuses bad ones without throwing', () => {
@@ -161,7 +163,7 @@ describe('java cataloger', () => {
     expect(catalog.notes.join('\n')).not.toMatch(/java:/);
   });
 
-  it('reads a Spring Boot fat jar and a WAR one level deep, noting manifest guesses', async () => {
+  it('reads a Spring Boot fat jar and a WAR with their nested jars, noting manifest guesses', async () => {
     const inner = zip([pom('org.springframework', 'spring-core', '6.1.1')]);
     const guessed = zip([
       manifest('Bundle-SymbolicName: org.yaml.snakeyaml\r\nBundle-Version: 2.2\r\nImplementation-Version: 2.2'),
@@ -184,12 +186,13 @@ describe('java cataloger', () => {
     const { catalog } = await catalogLayers([
       [file('app/app.jar', fat), file('usr/local/tomcat/webapps/ROOT.war', war)],
     ]);
-    // x.y:deep sits two levels deep (a jar in a jar in the fat jar): not read.
+    // x.y:deep sits two levels deep (a jar in a jar in the fat jar).
     expect(summary(catalog.packages)).toEqual([
       'Maven com.example:demo@0.0.1-SNAPSHOT',
       'Maven org.apache.logging.log4j:log4j-core@2.14.1',
       'Maven org.springframework:spring-core@6.1.1',
       'Maven org.yaml:snakeyaml@2.2',
+      'Maven x.y:deep@1.0',
     ]);
     const spring = catalog.packages.find((p) => p.name === 'org.springframework:spring-core');
     expect(spring?.path).toBe('app/app.jar!/BOOT-INF/lib/spring-core-6.1.1.jar');
@@ -219,7 +222,7 @@ describe('java cataloger', () => {
         name: 'META-INF/bundled-dependencies/commons-text-1.10.0.jar',
         data: zip([pom('org.apache.commons', 'commons-text', '1.10.0')]),
       },
-      { name: 'META-INF/docs/x.jar', data: zip([pom('not', 'read', '1')]) },
+      { name: 'META-INF/docs/x.jar', data: zip([pom('also', 'read', '1')]) },
     ]);
     const { catalog } = await catalogLayers([
       [
@@ -231,12 +234,40 @@ describe('java cataloger', () => {
     expect(catalog.packages.map((p) => `${p.path} ${p.purl}`).sort()).toEqual([
       'opt/nifi/lib/nifi-standard-nar-1.23.2.nar pkg:maven/org.apache.nifi/nifi-standard-nar@1.23.2',
       'opt/nifi/lib/nifi-standard-nar-1.23.2.nar!/META-INF/bundled-dependencies/commons-text-1.10.0.jar pkg:maven/org.apache.commons/commons-text@1.10.0',
+      'opt/nifi/lib/nifi-standard-nar-1.23.2.nar!/META-INF/docs/x.jar pkg:maven/also/read@1',
       'usr/share/jenkins/ref/plugins/git.jpi pkg:maven/org.jenkins-ci.plugins/git@5.2.1',
       'usr/share/jenkins/ref/plugins/git.jpi!/WEB-INF/lib/jgit-6.8.0.jar pkg:maven/org.eclipse.jgit/org.eclipse.jgit@6.8.0',
       'var/jenkins_home/plugins/credentials.hpi pkg:maven/org.jenkins-ci.plugins/credentials@1319.v7eb_51b_3a_c97b_',
     ]);
     expect(isNestedArchive('x.nar', 'META-INF/bundled-dependencies/a.jar')).toBe(true);
-    expect(isNestedArchive('x.jar', 'META-INF/bundled-dependencies/a.jar')).toBe(false);
+    expect(isNestedArchive('x.jar', 'META-INF/bundled-dependencies/a.jar')).toBe(true);
+  });
+
+  it('reads a jar in a jar in a jar (EAR > WAR > fat jar > lib), by path, and stops at the depth cap', async () => {
+    const lib = zip([pom('com.fasterxml.jackson.core', 'jackson-databind', '2.13.0')]);
+    const fat = zip([
+      pom('com.example', 'svc', '1.0.0'),
+      { name: 'BOOT-INF/lib/jackson-databind-2.13.0.jar', data: lib },
+    ]);
+    const war = zip([{ name: 'WEB-INF/lib/svc-1.0.0.jar', data: fat, method: 0 }]);
+    const ear = zip([pom('com.example', 'bundle', '3.0'), { name: 'web.war', data: war }]);
+    const { catalog } = await catalogLayers([[file('opt/app/bundle.ear', ear)]]);
+    expect(catalog.packages.map((p) => `${p.path} ${p.purl}`).sort()).toEqual([
+      'opt/app/bundle.ear pkg:maven/com.example/bundle@3.0',
+      'opt/app/bundle.ear!/web.war!/WEB-INF/lib/svc-1.0.0.jar pkg:maven/com.example/svc@1.0.0',
+      'opt/app/bundle.ear!/web.war!/WEB-INF/lib/svc-1.0.0.jar!/BOOT-INF/lib/jackson-databind-2.13.0.jar pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.13.0',
+    ]);
+
+    // A chain of jars deeper than the cap: the first MAX_NESTING_DEPTH + 1 levels are read, then a note.
+    let chain = zip([pom('deep', 'level-9', '9')]);
+    for (let level = 8; level >= 0; level--) {
+      chain = zip([pom('deep', `level-${level}`, String(level)), { name: `lib/level-${level + 1}.jar`, data: chain }]);
+    }
+    const deep = await catalogLayers([[file('app/chain.jar', chain)]]);
+    expect(deep.catalog.packages.map((p) => p.name).sort()).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((level) => `deep:level-${level}`),
+    );
+    expect(deep.catalog.notes.join('\n')).toMatch(/archives nested more than 6 levels deep; not read/);
   });
 
   it('names a shaded jar from its manifest when its pom.properties are only those of shaded dependencies', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toCycloneDx } from '../../../src/sbom/cyclonedx.js';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,8 +108,12 @@ describe('python', () => {
       file(`opt/py${i}${info.dir}/METADATA`, readFileSync(join(info.dir, 'METADATA'))),
     );
     const { catalog } = await catalogLayers([entries]);
-    const expected = infos.map((info) => `PyPI ${normalizePythonName(info.name)}@${info.version}`);
-    expect(summary(catalog.packages)).toEqual(expected.sort());
+    // Shown as the distribution spells itself; the purl carries the PEP 503 name.
+    const names = infos.map((info) => parseCoreMetadata(readFileSync(join(info.dir, 'METADATA'), 'utf8')).name ?? '');
+    expect(summary(catalog.packages)).toEqual(infos.map((info, i) => `PyPI ${names[i]}@${info.version}`).sort());
+    expect(catalog.packages.map((p) => p.purl).sort()).toEqual(
+      infos.map((info) => `pkg:pypi/${normalizePythonName(info.name)}@${info.version}`).sort(),
+    );
   });
 
   it('reads egg-info directories and single-file egg-info', async () => {
@@ -125,7 +130,8 @@ describe('python', () => {
         file('usr/local/lib/python3.11/site-packages/empty.dist-info/METADATA', 'garbage'),
       ],
     ]);
-    expect(summary(catalog.packages)).toEqual(['PyPI my-pkg@0.1', 'PyPI pyjwt@2.6.0']);
+    expect(summary(catalog.packages)).toEqual(['PyPI My_Pkg@0.1', 'PyPI PyJWT@2.6.0']);
+    expect(catalog.packages.map((p) => p.purl).sort()).toEqual(['pkg:pypi/my-pkg@0.1', 'pkg:pypi/pyjwt@2.6.0']);
     expect(catalog.notes.join('\n')).toMatch(/empty.dist-info\/METADATA has no Name or Version/);
   });
 
@@ -184,7 +190,34 @@ describe('python', () => {
         ),
       ],
     ]);
-    expect(summary(catalog.packages)).toEqual(['Debian:12 python3-yaml@6.0-3+b2', 'PyPI pyyaml@6.0.1']);
+    expect(summary(catalog.packages)).toEqual(['Debian:12 python3-yaml@6.0-3+b2', 'PyPI PyYAML@6.0.1']);
+  });
+
+  it('keeps the dist-info spelling for display and in the SBOM, the PEP 503 name in the purl', async () => {
+    const site = 'usr/local/lib/python3.11/site-packages';
+    const meta = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`;
+    const { catalog } = await catalogLayers([
+      [
+        file(`${site}/pyOpenSSL-23.2.0.dist-info/METADATA`, meta('pyOpenSSL', '23.2.0')),
+        file(
+          `${site}/backports.ssl_match_hostname-3.7.0.1.dist-info/METADATA`,
+          meta('backports.ssl_match_hostname', '3.7.0.1'),
+        ),
+        file(`${site}/typing_extensions-4.7.1.dist-info/METADATA`, meta('typing_extensions', '4.7.1')),
+      ],
+    ]);
+    expect(catalog.packages.map((p) => `${p.name} ${p.purl}`).sort()).toEqual([
+      'backports.ssl_match_hostname pkg:pypi/backports-ssl-match-hostname@3.7.0.1',
+      'pyOpenSSL pkg:pypi/pyopenssl@23.2.0',
+      'typing_extensions pkg:pypi/typing-extensions@4.7.1',
+    ]);
+    const subject = { reference: 'registry.example/img:1', packages: catalog.packages, notes: [], errors: [] };
+    const bom = JSON.parse(toCycloneDx(subject, new Date(0))) as { components: { name: string }[] };
+    expect(bom.components.map((c) => c.name).sort()).toEqual([
+      'backports.ssl_match_hostname',
+      'pyOpenSSL',
+      'typing_extensions',
+    ]);
   });
 
   it('resolves owned paths through merged-/usr symlinks', async () => {

@@ -212,12 +212,13 @@ describe('cargo-auditable audit data', () => {
     expect(graphProblems(chain)).toEqual([]);
   });
 
-  it('selects runtime crates.io packages only, as Syft and osv-scalibr do, and says what it left out', () => {
+  it('selects runtime crates.io packages and the root crate, as osv-scalibr and Trivy do, and says what it left out', () => {
     const parsed = parseAuditInfo(JSON.stringify(AUDIT));
     if (!parsed.ok) throw new Error('unexpected');
     expect(selectPackages(parsed)).toEqual({
       packages: [
         { name: 'smallvec', version: '1.6.0' },
+        { name: 'tool', version: '2.1.0', root: true },
         { name: 'zstd-sys', version: '2.0.9+zstd.1.5.5' },
       ],
       notes: ['runtime crates not from crates.io are not matched against advisories (git: 1, local: 1)'],
@@ -236,7 +237,7 @@ describe('cargo-auditable audit data', () => {
     if (!hostile.ok) throw new Error('unexpected');
     expect(selectPackages(hostile)).toEqual({
       packages: [
-        { name: 'ok', version: '1.0.0' },
+        { name: 'ok', version: '1.0.0', root: true },
         { name: 'k', version: '1.0.0' },
       ],
       notes: [
@@ -273,8 +274,12 @@ describe('rust cataloger', () => {
     const rust = catalog.packages.filter((p) => p.cataloger === 'rust');
     expect(summary(rust.filter((p) => p.path === 'usr/local/bin/tool'))).toEqual([
       'crates.io smallvec@1.6.0',
+      'crates.io tool@2.1.0',
       'crates.io zstd-sys@2.0.9+zstd.1.5.5',
     ]);
+    expect(rust.filter((p) => p.relationship === 'root').map((p) => `${p.path} ${p.name}`)).toContain(
+      'usr/local/bin/tool tool',
+    );
     expect(rust.find((p) => p.name === 'zstd-sys')?.purl).toBe('pkg:cargo/zstd-sys@2.0.9+zstd.1.5.5');
     expect(rust.filter((p) => p.path === 'usr/local/bin/many')).toHaveLength(20_000);
     expect(new Set(rust.map((p) => p.path))).toEqual(new Set(['usr/local/bin/tool', 'usr/local/bin/many']));
@@ -498,8 +503,12 @@ describe('rust cataloger on a real Rust executable', () => {
           file('usr/local/bin/app-cut', bytes.subarray(0, bytes.length - 64), 0o755),
         ],
       ]);
-      expect(summary(catalog.packages)).toEqual([`crates.io itoa@${itoa?.version}`]);
-      expect(catalog.packages[0]?.path).toBe('usr/local/bin/app');
+      // The root crate (the binary itself, source local) is reported and marked, as osv-scalibr and Trivy do.
+      expect(summary(catalog.packages)).toEqual(['crates.io app@0.3.1', `crates.io itoa@${itoa?.version}`]);
+      expect(catalog.packages.map((p) => `${p.path} ${p.name} ${p.relationship ?? '-'}`)).toEqual([
+        'usr/local/bin/app app root',
+        'usr/local/bin/app itoa -',
+      ]);
       expect(catalog.notes.filter((n) => n.startsWith('rust:')).sort()).toEqual([
         'rust: /usr/local/bin/app-cut: its section header table lies beyond the end of the file (truncated or corrupt ELF)',
         'rust: /usr/local/bin/app: runtime crates not from crates.io are not matched against advisories (local: 1)',

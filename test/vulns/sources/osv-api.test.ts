@@ -51,6 +51,20 @@ describe('OSV API source against a loopback server', () => {
     ).toEqual(['/v1/vulns/GHSA-a', '/v1/vulns/GHSA-b', '/v1/vulns/GHSA-c', '/v1/vulns/GHSA-d']);
   });
 
+  it('asks for PyPI packages under their PEP 503 name, as OSV records spell them', async () => {
+    server = await startOsvServer([]);
+    const source = new OsvApiSource({ baseUrl: server.url, cacheDir: false, sleep: noSleep });
+    await source.lookup([
+      { ecosystem: 'PyPI', name: 'pyOpenSSL', version: '23.2.0' },
+      { ecosystem: 'PyPI', name: 'backports.ssl_match_hostname', version: '3.7.0.1' },
+      { ecosystem: 'npm', name: 'JSONStream', version: '1.3.5' },
+    ]);
+    const names = server.requests
+      .filter((r) => r.path === '/v1/querybatch')
+      .flatMap((r) => (r.body as { queries: { package: { name: string } }[] }).queries.map((q) => q.package.name));
+    expect(names).toEqual(['pyopenssl', 'backports-ssl-match-hostname', 'JSONStream']);
+  });
+
   it('caches records on disk by id and modified', async () => {
     server = await startOsvServer(RECORDS);
     const cacheDir = tempDir();

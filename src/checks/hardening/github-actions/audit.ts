@@ -2,11 +2,14 @@ import type { Node, Scalar } from 'yaml';
 import type { FileLocation, RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Severity } from '../../../core/severity.js';
+import type { PinLevel } from '../../../policy/types.js';
 import type { JobModel, StepModel, WorkflowModel } from './model.js';
 
 export interface AuditOptions {
   /** `policy.checks.hardening['allowed-unpinned']`: globs of actions that may be referenced by tag. */
   allowedUnpinned: readonly string[];
+  /** `policy.checks.hardening['unpinned-uses']`: pin level per pattern. */
+  pinLevels?: Readonly<Record<string, PinLevel>>;
 }
 
 /** One audit: a rule and the function that finds its violations in one parsed workflow or composite action. */

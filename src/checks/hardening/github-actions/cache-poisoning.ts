@@ -6,7 +6,10 @@ import { GITHUB_HARDENING, ZIZMOR_AUDITS, makeFinding, nodeSpan, stepKey } from 
 import type { StepModel, WorkflowModel } from './model.js';
 import { usesAction, withText } from './model.js';
 import { logicalLines } from './script.js';
-import { releaseTrigger } from './triggers.js';
+import { releaseTrigger, releaseTriggersAreTags } from './triggers.js';
+import { isWholeExpression, parseExpression, pathText } from './expressions.js';
+import type { Expr } from './expressions.js';
+import { scalarText } from './yaml-nodes.js';
 
 export const rule: RuleDefinition = {
   id: 'gha/cache-poisoning',
@@ -15,19 +18,29 @@ export const rule: RuleDefinition = {
   severity: 'high',
   description:
     'Reports steps that restore a GitHub Actions cache in workflows that ship something: triggered by ' +
-    '`release`, by a push of tags or by a push to a release branch (`release/*`, `release-v2`), or that publish ' +
-    '(known publishing actions such as `pypa/gh-action-pypi-publish`, `softprops/action-gh-release`, ' +
-    '`goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, or scripts running ' +
-    '`npm publish`, `twine upload`, `cargo publish`, `docker push`, `gh release create`…).\n\nCache restorers: ' +
-    '`actions/cache` (and `actions/cache/restore`), `actions/setup-python|java|dotnet` with `cache:`, ' +
-    '`actions/setup-node` with `cache:` or, from v5, by default unless `package-manager-cache: false` (medium: ' +
-    'it then caches only when package.json names npm as its `packageManager`), ' +
-    '`actions/setup-go` (v4+ caches by default), `astral-sh/setup-uv` unless `enable-cache: false`, ' +
-    '`Swatinem/rust-cache`, `gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with ' +
-    '`bundler-cache: true`, `docker/build-push-action` with `cache-from: type=gha`, `PyO3/maturin-action` with ' +
-    '`sccache`, `docker/setup-buildx-action` with a `version` (it caches the downloaded binary unless ' +
-    '`cache-binary: false`) and `ramsey/composer-install` unless `ignore-cache`. For SHA-pinned actions the ' +
-    'version is read from the usual `# vX.Y.Z` comment; an unknown version is taken as the current one.',
+    '`release`, by a push of tags or by a push to a release branch (`release/*`, `release-v2`), or in a job ' +
+    'that publishes (known publishing and deployment actions such as `pypa/gh-action-pypi-publish`, ' +
+    '`softprops/action-gh-release`, `goreleaser/goreleaser-action`, `docker/build-push-action` with `push: true`, ' +
+    'or scripts running `npm publish`, `twine upload`, `uv publish`, `cargo publish`, `docker push`, ' +
+    '`gh release create`…). A publishing step only counts for the caches of its own job.\n\nCache restorers ' +
+    "and their switches (zizmor's list plus a few): `actions/cache` and `Swatinem/rust-cache` unless " +
+    '`lookup-only: true`, `actions/setup-python|java` and `graalvm/setup-graalvm` with `cache:`, ' +
+    '`actions/setup-dotnet` with `cache: true`, `actions/setup-node` with `cache:` or, from v5, by default unless ' +
+    '`package-manager-cache: false` (medium: it then caches only when package.json names npm as its ' +
+    '`packageManager`), `actions/setup-go` (v4+ caches by default) unless `cache: false`, `astral-sh/setup-uv` ' +
+    'before v10 unless `enable-cache: false` (from v10 only with `enable-cache: true`), ' +
+    '`gradle/actions/setup-gradle` unless `cache-disabled: true`, `ruby/setup-ruby` with `bundler-cache: true`, ' +
+    '`oven-sh/setup-bun` unless `no-cache: true`, `mlugg/setup-zig` unless `use-cache: false`, ' +
+    '`actions-rust-lang/setup-rust-toolchain` and `jdx/mise-action` unless `cache: false`, ' +
+    '`DeterminateSystems/magic-nix-cache-action` unless `use-gha-cache: false`, `PyO3/maturin-action` with ' +
+    '`sccache`, `docker/build-push-action` with `cache-from: type=gha`, `docker/setup-buildx-action` with a ' +
+    '`version` (it caches the downloaded binary unless `cache-binary: false`), `ramsey/composer-install` unless ' +
+    '`ignore-cache`, and `Mozilla-Actions/sccache-action`, `nix-community/cache-nix-action`, ' +
+    '`awalsh128/cache-apt-pkgs-action` always. A switch set by an expression counts as on, except in workflows ' +
+    "whose release triggers are all tied to a tag, where `startsWith(github.ref, 'refs/tags/')`, " +
+    "`github.ref_type == 'tag'` and `github.event_name == 'push'` are decided as a tag push decides them " +
+    "(`cache: ${{ !startsWith(github.ref, 'refs/tags/') }}` is off in the release run). For SHA-pinned " +
+    'actions the version is read from the usual `# vX.Y.Z` comment; an unknown version is taken as the current one (for setup-uv: as one that caches).',
   rationale:
     'Caches are shared between workflows of the repository: a cache entry written by a pull request workflow ' +
     '(or by any code that ran with the cache token, e.g. through an injection bug) can later be restored by the ' +
@@ -46,14 +59,29 @@ export const rule: RuleDefinition = {
   ],
 };
 
+/** Actions whose use means the job ships something (zizmor's publisher list plus a few release tools). */
 const PUBLISH_ACTIONS = [
   'pypa/gh-action-pypi-publish',
+  'rubygems/release-gem',
+  'jreleaser/release-action',
+  'goreleaser/goreleaser-action',
   'softprops/action-gh-release',
   'ncipollo/release-action',
-  'goreleaser/goreleaser-action',
+  'release-drafter/release-drafter',
+  'googleapis/release-please-action',
   'js-devtools/npm-publish',
   'actions/create-release',
-  'rubygems/release-gem',
+  'redhat-actions/push-to-registry',
+  'aws-actions/amazon-ecs-deploy-task-definition',
+  'aws-actions/aws-cloudformation-github-deploy',
+  'azure/aci-deploy',
+  'azure/container-apps-deploy-action',
+  'azure/functions-action',
+  'azure/sql-action',
+  'cloudflare/wrangler-action',
+  'google-github-actions/deploy-appengine',
+  'google-github-actions/deploy-cloudrun',
+  'google-github-actions/deploy-cloud-functions',
 ];
 
 const PUBLISH_COMMANDS =
@@ -74,67 +102,173 @@ function publishingScript(script: string): boolean {
 
 function publishes(step: StepModel, workflow: WorkflowModel): boolean {
   if (usesAction(step, ...PUBLISH_ACTIONS)) return true;
+  // build-push-action's `push` defaults to false (its action.yml): without it the image stays local.
   if (usesAction(step, 'docker/build-push-action', 'docker/bake-action'))
     return withText(step, 'push', workflow.doc)?.trim().toLowerCase() === 'true';
   return step.run !== undefined && publishingScript(step.run.value);
 }
 
-const FALSY = new Set(['false', '', '0']);
+/**
+ * How a `with:` input sets a cache switch: on, off, an expression decided at run time, or absent (the
+ * action's default applies). Only `true`/`false` (any case) are booleans, as the runner reads them.
+ */
+type Switch = 'on' | 'off' | 'expression' | 'absent';
 
-/** The node to report when the step restores a cache, or undefined. */
-function restoresCache(step: StepModel, workflow: WorkflowModel): Node | undefined {
+interface CacheStep {
+  step: StepModel;
+  workflow: WorkflowModel;
+  /** Every publishing trigger is tied to a tag (`release`, `push: tags`): expressions can be evaluated for it. */
+  tagOnlyRelease: boolean;
+}
+
+function switchOf(c: CacheStep, name: string): Switch {
+  const entry = c.step.with.get(name);
+  if (!entry) return 'absent';
+  const text = scalarText(entry.value, c.workflow.doc)?.trim();
+  if (text === undefined) return 'absent';
+  if (isWholeExpression(text)) {
+    const onTagPush = c.tagOnlyRelease ? evaluateForTagPush(text) : undefined;
+    return onTagPush === undefined ? 'expression' : onTagPush ? 'on' : 'off';
+  }
+  const lower = text.toLowerCase();
+  return lower === 'true' ? 'on' : lower === 'false' ? 'off' : 'expression';
+}
+
+/**
+ * An expression's value in a run started by a tag push or a release (zizmor's heuristic): literals,
+ * `startsWith(github.ref, 'refs/tags/')`, `github.ref_type == 'tag'`, `github.event_name == 'push'`, `!`
+ * and `&&`/`||` of those. Undefined when it depends on anything else.
+ */
+function evaluateForTagPush(text: string): boolean | undefined {
+  const parsed = parseExpression(text.trim().slice(3, -2));
+  return parsed.ok ? evaluate(parsed.expr) : undefined;
+}
+
+function evaluate(expr: Expr): boolean | undefined {
+  switch (expr.kind) {
+    case 'literal':
+      return typeof expr.value === 'boolean' ? expr.value : undefined;
+    case 'not': {
+      const v = evaluate(expr.operand);
+      return v === undefined ? undefined : !v;
+    }
+    case 'call': {
+      const [ref, prefix] = expr.args;
+      return expr.name === 'startswith' &&
+        ref?.kind === 'context' &&
+        pathText(ref.parts) === 'github.ref' &&
+        prefix?.kind === 'literal' &&
+        typeof prefix.value === 'string' &&
+        prefix.value.toLowerCase() === 'refs/tags/'
+        ? true
+        : undefined;
+    }
+    case 'binary': {
+      if (expr.op === '&&' || expr.op === '||') {
+        const l = evaluate(expr.left);
+        const r = evaluate(expr.right);
+        if (expr.op === '&&') return l === false || r === false ? false : l && r ? true : undefined;
+        return l === true || r === true ? true : l === false && r === false ? false : undefined;
+      }
+      if (expr.op !== '==' && expr.op !== '!=') return undefined;
+      const equal = tagPushEquality(expr.left, expr.right) ?? tagPushEquality(expr.right, expr.left);
+      return equal === undefined ? undefined : expr.op === '==' ? equal : !equal;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `github.ref_type == 'tag'` and `github.event_name == 'push'` on a tag push. */
+function tagPushEquality(context: Expr, literal: Expr): boolean | undefined {
+  if (context.kind !== 'context' || literal.kind !== 'literal' || typeof literal.value !== 'string') return undefined;
+  const name = pathText(context.parts);
+  const value = literal.value.toLowerCase();
+  if (name === 'github.ref_type') return value === 'tag';
+  if (name === 'github.event_name') return value === 'push';
+  return undefined;
+}
+
+/**
+ * The node to report when the step restores a cache, or undefined. An opt-in switch set by an expression
+ * counts as on (it may be on in the release run); so does an opt-out switch set by one.
+ */
+function restoresCache(c: CacheStep): Node | undefined {
+  const { step, workflow } = c;
   if (!step.uses) return undefined;
   const doc = workflow.doc;
+  const uses = step.uses.node;
   const input = (name: string): string | undefined => withText(step, name, doc)?.trim().toLowerCase();
-  const at = (name: string): Node => step.with.get(name)?.value ?? step.uses!.node;
-  if (usesAction(step, 'actions/cache', 'swatinem/rust-cache', 'mozilla-actions/sccache-action')) return step.uses.node;
+  const at = (name: string): Node => step.with.get(name)?.value ?? uses;
+  /** Caches unless `name` turns it on (`defaultOn` false) or off (`optOut`). */
+  const optIn = (name: string, defaultOn: boolean): Node | undefined => {
+    const s = switchOf(c, name);
+    return s === 'off' || (s === 'absent' && !defaultOn) ? undefined : s === 'absent' ? uses : at(name);
+  };
+  const optOut = (name: string): Node | undefined => {
+    const s = switchOf(c, name);
+    return s === 'on' ? undefined : s === 'absent' ? uses : at(name);
+  };
+  /** `cache: <tool>` style inputs: any non-empty value but `false` turns caching on. */
+  const toolName = (name: string): Node | undefined => {
+    const v = input(name);
+    if (v === undefined || FALSY.has(v)) return undefined;
+    return switchOf(c, name) === 'off' ? undefined : at(name);
+  };
+  // `actions/cache/save` only writes; `lookup-only: true` only checks that an entry exists.
+  if (usesAction(step, 'actions/cache/save')) return undefined;
+  if (usesAction(step, 'actions/cache', 'swatinem/rust-cache')) return optOut('lookup-only');
+  if (
+    usesAction(
+      step,
+      'mozilla-actions/sccache-action',
+      'nix-community/cache-nix-action',
+      'awalsh128/cache-apt-pkgs-action',
+    )
+  )
+    return uses;
   if (usesAction(step, 'actions/setup-node')) {
     // setup-node v5+ caches npm automatically (when package.json names it as the package manager) unless
     // `package-manager-cache: false`; an explicit `cache:` decides in any version.
-    const cache = input('cache');
-    if (cache !== undefined) return FALSY.has(cache) ? undefined : at('cache');
+    if (step.with.has('cache')) return toolName('cache');
     const major = actionMajor(step, workflow);
-    if ((major !== undefined && major < 5) || input('package-manager-cache') === 'false') return undefined;
-    return step.with.has('package-manager-cache') ? at('package-manager-cache') : step.uses.node;
+    if (major !== undefined && major < 5) return undefined;
+    return optIn('package-manager-cache', true);
   }
-  if (usesAction(step, 'actions/setup-python', 'actions/setup-java', 'actions/setup-dotnet')) {
-    const cache = input('cache');
-    return cache !== undefined && !FALSY.has(cache) ? at('cache') : undefined;
-  }
+  if (usesAction(step, 'actions/setup-python', 'actions/setup-java', 'graalvm/setup-graalvm')) return toolName('cache');
+  if (usesAction(step, 'actions/setup-dotnet')) return optIn('cache', false);
   if (usesAction(step, 'actions/setup-go')) {
-    const cache = input('cache');
     const major = actionMajor(step, workflow);
-    if (cache !== undefined) return FALSY.has(cache) ? undefined : at('cache');
-    return major !== undefined && major < 4 ? undefined : step.uses.node;
+    return optIn('cache', major === undefined || major >= 4);
   }
-  if (usesAction(step, 'astral-sh/setup-uv')) return input('enable-cache') === 'false' ? undefined : step.uses.node;
-  if (usesAction(step, 'gradle/actions', 'gradle/gradle-build-action'))
-    return /setup-gradle|gradle-build-action/i.test(step.uses.value) && input('cache-disabled') !== 'true'
-      ? step.uses.node
-      : undefined;
-  if (usesAction(step, 'ruby/setup-ruby')) return input('bundler-cache') === 'true' ? at('bundler-cache') : undefined;
+  if (usesAction(step, 'astral-sh/setup-uv')) {
+    // Before v10 `enable-cache: auto` (the default) caches on GitHub-hosted runners; from v10 only `true` does.
+    const major = actionMajor(step, workflow);
+    return optIn('enable-cache', major === undefined || major < 10);
+  }
+  if (usesAction(step, 'gradle/actions/setup-gradle', 'gradle/gradle-build-action')) return optOut('cache-disabled');
+  if (usesAction(step, 'ruby/setup-ruby')) return optIn('bundler-cache', false);
+  if (usesAction(step, 'mlugg/setup-zig')) return optIn('use-cache', true);
+  if (usesAction(step, 'oven-sh/setup-bun')) return optOut('no-cache');
+  if (usesAction(step, 'determinatesystems/magic-nix-cache-action')) return optIn('use-gha-cache', true);
+  if (usesAction(step, 'actions-rust-lang/setup-rust-toolchain', 'jdx/mise-action')) return optIn('cache', true);
   if (usesAction(step, 'docker/build-push-action', 'docker/bake-action'))
     return /type=gha/.test(input('cache-from') ?? '') ? at('cache-from') : undefined;
   // maturin-action restores an sccache from the Actions cache when asked to.
-  if (usesAction(step, 'pyo3/maturin-action')) {
-    const sccache = input('sccache');
-    return sccache !== undefined && !FALSY.has(sccache) ? at('sccache') : undefined;
-  }
+  if (usesAction(step, 'pyo3/maturin-action')) return optIn('sccache', false);
   // setup-buildx-action caches a downloaded buildx binary (`cache-binary` defaults to true) when a version
   // is requested; the binary then builds and pushes the release image.
   if (usesAction(step, 'docker/setup-buildx-action'))
-    return step.with.has('version') && !FALSY.has(input('cache-binary') ?? 'true')
-      ? step.with.has('cache-binary')
-        ? at('cache-binary')
-        : at('version')
-      : undefined;
-  // composer-install caches the vendor directory unless `ignore-cache` is set.
+    return step.with.has('version') && optIn('cache-binary', true) ? at('version') : undefined;
+  // composer-install caches the vendor directory unless `ignore-cache` is set (yes, true or 1).
   if (usesAction(step, 'ramsey/composer-install')) {
     const ignore = input('ignore-cache');
-    return ignore !== undefined && !FALSY.has(ignore) ? undefined : step.uses.node;
+    return ignore !== undefined && ['yes', 'true', '1'].includes(ignore) ? undefined : uses;
   }
   return undefined;
 }
+
+const FALSY = new Set(['false', '', '0']);
 
 /**
  * setup-node v5+ with neither `cache:` nor `package-manager-cache: true`: it caches only when package.json
@@ -164,19 +298,21 @@ function actionMajor(step: StepModel, workflow: WorkflowModel): number | undefin
 export function run(workflow: WorkflowModel): RawFinding[] {
   if (workflow.kind !== 'workflow') return [];
   const trigger = releaseTrigger(workflow);
-  const publisher = trigger ? undefined : workflow.jobs.flatMap((j) => j.steps).find((s) => publishes(s, workflow));
-  if (!trigger && !publisher) return [];
-  const why = trigger ? `runs on ${trigger}` : `publishes (step ${publisher!.label})`;
+  const tagOnlyRelease = trigger !== undefined && releaseTriggersAreTags(workflow);
   const findings: RawFinding[] = [];
   for (const job of workflow.jobs) {
+    // A publishing step matters to the caches of its own job: another job's cache never reaches it.
+    const publisher = trigger ? undefined : job.steps.find((s) => publishes(s, workflow));
+    if (!trigger && !publisher) continue;
+    const why = trigger ? `a workflow that runs on ${trigger}` : `a job that publishes (step ${publisher!.label})`;
     for (const step of job.steps) {
-      const node = restoresCache(step, workflow);
+      const node = restoresCache({ step, workflow, tagOnlyRelease });
       if (!node) continue;
       const implicit = implicitNodeCache(step, workflow);
       findings.push(
         makeFinding(workflow, rule, {
           ...(implicit ? { severity: 'medium' as const } : {}),
-          message: `Step ${step.label} of job ${job.id} restores a cache in a workflow that ${why}${implicit ? ' (setup-node v5+ caches automatically when package.json names npm as its `packageManager`)' : ''}: a poisoned cache entry would end up in the release.`,
+          message: `Step ${step.label} of job ${job.id} restores a cache in ${why}${implicit ? ' (setup-node v5+ caches automatically when package.json names npm as its `packageManager`)' : ''}: a poisoned cache entry would end up in the release.`,
           span: nodeSpan(workflow, node),
           job,
           key: stepKey(job, step),

@@ -4,15 +4,18 @@ import type { PathPart } from './expressions.js';
  * How much of a `github.*` context an attacker controls, following zizmor's context-capabilities table
  * (crates/zizmor/data/context-capabilities.csv, generated from GitHub's webhook schemas):
  * - arbitrary: free text someone outside the repository can write (titles, bodies, branch names, commit
- *   messages, author names and e-mails, labels, fork repository names…);
- * - structured: attacker-influenced but constrained to a shape (URLs);
+ *   messages, author names and e-mails, labels…);
+ * - structured: attacker-influenced but constrained to a shape (ref names, URLs that embed a tag name or
+ *   that a third party writes);
  * - fixed: numbers, booleans, ids, hashes and enumerations GitHub sets.
  * The table has ~5,000 entries; this module encodes its rules by field name instead of copying it. Like
  * zizmor, any `github.event.*` field not known to be fixed or structured is treated as arbitrary.
  * Deliberate differences: commit hashes (`*.sha`, `head_sha`, `before`, `after`, `head_commit.id`,
  * `tree_id`) and GitHub-set timestamps (`*_at`) are fixed here, since they are hex or ISO dates whatever
- * the webhook schema's type says; `github.actor` and `github.triggering_actor` are fixed because GitHub
- * logins are limited to letters, digits and `-` (plus `[bot]`); `github.ref`, `github.ref_name` and
+ * the webhook schema's type says; `github.actor`, `github.triggering_actor` and every `*.login` are fixed
+ * because GitHub logins are limited to letters, digits and `-` (plus `[bot]`); repository names
+ * (`full_name`, `repo.name`) are `[A-Za-z0-9._-]`; URLs GitHub builds from those and from ids
+ * (`artifacts_url`, `html_url`, `avatar_url`) are fixed where zizmor says arbitrary or structured; `github.ref`, `github.ref_name` and
  * `github.base_ref` are structured (medium) rather than arbitrary: they are `refs/pull/<n>/merge` in pull
  * request events and are only free text for pushes and tags, which need write access.
  */
@@ -62,6 +65,9 @@ const REF_GITHUB = new Set(['ref', 'ref_name', 'base_ref']);
 
 const FIXED_LEAVES = new Set([
   'id',
+  // GitHub logins are `[A-Za-z0-9-]` (apps add `[bot]`): nothing a shell or a script reads as code.
+  'login',
+  'node_id',
   'number',
   'before',
   'after',
@@ -116,6 +122,20 @@ const FIXED_LEAVES = new Set([
   'visibility',
 ]);
 
+/**
+ * Objects whose `name` is a repository name. (`label.name`, `milestone.title`, a user's display `name` are
+ * free text.)
+ */
+const REPOSITORY_OBJECTS = new Set(['repo', 'repository', 'head_repository', 'base_repository', 'forkee']);
+
+/**
+ * URLs in events that someone other than GitHub writes: a check run's `details_url` (the app), a status's or
+ * deployment status's `target_url`, an `external_url`. Every other URL in an event payload is built by GitHub
+ * from ids, SHAs, logins and repository names, which cannot carry shell syntax (`artifacts_url`,
+ * `html_url` of an issue or pull request, `avatar_url`).
+ */
+const THIRD_PARTY_URLS = new Set(['details_url', 'target_url', 'external_url', 'environment_url', 'log_url']);
+
 const FIXED_LEAF_PATTERNS = [/_at$/, /_count$/, /^has_/, /^allow_/, /^use_/, /^is_/, /_enforcement_level$/];
 
 export function githubContextCapability(parts: readonly PathPart[]): Capability {
@@ -136,7 +156,13 @@ export function githubContextCapability(parts: readonly PathPart[]): Capability 
   // `pull_request.commits` is a count; `github.event.commits` (push) is the list of commits with messages.
   if (leaf === 'commits' && parts[parts.length - 2] === 'pull_request') return 'fixed';
   if (FIXED_LEAVES.has(leaf) || FIXED_LEAF_PATTERNS.some((p) => p.test(leaf))) return 'fixed';
-  if (leaf === 'url' || leaf === 'href' || leaf.endsWith('_url')) return 'structured';
+  const parent = parts[parts.length - 2]!;
+  // Repository names are `[A-Za-z0-9._-]` and `owner/name`: GitHub refuses anything else.
+  if (leaf === 'full_name' || (leaf === 'name' && REPOSITORY_OBJECTS.has(parent))) return 'fixed';
+  if (leaf === 'url' || leaf === 'href' || leaf.endsWith('_url')) {
+    // Release URLs embed the tag name; check and status URLs are written by whoever created them.
+    return parent === 'release' || THIRD_PARTY_URLS.has(leaf) ? 'structured' : 'fixed';
+  }
   return 'arbitrary';
 }
 

@@ -3,7 +3,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { Audit } from './audit.js';
 import { KeyCounter, SCORECARD_CHECKS, makeFinding, spanInScalar, stepKey } from './audit.js';
 import type { WorkflowModel } from './model.js';
-import { fetchesPinnedContent, unverifiedRun } from '../remote-download.js';
+import { DownloadTracker, fetchesPinnedContent, unverifiedRun } from '../remote-download.js';
 import { logicalLines, scriptOffset } from './script.js';
 
 export const rule: RuleDefinition = {
@@ -18,7 +18,8 @@ export const rule: RuleDefinition = {
     'and PowerShell `iex (iwr …)` / `Invoke-Expression (…DownloadString(…))`; also a download made ' +
     'executable on the same command line without a checksum or signature check (`curl -o tool … && chmod +x ' +
     'tool`) and `deno run -A https://…`. Downloads from a GitHub raw URL at a full commit SHA are immutable and ' +
-    'not reported. Comments are ignored; backslash-continued lines are read as one command.',
+    'not reported. Comments are ignored; backslash-continued lines are read as one command.' +
+    ' A file downloaded on one line (`curl -o f`, `curl -O`, `wget URL`, `wget -O f`, `curl … > f`) and executed on a later line of the same job (`sh f`, `bash f`, `./f`, `source f`, `python f`) is reported where it runs, unless a checksum or signature tool (`sha256sum`, `gpg`, `cosign`…) is run in between.',
   rationale:
     "Whatever the server returns at that moment runs with the job's token and secrets. A compromised " +
     'download host, a hijacked domain, a CDN incident or a malicious maintainer changes every build at once, ' +
@@ -97,10 +98,29 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   const findings: RawFinding[] = [];
   const keys = new KeyCounter();
   for (const job of workflow.jobs) {
+    const tracker = new DownloadTracker();
     for (const step of job.steps) {
       if (!step.run) continue;
       for (const line of logicalLines(step.run.value)) {
         const hit = pipedDownload(line.text);
+        const deferred = tracker.line(line.text, hit !== undefined);
+        if (deferred) {
+          findings.push(
+            makeFinding(workflow, rule, {
+              message: `Step ${step.label} of ${job.composite ? 'the composite action' : `job ${job.id}`} executes \`${deferred.file}\`, downloaded earlier in the job with ${deferred.tool} and never verified.`,
+              span: spanInScalar(
+                workflow,
+                step.run.node,
+                step.run.value,
+                scriptOffset(line, deferred.index),
+                deferred.file.length,
+              ),
+              job,
+              key: keys.next(`${stepKey(job, step)}:run:${deferred.file}`),
+              fix: 'Check the file against a pinned sha256 (`echo "<sha256>  file" | sha256sum -c`) before running it.',
+            }),
+          );
+        }
         if (!hit) continue;
         findings.push(
           makeFinding(workflow, rule, {

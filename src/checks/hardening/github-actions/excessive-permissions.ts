@@ -17,8 +17,8 @@ export const rule: RuleDefinition = {
   description:
     "Checks the `GITHUB_TOKEN` permissions of workflows, following OpenSSF Scorecard's Token-Permissions check: " +
     'read-only at the top, writes granted per job.\n\n' +
-    '- no top-level `permissions:` while some job has none either (medium): the token then gets the ' +
-    'repository or organisation default, which is read-write on older repositories;\n' +
+    '- no `permissions:` at the top nor on a job (medium): the token then gets the repository or ' +
+    'organisation default, which is read-write on older repositories;\n' +
     '- `permissions: write-all` at the top (high) or on a job (medium); `read-all` anywhere (low: Scorecard ' +
     'accepts it, but it grants read access to every scope, e.g. private code and security alerts);\n' +
     '- a `write` scope at the top level (medium; every job inherits it);\n' +
@@ -27,9 +27,12 @@ export const rule: RuleDefinition = {
     '`actions/checkout`, `actions/setup-*`, `actions/cache`, `actions/upload-artifact` and ' +
     '`actions/download-artifact`, or when any script or input mentions `GITHUB_TOKEN`, `github.token`, `gh `, ' +
     '`git push`, `git tag` or `api.github.com`. Reusable workflow calls are not judged for this one.\n\n' +
-    'A job calling a reusable workflow counts as a job without permissions: the called workflow receives the ' +
-    "caller's token. Workflows triggered only by `workflow_call` are not asked for a top-level block, because " +
-    "they run with their caller's token and can only narrow it.",
+    'Without a top-level block, every job without its own `permissions:` is reported at the job (medium), and ' +
+    'the workflow once more at its first line when two or more jobs are affected, as zizmor does. A job calling ' +
+    "a reusable workflow counts as a job without permissions: the called workflow receives the caller's " +
+    'token. Workflows triggered only by `workflow_call` are not asked for permissions on their own jobs, ' +
+    "because they run with their caller's token and can only narrow it; their calls to other reusable " +
+    'workflows still are.',
   rationale:
     'Every step of a job, including third-party actions and the dependencies the build downloads, can read the ' +
     "job's token. A compromised dependency or an injection bug with a write token can push commits, move tags, " +
@@ -88,20 +91,35 @@ export function run(workflow: WorkflowModel): RawFinding[] {
   // A workflow only reachable through `workflow_call` runs with its caller's token, which it can only
   // downgrade: the caller is where permissions are decided.
   const calledOnly = workflow.triggers.length > 0 && workflow.triggers.every((t) => t.name === 'workflow_call');
-  if (!top && !calledOnly) {
+  if (!top) {
     // Reusable workflow calls count too: the called workflow gets the caller's token, here the default one.
-    const implicit = workflow.jobs.filter((j) => !j.permissions);
-    if (implicit.length > 0) {
+    // In a workflow only reachable through `workflow_call`, only such calls are this workflow's decision.
+    const implicit = workflow.jobs.filter((j) => !j.permissions && (!calledOnly || j.uses));
+    if (implicit.length > 1 && !calledOnly) {
       findings.push(
         makeFinding(workflow, rule, {
-          message: `The workflow sets no top-level \`permissions:\`, so job${implicit.length > 1 ? 's' : ''} ${implicit.map((j) => j.id).join(', ')} ${implicit.length > 1 ? 'get' : 'gets'} the default token permissions, which may be read-write.`,
+          message: `The workflow sets no top-level \`permissions:\`, so jobs ${implicit.map((j) => j.id).join(', ')} get the default token permissions, which may be read-write.`,
           span: nodeSpan(workflow, firstKey(workflow)),
           key: 'top:missing',
           fix: 'Add `permissions: { contents: read }` at the top of the workflow.',
         }),
       );
     }
-  } else if (top) {
+    // Each job is also reported where it can be fixed: its token is its own.
+    for (const job of implicit) {
+      findings.push(
+        makeFinding(workflow, rule, {
+          message: job.uses
+            ? `Job ${job.id} calls a reusable workflow without \`permissions:\`, and the workflow sets none: the called workflow gets the default token permissions, which may be read-write (callers decide the token of reusable workflows).`
+            : `Job ${job.id} sets no \`permissions:\`, and the workflow sets none: it gets the default token permissions, which may be read-write.`,
+          span: nodeSpan(workflow, job.keyNode),
+          job,
+          key: `job:${job.id}:missing`,
+          fix: `Add \`permissions:\` to job ${job.id} (e.g. \`contents: read\`) or at the top of the workflow.`,
+        }),
+      );
+    }
+  } else {
     findings.push(...checkBlock(workflow, top, undefined));
   }
   for (const job of workflow.jobs) {

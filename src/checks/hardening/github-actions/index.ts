@@ -56,7 +56,11 @@ export const githubActionsLinter: FileLinter = {
   rules: [...githubActionsAudits.map((a) => a.rule)],
   matches: (path) => isWorkflowPath(path) || isActionPath(path),
   lint(files: SourceFile[], context: LintContext): RawFinding[] {
-    const options: AuditOptions = { allowedUnpinned: context.policy.checks?.hardening?.['allowed-unpinned'] ?? [] };
+    const hardening = context.policy.checks?.hardening;
+    const options: AuditOptions = {
+      allowedUnpinned: hardening?.['allowed-unpinned'] ?? [],
+      pinLevels: hardening?.['unpinned-uses'] ?? {},
+    };
     return files.flatMap((file) => lintFile(file, options));
   },
 };

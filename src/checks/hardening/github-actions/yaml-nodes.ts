@@ -1,18 +1,104 @@
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Document, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Pair, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Alias, Document, Node, Range, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
 /**
  * Read-only helpers over the `yaml` node tree. Workflows are read from nodes (never `toJS`), so every value
- * keeps its source range; aliases are followed to their anchor (GitHub Actions supports anchors and aliases,
- * not merge keys), with a hop limit so a malformed alias chain cannot loop.
+ * keeps its source range. Aliases are expanded once after parsing (`expandAliases`), so every audit sees
+ * an aliased step or mapping as if it were written out at the alias; `deref` still follows any alias left
+ * (GitHub Actions supports anchors and aliases, not merge keys), with a hop limit so a chain cannot loop.
  */
 const MAX_ALIAS_HOPS = 16;
 /** Upper bound on entries read from one mapping or sequence: real workflows are far below it. */
 export const MAX_COLLECTION_ITEMS = 5000;
 
+/**
+ * Nodes that alias expansion may create in one file. Past it the remaining aliases stay aliases (still
+ * followed by `deref`, positioned at their anchor): a "billion laughs" file is read, never expanded.
+ */
+export const MAX_ALIAS_EXPANSION_NODES = 10_000;
+
+/**
+ * Replaces every alias in the document by a copy of its anchor's node whose ranges (and those of everything
+ * inside it) are the alias's own range: a finding in an aliased step points at the line that uses it, and
+ * each use is a distinct node, so audits that remember nodes or walk the tree see every use. Anchors are
+ * resolved as YAML does, to the closest preceding definition. An alias whose copy would exceed the budget
+ * is left as it is.
+ */
+export function expandAliases(doc: Document.Parsed): void {
+  const anchors = new Map<string, Node>();
+  let budget = MAX_ALIAS_EXPANSION_NODES;
+  const sizes = new Map<Node, number>();
+  /** Nodes in an (already expanded) subtree, counted once per anchor. */
+  const size = (node: unknown): number => {
+    if (!(isScalar(node) || isMap(node) || isSeq(node))) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let n = 1;
+    if (isMap(node) || isSeq(node))
+      for (const item of node.items as unknown[]) n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    sizes.set(node, n);
+    return n;
+  };
+  /** Expands in place, in document order, recording anchors as they are defined. */
+  const walk = (node: unknown): unknown => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) leftAliases.set(node, target);
+      if (!target || !node.range) return node;
+      const cost = size(target);
+      if (cost > budget) return node;
+      budget -= cost;
+      return copyAt(target, node.range);
+    }
+    if (isScalar(node) || isMap(node) || isSeq(node)) {
+      if (isMap(node) || isSeq(node)) {
+        const list = node.items as unknown[];
+        for (let i = 0; i < list.length; i++) {
+          const item = list[i];
+          if (isPair(item)) {
+            item.key = walk(item.key);
+            item.value = walk(item.value);
+          } else list[i] = walk(item);
+        }
+      }
+      if (node.anchor) anchors.set(node.anchor, node);
+    }
+    return node;
+  };
+  /** A deep copy of an (already expanded) node, every range set to `range`, anchors dropped. */
+  const copyAt = (node: Node, range: Range): Node => {
+    // An alias still inside an anchored node was left over the budget: it stays an alias.
+    if (isScalar(node)) {
+      const copy = node.clone() as Scalar;
+      copy.range = [...range];
+      delete copy.anchor;
+      return copy;
+    }
+    if (isMap(node) || isSeq(node)) {
+      // A shallow copy: the items are replaced by copies made here, so the budget counts every node.
+      const copy = Object.create(Object.getPrototypeOf(node) as object, Object.getOwnPropertyDescriptors(node)) as
+        YAMLMap | YAMLSeq;
+      copy.range = [...range];
+      delete copy.anchor;
+      copy.items = node.items.map((item: unknown) =>
+        isPair(item) ? new Pair(copyValue(item.key, range), copyValue(item.value, range)) : copyValue(item, range),
+      );
+      return copy;
+    }
+    return node;
+  };
+  const copyValue = (value: unknown, range: Range): unknown =>
+    isAlias(value) || isScalar(value) || isMap(value) || isSeq(value) ? copyAt(value, range) : value;
+  doc.contents = walk(doc.contents) as typeof doc.contents;
+}
+
+/** Aliases left by `expandAliases` and their anchor (`Alias.resolve` searches the whole document each time). */
+const leftAliases = new WeakMap<Alias, Node>();
+
 export function deref(node: unknown, doc: Document.Parsed): Node | undefined {
   let current: unknown = node;
-  for (let hop = 0; hop < MAX_ALIAS_HOPS && isAlias(current); hop++) current = current.resolve(doc);
+  for (let hop = 0; hop < MAX_ALIAS_HOPS && isAlias(current); hop++)
+    current = leftAliases.get(current) ?? current.resolve(doc);
   if (isAlias(current) || current == null) return undefined;
   return isMap(current) || isSeq(current) || isScalar(current) ? current : undefined;
 }

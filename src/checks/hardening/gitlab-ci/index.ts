@@ -80,8 +80,9 @@ function origin(owner: string, path: string): string {
 
 /**
  * One finding per job and written value: `object` is the job, the location is where the value is written
- * (a template, `default:`, an included file), and the message says where the job inherits it from. A new
- * job that inherits a risky template is therefore a new finding. Hits without a job (includes) keep their
+ * (a template, `default:`, an included file), and the message says where the job inherits it from (without
+ * the job's name, so the gate can report the jobs that share one written value as one finding). A new job
+ * that inherits a risky template is therefore a new finding. Hits without a job (includes) keep their
  * section as `object`.
  */
 function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFinding[] {
@@ -98,9 +99,7 @@ function hitFindings(hits: Hit[], rules: Map<string, RuleDefinition>): RawFindin
       ruleId: hit.ruleId,
       severity: hit.severity ?? rule?.severity ?? 'medium',
       title: rule?.title ?? hit.ruleId,
-      message: inherited
-        ? `${hit.message} (Job \`${hit.job}\` inherits it from ${origin(hit.owner, hit.position.path)}.)`
-        : hit.message,
+      message: inherited ? `${hit.message} (Inherited from ${origin(hit.owner, hit.position.path)}.)` : hit.message,
       location: {
         path: hit.position.path,
         startLine: hit.position.line,

@@ -1,6 +1,6 @@
 import { LineCounter, YAMLSeq, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
-import { MAX_YAML_ALIAS_COUNT, parseAllYamlDocuments } from '../../../core/yaml.js';
+import { MAX_YAML_ALIAS_COUNT, parseYamlText } from '../../../core/yaml.js';
 
 /**
  * A YAML value that remembers where it is written: file, byte range, and the top-level section (job,
@@ -209,12 +209,13 @@ export function parseCiFile(path: string, text: string): ParsedCiFile {
   }
   let documents: Document.Parsed[];
   try {
-    documents = parseAllYamlDocuments(text, {
+    // The offsets of the documents refer to the parsed text (see parseYamlText), so slices use it too.
+    ({ documents, text: src.text } = parseYamlText(text, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: false,
       customTags: [referenceTag],
-    });
+    }));
   } catch (error) {
     return { src, error: { message: `YAML parser failed: ${String(error)}`, position: { path, line: 1, column: 1 } } };
   }

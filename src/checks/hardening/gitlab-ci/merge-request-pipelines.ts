@@ -3,6 +3,7 @@ import type { AuditFamily, Hit } from './audit.js';
 import type { CiJob } from './config.js';
 import type { LValue } from './located.js';
 import { get, listItems, positionOf, stringValue } from './located.js';
+import { namesSecret } from './plaintext-secrets.js';
 import { jobScripts, variableUses } from './scripts.js';
 
 const MR_SECRETS = 'gitlab-ci/merge-request-job-with-secrets';
@@ -19,7 +20,8 @@ const rules: RuleDefinition[] = [
       'deploy/release/publish/production stage) or uses credentials (`secrets:`, `id_tokens:`, or script ' +
       'references to variables named like `*TOKEN*`, `*PASSWORD*`, `*SECRET*`, `*KEY*`). A rule that also ' +
       'requires `$CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID` (no forks) or a protected source branch ' +
-      'is not reported.',
+      'is not reported. A job that only deploys, naming no credential (`$CACHE_KEY`, `$SSH_KEY_PATH` are not ' +
+      'credentials), is medium: it receives the variables scoped to its environment, which may be none.',
     rationale:
       'A merge request pipeline runs the code of the merge request, including its changes to the scripts the ' +
       'job calls. For merge requests from forks, a maintainer who runs the pipeline in the parent project hands ' +
@@ -47,7 +49,6 @@ const NEGATED_MR = /\$\{?CI_PIPELINE_SOURCE\}?\s*!=\s*["']merge_request_event["'
 const SAME_PROJECT =
   /CI_MERGE_REQUEST_SOURCE_PROJECT_(?:ID\}?\s*==\s*\$\{?CI_PROJECT_ID|PATH\}?\s*==\s*\$\{?CI_PROJECT_PATH)\b|CI_PROJECT_ID\}?\s*==\s*\$\{?CI_MERGE_REQUEST_SOURCE_PROJECT_ID|CI_MERGE_REQUEST_SOURCE_BRANCH_PROTECTED\}?\s*==\s*["']?true/;
 const DEPLOY_STAGE = /deploy|release|publish|prod/i;
-const SECRET_NAME = /(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|(?:^|_)KEY(?:$|_))/i;
 
 /** The written value that lets the job run in merge request pipelines, if any. */
 export function mergeRequestTrigger(job: CiJob): LValue | undefined {
@@ -68,7 +69,8 @@ export function mergeRequestTrigger(job: CiJob): LValue | undefined {
   return listItems(refs).find((item) => stringValue(item) === 'merge_requests');
 }
 
-function sensitiveUses(job: CiJob): string[] {
+/** Why the job may hold credentials; `named` when a credential is named in it, not only implied by a deploy. */
+function sensitiveUses(job: CiJob): { reasons: string[]; named: boolean } {
   const reasons: string[] = [];
   const environment = get(job.config, 'environment');
   const envName = stringValue(environment) ?? stringValue(get(environment, 'name'));
@@ -78,12 +80,13 @@ function sensitiveUses(job: CiJob): string[] {
   }
   const stage = stringValue(get(job.config, 'stage'));
   if (stage && DEPLOY_STAGE.test(stage) && !environment) reasons.push(`runs in stage \`${stage}\``);
+  const implied = reasons.length;
   if (get(job.config, 'secrets')) reasons.push('reads `secrets:` from a vault');
   if (get(job.config, 'id_tokens')) reasons.push('gets OIDC `id_tokens:`');
   const names = new Set<string>();
   for (const line of jobScripts(job.config)) {
     for (const use of variableUses(line.text)) {
-      if (use.name.startsWith('CI_') || !SECRET_NAME.test(use.name)) continue;
+      if (use.name.startsWith('CI_') || !namesSecret(use.name)) continue;
       const defined = job.variables.get(use.name);
       if (defined && defined.value.kind === 'scalar' && !String(defined.value.value ?? '').includes('$')) continue;
       names.add(use.name);
@@ -96,18 +99,23 @@ function sensitiveUses(job: CiJob): string[] {
         .map((n) => `\`$${n}\``)
         .join(', ')}`,
     );
-  return reasons;
+  return { reasons, named: reasons.length > implied };
 }
 
 function auditJob(job: CiJob): Hit[] {
   const trigger = mergeRequestTrigger(job);
   if (!trigger) return [];
-  const reasons = sensitiveUses(job);
+  const { reasons, named } = sensitiveUses(job);
   if (reasons.length === 0) return [];
+  // A deploy stage or environment without any credential named in the job only may receive
+  // environment-scoped variables (review apps are made for merge requests): worth a look, not a block.
   return [
     {
       ruleId: MR_SECRETS,
-      message: `Job \`${job.name}\` runs in merge request pipelines and ${reasons.join(', ')}: merge request code (from forks too, once a maintainer runs the pipeline) gets those credentials.`,
+      ...(named ? {} : { severity: 'medium' as const }),
+      message: named
+        ? `Job \`${job.name}\` runs in merge request pipelines and ${reasons.join(', ')}: merge request code (from forks too, once a maintainer runs the pipeline) gets those credentials.`
+        : `Job \`${job.name}\` runs in merge request pipelines and ${reasons.join(', ')}, but names no credential: it gets whatever CI/CD variables are scoped to that environment, so keep them protected.`,
       position: positionOf(trigger),
       owner: trigger.owner,
       job: job.name,

@@ -68,6 +68,11 @@ const SECRET_NAME =
 /** Names that say "secret" but hold something else: where the secret is, or a setting about it. */
 const NOT_A_SECRET_NAME =
   /(?:_(?:FILE|PATH|DIR|URL|HOST|PORT|NAME|USER|USERNAME|ID|IDS|ENABLED|DISABLED|TTL|EXPIRY|EXPIRES|TYPE|HEADER|LENGTH|FORMAT|VERSION|REGION|ENV|VAR|SCOPE|SCOPES)$|^CACHE_KEY$|KEY_ID$|^TOKEN_TYPE$)/i;
+/** A variable name that says it holds a credential (and not where one is, or a setting about it). */
+export function namesSecret(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_A_SECRET_NAME.test(name);
+}
+
 const PLACEHOLDER = /^(?:true|false|yes|no|on|off|none|null|changeme|change-me|xxx+|\*+|<[^>]*>|\.\.\.)$/i;
 
 /**
@@ -105,7 +110,7 @@ function auditVariable(job: CiJob, variable: VariableDef): Hit | undefined {
     };
   }
   const trimmed = text.trim();
-  if (!SECRET_NAME.test(variable.name) || NOT_A_SECRET_NAME.test(variable.name)) return undefined;
+  if (!namesSecret(variable.name)) return undefined;
   if (trimmed.length < 6 || trimmed.includes('$') || PLACEHOLDER.test(trimmed) || /^\d+$/.test(trimmed))
     return undefined;
   return {

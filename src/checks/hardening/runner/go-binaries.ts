@@ -1,4 +1,6 @@
-import { parseModinfo, readGoBuildInfo, stdlibVersion } from '../../../images/catalogers/go.js';
+import { linkStampedVariables, parseModinfo, readGoBuildInfo, stdlibVersion } from '../../../images/catalogers/go.js';
+
+export { linkStampedVariables };
 
 /**
  * Go build information of the container engines' own executables on the runner host (runc, containerd, the
@@ -215,19 +217,6 @@ function buildInfoWindow(
     return readCapped(input, path, size, offset, Math.min(filesz, MAX_BUILDINFO_WINDOW), budget);
   }
   return undefined;
-}
-
-/** `build\t-ldflags="-w -X pkg.Var=1.2.3"` → the `-X` assignments (quoted or not). */
-export function linkStampedVariables(modinfo: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of modinfo.split('\n')) {
-    if (!line.startsWith('build\t-ldflags=')) continue;
-    const flags = line.slice('build\t-ldflags='.length).replace(/\\"/g, '"');
-    for (const m of flags.matchAll(/-X[= ]+"?([A-Za-z0-9_./~-]{1,200})=([^\s"'\\]{1,100})/g)) {
-      out.set(m[1] as string, m[2] as string);
-    }
-  }
-  return out;
 }
 
 function packagePathOf(modinfo: string): string | undefined {

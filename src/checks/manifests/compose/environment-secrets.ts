@@ -1,6 +1,6 @@
 import type { Node } from 'yaml';
 import type { RuleDefinition } from '../../../core/rules.js';
-import { findTokenPattern, hasInterpolation, isSecretName } from '../secrets.js';
+import { findTokenPattern, isLiteralSecret, isSecretName } from '../secrets.js';
 import type { ComposeFile, ComposeRule, Service } from './report.js';
 import { Reporter } from './report.js';
 
@@ -51,8 +51,9 @@ const rule: RuleDefinition = {
     'whose name says it is a secret (`_`-separated `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `KEY`, ' +
     '`APIKEY`, `AUTH`, `CREDENTIALS`...; names that also contain `FILE`, `PATH`, `PUBLIC`, `URL`, `HOST`, `TYPE`... are exempt), or any value that matches a ' +
     'well-known credential format (cloud keys, GitHub/GitLab/npm/Slack/Stripe tokens, private keys, passwords in ' +
-    'URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`) and variables without a value are not ' +
-    'reported. The value is never shown.',
+    'URLs). Values that use interpolation (`${DB_PASSWORD}`, `$TOKEN`), variables without a value, paths to a ' +
+    'mounted secret file (`/run/secrets/db-password`, as Docker recommends) and placeholders (`CHANGEME`, `<your-key>`, ' +
+    '`example`, `xxxx`, `***`, a SCREAMING_SNAKE_CASE name such as `API_KEY_VALUE`) are not reported. The value is never shown.',
   rationale:
     'A committed secret is readable by everyone with access to the repository and its history, forks and CI logs, ' +
     'and stays valid until rotated. Environment variables are also visible through `docker inspect` and to every ' +
@@ -90,7 +91,7 @@ export const secretInEnvironment: ComposeRule = {
                 ? 'build: { secrets: [<id>] } and RUN --mount=type=secret,id=<id> in the Dockerfile'
                 : `${variable.name}: \${${variable.name}}`,
             });
-          } else if (isSecretName(variable.name) && !hasInterpolation(value)) {
+          } else if (isSecretName(variable.name) && isLiteralSecret(value)) {
             reporter.report(service, variable.node, {
               key: `${prefix}${variable.name}`,
               message: `${what}\`${variable.name}\` in service \`${service.name}\` is set to a literal value (redacted); secrets do not belong in the compose file.`,

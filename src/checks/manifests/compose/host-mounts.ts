@@ -34,14 +34,16 @@ const SENSITIVE_TREES = [
   '/sys/kernel',
 ];
 
+const RUNTIME_SOCKET = 'the container runtime socket (root on the host)';
+const ENGINE_PIPE = 'the Docker Engine API pipe (administrator on the host)';
+
 /** Why a host path is sensitive, or undefined. */
 export function sensitiveHostPath(path: string): string | undefined {
-  if (isDockerEnginePipe(path)) return 'the Docker Engine API pipe (administrator on the host)';
-  if (/^[$~]/.test(path) && isRuntimeSocketName(path)) return 'the container runtime socket (root on the host)';
+  if (isDockerEnginePipe(path)) return ENGINE_PIPE;
+  if (/^[$~]/.test(path) && isRuntimeSocketName(path)) return RUNTIME_SOCKET;
   if (!path.startsWith('/')) return undefined;
   const normalized = posix.normalize(path).replace(/(.)\/+$/, '$1');
-  if (RUNTIME_SOCKETS.has(normalized) || isRuntimeSocketName(normalized))
-    return 'the container runtime socket (root on the host)';
+  if (RUNTIME_SOCKETS.has(normalized) || isRuntimeSocketName(normalized)) return RUNTIME_SOCKET;
   if (SENSITIVE_DIRS.has(normalized))
     return normalized === '/' ? 'the whole host filesystem' : `the host's ${normalized}`;
   const tree = SENSITIVE_TREES.find((root) => normalized === root || normalized.startsWith(`${root}/`));
@@ -116,7 +118,7 @@ const rule: RuleDefinition = {
   title: 'Sensitive host path mounted',
   severity: 'high',
   description:
-    'A compose service bind-mounts the Docker (or containerd, CRI-O, Podman) socket, the host root `/`, or a ' +
+    'A compose service bind-mounts the Docker (or containerd, CRI-O, Podman) socket (critical, as in Kubernetes), the host root `/`, or a ' +
     'sensitive host directory: `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run`, `/usr`, ' +
     '`/home`, `/lib/modules`, or anything under `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`, ' +
     '`/etc/kubernetes`. Both the short `src:dst[:mode]` syntax and the long `type: bind` / `source:` syntax are ' +
@@ -156,6 +158,8 @@ export const sensitiveHostMount: ComposeRule = {
         const why = sensitiveHostPath(source);
         if (!why) continue;
         reporter.report(service, item, {
+          // The runtime API is root on the host, as in Kubernetes (k8s/container-runtime-socket): critical.
+          ...(why === RUNTIME_SOCKET || why === ENGINE_PIPE ? { severity: 'critical' as const } : {}),
           key: isDockerEnginePipe(source) ? 'docker_engine' : posix.normalize(source),
           message: `Service \`${service.name}\` mounts ${code(source)}, ${why}.`,
           fix: 'Mount only the files the service needs; use a socket proxy for the Docker API.',

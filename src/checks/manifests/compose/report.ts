@@ -1,3 +1,4 @@
+import type { Severity } from '../../../core/severity.js';
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { Node } from 'yaml';
@@ -32,14 +33,19 @@ export class Reporter {
     private readonly rule: RuleDefinition,
   ) {}
 
-  report(service: Service, node: Node | undefined, input: { message: string; key: string; fix?: string }): void {
+  /** `severity` overrides the rule's for one finding (a runtime socket among sensitive mounts is critical). */
+  report(
+    service: Service,
+    node: Node | undefined,
+    input: { message: string; key: string; fix?: string; severity?: Severity },
+  ): void {
     const { line, column } = this.file.view.position(node ?? service.key);
     const scope = `${service.name}\u0000${input.key}`;
     const count = (this.seen.get(scope) ?? 0) + 1;
     this.seen.set(scope, count);
     this.findings.push({
       ruleId: this.rule.id,
-      severity: this.rule.severity,
+      severity: input.severity ?? this.rule.severity,
       title: this.rule.title,
       message: input.message,
       location: { path: this.file.path, startLine: line, startColumn: column, object: `service/${service.name}` },

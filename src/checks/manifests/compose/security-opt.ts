@@ -19,11 +19,13 @@ const rule: RuleDefinition = {
   id: 'compose/unconfined-security-opt',
   check: 'manifests',
   title: 'Kernel security profile disabled',
-  severity: 'high',
+  severity: 'medium',
   description:
     'A compose service sets a `security_opt` entry that disables a kernel protection: `seccomp:unconfined` / ' +
     '`seccomp=unconfined`, `apparmor:unconfined`, `label:disable` or `label:type:spc_t` (SELinux), ' +
-    '`no-new-privileges:false`, `systempaths=unconfined`.',
+    '`no-new-privileges:false`, `systempaths=unconfined`. Medium, like the same settings in Kubernetes ' +
+    '(`pss/seccompProfile_baseline`, `pss/appArmorProfile`, `pss/seLinuxOptions`); `systempaths=unconfined` is high, ' +
+    'like an unmasked `/proc` (`pss/procMount`).',
   rationale:
     'The default seccomp profile blocks about 50 rarely needed system calls that are the entry point of many kernel ' +
     'exploits (`keyctl`, `unshare`, `bpf`...); AppArmor and SELinux confine what even root in the container may ' +
@@ -51,6 +53,8 @@ export const unconfinedSecurityOpt: ComposeRule = {
         const what = option === undefined ? undefined : weakening(option);
         if (!what || option === undefined) continue;
         reporter.report(service, item, {
+          // Unmasked /proc and /sys are high, as pss/procMount; the others leave an escape one kernel bug away.
+          ...(option.toLowerCase().includes('systempaths') ? { severity: 'high' as const } : {}),
           key: option.trim().toLowerCase().replace('=', ':'),
           message: `Service \`${service.name}\` disables ${what} (\`${option.trim()}\`).`,
           fix: 'Remove it, or use a custom profile that allows only what is needed.',

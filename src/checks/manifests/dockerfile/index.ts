@@ -4,6 +4,7 @@ import type { FileLinter, SourceFile } from '../../linter.js';
 import { addInsteadOfCopy, addRemoteUrl } from './add.js';
 import { aptUpgrade } from './apt-upgrade.js';
 import { baseImageLatest, baseImageNoDigest } from './base-image.js';
+import { chpasswd } from './chpasswd.js';
 import { exposeSsh } from './expose-ssh.js';
 import { missingHealthcheck } from './healthcheck.js';
 import { unpinnedPackage } from './package-pins.js';
@@ -25,6 +26,7 @@ export const DOCKERFILE_RULES: readonly DockerfileRule[] = [
   curlPipeShell,
   secretInBuild,
   sudo,
+  chpasswd,
   tlsVerificationDisabled,
   unpinnedPackage,
   aptUpgrade,

@@ -175,6 +175,19 @@ export function unquoteWord(value: string, escape: string): string {
 }
 
 /**
+ * An `ENV`/`ARG` value as BuildKit sets it: line continuations joined and quotes removed (`"0\""` is `0"`).
+ * dockerfile-ast's own `getValue()` keeps some quotes and escapes, so the raw range is read instead.
+ */
+export function propertyValue(
+  model: Pick<DockerfileModel, 'text' | 'lineStarts' | 'escape'>,
+  range: { start: AstPosition; end: AstPosition } | null,
+): string | undefined {
+  if (!range) return undefined;
+  const raw = joinContinuations(model.text, offsetOf(model, range.start), offsetOf(model, range.end), model.escape);
+  return unquoteWord(raw.text, model.escape);
+}
+
+/**
  * An instruction word after BuildKit's word processing: `$VAR`, `${VAR}` and `${VAR:-default}` resolved
  * from the ARG/ENV in scope at that line, quotes removed (`USER "root"` is root). Undefined when a
  * variable has no known value.

@@ -14,7 +14,7 @@ const rule: RuleDefinition = {
   id: 'dockerfile/curl-pipe-shell',
   check: 'manifests',
   title: 'Remote script piped into a shell',
-  severity: 'high',
+  severity: 'medium',
   description:
     'A `RUN` instruction downloads a script and executes it unseen: `curl … | sh`, `wget -O- … | sudo bash`, ' +
     '`curl … | python3 -` (the Poetry-installer pattern; also `perl`, `ruby`, `node`, `php` reading their program ' +

@@ -49,7 +49,7 @@ const rule: RuleDefinition = {
   id: 'dockerfile/root-user',
   check: 'manifests',
   title: 'Final stage runs as root',
-  severity: 'high',
+  severity: 'medium',
   description:
     'The last stage of the Dockerfile (the image that is shipped) has no `USER` instruction, or its last `USER` is ' +
     "`root`, `0`, `root:<group>` or `0:<group>`. A stage built `FROM` an earlier stage inherits that stage's `USER`. " +

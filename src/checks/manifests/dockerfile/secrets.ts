@@ -1,5 +1,12 @@
 import type { RuleDefinition } from '../../../core/rules.js';
-import { findTokenPattern, isSecretName } from '../secrets.js';
+import {
+  findTokenPattern,
+  hasInterpolation,
+  isFileReference,
+  isLiteralSecret,
+  isPlaceholderSecret,
+  isSecretName,
+} from '../secrets.js';
 import { runInvocations } from './commands.js';
 import type { Stage } from './parse.js';
 import { offsetOf } from './parse.js';
@@ -26,7 +33,9 @@ const rule: RuleDefinition = {
     'matches a well-known credential format (AWS access key id, GitHub/GitLab/npm/PyPI/Slack/Stripe/Docker Hub ' +
     'tokens, Google API keys, private keys, passwords inside URLs). In `RUN`, literal values assigned to such names ' +
     '(`PASSWORD=x ./configure`, `export API_TOKEN=x`) are reported too; values built from `$VAR` or `$(cat …)` are ' +
-    'not. The secret is never shown in the finding.\n\n' +
+    'not. An `ENV` whose value is a placeholder (`CHANGEME`, `<your-key>`, `xxxx`) or a path to a mounted secret file ' +
+    '(`/run/secrets/db-password`) stores no secret and is not reported; an `ARG` is, whatever its default, because the ' +
+    'real value is passed at build time. The secret is never shown in the finding.\n\n' +
     '`RUN --mount=type=secret` is the correct way to use a secret and is not reported.',
   rationale:
     '`ENV` values are stored in the image configuration and visible to anyone who can pull the image ' +
@@ -45,6 +54,21 @@ const rule: RuleDefinition = {
   exceptions: RUN_LOCATION_NOTE,
 };
 
+/**
+ * An `ENV` value that stores no secret in the image: a placeholder (`changeme`, `<your-key>`) or a path to a
+ * mounted secret file. `ENV TOKEN=$TOKEN` is not one: it copies a build argument into the image config.
+ */
+function isStandIn(value: string | null): boolean {
+  return value !== null && !hasInterpolation(value) && isPlaceholderSecret(unquote(value));
+}
+
+/** An `ARG` always carries the real value at build time, whatever its default, unless that default is a path. */
+function isFilePath(value: string | null): boolean {
+  return value !== null && isFileReference(unquote(value));
+}
+
+const unquote = (value: string) => value.replace(/^(['"])(.*)\1$/s, '$2');
+
 export const secretInBuild: DockerfileRule = {
   rule,
   check(model) {
@@ -61,6 +85,7 @@ export const secretInBuild: DockerfileRule = {
         const value = property.getValue();
         const valueRange = property.getValueRange();
         if (isSecretName(name)) {
+          if (keyword === 'ENV' ? isStandIn(value) : isFilePath(value)) continue;
           reporter.report({
             offset: offsetOf(model, property.getNameRange().start),
             length: name.length,
@@ -95,7 +120,8 @@ export const secretInBuild: DockerfileRule = {
         if (eq <= 0) continue;
         const name = word.text.slice(0, eq).replace(/\+$/, '');
         const value = word.text.slice(eq + 1);
-        if (!isSecretName(name) || value === '' || value.includes('$') || findTokenPattern(value)) continue;
+        if (!isSecretName(name) || value.includes('$') || !isLiteralSecret(unquote(value)) || findTokenPattern(value))
+          continue;
         reporter.reportWord(word, {
           stage: entry.run.stage,
           key: `RUN ${name}`,

@@ -2,7 +2,7 @@ import type { RuleDefinition } from '../../../core/rules.js';
 import type { RunInvocation } from './commands.js';
 import { runInvocations } from './commands.js';
 import type { DockerfileModel, Stage } from './parse.js';
-import { offsetOf } from './parse.js';
+import { offsetOf, propertyValue } from './parse.js';
 import type { DockerfileRule } from './report.js';
 import { Reporter, RUN_LOCATION_NOTE, code } from './report.js';
 import type { Word } from './shell.js';
@@ -39,6 +39,8 @@ const RPM_FLAGS = new Set([
   '--no-gpg-checks',
   '--nosignature',
   '--nodigest',
+  '--noverify',
+  '--nofiledigest',
   '--allow-untrusted-packages',
 ]);
 const FALSE_RE = /^(?:false|0|no|off)$/i;
@@ -53,9 +55,10 @@ const INSECURE_ENV: Record<string, (value: string) => boolean> = {
   PIP_TRUSTED_HOST: (value) => value !== '',
 };
 
+/** `value` is the value after quote removal (`"0\""` is `0"`, which does not disable anything). */
 export function insecureEnv(name: string, value: string): boolean {
   const test = INSECURE_ENV[name.toUpperCase()];
-  return test !== undefined && test(value.replace(/^["']|["']$/g, ''));
+  return test !== undefined && test(value);
 }
 
 /** The offending word and a short name of what it disables, for one command. */
@@ -75,7 +78,9 @@ function insecureWords(entry: RunInvocation): { word: Word; what: string }[] {
       if (APT_FLAGS.has(word.text) || APT_OPTION_RES.some((re) => re.test(option)))
         hits.push({ word, what: `${program} ${word.text}` });
     }
-  } else if (['yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm'].includes(program)) {
+  } else if (
+    ['yum', 'dnf', 'microdnf', 'tdnf', 'zypper', 'rpm', 'yum-config-manager', 'dnf-config-manager'].includes(program)
+  ) {
     for (const word of args) {
       if (
         RPM_FLAGS.has(word.text) ||
@@ -134,12 +139,16 @@ function insecureWords(entry: RunInvocation): { word: Word; what: string }[] {
   return hits;
 }
 
-/** Settings that switch verification off when written to a repository or tool configuration file. */
+/**
+ * Settings that switch verification off when written to a repository or tool configuration file. An ini
+ * setting is not part of a longer name or option: `--setopt=main.sslverify=0` given to `echo` is text, not a
+ * setting (an option belongs to the command it is passed to, and is judged with that command above).
+ */
 const INSECURE_CONFIG: { re: RegExp; what: string }[] = [
   { re: /\[[^\]]*\btrusted=yes\b[^\]]*\]/, what: 'apt source [trusted=yes]' },
   { re: /\bcheck_certificate\s*=\s*off\b/i, what: 'wgetrc check_certificate = off' },
-  { re: /\bsslverify\s*=\s*(?:0|false|no)\b/i, what: 'repo sslverify=0' },
-  { re: /\b(?:repo_|localpkg_)?gpgcheck\s*=\s*(?:0|false|no)\b/i, what: 'repo gpgcheck=0' },
+  { re: /(?<![\w.=-])sslverify\s*=\s*(?:0|false|no)\b/i, what: 'repo sslverify=0' },
+  { re: /(?<![\w.=-])(?:repo_|localpkg_)?gpgcheck\s*=\s*(?:0|false|no)\b/i, what: 'repo gpgcheck=0' },
   // apt.conf syntax: `Acquire::https::Verify-Peer "false";`
   {
     re: /\bAcquire::https?::(?:[^:\s]+::)?Verify-(?:Peer|Host)\s+"?(?:false|0|no|off)"?/i,
@@ -187,10 +196,12 @@ const rule: RuleDefinition = {
     '`-o Acquire::https::Verify-Peer=false` (or the same in an `apt.conf` file written by `echo`/`tee`), ' +
     '`[trusted=yes]` apt sources, `yum`/`dnf --nogpgcheck`, `gpgcheck=0` or `sslverify=0` written to a repository ' +
     'file (for `sed s/…/…/`, only the replacement counts), ' +
-    '`--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`, `apk --allow-untrusted`, ' +
+    '`--setopt=sslverify=0`, `zypper --no-gpg-checks`, `rpm --nosignature`/`--noverify`/`--nofiledigest`, `apk --allow-untrusted`, ' +
     '`pip --trusted-host`, `npm config set strict-ssl false`, `git -c http.sslVerify=false`, or the environment ' +
     'variables `GIT_SSL_NO_VERIFY`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`, ' +
-    '`NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command.',
+    '`NPM_CONFIG_STRICT_SSL=false`, `PIP_TRUSTED_HOST` set with `ENV`, `ARG`, `export` or before a command. ' +
+    'Values are judged after quote removal, as the program sees them (`"0\\""` is `0"`, which disables nothing), ' +
+    'and an option counts only for the command it is given to (`echo "--setopt=sslverify=0"` configures nothing).',
   rationale:
     'Without verification anyone on the network path (a compromised proxy or mirror, a hostile Wi-Fi or CI ' +
     'network, DNS spoofing) can substitute the packages and scripts the build downloads, and the result is ' +
@@ -218,8 +229,8 @@ function propertyHits(model: DockerfileModel): { offset: number; length: number;
     if (keyword !== 'ENV' && keyword !== 'ARG') continue;
     const properties = (instruction as unknown as { getProperties(): PropertyLike[] }).getProperties();
     for (const property of properties) {
-      const value = property.getValue();
-      if (value === null || !insecureEnv(property.getName(), value)) continue;
+      const value = propertyValue(model, property.getValueRange());
+      if (value === undefined || !insecureEnv(property.getName(), value)) continue;
       const start = offsetOf(model, property.getNameRange().start);
       hits.push({
         offset: start,
@@ -234,8 +245,8 @@ function propertyHits(model: DockerfileModel): { offset: number; length: number;
 
 interface PropertyLike {
   getName(): string;
-  getValue(): string | null;
   getNameRange(): { start: { line: number; character: number } };
+  getValueRange(): { start: { line: number; character: number }; end: { line: number; character: number } } | null;
 }
 
 export const tlsVerificationDisabled: DockerfileRule = {

@@ -1,5 +1,6 @@
+import { visit } from 'yaml';
 import { documentToJS, firstYamlError, parseYaml } from '../../../core/yaml.js';
-import type { Position } from '../../../core/yaml.js';
+import type { Document, Position } from '../../../core/yaml.js';
 import type { RawFinding } from '../../../core/finding.js';
 import { errorMessage } from '../../../core/errors.js';
 import { TEMPLATE_HINT, collectionKey, mayHaveCollectionKey } from '../template-leftovers.js';
@@ -28,22 +29,43 @@ export interface ParsedFile {
   objects: K8sObject[];
   /** `manifests/parse-error` findings. */
   errors: RawFinding[];
+  /** Documents that could not be read and do not look like Kubernetes objects, left out (`sniff`). */
+  ignored: number;
 }
 
-export function parseManifestFile(path: string, text: string): ParsedFile {
+/**
+ * A document with top-level-looking `apiVersion` and `kind` keys (YAML or JSON), read from its text
+ * alone, for documents that do not parse.
+ */
+export function looksLikeManifest(source: string): boolean {
+  return /(?:^|[\s{,])["']?apiVersion["']?\s*:/m.test(source) && /(?:^|[\s{,])["']?kind["']?\s*:/m.test(source);
+}
+
+/**
+ * The Kubernetes objects of a file. With `sniff` (a `*.yaml`/`*.json` the policy did not name), a
+ * document that cannot be read is an error only when it looks like a Kubernetes object; otherwise it is
+ * some other YAML or JSON (a config, JSONC, data) and is left out.
+ */
+export function parseManifestFile(path: string, text: string, sniff = false): ParsedFile {
   const objects: K8sObject[] = [];
   const errors: RawFinding[] = [];
+  let ignored = 0;
   const fail = (message: string, position: Position, key: string): void => {
     errors.push(parseError(path, message, position, key));
   };
+  const done = (): ParsedFile => ({ objects, errors, ignored });
 
   if (looksBinary(text)) {
+    if (sniff && !looksLikeManifest(text)) {
+      ignored++;
+      return done();
+    }
     fail(
       'The file is not text (it contains NUL bytes or invalid UTF-8), so it cannot be checked.',
       { line: 1, column: 1 },
       'binary',
     );
-    return { objects, errors };
+    return done();
   }
   const deep = excessiveNesting(text);
   if (deep) {
@@ -52,7 +74,7 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
       deep,
       'nesting',
     );
-    return { objects, errors };
+    return done();
   }
 
   let parsed: ReturnType<typeof parseYaml>;
@@ -60,19 +82,27 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
     parsed = parseYaml(text);
   } catch (error) {
     fail(`The file could not be parsed: ${errorMessage(error)}`, { line: 1, column: 1 }, 'parser');
-    return { objects, errors };
+    return done();
   }
 
   const mayHaveKeys = mayHaveCollectionKey(text);
+  const mayHaveAliases = /(?:^|[\s[{,])\*[^\s\]},]/m.test(parsed.text);
+  const notAnObject = (doc: Document.Parsed): boolean => {
+    if (!sniff || looksLikeManifest(parsed.text.slice(doc.range[0], doc.range[2]))) return false;
+    ignored++;
+    return true;
+  };
   parsed.documents.forEach((doc, docIndex) => {
     const syntax = firstYamlError(parsed, doc);
     if (syntax) {
+      if (notAnObject(doc)) return;
       const hint = text.includes('{{') ? ` ${TEMPLATE_HINT}` : '';
       fail(`YAML syntax error: ${syntax.message}.${hint}`, syntax.position, `syntax:${syntax.message}`);
       return;
     }
     const badKey = mayHaveKeys ? collectionKey(doc) : undefined;
     if (badKey) {
+      if (notAnObject(doc)) return;
       const position = parsed.nodePosition(badKey) ?? { line: 1, column: 1 };
       const hint = text.includes('{{') ? ` ${TEMPLATE_HINT}` : '';
       fail(
@@ -83,7 +113,8 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
       return;
     }
     try {
-      documentToJS(doc);
+      // Loading is only needed to catch alias bombs and unresolved aliases; without an alias it cannot fail.
+      if (mayHaveAliases && hasAlias(doc)) documentToJS(doc);
     } catch (error) {
       const position = parsed.nodePosition(doc.contents) ?? { line: 1, column: 1 };
       fail(`The document could not be loaded: ${errorMessage(error)}`, position, `load:${errorMessage(error)}`);
@@ -102,7 +133,7 @@ export function parseManifestFile(path: string, text: string): ParsedFile {
     }
     objects.push(object);
   });
-  return { objects, errors };
+  return done();
 }
 
 function collectListItems(
@@ -147,6 +178,17 @@ function toObject(path: string, view: View, docIndex: number, itemIndex: number)
     view,
     metadata,
   };
+}
+
+function hasAlias(doc: Document.Parsed): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** `Kind/name`, the `object` of a finding's location. */

@@ -11,7 +11,7 @@ export const runtimeSocketRule: RuleDefinition = {
   title: 'Container runtime socket mounted',
   severity: 'critical',
   description:
-    'A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd, BuildKit) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...). Sockets are also recognised by file name wherever they live (`/run/user/1000/docker.sock` of rootless Docker).',
+    'A `hostPath` volume mounts a container runtime socket (Docker, containerd, CRI-O, Podman, cri-dockerd, BuildKit) or a directory containing one (`/`, `/run`, `/var/run`, `/run/containerd`...). Sockets are also recognised by file name wherever they live (`/run/user/1000/docker.sock` of rootless Docker). When the Pod Security level also forbids the volume, the one finding names `pss/hostPathVolumes` or `pss/restrictedVolumes` too (an exception or ignore by either id applies).',
   rationale:
     "The runtime socket is an unauthenticated root API for the node: with it a container can start a privileged container that mounts the host filesystem, read every other container's secrets and environment, and take over the node.",
   fix: 'Remove the volume. Build images with a rootless builder (BuildKit rootless, kaniko, buildah) and use the Kubernetes API instead of the runtime for introspection.',
@@ -24,7 +24,7 @@ export const sensitiveHostPathRule: RuleDefinition = {
   title: 'Sensitive host path mounted',
   severity: 'high',
   description:
-    'A `hostPath` volume mounts a sensitive node path: system directories (`/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/home`, `/usr`, `/lib`...), kubelet or etcd state (`/var/lib/kubelet`, `/etc/kubernetes`, `/var/lib/etcd`), runtime storage (`/var/lib/docker`, `/var/lib/containerd`), or a parent of one of them.',
+    'A `hostPath` volume mounts a sensitive node path: system directories (`/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/home`, `/usr`, `/lib`...), kubelet or etcd state (`/var/lib/kubelet`, `/etc/kubernetes`, `/var/lib/etcd`), runtime storage (`/var/lib/docker`, `/var/lib/containerd`), or a parent of one of them. When the Pod Security level also forbids the volume, the one finding names `pss/hostPathVolumes` or `pss/restrictedVolumes` too.',
   rationale:
     'These paths hold node credentials (kubelet client certificates, service account tokens of every pod on the node), kernel interfaces and binaries. Reading them leaks cluster credentials; writing them is node compromise.',
   fix: 'Mount only what the workload needs, read-only, or use a projected/configMap volume instead:\n\n```yaml\nvolumes:\n  - name: config\n    configMap:\n      name: app-config\n```',

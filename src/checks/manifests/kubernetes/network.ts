@@ -1,16 +1,20 @@
 import type { RawFinding } from '../../../core/finding.js';
 import type { RuleDefinition } from '../../../core/rules.js';
 import type { K8sObject } from './documents.js';
+import { objectRef } from './documents.js';
 import { objectFinding } from './findings.js';
+import type { AnnotationIgnore } from './annotations.js';
+import { applyIgnores } from './annotations.js';
 import type { PodTemplate } from './workload.js';
-import { apiGroup, containerKey } from './workload.js';
+import { apiGroup, containerKey, podTemplate } from './workload.js';
 
 export const hostPortRule: RuleDefinition = {
   id: 'k8s/host-port',
   check: 'manifests',
   title: 'Container port bound on the node (hostPort)',
   severity: 'medium',
-  description: "A container port sets `hostPort`, which opens the port on the node's own network interfaces.",
+  description:
+    "A container port sets `hostPort`, which opens the port on the node's own network interfaces. When the Pod Security level also forbids it, the one finding names `pss/hostPorts` too (an exception or ignore by either id applies).",
   rationale:
     'hostPorts bypass Services and NetworkPolicies, expose the pod on every node address (often reachable from outside the cluster) and pin scheduling; a workload can also grab a port other node services rely on.',
   fix: 'Remove `hostPort` and expose the port with a ClusterIP Service (plus an Ingress/Gateway when it must be public).',
@@ -36,42 +40,12 @@ export const missingNetworkPolicyRule: RuleDefinition = {
   title: 'Namespace without a NetworkPolicy',
   severity: 'medium',
   description:
-    'The change defines namespaced objects in a namespace (or without a namespace, i.e. the namespace chosen at deploy time) but no NetworkPolicy for that namespace.',
+    'The change defines pod-creating workloads (Pods, Deployments, Jobs, ... or custom resources with a pod template) in a namespace (or without a namespace, i.e. the namespace chosen at deploy time) but no NetworkPolicy for that namespace. Namespaces holding only configuration, RBAC or Services are not reported.',
   rationale:
     'Without a NetworkPolicy every pod accepts traffic from every other pod in the cluster: one compromised workload can reach databases, admin ports and internal APIs anywhere (lateral movement).',
   fix: 'Add a default-deny policy next to the workloads, then allow the flows you need:\n\n```yaml\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: my-app\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n```',
   references: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/'],
 };
-
-/** Kinds that are not namespaced: they never make a namespace "part of the change". */
-const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'StorageClass',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PriorityClass',
-  'RuntimeClass',
-  'IngressClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  'CertificateSigningRequest',
-  'ClusterIssuer',
-  'GatewayClass',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'ComponentStatus',
-]);
 
 export function hostPortFindings(pod: PodTemplate): RawFinding[] {
   return pod.containers.flatMap((container) =>
@@ -115,74 +89,73 @@ export function serviceFindings(object: K8sObject): RawFinding[] {
   ];
 }
 
-function isNamespaced(object: K8sObject): boolean {
-  if (CLUSTER_SCOPED_KINDS.has(object.kind) || object.kind === 'List') return false;
-  // Unknown kinds (CRDs) may be cluster-scoped; count them only when they name a namespace.
-  return object.namespace !== undefined || KNOWN_NAMESPACED.has(object.kind);
+/** Whether an object makes pods: a workload or a CRD with a pod template (a PodTemplate alone does not). */
+function createsPods(object: K8sObject): boolean {
+  return object.kind !== 'PodTemplate' && podTemplate(object) !== undefined;
 }
 
-const KNOWN_NAMESPACED = new Set([
-  'Pod',
-  'PodTemplate',
-  'ReplicationController',
-  'Deployment',
-  'ReplicaSet',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-  'Service',
-  'ConfigMap',
-  'Secret',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'Ingress',
-  'PersistentVolumeClaim',
-  'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'Endpoints',
-  'EndpointSlice',
-  'LimitRange',
-  'ResourceQuota',
-]);
+/** An object the namespace finding may be reported on: its finding (message left for later) and ignores. */
+interface Candidate {
+  namespace: string;
+  ref: string;
+  finding: RawFinding;
+  ignores: AnnotationIgnore[];
+}
+
+/** What one file tells about namespaces, so files can be linted one at a time (see networkPolicyFindings). */
+export interface NetworkFacts {
+  /** Namespaces a NetworkPolicy of the file covers ('' for no metadata.namespace). */
+  covered: string[];
+  /** Namespace objects of the file. */
+  namespaces: Candidate[];
+  /** The first pod-creating workload of each namespace in the file. */
+  workloads: Candidate[];
+}
+
+function candidate(object: K8sObject, namespace: string, ignores: AnnotationIgnore[]): Candidate {
+  const finding = objectFinding(missingNetworkPolicyRule, object, object.metadata ?? object.view, '', 'networkpolicy');
+  return { namespace, ref: objectRef(object), finding: { ...finding, key: `namespace:${namespace}` }, ignores };
+}
+
+export function networkFacts(objects: K8sObject[], ignoresOf: (object: K8sObject) => AnnotationIgnore[]): NetworkFacts {
+  const facts: NetworkFacts = { covered: [], namespaces: [], workloads: [] };
+  const seen = new Set<string>();
+  for (const object of objects) {
+    const namespace = object.namespace ?? '';
+    if (object.kind === 'NetworkPolicy' && apiGroup(object.apiVersion) === 'networking.k8s.io')
+      facts.covered.push(namespace);
+    else if (object.kind === 'Namespace' && object.apiVersion === 'v1')
+      facts.namespaces.push(candidate(object, object.name, ignoresOf(object)));
+    else if (!seen.has(namespace) && createsPods(object)) {
+      seen.add(namespace);
+      facts.workloads.push(candidate(object, namespace, ignoresOf(object)));
+    }
+  }
+  return facts;
+}
 
 /**
- * One finding per namespace of the change that has namespaced objects but no NetworkPolicy, with the
- * object it is reported on (a Namespace object when the change has one, else the first namespaced object).
+ * One finding per namespace of the change that holds pod-creating workloads but no NetworkPolicy, reported
+ * on the Namespace object when the change has one (the best place to annotate an ignore), else on the first
+ * workload. Namespaces with only ConfigMaps, RBAC, Services and the like have no pods a policy would protect.
  */
-export function networkPolicyFindings(objects: K8sObject[]): { object: K8sObject; finding: RawFinding }[] {
-  const covered = new Set<string>();
-  for (const object of objects) {
-    if (object.kind === 'NetworkPolicy' && apiGroup(object.apiVersion) === 'networking.k8s.io')
-      covered.add(object.namespace ?? '');
+export function networkPolicyFindings(files: NetworkFacts[]): RawFinding[] {
+  const covered = new Set(files.flatMap((f) => f.covered));
+  const namespaces = new Map<string, Candidate>();
+  const workloads = new Map<string, Candidate>();
+  for (const file of files) {
+    for (const c of file.namespaces) if (!namespaces.has(c.namespace)) namespaces.set(c.namespace, c);
+    for (const c of file.workloads) if (!workloads.has(c.namespace)) workloads.set(c.namespace, c);
   }
-  const first = new Map<string, K8sObject>();
-  for (const object of objects) {
-    if (object.kind === 'Namespace' && object.apiVersion === 'v1') {
-      // A Namespace object is the best place to report (and to annotate an ignore).
-      first.set(object.name, object);
-      continue;
-    }
-    if (!isNamespaced(object) || object.kind === 'NetworkPolicy') continue;
-    const namespace = object.namespace ?? '';
-    const current = first.get(namespace);
-    if (!current) first.set(namespace, object);
-  }
-  const out: { object: K8sObject; finding: RawFinding }[] = [];
-  for (const [namespace, object] of first) {
+  const out: RawFinding[] = [];
+  for (const [namespace, workload] of workloads) {
     if (covered.has(namespace)) continue;
+    const target = (namespace && namespaces.get(namespace)) || workload;
     const label = namespace
       ? `namespace "${namespace}"`
       : 'objects without metadata.namespace (deployed to the namespace chosen at deploy time)';
-    const finding = objectFinding(
-      missingNetworkPolicyRule,
-      object,
-      object.metadata ?? object.view,
-      `The change defines objects in ${label} but no NetworkPolicy for it, so pods there accept traffic from anywhere in the cluster.`,
-      'networkpolicy',
-    );
-    out.push({ object, finding: { ...finding, key: `namespace:${namespace}` } });
+    const message = `The change runs workloads (${workload.ref}) in ${label} but defines no NetworkPolicy for it, so their pods accept traffic from anywhere in the cluster.`;
+    out.push(...applyIgnores([{ ...target.finding, message }], target.ignores));
   }
   return out;
 }

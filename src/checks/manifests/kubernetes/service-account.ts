@@ -19,37 +19,39 @@ export const automountTokenRule: RuleDefinition = {
   ],
 };
 
-/** `namespace/name` of ServiceAccounts in the change that set `automountServiceAccountToken: false`. */
-export function serviceAccountsWithoutToken(objects: K8sObject[]): Set<string> {
-  const out = new Set<string>();
+/** `namespace/name` of ServiceAccounts that set `automountServiceAccountToken: false`. */
+export function serviceAccountsWithoutToken(objects: K8sObject[]): string[] {
+  const out: string[] = [];
   for (const object of objects) {
     if (
       object.kind === 'ServiceAccount' &&
       object.apiVersion === 'v1' &&
       object.view.get('automountServiceAccountToken')?.bool() === false
     ) {
-      out.add(`${object.namespace ?? ''}/${object.name}`);
+      out.push(`${object.namespace ?? ''}/${object.name}`);
     }
   }
   return out;
 }
 
-export function automountTokenFindings(pod: PodTemplate, accountsWithoutToken: Set<string>): RawFinding[] {
+/**
+ * The pod's automount finding, and the `namespace/name` of its service account when the finding only holds
+ * if that account (maybe defined in another file of the change) does not turn the token off.
+ */
+export function automountTokenFinding(pod: PodTemplate): { finding: RawFinding; unlessAccount?: string } | undefined {
   const field = pod.spec.get('automountServiceAccountToken');
   const value = field?.bool();
-  if (value === false) return [];
+  if (value === false) return undefined;
   const account = pod.spec.get('serviceAccountName')?.string() || pod.spec.get('serviceAccount')?.string() || 'default';
-  if (value === undefined && accountsWithoutToken.has(`${pod.object.namespace ?? ''}/${account}`)) return [];
-  return [
-    objectFinding(
-      automountTokenRule,
-      pod.object,
-      field ?? pod.spec,
-      value === true
-        ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.`
-        : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
-      'spec.automountServiceAccountToken',
-      { fix: 'automountServiceAccountToken: false' },
-    ),
-  ];
+  const finding = objectFinding(
+    automountTokenRule,
+    pod.object,
+    field ?? pod.spec,
+    value === true
+      ? `The pod sets automountServiceAccountToken: true, mounting an API token for service account "${account}" into every container.`
+      : `The pod does not set automountServiceAccountToken: false, so an API token for service account "${account}" is mounted into every container.`,
+    'spec.automountServiceAccountToken',
+    { fix: 'automountServiceAccountToken: false' },
+  );
+  return value === undefined ? { finding, unlessAccount: `${pod.object.namespace ?? ''}/${account}` } : { finding };
 }

@@ -10,8 +10,9 @@ describe('githubContextCapability', () => {
       'github.event.pull_request.body',
       'github.event.pull_request.head.ref',
       'github.event.pull_request.head.label',
-      'github.event.pull_request.head.repo.full_name',
       'github.event.issue.title',
+      'github.event.label.name',
+      'github.event.pull_request.user.name',
       'github.event.comment.body',
       'github.event.review.body',
       'github.event.head_commit.message',
@@ -45,6 +46,15 @@ describe('githubContextCapability', () => {
       'github.run_id',
       'github.actor',
       'github.workspace',
+      // Logins, repository names and URLs GitHub builds from them and from ids (issue #14).
+      'github.event.pull_request.user.login',
+      'github.event.comment.user.login',
+      'github.event.workflow_run.actor.login',
+      'github.event.pull_request.head.repo.full_name',
+      'github.event.pull_request.head.repo.name',
+      'github.event.workflow_run.artifacts_url',
+      'github.event.pull_request.html_url',
+      'github.event.issue.user.avatar_url',
       'runner.os',
       'secrets.token',
     ]) {
@@ -52,10 +62,12 @@ describe('githubContextCapability', () => {
     }
   });
 
-  it('treats URLs and ref names as structured', () => {
+  it('treats ref names and URLs that carry them or come from third parties as structured', () => {
     for (const p of [
-      'github.event.pull_request.html_url',
-      'github.event.issue.user.avatar_url',
+      'github.event.release.html_url',
+      'github.event.release.tarball_url',
+      'github.event.check_run.details_url',
+      'github.event.deployment_status.target_url',
       'github.ref',
       'github.ref_name',
       'github.base_ref',

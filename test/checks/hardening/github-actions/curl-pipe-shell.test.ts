@@ -67,3 +67,52 @@ describe('gha/curl-pipe-shell', () => {
     expect(pipedDownload('curl | '.repeat(3000))).toBeUndefined();
   });
 });
+
+// Issue #14: a script downloaded to a file on one line and executed on a later one.
+describe('gha/curl-pipe-shell: download now, run later', () => {
+  it('reports the later execution of an unverified download, across steps of one job', () => {
+    const findings = lint(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: |',
+        '          wget https://example.com/install.sh',
+        '          curl -fsSL -o tool https://example.com/tool',
+        '          sh install.sh --yes',
+        '      - run: sudo ./tool setup',
+        '  b:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: |',
+        '          curl -sSLO https://example.com/get.sh',
+        '          echo "0123abcd  get.sh" | sha256sum -c -',
+        '          bash get.sh',
+        '      - run: ./tool',
+      ),
+    );
+    // Job b verifies its script; `./tool` there was never downloaded in that job.
+    expect(atSev(findings, RULE)).toEqual(['9:14 medium', '10:19 medium']);
+    expect(only(findings, RULE)[0]!.message).toContain('`install.sh`, downloaded earlier in the job with wget');
+  });
+
+  it('does not report a same-line pipe twice, or running something never downloaded', () => {
+    const findings = lint(
+      yaml(
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: x',
+        '    steps:',
+        '      - run: |',
+        '          curl -o x.sh https://e.com/x.sh && chmod +x x.sh',
+        '          ./x.sh',
+        '          ./configure && make',
+        '          python setup.py install',
+      ),
+    );
+    expect(atSev(findings, RULE)).toEqual(['7:11 medium']);
+  });
+});

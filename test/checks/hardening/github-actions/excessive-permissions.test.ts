@@ -5,11 +5,29 @@ const RULE = 'gha/excessive-permissions';
 const SHA = '08eba0b27e820071cde6df949e0beb9ba4906955';
 
 describe('gha/excessive-permissions', () => {
-  it('reports a missing top-level block at the first key when a job has none either', () => {
+  it('reports a job without permissions at the job, and the workflow too when two or more jobs have none', () => {
     const findings = lint(
       yaml('name: ci', 'on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: make'),
     );
-    expect(atSev(findings, RULE)).toEqual(['1:1 medium']);
+    expect(atSev(findings, RULE)).toEqual(['4:3 medium']);
+    const two = lint(
+      yaml(
+        'name: ci',
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps: [{ run: make }]',
+        '  b:',
+        '    runs-on: ubuntu-latest',
+        '    steps: [{ run: make }]',
+        '  c:',
+        '    permissions: { contents: read }',
+        '    runs-on: ubuntu-latest',
+        '    steps: [{ run: make }]',
+      ),
+    );
+    expect(atSev(two, RULE)).toEqual(['1:1 medium', '4:3 medium', '7:3 medium']);
   });
 
   it('accepts a missing top-level block when every job sets its own permissions', () => {

@@ -81,6 +81,7 @@ describe('githubActionsLinter', () => {
           '    runs-on: x',
           '    steps:',
           '      - uses: actions/checkout@v4',
+          '        with: { persist-credentials: false }',
           '      - uses: other/x@v1',
         ),
       },
@@ -91,7 +92,7 @@ describe('githubActionsLinter', () => {
       ['hardening/parse-error', '.github/workflows/broken.yml'],
       ['gha/unpinned-uses', '.github/workflows/ci.yml'],
     ]);
-    expect(at(findings, 'gha/unpinned-uses')).toEqual(['8:15']);
+    expect(at(findings, 'gha/unpinned-uses')).toEqual(['9:15']);
   });
 
   it('gives every finding a key without line numbers and a location with path, line and column', async () => {

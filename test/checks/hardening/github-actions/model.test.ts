@@ -91,6 +91,46 @@ describe('structure', () => {
     expect(m.jobs[1]?.steps[0]?.uses?.value).toBe('actions/checkout@v4');
   });
 
+  // zizmor anchors/basic and flow-mapping-step, rewritten: every audit sees aliased values, at the alias.
+  it('expands aliases so each use is its own node, positioned at the alias', () => {
+    const findings = lint(
+      yaml(
+        'on: issues',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: &run echo "${{ github.event.issue.title }}"',
+        '      - run: *run',
+        '      - &setup { uses: "actions/setup-node@v4", with: { node-version: 22 } }',
+        '      - *setup',
+      ),
+    );
+    expect(at(findings, 'gha/template-injection')).toEqual(['7:25', '8:14']);
+    expect(at(findings, 'gha/unpinned-uses')).toEqual(['9:24', '10:9']);
+  });
+
+  // zizmor parallel-steps/basic, rewritten: steps of a `parallel:` group are steps of the job.
+  it('reads the steps of a parallel group', () => {
+    const findings = lint(
+      yaml(
+        'on: issues',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: make',
+        '      - parallel:',
+        '          - run: echo "${{ github.event.issue.title }}"',
+        '          - uses: actions/checkout@v4',
+      ),
+    );
+    expect(at(findings, 'gha/template-injection')).toEqual(['9:24']);
+    expect(at(findings, 'gha/unpinned-uses')).toEqual(['10:19']);
+  });
+
   it('reads composite and Docker actions and skips other action kinds', () => {
     const composite = model(
       yaml(

@@ -103,8 +103,8 @@ describe('gha/excessive-permissions: peer cases', () => {
   // `permissions:` hands it the repository default.
   it('counts a reusable workflow call as a job using the default token', () => {
     const findings = lint(yaml('on: push', 'jobs:', '  call:', '    uses: ./.github/workflows/child.yml'));
-    expect(atSev(findings, RULE)).toEqual(['1:1 medium']);
-    expect(only(findings, RULE)[0]!.message).toContain('job call gets the default token permissions');
+    expect(atSev(findings, RULE)).toEqual(['3:3 medium']);
+    expect(only(findings, RULE)[0]!.message).toContain('the called workflow gets the default token permissions');
     const scoped = lint(
       yaml('on: push', 'jobs:', '  call:', '    permissions: {}', '    uses: ./.github/workflows/child.yml'),
     );
@@ -113,10 +113,13 @@ describe('gha/excessive-permissions: peer cases', () => {
 
   // zizmor issue-472: a workflow only reachable through workflow_call runs with its caller's token, which it
   // can only narrow (GitHub: "permissions passed from the caller workflow can be only downgraded").
-  it('does not ask a workflow_call-only workflow for a top-level block, but does when it has other triggers', () => {
+  it('does not ask a workflow_call-only workflow for permissions on jobs it runs, but does for its calls and with other triggers', () => {
     const jobs = ['jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo hi'];
     expect(at(lint(yaml('on:', '  workflow_call:', ...jobs)), RULE)).toEqual([]);
-    expect(at(lint(yaml('on: [workflow_call, push]', ...jobs)), RULE)).toEqual(['1:1']);
+    expect(at(lint(yaml('on: [workflow_call, push]', ...jobs)), RULE)).toEqual(['3:3']);
+    // Its own calls to other reusable workflows are still its decision.
+    const call = ['  b:', '    uses: ./.github/workflows/other.yml'];
+    expect(at(lint(yaml('on:', '  workflow_call:', ...jobs, ...call)), RULE)).toEqual(['8:3']);
   });
 
   // zizmor workflow-read-all / jobs-broaden-permissions: `read-all` reads every scope; Scorecard accepts it,

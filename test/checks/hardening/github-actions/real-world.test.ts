@@ -196,7 +196,7 @@ describe('real-world shapes', () => {
       'gha/dangerous-triggers 3:3 medium',
       'gha/dangerous-triggers 8:3 medium',
       'gha/dangerous-triggers 14:16 critical',
-      'gha/excessive-permissions 1:1 medium',
+      'gha/excessive-permissions 8:3 medium',
       'gha/unpinned-uses 12:15 medium',
       'gha/unpinned-uses 15:15 medium',
       'gha/unpinned-uses 20:15 medium',

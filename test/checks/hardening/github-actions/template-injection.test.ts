@@ -89,10 +89,13 @@ describe('gha/template-injection', () => {
     const findings = lint(
       yaml(
         ...HEAD,
-        '      - run: echo ${{ github.event.pull_request.html_url }}',
+        '      - run: echo ${{ github.event.check_run.details_url }}',
         '      - run: echo ${{ github.ref_name }}',
         '      - run: echo ${{ steps.meta.outputs.title }}',
         '      - run: echo ${{ needs.build.outputs.version }}',
+        // Not injectable: logins, GitHub-built URLs, repository names (issue #14).
+        '      - run: echo ${{ github.event.pull_request.user.login }} ${{ github.event.workflow_run.artifacts_url }}',
+        '      - run: echo ${{ github.event.pull_request.head.repo.full_name }} ${{ github.event.issue.html_url }}',
       ),
     );
     expect(atSev(findings, RULE)).toEqual(['7:19 medium', '8:19 medium', '9:19 low', '10:19 low']);

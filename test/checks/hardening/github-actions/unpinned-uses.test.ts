@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { atSev, lint, only, yaml } from './helpers.js';
+import { lintFile } from '../../../../src/checks/hardening/github-actions/index.js';
+import type { PinLevel } from '../../../../src/policy/types.js';
+import { validatePolicyData } from '../../../../src/policy/validate.js';
+import { at, atSev, lint, only, yaml } from './helpers.js';
 
 const RULE = 'gha/unpinned-uses';
 const SHA = '08eba0b27e820071cde6df949e0beb9ba4906955';
@@ -66,5 +69,60 @@ describe('gha/unpinned-uses', () => {
     );
     expect(atSev(findings, RULE)).toEqual(['4:13 medium']);
     expect(only(findings, RULE)[0]!.fix).toContain('some/action@<40-character commit SHA> # v1');
+  });
+});
+
+describe('gha/unpinned-uses: pin levels', () => {
+  const RULE = 'gha/unpinned-uses';
+  const wf = yaml(
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - uses: my-org/build@v1',
+    '      - uses: my-org/sandbox',
+    '      - uses: other/tool@main',
+    '  slsa:',
+    '    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0',
+    '  slsa-branch:',
+    '    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@main',
+  );
+  const run = (allowed: string[], pinLevels: Record<string, PinLevel>): string[] =>
+    at(lintFile({ path: '.github/workflows/ci.yml', text: wf }, { allowedUnpinned: allowed, pinLevels }), RULE);
+
+  it('asks for SHAs everywhere by default, except SLSA generators called by a release tag', () => {
+    expect(run([], {})).toEqual(['6:15', '7:15', '8:15', '9:15', '13:11']);
+  });
+
+  it('applies the most specific pattern: owner/repo over owner/* over allowed-unpinned over *', () => {
+    const levels: Record<string, PinLevel> = { '*': 'any', 'my-org/*': 'ref-pin', 'My-Org/Sandbox': 'hash-pin' };
+    // my-org/build is ref-pinned (ok), my-org/sandbox has no ref at all, the rest is `any`.
+    expect(run([], levels)).toEqual(['8:15']);
+    // allowed-unpinned (ref-pin) beats `*`, but an explicit owner pattern beats allowed-unpinned.
+    expect(run(['actions/*'], { '*': 'hash-pin', 'actions/*': 'hash-pin' })).toEqual([
+      '6:15',
+      '7:15',
+      '8:15',
+      '9:15',
+      '13:11',
+    ]);
+    expect(run(['actions/*', 'other/*'], {})).toEqual(['7:15', '8:15', '13:11']);
+  });
+
+  it('is a policy key the schema accepts with the three levels only', () => {
+    expect(
+      validatePolicyData({
+        version: 1,
+        checks: { hardening: { 'unpinned-uses': { '*': 'hash-pin', 'a/*': 'ref-pin', 'a/b/c': 'any' } } },
+      }),
+    ).toEqual([]);
+    expect(validatePolicyData({ version: 1, checks: { hardening: { 'unpinned-uses': { '*': 'tag' } } } })).not.toEqual(
+      [],
+    );
+    expect(validatePolicyData({ version: 1, checks: { hardening: { 'unpinned-uses': { 'a*': 'any' } } } })).not.toEqual(
+      [],
+    );
   });
 });

@@ -31,7 +31,7 @@ describe('gitlab-ci/docker-in-docker', () => {
       yaml('default:', '  services:', '    - docker:dind', 'a:', '  script: [x]', 'b:', '  script: [y]'),
     );
     expect(places(findings, DIND)).toEqual([`${DIND} .gitlab-ci.yml:3:7 a`, `${DIND} .gitlab-ci.yml:3:7 b`]);
-    expect(of(findings, DIND)[0]?.message).toContain('(Job `a` inherits it from `default:` in .gitlab-ci.yml.)');
+    expect(of(findings, DIND)[0]?.message).toContain('(Inherited from `default:` in .gitlab-ci.yml.)');
   });
 
   it('reports a dind service inherited through extends at the template line', async () => {
@@ -49,7 +49,7 @@ describe('gitlab-ci/docker-in-docker', () => {
       },
     );
     expect(places(findings, DIND)).toEqual([`${DIND} ci/docker.yml:6:13 build`]);
-    expect(of(findings, DIND)[0]?.message).toContain('inherits it from `.docker` in ci/docker.yml');
+    expect(of(findings, DIND)[0]?.message).toContain('Inherited from `.docker` in ci/docker.yml');
   });
 
   it('reports a dind service spliced in from a !reference list', async () => {

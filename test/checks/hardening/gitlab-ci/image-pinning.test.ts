@@ -32,7 +32,7 @@ describe('gitlab-ci/unpinned-image', () => {
     const linter = of(findings, RULE).find((f) => f.message.includes('linter'));
     expect(linter?.message).toContain('implicit `latest`');
     expect(of(findings, RULE).find((f) => f.message.includes('ruby'))?.message).toContain(
-      'inherits it from `default:` in .gitlab-ci.yml',
+      'Inherited from `default:` in .gitlab-ci.yml',
     );
   });
 

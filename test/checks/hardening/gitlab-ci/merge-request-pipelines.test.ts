@@ -114,4 +114,33 @@ describe('gitlab-ci/merge-request-job-with-secrets', () => {
     );
     expect(of(findings, RULE)).toEqual([]);
   });
+
+  // Issue #14: a merge request job that names no credential must not block.
+  it('rates a deploy that names no credential medium, and does not take CACHE_KEY or *_KEY_PATH for secrets', async () => {
+    const findings = await lint(
+      yaml(
+        'review:',
+        '  rules:',
+        '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+        '  environment: review/$CI_COMMIT_REF_SLUG',
+        '  script: [./deploy-review]',
+        'build:',
+        '  rules:',
+        '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+        '  script:',
+        '    - echo "$CACHE_KEY" "$SSH_KEY_PATH"',
+        'push:',
+        '  rules:',
+        '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+        '  environment: review',
+        '  script: [\'docker login -p "$REGISTRY_PASSWORD" r.example\']',
+      ),
+    );
+    expect(
+      of(findings, RULE).map(
+        (f) => `${f.location && 'startLine' in f.location ? f.location.startLine : ''} ${f.severity}`,
+      ),
+    ).toEqual(['3 medium', '13 high']);
+    expect(of(findings, RULE)[0]!.message).toContain('names no credential');
+  });
 });

@@ -105,9 +105,9 @@ describe('a realistic pipeline', () => {
       ].sort(),
     );
     const dind = findings.find((f) => f.ruleId === 'gitlab-ci/docker-in-docker');
-    expect(dind?.message).toContain('(Job `build-image` inherits it from `.docker-build` in .gitlab/ci/docker.yml.)');
+    expect(dind?.message).toContain('(Inherited from `.docker-build` in .gitlab/ci/docker.yml.)');
     const curl = findings.find((f) => f.ruleId === 'gitlab-ci/curl-pipe-shell');
-    expect(curl?.message).toContain('inherits it from `.kube-login` in .gitlab/ci/deploy.yml');
+    expect(curl?.message).toContain('Inherited from `.kube-login` in .gitlab/ci/deploy.yml');
     for (const secret of findings.filter((f) => f.ruleId === 'gitlab-ci/plaintext-secret')) {
       expect(secret.message).not.toContain('hunter2');
     }

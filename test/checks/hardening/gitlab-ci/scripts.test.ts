@@ -183,6 +183,27 @@ describe('gitlab-ci/script-injection and gitlab-ci/unquoted-untrusted-variable',
       },
     );
     expect(places(findings, INJECTION)).toEqual([`${INJECTION} ci/t.yml:7:12 job`]);
-    expect(of(findings, INJECTION)[0]?.message).toContain('(Job `job` inherits it from `.t` in ci/t.yml.)');
+    expect(of(findings, INJECTION)[0]?.message).toContain('(Inherited from `.t` in ci/t.yml.)');
+  });
+});
+
+// Issue #14: a script downloaded with wget on one line and executed on a later line of the same job.
+describe('gitlab-ci/curl-pipe-shell: download now, run later', () => {
+  it('reports the execution line, unless a checksum tool checked the file in between', async () => {
+    const findings = await lint(
+      yaml(
+        'install:',
+        '  before_script:',
+        '    - wget -O /tmp/setup.sh https://example.com/setup.sh',
+        '  script:',
+        '    - bash /tmp/setup.sh',
+        'verified:',
+        '  script:',
+        '    - curl -fsSLO https://example.com/get.sh',
+        '    - sha256sum -c get.sh.sha256',
+        '    - sh ./get.sh',
+      ),
+    );
+    expect(places(findings, CURL)).toEqual([`${CURL} .gitlab-ci.yml:5:12 install`]);
   });
 });

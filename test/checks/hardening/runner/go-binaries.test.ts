@@ -168,7 +168,7 @@ describe('Go build information of engine executables', () => {
     });
     expect(probeGoBinary(input, '/usr/bin/runc', 'runc')).toMatchObject({
       ok: false,
-      reason: 'build info in the pre-Go 1.18 pointer format, which is not read',
+      reason: 'the pre-Go 1.18 build info points outside the bytes read',
     });
     expect(probeGoBinary(input, '/usr/bin/containerd', 'containerd')).toMatchObject({
       ok: false,
@@ -179,7 +179,7 @@ describe('Go build information of engine executables', () => {
     expect(result.findings).toEqual([]);
     const notes = result.notes.join('\n');
     expect(notes).toContain('/usr/bin/docker: not an ELF executable');
-    expect(notes).toContain('/usr/bin/runc: build info in the pre-Go 1.18 pointer format');
+    expect(notes).toContain('/usr/bin/runc: the pre-Go 1.18 build info points outside');
   });
 
   it('matches the Go standard library only when the table has advisories for it', () => {

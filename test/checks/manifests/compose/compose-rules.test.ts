@@ -335,6 +335,31 @@ describe('compose/secret-in-environment', () => {
     );
     expect(locations(text, RULE)).toEqual([]);
   });
+  it('ignores secret file paths and documentation placeholders, whatever the variable name', () => {
+    const text = yaml(
+      'services:',
+      '  a:',
+      '    environment:',
+      '      DB_PASSWORD: /run/secrets/db-password',
+      '      API_KEY: <your-key>',
+      '      GOOGLE_API_KEY: GOOGLE_API_KEY_VAL',
+      '      ADMIN_PASSWORD: CHANGEME',
+      '      SECRET_KEY: changeme',
+      '      POSTGRES_PASSWORD: example',
+      '      AUTH_TOKEN: xxxx',
+      '      SMTP_PASS: "***"',
+      '  b:',
+      '    environment:',
+      '      - REDIS_PASSWORD=/run/secrets/redis',
+      '      - API_TOKEN=your-token-here',
+      '    build:',
+      '      context: .',
+      '      args:',
+      '        NPM_TOKEN: ${NPM_TOKEN}',
+      '        PIP_PASSWORD: <password>',
+    );
+    expect(locations(text, RULE)).toEqual([]);
+  });
   it('reports literal secrets in build.args, map and list syntax', () => {
     const text = yaml(
       'services:',

@@ -11,7 +11,7 @@ describe('dockerfile/curl-pipe-shell', () => {
       'RUN apt-get update && wget -qO- https://y | sudo -E bash -s -- -v',
     );
     expect(locations(text, RULE)).toEqual(['2:5', '3:23']);
-    expect(ofRule(text, RULE)[0]).toMatchObject({ severity: 'high', key: 'curl|sh' });
+    expect(ofRule(text, RULE)[0]).toMatchObject({ severity: 'medium', key: 'curl|sh' });
   });
 
   it('points at the real line of a multi-line RUN', () => {

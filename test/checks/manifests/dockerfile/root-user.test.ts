@@ -7,7 +7,7 @@ describe('dockerfile/root-user', () => {
   it('reports a final stage without USER at its FROM', () => {
     expect(locations(dockerfile(PINNED_FROM, 'RUN ls'), RULE)).toEqual(['1:1']);
     const [finding] = ofRule(dockerfile(PINNED_FROM), RULE);
-    expect(finding).toMatchObject({ severity: 'high', key: 'no-user', location: { object: 'stage/0' } });
+    expect(finding).toMatchObject({ severity: 'medium', key: 'no-user', location: { object: 'stage/0' } });
   });
 
   it('reports the last USER when it is root, 0, root:group or 0:group', () => {

@@ -61,4 +61,18 @@ describe('dockerfile/secret-in-build', () => {
     );
     expect(locations(text, RULE)).toEqual([]);
   });
+
+  it('does not report ENV placeholders or secret file paths, nor RUN placeholders, but still ENV copies of build args', () => {
+    const text = dockerfile(
+      'ARG NPM_TOKEN=changeme',
+      PINNED_FROM,
+      'ENV DB_PASSWORD=/run/secrets/db-password API_KEY=<your-key> ADMIN_PASSWORD=CHANGEME',
+      'ENV GOOGLE_API_KEY=GOOGLE_API_KEY_VAL SECRET_KEY=""',
+      'ARG SSH_PRIVATE_KEY=/root/.ssh/id_ed25519',
+      'ENV NPM_TOKEN=$NPM_TOKEN',
+      'RUN DB_PASSWORD=changeme ./configure && export API_TOKEN=xxxx',
+    );
+    // The ARG carries the real token at build time whatever its default; the ENV copies it into the config.
+    expect(locations(text, RULE)).toEqual(['1:5', '6:5']);
+  });
 });

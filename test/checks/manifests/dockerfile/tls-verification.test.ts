@@ -73,6 +73,39 @@ describe('dockerfile/tls-verification-disabled', () => {
     expect(locations(text, RULE)).toEqual(['1:5', '3:5', '3:28', '4:12', '4:43']);
   });
 
+  it('judges variable values after quote removal: `"0\\""` is `0"`, which disables nothing', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'ENV NODE_TLS_REJECT_UNAUTHORIZED="0\\""',
+      "ENV NPM_CONFIG_STRICT_SSL='false\\''",
+      'ARG PYTHONHTTPSVERIFY="0\\""',
+      'RUN NODE_TLS_REJECT_UNAUTHORIZED="0\\"" node x && export PYTHONHTTPSVERIFY="0\\""',
+      // Quoted values that do disable verification are still reported, continuations joined.
+      'ENV PYTHONHTTPSVERIFY="0" NPM_CONFIG_STRICT_SSL=\'false\' GIT_SSL_NO_VERIFY="t\\',
+      'rue"',
+      'RUN NODE_TLS_REJECT_UNAUTHORIZED="0" node x',
+    );
+    expect(locations(text, RULE)).toEqual(['6:5', '6:27', '6:57', '8:5']);
+    expect(ofRule(text, RULE).map((f) => f.key)).toEqual([
+      'ENV PYTHONHTTPSVERIFY=0',
+      'ENV NPM_CONFIG_STRICT_SSL=false',
+      'ENV GIT_SSL_NO_VERIFY=true',
+      'NODE_TLS_REJECT_UNAUTHORIZED=0',
+    ]);
+  });
+
+  it('attributes an option to the command it is passed to: echo "--setopt=…sslverify=0" configures nothing', () => {
+    const text = dockerfile(
+      PINNED_FROM,
+      'RUN yum-config-manager --add-repo https://repo.example/x.repo && echo "--setopt=main.sslverify=0"',
+      'RUN echo "--setopt=gpgcheck=0" && echo "-o Acquire::https::Verify-Peer=false"',
+      'RUN yum-config-manager --save --setopt=main.sslverify=0',
+      'RUN dnf-config-manager --setopt=sslverify=False --save && rpm -i --noverify a.rpm && rpm -i --nofiledigest b.rpm',
+      "RUN echo 'sslverify=0' >> /etc/yum.conf && sed -i '/^\\[main\\]/a gpgcheck=0' /etc/dnf/dnf.conf",
+    );
+    expect(locations(text, RULE)).toEqual(['4:31', '5:24', '5:66', '5:93', '6:10', '6:51']);
+  });
+
   it('accepts verification that stays on', () => {
     const text = dockerfile(
       PINNED_FROM,

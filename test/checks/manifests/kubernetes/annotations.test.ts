@@ -67,7 +67,7 @@ describe('containersec.io/ignore annotations', () => {
   });
 
   it('applies to object-level k8s/ findings such as the NetworkPolicy one on a Namespace', () => {
-    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n  annotations:\n    containersec.io/ignore: "k8s/missing-network-policy: isolated by the cloud firewall"\n`;
+    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n  annotations:\n    containersec.io/ignore: "k8s/missing-network-policy: isolated by the cloud firewall"\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: tools\nspec:\n  containers: [{ name: a, image: a }]\n`;
     const finding = lint(text).find((f) => f.ruleId === 'k8s/missing-network-policy');
     expect(finding?.suppressed).toEqual({ reason: 'isolated by the cloud firewall' });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubernetesLinter } from '../../../../src/checks/manifests/kubernetes/index.js';
 import { MAX_LIST_ITEMS, MAX_NESTING_DEPTH } from '../../../../src/checks/manifests/kubernetes/documents.js';
-import { lint, where } from './helpers.js';
+import { lint, lintContext, lintFiles, where } from './helpers.js';
 
 const PRIV_CONTAINER = `      containers:
         - name: app
@@ -173,6 +173,43 @@ describe('bad input', () => {
     }
     expect(warnings).toEqual([]);
   });
+  it('YAML or JSON that neither parses nor looks like a Kubernetes object is left out, with a note', () => {
+    const notes: string[] = [];
+    const files = [
+      { path: 'config/settings.json', text: '{\n  "name": "x" /* JSONC comment */,\n  "b": 1\n}\n' },
+      { path: 'docs/data.yaml', text: 'items: [a, b\nother: 1\n' },
+      { path: 'deploy/app.yaml', text: `${good}---\nnot: [a manifest\n` },
+    ];
+    const result = kubernetesLinter.lint(files, { ...lintContext({ level: 'baseline' }), note: (m) => notes.push(m) });
+    const found = Array.isArray(result) ? result.map(where) : [];
+    expect(found.filter((w) => /^(pss|manifests)\//.test(w))).toEqual(['pss/hostNamespaces@6:3']);
+    expect(notes).toEqual([
+      expect.stringMatching(/^kubernetes: 3 YAML\/JSON files left out: .* checks\.manifests\.paths/),
+    ]);
+  });
+  it('the same files are errors when the policy names them', () => {
+    const files = [
+      { path: 'config/settings.json', text: '{\n  "name": "x" /* JSONC comment */,\n  "b": 1\n}\n', explicit: true },
+      { path: 'docs/data.yaml', text: 'items: [a, b\nother: 1\n', explicit: true },
+    ];
+    expect(
+      lintFiles(files).map((f) => `${f.ruleId} ${f.location && 'path' in f.location ? f.location.path : ''}`),
+    ).toEqual(['manifests/parse-error config/settings.json', 'manifests/parse-error docs/data.yaml']);
+  });
+  it('a document that does not parse but has apiVersion and kind is still an error', () => {
+    const json = '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "p",}\n  oops\n}\n';
+    expect(lint(json, {}, 'deploy/pod.json').map((f) => f.ruleId)).toEqual(['manifests/parse-error']);
+  });
+  it('dev container configuration (JSONC) is never taken for a manifest', () => {
+    expect(kubernetesLinter.matches('.devcontainer/devcontainer.json')).toBe(false);
+    expect(kubernetesLinter.matches('.devcontainer.json')).toBe(false);
+    expect(kubernetesLinter.matches('deploy/devcontainer-pod.json')).toBe(true);
+  });
+  it('single-quoted scalars continued at the key indentation parse as kubectl reads them', () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    description: 'first line\n    second line'\nspec:\n  hostPID: true\n  containers: [{ name: app, image: "x:1" }]\n`;
+    const found = lint(text, { level: 'baseline' }).map(where);
+    expect(found.filter((w) => /^(pss|manifests)\//.test(w))).toEqual(['pss/hostNamespaces@9:3']);
+  });
   it('a complex key without any template is a parse-error too', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  ? [a, b]\n  : x\n';
     expect(lint(text).map(where)).toEqual(['manifests/parse-error@6:5']);
@@ -188,6 +225,12 @@ describe('bad input', () => {
     ]);
     expect(findings.map(where)).toContain('pss/hostNamespaces@23:3');
   });
+  it('an alias without its anchor is a parse-error; markdown asterisks in descriptions are not aliases', () => {
+    const unresolved = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec: *missing\n';
+    expect(lint(unresolved).map(where)).toEqual(['manifests/parse-error@1:1']);
+    const described = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    note: see *this* and * that\n`;
+    expect(lint(described)).toEqual([]);
+  });
   it('a huge List is checked up to its cap and says so', () => {
     const text = `apiVersion: v1\nkind: List\nitems:\n${'  - {}\n'.repeat(MAX_LIST_ITEMS + 1)}`;
     const findings = lint(text);
@@ -199,8 +242,14 @@ describe('bad input', () => {
     const key = (text: string): string | undefined => lint(text).find((f) => f.ruleId === 'manifests/parse-error')?.key;
     expect(key(`${good}---\n${broken}`)).toBe(key(broken));
   });
-  it('a binary file with a .yaml name', () => {
-    expect(lint('\u0000\u0001ELF\u0000binary', {}, 'deploy/x.yaml').map(where)).toEqual(['manifests/parse-error@1:1']);
+  it('a binary file with a .yaml name is an error when the policy names it, else it is no manifest', () => {
+    const binary = { path: 'deploy/x.yaml', text: '\u0000\u0001ELF\u0000binary' };
+    expect(lintFiles([{ ...binary, explicit: true }]).map(where)).toEqual(['manifests/parse-error@1:1']);
+    expect(lintFiles([binary])).toEqual([]);
+    const garbledManifest = 'apiVersion: v1\nkind: Pod\n\u0000';
+    expect(lintFiles([{ path: 'deploy/x.yaml', text: garbledManifest }]).map(where)).toEqual([
+      'manifests/parse-error@1:1',
+    ]);
   });
   it('deeply nested JSON is refused before parsing', () => {
     const text = '['.repeat(100_000) + ']'.repeat(100_000);

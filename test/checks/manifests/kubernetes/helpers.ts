@@ -2,7 +2,7 @@ import type { RawFinding } from '../../../../src/core/finding.js';
 import type { FileTree } from '../../../../src/core/tree.js';
 import type { Policy } from '../../../../src/policy/types.js';
 import { kubernetesLinter } from '../../../../src/checks/manifests/kubernetes/index.js';
-import type { SourceFile } from '../../../../src/checks/linter.js';
+import type { LintContext, SourceFile } from '../../../../src/checks/linter.js';
 
 export interface Options {
   level?: 'privileged' | 'baseline' | 'restricted';
@@ -55,8 +55,12 @@ export function policy(options: Options = {}): Policy {
   };
 }
 
+export function lintContext(options: Options = {}): LintContext {
+  return { policy: policy(options), tree: emptyTree, isBase: false, env: {} };
+}
+
 export function lintFiles(files: SourceFile[], options: Options = {}): RawFinding[] {
-  const result = kubernetesLinter.lint(files, { policy: policy(options), tree: emptyTree, isBase: false, env: {} });
+  const result = kubernetesLinter.lint(files, lintContext(options));
   if (result instanceof Promise) throw new Error('kubernetes linter must be synchronous');
   return result;
 }
@@ -71,6 +75,8 @@ export function where(finding: RawFinding): string {
   return `${finding.ruleId}@${loc.startLine}:${loc.startColumn}${loc.container !== undefined ? `[${loc.container}]` : ''}`;
 }
 
+/** Rule ids with `prefix`, counting those a finding also stands for (`k8s/host-port` names `pss/hostPorts`). */
 export function ids(findings: RawFinding[], prefix = 'pss/'): string[] {
-  return [...new Set(findings.filter((f) => f.ruleId.startsWith(prefix)).map((f) => f.ruleId))].sort();
+  const all = findings.flatMap((f) => [f.ruleId, ...(f.relatedRuleIds ?? [])]);
+  return [...new Set(all.filter((id) => id.startsWith(prefix)))].sort();
 }

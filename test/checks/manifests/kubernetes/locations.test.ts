@@ -51,7 +51,9 @@ spec:
 
 function pss(level: 'baseline' | 'restricted'): string[] {
   return lint(BAD_POD, { level })
-    .filter((f) => f.ruleId.startsWith('pss/'))
+    .flatMap((f) =>
+      [f.ruleId, ...(f.relatedRuleIds ?? [])].filter((id) => id.startsWith('pss/')).map((id) => ({ ...f, ruleId: id })),
+    )
     .map(where);
 }
 
@@ -93,10 +95,22 @@ describe('Pod Security finding locations', () => {
       'pss/runAsUser@11:5',
       'pss/seccompProfile_restricted@24:11[init]',
       'pss/capabilities_restricted@22:7[init]',
+      // One finding per container for its capabilities: drop ALL missing and SYS_ADMIN added (39:17).
       'pss/capabilities_restricted@38:9[app]',
-      'pss/capabilities_restricted@39:17[app]',
       'pss/procMount_restricted@35:9[app]',
     ]);
+  });
+
+  it('restricted: the capability problems of a container are one finding, HIGH when it adds beyond the default set', () => {
+    const app = lint(BAD_POD, { level: 'restricted', version: 'latest' }).filter(
+      (f) => f.ruleId === 'pss/capabilities_restricted' && (f.location as { container?: string }).container === 'app',
+    );
+    expect(app).toHaveLength(1);
+    expect(app[0]).toMatchObject({ severity: 'high' });
+    expect(app[0]!.message).toContain('must set securityContext.capabilities.drop=["ALL"]');
+    expect(app[0]!.message).toContain('must not include "SYS_ADMIN" in securityContext.capabilities.add');
+    // Raised above the rule's MEDIUM, it has a fingerprint of its own: adding SYS_ADMIN is a new finding.
+    expect(app[0]!.key).toBe('/Pod/bad:containers[app].securityContext.capabilities.drop:high');
   });
 
   it('messages carry the upstream reason, the detail and the allowed values', () => {

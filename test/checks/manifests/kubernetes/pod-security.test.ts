@@ -4,7 +4,7 @@ import {
   checksFor,
   parsePolicyVersion,
 } from '../../../../src/checks/manifests/kubernetes/pod-security/index.js';
-import { ids, lint } from './helpers.js';
+import { ids, lint, where } from './helpers.js';
 
 type Level = 'privileged' | 'baseline' | 'restricted';
 type Json = Record<string, unknown>;
@@ -195,11 +195,11 @@ table('hostPathVolumes', [
     ],
   },
   {
-    name: 'hostPath: null (no source)',
+    name: 'hostPath: null (no source: defaulted to an emptyDir)',
     spec: spec({ volumes: [{ name: 'h', hostPath: null }] }),
     expect: [
       ['baseline', 'latest', []],
-      ['restricted', 'latest', ['restrictedVolumes']],
+      ['restricted', 'latest', []],
     ],
   },
 ]);
@@ -242,6 +242,23 @@ table('restrictedVolumes', [
     ],
   },
   {
+    name: 'a volume with only a name (API defaulting makes it an emptyDir)',
+    spec: spec({ volumes: [{ name: 'implicit' }, { name: 'nulls', hostPath: null, nfs: null }] }),
+    expect: [
+      ['baseline', 'latest', []],
+      ['restricted', '1.0', []],
+      ['restricted', 'latest', []],
+    ],
+  },
+  {
+    name: 'a null allowed source does not hide a restricted one',
+    spec: spec({ volumes: [{ name: 'x', emptyDir: null, hostPath: { path: '/' } }] }),
+    expect: [
+      ['baseline', 'latest', ['hostPathVolumes']],
+      ['restricted', 'latest', ['restrictedVolumes']],
+    ],
+  },
+  {
     name: 'unknown source',
     spec: spec({ volumes: [{ name: 'u', fancyNew: {} }] }),
     expect: [['restricted', 'latest', ['restrictedVolumes']]],
@@ -270,6 +287,11 @@ table('hostPorts', [
     name: 'hostPort 0',
     spec: spec({}, {}, [container({ ports: [{ containerPort: 80, hostPort: 0 }] })]),
     expect: [['restricted', 'latest', []]],
+  },
+  {
+    name: 'hostNetwork Pod: the API defaults hostPort to the containerPort',
+    spec: spec({ hostNetwork: true }, {}, [container({ ports: [{ containerPort: 80 }] })]),
+    expect: [['baseline', 'latest', ['hostNamespaces', 'hostPorts']]],
   },
   {
     name: 'hostPort on an init container',
@@ -671,6 +693,51 @@ table('runAsUser', [
     ],
   },
 ]);
+
+describe('API defaulting', () => {
+  it('hostPort defaulting is Pod-only: a Deployment template with hostNetwork keeps hostPort unset', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: { template: { spec: spec({ hostNetwork: true }, {}, [container({ ports: [{ containerPort: 80 }] })]) } },
+    };
+    expect(ids(lint(JSON.stringify(deployment), { level: 'baseline', version: 'latest' }))).toEqual([
+      'pss/hostNamespaces',
+    ]);
+  });
+
+  it('the defaulted hostPort finding points at the containerPort and says why', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: spec({ hostNetwork: true }) };
+    (pod.spec.containers as Json[])[0]!.ports = [{ containerPort: 8080 }];
+    const finding = lint(JSON.stringify(pod, null, 2), { level: 'baseline' }).find((f) => f.ruleId === 'pss/hostPorts');
+    expect(finding?.message).toContain('hostPort 8080 (hostNetwork defaults the hostPort to the containerPort)');
+    expect(where(finding!)).toMatch(/^pss\/hostPorts@\d+:\d+\[app\]$/);
+  });
+});
+
+describe('ephemeral containers are evaluated like the others', () => {
+  const debug = { name: 'debug', image: 'busybox' };
+  it('an ephemeral container without a restricted securityContext is denied by the restricted checks', () => {
+    expect(pss(spec({ ephemeralContainers: [debug] }), 'restricted', 'latest')).toEqual([
+      'pss/allowPrivilegeEscalation',
+      'pss/capabilities_restricted',
+    ]);
+    expect(pss(spec({ ephemeralContainers: [debug] }), 'baseline', 'latest')).toEqual([]);
+  });
+
+  it('baseline checks see ephemeral containers too', () => {
+    const bad = container(
+      { name: 'debug' },
+      { capabilities: { add: ['SYS_ADMIN'], drop: ['ALL'] }, procMount: 'Unmasked', seLinuxOptions: { type: 'spc_t' } },
+    );
+    expect(pss(spec({ ephemeralContainers: [bad] }), 'baseline', 'latest')).toEqual([
+      'pss/capabilities_baseline',
+      'pss/procMount',
+      'pss/seLinuxOptions',
+    ]);
+  });
+});
 
 describe('versions and levels', () => {
   it('latest is the newest MinimumVersion defined (1.37)', () => {

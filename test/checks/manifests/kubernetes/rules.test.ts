@@ -289,23 +289,38 @@ describe('k8s/host-port and k8s/service-exposed', () => {
 describe('k8s/missing-network-policy', () => {
   const cm = (ns: string): string =>
     `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ${ns}\ndata: {}\n`;
+  const deployment = (ns: string): string =>
+    `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n      containers: [{ name: a, image: a }]\n`;
   const np = (ns: string): string =>
     `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: d\n  namespace: ${ns}\nspec:\n  podSelector: {}\n`;
-  it('one finding per namespace without a policy, at the first object of it', () => {
-    expect(of('k8s/missing-network-policy', cm('a') + cm('b') + np('b'))).toEqual(['k8s/missing-network-policy@4:1']);
+  it('one finding per namespace with workloads and without a policy, at its first workload', () => {
+    expect(of('k8s/missing-network-policy', cm('a') + deployment('a') + deployment('b') + np('b'))).toEqual([
+      'k8s/missing-network-policy@11:1',
+    ]);
   });
   it('policies in another file of the change count', () => {
     const findings = lintFiles([
-      { path: 'deploy/a.yaml', text: cm('a') },
+      { path: 'deploy/a.yaml', text: deployment('a') },
       { path: 'deploy/np.yaml', text: np('a') },
     ]).filter((f) => f.ruleId === 'k8s/missing-network-policy');
     expect(findings).toEqual([]);
   });
   it('reports on the Namespace object when the change creates it', () => {
     const ns = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n`;
-    const findings = lint(ns + cm('a')).filter((f) => f.ruleId === 'k8s/missing-network-policy');
+    const findings = lint(ns + cm('a') + deployment('a')).filter((f) => f.ruleId === 'k8s/missing-network-policy');
     expect(findings.map(where)).toEqual(['k8s/missing-network-policy@3:1']);
     expect(findings[0]?.location).toMatchObject({ object: 'Namespace/a' });
+    expect(findings[0]?.message).toContain('Deployment/web');
+  });
+  it('namespaces without pod-creating workloads do not need one', () => {
+    const ns = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n`;
+    const service = `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: a\nspec:\n  ports: [{ port: 80 }]\n`;
+    const podTemplate = `---\napiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: t\n  namespace: a\ntemplate:\n  spec:\n    containers: [{ name: a, image: a }]\n`;
+    expect(of('k8s/missing-network-policy', ns + cm('a') + service + podTemplate)).toEqual([]);
+  });
+  it('custom resources with a pod template count as workloads', () => {
+    const rollout = `apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: r\n  namespace: a\nspec:\n  template:\n    spec:\n      containers: [{ name: a, image: a }]\n`;
+    expect(of('k8s/missing-network-policy', rollout)).toEqual(['k8s/missing-network-policy@3:1']);
   });
   it('cluster-scoped objects alone do not need one', () => {
     expect(

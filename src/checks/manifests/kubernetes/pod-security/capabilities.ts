@@ -110,7 +110,7 @@ export const capabilitiesRestricted: PssControl = {
   doc: {
     title: 'Capabilities not dropped',
     description:
-      'Under the Restricted level (policy 1.22+) every container must drop `ALL` capabilities and may add back only `NET_BIND_SERVICE`. From policy 1.25, pods with `spec.os.name: windows` are exempt.',
+      'Under the Restricted level (policy 1.22+) every container must drop `ALL` capabilities and may add back only `NET_BIND_SERVICE`. From policy 1.25, pods with `spec.os.name: windows` are exempt. One finding per container lists every capability problem; it is MEDIUM, or HIGH when the container adds a capability outside the runtime default set (`SYS_ADMIN`, `NET_ADMIN`, `NET_RAW`...), which breaks Baseline too (Restricted replaces the `capabilities_baseline` check, so that is reported here).',
     rationale:
       'The runtime default set still includes capabilities (`CHOWN`, `DAC_OVERRIDE`, `SETUID`, `FOWNER`...) that turn a foothold into file tampering or privilege changes inside the container, and widen the kernel attack surface for escapes.',
     fix: '```yaml\nsecurityContext:\n  capabilities:\n    drop: ["ALL"]\n    add: ["NET_BIND_SERVICE"]   # only if it binds a port below 1024\n```',

@@ -2,6 +2,7 @@ import type { PssControl, Violation } from './types.js';
 import type { PodTemplate } from '../workload.js';
 import type { View } from '../yaml-view.js';
 import { PSS_DOCS, quote } from './helpers.js';
+import { volumeSource } from './defaults.js';
 
 interface NamedVolume {
   name: string;
@@ -59,12 +60,16 @@ const RESTRICTED_VOLUME_SOURCES = [
 
 /**
  * Upstream has a single 1.0 revision; `image` volumes were added to it in place (Kubernetes 1.33), so they
- * are allowed at every policy version.
+ * are allowed at every policy version. The volume is judged after API defaulting: one with no source is an
+ * `emptyDir`; one whose only fields are no VolumeSource we know is denied as "unknown" (a newer API server
+ * would read them as a source this check does not allow).
  */
 function restrictedVolumesV1Dot0(pod: PodTemplate): Violation[] {
   return volumes(pod).flatMap(({ name, view }) => {
-    if (ALLOWED_VOLUME_SOURCES.some((source) => view.get(source))) return [];
-    const type = RESTRICTED_VOLUME_SOURCES.find((source) => view.get(source));
+    const source = volumeSource(view);
+    if (source.kind === 'implicit-emptyDir') return [];
+    if (source.kind === 'explicit' && source.sources.some((s) => ALLOWED_VOLUME_SOURCES.includes(s))) return [];
+    const type = RESTRICTED_VOLUME_SOURCES.find((s) => view.get(s));
     return [
       {
         at: type ? (view.get(type) ?? view) : view,
@@ -102,7 +107,7 @@ export const restrictedVolumes: PssControl = {
   doc: {
     title: 'Volume type not allowed by the Restricted level',
     description:
-      'Under the Restricted level a pod may only use `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` and `secret` volumes. Any other inline volume source (hostPath, nfs, gitRepo, iscsi, cephfs...) is denied.',
+      'Under the Restricted level a pod may only use `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`, `persistentVolumeClaim`, `projected` and `secret` volumes. Any other inline volume source (hostPath, nfs, gitRepo, iscsi, cephfs...) is denied. The pod is judged as the API server stores it: a volume with only a `name` is defaulted to an `emptyDir` and allowed.',
     rationale:
       'Inline volume sources bypass the PersistentVolume model the cluster admin controls: they let a workload author attach arbitrary network storage, node paths or (gitRepo) run git on the node with attacker-controlled input.',
     fix: 'Provision the storage as a PersistentVolume and claim it:\n\n```yaml\nvolumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n```',
