@@ -4,11 +4,13 @@
 import { build } from 'esbuild';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 
-await rm('dist', { recursive: true, force: true });
+// CONTAINERSEC_BUILD_DIR: tests bundle the working tree into a temporary directory, leaving dist/ alone.
+const outdir = process.env.CONTAINERSEC_BUILD_DIR || 'dist';
+await rm(outdir, { recursive: true, force: true });
 
 await build({
   entryPoints: { index: 'src/entry/action-main.ts', cli: 'src/entry/cli-main.ts' },
-  outdir: 'dist',
+  outdir,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -27,6 +29,6 @@ await build({
   },
 });
 
-const cli = await readFile('dist/cli.js', 'utf8');
-await writeFile('dist/cli.js', `#!/usr/bin/env node\n${cli}`);
-await chmod('dist/cli.js', 0o755);
+const cli = await readFile(`${outdir}/cli.js`, 'utf8');
+await writeFile(`${outdir}/cli.js`, `#!/usr/bin/env node\n${cli}`);
+await chmod(`${outdir}/cli.js`, 0o755);

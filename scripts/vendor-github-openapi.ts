@@ -17,6 +17,8 @@ export const GITHUB_OPERATIONS = [
   'get /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
   'get /repos/{owner}/{repo}/pulls',
   'get /repos/{owner}/{repo}',
+  'get /user',
+  'get /repos/{owner}/{repo}/commits/{ref}/check-runs',
 ];
 
 const require = createRequire(import.meta.url);

@@ -6,6 +6,7 @@ import type { Verdict } from '../core/finding.js';
 import type { GateOutcome } from '../core/outcome.js';
 import { gatherCiFacts } from '../platform/ci-facts.js';
 import type { CiFacts } from '../core/ci-facts.js';
+import { Deadline, DEFAULT_PUBLISH_TIMEOUT_SECONDS } from '../platform/deadline.js';
 import type { CiContext, Platform, PublishOutcome } from '../platform/platform.js';
 import { todayUtc } from '../policy/exceptions.js';
 import type { CommentMode } from '../policy/types.js';
@@ -37,6 +38,8 @@ export interface PipelineOptions extends Omit<GateOptions, 'now'> {
   statusName?: string;
   /** Report files written before anything is published. */
   artifacts?: Artifact[];
+  /** Publishing (comment, status) ends within this many seconds, retries and rate-limit waits included. */
+  publishTimeoutSeconds?: number;
   /** The moment "today" (exception expiry, report dates) is taken from. */
   now?: Date;
 }
@@ -72,14 +75,28 @@ function logOutcome(log: Logger, label: string, outcome: PublishOutcome): void {
   else log.warn(`${label}: ${outcome.reason} ${outcome.advice}`);
 }
 
+/** Of the publishing time, the share kept for the status when the comment is slow, in milliseconds. */
+function statusReserveMs(seconds: number): number {
+  return Math.min(15_000, (seconds * 1000) / 3);
+}
+
+/** What the log and the job summary say when publishing ran out of time. */
+export function deadlineNote(seconds: number, label: string): string {
+  return (
+    `Publishing to ${label} stopped at the ${seconds} s publishing deadline (the \`publish-timeout\` input, ` +
+    `\`--publish-timeout\`): the API was too slow. The pull/merge request comment may be stale, from an earlier ` +
+    'run; this report is the current one.'
+  );
+}
+
 /** Comment and status. Never throws and never changes the verdict: a refusal is logged with what to change. */
 async function publish(
   platform: Platform,
   ci: CiContext,
   input: RenderInput,
-  settings: { comment: CommentMode; statusName: string; log: Logger },
+  settings: { comment: CommentMode; statusName: string; log: Logger; timeoutSeconds: number },
 ): Promise<void> {
-  const { comment, statusName, log } = settings;
+  const { comment, statusName, log, timeoutSeconds } = settings;
   const markdown = (maxChars: number) =>
     renderMarkdown(input.model, { maxChars, ...(input.template !== undefined ? { template: input.template } : {}) });
   try {
@@ -89,25 +106,49 @@ async function publish(
   }
   if (!ci.canPublish) return;
   const label = platform.label;
+  const deadline = Deadline.after(timeoutSeconds);
+  // The comment may not use it all: the status (what branch protection reads) gets its own share.
+  const commentDeadline = deadline.earlier(statusReserveMs(timeoutSeconds));
+  let ranOut = false;
   if (comment === 'off') log.info(`${label}: report.comment is off, so no comment.`);
   else if (!ci.hasReviewThread) log.info(`${label}: not a pull or merge request pipeline, so no comment.`);
   else {
     const body = markdown(platform.commentLimit);
-    logOutcome(log, label, await platform.postComment({ marker: input.model.marker, body, mode: comment }));
+    platform.publishWithin?.(commentDeadline);
+    const outcome = await platform.postComment({ marker: input.model.marker, body, mode: comment });
+    ranOut = !outcome.ok && commentDeadline.expired;
+    logOutcome(log, label, outcome);
   }
-  logOutcome(
-    log,
-    label,
-    await platform.setStatus({
-      name: statusName,
-      verdict: input.model.verdict,
-      audit: input.outcome.policy.mode === 'audit',
-      description: input.model.headline,
-      summary: markdown,
-      checks: input.outcome.result.checks,
-      ...(ci.runUrl ? { targetUrl: ci.runUrl } : {}),
-    }),
-  );
+  platform.publishWithin?.(deadline);
+  const status = await platform.setStatus({
+    name: statusName,
+    verdict: input.model.verdict,
+    audit: input.outcome.policy.mode === 'audit',
+    description: input.model.headline,
+    summary: markdown,
+    checks: input.outcome.result.checks,
+    ...(ci.runUrl ? { targetUrl: ci.runUrl } : {}),
+  });
+  logOutcome(log, label, status);
+  if (ranOut || (!status.ok && deadline.expired)) {
+    const note = deadlineNote(timeoutSeconds, label);
+    log.warn(note);
+    try {
+      await platform.writeSummary?.((maxChars) => `${markdown(maxChars - note.length - 10)}\n\n> ${note}\n`);
+    } catch (error) {
+      log.debug(`could not add the deadline note to the job summary: ${errorMessage(error)}`);
+    }
+  }
+}
+
+/** Completes what the platform left open (a check run in progress), whatever happened before. */
+async function finish(platform: Platform, log: Logger): Promise<void> {
+  try {
+    const outcome = await platform.finish?.();
+    if (outcome) logOutcome(log, platform.label, outcome);
+  } catch (error) {
+    log.warn(`${platform.label}: could not complete the check run: ${errorMessage(error)}`);
+  }
 }
 
 async function writeArtifacts(artifacts: Artifact[], input: RenderInput): Promise<void> {
@@ -131,6 +172,21 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const ci = await platform.context();
   const statusName = options.statusName || ci.statusName || DEFAULT_STATUS_NAME;
   await platform.begin(statusName);
+  try {
+    return await gateAndPublish(options, ci, statusName, now);
+  } finally {
+    await finish(platform, log);
+  }
+}
+
+async function gateAndPublish(
+  options: PipelineOptions,
+  ci: CiContext,
+  statusName: string,
+  now: Date,
+): Promise<PipelineResult> {
+  const { platform, log } = options;
+  const timeoutSeconds = options.publishTimeoutSeconds ?? DEFAULT_PUBLISH_TIMEOUT_SECONDS;
   let outcome: GateOutcome;
   const window = { start: now, end: now };
   try {
@@ -146,6 +202,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         error instanceof ContainersecError && error.kind !== 'internal'
           ? error.message
           : `containersec internal error: ${errorMessage(error)}`;
+      platform.publishWithin?.(Deadline.after(timeoutSeconds));
       logOutcome(
         log,
         platform.label,
@@ -175,6 +232,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     comment: options.comment ?? outcome.policy.report.comment,
     statusName,
     log,
+    timeoutSeconds,
   });
   return {
     ...input,

@@ -63,6 +63,12 @@ export async function run(): Promise<void> {
     const policyInput = core.getInput('policy');
     const baseInput = core.getInput('base');
     const baseline = core.getInput('baseline-report');
+    const publishTimeout = core.getInput('publish-timeout').trim();
+    if (publishTimeout && !(Number(publishTimeout) > 0))
+      throw new ConfigurationError(
+        'USAGE',
+        `The \`publish-timeout\` input is "${publishTimeout}"; expected a number of seconds greater than 0.`,
+      );
     const result = await runPipeline({
       platform: new GithubAdapter({
         env,
@@ -81,6 +87,7 @@ export async function run(): Promise<void> {
       ...(failOnError === 'false' ? { onError: 'warn' as const } : {}),
       ...(comment ? { comment } : {}),
       statusName: core.getInput('check-name'),
+      ...(publishTimeout ? { publishTimeoutSeconds: Number(publishTimeout) } : {}),
       artifacts: [
         { format: 'json', file: files.json },
         { format: 'sarif', file: files.sarif },

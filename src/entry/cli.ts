@@ -51,6 +51,8 @@ const CHECK_USAGE = `Usage: containersec check [DIR] [options]   run the gate on
       --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE); the one-line
                                     verdict still goes to stdout
       --publish gitlab|none         post the MR note and commit status (default: gitlab when GITLAB_CI=true)
+      --publish-timeout SECONDS     time publishing may take in all, retries included (default 45;
+                                    env CONTAINERSEC_PUBLISH_TIMEOUT)
       --comment update|new|off      override the policy's report.comment
       --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
       --debug                       print stack traces for internal errors`;
@@ -152,6 +154,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     publish: { type: 'string' },
     comment: { type: 'string' },
     'status-name': { type: 'string' },
+    'publish-timeout': { type: 'string' },
     debug: { type: 'boolean', default: false },
   });
   if (parsed === 'help') return printUsage('check', io);
@@ -168,6 +171,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const publish = oneOf(values.publish, CLI_PUBLISH_TARGETS, '--publish') ?? defaultPublishTarget(io.env);
   const comment = oneOf(values.comment, COMMENT_MODES, '--comment');
   const onError = oneOf(values['on-error'], ON_ERROR, '--on-error');
+  const publishTimeout = values['publish-timeout'] ?? io.env.CONTAINERSEC_PUBLISH_TIMEOUT;
+  if (publishTimeout !== undefined && publishTimeout !== '' && !(Number(publishTimeout) > 0))
+    throw usageError(`--publish-timeout (CONTAINERSEC_PUBLISH_TIMEOUT) must be seconds > 0, got: ${publishTimeout}`);
   const images = [...(values.image ?? []), ...parseImageList(values['image-list'] ?? '')];
   const dir = path.resolve(io.cwd, positionals[0] ?? '.');
   const log = makeLogger(io, values.debug);
@@ -191,6 +197,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     onError,
     ...(comment ? { comment } : {}),
     ...(values['status-name'] ? { statusName: values['status-name'] } : {}),
+    ...(publishTimeout ? { publishTimeoutSeconds: Number(publishTimeout) } : {}),
     artifacts,
     env: io.env,
     log,

@@ -1,4 +1,5 @@
 import type { CheckResult, Verdict } from '../core/finding.js';
+import type { Deadline } from './deadline.js';
 
 /** The result of talking to a platform. Publishing never throws: a failure says what to change. */
 export type PublishOutcome =
@@ -65,6 +66,10 @@ export interface Platform {
   begin(statusName: string): Promise<void>;
   postComment(request: CommentRequest): Promise<PublishOutcome>;
   setStatus(request: StatusRequest): Promise<PublishOutcome>;
+  /** From now on every API call, retry and wait of this platform ends by `deadline` (set when publishing starts). */
+  publishWithin?(deadline: Deadline): void;
+  /** Last of all, whatever happened: completes what `begin` opened and is still open (a check run in progress). */
+  finish?(): Promise<PublishOutcome | undefined>;
   /** The job's own report page where the platform has one (GitHub's job summary). */
   writeSummary?(render: (maxChars: number) => string): Promise<void>;
 }

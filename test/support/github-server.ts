@@ -65,6 +65,7 @@ export interface Comment {
 
 export interface CheckRun {
   id: number;
+  external_id?: string;
   name: string;
   head_sha: string;
   status?: string;
@@ -78,6 +79,13 @@ export interface Injected {
   message?: string;
   headers?: Record<string, string>;
   times?: number;
+  /** A raw body instead of GitHub's JSON error (e.g. a proxy's HTML page), sent as `contentType`. */
+  raw?: string;
+  contentType?: string;
+  /** Carry out the request, then answer with the injected status (a 5xx after the write went through). */
+  afterWrite?: boolean;
+  /** Answer only after this many milliseconds (a stalled API). */
+  delayMs?: number;
 }
 
 function annotationsOf(body: Record<string, unknown>): unknown[] {
@@ -99,6 +107,9 @@ export class FakeGithub {
   readonly repository: { headers: Record<string, string>; permissions?: Record<string, boolean> } = { headers: {} };
   /** Operation key (e.g. `post /repos/{owner}/{repo}/check-runs`) → responses to give before the real one. */
   readonly inject = new Map<string, Injected>();
+  /** Who the token is: `GET /user` answers with it (a personal access token); undefined answers 403 as for
+   * GITHUB_TOKEN and installation tokens. Comments are created under this login, else `github-actions[bot]`. */
+  tokenUser?: { login: string; type: string };
   private server?: Server;
   private nextId = 1000;
   private readonly operations = loadOperations();
@@ -156,10 +167,19 @@ export class FakeGithub {
       );
     }
     if (!operation.validate && body !== undefined) this.violations.push(`${operation.key}: unexpected body`);
+    const match = operation.pattern.exec(url.pathname)!;
+    const params = Object.fromEntries(operation.params.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     const injected = this.inject.get(operation.key);
     if (injected) {
       if ((injected.times ?? 1) <= 1) this.inject.delete(operation.key);
       else injected.times = (injected.times ?? 1) - 1;
+      if (injected.delayMs) await new Promise((resolve) => setTimeout(resolve, injected.delayMs));
+      if (res.destroyed) return;
+      if (injected.afterWrite) this.route(operation.key, params, url, body as Record<string, unknown>, undefined);
+      if (injected.raw !== undefined) {
+        res.writeHead(injected.status, { 'content-type': injected.contentType ?? 'text/html', ...injected.headers });
+        return void res.end(injected.raw);
+      }
       const message = injected.message ?? `injected ${injected.status}`;
       return this.send(
         res,
@@ -168,8 +188,6 @@ export class FakeGithub {
         injected.headers,
       );
     }
-    const match = operation.pattern.exec(url.pathname)!;
-    const params = Object.fromEntries(operation.params.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
     this.route(operation.key, params, url, body as Record<string, unknown>, res);
   }
 
@@ -178,8 +196,10 @@ export class FakeGithub {
     params: Record<string, string>,
     url: URL,
     body: Record<string, unknown>,
-    res: ServerResponse,
+    response: ServerResponse | undefined,
   ): void {
+    // Without a response (an injected answer replaces it) the request is carried out and its answer dropped.
+    const res = response ?? ({ writeHead: () => undefined, end: () => undefined } as unknown as ServerResponse);
     const repoUrl = `https://github.com/${params.owner}/${params.repo}`;
     const commentJson = (c: Comment) => ({
       id: c.id,
@@ -207,7 +227,7 @@ export class FakeGithub {
           id: this.nextId++,
           issue: Number(params.issue_number),
           body: String(body.body),
-          user: { login: 'github-actions[bot]', type: 'Bot' },
+          user: this.tokenUser ?? { login: 'github-actions[bot]', type: 'Bot' },
         };
         this.comments.push(comment);
         return this.send(res, 201, commentJson(comment));
@@ -215,14 +235,14 @@ export class FakeGithub {
       case 'patch /repos/{owner}/{repo}/issues/comments/{comment_id}': {
         const comment = this.comments.find((c) => c.id === Number(params.comment_id));
         if (!comment) return this.send(res, 404, { message: 'Not Found' });
-        if (comment.user.type !== 'Bot')
-          return this.send(res, 403, { message: 'Resource not accessible by integration' });
+        // A token that can write to pull requests can edit anyone's comment: GitHub does not refuse.
         comment.body = String(body.body);
         return this.send(res, 200, commentJson(comment));
       }
       case 'post /repos/{owner}/{repo}/check-runs': {
         const run: CheckRun = {
           id: this.nextId++,
+          ...(typeof body.external_id === 'string' ? { external_id: body.external_id } : {}),
           name: String(body.name),
           head_sha: String(body.head_sha),
           ...this.checkFields(body),
@@ -237,6 +257,29 @@ export class FakeGithub {
         // Each update appends its annotations, as GitHub does.
         Object.assign(run, this.checkFields(body), { annotations: [...run.annotations, ...annotationsOf(body)] });
         return this.send(res, 200, { id: run.id, html_url: `${repoUrl}/runs/${run.id}` });
+      }
+      case 'get /user':
+        if (!this.tokenUser)
+          return this.send(res, 403, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          });
+        return this.send(res, 200, { ...this.tokenUser, id: 1 });
+      case 'get /repos/{owner}/{repo}/commits/{ref}/check-runs': {
+        const runs = this.checkRuns.filter(
+          (r) =>
+            r.head_sha === params.ref &&
+            (!url.searchParams.get('check_name') || r.name === url.searchParams.get('check_name')),
+        );
+        return this.send(res, 200, {
+          total_count: runs.length,
+          check_runs: runs.map((r) => ({
+            id: r.id,
+            name: r.name,
+            status: r.status,
+            external_id: r.external_id ?? null,
+          })),
+        });
       }
       case 'post /repos/{owner}/{repo}/statuses/{sha}':
         this.statuses.push({ sha: params.sha!, body });

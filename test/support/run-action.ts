@@ -1,9 +1,30 @@
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { tempRepo } from './tmp.js';
 
 const DIST = path.resolve('dist/index.js');
+
+let built: string | undefined;
+
+/**
+ * Bundles the working tree (scripts/build.mjs) into a temporary directory once per test file and returns its
+ * index.js: for tests of behaviour the committed dist/ (rebuilt by the release process) does not have yet.
+ */
+export function buildWorkingTree(): string {
+  if (!built) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'containersec-bundle-'));
+    execFileSync(process.execPath, ['scripts/build.mjs'], {
+      env: { ...process.env, CONTAINERSEC_BUILD_DIR: dir },
+      stdio: 'pipe',
+    });
+    // The bundle finds its templates next to it, as in the published package.
+    cpSync('templates', path.join(dir, 'templates'), { recursive: true });
+    built = path.join(dir, 'index.js');
+  }
+  return built;
+}
 
 export interface ActionRun {
   status: number | null;
@@ -21,6 +42,7 @@ export async function runAction(
   workspace: string,
   inputs: Record<string, string>,
   extraEnv: Record<string, string> = {},
+  bundle = DIST,
 ): Promise<ActionRun> {
   const runnerTemp = tempRepo({});
   const outputFile = path.join(runnerTemp, 'output.txt');
@@ -46,7 +68,7 @@ export async function runAction(
     ...extraEnv,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Logger } from '../../core/check.js';
+import { Deadline, DeadlineHolder } from '../deadline.js';
 import type { CiContext, CommentRequest, Platform, PublishOutcome, StatusRequest } from '../platform.js';
 import { FORK_ADVICE, githubRunContext } from './context.js';
 import { baseRevision, readEvent } from './event.js';
@@ -42,6 +43,9 @@ export function githubCommentKey(env: Env, matrix: string): string {
   return `${job}/${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }
 
+/** Time to complete a check run left open, after the publishing deadline. */
+const FINISH_GRACE_SECONDS = 10;
+
 const NO_PUBLISHER: PublishOutcome = {
   ok: false,
   reason: 'Nothing was published to GitHub.',
@@ -55,6 +59,7 @@ export class GithubAdapter implements Platform {
   readonly commentLimit = GITHUB_LIMITS.commentChars;
   private publisher?: GithubPublisher;
   private ci?: Promise<CiContext>;
+  private readonly deadline = new DeadlineHolder();
 
   constructor(private readonly options: GithubAdapterOptions) {}
 
@@ -67,7 +72,13 @@ export class GithubAdapter implements Platform {
     const { env, log, token } = this.options;
     const event = readEvent(env);
     // Loaded on demand: the GitHub client is most of the bundle, and a run without a token never needs it.
-    const client = token ? (await import('./client.js')).githubClient(token, env, log) : undefined;
+    const spacing = Number(env.CONTAINERSEC_GITHUB_WRITE_SPACING_MS);
+    const client = token
+      ? (await import('./client.js')).githubClient(token, env, log, {
+          deadline: this.deadline,
+          ...(env.CONTAINERSEC_GITHUB_WRITE_SPACING_MS && spacing >= 0 ? { writeSpacingMs: spacing } : {}),
+        })
+      : undefined;
     const run = await githubRunContext(env, event, client, log);
     if (!token)
       log.info('No github-token input: nothing is published to GitHub, the job summary and report files are.');
@@ -112,6 +123,18 @@ export class GithubAdapter implements Platform {
 
   setStatus(request: StatusRequest): Promise<PublishOutcome> {
     return this.publisher ? this.publisher.setStatus(request) : Promise.resolve(NO_PUBLISHER);
+  }
+
+  publishWithin(deadline: Deadline): void {
+    this.deadline.current = deadline;
+  }
+
+  async finish(): Promise<PublishOutcome | undefined> {
+    if (!this.publisher) return undefined;
+    // A few seconds of its own beyond the publishing deadline: a check run left in progress shows as
+    // pending on the PR forever, which is worse than a slightly longer job.
+    this.deadline.current = Deadline.after(FINISH_GRACE_SECONDS);
+    return this.publisher.closeOpenCheck();
   }
 
   async writeSummary(render: (maxChars: number) => string): Promise<void> {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/check.js';
+import { isDeadlineError } from '../deadline.js';
 import type { Verdict } from '../../core/finding.js';
 import type { CommentRequest, PublishOutcome, StatusRequest } from '../platform.js';
 import { annotationsFor } from './annotations.js';
@@ -20,6 +22,7 @@ function httpStatus(error: unknown): number | undefined {
 }
 
 function describe(error: unknown): string {
+  if (isDeadlineError(error)) return `Stopped: ${error.message}`;
   const status = httpStatus(error);
   const message = error instanceof Error ? error.message.split('\n', 1)[0] : String(error);
   return status ? `HTTP ${status}: ${message}` : (message ?? 'unknown error');
@@ -34,10 +37,54 @@ export function permissionAdvice(scope: 'pull-requests' | 'checks' | 'statuses')
   );
 }
 
+/** A 2xx answer we cannot read (an HTML page from a proxy, JSON without an id): an API error like any other. */
+export class UnreadableAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly contentType: string,
+    what: string,
+  ) {
+    super(`GitHub answered ${what} with HTTP ${status} (${contentType || 'no content type'}) but no readable id`);
+  }
+}
+
+interface Answer<T> {
+  status: number;
+  headers: Record<string, string | number | undefined>;
+  data: T;
+}
+
+/** The numeric `id` of a created object, or an UnreadableAnswerError naming the status and content type. */
+function idOf(answer: Answer<unknown>, what: string): number {
+  const id = typeof answer.data === 'object' && answer.data !== null ? (answer.data as { id?: unknown }).id : undefined;
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return id;
+  throw new UnreadableAnswerError(answer.status, String(answer.headers['content-type'] ?? ''), what);
+}
+
+interface CommentAuthor {
+  login?: string;
+  type?: string;
+}
+
+/**
+ * Who the token writes comments as, so that we only ever edit a comment the gate wrote. `GET /user` answers
+ * for a personal access token (classic or fine-grained): its login. For `GITHUB_TOKEN` and a GitHub App
+ * installation token it answers 403 "Resource not accessible by integration"; those tokens comment as a Bot
+ * account (`github-actions[bot]`, or `<app-slug>[bot]`), whose login cannot be read before writing. So:
+ * a user token matches its login; an installation token matches Bot authors only (a person cannot post as a
+ * Bot), and once this run has created a comment, exactly the login GitHub gave that comment.
+ */
+type Identity = { kind: 'user'; login: string } | { kind: 'bot' } | { kind: 'unknown' };
+
+function describeAuthor(author: CommentAuthor | null | undefined): string {
+  return `${author?.login ?? 'unknown'}${author?.type ? ` (${author.type})` : ''}`;
+}
+
 function failure(error: unknown, scope: 'pull-requests' | 'checks' | 'statuses'): PublishOutcome {
   const status = httpStatus(error);
-  const advice =
-    status === 403 || status === 404
+  const advice = isDeadlineError(error)
+    ? 'Raise the `publish-timeout` input if the GitHub API is slow here; the report is in the job summary and the report files.'
+    : status === 403 || status === 404
       ? permissionAdvice(scope)
       : status === 429
         ? 'GitHub kept rate-limiting the request; re-run the job later.'
@@ -62,7 +109,16 @@ const STATUS_STATE: Record<Verdict, 'success' | 'failure' | 'error'> = {
 export class GithubPublisher {
   readonly commentLimit = GITHUB_LIMITS.commentChars;
   private checkRunId?: number;
+  /** A create whose answer we could not read: the check run may exist, found again by this external_id. */
+  private checkRunUnconfirmed = false;
+  private readonly externalId = randomUUID();
+  /** The conclusion last sent, for completing a check run left open by a failed update. */
+  private lastCompletion?: { name: string; conclusion: 'success' | 'failure' | 'neutral'; title: string };
+  private checkRunOpen = false;
   private checksRefused = false;
+  private identity?: Promise<Identity>;
+  /** The login of a comment this run created: the token's own identity, whatever kind of token it is. */
+  private ownLogin?: string;
 
   constructor(
     private readonly client: GithubClient,
@@ -74,8 +130,32 @@ export class GithubPublisher {
     return this.target.pullNumber !== undefined;
   }
 
-  private async findComment(marker: string): Promise<number | undefined> {
+  private tokenIdentity(): Promise<Identity> {
+    this.identity ??= this.client.rest.users.getAuthenticated().then(
+      ({ data }): Identity =>
+        typeof data.login === 'string' ? { kind: 'user', login: data.login } : { kind: 'unknown' },
+      (error: unknown): Identity => {
+        const status = httpStatus(error);
+        if (status === 403 || status === 404) return { kind: 'bot' };
+        this.log.debug(`could not tell who the token is (${describe(error)}): only new comments are posted`);
+        this.identity = undefined;
+        return { kind: 'unknown' };
+      },
+    );
+    return this.identity;
+  }
+
+  private isOurs(author: CommentAuthor | null | undefined, identity: Identity): boolean {
+    if (!author?.login) return false;
+    if (this.ownLogin) return author.login === this.ownLogin;
+    if (identity.kind === 'user') return author.login === identity.login;
+    return identity.kind === 'bot' && author.type === 'Bot';
+  }
+
+  /** Our newest comment with the marker (and `body`, when given); marker comments by others are logged and left alone. */
+  private async findComment(marker: string, body?: string): Promise<number | undefined> {
     const { owner, repo, pullNumber } = this.target;
+    const identity = await this.tokenIdentity();
     const iterator = this.client.paginate.iterator(this.client.rest.issues.listComments, {
       owner,
       repo,
@@ -83,13 +163,49 @@ export class GithubPublisher {
       per_page: 100,
     });
     let found: number | undefined;
+    const foreign: string[] = [];
     for await (const page of iterator) {
       for (const comment of page.data) {
+        if (!comment.body?.startsWith(marker) || (body !== undefined && comment.body !== body)) continue;
         // The last one wins: if an older copy exists (a race between two runs), the newest is kept current.
-        if (comment.body?.startsWith(marker)) found = comment.id;
+        if (this.isOurs(comment.user, identity)) found = comment.id;
+        else foreign.push(`${comment.id} by ${describeAuthor(comment.user)}`);
       }
     }
+    if (foreign.length > 0 && body === undefined)
+      this.log.info(
+        `Ignored ${foreign.length} comment(s) that carry containersec's marker but were not written by this token: ${foreign.slice(0, 5).join(', ')}.`,
+      );
     return found;
+  }
+
+  /**
+   * Creates the comment without automatic retries: a 5xx or a stall may arrive after GitHub stored it, and
+   * a blind retry would post it twice. So after a failure we look for it first and only post again when it
+   * is not there.
+   */
+  private async createComment(request: CommentRequest): Promise<PublishOutcome> {
+    const { owner, repo, pullNumber } = this.target;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.client.rest.issues.createComment({
+          owner,
+          repo,
+          issue_number: pullNumber!,
+          body: request.body,
+          request: { retries: 0 },
+        });
+        if (data.user?.login) this.ownLogin = data.user.login;
+        return { ok: true, url: data.html_url, detail: 'comment created' };
+      } catch (error) {
+        const status = httpStatus(error);
+        const unsure = !isDeadlineError(error) && (status === undefined || status >= 500);
+        if (!unsure || attempt >= 3) throw error;
+        this.log.debug(`creating the comment failed (${describe(error)}); checking whether it was stored`);
+        const stored = await this.findComment(request.marker, request.body);
+        if (stored !== undefined) return { ok: true, detail: `comment created (${stored}, answer lost)` };
+      }
+    }
   }
 
   async postComment(request: CommentRequest): Promise<PublishOutcome> {
@@ -107,18 +223,12 @@ export class GithubPublisher {
           });
           return { ok: true, url: data.html_url, detail: 'comment updated' };
         } catch (error) {
-          // Someone else's comment carrying our marker cannot be edited by this token: add our own.
+          // Deleted (or hidden from us) between listing and editing: add a new one.
           if (httpStatus(error) !== 403 && httpStatus(error) !== 404) throw error;
           this.log.debug(`could not update comment ${existing} (${describe(error)}); creating a new one`);
         }
       }
-      const { data } = await this.client.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: pullNumber,
-        body: request.body,
-      });
-      return { ok: true, url: data.html_url, detail: 'comment created' };
+      return await this.createComment(request);
     } catch (error) {
       return failure(error, 'pull-requests');
     }
@@ -128,20 +238,49 @@ export class GithubPublisher {
   async startCheck(name: string, detailsUrl?: string): Promise<PublishOutcome> {
     const { owner, repo, headSha } = this.target;
     try {
-      const { data } = await this.client.rest.checks.create({
+      this.checkRunUnconfirmed = true;
+      const answer = await this.client.rest.checks.create({
         owner,
         repo,
         name,
         head_sha: headSha,
+        external_id: this.externalId,
         status: 'in_progress',
         started_at: new Date().toISOString(),
         ...(detailsUrl ? { details_url: detailsUrl } : {}),
       });
-      this.checkRunId = data.id;
-      return { ok: true, url: data.html_url ?? undefined };
+      this.checkRunId = idOf(answer, 'the check-run create');
+      this.checkRunUnconfirmed = false;
+      this.checkRunOpen = true;
+      return { ok: true, url: answer.data.html_url ?? undefined };
     } catch (error) {
-      this.checksRefused = true;
+      const status = httpStatus(error);
+      if (status !== undefined && status >= 400 && status < 500) {
+        this.checkRunUnconfirmed = false;
+        this.checksRefused = true;
+      }
       return failure(error, 'checks');
+    }
+  }
+
+  /** After an unreadable create: the check run it may have made, found by our external_id. */
+  private async recoverCheckRun(name: string): Promise<void> {
+    if (this.checkRunId !== undefined || !this.checkRunUnconfirmed) return;
+    const { owner, repo, headSha } = this.target;
+    const { data } = await this.client.rest.checks.listForRef({
+      owner,
+      repo,
+      ref: headSha,
+      check_name: name,
+      filter: 'all',
+      per_page: 100,
+    });
+    const ours = data.check_runs.find((run) => run.external_id === this.externalId);
+    this.checkRunUnconfirmed = false;
+    if (ours) {
+      this.checkRunId = ours.id;
+      this.checkRunOpen = ours.status !== 'completed';
+      this.log.info(`Found check run ${ours.id} that the unreadable answer had created; completing it.`);
     }
   }
 
@@ -156,11 +295,42 @@ export class GithubPublisher {
     return this.commitStatus(request);
   }
 
+  /**
+   * The last word on a check run this job opened and could not complete (an update failed, publishing ran
+   * out of time, the run crashed in between): one small request, so no check run stays `in_progress`.
+   */
+  async closeOpenCheck(): Promise<PublishOutcome | undefined> {
+    if (!this.checkRunOpen || this.checkRunId === undefined) return undefined;
+    const { owner, repo } = this.target;
+    const last = this.lastCompletion ?? {
+      conclusion: 'failure' as const,
+      title: 'containersec did not finish: see the job log',
+    };
+    try {
+      await this.client.rest.checks.update({
+        owner,
+        repo,
+        check_run_id: this.checkRunId,
+        status: 'completed',
+        conclusion: last.conclusion,
+        completed_at: new Date().toISOString(),
+        output: { title: last.title, summary: `${last.title}\n\nThe full report is in the job summary.` },
+        request: { retries: 0 },
+      });
+      this.checkRunOpen = false;
+      return { ok: true, detail: `check run ${this.checkRunId} completed: ${last.conclusion}` };
+    } catch (error) {
+      return failure(error, 'checks');
+    }
+  }
+
   private async completeCheck(request: StatusRequest, annotations: Annotation[]): Promise<PublishOutcome> {
     const { owner, repo, headSha } = this.target;
     const conclusion = request.audit ? 'neutral' : CONCLUSION[request.verdict];
+    const title = truncate(request.description, GITHUB_LIMITS.checkTitleChars);
+    this.lastCompletion = { name: request.name, conclusion, title };
     const output = (batch: Annotation[]) => ({
-      title: truncate(request.description, GITHUB_LIMITS.checkTitleChars),
+      title,
       summary: truncate(
         request.summary?.(GITHUB_LIMITS.checkSummaryChars) ?? request.description,
         GITHUB_LIMITS.checkSummaryChars,
@@ -171,21 +341,24 @@ export class GithubPublisher {
     for (let i = 0; i < annotations.length; i += GITHUB_LIMITS.annotationsPerRequest)
       batches.push(annotations.slice(i, i + GITHUB_LIMITS.annotationsPerRequest));
     try {
+      await this.recoverCheckRun(request.name);
       let id = this.checkRunId;
       const first = batches.shift() ?? [];
       if (id === undefined) {
-        const { data } = await this.client.rest.checks.create({
+        const answer = await this.client.rest.checks.create({
           owner,
           repo,
           name: request.name,
           head_sha: headSha,
+          external_id: this.externalId,
           status: 'completed',
           conclusion,
           completed_at: new Date().toISOString(),
           ...(request.targetUrl ? { details_url: request.targetUrl } : {}),
           output: output(first),
         });
-        id = data.id;
+        id = idOf(answer, 'the check-run create');
+        this.checkRunId = id;
       } else {
         await this.client.rest.checks.update({
           owner,
@@ -196,6 +369,7 @@ export class GithubPublisher {
           completed_at: new Date().toISOString(),
           output: output(first),
         });
+        this.checkRunOpen = false;
       }
       // Each further update appends up to 50 annotations.
       for (const batch of batches)

@@ -1,3 +1,5 @@
+import type { Deadline } from '../deadline.js';
+import { DeadlineHolder } from '../deadline.js';
 import type { Logger } from '../../core/check.js';
 import type { CiContext, CommentRequest, Platform, PublishOutcome, StatusRequest } from '../platform.js';
 import { GITLAB_NOTE_MAX_CHARS } from './limits.js';
@@ -36,6 +38,7 @@ export class GitlabAdapter implements Platform {
   readonly commentLimit = GITLAB_NOTE_MAX_CHARS;
   private publisher?: GitlabPublisher;
   private ci?: CiContext;
+  private readonly deadline = new DeadlineHolder();
 
   constructor(private readonly options: GitlabAdapterOptions) {}
 
@@ -58,6 +61,7 @@ export class GitlabAdapter implements Platform {
         apiUrl: context.apiUrl,
         token: context.token,
         tokenVariable: context.tokenVariable,
+        deadline: this.deadline,
         ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
         ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
       });
@@ -82,6 +86,10 @@ export class GitlabAdapter implements Platform {
       ...(context.jobUrl ? { runUrl: context.jobUrl } : {}),
       ...(statusName ? { statusName } : {}),
     };
+  }
+
+  publishWithin(deadline: Deadline): void {
+    this.deadline.current = deadline;
   }
 
   begin(): Promise<void> {

@@ -1,5 +1,6 @@
 import { PlatformError } from '../../core/errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
+import { DeadlineError, DeadlineHolder } from '../deadline.js';
 
 /** GitLab's largest page for list endpoints (`per_page`). */
 export const GITLAB_MAX_PER_PAGE = 100;
@@ -26,6 +27,8 @@ export interface GitlabClientOptions {
   /** Waits between retries; tests pass one that records instead of sleeping. */
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** The deadline every request, retry and wait works under (the pipeline arms it for publishing). */
+  deadline?: DeadlineHolder;
 }
 
 export interface GitlabResponse<T> {
@@ -84,8 +87,10 @@ export class GitlabClient {
   private readonly fetchImpl: FetchLike;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
+  private readonly deadline: DeadlineHolder;
 
   constructor(private readonly options: GitlabClientOptions) {
+    this.deadline = options.deadline ?? new DeadlineHolder();
     this.base = options.apiUrl.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
     this.sleep = options.sleep ?? defaultSleep;
@@ -105,6 +110,8 @@ export class GitlabClient {
   ): Promise<GitlabResponse<T>> {
     const url = `${this.base}${path}`;
     for (let attempt = 1; ; attempt++) {
+      const deadline = this.deadline.current;
+      deadline.check();
       let response: Response;
       try {
         response = await this.fetchImpl(url, {
@@ -117,11 +124,12 @@ export class GitlabClient {
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           redirect: 'error',
-          signal: AbortSignal.timeout(GITLAB_REQUEST_TIMEOUT_MS),
+          signal: deadline.requestSignal(GITLAB_REQUEST_TIMEOUT_MS),
         });
       } catch (error) {
+        if (deadline.expired) throw new DeadlineError(deadline.seconds);
         if (attempt < this.maxAttempts) {
-          await this.sleep(1000 * 2 ** (attempt - 1));
+          await this.wait(1000 * 2 ** (attempt - 1));
           continue;
         }
         const reason =
@@ -140,16 +148,23 @@ export class GitlabClient {
       if (response.status === 429 && attempt < this.maxAttempts) {
         const wait = retryAfterSeconds(response.headers.get('retry-after'));
         if (wait <= GITLAB_MAX_RETRY_AFTER_SECONDS) {
-          await this.sleep(wait * 1000);
+          await this.wait(wait * 1000);
           continue;
         }
       }
       if (response.status >= 500 && attempt < this.maxAttempts) {
-        await this.sleep(1000 * 2 ** (attempt - 1));
+        await this.wait(1000 * 2 ** (attempt - 1));
         continue;
       }
       throw this.failure(response, text, what, attempt);
     }
+  }
+
+  /** A wait between attempts that would end after the deadline fails at once instead. */
+  private async wait(ms: number): Promise<void> {
+    const deadline = this.deadline.current;
+    if (ms >= deadline.remainingMs()) throw new DeadlineError(deadline.seconds);
+    await this.sleep(ms);
   }
 
   /** Every item of a list endpoint, following `x-next-page` (GitLab's offset pagination), bounded. */

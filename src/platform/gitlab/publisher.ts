@@ -1,6 +1,7 @@
 import type { Verdict } from '../../core/finding.js';
 import { errorMessage } from '../../core/errors.js';
 import type { CommentRequest, PublishOutcome, StatusRequest } from '../platform.js';
+import { isDeadlineError } from '../deadline.js';
 import { GitlabApiError } from './client.js';
 import { GITLAB_STATUS_DESCRIPTION_MAX_CHARS, GITLAB_STATUS_NAME_MAX_CHARS } from './limits.js';
 import type { GitlabClient } from './client.js';
@@ -34,6 +35,13 @@ interface Note {
 }
 
 function failure(error: unknown, what: string): PublishOutcome {
+  if (isDeadlineError(error))
+    return {
+      ok: false,
+      reason: `Could not ${what}: ${error.message}.`,
+      advice:
+        'Raise --publish-timeout (CONTAINERSEC_PUBLISH_TIMEOUT) if the GitLab API is slow here; the reports were written as artifacts.',
+    };
   if (error instanceof GitlabApiError) return { ok: false, reason: error.message, advice: error.advice };
   return {
     ok: false,
@@ -65,8 +73,11 @@ export class GitlabPublisher {
     }
     const notes = `${this.project}/merge_requests/${iid}/notes`;
     try {
+      let unknownUser = false;
       if (request.mode === 'update') {
-        const existing = await this.findOurNote(notes, request.marker, iid);
+        const me = await this.currentUserId();
+        unknownUser = me === undefined;
+        const existing = me === undefined ? undefined : await this.findOurNote(notes, request.marker, iid, me);
         if (existing) {
           try {
             await this.client.request(
@@ -88,7 +99,8 @@ export class GitlabPublisher {
         { body: request.body },
         `adding a note to !${iid}`,
       );
-      return { ok: true, detail: `added note ${created.data?.id ?? '?'} to merge request !${iid}` };
+      const why = unknownUser ? ' (GitLab did not say who the token is, so no existing note was edited)' : '';
+      return { ok: true, detail: `added note ${created.data?.id ?? '?'} to merge request !${iid}${why}` };
     } catch (error) {
       return failure(error, `comment on merge request !${iid}`);
     }
@@ -123,20 +135,18 @@ export class GitlabPublisher {
     }
   }
 
-  /** Our note: not a system note, starting with our marker, written by the token's user when GitLab tells us who that is. */
-  private async findOurNote(path: string, marker: string, iid: string): Promise<Note | undefined> {
-    const me = await this.currentUserId();
+  /**
+   * Our note: not a system note, starting with our marker, written by the token's user. Strict: when GitLab
+   * does not say who the token is, no note is edited (a new one is added), because anyone can write the marker.
+   */
+  private async findOurNote(path: string, marker: string, iid: string, me: number): Promise<Note | undefined> {
     const notes = await this.client.list<Note>(
       path,
       { sort: 'asc', order_by: 'created_at' },
       `listing the notes of !${iid}`,
     );
     return notes.find(
-      (note) =>
-        !note.system &&
-        typeof note.body === 'string' &&
-        note.body.startsWith(marker) &&
-        (me === undefined || note.author?.id === me),
+      (note) => !note.system && typeof note.body === 'string' && note.body.startsWith(marker) && note.author?.id === me,
     );
   }
 

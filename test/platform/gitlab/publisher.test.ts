@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitlabClient, retryAfterSeconds } from '../../../src/platform/gitlab/client.js';
 import { GitlabPublisher, gitlabState } from '../../../src/platform/gitlab/publisher.js';
+import { Deadline, DeadlineHolder } from '../../../src/platform/deadline.js';
 import type { StatusRequest } from '../../../src/platform/platform.js';
 import { BOT_USER, FAKE_TOKEN, foreignNote, startFakeGitlab } from './fake-gitlab.js';
 import type { FakeGitlab } from './fake-gitlab.js';
@@ -14,12 +15,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-function setup(gitlab: FakeGitlab, token = FAKE_TOKEN, apiUrl = gitlab.apiUrl) {
+function setup(gitlab: FakeGitlab, token = FAKE_TOKEN, apiUrl = gitlab.apiUrl, deadline = new DeadlineHolder()) {
   const sleeps: number[] = [];
   const client = new GitlabClient({
     apiUrl,
     token,
     tokenVariable: 'CONTAINERSEC_GITLAB_TOKEN',
+    deadline,
     sleep: (ms) => {
       sleeps.push(ms);
       return Promise.resolve();
@@ -116,6 +118,35 @@ describe('GitLab platform against a loopback GitLab', () => {
       `${MARKER}\nours`,
     ]);
     expect(server.requests.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
+  it('edits no note when GitLab does not say who the token is: adds a new one instead', async () => {
+    server = await startFakeGitlab();
+    const { platform } = setup(server);
+    await platform.postComment({ marker: MARKER, body: `${MARKER}\nfirst`, mode: 'update' });
+    server.overrides.push({ match: (r) => r.method === 'GET' && r.path === '/user', status: 500, times: 4 });
+    const second = await platform.postComment({ marker: MARKER, body: `${MARKER}\nsecond`, mode: 'update' });
+    expect(second).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('did not say who the token is') as string,
+    });
+    expect(server.notes.get('7/3')!.map((n) => n.body)).toEqual([`${MARKER}\nfirst`, `${MARKER}\nsecond`]);
+    expect(server.requests.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
+  it('spends retries within the publishing deadline: a backoff that would cross it stops, saying so', async () => {
+    server = await startFakeGitlab();
+    const holder = new DeadlineHolder();
+    holder.current = Deadline.after(1);
+    const { platform, sleeps } = setup(server, FAKE_TOKEN, server.apiUrl, holder);
+    server.overrides.push({ match: (r) => r.method === 'POST', status: 502, times: 4 });
+    const outcome = await platform.setStatus(status());
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('publishing deadline of 1 s') as string,
+    });
+    expect(outcome.ok ? '' : outcome.advice).toContain('--publish-timeout');
+    expect(sleeps).toEqual([]);
   });
 
   it('sets the commit status with the documented fields: state, name, description <= 255, target_url, pipeline_id', async () => {
