@@ -2,21 +2,23 @@
 import { createRequire as __containersecCreateRequire } from 'node:module';
 const require = __containersecCreateRequire(import.meta.url);
 import {
-  PLAIN,
-  chooseStyle,
-  renderText
-} from "./chunks/chunk-4UC2ZCPE.js";
-import {
-  DEFAULT_STATUS_NAME,
+  ConfigurationError,
+  ContainersecError,
+  EXIT,
+  FORMATS,
+  GithubAdapter,
   GitlabApiError,
   GitlabClient,
   STATUS_NAME_VARIABLE,
-  buildReportModel,
+  TOOL_NAME,
+  TOOL_VERSION,
   catalogImage,
+  chooseStyle,
+  didYouMean,
   didYouMeanSentence,
   directoryLayer,
+  errorMessage,
   family,
-  git,
   gitlabCommentKey,
   gitlabFileUrlBuilder,
   isGitlabCi,
@@ -25,38 +27,16 @@ import {
   openImage,
   parseImageSource,
   readGitlabContext,
-  resolveCommit,
   ruleRegistry,
-  runGate,
-  todayUtc
-} from "./chunks/chunk-NMLVVNEF.js";
-import "./chunks/chunk-F67UCOIR.js";
+  runPipeline
+} from "./chunks/chunk-5T5QET4M.js";
+import "./chunks/chunk-BMQ5DX4G.js";
+import "./chunks/chunk-MCPK7GM7.js";
+import "./chunks/chunk-HYHX6NRO.js";
 import {
-  renderJson
-} from "./chunks/chunk-ZWZVJO6C.js";
-import {
-  renderSarif
-} from "./chunks/chunk-HLXWDTYE.js";
-import {
-  TOOL_NAME,
-  TOOL_URI,
-  TOOL_VERSION
-} from "./chunks/chunk-PEGOOEL7.js";
-import {
-  GITHUB_COMMENT_MAX_CHARS,
-  GITLAB_NOTE_MAX_CHARS,
-  readCustomTemplate,
-  renderMarkdown
-} from "./chunks/chunk-LCXU5KSF.js";
-import {
-  ConfigurationError,
-  ContainersecError,
-  EXIT,
-  errorMessage
-} from "./chunks/chunk-L3SYSQEH.js";
-import {
-  isFileLocation
-} from "./chunks/chunk-WMGLMAQE.js";
+  DeadlineHolder,
+  isDeadlineError
+} from "./chunks/chunk-DRPJOOMB.js";
 import {
   __commonJS,
   __require,
@@ -666,7 +646,7 @@ var require_license = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.LicenseRepository = exports.SpdxLicense = exports.NamedLicense = exports.LicenseExpression = void 0;
     var property_1 = require_property();
-    var LicenseExpression = class {
+    var LicenseExpression2 = class {
       #expression;
       acknowledgement;
       constructor(expression) {
@@ -685,7 +665,7 @@ var require_license = __commonJS({
         return this.#expression.localeCompare(other.#expression);
       }
     };
-    exports.LicenseExpression = LicenseExpression;
+    exports.LicenseExpression = LicenseExpression2;
     var DisjunctiveLicenseBase = class {
       acknowledgement;
       text;
@@ -704,7 +684,7 @@ var require_license = __commonJS({
         this.#url = value === "" ? void 0 : value;
       }
     };
-    var NamedLicense = class extends DisjunctiveLicenseBase {
+    var NamedLicense2 = class extends DisjunctiveLicenseBase {
       name;
       constructor(name, op = {}) {
         super(op);
@@ -714,8 +694,8 @@ var require_license = __commonJS({
         return this.name.localeCompare(other.name);
       }
     };
-    exports.NamedLicense = NamedLicense;
-    var SpdxLicense = class extends DisjunctiveLicenseBase {
+    exports.NamedLicense = NamedLicense2;
+    var SpdxLicense2 = class extends DisjunctiveLicenseBase {
       #id;
       constructor(id, op = {}) {
         super(op);
@@ -734,7 +714,7 @@ var require_license = __commonJS({
         return this.#id.localeCompare(other.#id);
       }
     };
-    exports.SpdxLicense = SpdxLicense;
+    exports.SpdxLicense = SpdxLicense2;
     var LicenseRepository = class _LicenseRepository extends Set {
       static #compareItems(a, b) {
         if (a.constructor === b.constructor) {
@@ -3487,14 +3467,14 @@ var require_spdx = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isSupportedSpdxId = isSupportedSpdxId;
-    exports.fixupSpdxId = fixupSpdxId;
+    exports.fixupSpdxId = fixupSpdxId2;
     var spdx_SNAPSHOT_schema_json_1 = require_spdx_SNAPSHOT_schema();
     var spdxIds = new Set(spdx_SNAPSHOT_schema_json_1.enum);
     var spdxLowerToActual = Object.freeze(Object.fromEntries(spdx_SNAPSHOT_schema_json_1.enum.map((spdxId2) => [spdxId2.toLowerCase(), spdxId2])));
     function isSupportedSpdxId(value) {
       return spdxIds.has(value);
     }
-    function fixupSpdxId(value) {
+    function fixupSpdxId2(value) {
       return typeof value === "string" && value.length > 0 ? spdxLowerToActual[value.toLowerCase()] : void 0;
     }
   }
@@ -6074,10 +6054,9 @@ var require_spec = __commonJS({
   }
 });
 
-// src/cli/main.ts
+// src/entry/cli.ts
 import { access, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 
 // src/docs/rule-doc.ts
 function exceptionExample(rule) {
@@ -6132,9 +6111,12 @@ ${exceptionExample(rule)}
 ${refs}`;
 }
 
-// src/platform/gitlab/platform.ts
+// src/platform/gitlab/limits.ts
+var GITLAB_NOTE_MAX_CHARS = 1e6;
 var GITLAB_STATUS_DESCRIPTION_MAX_CHARS = 255;
 var GITLAB_STATUS_NAME_MAX_CHARS = 255;
+
+// src/platform/gitlab/publisher.ts
 function gitlabState(verdict, audit) {
   if (audit) return "success";
   return verdict === "fail" || verdict === "error" ? "failed" : "success";
@@ -6144,6 +6126,12 @@ function cut(text, max) {
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
 function failure(error, what) {
+  if (isDeadlineError(error))
+    return {
+      ok: false,
+      reason: `Could not ${what}: ${error.message}.`,
+      advice: "Raise --publish-timeout (CONTAINERSEC_PUBLISH_TIMEOUT) if the GitLab API is slow here; the reports were written as artifacts."
+    };
   if (error instanceof GitlabApiError) return { ok: false, reason: error.message, advice: error.advice };
   return {
     ok: false,
@@ -6151,7 +6139,7 @@ function failure(error, what) {
     advice: "This is likely a containersec bug; please report it with this message."
   };
 }
-var GitlabPlatform = class {
+var GitlabPublisher = class {
   constructor(client, target) {
     this.client = client;
     this.target = target;
@@ -6160,8 +6148,6 @@ var GitlabPlatform = class {
   }
   client;
   target;
-  name = "gitlab";
-  commentLimit = GITLAB_NOTE_MAX_CHARS;
   hasReviewThread;
   project;
   async postComment(request) {
@@ -6171,8 +6157,11 @@ var GitlabPlatform = class {
     }
     const notes = `${this.project}/merge_requests/${iid}/notes`;
     try {
+      let unknownUser = false;
       if (request.mode === "update") {
-        const existing = await this.findOurNote(notes, request.marker, iid);
+        const me = await this.currentUserId();
+        unknownUser = me === void 0;
+        const existing = me === void 0 ? void 0 : await this.findOurNote(notes, request.marker, iid, me);
         if (existing) {
           try {
             await this.client.request(
@@ -6193,7 +6182,8 @@ var GitlabPlatform = class {
         { body: request.body },
         `adding a note to !${iid}`
       );
-      return { ok: true, detail: `added note ${created.data?.id ?? "?"} to merge request !${iid}` };
+      const why = unknownUser ? " (GitLab did not say who the token is, so no existing note was edited)" : "";
+      return { ok: true, detail: `added note ${created.data?.id ?? "?"} to merge request !${iid}${why}` };
     } catch (error) {
       return failure(error, `comment on merge request !${iid}`);
     }
@@ -6226,16 +6216,18 @@ var GitlabPlatform = class {
       return failure(error, "set the commit status");
     }
   }
-  /** Our note: not a system note, starting with our marker, written by the token's user when GitLab tells us who that is. */
-  async findOurNote(path2, marker, iid) {
-    const me = await this.currentUserId();
+  /**
+   * Our note: not a system note, starting with our marker, written by the token's user. Strict: when GitLab
+   * does not say who the token is, no note is edited (a new one is added), because anyone can write the marker.
+   */
+  async findOurNote(path2, marker, iid, me) {
     const notes = await this.client.list(
       path2,
       { sort: "asc", order_by: "created_at" },
       `listing the notes of !${iid}`
     );
     return notes.find(
-      (note) => !note.system && typeof note.body === "string" && note.body.startsWith(marker) && (me === void 0 || note.author?.id === me)
+      (note) => !note.system && typeof note.body === "string" && note.body.startsWith(marker) && note.author?.id === me
     );
   }
   async currentUserId() {
@@ -6249,78 +6241,124 @@ var GitlabPlatform = class {
   }
 };
 
-// src/platform/gitlab/publish.ts
-function report(log, what, outcome) {
-  if (outcome.ok) log.info(`GitLab: ${outcome.detail ?? what}.`);
-  else log.warn(`GitLab: ${outcome.reason} ${outcome.advice}`);
-}
-async function publishToGitlab(options) {
-  const { outcome, env, log } = options;
-  try {
+// src/platform/gitlab/adapter.ts
+var NOT_PUBLISHED = {
+  ok: false,
+  reason: "Nothing was published to GitLab.",
+  advice: "See the earlier log lines for why."
+};
+var GitlabAdapter = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  name = "gitlab";
+  label = "GitLab";
+  commentLimit = GITLAB_NOTE_MAX_CHARS;
+  publisher;
+  ci;
+  deadline = new DeadlineHolder();
+  context() {
+    this.ci ??= this.readContext();
+    return Promise.resolve(this.ci);
+  }
+  readContext() {
+    const { env, log } = this.options;
     const context = readGitlabContext(env);
     if (context.tokenVariableProblem) log.warn(context.tokenVariableProblem);
     if (!context.apiUrl || !context.projectId) {
       log.warn(
-        "GitLab: CI_API_V4_URL or CI_PROJECT_ID is not set, so nothing was published. Publishing runs inside GitLab CI (or set both)."
+        "GitLab: CI_API_V4_URL or CI_PROJECT_ID is not set, so nothing will be published. Publishing runs inside GitLab CI (or set both)."
       );
-      return;
-    }
-    if (!context.token) {
-      log.warn(`GitLab: ${missingTokenAdvice(context)}`);
-      return;
-    }
-    const client = new GitlabClient({
-      apiUrl: context.apiUrl,
-      token: context.token,
-      tokenVariable: context.tokenVariable,
-      ...options.fetch ? { fetch: options.fetch } : {},
-      ...options.sleep ? { sleep: options.sleep } : {}
-    });
-    const platform = new GitlabPlatform(client, {
-      projectId: context.projectId,
-      ...context.mergeRequestIid ? { mergeRequestIid: context.mergeRequestIid } : {},
-      ...context.sha ? { sha: context.sha } : {},
-      ...context.pipelineId ? { pipelineId: context.pipelineId } : {}
-    });
-    const model = buildReportModel(outcome, {
-      today: todayUtc(),
-      fileUrl: gitlabFileUrlBuilder(context),
-      ...context.jobUrl ? { runUrl: context.jobUrl } : {},
-      commentKey: gitlabCommentKey(env)
-    });
-    const mode = options.comment ?? outcome.policy.report.comment;
-    if (mode === "off") log.info("GitLab: report.comment is off, so no merge-request note.");
-    else if (!platform.hasReviewThread) log.info("GitLab: not a merge-request pipeline, so no merge-request note.");
+    } else if (!context.token) log.warn(`GitLab: ${missingTokenAdvice(context)}`);
     else {
-      const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;
-      const body = renderMarkdown(model, { maxChars: platform.commentLimit, template });
-      report(log, "note posted", await platform.postComment({ marker: model.marker, body, mode }));
+      const client = new GitlabClient({
+        apiUrl: context.apiUrl,
+        token: context.token,
+        tokenVariable: context.tokenVariable,
+        deadline: this.deadline,
+        ...this.options.fetch ? { fetch: this.options.fetch } : {},
+        ...this.options.sleep ? { sleep: this.options.sleep } : {}
+      });
+      this.publisher = new GitlabPublisher(client, {
+        projectId: context.projectId,
+        ...context.mergeRequestIid ? { mergeRequestIid: context.mergeRequestIid } : {},
+        ...context.sha ? { sha: context.sha } : {},
+        ...context.pipelineId ? { pipelineId: context.pipelineId } : {}
+      });
     }
-    const name = options.statusName ?? env[STATUS_NAME_VARIABLE]?.trim() ?? DEFAULT_STATUS_NAME;
-    report(
-      log,
-      "status set",
-      await platform.setStatus({
-        name: name || DEFAULT_STATUS_NAME,
-        verdict: outcome.result.verdict,
-        audit: outcome.policy.mode === "audit",
-        description: model.headline,
-        ...context.jobUrl ? { targetUrl: context.jobUrl } : {}
-      })
-    );
-  } catch (error) {
-    log.warn(`GitLab: publishing failed: ${errorMessage(error)}. The verdict and the reports are unaffected.`);
+    const base = context.diffBaseSha ?? context.beforeSha;
+    const fileUrl = gitlabFileUrlBuilder(context);
+    const statusName = env[STATUS_NAME_VARIABLE]?.trim();
+    return {
+      canPublish: this.publisher !== void 0,
+      hasReviewThread: context.mergeRequestIid !== void 0,
+      commentKey: gitlabCommentKey(env),
+      ...base ? { base } : {},
+      ...context.sha ? { headSha: context.sha } : {},
+      ...fileUrl ? { fileUrl } : {},
+      ...context.jobUrl ? { runUrl: context.jobUrl } : {},
+      ...statusName ? { statusName } : {}
+    };
   }
+  publishWithin(deadline) {
+    this.deadline.current = deadline;
+  }
+  begin() {
+    return Promise.resolve();
+  }
+  postComment(request) {
+    return this.publisher ? this.publisher.postComment(request) : Promise.resolve(NOT_PUBLISHED);
+  }
+  setStatus(request) {
+    return this.publisher ? this.publisher.setStatus(request) : Promise.resolve(NOT_PUBLISHED);
+  }
+};
+
+// src/platform/local/adapter.ts
+var LocalPlatform = class {
+  name = "local";
+  label = "local";
+  commentLimit = Number.POSITIVE_INFINITY;
+  context() {
+    return Promise.resolve({ canPublish: false, hasReviewThread: false, commentKey: "local" });
+  }
+  begin() {
+    return Promise.resolve();
+  }
+  postComment() {
+    return Promise.resolve({ ok: true, detail: "not published (local run)" });
+  }
+  setStatus() {
+    return Promise.resolve({ ok: true, detail: "not published (local run)" });
+  }
+};
+
+// src/app/select-platform.ts
+function defaultPublishTarget(env) {
+  return isGitlabCi(env) ? "gitlab" : "none";
 }
-async function ensureGitlabBase(root, sha, log) {
-  if (await resolveCommit(root, sha)) return true;
-  const fetched = await git(root, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=1", "origin", sha]);
-  if (fetched.code !== 0) {
-    const reason = (fetched.stderr.trim().split("\n")[0] ?? "").replace(/\/\/[^/@\s]+@/g, "//");
-    log.info(`Could not fetch the merge-request base ${sha}: ${reason}`);
-    return false;
+function selectPlatform(target, options) {
+  const { env, log } = options;
+  switch (target) {
+    case "github":
+      return new GithubAdapter({
+        env,
+        log,
+        token: options.token ?? "",
+        commentKey: options.commentKey ?? "",
+        matrix: options.matrix ?? ""
+      });
+    case "gitlab":
+      return new GitlabAdapter({
+        env,
+        log,
+        ...options.fetch ? { fetch: options.fetch } : {},
+        ...options.sleep ? { sleep: options.sleep } : {}
+      });
+    case "none":
+      return new LocalPlatform();
   }
-  return true;
 }
 
 // src/policy/starter.ts
@@ -6351,6 +6389,13 @@ checks:
     fail-on: high
     pod-security: { level: restricted, version: latest }
     # paths: ["deploy/**", "**/Dockerfile*", "**/*compose*.y*ml"]
+    # Helm charts and kustomizations are rendered with helm / kubectl (or kustomize) from PATH and their
+    # output is linted; see docs/rendering.md.
+    # helm:
+    #   charts:
+    #     - path: deploy/chart
+    #       values: [deploy/chart/values-prod.yaml]
+    # kustomize: { enabled: true }
 
   # Container images: vulnerabilities, end of life, secrets, configuration.
   images:
@@ -6380,152 +6425,49 @@ report:
   comment: update   # update | new | off
 `;
 
-// src/report/codequality.ts
-var SEVERITY = {
-  critical: "blocker",
-  high: "critical",
-  medium: "major",
-  low: "minor",
-  info: "info"
-};
-var DESCRIPTION_MAX_CHARS = 2e3;
-function plain(text) {
-  const flat = text.replace(/[\r\n\t]+/g, " ").replace(/[\u0000-\u001f\u007f]/g, "");
-  return flat.length > DESCRIPTION_MAX_CHARS ? `${flat.slice(0, DESCRIPTION_MAX_CHARS - 1)}\u2026` : flat;
-}
-function issue(finding) {
-  const where = [finding.location.object, finding.location.container && `container ${finding.location.container}`].filter(Boolean).join(", ");
-  return {
-    description: plain(`${finding.title}: ${finding.message}${where ? ` (${where})` : ""}`),
-    check_name: finding.ruleId,
-    fingerprint: finding.fingerprint,
-    severity: SEVERITY[finding.severity],
-    location: {
-      path: finding.location.path,
-      lines: { begin: finding.location.startLine && finding.location.startLine > 0 ? finding.location.startLine : 1 }
-    }
-  };
-}
-function reportable(finding) {
-  const excepted = !!finding.exception && !finding.exception.expired;
-  return isFileLocation(finding.location) && finding.location.path !== "" && !excepted;
-}
-function renderCodeQuality(outcome) {
-  const issues = outcome.result.checks.flatMap((check2) => check2.findings.filter(reportable).map(issue));
-  return `${JSON.stringify(issues, null, 2)}
-`;
-}
-
-// src/report/gitlab-container-scanning.ts
-var CONTAINER_SCANNING_SCHEMA_VERSION = "15.0.7";
-var NAME_MAX_CHARS = 255;
-var DESCRIPTION_MAX_CHARS2 = 1048576;
-var SOLUTION_MAX_CHARS = 7e3;
-var SEVERITY2 = {
-  critical: "Critical",
-  high: "High",
-  medium: "Medium",
-  low: "Low",
-  info: "Info"
-};
-var OS_ECOSYSTEMS = /^(AlmaLinux|Alpine|Amazon Linux|Azure Linux|Bitnami|Chainguard|Debian|Mageia|Mariner|openEuler|openSUSE|Photon OS|Red Hat|Rocky Linux|SUSE|Ubuntu|Wolfi)(?::|$)/i;
-function schemaTime(date) {
-  return date.toISOString().slice(0, 19);
-}
-function plain2(text, max) {
-  const flat = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
-}
-function uuidFrom(fingerprint) {
-  const hex = fingerprint.replace(/[^0-9a-f]/gi, "").toLowerCase().padEnd(32, "0").slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-function operatingSystem(ecosystem) {
-  return OS_ECOSYSTEMS.test(ecosystem) ? ecosystem.replace(":", " ") : "Unknown";
-}
-function identifier(id) {
-  const clean = plain2(id, 200);
-  const encoded = encodeURIComponent(clean);
-  if (/^CVE-\d{4}-\d+$/i.test(clean))
-    return { type: "cve", name: clean, value: clean, url: `https://nvd.nist.gov/vuln/detail/${encoded}` };
-  if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i.test(clean))
-    return { type: "ghsa", name: clean, value: clean, url: `https://github.com/advisories/${encoded}` };
-  const prefix = /^([A-Za-z]+)-/.exec(clean)?.[1]?.toLowerCase() ?? "osv";
-  return { type: prefix, name: clean, value: clean, url: `https://osv.dev/vulnerability/${encoded}` };
-}
-function status(finding) {
-  const parts = [finding.blocking ? "blocking" : "not blocking", finding.new ? "new in this change" : "existing"];
-  if (finding.exception) {
-    parts.push(
-      finding.exception.expired ? `exception expired ${finding.exception.expires ?? ""}`.trim() : `excepted${finding.exception.expires ? ` until ${finding.exception.expires}` : ""}: ${finding.exception.reason}`
-    );
-  }
-  return plain2(parts.join("; "), 2e3);
-}
-function vulnerability(finding) {
-  const pkg = finding.package;
-  const advisory = finding.vulnerability;
-  const ids = [advisory?.id ?? finding.ruleId.replace(/^vuln\//, ""), ...advisory?.aliases ?? []].filter(
-    (id, index, all) => id.trim() !== "" && all.indexOf(id) === index
-  );
-  const fixed = advisory?.fixed.filter(Boolean) ?? [];
-  const solution = finding.fix ?? (fixed.length > 0 ? `Upgrade ${pkg.name} to ${fixed.join(" or ")}.` : void 0);
-  return {
-    id: uuidFrom(finding.fingerprint),
-    name: plain2(finding.title, NAME_MAX_CHARS),
-    description: plain2(finding.message, DESCRIPTION_MAX_CHARS2),
-    severity: SEVERITY2[finding.severity],
-    ...solution ? { solution: plain2(solution, SOLUTION_MAX_CHARS) } : {},
-    identifiers: ids.map(identifier),
-    location: {
-      dependency: { package: { name: plain2(pkg.name, 1e3) }, version: plain2(pkg.version, 1e3) },
-      operating_system: operatingSystem(pkg.ecosystem),
-      image: plain2(finding.location.image, 1e3) || "unknown"
-    },
-    details: {
-      containersec: { name: TOOL_NAME, type: "text", value: status(finding) }
-    }
-  };
-}
-function reportable2(finding) {
-  return finding.ruleId.startsWith("vuln/") && !isFileLocation(finding.location) && !!finding.package;
-}
-function renderGitlabContainerScanning(outcome, window) {
-  const images = outcome.result.checks.find((c) => c.id === "images");
-  const failed = images?.status === "error";
-  const messages = [
-    ...(images?.errors ?? []).map((e) => ({ level: failed ? "fatal" : "warn", value: plain2(e, 2e3) || "error" })),
-    ...!images || images.status === "skipped" ? [{ level: "info", value: "Image scanning did not run in this pipeline." }] : []
-  ];
-  const analyzer = {
-    id: TOOL_NAME,
-    name: TOOL_NAME,
-    url: TOOL_URI,
-    vendor: { name: TOOL_NAME },
-    version: TOOL_VERSION
-  };
-  const report2 = {
-    version: CONTAINER_SCANNING_SCHEMA_VERSION,
-    scan: {
-      analyzer,
-      scanner: analyzer,
-      type: "container_scanning",
-      status: failed ? "failure" : "success",
-      start_time: schemaTime(window.start),
-      end_time: schemaTime(window.end),
-      ...messages.length > 0 ? { messages } : {}
-    },
-    vulnerabilities: (images?.findings ?? []).filter(reportable2).map(vulnerability)
-  };
-  return `${JSON.stringify(report2, null, 2)}
-`;
-}
-
 // src/sbom/cyclonedx.ts
 var Enums = __toESM(require_enums(), 1);
 var Models = __toESM(require_models(), 1);
 var Serialize = __toESM(require_index_node(), 1);
 var Spec = __toESM(require_spec(), 1);
+
+// src/sbom/licenses.ts
+var import_SPDX = __toESM(require_spdx(), 1);
+function spdxExpression(license) {
+  const tokens = license.trim().split(/(\s+|\(|\))/).filter((t) => t.trim() !== "");
+  if (tokens.length === 0 || tokens.length > 64) return void 0;
+  const out = [];
+  for (const token of tokens) {
+    if (token === "(" || token === ")" || /^(AND|OR|WITH)$/.test(token)) {
+      out.push(token);
+      continue;
+    }
+    const plus = token.endsWith("+");
+    const id = (0, import_SPDX.fixupSpdxId)(plus ? token.slice(0, -1) : token);
+    if (!id && out.at(-1) === "WITH" && /^[A-Za-z0-9.-]+$/.test(token)) {
+      out.push(token);
+      continue;
+    }
+    if (!id) return void 0;
+    out.push(plus ? `${id}+` : id);
+  }
+  return out.join(" ").replace(/\( /g, "(").replace(/ \)/g, ")");
+}
+function combinedExpression(licenses) {
+  const parts = licenses.map(spdxExpression);
+  if (parts.length === 0 || parts.some((p) => p === void 0)) return void 0;
+  return parts.length === 1 ? parts[0] : parts.map((p) => /\s/.test(p) ? `(${p})` : p).join(" AND ");
+}
+
+// src/sbom/cyclonedx.ts
+function addLicenses(into, licenses) {
+  if (licenses.length === 0) return;
+  const expression = combinedExpression(licenses);
+  if (expression === void 0) {
+    for (const name of licenses) into.add(new Models.NamedLicense(name));
+  } else if (/\s/.test(expression)) into.add(new Models.LicenseExpression(expression));
+  else into.add(new Models.SpdxLicense(expression));
+}
 function toCycloneDx(subject, timestamp) {
   const bom = new Models.Bom();
   bom.metadata.timestamp = timestamp;
@@ -6558,17 +6500,22 @@ function toCycloneDx(subject, timestamp) {
     add("layer", pkg.layer);
     add("source-name", pkg.sourceName);
     add("source-version", pkg.sourceVersion);
+    add("relationship", pkg.relationship);
     const ref = seen.has(pkg.purl) ? `${pkg.purl}#${i}` : pkg.purl;
     seen.add(pkg.purl);
-    bom.components.add(
-      new Models.Component(Enums.ComponentType.Library, pkg.name, {
-        bomRef: ref,
-        version: pkg.version,
-        purl: pkg.purl,
-        properties
-      })
-    );
+    const scoped = pkg.ecosystem === "npm" ? /^(@[^/]+)\/(.+)$/.exec(pkg.name) : null;
+    const component = new Models.Component(Enums.ComponentType.Library, scoped ? scoped[2] : pkg.name, {
+      bomRef: ref,
+      version: pkg.version,
+      purl: pkg.purl,
+      properties,
+      ...scoped ? { group: scoped[1] } : {}
+    });
+    addLicenses(component.licenses, pkg.licenses ?? []);
+    bom.components.add(component);
+    image.dependencies.add(component.bomRef);
   });
+  for (const c of bom.components) if (c.type === Enums.ComponentType.OperatingSystem) image.dependencies.add(c.bomRef);
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   return serializer.serialize(bom, { sortLists: true, space: 2 });
 }
@@ -6580,6 +6527,15 @@ function spdxId(prefix, value) {
 }
 function spdxDate(date) {
   return `${date.toISOString().slice(0, 19)}Z`;
+}
+function licenseFields(licenses) {
+  if (licenses.length === 0) return {};
+  const expression = combinedExpression(licenses);
+  if (expression !== void 0) return { licenseDeclared: expression };
+  return {
+    licenseDeclared: "NOASSERTION",
+    licenseComments: `declared in the package metadata as: ${licenses.join("; ")}`
+  };
 }
 function toSpdx(subject, created) {
   const imageId = "SPDXRef-Image";
@@ -6603,7 +6559,7 @@ function toSpdx(subject, created) {
       ...subject.os.versionId ? { versionInfo: subject.os.versionId } : {},
       downloadLocation: "NOASSERTION",
       filesAnalyzed: false,
-      primaryPackagePurpose: "OPERATING-SYSTEM"
+      primaryPackagePurpose: "OPERATING_SYSTEM"
     });
     relationships.push({
       spdxElementId: imageId,
@@ -6621,6 +6577,7 @@ function toSpdx(subject, created) {
       filesAnalyzed: false,
       primaryPackagePurpose: "LIBRARY",
       ...pkg.sourceName ? { sourceInfo: `built from source package ${pkg.sourceName} ${pkg.sourceVersion ?? ""}`.trim() } : {},
+      ...licenseFields(pkg.licenses ?? []),
       comment: `found by the ${pkg.cataloger} cataloger in /${pkg.path} (layer ${pkg.layer})`,
       externalRefs: [{ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: pkg.purl }]
     });
@@ -6714,14 +6671,53 @@ function renderSbom(subject, format, now) {
   }
 }
 
-// src/cli/main.ts
-var FORMATS = ["text", "json", "sarif", "markdown", "gitlab", "codequality"];
+// src/entry/args.ts
+import { parseArgs } from "node:util";
+var HELP = { help: { type: "boolean", short: "h", default: false } };
+function flagError(command, message) {
+  return new ConfigurationError("USAGE", `${message} Run \`containersec ${command} --help\` for its options.`);
+}
+function checkTokens(command, args, options) {
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const names = Object.keys(options).map((name) => `--${name}`);
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const spec = options[token.name];
+    const flag = token.rawName;
+    if (!spec) {
+      const suggestion = didYouMean(flag.replace(/^-+/, "--"), names);
+      throw flagError(
+        command,
+        `unknown option ${flag} for \`containersec ${command}\`.${suggestion ? ` Did you mean ${suggestion}?` : ""}`
+      );
+    }
+    if (spec.type === "string" && token.value === void 0) {
+      throw flagError(command, `${flag} needs a value.`);
+    }
+    if (spec.type === "string" && !token.inlineValue && token.value?.startsWith("-")) {
+      throw flagError(
+        command,
+        `${flag} needs a value, but "${token.value}" looks like an option; write ${flag}=${token.value} if you mean it.`
+      );
+    }
+    if (spec.type === "boolean" && token.inlineValue) {
+      throw flagError(command, `${flag} takes no value (got "${token.value ?? ""}").`);
+    }
+  }
+}
+function parseCommand(command, args, options) {
+  const all = { ...options, ...HELP };
+  checkTokens(command, args, all);
+  const parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true });
+  return parsed.values.help ? "help" : parsed;
+}
+
+// src/entry/cli.ts
 var AVAILABLE_FORMATS = [...FORMATS];
-var PUBLISH_TARGETS = ["gitlab", "none"];
+var CLI_PUBLISH_TARGETS = ["gitlab", "none"];
 var COMMENT_MODES = ["update", "new", "off"];
 var ON_ERROR = ["fail", "warn"];
-var USAGE = `Usage:
-  containersec check [DIR]          run the gate on a checkout (default: .)
+var CHECK_USAGE = `Usage: containersec check [DIR] [options]   run the gate on a checkout (default: .)
       --policy FILE                 policy file (default DIR/.containersec.yml, else the built-in recommended policy)
       --only LIST                   comma list of: hardening,images,manifests,signatures
       --image REF                   image to scan (repeatable): oci:PATH[:TAG] docker-archive:PATH oci-archive:PATH
@@ -6734,20 +6730,38 @@ var USAGE = `Usage:
       --baseline FILE               a previous --format json report: image and signature findings in it are not new
       --on-error fail|warn          override the policy's on-error for every check
       --format FORMAT               text | json | sarif | markdown | gitlab | codequality (default text)
-      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE)
+      --output FILE | FORMAT=FILE   write the report to a file (repeatable as FORMAT=FILE); the one-line
+                                    verdict still goes to stdout
       --publish gitlab|none         post the MR note and commit status (default: gitlab when GITLAB_CI=true)
+      --publish-timeout SECONDS     time publishing may take in all, retries included (default 45;
+                                    env CONTAINERSEC_PUBLISH_TIMEOUT)
       --comment update|new|off      override the policy's report.comment
       --status-name NAME            commit status name (default containersec, or CONTAINERSEC_STATUS_NAME)
-      --debug                       print stack traces for internal errors
-  containersec sbom REF --format cyclonedx|spdx|json [--output FILE] [--platform OS/ARCH]
-  containersec init [DIR] [--force] write a commented starter .containersec.yml
-  containersec explain RULE_ID      what a rule checks, why, how to fix, how to except it
-  containersec explain --list       every rule id
+      --debug                       print stack traces for internal errors`;
+var SBOM_USAGE = `Usage: containersec sbom REF [options]     write the SBOM of an image (REF as for check --image)
+      --format cyclonedx|spdx|json  (default cyclonedx)
+      --output FILE                 write it to a file instead of stdout
+      --platform OS/ARCH            which image of a multi-platform index (default linux/amd64)
+      --debug                       print what was cataloged and stack traces for internal errors`;
+var INIT_USAGE = `Usage: containersec init [DIR] [--force]  write a commented starter .containersec.yml
+      --force                       overwrite an existing .containersec.yml`;
+var EXPLAIN_USAGE = `Usage: containersec explain RULE_ID        what a rule checks, why, how to fix, how to except it
+       containersec explain --list        every rule id`;
+var EXIT_CODES = "Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.";
+var COMMAND_USAGE = {
+  check: `${CHECK_USAGE}
 
-Exit codes: 0 passed (warnings allowed), 1 blocked, 2 usage or policy error, 3 internal error.`;
-function exitFor(verdict) {
-  return verdict === "fail" ? EXIT.blocked : verdict === "error" ? EXIT.internal : EXIT.pass;
-}
+${EXIT_CODES}`,
+  sbom: SBOM_USAGE,
+  init: INIT_USAGE,
+  explain: EXPLAIN_USAGE
+};
+var COMMANDS = Object.keys(COMMAND_USAGE);
+var USAGE = `Usage:
+${[CHECK_USAGE, SBOM_USAGE, INIT_USAGE, EXPLAIN_USAGE].map((u) => u.replace(/^Usage: /, "  ").replace(/^ {7}containersec/gm, "  containersec")).join("\n")}
+  containersec COMMAND --help       the usage of one command
+
+${EXIT_CODES}`;
 function usageError(message) {
   return new ConfigurationError("USAGE", `${message}
 
@@ -6792,26 +6806,6 @@ function parseImageList(value) {
   }
   return trimmed.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
 }
-function render(format, outcome, io, toTerminal, window) {
-  const today = todayUtc();
-  const model = () => buildReportModel(outcome, { today });
-  switch (format) {
-    case "json":
-      return renderJson(outcome);
-    case "sarif":
-      return renderSarif(outcome);
-    case "gitlab":
-      return renderGitlabContainerScanning(outcome, window);
-    case "codequality":
-      return renderCodeQuality(outcome);
-    case "markdown": {
-      const template = outcome.policy.report.template ? readCustomTemplate(outcome.root, outcome.policy.report.template) : void 0;
-      return renderMarkdown(model(), { maxChars: GITHUB_COMMENT_MAX_CHARS, template });
-    }
-    default:
-      return renderText(model(), toTerminal ? chooseStyle(io.stdout, io.env) : PLAIN);
-  }
-}
 function makeLogger(io, debug) {
   return {
     info: (m) => io.stderr.write(`${m}
@@ -6823,27 +6817,25 @@ function makeLogger(io, debug) {
   };
 }
 async function check(args, io) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: "string" },
-      only: { type: "string", multiple: true },
-      image: { type: "string", multiple: true },
-      "image-list": { type: "string" },
-      "vuln-db": { type: "string" },
-      base: { type: "string" },
-      baseline: { type: "string" },
-      "on-error": { type: "string" },
-      format: { type: "string", default: "text" },
-      output: { type: "string", multiple: true },
-      publish: { type: "string" },
-      comment: { type: "string" },
-      "status-name": { type: "string" },
-      debug: { type: "boolean", default: false }
-    }
+  const parsed = parseCommand("check", args, {
+    policy: { type: "string" },
+    only: { type: "string", multiple: true },
+    image: { type: "string", multiple: true },
+    "image-list": { type: "string" },
+    "vuln-db": { type: "string" },
+    base: { type: "string" },
+    baseline: { type: "string" },
+    "on-error": { type: "string" },
+    format: { type: "string", default: "text" },
+    output: { type: "string", multiple: true },
+    publish: { type: "string" },
+    comment: { type: "string" },
+    "status-name": { type: "string" },
+    "publish-timeout": { type: "string" },
+    debug: { type: "boolean", default: false }
   });
+  if (parsed === "help") return printUsage("check", io);
+  const { values, positionals } = parsed;
   if (positionals.length > 1) throw usageError(`check takes one directory, got: ${positionals.join(" ")}`);
   const format = parseFormat(values.format, "--format");
   const outputs = [];
@@ -6853,68 +6845,66 @@ async function check(args, io) {
       outputs.push({ format: parseFormat(match[1], "--output"), file: match[2] });
     else outputs.push({ format, file: output });
   }
-  const publish = oneOf(values.publish, PUBLISH_TARGETS, "--publish") ?? (isGitlabCi(io.env) ? "gitlab" : "none");
+  const publish = oneOf(values.publish, CLI_PUBLISH_TARGETS, "--publish") ?? defaultPublishTarget(io.env);
   const comment = oneOf(values.comment, COMMENT_MODES, "--comment");
   const onError = oneOf(values["on-error"], ON_ERROR, "--on-error");
+  const publishTimeout = values["publish-timeout"] ?? io.env.CONTAINERSEC_PUBLISH_TIMEOUT;
+  if (publishTimeout !== void 0 && publishTimeout !== "" && !(Number(publishTimeout) > 0))
+    throw usageError(`--publish-timeout (CONTAINERSEC_PUBLISH_TIMEOUT) must be seconds > 0, got: ${publishTimeout}`);
   const images = [...values.image ?? [], ...parseImageList(values["image-list"] ?? "")];
   const dir = path.resolve(io.cwd, positionals[0] ?? ".");
   const log = makeLogger(io, values.debug);
-  let base = values.base;
-  const gitlab = isGitlabCi(io.env) ? readGitlabContext(io.env) : void 0;
-  const diffBase = gitlab?.diffBaseSha ?? gitlab?.beforeSha;
-  if (base === void 0 && diffBase) {
-    base = diffBase;
-    await ensureGitlabBase(dir, diffBase, log);
-  }
-  const window = { start: /* @__PURE__ */ new Date(), end: /* @__PURE__ */ new Date() };
-  const outcome = await runGate({
+  const platform = selectPlatform(publish, {
+    env: io.env,
+    log,
+    ...io.fetch ? { fetch: io.fetch } : {},
+    ...io.sleep ? { sleep: io.sleep } : {}
+  });
+  const artifacts = outputs.map((o) => ({ format: o.format, file: path.resolve(io.cwd, o.file) }));
+  const result = await runPipeline({
+    platform,
     dir,
     dirLabel: positionals[0] ?? ".",
     policyFile: values.policy ? path.resolve(io.cwd, values.policy) : void 0,
     only: values.only,
     images,
     vulnDb: vulnDbFromCli(values["vuln-db"], io.cwd),
-    base,
+    ...values.base !== void 0 ? { base: values.base, baseGiven: true } : {},
     ...values.baseline ? { baseline: path.resolve(io.cwd, values.baseline) } : {},
     onError,
+    ...comment ? { comment } : {},
+    ...values["status-name"] ? { statusName: values["status-name"] } : {},
+    ...publishTimeout ? { publishTimeoutSeconds: Number(publishTimeout) } : {},
+    artifacts,
     env: io.env,
     log
   });
-  window.end = /* @__PURE__ */ new Date();
-  for (const output of outputs) {
-    const file = path.resolve(io.cwd, output.file);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, render(output.format, outcome, io, false, window));
-  }
+  const line = verdictLine(
+    result.model,
+    outputs.map((o) => o.file)
+  );
   if (!outputs.some((o) => o.format === format && values.output?.includes(o.file))) {
-    io.stdout.write(render(format, outcome, io, true, window));
+    io.stdout.write(result.render(format, { style: chooseStyle(io.stdout, io.env) }));
+    if (format !== "text") io.stderr.write(line);
   } else {
-    io.stderr.write(`${TOOL_NAME}: verdict ${outcome.result.verdict}
-`);
+    io.stdout.write(line);
   }
-  if (publish === "gitlab") {
-    await publishToGitlab({
-      outcome,
-      env: io.env,
-      log,
-      ...comment ? { comment } : {},
-      ...values["status-name"] ? { statusName: values["status-name"] } : {},
-      ...io.fetch ? { fetch: io.fetch } : {},
-      ...io.sleep ? { sleep: io.sleep } : {}
-    });
-  }
-  return exitFor(outcome.result.verdict);
+  return result.exitCode;
+}
+function verdictLine(model, files) {
+  const c = model.counts;
+  const written = files.length > 0 ? ` Report written to ${files.join(", ")}.` : "";
+  return `${TOOL_NAME}: ${model.verdict.toUpperCase()}  ${model.headline} ${c.total} finding(s): ${c.blocking} blocking, ${c.new} new, ${c.excepted} excepted.${written}
+`;
 }
 function vulnDbFromCli(value, cwd) {
   if (value === void 0 || isNamedVulnSource(value)) return value;
   return path.resolve(cwd, value);
 }
 async function init(args, io) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { force: { type: "boolean", default: false } }
-  });
+  const parsed = parseCommand("init", args, { force: { type: "boolean", default: false } });
+  if (parsed === "help") return printUsage("init", io);
+  const { values, positionals } = parsed;
   const file = path.join(path.resolve(io.cwd, positionals[0] ?? "."), ".containersec.yml");
   const exists = await access(file).then(
     () => true,
@@ -6928,11 +6918,9 @@ async function init(args, io) {
   return EXIT.pass;
 }
 function explain(args, io) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { list: { type: "boolean", default: false } }
-  });
+  const parsed = parseCommand("explain", args, { list: { type: "boolean", default: false } });
+  if (parsed === "help") return printUsage("explain", io);
+  const { values, positionals } = parsed;
   const rules = ruleRegistry();
   if (values.list) {
     for (const rule2 of rules.all()) io.stdout.write(`${rule2.id.padEnd(44)} ${rule2.severity.padEnd(9)} ${rule2.title}
@@ -6955,17 +6943,14 @@ function explain(args, io) {
   return EXIT.pass;
 }
 async function sbom(args, io) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: "string", default: "cyclonedx" },
-      output: { type: "string" },
-      platform: { type: "string" },
-      debug: { type: "boolean", default: false }
-    }
+  const parsed = parseCommand("sbom", args, {
+    format: { type: "string", default: "cyclonedx" },
+    output: { type: "string" },
+    platform: { type: "string" },
+    debug: { type: "boolean", default: false }
   });
+  if (parsed === "help") return printUsage("sbom", io);
+  const { values, positionals } = parsed;
   if (positionals.length !== 1)
     throw usageError("sbom takes one image reference, e.g. `containersec sbom oci:./layout`.");
   const format = values.format ?? "cyclonedx";
@@ -7010,21 +6995,28 @@ async function cli(argv, io) {
         io.stdout.write(`${TOOL_VERSION}
 `);
         return EXIT.pass;
+      case "help":
+        if (rest[0] !== void 0 && COMMAND_USAGE[rest[0]]) return printUsage(rest[0], io);
+        io.stdout.write(`${USAGE}
+`);
+        return EXIT.pass;
       case void 0:
       case "--help":
       case "-h":
-      case "help":
         io.stdout.write(`${USAGE}
 `);
         return command === void 0 ? EXIT.usage : EXIT.pass;
       default:
-        throw usageError(
-          `unknown command "${command}".${didYouMeanSentence(command, ["check", "init", "explain", "sbom"])}`
-        );
+        throw usageError(`unknown command "${command}".${didYouMeanSentence(command, COMMANDS)}`);
     }
   } catch (error) {
     return reportError(error, io, debug);
   }
+}
+function printUsage(command, io) {
+  io.stdout.write(`${COMMAND_USAGE[command]}
+`);
+  return EXIT.pass;
 }
 function reportError(error, io, debug) {
   if (error instanceof ContainersecError && error.kind !== "internal") {
@@ -7032,9 +7024,8 @@ function reportError(error, io, debug) {
 `);
     return error.kind === "configuration" ? EXIT.usage : EXIT.internal;
   }
-  const code = error.code;
-  if (code?.startsWith("ERR_PARSE_ARGS")) {
-    io.stderr.write(`${TOOL_NAME}: ${errorMessage(error)}
+  if (error.code?.startsWith("ERR_PARSE_ARGS")) {
+    io.stderr.write(`${TOOL_NAME}: cannot read the command line (${errorMessage(error)}).
 
 ${USAGE}
 `);
@@ -7048,7 +7039,17 @@ ${USAGE}
   return EXIT.internal;
 }
 
-// src/cli/index.ts
+// src/entry/pipe.ts
+function ignoreClosedPipe(stream) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+    throw error;
+  });
+}
+
+// src/entry/cli-main.ts
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 process.exitCode = await cli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

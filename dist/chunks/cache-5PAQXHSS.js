@@ -8,6 +8,7 @@ import {
   debug,
   error,
   exec,
+  expand,
   info,
   isDebug,
   mkdirP,
@@ -15,10 +16,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-NVT2POJK.js";
-import {
-  expand
-} from "./chunk-F67UCOIR.js";
+} from "./chunk-BMQ5DX4G.js";
 import "./chunk-HYHX6NRO.js";
 import {
   __commonJS,

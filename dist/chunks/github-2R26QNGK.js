@@ -3,7 +3,7 @@ const require = __containersecCreateRequire(import.meta.url);
 import {
   context,
   getOctokit
-} from "./chunk-4EXMGGF6.js";
+} from "./chunk-74G6GHG7.js";
 import "./chunk-HYHX6NRO.js";
 import "./chunk-GG6ZZSUU.js";
 export {

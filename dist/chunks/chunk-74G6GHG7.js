@@ -4948,8 +4948,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 export {
-  RequestError,
   context2 as context,
   getOctokit
 };
-/*! For license information please see chunk-4EXMGGF6.js.LEGAL.txt */
+/*! For license information please see chunk-74G6GHG7.js.LEGAL.txt */
