@@ -29,7 +29,7 @@ import {
   readGitlabContext,
   ruleRegistry,
   runPipeline
-} from "./chunks/chunk-5T5QET4M.js";
+} from "./chunks/chunk-I6EYOBWN.js";
 import "./chunks/chunk-BMQ5DX4G.js";
 import "./chunks/chunk-MCPK7GM7.js";
 import "./chunks/chunk-HYHX6NRO.js";

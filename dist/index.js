@@ -7,7 +7,7 @@ import {
   GithubAdapter,
   errorMessage,
   runPipeline
-} from "./chunks/chunk-5T5QET4M.js";
+} from "./chunks/chunk-I6EYOBWN.js";
 import {
   debug,
   getInput,

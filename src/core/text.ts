@@ -19,3 +19,10 @@ export function decodeSourceText(bytes: Buffer): string {
 export function looksBinaryText(text: string): boolean {
   return text.slice(0, 8000).includes('\u0000');
 }
+
+/** Text from outside (a server header, a CI variable, a record) made safe for one line of a note: printable, cut. */
+export function printableLine(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex -- control characters from outside never reach a note
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,4 +1,4 @@
-/** Shared by the GitHub and GitLab token probes: one request, a short timeout, server text made safe for a note. */
+/** Shared by the GitHub and GitLab token probes: one request and a short timeout. */
 
 /** The one API request may take this long; the gate must not wait on a slow API for a probe. */
 export const TOKEN_PROBE_TIMEOUT_MS = 5_000;
@@ -18,13 +18,6 @@ export function timeoutFetch(options: TokenProbeOptions) {
     ];
     return fetch(url, { ...init, signal: AbortSignal.any(signals) });
   };
-}
-
-/** A header value from a server, made safe for a note: printable, short. */
-export function clean(value: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex -- control characters from a server never reach a note
-  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** True when the error, or what caused it, is the request timing out. */

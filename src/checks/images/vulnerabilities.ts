@@ -1,3 +1,4 @@
+import { printableLine } from '../../core/text.js';
 import type { RawFinding } from '../../core/finding.js';
 import { severityRank, type Severity } from '../../core/severity.js';
 import { affectedBy, isWithdrawn, type PackageQuery } from '../../vulns/match.js';
@@ -119,12 +120,6 @@ function aliasesOf(records: readonly OsvRecord[], id: string): string[] {
     for (const alias of identityIds(r)) if (alias !== id) out.add(alias);
   }
   return [...out].sort();
-}
-
-function clean(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function location(pkg: ScannedPackage, image: string): RawFinding['location'] {
@@ -332,7 +327,7 @@ function vulnFinding(
   const parts = [
     malicious
       ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.`
-      : `${installed} is affected by ${id}${summary ? `: ${clean(summary)}` : ''}.`,
+      : `${installed} is affected by ${id}${summary ? `: ${printableLine(summary)}` : ''}.`,
     malicious
       ? `Severity ${severity} (MAL records are always critical).`
       : worst.severity.unknown
@@ -351,7 +346,7 @@ function vulnFinding(
     parts.push(
       malicious && vexSuppresses(statement)
         ? `VEX (${statement.source}) says ${statement.status}; not applied: VEX never hides a malicious package (use a policy exception with a reason).`
-        : `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean(statement.detail)}` : ''}.`,
+        : `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${printableLine(statement.detail)}` : ''}.`,
     );
   }
   const finding: RawFinding = {
@@ -378,7 +373,7 @@ function vulnFinding(
     },
   };
   if (statement && hides) {
-    const why = clean(statement.justification ?? statement.detail ?? '', 300);
+    const why = printableLine(statement.justification ?? statement.detail ?? '', 300);
     finding.suppressed = {
       reason: `VEX ${statement.status}${why ? `: ${why}` : ''} (${statement.source})`,
       source: 'vex',
@@ -397,14 +392,14 @@ function notComparableFinding(
   return {
     ruleId: 'image/version-not-comparable',
     severity: 'info',
-    title: `${pkg.name} ${clean(pkg.version, 60)} could not be matched`,
+    title: `${pkg.name} ${printableLine(pkg.version, 60)} could not be matched`,
     message:
-      `${pkg.name} ${clean(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids.length} advisory record(s) ` +
-      `(${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}): ${clean(problems[0]!.reason, 300)}. ` +
+      `${pkg.name} ${printableLine(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids.length} advisory record(s) ` +
+      `(${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}): ${printableLine(problems[0]!.reason, 300)}. ` +
       `This is "not matched", not "not vulnerable": check these advisories by hand.`,
     location: location(pkg, image),
     key: `${pkg.ecosystem}/${query.name}`,
-    fix: `check ${ids[0]} by hand for ${pkg.name} ${clean(pkg.version, 60)}, or install a release with a standard version`,
+    fix: `check ${ids[0]} by hand for ${pkg.name} ${printableLine(pkg.version, 60)}, or install a release with a standard version`,
     package: packageRef(pkg),
   };
 }

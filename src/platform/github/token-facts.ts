@@ -1,5 +1,6 @@
 import type { GithubTokenFacts } from '../../core/ci-facts.js';
-import { clean, timedOut, timeoutFetch, TOKEN_PROBE_TIMEOUT_MS } from '../token-probe.js';
+import { printableLine } from '../../core/text.js';
+import { timedOut, timeoutFetch, TOKEN_PROBE_TIMEOUT_MS } from '../token-probe.js';
 import type { TokenProbeOptions } from '../token-probe.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,13 +67,13 @@ export async function githubTokenFacts(env: Env, options: TokenProbeOptions = {}
     const scopesHeader = /^(?:github_pat_|ghs_|ghu_)/.test(token) ? undefined : headers['x-oauth-scopes'];
     return {
       ...facts,
-      ...(typeof expiration === 'string' ? { expiration: clean(expiration, 40) } : {}),
-      ...(typeof accepted === 'string' ? { acceptedPermissions: clean(accepted, 120) } : {}),
+      ...(typeof expiration === 'string' ? { expiration: printableLine(expiration, 40) } : {}),
+      ...(typeof accepted === 'string' ? { acceptedPermissions: printableLine(accepted, 120) } : {}),
       ...(typeof scopesHeader === 'string'
         ? {
             scopes: scopesHeader
               .split(',')
-              .map((scope) => clean(scope, 60))
+              .map((scope) => printableLine(scope, 60))
               .filter((scope) => scope !== ''),
           }
         : {}),

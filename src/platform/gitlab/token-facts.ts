@@ -1,5 +1,6 @@
 import type { GitlabTokenFacts } from '../../core/ci-facts.js';
-import { clean, timedOut, timeoutFetch, TOKEN_PROBE_TIMEOUT_MS } from '../token-probe.js';
+import { printableLine } from '../../core/text.js';
+import { timedOut, timeoutFetch, TOKEN_PROBE_TIMEOUT_MS } from '../token-probe.js';
 import type { TokenProbeOptions } from '../token-probe.js';
 import { GitlabApiError, GitlabClient } from './client.js';
 import { readGitlabContext } from './env.js';
@@ -22,12 +23,12 @@ function readSelfToken(data: unknown): GitlabTokenFacts['self'] {
   if (!data || typeof data !== 'object') return null;
   const record = data as Record<string, unknown>;
   if (!Array.isArray(record.scopes)) return null;
-  const scopes = record.scopes.filter((s): s is string => typeof s === 'string').map((s) => clean(s, 60));
+  const scopes = record.scopes.filter((s): s is string => typeof s === 'string').map((s) => printableLine(s, 60));
   const expiresAt =
     record.expires_at === null
       ? null
       : typeof record.expires_at === 'string'
-        ? clean(record.expires_at, 40)
+        ? printableLine(record.expires_at, 40)
         : undefined;
   return {
     scopes,

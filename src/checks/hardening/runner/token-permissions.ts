@@ -1,6 +1,7 @@
 import type { RawFinding } from '../../../core/finding.js';
 import type { Severity } from '../../../core/severity.js';
 import type { CiFacts, PullRequestOrigin } from '../../../core/ci-facts.js';
+import { printableLine } from '../../../core/text.js';
 import { RUNNER_RULE, runnerRules } from './rules.js';
 
 /**
@@ -88,7 +89,7 @@ export function judgeGithubToken(env: Env, facts: CiFacts): TokenProbeResult {
           'github-actions',
           'ACTIONS_ID_TOKEN_REQUEST_URL',
           `This job can request a GitHub OIDC token (id-token: write) while running ${describeOrigin(origin)}` +
-            ` (event ${clean(env.GITHUB_EVENT_NAME ?? 'unknown', 60)}).`,
+            ` (event ${printableLine(env.GITHUB_EVENT_NAME ?? 'unknown', 60)}).`,
           'id-token',
         ),
       );
@@ -211,8 +212,8 @@ export function judgeGitlabToken(env: Env, facts: CiFacts): TokenProbeResult {
         RUNNER_RULE.broadTokenScopes,
         'gitlab-ci',
         variable,
-        `${summary.slice(0, -1)}, and this merge request pipeline runs code from project ${clean(source ?? '', 20)}, ` +
-          `a fork of project ${clean(target ?? '', 20)}: the scopes ${broad.join(', ')} let that code act through ` +
+        `${summary.slice(0, -1)}, and this merge request pipeline runs code from project ${printableLine(source ?? '', 20)}, ` +
+          `a fork of project ${printableLine(target ?? '', 20)}: the scopes ${broad.join(', ')} let that code act through ` +
           "the API as the token's user.",
         'gitlab-token',
         'critical',
@@ -231,11 +232,4 @@ export function judgeGitlabToken(env: Env, facts: CiFacts): TokenProbeResult {
     );
   }
   return { findings, notes };
-}
-
-/** A CI variable's value made safe for a note: printable, short. */
-function clean(value: string, max: number): string {
-  // eslint-disable-next-line no-control-regex -- control characters from the environment never reach a note
-  const flat = value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

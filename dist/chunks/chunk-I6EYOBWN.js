@@ -30526,14 +30526,14 @@ function operatingSystem(ecosystem) {
   return OS_ECOSYSTEMS.test(ecosystem) ? ecosystem.replace(":", " ") : "Unknown";
 }
 function identifier(id) {
-  const clean6 = plain2(id, 200);
-  const encoded = encodeURIComponent(clean6);
-  if (/^CVE-\d{4}-\d+$/i.test(clean6))
-    return { type: "cve", name: clean6, value: clean6, url: `https://nvd.nist.gov/vuln/detail/${encoded}` };
-  if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i.test(clean6))
-    return { type: "ghsa", name: clean6, value: clean6, url: `https://github.com/advisories/${encoded}` };
-  const prefix2 = /^([A-Za-z]+)-/.exec(clean6)?.[1]?.toLowerCase() ?? "osv";
-  return { type: prefix2, name: clean6, value: clean6, url: `https://osv.dev/vulnerability/${encoded}` };
+  const clean3 = plain2(id, 200);
+  const encoded = encodeURIComponent(clean3);
+  if (/^CVE-\d{4}-\d+$/i.test(clean3))
+    return { type: "cve", name: clean3, value: clean3, url: `https://nvd.nist.gov/vuln/detail/${encoded}` };
+  if (/^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$/i.test(clean3))
+    return { type: "ghsa", name: clean3, value: clean3, url: `https://github.com/advisories/${encoded}` };
+  const prefix2 = /^([A-Za-z]+)-/.exec(clean3)?.[1]?.toLowerCase() ?? "osv";
+  return { type: prefix2, name: clean3, value: clean3, url: `https://osv.dev/vulnerability/${encoded}` };
 }
 function status(finding4) {
   const parts = [finding4.blocking ? "blocking" : "not blocking", finding4.new ? "new in this change" : "existing"];
@@ -36031,6 +36031,10 @@ function decodeSourceText(bytes) {
 function looksBinaryText(text3) {
   return text3.slice(0, 8e3).includes("\0");
 }
+function printableLine(text3, max = 200) {
+  const flat = text3.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
 
 // src/policy/presets.ts
 var PRESET_NAMES = ["recommended", "strict", "audit"];
@@ -41355,11 +41359,11 @@ var MAX_METADATA_FILE_BYTES = 1 * MiB;
 var MAX_DATABASE_FILE_BYTES = 64 * MiB;
 var MAX_CATALOGER_TOTAL_BYTES = 256 * MiB;
 function purl(type, namespace, name, version, qualifiers) {
-  const clean6 = Object.fromEntries(
+  const clean3 = Object.fromEntries(
     Object.entries(qualifiers ?? {}).filter((entry) => Boolean(entry[1]))
   );
   try {
-    return new import_packageurl_js.PackageURL(type, namespace ?? null, name, version, Object.keys(clean6).length ? clean6 : null).toString();
+    return new import_packageurl_js.PackageURL(type, namespace ?? null, name, version, Object.keys(clean3).length ? clean3 : null).toString();
   } catch {
     const ns = namespace ? `${encodeURIComponent(namespace)}/` : "";
     return `pkg:${type}/${ns}${encodeURIComponent(name)}@${encodeURIComponent(version)}`;
@@ -43353,7 +43357,7 @@ function judgeGithubToken(env, facts) {
           RUNNER_RULE.oidcForkPullRequest,
           "github-actions",
           "ACTIONS_ID_TOKEN_REQUEST_URL",
-          `This job can request a GitHub OIDC token (id-token: write) while running ${describeOrigin(origin2)} (event ${clean2(env.GITHUB_EVENT_NAME ?? "unknown", 60)}).`,
+          `This job can request a GitHub OIDC token (id-token: write) while running ${describeOrigin(origin2)} (event ${printableLine(env.GITHUB_EVENT_NAME ?? "unknown", 60)}).`,
           "id-token"
         )
       );
@@ -43456,7 +43460,7 @@ function judgeGitlabToken(env, facts) {
         RUNNER_RULE.broadTokenScopes,
         "gitlab-ci",
         variable,
-        `${summary2.slice(0, -1)}, and this merge request pipeline runs code from project ${clean2(source ?? "", 20)}, a fork of project ${clean2(target ?? "", 20)}: the scopes ${broad.join(", ")} let that code act through the API as the token's user.`,
+        `${summary2.slice(0, -1)}, and this merge request pipeline runs code from project ${printableLine(source ?? "", 20)}, a fork of project ${printableLine(target ?? "", 20)}: the scopes ${broad.join(", ")} let that code act through the API as the token's user.`,
         "gitlab-token",
         "critical"
       )
@@ -43474,10 +43478,6 @@ function judgeGitlabToken(env, facts) {
     );
   }
   return { findings, notes };
-}
-function clean2(value2, max) {
-  const flat = value2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
 
 // src/checks/hardening/runner/index.ts
@@ -43848,7 +43848,7 @@ import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
 // src/images/licenses.ts
 var MAX_LICENSES = 16;
 var MAX_LICENSE_CHARS = 200;
-function clean3(value2) {
+function clean2(value2) {
   const flat = value2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   return flat === "" || flat.length > MAX_LICENSE_CHARS ? void 0 : flat;
 }
@@ -43856,7 +43856,7 @@ function npmLicenses(manifest) {
   const out = [];
   const add = (v) => {
     const text3 = typeof v === "string" ? v : typeof v === "object" && v !== null ? v.type : void 0;
-    const value2 = typeof text3 === "string" ? clean3(text3) : void 0;
+    const value2 = typeof text3 === "string" ? clean2(text3) : void 0;
     if (value2 && out.length < MAX_LICENSES && !out.includes(value2)) out.push(value2);
   };
   add(manifest.license);
@@ -43870,14 +43870,14 @@ function pythonLicenses(metadata) {
     if (line.trim() === "") break;
     const m = /^(License-Expression|License):\s*(.*)$/i.exec(line);
     if (!m) continue;
-    if (m[1].toLowerCase() === "license-expression") expression ??= clean3(m[2]);
-    else text3 ??= clean3(m[2]);
+    if (m[1].toLowerCase() === "license-expression") expression ??= clean2(m[2]);
+    else text3 ??= clean2(m[2]);
   }
   const value2 = expression ?? text3;
   return value2 ? [value2] : [];
 }
 function singleLicense(value2) {
-  const v = value2 === void 0 ? void 0 : clean3(value2);
+  const v = value2 === void 0 ? void 0 : clean2(value2);
   return v ? [v] : [];
 }
 function withLicenses(licenses) {
@@ -43888,7 +43888,7 @@ function composerLicenses(entry) {
   const list = Array.isArray(value2) ? value2.slice(0, MAX_LICENSES) : [value2];
   const out = [];
   for (const v of list) {
-    const text3 = typeof v === "string" ? clean3(v) : void 0;
+    const text3 = typeof v === "string" ? clean2(v) : void 0;
     if (text3 && !out.includes(text3)) out.push(text3);
   }
   return out.length > 1 ? [`(${out.join(" OR ")})`] : out;
@@ -43898,7 +43898,7 @@ function gemspecLicenses(text3) {
   if (!m) return [];
   const out = [];
   for (const q of m[1].matchAll(/"([^"\\]{1,200})"|'([^'\\]{1,200})'/g)) {
-    const v = clean3(q[1] ?? q[2] ?? "");
+    const v = clean2(q[1] ?? q[2] ?? "");
     if (v && out.length < MAX_LICENSES && !out.includes(v)) out.push(v);
   }
   return out;
@@ -51482,10 +51482,6 @@ function aliasesOf(records, id) {
   }
   return [...out].sort();
 }
-function clean4(text3, max = 200) {
-  const flat = text3.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
-}
 function location2(pkg, image) {
   return {
     image,
@@ -51645,7 +51641,7 @@ function vulnFinding(pkg, query, group, options) {
   const installed = query.name !== pkg.name ? `${pkg.name} ${pkg.version} (source package ${query.name} ${query.version})` : `${pkg.name} ${pkg.version}`;
   const malicious = id.startsWith("MAL-");
   const parts = [
-    malicious ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.` : `${installed} is affected by ${id}${summary2 ? `: ${clean4(summary2)}` : ""}.`,
+    malicious ? `${installed} is a known malicious package (${id}): it contains code that attacks whoever installs or runs it.` : `${installed} is affected by ${id}${summary2 ? `: ${printableLine(summary2)}` : ""}.`,
     malicious ? `Severity ${severity} (MAL records are always critical).` : worst.severity.unknown ? `Severity unknown: ${worst.record.id} has no distribution rating and no CVSS, and no other record in the vulnerability data scores ${cvesOf(worst.record)[0] ?? "it"}; ranked ${severity} for fail-on.` : `Severity ${severity} (from ${worst.severity.source}${worst.severity.source.includes(" of ") ? "" : ` of ${worst.record.id}`}${worst.severity.overridden ? `; the distribution's rating takes precedence over ${worst.severity.overridden}` : ""}).`
   ];
   if (aliases.length > 0)
@@ -51657,7 +51653,7 @@ function vulnFinding(pkg, query, group, options) {
   const hides = statement !== void 0 && vexSuppresses(statement) && !malicious;
   if (statement && !hides) {
     parts.push(
-      malicious && vexSuppresses(statement) ? `VEX (${statement.source}) says ${statement.status}; not applied: VEX never hides a malicious package (use a policy exception with a reason).` : `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${clean4(statement.detail)}` : ""}.`
+      malicious && vexSuppresses(statement) ? `VEX (${statement.source}) says ${statement.status}; not applied: VEX never hides a malicious package (use a policy exception with a reason).` : `VEX (${statement.source}): ${statement.status}${statement.detail ? `: ${printableLine(statement.detail)}` : ""}.`
     );
   }
   const finding4 = {
@@ -51678,7 +51674,7 @@ function vulnFinding(pkg, query, group, options) {
     }
   };
   if (statement && hides) {
-    const why = clean4(statement.justification ?? statement.detail ?? "", 300);
+    const why = printableLine(statement.justification ?? statement.detail ?? "", 300);
     finding4.suppressed = {
       reason: `VEX ${statement.status}${why ? `: ${why}` : ""} (${statement.source})`,
       source: "vex"
@@ -51691,11 +51687,11 @@ function notComparableFinding(pkg, query, problems, image) {
   return {
     ruleId: "image/version-not-comparable",
     severity: "info",
-    title: `${pkg.name} ${clean4(pkg.version, 60)} could not be matched`,
-    message: `${pkg.name} ${clean4(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids2.length} advisory record(s) (${ids2.slice(0, 10).join(", ")}${ids2.length > 10 ? ", \u2026" : ""}): ${clean4(problems[0].reason, 300)}. This is "not matched", not "not vulnerable": check these advisories by hand.`,
+    title: `${pkg.name} ${printableLine(pkg.version, 60)} could not be matched`,
+    message: `${pkg.name} ${printableLine(pkg.version, 80)} (${pkg.ecosystem}) was NOT matched against ${ids2.length} advisory record(s) (${ids2.slice(0, 10).join(", ")}${ids2.length > 10 ? ", \u2026" : ""}): ${printableLine(problems[0].reason, 300)}. This is "not matched", not "not vulnerable": check these advisories by hand.`,
     location: location2(pkg, image),
     key: `${pkg.ecosystem}/${query.name}`,
-    fix: `check ${ids2[0]} by hand for ${pkg.name} ${clean4(pkg.version, 60)}, or install a release with a standard version`,
+    fix: `check ${ids2[0]} by hand for ${pkg.name} ${printableLine(pkg.version, 60)}, or install a release with a standard version`,
     package: packageRef(pkg)
   };
 }
@@ -51974,8 +51970,8 @@ var Reporter = class {
   }
 };
 function code(text3, max = 80) {
-  const clean6 = text3.replace(/[`\r\n]+/g, " ");
-  return "`" + (clean6.length > max ? `${clean6.slice(0, max - 1)}\u2026` : clean6) + "`";
+  const clean3 = text3.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean3.length > max ? `${clean3.slice(0, max - 1)}\u2026` : clean3) + "`";
 }
 function withDefaults(value2) {
   let unknown = false;
@@ -53588,8 +53584,8 @@ var Reporter2 = class {
   }
 };
 function code2(text3, max = 80) {
-  const clean6 = text3.replace(/[`\r\n]+/g, " ");
-  return "`" + (clean6.length > max ? `${clean6.slice(0, max - 1)}\u2026` : clean6) + "`";
+  const clean3 = text3.replace(/[`\r\n]+/g, " ");
+  return "`" + (clean3.length > max ? `${clean3.slice(0, max - 1)}\u2026` : clean3) + "`";
 }
 var RUN_LOCATION_NOTE = "Findings point at the offending token on its real line. For a token on the first line of an instruction, put `# containersec:ignore <rule-id> <reason>` on the line above the instruction. For a token on a later line of a multi-line `RUN` (after a `\\` continuation or inside a heredoc script), put the comment inside the instruction, on the line directly above the token: Dockerfile comment lines are allowed between continued lines and are removed before the shell runs.";
 
@@ -59995,10 +59991,6 @@ function timeoutFetch(options) {
     return fetch(url, { ...init, signal: AbortSignal.any(signals) });
   };
 }
-function clean5(value2, max = 200) {
-  const flat = value2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
-}
 function timedOut(error) {
   let current = error;
   for (let depth = 0; depth < 4 && current; depth++) {
@@ -60059,10 +60051,10 @@ async function githubTokenFacts(env, options = {}) {
     const scopesHeader = /^(?:github_pat_|ghs_|ghu_)/.test(token) ? void 0 : headers["x-oauth-scopes"];
     return {
       ...facts,
-      ...typeof expiration === "string" ? { expiration: clean5(expiration, 40) } : {},
-      ...typeof accepted === "string" ? { acceptedPermissions: clean5(accepted, 120) } : {},
+      ...typeof expiration === "string" ? { expiration: printableLine(expiration, 40) } : {},
+      ...typeof accepted === "string" ? { acceptedPermissions: printableLine(accepted, 120) } : {},
       ...typeof scopesHeader === "string" ? {
-        scopes: scopesHeader.split(",").map((scope) => clean5(scope, 60)).filter((scope) => scope !== "")
+        scopes: scopesHeader.split(",").map((scope) => printableLine(scope, 60)).filter((scope) => scope !== "")
       } : {},
       ...permissions?.admin === true ? { role: "admin" } : permissions?.push === true ? { role: "push" } : {}
     };
@@ -60340,8 +60332,8 @@ function readSelfToken(data) {
   if (!data || typeof data !== "object") return null;
   const record2 = data;
   if (!Array.isArray(record2.scopes)) return null;
-  const scopes = record2.scopes.filter((s) => typeof s === "string").map((s) => clean5(s, 60));
-  const expiresAt = record2.expires_at === null ? null : typeof record2.expires_at === "string" ? clean5(record2.expires_at, 40) : void 0;
+  const scopes = record2.scopes.filter((s) => typeof s === "string").map((s) => printableLine(s, 60));
+  const expiresAt = record2.expires_at === null ? null : typeof record2.expires_at === "string" ? printableLine(record2.expires_at, 40) : void 0;
   return {
     scopes,
     expiresAt,
@@ -64962,4 +64954,4 @@ export {
   runPipeline,
   GithubAdapter
 };
-/*! For license information please see chunk-5T5QET4M.js.LEGAL.txt */
+/*! For license information please see chunk-I6EYOBWN.js.LEGAL.txt */
